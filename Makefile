@@ -1,0 +1,127 @@
+# greenmeter - one Makefile builds every program, test and the demo.
+#
+#   make            build all programs into build/bin
+#   make test       install missing packages, build (ASan+UBSan), run all tests
+#   make demo       install missing packages, build, run the whole chain live
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+#
+# Every build option is set here once. Objects go to build/<variant>/; the
+# variant `san` is the sanitizer build the tests run.
+
+VARIANT  ?= release
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+B        := build/$(VARIANT)
+BIN      := $(B)/bin
+
+CC       ?= cc
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+DEFS     := -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
+CFLAGS_release := -O2 -g
+CFLAGS_san     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                  -fno-sanitize-recover=undefined
+CFLAGS   += $(WARN) $(DEFS) $(CFLAGS_$(VARIANT)) -Icommon -MMD -MP
+LDFLAGS  += $(filter -fsanitize%,$(CFLAGS_$(VARIANT)))
+
+LIB_MODBUS := $(shell pkg-config --libs libmodbus 2>/dev/null || echo -lmodbus)
+INC_MODBUS := $(shell pkg-config --cflags libmodbus 2>/dev/null || echo -I/usr/include/modbus)
+LIB_MQTT   := -lpaho-mqtt3as
+LIB_RRD    := -lrrd
+LIB_JSON   := -lcjson
+LIB_INI    := -linih
+LIB_CMOCKA := -lcmocka
+CFLAGS     += $(INC_MODBUS)
+
+# --- objects, listed explicitly so what each program links is visible ------
+COMMON   := common/err common/log common/topic common/payload common/registers \
+            common/confparse common/devmap common/timeutil
+COMMON_MQTT := common/mqtt_opts
+COMMON_RRD  := common/rrd_layout common/consumption
+
+AGENT    := agent/main agent/agent_config agent/reqplan agent/modbus_poll \
+            agent/outbox agent/publish $(COMMON_MQTT) $(COMMON)
+COLLECTOR:= collector/main collector/collector_config collector/subscribe \
+            collector/ingest collector/counter collector/registry \
+            collector/rrd_store $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
+REPORT   := dashboards/report_main dashboards/report_walk $(COMMON_RRD) $(COMMON)
+SIM      := devices/sim/main devices/sim/sim_config devices/sim/profile \
+            devices/sim/sim_server $(COMMON)
+
+LIBS_AGENT     := $(LIB_MODBUS) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lpthread -lm
+LIBS_COLLECTOR := $(LIB_RRD) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lpthread -lm
+LIBS_REPORT    := $(LIB_RRD) $(LIB_JSON) $(LIB_INI) -lpthread -lm
+LIBS_SIM       := $(LIB_MODBUS) $(LIB_JSON) $(LIB_INI) -lpthread -lm
+
+PROGS := $(BIN)/gm-agent $(BIN)/gm-collector $(BIN)/gm-report $(BIN)/gm-sim
+
+# --- unit tests: tests/unit/test_<module>.c and the real objects it needs ---
+UNIT_topic     := common/topic common/err
+UNIT_payload   := common/payload common/err
+UNIT_registers := common/registers common/err
+UNIT_confparse := common/confparse common/topic common/err
+UNIT_devmap    := common/devmap common/confparse common/registers common/payload \
+                  common/topic common/err
+UNIT_timeutil  := common/timeutil common/err
+UNIT_reqplan   := agent/reqplan common/devmap common/confparse common/registers \
+                  common/payload common/topic common/err
+UNIT_counter   := collector/counter common/err
+UNIT_profile   := devices/sim/profile common/timeutil common/err
+UNITS := topic payload registers confparse devmap timeutil reqplan counter profile
+UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
+
+.PHONY: all deps test demo install clean unit integration
+all: $(PROGS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+objs = $(addprefix $(B)/,$(addsuffix .o,$(1)))
+
+$(BIN)/gm-agent: $(call objs,$(AGENT))
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_AGENT)
+$(BIN)/gm-collector: $(call objs,$(COLLECTOR))
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_COLLECTOR)
+$(BIN)/gm-report: $(call objs,$(REPORT))
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_REPORT)
+$(BIN)/gm-sim: $(call objs,$(SIM))
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SIM)
+
+define unit_rule
+$(B)/tests/test_$(1): $(B)/tests/unit/test_$(1).o $(call objs,$(UNIT_$(1)))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $(LIB_CMOCKA) $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) \
+		$(LIB_INI) -lpthread -lm
+endef
+$(foreach u,$(UNITS),$(eval $(call unit_rule,$(u))))
+
+deps:
+	@sh tools/deps.sh
+
+unit: $(UNIT_BINS)
+
+# The test build runs under AddressSanitizer and UBSan; valgrind runs the
+# release build (it cannot run sanitized binaries).
+test: deps
+	@$(MAKE) --no-print-directory VARIANT=san all unit
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@sh tests/run.sh build/san build/release
+
+demo: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@sh tools/demo.sh build/release
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/greenmeter/devices
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin
+	install -m 644 devices/*.conf $(DESTDIR)$(PREFIX)/share/greenmeter/devices
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

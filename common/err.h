@@ -1,0 +1,32 @@
+/*
+ * err.h - greenmeter's error codes.
+ *
+ * Code in common/ never prints and never exits: it returns 0 on success or a
+ * negative GM_E* code, and where a caller needs the details it fills a
+ * caller-owned message buffer. Programs decide what to log and whether to stop.
+ */
+#ifndef GM_ERR_H
+#define GM_ERR_H
+
+#include <stddef.h>
+
+enum gm_err {
+	GM_OK = 0,
+	GM_EINVAL = -1,     /* malformed input: bad id, bad payload, bad config value */
+	GM_ERANGE = -2,     /* a number out of its allowed range */
+	GM_ENOMEM = -3,     /* allocation failed */
+	GM_EIO = -4,        /* read/write/network failure; errno says more */
+	GM_ENOTFOUND = -5,  /* unknown meter, model, channel or file */
+	GM_EDUP = -6,       /* already stored (duplicate reading) */
+	GM_ESTALE = -7,     /* older than what is already stored */
+	GM_ELIB = -8,       /* a library call failed; its message was copied out */
+};
+
+const char *gm_strerror(int code);
+
+/* Format into a caller-owned buffer; always NUL-terminates. Returns `code`
+ * so a failing path can be written as `return gm_errf(err, n, GM_EINVAL, ...)`. */
+int gm_errf(char *buf, size_t len, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif

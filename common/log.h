@@ -1,0 +1,43 @@
+/*
+ * log.h - one line per event on stderr: "<time> <program>: <level>: <message>".
+ *
+ * Every message names where it came from (file:line, topic, device:register);
+ * that is the caller's job. A `struct complaint` keeps a repeating failure
+ * (a dead meter, an absent broker) from flooding the log: it is logged once,
+ * then at growing intervals, and its recovery once with the outage length.
+ */
+#ifndef GM_LOG_H
+#define GM_LOG_H
+
+#include <stdbool.h>
+#include <time.h>
+
+enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+void log_init(const char *progname, enum log_level level);
+void log_set_level(enum log_level level);
+bool log_enabled(enum log_level level);
+void log_msg(enum log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define log_err(...) log_msg(LOG_ERR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+
+/* Zero-initialise; not thread-safe (one per poller or connection). */
+struct complaint {
+	time_t since;     /* first failure of this outage, 0 when healthy */
+	time_t next;      /* do not repeat before this */
+	time_t interval;  /* current gap between repeats, seconds */
+	unsigned repeats; /* failures since `since` */
+};
+
+/* Log a failure: the first at once, then after 1, 2, 4 ... 60 minutes. */
+void complain(struct complaint *c, time_t now, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Log the recovery once ("... back after 37 min"), if there was an outage. */
+void complain_release(struct complaint *c, time_t now, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

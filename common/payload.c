@@ -1,0 +1,231 @@
+/* payload.c - wire contract v1 JSON encoding and validation (cJSON). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+#include "payload.h"
+
+static const char *const kind_names[] = { "counter", "gauge", "delta" };
+
+const char *kind_name(enum reading_kind kind)
+{
+	return kind_names[kind];
+}
+
+int kind_parse(const char *s, enum reading_kind *out)
+{
+	for (int k = KIND_COUNTER; k <= KIND_DELTA; k++) {
+		if (strcmp(s, kind_names[k]) == 0) {
+			*out = (enum reading_kind)k;
+			return GM_OK;
+		}
+	}
+	return GM_EINVAL;
+}
+
+int unit_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > UNIT_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || strchr("/%._-", c) != NULL))
+			return 0;
+	}
+	return 1;
+}
+
+static int add_meta(cJSON *o, const struct payload_meta *meta)
+{
+	return cJSON_AddStringToObject(o, "unit", meta->unit) != NULL &&
+	    cJSON_AddStringToObject(o, "kind", kind_name(meta->kind)) != NULL &&
+	    cJSON_AddNumberToObject(o, "seq", (double)meta->seq) != NULL &&
+	    (meta->wrap <= 0 || cJSON_AddNumberToObject(o, "wrap", meta->wrap) != NULL);
+}
+
+char *payload_encode(const struct payload_meta *meta, const struct point *pts, size_t n)
+{
+	cJSON *o, *arr, *pair;
+	char *out = NULL;
+
+	if ((o = cJSON_CreateObject()) == NULL)
+		return NULL;
+	if (n == 1) {
+		if (!cJSON_AddNumberToObject(o, "t", pts[0].t) ||
+		    !cJSON_AddNumberToObject(o, "v", pts[0].v))
+			goto done;
+	} else {
+		if ((arr = cJSON_AddArrayToObject(o, "readings")) == NULL)
+			goto done;
+		for (size_t i = 0; i < n; i++) {
+			double tv[2] = { pts[i].t, pts[i].v };
+			if ((pair = cJSON_CreateDoubleArray(tv, 2)) == NULL)
+				goto done;
+			cJSON_AddItemToArray(arr, pair);
+		}
+	}
+	/* Fields in the documented order: t, v (or readings), unit, kind, seq. */
+	if (!add_meta(o, meta))
+		goto done;
+	out = cJSON_PrintUnformatted(o);
+done:
+	cJSON_Delete(o);
+	return out;
+}
+
+static int get_number(const cJSON *o, const char *field, double *out, char *err,
+    size_t errlen)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, field);
+
+	if (it == NULL)
+		return gm_errf(err, errlen, GM_EINVAL, "field \"%s\" is missing", field);
+	if (!cJSON_IsNumber(it))
+		return gm_errf(err, errlen, GM_EINVAL, "field \"%s\" is not a number", field);
+	if (!isfinite(it->valuedouble))
+		return gm_errf(err, errlen, GM_EINVAL, "field \"%s\" is not finite", field);
+	*out = it->valuedouble;
+	return GM_OK;
+}
+
+static int check_point(double t, double v, double prev_t, size_t i, char *err,
+    size_t errlen)
+{
+	if (!isfinite(t) || t < T_MIN || t >= T_MAX)
+		return gm_errf(err, errlen, GM_EINVAL,
+		    "reading %zu: time %.3f is outside 2000-01-01..2100-01-01", i, t);
+	if (!isfinite(v))
+		return gm_errf(err, errlen, GM_EINVAL, "reading %zu: value is not finite", i);
+	if (i > 0 && t <= prev_t)
+		return gm_errf(err, errlen, GM_EINVAL,
+		    "reading %zu: time %.3f is not after the one before it", i, t);
+	return GM_OK;
+}
+
+static int decode_meta(const cJSON *o, struct payload_meta *meta, char *err, size_t errlen)
+{
+	const cJSON *unit = cJSON_GetObjectItemCaseSensitive(o, "unit");
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
+	double seq;
+	int rc;
+
+	if (!cJSON_IsString(unit) || !unit_valid(unit->valuestring))
+		return gm_errf(err, errlen, GM_EINVAL,
+		    "field \"unit\" must be a string of 1..%d characters [A-Za-z0-9/%%._-]",
+		    UNIT_MAX);
+	strcpy(meta->unit, unit->valuestring);
+	if (!cJSON_IsString(kind) || kind_parse(kind->valuestring, &meta->kind) != GM_OK)
+		return gm_errf(err, errlen, GM_EINVAL,
+		    "field \"kind\" must be \"counter\", \"gauge\" or \"delta\"");
+	if ((rc = get_number(o, "seq", &seq, err, errlen)) != GM_OK)
+		return rc;
+	if (seq < 0 || seq > 9007199254740992.0 || seq != floor(seq))
+		return gm_errf(err, errlen, GM_EINVAL,
+		    "field \"seq\" must be an integer from 0 to 2^53");
+	meta->seq = (uint64_t)seq;
+	meta->wrap = 0;
+	if (cJSON_GetObjectItemCaseSensitive(o, "wrap") != NULL) {
+		if ((rc = get_number(o, "wrap", &meta->wrap, err, errlen)) != GM_OK)
+			return rc;
+		if (meta->wrap <= 0)
+			return gm_errf(err, errlen, GM_EINVAL, "field \"wrap\" must be positive");
+	}
+	return GM_OK;
+}
+
+static int decode_batch(const cJSON *arr, struct point **ret_pts, size_t *ret_n,
+    char *err, size_t errlen)
+{
+	int n = cJSON_GetArraySize(arr);
+	struct point *pts;
+	const cJSON *pair;
+	int i = 0, rc;
+
+	if (!cJSON_IsArray(arr) || n < 1 || n > PAYLOAD_MAX_POINTS)
+		return gm_errf(err, errlen, GM_EINVAL,
+		    "field \"readings\" must be an array of 1..%d [t, v] pairs",
+		    PAYLOAD_MAX_POINTS);
+	if ((pts = calloc((size_t)n, sizeof(*pts))) == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	cJSON_ArrayForEach(pair, arr) {
+		const cJSON *t = cJSON_GetArrayItem(pair, 0), *v = cJSON_GetArrayItem(pair, 1);
+		if (!cJSON_IsArray(pair) || cJSON_GetArraySize(pair) != 2 ||
+		    !cJSON_IsNumber(t) || !cJSON_IsNumber(v)) {
+			rc = gm_errf(err, errlen, GM_EINVAL,
+			    "reading %d is not a [t, v] pair of numbers", i);
+			goto fail;
+		}
+		pts[i].t = t->valuedouble;
+		pts[i].v = v->valuedouble;
+		if ((rc = check_point(pts[i].t, pts[i].v, i ? pts[i - 1].t : 0,
+		    (size_t)i, err, errlen)) != GM_OK)
+			goto fail;
+		i++;
+	}
+	*ret_pts = pts;
+	*ret_n = (size_t)n;
+	return GM_OK;
+fail:
+	free(pts);
+	return rc;
+}
+
+static int decode_single(const cJSON *o, struct point **ret_pts, size_t *ret_n,
+    char *err, size_t errlen)
+{
+	struct point p;
+	int rc;
+
+	if ((rc = get_number(o, "t", &p.t, err, errlen)) != GM_OK ||
+	    (rc = get_number(o, "v", &p.v, err, errlen)) != GM_OK ||
+	    (rc = check_point(p.t, p.v, 0, 0, err, errlen)) != GM_OK)
+		return rc;
+	if ((*ret_pts = malloc(sizeof(p))) == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	**ret_pts = p;
+	*ret_n = 1;
+	return GM_OK;
+}
+
+int payload_decode(const char *json, size_t len, struct payload_meta *meta,
+    struct point **ret_pts, size_t *ret_n, char *err, size_t errlen)
+{
+	const cJSON *batch;
+	cJSON *o;
+	int rc;
+
+	*ret_pts = NULL;
+	*ret_n = 0;
+	if (len > PAYLOAD_MAX_BYTES)
+		return gm_errf(err, errlen, GM_EINVAL,
+		    "payload of %zu bytes exceeds the %d-byte limit", len, PAYLOAD_MAX_BYTES);
+	if (memchr(json, '\0', len) != NULL)
+		return gm_errf(err, errlen, GM_EINVAL, "payload contains a NUL byte");
+	o = cJSON_ParseWithLength(json, len);
+	if (o == NULL)
+		return gm_errf(err, errlen, GM_EINVAL, "payload is not valid JSON");
+	if (!cJSON_IsObject(o)) {
+		rc = gm_errf(err, errlen, GM_EINVAL, "payload is not a JSON object");
+		goto done;
+	}
+	if ((rc = decode_meta(o, meta, err, errlen)) != GM_OK)
+		goto done;
+	batch = cJSON_GetObjectItemCaseSensitive(o, "readings");
+	if (batch != NULL && (cJSON_GetObjectItemCaseSensitive(o, "t") != NULL ||
+	    cJSON_GetObjectItemCaseSensitive(o, "v") != NULL))
+		rc = gm_errf(err, errlen, GM_EINVAL,
+		    "payload has both \"readings\" and \"t\"/\"v\"");
+	else if (batch != NULL)
+		rc = decode_batch(batch, ret_pts, ret_n, err, errlen);
+	else
+		rc = decode_single(o, ret_pts, ret_n, err, errlen);
+done:
+	cJSON_Delete(o);
+	return rc;
+}

@@ -1,0 +1,57 @@
+/*
+ * payload.h - the JSON payload of the wire contract (v1), one home for
+ * encoding (agent, gm-sim) and decoding (collector).
+ *
+ * One reading:  {"t":1763700000.25,"v":1234.5,"unit":"kWh","kind":"counter","seq":7}
+ * A batch:      {"readings":[[t,v],...],"unit":"kWh","kind":"counter","seq":8}
+ * Optional:     "wrap": the counter's modulus in `unit` (e.g. 4294967.296 for a
+ *               32-bit pulse register at 0.001 m3 a pulse), so a wrap is told
+ *               from a reset.
+ * Rules (COMPATIBILITY: fields may be added, never changed in meaning):
+ * t is unix seconds (fractional allowed) from 2000-01-01 to 2100-01-01; v is a
+ * finite number; a batch holds 1..PAYLOAD_MAX_POINTS readings in strictly
+ * increasing time; seq is an integer 0..2^53; unknown fields are ignored.
+ */
+#ifndef GM_PAYLOAD_H
+#define GM_PAYLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAYLOAD_MAX_BYTES (256 * 1024)
+#define PAYLOAD_MAX_POINTS 4096
+#define UNIT_MAX 15
+#define T_MIN 946684800.0   /* 2000-01-01T00:00:00Z */
+#define T_MAX 4102444800.0  /* 2100-01-01T00:00:00Z */
+
+enum reading_kind { KIND_COUNTER, KIND_GAUGE, KIND_DELTA };
+
+struct point {
+	double t;
+	double v;
+};
+
+/* What every reading of one message shares. */
+struct payload_meta {
+	char unit[UNIT_MAX + 1];
+	enum reading_kind kind;
+	uint64_t seq;
+	double wrap; /* 0 when the counter does not wrap or it is not known */
+};
+
+const char *kind_name(enum reading_kind kind);
+int kind_parse(const char *s, enum reading_kind *out);
+/* Units are short ASCII: [A-Za-z0-9/%._-]{1,15} ("kWh", "m3", "sheets"). */
+int unit_valid(const char *s);
+
+/* Encode n >= 1 points; n == 1 gives the single-reading form. Returns a
+ * malloc'd NUL-terminated string the caller frees, or NULL on ENOMEM. */
+char *payload_encode(const struct payload_meta *meta, const struct point *pts, size_t n);
+
+/* Decode and validate. On success *ret_pts is a malloc'd array of *ret_n
+ * points the caller frees. On failure returns GM_EINVAL with the reason
+ * (naming the field) in err, and *ret_pts is NULL. */
+int payload_decode(const char *json, size_t len, struct payload_meta *meta,
+    struct point **ret_pts, size_t *ret_n, char *err, size_t errlen);
+
+#endif

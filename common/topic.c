@@ -1,0 +1,134 @@
+/* topic.c - id validation, topic building and parsing (wire contract v1). */
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "topic.h"
+
+static bool id_char(char ch, bool first)
+{
+	if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+		return true;
+	return !first && (ch == '_' || ch == '-');
+}
+
+bool id_valid(const char *id)
+{
+	size_t i;
+
+	if (id == NULL || id[0] == '\0')
+		return false;
+	for (i = 0; id[i] != '\0'; i++) {
+		if (i >= ID_MAX || !id_char(id[i], i == 0))
+			return false;
+	}
+	return true;
+}
+
+/* Show a rejected id safely: printable ASCII only, cut at 40 characters. */
+static void id_show(char *dst, size_t len, const char *id, size_t idlen)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < idlen && o + 5 < len && i < 40; i++) {
+		unsigned char ch = (unsigned char)id[i];
+		if (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\')
+			dst[o++] = (char)ch;
+		else
+			o += (size_t)snprintf(dst + o, len - o, "\\x%02x", ch);
+	}
+	if (i < idlen && o + 4 < len) {
+		memcpy(dst + o, "...", 3);
+		o += 3;
+	}
+	dst[o] = '\0';
+}
+
+static int id_copy_n(char *dst, const char *id, size_t idlen, const char *what,
+    char *err, size_t errlen)
+{
+	char shown[200];
+	char tmp[ID_MAX + 1];
+
+	if (idlen == 0)
+		return gm_errf(err, errlen, GM_EINVAL, "%s id is empty", what);
+	if (idlen > ID_MAX) {
+		id_show(shown, sizeof(shown), id, idlen);
+		return gm_errf(err, errlen, GM_EINVAL,
+		    "%s id \"%s\" is longer than %d characters", what, shown, ID_MAX);
+	}
+	memcpy(tmp, id, idlen);
+	tmp[idlen] = '\0';
+	if (strlen(tmp) != idlen || !id_valid(tmp)) {
+		id_show(shown, sizeof(shown), id, idlen);
+		return gm_errf(err, errlen, GM_EINVAL,
+		    "%s id \"%s\" does not match [a-z0-9][a-z0-9_-]{0,63}", what, shown);
+	}
+	memcpy(dst, tmp, idlen + 1);
+	return GM_OK;
+}
+
+int id_copy(char *dst, const char *id, const char *what, char *err, size_t errlen)
+{
+	if (id == NULL)
+		return gm_errf(err, errlen, GM_EINVAL, "%s id is missing", what);
+	return id_copy_n(dst, id, strnlen(id, ID_MAX + 1), what, err, errlen);
+}
+
+int chan_id_set(struct chan_id *c, const char *site, const char *meter,
+    const char *channel, char *err, size_t errlen)
+{
+	int rc;
+
+	if ((rc = id_copy(c->site, site, "site", err, errlen)) != GM_OK ||
+	    (rc = id_copy(c->meter, meter, "meter", err, errlen)) != GM_OK ||
+	    (rc = id_copy(c->channel, channel, "channel", err, errlen)) != GM_OK)
+		return rc;
+	return GM_OK;
+}
+
+void topic_build(char *buf, size_t len, const struct chan_id *c, enum topic_kind kind)
+{
+	snprintf(buf, len, TOPIC_PREFIX "%s/%s/%s%s", c->site, c->meter, c->channel,
+	    kind == TOPIC_EVENT ? "/event" : "");
+}
+
+int topic_parse(const char *topic, struct chan_id *out, enum topic_kind *kind,
+    char *err, size_t errlen)
+{
+	static const char *const what[] = { "site", "meter", "channel" };
+	char *const dst[] = { out->site, out->meter, out->channel };
+	const char *p, *slash;
+	int rc;
+
+	if (strncmp(topic, TOPIC_PREFIX, strlen(TOPIC_PREFIX)) != 0)
+		return gm_errf(err, errlen, GM_EINVAL,
+		    "topic does not start with \"" TOPIC_PREFIX "\"");
+	p = topic + strlen(TOPIC_PREFIX);
+	for (int i = 0; i < 3; i++) {
+		slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (i < 2 && slash == NULL)
+			return gm_errf(err, errlen, GM_EINVAL,
+			    "topic has no %s level (want " TOPIC_PREFIX
+			    "<site>/<meter>/<channel>)", what[i + 1]);
+		if ((rc = id_copy_n(dst[i], p, n, what[i], err, errlen)) != GM_OK)
+			return rc;
+		p = slash ? slash + 1 : p + n;
+		if (i == 2 && slash == NULL) {
+			*kind = TOPIC_READING;
+			return GM_OK;
+		}
+	}
+	if (strcmp(p, "event") == 0) {
+		*kind = TOPIC_EVENT;
+		return GM_OK;
+	}
+	return gm_errf(err, errlen, GM_EINVAL,
+	    "topic has extra levels after the channel (only \"/event\" may follow)");
+}
+
+void chan_id_str(const struct chan_id *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s/%s", c->site, c->meter, c->channel);
+}

@@ -1,0 +1,48 @@
+/*
+ * topic.h - the ids and MQTT topics of the wire contract (v1).
+ *
+ * Topic of a reading: greenmeter/v1/<site>/<meter>/<channel>
+ * Topic of an event:  greenmeter/v1/<site>/<meter>/<channel>/event
+ * Every id matches [a-z0-9][a-z0-9_-]{0,63}. Only ids that passed
+ * id_valid() may become part of a file path; this is the one place that
+ * decides, shared by agent, collector, reports and gm-sim.
+ */
+#ifndef GM_TOPIC_H
+#define GM_TOPIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ID_MAX 64
+#define TOPIC_PREFIX "greenmeter/v1/"
+#define TOPIC_MAX (sizeof(TOPIC_PREFIX) + 3 * (ID_MAX + 1) + sizeof("/event"))
+
+/* A meter channel: the unit everything is stored, counted and reported by. */
+struct chan_id {
+	char site[ID_MAX + 1];
+	char meter[ID_MAX + 1];
+	char channel[ID_MAX + 1];
+};
+
+enum topic_kind { TOPIC_READING, TOPIC_EVENT };
+
+bool id_valid(const char *id);
+
+/* Copy a valid id into dst (ID_MAX + 1 bytes); GM_EINVAL with a reason naming
+ * `what` ("site", "meter" ...) otherwise. */
+int id_copy(char *dst, const char *id, const char *what, char *err, size_t errlen);
+
+int chan_id_set(struct chan_id *c, const char *site, const char *meter,
+    const char *channel, char *err, size_t errlen);
+
+/* Writes the topic into buf (at least TOPIC_MAX bytes). */
+void topic_build(char *buf, size_t len, const struct chan_id *c, enum topic_kind kind);
+
+/* Parse and validate a topic; GM_EINVAL with the reason in err otherwise. */
+int topic_parse(const char *topic, struct chan_id *out, enum topic_kind *kind,
+    char *err, size_t errlen);
+
+/* "site/meter/channel", for log messages and file names. */
+void chan_id_str(const struct chan_id *c, char *buf, size_t len);
+
+#endif

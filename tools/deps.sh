@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install the Debian packages greenmeter builds, tests and demos with, if any
+# is missing. Safe to run again; does nothing when all are present.
+set -e
+PKGS="build-essential pkg-config libmodbus-dev libpaho-mqtt-dev librrd-dev rrdtool
+rrdcached libcmocka-dev libcjson-dev libinih-dev libmicrohttpd-dev mosquitto
+mosquitto-clients mbpoll socat valgrind tzdata procps iproute2 curl"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: need root to install:$missing (run: sudo $0)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# The mosquitto package would start a system broker; ours run on free ports.
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
