@@ -34,14 +34,14 @@ LIB_CMOCKA := -lcmocka
 CFLAGS     += $(INC_MODBUS)
 
 # --- objects, listed explicitly so what each program links is visible ------
-COMMON   := common/err common/log common/topic common/payload common/registers \
+COMMON   := common/err common/log common/topic common/payload common/registers common/chanmeta \
             common/confparse common/devmap common/timeutil
-COMMON_MQTT := common/mqtt_opts
+COMMON_MQTT := common/mqtt_opts common/mqtt_link
 COMMON_RRD  := common/rrd_layout common/consumption
 
 AGENT    := agent/main agent/agent_config agent/reqplan agent/modbus_poll \
             agent/outbox agent/publish $(COMMON_MQTT) $(COMMON)
-COLLECTOR:= collector/main collector/collector_config collector/subscribe \
+COLLECTOR:= collector/main collector/collector_config \
             collector/ingest collector/counter collector/registry \
             collector/rrd_store $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
 REPORT   := dashboards/report_main dashboards/report_walk $(COMMON_RRD) $(COMMON)

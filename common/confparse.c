@@ -20,21 +20,36 @@
 #include "confparse.h"
 #include "topic.h"
 
+static void conf_verror(struct conf *c, int line, const char *fmt, va_list ap)
+{
+	char msg[600], out[700];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (line > 0)
+		snprintf(out, sizeof(out), "%s:%d: %s", c->path, line, msg);
+	else
+		snprintf(out, sizeof(out), "%s: %s", c->path, msg);
+	c->errors++;
+	if (c->report)
+		c->report(c->report_user, out);
+}
+
 void conf_error(struct conf *c, const char *fmt, ...)
 {
-	char msg[600], line[700];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	conf_verror(c, c->line, fmt, ap);
 	va_end(ap);
-	if (c->line > 0)
-		snprintf(line, sizeof(line), "%s:%d: %s", c->path, c->line, msg);
-	else
-		snprintf(line, sizeof(line), "%s: %s", c->path, msg);
-	c->errors++;
-	if (c->report)
-		c->report(c->report_user, line);
+}
+
+void conf_error_at(struct conf *c, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conf_verror(c, line, fmt, ap);
+	va_end(ap);
 }
 
 static const char *skip_space(const char *s)
@@ -44,16 +59,25 @@ static const char *skip_space(const char *s)
 	return s;
 }
 
-/* What inih accepts: blank, comment, [section], or key = value / key: value. */
+/* What inih accepts: blank, comment, [section], or key = value / key: value.
+ * A section header's name is kept here whole, with its line. */
 static void check_syntax(struct conf *c, const char *raw)
 {
-	const char *s = skip_space(raw);
+	const char *s, *close;
 
+	if (c->line == 1 && strncmp(raw, "\xEF\xBB\xBF", 3) == 0)
+		raw += 3;  /* a UTF-8 byte order mark, which inih skips too */
+	s = skip_space(raw);
 	if (*s == '\0' || *s == ';' || *s == '#')
 		return;
 	if (*s == '[') {
-		if (strchr(s, ']') == NULL)
+		if ((close = strchr(s, ']')) == NULL) {
 			conf_error(c, "section header has no closing ']'");
+		} else {
+			memcpy(c->section, s + 1, (size_t)(close - s - 1));
+			c->section[close - s - 1] = '\0';
+			c->section_line = c->line;
+		}
 		return;
 	}
 	if (strpbrk(s, "=:") == NULL)
@@ -89,16 +113,19 @@ static int conf_ini_handler(void *user, const char *section, const char *name,
 {
 	struct conf *c = user;
 
-	c->handler(c, section, name, value);
+	(void)section;  /* cut at 49 characters: c->section is the whole name */
+	if (name[0] != '\0')  /* "= value" was reported by check_syntax() */
+		c->handler(c, c->section, name, value);
 	return 1;  /* our own errors are counted; 0 would make inih add one */
 }
 
 int conf_parse(const char *path, conf_handler h, void *user, conf_report report,
     void *report_user)
 {
+	char section[CONF_LINE_MAX + 1] = "";
 	struct conf c = {
 		.path = path, .user = user, .handler = h,
-		.report = report, .report_user = report_user,
+		.report = report, .report_user = report_user, .section = section,
 	};
 
 	if ((c.fp = fopen(path, "r")) == NULL) {
@@ -108,6 +135,10 @@ int conf_parse(const char *path, conf_handler h, void *user, conf_report report,
 	ini_allow_multiline = false;
 	ini_max_line = CONF_LINE_MAX + 3;
 	ini_parse_stream(conf_reader, &c, conf_ini_handler, &c);
+	if (ferror((FILE *)c.fp)) {  /* e.g. a directory: fopen() works, reading not */
+		c.line = 0;
+		conf_error(&c, "cannot read: %s", strerror(errno));
+	}
 	fclose(c.fp);
 	return c.errors;
 }
@@ -122,9 +153,12 @@ bool conf_long(struct conf *c, const char *key, const char *value, long min, lon
 {
 	char *end, why[96];
 	long v;
+	int base;
 
+	/* Hex with 0x, else decimal: base 0 would read "010" as octal 8. */
+	base = value[0] == '0' && (value[1] == 'x' || value[1] == 'X') ? 16 : 10;
 	errno = 0;
-	v = strtol(value, &end, 0);
+	v = strtol(value, &end, base);
 	if (*value == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
 		snprintf(why, sizeof(why), "expected a whole number from %ld to %ld", min, max);
 		bad_value(c, key, value, why);
@@ -194,7 +228,7 @@ bool conf_id(struct conf *c, const char *key, const char *value, char *dst)
 bool conf_hostport(struct conf *c, const char *key, const char *value, char *host,
     size_t hostlen, int *port, int defport)
 {
-	const char *colon;
+	const char *colon, *h = value;
 	size_t n;
 	long p = defport;
 
@@ -203,13 +237,15 @@ bool conf_hostport(struct conf *c, const char *key, const char *value, char *hos
 		if (close == NULL)
 			goto bad;
 		n = (size_t)(close - value - 1);
-		value++;
+		h = value + 1;  /* value itself stays whole for the message */
 		colon = close[1] == ':' ? close + 1 : (close[1] == '\0' ? NULL : close);
 		if (colon == close)
 			goto bad;
 	} else {
 		colon = strrchr(value, ':');
 		n = colon ? (size_t)(colon - value) : strlen(value);
+		if (memchr(value, ':', n) != NULL)  /* IPv6 without [ ]: "::1" is not ":" port 1 */
+			goto bad;
 	}
 	if (n == 0 || n >= hostlen)
 		goto bad;
@@ -219,7 +255,7 @@ bool conf_hostport(struct conf *c, const char *key, const char *value, char *hos
 		if (colon[1] == '\0' || *end != '\0' || p < 1 || p > 65535)
 			goto bad;
 	}
-	memcpy(host, value, n);
+	memcpy(host, h, n);
 	host[n] = '\0';
 	*port = (int)p;
 	return true;

@@ -25,6 +25,7 @@ typedef void (*conf_report)(void *user, const char *msg);
 struct conf {
 	const char *path;
 	int line;         /* line of the key being handled */
+	int section_line; /* line of its [section] header, 0 before the first */
 	int errors;
 	void *user;       /* the caller's config being filled */
 	conf_handler handler;
@@ -32,7 +33,7 @@ struct conf {
 	void *report_user;
 	/* private */
 	void *fp;
-	const char *section;
+	char *section;    /* the whole name: inih keeps only 49 characters */
 };
 
 /* Parse `path`. Returns the number of errors (0 = accepted); an unreadable
@@ -42,6 +43,9 @@ int conf_parse(const char *path, conf_handler h, void *user, conf_report report,
 
 /* Report "path:line: <msg>" and count it. */
 void conf_error(struct conf *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same at another line (a section's start, for a key it lacks). */
+void conf_error_at(struct conf *c, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Value helpers: on a bad value they report "key = "value": why" and return false. */
 bool conf_long(struct conf *c, const char *key, const char *value, long min, long max,

@@ -10,6 +10,7 @@ struct devmap_parse {
 	struct device_model *m;
 	struct channel_def *cur;   /* NULL outside a [channel] section */
 	int cur_line;
+	int section_line;          /* header line of the section being read */
 	struct {
 		bool address, type, unit, kind, function, sim;
 	} have;
@@ -42,12 +43,16 @@ static void finish_channel(struct conf *c, struct devmap_parse *p)
 	p->cur = NULL;
 }
 
+/* At the first key of a [channel] section; errors go to its header line. */
 static void start_channel(struct conf *c, struct devmap_parse *p, const char *name)
 {
 	struct device_model *m = p->m;
 	struct channel_def *ch;
 
-	finish_channel(c, p);
+	if (!id_valid(name)) {
+		conf_error(c, "[channel %s]: channel ids are 1-64 characters [a-z0-9_-]", name);
+		return;
+	}
 	if (m->nchannels == DEVMAP_MAX_CHANNELS) {
 		conf_error(c, "more than %d channels", DEVMAP_MAX_CHANNELS);
 		return;
@@ -128,12 +133,20 @@ static void devmap_handler(struct conf *c, const char *section, const char *key,
 	struct devmap_parse *p = c->user;
 	char type[16], name[128];
 
+	/* The first key of a section ends the channel before it; inih does not
+	 * tell us about a section without keys, so [channel x] twice in a row
+	 * looks like one section unless we go by the header's line. */
+	bool first = c->section_line != p->section_line;
+
+	if (first) {
+		finish_channel(c, p);
+		p->section_line = c->section_line;
+	}
 	if (!conf_section_split(section, type, sizeof(type), name, sizeof(name))) {
 		conf_error(c, "bad section [%s]", section);
 		return;
 	}
 	if (strcmp(type, "model") == 0 && name[0] == '\0') {
-		finish_channel(c, p);
 		if (strcmp(key, "description") == 0)
 			conf_str(c, key, value, p->m->description, sizeof(p->m->description));
 		else if (strcmp(key, "max_gap") == 0) {
@@ -145,12 +158,12 @@ static void devmap_handler(struct conf *c, const char *section, const char *key,
 		return;
 	}
 	if (strcmp(type, "channel") == 0) {
-		if (!id_valid(name)) {
-			conf_error(c, "[channel %s]: channel ids are 1-64 characters [a-z0-9_-]", name);
-			return;
-		}
-		if (p->cur == NULL || strcmp(p->cur->name, name) != 0)
+		if (first) {  /* reported once, at the [channel] line */
+			int line = c->line;
+			c->line = c->section_line;
 			start_channel(c, p, name);
+			c->line = line;
+		}
 		if (p->cur != NULL)
 			channel_key(c, p->cur, p, key, value);
 		return;
@@ -161,7 +174,7 @@ static void devmap_handler(struct conf *c, const char *section, const char *key,
 int devmap_load(const char *devices_dir, const char *model, struct device_model *out,
     conf_report report, void *report_user)
 {
-	struct devmap_parse p = { .m = out };
+	struct devmap_parse p = { .m = out, .section_line = -1 };
 	char path[4096];
 	int errors;
 

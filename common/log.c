@@ -85,15 +85,19 @@ void complain_release(struct complaint *c, time_t now, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
-	long mins;
+	long secs;
 
 	if (c->since == 0)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	mins = (long)((now - c->since + 59) / 60);
-	log_msg(LOG_INFO, "%s: back after %ld min (%u failed attempts)", msg, mins,
-	    c->repeats);
+	secs = (long)(now - c->since);
+	if (secs < 120)
+		log_msg(LOG_INFO, "%s: back after %ld s (%u failed attempts)", msg, secs,
+		    c->repeats);
+	else
+		log_msg(LOG_INFO, "%s: back after %ld min (%u failed attempts)", msg,
+		    (secs + 30) / 60, c->repeats);
 	memset(c, 0, sizeof(*c));
 }

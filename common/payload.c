@@ -1,5 +1,7 @@
 /* payload.c - wire contract v1 JSON encoding and validation (cJSON). */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,9 +45,15 @@ int unit_valid(const char *s)
 
 static int add_meta(cJSON *o, const struct payload_meta *meta)
 {
+	char seq[24];
+
+	/* Not cJSON_AddNumberToObject: cJSON prints a large number with 15
+	 * significant digits when that reads back "close enough", so 2^53 came
+	 * out as 9.00719925474099e+15 (= 2^53 - 2). */
+	snprintf(seq, sizeof(seq), "%" PRIu64, meta->seq);
 	return cJSON_AddStringToObject(o, "unit", meta->unit) != NULL &&
 	    cJSON_AddStringToObject(o, "kind", kind_name(meta->kind)) != NULL &&
-	    cJSON_AddNumberToObject(o, "seq", (double)meta->seq) != NULL &&
+	    cJSON_AddRawToObject(o, "seq", seq) != NULL &&
 	    (meta->wrap <= 0 || cJSON_AddNumberToObject(o, "wrap", meta->wrap) != NULL);
 }
 
@@ -197,6 +205,7 @@ int payload_decode(const char *json, size_t len, struct payload_meta *meta,
     struct point **ret_pts, size_t *ret_n, char *err, size_t errlen)
 {
 	const cJSON *batch;
+	const char *end = NULL;
 	cJSON *o;
 	int rc;
 
@@ -207,7 +216,15 @@ int payload_decode(const char *json, size_t len, struct payload_meta *meta,
 		    "payload of %zu bytes exceeds the %d-byte limit", len, PAYLOAD_MAX_BYTES);
 	if (memchr(json, '\0', len) != NULL)
 		return gm_errf(err, errlen, GM_EINVAL, "payload contains a NUL byte");
-	o = cJSON_ParseWithLength(json, len);
+	o = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+	/* cJSON stops after the first value: only white space may follow it. */
+	while (o != NULL && end < json + len &&
+	    (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+		end++;
+	if (o != NULL && end != json + len) {
+		cJSON_Delete(o);
+		o = NULL;
+	}
 	if (o == NULL)
 		return gm_errf(err, errlen, GM_EINVAL, "payload is not valid JSON");
 	if (!cJSON_IsObject(o)) {

@@ -1,0 +1,269 @@
+/*
+ * agent_config.c - parse gm-agent's INI file.
+ *
+ * Parsing happens in two passes over what inih hands us: keys are collected
+ * per meter as they come (a meter's model may be named after its channels),
+ * and each meter is resolved against its model when the file is complete,
+ * with errors reported at the meter's own lines.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent_config.h"
+
+#define METER_MAX_KEYS 48
+
+/* A meter as written, before its model is known. */
+struct raw_meter {
+	struct agent_meter m;
+	char model[ID_MAX + 1];
+	int model_line;
+	char channels[CONF_LINE_MAX];
+	int channels_line;
+	int noverride;
+	struct {
+		char channel[ID_MAX + 1];
+		double scale;
+		int line;
+	} overrides[METER_MAX_KEYS];
+	int has_host, has_unit;
+};
+
+struct agent_parse {
+	struct agent_config *cfg;
+	struct raw_meter *raw;
+	int nraw, capraw;
+};
+
+static struct raw_meter *raw_meter_get(struct conf *c, struct agent_parse *p,
+    const char *id)
+{
+	struct raw_meter *r;
+
+	for (int i = 0; i < p->nraw; i++) {
+		if (strcmp(p->raw[i].m.id, id) == 0)
+			return &p->raw[i];
+	}
+	if (p->nraw == p->capraw) {
+		int cap = p->capraw ? p->capraw * 2 : 16;
+		struct raw_meter *n = realloc(p->raw, (size_t)cap * sizeof(*n));
+		if (n == NULL) {
+			conf_error(c, "out of memory");
+			return NULL;
+		}
+		p->raw = n;
+		p->capraw = cap;
+	}
+	r = &p->raw[p->nraw++];
+	memset(r, 0, sizeof(*r));
+	strcpy(r->m.id, id);
+	r->m.interval_ms = 60000;
+	r->m.timeout_ms = 1000;
+	r->m.retries = 1;
+	r->m.line = c->line;
+	return r;
+}
+
+static void meter_key(struct conf *c, struct raw_meter *r, const char *key,
+    const char *value)
+{
+	double d;
+	long l;
+
+	if (strcmp(key, "model") == 0) {
+		conf_id(c, key, value, r->model);
+		r->model_line = c->line;
+	} else if (strcmp(key, "host") == 0) {
+		conf_hostport(c, key, value, r->m.host, sizeof(r->m.host), &r->m.port, 502);
+		r->has_host = 1;
+	} else if (strcmp(key, "unit") == 0) {
+		if (conf_long(c, key, value, 0, 255, &l))
+			r->m.unit = (int)l;
+		r->has_unit = 1;
+	} else if (strcmp(key, "interval") == 0) {
+		if (conf_double(c, key, value, 0.1, 86400, &d))
+			r->m.interval_ms = (int)(d * 1000 + 0.5);
+	} else if (strcmp(key, "timeout") == 0) {
+		if (conf_double(c, key, value, 0.01, 60, &d))
+			r->m.timeout_ms = (int)(d * 1000 + 0.5);
+	} else if (strcmp(key, "retries") == 0) {
+		if (conf_long(c, key, value, 0, 10, &l))
+			r->m.retries = (int)l;
+	} else if (strcmp(key, "channels") == 0) {
+		conf_str(c, key, value, r->channels, sizeof(r->channels));
+		r->channels_line = c->line;
+	} else if (strncmp(key, "scale.", 6) == 0) {
+		if (r->noverride == METER_MAX_KEYS) {
+			conf_error(c, "too many scale overrides");
+		} else if (!id_valid(key + 6)) {
+			conf_error(c, "%s: \"%s\" is not a channel id", key, key + 6);
+		} else if (conf_double(c, key, value, -1e12, 1e12, &d)) {
+			if (d == 0) {
+				conf_error(c, "%s = 0: a scale of zero hides every reading", key);
+				return;
+			}
+			strcpy(r->overrides[r->noverride].channel, key + 6);
+			r->overrides[r->noverride].scale = d;
+			r->overrides[r->noverride].line = c->line;
+			r->noverride++;
+		}
+	} else {
+		conf_error(c, "unknown key \"%s\" in [meter %s]", key, r->m.id);
+	}
+}
+
+static void agent_key(struct conf *c, struct agent_config *cfg, const char *key,
+    const char *value)
+{
+	if (strcmp(key, "site") == 0)
+		conf_id(c, key, value, cfg->site);
+	else if (strcmp(key, "devices") == 0)
+		conf_str(c, key, value, cfg->devices_dir, sizeof(cfg->devices_dir));
+	else if (strcmp(key, "queue_max") == 0)
+		conf_long(c, key, value, 100, 100000000, &cfg->queue_max);
+	else
+		conf_error(c, "unknown key \"%s\" in [agent]", key);
+}
+
+static void agent_handler(struct conf *c, const char *section, const char *key,
+    const char *value)
+{
+	struct agent_parse *p = c->user;
+	char type[32], name[128];
+
+	if (!conf_section_split(section, type, sizeof(type), name, sizeof(name))) {
+		conf_error(c, "bad section [%s]", section);
+	} else if (strcmp(type, "agent") == 0 && name[0] == '\0') {
+		agent_key(c, p->cfg, key, value);
+	} else if (strcmp(type, "mqtt") == 0 && name[0] == '\0') {
+		mqtt_opts_key(c, &p->cfg->mqtt, key, value);
+	} else if (strcmp(type, "meter") == 0) {
+		struct raw_meter *r;
+		if (!id_valid(name)) {
+			conf_error(c, "[meter %s]: meter ids are 1-64 characters [a-z0-9_-]", name);
+			return;
+		}
+		if ((r = raw_meter_get(c, p, name)) != NULL)
+			meter_key(c, r, key, value);
+	} else {
+		conf_error(c, "unknown section [%s] (expected [agent], [mqtt] or [meter <id>])",
+		    section);
+	}
+}
+
+static const struct device_model *model_get(struct conf *c, struct agent_config *cfg,
+    const char *name)
+{
+	struct device_model *m;
+
+	for (int i = 0; i < cfg->nmodels; i++) {
+		if (strcmp(cfg->models[i].name, name) == 0)
+			return cfg->models[i].nchannels ? &cfg->models[i] : NULL;
+	}
+	/* cfg->models has room for one model per meter: meters keep pointers
+	 * into it, so it must never move. */
+	m = &cfg->models[cfg->nmodels++];
+	if (devmap_load(cfg->devices_dir, name, m, c->report, c->report_user) != 0) {
+		c->errors++;
+		m->nchannels = 0;  /* remembered as bad: reported once */
+		return NULL;
+	}
+	return m;
+}
+
+/* Pick the channels (all, or the listed ones) and apply scale overrides. */
+static int resolve_channels(struct conf *c, struct raw_meter *r)
+{
+	const struct device_model *model = r->m.model;
+	char list[CONF_LINE_MAX], *tok, *save = NULL;
+
+	r->m.ch = calloc((size_t)model->nchannels, sizeof(*r->m.ch));
+	if (r->m.ch == NULL)
+		return -1;
+	if (r->channels[0] == '\0') {
+		memcpy(r->m.ch, model->channels, (size_t)model->nchannels * sizeof(*r->m.ch));
+		r->m.nch = model->nchannels;
+	}
+	strcpy(list, r->channels);
+	for (tok = strtok_r(list, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
+		const struct channel_def *d = devmap_channel(model, tok);
+		if (d == NULL)
+			conf_error_at(c, r->channels_line, "channel \"%s\" is not in model %s",
+			    tok, model->name);
+		else if (r->m.nch < model->nchannels)
+			r->m.ch[r->m.nch++] = *d;
+	}
+	for (int i = 0; i < r->noverride; i++) {
+		int found = 0;
+		for (int j = 0; j < r->m.nch; j++) {
+			if (strcmp(r->m.ch[j].name, r->overrides[i].channel) == 0) {
+				r->m.ch[j].scale = r->overrides[i].scale;
+				found = 1;
+			}
+		}
+		if (!found)
+			conf_error_at(c, r->overrides[i].line, "scale.%s: no such channel polled",
+			    r->overrides[i].channel);
+	}
+	return 0;
+}
+
+static void resolve_meter(struct conf *c, struct agent_config *cfg, struct raw_meter *r)
+{
+	if (!r->has_host)
+		conf_error_at(c, r->m.line, "[meter %s]: \"host\" is required", r->m.id);
+	if (!r->has_unit)
+		conf_error_at(c, r->m.line, "[meter %s]: \"unit\" is required", r->m.id);
+	if (r->model[0] == '\0') {
+		conf_error_at(c, r->m.line, "[meter %s]: \"model\" is required", r->m.id);
+		return;
+	}
+	c->line = r->model_line;
+	if ((r->m.model = model_get(c, cfg, r->model)) == NULL)
+		return;
+	if (resolve_channels(c, r) != 0)
+		conf_error(c, "out of memory");
+	if (r->m.timeout_ms >= r->m.interval_ms)
+		conf_error_at(c, r->m.line, "[meter %s]: timeout must be shorter than interval",
+		    r->m.id);
+}
+
+int agent_config_load(const char *path, struct agent_config *cfg, conf_report report,
+    void *report_user)
+{
+	struct agent_parse p = { .cfg = cfg };
+	struct conf c = { .path = path, .report = report, .report_user = report_user };
+
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
+	strcpy(cfg->devices_dir, "devices");
+	cfg->queue_max = 1000000;
+	mqtt_opts_defaults(&cfg->mqtt, "gm-agent");
+	c.errors = conf_parse(path, agent_handler, &p, report, report_user);
+	c.line = 0;
+	if (cfg->site[0] == '\0')
+		conf_error(&c, "[agent] site is required");
+	if (p.nraw == 0 && c.errors == 0)
+		conf_error(&c, "no [meter <id>] sections: nothing to poll");
+	cfg->meters = calloc((size_t)(p.nraw ? p.nraw : 1), sizeof(*cfg->meters));
+	cfg->models = calloc((size_t)(p.nraw ? p.nraw : 1), sizeof(*cfg->models));
+	if (cfg->meters == NULL || cfg->models == NULL)
+		conf_error(&c, "out of memory");
+	for (int i = 0; i < p.nraw && cfg->meters != NULL && cfg->models != NULL; i++) {
+		resolve_meter(&c, cfg, &p.raw[i]);
+		cfg->meters[cfg->nmeters++] = p.raw[i].m;
+	}
+	free(p.raw);
+	return c.errors;
+}
+
+void agent_config_free(struct agent_config *cfg)
+{
+	for (int i = 0; i < cfg->nmeters; i++)
+		free(cfg->meters[i].ch);
+	free(cfg->meters);
+	free(cfg->models);
+	cfg->meters = NULL;
+	cfg->models = NULL;
+	cfg->nmeters = cfg->nmodels = 0;
+}

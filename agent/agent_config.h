@@ -1,0 +1,61 @@
+/*
+ * agent_config.h - gm-agent's configuration (INI; see docs/configuration.md).
+ *
+ *   [agent]
+ *   site = parliament             ; the site id in every topic
+ *   devices = /usr/share/greenmeter/devices
+ *   queue_max = 100000            ; readings held while the broker is away
+ *   [mqtt]                        ; see common/mqtt_opts.h
+ *   [meter b2-main]               ; one section per meter; the id is the meter id
+ *   model = sdm630                ; devices/<model>.conf
+ *   host = 10.0.0.7:502           ; Modbus TCP gateway (meters on one host:port
+ *                                 ; share a connection and are polled in turn)
+ *   unit = 1                      ; Modbus unit (slave) id
+ *   interval = 60                 ; seconds between polls (0.1 .. 86400)
+ *   timeout = 1                   ; seconds to wait for an answer
+ *   retries = 1                   ; extra attempts of a failed request
+ *   channels = import_kwh power_w ; optional subset of the model's channels
+ *   scale.volume_m3 = 0.0005      ; optional per-channel scale override
+ *
+ * agent_config_load() reports every mistake as file:line and returns their
+ * count; a config with errors is never used.
+ */
+#ifndef GM_AGENT_CONFIG_H
+#define GM_AGENT_CONFIG_H
+
+#include "confparse.h"
+#include "devmap.h"
+#include "mqtt_opts.h"
+#include "topic.h"
+
+struct agent_meter {
+	char id[ID_MAX + 1];
+	const struct device_model *model;
+	char host[256];
+	int port;
+	int unit;
+	int interval_ms;
+	int timeout_ms;
+	int retries;
+	int nch;
+	struct channel_def *ch;    /* the polled channels, overrides applied */
+	int line;                  /* where the [meter] section starts */
+};
+
+struct agent_config {
+	char path[1024];
+	char site[ID_MAX + 1];
+	char devices_dir[1024];
+	long queue_max;
+	struct mqtt_opts mqtt;
+	int nmodels;
+	struct device_model *models;   /* each model file loaded once */
+	int nmeters;
+	struct agent_meter *meters;
+};
+
+int agent_config_load(const char *path, struct agent_config *cfg, conf_report report,
+    void *report_user);
+void agent_config_free(struct agent_config *cfg);
+
+#endif

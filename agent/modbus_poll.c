@@ -1,0 +1,306 @@
+/* modbus_poll.c - one thread per Modbus TCP gateway, polling its meters. */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <modbus.h>
+
+#include "err.h"
+#include "log.h"
+#include "modbus_poll.h"
+#include "reqplan.h"
+#include "timeutil.h"
+
+struct pmeter {
+	const struct agent_meter *m;
+	struct reqplan plan;
+	int *req_off;            /* each request's first word in buf */
+	uint16_t *buf;
+	double *req_t;           /* when each request's answer came */
+	bool *req_ok;
+	int64_t due_ms;          /* next poll, wall-clock milliseconds */
+	struct complaint fail;
+};
+
+struct mbpoll {
+	char host[256];
+	int port;
+	modbus_t *ctx;
+	bool linked;
+	int64_t retry_ms;        /* wall-clock time of the next connect attempt */
+	int backoff_ms;
+	int min_interval_ms;
+	struct complaint down;
+	int n;
+	struct pmeter *meters;
+	mbpoll_sink sink;
+	void *user;
+	pthread_t thread;
+	bool started;
+	atomic_bool running;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+};
+
+static int64_t wall_ms(void)
+{
+	return (int64_t)floor(now_wall() * 1000.0);
+}
+
+struct mbpoll *mbpoll_new(const char *host, int port, mbpoll_sink sink, void *user)
+{
+	struct mbpoll *mp = calloc(1, sizeof(*mp));
+
+	if (mp == NULL)
+		return NULL;
+	snprintf(mp->host, sizeof(mp->host), "%s", host);
+	mp->port = port;
+	mp->sink = sink;
+	mp->user = user;
+	mp->backoff_ms = 1000;
+	mp->min_interval_ms = 86400 * 1000;
+	pthread_mutex_init(&mp->lock, NULL);
+	pthread_cond_init(&mp->wake, NULL);
+	return mp;
+}
+
+int mbpoll_add(struct mbpoll *mp, const struct agent_meter *m)
+{
+	struct pmeter *pm, *grown;
+	int words = 0;
+
+	grown = realloc(mp->meters, (size_t)(mp->n + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return GM_ENOMEM;
+	mp->meters = grown;
+	pm = &mp->meters[mp->n];
+	memset(pm, 0, sizeof(*pm));
+	pm->m = m;
+	if (reqplan_build(m->ch, m->nch, m->model->max_gap, &pm->plan) != GM_OK)
+		return GM_ENOMEM;
+	pm->req_off = calloc((size_t)pm->plan.nreq + 1, sizeof(*pm->req_off));
+	pm->req_t = calloc((size_t)pm->plan.nreq + 1, sizeof(*pm->req_t));
+	pm->req_ok = calloc((size_t)pm->plan.nreq + 1, sizeof(*pm->req_ok));
+	for (int i = 0; i < pm->plan.nreq && pm->req_off; i++) {
+		pm->req_off[i] = words;
+		words += pm->plan.reqs[i].count;
+	}
+	pm->buf = calloc((size_t)words + 1, sizeof(*pm->buf));
+	mp->n++;
+	if (pm->req_off == NULL || pm->req_t == NULL || pm->req_ok == NULL || pm->buf == NULL)
+		return GM_ENOMEM;
+	if (m->interval_ms < mp->min_interval_ms)
+		mp->min_interval_ms = m->interval_ms;
+	return GM_OK;
+}
+
+static void unlink_gateway(struct mbpoll *mp)
+{
+	if (mp->ctx != NULL) {
+		modbus_close(mp->ctx);
+		modbus_free(mp->ctx);
+		mp->ctx = NULL;
+	}
+	mp->linked = false;
+}
+
+/* Connect if it is time to try; back off 1 s doubling, but never wait longer
+ * than the shortest poll interval, so a rebooted gateway is polled again
+ * within one interval. */
+static bool link_gateway(struct mbpoll *mp, int timeout_ms)
+{
+	int64_t now = wall_ms();
+	int cap = mp->min_interval_ms < 60000 ? mp->min_interval_ms : 60000;
+
+	if (mp->linked)
+		return true;
+	if (now < mp->retry_ms)
+		return false;
+	if (mp->ctx == NULL && (mp->ctx = modbus_new_tcp(mp->host, mp->port)) == NULL) {
+		complain(&mp->down, time(NULL), "gateway %s:%d: %s", mp->host, mp->port,
+		    modbus_strerror(errno));
+		return false;
+	}
+	modbus_set_response_timeout(mp->ctx, (uint32_t)(timeout_ms / 1000),
+	    (uint32_t)(timeout_ms % 1000) * 1000);
+	if (modbus_connect(mp->ctx) != 0) {
+		complain(&mp->down, time(NULL), "gateway %s:%d: cannot connect: %s; "
+		    "retrying", mp->host, mp->port, modbus_strerror(errno));
+		unlink_gateway(mp);
+		mp->retry_ms = now + (mp->backoff_ms < cap ? mp->backoff_ms : cap);
+		if (mp->backoff_ms < 60000)
+			mp->backoff_ms *= 2;
+		return false;
+	}
+	complain_release(&mp->down, time(NULL), "gateway %s:%d", mp->host, mp->port);
+	mp->linked = true;
+	mp->backoff_ms = 1000;
+	return true;
+}
+
+/* Errors that mean the TCP link itself is gone (not a Modbus exception). */
+static bool link_broken(int err)
+{
+	return err == EPIPE || err == ECONNRESET || err == ECONNREFUSED ||
+	    err == EBADF || err == ENOTCONN || err == ECONNABORTED;
+}
+
+static int read_request(struct mbpoll *mp, struct pmeter *pm, int r)
+{
+	const struct req *q = &pm->plan.reqs[r];
+	uint16_t *dst = pm->buf + pm->req_off[r];
+	int rc = -1;
+
+	for (int attempt = 0; attempt <= pm->m->retries; attempt++) {
+		if (q->function == 4)
+			rc = modbus_read_input_registers(mp->ctx, q->start, q->count, dst);
+		else
+			rc = modbus_read_registers(mp->ctx, q->start, q->count, dst);
+		if (rc == q->count)
+			return 0;
+		if (link_broken(errno) || (errno >= MODBUS_ENOBASE &&
+		    errno <= MODBUS_ENOBASE + MODBUS_EXCEPTION_GATEWAY_TARGET))
+			break;  /* no point in asking again */
+		modbus_flush(mp->ctx);  /* a late answer must not pass for the next */
+	}
+	return -1;
+}
+
+static void poll_meter(struct mbpoll *mp, struct pmeter *pm)
+{
+	const struct agent_meter *m = pm->m;
+	int failed = 0, err = 0, bad_req = -1;
+
+	modbus_set_slave(mp->ctx, m->unit);
+	modbus_set_response_timeout(mp->ctx, (uint32_t)(m->timeout_ms / 1000),
+	    (uint32_t)(m->timeout_ms % 1000) * 1000);
+	for (int r = 0; r < pm->plan.nreq; r++) {
+		pm->req_ok[r] = read_request(mp, pm, r) == 0;
+		pm->req_t[r] = now_wall();
+		if (!pm->req_ok[r]) {
+			err = errno;
+			failed++;
+			bad_req = r;
+			if (link_broken(err)) {
+				unlink_gateway(mp);
+				break;
+			}
+		}
+	}
+	for (int c = 0; c < m->nch; c++) {
+		int r = pm->plan.chan_req[c];
+		if (!pm->req_ok[r])
+			continue;
+		mp->sink(mp->user, m, c, pm->req_t[r],
+		    devmap_value(&m->ch[c], pm->buf + pm->req_off[r] + pm->plan.chan_off[c]));
+	}
+	if (failed) {
+		const struct req *q = &pm->plan.reqs[bad_req];
+		complain(&pm->fail, time(NULL), "meter %s (%s:%d unit %d) reg 0x%04x "
+		    "(function %d, %d registers): %s", m->id, mp->host, mp->port, m->unit,
+		    q->start, q->function, q->count, modbus_strerror(err));
+	} else {
+		complain_release(&pm->fail, time(NULL), "meter %s (%s:%d unit %d)", m->id,
+		    mp->host, mp->port, m->unit);
+	}
+	memset(pm->req_ok, 0, (size_t)pm->plan.nreq * sizeof(*pm->req_ok));
+}
+
+/* Next wall-clock multiple of the interval after `now`. */
+static int64_t next_slot(int64_t now, int interval_ms)
+{
+	return (now / interval_ms + 1) * interval_ms;
+}
+
+static void sleep_until(struct mbpoll *mp, int64_t when_ms)
+{
+	struct timespec ts = { .tv_sec = when_ms / 1000,
+	    .tv_nsec = (long)(when_ms % 1000) * 1000000L };
+
+	pthread_mutex_lock(&mp->lock);
+	if (atomic_load(&mp->running))
+		pthread_cond_timedwait(&mp->wake, &mp->lock, &ts);
+	pthread_mutex_unlock(&mp->lock);
+}
+
+static void *mbpoll_main(void *arg)
+{
+	struct mbpoll *mp = arg;
+	int64_t now = wall_ms();
+
+	for (int i = 0; i < mp->n; i++)
+		mp->meters[i].due_ms = next_slot(now, mp->meters[i].m->interval_ms);
+	while (atomic_load(&mp->running)) {
+		int64_t soonest = INT64_MAX;
+		now = wall_ms();
+		for (int i = 0; i < mp->n && atomic_load(&mp->running); i++) {
+			struct pmeter *pm = &mp->meters[i];
+			if (pm->due_ms <= now) {
+				if (link_gateway(mp, pm->m->timeout_ms))
+					poll_meter(mp, pm);
+				/* A late poll skips to the next slot: no burst of catch-up reads. */
+				pm->due_ms = next_slot(wall_ms(), pm->m->interval_ms);
+			}
+			if (pm->due_ms < soonest)
+				soonest = pm->due_ms;
+		}
+		if (soonest != INT64_MAX)
+			sleep_until(mp, soonest);
+	}
+	unlink_gateway(mp);
+	return NULL;
+}
+
+int mbpoll_start(struct mbpoll *mp)
+{
+	atomic_store(&mp->running, true);
+	if (pthread_create(&mp->thread, NULL, mbpoll_main, mp) != 0)
+		return GM_EIO;
+	mp->started = true;
+	return GM_OK;
+}
+
+void mbpoll_stop(struct mbpoll *mp)
+{
+	if (mp == NULL || !mp->started)
+		return;
+	pthread_mutex_lock(&mp->lock);
+	atomic_store(&mp->running, false);
+	pthread_cond_signal(&mp->wake);
+	pthread_mutex_unlock(&mp->lock);
+	pthread_join(mp->thread, NULL);
+	mp->started = false;
+}
+
+void mbpoll_free(struct mbpoll *mp)
+{
+	if (mp == NULL)
+		return;
+	mbpoll_stop(mp);
+	for (int i = 0; i < mp->n; i++) {
+		struct pmeter *pm = &mp->meters[i];
+		reqplan_free(&pm->plan);
+		free(pm->req_off);
+		free(pm->req_t);
+		free(pm->req_ok);
+		free(pm->buf);
+	}
+	free(mp->meters);
+	pthread_mutex_destroy(&mp->lock);
+	pthread_cond_destroy(&mp->wake);
+	free(mp);
+}
+
+const char *mbpoll_host(const struct mbpoll *mp)
+{
+	return mp->host;
+}
+
+int mbpoll_port(const struct mbpoll *mp)
+{
+	return mp->port;
+}

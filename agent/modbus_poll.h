@@ -1,0 +1,32 @@
+/*
+ * modbus_poll.h - polling the meters behind one Modbus TCP gateway.
+ *
+ * Each gateway (host:port) gets its own thread, so a slow or dead gateway
+ * never delays another. Its meters are polled in turn on wall-clock-aligned
+ * schedules (a 60 s meter at :00 of every minute), each meter with the
+ * fewest requests its register map allows (reqplan.h). A failed request is
+ * logged with meter, gateway, unit and register; a broken connection is
+ * re-opened no less often than the shortest poll interval, so polling
+ * resumes within one interval of a gateway coming back.
+ */
+#ifndef GM_MODBUS_POLL_H
+#define GM_MODBUS_POLL_H
+
+#include "agent_config.h"
+
+struct mbpoll;
+
+/* Called from the poller's thread for every channel read. */
+typedef void (*mbpoll_sink)(void *user, const struct agent_meter *m, int ch,
+    double t, double value);
+
+struct mbpoll *mbpoll_new(const char *host, int port, mbpoll_sink sink, void *user);
+/* Borrow `m` for the poller's lifetime. GM_OK or GM_ENOMEM. */
+int mbpoll_add(struct mbpoll *mp, const struct agent_meter *m);
+int mbpoll_start(struct mbpoll *mp);
+void mbpoll_stop(struct mbpoll *mp);   /* returns when the thread has ended */
+void mbpoll_free(struct mbpoll *mp);
+const char *mbpoll_host(const struct mbpoll *mp);
+int mbpoll_port(const struct mbpoll *mp);
+
+#endif

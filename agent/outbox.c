@@ -1,0 +1,246 @@
+/*
+ * outbox.c - an ordered queue with in-flight tracking.
+ *
+ * The list is, from head to tail: messages in flight (sent, not yet
+ * acknowledged), then messages waiting. `next` points at the first waiting
+ * one. Acknowledgements may name a token before outbox_set_token() recorded
+ * it (paho's thread can be that quick), so unmatched tokens are remembered
+ * in `early` and matched when the token is set.
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "outbox.h"
+
+#define EARLY_MAX 1024
+
+enum { WAITING, INFLIGHT, ACKED };
+
+struct node {
+	struct node *nx;
+	uint64_t key;
+	int state;
+	int token;
+	struct outmsg m;
+};
+
+struct outbox {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct node *head, *tail, *next;
+	size_t max;
+	uint64_t last_key;
+	struct outbox_stats st;
+	int early[EARLY_MAX];
+	size_t nearly;
+};
+
+struct outbox *outbox_new(size_t max)
+{
+	struct outbox *ob = calloc(1, sizeof(*ob));
+
+	if (ob == NULL)
+		return NULL;
+	pthread_mutex_init(&ob->lock, NULL);
+	pthread_cond_init(&ob->cond, NULL);
+	ob->max = max;
+	return ob;
+}
+
+static void node_free(struct node *n)
+{
+	free(n->m.topic);
+	free(n->m.payload);
+	free(n);
+}
+
+void outbox_free(struct outbox *ob)
+{
+	struct node *n, *nx;
+
+	if (ob == NULL)
+		return;
+	for (n = ob->head; n != NULL; n = nx) {
+		nx = n->nx;
+		node_free(n);
+	}
+	pthread_mutex_destroy(&ob->lock);
+	pthread_cond_destroy(&ob->cond);
+	free(ob);
+}
+
+/* Unlink the first waiting message (never one in flight: its view is in use). */
+static void drop_oldest_waiting(struct outbox *ob)
+{
+	struct node *prev = NULL, *n = ob->head;
+
+	while (n != NULL && n != ob->next) {
+		prev = n;
+		n = n->nx;
+	}
+	if (n == NULL)
+		return;
+	ob->next = n->nx;
+	if (prev)
+		prev->nx = n->nx;
+	else
+		ob->head = n->nx;
+	if (ob->tail == n)
+		ob->tail = prev;
+	node_free(n);
+	ob->st.queued--;
+	ob->st.dropped++;
+}
+
+size_t outbox_put(struct outbox *ob, char *topic, char *payload)
+{
+	struct node *n = calloc(1, sizeof(*n));
+	size_t dropped = 0;
+
+	if (n == NULL) {
+		free(topic);
+		free(payload);
+		return 1;
+	}
+	n->m.topic = topic;
+	n->m.payload = payload;
+	n->m.len = strlen(payload);
+	pthread_mutex_lock(&ob->lock);
+	while (ob->st.queued >= ob->max && ob->next != NULL) {
+		drop_oldest_waiting(ob);
+		dropped++;
+	}
+	n->key = ++ob->last_key;
+	if (ob->tail)
+		ob->tail->nx = n;
+	else
+		ob->head = n;
+	ob->tail = n;
+	if (ob->next == NULL)
+		ob->next = n;
+	ob->st.queued++;
+	pthread_cond_broadcast(&ob->cond);
+	pthread_mutex_unlock(&ob->lock);
+	return dropped;
+}
+
+uint64_t outbox_take(struct outbox *ob, size_t window, int timeout_ms, struct outmsg *view)
+{
+	struct timespec until;
+	uint64_t key = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&ob->lock);
+	for (;;) {
+		/* After a requeue, messages acknowledged late sit among the waiting. */
+		while (ob->next != NULL && ob->next->state == ACKED)
+			ob->next = ob->next->nx;
+		if (ob->next != NULL && ob->st.inflight < window)
+			break;
+		if (pthread_cond_timedwait(&ob->cond, &ob->lock, &until) != 0)
+			goto out;
+	}
+	ob->next->state = INFLIGHT;
+	ob->next->token = 0;
+	*view = ob->next->m;
+	key = ob->next->key;
+	ob->next = ob->next->nx;
+	ob->st.inflight++;
+out:
+	pthread_mutex_unlock(&ob->lock);
+	return key;
+}
+
+/* Free acknowledged messages at the head. */
+static void pop_acked(struct outbox *ob)
+{
+	struct node *n;
+
+	while ((n = ob->head) != NULL && n->state == ACKED) {
+		ob->head = n->nx;
+		if (ob->tail == n)
+			ob->tail = NULL;
+		node_free(n);
+		ob->st.queued--;
+	}
+}
+
+static bool ack_node(struct outbox *ob, int token)
+{
+	for (struct node *n = ob->head; n != NULL && n != ob->next; n = n->nx) {
+		if (n->state == INFLIGHT && n->token == token && token != 0) {
+			n->state = ACKED;
+			ob->st.inflight--;
+			ob->st.acked++;
+			pop_acked(ob);
+			pthread_cond_broadcast(&ob->cond);
+			return true;
+		}
+	}
+	return false;
+}
+
+void outbox_set_token(struct outbox *ob, uint64_t key, int token)
+{
+	pthread_mutex_lock(&ob->lock);
+	for (struct node *n = ob->head; n != NULL && n != ob->next; n = n->nx) {
+		if (n->key == key && n->state == INFLIGHT) {
+			n->token = token;
+			break;
+		}
+	}
+	for (size_t i = 0; i < ob->nearly; i++) {
+		if (ob->early[i] == token && ack_node(ob, token)) {
+			ob->early[i] = ob->early[--ob->nearly];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&ob->lock);
+}
+
+void outbox_ack(struct outbox *ob, int token)
+{
+	pthread_mutex_lock(&ob->lock);
+	if (!ack_node(ob, token) && ob->nearly < EARLY_MAX)
+		ob->early[ob->nearly++] = token;
+	pthread_mutex_unlock(&ob->lock);
+}
+
+void outbox_requeue(struct outbox *ob)
+{
+	pthread_mutex_lock(&ob->lock);
+	pop_acked(ob);
+	for (struct node *n = ob->head; n != NULL && n != ob->next; n = n->nx) {
+		if (n->state == INFLIGHT)
+			n->state = WAITING;
+	}
+	/* Acked ones behind an unacked head stay acked: take skips them. */
+	ob->next = ob->head;
+	ob->st.inflight = 0;
+	ob->nearly = 0;
+	pthread_cond_broadcast(&ob->cond);
+	pthread_mutex_unlock(&ob->lock);
+}
+
+void outbox_wake(struct outbox *ob)
+{
+	pthread_mutex_lock(&ob->lock);
+	pthread_cond_broadcast(&ob->cond);
+	pthread_mutex_unlock(&ob->lock);
+}
+
+void outbox_stats(struct outbox *ob, struct outbox_stats *st)
+{
+	pthread_mutex_lock(&ob->lock);
+	*st = ob->st;
+	pthread_mutex_unlock(&ob->lock);
+}

@@ -1,0 +1,29 @@
+/*
+ * collector_config.h - gm-collector's configuration (INI).
+ *
+ *   [collector]
+ *   data_dir = /var/lib/greenmeter/rrd   ; RRD files go below here
+ *   subscribe = greenmeter/v1/#          ; or $share/<group>/greenmeter/v1/#
+ *   max_future = 300                     ; seconds a reading may be ahead of our clock
+ *   status_file = /run/greenmeter/collector.status   ; optional: per-channel counters
+ *   [mqtt]                               ; see common/mqtt_opts.h; client_id must be
+ *                                        ; stable: the broker keeps its queue by it
+ */
+#ifndef GM_COLLECTOR_CONFIG_H
+#define GM_COLLECTOR_CONFIG_H
+
+#include "confparse.h"
+#include "mqtt_opts.h"
+
+struct collector_config {
+	char data_dir[1024];
+	char subscribe[512];
+	char status_file[1024];
+	double max_future_s;
+	struct mqtt_opts mqtt;
+};
+
+int collector_config_load(const char *path, struct collector_config *cfg,
+    conf_report report, void *report_user);
+
+#endif

@@ -1,0 +1,180 @@
+/* ingest.c - validate and store one message of the wire contract. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counter.h"
+#include "err.h"
+#include "ingest.h"
+#include "log.h"
+#include "timeutil.h"
+
+#define ERR_MAX 320
+
+/* A topic fit to print: printable ASCII, cut at 120 characters. */
+static void shown_topic(char *buf, size_t len, const char *topic)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; topic[i] != '\0' && o + 4 < len && i < 120; i++) {
+		unsigned char c = (unsigned char)topic[i];
+		buf[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	buf[o] = '\0';
+}
+
+/* Load what the store already holds, once per channel per run. */
+static int load_last(struct ingest *ig, struct chan_state *cs)
+{
+	char err[ERR_MAX];
+	bool exists;
+
+	if (cs->loaded)
+		return GM_OK;
+	if (store_last(ig->store, &cs->id, &exists, &cs->last_t, &cs->last_v, err,
+	    sizeof(err)) != GM_OK) {
+		log_err("%s", err);
+		return GM_EIO;
+	}
+	cs->have_last = exists && cs->last_t > 0;
+	cs->loaded = true;
+	return GM_OK;
+}
+
+/* seq counts messages per channel: a jump means messages were lost. A seq
+ * lower than before with newer readings means the agent restarted. */
+static void count_seq(struct chan_state *cs, uint64_t seq, const char *where)
+{
+	if (cs->have_seq && seq > cs->last_seq + 1) {
+		cs->lost += seq - cs->last_seq - 1;
+		log_warn("%s: %llu message(s) missing before seq %llu", where,
+		    (unsigned long long)(seq - cs->last_seq - 1), (unsigned long long)seq);
+	}
+	cs->last_seq = seq;
+	cs->have_seq = true;
+}
+
+static double use_of(struct chan_state *cs, const struct payload_meta *meta, double v,
+    const char *where, double t)
+{
+	enum counter_event ev;
+	double d;
+
+	switch (meta->kind) {
+	case KIND_GAUGE:
+		return NAN;
+	case KIND_DELTA:
+		return v;
+	case KIND_COUNTER:
+		break;
+	}
+	if (!cs->have_last || isnan(cs->last_v))
+		return NAN;   /* nothing to count from yet */
+	d = counter_delta(cs->last_v, v, meta->wrap, &ev);
+	if (ev == COUNTER_WRAP)
+		cs->wraps++;
+	if (ev == COUNTER_RESET) {
+		cs->resets++;
+		log_warn("%s: counter fell from %.17g to %.17g at %.3f: unannounced reset "
+		    "or meter replacement; counted as 0, flagged for review", where,
+		    cs->last_v, v, t);
+	}
+	return d;
+}
+
+static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
+    const struct payload_meta *meta, const struct point *pts, size_t n, const char *where)
+{
+	struct store_row *rows = calloc(n, sizeof(*rows));
+	char err[ERR_MAX];
+	size_t k = 0;
+	int rc;
+
+	if (rows == NULL) {
+		log_err("%s: out of memory", where);
+		return INGEST_RETRY;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (cs->have_last && pts[i].t <= cs->last_t) {
+			cs->duplicates++;
+			continue;
+		}
+		rows[k].t = pts[i].t;
+		rows[k].value = pts[i].v;
+		rows[k].use = use_of(cs, meta, pts[i].v, where, pts[i].t);
+		cs->last_t = pts[i].t;
+		cs->last_v = pts[i].v;
+		cs->have_last = true;
+		k++;
+	}
+	rc = store_update(ig->store, &cs->id, meta, rows, k, err, sizeof(err));
+	free(rows);
+	if (rc == GM_ESTALE) {
+		/* The file knows a later sub-second time than its header told us. */
+		cs->duplicates += k;
+		return INGEST_DONE;
+	}
+	if (rc != GM_OK) {
+		log_err("%s: %s; message kept for another try", where, err);
+		cs->loaded = false;   /* reload the truth from the file next time */
+		return INGEST_RETRY;
+	}
+	cs->stored += k;
+	return INGEST_DONE;
+}
+
+static bool too_far_ahead(const struct ingest *ig, const struct point *pts, size_t n,
+    const char *where)
+{
+	double now = ig->now > 0 ? ig->now : now_wall();
+
+	if (pts[n - 1].t <= now + ig->max_future_s)
+		return false;
+	log_warn("%s: rejected: reading at %.3f is %.0f s ahead of this clock (limit %.0f s)",
+	    where, pts[n - 1].t, pts[n - 1].t - now, ig->max_future_s);
+	return true;
+}
+
+enum ingest_result ingest_message(struct ingest *ig, const char *topic,
+    const void *payload, size_t len)
+{
+	char err[ERR_MAX], where[160];
+	struct payload_meta meta;
+	struct point *pts = NULL;
+	struct chan_state *cs;
+	enum topic_kind kind;
+	struct chan_id id;
+	enum ingest_result res = INGEST_DONE;
+	size_t n;
+
+	shown_topic(where, sizeof(where), topic);
+	if (topic_parse(topic, &id, &kind, err, sizeof(err)) != GM_OK) {
+		log_warn("topic %s: rejected: %s", where, err);
+		return INGEST_DONE;
+	}
+	if (kind == TOPIC_EVENT) {
+		log_warn("topic %s: meter events are not handled by this collector version; "
+		    "ignored", where);
+		return INGEST_DONE;
+	}
+	if (payload_decode(payload, len, &meta, &pts, &n, err, sizeof(err)) != GM_OK) {
+		log_warn("topic %s: rejected payload: %s", where, err);
+		return INGEST_DONE;
+	}
+	if (too_far_ahead(ig, pts, n, where))
+		goto out;
+	if ((cs = registry_get(ig->reg, &id)) == NULL || load_last(ig, cs) != GM_OK) {
+		res = INGEST_RETRY;
+		goto out;
+	}
+	cs->received += n;
+	cs->last_seen = now_wall();
+	cs->kind = meta.kind;
+	strcpy(cs->unit, meta.unit);
+	count_seq(cs, meta.seq, where);
+	res = store_points(ig, cs, &meta, pts, n, where);
+out:
+	free(pts);
+	return res;
+}

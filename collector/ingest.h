@@ -1,0 +1,32 @@
+/*
+ * ingest.h - one MQTT message in, validated, deduplicated, stored.
+ *
+ * A message is either handled (stored, or rejected for good with a logged
+ * reason naming its topic) or, when the store failed for a reason that may
+ * pass (disk full, file locked), left to be offered again: the caller then
+ * does not acknowledge it. Readings at or before the channel's last stored
+ * reading are duplicates (a redelivery after a restart) and are counted,
+ * not stored again.
+ */
+#ifndef GM_INGEST_H
+#define GM_INGEST_H
+
+#include <stddef.h>
+
+#include "registry.h"
+#include "rrd_store.h"
+
+enum ingest_result { INGEST_DONE, INGEST_RETRY };
+
+struct ingest {
+	struct store *store;
+	struct registry *reg;
+	const char *datadir;
+	double max_future_s;   /* readings further ahead of our clock are refused */
+	double now;            /* 0: use the wall clock (tests set it) */
+};
+
+enum ingest_result ingest_message(struct ingest *ig, const char *topic,
+    const void *payload, size_t len);
+
+#endif

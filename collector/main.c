@@ -1,0 +1,142 @@
+/*
+ * gm-collector - stores the readings of the wire contract in RRD files.
+ *
+ *   gm-collector -c collector.conf      run in the foreground
+ *   gm-collector -n -c collector.conf   check the configuration and exit
+ * Exit codes: 0 ok, 1 bad configuration, 2 usage, 3 cannot start.
+ *
+ * Messages are stored on paho's receiving thread, inside the message
+ * callback; only when it returns is the message acknowledged, so a killed
+ * collector gets back from the broker whatever it had not stored.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collector_config.h"
+#include "err.h"
+#include "ingest.h"
+#include "log.h"
+#include "mqtt_link.h"
+#include "registry.h"
+#include "rrd_store.h"
+#include "timeutil.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void report_to_log(void *user, const char *msg)
+{
+	(void)user;
+	log_err("%s", msg);
+}
+
+static int on_message(void *user, const char *topic, const void *payload, size_t len)
+{
+	return ingest_message(user, topic, payload, len) == INGEST_DONE;
+}
+
+static const struct mqtt_link_cb collector_cb = { .message = on_message };
+
+/* Written whole to a temporary file and renamed, so readers never see half. */
+static void write_status(const char *path, struct registry *reg)
+{
+	char tmp[1100];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL) {
+		log_warn("status file %s: cannot write", tmp);
+		return;
+	}
+	registry_dump(reg, f);
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		log_warn("status file %s: cannot replace", path);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: gm-collector [-n] [-v] -c CONFIG\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct collector_config cfg;
+	struct ingest ig = { 0 };
+	struct mqtt_link *link = NULL;
+	const char *path = NULL;
+	int check = 0, verbose = 0, rc = 0, c;
+	char err[256];
+	int64_t next_status = 0;
+
+	while ((c = getopt(argc, argv, "c:nv")) != -1) {
+		switch (c) {
+		case 'c': path = optarg; break;
+		case 'n': check = 1; break;
+		case 'v': verbose = 1; break;
+		default: return usage();
+		}
+	}
+	if (path == NULL || optind != argc)
+		return usage();
+	log_init("gm-collector", verbose ? LOG_DEBUG : LOG_INFO);
+	tz_set(TZ_DEFAULT);
+	if (collector_config_load(path, &cfg, report_to_log, NULL) != 0) {
+		log_err("%s: configuration has errors; not starting", path);
+		return 1;
+	}
+	if (check) {
+		printf("%s: configuration OK\n", path);
+		return 0;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* The store before the link: a message may arrive as soon as we subscribe. */
+	ig.datadir = cfg.data_dir;
+	ig.max_future_s = cfg.max_future_s;
+	if ((ig.store = store_open(cfg.data_dir, err, sizeof(err))) == NULL ||
+	    (ig.reg = registry_new()) == NULL) {
+		log_err("%s", ig.store ? "out of memory" : err);
+		rc = 3;
+		goto out;
+	}
+	/* A persistent session: the broker queues for us while we are away. */
+	if ((link = mqtt_link_new(&cfg.mqtt, false, &collector_cb, &ig, err,
+	    sizeof(err))) == NULL) {
+		log_err("%s", err);
+		rc = 3;
+		goto out;
+	}
+	mqtt_link_subscribe(link, cfg.subscribe);
+	if (mqtt_link_start(link) != GM_OK) {
+		log_err("cannot start the MQTT thread");
+		rc = 3;
+		goto out;
+	}
+	log_info("storing %s into %s", cfg.subscribe, cfg.data_dir);
+	while (!stop_flag) {
+		usleep(200 * 1000);
+		if (cfg.status_file[0] && mono_ms() >= next_status) {
+			write_status(cfg.status_file, ig.reg);
+			next_status = mono_ms() + 5000;
+		}
+	}
+	mqtt_link_stop(link);
+	if (cfg.status_file[0])
+		write_status(cfg.status_file, ig.reg);
+	log_info("stopped: %zu channels seen", registry_count(ig.reg));
+out:
+	mqtt_link_free(link);
+	registry_free(ig.reg);
+	store_close(ig.store);
+	return rc;
+}

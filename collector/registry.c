@@ -1,0 +1,137 @@
+/* registry.c - channel states in an open-addressing hash table. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "registry.h"
+
+struct registry {
+	pthread_mutex_t lock;
+	size_t cap, n;           /* cap is a power of two */
+	struct chan_state **slot;
+};
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;   /* FNV-1a */
+	return (h ^ '/') * 1099511628211ULL;
+}
+
+static uint64_t chan_hash(const struct chan_id *id)
+{
+	return hash_str(hash_str(hash_str(14695981039346656037ULL, id->site), id->meter),
+	    id->channel);
+}
+
+static bool chan_eq(const struct chan_id *a, const struct chan_id *b)
+{
+	return strcmp(a->channel, b->channel) == 0 && strcmp(a->meter, b->meter) == 0 &&
+	    strcmp(a->site, b->site) == 0;
+}
+
+struct registry *registry_new(void)
+{
+	struct registry *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->cap = 1024;
+	if ((r->slot = calloc(r->cap, sizeof(*r->slot))) == NULL) {
+		free(r);
+		return NULL;
+	}
+	pthread_mutex_init(&r->lock, NULL);
+	return r;
+}
+
+void registry_free(struct registry *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->cap; i++)
+		free(r->slot[i]);
+	free(r->slot);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
+
+static struct chan_state **find_slot(struct chan_state **slot, size_t cap,
+    const struct chan_id *id)
+{
+	size_t i = (size_t)chan_hash(id) & (cap - 1);
+
+	while (slot[i] != NULL && !chan_eq(&slot[i]->id, id))
+		i = (i + 1) & (cap - 1);
+	return &slot[i];
+}
+
+static int grow(struct registry *r)
+{
+	size_t cap = r->cap * 2;
+	struct chan_state **slot = calloc(cap, sizeof(*slot));
+
+	if (slot == NULL)
+		return -1;
+	for (size_t i = 0; i < r->cap; i++) {
+		if (r->slot[i] != NULL)
+			*find_slot(slot, cap, &r->slot[i]->id) = r->slot[i];
+	}
+	free(r->slot);
+	r->slot = slot;
+	r->cap = cap;
+	return 0;
+}
+
+struct chan_state *registry_get(struct registry *r, const struct chan_id *id)
+{
+	struct chan_state **s, *cs = NULL;
+
+	pthread_mutex_lock(&r->lock);
+	s = find_slot(r->slot, r->cap, id);
+	if (*s != NULL) {
+		cs = *s;
+		goto out;
+	}
+	/* Keep the table at most half full so probes stay short. */
+	if ((r->n + 1) * 2 > r->cap) {
+		if (grow(r) != 0)
+			goto out;
+		s = find_slot(r->slot, r->cap, id);
+	}
+	if ((cs = calloc(1, sizeof(*cs))) == NULL)
+		goto out;
+	cs->id = *id;
+	*s = cs;
+	r->n++;
+out:
+	pthread_mutex_unlock(&r->lock);
+	return cs;
+}
+
+size_t registry_count(struct registry *r)
+{
+	size_t n;
+
+	pthread_mutex_lock(&r->lock);
+	n = r->n;
+	pthread_mutex_unlock(&r->lock);
+	return n;
+}
+
+void registry_dump(struct registry *r, FILE *out)
+{
+	pthread_mutex_lock(&r->lock);
+	for (size_t i = 0; i < r->cap; i++) {
+		const struct chan_state *c = r->slot[i];
+		if (c == NULL)
+			continue;
+		fprintf(out, "%s/%s/%s last_t=%.3f last=%.17g %s received=%llu stored=%llu "
+		    "duplicates=%llu lost=%llu resets=%llu wraps=%llu\n",
+		    c->id.site, c->id.meter, c->id.channel, c->last_t, c->last_v, c->unit,
+		    (unsigned long long)c->received, (unsigned long long)c->stored,
+		    (unsigned long long)c->duplicates, (unsigned long long)c->lost,
+		    (unsigned long long)c->resets, (unsigned long long)c->wraps);
+	}
+	pthread_mutex_unlock(&r->lock);
+}

@@ -1,0 +1,33 @@
+/*
+ * chanmeta.h - what an RRD file cannot say about its channel: the unit and
+ * the kind of its readings. Kept beside it as "<channel>.meta" (INI):
+ *
+ *   [channel]
+ *   unit = kWh
+ *   kind = counter
+ *   layout = 1
+ *
+ * Written by the collector when it creates the RRD (whole, then renamed
+ * into place); read by reports and the dashboard.
+ */
+#ifndef GM_CHANMETA_H
+#define GM_CHANMETA_H
+
+#include <stddef.h>
+
+#include "payload.h"
+#include "topic.h"
+
+struct chanmeta {
+	char unit[UNIT_MAX + 1];
+	enum reading_kind kind;
+	int layout;
+};
+
+int chanmeta_write(const char *datadir, const struct chan_id *id, const char *unit,
+    enum reading_kind kind, char *err, size_t errlen);
+/* GM_OK, GM_ENOTFOUND (no file), or GM_EINVAL (unreadable, reason in err). */
+int chanmeta_read(const char *datadir, const struct chan_id *id, struct chanmeta *out,
+    char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,237 @@
+/* mqtt_link.c - a self-reconnecting paho MQTTAsync connection. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <MQTTAsync.h>
+
+#include "err.h"
+#include "log.h"
+#include "mqtt_link.h"
+#include "timeutil.h"
+
+struct mqtt_link {
+	MQTTAsync client;
+	const struct mqtt_opts *opts;
+	const struct mqtt_link_cb *cb;
+	void *user;
+	bool clean;
+	char uri[600];
+	char filter[512];
+	pthread_t thread;
+	bool started;
+	atomic_bool running, up, connecting;
+	int backoff_s;
+	int64_t next_try_ms;
+	struct complaint down;
+};
+
+static void on_up(struct mqtt_link *l)
+{
+	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+	int rc;
+
+	atomic_store(&l->connecting, false);
+	if (l->filter[0] != '\0') {
+		rc = MQTTAsync_subscribe(l->client, l->filter, 1, &ro);
+		if (rc != MQTTASYNC_SUCCESS)
+			log_err("broker %s: cannot subscribe to %s (rc %d)", l->uri, l->filter, rc);
+	}
+	if (!atomic_exchange(&l->up, true)) {
+		if (l->down.since)
+			complain_release(&l->down, time(NULL), "broker %s", l->uri);
+		else
+			log_info("connected to broker %s", l->uri);
+		if (l->cb->connected)
+			l->cb->connected(l->user);
+	}
+}
+
+static void on_connect_ok(void *ctx, MQTTAsync_successData *resp)
+{
+	(void)resp;
+	on_up(ctx);
+}
+
+static void on_connect_fail(void *ctx, MQTTAsync_failureData *resp)
+{
+	struct mqtt_link *l = ctx;
+
+	complain(&l->down, time(NULL), "cannot connect to broker %s: %s (rc %d); retrying",
+	    l->uri, resp && resp->message ? resp->message : "refused", resp ? resp->code : 0);
+	atomic_store(&l->connecting, false);
+}
+
+static void on_lost(void *ctx, char *cause)
+{
+	struct mqtt_link *l = ctx;
+
+	atomic_store(&l->up, false);
+	complain(&l->down, time(NULL), "lost broker %s: %s", l->uri,
+	    cause ? cause : "connection closed");
+	if (l->cb->lost)
+		l->cb->lost(l->user);
+}
+
+static int on_message(void *ctx, char *topic, int topiclen, MQTTAsync_message *m)
+{
+	struct mqtt_link *l = ctx;
+	char *t = topic;
+	int done = 1;
+
+	/* paho sets topiclen only when the topic has an embedded NUL. */
+	if (topiclen != 0 && (size_t)topiclen != strlen(topic)) {
+		log_warn("broker %s: rejected a message whose topic contains a NUL byte",
+		    l->uri);
+	} else if (l->cb->message)
+		done = l->cb->message(l->user, t, m->payload, (size_t)m->payloadlen);
+	if (done) {
+		MQTTAsync_freeMessage(&m);
+		MQTTAsync_free(topic);
+	}
+	return done;
+}
+
+static void on_delivered(void *ctx, MQTTAsync_token token)
+{
+	struct mqtt_link *l = ctx;
+
+	if (l->cb->delivered)
+		l->cb->delivered(l->user, token);
+}
+
+/* One connect attempt when due; paho's automatic reconnect is not used
+ * because it does not cover a failed first connect. */
+static void try_connect(struct mqtt_link *l)
+{
+	MQTTAsync_connectOptions co = MQTTAsync_connectOptions_initializer;
+	MQTTAsync_SSLOptions ssl = MQTTAsync_SSLOptions_initializer;
+	int64_t now = mono_ms();
+	int rc;
+
+	if (atomic_load(&l->connecting) || now < l->next_try_ms)
+		return;
+	mqtt_opts_apply(l->opts, &co, &ssl);
+	co.cleansession = l->clean;
+	co.onSuccess = on_connect_ok;
+	co.onFailure = on_connect_fail;
+	co.context = l;
+	l->next_try_ms = now + l->backoff_s * 1000;
+	l->backoff_s = l->backoff_s >= 30 ? 60 : l->backoff_s * 2;
+	atomic_store(&l->connecting, true);
+	rc = MQTTAsync_connect(l->client, &co);
+	if (rc != MQTTASYNC_SUCCESS) {
+		atomic_store(&l->connecting, false);
+		complain(&l->down, time(NULL), "broker %s: connect failed (rc %d)", l->uri, rc);
+	}
+}
+
+static void *link_main(void *arg)
+{
+	struct mqtt_link *l = arg;
+
+	while (atomic_load(&l->running)) {
+		if (atomic_load(&l->up))
+			l->backoff_s = 1;
+		else
+			try_connect(l);
+		usleep(50 * 1000);
+	}
+	return NULL;
+}
+
+struct mqtt_link *mqtt_link_new(const struct mqtt_opts *opts, bool clean_session,
+    const struct mqtt_link_cb *cb, void *user, char *err, size_t errlen)
+{
+	MQTTAsync_createOptions co = MQTTAsync_createOptions_initializer;
+	struct mqtt_link *l = calloc(1, sizeof(*l));
+	int rc;
+
+	if (l == NULL) {
+		gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+		return NULL;
+	}
+	l->opts = opts;
+	l->cb = cb;
+	l->user = user;
+	l->clean = clean_session;
+	l->backoff_s = 1;
+	mqtt_opts_uri(opts, l->uri, sizeof(l->uri));
+	co.MQTTVersion = MQTTVERSION_3_1_1;
+	rc = MQTTAsync_createWithOptions(&l->client, l->uri, opts->client_id,
+	    MQTTCLIENT_PERSISTENCE_NONE, NULL, &co);
+	if (rc != MQTTASYNC_SUCCESS) {
+		gm_errf(err, errlen, GM_ELIB, "broker %s: cannot create MQTT client (rc %d)",
+		    l->uri, rc);
+		free(l);
+		return NULL;
+	}
+	MQTTAsync_setCallbacks(l->client, l, on_lost, on_message, on_delivered);
+	return l;
+}
+
+void mqtt_link_subscribe(struct mqtt_link *l, const char *filter)
+{
+	snprintf(l->filter, sizeof(l->filter), "%s", filter);
+}
+
+int mqtt_link_start(struct mqtt_link *l)
+{
+	atomic_store(&l->running, true);
+	if (pthread_create(&l->thread, NULL, link_main, l) != 0)
+		return GM_EIO;
+	l->started = true;
+	return GM_OK;
+}
+
+void mqtt_link_stop(struct mqtt_link *l)
+{
+	MQTTAsync_disconnectOptions dopt = MQTTAsync_disconnectOptions_initializer;
+
+	if (l == NULL || !l->started)
+		return;
+	atomic_store(&l->running, false);
+	pthread_join(l->thread, NULL);
+	l->started = false;
+	dopt.timeout = 1000;
+	if (MQTTAsync_isConnected(l->client))
+		MQTTAsync_disconnect(l->client, &dopt);
+	atomic_store(&l->up, false);
+}
+
+void mqtt_link_free(struct mqtt_link *l)
+{
+	if (l == NULL)
+		return;
+	mqtt_link_stop(l);
+	MQTTAsync_destroy(&l->client);
+	free(l);
+}
+
+bool mqtt_link_up(struct mqtt_link *l)
+{
+	return atomic_load(&l->up);
+}
+
+const char *mqtt_link_uri(const struct mqtt_link *l)
+{
+	return l->uri;
+}
+
+int mqtt_link_publish(struct mqtt_link *l, const char *topic, const void *payload,
+    size_t len, int *token)
+{
+	MQTTAsync_message msg = MQTTAsync_message_initializer;
+	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+
+	msg.payload = (void *)payload;
+	msg.payloadlen = (int)len;
+	msg.qos = 1;
+	if (MQTTAsync_sendMessage(l->client, topic, &msg, &ro) != MQTTASYNC_SUCCESS)
+		return GM_EIO;
+	*token = ro.token;
+	return GM_OK;
+}

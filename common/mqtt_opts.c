@@ -1,0 +1,99 @@
+/* mqtt_opts.c - broker address, credentials and TLS for paho clients. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mqtt_opts.h"
+
+void mqtt_opts_defaults(struct mqtt_opts *o, const char *client_id)
+{
+	memset(o, 0, sizeof(*o));
+	snprintf(o->uri, sizeof(o->uri), "tcp://127.0.0.1:1883");
+	snprintf(o->client_id, sizeof(o->client_id), "%s", client_id);
+	o->keepalive_s = 30;
+}
+
+static void set_broker(struct conf *c, struct mqtt_opts *o, const char *value)
+{
+	char host[256];
+	int port;
+
+	if (strncmp(value, "tcp://", 6) == 0 || strncmp(value, "mqtt://", 7) == 0 ||
+	    strncmp(value, "ssl://", 6) == 0 || strncmp(value, "mqtts://", 8) == 0) {
+		conf_str(c, "broker", value, o->uri, sizeof(o->uri));
+		if (value[0] == 's' || strncmp(value, "mqtts", 5) == 0)
+			o->tls = true;  /* ca_file may also turn it on */
+		return;
+	}
+	if (conf_hostport(c, "broker", value, host, sizeof(host), &port, 1883))
+		snprintf(o->uri, sizeof(o->uri), "tcp://%s%s%s:%d",
+		    strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port);
+}
+
+static void read_password_file(struct conf *c, struct mqtt_opts *o, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL) {
+		conf_error(c, "password_file = \"%s\": %s", path, strerror(errno));
+		return;
+	}
+	if (fgets(o->password, sizeof(o->password), f) == NULL)
+		o->password[0] = '\0';
+	fclose(f);
+	n = strcspn(o->password, "\r\n");
+	o->password[n] = '\0';
+}
+
+void mqtt_opts_key(struct conf *c, struct mqtt_opts *o, const char *key, const char *value)
+{
+	long l;
+
+	if (strcmp(key, "broker") == 0)
+		set_broker(c, o, value);
+	else if (strcmp(key, "client_id") == 0)
+		conf_str(c, key, value, o->client_id, sizeof(o->client_id));
+	else if (strcmp(key, "username") == 0)
+		conf_str(c, key, value, o->username, sizeof(o->username));
+	else if (strcmp(key, "password") == 0)
+		conf_str(c, key, value, o->password, sizeof(o->password));
+	else if (strcmp(key, "password_file") == 0)
+		read_password_file(c, o, value);
+	else if (strcmp(key, "ca_file") == 0) {
+		if (conf_str(c, key, value, o->ca_file, sizeof(o->ca_file)))
+			o->tls = true;
+	} else if (strcmp(key, "cert_file") == 0)
+		conf_str(c, key, value, o->cert_file, sizeof(o->cert_file));
+	else if (strcmp(key, "key_file") == 0)
+		conf_str(c, key, value, o->key_file, sizeof(o->key_file));
+	else if (strcmp(key, "keepalive") == 0) {
+		if (conf_long(c, key, value, 5, 3600, &l))
+			o->keepalive_s = (int)l;
+	} else
+		conf_error(c, "unknown key \"%s\" in [mqtt]", key);
+}
+
+void mqtt_opts_uri(const struct mqtt_opts *o, char *buf, size_t len)
+{
+	const char *rest = strstr(o->uri, "://");
+
+	rest = rest ? rest + 3 : o->uri;
+	snprintf(buf, len, "%s://%s", o->tls ? "ssl" : "tcp", rest);
+}
+
+void mqtt_opts_apply(const struct mqtt_opts *o, MQTTAsync_connectOptions *co,
+    MQTTAsync_SSLOptions *ssl)
+{
+	co->keepAliveInterval = o->keepalive_s;
+	co->username = o->username[0] ? o->username : NULL;
+	co->password = o->password[0] ? o->password : NULL;
+	if (!o->tls)
+		return;
+	ssl->trustStore = o->ca_file[0] ? o->ca_file : NULL;
+	ssl->keyStore = o->cert_file[0] ? o->cert_file : NULL;
+	ssl->privateKey = o->key_file[0] ? o->key_file : NULL;
+	ssl->enableServerCertAuth = 1;
+	ssl->verify = 1;
+	co->ssl = ssl;
+}

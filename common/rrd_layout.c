@@ -1,0 +1,28 @@
+/* rrd_layout.c - the RRD definition of a meter channel (layout version 1). */
+#include <stdio.h>
+
+#include "rrd_layout.h"
+
+static const char *const layout[] = {
+	"DS:" RRD_DS_VALUE ":GAUGE:900:U:U",
+	"DS:" RRD_DS_USE ":ABSOLUTE:31622400:0:U",
+	"RRA:AVERAGE:0.5:1:20160",
+	"RRA:LAST:0.5:1:20160",
+	"RRA:AVERAGE:0.5:60:44000",
+	"RRA:LAST:0.5:60:44000",
+	"RRA:AVERAGE:0.5:1440:7320",
+	"RRA:LAST:0.5:1440:7320",
+	"RRA:MAX:0.5:1440:7320",
+	"RRA:MIN:0.5:1440:7320",
+};
+
+int rrd_layout_argv(const char ***ret_argv)
+{
+	*ret_argv = (const char **)layout;
+	return (int)(sizeof(layout) / sizeof(layout[0]));
+}
+
+void rrd_layout_path(char *buf, size_t len, const char *datadir, const struct chan_id *c)
+{
+	snprintf(buf, len, "%s/%s/%s/%s.rrd", datadir, c->site, c->meter, c->channel);
+}

@@ -1,0 +1,40 @@
+/*
+ * rrd_layout.h - the one RRD layout of a meter channel, shared by the
+ * collector (librrd or rrdcached) and every reader. Changing it needs a
+ * migration of every file: see docs/storage.md. Layout version 1.
+ *
+ * step 60 s. Two data sources:
+ *   value  GAUGE, heartbeat 900 s  - the reading as the meter showed it (a
+ *          counter register, or a gauge such as W). Unknown where no reading
+ *          came for 15 min: that is how gaps are seen.
+ *   use    ABSOLUTE, heartbeat 366 d, min 0 - for counters, the amount used
+ *          since the previous reading, as computed by the collector (wrap,
+ *          reset and replacement handled); rrdtool spreads it over the time
+ *          between readings, so sum(rate * seconds) over any period equals the
+ *          counter difference, across gaps too. Unknown for gauges.
+ * RRAs (every one with xff 0.5):
+ *   1 min  x 20160 (14 days)   AVERAGE, LAST
+ *   1 h    x 44000 (5.02 y)    AVERAGE, LAST   local days/months are whole hours
+ *   1 day  x  7320 (20.04 y)   AVERAGE, LAST, MAX, MIN   (UTC days: see docs)
+ */
+#ifndef GM_RRD_LAYOUT_H
+#define GM_RRD_LAYOUT_H
+
+#include <stddef.h>
+
+#include "topic.h"
+
+#define RRD_LAYOUT_VERSION 1
+#define RRD_STEP 60
+#define RRD_DS_VALUE "value"
+#define RRD_DS_USE "use"
+#define RRD_TEMPLATE RRD_DS_VALUE ":" RRD_DS_USE
+
+/* The DS and RRA definitions for rrd_create_r2 / rrdc_create_r2. */
+int rrd_layout_argv(const char ***ret_argv);
+
+/* "<datadir>/<site>/<meter>/<channel>.rrd". Only validated ids reach here
+ * (struct chan_id is filled by topic.c), so no id can climb out of datadir. */
+void rrd_layout_path(char *buf, size_t len, const char *datadir, const struct chan_id *c);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * report_walk.h - the meter channels stored under a data directory.
+ *
+ * Lists <datadir>/<site>/<meter>/<channel>.rrd, keeping only names that are
+ * valid ids (anything else in the tree is ignored, never followed), sorted
+ * by site, meter, channel, with the unit and kind from each channel's .meta.
+ */
+#ifndef GM_REPORT_WALK_H
+#define GM_REPORT_WALK_H
+
+#include <stddef.h>
+
+#include "chanmeta.h"
+#include "topic.h"
+
+struct stored_chan {
+	struct chan_id id;
+	struct chanmeta meta;
+	char path[4096];
+};
+
+/* *ret is malloc'd (caller frees); filters may be NULL for "all".
+ * Returns the count, or a negative GM_E* code. */
+int report_walk(const char *datadir, const char *site, const char *meter,
+    struct stored_chan **ret);
+
+#endif

@@ -1,0 +1,106 @@
+/* profile.c - office load profile: rate by hour of week, counter as its exact integral. */
+#include <math.h>
+
+#include "profile.h"
+
+#define HOUR_S 3600.0
+#define WEEK_S (PROFILE_HOURS * HOUR_S)
+
+/* Where t falls: whole weeks since the epoch (negative before it), the hour
+ * of that week and the seconds into that hour. floor() rather than a cast,
+ * so times before the epoch land in the week they belong to. */
+struct when {
+	double weeks;
+	int how;
+	double in_hour;
+};
+
+static struct when when_split(double t)
+{
+	double d = t - PROFILE_EPOCH;
+	double weeks = floor(d / WEEK_S);
+	double in_week = d - weeks * WEEK_S;
+	int how = (int)(in_week / HOUR_S);
+
+	/* Rounding can put a time just before a week boundary at in_week ==
+	 * WEEK_S; it belongs at the very end of hour 167. */
+	if (how > PROFILE_HOURS - 1)
+		how = PROFILE_HOURS - 1;
+	return (struct when){ weeks, how, in_week - how * HOUR_S };
+}
+
+double profile_factor(int how)
+{
+	int day = how / 24, hour = how % 24;
+
+	if (day >= 5)
+		return 0.12;            /* Saturday, Sunday */
+	if (hour <= 6 || hour >= 18)
+		return 0.15;            /* night: servers, fridges, standby */
+	if (hour == 7)
+		return 0.5;
+	if (hour == 12)
+		return 0.7;             /* lunch */
+	if (hour == 16)
+		return 0.8;
+	if (hour == 17)
+		return 0.4;
+	return 1.0;
+}
+
+/* splitmix64 (Steele, Lea, Flood 2014): a good 64-bit mix in three lines. */
+static uint64_t splitmix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15u;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+	return x ^ (x >> 31);
+}
+
+/* A factor in [0.85, 1.15) that depends only on (seed, hour). */
+static double jitter(uint64_t seed, int how)
+{
+	uint64_t h = splitmix64(splitmix64(seed) ^ (uint64_t)how);
+
+	return 0.85 + 0.30 * (double)(h >> 11) / 9007199254740992.0;   /* 2^53 */
+}
+
+void profile_init_shape(struct profile *p, const double shape[PROFILE_HOURS],
+    double load_per_h, double start)
+{
+	p->load_per_h = load_per_h;
+	p->start = start;
+	p->prefix[0] = 0;
+	for (int h = 0; h < PROFILE_HOURS; h++) {
+		p->shape[h] = shape[h];
+		p->prefix[h + 1] = p->prefix[h] + shape[h];
+	}
+}
+
+void profile_init(struct profile *p, uint64_t seed, double load_per_h, double start)
+{
+	double shape[PROFILE_HOURS];
+
+	for (int h = 0; h < PROFILE_HOURS; h++)
+		shape[h] = profile_factor(h) * jitter(seed, h);
+	profile_init_shape(p, shape, load_per_h, start);
+}
+
+int profile_hour_of_week(double t)
+{
+	return when_split(t).how;
+}
+
+double profile_rate(const struct profile *p, double t)
+{
+	return p->load_per_h * p->shape[when_split(t).how];
+}
+
+double profile_counter(const struct profile *p, double t)
+{
+	struct when w = when_split(t);
+	double full_load_hours = w.weeks * p->prefix[PROFILE_HOURS] + p->prefix[w.how] +
+	    p->shape[w.how] * (w.in_hour / HOUR_S);
+
+	return p->start + p->load_per_h * full_load_hours;
+}

@@ -1,0 +1,87 @@
+# lib.sh - helpers for greenmeter's integration tests (sourced by bash).
+#
+# Real parts only: a real mosquitto on a free loopback port, real gm-sim
+# Modbus TCP servers, real RRD files. Everything a test starts is recorded
+# and stopped by pid when the test exits, however it exits.
+
+set -u
+BIN=${BIN:?BIN must point at the programs}
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+T=$(mktemp -d /tmp/gm-test.XXXXXX)
+PIDS=""
+FAILS=0
+CHECKS=0
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	if [ "$FAILS" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$T"; else echo "# files kept in $T"; fi
+}
+trap cleanup EXIT
+
+ok() { CHECKS=$((CHECKS + 1)); echo "ok - $*"; }
+not_ok() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "not ok - $*"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+done_testing() { [ "$FAILS" -eq 0 ]; exit $?; }
+
+# A TCP port nobody listens on, from a range unlikely to be taken.
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 30000))
+		ss -Htln "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
+	done
+}
+
+# Wait until host:port accepts a connection (default 10 s).
+wait_port() {
+	local port=$1 limit=${2:-100} i=0
+	while ! (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -ge "$limit" ] && return 1
+		sleep 0.1
+	done
+}
+
+# Start a command in the background, logging to $T/<name>.log; its pid is
+# returned in $LAST_PID and stopped at exit.
+start() {
+	local name=$1; shift
+	"$@" >>"$T/$name.log" 2>&1 &
+	LAST_PID=$!
+	PIDS="$PIDS $LAST_PID"
+}
+
+stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; true; }
+
+# mosquitto on loopback with persistence, so queued QoS 1 messages survive.
+start_broker() {
+	BROKER_PORT=${1:-$(free_port)}
+	mkdir -p "$T/mosq"
+	cat >"$T/mosquitto.conf" <<CONF
+listener $BROKER_PORT 127.0.0.1
+allow_anonymous true
+persistence true
+persistence_location $T/mosq/
+max_queued_messages 0
+CONF
+	start mosquitto mosquitto -c "$T/mosquitto.conf"
+	BROKER_PID=$LAST_PID
+	wait_port "$BROKER_PORT" || { echo "# mosquitto did not start"; cat "$T/mosquitto.log"; return 1; }
+}
+
+# Wait until a command succeeds (default 20 s).
+wait_for() {
+	local limit=$1 i=0; shift
+	while ! "$@" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -ge $((limit * 10)) ] && return 1
+		sleep 0.1
+	done
+}
+
+# |a - b| <= tol, with awk doing the arithmetic.
+near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
+
+# float32 spacing at x: 2^(floor(log2 |x|) - 23).
+f32_ulp() { awk -v x="$1" 'BEGIN { if (x < 0) x = -x; if (x < 1e-30) x = 1e-30; e = int(log(x) / log(2)); if (2^e > x) e--; printf "%.17g\n", 2^(e - 23) }'; }

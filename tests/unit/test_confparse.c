@@ -1,0 +1,655 @@
+/*
+ * test_confparse.c - INI files with file:line in every error (common/confparse.c).
+ *
+ * Each test writes its INI file into a fresh temporary directory and
+ * compares every report, as "file:line: message" with the directory left
+ * out, with the text written here by hand.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "confparse.h"
+
+#define NCASES(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_LOG 32
+
+/* 4 x 16 = 64 characters: the longest id. */
+#define ID64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static char tmpdir[64];
+
+/* Reports, with "<tmpdir>/" cut from their start. */
+static struct {
+	int n;
+	char msg[MAX_LOG][1200];
+} reports;
+
+static void collect(void *user, const char *msg)
+{
+	size_t dl = strlen(tmpdir);
+
+	(void)user;
+	if (strncmp(msg, tmpdir, dl) == 0 && msg[dl] == '/')
+		msg += dl + 1;
+	if (reports.n < MAX_LOG)
+		snprintf(reports.msg[reports.n], sizeof(reports.msg[0]), "%s", msg);
+	reports.n++;
+}
+
+/* Compare the reports with `want`, all of them and in order. */
+static void expect_reports(const char *const *want, int n)
+{
+	bool same = reports.n == n;
+
+	for (int i = 0; same && i < n; i++)
+		same = strcmp(reports.msg[i], want[i]) == 0;
+	if (same)
+		return;
+	for (int i = 0; i < reports.n && i < MAX_LOG; i++)
+		print_message("  got  %d: %s\n", i, reports.msg[i]);
+	for (int i = 0; i < n; i++)
+		print_message("  want %d: %s\n", i, want[i]);
+	fail_msg("%d reports, want %d", reports.n, n);
+}
+
+/* What the test handler was called with, and the values it parsed. */
+static struct {
+	int n;
+	char call[MAX_LOG][1200];   /* "line [section] key=value" */
+	int section_line[MAX_LOG];
+	char name[16];
+	long count;
+	double ratio;
+	bool debug;
+	char host[64];
+	int port;
+} seen;
+
+/* [main] has a fixed set of keys; any other section is only recorded. */
+static void handler(struct conf *c, const char *section, const char *key,
+    const char *value)
+{
+	if (seen.n < MAX_LOG) {
+		snprintf(seen.call[seen.n], sizeof(seen.call[0]), "%d [%s] %s=%s", c->line,
+		    section, key, value);
+		seen.section_line[seen.n] = c->section_line;
+	}
+	seen.n++;
+	if (strcmp(section, "main") != 0)
+		return;
+	if (strcmp(key, "name") == 0)
+		conf_str(c, key, value, seen.name, sizeof(seen.name));
+	else if (strcmp(key, "count") == 0)
+		conf_long(c, key, value, 0, 100, &seen.count);
+	else if (strcmp(key, "ratio") == 0)
+		conf_double(c, key, value, 0, 1, &seen.ratio);
+	else if (strcmp(key, "debug") == 0)
+		conf_bool(c, key, value, &seen.debug);
+	else if (strcmp(key, "broker") == 0)
+		conf_hostport(c, key, value, seen.host, sizeof(seen.host), &seen.port, 1883);
+	else
+		conf_error(c, "unknown key \"%s\" in [main]", key);
+}
+
+static void expect_calls(const char *const *want, int n)
+{
+	bool same = seen.n == n;
+
+	for (int i = 0; same && i < n; i++)
+		same = strcmp(seen.call[i], want[i]) == 0;
+	if (same)
+		return;
+	for (int i = 0; i < seen.n && i < MAX_LOG; i++)
+		print_message("  got  %d: %s\n", i, seen.call[i]);
+	for (int i = 0; i < n; i++)
+		print_message("  want %d: %s\n", i, want[i]);
+	fail_msg("%d handler calls, want %d", seen.n, n);
+}
+
+/* Write `text` to <tmpdir>/<name>; returns the path (a static buffer). */
+static const char *fixture(const char *name, const char *text)
+{
+	static char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+static int parse(const char *path)
+{
+	return conf_parse(path, handler, NULL, collect, NULL);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&reports, 0, sizeof(reports));
+	memset(&seen, 0, sizeof(seen));
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/gm-test-confparse-XXXXXX");
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	DIR *d = opendir(tmpdir);
+	struct dirent *e;
+	char path[512];
+
+	(void)state;
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
+		if (unlink(path) != 0)
+			rmdir(path);
+	}
+	closedir(d);
+	return rmdir(tmpdir);
+}
+
+static void test_good_file(void **state)
+{
+	static const char *const calls[] = {
+		"5 [main] name=office",
+		"6 [main] count=42",           /* the inline comment is gone */
+		"7 [main] ratio=0.5",
+		"8 [main] debug=yes",
+		"9 [main] broker=[::1]:1884",
+		"11 [item a] key=value with spaces",
+		"12 [item a] indented=x",
+	};
+	const char *path = fixture("good.ini",
+	    "; comment\n"                  /* 1 */
+	    "# another comment\n"          /* 2 */
+	    "\n"                           /* 3 */
+	    "[main]\n"                     /* 4 */
+	    "name = office\n"              /* 5 */
+	    "count = 42        ; inline\n" /* 6 */
+	    "ratio = 0.5\n"                /* 7 */
+	    "debug = yes\n"                /* 8 */
+	    "broker = [::1]:1884\n"        /* 9 */
+	    "[item a]\n"                   /* 10 */
+	    "key: value with spaces\n"     /* 11 */
+	    "  indented = x");             /* 12, no final newline */
+
+	(void)state;
+	assert_int_equal(parse(path), 0);
+	expect_reports(NULL, 0);
+	expect_calls(calls, NCASES(calls));
+	assert_string_equal(seen.name, "office");
+	assert_int_equal(seen.count, 42);
+	assert_true(seen.ratio == 0.5);
+	assert_true(seen.debug);
+	assert_string_equal(seen.host, "::1");
+	assert_int_equal(seen.port, 1884);
+}
+
+static void test_unknown_key_typo(void **state)
+{
+	static const char *const want[] = { "typo.ini:3: unknown key \"cuont\" in [main]" };
+	const char *path = fixture("typo.ini",
+	    "[main]\n"        /* 1 */
+	    "name = x\n"      /* 2 */
+	    "cuont = 5\n"     /* 3 */
+	    "count = 6\n");   /* 4 */
+
+	(void)state;
+	assert_int_equal(parse(path), 1);
+	expect_reports(want, NCASES(want));
+	assert_int_equal(seen.count, 6);   /* parsing went on */
+}
+
+static void test_every_error_reported(void **state)
+{
+	static const char *const want[] = {
+		"many.ini:2: count = \"many\": expected a whole number from 0 to 100",
+		"many.ini:3: expected \"key = value\" or \"[section]\"",
+		"many.ini:4: section header has no closing ']'",
+		"many.ini:5: line has a value but no key",
+		"many.ini:6: debug = \"maybe\": expected yes or no",
+		"many.ini:8: ratio = \"2\": expected a number from 0 to 1",
+		"many.ini:10: broker = \"host:70000\": expected host:port (port 1-65535)",
+	};
+	const char *path = fixture("many.ini",
+	    "[main]\n"                         /* 1 */
+	    "count = many\n"                   /* 2 */
+	    "this line has no equals sign\n"   /* 3 */
+	    "[item b\n"                        /* 4: keys below stay in [main] */
+	    "= orphan value\n"                 /* 5 */
+	    "debug = maybe\n"                  /* 6 */
+	    "name = ok\n"                      /* 7 */
+	    "ratio = 2\n"                      /* 8 */
+	    "[main]\n"                         /* 9 */
+	    "broker = host:70000\n");          /* 10 */
+
+	(void)state;
+	assert_int_equal(parse(path), 7);
+	expect_reports(want, NCASES(want));
+	assert_string_equal(seen.name, "ok");
+}
+
+/* Two lines: "k = " + fill to `len` characters; `c` fills. */
+static char *long_line(const char *key, size_t len, char c)
+{
+	size_t kl = strlen(key);
+	char *s = malloc(len + 2);
+
+	assert_non_null(s);
+	memcpy(s, key, kl);
+	memset(s + kl, c, len - kl);
+	s[len] = '\n';
+	s[len + 1] = '\0';
+	return s;
+}
+
+static void test_long_lines(void **state)
+{
+	static const char *const want[] = {
+		"long.ini:3: line is longer than 1024 characters",
+		"long.ini:5: line is longer than 1024 characters",
+	};
+	/* line 2: 1024 characters, the limit; line 3: 1025; line 5: 5000 */
+	char *l2 = long_line("k = ", CONF_LINE_MAX, 'a');
+	char *l3 = long_line("k2 = ", CONF_LINE_MAX + 1, 'b');
+	char *l5 = long_line("k4 = ", 5000, 'c');
+	char *text = malloc(strlen(l2) + strlen(l3) + strlen(l5) + 64);
+	const char *path;
+
+	(void)state;
+	assert_non_null(text);
+	sprintf(text, "[item x]\n%s%sk3 = after\n%sk5 = end\n", l2, l3, l5);
+	path = fixture("long.ini", text);
+	assert_int_equal(parse(path), 2);
+	expect_reports(want, NCASES(want));
+	assert_int_equal(seen.n, 3);
+	/* "k = " is 4 characters, so the value is 1024 - 4 = 1020 'a's */
+	assert_int_equal(strlen(seen.call[0]), strlen("2 [item x] k=") + 1020);
+	assert_memory_equal(seen.call[0] + strlen("2 [item x] k="), l2 + 4, 1020);
+	assert_string_equal(seen.call[1], "4 [item x] k3=after");
+	assert_string_equal(seen.call[2], "6 [item x] k5=end");
+	free(l2);
+	free(l3);
+	free(l5);
+	free(text);
+}
+
+/* Section names reach the handler whole, with the line of their header. */
+static void test_sections(void **state)
+{
+	static const char *const calls[] = {
+		"1 [] before=any section",
+		"4 [item " ID64 "] a=1",        /* "item " + 64 = 69 characters */
+		"7 [main] name=bom",
+		"9 [x ;y] b=2",
+	};
+	static const int section_lines[] = { 0, 2, 6, 8 };
+	const char *path = fixture("sections.ini",
+	    "before = any section\n"       /* 1 */
+	    "[item " ID64 "]\n"            /* 2 */
+	    "; a comment between\n"        /* 3 */
+	    "a = 1\n"                      /* 4 */
+	    "\n"                           /* 5 */
+	    "[main]\n"                     /* 6 */
+	    "name = bom\n"                 /* 7 */
+	    "[x ;y]\n"                     /* 8 */
+	    "b = 2\n");                    /* 9 */
+
+	(void)state;
+	assert_int_equal(parse(path), 0);
+	expect_reports(NULL, 0);
+	expect_calls(calls, NCASES(calls));
+	for (size_t i = 0; i < NCASES(section_lines); i++)
+		assert_int_equal(seen.section_line[i], section_lines[i]);
+}
+
+/* A UTF-8 byte order mark (EF BB BF) may start the file, as inih allows. */
+static void test_byte_order_mark(void **state)
+{
+	static const char *const calls[] = { "2 [main] name=bom" };
+	const char *path = fixture("bom.ini", "\xEF\xBB\xBF[main]\nname = bom\n");
+
+	(void)state;
+	assert_int_equal(parse(path), 0);
+	expect_reports(NULL, 0);
+	expect_calls(calls, NCASES(calls));
+}
+
+static void test_unreadable(void **state)
+{
+	static const char *const missing[] = {
+		"missing.ini: cannot open: No such file or directory",
+	};
+	static const char *const dir[] = { "adir.ini: cannot read: Is a directory" };
+	char path[128];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/missing.ini", tmpdir);
+	assert_int_equal(parse(path), 1);
+	expect_reports(missing, NCASES(missing));
+	assert_int_equal(seen.n, 0);
+
+	/* fopen() opens a directory for reading; reading it then fails */
+	reports.n = 0;
+	snprintf(path, sizeof(path), "%s/adir.ini", tmpdir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(parse(path), 1);
+	expect_reports(dir, NCASES(dir));
+	assert_int_equal(seen.n, 0);
+}
+
+static void test_conf_error(void **state)
+{
+	static const char *const want[] = {
+		"x.ini: no line 5",
+		"x.ini:12: at line 12",
+		"x.ini:3: at another line",
+	};
+	struct conf c = { .path = "x.ini", .report = collect };
+
+	(void)state;
+	conf_error(&c, "no line %d", 5);
+	c.line = 12;
+	conf_error(&c, "at line %d", c.line);
+	conf_error_at(&c, 3, "at another %s", "line");
+	assert_int_equal(c.errors, 3);
+	expect_reports(want, NCASES(want));
+}
+
+/* The value helpers report at the key's line, here 7 of "t.ini". */
+static struct conf value_conf(void)
+{
+	struct conf c = { .path = "t.ini", .line = 7, .report = collect };
+
+	reports.n = 0;
+	return c;
+}
+
+#define LONG_WHY(v) "t.ini:7: k = \"" v "\": expected a whole number from 0 to 100"
+
+static void test_conf_long(void **state)
+{
+	static const struct {
+		const char *value;
+		long min, max;
+		bool ok;
+		long out;
+		const char *err;
+	} cases[] = {
+		{ "42", 0, 100, true, 42, NULL },
+		{ "0", 0, 100, true, 0, NULL },
+		{ "100", 0, 100, true, 100, NULL },
+		{ "0x48", 0, 100, true, 72, NULL },            /* 4 * 16 + 8 */
+		{ "0x0048", 0, 100, true, 72, NULL },
+		{ "0X1f", 0, 100, true, 31, NULL },            /* 16 + 15 */
+		{ "010", 0, 100, true, 10, NULL },             /* decimal, not octal 8 */
+		{ "0048", 0, 100, true, 48, NULL },            /* not a bad octal */
+		{ "-5", -10, 10, true, -5, NULL },
+		{ "101", 0, 100, false, 0, LONG_WHY("101") },
+		{ "-1", 0, 100, false, 0, LONG_WHY("-1") },
+		{ "", 0, 100, false, 0, LONG_WHY("") },
+		{ "12abc", 0, 100, false, 0, LONG_WHY("12abc") },
+		{ "1.5", 0, 100, false, 0, LONG_WHY("1.5") },
+		{ "0x", 0, 100, false, 0, LONG_WHY("0x") },
+		{ "ten", 0, 100, false, 0, LONG_WHY("ten") },
+		/* 10^20 > 2^63: strtol overflows */
+		{ "100000000000000000000", 0, 100, false, 0, LONG_WHY("100000000000000000000") },
+		{ "70000", 1, 65535, false, 0,
+		  "t.ini:7: k = \"70000\": expected a whole number from 1 to 65535" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < NCASES(cases); i++) {
+		struct conf c = value_conf();
+		long out = -999;
+		bool ok = conf_long(&c, "k", cases[i].value, cases[i].min, cases[i].max, &out);
+
+		if (ok != cases[i].ok)
+			fail_msg("conf_long(\"%s\") = %d", cases[i].value, ok);
+		if (ok) {
+			assert_int_equal(out, cases[i].out);
+			assert_int_equal(reports.n, 0);
+		} else {
+			assert_int_equal(out, -999);
+			assert_int_equal(reports.n, 1);
+			assert_string_equal(reports.msg[0], cases[i].err);
+			assert_int_equal(c.errors, 1);
+		}
+	}
+}
+
+#define DOUBLE_WHY(v) "t.ini:7: k = \"" v "\": expected a number from 0 to 100"
+
+static void test_conf_double(void **state)
+{
+	static const struct {
+		const char *value;
+		bool ok;
+		double out;
+		const char *err;
+	} cases[] = {
+		{ "1.5", true, 1.5, NULL },
+		{ "0", true, 0, NULL },
+		{ "100", true, 100, NULL },
+		{ "1e2", true, 100, NULL },        /* 1 * 10^2 */
+		{ "0.001", true, 0.001, NULL },
+		{ "100.0001", false, 0, DOUBLE_WHY("100.0001") },
+		{ "-0.5", false, 0, DOUBLE_WHY("-0.5") },
+		{ "", false, 0, DOUBLE_WHY("") },
+		{ "2x", false, 0, DOUBLE_WHY("2x") },
+		{ "nan", false, 0, DOUBLE_WHY("nan") },
+		{ "inf", false, 0, DOUBLE_WHY("inf") },
+		{ "1e999", false, 0, DOUBLE_WHY("1e999") },    /* overflows */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < NCASES(cases); i++) {
+		struct conf c = value_conf();
+		double out = -999;
+		bool ok = conf_double(&c, "k", cases[i].value, 0, 100, &out);
+
+		if (ok != cases[i].ok)
+			fail_msg("conf_double(\"%s\") = %d", cases[i].value, ok);
+		if (ok) {
+			assert_true(out == cases[i].out);
+			assert_int_equal(reports.n, 0);
+		} else {
+			assert_true(out == -999);
+			assert_int_equal(reports.n, 1);
+			assert_string_equal(reports.msg[0], cases[i].err);
+		}
+	}
+
+	/* %g shows wide limits: -1e12 and 1e12 */
+	struct conf c = value_conf();
+	double out;
+	assert_false(conf_double(&c, "scale", "2e12", -1e12, 1e12, &out));
+	assert_string_equal(reports.msg[0],
+	    "t.ini:7: scale = \"2e12\": expected a number from -1e+12 to 1e+12");
+}
+
+static void test_conf_bool(void **state)
+{
+	static const struct {
+		const char *value;
+		int want;   /* 1 true, 0 false, -1 rejected */
+	} cases[] = {
+		{ "yes", 1 }, { "true", 1 }, { "on", 1 }, { "1", 1 },
+		{ "no", 0 }, { "false", 0 }, { "off", 0 }, { "0", 0 },
+		{ "Yes", -1 }, { "y", -1 }, { "2", -1 }, { "", -1 }, { "yes please", -1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < NCASES(cases); i++) {
+		struct conf c = value_conf();
+		bool out = cases[i].want != 1;   /* the opposite of what is expected */
+		bool ok = conf_bool(&c, "k", cases[i].value, &out);
+		char err[128];
+
+		if (ok != (cases[i].want >= 0))
+			fail_msg("conf_bool(\"%s\") = %d", cases[i].value, ok);
+		if (ok) {
+			assert_int_equal(out, cases[i].want);
+		} else {
+			snprintf(err, sizeof(err), "t.ini:7: k = \"%s\": expected yes or no",
+			    cases[i].value);
+			assert_string_equal(reports.msg[0], err);
+		}
+	}
+}
+
+static void test_conf_str_and_id(void **state)
+{
+	char dst[8];
+	char id[65];
+
+	(void)state;
+	struct conf c = value_conf();
+	assert_true(conf_str(&c, "k", "1234567", dst, sizeof(dst)));   /* 7 + NUL = 8 */
+	assert_string_equal(dst, "1234567");
+	assert_false(conf_str(&c, "k", "12345678", dst, sizeof(dst)));
+	assert_string_equal(reports.msg[0], "t.ini:7: k = \"12345678\": longer than 7 characters");
+	assert_string_equal(dst, "1234567");
+
+	c = value_conf();
+	assert_true(conf_id(&c, "site", "sdm630-b2", id));
+	assert_string_equal(id, "sdm630-b2");
+	assert_true(conf_id(&c, "site", ID64, id));
+	assert_string_equal(id, ID64);
+	assert_false(conf_id(&c, "site", "../x", id));
+	assert_string_equal(reports.msg[0], "t.ini:7: site = \"../x\": ids are 1-64 characters "
+	    "[a-z0-9_-], starting with a letter or digit");
+	assert_false(conf_id(&c, "site", ID64 "x", id));
+	assert_int_equal(reports.n, 2);
+}
+
+#define HOSTPORT_WHY(v) "t.ini:7: k = \"" v "\": expected host:port (port 1-65535)"
+
+static void test_conf_hostport(void **state)
+{
+	static const struct {
+		const char *value;
+		const char *host;   /* NULL: rejected */
+		int port;
+	} cases[] = {
+		{ "host", "host", 502 },                 /* the default port */
+		{ "host:502", "host", 502 },
+		{ "10.0.0.5:1502", "10.0.0.5", 1502 },
+		{ "[::1]:502", "::1", 502 },
+		{ "[::1]", "::1", 502 },
+		{ "[fe80::1%eth0]:8080", "fe80::1%eth0", 8080 },
+		{ "host:1", "host", 1 },
+		{ "host:65535", "host", 65535 },
+		{ "abcdefghijklmno", "abcdefghijklmno", 502 },   /* 15 + NUL = 16 bytes */
+		{ ":502", NULL, 0 },
+		{ "host:0", NULL, 0 },
+		{ "host:65536", NULL, 0 },
+		{ "host:70000", NULL, 0 },
+		{ "host:abc", NULL, 0 },
+		{ "host:", NULL, 0 },
+		{ "host:502x", NULL, 0 },
+		{ "", NULL, 0 },
+		{ "[::1", NULL, 0 },
+		{ "[::1]x", NULL, 0 },
+		{ "[::1]:", NULL, 0 },
+		{ "[]:502", NULL, 0 },
+		{ "::1", NULL, 0 },                      /* IPv6 needs brackets */
+		{ "fe80::1:502", NULL, 0 },
+		{ "abcdefghijklmnop", NULL, 0 },         /* 16 characters: too long */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < NCASES(cases); i++) {
+		struct conf c = value_conf();
+		char host[16] = "untouched";
+		int port = -1;
+		bool ok = conf_hostport(&c, "k", cases[i].value, host, sizeof(host), &port, 502);
+		char err[128];
+
+		if (ok != (cases[i].host != NULL))
+			fail_msg("conf_hostport(\"%s\") = %d (host \"%s\")", cases[i].value, ok,
+			    host);
+		if (ok) {
+			assert_string_equal(host, cases[i].host);
+			assert_int_equal(port, cases[i].port);
+		} else {
+			snprintf(err, sizeof(err), HOSTPORT_WHY("%s"), cases[i].value);
+			assert_string_equal(reports.msg[0], err);
+			assert_string_equal(host, "untouched");
+			assert_int_equal(port, -1);
+		}
+	}
+}
+
+static void test_section_split(void **state)
+{
+	static const struct {
+		const char *section;
+		bool ok;
+		const char *type, *name;
+	} cases[] = {
+		{ "meter sdm630-b2", true, "meter", "sdm630-b2" },
+		{ "model", true, "model", "" },
+		{ "", true, "", "" },
+		{ "meter  a", true, "meter", "a" },          /* extra spaces skipped */
+		{ "meter ", true, "meter", "" },
+		{ "1234567 x", true, "1234567", "x" },       /* type: 7 + NUL = 8 bytes */
+		{ "meter 0123456789abcde", true, "meter", "0123456789abcde" },  /* 15 */
+		{ "meter a b", false, NULL, NULL },          /* three words */
+		{ "12345678 x", false, NULL, NULL },         /* type of 8: too long */
+		{ "meter 0123456789abcdef", false, NULL, NULL },  /* name of 16: too long */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < NCASES(cases); i++) {
+		char type[8], name[16];
+		bool ok = conf_section_split(cases[i].section, type, sizeof(type), name,
+		    sizeof(name));
+
+		if (ok != cases[i].ok)
+			fail_msg("conf_section_split(\"%s\") = %d", cases[i].section, ok);
+		if (ok) {
+			assert_string_equal(type, cases[i].type);
+			assert_string_equal(name, cases[i].name);
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_good_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_key_typo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_error_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_byte_order_mark, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conf_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conf_long, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conf_double, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conf_bool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conf_str_and_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conf_hostport, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_section_split, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
