@@ -60,7 +60,7 @@ static struct raw_meter *raw_meter_get(struct conf *c, struct agent_parse *p,
 	r->m.interval_ms = 60000;
 	r->m.timeout_ms = 1000;
 	r->m.retries = 1;
-	r->m.line = c->line;
+	r->m.line = c->section_line;
 	return r;
 }
 

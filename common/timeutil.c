@@ -1,8 +1,8 @@
 /* timeutil.c - clocks and local-time conversion through the tz database. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 
 #include "err.h"
@@ -10,12 +10,20 @@
 
 int tz_set(const char *zone)
 {
-	char path[512];
-	struct stat st;
+	char path[512], magic[4];
+	FILE *f;
+	int ok;
 
-	/* glibc silently falls back to UTC for an unknown zone: check first. */
+	/* glibc silently falls back to UTC for an unknown zone: check first that
+	 * it is a zone file (they start with "TZif"), not just any path there,
+	 * such as the directory "Asia" or "" (zoneinfo itself). */
 	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", zone);
-	if (strstr(zone, "..") != NULL || stat(path, &st) != 0)
+	if (strstr(zone, "..") != NULL || (f = fopen(path, "r")) == NULL)
+		return GM_ENOTFOUND;
+	ok = fread(magic, 1, sizeof(magic), f) == sizeof(magic) &&
+	    memcmp(magic, "TZif", sizeof(magic)) == 0;
+	fclose(f);
+	if (!ok)
 		return GM_ENOTFOUND;
 	setenv("TZ", zone, 1);
 	tzset();
@@ -47,8 +55,10 @@ int time_parse_local(const char *s, time_t *out, char *err, size_t errlen)
 
 	if (s[0] == '@') {
 		char *end;
-		long long v = strtoll(s + 1, &end, 10);
-		if (s[1] == '\0' || *end != '\0')
+		long long v;
+		errno = 0;
+		v = strtoll(s + 1, &end, 10);
+		if (s[1] == '\0' || *end != '\0' || errno == ERANGE)
 			return gm_errf(err, errlen, GM_EINVAL, "\"%s\": bad @unix time", s);
 		*out = (time_t)v;
 		return GM_OK;
@@ -95,7 +105,11 @@ void time_format_local(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
 
-	localtime_r(&t, &tm);
+	/* fails only for a year beyond int; tm would be left unset */
+	if (localtime_r(&t, &tm) == NULL) {
+		snprintf(buf, len, "@%lld", (long long)t);
+		return;
+	}
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 

@@ -44,7 +44,7 @@ static struct sim_meter *add_meter(struct conf *c, struct sim_config *cfg, const
 	m = &cfg->meters[cfg->nmeters++];
 	memset(m, 0, sizeof(*m));
 	strcpy(m->id, id);
-	m->line = c->line;
+	m->line = c->section_line;
 	return m;
 }
 

@@ -126,7 +126,7 @@ static const char *fixture(const char *name, const char *text)
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_true(fputs(text, f) >= 0);
 	assert_int_equal(fclose(f), 0);
 	return path;
 }
@@ -246,7 +246,7 @@ static void test_every_error_reported(void **state)
 	assert_string_equal(seen.name, "ok");
 }
 
-/* Two lines: "k = " + fill to `len` characters; `c` fills. */
+/* One line of `len` characters: `key`, then `c` repeated; and a newline. */
 static char *long_line(const char *key, size_t len, char c)
 {
 	size_t kl = strlen(key);
@@ -297,7 +297,7 @@ static void test_sections(void **state)
 	static const char *const calls[] = {
 		"1 [] before=any section",
 		"4 [item " ID64 "] a=1",        /* "item " + 64 = 69 characters */
-		"7 [main] name=bom",
+		"7 [main] name=here",
 		"9 [x ;y] b=2",
 	};
 	static const int section_lines[] = { 0, 2, 6, 8 };
@@ -308,7 +308,7 @@ static void test_sections(void **state)
 	    "a = 1\n"                      /* 4 */
 	    "\n"                           /* 5 */
 	    "[main]\n"                     /* 6 */
-	    "name = bom\n"                 /* 7 */
+	    "name = here\n"                /* 7 */
 	    "[x ;y]\n"                     /* 8 */
 	    "b = 2\n");                    /* 9 */
 
