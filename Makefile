@@ -67,7 +67,17 @@ UNIT_reqplan   := agent/reqplan common/devmap common/confparse common/registers 
                   common/payload common/topic common/err
 UNIT_counter   := collector/counter common/err
 UNIT_profile   := devices/sim/profile common/timeutil common/err
-UNITS := topic payload registers confparse devmap timeutil reqplan counter profile
+UNIT_outbox    := agent/outbox
+UNIT_agent_config := agent/agent_config common/mqtt_opts common/devmap common/confparse \
+                  common/registers common/payload common/topic common/err
+UNIT_consumption := common/consumption common/rrd_layout common/err
+UNIT_registry  := collector/registry
+UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/topic common/err
+UNIT_ingest    := collector/ingest collector/rrd_store collector/counter collector/registry \
+                  common/consumption common/rrd_layout common/chanmeta common/confparse \
+                  common/payload common/topic common/log common/timeutil common/err
+UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
+         outbox agent_config consumption registry chanmeta ingest
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration
@@ -114,7 +124,7 @@ test: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory VARIANT=release all
-	@sh tools/demo.sh build/release
+	@bash tools/demo.sh build/release
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/greenmeter/devices

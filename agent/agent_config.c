@@ -33,6 +33,7 @@ struct agent_parse {
 	struct agent_config *cfg;
 	struct raw_meter *raw;
 	int nraw, capraw;
+	int bad_meter_line;   /* the [meter] header with a bad id last reported */
 };
 
 static struct raw_meter *raw_meter_get(struct conf *c, struct agent_parse *p,
@@ -140,7 +141,11 @@ static void agent_handler(struct conf *c, const char *section, const char *key,
 	} else if (strcmp(type, "meter") == 0) {
 		struct raw_meter *r;
 		if (!id_valid(name)) {
-			conf_error(c, "[meter %s]: meter ids are 1-64 characters [a-z0-9_-]", name);
+			/* once, at the header, however many keys the section has */
+			if (p->bad_meter_line != c->section_line)
+				conf_error_at(c, c->section_line,
+				    "[meter %s]: meter ids are 1-64 characters [a-z0-9_-]", name);
+			p->bad_meter_line = c->section_line;
 			return;
 		}
 		if ((r = raw_meter_get(c, p, name)) != NULL)
@@ -155,6 +160,7 @@ static const struct device_model *model_get(struct conf *c, struct agent_config 
     const char *name)
 {
 	struct device_model *m;
+	int errors;
 
 	for (int i = 0; i < cfg->nmodels; i++) {
 		if (strcmp(cfg->models[i].name, name) == 0)
@@ -163,8 +169,9 @@ static const struct device_model *model_get(struct conf *c, struct agent_config 
 	/* cfg->models has room for one model per meter: meters keep pointers
 	 * into it, so it must never move. */
 	m = &cfg->models[cfg->nmodels++];
-	if (devmap_load(cfg->devices_dir, name, m, c->report, c->report_user) != 0) {
-		c->errors++;
+	errors = devmap_load(cfg->devices_dir, name, m, c->report, c->report_user);
+	if (errors != 0) {
+		c->errors += errors;  /* each one was reported */
 		m->nchannels = 0;  /* remembered as bad: reported once */
 		return NULL;
 	}
@@ -187,10 +194,15 @@ static int resolve_channels(struct conf *c, struct raw_meter *r)
 	strcpy(list, r->channels);
 	for (tok = strtok_r(list, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
 		const struct channel_def *d = devmap_channel(model, tok);
+		int listed = 0;
+		for (int j = 0; j < r->m.nch; j++)
+			listed |= strcmp(r->m.ch[j].name, tok) == 0;
 		if (d == NULL)
 			conf_error_at(c, r->channels_line, "channel \"%s\" is not in model %s",
 			    tok, model->name);
-		else if (r->m.nch < model->nchannels)
+		else if (listed)  /* and r->m.ch has room for every other one */
+			conf_error_at(c, r->channels_line, "channel \"%s\" is listed twice", tok);
+		else
 			r->m.ch[r->m.nch++] = *d;
 	}
 	for (int i = 0; i < r->noverride; i++) {

@@ -39,12 +39,6 @@ struct agent {
 	uint64_t **seq;          /* per meter, per channel: last seq sent */
 };
 
-static void report_to_log(void *user, const char *msg)
-{
-	(void)user;
-	log_err("%s", msg);
-}
-
 /* One reading -> one QoS 1 message, in the wire contract. Runs on pollers. */
 static void on_reading(void *user, const struct agent_meter *m, int ch, double t,
     double value)
@@ -151,7 +145,7 @@ int main(int argc, char **argv)
 	tz_set(TZ_DEFAULT);
 
 	/* 1. Configuration: every error reported, none tolerated. */
-	if (agent_config_load(path, &a.cfg, report_to_log, NULL) != 0) {
+	if (agent_config_load(path, &a.cfg, log_report, NULL) != 0) {
 		log_err("%s: configuration has errors; not starting", path);
 		agent_config_free(&a.cfg);
 		return 1;

@@ -24,6 +24,7 @@ struct node {
 	uint64_t key;
 	int state;
 	int token;
+	uint64_t sent;          /* ob->nsent when last taken */
 	struct outmsg m;
 };
 
@@ -33,8 +34,13 @@ struct outbox {
 	struct node *head, *tail, *next;
 	size_t max;
 	uint64_t last_key;
+	uint64_t last_sent;     /* the highest key ever taken: later ones have no token */
+	uint64_t nsent;         /* takes so far */
 	struct outbox_stats st;
-	int early[EARLY_MAX];
+	struct {
+		int token;
+		uint64_t sent;      /* ob->nsent when the PUBACK came */
+	} early[EARLY_MAX];
 	size_t nearly;
 };
 
@@ -72,17 +78,21 @@ void outbox_free(struct outbox *ob)
 	free(ob);
 }
 
-/* Unlink the first waiting message (never one in flight: its view is in use). */
-static void drop_oldest_waiting(struct outbox *ob)
+/* Unlink the first waiting message (never one in flight: its view is in use).
+ * Returns false if that one had been acknowledged (after a requeue): then
+ * nothing was lost. */
+static bool drop_oldest_waiting(struct outbox *ob)
 {
 	struct node *prev = NULL, *n = ob->head;
+	bool lost;
 
 	while (n != NULL && n != ob->next) {
 		prev = n;
 		n = n->nx;
 	}
 	if (n == NULL)
-		return;
+		return false;
+	lost = n->state != ACKED;
 	ob->next = n->nx;
 	if (prev)
 		prev->nx = n->nx;
@@ -92,7 +102,9 @@ static void drop_oldest_waiting(struct outbox *ob)
 		ob->tail = prev;
 	node_free(n);
 	ob->st.queued--;
-	ob->st.dropped++;
+	if (lost)
+		ob->st.dropped++;
+	return lost;
 }
 
 size_t outbox_put(struct outbox *ob, char *topic, char *payload)
@@ -110,8 +122,8 @@ size_t outbox_put(struct outbox *ob, char *topic, char *payload)
 	n->m.len = strlen(payload);
 	pthread_mutex_lock(&ob->lock);
 	while (ob->st.queued >= ob->max && ob->next != NULL) {
-		drop_oldest_waiting(ob);
-		dropped++;
+		if (drop_oldest_waiting(ob))
+			dropped++;
 	}
 	n->key = ++ob->last_key;
 	if (ob->tail)
@@ -151,8 +163,11 @@ uint64_t outbox_take(struct outbox *ob, size_t window, int timeout_ms, struct ou
 	}
 	ob->next->state = INFLIGHT;
 	ob->next->token = 0;
+	ob->next->sent = ++ob->nsent;
 	*view = ob->next->m;
 	key = ob->next->key;
+	if (key > ob->last_sent)
+		ob->last_sent = key;
 	ob->next = ob->next->nx;
 	ob->st.inflight++;
 out:
@@ -169,20 +184,35 @@ static void pop_acked(struct outbox *ob)
 		ob->head = n->nx;
 		if (ob->tail == n)
 			ob->tail = NULL;
+		if (ob->next == n)  /* after a requeue, acked ones can be next in line */
+			ob->next = n->nx;
 		node_free(n);
 		ob->st.queued--;
 	}
 }
 
+static void ack_one(struct outbox *ob, struct node *n)
+{
+	if (n->state == INFLIGHT)
+		ob->st.inflight--;
+	n->state = ACKED;
+	ob->st.acked++;
+	pop_acked(ob);
+	pthread_cond_broadcast(&ob->cond);
+}
+
+/* Every message ever sent, not only those in flight: one sent before a
+ * requeue keeps its token while it waits to be sent again, and its PUBACK
+ * may still come. It was delivered then: marked acked, it is not sent again
+ * (take skips it). Keys grow along the list, so the scan ends at the first
+ * message never sent. */
 static bool ack_node(struct outbox *ob, int token)
 {
-	for (struct node *n = ob->head; n != NULL && n != ob->next; n = n->nx) {
-		if (n->state == INFLIGHT && n->token == token && token != 0) {
-			n->state = ACKED;
-			ob->st.inflight--;
-			ob->st.acked++;
-			pop_acked(ob);
-			pthread_cond_broadcast(&ob->cond);
+	if (token == 0)
+		return false;
+	for (struct node *n = ob->head; n != NULL && n->key <= ob->last_sent; n = n->nx) {
+		if (n->state != ACKED && n->token == token) {
+			ack_one(ob, n);
 			return true;
 		}
 	}
@@ -191,16 +221,23 @@ static bool ack_node(struct outbox *ob, int token)
 
 void outbox_set_token(struct outbox *ob, uint64_t key, int token)
 {
+	struct node *found = NULL;
+
 	pthread_mutex_lock(&ob->lock);
 	for (struct node *n = ob->head; n != NULL && n != ob->next; n = n->nx) {
 		if (n->key == key && n->state == INFLIGHT) {
 			n->token = token;
+			found = n;
 			break;
 		}
 	}
-	for (size_t i = 0; i < ob->nearly; i++) {
-		if (ob->early[i] == token && ack_node(ob, token)) {
+	/* An early PUBACK is this message's only if it came after this send;
+	 * one from before is for an earlier message that had the same token
+	 * (paho reuses them) and was sent again since. */
+	for (size_t i = 0; found != NULL && i < ob->nearly; i++) {
+		if (ob->early[i].token == token && ob->early[i].sent >= found->sent) {
 			ob->early[i] = ob->early[--ob->nearly];
+			ack_one(ob, found);
 			break;
 		}
 	}
@@ -210,8 +247,11 @@ void outbox_set_token(struct outbox *ob, uint64_t key, int token)
 void outbox_ack(struct outbox *ob, int token)
 {
 	pthread_mutex_lock(&ob->lock);
-	if (!ack_node(ob, token) && ob->nearly < EARLY_MAX)
-		ob->early[ob->nearly++] = token;
+	if (!ack_node(ob, token) && ob->nearly < EARLY_MAX) {
+		ob->early[ob->nearly].token = token;
+		ob->early[ob->nearly].sent = ob->nsent;
+		ob->nearly++;
+	}
 	pthread_mutex_unlock(&ob->lock);
 }
 

@@ -83,6 +83,28 @@ static double use_of(struct chan_state *cs, const struct payload_meta *meta, dou
 	return d;
 }
 
+/* librrd refuses a whole batch when its first row is not newer than the file
+ * (after a restart we know the file's last time only to the second, and a
+ * resent batch may start with a reading already stored): store the rows one
+ * by one, so only the ones really stored before count as duplicates. */
+static int store_one_by_one(struct ingest *ig, struct chan_state *cs,
+    const struct payload_meta *meta, const struct store_row *rows, size_t k, char *err,
+    size_t errlen)
+{
+	int rc = GM_OK;
+
+	for (size_t i = 0; i < k; i++) {
+		rc = store_update(ig->store, &cs->id, meta, &rows[i], 1, err, errlen);
+		if (rc == GM_ESTALE)
+			cs->duplicates++;
+		else if (rc == GM_OK)
+			cs->stored++;
+		else
+			return rc;
+	}
+	return GM_OK;
+}
+
 static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
     const struct payload_meta *meta, const struct point *pts, size_t n, const char *where)
 {
@@ -109,18 +131,18 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 		k++;
 	}
 	rc = store_update(ig->store, &cs->id, meta, rows, k, err, sizeof(err));
+	if (rc == GM_ESTALE && k > 1)
+		rc = store_one_by_one(ig, cs, meta, rows, k, err, sizeof(err));
+	else if (rc == GM_ESTALE)
+		cs->duplicates++;
+	else if (rc == GM_OK)
+		cs->stored += k;
 	free(rows);
-	if (rc == GM_ESTALE) {
-		/* The file knows a later sub-second time than its header told us. */
-		cs->duplicates += k;
-		return INGEST_DONE;
-	}
-	if (rc != GM_OK) {
+	if (rc != GM_OK && rc != GM_ESTALE) {
 		log_err("%s: %s; message kept for another try", where, err);
 		cs->loaded = false;   /* reload the truth from the file next time */
 		return INGEST_RETRY;
 	}
-	cs->stored += k;
 	return INGEST_DONE;
 }
 

@@ -31,12 +31,6 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
-static void report_to_log(void *user, const char *msg)
-{
-	(void)user;
-	log_err("%s", msg);
-}
-
 static int on_message(void *user, const char *topic, const void *payload, size_t len)
 {
 	return ingest_message(user, topic, payload, len) == INGEST_DONE;
@@ -88,7 +82,7 @@ int main(int argc, char **argv)
 		return usage();
 	log_init("gm-collector", verbose ? LOG_DEBUG : LOG_INFO);
 	tz_set(TZ_DEFAULT);
-	if (collector_config_load(path, &cfg, report_to_log, NULL) != 0) {
+	if (collector_config_load(path, &cfg, log_report, NULL) != 0) {
 		log_err("%s: configuration has errors; not starting", path);
 		return 1;
 	}

@@ -74,9 +74,10 @@ int chanmeta_read(const char *datadir, const struct chan_id *id, struct chanmeta
 	meta_path(path, sizeof(path), datadir, id);
 	if (access(path, F_OK) != 0)
 		return GM_ENOTFOUND;
-	if (conf_parse(path, meta_handler, out, meta_report, &first) != 0 ||
-	    out->unit[0] == '\0')
-		rc = gm_errf(err, errlen, GM_EINVAL, "%s", first ? first : "no unit");
+	if (conf_parse(path, meta_handler, out, meta_report, &first) != 0)
+		rc = gm_errf(err, errlen, GM_EINVAL, "%s", first ? first : path);
+	else if (out->unit[0] == '\0')
+		rc = gm_errf(err, errlen, GM_EINVAL, "%s: no unit", path);
 	free(first);
 	return rc;
 }

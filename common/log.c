@@ -58,6 +58,12 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
+void log_report(void *user, const char *msg)
+{
+	(void)user;
+	log_msg(LOG_ERR, "%s", msg);
+}
+
 void complain(struct complaint *c, time_t now, const char *fmt, ...)
 {
 	va_list ap;

@@ -29,11 +29,30 @@ struct mqtt_link {
 	struct complaint down;
 };
 
+static void on_subscribed(void *ctx, MQTTAsync_successData *resp)
+{
+	struct mqtt_link *l = ctx;
+
+	(void)resp;
+	log_info("subscribed to %s at QoS 1", l->filter);
+}
+
+static void on_subscribe_fail(void *ctx, MQTTAsync_failureData *resp)
+{
+	struct mqtt_link *l = ctx;
+
+	log_err("broker %s: subscription to %s refused (rc %d)", l->uri, l->filter,
+	    resp ? resp->code : 0);
+}
+
 static void on_up(struct mqtt_link *l)
 {
 	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
 	int rc;
 
+	ro.onSuccess = on_subscribed;
+	ro.onFailure = on_subscribe_fail;
+	ro.context = l;
 	atomic_store(&l->connecting, false);
 	if (l->filter[0] != '\0') {
 		rc = MQTTAsync_subscribe(l->client, l->filter, 1, &ro);

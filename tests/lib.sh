@@ -7,14 +7,14 @@
 set -u
 BIN=${BIN:?BIN must point at the programs}
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+. "$ROOT/tools/runlib.sh"
 T=$(mktemp -d /tmp/gm-test.XXXXXX)
 PIDS=""
 FAILS=0
 CHECKS=0
 
 cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	stop_pids $PIDS
 	if [ "$FAILS" -eq 0 ] && [ -z "${KEEP:-}" ]; then rm -rf "$T"; else echo "# files kept in $T"; fi
 }
 trap cleanup EXIT
@@ -23,25 +23,6 @@ ok() { CHECKS=$((CHECKS + 1)); echo "ok - $*"; }
 not_ok() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "not ok - $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 done_testing() { [ "$FAILS" -eq 0 ]; exit $?; }
-
-# A TCP port nobody listens on, from a range unlikely to be taken.
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 30000))
-		ss -Htln "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
-	done
-}
-
-# Wait until host:port accepts a connection (default 10 s).
-wait_port() {
-	local port=$1 limit=${2:-100} i=0
-	while ! (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -ge "$limit" ] && return 1
-		sleep 0.1
-	done
-}
 
 # Start a command in the background, logging to $T/<name>.log; its pid is
 # returned in $LAST_PID and stopped at exit.
@@ -58,13 +39,7 @@ stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; true; }
 start_broker() {
 	BROKER_PORT=${1:-$(free_port)}
 	mkdir -p "$T/mosq"
-	cat >"$T/mosquitto.conf" <<CONF
-listener $BROKER_PORT 127.0.0.1
-allow_anonymous true
-persistence true
-persistence_location $T/mosq/
-max_queued_messages 0
-CONF
+	{ broker_conf "$BROKER_PORT" "$T/mosq"; echo "max_queued_messages 0"; } >"$T/mosquitto.conf"
 	start mosquitto mosquitto -c "$T/mosquitto.conf"
 	BROKER_PID=$LAST_PID
 	wait_port "$BROKER_PORT" || { echo "# mosquitto did not start"; cat "$T/mosquitto.log"; return 1; }

@@ -203,12 +203,6 @@ static void report_plain(void *user, const char *msg)
 	fprintf(stderr, "%s\n", msg);
 }
 
-static void report_log(void *user, const char *msg)
-{
-	(void)user;
-	log_err("%s", msg);
-}
-
 int main(int argc, char **argv)
 {
 	struct args a = { .mode = MODE_RUN };
@@ -223,7 +217,7 @@ int main(int argc, char **argv)
 		return usage(stderr, EXIT_USAGE);
 	if (a.verbose)
 		log_set_level(LOG_DEBUG);
-	if (sim_config_load(a.conf, &cfg, a.mode == MODE_RUN ? report_log : report_plain,
+	if (sim_config_load(a.conf, &cfg, a.mode == MODE_RUN ? log_report : report_plain,
 	    NULL) > 0)
 		return EXIT_CONFIG;
 	switch (a.mode) {

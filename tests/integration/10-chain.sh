@@ -49,18 +49,12 @@ meter() { # id host-port unit model
 	meter printing-press "$SIM_PORT" 3 printer-counter
 	meter frozen-main "$FROZEN_PORT" 1 sdm630
 } >"$T/agent.conf"
-cat >"$T/collector.conf" <<CONF
-[collector]
-data_dir = $T/data
-status_file = $T/status
-[mqtt]
-broker = 127.0.0.1:$BROKER_PORT
-client_id = chain-collector
-CONF
+collector_conf "$T/data" "$T/status" "$BROKER_PORT" chain-collector >"$T/collector.conf"
 
 check "gm-agent accepts its config" "$BIN/gm-agent" -n -c "$T/agent.conf"
 check "gm-collector accepts its config" "$BIN/gm-collector" -n -c "$T/collector.conf"
 start collector "$BIN/gm-collector" -c "$T/collector.conf"
+wait_for 10 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subscribes"
 start sim "$BIN/gm-sim" -c "$T/sim.conf"
 start frozen "$BIN/gm-sim" -c "$T/frozen.conf" --freeze "@$FREEZE"
 wait_port "$SIM_PORT" && wait_port "$FROZEN_PORT" || not_ok "gm-sim listens"

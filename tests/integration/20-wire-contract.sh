@@ -1,0 +1,76 @@
+#!/bin/bash
+# 20-wire-contract: the mosquitto_pub examples of docs/wire-contract.md, run
+# as written against a real broker and collector: the good ones are stored
+# with the right amounts, the bad ones and other hostile input are rejected
+# with a logged reason, no file appears outside the data directory, and what
+# was stored before stays intact.
+. "$(dirname "$0")/../lib.sh"
+
+start_broker
+collector_conf "$T/data" "$T/status" "$BROKER_PORT" contract-collector >"$T/collector.conf"
+start collector "$BIN/gm-collector" -c "$T/collector.conf"
+COLLECTOR_PID=$LAST_PID
+wait_for 10 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subscribes"
+
+# The doc's lines, in order: five to store, then five to reject.
+grep '^mosquitto_pub ' "$ROOT/docs/wire-contract.md" >"$T/examples.sh"
+check "the doc has 10 mosquitto_pub examples" test "$(wc -l <"$T/examples.sh")" -eq 10
+sed -i "s/^mosquitto_pub /mosquitto_pub -p $BROKER_PORT /" "$T/examples.sh"
+check "every example publishes" bash -e "$T/examples.sh"
+
+D=$T/data/parliament
+wait_for 10 test -f "$D/finance-budget/paper_reams.rrd"
+for f in b2-main/import_kwh b2-main/power_w b2-water/volume_m3 finance-budget/paper_reams; do
+	check "example stored in $f.rrd" test -f "$D/$f.rrd"
+	check "$f.meta names the unit" grep -q '^unit = ' "$D/$f.meta"
+done
+check "import_kwh holds the batch (last update 1763700120)" \
+	test "$(rrdtool lastupdate "$D/b2-main/import_kwh.rrd" | awk -F: 'NR == 3 { print $1 }')" = 1763700120
+rep() { "$BIN/gm-report" -d "$T/data" --from "$1" --to "$2" --csv | awk -F, -v m="$3" -v c="$4" '$2 == m && $3 == c { print $8 }'; }
+# 1234.5 -> 1234.6 -> 1234.75 over two minutes: 0.25 kWh.
+check "counter use over the batch is 0.25 kWh" near "$(rep @1763699940 @1763700180 b2-main import_kwh)" 0.25 1e-9
+check "40 reams issued are reported as 40" near "$(rep @1763699940 @1763700060 finance-budget paper_reams)" 40 1e-9
+
+# A wrap of the 32-bit pulse register: 4294967.29 -> 0.004 is 0.010 m3.
+mosquitto_pub -p "$BROKER_PORT" -q 1 -t greenmeter/v1/parliament/b2-water/volume_m3 \
+	-m '{"t":1763700060,"v":0.004,"unit":"m3","kind":"counter","seq":2,"wrap":4294967.296}'
+wait_for 10 grep -q 'volume_m3.*stored=2' "$T/status"
+check "a register wrap counts as 0.010 m3, not -4294967 m3" \
+	near "$(rep @1763699940 @1763700120 b2-water volume_m3)" 0.010 1e-9
+
+# --- hostile input -----------------------------------------------------------
+before=$(rrdtool lastupdate "$D/b2-main/import_kwh.rrd" | tail -1)
+pub() { mosquitto_pub -p "$BROKER_PORT" -q 1 "$@"; }
+LONG=$(printf 'a%.0s' $(seq 65))
+FUTURE=$(( $(date +%s) + 3600 ))
+GOOD='{"t":1763700300,"v":1,"unit":"kWh","kind":"counter","seq":9}'
+pub -t "greenmeter/v1/parliament/$LONG/import_kwh" -m "$GOOD"
+pub -t "greenmeter/v1/parliament/b2-main/import_kwh/extra" -m "$GOOD"
+pub -t "greenmeter/v1/parliament/b2-main" -m "$GOOD"
+pub -t "greenmeter/v1/parliament/b2-main/import_kwh" -m 'not json at all'
+pub -t "greenmeter/v1/parliament/b2-main/import_kwh" -m '{"t":1763700300,"v":Infinity,"unit":"kWh","kind":"counter","seq":9}'
+pub -t "greenmeter/v1/parliament/b2-main/import_kwh" -m '{"t":1763700300,"v":1e999,"unit":"kWh","kind":"counter","seq":9}'
+pub -t "greenmeter/v1/parliament/b2-main/import_kwh" -m "{\"t\":$FUTURE,\"v\":1,\"unit\":\"kWh\",\"kind\":\"counter\",\"seq\":9}"
+pub -t "greenmeter/v1/parliament/b2-main/import_kwh" -m '{"t":1763700300,"v":1,"unit":"kWh","kind":"counter","seq":9} trailing'
+head -c 1048576 /dev/zero | tr '\0' ' ' >"$T/big.json"
+pub -t "greenmeter/v1/parliament/b2-main/import_kwh" -f "$T/big.json"
+printf '{"t":1763700300,"v":1,\0"unit":"kWh"}' >"$T/nul.json"
+pub -t "greenmeter/v1/parliament/b2-main/import_kwh" -f "$T/nul.json"
+# A marker published last: once it is stored, everything before was handled.
+pub -t greenmeter/v1/parliament/marker/done -m "$GOOD"
+wait_for 10 test -f "$D/marker/done.rrd"
+
+check "the collector is still running" kill -0 "$COLLECTOR_PID"
+n=$(grep -c 'rejected' "$T/collector.log")
+echo "# $n rejections logged"
+check "all 15 bad messages were rejected with a logged reason" test "$n" -eq 15
+check "rejections name the topic" grep -q 'topic greenmeter/v1/parliament/b2-main/import_kwh: rejected payload: payload is not valid JSON' "$T/collector.log"
+check "the far-future reading is refused" grep -q 'ahead of this clock' "$T/collector.log"
+check "the 1 MB payload is refused by size" grep -q 'exceeds the 262144-byte limit' "$T/collector.log"
+check "no file outside data_dir, no bad name inside" \
+	test -z "$(find "$T" -newer "$T/collector.conf" \( -name '*..*' -o -name 'etc' -o -name 'Parliament' -o -name "$LONG" \) | head -1)"
+check "every stored path is made of valid ids" \
+	test -z "$(cd "$T/data" && find . -mindepth 1 | grep -Ev '^\./[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}\.(rrd|meta))?)?$')"
+check "what was stored before is untouched" test "$(rrdtool lastupdate "$D/b2-main/import_kwh.rrd" | tail -1)" = "$before"
+check "the collector logged no error" sh -c "! grep -q ': error: ' '$T/collector.log'"
+done_testing

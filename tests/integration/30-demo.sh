@@ -1,0 +1,36 @@
+#!/bin/bash
+# 30-demo: `make demo`'s script starts the whole chain, loads history, prints
+# where to look, writes reports, and on Ctrl-C (SIGINT) stops every process it
+# started and nothing else.
+. "$(dirname "$0")/../lib.sh"
+
+export GM_DEMO_DIR=$T/demo
+# A background job starts with SIGINT ignored; a terminal's Ctrl-C does not:
+# put it back to default, in a session of its own, like a foreground job.
+setsid perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' bash "$ROOT/tools/demo.sh" "$(dirname "$BIN")" \
+	>"$T/demo.out" 2>&1 &
+DEMO=$!
+PIDS="$PIDS $DEMO"
+wait_for 120 grep -q "Press Ctrl-C" "$T/demo.out"
+check "the demo says it is running" grep -q "greenmeter demo is running" "$T/demo.out"
+check "it prints the broker address" grep -Eq "broker +mqtt://127\.0\.0\.1:[0-9]+" "$T/demo.out"
+check "it prints where the reports are" grep -q "reports .*this-month.txt" "$T/demo.out"
+check "yesterday's report has 9 counter channels, all covered" \
+	test "$(grep -c ' 100.0% ' "$GM_DEMO_DIR/reports/yesterday.txt")" -eq 9
+check "this month's CSV was written" test -s "$GM_DEMO_DIR/reports/this-month.csv"
+
+port=$(sed -n 's/.*mqtt:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/demo.out" | head -1)
+live=$(timeout 25 mosquitto_sub -p "$port" -t 'greenmeter/v1/parliament/central-admin-main/import_kwh' -C 1)
+check "the agent publishes live readings" test -n "$live"
+
+children=$(pgrep -s "$DEMO" | grep -v "^$DEMO$" | tr '\n' ' ')
+echo "# demo processes: $children"
+check "the demo runs mosquitto, gm-sim, gm-collector and gm-agent" \
+	test "$(ps -o comm= -p "$(echo $children | tr ' ' ',')" | grep -cE '^(mosquitto|gm-sim|gm-collector|gm-agent)$')" -eq 4
+kill -INT -- "-$DEMO"     # Ctrl-C: SIGINT to the whole foreground group
+wait_for 20 sh -c "! kill -0 $DEMO"
+check "Ctrl-C ends the demo" sh -c "! kill -0 $DEMO 2>/dev/null"
+sleep 0.5
+check "and every process it started" test -z "$(pgrep -s "$DEMO")"
+check "it says it stopped" grep -q "^stopped" "$T/demo.out"
+done_testing

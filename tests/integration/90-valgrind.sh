@@ -1,0 +1,71 @@
+#!/bin/bash
+# 90-valgrind: a short real run of every program under valgrind (release
+# build): no invalid memory access and no definite leak, including on the
+# error paths (a bad config) and after SIGTERM.
+. "$(dirname "$0")/../lib.sh"
+
+VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
+start_broker
+SIM_PORT=$(free_port)
+cat >"$T/sim.conf" <<CONF
+[sim]
+listen = 127.0.0.1:$SIM_PORT
+devices = $ROOT/devices
+[meter m1]
+unit = 1
+model = sdm630
+seed = 1
+load = 20
+CONF
+cat >"$T/agent.conf" <<CONF
+[agent]
+site = vg
+devices = $ROOT/devices
+[mqtt]
+broker = 127.0.0.1:$BROKER_PORT
+client_id = vg-agent
+[meter m1]
+model = sdm630
+host = 127.0.0.1:$SIM_PORT
+unit = 1
+interval = 0.5
+timeout = 0.4
+CONF
+collector_conf "$T/data" "$T/status" "$BROKER_PORT" vg-collector >"$T/collector.conf"
+printf '[agent]\nsitee = x\n[meter Bad]\nhost = nowhere:99999\n' >"$T/bad.conf"
+
+# Run under valgrind for a while, stop with SIGTERM, report its exit code.
+vg_run() { # name seconds command...
+	local name=$1 secs=$2; shift 2
+	$VG "$@" >"$T/$name.log" 2>&1 &
+	local pid=$!
+	sleep "$secs"
+	kill -TERM "$pid"
+	wait "$pid"
+}
+
+$VG "$BIN/gm-agent" -n -c "$T/bad.conf" >"$T/bad.log" 2>&1
+check "gm-agent rejects a bad config with exit 1, cleanly" test $? -eq 1
+$VG "$BIN/gm-sim" -c "$T/sim.conf" -n >"$T/simcheck.log" 2>&1
+check "gm-sim -n is clean" test $? -eq 0
+$VG "$BIN/gm-sim" -c "$T/sim.conf" --truth m1 total_kwh @1763700000 >"$T/truth.log" 2>&1
+check "gm-sim --truth is clean" test $? -eq 0
+
+vg_run collector 12 "$BIN/gm-collector" -c "$T/collector.conf" &
+C=$!
+vg_run sim 10 "$BIN/gm-sim" -c "$T/sim.conf" &
+S=$!
+sleep 2
+vg_run agent 6 "$BIN/gm-agent" -c "$T/agent.conf"
+check "gm-agent: a polling run ends without leaks or errors" test $? -eq 0
+wait $S
+check "gm-sim: a serving run ends without leaks or errors" test $? -eq 0
+wait $C
+check "gm-collector: a storing run ends without leaks or errors" test $? -eq 0
+check "the run stored readings" test -f "$T/data/vg/m1/total_kwh.rrd"
+
+NOW=$(date +%s)
+$VG "$BIN/gm-report" -d "$T/data" --from "@$((NOW - 600))" --to "@$NOW" >"$T/report.log" 2>&1
+check "gm-report is clean" test $? -eq 0
+for f in "$T"/*.log; do grep -q '==[0-9]*==' "$f" && { echo "# $f:"; cat "$f"; }; done
+done_testing

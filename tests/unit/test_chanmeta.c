@@ -1,0 +1,221 @@
+/*
+ * test_chanmeta.c - the unit and kind file beside each channel's RRD
+ * (common/chanmeta.c): "<datadir>/<site>/<meter>/<channel>.meta".
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "chanmeta.h"
+#include "err.h"
+
+static char tmpdir[64];
+
+static struct chan_id id3(const char *site, const char *meter, const char *channel)
+{
+	struct chan_id id;
+
+	memset(&id, 0, sizeof(id));
+	snprintf(id.site, sizeof(id.site), "%s", site);
+	snprintf(id.meter, sizeof(id.meter), "%s", meter);
+	snprintf(id.channel, sizeof(id.channel), "%s", channel);
+	return id;
+}
+
+/* <tmpdir>/<site>/<meter>, as the collector makes it before the files. */
+static void make_dirs(const struct chan_id *id)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, id->site);
+	assert_true(mkdir(path, 0700) == 0 || access(path, F_OK) == 0);
+	snprintf(path, sizeof(path), "%s/%s/%s", tmpdir, id->site, id->meter);
+	assert_true(mkdir(path, 0700) == 0 || access(path, F_OK) == 0);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/gm-test-chanmeta-XXXXXX");
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[512];
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (unlink(path) != 0)
+			remove_tree(path);
+	}
+	closedir(d);
+	return rmdir(dir);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return remove_tree(tmpdir);
+}
+
+static void test_round_trip(void **state)
+{
+	static const struct {
+		const char *channel, *unit;
+		enum reading_kind kind;
+	} cases[] = {
+		{ "import_kwh", "kWh", KIND_COUNTER },
+		{ "power_w", "W", KIND_GAUGE },
+		{ "sheets", "sheets", KIND_DELTA },
+		{ "volume_m3", "m3", KIND_COUNTER },
+		{ "ratio", "%", KIND_GAUGE },
+		{ "x", "a-b_c.d/e123456", KIND_GAUGE },   /* 15 characters, the most */
+	};
+	char err[512], path[256];
+	struct chanmeta m;
+	struct stat st;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct chan_id id = id3("hq", "b2-main", cases[i].channel);
+
+		make_dirs(&id);
+		err[0] = '\0';
+		assert_int_equal(chanmeta_write(tmpdir, &id, cases[i].unit, cases[i].kind, err,
+		    sizeof(err)), GM_OK);
+		snprintf(path, sizeof(path), "%s/hq/b2-main/%s.meta", tmpdir, cases[i].channel);
+		assert_int_equal(stat(path, &st), 0);
+		/* written whole, then renamed: no temporary file is left */
+		snprintf(path, sizeof(path), "%s/hq/b2-main/%s.meta.tmp", tmpdir,
+		    cases[i].channel);
+		assert_int_not_equal(stat(path, &st), 0);
+
+		memset(&m, 0xA5, sizeof(m));
+		assert_int_equal(chanmeta_read(tmpdir, &id, &m, err, sizeof(err)), GM_OK);
+		assert_string_equal(m.unit, cases[i].unit);
+		assert_int_equal(m.kind, cases[i].kind);
+		assert_int_equal(m.layout, 1);    /* RRD_LAYOUT_VERSION */
+	}
+}
+
+/* Written again: the new content replaces the old. */
+static void test_overwrite(void **state)
+{
+	struct chan_id id = id3("hq", "m1", "c");
+	struct chanmeta m;
+	char err[512];
+
+	(void)state;
+	make_dirs(&id);
+	assert_int_equal(chanmeta_write(tmpdir, &id, "kWh", KIND_COUNTER, err, sizeof(err)),
+	    GM_OK);
+	assert_int_equal(chanmeta_write(tmpdir, &id, "W", KIND_GAUGE, err, sizeof(err)), GM_OK);
+	assert_int_equal(chanmeta_read(tmpdir, &id, &m, err, sizeof(err)), GM_OK);
+	assert_string_equal(m.unit, "W");
+	assert_int_equal(m.kind, KIND_GAUGE);
+}
+
+static void test_missing(void **state)
+{
+	struct chan_id id = id3("hq", "m1", "nosuch");
+	struct chanmeta m;
+	char err[512];
+
+	(void)state;
+	/* neither the directories nor the file */
+	assert_int_equal(chanmeta_read(tmpdir, &id, &m, err, sizeof(err)), GM_ENOTFOUND);
+	make_dirs(&id);
+	assert_int_equal(chanmeta_read(tmpdir, &id, &m, err, sizeof(err)), GM_ENOTFOUND);
+}
+
+/* Writing where the directories are missing fails, naming the file. */
+static void test_write_error(void **state)
+{
+	struct chan_id id = id3("nosite", "m1", "c");
+	char err[512] = "", want[256];
+
+	(void)state;
+	assert_int_equal(chanmeta_write(tmpdir, &id, "kWh", KIND_COUNTER, err, sizeof(err)),
+	    GM_EIO);
+	snprintf(want, sizeof(want), "%s/nosite/m1/c.meta.tmp: No such file or directory",
+	    tmpdir);
+	assert_string_equal(err, want);
+}
+
+static void test_corrupt(void **state)
+{
+	static const struct {
+		const char *text, *err;   /* err without "<tmpdir>/hq/m1/c.meta" */
+	} cases[] = {
+		{ "[channel]\nunit = kWh\nkind = counters\nlayout = 1\n",
+		  ":3: bad kind \"counters\"" },
+		{ "; comment\n[channel]\nunit = kWh\nkind = Counter\n",
+		  ":4: bad kind \"Counter\"" },
+		{ "[channel]\nunit = kilowatt hours\nkind = counter\n",
+		  ":2: bad unit \"kilowatt hours\"" },
+		{ "[channel]\nunit = kWh\nkind = gauge\nlayout = 0\n",
+		  ":4: layout = \"0\": expected a whole number from 1 to 1000" },
+		{ "[meta]\nunit = kWh\n", ":2: unknown section [meta]" },
+		{ "[channel]\nunit kWh\n", ":2: expected \"key = value\" or \"[section]\"" },
+	};
+	struct chan_id id = id3("hq", "m1", "c");
+	char path[256], err[512], want[512];
+	struct chanmeta m;
+
+	(void)state;
+	make_dirs(&id);
+	snprintf(path, sizeof(path), "%s/hq/m1/c.meta", tmpdir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_file(path, cases[i].text);
+		err[0] = '\0';
+		assert_int_equal(chanmeta_read(tmpdir, &id, &m, err, sizeof(err)), GM_EINVAL);
+		snprintf(want, sizeof(want), "%s%s", path, cases[i].err);
+		assert_string_equal(err, want);
+	}
+
+	/* no unit at all: the file is named too */
+	write_file(path, "[channel]\nkind = counter\n");
+	err[0] = '\0';
+	assert_int_equal(chanmeta_read(tmpdir, &id, &m, err, sizeof(err)), GM_EINVAL);
+	snprintf(want, sizeof(want), "%s: no unit", path);
+	assert_string_equal(err, want);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overwrite, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

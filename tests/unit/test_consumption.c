@@ -1,0 +1,399 @@
+/*
+ * test_consumption.c - amounts, coverage and gaps read back from a channel's
+ * RRD file (common/consumption.c with the layout of common/rrd_layout.c).
+ *
+ * Real RRD files are made in a temporary directory with the layout the
+ * collector uses and fed rows written here by hand: `value` is the counter
+ * (or gauge) as read, `use` the amount since the reading before. An RRD row
+ * ending at t covers (t - step, t].
+ *
+ * Times: T0 = 2024-01-01T00:00:00Z = 1704067200 (2023-01-01 is 53 * 365 +
+ * 13 leap days = 19358 days = 1672531200 s after 1970, and 2023 has 365 days:
+ * 1672531200 + 365 * 86400 = 1704067200), a whole hour and minute.
+ *
+ * Use values are multiples of 0.25 and times whole minutes, so every sum
+ * below is exact in binary; rrdtool stores use as a rate (use / seconds), so
+ * amounts are compared to within 1e-9.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <rrd.h>
+
+#include "consumption.h"
+#include "err.h"
+#include "rrd_layout.h"
+
+#define T0 1704067200L
+#define DAY 86400L
+#define EPS 1e-9
+
+static char tmpdir[64];
+
+struct row {
+	long t;
+	double value, use;    /* NAN: "U" */
+};
+
+static void path_of(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s.rrd", tmpdir, name);
+}
+
+/* A channel file with the collector's layout, last updated at `last_up`. */
+static void make_rrd(const char *name, long last_up)
+{
+	const char **argv;
+	int argc = rrd_layout_argv(&argv);
+	char path[128];
+
+	path_of(path, sizeof(path), name);
+	rrd_clear_error();
+	if (rrd_create_r2(path, RRD_STEP, (time_t)last_up, 0, NULL, NULL, argc, argv) != 0)
+		fail_msg("rrd_create %s: %s", path, rrd_get_error());
+}
+
+/* "t:value:use" rows in one rrd_update call, as the collector writes them. */
+static void feed(const char *name, const struct row *rows, size_t n)
+{
+	char path[128], **argv = calloc(n, sizeof(*argv));
+	int rc;
+
+	assert_non_null(argv);
+	path_of(path, sizeof(path), name);
+	for (size_t i = 0; i < n; i++) {
+		char v[40], u[40];
+
+		argv[i] = malloc(100);
+		assert_non_null(argv[i]);
+		if (isnan(rows[i].value))
+			strcpy(v, "U");
+		else
+			snprintf(v, sizeof(v), "%.17g", rows[i].value);
+		if (isnan(rows[i].use))
+			strcpy(u, "U");
+		else
+			snprintf(u, sizeof(u), "%.17g", rows[i].use);
+		snprintf(argv[i], 100, "%ld:%s:%s", rows[i].t, v, u);
+	}
+	rrd_clear_error();
+	rc = rrd_update_r(path, RRD_TEMPLATE, (int)n, (const char **)argv);
+	for (size_t i = 0; i < n; i++)
+		free(argv[i]);
+	free(argv);
+	if (rc != 0)
+		fail_msg("rrd_update %s: %s", path, rrd_get_error());
+}
+
+static void get(const char *name, long from, long to, struct usage *u)
+{
+	char path[128], err[512] = "";
+
+	path_of(path, sizeof(path), name);
+	if (usage_get(path, (time_t)from, (time_t)to, u, err, sizeof(err)) != GM_OK)
+		fail_msg("usage_get %s: %s", path, err);
+	assert_int_equal(u->from, from);
+	assert_int_equal(u->to, to);
+}
+
+static void expect_near(const char *what, double got, double want)
+{
+	if (!(fabs(got - want) <= EPS))
+		fail_msg("%s: %.17g, want %.17g", what, got, want);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/gm-test-consumption-XXXXXX");
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	DIR *d = opendir(tmpdir);
+	struct dirent *e;
+	char path[512];
+
+	(void)state;
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	return rmdir(tmpdir);
+}
+
+/*
+ * A counter read every minute, T0 .. T0 + 600. The first reading has no
+ * use (nothing to count from); then the amounts since the one before:
+ *   minute   1     2     3   4    5     6  7    8     9    10
+ *   use      0.5   1.25  2   0    3.5   0.75 1  2.25  0.5  1.5
+ *   value    1000.5 1001.75 1003.75 1003.75 1007.25 1008 1009 1011.25
+ *            1011.75 1013.25
+ * total use 0.5 + 1.25 + 2 + 0 + 3.5 + 0.75 + 1 + 2.25 + 0.5 + 1.5 = 13.25
+ *   = 1013.25 - 1000, the counter difference.
+ */
+static const double minute_use[10] = { 0.5, 1.25, 2, 0, 3.5, 0.75, 1, 2.25, 0.5, 1.5 };
+
+static void make_minutes(const char *name)
+{
+	struct row rows[11];
+	double v = 1000;
+
+	make_rrd(name, T0 - 60);
+	rows[0] = (struct row){ T0, v, NAN };
+	for (int k = 1; k <= 10; k++) {
+		v += minute_use[k - 1];
+		rows[k] = (struct row){ T0 + 60L * k, v, minute_use[k - 1] };
+	}
+	feed(name, rows, 11);
+}
+
+static void test_whole_minutes(void **state)
+{
+	struct usage u;
+
+	(void)state;
+	make_minutes("c");
+	get("c", T0, T0 + 600, &u);
+	assert_int_equal(u.step, 60);
+	expect_near("amount", u.amount, 13.25);
+	expect_near("coverage", u.coverage, 1.0);
+	assert_int_equal(u.ngaps, 0);
+	assert_false(u.more_gaps);
+	/* the value of the row (t - 60, t] is the reading at t: the mean of
+	 * minutes 1..10 is (10 * 1000 + 0.5 + 1.75 + 3.75 + 3.75 + 7.25 + 8 + 9
+	 * + 11.25 + 11.75 + 13.25) / 10 = (10000 + 70.25) / 10 = 1007.025 */
+	expect_near("mean", u.mean, 1007.025);
+	expect_near("min", u.min, 1000.5);
+	expect_near("max", u.max, 1013.25);
+
+	/* minutes 3..5: (T0 + 120, T0 + 300] = 2 + 0 + 3.5 */
+	get("c", T0 + 120, T0 + 300, &u);
+	expect_near("minutes 3-5", u.amount, 5.5);
+	/* minute 4 alone: no use, but read: an amount of 0, not unknown */
+	get("c", T0 + 180, T0 + 240, &u);
+	expect_near("minute 4", u.amount, 0);
+	expect_near("minute 4 coverage", u.coverage, 1.0);
+}
+
+/* Half minutes get their share of the minute's use. */
+static void test_prorated(void **state)
+{
+	struct usage u;
+
+	(void)state;
+	make_minutes("c");
+	/* half of minute 1 and half of minute 2: 0.5 / 2 + 1.25 / 2 = 0.875 */
+	get("c", T0 + 30, T0 + 90, &u);
+	expect_near("amount", u.amount, 0.875);
+	expect_near("coverage", u.coverage, 1.0);
+	/* the last 15 s of minute 5: 3.5 * 15 / 60 = 0.875 */
+	get("c", T0 + 285, T0 + 300, &u);
+	expect_near("15 s", u.amount, 0.875);
+	/* 20 s of minute 10 and the 40 s after the last reading: 1.5 / 3 = 0.5;
+	 * nothing was read after T0 + 600, so that part is a gap */
+	get("c", T0 + 580, T0 + 640, &u);
+	expect_near("past the end", u.amount, 0.5);
+	expect_near("past the end coverage", u.coverage, 20.0 / 60.0);
+	assert_int_equal(u.ngaps, 1);
+	assert_int_equal(u.gaps[0].start, T0 + 600);
+	assert_int_equal(u.gaps[0].end, T0 + 640);
+}
+
+/*
+ * Readings every minute to T0 + 600 (use 1.5 each: counter 1000 -> 1015),
+ * none for 20 minutes, one at T0 + 1800 with the 6 used since T0 + 600
+ * (counter 1021), then every minute to T0 + 2400 (use 0.25 each: 1023.5).
+ * 1200 s without a reading is over the 900 s heartbeat of `value`: unknown
+ * from T0 + 600 to T0 + 1800. `use` (heartbeat 366 days) spreads the 6
+ * evenly over those 1200 s.
+ */
+static void test_gap(void **state)
+{
+	struct row rows[22];
+	struct usage u;
+	double v = 1000;
+	int n = 0;
+
+	(void)state;
+	make_rrd("g", T0 - 60);
+	rows[n++] = (struct row){ T0, v, NAN };
+	for (int k = 1; k <= 10; k++) {
+		v += 1.5;
+		rows[n++] = (struct row){ T0 + 60L * k, v, 1.5 };
+	}
+	v += 6;
+	rows[n++] = (struct row){ T0 + 1800, v, 6 };
+	for (int k = 31; k <= 40; k++) {
+		v += 0.25;
+		rows[n++] = (struct row){ T0 + 60L * k, v, 0.25 };
+	}
+	assert_true(v == 1023.5);
+	feed("g", rows, (size_t)n);
+
+	/* 10 * 1.5 + 6 + 10 * 0.25 = 15 + 6 + 2.5 = 23.5 = 1023.5 - 1000 */
+	get("g", T0, T0 + 2400, &u);
+	expect_near("amount", u.amount, 23.5);
+	/* read for 600 + 600 of 2400 s */
+	expect_near("coverage", u.coverage, 0.5);
+	assert_int_equal(u.ngaps, 1);
+	assert_int_equal(u.gaps[0].start, T0 + 600);
+	assert_int_equal(u.gaps[0].end, T0 + 1800);
+	assert_false(u.more_gaps);
+	/* the mean is of the read rows only: minutes 1..10 are 1001.5 .. 1015
+	 * (mean (1001.5 + 1015) / 2 = 1008.25), minutes 31..40 are 1021.25 ..
+	 * 1023.5 (mean 1022.375); (1008.25 + 1022.375) / 2 = 1015.3125 */
+	expect_near("mean", u.mean, 1015.3125);
+	expect_near("min", u.min, 1001.5);
+	expect_near("max", u.max, 1023.5);
+
+	/* inside the gap: half of the 1200 s, so half of the 6 */
+	get("g", T0 + 600, T0 + 1200, &u);
+	expect_near("half the gap", u.amount, 3);
+	expect_near("gap coverage", u.coverage, 0);
+	assert_true(isnan(u.mean));
+	assert_true(isnan(u.min));
+	assert_int_equal(u.ngaps, 1);
+	assert_int_equal(u.gaps[0].start, T0 + 600);
+	assert_int_equal(u.gaps[0].end, T0 + 1200);
+}
+
+/* A gauge (W) has no use: no amount, but mean, min and max of its values. */
+static void test_gauge(void **state)
+{
+	static const double w[4] = { 231, 229.5, 230.5, 232 };
+	struct row rows[5];
+	struct usage u;
+
+	(void)state;
+	make_rrd("w", T0 - 60);
+	rows[0] = (struct row){ T0, 230, NAN };
+	for (int k = 1; k <= 4; k++)
+		rows[k] = (struct row){ T0 + 60L * k, w[k - 1], NAN };
+	feed("w", rows, 5);
+	get("w", T0, T0 + 240, &u);
+	assert_true(isnan(u.amount));
+	/* (231 + 229.5 + 230.5 + 232) / 4 = 923 / 4 = 230.75 */
+	expect_near("mean", u.mean, 230.75);
+	expect_near("min", u.min, 229.5);
+	expect_near("max", u.max, 232);
+	expect_near("coverage", u.coverage, 1.0);
+	assert_int_equal(u.ngaps, 0);
+}
+
+/*
+ * 16 days of readings every 300 s from T0: reading j (1 .. 4608 = 16 * 288)
+ * at T0 + 300 j uses 0.25 * (((j - 1) mod 12) + 1), i.e. 0.25, 0.5 ... 3
+ * within each hour (T0 + 3600 h, T0 + 3600 (h + 1)]: 0.25 * (1 + ... + 12)
+ * = 0.25 * 78 = 19.5 an hour, 24 * 19.5 = 468 a day.
+ * The last reading is at T0 + 16 days; the minute rows keep 14 days, so
+ * day 2 (T0 + 1 d .. T0 + 2 d) comes from the hourly rows.
+ */
+static void test_hourly_rows(void **state)
+{
+	const int n = 16 * 288;
+	struct row *rows = calloc((size_t)n, sizeof(*rows));
+	struct usage u;
+	double v = 0;
+
+	(void)state;
+	assert_non_null(rows);
+	make_rrd("h", T0);
+	for (int j = 1; j <= n; j++) {
+		double use = 0.25 * ((j - 1) % 12 + 1);
+
+		v += use;
+		rows[j - 1] = (struct row){ T0 + 300L * j, v, use };
+	}
+	feed("h", rows, (size_t)n);
+	free(rows);
+
+	get("h", T0 + DAY, T0 + 2 * DAY, &u);
+	assert_int_equal(u.step, 3600);
+	expect_near("day 2", u.amount, 468);
+	expect_near("day 2 coverage", u.coverage, 1.0);
+	assert_int_equal(u.ngaps, 0);
+
+	/* hours 29, 30, 31 of the file: 3 * 19.5 = 58.5 */
+	get("h", T0 + DAY + 5 * 3600, T0 + DAY + 8 * 3600, &u);
+	assert_int_equal(u.step, 3600);
+	expect_near("3 hours", u.amount, 58.5);
+
+	/* the last day is still in the minute rows */
+	get("h", T0 + 15 * DAY, T0 + 16 * DAY, &u);
+	assert_int_equal(u.step, 60);
+	expect_near("day 16", u.amount, 468);
+	expect_near("day 16 coverage", u.coverage, 1.0);
+}
+
+static void test_errors(void **state)
+{
+	char path[128], err[512], want[200];
+	struct usage u;
+
+	(void)state;
+	path_of(path, sizeof(path), "nosuch");
+	err[0] = '\0';
+	assert_int_equal(usage_get(path, T0, T0 + 60, &u, err, sizeof(err)), GM_ELIB);
+	/* "<path>: <librrd's reason>" */
+	snprintf(want, sizeof(want), "%s: ", path);
+	if (strncmp(err, want, strlen(want)) != 0 || strlen(err) == strlen(want))
+		fail_msg("error \"%s\" should name %s and a reason", err, path);
+	assert_true(isnan(u.amount));
+
+	make_minutes("c");
+	path_of(path, sizeof(path), "c");
+	err[0] = '\0';
+	assert_int_equal(usage_get(path, T0 + 60, T0 + 60, &u, err, sizeof(err)), GM_EINVAL);
+	assert_true(err[0] != '\0');
+	err[0] = '\0';
+	assert_int_equal(usage_get(path, T0 + 60, T0, &u, err, sizeof(err)), GM_EINVAL);
+	assert_true(err[0] != '\0');
+	assert_true(isnan(u.amount));
+	assert_int_equal(u.ngaps, 0);
+}
+
+/* An RRD without the value and use data sources is not a channel file. */
+static void test_not_a_channel_file(void **state)
+{
+	static const char *const def[] = { "DS:x:GAUGE:900:U:U", "RRA:AVERAGE:0.5:1:100" };
+	char path[128], err[512] = "";
+	struct usage u;
+
+	(void)state;
+	path_of(path, sizeof(path), "other");
+	assert_int_equal(rrd_create_r2(path, 60, T0 - 60, 0, NULL, NULL, 2, (const char **)def),
+	    0);
+	assert_int_equal(usage_get(path, T0, T0 + 60, &u, err, sizeof(err)), GM_EINVAL);
+	assert_non_null(strstr(err, path));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_whole_minutes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prorated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gauge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hourly_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_channel_file, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,543 @@
+/*
+ * test_ingest.c - one MQTT message in, validated, deduplicated, stored
+ * (collector/ingest.c with the real rrd_store, counter and registry).
+ *
+ * Every test gets a fresh temporary directory <root> with the data
+ * directory <root>/data in it, so a path that climbed out of the data
+ * directory would still land where the tests look. The clock is fixed:
+ *   NOW = 2024-06-01T00:00:00Z = 1717200000 (2024-01-01T00:00:00Z is
+ *   1704067200; January to May 2024 have 31 + 29 + 31 + 30 + 31 = 152 days:
+ *   1704067200 + 152 * 86400 = 1717200000)
+ *   T   = NOW - 3600 = 1717196400, the first reading, a whole minute
+ * and readings more than 300 s ahead of NOW are refused.
+ * What was stored is read back through usage_get (common/consumption.c);
+ * its amounts are sums of `use` and are compared to within 1e-9.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../collector/ingest.h"
+#include "chanmeta.h"
+#include "consumption.h"
+#include "err.h"
+#include "log.h"
+#include "rrd_layout.h"
+
+#define NCASES(a) (sizeof(a) / sizeof((a)[0]))
+#define NOW 1717200000L
+#define T (NOW - 3600)
+#define EPS 1e-9
+#define TREE_MAX 8192
+
+/* 65 characters: one more than an id may have */
+#define ID65 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdefx"
+
+static char root[64], datadir[96];
+static struct ingest ig;
+
+static int setup(void **state)
+{
+	char err[256];
+
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/gm-test-ingest-XXXXXX");
+	if (mkdtemp(root) == NULL)
+		return -1;
+	snprintf(datadir, sizeof(datadir), "%s/data", root);
+	memset(&ig, 0, sizeof(ig));
+	if ((ig.store = store_open(datadir, err, sizeof(err))) == NULL) {
+		print_message("store_open: %s\n", err);
+		return -1;
+	}
+	if ((ig.reg = registry_new()) == NULL)
+		return -1;
+	ig.datadir = datadir;
+	ig.max_future_s = 300;
+	ig.now = NOW;
+	return 0;
+}
+
+static int remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[1024];
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (unlink(path) != 0)
+			remove_tree(path);
+	}
+	closedir(d);
+	return rmdir(dir);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	store_close(ig.store);
+	registry_free(ig.reg);
+	return remove_tree(root);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(const char *dir, size_t toplen, char **names, int *n, int max)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[1024];
+	struct stat st;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		assert_true(*n < max);
+		names[(*n)++] = strdup(path + toplen);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			walk(path, toplen, names, n, max);
+	}
+	closedir(d);
+}
+
+/* Every path under <root>, relative to it, sorted, one a line. */
+static void tree(char *out, size_t len)
+{
+	char *names[256];
+	int n = 0;
+	size_t o = 0;
+
+	walk(root, strlen(root), names, &n, 256);
+	qsort(names, (size_t)n, sizeof(*names), cmp_str);
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		o += (size_t)snprintf(out + o, len - o, "%s\n", names[i]);
+		assert_true(o < len);
+		free(names[i]);
+	}
+}
+
+static enum ingest_result send_msg(const char *topic, const char *payload)
+{
+	return ingest_message(&ig, topic, payload, strlen(payload));
+}
+
+/* Send, and expect it handled for good. */
+static void done(const char *topic, const char *payload)
+{
+	if (send_msg(topic, payload) != INGEST_DONE)
+		fail_msg("%s %s: not INGEST_DONE", topic, payload);
+}
+
+static struct chan_id chan(const char *site, const char *meter, const char *channel)
+{
+	struct chan_id id;
+	char err[256];
+
+	assert_int_equal(chan_id_set(&id, site, meter, channel, err, sizeof(err)), GM_OK);
+	return id;
+}
+
+static struct chan_state *state_of(const char *site, const char *meter, const char *channel)
+{
+	struct chan_id id = chan(site, meter, channel);
+	size_t before = registry_count(ig.reg);
+	struct chan_state *cs = registry_get(ig.reg, &id);
+
+	/* looking must not be what adds it */
+	assert_int_equal(registry_count(ig.reg), before);
+	return cs;
+}
+
+static void rrd_path(char *buf, size_t len, const char *site, const char *meter,
+    const char *channel)
+{
+	struct chan_id id = chan(site, meter, channel);
+
+	rrd_layout_path(buf, len, datadir, &id);
+}
+
+/* The amount stored for the channel over [from, to). */
+static double amount(const char *site, const char *meter, const char *channel, long from,
+    long to, double *coverage)
+{
+	char path[512], err[512];
+	struct usage u;
+
+	rrd_path(path, sizeof(path), site, meter, channel);
+	if (usage_get(path, (time_t)from, (time_t)to, &u, err, sizeof(err)) != GM_OK)
+		fail_msg("usage_get: %s", err);
+	if (coverage != NULL)
+		*coverage = u.coverage;
+	return u.amount;
+}
+
+static void expect_near(const char *what, double got, double want)
+{
+	if (!(fabs(got - want) <= EPS))
+		fail_msg("%s: %.17g, want %.17g", what, got, want);
+}
+
+static void expect_counts(const struct chan_state *cs, uint64_t received, uint64_t stored,
+    uint64_t duplicates, uint64_t lost, uint64_t resets, uint64_t wraps)
+{
+	assert_non_null(cs);
+	if (cs->received != received || cs->stored != stored ||
+	    cs->duplicates != duplicates || cs->lost != lost || cs->resets != resets ||
+	    cs->wraps != wraps)
+		fail_msg("received %llu stored %llu duplicates %llu lost %llu resets %llu "
+		    "wraps %llu, want %llu %llu %llu %llu %llu %llu",
+		    (unsigned long long)cs->received, (unsigned long long)cs->stored,
+		    (unsigned long long)cs->duplicates, (unsigned long long)cs->lost,
+		    (unsigned long long)cs->resets, (unsigned long long)cs->wraps,
+		    (unsigned long long)received, (unsigned long long)stored,
+		    (unsigned long long)duplicates, (unsigned long long)lost,
+		    (unsigned long long)resets, (unsigned long long)wraps);
+}
+
+#define ENERGY "greenmeter/v1/hq/m1/energy"
+#define KWH ",\"unit\":\"kWh\",\"kind\":\"counter\""
+
+/* T = 1717196400 as text */
+#define TS "1717196400"
+
+static void test_single_reading(void **state)
+{
+	struct chan_state *cs;
+	struct chanmeta meta;
+	struct stat st;
+	char path[512], err[512];
+	struct chan_id id = chan("hq", "m1", "energy");
+	bool exists;
+	double t, v;
+
+	(void)state;
+	done(ENERGY, "{\"t\":" TS ",\"v\":1000.5" KWH ",\"seq\":1}");
+
+	snprintf(path, sizeof(path), "%s/hq/m1/energy.rrd", datadir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	snprintf(path, sizeof(path), "%s/hq/m1/energy.meta", datadir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(chanmeta_read(datadir, &id, &meta, err, sizeof(err)), GM_OK);
+	assert_string_equal(meta.unit, "kWh");
+	assert_int_equal(meta.kind, KIND_COUNTER);
+
+	cs = state_of("hq", "m1", "energy");
+	expect_counts(cs, 1, 1, 0, 0, 0, 0);
+	assert_true(cs->have_last);
+	assert_true(cs->last_t == T);
+	assert_true(cs->last_v == 1000.5);
+	assert_string_equal(cs->unit, "kWh");
+	assert_int_equal(cs->kind, KIND_COUNTER);
+	assert_int_equal(cs->last_seq, 1);
+
+	/* what the file itself says */
+	assert_int_equal(store_last(ig.store, &id, &exists, &t, &v, err, sizeof(err)), GM_OK);
+	assert_true(exists);
+	assert_true(t == T);
+	assert_true(v == 1000.5);
+}
+
+/* Readings 1000.5 at T, 1001 at T + 60 and 1002.5 at T + 120: use 0.5 and
+ * 1.5, so 2 over (T, T + 120]. */
+static void store_three(void)
+{
+	done(ENERGY, "{\"t\":" TS ",\"v\":1000.5" KWH ",\"seq\":1}");
+	done(ENERGY, "{\"readings\":[[1717196460,1001],[1717196520,1002.5]]" KWH ",\"seq\":2}");
+}
+
+static void test_batch(void **state)
+{
+	struct chan_state *cs;
+	double cov;
+
+	(void)state;
+	store_three();
+	cs = state_of("hq", "m1", "energy");
+	expect_counts(cs, 3, 3, 0, 0, 0, 0);
+	assert_true(cs->last_t == T + 120);
+	assert_true(cs->last_v == 1002.5);
+	expect_near("amount", amount("hq", "m1", "energy", T, T + 120, &cov), 2.0);
+	expect_near("coverage", cov, 1.0);
+	expect_near("minute 2", amount("hq", "m1", "energy", T + 60, T + 120, NULL), 1.5);
+}
+
+/* A redelivery: at or before the last stored reading, counted, not stored. */
+static void test_replay(void **state)
+{
+	struct chan_state *cs;
+
+	(void)state;
+	store_three();
+	/* the same batch again */
+	done(ENERGY, "{\"readings\":[[1717196460,1001],[1717196520,1002.5]]" KWH ",\"seq\":2}");
+	cs = state_of("hq", "m1", "energy");
+	expect_counts(cs, 5, 3, 2, 0, 0, 0);
+	/* the same time as the last, other value: still a duplicate */
+	done(ENERGY, "{\"t\":1717196520,\"v\":999" KWH ",\"seq\":3}");
+	/* older than the last */
+	done(ENERGY, "{\"t\":1717196430,\"v\":1000.75" KWH ",\"seq\":4}");
+	expect_counts(cs, 7, 3, 4, 0, 0, 0);
+	assert_true(cs->last_t == T + 120);
+	assert_true(cs->last_v == 1002.5);
+	/* a batch half old, half new: T + 60 is a duplicate, T + 180 stored
+	 * with use 1003 - 1002.5 = 0.5 */
+	done(ENERGY, "{\"readings\":[[1717196460,1001],[1717196580,1003]]" KWH ",\"seq\":5}");
+	expect_counts(cs, 9, 4, 5, 0, 0, 0);
+	expect_near("amount", amount("hq", "m1", "energy", T, T + 180, NULL), 2.5);
+}
+
+/* After a restart the registry is empty; the last reading comes from the
+ * file, so a redelivery is still a duplicate and the next use is right. */
+static void test_replay_after_restart(void **state)
+{
+	struct chan_state *cs;
+
+	(void)state;
+	store_three();
+	registry_free(ig.reg);
+	ig.reg = registry_new();
+	assert_non_null(ig.reg);
+	done(ENERGY, "{\"t\":1717196460,\"v\":1001" KWH ",\"seq\":2}");
+	cs = state_of("hq", "m1", "energy");
+	expect_counts(cs, 1, 0, 1, 0, 0, 0);
+	/* 1003.25 - 1002.5 (the value in the file) = 0.75 */
+	done(ENERGY, "{\"t\":1717196580,\"v\":1003.25" KWH ",\"seq\":3}");
+	expect_counts(cs, 2, 1, 1, 0, 0, 0);
+	expect_near("after restart", amount("hq", "m1", "energy", T + 120, T + 180, NULL), 0.75);
+}
+
+static void test_seq(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/m1/power";
+	struct chan_state *cs;
+
+	(void)state;
+	done(topic, "{\"t\":1717196400,\"v\":230,\"unit\":\"W\",\"kind\":\"gauge\",\"seq\":10}");
+	done(topic, "{\"t\":1717196460,\"v\":231,\"unit\":\"W\",\"kind\":\"gauge\",\"seq\":11}");
+	cs = state_of("hq", "m1", "power");
+	expect_counts(cs, 2, 2, 0, 0, 0, 0);
+	/* 12, 13 and 14 never came: 15 - 11 - 1 = 3 */
+	done(topic, "{\"t\":1717196520,\"v\":232,\"unit\":\"W\",\"kind\":\"gauge\",\"seq\":15}");
+	expect_counts(cs, 3, 3, 0, 3, 0, 0);
+	done(topic, "{\"t\":1717196580,\"v\":233,\"unit\":\"W\",\"kind\":\"gauge\",\"seq\":16}");
+	expect_counts(cs, 4, 4, 0, 3, 0, 0);
+	/* one missing: 18 - 16 - 1 = 1 */
+	done(topic, "{\"t\":1717196640,\"v\":234,\"unit\":\"W\",\"kind\":\"gauge\",\"seq\":18}");
+	expect_counts(cs, 5, 5, 0, 4, 0, 0);
+	/* the agent restarted and counts from 0: nothing lost */
+	done(topic, "{\"t\":1717196700,\"v\":235,\"unit\":\"W\",\"kind\":\"gauge\",\"seq\":0}");
+	expect_counts(cs, 6, 6, 0, 4, 0, 0);
+	assert_int_equal(cs->last_seq, 0);
+	/* a gauge has no use */
+	assert_true(isnan(amount("hq", "m1", "power", T, T + 300, NULL)));
+}
+
+/*
+ * None of these may create a file or directory anywhere under <root>, nor
+ * a channel in the registry: each is rejected for good (INGEST_DONE, so
+ * the broker does not offer it again).
+ */
+static void test_hostile(void **state)
+{
+	static const char good[] = "{\"t\":" TS ",\"v\":1" KWH ",\"seq\":1}";
+	static const char *const topics[] = {
+		"greenmeter/v1/../x/y",
+		"greenmeter/v1/../../x",
+		"greenmeter/v1/a/b",
+		"greenmeter/v1/a/b/",
+		"greenmeter/v1/HQ/m1/energy",
+		"greenmeter/v1/hq/" ID65 "/energy",
+		"greenmeter/v1/hq/m1/" ID65,
+		"greenmeter/v1/a/b/c/d",
+		"greenmeter/v1/a/b/c/event/x",
+		"greenmeter/v1/a/b/c/event",     /* an event: not stored by this version */
+		"greenmeter/v1/a/./c",
+		"greenmeter/v1/a//c",
+		"greenmeter/v1/a/b/.meta",
+		"greenmeter/v1/-a/b/c",
+		"greenmeter/v2/a/b/c",
+		"/greenmeter/v1/a/b/c",
+		"greenmeter/v1/a b/c/d",
+		"greenmeter/v1/a/b/c\xc3\xa9",
+		"",
+	};
+	static const char *const payloads[] = {
+		"not json",
+		"",
+		"{}",
+		"[1,2]",
+		"{\"t\":NaN,\"v\":1" KWH ",\"seq\":1}",
+		"{\"t\":" TS ",\"v\":NaN" KWH ",\"seq\":1}",
+		"{\"t\":" TS ",\"v\":Infinity" KWH ",\"seq\":1}",
+		"{\"t\":" TS ",\"v\":\"1\"" KWH ",\"seq\":1}",
+		"{\"t\":\"" TS "\",\"v\":1" KWH ",\"seq\":1}",
+		/* 2000-01-01T00:00:00Z = 946684800 is the first time allowed */
+		"{\"t\":946684799,\"v\":1" KWH ",\"seq\":1}",
+		/* NOW + 3600 = 1717203600: an hour ahead of this clock */
+		"{\"t\":1717203600,\"v\":1" KWH ",\"seq\":1}",
+		/* only the last reading of a batch is ahead */
+		"{\"readings\":[[" TS ",1],[1717203600,2]]" KWH ",\"seq\":1}",
+		"{\"readings\":[[1717196460,1],[" TS ",2]]" KWH ",\"seq\":1}",
+		"{\"readings\":[]" KWH ",\"seq\":1}",
+		"{\"t\":" TS ",\"v\":1,\"unit\":\"kWh\\n[x]\",\"kind\":\"counter\",\"seq\":1}",
+		/* 16 characters, one more than a unit may have */
+		"{\"t\":" TS ",\"v\":1,\"unit\":\"abcdefghijklmnop\",\"kind\":\"counter\","
+		    "\"seq\":1}",
+		"{\"t\":" TS ",\"v\":1,\"unit\":\"kWh\",\"kind\":\"total\",\"seq\":1}",
+		"{\"t\":" TS ",\"v\":1" KWH ",\"seq\":-1}",
+		"{\"t\":" TS ",\"v\":1" KWH ",\"seq\":1,\"wrap\":0}",
+		"{\"t\":" TS ",\"v\":1" KWH ",\"seq\":1} x",
+		"{\"t\":" TS ",\"v\":1" KWH "}",
+	};
+	char before[TREE_MAX], after[TREE_MAX];
+
+	(void)state;
+	tree(before, sizeof(before));
+	assert_string_equal(before, "/data\n");   /* made by store_open */
+	for (size_t i = 0; i < NCASES(topics); i++) {
+		if (send_msg(topics[i], good) != INGEST_DONE)
+			fail_msg("topic \"%s\" not rejected for good", topics[i]);
+	}
+	for (size_t i = 0; i < NCASES(payloads); i++) {
+		if (send_msg("greenmeter/v1/hq/m9/x", payloads[i]) != INGEST_DONE)
+			fail_msg("payload %s not rejected for good", payloads[i]);
+	}
+	/* a NUL inside the payload, which strlen would not show */
+	assert_int_equal(ingest_message(&ig, "greenmeter/v1/hq/m9/x",
+	    "{\"t\":" TS ",\"v\":1" KWH ",\"seq\":1}\0", sizeof(good) + 1), INGEST_DONE);
+	tree(after, sizeof(after));
+	assert_string_equal(after, before);
+	assert_int_equal(registry_count(ig.reg), 0);
+
+	/* and the same topic with a good payload does make its files: the
+	 * payloads above were refused for themselves */
+	done("greenmeter/v1/hq/m9/x", good);
+	tree(after, sizeof(after));
+	assert_string_equal(after, "/data\n/data/hq\n/data/hq/m9\n/data/hq/m9/x.meta\n"
+	    "/data/hq/m9/x.rrd\n");
+}
+
+/* 300 s ahead is the limit, and it is inclusive. */
+static void test_future_limit(void **state)
+{
+	char listing[TREE_MAX];
+
+	(void)state;
+	/* NOW + 301 = 1717200301 */
+	done("greenmeter/v1/hq/m1/energy", "{\"t\":1717200301,\"v\":1" KWH ",\"seq\":1}");
+	tree(listing, sizeof(listing));
+	assert_string_equal(listing, "/data\n");
+	/* NOW + 300 = 1717200300 */
+	done("greenmeter/v1/hq/m1/energy", "{\"t\":1717200300,\"v\":1" KWH ",\"seq\":1}");
+	expect_counts(state_of("hq", "m1", "energy"), 1, 1, 0, 0, 0, 0);
+}
+
+/* A counter that falls without a modulus to explain it: use 0, flagged. */
+static void test_reset(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/m2/energy";
+	struct chan_state *cs;
+	double cov;
+
+	(void)state;
+	done(topic, "{\"t\":1717196400,\"v\":500" KWH ",\"seq\":1}");
+	done(topic, "{\"t\":1717196460,\"v\":503" KWH ",\"seq\":2}");   /* use 3 */
+	done(topic, "{\"t\":1717196520,\"v\":3" KWH ",\"seq\":3}");     /* reset: 0 */
+	done(topic, "{\"t\":1717196580,\"v\":4" KWH ",\"seq\":4}");     /* use 1 */
+	cs = state_of("hq", "m2", "energy");
+	expect_counts(cs, 4, 4, 0, 0, 1, 0);
+	expect_near("reset minute", amount("hq", "m2", "energy", T + 60, T + 120, &cov), 0);
+	expect_near("reset minute coverage", cov, 1.0);
+	/* 3 + 0 + 1 */
+	expect_near("all", amount("hq", "m2", "energy", T, T + 180, NULL), 4);
+}
+
+/* A uint32 register that wraps, with its modulus in the payload. */
+static void test_wrap(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/pulse/count";
+	struct chan_state *cs;
+
+	(void)state;
+	done(topic, "{\"t\":1717196400,\"v\":4294967290,\"unit\":\"pulses\","
+	    "\"kind\":\"counter\",\"seq\":1,\"wrap\":4294967296}");
+	/* 4294967296 - 4294967290 + 5 = 11 */
+	done(topic, "{\"t\":1717196460,\"v\":5,\"unit\":\"pulses\","
+	    "\"kind\":\"counter\",\"seq\":2,\"wrap\":4294967296}");
+	/* 7 - 5 = 2 */
+	done(topic, "{\"t\":1717196520,\"v\":7,\"unit\":\"pulses\","
+	    "\"kind\":\"counter\",\"seq\":3,\"wrap\":4294967296}");
+	cs = state_of("hq", "pulse", "count");
+	expect_counts(cs, 3, 3, 0, 0, 0, 1);
+	expect_near("wrap minute", amount("hq", "pulse", "count", T, T + 60, NULL), 11);
+	expect_near("both", amount("hq", "pulse", "count", T, T + 120, NULL), 13);
+}
+
+/* The same in m3: 2^32 pulses of 0.001 m3 wrap at 4294967.296 m3;
+ * 4294967.296 - 4294967.290 + 0.004 = 0.010 */
+static void test_wrap_scaled(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/water/volume_m3";
+
+	(void)state;
+	done(topic, "{\"readings\":[[1717196400,4294967.29],[1717196460,0.004]],"
+	    "\"unit\":\"m3\",\"kind\":\"counter\",\"seq\":1,\"wrap\":4294967.296}");
+	expect_counts(state_of("hq", "water", "volume_m3"), 2, 2, 0, 0, 0, 1);
+	expect_near("wrap", amount("hq", "water", "volume_m3", T, T + 60, NULL), 0.010);
+}
+
+/* A delta channel stores each reading as its own use. */
+static void test_delta(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/printer/sheets";
+
+	(void)state;
+	done(topic, "{\"readings\":[[1717196400,4],[1717196460,7],[1717196520,0]],"
+	    "\"unit\":\"sheets\",\"kind\":\"delta\",\"seq\":1}");
+	/* the first one, 4, falls before T: (T, T + 120] holds 7 + 0 */
+	expect_near("sheets", amount("hq", "printer", "sheets", T, T + 120, NULL), 7);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_single_reading, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_after_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seq, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_future_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrap_scaled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delta, setup, teardown),
+	};
+
+	/* the rejections are meant: keep their warnings out of the output */
+	log_init("test_ingest", LOG_ERR);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

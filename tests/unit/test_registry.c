@@ -1,0 +1,255 @@
+/*
+ * test_registry.c - the collector's table of channel states
+ * (collector/registry.c).
+ *
+ * The table starts with room for 1024 and is kept at most half full, so
+ * 5000 channels make it grow four times (1024 -> 2048 -> 4096 -> 8192 ->
+ * 16384); every channel must survive each move with its fields.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../collector/registry.h"
+
+#define NCASES(a) (sizeof(a) / sizeof((a)[0]))
+#define MANY 5000
+
+static struct chan_id id3(const char *site, const char *meter, const char *channel)
+{
+	struct chan_id id;
+
+	memset(&id, 0, sizeof(id));
+	snprintf(id.site, sizeof(id.site), "%s", site);
+	snprintf(id.meter, sizeof(id.meter), "%s", meter);
+	snprintf(id.channel, sizeof(id.channel), "%s", channel);
+	return id;
+}
+
+/* Channel i of MANY: 50 sites, 10 meters each, 10 channels each. */
+static struct chan_id many_id(int i)
+{
+	char site[16], meter[16], channel[16];
+
+	snprintf(site, sizeof(site), "site%d", i / 100);
+	snprintf(meter, sizeof(meter), "m%d", i / 10 % 10);
+	snprintf(channel, sizeof(channel), "c%d", i % 10);
+	return id3(site, meter, channel);
+}
+
+static void test_get_once(void **state)
+{
+	struct registry *r = registry_new();
+	struct chan_id a = id3("hq", "m1", "energy"), b = id3("hq", "m1", "power");
+	/* the same three words split differently must be other channels */
+	struct chan_id c = id3("hq", "m1e", "nergy"), d = id3("hqm", "1", "energy");
+	struct chan_state *sa, *sb, *sc, *sd;
+
+	(void)state;
+	assert_non_null(r);
+	assert_int_equal(registry_count(r), 0);
+	sa = registry_get(r, &a);
+	assert_non_null(sa);
+	assert_string_equal(sa->id.site, "hq");
+	assert_string_equal(sa->id.meter, "m1");
+	assert_string_equal(sa->id.channel, "energy");
+	/* a new channel starts empty */
+	assert_false(sa->loaded);
+	assert_false(sa->have_last);
+	assert_int_equal(sa->received, 0);
+	assert_int_equal(sa->stored, 0);
+	assert_int_equal(registry_count(r), 1);
+
+	sa->received = 7;
+	assert_ptr_equal(registry_get(r, &a), sa);
+	assert_int_equal(registry_get(r, &a)->received, 7);
+	assert_int_equal(registry_count(r), 1);
+
+	sb = registry_get(r, &b);
+	sc = registry_get(r, &c);
+	sd = registry_get(r, &d);
+	assert_non_null(sb);
+	assert_non_null(sc);
+	assert_non_null(sd);
+	assert_ptr_not_equal(sb, sa);
+	assert_ptr_not_equal(sc, sa);
+	assert_ptr_not_equal(sd, sa);
+	assert_ptr_not_equal(sc, sd);
+	assert_int_equal(registry_count(r), 4);
+	assert_ptr_equal(registry_get(r, &b), sb);
+	assert_ptr_equal(registry_get(r, &c), sc);
+	assert_ptr_equal(registry_get(r, &d), sd);
+	assert_int_equal(registry_count(r), 4);
+	registry_free(r);
+	registry_free(NULL);
+}
+
+static void test_growth(void **state)
+{
+	struct registry *r = registry_new();
+	struct chan_state **first = calloc(MANY, sizeof(*first));
+
+	(void)state;
+	assert_non_null(r);
+	assert_non_null(first);
+	for (int i = 0; i < MANY; i++) {
+		struct chan_id id = many_id(i);
+		struct chan_state *cs = registry_get(r, &id);
+
+		assert_non_null(cs);
+		cs->received = (uint64_t)i;
+		cs->last_t = 1704067200.0 + i;   /* 2024-01-01T00:00:00Z + i s */
+		cs->last_v = i * 0.5;
+		cs->have_last = true;
+		snprintf(cs->unit, sizeof(cs->unit), "u%d", i % 7);
+		first[i] = cs;
+	}
+	assert_int_equal(registry_count(r), MANY);
+	/* the states themselves never move: only the table of pointers does */
+	for (int i = 0; i < MANY; i++) {
+		struct chan_id id = many_id(i);
+		struct chan_state *cs = registry_get(r, &id);
+		char unit[8];
+
+		if (cs != first[i])
+			fail_msg("channel %d moved or was added again", i);
+		assert_string_equal(cs->id.site, id.site);
+		assert_string_equal(cs->id.meter, id.meter);
+		assert_string_equal(cs->id.channel, id.channel);
+		assert_int_equal(cs->received, i);
+		assert_true(cs->last_t == 1704067200.0 + i);
+		assert_true(cs->last_v == i * 0.5);
+		assert_true(cs->have_last);
+		snprintf(unit, sizeof(unit), "u%d", i % 7);
+		assert_string_equal(cs->unit, unit);
+	}
+	assert_int_equal(registry_count(r), MANY);   /* looking up added nothing */
+	free(first);
+	registry_free(r);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Read `f` back as lines, sorted (the table's order is the hash's). */
+static int read_lines(FILE *f, char **lines, int max)
+{
+	char buf[512];
+	int n = 0;
+
+	rewind(f);
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		assert_true(n < max);
+		lines[n++] = strdup(buf);
+	}
+	qsort(lines, (size_t)n, sizeof(*lines), cmp_str);
+	return n;
+}
+
+static void test_dump(void **state)
+{
+	static const char *const want[] = {
+		"hq/m1/energy last_t=1717200000.250 last=1234.5 kWh received=3 stored=2 "
+		    "duplicates=1 lost=4 resets=1 wraps=2\n",
+		"hq/m1/power last_t=0.000 last=0 W received=0 stored=0 "
+		    "duplicates=0 lost=0 resets=0 wraps=0\n",
+		"lab/pulse-1/volume_m3 last_t=1717200060.000 last=0.10000000000000001 m3 "
+		    "received=1 stored=1 duplicates=0 lost=0 resets=0 wraps=0\n",
+	};
+	struct registry *r = registry_new();
+	struct chan_id a = id3("hq", "m1", "energy"), b = id3("hq", "m1", "power");
+	struct chan_id c = id3("lab", "pulse-1", "volume_m3");
+	struct chan_state *cs;
+	char *lines[8];
+	FILE *f;
+	int n;
+
+	(void)state;
+	assert_non_null(r);
+	f = tmpfile();
+	assert_non_null(f);
+	registry_dump(r, f);          /* empty: nothing */
+	assert_int_equal(read_lines(f, lines, 8), 0);
+
+	/* 2024-06-01T00:00:00Z = 1704067200 + 152 days (31 + 29 + 31 + 30 + 31)
+	 * * 86400 = 1717200000 */
+	cs = registry_get(r, &a);
+	cs->last_t = 1717200000.25;
+	cs->last_v = 1234.5;
+	strcpy(cs->unit, "kWh");
+	cs->received = 3;
+	cs->stored = 2;
+	cs->duplicates = 1;
+	cs->lost = 4;
+	cs->resets = 1;
+	cs->wraps = 2;
+	cs = registry_get(r, &b);
+	strcpy(cs->unit, "W");
+	cs = registry_get(r, &c);
+	cs->last_t = 1717200060;
+	cs->last_v = 0.1;             /* %.17g shows the double nearest 0.1 */
+	strcpy(cs->unit, "m3");
+	cs->received = 1;
+	cs->stored = 1;
+
+	fclose(f);
+	f = tmpfile();
+	assert_non_null(f);
+	registry_dump(r, f);
+	n = read_lines(f, lines, 8);
+	assert_int_equal(n, (int)NCASES(want));
+	for (int i = 0; i < n; i++) {
+		assert_string_equal(lines[i], want[i]);
+		free(lines[i]);
+	}
+	fclose(f);
+	registry_free(r);
+}
+
+/* One line for each of many channels. */
+static void test_dump_many(void **state)
+{
+	struct registry *r = registry_new();
+	FILE *f = tmpfile();
+	char buf[512];
+	int n = 0;
+
+	(void)state;
+	assert_non_null(r);
+	assert_non_null(f);
+	for (int i = 0; i < MANY; i++) {
+		struct chan_id id = many_id(i);
+
+		assert_non_null(registry_get(r, &id));
+	}
+	registry_dump(r, f);
+	rewind(f);
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		assert_non_null(strchr(buf, '\n'));
+		assert_int_equal(strncmp(buf, "site", 4), 0);
+		n++;
+	}
+	assert_int_equal(n, MANY);
+	fclose(f);
+	registry_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_get_once),
+		cmocka_unit_test(test_growth),
+		cmocka_unit_test(test_dump),
+		cmocka_unit_test(test_dump_many),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
