@@ -103,7 +103,7 @@ $(BIN)/gm-sim: $(call objs,$(SIM))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SIM)
 
 define unit_rule
-$(B)/tests/test_$(1): $(B)/tests/unit/test_$(1).o $(call objs,$(UNIT_$(1)))
+$(B)/tests/test_$(1): $(B)/tests/unit/test_$(1).o $(B)/tests/unit/testutil.o $(call objs,$(UNIT_$(1)))
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $(LIB_CMOCKA) $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) \
 		$(LIB_INI) -lpthread -lm

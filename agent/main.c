@@ -185,7 +185,9 @@ int main(int argc, char **argv)
 		mbpoll_stop(a.gws[g]);
 	publisher_stop(a.pub, 3000);
 	outbox_stats(a.ob, &st);
-	log_info("stopped: %llu readings acknowledged, %zu unsent, %llu dropped",
+	log_msg(st.queued || st.dropped ? LOG_WARN : LOG_INFO,
+	    "stopped: %llu readings acknowledged by the broker, %zu not sent (lost: this "
+	    "version keeps them in memory only), %llu dropped by a full queue",
 	    (unsigned long long)st.acked, st.queued, (unsigned long long)st.dropped);
 out:
 	agent_cleanup(&a);

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,9 +201,16 @@ static void poll_meter(struct mbpoll *mp, struct pmeter *pm)
 	}
 	if (failed) {
 		const struct req *q = &pm->plan.reqs[bad_req];
+		char why[96];
+		/* libmodbus reports a silent unit as EAGAIN or ETIMEDOUT. */
+		if (err == EAGAIN || err == ETIMEDOUT)
+			snprintf(why, sizeof(why), "no answer within %d ms (%d attempts)",
+			    m->timeout_ms, m->retries + 1);
+		else
+			snprintf(why, sizeof(why), "%s", modbus_strerror(err));
 		complain(&pm->fail, time(NULL), "meter %s (%s:%d unit %d) reg 0x%04x "
 		    "(function %d, %d registers): %s", m->id, mp->host, mp->port, m->unit,
-		    q->start, q->function, q->count, modbus_strerror(err));
+		    q->start, q->function, q->count, why);
 	} else {
 		complain_release(&pm->fail, time(NULL), "meter %s (%s:%d unit %d)", m->id,
 		    mp->host, mp->port, m->unit);

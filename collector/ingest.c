@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "counter.h"
 #include "err.h"
@@ -139,10 +140,12 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 		cs->stored += k;
 	free(rows);
 	if (rc != GM_OK && rc != GM_ESTALE) {
-		log_err("%s: %s; message kept for another try", where, err);
+		complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try",
+		    where, err);
 		cs->loaded = false;   /* reload the truth from the file next time */
 		return INGEST_RETRY;
 	}
+	complain_release(&ig->store_trouble, time(NULL), "storing readings");
 	return INGEST_DONE;
 }
 

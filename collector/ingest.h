@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "log.h"
 #include "registry.h"
 #include "rrd_store.h"
 
@@ -24,6 +25,7 @@ struct ingest {
 	const char *datadir;
 	double max_future_s;   /* readings further ahead of our clock are refused */
 	double now;            /* 0: use the wall clock (tests set it) */
+	struct complaint store_trouble;   /* a failing store is logged rarely */
 };
 
 enum ingest_result ingest_message(struct ingest *ig, const char *topic,

@@ -33,7 +33,12 @@ static void on_signal(int sig)
 
 static int on_message(void *user, const char *topic, const void *payload, size_t len)
 {
-	return ingest_message(user, topic, payload, len) == INGEST_DONE;
+	if (ingest_message(user, topic, payload, len) == INGEST_DONE)
+		return 1;
+	/* Not stored and not acknowledged: paho offers it again. Pause first so
+	 * a full disk does not turn into a busy loop. */
+	usleep(200 * 1000);
+	return 0;
 }
 
 static const struct mqtt_link_cb collector_cb = { .message = on_message };

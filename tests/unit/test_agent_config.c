@@ -7,7 +7,6 @@
  * the temporary directory left out, with text written here by hand; line
  * numbers are counted in the comments beside each fixture.
  */
-#include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,60 +22,26 @@
 #include <cmocka.h>
 
 #include "../../agent/agent_config.h"
+#include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_LOG 16
 
-static char tmpdir[64];
-
-static struct {
-	int n;
-	char msg[MAX_LOG][700];
-} reports;
-
-static void collect(void *user, const char *msg)
+/* Write <tmpdir>/agent.conf with every "@DEV" replaced by <tmpdir>/devices. */
+static void write_agent_conf(const char *text)
 {
-	size_t dl = strlen(tmpdir);
-
-	(void)user;
-	if (strncmp(msg, tmpdir, dl) == 0 && msg[dl] == '/')
-		msg += dl + 1;
-	if (reports.n < MAX_LOG)
-		snprintf(reports.msg[reports.n], sizeof(reports.msg[0]), "%s", msg);
-	reports.n++;
-}
-
-static void expect_reports(const char *const *want, int n)
-{
-	bool same = reports.n == n;
-
-	for (int i = 0; same && i < n; i++)
-		same = strcmp(reports.msg[i], want[i]) == 0;
-	if (same)
-		return;
-	for (int i = 0; i < reports.n && i < MAX_LOG; i++)
-		print_message("  got  %d: %s\n", i, reports.msg[i]);
-	for (int i = 0; i < n; i++)
-		print_message("  want %d: %s\n", i, want[i]);
-	fail_msg("%d reports, want %d", reports.n, n);
-}
-
-/* Write <tmpdir>/<name> with every "@DEV" replaced by <tmpdir>/devices. */
-static void fixture(const char *name, const char *text)
-{
-	char path[128];
+	char buf[4096];
+	size_t o = 0;
 	const char *at;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
 	while ((at = strstr(text, "@DEV")) != NULL) {
-		fprintf(f, "%.*s%s/devices", (int)(at - text), text, tmpdir);
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%.*s%s/devices",
+		    (int)(at - text), text, tmpdir);
+		assert_true(o < sizeof(buf));
 		text = at + 4;
 	}
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
+	o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s", text);
+	assert_true(o < sizeof(buf));
+	fixture("agent.conf", buf);
 }
 
 /* Load <tmpdir>/agent.conf; returns the error count. */
@@ -124,40 +89,13 @@ static int setup(void **state)
 
 	(void)state;
 	memset(&reports, 0, sizeof(reports));
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/gm-test-agentcfg-XXXXXX");
-	if (mkdtemp(tmpdir) == NULL)
+	if (tmpdir_make("agentcfg") != 0)
 		return -1;
 	snprintf(dir, sizeof(dir), "%s/devices", tmpdir);
 	if (mkdir(dir, 0700) != 0)
 		return -1;
 	fixture("devices/tm.conf", model_tm);
 	return 0;
-}
-
-/* Removes the files and directories the tests made. */
-static int remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[512];
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (unlink(path) != 0)
-			remove_tree(path);
-	}
-	closedir(d);
-	return rmdir(dir);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return remove_tree(tmpdir);
 }
 
 static void test_good(void **state)
@@ -167,7 +105,7 @@ static void test_good(void **state)
 	char devices[128];
 
 	(void)state;
-	fixture("agent.conf",
+	write_agent_conf(
 	    "; greenmeter agent\n"            /* 1 */
 	    "[agent]\n"                       /* 2 */
 	    "site = hq\n"                     /* 3 */
@@ -259,7 +197,7 @@ static void test_unknown_key(void **state)
 	struct agent_config cfg;
 
 	(void)state;
-	fixture("agent.conf",
+	write_agent_conf(
 	    "[agent]\n"                       /* 1 */
 	    "site = hq\n"                     /* 2 */
 	    "devices = @DEV\n"                /* 3 */
@@ -287,7 +225,7 @@ static void test_missing_keys(void **state)
 	struct agent_config cfg;
 
 	(void)state;
-	fixture("agent.conf",
+	write_agent_conf(
 	    "[agent]\n"                       /* 1 */
 	    "site = hq\n"                     /* 2 */
 	    "devices = @DEV\n"                /* 3 */
@@ -316,7 +254,7 @@ static void test_channels_and_overrides(void **state)
 	struct agent_config cfg;
 
 	(void)state;
-	fixture("agent.conf",
+	write_agent_conf(
 	    "[agent]\n"                       /* 1 */
 	    "site = hq\n"                     /* 2 */
 	    "devices = @DEV\n"                /* 3 */
@@ -347,7 +285,7 @@ static void test_channel_listed_twice(void **state)
 	struct agent_config cfg;
 
 	(void)state;
-	fixture("agent.conf",
+	write_agent_conf(
 	    "[agent]\n"                       /* 1 */
 	    "site = hq\n"                     /* 2 */
 	    "devices = @DEV\n"                /* 3 */
@@ -375,7 +313,7 @@ static void test_unknown_model(void **state)
 	struct agent_config cfg;
 
 	(void)state;
-	fixture("agent.conf",
+	write_agent_conf(
 	    "[agent]\n"                       /* 1 */
 	    "site = hq\n"                     /* 2 */
 	    "devices = @DEV\n"                /* 3 */
@@ -414,7 +352,7 @@ static void test_broken_model(void **state)
 	    "type = uint16\n"                 /* 4 */
 	    "unit = V\n"                      /* 5 */
 	    "kind = gauge\n");                /* 6 */
-	fixture("agent.conf",
+	write_agent_conf(
 	    "[agent]\nsite = hq\ndevices = @DEV\n"
 	    "[meter m1]\nmodel = broken\nhost = h\nunit = 1\n");
 	assert_int_equal(load(&cfg), 2);   /* one per report */
@@ -432,7 +370,7 @@ static void test_timeout_vs_interval(void **state)
 	struct agent_config cfg;
 
 	(void)state;
-	fixture("agent.conf",
+	write_agent_conf(
 	    "[agent]\n"                       /* 1 */
 	    "site = hq\n"                     /* 2 */
 	    "devices = @DEV\n"                /* 3 */
@@ -459,7 +397,7 @@ static void test_missing_site(void **state)
 	struct agent_config cfg;
 
 	(void)state;
-	fixture("agent.conf",
+	write_agent_conf(
 	    "[agent]\n"
 	    "devices = @DEV\n"
 	    "[meter m1]\n"
@@ -477,7 +415,7 @@ static void test_no_meters(void **state)
 	struct agent_config cfg;
 
 	(void)state;
-	fixture("agent.conf", "[agent]\nsite = hq\ndevices = @DEV\n");
+	write_agent_conf("[agent]\nsite = hq\ndevices = @DEV\n");
 	assert_int_equal(load(&cfg), 1);
 	expect_reports(want, NCASES(want));
 	agent_config_free(&cfg);
@@ -494,7 +432,7 @@ static void test_bad_meter_id(void **state)
 	struct agent_config cfg;
 
 	(void)state;
-	fixture("agent.conf",
+	write_agent_conf(
 	    "[agent]\n"                       /* 1 */
 	    "site = hq\n"                     /* 2 */
 	    "devices = @DEV\n"                /* 3 */
@@ -536,7 +474,7 @@ static void test_many_errors(void **state)
 	struct agent_config cfg;
 
 	(void)state;
-	fixture("agent.conf",
+	write_agent_conf(
 	    "[agent]\n"                       /* 1 */
 	    "site = hq\n"                     /* 2 */
 	    "devices = @DEV\n"                /* 3 */
@@ -577,19 +515,19 @@ static void test_missing_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_good, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_key, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_keys, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_channels_and_overrides, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_channel_listed_twice, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_model, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_broken_model, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_timeout_vs_interval, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_site, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_meters, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_meter_id, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_many_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_good, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_key, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_keys, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_channels_and_overrides, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_channel_listed_twice, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_model, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_broken_model, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_timeout_vs_interval, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_site, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_no_meters, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_meter_id, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_many_errors, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file, setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

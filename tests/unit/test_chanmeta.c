@@ -2,7 +2,6 @@
  * test_chanmeta.c - the unit and kind file beside each channel's RRD
  * (common/chanmeta.c): "<datadir>/<site>/<meter>/<channel>.meta".
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -18,19 +17,7 @@
 
 #include "chanmeta.h"
 #include "err.h"
-
-static char tmpdir[64];
-
-static struct chan_id id3(const char *site, const char *meter, const char *channel)
-{
-	struct chan_id id;
-
-	memset(&id, 0, sizeof(id));
-	snprintf(id.site, sizeof(id.site), "%s", site);
-	snprintf(id.meter, sizeof(id.meter), "%s", meter);
-	snprintf(id.channel, sizeof(id.channel), "%s", channel);
-	return id;
-}
+#include "testutil.h"
 
 /* <tmpdir>/<site>/<meter>, as the collector makes it before the files. */
 static void make_dirs(const struct chan_id *id)
@@ -43,45 +30,10 @@ static void make_dirs(const struct chan_id *id)
 	assert_true(mkdir(path, 0700) == 0 || access(path, F_OK) == 0);
 }
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/gm-test-chanmeta-XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[512];
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (unlink(path) != 0)
-			remove_tree(path);
-	}
-	closedir(d);
-	return rmdir(dir);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return remove_tree(tmpdir);
+	return tmpdir_make("chanmeta");
 }
 
 static void test_round_trip(void **state)
@@ -210,11 +162,11 @@ static void test_corrupt(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_overwrite, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_overwrite, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_missing, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_write_error, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt, setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,61 +13,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "confparse.h"
+#include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_LOG 32
 
 /* 4 x 16 = 64 characters: the longest id. */
 #define ID64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
-static char tmpdir[64];
-
-/* Reports, with "<tmpdir>/" cut from their start. */
-static struct {
-	int n;
-	char msg[MAX_LOG][1200];
-} reports;
-
-static void collect(void *user, const char *msg)
-{
-	size_t dl = strlen(tmpdir);
-
-	(void)user;
-	if (strncmp(msg, tmpdir, dl) == 0 && msg[dl] == '/')
-		msg += dl + 1;
-	if (reports.n < MAX_LOG)
-		snprintf(reports.msg[reports.n], sizeof(reports.msg[0]), "%s", msg);
-	reports.n++;
-}
-
-/* Compare the reports with `want`, all of them and in order. */
-static void expect_reports(const char *const *want, int n)
-{
-	bool same = reports.n == n;
-
-	for (int i = 0; same && i < n; i++)
-		same = strcmp(reports.msg[i], want[i]) == 0;
-	if (same)
-		return;
-	for (int i = 0; i < reports.n && i < MAX_LOG; i++)
-		print_message("  got  %d: %s\n", i, reports.msg[i]);
-	for (int i = 0; i < n; i++)
-		print_message("  want %d: %s\n", i, want[i]);
-	fail_msg("%d reports, want %d", reports.n, n);
-}
-
 /* What the test handler was called with, and the values it parsed. */
 static struct {
-	int n;
-	char call[MAX_LOG][1200];   /* "line [section] key=value" */
-	int section_line[MAX_LOG];
+	struct textlog calls;   /* "line [section] key=value" */
+	int section_line[TEXTLOG_MAX];
 	char name[16];
 	long count;
 	double ratio;
@@ -80,12 +42,9 @@ static struct {
 static void handler(struct conf *c, const char *section, const char *key,
     const char *value)
 {
-	if (seen.n < MAX_LOG) {
-		snprintf(seen.call[seen.n], sizeof(seen.call[0]), "%d [%s] %s=%s", c->line,
-		    section, key, value);
-		seen.section_line[seen.n] = c->section_line;
-	}
-	seen.n++;
+	if (seen.calls.n < TEXTLOG_MAX)
+		seen.section_line[seen.calls.n] = c->section_line;
+	textlog_add(&seen.calls, "%d [%s] %s=%s", c->line, section, key, value);
 	if (strcmp(section, "main") != 0)
 		return;
 	if (strcmp(key, "name") == 0)
@@ -104,31 +63,7 @@ static void handler(struct conf *c, const char *section, const char *key,
 
 static void expect_calls(const char *const *want, int n)
 {
-	bool same = seen.n == n;
-
-	for (int i = 0; same && i < n; i++)
-		same = strcmp(seen.call[i], want[i]) == 0;
-	if (same)
-		return;
-	for (int i = 0; i < seen.n && i < MAX_LOG; i++)
-		print_message("  got  %d: %s\n", i, seen.call[i]);
-	for (int i = 0; i < n; i++)
-		print_message("  want %d: %s\n", i, want[i]);
-	fail_msg("%d handler calls, want %d", seen.n, n);
-}
-
-/* Write `text` to <tmpdir>/<name>; returns the path (a static buffer). */
-static const char *fixture(const char *name, const char *text)
-{
-	static char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-	return path;
+	expect_texts(&seen.calls, "handler calls", want, n);
 }
 
 static int parse(const char *path)
@@ -141,28 +76,7 @@ static int setup(void **state)
 	(void)state;
 	memset(&reports, 0, sizeof(reports));
 	memset(&seen, 0, sizeof(seen));
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/gm-test-confparse-XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	DIR *d = opendir(tmpdir);
-	struct dirent *e;
-	char path[512];
-
-	(void)state;
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
-		if (unlink(path) != 0)
-			rmdir(path);
-	}
-	closedir(d);
-	return rmdir(tmpdir);
+	return tmpdir_make("confparse");
 }
 
 static void test_good_file(void **state)
@@ -279,12 +193,12 @@ static void test_long_lines(void **state)
 	path = fixture("long.ini", text);
 	assert_int_equal(parse(path), 2);
 	expect_reports(want, NCASES(want));
-	assert_int_equal(seen.n, 3);
+	assert_int_equal(seen.calls.n, 3);
 	/* "k = " is 4 characters, so the value is 1024 - 4 = 1020 'a's */
-	assert_int_equal(strlen(seen.call[0]), strlen("2 [item x] k=") + 1020);
-	assert_memory_equal(seen.call[0] + strlen("2 [item x] k="), l2 + 4, 1020);
-	assert_string_equal(seen.call[1], "4 [item x] k3=after");
-	assert_string_equal(seen.call[2], "6 [item x] k5=end");
+	assert_int_equal(strlen(seen.calls.msg[0]), strlen("2 [item x] k=") + 1020);
+	assert_memory_equal(seen.calls.msg[0] + strlen("2 [item x] k="), l2 + 4, 1020);
+	assert_string_equal(seen.calls.msg[1], "4 [item x] k3=after");
+	assert_string_equal(seen.calls.msg[2], "6 [item x] k5=end");
 	free(l2);
 	free(l3);
 	free(l5);
@@ -344,7 +258,7 @@ static void test_unreadable(void **state)
 	snprintf(path, sizeof(path), "%s/missing.ini", tmpdir);
 	assert_int_equal(parse(path), 1);
 	expect_reports(missing, NCASES(missing));
-	assert_int_equal(seen.n, 0);
+	assert_int_equal(seen.calls.n, 0);
 
 	/* fopen() opens a directory for reading; reading it then fails */
 	reports.n = 0;
@@ -352,7 +266,7 @@ static void test_unreadable(void **state)
 	assert_int_equal(mkdir(path, 0700), 0);
 	assert_int_equal(parse(path), 1);
 	expect_reports(dir, NCASES(dir));
-	assert_int_equal(seen.n, 0);
+	assert_int_equal(seen.calls.n, 0);
 }
 
 static void test_conf_error(void **state)
@@ -635,20 +549,20 @@ static void test_section_split(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_good_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_key_typo, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_error_reported, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_long_lines, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sections, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_byte_order_mark, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_conf_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_conf_long, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_conf_double, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_conf_bool, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_conf_str_and_id, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_conf_hostport, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_section_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_good_file, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_key_typo, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_every_error_reported, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_long_lines, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_sections, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_byte_order_mark, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_conf_error, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_conf_long, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_conf_double, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_conf_bool, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_conf_str_and_id, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_conf_hostport, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_section_split, setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,7 +15,6 @@
  * below is exact in binary; rrdtool stores use as a rate (use / seconds), so
  * amounts are compared to within 1e-9.
  */
-#include <dirent.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,12 +31,11 @@
 #include "consumption.h"
 #include "err.h"
 #include "rrd_layout.h"
+#include "testutil.h"
 
 #define T0 1704067200L
 #define DAY 86400L
 #define EPS 1e-9
-
-static char tmpdir[64];
 
 struct row {
 	long t;
@@ -114,27 +112,7 @@ static void expect_near(const char *what, double got, double want)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/gm-test-consumption-XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int teardown(void **state)
-{
-	DIR *d = opendir(tmpdir);
-	struct dirent *e;
-	char path[512];
-
-	(void)state;
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	return rmdir(tmpdir);
+	return tmpdir_make("consumption");
 }
 
 /*
@@ -386,13 +364,13 @@ static void test_not_a_channel_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_whole_minutes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_prorated, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gauge, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hourly_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_a_channel_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_whole_minutes, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_prorated, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_gap, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_gauge, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_hourly_rows, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_errors, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_channel_file, setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,69 +14,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "devmap.h"
+#include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
-#define MAX_LOG 16
 
 /* 4 x 16 = 64 characters: the longest id. */
 #define ID64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 /* the keys every channel needs, for fixtures that test something else */
 #define REQUIRED "function = 4\naddress = 0\ntype = uint16\nunit = x\nkind = gauge\n"
-
-static char tmpdir[64];
-
-static struct {
-	int n;
-	char msg[MAX_LOG][600];
-} reports;
-
-static void collect(void *user, const char *msg)
-{
-	size_t dl = strlen(tmpdir);
-
-	(void)user;
-	if (strncmp(msg, tmpdir, dl) == 0 && msg[dl] == '/')
-		msg += dl + 1;
-	if (reports.n < MAX_LOG)
-		snprintf(reports.msg[reports.n], sizeof(reports.msg[0]), "%s", msg);
-	reports.n++;
-}
-
-static void expect_reports(const char *const *want, int n)
-{
-	bool same = reports.n == n;
-
-	for (int i = 0; same && i < n; i++)
-		same = strcmp(reports.msg[i], want[i]) == 0;
-	if (same)
-		return;
-	for (int i = 0; i < reports.n && i < MAX_LOG; i++)
-		print_message("  got  %d: %s\n", i, reports.msg[i]);
-	for (int i = 0; i < n; i++)
-		print_message("  want %d: %s\n", i, want[i]);
-	fail_msg("%d reports, want %d", reports.n, n);
-}
-
-/* Write <tmpdir>/<model>.conf. */
-static void fixture(const char *model, const char *text)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s.conf", tmpdir, model);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
 
 /* Load <tmpdir>/<model>.conf; returns the error count. */
 static int load(const char *model, struct device_model *m)
@@ -89,34 +41,7 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&reports, 0, sizeof(reports));
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/gm-test-devmap-XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-/* Removes the files and directories (one level deep) the tests made. */
-static int remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[512];
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (unlink(path) != 0)
-			remove_tree(path);
-	}
-	closedir(d);
-	return rmdir(dir);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return remove_tree(tmpdir);
+	return tmpdir_make("devmap");
 }
 
 static void test_good_model(void **state)
@@ -125,7 +50,7 @@ static void test_good_model(void **state)
 	const struct channel_def *ch;
 
 	(void)state;
-	fixture("good",
+	fixture("good.conf",
 	    "; a test meter\n"
 	    "[model]\n"
 	    "description = Test meter\n"
@@ -222,7 +147,7 @@ static void test_long_channel_id(void **state)
 	struct device_model m;
 
 	(void)state;
-	fixture("longid", "[channel " ID64 "]\n" REQUIRED);
+	fixture("longid.conf", "[channel " ID64 "]\n" REQUIRED);
 	assert_int_equal(load("longid", &m), 0);
 	assert_int_equal(m.nchannels, 1);
 	assert_string_equal(m.channels[0].name, ID64);
@@ -242,7 +167,7 @@ static void test_missing_keys(void **state)
 	struct device_model m;
 
 	(void)state;
-	fixture("missing",
+	fixture("missing.conf",
 	    "[model]\n"                  /* 1 */
 	    "description = x\n"          /* 2 */
 	    "\n"                         /* 3 */
@@ -288,7 +213,7 @@ static void test_bad_keys_and_values(void **state)
 	struct device_model m;
 
 	(void)state;
-	fixture("bad",
+	fixture("bad.conf",
 	    "[model]\n"                  /* 1 */
 	    "descripton = typo\n"        /* 2 */
 	    "max_gap = 500\n"            /* 3 */
@@ -323,7 +248,7 @@ static void test_duplicates_and_bad_ids(void **state)
 	struct device_model m;
 
 	(void)state;
-	fixture("dup",
+	fixture("dup.conf",
 	    "[channel a]\n" REQUIRED         /* 1, keys 2-6 */
 	    "[channel a]\n"                  /* 7 */
 	    "address = 2\n"                  /* 8 */
@@ -357,7 +282,7 @@ static void test_too_many_channels(void **state)
 	assert_non_null(text);
 	for (int k = 0; k < 33; k++)
 		o += sprintf(o, "[channel c%d]\n" REQUIRED, k);
-	fixture("many", text);
+	fixture("many.conf", text);
 	free(text);
 	assert_int_equal(load("many", &m), 1);
 	expect_reports(want, NCASES(want));
@@ -376,7 +301,7 @@ static void test_address_range(void **state)
 	struct device_model m;
 
 	(void)state;
-	fixture("range",
+	fixture("range.conf",
 	    "[channel a]\nfunction = 4\naddress = 0xffff\ntype = float32\n"   /* 1-4 */
 	    "unit = V\nkind = gauge\n"                                         /* 5-6 */
 	    "[channel b]\nfunction = 4\naddress = 0xfffd\ntype = uint64\n"    /* 7-10 */
@@ -403,7 +328,7 @@ static void test_model_ids_and_files(void **state)
 	(void)state;
 	/* <tmpdir>/x.conf is a good model, and <tmpdir>/devices/../x.conf is
 	 * the same file: an id that is not valid must not get that far */
-	fixture("x", "[channel a]\n" REQUIRED);
+	fixture("x.conf", "[channel a]\n" REQUIRED);
 	snprintf(devices, sizeof(devices), "%s/devices", tmpdir);
 	assert_int_equal(mkdir(devices, 0700), 0);
 	for (size_t i = 0; i < NCASES(bad_ids); i++) {
@@ -419,7 +344,7 @@ static void test_model_ids_and_files(void **state)
 	assert_int_equal(load("nosuch", &m), 1);
 	expect_reports(missing, NCASES(missing));
 
-	fixture("empty", "[model]\ndescription = nothing to read\n");
+	fixture("empty.conf", "[model]\ndescription = nothing to read\n");
 	assert_int_equal(load("empty", &m), 1);
 	expect_reports(empty, NCASES(empty));
 }
@@ -530,7 +455,7 @@ static const struct channel_def *load_shipped(const char *model, struct device_m
 	}
 	reports.n = 0;
 	if (devmap_load(dir, model, m, collect, NULL) != 0) {
-		for (int i = 0; i < reports.n && i < MAX_LOG; i++)
+		for (int i = 0; i < reports.n && i < TEXTLOG_MAX; i++)
 			print_message("  %s\n", reports.msg[i]);
 		fail_msg("%s/%s.conf has errors", dir, model);
 	}
@@ -587,14 +512,14 @@ static void test_shipped_printer_counter(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_good_model, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_long_channel_id, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_keys, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_keys_and_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicates_and_bad_ids, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_many_channels, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_address_range, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_model_ids_and_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_good_model, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_long_channel_id, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_missing_keys, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_keys_and_values, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicates_and_bad_ids, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_too_many_channels, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_address_range, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_model_ids_and_files, setup, tmpdir_teardown),
 		cmocka_unit_test(test_value_and_encode),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_shipped_sdm630),

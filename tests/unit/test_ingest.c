@@ -2,8 +2,8 @@
  * test_ingest.c - one MQTT message in, validated, deduplicated, stored
  * (collector/ingest.c with the real rrd_store, counter and registry).
  *
- * Every test gets a fresh temporary directory <root> with the data
- * directory <root>/data in it, so a path that climbed out of the data
+ * Every test gets a fresh temporary directory <tmpdir> with the data
+ * directory <tmpdir>/data in it, so a path that climbed out of the data
  * directory would still land where the tests look. The clock is fixed:
  *   NOW = 2024-06-01T00:00:00Z = 1717200000 (2024-01-01T00:00:00Z is
  *   1704067200; January to May 2024 have 31 + 29 + 31 + 30 + 31 = 152 days:
@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <rrd.h>
 
 #include "../../collector/ingest.h"
 #include "chanmeta.h"
@@ -34,6 +35,7 @@
 #include "err.h"
 #include "log.h"
 #include "rrd_layout.h"
+#include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1717200000L
@@ -44,7 +46,7 @@
 /* 65 characters: one more than an id may have */
 #define ID65 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdefx"
 
-static char root[64], datadir[96];
+static char datadir[96];
 static struct ingest ig;
 
 static int setup(void **state)
@@ -52,10 +54,9 @@ static int setup(void **state)
 	char err[256];
 
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/gm-test-ingest-XXXXXX");
-	if (mkdtemp(root) == NULL)
+	if (tmpdir_make("ingest") != 0)
 		return -1;
-	snprintf(datadir, sizeof(datadir), "%s/data", root);
+	snprintf(datadir, sizeof(datadir), "%s/data", tmpdir);
 	memset(&ig, 0, sizeof(ig));
 	if ((ig.store = store_open(datadir, err, sizeof(err))) == NULL) {
 		print_message("store_open: %s\n", err);
@@ -69,31 +70,11 @@ static int setup(void **state)
 	return 0;
 }
 
-static int remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[1024];
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (unlink(path) != 0)
-			remove_tree(path);
-	}
-	closedir(d);
-	return rmdir(dir);
-}
-
 static int teardown(void **state)
 {
-	(void)state;
 	store_close(ig.store);
 	registry_free(ig.reg);
-	return remove_tree(root);
+	return tmpdir_teardown(state);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -121,14 +102,14 @@ static void walk(const char *dir, size_t toplen, char **names, int *n, int max)
 	closedir(d);
 }
 
-/* Every path under <root>, relative to it, sorted, one a line. */
+/* Every path under <tmpdir>, relative to it, sorted, one a line. */
 static void tree(char *out, size_t len)
 {
 	char *names[256];
 	int n = 0;
 	size_t o = 0;
 
-	walk(root, strlen(root), names, &n, 256);
+	walk(tmpdir, strlen(tmpdir), names, &n, 256);
 	qsort(names, (size_t)n, sizeof(*names), cmp_str);
 	out[0] = '\0';
 	for (int i = 0; i < n; i++) {
@@ -329,6 +310,40 @@ static void test_replay_after_restart(void **state)
 	expect_near("after restart", amount("hq", "m1", "energy", T + 120, T + 180, NULL), 0.75);
 }
 
+/*
+ * After a restart the registry knows the file's last time only to the whole
+ * second (store_last reads librrd's header): T, for the reading stored at
+ * T + 0.5. A batch resent from that reading on passes the registry's check,
+ * and librrd refuses it whole, as its first row is not newer than the file;
+ * stored row by row, that reading is a duplicate and the two after it are
+ * stored. T + 120.5 = 1717196520.5 is then the file's last update, T + 120
+ * in whole seconds.
+ */
+static void test_resend_after_restart(void **state)
+{
+	struct chan_state *cs;
+	char path[512], err[256];
+
+	(void)state;
+	done(ENERGY, "{\"t\":1717196400.5,\"v\":1000.5" KWH ",\"seq\":1}");
+	/* the restart: a new registry and the store opened again on the same
+	 * data directory */
+	registry_free(ig.reg);
+	store_close(ig.store);
+	ig.reg = registry_new();
+	assert_non_null(ig.reg);
+	ig.store = store_open(datadir, err, sizeof(err));
+	assert_non_null(ig.store);
+	/* T + 0.5, T + 60.5 = 1717196460.5 and T + 120.5 = 1717196520.5 */
+	done(ENERGY, "{\"readings\":[[1717196400.5,1000.5],[1717196460.5,1001],"
+	    "[1717196520.5,1002.5]]" KWH ",\"seq\":2}");
+	cs = state_of("hq", "m1", "energy");
+	expect_counts(cs, 3, 2, 1, 0, 0, 0);
+	rrd_path(path, sizeof(path), "hq", "m1", "energy");
+	rrd_clear_error();
+	assert_int_equal(rrd_last_r(path), T + 120);
+}
+
 static void test_seq(void **state)
 {
 	static const char topic[] = "greenmeter/v1/hq/m1/power";
@@ -356,7 +371,7 @@ static void test_seq(void **state)
 }
 
 /*
- * None of these may create a file or directory anywhere under <root>, nor
+ * None of these may create a file or directory anywhere under <tmpdir>, nor
  * a channel in the registry: each is rejected for good (INGEST_DONE, so
  * the broker does not offer it again).
  */
@@ -528,6 +543,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_after_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resend_after_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_future_limit, setup, teardown),

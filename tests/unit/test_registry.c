@@ -17,20 +17,10 @@
 #include <cmocka.h>
 
 #include "../../collector/registry.h"
+#include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
 #define MANY 5000
-
-static struct chan_id id3(const char *site, const char *meter, const char *channel)
-{
-	struct chan_id id;
-
-	memset(&id, 0, sizeof(id));
-	snprintf(id.site, sizeof(id.site), "%s", site);
-	snprintf(id.meter, sizeof(id.meter), "%s", meter);
-	snprintf(id.channel, sizeof(id.channel), "%s", channel);
-	return id;
-}
 
 /* Channel i of MANY: 50 sites, 10 meters each, 10 channels each. */
 static struct chan_id many_id(int i)

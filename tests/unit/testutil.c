@@ -1,0 +1,121 @@
+/* testutil.c - what the unit tests share; see testutil.h. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "testutil.h"
+
+char tmpdir[64];
+struct textlog reports;
+
+int tmpdir_make(const char *name)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/gm-test-%s-XXXXXX", name);
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+int remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[1024];
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (unlink(path) != 0)
+			remove_tree(path);
+	}
+	closedir(d);
+	return rmdir(dir);
+}
+
+int tmpdir_teardown(void **state)
+{
+	(void)state;
+	return remove_tree(tmpdir);
+}
+
+void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+const char *fixture(const char *name, const char *text)
+{
+	static char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	write_file(path, text);
+	return path;
+}
+
+void textlog_add(struct textlog *log, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log->n < TEXTLOG_MAX) {
+		va_start(ap, fmt);
+		vsnprintf(log->msg[log->n], sizeof(log->msg[0]), fmt, ap);
+		va_end(ap);
+	}
+	log->n++;
+}
+
+void collect(void *user, const char *msg)
+{
+	size_t dl = strlen(tmpdir);
+
+	(void)user;
+	if (strncmp(msg, tmpdir, dl) == 0 && msg[dl] == '/')
+		msg += dl + 1;
+	textlog_add(&reports, "%s", msg);
+}
+
+void expect_texts(const struct textlog *got, const char *what, const char *const *want,
+    int n)
+{
+	bool same = got->n == n;
+
+	for (int i = 0; same && i < n; i++)
+		same = strcmp(got->msg[i], want[i]) == 0;
+	if (same)
+		return;
+	for (int i = 0; i < got->n && i < TEXTLOG_MAX; i++)
+		print_message("  got  %d: %s\n", i, got->msg[i]);
+	for (int i = 0; i < n; i++)
+		print_message("  want %d: %s\n", i, want[i]);
+	fail_msg("%d %s, want %d", got->n, what, n);
+}
+
+void expect_reports(const char *const *want, int n)
+{
+	expect_texts(&reports, "reports", want, n);
+}
+
+struct chan_id id3(const char *site, const char *meter, const char *channel)
+{
+	struct chan_id id;
+
+	memset(&id, 0, sizeof(id));
+	snprintf(id.site, sizeof(id.site), "%s", site);
+	snprintf(id.meter, sizeof(id.meter), "%s", meter);
+	snprintf(id.channel, sizeof(id.channel), "%s", channel);
+	return id;
+}

@@ -1,0 +1,52 @@
+/*
+ * testutil.h - helpers the unit tests share: a fresh temporary directory per
+ * test (tmpdir), files written into it, a report callback (collect) that
+ * keeps each "file:line: message" without the "<tmpdir>/" prefix, and
+ * expect_reports() to compare those with the expected text, printing both
+ * lists on a mismatch. Failures go through cmocka.
+ */
+#ifndef GM_TESTUTIL_H
+#define GM_TESTUTIL_H
+
+#include "topic.h"
+
+/* Messages kept in order; n counts them all, msg keeps the first TEXTLOG_MAX. */
+#define TEXTLOG_MAX 32
+#define TEXTLOG_LEN 1200
+
+struct textlog {
+	int n;
+	char msg[TEXTLOG_MAX][TEXTLOG_LEN];
+};
+
+extern char tmpdir[64];
+extern struct textlog reports;
+
+/* Make "/tmp/gm-test-<name>-XXXXXX" into `tmpdir`; 0, or -1 on failure. */
+int tmpdir_make(const char *name);
+/* Remove `dir` and everything below it; rmdir()'s result. */
+int remove_tree(const char *dir);
+/* A cmocka teardown: remove_tree(tmpdir). */
+int tmpdir_teardown(void **state);
+
+/* Write `text` to `path`, or fail the test. */
+void write_file(const char *path, const char *text);
+/* Write `text` to <tmpdir>/<name>; returns that path (a static buffer). */
+const char *fixture(const char *name, const char *text);
+
+/* Append a formatted message to `log`. */
+void textlog_add(struct textlog *log, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A report callback: keeps msg in `reports`, without a leading "<tmpdir>/". */
+void collect(void *user, const char *msg);
+/* Compare got with `want` (n strings), all of them and in order; on a
+ * difference print both and fail with "<count> <what>, want <n>". */
+void expect_texts(const struct textlog *got, const char *what, const char *const *want,
+    int n);
+/* expect_texts(&reports, "reports", want, n) */
+void expect_reports(const char *const *want, int n);
+
+/* The channel site/meter/channel, copied as given. */
+struct chan_id id3(const char *site, const char *meter, const char *channel);
+
+#endif
