@@ -39,16 +39,16 @@ COMMON   := common/err common/log common/topic common/payload common/registers c
 COMMON_MQTT := common/mqtt_opts common/mqtt_link
 COMMON_RRD  := common/rrd_layout common/consumption
 
-AGENT    := agent/main agent/agent_config agent/reqplan agent/modbus_poll \
+AGENT    := agent/main agent/agent_config agent/reqplan agent/modbus_poll agent/spool agent/seqmap \
             agent/outbox agent/publish $(COMMON_MQTT) $(COMMON)
 COLLECTOR:= collector/main collector/collector_config \
             collector/ingest collector/counter collector/registry \
             collector/rrd_store $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
 REPORT   := dashboards/report_main dashboards/report_walk $(COMMON_RRD) $(COMMON)
 SIM      := devices/sim/main devices/sim/sim_config devices/sim/profile \
-            devices/sim/sim_server $(COMMON)
+            devices/sim/sim_server devices/sim/fault devices/sim/rtu_frame $(COMMON)
 
-LIBS_AGENT     := $(LIB_MODBUS) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lpthread -lm
+LIBS_AGENT     := $(LIB_MODBUS) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
 LIBS_COLLECTOR := $(LIB_RRD) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lpthread -lm
 LIBS_REPORT    := $(LIB_RRD) $(LIB_JSON) $(LIB_INI) -lpthread -lm
 LIBS_SIM       := $(LIB_MODBUS) $(LIB_JSON) $(LIB_INI) -lpthread -lm

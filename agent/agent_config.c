@@ -120,8 +120,12 @@ static void agent_key(struct conf *c, struct agent_config *cfg, const char *key,
 		conf_id(c, key, value, cfg->site);
 	else if (strcmp(key, "devices") == 0)
 		conf_str(c, key, value, cfg->devices_dir, sizeof(cfg->devices_dir));
-	else if (strcmp(key, "queue_max") == 0)
-		conf_long(c, key, value, 100, 100000000, &cfg->queue_max);
+	else if (strcmp(key, "spool_dir") == 0)
+		conf_str(c, key, value, cfg->spool_dir, sizeof(cfg->spool_dir));
+	else if (strcmp(key, "spool_max_mb") == 0)
+		conf_long(c, key, value, 16, 1024L * 1024, &cfg->spool_max_mb);
+	else if (strcmp(key, "spool_sync_ms") == 0)
+		conf_long(c, key, value, 10, 60000, &cfg->spool_sync_ms);
 	else
 		conf_error(c, "unknown key \"%s\" in [agent]", key);
 }
@@ -249,12 +253,15 @@ int agent_config_load(const char *path, struct agent_config *cfg, conf_report re
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
 	strcpy(cfg->devices_dir, "devices");
-	cfg->queue_max = 1000000;
+	strcpy(cfg->spool_dir, "/var/lib/greenmeter/spool");
+	cfg->spool_max_mb = 1024;
+	cfg->spool_sync_ms = 1000;
 	mqtt_opts_defaults(&cfg->mqtt, "gm-agent");
 	c.errors = conf_parse(path, agent_handler, &p, report, report_user);
 	c.line = 0;
 	if (cfg->site[0] == '\0')
 		conf_error(&c, "[agent] site is required");
+
 	if (p.nraw == 0 && c.errors == 0)
 		conf_error(&c, "no [meter <id>] sections: nothing to poll");
 	cfg->meters = calloc((size_t)(p.nraw ? p.nraw : 1), sizeof(*cfg->meters));

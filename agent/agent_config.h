@@ -4,7 +4,10 @@
  *   [agent]
  *   site = parliament             ; the site id in every topic
  *   devices = /usr/share/greenmeter/devices
- *   queue_max = 100000            ; readings held while the broker is away
+ *   spool_dir = /var/lib/greenmeter/spool   ; (the default) where readings wait
+ *                                 ; for the broker's acknowledgement (see spool.h)
+ *   spool_max_mb = 1024           ; disk the spool may use (about 100 bytes a reading)
+ *   spool_sync_ms = 1000          ; fsync at least this often: what a power cut may lose
  *   [mqtt]                        ; see common/mqtt_opts.h
  *   [meter b2-main]               ; one section per meter; the id is the meter id
  *   model = sdm630                ; devices/<model>.conf
@@ -46,7 +49,9 @@ struct agent_config {
 	char path[1024];
 	char site[ID_MAX + 1];
 	char devices_dir[1024];
-	long queue_max;
+	char spool_dir[1024];
+	long spool_max_mb;
+	long spool_sync_ms;
 	struct mqtt_opts mqtt;
 	int nmodels;
 	struct device_model *models;   /* each model file loaded once */

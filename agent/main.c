@@ -17,9 +17,10 @@
 #include "err.h"
 #include "log.h"
 #include "modbus_poll.h"
-#include "outbox.h"
 #include "payload.h"
 #include "publish.h"
+#include "seqmap.h"
+#include "spool.h"
 #include "timeutil.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -32,56 +33,42 @@ static void on_signal(int sig)
 
 struct agent {
 	struct agent_config cfg;
-	struct outbox *ob;
+	struct spool *sp;
+	struct seqmap *seqs;
 	struct publisher *pub;
 	int ngw;
 	struct mbpoll **gws;
-	uint64_t **seq;          /* per meter, per channel: last seq sent */
 };
 
-/* One reading -> one QoS 1 message, in the wire contract. Runs on pollers. */
+/* Every reading goes to the spool first; the publisher takes it from there.
+ * Runs on the pollers' threads (the spool locks). */
 static void on_reading(void *user, const struct agent_meter *m, int ch, double t,
     double value)
 {
 	struct agent *a = user;
 	const struct channel_def *def = &m->ch[ch];
-	struct payload_meta meta = { .kind = def->kind, .wrap = devmap_wrap(def) };
-	struct point pt = { .t = floor(t * 1000.0) / 1000.0, .v = value };
+	struct spool_rec r = { .t = floor(t * 1000.0) / 1000.0, .v = value,
+	    .wrap = devmap_wrap(def), .kind = def->kind };
 	struct chan_id id;
-	char *topic, *payload;
-	size_t dropped;
 
-	strcpy(meta.unit, def->unit);
-	meta.seq = ++a->seq[m - a->cfg.meters][ch];
+	strcpy(r.unit, def->unit);
 	strcpy(id.site, a->cfg.site);
 	strcpy(id.meter, m->id);
 	strcpy(id.channel, def->name);
-	if ((topic = malloc(TOPIC_MAX)) == NULL ||
-	    (payload = payload_encode(&meta, &pt, 1)) == NULL) {
-		free(topic);
-		log_err("meter %s channel %s: out of memory; reading at %.3f lost",
-		    m->id, def->name, t);
-		return;
-	}
-	topic_build(topic, TOPIC_MAX, &id, TOPIC_READING);
-	dropped = outbox_put(a->ob, topic, payload);
-	if (dropped)
-		log_err("outbox full (%ld messages): dropped the %zu oldest", a->cfg.queue_max,
-		    dropped);
+	topic_build(r.topic, sizeof(r.topic), &id, TOPIC_READING);
+	if (spool_append(a->sp, &r, 1) != GM_OK)
+		log_err("meter %s channel %s: reading at %.3f could not be spooled (see above)",
+		    m->id, def->name, r.t);
 }
 
 /* Meters on the same host:port share one connection and one thread. */
 static int build_gateways(struct agent *a)
 {
-	a->gws = calloc((size_t)a->cfg.nmeters, sizeof(*a->gws));
-	a->seq = calloc((size_t)a->cfg.nmeters, sizeof(*a->seq));
-	if (a->gws == NULL || a->seq == NULL)
+	if ((a->gws = calloc((size_t)a->cfg.nmeters, sizeof(*a->gws))) == NULL)
 		return GM_ENOMEM;
 	for (int i = 0; i < a->cfg.nmeters; i++) {
 		const struct agent_meter *m = &a->cfg.meters[i];
 		struct mbpoll *gw = NULL;
-		if ((a->seq[i] = calloc((size_t)m->nch + 1, sizeof(**a->seq))) == NULL)
-			return GM_ENOMEM;
 		for (int g = 0; g < a->ngw && gw == NULL; g++) {
 			if (strcmp(mbpoll_host(a->gws[g]), m->host) == 0 &&
 			    mbpoll_port(a->gws[g]) == m->port)
@@ -98,16 +85,33 @@ static int build_gateways(struct agent *a)
 	return GM_OK;
 }
 
+static int open_spool(struct agent *a, char *err, size_t errlen)
+{
+	char path[1100];
+	struct spool_stats st;
+
+	a->sp = spool_open(a->cfg.spool_dir, (uint64_t)a->cfg.spool_max_mb << 20, err, errlen);
+	if (a->sp == NULL)
+		return GM_EIO;
+	snprintf(path, sizeof(path), "%s/seq", a->cfg.spool_dir);
+	if ((a->seqs = seqmap_open(path)) == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	spool_stats(a->sp, &st);
+	if (st.pending || st.truncated)
+		log_info("spool %s: %llu readings from before wait for the broker%s",
+		    a->cfg.spool_dir, (unsigned long long)st.pending,
+		    st.truncated ? " (a torn record at its end was cut off)" : "");
+	return GM_OK;
+}
+
 static void agent_cleanup(struct agent *a)
 {
 	for (int g = 0; g < a->ngw; g++)
 		mbpoll_free(a->gws[g]);
 	free(a->gws);
 	publisher_free(a->pub);
-	outbox_free(a->ob);
-	for (int i = 0; a->seq && i < a->cfg.nmeters; i++)
-		free(a->seq[i]);
-	free(a->seq);
+	seqmap_free(a->seqs);
+	spool_close(a->sp);
 	agent_config_free(&a->cfg);
 }
 
@@ -124,7 +128,7 @@ int main(int argc, char **argv)
 	const char *path = NULL;
 	int check = 0, verbose = 0, rc = 0, c;
 	char err[256];
-	struct outbox_stats st;
+	struct spool_stats st;
 
 	if (argc == 3 && strcmp(argv[1], "--check") == 0) {
 		check = 1;
@@ -159,10 +163,11 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* 2. The outbox first: pollers may produce before the broker is reachable. */
-	if ((a.ob = outbox_new((size_t)a.cfg.queue_max)) == NULL ||
-	    (a.pub = publisher_new(&a.cfg.mqtt, a.ob, err, sizeof(err))) == NULL) {
-		log_err("%s", a.ob ? err : "out of memory");
+	/* 2. The spool first: pollers write to it whether the broker is up or not. */
+	if (open_spool(&a, err, sizeof(err)) != GM_OK ||
+	    (a.pub = publisher_new(&a.cfg.mqtt, a.sp, a.seqs, (int)a.cfg.spool_sync_ms, err,
+	    sizeof(err))) == NULL) {
+		log_err("%s", err);
 		rc = 3;
 		goto out;
 	}
@@ -184,11 +189,10 @@ int main(int argc, char **argv)
 	for (int g = 0; g < a.ngw; g++)
 		mbpoll_stop(a.gws[g]);
 	publisher_stop(a.pub, 3000);
-	outbox_stats(a.ob, &st);
-	log_msg(st.queued || st.dropped ? LOG_WARN : LOG_INFO,
-	    "stopped: %llu readings acknowledged by the broker, %zu not sent (lost: this "
-	    "version keeps them in memory only), %llu dropped by a full queue",
-	    (unsigned long long)st.acked, st.queued, (unsigned long long)st.dropped);
+	spool_stats(a.sp, &st);
+	log_info("stopped: spool holds readings 1..%llu, %llu of them still wait for the "
+	    "broker%s", (unsigned long long)(st.next_id - 1), (unsigned long long)st.pending,
+	    st.pending ? " (sent at the next start)" : "");
 out:
 	agent_cleanup(&a);
 	return rc;

@@ -25,6 +25,7 @@ struct node {
 	int state;
 	int token;
 	uint64_t sent;          /* ob->nsent when last taken */
+	uint64_t release;       /* handed back by outbox_released when freed */
 	struct outmsg m;
 };
 
@@ -36,6 +37,7 @@ struct outbox {
 	uint64_t last_key;
 	uint64_t last_sent;     /* the highest key ever taken: later ones have no token */
 	uint64_t nsent;         /* takes so far */
+	uint64_t released;      /* highest release freed, not yet collected */
 	struct outbox_stats st;
 	struct {
 		int token;
@@ -107,7 +109,7 @@ static bool drop_oldest_waiting(struct outbox *ob)
 	return lost;
 }
 
-size_t outbox_put(struct outbox *ob, char *topic, char *payload)
+size_t outbox_put(struct outbox *ob, char *topic, char *payload, uint64_t release)
 {
 	struct node *n = calloc(1, sizeof(*n));
 	size_t dropped = 0;
@@ -120,6 +122,7 @@ size_t outbox_put(struct outbox *ob, char *topic, char *payload)
 	n->m.topic = topic;
 	n->m.payload = payload;
 	n->m.len = strlen(payload);
+	n->release = release;
 	pthread_mutex_lock(&ob->lock);
 	while (ob->st.queued >= ob->max && ob->next != NULL) {
 		if (drop_oldest_waiting(ob))
@@ -186,9 +189,22 @@ static void pop_acked(struct outbox *ob)
 			ob->tail = NULL;
 		if (ob->next == n)  /* after a requeue, acked ones can be next in line */
 			ob->next = n->nx;
+		if (n->release > ob->released)
+			ob->released = n->release;
 		node_free(n);
 		ob->st.queued--;
 	}
+}
+
+uint64_t outbox_released(struct outbox *ob)
+{
+	uint64_t r;
+
+	pthread_mutex_lock(&ob->lock);
+	r = ob->released;
+	ob->released = 0;
+	pthread_mutex_unlock(&ob->lock);
+	return r;
 }
 
 static void ack_one(struct outbox *ob, struct node *n)

@@ -34,8 +34,13 @@ struct outbox *outbox_new(size_t max);
 void outbox_free(struct outbox *ob);          /* frees what is still queued */
 
 /* Queue a message; takes ownership of topic and payload (malloc'd).
+ * `release` (0 for none) is handed back by outbox_released once this message
+ * and all before it are acknowledged: the spool position it completes.
  * Returns the number of older messages dropped to make room (0 normally). */
-size_t outbox_put(struct outbox *ob, char *topic, char *payload);
+size_t outbox_put(struct outbox *ob, char *topic, char *payload, uint64_t release);
+
+/* The highest `release` of the messages freed since the last call, or 0. */
+uint64_t outbox_released(struct outbox *ob);
 
 /* The oldest message not yet sent, marked in flight; waits up to
  * timeout_ms while there is none or `window` messages are in flight.

@@ -1,7 +1,8 @@
-/* publish.c - QoS 1 publishing from the outbox over one mqtt_link. */
+/* publish.c - spool -> messages -> broker, acknowledged back to the spool. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -10,11 +11,19 @@
 #include "publish.h"
 #include "timeutil.h"
 
-#define WINDOW 256
+#define WINDOW 256          /* messages awaiting PUBACK */
+#define CHUNK 1024          /* readings read from the spool at a time */
 
 struct publisher {
 	struct mqtt_link *link;
 	struct outbox *ob;
+	struct spool *sp;
+	struct seqmap *seqs;
+	int sync_ms;
+	uint64_t read_upto;      /* last spool id turned into a message */
+	struct spool_rec *chunk;
+	struct point *pts;
+	bool *used;
 	pthread_t thread;
 	bool started;
 	atomic_bool running;
@@ -48,19 +57,102 @@ static const struct mqtt_link_cb publisher_cb = {
 	.delivered = on_delivered,
 };
 
+/* One message of the readings of chunk[i]'s topic from i on (marking them
+ * used), in the wire contract. A batch must rise in time, so a reading out of
+ * order is left for the next message. */
+static int form_message(struct publisher *p, size_t i, size_t n, char **ret_topic,
+    char **ret_payload)
+{
+	const struct spool_rec *r = &p->chunk[i];
+	struct payload_meta meta = { .kind = r->kind, .wrap = r->wrap };
+	size_t k = 0;
+
+	strcpy(meta.unit, r->unit);
+	for (size_t j = i; j < n && k < PAYLOAD_MAX_POINTS; j++) {
+		if (p->used[j] || strcmp(p->chunk[j].topic, r->topic) != 0)
+			continue;
+		if (k > 0 && p->chunk[j].t <= p->pts[k - 1].t)
+			break;
+		p->pts[k].t = p->chunk[j].t;
+		p->pts[k].v = p->chunk[j].v;
+		p->used[j] = true;
+		k++;
+	}
+	meta.seq = seqmap_next(p->seqs, r->topic);
+	*ret_topic = strdup(r->topic);
+	*ret_payload = payload_encode(&meta, p->pts, k);
+	if (*ret_topic == NULL || *ret_payload == NULL) {
+		free(*ret_topic);
+		free(*ret_payload);
+		return GM_ENOMEM;
+	}
+	return GM_OK;
+}
+
+/* Turn the next spool readings into messages, one per topic. The chunk's
+ * last message carries the chunk's last id: the outbox hands it back once
+ * that message and all before it are acknowledged, and the spool may then
+ * forget the chunk. */
+static void fill_outbox(struct publisher *p)
+{
+	struct outbox_stats st;
+	char *topic = NULL, *payload = NULL, *t, *pl;
+	size_t n;
+
+	outbox_stats(p->ob, &st);
+	if (st.queued >= 2 * WINDOW)
+		return;
+	if ((n = spool_read(p->sp, p->read_upto, p->chunk, CHUNK)) == 0)
+		return;
+	memset(p->used, 0, n * sizeof(*p->used));
+	for (size_t i = 0; i < n; i++) {
+		if (p->used[i])
+			continue;
+		if (form_message(p, i, n, &t, &pl) != GM_OK) {
+			log_err("out of memory forming messages; will try again");
+			free(topic);
+			free(payload);
+			return;
+		}
+		if (topic != NULL)
+			outbox_put(p->ob, topic, payload, 0);
+		topic = t;
+		payload = pl;
+	}
+	outbox_put(p->ob, topic, payload, p->chunk[n - 1].id);
+	p->read_upto = p->chunk[n - 1].id;
+}
+
+/* Hand acknowledgements back to the spool; fsync and save now and then. */
+static void settle(struct publisher *p, int64_t *next_sync)
+{
+	uint64_t upto = outbox_released(p->ob);
+
+	if (upto)
+		spool_ack(p->sp, upto);
+	if (mono_ms() >= *next_sync) {
+		spool_sync(p->sp);
+		seqmap_save(p->seqs);
+		*next_sync = mono_ms() + p->sync_ms;
+	}
+}
+
 static void *publisher_main(void *arg)
 {
 	struct publisher *p = arg;
+	int64_t next_sync = mono_ms() + p->sync_ms;
 	struct outmsg m;
 	uint64_t key;
 	int token;
 
 	while (atomic_load(&p->running)) {
+		settle(p, &next_sync);
 		if (!mqtt_link_up(p->link)) {
 			usleep(50 * 1000);
 			continue;
 		}
-		if ((key = outbox_take(p->ob, WINDOW, 200, &m)) == 0)
+		fill_outbox(p);
+		if ((key = outbox_take(p->ob, WINDOW, 50, &m)) == 0)
 			continue;
 		if (mqtt_link_publish(p->link, m.topic, m.payload, m.len, &token) != GM_OK) {
 			log_debug("publish %s refused; will resend", m.topic);
@@ -70,26 +162,37 @@ static void *publisher_main(void *arg)
 		}
 		outbox_set_token(p->ob, key, token);
 	}
+	settle(p, &next_sync);
+	spool_sync(p->sp);
+	seqmap_save(p->seqs);
 	return NULL;
 }
 
-struct publisher *publisher_new(const struct mqtt_opts *opts, struct outbox *ob,
-    char *err, size_t errlen)
+struct publisher *publisher_new(const struct mqtt_opts *opts, struct spool *sp,
+    struct seqmap *seqs, int sync_ms, char *err, size_t errlen)
 {
 	struct publisher *p = calloc(1, sizeof(*p));
+	struct spool_stats st;
 
-	if (p == NULL) {
+	if (p == NULL || (p->ob = outbox_new(4 * WINDOW + CHUNK)) == NULL ||
+	    (p->chunk = calloc(CHUNK, sizeof(*p->chunk))) == NULL ||
+	    (p->pts = calloc(CHUNK, sizeof(*p->pts))) == NULL ||
+	    (p->used = calloc(CHUNK, sizeof(*p->used))) == NULL) {
 		gm_errf(err, errlen, GM_ENOMEM, "out of memory");
-		return NULL;
+		goto fail;
 	}
-	p->ob = ob;
-	/* A clean session: our outbox, not the broker, holds what is unacknowledged. */
-	p->link = mqtt_link_new(opts, true, &publisher_cb, p, err, errlen);
-	if (p->link == NULL) {
-		free(p);
-		return NULL;
-	}
+	p->sp = sp;
+	p->seqs = seqs;
+	p->sync_ms = sync_ms;
+	spool_stats(sp, &st);
+	p->read_upto = st.acked;   /* resume after what the broker has */
+	/* A clean session: the spool, not the broker, holds what is unacknowledged. */
+	if ((p->link = mqtt_link_new(opts, true, &publisher_cb, p, err, errlen)) == NULL)
+		goto fail;
 	return p;
+fail:
+	publisher_free(p);
+	return NULL;
 }
 
 int publisher_start(struct publisher *p)
@@ -103,14 +206,14 @@ int publisher_start(struct publisher *p)
 
 void publisher_stop(struct publisher *p, int drain_ms)
 {
-	struct outbox_stats st;
+	struct spool_stats st;
 	int64_t until = mono_ms() + drain_ms;
 
 	if (p == NULL || !p->started)
 		return;
-	while (mono_ms() < until) {
-		outbox_stats(p->ob, &st);
-		if (st.queued == 0 || !mqtt_link_up(p->link))
+	while (mono_ms() < until && mqtt_link_up(p->link)) {
+		spool_stats(p->sp, &st);
+		if (st.pending == 0)
 			break;
 		usleep(20 * 1000);
 	}
@@ -127,6 +230,10 @@ void publisher_free(struct publisher *p)
 		return;
 	publisher_stop(p, 0);
 	mqtt_link_free(p->link);
+	outbox_free(p->ob);
+	free(p->chunk);
+	free(p->pts);
+	free(p->used);
 	free(p);
 }
 

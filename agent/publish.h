@@ -1,10 +1,14 @@
 /*
- * publish.h - the agent's one connection to the broker (paho MQTTAsync).
+ * publish.h - from the spool to the broker over one connection.
  *
- * A thread takes messages from the outbox and publishes them at QoS 1 with
- * up to 256 awaiting PUBACK; an acknowledged message leaves the outbox,
- * and on a lost connection everything in flight is sent again, in order,
- * once reconnected (attempts back off from 1 s to 60 s).
+ * A thread reads the spool in order, turns its readings into messages of the
+ * wire contract (a batch per topic when several are waiting, as after an
+ * outage: oldest first, with their original times, ahead of newer ones),
+ * numbers them per topic, and publishes them at QoS 1 with up to 256 awaiting
+ * PUBACK. Only what the broker acknowledged is acknowledged to the spool; on
+ * a lost connection everything in flight is sent again, in order, once
+ * reconnected. Every `sync_ms` it has the spool fsynced and its
+ * acknowledgement and the message numbers saved.
  */
 #ifndef GM_PUBLISH_H
 #define GM_PUBLISH_H
@@ -13,14 +17,16 @@
 
 #include "mqtt_opts.h"
 #include "outbox.h"
+#include "seqmap.h"
+#include "spool.h"
 
 struct publisher;
 
-/* Borrow `opts` and `ob` for the publisher's lifetime. */
-struct publisher *publisher_new(const struct mqtt_opts *opts, struct outbox *ob,
-    char *err, size_t errlen);
+/* Borrows opts, spool and seqmap for the publisher's lifetime. */
+struct publisher *publisher_new(const struct mqtt_opts *opts, struct spool *sp,
+    struct seqmap *seqs, int sync_ms, char *err, size_t errlen);
 int publisher_start(struct publisher *p);   /* connects in the background */
-/* Stop: wait up to drain_ms for the outbox to empty, then disconnect. */
+/* Stop: wait up to drain_ms for the spool to be acknowledged, then disconnect. */
 void publisher_stop(struct publisher *p, int drain_ms);
 void publisher_free(struct publisher *p);
 bool publisher_connected(struct publisher *p);

@@ -139,7 +139,9 @@ static void try_connect(struct mqtt_link *l)
 	co.onFailure = on_connect_fail;
 	co.context = l;
 	l->next_try_ms = now + l->backoff_s * 1000;
-	l->backoff_s = l->backoff_s >= 30 ? 60 : l->backoff_s * 2;
+	/* Capped at 15 s: an attempt costs the broker nothing, and a collector
+	 * that comes back late keeps readings waiting. */
+	l->backoff_s = l->backoff_s >= 8 ? 15 : l->backoff_s * 2;
 	atomic_store(&l->connecting, true);
 	rc = MQTTAsync_connect(l->client, &co);
 	if (rc != MQTTASYNC_SUCCESS) {

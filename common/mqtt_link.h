@@ -3,7 +3,7 @@
  * shared by gm-agent (publishing) and gm-collector (subscribing).
  *
  * A thread connects, and reconnects after a loss, backing off from 1 s to
- * 60 s; every connect re-subscribes the filter given. Callbacks run on
+ * 15 s; every connect re-subscribes the filter given. Callbacks run on
  * paho's threads:
  *   connected()  the link is up (after each connect);
  *   lost()       the link went down: messages in flight may not arrive;

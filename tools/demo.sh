@@ -78,7 +78,7 @@ load = 250
 CONF
 
 {
-	printf '[agent]\nsite = parliament\ndevices = %s/devices\n' "$ROOT"
+	printf '[agent]\nsite = parliament\ndevices = %s/devices\nspool_dir = %s/spool\n' "$ROOT" "$RUN"
 	printf '[mqtt]\nbroker = 127.0.0.1:%s\nclient_id = demo-agent\n' "$MQTT"
 	u=1
 	for m in central-admin-main:sdm630 printing-floor2:sdm120 building-water:water-pulse \

@@ -1,14 +1,18 @@
 /*
- * main.c - gm-sim, the meter simulator: a Modbus TCP gateway in front of
- * simulated office meters, plus the exact values it serves, for tests.
+ * main.c - gm-sim, the meter simulator: a Modbus TCP or RTU gateway in front
+ * of simulated office meters, plus the exact values it serves, for tests.
  *
  *   gm-sim -c sim.conf [-v] [--freeze UNIX]        serve until SIGINT/SIGTERM
+ *                                                  (SIGUSR1: play dead, SIGUSR2: revive)
  *   gm-sim -c sim.conf -n                          check the configuration
  *   gm-sim -c sim.conf [--exact] --truth METER CHANNEL TIME
  *   gm-sim -c sim.conf --history METER CHANNEL FROM TO STEP_S
  *
- * TIME, FROM, TO: "YYYY-MM-DD[ HH:MM[:SS]]" local time, or @unix seconds
- * (fractions allowed). Exit codes: 0 ok, 1 config error, 2 usage, 3 runtime.
+ * --truth prints what the register shows, decoded as the model says (a
+ * meter's reset or swap fault included); with --exact, the exact value (a
+ * reset included: it is the meter's own count). TIME, FROM, TO:
+ * "YYYY-MM-DD[ HH:MM[:SS]]" local time, or @unix seconds (fractions
+ * allowed). Exit codes: 0 ok, 1 config error, 2 usage, 3 runtime.
  */
 #include <getopt.h>
 #include <math.h>
@@ -36,22 +40,27 @@ struct args {
 	int nops;
 };
 
-static volatile sig_atomic_t stop;
+static struct simsrv_switches switches;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR1)
+		switches.dead = 1;
+	else if (sig == SIGUSR2)
+		switches.dead = 0;
+	else
+		switches.stop = 1;
 }
 
 static int usage(FILE *out, int rc)
 {
 	fprintf(out,
-	    "usage: gm-sim -c sim.conf [-v] [--freeze UNIX]   serve meters over Modbus TCP\n"
+	    "usage: gm-sim -c sim.conf [-v] [--freeze UNIX]   serve meters over Modbus TCP or RTU\n"
 	    "       gm-sim -c sim.conf -n                     check the configuration\n"
 	    "       gm-sim -c sim.conf [--exact] --truth METER CHANNEL TIME\n"
 	    "       gm-sim -c sim.conf --history METER CHANNEL FROM TO STEP_S\n"
-	    "TIME: YYYY-MM-DD[ HH:MM[:SS]] (local) or @unix[.frac]\n");
+	    "TIME: YYYY-MM-DD[ HH:MM[:SS]] (local) or @unix[.frac]\n"
+	    "While serving, SIGUSR1 makes the gateway answer nothing, SIGUSR2 revives it.\n");
 	return rc;
 }
 
@@ -189,8 +198,10 @@ static int cmd_run(const struct sim_config *cfg, const struct args *a)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);   /* a client gone mid-reply is an error, not death */
-	if (simsrv_run(cfg, a->freeze, &stop, err, sizeof(err)) != GM_OK) {
+	if (simsrv_run(cfg, a->freeze, &switches, err, sizeof(err)) != GM_OK) {
 		log_err("%s", err);
 		return EXIT_RUNTIME;
 	}

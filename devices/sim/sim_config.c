@@ -1,5 +1,6 @@
 /* sim_config.c - read sim.conf and the model files it names, reporting every mistake. */
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,8 @@ static struct sim_meter *add_meter(struct conf *c, struct sim_config *cfg, const
 	memset(m, 0, sizeof(*m));
 	strcpy(m->id, id);
 	m->line = c->section_line;
+	m->fault.from = -INFINITY;
+	m->fault.until = INFINITY;
 	return m;
 }
 
@@ -73,13 +76,68 @@ static void enter_section(struct conf *c, struct sim_parse *p, const char *secti
 	}
 }
 
+/* "rtu:<serial device>" or "host:port". */
+static void listen_key(struct conf *c, struct sim_config *cfg, const char *key,
+    const char *value)
+{
+	const char *device = value + strlen("rtu:");
+
+	if (strncmp(value, "rtu:", strlen("rtu:")) != 0) {
+		cfg->transport = SIM_TCP;
+		conf_hostport(c, key, value, cfg->host, sizeof(cfg->host), &cfg->port, 1502);
+	} else if (device[0] == '\0') {
+		conf_error(c, "%s = \"%s\": expected rtu:<serial device>", key, value);
+	} else {
+		cfg->transport = SIM_RTU;
+		conf_str(c, key, device, cfg->device, sizeof(cfg->device));
+	}
+}
+
+/* The serial line's settings, checked here because modbus_new_rtu would
+ * quietly take an unknown baud rate for 9600. */
+static void serial_key(struct conf *c, struct sim_config *cfg, const char *key,
+    const char *value)
+{
+	static const long bauds[] = { 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200,
+		230400 };
+	size_t i;
+	long l;
+
+	if (cfg->serial_line == 0)
+		cfg->serial_line = c->line;
+	if (strcmp(key, "baud") == 0) {
+		if (!conf_long(c, key, value, bauds[0], 230400, &l))
+			return;
+		for (i = 0; i < sizeof(bauds) / sizeof(bauds[0]) && bauds[i] != l; i++)
+			;
+		if (i == sizeof(bauds) / sizeof(bauds[0]))
+			conf_error(c, "%s = \"%s\": expected 1200, 2400, 4800, 9600, 19200, 38400, "
+			    "57600, 115200 or 230400", key, value);
+		else
+			cfg->baud = (int)l;
+	} else if (strcmp(key, "parity") == 0) {
+		if (strcmp(value, "N") == 0 || strcmp(value, "E") == 0 || strcmp(value, "O") == 0)
+			cfg->parity = value[0];
+		else
+			conf_error(c, "%s = \"%s\": expected N, E or O (none, even, odd)", key, value);
+	} else if (strcmp(key, "data_bits") == 0) {
+		if (strcmp(value, "8") != 0)
+			conf_error(c, "%s = \"%s\": Modbus RTU sends 8 data bits", key, value);
+	} else if (conf_long(c, key, value, 1, 2, &l)) {   /* stop_bits */
+		cfg->stop_bits = (int)l;
+	}
+}
+
 static void sim_key(struct conf *c, struct sim_config *cfg, const char *key,
     const char *value)
 {
 	long l;
 
 	if (strcmp(key, "listen") == 0)
-		conf_hostport(c, key, value, cfg->host, sizeof(cfg->host), &cfg->port, 1502);
+		listen_key(c, cfg, key, value);
+	else if (strcmp(key, "baud") == 0 || strcmp(key, "parity") == 0 ||
+	    strcmp(key, "data_bits") == 0 || strcmp(key, "stop_bits") == 0)
+		serial_key(c, cfg, key, value);
 	else if (strcmp(key, "devices") == 0)
 		conf_str(c, key, value, cfg->devices, sizeof(cfg->devices));
 	else if (strcmp(key, "latency_ms") == 0) {
@@ -123,6 +181,36 @@ static void scale_key(struct conf *c, struct sim_meter *m, const char *key,
 	o->line = c->line;
 }
 
+/* fault, fault_from, fault_until; whether they fit together is checked
+ * once the section is read (check_meters). */
+static void fault_key(struct conf *c, struct sim_meter *m, const char *key,
+    const char *value)
+{
+	char why[160];
+	time_t t;
+
+	if (strcmp(key, "fault") == 0) {
+		if (fault_parse(value, &m->fault.kind) != GM_OK)
+			conf_error(c, "%s = \"%s\": expected none, timeout, exception, reset or swap",
+			    key, value);
+		m->fault_line = c->line;
+	} else if (strcmp(key, "fault_from") == 0 || strcmp(key, "fault_until") == 0) {
+		bool from = strcmp(key, "fault_from") == 0;
+		if (time_parse_local(value, &t, why, sizeof(why)) != GM_OK)
+			conf_error(c, "%s: %s", key, why);
+		else if (from)
+			m->fault.from = (double)t;
+		else
+			m->fault.until = (double)t;
+		if (from)
+			m->have_fault_from = true;
+		else
+			m->have_fault_until = true;
+	} else {
+		conf_error(c, "unknown key \"%s\" in [meter %s]", key, m->id);
+	}
+}
+
 static void meter_key(struct conf *c, struct sim_meter *m, const char *key,
     const char *value)
 {
@@ -151,6 +239,8 @@ static void meter_key(struct conf *c, struct sim_meter *m, const char *key,
 		if (time_parse_local(value, &m->start_at, why, sizeof(why)) != GM_OK)
 			conf_error(c, "start_at: %s", why);
 		m->have_start_at = true;
+	} else if (strncmp(key, "fault", strlen("fault")) == 0) {
+		fault_key(c, m, key, value);
 	} else if (strncmp(key, "scale.", strlen("scale.")) == 0) {
 		scale_key(c, m, key, value);
 	} else {
@@ -171,6 +261,21 @@ static void sim_handler(struct conf *c, const char *section, const char *key,
 		meter_key(c, p->cur, key, value);
 }
 
+/* A fault's window must be one, and a reset must say when it happened. */
+static void check_fault(struct conf *c, const struct sim_meter *m)
+{
+	const struct fault *f = &m->fault;
+
+	if (f->kind == FAULT_NONE && (m->have_fault_from || m->have_fault_until))
+		conf_error_at(c, m->line, "[meter %s]: fault_from/fault_until without a fault",
+		    m->id);
+	if (f->kind == FAULT_RESET && !m->have_fault_from)
+		conf_error_at(c, m->fault_line, "[meter %s]: fault = reset needs fault_from, "
+		    "the moment the counters restarted from 0", m->id);
+	if (m->have_fault_from && m->have_fault_until && f->until <= f->from)
+		conf_error_at(c, m->line, "[meter %s]: fault_until is not after fault_from", m->id);
+}
+
 /* Required keys, and unit ids unique across the gateway. */
 static void check_meters(struct conf *c, const struct sim_config *cfg)
 {
@@ -186,6 +291,7 @@ static void check_meters(struct conf *c, const struct sim_config *cfg)
 				conf_error_at(c, m->line, "[meter %s]: \"%s\" is required", m->id,
 				    names[k]);
 		}
+		check_fault(c, m);
 		if (m->unit == 0)
 			continue;   /* missing or bad: reported already */
 		if (by_unit[m->unit] != NULL)
@@ -291,8 +397,15 @@ int sim_config_load(const char *path, struct sim_config *cfg, conf_report report
 	memset(cfg, 0, sizeof(*cfg));
 	strcpy(cfg->host, "127.0.0.1");
 	cfg->port = 1502;
+	cfg->baud = 9600;
+	cfg->parity = 'N';
+	cfg->data_bits = 8;
+	cfg->stop_bits = 1;
 	strcpy(cfg->devices, "devices");
 	errors = conf_parse(path, sim_handler, &p, report, report_user);
+	if (cfg->serial_line > 0 && cfg->transport != SIM_RTU)
+		conf_error_at(&c, cfg->serial_line, "baud, parity, data_bits and stop_bits are "
+		    "for listen = rtu:<serial device> only");
 	if (errors == 0 && cfg->nmeters == 0)
 		conf_error(&c, "no [meter <id>] sections: nothing to simulate");
 	check_meters(&c, cfg);

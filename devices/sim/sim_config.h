@@ -1,9 +1,14 @@
 /*
  * sim_config.h - gm-sim's configuration: where to listen and which meters
- * to simulate behind that one gateway.
+ * to simulate behind that one gateway, and how each misbehaves.
  *
  *   [sim]
- *   listen = 127.0.0.1:1502   ; host:port of the Modbus TCP server (port 1502 if absent)
+ *   listen = 127.0.0.1:1502   ; host:port of the Modbus TCP server (port 1502 if absent),
+ *                             ; or rtu:/dev/ttyUSB0: Modbus RTU on that serial device
+ *   baud = 9600               ; RTU only: 1200 ... 230400 (default 9600)
+ *   parity = N                ; RTU only: N, E or O (default N)
+ *   data_bits = 8             ; RTU only: 8, the only size RTU has
+ *   stop_bits = 1             ; RTU only: 1 or 2 (default 1)
  *   devices = devices         ; directory of model files, relative to the working directory
  *   latency_ms = 0            ; delay before every reply (an RS485 bus is ~25 ms a request)
  *   [meter b2-main]           ; meter id
@@ -15,6 +20,10 @@
  *   start_at = 2026-01-01     ; optional: `start` is the counter at this local time
  *                             ; instead (keeps a float32 counter small, so fine)
  *   scale.volume_m3 = 0.0005  ; per-channel override of the model's scale
+ *   fault = none              ; none timeout exception reset swap (fault.h)
+ *   fault_from = 2026-01-01 08:00   ; optional: the fault applies from then (local
+ *   fault_until = @1767250000       ; time or @unix) until before then; reset needs
+ *                                   ; fault_from, the moment the counters restarted
  *
  * unit, model, seed and load are required. Every mistake, in this file or in
  * a model file it names, is reported as "file:line: ..."; a config with any
@@ -29,10 +38,13 @@
 
 #include "confparse.h"
 #include "devmap.h"
+#include "fault.h"
 #include "profile.h"
 #include "topic.h"
 
 #define SIM_UNIT_MAX 247
+
+enum sim_transport { SIM_TCP, SIM_RTU };
 
 struct sim_scale_override {
 	char channel[ID_MAX + 1];
@@ -51,18 +63,24 @@ struct sim_meter {
 	/* The model's channel scales with this meter's overrides applied. */
 	double scale[DEVMAP_MAX_CHANNELS];
 	struct profile profile;
+	struct fault fault;
 
 	/* What the file said, and where, for checks after parsing. */
-	int line, unit_line, model_line;
+	int line, unit_line, model_line, fault_line;
 	bool have_unit, have_model, have_seed, have_load, have_start,
-	    have_start_at;
+	    have_start_at, have_fault_from, have_fault_until;
 	int noverrides;
 	struct sim_scale_override overrides[DEVMAP_MAX_CHANNELS];
 };
 
 struct sim_config {
-	char host[256];
+	enum sim_transport transport;
+	char host[256];                 /* TCP */
 	int port;
+	char device[1024];              /* RTU: the serial device */
+	int baud, data_bits, stop_bits;
+	char parity;                    /* 'N', 'E' or 'O', as modbus_new_rtu takes it */
+	int serial_line;                /* line of the first RTU-only key, 0 if none */
 	char devices[1024];
 	int latency_ms;
 	struct sim_meter *meters;

@@ -1,6 +1,8 @@
-/* sim_server.c - what the simulated meters show: one value, a history, or live over Modbus TCP. */
+/* sim_server.c - what the simulated meters show: one value, a history, or live over Modbus TCP or RTU. */
 #include <errno.h>
+#include <math.h>
 #include <netdb.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "err.h"
 #include "log.h"
 #include "payload.h"
+#include "rtu_frame.h"
 #include "sim_server.h"
 #include "timeutil.h"
 
@@ -28,9 +31,15 @@ struct slot {
 struct server {
 	const struct sim_config *cfg;
 	double freeze;
-	modbus_t *ctx;                   /* framing only: each client's fd is set in turn */
-	int listen_fd;
-	fd_set clients;
+	struct simsrv_switches *sw;
+	bool dead;                       /* sw->dead as last logged */
+	/* TCP: framing only, each client's fd is set in turn. RTU: the serial
+	 * port, for its settings and for modbus_reply's writes; requests are
+	 * read by rtu_frame. */
+	modbus_t *ctx;
+	int listen_fd;                   /* TCP, else -1 */
+	struct rtu_line line;            /* RTU: line.fd, else -1 */
+	fd_set clients;                  /* TCP */
 	int fdmax;
 	struct slot units[SIM_UNIT_MAX + 1];
 };
@@ -43,10 +52,31 @@ struct channel_def simsrv_channel(const struct sim_meter *m, int i)
 	return ch;
 }
 
+/* The meter's count at t: a reset fault restarts it from 0 at its start. */
+static double counter(const struct sim_meter *m, double t)
+{
+	double c = profile_counter(&m->profile, t);
+
+	if (fault_at(&m->fault, t) == FAULT_RESET)
+		c -= profile_counter(&m->profile, m->fault.from);
+	return c;
+}
+
+/* The channel as the meter serves it at t: a swap fault reverses its words. */
+static struct channel_def served(const struct sim_meter *m, const struct channel_def *ch,
+    double t)
+{
+	struct channel_def wire = *ch;
+
+	if (fault_at(&m->fault, t) == FAULT_SWAP)
+		wire.order = fault_swapped(ch->order);
+	return wire;
+}
+
 double simsrv_truth(const struct sim_meter *m, const struct channel_def *ch, double t)
 {
 	switch (ch->sim) {
-	case SIM_COUNTER: return profile_counter(&m->profile, t) * ch->sim_scale;
+	case SIM_COUNTER: return counter(m, t) * ch->sim_scale;
 	case SIM_RATE: return profile_rate(&m->profile, t) * ch->sim_scale;
 	case SIM_CONSTANT: return ch->sim_scale;
 	}
@@ -56,8 +86,9 @@ double simsrv_truth(const struct sim_meter *m, const struct channel_def *ch, dou
 double simsrv_shown(const struct sim_meter *m, const struct channel_def *ch, double t)
 {
 	uint16_t regs[REG_MAX_WORDS];
+	struct channel_def wire = served(m, ch, t);
 
-	devmap_encode(ch, simsrv_truth(m, ch, t), regs);
+	devmap_encode(&wire, simsrv_truth(m, ch, t), regs);
 	return devmap_value(ch, regs);
 }
 
@@ -139,20 +170,26 @@ static void fill(const struct slot *s, double t)
 
 	for (int i = 0; i < m->model->nchannels; i++) {
 		struct channel_def ch = simsrv_channel(m, i);
+		struct channel_def wire = served(m, &ch, t);
 		uint16_t *regs = ch.function == 3 ?
 		    s->map->tab_registers + (ch.address - s->map->start_registers) :
 		    s->map->tab_input_registers + (ch.address - s->map->start_input_registers);
-		devmap_encode(&ch, simsrv_truth(m, &ch, t), regs);
+		devmap_encode(&wire, simsrv_truth(m, &ch, t), regs);
 	}
 }
 
-/* "host:port", with brackets round an IPv6 host, for messages. */
+/* "host:port", with brackets round an IPv6 host, or "rtu:device (9600 8N1)",
+ * for messages. */
 static const char *where(const struct sim_config *cfg)
 {
-	static char buf[300];
+	static char buf[1100];
 
-	snprintf(buf, sizeof(buf), strchr(cfg->host, ':') ? "[%s]:%d" : "%s:%d", cfg->host,
-	    cfg->port);
+	if (cfg->transport == SIM_RTU)
+		snprintf(buf, sizeof(buf), "rtu:%s (%d 8%c%d)", cfg->device, cfg->baud,
+		    cfg->parity, cfg->stop_bits);
+	else
+		snprintf(buf, sizeof(buf), strchr(cfg->host, ':') ? "[%s]:%d" : "%s:%d",
+		    cfg->host, cfg->port);
 	return buf;
 }
 
@@ -194,13 +231,55 @@ static void accept_client(struct server *s)
 		s->fdmax = fd;
 }
 
-/* One request from one client. A unit nobody is configured for gets no
- * reply at all, like a gateway whose RS485 target does not answer. */
+/* One whole request, from `who`: answered, refused or met with silence, as
+ * the gateway's dead switch and the unit's meter and fault say. A unit
+ * nobody is configured for gets no reply at all, like a gateway whose RS485
+ * target does not answer. -1 if a reply could not be sent. */
+static int answer(struct server *s, const uint8_t *req, int n, const char *who)
+{
+	int unit = req[modbus_get_header_length(s->ctx) - 1];
+	const struct slot *slot = unit <= SIM_UNIT_MAX ? &s->units[unit] : NULL;
+	double t = s->freeze > 0 ? s->freeze : now_wall();
+	enum fault_kind fault;
+	int rc;
+
+	if (s->sw->dead) {
+		log_debug("%s: unit %d: the gateway is dead, no reply", who, unit);
+		return 0;
+	}
+	if (slot == NULL || slot->meter == NULL) {
+		log_debug("%s: unit %d: no such meter, no reply", who, unit);
+		return 0;
+	}
+	if ((fault = fault_at(&slot->meter->fault, t)) == FAULT_TIMEOUT) {
+		log_debug("%s: unit %d: fault timeout, no reply", who, unit);
+		return 0;
+	}
+	fill(slot, t);
+	/* A blocking sleep is right: a real RS485 bus serialises requests too. */
+	if (s->cfg->latency_ms > 0)
+		sleep_ms(s->cfg->latency_ms);
+	/* 3.1.6 answers with the request's unit id; later libmodbus versions
+	 * also compare it with the context's. */
+	modbus_set_slave(s->ctx, unit);
+	if (fault == FAULT_EXCEPTION) {
+		log_debug("%s: unit %d: fault exception, SERVER DEVICE FAILURE", who, unit);
+		return modbus_reply_exception(s->ctx, req, MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
+	}
+	if ((rc = modbus_reply(s->ctx, req, n, slot->map)) < 0 && errno == ENOPROTOOPT) {
+		/* 3.1.6 sends nothing for a function it knows but does not serve
+		 * (0x07, read exception status): refuse it, as a meter would. */
+		rc = modbus_reply_exception(s->ctx, req, MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
+	}
+	return rc;
+}
+
+/* One request from one TCP client. */
 static void serve_request(struct server *s, int fd)
 {
 	uint8_t req[MODBUS_TCP_MAX_ADU_LENGTH];
-	const struct slot *slot;
-	int n, unit;
+	char who[32];
+	int n;
 
 	modbus_set_socket(s->ctx, fd);
 	if ((n = modbus_receive(s->ctx, req)) <= 0) {
@@ -208,25 +287,32 @@ static void serve_request(struct server *s, int fd)
 			drop_client(s, fd);
 		return;
 	}
-	unit = req[modbus_get_header_length(s->ctx) - 1];
-	slot = unit <= SIM_UNIT_MAX ? &s->units[unit] : NULL;
-	if (slot == NULL || slot->meter == NULL) {
-		log_debug("client fd %d: unit %d: no such meter, no reply", fd, unit);
-		return;
-	}
-	fill(slot, s->freeze > 0 ? s->freeze : now_wall());
-	/* A blocking sleep is right: a real RS485 bus serialises requests too. */
-	if (s->cfg->latency_ms > 0)
-		sleep_ms(s->cfg->latency_ms);
-	modbus_set_slave(s->ctx, unit);
-	if (modbus_reply(s->ctx, req, n, slot->map) < 0)
+	snprintf(who, sizeof(who), "client fd %d", fd);
+	if (answer(s, req, n, who) < 0)
 		drop_client(s, fd);
 }
 
-static int server_open(struct server *s, char *err, size_t errlen)
+/* One request off the serial line; GM_EIO if the line failed or closed. */
+static int serve_frame(struct server *s, char *err, size_t errlen)
 {
-	char port[16];
+	uint8_t req[RTU_FRAME_MAX];
+	const char *why = "";
+	int n = rtu_frame_read(&s->line, req, &why);
 
+	if (n < 0)
+		return gm_errf(err, errlen, GM_EIO, "reading %s: %s", where(s->cfg),
+		    strerror(errno));
+	if (n == 0)
+		log_debug("rtu: a frame dropped: %s", why);
+	else if (answer(s, req, n, "rtu") < 0)
+		log_warn("%s: cannot send the reply to unit %d: %s", where(s->cfg), req[0],
+		    modbus_strerror(errno));
+	return GM_OK;
+}
+
+/* One register map per meter, by unit id. */
+static int map_units(struct server *s, char *err, size_t errlen)
+{
 	for (int i = 0; i < s->cfg->nmeters; i++) {
 		const struct sim_meter *m = &s->cfg->meters[i];
 		struct slot *slot = &s->units[m->unit];
@@ -235,6 +321,13 @@ static int server_open(struct server *s, char *err, size_t errlen)
 			return gm_errf(err, errlen, GM_ENOMEM, "meter %s: registers: %s", m->id,
 			    modbus_strerror(errno));
 	}
+	return GM_OK;
+}
+
+static int tcp_open(struct server *s, char *err, size_t errlen)
+{
+	char port[16];
+
 	snprintf(port, sizeof(port), "%d", s->cfg->port);
 	if ((s->ctx = modbus_new_tcp_pi(s->cfg->host, port)) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "modbus context: %s",
@@ -249,6 +342,28 @@ static int server_open(struct server *s, char *err, size_t errlen)
 	return GM_OK;
 }
 
+/* modbus_connect opens the device and sets its speed and framing (and
+ * modbus_close restores what it was). */
+static int rtu_open(struct server *s, char *err, size_t errlen)
+{
+	const struct sim_config *cfg = s->cfg;
+	int fd, bits = 1 + cfg->data_bits + (cfg->parity != 'N') + cfg->stop_bits;
+
+	if ((s->ctx = modbus_new_rtu(cfg->device, cfg->baud, cfg->parity, cfg->data_bits,
+	    cfg->stop_bits)) == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "modbus context: %s",
+		    modbus_strerror(errno));
+	if (modbus_connect(s->ctx) < 0)
+		return gm_errf(err, errlen, GM_EIO, "cannot open %s: %s", where(cfg),
+		    modbus_strerror(errno));
+	fd = modbus_get_socket(s->ctx);
+	rtu_line_init(&s->line, fd, cfg->baud, bits);
+	if (fd >= FD_SETSIZE)
+		return gm_errf(err, errlen, GM_EIO, "serial port fd %d is beyond FD_SETSIZE", fd);
+	s->fdmax = fd;
+	return GM_OK;
+}
+
 static void server_close(struct server *s)
 {
 	for (int fd = 0; fd <= s->fdmax; fd++) {
@@ -257,8 +372,10 @@ static void server_close(struct server *s)
 	}
 	if (s->listen_fd >= 0)
 		close(s->listen_fd);
+	if (s->line.fd >= 0)
+		modbus_close(s->ctx);  /* the serial port, its settings restored */
 	if (s->ctx != NULL)
-		modbus_free(s->ctx);   /* not modbus_close: its socket was a client's */
+		modbus_free(s->ctx);   /* TCP: not modbus_close, its socket was a client's */
 	for (int u = 0; u <= SIM_UNIT_MAX; u++) {
 		if (s->units[u].map != NULL)
 			modbus_mapping_free(s->units[u].map);
@@ -270,28 +387,78 @@ static int serve_ready(struct server *s, const sigset_t *waitmask, char *err,
     size_t errlen)
 {
 	fd_set ready = s->clients;
+	int rc = GM_OK;
 
-	FD_SET(s->listen_fd, &ready);
+	if (s->listen_fd >= 0)
+		FD_SET(s->listen_fd, &ready);
+	if (s->line.fd >= 0)
+		FD_SET(s->line.fd, &ready);
 	if (pselect(s->fdmax + 1, &ready, NULL, NULL, NULL, waitmask) < 0) {
 		if (errno == EINTR)
 			return GM_OK;
 		return gm_errf(err, errlen, GM_EIO, "select: %s", strerror(errno));
 	}
-	for (int fd = 0; fd <= s->fdmax; fd++) {
+	for (int fd = 0; fd <= s->fdmax && rc == GM_OK; fd++) {
 		if (!FD_ISSET(fd, &ready))
 			continue;
 		if (fd == s->listen_fd)
 			accept_client(s);
+		else if (fd == s->line.fd)
+			rc = serve_frame(s, err, errlen);
 		else
 			serve_request(s, fd);
 	}
-	return GM_OK;
+	return rc;
 }
 
-int simsrv_run(const struct sim_config *cfg, double freeze, volatile sig_atomic_t *stop,
+/* Log a flip of the dead switch once, here rather than in the signal
+ * handler, where logging is not safe. */
+static void note_switches(struct server *s)
+{
+	bool dead = s->sw->dead != 0;
+
+	if (dead == s->dead)
+		return;
+	s->dead = dead;
+	if (dead)
+		log_info("gateway dead (SIGUSR1): requests are read and none is answered; "
+		    "SIGUSR2 revives it");
+	else
+		log_info("gateway alive again (SIGUSR2)");
+}
+
+/* "from 2026-01-01 08:00:00 until ...", or "" for a fault that always applies. */
+static void describe_window(const struct fault *f, char *buf, size_t len)
+{
+	char from[32] = "", until[32] = "";
+
+	if (f->from > -INFINITY)
+		time_format_local((time_t)f->from, from, sizeof(from));
+	if (f->until < INFINITY)
+		time_format_local((time_t)f->until, until, sizeof(until));
+	snprintf(buf, len, "%s%s%s%s", from[0] ? " from " : "", from, until[0] ? " until " : "",
+	    until);
+}
+
+static void log_faults(const struct sim_config *cfg)
+{
+	char window[80];
+
+	for (int i = 0; i < cfg->nmeters; i++) {
+		const struct sim_meter *m = &cfg->meters[i];
+		if (m->fault.kind == FAULT_NONE)
+			continue;
+		describe_window(&m->fault, window, sizeof(window));
+		log_info("meter %s (unit %d): fault %s%s", m->id, m->unit,
+		    fault_name(m->fault.kind), window);
+	}
+}
+
+int simsrv_run(const struct sim_config *cfg, double freeze, struct simsrv_switches *sw,
     char *err, size_t errlen)
 {
-	struct server s = { .cfg = cfg, .freeze = freeze, .listen_fd = -1 };
+	struct server s = { .cfg = cfg, .freeze = freeze, .sw = sw, .listen_fd = -1,
+		.line = { .fd = -1 } };
 	sigset_t block, waitmask;
 	int rc;
 
@@ -299,11 +466,18 @@ int simsrv_run(const struct sim_config *cfg, double freeze, volatile sig_atomic_
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &block, &waitmask);
-	if ((rc = server_open(&s, err, errlen)) == GM_OK) {
+	if ((rc = map_units(&s, err, errlen)) == GM_OK)
+		rc = cfg->transport == SIM_RTU ? rtu_open(&s, err, errlen) : tcp_open(&s, err, errlen);
+	if (rc == GM_OK) {
 		log_info("serving %d meters on %s", cfg->nmeters, where(cfg));
-		while (!*stop && rc == GM_OK)
+		log_faults(cfg);
+		while (!sw->stop && rc == GM_OK) {
+			note_switches(&s);
 			rc = serve_ready(&s, &waitmask, err, errlen);
+		}
 		if (rc == GM_OK)
 			log_info("stopping");
 	}

@@ -1,15 +1,20 @@
 /*
  * sim_server.h - what the simulated meters show: one channel at one time
  * (gm-sim --truth), over a span of time as wire-contract payloads (gm-sim
- * --history), and live, through a Modbus TCP gateway that serves every
- * meter of a sim.conf by unit id to many clients at once.
+ * --history), and live, through a gateway that serves every meter of a
+ * sim.conf by unit id: over Modbus TCP to many clients at once, or over
+ * Modbus RTU on one serial line (see rtu_frame.h for how).
  *
  * A channel's value comes from the meter's profile and the channel's sim
  * role: counter = profile_counter * sim_scale, rate = profile_rate *
- * sim_scale, constant = sim_scale. What a client reads is that value after
+ * sim_scale, constant = sim_scale; a reset fault (fault.h) takes the
+ * counter at the reset away. What a client reads is that value after
  * devmap_encode() into the channel's registers (float32 rounding, integer
- * steps, 32-bit wraps), which is what simsrv_shown() returns, so a test can
- * compare the two exactly.
+ * steps, 32-bit wraps; a swap fault's word order) and decoded as the model
+ * says, which is what simsrv_shown() returns, so a test can compare the two
+ * exactly. A unit that is not configured, or whose fault is timeout, gets
+ * no reply at all, as on a real bus; an exception fault answers every
+ * request with exception 4 (SERVER DEVICE FAILURE).
  */
 #ifndef GM_SIM_SERVER_H
 #define GM_SIM_SERVER_H
@@ -25,7 +30,7 @@
  * meter's scale override applied. */
 struct channel_def simsrv_channel(const struct sim_meter *m, int i);
 
-/* The channel's exact value at unix time t, in its unit. */
+/* The channel's exact value at unix time t, in its unit (reset faults applied). */
 double simsrv_truth(const struct sim_meter *m, const struct channel_def *ch, double t);
 
 /* The value as the register shows it: encoded into the registers and decoded back. */
@@ -38,13 +43,22 @@ double simsrv_shown(const struct sim_meter *m, const struct channel_def *ch, dou
 int simsrv_history(FILE *out, const struct sim_meter *m, const struct channel_def *ch,
     double from, double to, double step);
 
-/* Listen on cfg's host:port and serve until *stop is set (by the caller's
- * SIGINT/SIGTERM handlers: the server blocks those two signals except while
- * it waits, so one cannot slip in between its check of *stop and the wait).
- * freeze > 0 fixes the simulated time at that unix time; 0 follows the wall
- * clock. Returns GM_OK once stopped, or GM_EIO / GM_ENOMEM with the reason
- * in err if it cannot listen or serve; everything it made is freed either way. */
-int simsrv_run(const struct sim_config *cfg, double freeze, volatile sig_atomic_t *stop,
+/* Switches the caller's signal handlers set and the server reads between
+ * waits: it blocks SIGINT, SIGTERM, SIGUSR1 and SIGUSR2 except while it
+ * waits, so none can slip in between its look at them and the wait. */
+struct simsrv_switches {
+	volatile sig_atomic_t stop;   /* SIGINT, SIGTERM: stop serving */
+	volatile sig_atomic_t dead;   /* SIGUSR1 sets, SIGUSR2 clears: a hung gateway,
+	                               * which reads every request and answers none
+	                               * (TCP connections stay open) */
+};
+
+/* Listen on cfg's host:port, or open its serial device, and serve until
+ * sw->stop is set. freeze > 0 fixes the simulated time at that unix time; 0
+ * follows the wall clock. Returns GM_OK once stopped, or GM_EIO / GM_ENOMEM
+ * with the reason in err if it cannot listen or serve; everything it made is
+ * freed (and a serial port's settings restored) either way. */
+int simsrv_run(const struct sim_config *cfg, double freeze, struct simsrv_switches *sw,
     char *err, size_t errlen);
 
 #endif

@@ -42,7 +42,7 @@ meter() { # id host-port unit model
 		"$1" "$4" "$2" "$3"
 }
 {
-	printf '[agent]\nsite = parliament\ndevices = %s/devices\n' "$ROOT"
+	printf '[agent]\nsite = parliament\ndevices = %s/devices\nspool_dir = %s/spool\n' "$ROOT" "$T"
 	printf '[mqtt]\nbroker = 127.0.0.1:%s\nclient_id = chain-agent\n' "$BROKER_PORT"
 	meter b2-main "$SIM_PORT" 1 sdm630
 	meter b2-water "$SIM_PORT" 2 water-pulse

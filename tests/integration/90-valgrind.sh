@@ -21,6 +21,7 @@ cat >"$T/agent.conf" <<CONF
 [agent]
 site = vg
 devices = $ROOT/devices
+spool_dir = $T/spool
 [mqtt]
 broker = 127.0.0.1:$BROKER_PORT
 client_id = vg-agent

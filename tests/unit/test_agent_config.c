@@ -110,7 +110,7 @@ static void test_good(void **state)
 	    "[agent]\n"                       /* 2 */
 	    "site = hq\n"                     /* 3 */
 	    "devices = @DEV\n"                /* 4 */
-	    "queue_max = 5000\n"              /* 5 */
+	    "spool_max_mb = 500\n"            /* 5 */
 	    "\n"                              /* 6 */
 	    "[mqtt]\n"                        /* 7 */
 	    "broker = 10.0.0.1:1884\n"        /* 8 */
@@ -137,7 +137,8 @@ static void test_good(void **state)
 	snprintf(devices, sizeof(devices), "%s/devices", tmpdir);
 	assert_string_equal(cfg.site, "hq");
 	assert_string_equal(cfg.devices_dir, devices);
-	assert_int_equal(cfg.queue_max, 5000);
+	assert_int_equal(cfg.spool_max_mb, 500);
+	assert_string_equal(cfg.spool_dir, "/var/lib/greenmeter/spool");  /* the default */
 	assert_string_equal(cfg.mqtt.uri, "tcp://10.0.0.1:1884");
 	assert_int_equal(cfg.nmodels, 1);          /* tm loaded once for both */
 	assert_int_equal(cfg.nmeters, 2);
@@ -458,7 +459,7 @@ static void test_bad_meter_id(void **state)
 static void test_many_errors(void **state)
 {
 	static const char *const want[] = {
-		"agent.conf:4: queue_max = \"10\": expected a whole number from 100 to 100000000",
+		"agent.conf:4: spool_max_mb = \"10\": expected a whole number from 16 to 1048576",
 		"agent.conf:5: unknown key \"colour\" in [agent]",
 		"agent.conf:7: keepalive = \"1\": expected a whole number from 5 to 3600",
 		"agent.conf:10: host = \"h:99999\": expected host:port (port 1-65535)",
@@ -478,7 +479,7 @@ static void test_many_errors(void **state)
 	    "[agent]\n"                       /* 1 */
 	    "site = hq\n"                     /* 2 */
 	    "devices = @DEV\n"                /* 3 */
-	    "queue_max = 10\n"                /* 4 */
+	    "spool_max_mb = 10\n"             /* 4 */
 	    "colour = green\n"                /* 5 */
 	    "[mqtt]\n"                        /* 6 */
 	    "keepalive = 1\n"                 /* 7 */

@@ -32,7 +32,7 @@ static size_t put(struct outbox *ob, int n)
 
 	snprintf(topic, sizeof(topic), "m%d", n);
 	snprintf(payload, sizeof(payload), "p%d", n);
-	return outbox_put(ob, strdup(topic), strdup(payload));
+	return outbox_put(ob, strdup(topic), strdup(payload), 0);
 }
 
 /* Take the next message (no waiting) and check that it is "m<n>". */
