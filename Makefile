@@ -39,7 +39,8 @@ COMMON   := common/err common/log common/topic common/payload common/registers c
 COMMON_MQTT := common/mqtt_opts common/mqtt_link
 COMMON_RRD  := common/rrd_layout common/consumption
 
-AGENT    := agent/main agent/agent_config agent/reqplan agent/modbus_poll agent/spool agent/seqmap \
+AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/reqplan \
+            agent/modbus_poll agent/spool agent/seqmap \
             agent/outbox agent/publish $(COMMON_MQTT) $(COMMON)
 COLLECTOR:= collector/main collector/collector_config \
             collector/ingest collector/counter collector/registry \
@@ -68,7 +69,7 @@ UNIT_reqplan   := agent/reqplan common/devmap common/confparse common/registers 
 UNIT_counter   := collector/counter common/err
 UNIT_profile   := devices/sim/profile common/timeutil common/err
 UNIT_outbox    := agent/outbox
-UNIT_agent_config := agent/agent_config common/mqtt_opts common/devmap common/confparse \
+UNIT_agent_config := agent/agent_config agent/mqtt_meter common/mqtt_opts common/devmap common/confparse \
                   common/registers common/payload common/topic common/err
 UNIT_consumption := common/consumption common/rrd_layout common/err
 UNIT_registry  := collector/registry
@@ -76,8 +77,10 @@ UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/topic c
 UNIT_ingest    := collector/ingest collector/rrd_store collector/counter collector/registry \
                   common/consumption common/rrd_layout common/chanmeta common/confparse \
                   common/payload common/topic common/log common/timeutil common/err
+UNIT_spool     := agent/spool common/log common/err
+UNIT_seqmap    := agent/seqmap common/log common/err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
-         outbox agent_config consumption registry chanmeta ingest
+         outbox agent_config consumption registry chanmeta ingest spool seqmap
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration
@@ -106,7 +109,7 @@ define unit_rule
 $(B)/tests/test_$(1): $(B)/tests/unit/test_$(1).o $(B)/tests/unit/testutil.o $(call objs,$(UNIT_$(1)))
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $(LIB_CMOCKA) $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) \
-		$(LIB_INI) -lpthread -lm
+		$(LIB_INI) -lz -lpthread -lm
 endef
 $(foreach u,$(UNITS),$(eval $(call unit_rule,$(u))))
 

@@ -31,6 +31,7 @@ struct raw_meter {
 
 struct agent_parse {
 	struct agent_config *cfg;
+	int capmqtt;
 	struct raw_meter *raw;
 	int nraw, capraw;
 	int bad_meter_line;   /* the [meter] header with a bad id last reported */
@@ -130,6 +131,45 @@ static void agent_key(struct conf *c, struct agent_config *cfg, const char *key,
 		conf_error(c, "unknown key \"%s\" in [agent]", key);
 }
 
+static struct mqtt_meter *mqtt_meter_get(struct conf *c, struct agent_parse *p,
+    const char *id)
+{
+	struct agent_config *cfg = p->cfg;
+	struct mqtt_meter *m;
+
+	for (int i = 0; i < cfg->nmqtt; i++) {
+		if (strcmp(cfg->mqtt_meters[i].id, id) == 0)
+			return &cfg->mqtt_meters[i];
+	}
+	if (cfg->nmqtt == p->capmqtt) {
+		int cap = p->capmqtt ? p->capmqtt * 2 : 8;
+		m = realloc(cfg->mqtt_meters, (size_t)cap * sizeof(*m));
+		if (m == NULL) {
+			conf_error(c, "out of memory");
+			return NULL;
+		}
+		cfg->mqtt_meters = m;
+		p->capmqtt = cap;
+	}
+	m = &cfg->mqtt_meters[cfg->nmqtt++];
+	memset(m, 0, sizeof(*m));
+	strcpy(m->id, id);
+	return m;
+}
+
+/* A meter id names one meter: a Modbus one and an MQTT one may not share it. */
+static void check_ids(struct conf *c, struct agent_config *cfg)
+{
+	for (int i = 0; i < cfg->nmqtt; i++) {
+		for (int j = 0; j < cfg->nmeters; j++) {
+			if (strcmp(cfg->mqtt_meters[i].id, cfg->meters[j].id) == 0)
+				conf_error_at(c, cfg->mqtt_meters[i].line, "[mqtt_meter %s]: the "
+				    "same id as the [meter] at line %d", cfg->mqtt_meters[i].id,
+				    cfg->meters[j].line);
+		}
+	}
+}
+
 static void agent_handler(struct conf *c, const char *section, const char *key,
     const char *value)
 {
@@ -154,9 +194,20 @@ static void agent_handler(struct conf *c, const char *section, const char *key,
 		}
 		if ((r = raw_meter_get(c, p, name)) != NULL)
 			meter_key(c, r, key, value);
+	} else if (strcmp(type, "mqtt_meter") == 0) {
+		struct mqtt_meter *m;
+		if (!id_valid(name)) {
+			if (p->bad_meter_line != c->section_line)
+				conf_error_at(c, c->section_line,
+				    "[mqtt_meter %s]: meter ids are 1-64 characters [a-z0-9_-]", name);
+			p->bad_meter_line = c->section_line;
+			return;
+		}
+		if ((m = mqtt_meter_get(c, p, name)) != NULL)
+			mqtt_meter_key(c, m, key, value);
 	} else {
-		conf_error(c, "unknown section [%s] (expected [agent], [mqtt] or [meter <id>])",
-		    section);
+		conf_error(c, "unknown section [%s] (expected [agent], [mqtt], [meter <id>] or "
+		    "[mqtt_meter <id>])", section);
 	}
 }
 
@@ -262,8 +313,10 @@ int agent_config_load(const char *path, struct agent_config *cfg, conf_report re
 	if (cfg->site[0] == '\0')
 		conf_error(&c, "[agent] site is required");
 
-	if (p.nraw == 0 && c.errors == 0)
-		conf_error(&c, "no [meter <id>] sections: nothing to poll");
+	if (p.nraw == 0 && cfg->nmqtt == 0 && c.errors == 0)
+		conf_error(&c, "no [meter <id>] or [mqtt_meter <id>] sections: nothing to read");
+	for (int i = 0; i < cfg->nmqtt; i++)
+		mqtt_meter_resolve(&c, &cfg->mqtt_meters[i]);
 	cfg->meters = calloc((size_t)(p.nraw ? p.nraw : 1), sizeof(*cfg->meters));
 	cfg->models = calloc((size_t)(p.nraw ? p.nraw : 1), sizeof(*cfg->models));
 	if (cfg->meters == NULL || cfg->models == NULL)
@@ -273,6 +326,7 @@ int agent_config_load(const char *path, struct agent_config *cfg, conf_report re
 		cfg->meters[cfg->nmeters++] = p.raw[i].m;
 	}
 	free(p.raw);
+	check_ids(&c, cfg);
 	return c.errors;
 }
 
@@ -282,7 +336,9 @@ void agent_config_free(struct agent_config *cfg)
 		free(cfg->meters[i].ch);
 	free(cfg->meters);
 	free(cfg->models);
+	free(cfg->mqtt_meters);
 	cfg->meters = NULL;
 	cfg->models = NULL;
-	cfg->nmeters = cfg->nmodels = 0;
+	cfg->mqtt_meters = NULL;
+	cfg->nmeters = cfg->nmodels = cfg->nmqtt = 0;
 }

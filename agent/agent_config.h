@@ -19,6 +19,7 @@
  *   retries = 1                   ; extra attempts of a failed request
  *   channels = import_kwh power_w ; optional subset of the model's channels
  *   scale.volume_m3 = 0.0005      ; optional per-channel scale override
+ *   [mqtt_meter plug-3f]          ; a meter that publishes itself: mqtt_meter.h
  *
  * agent_config_load() reports every mistake as file:line and returns their
  * count; a config with errors is never used.
@@ -28,6 +29,7 @@
 
 #include "confparse.h"
 #include "devmap.h"
+#include "mqtt_meter.h"
 #include "mqtt_opts.h"
 #include "topic.h"
 
@@ -57,6 +59,8 @@ struct agent_config {
 	struct device_model *models;   /* each model file loaded once */
 	int nmeters;
 	struct agent_meter *meters;
+	int nmqtt;
+	struct mqtt_meter *mqtt_meters;  /* see mqtt_meter.h */
 };
 
 int agent_config_load(const char *path, struct agent_config *cfg, conf_report report,

@@ -6,6 +6,7 @@
  *   gm-agent --check agent.conf   the same
  * Exit codes: 0 ok, 1 bad configuration, 2 usage, 3 cannot start.
  */
+#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "err.h"
 #include "log.h"
 #include "modbus_poll.h"
+#include "mqtt_in.h"
 #include "payload.h"
 #include "publish.h"
 #include "seqmap.h"
@@ -36,6 +38,7 @@ struct agent {
 	struct spool *sp;
 	struct seqmap *seqs;
 	struct publisher *pub;
+	struct mqtt_in *in;       /* NULL without [mqtt_meter] sections */
 	int ngw;
 	struct mbpoll **gws;
 };
@@ -109,6 +112,7 @@ static void agent_cleanup(struct agent *a)
 	for (int g = 0; g < a->ngw; g++)
 		mbpoll_free(a->gws[g]);
 	free(a->gws);
+	mqtt_in_free(a->in);
 	publisher_free(a->pub);
 	seqmap_free(a->seqs);
 	spool_close(a->sp);
@@ -124,26 +128,26 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "check", required_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct agent a = { 0 };
 	const char *path = NULL;
 	int check = 0, verbose = 0, rc = 0, c;
 	char err[256];
 	struct spool_stats st;
 
-	if (argc == 3 && strcmp(argv[1], "--check") == 0) {
-		check = 1;
-		path = argv[2];
-	} else {
-		while ((c = getopt(argc, argv, "c:nv")) != -1) {
-			switch (c) {
-			case 'c': path = optarg; break;
-			case 'n': check = 1; break;
-			case 'v': verbose = 1; break;
-			default: return usage();
-			}
+	while ((c = getopt_long(argc, argv, "c:nv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': path = optarg; break;
+		case 'n': check = 1; break;
+		case 'C': check = 1; path = optarg; break;
+		case 'v': verbose = 1; break;
+		default: return usage();
 		}
 	}
-	if (path == NULL || optind < argc - (check && argc == 3 ? 1 : 0))
+	if (path == NULL || optind != argc)
 		return usage();
 	log_init("gm-agent", verbose ? LOG_DEBUG : LOG_INFO);
 	tz_set(TZ_DEFAULT);
@@ -176,10 +180,16 @@ int main(int argc, char **argv)
 		rc = 3;
 		goto out;
 	}
+	if (a.cfg.nmqtt > 0 && ((a.in = mqtt_in_new(&a.cfg, a.sp, err, sizeof(err))) == NULL ||
+	    mqtt_in_start(a.in) != GM_OK)) {
+		log_err("MQTT meters: %s", a.in ? "cannot start" : err);
+		rc = 3;
+		goto out;
+	}
 	for (int g = 0; g < a.ngw; g++)
 		mbpoll_start(a.gws[g]);
-	log_info("polling %d meters on %d gateways for site %s", a.cfg.nmeters, a.ngw,
-	    a.cfg.site);
+	log_info("site %s: polling %d Modbus meters on %d gateways, %d MQTT meters",
+	    a.cfg.site, a.cfg.nmeters, a.ngw, a.cfg.nmqtt);
 
 	/* 3. Run until told to stop. */
 	while (!stop_flag)
@@ -188,6 +198,8 @@ int main(int argc, char **argv)
 	/* 4. Stop reading first, then give the broker a moment for what is queued. */
 	for (int g = 0; g < a.ngw; g++)
 		mbpoll_stop(a.gws[g]);
+	mqtt_in_free(a.in);
+	a.in = NULL;
 	publisher_stop(a.pub, 3000);
 	spool_stats(a.sp, &st);
 	log_info("stopped: spool holds readings 1..%llu, %llu of them still wait for the "

@@ -272,7 +272,8 @@ static int seg_scan(struct spool *sp)
 		}
 	}
 	closedir(d);
-	qsort(sp->seg, (size_t)sp->nseg, sizeof(*sp->seg), seg_cmp);
+	if (sp->nseg > 1)
+		qsort(sp->seg, (size_t)sp->nseg, sizeof(*sp->seg), seg_cmp);
 	for (int i = 0; i < sp->nseg; i++) {
 		if (seg_recover(sp, &sp->seg[i]) != GM_OK)
 			return GM_EIO;

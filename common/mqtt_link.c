@@ -20,7 +20,8 @@ struct mqtt_link {
 	void *user;
 	bool clean;
 	char uri[600];
-	char filter[512];
+	char **filters;          /* subscribed on every connect, at QoS 1 */
+	int nfilters;
 	pthread_t thread;
 	bool started;
 	atomic_bool running, up, connecting;
@@ -34,14 +35,15 @@ static void on_subscribed(void *ctx, MQTTAsync_successData *resp)
 	struct mqtt_link *l = ctx;
 
 	(void)resp;
-	log_info("subscribed to %s at QoS 1", l->filter);
+	log_info("subscribed to %s%s at QoS 1", l->filters[0],
+	    l->nfilters > 1 ? " and more" : "");
 }
 
 static void on_subscribe_fail(void *ctx, MQTTAsync_failureData *resp)
 {
 	struct mqtt_link *l = ctx;
 
-	log_err("broker %s: subscription to %s refused (rc %d)", l->uri, l->filter,
+	log_err("broker %s: subscription to %s refused (rc %d)", l->uri, l->filters[0],
 	    resp ? resp->code : 0);
 }
 
@@ -54,10 +56,15 @@ static void on_up(struct mqtt_link *l)
 	ro.onFailure = on_subscribe_fail;
 	ro.context = l;
 	atomic_store(&l->connecting, false);
-	if (l->filter[0] != '\0') {
-		rc = MQTTAsync_subscribe(l->client, l->filter, 1, &ro);
+	if (l->nfilters > 0) {
+		int *qos = calloc((size_t)l->nfilters, sizeof(*qos));
+		for (int i = 0; qos != NULL && i < l->nfilters; i++)
+			qos[i] = 1;
+		rc = qos ? MQTTAsync_subscribeMany(l->client, l->nfilters, l->filters, qos, &ro)
+		    : MQTTASYNC_FAILURE;
 		if (rc != MQTTASYNC_SUCCESS)
-			log_err("broker %s: cannot subscribe to %s (rc %d)", l->uri, l->filter, rc);
+			log_err("broker %s: cannot subscribe to %s (rc %d)", l->uri, l->filters[0], rc);
+		free(qos);
 	}
 	if (!atomic_exchange(&l->up, true)) {
 		if (l->down.since)
@@ -194,9 +201,17 @@ struct mqtt_link *mqtt_link_new(const struct mqtt_opts *opts, bool clean_session
 	return l;
 }
 
-void mqtt_link_subscribe(struct mqtt_link *l, const char *filter)
+int mqtt_link_subscribe(struct mqtt_link *l, const char *filter)
 {
-	snprintf(l->filter, sizeof(l->filter), "%s", filter);
+	char **g = realloc(l->filters, (size_t)(l->nfilters + 1) * sizeof(*g));
+
+	if (g == NULL)
+		return GM_ENOMEM;
+	l->filters = g;
+	if ((l->filters[l->nfilters] = strdup(filter)) == NULL)
+		return GM_ENOMEM;
+	l->nfilters++;
+	return GM_OK;
 }
 
 int mqtt_link_start(struct mqtt_link *l)
@@ -229,6 +244,9 @@ void mqtt_link_free(struct mqtt_link *l)
 		return;
 	mqtt_link_stop(l);
 	MQTTAsync_destroy(&l->client);
+	for (int i = 0; i < l->nfilters; i++)
+		free(l->filters[i]);
+	free(l->filters);
 	free(l);
 }
 

@@ -3,7 +3,7 @@
  * shared by gm-agent (publishing) and gm-collector (subscribing).
  *
  * A thread connects, and reconnects after a loss, backing off from 1 s to
- * 15 s; every connect re-subscribes the filter given. Callbacks run on
+ * 15 s; every connect re-subscribes the filters given. Callbacks run on
  * paho's threads:
  *   connected()  the link is up (after each connect);
  *   lost()       the link went down: messages in flight may not arrive;
@@ -33,8 +33,9 @@ struct mqtt_link_cb {
  * `opts` and `cb` are borrowed for the link's lifetime. */
 struct mqtt_link *mqtt_link_new(const struct mqtt_opts *opts, bool clean_session,
     const struct mqtt_link_cb *cb, void *user, char *err, size_t errlen);
-/* Subscribe to `filter` at QoS 1 on every connect (call before start). */
-void mqtt_link_subscribe(struct mqtt_link *l, const char *filter);
+/* Subscribe to `filter` at QoS 1 on every connect (call before start; may be
+ * called for several filters). GM_OK or GM_ENOMEM. */
+int mqtt_link_subscribe(struct mqtt_link *l, const char *filter);
 int mqtt_link_start(struct mqtt_link *l);
 void mqtt_link_stop(struct mqtt_link *l);    /* disconnects; NULL-safe */
 void mqtt_link_free(struct mqtt_link *l);    /* NULL-safe */

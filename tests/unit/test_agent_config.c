@@ -411,7 +411,7 @@ static void test_missing_site(void **state)
 static void test_no_meters(void **state)
 {
 	static const char *const want[] = {
-		"agent.conf: no [meter <id>] sections: nothing to poll",
+		"agent.conf: no [meter <id>] or [mqtt_meter <id>] sections: nothing to read",
 	};
 	struct agent_config cfg;
 
@@ -466,8 +466,8 @@ static void test_many_errors(void **state)
 		"agent.conf:11: unit = \"256\": expected a whole number from 0 to 255",
 		"agent.conf:12: interval = \"0\": expected a number from 0.1 to 86400",
 		"agent.conf:13: retries = \"11\": expected a whole number from 0 to 10",
-		"agent.conf:18: unknown section [sensor x] (expected [agent], [mqtt] or "
-		    "[meter <id>])",
+		"agent.conf:18: unknown section [sensor x] (expected [agent], [mqtt], "
+		    "[meter <id>] or [mqtt_meter <id>])",
 		"agent.conf:14: channel \"bogus\" is not in model tm",
 		"agent.conf:15: [meter m2]: \"unit\" is required",
 		"agent.conf:15: [meter m2]: \"model\" is required",

@@ -1,0 +1,64 @@
+/*
+ * mqtt_meter.h - meters that publish over MQTT themselves (Tasmota plugs,
+ * Shelly relays, print servers), configured in gm-agent's file:
+ *
+ *   [mqtt_meter plug-3f]
+ *   topic = tele/plug-3f/SENSOR   ; the device's topic (exact, no wildcards)
+ *   format = tasmota              ; ENERGY.Total kWh -> total_kwh, ENERGY.Power W -> power_w
+ *
+ *   [mqtt_meter pump-relay]
+ *   topic = shellies/shelly1pm-pump/relay/0
+ *   format = shelly-gen1          ; <topic>/energy (watt-minutes) -> total_kwh in kWh,
+ *                                 ; <topic>/power (W) -> power_w
+ *
+ *   [mqtt_meter mfp-2f]
+ *   topic = printers/mfp-2f/counters
+ *   format = json                 ; the default: say what to take
+ *   channel.pages = counters.total  ; JSON path: keys and array indexes, dot-separated;
+ *                                   ; "." takes a payload that is a bare number
+ *   unit.pages = pages
+ *   kind.pages = counter          ; counter, gauge or delta
+ *   scale.pages = 1               ; value = number * scale (default 1)
+ *
+ * A reading is stamped with the time it arrived and goes to the spool like a
+ * polled one, as greenmeter/v1/<site>/<meter id>/<channel>.
+ */
+#ifndef GM_MQTT_METER_H
+#define GM_MQTT_METER_H
+
+#include "confparse.h"
+#include "payload.h"
+#include "topic.h"
+
+#define MQTT_METER_MAX_CH 8
+#define DEVICE_TOPIC_MAX 256
+#define JSON_PATH_MAX 128
+
+enum mqtt_format { FORMAT_JSON, FORMAT_TASMOTA, FORMAT_SHELLY_GEN1 };
+
+struct mqtt_chan {
+	char name[ID_MAX + 1];
+	char topic[DEVICE_TOPIC_MAX];   /* where its value arrives */
+	char path[JSON_PATH_MAX];
+	char unit[UNIT_MAX + 1];
+	enum reading_kind kind;
+	double scale;
+	int line;                       /* where channel.<name> was set */
+	bool have_unit, have_kind;
+};
+
+struct mqtt_meter {
+	char id[ID_MAX + 1];
+	char topic[DEVICE_TOPIC_MAX];
+	enum mqtt_format format;
+	int nch;
+	struct mqtt_chan ch[MQTT_METER_MAX_CH];
+	int line;                       /* its [mqtt_meter] header */
+};
+
+/* One key of an [mqtt_meter <id>] section. */
+void mqtt_meter_key(struct conf *c, struct mqtt_meter *m, const char *key, const char *value);
+/* After the file: fill in a format's channels and check what is missing. */
+void mqtt_meter_resolve(struct conf *c, struct mqtt_meter *m);
+
+#endif
