@@ -26,7 +26,7 @@ struct raw_meter {
 		double scale;
 		int line;
 	} overrides[METER_MAX_KEYS];
-	int has_host, has_unit;
+	int has_host, has_device, has_unit, has_serial;
 };
 
 struct agent_parse {
@@ -59,11 +59,44 @@ static struct raw_meter *raw_meter_get(struct conf *c, struct agent_parse *p,
 	r = &p->raw[p->nraw++];
 	memset(r, 0, sizeof(*r));
 	strcpy(r->m.id, id);
+	r->m.gw.baud = 9600;
+	r->m.gw.parity = 'N';
+	r->m.gw.data_bits = 8;
+	r->m.gw.stop_bits = 1;
 	r->m.interval_ms = 60000;
 	r->m.timeout_ms = 1000;
 	r->m.retries = 1;
 	r->m.line = c->section_line;
 	return r;
+}
+
+/* baud, parity, data_bits, stop_bits; false if key is none of them. */
+static bool serial_key(struct conf *c, struct gateway *gw, const char *key, const char *value)
+{
+	long l;
+
+	if (strcmp(key, "baud") == 0) {
+		if (conf_long(c, key, value, 300, 1000000, &l))
+			gw->baud = (int)l;
+	} else if (strcmp(key, "parity") == 0) {
+		if (strcmp(value, "none") == 0 || strcmp(value, "N") == 0)
+			gw->parity = 'N';
+		else if (strcmp(value, "even") == 0 || strcmp(value, "E") == 0)
+			gw->parity = 'E';
+		else if (strcmp(value, "odd") == 0 || strcmp(value, "O") == 0)
+			gw->parity = 'O';
+		else
+			conf_error(c, "parity = \"%s\": expected none, even or odd", value);
+	} else if (strcmp(key, "data_bits") == 0) {
+		if (conf_long(c, key, value, 7, 8, &l))
+			gw->data_bits = (int)l;
+	} else if (strcmp(key, "stop_bits") == 0) {
+		if (conf_long(c, key, value, 1, 2, &l))
+			gw->stop_bits = (int)l;
+	} else {
+		return false;
+	}
+	return true;
 }
 
 static void meter_key(struct conf *c, struct raw_meter *r, const char *key,
@@ -76,8 +109,13 @@ static void meter_key(struct conf *c, struct raw_meter *r, const char *key,
 		conf_id(c, key, value, r->model);
 		r->model_line = c->line;
 	} else if (strcmp(key, "host") == 0) {
-		conf_hostport(c, key, value, r->m.host, sizeof(r->m.host), &r->m.port, 502);
+		conf_hostport(c, key, value, r->m.gw.host, sizeof(r->m.gw.host), &r->m.gw.port, 502);
 		r->has_host = 1;
+	} else if (strcmp(key, "device") == 0) {
+		conf_str(c, key, value, r->m.gw.device, sizeof(r->m.gw.device));
+		r->has_device = 1;
+	} else if (serial_key(c, &r->m.gw, key, value)) {
+		r->has_serial = 1;
 	} else if (strcmp(key, "unit") == 0) {
 		if (conf_long(c, key, value, 0, 255, &l))
 			r->m.unit = (int)l;
@@ -112,6 +150,15 @@ static void meter_key(struct conf *c, struct raw_meter *r, const char *key,
 	} else {
 		conf_error(c, "unknown key \"%s\" in [meter %s]", key, r->m.id);
 	}
+}
+
+bool gateway_same(const struct gateway *a, const struct gateway *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == GW_TCP)
+		return strcmp(a->host, b->host) == 0 && a->port == b->port;
+	return strcmp(a->device, b->device) == 0;
 }
 
 static void agent_key(struct conf *c, struct agent_config *cfg, const char *key,
@@ -166,6 +213,24 @@ static void check_ids(struct conf *c, struct agent_config *cfg)
 				conf_error_at(c, cfg->mqtt_meters[i].line, "[mqtt_meter %s]: the "
 				    "same id as the [meter] at line %d", cfg->mqtt_meters[i].id,
 				    cfg->meters[j].line);
+		}
+	}
+}
+
+/* Meters on one serial bus must agree on how it is driven. */
+static void check_buses(struct conf *c, struct agent_config *cfg)
+{
+	for (int i = 0; i < cfg->nmeters; i++) {
+		const struct gateway *a = &cfg->meters[i].gw;
+		for (int j = 0; j < i && a->kind == GW_RTU; j++) {
+			const struct gateway *b = &cfg->meters[j].gw;
+			if (gateway_same(a, b) && (a->baud != b->baud || a->parity != b->parity ||
+			    a->data_bits != b->data_bits || a->stop_bits != b->stop_bits)) {
+				conf_error_at(c, cfg->meters[i].line, "[meter %s]: %s is set up "
+				    "differently for [meter %s] at line %d", cfg->meters[i].id,
+				    a->device, cfg->meters[j].id, cfg->meters[j].line);
+				break;
+			}
 		}
 	}
 }
@@ -277,8 +342,17 @@ static int resolve_channels(struct conf *c, struct raw_meter *r)
 
 static void resolve_meter(struct conf *c, struct agent_config *cfg, struct raw_meter *r)
 {
-	if (!r->has_host)
-		conf_error_at(c, r->m.line, "[meter %s]: \"host\" is required", r->m.id);
+	if (r->has_host == r->has_device)
+		conf_error_at(c, r->m.line, "[meter %s]: give either \"host\" (Modbus TCP) or "
+		    "\"device\" (Modbus RTU)", r->m.id);
+	else if (r->has_host && r->has_serial)
+		conf_error_at(c, r->m.line, "[meter %s]: baud, parity, data_bits and stop_bits "
+		    "are for a serial \"device\"", r->m.id);
+	r->m.gw.kind = r->has_device ? GW_RTU : GW_TCP;
+	if (r->has_device)
+		snprintf(r->m.gw.name, sizeof(r->m.gw.name), "%s", r->m.gw.device);
+	else
+		snprintf(r->m.gw.name, sizeof(r->m.gw.name), "%s:%d", r->m.gw.host, r->m.gw.port);
 	if (!r->has_unit)
 		conf_error_at(c, r->m.line, "[meter %s]: \"unit\" is required", r->m.id);
 	if (r->model[0] == '\0') {
@@ -327,6 +401,7 @@ int agent_config_load(const char *path, struct agent_config *cfg, conf_report re
 	}
 	free(p.raw);
 	check_ids(&c, cfg);
+	check_buses(&c, cfg);
 	return c.errors;
 }
 

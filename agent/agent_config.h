@@ -13,6 +13,9 @@
  *   model = sdm630                ; devices/<model>.conf
  *   host = 10.0.0.7:502           ; Modbus TCP gateway (meters on one host:port
  *                                 ; share a connection and are polled in turn)
+ *   device = /dev/ttyUSB0         ; or Modbus RTU on a serial line (one bus per device),
+ *   baud = 9600                   ;   with baud, parity (none even odd), data_bits (7 8)
+ *   parity = none                 ;   and stop_bits (1 2); defaults 9600 none 8 1
  *   unit = 1                      ; Modbus unit (slave) id
  *   interval = 60                 ; seconds between polls (0.1 .. 86400)
  *   timeout = 1                   ; seconds to wait for an answer
@@ -27,17 +30,32 @@
 #ifndef GM_AGENT_CONFIG_H
 #define GM_AGENT_CONFIG_H
 
+#include <stdbool.h>
+
 #include "confparse.h"
 #include "devmap.h"
 #include "mqtt_meter.h"
 #include "mqtt_opts.h"
 #include "topic.h"
 
+/* Where a meter is reached: a Modbus TCP gateway, or a serial RTU bus. */
+enum gw_kind { GW_TCP, GW_RTU };
+
+struct gateway {
+	enum gw_kind kind;
+	char host[256];        /* TCP */
+	int port;
+	char device[256];      /* RTU: /dev/ttyUSB0 */
+	int baud;
+	char parity;           /* 'N', 'E' or 'O' */
+	int data_bits, stop_bits;
+	char name[300];        /* "10.0.0.7:502" or "/dev/ttyUSB0", for logs */
+};
+
 struct agent_meter {
 	char id[ID_MAX + 1];
 	const struct device_model *model;
-	char host[256];
-	int port;
+	struct gateway gw;
 	int unit;
 	int interval_ms;
 	int timeout_ms;
@@ -62,6 +80,9 @@ struct agent_config {
 	int nmqtt;
 	struct mqtt_meter *mqtt_meters;  /* see mqtt_meter.h */
 };
+
+/* The same bus or gateway (one connection and one polling thread). */
+bool gateway_same(const struct gateway *a, const struct gateway *b);
 
 int agent_config_load(const char *path, struct agent_config *cfg, conf_report report,
     void *report_user);

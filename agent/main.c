@@ -64,7 +64,7 @@ static void on_reading(void *user, const struct agent_meter *m, int ch, double t
 		    m->id, def->name, r.t);
 }
 
-/* Meters on the same host:port share one connection and one thread. */
+/* Meters on the same gateway or bus share one connection and one thread. */
 static int build_gateways(struct agent *a)
 {
 	if ((a->gws = calloc((size_t)a->cfg.nmeters, sizeof(*a->gws))) == NULL)
@@ -73,12 +73,11 @@ static int build_gateways(struct agent *a)
 		const struct agent_meter *m = &a->cfg.meters[i];
 		struct mbpoll *gw = NULL;
 		for (int g = 0; g < a->ngw && gw == NULL; g++) {
-			if (strcmp(mbpoll_host(a->gws[g]), m->host) == 0 &&
-			    mbpoll_port(a->gws[g]) == m->port)
+			if (gateway_same(mbpoll_gateway(a->gws[g]), &m->gw))
 				gw = a->gws[g];
 		}
 		if (gw == NULL) {
-			if ((gw = mbpoll_new(m->host, m->port, on_reading, a)) == NULL)
+			if ((gw = mbpoll_new(&m->gw, on_reading, a)) == NULL)
 				return GM_ENOMEM;
 			a->gws[a->ngw++] = gw;
 		}

@@ -28,8 +28,7 @@ struct pmeter {
 };
 
 struct mbpoll {
-	char host[256];
-	int port;
+	const struct gateway *gw;
 	modbus_t *ctx;
 	bool linked;
 	int64_t retry_ms;        /* wall-clock time of the next connect attempt */
@@ -52,14 +51,13 @@ static int64_t wall_ms(void)
 	return (int64_t)floor(now_wall() * 1000.0);
 }
 
-struct mbpoll *mbpoll_new(const char *host, int port, mbpoll_sink sink, void *user)
+struct mbpoll *mbpoll_new(const struct gateway *gw, mbpoll_sink sink, void *user)
 {
 	struct mbpoll *mp = calloc(1, sizeof(*mp));
 
 	if (mp == NULL)
 		return NULL;
-	snprintf(mp->host, sizeof(mp->host), "%s", host);
-	mp->port = port;
+	mp->gw = gw;
 	mp->sink = sink;
 	mp->user = user;
 	mp->backoff_ms = 1000;
@@ -99,6 +97,13 @@ int mbpoll_add(struct mbpoll *mp, const struct agent_meter *m)
 	return GM_OK;
 }
 
+static modbus_t *gateway_context(const struct gateway *gw)
+{
+	if (gw->kind == GW_TCP)
+		return modbus_new_tcp(gw->host, gw->port);
+	return modbus_new_rtu(gw->device, gw->baud, gw->parity, gw->data_bits, gw->stop_bits);
+}
+
 static void unlink_gateway(struct mbpoll *mp)
 {
 	if (mp->ctx != NULL) {
@@ -121,23 +126,23 @@ static bool link_gateway(struct mbpoll *mp, int timeout_ms)
 		return true;
 	if (now < mp->retry_ms)
 		return false;
-	if (mp->ctx == NULL && (mp->ctx = modbus_new_tcp(mp->host, mp->port)) == NULL) {
-		complain(&mp->down, time(NULL), "gateway %s:%d: %s", mp->host, mp->port,
+	if (mp->ctx == NULL && (mp->ctx = gateway_context(mp->gw)) == NULL) {
+		complain(&mp->down, time(NULL), "gateway %s: %s", mp->gw->name,
 		    modbus_strerror(errno));
 		return false;
 	}
 	modbus_set_response_timeout(mp->ctx, (uint32_t)(timeout_ms / 1000),
 	    (uint32_t)(timeout_ms % 1000) * 1000);
 	if (modbus_connect(mp->ctx) != 0) {
-		complain(&mp->down, time(NULL), "gateway %s:%d: cannot connect: %s; "
-		    "retrying", mp->host, mp->port, modbus_strerror(errno));
+		complain(&mp->down, time(NULL), "gateway %s: cannot connect: %s; "
+		    "retrying", mp->gw->name, modbus_strerror(errno));
 		unlink_gateway(mp);
 		mp->retry_ms = now + (mp->backoff_ms < cap ? mp->backoff_ms : cap);
 		if (mp->backoff_ms < 60000)
 			mp->backoff_ms *= 2;
 		return false;
 	}
-	complain_release(&mp->down, time(NULL), "gateway %s:%d", mp->host, mp->port);
+	complain_release(&mp->down, time(NULL), "gateway %s", mp->gw->name);
 	mp->linked = true;
 	mp->backoff_ms = 1000;
 	return true;
@@ -208,12 +213,12 @@ static void poll_meter(struct mbpoll *mp, struct pmeter *pm)
 			    m->timeout_ms, m->retries + 1);
 		else
 			snprintf(why, sizeof(why), "%s", modbus_strerror(err));
-		complain(&pm->fail, time(NULL), "meter %s (%s:%d unit %d) reg 0x%04x "
-		    "(function %d, %d registers): %s", m->id, mp->host, mp->port, m->unit,
+		complain(&pm->fail, time(NULL), "meter %s (%s unit %d) reg 0x%04x "
+		    "(function %d, %d registers): %s", m->id, mp->gw->name, m->unit,
 		    q->start, q->function, q->count, why);
 	} else {
-		complain_release(&pm->fail, time(NULL), "meter %s (%s:%d unit %d)", m->id,
-		    mp->host, mp->port, m->unit);
+		complain_release(&pm->fail, time(NULL), "meter %s (%s unit %d)", m->id,
+		    mp->gw->name, m->unit);
 	}
 	memset(pm->req_ok, 0, (size_t)pm->plan.nreq * sizeof(*pm->req_ok));
 }
@@ -303,12 +308,7 @@ void mbpoll_free(struct mbpoll *mp)
 	free(mp);
 }
 
-const char *mbpoll_host(const struct mbpoll *mp)
+const struct gateway *mbpoll_gateway(const struct mbpoll *mp)
 {
-	return mp->host;
-}
-
-int mbpoll_port(const struct mbpoll *mp)
-{
-	return mp->port;
+	return mp->gw;
 }

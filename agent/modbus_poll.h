@@ -1,7 +1,7 @@
 /*
  * modbus_poll.h - polling the meters behind one Modbus TCP gateway.
  *
- * Each gateway (host:port) gets its own thread, so a slow or dead gateway
+ * Each gateway (a Modbus TCP host:port, or a serial RTU bus) gets its own thread, so a slow or dead gateway
  * never delays another. Its meters are polled in turn on wall-clock-aligned
  * schedules (a 60 s meter at :00 of every minute), each meter with the
  * fewest requests its register map allows (reqplan.h). A failed request is
@@ -20,13 +20,13 @@ struct mbpoll;
 typedef void (*mbpoll_sink)(void *user, const struct agent_meter *m, int ch,
     double t, double value);
 
-struct mbpoll *mbpoll_new(const char *host, int port, mbpoll_sink sink, void *user);
+/* Borrows gw for the poller's lifetime. */
+struct mbpoll *mbpoll_new(const struct gateway *gw, mbpoll_sink sink, void *user);
 /* Borrow `m` for the poller's lifetime. GM_OK or GM_ENOMEM. */
 int mbpoll_add(struct mbpoll *mp, const struct agent_meter *m);
 int mbpoll_start(struct mbpoll *mp);
 void mbpoll_stop(struct mbpoll *mp);   /* returns when the thread has ended */
 void mbpoll_free(struct mbpoll *mp);
-const char *mbpoll_host(const struct mbpoll *mp);
-int mbpoll_port(const struct mbpoll *mp);
+const struct gateway *mbpoll_gateway(const struct mbpoll *mp);
 
 #endif

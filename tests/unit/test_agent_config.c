@@ -147,8 +147,8 @@ static void test_good(void **state)
 	assert_string_equal(m->id, "m1");
 	assert_ptr_equal(m->model, &cfg.models[0]);
 	assert_string_equal(m->model->name, "tm");
-	assert_string_equal(m->host, "10.0.0.7");
-	assert_int_equal(m->port, 502);
+	assert_string_equal(m->gw.host, "10.0.0.7");
+	assert_int_equal(m->gw.port, 502);
 	assert_int_equal(m->unit, 1);
 	assert_int_equal(m->interval_ms, 1500);
 	assert_int_equal(m->timeout_ms, 1000);     /* default 1 s */
@@ -167,8 +167,8 @@ static void test_good(void **state)
 	m = &cfg.meters[1];
 	assert_string_equal(m->id, "m2");
 	assert_ptr_equal(m->model, cfg.meters[0].model);
-	assert_string_equal(m->host, "10.0.0.7");
-	assert_int_equal(m->port, 1502);
+	assert_string_equal(m->gw.host, "10.0.0.7");
+	assert_int_equal(m->gw.port, 1502);
 	assert_int_equal(m->unit, 2);
 	assert_int_equal(m->interval_ms, 60000);
 	assert_int_equal(m->timeout_ms, 2010);   /* rounded, not cut */
@@ -216,11 +216,11 @@ static void test_unknown_key(void **state)
 static void test_missing_keys(void **state)
 {
 	static const char *const want[] = {
-		"agent.conf:5: [meter a]: \"host\" is required",
+		"agent.conf:5: [meter a]: give either \"host\" (Modbus TCP) or \"device\" (Modbus RTU)",
 		"agent.conf:5: [meter a]: \"unit\" is required",
 		"agent.conf:8: [meter b]: \"unit\" is required",
 		"agent.conf:8: [meter b]: \"model\" is required",
-		"agent.conf:11: [meter c]: \"host\" is required",
+		"agent.conf:11: [meter c]: give either \"host\" (Modbus TCP) or \"device\" (Modbus RTU)",
 		"agent.conf:11: [meter c]: \"model\" is required",
 	};
 	struct agent_config cfg;
