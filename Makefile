@@ -37,14 +37,14 @@ CFLAGS     += $(INC_MODBUS)
 COMMON   := common/err common/log common/topic common/payload common/registers common/chanmeta \
             common/confparse common/devmap common/timeutil
 COMMON_MQTT := common/mqtt_opts common/mqtt_link
-COMMON_RRD  := common/rrd_layout common/consumption
+COMMON_RRD  := common/rrd_layout common/consumption common/entries
 
-AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/reqplan \
+AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/manual_import agent/reqplan \
             agent/modbus_poll agent/spool agent/seqmap \
             agent/outbox agent/publish $(COMMON_MQTT) $(COMMON)
 COLLECTOR:= collector/main collector/collector_config \
             collector/ingest collector/counter collector/registry \
-            collector/rrd_store $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
+            collector/rrd_store collector/entry_store $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
 REPORT   := dashboards/report_main dashboards/report_walk $(COMMON_RRD) $(COMMON)
 SIM      := devices/sim/main devices/sim/sim_config devices/sim/profile \
             devices/sim/sim_server devices/sim/fault devices/sim/rtu_frame $(COMMON)
@@ -69,18 +69,21 @@ UNIT_reqplan   := agent/reqplan common/devmap common/confparse common/registers 
 UNIT_counter   := collector/counter common/err
 UNIT_profile   := devices/sim/profile common/timeutil common/err
 UNIT_outbox    := agent/outbox
-UNIT_agent_config := agent/agent_config agent/mqtt_meter common/mqtt_opts common/devmap common/confparse \
+UNIT_agent_config := agent/agent_config agent/mqtt_meter common/mqtt_opts common/log common/devmap common/confparse \
                   common/registers common/payload common/topic common/err
-UNIT_consumption := common/consumption common/rrd_layout common/err
+UNIT_consumption := common/consumption common/entries common/rrd_layout common/timeutil \
+                  common/err
+UNIT_entries   := common/entries common/err
 UNIT_registry  := collector/registry
 UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/topic common/err
-UNIT_ingest    := collector/ingest collector/rrd_store collector/counter collector/registry \
-                  common/consumption common/rrd_layout common/chanmeta common/confparse \
+UNIT_ingest    := collector/ingest collector/rrd_store collector/entry_store collector/counter \
+                  collector/registry common/consumption common/entries common/rrd_layout \
+                  common/chanmeta common/confparse \
                   common/payload common/topic common/log common/timeutil common/err
 UNIT_spool     := agent/spool common/log common/err
 UNIT_seqmap    := agent/seqmap common/log common/err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
-         outbox agent_config consumption registry chanmeta ingest spool seqmap
+         outbox agent_config consumption entries registry chanmeta ingest spool seqmap
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration
@@ -123,7 +126,7 @@ unit: $(UNIT_BINS)
 test: deps
 	@$(MAKE) --no-print-directory VARIANT=san all unit
 	@$(MAKE) --no-print-directory VARIANT=release all
-	@sh tests/run.sh build/san build/release
+	@bash tests/run.sh build/san build/release
 
 demo: deps
 	@$(MAKE) --no-print-directory VARIANT=release all

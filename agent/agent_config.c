@@ -387,8 +387,6 @@ int agent_config_load(const char *path, struct agent_config *cfg, conf_report re
 	if (cfg->site[0] == '\0')
 		conf_error(&c, "[agent] site is required");
 
-	if (p.nraw == 0 && cfg->nmqtt == 0 && c.errors == 0)
-		conf_error(&c, "no [meter <id>] or [mqtt_meter <id>] sections: nothing to read");
 	for (int i = 0; i < cfg->nmqtt; i++)
 		mqtt_meter_resolve(&c, &cfg->mqtt_meters[i]);
 	cfg->meters = calloc((size_t)(p.nraw ? p.nraw : 1), sizeof(*cfg->meters));

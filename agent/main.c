@@ -4,6 +4,7 @@
  *   gm-agent -c agent.conf        run in the foreground (logs to stderr)
  *   gm-agent -n -c agent.conf     check the configuration and exit
  *   gm-agent --check agent.conf   the same
+ *   gm-agent -c agent.conf --import monthly.csv   publish manual monthly entries
  * Exit codes: 0 ok, 1 bad configuration, 2 usage, 3 cannot start.
  */
 #include <getopt.h>
@@ -17,6 +18,7 @@
 #include "agent_config.h"
 #include "err.h"
 #include "log.h"
+#include "manual_import.h"
 #include "modbus_poll.h"
 #include "mqtt_in.h"
 #include "payload.h"
@@ -118,10 +120,33 @@ static void agent_cleanup(struct agent *a)
 	agent_config_free(&a->cfg);
 }
 
+/* gm-agent --import FILE: check it whole, then publish and wait for the broker. */
+static int run_import(const struct agent_config *cfg, const char *file)
+{
+	struct manual_entry *e = NULL;
+	char err[300];
+	size_t n = 0;
+	int rc;
+
+	if (manual_import_parse(file, cfg->site, &e, &n, log_report, NULL) != 0) {
+		log_err("%s: not imported: correct the lines above and run it again", file);
+		return 1;
+	}
+	rc = manual_import_publish(&cfg->mqtt, e, n, 30000, err, sizeof(err));
+	free(e);
+	if (rc != GM_OK) {
+		log_err("%s: %s", file, err);
+		return 3;
+	}
+	printf("%s: %zu entries published to the broker; each is stored once\n", file, n);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: gm-agent [-n] [-v] -c CONFIG\n"
-	    "       gm-agent --check CONFIG\n");
+	    "       gm-agent --check CONFIG\n"
+	    "       gm-agent -c CONFIG --import MONTHLY.csv\n");
 	return 2;
 }
 
@@ -129,10 +154,12 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "check", required_argument, NULL, 'C' },
+		{ "import", required_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct agent a = { 0 };
 	const char *path = NULL;
+	const char *import = NULL;
 	int check = 0, verbose = 0, rc = 0, c;
 	char err[256];
 	struct spool_stats st;
@@ -142,6 +169,7 @@ int main(int argc, char **argv)
 		case 'c': path = optarg; break;
 		case 'n': check = 1; break;
 		case 'C': check = 1; path = optarg; break;
+		case 'I': import = optarg; break;
 		case 'v': verbose = 1; break;
 		default: return usage();
 		}
@@ -157,10 +185,21 @@ int main(int argc, char **argv)
 		agent_config_free(&a.cfg);
 		return 1;
 	}
+	if (import != NULL) {
+		rc = run_import(&a.cfg, import);
+		agent_config_free(&a.cfg);
+		return rc;
+	}
 	if (check) {
-		printf("%s: configuration OK (%d meters)\n", path, a.cfg.nmeters);
+		printf("%s: configuration OK (%d Modbus meters, %d MQTT meters)\n", path,
+		    a.cfg.nmeters, a.cfg.nmqtt);
 		agent_config_free(&a.cfg);
 		return 0;
+	}
+	if (a.cfg.nmeters + a.cfg.nmqtt == 0) {
+		log_err("%s: no [meter] or [mqtt_meter] sections: nothing to read", path);
+		agent_config_free(&a.cfg);
+		return 1;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

@@ -120,7 +120,7 @@ static void unlink_gateway(struct mbpoll *mp)
 static bool link_gateway(struct mbpoll *mp, int timeout_ms)
 {
 	int64_t now = wall_ms();
-	int cap = mp->min_interval_ms < 60000 ? mp->min_interval_ms : 60000;
+	int cap = mp->min_interval_ms < 60000 ? mp->min_interval_ms : 60000, wait;
 
 	if (mp->linked)
 		return true;
@@ -137,7 +137,10 @@ static bool link_gateway(struct mbpoll *mp, int timeout_ms)
 		complain(&mp->down, time(NULL), "gateway %s: cannot connect: %s; "
 		    "retrying", mp->gw->name, modbus_strerror(errno));
 		unlink_gateway(mp);
-		mp->retry_ms = now + (mp->backoff_ms < cap ? mp->backoff_ms : cap);
+		wait = mp->backoff_ms < cap ? mp->backoff_ms : cap;
+		/* A tenth early, so a retry due at the next poll slot is not missed
+		 * by a few milliseconds (and the gateway polled an interval late). */
+		mp->retry_ms = now + wait - wait / 10;
 		if (mp->backoff_ms < 60000)
 			mp->backoff_ms *= 2;
 		return false;

@@ -1,4 +1,5 @@
 /* seqmap.c - per-topic message numbers in a hash table, saved to a file. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -82,13 +83,25 @@ static void load(struct seqmap *m)
 	char line[300], topic[256];
 	unsigned long long seq;
 	struct entry *s;
+	int c, n;
 	FILE *f = fopen(m->path, "r");
 
 	if (f == NULL)
 		return;
 	while (fgets(line, sizeof(line), f) != NULL) {
-		if (sscanf(line, "%llu %255s", &seq, topic) == 2 && strlen(topic) < TOPIC_MAX &&
-		    (s = get(m, topic)) != NULL)
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			/* Longer than any line written: skip all of it, or its
+			 * tail would be read as a line of its own. */
+			while ((c = getc(f)) != EOF && c != '\n')
+				;
+			continue;
+		}
+		/* "<digits> <topic>": %llu alone takes a sign, and stops at
+		 * "12abc" */
+		n = 0;
+		if (isdigit((unsigned char)line[0]) &&
+		    sscanf(line, "%llu%n %255s", &seq, &n, topic) == 2 && line[n] == ' ' &&
+		    strlen(topic) < TOPIC_MAX && (s = get(m, topic)) != NULL)
 			s->seq = seq;
 	}
 	fclose(f);

@@ -186,6 +186,17 @@ static void seg_remove_first(struct spool *sp)
 	sp->cur_seg = -1;
 }
 
+/* A new or renamed file is durable only once its directory entry is. */
+static void sync_dir(const struct spool *sp)
+{
+	int fd = open(sp->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 /* Start a new segment for appending. */
 static int seg_start(struct spool *sp)
 {
@@ -201,11 +212,18 @@ static int seg_start(struct spool *sp)
 	sp->fd = open(s->path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
 	if (sp->fd < 0 || write(sp->fd, MAGIC, MAGIC_LEN) != MAGIC_LEN) {
 		log_err("spool %s: %s", s->path, strerror(errno));
+		/* No segment: the next append must not write to this file. */
+		if (sp->fd >= 0) {
+			close(sp->fd);
+			unlink(s->path);
+			sp->fd = -1;
+		}
 		sp->nseg--;
 		return GM_EIO;
 	}
 	s->bytes = MAGIC_LEN;
 	sp->bytes += MAGIC_LEN;
+	sync_dir(sp);
 	return GM_OK;
 }
 
@@ -226,6 +244,14 @@ static int seg_recover(struct spool *sp, struct segment *s)
 	}
 	if (pread(fd, magic, MAGIC_LEN, 0) != MAGIC_LEN || memcmp(magic, MAGIC, MAGIC_LEN) != 0)
 		off = 0;   /* not even a header: the whole file is torn */
+	if (off == 0 && st.st_size >= MAGIC_LEN && memcmp(magic, MAGIC, MAGIC_LEN - 1) == 0 &&
+	    magic[MAGIC_LEN - 1] > '1' && magic[MAGIC_LEN - 1] <= '9') {
+		/* A later format: readings we cannot read, but must not destroy. */
+		log_err("spool %s: written in format %c by a newer gm-agent; not touched",
+		    s->path, magic[MAGIC_LEN - 1]);
+		close(fd);
+		return GM_EINVAL;
+	}
 	while (off > 0 && (rc = rec_read(fd, off, &r, &next)) == GM_OK && r.id > s->last) {
 		s->last = r.id;
 		off = next;
@@ -258,13 +284,16 @@ static int seg_scan(struct spool *sp)
 {
 	DIR *d = opendir(sp->dir);
 	struct dirent *e;
-	char *end;
+	char name[32];
 
 	if (d == NULL)
 		return GM_EIO;
 	while ((e = readdir(d)) != NULL) {
-		uint64_t first = strtoull(e->d_name, &end, 10);
-		if (strlen(e->d_name) != 24 || strcmp(end, ".seg") != 0 || first == 0)
+		/* Only the names seg_add makes: strtoull alone takes a sign,
+		 * spaces, or more than 64 bits. */
+		uint64_t first = strtoull(e->d_name, NULL, 10);
+		snprintf(name, sizeof(name), "%020" PRIu64 ".seg", first);
+		if (strcmp(e->d_name, name) != 0 || first == 0)
 			continue;
 		if (seg_add(sp, first) == NULL) {
 			closedir(d);
@@ -320,6 +349,7 @@ static int ack_save(struct spool *sp)
 		return GM_EIO;
 	}
 	sp->saved_ack = sp->acked;
+	sync_dir(sp);
 	return GM_OK;
 }
 
@@ -419,13 +449,13 @@ static void enforce_limit(struct spool *sp)
 {
 	while (sp->bytes > sp->max_bytes && sp->nseg > 1) {
 		struct segment *s = &sp->seg[0];
-		uint64_t lost = s->last >= s->first && s->last > sp->acked ?
-		    s->last - (s->first > sp->acked ? s->first : sp->acked + 1) + 1 : 0;
+		uint64_t from = s->first > sp->acked ? s->first : sp->acked + 1;
+		uint64_t lost = s->last >= s->first && s->last > sp->acked ? s->last - from + 1 : 0;
 		if (lost > 0) {
 			sp->dropped += lost;
 			log_err("spool full (%" PRIu64 " MB): dropped %" PRIu64 " unsent readings "
 			    "(ids %" PRIu64 "..%" PRIu64 "), the oldest", sp->max_bytes >> 20, lost,
-			    s->first, s->last);
+			    from, s->last);
 		}
 		if (s->last > sp->acked)
 			sp->acked = s->last;
@@ -442,7 +472,7 @@ int spool_append(struct spool *sp, struct spool_rec *recs, size_t n)
 	if (buf == NULL)
 		return GM_ENOMEM;
 	pthread_mutex_lock(&sp->lock);
-	if (sp->nseg == 0 || sp->seg[sp->nseg - 1].bytes >= SEG_BYTES)
+	if (sp->fd < 0 || sp->nseg == 0 || sp->seg[sp->nseg - 1].bytes >= SEG_BYTES)
 		rc = seg_start(sp);
 	p = buf;
 	for (size_t i = 0; i < n && rc == GM_OK; i++) {
@@ -524,6 +554,8 @@ size_t spool_read(struct spool *sp, uint64_t after, struct spool_rec *out, size_
 void spool_ack(struct spool *sp, uint64_t id)
 {
 	pthread_mutex_lock(&sp->lock);
+	if (id >= sp->next_id)
+		id = sp->next_id - 1;   /* nothing beyond what was appended */
 	if (id > sp->acked)
 		sp->acked = id;
 	/* Keep the newest segment: it is the one being appended to. */

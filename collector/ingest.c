@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "counter.h"
+#include "entry_store.h"
 #include "err.h"
 #include "ingest.h"
 #include "log.h"
@@ -62,14 +63,8 @@ static double use_of(struct chan_state *cs, const struct payload_meta *meta, dou
 	enum counter_event ev;
 	double d;
 
-	switch (meta->kind) {
-	case KIND_GAUGE:
-		return NAN;
-	case KIND_DELTA:
-		return v;
-	case KIND_COUNTER:
-		break;
-	}
+	if (meta->kind != KIND_COUNTER)
+		return NAN;   /* gauges have no use; deltas never come here */
 	if (!cs->have_last || isnan(cs->last_v))
 		return NAN;   /* nothing to count from yet */
 	d = counter_delta(cs->last_v, v, meta->wrap, &ev);
@@ -139,6 +134,11 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 	else if (rc == GM_OK)
 		cs->stored += k;
 	free(rows);
+	if (rc == GM_EINVAL) {
+		log_warn("%s: rejected: %s", where, err);
+		cs->loaded = false;   /* nothing was stored: forget what we assumed */
+		return INGEST_DONE;
+	}
 	if (rc != GM_OK && rc != GM_ESTALE) {
 		complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try",
 		    where, err);
@@ -146,6 +146,62 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 		return INGEST_RETRY;
 	}
 	complain_release(&ig->store_trouble, time(NULL), "storing readings");
+	return INGEST_DONE;
+}
+
+/* Delta readings (manual entries) go to the channel's entries journal, in
+ * any order: a late month is stored, a changed value for a t already entered
+ * is a correction, the same value again a duplicate. */
+static enum ingest_result store_entries(struct ingest *ig, struct chan_state *cs,
+    const struct payload_meta *meta, const struct point *pts, size_t n, const char *where)
+{
+	struct entry_put *put = calloc(n, sizeof(*put));
+	struct entry_put_report rep;
+	char err[ERR_MAX];
+	int rc;
+
+	if (put == NULL) {
+		log_err("%s: out of memory", where);
+		return INGEST_RETRY;
+	}
+	rc = entry_store_put(ig->datadir, &cs->id, meta, pts, n,
+	    ig->now > 0 ? ig->now : now_wall(), put, &rep, err, sizeof(err));
+	if (rc == GM_EINVAL) {
+		log_warn("%s: rejected: %s", where, err);
+		free(put);
+		return INGEST_DONE;
+	}
+	if (rc != GM_OK) {
+		complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try",
+		    where, err);
+		free(put);
+		return INGEST_RETRY;
+	}
+	complain_release(&ig->store_trouble, time(NULL), "storing readings");
+	if (rep.cut > 0)
+		log_warn("%s: cut off a torn last line of %zu byte(s) (a write cut short by a "
+		    "crash) before appending", where, rep.cut);
+	if (rep.nbad > 0)
+		log_warn("%s: %zu journal line(s) are not entries, first %s; reports refuse the "
+		    "journal until it is mended", where, rep.nbad, rep.bad);
+	for (size_t i = 0; i < n; i++) {
+		if (put[i].fate == ENTRY_DUPLICATE) {
+			cs->duplicates++;
+			continue;
+		}
+		cs->stored++;
+		if (put[i].fate == ENTRY_CORRECTION) {
+			char when[32];
+
+			time_format_local((time_t)pts[i].t, when, sizeof(when));
+			log_info("%s: correction: the entry for the period ending %s (t %.17g) "
+			    "was %.17g, now %.17g", where, when, pts[i].t, put[i].old_v, pts[i].v);
+		}
+	}
+	cs->have_last = rep.have_last;
+	cs->last_t = rep.last_t;
+	cs->last_v = rep.last_v;
+	free(put);
 	return INGEST_DONE;
 }
 
@@ -189,7 +245,9 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 	}
 	if (too_far_ahead(ig, pts, n, where))
 		goto out;
-	if ((cs = registry_get(ig->reg, &id)) == NULL || load_last(ig, cs) != GM_OK) {
+	/* a delta channel keeps no RRD: nothing to load for it */
+	if ((cs = registry_get(ig->reg, &id)) == NULL ||
+	    (meta.kind != KIND_DELTA && load_last(ig, cs) != GM_OK)) {
 		res = INGEST_RETRY;
 		goto out;
 	}
@@ -198,7 +256,10 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 	cs->kind = meta.kind;
 	strcpy(cs->unit, meta.unit);
 	count_seq(cs, meta.seq, where);
-	res = store_points(ig, cs, &meta, pts, n, where);
+	if (meta.kind == KIND_DELTA)
+		res = store_entries(ig, cs, &meta, pts, n, where);
+	else
+		res = store_points(ig, cs, &meta, pts, n, where);
 out:
 	free(pts);
 	return res;

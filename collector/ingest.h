@@ -4,9 +4,12 @@
  * A message is either handled (stored, or rejected for good with a logged
  * reason naming its topic) or, when the store failed for a reason that may
  * pass (disk full, file locked), left to be offered again: the caller then
- * does not acknowledge it. Readings at or before the channel's last stored
- * reading are duplicates (a redelivery after a restart) and are counted,
- * not stored again.
+ * does not acknowledge it. Counter and gauge readings go to the channel's
+ * RRD (rrd_store.h): those at or before its last stored reading are
+ * duplicates (a redelivery after a restart) and are counted, not stored
+ * again. Delta readings (manual entries) go to its entries journal
+ * (entry_store.h), in any order: the same t with the same value is a
+ * duplicate, with another value a correction, which is stored and logged.
  */
 #ifndef GM_INGEST_H
 #define GM_INGEST_H

@@ -10,6 +10,7 @@
 
 #include <rrd.h>
 
+#include "entries.h"
 #include "err.h"
 #include "rrd_layout.h"
 #include "chanmeta.h"
@@ -79,7 +80,14 @@ static int create_file(struct store *s, const char *path, const struct chan_id *
 {
 	const char **argv;
 	int argc = rrd_layout_argv(&argv), rc;
+	char journal[PATH_MAX];
 
+	/* A channel is one kind: one that keeps delta entries gets no RRD, or
+	 * its .meta would be rewritten and its entries no longer reported. */
+	entries_path(journal, sizeof(journal), s->datadir, id);
+	if (access(journal, F_OK) == 0)
+		return gm_errf(err, errlen, GM_EINVAL, "the channel keeps delta entries "
+		    "(%s); a %s reading does not fit it", journal, kind_name(meta->kind));
 	if ((rc = make_dirs(s, id, err, errlen)) != GM_OK ||
 	    (rc = chanmeta_write(s->datadir, id, meta->unit, meta->kind, err, errlen)) != GM_OK)
 		return rc;

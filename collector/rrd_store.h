@@ -33,7 +33,8 @@ int store_last(struct store *s, const struct chan_id *id, bool *exists, double *
 
 /* Append rows (strictly after what is stored, in time order). A new file is
  * created with a "<channel>.meta" beside it naming unit and kind. GM_ESTALE
- * if librrd says a row is not newer than the file's last update. */
+ * if librrd says a row is not newer than the file's last update; GM_EINVAL
+ * (for good) if the channel keeps delta entries instead (entry_store.h). */
 int store_update(struct store *s, const struct chan_id *id, const struct payload_meta *meta,
     const struct store_row *rows, size_t n, char *err, size_t errlen);
 

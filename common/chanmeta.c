@@ -1,4 +1,4 @@
-/* chanmeta.c - the unit and kind file beside each channel's RRD. */
+/* chanmeta.c - the unit and kind file beside each channel's RRD or entries journal. */
 #include <errno.h>
 #include <stdlib.h>
 #include <stdio.h>

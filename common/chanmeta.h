@@ -1,14 +1,17 @@
 /*
- * chanmeta.h - what an RRD file cannot say about its channel: the unit and
- * the kind of its readings. Kept beside it as "<channel>.meta" (INI):
+ * chanmeta.h - what a channel's data file cannot say about it: the unit and
+ * the kind of its readings. Kept beside the file as "<channel>.meta" (INI):
  *
  *   [channel]
  *   unit = kWh
  *   kind = counter
  *   layout = 1
  *
- * Written by the collector when it creates the RRD (whole, then renamed
- * into place); read by reports and the dashboard.
+ * Written by the collector when it creates the channel's RRD, or for kind
+ * delta its entries journal (whole, then renamed into place); read by
+ * reports and the dashboard. `layout` is the RRD layout version
+ * (common/rrd_layout.h); a journal names its own format version in its
+ * first line (common/entries.h).
  */
 #ifndef GM_CHANMETA_H
 #define GM_CHANMETA_H

@@ -1,10 +1,12 @@
 /* consumption.c - amounts, coverage and gaps of a channel over a period. */
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <rrd.h>
 
 #include "consumption.h"
+#include "entries.h"
 #include "err.h"
 #include "rrd_layout.h"
 
@@ -14,6 +16,19 @@ static void add_gap(struct usage *u, time_t a, time_t b)
 		u->gaps[u->ngaps - 1].end = b;
 		return;
 	}
+	if (u->ngaps == USAGE_MAX_GAPS) {
+		u->more_gaps = true;
+		return;
+	}
+	u->gaps[u->ngaps].start = a;
+	u->gaps[u->ngaps].end = b;
+	u->ngaps++;
+}
+
+/* A month without an entry is a gap of its own, not merged with the next:
+ * ngaps counts the months missing. */
+static void add_month_gap(struct usage *u, time_t a, time_t b)
+{
 	if (u->ngaps == USAGE_MAX_GAPS) {
 		u->more_gaps = true;
 		return;
@@ -65,7 +80,7 @@ static void sum_rows(struct usage *u, time_t start, unsigned long step, unsigned
 	u->mean = known_s > 0 ? wsum / known_s : NAN;
 }
 
-int usage_get(const char *rrd_path, time_t from, time_t to, struct usage *u,
+static int usage_rrd(const char *rrd_path, time_t from, time_t to, struct usage *u,
     char *err, size_t errlen)
 {
 	time_t start = from, end = to;
@@ -74,12 +89,6 @@ int usage_get(const char *rrd_path, time_t from, time_t to, struct usage *u,
 	rrd_value_t *data = NULL;
 	int iv, iu, rc = GM_OK;
 
-	memset(u, 0, sizeof(*u));
-	u->from = from;
-	u->to = to;
-	u->amount = u->mean = u->min = u->max = NAN;
-	if (to <= from)
-		return gm_errf(err, errlen, GM_EINVAL, "empty period");
 	rrd_clear_error();
 	if (rrd_fetch_r(rrd_path, "AVERAGE", &start, &end, &step, &nds, &names, &data) != 0)
 		return gm_errf(err, errlen, GM_ELIB, "%s: %s", rrd_path, rrd_get_error());
@@ -97,4 +106,80 @@ int usage_get(const char *rrd_path, time_t from, time_t to, struct usage *u,
 	rrd_freemem(names);
 	rrd_freemem(data);
 	return rc;
+}
+
+/* Local midnight starting the month after the one that contains t. */
+static time_t next_month(time_t t)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	tm.tm_mon++;   /* mktime carries December into January */
+	tm.tm_mday = 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/* Manual entries: each is the amount of a period ending at its t, so it
+ * belongs to the period [from, to) when from < t <= to (an entry at
+ * 1 October 00:00 is September's). The period is cut at local month starts;
+ * a piece with no entry in it is a gap. */
+static int usage_journal(const char *path, struct usage *u, char *err, size_t errlen)
+{
+	struct entries es;
+	size_t i = 0, count = 0;
+	int pieces = 0, covered = 0, rc;
+	double sum = 0;
+
+	if ((rc = entries_load(path, &es, err, errlen)) != GM_OK)
+		return rc;
+	while (i < es.n && es.e[i].t <= (double)u->from)
+		i++;
+	for (time_t a = u->from, b; a < u->to; a = b) {
+		size_t before = count;
+
+		b = next_month(a);
+		if (b <= a || b > u->to)
+			b = u->to;   /* the last piece; or mktime failed: one piece */
+		for (; i < es.n && es.e[i].t <= (double)b; i++, count++) {
+			double v = es.e[i].v;
+			sum += v;
+			u->min = isnan(u->min) || v < u->min ? v : u->min;
+			u->max = isnan(u->max) || v > u->max ? v : u->max;
+		}
+		pieces++;
+		if (count > before)
+			covered++;
+		else
+			add_month_gap(u, a, b);
+	}
+	if (count > 0) {
+		u->amount = sum;
+		u->mean = sum / (double)count;
+	}
+	u->coverage = (double)covered / (double)pieces;
+	entries_free(&es);
+	return GM_OK;
+}
+
+static bool is_journal(const char *path)
+{
+	size_t n = strlen(path), sl = strlen(ENTRIES_SUFFIX);
+
+	return n > sl && strcmp(path + n - sl, ENTRIES_SUFFIX) == 0;
+}
+
+int usage_get(const char *path, time_t from, time_t to, struct usage *u,
+    char *err, size_t errlen)
+{
+	memset(u, 0, sizeof(*u));
+	u->from = from;
+	u->to = to;
+	u->amount = u->mean = u->min = u->max = NAN;
+	if (to <= from)
+		return gm_errf(err, errlen, GM_EINVAL, "empty period");
+	if (is_journal(path))
+		return usage_journal(path, u, err, errlen);
+	return usage_rrd(path, from, to, u, err, errlen);
 }

@@ -1,13 +1,26 @@
 /*
  * consumption.h - what a meter channel used over a period, read back from its
- * RRD file; shared by gm-report and the dashboard so both say the same.
+ * file; shared by gm-report and the dashboard so both say the same. The file
+ * decides how: a path ending in ".entries" is a delta channel's journal of
+ * manual entries (common/entries.h), any other an RRD (common/rrd_layout.h).
  *
+ * RRD (counters, gauges):
  * amount: sum over the period of the `use` rate times seconds, i.e. the
  * counter difference (linearly interpolated between readings at the ends).
  * Periods on whole hours (local days and months are) are exact for 5 years;
  * older ones come from daily rows, which rrdtool aligns on UTC days.
  * coverage: the share of the period that had readings; gaps: where it had
- * none. A figure with coverage < 1 must be shown as incomplete.
+ * none; mean/min/max: of the readings.
+ *
+ * Journal (deltas): an entry is the amount of a period ending at its t, so
+ * it counts whole in [from, to) when from < t <= to; it is never prorated.
+ * amount: the exact sum of those entries (NAN if there are none); mean, min,
+ * max: of those entries. The period is cut into local calendar months (the
+ * process's time zone: programs call tz_set; the first and last piece may be
+ * part of a month): coverage is the share of pieces with at least one entry,
+ * and each piece without one is a gap of its own. step is 0.
+ *
+ * A figure with coverage < 1 must be shown as incomplete.
  */
 #ifndef GM_CONSUMPTION_H
 #define GM_CONSUMPTION_H
@@ -24,17 +37,18 @@ struct usage_gap {
 
 struct usage {
 	time_t from, to;        /* the period asked for: [from, to) */
-	unsigned long step;     /* resolution of the rows used, seconds */
+	unsigned long step;     /* resolution of the rows used, seconds; 0: a journal */
 	double amount;          /* NAN when the channel has no use data (gauges) */
-	double mean, min, max;  /* of `value` over the rows with readings; NAN if none */
+	double mean, min, max;  /* of the readings (or entries) in the period; NAN if none */
 	double coverage;        /* 0..1 */
 	int ngaps;
 	bool more_gaps;         /* more than USAGE_MAX_GAPS gaps */
 	struct usage_gap gaps[USAGE_MAX_GAPS];
 };
 
-/* GM_OK, or GM_ELIB / GM_EINVAL with librrd's reason in err. */
-int usage_get(const char *rrd_path, time_t from, time_t to, struct usage *u,
+/* GM_OK, or GM_ELIB / GM_EINVAL / GM_EIO / GM_ENOTFOUND with the reason
+ * (librrd's, or the journal's "<path>:<line>: ...") in err. */
+int usage_get(const char *path, time_t from, time_t to, struct usage *u,
     char *err, size_t errlen);
 
 #endif

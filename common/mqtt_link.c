@@ -28,6 +28,8 @@ struct mqtt_link {
 	int backoff_s;
 	int64_t next_try_ms;
 	struct complaint down;
+	pthread_mutex_t tls_lock;
+	char tls_reason[200];    /* OpenSSL's, for the connect attempt under way */
 };
 
 static void on_subscribed(void *ctx, MQTTAsync_successData *resp)
@@ -82,12 +84,47 @@ static void on_connect_ok(void *ctx, MQTTAsync_successData *resp)
 	on_up(ctx);
 }
 
+/* paho hands OpenSSL's reason for a failed TLS handshake ("certificate
+ * verify failed" when ca_file did not sign the broker's certificate) only to
+ * this callback; without it the log says no more than "TCP/TLS connect
+ * failure". Kept for on_connect_fail(), whose complaint is rate-limited. */
+static int on_tls_error(const char *str, size_t len, void *ctx)
+{
+	struct mqtt_link *l = ctx;
+	char line[512];
+	const char *r = line;
+	size_t n;
+
+	/* OpenSSL: "<thread>:error:<code>:<library>:<function>:<reason>:<file>:..." */
+	n = len < sizeof(line) ? len : sizeof(line) - 1;
+	memcpy(line, str, n);
+	line[n] = '\0';
+	line[strcspn(line, "\r\n")] = '\0';
+	for (int i = 0; i < 5 && r != NULL; i++)
+		if ((r = strchr(r, ':')) != NULL)
+			r++;
+	if (r == NULL || *r == '\0' || *r == ':')
+		r = line;
+	n = strcspn(r, ":");
+	pthread_mutex_lock(&l->tls_lock);
+	if (l->tls_reason[0] == '\0')    /* the first is the cause */
+		snprintf(l->tls_reason, sizeof(l->tls_reason), "%.*s",
+		    (int)(n < sizeof(l->tls_reason) ? n : sizeof(l->tls_reason) - 1), r);
+	pthread_mutex_unlock(&l->tls_lock);
+	return 0;
+}
+
 static void on_connect_fail(void *ctx, MQTTAsync_failureData *resp)
 {
 	struct mqtt_link *l = ctx;
+	char tls[sizeof(l->tls_reason)];
 
-	complain(&l->down, time(NULL), "cannot connect to broker %s: %s (rc %d); retrying",
-	    l->uri, resp && resp->message ? resp->message : "refused", resp ? resp->code : 0);
+	pthread_mutex_lock(&l->tls_lock);
+	memcpy(tls, l->tls_reason, sizeof(tls));
+	pthread_mutex_unlock(&l->tls_lock);
+	complain(&l->down, time(NULL), "cannot connect to broker %s: %s%s%s (rc %d); retrying",
+	    l->uri, resp && resp->message ? resp->message : "refused", tls[0] ? ": " : "", tls,
+	    resp ? resp->code : 0);
 	atomic_store(&l->connecting, false);
 }
 
@@ -141,6 +178,11 @@ static void try_connect(struct mqtt_link *l)
 	if (atomic_load(&l->connecting) || now < l->next_try_ms)
 		return;
 	mqtt_opts_apply(l->opts, &co, &ssl);
+	ssl.ssl_error_cb = on_tls_error;
+	ssl.ssl_error_context = l;
+	pthread_mutex_lock(&l->tls_lock);
+	l->tls_reason[0] = '\0';
+	pthread_mutex_unlock(&l->tls_lock);
 	co.cleansession = l->clean;
 	co.onSuccess = on_connect_ok;
 	co.onFailure = on_connect_fail;
@@ -187,6 +229,7 @@ struct mqtt_link *mqtt_link_new(const struct mqtt_opts *opts, bool clean_session
 	l->user = user;
 	l->clean = clean_session;
 	l->backoff_s = 1;
+	pthread_mutex_init(&l->tls_lock, NULL);
 	mqtt_opts_uri(opts, l->uri, sizeof(l->uri));
 	co.MQTTVersion = MQTTVERSION_3_1_1;
 	rc = MQTTAsync_createWithOptions(&l->client, l->uri, opts->client_id,
@@ -194,6 +237,7 @@ struct mqtt_link *mqtt_link_new(const struct mqtt_opts *opts, bool clean_session
 	if (rc != MQTTASYNC_SUCCESS) {
 		gm_errf(err, errlen, GM_ELIB, "broker %s: cannot create MQTT client (rc %d)",
 		    l->uri, rc);
+		pthread_mutex_destroy(&l->tls_lock);
 		free(l);
 		return NULL;
 	}
@@ -247,6 +291,7 @@ void mqtt_link_free(struct mqtt_link *l)
 	for (int i = 0; i < l->nfilters; i++)
 		free(l->filters[i]);
 	free(l->filters);
+	pthread_mutex_destroy(&l->tls_lock);
 	free(l);
 }
 

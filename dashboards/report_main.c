@@ -5,7 +5,8 @@
  *             [--site ID] [--meter ID]
  * Periods are [from, to) in Asia/Bangkok time. Counters and deltas show the
  * amount used; gauges show mean, min and max. Every row says how much of the
- * period had readings: a figure below 100 % coverage is incomplete.
+ * period had readings (for deltas, manual entries: the share of its months
+ * with an entry): a figure below 100 % coverage is incomplete.
  * Exit codes: 0 ok, 1 no data or a file could not be read, 2 usage.
  */
 #include <getopt.h>

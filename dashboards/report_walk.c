@@ -1,9 +1,11 @@
-/* report_walk.c - find the channel RRDs below a data directory. */
+/* report_walk.c - find the channel files below a data directory. */
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "entries.h"
 #include "err.h"
 #include "report_walk.h"
 #include "rrd_layout.h"
@@ -53,7 +55,8 @@ static int list_ids(const char *dir, const char *suffix, char (**ret)[ID_MAX + 1
 	return n;
 }
 
-static int add_chan(struct walk *w, const char *datadir, const struct chan_id *id)
+static int add_chan(struct walk *w, const char *datadir, const struct chan_id *id,
+    bool journal)
 {
 	struct stored_chan *c;
 	char err[256];
@@ -66,21 +69,49 @@ static int add_chan(struct walk *w, const char *datadir, const struct chan_id *i
 	}
 	c = &w->v[w->n++];
 	c->id = *id;
-	rrd_layout_path(c->path, sizeof(c->path), datadir, id);
+	if (journal)
+		entries_path(c->path, sizeof(c->path), datadir, id);
+	else
+		rrd_layout_path(c->path, sizeof(c->path), datadir, id);
 	if (chanmeta_read(datadir, id, &c->meta, err, sizeof(err)) != GM_OK) {
 		strcpy(c->meta.unit, "?");
-		c->meta.kind = KIND_COUNTER;
+		c->meta.kind = journal ? KIND_DELTA : KIND_COUNTER;
 	}
 	return GM_OK;
+}
+
+/* The channels of one meter directory: RRDs and entries journals merged in
+ * channel order. A channel with both (a delta channel that an earlier
+ * collector kept in an RRD) is listed once for each file, so no stored
+ * amount is hidden. */
+static int add_meter(struct walk *w, const char *datadir, const char *dir,
+    const char *site, const char *meter)
+{
+	char (*rrds)[ID_MAX + 1] = NULL, (*journals)[ID_MAX + 1] = NULL;
+	int nr = list_ids(dir, ".rrd", &rrds), nj = list_ids(dir, ENTRIES_SUFFIX, &journals);
+	int i = 0, j = 0, rc = GM_OK;
+
+	while (rc == GM_OK && (i < nr || j < nj)) {
+		bool journal = i == nr || (j < nj && strcmp(journals[j], rrds[i]) < 0);
+		struct chan_id id;
+
+		strcpy(id.site, site);
+		strcpy(id.meter, meter);
+		strcpy(id.channel, journal ? journals[j++] : rrds[i++]);
+		rc = add_chan(w, datadir, &id, journal);
+	}
+	free(rrds);
+	free(journals);
+	return rc;
 }
 
 int report_walk(const char *datadir, const char *site, const char *meter,
     struct stored_chan **ret)
 {
-	char (*sites)[ID_MAX + 1] = NULL, (*meters)[ID_MAX + 1], (*chans)[ID_MAX + 1];
+	char (*sites)[ID_MAX + 1] = NULL, (*meters)[ID_MAX + 1];
 	char dir[4096];
 	struct walk w = { 0 };
-	int ns, nm, nc, rc = GM_OK;
+	int ns, nm, rc = GM_OK;
 
 	ns = list_ids(datadir, NULL, &sites);
 	for (int i = 0; i < ns && rc == GM_OK; i++) {
@@ -93,16 +124,7 @@ int report_walk(const char *datadir, const char *site, const char *meter,
 			if (meter && strcmp(meter, meters[j]) != 0)
 				continue;
 			snprintf(dir, sizeof(dir), "%s/%s/%s", datadir, sites[i], meters[j]);
-			chans = NULL;
-			nc = list_ids(dir, ".rrd", &chans);
-			for (int k = 0; k < nc && rc == GM_OK; k++) {
-				struct chan_id id;
-				strcpy(id.site, sites[i]);
-				strcpy(id.meter, meters[j]);
-				strcpy(id.channel, chans[k]);
-				rc = add_chan(&w, datadir, &id);
-			}
-			free(chans);
+			rc = add_meter(&w, datadir, dir, sites[i], meters[j]);
 		}
 		free(meters);
 	}

@@ -1,9 +1,12 @@
 /*
  * report_walk.h - the meter channels stored under a data directory.
  *
- * Lists <datadir>/<site>/<meter>/<channel>.rrd, keeping only names that are
- * valid ids (anything else in the tree is ignored, never followed), sorted
- * by site, meter, channel, with the unit and kind from each channel's .meta.
+ * Lists <datadir>/<site>/<meter>/<channel>.rrd and, for delta channels,
+ * <channel>.entries (common/entries.h), keeping only names that are valid ids
+ * (anything else in the tree is ignored, never followed), sorted by site,
+ * meter, channel, with the unit and kind from each channel's .meta. `path`
+ * is the file to hand to usage_get, which reads either kind. A channel that
+ * has both files is listed once for each.
  */
 #ifndef GM_REPORT_WALK_H
 #define GM_REPORT_WALK_H

@@ -1,51 +1,63 @@
-#!/bin/sh
+#!/bin/bash
 # run.sh - run every test and print one closing line "N passed, N failed".
 #
 #   tests/run.sh SAN_BUILD RELEASE_BUILD
 # Unit tests (cmocka) run from the sanitizer build; integration tests run the
-# sanitizer build's programs too; the valgrind test runs the release build
-# (valgrind cannot run sanitized binaries).
+# sanitizer build's programs too, up to JOBS at a time (they mostly wait on
+# real clocks, each on its own ports and files); the valgrind test runs the
+# release build (valgrind cannot run sanitized binaries).
 set -u
-SAN=${1:-build/san}
-REL=${2:-build/release}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+abs() { case $1 in /*) echo "$1" ;; *) echo "$ROOT/$1" ;; esac; }
+SAN=$(abs "${1:-build/san}")
+REL=$(abs "${2:-build/release}")
+JOBS=${JOBS:-3}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 passed=0
 failed=0
-LOG=$(mktemp /tmp/gm-run.XXXXXX)
+OUT=$(mktemp -d /tmp/gm-run.XXXXXX)
+
+tally() { # name log rc ok-pattern fail-pattern
+	local p f
+	p=$(grep -c "$4" "$2")
+	f=$(grep "$5" "$2" | sort -u | wc -l)
+	if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed, or a sanitizer report
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" -ne 0 ]; then echo "FAIL $1"; cat "$2"; else echo "ok   $1 ($p)"; fi
+}
 
 for t in "$SAN"/tests/test_*; do
 	[ -x "$t" ] || continue
-	"$t" >"$LOG" 2>&1
+	"$t" >"$OUT/unit.log" 2>&1
 	rc=$?
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$LOG" | tail -1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$LOG" | tail -1)
-	p=${p:-0}
-	f=${f:-0}
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed or sanitizer report
-	passed=$((passed + p))
-	failed=$((failed + f))
-	if [ "$f" -ne 0 ]; then echo "FAIL $(basename "$t")"; cat "$LOG"; else echo "ok   $(basename "$t") ($p)"; fi
+	# cmocka prints "[       OK ] name" per test passed, and "[  FAILED  ] name"
+	# for a failure (twice: as it happens, and in the summary).
+	tally "$(basename "$t")" "$OUT/unit.log" "$rc" '^\[       OK \]' '^\[  FAILED  \] [a-z]'
 done
 
-for t in "$ROOT"/tests/integration/*.sh; do
-	name=$(basename "$t" .sh)
-	case "$name" in
-	*valgrind*) bin="$REL/bin" ;;
-	*) bin="$SAN/bin" ;;
-	esac
+run_one() { # script
+	local name bin start
+	name=$(basename "$1" .sh)
+	case "$name" in *valgrind*) bin=$REL/bin ;; *) bin=$SAN/bin ;; esac
 	start=$(date +%s)
-	BIN="$ROOT/$bin" ROOT="$ROOT" bash "$t" >"$LOG" 2>&1
-	rc=$?
-	p=$(grep -c '^ok - ' "$LOG")
-	f=$(grep -c '^not ok - ' "$LOG")
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-	passed=$((passed + p))
-	failed=$((failed + f))
-	secs=$(( $(date +%s) - start ))
-	if [ "$f" -ne 0 ]; then echo "FAIL $name (${secs}s)"; cat "$LOG"; else echo "ok   $name ($p checks, ${secs}s)"; fi
+	BIN=$bin ROOT=$ROOT bash "$1" >"$OUT/$name.log" 2>&1
+	echo "$? $(( $(date +%s) - start ))" >"$OUT/$name.rc"
+}
+# The longest first, so the others fit in beside them.
+tests=$(ls "$ROOT"/tests/integration/*.sh | sort)
+for t in $(echo "$tests" | grep -E '/(40-outage|10-chain)'); do run_one "$t" & done
+for t in $(echo "$tests" | grep -vE '/(40-outage|10-chain)'); do
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 0.2; done
+	run_one "$t" &
 done
-rm -f "$LOG"
+wait
+for t in $tests; do
+	name=$(basename "$t" .sh)
+	read -r rc secs <"$OUT/$name.rc"
+	tally "$name, ${secs}s" "$OUT/$name.log" "$rc" '^ok - ' '^not ok - '
+done
+rm -rf "$OUT"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -181,31 +181,38 @@ static void scale_key(struct conf *c, struct sim_meter *m, const char *key,
 	o->line = c->line;
 }
 
-/* fault, fault_from, fault_until; whether they fit together is checked
- * once the section is read (check_meters). */
-static void fault_key(struct conf *c, struct sim_meter *m, const char *key,
-    const char *value)
+/* fault_from, fault_until: local time or @unix. */
+static void fault_time(struct conf *c, struct sim_meter *m, const char *key,
+    const char *value, double *out, bool *have)
 {
 	char why[160];
 	time_t t;
 
+	if (time_parse_local(value, &t, why, sizeof(why)) == GM_OK)
+		*out = (double)t;
+	else
+		conf_error(c, "%s: %s", key, why);
+	*have = true;
+	if (m->window_line == 0)
+		m->window_line = c->line;
+}
+
+/* fault, fault_from, fault_until; whether they fit together is checked
+ * once the whole file is read (check_fault). */
+static void fault_key(struct conf *c, struct sim_meter *m, const char *key,
+    const char *value)
+{
 	if (strcmp(key, "fault") == 0) {
-		if (fault_parse(value, &m->fault.kind) != GM_OK)
+		if (fault_parse(value, &m->fault.kind) == GM_OK)
+			m->have_fault = true;
+		else
 			conf_error(c, "%s = \"%s\": expected none, timeout, exception, reset or swap",
 			    key, value);
 		m->fault_line = c->line;
-	} else if (strcmp(key, "fault_from") == 0 || strcmp(key, "fault_until") == 0) {
-		bool from = strcmp(key, "fault_from") == 0;
-		if (time_parse_local(value, &t, why, sizeof(why)) != GM_OK)
-			conf_error(c, "%s: %s", key, why);
-		else if (from)
-			m->fault.from = (double)t;
-		else
-			m->fault.until = (double)t;
-		if (from)
-			m->have_fault_from = true;
-		else
-			m->have_fault_until = true;
+	} else if (strcmp(key, "fault_from") == 0) {
+		fault_time(c, m, key, value, &m->fault.from, &m->have_fault_from);
+	} else if (strcmp(key, "fault_until") == 0) {
+		fault_time(c, m, key, value, &m->fault.until, &m->have_fault_until);
 	} else {
 		conf_error(c, "unknown key \"%s\" in [meter %s]", key, m->id);
 	}
@@ -265,15 +272,18 @@ static void sim_handler(struct conf *c, const char *section, const char *key,
 static void check_fault(struct conf *c, const struct sim_meter *m)
 {
 	const struct fault *f = &m->fault;
+	/* A bad fault value is reported already: no second message for it. */
+	bool no_fault = m->fault_line == 0 || (m->have_fault && f->kind == FAULT_NONE);
 
-	if (f->kind == FAULT_NONE && (m->have_fault_from || m->have_fault_until))
-		conf_error_at(c, m->line, "[meter %s]: fault_from/fault_until without a fault",
-		    m->id);
+	if (no_fault && m->window_line > 0)
+		conf_error_at(c, m->window_line, "[meter %s]: fault_from/fault_until without a "
+		    "fault", m->id);
 	if (f->kind == FAULT_RESET && !m->have_fault_from)
 		conf_error_at(c, m->fault_line, "[meter %s]: fault = reset needs fault_from, "
 		    "the moment the counters restarted from 0", m->id);
 	if (m->have_fault_from && m->have_fault_until && f->until <= f->from)
-		conf_error_at(c, m->line, "[meter %s]: fault_until is not after fault_from", m->id);
+		conf_error_at(c, m->window_line, "[meter %s]: fault_until is not after fault_from",
+		    m->id);
 }
 
 /* Required keys, and unit ids unique across the gateway. */

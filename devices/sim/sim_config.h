@@ -66,9 +66,9 @@ struct sim_meter {
 	struct fault fault;
 
 	/* What the file said, and where, for checks after parsing. */
-	int line, unit_line, model_line, fault_line;
+	int line, unit_line, model_line, fault_line, window_line;
 	bool have_unit, have_model, have_seed, have_load, have_start,
-	    have_start_at, have_fault_from, have_fault_until;
+	    have_start_at, have_fault, have_fault_from, have_fault_until;
 	int noverrides;
 	struct sim_scale_override overrides[DEVMAP_MAX_CHANNELS];
 };

@@ -259,16 +259,16 @@ static int answer(struct server *s, const uint8_t *req, int n, const char *who)
 	/* A blocking sleep is right: a real RS485 bus serialises requests too. */
 	if (s->cfg->latency_ms > 0)
 		sleep_ms(s->cfg->latency_ms);
-	/* 3.1.6 answers with the request's unit id; later libmodbus versions
-	 * also compare it with the context's. */
-	modbus_set_slave(s->ctx, unit);
+	/* Both replies carry the request's own unit id, whatever the context's
+	 * slave is: one context answers for every unit. */
 	if (fault == FAULT_EXCEPTION) {
 		log_debug("%s: unit %d: fault exception, SERVER DEVICE FAILURE", who, unit);
 		return modbus_reply_exception(s->ctx, req, MODBUS_EXCEPTION_SLAVE_OR_SERVER_FAILURE);
 	}
 	if ((rc = modbus_reply(s->ctx, req, n, slot->map)) < 0 && errno == ENOPROTOOPT) {
 		/* 3.1.6 sends nothing for a function it knows but does not serve
-		 * (0x07, read exception status): refuse it, as a meter would. */
+		 * (0x07, read exception status): refuse it, as a meter (and a
+		 * later libmodbus) would. */
 		rc = modbus_reply_exception(s->ctx, req, MODBUS_EXCEPTION_ILLEGAL_FUNCTION);
 	}
 	return rc;
@@ -300,8 +300,8 @@ static int serve_frame(struct server *s, char *err, size_t errlen)
 	int n = rtu_frame_read(&s->line, req, &why);
 
 	if (n < 0)
-		return gm_errf(err, errlen, GM_EIO, "reading %s: %s", where(s->cfg),
-		    strerror(errno));
+		return gm_errf(err, errlen, GM_EIO, "reading %s: %s%s", where(s->cfg),
+		    strerror(errno), errno == EIO ? " (closed at the other end?)" : "");
 	if (n == 0)
 		log_debug("rtu: a frame dropped: %s", why);
 	else if (answer(s, req, n, "rtu") < 0)

@@ -19,17 +19,36 @@ sed -i "s/^mosquitto_pub /mosquitto_pub -p $BROKER_PORT /" "$T/examples.sh"
 check "every example publishes" bash -e "$T/examples.sh"
 
 D=$T/data/parliament
-wait_for 10 test -f "$D/finance-budget/paper_reams.rrd"
-for f in b2-main/import_kwh b2-main/power_w b2-water/volume_m3 finance-budget/paper_reams; do
+wait_for 10 test -f "$D/finance-budget/paper_reams.entries"
+for f in b2-main/import_kwh b2-main/power_w b2-water/volume_m3; do
 	check "example stored in $f.rrd" test -f "$D/$f.rrd"
 	check "$f.meta names the unit" grep -q '^unit = ' "$D/$f.meta"
 done
+# A delta reading (a manual entry) goes to its channel's entries journal.
+R=$D/finance-budget/paper_reams
+check "the reams entry is a line of paper_reams.entries" grep -qx '1763700000 40 1 [0-9.]*' "$R.entries"
+check "and no RRD is made for it" test ! -e "$R.rrd"
+check "paper_reams.meta says kind delta" grep -qx 'kind = delta' "$R.meta"
 check "import_kwh holds the batch (last update 1763700120)" \
 	test "$(rrdtool lastupdate "$D/b2-main/import_kwh.rrd" | awk -F: 'NR == 3 { print $1 }')" = 1763700120
 rep() { "$BIN/gm-report" -d "$T/data" --from "$1" --to "$2" --csv | awk -F, -v m="$3" -v c="$4" '$2 == m && $3 == c { print $8 }'; }
 # 1234.5 -> 1234.6 -> 1234.75 over two minutes: 0.25 kWh.
 check "counter use over the batch is 0.25 kWh" near "$(rep @1763699940 @1763700180 b2-main import_kwh)" 0.25 1e-9
 check "40 reams issued are reported as 40" near "$(rep @1763699940 @1763700060 finance-budget paper_reams)" 40 1e-9
+
+# An earlier period entered late is stored, not refused as old; a later entry
+# with the same t corrects the first (t is the end of the period covered).
+mosquitto_pub -p "$BROKER_PORT" -q 1 -t greenmeter/v1/parliament/finance-budget/paper_reams \
+	-m '{"t":1763600000,"v":30,"unit":"reams","kind":"delta","seq":2}'
+mosquitto_pub -p "$BROKER_PORT" -q 1 -t greenmeter/v1/parliament/finance-budget/paper_reams \
+	-m '{"t":1763700000,"v":42,"unit":"reams","kind":"delta","seq":3}'
+wait_for 10 grep -q 'paper_reams .*stored=3 duplicates=0' "$T/status"
+check "an entry sent late is stored and reported (30 reams)" \
+	near "$(rep @1763599940 @1763600060 finance-budget paper_reams)" 30 1e-9
+check "the correction replaces the 40: 42 reams" \
+	near "$(rep @1763699940 @1763700060 finance-budget paper_reams)" 42 1e-9
+check "the correction is logged with old and new value" \
+	grep -q 'paper_reams: correction: .* was 40, now 42' "$T/collector.log"
 
 # A wrap of the 32-bit pulse register: 4294967.29 -> 0.004 is 0.010 m3.
 mosquitto_pub -p "$BROKER_PORT" -q 1 -t greenmeter/v1/parliament/b2-water/volume_m3 \
@@ -70,7 +89,7 @@ check "the 1 MB payload is refused by size" grep -q 'exceeds the 262144-byte lim
 check "no file outside data_dir, no bad name inside" \
 	test -z "$(find "$T" -newer "$T/collector.conf" \( -name '*..*' -o -name 'etc' -o -name 'Parliament' -o -name "$LONG" \) | head -1)"
 check "every stored path is made of valid ids" \
-	test -z "$(cd "$T/data" && find . -mindepth 1 | grep -Ev '^\./[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}\.(rrd|meta))?)?$')"
+	test -z "$(cd "$T/data" && find . -mindepth 1 | grep -Ev '^\./[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}\.(rrd|meta|entries))?)?$')"
 check "what was stored before is untouched" test "$(rrdtool lastupdate "$D/b2-main/import_kwh.rrd" | tail -1)" = "$before"
 check "the collector logged no error" sh -c "! grep -q ': error: ' '$T/collector.log'"
 done_testing

@@ -14,6 +14,16 @@
  * Use values are multiples of 0.25 and times whole minutes, so every sum
  * below is exact in binary; rrdtool stores use as a rate (use / seconds), so
  * amounts are compared to within 1e-9.
+ *
+ * Delta channels keep an entries journal instead (common/entries.h), written
+ * here by hand; its sums are exact and compared exactly. Their months are
+ * local, Asia/Bangkok (UTC+7): month M starts at 00:00 +07, 7 hours before
+ * 00:00 UTC, and `date -d '2024-08-01 00:00' +%s` with TZ=Asia/Bangkok says
+ *   JUL 2024-07-01 = 1719766800   AUG 2024-08-01 = 1722445200
+ *   SEP 2024-09-01 = 1725123600   OCT 2024-10-01 = 1727715600
+ *   NOV 2024-11-01 = 1730394000
+ * (JUL = 2024-07-01T00:00Z 1719792000 - 25200; then + 31, 31, 30, 31 days).
+ * A month's entry carries the month's end as t: July's is at AUG.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -32,6 +42,7 @@
 #include "err.h"
 #include "rrd_layout.h"
 #include "testutil.h"
+#include "timeutil.h"
 
 #define T0 1704067200L
 #define DAY 86400L
@@ -361,6 +372,194 @@ static void test_not_a_channel_file(void **state)
 	assert_non_null(strstr(err, path));
 }
 
+#define JUL 1719766800L
+#define AUG 1722445200L
+#define SEP 1725123600L
+#define OCT 1727715600L
+#define NOV 1730394000L
+#define JOURNAL_HEADER "greenmeter-entries 1\n"
+
+/*
+ * June's entry (at JUL, the end of June) 99 reams, July's 12.5, August's
+ * 20.25, September's 7.75, October's (at NOV) 1000. The third quarter
+ * [JUL, OCT) holds July, August and September: 12.5 + 20.25 + 7.75 = 40.5;
+ * June's entry at JUL = from and October's at NOV are outside it.
+ */
+static const char quarter[] = JOURNAL_HEADER
+	"1719766800 99 1 1719800000\n"
+	"1722445200 12.5 2 1722500000\n"
+	"1725123600 20.25 3 1725200000\n"
+	"1727715600 7.75 4 1727800000\n"
+	"1730394000 1000 5 1730400000\n";
+
+static void get_journal(const char *text, long from, long to, struct usage *u)
+{
+	char err[512] = "";
+	const char *path = fixture("paper.entries", text);
+
+	if (usage_get(path, (time_t)from, (time_t)to, u, err, sizeof(err)) != GM_OK)
+		fail_msg("usage_get %s: %s", path, err);
+	assert_int_equal(u->from, from);
+	assert_int_equal(u->to, to);
+	assert_int_equal(u->step, 0);
+}
+
+static void expect_gap(const struct usage *u, int i, long start, long end)
+{
+	assert_true(i < u->ngaps);
+	if (u->gaps[i].start != start || u->gaps[i].end != end)
+		fail_msg("gap %d: %lld .. %lld, want %ld .. %ld", i, (long long)u->gaps[i].start,
+		    (long long)u->gaps[i].end, start, end);
+}
+
+static void test_journal_quarter(void **state)
+{
+	struct usage u;
+
+	(void)state;
+	get_journal(quarter, JUL, OCT, &u);
+	assert_true(u.amount == 40.5);
+	assert_true(u.coverage == 1.0);
+	assert_int_equal(u.ngaps, 0);
+	/* of the three entries: 40.5 / 3 = 13.5 */
+	assert_true(u.mean == 13.5);
+	assert_true(u.min == 7.75);
+	assert_true(u.max == 20.25);
+
+	/* the months one by one */
+	get_journal(quarter, JUL, AUG, &u);
+	assert_true(u.amount == 12.5);
+	get_journal(quarter, AUG, SEP, &u);
+	assert_true(u.amount == 20.25);
+	assert_true(u.coverage == 1.0);
+	get_journal(quarter, SEP, OCT, &u);
+	assert_true(u.amount == 7.75);
+	/* the entry at OCT counts where OCT is in (from, to]: in [SEP + 1, OCT + 1),
+	 * and not in [OCT, NOV - 1), which October's entry at NOV misses too */
+	get_journal(quarter, SEP + 1, OCT + 1, &u);
+	assert_true(u.amount == 7.75);
+	get_journal(quarter, OCT, NOV - 1, &u);
+	assert_true(isnan(u.amount));
+	assert_true(u.coverage == 0);
+	/* four months to NOV: 40.5 + 1000 */
+	get_journal(quarter, JUL, NOV, &u);
+	assert_true(u.amount == 1040.5);
+	assert_true(u.coverage == 1.0);
+}
+
+/* August not entered: the quarter is incomplete, by one month of three. */
+static void test_journal_missing_month(void **state)
+{
+	static const char no_august[] = JOURNAL_HEADER
+		"1722445200 12.5 2 1722500000\n"
+		"1727715600 7.75 4 1727800000\n";
+	static const char july_only[] = JOURNAL_HEADER
+		"1722445200 12.5 2 1722500000\n";
+	struct usage u;
+
+	(void)state;
+	get_journal(no_august, JUL, OCT, &u);
+	assert_true(u.amount == 20.25);   /* 12.5 + 7.75 */
+	expect_near("coverage", u.coverage, 2.0 / 3.0);
+	assert_int_equal(u.ngaps, 1);
+	expect_gap(&u, 0, AUG, SEP);
+	assert_false(u.more_gaps);
+	assert_true(u.min == 7.75);
+	assert_true(u.max == 12.5);
+
+	/* August and September missing: a gap each, not one of two months */
+	get_journal(july_only, JUL, OCT, &u);
+	assert_true(u.amount == 12.5);
+	expect_near("coverage", u.coverage, 1.0 / 3.0);
+	assert_int_equal(u.ngaps, 2);
+	expect_gap(&u, 0, AUG, SEP);
+	expect_gap(&u, 1, SEP, OCT);
+
+	/* nothing at all in the period: no amount, not 0 */
+	get_journal(july_only, AUG, OCT, &u);
+	assert_true(isnan(u.amount));
+	assert_true(isnan(u.mean));
+	assert_true(u.coverage == 0);
+	assert_int_equal(u.ngaps, 2);
+
+	/* one day (3 September): part of a month, and no entry ends in it */
+	get_journal(quarter, SEP + 2 * DAY, SEP + 3 * DAY, &u);
+	assert_true(isnan(u.amount));
+	assert_true(u.coverage == 0);
+	assert_int_equal(u.ngaps, 1);
+	expect_gap(&u, 0, SEP + 2 * DAY, SEP + 3 * DAY);
+
+	/* 15 August .. 15 October: three pieces (the second half of August,
+	 * September, the first half of October); August's entry (at SEP) and
+	 * September's (at OCT) fall in the first two: 20.25 + 7.75 = 28 */
+	get_journal(quarter, AUG + 14 * DAY, OCT + 14 * DAY, &u);
+	assert_true(u.amount == 28);
+	expect_near("coverage", u.coverage, 2.0 / 3.0);
+	assert_int_equal(u.ngaps, 1);
+	expect_gap(&u, 0, OCT, OCT + 14 * DAY);
+}
+
+/* A later line for the same t corrects the entry; a torn last line is not
+ * an entry; a t inside the month's last day is that month's. */
+static void test_journal_lines(void **state)
+{
+	struct usage u;
+	char text[1024];
+
+	(void)state;
+	/* September's 7.75 corrected to 8: 12.5 + 20.25 + 8 = 40.75 */
+	snprintf(text, sizeof(text), "%s1727715600 8 6 1727900000\n", quarter);
+	get_journal(text, JUL, OCT, &u);
+	assert_true(u.amount == 40.75);
+	assert_true(u.max == 20.25);
+	assert_true(u.min == 8);
+
+	/* "1727715600 99" torn off a line that would have corrected it again */
+	snprintf(text, sizeof(text), "%s1727715600 99", quarter);
+	get_journal(text, JUL, OCT, &u);
+	assert_true(u.amount == 40.5);
+
+	/* September entered at 30 September 17:00 local, OCT - 7 h = 1727690400 */
+	get_journal(JOURNAL_HEADER "1727690400 7.75 4 1727800000\n", SEP, OCT, &u);
+	assert_true(u.amount == 7.75);
+	assert_true(u.coverage == 1.0);
+	get_journal(JOURNAL_HEADER "1727690400 7.75 4 1727800000\n", OCT, NOV, &u);
+	assert_true(isnan(u.amount));
+}
+
+static void test_journal_errors(void **state)
+{
+	char path[128], err[512], want[300];
+	struct usage u;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/none.entries", tmpdir);
+	err[0] = '\0';
+	assert_int_equal(usage_get(path, JUL, OCT, &u, err, sizeof(err)), GM_ENOTFOUND);
+	assert_non_null(strstr(err, path));
+	assert_true(isnan(u.amount));
+
+	/* a line that is not an entry: no figure that silently leaves it out */
+	snprintf(path, sizeof(path), "%s", fixture("bad.entries", JOURNAL_HEADER
+	    "1722445200 12.5 2 1722500000\n1725123600 20,25 3 1725200000\n"));
+	err[0] = '\0';
+	assert_int_equal(usage_get(path, JUL, OCT, &u, err, sizeof(err)), GM_EINVAL);
+	snprintf(want, sizeof(want), "%s:3: expected \"t v seq received_at\"", path);
+	if (strncmp(err, want, strlen(want)) != 0)
+		fail_msg("error \"%s\", want it to start \"%s\"", err, want);
+	assert_true(isnan(u.amount));
+
+	/* a version this program does not know */
+	snprintf(path, sizeof(path), "%s", fixture("v2.entries",
+	    "greenmeter-entries 2\n1722445200 12.5 2 1722500000\n"));
+	assert_int_equal(usage_get(path, JUL, OCT, &u, err, sizeof(err)), GM_EINVAL);
+	assert_non_null(strstr(err, "newer"));
+
+	/* an empty period, as for an RRD */
+	snprintf(path, sizeof(path), "%s", fixture("ok.entries", quarter));
+	assert_int_equal(usage_get(path, OCT, OCT, &u, err, sizeof(err)), GM_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,7 +570,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hourly_rows, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_channel_file, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_journal_quarter, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_journal_missing_month, setup,
+		    tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_journal_lines, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_journal_errors, setup, tmpdir_teardown),
 	};
 
+	/* months of manual entries are local months */
+	if (tz_set(TZ_DEFAULT) != GM_OK) {
+		fprintf(stderr, "time zone %s is not installed\n", TZ_DEFAULT);
+		return 1;
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

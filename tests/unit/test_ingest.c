@@ -12,6 +12,19 @@
  * and readings more than 300 s ahead of NOW are refused.
  * What was stored is read back through usage_get (common/consumption.c);
  * its amounts are sums of `use` and are compared to within 1e-9.
+ *
+ * Delta readings (manual monthly entries) go to an entries journal instead;
+ * their t is the end of the month they cover, in local time (Asia/Bangkok,
+ * UTC+7), and all are before NOW. With TZ=Asia/Bangkok, `date -d
+ * '2023-10-01 00:00' +%s` and so on:
+ *   AUG23 2023-08-01 = 1690822800 (end of July)
+ *   SEP23 2023-09-01 = 1693501200 (end of August)
+ *   OCT23 2023-10-01 = 1696093200 (end of September)
+ *   NOV23 2023-11-01 = 1698771600 (end of October)
+ * (2023-10-01T00:00Z = 1696118400, less 7 hours = 1696093200; September has
+ * 30 days: 1696093200 - 2592000 = 1693501200; October 31: + 2678400 =
+ * 1698771600; July 31: 1693501200 - 2678400 = 1690822800.)
+ * The journal's sums are exact and compared exactly.
  */
 #include <dirent.h>
 #include <math.h>
@@ -23,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,10 +46,12 @@
 #include "../../collector/ingest.h"
 #include "chanmeta.h"
 #include "consumption.h"
+#include "entries.h"
 #include "err.h"
 #include "log.h"
 #include "rrd_layout.h"
 #include "testutil.h"
+#include "timeutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
 #define NOW 1717200000L
@@ -524,16 +540,283 @@ static void test_wrap_scaled(void **state)
 	expect_near("wrap", amount("hq", "water", "volume_m3", T, T + 60, NULL), 0.010);
 }
 
-/* A delta channel stores each reading as its own use. */
+#define REAMS "greenmeter/v1/hq/finance/reams"
+#define DELTA ",\"unit\":\"reams\",\"kind\":\"delta\""
+#define AUG23 1690822800L
+#define SEP23 1693501200L
+#define OCT23 1696093200L
+#define NOV23 1698771600L
+#define JHEAD "greenmeter-entries 1\n"
+
+static void journal_path(char *buf, size_t len)
+{
+	struct chan_id id = chan("hq", "finance", "reams");
+
+	entries_path(buf, len, datadir, &id);
+}
+
+/* The amount of the reams journal over [from, to); coverage if asked. */
+static double entered(long from, long to, double *coverage)
+{
+	char path[512], err[512];
+	struct usage u;
+
+	journal_path(path, sizeof(path));
+	if (usage_get(path, (time_t)from, (time_t)to, &u, err, sizeof(err)) != GM_OK)
+		fail_msg("usage_get: %s", err);
+	if (coverage != NULL)
+		*coverage = u.coverage;
+	return u.amount;
+}
+
+/* The whole journal file. */
+static void journal_text(char *buf, size_t len)
+{
+	char path[512];
+	FILE *f;
+	size_t n;
+
+	journal_path(path, sizeof(path));
+	assert_non_null(f = fopen(path, "r"));
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+static void expect_journal(const char *want)
+{
+	char got[4096];
+
+	journal_text(got, sizeof(got));
+	if (strcmp(got, want) != 0)
+		fail_msg("journal:\n%s\nwant:\n%s", got, want);
+}
+
+/* What the collector logs (at LOG_INFO) between capture_log and captured_log:
+ * stderr goes to <tmpdir>/log meanwhile. */
+static int saved_stderr = -1;
+
+static void capture_log(void)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/log", tmpdir);
+	fflush(stderr);
+	assert_true((saved_stderr = dup(2)) >= 0);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
+	assert_true(dup2(fd, 2) == 2);
+	close(fd);
+	log_set_level(LOG_INFO);
+}
+
+static void captured_log(char *buf, size_t len)
+{
+	char path[128];
+	FILE *f;
+	size_t n;
+
+	fflush(stderr);
+	log_set_level(LOG_ERR);
+	assert_true(dup2(saved_stderr, 2) == 2);
+	close(saved_stderr);
+	snprintf(path, sizeof(path), "%s/log", tmpdir);
+	assert_non_null(f = fopen(path, "r"));
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+static void expect_in_log(const char *log, const char *want)
+{
+	if (strstr(log, want) == NULL)
+		fail_msg("the log does not say \"%s\":\n%s", want, log);
+}
+
+/* A delta channel keeps an entries journal and its .meta, and no RRD. */
 static void test_delta(void **state)
 {
-	static const char topic[] = "greenmeter/v1/hq/printer/sheets";
+	char listing[TREE_MAX], err[256];
+	struct chan_id id = chan("hq", "finance", "reams");
+	struct chanmeta meta;
+	struct chan_state *cs;
 
 	(void)state;
-	done(topic, "{\"readings\":[[1717196400,4],[1717196460,7],[1717196520,0]],"
-	    "\"unit\":\"sheets\",\"kind\":\"delta\",\"seq\":1}");
-	/* the first one, 4, falls before T: (T, T + 120] holds 7 + 0 */
-	expect_near("sheets", amount("hq", "printer", "sheets", T, T + 120, NULL), 7);
+	done(REAMS, "{\"readings\":[[1693501200,30],[1696093200,35],[1698771600,40]]" DELTA
+	    ",\"seq\":1}");
+	tree(listing, sizeof(listing));
+	assert_string_equal(listing, "/data\n/data/hq\n/data/hq/finance\n"
+	    "/data/hq/finance/reams.entries\n/data/hq/finance/reams.meta\n");
+	assert_int_equal(chanmeta_read(datadir, &id, &meta, err, sizeof(err)), GM_OK);
+	assert_string_equal(meta.unit, "reams");
+	assert_int_equal(meta.kind, KIND_DELTA);
+	/* t v seq received_at, the last being this test's clock */
+	expect_journal(JHEAD
+	    "1693501200 30 1 1717200000\n"
+	    "1696093200 35 1 1717200000\n"
+	    "1698771600 40 1 1717200000\n");
+	cs = state_of("hq", "finance", "reams");
+	expect_counts(cs, 3, 3, 0, 0, 0, 0);
+	assert_true(cs->have_last);
+	assert_true(cs->last_t == NOV23);
+	assert_true(cs->last_v == 40);
+	assert_int_equal(cs->kind, KIND_DELTA);
+	/* August 30, September 35, October 40 */
+	assert_true(entered(AUG23, SEP23, NULL) == 30);
+	assert_true(entered(SEP23, OCT23, NULL) == 35);
+	assert_true(entered(OCT23, NOV23, NULL) == 40);
+	assert_true(entered(AUG23, NOV23, NULL) == 105);
+}
+
+/* October typed in before September: both stored, each in its month. */
+static void test_delta_out_of_order(void **state)
+{
+	struct chan_state *cs;
+	double cov;
+
+	(void)state;
+	done(REAMS, "{\"t\":1698771600,\"v\":40" DELTA ",\"seq\":1}");
+	done(REAMS, "{\"t\":1696093200,\"v\":35" DELTA ",\"seq\":2}");
+	cs = state_of("hq", "finance", "reams");
+	expect_counts(cs, 2, 2, 0, 0, 0, 0);
+	expect_journal(JHEAD
+	    "1698771600 40 1 1717200000\n"
+	    "1696093200 35 2 1717200000\n");
+	/* the latest entry is still October's */
+	assert_true(cs->last_t == NOV23);
+	assert_true(cs->last_v == 40);
+	assert_true(entered(SEP23, OCT23, &cov) == 35);
+	assert_true(cov == 1.0);
+	assert_true(entered(OCT23, NOV23, &cov) == 40);
+	assert_true(cov == 1.0);
+	assert_true(entered(SEP23, NOV23, &cov) == 75);
+	assert_true(cov == 1.0);
+	/* August was never entered: half of the two months */
+	assert_true(entered(AUG23, OCT23, &cov) == 35);
+	assert_true(cov == 0.5);
+}
+
+/* The same import sent again, and again after a restart: nothing twice. */
+static void test_delta_import_twice(void **state)
+{
+	static const char import[] = "{\"readings\":[[1693501200,30],[1696093200,35],"
+	    "[1698771600,40]]" DELTA ",\"seq\":1}";
+	static const char once[] = JHEAD
+	    "1693501200 30 1 1717200000\n"
+	    "1696093200 35 1 1717200000\n"
+	    "1698771600 40 1 1717200000\n";
+	struct chan_state *cs;
+
+	(void)state;
+	done(REAMS, import);
+	done(REAMS, import);
+	cs = state_of("hq", "finance", "reams");
+	expect_counts(cs, 6, 3, 3, 0, 0, 0);
+	expect_journal(once);
+	/* the journal is the memory: a new registry still knows them */
+	registry_free(ig.reg);
+	assert_non_null(ig.reg = registry_new());
+	done(REAMS, import);
+	expect_counts(state_of("hq", "finance", "reams"), 3, 0, 3, 0, 0, 0);
+	expect_journal(once);
+	assert_true(entered(AUG23, NOV23, NULL) == 105);
+}
+
+/* September's 35 corrected to 36, then the 36 again (a duplicate), then
+ * back to 35 (a correction again): the last line of a t is the entry. */
+static void test_delta_correction(void **state)
+{
+	struct chan_state *cs;
+	char log[4096];
+
+	(void)state;
+	done(REAMS, "{\"t\":1696093200,\"v\":35" DELTA ",\"seq\":1}");
+	done(REAMS, "{\"t\":1698771600,\"v\":40" DELTA ",\"seq\":2}");
+	capture_log();
+	done(REAMS, "{\"t\":1696093200,\"v\":36" DELTA ",\"seq\":3}");
+	captured_log(log, sizeof(log));
+	expect_in_log(log, "greenmeter/v1/hq/finance/reams: correction: the entry for the "
+	    "period ending 2023-10-01 00:00:00 (t 1696093200) was 35, now 36");
+	cs = state_of("hq", "finance", "reams");
+	expect_counts(cs, 3, 3, 0, 0, 0, 0);
+	assert_true(entered(SEP23, OCT23, NULL) == 36);
+	assert_true(entered(SEP23, NOV23, NULL) == 76);
+
+	capture_log();
+	done(REAMS, "{\"t\":1696093200,\"v\":36" DELTA ",\"seq\":4}");
+	captured_log(log, sizeof(log));
+	assert_null(strstr(log, "correction"));
+	expect_counts(cs, 4, 3, 1, 0, 0, 0);
+
+	done(REAMS, "{\"t\":1696093200,\"v\":35" DELTA ",\"seq\":5}");
+	expect_counts(cs, 5, 4, 1, 0, 0, 0);
+	assert_true(entered(SEP23, OCT23, NULL) == 35);
+	/* the history stays in the file */
+	expect_journal(JHEAD
+	    "1696093200 35 1 1717200000\n"
+	    "1698771600 40 2 1717200000\n"
+	    "1696093200 36 3 1717200000\n"
+	    "1696093200 35 5 1717200000\n");
+	/* the latest entry by t is October's, whatever was written last */
+	assert_true(cs->last_t == NOV23);
+	assert_true(cs->last_v == 40);
+}
+
+/* A crash tore the last line: readers skip it, the next append cuts it. */
+static void test_delta_torn(void **state)
+{
+	char path[512], log[4096];
+	FILE *f;
+
+	(void)state;
+	done(REAMS, "{\"t\":1696093200,\"v\":35" DELTA ",\"seq\":1}");
+	journal_path(path, sizeof(path));
+	assert_non_null(f = fopen(path, "a"));
+	fputs("1698771600 4", f);    /* 12 bytes of "1698771600 40 2 ..." */
+	assert_int_equal(fclose(f), 0);
+	assert_true(entered(SEP23, NOV23, NULL) == 35);
+
+	capture_log();
+	done(REAMS, "{\"t\":1698771600,\"v\":40" DELTA ",\"seq\":2}");
+	captured_log(log, sizeof(log));
+	expect_in_log(log, "greenmeter/v1/hq/finance/reams: cut off a torn last line of 12 "
+	    "byte(s)");
+	expect_journal(JHEAD
+	    "1696093200 35 1 1717200000\n"
+	    "1698771600 40 2 1717200000\n");
+	assert_true(entered(SEP23, NOV23, NULL) == 75);
+	expect_counts(state_of("hq", "finance", "reams"), 2, 2, 0, 0, 0, 0);
+}
+
+/* A channel is one kind: the RRD of a counter and the journal of a delta
+ * channel do not take each other's readings. */
+static void test_delta_kind_mismatch(void **state)
+{
+	char listing[TREE_MAX], log[4096], err[256];
+	struct chan_id id = chan("hq", "finance", "reams");
+	struct chanmeta meta;
+
+	(void)state;
+	done(REAMS, "{\"t\":1696093200,\"v\":35" DELTA ",\"seq\":1}");
+	done(ENERGY, "{\"t\":" TS ",\"v\":1000.5" KWH ",\"seq\":1}");
+	capture_log();
+	done(REAMS, "{\"t\":" TS ",\"v\":36,\"unit\":\"reams\",\"kind\":\"counter\",\"seq\":2}");
+	done(ENERGY, "{\"t\":1696093200,\"v\":5,\"unit\":\"kWh\",\"kind\":\"delta\",\"seq\":2}");
+	captured_log(log, sizeof(log));
+	expect_in_log(log, "greenmeter/v1/hq/finance/reams: rejected: the channel keeps delta "
+	    "entries");
+	expect_in_log(log, "greenmeter/v1/hq/m1/energy: rejected: the channel is stored as "
+	    "kind counter; a delta reading does not fit it");
+	tree(listing, sizeof(listing));
+	assert_string_equal(listing, "/data\n/data/hq\n/data/hq/finance\n"
+	    "/data/hq/finance/reams.entries\n/data/hq/finance/reams.meta\n"
+	    "/data/hq/m1\n/data/hq/m1/energy.meta\n/data/hq/m1/energy.rrd\n"
+	    "/log\n");   /* the captured log, outside the data directory */
+	assert_int_equal(chanmeta_read(datadir, &id, &meta, err, sizeof(err)), GM_OK);
+	assert_int_equal(meta.kind, KIND_DELTA);
+	expect_journal(JHEAD "1696093200 35 1 1717200000\n");
+	expect_counts(state_of("hq", "finance", "reams"), 2, 1, 0, 0, 0, 0);
+	expect_counts(state_of("hq", "m1", "energy"), 2, 1, 0, 0, 0, 0);
 }
 
 int main(void)
@@ -551,9 +834,19 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wrap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrap_scaled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delta, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delta_out_of_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delta_import_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delta_correction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delta_torn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delta_kind_mismatch, setup, teardown),
 	};
 
 	/* the rejections are meant: keep their warnings out of the output */
 	log_init("test_ingest", LOG_ERR);
+	/* local months, and local times in log messages */
+	if (tz_set(TZ_DEFAULT) != GM_OK) {
+		fprintf(stderr, "time zone %s is not installed\n", TZ_DEFAULT);
+		return 1;
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

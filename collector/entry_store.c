@@ -1,0 +1,219 @@
+/* entry_store.c - delta readings into their channel's entries journal. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chanmeta.h"
+#include "entries.h"
+#include "entry_store.h"
+#include "err.h"
+
+static int make_dir(const char *path, char *err, size_t errlen)
+{
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+		return gm_errf(err, errlen, GM_EIO, "mkdir %s: %s", path, strerror(errno));
+	return GM_OK;
+}
+
+/* <datadir>/<site>/<meter>: ids are validated, so these stay inside datadir. */
+static int make_dirs(const char *datadir, const struct chan_id *id, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", datadir, id->site);
+	if ((rc = make_dir(path, err, errlen)) != GM_OK)
+		return rc;
+	snprintf(path, sizeof(path), "%s/%s/%s", datadir, id->site, id->meter);
+	return make_dir(path, err, errlen);
+}
+
+/* The channel's kind is the one its .meta names; write one if there is none. */
+static int check_meta(const char *datadir, const struct chan_id *id,
+    const struct payload_meta *meta, char *err, size_t errlen)
+{
+	struct chanmeta cm;
+	char why[256];
+	int rc = chanmeta_read(datadir, id, &cm, why, sizeof(why));
+
+	if (rc == GM_ENOTFOUND)
+		return chanmeta_write(datadir, id, meta->unit, KIND_DELTA, err, errlen);
+	if (rc == GM_OK && cm.kind != KIND_DELTA)
+		return gm_errf(err, errlen, GM_EINVAL, "the channel is stored as kind %s; a "
+		    "delta reading does not fit it", kind_name(cm.kind));
+	/* an unreadable .meta is left for a person to mend; the entries still count */
+	return GM_OK;
+}
+
+static int read_fd(int fd, const char *path, char **ret, size_t *ret_len, char *err,
+    size_t errlen)
+{
+	struct stat st;
+	size_t len = 0;
+	char *buf;
+
+	if (fstat(fd, &st) != 0)
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+	/* under our lock nobody else appends: st_size is the whole file */
+	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "%s: out of memory", path);
+	while (len < (size_t)st.st_size) {
+		ssize_t r = pread(fd, buf + len, (size_t)st.st_size - len, (off_t)len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			free(buf);
+			return gm_errf(err, errlen, GM_EIO, "%s: %s", path,
+			    r < 0 ? strerror(errno) : "shrank while read");
+		}
+		len += (size_t)r;
+	}
+	*ret = buf;
+	*ret_len = len;
+	return GM_OK;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* A new file's name is on disk only once its directory is synced. */
+static int sync_dir(const char *datadir, const struct chan_id *id)
+{
+	char path[PATH_MAX];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", datadir, id->site, id->meter);
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Decide each reading against the journal; the lines to append go to out. */
+static size_t classify(const struct entries *es, const struct payload_meta *meta,
+    const struct point *pts, size_t n, double received_at, struct entry_put *put,
+    char *out, struct entry_put_report *rep)
+{
+	size_t len = 0;
+
+	rep->have_last = es->n > 0;
+	if (rep->have_last) {
+		rep->last_t = es->e[es->n - 1].t;
+		rep->last_v = es->e[es->n - 1].v;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct entry *old = entries_find(es, pts[i].t);
+		struct entry e = { .t = pts[i].t, .v = pts[i].v, .seq = meta->seq,
+		    .received_at = received_at };
+
+		put[i].old_v = old ? old->v : 0;
+		if (old != NULL && old->v == pts[i].v) {
+			put[i].fate = ENTRY_DUPLICATE;
+			continue;
+		}
+		put[i].fate = old ? ENTRY_CORRECTION : ENTRY_NEW;
+		len += entries_format(out + len, ENTRIES_LINE_MAX, &e);
+		if (!rep->have_last || pts[i].t >= rep->last_t) {
+			rep->have_last = true;
+			rep->last_t = pts[i].t;
+			rep->last_v = pts[i].v;
+		}
+	}
+	return len;
+}
+
+/* With the journal open and locked: read it, cut a torn tail, append. */
+static int put_locked(int fd, const char *path, const struct chan_id *id,
+    const char *datadir, const struct payload_meta *meta, const struct point *pts, size_t n,
+    double received_at, struct entry_put *put, struct entry_put_report *rep, char *err,
+    size_t errlen)
+{
+	struct entries es;
+	char *buf = NULL, *out;
+	size_t len = 0, hl, o = 0;
+	const char *header = entries_header(&hl);
+	int rc;
+
+	if ((rc = read_fd(fd, path, &buf, &len, err, errlen)) != GM_OK)
+		return rc;
+	rc = entries_parse(buf, len, path, &es, err, errlen);
+	free(buf);
+	if (rc != GM_OK)
+		return rc == GM_EINVAL ? GM_EIO : rc;   /* not ours to judge: keep the message */
+	rep->nbad = es.nbad;
+	memcpy(rep->bad, es.bad, sizeof(rep->bad));
+	/* n lines and perhaps the header; checked by the caller: n <= 4096 */
+	if ((out = malloc(hl + n * ENTRIES_LINE_MAX)) == NULL) {
+		entries_free(&es);
+		return gm_errf(err, errlen, GM_ENOMEM, "%s: out of memory", path);
+	}
+	if (es.valid_len == 0) {
+		memcpy(out, header, hl);   /* a new journal: header and lines, one write */
+		o = hl;
+	}
+	o += classify(&es, meta, pts, n, received_at, put, out + o, rep);
+	if (es.torn_len > 0) {
+		if (ftruncate(fd, (off_t)es.valid_len) != 0) {
+			rc = gm_errf(err, errlen, GM_EIO, "%s: cutting a torn last line: %s", path,
+			    strerror(errno));
+			goto done;
+		}
+		rep->cut = es.torn_len;
+	}
+	if (o > 0 && (write_all(fd, out, o) != 0 || fdatasync(fd) != 0)) {
+		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (es.valid_len == 0 && sync_dir(datadir, id) != 0)
+		rc = gm_errf(err, errlen, GM_EIO, "%s: syncing its directory: %s", path,
+		    strerror(errno));
+done:
+	free(out);
+	entries_free(&es);
+	return rc;
+}
+
+int entry_store_put(const char *datadir, const struct chan_id *id,
+    const struct payload_meta *meta, const struct point *pts, size_t n, double received_at,
+    struct entry_put *put, struct entry_put_report *rep, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int fd, rc;
+
+	memset(rep, 0, sizeof(*rep));
+	if (n == 0 || n > PAYLOAD_MAX_POINTS)
+		return gm_errf(err, errlen, GM_EINVAL, "%zu readings in one put", n);
+	if ((rc = make_dirs(datadir, id, err, errlen)) != GM_OK ||
+	    (rc = check_meta(datadir, id, meta, err, errlen)) != GM_OK)
+		return rc;
+	entries_path(path, sizeof(path), datadir, id);
+	/* O_APPEND: every write lands at the end, after whatever is there */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0)
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX) != 0) {
+		rc = gm_errf(err, errlen, GM_EIO, "%s: flock: %s", path, strerror(errno));
+	} else {
+		rc = put_locked(fd, path, id, datadir, meta, pts, n, received_at, put, rep, err,
+		    errlen);
+	}
+	close(fd);   /* releases the lock */
+	return rc;
+}
