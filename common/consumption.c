@@ -10,21 +10,6 @@
 #include "err.h"
 #include "rrd_layout.h"
 
-static void add_gap(struct usage *u, time_t a, time_t b)
-{
-	if (u->ngaps > 0 && u->gaps[u->ngaps - 1].end == a) {
-		u->gaps[u->ngaps - 1].end = b;
-		return;
-	}
-	if (u->ngaps == USAGE_MAX_GAPS) {
-		u->more_gaps = true;
-		return;
-	}
-	u->gaps[u->ngaps].start = a;
-	u->gaps[u->ngaps].end = b;
-	u->ngaps++;
-}
-
 /* A month without an entry is a gap of its own, not merged with the next:
  * ngaps counts the months missing. */
 static void add_month_gap(struct usage *u, time_t a, time_t b)
@@ -36,6 +21,15 @@ static void add_month_gap(struct usage *u, time_t a, time_t b)
 	u->gaps[u->ngaps].start = a;
 	u->gaps[u->ngaps].end = b;
 	u->ngaps++;
+}
+
+/* RRD rows without readings: runs of them make one gap. */
+static void add_gap(struct usage *u, time_t a, time_t b)
+{
+	if (u->ngaps > 0 && u->gaps[u->ngaps - 1].end == a)
+		u->gaps[u->ngaps - 1].end = b;
+	else
+		add_month_gap(u, a, b);
 }
 
 static int ds_index(char **names, unsigned long n, const char *want)

@@ -45,6 +45,12 @@ start_broker() {
 	wait_port "$BROKER_PORT" || { echo "# mosquitto did not start"; cat "$T/mosquitto.log"; return 1; }
 }
 
+# gm-sim config: one gateway on port $1 with one SDM630 "m1" (seed $2, load $3).
+one_meter_sim() {
+	printf '[sim]\nlisten = 127.0.0.1:%s\ndevices = %s/devices\n' "$1" "$ROOT"
+	printf '[meter m1]\nunit = 1\nmodel = sdm630\nseed = %s\nload = %s\n' "$2" "$3"
+}
+
 # Wait until a command succeeds (default 20 s).
 wait_for() {
 	local limit=$1 i=0; shift

@@ -7,16 +7,7 @@
 
 start_broker
 SIM_PORT=$(free_port)
-cat >"$T/sim.conf" <<CONF
-[sim]
-listen = 127.0.0.1:$SIM_PORT
-devices = $ROOT/devices
-[meter m1]
-unit = 1
-model = sdm630
-seed = 3
-load = 30
-CONF
+one_meter_sim "$SIM_PORT" 3 30 >"$T/sim.conf"
 cat >"$T/agent.conf" <<CONF
 [agent]
 site = outage

@@ -137,16 +137,7 @@ check "mosquitto_sub connects to the other-name listener only with --insecure (n
 
 # --- meters, collector, agents -----------------------------------------------
 SIM_PORT=$(free_port)
-cat >"$T/sim.conf" <<CONF
-[sim]
-listen = 127.0.0.1:$SIM_PORT
-devices = $ROOT/devices
-[meter m1]
-unit = 1
-model = sdm630
-seed = 5
-load = 30
-CONF
+one_meter_sim "$SIM_PORT" 5 30 >"$T/sim.conf"
 
 cat >"$T/collector.conf" <<CONF
 [collector]

@@ -7,16 +7,7 @@
 VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
 start_broker
 SIM_PORT=$(free_port)
-cat >"$T/sim.conf" <<CONF
-[sim]
-listen = 127.0.0.1:$SIM_PORT
-devices = $ROOT/devices
-[meter m1]
-unit = 1
-model = sdm630
-seed = 1
-load = 20
-CONF
+one_meter_sim "$SIM_PORT" 1 20 >"$T/sim.conf"
 cat >"$T/agent.conf" <<CONF
 [agent]
 site = vg
