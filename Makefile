@@ -3,6 +3,7 @@
 #   make            build all programs into build/bin
 #   make test       install missing packages, build (ASan+UBSan), run all tests
 #   make demo       install missing packages, build, run the whole chain live
+#   make fuzz       fuzz the collector's topic and payload checks (FUZZ_SECONDS=300)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -86,7 +87,7 @@ UNITS := topic payload registers confparse devmap timeutil reqplan counter profi
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
-.PHONY: all deps test demo install clean unit integration
+.PHONY: all deps test demo install clean unit integration fuzz fuzz-build
 all: $(PROGS)
 
 $(B)/%.o: %.c
@@ -121,11 +122,37 @@ deps:
 
 unit: $(UNIT_BINS)
 
+# --- fuzzing: clang's libFuzzer with ASan, UBSan and leak detection --------
+# Not part of `all`: a machine without clang still builds the programs.
+# tests/fuzz/corpus is the seed corpus (read only); what a run learns is kept
+# in build/fuzz/corpus, and a crashing input is saved in build/fuzz/crashes/.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 300
+FUZZ_CFLAGS  := $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer \
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Icommon
+FUZZ_BIN     := build/fuzz/fuzz_message
+FUZZ_SRC     := tests/fuzz/fuzz_message.c common/topic.c common/payload.c common/err.c
+
+$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRC) $(LIB_JSON) -lm
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@mkdir -p build/fuzz/corpus build/fuzz/crashes
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-dict=tests/fuzz/message.dict -artifact_prefix=build/fuzz/crashes/ \
+		build/fuzz/corpus tests/fuzz/corpus
+
 # The test build runs under AddressSanitizer and UBSan; valgrind runs the
-# release build (it cannot run sanitized binaries).
+# release build (it cannot run sanitized binaries). The fuzz target is built
+# here too; tests/integration/70-fuzz.sh gives it a short run.
 test: deps
 	@$(MAKE) --no-print-directory VARIANT=san all unit
 	@$(MAKE) --no-print-directory VARIANT=release all
+	@$(MAKE) --no-print-directory fuzz-build
 	@bash tests/run.sh build/san build/release
 
 demo: deps

@@ -43,6 +43,40 @@ int unit_valid(const char *s)
 	return 1;
 }
 
+/* A finite number as JSON text that reads back as exactly the same double:
+ * the fewest of 15, 16 or 17 significant digits that do. Not cJSON's
+ * printer: it settles for 15 digits whenever they read back within a
+ * relative DBL_EPSILON, so a value could come back 1 ulp off, and a batch
+ * with two readings 1 ulp apart in time was sent with the same t twice and
+ * refused (found by tests/fuzz). */
+static cJSON *exact_number(double d)
+{
+	char buf[32];
+
+	if (!isfinite(d))
+		return cJSON_CreateNull();   /* as cJSON printed it: decoding refuses it */
+	for (int prec = 15; prec < 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			return cJSON_CreateRaw(buf);
+	}
+	snprintf(buf, sizeof(buf), "%.17g", d);
+	return cJSON_CreateRaw(buf);
+}
+
+static int add_number(cJSON *o, const char *field, double d)
+{
+	cJSON *it = exact_number(d);
+
+	if (it == NULL)
+		return 0;
+	if (!cJSON_AddItemToObject(o, field, it)) {
+		cJSON_Delete(it);
+		return 0;
+	}
+	return 1;
+}
+
 static int add_meta(cJSON *o, const struct payload_meta *meta)
 {
 	char seq[24];
@@ -54,28 +88,35 @@ static int add_meta(cJSON *o, const struct payload_meta *meta)
 	return cJSON_AddStringToObject(o, "unit", meta->unit) != NULL &&
 	    cJSON_AddStringToObject(o, "kind", kind_name(meta->kind)) != NULL &&
 	    cJSON_AddRawToObject(o, "seq", seq) != NULL &&
-	    (meta->wrap <= 0 || cJSON_AddNumberToObject(o, "wrap", meta->wrap) != NULL);
+	    (meta->wrap <= 0 || add_number(o, "wrap", meta->wrap));
 }
 
 char *payload_encode(const struct payload_meta *meta, const struct point *pts, size_t n)
 {
-	cJSON *o, *arr, *pair;
+	cJSON *o, *arr, *pair, *t, *v;
 	char *out = NULL;
 
 	if ((o = cJSON_CreateObject()) == NULL)
 		return NULL;
 	if (n == 1) {
-		if (!cJSON_AddNumberToObject(o, "t", pts[0].t) ||
-		    !cJSON_AddNumberToObject(o, "v", pts[0].v))
+		if (!add_number(o, "t", pts[0].t) || !add_number(o, "v", pts[0].v))
 			goto done;
 	} else {
 		if ((arr = cJSON_AddArrayToObject(o, "readings")) == NULL)
 			goto done;
 		for (size_t i = 0; i < n; i++) {
-			double tv[2] = { pts[i].t, pts[i].v };
-			if ((pair = cJSON_CreateDoubleArray(tv, 2)) == NULL)
+			if ((pair = cJSON_CreateArray()) == NULL)
 				goto done;
 			cJSON_AddItemToArray(arr, pair);
+			t = exact_number(pts[i].t);
+			v = exact_number(pts[i].v);
+			if (t == NULL || v == NULL) {
+				cJSON_Delete(t);
+				cJSON_Delete(v);
+				goto done;
+			}
+			cJSON_AddItemToArray(pair, t);
+			cJSON_AddItemToArray(pair, v);
 		}
 	}
 	/* Fields in the documented order: t, v (or readings), unit, kind, seq. */
