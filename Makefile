@@ -45,7 +45,8 @@ AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/m
             agent/outbox agent/publish $(COMMON_MQTT) $(COMMON)
 COLLECTOR:= collector/main collector/collector_config \
             collector/ingest collector/counter collector/registry \
-            collector/rrd_store collector/entry_store $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
+            collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
+            collector/rrd_head collector/entry_store $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
 REPORT   := dashboards/report_main dashboards/report_walk $(COMMON_RRD) $(COMMON)
 SIM      := devices/sim/main devices/sim/sim_config devices/sim/profile \
             devices/sim/sim_server devices/sim/fault devices/sim/rtu_frame $(COMMON)
@@ -77,14 +78,21 @@ UNIT_consumption := common/consumption common/entries common/rrd_layout common/t
 UNIT_entries   := common/entries common/err
 UNIT_registry  := collector/registry
 UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/topic common/err
-UNIT_ingest    := collector/ingest collector/rrd_store collector/entry_store collector/counter \
+UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct collector/rrd_cached \
+                  collector/rrd_hold collector/rrd_head collector/entry_store collector/counter \
                   collector/registry common/consumption common/entries common/rrd_layout \
                   common/chanmeta common/confparse \
                   common/payload common/topic common/log common/timeutil common/err
 UNIT_spool     := agent/spool common/log common/err
 UNIT_seqmap    := agent/seqmap common/log common/err
+UNIT_rrd_hold  := collector/rrd_hold common/err
+UNIT_rrd_store := collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
+                  collector/rrd_head common/entries common/chanmeta common/rrd_layout \
+                  common/confparse common/payload common/topic common/log common/timeutil \
+                  common/err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
-         outbox agent_config consumption entries registry chanmeta ingest spool seqmap
+         outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
+         rrd_hold rrd_store
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build

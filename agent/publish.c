@@ -20,6 +20,7 @@ struct publisher {
 	struct spool *sp;
 	struct seqmap *seqs;
 	int sync_ms;
+	unsigned syncs;
 	uint64_t read_upto;      /* last spool id turned into a message */
 	struct spool_rec *chunk;
 	struct point *pts;
@@ -123,7 +124,9 @@ static void fill_outbox(struct publisher *p)
 	p->read_upto = p->chunk[n - 1].id;
 }
 
-/* Hand acknowledgements back to the spool; fsync and save now and then. */
+/* Hand acknowledgements back to the spool; fsync and save now and then. The
+ * message numbers are saved ten times less often: losing a few to a crash
+ * only blurs the collector's loss count, and the file holds every topic. */
 static void settle(struct publisher *p, int64_t *next_sync)
 {
 	uint64_t upto = outbox_released(p->ob);
@@ -132,7 +135,8 @@ static void settle(struct publisher *p, int64_t *next_sync)
 		spool_ack(p->sp, upto);
 	if (mono_ms() >= *next_sync) {
 		spool_sync(p->sp);
-		seqmap_save(p->seqs);
+		if (++p->syncs % 10 == 0)
+			seqmap_save(p->seqs);
 		*next_sync = mono_ms() + p->sync_ms;
 	}
 }
@@ -148,11 +152,13 @@ static void *publisher_main(void *arg)
 	while (atomic_load(&p->running)) {
 		settle(p, &next_sync);
 		if (!mqtt_link_up(p->link)) {
-			usleep(50 * 1000);
+			usleep(100 * 1000);
 			continue;
 		}
 		fill_outbox(p);
-		if ((key = outbox_take(p->ob, WINDOW, 50, &m)) == 0)
+		/* Idle, this loop wakes five times a second: new readings wait at
+		 * most that long in the spool. */
+		if ((key = outbox_take(p->ob, WINDOW, 200, &m)) == 0)
 			continue;
 		if (mqtt_link_publish(p->link, m.topic, m.payload, m.len, &token) != GM_OK) {
 			log_debug("publish %s refused; will resend", m.topic);

@@ -328,18 +328,17 @@ static void ack_load(struct spool *sp)
 	fclose(f);
 }
 
-static int ack_save(struct spool *sp)
+/* Write "acked <id>" whole; called without the lock (it only reads sp->dir). */
+static int ack_save(struct spool *sp, uint64_t acked)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
 	int fd, ok;
 	char line[64];
 	int n;
 
-	if (sp->acked == sp->saved_ack)
-		return GM_OK;
 	snprintf(path, sizeof(path), "%s/acked", sp->dir);
 	snprintf(tmp, sizeof(tmp), "%s/acked.tmp", sp->dir);
-	n = snprintf(line, sizeof(line), "acked %" PRIu64 "\n", sp->acked);
+	n = snprintf(line, sizeof(line), "acked %" PRIu64 "\n", acked);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	ok = fd >= 0 && write(fd, line, (size_t)n) == n && fsync(fd) == 0;
 	if (fd >= 0)
@@ -348,7 +347,6 @@ static int ack_save(struct spool *sp)
 		log_err("spool %s: cannot save acknowledgement: %s", path, strerror(errno));
 		return GM_EIO;
 	}
-	sp->saved_ack = sp->acked;
 	sync_dir(sp);
 	return GM_OK;
 }
@@ -564,17 +562,31 @@ void spool_ack(struct spool *sp, uint64_t id)
 	pthread_mutex_unlock(&sp->lock);
 }
 
+/* The fsyncs run outside the lock, so pollers keep appending meanwhile (on
+ * slow storage an fsync can take long enough to hold up every gateway).
+ * Called by one thread at a time: the publisher, or spool_close after it. */
 int spool_sync(struct spool *sp)
 {
-	int rc = GM_OK;
+	uint64_t acked;
+	int fd = -1, rc = GM_OK;
 
 	pthread_mutex_lock(&sp->lock);
-	if (sp->dirty && sp->fd >= 0 && fdatasync(sp->fd) != 0)
-		rc = GM_EIO;
-	sp->dirty = 0;
-	if (ack_save(sp) != GM_OK)
-		rc = GM_EIO;
+	if (sp->dirty && sp->fd >= 0 && (fd = dup(sp->fd)) >= 0)
+		sp->dirty = 0;
+	acked = sp->acked;
 	pthread_mutex_unlock(&sp->lock);
+	if (fd >= 0) {
+		if (fdatasync(fd) != 0)
+			rc = GM_EIO;
+		close(fd);
+	}
+	if (acked != sp->saved_ack) {
+		if (ack_save(sp, acked) != GM_OK)
+			return GM_EIO;
+		pthread_mutex_lock(&sp->lock);
+		sp->saved_ack = acked;
+		pthread_mutex_unlock(&sp->lock);
+	}
 	return rc;
 }
 

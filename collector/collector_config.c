@@ -1,7 +1,22 @@
 /* collector_config.c - parse gm-collector's INI file. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "collector_config.h"
+#include "err.h"
+#include "rrd_backend.h"
+
+static void rrdcached_key(struct conf *c, struct collector_config *cfg, const char *key,
+    const char *value)
+{
+	char err[256];
+	bool is_unix;
+
+	if (!conf_str(c, key, value, cfg->rrdcached, sizeof(cfg->rrdcached)) || value[0] == '\0')
+		return;   /* empty: librrd writes the files */
+	if (rrd_cached_addr_check(cfg->rrdcached, &is_unix, err, sizeof(err)) != GM_OK)
+		conf_error(c, "%s", err);
+}
 
 static void collector_key(struct conf *c, struct collector_config *cfg, const char *key,
     const char *value)
@@ -12,6 +27,8 @@ static void collector_key(struct conf *c, struct collector_config *cfg, const ch
 		conf_str(c, key, value, cfg->subscribe, sizeof(cfg->subscribe));
 	else if (strcmp(key, "status_file") == 0)
 		conf_str(c, key, value, cfg->status_file, sizeof(cfg->status_file));
+	else if (strcmp(key, "rrdcached") == 0)
+		rrdcached_key(c, cfg, key, value);
 	else if (strcmp(key, "max_future") == 0)
 		conf_double(c, key, value, 0, 86400, &cfg->max_future_s);
 	else

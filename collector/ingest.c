@@ -10,6 +10,7 @@
 #include "err.h"
 #include "ingest.h"
 #include "log.h"
+#include "rrd_head.h"
 #include "timeutil.h"
 
 #define ERR_MAX 320
@@ -36,7 +37,10 @@ static int load_last(struct ingest *ig, struct chan_state *cs)
 		return GM_OK;
 	if (store_last(ig->store, &cs->id, &exists, &cs->last_t, &cs->last_v, err,
 	    sizeof(err)) != GM_OK) {
-		log_err("%s", err);
+		/* rrdcached away, a file unreadable: the message waits, and the
+		 * log says so rarely */
+		complain(&ig->store_trouble, time(NULL), "%s; message kept for another try",
+		    err);
 		return GM_EIO;
 	}
 	cs->have_last = exists && cs->last_t > 0;
@@ -79,10 +83,11 @@ static double use_of(struct chan_state *cs, const struct payload_meta *meta, dou
 	return d;
 }
 
-/* librrd refuses a whole batch when its first row is not newer than the file
- * (after a restart we know the file's last time only to the second, and a
- * resent batch may start with a reading already stored): store the rows one
- * by one, so only the ones really stored before count as duplicates. */
+/* The store refuses a whole batch when its first row is not newer than the
+ * file. Knowing the file's last time to the millisecond we filter those
+ * ourselves, so this happens only when the file was written behind our back
+ * (another collector on the same channel): store the rows one by one, so
+ * only the ones really stored before count as duplicates. */
 static int store_one_by_one(struct ingest *ig, struct chan_state *cs,
     const struct payload_meta *meta, const struct store_row *rows, size_t k, char *err,
     size_t errlen)
@@ -114,7 +119,9 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 		return INGEST_RETRY;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (cs->have_last && pts[i].t <= cs->last_t) {
+		/* on the store's millisecond grid: two readings in one
+		 * millisecond are one row of the file */
+		if (cs->have_last && rrd_ms(pts[i].t) <= rrd_ms(cs->last_t)) {
 			cs->duplicates++;
 			continue;
 		}
@@ -127,12 +134,18 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 		k++;
 	}
 	rc = store_update(ig->store, &cs->id, meta, rows, k, err, sizeof(err));
-	if (rc == GM_ESTALE && k > 1)
-		rc = store_one_by_one(ig, cs, meta, rows, k, err, sizeof(err));
-	else if (rc == GM_ESTALE)
-		cs->duplicates++;
-	else if (rc == GM_OK)
+	if (rc == GM_ESTALE) {
+		/* the file knew better than we did: what we assumed of its last
+		 * reading (and the use computed from it) may be wrong, so read
+		 * it again for the next message */
+		cs->loaded = false;
+		if (k > 1)
+			rc = store_one_by_one(ig, cs, meta, rows, k, err, sizeof(err));
+		else
+			cs->duplicates++;
+	} else if (rc == GM_OK) {
 		cs->stored += k;
+	}
 	free(rows);
 	if (rc == GM_EINVAL) {
 		log_warn("%s: rejected: %s", where, err);

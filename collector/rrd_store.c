@@ -1,4 +1,4 @@
-/* rrd_store.c - RRD files per meter channel through librrd. */
+/* rrd_store.c - RRD files per meter channel, through the backend chosen. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -12,6 +12,8 @@
 
 #include "entries.h"
 #include "err.h"
+#include "rrd_backend.h"
+#include "rrd_head.h"
 #include "rrd_layout.h"
 #include "chanmeta.h"
 #include "rrd_store.h"
@@ -20,11 +22,17 @@
 
 struct store {
 	char datadir[1024];     /* short enough that every path below fits PATH_MAX */
+	struct rrd_backend *b;
 	char **argv;          /* reusable update strings */
 	size_t cap;
 };
 
-struct store *store_open(const char *datadir, char *err, size_t errlen)
+int store_update_rc(const char *msg)
+{
+	return strstr(msg, "illegal attempt to update using time") ? GM_ESTALE : GM_ELIB;
+}
+
+struct store *store_open(const char *datadir, const char *rrdcached, char *err, size_t errlen)
 {
 	struct store *s;
 	struct stat st;
@@ -42,13 +50,29 @@ struct store *store_open(const char *datadir, char *err, size_t errlen)
 		return NULL;
 	}
 	snprintf(s->datadir, sizeof(s->datadir), "%s", datadir);
+	if (rrdcached == NULL || rrdcached[0] == '\0')
+		s->b = rrd_direct_open();
+	else
+		s->b = rrd_cached_open(rrdcached, datadir, err, errlen);
+	if (s->b == NULL) {
+		if (rrdcached == NULL || rrdcached[0] == '\0')
+			gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+		free(s);
+		return NULL;
+	}
 	return s;
+}
+
+const char *store_backend(const struct store *s)
+{
+	return s->b->what;
 }
 
 void store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
+	s->b->close(s->b);
 	for (size_t i = 0; i < s->cap; i++)
 		free(s->argv[i]);
 	free(s->argv);
@@ -78,9 +102,8 @@ static int make_dirs(struct store *s, const struct chan_id *id, char *err, size_
 static int create_file(struct store *s, const char *path, const struct chan_id *id,
     const struct payload_meta *meta, double first_t, char *err, size_t errlen)
 {
-	const char **argv;
-	int argc = rrd_layout_argv(&argv), rc;
 	char journal[PATH_MAX];
+	int rc;
 
 	/* A channel is one kind: one that keeps delta entries gets no RRD, or
 	 * its .meta would be rewritten and its entries no longer reported. */
@@ -91,11 +114,10 @@ static int create_file(struct store *s, const char *path, const struct chan_id *
 	if ((rc = make_dirs(s, id, err, errlen)) != GM_OK ||
 	    (rc = chanmeta_write(s->datadir, id, meta->unit, meta->kind, err, errlen)) != GM_OK)
 		return rc;
-	rrd_clear_error();
-	/* no_overwrite: a file another collector just made is kept, not replaced. */
-	if (rrd_create_r2(path, RRD_STEP, (time_t)floor(first_t) - 1, 1, NULL, NULL,
-	    argc, argv) != 0 && access(path, F_OK) != 0)
-		return gm_errf(err, errlen, GM_ELIB, "rrd_create %s: %s", path, rrd_get_error());
+	/* A file another collector just made is kept, not replaced. */
+	if ((rc = s->b->create(s->b, path, (time_t)floor(first_t) - 1, err, errlen)) != GM_OK &&
+	    access(path, F_OK) != 0)
+		return rc;
 	return GM_OK;
 }
 
@@ -105,7 +127,8 @@ int store_last(struct store *s, const struct chan_id *id, bool *exists, double *
 	char path[PATH_MAX], **names = NULL, **last = NULL;
 	unsigned long n = 0;
 	time_t when;
-	int rc = GM_OK;
+	int64_t ms;
+	int rc;
 
 	rrd_layout_path(path, sizeof(path), s->datadir, id);
 	*exists = access(path, F_OK) == 0;
@@ -113,11 +136,18 @@ int store_last(struct store *s, const struct chan_id *id, bool *exists, double *
 	*value = NAN;
 	if (!*exists)
 		return GM_OK;
+	/* through rrdcached, the file holds what it had only once flushed */
+	if ((rc = s->b->sync(s->b, path, err, errlen)) != GM_OK)
+		return rc;
+	/* the header's time to the millisecond, not librrd's whole second:
+	 * the caller tells a resent reading from a new one by it */
+	if ((rc = rrd_head_last_ms(path, &ms, err, errlen)) != GM_OK)
+		return rc;
+	*t = (double)ms / 1000;
 	rrd_clear_error();
 	if (rrd_lastupdate_r(path, &when, &n, &names, &last) != 0)
 		return gm_errf(err, errlen, GM_ELIB, "rrd_lastupdate %s: %s", path,
 		    rrd_get_error());
-	*t = (double)when;
 	for (unsigned long i = 0; i < n; i++) {
 		if (strcmp(names[i], RRD_DS_VALUE) == 0 && strcmp(last[i], "U") != 0)
 			*value = strtod(last[i], NULL);
@@ -126,7 +156,7 @@ int store_last(struct store *s, const struct chan_id *id, bool *exists, double *
 	}
 	free(names);
 	free(last);
-	return rc;
+	return GM_OK;
 }
 
 static int reserve(struct store *s, size_t n)
@@ -145,22 +175,25 @@ static int reserve(struct store *s, size_t n)
 	return GM_OK;
 }
 
+/* The time from its milliseconds, so that every backend, and rrd_head.c,
+ * agree on it to the last digit. */
 static void row_text(char *buf, const struct store_row *r)
 {
+	int64_t ms = rrd_ms(r->t);
 	char use[32];
 
 	if (isnan(r->use))
 		strcpy(use, "U");
 	else
 		snprintf(use, sizeof(use), "%.17g", r->use);
-	snprintf(buf, ROW_TEXT, "%.3f:%.17g:%s", r->t, r->value, use);
+	snprintf(buf, ROW_TEXT, "%lld.%03d:%.17g:%s", (long long)(ms / 1000), (int)(ms % 1000),
+	    r->value, use);
 }
 
 int store_update(struct store *s, const struct chan_id *id, const struct payload_meta *meta,
     const struct store_row *rows, size_t n, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
-	const char *msg;
 	int rc;
 
 	if (n == 0)
@@ -169,14 +202,16 @@ int store_update(struct store *s, const struct chan_id *id, const struct payload
 	if (access(path, F_OK) != 0 &&
 	    (rc = create_file(s, path, id, meta, rows[0].t, err, errlen)) != GM_OK)
 		return rc;
+	/* Rows the millisecond grid makes one would leave librrd writing the
+	 * batch up to the second of them: refuse the batch whole instead. */
+	for (size_t i = 1; i < n; i++) {
+		if (rrd_ms(rows[i].t) <= rrd_ms(rows[i - 1].t))
+			return gm_errf(err, errlen, GM_ESTALE, "%s: readings at %.4f and %.4f are "
+			    "the same millisecond", path, rows[i - 1].t, rows[i].t);
+	}
 	if (reserve(s, n) != GM_OK)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++)
 		row_text(s->argv[i], &rows[i]);
-	rrd_clear_error();
-	if (rrd_update_r(path, RRD_TEMPLATE, (int)n, (const char **)s->argv) == 0)
-		return GM_OK;
-	msg = rrd_get_error();
-	rc = strstr(msg, "illegal attempt to update using time") ? GM_ESTALE : GM_ELIB;
-	return gm_errf(err, errlen, rc, "rrd_update %s: %s", path, msg);
+	return s->b->update(s->b, path, rows, (const char *const *)s->argv, n, err, errlen);
 }

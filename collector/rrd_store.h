@@ -4,7 +4,11 @@
  * One file per channel, "<datadir>/<site>/<meter>/<channel>.rrd", created on
  * the channel's first reading with the layout of common/rrd_layout.h; the
  * directories are made from validated ids only. A batch of rows is written in
- * one librrd call. Errors come back with librrd's reason.
+ * one call, by librrd in this process or by rrdcached (rrd_backend.h): the
+ * caller does not see which. Either way the collector makes the directories
+ * and writes the .meta files itself, so it needs the data directory on its
+ * own file system. Errors come back with librrd's (or rrdcached's) reason.
+ * Row times are written to the millisecond (rrd_ms()).
  */
 #ifndef GM_RRD_STORE_H
 #define GM_RRD_STORE_H
@@ -23,17 +27,25 @@ struct store_row {
 	double use;      /* NAN: unknown (gauges, and a counter's first reading) */
 };
 
-struct store *store_open(const char *datadir, char *err, size_t errlen);
+/* rrdcached NULL or "": librrd writes the files; else rrdcached at that
+ * address (rrd_cached_addr_check) does. */
+struct store *store_open(const char *datadir, const char *rrdcached, char *err, size_t errlen);
+/* Which backend writes: "librrd" or "rrdcached at ADDRESS". */
+const char *store_backend(const struct store *s);
+/* Makes the files hold everything stored (rrdcached: flushes them). */
 void store_close(struct store *s);
 
 /* The last reading stored for the channel: *exists false if it has no file.
- * t is whole seconds (librrd keeps no more in its header). */
+ * t is exact on the millisecond grid (read from the header: rrd_head.h);
+ * through rrdcached the file is flushed first. */
 int store_last(struct store *s, const struct chan_id *id, bool *exists, double *t,
     double *value, char *err, size_t errlen);
 
 /* Append rows (strictly after what is stored, in time order). A new file is
  * created with a "<channel>.meta" beside it naming unit and kind. GM_ESTALE
- * if librrd says a row is not newer than the file's last update; GM_EINVAL
+ * (nothing stored) if a row is not newer than the file's last update, or
+ * not newer than the row before it once times are cut to the millisecond;
+ * GM_EINVAL
  * (for good) if the channel keeps delta entries instead (entry_store.h). */
 int store_update(struct store *s, const struct chan_id *id, const struct payload_meta *meta,
     const struct store_row *rows, size_t n, char *err, size_t errlen);

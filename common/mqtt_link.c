@@ -203,12 +203,13 @@ static void *link_main(void *arg)
 {
 	struct mqtt_link *l = arg;
 
+	/* Only reconnecting needs this thread: 5 wakes a second are plenty. */
 	while (atomic_load(&l->running)) {
 		if (atomic_load(&l->up))
 			l->backoff_s = 1;
 		else
 			try_connect(l);
-		usleep(50 * 1000);
+		usleep(200 * 1000);
 	}
 	return NULL;
 }

@@ -1,12 +1,22 @@
 # runlib.sh - process and port helpers shared by tools/demo.sh and the tests
 # (sourced by bash).
 
-# A TCP port nobody listens on, from a range unlikely to be taken.
+# A TCP port nobody uses, below the kernel's range of ephemeral ports (a
+# client connection may take any port in that range at any moment, and then
+# a server could not bind it), and remembered, so that tests running side by
+# side and two calls in one test never pick the same.
 free_port() {
-	local p
+	local p lo=10000 hi used=/tmp/gm-ports.used
+	hi=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+	# Claims older than an hour are from runs long over.
+	find "$used" -mindepth 1 -maxdepth 1 -mmin +60 -exec rmdir {} + 2>/dev/null
 	while :; do
-		p=$((20000 + RANDOM % 30000))
-		ss -Htln "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
+		p=$((lo + RANDOM % (hi - lo)))
+		ss -Htan "sport = :$p" 2>/dev/null | grep -q . && continue
+		# mkdir is atomic: the first test to claim the port has it.
+		mkdir -p "$used" && mkdir "$used/$p" 2>/dev/null || continue
+		echo "$p"
+		return
 	done
 }
 

@@ -74,7 +74,7 @@ static int setup(void **state)
 		return -1;
 	snprintf(datadir, sizeof(datadir), "%s/data", tmpdir);
 	memset(&ig, 0, sizeof(ig));
-	if ((ig.store = store_open(datadir, err, sizeof(err))) == NULL) {
+	if ((ig.store = store_open(datadir, NULL, err, sizeof(err))) == NULL) {
 		print_message("store_open: %s\n", err);
 		return -1;
 	}
@@ -327,12 +327,13 @@ static void test_replay_after_restart(void **state)
 }
 
 /*
- * After a restart the registry knows the file's last time only to the whole
- * second (store_last reads librrd's header): T, for the reading stored at
- * T + 0.5. A batch resent from that reading on passes the registry's check,
- * and librrd refuses it whole, as its first row is not newer than the file;
- * stored row by row, that reading is a duplicate and the two after it are
- * stored. T + 120.5 = 1717196520.5 is then the file's last update, T + 120
+ * After a restart the registry learns the file's last time from its header,
+ * to the millisecond: T + 0.5, where librrd's public calls would say T. So a
+ * reading at T + 0.2 (older, but in the same second) is a duplicate, and
+ * does not become the value the next use is counted from (1000.25 would
+ * make a counter "fall" from 1000.5 and then count 0.75 for T + 60.5). A
+ * batch resent from T + 0.5 on stores its two newer readings, with use 0.5
+ * and 1.5. T + 120.5 = 1717196520.5 is then the file's last update, T + 120
  * in whole seconds.
  */
 static void test_resend_after_restart(void **state)
@@ -348,13 +349,21 @@ static void test_resend_after_restart(void **state)
 	store_close(ig.store);
 	ig.reg = registry_new();
 	assert_non_null(ig.reg);
-	ig.store = store_open(datadir, err, sizeof(err));
+	ig.store = store_open(datadir, NULL, err, sizeof(err));
 	assert_non_null(ig.store);
+	done(ENERGY, "{\"t\":1717196400.2,\"v\":1000.25" KWH ",\"seq\":2}");
+	cs = state_of("hq", "m1", "energy");
+	expect_counts(cs, 1, 0, 1, 0, 0, 0);
+	assert_true(cs->last_t == 1717196400.5);
+	assert_true(cs->last_v == 1000.5);
 	/* T + 0.5, T + 60.5 = 1717196460.5 and T + 120.5 = 1717196520.5 */
 	done(ENERGY, "{\"readings\":[[1717196400.5,1000.5],[1717196460.5,1001],"
-	    "[1717196520.5,1002.5]]" KWH ",\"seq\":2}");
-	cs = state_of("hq", "m1", "energy");
-	expect_counts(cs, 3, 2, 1, 0, 0, 0);
+	    "[1717196520.5,1002.5]]" KWH ",\"seq\":3}");
+	expect_counts(cs, 4, 2, 2, 0, 0, 0);
+	/* (T, T + 120] holds the 0.5 of (T + 0.5, T + 60.5] and 59.5 s of the
+	 * 1.5 spread over (T + 60.5, T + 120.5]: 0.5 + 1.5 * 59.5 / 60 = 1.9875
+	 * (with 0.75 for the first it would be 2.2375) */
+	expect_near("amount", amount("hq", "m1", "energy", T, T + 120, NULL), 1.9875);
 	rrd_path(path, sizeof(path), "hq", "m1", "energy");
 	rrd_clear_error();
 	assert_int_equal(rrd_last_r(path), T + 120);

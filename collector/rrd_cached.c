@@ -1,0 +1,406 @@
+/*
+ * rrd_cached.c - the RRD files written by rrdcached, through librrd's
+ * rrd_client (one connection per process, kept by librrd).
+ *
+ * What rrdcached does not do for us, and so this file does:
+ *  - refuse every stale row: it checks a row against the last time it knows,
+ *    which for a file it has just begun to cache is the header's whole
+ *    second, and a stale row it accepts makes the later write of that row
+ *    and of every row queued behind it fail, unseen (rrd_head.h). So no row
+ *    at or before the file's last update, known to the millisecond, is ever
+ *    sent.
+ *  - keep what it accepted across its own crash: its journal is written
+ *    through a stdio buffer it does not flush (rrd_hold.h). So the rows it
+ *    accepted are held until a FLUSH has put them into the file, at the
+ *    latest HOLD_MS after they were handed over; when the connection breaks,
+ *    every file with held rows is flushed, re-read and given again what it
+ *    lacks.
+ * This assumes that only this collector writes the channel's file, as
+ * rrd_store.h does anyway.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rrd.h>
+#include <rrd_client.h>
+
+#include "err.h"
+#include "log.h"
+#include "rrd_backend.h"
+#include "rrd_head.h"
+#include "rrd_hold.h"
+#include "rrd_layout.h"
+#include "timeutil.h"
+
+#define HOLD_MS (300 * 1000)   /* flush a file whose rows are held this long (rrdcached's default -w) */
+#define HOLD_ROWS 128          /* or that has this many rows held */
+#define CMD_ROOM (RRD_CMD_MAX - 64)   /* one UPDATE line, with room for "update " and the end */
+
+struct cached {
+	struct rrd_backend b;      /* first: the store holds a pointer to it */
+	char addr[512];
+	bool is_unix;
+	char base[PATH_MAX];       /* rrdcached's name of a file: base + path below datadir */
+	size_t datadir_len;        /* local paths start with datadir and "/" */
+	struct hold *hold;
+	bool recover;              /* the connection broke: rrdcached may have lost rows */
+};
+
+int rrd_cached_addr_check(const char *addr, bool *is_unix, char *err, size_t errlen)
+{
+	const char *path = strncmp(addr, "unix:", 5) == 0 ? addr + 5 : addr;
+	const char *host = addr, *port = NULL;
+	size_t hostlen;
+
+	*is_unix = path != addr || addr[0] == '/';
+	if (*is_unix) {
+		if (path[0] != '/')
+			return gm_errf(err, errlen, GM_EINVAL, "rrdcached socket \"%s\": give an "
+			    "absolute path (unix:/run/rrdcached.sock)", path);
+		if (strlen(path) >= 108)   /* sun_path */
+			return gm_errf(err, errlen, GM_EINVAL, "rrdcached socket path is longer "
+			    "than a unix socket allows (107 characters)");
+		return GM_OK;
+	}
+	if (addr[0] == '[') {   /* [v6 address] or [v6 address]:port */
+		const char *end = strchr(addr, ']');
+
+		if (end == NULL || end == addr + 1 || (end[1] != '\0' && end[1] != ':'))
+			return gm_errf(err, errlen, GM_EINVAL, "rrdcached address \"%s\": expected "
+			    "[address] or [address]:port", addr);
+		host = addr + 1;
+		hostlen = (size_t)(end - host);
+		port = end[1] == ':' ? end + 2 : NULL;
+	} else {
+		port = strrchr(addr, ':');
+		hostlen = port ? (size_t)(port - addr) : strlen(addr);
+		if (port != NULL)
+			port++;
+	}
+	if (hostlen == 0)
+		return gm_errf(err, errlen, GM_EINVAL, "rrdcached address \"%s\": no host (use "
+		    "unix:/path for a socket, or host:port)", addr);
+	for (size_t i = 0; i < hostlen; i++) {
+		char c = host[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '.' || c == '-' || c == '_' || (addr[0] == '[' && c == ':')))
+			return gm_errf(err, errlen, GM_EINVAL, "rrdcached address \"%s\": bad "
+			    "character in the host", addr);
+	}
+	if (port != NULL) {
+		char *end;
+		long p;
+
+		errno = 0;
+		p = strtol(port, &end, 10);
+		if (port[0] < '0' || port[0] > '9' || *end != '\0' || errno != 0 || p < 1 ||
+		    p > 65535)
+			return gm_errf(err, errlen, GM_EINVAL, "rrdcached address \"%s\": the port "
+			    "must be 1..65535", addr);
+	}
+	return GM_OK;
+}
+
+/* The name rrdcached gets for a local path; NULL if it does not fit. */
+static const char *daemon_name(const struct cached *c, const char *path, char *buf, size_t len)
+{
+	const char *rel = path + c->datadir_len + 1;
+	int n;
+
+	if (!c->is_unix)
+		return rel;   /* over TCP: relative to rrdcached's -b */
+	n = snprintf(buf, len, "%s/%s", c->base, rel);
+	return n >= 0 && (size_t)n < len ? buf : NULL;
+}
+
+static int too_long(char *err, size_t errlen, const char *path)
+{
+	return gm_errf(err, errlen, GM_EINVAL, "%s: the path is too long", path);
+}
+
+/* A failure that may have been the connection: start afresh, and assume
+ * rrdcached lost what it held (recover() finds out). */
+static int trouble(struct cached *c, int rc, char *err, size_t errlen, const char *what,
+    const char *name)
+{
+	const char *msg = rrd_get_error();
+
+	rrdc_disconnect();
+	c->recover = true;
+	return gm_errf(err, errlen, rc, "rrdcached at %s: %s %s: %s", c->addr, what, name,
+	    msg[0] ? msg : "failed");
+}
+
+static int connect_daemon(struct cached *c, char *err, size_t errlen)
+{
+	int rc;
+
+	rrd_clear_error();
+	if ((rc = rrdc_connect(c->addr)) == 0)
+		return GM_OK;
+	c->recover = true;
+	return gm_errf(err, errlen, GM_EIO, "rrdcached at %s: %s", c->addr,
+	    rrd_test_error() ? rrd_get_error() : strerror(rc > 0 ? rc : EIO));
+}
+
+static int flush_file(struct cached *c, const char *path, char *err, size_t errlen)
+{
+	char buf[PATH_MAX];
+	const char *name = daemon_name(c, path, buf, sizeof(buf));
+	int rc;
+
+	if (name == NULL)
+		return too_long(err, errlen, path);
+	if ((rc = connect_daemon(c, err, errlen)) != GM_OK)
+		return rc;
+	rrd_clear_error();
+	if (rrdc_flush(name) != 0)
+		return trouble(c, GM_ELIB, err, errlen, "flush", name);
+	return GM_OK;
+}
+
+/* Send rows (in time order, all newer than the file's last update) in as
+ * few UPDATE lines as fit rrdcached's line length. *sent counts the rows
+ * it accepted, also on failure. */
+static int send_rows(struct cached *c, const char *path, const char *const *text, size_t n,
+    size_t *sent, char *err, size_t errlen)
+{
+	char buf[PATH_MAX];
+	const char *name = daemon_name(c, path, buf, sizeof(buf));
+	int rc;
+
+	*sent = 0;
+	if (name == NULL)
+		return too_long(err, errlen, path);
+	if ((rc = connect_daemon(c, err, errlen)) != GM_OK)
+		return rc;
+	while (*sent < n) {
+		size_t k = 0, room = strlen(name);
+
+		while (*sent + k < n && (k == 0 || room + strlen(text[*sent + k]) + 1 < CMD_ROOM))
+			room += strlen(text[*sent + k++]) + 1;
+		rrd_clear_error();
+		if (rrdc_update(name, (int)k, text + *sent) != 0) {
+			if (store_update_rc(rrd_get_error()) == GM_ESTALE)
+				return gm_errf(err, errlen, GM_ESTALE, "rrdcached at %s: update %s: %s",
+				    c->addr, name, rrd_get_error());
+			return trouble(c, GM_ELIB, err, errlen, "update", name);
+		}
+		*sent += k;
+	}
+	return GM_OK;
+}
+
+/* Flush, so that the file holds all rrdcached had, and read its last time. */
+static int learn(struct cached *c, struct hold_file *f, char *err, size_t errlen)
+{
+	int rc;
+
+	if ((rc = flush_file(c, f->path, err, errlen)) != GM_OK ||
+	    (rc = rrd_head_last_ms(f->path, &f->last_ms, err, errlen)) != GM_OK)
+		return rc;
+	f->known = true;
+	return GM_OK;
+}
+
+/* Make the file hold every row held for it: flush, drop what the file has,
+ * and when rows are missing (rrdcached lost them, or could not write them)
+ * have rrdcached forget its own idea of the file and send them again. */
+static int settle(struct cached *c, struct hold_file *f, char *err, size_t errlen)
+{
+	char buf[PATH_MAX];
+	const char *text[HOLD_ROWS * 2], *name;
+	size_t missing, sent, done = 0;
+	int rc;
+
+	if ((rc = learn(c, f, err, errlen)) != GM_OK)
+		return rc;
+	hold_drop_upto(f, f->last_ms);
+	if (f->n == 0)
+		return GM_OK;
+	missing = f->n;
+	/* rrdcached's last time for the file may be one it never wrote: FORGET
+	 * makes it take the file's again (nothing is pending after the flush) */
+	if ((name = daemon_name(c, f->path, buf, sizeof(buf))) != NULL)
+		rrdc_forget(name);
+	while (done < f->n) {
+		size_t k = 0;
+
+		while (done + k < f->n && k < sizeof(text) / sizeof(text[0])) {
+			text[k] = f->rows[done + k].text;
+			k++;
+		}
+		rc = send_rows(c, f->path, text, k, &sent, err, errlen);
+		done += sent;
+		if (done > 0)
+			f->last_ms = f->rows[done - 1].ms;
+		if (rc != GM_OK)
+			return rc;
+	}
+	log_warn("rrdcached at %s had not written %zu reading(s) of %s it had accepted "
+	    "(a crash of rrdcached?); sent them again", c->addr, missing, f->path);
+	return GM_OK;
+}
+
+/* After a broken connection: settle every file that has rows held; the
+ * others are re-read at their next use. */
+static int recover(struct cached *c, char *err, size_t errlen)
+{
+	size_t files = 0;
+	int rc;
+
+	for (size_t i = 0; i < hold_count(c->hold); i++) {
+		struct hold_file *f = hold_at(c->hold, i);
+
+		if (f->n == 0) {
+			f->known = false;
+			continue;
+		}
+		if ((rc = settle(c, f, err, errlen)) != GM_OK)
+			return rc;
+		files++;
+	}
+	c->recover = false;
+	if (files > 0)
+		log_info("rrdcached at %s: connected again; checked the %zu file(s) with "
+		    "readings in its care", c->addr, files);
+	return GM_OK;
+}
+
+static int cached_create(struct rrd_backend *b, const char *path, time_t start, char *err,
+    size_t errlen)
+{
+	struct cached *c = (struct cached *)b;
+	char buf[PATH_MAX];
+	const char *name = daemon_name(c, path, buf, sizeof(buf)), **argv;
+	int argc = rrd_layout_argv(&argv), rc;
+
+	if (name == NULL)
+		return too_long(err, errlen, path);
+	if ((c->recover && (rc = recover(c, err, errlen)) != GM_OK) ||
+	    (rc = connect_daemon(c, err, errlen)) != GM_OK)
+		return rc;
+	rrd_clear_error();
+	/* no_overwrite: a file another collector just made is kept, not replaced */
+	if (rrdc_create_r2(name, RRD_STEP, start, 1, NULL, NULL, argc, argv) != 0 &&
+	    access(path, F_OK) != 0)
+		return trouble(c, GM_ELIB, err, errlen, "create", name);
+	return GM_OK;
+}
+
+static int cached_update(struct rrd_backend *b, const char *path, const struct store_row *rows,
+    const char *const *text, size_t n, char *err, size_t errlen)
+{
+	struct cached *c = (struct cached *)b;
+	struct hold_file *f;
+	int64_t prev, now = mono_ms();
+	size_t sent;
+	int rc;
+
+	if (c->recover && (rc = recover(c, err, errlen)) != GM_OK)
+		return rc;
+	if ((f = hold_file(c->hold, path)) == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	if (!f->known && (rc = learn(c, f, err, errlen)) != GM_OK)
+		return rc;
+	prev = f->last_ms;
+	for (size_t i = 0; i < n; i++) {
+		int64_t ms = rrd_ms(rows[i].t);
+
+		if (ms <= prev)
+			return gm_errf(err, errlen, GM_ESTALE, "%s: a reading at %.3f is not newer "
+			    "than %.3f, the last stored", path, (double)ms / 1000,
+			    (double)prev / 1000);
+		prev = ms;
+	}
+	rc = send_rows(c, path, text, n, &sent, err, errlen);
+	for (size_t i = 0; i < sent; i++) {
+		if (hold_add(f, rrd_ms(rows[i].t), text[i], now) != GM_OK) {
+			/* cannot keep it: have it written now instead */
+			log_warn("%s: cannot hold a reading for rrdcached (out of memory); "
+			    "flushing", path);
+			f->known = false;
+			break;
+		}
+		f->last_ms = rrd_ms(rows[i].t);
+	}
+	if (rc == GM_ESTALE)
+		f->known = false;   /* someone else wrote the file: read it again */
+	if (rc != GM_OK)
+		return rc;
+	/* a failure here is the connection's: recover() sees to the rows */
+	if (!f->known || f->n >= HOLD_ROWS || now - f->since_ms >= HOLD_MS)
+		settle(c, f, err, errlen);
+	return GM_OK;
+}
+
+static int cached_sync(struct rrd_backend *b, const char *path, char *err, size_t errlen)
+{
+	struct cached *c = (struct cached *)b;
+	struct hold_file *f;
+	int rc;
+
+	if (c->recover && (rc = recover(c, err, errlen)) != GM_OK)
+		return rc;
+	if ((f = hold_file(c->hold, path)) == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	return settle(c, f, err, errlen);
+}
+
+static void cached_close(struct rrd_backend *b)
+{
+	struct cached *c = (struct cached *)b;
+	char err[512];
+
+	for (size_t i = 0; i < hold_count(c->hold); i++) {
+		struct hold_file *f = hold_at(c->hold, i);
+
+		if (f->n > 0 && settle(c, f, err, sizeof(err)) != GM_OK)
+			log_warn("%s; %zu reading(s) of %s are only in rrdcached's care", err, f->n,
+			    f->path);
+	}
+	rrdc_disconnect();
+	hold_free(c->hold);
+	free(c);
+}
+
+struct rrd_backend *rrd_cached_open(const char *addr, const char *datadir, char *err,
+    size_t errlen)
+{
+	struct cached *c;
+	char real[PATH_MAX];
+	bool is_unix;
+
+	if (rrd_cached_addr_check(addr, &is_unix, err, errlen) != GM_OK)
+		return NULL;
+	if (strlen(addr) >= sizeof(c->addr)) {
+		gm_errf(err, errlen, GM_EINVAL, "rrdcached address is too long");
+		return NULL;
+	}
+	/* rrdcached takes absolute names over a unix socket and checks them
+	 * against its base directory (-b), which may not hold symbolic links */
+	if (is_unix && realpath(datadir, real) == NULL) {
+		gm_errf(err, errlen, GM_EIO, "data directory %s: %s", datadir, strerror(errno));
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL || (c->hold = hold_new()) == NULL) {
+		free(c);
+		gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+		return NULL;
+	}
+	snprintf(c->addr, sizeof(c->addr), "%s", addr);
+	snprintf(c->b.what, sizeof(c->b.what), "rrdcached at %.140s", addr);
+	c->is_unix = is_unix;
+	snprintf(c->base, sizeof(c->base), "%s", is_unix ? real : "");
+	c->datadir_len = strlen(datadir);
+	c->b.create = cached_create;
+	c->b.update = cached_update;
+	c->b.sync = cached_sync;
+	c->b.close = cached_close;
+	return &c->b;
+}

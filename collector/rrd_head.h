@@ -1,0 +1,30 @@
+/*
+ * rrd_head.h - the exact time of an RRD file's last update.
+ *
+ * librrd's public calls (rrd_lastupdate_r, rrd_info_r, rrdcached's LAST and
+ * INFO) give it in whole seconds, but the file keeps microseconds, and the
+ * collector stores readings to the millisecond. Through rrdcached the
+ * difference matters: rrdcached checks an update against the last time it
+ * knows, which for a file it has just started caching is the whole second
+ * from the header, so it accepts a reading at 12.3 s into a file whose last
+ * update is 12.5 s - and then the write of that reading and of every reading
+ * queued behind it fails, after the collector was told "enqueued".
+ * The collector therefore reads the header itself.
+ *
+ * Times are milliseconds since 1970 (the grid rrd_store.c writes on).
+ */
+#ifndef GM_RRD_HEAD_H
+#define GM_RRD_HEAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The file's last update in ms, its microseconds rounded to the nearest ms.
+ * GM_EIO if it cannot be read, GM_EINVAL if it is not an RRD of format 3 or
+ * later written on a machine like this one. */
+int rrd_head_last_ms(const char *path, int64_t *ms, char *err, size_t errlen);
+
+/* t seconds on the collector's millisecond grid. */
+int64_t rrd_ms(double t);
+
+#endif

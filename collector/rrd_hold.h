@@ -1,0 +1,58 @@
+/*
+ * rrd_hold.h - what the collector handed to rrdcached and does not yet know
+ * to be in the RRD file, per file.
+ *
+ * rrdcached answers an update once the rows are in its memory and its
+ * journal; the collector then acknowledges the message and the broker
+ * forgets it. But rrdcached writes its journal through a stdio buffer it
+ * does not flush (rrdtool issue #1137), so a crash of rrdcached loses the
+ * rows of the last few kilobytes. The collector keeps those rows until a
+ * FLUSH has put them into the file, and sends again whatever the file lacks
+ * after rrdcached comes back. This module is only the bookkeeping: a table
+ * of files, each with its rows in time order and the last time known to be
+ * in the file or handed over. No locking: one ingest thread owns it.
+ */
+#ifndef GM_RRD_HOLD_H
+#define GM_RRD_HOLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HOLD_TEXT 96       /* an update string "t:value:use" */
+
+struct held_row {
+	int64_t ms;            /* the row's time, ms since 1970 */
+	char text[HOLD_TEXT];
+};
+
+struct hold_file {
+	char *path;            /* the file, as this process names it */
+	bool known;            /* last_ms is the truth, not a guess to re-read */
+	int64_t last_ms;       /* newest row in the file or handed over */
+	struct held_row *rows; /* handed over, not known to be in the file */
+	size_t n, cap;
+	int64_t since_ms;      /* monotonic time the oldest held row was handed over */
+};
+
+struct hold;
+
+struct hold *hold_new(void);
+void hold_free(struct hold *h);
+
+/* The file's entry, added (unknown, nothing held) if new; NULL when out of
+ * memory. Entries live as long as the table. */
+struct hold_file *hold_file(struct hold *h, const char *path);
+size_t hold_count(const struct hold *h);
+struct hold_file *hold_at(struct hold *h, size_t i);
+
+/* Keep a row handed over at monotonic time now_ms: newer than every row
+ * held. GM_OK, GM_ENOMEM, or GM_EINVAL for a text too long or a row out of
+ * order. */
+int hold_add(struct hold_file *f, int64_t ms, const char *text, int64_t now_ms);
+/* Rows at or before ms are in the file: forget them. */
+void hold_drop_upto(struct hold_file *f, int64_t ms);
+/* Rows held in all files. */
+size_t hold_rows(const struct hold *h);
+
+#endif
