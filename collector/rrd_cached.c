@@ -148,15 +148,22 @@ static int connect_daemon(struct cached *c, char *err, size_t errlen)
 	    rrd_test_error() ? rrd_get_error() : strerror(rc > 0 ? rc : EIO));
 }
 
+/* The daemon's name for path, with the connection up: GM_OK, or why not. */
+static int reach(struct cached *c, const char *path, char *buf, size_t len,
+    const char **ret_name, char *err, size_t errlen)
+{
+	if ((*ret_name = daemon_name(c, path, buf, len)) == NULL)
+		return too_long(err, errlen, path);
+	return connect_daemon(c, err, errlen);
+}
+
 static int flush_file(struct cached *c, const char *path, char *err, size_t errlen)
 {
 	char buf[PATH_MAX];
-	const char *name = daemon_name(c, path, buf, sizeof(buf));
+	const char *name;
 	int rc;
 
-	if (name == NULL)
-		return too_long(err, errlen, path);
-	if ((rc = connect_daemon(c, err, errlen)) != GM_OK)
+	if ((rc = reach(c, path, buf, sizeof(buf), &name, err, errlen)) != GM_OK)
 		return rc;
 	rrd_clear_error();
 	if (rrdc_flush(name) != 0)
@@ -171,13 +178,11 @@ static int send_rows(struct cached *c, const char *path, const char *const *text
     size_t *sent, char *err, size_t errlen)
 {
 	char buf[PATH_MAX];
-	const char *name = daemon_name(c, path, buf, sizeof(buf));
+	const char *name;
 	int rc;
 
 	*sent = 0;
-	if (name == NULL)
-		return too_long(err, errlen, path);
-	if ((rc = connect_daemon(c, err, errlen)) != GM_OK)
+	if ((rc = reach(c, path, buf, sizeof(buf), &name, err, errlen)) != GM_OK)
 		return rc;
 	while (*sent < n) {
 		size_t k = 0, room = strlen(name);
