@@ -36,7 +36,7 @@ CFLAGS     += $(INC_MODBUS)
 
 # --- objects, listed explicitly so what each program links is visible ------
 COMMON   := common/err common/log common/topic common/payload common/registers common/chanmeta \
-            common/confparse common/devmap common/timeutil
+            common/confparse common/devmap common/timeutil common/fiscal
 COMMON_MQTT := common/mqtt_opts common/mqtt_link
 COMMON_RRD  := common/rrd_layout common/consumption common/entries
 
@@ -85,6 +85,7 @@ UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct coll
                   common/payload common/topic common/log common/timeutil common/err
 UNIT_spool     := agent/spool common/log common/err
 UNIT_seqmap    := agent/seqmap common/log common/err
+UNIT_fiscal    := common/fiscal common/timeutil common/err
 UNIT_rrd_hold  := collector/rrd_hold common/err
 UNIT_rrd_store := collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
                   collector/rrd_head common/entries common/chanmeta common/rrd_layout \
@@ -92,7 +93,7 @@ UNIT_rrd_store := collector/rrd_store collector/rrd_direct collector/rrd_cached 
                   common/err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
-         rrd_hold rrd_store
+         rrd_hold rrd_store fiscal
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build

@@ -3,6 +3,7 @@
  *
  *   gm-report -d DATADIR --from "2026-10-01" --to "2026-11-01" [--csv]
  *             [--site ID] [--meter ID]
+ *   gm-report -d DATADIR --fy 2570 [--round 6|9|12 | --quarter 1-4] ...
  * Periods are [from, to) in Asia/Bangkok time. Counters and deltas show the
  * amount used; gauges show mean, min and max. Every row says how much of the
  * period had readings (for deltas, manual entries: the share of its months
@@ -18,6 +19,7 @@
 
 #include "consumption.h"
 #include "err.h"
+#include "fiscal.h"
 #include "report_walk.h"
 #include "timeutil.h"
 
@@ -95,11 +97,30 @@ static int run(const struct report_opts *o)
 	return bad;
 }
 
+/* --fy 2569 [--round 6|9|12 | --quarter 1-4]: a fiscal period (B.E.). */
+static int fiscal_period(int fy, int round, int quarter, struct report_opts *o)
+{
+	struct period p;
+	int rc;
+
+	if (fy < 2543 || fy > 2643 || (round && quarter))
+		return GM_ERANGE;
+	if (quarter)
+		rc = fiscal_quarter(fy, quarter, &p);
+	else
+		rc = fiscal_round(fy, round ? round : 12, &p);
+	o->from = p.start;
+	o->to = p.end;
+	return rc;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: gm-report -d DATADIR --from TIME --to TIME [--csv] "
 	    "[--site ID] [--meter ID]\n"
-	    "TIME is local (Asia/Bangkok): YYYY-MM-DD[ HH:MM[:SS]] or @unix\n");
+	    "       gm-report -d DATADIR --fy 2569 [--round 6|9|12 | --quarter 1-4] ...\n"
+	    "TIME is local (Asia/Bangkok): YYYY-MM-DD[ HH:MM[:SS]] or @unix;\n"
+	    "fiscal years are Buddhist Era, 1 October to 30 September\n");
 	return 2;
 }
 
@@ -112,10 +133,14 @@ int main(int argc, char **argv)
 		{ "site", required_argument, NULL, 's' },
 		{ "meter", required_argument, NULL, 'm' },
 		{ "csv", no_argument, NULL, 'C' },
+		{ "fy", required_argument, NULL, 'Y' },
+		{ "round", required_argument, NULL, 'R' },
+		{ "quarter", required_argument, NULL, 'Q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report_opts o = { 0 };
 	const char *from = NULL, *to = NULL;
+	int fy = 0, round = 0, quarter = 0;
 	char err[256];
 	int c;
 
@@ -128,11 +153,17 @@ int main(int argc, char **argv)
 		case 's': o.site = optarg; break;
 		case 'm': o.meter = optarg; break;
 		case 'C': o.csv = 1; break;
+		case 'Y': fy = atoi(optarg); break;
+		case 'R': round = atoi(optarg); break;
+		case 'Q': quarter = atoi(optarg); break;
 		default: return usage();
 		}
 	}
-	if (o.datadir == NULL || from == NULL || to == NULL || optind != argc)
+	if (o.datadir == NULL || optind != argc || (fy == 0) == (from == NULL) ||
+	    (from == NULL) != (to == NULL) || ((round || quarter) && fy == 0))
 		return usage();
+	if (fy != 0)
+		return fiscal_period(fy, round, quarter, &o) == GM_OK ? run(&o) : usage();
 	if (time_parse_local(from, &o.from, err, sizeof(err)) != GM_OK ||
 	    time_parse_local(to, &o.to, err, sizeof(err)) != GM_OK) {
 		fprintf(stderr, "gm-report: %s\n", err);

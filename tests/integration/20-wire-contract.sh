@@ -91,5 +91,14 @@ check "no file outside data_dir, no bad name inside" \
 check "every stored path is made of valid ids" \
 	test -z "$(cd "$T/data" && find . -mindepth 1 | grep -Ev '^\./[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}\.(rrd|meta|entries))?)?$')"
 check "what was stored before is untouched" test "$(rrdtool lastupdate "$D/b2-main/import_kwh.rrd" | tail -1)" = "$before"
+# --- the fiscal-year boundary is local midnight ------------------------------
+# 30 Sep 2026 23:59 and 1 Oct 2026 00:01 Asia/Bangkok: both 30 Sep in UTC
+# (16:59Z and 17:01Z), but in FY2569 and FY2570.
+pub -t greenmeter/v1/parliament/boundary/paper_reams -m '{"t":1790787540,"v":7,"unit":"reams","kind":"delta","seq":1}'
+pub -t greenmeter/v1/parliament/boundary/paper_reams -m '{"t":1790787660,"v":11,"unit":"reams","kind":"delta","seq":2}'
+wait_for 10 grep -q 'boundary/paper_reams.*stored=2' "$T/status"
+fy() { "$BIN/gm-report" -d "$T/data" --fy "$1" --meter boundary --csv | awk -F, '$3 == "paper_reams" { print $8 }'; }
+check "23:59 on 30 September counts in FY2569" near "$(fy 2569)" 7 0
+check "00:01 on 1 October counts in FY2570" near "$(fy 2570)" 11 0
 check "the collector logged no error" sh -c "! grep -q ': error: ' '$T/collector.log'"
 done_testing
