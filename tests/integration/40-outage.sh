@@ -64,7 +64,12 @@ echo "# polled and spooled: $total readings; stored by the collector: $stored"
 check "the outage lasted over 2 minutes of polls (> 600 readings)" test "${total:-0}" -gt 600
 check "every reading polled is stored: count = polls" test "$stored" = "$total"
 check "each channel stored the same number" test "$(grep -o 'stored=[0-9]*' "$T/status" | sort -u | wc -l)" -eq 1
-check "nothing was lost by seq" sh -c "! grep -q 'lost=[1-9]' '$T/status'"
+# A message the agent had numbered but not yet delivered when it was killed
+# is numbered anew after the restart: seq may then skip one, which the
+# collector counts as lost though the reading was stored (the check above
+# proves it). More than one a channel would be a real fault.
+check "seq skips at most one message a channel across the kill" \
+	sh -c "! grep -q 'lost=\([2-9]\|[1-9][0-9]\)' '$T/status'"
 wait "$SUB"
 # Every time in the replayed messages, in order of arrival.
 awk '{ l = $0
