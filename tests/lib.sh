@@ -51,6 +51,15 @@ one_meter_sim() {
 	printf '[meter m1]\nunit = 1\nmodel = sdm630\nseed = %s\nload = %s\n' "$2" "$3"
 }
 
+# gm-agent config: site $1, client id $2, polling one_meter_sim's "m1" on
+# port $3 every $4 s with timeout $5, spooling in $T/spool.
+one_meter_agent() {
+	printf '[agent]\nsite = %s\ndevices = %s/devices\nspool_dir = %s/spool\n' "$1" "$ROOT" "$T"
+	printf '[mqtt]\nbroker = 127.0.0.1:%s\nclient_id = %s\n' "$BROKER_PORT" "$2"
+	printf '[meter m1]\nmodel = sdm630\nhost = 127.0.0.1:%s\nunit = 1\ninterval = %s\ntimeout = %s\n' \
+		"$3" "$4" "$5"
+}
+
 # Wait until a command succeeds (default 20 s).
 wait_for() {
 	local limit=$1 i=0; shift

@@ -8,21 +8,7 @@
 start_broker
 SIM_PORT=$(free_port)
 one_meter_sim "$SIM_PORT" 3 30 >"$T/sim.conf"
-cat >"$T/agent.conf" <<CONF
-[agent]
-site = outage
-devices = $ROOT/devices
-spool_dir = $T/spool
-[mqtt]
-broker = 127.0.0.1:$BROKER_PORT
-client_id = outage-agent
-[meter m1]
-model = sdm630
-host = 127.0.0.1:$SIM_PORT
-unit = 1
-interval = 1
-timeout = 0.5
-CONF
+one_meter_agent outage outage-agent "$SIM_PORT" 1 0.5 >"$T/agent.conf"
 collector_conf "$T/data" "$T/status" "$BROKER_PORT" outage-collector >"$T/collector.conf"
 
 start collector "$BIN/gm-collector" -c "$T/collector.conf"

@@ -8,21 +8,7 @@ VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=de
 start_broker
 SIM_PORT=$(free_port)
 one_meter_sim "$SIM_PORT" 1 20 >"$T/sim.conf"
-cat >"$T/agent.conf" <<CONF
-[agent]
-site = vg
-devices = $ROOT/devices
-spool_dir = $T/spool
-[mqtt]
-broker = 127.0.0.1:$BROKER_PORT
-client_id = vg-agent
-[meter m1]
-model = sdm630
-host = 127.0.0.1:$SIM_PORT
-unit = 1
-interval = 0.5
-timeout = 0.4
-CONF
+one_meter_agent vg vg-agent "$SIM_PORT" 0.5 0.4 >"$T/agent.conf"
 collector_conf "$T/data" "$T/status" "$BROKER_PORT" vg-collector >"$T/collector.conf"
 printf '[agent]\nsitee = x\n[meter Bad]\nhost = nowhere:99999\n' >"$T/bad.conf"
 
