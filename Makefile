@@ -38,7 +38,8 @@ CFLAGS     += $(INC_MODBUS)
 COMMON   := common/err common/log common/topic common/payload common/registers common/chanmeta \
             common/confparse common/devmap common/timeutil common/fiscal
 COMMON_MQTT := common/mqtt_opts common/mqtt_link
-COMMON_RRD  := common/rrd_layout common/consumption common/entries
+COMMON_RRD  := common/rrd_layout common/consumption common/entries common/meter_event \
+            common/numtext
 
 AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/manual_import agent/reqplan \
             agent/modbus_poll agent/spool agent/seqmap \
@@ -46,7 +47,8 @@ AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/m
 COLLECTOR:= collector/main collector/collector_config \
             collector/ingest collector/counter collector/registry \
             collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
-            collector/rrd_head collector/entry_store $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
+            collector/rrd_head collector/entry_store collector/event_store collector/meter_events \
+            collector/chan_dir $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
 REPORT   := dashboards/report_main dashboards/report_walk $(COMMON_RRD) $(COMMON)
 SIM      := devices/sim/main devices/sim/sim_config devices/sim/profile \
             devices/sim/sim_server devices/sim/fault devices/sim/rtu_frame $(COMMON)
@@ -73,14 +75,16 @@ UNIT_profile   := devices/sim/profile common/timeutil common/err
 UNIT_outbox    := agent/outbox
 UNIT_agent_config := agent/agent_config agent/mqtt_meter common/mqtt_opts common/log common/devmap common/confparse \
                   common/registers common/payload common/topic common/err
-UNIT_consumption := common/consumption common/entries common/rrd_layout common/timeutil \
-                  common/err
-UNIT_entries   := common/entries common/err
-UNIT_registry  := collector/registry
+UNIT_consumption := common/consumption common/entries common/meter_event common/numtext \
+                  common/payload common/topic common/rrd_layout common/timeutil common/err
+UNIT_entries   := common/entries common/numtext common/err
+UNIT_registry  := collector/registry common/payload common/err
 UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/topic common/err
 UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct collector/rrd_cached \
                   collector/rrd_hold collector/rrd_head collector/entry_store collector/counter \
+                  collector/event_store collector/meter_events collector/chan_dir \
                   collector/registry common/consumption common/entries common/rrd_layout \
+                  common/meter_event common/numtext \
                   common/chanmeta common/confparse \
                   common/payload common/topic common/log common/timeutil common/err
 UNIT_spool     := agent/spool common/log common/err
@@ -88,7 +92,8 @@ UNIT_seqmap    := agent/seqmap common/log common/err
 UNIT_fiscal    := common/fiscal common/timeutil common/err
 UNIT_rrd_hold  := collector/rrd_hold common/err
 UNIT_rrd_store := collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
-                  collector/rrd_head common/entries common/chanmeta common/rrd_layout \
+                  collector/rrd_head collector/chan_dir common/entries common/numtext \
+                  common/chanmeta common/rrd_layout \
                   common/confparse common/payload common/topic common/log common/timeutil \
                   common/err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \

@@ -9,30 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "chan_dir.h"
 #include "chanmeta.h"
 #include "entries.h"
 #include "entry_store.h"
 #include "err.h"
-
-static int make_dir(const char *path, char *err, size_t errlen)
-{
-	if (mkdir(path, 0755) != 0 && errno != EEXIST)
-		return gm_errf(err, errlen, GM_EIO, "mkdir %s: %s", path, strerror(errno));
-	return GM_OK;
-}
-
-/* <datadir>/<site>/<meter>: ids are validated, so these stay inside datadir. */
-static int make_dirs(const char *datadir, const struct chan_id *id, char *err, size_t errlen)
-{
-	char path[PATH_MAX];
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/%s", datadir, id->site);
-	if ((rc = make_dir(path, err, errlen)) != GM_OK)
-		return rc;
-	snprintf(path, sizeof(path), "%s/%s/%s", datadir, id->site, id->meter);
-	return make_dir(path, err, errlen);
-}
 
 /* The channel's kind is the one its .meta names; write one if there is none. */
 static int check_meta(const char *datadir, const struct chan_id *id,
@@ -77,34 +58,6 @@ static int read_fd(int fd, const char *path, char **ret, size_t *ret_len, char *
 	*ret = buf;
 	*ret_len = len;
 	return GM_OK;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-/* A new file's name is on disk only once its directory is synced. */
-static int sync_dir(const char *datadir, const struct chan_id *id)
-{
-	char path[PATH_MAX];
-	int fd, rc;
-
-	snprintf(path, sizeof(path), "%s/%s/%s", datadir, id->site, id->meter);
-	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
 }
 
 /* Decide each reading against the journal; the lines to append go to out. */
@@ -182,7 +135,7 @@ static int put_locked(int fd, const char *path, const struct chan_id *id,
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
 		goto done;
 	}
-	if (es.valid_len == 0 && sync_dir(datadir, id) != 0)
+	if (es.valid_len == 0 && chan_dir_sync(datadir, id) != 0)
 		rc = gm_errf(err, errlen, GM_EIO, "%s: syncing its directory: %s", path,
 		    strerror(errno));
 done:
@@ -201,7 +154,7 @@ int entry_store_put(const char *datadir, const struct chan_id *id,
 	memset(rep, 0, sizeof(*rep));
 	if (n == 0 || n > PAYLOAD_MAX_POINTS)
 		return gm_errf(err, errlen, GM_EINVAL, "%zu readings in one put", n);
-	if ((rc = make_dirs(datadir, id, err, errlen)) != GM_OK ||
+	if ((rc = chan_dir_make(datadir, id, err, errlen)) != GM_OK ||
 	    (rc = check_meta(datadir, id, meta, err, errlen)) != GM_OK)
 		return rc;
 	entries_path(path, sizeof(path), datadir, id);

@@ -8,8 +8,10 @@
 #include "counter.h"
 #include "entry_store.h"
 #include "err.h"
+#include "event_store.h"
 #include "ingest.h"
 #include "log.h"
+#include "meter_events.h"
 #include "rrd_head.h"
 #include "timeutil.h"
 
@@ -27,8 +29,9 @@ static void shown_topic(char *buf, size_t len, const char *topic)
 	buf[o] = '\0';
 }
 
-/* Load what the store already holds, once per channel per run. */
-static int load_last(struct ingest *ig, struct chan_state *cs)
+/* Load what the store already holds, once per channel per run, and an
+ * announced replacement or reset after it that no reading has used yet. */
+int ingest_load_last(struct ingest *ig, struct chan_state *cs)
 {
 	char err[ERR_MAX];
 	bool exists;
@@ -44,6 +47,8 @@ static int load_last(struct ingest *ig, struct chan_state *cs)
 		return GM_EIO;
 	}
 	cs->have_last = exists && cs->last_t > 0;
+	if (meter_events_rearm(ig, cs) != GM_OK)
+		return GM_EIO;
 	cs->loaded = true;
 	return GM_OK;
 }
@@ -61,105 +66,262 @@ static void count_seq(struct chan_state *cs, uint64_t seq, const char *where)
 	cs->have_seq = true;
 }
 
-static double use_of(struct chan_state *cs, const struct payload_meta *meta, double v,
-    const char *where, double t)
+static void note_problem(struct chan_state *cs, const char *fmt, const char *detail)
 {
-	enum counter_event ev;
-	double d;
+	snprintf(cs->problem, sizeof(cs->problem), fmt, detail);
+	cs->problem_at = now_wall();
+	cs->fault = true;
+}
 
-	if (meta->kind != KIND_COUNTER)
-		return NAN;   /* gauges have no use; deltas never come here */
+/* What a counter reading adds since the one before it: the counter
+ * difference, or after an announced replacement or reset, what the old
+ * counter ran (pend_carry) plus what the new one ran since its start. A fall
+ * nobody announced becomes a flag (*flag, *flagged) for the journal. */
+static double counter_use(struct chan_state *cs, const struct payload_meta *meta,
+    const struct point *p, struct meter_event *flag, bool *flagged, const char *where)
+{
+	double prev = cs->last_v, carry = 0, most = NAN, dt, d;
+	bool announced = cs->pending && p->t >= cs->pend_t;   /* at t: the new meter */
+	enum counter_event ev;
+
+	*flagged = false;
+	if (announced)
+		cs->pending = false;
 	if (!cs->have_last || isnan(cs->last_v))
 		return NAN;   /* nothing to count from yet */
-	d = counter_delta(cs->last_v, v, meta->wrap, &ev);
+	if (announced) {
+		prev = cs->pend_base;
+		carry = cs->pend_carry;
+	}
+	dt = p->t - cs->last_t;
+	if (cs->peak_rate > 0)
+		most = cs->peak_rate * dt * 2;   /* twice the fastest seen: a margin */
+	d = counter_delta(prev, p->v, meta->wrap, most, &ev);
 	if (ev == COUNTER_WRAP)
 		cs->wraps++;
-	if (ev == COUNTER_RESET) {
+	if ((ev == COUNTER_OK || ev == COUNTER_WRAP) && !announced && d / dt > cs->peak_rate)
+		cs->peak_rate = d / dt;
+	if (ev == COUNTER_RESET || ev == COUNTER_RESET_UNCOUNTED) {
 		cs->resets++;
-		log_warn("%s: counter fell from %.17g to %.17g at %.3f: unannounced reset "
-		    "or meter replacement; counted as 0, flagged for review", where,
-		    cs->last_v, v, t);
+		*flagged = true;
+		event_clear(flag);
+		flag->t = p->t;
+		flag->kind = ev == COUNTER_RESET ? EV_RESET_DETECTED : EV_RESET_UNCOUNTED;
+		flag->from = prev;
+		flag->to = p->v;
+		flag->counted = d;
+		log_warn("%s: counter fell from %.17g to %.17g at %.3f with no reset announced; "
+		    "%s, flagged for review", where, prev, p->v, p->t, ev == COUNTER_RESET ?
+		    "taken to restart from 0, so counted as it shows" :
+		    "too much to have counted since the reading before: counted as 0");
+		note_problem(cs, "unannounced counter reset (%s)", event_kind_name(flag->kind));
 	}
-	return d;
+	return d + carry;
 }
 
 /* The store refuses a whole batch when its first row is not newer than the
  * file. Knowing the file's last time to the millisecond we filter those
  * ourselves, so this happens only when the file was written behind our back
- * (another collector on the same channel): store the rows one by one, so
- * only the ones really stored before count as duplicates. */
+ * (another collector on the same channel): store the rows one by one; the
+ * ones refused join the older readings. */
 static int store_one_by_one(struct ingest *ig, struct chan_state *cs,
-    const struct payload_meta *meta, const struct store_row *rows, size_t k, char *err,
-    size_t errlen)
+    const struct payload_meta *meta, const struct store_row *rows, size_t k,
+    struct point *old, size_t *nold, char *err, size_t errlen)
 {
 	int rc = GM_OK;
 
 	for (size_t i = 0; i < k; i++) {
 		rc = store_update(ig->store, &cs->id, meta, &rows[i], 1, err, errlen);
-		if (rc == GM_ESTALE)
-			cs->duplicates++;
-		else if (rc == GM_OK)
+		if (rc == GM_ESTALE) {
+			old[*nold].t = rows[i].t;
+			old[(*nold)++].v = rows[i].value;
+		} else if (rc == GM_OK) {
 			cs->stored++;
-		else
+		} else {
 			return rc;
+		}
 	}
 	return GM_OK;
+}
+
+static int record_events(struct ingest *ig, struct chan_state *cs,
+    struct meter_event *evs, size_t nev, const char *where)
+{
+	char err[ERR_MAX];
+	double at = now_wall();
+
+	for (size_t i = 0; i < nev; i++)
+		evs[i].at = at;
+	if (event_store_append(ig->datadir, &cs->id, evs, nev, err, sizeof(err)) == GM_OK)
+		return GM_OK;
+	complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try", where,
+	    err);
+	return GM_EIO;
+}
+
+/* Readings at or before the file's last: where the file has readings they
+ * are repeats (a message resent after a lost acknowledgement, or renumbered
+ * by an agent restart) and are counted as duplicates; where it has a gap
+ * they come late (a second path, a clock set back, two collectors racing):
+ * the RRD cannot take them, so they go to the channel's events journal,
+ * kept and reported, never dropped. */
+static int sort_older(struct ingest *ig, struct chan_state *cs,
+    const struct payload_meta *meta, const struct point *old, size_t nold,
+    struct meter_event *evs, size_t *nev, const char *where)
+{
+	double *ts = malloc(nold * sizeof(*ts));
+	bool *covered = malloc(nold * sizeof(*covered));
+	char err[ERR_MAX];
+	size_t nlate = 0;
+	int rc = GM_ENOMEM;
+
+	if (ts == NULL || covered == NULL)
+		goto out;
+	for (size_t i = 0; i < nold; i++)
+		ts[i] = old[i].t;
+	if ((rc = store_covered(ig->store, &cs->id, ts, nold, cs->last_t, covered, err,
+	    sizeof(err))) != GM_OK) {
+		complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try",
+		    where, err);
+		goto out;
+	}
+	for (size_t i = 0; i < nold; i++) {
+		struct meter_event *ev;
+
+		if (covered[i]) {
+			cs->duplicates++;
+			continue;
+		}
+		ev = &evs[(*nev)++];
+		event_clear(ev);
+		ev->t = old[i].t;
+		ev->kind = EV_LATE;
+		ev->v = old[i].v;
+		ev->seq = meta->seq;
+		cs->late++;
+		nlate++;
+	}
+	if (nlate > 0)
+		log_warn("%s: %zu reading(s) older than the file's last update, where it has no "
+		    "readings: kept in the events journal as late", where, nlate);
+out:
+	free(ts);
+	free(covered);
+	return rc;
+}
+
+static void note_interval(struct chan_state *cs, double t)
+{
+	if (cs->have_last && t > cs->last_t)
+		cs->interval = t - cs->last_t;
+}
+
+/* What became of a message's readings, told to the caller and the log. */
+static enum ingest_result finish_points(struct ingest *ig, struct chan_state *cs, int rc,
+    uint64_t resets, const char *err, const char *where)
+{
+	if (rc == GM_EINVAL) {
+		log_warn("%s: rejected: %s", where, err);
+		note_problem(cs, "rejected: %s", err);
+		cs->loaded = false;   /* nothing was stored: forget what we assumed */
+		return INGEST_DONE;
+	}
+	if (rc != GM_OK) {
+		if (err[0])   /* record_events and sort_older said it themselves */
+			complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for "
+			    "another try", where, err);
+		cs->loaded = false;   /* reload the truth from the file next time */
+		return INGEST_RETRY;
+	}
+	complain_release(&ig->store_trouble, time(NULL), "storing readings");
+	if (cs->resets == resets)
+		cs->fault = false;   /* stored cleanly: whatever was wrong has passed */
+	return INGEST_DONE;
+}
+
+/* Rows for the readings newer than the file, flags for the journal; the
+ * older readings go to old[] to be sorted. */
+static size_t make_rows(struct chan_state *cs, const struct payload_meta *meta,
+    const struct point *pts, size_t n, struct store_row *rows, struct point *old,
+    size_t *nold, struct meter_event *evs, size_t *nev, const char *where)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool flagged = false;
+
+		/* on the store's millisecond grid: two readings in one
+		 * millisecond are one row of the file */
+		if (cs->have_last && rrd_ms(pts[i].t) <= rrd_ms(cs->last_t)) {
+			old[(*nold)++] = pts[i];
+			continue;
+		}
+		rows[k].t = pts[i].t;
+		rows[k].value = pts[i].v;
+		rows[k].use = NAN;
+		if (meta->kind == KIND_COUNTER)
+			rows[k].use = counter_use(cs, meta, &pts[i], &evs[*nev], &flagged, where);
+		if (flagged)
+			(*nev)++;
+		note_interval(cs, pts[i].t);
+		cs->last_t = pts[i].t;
+		cs->last_v = pts[i].v;
+		cs->have_last = true;
+		k++;
+	}
+	return k;
+}
+
+/* Store the rows; the ones the file refuses join old[]. */
+static int put_rows(struct ingest *ig, struct chan_state *cs,
+    const struct payload_meta *meta, const struct store_row *rows, size_t k,
+    struct point *old, size_t *nold, char *err, size_t errlen)
+{
+	int rc = k > 0 ? store_update(ig->store, &cs->id, meta, rows, k, err, errlen) : GM_OK;
+
+	if (rc == GM_OK) {
+		cs->stored += k;
+	} else if (rc == GM_ESTALE) {
+		/* the file knew better than we did: what we assumed of its last
+		 * reading (and the use computed from it) may be wrong, so read
+		 * it again for the next message */
+		cs->loaded = false;
+		rc = store_one_by_one(ig, cs, meta, rows, k, old, nold, err, errlen);
+	}
+	return rc;
 }
 
 static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
     const struct payload_meta *meta, const struct point *pts, size_t n, const char *where)
 {
 	struct store_row *rows = calloc(n, sizeof(*rows));
-	char err[ERR_MAX];
-	size_t k = 0;
-	int rc;
+	struct meter_event *evs = calloc(2 * n, sizeof(*evs));
+	struct point *old = calloc(n, sizeof(*old));
+	char err[ERR_MAX] = "";
+	size_t k, nev = 0, nold = 0, nflags;
+	uint64_t resets = cs->resets;
+	int rc = GM_OK;
 
-	if (rows == NULL) {
-		log_err("%s: out of memory", where);
-		return INGEST_RETRY;
+	if (rows == NULL || evs == NULL || old == NULL) {
+		rc = GM_ENOMEM;
+		snprintf(err, sizeof(err), "out of memory");
+		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		/* on the store's millisecond grid: two readings in one
-		 * millisecond are one row of the file */
-		if (cs->have_last && rrd_ms(pts[i].t) <= rrd_ms(cs->last_t)) {
-			cs->duplicates++;
-			continue;
-		}
-		rows[k].t = pts[i].t;
-		rows[k].value = pts[i].v;
-		rows[k].use = use_of(cs, meta, pts[i].v, where, pts[i].t);
-		cs->last_t = pts[i].t;
-		cs->last_v = pts[i].v;
-		cs->have_last = true;
-		k++;
-	}
-	rc = store_update(ig->store, &cs->id, meta, rows, k, err, sizeof(err));
-	if (rc == GM_ESTALE) {
-		/* the file knew better than we did: what we assumed of its last
-		 * reading (and the use computed from it) may be wrong, so read
-		 * it again for the next message */
-		cs->loaded = false;
-		if (k > 1)
-			rc = store_one_by_one(ig, cs, meta, rows, k, err, sizeof(err));
-		else
-			cs->duplicates++;
-	} else if (rc == GM_OK) {
-		cs->stored += k;
-	}
+	k = make_rows(cs, meta, pts, n, rows, old, &nold, evs, &nev, where);
+	/* flags first: a failure after them repeats a flag, never loses one */
+	if ((nflags = nev) > 0)
+		rc = record_events(ig, cs, evs, nev, where);
+	if (rc == GM_OK)
+		rc = put_rows(ig, cs, meta, rows, k, old, &nold, err, sizeof(err));
+	if (rc == GM_OK && nold > 0)
+		rc = sort_older(ig, cs, meta, old, nold, evs, &nev, where);
+	if (rc == GM_OK && nev > nflags)
+		rc = record_events(ig, cs, evs + nflags, nev - nflags, where);
+out:
 	free(rows);
-	if (rc == GM_EINVAL) {
-		log_warn("%s: rejected: %s", where, err);
-		cs->loaded = false;   /* nothing was stored: forget what we assumed */
-		return INGEST_DONE;
-	}
-	if (rc != GM_OK && rc != GM_ESTALE) {
-		complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try",
-		    where, err);
-		cs->loaded = false;   /* reload the truth from the file next time */
-		return INGEST_RETRY;
-	}
-	complain_release(&ig->store_trouble, time(NULL), "storing readings");
-	return INGEST_DONE;
+	free(evs);
+	free(old);
+	return finish_points(ig, cs, rc, resets, err, where);
 }
 
 /* Delta readings (manual entries) go to the channel's entries journal, in
@@ -240,40 +402,51 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 	enum topic_kind kind;
 	struct chan_id id;
 	enum ingest_result res = INGEST_DONE;
+	bool again = ig->in_hand == payload;
 	size_t n;
 
+	ig->in_hand = NULL;
 	shown_topic(where, sizeof(where), topic);
 	if (topic_parse(topic, &id, &kind, err, sizeof(err)) != GM_OK) {
 		log_warn("topic %s: rejected: %s", where, err);
 		return INGEST_DONE;
 	}
 	if (kind == TOPIC_EVENT) {
-		log_warn("topic %s: meter events are not handled by this collector version; "
-		    "ignored", where);
-		return INGEST_DONE;
+		res = meter_events_take(ig, &id, payload, len, where);
+		goto out;
 	}
 	if (payload_decode(payload, len, &meta, &pts, &n, err, sizeof(err)) != GM_OK) {
 		log_warn("topic %s: rejected payload: %s", where, err);
+		/* counted against a channel we know; an unknown one is not added */
+		if ((cs = registry_find(ig->reg, &id)) != NULL) {
+			cs->rejected++;
+			note_problem(cs, "payload rejected: %s", err);
+		}
 		return INGEST_DONE;
 	}
 	if (too_far_ahead(ig, pts, n, where))
 		goto out;
 	/* a delta channel keeps no RRD: nothing to load for it */
 	if ((cs = registry_get(ig->reg, &id)) == NULL ||
-	    (meta.kind != KIND_DELTA && load_last(ig, cs) != GM_OK)) {
+	    (meta.kind != KIND_DELTA && ingest_load_last(ig, cs) != GM_OK)) {
 		res = INGEST_RETRY;
 		goto out;
 	}
-	cs->received += n;
-	cs->last_seen = now_wall();
-	cs->kind = meta.kind;
-	strcpy(cs->unit, meta.unit);
-	count_seq(cs, meta.seq, where);
+	/* a message offered again after a failed store was counted already */
+	if (!again) {
+		cs->received += n;
+		cs->last_seen = now_wall();
+		cs->kind = meta.kind;
+		strcpy(cs->unit, meta.unit);
+		count_seq(cs, meta.seq, where);
+	}
 	if (meta.kind == KIND_DELTA)
 		res = store_entries(ig, cs, &meta, pts, n, where);
 	else
 		res = store_points(ig, cs, &meta, pts, n, where);
 out:
 	free(pts);
+	if (res == INGEST_RETRY)
+		ig->in_hand = payload;
 	return res;
 }

@@ -7,7 +7,11 @@
  * does not acknowledge it. Counter and gauge readings go to the channel's
  * RRD (rrd_store.h): those at or before its last stored reading are
  * duplicates (a redelivery after a restart) and are counted, not stored
- * again. Delta readings (manual entries) go to its entries journal
+ * again; readings older than that in a newer message come late and are kept
+ * in the channel's events journal (meter_event.h). A counter's use is its
+ * difference across wraps, announced replacements and resets
+ * (meter_events.h); a fall nobody announced is flagged in that journal
+ * (counter.h). Delta readings (manual entries) go to its entries journal
  * (entry_store.h), in any order: the same t with the same value is a
  * duplicate, with another value a correction, which is stored and logged.
  */
@@ -29,9 +33,16 @@ struct ingest {
 	double max_future_s;   /* readings further ahead of our clock are refused */
 	double now;            /* 0: use the wall clock (tests set it) */
 	struct complaint store_trouble;   /* a failing store is logged rarely */
+	const void *in_hand;   /* the payload last left to be offered again */
 };
 
+/* The caller offers a message left to be offered again with the same
+ * payload pointer, so that it is counted once. */
 enum ingest_result ingest_message(struct ingest *ig, const char *topic,
     const void *payload, size_t len);
+
+/* Read the channel's last stored reading (once a run), for ingest and
+ * meter events alike. GM_EIO when the store cannot say now. */
+int ingest_load_last(struct ingest *ig, struct chan_state *cs);
 
 #endif

@@ -75,7 +75,7 @@ static void write_status(const char *path, struct registry *reg)
 		log_warn("status file %s: cannot write", tmp);
 		return;
 	}
-	registry_dump(reg, f);
+	registry_dump(reg, f, now_wall());
 	if (fclose(f) != 0 || rename(tmp, path) != 0)
 		log_warn("status file %s: cannot replace", path);
 }

@@ -109,6 +109,16 @@ out:
 	return cs;
 }
 
+struct chan_state *registry_find(struct registry *r, const struct chan_id *id)
+{
+	struct chan_state *cs;
+
+	pthread_mutex_lock(&r->lock);
+	cs = *find_slot(r->slot, r->cap, id);
+	pthread_mutex_unlock(&r->lock);
+	return cs;
+}
+
 size_t registry_count(struct registry *r)
 {
 	size_t n;
@@ -119,7 +129,39 @@ size_t registry_count(struct registry *r)
 	return n;
 }
 
-void registry_dump(struct registry *r, FILE *out)
+enum chan_status chan_status(const struct chan_state *c, double now)
+{
+	double every = c->interval > 0 ? c->interval : 60;
+
+	if (c->fault)
+		return STATUS_FAULT;
+	if (!c->have_last || now - c->last_t > STALE_INTERVALS * every)
+		return STATUS_STALE;
+	return STATUS_OK;
+}
+
+const char *chan_status_name(enum chan_status s)
+{
+	switch (s) {
+	case STATUS_OK: return "ok";
+	case STATUS_STALE: return "stale";
+	case STATUS_FAULT: return "fault";
+	}
+	return "?";
+}
+
+/* The problem text as one token: spaces become '_' so a line stays
+ * "key=value" pairs. */
+static void put_problem(FILE *out, const char *p)
+{
+	fputs(" problem=", out);
+	if (*p == '\0')
+		fputc('-', out);
+	for (; *p; p++)
+		fputc(*p == ' ' || *p == '\n' || *p == '\t' ? '_' : *p, out);
+}
+
+void registry_dump(struct registry *r, FILE *out, double now)
 {
 	pthread_mutex_lock(&r->lock);
 	for (size_t i = 0; i < r->cap; i++) {
@@ -127,11 +169,18 @@ void registry_dump(struct registry *r, FILE *out)
 		if (c == NULL)
 			continue;
 		fprintf(out, "%s/%s/%s last_t=%.3f last=%.17g %s received=%llu stored=%llu "
-		    "duplicates=%llu lost=%llu resets=%llu wraps=%llu\n",
-		    c->id.site, c->id.meter, c->id.channel, c->last_t, c->last_v, c->unit,
+		    "duplicates=%llu lost=%llu resets=%llu wraps=%llu late=%llu replaced=%llu "
+		    "rejected=%llu kind=%s interval=%.3f last_seen=%.3f status=%s",
+		    c->id.site, c->id.meter, c->id.channel, c->last_t, c->last_v,
+		    c->unit[0] ? c->unit : "-",
 		    (unsigned long long)c->received, (unsigned long long)c->stored,
 		    (unsigned long long)c->duplicates, (unsigned long long)c->lost,
-		    (unsigned long long)c->resets, (unsigned long long)c->wraps);
+		    (unsigned long long)c->resets, (unsigned long long)c->wraps,
+		    (unsigned long long)c->late, (unsigned long long)c->replaced,
+		    (unsigned long long)c->rejected, c->unit[0] ? kind_name(c->kind) : "-",
+		    c->interval, c->last_seen, chan_status_name(chan_status(c, now)));
+		put_problem(out, c->problem);
+		fputc('\n', out);
 	}
 	pthread_mutex_unlock(&r->lock);
 }

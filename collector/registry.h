@@ -28,8 +28,30 @@ struct chan_state {
 	uint64_t lost;        /* messages missing by seq */
 	uint64_t resets;      /* unannounced counter resets flagged */
 	uint64_t wraps;
+	uint64_t late;        /* older than the RRD's last: kept in the events journal */
+	uint64_t replaced;    /* announced replacements and resets */
+	uint64_t rejected;    /* messages refused for good */
 	double last_seen;     /* wall clock of the last message */
+	double interval;      /* seconds between its last two readings; 0: unknown */
+	/* An announced replacement or reset (meter_events.h) waiting for the
+	 * first reading after it: that reading's use counts from pend_base,
+	 * plus pend_carry (what the old counter ran before it). */
+	bool pending;
+	double pend_t, pend_base, pend_carry;
+	double peak_rate;     /* highest use a second seen this run; 0: none yet */
+	char problem[400];    /* the last refusal or flag, for the status */
+	double problem_at;    /* its wall clock time; 0: none */
+	bool fault;           /* the last message was refused or flagged */
 };
+
+enum chan_status { STATUS_OK, STATUS_STALE, STATUS_FAULT };
+
+/* fault: the channel's last message was refused or raised a flag; stale: its
+ * newest reading is more than 3 intervals (STALE_INTERVALS) older than now
+ * (interval unknown: 3 minutes); ok otherwise. */
+#define STALE_INTERVALS 3
+enum chan_status chan_status(const struct chan_state *c, double now);
+const char *chan_status_name(enum chan_status s);
 
 struct registry;
 
@@ -37,8 +59,11 @@ struct registry *registry_new(void);
 void registry_free(struct registry *r);
 /* Find the channel, adding it if new (NULL only when out of memory). */
 struct chan_state *registry_get(struct registry *r, const struct chan_id *id);
+/* Find the channel; NULL if it is not known. */
+struct chan_state *registry_find(struct registry *r, const struct chan_id *id);
 size_t registry_count(struct registry *r);
-/* One line per channel, for gm-collector's status output. */
-void registry_dump(struct registry *r, FILE *out);
+/* The status file: one line per channel, "site/meter/channel key=value ..."
+ * (docs/operations.md); fields are only ever added at the end. */
+void registry_dump(struct registry *r, FILE *out, double now);
 
 #endif

@@ -10,12 +10,13 @@
 
 #include <rrd.h>
 
+#include "chan_dir.h"
+#include "chanmeta.h"
 #include "entries.h"
 #include "err.h"
 #include "rrd_backend.h"
 #include "rrd_head.h"
 #include "rrd_layout.h"
-#include "chanmeta.h"
 #include "rrd_store.h"
 
 #define ROW_TEXT 96
@@ -79,26 +80,6 @@ void store_close(struct store *s)
 	free(s);
 }
 
-static int make_dir(const char *path, char *err, size_t errlen)
-{
-	if (mkdir(path, 0755) != 0 && errno != EEXIST)
-		return gm_errf(err, errlen, GM_EIO, "mkdir %s: %s", path, strerror(errno));
-	return GM_OK;
-}
-
-/* <datadir>/<site>/<meter>: ids are validated, so these stay inside datadir. */
-static int make_dirs(struct store *s, const struct chan_id *id, char *err, size_t errlen)
-{
-	char path[PATH_MAX];
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/%s", s->datadir, id->site);
-	if ((rc = make_dir(path, err, errlen)) != GM_OK)
-		return rc;
-	snprintf(path, sizeof(path), "%s/%s/%s", s->datadir, id->site, id->meter);
-	return make_dir(path, err, errlen);
-}
-
 static int create_file(struct store *s, const char *path, const struct chan_id *id,
     const struct payload_meta *meta, double first_t, char *err, size_t errlen)
 {
@@ -111,7 +92,7 @@ static int create_file(struct store *s, const char *path, const struct chan_id *
 	if (access(journal, F_OK) == 0)
 		return gm_errf(err, errlen, GM_EINVAL, "the channel keeps delta entries "
 		    "(%s); a %s reading does not fit it", journal, kind_name(meta->kind));
-	if ((rc = make_dirs(s, id, err, errlen)) != GM_OK ||
+	if ((rc = chan_dir_make(s->datadir, id, err, errlen)) != GM_OK ||
 	    (rc = chanmeta_write(s->datadir, id, meta->unit, meta->kind, err, errlen)) != GM_OK)
 		return rc;
 	/* A file another collector just made is kept, not replaced. */
@@ -214,4 +195,61 @@ int store_update(struct store *s, const struct chan_id *id, const struct payload
 	for (size_t i = 0; i < n; i++)
 		row_text(s->argv[i], &rows[i]);
 	return s->b->update(s->b, path, rows, (const char *const *)s->argv, n, err, errlen);
+}
+
+/* Row of a fetch holding time t: rows end at multiples of step, and row k
+ * ends at start + (k + 1) * step. */
+static long row_of(double t, time_t start, unsigned long step, unsigned long rows)
+{
+	double end = ceil(t / (double)step) * (double)step;
+	long k = (long)((end - (double)start) / (double)step) - 1;
+
+	return k >= 0 && (unsigned long)k < rows ? k : -1;
+}
+
+int store_covered(struct store *s, const struct chan_id *id, const double *ts, size_t n,
+    double last_t, bool *covered, char *err, size_t errlen)
+{
+	char path[PATH_MAX], **names = NULL;
+	unsigned long step = RRD_STEP, nds = 0, vi = 0;
+	time_t start, end;
+	rrd_value_t *data = NULL;
+	int rc;
+
+	memset(covered, 0, n * sizeof(*covered));
+	if (n == 0)
+		return GM_OK;
+	rrd_layout_path(path, sizeof(path), s->datadir, id);
+	if ((rc = s->b->sync(s->b, path, err, errlen)) != GM_OK)
+		return rc;
+	start = (time_t)floor(ts[0]) - RRD_STEP;
+	end = (time_t)ceil(ts[n - 1]) + RRD_STEP;
+	for (size_t i = 0; i < n; i++) {
+		if (ts[i] < (double)start + RRD_STEP)
+			start = (time_t)floor(ts[i]) - RRD_STEP;
+		if (ts[i] > (double)end - RRD_STEP)
+			end = (time_t)ceil(ts[i]) + RRD_STEP;
+	}
+	rrd_clear_error();
+	if (rrd_fetch_r(path, "LAST", &start, &end, &step, &nds, &names, &data) != 0)
+		return gm_errf(err, errlen, GM_ELIB, "rrd_fetch %s: %s", path, rrd_get_error());
+	for (unsigned long i = 0; i < nds; i++) {
+		if (strcmp(names[i], RRD_DS_VALUE) == 0)
+			vi = i;
+		free(names[i]);
+	}
+	for (size_t i = 0; i < n && step > 0; i++) {
+		unsigned long rows = (unsigned long)(end - start) / step;
+		long k = row_of(ts[i], start, step, rows);
+
+		/* the row of the last update is not on record until time passes
+		 * it; a reading that ended a gap leaves its own row unknown and
+		 * makes the next one known */
+		covered[i] = ceil(ts[i] / (double)step) >= ceil(last_t / (double)step) ||
+		    (k >= 0 && (!isnan(data[(unsigned long)k * nds + vi]) ||
+		    ((unsigned long)k + 1 < rows && !isnan(data[((unsigned long)k + 1) * nds + vi]))));
+	}
+	free(names);
+	free(data);
+	return GM_OK;
 }

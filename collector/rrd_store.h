@@ -50,4 +50,13 @@ int store_last(struct store *s, const struct chan_id *id, bool *exists, double *
 int store_update(struct store *s, const struct chan_id *id, const struct payload_meta *meta,
     const struct store_row *rows, size_t n, char *err, size_t errlen);
 
+/* For readings at ts[0..n) at or before the file's last update last_t:
+ * whether the file already has readings there, so a reading there is a
+ * repeat, or adds nothing the file does not hold; or not (the file has a
+ * gap there), so it comes late. covered[i]: the `value` of the row holding
+ * ts[i] or of the row after it is known (at the finest resolution that
+ * reaches back that far), or ts[i] is in the row of last_t. */
+int store_covered(struct store *s, const struct chan_id *id, const double *ts, size_t n,
+    double last_t, bool *covered, char *err, size_t errlen);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "consumption.h"
 #include "entries.h"
+#include "meter_event.h"
 #include "err.h"
 #include "rrd_layout.h"
 
@@ -164,9 +165,50 @@ static bool is_journal(const char *path)
 	return n > sl && strcmp(path + n - sl, ENTRIES_SUFFIX) == 0;
 }
 
+/* Repeats of one event (a store retried after its journal line was
+ * written) count once: they follow each other in the file. */
+static void count_event(const struct meter_event *ev, void *user)
+{
+	struct usage_events *ue = user;
+
+	if (ev->t == ue->last_t && (int)ev->kind == ue->last_kind)
+		return;
+	ue->last_t = ev->t;
+	ue->last_kind = ev->kind;
+	switch (ev->kind) {
+	case EV_REPLACED: ue->replaced++; break;
+	case EV_RESET: ue->reset++; break;
+	case EV_RESET_DETECTED: ue->reset_detected++; break;
+	case EV_RESET_UNCOUNTED:
+		ue->reset_uncounted++;
+		ue->uncounted += ev->to;
+		break;
+	case EV_LATE: ue->late++; break;
+	default: break;
+	}
+}
+
+/* The events journal beside an RRD, "<channel>.events". */
+static int usage_events(const char *rrd_path, struct usage *u, char *err, size_t errlen)
+{
+	char path[4096];
+	size_t n = strlen(rrd_path);
+
+	if (n < 4 || n + sizeof(EVENTS_SUFFIX) > sizeof(path) ||
+	    strcmp(rrd_path + n - 4, ".rrd") != 0)
+		return GM_OK;
+	memcpy(path, rrd_path, n - 4);
+	strcpy(path + n - 4, EVENTS_SUFFIX);
+	u->ev.last_t = -1;
+	return events_each(path, (double)u->from, (double)u->to, count_event, &u->ev,
+	    &u->ev.bad_lines, err, errlen);
+}
+
 int usage_get(const char *path, time_t from, time_t to, struct usage *u,
     char *err, size_t errlen)
 {
+	int rc;
+
 	memset(u, 0, sizeof(*u));
 	u->from = from;
 	u->to = to;
@@ -175,5 +217,13 @@ int usage_get(const char *path, time_t from, time_t to, struct usage *u,
 		return gm_errf(err, errlen, GM_EINVAL, "empty period");
 	if (is_journal(path))
 		return usage_journal(path, u, err, errlen);
-	return usage_rrd(path, from, to, u, err, errlen);
+	if ((rc = usage_rrd(path, from, to, u, err, errlen)) != GM_OK)
+		return rc;
+	return usage_events(path, u, err, errlen);
+}
+
+bool usage_flagged(const struct usage *u)
+{
+	return u->ev.reset_detected + u->ev.reset_uncounted + u->ev.late > 0 ||
+	    u->ev.bad_lines > 0;
 }

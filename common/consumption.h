@@ -20,6 +20,11 @@
  * part of a month): coverage is the share of pieces with at least one entry,
  * and each piece without one is a gap of its own. step is 0.
  *
+ * Events (RRD channels): what the channel's events journal
+ * (common/meter_event.h) holds for the period, counted by kind. Resets
+ * nobody announced and late readings are flagged: a figure with any must
+ * be shown as "to review".
+ *
  * A figure with coverage < 1 must be shown as incomplete.
  */
 #ifndef GM_CONSUMPTION_H
@@ -35,6 +40,16 @@ struct usage_gap {
 	time_t start, end;
 };
 
+struct usage_events {
+	int replaced, reset;                 /* announced */
+	int reset_detected, reset_uncounted; /* flagged: nobody announced them */
+	int late;                            /* flagged: readings the RRD could not take */
+	double uncounted;    /* what reset-uncounted readings showed: use perhaps missed */
+	size_t bad_lines;    /* journal lines that could not be read */
+	double last_t;       /* internal: repeats of an event count once */
+	int last_kind;
+};
+
 struct usage {
 	time_t from, to;        /* the period asked for: [from, to) */
 	unsigned long step;     /* resolution of the rows used, seconds; 0: a journal */
@@ -44,7 +59,11 @@ struct usage {
 	int ngaps;
 	bool more_gaps;         /* more than USAGE_MAX_GAPS gaps */
 	struct usage_gap gaps[USAGE_MAX_GAPS];
+	struct usage_events ev;
 };
+
+/* Anything in ev a person should review. */
+bool usage_flagged(const struct usage *u);
 
 /* GM_OK, or GM_ELIB / GM_EINVAL / GM_EIO / GM_ENOTFOUND with the reason
  * (librrd's, or the journal's "<path>:<line>: ...") in err. */

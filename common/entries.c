@@ -11,6 +11,7 @@
 
 #include "entries.h"
 #include "err.h"
+#include "numtext.h"
 #include "payload.h"
 
 #define SEQ_LIMIT 9007199254740992.0   /* 2^53, the wire contract's largest seq */
@@ -31,50 +32,16 @@ const char *entries_header(size_t *len)
 	return header;
 }
 
-/* The shortest of %.15g .. %.17g that reads back as x: "0.1", not
- * "0.10000000000000001", and still exact. */
-static int shortest(char *buf, size_t len, double x)
-{
-	int n = 0;
-
-	for (int prec = 15; prec <= 17; prec++) {
-		n = snprintf(buf, len, "%.*g", prec, x);
-		if (strtod(buf, NULL) == x)
-			break;
-	}
-	return n;
-}
-
 size_t entries_format(char *buf, size_t len, const struct entry *e)
 {
 	char t[32], v[32], at[32];
 	int n;
 
-	shortest(t, sizeof(t), e->t);
-	shortest(v, sizeof(v), e->v);
-	shortest(at, sizeof(at), e->received_at);
+	numtext_shortest(t, sizeof(t), e->t);
+	numtext_shortest(v, sizeof(v), e->v);
+	numtext_shortest(at, sizeof(at), e->received_at);
 	n = snprintf(buf, len, "%s %s %" PRIu64 " %s\n", t, v, e->seq, at);
 	return n < 0 ? 0 : (size_t)n;
-}
-
-/* One number field ending at a space, the end, or (the last field) anything
- * after a space. Only plain decimals: no "nan", "inf" or hex, which strtod
- * would take. */
-static int num_field(const char **p, double *out)
-{
-	const char *s = *p;
-	size_t k = strspn(s, "0123456789+-.eE");
-	char tok[40], *end;
-
-	if (k == 0 || k >= sizeof(tok) || (s[k] != ' ' && s[k] != '\0'))
-		return -1;
-	memcpy(tok, s, k);
-	tok[k] = '\0';
-	*out = strtod(tok, &end);
-	if (*end != '\0' || !isfinite(*out))
-		return -1;
-	*p = s + k + (s[k] == ' ');
-	return 0;
 }
 
 /* "t v seq received_at[ more]" with the line's '\n' already cut. */
@@ -82,8 +49,8 @@ static int parse_line(const char *s, struct entry *e, const char **why)
 {
 	double seq;
 
-	if (num_field(&s, &e->t) != 0 || num_field(&s, &e->v) != 0 ||
-	    num_field(&s, &seq) != 0 || num_field(&s, &e->received_at) != 0) {
+	if (numtext_field(&s, &e->t) != 0 || numtext_field(&s, &e->v) != 0 ||
+	    numtext_field(&s, &seq) != 0 || numtext_field(&s, &e->received_at) != 0) {
 		*why = "expected \"t v seq received_at\" (four plain numbers, one space apart)";
 		return -1;
 	}

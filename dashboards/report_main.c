@@ -38,13 +38,55 @@ static void print_header(const struct report_opts *o, time_t to)
 	if (o->csv) {
 		/* UTF-8 BOM so spreadsheet programs read the file as UTF-8. */
 		printf("\xEF\xBB\xBFsite,meter,channel,kind,unit,from,to,amount,mean,min,max,"
-		    "coverage,gaps\n");
+		    "coverage,gaps,gap_seconds,replaced,resets_announced,resets_flagged,"
+		    "late_readings\n");
 		return;
 	}
 	printf("greenmeter consumption %s .. %s (%s)%s\n", a, b, TZ_DEFAULT,
 	    to < o->to ? ", to now" : "");
 	printf("%-16s %-20s %-14s %18s %-7s %9s %5s\n", "site", "meter", "channel",
 	    "amount / mean", "unit", "coverage", "gaps");
+}
+
+static long gap_seconds(const struct usage *u)
+{
+	long s = 0;
+
+	for (int i = 0; i < u->ngaps; i++)
+		s += (long)(u->gaps[i].end - u->gaps[i].start);
+	return s;
+}
+
+/* Under a row: each gap with its length, then what the events journal
+ * says a person should know. */
+static void print_details(const struct usage *u)
+{
+	char a[32];
+
+	for (int i = 0; i < u->ngaps; i++) {
+		long len = (long)(u->gaps[i].end - u->gaps[i].start);
+
+		time_format_local(u->gaps[i].start, a, sizeof(a));
+		printf("    gap from %s for %ldh%02ldm%02lds\n", a, len / 3600, len / 60 % 60,
+		    len % 60);
+	}
+	if (u->more_gaps)
+		printf("    ... and more gaps\n");
+	if (u->ev.replaced + u->ev.reset > 0)
+		printf("    meter replaced %d time(s), counter reset %d time(s) (announced; "
+		    "counted across)\n", u->ev.replaced, u->ev.reset);
+	if (u->ev.reset_detected > 0)
+		printf("    REVIEW: %d counter reset(s) nobody announced, counted as restarts "
+		    "from 0\n", u->ev.reset_detected);
+	if (u->ev.reset_uncounted > 0)
+		printf("    REVIEW: %d counter fall(s) nobody announced, not counted (the "
+		    "counter showed %.6g after them)\n", u->ev.reset_uncounted, u->ev.uncounted);
+	if (u->ev.late > 0)
+		printf("    REVIEW: %d reading(s) came after newer ones and are kept in the "
+		    "events journal, not in the figures above\n", u->ev.late);
+	if (u->ev.bad_lines > 0)
+		printf("    REVIEW: %zu unreadable line(s) in the events journal\n",
+		    u->ev.bad_lines);
 }
 
 static void print_row(const struct report_opts *o, const struct stored_chan *c,
@@ -57,15 +99,19 @@ static void print_row(const struct report_opts *o, const struct stored_chan *c,
 	if (o->csv) {
 		time_format_local(u->from, a, sizeof(a));
 		time_format_local(u->to, b, sizeof(b));
-		printf("%s,%s,%s,%s,%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%.6f,%d\n", c->id.site,
-		    c->id.meter, c->id.channel, kind_name(c->meta.kind), c->meta.unit, a, b,
-		    gauge ? NAN : u->amount, u->mean, u->min, u->max, u->coverage,
-		    u->ngaps + (u->more_gaps ? 1 : 0));
+		printf("%s,%s,%s,%s,%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%.6f,%d,%ld,%d,%d,%d,%d\n",
+		    c->id.site, c->id.meter, c->id.channel, kind_name(c->meta.kind),
+		    c->meta.unit, a, b, gauge ? NAN : u->amount, u->mean, u->min, u->max,
+		    u->coverage, u->ngaps + (u->more_gaps ? 1 : 0), gap_seconds(u),
+		    u->ev.replaced, u->ev.reset, u->ev.reset_detected + u->ev.reset_uncounted,
+		    u->ev.late);
 		return;
 	}
-	printf("%-16s %-20s %-14s %18.6f %-7s %8.1f%% %5d%s%s\n", c->id.site, c->id.meter,
+	printf("%-16s %-20s %-14s %18.6f %-7s %8.1f%% %5d%s%s%s\n", c->id.site, c->id.meter,
 	    c->id.channel, shown, c->meta.unit, u->coverage * 100.0, u->ngaps,
-	    gauge ? " (mean)" : "", u->coverage < 1.0 ? " incomplete" : "");
+	    gauge ? " (mean)" : "", u->coverage < 1.0 ? " incomplete" : "",
+	    usage_flagged(u) ? " review" : "");
+	print_details(u);
 }
 
 static int run(const struct report_opts *o)

@@ -71,7 +71,9 @@ wait_for() {
 }
 
 # |a - b| <= tol, with awk doing the arithmetic.
-near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
+# Both must be numbers: an empty or broken figure is a failure, not 0.
+near() { awk -v a="$1" -v b="$2" -v t="$3" 'function num(x) { return x ~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/ }
+	BEGIN { if (!num(a) || !num(b)) exit 1; d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
 
 # float32 spacing at x: 2^(floor(log2 |x|) - 23).
 f32_ulp() { awk -v x="$1" 'BEGIN { if (x < 0) x = -x; if (x < 1e-30) x = 1e-30; e = int(log(x) / log(2)); if (2^e > x) e--; printf "%.17g\n", 2^(e - 23) }'; }

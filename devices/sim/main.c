@@ -7,12 +7,15 @@
  *   gm-sim -c sim.conf -n                          check the configuration
  *   gm-sim -c sim.conf [--exact] --truth METER CHANNEL TIME
  *   gm-sim -c sim.conf --history METER CHANNEL FROM TO STEP_S
+ *   gm-sim -c sim.conf --used METER CHANNEL FROM TO
  *
  * --truth prints what the register shows, decoded as the model says (a
  * meter's reset or swap fault included); with --exact, the exact value (a
  * reset included: it is the meter's own count). TIME, FROM, TO:
  * "YYYY-MM-DD[ HH:MM[:SS]]" local time, or @unix seconds (fractions
- * allowed). Exit codes: 0 ok, 1 config error, 2 usage, 3 runtime.
+ * allowed). --used prints what a counter channel really counted from FROM
+ * to TO, the truth reports must match: resets and replacements change what
+ * a meter shows, not what was used. Exit codes: 0 ok, 1 config error, 2 usage, 3 runtime.
  */
 #include <getopt.h>
 #include <math.h>
@@ -29,7 +32,7 @@
 #include "timeutil.h"
 
 enum { EXIT_CONFIG = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
-enum mode { MODE_RUN, MODE_CHECK, MODE_TRUTH, MODE_HISTORY };
+enum mode { MODE_RUN, MODE_CHECK, MODE_TRUTH, MODE_HISTORY, MODE_USED };
 
 struct args {
 	const char *conf;
@@ -59,6 +62,7 @@ static int usage(FILE *out, int rc)
 	    "       gm-sim -c sim.conf -n                     check the configuration\n"
 	    "       gm-sim -c sim.conf [--exact] --truth METER CHANNEL TIME\n"
 	    "       gm-sim -c sim.conf --history METER CHANNEL FROM TO STEP_S\n"
+	    "       gm-sim -c sim.conf --used METER CHANNEL FROM TO\n"
 	    "TIME: YYYY-MM-DD[ HH:MM[:SS]] (local) or @unix[.frac]\n"
 	    "While serving, SIGUSR1 makes the gateway answer nothing, SIGUSR2 revives it.\n");
 	return rc;
@@ -109,12 +113,13 @@ static bool parse_args(int argc, char **argv, struct args *a)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' }, { "check", no_argument, NULL, 'n' },
 		{ "truth", no_argument, NULL, 't' }, { "history", no_argument, NULL, 'H' },
+		{ "used", no_argument, NULL, 'u' },
 		{ "exact", no_argument, NULL, 'x' }, { "freeze", required_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const int nops[] = { [MODE_RUN] = 0, [MODE_CHECK] = 0, [MODE_TRUTH] = 3,
-		[MODE_HISTORY] = 5 };
+		[MODE_HISTORY] = 5, [MODE_USED] = 4 };
 	int o, modes = 0;
 
 	while ((o = getopt_long(argc, argv, "c:nvh", opts, NULL)) != -1) {
@@ -123,6 +128,7 @@ static bool parse_args(int argc, char **argv, struct args *a)
 		case 'n': a->mode = MODE_CHECK; modes++; break;
 		case 't': a->mode = MODE_TRUTH; modes++; break;
 		case 'H': a->mode = MODE_HISTORY; modes++; break;
+		case 'u': a->mode = MODE_USED; modes++; break;
 		case 'x': a->exact = true; break;
 		case 'v': a->verbose = true; break;
 		case 'h': exit(usage(stdout, 0));
@@ -164,6 +170,23 @@ static int cmd_truth(const struct sim_config *cfg, const struct args *a)
 	if (!find_channel(cfg, a->ops, &m, &ch) || !parse_time(a->ops[2], &t))
 		return EXIT_USAGE;
 	printf("%.17g\n", a->exact ? simsrv_truth(m, &ch, t) : simsrv_shown(m, &ch, t));
+	return 0;
+}
+
+static int cmd_used(const struct sim_config *cfg, const struct args *a)
+{
+	const struct sim_meter *m;
+	struct channel_def ch;
+	double from, to;
+
+	if (!find_channel(cfg, a->ops, &m, &ch) || !parse_time(a->ops[2], &from) ||
+	    !parse_time(a->ops[3], &to))
+		return EXIT_USAGE;
+	if (ch.sim != SIM_COUNTER) {
+		fprintf(stderr, "gm-sim: channel %s is not a counter\n", a->ops[1]);
+		return EXIT_USAGE;
+	}
+	printf("%.17g\n", simsrv_used(m, &ch, from, to));
 	return 0;
 }
 
@@ -235,6 +258,7 @@ int main(int argc, char **argv)
 	case MODE_CHECK: printf("configuration OK\n"); rc = 0; break;
 	case MODE_TRUTH: rc = cmd_truth(&cfg, &a); break;
 	case MODE_HISTORY: rc = cmd_history(&cfg, &a); break;
+	case MODE_USED: rc = cmd_used(&cfg, &a); break;
 	default: rc = cmd_run(&cfg, &a); break;
 	}
 	sim_config_free(&cfg);

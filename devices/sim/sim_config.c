@@ -48,6 +48,7 @@ static struct sim_meter *add_meter(struct conf *c, struct sim_config *cfg, const
 	m->line = c->section_line;
 	m->fault.from = -INFINITY;
 	m->fault.until = INFINITY;
+	m->replace_at = INFINITY;
 	return m;
 }
 
@@ -246,6 +247,18 @@ static void meter_key(struct conf *c, struct sim_meter *m, const char *key,
 		if (time_parse_local(value, &m->start_at, why, sizeof(why)) != GM_OK)
 			conf_error(c, "start_at: %s", why);
 		m->have_start_at = true;
+	} else if (strcmp(key, "replace_at") == 0) {
+		char why[160];
+		time_t t;
+		if (time_parse_local(value, &t, why, sizeof(why)) != GM_OK)
+			conf_error(c, "replace_at: %s", why);
+		m->replace_at = (double)t;
+		m->have_replace_at = true;
+		m->replace_line = c->line;
+	} else if (strcmp(key, "replace_start") == 0) {
+		conf_double(c, key, value, 0, 1e12, &m->replace_start);
+		m->have_replace_start = true;
+		m->replace_line = c->line;
 	} else if (strncmp(key, "fault", strlen("fault")) == 0) {
 		fault_key(c, m, key, value);
 	} else if (strncmp(key, "scale.", strlen("scale.")) == 0) {
@@ -266,6 +279,14 @@ static void sim_handler(struct conf *c, const char *section, const char *key,
 		sim_key(c, p->cfg, key, value);
 	else if (p->mode == SEC_METER)
 		meter_key(c, p->cur, key, value);
+}
+
+/* A replacement needs both its moment and the new meter's first count. */
+static void check_replace(struct conf *c, const struct sim_meter *m)
+{
+	if (m->have_replace_at != m->have_replace_start)
+		conf_error_at(c, m->replace_line, "[meter %s]: replace_at and replace_start "
+		    "go together (when, and the new meter's first count)", m->id);
 }
 
 /* A fault's window must be one, and a reset must say when it happened. */
@@ -302,6 +323,7 @@ static void check_meters(struct conf *c, const struct sim_config *cfg)
 				    names[k]);
 		}
 		check_fault(c, m);
+		check_replace(c, m);
 		if (m->unit == 0)
 			continue;   /* missing or bad: reported already */
 		if (by_unit[m->unit] != NULL)

@@ -20,6 +20,9 @@
  *   start_at = 2026-01-01     ; optional: `start` is the counter at this local time
  *                             ; instead (keeps a float32 counter small, so fine)
  *   scale.volume_m3 = 0.0005  ; per-channel override of the model's scale
+ *   replace_at = 2026-06-15 10:00   ; optional: the meter is replaced then, and
+ *   replace_start = 5.5             ; the new one counts on from this (both or
+ *                                   ; neither; counter channels, model unit)
  *   fault = none              ; none timeout exception reset swap (fault.h)
  *   fault_from = 2026-01-01 08:00   ; optional: the fault applies from then (local
  *   fault_until = @1767250000       ; time or @unix) until before then; reset needs
@@ -64,11 +67,14 @@ struct sim_meter {
 	double scale[DEVMAP_MAX_CHANNELS];
 	struct profile profile;
 	struct fault fault;
+	double replace_at;              /* INFINITY: never replaced */
+	double replace_start;
 
 	/* What the file said, and where, for checks after parsing. */
-	int line, unit_line, model_line, fault_line, window_line;
+	int line, unit_line, model_line, fault_line, window_line, replace_line;
 	bool have_unit, have_model, have_seed, have_load, have_start,
-	    have_start_at, have_fault, have_fault_from, have_fault_until;
+	    have_start_at, have_fault, have_fault_from, have_fault_until,
+	    have_replace_at, have_replace_start;
 	int noverrides;
 	struct sim_scale_override overrides[DEVMAP_MAX_CHANNELS];
 };

@@ -52,14 +52,34 @@ struct channel_def simsrv_channel(const struct sim_meter *m, int i)
 	return ch;
 }
 
-/* The meter's count at t: a reset fault restarts it from 0 at its start. */
-static double counter(const struct sim_meter *m, double t)
+/* The count of the meter in place at t: a reset fault restarts it from 0
+ * at its start. */
+static double own_count(const struct sim_meter *m, double t)
 {
 	double c = profile_counter(&m->profile, t);
 
 	if (fault_at(&m->fault, t) == FAULT_RESET)
 		c -= profile_counter(&m->profile, m->fault.from);
 	return c;
+}
+
+/* What the meter shows at t: after a replacement, the new meter's count,
+ * from replace_start on. What was used is profile_counter's difference
+ * whatever the meter shows (simsrv_used). */
+static double counter(const struct sim_meter *m, double t)
+{
+	if (t >= m->replace_at)
+		return own_count(m, t) - own_count(m, m->replace_at) + m->replace_start;
+	return own_count(m, t);
+}
+
+double simsrv_used(const struct sim_meter *m, const struct channel_def *ch, double from,
+    double to)
+{
+	if (ch->sim != SIM_COUNTER)
+		return NAN;
+	return (profile_counter(&m->profile, to) - profile_counter(&m->profile, from)) *
+	    ch->sim_scale;
 }
 
 /* The channel as the meter serves it at t: a swap fault reverses its words. */

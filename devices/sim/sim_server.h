@@ -34,6 +34,11 @@ struct channel_def simsrv_channel(const struct sim_meter *m, int i);
 double simsrv_truth(const struct sim_meter *m, const struct channel_def *ch, double t);
 
 /* The value as the register shows it: encoded into the registers and decoded back. */
+/* What a counter channel counted in [from, to) whatever the meter shows
+ * (resets and replacements do not change what was used); NAN for others. */
+double simsrv_used(const struct sim_meter *m, const struct channel_def *ch, double from,
+    double to);
+
 double simsrv_shown(const struct sim_meter *m, const struct channel_def *ch, double t);
 
 /* Readings at from, from + step ... < to, as the register shows them, written

@@ -14,7 +14,7 @@ wait_for 10 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subs
 
 # The doc's lines, in order: five to store, then five to reject.
 grep '^mosquitto_pub ' "$ROOT/docs/wire-contract.md" >"$T/examples.sh"
-check "the doc has 10 mosquitto_pub examples" test "$(wc -l <"$T/examples.sh")" -eq 10
+check "the doc has 12 mosquitto_pub examples" test "$(wc -l <"$T/examples.sh")" -eq 12
 sed -i "s/^mosquitto_pub /mosquitto_pub -p $BROKER_PORT /" "$T/examples.sh"
 check "every example publishes" bash -e "$T/examples.sh"
 
@@ -89,7 +89,7 @@ check "the 1 MB payload is refused by size" grep -q 'exceeds the 262144-byte lim
 check "no file outside data_dir, no bad name inside" \
 	test -z "$(find "$T" -newer "$T/collector.conf" \( -name '*..*' -o -name 'etc' -o -name 'Parliament' -o -name "$LONG" \) | head -1)"
 check "every stored path is made of valid ids" \
-	test -z "$(cd "$T/data" && find . -mindepth 1 | grep -Ev '^\./[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}\.(rrd|meta|entries))?)?$')"
+	test -z "$(cd "$T/data" && find . -mindepth 1 | grep -Ev '^\./[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}\.(rrd|meta|entries|events))?)?$')"
 check "what was stored before is untouched" test "$(rrdtool lastupdate "$D/b2-main/import_kwh.rrd" | tail -1)" = "$before"
 # --- the fiscal-year boundary is local midnight ------------------------------
 # 30 Sep 2026 23:59 and 1 Oct 2026 00:01 Asia/Bangkok: both 30 Sep in UTC

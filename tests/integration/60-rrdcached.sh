@@ -81,6 +81,17 @@ for first in 1 11 21 31 41 51; do
 	batch "$P" $first $last $seq gauge W
 	seq=$((seq + 1))
 done
+stored60() { grep -q "hq/m1/$2 .*received=60 stored=60 " "$T/status-$1"; }
+for n in direct cached tcp; do
+	wait_for 15 stored60 $n energy && wait_for 5 stored60 $n power || not_ok "$n: 60 stored"
+done
+report() { "$BIN/gm-report" -d "$1" --from "@$B" --to "@$((B + 660))" --csv | cut -d, -f1-3,8-; }
+report "$T/direct" >"$T/report-direct.csv"
+report "$T/cached" >"$T/report-cached-before.csv"
+# (before the resends: telling a resend from a late reading reads the file,
+# which through rrdcached flushes it)
+check "through rrdcached, unflushed, the file lacks the readings" \
+	sh -c "! cmp -s '$T/report-direct.csv' '$T/report-cached-before.csv'"
 # resent: the batch of readings 11..20 and reading 59 alone (11 duplicates)
 batch "$E" 11 20 $seq counter kWh
 batch "$P" 11 20 $seq gauge W
@@ -93,16 +104,12 @@ for n in direct cached tcp; do
 	check "$n: 71 received, 60 stored, 11 duplicates (power)" wait_for 5 counted $n power
 done
 
-report() { "$BIN/gm-report" -d "$1" --from "@$B" --to "@$((B + 660))" --csv | cut -d, -f1-3,8-; }
 report "$T/direct" >"$T/report-direct.csv"
 cat "$T/report-direct.csv"
 # a rise of 0.5 every 10 s: 24 kWh over the 8 whole minutes [B + 60, B + 540)
 amount=$("$BIN/gm-report" -d "$T/direct" --from "@$((B + 60))" --to "@$((B + 540))" --csv |
 	awk -F, '$3 == "energy" { print $8 }')
 check "direct: 24 kWh used in the 8 minutes the readings cover whole" near "$amount" 24 1e-9
-report "$T/cached" >"$T/report-cached-before.csv"
-check "through rrdcached, unflushed, the file lacks the readings" \
-	sh -c "! cmp -s '$T/report-direct.csv' '$T/report-cached-before.csv'"
 rrdtool flushcached --daemon "unix:$T/rrdcached.sock" "$T"/cached/hq/m1/*.rrd
 rrdtool flushcached --daemon "127.0.0.1:$TCP_PORT" hq/m1/energy.rrd hq/m1/power.rrd
 report "$T/cached" >"$T/report-cached.csv"

@@ -213,6 +213,29 @@ static void expect_counts(const struct chan_state *cs, uint64_t received, uint64
 		    (unsigned long long)resets, (unsigned long long)wraps);
 }
 
+/* The events journal under datadir holds its header and lines starting
+ * with a, b, c (NULL: fewer), in that order, and nothing else. */
+static void expect_events(const char *rel, const char *a, const char *b, const char *c)
+{
+	const char *want[] = { a, b, c };
+	char path[512], line[512];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", datadir, rel);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_string_equal(line, "greenmeter-events 1\n");
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (n >= 3 || want[n] == NULL || strncmp(line, want[n], strlen(want[n])) != 0)
+			fail_msg("%s line %zu: %s", rel, n + 2, line);
+		n++;
+	}
+	fclose(f);
+	if (n < 3 && want[n] != NULL)
+		fail_msg("%s: %zu event lines, missing \"%s\"", rel, n, want[n]);
+}
+
 #define ENERGY "greenmeter/v1/hq/m1/energy"
 #define KWH ",\"unit\":\"kWh\",\"kind\":\"counter\""
 
@@ -294,7 +317,8 @@ static void test_replay(void **state)
 	expect_counts(cs, 5, 3, 2, 0, 0, 0);
 	/* the same time as the last, other value: still a duplicate */
 	done(ENERGY, "{\"t\":1717196520,\"v\":999" KWH ",\"seq\":3}");
-	/* older than the last */
+	/* older than the last, where the file has readings (a resend renumbered
+	 * by an agent restart looks like this): a duplicate */
 	done(ENERGY, "{\"t\":1717196430,\"v\":1000.75" KWH ",\"seq\":4}");
 	expect_counts(cs, 7, 3, 4, 0, 0, 0);
 	assert_true(cs->last_t == T + 120);
@@ -303,7 +327,34 @@ static void test_replay(void **state)
 	 * with use 1003 - 1002.5 = 0.5 */
 	done(ENERGY, "{\"readings\":[[1717196460,1001],[1717196580,1003]]" KWH ",\"seq\":5}");
 	expect_counts(cs, 9, 4, 5, 0, 0, 0);
+	assert_int_equal(cs->late, 0);
 	expect_near("amount", amount("hq", "m1", "energy", T, T + 180, NULL), 2.5);
+}
+
+/* A reading older than the file's last, where the file has no readings (a
+ * gap of 30 minutes, more than the 15-minute heartbeat): it comes late. The
+ * RRD cannot take it; the events journal keeps it, and the consumption
+ * stays the counter's difference. */
+static void test_late(void **state)
+{
+	struct chan_state *cs;
+	struct usage u;
+	char path[512], err[256];
+
+	(void)state;
+	done(ENERGY, "{\"t\":" TS ",\"v\":1000" KWH ",\"seq\":1}");
+	done(ENERGY, "{\"t\":1717198200,\"v\":1006" KWH ",\"seq\":2}");
+	/* T + 900, in the gap, and T + 1800 again (a repeat) */
+	done(ENERGY, "{\"readings\":[[1717197300,1003],[1717198200,1006]]" KWH ",\"seq\":3}");
+	cs = state_of("hq", "m1", "energy");
+	expect_counts(cs, 4, 2, 1, 0, 0, 0);
+	assert_int_equal(cs->late, 1);
+	expect_events("hq/m1/energy.events", "1717197300 late v=1003 seq=3 at=", NULL, NULL);
+	expect_near("amount", amount("hq", "m1", "energy", T, T + 1800, NULL), 6);
+	rrd_path(path, sizeof(path), "hq", "m1", "energy");
+	assert_int_equal(usage_get(path, T, T + 1800, &u, err, sizeof(err)), GM_OK);
+	assert_int_equal(u.ev.late, 1);
+	assert_true(usage_flagged(&u));
 }
 
 /* After a restart the registry is empty; the last reading comes from the
@@ -505,14 +556,27 @@ static void test_reset(void **state)
 	(void)state;
 	done(topic, "{\"t\":1717196400,\"v\":500" KWH ",\"seq\":1}");
 	done(topic, "{\"t\":1717196460,\"v\":503" KWH ",\"seq\":2}");   /* use 3 */
-	done(topic, "{\"t\":1717196520,\"v\":3" KWH ",\"seq\":3}");     /* reset: 0 */
-	done(topic, "{\"t\":1717196580,\"v\":4" KWH ",\"seq\":4}");     /* use 1 */
+	/* a fall: 3 a minute is the fastest seen, so at most 2 * 3 = 6 can
+	 * have been counted in the next minute. The counter shows 300: a meter
+	 * swapped unannounced, counted as 0, never as 300 or -203 */
+	done(topic, "{\"t\":1717196520,\"v\":300" KWH ",\"seq\":3}");
 	cs = state_of("hq", "m2", "energy");
-	expect_counts(cs, 4, 4, 0, 0, 1, 0);
-	expect_near("reset minute", amount("hq", "m2", "energy", T + 60, T + 120, &cov), 0);
-	expect_near("reset minute coverage", cov, 1.0);
-	/* 3 + 0 + 1 */
-	expect_near("all", amount("hq", "m2", "energy", T, T + 180, NULL), 4);
+	expect_counts(cs, 3, 3, 0, 0, 1, 0);
+	assert_true(cs->fault);
+	assert_string_equal(chan_status_name(chan_status(cs, T + 130)), "fault");
+	done(topic, "{\"t\":1717196580,\"v\":301" KWH ",\"seq\":4}");   /* use 1 */
+	assert_false(cs->fault);   /* a clean reading clears it */
+	/* a fall to 3 (at most 6 could count): a restart from 0 that counted 3 */
+	done(topic, "{\"t\":1717196640,\"v\":3" KWH ",\"seq\":5}");
+	expect_counts(cs, 5, 5, 0, 0, 2, 0);
+	expect_near("uncounted minute", amount("hq", "m2", "energy", T + 60, T + 120, &cov), 0);
+	expect_near("its coverage", cov, 1.0);
+	expect_near("restart minute", amount("hq", "m2", "energy", T + 180, T + 240, NULL), 3);
+	/* 3 + 0 + 1 + 3 */
+	expect_near("all", amount("hq", "m2", "energy", T, T + 240, NULL), 7);
+	expect_events("hq/m2/energy.events",
+	    "1717196520 reset-uncounted from=503 to=300 counted=0 at=",
+	    "1717196640 reset-detected from=301 to=3 counted=3 at=", NULL);
 }
 
 /* A uint32 register that wraps, with its modulus in the payload. */
@@ -834,6 +898,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_single_reading, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_late, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_after_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resend_after_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq, setup, teardown),

@@ -147,12 +147,20 @@ static int read_lines(FILE *f, char **lines, int max)
 static void test_dump(void **state)
 {
 	static const char *const want[] = {
+		/* 69.75 s old, every 60 s: within 3 intervals */
 		"hq/m1/energy last_t=1717200000.250 last=1234.5 kWh received=3 stored=2 "
-		    "duplicates=1 lost=4 resets=1 wraps=2\n",
+		    "duplicates=1 lost=4 resets=1 wraps=2 late=5 replaced=1 rejected=0 "
+		    "kind=counter interval=60.000 last_seen=1717200001.500 status=ok "
+		    "problem=-\n",
+		/* never a reading: stale */
 		"hq/m1/power last_t=0.000 last=0 W received=0 stored=0 "
-		    "duplicates=0 lost=0 resets=0 wraps=0\n",
+		    "duplicates=0 lost=0 resets=0 wraps=0 late=0 replaced=0 rejected=0 "
+		    "kind=gauge interval=0.000 last_seen=0.000 status=stale problem=-\n",
+		/* fresh, but its last message was refused: fault, and why, one token */
 		"lab/pulse-1/volume_m3 last_t=1717200060.000 last=0.10000000000000001 m3 "
-		    "received=1 stored=1 duplicates=0 lost=0 resets=0 wraps=0\n",
+		    "received=1 stored=1 duplicates=0 lost=0 resets=0 wraps=0 late=0 "
+		    "replaced=0 rejected=1 kind=counter interval=0.000 last_seen=0.000 "
+		    "status=fault problem=payload_rejected:_field_\"v\"_is_missing\n",
 	};
 	struct registry *r = registry_new();
 	struct chan_id a = id3("hq", "m1", "energy"), b = id3("hq", "m1", "power");
@@ -166,7 +174,7 @@ static void test_dump(void **state)
 	assert_non_null(r);
 	f = tmpfile();
 	assert_non_null(f);
-	registry_dump(r, f);          /* empty: nothing */
+	registry_dump(r, f, 0);          /* empty: nothing */
 	assert_int_equal(read_lines(f, lines, 8), 0);
 
 	/* 2024-06-01T00:00:00Z = 1704067200 + 152 days (31 + 29 + 31 + 30 + 31)
@@ -181,19 +189,30 @@ static void test_dump(void **state)
 	cs->lost = 4;
 	cs->resets = 1;
 	cs->wraps = 2;
+	cs->late = 5;
+	cs->replaced = 1;
+	cs->kind = KIND_COUNTER;
+	cs->have_last = true;
+	cs->interval = 60;
+	cs->last_seen = 1717200001.5;
 	cs = registry_get(r, &b);
 	strcpy(cs->unit, "W");
+	cs->kind = KIND_GAUGE;
 	cs = registry_get(r, &c);
 	cs->last_t = 1717200060;
 	cs->last_v = 0.1;             /* %.17g shows the double nearest 0.1 */
 	strcpy(cs->unit, "m3");
 	cs->received = 1;
 	cs->stored = 1;
+	cs->have_last = true;
+	cs->rejected = 1;
+	cs->fault = true;
+	strcpy(cs->problem, "payload rejected: field \"v\" is missing");
 
 	fclose(f);
 	f = tmpfile();
 	assert_non_null(f);
-	registry_dump(r, f);
+	registry_dump(r, f, 1717200070);
 	n = read_lines(f, lines, 8);
 	assert_int_equal(n, (int)NCASES(want));
 	for (int i = 0; i < n; i++) {
@@ -220,7 +239,7 @@ static void test_dump_many(void **state)
 
 		assert_non_null(registry_get(r, &id));
 	}
-	registry_dump(r, f);
+	registry_dump(r, f, 0);
 	rewind(f);
 	while (fgets(buf, sizeof(buf), f) != NULL) {
 		assert_non_null(strchr(buf, '\n'));

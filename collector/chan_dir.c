@@ -1,0 +1,57 @@
+/* chan_dir.c - a channel's directory, made and synced. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chan_dir.h"
+#include "err.h"
+
+static int make_dir(const char *path, char *err, size_t errlen)
+{
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+		return gm_errf(err, errlen, GM_EIO, "mkdir %s: %s", path, strerror(errno));
+	return GM_OK;
+}
+
+int chan_dir_make(const char *datadir, const struct chan_id *id, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", datadir, id->site);
+	if ((rc = make_dir(path, err, errlen)) != GM_OK)
+		return rc;
+	snprintf(path, sizeof(path), "%s/%s/%s", datadir, id->site, id->meter);
+	return make_dir(path, err, errlen);
+}
+
+int chan_dir_sync(const char *datadir, const struct chan_id *id)
+{
+	char path[PATH_MAX];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", datadir, id->site, id->meter);
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}

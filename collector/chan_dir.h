@@ -1,0 +1,22 @@
+/*
+ * chan_dir.h - the directory a channel's files live in,
+ * "<datadir>/<site>/<meter>", and writing into it durably. Only ids that
+ * passed topic.c's checks reach here, so no path climbs out of datadir.
+ */
+#ifndef GM_CHAN_DIR_H
+#define GM_CHAN_DIR_H
+
+#include <stddef.h>
+
+#include "topic.h"
+
+/* Make <datadir>/<site> and <datadir>/<site>/<meter> if missing. */
+int chan_dir_make(const char *datadir, const struct chan_id *id, char *err, size_t errlen);
+
+/* fsync the channel's directory: a new file's name is on disk only then. */
+int chan_dir_sync(const char *datadir, const struct chan_id *id);
+
+/* write() all of buf, across short writes and EINTR: 0, or -1 with errno. */
+int write_all(int fd, const char *buf, size_t len);
+
+#endif

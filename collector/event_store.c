@@ -1,0 +1,92 @@
+/* event_store.c - meter events into their channel's journal. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chan_dir.h"
+#include "err.h"
+#include "event_store.h"
+
+static int append_locked(int fd, const char *path, const struct meter_event *ev, size_t n,
+    bool *created, char *err, size_t errlen)
+{
+	size_t hl, o = 0;
+	const char *header = events_header(&hl);
+	struct stat st;
+	char *out;
+	int rc = GM_OK;
+
+	if (fstat(fd, &st) != 0)
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+	if ((out = malloc(hl + n * EVENT_LINE_MAX)) == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "%s: out of memory", path);
+	*created = st.st_size == 0;
+	if (*created) {
+		memcpy(out, header, hl);
+		o = hl;
+	}
+	for (size_t i = 0; i < n; i++)
+		o += events_format(out + o, EVENT_LINE_MAX, &ev[i]);
+	if (write_all(fd, out, o) != 0 || fdatasync(fd) != 0)
+		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+	free(out);
+	return rc;
+}
+
+int event_store_append(const char *datadir, const struct chan_id *id,
+    const struct meter_event *ev, size_t n, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	bool created = false;
+	int fd, rc;
+
+	if (n == 0)
+		return GM_OK;
+	if ((rc = chan_dir_make(datadir, id, err, errlen)) != GM_OK)
+		return rc;
+	events_path(path, sizeof(path), datadir, id);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0)
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX) != 0)
+		rc = gm_errf(err, errlen, GM_EIO, "%s: flock: %s", path, strerror(errno));
+	else
+		rc = append_locked(fd, path, ev, n, &created, err, errlen);
+	close(fd);
+	if (rc == GM_OK && created && chan_dir_sync(datadir, id) != 0)
+		rc = gm_errf(err, errlen, GM_EIO, "%s: syncing its directory: %s", path,
+		    strerror(errno));
+	return rc;
+}
+
+struct last_announced {
+	struct meter_event *ev;
+	bool *found;
+};
+
+static void keep_announced(const struct meter_event *ev, void *user)
+{
+	struct last_announced *la = user;
+
+	if (ev->kind == EV_REPLACED || ev->kind == EV_RESET) {
+		*la->ev = *ev;
+		*la->found = true;
+	}
+}
+
+int event_store_last_announced(const char *datadir, const struct chan_id *id, double since,
+    struct meter_event *ev, bool *found, char *err, size_t errlen)
+{
+	struct last_announced la = { ev, found };
+	char path[PATH_MAX];
+
+	*found = false;
+	events_path(path, sizeof(path), datadir, id);
+	return events_each(path, since, INFINITY, keep_announced, &la, NULL, err, errlen);
+}
