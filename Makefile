@@ -35,7 +35,7 @@ LIB_CMOCKA := -lcmocka
 CFLAGS     += $(INC_MODBUS)
 
 # --- objects, listed explicitly so what each program links is visible ------
-COMMON   := common/err common/log common/topic common/payload common/registers common/chanmeta \
+COMMON   := common/err common/log common/topic common/payload common/json_in common/registers common/chanmeta \
             common/confparse common/devmap common/timeutil common/fiscal
 COMMON_MQTT := common/mqtt_opts common/mqtt_link
 COMMON_RRD  := common/rrd_layout common/consumption common/entries common/meter_event \
@@ -62,31 +62,31 @@ PROGS := $(BIN)/gm-agent $(BIN)/gm-collector $(BIN)/gm-report $(BIN)/gm-sim
 
 # --- unit tests: tests/unit/test_<module>.c and the real objects it needs ---
 UNIT_topic     := common/topic common/err
-UNIT_payload   := common/payload common/err
+UNIT_payload   := common/payload common/json_in common/err
 UNIT_registers := common/registers common/err
 UNIT_confparse := common/confparse common/topic common/err
-UNIT_devmap    := common/devmap common/confparse common/registers common/payload \
+UNIT_devmap    := common/devmap common/confparse common/registers common/payload common/json_in \
                   common/topic common/err
 UNIT_timeutil  := common/timeutil common/err
 UNIT_reqplan   := agent/reqplan common/devmap common/confparse common/registers \
-                  common/payload common/topic common/err
+                  common/payload common/json_in common/topic common/err
 UNIT_counter   := collector/counter common/err
 UNIT_profile   := devices/sim/profile common/timeutil common/err
 UNIT_outbox    := agent/outbox
 UNIT_agent_config := agent/agent_config agent/mqtt_meter common/mqtt_opts common/log common/devmap common/confparse \
-                  common/registers common/payload common/topic common/err
+                  common/registers common/payload common/json_in common/topic common/err
 UNIT_consumption := common/consumption common/entries common/meter_event common/numtext \
-                  common/payload common/topic common/rrd_layout common/timeutil common/err
+                  common/payload common/json_in common/topic common/rrd_layout common/timeutil common/err
 UNIT_entries   := common/entries common/numtext common/err
-UNIT_registry  := collector/registry common/payload common/err
-UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/topic common/err
+UNIT_registry  := collector/registry common/payload common/json_in common/err
+UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/json_in common/topic common/err
 UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct collector/rrd_cached \
                   collector/rrd_hold collector/rrd_head collector/entry_store collector/counter \
                   collector/event_store collector/meter_events collector/chan_dir \
                   collector/registry common/consumption common/entries common/rrd_layout \
                   common/meter_event common/numtext \
                   common/chanmeta common/confparse \
-                  common/payload common/topic common/log common/timeutil common/err
+                  common/payload common/json_in common/topic common/log common/timeutil common/err
 UNIT_spool     := agent/spool common/log common/err
 UNIT_seqmap    := agent/seqmap common/log common/err
 UNIT_fiscal    := common/fiscal common/timeutil common/err
@@ -94,7 +94,7 @@ UNIT_rrd_hold  := collector/rrd_hold common/err
 UNIT_rrd_store := collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
                   collector/rrd_head collector/chan_dir common/entries common/numtext \
                   common/chanmeta common/rrd_layout \
-                  common/confparse common/payload common/topic common/log common/timeutil \
+                  common/confparse common/payload common/json_in common/topic common/log common/timeutil \
                   common/err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
@@ -145,7 +145,8 @@ FUZZ_SECONDS ?= 300
 FUZZ_CFLAGS  := $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Icommon
 FUZZ_BIN     := build/fuzz/fuzz_message
-FUZZ_SRC     := tests/fuzz/fuzz_message.c common/topic.c common/payload.c common/err.c
+FUZZ_SRC     := tests/fuzz/fuzz_message.c common/topic.c common/payload.c common/json_in.c \
+                common/err.c
 
 $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)

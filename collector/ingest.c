@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "chanmeta.h"
 #include "counter.h"
 #include "entry_store.h"
 #include "err.h"
@@ -17,14 +18,19 @@
 
 #define ERR_MAX 320
 
-/* A topic fit to print: printable ASCII, cut at 120 characters. */
+/* A topic fit to print: printable ASCII, cut at 120 characters with "..."
+ * to show it was cut. */
 static void shown_topic(char *buf, size_t len, const char *topic)
 {
-	size_t o = 0;
+	size_t o = 0, i;
 
-	for (size_t i = 0; topic[i] != '\0' && o + 4 < len && i < 120; i++) {
+	for (i = 0; topic[i] != '\0' && o + 4 < len && i < 120; i++) {
 		unsigned char c = (unsigned char)topic[i];
 		buf[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	if (topic[i] != '\0' && o + 4 <= len) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
 	}
 	buf[o] = '\0';
 }
@@ -380,6 +386,33 @@ static enum ingest_result store_entries(struct ingest *ig, struct chan_state *cs
 	return INGEST_DONE;
 }
 
+/* A channel is one unit and one kind, as its .meta says (read once a run):
+ * a reading in W on a kWh counter would be stored as kWh, and a gauge
+ * reading on a counter would get no use. */
+static bool fits_channel(struct ingest *ig, struct chan_state *cs,
+    const struct payload_meta *meta, const char *where)
+{
+	char why[256];
+
+	if (!cs->meta_loaded) {
+		int rc = chanmeta_read(ig->datadir, &cs->id, &cs->meta, why, sizeof(why));
+
+		if (rc != GM_OK && rc != GM_ENOTFOUND)
+			return true;   /* unreadable: left for a person; readings still count */
+		cs->meta_loaded = rc == GM_OK;
+		if (!cs->meta_loaded)
+			return true;   /* a new channel: its first reading decides */
+	}
+	if (strcmp(cs->meta.unit, meta->unit) == 0 && cs->meta.kind == meta->kind)
+		return true;
+	log_warn("topic %s: rejected: the channel is stored as %s %s; a %s %s reading does "
+	    "not fit it", where, cs->meta.unit, kind_name(cs->meta.kind), meta->unit,
+	    kind_name(meta->kind));
+	cs->rejected++;
+	note_problem(cs, "rejected: a reading of another unit or kind (%s)", meta->unit);
+	return false;
+}
+
 static bool too_far_ahead(const struct ingest *ig, const struct point *pts, size_t n,
     const char *where)
 {
@@ -432,6 +465,8 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 		res = INGEST_RETRY;
 		goto out;
 	}
+	if (!fits_channel(ig, cs, &meta, where))
+		goto out;
 	/* a message offered again after a failed store was counted already */
 	if (!again) {
 		cs->received += n;

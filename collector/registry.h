@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "chanmeta.h"
 #include "payload.h"
 #include "topic.h"
 
@@ -22,6 +23,8 @@ struct chan_state {
 	bool have_seq;
 	char unit[UNIT_MAX + 1];
 	enum reading_kind kind;
+	struct chanmeta meta;  /* unit and kind the channel is stored as */
+	bool meta_loaded;
 	uint64_t received;    /* readings that arrived */
 	uint64_t stored;
 	uint64_t duplicates;  /* at or before a reading already stored */

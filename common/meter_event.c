@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "err.h"
+#include "json_in.h"
 #include "meter_event.h"
 #include "numtext.h"
 
@@ -128,12 +129,8 @@ int event_decode(const char *json, size_t len, struct meter_event *ev, char *err
 	int rc;
 
 	event_clear(ev);
-	if (len > 4096)
-		return gm_errf(err, errlen, GM_EINVAL, "event of %zu bytes; at most 4096", len);
-	if ((o = cJSON_ParseWithLength(json, len)) == NULL || !cJSON_IsObject(o)) {
-		cJSON_Delete(o);
-		return gm_errf(err, errlen, GM_EINVAL, "not a JSON object");
-	}
+	if ((rc = json_object_parse(json, len, 4096, &o, err, errlen)) != GM_OK)
+		return rc;
 	rc = decode_strings(o, ev, err, errlen);
 	if (rc == GM_OK)
 		rc = decode_numbers(o, ev, err, errlen);

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "err.h"
+#include "json_in.h"
 #include "payload.h"
 
 static const char *const kind_names[] = { "counter", "gauge", "delta" };
@@ -246,32 +247,13 @@ int payload_decode(const char *json, size_t len, struct payload_meta *meta,
     struct point **ret_pts, size_t *ret_n, char *err, size_t errlen)
 {
 	const cJSON *batch;
-	const char *end = NULL;
 	cJSON *o;
 	int rc;
 
 	*ret_pts = NULL;
 	*ret_n = 0;
-	if (len > PAYLOAD_MAX_BYTES)
-		return gm_errf(err, errlen, GM_EINVAL,
-		    "payload of %zu bytes exceeds the %d-byte limit", len, PAYLOAD_MAX_BYTES);
-	if (memchr(json, '\0', len) != NULL)
-		return gm_errf(err, errlen, GM_EINVAL, "payload contains a NUL byte");
-	o = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-	/* cJSON stops after the first value: only white space may follow it. */
-	while (o != NULL && end < json + len &&
-	    (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
-		end++;
-	if (o != NULL && end != json + len) {
-		cJSON_Delete(o);
-		o = NULL;
-	}
-	if (o == NULL)
-		return gm_errf(err, errlen, GM_EINVAL, "payload is not valid JSON");
-	if (!cJSON_IsObject(o)) {
-		rc = gm_errf(err, errlen, GM_EINVAL, "payload is not a JSON object");
-		goto done;
-	}
+	if ((rc = json_object_parse(json, len, PAYLOAD_MAX_BYTES, &o, err, errlen)) != GM_OK)
+		return rc;
 	if ((rc = decode_meta(o, meta, err, errlen)) != GM_OK)
 		goto done;
 	batch = cJSON_GetObjectItemCaseSensitive(o, "readings");

@@ -861,8 +861,9 @@ static void test_delta_torn(void **state)
 	expect_counts(state_of("hq", "finance", "reams"), 2, 2, 0, 0, 0, 0);
 }
 
-/* A channel is one kind: the RRD of a counter and the journal of a delta
- * channel do not take each other's readings. */
+/* A channel is one kind and one unit: the RRD of a counter and the journal
+ * of a delta channel do not take each other's readings, and a counter in
+ * kWh takes no W or gauge readings. */
 static void test_delta_kind_mismatch(void **state)
 {
 	char listing[TREE_MAX], log[4096], err[256];
@@ -876,10 +877,10 @@ static void test_delta_kind_mismatch(void **state)
 	done(REAMS, "{\"t\":" TS ",\"v\":36,\"unit\":\"reams\",\"kind\":\"counter\",\"seq\":2}");
 	done(ENERGY, "{\"t\":1696093200,\"v\":5,\"unit\":\"kWh\",\"kind\":\"delta\",\"seq\":2}");
 	captured_log(log, sizeof(log));
-	expect_in_log(log, "greenmeter/v1/hq/finance/reams: rejected: the channel keeps delta "
-	    "entries");
+	expect_in_log(log, "greenmeter/v1/hq/finance/reams: rejected: the channel is stored as "
+	    "reams delta; a reams counter reading does not fit it");
 	expect_in_log(log, "greenmeter/v1/hq/m1/energy: rejected: the channel is stored as "
-	    "kind counter; a delta reading does not fit it");
+	    "kWh counter; a kWh delta reading does not fit it");
 	tree(listing, sizeof(listing));
 	assert_string_equal(listing, "/data\n/data/hq\n/data/hq/finance\n"
 	    "/data/hq/finance/reams.entries\n/data/hq/finance/reams.meta\n"
@@ -888,8 +889,14 @@ static void test_delta_kind_mismatch(void **state)
 	assert_int_equal(chanmeta_read(datadir, &id, &meta, err, sizeof(err)), GM_OK);
 	assert_int_equal(meta.kind, KIND_DELTA);
 	expect_journal(JHEAD "1696093200 35 1 1717200000\n");
-	expect_counts(state_of("hq", "finance", "reams"), 2, 1, 0, 0, 0, 0);
-	expect_counts(state_of("hq", "m1", "energy"), 2, 1, 0, 0, 0, 0);
+	/* another unit, another kind: refused, counted, the file untouched */
+	done(ENERGY, "{\"t\":1717196460,\"v\":2000,\"unit\":\"W\",\"kind\":\"counter\",\"seq\":3}");
+	done(ENERGY, "{\"t\":1717196460,\"v\":230,\"unit\":\"kWh\",\"kind\":\"gauge\",\"seq\":4}");
+	assert_int_equal(state_of("hq", "m1", "energy")->rejected, 3);
+	assert_int_equal(state_of("hq", "m1", "energy")->stored, 1);
+	/* refused messages count as rejected, not received */
+	expect_counts(state_of("hq", "finance", "reams"), 1, 1, 0, 0, 0, 0);
+	expect_counts(state_of("hq", "m1", "energy"), 1, 1, 0, 0, 0, 0);
 }
 
 int main(void)

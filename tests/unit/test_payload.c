@@ -195,6 +195,16 @@ static void test_decode_rejects(void **state)
 		{ "[1,2]", "payload is not a JSON object" },
 		{ "\"x\"", "payload is not a JSON object" },
 		{ "1700000000", "payload is not a JSON object" },
+		/* a key twice: readers disagree on which wins, so neither does */
+		{ "{\"t\":1700000000,\"v\":103,\"v\":\"x\"," META "}",
+		    "field \"v\" appears more than once" },
+		{ "{\"t\":1700000000,\"v\":1,\"unit\":\"kWh\",\"kind\":\"counter\","
+		    "\"kind\":\"delta\",\"seq\":7}", "field \"kind\" appears more than once" },
+		/* \u0000 would cut the C string: "kWh" */
+		{ "{\"t\":1700000000,\"v\":1,\"unit\":\"kWh\\u0000/../x\",\"kind\":\"counter\","
+		    "\"seq\":7}", "payload has a string holding \\u0000" },
+		{ "{\"t\":1700000000,\"v\":1,\"unit\":\"kWh\",\"kind\":\"counter\\U0000x\","
+		    "\"seq\":7}", "payload has a string holding \\u0000" },
 
 		/* meta fields */
 		{ "{\"t\":1700000000,\"v\":1,\"kind\":\"counter\",\"seq\":7}", UNIT_RULE },

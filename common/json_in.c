@@ -1,0 +1,67 @@
+/* json_in.c - strict parsing of a JSON object from the network. */
+#include <string.h>
+#include <strings.h>
+
+#include "err.h"
+#include "json_in.h"
+
+/* "\u0000" in any case of its hex digits, unless its backslash is itself
+ * escaped. */
+static int has_escaped_nul(const char *s, size_t len)
+{
+	for (size_t i = 0; i + 6 <= len; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (strncasecmp(s + i + 1, "u0000", 5) == 0)
+			return 1;
+		i++;   /* skip what the backslash escapes */
+	}
+	return 0;
+}
+
+static const char *repeated_key(const cJSON *o)
+{
+	for (const cJSON *a = o->child; a != NULL; a = a->next) {
+		for (const cJSON *b = a->next; b != NULL; b = b->next) {
+			if (strcmp(a->string, b->string) == 0)
+				return a->string;
+		}
+	}
+	return NULL;
+}
+
+int json_object_parse(const char *json, size_t len, size_t max, cJSON **out, char *err,
+    size_t errlen)
+{
+	const char *end = NULL, *key;
+	cJSON *o;
+
+	*out = NULL;
+	if (len > max)
+		return gm_errf(err, errlen, GM_EINVAL,
+		    "payload of %zu bytes exceeds the %zu-byte limit", len, max);
+	if (memchr(json, '\0', len) != NULL)
+		return gm_errf(err, errlen, GM_EINVAL, "payload contains a NUL byte");
+	if (has_escaped_nul(json, len))
+		return gm_errf(err, errlen, GM_EINVAL, "payload has a string holding \\u0000");
+	o = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+	/* cJSON stops after the first value: only white space may follow it. */
+	while (o != NULL && end < json + len &&
+	    (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
+		end++;
+	if (o == NULL || end != json + len) {
+		cJSON_Delete(o);
+		return gm_errf(err, errlen, GM_EINVAL, "payload is not valid JSON");
+	}
+	if (!cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		return gm_errf(err, errlen, GM_EINVAL, "payload is not a JSON object");
+	}
+	if ((key = repeated_key(o)) != NULL) {
+		gm_errf(err, errlen, GM_EINVAL, "field \"%.40s\" appears more than once", key);
+		cJSON_Delete(o);
+		return GM_EINVAL;
+	}
+	*out = o;
+	return GM_OK;
+}
