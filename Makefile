@@ -45,7 +45,7 @@ AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/m
             agent/modbus_poll agent/spool agent/seqmap \
             agent/outbox agent/publish $(COMMON_MQTT) $(COMMON)
 COLLECTOR:= collector/main collector/collector_config \
-            collector/ingest collector/counter collector/registry \
+            collector/ingest collector/counter collector/registry collector/status_show \
             collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
             collector/rrd_head collector/entry_store collector/event_store collector/meter_events \
             collector/chan_dir $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
@@ -78,7 +78,7 @@ UNIT_agent_config := agent/agent_config agent/mqtt_meter common/mqtt_opts common
 UNIT_consumption := common/consumption common/entries common/meter_event common/numtext \
                   common/payload common/json_in common/topic common/rrd_layout common/timeutil common/err
 UNIT_entries   := common/entries common/numtext common/err
-UNIT_registry  := collector/registry common/payload common/json_in common/err
+UNIT_registry  := collector/registry common/topic common/payload common/json_in common/err
 UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/json_in common/topic common/err
 UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct collector/rrd_cached \
                   collector/rrd_hold collector/rrd_head collector/entry_store collector/counter \

@@ -31,6 +31,8 @@ static void collector_key(struct conf *c, struct collector_config *cfg, const ch
 		rrdcached_key(c, cfg, key, value);
 	else if (strcmp(key, "max_future") == 0)
 		conf_double(c, key, value, 0, 86400, &cfg->max_future_s);
+	else if (strcmp(key, "fault_hold") == 0)
+		conf_double(c, key, value, 0, 7 * 86400, &cfg->fault_hold_s);
 	else
 		conf_error(c, "unknown key \"%s\" in [collector]", key);
 }
@@ -56,6 +58,7 @@ int collector_config_load(const char *path, struct collector_config *cfg,
 	memset(cfg, 0, sizeof(*cfg));
 	strcpy(cfg->subscribe, "greenmeter/v1/#");
 	cfg->max_future_s = 300;
+	cfg->fault_hold_s = 600;
 	mqtt_opts_defaults(&cfg->mqtt, "gm-collector");
 	c.errors = conf_parse(path, collector_handler, cfg, report, report_user);
 	if (cfg->data_dir[0] == '\0')

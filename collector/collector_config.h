@@ -6,6 +6,8 @@
  *   subscribe = greenmeter/v1/#          ; or $share/<group>/greenmeter/v1/#
  *   max_future = 300                     ; seconds a reading may be ahead of our clock
  *   status_file = /run/greenmeter/collector.status   ; optional: per-channel counters
+ *   fault_hold = 600                     ; seconds a channel shows "fault" after a
+ *                                        ; refused or flagged message
  *   rrdcached = unix:/run/rrdcached.sock ; optional: write through rrdcached
  *                                        ; (or host:port; see rrd_backend.h)
  *   [mqtt]                               ; see common/mqtt_opts.h; client_id must be
@@ -23,6 +25,7 @@ struct collector_config {
 	char status_file[1024];
 	char rrdcached[512];     /* "": librrd writes the files itself */
 	double max_future_s;
+	double fault_hold_s;
 	struct mqtt_opts mqtt;
 };
 

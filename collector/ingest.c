@@ -72,10 +72,12 @@ static void count_seq(struct chan_state *cs, uint64_t seq, const char *where)
 	cs->have_seq = true;
 }
 
-static void note_problem(struct chan_state *cs, const char *fmt, const char *detail)
+static void note_problem(struct ingest *ig, struct chan_state *cs, const char *fmt,
+    const char *detail)
 {
 	snprintf(cs->problem, sizeof(cs->problem), fmt, detail);
 	cs->problem_at = now_wall();
+	cs->fault_until = cs->problem_at + ig->fault_hold_s;
 	cs->fault = true;
 }
 
@@ -83,7 +85,8 @@ static void note_problem(struct chan_state *cs, const char *fmt, const char *det
  * difference, or after an announced replacement or reset, what the old
  * counter ran (pend_carry) plus what the new one ran since its start. A fall
  * nobody announced becomes a flag (*flag, *flagged) for the journal. */
-static double counter_use(struct chan_state *cs, const struct payload_meta *meta,
+static double counter_use(struct ingest *ig, struct chan_state *cs,
+    const struct payload_meta *meta,
     const struct point *p, struct meter_event *flag, bool *flagged, const char *where)
 {
 	double prev = cs->last_v, carry = 0, most = NAN, dt, d;
@@ -120,7 +123,7 @@ static double counter_use(struct chan_state *cs, const struct payload_meta *meta
 		    "%s, flagged for review", where, prev, p->v, p->t, ev == COUNTER_RESET ?
 		    "taken to restart from 0, so counted as it shows" :
 		    "too much to have counted since the reading before: counted as 0");
-		note_problem(cs, "unannounced counter reset (%s)", event_kind_name(flag->kind));
+		note_problem(ig, cs, "unannounced counter reset (%s)", event_kind_name(flag->kind));
 	}
 	return d + carry;
 }
@@ -228,7 +231,7 @@ static enum ingest_result finish_points(struct ingest *ig, struct chan_state *cs
 {
 	if (rc == GM_EINVAL) {
 		log_warn("%s: rejected: %s", where, err);
-		note_problem(cs, "rejected: %s", err);
+		note_problem(ig, cs, "rejected: %s", err);
 		cs->loaded = false;   /* nothing was stored: forget what we assumed */
 		return INGEST_DONE;
 	}
@@ -247,7 +250,7 @@ static enum ingest_result finish_points(struct ingest *ig, struct chan_state *cs
 
 /* Rows for the readings newer than the file, flags for the journal; the
  * older readings go to old[] to be sorted. */
-static size_t make_rows(struct chan_state *cs, const struct payload_meta *meta,
+static size_t make_rows(struct ingest *ig, struct chan_state *cs, const struct payload_meta *meta,
     const struct point *pts, size_t n, struct store_row *rows, struct point *old,
     size_t *nold, struct meter_event *evs, size_t *nev, const char *where)
 {
@@ -266,7 +269,8 @@ static size_t make_rows(struct chan_state *cs, const struct payload_meta *meta,
 		rows[k].value = pts[i].v;
 		rows[k].use = NAN;
 		if (meta->kind == KIND_COUNTER)
-			rows[k].use = counter_use(cs, meta, &pts[i], &evs[*nev], &flagged, where);
+			rows[k].use = counter_use(ig, cs, meta, &pts[i], &evs[*nev], &flagged,
+			    where);
 		if (flagged)
 			(*nev)++;
 		note_interval(cs, pts[i].t);
@@ -313,7 +317,7 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 		snprintf(err, sizeof(err), "out of memory");
 		goto out;
 	}
-	k = make_rows(cs, meta, pts, n, rows, old, &nold, evs, &nev, where);
+	k = make_rows(ig, cs, meta, pts, n, rows, old, &nold, evs, &nev, where);
 	/* flags first: a failure after them repeats a flag, never loses one */
 	if ((nflags = nev) > 0)
 		rc = record_events(ig, cs, evs, nev, where);
@@ -409,7 +413,7 @@ static bool fits_channel(struct ingest *ig, struct chan_state *cs,
 	    "not fit it", where, cs->meta.unit, kind_name(cs->meta.kind), meta->unit,
 	    kind_name(meta->kind));
 	cs->rejected++;
-	note_problem(cs, "rejected: a reading of another unit or kind (%s)", meta->unit);
+	note_problem(ig, cs, "rejected: a reading of another unit or kind (%s)", meta->unit);
 	return false;
 }
 
@@ -453,7 +457,7 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 		/* counted against a channel we know; an unknown one is not added */
 		if ((cs = registry_find(ig->reg, &id)) != NULL) {
 			cs->rejected++;
-			note_problem(cs, "payload rejected: %s", err);
+			note_problem(ig, cs, "payload rejected: %s", err);
 		}
 		return INGEST_DONE;
 	}

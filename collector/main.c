@@ -6,7 +6,11 @@
  *   --rrdcached ADDRESS                 write through rrdcached at ADDRESS
  *                                       (overrides [collector] rrdcached; ""
  *                                       writes with librrd directly)
- * Exit codes: 0 ok, 1 bad configuration, 2 usage, 3 cannot start.
+ *   gm-collector --status -c collector.conf
+ *                                       every channel's state (ok / stale /
+ *                                       fault) from the status file
+ * Exit codes: 0 ok, 1 bad configuration, 2 usage, 3 cannot start (--status:
+ * cannot read the status file), 4 (--status) some channel stale or fault.
  *
  * Messages are stored on paho's receiving thread, inside the message
  * callback, which keeps trying while the store fails. paho 1.3.11 (Debian
@@ -32,6 +36,7 @@
 #include "registry.h"
 #include "rrd_backend.h"
 #include "rrd_store.h"
+#include "status_show.h"
 #include "timeutil.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -80,9 +85,23 @@ static void write_status(const char *path, struct registry *reg)
 		log_warn("status file %s: cannot replace", path);
 }
 
+/* The counters of the last run carry on (received, lost, seq ...). */
+static void take_up_status(const char *path, struct registry *reg)
+{
+	FILE *f = fopen(path, "r");
+	int n;
+
+	if (f == NULL)
+		return;   /* a first start */
+	n = registry_load(reg, f);
+	fclose(f);
+	log_info("status file %s: counters of %d channel(s) carry on", path, n);
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: gm-collector [-n] [-v] [--rrdcached ADDRESS] -c CONFIG\n");
+	fprintf(stderr, "usage: gm-collector [-n] [-v] [--rrdcached ADDRESS] -c CONFIG\n"
+	    "       gm-collector --status -c CONFIG\n");
 	return 2;
 }
 
@@ -93,10 +112,11 @@ int main(int argc, char **argv)
 	struct mqtt_link *link = NULL;
 	static const struct option longopts[] = {
 		{ "rrdcached", required_argument, NULL, 'r' },
+		{ "status", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL, *rrdcached = NULL;
-	int check = 0, verbose = 0, rc = 0, c;
+	int check = 0, verbose = 0, show = 0, rc = 0, c;
 	char err[512];
 	int64_t next_status = 0;
 	bool is_unix;
@@ -107,6 +127,7 @@ int main(int argc, char **argv)
 		case 'n': check = 1; break;
 		case 'v': verbose = 1; break;
 		case 'r': rrdcached = optarg; break;
+		case 's': show = 1; break;
 		default: return usage();
 		}
 	}
@@ -132,6 +153,13 @@ int main(int argc, char **argv)
 		printf("%s: configuration OK\n", path);
 		return 0;
 	}
+	if (show) {
+		if (cfg.status_file[0] == '\0') {
+			log_err("%s: no status_file in [collector]: nothing to show", path);
+			return 1;
+		}
+		return status_show(cfg.status_file, stdout, now_wall());
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -139,12 +167,15 @@ int main(int argc, char **argv)
 	/* The store before the link: a message may arrive as soon as we subscribe. */
 	ig.datadir = cfg.data_dir;
 	ig.max_future_s = cfg.max_future_s;
+	ig.fault_hold_s = cfg.fault_hold_s;
 	if ((ig.store = store_open(cfg.data_dir, cfg.rrdcached, err, sizeof(err))) == NULL ||
 	    (ig.reg = registry_new()) == NULL) {
 		log_err("%s", ig.store ? "out of memory" : err);
 		rc = 3;
 		goto out;
 	}
+	if (cfg.status_file[0])
+		take_up_status(cfg.status_file, ig.reg);
 	/* A persistent session: the broker queues for us while we are away. */
 	if ((link = mqtt_link_new(&cfg.mqtt, false, &collector_cb, &ig, err,
 	    sizeof(err))) == NULL) {

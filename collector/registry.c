@@ -1,5 +1,7 @@
 /* registry.c - channel states in an open-addressing hash table. */
 #include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,7 +135,7 @@ enum chan_status chan_status(const struct chan_state *c, double now)
 {
 	double every = c->interval > 0 ? c->interval : 60;
 
-	if (c->fault)
+	if (c->fault || now < c->fault_until)
 		return STATUS_FAULT;
 	if (!c->have_last || now - c->last_t > STALE_INTERVALS * every)
 		return STATUS_STALE;
@@ -180,7 +182,105 @@ void registry_dump(struct registry *r, FILE *out, double now)
 		    (unsigned long long)c->rejected, c->unit[0] ? kind_name(c->kind) : "-",
 		    c->interval, c->last_seen, chan_status_name(chan_status(c, now)));
 		put_problem(out, c->problem);
+		fprintf(out, " seq=%llu", c->have_seq ? (unsigned long long)c->last_seq : 0ULL);
 		fputc('\n', out);
 	}
 	pthread_mutex_unlock(&r->lock);
+}
+
+/* One "key=value" of a status line into the channel state. */
+static void take_field(struct chan_state *c, const char *key, size_t klen, const char *val)
+{
+	static const struct { const char *name; size_t off; } counts[] = {
+		{ "received", offsetof(struct chan_state, received) },
+		{ "stored", offsetof(struct chan_state, stored) },
+		{ "duplicates", offsetof(struct chan_state, duplicates) },
+		{ "lost", offsetof(struct chan_state, lost) },
+		{ "resets", offsetof(struct chan_state, resets) },
+		{ "wraps", offsetof(struct chan_state, wraps) },
+		{ "late", offsetof(struct chan_state, late) },
+		{ "replaced", offsetof(struct chan_state, replaced) },
+		{ "rejected", offsetof(struct chan_state, rejected) },
+	};
+#define KEY(k) (klen == sizeof(k) - 1 && strncmp(key, k, klen) == 0)
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		if (strlen(counts[i].name) == klen && strncmp(key, counts[i].name, klen) == 0) {
+			*(uint64_t *)((char *)c + counts[i].off) = strtoull(val, NULL, 10);
+			return;
+		}
+	}
+	if (KEY("last_t"))
+		c->last_t = strtod(val, NULL);
+	else if (KEY("last"))
+		c->last_v = strtod(val, NULL);
+	else if (KEY("interval"))
+		c->interval = strtod(val, NULL);
+	else if (KEY("last_seen"))
+		c->last_seen = strtod(val, NULL);
+	else if (KEY("status"))
+		c->fault = strncmp(val, "fault", 5) == 0 && (val[5] == ' ' || val[5] == '\0');
+	else if (KEY("kind")) {
+		char k[16];
+		snprintf(k, sizeof(k), "%.*s", (int)strcspn(val, " "), val);
+		kind_parse(k, &c->kind);
+	}
+	else if (KEY("problem") && strncmp(val, "- ", 2) != 0 && strcmp(val, "-") != 0)
+		snprintf(c->problem, sizeof(c->problem), "%.*s", (int)strcspn(val, " "), val);
+	else if (KEY("seq")) {
+		c->last_seq = strtoull(val, NULL, 10);
+		c->have_seq = true;
+	}
+#undef KEY
+}
+
+int registry_parse_line(const char *line, struct chan_state *c)
+{
+	char site[ID_MAX + 2], meter[ID_MAX + 2], channel[ID_MAX + 2], err[128];
+	const char *p;
+
+	memset(c, 0, sizeof(*c));
+	if (sscanf(line, "%65[^/]/%65[^/]/%65[^ ] ", site, meter, channel) != 3 ||
+	    chan_id_set(&c->id, site, meter, channel, err, sizeof(err)) != 0)
+		return -1;
+	c->have_last = (p = strstr(line, " last_t=")) != NULL && strtod(p + 8, NULL) > 0;
+	for (p = strchr(line, ' '); p != NULL; p = strchr(p + 1, ' ')) {
+		const char *eq = strchr(p + 1, '='), *sp = strchr(p + 1, ' ');
+
+		if (eq == NULL || (sp != NULL && eq > sp)) {
+			/* the unit, the only bare word */
+			size_t n = sp ? (size_t)(sp - p - 1) : strlen(p + 1);
+			if (n > 0 && n <= UNIT_MAX && c->unit[0] == '\0') {
+				memcpy(c->unit, p + 1, n);
+				c->unit[n] = '\0';
+			}
+			continue;
+		}
+		take_field(c, p + 1, (size_t)(eq - p - 1), eq + 1);
+	}
+	if (strcmp(c->unit, "-") == 0)
+		c->unit[0] = '\0';
+	return 0;
+}
+
+int registry_load(struct registry *r, FILE *in)
+{
+	char line[1024];
+	int n = 0;
+
+	while (fgets(line, sizeof(line), in) != NULL) {
+		struct chan_state tmp, *cs;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (registry_parse_line(line, &tmp) != 0 || (cs = registry_get(r, &tmp.id)) == NULL)
+			continue;
+		/* counters and what was seen carry on; what the store holds is
+		 * read from the store */
+		tmp.loaded = false;
+		tmp.have_last = false;
+		tmp.last_t = 0;
+		tmp.last_v = 0;
+		*cs = tmp;
+		n++;
+	}
+	return n;
 }

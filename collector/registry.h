@@ -45,11 +45,13 @@ struct chan_state {
 	char problem[400];    /* the last refusal or flag, for the status */
 	double problem_at;    /* its wall clock time; 0: none */
 	bool fault;           /* the last message was refused or flagged */
+	double fault_until;   /* and the fault shows until then (fault_hold) */
 };
 
 enum chan_status { STATUS_OK, STATUS_STALE, STATUS_FAULT };
 
-/* fault: the channel's last message was refused or raised a flag; stale: its
+/* fault: the channel's last message was refused or raised a flag, or one
+ * did less than fault_hold seconds ago (so that a person sees it); stale: its
  * newest reading is more than 3 intervals (STALE_INTERVALS) older than now
  * (interval unknown: 3 minutes); ok otherwise. */
 #define STALE_INTERVALS 3
@@ -68,5 +70,14 @@ size_t registry_count(struct registry *r);
 /* The status file: one line per channel, "site/meter/channel key=value ..."
  * (docs/operations.md); fields are only ever added at the end. */
 void registry_dump(struct registry *r, FILE *out, double now);
+
+/* Read one status line back (for gm-collector --status and a restart):
+ * 0, or -1 if it is not one. Unknown fields are skipped. */
+int registry_parse_line(const char *line, struct chan_state *c);
+
+/* Take up the counters of a status file written by an earlier run, so that
+ * received, lost, duplicates ... and seq carry on across restarts. Returns
+ * the number of channels taken. */
+int registry_load(struct registry *r, FILE *in);
 
 #endif

@@ -151,16 +151,16 @@ static void test_dump(void **state)
 		"hq/m1/energy last_t=1717200000.250 last=1234.5 kWh received=3 stored=2 "
 		    "duplicates=1 lost=4 resets=1 wraps=2 late=5 replaced=1 rejected=0 "
 		    "kind=counter interval=60.000 last_seen=1717200001.500 status=ok "
-		    "problem=-\n",
+		    "problem=- seq=0\n",
 		/* never a reading: stale */
 		"hq/m1/power last_t=0.000 last=0 W received=0 stored=0 "
 		    "duplicates=0 lost=0 resets=0 wraps=0 late=0 replaced=0 rejected=0 "
-		    "kind=gauge interval=0.000 last_seen=0.000 status=stale problem=-\n",
+		    "kind=gauge interval=0.000 last_seen=0.000 status=stale problem=- seq=0\n",
 		/* fresh, but its last message was refused: fault, and why, one token */
 		"lab/pulse-1/volume_m3 last_t=1717200060.000 last=0.10000000000000001 m3 "
 		    "received=1 stored=1 duplicates=0 lost=0 resets=0 wraps=0 late=0 "
 		    "replaced=0 rejected=1 kind=counter interval=0.000 last_seen=0.000 "
-		    "status=fault problem=payload_rejected:_field_\"v\"_is_missing\n",
+		    "status=fault problem=payload_rejected:_field_\"v\"_is_missing seq=41\n",
 	};
 	struct registry *r = registry_new();
 	struct chan_id a = id3("hq", "m1", "energy"), b = id3("hq", "m1", "power");
@@ -207,6 +207,8 @@ static void test_dump(void **state)
 	cs->have_last = true;
 	cs->rejected = 1;
 	cs->fault = true;
+	cs->have_seq = true;
+	cs->last_seq = 41;
 	strcpy(cs->problem, "payload rejected: field \"v\" is missing");
 
 	fclose(f);
@@ -221,6 +223,71 @@ static void test_dump(void **state)
 	}
 	fclose(f);
 	registry_free(r);
+}
+
+/* What a dump says reads back: the counters a restarted collector carries
+ * on with, and what gm-collector --status shows. */
+static void test_parse_back(void **state)
+{
+	struct registry *r = registry_new(), *back = registry_new();
+	struct chan_id a = id3("hq", "m1", "energy");
+	struct chan_state *cs, got;
+	char line[1024];
+	FILE *f = tmpfile();
+
+	(void)state;
+	assert_non_null(r);
+	assert_non_null(back);
+	assert_non_null(f);
+	cs = registry_get(r, &a);
+	cs->have_last = true;
+	cs->last_t = 1717200000.25;
+	cs->last_v = 1234.5;
+	strcpy(cs->unit, "kWh");
+	cs->kind = KIND_COUNTER;
+	cs->received = 30;
+	cs->stored = 27;
+	cs->duplicates = 3;
+	cs->lost = 2;
+	cs->resets = 1;
+	cs->wraps = 4;
+	cs->late = 5;
+	cs->replaced = 6;
+	cs->rejected = 7;
+	cs->interval = 60;
+	cs->last_seen = 1717200001.5;
+	cs->fault = true;
+	strcpy(cs->problem, "unannounced counter reset");
+	cs->have_seq = true;
+	cs->last_seq = 99;
+	registry_dump(r, f, 1717200010);
+	rewind(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	line[strcspn(line, "\n")] = '\0';
+	assert_int_equal(registry_parse_line(line, &got), 0);
+	assert_string_equal(got.id.meter, "m1");
+	assert_true(got.have_last && got.last_t == 1717200000.25 && got.last_v == 1234.5);
+	assert_string_equal(got.unit, "kWh");
+	assert_true(got.received == 30 && got.stored == 27 && got.duplicates == 3 &&
+	    got.lost == 2 && got.resets == 1 && got.wraps == 4 && got.late == 5 &&
+	    got.replaced == 6 && got.rejected == 7);
+	assert_true(got.interval == 60 && got.last_seen == 1717200001.5);
+	assert_true(got.fault);
+	assert_string_equal(got.problem, "unannounced_counter_reset");
+	assert_true(got.have_seq && got.last_seq == 99);
+	assert_int_equal(registry_parse_line("not a status line", &got), -1);
+	assert_int_equal(registry_parse_line("../x/y last_t=1", &got), -1);
+
+	/* a restart takes up the counters, not what the store holds */
+	rewind(f);
+	assert_int_equal(registry_load(back, f), 1);
+	cs = registry_get(back, &a);
+	assert_true(cs->received == 30 && cs->lost == 2 && cs->last_seq == 99);
+	assert_false(cs->have_last);
+	assert_false(cs->loaded);
+	fclose(f);
+	registry_free(r);
+	registry_free(back);
 }
 
 /* One line for each of many channels. */
@@ -257,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_get_once),
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_dump),
+		cmocka_unit_test(test_parse_back),
 		cmocka_unit_test(test_dump_many),
 	};
 
