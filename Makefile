@@ -48,7 +48,7 @@ COLLECTOR:= collector/main collector/collector_config \
             collector/ingest collector/counter collector/registry collector/status_show \
             collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
             collector/rrd_head collector/entry_store collector/event_store collector/meter_events \
-            collector/chan_dir $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
+            collector/chan_dir collector/seqwin $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
 REPORT   := dashboards/report_main dashboards/report_walk $(COMMON_RRD) $(COMMON)
 SIM      := devices/sim/main devices/sim/sim_config devices/sim/profile \
             devices/sim/sim_server devices/sim/fault devices/sim/rtu_frame $(COMMON)
@@ -82,7 +82,7 @@ UNIT_registry  := collector/registry common/topic common/payload common/json_in 
 UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/json_in common/topic common/err
 UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct collector/rrd_cached \
                   collector/rrd_hold collector/rrd_head collector/entry_store collector/counter \
-                  collector/event_store collector/meter_events collector/chan_dir \
+                  collector/event_store collector/meter_events collector/chan_dir collector/seqwin \
                   collector/registry common/consumption common/entries common/rrd_layout \
                   common/meter_event common/numtext \
                   common/chanmeta common/confparse \
@@ -90,6 +90,7 @@ UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct coll
 UNIT_spool     := agent/spool common/log common/err
 UNIT_seqmap    := agent/seqmap common/log common/err
 UNIT_fiscal    := common/fiscal common/timeutil common/err
+UNIT_seqwin    := collector/seqwin collector/chan_dir common/topic common/err
 UNIT_rrd_hold  := collector/rrd_hold common/err
 UNIT_rrd_store := collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
                   collector/rrd_head collector/chan_dir common/entries common/numtext \
@@ -98,7 +99,7 @@ UNIT_rrd_store := collector/rrd_store collector/rrd_direct collector/rrd_cached 
                   common/err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
-         rrd_hold rrd_store fiscal
+         rrd_hold rrd_store fiscal seqwin
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build
@@ -178,6 +179,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/greenmeter/devices
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 devices/*.conf $(DESTDIR)$(PREFIX)/share/greenmeter/devices
+	install -m 644 docs/examples/mosquitto.conf $(DESTDIR)$(PREFIX)/share/greenmeter
 
 clean:
 	rm -rf build

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "meter_events.h"
 #include "rrd_head.h"
+#include "seqwin.h"
 #include "timeutil.h"
 
 #define ERR_MAX 320
@@ -61,9 +62,11 @@ int ingest_load_last(struct ingest *ig, struct chan_state *cs)
 
 /* seq counts messages per channel: a jump means messages were lost. A seq
  * lower than before with newer readings means the agent restarted. */
-static void count_seq(struct chan_state *cs, uint64_t seq, const char *where)
+static void count_seq(struct ingest *ig, struct chan_state *cs, uint64_t seq,
+    const char *where)
 {
-	if (cs->have_seq && seq > cs->last_seq + 1) {
+	/* in a shared group each collector sees only some of the messages */
+	if (!ig->shared && cs->have_seq && seq > cs->last_seq + 1) {
 		cs->lost += seq - cs->last_seq - 1;
 		log_warn("%s: %llu message(s) missing before seq %llu", where,
 		    (unsigned long long)(seq - cs->last_seq - 1), (unsigned long long)seq);
@@ -186,6 +189,12 @@ static int sort_older(struct ingest *ig, struct chan_state *cs,
 
 	if (ts == NULL || covered == NULL)
 		goto out;
+	if (ig->shared) {
+		/* the message was not stored (seqwin.h): its readings are late */
+		memset(covered, 0, nold * sizeof(*covered));
+		rc = GM_OK;
+		goto sort;
+	}
 	for (size_t i = 0; i < nold; i++)
 		ts[i] = old[i].t;
 	if ((rc = store_covered(ig->store, &cs->id, ts, nold, cs->last_t, covered, err,
@@ -194,6 +203,7 @@ static int sort_older(struct ingest *ig, struct chan_state *cs,
 		    where, err);
 		goto out;
 	}
+sort:
 	for (size_t i = 0; i < nold; i++) {
 		struct meter_event *ev;
 
@@ -301,7 +311,25 @@ static int put_rows(struct ingest *ig, struct chan_state *cs,
 	return rc;
 }
 
-static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
+/* Shared subscriptions: another collector may have written the file since
+ * we last did, so take it in turn and read its last reading afresh. */
+static int take_turn(struct ingest *ig, struct chan_state *cs, int *lock, const char *where)
+{
+	char err[ERR_MAX];
+
+	*lock = STORE_NO_FILE;
+	if (!ig->shared)
+		return GM_OK;
+	if ((*lock = store_lock(ig->store, &cs->id, err, sizeof(err))) == STORE_LOCK_FAILED) {
+		complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try",
+		    where, err);
+		return GM_EIO;
+	}
+	cs->loaded = false;
+	return ingest_load_last(ig, cs);
+}
+
+static enum ingest_result store_points_locked(struct ingest *ig, struct chan_state *cs,
     const struct payload_meta *meta, const struct point *pts, size_t n, const char *where)
 {
 	struct store_row *rows = calloc(n, sizeof(*rows));
@@ -332,6 +360,37 @@ out:
 	free(evs);
 	free(old);
 	return finish_points(ig, cs, rc, resets, err, where);
+}
+
+static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
+    const struct payload_meta *meta, const struct point *pts, size_t n, const char *where)
+{
+	enum ingest_result res;
+	int lock;
+
+	struct seqwin win = { 0, 0 };
+	char err[ERR_MAX];
+
+	if (take_turn(ig, cs, &lock, where) != GM_OK) {
+		store_unlock(lock);
+		return INGEST_RETRY;
+	}
+	if (ig->shared)
+		seqwin_read(ig->datadir, &cs->id, &win);
+	if (ig->shared && seqwin_has(&win, meta->seq)) {
+		cs->duplicates += n;   /* stored already, by us or another collector */
+		store_unlock(lock);
+		return INGEST_DONE;
+	}
+	res = store_points_locked(ig, cs, meta, pts, n, where);
+	if (ig->shared && res == INGEST_DONE) {
+		seqwin_add(&win, meta->seq);
+		if (seqwin_write(ig->datadir, &cs->id, &win, err, sizeof(err)) != GM_OK)
+			log_warn("%s: %s; a redelivery of this message would count as late",
+			    where, err);
+	}
+	store_unlock(lock);
+	return res;
 }
 
 /* Delta readings (manual entries) go to the channel's entries journal, in
@@ -477,7 +536,7 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 		cs->last_seen = now_wall();
 		cs->kind = meta.kind;
 		strcpy(cs->unit, meta.unit);
-		count_seq(cs, meta.seq, where);
+		count_seq(ig, cs, meta.seq, where);
 	}
 	if (meta.kind == KIND_DELTA)
 		res = store_entries(ig, cs, &meta, pts, n, where);

@@ -32,6 +32,7 @@ struct ingest {
 	const char *datadir;
 	double max_future_s;   /* readings further ahead of our clock are refused */
 	double fault_hold_s;   /* a refused or flagged message shows as fault this long */
+	bool shared;           /* other collectors write the same files ($share/) */
 	double now;            /* 0: use the wall clock (tests set it) */
 	struct complaint store_trouble;   /* a failing store is logged rarely */
 	const void *in_hand;   /* the payload last left to be offered again */

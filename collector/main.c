@@ -168,6 +168,8 @@ int main(int argc, char **argv)
 	ig.datadir = cfg.data_dir;
 	ig.max_future_s = cfg.max_future_s;
 	ig.fault_hold_s = cfg.fault_hold_s;
+	/* a shared subscription splits a channel's messages among collectors */
+	ig.shared = strncmp(cfg.subscribe, "$share/", 7) == 0;
 	if ((ig.store = store_open(cfg.data_dir, cfg.rrdcached, err, sizeof(err))) == NULL ||
 	    (ig.reg = registry_new()) == NULL) {
 		log_err("%s", ig.store ? "out of memory" : err);

@@ -274,7 +274,9 @@ int registry_load(struct registry *r, FILE *in)
 		if (registry_parse_line(line, &tmp) != 0 || (cs = registry_get(r, &tmp.id)) == NULL)
 			continue;
 		/* counters and what was seen carry on; what the store holds is
-		 * read from the store */
+		 * read from the store. Not seq: the file is up to 5 s old after a
+		 * crash, and the messages since would count as lost */
+		tmp.have_seq = false;
 		tmp.loaded = false;
 		tmp.have_last = false;
 		tmp.last_t = 0;

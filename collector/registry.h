@@ -76,8 +76,9 @@ void registry_dump(struct registry *r, FILE *out, double now);
 int registry_parse_line(const char *line, struct chan_state *c);
 
 /* Take up the counters of a status file written by an earlier run, so that
- * received, lost, duplicates ... and seq carry on across restarts. Returns
- * the number of channels taken. */
+ * received, lost, duplicates ... carry on across restarts (as of the file's
+ * last write: up to 5 s old after a crash). seq starts afresh. Returns the
+ * number of channels taken. */
 int registry_load(struct registry *r, FILE *in);
 
 #endif

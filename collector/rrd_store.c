@@ -1,10 +1,12 @@
 /* rrd_store.c - RRD files per meter channel, through the backend chosen. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -252,4 +254,32 @@ int store_covered(struct store *s, const struct chan_id *id, const double *ts, s
 	free(names);
 	free(data);
 	return GM_OK;
+}
+
+int store_lock(struct store *s, const struct chan_id *id, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	rrd_layout_path(path, sizeof(path), s->datadir, id);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return STORE_NO_FILE;
+		gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+		return STORE_LOCK_FAILED;
+	}
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			gm_errf(err, errlen, GM_EIO, "%s: flock: %s", path, strerror(errno));
+			close(fd);
+			return STORE_LOCK_FAILED;
+		}
+	}
+	return fd;
+}
+
+void store_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);   /* releases the lock */
 }

@@ -50,6 +50,15 @@ int store_last(struct store *s, const struct chan_id *id, bool *exists, double *
 int store_update(struct store *s, const struct chan_id *id, const struct payload_meta *meta,
     const struct store_row *rows, size_t n, char *err, size_t errlen);
 
+/* Collectors sharing a data directory (a shared subscription) take the
+ * channel's file in turn: an exclusive flock() on it while each reads the
+ * file's last reading, computes use from it and writes. Returns the fd
+ * holding the lock, STORE_NO_FILE (no file yet: nothing to lock; a new
+ * file's race is settled by store_update) or STORE_LOCK_FAILED (err set). */
+enum { STORE_NO_FILE = -1, STORE_LOCK_FAILED = -2 };
+int store_lock(struct store *s, const struct chan_id *id, char *err, size_t errlen);
+void store_unlock(int fd);
+
 /* For readings at ts[0..n) at or before the file's last update last_t:
  * whether the file already has readings there, so a reading there is a
  * repeat, or adds nothing the file does not hold; or not (the file has a

@@ -32,21 +32,54 @@ struct mqtt_link {
 	char tls_reason[200];    /* OpenSSL's, for the connect attempt under way */
 };
 
+static void subscribed(struct mqtt_link *l)
+{
+	log_info("subscribed to %s%s at QoS 1%s", l->filters[0],
+	    l->nfilters > 1 ? " and more" : "", l->opts->version == MQTTVERSION_5 ?
+	    " (MQTT v5)" : "");
+}
+
+static void subscribe_refused(struct mqtt_link *l, int code)
+{
+	log_err("broker %s: subscription to %s refused (rc %d)", l->uri, l->filters[0], code);
+}
+
+/* paho calls the v3 or the v5 form of each callback, by the protocol. */
 static void on_subscribed(void *ctx, MQTTAsync_successData *resp)
+{
+	(void)resp;
+	subscribed(ctx);
+}
+
+static void on_subscribed5(void *ctx, MQTTAsync_successData5 *resp)
 {
 	struct mqtt_link *l = ctx;
 
-	(void)resp;
-	log_info("subscribed to %s%s at QoS 1", l->filters[0],
-	    l->nfilters > 1 ? " and more" : "");
+	/* a v5 SUBACK carries a reason code per filter (>= 0x80: refused):
+	 * paho gives them in alt.sub for several filters only, and leaves that
+	 * unset for one */
+	for (int i = 0; resp != NULL && l->nfilters > 1 && resp->alt.sub.reasonCodes != NULL &&
+	    i < resp->alt.sub.reasonCodeCount; i++) {
+		if (resp->alt.sub.reasonCodes[i] >= 0x80) {
+			subscribe_refused(ctx, resp->alt.sub.reasonCodes[i]);
+			return;
+		}
+	}
+	if (resp != NULL && resp->reasonCode >= 0x80) {
+		subscribe_refused(ctx, resp->reasonCode);
+		return;
+	}
+	subscribed(ctx);
 }
 
 static void on_subscribe_fail(void *ctx, MQTTAsync_failureData *resp)
 {
-	struct mqtt_link *l = ctx;
+	subscribe_refused(ctx, resp ? resp->code : 0);
+}
 
-	log_err("broker %s: subscription to %s refused (rc %d)", l->uri, l->filters[0],
-	    resp ? resp->code : 0);
+static void on_subscribe_fail5(void *ctx, MQTTAsync_failureData5 *resp)
+{
+	subscribe_refused(ctx, resp ? resp->code : 0);
 }
 
 static void on_up(struct mqtt_link *l)
@@ -54,8 +87,13 @@ static void on_up(struct mqtt_link *l)
 	MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
 	int rc;
 
-	ro.onSuccess = on_subscribed;
-	ro.onFailure = on_subscribe_fail;
+	if (l->opts->version == MQTTVERSION_5) {
+		ro.onSuccess5 = on_subscribed5;
+		ro.onFailure5 = on_subscribe_fail5;
+	} else {
+		ro.onSuccess = on_subscribed;
+		ro.onFailure = on_subscribe_fail;
+	}
 	ro.context = l;
 	atomic_store(&l->connecting, false);
 	if (l->nfilters > 0) {
@@ -79,6 +117,12 @@ static void on_up(struct mqtt_link *l)
 }
 
 static void on_connect_ok(void *ctx, MQTTAsync_successData *resp)
+{
+	(void)resp;
+	on_up(ctx);
+}
+
+static void on_connect_ok5(void *ctx, MQTTAsync_successData5 *resp)
 {
 	(void)resp;
 	on_up(ctx);
@@ -114,18 +158,26 @@ static int on_tls_error(const char *str, size_t len, void *ctx)
 	return 0;
 }
 
-static void on_connect_fail(void *ctx, MQTTAsync_failureData *resp)
+static void connect_failed(struct mqtt_link *l, const char *message, int code)
 {
-	struct mqtt_link *l = ctx;
 	char tls[sizeof(l->tls_reason)];
 
 	pthread_mutex_lock(&l->tls_lock);
 	memcpy(tls, l->tls_reason, sizeof(tls));
 	pthread_mutex_unlock(&l->tls_lock);
 	complain(&l->down, time(NULL), "cannot connect to broker %s: %s%s%s (rc %d); retrying",
-	    l->uri, resp && resp->message ? resp->message : "refused", tls[0] ? ": " : "", tls,
-	    resp ? resp->code : 0);
+	    l->uri, message ? message : "refused", tls[0] ? ": " : "", tls, code);
 	atomic_store(&l->connecting, false);
+}
+
+static void on_connect_fail(void *ctx, MQTTAsync_failureData *resp)
+{
+	connect_failed(ctx, resp ? resp->message : NULL, resp ? resp->code : 0);
+}
+
+static void on_connect_fail5(void *ctx, MQTTAsync_failureData5 *resp)
+{
+	connect_failed(ctx, resp ? resp->message : NULL, resp ? resp->code : 0);
 }
 
 static void on_lost(void *ctx, char *cause)
@@ -171,7 +223,11 @@ static void on_delivered(void *ctx, MQTTAsync_token token)
 static void try_connect(struct mqtt_link *l)
 {
 	MQTTAsync_connectOptions co = MQTTAsync_connectOptions_initializer;
+	MQTTAsync_connectOptions co5 = MQTTAsync_connectOptions_initializer5;
 	MQTTAsync_SSLOptions ssl = MQTTAsync_SSLOptions_initializer;
+	MQTTProperties props = MQTTProperties_initializer;
+	MQTTProperty expiry = { .identifier = MQTTPROPERTY_CODE_SESSION_EXPIRY_INTERVAL };
+	bool v5 = l->opts->version == MQTTVERSION_5;
 	int64_t now = mono_ms();
 	int rc;
 
@@ -183,9 +239,25 @@ static void try_connect(struct mqtt_link *l)
 	pthread_mutex_lock(&l->tls_lock);
 	l->tls_reason[0] = '\0';
 	pthread_mutex_unlock(&l->tls_lock);
-	co.cleansession = l->clean;
-	co.onSuccess = on_connect_ok;
-	co.onFailure = on_connect_fail;
+	if (v5) {
+		/* v5: clean start, and a session that outlives the connection
+		 * only for as long as it is asked to */
+		co5.keepAliveInterval = co.keepAliveInterval;
+		co5.username = co.username;
+		co5.password = co.password;
+		co5.ssl = co.ssl;
+		co = co5;
+		co.cleanstart = l->clean;
+		co.onSuccess5 = on_connect_ok5;
+		co.onFailure5 = on_connect_fail5;
+		expiry.value.integer4 = l->clean ? 0 : l->opts->session_expiry_s;
+		MQTTProperties_add(&props, &expiry);
+		co.connectProperties = &props;
+	} else {
+		co.cleansession = l->clean;
+		co.onSuccess = on_connect_ok;
+		co.onFailure = on_connect_fail;
+	}
 	co.context = l;
 	l->next_try_ms = now + l->backoff_s * 1000;
 	/* Capped at 15 s: an attempt costs the broker nothing, and a collector
@@ -193,6 +265,7 @@ static void try_connect(struct mqtt_link *l)
 	l->backoff_s = l->backoff_s >= 8 ? 15 : l->backoff_s * 2;
 	atomic_store(&l->connecting, true);
 	rc = MQTTAsync_connect(l->client, &co);
+	MQTTProperties_free(&props);   /* paho keeps its own copy */
 	if (rc != MQTTASYNC_SUCCESS) {
 		atomic_store(&l->connecting, false);
 		complain(&l->down, time(NULL), "broker %s: connect failed (rc %d)", l->uri, rc);
@@ -232,7 +305,7 @@ struct mqtt_link *mqtt_link_new(const struct mqtt_opts *opts, bool clean_session
 	l->backoff_s = 1;
 	pthread_mutex_init(&l->tls_lock, NULL);
 	mqtt_opts_uri(opts, l->uri, sizeof(l->uri));
-	co.MQTTVersion = MQTTVERSION_3_1_1;
+	co.MQTTVersion = opts->version;
 	rc = MQTTAsync_createWithOptions(&l->client, l->uri, opts->client_id,
 	    MQTTCLIENT_PERSISTENCE_NONE, NULL, &co);
 	if (rc != MQTTASYNC_SUCCESS) {

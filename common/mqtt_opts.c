@@ -11,6 +11,8 @@ void mqtt_opts_defaults(struct mqtt_opts *o, const char *client_id)
 	snprintf(o->uri, sizeof(o->uri), "tcp://127.0.0.1:1883");
 	snprintf(o->client_id, sizeof(o->client_id), "%s", client_id);
 	o->keepalive_s = 30;
+	o->version = MQTTVERSION_3_1_1;
+	o->session_expiry_s = 604800;
 }
 
 static void set_broker(struct conf *c, struct mqtt_opts *o, const char *value)
@@ -70,6 +72,16 @@ void mqtt_opts_key(struct conf *c, struct mqtt_opts *o, const char *key, const c
 	else if (strcmp(key, "keepalive") == 0) {
 		if (conf_long(c, key, value, 5, 3600, &l))
 			o->keepalive_s = (int)l;
+	} else if (strcmp(key, "protocol") == 0) {
+		if (strcmp(value, "3.1.1") == 0)
+			o->version = MQTTVERSION_3_1_1;
+		else if (strcmp(value, "5") == 0)
+			o->version = MQTTVERSION_5;
+		else
+			conf_error(c, "protocol = \"%s\": expected 3.1.1 or 5", value);
+	} else if (strcmp(key, "session_expiry") == 0) {
+		if (conf_long(c, key, value, 0, 4294967295L, &l))
+			o->session_expiry_s = (unsigned)l;
 	} else
 		conf_error(c, "unknown key \"%s\" in [mqtt]", key);
 }

@@ -11,6 +11,10 @@
  *   cert_file = agent.crt        ; TLS client certificate (optional)
  *   key_file = agent.key
  *   keepalive = 30               ; seconds
+ *   protocol = 3.1.1             ; or 5 (MQTT v5: needed for $share/ groups on
+ *                                ; brokers that keep them to v5)
+ *   session_expiry = 604800      ; v5: seconds the broker keeps a persistent
+ *                                ; session (and its queue) after a disconnect
  * A CA file or an ssl:// or mqtts:// broker turns TLS on; the broker's
  * certificate is always verified.
  */
@@ -33,6 +37,8 @@ struct mqtt_opts {
 	char cert_file[1024];
 	char key_file[1024];
 	int keepalive_s;
+	int version;             /* MQTTVERSION_3_1_1 or MQTTVERSION_5 */
+	unsigned session_expiry_s;
 	bool tls;
 };
 
