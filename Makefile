@@ -49,7 +49,9 @@ COLLECTOR:= collector/main collector/collector_config \
             collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
             collector/rrd_head collector/entry_store collector/event_store collector/meter_events \
             collector/chan_dir collector/seqwin $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
-REPORT   := dashboards/report_main dashboards/report_walk $(COMMON_RRD) $(COMMON)
+REPORT   := dashboards/report_main dashboards/report_walk collector/rrd_cached collector/rrd_hold \
+            collector/rrd_store collector/rrd_direct collector/chan_dir \
+            collector/rrd_head $(COMMON_RRD) $(COMMON)
 SIM      := devices/sim/main devices/sim/sim_config devices/sim/profile \
             devices/sim/sim_server devices/sim/fault devices/sim/rtu_frame $(COMMON)
 

@@ -17,7 +17,7 @@
  * 12) hands a QoS 1 message to this callback straight from its receive path
  * and sends the PUBACK only after the callback returns, as long as no
  * message waits in its own queue; one waits there only if a callback
- * returned 0, which this one never does but at a stop. So a message is
+ * returned 0, which this one never does. So a message is
  * acknowledged once stored, and a killed collector gets back from the
  * broker what it had not stored (tests/integration/61-collector-kill.sh).
  */
@@ -54,12 +54,17 @@ static int on_message(void *user, const char *topic, const void *payload, size_t
 	/* Not stored (rrdcached away, disk full): try again here rather than
 	 * hand it back to paho, which would queue it in memory, acknowledge it,
 	 * and (as seen) stop delivering altogether. Pause between tries so that
-	 * a full disk does not turn into a busy loop. At a stop we give up on
-	 * it, and paho then acknowledges it: the one message in hand while the
-	 * store is failing at shutdown is lost (a known gap: docs/storage.md). */
+	 * a full disk does not turn into a busy loop. Told to stop meanwhile,
+	 * we leave at once without returning: paho then never acknowledges the
+	 * message, and the broker keeps it for our next start. Nothing else is
+	 * lost by that: everything acknowledged before is in its file (or held
+	 * by rrdcached, which writes it out on its own). */
 	while (ingest_message(user, topic, payload, len) == INGEST_RETRY) {
-		if (stop_flag)
-			return 0;
+		if (stop_flag) {
+			log_warn("%s: stopping with this message not stored; the broker keeps it "
+			    "for the next start", topic);
+			_exit(0);
+		}
 		usleep((useconds_t)pause_ms * 1000);
 		if (pause_ms < 2000)
 			pause_ms *= 2;
