@@ -58,7 +58,14 @@ int json_object_parse(const char *json, size_t len, size_t max, cJSON **out, cha
 		return gm_errf(err, errlen, GM_EINVAL, "payload is not a JSON object");
 	}
 	if ((key = repeated_key(o)) != NULL) {
-		gm_errf(err, errlen, GM_EINVAL, "field \"%.40s\" appears more than once", key);
+		char shown[41];
+		size_t i;
+
+		/* the key comes from the network: printable ASCII only in messages */
+		for (i = 0; key[i] != '\0' && i < sizeof(shown) - 1; i++)
+			shown[i] = key[i] >= 0x20 && key[i] < 0x7f ? key[i] : '?';
+		shown[i] = '\0';
+		gm_errf(err, errlen, GM_EINVAL, "field \"%s\" appears more than once", shown);
 		cJSON_Delete(o);
 		return GM_EINVAL;
 	}
