@@ -147,6 +147,7 @@ greenmeter demo is running (Asia/Bangkok time)
   data       $RUN/data  (one RRD per meter channel)
   reports    $RUN/reports/this-month.txt  (and .csv, yesterday.txt, last-month.txt; refreshed every minute)
   logs       $RUN/*.log, collector counters in $RUN/collector.status
+  meters ok? $BIN/gm-collector --status -c $RUN/collector.conf
   dashboard  not part of this version yet
 
 $(cat "$RUN/reports/yesterday.txt")
