@@ -1,0 +1,426 @@
+/*
+ * loadgen.c - the load and the stopwatch of bench/collector-mqtt.sh.
+ *
+ *   loadgen pub  -p PORT -f gm|collectd -M METERS -C CHANNELS -b BASE -k FIRST -n MINUTES [-w WINDOW]
+ *       Publish, at QoS 1, one reading per channel for each of MINUTES simulated
+ *       minutes starting at minute FIRST (reading time BASE + 60 * minute),
+ *       minute by minute, with at most WINDOW messages unacknowledged; returns
+ *       once the broker has acknowledged every one. gm: the wire contract,
+ *       greenmeter/v1/bench/mNNNN/cK {"t":..,"v":..,"unit":"kWh","kind":
+ *       "counter","seq":minute + 1}; collectd: its mqtt plugin's format,
+ *       collectd/bench/meter-mNNNN/energy-cK "<time>:<value>". Values rise by
+ *       0.25 a minute (exact in binary and in decimal).
+ *
+ *   loadgen wait -f gm|collectd -d DATADIR -M METERS -C CHANNELS -T FINAL
+ *                [-s RRDCACHED -u UPDATES] [-P PID,PID...] [-l LIMIT_S]
+ *       Wait until the last update of every channel's RRD file is FINAL (read
+ *       from the file's header, taking no lock). With -s (rrdcached's unix
+ *       socket): first wait until rrdcached's count of update commands
+ *       received (STATS UpdatesReceived, since it started) reaches UPDATES,
+ *       then send it FLUSHALL, then wait for the files. Prints one line per
+ *       event, "event unix_time pid:cpu_ticks:vmhwm_kb ...", for the PIDs
+ *       given: "received" (rrdcached has every update), "complete" (every
+ *       file holds FINAL), or "timeout N" (N files did not within LIMIT_S).
+ *
+ * Built by the benchmark script itself: cc -O2 loadgen.c -lpaho-mqtt3a.
+ * rrdcached is spoken to directly (STATS, FLUSHALL): librrd 1.7 does not
+ * export rrdc_flushall(). Only rrd.h's file format structs are used.
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <MQTTAsync.h>
+/* the file format's structs, to read a header without librrd (below) */
+#define RRD_EXPORT_DEPRECATED
+#include <rrd.h>
+
+static void die(const char *msg)
+{
+	fprintf(stderr, "loadgen: %s\n", msg);
+	exit(1);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* --- pub ------------------------------------------------------------------ */
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static long outstanding, acked, failed;
+static int connected;   /* 1 up, -1 refused */
+
+static void on_connect(void *ctx, MQTTAsync_successData *r)
+{
+	(void)ctx;
+	(void)r;
+	pthread_mutex_lock(&lock);
+	connected = 1;
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
+}
+
+static void on_connect_fail(void *ctx, MQTTAsync_failureData *r)
+{
+	(void)ctx;
+	(void)r;
+	pthread_mutex_lock(&lock);
+	connected = -1;
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
+}
+
+static void on_acked(void *ctx, MQTTAsync_successData *r)
+{
+	(void)ctx;
+	(void)r;
+	pthread_mutex_lock(&lock);
+	outstanding--;
+	acked++;
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
+}
+
+static void on_not_acked(void *ctx, MQTTAsync_failureData *r)
+{
+	(void)ctx;
+	(void)r;
+	pthread_mutex_lock(&lock);
+	outstanding--;
+	failed++;
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
+}
+
+static int msg_arrived(void *ctx, char *topic, int len, MQTTAsync_message *m)
+{
+	(void)ctx;
+	(void)len;
+	MQTTAsync_freeMessage(&m);
+	MQTTAsync_free(topic);
+	return 1;
+}
+
+static int publish(int port, int gm, int meters, int channels, long base, int first,
+    int minutes, int window)
+{
+	MQTTAsync client;
+	MQTTAsync_connectOptions co = MQTTAsync_connectOptions_initializer;
+	char uri[64], id[64], topic[128], payload[160];
+	double t0;
+	long total = (long)meters * channels * minutes;
+
+	snprintf(uri, sizeof(uri), "tcp://127.0.0.1:%d", port);
+	snprintf(id, sizeof(id), "bench-pub-%d", (int)getpid());
+	if (MQTTAsync_create(&client, uri, id, MQTTCLIENT_PERSISTENCE_NONE, NULL) !=
+	    MQTTASYNC_SUCCESS)
+		die("cannot create the MQTT client");
+	MQTTAsync_setCallbacks(client, NULL, NULL, msg_arrived, NULL);
+	co.keepAliveInterval = 60;
+	co.cleansession = 1;
+	co.maxInflight = window;
+	co.onSuccess = on_connect;
+	co.onFailure = on_connect_fail;
+	if (MQTTAsync_connect(client, &co) != MQTTASYNC_SUCCESS)
+		die("cannot connect");
+	pthread_mutex_lock(&lock);
+	while (connected == 0)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+	if (connected < 0)
+		die("the broker refused the connection");
+
+	t0 = now_s();
+	for (int k = first; k < first + minutes; k++) {
+		long t = base + 60L * k;
+
+		for (int m = 0; m < meters; m++) {
+			for (int c = 0; c < channels; c++) {
+				MQTTAsync_message msg = MQTTAsync_message_initializer;
+				MQTTAsync_responseOptions ro = MQTTAsync_responseOptions_initializer;
+				double v = 1000 + (m * channels + c) + 0.25 * k;
+				int n, rc;
+
+				if (gm) {
+					snprintf(topic, sizeof(topic), "greenmeter/v1/bench/m%04d/c%d", m, c);
+					n = snprintf(payload, sizeof(payload), "{\"t\":%ld,\"v\":%.2f,"
+					    "\"unit\":\"kWh\",\"kind\":\"counter\",\"seq\":%d}", t, v, k + 1);
+				} else {
+					snprintf(topic, sizeof(topic), "collectd/bench/meter-m%04d/energy-c%d",
+					    m, c);
+					n = snprintf(payload, sizeof(payload), "%ld:%.2f", t, v);
+				}
+				msg.payload = payload;
+				msg.payloadlen = n;
+				msg.qos = 1;
+				ro.onSuccess = on_acked;
+				ro.onFailure = on_not_acked;
+				pthread_mutex_lock(&lock);
+				while (outstanding >= window)
+					pthread_cond_wait(&cond, &lock);
+				outstanding++;
+				pthread_mutex_unlock(&lock);
+				while ((rc = MQTTAsync_sendMessage(client, topic, &msg, &ro)) ==
+				    MQTTASYNC_MAX_BUFFERED_MESSAGES)
+					pause_ms(1);
+				if (rc != MQTTASYNC_SUCCESS)
+					die("publish failed");
+			}
+		}
+	}
+	pthread_mutex_lock(&lock);
+	while (outstanding > 0)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+	printf("published %ld messages in %.3f s, %ld acknowledged, %ld failed\n", total,
+	    now_s() - t0, acked, failed);
+	{
+		MQTTAsync_disconnectOptions d = MQTTAsync_disconnectOptions_initializer;
+
+		d.timeout = 2000;
+		MQTTAsync_disconnect(client, &d);
+		pause_ms(100);
+	}
+	MQTTAsync_destroy(&client);
+	return failed == 0 && acked == total ? 0 : 1;
+}
+
+/* --- wait ----------------------------------------------------------------- */
+
+/* An RRD file's last update, whole seconds, read from its header; -1 if it
+ * cannot be read. Not librrd's rrd_last_r(): that takes the file's lock, and
+ * a writer that finds the lock taken fails ("could not lock RRD"). */
+static long file_last(const char *path)
+{
+	stat_head_t st;
+	live_head_t live;
+	long last = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &st, sizeof(st), 0) == (ssize_t)sizeof(st) &&
+	    memcmp(st.cookie, RRD_COOKIE, 4) == 0 && st.ds_cnt > 0 && st.ds_cnt < 10000 &&
+	    st.rra_cnt > 0 && st.rra_cnt < 10000) {
+		off_t at = (off_t)(sizeof(st) + st.ds_cnt * sizeof(ds_def_t) +
+		    st.rra_cnt * sizeof(rra_def_t));
+
+		if (pread(fd, &live, sizeof(live), at) == (ssize_t)sizeof(live))
+			last = (long)live.last_up;
+	}
+	close(fd);
+	return last;
+}
+
+/* "pid:ticks:hwm" for each pid: utime + stime (all threads) and VmHWM. */
+static void print_procs(const char *pids)
+{
+	char list[512], *save = NULL;
+
+	if (pids == NULL)
+		return;
+	snprintf(list, sizeof(list), "%s", pids);
+	for (char *p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		char path[64], buf[2048], *s;
+		unsigned long long ut = 0, st = 0;
+		long hwm = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%s/stat", p);
+		if ((f = fopen(path, "r")) != NULL) {
+			size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+
+			buf[n] = '\0';
+			fclose(f);
+			/* after the ")" closing the name: field 3 (state) onwards */
+			if ((s = strrchr(buf, ')')) != NULL)
+				sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+				    &ut, &st);
+		}
+		snprintf(path, sizeof(path), "/proc/%s/status", p);
+		if ((f = fopen(path, "r")) != NULL) {
+			while (fgets(buf, sizeof(buf), f))
+				if (sscanf(buf, "VmHWM: %ld", &hwm) == 1)
+					break;
+			fclose(f);
+		}
+		printf(" %s:%llu:%ld", p, ut + st, hwm);
+	}
+}
+
+static void event(const char *what, const char *pids)
+{
+	printf("%s %.6f", what, now_s());
+	print_procs(pids);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* rrdcached's text protocol on its unix socket: one command, its answer. */
+static FILE *daemon_open(const char *addr)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *path = strncmp(addr, "unix:", 5) == 0 ? addr + 5 : addr;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		die("cannot connect to rrdcached");
+	return fdopen(fd, "r+");
+}
+
+/* Send cmd; the answer's first line is "N message", N lines follow (N < 0:
+ * an error). Returns the value of the line "name: value", or -1. */
+static long daemon_cmd(FILE *f, const char *cmd, const char *name)
+{
+	char line[512];
+	long n, v = -1;
+	size_t len = name ? strlen(name) : 0;
+
+	fprintf(f, "%s\n", cmd);
+	fflush(f);
+	if (fgets(line, sizeof(line), f) == NULL)
+		die("rrdcached closed the connection");
+	n = atol(line);
+	if (n < 0) {
+		fprintf(stderr, "loadgen: rrdcached: %s", line);
+		return -1;
+	}
+	for (long i = 0; i < n && fgets(line, sizeof(line), f) != NULL; i++) {
+		if (name && strncmp(line, name, len) == 0 && line[len] == ':')
+			v = atol(line + len + 1);
+	}
+	return name ? v : 0;
+}
+
+static int wait_files(int gm, const char *dir, int meters, int channels, long final,
+    const char *sock, long updates, const char *pids, int limit_s)
+{
+	long n = (long)meters * channels, i = 0;
+	char **files = calloc((size_t)n, sizeof(*files));
+	double until = now_s() + limit_s;
+
+	if (files == NULL)
+		die("out of memory");
+	for (int m = 0; m < meters; m++) {
+		for (int c = 0; c < channels; c++) {
+			char path[1024];
+
+			if (gm)
+				snprintf(path, sizeof(path), "%s/bench/m%04d/c%d.rrd", dir, m, c);
+			else
+				snprintf(path, sizeof(path), "%s/bench/meter-m%04d/energy-c%d.rrd", dir,
+				    m, c);
+			if ((files[m * channels + c] = strdup(path)) == NULL)
+				die("out of memory");
+		}
+	}
+	if (sock != NULL) {
+		FILE *d = daemon_open(sock);
+		long got;
+
+		while ((got = daemon_cmd(d, "STATS", "UpdatesReceived")) < updates) {
+			if (got < 0)
+				die("rrdcached STATS failed");
+			if (now_s() > until) {
+				printf("timeout_received %ld\n", updates - got);
+				return 1;
+			}
+			pause_ms(50);
+		}
+		event("received", pids);
+		if (daemon_cmd(d, "FLUSHALL", NULL) != 0)
+			die("FLUSHALL failed");
+		fclose(d);
+	}
+	/* Files complete in roughly the order written: keep the first one
+	 * not yet complete and look only from there. */
+	while (i < n) {
+		if (file_last(files[i]) == final) {
+			i++;
+			continue;
+		}
+		if (now_s() > until) {
+			long missing = 0;
+
+			for (long j = i; j < n; j++)
+				missing += file_last(files[j]) != final;
+			printf("timeout %ld\n", missing);
+			return 1;
+		}
+		pause_ms(50);
+	}
+	event("complete", pids);
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	free(files);
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: loadgen pub -p PORT -f gm|collectd -M METERS -C CHANNELS "
+	    "-b BASE -k FIRST -n MINUTES [-w WINDOW]\n"
+	    "       loadgen wait -f gm|collectd -d DATADIR -M METERS -C CHANNELS -T FINAL "
+	    "[-s RRDCACHED -u UPDATES] [-P PIDS] [-l LIMIT_S]\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *fmt = "gm", *dir = NULL, *sock = NULL, *pids = NULL;
+	int port = 0, meters = 0, channels = 0, first = 0, minutes = 0, window = 500;
+	int limit = 600, c;
+	long base = 0, final = 0, updates = 0;
+
+	if (argc < 2)
+		return usage();
+	optind = 2;
+	while ((c = getopt(argc, argv, "p:f:M:C:b:k:n:w:d:T:s:u:P:l:")) != -1) {
+		switch (c) {
+		case 'p': port = atoi(optarg); break;
+		case 'f': fmt = optarg; break;
+		case 'M': meters = atoi(optarg); break;
+		case 'C': channels = atoi(optarg); break;
+		case 'b': base = atol(optarg); break;
+		case 'k': first = atoi(optarg); break;
+		case 'n': minutes = atoi(optarg); break;
+		case 'w': window = atoi(optarg); break;
+		case 'd': dir = optarg; break;
+		case 'T': final = atol(optarg); break;
+		case 's': sock = optarg; break;
+		case 'u': updates = atol(optarg); break;
+		case 'P': pids = optarg; break;
+		case 'l': limit = atoi(optarg); break;
+		default: return usage();
+		}
+	}
+	if (meters < 1 || channels < 1 || (strcmp(fmt, "gm") != 0 && strcmp(fmt, "collectd") != 0))
+		return usage();
+	if (strcmp(argv[1], "pub") == 0 && port > 0 && base > 0 && minutes > 0 && window > 0)
+		return publish(port, strcmp(fmt, "gm") == 0, meters, channels, base, first, minutes,
+		    window);
+	if (strcmp(argv[1], "wait") == 0 && dir != NULL && final > 0)
+		return wait_files(strcmp(fmt, "gm") == 0, dir, meters, channels, final, sock,
+		    updates, pids, limit);
+	return usage();
+}
