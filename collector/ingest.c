@@ -245,6 +245,10 @@ static enum ingest_result finish_points(struct ingest *ig, struct chan_state *cs
 		cs->loaded = false;   /* nothing was stored: forget what we assumed */
 		return INGEST_DONE;
 	}
+	if (rc == GM_EBUSY) {
+		cs->loaded = false;
+		return INGEST_BUSY;
+	}
 	if (rc != GM_OK) {
 		if (err[0])   /* record_events and sort_older said it themselves */
 			complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for "
@@ -544,7 +548,7 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 		res = store_points(ig, cs, &meta, pts, n, where);
 out:
 	free(pts);
-	if (res == INGEST_RETRY)
+	if (res != INGEST_DONE)
 		ig->in_hand = payload;
 	return res;
 }

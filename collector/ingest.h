@@ -24,7 +24,9 @@
 #include "registry.h"
 #include "rrd_store.h"
 
-enum ingest_result { INGEST_DONE, INGEST_RETRY };
+/* INGEST_BUSY: not stored because a file was locked for a moment; offer
+ * it again soon, not after the pause a failing store gets. */
+enum ingest_result { INGEST_DONE, INGEST_RETRY, INGEST_BUSY };
 
 struct ingest {
 	struct store *store;

@@ -47,19 +47,28 @@ static void on_signal(int sig)
 	stop_flag = 1;
 }
 
+/* Not stored (rrdcached away, disk full): try again here rather than hand
+ * it back to paho, which would queue it in memory, acknowledge it, and (as
+ * seen) stop delivering altogether. Pause between tries so that a full disk
+ * does not turn into a busy loop; a file a reader holds for a moment is
+ * tried again at once. Told to stop meanwhile, we leave at once without
+ * returning: paho then never acknowledges the message, and the broker keeps
+ * it for our next start. Nothing else is lost by that: everything
+ * acknowledged before is in its file (or held by rrdcached, which writes it
+ * out on its own). */
 static int on_message(void *user, const char *topic, const void *payload, size_t len)
 {
-	int pause_ms = 200;
+	enum ingest_result res;
+	int pause_ms = 200, busy = 0;
 
-	/* Not stored (rrdcached away, disk full): try again here rather than
-	 * hand it back to paho, which would queue it in memory, acknowledge it,
-	 * and (as seen) stop delivering altogether. Pause between tries so that
-	 * a full disk does not turn into a busy loop. Told to stop meanwhile,
-	 * we leave at once without returning: paho then never acknowledges the
-	 * message, and the broker keeps it for our next start. Nothing else is
-	 * lost by that: everything acknowledged before is in its file (or held
-	 * by rrdcached, which writes it out on its own). */
-	while (ingest_message(user, topic, payload, len) == INGEST_RETRY) {
+	while ((res = ingest_message(user, topic, payload, len)) != INGEST_DONE) {
+		if (res == INGEST_BUSY && ++busy < 500) {
+			usleep(2000);
+			continue;
+		}
+		if (busy == 500)
+			log_warn("%s: its file has been locked by another program for a second; "
+			    "still trying", topic);
 		if (stop_flag) {
 			log_warn("%s: stopping with this message not stored; the broker keeps it "
 			    "for the next start", topic);

@@ -1,15 +1,19 @@
 /* rrd_hold.c - rows handed to rrdcached, per file, until they are on disk. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
 #include "rrd_hold.h"
 
-/* A plain array searched from the front: an office has hundreds of
- * channels, and a search costs far less than the update it precedes. */
+/* The entries in an array (hold_at walks it) with a hash index over their
+ * paths: at 10,000 channels a search from the front cost a quarter of the
+ * collector's time. */
 struct hold {
 	struct hold_file **files;   /* pointers, so an entry stays where it is */
 	size_t n, cap;
+	size_t *index;              /* slot -> files[] position + 1; 0: empty */
+	size_t slots;               /* a power of two, at least twice n */
 };
 
 struct hold *hold_new(void)
@@ -27,33 +31,74 @@ void hold_free(struct hold *h)
 		free(h->files[i]);
 	}
 	free(h->files);
+	free(h->index);
 	free(h);
 }
 
-struct hold_file *hold_file(struct hold *h, const char *path)
+static size_t path_hash(const char *s)
 {
-	struct hold_file *f;
+	uint64_t x = 14695981039346656037ULL;
 
-	for (size_t i = 0; i < h->n; i++) {
-		if (strcmp(h->files[i]->path, path) == 0)
-			return h->files[i];
-	}
+	while (*s)
+		x = (x ^ (unsigned char)*s++) * 1099511628211ULL;   /* FNV-1a */
+	return (size_t)x;
+}
+
+/* The slot of path: its entry's, or the empty one where it would go. */
+static size_t *slot_of(const struct hold *h, const char *path)
+{
+	size_t i = path_hash(path) & (h->slots - 1);
+
+	while (h->index[i] != 0 && strcmp(h->files[h->index[i] - 1]->path, path) != 0)
+		i = (i + 1) & (h->slots - 1);
+	return &h->index[i];
+}
+
+static int reindex(struct hold *h, size_t slots)
+{
+	size_t *index = calloc(slots, sizeof(*index));
+
+	if (index == NULL)
+		return -1;
+	free(h->index);
+	h->index = index;
+	h->slots = slots;
+	for (size_t i = 0; i < h->n; i++)
+		*slot_of(h, h->files[i]->path) = i + 1;
+	return 0;
+}
+
+static int make_room(struct hold *h)
+{
 	if (h->n == h->cap) {
 		size_t cap = h->cap ? h->cap * 2 : 16;
 		struct hold_file **grown = realloc(h->files, cap * sizeof(*grown));
 
 		if (grown == NULL)
-			return NULL;
+			return -1;
 		h->files = grown;
 		h->cap = cap;
 	}
-	if ((f = calloc(1, sizeof(*f))) == NULL)
+	if ((h->n + 1) * 2 > h->slots)
+		return reindex(h, h->slots ? h->slots * 2 : 32);
+	return 0;
+}
+
+struct hold_file *hold_file(struct hold *h, const char *path)
+{
+	struct hold_file *f;
+	size_t *slot;
+
+	if (h->slots > 0 && *(slot = slot_of(h, path)) != 0)
+		return h->files[*slot - 1];
+	if (make_room(h) != 0 || (f = calloc(1, sizeof(*f))) == NULL)
 		return NULL;
 	if ((f->path = strdup(path)) == NULL) {
 		free(f);
 		return NULL;
 	}
 	h->files[h->n++] = f;
+	*slot_of(h, path) = h->n;
 	return f;
 }
 

@@ -32,7 +32,12 @@ struct store {
 
 int store_update_rc(const char *msg)
 {
-	return strstr(msg, "illegal attempt to update using time") ? GM_ESTALE : GM_ELIB;
+	if (strstr(msg, "illegal attempt to update using time"))
+		return GM_ESTALE;
+	/* a reader with librrd (rrdtool lastupdate, a report) has the file */
+	if (strstr(msg, "could not lock RRD"))
+		return GM_EBUSY;
+	return GM_ELIB;
 }
 
 struct store *store_open(const char *datadir, const char *rrdcached, char *err, size_t errlen)

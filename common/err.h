@@ -20,6 +20,7 @@ enum gm_err {
 	GM_EDUP = -6,       /* already stored (duplicate reading) */
 	GM_ESTALE = -7,     /* older than what is already stored */
 	GM_ELIB = -8,       /* a library call failed; its message was copied out */
+	GM_EBUSY = -9,      /* someone else holds it for a moment (a file lock): try again soon */
 };
 
 const char *gm_strerror(int code);

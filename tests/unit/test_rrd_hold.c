@@ -46,6 +46,17 @@ static void test_files(void **state)
 	assert_string_equal(f->path, "/d/hq/m38/power.rrd");
 	assert_ptr_equal(hold_file(h, "/d/hq/m38/power.rrd"), f);
 	assert_null(hold_at(h, 40));
+	/* thousands of files: each found again as itself after the index grew */
+	for (int i = 0; i < 5000; i++) {
+		snprintf(path, sizeof(path), "/d/s%d/m/c.rrd", i);
+		assert_non_null(hold_file(h, path));
+	}
+	assert_int_equal(hold_count(h), 5040);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(path, sizeof(path), "/d/s%d/m/c.rrd", i);
+		assert_ptr_equal(hold_file(h, path), hold_at(h, 40 + (size_t)i));
+	}
+	assert_ptr_equal(hold_file(h, "/d/hq/m1/energy.rrd"), first);
 	hold_free(h);
 	hold_free(NULL);
 }
