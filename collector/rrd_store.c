@@ -45,7 +45,8 @@ struct store *store_open(const char *datadir, const char *rrdcached, char *err, 
 	struct store *s;
 	struct stat st;
 
-	if (stat(datadir, &st) != 0 && mkdir(datadir, 0755) != 0) {
+	/* EEXIST: another collector of a shared group made it just now */
+	if (stat(datadir, &st) != 0 && mkdir(datadir, 0755) != 0 && errno != EEXIST) {
 		gm_errf(err, errlen, GM_EIO, "data directory %s: %s", datadir, strerror(errno));
 		return NULL;
 	}
