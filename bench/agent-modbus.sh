@@ -52,36 +52,8 @@ REQS_MIN=2                    # requests an SDM630 needs with max_gap 64
 STAMP=$(date +%Y-%m-%dT%H%M)
 OUT=$ROOT/bench/results/agent-modbus-$STAMP.txt
 
-T=$(mktemp -d /tmp/gm-bench.XXXXXX)
-PIDS=""
-
-die() { echo "agent-modbus: $*" >&2; exit 1; }
-note() { echo "# $*" >&2; }
-
-# --- processes: everything started is recorded and stopped by pid ---------
-cleanup() {
-	stop_pids $PIDS
-	if [ -n "${KEEP:-}" ]; then echo "# files kept in $T" >&2; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# Start a command in the background, output to $T/<name>.log; pid in LAST_PID.
-start() {
-	local name=$1; shift
-	"$@" >>"$T/$name.log" 2>&1 &
-	LAST_PID=$!
-	PIDS="$PIDS $LAST_PID"
-}
-
-stop() { # pid...
-	local p
-	for p in "$@"; do
-		kill "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-		PIDS=$(echo " $PIDS " | sed "s/ $p / /; s/^ *//; s/ *$//")
-	done
-}
+BENCH=agent-modbus
+. "$ROOT/bench/lib.sh"
 
 need() {
 	local missing="" c
