@@ -48,7 +48,8 @@ COLLECTOR:= collector/main collector/collector_config \
             collector/ingest collector/counter collector/registry collector/status_show \
             collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
             collector/rrd_head collector/entry_store collector/event_store collector/meter_events \
-            collector/chan_dir collector/seqwin $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
+            collector/chan_dir collector/seqwin collector/wal collector/store_queue \
+            $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
 REPORT   := dashboards/report_main dashboards/report_walk collector/rrd_cached collector/rrd_hold \
             collector/rrd_store collector/rrd_direct collector/chan_dir \
             collector/rrd_head $(COMMON_RRD) $(COMMON)
@@ -85,6 +86,7 @@ UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/json_in
 UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct collector/rrd_cached \
                   collector/rrd_hold collector/rrd_head collector/entry_store collector/counter \
                   collector/event_store collector/meter_events collector/chan_dir collector/seqwin \
+                  collector/wal collector/store_queue \
                   collector/registry common/consumption common/entries common/rrd_layout \
                   common/meter_event common/numtext \
                   common/chanmeta common/confparse \
@@ -99,9 +101,15 @@ UNIT_rrd_store := collector/rrd_store collector/rrd_direct collector/rrd_cached 
                   common/chanmeta common/rrd_layout \
                   common/confparse common/payload common/json_in common/topic common/log common/timeutil \
                   common/err
+UNIT_store_queue := collector/store_queue collector/wal collector/rrd_store collector/rrd_direct \
+                  collector/rrd_cached collector/rrd_hold collector/rrd_head collector/chan_dir \
+                  collector/event_store common/meter_event common/entries common/numtext \
+                  common/chanmeta common/rrd_layout common/consumption \
+                  common/confparse common/payload common/json_in common/topic common/log common/timeutil \
+                  common/err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
-         rrd_hold rrd_store fiscal seqwin
+         rrd_hold rrd_store fiscal seqwin store_queue
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build

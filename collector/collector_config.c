@@ -33,6 +33,8 @@ static void collector_key(struct conf *c, struct collector_config *cfg, const ch
 		conf_double(c, key, value, 0, 86400, &cfg->max_future_s);
 	else if (strcmp(key, "fault_hold") == 0)
 		conf_double(c, key, value, 0, 7 * 86400, &cfg->fault_hold_s);
+	else if (strcmp(key, "write_delay") == 0)
+		conf_double(c, key, value, 0, 300, &cfg->write_delay_s);
 	else
 		conf_error(c, "unknown key \"%s\" in [collector]", key);
 }
@@ -59,6 +61,7 @@ int collector_config_load(const char *path, struct collector_config *cfg,
 	strcpy(cfg->subscribe, "greenmeter/v1/#");
 	cfg->max_future_s = 300;
 	cfg->fault_hold_s = 600;
+	cfg->write_delay_s = 1;
 	mqtt_opts_defaults(&cfg->mqtt, "gm-collector");
 	c.errors = conf_parse(path, collector_handler, cfg, report, report_user);
 	if (cfg->data_dir[0] == '\0')

@@ -8,6 +8,8 @@
  *   status_file = /run/greenmeter/collector.status   ; optional: per-channel counters
  *   fault_hold = 600                     ; seconds a channel shows "fault" after a
  *                                        ; refused or flagged message
+ *   write_delay = 1                      ; seconds rows wait to be written together
+ *                                        ; (store_queue.h; not in a shared group)
  *   rrdcached = unix:/run/rrdcached.sock ; optional: write through rrdcached
  *                                        ; (or host:port; see rrd_backend.h)
  *   [mqtt]                               ; see common/mqtt_opts.h; client_id must be
@@ -26,6 +28,7 @@ struct collector_config {
 	char rrdcached[512];     /* "": librrd writes the files itself */
 	double max_future_s;
 	double fault_hold_s;
+	double write_delay_s;
 	struct mqtt_opts mqtt;
 };
 

@@ -36,6 +36,19 @@ static void shown_topic(char *buf, size_t len, const char *topic)
 	buf[o] = '\0';
 }
 
+/* Rows of the channel still queued are written before its file is read. */
+static int settle(struct ingest *ig, struct chan_state *cs, const char *where)
+{
+	char err[ERR_MAX], name[3 * (ID_MAX + 1)];
+
+	if (ig->queue == NULL || sq_settle(ig->queue, &cs->id, err, sizeof(err)) == GM_OK)
+		return GM_OK;
+	chan_id_str(&cs->id, name, sizeof(name));
+	complain(&ig->store_trouble, time(NULL), "%s%s%s: %s; message kept for another try",
+	    where, where[0] ? ": " : "", name, err);
+	return GM_EIO;
+}
+
 /* Load what the store already holds, once per channel per run, and an
  * announced replacement or reset after it that no reading has used yet. */
 int ingest_load_last(struct ingest *ig, struct chan_state *cs)
@@ -45,6 +58,8 @@ int ingest_load_last(struct ingest *ig, struct chan_state *cs)
 
 	if (cs->loaded)
 		return GM_OK;
+	if (settle(ig, cs, "") != GM_OK)
+		return GM_EIO;
 	if (store_last(ig->store, &cs->id, &exists, &cs->last_t, &cs->last_v, err,
 	    sizeof(err)) != GM_OK) {
 		/* rrdcached away, a file unreadable: the message waits, and the
@@ -197,6 +212,8 @@ static int sort_older(struct ingest *ig, struct chan_state *cs,
 	}
 	for (size_t i = 0; i < nold; i++)
 		ts[i] = old[i].t;
+	if ((rc = settle(ig, cs, where)) != GM_OK)
+		goto out;
 	if ((rc = store_covered(ig->store, &cs->id, ts, nold, cs->last_t, covered, err,
 	    sizeof(err))) != GM_OK) {
 		complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try",
@@ -296,12 +313,21 @@ static size_t make_rows(struct ingest *ig, struct chan_state *cs, const struct p
 	return k;
 }
 
-/* Store the rows; the ones the file refuses join old[]. */
+/* Store the rows; the ones the file refuses join old[]. Queued rows are
+ * safe once in the write-ahead log; the writer keeps the few a file refuses
+ * as late itself, and they are counted here. */
 static int put_rows(struct ingest *ig, struct chan_state *cs,
     const struct payload_meta *meta, const struct store_row *rows, size_t k,
     struct point *old, size_t *nold, char *err, size_t errlen)
 {
-	int rc = k > 0 ? store_update(ig->store, &cs->id, meta, rows, k, err, errlen) : GM_OK;
+	int rc;
+
+	if (ig->queue != NULL) {   /* stored: counted once written (ingest_written) */
+		rc = sq_put(ig->queue, &cs->id, meta, rows, k, err, errlen);
+		cs->late += sq_take_late(ig->queue, &cs->id);
+		return rc;
+	}
+	rc = k > 0 ? store_update(ig->store, &cs->id, meta, rows, k, err, errlen) : GM_OK;
 
 	if (rc == GM_OK) {
 		cs->stored += k;
@@ -395,6 +421,13 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 	}
 	store_unlock(lock);
 	return res;
+}
+
+void ingest_written(void *user, const struct chan_id *id, size_t n)
+{
+	struct ingest *ig = user;
+
+	registry_add_stored(ig->reg, id, n);
 }
 
 /* Delta readings (manual entries) go to the channel's entries journal, in

@@ -5,7 +5,8 @@
  * reason naming its topic) or, when the store failed for a reason that may
  * pass (disk full, file locked), left to be offered again: the caller then
  * does not acknowledge it. Counter and gauge readings go to the channel's
- * RRD (rrd_store.h): those at or before its last stored reading are
+ * RRD (rrd_store.h), through the write-ahead log and its writer
+ * (store_queue.h) when there is one: those at or before its last stored reading are
  * duplicates (a redelivery after a restart) and are counted, not stored
  * again; readings older than that in a newer message come late and are kept
  * in the channel's events journal (meter_event.h). A counter's use is its
@@ -23,6 +24,7 @@
 #include "log.h"
 #include "registry.h"
 #include "rrd_store.h"
+#include "store_queue.h"
 
 /* INGEST_BUSY: not stored because a file was locked for a moment; offer
  * it again soon, not after the pause a failing store gets. */
@@ -30,6 +32,7 @@ enum ingest_result { INGEST_DONE, INGEST_RETRY, INGEST_BUSY };
 
 struct ingest {
 	struct store *store;
+	struct store_queue *queue;   /* NULL: rows written at once (shared groups) */
 	struct registry *reg;
 	const char *datadir;
 	double max_future_s;   /* readings further ahead of our clock are refused */
@@ -44,6 +47,9 @@ struct ingest {
  * payload pointer, so that it is counted once. */
 enum ingest_result ingest_message(struct ingest *ig, const char *topic,
     const void *payload, size_t len);
+
+/* The queue's sq_written_fn (ig as user): the rows count as stored. */
+void ingest_written(void *user, const struct chan_id *id, size_t n);
 
 /* Read the channel's last stored reading (once a run), for ingest and
  * meter events alike. GM_EIO when the store cannot say now. */

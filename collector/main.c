@@ -12,14 +12,15 @@
  * Exit codes: 0 ok, 1 bad configuration, 2 usage, 3 cannot start (--status:
  * cannot read the status file), 4 (--status) some channel stale or fault.
  *
- * Messages are stored on paho's receiving thread, inside the message
+ * Messages are taken on paho's receiving thread, inside the message
  * callback, which keeps trying while the store fails. paho 1.3.11 (Debian
  * 12) hands a QoS 1 message to this callback straight from its receive path
  * and sends the PUBACK only after the callback returns, as long as no
  * message waits in its own queue; one waits there only if a callback
- * returned 0, which this one never does. So a message is
- * acknowledged once stored, and a killed collector gets back from the
- * broker what it had not stored (tests/integration/61-collector-kill.sh).
+ * returned 0, which this one never does. So a message is acknowledged once
+ * its rows are in the write-ahead log (store_queue.h; in a shared group,
+ * once in their files), and a killed collector gets back from the broker
+ * what it had not taken (tests/integration/61-collector-kill.sh).
  */
 #include <getopt.h>
 #include <signal.h>
@@ -37,6 +38,7 @@
 #include "rrd_backend.h"
 #include "rrd_store.h"
 #include "status_show.h"
+#include "store_queue.h"
 #include "timeutil.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -110,6 +112,28 @@ static void take_up_status(const char *path, struct registry *reg)
 	n = registry_load(reg, f);
 	fclose(f);
 	log_info("status file %s: counters of %d channel(s) carry on", path, n);
+}
+
+/* Alone on the data directory, rows go through the write-ahead log and are
+ * written in batches. In a shared group every message is written at once
+ * under the file's lock; rows an earlier lone run left in the log are
+ * written first, by whichever collector of the group gets to it. */
+static int open_queue(struct ingest *ig, const struct collector_config *cfg)
+{
+	char err[512];
+	int rc;
+
+	rc = sq_open(&ig->queue, ig->store, cfg->data_dir, cfg->write_delay_s,
+	    ig->shared ? 30 : 0, ingest_written, ig, err, sizeof(err));
+	if (rc != GM_OK) {
+		log_err("%s", err);
+		return rc;
+	}
+	if (ig->shared) {
+		sq_close(ig->queue);
+		ig->queue = NULL;
+	}
+	return GM_OK;
 }
 
 static int usage(void)
@@ -192,6 +216,10 @@ int main(int argc, char **argv)
 	}
 	if (cfg.status_file[0])
 		take_up_status(cfg.status_file, ig.reg);
+	if (open_queue(&ig, &cfg) != GM_OK) {
+		rc = 3;
+		goto out;
+	}
 	/* A persistent session: the broker queues for us while we are away. */
 	if ((link = mqtt_link_new(&cfg.mqtt, false, &collector_cb, &ig, err,
 	    sizeof(err))) == NULL) {
@@ -215,10 +243,13 @@ int main(int argc, char **argv)
 		}
 	}
 	mqtt_link_stop(link);
+	sq_close(ig.queue);   /* what is queued goes to the files */
+	ig.queue = NULL;
 	if (cfg.status_file[0])
 		write_status(cfg.status_file, ig.reg);
 	log_info("stopped: %zu channels seen", registry_count(ig.reg));
 out:
+	sq_close(ig.queue);
 	mqtt_link_free(link);
 	registry_free(ig.reg);
 	store_close(ig.store);

@@ -121,6 +121,16 @@ struct chan_state *registry_find(struct registry *r, const struct chan_id *id)
 	return cs;
 }
 
+void registry_add_stored(struct registry *r, const struct chan_id *id, uint64_t n)
+{
+	struct chan_state *cs;
+
+	pthread_mutex_lock(&r->lock);
+	if ((cs = *find_slot(r->slot, r->cap, id)) != NULL)
+		cs->stored += n;
+	pthread_mutex_unlock(&r->lock);
+}
+
 size_t registry_count(struct registry *r)
 {
 	size_t n;

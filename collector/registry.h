@@ -26,7 +26,7 @@ struct chan_state {
 	struct chanmeta meta;  /* unit and kind the channel is stored as */
 	bool meta_loaded;
 	uint64_t received;    /* readings that arrived */
-	uint64_t stored;
+	uint64_t stored;      /* in the RRD file (or the entries journal) */
 	uint64_t duplicates;  /* at or before a reading already stored */
 	uint64_t lost;        /* messages missing by seq */
 	uint64_t resets;      /* unannounced counter resets flagged */
@@ -67,6 +67,10 @@ struct chan_state *registry_get(struct registry *r, const struct chan_id *id);
 /* Find the channel; NULL if it is not known. */
 struct chan_state *registry_find(struct registry *r, const struct chan_id *id);
 size_t registry_count(struct registry *r);
+/* Rows of the channel now in its file, counted from the thread that wrote
+ * them (store_queue.h), under the lock: the ingesting thread leaves
+ * `stored` of a queued channel alone. An unknown channel is skipped. */
+void registry_add_stored(struct registry *r, const struct chan_id *id, uint64_t n);
 /* The status file: one line per channel, "site/meter/channel key=value ..."
  * (docs/operations.md); fields are only ever added at the end. */
 void registry_dump(struct registry *r, FILE *out, double now);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 
 struct store {
 	char datadir[1024];     /* short enough that every path below fits PATH_MAX */
+	pthread_mutex_t mu;   /* one call at a time: the backend and argv */
 	struct rrd_backend *b;
 	char **argv;          /* reusable update strings */
 	size_t cap;
@@ -59,6 +61,7 @@ struct store *store_open(const char *datadir, const char *rrdcached, char *err, 
 		return NULL;
 	}
 	snprintf(s->datadir, sizeof(s->datadir), "%s", datadir);
+	pthread_mutex_init(&s->mu, NULL);
 	if (rrdcached == NULL || rrdcached[0] == '\0')
 		s->b = rrd_direct_open();
 	else
@@ -66,6 +69,7 @@ struct store *store_open(const char *datadir, const char *rrdcached, char *err, 
 	if (s->b == NULL) {
 		if (rrdcached == NULL || rrdcached[0] == '\0')
 			gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+		pthread_mutex_destroy(&s->mu);
 		free(s);
 		return NULL;
 	}
@@ -85,6 +89,7 @@ void store_close(struct store *s)
 	for (size_t i = 0; i < s->cap; i++)
 		free(s->argv[i]);
 	free(s->argv);
+	pthread_mutex_destroy(&s->mu);
 	free(s);
 }
 
@@ -110,7 +115,7 @@ static int create_file(struct store *s, const char *path, const struct chan_id *
 	return GM_OK;
 }
 
-int store_last(struct store *s, const struct chan_id *id, bool *exists, double *t,
+static int last_locked(struct store *s, const struct chan_id *id, bool *exists, double *t,
     double *value, char *err, size_t errlen)
 {
 	char path[PATH_MAX], **names = NULL, **last = NULL;
@@ -179,8 +184,9 @@ static void row_text(char *buf, const struct store_row *r)
 	    r->value, use);
 }
 
-int store_update(struct store *s, const struct chan_id *id, const struct payload_meta *meta,
-    const struct store_row *rows, size_t n, char *err, size_t errlen)
+static int update_locked(struct store *s, const struct chan_id *id,
+    const struct payload_meta *meta, const struct store_row *rows, size_t n, char *err,
+    size_t errlen)
 {
 	char path[PATH_MAX];
 	int rc;
@@ -215,8 +221,8 @@ static long row_of(double t, time_t start, unsigned long step, unsigned long row
 	return k >= 0 && (unsigned long)k < rows ? k : -1;
 }
 
-int store_covered(struct store *s, const struct chan_id *id, const double *ts, size_t n,
-    double last_t, bool *covered, char *err, size_t errlen)
+static int covered_locked(struct store *s, const struct chan_id *id, const double *ts,
+    size_t n, double last_t, bool *covered, char *err, size_t errlen)
 {
 	char path[PATH_MAX], **names = NULL;
 	unsigned long step = RRD_STEP, nds = 0, vi = 0;
@@ -260,6 +266,41 @@ int store_covered(struct store *s, const struct chan_id *id, const double *ts, s
 	free(names);
 	free(data);
 	return GM_OK;
+}
+
+/* The store's calls one at a time: a writer thread and the ingesting one
+ * share it (store_queue.h). */
+int store_last(struct store *s, const struct chan_id *id, bool *exists, double *t,
+    double *value, char *err, size_t errlen)
+{
+	int rc;
+
+	pthread_mutex_lock(&s->mu);
+	rc = last_locked(s, id, exists, t, value, err, errlen);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+int store_update(struct store *s, const struct chan_id *id, const struct payload_meta *meta,
+    const struct store_row *rows, size_t n, char *err, size_t errlen)
+{
+	int rc;
+
+	pthread_mutex_lock(&s->mu);
+	rc = update_locked(s, id, meta, rows, n, err, errlen);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+int store_covered(struct store *s, const struct chan_id *id, const double *ts, size_t n,
+    double last_t, bool *covered, char *err, size_t errlen)
+{
+	int rc;
+
+	pthread_mutex_lock(&s->mu);
+	rc = covered_locked(s, id, ts, n, last_t, covered, err, errlen);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
 }
 
 int store_lock(struct store *s, const struct chan_id *id, char *err, size_t errlen)

@@ -8,7 +8,9 @@
  * caller does not see which. Either way the collector makes the directories
  * and writes the .meta files itself, so it needs the data directory on its
  * own file system. Errors come back with librrd's (or rrdcached's) reason.
- * Row times are written to the millisecond (rrd_ms()).
+ * Row times are written to the millisecond (rrd_ms()). Two threads may
+ * call at once (the writer of store_queue.h and the ingesting one): the
+ * store takes the calls one at a time.
  */
 #ifndef GM_RRD_STORE_H
 #define GM_RRD_STORE_H

@@ -70,6 +70,11 @@ wait_for() {
 	done
 }
 
+# What the collector keeps beside the channels: its write-ahead log (an
+# extended regular expression for find's output, "./..." relative to the
+# data directory).
+WAL_PATHS='^\./\.wal(/(lock|[0-9]{16}\.wal))?$'
+
 # |a - b| <= tol, with awk doing the arithmetic.
 # Both must be numbers: an empty or broken figure is a failure, not 0.
 near() { awk -v a="$1" -v b="$2" -v t="$3" 'function num(x) { return x ~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/ }

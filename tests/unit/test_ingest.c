@@ -64,6 +64,31 @@
 
 static char datadir[96];
 static struct ingest ig;
+static bool queued;   /* this test goes through the write-ahead log */
+
+/* The queued tests' writer waits a minute, longer than any test: rows
+ * reach their files only when ingest settles a channel (a late reading, a
+ * restart) or when the test reads them (flush). */
+#define QUEUE_DELAY 60
+
+static void open_queue(void)
+{
+	char err[256];
+
+	if (sq_open(&ig.queue, ig.store, datadir, QUEUE_DELAY, 0, ingest_written, &ig, err,
+	    sizeof(err)) != GM_OK)
+		fail_msg("sq_open: %s", err);
+}
+
+/* Everything queued into the files: the queue closed (which writes it all)
+ * and opened again. */
+static void flush(void)
+{
+	if (!queued)
+		return;
+	sq_close(ig.queue);
+	open_queue();
+}
 
 static int setup(void **state)
 {
@@ -83,11 +108,22 @@ static int setup(void **state)
 	ig.datadir = datadir;
 	ig.max_future_s = 300;
 	ig.now = NOW;
+	queued = false;
+	return 0;
+}
+
+static int setup_queued(void **state)
+{
+	if (setup(state) != 0)
+		return -1;
+	queued = true;
+	open_queue();
 	return 0;
 }
 
 static int teardown(void **state)
 {
+	sq_close(ig.queue);
 	store_close(ig.store);
 	registry_free(ig.reg);
 	return tmpdir_teardown(state);
@@ -182,6 +218,7 @@ static double amount(const char *site, const char *meter, const char *channel, l
 	char path[512], err[512];
 	struct usage u;
 
+	flush();
 	rrd_path(path, sizeof(path), site, meter, channel);
 	if (usage_get(path, (time_t)from, (time_t)to, &u, err, sizeof(err)) != GM_OK)
 		fail_msg("usage_get: %s", err);
@@ -199,6 +236,7 @@ static void expect_near(const char *what, double got, double want)
 static void expect_counts(const struct chan_state *cs, uint64_t received, uint64_t stored,
     uint64_t duplicates, uint64_t lost, uint64_t resets, uint64_t wraps)
 {
+	flush();   /* queued rows count as stored once written */
 	assert_non_null(cs);
 	if (cs->received != received || cs->stored != stored ||
 	    cs->duplicates != duplicates || cs->lost != lost || cs->resets != resets ||
@@ -254,6 +292,10 @@ static void test_single_reading(void **state)
 
 	(void)state;
 	done(ENERGY, "{\"t\":" TS ",\"v\":1000.5" KWH ",\"seq\":1}");
+	/* queued: in the log, not in a file yet */
+	snprintf(path, sizeof(path), "%s/hq/m1/energy.rrd", datadir);
+	assert_int_equal(stat(path, &st) == 0, !queued);
+	flush();
 
 	snprintf(path, sizeof(path), "%s/hq/m1/energy.rrd", datadir);
 	assert_int_equal(stat(path, &st), 0);
@@ -365,9 +407,15 @@ static void test_replay_after_restart(void **state)
 
 	(void)state;
 	store_three();
+	/* the queue's writer counts into the registry: it stops first */
+	sq_close(ig.queue);
 	registry_free(ig.reg);
 	ig.reg = registry_new();
 	assert_non_null(ig.reg);
+	if (queued)
+		open_queue();
+	else
+		ig.queue = NULL;
 	done(ENERGY, "{\"t\":1717196460,\"v\":1001" KWH ",\"seq\":2}");
 	cs = state_of("hq", "m1", "energy");
 	expect_counts(cs, 1, 0, 1, 0, 0, 0);
@@ -395,13 +443,18 @@ static void test_resend_after_restart(void **state)
 	(void)state;
 	done(ENERGY, "{\"t\":1717196400.5,\"v\":1000.5" KWH ",\"seq\":1}");
 	/* the restart: a new registry and the store opened again on the same
-	 * data directory */
+	 * data directory (and the queue, which writes what it has at close) */
+	sq_close(ig.queue);
 	registry_free(ig.reg);
 	store_close(ig.store);
 	ig.reg = registry_new();
 	assert_non_null(ig.reg);
 	ig.store = store_open(datadir, NULL, err, sizeof(err));
 	assert_non_null(ig.store);
+	if (queued)
+		open_queue();
+	else
+		ig.queue = NULL;
 	done(ENERGY, "{\"t\":1717196400.2,\"v\":1000.25" KWH ",\"seq\":2}");
 	cs = state_of("hq", "m1", "energy");
 	expect_counts(cs, 1, 0, 1, 0, 0, 0);
@@ -416,6 +469,7 @@ static void test_resend_after_restart(void **state)
 	 * (with 0.75 for the first it would be 2.2375) */
 	expect_near("amount", amount("hq", "m1", "energy", T, T + 120, NULL), 1.9875);
 	rrd_path(path, sizeof(path), "hq", "m1", "energy");
+	flush();
 	rrd_clear_error();
 	assert_int_equal(rrd_last_r(path), T + 120);
 }
@@ -920,6 +974,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_delta_correction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delta_torn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delta_kind_mismatch, setup, teardown),
+		/* the same through the write-ahead log and its writer */
+		cmocka_unit_test_setup_teardown(test_single_reading, setup_queued, teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup_queued, teardown),
+		cmocka_unit_test_setup_teardown(test_replay, setup_queued, teardown),
+		cmocka_unit_test_setup_teardown(test_late, setup_queued, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_after_restart, setup_queued, teardown),
+		cmocka_unit_test_setup_teardown(test_resend_after_restart, setup_queued, teardown),
+		cmocka_unit_test_setup_teardown(test_seq, setup_queued, teardown),
+		cmocka_unit_test_setup_teardown(test_reset, setup_queued, teardown),
+		cmocka_unit_test_setup_teardown(test_wrap, setup_queued, teardown),
+		cmocka_unit_test_setup_teardown(test_wrap_scaled, setup_queued, teardown),
 	};
 
 	/* the rejections are meant: keep their warnings out of the output */

@@ -1,0 +1,628 @@
+/* store_queue.c - journaled rows, written to their files by a thread. */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "err.h"
+#include "event_store.h"
+#include "log.h"
+#include "rrd_head.h"
+#include "store_queue.h"
+#include "timeutil.h"
+#include "wal.h"
+
+#define ERR_MAX 320
+
+/* Why the file may already hold rows queued for it: they are skipped, and
+ * counted as written only if this run wrote them. */
+enum recheck {
+	RECHECK_NONE,
+	RECHECK_REPLAYED,   /* from the log of an earlier run */
+	RECHECK_FAILED,     /* a write failed part way (librrd writes row by row) */
+};
+
+struct sq_chan {
+	struct chan_id id;
+	struct payload_meta meta;   /* unit and kind, to make the file */
+	struct store_row *rows;     /* queued, in time order */
+	size_t n, cap;
+	uint64_t seg;               /* log segment of the oldest queued row */
+	bool dirty;                 /* on the writer's list */
+	bool busy;                  /* the writer has its rows in hand */
+	enum recheck recheck;       /* the file may hold some queued rows already */
+	int failed;                 /* the last write's error; GM_OK after a success */
+	uint64_t late;              /* rows the file refused, kept as late, not told yet */
+	struct sq_chan *next_dirty;
+	struct sq_chan *hnext;
+};
+
+struct store_queue {
+	struct store *store;
+	const char *datadir;
+	sq_written_fn written;
+	void *user;
+	struct wal *wal;
+	int64_t delay_ms;
+	pthread_t thread;
+	bool running;
+	pthread_mutex_t mu;         /* everything below, and the chans' queues */
+	pthread_cond_t wake;        /* to the writer: work, hurry or stop */
+	pthread_cond_t done;        /* from the writer: a round ended */
+	struct sq_chan **slots;     /* hash of channels, chained */
+	size_t nslots, nchans;
+	struct sq_chan *dirty_head, *dirty_tail;
+	struct sq_chan **round;     /* the writer's: the channels of its round */
+	size_t round_cap;
+	int64_t dirty_since;        /* mono ms the list became non-empty */
+	size_t queued;
+	bool hurry, stop;
+	uint64_t started, finished; /* rounds of writing */
+	struct complaint trouble;   /* writer thread only */
+};
+
+static size_t id_hash(const struct chan_id *id)
+{
+	const char *parts[3] = { id->site, id->meter, id->channel };
+	size_t h = 1469598103934665603u;
+
+	for (int i = 0; i < 3; i++) {
+		for (const char *p = parts[i]; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211u;
+		h = (h ^ '/') * 1099511628211u;
+	}
+	return h;
+}
+
+static bool id_same(const struct chan_id *a, const struct chan_id *b)
+{
+	return strcmp(a->channel, b->channel) == 0 && strcmp(a->meter, b->meter) == 0 &&
+	    strcmp(a->site, b->site) == 0;
+}
+
+static struct sq_chan *chan_find(struct store_queue *q, const struct chan_id *id)
+{
+	struct sq_chan *c;
+
+	if (q->nslots == 0)
+		return NULL;
+	for (c = q->slots[id_hash(id) % q->nslots]; c != NULL; c = c->hnext)
+		if (id_same(&c->id, id))
+			return c;
+	return NULL;
+}
+
+static int rehash(struct store_queue *q)
+{
+	size_t nslots = q->nslots ? q->nslots * 2 : 1024;
+	struct sq_chan **slots = calloc(nslots, sizeof(*slots)), *c, *next;
+
+	if (slots == NULL)
+		return GM_ENOMEM;
+	for (size_t i = 0; i < q->nslots; i++) {
+		for (c = q->slots[i]; c != NULL; c = next) {
+			size_t k = id_hash(&c->id) % nslots;
+
+			next = c->hnext;
+			c->hnext = slots[k];
+			slots[k] = c;
+		}
+	}
+	free(q->slots);
+	q->slots = slots;
+	q->nslots = nslots;
+	return GM_OK;
+}
+
+/* Under q->mu. */
+static struct sq_chan *chan_get(struct store_queue *q, const struct chan_id *id)
+{
+	struct sq_chan *c = chan_find(q, id);
+	size_t k;
+
+	if (c != NULL)
+		return c;
+	if (q->nchans >= q->nslots && rehash(q) != GM_OK)
+		return NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->id = *id;
+	k = id_hash(id) % q->nslots;
+	c->hnext = q->slots[k];
+	q->slots[k] = c;
+	q->nchans++;
+	return c;
+}
+
+static void mark_dirty(struct store_queue *q, struct sq_chan *c)
+{
+	if (c->dirty)
+		return;
+	c->dirty = true;
+	c->next_dirty = NULL;
+	if (q->dirty_tail != NULL) {
+		q->dirty_tail->next_dirty = c;
+	} else {
+		/* the writer sleeps until there is something: wake it once */
+		q->dirty_head = c;
+		q->dirty_since = mono_ms();
+		pthread_cond_signal(&q->wake);
+	}
+	q->dirty_tail = c;
+}
+
+/* Under q->mu: add rows behind what the channel has queued. */
+static int enqueue(struct store_queue *q, struct sq_chan *c, const struct payload_meta *meta,
+    uint64_t seg, const struct store_row *rows, size_t n)
+{
+	if (c->n + n > c->cap) {
+		size_t cap = c->cap ? c->cap : 4;
+		struct store_row *grown;
+
+		while (cap < c->n + n)
+			cap *= 2;
+		if ((grown = realloc(c->rows, cap * sizeof(*grown))) == NULL)
+			return GM_ENOMEM;
+		c->rows = grown;
+		c->cap = cap;
+	}
+	if (c->n == 0)
+		c->seg = seg;
+	memcpy(c->rows + c->n, rows, n * sizeof(*rows));
+	c->n += n;
+	c->meta = *meta;
+	q->queued += n;
+	mark_dirty(q, c);
+	return GM_OK;
+}
+
+/* ---- the writer ------------------------------------------------------- */
+
+/* Rows the file refused go to the events journal as late, never dropped. */
+static void keep_late(struct store_queue *q, struct sq_chan *c, const struct store_row *rows,
+    size_t n, const char *why)
+{
+	struct meter_event *evs = calloc(n, sizeof(*evs));
+	char err[ERR_MAX], name[3 * (ID_MAX + 1)];
+	double at = now_wall();
+	int rc = GM_ENOMEM;
+
+	chan_id_str(&c->id, name, sizeof(name));
+	if (evs != NULL) {
+		for (size_t i = 0; i < n; i++) {
+			event_clear(&evs[i]);
+			evs[i].t = rows[i].t;
+			evs[i].kind = EV_LATE;
+			evs[i].v = rows[i].value;
+			evs[i].at = at;
+		}
+		rc = event_store_append(q->datadir, &c->id, evs, n, err, sizeof(err));
+	} else {
+		snprintf(err, sizeof(err), "out of memory");
+	}
+	free(evs);
+	if (rc != GM_OK) {
+		log_err("%s: %zu reading(s) the file refused (%s) could not be kept as late: %s",
+		    name, n, why, err);
+		return;
+	}
+	log_warn("%s: %zu reading(s) refused by the file (%s): kept in the events journal as "
+	    "late", name, n, why);
+	pthread_mutex_lock(&q->mu);
+	c->late += n;
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* Rows the file holds already are dropped (written before a crash left
+ * them in the log, or by a write that failed part way); returns how many
+ * are left. */
+static size_t skip_written(struct store_queue *q, struct sq_chan *c, struct store_row *rows,
+    size_t n, char *err, size_t errlen, int *rc)
+{
+	bool exists;
+	double t, v;
+	size_t k = 0;
+
+	*rc = store_last(q->store, &c->id, &exists, &t, &v, err, errlen);
+	if (*rc != GM_OK || !exists)
+		return n;
+	while (k < n && rrd_ms(rows[k].t) <= rrd_ms(t))
+		k++;
+	memmove(rows, rows + k, (n - k) * sizeof(*rows));
+	return n - k;
+}
+
+/* The file was written behind our back: row by row, the refused kept late. */
+static int write_one_by_one(struct store_queue *q, struct sq_chan *c,
+    const struct payload_meta *meta, const struct store_row *rows, size_t n,
+    size_t *written, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = store_update(q->store, &c->id, meta, &rows[i], 1, err, errlen);
+
+		if (rc == GM_ESTALE)
+			keep_late(q, c, &rows[i], 1, "it has newer readings");
+		else if (rc != GM_OK)
+			return rc;
+		else
+			(*written)++;
+	}
+	return GM_OK;
+}
+
+/* *written: how many of the rows this run put in the file. */
+static int write_rows(struct store_queue *q, struct sq_chan *c,
+    const struct payload_meta *meta, struct store_row *rows, size_t n, enum recheck recheck,
+    size_t *written, char *err, size_t errlen)
+{
+	size_t left = n;
+	int rc = GM_OK;
+
+	*written = 0;
+	if (recheck != RECHECK_NONE) {
+		left = skip_written(q, c, rows, n, err, errlen, &rc);
+		if (rc != GM_OK)
+			return rc;
+		if (recheck == RECHECK_FAILED)
+			*written = n - left;
+		if ((n = left) == 0)
+			return GM_OK;
+	}
+	rc = store_update(q->store, &c->id, meta, rows, n, err, errlen);
+	if (rc == GM_OK)
+		*written += n;
+	if (rc == GM_ESTALE)
+		return write_one_by_one(q, c, meta, rows, n, written, err, errlen);
+	if (rc == GM_EINVAL) {   /* for good: the channel became a delta channel */
+		keep_late(q, c, rows, n, err);
+		return GM_OK;
+	}
+	return rc;
+}
+
+/* Under q->mu: rows that failed go back in front of what came since. */
+static void put_back(struct store_queue *q, struct sq_chan *c, struct store_row *rows,
+    size_t n, uint64_t seg)
+{
+	struct store_row *all = malloc((n + c->n + 1) * sizeof(*all));
+
+	if (all == NULL) {   /* keep them in the log: the next start writes them */
+		log_err("out of memory: %zu row(s) stay in the write-ahead log", n);
+		return;
+	}
+	memcpy(all, rows, n * sizeof(*rows));
+	if (c->n > 0)
+		memcpy(all + n, c->rows, c->n * sizeof(*rows));
+	free(c->rows);
+	c->rows = all;
+	c->cap = n + c->n + 1;
+	c->n += n;
+	c->seg = seg;
+	q->queued += n;
+	mark_dirty(q, c);
+}
+
+/* Write one channel's rows taken off its queue; false if it failed. */
+static bool write_chan(struct store_queue *q, struct sq_chan *c)
+{
+	char err[ERR_MAX], name[3 * (ID_MAX + 1)];
+	struct payload_meta meta;
+	struct store_row *rows;
+	uint64_t seg;
+	size_t n, written;
+	enum recheck recheck;
+	int rc;
+
+	pthread_mutex_lock(&q->mu);
+	rows = c->rows;
+	n = c->n;
+	seg = c->seg;
+	recheck = c->recheck;
+	meta = c->meta;
+	c->rows = NULL;
+	c->n = c->cap = 0;
+	c->busy = true;
+	q->queued -= n;
+	pthread_mutex_unlock(&q->mu);
+
+	rc = write_rows(q, c, &meta, rows, n, recheck, &written, err, sizeof(err));
+	if (written > 0 && q->written != NULL)
+		q->written(q->user, &c->id, written);
+	pthread_mutex_lock(&q->mu);
+	c->busy = false;
+	c->failed = rc;
+	if (rc == GM_OK) {
+		c->recheck = RECHECK_NONE;
+	} else {
+		put_back(q, c, rows, n, seg);
+		if (c->recheck == RECHECK_NONE)
+			c->recheck = RECHECK_FAILED;
+	}
+	pthread_mutex_unlock(&q->mu);
+	free(rows);
+	if (rc != GM_OK) {
+		chan_id_str(&c->id, name, sizeof(name));
+		complain(&q->trouble, time(NULL), "%s: %s; %zu row(s) kept in the write-ahead "
+		    "log, tried again", name, err, n);
+	}
+	return rc == GM_OK;
+}
+
+/* Under q->mu: the oldest segment a queued row still needs. */
+static uint64_t oldest_needed(struct store_queue *q)
+{
+	uint64_t seg = wal_segment(q->wal);
+
+	for (struct sq_chan *c = q->dirty_head; c != NULL; c = c->next_dirty)
+		if (c->n > 0 && c->seg < seg)
+			seg = c->seg;
+	return seg;
+}
+
+/* Under q->mu: the dirty list becomes the round's array. Once a channel is
+ * off the list, sq_put may put it on the next one at any moment, so the
+ * round must not follow next_dirty after the lock is let go. */
+static size_t take_round(struct store_queue *q)
+{
+	size_t n = 0;
+
+	for (struct sq_chan *c = q->dirty_head; c != NULL; c = c->next_dirty) {
+		if (n == q->round_cap) {
+			size_t cap = q->round_cap ? 2 * q->round_cap : 1024;
+			struct sq_chan **grown = realloc(q->round, cap * sizeof(*grown));
+
+			if (grown == NULL)
+				break;   /* the rest stay dirty, for the next round */
+			q->round = grown;
+			q->round_cap = cap;
+		}
+		q->round[n++] = c;
+	}
+	if (n > 0 && (q->dirty_head = q->round[n - 1]->next_dirty) == NULL)
+		q->dirty_tail = NULL;
+	for (size_t i = 0; i < n; i++)
+		q->round[i]->dirty = false;
+	q->dirty_since = q->dirty_head != NULL ? mono_ms() : 0;
+	return n;
+}
+
+/* One round: every channel queued when it starts. Returns how many failed. */
+static size_t write_round(struct store_queue *q)
+{
+	char err[ERR_MAX];
+	size_t failed = 0, n;
+	uint64_t keep;
+	int sealing;
+
+	pthread_mutex_lock(&q->mu);
+	q->started++;
+	q->hurry = false;
+	n = take_round(q);
+	sealing = wal_rotate(q->wal);   /* rows from now on go to a new segment */
+	pthread_mutex_unlock(&q->mu);
+
+	if (sealing >= 0 && wal_seal(q->wal, sealing, err, sizeof(err)) != GM_OK)
+		log_warn("%s", err);
+	for (size_t i = 0; i < n; i++) {
+		if (!write_chan(q, q->round[i]))
+			failed++;
+	}
+	if (failed == 0)
+		complain_release(&q->trouble, time(NULL), "writing queued rows");
+
+	pthread_mutex_lock(&q->mu);
+	keep = oldest_needed(q);
+	q->finished++;
+	pthread_cond_broadcast(&q->done);
+	pthread_mutex_unlock(&q->mu);
+	wal_drop_before(q->wal, keep);
+	return failed;
+}
+
+/* Under q->mu: sleep until there is a round to write, or stop. */
+static bool await_round(struct store_queue *q)
+{
+	while (!q->stop) {
+		int64_t due;
+		struct timespec ts;
+
+		if (q->dirty_head == NULL) {
+			pthread_cond_wait(&q->wake, &q->mu);
+			continue;
+		}
+		due = q->dirty_since + q->delay_ms;
+		if (q->hurry || mono_ms() >= due)
+			return true;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += (due - mono_ms()) / 1000;
+		ts.tv_nsec += ((due - mono_ms()) % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&q->wake, &q->mu, &ts);
+	}
+	return false;
+}
+
+static void *writer(void *arg)
+{
+	struct store_queue *q = arg;
+
+	pthread_mutex_lock(&q->mu);
+	while (await_round(q)) {
+		pthread_mutex_unlock(&q->mu);
+		write_round(q);
+		pthread_mutex_lock(&q->mu);
+	}
+	/* stopping: what is queued goes out now; one try when it fails */
+	while (q->dirty_head != NULL) {
+		pthread_mutex_unlock(&q->mu);
+		if (write_round(q) > 0)
+			return NULL;
+		pthread_mutex_lock(&q->mu);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+/* ---- the caller's side ----------------------------------------------- */
+
+static void take_replayed(void *user, uint64_t seg, const struct chan_id *id,
+    const struct payload_meta *meta, const struct store_row *row)
+{
+	struct store_queue *q = user;
+	struct sq_chan *c = chan_get(q, id);
+
+	/* a row not newer than the one before it could not be written anyway */
+	if (c == NULL || (c->n > 0 && rrd_ms(row->t) <= rrd_ms(c->rows[c->n - 1].t)))
+		return;
+	c->recheck = RECHECK_REPLAYED;
+	if (enqueue(q, c, meta, seg, row, 1) != GM_OK)
+		log_err("out of memory replaying the write-ahead log");
+}
+
+int sq_open(struct store_queue **out, struct store *s, const char *datadir, double delay_s,
+    double wait_s, sq_written_fn written, void *user, char *err, size_t errlen)
+{
+	struct store_queue *q = calloc(1, sizeof(*q));
+	int rc;
+
+	*out = NULL;
+	if (q == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	q->store = s;
+	q->datadir = datadir;
+	q->written = written;
+	q->user = user;
+	q->delay_ms = (int64_t)llround(delay_s * 1000);
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->wake, NULL);
+	pthread_cond_init(&q->done, NULL);
+	if ((rc = wal_open(&q->wal, datadir, wait_s, err, errlen)) != GM_OK ||
+	    (rc = wal_replay(q->wal, take_replayed, q, err, errlen)) != GM_OK)
+		goto fail;
+	if (q->queued > 0) {
+		log_info("write-ahead log: %zu row(s) of an earlier run queued again", q->queued);
+		q->hurry = true;
+	}
+	if (pthread_create(&q->thread, NULL, writer, q) != 0) {
+		rc = gm_errf(err, errlen, GM_EIO, "cannot start the writer thread");
+		goto fail;
+	}
+	q->running = true;
+	*out = q;
+	return GM_OK;
+fail:
+	sq_close(q);
+	return rc;
+}
+
+void sq_close(struct store_queue *q)
+{
+	struct sq_chan *c, *next;
+
+	if (q == NULL)
+		return;
+	if (q->running) {
+		pthread_mutex_lock(&q->mu);
+		q->stop = true;
+		pthread_cond_signal(&q->wake);
+		pthread_mutex_unlock(&q->mu);
+		pthread_join(q->thread, NULL);
+	}
+	if (q->queued > 0)
+		log_warn("write-ahead log: %zu row(s) not written; kept for the next start",
+		    q->queued);
+	wal_close(q->wal);
+	for (size_t i = 0; i < q->nslots; i++) {
+		for (c = q->slots[i]; c != NULL; c = next) {
+			next = c->hnext;
+			free(c->rows);
+			free(c);
+		}
+	}
+	free(q->slots);
+	free(q->round);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->wake);
+	pthread_cond_destroy(&q->done);
+	free(q);
+}
+
+int sq_put(struct store_queue *q, const struct chan_id *id, const struct payload_meta *meta,
+    const struct store_row *rows, size_t n, char *err, size_t errlen)
+{
+	struct sq_chan *c;
+	int rc;
+
+	if (n == 0)
+		return GM_OK;
+	pthread_mutex_lock(&q->mu);
+	if (q->queued + n > SQ_MAX_ROWS) {
+		rc = gm_errf(err, errlen, GM_EIO, "%zu rows wait to be written", q->queued);
+	} else if ((c = chan_get(q, id)) == NULL) {
+		rc = gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	} else if ((rc = wal_append(q->wal, id, meta, rows, n, err, errlen)) == GM_OK &&
+	    (rc = enqueue(q, c, meta, wal_segment(q->wal), rows, n)) != GM_OK) {
+		/* in the log but not queued: the next start writes them */
+		log_err("out of memory: %zu row(s) stay in the write-ahead log", n);
+		rc = GM_OK;
+	}
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+int sq_settle(struct store_queue *q, const struct chan_id *id, char *err, size_t errlen)
+{
+	struct sq_chan *c;
+	int rc = GM_OK;
+
+	pthread_mutex_lock(&q->mu);
+	c = chan_find(q, id);
+	while (c != NULL && (c->n > 0 || c->busy)) {
+		/* queued rows: the next round to start takes them; in hand:
+		 * the round writing them now */
+		uint64_t round = c->n > 0 ? q->started + 1 : q->started;
+
+		q->hurry = true;
+		pthread_cond_signal(&q->wake);
+		while (q->finished < round)
+			pthread_cond_wait(&q->done, &q->mu);
+		if (c->n > 0 && c->failed != GM_OK) {
+			rc = gm_errf(err, errlen, c->failed, "rows queued for it could not be "
+			    "written yet");
+			break;
+		}
+	}
+	pthread_mutex_unlock(&q->mu);
+	return rc;
+}
+
+uint64_t sq_take_late(struct store_queue *q, const struct chan_id *id)
+{
+	struct sq_chan *c;
+	uint64_t late = 0;
+
+	pthread_mutex_lock(&q->mu);
+	if ((c = chan_find(q, id)) != NULL) {
+		late = c->late;
+		c->late = 0;
+	}
+	pthread_mutex_unlock(&q->mu);
+	return late;
+}
+
+size_t sq_queued(struct store_queue *q)
+{
+	size_t n;
+
+	pthread_mutex_lock(&q->mu);
+	n = q->queued;
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}

@@ -1,0 +1,64 @@
+/*
+ * store_queue.h - rows taken now, written to their RRD files in batches.
+ *
+ * sq_put appends a channel's rows to the write-ahead log (wal.h) and queues
+ * them: once it returns GM_OK the rows survive the collector being killed,
+ * so the message may be acknowledged. A writer thread writes each queued
+ * channel's rows with one store_update a file, starting `delay` seconds
+ * after the first of them came (at once while it is behind), and removes a
+ * log segment once every row in it is in its file. Many rows a call is what
+ * makes a burst cheap: librrd's cost is mostly per call, not per row.
+ *
+ * sq_open queues again whatever an earlier run left in the log; rows a file
+ * holds already are skipped. Anyone about to read a channel's file calls
+ * sq_settle first. A file written behind the collector's back refuses rows
+ * it has newer ones for: they are kept in the channel's events journal as
+ * late (as ingest.c does) and counted for sq_take_late.
+ *
+ * Store calls may come from the writer and the caller's thread at once; the
+ * store serializes them (rrd_store.h). One thread calls sq_put, sq_settle
+ * and sq_take_late.
+ */
+#ifndef GM_STORE_QUEUE_H
+#define GM_STORE_QUEUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "payload.h"
+#include "rrd_store.h"
+#include "topic.h"
+
+/* Rows queued at most; beyond, sq_put says GM_EIO until the writer catches
+ * up (the broker keeps the messages meanwhile). */
+#define SQ_MAX_ROWS 4000000
+
+struct store_queue;
+
+/* Told, on the writer's thread, how many rows of a channel are now in its
+ * file (not those a replay found there already, nor those kept late). */
+typedef void (*sq_written_fn)(void *user, const struct chan_id *id, size_t n);
+
+/* wait_s: how long to wait for another collector's hold on the log (wal.h).
+ * written may be NULL. GM_OK and *out, or an error naming what failed. */
+int sq_open(struct store_queue **out, struct store *s, const char *datadir, double delay_s,
+    double wait_s, sq_written_fn written, void *user, char *err, size_t errlen);
+/* Writes what it can, stops the writer; what could not be written stays in
+ * the log for the next start (logged). NULL-safe. */
+void sq_close(struct store_queue *q);
+
+int sq_put(struct store_queue *q, const struct chan_id *id, const struct payload_meta *meta,
+    const struct store_row *rows, size_t n, char *err, size_t errlen);
+
+/* Returns once the channel has no row queued: GM_OK, or the error of the
+ * write that failed (the rows stay queued and are tried again). */
+int sq_settle(struct store_queue *q, const struct chan_id *id, char *err, size_t errlen);
+
+/* Rows of the channel refused by its file and kept as late since the last
+ * call. */
+uint64_t sq_take_late(struct store_queue *q, const struct chan_id *id);
+
+/* Rows queued now (all channels), for the log and the tests. */
+size_t sq_queued(struct store_queue *q);
+
+#endif
