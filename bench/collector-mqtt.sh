@@ -13,6 +13,8 @@
 # (collectd/bench/meter-mNNNN/energy-cK, "<time>:<value>"); one reading a
 # message for both. The runs, one after the other:
 #   broker raw   mosquitto_sub -q 1 -C N > /dev/null, for each load
+#   paho raw     loadgen sub: paho draining the gm load with a callback that
+#                does nothing (the ceiling of any paho subscriber)
 #   gm-collector writing the RRD files with librrd
 #   gm-collector --rrdcached unix:SOCKET (a fresh rrdcached -F -w 300 -j -b -B)
 #   collectd 5.12: mqtt plugin (Subscribe, QoS 1, CleanSession false) + rrdtool
@@ -32,10 +34,12 @@
 #               reading's time: bench/loadgen.c "wait" reads the files'
 #               headers every 50 ms, itself, not with librrd, whose read lock
 #               would make a writer fail ("could not lock RRD"). rrdcached
-#               runs: loadgen waits until rrdcached's STATS UpdatesReceived
-#               reaches N ("to rrdc"), sends FLUSHALL and waits for the files
-#               as above; the flush is included in readings/s and also shown
-#               on its own.
+#               runs: loadgen waits until rrdcached holds every file's final
+#               reading (PENDING <file>; "to rrdc": gm-collector sends a
+#               file's waiting rows in one UPDATE, collectd one value an
+#               UPDATE, so a count of UPDATEs cannot tell), sends FLUSHALL
+#               and waits for the files as above; the flush is included in
+#               readings/s and also shown on its own.
 #               Broker raw: N / the run time of mosquitto_sub -C N.
 #   CPU         utime + stime (/proc/PID/stat, all threads) of the storer at
 #               that moment, per 1000 readings, start-up included; for
@@ -229,13 +233,16 @@ start_rrdcached() { # run data_dir
 }
 
 # --- the runs --------------------------------------------------------------
-# The broker's raw delivery of the load queued for client_id.
-run_raw() { # run client_id filter
-	local run=$1 b0 m0 t0 t1 cpu
+# A consumer that stores nothing draining the load queued for client_id:
+# mosquitto_sub (the broker's raw delivery) or paho (loadgen sub: the
+# ceiling of any paho subscriber).
+run_raw() { # run client_id command...
+	local run=$1 id=$2 b0 m0 t0 t1 cpu
+	shift 2
 	sync
 	b0=$(ticks "$BROKER_PID"); m0=$(machine); t0=$EPOCHREALTIME
-	cpu=$( { TIMEFORMAT='%U %S'; time mosquitto_sub -p "$BROKER_PORT" -c -i "$2" -q 1 -t "$3" \
-		-C "$N" >/dev/null 2>"$T/$run.log"; } 2>&1 | awk '{ print $1 + $2 }')
+	cpu=$( { TIMEFORMAT='%U %S'; time "$@" >/dev/null 2>"$T/$run.log"; } 2>&1 |
+		awk '{ print $1 + $2 }')
 	t1=$EPOCHREALTIME
 	{
 		echo "readings=$N"
@@ -244,7 +251,7 @@ run_raw() { # run client_id filter
 		echo "broker=$(($(ticks "$BROKER_PID") - b0))"
 		echo "machine=$(machine_share "$m0" "$(machine)")"
 	} >"$T/$run.sum"
-	drop_session "$2"
+	drop_session "$id"
 	note "$run: $(val "$run" rate) messages/s"
 }
 
@@ -259,7 +266,7 @@ run_store() { # run fmt data_dir final_minute readings command...
 	start "$run" "$@"
 	pid=$LAST_PID
 	if [ -n "${RRDCACHED_PID:-}" ]; then
-		wait_args=(-s "unix:$RRDCACHED_SOCK" -u "$n" -P "$pid,$RRDCACHED_PID")
+		wait_args=(-s "unix:$RRDCACHED_SOCK" -P "$pid,$RRDCACHED_PID")
 	else
 		wait_args=(-P "$pid")
 	fi
@@ -323,8 +330,11 @@ gm_runs() {
 	check_status gm-prime "$T/gm-status" 1; log_problems gm-prime
 
 	session raw-gm 'greenmeter/v1/#'
+	session paho-gm 'greenmeter/v1/#'
 	publish gm 1 "$READINGS"
-	run_raw raw-gm raw-gm 'greenmeter/v1/#'
+	run_raw raw-gm raw-gm mosquitto_sub -p "$BROKER_PORT" -c -i raw-gm -q 1 \
+		-t 'greenmeter/v1/#' -C "$N"
+	run_raw paho-gm paho-gm "$T/loadgen" sub -p "$BROKER_PORT" -i paho-gm -N "$N"
 	run_store gm "gm" "$data" "$READINGS" "$N" "$BIN/gm-collector" -c "$T/gm.conf"
 	check_status gm "$T/gm-status" "$READINGS"; log_problems gm
 	check_value gm "$file" "$READINGS" 2
@@ -354,7 +364,8 @@ collectd_runs() {
 
 	session raw-collectd 'collectd/#'
 	publish collectd 1 "$READINGS"
-	run_raw raw-collectd raw-collectd 'collectd/#'
+	run_raw raw-collectd raw-collectd mosquitto_sub -p "$BROKER_PORT" -c -i raw-collectd -q 1 \
+		-t 'collectd/#' -C "$N"
 	run_store collectd collectd "$data" "$READINGS" "$N" collectd -f -C "$T/collectd.conf"
 	log_problems collectd
 	check_value collectd "$file" "$READINGS" 2
@@ -392,7 +403,7 @@ target() { # label measured goal
 }
 
 report() {
-	local g gc c cc raw
+	local g gc c cc raw paho
 	echo "greenmeter benchmark: gm-collector vs collectd mqtt plugin, into RRD files ($(date '+%Y-%m-%d %H:%M %Z'))"
 	echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), Linux $(uname -r), Debian $(cat /etc/debian_version 2>/dev/null)"
 	echo "software: $(collectd -h | sed -n 's/^\(collectd [0-9.a-z]*\),.*/\1/p'), $(mosquitto -h | head -1 | sed 's/ version / /'), rrdtool $(rrdtool | sed -n '1s/^RRDtool \([0-9.]*\).*/\1/p'), paho $(dpkg-query -W -f '${Version}' libpaho-mqtt1.3 2>/dev/null), greenmeter ${VERSION:-?}"
@@ -404,6 +415,7 @@ report() {
 		"to rrdc" "flush" "CPU/1k" "rrdc/1k" "sum/1k" "RSS MiB" "mosq/1k" "busy %"
 	row raw-gm "broker raw, gm messages"
 	row raw-collectd "broker raw, collectd messages"
+	row paho-gm "paho, no work, gm messages"
 	row gm "gm-collector, librrd"
 	row gm-cached "gm-collector, rrdcached"
 	row collectd "collectd, rrdtool plugin"
@@ -415,10 +427,12 @@ report() {
 	echo "* the first reading of each channel, which makes its file (gm-collector: 2.5 MB, collectd: 1.45 MB)"
 	echo
 	g=$(val gm rate); gc=$(val gm-cached rate); c=$(val collectd rate); cc=$(val collectd-cached rate)
-	raw=$(val raw-gm rate)
+	raw=$(val raw-gm rate); paho=$(val paho-gm rate)
 	echo "gm-collector / collectd, librrd:    $(ratio "$g" "$c") the rate, $(ratio "$(per_k "$(val gm cpu)" "$N")" "$(per_k "$(val collectd cpu)" "$N")") the CPU"
 	echo "gm-collector / collectd, rrdcached: $(ratio "$gc" "$cc") the rate, $(ratio "$(sum "$(val gm-cached cpu)" "$(val gm-cached daemon_cpu)")" "$(sum "$(val collectd-cached cpu)" "$(val collectd-cached daemon_cpu)")") the CPU (rrdcached's included)"
 	echo "gm-collector / broker raw:          $(ratio "$g" "$raw") (librrd), $(ratio "$gc" "$raw") (rrdcached)"
+	echo "paho with no work / broker raw:     $(ratio "$paho" "$raw") (the ceiling of a paho subscriber)"
+	echo "gm-collector / paho with no work:   $(ratio "$g" "$paho") (librrd), $(ratio "$gc" "$paho") (rrdcached)"
 	target "gm-collector >= 2x collectd (librrd)" "$(ratio "$g" "$c")" 2
 	target "gm-collector >= 2x collectd (rrdcached)" "$(ratio "$gc" "$cc")" 2
 	target "gm-collector >= 50% of the broker's raw rate (librrd)" "$(ratio "$g" "$raw")" 0.5

@@ -12,21 +12,29 @@
  *       0.25 a minute (exact in binary and in decimal).
  *
  *   loadgen wait -f gm|collectd -d DATADIR -M METERS -C CHANNELS -T FINAL
- *                [-s RRDCACHED -u UPDATES] [-P PID,PID...] [-l LIMIT_S]
+ *                [-s RRDCACHED] [-P PID,PID...] [-l LIMIT_S]
  *       Wait until the last update of every channel's RRD file is FINAL (read
  *       from the file's header, taking no lock). With -s (rrdcached's unix
- *       socket): first wait until rrdcached's count of update commands
- *       received (STATS UpdatesReceived, since it started) reaches UPDATES,
- *       then send it FLUSHALL, then wait for the files. Prints one line per
+ *       socket): first wait until rrdcached holds every file's value at FINAL
+ *       (PENDING <file>: the storers differ in how many values they send an
+ *       UPDATE, so STATS UpdatesReceived cannot tell), then send it
+ *       FLUSHALL, then wait for the files. Prints one line per
  *       event, "event unix_time pid:cpu_ticks:vmhwm_kb ...", for the PIDs
  *       given: "received" (rrdcached has every update), "complete" (every
  *       file holds FINAL), or "timeout N" (N files did not within LIMIT_S).
  *
+ *   loadgen sub -p PORT -i CLIENT_ID -N COUNT
+ *       Drain COUNT messages queued for the persistent session CLIENT_ID
+ *       with paho and a callback that only counts them: paho's delivery
+ *       rate, the ceiling of any paho subscriber (gm-collector's too).
+ *
  * Built by the benchmark script itself: cc -O2 loadgen.c -lpaho-mqtt3a.
- * rrdcached is spoken to directly (STATS, FLUSHALL): librrd 1.7 does not
+ * rrdcached is spoken to directly (PENDING, FLUSHALL): librrd 1.7 does not
  * export rrdc_flushall(). Only rrd.h's file format structs are used.
  */
 #include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,13 +119,58 @@ static void on_not_acked(void *ctx, MQTTAsync_failureData *r)
 	pthread_mutex_unlock(&lock);
 }
 
+static long arrived;
+
 static int msg_arrived(void *ctx, char *topic, int len, MQTTAsync_message *m)
 {
 	(void)ctx;
 	(void)len;
 	MQTTAsync_freeMessage(&m);
 	MQTTAsync_free(topic);
+	pthread_mutex_lock(&lock);
+	arrived++;
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
 	return 1;
+}
+
+/* --- sub ------------------------------------------------------------------ */
+
+/* paho's own delivery rate: the persistent session client_id (made and
+ * filled beforehand) drained by a callback that does nothing but count, so
+ * acknowledged as soon as it arrives. The ceiling of any paho subscriber,
+ * gm-collector included. Prints "received N in S s: R/s". */
+static int drain(int port, const char *client_id, long n)
+{
+	MQTTAsync_connectOptions co = MQTTAsync_connectOptions_initializer;
+	MQTTAsync client;
+	char uri[64];
+	double t0;
+
+	snprintf(uri, sizeof(uri), "tcp://127.0.0.1:%d", port);
+	if (MQTTAsync_create(&client, uri, client_id, MQTTCLIENT_PERSISTENCE_NONE, NULL) !=
+	    MQTTASYNC_SUCCESS ||
+	    MQTTAsync_setCallbacks(client, NULL, NULL, msg_arrived, NULL) != MQTTASYNC_SUCCESS)
+		die("cannot make the MQTT client");
+	co.cleansession = 0;   /* the session, and its queue, made beforehand */
+	co.keepAliveInterval = 60;
+	co.onSuccess = on_connect;
+	co.onFailure = on_connect_fail;
+	t0 = now_s();
+	if (MQTTAsync_connect(client, &co) != MQTTASYNC_SUCCESS)
+		die("cannot connect");
+	pthread_mutex_lock(&lock);
+	while (arrived < n && connected >= 0)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+	if (connected < 0)
+		die("connect refused");
+	printf("received %ld in %.3f s: %.0f/s\n", arrived, now_s() - t0,
+	    (double)arrived / (now_s() - t0));
+	MQTTAsync_disconnect(client, NULL);
+	pause_ms(100);
+	MQTTAsync_destroy(&client);
+	return 0;
 }
 
 static int publish(int port, int gm, int meters, int channels, long base, int first,
@@ -312,8 +365,29 @@ static long daemon_cmd(FILE *f, const char *cmd, const char *name)
 	return name ? v : 0;
 }
 
+/* Whether rrdcached holds a value for the file at time `final`: its PENDING
+ * list has a line "<final>:..." or "<final>.<ms>:...". The storers name
+ * files by absolute path, as here. */
+static bool daemon_has(FILE *f, const char *path, long final)
+{
+	char line[512], want[32];
+	size_t wl = (size_t)snprintf(want, sizeof(want), "%ld", final);
+	bool has = false;
+	long n;
+
+	fprintf(f, "PENDING %s\n", path);
+	fflush(f);
+	if (fgets(line, sizeof(line), f) == NULL)
+		die("rrdcached closed the connection");
+	n = atol(line);   /* < 0: nothing pending (or not known) */
+	for (long k = 0; k < n && fgets(line, sizeof(line), f) != NULL; k++)
+		if (strncmp(line, want, wl) == 0 && (line[wl] == ':' || line[wl] == '.'))
+			has = true;
+	return has;
+}
+
 static int wait_files(int gm, const char *dir, int meters, int channels, long final,
-    const char *sock, long updates, const char *pids, int limit_s)
+    const char *sock, const char *pids, int limit_s)
 {
 	long n = (long)meters * channels, i = 0;
 	char **files = calloc((size_t)n, sizeof(*files));
@@ -323,7 +397,7 @@ static int wait_files(int gm, const char *dir, int meters, int channels, long fi
 		die("out of memory");
 	for (int m = 0; m < meters; m++) {
 		for (int c = 0; c < channels; c++) {
-			char path[1024];
+			char path[PATH_MAX + 64];
 
 			if (gm)
 				snprintf(path, sizeof(path), "%s/bench/m%04d/c%d.rrd", dir, m, c);
@@ -336,17 +410,21 @@ static int wait_files(int gm, const char *dir, int meters, int channels, long fi
 	}
 	if (sock != NULL) {
 		FILE *d = daemon_open(sock);
-		long got;
 
-		while ((got = daemon_cmd(d, "STATS", "UpdatesReceived")) < updates) {
-			if (got < 0)
-				die("rrdcached STATS failed");
+		/* every file's final value handed to rrdcached, in about the
+		 * order the files were written, as below */
+		while (i < n) {
+			if (daemon_has(d, files[i], final) || file_last(files[i]) == final) {
+				i++;
+				continue;
+			}
 			if (now_s() > until) {
-				printf("timeout_received %ld\n", updates - got);
+				printf("timeout_received %ld\n", n - i);
 				return 1;
 			}
 			pause_ms(50);
 		}
+		i = 0;
 		event("received", pids);
 		if (daemon_cmd(d, "FLUSHALL", NULL) != 0)
 			die("FLUSHALL failed");
@@ -381,21 +459,24 @@ static int usage(void)
 	fprintf(stderr, "usage: loadgen pub -p PORT -f gm|collectd -M METERS -C CHANNELS "
 	    "-b BASE -k FIRST -n MINUTES [-w WINDOW]\n"
 	    "       loadgen wait -f gm|collectd -d DATADIR -M METERS -C CHANNELS -T FINAL "
-	    "[-s RRDCACHED -u UPDATES] [-P PIDS] [-l LIMIT_S]\n");
+	    "[-s RRDCACHED] [-P PIDS] [-l LIMIT_S]\n"
+	    "       loadgen sub -p PORT -i CLIENT_ID -N COUNT\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	const char *fmt = "gm", *dir = NULL, *sock = NULL, *pids = NULL;
+	const char *fmt = "gm", *dir = NULL, *sock = NULL, *pids = NULL, *client_id = NULL;
+	long count = 0;
 	int port = 0, meters = 0, channels = 0, first = 0, minutes = 0, window = 500;
 	int limit = 600, c;
-	long base = 0, final = 0, updates = 0;
+	long base = 0, final = 0;
+	char real[PATH_MAX];
 
 	if (argc < 2)
 		return usage();
 	optind = 2;
-	while ((c = getopt(argc, argv, "p:f:M:C:b:k:n:w:d:T:s:u:P:l:")) != -1) {
+	while ((c = getopt(argc, argv, "p:f:M:C:b:k:n:w:d:T:s:P:l:i:N:")) != -1) {
 		switch (c) {
 		case 'p': port = atoi(optarg); break;
 		case 'f': fmt = optarg; break;
@@ -408,19 +489,25 @@ int main(int argc, char **argv)
 		case 'd': dir = optarg; break;
 		case 'T': final = atol(optarg); break;
 		case 's': sock = optarg; break;
-		case 'u': updates = atol(optarg); break;
 		case 'P': pids = optarg; break;
 		case 'l': limit = atoi(optarg); break;
+		case 'i': client_id = optarg; break;
+		case 'N': count = atol(optarg); break;
 		default: return usage();
 		}
 	}
-	if (meters < 1 || channels < 1 || (strcmp(fmt, "gm") != 0 && strcmp(fmt, "collectd") != 0))
+	if (strcmp(argv[1], "sub") != 0 && (meters < 1 || channels < 1 ||
+	    (strcmp(fmt, "gm") != 0 && strcmp(fmt, "collectd") != 0)))
 		return usage();
+	if (strcmp(argv[1], "sub") == 0 && port > 0 && client_id != NULL && count > 0)
+		return drain(port, client_id, count);
 	if (strcmp(argv[1], "pub") == 0 && port > 0 && base > 0 && minutes > 0 && window > 0)
 		return publish(port, strcmp(fmt, "gm") == 0, meters, channels, base, first, minutes,
 		    window);
-	if (strcmp(argv[1], "wait") == 0 && dir != NULL && final > 0)
-		return wait_files(strcmp(fmt, "gm") == 0, dir, meters, channels, final, sock,
-		    updates, pids, limit);
+	/* rrdcached knows the files by the absolute path the storers give */
+	if (strcmp(argv[1], "wait") == 0 && dir != NULL && final > 0 &&
+	    realpath(dir, real) != NULL)
+		return wait_files(strcmp(fmt, "gm") == 0, real, meters, channels, final, sock,
+		    pids, limit);
 	return usage();
 }
