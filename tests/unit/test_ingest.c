@@ -90,6 +90,25 @@ static void flush(void)
 	open_queue();
 }
 
+/* A collector restart: a new registry, the store opened again on the same
+ * data directory if asked, and the queue (which writes what it has at close,
+ * and counts into the registry: so it stops first). */
+static void restart(bool reopen_store)
+{
+	char err[256];
+
+	sq_close(ig.queue);
+	ig.queue = NULL;
+	registry_free(ig.reg);
+	assert_non_null(ig.reg = registry_new());
+	if (reopen_store) {
+		store_close(ig.store);
+		assert_non_null(ig.store = store_open(datadir, NULL, err, sizeof(err)));
+	}
+	if (queued)
+		open_queue();
+}
+
 static int setup(void **state)
 {
 	char err[256];
@@ -407,15 +426,7 @@ static void test_replay_after_restart(void **state)
 
 	(void)state;
 	store_three();
-	/* the queue's writer counts into the registry: it stops first */
-	sq_close(ig.queue);
-	registry_free(ig.reg);
-	ig.reg = registry_new();
-	assert_non_null(ig.reg);
-	if (queued)
-		open_queue();
-	else
-		ig.queue = NULL;
+	restart(false);
 	done(ENERGY, "{\"t\":1717196460,\"v\":1001" KWH ",\"seq\":2}");
 	cs = state_of("hq", "m1", "energy");
 	expect_counts(cs, 1, 0, 1, 0, 0, 0);
@@ -438,23 +449,11 @@ static void test_replay_after_restart(void **state)
 static void test_resend_after_restart(void **state)
 {
 	struct chan_state *cs;
-	char path[512], err[256];
+	char path[512];
 
 	(void)state;
 	done(ENERGY, "{\"t\":1717196400.5,\"v\":1000.5" KWH ",\"seq\":1}");
-	/* the restart: a new registry and the store opened again on the same
-	 * data directory (and the queue, which writes what it has at close) */
-	sq_close(ig.queue);
-	registry_free(ig.reg);
-	store_close(ig.store);
-	ig.reg = registry_new();
-	assert_non_null(ig.reg);
-	ig.store = store_open(datadir, NULL, err, sizeof(err));
-	assert_non_null(ig.store);
-	if (queued)
-		open_queue();
-	else
-		ig.queue = NULL;
+	restart(true);
 	done(ENERGY, "{\"t\":1717196400.2,\"v\":1000.25" KWH ",\"seq\":2}");
 	cs = state_of("hq", "m1", "energy");
 	expect_counts(cs, 1, 0, 1, 0, 0, 0);
