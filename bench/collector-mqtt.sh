@@ -57,7 +57,10 @@
 # Knobs (environment): METERS=1000 CHANNELS=10 READINGS=30 WINDOW=100
 # (unacknowledged messages while publishing) LIMIT=600 (s a run may take)
 # REV=commit (build gm-collector from that commit, not the working tree)
-# BIN=dir (use this gm-collector, do not build) KEEP=1 (keep the files).
+# BIN=dir (use this gm-collector, do not build) KEEP=1 (keep the files)
+# ONLY=gm|collectd (run one side only) PROFILE=run (record that storer run,
+# e.g. gm, with perf record -g into $T/<run>.perf; its figures are then the
+# profiled run's, not to be compared).
 set -u
 export LC_ALL=C
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -263,7 +266,11 @@ run_store() { # run fmt data_dir final_minute readings command...
 	shift 5
 	sync   # what earlier runs left dirty is not this run's to write back
 	b0=$(ticks "$BROKER_PID"); m0=$(machine); t0=$EPOCHREALTIME
-	start "$run" "$@"
+	if [ "${PROFILE:-}" = "$run" ]; then
+		start "$run" perf record -q -g -o "$T/$run.perf" -- "$@"
+	else
+		start "$run" "$@"
+	fi
 	pid=$LAST_PID
 	if [ -n "${RRDCACHED_PID:-}" ]; then
 		wait_args=(-s "unix:$RRDCACHED_SOCK" -P "$pid,$RRDCACHED_PID")
@@ -473,8 +480,8 @@ main() {
 	build
 	note "work files in $T"
 	start_broker
-	gm_runs
-	collectd_runs
+	[ "${ONLY:-gm}" = gm ] && gm_runs
+	[ "${ONLY:-collectd}" = collectd ] && collectd_runs
 	mkdir -p "$(dirname "$OUT")"
 	{ report; show_problems; } | tee "$OUT"
 	note "written to ${OUT#$ROOT/}"

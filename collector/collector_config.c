@@ -61,7 +61,7 @@ int collector_config_load(const char *path, struct collector_config *cfg,
 	strcpy(cfg->subscribe, "greenmeter/v1/#");
 	cfg->max_future_s = 300;
 	cfg->fault_hold_s = 600;
-	cfg->write_delay_s = 1;
+	cfg->write_delay_s = 5;   /* peers: collectd's CacheTimeout, rrdcached -w: minutes */
 	mqtt_opts_defaults(&cfg->mqtt, "gm-collector");
 	c.errors = conf_parse(path, collector_handler, cfg, report, report_user);
 	if (cfg->data_dir[0] == '\0')

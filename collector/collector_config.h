@@ -8,7 +8,7 @@
  *   status_file = /run/greenmeter/collector.status   ; optional: per-channel counters
  *   fault_hold = 600                     ; seconds a channel shows "fault" after a
  *                                        ; refused or flagged message
- *   write_delay = 1                      ; seconds rows wait to be written together
+ *   write_delay = 5                      ; seconds rows may wait to be written together
  *                                        ; (store_queue.h; not in a shared group)
  *   rrdcached = unix:/run/rrdcached.sock ; optional: write through rrdcached
  *                                        ; (or host:port; see rrd_backend.h)

@@ -59,6 +59,8 @@ struct store_queue {
 	struct sq_chan **round;     /* the writer's: the channels of its round */
 	size_t round_cap;
 	int64_t dirty_since;        /* mono ms the list became non-empty */
+	int64_t last_put;           /* mono ms of the last sq_put */
+	int64_t pause_ms;
 	size_t queued;
 	bool hurry, stop;
 	uint64_t started, finished; /* rounds of writing */
@@ -423,6 +425,17 @@ static size_t write_round(struct store_queue *q)
 	return failed;
 }
 
+/* Under q->mu: when the next round is due. A burst (a replay after an
+ * outage) is written in a few big rounds: rows wait up to the delay while
+ * more keep coming, and go as soon as the stream pauses. */
+static int64_t round_due(const struct store_queue *q)
+{
+	int64_t full = q->dirty_since + q->delay_ms;
+	int64_t paused = q->last_put + q->pause_ms;
+
+	return paused < full ? paused : full;
+}
+
 /* Under q->mu: sleep until there is a round to write, or stop. */
 static bool await_round(struct store_queue *q)
 {
@@ -434,7 +447,7 @@ static bool await_round(struct store_queue *q)
 			pthread_cond_wait(&q->wake, &q->mu);
 			continue;
 		}
-		due = q->dirty_since + q->delay_ms;
+		due = round_due(q);
 		if (q->hurry || mono_ms() >= due)
 			return true;
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -500,6 +513,7 @@ int sq_open(struct store_queue **out, struct store *s, const char *datadir, doub
 	q->written = written;
 	q->user = user;
 	q->delay_ms = (int64_t)llround(delay_s * 1000);
+	q->pause_ms = SQ_PAUSE_MS;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->wake, NULL);
 	pthread_cond_init(&q->done, NULL);
@@ -563,6 +577,7 @@ int sq_put(struct store_queue *q, const struct chan_id *id, const struct payload
 	if (n == 0)
 		return GM_OK;
 	pthread_mutex_lock(&q->mu);
+	q->last_put = mono_ms();
 	if (q->queued + n > SQ_MAX_ROWS) {
 		rc = gm_errf(err, errlen, GM_EIO, "%zu rows wait to be written", q->queued);
 	} else if ((c = chan_get(q, id)) == NULL) {
@@ -615,6 +630,13 @@ uint64_t sq_take_late(struct store_queue *q, const struct chan_id *id)
 	}
 	pthread_mutex_unlock(&q->mu);
 	return late;
+}
+
+void sq_set_pause(struct store_queue *q, double pause_s)
+{
+	pthread_mutex_lock(&q->mu);
+	q->pause_ms = (int64_t)llround(pause_s * 1000);
+	pthread_mutex_unlock(&q->mu);
 }
 
 size_t sq_queued(struct store_queue *q)

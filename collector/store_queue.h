@@ -4,10 +4,11 @@
  * sq_put appends a channel's rows to the write-ahead log (wal.h) and queues
  * them: once it returns GM_OK the rows survive the collector being killed,
  * so the message may be acknowledged. A writer thread writes each queued
- * channel's rows with one store_update a file, starting `delay` seconds
- * after the first of them came (at once while it is behind), and removes a
- * log segment once every row in it is in its file. Many rows a call is what
- * makes a burst cheap: librrd's cost is mostly per call, not per row.
+ * channel's rows with one store_update a file, starting once no row came
+ * for SQ_PAUSE_MS or `delay` seconds after the first of them came, whichever
+ * is sooner (at once while it is behind), and removes a log segment once
+ * every row in it is in its file. Many rows a call is what makes a burst
+ * cheap: librrd's cost is mostly per call (open, mmap, munmap), not per row.
  *
  * sq_open queues again whatever an earlier run left in the log; rows a file
  * holds already are skipped. Anyone about to read a channel's file calls
@@ -32,6 +33,10 @@
 /* Rows queued at most; beyond, sq_put says GM_EIO until the writer catches
  * up (the broker keeps the messages meanwhile). */
 #define SQ_MAX_ROWS 4000000
+
+/* A pause in the stream this long starts a round before the delay is up
+ * (the default; sq_set_pause changes it). */
+#define SQ_PAUSE_MS 100
 
 struct store_queue;
 
@@ -59,6 +64,9 @@ int sq_settle(struct store_queue *q, const struct chan_id *id, char *err, size_t
 uint64_t sq_take_late(struct store_queue *q, const struct chan_id *id);
 
 /* Rows queued now (all channels), for the log and the tests. */
+/* How long a pause in sq_put calls starts a round before the delay is up. */
+void sq_set_pause(struct store_queue *q, double pause_s);
+
 size_t sq_queued(struct store_queue *q);
 
 #endif

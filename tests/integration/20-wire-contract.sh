@@ -20,7 +20,7 @@ check "every example publishes" bash -e "$T/examples.sh"
 
 D=$T/data/parliament
 wait_for 10 test -f "$D/finance-budget/paper_reams.entries"
-# rows reach their files within write_delay (1 s)
+# rows reach their files once the stream pauses (0.1 s; write_delay at most)
 for f in b2-main/import_kwh b2-main/power_w b2-water/volume_m3; do
 	check "example stored in $f.rrd" wait_for 10 test -f "$D/$f.rrd"
 	check "$f.meta names the unit" grep -q '^unit = ' "$D/$f.meta"

@@ -59,7 +59,7 @@ static int teardown(void **state)
 	return tmpdir_teardown(state);
 }
 
-static size_t written;   /* rows the queue says it wrote */
+static _Atomic size_t written;   /* rows the queue says it wrote (writer thread) */
 
 static void count_written(void *user, const struct chan_id *id, size_t n)
 {
@@ -75,6 +75,7 @@ static struct store_queue *open_q(void)
 
 	if (sq_open(&q, store, datadir, DELAY, 0, count_written, NULL, err, sizeof(err)) != GM_OK)
 		fail_msg("sq_open: %s", err);
+	sq_set_pause(q, DELAY);   /* rows wait until settled, closed or DELAY */
 	return q;
 }
 
@@ -224,6 +225,31 @@ static void test_put_settle(void **state)
 	sq_close(q);
 	count_segments(&segs, &bad);
 	assert_int_equal(segs + bad, 0);
+}
+
+/* A pause in the stream starts a round long before the delay is up; while
+ * rows keep coming they wait. */
+static void test_pause(void **state)
+{
+	struct chan_id a = id3("hq", "m1", "energy");
+	struct store_queue *q = open_q();
+	int waited = 0;
+
+	(void)state;
+	written = 0;
+	sq_set_pause(q, 0.5);
+	for (int k = 0; k < 5; k++) {   /* 0.1 s apart: no pause yet */
+		put(q, &a, k, k + 1);
+		assert_int_equal(written, 0);
+		usleep(100 * 1000);
+	}
+	while (written < 5 && waited < 10000) {   /* DELAY is 60 s */
+		usleep(10 * 1000);
+		waited += 10;
+	}
+	assert_int_equal(written, 5);
+	assert_true(last_of(&a, NULL) == T + 240);
+	sq_close(q);
 }
 
 /* Closing writes whatever is queued. */
@@ -427,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_line_roundtrip),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test_setup_teardown(test_put_settle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pause, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_torn, setup, teardown),
