@@ -70,6 +70,9 @@ void profile_init_shape(struct profile *p, const double shape[PROFILE_HOURS],
 {
 	p->load_per_h = load_per_h;
 	p->start = start;
+	p->change_at = INFINITY;
+	p->load_after = load_per_h;
+	p->change_hours = 0;
 	p->prefix[0] = 0;
 	for (int h = 0; h < PROFILE_HOURS; h++) {
 		p->shape[h] = shape[h];
@@ -86,6 +89,22 @@ void profile_init(struct profile *p, uint64_t seed, double load_per_h, double st
 	profile_init_shape(p, shape, load_per_h, start);
 }
 
+/* Full-load hours from PROFILE_EPOCH to t: the integral of the shape alone. */
+static double full_load_hours(const struct profile *p, double t)
+{
+	struct when w = when_split(t);
+
+	return w.weeks * p->prefix[PROFILE_HOURS] + p->prefix[w.how] +
+	    p->shape[w.how] * (w.in_hour / HOUR_S);
+}
+
+void profile_change_load(struct profile *p, double at, double load_after)
+{
+	p->change_at = at;
+	p->load_after = load_after;
+	p->change_hours = full_load_hours(p, at);
+}
+
 int profile_hour_of_week(double t)
 {
 	return when_split(t).how;
@@ -93,14 +112,20 @@ int profile_hour_of_week(double t)
 
 double profile_rate(const struct profile *p, double t)
 {
-	return p->load_per_h * p->shape[when_split(t).how];
+	double load = t < p->change_at ? p->load_per_h : p->load_after;
+
+	return load * p->shape[when_split(t).how];
 }
 
+/* Before change_at, one load times the hours; from it on, the counter at
+ * change_at plus load_after times the hours since. At t == change_at both
+ * give start + load_per_h * change_hours, so there is no step. */
 double profile_counter(const struct profile *p, double t)
 {
-	struct when w = when_split(t);
-	double full_load_hours = w.weeks * p->prefix[PROFILE_HOURS] + p->prefix[w.how] +
-	    p->shape[w.how] * (w.in_hour / HOUR_S);
+	double hours = full_load_hours(p, t);
 
-	return p->start + p->load_per_h * full_load_hours;
+	if (t < p->change_at)
+		return p->start + p->load_per_h * hours;
+	return p->start + p->load_per_h * p->change_hours +
+	    p->load_after * (hours - p->change_hours);
 }

@@ -17,6 +17,14 @@
  *   1000 + 20 * (1.05 + 0.5 + 2.0 + 0.5) = 1081, and the rate is 20 an hour.
  * A whole week adds 20 * 62.51 = 1250.2 (five weekdays of 11.35 plus 48
  * weekend hours of 0.12).
+ *
+ * A meter's use can change from a time T on (profile_change_load), so a
+ * simulated year can differ from its baseline: the same shape, jitter
+ * included, times another load. The counter stays continuous at T:
+ *   counter(t) = counter(T) + load_after * (full-load hours from T to t).
+ * Continuing the example with load_after = 10 from Monday 10:00 (the counter
+ * then reads 1000 + 20 * 3.55 = 1071): at 11:00 it is 1071 + 10 * 1.0 = 1081,
+ * and the rate is 10 an hour.
  */
 #ifndef GM_PROFILE_H
 #define GM_PROFILE_H
@@ -34,6 +42,9 @@
 struct profile {
 	double load_per_h;             /* rate at full load, units per hour */
 	double start;                  /* counter value at PROFILE_EPOCH */
+	double change_at;              /* load_after applies from then; INFINITY: never */
+	double load_after;
+	double change_hours;           /* full-load hours from PROFILE_EPOCH to change_at */
 	double shape[PROFILE_HOURS];   /* factor of full load, hour of week */
 	double prefix[PROFILE_HOURS + 1]; /* prefix[h] = sum of shape[0..h-1] */
 };
@@ -49,10 +60,14 @@ void profile_init(struct profile *p, uint64_t seed, double load_per_h, double st
 void profile_init_shape(struct profile *p, const double shape[PROFILE_HOURS],
     double load_per_h, double start);
 
+/* From unix time `at` on, count at load_after instead of load_per_h (a
+ * second call replaces the first). The counter up to `at` is unchanged. */
+void profile_change_load(struct profile *p, double at, double load_after);
+
 /* Hour of the week (0..167) that unix time t falls in. */
 int profile_hour_of_week(double t);
 
-/* Units per hour at unix time t. */
+/* Units per hour at unix time t (load_after's from change_at on). */
 double profile_rate(const struct profile *p, double t);
 
 /* start + the integral of the rate from PROFILE_EPOCH to t (t may be earlier). */

@@ -49,6 +49,7 @@ static struct sim_meter *add_meter(struct conf *c, struct sim_config *cfg, const
 	m->fault.from = -INFINITY;
 	m->fault.until = INFINITY;
 	m->replace_at = INFINITY;
+	m->load_change_at = INFINITY;
 	return m;
 }
 
@@ -259,6 +260,20 @@ static void meter_key(struct conf *c, struct sim_meter *m, const char *key,
 		conf_double(c, key, value, 0, 1e12, &m->replace_start);
 		m->have_replace_start = true;
 		m->replace_line = c->line;
+	} else if (strcmp(key, "load_change_at") == 0) {
+		char why[160];
+		time_t t;
+		if (time_parse_local(value, &t, why, sizeof(why)) == GM_OK)
+			m->load_change_at = (double)t;
+		else
+			conf_error(c, "load_change_at: %s", why);
+		m->have_load_change_at = true;
+		m->load_change_line = c->line;
+	} else if (strcmp(key, "load_after") == 0) {
+		/* 0 is a meter that stops counting (an office closed); below is none. */
+		conf_double(c, key, value, 0, 1e9, &m->load_after);
+		m->have_load_after = true;
+		m->load_change_line = c->line;
 	} else if (strncmp(key, "fault", strlen("fault")) == 0) {
 		fault_key(c, m, key, value);
 	} else if (strncmp(key, "scale.", strlen("scale.")) == 0) {
@@ -287,6 +302,14 @@ static void check_replace(struct conf *c, const struct sim_meter *m)
 	if (m->have_replace_at != m->have_replace_start)
 		conf_error_at(c, m->replace_line, "[meter %s]: replace_at and replace_start "
 		    "go together (when, and the new meter's first count)", m->id);
+}
+
+/* A change of load needs both its moment and the new load. */
+static void check_load_change(struct conf *c, const struct sim_meter *m)
+{
+	if (m->have_load_change_at != m->have_load_after)
+		conf_error_at(c, m->load_change_line, "[meter %s]: load_change_at and load_after "
+		    "go together (when, and the load from then on)", m->id);
 }
 
 /* A fault's window must be one, and a reset must say when it happened. */
@@ -324,6 +347,7 @@ static void check_meters(struct conf *c, const struct sim_config *cfg)
 		}
 		check_fault(c, m);
 		check_replace(c, m);
+		check_load_change(c, m);
 		if (m->unit == 0)
 			continue;   /* missing or bad: reported already */
 		if (by_unit[m->unit] != NULL)
@@ -405,17 +429,15 @@ static void init_profiles(struct sim_config *cfg)
 	for (int i = 0; i < cfg->nmeters; i++) {
 		struct sim_meter *m = &cfg->meters[i];
 
-		double start;
-
 		if (!m->have_start)
 			m->start = 1000 + (double)(m->seed % 50000);
-		start = m->start;
-		if (m->have_start_at) {
-			/* Counter = start at start_at: shift by what accrues before it. */
-			profile_init(&m->profile, m->seed, m->load, 0);
-			start -= profile_counter(&m->profile, (double)m->start_at);
-		}
-		profile_init(&m->profile, m->seed, m->load, start);
+		profile_init(&m->profile, m->seed, m->load, 0);
+		if (m->have_load_change_at)
+			profile_change_load(&m->profile, m->load_change_at, m->load_after);
+		/* Counter = start at start_at: shift by what accrues up to it (from
+		 * 0 at the epoch), the change of load included if it comes first. */
+		m->profile.start = m->start -
+		    (m->have_start_at ? profile_counter(&m->profile, (double)m->start_at) : 0);
 	}
 }
 

@@ -23,6 +23,9 @@
  *   replace_at = 2026-06-15 10:00   ; optional: the meter is replaced then, and
  *   replace_start = 5.5             ; the new one counts on from this (both or
  *                                   ; neither; counter channels, model unit)
+ *   load_change_at = 2026-01-01     ; optional: from then on the meter counts at
+ *   load_after = 16                 ; this load instead of `load` (both or neither;
+ *                                   ; same shape, counter continuous; profile.h)
  *   fault = none              ; none timeout exception reset swap (fault.h)
  *   fault_from = 2026-01-01 08:00   ; optional: the fault applies from then (local
  *   fault_until = @1767250000       ; time or @unix) until before then; reset needs
@@ -69,12 +72,15 @@ struct sim_meter {
 	struct fault fault;
 	double replace_at;              /* INFINITY: never replaced */
 	double replace_start;
+	double load_change_at;          /* INFINITY: the load never changes */
+	double load_after;
 
 	/* What the file said, and where, for checks after parsing. */
-	int line, unit_line, model_line, fault_line, window_line, replace_line;
+	int line, unit_line, model_line, fault_line, window_line, replace_line,
+	    load_change_line;
 	bool have_unit, have_model, have_seed, have_load, have_start,
 	    have_start_at, have_fault, have_fault_from, have_fault_until,
-	    have_replace_at, have_replace_start;
+	    have_replace_at, have_replace_start, have_load_change_at, have_load_after;
 	int noverrides;
 	struct sim_scale_override overrides[DEVMAP_MAX_CHANNELS];
 };

@@ -116,4 +116,38 @@ check "SIGTERM stops it with exit 0" test $? -eq 0
 printf '[sim]\nlisten = 127.0.0.1:1\n[meter m]\nunit = 1\nmodel = sdm630\nseed = 1\nload = 1\nfault = reset\nfault_until = 2020-01-01\n' >"$T/bad.conf"
 "$BIN/gm-sim" -n -c "$T/bad.conf" >"$T/bad.log" 2>&1
 check "a reset without fault_from is refused" grep -q "fault = reset needs fault_from" "$T/bad.log"
+
+# A change of load needs its moment and its load, and a load is not negative.
+bad_meter='[sim]\nlisten = 127.0.0.1:1\n[meter m]\nunit = 1\nmodel = sdm630\nseed = 1\nload = 1\n'
+printf "$bad_meter"'load_change_at = 2026-01-01\n' >"$T/bad-change.conf"
+"$BIN/gm-sim" -n -c "$T/bad-change.conf" >"$T/bad-change.log" 2>&1
+check "load_change_at without load_after is refused" \
+	grep -q "bad-change.conf:8: .*load_change_at and load_after go together" "$T/bad-change.log"
+printf "$bad_meter"'load_after = 16\n' >"$T/bad-after.conf"
+"$BIN/gm-sim" -n -c "$T/bad-after.conf" >"$T/bad-after.log" 2>&1
+check "load_after without load_change_at is refused" \
+	grep -q "bad-after.conf:8: .*load_change_at and load_after go together" "$T/bad-after.log"
+printf "$bad_meter"'load_change_at = 2026-01-01\nload_after = -1\n' >"$T/bad-load.conf"
+"$BIN/gm-sim" -n -c "$T/bad-load.conf" >"$T/bad-load.log" 2>&1
+check "a negative load_after is refused" grep -q 'bad-load.conf:9: load_after = "-1"' "$T/bad-load.log"
+
+# From load_change_at on, a meter counts load_after / load of its twin's
+# use, and its counter does not jump there.
+CHANGE=$((FREEZE - 7200))
+{
+	printf '[sim]\nlisten = 127.0.0.1:1\ndevices = %s/devices\n' "$ROOT"
+	meter ok 1
+	meter cut 2 "load_change_at = @$CHANGE" "load_after = 16"
+} >"$T/change.conf"
+used() { "$BIN/gm-sim" -c "$T/change.conf" --used "$@"; }
+check "gm-sim accepts a change of load" "$BIN/gm-sim" -n -c "$T/change.conf"
+check "load change: the count at load_change_at is the twin's" \
+	test "$("$BIN/gm-sim" -c "$T/change.conf" --exact --truth cut total_kwh "@$CHANGE")" = \
+	"$("$BIN/gm-sim" -c "$T/change.conf" --exact --truth ok total_kwh "@$CHANGE")"
+check "load change: after it, 16/20 of the twin's use" \
+	near "$(used cut total_kwh "@$CHANGE" "@$FREEZE")" \
+	"$(awk -v u="$(used ok total_kwh "@$CHANGE" "@$FREEZE")" 'BEGIN { printf "%.17g", u * 0.8 }')" 1e-6
+check "load change: before it, the twin's use" \
+	test "$(used cut total_kwh "@$((CHANGE - 3600))" "@$CHANGE")" = \
+	"$(used ok total_kwh "@$((CHANGE - 3600))" "@$CHANGE")"
 done_testing

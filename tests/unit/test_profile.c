@@ -1,7 +1,8 @@
 /*
  * test_profile.c - the office load profile: hand-computed counters without
  * jitter, and properties that hold for any seed (the counter is the exact,
- * continuous integral of the rate; weekends are quieter; seeds repeat).
+ * continuous integral of the rate; weekends are quieter; seeds repeat), with
+ * and without a change of load.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -255,6 +256,110 @@ static void test_seeds(void **state)
 	assert_true(profile_counter(&a, t) != profile_counter(&c, t));
 }
 
+/*
+ * A change of load, worked by hand without jitter: load 20 until Monday
+ * 10:00, 10 from then on. At 10:00 the counter is 1000 + 20 * 3.55 = 1071
+ * (7 h at 0.15, 0.5, 2 h at 1.0), whichever load is asked; after it,
+ * 1071 + 10 * the full-load hours since 10:00.
+ */
+static void test_change_hand_computed(void **state)
+{
+	static const struct {
+		const char *what;
+		double t;       /* hours after the epoch */
+		double counter;
+		double rate;
+	} cases[] = {
+		{ "Mon 07:00, before", 7, 1000 + 20 * 1.05, 10 },        /* untouched */
+		{ "Mon 09:30, before", 9.5, 1000 + 20 * 3.05, 20 },
+		{ "Mon 10:00, the change", 10, 1071, 10 },
+		{ "Mon 11:00", 11, 1071 + 10 * 1.0, 10 },                /* 1081 */
+		{ "Mon 12:15", 12.25, 1071 + 10 * (2.0 + 0.25 * 0.7), 7 },
+		{ "Tue 00:00", 24, 1071 + 10 * (11.35 - 3.55), 1.5 },    /* rest of Monday */
+		{ "Sat 13:30", 133.5, 1071 + 10 * (56.75 - 3.55 + 13.5 * 0.12), 1.2 },
+		{ "next Mon 10:00", 178, 1071 + 10 * 62.51, 10 },        /* one week on */
+	};
+	struct profile p;
+
+	(void)state;
+	plain_profile(&p);
+	profile_change_load(&p, PROFILE_EPOCH + 10 * H, 10);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		double t = PROFILE_EPOCH + cases[i].t * H;
+		assert_near(profile_counter(&p, t), cases[i].counter, 1e-12, cases[i].what);
+		assert_near(profile_rate(&p, t), cases[i].rate, 1e-12, cases[i].what);
+	}
+	/* The rate steps at T (20 a second before, 10 at it), the counter does not. */
+	assert_near(profile_rate(&p, PROFILE_EPOCH + 10 * H - 1), 20, 1e-12, "rate before T");
+	assert_near(profile_counter(&p, PROFILE_EPOCH + 10 * H - 1), 1071 - 20.0 / H, 1e-12,
+	    "a second before T");
+}
+
+/* What --used prints is a difference of counters: over Mon 09:30..12:30 with
+ * the change at 10:00, 20 * 0.5 before it and 10 * (1.0 + 1.0 + 0.5 * 0.7)
+ * after: 10 + 23.5 = 33.5. A span wholly after T counts at 10 alone. */
+static void test_change_used(void **state)
+{
+	struct profile p;
+	double t0 = PROFILE_EPOCH;
+
+	(void)state;
+	plain_profile(&p);
+	profile_change_load(&p, t0 + 10 * H, 10);
+	assert_near(profile_counter(&p, t0 + 12.5 * H) - profile_counter(&p, t0 + 9.5 * H), 33.5,
+	    1e-12, "used across T");
+	assert_near(profile_counter(&p, t0 + 24 * H) - profile_counter(&p, t0 + 10 * H), 78,
+	    1e-12, "used from T to Tue 00:00");
+	assert_near(profile_counter(&p, t0 + 10 * H) - profile_counter(&p, t0), 71, 1e-12,
+	    "used up to T");
+	/* load_after = 0: the meter stops at 1071 and stays there. */
+	profile_change_load(&p, t0 + 10 * H, 0);
+	assert_near(profile_counter(&p, t0 + 500 * H), 1071, 1e-12, "stopped");
+	assert_true(profile_rate(&p, t0 + 500 * H) == 0);
+}
+
+/* With any seed and a change at any second (on an hour boundary or inside
+ * one, before the epoch or after): no step at T, the load after it is the
+ * one asked for, and an hour across T is still the rate's exact integral. */
+static void test_change_continuity(void **state)
+{
+	static const double changes[] = { 10 * H, 12 * H + 1234, 120 * H, -H - 17,
+		306 * WEEK + 8 * H + 600 };
+	static const double afters[] = { 8, 20, 31.5 };
+	const double eps = 1e-3, load = 20;
+	struct profile base, p;
+
+	(void)state;
+	for (size_t s = 0; s < NSEEDS; s++) {
+		profile_init(&base, seeds[s], load, 1000);
+		for (size_t i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
+			for (size_t a = 0; a < sizeof(afters) / sizeof(afters[0]); a++) {
+				double T = PROFILE_EPOCH + changes[i], c, sum = 0;
+				double step = 1.15 * (afters[a] > load ? afters[a] : load) * eps / H;
+
+				p = base;
+				profile_change_load(&p, T, afters[a]);
+				c = profile_counter(&p, T);
+				assert_true(c == profile_counter(&base, T));
+				assert_true(profile_counter(&p, T - 1) == profile_counter(&base, T - 1));
+				assert_true(c - profile_counter(&p, T - eps) <= step + 1e-6);
+				assert_true(profile_counter(&p, T + eps) - c <= step + 1e-6);
+				assert_true(profile_rate(&p, T - 1) == profile_rate(&base, T - 1));
+				assert_near(profile_rate(&p, T + 1), profile_rate(&base, T + 1) *
+				    afters[a] / load, 1e-12, "rate after T");
+				/* A day on, it has counted load_after / load of the baseline. */
+				assert_near(profile_counter(&p, T + 24 * H) - c,
+				    (profile_counter(&base, T + 24 * H) - c) * afters[a] / load, 1e-9,
+				    "a day after T");
+				for (int sec = 0; sec < 3600; sec++)
+					sum += profile_rate(&p, T - 1800 + sec + 0.5) / H;
+				assert_near(profile_counter(&p, T + 1800) - profile_counter(&p, T - 1800),
+				    sum, 1e-9, "an hour across T");
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +373,9 @@ int main(void)
 		cmocka_unit_test(test_continuity),
 		cmocka_unit_test(test_weekend_quieter),
 		cmocka_unit_test(test_seeds),
+		cmocka_unit_test(test_change_hand_computed),
+		cmocka_unit_test(test_change_used),
+		cmocka_unit_test(test_change_continuity),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
