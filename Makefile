@@ -50,7 +50,11 @@ COLLECTOR:= collector/main collector/collector_config \
             collector/rrd_head collector/entry_store collector/event_store collector/meter_events \
             collector/chan_dir collector/seqwin collector/wal collector/store_queue \
             $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
-REPORT   := dashboards/report_main dashboards/report_walk collector/rrd_cached collector/rrd_hold \
+REPORT   := dashboards/report_main dashboards/report_walk dashboards/figures dashboards/green \
+            dashboards/green_text dashboards/green_json dashboards/green_csv dashboards/green_html \
+            dashboards/green_set dashboards/org dashboards/org_units dashboards/org_meters \
+            dashboards/kpi dashboards/criteria dashboards/checklist \
+            collector/rrd_cached collector/rrd_hold \
             collector/rrd_store collector/rrd_direct collector/chan_dir \
             collector/rrd_head $(COMMON_RRD) $(COMMON)
 SIM      := devices/sim/main devices/sim/sim_config devices/sim/profile \
@@ -94,6 +98,8 @@ UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct coll
 UNIT_spool     := agent/spool common/log common/err
 UNIT_seqmap    := agent/seqmap common/log common/err
 UNIT_fiscal    := common/fiscal common/timeutil common/err
+UNIT_org       := dashboards/org dashboards/org_units dashboards/org_meters common/confparse \
+                  common/topic common/timeutil common/err
 UNIT_seqwin    := collector/seqwin collector/chan_dir common/topic common/err
 UNIT_rrd_hold  := collector/rrd_hold common/err
 UNIT_rrd_store := collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
@@ -107,9 +113,19 @@ UNIT_store_queue := collector/store_queue collector/wal collector/rrd_store coll
                   common/chanmeta common/rrd_layout common/consumption \
                   common/confparse common/payload common/json_in common/topic common/log common/timeutil \
                   common/err
+UNIT_kpi       := dashboards/kpi
+UNIT_criteria  := dashboards/criteria dashboards/checklist dashboards/kpi dashboards/org \
+                  dashboards/org_units dashboards/org_meters common/confparse common/topic \
+                  common/timeutil common/err
+UNIT_green     := dashboards/figures dashboards/green dashboards/org dashboards/org_units \
+                  dashboards/org_meters dashboards/criteria dashboards/checklist dashboards/kpi \
+                  dashboards/report_walk \
+                  common/consumption common/entries common/meter_event common/numtext common/chanmeta \
+                  common/confparse common/payload common/json_in common/topic common/rrd_layout \
+                  common/timeutil common/fiscal common/err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
-         rrd_hold rrd_store fiscal seqwin store_queue
+         rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build

@@ -75,10 +75,26 @@ static void sum_rows(struct usage *u, time_t start, unsigned long step, unsigned
 	u->mean = known_s > 0 ? wsum / known_s : NAN;
 }
 
-static int usage_rrd(const char *rrd_path, time_t from, time_t to, struct usage *u,
-    char *err, size_t errlen)
+/* The rows of [start, start + nrows * step) that overlap u's period. */
+static void sum_piece(struct usage *u, time_t start, unsigned long step, unsigned long nds,
+    const rrd_value_t *data, int iv, int iu, size_t nrows)
 {
-	time_t start = from, end = to;
+	time_t st = (time_t)step;
+	size_t r0 = u->from > start ? (size_t)((u->from - start) / st) : 0;
+	size_t r1 = u->to > start ? (size_t)((u->to - start + st - 1) / st) : 0;
+
+	if (r1 > nrows)
+		r1 = nrows;
+	if (r0 > r1)
+		r0 = r1;
+	u->step = step;
+	sum_rows(u, start + (time_t)r0 * st, step, nds, data + r0 * nds, iv, iu, r1 - r0);
+}
+
+/* One fetch for the whole series, then each piece from its rows. */
+static int usage_rrd(const char *rrd_path, struct usage *out, int n, char *err, size_t errlen)
+{
+	time_t start = out[0].from, end = out[n - 1].to;
 	unsigned long step = RRD_STEP, nds = 0;
 	char **names = NULL;
 	rrd_value_t *data = NULL;
@@ -93,8 +109,9 @@ static int usage_rrd(const char *rrd_path, time_t from, time_t to, struct usage 
 		rc = gm_errf(err, errlen, GM_EINVAL, "%s: not a greenmeter RRD (no %s/%s)",
 		    rrd_path, RRD_DS_VALUE, RRD_DS_USE);
 	} else {
-		u->step = step;
-		sum_rows(u, start, step, nds, data, iv, iu, (size_t)((end - start) / (time_t)step));
+		for (int i = 0; i < n; i++)
+			sum_piece(&out[i], start, step, nds, data, iv, iu,
+			    (size_t)((end - start) / (time_t)step));
 	}
 	for (unsigned long i = 0; i < nds; i++)
 		rrd_freemem(names[i]);
@@ -120,16 +137,13 @@ static time_t next_month(time_t t)
  * belongs to the period [from, to) when from < t <= to (an entry at
  * 1 October 00:00 is September's). The period is cut at local month starts;
  * a piece with no entry in it is a gap. */
-static int usage_journal(const char *path, struct usage *u, char *err, size_t errlen)
+static void journal_piece(const struct entries *es, struct usage *u)
 {
-	struct entries es;
 	size_t i = 0, count = 0;
-	int pieces = 0, covered = 0, rc;
+	int pieces = 0, covered = 0;
 	double sum = 0;
 
-	if ((rc = entries_load(path, &es, err, errlen)) != GM_OK)
-		return rc;
-	while (i < es.n && es.e[i].t <= (double)u->from)
+	while (i < es->n && es->e[i].t <= (double)u->from)
 		i++;
 	for (time_t a = u->from, b; a < u->to; a = b) {
 		size_t before = count;
@@ -137,8 +151,8 @@ static int usage_journal(const char *path, struct usage *u, char *err, size_t er
 		b = next_month(a);
 		if (b <= a || b > u->to)
 			b = u->to;   /* the last piece; or mktime failed: one piece */
-		for (; i < es.n && es.e[i].t <= (double)b; i++, count++) {
-			double v = es.e[i].v;
+		for (; i < es->n && es->e[i].t <= (double)b; i++, count++) {
+			double v = es->e[i].v;
 			sum += v;
 			u->min = isnan(u->min) || v < u->min ? v : u->min;
 			u->max = isnan(u->max) || v > u->max ? v : u->max;
@@ -154,6 +168,17 @@ static int usage_journal(const char *path, struct usage *u, char *err, size_t er
 		u->mean = sum / (double)count;
 	}
 	u->coverage = (double)covered / (double)pieces;
+}
+
+static int usage_journal(const char *path, struct usage *out, int n, char *err, size_t errlen)
+{
+	struct entries es;
+	int rc;
+
+	if ((rc = entries_load(path, &es, err, errlen)) != GM_OK)
+		return rc;
+	for (int i = 0; i < n; i++)
+		journal_piece(&es, &out[i]);
 	entries_free(&es);
 	return GM_OK;
 }
@@ -188,38 +213,81 @@ static void count_event(const struct meter_event *ev, void *user)
 	}
 }
 
-/* The events journal beside an RRD, "<channel>.events". */
-static int usage_events(const char *rrd_path, struct usage *u, char *err, size_t errlen)
+struct event_pieces {
+	struct usage *u;
+	int n;
+};
+
+/* The piece holding the event's time (pieces are adjacent, ascending). */
+static void count_in_piece(const struct meter_event *ev, void *user)
+{
+	struct event_pieces *ep = user;
+	int lo = 0, hi = ep->n - 1;
+
+	while (lo < hi) {
+		int mid = (lo + hi + 1) / 2;
+
+		if ((double)ep->u[mid].from <= ev->t)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	count_event(ev, &ep->u[lo].ev);
+}
+
+/* The events journal beside an RRD, "<channel>.events", read once. */
+static int usage_events(const char *rrd_path, struct usage *out, int n, char *err,
+    size_t errlen)
 {
 	char path[4096];
-	size_t n = strlen(rrd_path);
+	size_t len = strlen(rrd_path), nbad = 0;
+	struct event_pieces ep = { out, n };
+	int rc;
 
-	if (n < 4 || n + sizeof(EVENTS_SUFFIX) > sizeof(path) ||
-	    strcmp(rrd_path + n - 4, ".rrd") != 0)
+	if (len < 4 || len + sizeof(EVENTS_SUFFIX) > sizeof(path) ||
+	    strcmp(rrd_path + len - 4, ".rrd") != 0)
 		return GM_OK;
-	memcpy(path, rrd_path, n - 4);
-	strcpy(path + n - 4, EVENTS_SUFFIX);
-	u->ev.last_t = -1;
-	return events_each(path, (double)u->from, (double)u->to, count_event, &u->ev,
-	    &u->ev.bad_lines, err, errlen);
+	memcpy(path, rrd_path, len - 4);
+	strcpy(path + len - 4, EVENTS_SUFFIX);
+	for (int i = 0; i < n; i++)
+		out[i].ev.last_t = -1;
+	rc = events_each(path, (double)out[0].from, (double)out[n - 1].to, count_in_piece, &ep,
+	    &nbad, err, errlen);
+	for (int i = 0; i < n; i++)   /* bad lines: of the file, not of a period */
+		out[i].ev.bad_lines = nbad;
+	return rc;
+}
+
+int usage_series(const char *path, const time_t *bounds, int n, struct usage *out,
+    char *err, size_t errlen)
+{
+	int rc;
+
+	if (n < 1)
+		return gm_errf(err, errlen, GM_EINVAL, "no period");
+	for (int i = 0; i < n; i++) {
+		struct usage *u = &out[i];
+
+		memset(u, 0, sizeof(*u));
+		u->from = bounds[i];
+		u->to = bounds[i + 1];
+		u->amount = u->mean = u->min = u->max = NAN;
+		if (u->to <= u->from)
+			return gm_errf(err, errlen, GM_EINVAL, "empty period");
+	}
+	if (is_journal(path))
+		return usage_journal(path, out, n, err, errlen);
+	if ((rc = usage_rrd(path, out, n, err, errlen)) != GM_OK)
+		return rc;
+	return usage_events(path, out, n, err, errlen);
 }
 
 int usage_get(const char *path, time_t from, time_t to, struct usage *u,
     char *err, size_t errlen)
 {
-	int rc;
+	time_t bounds[2] = { from, to };
 
-	memset(u, 0, sizeof(*u));
-	u->from = from;
-	u->to = to;
-	u->amount = u->mean = u->min = u->max = NAN;
-	if (to <= from)
-		return gm_errf(err, errlen, GM_EINVAL, "empty period");
-	if (is_journal(path))
-		return usage_journal(path, u, err, errlen);
-	if ((rc = usage_rrd(path, from, to, u, err, errlen)) != GM_OK)
-		return rc;
-	return usage_events(path, u, err, errlen);
+	return usage_series(path, bounds, 1, u, err, errlen);
 }
 
 bool usage_flagged(const struct usage *u)

@@ -62,6 +62,14 @@ struct usage {
 	struct usage_events ev;
 };
 
+/* The n adjacent periods [bounds[i], bounds[i + 1]) (n + 1 bounds,
+ * ascending): out[i] as usage_get gives for each, from one read of the
+ * file (a fiscal year's months cost one rrd_fetch, not twelve). Every piece
+ * uses the resolution that covers the whole series; an RRD file's journal
+ * lines that could not be read count in every piece's ev.bad_lines. */
+int usage_series(const char *path, const time_t *bounds, int n, struct usage *out,
+    char *err, size_t errlen);
+
 /* Anything in ev a person should review. */
 bool usage_flagged(const struct usage *u);
 

@@ -6,6 +6,10 @@
  *   gm-report -d DATADIR --fy 2570 [--round 6|9|12 | --quarter 1-4] ...
  *   --rrdcached ADDRESS   the collector writes through rrdcached: flush each
  *                         file there before reading it (same ADDRESS forms)
+ *   gm-report -d DATADIR --org FILE --fy 2570 [--round 6|9|12 | --quarter 1-4
+ *             | --month 1-12] --out DIR [--lang th|en|both]
+ *                         the Green Office report set (green_set.h); --month
+ *                         counts from October (1) to September (12)
  * Periods are [from, to) in Asia/Bangkok time. Counters and deltas show the
  * amount used; gauges show mean, min and max. Every row says how much of the
  * period had readings (for deltas, manual entries: the share of its months
@@ -22,6 +26,7 @@
 #include "consumption.h"
 #include "err.h"
 #include "fiscal.h"
+#include "green_set.h"
 #include "report_walk.h"
 #include "../collector/rrd_backend.h"
 #include "timeutil.h"
@@ -179,12 +184,39 @@ static int fiscal_period(int fy, int round, int quarter, struct report_opts *o)
 	return rc;
 }
 
+static int usage(void);
+
+/* The Green Office report set: one period of one fiscal year. */
+static int green(const char *datadir, const char *org, const char *out, const char *lang,
+    int fy, int round, int quarter, int month, int extra)
+{
+	struct green_period p;
+	int langs = strcmp(lang, "th") == 0 ? 1 : strcmp(lang, "en") == 0 ? 2 :
+	    strcmp(lang, "both") == 0 ? 3 : 0;
+	int rc;
+
+	if (datadir == NULL || org == NULL || out == NULL || fy == 0 || langs == 0 || extra ||
+	    (round != 0) + (quarter != 0) + (month != 0) > 1)
+		return usage();
+	if (quarter)
+		rc = green_period_quarter(fy, quarter, &p);
+	else if (month)
+		rc = green_period_month(fy, month, &p);
+	else
+		rc = green_period_round(fy, round ? round : 12, &p);
+	if (rc != GM_OK)
+		return usage();
+	return green_write_set(org, datadir, &p, out, langs);
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: gm-report -d DATADIR --from TIME --to TIME [--csv] "
 	    "[--site ID] [--meter ID]\n"
 	    "       gm-report -d DATADIR --fy 2569 [--round 6|9|12 | --quarter 1-4] ...\n"
 	    "       --rrdcached ADDRESS: flush each file through rrdcached first\n"
+	    "       gm-report -d DATADIR --org FILE --fy 2570 [--round 6|9|12 | --quarter 1-4 |\n"
+	    "                 --month 1-12] --out DIR [--lang th|en|both]: Green Office reports\n"
 	    "TIME is local (Asia/Bangkok): YYYY-MM-DD[ HH:MM[:SS]] or @unix;\n"
 	    "fiscal years are Buddhist Era, 1 October to 30 September\n");
 	return 2;
@@ -203,11 +235,16 @@ int main(int argc, char **argv)
 		{ "round", required_argument, NULL, 'R' },
 		{ "quarter", required_argument, NULL, 'Q' },
 		{ "rrdcached", required_argument, NULL, 'r' },
+		{ "org", required_argument, NULL, 'O' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "lang", required_argument, NULL, 'L' },
+		{ "month", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report_opts o = { 0 };
 	const char *from = NULL, *to = NULL;
-	int fy = 0, round = 0, quarter = 0;
+	int fy = 0, round = 0, quarter = 0, month = 0;
+	const char *org = NULL, *out = NULL, *lang = "both";
 	char err[256];
 	int c;
 
@@ -224,9 +261,15 @@ int main(int argc, char **argv)
 		case 'R': round = atoi(optarg); break;
 		case 'Q': quarter = atoi(optarg); break;
 		case 'r': o.rrdcached = optarg; break;
+		case 'O': org = optarg; break;
+		case 'o': out = optarg; break;
+		case 'L': lang = optarg; break;
+		case 'M': month = atoi(optarg); break;
 		default: return usage();
 		}
 	}
+	if (org != NULL || out != NULL)
+		return green(o.datadir, org, out, lang, fy, round, quarter, month, argc - optind);
 	if (o.datadir == NULL || optind != argc || (fy == 0) == (from == NULL) ||
 	    (from == NULL) != (to == NULL) || ((round || quarter) && fy == 0))
 		return usage();

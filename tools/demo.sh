@@ -1,6 +1,6 @@
 #!/bin/bash
 # demo.sh - the whole chain, live, on this machine: mosquitto on a free
-# loopback port, gm-sim meters, gm-collector, a month of history loaded
+# loopback port, gm-sim meters, gm-collector, two fiscal years of history loaded
 # through the broker, gm-agent polling live, and reports written. Ctrl-C
 # stops everything it started (by pid, nothing else).
 #
@@ -41,48 +41,16 @@ NOW=$(date +%s)
 
 broker_conf "$MQTT" "$RUN/mosquitto" >"$RUN/mosquitto.conf"
 
-# Meters of a few bureaus (ids from docs/organisation data to come).
-cat >"$RUN/sim.conf" <<CONF
-[sim]
-listen = 127.0.0.1:$MODBUS
-devices = $ROOT/devices
-[meter central-admin-main]
-unit = 1
-model = sdm630
-seed = 11
-load = 120
-start = 250000
-start_at = @$NOW
-[meter printing-floor2]
-unit = 2
-model = sdm120
-seed = 12
-load = 15
-start = 8000
-start_at = @$NOW
-[meter building-water]
-unit = 3
-model = water-pulse
-seed = 13
-load = 4
-[meter printing-press1]
-unit = 4
-model = printer-counter
-seed = 14
-load = 3000
-[meter finance-budget-mfp]
-unit = 5
-model = printer-counter
-seed = 15
-load = 250
-CONF
+. "$ROOT/tools/demo_org.sh"
+demo_sim_conf >"$RUN/sim.conf"
+demo_org
+demo_checklists 2569
 
 {
 	printf '[agent]\nsite = parliament\ndevices = %s/devices\nspool_dir = %s/spool\n' "$ROOT" "$RUN"
 	printf '[mqtt]\nbroker = 127.0.0.1:%s\nclient_id = demo-agent\n' "$MQTT"
 	u=1
-	for m in central-admin-main:sdm630 printing-floor2:sdm120 building-water:water-pulse \
-		printing-press1:printer-counter finance-budget-mfp:printer-counter; do
+	for m in $(demo_meters); do
 		printf '[meter %s]\nmodel = %s\nhost = 127.0.0.1:%s\nunit = %d\ninterval = 10\n' \
 			"${m%%:*}" "${m#*:}" "$MODBUS" "$u"
 		u=$((u + 1))
@@ -98,23 +66,16 @@ start collector "$BIN/gm-collector" -c "$RUN/collector.conf"
 # Publish only once the collector's subscription exists, or the broker drops it.
 for i in $(seq 1 100); do grep -q "subscribed to" "$RUN/collector.log" && break; sleep 0.1; done
 
-# History: 35 days every 15 minutes, published through the broker as batches
-# of the wire contract, exactly as an agent replaying its spool would.
-FROM=$((NOW - 35 * 86400))
-FROM=$((FROM - FROM % 900))
+# History: from 1 October 2024 (the baseline year FY2568) to now, every 15
+# minutes, published through the broker as batches of the wire contract,
+# exactly as an agent replaying its spool would; and each month's manual
+# entries (reams issued, fuel).
 UNTIL=$((NOW - NOW % 900 - 900))
-echo "demo: loading 35 days of history through the broker"
-n=0
-for mc in central-admin-main:import_kwh central-admin-main:total_kwh printing-floor2:import_kwh \
-	printing-floor2:total_kwh building-water:volume_m3 printing-press1:impressions \
-	printing-press1:sheets finance-budget-mfp:impressions finance-budget-mfp:sheets; do
-	m=${mc%%:*}; c=${mc#*:}
-	"$BIN/gm-sim" -c "$RUN/sim.conf" --history "$m" "$c" "@$FROM" "@$UNTIL" 900 |
-		mosquitto_pub -p "$MQTT" -q 1 -t "greenmeter/v1/parliament/$m/$c" -l
-	n=$((n + 1))
-done
+echo "demo: loading two fiscal years of history through the broker (about a minute)"
+n=$(demo_history "$UNTIL")
+demo_entries "$UNTIL"
 # Wait until the collector has stored the last batch of every channel.
-for i in $(seq 1 600); do
+for i in $(seq 1 1500); do
 	[ "$(grep -c "last_t=$((UNTIL - 900))" "$RUN/collector.status" 2>/dev/null)" -ge "$n" ] && break
 	sleep 0.2
 done
@@ -138,14 +99,25 @@ report() {
 }
 export TZ=Asia/Bangkok
 report
+# The Green Office report set of the last whole fiscal year, against its
+# baseline year, and of the current year so far.
+FY=$(( $(date +%Y) + 543 + ($(date +%-m) >= 10 ? 1 : 0) ))
+echo "demo: writing the Green Office reports of FY$((FY - 1)) and FY$FY"
+"$BIN/gm-report" -d "$RUN/data" --org "$RUN/org/organisation.ini" --fy $((FY - 1)) \
+	--out "$RUN/reports/green-fy$((FY - 1))" 2>>"$RUN/report.log"
+"$BIN/gm-report" -d "$RUN/data" --org "$RUN/org/organisation.ini" --fy "$FY" --quarter 1 \
+	--out "$RUN/reports/green-fy$FY-q1" 2>>"$RUN/report.log"
 cat <<MSG
 
 greenmeter demo is running (Asia/Bangkok time)
   broker     mqtt://127.0.0.1:$MQTT    watch it: mosquitto_sub -p $MQTT -v -t 'greenmeter/v1/#'
-  meters     gm-sim Modbus TCP on 127.0.0.1:$MODBUS (5 meters, polled every 10 s)
+  meters     gm-sim Modbus TCP on 127.0.0.1:$MODBUS (25 meters, polled every 10 s)
              read one yourself: mbpoll -m tcp -p $MODBUS -a 1 -r 342 -0 -t 3:float -B -1 127.0.0.1
   data       $RUN/data  (one RRD per meter channel)
-  reports    $RUN/reports/this-month.txt  (and .csv, yesterday.txt, last-month.txt; refreshed every minute)
+  reports    $RUN/reports/green-fy$((FY - 1))/summary.th.html  Green Office, all 19 units (Thai; .en.html English)
+             $RUN/reports/green-fy$((FY - 1))/<unit>.resources.th.html, <unit>.self-evaluation.th.html, report.json
+             $RUN/reports/green-fy$FY-q1/  the current fiscal year's first quarter
+             $RUN/reports/this-month.txt  (and .csv, yesterday.txt, last-month.txt; refreshed every minute)
   logs       $RUN/*.log, collector counters in $RUN/collector.status
   meters ok? $BIN/gm-collector --status -c $RUN/collector.conf
   dashboard  not part of this version yet

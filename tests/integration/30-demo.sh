@@ -11,16 +11,23 @@ setsid perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' bash "$ROOT/tools/demo.sh" "$
 	>"$T/demo.out" 2>&1 &
 DEMO=$!
 PIDS="$PIDS $DEMO"
-wait_for 120 grep -q "Press Ctrl-C" "$T/demo.out"
+wait_for 400 grep -q "Press Ctrl-C" "$T/demo.out"
 check "the demo says it is running" grep -q "greenmeter demo is running" "$T/demo.out"
 check "it prints the broker address" grep -Eq "broker +mqtt://127\.0\.0\.1:[0-9]+" "$T/demo.out"
 check "it prints where the reports are" grep -q "reports .*this-month.txt" "$T/demo.out"
-check "yesterday's report has 9 counter channels, all covered" \
-	test "$(grep -c ' 100.0% ' "$GM_DEMO_DIR/reports/yesterday.txt")" -eq 9
+check "yesterday's report has the 25 history channels, all covered" \
+	test "$(grep -c ' 100.0% ' "$GM_DEMO_DIR/reports/yesterday.txt")" -eq 25
+G=$(ls -d "$GM_DEMO_DIR"/reports/green-fy* | head -1)
+check "the Green Office set of the last fiscal year: 19 self-evaluations, Thai and English" \
+	test "$(ls "$G"/*.self-evaluation.th.html "$G"/*.self-evaluation.en.html | wc -l)" -eq 38
+check "the organisation summary in Thai and English" test -s "$G/summary.th.html" -a -s "$G/summary.en.html"
+check "every unit has a paper reduction against the baseline year" \
+	test "$(python3 -c "import json; r = json.load(open('$G/report.json')); print(sum(u['paper_reduction_pct'] is not None for u in r['units']))")" -eq 19
+check "it prints where the Green Office reports are" grep -q "summary.th.html" "$T/demo.out"
 check "this month's CSV was written" test -s "$GM_DEMO_DIR/reports/this-month.csv"
 
 port=$(sed -n 's/.*mqtt:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/demo.out" | head -1)
-live=$(timeout 25 mosquitto_sub -p "$port" -t 'greenmeter/v1/parliament/central-admin-main/import_kwh' -C 1)
+live=$(timeout 25 mosquitto_sub -p "$port" -t 'greenmeter/v1/parliament/central-admin-power/import_kwh' -C 1)
 check "the agent publishes live readings" test -n "$live"
 
 children=$(pgrep -s "$DEMO" | grep -v "^$DEMO$" | tr '\n' ' ')

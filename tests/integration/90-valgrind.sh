@@ -45,5 +45,15 @@ check "the run stored readings" test -f "$T/data/vg/m1/total_kwh.rrd"
 NOW=$(date +%s)
 $VG "$BIN/gm-report" -d "$T/data" --from "@$((NOW - 600))" --to "@$NOW" >"$T/report.log" 2>&1
 check "gm-report is clean" test $? -eq 0
+cp -r "$ROOT/dashboards/org/senate" "$T/org"
+printf '[meters]\nvg/m1/total_kwh = electricity from 2024-10-01 finance-budget 60 legal 40\n' >>"$T/org/organisation.ini"
+$VG "$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2570 --out "$T/green" \
+	>"$T/green.log" 2>&1
+check "gm-report's Green Office set is clean" test $? -eq 0
+check "and written" test -s "$T/green/summary.th.html"
+printf '[unit x]\nheadcount 2570 = many\n' >>"$T/org/organisation.ini"
+$VG "$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2570 --out "$T/green2" \
+	>"$T/green2.log" 2>&1
+check "gm-report refuses a broken organisation file with exit 1, cleanly" test $? -eq 1
 for f in "$T"/*.log; do grep -q '==[0-9]*==' "$f" && { echo "# $f:"; cat "$f"; }; done
 done_testing

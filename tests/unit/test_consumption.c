@@ -330,6 +330,71 @@ static void test_hourly_rows(void **state)
 	expect_near("day 16 coverage", u.coverage, 1.0);
 }
 
+/* usage_series: each piece as usage_get gives it alone. */
+static void expect_same(const struct usage *a, const struct usage *b)
+{
+	assert_int_equal(a->from, b->from);
+	assert_int_equal(a->to, b->to);
+	assert_int_equal(a->step, b->step);
+	assert_true(isnan(a->amount) ? isnan(b->amount) : fabs(a->amount - b->amount) <= EPS);
+	assert_true(isnan(a->mean) ? isnan(b->mean) : fabs(a->mean - b->mean) <= EPS);
+	expect_near("coverage", a->coverage, b->coverage);
+	assert_int_equal(a->ngaps, b->ngaps);
+	for (int i = 0; i < a->ngaps; i++) {
+		assert_int_equal(a->gaps[i].start, b->gaps[i].start);
+		assert_int_equal(a->gaps[i].end, b->gaps[i].end);
+	}
+}
+
+static void series_vs_get(const char *path, const time_t *bounds, int n)
+{
+	struct usage series[4], one;
+	char err[512] = "";
+
+	assert_true(n <= 4);
+	if (usage_series(path, bounds, n, series, err, sizeof(err)) != GM_OK)
+		fail_msg("usage_series %s: %s", path, err);
+	for (int i = 0; i < n; i++) {
+		if (usage_get(path, bounds[i], bounds[i + 1], &one, err, sizeof(err)) != GM_OK)
+			fail_msg("usage_get %s: %s", path, err);
+		expect_same(&series[i], &one);
+	}
+}
+
+static void test_series(void **state)
+{
+	struct row rows[22];
+	char path[128];
+	double v = 1000;
+	int n = 0;
+	time_t around_gap[] = { T0, T0 + 600, T0 + 1200, T0 + 2400 };
+	time_t bad[] = { T0 + 600, T0 };
+	struct usage u[1];
+	char err[256];
+
+	(void)state;
+	make_rrd("s", T0 - 60);   /* test_gap's readings: 10 minutes, a gap, 10 more */
+	rows[n++] = (struct row){ T0, v, NAN };
+	for (int k = 1; k <= 10; k++)
+		rows[n++] = (struct row){ T0 + 60L * k, v += 1.5, 1.5 };
+	rows[n++] = (struct row){ T0 + 1800, v += 6, 6 };
+	for (int k = 31; k <= 40; k++)
+		rows[n++] = (struct row){ T0 + 60L * k, v += 0.25, 0.25 };
+	feed("s", rows, (size_t)n);
+	path_of(path, sizeof(path), "s");
+	series_vs_get(path, around_gap, 3);
+	/* the pieces add up to the whole: 15 + 3 + (3 + 2.5) = 23.5 */
+	{
+		struct usage p[3];
+
+		assert_int_equal(usage_series(path, around_gap, 3, p, err, sizeof(err)), GM_OK);
+		expect_near("sum of pieces", p[0].amount + p[1].amount + p[2].amount, 23.5);
+		expect_near("first piece", p[0].amount, 15);
+	}
+	assert_int_equal(usage_series(path, bad, 1, u, err, sizeof(err)), GM_EINVAL);
+	assert_int_equal(usage_series(path, bad, 0, u, err, sizeof(err)), GM_EINVAL);
+}
+
 static void test_errors(void **state)
 {
 	char path[128], err[512], want[200];
@@ -445,6 +510,23 @@ static void test_journal_quarter(void **state)
 	get_journal(quarter, JUL, NOV, &u);
 	assert_true(u.amount == 1040.5);
 	assert_true(u.coverage == 1.0);
+}
+
+/* The months of a quarter from one read of the journal. */
+static void test_journal_series(void **state)
+{
+	const char *path = fixture("paper.entries", quarter);
+	time_t months[] = { JUL, AUG, SEP, OCT, NOV };
+	struct usage u[4];
+	char err[256];
+
+	(void)state;
+	series_vs_get(path, months, 4);
+	assert_int_equal(usage_series(path, months, 4, u, err, sizeof(err)), GM_OK);
+	assert_true(u[0].amount == 12.5);
+	assert_true(u[1].amount == 20.25);
+	assert_true(u[2].amount == 7.75);
+	assert_true(u[3].amount == 1000);
 }
 
 /* August not entered: the quarter is incomplete, by one month of three. */
@@ -568,11 +650,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gap, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_gauge, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_hourly_rows, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_series, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_channel_file, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_journal_quarter, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_journal_missing_month, setup,
 		    tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_journal_series, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_journal_lines, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_journal_errors, setup, tmpdir_teardown),
 	};

@@ -1,0 +1,93 @@
+/*
+ * figures.h - each unit's use of each resource, month by month over a
+ * fiscal year and its baseline year, read from the stored channels through
+ * the organisation's meter mapping (org.h) and the consumption API
+ * (consumption.h). gm-report and the dashboard build every Green Office
+ * figure on these.
+ *
+ * A channel's use is cut at the local month starts and at the dates its
+ * mapping changes; each piece goes to the units the mapping then names, in
+ * their shares. Completeness of a unit's month: the share-weighted seconds
+ * with readings over the share-weighted seconds its channels should have
+ * had (a channel's delta entries: its months with an entry). A month no
+ * channel served is NAN with completeness 0. A piece whose channel has
+ * flagged events (consumption.h usage_flagged) marks the month "to review".
+ *
+ * Paper: figures keep printed sheets and reams apart (RES_PAPER_PRINTED,
+ * RES_PAPER_REAMS); paper_resource() says which one the KPI uses.
+ */
+#ifndef GM_FIGURES_H
+#define GM_FIGURES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "org.h"
+
+#define FIG_MONTHS 12      /* October .. September */
+#define FIG_MAX_YEARS 4    /* the fiscal year and the baselines it needs */
+#define FIG_MAX_SOURCES 64 /* channels named per unit and resource */
+
+struct fig_month {
+	double amount;        /* NAN: no channel served the unit this month */
+	double expected_s;    /* share-weighted seconds of channels serving it */
+	double covered_s;     /* of which had readings */
+	bool flagged;
+};
+
+/* A channel that fed a unit's resource, and with what share (the last
+ * share in force in the year; `changed` when it was not the same all year). */
+struct fig_source {
+	struct chan_id id;
+	double share;
+	bool changed;
+};
+
+struct fig_series {
+	struct fig_month m[FIG_MONTHS];
+	struct fig_source src[FIG_MAX_SOURCES];
+	int nsrc;
+	bool more_src;
+};
+
+struct fig_year {
+	int fy;
+	struct fig_series unit[ORG_MAX_UNITS][RES_N];
+	struct fig_series all[RES_N];     /* the whole organisation */
+};
+
+struct figures {
+	struct fig_year year[FIG_MAX_YEARS];
+	int nyears;
+	int channels_read;
+	char problems[8][512];            /* channels that could not be read */
+	int nproblems;
+};
+
+/* Reads every channel under datadir that the organisation maps, for fy and
+ * each unit's baseline year. *f is large: allocate it. GM_OK, or an error
+ * naming the file (a channel that cannot be read is listed in problems and
+ * left out, never fails the whole). */
+int figures_load(const char *datadir, const struct org *o, int fy, struct figures *f,
+    char *err, size_t errlen);
+
+/* The year's series, or NULL when it was not loaded. unit < 0: the whole. */
+const struct fig_series *figures_get(const struct figures *f, int fy, int unit,
+    enum resource r);
+
+/* Sums over months [m0, m1) (0 = October): amount (NAN when no month has
+ * any), completeness 0..1, and whether any month is flagged. */
+struct fig_sum {
+	double amount, completeness;
+	bool flagged;
+	int months_complete;   /* months with completeness 1 */
+};
+struct fig_sum fig_sum(const struct fig_series *s, int m0, int m1);
+
+/* A month's completeness, 0..1 (0 when no channel served it). */
+double fig_completeness(const struct fig_month *m);
+
+/* Which paper figure the KPI uses: reams issued or printed sheets. */
+enum resource paper_resource(const struct org *o);
+
+#endif

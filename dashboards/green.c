@@ -1,0 +1,222 @@
+/* green.c - a Green Office report's figures, from the units' monthly use. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "fiscal.h"
+#include "green.h"
+
+static int set_period(int fy, int m0, int m1, enum period_kind kind, int n,
+    struct green_period *p)
+{
+	static const char *const fmt[] = { "round %d", "Q%d", "month %d" };
+	struct period check;
+
+	if (fiscal_year(fy, &check) != GM_OK)
+		return GM_ERANGE;
+	p->fy = fy;
+	p->m0 = m0;
+	p->m1 = m1;
+	p->kind = kind;
+	p->n = n;
+	snprintf(p->label, sizeof(p->label), fmt[kind], n);
+	return GM_OK;
+}
+
+int green_period_round(int fy, int months, struct green_period *p)
+{
+	if (months != 6 && months != 9 && months != 12)
+		return GM_ERANGE;
+	return set_period(fy, 0, months, PERIOD_ROUND, months, p);
+}
+
+int green_period_quarter(int fy, int q, struct green_period *p)
+{
+	if (q < 1 || q > 4)
+		return GM_ERANGE;
+	return set_period(fy, 3 * (q - 1), 3 * q, PERIOD_QUARTER, q, p);
+}
+
+int green_period_month(int fy, int m, struct green_period *p)
+{
+	if (m < 1 || m > 12)
+		return GM_ERANGE;
+	return set_period(fy, m - 1, m, PERIOD_MONTH, m, p);
+}
+
+/* Month m of the fiscal year (0 = October) starts on this local day. */
+static time_t month_start(int fy, int m)
+{
+	struct period p;
+	int mon = (m + 9) % 12 + 1;
+
+	if (calendar_month(ce_year(fy) - (mon >= 10 ? 1 : 0), mon, &p) != GM_OK)
+		return 0;
+	return p.start;
+}
+
+static void ghg(const struct org *o, const struct green_period *p, struct res_line *l)
+{
+	l->kg_co2e = NAN;
+	for (int m = 0; m < 12; m++)
+		l->factors_used[m] = -1;
+	if (l->cur == NULL)
+		return;
+	for (int m = p->m0; m < p->m1; m++) {
+		const struct emission_factor *ef = org_factor_at(o, l->res, month_start(p->fy, m));
+		double a = l->cur->m[m].amount;
+
+		if (ef == NULL || isnan(a))
+			continue;
+		l->factors_used[m] = (int)(ef - o->factors);
+		l->kg_co2e = (isnan(l->kg_co2e) ? 0 : l->kg_co2e) + a * ef->kg_per_unit;
+	}
+}
+
+static enum tri target_met(const struct res_line *l)
+{
+	if (isnan(l->target_amount) || isnan(l->now.amount))
+		return TRI_UNKNOWN;
+	if (l->now.completeness < 1 || l->then.completeness < 1)
+		return TRI_UNKNOWN;
+	return l->now.amount <= l->target_amount ? TRI_YES : TRI_NO;
+}
+
+static void res_line(const struct org *o, const struct figures *f, const struct green_period *p,
+    int unit, int baseline, enum resource r, struct res_line *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->res = r;
+	l->cur = figures_get(f, p->fy, unit, r);
+	l->base = figures_get(f, baseline, unit, r);
+	l->now = l->cur != NULL ? fig_sum(l->cur, p->m0, p->m1) : (struct fig_sum){ NAN, 0, 0, 0 };
+	l->then = l->base != NULL ? fig_sum(l->base, p->m0, p->m1) : (struct fig_sum){ NAN, 0, 0, 0 };
+	l->change_pct = reduction_pct(l->then.amount, l->now.amount);
+	l->per_value = unit >= 0 ? org_per(&o->units[unit], p->fy) : NAN;
+	l->per = l->now.amount / l->per_value;
+	l->target_pct = unit >= 0 ? o->units[unit].target_pct[r] : NAN;
+	l->target_amount = l->then.amount * (1 - l->target_pct / 100);
+	l->met = target_met(l);
+	ghg(o, p, l);
+}
+
+/* What the meter data says of one meter indicator (criteria.h's 4 items). */
+static struct meter_items items_of(const struct res_line *l, const struct checklist *cl,
+    const struct green_period *p)
+{
+	struct meter_items mi = { 0 };
+
+	mi.every_month = l->cur != NULL && l->now.months_complete == p->m1 - p->m0;
+	mi.per_unit = !isnan(l->per);
+	mi.target_set = !isnan(l->target_amount);
+	mi.target_met = l->met == TRI_YES;
+	mi.cause_given = cl->cause[l->res].text[0] != '\0';
+	return mi;
+}
+
+/* A checklist's mistakes go into the report, each with its file:line. */
+static void keep_problem(void *user, const char *msg)
+{
+	struct green_report *r = user;
+
+	if (r->nproblems < (int)(sizeof(r->problems) / sizeof(r->problems[0])))
+		snprintf(r->problems[r->nproblems++], sizeof(r->problems[0]), "%.500s", msg);
+}
+
+static void evaluate(struct green_report *r, struct green_unit *gu)
+{
+	const struct criteria *c = r->crit;
+	struct meter_items items[CRIT_MAX_INDICATORS];
+	char path[4096 + 128];
+
+	snprintf(path, sizeof(path), "%s/%d/%s.ini", r->org->checklists, r->period.fy,
+	    r->org->units[gu->unit].id);
+	checklist_load(path, c, &gu->cl, keep_problem, r);
+	for (int i = 0; i < c->nind; i++) {
+		enum resource res = c->ind[i].res;
+
+		if (c->ind[i].source != SRC_METER)
+			continue;
+		if (res == RES_PAPER_REAMS || res == RES_PAPER_PRINTED)
+			res = paper_resource(r->org);
+		items[i] = items_of(&gu->res[res], &gu->cl, &r->period);
+	}
+	self_evaluate(c, &gu->cl, items, r->org->grades, &gu->eval);
+}
+
+/* The KPI at the rounds of 6, 9 and 12 months that the period covers. */
+static void trend(struct green_report *r, struct green_unit *gu)
+{
+	static const int months[GREEN_ROUNDS] = { 6, 9, 12 };
+	const struct res_line *l = &gu->res[paper_resource(r->org)];
+
+	for (int i = 0; i < GREEN_ROUNDS; i++) {
+		gu->paper_trend[i] = NAN;
+		if (months[i] > r->period.m1 || r->period.m0 != 0 || l->cur == NULL || l->base == NULL)
+			continue;
+		gu->paper_trend[i] = reduction_pct(fig_sum(l->base, 0, months[i]).amount,
+		    fig_sum(l->cur, 0, months[i]).amount);
+	}
+}
+
+static void build_unit(struct green_report *r, int unit, struct green_unit *gu)
+{
+	const struct org *o = r->org;
+	enum resource paper = paper_resource(o);
+
+	gu->unit = unit;
+	gu->baseline_fy = unit >= 0 ? org_baseline(o, unit) : o->baseline_fy;
+	gu->kg_co2e = NAN;
+	for (int k = 0; k < RES_N; k++) {
+		enum resource res = (enum resource)k;
+
+		res_line(o, r->fig, &r->period, unit, gu->baseline_fy, res, &gu->res[k]);
+		/* paper counts once in the greenhouse gas: the KPI's basis */
+		if ((res == RES_PAPER_REAMS || res == RES_PAPER_PRINTED) && res != paper)
+			continue;
+		if (!isnan(gu->res[k].kg_co2e))
+			gu->kg_co2e = (isnan(gu->kg_co2e) ? 0 : gu->kg_co2e) + gu->res[k].kg_co2e;
+	}
+	gu->paper_change = gu->res[paper].change_pct;
+	gu->kwh_per_person = unit >= 0 ? gu->res[RES_ELECTRICITY].now.amount /
+	    org_headcount(&o->units[unit], r->period.fy) : NAN;
+	trend(r, gu);
+	gu->kpi_level = isnan(gu->paper_change) ? NAN :
+	    kpi_level(o->kpi_levels, o->kpi_below, gu->paper_change);
+	if (unit >= 0 && r->crit != NULL)
+		evaluate(r, gu);
+}
+
+static void rank(struct green_report *r)
+{
+	int n = r->org->nunits;
+
+	for (int i = 0; i < n; i++) {
+		double a = r->units[i].paper_change;
+
+		r->units[i].rank = 1;
+		for (int j = 0; j < n; j++) {
+			double b = r->units[j].paper_change;
+
+			/* NAN ranks below every number; equal figures share a rank */
+			if (!isnan(b) && (isnan(a) || b > a))
+				r->units[i].rank++;
+		}
+	}
+}
+
+void green_build(const struct org *o, const struct criteria *c, const struct figures *f,
+    const struct green_period *p, struct green_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->org = o;
+	r->crit = c;
+	r->fig = f;
+	r->period = *p;
+	for (int u = 0; u < o->nunits; u++)
+		build_unit(r, u, &r->units[u]);
+	build_unit(r, -1, &r->whole);
+	rank(r);
+}

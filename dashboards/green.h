@@ -1,0 +1,89 @@
+/*
+ * green.h - the figures of a Green Office report for one period of a fiscal
+ * year: for each unit and the whole organisation, each resource against the
+ * same months of the baseline year and the unit's target, per person or m2,
+ * greenhouse gas, the paper-reduction KPI and the self-evaluation. Built
+ * from figures.h; rendered by green_html.c, green_csv.c and green_json.c,
+ * which add nothing but words.
+ *
+ * Rules (docs/reports.md has each with a worked example):
+ * - change_pct = reduction_pct(baseline, current): positive is less use.
+ * - target met: current <= baseline * (1 - target / 100), when both figures
+ *   are complete enough to judge (completeness 1 in both); otherwise unknown.
+ * - per: current / the unit's headcount (or m2) for the report's year.
+ * - kgCO2e: each month's amount times the factor in force on its first day;
+ *   paper counts once, from the KPI's basis.
+ * - paper KPI: change_pct of the basis resource; level by kpi_level.
+ * - units ranked by paper reduction, highest first; NAN last.
+ */
+#ifndef GM_GREEN_H
+#define GM_GREEN_H
+
+#include "criteria.h"
+#include "figures.h"
+#include "kpi.h"
+#include "org.h"
+
+enum tri { TRI_UNKNOWN = -1, TRI_NO = 0, TRI_YES = 1 };
+
+enum period_kind { PERIOD_ROUND, PERIOD_QUARTER, PERIOD_MONTH };
+
+struct green_period {
+	int fy;
+	int m0, m1;          /* months [m0, m1) of the year, 0 = October */
+	enum period_kind kind;
+	int n;               /* months of the round, the quarter, the month (1 = October) */
+	char label[64];      /* English: "round 6", "Q2", "month 3" */
+};
+
+struct res_line {
+	enum resource res;
+	const struct fig_series *cur, *base;   /* NULL: nothing mapped */
+	struct fig_sum now, then;              /* over the period */
+	double change_pct;                     /* NAN when unknown */
+	double per, per_value;                 /* per person/m2; the divisor */
+	double target_pct, target_amount;      /* NAN: no target */
+	enum tri met;
+	double kg_co2e;                        /* NAN when no factor or no amount */
+	int factors_used[12];                  /* indexes into org.factors, -1 none */
+};
+
+#define GREEN_ROUNDS 3   /* the cumulative rounds of 6, 9 and 12 months */
+
+struct green_unit {
+	int unit;                /* index in org.units; -1: the organisation */
+	int baseline_fy;
+	/* paper reduction at each round of the year, as far as the period
+	 * reaches (NAN beyond it): the trend the summary shows */
+	double paper_trend[GREEN_ROUNDS];
+	double kwh_per_person;   /* whatever the unit's own normaliser */
+	struct res_line res[RES_N];
+	double paper_change, kpi_level;
+	double kg_co2e;          /* sum over resources with a factor */
+	struct checklist cl;
+	struct self_eval eval;
+	int rank;                /* by paper reduction, 1 = best; 0 for the whole */
+};
+
+struct green_report {
+	const struct org *org;
+	const struct criteria *crit;
+	const struct figures *fig;
+	struct green_period period;
+	struct green_unit units[ORG_MAX_UNITS];
+	struct green_unit whole;
+	char problems[16][512];  /* checklist files with mistakes, and the like */
+	int nproblems;
+};
+
+/* m0/m1 from --round 6|9|12, --quarter 1-4 or --month 1-12 (1 = October). */
+int green_period_round(int fy, int months, struct green_period *p);
+int green_period_quarter(int fy, int q, struct green_period *p);
+int green_period_month(int fy, int m, struct green_period *p);
+
+/* Fills *r (large: allocate it). The checklists are read from the org's
+ * checklist directory, <fy>/<unit id>.ini. */
+void green_build(const struct org *o, const struct criteria *c, const struct figures *f,
+    const struct green_period *p, struct green_report *r);
+
+#endif

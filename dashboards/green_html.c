@@ -1,0 +1,394 @@
+/* green_html.c - Green Office reports as HTML pages that print as clean A4
+ * PDFs from a browser: the organisation summary, a unit's resources and a
+ * unit's self-evaluation. Thai by default, English with LANG_EN. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "green_out.h"
+
+static void esc(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+/* A figure, or a dash when unknown; 2 decimals unless `dec` says. */
+static void fig(FILE *f, double v, int dec)
+{
+	if (isnan(v) || isinf(v))
+		fputs("—", f);
+	else
+		fprintf(f, "%.*f", dec, v);
+}
+
+static const char *name_of(const struct green_report *r, int unit, enum lang lang)
+{
+	if (unit < 0)
+		return lang == LANG_TH ? r->org->name_th : r->org->name_en;
+	return lang == LANG_TH ? r->org->units[unit].name_th : r->org->units[unit].name_en;
+}
+
+static void head(FILE *f, const struct green_report *r, enum lang lang, const char *title,
+    int unit)
+{
+	char a[32], b[32], what[64];
+
+	green_period_days(&r->period, a, b, sizeof(a));
+	green_period_name(&r->period, lang, what, sizeof(what));
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
+	    lang == LANG_TH ? "th" : "en");
+	fputs("<title>", f);
+	esc(f, tr(lang, title));
+	fputs(" — ", f);
+	esc(f, name_of(r, unit, lang));
+	fputs("</title>\n<style>\n"
+	    "@page { size: A4; margin: 15mm 12mm; }\n"
+	    "body { font-family: \"Sarabun\", \"TH Sarabun New\", \"Laksaman\", \"Noto Sans Thai\","
+	    " \"Loma\", \"Garuda\", sans-serif; font-size: 11pt; color: #111; margin: 0 auto;"
+	    " max-width: 190mm; }\n"
+	    "h1 { font-size: 16pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 6mm 0 2mm;"
+	    " break-after: avoid; }\n"
+	    "table { border-collapse: collapse; width: 100%; margin: 2mm 0; break-inside: auto; }\n"
+	    "th, td { border: 1px solid #999; padding: 1mm 1.5mm; vertical-align: top; }\n"
+	    "th { background: #e8f0e8; text-align: left; } td.n { text-align: right;"
+	    " font-variant-numeric: tabular-nums; white-space: nowrap; }\n"
+	    "tr { break-inside: avoid; } thead { display: table-header-group; }\n"
+	    ".warn { color: #a40; font-weight: bold; } .ok { color: #060; } .bad { color: #a00; }\n"
+	    ".meta { color: #444; font-size: 9pt; }\n"
+	    "</style>\n</head>\n<body>\n<h1>", f);
+	esc(f, tr(lang, title));
+	fputs("</h1>\n<p><b>", f);
+	esc(f, name_of(r, unit, lang));
+	fprintf(f, "</b><br>%s %d, %s %s – %s (%s)</p>\n", tr(lang, "fy"), r->period.fy,
+	    tr(lang, "period"), a, b, what);
+}
+
+static void foot(FILE *f, enum lang lang)
+{
+	fprintf(f, "<p class=\"meta\">%s</p>\n</body>\n</html>\n", tr(lang, "generated"));
+}
+
+static void completeness_cell(FILE *f, const struct fig_sum *s, enum lang lang)
+{
+	fputs("<td class=\"n\">", f);
+	fig(f, 100 * s->completeness, 1);
+	fputs(" %", f);
+	if (s->completeness < 1)
+		fprintf(f, " <span class=\"warn\">%s</span>", tr(lang, "incomplete"));
+	if (s->flagged)
+		fprintf(f, " <span class=\"warn\">%s</span>", tr(lang, "to_review"));
+	fputs("</td>", f);
+}
+
+static void met_cell(FILE *f, enum tri met, enum lang lang)
+{
+	if (met == TRI_YES)
+		fprintf(f, "<td class=\"ok\">%s</td>", tr(lang, "met"));
+	else if (met == TRI_NO)
+		fprintf(f, "<td class=\"bad\">%s</td>", tr(lang, "not_met"));
+	else
+		fprintf(f, "<td>%s</td>", tr(lang, "unknown"));
+}
+
+static void problems(FILE *f, const struct green_report *r, enum lang lang)
+{
+	if (r->fig->nproblems + r->nproblems == 0)
+		return;
+	fprintf(f, "<h2>%s</h2>\n<ul>\n", tr(lang, "problems"));
+	for (int i = 0; i < r->fig->nproblems && i < 8; i++) {
+		fputs("<li>", f);
+		esc(f, r->fig->problems[i]);
+		fputs("</li>\n", f);
+	}
+	for (int i = 0; i < r->nproblems; i++) {
+		fputs("<li>", f);
+		esc(f, r->problems[i]);
+		fputs("</li>\n", f);
+	}
+	fputs("</ul>\n", f);
+}
+
+/* ---- the organisation summary ------------------------------------------ */
+
+int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
+{
+	enum resource paper = paper_resource(r->org);
+
+	head(f, r, lang, "summary", -1);
+	fprintf(f, "<table>\n<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s 6 / 9 / 12</th>"
+	    "</tr></thead>\n<tbody>\n",
+	    tr(lang, "unit"), tr(lang, "cohort"), tr(lang, "grade"), tr(lang, "total"),
+	    tr(lang, "paper_change"), tr(lang, "kpi_level"), tr(lang, "rank"), tr(lang, "kwh_per"),
+	    tr(lang, "completeness"), tr(lang, "trend"));
+	for (int u = 0; u < r->org->nunits; u++) {
+		const struct green_unit *gu = &r->units[u];
+
+		fputs("<tr><td>", f);
+		esc(f, name_of(r, u, lang));
+		fputs("</td><td>", f);
+		esc(f, r->org->units[u].cohort);
+		fprintf(f, "</td><td>%s</td><td class=\"n\">",
+		    r->crit != NULL ? grade_name(gu->eval.grade, lang == LANG_TH) : "—");
+		fig(f, r->crit != NULL ? gu->eval.total : NAN, 2);
+		fputs("</td><td class=\"n\">", f);
+		fig(f, gu->paper_change, 2);
+		fputs("</td><td class=\"n\">", f);
+		fig(f, gu->kpi_level, 2);
+		fprintf(f, "</td><td class=\"n\">%d</td><td class=\"n\">", gu->rank);
+		fig(f, gu->kwh_per_person, 1);
+		fputs("</td>", f);
+		completeness_cell(f, &gu->res[paper].now, lang);
+		fputs("<td class=\"n\">", f);
+		for (int i = 0; i < GREEN_ROUNDS; i++) {
+			fputs(i ? " / " : "", f);
+			fig(f, gu->paper_trend[i], 1);
+		}
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody>\n</table>\n", f);
+	fprintf(f, "<p>%s: ", tr(lang, "whole"));
+	fprintf(f, "%s ", tr(lang, "paper_change"));
+	fig(f, r->whole.paper_change, 2);
+	fprintf(f, ", %s ", tr(lang, "kpi_level"));
+	fig(f, r->whole.kpi_level, 2);
+	fprintf(f, ", %s ", tr(lang, "ghg"));
+	fig(f, r->whole.kg_co2e, 0);
+	fprintf(f, "</p>\n<p class=\"meta\">%s: %s</p>\n", tr(lang, "formula"),
+	    tr(lang, "formula_change"));
+	problems(f, r, lang);
+	foot(f, lang);
+	return ferror(f) ? -1 : 0;
+}
+
+/* ---- a unit's resources ------------------------------------------------ */
+
+static void month_table(FILE *f, const struct green_report *r, const struct green_unit *gu,
+    const struct res_line *l, enum lang lang)
+{
+	fprintf(f, "<table>\n<thead><tr><th>%s</th><th>%s (%s)</th><th>%s</th><th>%s (%d)</th>"
+	    "<th>%s</th></tr></thead>\n<tbody>\n", tr(lang, "month"), tr(lang, "amount"),
+	    resource_unit(l->res), tr(lang, "completeness"), tr(lang, "baseline"),
+	    gu->baseline_fy, tr(lang, "ghg"));
+	for (int m = r->period.m0; m < r->period.m1; m++) {
+		char name[48];
+		const struct fig_month *fm = l->cur ? &l->cur->m[m] : NULL;
+		struct fig_sum one = l->cur ? fig_sum(l->cur, m, m + 1) : (struct fig_sum){ NAN, 0, 0, 0 };
+		double kg = NAN;
+
+		green_month_name(&r->period, m, lang, name, sizeof(name));
+		if (fm != NULL && l->factors_used[m] >= 0)
+			kg = fm->amount * r->org->factors[l->factors_used[m]].kg_per_unit;
+		fprintf(f, "<tr><td>%s</td><td class=\"n\">", name);
+		fig(f, fm ? fm->amount : NAN, 2);
+		fputs("</td>", f);
+		completeness_cell(f, &one, lang);
+		fputs("<td class=\"n\">", f);
+		fig(f, l->base ? l->base->m[m].amount : NAN, 2);
+		fputs("</td><td class=\"n\">", f);
+		fig(f, kg, 1);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody>\n</table>\n", f);
+}
+
+static void sources(FILE *f, const struct fig_series *s, enum lang lang)
+{
+	if (s == NULL || s->nsrc == 0)
+		return;
+	fprintf(f, "<p class=\"meta\">%s: ", tr(lang, "meters"));
+	for (int i = 0; i < s->nsrc; i++)
+		fprintf(f, "%s%s/%s/%s (%s %.0f %%%s)", i ? ", " : "", s->src[i].id.site,
+		    s->src[i].id.meter, s->src[i].id.channel, tr(lang, "share"),
+		    100 * s->src[i].share, s->src[i].changed ? "*" : "");
+	fputs(s->more_src ? ", …</p>\n" : "</p>\n", f);
+}
+
+static void res_summary(FILE *f, const struct green_report *r, const struct green_unit *gu,
+    const struct res_line *l, enum lang lang)
+{
+	fprintf(f, "<table>\n<tr><th>%s</th><td class=\"n\">", tr(lang, "amount"));
+	fig(f, l->now.amount, 2);
+	fprintf(f, " %s</td><th>%s %d</th><td class=\"n\">", resource_unit(l->res),
+	    tr(lang, "baseline"), gu->baseline_fy);
+	fig(f, l->then.amount, 2);
+	fprintf(f, "</td></tr>\n<tr><th>%s</th><td class=\"n\">", tr(lang, "change"));
+	fig(f, l->change_pct, 2);
+	fprintf(f, "</td><th>%s (%s)</th><td class=\"n\">", tr(lang, "per"),
+	    gu->unit >= 0 && r->org->units[gu->unit].per == NORM_M2 ? tr(lang, "per_m2") :
+	    tr(lang, "per_person"));
+	fig(f, l->per, 3);
+	fprintf(f, "</td></tr>\n<tr><th>%s</th><td class=\"n\">", tr(lang, "target_pct"));
+	fig(f, l->target_pct, 1);
+	fputs(" → ", f);
+	fig(f, l->target_amount, 2);
+	fprintf(f, "</td><th>%s</th>", tr(lang, "target"));
+	met_cell(f, l->met, lang);
+	fputs("</tr>\n<tr>", f);
+	fprintf(f, "<th>%s</th>", tr(lang, "completeness"));
+	completeness_cell(f, &l->now, lang);
+	fprintf(f, "<th>%s</th><td class=\"n\">", tr(lang, "ghg"));
+	fig(f, l->kg_co2e, 1);
+	fputs("</td></tr>\n</table>\n", f);
+}
+
+static void cause(FILE *f, const struct green_unit *gu, enum resource res, enum lang lang)
+{
+	const struct cause *c = &gu->cl.cause[res];
+
+	if (gu->res[res].met != TRI_NO)
+		return;
+	fprintf(f, "<p><b>%s:</b> ", tr(lang, "cause"));
+	if (c->text[0] == '\0') {
+		fprintf(f, "<span class=\"warn\">%s</span></p>\n", tr(lang, "no_cause"));
+		return;
+	}
+	esc(f, c->text);
+	if (c->plan[0] != '\0') {
+		fprintf(f, "<br><b>%s:</b> ", tr(lang, "plan"));
+		esc(f, c->plan);
+	}
+	fputs("</p>\n", f);
+}
+
+static void factors_used(FILE *f, const struct green_report *r, const struct green_unit *gu,
+    enum lang lang)
+{
+	bool used[ORG_MAX_FACTORS] = { false };
+	char day[32];
+
+	for (int k = 0; k < RES_N; k++)
+		for (int m = 0; m < 12; m++)
+			if (gu->res[k].factors_used[m] >= 0)
+				used[gu->res[k].factors_used[m]] = true;
+	fprintf(f, "<h2>%s</h2>\n<ul>\n", tr(lang, "factors"));
+	for (int i = 0; i < r->org->nfactors; i++) {
+		const struct emission_factor *ef = &r->org->factors[i];
+
+		if (!used[i])
+			continue;
+		green_day_label(ef->from, day, sizeof(day));
+		fprintf(f, "<li>%s: %.4f kgCO2e/%s (%s %s; %s ", resource_label(ef->res, lang),
+		    ef->kg_per_unit, resource_unit(ef->res), tr(lang, "factor_from"), day,
+		    tr(lang, "source"));
+		esc(f, ef->source);
+		fputs(")</li>\n", f);
+	}
+	fputs("</ul>\n", f);
+}
+
+int green_html_resources(FILE *f, const struct green_report *r, int unit, enum lang lang)
+{
+	const struct green_unit *gu = unit < 0 ? &r->whole : &r->units[unit];
+
+	head(f, r, lang, "resources", unit);
+	for (int k = 0; k < RES_N; k++) {
+		const struct res_line *l = &gu->res[k];
+
+		if (l->cur == NULL || (l->cur->nsrc == 0 && (l->base == NULL || l->base->nsrc == 0)))
+			continue;   /* no meter serves the unit for this resource */
+		fprintf(f, "<h2>%s</h2>\n", resource_label((enum resource)k, lang));
+		res_summary(f, r, gu, l, lang);
+		cause(f, gu, (enum resource)k, lang);
+		month_table(f, r, gu, l, lang);
+		sources(f, l->cur, lang);
+	}
+	fprintf(f, "<h2>%s</h2>\n<p>%s ", tr(lang, "paper_change"), tr(lang, "paper_change"));
+	fig(f, gu->paper_change, 2);
+	fprintf(f, " → %s ", tr(lang, "kpi_level"));
+	fig(f, gu->kpi_level, 2);
+	fprintf(f, "</p>\n<p class=\"meta\">%s: %s</p>\n", tr(lang, "formula"),
+	    tr(lang, "formula_change"));
+	factors_used(f, r, gu, lang);
+	problems(f, r, lang);
+	foot(f, lang);
+	return ferror(f) ? -1 : 0;
+}
+
+/* ---- a unit's self-evaluation ------------------------------------------ */
+
+static void indicator_row(FILE *f, const struct criteria *c, const struct green_unit *gu,
+    int i, enum lang lang)
+{
+	const struct ind_score *s = &gu->eval.ind[i];
+
+	fprintf(f, "<tr><td>%s</td><td>", c->ind[i].code);
+	esc(f, lang == LANG_TH ? c->ind[i].th : c->ind[i].en);
+	fputs("</td><td class=\"n\">", f);
+	fig(f, s->score, 2);
+	fputs(" / ", f);
+	fig(f, s->points, 0);
+	fputs("</td><td>", f);
+	if (c->ind[i].source == SRC_METER) {
+		fprintf(f, "%s: %d %s", tr(lang, "from_meters"), s->items_met, tr(lang, "items_met"));
+	} else if (s->check != NULL) {
+		esc(f, s->check->evidence);
+		if (s->check->note[0] != '\0') {
+			fputs("<br><span class=\"meta\">", f);
+			esc(f, s->check->note);
+			fputs("</span>", f);
+		}
+	}
+	fputs("</td></tr>\n", f);
+}
+
+static void readiness(FILE *f, const struct criteria *c, const struct green_unit *gu,
+    enum lang lang)
+{
+	fprintf(f, "<h2>%s</h2>\n", tr(lang, "readiness"));
+	if (gu->eval.grade == GRADE_GOLD) {
+		fprintf(f, "<p>%s</p>\n", tr(lang, "at_top"));
+		return;
+	}
+	fprintf(f, "<p>%s: ", tr(lang, "gain_needed"));
+	fig(f, gu->eval.gain_needed, 2);
+	fputs("</p>\n<ul>\n", f);
+	for (int k = 0; k < gu->eval.nready; k++) {
+		int i = gu->eval.ready[k];
+
+		fprintf(f, "<li>%s ", c->ind[i].code);
+		esc(f, lang == LANG_TH ? c->ind[i].th : c->ind[i].en);
+		fputs("</li>\n", f);
+	}
+	fputs("</ul>\n", f);
+}
+
+int green_html_self_eval(FILE *f, const struct green_report *r, int unit, enum lang lang)
+{
+	const struct criteria *c = r->crit;
+	const struct green_unit *gu = &r->units[unit];
+
+	head(f, r, lang, "self_eval", unit);
+	fprintf(f, "<p>%s: <b>", tr(lang, "total"));
+	fig(f, gu->eval.total, 2);
+	fprintf(f, "</b> — %s: <b>%s</b></p>\n", tr(lang, "grade"),
+	    grade_name(gu->eval.grade, lang == LANG_TH));
+	if (!gu->cl.found)
+		fprintf(f, "<p class=\"warn\">%s</p>\n", tr(lang, "no_checklist"));
+	for (int k = 0; k < c->ncat; k++) {
+		fprintf(f, "<h2>%s %d ", tr(lang, "category"), c->cat[k].number);
+		esc(f, lang == LANG_TH ? c->cat[k].th : c->cat[k].en);
+		fprintf(f, " (%s ", tr(lang, "score"));
+		fig(f, gu->eval.cat_pct[k], 2);
+		fputs(" / ", f);
+		fig(f, c->cat[k].weight, 0);
+		fprintf(f, ")</h2>\n<table>\n<thead><tr><th>%s</th><th></th><th>%s</th><th>%s</th>"
+		    "</tr></thead>\n<tbody>\n", tr(lang, "indicator"), tr(lang, "score"),
+		    tr(lang, "evidence"));
+		for (int i = 0; i < c->nind; i++)
+			if (c->ind[i].category == k)
+				indicator_row(f, c, gu, i, lang);
+		fputs("</tbody>\n</table>\n", f);
+	}
+	readiness(f, c, gu, lang);
+	foot(f, lang);
+	return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,233 @@
+/* green_json.c - a Green Office report as JSON: every figure with what it
+ * was built from (channels and shares, baseline, factors, completeness). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "green_out.h"
+#include "timeutil.h"
+
+/* JSON has no NaN: an unknown figure is null. */
+static void num(cJSON *o, const char *k, double v)
+{
+	if (isnan(v) || isinf(v))
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddNumberToObject(o, k, v);
+}
+
+static void tri(cJSON *o, const char *k, enum tri t)
+{
+	if (t == TRI_UNKNOWN)
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddBoolToObject(o, k, t == TRI_YES);
+}
+
+static cJSON *months_json(const struct green_report *r, const struct res_line *l)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (int m = r->period.m0; m < r->period.m1; m++) {
+		cJSON *o = cJSON_CreateObject();
+		char ym[16];
+
+		green_month_label(&r->period, m, ym, sizeof(ym));
+		cJSON_AddStringToObject(o, "month", ym);
+		num(o, "amount", l->cur ? l->cur->m[m].amount : NAN);
+		num(o, "completeness", l->cur ? fig_completeness(&l->cur->m[m]) : 0);
+		num(o, "baseline", l->base ? l->base->m[m].amount : NAN);
+		num(o, "baseline_completeness", l->base ? fig_completeness(&l->base->m[m]) : 0);
+		if (l->factors_used[m] >= 0)
+			num(o, "kgco2e_per_unit", r->org->factors[l->factors_used[m]].kg_per_unit);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+static cJSON *sources_json(const struct fig_series *s)
+{
+	cJSON *a = cJSON_CreateArray();
+	char name[3 * (ID_MAX + 1)];
+
+	for (int i = 0; s != NULL && i < s->nsrc; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		snprintf(name, sizeof(name), "%s/%s/%s", s->src[i].id.site, s->src[i].id.meter,
+		    s->src[i].id.channel);
+		cJSON_AddStringToObject(o, "channel", name);
+		num(o, "share", s->src[i].share);
+		cJSON_AddBoolToObject(o, "share_changed_in_year", s->src[i].changed);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+static cJSON *res_json(const struct green_report *r, const struct res_line *l)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "unit", resource_unit(l->res));
+	num(o, "amount", l->now.amount);
+	num(o, "completeness", l->now.completeness);
+	cJSON_AddBoolToObject(o, "complete", l->now.completeness >= 1);
+	cJSON_AddBoolToObject(o, "to_review", l->now.flagged);
+	num(o, "baseline_amount", l->then.amount);
+	num(o, "baseline_completeness", l->then.completeness);
+	num(o, "change_pct", l->change_pct);
+	num(o, "per", l->per);
+	num(o, "per_divisor", l->per_value);
+	num(o, "target_pct", l->target_pct);
+	num(o, "target_amount", l->target_amount);
+	tri(o, "target_met", l->met);
+	num(o, "kgco2e", l->kg_co2e);
+	cJSON_AddItemToObject(o, "months", months_json(r, l));
+	cJSON_AddItemToObject(o, "sources", sources_json(l->cur));
+	cJSON_AddItemToObject(o, "baseline_sources", sources_json(l->base));
+	return o;
+}
+
+static cJSON *eval_json(const struct criteria *c, const struct green_unit *gu)
+{
+	cJSON *o = cJSON_CreateObject(), *cats = cJSON_CreateArray(), *inds = cJSON_CreateArray();
+	cJSON *ready = cJSON_CreateArray();
+
+	cJSON_AddStringToObject(o, "edition", c->edition);
+	num(o, "total_pct", gu->eval.total);
+	cJSON_AddStringToObject(o, "grade", grade_name(gu->eval.grade, 0));
+	num(o, "gain_needed_for_next_grade", gu->eval.gain_needed);
+	cJSON_AddBoolToObject(o, "checklist_found", gu->cl.found);
+	for (int k = 0; k < c->ncat; k++) {
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(x, "category", c->cat[k].number);
+		num(x, "weight", c->cat[k].weight);
+		num(x, "score", gu->eval.cat_pct[k]);
+		cJSON_AddItemToArray(cats, x);
+	}
+	for (int i = 0; i < c->nind; i++) {
+		const struct ind_score *s = &gu->eval.ind[i];
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(x, "code", c->ind[i].code);
+		cJSON_AddStringToObject(x, "source", c->ind[i].source == SRC_METER ? "meter" : "checklist");
+		num(x, "score", s->score);
+		num(x, "points", s->points);
+		if (c->ind[i].source == SRC_METER)
+			cJSON_AddNumberToObject(x, "items_met", s->items_met);
+		if (s->check != NULL) {
+			cJSON_AddStringToObject(x, "evidence", s->check->evidence);
+			cJSON_AddStringToObject(x, "note", s->check->note);
+		}
+		cJSON_AddItemToArray(inds, x);
+	}
+	for (int i = 0; i < gu->eval.nready; i++)
+		cJSON_AddItemToArray(ready, cJSON_CreateString(c->ind[gu->eval.ready[i]].code));
+	cJSON_AddItemToObject(o, "categories", cats);
+	cJSON_AddItemToObject(o, "indicators", inds);
+	cJSON_AddItemToObject(o, "readiness", ready);
+	return o;
+}
+
+static cJSON *unit_json(const struct green_report *r, const struct green_unit *gu)
+{
+	cJSON *o = cJSON_CreateObject(), *res = cJSON_CreateObject();
+
+	if (gu->unit >= 0) {
+		const struct org_unit *u = &r->org->units[gu->unit];
+
+		cJSON_AddStringToObject(o, "id", u->id);
+		cJSON_AddStringToObject(o, "th", u->name_th);
+		cJSON_AddStringToObject(o, "en", u->name_en);
+		cJSON_AddStringToObject(o, "cohort", u->cohort);
+		cJSON_AddStringToObject(o, "per", u->per == NORM_M2 ? "m2" : "person");
+		cJSON_AddNumberToObject(o, "rank_paper", gu->rank);
+	}
+	cJSON_AddNumberToObject(o, "baseline_fy", gu->baseline_fy);
+	num(o, "paper_reduction_pct", gu->paper_change);
+	num(o, "kpi_level", gu->kpi_level);
+	num(o, "kwh_per_person", gu->kwh_per_person);
+	{
+		cJSON *t = cJSON_CreateObject();
+
+		num(t, "round6", gu->paper_trend[0]);
+		num(t, "round9", gu->paper_trend[1]);
+		num(t, "round12", gu->paper_trend[2]);
+		cJSON_AddItemToObject(o, "paper_reduction_by_round", t);
+	}
+	num(o, "kgco2e", gu->kg_co2e);
+	for (int k = 0; k < RES_N; k++)
+		cJSON_AddItemToObject(res, resource_name((enum resource)k), res_json(r, &gu->res[k]));
+	cJSON_AddItemToObject(o, "resources", res);
+	if (gu->unit >= 0 && r->crit != NULL)
+		cJSON_AddItemToObject(o, "self_evaluation", eval_json(r->crit, gu));
+	return o;
+}
+
+static cJSON *factors_json(const struct org *o)
+{
+	cJSON *a = cJSON_CreateArray();
+	char day[32];
+
+	for (int i = 0; i < o->nfactors; i++) {
+		cJSON *x = cJSON_CreateObject();
+
+		green_day_label(o->factors[i].from, day, sizeof(day));
+		cJSON_AddStringToObject(x, "resource", resource_name(o->factors[i].res));
+		cJSON_AddStringToObject(x, "from", day);
+		num(x, "kgco2e_per_unit", o->factors[i].kg_per_unit);
+		cJSON_AddStringToObject(x, "source", o->factors[i].source);
+		cJSON_AddItemToArray(a, x);
+	}
+	return a;
+}
+
+static cJSON *header_json(const struct green_report *r)
+{
+	cJSON *o = cJSON_CreateObject(), *levels = cJSON_CreateArray(), *grades = cJSON_CreateArray();
+	char a[32], b[32];
+
+	green_period_days(&r->period, a, b, sizeof(a));
+	cJSON_AddStringToObject(o, "th", r->org->name_th);
+	cJSON_AddStringToObject(o, "en", r->org->name_en);
+	cJSON_AddNumberToObject(o, "fiscal_year", r->period.fy);
+	cJSON_AddStringToObject(o, "period", r->period.label);
+	cJSON_AddStringToObject(o, "from", a);
+	cJSON_AddStringToObject(o, "to", b);
+	cJSON_AddStringToObject(o, "time_zone", TZ_DEFAULT);
+	cJSON_AddStringToObject(o, "paper_basis", resource_name(paper_resource(r->org)));
+	for (int i = 0; i < KPI_LEVELS; i++)
+		cJSON_AddItemToArray(levels, cJSON_CreateNumber(r->org->kpi_levels[i]));
+	for (int i = 0; i < GRADE_BANDS; i++)
+		cJSON_AddItemToArray(grades, cJSON_CreateNumber(r->org->grades[i]));
+	cJSON_AddItemToObject(o, "kpi_levels_pct", levels);
+	num(o, "kpi_below_level_1", r->org->kpi_below);
+	cJSON_AddItemToObject(o, "grade_bounds_pct", grades);
+	cJSON_AddItemToObject(o, "emission_factors", factors_json(r->org));
+	return o;
+}
+
+int green_json(FILE *out, const struct green_report *r)
+{
+	cJSON *root = header_json(r), *units = cJSON_CreateArray(), *problems = cJSON_CreateArray();
+	char *text;
+	int rc = 0;
+
+	for (int u = 0; u < r->org->nunits; u++)
+		cJSON_AddItemToArray(units, unit_json(r, &r->units[u]));
+	cJSON_AddItemToObject(root, "units", units);
+	cJSON_AddItemToObject(root, "whole", unit_json(r, &r->whole));
+	for (int i = 0; i < r->fig->nproblems && i < 8; i++)
+		cJSON_AddItemToArray(problems, cJSON_CreateString(r->fig->problems[i]));
+	for (int i = 0; i < r->nproblems; i++)
+		cJSON_AddItemToArray(problems, cJSON_CreateString(r->problems[i]));
+	cJSON_AddItemToObject(root, "problems", problems);
+	if ((text = cJSON_Print(root)) == NULL || fprintf(out, "%s\n", text) < 0)
+		rc = -1;
+	free(text);
+	cJSON_Delete(root);
+	return rc;
+}

@@ -1,0 +1,41 @@
+/*
+ * green_out.h - what the renderers of a Green Office report share: labels
+ * for months and days (Thai: month names and B.E. years), words in Thai and
+ * English, and the three renderers themselves. Each renderer writes one
+ * report to an open stream and returns 0, or -1 when writing failed.
+ */
+#ifndef GM_GREEN_OUT_H
+#define GM_GREEN_OUT_H
+
+#include <stdio.h>
+
+#include "green.h"
+
+enum lang { LANG_TH, LANG_EN };
+
+/* "2025-10" for month m (0 = October) of the period's year. */
+void green_month_label(const struct green_period *p, int m, char *buf, size_t len);
+/* Thai "ต.ค. 2568" / English "Oct 2025". */
+void green_month_name(const struct green_period *p, int m, enum lang lang, char *buf, size_t len);
+/* "รอบ 6 เดือน" / "6-month round", "ไตรมาสที่ 2", or the month's name. */
+void green_period_name(const struct green_period *p, enum lang lang, char *buf, size_t len);
+/* "2025-10-01", local. */
+void green_day_label(time_t t, char *buf, size_t len);
+/* The period's first day and its last day (inclusive), local. */
+void green_period_days(const struct green_period *p, char *from, char *to, size_t len);
+
+/* A word or phrase of the report in the language (a key from green_text.c;
+ * an unknown key comes back as itself, so a missing word shows, not crashes). */
+const char *tr(enum lang lang, const char *key);
+const char *resource_label(enum resource r, enum lang lang);
+
+int green_json(FILE *out, const struct green_report *r);
+/* The organisation summary: every unit side by side (UTF-8 with BOM). */
+int green_csv_summary(FILE *out, const struct green_report *r, enum lang lang);
+/* One unit's resources month by month (UTF-8 with BOM). */
+int green_csv_unit(FILE *out, const struct green_report *r, int unit, enum lang lang);
+int green_html_summary(FILE *out, const struct green_report *r, enum lang lang);
+int green_html_resources(FILE *out, const struct green_report *r, int unit, enum lang lang);
+int green_html_self_eval(FILE *out, const struct green_report *r, int unit, enum lang lang);
+
+#endif

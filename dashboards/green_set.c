@@ -1,0 +1,141 @@
+/* green_set.c - the full Green Office report set of a period, written into
+ * a directory: the organisation summary, and for every unit its resources
+ * and its self-evaluation, in Thai and English, as HTML and CSV, and one
+ * JSON file with every figure and what it was built from. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "err.h"
+#include "green_out.h"
+#include "green_set.h"
+
+static void say(void *user, const char *msg)
+{
+	(void)user;
+	fprintf(stderr, "gm-report: %s\n", msg);
+}
+
+typedef int (*render_fn)(FILE *f, const struct green_report *r, int unit, enum lang lang);
+
+static int summary_html(FILE *f, const struct green_report *r, int unit, enum lang lang)
+{
+	(void)unit;
+	return green_html_summary(f, r, lang);
+}
+
+static int summary_csv(FILE *f, const struct green_report *r, int unit, enum lang lang)
+{
+	(void)unit;
+	return green_csv_summary(f, r, lang);
+}
+
+static int all_json(FILE *f, const struct green_report *r, int unit, enum lang lang)
+{
+	(void)unit;
+	(void)lang;
+	return green_json(f, r);
+}
+
+/* Write one file through a temporary name, so a reader never sees half. */
+static int write_one(const char *dir, const char *name, render_fn fn,
+    const struct green_report *r, int unit, enum lang lang)
+{
+	char path[4096], tmp[4200];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL) {
+		fprintf(stderr, "gm-report: %s: %s\n", tmp, strerror(errno));
+		return -1;
+	}
+	rc = fn(f, r, unit, lang);
+	if (fclose(f) != 0 || rc != 0 || rename(tmp, path) != 0) {
+		fprintf(stderr, "gm-report: cannot write %s\n", path);
+		remove(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_unit(const char *dir, const struct green_report *r, int u, enum lang lang)
+{
+	const char *id = u < 0 ? "whole" : r->org->units[u].id, *l = lang == LANG_TH ? "th" : "en";
+	char name[256];
+	int bad = 0;
+
+	snprintf(name, sizeof(name), "%s.resources.%s.html", id, l);
+	bad |= write_one(dir, name, green_html_resources, r, u, lang);
+	snprintf(name, sizeof(name), "%s.%s.csv", id, l);
+	bad |= write_one(dir, name, green_csv_unit, r, u, lang);
+	if (u >= 0 && r->crit != NULL) {
+		snprintf(name, sizeof(name), "%s.self-evaluation.%s.html", id, l);
+		bad |= write_one(dir, name, green_html_self_eval, r, u, lang);
+	}
+	return bad;
+}
+
+static int write_all(const char *dir, const struct green_report *r, int langs)
+{
+	int bad = write_one(dir, "report.json", all_json, r, -1, LANG_TH);
+
+	for (int k = 0; k < 2; k++) {
+		enum lang lang = k == 0 ? LANG_TH : LANG_EN;
+		const char *l = k == 0 ? "th" : "en";
+		char name[64];
+
+		if (!(langs & (1 << k)))
+			continue;
+		snprintf(name, sizeof(name), "summary.%s.html", l);
+		bad |= write_one(dir, name, summary_html, r, -1, lang);
+		snprintf(name, sizeof(name), "summary.%s.csv", l);
+		bad |= write_one(dir, name, summary_csv, r, -1, lang);
+		for (int u = -1; u < r->org->nunits; u++)
+			bad |= write_unit(dir, r, u, lang);
+	}
+	return bad;
+}
+
+int green_write_set(const char *org_path, const char *datadir, const struct green_period *p,
+    const char *outdir, int langs)
+{
+	struct org *o = calloc(1, sizeof(*o));
+	struct criteria *c = calloc(1, sizeof(*c));
+	struct figures *f = calloc(1, sizeof(*f));
+	struct green_report *r = calloc(1, sizeof(*r));
+	char err[512];
+	int rc = 1;
+
+	if (o == NULL || c == NULL || f == NULL || r == NULL) {
+		fprintf(stderr, "gm-report: out of memory\n");
+		goto out;
+	}
+	if (org_load(org_path, o, say, NULL) != 0)
+		goto out;
+	if (criteria_load(o->criteria, c, say, NULL) != 0)
+		goto out_org;
+	if (figures_load(datadir, o, p->fy, f, err, sizeof(err)) != GM_OK) {
+		fprintf(stderr, "gm-report: %s\n", err);
+		goto out_org;
+	}
+	for (int i = 0; i < f->nproblems && i < 8; i++)
+		fprintf(stderr, "gm-report: %s\n", f->problems[i]);
+	green_build(o, c, f, p, r);
+	if (mkdir(outdir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "gm-report: %s: %s\n", outdir, strerror(errno));
+		goto out_org;
+	}
+	rc = write_all(outdir, r, langs) ? 1 : 0;
+out_org:
+	org_free(o);
+out:
+	free(o);
+	free(c);
+	free(f);
+	free(r);
+	return rc;
+}

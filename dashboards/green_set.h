@@ -1,0 +1,23 @@
+/*
+ * green_set.h - gm-report's Green Office mode: read the organisation file,
+ * its criteria edition and the stored channels, and write the period's full
+ * report set into outdir (created if missing; files replaced whole):
+ *   report.json                         every figure and its trace
+ *   summary.<th|en>.html / .csv         all units side by side
+ *   <unit>.resources.<th|en>.html       a unit's resources, month by month
+ *   <unit>.<th|en>.csv                  the same months as CSV
+ *   <unit>.self-evaluation.<th|en>.html the unit against the criteria
+ *   whole.resources.<th|en>.html        the whole organisation
+ * langs: bit 0 Thai, bit 1 English. Returns the exit code: 0, or 1 when the
+ * organisation file or the edition has mistakes (reported) or a file could
+ * not be written.
+ */
+#ifndef GM_GREEN_SET_H
+#define GM_GREEN_SET_H
+
+#include "green.h"
+
+int green_write_set(const char *org_path, const char *datadir, const struct green_period *p,
+    const char *outdir, int langs);
+
+#endif

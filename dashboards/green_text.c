@@ -1,0 +1,168 @@
+/* green_text.c - the words and date labels of a Green Office report, in
+ * Thai and English. Thai comes first: it is what the assessors read. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "fiscal.h"
+#include "green_out.h"
+
+static const char *const month_th[12] = {
+	"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+	"ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+};
+static const char *const month_en[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+};
+
+/* Calendar year (C.E.) and month 1-12 of month m (0 = October) of fy. */
+static void cal_month(int fy, int m, int *year, int *mon)
+{
+	*mon = (m + 9) % 12 + 1;
+	*year = ce_year(fy) - (*mon >= 10 ? 1 : 0);
+}
+
+void green_month_label(const struct green_period *p, int m, char *buf, size_t len)
+{
+	int year, mon;
+
+	cal_month(p->fy, m, &year, &mon);
+	snprintf(buf, len, "%04d-%02d", year, mon);
+}
+
+void green_month_name(const struct green_period *p, int m, enum lang lang, char *buf, size_t len)
+{
+	int year, mon;
+
+	cal_month(p->fy, m, &year, &mon);
+	if (lang == LANG_TH)
+		snprintf(buf, len, "%s %d", month_th[mon - 1], be_year(year));
+	else
+		snprintf(buf, len, "%s %d", month_en[mon - 1], year);
+}
+
+void green_day_label(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d", &tm);
+}
+
+void green_period_days(const struct green_period *p, char *from, char *to, size_t len)
+{
+	struct period first, last;
+	int year, mon;
+
+	cal_month(p->fy, p->m0, &year, &mon);
+	calendar_month(year, mon, &first);
+	cal_month(p->fy, p->m1 - 1, &year, &mon);
+	calendar_month(year, mon, &last);
+	green_day_label(first.start, from, len);
+	green_day_label(last.end - 1, to, len);   /* the last second: the last day */
+}
+
+void green_period_name(const struct green_period *p, enum lang lang, char *buf, size_t len)
+{
+	char month[48];
+
+	switch (p->kind) {
+	case PERIOD_ROUND:
+		snprintf(buf, len, lang == LANG_TH ? "รอบ %d เดือน" : "%d-month round", p->n);
+		break;
+	case PERIOD_QUARTER:
+		snprintf(buf, len, lang == LANG_TH ? "ไตรมาสที่ %d" : "quarter %d", p->n);
+		break;
+	default:
+		green_month_name(p, p->m0, lang, month, sizeof(month));
+		snprintf(buf, len, "%s", month);
+	}
+}
+
+struct word {
+	const char *key, *th, *en;
+};
+
+static const struct word words[] = {
+	{ "summary", "สรุปผลการดำเนินงานสำนักงานสีเขียว ทุกหน่วยงาน", "Green Office summary, all units" },
+	{ "resources", "รายงานการใช้ทรัพยากรและพลังงาน", "Resource and energy use" },
+	{ "self_eval", "รายงานผลการประเมินตนเองตามเกณฑ์สำนักงานสีเขียว", "Green Office self-evaluation" },
+	{ "fy", "ปีงบประมาณ พ.ศ.", "Fiscal year" },
+	{ "period", "ช่วงเวลา", "Period" },
+	{ "unit", "หน่วยงาน", "Unit" },
+	{ "cohort", "รุ่นการประเมิน", "Cohort" },
+	{ "grade", "ระดับผลการประเมิน", "Grade" },
+	{ "total", "คะแนนรวม (ร้อยละ)", "Total (%)" },
+	{ "paper_change", "ร้อยละการใช้กระดาษที่ลดลง", "Paper reduction (%)" },
+	{ "kpi_level", "ระดับคะแนน KPI", "KPI level" },
+	{ "rank", "ลำดับ", "Rank" },
+	{ "kwh_per", "ไฟฟ้า kWh ต่อคน", "kWh per person" },
+	{ "completeness", "ความครบถ้วนของข้อมูล", "Data completeness" },
+	{ "incomplete", "ข้อมูลไม่ครบ", "incomplete" },
+	{ "to_review", "ต้องตรวจสอบ", "to review" },
+	{ "month", "เดือน", "Month" },
+	{ "amount", "ปริมาณ", "Amount" },
+	{ "baseline", "ปีฐาน", "Baseline" },
+	{ "change", "เปลี่ยนแปลง (ร้อยละที่ลดลง)", "Change (% less)" },
+	{ "per", "ต่อหน่วย", "Per unit" },
+	{ "per_person", "ต่อคน", "per person" },
+	{ "per_m2", "ต่อ ตร.ม.", "per m²" },
+	{ "target", "เป้าหมาย", "Target" },
+	{ "target_pct", "เป้าหมายลดลง (ร้อยละ)", "Target reduction (%)" },
+	{ "met", "ผ่าน", "met" },
+	{ "not_met", "ไม่ผ่าน", "not met" },
+	{ "unknown", "ยังประเมินไม่ได้", "cannot tell yet" },
+	{ "none", "—", "—" },
+	{ "ghg", "ก๊าซเรือนกระจก (kgCO2e)", "Greenhouse gas (kgCO2e)" },
+	{ "factors", "ค่าสัมประสิทธิ์การปล่อยก๊าซเรือนกระจกที่ใช้", "Emission factors used" },
+	{ "factor_from", "ใช้ตั้งแต่", "from" },
+	{ "source", "แหล่งที่มา", "source" },
+	{ "meters", "มิเตอร์ที่ใช้", "Meters used" },
+	{ "share", "สัดส่วน", "share" },
+	{ "cause", "การวิเคราะห์สาเหตุ", "Cause analysis" },
+	{ "plan", "แนวทางแก้ไข", "Corrective plan" },
+	{ "no_cause", "ยังไม่ได้วิเคราะห์สาเหตุ", "no cause analysis given" },
+	{ "category", "หมวด", "Category" },
+	{ "weight", "น้ำหนัก", "Weight" },
+	{ "score", "คะแนน", "Score" },
+	{ "indicator", "ตัวชี้วัด", "Indicator" },
+	{ "points", "คะแนนเต็ม", "Points" },
+	{ "evidence", "หลักฐาน", "Evidence" },
+	{ "note", "หมายเหตุ", "Note" },
+	{ "from_meters", "จากข้อมูลมิเตอร์", "from the meter data" },
+	{ "items_met", "ข้อที่ผ่าน (จาก 4)", "items met (of 4)" },
+	{ "readiness", "สิ่งที่ต้องทำเพื่อเลื่อนระดับ", "What the next grade needs" },
+	{ "gain_needed", "คะแนนที่ต้องเพิ่ม", "points needed" },
+	{ "at_top", "อยู่ในระดับสูงสุดแล้ว", "already at the highest grade" },
+	{ "no_checklist", "ยังไม่มีแบบประเมินตนเองของหน่วยงาน (คะแนนตามแบบประเมินเป็น 0)",
+	  "the unit has not filled its checklist (its indicators score 0)" },
+	{ "whole", "ภาพรวมสำนักงาน", "Whole organisation" },
+	{ "formula", "สูตร", "Formula" },
+	{ "formula_change", "(ปีฐาน − ปีปัจจุบัน) ÷ ปีฐาน × 100 ในช่วงเดือนเดียวกัน",
+	  "(baseline − current) ÷ baseline × 100, same months" },
+	{ "generated", "จัดทำโดย greenmeter", "Made by greenmeter" },
+	{ "problems", "ปัญหาที่พบในข้อมูล", "Problems in the data" },
+	{ "trend", "แนวโน้มตามรอบ", "Trend across rounds" },
+	{ "reports", "รายงาน", "Reports" },
+};
+
+const char *tr(enum lang lang, const char *key)
+{
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (strcmp(words[i].key, key) == 0)
+			return lang == LANG_TH ? words[i].th : words[i].en;
+	}
+	return key;
+}
+
+const char *resource_label(enum resource r, enum lang lang)
+{
+	static const char *const th[RES_N] = {
+		"ไฟฟ้า", "น้ำประปา", "กระดาษ (พิมพ์, แผ่น)", "กระดาษ (เบิก, รีม)", "น้ำมันเชื้อเพลิง", "ขยะฝังกลบ",
+	};
+	static const char *const en[RES_N] = {
+		"Electricity", "Water", "Paper printed (sheets)", "Paper issued (reams)", "Fuel", "Waste landfilled",
+	};
+
+	return lang == LANG_TH ? th[r] : en[r];
+}

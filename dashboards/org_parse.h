@@ -1,0 +1,79 @@
+/*
+ * org_parse.h - what the files reading organisation.ini share; nothing
+ * outside dashboards/org*.c includes it.
+ *
+ * org.c drives the parse and reads [organisation], [kpi] and [factors];
+ * org_units.c reads [unit <id>] sections; org_meters.c reads [meters]. A
+ * [meters] line names its units by id and a unit may be defined further
+ * down, so the ids are kept (struct meters_parse) and resolved once the
+ * whole file is read, when meters_finish() builds org.map.
+ */
+#ifndef GM_ORG_PARSE_H
+#define GM_ORG_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "confparse.h"
+#include "org.h"
+
+#define FY_MIN 2500   /* B.E. 2500 = 1957; anything outside is a typo */
+#define FY_MAX 2700
+
+/* What a message lists when a resource name is not one of enum resource's
+ * (keep in step with the table in org.c). */
+#define ORG_RESOURCES "electricity, water, paper_printed, paper_reams, fuel or waste"
+
+/* A [meters] line as read: the mapping, with its units still named. */
+struct map_pending {
+	struct meter_map m;
+	char unit[ORG_MAX_SHARES][ID_MAX + 1];
+};
+
+struct meters_parse {
+	struct map_pending *v;   /* malloc'd; meters_free() */
+	size_t n, cap;
+};
+
+enum org_section {
+	SEC_NONE, SEC_ORG, SEC_KPI, SEC_FACTORS, SEC_UNIT, SEC_METERS, SEC_SKIP
+};
+
+struct org_parse {
+	struct org *o;
+	enum org_section sec;
+	int section_line;              /* header of the section being read */
+	struct org_unit *unit;         /* SEC_UNIT: NULL when its header was bad */
+	int org_line;                  /* the first [organisation] header, 0: none */
+	bool have_baseline;
+	int unit_line[ORG_MAX_UNITS];  /* where each unit was defined */
+	int factor_line[ORG_MAX_FACTORS];
+	struct meters_parse meters;
+};
+
+/* Split s at spaces and tabs into buf (len > strlen(s)): up to max words
+ * into w. Returns the number of words, max + 1 when there are more. */
+int org_words(char *buf, size_t len, const char *s, char **w, int max);
+/* A whole finite number ("60", "0.6", "1e3"), nothing after it. */
+bool org_number(const char *s, double *out);
+/* "YYYY-MM-DD" exactly, a real date: its local midnight. */
+bool org_day(const char *s, time_t *out);
+/* A fiscal year FY_MIN..FY_MAX; else reports "<what>: "<s>" is not ...". */
+bool org_fy(struct conf *c, const char *what, const char *s, int *out);
+
+/* [unit <id>]: at the section's first key, with its header's line; sets
+ * p->unit, or reports why not (bad or duplicate id) and leaves it NULL. */
+void units_start(struct conf *c, struct org_parse *p, const char *id, int line);
+void units_key(struct conf *c, struct org_unit *u, const char *key, const char *value);
+
+/* One [meters] line; mistakes are reported at c->line. */
+void meters_key(struct conf *c, struct meters_parse *mp, const char *key,
+    const char *value);
+/* After the whole file: resolve unit ids, then fill o->map (sorted) and
+ * check it: unknown units, a channel mapped twice from one date, a channel
+ * whose resource changes. Mistakes are reported at their lines through c. */
+void meters_finish(struct meters_parse *mp, struct org *o, struct conf *c);
+void meters_free(struct meters_parse *mp);
+
+#endif

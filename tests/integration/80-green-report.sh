@@ -1,0 +1,142 @@
+#!/bin/bash
+# 80-green-report: the Green Office report set from real data. Two fiscal
+# years (FY2568, the baseline, and FY2569: the last whole year in the past,
+# as the collector refuses readings from the future) of an electricity sub-meter and
+# a printer's sheet counter, every 15 minutes, and monthly reams issued,
+# all through a real broker into a real collector, mapped to two of the 19
+# shipped units. gm-report writes the whole set (19 units, Thai and
+# English); the checks: every file is there, the JSON's figures agree with
+# gm-sim's own account of what the meter used, a month with missing
+# readings says it is incomplete, Thai pages use Thai month names and B.E.
+# years, the CSV has its byte-order mark, and headless Chromium renders the
+# Thai summary to a PDF and a PNG without error.
+. "$(dirname "$0")/../lib.sh"
+
+STEP=900
+cat >"$T/sim.conf" <<EOF
+[sim]
+listen = 127.0.0.1:1
+devices = $ROOT/devices
+[meter fin-power]
+unit = 1
+model = sdm120
+seed = 21
+load = 6
+start = 10000
+start_at = 2024-10-01
+[meter fin-mfp]
+unit = 2
+model = printer-counter
+seed = 22
+load = 40
+EOF
+sim() { "$BIN/gm-sim" -c "$T/sim.conf" "$@"; }
+
+start_broker
+collector_conf "$T/data" "$T/status" "$BROKER_PORT" report-collector >"$T/collector.conf"
+start collector "$BIN/gm-collector" -c "$T/collector.conf"
+wait_for 10 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subscribes"
+
+send() { # meter channel from to
+	sim --history "$1" "$2" "$3" "$4" "$STEP" |
+		mosquitto_pub -p "$BROKER_PORT" -q 1 -t "greenmeter/v1/hq/$1/$2" -l
+}
+# The power meter is silent from 10 to 12 February 2026: February is incomplete.
+send fin-power import_kwh "2024-10-01" "2026-02-10 00:00"
+send fin-power import_kwh "2026-02-12 00:00" "2026-10-01 00:15"
+send fin-mfp sheets "2024-10-01" "2026-10-01 00:15"
+# Reams issued: an entry at each month's end (the next month's first
+# midnight), 10 a month in FY2568 and 8 in FY2569.
+seq=0
+for k in $(seq 0 23); do
+	end=$(date -d "2024-11-01 +$k month 00:00 +0700" +%s)
+	v=$([ "$k" -lt 12 ] && echo 10 || echo 8)
+	seq=$((seq + 1))
+	mosquitto_pub -p "$BROKER_PORT" -q 1 -t greenmeter/v1/hq/stores/finance-reams \
+		-m "{\"t\":$end,\"v\":$v,\"unit\":\"reams\",\"kind\":\"delta\",\"seq\":$seq}"
+done
+wait_for 180 grep -q "fin-mfp/sheets .*last_t=$(date -d '2026-10-01 00:00 +0700' +%s)" "$T/status" ||
+	not_ok "the printer's two years stored"
+wait_for 60 grep -q "fin-power/import_kwh .*last_t=$(date -d '2026-10-01 00:00 +0700' +%s)" "$T/status" ||
+	not_ok "the meter's two years stored"
+wait_for 30 grep -q "finance-reams .*received=24" "$T/status" || not_ok "24 ream entries stored"
+stop "$(echo $PIDS | awk '{ print $NF }')"   # the collector: every row in its file
+
+# The shipped organisation, with this test's meters mapped.
+cp -r "$ROOT/dashboards/org/senate" "$T/org"
+cat >>"$T/org/organisation.ini" <<EOF
+
+[meters]
+hq/fin-power/import_kwh = electricity from 2024-10-01 finance-budget 60 central-admin 40
+hq/fin-mfp/sheets = paper_printed from 2024-10-01 finance-budget
+hq/stores/finance-reams = paper_reams from 2024-10-01 finance-budget
+EOF
+OUT=$T/reports
+check "gm-report writes the FY2569 set" \
+	"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --out "$OUT"
+n=$(ls "$OUT"/*.self-evaluation.th.html 2>/dev/null | wc -l)
+check "a self-evaluation for each of the 19 units ($n)" [ "$n" -eq 19 ]
+for f in summary.th.html summary.en.html summary.th.csv summary.en.csv report.json \
+	finance-budget.resources.th.html finance-budget.resources.en.html finance-budget.th.csv \
+	whole.resources.th.html; do
+	check "$f written" [ -s "$OUT/$f" ]
+done
+check "no temporary file left" [ -z "$(ls "$OUT" | grep '\.tmp$')" ]
+
+# The figures, against the simulator's own account.
+j() { python3 -c "import json,sys; r=json.load(open('$OUT/report.json')); print($1)"; }
+USED=$(sim --used fin-power import_kwh "2025-10-01" "2026-10-01")
+BASE=$(sim --used fin-power import_kwh "2024-10-01" "2025-10-01")
+fb="[u for u in r['units'] if u['id']=='finance-budget'][0]['resources']"
+ca="[u for u in r['units'] if u['id']=='central-admin'][0]['resources']"
+check "19 units in the JSON" [ "$(j "len(r['units'])")" = 19 ]
+check "finance-budget's 60 % of the meter (0.6 x $USED)" \
+	near "$(j "$fb['electricity']['amount']")" "$(awk -v u="$USED" 'BEGIN { print 0.6 * u }')" 0.05
+check "central-admin's 40 %" \
+	near "$(j "$ca['electricity']['amount']")" "$(awk -v u="$USED" 'BEGIN { print 0.4 * u }')" 0.05
+check "the baseline year likewise (0.6 x $BASE)" \
+	near "$(j "$fb['electricity']['baseline_amount']")" "$(awk -v u="$BASE" 'BEGIN { print 0.6 * u }')" 0.05
+check "reams: 96 against 120" [ "$(j "$fb['paper_reams']['amount'] == 96 and $fb['paper_reams']['baseline_amount'] == 120")" = True ]
+check "paper reduction 20 %" near "$(j "[u for u in r['units'] if u['id']=='finance-budget'][0]['paper_reduction_pct']")" 20 1e-9
+check "KPI level 5" near "$(j "[u for u in r['units'] if u['id']=='finance-budget'][0]['kpi_level']")" 5 1e-9
+check "electricity incomplete (February's gap)" [ "$(j "$fb['electricity']['complete']")" = False ]
+check "February's completeness under 1" \
+	[ "$(j "[m['completeness'] < 1 for m in $fb['electricity']['months'] if m['month']=='2026-02'][0]")" = True ]
+check "January complete" \
+	[ "$(j "[m['completeness'] == 1 for m in $fb['electricity']['months'] if m['month']=='2026-01'][0]")" = True ]
+check "the factor in force is printed (0.475)" \
+	[ "$(j "[m['kgco2e_per_unit'] for m in $fb['electricity']['months'] if m['month']=='2026-01'][0]")" = 0.475 ]
+check "the channels are traced" \
+	[ "$(j "[s['channel'] + ' ' + str(s['share']) for s in $fb['electricity']['sources']]")" = "['hq/fin-power/import_kwh 0.6']" ]
+
+# Words and dates.
+check "Thai summary: Thai words" grep -q 'ร้อยละการใช้กระดาษที่ลดลง' "$OUT/summary.th.html"
+check "Thai resources: Thai month and B.E. year" grep -q 'ต.ค. 2568' "$OUT/finance-budget.resources.th.html"
+check "English resources: Oct 2025" grep -q 'Oct 2025' "$OUT/finance-budget.resources.en.html"
+check "incomplete data says so" grep -q 'ข้อมูลไม่ครบ' "$OUT/finance-budget.resources.th.html"
+check "CSV starts with a UTF-8 BOM" [ "$(head -c 3 "$OUT/summary.th.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
+check "CSV has a row per unit and one for the whole" [ "$(tail -n +2 "$OUT/summary.th.csv" | wc -l)" -eq 20 ]
+
+# Headless Chromium prints the Thai summary and takes a picture of it.
+if command -v chromium >/dev/null; then
+	cr() { timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+		--user-data-dir="$T/chromium" "$@" >>"$T/chromium.log" 2>&1; }
+	check "Chromium prints summary.th.html to PDF" cr --print-to-pdf="$T/summary.pdf" "file://$OUT/summary.th.html"
+	check "the PDF is a PDF" [ "$(head -c 5 "$T/summary.pdf" 2>/dev/null)" = "%PDF-" ]
+	check "Chromium renders the Thai resources page to PNG" \
+		cr --screenshot="$T/resources.png" --window-size=1240,1754 "file://$OUT/finance-budget.resources.th.html"
+	check "the PNG is a PNG" [ "$(head -c 8 "$T/resources.png" 2>/dev/null | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ]
+	check "Thai text drew (the picture is not blank: > 20 kB)" [ "$(stat -c %s "$T/resources.png" 2>/dev/null || echo 0)" -gt 20000 ]
+	mkdir -p "$ROOT/build/artifacts"
+	cp "$T/summary.pdf" "$T/resources.png" "$ROOT/build/artifacts/" 2>/dev/null
+else
+	not_ok "chromium is installed (make test installs it: tools/deps.sh)"
+fi
+
+# Bad input: a broken organisation file is refused with file:line.
+printf '[unit x]\nheadcount 2570 = many\n' >>"$T/org/organisation.ini"
+"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --out "$T/bad" 2>"$T/bad.err"
+check "a broken organisation file: exit 1" [ $? -eq 1 ]
+check "with file:line" grep -q "organisation.ini:[0-9]*:" "$T/bad.err"
+check "and no report written" [ ! -e "$T/bad/summary.th.html" ]
+done_testing

@@ -1,0 +1,373 @@
+/*
+ * test_green.c - golden figures of a Green Office report (dashboards/
+ * figures.c and green.c over org.c, criteria.c and kpi.c), on a small
+ * dataset of real RRD files and entries journals whose every expected
+ * figure is worked out by hand below, not by the code under test.
+ *
+ * The organisation: units u1 and u2, baseline FY2569, report FY2570
+ * (1 Oct 2026 00:00 - 1 Oct 2027 00:00, Asia/Bangkok = UTC+7).
+ *
+ *   hq/main/kwh   counter, 0.25 kWh every 15 min (1 kWh an hour), from
+ *                 1 Oct 2025; shared: u1 60, u2 40 (shares 0.6 / 0.4).
+ *                 No readings 10 Feb 2027 00:00 - 12 Feb 2027 00:00: the
+ *                 reading at 12 Feb carries 48 kWh (the counter difference).
+ *   hq/annex/kwh  counter, 0.5 kWh every 15 min (2 kWh an hour), to u1;
+ *                 from 1 Apr 2027 to u2 (a mapping that changes mid-year).
+ *   hq/stores/u1-reams, u2-reams   monthly manual entries (deltas), each
+ *                 dated at its month's end = the next month's first
+ *                 midnight: u1 10 reams a month in FY2569, 8 in FY2570;
+ *                 u2 10 a month in FY2569, 9.375 in FY2570.
+ *
+ * Days: FY2569 and FY2570 both have 365 days (Feb 2026 and Feb 2027 have
+ * 28) = 8760 hours. FY2570's Oct-Mar: 31+30+31+31+28+31 = 182 days = 4368 h;
+ * Apr-Sep: 30+31+30+31+31+30 = 183 days = 4392 h; Oct-Dec: 92 days =
+ * 2208 h; Jan-Mar: 90 days = 2160 h.
+ *
+ * Electricity, FY2570:
+ *   u1 = 0.6 * 8760 (main) + 2 * 4368 (annex Oct-Mar) = 5256 + 8736 = 13992
+ *   u2 = 0.4 * 8760 + 2 * 4392 = 3504 + 8784 = 12288
+ * Baseline FY2569 (annex all year to u1):
+ *   u1 = 5256 + 2 * 8760 = 22776;  u2 = 3504
+ * Emission factor: 0.5 kgCO2e/kWh until 31 Dec 2026, 0.4 from 1 Jan 2027:
+ *   u1 Oct-Dec (0.6 + 2) * 2208 * 0.5 = 5740.8 * 0.5 = 2870.4
+ *      Jan-Mar 2.6 * 2160 * 0.4 = 5616 * 0.4 = 2246.4
+ *      Apr-Sep 0.6 * 4392 * 0.4 = 2635.2 * 0.4 = 1054.08
+ *      total 6170.88 (no factor for paper: paper adds nothing)
+ * Paper (reams, the KPI's basis): u1 120 -> 96: (120 - 96) / 120 = 20 %;
+ *   u2 120 -> 112.5: 7.5 / 120 = 6.25 % -> level 3 + (6.25 - 5) / 2.5 = 3.5
+ *   with levels 0 2.5 5 7.5 10; u1's 20 % is past 10: level 5.
+ *   whole: 240 -> 208.5: 31.5 / 240 = 13.125 %.
+ * Self-evaluation of u1 (category 1 weight 50: 1.1 checklist, 1 point;
+ * category 3 weight 50: 3.2.2 electricity from the meters, 4 points):
+ *   checklist 1.1 = 1 -> category 1: 50.
+ *   3.2.2: every month complete? no (February's gap); per person? yes
+ *   (headcount 20); target met? cannot tell (data incomplete); cause given?
+ *   yes -> 2 items of 4 -> 2 points -> category 3: 2 / 4 * 50 = 25.
+ *   total 75 -> Bronze (60 <= 75 < 80).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <rrd.h>
+
+#include "../../dashboards/figures.h"
+#include "../../dashboards/green.h"
+#include "chanmeta.h"
+#include "err.h"
+#include "rrd_layout.h"
+#include "testutil.h"
+#include "timeutil.h"
+
+#define EPS 1e-6
+#define Q 900L   /* a reading every 15 minutes */
+
+/* Local midnight of a day in Bangkok, worked out from UTC here (not by
+ * the code under test): 00:00 +07 is 17:00 UTC the day before. */
+static time_t bkk(int y, int m, int d)
+{
+	struct tm tm = { 0 };
+
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	return timegm(&tm) - 7 * 3600;
+}
+
+static void chan_dir(const char *meter, char *path, size_t len, const char *channel,
+    const char *suffix)
+{
+	char dir[256];
+
+	snprintf(dir, sizeof(dir), "%s/hq", tmpdir);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/hq/%s", tmpdir, meter);
+	mkdir(dir, 0755);
+	snprintf(path, len, "%s/%s%s", dir, channel, suffix);
+}
+
+static void meta(const char *meter, const char *channel, const char *unit,
+    enum reading_kind kind)
+{
+	struct chan_id id = id3("hq", meter, channel);
+	char err[256];
+
+	if (chanmeta_write(tmpdir, &id, unit, kind, err, sizeof(err)) != GM_OK)
+		fail_msg("chanmeta_write: %s", err);
+}
+
+/* A counter using `per_q` every 15 min from `from` to `to`, nothing read in
+ * [gap_a, gap_b) (the reading at gap_b carries what was used meanwhile). */
+static void counter(const char *meter, double per_q, time_t from, time_t to, time_t gap_a,
+    time_t gap_b)
+{
+	char path[256], *argv[1000], buf[1000][64];
+	double v = 1000;
+	int n = 0;
+	time_t last = from;
+	const char **layout;
+	int argc = rrd_layout_argv(&layout);
+
+	chan_dir(meter, path, sizeof(path), "kwh", ".rrd");
+	meta(meter, "kwh", "kWh", KIND_COUNTER);
+	rrd_clear_error();
+	if (rrd_create_r2(path, RRD_STEP, from - 1, 0, NULL, NULL, argc, layout) != 0)
+		fail_msg("rrd_create: %s", rrd_get_error());
+	for (time_t t = from; t <= to; t += Q) {
+		double use;
+
+		if (t > gap_a && t < gap_b)
+			continue;
+		use = t == from ? NAN : per_q * (double)((t - last) / Q);
+		v += isnan(use) ? 0 : use;
+		if (isnan(use))
+			snprintf(buf[n], sizeof(buf[n]), "%lld:%.17g:U", (long long)t, v);
+		else
+			snprintf(buf[n], sizeof(buf[n]), "%lld:%.17g:%.17g", (long long)t, v, use);
+		argv[n] = buf[n];
+		last = t;
+		if (++n == 1000 || t + Q > to) {
+			if (rrd_update_r(path, RRD_TEMPLATE, n, (const char **)argv) != 0)
+				fail_msg("rrd_update: %s", rrd_get_error());
+			n = 0;
+		}
+	}
+}
+
+/* Monthly entries: `first` a month in FY2569, `second` in FY2570, each at
+ * its month's end, i.e. the next month's first local midnight. */
+static void reams(const char *channel, double first, double second)
+{
+	char path[256], line[128];
+	FILE *f;
+	int seq = 1;
+
+	chan_dir("stores", path, sizeof(path), channel, ".entries");
+	meta("stores", channel, "ream", KIND_DELTA);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("greenmeter-entries 1\n", f);
+	for (int k = 0; k < 24; k++) {
+		int mon = (k + 10) % 12 + 1, y = 2025 + (k + 10) / 12;   /* Nov 2025 .. Oct 2027 */
+		time_t end = bkk(y, mon, 1);
+
+		snprintf(line, sizeof(line), "%lld %.17g %d %lld\n", (long long)end,
+		    k < 12 ? first : second, seq++, (long long)end + 60);
+		fputs(line, f);
+	}
+	fclose(f);
+}
+
+static const char org_text[] =
+	"[organisation]\n"
+	"th = องค์กรทดสอบ\nen = Test organisation\nbaseline = 2569\npaper_basis = reams\n"
+	"criteria = criteria.ini\nchecklists = checklists\n"
+	"[kpi]\npaper_levels = 0 2.5 5 7.5 10\nbelow = 0\ngrades = 90 80 60\n"
+	"[factors]\n"
+	"electricity 2020-01-01 = 0.5 | before\n"
+	"electricity 2027-01-01 = 0.4 | from 2027\n"
+	"[unit u1]\nth = หน่วยหนึ่ง\nen = Unit one\nper = person\nheadcount 2570 = 20\n"
+	"target electricity = 5\n"
+	"[unit u2]\nth = หน่วยสอง\nen = Unit two\nper = person\n"
+	"[meters]\n"
+	"hq/main/kwh = electricity from 2025-10-01 u1 60 u2 40\n"
+	"hq/annex/kwh = electricity from 2025-10-01 u1\n"
+	"hq/annex/kwh = electricity from 2027-04-01 u2\n"
+	"hq/stores/u1-reams = paper_reams from 2025-10-01 u1\n"
+	"hq/stores/u2-reams = paper_reams from 2025-10-01 u2\n";
+
+static const char criteria_text[] =
+	"[criteria]\nedition = test\nth = ทดสอบ\nen = test\n"
+	"[category 1]\nth = หมวด 1\nen = one\nweight = 50\n"
+	"[category 3]\nth = หมวด 3\nen = three\nweight = 50\n"
+	"[indicator 1.1]\nth = นโยบาย\nen = policy\npoints = 1\nsource = checklist\n"
+	"[indicator 3.2.2]\nth = ไฟฟ้า\nen = electricity\npoints = 4\nsource = meter electricity\n";
+
+static const char checklist_text[] =
+	"[1.1]\nscore = 1\nevidence = policy.pdf\n"
+	"[cause electricity]\ntext = a new server room\nplan = move it\n";
+
+static struct org *org;
+static struct criteria *crit;
+static struct figures *fig;
+static struct green_report *rep;
+
+static int setup(void **state)
+{
+	char dir[128];
+
+	(void)state;
+	if (tmpdir_make("green") != 0)
+		return -1;
+	tz_set("Asia/Bangkok");
+	counter("main", 0.25, bkk(2025, 10, 1), bkk(2027, 10, 1), bkk(2027, 2, 10),
+	    bkk(2027, 2, 12));
+	counter("annex", 0.5, bkk(2025, 10, 1), bkk(2027, 10, 1), 0, 0);
+	reams("u1-reams", 10, 8);
+	reams("u2-reams", 10, 9.375);
+	fixture("criteria.ini", criteria_text);
+	snprintf(dir, sizeof(dir), "%s/checklists", tmpdir);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof(dir), "%s/checklists/2570", tmpdir);
+	mkdir(dir, 0755);
+	fixture("checklists/2570/u1.ini", checklist_text);
+	org = calloc(1, sizeof(*org));
+	crit = calloc(1, sizeof(*crit));
+	fig = calloc(1, sizeof(*fig));
+	rep = calloc(1, sizeof(*rep));
+	if (org == NULL || crit == NULL || fig == NULL || rep == NULL)
+		return -1;
+	if (org_load(fixture("org.ini", org_text), org, collect, NULL) != 0 ||
+	    criteria_load(org->criteria, crit, collect, NULL) != 0)
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	org_free(org);
+	free(org);
+	free(crit);
+	free(fig);
+	free(rep);
+	return tmpdir_teardown(state);
+}
+
+static void near(const char *what, double got, double want)
+{
+	if (!(fabs(got - want) <= EPS * (1 + fabs(want))))
+		fail_msg("%s: %.17g, want %.17g", what, got, want);
+}
+
+static void build(int months)
+{
+	struct green_period p;
+	char err[512];
+
+	assert_int_equal(figures_load(tmpdir, org, 2570, fig, err, sizeof(err)), GM_OK);
+	assert_int_equal(fig->nproblems, 0);
+	assert_int_equal(green_period_round(2570, months, &p), GM_OK);
+	green_build(org, crit, fig, &p, rep);
+}
+
+static void test_electricity(void **state)
+{
+	const struct green_unit *u1 = &rep->units[0], *u2 = &rep->units[1];
+
+	(void)state;
+	build(12);
+	/* shared 60/40 and moved on 1 April */
+	near("u1 kWh", u1->res[RES_ELECTRICITY].now.amount, 13992);
+	near("u2 kWh", u2->res[RES_ELECTRICITY].now.amount, 12288);
+	near("u1 baseline", u1->res[RES_ELECTRICITY].then.amount, 22776);
+	near("u2 baseline", u2->res[RES_ELECTRICITY].then.amount, 3504);
+	near("u1 change", u1->res[RES_ELECTRICITY].change_pct, (22776.0 - 13992) / 22776 * 100);
+	/* per person: 13992 / 20 */
+	near("u1 per person", u1->res[RES_ELECTRICITY].per, 699.6);
+	assert_true(isnan(u2->res[RES_ELECTRICITY].per));   /* no headcount */
+	/* the whole: both meters all year, 3 kWh an hour */
+	near("whole kWh", rep->whole.res[RES_ELECTRICITY].now.amount, 3 * 8760.0);
+	/* October alone: (0.6 + 2) * 744 h */
+	near("u1 October", u1->res[RES_ELECTRICITY].cur->m[0].amount, 2.6 * 744);
+	/* April: 0.6 of main only, 720 h */
+	near("u1 April", u1->res[RES_ELECTRICITY].cur->m[6].amount, 0.6 * 720);
+	near("u2 April", u2->res[RES_ELECTRICITY].cur->m[6].amount, 0.4 * 720 + 2 * 720);
+}
+
+static void test_ghg(void **state)
+{
+	(void)state;
+	build(12);
+	near("u1 kgCO2e", rep->units[0].res[RES_ELECTRICITY].kg_co2e, 6170.88);
+	near("u1 total kgCO2e", rep->units[0].kg_co2e, 6170.88);
+	/* December used the old factor, January the new */
+	assert_true(org->factors[rep->units[0].res[RES_ELECTRICITY].factors_used[2]].kg_per_unit == 0.5);
+	assert_true(org->factors[rep->units[0].res[RES_ELECTRICITY].factors_used[3]].kg_per_unit == 0.4);
+}
+
+static void test_completeness(void **state)
+{
+	const struct res_line *e;
+
+	(void)state;
+	build(12);
+	e = &rep->units[0].res[RES_ELECTRICITY];
+	/* February has the gap: not complete, yet its use is all there */
+	assert_true(fig_completeness(&e->cur->m[4]) < 1);
+	assert_true(fig_completeness(&e->cur->m[4]) > 0.9);
+	near("u1 February", e->cur->m[4].amount, 2.6 * 28 * 24);
+	assert_true(fig_completeness(&e->cur->m[3]) == 1);   /* January */
+	assert_int_equal(e->now.months_complete, 11);
+	assert_true(e->now.completeness < 1);
+	/* so the target cannot be judged, though 13992 < 22776 * 0.95 */
+	near("target amount", e->target_amount, 22776 * 0.95);
+	assert_int_equal(e->met, TRI_UNKNOWN);
+	/* a round that ends before February is complete: Oct-Mar is not */
+	build(6);
+	assert_true(rep->units[0].res[RES_ELECTRICITY].now.completeness < 1);
+}
+
+static void test_paper_kpi(void **state)
+{
+	(void)state;
+	build(12);
+	/* the entry dated 1 Oct 2026 00:00 is September 2026's: FY2569 */
+	near("u1 reams", rep->units[0].res[RES_PAPER_REAMS].now.amount, 96);
+	near("u1 baseline reams", rep->units[0].res[RES_PAPER_REAMS].then.amount, 120);
+	near("u1 paper", rep->units[0].paper_change, 20);
+	near("u2 paper", rep->units[1].paper_change, 6.25);
+	near("u1 level", rep->units[0].kpi_level, 5);
+	near("u2 level", rep->units[1].kpi_level, 3.5);
+	near("whole paper", rep->whole.paper_change, 13.125);
+	assert_int_equal(rep->units[0].rank, 1);
+	assert_int_equal(rep->units[1].rank, 2);
+	assert_true(rep->units[0].res[RES_PAPER_REAMS].now.completeness == 1);
+	/* the trend across rounds: 6 months 48 / 60, 9 months 72 / 90, 12 96 / 120 */
+	near("u1 round 6", rep->units[0].paper_trend[0], 20);
+	near("u1 round 12", rep->units[0].paper_trend[2], 20);
+	near("u2 round 9", rep->units[1].paper_trend[1], (90 - 9 * 9.375) / 90 * 100);
+	/* round 6: Oct-Mar, 6 entries each */
+	build(6);
+	assert_true(isnan(rep->units[0].paper_trend[1]));   /* round 9 is beyond it */
+	near("u1 reams, 6 months", rep->units[0].res[RES_PAPER_REAMS].now.amount, 48);
+	near("u1 paper, 6 months", rep->units[0].paper_change, 20);
+}
+
+static void test_self_eval(void **state)
+{
+	const struct green_unit *u1;
+
+	(void)state;
+	build(12);
+	u1 = &rep->units[0];
+	assert_true(u1->cl.found);
+	assert_int_equal(u1->eval.ind[1].items_met, 2);
+	near("3.2.2", u1->eval.ind[1].score, 2);
+	near("category 1", u1->eval.cat_pct[0], 50);
+	near("category 3", u1->eval.cat_pct[1], 25);
+	near("total", u1->eval.total, 75);
+	assert_int_equal(u1->eval.grade, GRADE_BRONZE);
+	/* u2 filled no checklist: 1.1 scores 0 */
+	assert_false(rep->units[1].cl.found);
+	near("u2 1.1", rep->units[1].eval.ind[0].score, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_electricity),
+		cmocka_unit_test(test_ghg),
+		cmocka_unit_test(test_completeness),
+		cmocka_unit_test(test_paper_kpi),
+		cmocka_unit_test(test_self_eval),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

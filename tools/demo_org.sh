@@ -1,0 +1,144 @@
+# demo_org.sh - the demo's organisation: the 19 shipped units, each with an
+# electricity sub-meter, five bureaus' printers, one water meter shared by
+# all, and monthly manual entries (reams issued, fuel, waste). Sourced by
+# tools/demo.sh, which sets BIN, ROOT, RUN, MQTT and MODBUS.
+#
+# Use changes on 1 October 2025, the start of FY2569, so that FY2569 differs
+# from its baseline FY2568 (the shipped organisation's): each unit's
+# electricity by the % in column 3, its reams by column 4 (negative: less).
+
+# id  power_kW  electricity_change_%  reams_change_%  reams_a_month
+DEMO_UNITS="president-office 9 -4 -12 40
+public-relations 11 2 -6 55
+central-admin 30 -7 -15 90
+finance-budget 10 -3 -22 70
+foreign-affairs 10 -9 -25 45
+academic 14 1 -8 80
+meetings 15 -2 -58 160
+oversight 9 -5 -10 35
+committee-1 17 3 -4 95
+committee-2 16 -1 -9 90
+committee-3 16 0 -14 85
+legal 8 -6 -18 50
+foreign-languages 7 -8 -30 30
+hrd 10 4 5 45
+ict 22 6 -11 40
+minutes 18 -4 -27 120
+printing 25 -2 -6 400
+policy-planning 8 -10 -20 35
+internal-audit 3 -3 -16 12"
+
+# Printers with a sheet counter: meter id, bureau, sheets an hour at full
+# load, change % from FY2569.
+DEMO_PRINTERS="printing-press printing 3000 -5
+meetings-mfp meetings 400 -60
+finance-budget-mfp finance-budget 250 -20
+committee-1-mfp committee-1 300 -3
+ict-mfp ict 120 -10"
+
+DEMO_FROM=2024-10-01        # the baseline year FY2568 starts
+DEMO_CHANGE=2025-10-01      # FY2569 starts
+
+# The gm-sim gateway: Modbus units 1.. in the order written here.
+demo_sim_conf() {
+	local u=1 id kw ec rc reams m unit rate pc
+	printf '[sim]\nlisten = 127.0.0.1:%s\ndevices = %s/devices\n' "$MODBUS" "$ROOT"
+	while read -r id kw ec rc reams; do
+		printf '[meter %s-power]\nunit = %d\nmodel = sdm120\nseed = %d\nload = %s\nstart = 20000\nstart_at = %s\n' \
+			"$id" "$u" "$((100 + u))" "$kw" "$DEMO_FROM"
+		printf 'load_change_at = %s\nload_after = %s\n' "$DEMO_CHANGE" \
+			"$(awk -v k="$kw" -v c="$ec" 'BEGIN { print k * (1 + c / 100) }')"
+		u=$((u + 1))
+	done <<<"$DEMO_UNITS"
+	while read -r m unit rate pc; do
+		printf '[meter %s]\nunit = %d\nmodel = printer-counter\nseed = %d\nload = %s\n' \
+			"$m" "$u" "$((100 + u))" "$rate"
+		printf 'load_change_at = %s\nload_after = %s\n' "$DEMO_CHANGE" \
+			"$(awk -v k="$rate" -v c="$pc" 'BEGIN { print k * (1 + c / 100) }')"
+		u=$((u + 1))
+	done <<<"$DEMO_PRINTERS"
+	printf '[meter building-water]\nunit = %d\nmodel = water-pulse\nseed = 13\nload = 4\n' "$u"
+}
+
+# Every polled meter for gm-agent: "meter:model" lines, unit numbers in order.
+demo_meters() {
+	local id rest m
+	while read -r id rest; do echo "$id-power:sdm120"; done <<<"$DEMO_UNITS"
+	while read -r m rest; do echo "$m:printer-counter"; done <<<"$DEMO_PRINTERS"
+	echo "building-water:water-pulse"
+}
+
+# The shipped organisation with the demo's meters mapped, in $RUN/org.
+demo_org() {
+	local id rest m unit water=""
+	cp -r "$ROOT/dashboards/org/senate" "$RUN/org"
+	{
+		printf '\n[meters]\n; written by tools/demo_org.sh\n'
+		while read -r id rest; do
+			printf 'parliament/%s-power/import_kwh = electricity from %s %s\n' "$id" "$DEMO_FROM" "$id"
+			printf 'parliament/stores/%s-reams = paper_reams from %s %s\n' "$id" "$DEMO_FROM" "$id"
+			water="$water $id $(awk -v id="$id" '$0 == "[unit " id "]" { s = 1 } s && /^headcount 2569/ { print $4; exit }' \
+				"$RUN/org/organisation.ini")"
+		done <<<"$DEMO_UNITS"
+		while read -r m unit rest; do
+			printf 'parliament/%s/sheets = paper_printed from %s %s\n' "$m" "$DEMO_FROM" "$unit"
+		done <<<"$DEMO_PRINTERS"
+		# the building's water is shared by headcount
+		printf 'parliament/building-water/volume_m3 = water from %s%s\n' "$DEMO_FROM" "$water"
+		printf 'parliament/stores/vehicles-fuel = fuel from %s central-admin\n' "$DEMO_FROM"
+	} >>"$RUN/org/organisation.ini"
+}
+
+# History from DEMO_FROM to `until` (unix, a quarter hour), every 15 min,
+# through the broker as an agent replaying its spool would send it.
+demo_history() { # until
+	local m c n=0
+	while read -r m c; do
+		"$BIN/gm-sim" -c "$RUN/sim.conf" --history "$m" "$c" "$DEMO_FROM" "@$1" 900 |
+			mosquitto_pub -p "$MQTT" -q 1 -t "greenmeter/v1/parliament/$m/$c" -l
+		n=$((n + 1))
+	done < <(demo_meters | sed 's/:sdm120$/ import_kwh/; s/:printer-counter$/ sheets/; s/:water-pulse$/ volume_m3/')
+	echo "$n"
+}
+
+# Monthly manual entries up to the last whole month before `until`: each at
+# its month's end, as facilities staff enter them.
+demo_entries() { # until
+	local id kw ec rc reams k end v
+	while read -r id kw ec rc reams; do
+		k=0
+		while end=$(date -d "$DEMO_FROM +$((k + 1)) month 00:00 +0700" +%s) && [ "$end" -le "$1" ]; do
+			v=$(awk -v r="$reams" -v c="$rc" -v after="$([ "$end" -gt "$(date -d "$DEMO_CHANGE 00:00 +0700" +%s)" ] && echo 1 || echo 0)" \
+				-v k="$k" 'BEGIN { x = r * (after ? 1 + c / 100 : 1) * (1 + 0.08 * sin(k)); printf "%d", x + 0.5 }')
+			printf '{"t":%s,"v":%s,"unit":"reams","kind":"delta","seq":%d}\n' "$end" "$v" "$((k + 1))"
+			k=$((k + 1))
+		done | mosquitto_pub -p "$MQTT" -q 1 -t "greenmeter/v1/parliament/stores/$id-reams" -l
+	done <<<"$DEMO_UNITS"
+	k=0
+	while end=$(date -d "$DEMO_FROM +$((k + 1)) month 00:00 +0700" +%s) && [ "$end" -le "$1" ]; do
+		printf '{"t":%s,"v":%d,"unit":"L","kind":"delta","seq":%d}\n' "$end" "$((900 + (k * 37) % 200))" "$((k + 1))"
+		k=$((k + 1))
+	done | mosquitto_pub -p "$MQTT" -q 1 -t "greenmeter/v1/parliament/stores/vehicles-fuel" -l
+}
+
+# Illustrative checklists for fiscal year `fy`: each unit scores every
+# checklist indicator of the edition 1, except every k-th left at 0 (k from
+# the unit's place in the list, so grades differ), and explains any missed
+# electricity target. Made up for the demo, as the files say.
+demo_checklists() { # fy
+	local dir=$RUN/org/checklists/$1 i=0 id rest codes
+	mkdir -p "$dir"
+	codes=$(awk '/^\[indicator / { code = substr($2, 1, length($2) - 1); list[++n] = code }
+		/^source *= *meter/ { meter[code] = 1 }
+		END { for (i = 1; i <= n; i++) if (!meter[list[i]]) print list[i] }' "$RUN/org/criteria-2567.ini")
+	while read -r id rest; do
+		i=$((i + 1))
+		{
+			echo "; ILLUSTRATIVE checklist written by the demo (tools/demo_org.sh): made-up scores"
+			echo "$codes" | awk -v k=$((3 + i % 9)) -v id="$id" -v fy="$1" '{
+				printf "[%s]\nscore = %d\nevidence = GO-%s/%s/%s.pdf\n", $1, NR % k != 0, fy, id, $1 }'
+			printf '[cause electricity]\ntext = longer sitting hours and a new meeting room\n'
+			printf 'plan = switch off air conditioning at 16:30; LED lighting by the next round\n'
+		} >"$dir/$id.ini"
+	done <<<"$DEMO_UNITS"
+}
