@@ -65,6 +65,21 @@ int fiscal_quarter(int fy_be, int quarter, struct period *out)
 	return GM_OK;
 }
 
+int fiscal_month(int fy_be, int m, struct period *out, int *year, int *month)
+{
+	int start_year = ce_year(fy_be) - 1;
+
+	if (m < 0 || m > 11)
+		return GM_ERANGE;
+	out->start = month_start(start_year, 10 + m);
+	out->end = month_start(start_year, 11 + m);
+	if (year != NULL)
+		*year = start_year + (m >= 3);
+	if (month != NULL)
+		*month = (m + 9) % 12 + 1;
+	return GM_OK;
+}
+
 int calendar_month(int year, int month, struct period *out)
 {
 	if (month < 1 || month > 12)

@@ -31,6 +31,9 @@ int fiscal_year_of(time_t t);
 int fiscal_year(int fy_be, struct period *out);
 int fiscal_round(int fy_be, int months, struct period *out);
 int fiscal_quarter(int fy_be, int quarter, struct period *out);
+/* Month m of fiscal year fy_be, 0 = October .. 11 = September, and its
+ * calendar year (C.E.) and month 1-12 (either pointer may be NULL). */
+int fiscal_month(int fy_be, int m, struct period *out, int *year, int *month);
 /* A calendar month (C.E. year, month 1-12), local. */
 int calendar_month(int year, int month, struct period *out);
 

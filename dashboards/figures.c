@@ -9,6 +9,7 @@
 #include "figures.h"
 #include "fiscal.h"
 #include "report_walk.h"
+#include "../collector/rrd_backend.h"
 
 #define MAX_PIECES (FIG_MONTHS + 32)
 
@@ -106,40 +107,87 @@ static int month_index(const time_t *months, time_t t)
 	return m;
 }
 
+/* Each piece to the units its mapping names then, and to the whole. */
+static void spread(struct fig_year *y, const struct org *o, const struct chan_id *id,
+    const time_t *b, const struct usage *u, int n, const time_t *months)
+{
+	for (int i = 0; i < n; i++) {
+		const struct meter_map *m = org_map_at(o, id, b[i]);
+		int mi = month_index(months, b[i]);
+
+		if (m == NULL)
+			continue;
+		for (int k = 0; k < m->nshares; k++) {
+			struct fig_series *s = &y->unit[m->shares[k].unit][m->res];
+
+			add_piece(&s->m[mi], &u[i], m->shares[k].share);
+			add_source(s, id, m->shares[k].share);
+		}
+		add_piece(&y->all[m->res].m[mi], &u[i], 1);
+		add_source(&y->all[m->res], id, 1);
+	}
+}
+
+/* A mapped channel that cannot be read still should have had readings:
+ * its pieces count as expected and not covered, never as nothing. */
+static void nothing_read(struct usage *u, const time_t *b, int n)
+{
+	for (int i = 0; i < n; i++) {
+		memset(&u[i], 0, sizeof(u[i]));
+		u[i].from = b[i];
+		u[i].to = b[i + 1];
+		u[i].amount = u[i].mean = u[i].min = u[i].max = NAN;
+	}
+}
+
+/* Readings but no use: a gauge (W, not kWh) mapped as a resource. */
+static bool is_gauge(const struct stored_chan *c, const struct usage *u, int n)
+{
+	for (int i = 0; c->meta.kind != KIND_DELTA && i < n; i++)
+		if (isnan(u[i].amount) && u[i].coverage > 0)
+			return true;
+	return false;
+}
+
 static void add_channel_year(struct figures *f, struct fig_year *y, const struct org *o,
-    const struct stored_chan *c, const time_t *months)
+    const struct stored_chan *c, struct rrd_backend *cached, const time_t *months)
 {
 	time_t b[MAX_PIECES + 1];
 	struct usage u[MAX_PIECES];
 	char err[512], msg[1024];
 	int n = piece_bounds(o, &c->id, months, b);
 
-	if (usage_series(c->path, b, n, u, err, sizeof(err)) != GM_OK) {
+	/* through rrdcached a file holds what it was sent only once flushed */
+	if ((cached != NULL && c->meta.kind != KIND_DELTA &&
+	    cached->sync(cached, c->path, err, sizeof(err)) != GM_OK) ||
+	    usage_series(c->path, b, n, u, err, sizeof(err)) != GM_OK) {
 		problem(f, err);
-		return;
+		nothing_read(u, b, n);
+	} else if (is_gauge(c, u, n)) {
+		snprintf(msg, sizeof(msg), "%.700s: has readings but no use (a gauge?) though "
+		    "the organisation file maps it; counted as not read", c->path);
+		problem(f, msg);
+		nothing_read(u, b, n);
 	}
-	for (int i = 0; i < n; i++) {
-		const struct meter_map *m = org_map_at(o, &c->id, b[i]);
-		int mi = month_index(months, b[i]);
+	spread(y, o, &c->id, b, u, n, months);
+}
 
-		if (m == NULL)
-			continue;
-		if (isnan(u[i].amount) && c->meta.kind != KIND_DELTA && u[i].coverage > 0) {
-			snprintf(msg, sizeof(msg), "%.700s: has readings but no use (a gauge?) "
-			    "though mapped as %s (organisation file line %d)", c->path,
-			    resource_name(m->res), m->line);
-			problem(f, msg);
-			return;
-		}
-		for (int k = 0; k < m->nshares; k++) {
-			struct fig_series *s = &y->unit[m->shares[k].unit][m->res];
+/* A channel the organisation maps but nothing has stored: its months are
+ * missing, and the report says which channel. */
+static void add_unstored_year(struct figures *f, struct fig_year *y, const struct org *o,
+    const struct meter_map *m, const time_t *months)
+{
+	time_t b[MAX_PIECES + 1];
+	struct usage u[MAX_PIECES];
+	char msg[512];
+	int n = piece_bounds(o, &m->id, months, b);
 
-			add_piece(&s->m[mi], &u[i], m->shares[k].share);
-			add_source(s, &c->id, m->shares[k].share);
-		}
-		add_piece(&y->all[m->res].m[mi], &u[i], 1);
-		add_source(&y->all[m->res], &c->id, 1);
-	}
+	snprintf(msg, sizeof(msg), "%s/%s/%s: mapped (organisation file line %d) but nothing "
+	    "stored; counted as missing", m->id.site, m->id.meter, m->id.channel, m->line);
+	if (y == &f->year[0])
+		problem(f, msg);
+	nothing_read(u, b, n);
+	spread(y, o, &m->id, b, u, n, months);
 }
 
 static bool mapped_in(const struct org *o, const struct chan_id *id, const time_t *months)
@@ -153,24 +201,86 @@ static bool mapped_in(const struct org *o, const struct chan_id *id, const time_
 static int month_starts(int fy, time_t *months)
 {
 	struct period p;
-	int rc;
+	int rc = GM_OK;
 
-	if ((rc = fiscal_year(fy, &p)) != GM_OK)
-		return rc;
-	for (int k = 0; k < FIG_MONTHS; k++) {
-		int mon = (k + 9) % 12 + 1;   /* October first */
-		int year = ce_year(fy) - (mon >= 10 ? 1 : 0);
-
-		if ((rc = calendar_month(year, mon, &p)) != GM_OK)
-			return rc;
+	for (int k = 0; k < FIG_MONTHS && rc == GM_OK; k++) {
+		rc = fiscal_month(fy, k, &p, NULL, NULL);
 		months[k] = p.start;
 		months[k + 1] = p.end;
 	}
-	return GM_OK;
+	return rc;
 }
 
-int figures_load(const char *datadir, const struct org *o, int fy, struct figures *f,
-    char *err, size_t errlen)
+static int by_name(const void *a, const void *b)
+{
+	const struct chan_id *x = a, *y = &((const struct stored_chan *)b)->id;
+	int d = strcmp(x->site, y->site);
+
+	if (d == 0)
+		d = strcmp(x->meter, y->meter);
+	return d != 0 ? d : strcmp(x->channel, y->channel);
+}
+
+/* A month of a series some channel served at some time of the year but no
+ * channel served then is missing, not absent: it counts against the
+ * completeness of any period holding it. */
+static void fill_unserved(struct fig_year *y, const time_t *months)
+{
+	for (int u = 0; u <= ORG_MAX_UNITS; u++) {
+		for (int r = 0; r < RES_N; r++) {
+			struct fig_series *s = u < ORG_MAX_UNITS ? &y->unit[u][r] : &y->all[r];
+
+			for (int m = 0; s->nsrc > 0 && m < FIG_MONTHS; m++)
+				if (s->m[m].expected_s == 0)
+					s->m[m].expected_s = (double)(months[m + 1] - months[m]);
+		}
+	}
+}
+
+static void load_stored(struct figures *f, const struct org *o, struct rrd_backend *cached,
+    const struct stored_chan *chans, int n, time_t months[][FIG_MONTHS + 1])
+{
+	char msg[512];
+
+	for (int c = 0; c < n; c++) {
+		bool read = false;
+
+		if (c > 0 && by_name(&chans[c].id, &chans[c - 1]) == 0) {
+			snprintf(msg, sizeof(msg), "%.400s: the channel has readings and manual "
+			    "entries; only the first file is used", chans[c].path);
+			problem(f, msg);
+			continue;
+		}
+		for (int i = 0; i < f->nyears; i++) {
+			if (!mapped_in(o, &chans[c].id, months[i]))
+				continue;
+			add_channel_year(f, &f->year[i], o, &chans[c], cached, months[i]);
+			read = true;
+		}
+		f->channels_read += read;
+	}
+}
+
+static void load_unstored(struct figures *f, const struct org *o,
+    const struct stored_chan *chans, int n, time_t months[][FIG_MONTHS + 1])
+{
+	for (size_t k = 0; k < o->nmap; k++) {
+		const struct meter_map *m = &o->map[k];
+
+		if (k > 0 && strcmp(m->id.site, o->map[k - 1].id.site) == 0 &&
+		    strcmp(m->id.meter, o->map[k - 1].id.meter) == 0 &&
+		    strcmp(m->id.channel, o->map[k - 1].id.channel) == 0)
+			continue;   /* the channel's later mappings: done with its first */
+		if (n > 0 && bsearch(&m->id, chans, (size_t)n, sizeof(*chans), by_name) != NULL)
+			continue;
+		for (int i = 0; i < f->nyears; i++)
+			if (mapped_in(o, &m->id, months[i]))
+				add_unstored_year(f, &f->year[i], o, m, months[i]);
+	}
+}
+
+int figures_load(const char *datadir, struct rrd_backend *cached, const struct org *o, int fy,
+    struct figures *f, char *err, size_t errlen)
 {
 	struct stored_chan *chans = NULL;
 	time_t months[FIG_MAX_YEARS][FIG_MONTHS + 1];
@@ -180,6 +290,8 @@ int figures_load(const char *datadir, const struct org *o, int fy, struct figure
 	rc = add_year(f, fy);
 	for (int u = 0; rc == GM_OK && u < o->nunits; u++)
 		rc = add_year(f, org_baseline(o, u));
+	if (rc == GM_OK)
+		rc = add_year(f, o->baseline_fy);
 	if (rc != GM_OK)
 		return gm_errf(err, errlen, rc, "more than %d baseline years", FIG_MAX_YEARS - 1);
 	for (int i = 0; i < f->nyears; i++)
@@ -187,17 +299,10 @@ int figures_load(const char *datadir, const struct org *o, int fy, struct figure
 			return gm_errf(err, errlen, rc, "fiscal year %d", f->year[i].fy);
 	if ((n = report_walk(datadir, NULL, NULL, &chans)) < 0)
 		return gm_errf(err, errlen, n, "%s: cannot list the channels", datadir);
-	for (int c = 0; c < n; c++) {
-		bool read = false;
-
-		for (int i = 0; i < f->nyears; i++) {
-			if (!mapped_in(o, &chans[c].id, months[i]))
-				continue;
-			add_channel_year(f, &f->year[i], o, &chans[c], months[i]);
-			read = true;
-		}
-		f->channels_read += read;
-	}
+	load_stored(f, o, cached, chans, n, months);
+	load_unstored(f, o, chans, n, months);
+	for (int i = 0; i < f->nyears; i++)
+		fill_unserved(&f->year[i], months[i]);
 	free(chans);
 	return GM_OK;
 }

@@ -27,6 +27,7 @@
 #define FIG_MONTHS 12      /* October .. September */
 #define FIG_MAX_YEARS 4    /* the fiscal year and the baselines it needs */
 #define FIG_MAX_SOURCES 64 /* channels named per unit and resource */
+#define FIG_PROBLEMS 16    /* problems kept with their text */
 
 struct fig_month {
 	double amount;        /* NAN: no channel served the unit this month */
@@ -60,16 +61,20 @@ struct figures {
 	struct fig_year year[FIG_MAX_YEARS];
 	int nyears;
 	int channels_read;
-	char problems[8][512];            /* channels that could not be read */
-	int nproblems;
+	char problems[FIG_PROBLEMS][512]; /* channels that could not be read */
+	int nproblems;                    /* all of them; the first FIG_PROBLEMS kept */
 };
+
+struct rrd_backend;
 
 /* Reads every channel under datadir that the organisation maps, for fy and
  * each unit's baseline year. *f is large: allocate it. GM_OK, or an error
- * naming the file (a channel that cannot be read is listed in problems and
- * left out, never fails the whole). */
-int figures_load(const char *datadir, const struct org *o, int fy, struct figures *f,
-    char *err, size_t errlen);
+ * naming the file. A mapped channel that cannot be read, or has no file,
+ * is listed in problems and counted as missing (never as nothing used),
+ * and never fails the whole. cached (may be NULL): the collector writes
+ * through rrdcached, so each file is flushed there before it is read. */
+int figures_load(const char *datadir, struct rrd_backend *cached, const struct org *o, int fy,
+    struct figures *f, char *err, size_t errlen);
 
 /* The year's series, or NULL when it was not loaded. unit < 0: the whole. */
 const struct fig_series *figures_get(const struct figures *f, int fy, int unit,

@@ -50,29 +50,70 @@ int green_period_month(int fy, int m, struct green_period *p)
 static time_t month_start(int fy, int m)
 {
 	struct period p;
-	int mon = (m + 9) % 12 + 1;
 
-	if (calendar_month(ce_year(fy) - (mon >= 10 ? 1 : 0), mon, &p) != GM_OK)
-		return 0;
-	return p.start;
+	return fiscal_month(fy, m, &p, NULL, NULL) == GM_OK ? p.start : 0;
 }
 
+static bool is_paper(enum resource r)
+{
+	return r == RES_PAPER_REAMS || r == RES_PAPER_PRINTED;
+}
+
+/* kgCO2e with the factor in force on each month's first day. Paper counts
+ * once, from the KPI's basis; a month with use but no factor leaves the
+ * total unknown rather than short. */
 static void ghg(const struct org *o, const struct green_period *p, struct res_line *l)
 {
 	l->kg_co2e = NAN;
 	for (int m = 0; m < 12; m++)
 		l->factors_used[m] = -1;
-	if (l->cur == NULL)
+	if (l->cur == NULL || (is_paper(l->res) && l->res != paper_resource(o)))
 		return;
 	for (int m = p->m0; m < p->m1; m++) {
 		const struct emission_factor *ef = org_factor_at(o, l->res, month_start(p->fy, m));
 		double a = l->cur->m[m].amount;
 
-		if (ef == NULL || isnan(a))
+		if (isnan(a))
 			continue;
+		if (ef == NULL) {
+			l->kg_co2e = NAN;
+			return;
+		}
 		l->factors_used[m] = (int)(ef - o->factors);
 		l->kg_co2e = (isnan(l->kg_co2e) ? 0 : l->kg_co2e) + a * ef->kg_per_unit;
 	}
+}
+
+/* The change against the baseline over the months both years have a figure
+ * for: a month not yet entered this year must not count as a reduction. */
+static double change_pct(const struct fig_series *cur, const struct fig_series *base, int m0,
+    int m1)
+{
+	double now = 0, then = 0;
+	int n = 0;
+
+	for (int m = m0; cur != NULL && base != NULL && m < m1; m++) {
+		if (isnan(cur->m[m].amount) || isnan(base->m[m].amount))
+			continue;
+		now += cur->m[m].amount;
+		then += base->m[m].amount;
+		n++;
+	}
+	return n > 0 ? reduction_pct(then, now) : NAN;
+}
+
+/* The whole organisation's headcount: the units' sum, NAN if none gave one. */
+static double headcount_all(const struct org *o, int fy)
+{
+	double sum = NAN;
+
+	for (int u = 0; u < o->nunits; u++) {
+		double h = org_headcount(&o->units[u], fy);
+
+		if (!isnan(h))
+			sum = (isnan(sum) ? 0 : sum) + h;
+	}
+	return sum;
 }
 
 static enum tri target_met(const struct res_line *l)
@@ -93,9 +134,11 @@ static void res_line(const struct org *o, const struct figures *f, const struct 
 	l->base = figures_get(f, baseline, unit, r);
 	l->now = l->cur != NULL ? fig_sum(l->cur, p->m0, p->m1) : (struct fig_sum){ NAN, 0, 0, 0 };
 	l->then = l->base != NULL ? fig_sum(l->base, p->m0, p->m1) : (struct fig_sum){ NAN, 0, 0, 0 };
-	l->change_pct = reduction_pct(l->then.amount, l->now.amount);
-	l->per_value = unit >= 0 ? org_per(&o->units[unit], p->fy) : NAN;
+	l->change_pct = change_pct(l->cur, l->base, p->m0, p->m1);
+	l->per_value = unit >= 0 ? org_per(&o->units[unit], p->fy) : headcount_all(o, p->fy);
 	l->per = l->now.amount / l->per_value;
+	if (!isfinite(l->per))
+		l->per = NAN;
 	l->target_pct = unit >= 0 ? o->units[unit].target_pct[r] : NAN;
 	l->target_amount = l->then.amount * (1 - l->target_pct / 100);
 	l->met = target_met(l);
@@ -109,7 +152,7 @@ static struct meter_items items_of(const struct res_line *l, const struct checkl
 	struct meter_items mi = { 0 };
 
 	mi.every_month = l->cur != NULL && l->now.months_complete == p->m1 - p->m0;
-	mi.per_unit = !isnan(l->per);
+	mi.per_unit = isfinite(l->per);
 	mi.target_set = !isnan(l->target_amount);
 	mi.target_met = l->met == TRI_YES;
 	mi.cause_given = cl->cause[l->res].text[0] != '\0';
@@ -139,7 +182,7 @@ static void evaluate(struct green_report *r, struct green_unit *gu)
 
 		if (c->ind[i].source != SRC_METER)
 			continue;
-		if (res == RES_PAPER_REAMS || res == RES_PAPER_PRINTED)
+		if (is_paper(res))
 			res = paper_resource(r->org);
 		items[i] = items_of(&gu->res[res], &gu->cl, &r->period);
 	}
@@ -156,8 +199,7 @@ static void trend(struct green_report *r, struct green_unit *gu)
 		gu->paper_trend[i] = NAN;
 		if (months[i] > r->period.m1 || r->period.m0 != 0 || l->cur == NULL || l->base == NULL)
 			continue;
-		gu->paper_trend[i] = reduction_pct(fig_sum(l->base, 0, months[i]).amount,
-		    fig_sum(l->cur, 0, months[i]).amount);
+		gu->paper_trend[i] = change_pct(l->cur, l->base, 0, months[i]);
 	}
 }
 
@@ -173,15 +215,14 @@ static void build_unit(struct green_report *r, int unit, struct green_unit *gu)
 		enum resource res = (enum resource)k;
 
 		res_line(o, r->fig, &r->period, unit, gu->baseline_fy, res, &gu->res[k]);
-		/* paper counts once in the greenhouse gas: the KPI's basis */
-		if ((res == RES_PAPER_REAMS || res == RES_PAPER_PRINTED) && res != paper)
-			continue;
 		if (!isnan(gu->res[k].kg_co2e))
 			gu->kg_co2e = (isnan(gu->kg_co2e) ? 0 : gu->kg_co2e) + gu->res[k].kg_co2e;
 	}
 	gu->paper_change = gu->res[paper].change_pct;
-	gu->kwh_per_person = unit >= 0 ? gu->res[RES_ELECTRICITY].now.amount /
-	    org_headcount(&o->units[unit], r->period.fy) : NAN;
+	gu->kwh_per_person = gu->res[RES_ELECTRICITY].now.amount / (unit >= 0 ?
+	    org_headcount(&o->units[unit], r->period.fy) : headcount_all(o, r->period.fy));
+	if (!isfinite(gu->kwh_per_person))
+		gu->kwh_per_person = NAN;
 	trend(r, gu);
 	gu->kpi_level = isnan(gu->paper_change) ? NAN :
 	    kpi_level(o->kpi_levels, o->kpi_below, gu->paper_change);

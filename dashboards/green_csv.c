@@ -23,7 +23,7 @@ static void num(FILE *f, double v)
 {
 	fputc(',', f);
 	if (!isnan(v) && !isinf(v))
-		fprintf(f, "%.6g", v);
+		fprintf(f, "%.15g", v);   /* no 1.23457e+06 for a year's kWh */
 }
 
 static void bom(FILE *f)

@@ -103,7 +103,7 @@ static void problems(FILE *f, const struct green_report *r, enum lang lang)
 	if (r->fig->nproblems + r->nproblems == 0)
 		return;
 	fprintf(f, "<h2>%s</h2>\n<ul>\n", tr(lang, "problems"));
-	for (int i = 0; i < r->fig->nproblems && i < 8; i++) {
+	for (int i = 0; i < r->fig->nproblems && i < FIG_PROBLEMS; i++) {
 		fputs("<li>", f);
 		esc(f, r->fig->problems[i]);
 		fputs("</li>\n", f);
@@ -113,6 +113,8 @@ static void problems(FILE *f, const struct green_report *r, enum lang lang)
 		esc(f, r->problems[i]);
 		fputs("</li>\n", f);
 	}
+	if (r->fig->nproblems > FIG_PROBLEMS)
+		fprintf(f, "<li>… %d %s</li>\n", r->fig->nproblems - FIG_PROBLEMS, tr(lang, "more"));
 	fputs("</ul>\n", f);
 }
 
@@ -220,6 +222,8 @@ static void res_summary(FILE *f, const struct green_report *r, const struct gree
 	fprintf(f, " %s</td><th>%s %d</th><td class=\"n\">", resource_unit(l->res),
 	    tr(lang, "baseline"), gu->baseline_fy);
 	fig(f, l->then.amount, 2);
+	if (l->then.completeness < 1)
+		fprintf(f, " <span class=\"warn\">%s</span>", tr(lang, "incomplete"));
 	fprintf(f, "</td></tr>\n<tr><th>%s</th><td class=\"n\">", tr(lang, "change"));
 	fig(f, l->change_pct, 2);
 	fprintf(f, "</td><th>%s (%s)</th><td class=\"n\">", tr(lang, "per"),

@@ -73,7 +73,8 @@ static cJSON *res_json(const struct green_report *r, const struct res_line *l)
 	cJSON_AddStringToObject(o, "unit", resource_unit(l->res));
 	num(o, "amount", l->now.amount);
 	num(o, "completeness", l->now.completeness);
-	cJSON_AddBoolToObject(o, "complete", l->now.completeness >= 1);
+	/* a change or a target judged on a partial baseline is no better */
+	cJSON_AddBoolToObject(o, "complete", l->now.completeness >= 1 && l->then.completeness >= 1);
 	cJSON_AddBoolToObject(o, "to_review", l->now.flagged);
 	num(o, "baseline_amount", l->then.amount);
 	num(o, "baseline_completeness", l->then.completeness);
@@ -220,11 +221,12 @@ int green_json(FILE *out, const struct green_report *r)
 		cJSON_AddItemToArray(units, unit_json(r, &r->units[u]));
 	cJSON_AddItemToObject(root, "units", units);
 	cJSON_AddItemToObject(root, "whole", unit_json(r, &r->whole));
-	for (int i = 0; i < r->fig->nproblems && i < 8; i++)
+	for (int i = 0; i < r->fig->nproblems && i < FIG_PROBLEMS; i++)
 		cJSON_AddItemToArray(problems, cJSON_CreateString(r->fig->problems[i]));
 	for (int i = 0; i < r->nproblems; i++)
 		cJSON_AddItemToArray(problems, cJSON_CreateString(r->problems[i]));
 	cJSON_AddItemToObject(root, "problems", problems);
+	cJSON_AddNumberToObject(root, "problems_total", r->fig->nproblems + r->nproblems);
 	if ((text = cJSON_Print(root)) == NULL || fprintf(out, "%s\n", text) < 0)
 		rc = -1;
 	free(text);

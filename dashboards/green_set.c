@@ -11,6 +11,7 @@
 #include "err.h"
 #include "green_out.h"
 #include "green_set.h"
+#include "../collector/rrd_backend.h"
 
 static void say(void *user, const char *msg)
 {
@@ -100,14 +101,40 @@ static int write_all(const char *dir, const struct green_report *r, int langs)
 	return bad;
 }
 
-int green_write_set(const char *org_path, const char *datadir, const struct green_period *p,
-    const char *outdir, int langs)
+/* The stored channels the organisation maps; problems said, not fatal. */
+static int read_figures(const char *datadir, const char *rrdcached, const struct org *o,
+    int fy, struct figures *f)
+{
+	struct rrd_backend *cached = NULL;
+	char err[512];
+	int rc;
+
+	if (rrdcached != NULL &&
+	    (cached = rrd_cached_open(rrdcached, datadir, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "gm-report: --rrdcached: %s\n", err);
+		return -1;
+	}
+	rc = figures_load(datadir, cached, o, fy, f, err, sizeof(err));
+	if (cached != NULL)
+		cached->close(cached);
+	if (rc != GM_OK) {
+		fprintf(stderr, "gm-report: %s\n", err);
+		return -1;
+	}
+	for (int i = 0; i < f->nproblems && i < FIG_PROBLEMS; i++)
+		fprintf(stderr, "gm-report: %s\n", f->problems[i]);
+	if (f->nproblems > FIG_PROBLEMS)
+		fprintf(stderr, "gm-report: ... and %d more problems\n", f->nproblems - FIG_PROBLEMS);
+	return 0;
+}
+
+int green_write_set(const char *org_path, const char *datadir, const char *rrdcached,
+    const struct green_period *p, const char *outdir, int langs)
 {
 	struct org *o = calloc(1, sizeof(*o));
 	struct criteria *c = calloc(1, sizeof(*c));
 	struct figures *f = calloc(1, sizeof(*f));
 	struct green_report *r = calloc(1, sizeof(*r));
-	char err[512];
 	int rc = 1;
 
 	if (o == NULL || c == NULL || f == NULL || r == NULL) {
@@ -116,21 +143,14 @@ int green_write_set(const char *org_path, const char *datadir, const struct gree
 	}
 	if (org_load(org_path, o, say, NULL) != 0)
 		goto out;
-	if (criteria_load(o->criteria, c, say, NULL) != 0)
-		goto out_org;
-	if (figures_load(datadir, o, p->fy, f, err, sizeof(err)) != GM_OK) {
-		fprintf(stderr, "gm-report: %s\n", err);
-		goto out_org;
+	if (criteria_load(o->criteria, c, say, NULL) == 0 &&
+	    read_figures(datadir, rrdcached, o, p->fy, f) == 0) {
+		green_build(o, c, f, p, r);
+		if (mkdir(outdir, 0755) != 0 && errno != EEXIST)
+			fprintf(stderr, "gm-report: %s: %s\n", outdir, strerror(errno));
+		else
+			rc = write_all(outdir, r, langs) ? 1 : 0;
 	}
-	for (int i = 0; i < f->nproblems && i < 8; i++)
-		fprintf(stderr, "gm-report: %s\n", f->problems[i]);
-	green_build(o, c, f, p, r);
-	if (mkdir(outdir, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "gm-report: %s: %s\n", outdir, strerror(errno));
-		goto out_org;
-	}
-	rc = write_all(outdir, r, langs) ? 1 : 0;
-out_org:
 	org_free(o);
 out:
 	free(o);

@@ -17,7 +17,8 @@
 
 #include "green.h"
 
-int green_write_set(const char *org_path, const char *datadir, const struct green_period *p,
-    const char *outdir, int langs);
+/* rrdcached: the collector's rrdcached address, or NULL (see figures.h). */
+int green_write_set(const char *org_path, const char *datadir, const char *rrdcached,
+    const struct green_period *p, const char *outdir, int langs);
 
 #endif

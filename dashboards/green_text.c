@@ -18,8 +18,9 @@ static const char *const month_en[12] = {
 /* Calendar year (C.E.) and month 1-12 of month m (0 = October) of fy. */
 static void cal_month(int fy, int m, int *year, int *mon)
 {
-	*mon = (m + 9) % 12 + 1;
-	*year = ce_year(fy) - (*mon >= 10 ? 1 : 0);
+	struct period p;
+
+	fiscal_month(fy, m, &p, year, mon);
 }
 
 void green_month_label(const struct green_period *p, int m, char *buf, size_t len)
@@ -52,12 +53,9 @@ void green_day_label(time_t t, char *buf, size_t len)
 void green_period_days(const struct green_period *p, char *from, char *to, size_t len)
 {
 	struct period first, last;
-	int year, mon;
 
-	cal_month(p->fy, p->m0, &year, &mon);
-	calendar_month(year, mon, &first);
-	cal_month(p->fy, p->m1 - 1, &year, &mon);
-	calendar_month(year, mon, &last);
+	fiscal_month(p->fy, p->m0, &first, NULL, NULL);
+	fiscal_month(p->fy, p->m1 - 1, &last, NULL, NULL);
 	green_day_label(first.start, from, len);
 	green_day_label(last.end - 1, to, len);   /* the last second: the last day */
 }
@@ -142,6 +140,7 @@ static const struct word words[] = {
 	  "(baseline − current) ÷ baseline × 100, same months" },
 	{ "generated", "จัดทำโดย greenmeter", "Made by greenmeter" },
 	{ "problems", "ปัญหาที่พบในข้อมูล", "Problems in the data" },
+	{ "more", "รายการเพิ่มเติม (ดู gm-report บนเครื่อง)", "more (see gm-report's messages)" },
 	{ "trend", "แนวโน้มตามรอบ", "Trend across rounds" },
 	{ "reports", "รายงาน", "Reports" },
 };

@@ -31,6 +31,12 @@ void units_start(struct conf *c, struct org_parse *p, const char *id, int line)
 		    "it would read as a share)", id);
 		return;
 	}
+	/* gm-report names its organisation-wide files after these */
+	if (strcmp(id, "whole") == 0 || strcmp(id, "summary") == 0 || strcmp(id, "report") == 0) {
+		conf_error_at(c, line, "[unit %s]: the id is taken by the organisation's own "
+		    "reports (whole, summary, report)", id);
+		return;
+	}
 	if ((i = org_unit_find(o, id)) >= 0) {
 		conf_error_at(c, line, "unit %s is defined twice (first at line %d)", id,
 		    p->unit_line[i]);

@@ -187,16 +187,17 @@ static int fiscal_period(int fy, int round, int quarter, struct report_opts *o)
 static int usage(void);
 
 /* The Green Office report set: one period of one fiscal year. */
-static int green(const char *datadir, const char *org, const char *out, const char *lang,
-    int fy, int round, int quarter, int month, int extra)
+static int green(const struct report_opts *o, const char *org, const char *out,
+    const char *lang, int fy, int round, int quarter, int month, int extra)
 {
 	struct green_period p;
 	int langs = strcmp(lang, "th") == 0 ? 1 : strcmp(lang, "en") == 0 ? 2 :
 	    strcmp(lang, "both") == 0 ? 3 : 0;
 	int rc;
 
-	if (datadir == NULL || org == NULL || out == NULL || fy == 0 || langs == 0 || extra ||
-	    (round != 0) + (quarter != 0) + (month != 0) > 1)
+	if (o->datadir == NULL || org == NULL || out == NULL || fy == 0 || langs == 0 || extra ||
+	    (round != 0) + (quarter != 0) + (month != 0) > 1 || o->site != NULL ||
+	    o->meter != NULL || o->csv)
 		return usage();
 	if (quarter)
 		rc = green_period_quarter(fy, quarter, &p);
@@ -206,7 +207,7 @@ static int green(const char *datadir, const char *org, const char *out, const ch
 		rc = green_period_round(fy, round ? round : 12, &p);
 	if (rc != GM_OK)
 		return usage();
-	return green_write_set(org, datadir, &p, out, langs);
+	return green_write_set(org, o->datadir, o->rrdcached, &p, out, langs);
 }
 
 static int usage(void)
@@ -269,7 +270,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (org != NULL || out != NULL)
-		return green(o.datadir, org, out, lang, fy, round, quarter, month, argc - optind);
+		return green(&o, org, out, lang, fy, round, quarter, month,
+		    argc - optind + (from != NULL) + (to != NULL));
 	if (o.datadir == NULL || optind != argc || (fy == 0) == (from == NULL) ||
 	    (from == NULL) != (to == NULL) || ((round || quarter) && fy == 0))
 		return usage();

@@ -97,6 +97,33 @@ static void test_months(void **state)
 
 /* Midnight at the boundary is local: 30 Sep 23:59 and 1 Oct 00:01 +07 are in
  * different fiscal years, though both are 30 Sep in UTC. */
+/* Months of the fiscal year, October first: FY2567's month 0 is October
+ * 2023, month 3 January 2024 (the calendar year turns), month 4 February
+ * 2024 with its 29 days, month 11 September 2024, ending with the year. */
+static void test_fiscal_months(void **state)
+{
+	struct period p;
+	int year, month;
+
+	(void)state;
+	assert_int_equal(fiscal_month(2567, 0, &p, &year, &month), GM_OK);
+	assert_int_equal(p.start, OCT_2023);
+	assert_int_equal(year, 2023);
+	assert_int_equal(month, 10);
+	assert_int_equal(fiscal_month(2567, 3, &p, &year, &month), GM_OK);
+	assert_int_equal(p.start, JAN_2024);
+	assert_int_equal(p.end, FEB_2024);
+	assert_int_equal(year, 2024);
+	assert_int_equal(month, 1);
+	assert_int_equal(fiscal_month(2567, 4, &p, NULL, NULL), GM_OK);
+	assert_int_equal(p.end - p.start, 29 * 86400);
+	assert_int_equal(fiscal_month(2567, 11, &p, &year, &month), GM_OK);
+	assert_int_equal(p.end, OCT_2024);
+	assert_int_equal(month, 9);
+	assert_int_equal(fiscal_month(2567, 12, &p, NULL, NULL), GM_ERANGE);
+	assert_int_equal(fiscal_month(2567, -1, &p, NULL, NULL), GM_ERANGE);
+}
+
 static void test_boundary_is_local(void **state)
 {
 	static const struct { time_t t; int fy; } cases[] = {
@@ -119,6 +146,7 @@ int main(void)
 		cmocka_unit_test(test_fiscal_year_2567),
 		cmocka_unit_test(test_rounds_and_quarters),
 		cmocka_unit_test(test_months),
+		cmocka_unit_test(test_fiscal_months),
 		cmocka_unit_test(test_boundary_is_local),
 	};
 

@@ -37,6 +37,10 @@
  *   u2 120 -> 112.5: 7.5 / 120 = 6.25 % -> level 3 + (6.25 - 5) / 2.5 = 3.5
  *   with levels 0 2.5 5 7.5 10; u1's 20 % is past 10: level 5.
  *   whole: 240 -> 208.5: 31.5 / 240 = 13.125 %.
+ *   u3 issued 10 a month in FY2569 and 8 in FY2570 but has not entered
+ *   March 2027: over the 11 months both years have, 88 / 110 -> 20 %.
+ *   hq/ghost/kwh is mapped to u3 and was never stored: u3's electricity is
+ *   unknown and 0 % complete, and the report names the channel.
  * Self-evaluation of u1 (category 1 weight 50: 1.1 checklist, 1 point;
  * category 3 weight 50: 3.2.2 electricity from the meters, 4 points):
  *   checklist 1.1 = 1 -> category 1: 50.
@@ -143,8 +147,9 @@ static void counter(const char *meter, double per_q, time_t from, time_t to, tim
 }
 
 /* Monthly entries: `first` a month in FY2569, `second` in FY2570, each at
- * its month's end, i.e. the next month's first local midnight. */
-static void reams(const char *channel, double first, double second)
+ * its month's end, i.e. the next month's first local midnight; entry `skip`
+ * (0 = October 2025's) left out, -1 none. */
+static void reams(const char *channel, double first, double second, int skip)
 {
 	char path[256], line[128];
 	FILE *f;
@@ -155,6 +160,8 @@ static void reams(const char *channel, double first, double second)
 	assert_non_null(f = fopen(path, "w"));
 	fputs("greenmeter-entries 1\n", f);
 	for (int k = 0; k < 24; k++) {
+		if (k == skip)
+			continue;
 		int mon = (k + 10) % 12 + 1, y = 2025 + (k + 10) / 12;   /* Nov 2025 .. Oct 2027 */
 		time_t end = bkk(y, mon, 1);
 
@@ -176,12 +183,15 @@ static const char org_text[] =
 	"[unit u1]\nth = หน่วยหนึ่ง\nen = Unit one\nper = person\nheadcount 2570 = 20\n"
 	"target electricity = 5\n"
 	"[unit u2]\nth = หน่วยสอง\nen = Unit two\nper = person\n"
+	"[unit u3]\nth = หน่วยสาม\nen = Unit three\n"
 	"[meters]\n"
 	"hq/main/kwh = electricity from 2025-10-01 u1 60 u2 40\n"
 	"hq/annex/kwh = electricity from 2025-10-01 u1\n"
 	"hq/annex/kwh = electricity from 2027-04-01 u2\n"
 	"hq/stores/u1-reams = paper_reams from 2025-10-01 u1\n"
-	"hq/stores/u2-reams = paper_reams from 2025-10-01 u2\n";
+	"hq/stores/u2-reams = paper_reams from 2025-10-01 u2\n"
+	"hq/stores/u3-reams = paper_reams from 2025-10-01 u3\n"
+	"hq/ghost/kwh = electricity from 2025-10-01 u3\n";
 
 static const char criteria_text[] =
 	"[criteria]\nedition = test\nth = ทดสอบ\nen = test\n"
@@ -210,8 +220,9 @@ static int setup(void **state)
 	counter("main", 0.25, bkk(2025, 10, 1), bkk(2027, 10, 1), bkk(2027, 2, 10),
 	    bkk(2027, 2, 12));
 	counter("annex", 0.5, bkk(2025, 10, 1), bkk(2027, 10, 1), 0, 0);
-	reams("u1-reams", 10, 8);
-	reams("u2-reams", 10, 9.375);
+	reams("u1-reams", 10, 8, -1);
+	reams("u2-reams", 10, 9.375, -1);
+	reams("u3-reams", 10, 8, 17);   /* March 2027's not entered yet */
 	fixture("criteria.ini", criteria_text);
 	snprintf(dir, sizeof(dir), "%s/checklists", tmpdir);
 	mkdir(dir, 0755);
@@ -251,8 +262,10 @@ static void build(int months)
 	struct green_period p;
 	char err[512];
 
-	assert_int_equal(figures_load(tmpdir, org, 2570, fig, err, sizeof(err)), GM_OK);
-	assert_int_equal(fig->nproblems, 0);
+	assert_int_equal(figures_load(tmpdir, NULL, org, 2570, fig, err, sizeof(err)), GM_OK);
+	/* hq/ghost/kwh is mapped but nothing stored it */
+	assert_int_equal(fig->nproblems, 1);
+	assert_non_null(strstr(fig->problems[0], "hq/ghost/kwh: mapped"));
 	assert_int_equal(green_period_round(2570, months, &p), GM_OK);
 	green_build(org, crit, fig, &p, rep);
 }
@@ -325,9 +338,17 @@ static void test_paper_kpi(void **state)
 	near("u2 paper", rep->units[1].paper_change, 6.25);
 	near("u1 level", rep->units[0].kpi_level, 5);
 	near("u2 level", rep->units[1].kpi_level, 3.5);
-	near("whole paper", rep->whole.paper_change, 13.125);
+	/* u3 has not entered March: its change is over the 11 months both
+	 * years have, 88 against 110 = 20 %, not 88 against 120 = 26.7 % */
+	near("u3 paper", rep->units[2].paper_change, 20);
+	assert_true(rep->units[2].res[RES_PAPER_REAMS].now.completeness < 1);
+	/* the whole: every month has some entry; 96 + 112.5 + 88 against 360 */
+	near("whole paper", rep->whole.paper_change, (360 - 296.5) / 360 * 100);
+	assert_true(rep->whole.res[RES_PAPER_REAMS].now.completeness < 1);
+	/* 20 % twice shares the first rank */
 	assert_int_equal(rep->units[0].rank, 1);
-	assert_int_equal(rep->units[1].rank, 2);
+	assert_int_equal(rep->units[2].rank, 1);
+	assert_int_equal(rep->units[1].rank, 3);
 	assert_true(rep->units[0].res[RES_PAPER_REAMS].now.completeness == 1);
 	/* the trend across rounds: 6 months 48 / 60, 9 months 72 / 90, 12 96 / 120 */
 	near("u1 round 6", rep->units[0].paper_trend[0], 20);
@@ -354,6 +375,10 @@ static void test_self_eval(void **state)
 	near("category 3", u1->eval.cat_pct[1], 25);
 	near("total", u1->eval.total, 75);
 	assert_int_equal(u1->eval.grade, GRADE_BRONZE);
+	/* the mapped channel nothing stored: missing, not nothing used */
+	assert_true(isnan(rep->units[2].res[RES_ELECTRICITY].now.amount));
+	assert_true(rep->units[2].res[RES_ELECTRICITY].now.completeness == 0);
+	assert_int_equal(rep->units[2].res[RES_ELECTRICITY].cur->nsrc, 1);
 	/* u2 filled no checklist: 1.1 scores 0 */
 	assert_false(rep->units[1].cl.found);
 	near("u2 1.1", rep->units[1].eval.ind[0].score, 0);

@@ -375,6 +375,9 @@ static void test_mistakes(void **state)
 		{ "[unit 2568]\nth = x\n",
 		  "org.ini:6: [unit 2568]: a unit id cannot be a number (in [meters] it would "
 		  "read as a share)" },
+		{ "[unit whole]\nth = x\n",
+		  "org.ini:6: [unit whole]: the id is taken by the organisation's own reports "
+		  "(whole, summary, report)" },
 		{ "[unit]\nth = x\n", "org.ini:6: [unit] needs an id: [unit <id>]" },
 		{ "per = desk\n", "org.ini:6: per = \"desk\": expected person or m2" },
 		/* numbers and fiscal years */
