@@ -25,7 +25,9 @@
 # the files being written, so their pages are mostly cached: every run is
 # warm. Ratio: gm-report's best / rrdtool's best.
 #
-# Knobs: METERS=500 TEMPLATES=8 RUNS=3 BIN=dir (use this gm-report) KEEP=1.
+# Knobs: METERS=500 TEMPLATES=8 RUNS=3 BIN=dir (use this gm-report) KEEP=1
+# PEER=0 (skip the rrdtool runs) PROFILE=1 (one more gm-report run under
+# perf record -g, into $T/gm.perf; not counted).
 set -u
 export LC_ALL=C
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -169,9 +171,12 @@ main() {
 	for i in $(seq 1 "$RUNS"); do
 		measure gm "$i" gm_report
 		note "gm-report run $i: $(sed -n 's/secs=//p' "$T/gm.$i.sum") s"
+		[ "${PEER:-1}" = 0 ] && continue
 		measure rrd "$i" rrdtool_fetch
 		note "rrdtool run $i: $(sed -n 's/secs=//p' "$T/rrd.$i.sum") s"
 	done
+	[ -n "${PROFILE:-}" ] && perf record -q -g -o "$T/gm.perf" -- "$BIN/gm-report" -d "$T/data" \
+		--org "$T/org/organisation.ini" --fy 2569 --out "$T/reports" 2>/dev/null
 	mkdir -p "$(dirname "$OUT")"
 	report | tee "$OUT"
 	note "written to ${OUT#$ROOT/}"
