@@ -375,6 +375,11 @@ int green_html_self_eval(FILE *f, const struct green_report *r, int unit, enum l
 	fig(f, gu->eval.total, 2);
 	fprintf(f, "</b> — %s: <b>%s</b></p>\n", tr(lang, "grade"),
 	    grade_name(gu->eval.grade, lang == LANG_TH));
+	fprintf(f, "<p class=\"meta\">%s ", tr(lang, "edition"));
+	esc(f, c->edition);
+	fputs(": ", f);
+	esc(f, lang == LANG_TH ? c->th : c->en);
+	fputs("</p>\n", f);
 	if (!gu->cl.found)
 		fprintf(f, "<p class=\"warn\">%s</p>\n", tr(lang, "no_checklist"));
 	for (int k = 0; k < c->ncat; k++) {

@@ -121,6 +121,7 @@ static const struct word words[] = {
 	{ "plan", "แนวทางแก้ไข", "Corrective plan" },
 	{ "no_cause", "ยังไม่ได้วิเคราะห์สาเหตุ", "no cause analysis given" },
 	{ "category", "หมวด", "Category" },
+	{ "edition", "เกณฑ์ฉบับปี", "Criteria edition" },
 	{ "weight", "น้ำหนัก", "Weight" },
 	{ "score", "คะแนน", "Score" },
 	{ "indicator", "ตัวชี้วัด", "Indicator" },
