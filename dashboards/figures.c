@@ -267,9 +267,7 @@ static void load_unstored(struct figures *f, const struct org *o,
 	for (size_t k = 0; k < o->nmap; k++) {
 		const struct meter_map *m = &o->map[k];
 
-		if (k > 0 && strcmp(m->id.site, o->map[k - 1].id.site) == 0 &&
-		    strcmp(m->id.meter, o->map[k - 1].id.meter) == 0 &&
-		    strcmp(m->id.channel, o->map[k - 1].id.channel) == 0)
+		if (k > 0 && same_chan(&m->id, &o->map[k - 1].id))
 			continue;   /* the channel's later mappings: done with its first */
 		if (n > 0 && bsearch(&m->id, chans, (size_t)n, sizeof(*chans), by_name) != NULL)
 			continue;

@@ -110,7 +110,6 @@ static const struct word words[] = {
 	{ "met", "ผ่าน", "met" },
 	{ "not_met", "ไม่ผ่าน", "not met" },
 	{ "unknown", "ยังประเมินไม่ได้", "cannot tell yet" },
-	{ "none", "—", "—" },
 	{ "ghg", "ก๊าซเรือนกระจก (kgCO2e)", "Greenhouse gas (kgCO2e)" },
 	{ "factors", "ค่าสัมประสิทธิ์การปล่อยก๊าซเรือนกระจกที่ใช้", "Emission factors used" },
 	{ "factor_from", "ใช้ตั้งแต่", "from" },
@@ -143,7 +142,6 @@ static const struct word words[] = {
 	{ "problems", "ปัญหาที่พบในข้อมูล", "Problems in the data" },
 	{ "more", "รายการเพิ่มเติม (ดู gm-report บนเครื่อง)", "more (see gm-report's messages)" },
 	{ "trend", "แนวโน้มตามรอบ", "Trend across rounds" },
-	{ "reports", "รายงาน", "Reports" },
 };
 
 const char *tr(enum lang lang, const char *key)
