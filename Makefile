@@ -32,6 +32,7 @@ LIB_RRD    := -lrrd
 LIB_JSON   := -lcjson
 LIB_INI    := -linih
 LIB_CMOCKA := -lcmocka
+LIB_HTTP   := -lmicrohttpd
 CFLAGS     += $(INC_MODBUS)
 
 # --- objects, listed explicitly so what each program links is visible ------
@@ -39,7 +40,7 @@ COMMON   := common/err common/log common/topic common/payload common/json_in com
             common/confparse common/devmap common/timeutil common/fiscal
 COMMON_MQTT := common/mqtt_opts common/mqtt_link
 COMMON_RRD  := common/rrd_layout common/consumption common/entries common/meter_event \
-            common/numtext
+            common/numtext common/usage_cache common/rrdfile
 
 AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/manual_import agent/reqplan \
             agent/modbus_poll agent/spool agent/seqmap \
@@ -52,20 +53,35 @@ COLLECTOR:= collector/main collector/collector_config \
             $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
 REPORT   := dashboards/report_main dashboards/report_walk dashboards/figures dashboards/green \
             dashboards/green_text dashboards/green_json dashboards/green_csv dashboards/green_html \
+            dashboards/html \
             dashboards/green_set dashboards/org dashboards/org_units dashboards/org_meters \
             dashboards/kpi dashboards/criteria dashboards/checklist \
             collector/rrd_cached collector/rrd_hold \
             collector/rrd_store collector/rrd_direct collector/chan_dir \
             collector/rrd_head $(COMMON_RRD) $(COMMON)
+# gm-dashboard reads what gm-report reads, through the same figures code
+DASHBOARD:= dashboards/dash_main dashboards/dash_config dashboards/dash_state dashboards/dash_routes \
+            dashboards/dash_page dashboards/dash_overview dashboards/dash_meter dashboards/dash_graph \
+            dashboards/dash_unit dashboards/dash_reports dashboards/dash_api dashboards/dash_metrics \
+            dashboards/http_server dashboards/meter_view dashboards/unit_view dashboards/stale_watch \
+            dashboards/alert dashboards/recent dashboards/report_files dashboards/html \
+            dashboards/page_cache \
+            dashboards/report_walk dashboards/figures dashboards/green dashboards/green_text \
+            dashboards/org dashboards/org_units dashboards/org_meters dashboards/kpi \
+            dashboards/criteria dashboards/checklist \
+            collector/registry collector/rrd_cached collector/rrd_hold collector/rrd_store \
+            collector/rrd_direct collector/chan_dir collector/rrd_head \
+            $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
 SIM      := devices/sim/main devices/sim/sim_config devices/sim/profile \
             devices/sim/sim_server devices/sim/fault devices/sim/rtu_frame $(COMMON)
 
 LIBS_AGENT     := $(LIB_MODBUS) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
 LIBS_COLLECTOR := $(LIB_RRD) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lpthread -lm
 LIBS_REPORT    := $(LIB_RRD) $(LIB_JSON) $(LIB_INI) -lpthread -lm
+LIBS_DASHBOARD := $(LIB_HTTP) $(LIB_RRD) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lpthread -lm
 LIBS_SIM       := $(LIB_MODBUS) $(LIB_JSON) $(LIB_INI) -lpthread -lm
 
-PROGS := $(BIN)/gm-agent $(BIN)/gm-collector $(BIN)/gm-report $(BIN)/gm-sim
+PROGS := $(BIN)/gm-agent $(BIN)/gm-collector $(BIN)/gm-report $(BIN)/gm-dashboard $(BIN)/gm-sim
 
 # --- unit tests: tests/unit/test_<module>.c and the real objects it needs ---
 UNIT_topic     := common/topic common/err
@@ -119,13 +135,22 @@ UNIT_criteria  := dashboards/criteria dashboards/checklist dashboards/kpi dashbo
                   common/timeutil common/err
 UNIT_green     := dashboards/figures dashboards/green dashboards/org dashboards/org_units \
                   dashboards/org_meters dashboards/criteria dashboards/checklist dashboards/kpi \
-                  dashboards/report_walk \
+                  dashboards/report_walk common/usage_cache common/rrdfile \
                   common/consumption common/entries common/meter_event common/numtext common/chanmeta \
                   common/confparse common/payload common/json_in common/topic common/rrd_layout \
                   common/timeutil common/fiscal common/err
+UNIT_usage_cache := common/usage_cache common/rrdfile common/consumption common/entries \
+                  common/meter_event common/numtext common/payload common/json_in common/topic \
+                  common/rrd_layout common/timeutil common/err
+UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/meter_view \
+                  dashboards/stale_watch dashboards/report_files dashboards/report_walk \
+                  collector/registry collector/rrd_cached collector/rrd_hold collector/rrd_store \
+                  collector/rrd_direct collector/chan_dir collector/rrd_head \
+                  $(COMMON_RRD) common/chanmeta common/mqtt_opts common/confparse common/payload \
+                  common/json_in common/topic common/log common/timeutil common/err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
-         rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria
+         rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build
@@ -146,6 +171,9 @@ $(BIN)/gm-collector: $(call objs,$(COLLECTOR))
 $(BIN)/gm-report: $(call objs,$(REPORT))
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_REPORT)
+$(BIN)/gm-dashboard: $(call objs,$(DASHBOARD))
+	@mkdir -p $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DASHBOARD)
 $(BIN)/gm-sim: $(call objs,$(SIM))
 	@mkdir -p $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SIM)
@@ -153,7 +181,7 @@ $(BIN)/gm-sim: $(call objs,$(SIM))
 define unit_rule
 $(B)/tests/test_$(1): $(B)/tests/unit/test_$(1).o $(B)/tests/unit/testutil.o $(call objs,$(UNIT_$(1)))
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(LDFLAGS) -o $$@ $$^ $(LIB_CMOCKA) $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) \
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $(LIB_CMOCKA) $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_HTTP) \
 		$(LIB_INI) -lz -lpthread -lm
 endef
 $(foreach u,$(UNITS),$(eval $(call unit_rule,$(u))))

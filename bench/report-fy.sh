@@ -16,18 +16,29 @@
 #
 # Runs, each RUNS times, one after the other on the same files:
 #   gm-report  --fy 2569 --out DIR (round 12, baseline FY2568, Thai and
-#              English: 123 files from 19 000 channel-years)
+#              English: 123 files from 19 000 channel-years), three ways:
+#     no cache     every row read and summed (on 2 threads)
+#     cold cache   --cache DIR, emptied before each run: every row read and
+#                  summed, and each channel's closed months written to DIR
+#     warm cache   --cache DIR as the run before left it, as when reports are
+#                  run again later in the year: no closed month's rows read
+#                  (all 24 months here are closed: the files end 1 Oct 2026)
 #   rrdtool    one `rrdtool -` process fetching the same rows (each file's
 #              FY2569 and FY2568 hourly AVERAGE rows: the reads gm-report
-#              makes), output thrown away: the peer, with no arithmetic, no
-#              mapping and no output at all.
-# Each run: wall time and CPU (user + sys, bash's `time`). The first gm-report run follows
-# the files being written, so their pages are mostly cached: every run is
-# warm. Ratio: gm-report's best / rrdtool's best.
+#              makes without a cache), output thrown away: the peer, with no
+#              arithmetic, no mapping and no output at all.
+# Each run: wall time and CPU (user + sys, bash's `time`). "Cold" and "warm"
+# name the usage cache only: the OS page cache is never dropped, so the
+# files' pages are mostly cached in every run (the first follows the files
+# being written; 25 GB may not all fit). The cold and warm runs' report
+# sets are compared, file by file, with the no-cache run's.
+# Ratio: gm-report's best without a cache / rrdtool's best.
 #
 # Knobs: METERS=500 TEMPLATES=8 RUNS=3 BIN=dir (use this gm-report) KEEP=1
-# PEER=0 (skip the rrdtool runs) PROFILE=1 (one more gm-report run under
-# perf record -g, into $T/gm.perf; not counted).
+# PEER=0 (skip the rrdtool runs) PROFILE=1 (two more gm-report runs under
+# perf record -g, not counted: no cache into $T/gm.perf, warm cache into
+# $T/warm.perf) OUT=file (where the results go; default
+# bench/results/report-fy-<time>.txt: give another for a trial run).
 set -u
 export LC_ALL=C
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +48,7 @@ METERS=${METERS:-500}
 TEMPLATES=${TEMPLATES:-8}
 RUNS=${RUNS:-3}
 STAMP=$(date +%Y-%m-%dT%H%M)
-OUT=$ROOT/bench/results/report-fy-$STAMP.txt
+OUT=${OUT:-$ROOT/bench/results/report-fy-$STAMP.txt}
 BENCH=report-fy
 . "$ROOT/bench/lib.sh"
 export TZ=Asia/Bangkok
@@ -119,9 +130,16 @@ measure() { # run i command...
 	awk -v a="$t0" -v b="$t1" -v c="$cpu" 'BEGIN { printf "secs=%.3f\ncpu=%.2f\n", b - a, c }' >"$T/$run.$i.sum"
 }
 
-gm_report() {
-	"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --out "$T/reports"
+gm_report() { # out-dir [--cache DIR]
+	local out=$1
+	shift
+	"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --out "$out" "$@"
 }
+
+# The three ways gm-report runs (see the top), each into its own report set.
+gm_nocache() { gm_report "$T/reports"; }
+gm_cold() { gm_report "$T/reports-cold" --cache "$T/cache"; }   # emptied before, untimed
+gm_warm() { gm_report "$T/reports-warm" --cache "$T/cache"; }
 
 # The reads gm-report makes, through rrdtool itself: one process, one
 # fetch per channel file and year.
@@ -138,27 +156,37 @@ best() { # run: the fastest of its runs
 	cat "$T/$1".*.sum 2>/dev/null | awk -F= '$1 == "secs" && (b == "" || $2 < b) { b = $2 } END { print b }'
 }
 
+row() { # label run i
+	printf '%-52s %s / %s\n' "$1" "$(sed -n 's/secs=//p' "$T/$2.$3.sum")" "$(sed -n 's/cpu=//p' "$T/$2.$3.sum")"
+}
+
+pass() { awk -v g="$1" 'BEGIN { print (g != "" && g < 1) ? "PASS" : "FAIL" }'; }
+
 report() {
-	local g r
+	local g c w r
 	echo "greenmeter benchmark: gm-report's FY report set vs rrdtool reading the same rows ($(date '+%Y-%m-%d %H:%M %Z'))"
 	echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), Linux $(uname -r)"
 	echo "software: rrdtool $(rrdtool | sed -n '1s/^RRDtool \([0-9.]*\).*/\1/p'), greenmeter ${VERSION:-?}"
 	echo "data: 19 units x $METERS meters = $((19 * METERS)) channel files (RRD, 2.5 MB each) + 19 reams journals," \
 		"FY2567-FY2569 read every 15 min; report FY2569 round 12 against FY2568, Thai and English"
 	echo "files written by gm-report: $(ls "$T/reports" | wc -l); channels it read: $(grep -c . "$T/fetches.txt" | awk '{ print $1 / 2 }') x 2 years"
+	echo "usage cache after the warm runs: $(ls "$T/cache" | grep -c '\.usage$') files, $(du -sk "$T/cache" | cut -f1) kB"
+	echo "OS page cache: never dropped between runs (cold/warm below name gm-report's usage cache only)"
 	echo
-	printf '%-44s %s\n' "run" "wall s / CPU s"
-	for i in $(seq 1 "$RUNS"); do
-		printf '%-44s %s / %s\n' "gm-report, full set, run $i" "$(sed -n 's/secs=//p' "$T/gm.$i.sum")" "$(sed -n 's/cpu=//p' "$T/gm.$i.sum")"
-	done
-	for i in $(seq 1 "$RUNS"); do
-		printf '%-44s %s / %s\n' "rrdtool - (fetches only), run $i" "$(sed -n 's/secs=//p' "$T/rrd.$i.sum")" "$(sed -n 's/cpu=//p' "$T/rrd.$i.sum")"
-	done
-	g=$(best gm); r=$(best rrd)
+	printf '%-52s %s\n' "run" "wall s / CPU s"
+	for i in $(seq 1 "$RUNS"); do row "gm-report, no cache, run $i" gm "$i"; done
+	for i in $(seq 1 "$RUNS"); do row "gm-report --cache, empty cache (cold), run $i" cold "$i"; done
+	for i in $(seq 1 "$RUNS"); do row "gm-report --cache, filled before (warm), run $i" warm "$i"; done
+	if [ "${PEER:-1}" != 0 ]; then
+		for i in $(seq 1 "$RUNS"); do row "rrdtool - (fetches only), run $i" rrd "$i"; done
+	fi
+	g=$(best gm); c=$(best cold); w=$(best warm); r=$(best rrd)
 	echo
-	echo "best: gm-report $g s, rrdtool fetches $r s; gm-report / rrdtool = $(awk -v a="$g" -v b="$r" 'BEGIN { printf "%.2fx", a / b }') the time"
-	echo "target: full FY report set < 1 s: $g s $(awk -v g="$g" 'BEGIN { print (g < 1) ? "PASS" : "FAIL" }')"
-	echo "gm-report errors: $(cat "$T"/gm.*.err | grep -c .) lines"
+	echo "best: gm-report no cache $g s, cold cache $c s, warm cache $w s"
+	[ -n "$r" ] && echo "rrdtool fetches $r s; gm-report without a cache / rrdtool = $(awk -v a="$g" -v b="$r" 'BEGIN { printf "%.2fx", a / b }') the time"
+	echo "target: full FY report set < 1 s: warm cache $w s $(pass "$w"); cold cache $c s $(pass "$c"); no cache $g s $(pass "$g")"
+	echo "report sets the same as without a cache: $SAME"
+	echo "gm-report errors: $(cat "$T"/gm.*.err "$T"/cold.*.err "$T"/warm.*.err | grep -c .) lines"
 }
 
 main() {
@@ -168,15 +196,27 @@ main() {
 	cp -r "$ROOT/dashboards/org/senate" "$T/org"
 	make_data
 	fetches >"$T/fetches.txt"
+	SAME=yes
 	for i in $(seq 1 "$RUNS"); do
-		measure gm "$i" gm_report
-		note "gm-report run $i: $(sed -n 's/secs=//p' "$T/gm.$i.sum") s"
+		measure gm "$i" gm_nocache
+		rm -rf "$T/cache"
+		measure cold "$i" gm_cold
+		measure warm "$i" gm_warm
+		note "gm-report run $i: no cache $(sed -n 's/secs=//p' "$T/gm.$i.sum") s," \
+			"cold $(sed -n 's/secs=//p' "$T/cold.$i.sum") s, warm $(sed -n 's/secs=//p' "$T/warm.$i.sum") s"
+		diff -r -q "$T/reports" "$T/reports-cold" >&2 && diff -r -q "$T/reports" "$T/reports-warm" >&2 ||
+			SAME=no
 		[ "${PEER:-1}" = 0 ] && continue
 		measure rrd "$i" rrdtool_fetch
 		note "rrdtool run $i: $(sed -n 's/secs=//p' "$T/rrd.$i.sum") s"
 	done
-	[ -n "${PROFILE:-}" ] && perf record -q -g -o "$T/gm.perf" -- "$BIN/gm-report" -d "$T/data" \
-		--org "$T/org/organisation.ini" --fy 2569 --out "$T/reports" 2>/dev/null
+	if [ -n "${PROFILE:-}" ]; then
+		perf record -q -g -o "$T/gm.perf" -- "$BIN/gm-report" -d "$T/data" \
+			--org "$T/org/organisation.ini" --fy 2569 --out "$T/reports" 2>/dev/null
+		perf record -q -g -o "$T/warm.perf" -- "$BIN/gm-report" -d "$T/data" \
+			--org "$T/org/organisation.ini" --fy 2569 --out "$T/reports-warm" \
+			--cache "$T/cache" 2>/dev/null
+	fi
 	mkdir -p "$(dirname "$OUT")"
 	report | tee "$OUT"
 	note "written to ${OUT#$ROOT/}"

@@ -239,7 +239,7 @@ int main(int argc, char **argv)
 		usleep(200 * 1000);
 		if (cfg.status_file[0] && mono_ms() >= next_status) {
 			write_status(cfg.status_file, ig.reg);
-			next_status = mono_ms() + 5000;
+			next_status = mono_ms() + STATUS_FILE_EVERY * 1000;
 		}
 	}
 	mqtt_link_stop(link);

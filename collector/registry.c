@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "registry.h"
 
 struct registry {
@@ -145,6 +146,9 @@ enum chan_status chan_status(const struct chan_state *c, double now)
 {
 	double every = c->interval > 0 ? c->interval : 60;
 
+	if (c->kind == KIND_DELTA && every < DELTA_INTERVAL)
+		every = DELTA_INTERVAL;
+
 	if (c->fault || now < c->fault_until)
 		return STATUS_FAULT;
 	if (!c->have_last || now - c->last_t > STALE_INTERVALS * every)
@@ -270,6 +274,31 @@ int registry_parse_line(const char *line, struct chan_state *c)
 	if (strcmp(c->unit, "-") == 0)
 		c->unit[0] = '\0';
 	return 0;
+}
+
+int registry_read(FILE *in, struct chan_state **ret, size_t *ret_n)
+{
+	struct chan_state *v = NULL;
+	size_t n = 0, cap = 0;
+	char line[1024];
+
+	while (fgets(line, sizeof(line), in) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (n == cap) {
+			struct chan_state *nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+
+			if (nv == NULL) {
+				free(v);
+				return GM_ENOMEM;
+			}
+			v = nv;
+		}
+		if (registry_parse_line(line, &v[n]) == 0)
+			n++;
+	}
+	*ret = v;
+	*ret_n = n;
+	return GM_OK;
 }
 
 int registry_load(struct registry *r, FILE *in)

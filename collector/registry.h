@@ -53,8 +53,13 @@ enum chan_status { STATUS_OK, STATUS_STALE, STATUS_FAULT };
 /* fault: the channel's last message was refused or raised a flag, or one
  * did less than fault_hold seconds ago (so that a person sees it); stale: its
  * newest reading is more than 3 intervals (STALE_INTERVALS) older than now
- * (interval unknown: 3 minutes); ok otherwise. */
+ * (interval unknown: 3 minutes); ok otherwise. A delta channel is manual
+ * entries, made once a month: its interval is never taken as less than
+ * DELTA_INTERVAL, so it turns stale when three months' entries are missing,
+ * not three minutes after the last one. */
 #define STALE_INTERVALS 3
+#define STATUS_FILE_EVERY 5   /* seconds between the collector's writes of its status file */
+#define DELTA_INTERVAL (31 * 86400.0)
 enum chan_status chan_status(const struct chan_state *c, double now);
 const char *chan_status_name(enum chan_status s);
 
@@ -78,6 +83,11 @@ void registry_dump(struct registry *r, FILE *out, double now);
 /* Read one status line back (for gm-collector --status and a restart):
  * 0, or -1 if it is not one. Unknown fields are skipped. */
 int registry_parse_line(const char *line, struct chan_state *c);
+
+/* Every channel of a status file, in file order: *ret is malloc'd (the
+ * caller frees it), lines that are not status lines are skipped. GM_OK or
+ * GM_ENOMEM. */
+int registry_read(FILE *in, struct chan_state **ret, size_t *n);
 
 /* Take up the counters of a status file written by an earlier run, so that
  * received, lost, duplicates ... carry on across restarts (as of the file's

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
 #include "registry.h"
 #include "status_show.h"
 
@@ -25,25 +26,21 @@ static int worst_first(const void *a, const void *b)
 
 static int read_all(FILE *f, struct shown **ret, size_t *ret_n, double now)
 {
-	struct shown *v = NULL;
-	size_t n = 0, cap = 0;
-	char line[1024];
+	struct chan_state *c;
+	struct shown *v;
+	size_t n;
 
-	while (fgets(line, sizeof(line), f) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if (n == cap) {
-			struct shown *nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
-			if (nv == NULL) {
-				free(v);
-				return -1;
-			}
-			v = nv;
-		}
-		if (registry_parse_line(line, &v[n].c) != 0)
-			continue;
-		v[n].st = chan_status(&v[n].c, now);
-		n++;
+	if (registry_read(f, &c, &n) != GM_OK)
+		return -1;
+	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL) {
+		free(c);
+		return -1;
 	}
+	for (size_t i = 0; i < n; i++) {
+		v[i].c = c[i];
+		v[i].st = chan_status(&c[i], now);
+	}
+	free(c);
 	*ret = v;
 	*ret_n = n;
 	return 0;

@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,16 @@ static int conf_ini_handler(void *user, const char *section, const char *name,
 	return 1;  /* our own errors are counted; 0 would make inih add one */
 }
 
+/* inih's knobs are globals: set once, so that files may be parsed on
+ * several threads at a time (gm-report reads .meta files on two). */
+static pthread_once_t ini_once = PTHREAD_ONCE_INIT;
+
+static void ini_setup(void)
+{
+	ini_allow_multiline = false;
+	ini_max_line = CONF_LINE_MAX + 3;
+}
+
 int conf_parse(const char *path, conf_handler h, void *user, conf_report report,
     void *report_user)
 {
@@ -132,8 +143,7 @@ int conf_parse(const char *path, conf_handler h, void *user, conf_report report,
 		conf_error(&c, "cannot open: %s", strerror(errno));
 		return c.errors;
 	}
-	ini_allow_multiline = false;
-	ini_max_line = CONF_LINE_MAX + 3;
+	pthread_once(&ini_once, ini_setup);
 	ini_parse_stream(conf_reader, &c, conf_ini_handler, &c);
 	if (ferror((FILE *)c.fp)) {  /* e.g. a directory: fopen() works, reading not */
 		c.line = 0;

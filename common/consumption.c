@@ -91,11 +91,12 @@ static void sum_piece(struct usage *u, time_t start, unsigned long step, unsigne
 	sum_rows(u, start + (time_t)r0 * st, step, nds, data + r0 * nds, iv, iu, r1 - r0);
 }
 
-/* One fetch for the whole series, then each piece from its rows. */
-static int usage_rrd(const char *rrd_path, struct usage *out, int n, char *err, size_t errlen)
+/* One fetch for the pieces' span, then each piece from its rows. */
+int usage_rows(const char *rrd_path, struct usage *out, int n, unsigned long want_step,
+    unsigned long *ret_step, char *err, size_t errlen)
 {
 	time_t start = out[0].from, end = out[n - 1].to;
-	unsigned long step = RRD_STEP, nds = 0;
+	unsigned long step = want_step != 0 ? want_step : RRD_STEP, nds = 0;
 	char **names = NULL;
 	rrd_value_t *data = NULL;
 	int iv, iu, rc = GM_OK;
@@ -113,6 +114,8 @@ static int usage_rrd(const char *rrd_path, struct usage *out, int n, char *err, 
 			sum_piece(&out[i], start, step, nds, data, iv, iu,
 			    (size_t)((end - start) / (time_t)step));
 	}
+	if (ret_step != NULL)
+		*ret_step = step;
 	for (unsigned long i = 0; i < nds; i++)
 		rrd_freemem(names[i]);
 	rrd_freemem(names);
@@ -236,7 +239,7 @@ static void count_in_piece(const struct meter_event *ev, void *user)
 }
 
 /* The events journal beside an RRD, "<channel>.events", read once. */
-static int usage_events(const char *rrd_path, struct usage *out, int n, char *err,
+int usage_read_events(const char *rrd_path, struct usage *out, int n, char *err,
     size_t errlen)
 {
 	char path[4096];
@@ -258,11 +261,8 @@ static int usage_events(const char *rrd_path, struct usage *out, int n, char *er
 	return rc;
 }
 
-int usage_series(const char *path, const time_t *bounds, int n, struct usage *out,
-    char *err, size_t errlen)
+int usage_pieces(const time_t *bounds, int n, struct usage *out, char *err, size_t errlen)
 {
-	int rc;
-
 	if (n < 1)
 		return gm_errf(err, errlen, GM_EINVAL, "no period");
 	for (int i = 0; i < n; i++) {
@@ -275,11 +275,21 @@ int usage_series(const char *path, const time_t *bounds, int n, struct usage *ou
 		if (u->to <= u->from)
 			return gm_errf(err, errlen, GM_EINVAL, "empty period");
 	}
+	return GM_OK;
+}
+
+int usage_series(const char *path, const time_t *bounds, int n, struct usage *out,
+    char *err, size_t errlen)
+{
+	int rc;
+
+	if ((rc = usage_pieces(bounds, n, out, err, errlen)) != GM_OK)
+		return rc;
 	if (is_journal(path))
 		return usage_journal(path, out, n, err, errlen);
-	if ((rc = usage_rrd(path, out, n, err, errlen)) != GM_OK)
+	if ((rc = usage_rows(path, out, n, 0, NULL, err, errlen)) != GM_OK)
 		return rc;
-	return usage_events(path, out, n, err, errlen);
+	return usage_read_events(path, out, n, err, errlen);
 }
 
 int usage_get(const char *path, time_t from, time_t to, struct usage *u,

@@ -70,6 +70,26 @@ struct usage {
 int usage_series(const char *path, const time_t *bounds, int n, struct usage *out,
     char *err, size_t errlen);
 
+/* usage_series in its parts, for a reader that keeps the pieces whose rows
+ * can no longer change (common/usage_cache.h) and sums only the others. For
+ * an RRD, usage_series is usage_pieces, usage_rows (want_step 0), then
+ * usage_read_events; the same rows give the same doubles either way.
+ *   usage_pieces       out[i] = [bounds[i], bounds[i + 1]) with nothing known
+ *                      yet; GM_EINVAL if n < 1 or a piece is empty.
+ *   usage_rows         the RRD part of the n adjacent pieces out[0 .. n)
+ *                      (amount, mean, min, max, coverage, gaps, step), from one
+ *                      rrd_fetch of their span. want_step 0: the resolution
+ *                      rrd_fetch picks for that span, as usage_series; else
+ *                      asked for that many seconds a row (rrd_fetch takes the
+ *                      nearest archive holding the span's start: that one, if
+ *                      it does). *ret_step (may be NULL): the resolution used.
+ *   usage_read_events  out[i].ev from the events journal beside the RRD. */
+int usage_pieces(const time_t *bounds, int n, struct usage *out, char *err, size_t errlen);
+int usage_rows(const char *rrd_path, struct usage *out, int n, unsigned long want_step,
+    unsigned long *ret_step, char *err, size_t errlen);
+int usage_read_events(const char *rrd_path, struct usage *out, int n, char *err,
+    size_t errlen);
+
 /* Anything in ev a person should review. */
 bool usage_flagged(const struct usage *u);
 

@@ -113,12 +113,24 @@ void time_format_local(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-time_t local_day_start(time_t t)
+static time_t local_start(time_t t, int first_of_month)
 {
 	struct tm tm;
 
 	localtime_r(&t, &tm);
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	if (first_of_month)
+		tm.tm_mday = 1;
 	tm.tm_isdst = -1;
 	return mktime(&tm);
+}
+
+time_t local_day_start(time_t t)
+{
+	return local_start(t, 0);
+}
+
+time_t local_month_start(time_t t)
+{
+	return local_start(t, 1);
 }

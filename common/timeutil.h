@@ -29,5 +29,7 @@ void time_format_local(time_t t, char *buf, size_t len);
 
 /* Local midnight starting the day that contains t. */
 time_t local_day_start(time_t t);
+/* Local midnight starting the first day of the month that contains t. */
+time_t local_month_start(time_t t);
 
 #endif

@@ -1,5 +1,17 @@
-/* figures.c - units' monthly use of each resource, from the stored channels. */
+/*
+ * figures.c - units' monthly use of each resource, from the stored channels.
+ *
+ * Reading is most of the work, so channels are read by FIG_THREADS threads
+ * (one through rrdcached, whose client is not thread-safe), a chunk at a
+ * time: each thread takes the next channel of the chunk and leaves its
+ * pieces in the channel's own slot; then this thread adds the slots up in
+ * channel order. Sums of doubles depend on their order, so this keeps every
+ * figure, and the order of the problems, the same whatever the threads do.
+ */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +21,12 @@
 #include "figures.h"
 #include "fiscal.h"
 #include "report_walk.h"
+#include "usage_cache.h"
 #include "../collector/rrd_backend.h"
 
 #define MAX_PIECES (FIG_MONTHS + 32)
+#define CHUNK 64          /* channels read before they are added up */
+#define MAX_THREADS 16
 
 static void year_init(struct fig_year *y, int fy)
 {
@@ -107,24 +122,69 @@ static int month_index(const time_t *months, time_t t)
 	return m;
 }
 
-/* Each piece to the units its mapping names then, and to the whole. */
+/* The series a channel's pieces went to so far, with the share: adding the
+ * same source with the same share again changes nothing, and would scan a
+ * unit's list of up to FIG_MAX_SOURCES once a piece (most of the time taken
+ * by a report from the cache). */
+#define SEEN_MAX 16
+struct src_seen {
+	const struct fig_series *s;
+	double share;
+};
+
+static void add_source_once(struct src_seen *seen, int *nseen, struct fig_series *s,
+    const struct chan_id *id, double share)
+{
+	int i = 0;
+
+	while (i < *nseen && seen[i].s != s)
+		i++;
+	if (i < *nseen && seen[i].share == share)
+		return;
+	if (i == *nseen && *nseen < SEEN_MAX)
+		(*nseen)++;
+	if (i < *nseen)
+		seen[i] = (struct src_seen){ s, share };
+	add_source(s, id, share);
+}
+
+/* Until when the mapping m of the channel stays in force: the next one's
+ * date (o->map is sorted by channel, then date). */
+static time_t map_until(const struct org *o, const struct meter_map *m,
+    const struct chan_id *id)
+{
+	size_t i = (size_t)(m - o->map) + 1;
+
+	return i < o->nmap && same_chan(&o->map[i].id, id) ? o->map[i].from : (time_t)INT64_MAX;
+}
+
+/* Each piece to the units its mapping names then, and to the whole. The
+ * mapping is looked up again only where it may have changed. */
 static void spread(struct fig_year *y, const struct org *o, const struct chan_id *id,
     const time_t *b, const struct usage *u, int n, const time_t *months)
 {
+	struct src_seen seen[SEEN_MAX];
+	const struct meter_map *m = NULL;
+	time_t until = 0;
+	int nseen = 0;
+
 	for (int i = 0; i < n; i++) {
-		const struct meter_map *m = org_map_at(o, id, b[i]);
 		int mi = month_index(months, b[i]);
 
+		if (m == NULL || b[i] >= until) {
+			m = org_map_at(o, id, b[i]);
+			until = m != NULL ? map_until(o, m, id) : 0;
+		}
 		if (m == NULL)
 			continue;
 		for (int k = 0; k < m->nshares; k++) {
 			struct fig_series *s = &y->unit[m->shares[k].unit][m->res];
 
 			add_piece(&s->m[mi], &u[i], m->shares[k].share);
-			add_source(s, id, m->shares[k].share);
+			add_source_once(seen, &nseen, s, id, m->shares[k].share);
 		}
 		add_piece(&y->all[m->res].m[mi], &u[i], 1);
-		add_source(&y->all[m->res], id, 1);
+		add_source_once(seen, &nseen, &y->all[m->res], id, 1);
 	}
 }
 
@@ -147,29 +207,6 @@ static bool is_gauge(const struct stored_chan *c, const struct usage *u, int n)
 		if (isnan(u[i].amount) && u[i].coverage > 0)
 			return true;
 	return false;
-}
-
-static void add_channel_year(struct figures *f, struct fig_year *y, const struct org *o,
-    const struct stored_chan *c, struct rrd_backend *cached, const time_t *months)
-{
-	time_t b[MAX_PIECES + 1];
-	struct usage u[MAX_PIECES];
-	char err[512], msg[1024];
-	int n = piece_bounds(o, &c->id, months, b);
-
-	/* through rrdcached a file holds what it was sent only once flushed */
-	if ((cached != NULL && c->meta.kind != KIND_DELTA &&
-	    cached->sync(cached, c->path, err, sizeof(err)) != GM_OK) ||
-	    usage_series(c->path, b, n, u, err, sizeof(err)) != GM_OK) {
-		problem(f, err);
-		nothing_read(u, b, n);
-	} else if (is_gauge(c, u, n)) {
-		snprintf(msg, sizeof(msg), "%.700s: has readings but no use (a gauge?) though "
-		    "the organisation file maps it; counted as not read", c->path);
-		problem(f, msg);
-		nothing_read(u, b, n);
-	}
-	spread(y, o, &c->id, b, u, n, months);
 }
 
 /* A channel the organisation maps but nothing has stored: its months are
@@ -237,28 +274,136 @@ static void fill_unserved(struct fig_year *y, const time_t *months)
 	}
 }
 
-static void load_stored(struct figures *f, const struct org *o, struct rrd_backend *cached,
-    const struct stored_chan *chans, int n, time_t months[][FIG_MONTHS + 1])
+/* A channel's years as a reader thread leaves them, to be added up. */
+struct chan_read {
+	bool skip;                               /* a second file of the channel */
+	int nreq;
+	int year[FIG_MAX_YEARS];                 /* req[j] is of f->year[year[j]] */
+	struct usage_req req[FIG_MAX_YEARS];
+	time_t b[FIG_MAX_YEARS][MAX_PIECES + 1];
+	struct usage u[FIG_MAX_YEARS][MAX_PIECES];
+};
+
+/* What the reader threads share; while they run, only `next` changes, and
+ * each thread writes only the channels and slots it took. */
+struct reader {
+	const char *datadir;
+	const struct figures *f;
+	const struct org *o;
+	const struct fig_opts *opts;
+	struct stored_chan *chans;
+	time_t (*months)[FIG_MONTHS + 1];
+	struct chan_read *slot;
+	int c0, nslots;
+	atomic_int next;
+};
+
+static void read_channel(const struct reader *rd, int c, struct chan_read *s)
 {
-	char msg[512];
+	struct stored_chan *ch = &rd->chans[c];
+	struct rrd_backend *cached = rd->opts->rrdcached;
+	char err[512];
 
-	for (int c = 0; c < n; c++) {
-		bool read = false;
+	s->nreq = 0;
+	s->skip = c > 0 && by_name(&ch->id, &rd->chans[c - 1]) == 0;
+	for (int i = 0; !s->skip && i < rd->f->nyears; i++) {
+		struct usage_req *r = &s->req[s->nreq];
 
-		if (c > 0 && by_name(&chans[c].id, &chans[c - 1]) == 0) {
-			snprintf(msg, sizeof(msg), "%.400s: the channel has readings and manual "
-			    "entries; only the first file is used", chans[c].path);
-			problem(f, msg);
+		if (!mapped_in(rd->o, &ch->id, rd->months[i]))
 			continue;
-		}
-		for (int i = 0; i < f->nyears; i++) {
-			if (!mapped_in(o, &chans[c].id, months[i]))
-				continue;
-			add_channel_year(f, &f->year[i], o, &chans[c], cached, months[i]);
-			read = true;
-		}
-		f->channels_read += read;
+		s->year[s->nreq++] = i;
+		r->bounds = s->b[i];
+		r->out = s->u[i];
+		r->n = piece_bounds(rd->o, &ch->id, rd->months[i], s->b[i]);
 	}
+	if (s->nreq == 0)
+		return;
+	report_walk_meta(rd->datadir, ch);   /* here: on this thread, and only if read */
+	/* through rrdcached a file holds what it was sent only once flushed */
+	if (cached != NULL && ch->meta.kind != KIND_DELTA) {
+		int rc = cached->sync(cached, ch->path, err, sizeof(err));
+
+		for (int j = 0; rc != GM_OK && j < s->nreq; j++) {
+			s->req[j].rc = rc;
+			snprintf(s->req[j].err, sizeof(s->req[j].err), "%s", err);
+		}
+		if (rc != GM_OK)
+			return;
+	}
+	usage_cache_series(rd->opts->cache, &ch->id, ch->path, s->req, s->nreq);
+}
+
+static void *reader_run(void *arg)
+{
+	struct reader *rd = arg;
+	int k;
+
+	while ((k = atomic_fetch_add(&rd->next, 1)) < rd->nslots)
+		read_channel(rd, rd->c0 + k, &rd->slot[k]);
+	return NULL;
+}
+
+/* A channel's years, read, into the figures: what could not be read, or is
+ * a gauge, is a problem and counts as missing. */
+static void add_read(struct figures *f, const struct org *o, const struct stored_chan *c,
+    struct chan_read *s, time_t months[][FIG_MONTHS + 1])
+{
+	char msg[1024];
+
+	if (s->skip) {
+		snprintf(msg, sizeof(msg), "%.400s: the channel has readings and manual "
+		    "entries; only the first file is used", c->path);
+		problem(f, msg);
+		return;
+	}
+	for (int j = 0; j < s->nreq; j++) {
+		struct usage_req *r = &s->req[j];
+
+		if (r->rc != GM_OK) {
+			problem(f, r->err);
+			nothing_read(r->out, r->bounds, r->n);
+		} else if (is_gauge(c, r->out, r->n)) {
+			snprintf(msg, sizeof(msg), "%.700s: has readings but no use (a gauge?) "
+			    "though the organisation file maps it; counted as not read", c->path);
+			problem(f, msg);
+			nothing_read(r->out, r->bounds, r->n);
+		}
+		spread(&f->year[s->year[j]], o, &c->id, r->bounds, r->out, r->n,
+		    months[s->year[j]]);
+	}
+	f->channels_read += s->nreq > 0;
+}
+
+/* Read a chunk on the threads (this one among them), add it up, go on. */
+static int load_stored(const char *datadir, struct figures *f, const struct org *o,
+    const struct fig_opts *opts, struct stored_chan *chans, int n,
+    time_t months[][FIG_MONTHS + 1])
+{
+	struct reader rd = { .datadir = datadir, .f = f, .o = o, .opts = opts, .chans = chans,
+		.months = months };
+	int threads = opts->rrdcached != NULL ? 1 : opts->threads > 0 ? opts->threads : FIG_THREADS;
+	pthread_t tid[MAX_THREADS];
+
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	if ((rd.slot = malloc(CHUNK * sizeof(*rd.slot))) == NULL)
+		return GM_ENOMEM;
+	for (rd.c0 = 0; rd.c0 < n; rd.c0 += CHUNK) {
+		int started = 0;
+
+		rd.nslots = n - rd.c0 < CHUNK ? n - rd.c0 : CHUNK;
+		atomic_store(&rd.next, 0);
+		while (started < threads - 1 &&
+		    pthread_create(&tid[started], NULL, reader_run, &rd) == 0)
+			started++;
+		reader_run(&rd);
+		for (int t = 0; t < started; t++)
+			pthread_join(tid[t], NULL);
+		for (int k = 0; k < rd.nslots; k++)
+			add_read(f, o, &chans[rd.c0 + k], &rd.slot[k], months);
+	}
+	free(rd.slot);
+	return GM_OK;
 }
 
 static void load_unstored(struct figures *f, const struct org *o,
@@ -280,6 +425,14 @@ static void load_unstored(struct figures *f, const struct org *o,
 int figures_load(const char *datadir, struct rrd_backend *cached, const struct org *o, int fy,
     struct figures *f, char *err, size_t errlen)
 {
+	struct fig_opts opts = { .rrdcached = cached };
+
+	return figures_load_opts(datadir, &opts, o, fy, f, err, errlen);
+}
+
+int figures_load_opts(const char *datadir, const struct fig_opts *opts, const struct org *o,
+    int fy, struct figures *f, char *err, size_t errlen)
+{
 	struct stored_chan *chans = NULL;
 	time_t months[FIG_MAX_YEARS][FIG_MONTHS + 1];
 	int n, rc;
@@ -295,9 +448,12 @@ int figures_load(const char *datadir, struct rrd_backend *cached, const struct o
 	for (int i = 0; i < f->nyears; i++)
 		if ((rc = month_starts(f->year[i].fy, months[i])) != GM_OK)
 			return gm_errf(err, errlen, rc, "fiscal year %d", f->year[i].fy);
-	if ((n = report_walk(datadir, NULL, NULL, &chans)) < 0)
+	if ((n = report_walk_names(datadir, NULL, NULL, &chans)) < 0)
 		return gm_errf(err, errlen, n, "%s: cannot list the channels", datadir);
-	load_stored(f, o, cached, chans, n, months);
+	if (load_stored(datadir, f, o, opts, chans, n, months) != GM_OK) {
+		free(chans);
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	}
 	load_unstored(f, o, chans, n, months);
 	for (int i = 0; i < f->nyears; i++)
 		fill_unserved(&f->year[i], months[i]);

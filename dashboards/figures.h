@@ -66,15 +66,32 @@ struct figures {
 };
 
 struct rrd_backend;
+struct usage_cache;
+
+#define FIG_THREADS 2   /* channel readers, when the files are read directly */
 
 /* Reads every channel under datadir that the organisation maps, for fy and
  * each unit's baseline year. *f is large: allocate it. GM_OK, or an error
  * naming the file. A mapped channel that cannot be read, or has no file,
  * is listed in problems and counted as missing (never as nothing used),
  * and never fails the whole. cached (may be NULL): the collector writes
- * through rrdcached, so each file is flushed there before it is read. */
+ * through rrdcached, so each file is flushed there before it is read.
+ * Channels are read on FIG_THREADS threads, or on this one through
+ * rrdcached (its client is not thread-safe); no usage cache. */
 int figures_load(const char *datadir, struct rrd_backend *cached, const struct org *o, int fy,
     struct figures *f, char *err, size_t errlen);
+
+/* figures_load with choices; a zeroed struct is figures_load(..., NULL, ...).
+ * Whatever the threads or the cache, *f is the same, byte for byte in every
+ * figure: threads read each channel's pieces into a slot of their own, and
+ * this thread adds the slots up in channel order. */
+struct fig_opts {
+	struct rrd_backend *rrdcached;   /* as figures_load's cached; forces one thread */
+	struct usage_cache *cache;       /* closed months kept (usage_cache.h); NULL: none */
+	int threads;                     /* readers of direct files; 0: FIG_THREADS */
+};
+int figures_load_opts(const char *datadir, const struct fig_opts *opts, const struct org *o,
+    int fy, struct figures *f, char *err, size_t errlen);
 
 /* The year's series, or NULL when it was not loaded. unit < 0: the whole. */
 const struct fig_series *figures_get(const struct figures *f, int fy, int unit,

@@ -46,6 +46,13 @@ int green_period_month(int fy, int m, struct green_period *p)
 	return set_period(fy, m - 1, m, PERIOD_MONTH, m, p);
 }
 
+int green_period_first(int fy, int months, struct green_period *p)
+{
+	if (months < 1 || months > 12)
+		return GM_ERANGE;
+	return set_period(fy, 0, months, PERIOD_ROUND, months, p);
+}
+
 /* Month m of the fiscal year (0 = October) starts on this local day. */
 static time_t month_start(int fy, int m)
 {

@@ -80,6 +80,8 @@ struct green_report {
 int green_period_round(int fy, int months, struct green_period *p);
 int green_period_quarter(int fy, int q, struct green_period *p);
 int green_period_month(int fy, int m, struct green_period *p);
+/* The first `months` months (1-12), a round of any length: "so far". */
+int green_period_first(int fy, int months, struct green_period *p);
 
 /* Fills *r (large: allocate it). The checklists are read from the org's
  * checklist directory, <fy>/<unit id>.ini. */

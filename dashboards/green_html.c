@@ -6,28 +6,7 @@
 #include <string.h>
 
 #include "green_out.h"
-
-static void esc(FILE *f, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
-
-/* A figure, or a dash when unknown; 2 decimals unless `dec` says. */
-static void fig(FILE *f, double v, int dec)
-{
-	if (isnan(v) || isinf(v))
-		fputs("—", f);
-	else
-		fprintf(f, "%.*f", dec, v);
-}
+#include "html.h"
 
 static const char *name_of(const struct green_report *r, int unit, enum lang lang)
 {
@@ -46,9 +25,9 @@ static void head(FILE *f, const struct green_report *r, enum lang lang, const ch
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
 	    lang == LANG_TH ? "th" : "en");
 	fputs("<title>", f);
-	esc(f, tr(lang, title));
+	html_esc(f, tr(lang, title));
 	fputs(" — ", f);
-	esc(f, name_of(r, unit, lang));
+	html_esc(f, name_of(r, unit, lang));
 	fputs("</title>\n<style>\n"
 	    "@page { size: A4; margin: 15mm 12mm; }\n"
 	    "body { font-family: \"Sarabun\", \"TH Sarabun New\", \"Laksaman\", \"Noto Sans Thai\","
@@ -64,9 +43,9 @@ static void head(FILE *f, const struct green_report *r, enum lang lang, const ch
 	    ".warn { color: #a40; font-weight: bold; } .ok { color: #060; } .bad { color: #a00; }\n"
 	    ".meta { color: #444; font-size: 9pt; }\n"
 	    "</style>\n</head>\n<body>\n<h1>", f);
-	esc(f, tr(lang, title));
+	html_esc(f, tr(lang, title));
 	fputs("</h1>\n<p><b>", f);
-	esc(f, name_of(r, unit, lang));
+	html_esc(f, name_of(r, unit, lang));
 	fprintf(f, "</b><br>%s %d, %s %s – %s (%s)</p>\n", tr(lang, "fy"), r->period.fy,
 	    tr(lang, "period"), a, b, what);
 }
@@ -79,7 +58,7 @@ static void foot(FILE *f, enum lang lang)
 static void completeness_cell(FILE *f, const struct fig_sum *s, enum lang lang)
 {
 	fputs("<td class=\"n\">", f);
-	fig(f, 100 * s->completeness, 1);
+	html_num(f, 100 * s->completeness, 1);
 	fputs(" %", f);
 	if (s->completeness < 1)
 		fprintf(f, " <span class=\"warn\">%s</span>", tr(lang, "incomplete"));
@@ -105,12 +84,12 @@ static void problems(FILE *f, const struct green_report *r, enum lang lang)
 	fprintf(f, "<h2>%s</h2>\n<ul>\n", tr(lang, "problems"));
 	for (int i = 0; i < r->fig->nproblems && i < FIG_PROBLEMS; i++) {
 		fputs("<li>", f);
-		esc(f, r->fig->problems[i]);
+		html_esc(f, r->fig->problems[i]);
 		fputs("</li>\n", f);
 	}
 	for (int i = 0; i < r->nproblems; i++) {
 		fputs("<li>", f);
-		esc(f, r->problems[i]);
+		html_esc(f, r->problems[i]);
 		fputs("</li>\n", f);
 	}
 	if (r->fig->nproblems > FIG_PROBLEMS)
@@ -135,35 +114,35 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 		const struct green_unit *gu = &r->units[u];
 
 		fputs("<tr><td>", f);
-		esc(f, name_of(r, u, lang));
+		html_esc(f, name_of(r, u, lang));
 		fputs("</td><td>", f);
-		esc(f, r->org->units[u].cohort);
+		html_esc(f, r->org->units[u].cohort);
 		fprintf(f, "</td><td>%s</td><td class=\"n\">",
 		    r->crit != NULL ? grade_name(gu->eval.grade, lang == LANG_TH) : "—");
-		fig(f, r->crit != NULL ? gu->eval.total : NAN, 2);
+		html_num(f, r->crit != NULL ? gu->eval.total : NAN, 2);
 		fputs("</td><td class=\"n\">", f);
-		fig(f, gu->paper_change, 2);
+		html_num(f, gu->paper_change, 2);
 		fputs("</td><td class=\"n\">", f);
-		fig(f, gu->kpi_level, 2);
+		html_num(f, gu->kpi_level, 2);
 		fprintf(f, "</td><td class=\"n\">%d</td><td class=\"n\">", gu->rank);
-		fig(f, gu->kwh_per_person, 1);
+		html_num(f, gu->kwh_per_person, 1);
 		fputs("</td>", f);
 		completeness_cell(f, &gu->res[paper].now, lang);
 		fputs("<td class=\"n\">", f);
 		for (int i = 0; i < GREEN_ROUNDS; i++) {
 			fputs(i ? " / " : "", f);
-			fig(f, gu->paper_trend[i], 1);
+			html_num(f, gu->paper_trend[i], 1);
 		}
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody>\n</table>\n", f);
 	fprintf(f, "<p>%s: ", tr(lang, "whole"));
 	fprintf(f, "%s ", tr(lang, "paper_change"));
-	fig(f, r->whole.paper_change, 2);
+	html_num(f, r->whole.paper_change, 2);
 	fprintf(f, ", %s ", tr(lang, "kpi_level"));
-	fig(f, r->whole.kpi_level, 2);
+	html_num(f, r->whole.kpi_level, 2);
 	fprintf(f, ", %s ", tr(lang, "ghg"));
-	fig(f, r->whole.kg_co2e, 0);
+	html_num(f, r->whole.kg_co2e, 0);
 	fprintf(f, "</p>\n<p class=\"meta\">%s: %s</p>\n", tr(lang, "formula"),
 	    tr(lang, "formula_change"));
 	problems(f, r, lang);
@@ -190,13 +169,13 @@ static void month_table(FILE *f, const struct green_report *r, const struct gree
 		if (fm != NULL && l->factors_used[m] >= 0)
 			kg = fm->amount * r->org->factors[l->factors_used[m]].kg_per_unit;
 		fprintf(f, "<tr><td>%s</td><td class=\"n\">", name);
-		fig(f, fm ? fm->amount : NAN, 2);
+		html_num(f, fm ? fm->amount : NAN, 2);
 		fputs("</td>", f);
 		completeness_cell(f, &one, lang);
 		fputs("<td class=\"n\">", f);
-		fig(f, l->base ? l->base->m[m].amount : NAN, 2);
+		html_num(f, l->base ? l->base->m[m].amount : NAN, 2);
 		fputs("</td><td class=\"n\">", f);
-		fig(f, kg, 1);
+		html_num(f, kg, 1);
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody>\n</table>\n", f);
@@ -218,29 +197,29 @@ static void res_summary(FILE *f, const struct green_report *r, const struct gree
     const struct res_line *l, enum lang lang)
 {
 	fprintf(f, "<table>\n<tr><th>%s</th><td class=\"n\">", tr(lang, "amount"));
-	fig(f, l->now.amount, 2);
+	html_num(f, l->now.amount, 2);
 	fprintf(f, " %s</td><th>%s %d</th><td class=\"n\">", resource_unit(l->res),
 	    tr(lang, "baseline"), gu->baseline_fy);
-	fig(f, l->then.amount, 2);
+	html_num(f, l->then.amount, 2);
 	if (l->then.completeness < 1)
 		fprintf(f, " <span class=\"warn\">%s</span>", tr(lang, "incomplete"));
 	fprintf(f, "</td></tr>\n<tr><th>%s</th><td class=\"n\">", tr(lang, "change"));
-	fig(f, l->change_pct, 2);
+	html_num(f, l->change_pct, 2);
 	fprintf(f, "</td><th>%s (%s)</th><td class=\"n\">", tr(lang, "per"),
 	    gu->unit >= 0 && r->org->units[gu->unit].per == NORM_M2 ? tr(lang, "per_m2") :
 	    tr(lang, "per_person"));
-	fig(f, l->per, 3);
+	html_num(f, l->per, 3);
 	fprintf(f, "</td></tr>\n<tr><th>%s</th><td class=\"n\">", tr(lang, "target_pct"));
-	fig(f, l->target_pct, 1);
+	html_num(f, l->target_pct, 1);
 	fputs(" → ", f);
-	fig(f, l->target_amount, 2);
+	html_num(f, l->target_amount, 2);
 	fprintf(f, "</td><th>%s</th>", tr(lang, "target"));
 	met_cell(f, l->met, lang);
 	fputs("</tr>\n<tr>", f);
 	fprintf(f, "<th>%s</th>", tr(lang, "completeness"));
 	completeness_cell(f, &l->now, lang);
 	fprintf(f, "<th>%s</th><td class=\"n\">", tr(lang, "ghg"));
-	fig(f, l->kg_co2e, 1);
+	html_num(f, l->kg_co2e, 1);
 	fputs("</td></tr>\n</table>\n", f);
 }
 
@@ -255,10 +234,10 @@ static void cause(FILE *f, const struct green_unit *gu, enum resource res, enum 
 		fprintf(f, "<span class=\"warn\">%s</span></p>\n", tr(lang, "no_cause"));
 		return;
 	}
-	esc(f, c->text);
+	html_esc(f, c->text);
 	if (c->plan[0] != '\0') {
 		fprintf(f, "<br><b>%s:</b> ", tr(lang, "plan"));
-		esc(f, c->plan);
+		html_esc(f, c->plan);
 	}
 	fputs("</p>\n", f);
 }
@@ -283,7 +262,7 @@ static void factors_used(FILE *f, const struct green_report *r, const struct gre
 		fprintf(f, "<li>%s: %.4f kgCO2e/%s (%s %s; %s ", resource_label(ef->res, lang),
 		    ef->kg_per_unit, resource_unit(ef->res), tr(lang, "factor_from"), day,
 		    tr(lang, "source"));
-		esc(f, ef->source);
+		html_esc(f, ef->source);
 		fputs(")</li>\n", f);
 	}
 	fputs("</ul>\n", f);
@@ -306,9 +285,9 @@ int green_html_resources(FILE *f, const struct green_report *r, int unit, enum l
 		sources(f, l->cur, lang);
 	}
 	fprintf(f, "<h2>%s</h2>\n<p>%s ", tr(lang, "paper_change"), tr(lang, "paper_change"));
-	fig(f, gu->paper_change, 2);
+	html_num(f, gu->paper_change, 2);
 	fprintf(f, " → %s ", tr(lang, "kpi_level"));
-	fig(f, gu->kpi_level, 2);
+	html_num(f, gu->kpi_level, 2);
 	fprintf(f, "</p>\n<p class=\"meta\">%s: %s</p>\n", tr(lang, "formula"),
 	    tr(lang, "formula_change"));
 	factors_used(f, r, gu, lang);
@@ -325,19 +304,19 @@ static void indicator_row(FILE *f, const struct criteria *c, const struct green_
 	const struct ind_score *s = &gu->eval.ind[i];
 
 	fprintf(f, "<tr><td>%s</td><td>", c->ind[i].code);
-	esc(f, lang == LANG_TH ? c->ind[i].th : c->ind[i].en);
+	html_esc(f, lang == LANG_TH ? c->ind[i].th : c->ind[i].en);
 	fputs("</td><td class=\"n\">", f);
-	fig(f, s->score, 2);
+	html_num(f, s->score, 2);
 	fputs(" / ", f);
-	fig(f, s->points, 0);
+	html_num(f, s->points, 0);
 	fputs("</td><td>", f);
 	if (c->ind[i].source == SRC_METER) {
 		fprintf(f, "%s: %d %s", tr(lang, "from_meters"), s->items_met, tr(lang, "items_met"));
 	} else if (s->check != NULL) {
-		esc(f, s->check->evidence);
+		html_esc(f, s->check->evidence);
 		if (s->check->note[0] != '\0') {
 			fputs("<br><span class=\"meta\">", f);
-			esc(f, s->check->note);
+			html_esc(f, s->check->note);
 			fputs("</span>", f);
 		}
 	}
@@ -353,13 +332,13 @@ static void readiness(FILE *f, const struct criteria *c, const struct green_unit
 		return;
 	}
 	fprintf(f, "<p>%s: ", tr(lang, "gain_needed"));
-	fig(f, gu->eval.gain_needed, 2);
+	html_num(f, gu->eval.gain_needed, 2);
 	fputs("</p>\n<ul>\n", f);
 	for (int k = 0; k < gu->eval.nready; k++) {
 		int i = gu->eval.ready[k];
 
 		fprintf(f, "<li>%s ", c->ind[i].code);
-		esc(f, lang == LANG_TH ? c->ind[i].th : c->ind[i].en);
+		html_esc(f, lang == LANG_TH ? c->ind[i].th : c->ind[i].en);
 		fputs("</li>\n", f);
 	}
 	fputs("</ul>\n", f);
@@ -372,23 +351,23 @@ int green_html_self_eval(FILE *f, const struct green_report *r, int unit, enum l
 
 	head(f, r, lang, "self_eval", unit);
 	fprintf(f, "<p>%s: <b>", tr(lang, "total"));
-	fig(f, gu->eval.total, 2);
+	html_num(f, gu->eval.total, 2);
 	fprintf(f, "</b> — %s: <b>%s</b></p>\n", tr(lang, "grade"),
 	    grade_name(gu->eval.grade, lang == LANG_TH));
 	fprintf(f, "<p class=\"meta\">%s ", tr(lang, "edition"));
-	esc(f, c->edition);
+	html_esc(f, c->edition);
 	fputs(": ", f);
-	esc(f, lang == LANG_TH ? c->th : c->en);
+	html_esc(f, lang == LANG_TH ? c->th : c->en);
 	fputs("</p>\n", f);
 	if (!gu->cl.found)
 		fprintf(f, "<p class=\"warn\">%s</p>\n", tr(lang, "no_checklist"));
 	for (int k = 0; k < c->ncat; k++) {
 		fprintf(f, "<h2>%s %d ", tr(lang, "category"), c->cat[k].number);
-		esc(f, lang == LANG_TH ? c->cat[k].th : c->cat[k].en);
+		html_esc(f, lang == LANG_TH ? c->cat[k].th : c->cat[k].en);
 		fprintf(f, " (%s ", tr(lang, "score"));
-		fig(f, gu->eval.cat_pct[k], 2);
+		html_num(f, gu->eval.cat_pct[k], 2);
 		fputs(" / ", f);
-		fig(f, c->cat[k].weight, 0);
+		html_num(f, c->cat[k].weight, 0);
 		fprintf(f, ")</h2>\n<table>\n<thead><tr><th>%s</th><th></th><th>%s</th><th>%s</th>"
 		    "</tr></thead>\n<tbody>\n", tr(lang, "indicator"), tr(lang, "score"),
 		    tr(lang, "evidence"));

@@ -11,6 +11,7 @@
 #include "err.h"
 #include "green_out.h"
 #include "green_set.h"
+#include "usage_cache.h"
 #include "../collector/rrd_backend.h"
 
 static void say(void *user, const char *msg)
@@ -101,22 +102,50 @@ static int write_all(const char *dir, const struct green_report *r, int langs)
 	return bad;
 }
 
-/* The stored channels the organisation maps; problems said, not fatal. */
-static int read_figures(const char *datadir, const char *rrdcached, const struct org *o,
-    int fy, struct figures *f)
+/* The usage cache, when asked for; one that cannot be used only costs time. */
+static struct usage_cache *cache_open(const char *dir)
 {
-	struct rrd_backend *cached = NULL;
+	struct usage_cache *uc;
+	char err[512];
+
+	if (dir == NULL)
+		return NULL;
+	if ((uc = usage_cache_open(dir, err, sizeof(err))) == NULL)
+		fprintf(stderr, "gm-report: --cache: %s; reading every row\n", err);
+	return uc;
+}
+
+static void cache_close(struct usage_cache *uc)
+{
+	struct usage_cache_stats st;
+
+	if (uc == NULL)
+		return;
+	usage_cache_stats(uc, &st);
+	if (st.failed > 0)
+		fprintf(stderr, "gm-report: --cache: %ld file(s) not written (%s); the next "
+		    "report reads those rows again\n", st.failed, st.error);
+	usage_cache_close(uc);
+}
+
+/* The stored channels the organisation maps; problems said, not fatal. */
+static int read_figures(const char *datadir, const char *rrdcached, const char *cache_dir,
+    const struct org *o, int fy, struct figures *f)
+{
+	struct fig_opts opts = { 0 };
 	char err[512];
 	int rc;
 
 	if (rrdcached != NULL &&
-	    (cached = rrd_cached_open(rrdcached, datadir, err, sizeof(err))) == NULL) {
+	    (opts.rrdcached = rrd_cached_open(rrdcached, datadir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "gm-report: --rrdcached: %s\n", err);
 		return -1;
 	}
-	rc = figures_load(datadir, cached, o, fy, f, err, sizeof(err));
-	if (cached != NULL)
-		cached->close(cached);
+	opts.cache = cache_open(cache_dir);
+	rc = figures_load_opts(datadir, &opts, o, fy, f, err, sizeof(err));
+	cache_close(opts.cache);
+	if (opts.rrdcached != NULL)
+		opts.rrdcached->close(opts.rrdcached);
 	if (rc != GM_OK) {
 		fprintf(stderr, "gm-report: %s\n", err);
 		return -1;
@@ -129,7 +158,7 @@ static int read_figures(const char *datadir, const char *rrdcached, const struct
 }
 
 int green_write_set(const char *org_path, const char *datadir, const char *rrdcached,
-    const struct green_period *p, const char *outdir, int langs)
+    const char *cache_dir, const struct green_period *p, const char *outdir, int langs)
 {
 	struct org *o = calloc(1, sizeof(*o));
 	struct criteria *c = calloc(1, sizeof(*c));
@@ -144,7 +173,7 @@ int green_write_set(const char *org_path, const char *datadir, const char *rrdca
 	if (org_load(org_path, o, say, NULL) != 0)
 		goto out;
 	if (criteria_load(o->criteria, c, say, NULL) == 0 &&
-	    read_figures(datadir, rrdcached, o, p->fy, f) == 0) {
+	    read_figures(datadir, rrdcached, cache_dir, o, p->fy, f) == 0) {
 		green_build(o, c, f, p, r);
 		if (mkdir(outdir, 0755) != 0 && errno != EEXIST)
 			fprintf(stderr, "gm-report: %s: %s\n", outdir, strerror(errno));

@@ -17,8 +17,10 @@
 
 #include "green.h"
 
-/* rrdcached: the collector's rrdcached address, or NULL (see figures.h). */
+/* rrdcached: the collector's rrdcached address, or NULL (see figures.h).
+ * cache_dir: where closed months' usage is kept (usage_cache.h), or NULL
+ * for none; a cache that cannot be used is said and read around. */
 int green_write_set(const char *org_path, const char *datadir, const char *rrdcached,
-    const struct green_period *p, const char *outdir, int langs);
+    const char *cache_dir, const struct green_period *p, const char *outdir, int langs);
 
 #endif

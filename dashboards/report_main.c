@@ -7,9 +7,16 @@
  *   --rrdcached ADDRESS   the collector writes through rrdcached: flush each
  *                         file there before reading it (same ADDRESS forms)
  *   gm-report -d DATADIR --org FILE --fy 2570 [--round 6|9|12 | --quarter 1-4
- *             | --month 1-12] --out DIR [--lang th|en|both]
+ *             | --month 1-12] --out DIR [--lang th|en|both] [--cache DIR]
  *                         the Green Office report set (green_set.h); --month
  *                         counts from October (1) to September (12)
+ *   --cache DIR           keep each channel's closed months' usage in DIR
+ *                         (made if missing) and use it again while the file
+ *                         has not changed under it (common/usage_cache.h):
+ *                         the same figures, without reading those rows. None
+ *                         by default; the data directory is never written.
+ *                         The set's channels are read on 2 threads (on 1
+ *                         with --rrdcached, whose client is not thread-safe).
  * Periods are [from, to) in Asia/Bangkok time. Counters and deltas show the
  * amount used; gauges show mean, min and max. Every row says how much of the
  * period had readings (for deltas, manual entries: the share of its months
@@ -32,7 +39,7 @@
 #include "timeutil.h"
 
 struct report_opts {
-	const char *datadir, *site, *meter, *rrdcached;
+	const char *datadir, *site, *meter, *rrdcached, *cache;
 	time_t from, to;
 	int csv;
 };
@@ -207,7 +214,7 @@ static int green(const struct report_opts *o, const char *org, const char *out,
 		rc = green_period_round(fy, round ? round : 12, &p);
 	if (rc != GM_OK)
 		return usage();
-	return green_write_set(org, o->datadir, o->rrdcached, &p, out, langs);
+	return green_write_set(org, o->datadir, o->rrdcached, o->cache, &p, out, langs);
 }
 
 static int usage(void)
@@ -217,7 +224,10 @@ static int usage(void)
 	    "       gm-report -d DATADIR --fy 2569 [--round 6|9|12 | --quarter 1-4] ...\n"
 	    "       --rrdcached ADDRESS: flush each file through rrdcached first\n"
 	    "       gm-report -d DATADIR --org FILE --fy 2570 [--round 6|9|12 | --quarter 1-4 |\n"
-	    "                 --month 1-12] --out DIR [--lang th|en|both]: Green Office reports\n"
+	    "                 --month 1-12] --out DIR [--lang th|en|both] [--cache DIR]:\n"
+	    "                 Green Office reports; --cache DIR keeps closed months' usage\n"
+	    "                 there and reuses it while the files have not changed (same\n"
+	    "                 figures, faster; none by default; DIR may be deleted any time)\n"
 	    "TIME is local (Asia/Bangkok): YYYY-MM-DD[ HH:MM[:SS]] or @unix;\n"
 	    "fiscal years are Buddhist Era, 1 October to 30 September\n");
 	return 2;
@@ -240,6 +250,7 @@ int main(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "lang", required_argument, NULL, 'L' },
 		{ "month", required_argument, NULL, 'M' },
+		{ "cache", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report_opts o = { 0 };
@@ -266,13 +277,14 @@ int main(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'L': lang = optarg; break;
 		case 'M': month = atoi(optarg); break;
+		case 'c': o.cache = optarg; break;
 		default: return usage();
 		}
 	}
 	if (org != NULL || out != NULL)
 		return green(&o, org, out, lang, fy, round, quarter, month,
 		    argc - optind + (from != NULL) + (to != NULL));
-	if (o.datadir == NULL || optind != argc || (fy == 0) == (from == NULL) ||
+	if (o.datadir == NULL || optind != argc || (fy == 0) == (from == NULL) || o.cache != NULL ||
 	    (from == NULL) != (to == NULL) || ((round || quarter) && fy == 0))
 		return usage();
 	if (fy != 0)

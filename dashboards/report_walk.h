@@ -11,6 +11,7 @@
 #ifndef GM_REPORT_WALK_H
 #define GM_REPORT_WALK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "chanmeta.h"
@@ -19,6 +20,7 @@
 struct stored_chan {
 	struct chan_id id;
 	struct chanmeta meta;
+	bool journal;       /* path is the entries journal, not the RRD */
 	char path[4096];
 };
 
@@ -26,5 +28,14 @@ struct stored_chan {
  * Returns the count, or a negative GM_E* code. */
 int report_walk(const char *datadir, const char *site, const char *meter,
     struct stored_chan **ret);
+
+/* report_walk in two steps, for a caller that reads the .meta files on
+ * several threads, or only those it needs (figures.c): the list with each
+ * meta zeroed, then one channel's meta (unit "?" and the kind its file
+ * implies when it has no readable .meta). Listing alone reads only
+ * directories: once each. */
+int report_walk_names(const char *datadir, const char *site, const char *meter,
+    struct stored_chan **ret);
+void report_walk_meta(const char *datadir, struct stored_chan *c);
 
 #endif

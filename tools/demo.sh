@@ -1,7 +1,8 @@
 #!/bin/bash
 # demo.sh - the whole chain, live, on this machine: mosquitto on a free
 # loopback port, gm-sim meters, gm-collector, two fiscal years of history loaded
-# through the broker, gm-agent polling live, and reports written. Ctrl-C
+# through the broker, gm-agent polling live, reports written, and
+# gm-dashboard serving all of it on http://127.0.0.1:8080/. Ctrl-C
 # stops everything it started (by pid, nothing else).
 #
 #   tools/demo.sh BUILD_DIR        (make demo calls it)
@@ -107,6 +108,15 @@ echo "demo: writing the Green Office reports of FY$((FY - 1)) and FY$FY"
 	--out "$RUN/reports/green-fy$((FY - 1))" 2>>"$RUN/report.log"
 "$BIN/gm-report" -d "$RUN/data" --org "$RUN/org/organisation.ini" --fy "$FY" --quarter 1 \
 	--out "$RUN/reports/green-fy$FY-q1" 2>>"$RUN/report.log"
+# The dashboard: 8080 when free. Its alert hook appends each status change
+# to alerts.log, as a notification service would be told.
+WEB=8080
+ss -Htln "sport = :$WEB" | grep -q . && WEB=$(free_port)
+printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s\nstatus_file = %s\norg = %s\nreports_dir = %s\nalert_command = %s\n' \
+	"$WEB" "$RUN/data" "$RUN/collector.status" "$RUN/org/organisation.ini" "$RUN/reports" \
+	"echo \"\$(date -Is) \$GM_CHANNEL \$GM_PREVIOUS -> \$GM_STATUS\" >>$RUN/alerts.log" >"$RUN/dashboard.conf"
+start dashboard "$BIN/gm-dashboard" -c "$RUN/dashboard.conf"
+wait_port "$WEB" || { echo "demo: gm-dashboard did not start: see $RUN/dashboard.log" >&2; exit 1; }
 cat <<MSG
 
 greenmeter demo is running (Asia/Bangkok time)
@@ -120,7 +130,8 @@ greenmeter demo is running (Asia/Bangkok time)
              $RUN/reports/this-month.txt  (and .csv, yesterday.txt, last-month.txt; refreshed every minute)
   logs       $RUN/*.log, collector counters in $RUN/collector.status
   meters ok? $BIN/gm-collector --status -c $RUN/collector.conf
-  dashboard  not part of this version yet
+  dashboard  http://127.0.0.1:$WEB/   (English: http://127.0.0.1:$WEB/?lang=en; units /units,
+             reports /reports, JSON /api/meters, Prometheus /metrics); alerts in $RUN/alerts.log
 
 $(cat "$RUN/reports/yesterday.txt")
 

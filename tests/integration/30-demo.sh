@@ -32,8 +32,12 @@ check "the agent publishes live readings" test -n "$live"
 
 children=$(pgrep -s "$DEMO" | grep -v "^$DEMO$" | tr '\n' ' ')
 echo "# demo processes: $children"
-check "the demo runs mosquitto, gm-sim, gm-collector and gm-agent" \
-	test "$(ps -o comm= -p "$(echo $children | tr ' ' ',')" | grep -cE '^(mosquitto|gm-sim|gm-collector|gm-agent)$')" -eq 4
+check "the demo runs mosquitto, gm-sim, gm-collector, gm-agent and gm-dashboard" \
+	test "$(ps -o comm= -p "$(echo $children | tr ' ' ',')" | grep -cE '^(mosquitto|gm-sim|gm-collector|gm-agent|gm-dashboard)$')" -eq 5
+web=$(sed -n 's/^  dashboard  \(http:[^ ]*\).*/\1/p' "$T/demo.out")
+check "it prints the dashboard's URL" test -n "$web"
+check "the dashboard shows the demo's meters" sh -c "curl -s '$web' | grep -q 'data-channel=\"parliament/central-admin-power/import_kwh\"'"
+check "and its 19 units" sh -c "curl -s '${web}units' | grep -c '<tr data-unit=' | grep -qx 20"
 kill -INT -- "-$DEMO"     # Ctrl-C: SIGINT to the whole foreground group
 wait_for 20 sh -c "! kill -0 $DEMO"
 check "Ctrl-C ends the demo" sh -c "! kill -0 $DEMO 2>/dev/null"

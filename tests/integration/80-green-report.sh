@@ -133,6 +133,17 @@ else
 	not_ok "chromium is installed (make test installs it: tools/deps.sh)"
 fi
 
+# The usage cache: an empty one, then the one that run filled; every file
+# the same as without it, byte for byte.
+for run in empty filled; do
+	check "gm-report --cache ($run cache)" "$BIN/gm-report" -d "$T/data" \
+		--org "$T/org/organisation.ini" --fy 2569 --out "$T/cached-$run" --cache "$T/cache"
+	check "the same report set as without the cache ($run)" diff -r "$OUT" "$T/cached-$run"
+done
+check "a cache file for each of the 2 meters" [ "$(ls "$T/cache" | grep -c '\.usage$')" -eq 2 ]
+check "--cache only with --org" [ "$("$BIN/gm-report" -d "$T/data" --fy 2569 --cache "$T/cache" \
+	>/dev/null 2>&1; echo $?)" -eq 2 ]
+
 # Bad input: a broken organisation file is refused with file:line.
 printf '[unit x]\nheadcount 2570 = many\n' >>"$T/org/organisation.ini"
 "$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --out "$T/bad" 2>"$T/bad.err"

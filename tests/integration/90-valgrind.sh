@@ -4,7 +4,7 @@
 # error paths (a bad config) and after SIGTERM.
 . "$(dirname "$0")/../lib.sh"
 
-VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
+VG="valgrind -q --error-exitcode=99 --suppressions=$ROOT/tests/valgrind.supp --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
 start_broker
 SIM_PORT=$(free_port)
 one_meter_sim "$SIM_PORT" 1 20 >"$T/sim.conf"
@@ -51,6 +51,23 @@ $VG "$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2570 --ou
 	>"$T/green.log" 2>&1
 check "gm-report's Green Office set is clean" test $? -eq 0
 check "and written" test -s "$T/green/summary.th.html"
+WEB=$(free_port)
+printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s\nstatus_file = %s\norg = %s\nreports_dir = %s\nscan = 1\nalert_command = true\n' \
+	"$WEB" "$T/data" "$T/status" "$T/org/organisation.ini" "$T" >"$T/dash.conf"
+vg_run dashboard 25 "$BIN/gm-dashboard" -c "$T/dash.conf" &
+D=$!
+wait_port "$WEB" 150
+for p in / /?lang=en /units /unit/finance-budget /meter/vg/m1/total_kwh /graph/vg/m1/total_kwh/24h.png \
+	/api/meters /api/meters/vg/m1/total_kwh /api/units /api/reports /metrics /reports /reports/green/summary.th.html \
+	/nope /meter/vg/m1/nope /reports/../x; do
+	curl -s -o /dev/null "http://127.0.0.1:$WEB$p"
+done
+curl -s -o /dev/null -X POST "http://127.0.0.1:$WEB/"
+wait $D
+check "gm-dashboard: a serving run ends without leaks or errors" test $? -eq 0
+printf '[dashboard]\nthreads = many\n' >"$T/dash-bad.conf"
+$VG "$BIN/gm-dashboard" -n -c "$T/dash-bad.conf" >"$T/dash-bad.log" 2>&1
+check "gm-dashboard refuses a bad config with exit 1, cleanly" test $? -eq 1
 printf '[unit x]\nheadcount 2570 = many\n' >>"$T/org/organisation.ini"
 $VG "$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2570 --out "$T/green2" \
 	>"$T/green2.log" 2>&1

@@ -70,6 +70,7 @@
 #include "rrd_layout.h"
 #include "testutil.h"
 #include "timeutil.h"
+#include "usage_cache.h"
 
 #define EPS 1e-6
 #define Q 900L   /* a reading every 15 minutes */
@@ -257,17 +258,23 @@ static void near(const char *what, double got, double want)
 		fail_msg("%s: %.17g, want %.17g", what, got, want);
 }
 
-static void build(int months)
+static void build_from_loaded(int months)
 {
 	struct green_period p;
-	char err[512];
 
-	assert_int_equal(figures_load(tmpdir, NULL, org, 2570, fig, err, sizeof(err)), GM_OK);
 	/* hq/ghost/kwh is mapped but nothing stored it */
 	assert_int_equal(fig->nproblems, 1);
 	assert_non_null(strstr(fig->problems[0], "hq/ghost/kwh: mapped"));
 	assert_int_equal(green_period_round(2570, months, &p), GM_OK);
 	green_build(org, crit, fig, &p, rep);
+}
+
+static void build(int months)
+{
+	char err[512];
+
+	assert_int_equal(figures_load(tmpdir, NULL, org, 2570, fig, err, sizeof(err)), GM_OK);
+	build_from_loaded(months);
 }
 
 static void test_electricity(void **state)
@@ -384,6 +391,94 @@ static void test_self_eval(void **state)
 	near("u2 1.1", rep->units[1].eval.ind[0].score, 0);
 }
 
+/* Bit for bit: the same doubles, not merely close ones. */
+#define SAME_BITS(what, a, b) \
+	do { \
+		if (memcmp(&(a), &(b), sizeof(a)) != 0) \
+			fail_msg("%s: %s differs", what, #a); \
+	} while (0)
+
+static void same_series(const char *what, const struct fig_series *a, const struct fig_series *b)
+{
+	for (int m = 0; m < FIG_MONTHS; m++) {
+		SAME_BITS(what, a->m[m].amount, b->m[m].amount);
+		SAME_BITS(what, a->m[m].expected_s, b->m[m].expected_s);
+		SAME_BITS(what, a->m[m].covered_s, b->m[m].covered_s);
+		assert_int_equal(a->m[m].flagged, b->m[m].flagged);
+	}
+	assert_int_equal(a->nsrc, b->nsrc);
+	assert_int_equal(a->more_src, b->more_src);
+	for (int i = 0; i < a->nsrc; i++) {
+		assert_string_equal(a->src[i].id.channel, b->src[i].id.channel);
+		assert_string_equal(a->src[i].id.meter, b->src[i].id.meter);
+		SAME_BITS(what, a->src[i].share, b->src[i].share);
+		assert_int_equal(a->src[i].changed, b->src[i].changed);
+	}
+}
+
+static void same_figures(const char *what, const struct figures *a, const struct figures *b)
+{
+	assert_int_equal(a->nyears, b->nyears);
+	assert_int_equal(a->channels_read, b->channels_read);
+	assert_int_equal(a->nproblems, b->nproblems);
+	for (int i = 0; i < a->nproblems && i < FIG_PROBLEMS; i++)
+		assert_string_equal(a->problems[i], b->problems[i]);
+	for (int y = 0; y < a->nyears; y++) {
+		assert_int_equal(a->year[y].fy, b->year[y].fy);
+		for (int r = 0; r < RES_N; r++) {
+			same_series(what, &a->year[y].all[r], &b->year[y].all[r]);
+			for (int u = 0; u < ORG_MAX_UNITS; u++)
+				same_series(what, &a->year[y].unit[u][r], &b->year[y].unit[u][r]);
+		}
+	}
+}
+
+static void load_with(const struct fig_opts *opts, struct figures *f,
+    struct usage_cache_stats *st)
+{
+	char err[512];
+
+	assert_int_equal(figures_load_opts(tmpdir, opts, org, 2570, f, err, sizeof(err)), GM_OK);
+	if (opts->cache != NULL)
+		usage_cache_stats(opts->cache, st);
+}
+
+/* The cache and the threads change nothing: one thread without a cache,
+ * two with an empty cache, two with the cache the run before filled. Both
+ * years of both meters are closed (read up to 1 October 2027): 2 meters x
+ * 2 years x 12 months kept, then taken. (A cache file under ".cache": not
+ * an id, so not a site the walk would list.) */
+static void test_cache_and_threads(void **state)
+{
+	struct figures *alone = calloc(1, sizeof(*alone)), *other = calloc(1, sizeof(*other));
+	struct fig_opts one = { .threads = 1 }, two = { .threads = 2 };
+	struct usage_cache_stats st;
+	char dir[128], err[512];
+
+	(void)state;
+	assert_non_null(alone);
+	assert_non_null(other);
+	load_with(&one, alone, &st);
+	snprintf(dir, sizeof(dir), "%s/.cache", tmpdir);
+	for (int run = 0; run < 2; run++) {
+		assert_non_null(two.cache = usage_cache_open(dir, err, sizeof(err)));
+		load_with(&two, other, &st);
+		usage_cache_close(two.cache);
+		same_figures(run == 0 ? "empty cache" : "filled cache", other, alone);
+		assert_int_equal(st.hits, run == 0 ? 0 : 48);
+		assert_int_equal(st.summed, run == 0 ? 48 : 0);
+		assert_int_equal(st.written, run == 0 ? 2 : 0);
+	}
+	/* and the report built on them is the one the tests above checked */
+	two.cache = usage_cache_open(dir, err, sizeof(err));
+	load_with(&two, fig, &st);
+	usage_cache_close(two.cache);
+	build_from_loaded(12);
+	near("u1 kWh, from the cache", rep->units[0].res[RES_ELECTRICITY].now.amount, 13992);
+	free(alone);
+	free(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_completeness),
 		cmocka_unit_test(test_paper_kpi),
 		cmocka_unit_test(test_self_eval),
+		cmocka_unit_test(test_cache_and_threads),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

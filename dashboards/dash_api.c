@@ -1,0 +1,282 @@
+/* dash_api.c - the dashboard's data as JSON, the same figures as its pages. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "dash_pages.h"
+#include "err.h"
+#include "recent.h"
+#include "report_files.h"
+#include "timeutil.h"
+
+/* A number, or null when it is not one (JSON has no NaN). */
+static void num(cJSON *o, const char *key, double v)
+{
+	if (isfinite(v))
+		cJSON_AddNumberToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *use_json(const struct meter_use *u)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	num(o, "amount", u->known ? u->amount : NAN);
+	num(o, "coverage", u->known ? u->coverage : NAN);
+	cJSON_AddBoolToObject(o, "complete", u->known && u->coverage >= 1);
+	cJSON_AddBoolToObject(o, "to_review", u->flagged);
+	return o;
+}
+
+static cJSON *meter_json(const struct meter_snap *s, const struct meter_row *r, double now)
+{
+	const struct chan_state *c = &r->st;
+	char id[3 * (ID_MAX + 1)];
+	cJSON *o = cJSON_CreateObject();
+
+	chan_id_str(&c->id, id, sizeof(id));
+	cJSON_AddStringToObject(o, "channel", id);
+	cJSON_AddStringToObject(o, "site", c->id.site);
+	cJSON_AddStringToObject(o, "meter", c->id.meter);
+	cJSON_AddStringToObject(o, "channel_id", c->id.channel);
+	cJSON_AddStringToObject(o, "unit", c->unit);
+	cJSON_AddStringToObject(o, "kind", kind_name(c->kind));
+	cJSON_AddStringToObject(o, "status", chan_status_name(meter_status(s, r, now)));
+	num(o, "last_t", c->have_last ? c->last_t : NAN);
+	num(o, "last_value", c->have_last ? c->last_v : NAN);
+	num(o, "age", meter_age(r, now));
+	num(o, "interval", c->interval > 0 ? c->interval : NAN);
+	cJSON_AddItemToObject(o, "today", use_json(&r->today));
+	cJSON_AddItemToObject(o, "month", use_json(&r->month));
+	cJSON_AddNumberToObject(o, "received", (double)c->received);
+	cJSON_AddNumberToObject(o, "stored", (double)c->stored);
+	cJSON_AddNumberToObject(o, "lost", (double)c->lost);
+	cJSON_AddNumberToObject(o, "duplicates", (double)c->duplicates);
+	cJSON_AddNumberToObject(o, "late", (double)c->late);
+	cJSON_AddNumberToObject(o, "resets", (double)c->resets);
+	cJSON_AddNumberToObject(o, "wraps", (double)c->wraps);
+	cJSON_AddNumberToObject(o, "replaced", (double)c->replaced);
+	cJSON_AddNumberToObject(o, "rejected", (double)c->rejected);
+	cJSON_AddStringToObject(o, "problem", c->problem);
+	cJSON_AddBoolToObject(o, "in_status_file", r->in_status);
+	return o;
+}
+
+/* Hand the document to the reply, as compact JSON. */
+static void send_json(struct http_reply *rp, cJSON *doc)
+{
+	char *s = doc ? cJSON_PrintUnformatted(doc) : NULL;
+
+	cJSON_Delete(doc);
+	if (s == NULL) {
+		http_fail(rp, 503, "out of memory");
+		return;
+	}
+	rp->type = "application/json";
+	rp->len = strlen(s);
+	rp->data = s;   /* cJSON allocates with malloc */
+}
+
+static cJSON *snap_json(const struct meter_snap *s, double now)
+{
+	cJSON *o = cJSON_CreateObject(), *st = cJSON_CreateObject();
+	size_t count[3] = { 0 };
+
+	cJSON_AddNumberToObject(o, "now", now);
+	num(st, "updated", s->status_mtime > 0 ? s->status_mtime : NAN);
+	cJSON_AddStringToObject(st, "error", s->status_err);
+	cJSON_AddItemToObject(o, "status_file", st);
+	num(o, "usage_at", s->usage_at > 0 ? s->usage_at : NAN);
+	for (size_t i = 0; i < s->n; i++)
+		count[meter_status(s, &s->rows[i], now)]++;
+	cJSON *c = cJSON_AddObjectToObject(o, "counts");
+	cJSON_AddNumberToObject(c, "ok", (double)count[STATUS_OK]);
+	cJSON_AddNumberToObject(c, "stale", (double)count[STATUS_STALE]);
+	cJSON_AddNumberToObject(c, "fault", (double)count[STATUS_FAULT]);
+	return o;
+}
+
+void api_meters(struct dash *d, const struct http_req *rq, struct http_reply *rp)
+{
+	struct shared *ref;
+	const struct meter_snap *s = dash_meters(d, &ref);
+	double now = now_wall();
+
+	(void)rq;
+	if (s == NULL) {
+		http_fail(rp, 503, "not ready: the first scan is running");
+		return;
+	}
+	cJSON *doc = snap_json(s, now), *arr = cJSON_AddArrayToObject(doc, "meters");
+	for (size_t i = 0; i < s->n; i++)
+		cJSON_AddItemToArray(arr, meter_json(s, &s->rows[i], now));
+	dash_put(d, ref);
+	send_json(rp, doc);
+}
+
+static void add_recent(struct dash *d, cJSON *o, const struct meter_row *r)
+{
+	struct recent_reading v[RECENT_MAX];
+	char err[256];
+	int n;
+
+	n = dash_recent(d, r, v, RECENT_MAX, err, sizeof(err));
+	if (n < 0) {
+		cJSON_AddStringToObject(o, "recent_error", err);
+		return;
+	}
+	cJSON *arr = cJSON_AddArrayToObject(o, "recent");
+	for (int i = 0; i < n; i++) {
+		cJSON *pair = cJSON_CreateArray();
+		cJSON_AddItemToArray(pair, cJSON_CreateNumber(v[i].t));
+		cJSON_AddItemToArray(pair, cJSON_CreateNumber(v[i].v));
+		cJSON_AddItemToArray(arr, pair);
+	}
+}
+
+void api_meter(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct chan_id *id)
+{
+	struct shared *ref;
+	const struct meter_snap *s = dash_meters(d, &ref);
+	const struct meter_row *r = s ? meter_find(s, id) : NULL;
+	cJSON *o;
+
+	(void)rq;
+	if (r == NULL) {
+		dash_put(d, ref);
+		http_fail(rp, 404, "unknown meter channel");
+		return;
+	}
+	o = meter_json(s, r, now_wall());
+	if (r->stored)
+		add_recent(d, o, r);
+	dash_put(d, ref);
+	send_json(rp, o);
+}
+
+static cJSON *res_json(const struct unit_res *u)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	num(o, "month_so_far", u->now);
+	num(o, "month_so_far_completeness", u->now_compl);
+	num(o, "baseline_month", u->then);
+	num(o, "baseline_month_completeness", u->then_compl);
+	num(o, "baseline_pro_rata", u->then_pro);
+	num(o, "change_pct", u->change_pct);
+	cJSON_AddBoolToObject(o, "to_review", u->flagged);
+	return o;
+}
+
+static cJSON *unit_json(const struct org *o, const struct unit_view *v, int u)
+{
+	const struct unit_fig *f = u < 0 ? &v->whole : &v->units[u];
+	cJSON *j = cJSON_CreateObject(), *res, *p;
+
+	cJSON_AddStringToObject(j, "id", u < 0 ? "whole" : o->units[u].id);
+	cJSON_AddStringToObject(j, "name_th", u < 0 ? o->name_th : o->units[u].name_th);
+	cJSON_AddStringToObject(j, "name_en", u < 0 ? o->name_en : o->units[u].name_en);
+	cJSON_AddNumberToObject(j, "baseline_fy", f->baseline_fy);
+	res = cJSON_AddObjectToObject(j, "resources");
+	for (int r = 0; r < RES_N; r++)
+		if (f->res[r].mapped)
+			cJSON_AddItemToObject(res, resource_name((enum resource)r), res_json(&f->res[r]));
+	p = cJSON_AddObjectToObject(j, "paper_fy");
+	cJSON_AddStringToObject(p, "basis", resource_name(v->paper));
+	cJSON_AddNumberToObject(p, "closed_months", f->paper_months);
+	num(p, "reduction_pct", f->paper_pct);
+	num(p, "kpi_level", f->paper_level);
+	num(p, "completeness", f->paper_months ? f->paper_compl : NAN);
+	return j;
+}
+
+static const struct unit_view *units_or_fail(struct dash *d, struct http_reply *rp,
+    struct shared **ref)
+{
+	const struct unit_view *v = d->org ? dash_units(d, ref) : NULL;
+
+	if (v == NULL)
+		http_fail(rp, d->org ? 503 : 404, d->org ? "not ready: the unit figures are being "
+		    "computed" : "no organisation file configured");
+	return v;
+}
+
+static cJSON *view_json(const struct unit_view *v)
+{
+	cJSON *doc = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(doc, "fy", v->fy);
+	cJSON_AddNumberToObject(doc, "month", v->month + 1);   /* 1 = October */
+	cJSON_AddNumberToObject(doc, "month_elapsed", v->elapsed);
+	cJSON_AddNumberToObject(doc, "computed_at", v->taken);
+	cJSON_AddNumberToObject(doc, "problems", v->nproblems);
+	return doc;
+}
+
+void api_units(struct dash *d, const struct http_req *rq, struct http_reply *rp)
+{
+	struct shared *ref = NULL;
+	const struct unit_view *v = units_or_fail(d, rp, &ref);
+
+	(void)rq;
+	if (v == NULL)
+		return;
+	cJSON *doc = view_json(v), *arr = cJSON_AddArrayToObject(doc, "units");
+	for (int u = 0; u < d->org->nunits; u++)
+		cJSON_AddItemToArray(arr, unit_json(d->org, v, u));
+	cJSON_AddItemToObject(doc, "whole", unit_json(d->org, v, -1));
+	dash_put(d, ref);
+	send_json(rp, doc);
+}
+
+void api_unit(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const char *unit)
+{
+	struct shared *ref = NULL;
+	int u = d->org ? org_unit_find(d->org, unit) : -1;
+	const struct unit_view *v;
+
+	(void)rq;
+	if (d->org && u < 0 && strcmp(unit, "whole") != 0) {
+		http_fail(rp, 404, "unknown unit");
+		return;
+	}
+	if ((v = units_or_fail(d, rp, &ref)) == NULL)
+		return;
+	cJSON *doc = view_json(v);
+	cJSON_AddItemToObject(doc, "unit", unit_json(d->org, v, u));
+	dash_put(d, ref);
+	send_json(rp, doc);
+}
+
+void api_reports(struct dash *d, const struct http_req *rq, struct http_reply *rp)
+{
+	struct report_set *sets = NULL;
+	int n = d->cfg.reports_dir[0] ? report_sets(d->cfg.reports_dir, &sets) : 0;
+	cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "sets");
+
+	(void)rq;
+	for (int i = 0; i < n; i++) {
+		cJSON *s = cJSON_CreateObject(), *files = cJSON_AddArrayToObject(s, "files");
+		cJSON_AddStringToObject(s, "name", sets[i].name);
+		cJSON_AddNumberToObject(s, "modified", sets[i].mtime);
+		for (int k = 0; k < sets[i].nfiles; k++) {
+			char url[2 * REPORT_NAME_MAX + 16];
+			cJSON *f = cJSON_CreateObject();
+
+			snprintf(url, sizeof(url), "/reports/%s/%s", sets[i].name, sets[i].files[k].name);
+			cJSON_AddStringToObject(f, "name", sets[i].files[k].name);
+			cJSON_AddStringToObject(f, "url", url);
+			cJSON_AddNumberToObject(f, "size", (double)sets[i].files[k].size);
+			cJSON_AddItemToArray(files, f);
+		}
+		cJSON_AddItemToArray(arr, s);
+	}
+	if (n > 0)
+		report_sets_free(sets, n);
+	send_json(rp, doc);
+}

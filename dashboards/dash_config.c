@@ -1,0 +1,138 @@
+/* dash_config.c - parse gm-dashboard's INI file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "dash_config.h"
+#include "err.h"
+#include "topic.h"
+#include "../collector/rrd_backend.h"
+
+static void rrdcached_key(struct conf *c, struct dash_config *cfg, const char *key,
+    const char *value)
+{
+	char err[256];
+	bool is_unix;
+
+	if (!conf_str(c, key, value, cfg->rrdcached, sizeof(cfg->rrdcached)) || value[0] == '\0')
+		return;
+	if (rrd_cached_addr_check(cfg->rrdcached, &is_unix, err, sizeof(err)) != GM_OK)
+		conf_error(c, "%s", err);
+}
+
+/* A topic we publish to: no wildcards, and never under the readings'
+ * prefix, where the collector would take alerts for bad readings. */
+static void alert_topic_key(struct conf *c, struct dash_config *cfg, const char *key,
+    const char *value)
+{
+	if (!conf_str(c, key, value, cfg->alert_topic, sizeof(cfg->alert_topic)))
+		return;
+	if (strpbrk(value, "+#") != NULL || value[0] == '\0' || value[0] == '$')
+		conf_error(c, "%s = \"%s\": a topic to publish to (no + # or $)", key, value);
+	else if (strncmp(value, TOPIC_PREFIX, strlen(TOPIC_PREFIX) - 1) == 0)
+		conf_error(c, "%s = \"%s\": under %s the collector would read alerts as "
+		    "readings", key, value, TOPIC_PREFIX);
+}
+
+static void int_key(struct conf *c, const char *key, const char *value, long min, long max,
+    int *out)
+{
+	long n;
+
+	if (conf_long(c, key, value, min, max, &n))
+		*out = (int)n;
+}
+
+static void dash_key(struct conf *c, struct dash_config *cfg, const char *key,
+    const char *value)
+{
+	if (strcmp(key, "listen") == 0)
+		conf_hostport(c, key, value, cfg->host, sizeof(cfg->host), &cfg->port, 8080);
+	else if (strcmp(key, "data_dir") == 0)
+		conf_str(c, key, value, cfg->data_dir, sizeof(cfg->data_dir));
+	else if (strcmp(key, "status_file") == 0)
+		conf_str(c, key, value, cfg->status_file, sizeof(cfg->status_file));
+	else if (strcmp(key, "org") == 0)
+		conf_str(c, key, value, cfg->org, sizeof(cfg->org));
+	else if (strcmp(key, "reports_dir") == 0)
+		conf_str(c, key, value, cfg->reports_dir, sizeof(cfg->reports_dir));
+	else if (strcmp(key, "rrdcached") == 0)
+		rrdcached_key(c, cfg, key, value);
+	else if (strcmp(key, "refresh") == 0)
+		int_key(c, key, value, 0, 3600, &cfg->refresh_s);
+	else if (strcmp(key, "scan") == 0)
+		conf_double(c, key, value, 0.2, 3600, &cfg->scan_s);
+	else if (strcmp(key, "usage_every") == 0)
+		conf_double(c, key, value, 1, 86400, &cfg->usage_every_s);
+	else if (strcmp(key, "units_every") == 0)
+		conf_double(c, key, value, 1, 86400, &cfg->units_every_s);
+	else if (strcmp(key, "threads") == 0)
+		int_key(c, key, value, 1, 64, &cfg->threads);
+	else if (strcmp(key, "alert_command") == 0)
+		conf_str(c, key, value, cfg->alert_command, sizeof(cfg->alert_command));
+	else if (strcmp(key, "alert_topic") == 0)
+		alert_topic_key(c, cfg, key, value);
+	else
+		conf_error(c, "unknown key \"%s\" in [dashboard]", key);
+}
+
+static void dash_handler(struct conf *c, const char *section, const char *key,
+    const char *value)
+{
+	struct dash_config *cfg = c->user;
+
+	if (strcmp(section, "dashboard") == 0) {
+		dash_key(c, cfg, key, value);
+	} else if (strcmp(section, "mqtt") == 0) {
+		cfg->have_mqtt = true;
+		mqtt_opts_key(c, &cfg->mqtt, key, value);
+	} else {
+		conf_error(c, "unknown section [%s] (expected [dashboard] or [mqtt])", section);
+	}
+}
+
+int dash_config_load(const char *path, struct dash_config *cfg, conf_report report,
+    void *report_user)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strcpy(cfg->host, "127.0.0.1");   /* never the world unless told */
+	cfg->port = 8080;
+	cfg->refresh_s = 30;
+	cfg->scan_s = 5;
+	cfg->usage_every_s = 60;
+	cfg->units_every_s = 300;
+	cfg->threads = 4;
+	mqtt_opts_defaults(&cfg->mqtt, "gm-dashboard");
+	if (path == NULL)
+		return 0;
+	return conf_parse(path, dash_handler, cfg, report, report_user);
+}
+
+int dash_listen_parse(const char *s, struct dash_config *cfg, conf_report report,
+    void *report_user)
+{
+	struct conf c = { .path = "--listen", .report = report, .report_user = report_user };
+
+	conf_hostport(&c, "listen", s, cfg->host, sizeof(cfg->host), &cfg->port, 8080);
+	return c.errors;
+}
+
+static void say(conf_report report, void *user, const char *msg)
+{
+	if (report != NULL)
+		report(user, msg);
+}
+
+int dash_config_check(const struct dash_config *cfg, conf_report report, void *report_user)
+{
+	int errors = 0;
+
+	if (cfg->data_dir[0] == '\0') {
+		say(report, report_user, "no data directory: set data_dir in [dashboard] or -d");
+		errors++;
+	}
+	if (cfg->alert_topic[0] != '\0' && !cfg->have_mqtt) {
+		say(report, report_user, "alert_topic needs an [mqtt] section naming the broker");
+		errors++;
+	}
+	return errors;
+}

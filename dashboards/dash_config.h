@@ -1,0 +1,59 @@
+/*
+ * dash_config.h - gm-dashboard's configuration (INI; docs/dashboard.md).
+ *
+ *   [dashboard]
+ *   listen = 127.0.0.1:8080        ; host:port; any other address only when told
+ *   data_dir = /var/lib/greenmeter/rrd
+ *   status_file = /run/greenmeter/collector.status  ; the collector's registry
+ *   org = /etc/greenmeter/organisation.ini          ; optional: unit pages
+ *   reports_dir = /var/lib/greenmeter/reports       ; optional: reports page
+ *   rrdcached = unix:/run/rrdcached.sock            ; optional: flush before reading
+ *   refresh = 30          ; seconds between a page's own reloads
+ *   scan = 5              ; seconds between reads of the status file (staleness)
+ *   usage_every = 60      ; seconds between recomputing today's and the month's use
+ *   units_every = 300     ; seconds between recomputing the unit figures
+ *   threads = 4           ; HTTP worker threads
+ *   alert_command = /usr/local/bin/notify-facilities  ; optional (alert.h)
+ *   alert_topic = greenmeter/alerts                   ; optional, needs [mqtt]
+ *   [mqtt]                ; common/mqtt_opts.h: only for alert_topic
+ */
+#ifndef GM_DASH_CONFIG_H
+#define GM_DASH_CONFIG_H
+
+#include <stdbool.h>
+
+#include "confparse.h"
+#include "mqtt_opts.h"
+
+struct dash_config {
+	char host[256];
+	int port;
+	char data_dir[1024];
+	char status_file[1024];
+	char org[1024];
+	char reports_dir[1024];
+	char rrdcached[512];
+	int refresh_s;
+	double scan_s, usage_every_s, units_every_s;
+	int threads;
+	char alert_command[1024];
+	char alert_topic[256];
+	bool have_mqtt;            /* the file had an [mqtt] section */
+	struct mqtt_opts mqtt;
+};
+
+/* Defaults, then the file when path is not NULL. Returns the number of
+ * mistakes, each reported as "path:line: ...". */
+int dash_config_load(const char *path, struct dash_config *cfg, conf_report report,
+    void *report_user);
+
+/* "HOST:PORT" or "[v6]:PORT" (port 8080 when left out) into cfg; 0, or the
+ * number of mistakes, reported as "--listen: ...". */
+int dash_listen_parse(const char *s, struct dash_config *cfg, conf_report report,
+    void *report_user);
+
+/* What the file alone cannot check (after command-line overrides): a data
+ * directory is given, alert_topic has a broker. Same reporting. */
+int dash_config_check(const struct dash_config *cfg, conf_report report, void *report_user);
+
+#endif

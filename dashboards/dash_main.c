@@ -1,0 +1,260 @@
+/*
+ * gm-dashboard - the live web view of every meter and unit (docs/dashboard.md).
+ *
+ *   gm-dashboard [-c FILE] [-l HOST:PORT] [-d DATADIR] [--status-file FILE]
+ *                [--org FILE] [--reports DIR] [--rrdcached ADDRESS] [-n]
+ *
+ * Options override the file's [dashboard] keys. -n checks the configuration
+ * and exits. Exit codes: 0 ok, 1 bad configuration, 2 wrong command line,
+ * 3 could not start (port, memory).
+ */
+#include <getopt.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alert.h"
+#include "dash.h"
+#include "err.h"
+#include "page_cache.h"
+#include "log.h"
+#include "stale_watch.h"
+#include "timeutil.h"
+#include "../collector/rrd_backend.h"
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* Sleep up to s seconds, waking early when told to stop. */
+static void nap(double s)
+{
+	int64_t until = mono_ms() + (int64_t)(s * 1000);
+
+	while (!stopping && mono_ms() < until)
+		nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+}
+
+struct runner {
+	struct dash *d;
+	struct stale_watch *watch;
+	struct alert *alert;
+};
+
+static void scan_once(struct runner *r, bool usage)
+{
+	struct dash *d = r->d;
+	struct meter_scan_opts o = { d->cfg.data_dir, d->cfg.status_file, d->cached,
+	    &d->rrd_lock, usage };
+	struct shared *ref;
+	const struct meter_snap *prev = dash_meters(d, &ref);
+	struct meter_snap *s = meter_scan(&o, prev, now_wall());
+
+	dash_put(d, ref);
+	if (s == NULL) {
+		log_err("scan: out of memory; showing the last scan");
+		return;
+	}
+	if (watch_scan(r->watch, s, now_wall(), r->alert ? alert_fire : NULL, r->alert) < 0)
+		log_err("status watch: out of memory; changes will be seen next scan");
+	dash_set_meters(d, s);
+}
+
+/* The unit figures: slower (every mapped channel, two years), so a thread
+ * of their own keeps the meter scans on time. */
+static void *units_main(void *arg)
+{
+	struct dash *d = arg;
+	char err[512];
+
+	while (!stopping) {
+		struct unit_view *v = malloc(sizeof(*v));
+		int rc = GM_ENOMEM;
+
+		if (v != NULL) {
+			if (d->cached != NULL)
+				pthread_mutex_lock(&d->rrd_lock);
+			rc = unit_view_build(d->org, d->crit, d->cfg.data_dir, d->cached, now_wall(), v,
+			    err, sizeof(err));
+			if (d->cached != NULL)
+				pthread_mutex_unlock(&d->rrd_lock);
+		}
+		if (rc == GM_OK)
+			dash_set_units(d, v);
+		else {
+			log_err("unit figures: %s", rc == GM_ENOMEM ? "out of memory" : err);
+			free(v);
+		}
+		nap(d->cfg.units_every_s);
+	}
+	return NULL;
+}
+
+static void say(void *user, const char *msg)
+{
+	(void)user;
+	log_err("%s", msg);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: gm-dashboard [-c FILE] [-l HOST:PORT] [-d DATADIR] "
+	    "[--status-file FILE]\n"
+	    "                    [--org FILE] [--reports DIR] [--rrdcached ADDRESS] [-n]\n"
+	    "  -n  check the configuration and exit\n"
+	    "The dashboard listens on 127.0.0.1:8080 unless told otherwise.\n");
+	return 2;
+}
+
+/* Command-line options over the file's keys; 0, or 2 for a bad line. */
+static int options(int argc, char **argv, struct dash_config *cfg, const char **file,
+    bool *check)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "data", required_argument, NULL, 'd' },
+		{ "status-file", required_argument, NULL, 's' },
+		{ "org", required_argument, NULL, 'O' },
+		{ "reports", required_argument, NULL, 'R' },
+		{ "rrdcached", required_argument, NULL, 'r' },
+		{ "check", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *listen = NULL, *v[5] = { NULL };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:l:d:n", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': *file = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'd': v[0] = optarg; break;
+		case 's': v[1] = optarg; break;
+		case 'O': v[2] = optarg; break;
+		case 'R': v[3] = optarg; break;
+		case 'r': v[4] = optarg; break;
+		case 'n': *check = true; break;
+		default: return 2;
+		}
+	}
+	if (optind != argc)
+		return 2;
+	if (dash_config_load(*file, cfg, say, NULL) != 0)
+		return 1;
+	char *dst[5] = { cfg->data_dir, cfg->status_file, cfg->org, cfg->reports_dir, cfg->rrdcached };
+	size_t len[5] = { sizeof(cfg->data_dir), sizeof(cfg->status_file), sizeof(cfg->org),
+	    sizeof(cfg->reports_dir), sizeof(cfg->rrdcached) };
+	for (int i = 0; i < 5; i++)
+		if (v[i] != NULL)
+			snprintf(dst[i], len[i], "%s", v[i]);
+	if (listen != NULL && dash_listen_parse(listen, cfg, say, NULL) != 0)
+		return 2;
+	return dash_config_check(cfg, say, NULL) == 0 ? 0 : 1;
+}
+
+/* The organisation and its criteria, when configured; 0 or 1 (said). */
+static int load_org(struct dash *d)
+{
+	if (d->cfg.org[0] == '\0')
+		return 0;
+	d->org = calloc(1, sizeof(*d->org));
+	d->crit = calloc(1, sizeof(*d->crit));
+	if (d->org == NULL || d->crit == NULL || org_load(d->cfg.org, d->org, say, NULL) != 0)
+		return 1;
+	return criteria_load(d->org->criteria, d->crit, say, NULL) != 0;
+}
+
+static int start(struct dash *d, struct runner *r, char *err, size_t errlen)
+{
+	bool is_unix;
+
+	if (d->cfg.rrdcached[0] != '\0' &&
+	    (rrd_cached_addr_check(d->cfg.rrdcached, &is_unix, err, errlen) != GM_OK ||
+	    (d->cached = rrd_cached_open(d->cfg.rrdcached, d->cfg.data_dir, err, errlen)) == NULL))
+		return -1;
+	if ((r->watch = watch_new()) == NULL || (d->pages = page_cache_new()) == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	if ((d->cfg.alert_command[0] || d->cfg.alert_topic[0]) &&
+	    (r->alert = alert_new(d->cfg.alert_command, d->cfg.alert_topic, &d->cfg.mqtt, err,
+	    errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void run(struct dash *d, struct runner *r)
+{
+	int64_t usage_due = 0;
+
+	while (!stopping) {
+		bool usage = mono_ms() >= usage_due;
+
+		if (usage)
+			usage_due = mono_ms() + (int64_t)(d->cfg.usage_every_s * 1000);
+		scan_once(r, usage);
+		nap(d->cfg.scan_s);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct dash d;
+	struct runner r = { .d = &d };
+	struct http_server *srv = NULL;
+	pthread_t units;
+	const char *file = NULL;
+	bool check = false, have_units = false;
+	char err[512];
+	int rc;
+
+	log_init("gm-dashboard", LOG_INFO);
+	tz_set(TZ_DEFAULT);
+	if ((rc = options(argc, argv, &d.cfg, &file, &check)) != 0)
+		return rc == 2 ? usage() : 1;
+	if (load_org(&d) != 0)
+		return 1;
+	if (check)
+		return 0;
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	rc = 3;
+	if (dash_init(&d) != 0 || start(&d, &r, err, sizeof(err)) != 0) {
+		log_err("%s", err);
+		goto out;
+	}
+	scan_once(&r, true);   /* pages have something from the first request on */
+	if ((srv = http_start(d.cfg.host, d.cfg.port, d.cfg.threads, dash_handle, &d, err,
+	    sizeof(err))) == NULL) {
+		log_err("%s", err);
+		goto out;
+	}
+	log_info("listening on http://%s%s%s:%d/", strchr(d.cfg.host, ':') ? "[" : "",
+	    d.cfg.host, strchr(d.cfg.host, ':') ? "]" : "", d.cfg.port);
+	have_units = d.org != NULL && pthread_create(&units, NULL, units_main, &d) == 0;
+	run(&d, &r);
+	rc = 0;
+out:
+	stopping = 1;
+	http_stop(srv);
+	if (have_units)
+		pthread_join(units, NULL);
+	alert_free(r.alert, 5);
+	watch_free(r.watch);
+	page_cache_free(d.pages);
+	if (d.cached != NULL)
+		d.cached->close(d.cached);
+	if (d.org != NULL)
+		org_free(d.org);
+	free(d.org);
+	free(d.crit);
+	dash_fini(&d);
+	return rc;
+}

@@ -1,0 +1,135 @@
+/* dash_meter.c - one meter channel: its state, graphs, recent readings and
+ * data-quality counters. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rrd.h>
+
+#include "dash_page.h"
+#include "dash_pages.h"
+#include "entries.h"
+#include "err.h"
+#include "html.h"
+#include "recent.h"
+#include "timeutil.h"
+
+static void state(FILE *f, const struct meter_snap *s, const struct meter_row *r, double now,
+    enum lang l)
+{
+	fprintf(f, "<table class=\"state\"><tr><th>%s</th><td id=\"status\">", tr(l, "status"));
+	page_status(f, meter_status(s, r, now), l);
+	fprintf(f, "</td></tr><tr><th>%s</th><td class=\"num\" id=\"last\">", tr(l, "last_value"));
+	page_reading(f, r->st.have_last ? r->st.last_v : NAN, r->st.unit);
+	fprintf(f, "</td></tr><tr><th>%s</th><td>", tr(l, "last_reading"));
+	page_time(f, r->st.have_last ? r->st.last_t : NAN);
+	fputs(" (", f);
+	page_age(f, meter_age(r, now), l);
+	fprintf(f, ")</td></tr><tr><th>%s</th><td>", tr(l, "interval"));
+	page_age(f, r->st.interval > 0 ? r->st.interval : NAN, l);
+	fprintf(f, "</td></tr><tr><th>%s</th><td class=\"num\" id=\"today\">", tr(l, "today"));
+	page_use(f, &r->today, r->st.unit, l);
+	fprintf(f, "</td></tr><tr><th>%s</th><td class=\"num\" id=\"month\">", tr(l, "this_month"));
+	page_use(f, &r->month, r->st.unit, l);
+	fputs("</td></tr></table>\n", f);
+}
+
+static void counter_row(FILE *f, const char *key, uint64_t n, enum lang l)
+{
+	fprintf(f, "<tr><th>%s</th><td class=\"num\" id=\"q-%s\">%llu</td></tr>", tr(l, key), key,
+	    (unsigned long long)n);
+}
+
+static void quality(FILE *f, const struct meter_row *r, enum lang l)
+{
+	const struct chan_state *c = &r->st;
+
+	fprintf(f, "<h2>%s</h2><table class=\"quality\">", tr(l, "quality"));
+	counter_row(f, "received", c->received, l);
+	counter_row(f, "stored", c->stored, l);
+	counter_row(f, "lost", c->lost, l);
+	counter_row(f, "duplicates", c->duplicates, l);
+	counter_row(f, "late", c->late, l);
+	counter_row(f, "resets", c->resets, l);
+	counter_row(f, "wraps", c->wraps, l);
+	counter_row(f, "replaced", c->replaced, l);
+	counter_row(f, "rejected", c->rejected, l);
+	fprintf(f, "<tr><th>%s</th><td>", tr(l, "problem"));
+	html_esc(f, c->problem[0] ? c->problem : "—");
+	fputs("</td></tr></table>\n", f);
+}
+
+static void graphs(FILE *f, const struct meter_row *r, enum lang l)
+{
+	static const char *const range[][2] = {
+		{ "24h", "r_24h" }, { "7d", "r_7d" }, { "30d", "r_30d" }, { "1y", "r_1y" },
+	};
+	const struct chan_id *id = &r->st.id;
+
+	fprintf(f, "<h2>%s</h2>", tr(l, "graphs"));
+	if (r->journal) {
+		fprintf(f, "<p>%s</p>", tr(l, "no_graph"));
+		return;
+	}
+	for (size_t i = 0; i < sizeof(range) / sizeof(range[0]); i++)
+		fprintf(f, "<h3>%s</h3><img class=\"graph\" src=\"/graph/%s/%s/%s/%s.png%s\" "
+		    "alt=\"%s\"> <small><a href=\"/graph/%s/%s/%s/%s.svg%s\">SVG</a></small>\n",
+		    tr(l, range[i][1]), id->site, id->meter, id->channel, range[i][0], lang_query(l),
+		    tr(l, range[i][1]), id->site, id->meter, id->channel, range[i][0],
+		    lang_query(l));
+}
+
+static void recent(FILE *f, struct dash *d, const struct meter_row *r, enum lang l)
+{
+	struct recent_reading v[RECENT_MAX];
+	char err[256];
+	int n;
+
+	n = dash_recent(d, r, v, RECENT_MAX, err, sizeof(err));
+	fprintf(f, "<h2>%s</h2>", tr(l, "recent"));
+	if (n < 0) {
+		fputs("<p class=\"warn\">", f);
+		html_esc(f, err);
+		fputs("</p>", f);
+		return;
+	}
+	fprintf(f, "<table id=\"recent\"><tr><th>%s</th><th>%s</th></tr>", tr(l, "time"),
+	    tr(l, "value"));
+	for (int i = 0; i < n; i++) {
+		fputs("<tr><td>", f);
+		page_time(f, v[i].t);
+		fputs("</td><td class=\"num\">", f);
+		page_reading(f, v[i].v, r->st.unit);
+		fputs("</td></tr>", f);
+	}
+	fputs("</table>\n", f);
+}
+
+void page_meter(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct chan_id *id)
+{
+	enum lang l = dash_lang(rq);
+	struct shared *ref;
+	const struct meter_snap *s = dash_meters(d, &ref);
+	const struct meter_row *r = s ? meter_find(s, id) : NULL;
+	char title[3 * (ID_MAX + 1)];
+	double now = now_wall();
+
+	if (r == NULL) {
+		page_not_found(rp, rq, l, "unknown meter channel");
+		dash_put(d, ref);
+		return;
+	}
+	chan_id_str(id, title, sizeof(title));
+	page_begin(rp->out, rq, l, title, d->cfg.refresh_s);
+	fprintf(rp->out, "<p><small>%s · ", kind_name(r->st.kind));
+	html_esc(rp->out, r->st.unit);
+	fputs("</small></p>", rp->out);
+	state(rp->out, s, r, now, l);
+	graphs(rp->out, r, l);
+	if (r->stored)
+		recent(rp->out, d, r, l);
+	quality(rp->out, r, l);
+	page_end(rp->out, l, now);
+	dash_put(d, ref);
+}

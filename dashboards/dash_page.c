@@ -1,0 +1,137 @@
+/* dash_page.c - the frame and the small pieces of every dashboard page. */
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "dash_page.h"
+#include "html.h"
+#include "timeutil.h"
+
+static const char style[] =
+	"body{font-family:'Loma','Garuda','Noto Sans Thai',sans-serif;margin:0;color:#1d2a22}"
+	"header{background:#1f6f43;color:#fff;padding:.6em 1em;display:flex;gap:1.2em;"
+	"align-items:center;flex-wrap:wrap}"
+	"header a{color:#fff;text-decoration:none;font-weight:bold}"
+	"header .lang{margin-left:auto;font-weight:normal}"
+	"main{padding:1em}table{border-collapse:collapse;margin:.5em 0}"
+	"th,td{border-bottom:1px solid #d8e2dc;padding:.3em .6em;text-align:left}"
+	"td.num{text-align:right;font-variant-numeric:tabular-nums}"
+	".st{padding:.1em .5em;border-radius:.8em;font-size:90%}"
+	".st-ok{background:#d6f0de}.st-stale{background:#ffe0a3}.st-fault{background:#f8c4c4}"
+	"tr.stale td,tr.fault td{background:#fffaf0}"
+	".warn{color:#9a4b00}small{color:#56645b}"
+	"img.graph{max-width:100%;border:1px solid #d8e2dc;margin:.3em 0}"
+	"footer{padding:1em;color:#56645b;font-size:85%}";
+
+const char *lang_query(enum lang l)
+{
+	return l == LANG_EN ? "?lang=en" : "";
+}
+
+void page_begin(FILE *f, const struct http_req *rq, enum lang l, const char *title,
+    int refresh)
+{
+	const char *q = lang_query(l);
+
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">",
+	    l == LANG_EN ? "en" : "th");
+	if (refresh > 0)
+		fprintf(f, "<meta http-equiv=\"refresh\" content=\"%d\">", refresh);
+	fputs("<title>", f);
+	html_esc(f, title);
+	fprintf(f, " · greenmeter</title><style>%s</style></head><body><header>"
+	    "<a href=\"/%s\">greenmeter</a><a href=\"/%s\">%s</a><a href=\"/units%s\">%s</a>"
+	    "<a href=\"/reports%s\">%s</a><span class=\"lang\">", style, q, q,
+	    tr(l, "overview"), q, tr(l, "units"), q, tr(l, "reports"));
+	/* the same page in the other language; the path is plain (http_server.h) */
+	fputs("<a href=\"", f);
+	html_esc(f, rq->path);
+	fprintf(f, "%s\">%s</a></span></header><main><h1>", l == LANG_EN ? "" : "?lang=en",
+	    l == LANG_EN ? "ภาษาไทย" : "English");
+	html_esc(f, title);
+	fputs("</h1>\n", f);
+}
+
+void page_end(FILE *f, enum lang l, double now)
+{
+	fputs("</main><footer>", f);
+	page_time(f, now);
+	fprintf(f, " · %s</footer></body></html>\n", tr(l, "generated"));
+}
+
+void page_age(FILE *f, double s, enum lang l)
+{
+	if (isnan(s))
+		fputs(tr(l, "never"), f);
+	else if (s < 120)
+		fprintf(f, "%.0f %s", fmax(0, s), tr(l, "seconds"));
+	else if (s < 7200)
+		fprintf(f, "%.0f %s", s / 60, tr(l, "minutes"));
+	else if (s < 3 * 86400)
+		fprintf(f, "%.1f %s", s / 3600, tr(l, "hours"));
+	else
+		fprintf(f, "%.1f %s", s / 86400, tr(l, "days"));
+}
+
+void page_status(FILE *f, enum chan_status s, enum lang l)
+{
+	static const char *const key[] = { "st_ok", "st_stale", "st_fault" };
+
+	fprintf(f, "<span class=\"st st-%s\">%s</span>", chan_status_name(s), tr(l, key[s]));
+}
+
+void page_reading(FILE *f, double v, const char *unit)
+{
+	if (!isfinite(v)) {
+		fputs("—", f);
+		return;
+	}
+	fprintf(f, "%.10g ", v);
+	html_esc(f, unit);
+}
+
+void page_use(FILE *f, const struct meter_use *u, const char *unit, enum lang l)
+{
+	if (!u->known || isnan(u->amount)) {
+		fputs("—", f);
+		return;
+	}
+	html_num(f, u->amount, 2);
+	fputc(' ', f);
+	html_esc(f, unit);
+	if (u->coverage < 1)
+		fprintf(f, " <small class=\"warn\">%s %.0f%%</small>", tr(l, "incomplete"),
+		    floor(u->coverage * 100));
+	if (u->flagged)
+		fprintf(f, " <small class=\"warn\">%s</small>", tr(l, "to_review"));
+}
+
+void page_time(FILE *f, double t)
+{
+	char buf[32];
+
+	if (!isfinite(t) || t <= 0) {
+		fputs("—", f);
+		return;
+	}
+	time_format_local((time_t)t, buf, sizeof(buf));
+	fputs(buf, f);
+}
+
+void page_chan_link(FILE *f, const struct chan_id *id, enum lang l)
+{
+	fprintf(f, "<a href=\"/meter/%s/%s/%s%s\">%s/%s/%s</a>", id->site, id->meter,
+	    id->channel, lang_query(l), id->site, id->meter, id->channel);
+}
+
+void page_not_found(struct http_reply *rp, const struct http_req *rq, enum lang l,
+    const char *what)
+{
+	rp->status = 404;
+	page_begin(rp->out, rq, l, tr(l, "not_found"), 0);
+	fputs("<p>", rp->out);
+	html_esc(rp->out, what);
+	fputs("</p>", rp->out);
+	page_end(rp->out, l, now_wall());
+}

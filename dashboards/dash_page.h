@@ -1,0 +1,38 @@
+/*
+ * dash_page.h - what every dashboard page shares: the frame (title, the
+ * page's own refresh, navigation, the Thai/English switch) and how ages,
+ * statuses, readings and amounts are written, so every page says them alike.
+ * Every text that came from a file or the network is escaped (html.h).
+ */
+#ifndef GM_DASH_PAGE_H
+#define GM_DASH_PAGE_H
+
+#include <stdio.h>
+
+#include "dash.h"
+
+/* "" for Thai, "?lang=en" for English: what links carry. */
+const char *lang_query(enum lang l);
+
+/* <html> .. <main>: title, refresh every `refresh` s (0: none), navigation. */
+void page_begin(FILE *f, const struct http_req *rq, enum lang l, const char *title,
+    int refresh);
+void page_end(FILE *f, enum lang l, double now);
+
+/* "5 s", "3 min", "2 h", "4 d" (Thai words in Thai); NAN: "never". */
+void page_age(FILE *f, double age_s, enum lang l);
+/* A status badge: <span class="st st-stale">…</span>. */
+void page_status(FILE *f, enum chan_status s, enum lang l);
+/* A reading as the meter showed it, with its unit. */
+void page_reading(FILE *f, double v, const char *unit);
+/* An amount used, its unit, and "incomplete 87 %" / "to review" when so. */
+void page_use(FILE *f, const struct meter_use *u, const char *unit, enum lang l);
+/* Local "YYYY-MM-DD HH:MM:SS". */
+void page_time(FILE *f, double t);
+/* <a href="/meter/s/m/c">s/m/c</a> */
+void page_chan_link(FILE *f, const struct chan_id *id, enum lang l);
+/* The page for a request that names nothing we have. */
+void page_not_found(struct http_reply *rp, const struct http_req *rq, enum lang l,
+    const char *what);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * dash_pages.h - the dashboard's pages and API answers, one file each
+ * (dash_overview.c, dash_meter.c, dash_graph.c, dash_unit.c,
+ * dash_reports.c, dash_api.c, dash_metrics.c); dash_routes.c picks one by
+ * path. Each renders from the snapshot it holds for the request, so every
+ * figure on one page is of one moment.
+ */
+#ifndef GM_DASH_PAGES_H
+#define GM_DASH_PAGES_H
+
+#include "dash.h"
+
+typedef void page_fn(struct dash *d, const struct http_req *rq, struct http_reply *rp);
+
+page_fn page_overview, page_units, page_reports, page_metrics;
+page_fn api_meters, api_units, api_reports;
+
+void page_meter(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct chan_id *id);
+/* file: "<range>.png" or "<range>.svg", range 24h, 7d, 30d or 1y */
+void page_graph(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct chan_id *id, const char *file);
+void page_unit(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const char *unit);
+void page_report_file(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const char *set, const char *file);
+void api_meter(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct chan_id *id);
+void api_unit(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const char *unit);
+
+/* A unit's files in the newest report set that has any, as links. */
+void reports_of_unit(FILE *f, const char *dir, const char *unit, enum lang l);
+
+/* The rows of s worst first (fault, stale, ok), then by name: a malloc'd
+ * array of n indexes, or NULL when out of memory. Statuses in st[] too. */
+size_t *meters_worst_first(const struct meter_snap *s, double now, enum chan_status *st);
+
+#endif

@@ -1,0 +1,106 @@
+/* dash_routes.c - which page answers which path. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dash_page.h"
+#include "dash_pages.h"
+#include "page_cache.h"
+
+static bool is(const struct http_req *rq, int n, const char *first)
+{
+	return rq->nseg == n && (first == NULL || strcmp(rq->seg[0], first) == 0);
+}
+
+/* A channel named by three segments from i on; false (and 400) when they are
+ * not ids. */
+static bool chan_of(const struct http_req *rq, int i, struct chan_id *id, struct http_reply *rp)
+{
+	char err[160];
+
+	if (chan_id_set(id, rq->seg[i], rq->seg[i + 1], rq->seg[i + 2], err, sizeof(err)) == 0)
+		return true;
+	http_fail(rp, 400, err);
+	return false;
+}
+
+/* The pages every viewer shares: from the cache when fresh (page_cache.h),
+ * else rendered here and kept. */
+static void shared_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    page_fn *fn)
+{
+	char key[PAGE_CACHE_KEY], *buf = NULL;
+	size_t len = 0;
+	struct shared *ref;
+	const struct meter_snap *s = dash_meters(d, &ref);
+	double version = s ? s->taken : 0;
+	FILE *theirs = rp->out;
+
+	dash_put(d, ref);
+	snprintf(key, sizeof(key), "%.40s?%s", rq->path, dash_lang(rq) == LANG_EN ? "en" : "th");
+	if (s != NULL && page_cache_get(d->pages, key, version, &rp->data, &rp->len, &rp->type))
+		return;
+	if ((rp->out = open_memstream(&buf, &len)) == NULL) {
+		rp->out = theirs;
+		fn(d, rq, rp);
+		return;
+	}
+	fn(d, rq, rp);
+	fclose(rp->out);
+	rp->out = theirs;
+	if (rp->data == NULL) {   /* written to the stream, not handed over */
+		rp->data = buf;
+		rp->len = len;
+	} else {
+		free(buf);
+	}
+	if (rp->status == 200 && s != NULL)
+		page_cache_put(d->pages, key, version, rp->data, rp->len, rp->type);
+}
+
+static void api(struct dash *d, const struct http_req *rq, struct http_reply *rp)
+{
+	const char *what = rq->nseg > 1 ? rq->seg[1] : "";
+	struct chan_id id;
+
+	if (rq->nseg == 2 && strcmp(what, "meters") == 0)
+		shared_page(d, rq, rp, api_meters);
+	else if (rq->nseg == 5 && strcmp(what, "meters") == 0 && chan_of(rq, 2, &id, rp))
+		api_meter(d, rq, rp, &id);
+	else if (rq->nseg == 2 && strcmp(what, "units") == 0)
+		api_units(d, rq, rp);
+	else if (rq->nseg == 3 && strcmp(what, "units") == 0)
+		api_unit(d, rq, rp, rq->seg[2]);
+	else if (rq->nseg == 2 && strcmp(what, "reports") == 0)
+		api_reports(d, rq, rp);
+	else if (rp->status == 200)
+		http_fail(rp, 404, "no such API; see docs/dashboard.md");
+}
+
+void dash_handle(void *dash, const struct http_req *rq, struct http_reply *rp)
+{
+	struct dash *d = dash;
+	struct chan_id id;
+
+	if (rq->nseg == 0)
+		shared_page(d, rq, rp, page_overview);
+	else if (is(rq, 1, "units"))
+		page_units(d, rq, rp);
+	else if (is(rq, 2, "unit"))
+		page_unit(d, rq, rp, rq->seg[1]);
+	else if (is(rq, 4, "meter")) {
+		if (chan_of(rq, 1, &id, rp))
+			page_meter(d, rq, rp, &id);
+	} else if (is(rq, 5, "graph")) {
+		if (chan_of(rq, 1, &id, rp))
+			page_graph(d, rq, rp, &id, rq->seg[4]);
+	} else if (is(rq, 1, "reports"))
+		page_reports(d, rq, rp);
+	else if (is(rq, 3, "reports"))
+		page_report_file(d, rq, rp, rq->seg[1], rq->seg[2]);
+	else if (is(rq, 1, "metrics"))
+		shared_page(d, rq, rp, page_metrics);
+	else if (rq->nseg >= 2 && strcmp(rq->seg[0], "api") == 0)
+		api(d, rq, rp);
+	else
+		page_not_found(rp, rq, dash_lang(rq), rq->path);
+}

@@ -1,0 +1,136 @@
+/* dash_state.c - the dashboard's snapshots, shared by reference count. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dash.h"
+#include "err.h"
+#include "log.h"
+#include "recent.h"
+#include "rrd_layout.h"
+#include "../collector/rrd_backend.h"
+
+struct shared {
+	void *p;
+	int refs;
+	void (*free)(void *);
+};
+
+static void free_snap(void *p)
+{
+	meter_snap_free(p);
+}
+
+int dash_init(struct dash *d)
+{
+	if (pthread_mutex_init(&d->lock, NULL) != 0)
+		return -1;
+	if (pthread_mutex_init(&d->rrd_lock, NULL) != 0) {
+		pthread_mutex_destroy(&d->lock);
+		return -1;
+	}
+	return 0;
+}
+
+void dash_put(struct dash *d, struct shared *ref)
+{
+	bool last;
+
+	if (ref == NULL)
+		return;
+	pthread_mutex_lock(&d->lock);
+	last = --ref->refs == 0;
+	pthread_mutex_unlock(&d->lock);
+	if (last) {
+		ref->free(ref->p);
+		free(ref);
+	}
+}
+
+/* Swap in p; the old one goes when its readers are done. */
+static void set(struct dash *d, struct shared **slot, void *p, void (*fr)(void *))
+{
+	struct shared *n = malloc(sizeof(*n)), *old;
+
+	if (n == NULL) {
+		fr(p);   /* keep showing the old one */
+		return;
+	}
+	*n = (struct shared){ p, 1, fr };
+	pthread_mutex_lock(&d->lock);
+	old = *slot;
+	*slot = n;
+	pthread_mutex_unlock(&d->lock);
+	dash_put(d, old);
+}
+
+static const void *get(struct dash *d, struct shared *const *slot, struct shared **ref)
+{
+	const void *p = NULL;
+
+	pthread_mutex_lock(&d->lock);
+	if ((*ref = *slot) != NULL) {
+		(*ref)->refs++;
+		p = (*ref)->p;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return p;
+}
+
+void dash_set_meters(struct dash *d, struct meter_snap *s)
+{
+	set(d, &d->meters, s, free_snap);
+}
+
+void dash_set_units(struct dash *d, struct unit_view *v)
+{
+	set(d, &d->units, v, free);
+}
+
+const struct meter_snap *dash_meters(struct dash *d, struct shared **ref)
+{
+	return get(d, &d->meters, ref);
+}
+
+const struct unit_view *dash_units(struct dash *d, struct shared **ref)
+{
+	return get(d, &d->units, ref);
+}
+
+void dash_fini(struct dash *d)
+{
+	dash_put(d, d->meters);
+	dash_put(d, d->units);
+	d->meters = d->units = NULL;
+	pthread_mutex_destroy(&d->lock);
+	pthread_mutex_destroy(&d->rrd_lock);
+}
+
+void dash_flush(struct dash *d, const struct chan_id *id, bool journal)
+{
+	char path[4096], err[512];
+
+	if (d->cached == NULL || journal)
+		return;
+	rrd_layout_path(path, sizeof(path), d->cfg.data_dir, id);
+	if (d->cached->sync(d->cached, path, err, sizeof(err)) != GM_OK)
+		log_warn("rrdcached: %s", err);   /* show what the file has */
+}
+
+int dash_recent(struct dash *d, const struct meter_row *r, struct recent_reading *out, int max,
+    char *err, size_t errlen)
+{
+	int n;
+
+	pthread_mutex_lock(&d->rrd_lock);
+	dash_flush(d, &r->st.id, r->journal);
+	n = recent_readings(d->cfg.data_dir, &r->st.id, r->journal, out, max, err, errlen);
+	pthread_mutex_unlock(&d->rrd_lock);
+	return n;
+}
+
+enum lang dash_lang(const struct http_req *rq)
+{
+	const char *l = http_arg(rq, "lang");
+
+	return l != NULL && strcmp(l, "en") == 0 ? LANG_EN : LANG_TH;
+}

@@ -1,0 +1,45 @@
+/*
+ * report_files.h - the report files the dashboard offers: under the
+ * reports directory, one directory per report set (gm-report --out, e.g.
+ * "green-fy2569"), newest first, and the files in each. Only plain names
+ * (http_server.h http_name_ok) are listed or opened, only regular files,
+ * and never through a symbolic link, so nothing outside the directory is
+ * ever served.
+ */
+#ifndef GM_REPORT_FILES_H
+#define GM_REPORT_FILES_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define REPORT_NAME_MAX 128
+#define REPORT_SETS_MAX 256
+#define REPORT_FILES_MAX 1024
+#define REPORT_FILE_BYTES (64L << 20)   /* larger files are not served */
+
+struct report_file {
+	char name[REPORT_NAME_MAX + 1];
+	off_t size;
+	double mtime;
+};
+
+struct report_set {
+	char name[REPORT_NAME_MAX + 1];
+	double mtime;
+	struct report_file *files;   /* by name */
+	int nfiles;
+};
+
+/* The sets under dir, newest first; *sets is malloc'd (report_sets_free).
+ * The count, or a negative GM_E* code. */
+int report_sets(const char *dir, struct report_set **sets);
+void report_sets_free(struct report_set *sets, int n);
+
+/* The whole of dir/set/file into a malloc'd buffer. GM_OK, GM_ENOTFOUND
+ * (no such plain regular file), GM_ERANGE (too large) or GM_EIO. */
+int report_read(const char *dir, const char *set, const char *file, char **buf, size_t *len);
+
+/* Content type of a report file by its extension. */
+const char *report_type(const char *file);
+
+#endif

@@ -1,0 +1,36 @@
+# dashlib.sh - the known dataset the dashboard tests (85, 86) look at,
+# stored through a real broker and gm-collector (sourced after lib.sh):
+#   hq/fin-power/import_kwh  counter, 13 readings 5 min apart, 1000.5 .. 1060.5 kWh,
+#                            the last 2-3 min ago (T0 is the first one's time)
+#   hq/stores/finance-reams  delta, one entry of 12 reams a day ago
+#   hq/fast/power_w          gauge, read every second by `fast` (pid $FAST)
+#                            until $T/fast.stop exists
+# and the shipped organisation in $T/org with the counter shared 60/40.
+
+pub() { mosquitto_pub -p "$BROKER_PORT" -q 1 -t "greenmeter/v1/$1" -m "$2"; }
+
+fast() { local s=1; while [ ! -e "$T/fast.stop" ]; do
+	pub hq/fast/power_w "{\"t\":$(date +%s.%N),\"v\":$((100 + s % 7)),\"unit\":\"W\",\"kind\":\"gauge\",\"seq\":$s}"
+	s=$((s + 1)); sleep 1; done; }
+
+dash_dataset() {
+	local i
+	start_broker
+	collector_conf "$T/data" "$T/status" "$BROKER_PORT" dash-collector >"$T/collector.conf"
+	start collector "$BIN/gm-collector" -c "$T/collector.conf"
+	wait_for 20 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subscribed"
+	NOW=$(date +%s)
+	T0=$((NOW - NOW % 60 - 3720))
+	for i in $(seq 0 12); do
+		pub hq/fin-power/import_kwh "{\"t\":$((T0 + 300 * i)),\"v\":$((1000 + 5 * i)).5,\"unit\":\"kWh\",\"kind\":\"counter\",\"seq\":$((i + 1))}"
+	done
+	pub hq/stores/finance-reams "{\"t\":$((NOW - 86400)),\"v\":12,\"unit\":\"reams\",\"kind\":\"delta\",\"seq\":1}"
+	fast &
+	FAST=$!
+	PIDS="$PIDS $FAST"
+	wait_for 30 grep -q "fin-power/import_kwh .*received=13 " "$T/status" || not_ok "13 readings stored"
+	wait_for 30 grep -q "hq/fast/power_w .*status=ok" "$T/status" || not_ok "the gauge is ok"
+	cp -r "$ROOT/dashboards/org/senate" "$T/org"
+	printf '\n[meters]\nhq/fin-power/import_kwh = electricity from 2024-10-01 finance-budget 60 central-admin 40\n' \
+		>>"$T/org/organisation.ini"
+}

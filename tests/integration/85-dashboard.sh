@@ -1,0 +1,144 @@
+#!/bin/bash
+# 85-dashboard: gm-dashboard over a real broker, collector and RRD files.
+# A known dataset (a counter with known readings, a gauge read every second,
+# a manual entry) is published through mosquitto and stored by gm-collector;
+# every page and API answers with the right content; hostile paths, unknown
+# meters, over-long requests and other methods get 4xx and the server lives
+# on; the gauge stops and turns stale on the overview and in /metrics, and
+# the alert hook (a command and an MQTT topic) fires once, then once again
+# when it comes back.
+. "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/dashlib.sh"
+
+dash_dataset
+# Report files, with a link to outside that must never be served.
+mkdir -p "$T/reports/green-test"
+echo '<p>finance report</p>' >"$T/reports/green-test/finance-budget.resources.th.html"
+echo 'a,b' >"$T/reports/green-test/summary.th.csv"
+ln -s /etc/passwd "$T/reports/green-test/passwd.html"
+ln -s /etc "$T/reports/etc"
+
+WEB=$(free_port)
+cat >"$T/dash.conf" <<EOF
+[dashboard]
+listen = 127.0.0.1:$WEB
+data_dir = $T/data
+status_file = $T/status
+org = $T/org/organisation.ini
+reports_dir = $T/reports
+scan = 0.5
+usage_every = 2
+units_every = 2
+alert_command = echo "\$GM_CHANNEL \${GM_PREVIOUS:-none} \$GM_STATUS \$GM_UNIT" >>$T/alerts
+alert_topic = greenmeter/alerts
+[mqtt]
+broker = 127.0.0.1:$BROKER_PORT
+client_id = dash-test
+EOF
+check "gm-dashboard -n accepts the configuration" "$BIN/gm-dashboard" -n -c "$T/dash.conf"
+start alerts-sub mosquitto_sub -p "$BROKER_PORT" -v -t 'greenmeter/alerts/#'
+start dashboard "$BIN/gm-dashboard" -c "$T/dash.conf"
+DASH_PID=$LAST_PID
+check "it listens" wait_port "$WEB"
+check "on loopback only" sh -c "ss -Htln 'sport = :$WEB' | grep -q '127.0.0.1:$WEB'"
+U=http://127.0.0.1:$WEB
+get() { curl -s -o "$T/body" -w '%{http_code} %{content_type}' "$U$1"; }
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+json() { python3 -c "import json,sys; d=json.load(open('$T/body')); print($1)"; }
+
+check "overview: 200 HTML" sh -c "[ \"\$(curl -s -o '$T/ov.html' -w '%{http_code}' $U/)\" = 200 ]"
+check "overview lists the counter with its last value" \
+	grep -q 'data-channel="hq/fin-power/import_kwh" data-status="ok">.*1060.5 kWh' "$T/ov.html"
+check "overview lists the gauge as ok" grep -q 'data-channel="hq/fast/power_w" data-status="ok"' "$T/ov.html"
+check "overview lists the manual entry (not stale)" grep -q 'data-channel="hq/stores/finance-reams" data-status="ok"' "$T/ov.html"
+check "overview is Thai by default" grep -q 'ภาพรวมมิเตอร์' "$T/ov.html"
+check "and English with ?lang=en" sh -c "curl -s '$U/?lang=en' | grep -q '<h1>Meters</h1>'"
+check "it refreshes itself" grep -q 'http-equiv="refresh" content="30"' "$T/ov.html"
+
+get /api/meters >/dev/null
+check "API: meters as JSON" [ "$(json "len(d['meters'])")" = 3 ]
+check "API: last value, status and counters of the counter" [ "$(json "[(m['last_value'], m['status'], m['received'], m['lost']) for m in d['meters'] if m['channel']=='hq/fin-power/import_kwh'][0]")" = "(1060.5, 'ok', 13, 0)" ]
+# 60 kWh used between the first and the last reading, all of it today
+# unless the test began in the first hour of the day.
+if [ "$(date -d "@$T0" +%Y-%m-%d)" = "$(date +%Y-%m-%d)" ]; then
+	today_is_60() { curl -s "$U/api/meters/hq/fin-power/import_kwh" | python3 -c "import json,sys; d=json.load(sys.stdin); a=d['today']['amount']; sys.exit(0 if a is not None and abs(a - 60) < 1e-3 else 1)"; }
+	check "API: today's use is the counter difference (60 kWh)" wait_for 10 today_is_60
+fi
+get /api/meters/hq/fin-power/import_kwh >/dev/null
+check "API: one meter with its recent readings" [ "$(json "d['recent'][0][1]")" = 1060.5 ]
+get /api/meters/hq/stores/finance-reams >/dev/null
+check "API: a manual entry's recent entries" [ "$(json "d['recent'][0]")" = "[$((NOW - 86400)), 12]" ]
+
+check "meter page: 200" [ "$(get /meter/hq/fin-power/import_kwh)" = "200 text/html; charset=utf-8" ]
+check "meter page: its data-quality counters" grep -q 'id="q-received">13<' "$T/body"
+check "meter page: its four graphs" [ "$(grep -o 'class="graph" src="/graph/hq/fin-power/import_kwh/[0-9a-z]*.png' "$T/body" | wc -l)" = 4 ]
+check "meter page: recent readings" grep -q '1055.5 kWh' "$T/body"
+check "graph: a PNG" sh -c "curl -s $U/graph/hq/fin-power/import_kwh/24h.png | head -c 4 | grep -q PNG"
+check "graph: an SVG" sh -c "curl -s $U/graph/hq/fast/power_w/7d.svg | grep -q '<svg'"
+check "graph: 1 year" [ "$(code "$U/graph/hq/fin-power/import_kwh/1y.png")" = 200 ]
+
+units_ready() { [ "$(curl -s -o "$T/units.html" -w '%{http_code}' "$U/units")" = 200 ]; }
+check "units page once the figures are in" wait_for 20 units_ready
+check "units page names every unit (19 and the whole)" [ "$(grep -c '<tr data-unit=' "$T/units.html")" = 20 ]
+check "unit page: 200 with the unit's Thai name" sh -c "curl -s $U/unit/finance-budget | grep -q 'สำนักการคลังและงบประมาณ'"
+get /api/units/finance-budget >/dev/null
+check "API: the unit's electricity is mapped, baseline 2568" [ "$(json "(d['unit']['baseline_fy'], 'electricity' in d['unit']['resources'])")" = "(2568, True)" ]
+check "unit page links the unit's latest report" sh -c "curl -s $U/unit/finance-budget | grep -q 'href=\"/reports/green-test/finance-budget.resources.th.html\"'"
+check "reports page lists the set" sh -c "curl -s $U/reports | grep -q 'summary.th.csv'"
+check "a report file is served" sh -c "curl -s $U/reports/green-test/finance-budget.resources.th.html | grep -q 'finance report'"
+check "a CSV is served as text/csv" [ "$(get /reports/green-test/summary.th.csv)" = "200 text/csv; charset=utf-8" ]
+check "API: reports" sh -c "curl -s $U/api/reports | grep -q '\"url\":\"/reports/green-test/summary.th.csv\"'"
+
+# Hostile and wrong requests: 4xx, never a file from outside, never a crash.
+check "a link to /etc/passwd is not served (404)" [ "$(code "$U/reports/green-test/passwd.html")" = 404 ]
+check "a linked directory is not served (404)" [ "$(code "$U/reports/etc/passwd")" = 404 ]
+check "'..' in the path: 400" [ "$(code --path-as-is "$U/reports/../../etc/passwd")" = 400 ]
+check "encoded '..': 400" [ "$(code "$U/reports/%2e%2e/%2e%2e/etc/passwd")" = 400 ]
+check "encoded slashes and dots in an id: 400" [ "$(code "$U/meter/hq/..%2f..%2fetc/passwd")" = 400 ]
+check "a hidden name: 400" [ "$(code "$U/reports/.ssh/id_rsa")" = 400 ]
+check "an id that is not one: 400" [ "$(code "$U/meter/HQ/fin-power/import_kwh")" = 400 ]
+check "an unknown meter: 404" [ "$(code "$U/meter/hq/nope/import_kwh")" = 404 ]
+check "an unknown meter in the API: 404" [ "$(code "$U/api/meters/hq/nope/x")" = 404 ]
+check "an unknown unit: 404" [ "$(code "$U/unit/nope")" = 404 ]
+check "an unknown graph range: 404" [ "$(code "$U/graph/hq/fin-power/import_kwh/2h.png")" = 404 ]
+check "an unknown page: 404" [ "$(code "$U/wp-admin")" = 404 ]
+check "an over-long query string: 414" [ "$(code "$U/?x=$(head -c 4000 /dev/zero | tr '\0' a)")" = 414 ]
+check "an over-long segment: 400" [ "$(code "$U/meter/$(head -c 300 /dev/zero | tr '\0' a)/b/c")" = 400 ]
+check "POST: 405" [ "$(code -X POST -d x=1 "$U/")" = 405 ]
+check "PUT: 405" [ "$(code -X PUT -d x=1 "$U/api/meters")" = 405 ]
+check "DELETE: 405" [ "$(code -X DELETE "$U/reports/green-test/summary.th.csv")" = 405 ]
+check "405 says what is allowed" sh -c "curl -s -i -X POST $U/ | grep -qi '^Allow: GET, HEAD'"
+check "HEAD: 200 without a body" [ "$(curl -s -I -o /dev/null -w '%{http_code} %{size_download}' "$U/metrics")" = "200 0" ]
+check "still alive after all that" kill -0 "$DASH_PID"
+check "and answering" [ "$(code "$U/")" = 200 ]
+
+# The gauge stops: stale after 3 intervals, on the overview and in /metrics.
+stale_metric() { curl -s "$U/metrics" | grep -q "^greenmeter_meter_stale{site=\"hq\",meter=\"fast\",channel=\"power_w\",unit=\"W\"} $1\$"; }
+check "metrics: the gauge is not stale while it reports" stale_metric 0
+check "metrics: readings received per meter" sh -c "curl -s $U/metrics | grep -q '^greenmeter_meter_readings_received_total{site=\"hq\",meter=\"fin-power\",channel=\"import_kwh\",unit=\"kWh\"} 13\$'"
+touch "$T/fast.stop"
+wait "$FAST"
+check "the stopped gauge turns stale on the overview" wait_for 20 sh -c "curl -s $U/ | grep -q 'data-channel=\"hq/fast/power_w\" data-status=\"stale\"'"
+check "and in /metrics" stale_metric 1
+check "the alert command ran for it" wait_for 10 grep -q '^hq/fast/power_w ok stale W$' "$T/alerts"
+sleep 3   # several scans later
+check "once" [ "$(grep -c '^hq/fast/power_w' "$T/alerts")" = 1 ]
+check "the alert went to MQTT too, once" [ "$(grep -c '^greenmeter/alerts/hq/fast/power_w .*"status":"stale","previous":"ok"' "$T/alerts-sub.log")" = 1 ]
+rm -f "$T/fast.stop"
+fast &
+FAST=$!
+PIDS="$PIDS $FAST"
+check "it reports again: ok, and one more alert" wait_for 20 grep -q '^hq/fast/power_w stale ok W$' "$T/alerts"
+check "no alert for the meters that stayed ok" sh -c "! grep -q 'fin-power\|finance-reams' '$T/alerts'"
+touch "$T/fast.stop"
+wait "$FAST"
+
+# A broken configuration: refused with file:line, nothing started.
+printf '[dashboard]\nlisten = 127.0.0.1:%s\nthreads = many\n' "$WEB" >"$T/bad.conf"
+"$BIN/gm-dashboard" -n -c "$T/bad.conf" -d "$T/data" 2>"$T/bad.err"
+check "a broken config: exit 1" [ $? = 1 ]
+check "with file:line" grep -q "bad.conf:3: " "$T/bad.err"
+stopped() { ! kill -0 "$DASH_PID" 2>/dev/null; }
+kill "$DASH_PID"
+check "a clean stop on SIGTERM" wait_for 5 stopped
+done_testing
