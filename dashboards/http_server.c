@@ -90,13 +90,13 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_warn("http: %s", msg);
 }
 
+/* libmicrohttpd itself leaves the body out of a HEAD answer. */
 static enum MHD_Result send_reply(struct MHD_Connection *c, struct http_reply *rp, char *body,
-    size_t len, bool head)
+    size_t len)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	enum MHD_Result ok;
 
-	(void)head;   /* libmicrohttpd leaves the body out of a HEAD answer */
 	if (r == NULL) {
 		free(body);
 		return MHD_NO;
@@ -165,7 +165,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		body = rp.data;
 		len = rp.len;
 	}
-	return send_reply(c, &rp, body, len, strcmp(method, "HEAD") == 0);
+	return send_reply(c, &rp, body, len);
 }
 
 /* The first address host:port resolves to. */

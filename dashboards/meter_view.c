@@ -257,7 +257,11 @@ struct meter_snap *meter_scan(const struct meter_scan_opts *o, const struct mete
 		struct meter_row *r = &s->rows[i];
 		const struct meter_row *p = prev ? meter_find(prev, &r->st.id) : NULL;
 
-		if (!r->in_status && r->stored) {
+		if (!r->in_status && r->stored && !o->usage && p != NULL) {
+			r->st.have_last = p->st.have_last;   /* read with the use, not each scan */
+			r->st.last_t = p->st.last_t;
+			r->st.last_v = p->st.last_v;
+		} else if (!r->in_status && r->stored) {
 			char path[4096];
 
 			chan_path(o->datadir, r, path, sizeof(path));
