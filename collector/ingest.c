@@ -114,8 +114,14 @@ static double counter_use(struct ingest *ig, struct chan_state *cs,
 	*flagged = false;
 	if (announced)
 		cs->pending = false;
-	if (!cs->have_last || isnan(cs->last_v))
-		return NAN;   /* nothing to count from yet */
+	/* A channel's very first reading counts nothing before it, and says
+	 * so with a known 0: its file starts at the minute's beginning
+	 * (rrd_store.c), and a minute more than half unknown would lose the
+	 * start of the next reading's use with it. */
+	if (!cs->have_last)
+		return 0;
+	if (isnan(cs->last_v))
+		return NAN;   /* nothing to count from */
 	if (announced) {
 		prev = cs->pend_base;
 		carry = cs->pend_carry;

@@ -93,6 +93,13 @@ void store_close(struct store *s)
 	free(s);
 }
 
+/* The start of the row (step) that holds t: the last multiple of the step
+ * strictly before it, as the first update must be after the file's start. */
+static time_t row_start(double t)
+{
+	return (time_t)(ceil(t / RRD_STEP) - 1) * RRD_STEP;
+}
+
 static int create_file(struct store *s, const char *path, const struct chan_id *id,
     const struct payload_meta *meta, double first_t, char *err, size_t errlen)
 {
@@ -108,8 +115,11 @@ static int create_file(struct store *s, const char *path, const struct chan_id *
 	if ((rc = chan_dir_make(s->datadir, id, err, errlen)) != GM_OK ||
 	    (rc = chanmeta_write(s->datadir, id, meta->unit, meta->kind, err, errlen)) != GM_OK)
 		return rc;
-	/* A file another collector just made is kept, not replaced. */
-	if ((rc = s->b->create(s->b, path, (time_t)floor(first_t) - 1, err, errlen)) != GM_OK &&
+	/* The file starts at the beginning of the first reading's row, so that
+	 * row is not mostly unknown (librrd then drops it whole, and the first
+	 * use spread into it). A file another collector just made is kept,
+	 * not replaced. */
+	if ((rc = s->b->create(s->b, path, row_start(first_t), err, errlen)) != GM_OK &&
 	    access(path, F_OK) != 0)
 		return rc;
 	return GM_OK;

@@ -26,7 +26,7 @@ struct store;
 struct store_row {
 	double t;
 	double value;
-	double use;      /* NAN: unknown (gauges, and a counter's first reading) */
+	double use;      /* NAN: unknown (gauges; a counter's first: 0) */
 };
 
 /* rrdcached NULL or "": librrd writes the files; else rrdcached at that

@@ -365,6 +365,23 @@ static void test_batch(void **state)
 	expect_near("minute 2", amount("hq", "m1", "energy", T + 60, T + 120, NULL), 1.5);
 }
 
+/* A channel's first reading in the middle of a minute: 1000 at T + 35, then
+ * 1010.2 at T + 1235 (after a gap) and again at T + 1295 (which closes the
+ * row holding the one before). The 10.2 is spread over (T + 35, T + 1235],
+ * 25 s of it in the first minute, (T, T + 60]: that minute is 35 s before
+ * the first reading, and must not be dropped as mostly unknown. */
+static void test_first_mid_minute(void **state)
+{
+	(void)state;
+	done(ENERGY, "{\"t\":1717196435,\"v\":1000" KWH ",\"seq\":1}");
+	done(ENERGY, "{\"readings\":[[1717197635,1010.2],[1717197695,1010.2]]" KWH
+	    ",\"seq\":2}");
+	expect_near("the hour", amount("hq", "m1", "energy", T - 3600, T + 3600, NULL),
+	    1010.2 - 1000);
+	expect_near("the first minute", amount("hq", "m1", "energy", T, T + 60, NULL),
+	    (1010.2 - 1000) * 25 / 1200);
+}
+
 /* A redelivery: at or before the last stored reading, counted, not stored. */
 static void test_replay(void **state)
 {
@@ -957,6 +974,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_single_reading, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_mid_minute, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_late, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_after_restart, setup, teardown),
@@ -976,6 +994,7 @@ int main(void)
 		/* the same through the write-ahead log and its writer */
 		cmocka_unit_test_setup_teardown(test_single_reading, setup_queued, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup_queued, teardown),
+		cmocka_unit_test_setup_teardown(test_first_mid_minute, setup_queued, teardown),
 		cmocka_unit_test_setup_teardown(test_replay, setup_queued, teardown),
 		cmocka_unit_test_setup_teardown(test_late, setup_queued, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_after_restart, setup_queued, teardown),

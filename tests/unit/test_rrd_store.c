@@ -224,8 +224,9 @@ static void test_ms_grid(void **state)
 	(void)state;
 	assert_int_equal(put(s, &id, both, 2), GM_ESTALE);
 	rrd_layout_path(path, sizeof(path), datadir, &id);
-	/* the file was made, with nothing in it */
-	assert_true(head_ms(path) == (T - 1) * 1000);
+	/* the file was made, with nothing in it, starting where the first
+	 * reading's row (T, T + 60] starts */
+	assert_true(head_ms(path) == T * 1000);
 	assert_int_equal(put(s, &id, &both[0], 1), GM_OK);
 	assert_int_equal(put(s, &id, &both[1], 1), GM_ESTALE);
 	assert_true(head_ms(path) == T * 1000 + 2);
