@@ -8,7 +8,8 @@
 #   make clean
 #
 # Every build option is set here once. Objects go to build/<variant>/; the
-# variant `san` is the sanitizer build the tests run.
+# variant `san` is the sanitizer build the tests run; `prof` is the release
+# build with frame pointers, for perf record -g (bench/*.sh BIN=build/prof/bin).
 
 VARIANT  ?= release
 PREFIX   ?= /usr/local
@@ -20,6 +21,7 @@ CC       ?= cc
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 DEFS     := -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
 CFLAGS_release := -O2 -g
+CFLAGS_prof    := -O2 -g -fno-omit-frame-pointer   # release with call graphs for perf
 CFLAGS_san     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                   -fno-sanitize-recover=undefined
 CFLAGS   += $(WARN) $(DEFS) $(CFLAGS_$(VARIANT)) -Icommon -MMD -MP
@@ -42,7 +44,8 @@ COMMON_MQTT := common/mqtt_opts common/mqtt_link
 COMMON_RRD  := common/rrd_layout common/consumption common/entries common/meter_event \
             common/numtext common/usage_cache common/rrdfile
 
-AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/manual_import agent/reqplan \
+AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/manual_import agent/oneshot \
+            agent/event_send agent/reqplan common/meter_event common/numtext \
             agent/modbus_poll agent/spool agent/seqmap \
             agent/outbox agent/publish $(COMMON_MQTT) $(COMMON)
 COLLECTOR:= collector/main collector/collector_config \
@@ -96,6 +99,9 @@ UNIT_reqplan   := agent/reqplan common/devmap common/confparse common/registers 
 UNIT_counter   := collector/counter common/err
 UNIT_profile   := devices/sim/profile common/timeutil common/err
 UNIT_outbox    := agent/outbox
+UNIT_event_send := agent/event_send agent/oneshot common/mqtt_link common/mqtt_opts common/meter_event \
+                  common/numtext common/confparse common/payload common/json_in common/topic \
+                  common/log common/timeutil common/err
 UNIT_agent_config := agent/agent_config agent/mqtt_meter common/mqtt_opts common/log common/devmap common/confparse \
                   common/registers common/payload common/json_in common/topic common/err
 UNIT_consumption := common/consumption common/entries common/meter_event common/numtext \
@@ -150,7 +156,8 @@ UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/meter
                   common/json_in common/topic common/log common/timeutil common/err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
-         rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash
+         rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash \
+         event_send
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build
@@ -182,7 +189,7 @@ define unit_rule
 $(B)/tests/test_$(1): $(B)/tests/unit/test_$(1).o $(B)/tests/unit/testutil.o $(call objs,$(UNIT_$(1)))
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $(LIB_CMOCKA) $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_HTTP) \
-		$(LIB_INI) -lz -lpthread -lm
+		$(LIB_MQTT) $(LIB_INI) -lz -lpthread -lm
 endef
 $(foreach u,$(UNITS),$(eval $(call unit_rule,$(u))))
 

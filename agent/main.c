@@ -5,6 +5,9 @@
  *   gm-agent -n -c agent.conf     check the configuration and exit
  *   gm-agent --check agent.conf   the same
  *   gm-agent -c agent.conf --import monthly.csv   publish manual monthly entries
+ *   gm-agent -c agent.conf --event replaced|reset --meter M --channel C
+ *            [--at TIME] [--new-start N] [--old-final N] [--unit U] [--note TEXT]
+ *                                 announce a counter replaced or reset (event_send.h)
  * Exit codes: 0 ok, 1 bad configuration, 2 usage, 3 cannot start.
  */
 #include <getopt.h>
@@ -17,6 +20,7 @@
 
 #include "agent_config.h"
 #include "err.h"
+#include "event_send.h"
 #include "log.h"
 #include "manual_import.h"
 #include "modbus_poll.h"
@@ -142,11 +146,33 @@ static int run_import(const struct agent_config *cfg, const char *file)
 	return 0;
 }
 
+/* gm-agent --event: check it, then publish and wait for the broker. */
+static int run_event(const struct agent_config *cfg, const struct event_args *ev)
+{
+	char err[300];
+	int rc = event_send(&cfg->mqtt, ev, cfg->site, 30000, err, sizeof(err));
+
+	if (rc == GM_EINVAL) {
+		log_err("event not sent: %s", err);
+		return 2;
+	}
+	if (rc != GM_OK) {
+		log_err("event not sent: %s; send it again (it is stored once)", err);
+		return 3;
+	}
+	printf("%s event of %s/%s/%s published to the broker\n", ev->kind, cfg->site,
+	    ev->meter, ev->channel);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: gm-agent [-n] [-v] -c CONFIG\n"
 	    "       gm-agent --check CONFIG\n"
-	    "       gm-agent -c CONFIG --import MONTHLY.csv\n");
+	    "       gm-agent -c CONFIG --import MONTHLY.csv\n"
+	    "       gm-agent -c CONFIG --event replaced|reset --meter METER --channel CHANNEL\n"
+	    "                [--at 'YYYY-MM-DD HH:MM'] [--new-start N] [--old-final N]\n"
+	    "                [--unit UNIT] [--note TEXT]\n");
 	return 2;
 }
 
@@ -155,8 +181,17 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "check", required_argument, NULL, 'C' },
 		{ "import", required_argument, NULL, 'I' },
+		{ "event", required_argument, NULL, 'E' },
+		{ "meter", required_argument, NULL, 'M' },
+		{ "channel", required_argument, NULL, 'H' },
+		{ "at", required_argument, NULL, 'A' },
+		{ "new-start", required_argument, NULL, 'S' },
+		{ "old-final", required_argument, NULL, 'F' },
+		{ "unit", required_argument, NULL, 'U' },
+		{ "note", required_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct event_args ev = { 0 };
 	struct agent a = { 0 };
 	const char *path = NULL;
 	const char *import = NULL;
@@ -170,11 +205,22 @@ int main(int argc, char **argv)
 		case 'n': check = 1; break;
 		case 'C': check = 1; path = optarg; break;
 		case 'I': import = optarg; break;
+		case 'E': ev.kind = optarg; break;
+		case 'M': ev.meter = optarg; break;
+		case 'H': ev.channel = optarg; break;
+		case 'A': ev.at = optarg; break;
+		case 'S': ev.new_start = optarg; break;
+		case 'F': ev.old_final = optarg; break;
+		case 'U': ev.unit = optarg; break;
+		case 'O': ev.note = optarg; break;
 		case 'v': verbose = 1; break;
 		default: return usage();
 		}
 	}
-	if (path == NULL || optind != argc)
+	/* the event's words without --event, or with --import: a mistake */
+	if (path == NULL || optind != argc || (ev.kind != NULL && import != NULL) ||
+	    (ev.kind == NULL && (ev.meter || ev.channel || ev.at || ev.new_start ||
+	    ev.old_final || ev.unit || ev.note)))
 		return usage();
 	log_init("gm-agent", verbose ? LOG_DEBUG : LOG_INFO);
 	tz_set(TZ_DEFAULT);
@@ -185,8 +231,8 @@ int main(int argc, char **argv)
 		agent_config_free(&a.cfg);
 		return 1;
 	}
-	if (import != NULL) {
-		rc = run_import(&a.cfg, import);
+	if (import != NULL || ev.kind != NULL) {
+		rc = import != NULL ? run_import(&a.cfg, import) : run_event(&a.cfg, &ev);
 		agent_config_free(&a.cfg);
 		return rc;
 	}

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +10,7 @@
 
 #include "err.h"
 #include "manual_import.h"
-#include "mqtt_link.h"
+#include "oneshot.h"
 #include "timeutil.h"
 
 #define MAX_FIELDS 16
@@ -216,72 +215,30 @@ int manual_import_parse(const char *path, const char *site, struct manual_entry 
 
 /* --- publishing ----------------------------------------------------------- */
 
-struct acks {
-	atomic_int delivered;
-};
-
-static void on_delivered(void *user, int token)
-{
-	struct acks *a = user;
-
-	(void)token;
-	atomic_fetch_add(&a->delivered, 1);
-}
-
-static const struct mqtt_link_cb import_cb = { .delivered = on_delivered };
-
-static int publish_all(struct mqtt_link *link, const struct manual_entry *e, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct payload_meta meta = { .kind = KIND_DELTA, .seq = e[i].seq };
-		struct point pt = { .t = e[i].t, .v = e[i].amount };
-		char topic[TOPIC_MAX], *payload;
-		int token, rc;
-
-		strcpy(meta.unit, e[i].unit);
-		topic_build(topic, sizeof(topic), &e[i].id, TOPIC_READING);
-		if ((payload = payload_encode(&meta, &pt, 1)) == NULL)
-			return GM_ENOMEM;
-		rc = mqtt_link_publish(link, topic, payload, strlen(payload), &token);
-		free(payload);
-		if (rc != GM_OK)
-			return rc;
-	}
-	return GM_OK;
-}
-
 int manual_import_publish(const struct mqtt_opts *opts, const struct manual_entry *e,
     size_t n, int timeout_ms, char *err, size_t errlen)
 {
-	struct acks acks = { 0 };
-	struct mqtt_link *link;
-	int64_t until = mono_ms() + timeout_ms;
+	struct oneshot_msg *m = calloc(n ? n : 1, sizeof(*m));
+	char why[256];
 	int rc = GM_OK;
 
-	if ((link = mqtt_link_new(opts, true, &import_cb, &acks, err, errlen)) == NULL)
-		return GM_EIO;
-	if (mqtt_link_start(link) != GM_OK) {
-		rc = gm_errf(err, errlen, GM_EIO, "cannot start the MQTT thread");
-		goto out;
+	if (m == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n && rc == GM_OK; i++) {
+		struct payload_meta meta = { .kind = KIND_DELTA, .seq = e[i].seq };
+		struct point pt = { .t = e[i].t, .v = e[i].amount };
+
+		strcpy(meta.unit, e[i].unit);
+		topic_build(m[i].topic, sizeof(m[i].topic), &e[i].id, TOPIC_READING);
+		if ((m[i].payload = payload_encode(&meta, &pt, 1)) == NULL)
+			rc = gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 	}
-	while (!mqtt_link_up(link) && mono_ms() < until)
-		usleep(20 * 1000);
-	if (!mqtt_link_up(link)) {
-		rc = gm_errf(err, errlen, GM_EIO, "broker %s not reachable; nothing imported "
-		    "(run the import again later)", mqtt_link_uri(link));
-		goto out;
-	}
-	if (publish_all(link, e, n) != GM_OK) {
-		rc = gm_errf(err, errlen, GM_EIO, "publishing failed; run the import again");
-		goto out;
-	}
-	while ((size_t)atomic_load(&acks.delivered) < n && mono_ms() < until)
-		usleep(20 * 1000);
-	if ((size_t)atomic_load(&acks.delivered) < n)
-		rc = gm_errf(err, errlen, GM_EIO, "the broker acknowledged %d of %zu entries in "
-		    "time; run the import again (entries already stored are not stored twice)",
-		    atomic_load(&acks.delivered), n);
-out:
-	mqtt_link_free(link);
+	if (rc == GM_OK && (rc = oneshot_publish(opts, m, n, timeout_ms, why,
+	    sizeof(why))) != GM_OK)
+		gm_errf(err, errlen, rc, "%s; run the import again (entries already stored "
+		    "are not stored twice)", why);
+	for (size_t i = 0; i < n; i++)
+		free(m[i].payload);
+	free(m);
 	return rc;
 }
