@@ -11,6 +11,7 @@
  * Exit codes: 0 ok, 1 bad configuration, 2 usage, 3 cannot start.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,14 +31,6 @@
 #include "seqmap.h"
 #include "spool.h"
 #include "timeutil.h"
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
 
 struct agent {
 	struct agent_config cfg;
@@ -195,7 +188,8 @@ int main(int argc, char **argv)
 	struct agent a = { 0 };
 	const char *path = NULL;
 	const char *import = NULL;
-	int check = 0, verbose = 0, rc = 0, c;
+	int check = 0, verbose = 0, rc = 0, c, sig = 0;
+	sigset_t stop_sigs;
 	char err[256];
 	struct spool_stats st;
 
@@ -247,8 +241,13 @@ int main(int argc, char **argv)
 		agent_config_free(&a.cfg);
 		return 1;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	/* SIGINT and SIGTERM blocked before any thread starts, so every thread
+	 * inherits the mask and only the main thread takes them (sigwait): a
+	 * handler run on a poller or paho thread would not wake the main one. */
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGINT);
+	sigaddset(&stop_sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	/* 2. The spool first: pollers write to it whether the broker is up or not. */
@@ -276,8 +275,9 @@ int main(int argc, char **argv)
 	    a.cfg.site, a.cfg.nmeters, a.ngw, a.cfg.nmqtt);
 
 	/* 3. Run until told to stop. */
-	while (!stop_flag)
-		pause();
+	while (sigwait(&stop_sigs, &sig) != 0)
+		;
+	log_info("%s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
 
 	/* 4. Stop reading first, then give the broker a moment for what is queued. */
 	for (int g = 0; g < a.ngw; g++)

@@ -19,6 +19,14 @@ vg_run() { # name seconds command...
 	local pid=$!
 	sleep "$secs"
 	kill -TERM "$pid"
+	# a program that does not stop on SIGTERM fails here instead of hanging
+	for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "# $name did not stop within 30 s of SIGTERM"
+		kill -KILL "$pid"
+		wait "$pid"
+		return 98
+	fi
 	wait "$pid"
 }
 
