@@ -1,5 +1,6 @@
 /*
- * rrd_head.h - the exact time of an RRD file's last update.
+ * rrd_head.h - the exact time of an RRD file's last update, and the value
+ * a data source was last given.
  *
  * librrd's public calls (rrd_lastupdate_r, rrd_info_r, rrdcached's LAST and
  * INFO) give it in whole seconds, but the file keeps microseconds, and the
@@ -23,6 +24,14 @@
  * GM_EIO if it cannot be read, GM_EINVAL if it is not an RRD of format 3 or
  * later written on a machine like this one. */
 int rrd_head_last_ms(const char *path, int64_t *ms, char *err, size_t errlen);
+
+/* The same, and the value data source ds was last updated with (what
+ * rrd_lastupdate_r reports: the header's last_ds), NAN when it is unknown
+ * ("U") or the file has no such data source. One open and three reads,
+ * where rrd_lastupdate_r maps the whole file: the collector does this for
+ * every channel it meets after a start. */
+int rrd_head_last(const char *path, const char *ds, int64_t *ms, double *value, char *err,
+    size_t errlen);
 
 /* t seconds on the collector's millisecond grid. */
 int64_t rrd_ms(double t);

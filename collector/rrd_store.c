@@ -128,9 +128,7 @@ static int create_file(struct store *s, const char *path, const struct chan_id *
 static int last_locked(struct store *s, const struct chan_id *id, bool *exists, double *t,
     double *value, char *err, size_t errlen)
 {
-	char path[PATH_MAX], **names = NULL, **last = NULL;
-	unsigned long n = 0;
-	time_t when;
+	char path[PATH_MAX];
 	int64_t ms;
 	int rc;
 
@@ -145,21 +143,9 @@ static int last_locked(struct store *s, const struct chan_id *id, bool *exists, 
 		return rc;
 	/* the header's time to the millisecond, not librrd's whole second:
 	 * the caller tells a resent reading from a new one by it */
-	if ((rc = rrd_head_last_ms(path, &ms, err, errlen)) != GM_OK)
+	if ((rc = rrd_head_last(path, RRD_DS_VALUE, &ms, value, err, errlen)) != GM_OK)
 		return rc;
 	*t = (double)ms / 1000;
-	rrd_clear_error();
-	if (rrd_lastupdate_r(path, &when, &n, &names, &last) != 0)
-		return gm_errf(err, errlen, GM_ELIB, "rrd_lastupdate %s: %s", path,
-		    rrd_get_error());
-	for (unsigned long i = 0; i < n; i++) {
-		if (strcmp(names[i], RRD_DS_VALUE) == 0 && strcmp(last[i], "U") != 0)
-			*value = strtod(last[i], NULL);
-		free(names[i]);
-		free(last[i]);
-	}
-	free(names);
-	free(last);
 	return GM_OK;
 }
 

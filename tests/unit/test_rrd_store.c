@@ -209,6 +209,67 @@ static void test_head_bad(void **state)
 	assert_non_null(strstr(err, "cut short"));
 }
 
+/* librrd's own answer for a data source's last value, NAN for "U". */
+static double lib_last(const char *path, const char *ds)
+{
+	char **names = NULL, **last = NULL;
+	unsigned long n = 0;
+	time_t when;
+	double v = NAN;
+
+	rrd_clear_error();
+	if (rrd_lastupdate_r(path, &when, &n, &names, &last) != 0)
+		fail_msg("rrd_lastupdate_r: %s", rrd_get_error());
+	for (unsigned long i = 0; i < n; i++) {
+		if (strcmp(names[i], ds) == 0 && strcmp(last[i], "U") != 0)
+			v = strtod(last[i], NULL);
+		free(names[i]);
+		free(last[i]);
+	}
+	free(names);
+	free(last);
+	return v;
+}
+
+/* The header's last value is what librrd reports, in every state. */
+static void test_head_last_value(void **state)
+{
+	const char **argv;
+	int argc = rrd_layout_argv(&argv);
+	const char *ups[] = { "1717196460.5:1000.25:U", "1717196520:U:0.5",
+	    "1717196580.001:1.0000000000000002e+300:0", "1717196640:-0.1:7" };
+	char path[256], err[256];
+	int64_t ms;
+	double v = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/last.rrd", tmpdir);
+	rrd_clear_error();
+	assert_int_equal(rrd_create_r2(path, RRD_STEP, T, 0, NULL, NULL, argc, argv), 0);
+	assert_int_equal(rrd_head_last(path, RRD_DS_VALUE, &ms, &v, err, sizeof(err)), GM_OK);
+	assert_true(ms == T * 1000);
+	assert_true(isnan(v) && isnan(lib_last(path, RRD_DS_VALUE)));
+	for (size_t i = 0; i < sizeof(ups) / sizeof(ups[0]); i++) {
+		double want_v, want_use, use;
+
+		rrd_clear_error();
+		assert_int_equal(rrd_update_r(path, RRD_TEMPLATE, 1, &ups[i]), 0);
+		want_v = lib_last(path, RRD_DS_VALUE);
+		want_use = lib_last(path, RRD_DS_USE);
+		assert_int_equal(rrd_head_last(path, RRD_DS_VALUE, &ms, &v, err, sizeof(err)),
+		    GM_OK);
+		assert_int_equal(rrd_head_last(path, RRD_DS_USE, &ms, &use, err, sizeof(err)),
+		    GM_OK);
+		assert_true(isnan(want_v) ? isnan(v) : v == want_v);
+		assert_true(isnan(want_use) ? isnan(use) : use == want_use);
+	}
+	assert_true(v == -0.1);
+	assert_true(ms == (T + 240) * 1000);
+	/* no such data source: the time still, and no value */
+	assert_int_equal(rrd_head_last(path, "nosuch", &ms, &v, err, sizeof(err)), GM_OK);
+	assert_true(isnan(v) && ms == (T + 240) * 1000);
+}
+
 /* Two readings in the same millisecond are one row of the file: a batch
  * holding both is refused whole, as librrd refuses any stale row. */
 static void test_ms_grid(void **state)
@@ -269,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_ms),
 		cmocka_unit_test_setup_teardown(test_head_exact, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_head_bad, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_head_last_value, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_ms_grid, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_cached_absent, setup, tmpdir_teardown),
 	};
