@@ -14,7 +14,10 @@
 # message for both. The runs, one after the other:
 #   broker raw   mosquitto_sub -q 1 -C N > /dev/null, for each load
 #   paho raw     loadgen sub: paho draining the gm load with a callback that
-#                does nothing (the ceiling of any paho subscriber)
+#                does nothing (the ceiling of any paho subscriber). Broker raw
+#                and paho raw take PAIRS turns, alternating, on copies of the
+#                same load: the table shows the first pair, the report every
+#                pair's ratio (the machine's spread is wide).
 #   gm-collector writing the RRD files with librrd
 #   gm-collector --rrdcached unix:SOCKET (a fresh rrdcached -F -w 300 -j -b -B)
 #   collectd 5.12: mqtt plugin (Subscribe, QoS 1, CleanSession false) + rrdtool
@@ -54,7 +57,7 @@
 # stored and no duplicate, lost or rejected message per channel; log lines
 # with error/warn/fail are counted.
 #
-# Knobs (environment): METERS=1000 CHANNELS=10 READINGS=30 WINDOW=100
+# Knobs (environment): METERS=1000 CHANNELS=10 READINGS=30 WINDOW=100 PAIRS=3
 # (unacknowledged messages while publishing) LIMIT=600 (s a run may take)
 # REV=commit (build gm-collector from that commit, not the working tree)
 # BIN=dir (use this gm-collector, do not build) KEEP=1 (keep the files)
@@ -71,6 +74,7 @@ CHANNELS=${CHANNELS:-10}
 READINGS=${READINGS:-30}
 WINDOW=${WINDOW:-100}
 LIMIT=${LIMIT:-600}
+PAIRS=${PAIRS:-3}
 CH=$((METERS * CHANNELS))
 N=$((CH * READINGS))
 HZ=$(getconf CLK_TCK)
@@ -236,6 +240,9 @@ start_rrdcached() { # run data_dir
 }
 
 # --- the runs --------------------------------------------------------------
+# The suffix of the i-th raw/paho pair's runs: none for the first.
+pair() { [ "$1" -gt 1 ] && echo "-$1"; }
+
 # A consumer that stores nothing draining the load queued for client_id:
 # mosquitto_sub (the broker's raw delivery) or paho (loadgen sub: the
 # ceiling of any paho subscriber).
@@ -336,12 +343,17 @@ gm_runs() {
 	run_store gm-prime gm "$data" 0 "$CH" "$BIN/gm-collector" -c "$T/gm.conf"
 	check_status gm-prime "$T/gm-status" 1; log_problems gm-prime
 
-	session raw-gm 'greenmeter/v1/#'
-	session paho-gm 'greenmeter/v1/#'
+	for i in $(seq "$PAIRS"); do
+		session "raw-gm$(pair "$i")" 'greenmeter/v1/#'
+		session "paho-gm$(pair "$i")" 'greenmeter/v1/#'
+	done
 	publish gm 1 "$READINGS"
-	run_raw raw-gm raw-gm mosquitto_sub -p "$BROKER_PORT" -c -i raw-gm -q 1 \
-		-t 'greenmeter/v1/#' -C "$N"
-	run_raw paho-gm paho-gm "$T/loadgen" sub -p "$BROKER_PORT" -i paho-gm -N "$N"
+	for i in $(seq "$PAIRS"); do
+		run_raw "raw-gm$(pair "$i")" "raw-gm$(pair "$i")" mosquitto_sub -p "$BROKER_PORT" -c \
+			-i "raw-gm$(pair "$i")" -q 1 -t 'greenmeter/v1/#' -C "$N"
+		run_raw "paho-gm$(pair "$i")" "paho-gm$(pair "$i")" "$T/loadgen" sub -p "$BROKER_PORT" \
+			-i "paho-gm$(pair "$i")" -N "$N"
+	done
 	run_store gm "gm" "$data" "$READINGS" "$N" "$BIN/gm-collector" -c "$T/gm.conf"
 	check_status gm "$T/gm-status" "$READINGS"; log_problems gm
 	check_value gm "$file" "$READINGS" 2
@@ -438,7 +450,8 @@ report() {
 	echo "gm-collector / collectd, librrd:    $(ratio "$g" "$c") the rate, $(ratio "$(per_k "$(val gm cpu)" "$N")" "$(per_k "$(val collectd cpu)" "$N")") the CPU"
 	echo "gm-collector / collectd, rrdcached: $(ratio "$gc" "$cc") the rate, $(ratio "$(sum "$(val gm-cached cpu)" "$(val gm-cached daemon_cpu)")" "$(sum "$(val collectd-cached cpu)" "$(val collectd-cached daemon_cpu)")") the CPU (rrdcached's included)"
 	echo "gm-collector / broker raw:          $(ratio "$g" "$raw") (librrd), $(ratio "$gc" "$raw") (rrdcached)"
-	echo "paho with no work / broker raw:     $(ratio "$paho" "$raw") (the ceiling of a paho subscriber)"
+	echo "paho with no work / broker raw:     $(ratio "$paho" "$raw") (the ceiling of a paho subscriber);" \
+		"each pair: $(pairs)"
 	echo "gm-collector / paho with no work:   $(ratio "$g" "$paho") (librrd), $(ratio "$gc" "$paho") (rrdcached)"
 	target "gm-collector >= 2x collectd (librrd)" "$(ratio "$g" "$c")" 2
 	target "gm-collector >= 2x collectd (rrdcached)" "$(ratio "$gc" "$cc")" 2
@@ -452,6 +465,16 @@ report() {
 	echo "  rrdcached peak RSS: gm-collector run $(val gm-cached daemon_hwm) MiB, collectd run $(val collectd-cached daemon_hwm) MiB"
 	echo "  publishing (bench/loadgen.c, not measured above):"
 	sed 's/^/    /' "$T/publish.log"
+}
+
+# Every raw/paho pair's rates and ratio, in the order they ran.
+pairs() {
+	local i r p out=""
+	for i in $(seq "$PAIRS"); do
+		r=$(val "raw-gm$(pair "$i")" rate); p=$(val "paho-gm$(pair "$i")" rate)
+		out="$out${out:+, }$p / $r = $(ratio "$p" "$r")"
+	done
+	echo "$out"
 }
 
 check_line() { # run
