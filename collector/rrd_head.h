@@ -27,9 +27,9 @@ int rrd_head_last_ms(const char *path, int64_t *ms, char *err, size_t errlen);
 
 /* The same, and the value data source ds was last updated with (what
  * rrd_lastupdate_r reports: the header's last_ds), NAN when it is unknown
- * ("U") or the file has no such data source. One open and three reads,
- * where rrd_lastupdate_r maps the whole file: the collector does this for
- * every channel it meets after a start. */
+ * ("U") or the file has no such data source. One open and a few small
+ * reads of the header, where rrd_lastupdate_r maps the whole file: the
+ * collector does this for every channel it meets after a start. */
 int rrd_head_last(const char *path, const char *ds, int64_t *ms, double *value, char *err,
     size_t errlen);
 
