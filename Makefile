@@ -3,7 +3,7 @@
 #   make            build all programs into build/bin
 #   make test       install missing packages, build (ASan+UBSan), run all tests
 #   make demo       install missing packages, build, run the whole chain live
-#   make fuzz       fuzz the collector's topic and payload checks (FUZZ_SECONDS=300)
+#   make fuzz       run every fuzz target 10^6 times (FUZZ_RUNS=, or FUZZ_SECONDS= each)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -38,7 +38,7 @@ LIB_HTTP   := -lmicrohttpd
 CFLAGS     += $(INC_MODBUS)
 
 # --- objects, listed explicitly so what each program links is visible ------
-COMMON   := common/err common/log common/topic common/payload common/json_in common/registers common/chanmeta \
+COMMON   := common/err common/fileio common/log common/topic common/payload common/json_in common/registers common/chanmeta \
             common/confparse common/devmap common/timeutil common/fiscal
 COMMON_MQTT := common/mqtt_opts common/mqtt_link
 COMMON_RRD  := common/rrd_layout common/consumption common/entries common/meter_event \
@@ -87,28 +87,29 @@ LIBS_SIM       := $(LIB_MODBUS) $(LIB_JSON) $(LIB_INI) -lpthread -lm
 PROGS := $(BIN)/gm-agent $(BIN)/gm-collector $(BIN)/gm-report $(BIN)/gm-dashboard $(BIN)/gm-sim
 
 # --- unit tests: tests/unit/test_<module>.c and the real objects it needs ---
-UNIT_topic     := common/topic common/err
-UNIT_payload   := common/payload common/json_in common/err
-UNIT_registers := common/registers common/err
-UNIT_confparse := common/confparse common/topic common/err
+UNIT_topic     := common/topic common/fileio common/err
+UNIT_fileio    := common/fileio common/err
+UNIT_payload   := common/payload common/json_in common/fileio common/err
+UNIT_registers := common/registers common/fileio common/err
+UNIT_confparse := common/confparse common/topic common/fileio common/err
 UNIT_devmap    := common/devmap common/confparse common/registers common/payload common/json_in \
-                  common/topic common/err
-UNIT_timeutil  := common/timeutil common/err
+                  common/topic common/fileio common/err
+UNIT_timeutil  := common/timeutil common/fileio common/err
 UNIT_reqplan   := agent/reqplan common/devmap common/confparse common/registers \
-                  common/payload common/json_in common/topic common/err
-UNIT_counter   := collector/counter common/err
-UNIT_profile   := devices/sim/profile common/timeutil common/err
+                  common/payload common/json_in common/topic common/fileio common/err
+UNIT_counter   := collector/counter common/fileio common/err
+UNIT_profile   := devices/sim/profile common/timeutil common/fileio common/err
 UNIT_outbox    := agent/outbox
 UNIT_event_send := agent/event_send agent/oneshot common/mqtt_link common/mqtt_opts common/meter_event \
                   common/numtext common/confparse common/payload common/json_in common/topic \
-                  common/log common/timeutil common/err
+                  common/log common/timeutil common/fileio common/err
 UNIT_agent_config := agent/agent_config agent/mqtt_meter common/mqtt_opts common/log common/devmap common/confparse \
-                  common/registers common/payload common/json_in common/topic common/err
+                  common/registers common/payload common/json_in common/topic common/fileio common/err
 UNIT_consumption := common/consumption common/entries common/meter_event common/numtext \
-                  common/payload common/json_in common/topic common/rrd_layout common/timeutil common/err
-UNIT_entries   := common/entries common/numtext common/err
-UNIT_registry  := collector/registry common/topic common/payload common/json_in common/err
-UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/json_in common/topic common/err
+                  common/payload common/json_in common/topic common/rrd_layout common/timeutil common/fileio common/err
+UNIT_entries   := common/entries common/numtext common/fileio common/err
+UNIT_registry  := collector/registry common/topic common/payload common/json_in common/fileio common/err
+UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/json_in common/topic common/fileio common/err
 UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct collector/rrd_cached \
                   collector/rrd_hold collector/rrd_head collector/entry_store collector/counter \
                   collector/event_store collector/meter_events collector/chan_dir collector/seqwin \
@@ -116,48 +117,48 @@ UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct coll
                   collector/registry common/consumption common/entries common/rrd_layout \
                   common/meter_event common/numtext \
                   common/chanmeta common/confparse \
-                  common/payload common/json_in common/topic common/log common/timeutil common/err
-UNIT_spool     := agent/spool common/log common/err
-UNIT_seqmap    := agent/seqmap common/log common/err
-UNIT_fiscal    := common/fiscal common/timeutil common/err
+                  common/payload common/json_in common/topic common/log common/timeutil common/fileio common/err
+UNIT_spool     := agent/spool common/log common/fileio common/err
+UNIT_seqmap    := agent/seqmap common/log common/fileio common/err
+UNIT_fiscal    := common/fiscal common/timeutil common/fileio common/err
 UNIT_org       := dashboards/org dashboards/org_units dashboards/org_meters common/confparse \
-                  common/topic common/timeutil common/err
-UNIT_seqwin    := collector/seqwin collector/chan_dir common/topic common/err
-UNIT_rrd_hold  := collector/rrd_hold common/err
+                  common/topic common/timeutil common/fileio common/err
+UNIT_seqwin    := collector/seqwin collector/chan_dir common/topic common/fileio common/err
+UNIT_rrd_hold  := collector/rrd_hold common/fileio common/err
 UNIT_rrd_store := collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
                   collector/rrd_head collector/chan_dir common/entries common/numtext \
                   common/chanmeta common/rrd_layout \
                   common/confparse common/payload common/json_in common/topic common/log common/timeutil \
-                  common/err
+                  common/fileio common/err
 UNIT_store_queue := collector/store_queue collector/wal collector/rrd_store collector/rrd_direct \
                   collector/rrd_cached collector/rrd_hold collector/rrd_head collector/chan_dir \
                   collector/event_store common/meter_event common/entries common/numtext \
                   common/chanmeta common/rrd_layout common/consumption \
                   common/confparse common/payload common/json_in common/topic common/log common/timeutil \
-                  common/err
+                  common/fileio common/err
 UNIT_kpi       := dashboards/kpi
 UNIT_criteria  := dashboards/criteria dashboards/checklist dashboards/kpi dashboards/org \
                   dashboards/org_units dashboards/org_meters common/confparse common/topic \
-                  common/timeutil common/err
+                  common/timeutil common/fileio common/err
 UNIT_green     := dashboards/figures dashboards/green dashboards/org dashboards/org_units \
                   dashboards/org_meters dashboards/criteria dashboards/checklist dashboards/kpi \
                   dashboards/report_walk common/usage_cache common/rrdfile \
                   common/consumption common/entries common/meter_event common/numtext common/chanmeta \
                   common/confparse common/payload common/json_in common/topic common/rrd_layout \
-                  common/timeutil common/fiscal common/err
+                  common/timeutil common/fiscal common/fileio common/err
 UNIT_usage_cache := common/usage_cache common/rrdfile common/consumption common/entries \
                   common/meter_event common/numtext common/payload common/json_in common/topic \
-                  common/rrd_layout common/timeutil common/err
+                  common/rrd_layout common/timeutil common/fileio common/err
 UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/meter_view \
                   dashboards/stale_watch dashboards/report_files dashboards/report_walk \
                   collector/registry collector/rrd_cached collector/rrd_hold collector/rrd_store \
                   collector/rrd_direct collector/chan_dir collector/rrd_head \
                   $(COMMON_RRD) common/chanmeta common/mqtt_opts common/confparse common/payload \
-                  common/json_in common/topic common/log common/timeutil common/err
+                  common/json_in common/topic common/log common/timeutil common/fileio common/err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash \
-         event_send
+         event_send fileio
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build
@@ -200,32 +201,45 @@ unit: $(UNIT_BINS)
 
 # --- fuzzing: clang's libFuzzer with ASan, UBSan and leak detection --------
 # Not part of `all`: a machine without clang still builds the programs.
-# tests/fuzz/corpus is the seed corpus (read only); what a run learns is kept
-# in build/fuzz/corpus, and a crashing input is saved in build/fuzz/crashes/.
+# One target per input that crosses a trust boundary: tests/fuzz/fuzz_NAME.c
+# with the objects it links in FUZZ_NAME, seeds in tests/fuzz/corpus/NAME/
+# (read only) and an optional dictionary tests/fuzz/NAME.dict.
+# tests/fuzz/run.sh runs one; what a run learns is kept in
+# build/fuzz/corpus/NAME, a failing input in build/fuzz/crashes/.
 FUZZ_CC      ?= clang
-FUZZ_SECONDS ?= 300
-FUZZ_CFLAGS  := $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer \
-                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Icommon
-FUZZ_BIN     := build/fuzz/fuzz_message
-FUZZ_SRC     := tests/fuzz/fuzz_message.c common/topic.c common/payload.c common/json_in.c \
-                common/err.c
+FUZZ_RUNS    ?= 1000000
+FB           := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  := $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link \
+                $(FUZZ_SAN) -Icommon $(INC_MODBUS) -MMD -MP
+FUZZ_LIBS    := $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard common/*.h)
+FUZZ_message := common/topic common/payload common/json_in common/err
+
+$(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRC) $(LIB_JSON) -lm
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
-fuzz-build: $(FUZZ_BIN)
+define fuzz_rule
+$(FB)/fuzz_$(1): $(FB)/obj/tests/fuzz/fuzz_$(1).o $(addprefix $(FB)/obj/,$(addsuffix .o,$(FUZZ_$(1))))
+	$$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $$@ $$^ $(FUZZ_LIBS)
+endef
+$(foreach f,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(f))))
 
+fuzz-build: $(addprefix $(FB)/fuzz_,$(FUZZ_TARGETS))
+
+# Every target for FUZZ_RUNS executions (or FUZZ_SECONDS each, if set).
 fuzz: deps
 	@$(MAKE) --no-print-directory fuzz-build
-	@mkdir -p build/fuzz/corpus build/fuzz/crashes
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-		-dict=tests/fuzz/message.dict -artifact_prefix=build/fuzz/crashes/ \
-		build/fuzz/corpus tests/fuzz/corpus
+	@rc=0; for t in $(FUZZ_TARGETS); do \
+		if [ -n "$(FUZZ_SECONDS)" ]; then bash tests/fuzz/run.sh $$t seconds $(FUZZ_SECONDS) || rc=1; \
+		else bash tests/fuzz/run.sh $$t runs $(FUZZ_RUNS) || rc=1; fi; \
+	done; exit $$rc
 
 # The test build runs under AddressSanitizer and UBSan; valgrind runs the
 # release build (it cannot run sanitized binaries). The fuzz target is built
-# here too; tests/integration/70-fuzz.sh gives it a short run.
+# here too; tests/integration/70-fuzz.sh gives each a short run.
 test: deps
 	@$(MAKE) --no-print-directory VARIANT=san all unit
 	@$(MAKE) --no-print-directory VARIANT=release all

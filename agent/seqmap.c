@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fileio.h"
 #include "log.h"
 #include "seqmap.h"
 #include "topic.h"
@@ -142,25 +143,22 @@ uint64_t seqmap_next(struct seqmap *m, const char *topic)
 
 int seqmap_save(struct seqmap *m)
 {
-	char tmp[PATH_MAX + 8];
-	FILE *f;
-	int ok;
+	struct fileio_new n;
+	char err[PATH_MAX + 128];
 
 	if (!m->dirty)
 		return GM_OK;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", m->path);
-	if ((f = fopen(tmp, "w")) == NULL)
+	if (fileio_new_open(&n, m->path, 0644, err, sizeof(err)) != GM_OK)
 		goto fail;
 	for (size_t i = 0; i < m->cap; i++) {
 		if (m->e[i].topic != NULL)
-			fprintf(f, "%" PRIu64 " %s\n", m->e[i].seq, m->e[i].topic);
+			fprintf(n.f, "%" PRIu64 " %s\n", m->e[i].seq, m->e[i].topic);
 	}
-	ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
-	if (fclose(f) != 0 || !ok || rename(tmp, m->path) != 0)
+	if (fileio_new_commit(&n, true, err, sizeof(err)) != GM_OK)
 		goto fail;
 	m->dirty = false;
 	return GM_OK;
 fail:
-	log_err("cannot save message numbers to %s: %s", m->path, strerror(errno));
+	log_err("cannot save message numbers: %s", err);
 	return GM_EIO;
 }

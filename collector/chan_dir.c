@@ -41,17 +41,3 @@ int chan_dir_sync(const char *datadir, const struct chan_id *id)
 	close(fd);
 	return rc;
 }
-
-int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}

@@ -16,7 +16,4 @@ int chan_dir_make(const char *datadir, const struct chan_id *id, char *err, size
 /* fsync the channel's directory: a new file's name is on disk only then. */
 int chan_dir_sync(const char *datadir, const struct chan_id *id);
 
-/* write() all of buf, across short writes and EINTR: 0, or -1 with errno. */
-int write_all(int fd, const char *buf, size_t len);
-
 #endif

@@ -14,6 +14,7 @@
 #include "entries.h"
 #include "entry_store.h"
 #include "err.h"
+#include "fileio.h"
 
 /* The channel's kind is the one its .meta names; write one if there is none. */
 static int check_meta(const char *datadir, const struct chan_id *id,
@@ -131,7 +132,7 @@ static int put_locked(int fd, const char *path, const struct chan_id *id,
 		}
 		rep->cut = es.torn_len;
 	}
-	if (o > 0 && (write_all(fd, out, o) != 0 || fdatasync(fd) != 0)) {
+	if (o > 0 && (fileio_write_all(fd, out, o) != 0 || fdatasync(fd) != 0)) {
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
 		goto done;
 	}

@@ -12,6 +12,7 @@
 
 #include "chan_dir.h"
 #include "err.h"
+#include "fileio.h"
 #include "event_store.h"
 
 static int append_locked(int fd, const char *path, const struct meter_event *ev, size_t n,
@@ -34,7 +35,7 @@ static int append_locked(int fd, const char *path, const struct meter_event *ev,
 	}
 	for (size_t i = 0; i < n; i++)
 		o += events_format(out + o, EVENT_LINE_MAX, &ev[i]);
-	if (write_all(fd, out, o) != 0 || fdatasync(fd) != 0)
+	if (fileio_write_all(fd, out, o) != 0 || fdatasync(fd) != 0)
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
 	free(out);
 	return rc;

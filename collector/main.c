@@ -31,6 +31,7 @@
 
 #include "collector_config.h"
 #include "err.h"
+#include "fileio.h"
 #include "ingest.h"
 #include "log.h"
 #include "mqtt_link.h"
@@ -85,20 +86,20 @@ static int on_message(void *user, const char *topic, const void *payload, size_t
 
 static const struct mqtt_link_cb collector_cb = { .message = on_message };
 
-/* Written whole to a temporary file and renamed, so readers never see half. */
+/* Written whole under a fresh temporary name and renamed, so readers never
+ * see half (fileio.h). */
 static void write_status(const char *path, struct registry *reg)
 {
-	char tmp[1100];
-	FILE *f;
+	struct fileio_new n;
+	char err[512];
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL) {
-		log_warn("status file %s: cannot write", tmp);
+	if (fileio_new_open(&n, path, 0644, err, sizeof(err)) != GM_OK) {
+		log_warn("status file: %s", err);
 		return;
 	}
-	registry_dump(reg, f, now_wall());
-	if (fclose(f) != 0 || rename(tmp, path) != 0)
-		log_warn("status file %s: cannot replace", path);
+	registry_dump(reg, n.f, now_wall());
+	if (fileio_new_commit(&n, false, err, sizeof(err)) != GM_OK)
+		log_warn("status file: cannot replace: %s", err);
 }
 
 /* The counters of the last run carry on (received, lost, seq ...). */

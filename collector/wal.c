@@ -16,6 +16,7 @@
 
 #include "chan_dir.h"
 #include "err.h"
+#include "fileio.h"
 #include "log.h"
 #include "numtext.h"
 #include "wal.h"
@@ -233,7 +234,7 @@ int wal_append(struct wal *w, const struct chan_id *id, const struct payload_met
 		buf[o++] = '\n';
 	}
 	/* one write: a kill leaves the rows in the kernel's hands, whole */
-	if (write_all(w->fd, buf, o) != 0) {
+	if (fileio_write_all(w->fd, buf, o) != 0) {
 		seg_path(w, path, sizeof(path), w->cur);
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
 	}

@@ -8,6 +8,7 @@
 #include "chanmeta.h"
 #include "confparse.h"
 #include "err.h"
+#include "fileio.h"
 #include "rrd_layout.h"
 
 static void meta_path(char *buf, size_t len, const char *datadir, const struct chan_id *id)
@@ -18,20 +19,16 @@ static void meta_path(char *buf, size_t len, const char *datadir, const struct c
 int chanmeta_write(const char *datadir, const struct chan_id *id, const char *unit,
     enum reading_kind kind, char *err, size_t errlen)
 {
-	char path[4096], tmp[4200];
-	FILE *f;
+	char path[4096];
+	struct fileio_new n;
+	int rc;
 
 	meta_path(path, sizeof(path), datadir, id);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL)
-		return gm_errf(err, errlen, GM_EIO, "%s: %s", tmp, strerror(errno));
-	fprintf(f, "; greenmeter channel metadata\n[channel]\nunit = %s\nkind = %s\n"
+	if ((rc = fileio_new_open(&n, path, 0644, err, errlen)) != GM_OK)
+		return rc;
+	fprintf(n.f, "; greenmeter channel metadata\n[channel]\nunit = %s\nkind = %s\n"
 	    "layout = %d\n", unit, kind_name(kind), RRD_LAYOUT_VERSION);
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
-	}
-	return GM_OK;
+	return fileio_new_commit(&n, false, err, errlen);
 }
 
 static void meta_handler(struct conf *c, const char *section, const char *key,

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fileio.h"
 #include "rrd_layout.h"
 #include "rrdfile.h"
 #include "usage_cache.h"
@@ -309,42 +310,11 @@ static int read_file(const char *path, uint8_t **data, size_t *len)
 	return 1;
 }
 
-static int write_all(int fd, const uint8_t *b, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, b, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		b += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Under a unique temporary name in the same directory, then renamed over
+/* Under a fresh temporary name in the same directory, then renamed over
  * the old file, so a reader sees the old file or the new, never half. */
-static int write_file(const char *dir, const char *path, const struct wbuf *w, char *err,
-    size_t errlen)
+static int write_file(const char *path, const struct wbuf *w, char *err, size_t errlen)
 {
-	char tmp[4400];
-	const char *base = strrchr(path, '/') + 1;
-	int fd, rc = GM_OK;
-
-	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, base);
-	if ((fd = mkstemp(tmp)) < 0)
-		return gm_errf(err, errlen, GM_EIO, "%s: %s", dir, strerror(errno));
-	if (write_all(fd, w->b, w->len) != 0) {
-		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", tmp, strerror(errno));
-		close(fd);
-	} else if (close(fd) != 0 || rename(tmp, path) != 0) {
-		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
-	}
-	if (rc != GM_OK)
-		unlink(tmp);
-	return rc;
+	return fileio_replace(path, w->b, w->len, 0644, false, err, errlen);
 }
 
 /* ---- is what was kept still true? --------------------------------------- */
@@ -434,7 +404,7 @@ static void store(struct usage_cache *c, const struct chan_id *id, const struct 
 	chan_file(c, id, path, sizeof(path));
 	if (w.oom)
 		failed(c, "out of memory");
-	else if (write_file(c->dir, path, &w, err, sizeof(err)) != GM_OK)
+	else if (write_file(path, &w, err, sizeof(err)) != GM_OK)
 		failed(c, err);
 	else
 		count(c, &c->st.written, 1);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "err.h"
+#include "fileio.h"
 #include "green_out.h"
 #include "green_set.h"
 #include "usage_cache.h"
@@ -41,24 +42,26 @@ static int all_json(FILE *f, const struct green_report *r, int unit, enum lang l
 	return green_json(f, r);
 }
 
-/* Write one file through a temporary name, so a reader never sees half. */
+/* Write one file through a fresh temporary name (fileio.h), so a reader
+ * never sees half. */
 static int write_one(const char *dir, const char *name, render_fn fn,
     const struct green_report *r, int unit, enum lang lang)
 {
-	char path[4096], tmp[4200];
-	FILE *f;
-	int rc;
+	char path[4096], err[4400];
+	struct fileio_new n;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL) {
-		fprintf(stderr, "gm-report: %s: %s\n", tmp, strerror(errno));
+	if (fileio_new_open(&n, path, 0644, err, sizeof(err)) != GM_OK) {
+		fprintf(stderr, "gm-report: %s\n", err);
 		return -1;
 	}
-	rc = fn(f, r, unit, lang);
-	if (fclose(f) != 0 || rc != 0 || rename(tmp, path) != 0) {
+	if (fn(n.f, r, unit, lang) != 0) {
+		fileio_new_abort(&n);
 		fprintf(stderr, "gm-report: cannot write %s\n", path);
-		remove(tmp);
+		return -1;
+	}
+	if (fileio_new_commit(&n, false, err, sizeof(err)) != GM_OK) {
+		fprintf(stderr, "gm-report: cannot write %s\n", err);
 		return -1;
 	}
 	return 0;

@@ -1,0 +1,49 @@
+/*
+ * fileio.h - writing files whole and durably: the one home for it.
+ *
+ * A file that is replaced (a status file, a channel's .meta, the agent's
+ * message numbers, a report page) is written under a unique temporary name
+ * in its own directory - made by mkstemp, so O_CREAT|O_EXCL: a symlink or
+ * file someone planted at a guessable name is never followed or truncated -
+ * then flushed, fsync'd when asked, and renamed over the old one. A reader
+ * sees the old file or the new, never half; a failure leaves the old file
+ * and no temporary behind.
+ *
+ * Errors: GM_OK, or GM_EIO / GM_ENOMEM with the path and reason in err.
+ * Nothing here prints.
+ */
+#ifndef GM_FILEIO_H
+#define GM_FILEIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+struct fileio_new {
+	FILE *f;          /* write the new contents here */
+	char tmp[4200];
+	char path[4096];
+};
+
+/* Start a new version of path, mode bits as given (umask applies). */
+int fileio_new_open(struct fileio_new *n, const char *path, mode_t mode, char *err,
+    size_t errlen);
+/* Flush, fsync if sync, close and rename into place. On failure the old
+ * file stays and the temporary is removed. */
+int fileio_new_commit(struct fileio_new *n, bool sync, char *err, size_t errlen);
+/* Give up: close and remove the temporary. Safe after a failed open. */
+void fileio_new_abort(struct fileio_new *n);
+
+/* Replace path with len bytes of buf, in one call. */
+int fileio_replace(const char *path, const void *buf, size_t len, mode_t mode, bool sync,
+    char *err, size_t errlen);
+
+/* write() all of buf, across short writes and EINTR: 0, or -1 with errno. */
+int fileio_write_all(int fd, const void *buf, size_t len);
+
+/* fsync a directory, so a name just made or renamed in it is on disk:
+ * 0, or -1 with errno. */
+int fileio_sync_dir(const char *dir);
+
+#endif
