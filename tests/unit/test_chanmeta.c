@@ -115,7 +115,7 @@ static void test_write_error(void **state)
 	(void)state;
 	assert_int_equal(chanmeta_write(tmpdir, &id, "kWh", KIND_COUNTER, err, sizeof(err)),
 	    GM_EIO);
-	snprintf(want, sizeof(want), "%s/nosite/m1/c.meta.tmp: No such file or directory",
+	snprintf(want, sizeof(want), "%s/nosite/m1/c.meta: cannot make a temporary file: No such file or directory",
 	    tmpdir);
 	assert_string_equal(err, want);
 }
