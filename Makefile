@@ -53,6 +53,7 @@ COLLECTOR:= collector/main collector/collector_config \
             collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
             collector/rrd_head collector/entry_store collector/event_store collector/meter_events \
             collector/chan_dir collector/seqwin collector/wal collector/store_queue \
+            collector/quarantine collector/requeue \
             $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
 REPORT   := dashboards/report_main dashboards/report_walk dashboards/figures dashboards/green \
             dashboards/green_text dashboards/green_json dashboards/green_csv dashboards/green_html \
@@ -89,6 +90,8 @@ PROGS := $(BIN)/gm-agent $(BIN)/gm-collector $(BIN)/gm-report $(BIN)/gm-dashboar
 # --- unit tests: tests/unit/test_<module>.c and the real objects it needs ---
 UNIT_topic     := common/topic common/fileio common/err
 UNIT_fileio    := common/fileio common/err
+UNIT_quarantine := collector/quarantine common/numtext common/topic common/log common/timeutil \
+                  common/fileio common/err
 UNIT_payload   := common/payload common/json_in common/fileio common/err
 UNIT_registers := common/registers common/fileio common/err
 UNIT_confparse := common/confparse common/topic common/fileio common/err
@@ -110,10 +113,10 @@ UNIT_consumption := common/consumption common/entries common/meter_event common/
 UNIT_entries   := common/entries common/numtext common/fileio common/err
 UNIT_registry  := collector/registry common/topic common/payload common/json_in common/fileio common/err
 UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/json_in common/topic common/fileio common/err
-UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct collector/rrd_cached \
+UNIT_ingest    := collector/ingest collector/requeue collector/rrd_store common/rrdfile collector/rrd_direct collector/rrd_cached \
                   collector/rrd_hold collector/rrd_head collector/entry_store collector/counter \
                   collector/event_store collector/meter_events collector/chan_dir collector/seqwin \
-                  collector/wal collector/store_queue \
+                  collector/wal collector/store_queue collector/quarantine \
                   collector/registry common/consumption common/entries common/rrd_layout \
                   common/meter_event common/numtext \
                   common/chanmeta common/confparse \
@@ -125,12 +128,12 @@ UNIT_org       := dashboards/org dashboards/org_units dashboards/org_meters comm
                   common/topic common/timeutil common/fileio common/err
 UNIT_seqwin    := collector/seqwin collector/chan_dir common/topic common/fileio common/err
 UNIT_rrd_hold  := collector/rrd_hold common/fileio common/err
-UNIT_rrd_store := collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
+UNIT_rrd_store := collector/rrd_store common/rrdfile collector/rrd_direct collector/rrd_cached collector/rrd_hold \
                   collector/rrd_head collector/chan_dir common/entries common/numtext \
                   common/chanmeta common/rrd_layout \
                   common/confparse common/payload common/json_in common/topic common/log common/timeutil \
                   common/fileio common/err
-UNIT_store_queue := collector/store_queue collector/wal collector/rrd_store collector/rrd_direct \
+UNIT_store_queue := collector/store_queue collector/quarantine collector/wal collector/rrd_store common/rrdfile collector/rrd_direct \
                   collector/rrd_cached collector/rrd_hold collector/rrd_head collector/chan_dir \
                   collector/event_store common/meter_event common/entries common/numtext \
                   common/chanmeta common/rrd_layout common/consumption \
@@ -158,7 +161,7 @@ UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/meter
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash \
-         event_send fileio
+         event_send fileio quarantine
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build

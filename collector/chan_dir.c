@@ -41,3 +41,19 @@ int chan_dir_sync(const char *datadir, const struct chan_id *id)
 	close(fd);
 	return rc;
 }
+
+int chan_file_judge(const char *path, int rc, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (rc == GM_OK)
+		return rc;
+	if (lstat(path, &st) != 0)
+		return errno != ENOTDIR ? rc : gm_errf(err, errlen, GM_EDAMAGED, "%s: a "
+		    "directory on its way is not a directory", path);
+	if (!S_ISREG(st.st_mode))
+		return gm_errf(err, errlen, GM_EDAMAGED, "%s: not a regular file (%s)", path,
+		    S_ISDIR(st.st_mode) ? "a directory" : S_ISLNK(st.st_mode) ? "a symbolic link" :
+		    "a special file");
+	return rc;
+}

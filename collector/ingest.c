@@ -1,12 +1,16 @@
 /* ingest.c - validate and store one message of the wire contract. */
+#include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "chan_dir.h"
 #include "chanmeta.h"
 #include "counter.h"
+#include "entries.h"
 #include "entry_store.h"
 #include "err.h"
 #include "event_store.h"
@@ -36,13 +40,19 @@ static void shown_topic(char *buf, size_t len, const char *topic)
 	buf[o] = '\0';
 }
 
-/* Rows of the channel still queued are written before its file is read. */
-static int settle(struct ingest *ig, struct chan_state *cs, const char *where)
+/* Rows of the channel still queued are written before its file is read.
+ * GM_EDAMAGED (why in err) when its file is damaged; GM_EIO, logged, for a
+ * failure that may pass. */
+static int settle(struct ingest *ig, struct chan_state *cs, const char *where, char *err,
+    size_t errlen)
 {
-	char err[ERR_MAX], name[3 * (ID_MAX + 1)];
+	char name[3 * (ID_MAX + 1)];
+	int rc;
 
-	if (ig->queue == NULL || sq_settle(ig->queue, &cs->id, err, sizeof(err)) == GM_OK)
+	if (ig->queue == NULL || (rc = sq_settle(ig->queue, &cs->id, err, errlen)) == GM_OK)
 		return GM_OK;
+	if (rc == GM_EDAMAGED)
+		return rc;
 	chan_id_str(&cs->id, name, sizeof(name));
 	complain(&ig->store_trouble, time(NULL), "%s%s%s: %s; message kept for another try",
 	    where, where[0] ? ": " : "", name, err);
@@ -51,17 +61,19 @@ static int settle(struct ingest *ig, struct chan_state *cs, const char *where)
 
 /* Load what the store already holds, once per channel per run, and an
  * announced replacement or reset after it that no reading has used yet. */
-int ingest_load_last(struct ingest *ig, struct chan_state *cs)
+int ingest_load_last(struct ingest *ig, struct chan_state *cs, char *err, size_t errlen)
 {
-	char err[ERR_MAX];
 	bool exists;
+	int rc;
 
 	if (cs->loaded)
 		return GM_OK;
-	if (settle(ig, cs, "") != GM_OK)
-		return GM_EIO;
-	if (store_last(ig->store, &cs->id, &exists, &cs->last_t, &cs->last_v, err,
-	    sizeof(err)) != GM_OK) {
+	if ((rc = settle(ig, cs, "", err, errlen)) != GM_OK)
+		return rc;
+	if ((rc = store_last(ig->store, &cs->id, &exists, &cs->last_t, &cs->last_v, err,
+	    errlen)) != GM_OK) {
+		if (rc == GM_EDAMAGED)
+			return rc;
 		/* rrdcached away, a file unreadable: the message waits, and the
 		 * log says so rarely */
 		complain(&ig->store_trouble, time(NULL), "%s; message kept for another try",
@@ -69,25 +81,47 @@ int ingest_load_last(struct ingest *ig, struct chan_state *cs)
 		return GM_EIO;
 	}
 	cs->have_last = exists && cs->last_t > 0;
-	if (meter_events_rearm(ig, cs) != GM_OK)
-		return GM_EIO;
+	if ((rc = meter_events_rearm(ig, cs, err, errlen)) != GM_OK)
+		return rc;
 	cs->loaded = true;
 	return GM_OK;
 }
 
-/* seq counts messages per channel: a jump means messages were lost. A seq
- * lower than before with newer readings means the agent restarted. */
-static void count_seq(struct ingest *ig, struct chan_state *cs, uint64_t seq,
-    const char *where)
+/* seq numbers a channel's messages (docs/wire-contract.md): a jump means
+ * messages are missing, counted lost until they come - a resend after
+ * newer ones (a broker restarted, a spool replayed) takes its number back.
+ * A lower seq with older readings is such a replay, or a repeat; with
+ * readings newer than any stored, the sender started its numbering afresh.
+ * Manual entries (delta) are numbered by month and come in any order: a
+ * month not entered is no lost message, so they are not counted. newest_t:
+ * the message's last reading. */
+static void count_seq(struct ingest *ig, struct chan_state *cs, const struct payload_meta *meta,
+    double newest_t, const char *where)
 {
-	/* in a shared group each collector sees only some of the messages */
-	if (!ig->shared && cs->have_seq && seq > cs->last_seq + 1) {
-		cs->lost += seq - cs->last_seq - 1;
-		log_warn("%s: %llu message(s) missing before seq %llu", where,
-		    (unsigned long long)(seq - cs->last_seq - 1), (unsigned long long)seq);
+	uint64_t seq = meta->seq;
+	int d;
+
+	if (cs->have_seq && seq < cs->seen.top && cs->have_last && newest_t > cs->last_t) {
+		log_info("%s: seq %llu after %llu, with newer readings: the sender numbers its "
+		    "messages afresh", where, (unsigned long long)seq,
+		    (unsigned long long)cs->seen.top);
+		cs->seen.bits = 0;
 	}
-	cs->last_seq = seq;
+	d = seqwin_note(&cs->seen, seq);
+	cs->last_seq = cs->seen.top;
 	cs->have_seq = true;
+	/* in a shared group each collector sees only some of the messages */
+	if (ig->shared || meta->kind == KIND_DELTA)
+		return;
+	if (d > 0) {
+		cs->lost += (uint64_t)d;
+		log_warn("%s: %d message(s) missing before seq %llu", where, d,
+		    (unsigned long long)seq);
+	} else if (d < 0 && cs->lost > 0) {
+		cs->lost--;
+		log_info("%s: message seq %llu came after newer ones: no longer counted lost",
+		    where, (unsigned long long)seq);
+	}
 }
 
 static void note_problem(struct ingest *ig, struct chan_state *cs, const char *fmt,
@@ -177,18 +211,25 @@ static int store_one_by_one(struct ingest *ig, struct chan_state *cs,
 	return GM_OK;
 }
 
+/* GM_OK; GM_EDAMAGED with why in err (the journal is not a file); or GM_EIO,
+ * logged, leaving err empty. */
 static int record_events(struct ingest *ig, struct chan_state *cs,
-    struct meter_event *evs, size_t nev, const char *where)
+    struct meter_event *evs, size_t nev, const char *where, char *err, size_t errlen)
 {
-	char err[ERR_MAX];
+	char path[PATH_MAX];
 	double at = now_wall();
+	int rc;
 
 	for (size_t i = 0; i < nev; i++)
 		evs[i].at = at;
-	if (event_store_append(ig->datadir, &cs->id, evs, nev, err, sizeof(err)) == GM_OK)
+	if ((rc = event_store_append(ig->datadir, &cs->id, evs, nev, err, errlen)) == GM_OK)
 		return GM_OK;
+	events_path(path, sizeof(path), ig->datadir, &cs->id);
+	if (chan_file_judge(path, rc, err, errlen) == GM_EDAMAGED)
+		return GM_EDAMAGED;
 	complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try", where,
 	    err);
+	err[0] = '\0';
 	return GM_EIO;
 }
 
@@ -200,11 +241,10 @@ static int record_events(struct ingest *ig, struct chan_state *cs,
  * kept and reported, never dropped. */
 static int sort_older(struct ingest *ig, struct chan_state *cs,
     const struct payload_meta *meta, const struct point *old, size_t nold,
-    struct meter_event *evs, size_t *nev, const char *where)
+    struct meter_event *evs, size_t *nev, const char *where, char *errbuf, size_t errlen)
 {
 	double *ts = malloc(nold * sizeof(*ts));
 	bool *covered = malloc(nold * sizeof(*covered));
-	char err[ERR_MAX];
 	size_t nlate = 0;
 	int rc = GM_ENOMEM;
 
@@ -218,12 +258,13 @@ static int sort_older(struct ingest *ig, struct chan_state *cs,
 	}
 	for (size_t i = 0; i < nold; i++)
 		ts[i] = old[i].t;
-	if ((rc = settle(ig, cs, where)) != GM_OK)
+	if ((rc = settle(ig, cs, where, errbuf, errlen)) != GM_OK)
 		goto out;
-	if ((rc = store_covered(ig->store, &cs->id, ts, nold, cs->last_t, covered, err,
-	    sizeof(err))) != GM_OK) {
-		complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try",
-		    where, err);
+	if ((rc = store_covered(ig->store, &cs->id, ts, nold, cs->last_t, covered, errbuf,
+	    errlen)) != GM_OK) {
+		if (rc != GM_EDAMAGED)
+			complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another "
+			    "try", where, errbuf);
 		goto out;
 	}
 sort:
@@ -260,8 +301,12 @@ static void note_interval(struct chan_state *cs, double t)
 
 /* What became of a message's readings, told to the caller and the log. */
 static enum ingest_result finish_points(struct ingest *ig, struct chan_state *cs, int rc,
-    uint64_t resets, const char *err, const char *where)
+    uint64_t resets, size_t n, const char *err, const char *where)
 {
+	if (rc == GM_EDAMAGED) {
+		cs->loaded = false;
+		return ingest_quarantine(ig, cs, n, err, true, where);
+	}
 	if (rc == GM_EINVAL) {
 		log_warn("%s: rejected: %s", where, err);
 		note_problem(ig, cs, "rejected: %s", err);
@@ -349,20 +394,19 @@ static int put_rows(struct ingest *ig, struct chan_state *cs,
 
 /* Shared subscriptions: another collector may have written the file since
  * we last did, so take it in turn and read its last reading afresh. */
-static int take_turn(struct ingest *ig, struct chan_state *cs, int *lock, const char *where)
+static int take_turn(struct ingest *ig, struct chan_state *cs, int *lock, const char *where,
+    char *err, size_t errlen)
 {
-	char err[ERR_MAX];
-
 	*lock = STORE_NO_FILE;
 	if (!ig->shared)
 		return GM_OK;
-	if ((*lock = store_lock(ig->store, &cs->id, err, sizeof(err))) == STORE_LOCK_FAILED) {
+	if ((*lock = store_lock(ig->store, &cs->id, err, errlen)) == STORE_LOCK_FAILED) {
 		complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try",
 		    where, err);
 		return GM_EIO;
 	}
 	cs->loaded = false;
-	return ingest_load_last(ig, cs);
+	return ingest_load_last(ig, cs, err, errlen);
 }
 
 static enum ingest_result store_points_locked(struct ingest *ig, struct chan_state *cs,
@@ -384,18 +428,22 @@ static enum ingest_result store_points_locked(struct ingest *ig, struct chan_sta
 	k = make_rows(ig, cs, meta, pts, n, rows, old, &nold, evs, &nev, where);
 	/* flags first: a failure after them repeats a flag, never loses one */
 	if ((nflags = nev) > 0)
-		rc = record_events(ig, cs, evs, nev, where);
+		rc = record_events(ig, cs, evs, nev, where, err, sizeof(err));
 	if (rc == GM_OK)
 		rc = put_rows(ig, cs, meta, rows, k, old, &nold, err, sizeof(err));
-	if (rc == GM_OK && nold > 0)
-		rc = sort_older(ig, cs, meta, old, nold, evs, &nev, where);
+	if (rc == GM_OK && nold > 0) {
+		err[0] = '\0';
+		rc = sort_older(ig, cs, meta, old, nold, evs, &nev, where, err, sizeof(err));
+		if (rc != GM_OK && rc != GM_EDAMAGED)
+			err[0] = '\0';   /* said already */
+	}
 	if (rc == GM_OK && nev > nflags)
-		rc = record_events(ig, cs, evs + nflags, nev - nflags, where);
+		rc = record_events(ig, cs, evs + nflags, nev - nflags, where, err, sizeof(err));
 out:
 	free(rows);
 	free(evs);
 	free(old);
-	return finish_points(ig, cs, rc, resets, err, where);
+	return finish_points(ig, cs, rc, resets, n, err, where);
 }
 
 static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
@@ -406,10 +454,12 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 
 	struct seqwin win = { 0, 0 };
 	char err[ERR_MAX];
+	int rc;
 
-	if (take_turn(ig, cs, &lock, where) != GM_OK) {
+	if ((rc = take_turn(ig, cs, &lock, where, err, sizeof(err))) != GM_OK) {
 		store_unlock(lock);
-		return INGEST_RETRY;
+		return rc == GM_EDAMAGED ? ingest_quarantine(ig, cs, n, err, true, where) :
+		    INGEST_RETRY;
 	}
 	if (ig->shared)
 		seqwin_read(ig->datadir, &cs->id, &win);
@@ -429,12 +479,54 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 	return res;
 }
 
+enum ingest_result ingest_quarantine(struct ingest *ig, struct chan_state *cs, size_t n,
+    const char *why, bool must_keep, const char *where)
+{
+	char err[ERR_MAX];
+	int rc;
+
+	if (ig->dlq == NULL)
+		return must_keep ? INGEST_RETRY : INGEST_DONE;
+	rc = quarantine_put(ig->dlq, ig->msg_topic, ig->msg_payload, ig->msg_len,
+	    why != NULL ? why : cs != NULL ? cs->problem : "set aside", must_keep, err,
+	    sizeof(err));
+	if (rc == GM_OK) {
+		ig->dead_letters++;
+		if (must_keep && why != NULL)
+			log_err("%s: set aside: %s; its readings go to the quarantine until the "
+			    "file is mended and `gm-collector --requeue` is run", where, why);
+		if (cs != NULL)
+			registry_add_quarantined(ig->reg, &cs->id, n, must_keep ? why : NULL,
+			    now_wall());
+		return INGEST_DONE;
+	}
+	if (!must_keep) {   /* refused anyway, and logged so: only not kept */
+		if (rc != GM_ERANGE)
+			complain(&ig->dlq_trouble, time(NULL), "%s: not kept in the quarantine: %s",
+			    where, err);
+		return INGEST_DONE;
+	}
+	complain(&ig->store_trouble, time(NULL), "%s: %s; the quarantine cannot keep it "
+	    "either (%s); message kept for another try", where, why ? why : "set aside", err);
+	return INGEST_RETRY;
+}
+
 void ingest_written(void *user, const struct chan_id *id, size_t n)
 {
 	struct ingest *ig = user;
 
 	registry_add_stored(ig->reg, id, n);
 }
+
+void ingest_quarantined(void *user, const struct chan_id *id, size_t n, const char *why)
+{
+	struct ingest *ig = user;
+
+	registry_add_quarantined(ig->reg, id, n, why, now_wall());
+}
+
+static enum ingest_result refuse(struct ingest *ig, struct chan_state *cs, size_t n,
+    const char *where, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Delta readings (manual entries) go to the channel's entries journal, in
  * any order: a late month is stored, a changed value for a t already entered
@@ -456,12 +548,17 @@ static enum ingest_result store_entries(struct ingest *ig, struct chan_state *cs
 	if (rc == GM_EINVAL) {
 		log_warn("%s: rejected: %s", where, err);
 		free(put);
-		return INGEST_DONE;
+		return refuse(ig, cs, n, where, "%s", err);
 	}
 	if (rc != GM_OK) {
+		char path[PATH_MAX];
+
+		free(put);
+		entries_path(path, sizeof(path), ig->datadir, &cs->id);
+		if (chan_file_judge(path, rc, err, sizeof(err)) == GM_EDAMAGED)
+			return ingest_quarantine(ig, cs, n, err, true, where);
 		complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try",
 		    where, err);
-		free(put);
 		return INGEST_RETRY;
 	}
 	complain_release(&ig->store_trouble, time(NULL), "storing readings");
@@ -531,6 +628,41 @@ static bool too_far_ahead(const struct ingest *ig, const struct point *pts, size
 	return true;
 }
 
+/* A reading that does not fit the channel's unit or kind, or comes from a
+ * clock far ahead, is refused by rule: kept in the quarantine with the
+ * reason, for a person to see and, once the cause is mended, to requeue. */
+static enum ingest_result refuse(struct ingest *ig, struct chan_state *cs, size_t n,
+    const char *where, const char *fmt, ...)
+{
+	char why[ERR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return ingest_quarantine(ig, cs, n, why, false, where);
+}
+
+/* The channel is set aside (its file damaged): the message joins the
+ * quarantine after it, in order, until a requeue. */
+static enum ingest_result follow_aside(struct ingest *ig, struct chan_state *cs, size_t n,
+    const char *where)
+{
+	log_debug("%s: channel set aside: message quarantined", where);
+	return ingest_quarantine(ig, cs, n, NULL, true, where);
+}
+
+/* A message for the channel arrived (once, however often it is offered). */
+static void count_message(struct ingest *ig, struct chan_state *cs,
+    const struct payload_meta *meta, const struct point *pts, size_t n, const char *where)
+{
+	cs->received += n;
+	cs->last_seen = now_wall();
+	cs->kind = meta->kind;
+	strcpy(cs->unit, meta->unit);
+	count_seq(ig, cs, meta, pts[n - 1].t, where);
+}
+
 enum ingest_result ingest_message(struct ingest *ig, const char *topic,
     const void *payload, size_t len)
 {
@@ -541,10 +673,14 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 	enum topic_kind kind;
 	struct chan_id id;
 	enum ingest_result res = INGEST_DONE;
-	bool again = ig->in_hand == payload;
+	bool again = ig->in_hand == payload || ig->requeue, aside;
 	size_t n;
+	int rc = GM_OK;
 
 	ig->in_hand = NULL;
+	ig->msg_topic = topic;
+	ig->msg_payload = payload;
+	ig->msg_len = len;
 	shown_topic(where, sizeof(where), topic);
 	if (topic_parse(topic, &id, &kind, err, sizeof(err)) != GM_OK) {
 		log_warn("topic %s: rejected: %s", where, err);
@@ -561,26 +697,39 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 			cs->rejected++;
 			note_problem(ig, cs, "payload rejected: %s", err);
 		}
-		return INGEST_DONE;
+		return refuse(ig, cs, 0, where, "payload rejected: %s", err);
 	}
-	if (too_far_ahead(ig, pts, n, where))
+	if (too_far_ahead(ig, pts, n, where)) {   /* an unknown channel is not added */
+		res = refuse(ig, registry_find(ig->reg, &id), n, where, "reading at %.3f is ahead "
+		    "of the collector's clock by more than max_future", pts[n - 1].t);
 		goto out;
-	/* a delta channel keeps no RRD: nothing to load for it */
-	if ((cs = registry_get(ig->reg, &id)) == NULL ||
-	    (meta.kind != KIND_DELTA && ingest_load_last(ig, cs) != GM_OK)) {
+	}
+	if ((cs = registry_get(ig->reg, &id)) == NULL) {
 		res = INGEST_RETRY;
 		goto out;
 	}
-	if (!fits_channel(ig, cs, &meta, where))
+	/* a delta channel keeps no RRD: nothing to load for it */
+	if (!(aside = registry_aside(ig->reg, cs)) && meta.kind != KIND_DELTA &&
+	    (rc = ingest_load_last(ig, cs, err, sizeof(err))) != GM_OK && rc != GM_EDAMAGED) {
+		res = INGEST_RETRY;
 		goto out;
-	/* a message offered again after a failed store was counted already */
-	if (!again) {
-		cs->received += n;
-		cs->last_seen = now_wall();
-		cs->kind = meta.kind;
-		strcpy(cs->unit, meta.unit);
-		count_seq(ig, cs, meta.seq, where);
 	}
+	if (aside || rc == GM_EDAMAGED) {   /* it follows the channel's others there */
+		if (!again)
+			count_message(ig, cs, &meta, pts, n, where);
+		res = aside ? follow_aside(ig, cs, n, where) :
+		    ingest_quarantine(ig, cs, n, err, true, where);
+		goto out;
+	}
+	if (!fits_channel(ig, cs, &meta, where)) {
+		res = refuse(ig, cs, n, where, "the channel is stored as %s %s; a %s %s reading does "
+		    "not fit it", cs->meta.unit, kind_name(cs->meta.kind), meta.unit,
+		    kind_name(meta.kind));
+		goto out;
+	}
+	/* a message offered again after a failed store was counted already */
+	if (!again)
+		count_message(ig, cs, &meta, pts, n, where);
 	if (meta.kind == KIND_DELTA)
 		res = store_entries(ig, cs, &meta, pts, n, where);
 	else

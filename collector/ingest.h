@@ -15,6 +15,11 @@
  * (counter.h). Delta readings (manual entries) go to its entries journal
  * (entry_store.h), in any order: the same t with the same value is a
  * duplicate, with another value a correction, which is stored and logged.
+ *
+ * A message that cannot be stored for a reason trying again will not mend
+ * goes to the quarantine (quarantine.h) and is done: a valid reading whose
+ * file is damaged (its channel is then set aside, and its later messages
+ * follow it there, until a requeue), or a message refused by rule.
  */
 #ifndef GM_INGEST_H
 #define GM_INGEST_H
@@ -22,6 +27,7 @@
 #include <stddef.h>
 
 #include "log.h"
+#include "quarantine.h"
 #include "registry.h"
 #include "rrd_store.h"
 #include "store_queue.h"
@@ -33,6 +39,7 @@ enum ingest_result { INGEST_DONE, INGEST_RETRY, INGEST_BUSY };
 struct ingest {
 	struct store *store;
 	struct store_queue *queue;   /* NULL: rows written at once (shared groups) */
+	struct quarantine *dlq;      /* NULL: no quarantine (tests): waits instead */
 	struct registry *reg;
 	const char *datadir;
 	double max_future_s;   /* readings further ahead of our clock are refused */
@@ -40,7 +47,15 @@ struct ingest {
 	bool shared;           /* other collectors write the same files ($share/) */
 	double now;            /* 0: use the wall clock (tests set it) */
 	struct complaint store_trouble;   /* a failing store is logged rarely */
+	struct complaint dlq_trouble;     /* so is a quarantine that cannot keep */
 	const void *in_hand;   /* the payload last left to be offered again */
+	bool requeue;          /* messages come from the quarantine: not counted
+	                        * as received again, seq not followed */
+	uint64_t dead_letters; /* messages put in the quarantine */
+	/* the message in hand, for the quarantine */
+	const char *msg_topic;
+	const void *msg_payload;
+	size_t msg_len;
 };
 
 /* The caller offers a message left to be offered again with the same
@@ -48,11 +63,23 @@ struct ingest {
 enum ingest_result ingest_message(struct ingest *ig, const char *topic,
     const void *payload, size_t len);
 
-/* The queue's sq_written_fn (ig as user): the rows count as stored. */
+/* The queue's hooks (store_queue.h; ig as user): rows count as stored, or
+ * as quarantined with their channel set aside. */
 void ingest_written(void *user, const struct chan_id *id, size_t n);
+void ingest_quarantined(void *user, const struct chan_id *id, size_t n, const char *why);
 
 /* Read the channel's last stored reading (once a run), for ingest and
- * meter events alike. GM_EIO when the store cannot say now. */
-int ingest_load_last(struct ingest *ig, struct chan_state *cs);
+ * meter events alike. GM_EIO (logged) when the store cannot say now;
+ * GM_EDAMAGED, why in err, when its file is damaged. */
+int ingest_load_last(struct ingest *ig, struct chan_state *cs, char *err, size_t errlen);
+
+/* The message in hand (ig->msg_*) to the quarantine with its reason, its n
+ * readings counted against cs (may be NULL). must_keep: a reading that
+ * cannot be stored because its file is damaged: the channel is set aside
+ * (why non-NULL: its problem), and INGEST_RETRY if the quarantine cannot
+ * keep it either; else a refused message, kept if there is room: always
+ * INGEST_DONE. */
+enum ingest_result ingest_quarantine(struct ingest *ig, struct chan_state *cs, size_t n,
+    const char *why, bool must_keep, const char *where);
 
 #endif

@@ -9,8 +9,15 @@
  *   gm-collector --status -c collector.conf
  *                                       every channel's state (ok / stale /
  *                                       fault) from the status file
- * Exit codes: 0 ok, 1 bad configuration, 2 usage, 3 cannot start (--status:
- * cannot read the status file), 4 (--status) some channel stale or fault.
+ *   gm-collector --quarantine -c collector.conf
+ *                                       the messages kept in the quarantine
+ *   gm-collector --requeue[=SITE/METER/CHANNEL] -c collector.conf
+ *                                       put them back through ingest once the
+ *                                       cause is mended (requeue.h)
+ * Exit codes: 0 ok, 1 bad configuration (--requeue: bad channel), 2 usage,
+ * 3 cannot start (--status: cannot read the status file; --requeue: no
+ * answer from the running collector), 4 (--status) some channel stale or
+ * fault.
  *
  * Messages are taken on paho's receiving thread, inside the message
  * callback, which keeps trying while the store fails. paho 1.3.11 (Debian
@@ -20,9 +27,13 @@
  * returned 0, which this one never does. So a message is acknowledged once
  * its rows are in the write-ahead log (store_queue.h; in a shared group,
  * once in their files), and a killed collector gets back from the broker
- * what it had not taken (tests/integration/61-collector-kill.sh).
+ * what it had not taken (tests/integration/61-collector-kill.sh). A message
+ * that cannot be stored for a reason trying again will not mend (its file
+ * damaged) goes to the quarantine instead and is acknowledged, so that it
+ * cannot hold up every other channel (quarantine.h).
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,7 +46,9 @@
 #include "ingest.h"
 #include "log.h"
 #include "mqtt_link.h"
+#include "quarantine.h"
 #include "registry.h"
+#include "requeue.h"
 #include "rrd_backend.h"
 #include "rrd_store.h"
 #include "status_show.h"
@@ -43,6 +56,8 @@
 #include "timeutil.h"
 
 static volatile sig_atomic_t stop_flag;
+/* ingest_message runs on paho's thread, and on the main one for a requeue */
+static pthread_mutex_t ingest_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void on_signal(int sig)
 {
@@ -52,19 +67,33 @@ static void on_signal(int sig)
 
 /* Not stored (rrdcached away, disk full): try again here rather than hand
  * it back to paho, which would queue it in memory, acknowledge it, and (as
- * seen) stop delivering altogether. Pause between tries so that a full disk
- * does not turn into a busy loop; a file a reader holds for a moment is
- * tried again at once. Told to stop meanwhile, we leave at once without
+ * seen) stop delivering altogether. Pause between tries, doubling up to
+ * RETRY_MAX_MS, so that a full disk does not turn into a busy loop and
+ * storing resumes within one pause of the disk having room; a file a reader
+ * holds for a moment is tried again at once. Told to stop meanwhile, we leave at once without
  * returning: paho then never acknowledges the message, and the broker keeps
  * it for our next start. Nothing else is lost by that: everything
  * acknowledged before is in its file (or held by rrdcached, which writes it
  * out on its own). */
+#define RETRY_MAX_MS 3200
+
+static enum ingest_result take_message(void *user, const char *topic, const void *payload,
+    size_t len)
+{
+	enum ingest_result res;
+
+	pthread_mutex_lock(&ingest_lock);
+	res = ingest_message(user, topic, payload, len);
+	pthread_mutex_unlock(&ingest_lock);
+	return res;
+}
+
 static int on_message(void *user, const char *topic, const void *payload, size_t len)
 {
 	enum ingest_result res;
 	int pause_ms = 200, busy = 0;
 
-	while ((res = ingest_message(user, topic, payload, len)) != INGEST_DONE) {
+	while ((res = take_message(user, topic, payload, len)) != INGEST_DONE) {
 		if (res == INGEST_BUSY && ++busy < 500) {
 			usleep(2000);
 			continue;
@@ -78,7 +107,7 @@ static int on_message(void *user, const char *topic, const void *payload, size_t
 			_exit(0);
 		}
 		usleep((useconds_t)pause_ms * 1000);
-		if (pause_ms < 2000)
+		if (pause_ms < RETRY_MAX_MS)
 			pause_ms *= 2;
 	}
 	return 1;
@@ -119,15 +148,17 @@ static void take_up_status(const char *path, struct registry *reg)
  * written in batches. In a shared group every message is written at once
  * under the file's lock; rows an earlier lone run left in the log are
  * written first, by whichever collector of the group gets to it. */
-static int open_queue(struct ingest *ig, const struct collector_config *cfg)
+static int open_queue(struct ingest *ig, const struct collector_config *cfg, bool quiet_busy)
 {
+	const struct sq_hooks hooks = { ingest_written, ingest_quarantined, ig };
 	char err[512];
 	int rc;
 
-	rc = sq_open(&ig->queue, ig->store, cfg->data_dir, cfg->write_delay_s,
-	    ig->shared ? 30 : 0, ingest_written, ig, err, sizeof(err));
+	rc = sq_open(&ig->queue, ig->store, ig->dlq, cfg->data_dir, cfg->write_delay_s,
+	    ig->shared ? 30 : 0, &hooks, err, sizeof(err));
 	if (rc != GM_OK) {
-		log_err("%s", err);
+		if (rc != GM_EBUSY || !quiet_busy)
+			log_err("%s", err);
 		return rc;
 	}
 	if (ig->shared) {
@@ -140,24 +171,159 @@ static int open_queue(struct ingest *ig, const struct collector_config *cfg)
 static int usage(void)
 {
 	fprintf(stderr, "usage: gm-collector [-n] [-v] [--rrdcached ADDRESS] -c CONFIG\n"
-	    "       gm-collector --status -c CONFIG\n");
+	    "       gm-collector --status -c CONFIG\n"
+	    "       gm-collector --quarantine -c CONFIG\n"
+	    "       gm-collector --requeue[=SITE/METER/CHANNEL] -c CONFIG\n");
 	return 2;
+}
+
+/* Store, registry (carried on from the status file), quarantine and queue:
+ * what both running and a requeue need. GM_EBUSY when another collector
+ * holds the data directory (and, quiet_busy, nothing logged). */
+static int open_storage(struct ingest *ig, const struct collector_config *cfg,
+    bool quiet_busy)
+{
+	char err[512];
+	int rc;
+
+	ig->datadir = cfg->data_dir;
+	ig->max_future_s = cfg->max_future_s;
+	ig->fault_hold_s = cfg->fault_hold_s;
+	/* a shared subscription splits a channel's messages among collectors */
+	ig->shared = strncmp(cfg->subscribe, "$share/", 7) == 0;
+	if ((ig->store = store_open(cfg->data_dir, cfg->rrdcached, err, sizeof(err))) == NULL ||
+	    (ig->reg = registry_new()) == NULL) {
+		log_err("%s", ig->store ? "out of memory" : err);
+		return GM_EIO;
+	}
+	if ((rc = quarantine_open(&ig->dlq, cfg->data_dir, QUARANTINE_REFUSED_MAX, err,
+	    sizeof(err))) != GM_OK) {
+		log_err("%s", err);
+		return rc;
+	}
+	if (cfg->status_file[0])
+		take_up_status(cfg->status_file, ig->reg);
+	return open_queue(ig, cfg, quiet_busy);
+}
+
+static void close_storage(struct ingest *ig, const struct collector_config *cfg)
+{
+	sq_close(ig->queue);   /* what is queued goes to the files */
+	ig->queue = NULL;
+	if (cfg->status_file[0] && ig->reg != NULL)
+		write_status(cfg->status_file, ig->reg);
+	quarantine_close(ig->dlq);
+	registry_free(ig->reg);
+	store_close(ig->store);
+}
+
+/* Subscribe and store until told to stop; requests to requeue are served
+ * between messages. */
+static int run(struct ingest *ig, const struct collector_config *cfg)
+{
+	struct mqtt_link *link;
+	int64_t next_status = 0;
+	char err[512];
+
+	/* A persistent session: the broker queues for us while we are away. */
+	if ((link = mqtt_link_new(&cfg->mqtt, false, &collector_cb, ig, err,
+	    sizeof(err))) == NULL) {
+		log_err("%s", err);
+		return 3;
+	}
+	mqtt_link_subscribe(link, cfg->subscribe);
+	if (mqtt_link_start(link) != GM_OK) {
+		log_err("cannot start the MQTT thread");
+		mqtt_link_free(link);
+		return 3;
+	}
+	log_info("storing %s into %s with %s", cfg->subscribe, cfg->data_dir,
+	    store_backend(ig->store));
+	while (!stop_flag) {
+		usleep(200 * 1000);
+		requeue_serve(ig, &ingest_lock);
+		if (cfg->status_file[0] && mono_ms() >= next_status) {
+			write_status(cfg->status_file, ig->reg);
+			next_status = mono_ms() + STATUS_FILE_EVERY * 1000;
+		}
+	}
+	mqtt_link_stop(link);
+	mqtt_link_free(link);
+	log_info("stopped: %zu channels seen", registry_count(ig->reg));
+	return 0;
+}
+
+/* --requeue: by the running collector if there is one, else here. */
+static int requeue_cmd(const struct collector_config *cfg, const char *only)
+{
+	struct ingest ig = { 0 };
+	struct requeue_report rep;
+	struct chan_id id;
+	char err[512], text[600];
+	int rc;
+
+	if (only != NULL && chan_id_parse(only, strlen(only), &id, err, sizeof(err)) != GM_OK) {
+		log_err("--requeue=%s: %s", only, err);
+		return 1;
+	}
+	rc = open_storage(&ig, cfg, true);
+	if (rc == GM_EBUSY) {
+		close_storage(&ig, cfg);
+		return requeue_ask(cfg->data_dir, only, 600);
+	}
+	if (rc != GM_OK) {
+		close_storage(&ig, cfg);
+		return 3;
+	}
+	rc = requeue_run(&ig, only != NULL ? &id : NULL, &rep, err, sizeof(err));
+	close_storage(&ig, cfg);
+	if (rc != GM_OK) {
+		log_err("requeue: %s", err);
+		return 3;
+	}
+	requeue_describe(&rep, text, sizeof(text));
+	printf("%s\n", text);
+	return 0;
+}
+
+static void list_one(void *user, const struct quarantine_rec *r)
+{
+	char when[32];
+
+	(*(size_t *)user)++;
+	time_format_local((time_t)r->at, when, sizeof(when));
+	printf("%s  %s  %zu bytes  %s\n", when, r->topic, r->len, r->reason);
+}
+
+/* --quarantine: what the journal holds, oldest first. */
+static int quarantine_list(const struct collector_config *cfg)
+{
+	char path[1100], err[1200];
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/.quarantine/journal", cfg->data_dir);
+	if (quarantine_read(path, list_one, &n, err, sizeof(err)) != GM_OK) {
+		log_err("%s", err);
+		return 3;
+	}
+	printf("%zu message(s) in the quarantine (%s)\n", n, path);
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct collector_config cfg;
 	struct ingest ig = { 0 };
-	struct mqtt_link *link = NULL;
 	static const struct option longopts[] = {
 		{ "rrdcached", required_argument, NULL, 'r' },
 		{ "status", no_argument, NULL, 's' },
+		{ "quarantine", no_argument, NULL, 'q' },
+		{ "requeue", optional_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = NULL, *rrdcached = NULL;
-	int check = 0, verbose = 0, show = 0, rc = 0, c;
+	const char *path = NULL, *rrdcached = NULL, *only = NULL;
+	int check = 0, verbose = 0, mode = 0, rc = 0, c;
 	char err[512];
-	int64_t next_status = 0;
 	bool is_unix;
 
 	while ((c = getopt_long(argc, argv, "c:nv", longopts, NULL)) != -1) {
@@ -166,7 +332,8 @@ int main(int argc, char **argv)
 		case 'n': check = 1; break;
 		case 'v': verbose = 1; break;
 		case 'r': rrdcached = optarg; break;
-		case 's': show = 1; break;
+		case 's': case 'q': mode = c; break;
+		case 'R': mode = c; only = optarg; break;
 		default: return usage();
 		}
 	}
@@ -192,67 +359,26 @@ int main(int argc, char **argv)
 		printf("%s: configuration OK\n", path);
 		return 0;
 	}
-	if (show) {
+	if (mode == 's') {
 		if (cfg.status_file[0] == '\0') {
 			log_err("%s: no status_file in [collector]: nothing to show", path);
 			return 1;
 		}
 		return status_show(cfg.status_file, stdout, now_wall());
 	}
+	if (mode == 'q')
+		return quarantine_list(&cfg);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	if (mode == 'R')
+		return requeue_cmd(&cfg, only);
 
 	/* The store before the link: a message may arrive as soon as we subscribe. */
-	ig.datadir = cfg.data_dir;
-	ig.max_future_s = cfg.max_future_s;
-	ig.fault_hold_s = cfg.fault_hold_s;
-	/* a shared subscription splits a channel's messages among collectors */
-	ig.shared = strncmp(cfg.subscribe, "$share/", 7) == 0;
-	if ((ig.store = store_open(cfg.data_dir, cfg.rrdcached, err, sizeof(err))) == NULL ||
-	    (ig.reg = registry_new()) == NULL) {
-		log_err("%s", ig.store ? "out of memory" : err);
+	if (open_storage(&ig, &cfg, false) != GM_OK)
 		rc = 3;
-		goto out;
-	}
-	if (cfg.status_file[0])
-		take_up_status(cfg.status_file, ig.reg);
-	if (open_queue(&ig, &cfg) != GM_OK) {
-		rc = 3;
-		goto out;
-	}
-	/* A persistent session: the broker queues for us while we are away. */
-	if ((link = mqtt_link_new(&cfg.mqtt, false, &collector_cb, &ig, err,
-	    sizeof(err))) == NULL) {
-		log_err("%s", err);
-		rc = 3;
-		goto out;
-	}
-	mqtt_link_subscribe(link, cfg.subscribe);
-	if (mqtt_link_start(link) != GM_OK) {
-		log_err("cannot start the MQTT thread");
-		rc = 3;
-		goto out;
-	}
-	log_info("storing %s into %s with %s", cfg.subscribe, cfg.data_dir,
-	    store_backend(ig.store));
-	while (!stop_flag) {
-		usleep(200 * 1000);
-		if (cfg.status_file[0] && mono_ms() >= next_status) {
-			write_status(cfg.status_file, ig.reg);
-			next_status = mono_ms() + STATUS_FILE_EVERY * 1000;
-		}
-	}
-	mqtt_link_stop(link);
-	sq_close(ig.queue);   /* what is queued goes to the files */
-	ig.queue = NULL;
-	if (cfg.status_file[0])
-		write_status(cfg.status_file, ig.reg);
-	log_info("stopped: %zu channels seen", registry_count(ig.reg));
-out:
-	sq_close(ig.queue);
-	mqtt_link_free(link);
-	registry_free(ig.reg);
-	store_close(ig.store);
+	else
+		rc = run(&ig, &cfg);
+	close_storage(&ig, &cfg);
 	return rc;
 }

@@ -1,10 +1,12 @@
 /* meter_events.c - announced replacements and resets, applied and journaled. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "chanmeta.h"
+#include "chan_dir.h"
 #include "err.h"
 #include "event_store.h"
 #include "log.h"
@@ -27,15 +29,19 @@ static void arm(struct chan_state *cs, const struct meter_event *ev, const char 
 		    cs->last_v);
 }
 
-int meter_events_rearm(struct ingest *ig, struct chan_state *cs)
+int meter_events_rearm(struct ingest *ig, struct chan_state *cs, char *err, size_t errlen)
 {
 	struct meter_event ev;
-	char err[320], name[3 * 66];
+	char name[3 * 66], path[PATH_MAX];
 	bool found;
+	int rc;
 
 	cs->pending = false;
-	if (event_store_last_announced(ig->datadir, &cs->id, cs->have_last ? cs->last_t : 0,
-	    &ev, &found, err, sizeof(err)) != GM_OK) {
+	if ((rc = event_store_last_announced(ig->datadir, &cs->id, cs->have_last ? cs->last_t : 0,
+	    &ev, &found, err, errlen)) != GM_OK) {
+		events_path(path, sizeof(path), ig->datadir, &cs->id);
+		if (chan_file_judge(path, rc, err, errlen) == GM_EDAMAGED)
+			return GM_EDAMAGED;
 		complain(&ig->store_trouble, time(NULL), "%s; message kept for another try", err);
 		return GM_EIO;
 	}
@@ -86,13 +92,19 @@ enum ingest_result meter_events_take(struct ingest *ig, const struct chan_id *id
 	struct meter_event ev;
 	struct chan_state *cs;
 	char err[320];
+	int rc;
 
 	if (event_decode(payload, len, &ev, err, sizeof(err)) != GM_OK) {
 		log_warn("topic %s: rejected event: %s", where, err);
 		return INGEST_DONE;
 	}
-	if ((cs = registry_get(ig->reg, id)) == NULL || ingest_load_last(ig, cs) != GM_OK)
+	if ((cs = registry_get(ig->reg, id)) == NULL)
 		return INGEST_RETRY;
+	if (registry_aside(ig->reg, cs))   /* follows its readings, in order */
+		return ingest_quarantine(ig, cs, 0, NULL, true, where);
+	if ((rc = ingest_load_last(ig, cs, err, sizeof(err))) != GM_OK)
+		return rc == GM_EDAMAGED ? ingest_quarantine(ig, cs, 0, err, true, where) :
+		    INGEST_RETRY;
 	if (!fits(ig, id, &ev, where))
 		return INGEST_DONE;
 	if (already_taken(ig, cs, &ev)) {
@@ -101,7 +113,12 @@ enum ingest_result meter_events_take(struct ingest *ig, const struct chan_id *id
 		return INGEST_DONE;
 	}
 	ev.at = now_wall();
-	if (event_store_append(ig->datadir, id, &ev, 1, err, sizeof(err)) != GM_OK) {
+	if ((rc = event_store_append(ig->datadir, id, &ev, 1, err, sizeof(err))) != GM_OK) {
+		char path[PATH_MAX];
+
+		events_path(path, sizeof(path), ig->datadir, id);
+		if (chan_file_judge(path, rc, err, sizeof(err)) == GM_EDAMAGED)
+			return ingest_quarantine(ig, cs, 0, err, true, where);
 		complain(&ig->store_trouble, time(NULL), "%s: %s; event kept for another try",
 		    where, err);
 		return INGEST_RETRY;

@@ -27,6 +27,7 @@ enum ingest_result meter_events_take(struct ingest *ig, const struct chan_id *id
 
 /* After the channel's last reading was loaded: arm it again from the
  * journal if an announced event came after that reading. */
-int meter_events_rearm(struct ingest *ig, struct chan_state *cs);
+/* GM_OK; GM_EIO, logged; GM_EDAMAGED with why in err (the journal is not a file). */
+int meter_events_rearm(struct ingest *ig, struct chan_state *cs, char *err, size_t errlen);
 
 #endif

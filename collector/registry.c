@@ -132,6 +132,42 @@ void registry_add_stored(struct registry *r, const struct chan_id *id, uint64_t 
 	pthread_mutex_unlock(&r->lock);
 }
 
+void registry_add_quarantined(struct registry *r, const struct chan_id *id, uint64_t n,
+    const char *why, double now)
+{
+	struct chan_state *cs;
+
+	pthread_mutex_lock(&r->lock);
+	if ((cs = *find_slot(r->slot, r->cap, id)) != NULL) {
+		cs->quarantined += n;
+		if (why != NULL) {
+			cs->aside = true;
+			snprintf(cs->problem, sizeof(cs->problem), "set aside: %s", why);
+			cs->problem_at = now;
+		}
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+bool registry_aside(struct registry *r, const struct chan_state *cs)
+{
+	bool aside;
+
+	pthread_mutex_lock(&r->lock);
+	aside = cs->aside;
+	pthread_mutex_unlock(&r->lock);
+	return aside;
+}
+
+void registry_clear_aside(struct registry *r, struct chan_state *cs)
+{
+	pthread_mutex_lock(&r->lock);
+	cs->aside = false;
+	cs->fault = false;
+	cs->problem[0] = '\0';
+	pthread_mutex_unlock(&r->lock);
+}
+
 size_t registry_count(struct registry *r)
 {
 	size_t n;
@@ -149,7 +185,7 @@ enum chan_status chan_status(const struct chan_state *c, double now)
 	if (c->kind == KIND_DELTA && every < DELTA_INTERVAL)
 		every = DELTA_INTERVAL;
 
-	if (c->fault || now < c->fault_until)
+	if (c->aside || c->fault || now < c->fault_until)
 		return STATUS_FAULT;
 	if (!c->have_last || now - c->last_t > STALE_INTERVALS * every)
 		return STATUS_STALE;
@@ -197,6 +233,9 @@ void registry_dump(struct registry *r, FILE *out, double now)
 		    c->interval, c->last_seen, chan_status_name(chan_status(c, now)));
 		put_problem(out, c->problem);
 		fprintf(out, " seq=%llu", c->have_seq ? (unsigned long long)c->last_seq : 0ULL);
+		fprintf(out, " quarantined=%llu requeued=%llu aside=%d",
+		    (unsigned long long)c->quarantined, (unsigned long long)c->requeued,
+		    c->aside ? 1 : 0);
 		fputc('\n', out);
 	}
 	pthread_mutex_unlock(&r->lock);
@@ -215,6 +254,8 @@ static void take_field(struct chan_state *c, const char *key, size_t klen, const
 		{ "late", offsetof(struct chan_state, late) },
 		{ "replaced", offsetof(struct chan_state, replaced) },
 		{ "rejected", offsetof(struct chan_state, rejected) },
+		{ "quarantined", offsetof(struct chan_state, quarantined) },
+		{ "requeued", offsetof(struct chan_state, requeued) },
 	};
 #define KEY(k) (klen == sizeof(k) - 1 && strncmp(key, k, klen) == 0)
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
@@ -240,6 +281,8 @@ static void take_field(struct chan_state *c, const char *key, size_t klen, const
 	}
 	else if (KEY("problem") && strncmp(val, "- ", 2) != 0 && strcmp(val, "-") != 0)
 		snprintf(c->problem, sizeof(c->problem), "%.*s", (int)strcspn(val, " "), val);
+	else if (KEY("aside"))
+		c->aside = val[0] == '1';
 	else if (KEY("seq")) {
 		c->last_seq = strtoull(val, NULL, 10);
 		c->have_seq = true;
@@ -280,7 +323,7 @@ int registry_read(FILE *in, struct chan_state **ret, size_t *ret_n)
 {
 	struct chan_state *v = NULL;
 	size_t n = 0, cap = 0;
-	char line[1024];
+	char line[4096];   /* a status line is under 1.2 kB */
 
 	while (fgets(line, sizeof(line), in) != NULL) {
 		line[strcspn(line, "\n")] = '\0';
@@ -303,7 +346,7 @@ int registry_read(FILE *in, struct chan_state **ret, size_t *ret_n)
 
 int registry_load(struct registry *r, FILE *in)
 {
-	char line[1024];
+	char line[4096];   /* a status line is under 1.2 kB */
 	int n = 0;
 
 	while (fgets(line, sizeof(line), in) != NULL) {

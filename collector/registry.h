@@ -12,6 +12,7 @@
 
 #include "chanmeta.h"
 #include "payload.h"
+#include "seqwin.h"
 #include "topic.h"
 
 struct chan_state {
@@ -19,8 +20,9 @@ struct chan_state {
 	bool loaded;          /* last_t/last_v were read from the store */
 	bool have_last;       /* the store holds at least one reading */
 	double last_t, last_v;
-	uint64_t last_seq;
+	uint64_t last_seq;    /* the highest seq seen (seen.top) */
 	bool have_seq;
+	struct seqwin seen;   /* which of the 64 seqs below it came (ingest.c) */
 	char unit[UNIT_MAX + 1];
 	enum reading_kind kind;
 	struct chanmeta meta;  /* unit and kind the channel is stored as */
@@ -34,6 +36,10 @@ struct chan_state {
 	uint64_t late;        /* older than the RRD's last: kept in the events journal */
 	uint64_t replaced;    /* announced replacements and resets */
 	uint64_t rejected;    /* messages refused for good */
+	uint64_t quarantined; /* readings put in the quarantine (quarantine.h), ever */
+	uint64_t requeued;    /* readings taken back out of it by a requeue, ever */
+	bool aside;           /* set aside: its file is damaged; every message goes
+	                       * to the quarantine until a requeue (registry lock) */
 	double last_seen;     /* wall clock of the last message */
 	double interval;      /* seconds between its last two readings; 0: unknown */
 	/* An announced replacement or reset (meter_events.h) waiting for the
@@ -50,7 +56,8 @@ struct chan_state {
 
 enum chan_status { STATUS_OK, STATUS_STALE, STATUS_FAULT };
 
-/* fault: the channel's last message was refused or raised a flag, or one
+/* fault: the channel is set aside (until a requeue), or its last message was
+ * refused or raised a flag, or one
  * did less than fault_hold seconds ago (so that a person sees it); stale: its
  * newest reading is more than 3 intervals (STALE_INTERVALS) older than now
  * (interval unknown: 3 minutes); ok otherwise. A delta channel is manual
@@ -76,6 +83,14 @@ size_t registry_count(struct registry *r);
  * them (store_queue.h), under the lock: the ingesting thread leaves
  * `stored` of a queued channel alone. An unknown channel is skipped. */
 void registry_add_stored(struct registry *r, const struct chan_id *id, uint64_t n);
+/* n readings of the channel went to the quarantine (counted; also from the
+ * writer's thread); why non-NULL: because its file is damaged, so the
+ * channel is set aside with why as its problem. Under the lock. */
+void registry_add_quarantined(struct registry *r, const struct chan_id *id, uint64_t n,
+    const char *why, double now);
+/* Whether the channel is set aside; and taking it back (a requeue). */
+bool registry_aside(struct registry *r, const struct chan_state *cs);
+void registry_clear_aside(struct registry *r, struct chan_state *cs);
 /* The status file: one line per channel, "site/meter/channel key=value ..."
  * (docs/operations.md); fields are only ever added at the end. */
 void registry_dump(struct registry *r, FILE *out, double now);

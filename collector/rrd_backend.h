@@ -60,5 +60,9 @@ int rrd_cached_addr_check(const char *addr, bool *is_unix, char *err, size_t err
 /* GM_ESTALE if librrd's (or rrdcached's) message says the row was not newer
  * than the file's last update, else GM_ELIB. */
 int store_update_rc(const char *msg);
+/* librrd's message for the call that just failed; when librrd gave none
+ * (rrd_create on a full disk does not), errno's text, or says so. Call it
+ * right after the failing call: it reads errno. */
+const char *rrd_error_text(void);
 
 #endif

@@ -1,4 +1,5 @@
 /* rrd_direct.c - the RRD files written by librrd in this process. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -16,9 +17,10 @@ static int direct_create(struct rrd_backend *b, const char *path, time_t start, 
 
 	(void)b;
 	rrd_clear_error();
+	errno = 0;
 	/* no_overwrite: a file another collector just made is kept, not replaced */
 	if (rrd_create_r2(path, RRD_STEP, start, 1, NULL, NULL, argc, argv) != 0)
-		return gm_errf(err, errlen, GM_ELIB, "rrd_create %s: %s", path, rrd_get_error());
+		return gm_errf(err, errlen, GM_ELIB, "rrd_create %s: %s", path, rrd_error_text());
 	return GM_OK;
 }
 
@@ -30,9 +32,10 @@ static int direct_update(struct rrd_backend *b, const char *path, const struct s
 	(void)b;
 	(void)rows;
 	rrd_clear_error();
+	errno = 0;
 	if (rrd_update_r(path, RRD_TEMPLATE, (int)n, (const char **)text) == 0)
 		return GM_OK;
-	msg = rrd_get_error();
+	msg = rrd_error_text();
 	return gm_errf(err, errlen, store_update_rc(msg), "rrd_update %s: %s", path, msg);
 }
 

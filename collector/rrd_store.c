@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <rrd.h>
@@ -21,8 +22,15 @@
 #include "rrd_head.h"
 #include "rrd_layout.h"
 #include "rrd_store.h"
+#include "rrdfile.h"
 
 #define ROW_TEXT 96
+/* A file changed this recently may be one being made (by another collector
+ * of a shared group): not judged damaged yet. */
+#define SETTLED_S 2
+/* Bytes in the smallest RRD file there can be (static, DS, RRA and live
+ * heads and one row): anything shorter is cut short. */
+#define RRD_SMALLEST 512
 
 struct store {
 	char datadir[1024];     /* short enough that every path below fits PATH_MAX */
@@ -40,6 +48,45 @@ int store_update_rc(const char *msg)
 	if (strstr(msg, "could not lock RRD"))
 		return GM_EBUSY;
 	return GM_ELIB;
+}
+
+const char *rrd_error_text(void)
+{
+	const char *msg = rrd_get_error();
+	int e = errno;
+
+	if (msg != NULL && msg[0] != '\0')
+		return msg;
+	return e != 0 ? strerror(e) : "librrd gave no reason";
+}
+
+/*
+ * A call on the channel's file failed with rc: will it pass by trying again?
+ * Not when the file is there but is no RRD librrd can use - a directory or
+ * other non-regular file where it should be, a file that is not an RRD of
+ * ours or is cut short - nor when a directory on its way is a file. Then
+ * GM_EDAMAGED, with what is wrong in err; else rc as it was (a full disk,
+ * rrdcached away, a lock: they pass). Judged from the file itself, not from
+ * librrd's words, which differ by version and are sometimes empty.
+ */
+static int judge_failure(const char *path, int rc, char *err, size_t errlen)
+{
+	char why[PATH_MAX + 160];
+	struct rrdfile f;
+	struct stat st;
+
+	if (rc == GM_OK || rc == GM_ESTALE || rc == GM_EBUSY || rc == GM_EINVAL)
+		return rc;
+	if ((rc = chan_file_judge(path, rc, err, errlen)) == GM_EDAMAGED ||
+	    stat(path, &st) != 0 || time(NULL) - st.st_mtime < SETTLED_S)
+		return rc;
+	if (st.st_size < RRD_SMALLEST)
+		return gm_errf(err, errlen, GM_EDAMAGED, "%s: cut short (%lld bytes): not an RRD",
+		    path, (long long)st.st_size);
+	if (rrdfile_open(path, &f, why, sizeof(why)) == GM_EINVAL)
+		return gm_errf(err, errlen, GM_EDAMAGED, "%s", why);
+	rrdfile_close(&f);
+	return rc;
 }
 
 struct store *store_open(const char *datadir, const char *rrdcached, char *err, size_t errlen)
@@ -100,6 +147,19 @@ static time_t row_start(double t)
 	return (time_t)(ceil(t / RRD_STEP) - 1) * RRD_STEP;
 }
 
+/* librrd writes a new file whole and, when the disk fills half way, deletes
+ * it again: megabytes written for nothing on every try. Ask first. */
+static int room_for_file(const char *datadir, char *err, size_t errlen)
+{
+	size_t need = rrd_layout_data_bytes() + 65536;
+	struct statvfs fs;
+
+	if (statvfs(datadir, &fs) != 0 || (uint64_t)fs.f_bavail * fs.f_frsize >= need)
+		return GM_OK;   /* cannot tell: librrd finds out */
+	return gm_errf(err, errlen, GM_EIO, "%s: disk full: a new file needs %zu kB, %llu kB "
+	    "free", datadir, need / 1024, (unsigned long long)fs.f_bavail * fs.f_frsize / 1024);
+}
+
 static int create_file(struct store *s, const char *path, const struct chan_id *id,
     const struct payload_meta *meta, double first_t, char *err, size_t errlen)
 {
@@ -112,7 +172,8 @@ static int create_file(struct store *s, const char *path, const struct chan_id *
 	if (access(journal, F_OK) == 0)
 		return gm_errf(err, errlen, GM_EINVAL, "the channel keeps delta entries "
 		    "(%s); a %s reading does not fit it", journal, kind_name(meta->kind));
-	if ((rc = chan_dir_make(s->datadir, id, err, errlen)) != GM_OK ||
+	if ((rc = room_for_file(s->datadir, err, errlen)) != GM_OK ||
+	    (rc = chan_dir_make(s->datadir, id, err, errlen)) != GM_OK ||
 	    (rc = chanmeta_write(s->datadir, id, meta->unit, meta->kind, err, errlen)) != GM_OK)
 		return rc;
 	/* The file starts at the beginning of the first reading's row, so that
@@ -133,18 +194,19 @@ static int last_locked(struct store *s, const struct chan_id *id, bool *exists, 
 	int rc;
 
 	rrd_layout_path(path, sizeof(path), s->datadir, id);
-	*exists = access(path, F_OK) == 0;
+	/* ENOTDIR: something on the way is a file, judged below */
+	*exists = access(path, F_OK) == 0 || errno == ENOTDIR;
 	*t = 0;
 	*value = NAN;
 	if (!*exists)
 		return GM_OK;
 	/* through rrdcached, the file holds what it had only once flushed */
 	if ((rc = s->b->sync(s->b, path, err, errlen)) != GM_OK)
-		return rc;
+		return judge_failure(path, rc, err, errlen);
 	/* the header's time to the millisecond, not librrd's whole second:
 	 * the caller tells a resent reading from a new one by it */
 	if ((rc = rrd_head_last(path, RRD_DS_VALUE, &ms, value, err, errlen)) != GM_OK)
-		return rc;
+		return judge_failure(path, rc == GM_EINVAL ? GM_EIO : rc, err, errlen);
 	*t = (double)ms / 1000;
 	return GM_OK;
 }
@@ -190,9 +252,9 @@ static int update_locked(struct store *s, const struct chan_id *id,
 	if (n == 0)
 		return GM_OK;
 	rrd_layout_path(path, sizeof(path), s->datadir, id);
-	if (access(path, F_OK) != 0 &&
+	if (access(path, F_OK) != 0 && errno != ENOTDIR &&
 	    (rc = create_file(s, path, id, meta, rows[0].t, err, errlen)) != GM_OK)
-		return rc;
+		return judge_failure(path, rc, err, errlen);
 	/* Rows the millisecond grid makes one would leave librrd writing the
 	 * batch up to the second of them: refuse the batch whole instead. */
 	for (size_t i = 1; i < n; i++) {
@@ -204,7 +266,8 @@ static int update_locked(struct store *s, const struct chan_id *id,
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++)
 		row_text(s->argv[i], &rows[i]);
-	return s->b->update(s->b, path, rows, (const char *const *)s->argv, n, err, errlen);
+	rc = s->b->update(s->b, path, rows, (const char *const *)s->argv, n, err, errlen);
+	return judge_failure(path, rc, err, errlen);
 }
 
 /* Row of a fetch holding time t: rows end at multiples of step, and row k
@@ -231,7 +294,7 @@ static int covered_locked(struct store *s, const struct chan_id *id, const doubl
 		return GM_OK;
 	rrd_layout_path(path, sizeof(path), s->datadir, id);
 	if ((rc = s->b->sync(s->b, path, err, errlen)) != GM_OK)
-		return rc;
+		return judge_failure(path, rc, err, errlen);
 	start = (time_t)floor(ts[0]) - RRD_STEP;
 	end = (time_t)ceil(ts[n - 1]) + RRD_STEP;
 	for (size_t i = 0; i < n; i++) {
@@ -241,8 +304,10 @@ static int covered_locked(struct store *s, const struct chan_id *id, const doubl
 			end = (time_t)ceil(ts[i]) + RRD_STEP;
 	}
 	rrd_clear_error();
+	errno = 0;
 	if (rrd_fetch_r(path, "LAST", &start, &end, &step, &nds, &names, &data) != 0)
-		return gm_errf(err, errlen, GM_ELIB, "rrd_fetch %s: %s", path, rrd_get_error());
+		return judge_failure(path, gm_errf(err, errlen, GM_ELIB, "rrd_fetch %s: %s", path,
+		    rrd_error_text()), err, errlen);
 	for (unsigned long i = 0; i < nds; i++) {
 		if (strcmp(names[i], RRD_DS_VALUE) == 0)
 			vi = i;

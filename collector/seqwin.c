@@ -34,6 +34,31 @@ void seqwin_add(struct seqwin *w, uint64_t seq)
 	 * its next messages move the window */
 }
 
+int seqwin_note(struct seqwin *w, uint64_t seq)
+{
+	uint64_t bit;
+
+	if (w->bits == 0) {
+		w->top = seq;
+		w->bits = UINT64_MAX;
+		return 0;
+	}
+	if (seq > w->top) {
+		uint64_t skip = seq - w->top - 1;
+
+		w->bits = seq - w->top >= 64 ? 1 : (w->bits << (seq - w->top)) | 1;
+		w->top = seq;
+		return skip > INT32_MAX ? INT32_MAX : (int)skip;
+	}
+	if (w->top - seq >= 64)
+		return 0;
+	bit = (uint64_t)1 << (w->top - seq);
+	if (w->bits & bit)
+		return 0;
+	w->bits |= bit;
+	return -1;
+}
+
 static void seq_path(char *buf, size_t len, const char *datadir, const struct chan_id *id)
 {
 	snprintf(buf, len, "%s/%s/%s/%s.seq", datadir, id->site, id->meter, id->channel);

@@ -26,6 +26,12 @@ struct seqwin {
 };
 
 bool seqwin_has(const struct seqwin *w, uint64_t seq);
+/* The same window in memory, as messages are seen: seq taken as seen, and
+ * what it means for the count of missing numbers: k > 0 when it skips k
+ * numbers, -1 when it is one skipped before (it came after newer ones: a
+ * broker's or a spool's resend), 0 for a number seen before or too old to
+ * tell. The first number seen counts every one below it as seen. */
+int seqwin_note(struct seqwin *w, uint64_t seq);
 void seqwin_add(struct seqwin *w, uint64_t seq);
 
 /* A missing or unreadable record is an empty window (GM_OK); GM_EIO only

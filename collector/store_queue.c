@@ -11,12 +11,13 @@
 #include "err.h"
 #include "event_store.h"
 #include "log.h"
+#include "quarantine.h"
 #include "rrd_head.h"
 #include "store_queue.h"
 #include "timeutil.h"
 #include "wal.h"
 
-#define ERR_MAX 320
+#define ERR_MAX 512
 
 /* Why the file may already hold rows queued for it: they are skipped, and
  * counted as written only if this run wrote them. */
@@ -36,6 +37,10 @@ struct sq_chan {
 	bool busy;                  /* the writer has its rows in hand */
 	enum recheck recheck;       /* the file may hold some queued rows already */
 	int failed;                 /* the last write's error; GM_OK after a success */
+	int64_t retry_at;           /* mono ms: not written again before (back-off) */
+	int backoff_ms;             /* the next back-off; 0 after a success */
+	bool damaged;               /* set aside: its file is damaged (sq_release) */
+	char why[QUARANTINE_REASON_MAX];   /* what is wrong with it, when damaged */
 	uint64_t late;              /* rows the file refused, kept as late, not told yet */
 	struct sq_chan *next_dirty;
 	struct sq_chan *hnext;
@@ -43,9 +48,9 @@ struct sq_chan {
 
 struct store_queue {
 	struct store *store;
+	struct quarantine *dlq;
 	const char *datadir;
-	sq_written_fn written;
-	void *user;
+	struct sq_hooks hooks;
 	struct wal *wal;
 	int64_t delay_ms;
 	pthread_t thread;
@@ -219,11 +224,10 @@ static void keep_late(struct store_queue *q, struct sq_chan *c, const struct sto
 	pthread_mutex_unlock(&q->mu);
 }
 
-/* Rows the file holds already are dropped (written before a crash left
- * them in the log, or by a write that failed part way); returns how many
- * are left. */
-static size_t skip_written(struct store_queue *q, struct sq_chan *c, struct store_row *rows,
-    size_t n, char *err, size_t errlen, int *rc)
+/* How many of the rows, from the first, the file holds already (written
+ * before a crash left them in the log, or by a write that failed part way). */
+static size_t held_already(struct store_queue *q, struct sq_chan *c,
+    const struct store_row *rows, size_t n, char *err, size_t errlen, int *rc)
 {
 	bool exists;
 	double t, v;
@@ -231,17 +235,17 @@ static size_t skip_written(struct store_queue *q, struct sq_chan *c, struct stor
 
 	*rc = store_last(q->store, &c->id, &exists, &t, &v, err, errlen);
 	if (*rc != GM_OK || !exists)
-		return n;
+		return 0;
 	while (k < n && rrd_ms(rows[k].t) <= rrd_ms(t))
 		k++;
-	memmove(rows, rows + k, (n - k) * sizeof(*rows));
-	return n - k;
+	return k;
 }
 
-/* The file was written behind our back: row by row, the refused kept late. */
+/* The file was written behind our back: row by row, the refused kept late.
+ * *done counts the rows dealt with, from the first. */
 static int write_one_by_one(struct store_queue *q, struct sq_chan *c,
     const struct payload_meta *meta, const struct store_row *rows, size_t n,
-    size_t *written, char *err, size_t errlen)
+    size_t *written, size_t *done, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < n; i++) {
 		int rc = store_update(q->store, &c->id, meta, &rows[i], 1, err, errlen);
@@ -252,37 +256,43 @@ static int write_one_by_one(struct store_queue *q, struct sq_chan *c,
 			return rc;
 		else
 			(*written)++;
+		(*done)++;
 	}
 	return GM_OK;
 }
 
-/* *written: how many of the rows this run put in the file. */
+/* *written: how many of the rows this run put in the file; *done: how many,
+ * from the first, are dealt with (in the file, or kept late) whatever the
+ * outcome - the rest are what a failure leaves to do. */
 static int write_rows(struct store_queue *q, struct sq_chan *c,
-    const struct payload_meta *meta, struct store_row *rows, size_t n, enum recheck recheck,
-    size_t *written, char *err, size_t errlen)
+    const struct payload_meta *meta, const struct store_row *rows, size_t n,
+    enum recheck recheck, size_t *written, size_t *done, char *err, size_t errlen)
 {
-	size_t left = n;
 	int rc = GM_OK;
 
-	*written = 0;
+	*written = *done = 0;
 	if (recheck != RECHECK_NONE) {
-		left = skip_written(q, c, rows, n, err, errlen, &rc);
+		*done = held_already(q, c, rows, n, err, errlen, &rc);
 		if (rc != GM_OK)
 			return rc;
 		if (recheck == RECHECK_FAILED)
-			*written = n - left;
-		if ((n = left) == 0)
+			*written = *done;
+		if (*done == n)
 			return GM_OK;
 	}
+	rows += *done;
+	n -= *done;
 	rc = store_update(q->store, &c->id, meta, rows, n, err, errlen);
-	if (rc == GM_OK)
-		*written += n;
 	if (rc == GM_ESTALE)
-		return write_one_by_one(q, c, meta, rows, n, written, err, errlen);
+		return write_one_by_one(q, c, meta, rows, n, written, done, err, errlen);
 	if (rc == GM_EINVAL) {   /* for good: the channel became a delta channel */
 		keep_late(q, c, rows, n, err);
-		return GM_OK;
+		rc = GM_OK;
+	} else if (rc == GM_OK) {
+		*written += n;
 	}
+	if (rc == GM_OK)
+		*done += n;
 	return rc;
 }
 
@@ -308,6 +318,75 @@ static void put_back(struct store_queue *q, struct sq_chan *c, struct store_row 
 	mark_dirty(q, c);
 }
 
+/* Rows of a channel whose file is damaged go to the quarantine as
+ * messages of the wire contract, so that a requeue stores them as any
+ * other. GM_OK once they are all there. */
+static int quarantine_rows(struct store_queue *q, struct sq_chan *c,
+    const struct payload_meta *meta, const struct store_row *rows, size_t n, const char *why,
+    char *err, size_t errlen)
+{
+	char topic[TOPIC_MAX];
+	int rc = GM_OK;
+
+	topic_build(topic, sizeof(topic), &c->id, TOPIC_READING);
+	for (size_t i = 0; i < n && rc == GM_OK; i += PAYLOAD_MAX_POINTS) {
+		size_t k = n - i < PAYLOAD_MAX_POINTS ? n - i : PAYLOAD_MAX_POINTS;
+		struct point *pts = malloc(k * sizeof(*pts));
+		char *text = NULL;
+
+		for (size_t j = 0; pts != NULL && j < k; j++) {
+			pts[j].t = rows[i + j].t;
+			pts[j].v = rows[i + j].value;
+		}
+		if (pts == NULL || (text = payload_encode(meta, pts, k)) == NULL)
+			rc = gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+		else
+			rc = quarantine_put(q->dlq, topic, text, strlen(text), why, true, err, errlen);
+		free(pts);
+		free(text);
+	}
+	return rc;
+}
+
+/* After a failure that may pass: not again before the back-off is over. */
+static void back_off(struct sq_chan *c)
+{
+	c->backoff_ms = c->backoff_ms == 0 ? SQ_BACKOFF_MIN_MS : c->backoff_ms * 2;
+	if (c->backoff_ms > SQ_BACKOFF_MAX_MS)
+		c->backoff_ms = SQ_BACKOFF_MAX_MS;
+	c->retry_at = mono_ms() + c->backoff_ms;
+}
+
+/* The file is damaged: its rows to the quarantine, the channel set aside.
+ * GM_OK, or GM_EIO when they could not go there (then they stay queued, as
+ * after any failure). */
+static int set_aside(struct store_queue *q, struct sq_chan *c, const struct payload_meta *meta,
+    const struct store_row *rows, size_t n, const char *what, char *err, size_t errlen)
+{
+	char qerr[ERR_MAX], name[3 * (ID_MAX + 1)], why[QUARANTINE_REASON_MAX];
+	int rc;
+
+	snprintf(why, sizeof(why), "%.*s", (int)sizeof(why) - 1, what);   /* may be err itself */
+
+	if ((rc = quarantine_rows(q, c, meta, rows, n, why, qerr, sizeof(qerr))) != GM_OK) {
+		gm_errf(err, errlen, rc, "%s; and the quarantine cannot take its rows: %s", why,
+		    qerr);
+		return GM_EIO;
+	}
+	pthread_mutex_lock(&q->mu);
+	if (!c->damaged) {
+		chan_id_str(&c->id, name, sizeof(name));
+		log_err("%s: set aside: %s; %zu reading(s) quarantined, and so are the next ones "
+		    "until the file is mended and `gm-collector --requeue` is run", name, why, n);
+	}
+	c->damaged = true;
+	snprintf(c->why, sizeof(c->why), "%s", why);
+	pthread_mutex_unlock(&q->mu);
+	if (q->hooks.quarantined != NULL)
+		q->hooks.quarantined(q->hooks.user, &c->id, n, why);
+	return GM_OK;
+}
+
 /* Write one channel's rows taken off its queue; false if it failed. */
 static bool write_chan(struct store_queue *q, struct sq_chan *c)
 {
@@ -315,8 +394,9 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 	struct payload_meta meta;
 	struct store_row *rows;
 	uint64_t seg;
-	size_t n, written;
+	size_t n, written = 0, done = 0;
 	enum recheck recheck;
+	bool damaged;
 	int rc;
 
 	pthread_mutex_lock(&q->mu);
@@ -325,24 +405,34 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 	seg = c->seg;
 	recheck = c->recheck;
 	meta = c->meta;
+	damaged = c->damaged;
+	snprintf(err, sizeof(err), "%s", c->why);
 	c->rows = NULL;
 	c->n = c->cap = 0;
 	c->busy = true;
 	q->queued -= n;
 	pthread_mutex_unlock(&q->mu);
 
-	rc = write_rows(q, c, &meta, rows, n, recheck, &written, err, sizeof(err));
-	if (written > 0 && q->written != NULL)
-		q->written(q->user, &c->id, written);
+	if (damaged)   /* rows put before it was set aside */
+		rc = GM_EDAMAGED;
+	else
+		rc = write_rows(q, c, &meta, rows, n, recheck, &written, &done, err, sizeof(err));
+	if (written > 0 && q->hooks.written != NULL)
+		q->hooks.written(q->hooks.user, &c->id, written);
+	if (rc == GM_EDAMAGED)
+		rc = set_aside(q, c, &meta, rows + done, n - done, err, err, sizeof(err));
 	pthread_mutex_lock(&q->mu);
 	c->busy = false;
 	c->failed = rc;
 	if (rc == GM_OK) {
 		c->recheck = RECHECK_NONE;
+		c->backoff_ms = 0;
+		c->retry_at = 0;
 	} else {
 		put_back(q, c, rows, n, seg);
 		if (c->recheck == RECHECK_NONE)
 			c->recheck = RECHECK_FAILED;
+		back_off(c);
 	}
 	pthread_mutex_unlock(&q->mu);
 	free(rows);
@@ -365,35 +455,54 @@ static uint64_t oldest_needed(struct store_queue *q)
 	return seg;
 }
 
-/* Under q->mu: the dirty list becomes the round's array. Once a channel is
- * off the list, sq_put may put it on the next one at any moment, so the
- * round must not follow next_dirty after the lock is let go. */
-static size_t take_round(struct store_queue *q)
+/* Under q->mu: the dirty channels that are due (all of them when `all`)
+ * become the round's array; those still backing off stay on the list. Once
+ * a channel is off the list, sq_put may put it on the next one at any
+ * moment, so the round must not follow next_dirty after the lock is let go. */
+static size_t take_round(struct store_queue *q, bool all)
 {
+	struct sq_chan *c, *next, *keep_head = NULL, *keep_tail = NULL;
+	int64_t now = mono_ms();
 	size_t n = 0;
 
-	for (struct sq_chan *c = q->dirty_head; c != NULL; c = c->next_dirty) {
+	for (c = q->dirty_head; c != NULL; c = next) {
+		next = c->next_dirty;
+		if (!all && c->retry_at > now) {
+			c->next_dirty = NULL;
+			if (keep_tail != NULL)
+				keep_tail->next_dirty = c;
+			else
+				keep_head = c;
+			keep_tail = c;
+			continue;
+		}
 		if (n == q->round_cap) {
 			size_t cap = q->round_cap ? 2 * q->round_cap : 1024;
 			struct sq_chan **grown = realloc(q->round, cap * sizeof(*grown));
 
-			if (grown == NULL)
-				break;   /* the rest stay dirty, for the next round */
+			if (grown == NULL) {   /* the rest stay dirty, for the next round */
+				c->next_dirty = NULL;
+				if (keep_tail != NULL)
+					keep_tail->next_dirty = c;
+				else
+					keep_head = c;
+				keep_tail = c;
+				continue;
+			}
 			q->round = grown;
 			q->round_cap = cap;
 		}
+		c->dirty = false;
 		q->round[n++] = c;
 	}
-	if (n > 0 && (q->dirty_head = q->round[n - 1]->next_dirty) == NULL)
-		q->dirty_tail = NULL;
-	for (size_t i = 0; i < n; i++)
-		q->round[i]->dirty = false;
-	q->dirty_since = q->dirty_head != NULL ? mono_ms() : 0;
+	q->dirty_head = keep_head;
+	q->dirty_tail = keep_tail;
+	q->dirty_since = q->dirty_head != NULL ? now : 0;
 	return n;
 }
 
 /* One round: every channel queued when it starts. Returns how many failed. */
-static size_t write_round(struct store_queue *q)
+static size_t write_round(struct store_queue *q, bool all)
 {
 	char err[ERR_MAX];
 	size_t failed = 0, n;
@@ -403,7 +512,7 @@ static size_t write_round(struct store_queue *q)
 	pthread_mutex_lock(&q->mu);
 	q->started++;
 	q->hurry = false;
-	n = take_round(q);
+	n = take_round(q, all);
 	sealing = wal_rotate(q->wal);   /* rows from now on go to a new segment */
 	pthread_mutex_unlock(&q->mu);
 
@@ -427,20 +536,30 @@ static size_t write_round(struct store_queue *q)
 
 /* Under q->mu: when the next round is due. A burst (a replay after an
  * outage) is written in a few big rounds: rows wait up to the delay while
- * more keep coming, and go as soon as the stream pauses. */
+ * more keep coming, and go as soon as the stream pauses. A channel backing
+ * off after a failure waits for its time: while every dirty channel does,
+ * the writer sleeps until the first of them is due, so a full disk costs a
+ * try every few seconds, not a busy loop. */
 static int64_t round_due(const struct store_queue *q)
 {
 	int64_t full = q->dirty_since + q->delay_ms;
 	int64_t paused = q->last_put + q->pause_ms;
+	int64_t due = paused < full ? paused : full, ready = INT64_MAX;
 
-	return paused < full ? paused : full;
+	for (const struct sq_chan *c = q->dirty_head; c != NULL; c = c->next_dirty) {
+		if (c->retry_at < ready)
+			ready = c->retry_at;
+		if (ready <= due)
+			break;
+	}
+	return ready > due ? ready : due;
 }
 
 /* Under q->mu: sleep until there is a round to write, or stop. */
 static bool await_round(struct store_queue *q)
 {
 	while (!q->stop) {
-		int64_t due;
+		int64_t due, now;
 		struct timespec ts;
 
 		if (q->dirty_head == NULL) {
@@ -448,11 +567,12 @@ static bool await_round(struct store_queue *q)
 			continue;
 		}
 		due = round_due(q);
-		if (q->hurry || mono_ms() >= due)
+		now = mono_ms();
+		if (q->hurry || now >= due)
 			return true;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += (due - mono_ms()) / 1000;
-		ts.tv_nsec += ((due - mono_ms()) % 1000) * 1000000L;
+		ts.tv_sec += (due - now) / 1000;
+		ts.tv_nsec += ((due - now) % 1000) * 1000000L;
 		if (ts.tv_nsec >= 1000000000L) {
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
@@ -469,13 +589,13 @@ static void *writer(void *arg)
 	pthread_mutex_lock(&q->mu);
 	while (await_round(q)) {
 		pthread_mutex_unlock(&q->mu);
-		write_round(q);
+		write_round(q, false);
 		pthread_mutex_lock(&q->mu);
 	}
 	/* stopping: what is queued goes out now; one try when it fails */
 	while (q->dirty_head != NULL) {
 		pthread_mutex_unlock(&q->mu);
-		if (write_round(q) > 0)
+		if (write_round(q, true) > 0)
 			return NULL;
 		pthread_mutex_lock(&q->mu);
 	}
@@ -499,8 +619,9 @@ static void take_replayed(void *user, uint64_t seg, const struct chan_id *id,
 		log_err("out of memory replaying the write-ahead log");
 }
 
-int sq_open(struct store_queue **out, struct store *s, const char *datadir, double delay_s,
-    double wait_s, sq_written_fn written, void *user, char *err, size_t errlen)
+int sq_open(struct store_queue **out, struct store *s, struct quarantine *dlq,
+    const char *datadir, double delay_s, double wait_s, const struct sq_hooks *hooks,
+    char *err, size_t errlen)
 {
 	struct store_queue *q = calloc(1, sizeof(*q));
 	int rc;
@@ -509,9 +630,10 @@ int sq_open(struct store_queue **out, struct store *s, const char *datadir, doub
 	if (q == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 	q->store = s;
+	q->dlq = dlq;
 	q->datadir = datadir;
-	q->written = written;
-	q->user = user;
+	if (hooks != NULL)
+		q->hooks = *hooks;
 	q->delay_ms = (int64_t)llround(delay_s * 1000);
 	q->pause_ms = SQ_PAUSE_MS;
 	pthread_mutex_init(&q->mu, NULL);
@@ -582,6 +704,8 @@ int sq_put(struct store_queue *q, const struct chan_id *id, const struct payload
 		rc = gm_errf(err, errlen, GM_EIO, "%zu rows wait to be written", q->queued);
 	} else if ((c = chan_get(q, id)) == NULL) {
 		rc = gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	} else if (c->damaged) {
+		rc = gm_errf(err, errlen, GM_EDAMAGED, "%s", c->why);
 	} else if ((rc = wal_append(q->wal, id, meta, rows, n, err, errlen)) == GM_OK &&
 	    (rc = enqueue(q, c, meta, wal_segment(q->wal), rows, n)) != GM_OK) {
 		/* in the log but not queued: the next start writes them */
@@ -599,7 +723,7 @@ int sq_settle(struct store_queue *q, const struct chan_id *id, char *err, size_t
 
 	pthread_mutex_lock(&q->mu);
 	c = chan_find(q, id);
-	while (c != NULL && (c->n > 0 || c->busy)) {
+	while (c != NULL && (c->n > 0 || c->busy) && !c->damaged) {
 		/* queued rows: the next round to start takes them; in hand:
 		 * the round writing them now */
 		uint64_t round = c->n > 0 ? q->started + 1 : q->started;
@@ -614,8 +738,24 @@ int sq_settle(struct store_queue *q, const struct chan_id *id, char *err, size_t
 			break;
 		}
 	}
+	if (c != NULL && c->damaged)
+		rc = gm_errf(err, errlen, GM_EDAMAGED, "%s", c->why);
 	pthread_mutex_unlock(&q->mu);
 	return rc;
+}
+
+void sq_release(struct store_queue *q, const struct chan_id *id)
+{
+	struct sq_chan *c;
+
+	pthread_mutex_lock(&q->mu);
+	if ((c = chan_find(q, id)) != NULL) {
+		c->damaged = false;
+		c->why[0] = '\0';
+		c->backoff_ms = 0;
+		c->retry_at = 0;
+	}
+	pthread_mutex_unlock(&q->mu);
 }
 
 uint64_t sq_take_late(struct store_queue *q, const struct chan_id *id)

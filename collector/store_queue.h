@@ -10,6 +10,8 @@
  * every row in it is in its file. Many rows a call is what makes a burst
  * cheap: librrd's cost is mostly per call (open, mmap, munmap), not per row.
  *
+ * sq_put says GM_EDAMAGED (and logs nothing) for a channel set aside.
+ *
  * sq_open queues again whatever an earlier run left in the log; rows a file
  * holds already are skipped. Anyone about to read a channel's file calls
  * sq_settle first. A file written behind the collector's back refuses rows
@@ -27,6 +29,7 @@
 #include <stdint.h>
 
 #include "payload.h"
+#include "quarantine.h"
 #include "rrd_store.h"
 #include "topic.h"
 
@@ -40,14 +43,31 @@
 
 struct store_queue;
 
-/* Told, on the writer's thread, how many rows of a channel are now in its
- * file (not those a replay found there already, nor those kept late). */
-typedef void (*sq_written_fn)(void *user, const struct chan_id *id, size_t n);
+/* What the queue tells its owner, on the writer's thread: how many rows of
+ * a channel are now in its file (not those a replay found there already,
+ * nor those kept late), and how many it put in the quarantine because the
+ * channel's file is damaged (why: what is wrong). Either may be NULL. */
+struct sq_hooks {
+	void (*written)(void *user, const struct chan_id *id, size_t n);
+	void (*quarantined)(void *user, const struct chan_id *id, size_t n, const char *why);
+	void *user;
+};
+
+/* A write that fails for a reason that may pass (a full disk, rrdcached
+ * away) is tried again after a back-off that doubles from SQ_BACKOFF_MIN_MS
+ * to SQ_BACKOFF_MAX_MS, the channel's rows kept in order; other channels are
+ * written meanwhile. A channel whose file is damaged (GM_EDAMAGED) is set
+ * aside: its rows go to the quarantine (quarantine.h) and are acknowledged
+ * there, sq_put and sq_settle say GM_EDAMAGED for it until sq_release. */
+#define SQ_BACKOFF_MIN_MS 250
+#define SQ_BACKOFF_MAX_MS 4000
 
 /* wait_s: how long to wait for another collector's hold on the log (wal.h).
- * written may be NULL. GM_OK and *out, or an error naming what failed. */
-int sq_open(struct store_queue **out, struct store *s, const char *datadir, double delay_s,
-    double wait_s, sq_written_fn written, void *user, char *err, size_t errlen);
+ * dlq: where rows of a damaged file go (not owned). hooks may be NULL; it
+ * is copied. GM_OK and *out, or an error naming what failed. */
+int sq_open(struct store_queue **out, struct store *s, struct quarantine *dlq,
+    const char *datadir, double delay_s, double wait_s, const struct sq_hooks *hooks,
+    char *err, size_t errlen);
 /* Writes what it can, stops the writer; what could not be written stays in
  * the log for the next start (logged). NULL-safe. */
 void sq_close(struct store_queue *q);
@@ -56,8 +76,12 @@ int sq_put(struct store_queue *q, const struct chan_id *id, const struct payload
     const struct store_row *rows, size_t n, char *err, size_t errlen);
 
 /* Returns once the channel has no row queued: GM_OK, or the error of the
- * write that failed (the rows stay queued and are tried again). */
+ * write that failed (the rows stay queued and are tried again), or
+ * GM_EDAMAGED with why in err for a channel set aside. */
 int sq_settle(struct store_queue *q, const struct chan_id *id, char *err, size_t errlen);
+
+/* The channel's file was mended: take its rows again. */
+void sq_release(struct store_queue *q, const struct chan_id *id);
 
 /* Rows of the channel refused by its file and kept as late since the last
  * call. */

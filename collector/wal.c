@@ -21,7 +21,13 @@
 #include "numtext.h"
 #include "wal.h"
 
-#define WAL_LINE_MAX 256
+/* The longest row the wire contract allows: three 64-character ids and
+ * their slashes, the longest kind, a 15-character unit and three numbers of
+ * numtext_shortest() (at most 24 characters: "-1.2345678901234567e-308"),
+ * with the spaces and the newline. A row cannot be longer, and wal_format
+ * refuses one that would be rather than cut it. */
+#define WAL_NUM_MAX 32
+#define WAL_LINE_MAX (3 * (ID_MAX + 1) + sizeof("counter") + UNIT_MAX + 1 + 3 * WAL_NUM_MAX + 1)
 
 struct wal {
 	char dir[PATH_MAX];
@@ -140,30 +146,16 @@ void wal_close(struct wal *w)
 int wal_format(char *buf, size_t len, const struct chan_id *id,
     const struct payload_meta *meta, const struct store_row *row)
 {
-	char t[32], v[32], use[32] = "U";
+	char t[WAL_NUM_MAX], v[WAL_NUM_MAX], use[WAL_NUM_MAX] = "U";
+	int n;
 
-	numtext_shortest(t, sizeof(t), row->t);
-	numtext_shortest(v, sizeof(v), row->value);
-	if (!isnan(row->use))
-		numtext_shortest(use, sizeof(use), row->use);
-	return snprintf(buf, len, "%s/%s/%s %s %s %s %s %s", id->site, id->meter, id->channel,
+	if (numtext_shortest(t, sizeof(t), row->t) >= (int)sizeof(t) ||
+	    numtext_shortest(v, sizeof(v), row->value) >= (int)sizeof(v) ||
+	    (!isnan(row->use) && numtext_shortest(use, sizeof(use), row->use) >= (int)sizeof(use)))
+		return -1;
+	n = snprintf(buf, len, "%s/%s/%s %s %s %s %s %s", id->site, id->meter, id->channel,
 	    kind_name(meta->kind), meta->unit, t, v, use);
-}
-
-/* "site/meter/channel" into id. */
-static int parse_id(const char *s, size_t len, struct chan_id *id, char *err, size_t errlen)
-{
-	char buf[3 * (ID_MAX + 1)], *meter, *channel;
-
-	if (len >= sizeof(buf))
-		return gm_errf(err, errlen, GM_EINVAL, "channel too long");
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	if ((meter = strchr(buf, '/')) == NULL || (channel = strchr(meter + 1, '/')) == NULL)
-		return gm_errf(err, errlen, GM_EINVAL, "no site/meter/channel");
-	*meter++ = '\0';
-	*channel++ = '\0';
-	return chan_id_set(id, buf, meter, channel, err, errlen);
+	return n >= 0 && (size_t)n < len ? n : -1;
 }
 
 /* One space-separated word into buf. */
@@ -190,7 +182,7 @@ int wal_parse(const char *line, struct chan_id *id, struct payload_meta *meta,
 	memset(meta, 0, sizeof(*meta));
 	if (sp == NULL || line[len - 1] == ' ')
 		return gm_errf(err, errlen, GM_EINVAL, "not a row");
-	if ((rc = parse_id(p, (size_t)(sp - p), id, err, errlen)) != GM_OK)
+	if ((rc = chan_id_parse(p, (size_t)(sp - p), id, err, errlen)) != GM_OK)
 		return rc;
 	p = sp + 1;
 	if (word(&p, kind, sizeof(kind)) != 0 || kind_parse(kind, &meta->kind) != GM_OK ||
@@ -216,11 +208,20 @@ static int open_segment(struct wal *w, char *err, size_t errlen)
 	return GM_OK;
 }
 
+/* Put the segment back to its size before a write that failed part way,
+ * so a retry does not leave a torn row in front of the whole one. */
+static void cut_back(struct wal *w, off_t size)
+{
+	if (size >= 0 && ftruncate(w->fd, size) != 0)
+		log_warn("%s: cannot cut a torn row off: %s", w->dir, strerror(errno));
+}
+
 int wal_append(struct wal *w, const struct chan_id *id, const struct payload_meta *meta,
     const struct store_row *rows, size_t n, char *err, size_t errlen)
 {
 	char stack[4 * WAL_LINE_MAX], *buf = stack, path[PATH_MAX + 32];
 	size_t o = 0;
+	off_t size;
 	int rc = GM_OK;
 
 	if (n == 0)
@@ -230,14 +231,25 @@ int wal_append(struct wal *w, const struct chan_id *id, const struct payload_met
 	if (n > 4 && (buf = malloc(n * WAL_LINE_MAX)) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		o += (size_t)wal_format(buf + o, WAL_LINE_MAX - 1, id, meta, &rows[i]);
+		int k = wal_format(buf + o, WAL_LINE_MAX - 1, id, meta, &rows[i]);
+
+		if (k < 0) {   /* cannot happen with rows of the wire contract */
+			rc = gm_errf(err, errlen, GM_EINVAL, "row %zu does not fit a log line", i);
+			goto out;
+		}
+		o += (size_t)k;
 		buf[o++] = '\n';
 	}
 	/* one write: a kill leaves the rows in the kernel's hands, whole */
+	size = lseek(w->fd, 0, SEEK_END);
 	if (fileio_write_all(w->fd, buf, o) != 0) {
+		int e = errno;
+
+		cut_back(w, size);
 		seg_path(w, path, sizeof(path), w->cur);
-		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(e));
 	}
+out:
 	if (buf != stack)
 		free(buf);
 	return rc;
@@ -304,42 +316,41 @@ static void note_bad(struct wal *w, uint64_t seg)
 	w->bad[w->nbad++] = seg;
 }
 
+/* Every line is read whole, however long, and judged whole: a line
+ * holding a NUL or too long for a row is one bad line, never the start of
+ * the next. */
 static int replay_segment(struct wal *w, uint64_t seg, wal_row_fn fn, void *user, char *err,
     size_t errlen)
 {
-	char path[PATH_MAX + 32], line[WAL_LINE_MAX + 2], why[160];
+	char path[PATH_MAX + 32], why[160], *line = NULL;
 	struct payload_meta meta;
 	struct store_row row;
 	struct chan_id id;
 	unsigned long lineno = 0;
+	size_t cap = 0;
+	ssize_t len;
 	FILE *f;
 
 	seg_path(w, path, sizeof(path), seg);
 	if ((f = fopen(path, "r")) == NULL)
 		return errno == ENOENT ? GM_OK :
 		    gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f) != NULL) {
-		size_t len = strlen(line);
-
+	while ((len = getline(&line, &cap, f)) > 0) {
 		lineno++;
-		if (len > 0 && line[len - 1] == '\n') {
+		if (line[len - 1] == '\n')
 			line[--len] = '\0';
-		} else if (!feof(f)) {   /* longer than any row: skip the rest */
-			int c;
-
-			while ((c = fgetc(f)) != EOF && c != '\n')
-				;
-			snprintf(why, sizeof(why), "line too long");
-			goto bad;
-		}
-		if (wal_parse(line, &id, &meta, &row, why, sizeof(why)) == GM_OK) {
+		if ((size_t)len != strlen(line))
+			snprintf(why, sizeof(why), "a NUL byte in the line");
+		else if ((size_t)len >= WAL_LINE_MAX)
+			snprintf(why, sizeof(why), "line too long (%zd bytes)", len);
+		else if (wal_parse(line, &id, &meta, &row, why, sizeof(why)) == GM_OK) {
 			fn(user, seg, &id, &meta, &row);
 			continue;
 		}
-bad:
 		log_warn("%s:%lu: %s; line skipped", path, lineno, why);
 		note_bad(w, seg);
 	}
+	free(line);
 	fclose(f);
 	return GM_OK;
 }

@@ -16,6 +16,8 @@ const char *gm_strerror(int code)
 	case GM_EDUP: return "duplicate";
 	case GM_ESTALE: return "older than stored data";
 	case GM_ELIB: return "library error";
+	case GM_EBUSY: return "busy";
+	case GM_EDAMAGED: return "damaged";
 	}
 	return "unknown error";
 }

@@ -21,6 +21,7 @@ enum gm_err {
 	GM_ESTALE = -7,     /* older than what is already stored */
 	GM_ELIB = -8,       /* a library call failed; its message was copied out */
 	GM_EBUSY = -9,      /* someone else holds it for a moment (a file lock): try again soon */
+	GM_EDAMAGED = -10,  /* a file is damaged or not a file: trying again will not help */
 };
 
 const char *gm_strerror(int code);

@@ -33,6 +33,10 @@
 /* The DS and RRA definitions for rrd_create_r2 / rrdc_create_r2. */
 int rrd_layout_argv(const char ***ret_argv);
 
+/* The bytes a new file's archives take (its header aside): what creating
+ * one needs free on the disk. */
+size_t rrd_layout_data_bytes(void);
+
 /* "<datadir>/<site>/<meter>/<channel>.rrd". Only validated ids reach here
  * (struct chan_id is filled by topic.c), so no id can climb out of datadir. */
 void rrd_layout_path(char *buf, size_t len, const char *datadir, const struct chan_id *c);

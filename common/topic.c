@@ -132,3 +132,19 @@ void chan_id_str(const struct chan_id *c, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s/%s", c->site, c->meter, c->channel);
 }
+
+int chan_id_parse(const char *s, size_t len, struct chan_id *id, char *err, size_t errlen)
+{
+	char buf[3 * (ID_MAX + 1)], *meter, *channel;
+
+	if (len >= sizeof(buf))
+		return gm_errf(err, errlen, GM_EINVAL, "channel too long");
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (strlen(buf) != len || (meter = strchr(buf, '/')) == NULL ||
+	    (channel = strchr(meter + 1, '/')) == NULL)
+		return gm_errf(err, errlen, GM_EINVAL, "not site/meter/channel");
+	*meter++ = '\0';
+	*channel++ = '\0';
+	return chan_id_set(id, buf, meter, channel, err, errlen);
+}

@@ -44,5 +44,8 @@ int topic_parse(const char *topic, struct chan_id *out, enum topic_kind *kind,
 
 /* "site/meter/channel", for log messages and file names. */
 void chan_id_str(const struct chan_id *c, char *buf, size_t len);
+/* And back: len bytes of "site/meter/channel" into c, each id checked;
+ * GM_EINVAL with the reason otherwise. */
+int chan_id_parse(const char *s, size_t len, struct chan_id *c, char *err, size_t errlen);
 
 #endif

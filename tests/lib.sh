@@ -70,10 +70,11 @@ wait_for() {
 	done
 }
 
-# What the collector keeps beside the channels: its write-ahead log (an
+# What the collector keeps beside the channels: its write-ahead log and
+# the quarantine of messages it could not store (an
 # extended regular expression for find's output, "./..." relative to the
 # data directory).
-WAL_PATHS='^\./\.wal(/(lock|[0-9]{16}\.wal))?$'
+OWN_PATHS='^\./\.wal(/(lock|[0-9]{16}\.wal))?$|^\./\.quarantine(/journal)?$'
 
 # |a - b| <= tol, with awk doing the arithmetic.
 # Both must be numbers: an empty or broken figure is a failure, not 0.

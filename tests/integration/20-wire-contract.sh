@@ -91,7 +91,7 @@ check "the 1 MB payload is refused by size" grep -q 'exceeds the 262144-byte lim
 check "no file outside data_dir, no bad name inside" \
 	test -z "$(find "$T" -newer "$T/collector.conf" \( -name '*..*' -o -name 'etc' -o -name 'Parliament' -o -name "$LONG" \) | head -1)"
 check "every stored path is made of valid ids" \
-	test -z "$(cd "$T/data" && find . -mindepth 1 | grep -Ev '^\./[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}\.(rrd|meta|entries|events))?)?$'"|$WAL_PATHS")"
+	test -z "$(cd "$T/data" && find . -mindepth 1 | grep -Ev '^\./[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}(/[a-z0-9][a-z0-9_-]{0,63}\.(rrd|meta|entries|events))?)?$'"|$OWN_PATHS")"
 check "what was stored before is untouched" test "$(rrdtool lastupdate "$D/b2-main/import_kwh.rrd" | tail -1)" = "$before"
 # --- the fiscal-year boundary is local midnight ------------------------------
 # 30 Sep 2026 23:59 and 1 Oct 2026 00:01 Asia/Bangkok: both 30 Sep in UTC

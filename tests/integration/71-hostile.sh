@@ -396,7 +396,7 @@ check "the collector's working directory is still empty" test -z "$(ls -A "$T/cw
 check "the data directory's parent holds only the data directory" test "$(ls -A "$T/store")" = data
 ID='[a-z0-9][a-z0-9_-]{0,63}'
 (cd "$DATA" && find . -mindepth 1) |
-	grep -Ev "^\./$ID(/$ID(/$ID\.(rrd|meta|entries))?)?$|$WAL_PATHS" >"$T/scratch/badpaths"
+	grep -Ev "^\./$ID(/$ID(/$ID\.(rrd|meta|entries))?)?$|$OWN_PATHS" >"$T/scratch/badpaths"
 sed 's/^/# bad path in the data directory: /' "$T/scratch/badpaths"
 check "every path in the data directory is made of valid ids" test ! -s "$T/scratch/badpaths"
 check "no hostile id made it into the data directory" \

@@ -44,6 +44,7 @@
 #include <rrd.h>
 
 #include "../../collector/ingest.h"
+#include "../../collector/requeue.h"
 #include "chanmeta.h"
 #include "consumption.h"
 #include "entries.h"
@@ -75,7 +76,9 @@ static void open_queue(void)
 {
 	char err[256];
 
-	if (sq_open(&ig.queue, ig.store, datadir, QUEUE_DELAY, 0, ingest_written, &ig, err,
+	const struct sq_hooks hooks = { ingest_written, ingest_quarantined, &ig };
+
+	if (sq_open(&ig.queue, ig.store, ig.dlq, datadir, QUEUE_DELAY, 0, &hooks, err,
 	    sizeof(err)) != GM_OK)
 		fail_msg("sq_open: %s", err);
 }
@@ -122,7 +125,8 @@ static int setup(void **state)
 		print_message("store_open: %s\n", err);
 		return -1;
 	}
-	if ((ig.reg = registry_new()) == NULL)
+	if ((ig.reg = registry_new()) == NULL ||
+	    quarantine_open(&ig.dlq, datadir, QUARANTINE_REFUSED_MAX, err, sizeof(err)) != GM_OK)
 		return -1;
 	ig.datadir = datadir;
 	ig.max_future_s = 300;
@@ -143,6 +147,7 @@ static int setup_queued(void **state)
 static int teardown(void **state)
 {
 	sq_close(ig.queue);
+	quarantine_close(ig.dlq);
 	store_close(ig.store);
 	registry_free(ig.reg);
 	return tmpdir_teardown(state);
@@ -162,7 +167,9 @@ static void walk(const char *dir, size_t toplen, char **names, int *n, int max)
 
 	assert_non_null(d);
 	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+		/* the quarantine is looked at by the tests that fill it */
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    strcmp(e->d_name, ".quarantine") == 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		assert_true(*n < max);
@@ -188,6 +195,33 @@ static void tree(char *out, size_t len)
 		assert_true(o < len);
 		free(names[i]);
 	}
+}
+
+struct dlq_count {
+	size_t n, why;       /* records, and those whose reason starts with prefix */
+	const char *prefix;
+};
+
+static void count_rec(void *user, const struct quarantine_rec *r)
+{
+	struct dlq_count *c = user;
+
+	c->n++;
+	c->why += strncmp(r->reason, c->prefix, strlen(c->prefix)) == 0;
+}
+
+/* Records in the quarantine, and how many give a reason starting with
+ * prefix. */
+static size_t quarantined(const char *prefix, size_t *with_prefix)
+{
+	struct dlq_count c = { 0, 0, prefix };
+	char path[256], err[256];
+
+	snprintf(path, sizeof(path), "%s/.quarantine/journal", datadir);
+	assert_int_equal(quarantine_read(path, count_rec, &c, err, sizeof(err)), GM_OK);
+	if (with_prefix != NULL)
+		*with_prefix = c.why;
+	return c.n;
 }
 
 static enum ingest_result send_msg(const char *topic, const char *payload)
@@ -592,6 +626,16 @@ static void test_hostile(void **state)
 	tree(after, sizeof(after));
 	assert_string_equal(after, before);
 	assert_int_equal(registry_count(ig.reg), 0);
+	/* each refused payload on a channel's topic is kept with its reason;
+	 * the refused topics name no channel and are only logged */
+	{
+		size_t why;
+
+		assert_int_equal(quarantined("", &why), NCASES(payloads) + 1);
+		assert_int_equal(quarantined("payload rejected: ", &why), NCASES(payloads) + 1);
+		/* the two readings ahead of the clock passed decoding */
+		assert_int_equal(why, NCASES(payloads) + 1 - 2);
+	}
 
 	/* and the same topic with a good payload does make its files: the
 	 * payloads above were refused for themselves */
@@ -599,6 +643,147 @@ static void test_hostile(void **state)
 	tree(after, sizeof(after));
 	assert_string_equal(after, "/data\n/data/hq\n/data/hq/m9\n/data/hq/m9/x.meta\n"
 	    "/data/hq/m9/x.rrd\n");
+}
+
+/* 64 characters: the longest id the wire contract allows */
+#define ID64 "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz01"
+
+/*
+ * A valid message at every limit of the contract at once: a batch of 5,
+ * 64-character ids, a 15-character unit, times with 7 decimals, values of
+ * 17 digits with an exponent. It once overran the write-ahead log's buffer
+ * and crashed the collector, at every start again. Stored, every reading.
+ */
+static void test_longest_message(void **state)
+{
+	static const char topic[] = "greenmeter/v1/" ID64 "/" ID64 "/" ID64;
+	/* T = 1717196400 */
+	static const char payload[] = "{\"readings\":[[1717196400.1234567,-1.2345678901234567e+300],"
+	    "[1717196460.1234567,-1.2345678901234567e+300],"
+	    "[1717196520.1234567,-1.2345678901234567e+300],"
+	    "[1717196580.1234567,-1.2345678901234567e+300],"
+	    "[1717196640.1234567,-1.2345678901234567e+300]],"
+	    "\"unit\":\"a-b_c.d/e123456\",\"kind\":\"counter\",\"seq\":9007199254740992}";
+	struct chan_state *cs;
+
+	(void)state;
+	done(topic, payload);
+	cs = state_of(ID64, ID64, ID64);
+	expect_counts(cs, 5, 5, 0, 0, 0, 0);
+	/* and again, as the broker would after a crash: all duplicates */
+	done(topic, payload);
+	expect_counts(cs, 10, 5, 5, 0, 0, 0);
+	assert_true(cs->last_v == -1.2345678901234567e+300);
+	assert_int_equal(quarantined("", NULL), 0);
+}
+
+/* Damage a file as a disk or a careless copy would: its header overwritten,
+ * long enough ago that it is no file being made. */
+static void damage(const char *site, const char *meter, const char *channel)
+{
+	char path[512];
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	FILE *f;
+
+	rrd_path(path, sizeof(path), site, meter, channel);
+	assert_non_null(f = fopen(path, "r+"));
+	fputs("this is no RRD header any more", f);
+	fclose(f);
+	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+}
+
+#define GAUGE(t, v, seq) "{\"t\":" #t ",\"v\":" #v ",\"unit\":\"W\",\"kind\":\"gauge\",\"seq\":" #seq "}"
+
+/*
+ * One damaged file among three channels: its messages go to the quarantine
+ * and are done with, the channel is set aside (fault, with the reason), the
+ * other two store every reading. Once the file is replaced, a requeue stores
+ * the quarantined readings, and a second requeue stores nothing twice.
+ */
+static void test_damaged_file(void **state)
+{
+	static const char *const names[] = { "a", "b", "c" };
+	char topic[3][64], path[512], err[512];
+	struct chan_state *cs[3];
+	struct requeue_report rep;
+	struct chan_id b = chan("hq", "m1", "b");
+	size_t why;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		snprintf(topic[i], sizeof(topic[i]), "greenmeter/v1/hq/m1/%s", names[i]);
+		done(topic[i], GAUGE(1717196400, 100, 1));
+		cs[i] = state_of("hq", "m1", names[i]);
+	}
+	flush();
+	damage("hq", "m1", "b");
+	/* T + 60 .. T + 240, four readings a channel */
+	done(topic[0], GAUGE(1717196460, 101, 2));
+	done(topic[1], GAUGE(1717196460, 201, 2));
+	done(topic[2], GAUGE(1717196460, 301, 2));
+	flush();   /* queued: the writer finds the damage here */
+	for (int k = 3; k <= 5; k++) {
+		char msg[160];
+
+		for (int i = 0; i < 3; i++) {
+			snprintf(msg, sizeof(msg), "{\"t\":%d,\"v\":%d,\"unit\":\"W\",\"kind\":\"gauge\","
+			    "\"seq\":%d}", 1717196400 + 60 * (k - 1), 100 * (i + 1) + k - 1, k);
+			done(topic[i], msg);
+		}
+	}
+	expect_counts(cs[0], 5, 5, 0, 0, 0, 0);
+	expect_counts(cs[2], 5, 5, 0, 0, 0, 0);
+	assert_true(cs[1]->aside);
+	assert_int_equal(cs[1]->quarantined, 4);
+	assert_string_equal(chan_status_name(chan_status(cs[1], T + 300)), "fault");
+	assert_non_null(strstr(cs[1]->problem, "not an RRD"));
+	/* queued, the writer kept the first one as rows of its own message */
+	assert_int_equal(quarantined("", &why), 4);
+
+	/* mended: the damaged file moved away, a new one made by the requeue */
+	rrd_path(path, sizeof(path), "hq", "m1", "b");
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(requeue_run(&ig, &b, &rep, err, sizeof(err)), GM_OK);
+	assert_int_equal(rep.back, 0);
+	assert_int_equal(rep.channels, 1);
+	assert_false(cs[1]->aside);
+	assert_int_equal(cs[1]->requeued, 4);
+	assert_int_equal(quarantined("", NULL), 0);
+	expect_counts(cs[1], 5, 5, 0, 0, 0, 0);   /* one before the damage, four requeued */
+	assert_true(cs[1]->last_v == 204);
+	/* requeued again (nothing there), and the next reading stored */
+	assert_int_equal(requeue_run(&ig, &b, &rep, err, sizeof(err)), GM_OK);
+	assert_int_equal(rep.taken, 0);
+	done(topic[1], GAUGE(1717196700, 205, 6));
+	expect_counts(cs[1], 6, 6, 0, 0, 0, 0);
+	assert_string_equal(chan_status_name(chan_status(cs[1], T + 310)), "ok");
+}
+
+/* What a broker restart or a spool replay does to seq: a message resent
+ * after newer ones takes back the loss it was counted as, and an old one
+ * resent does not make the next message look like a gap. */
+static void test_seq_replay(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/m1/power";
+	struct chan_state *cs;
+
+	(void)state;
+	done(topic, GAUGE(1717196400, 230, 10));
+	done(topic, GAUGE(1717196520, 232, 12));   /* 11 not yet here */
+	cs = state_of("hq", "m1", "power");
+	expect_counts(cs, 2, 2, 0, 1, 0, 0);
+	done(topic, GAUGE(1717196460, 231, 11));   /* here it is, late */
+	assert_int_equal(cs->lost, 0);
+	/* an old message again (a redelivery), then the next one: no gap */
+	done(topic, GAUGE(1717196400, 230, 10));
+	done(topic, GAUGE(1717196580, 233, 13));
+	assert_int_equal(cs->lost, 0);
+	assert_int_equal(cs->last_seq, 13);
+	/* numbers starting afresh, with newer readings: a restart, not a loss */
+	done(topic, GAUGE(1717196640, 234, 1));
+	done(topic, GAUGE(1717196700, 235, 2));
+	assert_int_equal(cs->lost, 0);
+	assert_int_equal(cs->last_seq, 2);
 }
 
 /* 300 s ahead is the limit, and it is inclusive. */
@@ -611,6 +796,12 @@ static void test_future_limit(void **state)
 	done("greenmeter/v1/hq/m1/energy", "{\"t\":1717200301,\"v\":1" KWH ",\"seq\":1}");
 	tree(listing, sizeof(listing));
 	assert_string_equal(listing, "/data\n");
+	{
+		size_t why;
+
+		assert_int_equal(quarantined("reading at 1717200301.000 is ahead", &why), 1);
+		assert_int_equal(why, 1);
+	}
 	/* NOW + 300 = 1717200300 */
 	done("greenmeter/v1/hq/m1/energy", "{\"t\":1717200300,\"v\":1" KWH ",\"seq\":1}");
 	expect_counts(state_of("hq", "m1", "energy"), 1, 1, 0, 0, 0, 0);
@@ -982,6 +1173,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_seq, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_future_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_longest_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_longest_message, setup_queued, teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_file, setup_queued, teardown),
+		cmocka_unit_test_setup_teardown(test_seq_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wrap_scaled, setup, teardown),

@@ -151,16 +151,18 @@ static void test_dump(void **state)
 		"hq/m1/energy last_t=1717200000.250 last=1234.5 kWh received=3 stored=2 "
 		    "duplicates=1 lost=4 resets=1 wraps=2 late=5 replaced=1 rejected=0 "
 		    "kind=counter interval=60.000 last_seen=1717200001.500 status=ok "
-		    "problem=- seq=0\n",
+		    "problem=- seq=0 quarantined=0 requeued=0 aside=0\n",
 		/* never a reading: stale */
 		"hq/m1/power last_t=0.000 last=0 W received=0 stored=0 "
 		    "duplicates=0 lost=0 resets=0 wraps=0 late=0 replaced=0 rejected=0 "
-		    "kind=gauge interval=0.000 last_seen=0.000 status=stale problem=- seq=0\n",
+		    "kind=gauge interval=0.000 last_seen=0.000 status=stale problem=- seq=0 "
+		    "quarantined=0 requeued=0 aside=0\n",
 		/* fresh, but its last message was refused: fault, and why, one token */
 		"lab/pulse-1/volume_m3 last_t=1717200060.000 last=0.10000000000000001 m3 "
 		    "received=1 stored=1 duplicates=0 lost=0 resets=0 wraps=0 late=0 "
 		    "replaced=0 rejected=1 kind=counter interval=0.000 last_seen=0.000 "
-		    "status=fault problem=payload_rejected:_field_\"v\"_is_missing seq=41\n",
+		    "status=fault problem=payload_rejected:_field_\"v\"_is_missing seq=41 "
+		    "quarantined=7 requeued=2 aside=1\n",
 	};
 	struct registry *r = registry_new();
 	struct chan_id a = id3("hq", "m1", "energy"), b = id3("hq", "m1", "power");
@@ -209,6 +211,9 @@ static void test_dump(void **state)
 	cs->fault = true;
 	cs->have_seq = true;
 	cs->last_seq = 41;
+	cs->quarantined = 7;
+	cs->requeued = 2;
+	cs->aside = true;
 	strcpy(cs->problem, "payload rejected: field \"v\" is missing");
 
 	fclose(f);
@@ -260,6 +265,9 @@ static void test_parse_back(void **state)
 	strcpy(cs->problem, "unannounced counter reset");
 	cs->have_seq = true;
 	cs->last_seq = 99;
+	cs->quarantined = 8;
+	cs->requeued = 3;
+	cs->aside = true;
 	registry_dump(r, f, 1717200010);
 	rewind(f);
 	assert_non_null(fgets(line, sizeof(line), f));
@@ -275,6 +283,7 @@ static void test_parse_back(void **state)
 	assert_true(got.fault);
 	assert_string_equal(got.problem, "unannounced_counter_reset");
 	assert_true(got.have_seq && got.last_seq == 99);
+	assert_true(got.quarantined == 8 && got.requeued == 3 && got.aside);
 	assert_int_equal(registry_parse_line("not a status line", &got), -1);
 	assert_int_equal(registry_parse_line("../x/y last_t=1", &got), -1);
 
@@ -283,6 +292,8 @@ static void test_parse_back(void **state)
 	assert_int_equal(registry_load(back, f), 1);
 	cs = registry_get(back, &a);
 	assert_true(cs->received == 30 && cs->lost == 2);
+	/* a channel set aside stays so until a requeue */
+	assert_true(cs->aside && cs->quarantined == 8);
 	assert_false(cs->have_seq);   /* a stale seq would count messages lost */
 	assert_false(cs->have_last);
 	assert_false(cs->loaded);

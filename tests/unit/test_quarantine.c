@@ -1,0 +1,247 @@
+/*
+ * test_quarantine.c - the dead-letter journal (collector/quarantine.c):
+ * records kept whole with their reason, refused ones only up to the cap,
+ * taken back by channel, a requeue cut short taken back at the next open,
+ * a damaged stretch skipped to the next record.
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../collector/quarantine.h"
+#include "err.h"
+#include "testutil.h"
+
+#define A "greenmeter/v1/hq/m1/a"
+#define B "greenmeter/v1/hq/m1/b"
+
+static char datadir[96], journal[160];
+
+static int setup(void **state)
+{
+	(void)state;
+	if (tmpdir_make("quarantine") != 0)
+		return -1;
+	snprintf(datadir, sizeof(datadir), "%s/data", tmpdir);
+	snprintf(journal, sizeof(journal), "%s/.quarantine/journal", datadir);
+	return mkdir(datadir, 0755);
+}
+
+struct seen {
+	int n;
+	char topic[8][64], payload[8][64], reason[8][128];
+};
+
+static void keep(void *user, const struct quarantine_rec *r)
+{
+	struct seen *s = user;
+
+	if (s->n < 8) {
+		snprintf(s->topic[s->n], 64, "%s", r->topic);
+		snprintf(s->payload[s->n], 64, "%.*s", (int)r->len, (const char *)r->payload);
+		snprintf(s->reason[s->n], 128, "%s", r->reason);
+	}
+	s->n++;
+}
+
+static struct seen read_all(const char *path)
+{
+	struct seen s = { 0 };
+	char err[256];
+
+	assert_int_equal(quarantine_read(path, keep, &s, err, sizeof(err)), GM_OK);
+	return s;
+}
+
+static void put(struct quarantine *q, const char *topic, const char *payload, const char *why,
+    bool must_keep, int want)
+{
+	char err[256];
+
+	assert_int_equal(quarantine_put(q, topic, payload, strlen(payload), why, must_keep, err,
+	    sizeof(err)), want);
+}
+
+/* Payloads come back byte for byte, a newline or NUL in them too; a reason
+ * is one printable line. */
+static void test_round_trip(void **state)
+{
+	static const char nul[] = "{\"t\":1,\0\"v\":2}";
+	struct quarantine *q;
+	uint64_t records, bytes;
+	char err[256];
+	struct seen s;
+
+	(void)state;
+	assert_int_equal(quarantine_open(&q, datadir, 1 << 20, err, sizeof(err)), GM_OK);
+	put(q, A, "{\"t\":1717196400,\n\"v\":1}", "file damaged", true, GM_OK);
+	assert_int_equal(quarantine_put(q, B, nul, sizeof(nul) - 1, "bad\npayload\x01", false,
+	    err, sizeof(err)), GM_OK);
+	put(q, "greenmeter/v1/hq m1/a", "{}", "x", true, GM_EINVAL);   /* no space in a topic */
+	quarantine_size(q, &records, &bytes);
+	assert_int_equal(records, 2);
+	quarantine_close(q);
+	s = read_all(journal);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.topic[0], A);
+	assert_string_equal(s.payload[0], "{\"t\":1717196400,\n\"v\":1}");
+	assert_string_equal(s.reason[0], "file damaged");
+	assert_string_equal(s.reason[1], "bad?payload?");
+	/* counted again at the next open */
+	assert_int_equal(quarantine_open(&q, datadir, 1 << 20, err, sizeof(err)), GM_OK);
+	quarantine_size(q, &records, &bytes);
+	assert_int_equal(records, 2);
+	quarantine_close(q);
+}
+
+/* Refused messages are kept up to the cap; a message that must be kept is
+ * kept past it. */
+static void test_cap(void **state)
+{
+	struct quarantine *q;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(quarantine_open(&q, datadir, 200, err, sizeof(err)), GM_OK);
+	put(q, A, "{\"payload\":\"one hundred bytes or so, well, a few less than that\"}",
+	    "refused", false, GM_OK);
+	put(q, A, "{\"payload\":\"one hundred bytes or so, well, a few less than that\"}",
+	    "refused", false, GM_OK);
+	put(q, A, "{\"payload\":\"one hundred bytes or so, well, a few less than that\"}",
+	    "refused", false, GM_ERANGE);
+	put(q, A, "{\"t\":1717196400,\"v\":1}", "file damaged", true, GM_OK);
+	quarantine_close(q);
+	assert_int_equal(read_all(journal).n, 3);
+}
+
+struct taken {
+	int n;
+	char first[64];
+};
+
+static void take(void *user, const struct quarantine_rec *r)
+{
+	struct taken *t = user;
+
+	if (t->n++ == 0)
+		snprintf(t->first, sizeof(t->first), "%.*s", (int)r->len, (const char *)r->payload);
+}
+
+/* Taking one channel's records leaves the others, in order. */
+static void test_take(void **state)
+{
+	struct quarantine *q;
+	struct taken t = { 0 };
+	struct chan_id a = id3("hq", "m1", "a");
+	size_t n;
+	char err[256];
+	struct seen s;
+
+	(void)state;
+	assert_int_equal(quarantine_open(&q, datadir, 1 << 20, err, sizeof(err)), GM_OK);
+	put(q, A, "a1", "r", true, GM_OK);
+	put(q, B, "b1", "r", true, GM_OK);
+	put(q, A, "a2", "r", true, GM_OK);
+	put(q, B, "b2", "r", true, GM_OK);
+	assert_int_equal(quarantine_take(q, &a, take, &t, &n, err,
+	    sizeof(err)), GM_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(t.n, 2);
+	assert_string_equal(t.first, "a1");
+	quarantine_close(q);
+	s = read_all(journal);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.payload[0], "b1");
+	assert_string_equal(s.payload[1], "b2");
+}
+
+/* A requeue cut short (a kill) leaves its file aside: the next open takes
+ * its records back into the journal, behind none lost. */
+static void test_taking_recovered(void **state)
+{
+	char path[200], err[256];
+	struct quarantine *q;
+	struct seen s;
+
+	(void)state;
+	assert_int_equal(quarantine_open(&q, datadir, 1 << 20, err, sizeof(err)), GM_OK);
+	put(q, A, "a1", "r", true, GM_OK);
+	put(q, A, "a2", "r", true, GM_OK);
+	quarantine_close(q);
+	snprintf(path, sizeof(path), "%s.taking", journal);
+	assert_int_equal(rename(journal, path), 0);
+	assert_int_equal(quarantine_open(&q, datadir, 1 << 20, err, sizeof(err)), GM_OK);
+	quarantine_close(q);
+	assert_int_equal(access(path, F_OK), -1);
+	s = read_all(journal);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.payload[1], "a2");
+}
+
+/* A flipped or torn stretch costs the records it touches, not the rest. */
+static void test_damaged_journal(void **state)
+{
+	struct seen s;
+
+	(void)state;
+	assert_int_equal(mkdir(datadir, 0755) == 0 || access(datadir, F_OK) == 0, 1);
+	{
+		char dir[160];
+
+		snprintf(dir, sizeof(dir), "%s/.quarantine", datadir);
+		assert_int_equal(mkdir(dir, 0755), 0);
+	}
+	write_file(journal,
+	    "Q1 1717196400 2 " A " ok\nr1\n"
+	    "Q1 1717196401 9 " A " length past the record\nr2\n"
+	    "garbage line\n"
+	    "Q1 1717196402 2 " A " ok\nr3\n"
+	    "Q1 nan 2 " A " bad time\nr4\n"
+	    "Q1 1717196403 2 " A " ok\nr5\n"
+	    "Q1 1717196404 2 " A " torn at the end\nr");
+	s = read_all(journal);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.payload[0], "r1");
+	assert_string_equal(s.payload[1], "r3");
+	assert_string_equal(s.payload[2], "r5");
+}
+
+/* The journal is never written through a link someone put in its place. */
+static void test_symlink_refused(void **state)
+{
+	char dir[160], victim[160], err[256];
+	struct quarantine *q;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/.quarantine", datadir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(victim, sizeof(victim), "%s/victim", tmpdir);
+	write_file(victim, "precious\n");
+	assert_int_equal(symlink(victim, journal), 0);
+	assert_int_equal(quarantine_open(&q, datadir, 1 << 20, err, sizeof(err)), GM_EIO);
+	assert_non_null(strstr(err, "journal"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_round_trip, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_cap, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_take, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_taking_recovered, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_journal, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_symlink_refused, setup, tmpdir_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
