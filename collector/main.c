@@ -206,11 +206,12 @@ static int open_storage(struct ingest *ig, const struct collector_config *cfg,
 	return open_queue(ig, cfg, quiet_busy);
 }
 
-static void close_storage(struct ingest *ig, const struct collector_config *cfg)
+/* save: write the status file (not when another collector owns it). */
+static void close_storage(struct ingest *ig, const struct collector_config *cfg, bool save)
 {
 	sq_close(ig->queue);   /* what is queued goes to the files */
 	ig->queue = NULL;
-	if (cfg->status_file[0] && ig->reg != NULL)
+	if (save && cfg->status_file[0] && ig->reg != NULL)
 		write_status(cfg->status_file, ig->reg);
 	quarantine_close(ig->dlq);
 	registry_free(ig->reg);
@@ -266,17 +267,18 @@ static int requeue_cmd(const struct collector_config *cfg, const char *only)
 		log_err("--requeue=%s: %s", only, err);
 		return 1;
 	}
+	log_set_level(LOG_WARN);   /* the answer is what the person reads */
 	rc = open_storage(&ig, cfg, true);
-	if (rc == GM_EBUSY) {
-		close_storage(&ig, cfg);
+	if (rc == GM_EBUSY) {   /* a collector runs: it does the work */
+		close_storage(&ig, cfg, false);
 		return requeue_ask(cfg->data_dir, only, 600);
 	}
 	if (rc != GM_OK) {
-		close_storage(&ig, cfg);
+		close_storage(&ig, cfg, false);
 		return 3;
 	}
 	rc = requeue_run(&ig, only != NULL ? &id : NULL, &rep, err, sizeof(err));
-	close_storage(&ig, cfg);
+	close_storage(&ig, cfg, true);
 	if (rc != GM_OK) {
 		log_err("requeue: %s", err);
 		return 3;
@@ -375,10 +377,11 @@ int main(int argc, char **argv)
 		return requeue_cmd(&cfg, only);
 
 	/* The store before the link: a message may arrive as soon as we subscribe. */
-	if (open_storage(&ig, &cfg, false) != GM_OK)
-		rc = 3;
-	else
-		rc = run(&ig, &cfg);
-	close_storage(&ig, &cfg);
+	if (open_storage(&ig, &cfg, false) != GM_OK) {
+		close_storage(&ig, &cfg, false);
+		return 3;
+	}
+	rc = run(&ig, &cfg);
+	close_storage(&ig, &cfg, true);
 	return rc;
 }
