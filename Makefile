@@ -219,6 +219,19 @@ FUZZ_LIBS    := $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_INI) -lz -lpthread -l
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 FUZZ_message := common/topic common/payload common/json_in common/err
+# the collector's objects, for the targets that run its parts
+FUZZ_COLLECTOR := collector/ingest collector/requeue collector/rrd_store collector/rrd_direct \
+                collector/rrd_cached collector/rrd_hold collector/rrd_head collector/entry_store \
+                collector/counter collector/event_store collector/meter_events collector/chan_dir \
+                collector/seqwin collector/wal collector/store_queue collector/quarantine \
+                collector/registry common/consumption common/entries common/rrd_layout \
+                common/rrdfile common/meter_event common/numtext common/chanmeta common/confparse \
+                common/payload common/json_in common/topic common/log common/timeutil \
+                common/fileio common/err tests/fuzz/fuzzlib
+FUZZ_ingest  := $(FUZZ_COLLECTOR)
+FUZZ_wal     := $(FUZZ_COLLECTOR)
+FUZZ_quarantine := $(FUZZ_COLLECTOR)
+FUZZ_rrd_head := collector/rrd_head common/rrdfile common/err tests/fuzz/fuzzlib
 
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -17,6 +17,7 @@
 #include "rrd_head.h"
 
 #define SANE_COUNT 10000   /* more data sources or archives: not a file of ours */
+#define LAST_UP_MAX 4102444800LL   /* 2100-01-01, the wire contract's end of time */
 
 int64_t rrd_ms(double t)
 {
@@ -90,6 +91,11 @@ static int read_last(int fd, const char *path, const char *ds, int64_t *ms, doub
 		return gm_errf(err, errlen, GM_EIO, "%s: header cut short", path);
 	if (live.last_up_usec < 0 || live.last_up_usec >= 1000000)
 		return gm_errf(err, errlen, GM_EINVAL, "%s: bad microseconds in header", path);
+	/* a time no file of ours holds (before 1970, after 2100): and its
+	 * milliseconds would not fit */
+	if (live.last_up < 0 || live.last_up > LAST_UP_MAX)
+		return gm_errf(err, errlen, GM_EINVAL, "%s: last update time %lld out of range",
+		    path, (long long)live.last_up);
 	*ms = (int64_t)live.last_up * 1000 + (live.last_up_usec + 500) / 1000;
 	if (value == NULL)
 		return GM_OK;

@@ -34,7 +34,8 @@ struct sq_chan {
 	size_t n, cap;
 	uint64_t seg;               /* log segment of the oldest queued row */
 	bool dirty;                 /* on the writer's list */
-	bool busy;                  /* the writer has its rows in hand */
+	bool busy;                  /* in the writer's round: its rows are (or will be,
+	                             * when the round comes to it) in the writer's hand */
 	enum recheck recheck;       /* the file may hold some queued rows already */
 	int failed;                 /* the last write's error; GM_OK after a success */
 	int64_t retry_at;           /* mono ms: not written again before (back-off) */
@@ -409,7 +410,6 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 	snprintf(err, sizeof(err), "%s", c->why);
 	c->rows = NULL;
 	c->n = c->cap = 0;
-	c->busy = true;
 	q->queued -= n;
 	pthread_mutex_unlock(&q->mu);
 
@@ -493,6 +493,7 @@ static size_t take_round(struct store_queue *q, bool all)
 			q->round_cap = cap;
 		}
 		c->dirty = false;
+		c->busy = true;   /* from now: a settle waits for this round */
 		q->round[n++] = c;
 	}
 	q->dirty_head = keep_head;
@@ -724,9 +725,9 @@ int sq_settle(struct store_queue *q, const struct chan_id *id, char *err, size_t
 	pthread_mutex_lock(&q->mu);
 	c = chan_find(q, id);
 	while (c != NULL && (c->n > 0 || c->busy) && !c->damaged) {
-		/* queued rows: the next round to start takes them; in hand:
-		 * the round writing them now */
-		uint64_t round = c->n > 0 ? q->started + 1 : q->started;
+		/* in the round under way: it takes whatever rows the channel has
+		 * when it comes to it; else the next round to start does */
+		uint64_t round = c->busy ? q->started : q->started + 1;
 
 		q->hurry = true;
 		pthread_cond_signal(&q->wake);

@@ -46,7 +46,7 @@ static int ds_index(char **names, unsigned long n, const char *want)
 static void sum_rows(struct usage *u, time_t start, unsigned long step, unsigned long nds,
     const rrd_value_t *data, int iv, int iu, size_t nrows)
 {
-	double known_s = 0, use_s = 0, wsum = 0;
+	double known_s = 0, wsum = 0;
 
 	for (size_t r = 0; r < nrows; r++) {
 		time_t a = start + (time_t)(r * step), b = a + (time_t)step;
@@ -68,7 +68,6 @@ static void sum_rows(struct usage *u, time_t start, unsigned long step, unsigned
 		if (!isnan(use)) {
 			u->amount = isnan(u->amount) ? 0 : u->amount;
 			u->amount += use * (double)(b - a);
-			use_s += (double)(b - a);
 		}
 	}
 	u->coverage = known_s / (double)(u->to - u->from);

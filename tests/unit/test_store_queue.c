@@ -660,6 +660,41 @@ static void test_disk_full(void **state)
  * segment go before its rows were written, lost at the next kill).
  */
 #define RACE_ONCE 60
+/*
+ * A settle racing the writer: a channel whose rows a round has taken but not
+ * yet written (the round still busy with the channels before it) once made
+ * a settle wait for a round that never came - it was no longer on the
+ * writer's list, so the writer slept. Thirty new channels (their files are
+ * made in the round: it lasts a while), the last settled while the round
+ * is at the first ones; a settle that hangs fails the test by the alarm.
+ */
+static void test_settle_mid_round(void **state)
+{
+	struct chan_id ids[30];
+	struct store_queue *q;
+	char err[256], name[32];
+
+	(void)state;
+	assert_int_equal(sq_open(&q, store, dlq, datadir, 1, 0, &hooks, err, sizeof(err)),
+	    GM_OK);
+	sq_set_pause(q, 0.02);
+	alarm(120);
+	for (int k = 0; k < 8; k++) {
+		for (int i = 0; i < 30; i++) {
+			snprintf(name, sizeof(name), "c%d-%d", k, i);
+			ids[i] = id3("hq", "race", name);
+			put(q, &ids[i], 0, 1);
+		}
+		/* the round starts 20 ms after the last put, and makes files for
+		 * a while: settle somewhere in it */
+		usleep((useconds_t)(25 + 5 * k) * 1000);
+		assert_int_equal(sq_settle(q, &ids[29], err, sizeof(err)), GM_OK);
+		assert_true(last_of(&ids[29], NULL) == T);
+	}
+	alarm(0);
+	sq_close(q);
+}
+
 static void test_race(void **state)
 {
 	struct chan_id busy = id3("hq", "m1", "busy"), once[RACE_ONCE];
@@ -704,6 +739,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_damaged_set_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_race, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_settle_mid_round, setup, teardown),
 	};
 
 	/* the failures are meant: only errors show */
