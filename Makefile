@@ -67,7 +67,8 @@ REPORT   := dashboards/report_main dashboards/report_walk dashboards/figures das
 DASHBOARD:= dashboards/dash_main dashboards/dash_config dashboards/dash_state dashboards/dash_routes \
             dashboards/dash_page dashboards/dash_overview dashboards/dash_meter dashboards/dash_graph \
             dashboards/dash_unit dashboards/dash_reports dashboards/dash_api dashboards/dash_metrics \
-            dashboards/http_server dashboards/meter_view dashboards/unit_view dashboards/stale_watch \
+            dashboards/http_server dashboards/http_path dashboards/ratelog \
+            dashboards/meter_view dashboards/unit_view dashboards/stale_watch \
             dashboards/alert dashboards/recent dashboards/report_files dashboards/html \
             dashboards/page_cache \
             dashboards/report_walk dashboards/figures dashboards/green dashboards/green_text \
@@ -152,7 +153,8 @@ UNIT_green     := dashboards/figures dashboards/green dashboards/org dashboards/
 UNIT_usage_cache := common/usage_cache common/rrdfile common/consumption common/entries \
                   common/meter_event common/numtext common/payload common/json_in common/topic \
                   common/rrd_layout common/timeutil common/fileio common/err
-UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/meter_view \
+UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/http_path \
+                  dashboards/ratelog dashboards/meter_view \
                   dashboards/stale_watch dashboards/report_files dashboards/report_walk \
                   collector/registry collector/rrd_cached collector/rrd_hold collector/rrd_store \
                   collector/rrd_direct collector/chan_dir collector/rrd_head \
@@ -232,6 +234,7 @@ FUZZ_ingest  := $(FUZZ_COLLECTOR)
 FUZZ_wal     := $(FUZZ_COLLECTOR)
 FUZZ_quarantine := $(FUZZ_COLLECTOR)
 FUZZ_rrd_head := collector/rrd_head common/rrdfile common/err tests/fuzz/fuzzlib
+FUZZ_dash_path := dashboards/http_path
 
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

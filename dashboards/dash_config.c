@@ -67,6 +67,12 @@ static void dash_key(struct conf *c, struct dash_config *cfg, const char *key,
 		conf_double(c, key, value, 1, 86400, &cfg->units_every_s);
 	else if (strcmp(key, "threads") == 0)
 		int_key(c, key, value, 1, 64, &cfg->threads);
+	else if (strcmp(key, "max_connections") == 0)
+		int_key(c, key, value, 16, 65536, &cfg->max_connections);
+	else if (strcmp(key, "max_per_ip") == 0)
+		int_key(c, key, value, 0, 65536, &cfg->max_per_ip);
+	else if (strcmp(key, "idle_timeout") == 0)
+		int_key(c, key, value, 1, 3600, &cfg->idle_timeout_s);
 	else if (strcmp(key, "alert_command") == 0)
 		conf_str(c, key, value, cfg->alert_command, sizeof(cfg->alert_command));
 	else if (strcmp(key, "alert_topic") == 0)
@@ -101,6 +107,11 @@ int dash_config_load(const char *path, struct dash_config *cfg, conf_report repo
 	cfg->usage_every_s = 60;
 	cfg->units_every_s = 300;
 	cfg->threads = 4;
+	/* Idle sockets cost no thread (epoll), so room for many; one address
+	 * (a browser opens 6) cannot take it all; a silent one goes soon. */
+	cfg->max_connections = 1024;
+	cfg->max_per_ip = 32;
+	cfg->idle_timeout_s = 10;
 	mqtt_opts_defaults(&cfg->mqtt, "gm-dashboard");
 	if (path == NULL)
 		return 0;
@@ -128,6 +139,14 @@ int dash_config_check(const struct dash_config *cfg, conf_report report, void *r
 
 	if (cfg->data_dir[0] == '\0') {
 		say(report, report_user, "no data directory: set data_dir in [dashboard] or -d");
+		errors++;
+	}
+	if (cfg->max_per_ip > cfg->max_connections || cfg->threads > cfg->max_connections) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "max_connections = %d: must be at least max_per_ip (%d) "
+		    "and threads (%d)", cfg->max_connections, cfg->max_per_ip, cfg->threads);
+		say(report, report_user, msg);
 		errors++;
 	}
 	if (cfg->alert_topic[0] != '\0' && !cfg->have_mqtt) {

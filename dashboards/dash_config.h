@@ -13,6 +13,9 @@
  *   usage_every = 60      ; seconds between recomputing today's and the month's use
  *   units_every = 300     ; seconds between recomputing the unit figures
  *   threads = 4           ; HTTP worker threads
+ *   max_connections = 1024 ; open connections in all (more wait to be accepted)
+ *   max_per_ip = 32       ; from one address (more are closed at once); 0: no limit
+ *   idle_timeout = 10     ; seconds a connection may send and take nothing
  *   alert_command = /usr/local/bin/notify-facilities  ; optional (alert.h)
  *   alert_topic = greenmeter/alerts                   ; optional, needs [mqtt]
  *   [mqtt]                ; common/mqtt_opts.h: only for alert_topic
@@ -36,6 +39,7 @@ struct dash_config {
 	int refresh_s;
 	double scan_s, usage_every_s, units_every_s;
 	int threads;
+	int max_connections, max_per_ip, idle_timeout_s;   /* http_server.h http_limits */
 	char alert_command[1024];
 	char alert_topic[256];
 	bool have_mqtt;            /* the file had an [mqtt] section */
@@ -53,7 +57,8 @@ int dash_listen_parse(const char *s, struct dash_config *cfg, conf_report report
     void *report_user);
 
 /* What the file alone cannot check (after command-line overrides): a data
- * directory is given, alert_topic has a broker. Same reporting. */
+ * directory is given, alert_topic has a broker, the connection limits
+ * agree (max_per_ip and threads at most max_connections). Same reporting. */
 int dash_config_check(const struct dash_config *cfg, conf_report report, void *report_user);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "alert.h"
@@ -189,7 +190,45 @@ static int start(struct dash *d, struct runner *r, char *err, size_t errlen)
 	return 0;
 }
 
-static void run(struct dash *d, struct runner *r)
+/* Files the dashboard itself keeps open beside its connections: RRD files
+ * being read, the status file, the log, the listening socket, rrdcached. */
+#define OWN_FILES 128
+
+/* Room for max_connections sockets: raise the soft open-file limit toward
+ * the hard one (systemd's default soft limit is 1024), else accept fewer
+ * connections and say so. */
+static void fd_room(struct dash_config *cfg)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)cfg->max_connections + OWN_FILES;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ? rl.rlim_max : want;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	int fit = rl.rlim_cur > OWN_FILES + 16 ? (int)(rl.rlim_cur - OWN_FILES) : 16;
+
+	log_warn("open-file limit %lld: max_connections %d lowered to %d (raise the limit, "
+	    "e.g. LimitNOFILE= in the service file)", (long long)rl.rlim_cur, cfg->max_connections,
+	    fit);
+	cfg->max_connections = fit;
+	if (cfg->max_per_ip > fit)
+		cfg->max_per_ip = fit;
+}
+
+static struct http_server *listen_http(struct dash *d, char *err, size_t errlen)
+{
+	struct http_limits lim = { d->cfg.threads, d->cfg.max_connections, d->cfg.max_per_ip,
+	    d->cfg.idle_timeout_s };
+
+	if (lim.threads > lim.max_connections)
+		lim.threads = lim.max_connections;
+	return http_start(d->cfg.host, d->cfg.port, &lim, dash_handle, d, err, errlen);
+}
+
+static void run(struct dash *d, struct runner *r, struct http_server *srv)
 {
 	int64_t usage_due = 0;
 
@@ -199,6 +238,7 @@ static void run(struct dash *d, struct runner *r)
 		if (usage)
 			usage_due = mono_ms() + (int64_t)(d->cfg.usage_every_s * 1000);
 		scan_once(r, usage);
+		http_tick(srv);   /* what clients caused, summed up once a minute */
 		nap(d->cfg.scan_s);
 	}
 }
@@ -231,15 +271,15 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	scan_once(&r, true);   /* pages have something from the first request on */
-	if ((srv = http_start(d.cfg.host, d.cfg.port, d.cfg.threads, dash_handle, &d, err,
-	    sizeof(err))) == NULL) {
+	fd_room(&d.cfg);
+	if ((srv = listen_http(&d, err, sizeof(err))) == NULL) {
 		log_err("%s", err);
 		goto out;
 	}
 	log_info("listening on http://%s%s%s:%d/", strchr(d.cfg.host, ':') ? "[" : "",
 	    d.cfg.host, strchr(d.cfg.host, ':') ? "]" : "", d.cfg.port);
 	have_units = d.org != NULL && pthread_create(&units, NULL, units_main, &d) == 0;
-	run(&d, &r);
+	run(&d, &r, srv);
 	rc = 0;
 out:
 	stopping = 1;

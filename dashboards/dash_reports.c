@@ -1,11 +1,13 @@
 /* dash_reports.c - the report files: a list, a unit's latest, each file. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dash_page.h"
 #include "dash_pages.h"
 #include "err.h"
 #include "html.h"
+#include "ratelog.h"
 #include "report_files.h"
 #include "timeutil.h"
 
@@ -78,15 +80,20 @@ void reports_of_unit(FILE *f, const char *dir, const char *unit, enum lang l)
 void page_report_file(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const char *set, const char *file)
 {
-	int rc = d->cfg.reports_dir[0] ?
-	    report_read(d->cfg.reports_dir, set, file, &rp->data, &rp->len) : GM_ENOTFOUND;
+	char err[400];
+	int rc = d->cfg.reports_dir[0] ? report_read(d->cfg.reports_dir, set, file, &rp->data,
+	    &rp->len, err, sizeof(err)) : GM_ENOTFOUND;
 
-	(void)rq;
 	if (rc == GM_OK) {
 		rp->type = report_type(file);
 		rp->cacheable = true;
 		if (strcmp(rp->type, "application/octet-stream") == 0)
 			rp->disposition = "attachment";
+	} else if (rc == GM_EINVAL) {
+		/* the operator should know; a client asking again and again must
+		 * not fill the log (ratelog.h) */
+		ratelog_say(rq->noise, time(NULL), "%s", err);
+		http_fail(rp, 403, "this file is not served (see the dashboard's log)");
 	} else {
 		http_fail(rp, rc == GM_ENOTFOUND ? 404 : 500,
 		    rc == GM_ENOTFOUND ? "no such report file" : gm_strerror(rc));

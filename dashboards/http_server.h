@@ -2,14 +2,23 @@
  * http_server.h - gm-dashboard's HTTP side, on libmicrohttpd. Before the
  * application sees a request the server has refused:
  *   405  any method but GET and HEAD (the dashboard only reads);
- *   414  a request line (path and query) longer than HTTP_URI_MAX;
- *   400  a path that is not plain segments: each one [A-Za-z0-9._-]+, not
- *        starting with '.', at most HTTP_SEG_MAX of them; so "..", hidden
- *        files and encoded slashes never reach a handler.
+ *   414, 400  what http_path.h refuses: an over-long request line, a NUL or
+ *        control byte (raw or %-encoded) anywhere in path or query, a path
+ *        that is not plain segments; so "..", hidden files, encoded slashes
+ *        and a name cut short by a NUL never reach a handler.
  * The handler gets the split path and fills a reply: a body written to
  * rp->out (or a buffer of its own), a status and a content type. Every
  * answer says nosniff and a strict content security policy; live pages are
  * no-store.
+ *
+ * Connections (struct http_limits): `threads` workers, each with its own
+ * epoll set, so a silent connection costs a socket and a little memory,
+ * never a thread. At most max_per_ip from one address (more are closed at
+ * once) and max_connections in all (more wait in the kernel's queue until
+ * one closes); a connection that sends or takes nothing for idle_timeout_s
+ * is closed, whatever it was doing (half a request, kept alive between
+ * requests, not reading its answer). What a client can make the server log
+ * goes through a ratelog (ratelog.h), a handful of lines a minute.
  */
 #ifndef GM_HTTP_SERVER_H
 #define GM_HTTP_SERVER_H
@@ -18,17 +27,17 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define HTTP_URI_MAX 2048
-#define HTTP_SEG_MAX 8
-#define HTTP_SEG_LEN 128
+#include "http_path.h"
 
 struct MHD_Connection;
+struct ratelog;
 
 struct http_req {
 	const char *path;               /* percent-decoded */
 	const char *seg[HTTP_SEG_MAX];  /* its segments */
 	int nseg;
 	struct MHD_Connection *conn;
+	struct ratelog *noise;          /* log what this request causes through it */
 };
 
 /* The query argument key, or NULL. */
@@ -49,20 +58,21 @@ void http_fail(struct http_reply *rp, int status, const char *msg);
 
 typedef void (*http_handler)(void *app, const struct http_req *rq, struct http_reply *rp);
 
+struct http_limits {
+	int threads;           /* workers */
+	int max_connections;   /* in all */
+	int max_per_ip;        /* from one address; 0: no limit of its own */
+	int idle_timeout_s;    /* a connection silent this long is closed */
+};
+
 struct http_server;
 
-/* Listen on host:port (numeric or a name; IPv4 or IPv6) with `threads`
- * workers. NULL with the reason in err. */
-struct http_server *http_start(const char *host, int port, int threads, http_handler h,
-    void *app, char *err, size_t errlen);
+/* Listen on host:port (numeric or a name; IPv4 or IPv6) within the limits.
+ * NULL with the reason in err. */
+struct http_server *http_start(const char *host, int port, const struct http_limits *lim,
+    http_handler h, void *app, char *err, size_t errlen);
+/* Now and then (a few seconds): sum up the log lines held back. */
+void http_tick(struct http_server *s);
 void http_stop(struct http_server *s);   /* NULL-safe */
-
-/* Whether s[0..n) is a plain name: [A-Za-z0-9._-]+, not starting with '.',
- * at most HTTP_SEG_LEN bytes. */
-bool http_name_ok(const char *s, size_t n);
-
-/* Split path ("/a/b/") into segments in buf; the count, or -1 when a
- * segment is not plain or there are too many. "/" has 0 segments. */
-int http_split(const char *path, char *buf, size_t len, const char **seg, int max);
 
 #endif

@@ -3,14 +3,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "err.h"
-#include "http_server.h"
+#include "http_path.h"
 #include "report_files.h"
+
+/* A file that is served: a regular file with one name (report_files.h). */
+static bool report_servable(const struct stat *sb)
+{
+	return S_ISREG(sb->st_mode) && sb->st_nlink == 1;
+}
 
 static bool plain(const char *name)
 {
@@ -27,6 +34,10 @@ static void copy_name(char *dst, const char *src)
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
+
+/* O_DIRECTORY fails on anything else before it is opened; O_NONBLOCK all
+ * the same, as nothing here may wait. */
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
 
 static double mtime_of(const struct stat *sb)
 {
@@ -63,7 +74,7 @@ static int list_files(int fd, struct report_set *set)
 		struct report_file *f = &set->files[set->nfiles];
 
 		if (!plain(e->d_name) || fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
-		    !S_ISREG(sb.st_mode))
+		    !report_servable(&sb))
 			continue;
 		copy_name(f->name, e->d_name);
 		f->size = sb.st_size;
@@ -94,8 +105,7 @@ int report_sets(const char *dir, struct report_set **ret)
 		struct stat sb;
 		int fd;
 
-		if (!plain(e->d_name) || (fd = openat(dirfd(d), e->d_name,
-		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		if (!plain(e->d_name) || (fd = openat(dirfd(d), e->d_name, DIR_FLAGS)) < 0)
 			continue;
 		if (fstat(fd, &sb) != 0) {
 			close(fd);
@@ -121,36 +131,66 @@ void report_sets_free(struct report_set *sets, int n)
 	free(sets);
 }
 
-/* Open dir/set/file without following a link anywhere below dir. */
-static int open_plain(const char *dir, const char *set, const char *file)
+/* The set's directory, opened without following a link. */
+static int open_set(const char *dir, const char *set)
 {
-	int dfd, fd;
+	int dfd, sfd;
 
-	if (!plain(set) || !plain(file))
+	if ((dfd = open(dir, (DIR_FLAGS & ~O_NOFOLLOW))) < 0)   /* dir itself may be a link */
 		return -1;
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return -1;
-	int sfd = openat(dfd, set, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	sfd = openat(dfd, set, DIR_FLAGS);
 	close(dfd);
-	if (sfd < 0)
-		return -1;
-	fd = openat(sfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	close(sfd);
-	return fd;
+	return sfd;
 }
 
-int report_read(const char *dir, const char *set, const char *file, char **buf, size_t *len)
+/* Open dir/set/file for reading: a plain name, no link followed anywhere
+ * below dir, a regular file with one name (report_files.h). lstat first,
+ * so a device or FIFO is never opened; O_NONBLOCK and fstat after, for
+ * what was swapped in between; then blocking reads as usual. The
+ * descriptor and its fstat, or a negative GM_E* code (GM_EINVAL with err). */
+static int open_servable(const char *dir, const char *set, const char *file, struct stat *ret_sb,
+    char *err, size_t errlen)
 {
-	int fd = open_plain(dir, set, file);
 	struct stat sb;
-	size_t got = 0;
+	int sfd, fd, flags;
 
+	if (!plain(set) || !plain(file) || (sfd = open_set(dir, set)) < 0)
+		return GM_ENOTFOUND;
+	if (fstatat(sfd, file, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode)) {
+		close(sfd);
+		return GM_ENOTFOUND;
+	}
+	fd = openat(sfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(sfd);
 	if (fd < 0)
 		return GM_ENOTFOUND;
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
 		return GM_ENOTFOUND;
 	}
+	if (!report_servable(&sb)) {
+		close(fd);
+		return gm_errf(err, errlen, GM_EINVAL, "report %s/%s: has %ju names (hard links); "
+		    "a report file has one, so it could be a file from elsewhere: not served", set,
+		    file, (uintmax_t)sb.st_nlink);
+	}
+	if ((flags = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		close(fd);
+		return GM_EIO;
+	}
+	*ret_sb = sb;
+	return fd;
+}
+
+int report_read(const char *dir, const char *set, const char *file, char **buf, size_t *len,
+    char *err, size_t errlen)
+{
+	struct stat sb = { 0 };   /* set when fd >= 0; the compiler cannot tell */
+	int fd = open_servable(dir, set, file, &sb, err, errlen);
+	size_t got = 0;
+
+	if (fd < 0)
+		return fd;
 	if (sb.st_size > REPORT_FILE_BYTES) {
 		close(fd);
 		return GM_ERANGE;

@@ -1,14 +1,18 @@
 /*
  * test_dash.c - the parts of gm-dashboard that decide, apart from HTTP
  * (tests/integration/85-dashboard.sh drives the real server):
- * - which paths reach a handler (http_split): plain segments only;
+ * - which paths reach a handler (http_path_parse, http_split): plain
+ *   segments only; a NUL or control byte, raw or %-encoded, anywhere in
+ *   path or query, a broken escape, an encoded '/': refused, before any route;
+ * - the budget of log lines clients can cause (ratelog.c);
  * - the configuration: loopback by default, every mistake with file:line;
  * - staleness (registry.c chan_status, meter_view.c meter_status): 3
  *   intervals, monthly manual entries, a status file judged when written;
  * - the alert rule (stale_watch.c): once per change, never for a channel
  *   first seen ok;
- * - report files (report_files.c): links and hidden names never listed
- *   nor read.
+ * - report files (report_files.c): links, hidden names, FIFOs and files
+ *   with a second name (a hard link from outside) never listed nor read,
+ *   and nothing blocks on a FIFO.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,12 +22,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "../../dashboards/dash_config.h"
 #include "../../dashboards/http_server.h"
+#include "../../dashboards/ratelog.h"
 #include "../../dashboards/meter_view.h"
 #include "../../dashboards/report_files.h"
 #include "../../dashboards/stale_watch.h"
@@ -70,6 +77,135 @@ static void test_split(void **state)
 	assert_int_equal(split(long_seg, seg), 1);
 }
 
+/* One request URI, as bytes (NUL included), and what must become of it. */
+struct uri_case {
+	const char *uri;
+	size_t n;          /* 0: strlen(uri) */
+	int status;        /* 0 accepted, else 400 / 414 */
+	int nseg;
+	const char *path;  /* the decoded path when accepted */
+};
+
+static void test_path_refusals(void **state)
+{
+	static const struct uri_case cases[] = {
+		{ "/", 0, 0, 0, "/" },
+		{ "/?lang=en", 0, 0, 0, "/" },
+		{ "/meter/hq/m1/import_kwh?lang=en&x=%41", 0, 0, 4, "/meter/hq/m1/import_kwh" },
+		{ "/reports/green-test/a.th.html", 0, 0, 3, "/reports/green-test/a.th.html" },
+		{ "/reports/", 0, 0, 1, "/reports/" },
+		{ "/%72eports", 0, 0, 1, "/reports" },          /* an escape of a plain letter */
+		{ "/units?", 0, 0, 1, "/units" },
+		/* a NUL: raw (cut short in any C string, so given with its length) ... */
+		{ "/\0", 2, 400, 0, NULL },
+		{ "/reports/x/a.html\0.txt", 22, 400, 0, NULL },
+		{ "/?lang=en\0x", 12, 400, 0, NULL },
+		/* ... or encoded, in the path, the query, a key */
+		{ "/%00", 0, 400, 0, NULL },
+		{ "/reports/x/a.html%00.txt", 0, 400, 0, NULL },
+		{ "/?lang=en%00", 0, 400, 0, NULL },
+		{ "/?%00=1", 0, 400, 0, NULL },
+		/* other control bytes, raw or encoded */
+		{ "/a\tb", 0, 400, 0, NULL },
+		{ "/a%0ab", 0, 400, 0, NULL },
+		{ "/?q=%0D%0AX-Injected:%201", 0, 400, 0, NULL },
+		{ "/a%7f", 0, 400, 0, NULL },
+		{ "/a\x7f", 0, 400, 0, NULL },
+		/* broken escapes */
+		{ "/a%zz", 0, 400, 0, NULL },
+		{ "/a%4", 0, 400, 0, NULL },
+		{ "/a%", 0, 400, 0, NULL },
+		{ "/?q=%g0", 0, 400, 0, NULL },
+		{ "/?q=%", 0, 400, 0, NULL },
+		/* climbing, hidden, encoded slashes and dots, foreign bytes */
+		{ "/reports/../etc/passwd", 0, 400, 0, NULL },
+		{ "/reports/%2e%2e/etc/passwd", 0, 400, 0, NULL },
+		{ "/reports/%2E%2e", 0, 400, 0, NULL },
+		{ "/reports%2fgreen-test", 0, 400, 0, NULL },
+		{ "/meter/hq/..%2F..%2Fetc/passwd", 0, 400, 0, NULL },
+		{ "/reports/.ssh", 0, 400, 0, NULL },
+		{ "/reports/%2essh", 0, 400, 0, NULL },
+		{ "/a/./b", 0, 400, 0, NULL },
+		{ "/a%25b", 0, 400, 0, NULL },          /* a literal '%' in a name */
+		{ "/a%20b", 0, 400, 0, NULL },
+		{ "/a+b", 0, 400, 0, NULL },
+		{ "/caf\xc3\xa9", 0, 400, 0, NULL },
+		{ "/caf%C3%A9", 0, 400, 0, NULL },
+		{ "/a//b", 0, 400, 0, NULL },
+		{ "//", 0, 400, 0, NULL },
+		{ "", 0, 400, 0, NULL },
+		{ "?x=1", 0, 400, 0, NULL },
+		{ "relative", 0, 400, 0, NULL },
+		{ "*", 0, 400, 0, NULL },
+		{ "http://host/", 0, 400, 0, NULL },
+		{ "/1/2/3/4/5/6/7/8/9", 0, 400, 0, NULL },
+	};
+	struct http_path p;
+	const char *why;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct uri_case *c = &cases[i];
+		size_t n = c->n ? c->n : strlen(c->uri);
+		int rc = http_path_parse(c->uri, n, &p, &why);
+
+		if (rc != c->status)
+			fail_msg("\"%s\" (%zu bytes): %d (%s), want %d", c->uri, n, rc,
+			    why ? why : "accepted", c->status);
+		if (rc != 0) {
+			assert_non_null(why);
+			continue;
+		}
+		assert_null(why);
+		assert_int_equal(p.nseg, c->nseg);
+		assert_string_equal(p.path, c->path);
+	}
+	/* a NUL is named as such */
+	assert_int_equal(http_path_parse("/%00", 4, &p, &why), 400);
+	assert_string_equal(why, "a NUL in the request");
+	/* the segments */
+	assert_int_equal(http_path_parse("/graph/a/b/c/24h.png?lang=en", 28, &p, &why), 0);
+	assert_int_equal(p.nseg, 5);
+	assert_string_equal(p.seg[0], "graph");
+	assert_string_equal(p.seg[4], "24h.png");
+	/* the length: HTTP_URI_MAX bytes pass, one more is 414 */
+	char *big = malloc(HTTP_URI_MAX + 2);
+
+	assert_non_null(big);
+	memset(big, 'a', HTTP_URI_MAX + 1);
+	memcpy(big, "/?x=", 4);
+	assert_int_equal(http_path_parse(big, HTTP_URI_MAX, &p, &why), 0);
+	assert_int_equal(http_path_parse(big, HTTP_URI_MAX + 1, &p, &why), 414);
+	free(big);
+}
+
+static void test_ratelog(void **state)
+{
+	struct ratelog r;
+	const time_t t0 = 1800000000;
+
+	(void)state;
+	assert_int_equal(ratelog_init(&r, "test", 3, 60), 0);
+	assert_int_equal(ratelog_tick(&r, t0), 0);   /* nothing yet */
+	for (int i = 0; i < 3; i++)
+		assert_true(ratelog_say(&r, t0 + i, "line %d", i));
+	for (int i = 0; i < 10000; i++)   /* the rest of the minute: counted, not logged */
+		assert_false(ratelog_say(&r, t0 + 10, "line %d", i));
+	assert_string_equal(r.last, "line 9999");
+	assert_int_equal(ratelog_tick(&r, t0 + 59), 0);    /* the minute is not over */
+	assert_int_equal(ratelog_tick(&r, t0 + 60), 10000); /* summed up once */
+	assert_int_equal(ratelog_tick(&r, t0 + 200), 0);
+	/* a new minute: a fresh budget; the summary also comes with the next line */
+	assert_true(ratelog_say(&r, t0 + 300, "again"));
+	for (int i = 0; i < 5; i++)
+		ratelog_say(&r, t0 + 301, "more");
+	assert_int_equal(r.held, 3);
+	assert_true(ratelog_say(&r, t0 + 400, "later"));   /* rolls: summary, then this */
+	assert_int_equal(r.held, 0);
+	assert_int_equal(r.said, 1);
+	ratelog_fini(&r);
+}
+
 static void test_config(void **state)
 {
 	struct dash_config c;
@@ -79,6 +215,9 @@ static void test_config(void **state)
 	assert_int_equal(dash_config_load(NULL, &c, collect, NULL), 0);
 	assert_string_equal(c.host, "127.0.0.1");
 	assert_int_equal(c.port, 8080);
+	assert_int_equal(c.max_connections, 1024);
+	assert_int_equal(c.max_per_ip, 32);
+	assert_int_equal(c.idle_timeout_s, 10);
 	assert_int_equal(dash_config_check(&c, collect, NULL), 1);   /* no data_dir */
 	reports.n = 0;
 	assert_int_equal(tmpdir_make("dash"), 0);
@@ -98,6 +237,23 @@ static void test_config(void **state)
 	assert_string_equal(c.host, "0.0.0.0");   /* only when told */
 	assert_int_equal(c.port, 9000);
 	assert_int_equal(c.refresh_s, 10);
+	reports.n = 0;
+	/* the connection limits: in range, and agreeing with each other */
+	reports.n = 0;
+	path = fixture("l.conf", "[dashboard]\ndata_dir = /x\nmax_connections = 8\n"
+	    "max_per_ip = -1\nidle_timeout = 0\nmax_connections = 64\nmax_per_ip = 100\n"
+	    "idle_timeout = 3\n");
+	assert_int_equal(dash_config_load(path, &c, collect, NULL), 3);
+	assert_int_equal(dash_config_check(&c, collect, NULL), 1);
+	static const char *const want_lim[] = {
+		"l.conf:3: max_connections = \"8\": expected a whole number from 16 to 65536",
+		"l.conf:4: max_per_ip = \"-1\": expected a whole number from 0 to 65536",
+		"l.conf:5: idle_timeout = \"0\": expected a whole number from 1 to 3600",
+		"max_connections = 64: must be at least max_per_ip (100) and threads (4)",
+	};
+	expect_reports(want_lim, 4);
+	assert_int_equal(c.max_connections, 64);
+	assert_int_equal(c.idle_timeout_s, 3);
 	reports.n = 0;
 	path = fixture("t.conf", "[dashboard]\ndata_dir = /x\nalert_topic = site/alerts\n");
 	assert_int_equal(dash_config_load(path, &c, collect, NULL), 0);
@@ -207,7 +363,7 @@ static void test_watch_once(void **state)
 
 static void test_report_files(void **state)
 {
-	char dir[512], path[600];
+	char dir[512], path[600], err[400];
 	struct report_set *sets;
 	char *buf = NULL;
 	size_t len;
@@ -233,26 +389,96 @@ static void test_report_files(void **state)
 	assert_int_equal(sets[0].nfiles, 1);   /* neither the link nor the hidden file */
 	assert_string_equal(sets[0].files[0].name, "a.th.html");
 	report_sets_free(sets, n);
-	assert_int_equal(report_read(dir, "set1", "a.th.html", &buf, &len), GM_OK);
+	assert_int_equal(report_read(dir, "set1", "a.th.html", &buf, &len, err, sizeof(err)), GM_OK);
 	assert_int_equal(len, 8);
 	assert_memory_equal(buf, "<p>a</p>", 8);
 	free(buf);
-	assert_int_equal(report_read(dir, "set1", "link.html", &buf, &len), GM_ENOTFOUND);
-	assert_int_equal(report_read(dir, "outside", "passwd", &buf, &len), GM_ENOTFOUND);
-	assert_int_equal(report_read(dir, "set1", ".hidden", &buf, &len), GM_ENOTFOUND);
-	assert_int_equal(report_read(dir, "..", "r", &buf, &len), GM_ENOTFOUND);
+	assert_int_equal(report_read(dir, "set1", "link.html", &buf, &len, err, sizeof(err)),
+	    GM_ENOTFOUND);
+	assert_int_equal(report_read(dir, "outside", "passwd", &buf, &len, err, sizeof(err)),
+	    GM_ENOTFOUND);
+	assert_int_equal(report_read(dir, "set1", ".hidden", &buf, &len, err, sizeof(err)),
+	    GM_ENOTFOUND);
+	assert_int_equal(report_read(dir, "..", "r", &buf, &len, err, sizeof(err)), GM_ENOTFOUND);
 	assert_string_equal(report_type("x.csv"), "text/csv; charset=utf-8");
 	assert_string_equal(report_type("x.exe"), "application/octet-stream");
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	static const char msg[] = "report_read blocked on a special file\n";
+
+	(void)!write(2, msg, sizeof(msg) - 1);
+	_exit(1);
+}
+
+/* Files that are not what they seem: a FIFO (opening it for reading would
+ * wait for a writer for ever), a hard link to a file outside the set (it
+ * is the outside file), a directory where a file should be. */
+static void test_report_special(void **state)
+{
+	char dir[512], path[600], outside[600], err[400] = "";
+	struct report_set *sets;
+	char *buf = NULL;
+	size_t len;
+	int n;
+
+	(void)state;
+	assert_int_equal(tmpdir_make("special"), 0);
+	snprintf(dir, sizeof(dir), "%s/r", tmpdir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/set1", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/set1/ok.html", dir);
+	write_file(path, "ok");
+	snprintf(path, sizeof(path), "%s/set1/pipe.html", dir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	snprintf(path, sizeof(path), "%s/set1/sub.html", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(outside, sizeof(outside), "%s/secret.txt", tmpdir);
+	write_file(outside, "secret");
+	snprintf(path, sizeof(path), "%s/set1/secret.html", dir);
+	assert_int_equal(link(outside, path), 0);
+	snprintf(path, sizeof(path), "%s/fifo-set", dir);   /* a FIFO where a set should be */
+	assert_int_equal(mkfifo(path, 0644), 0);
+
+	signal(SIGALRM, on_alarm);
+	alarm(10);   /* a read that blocks fails the test instead of hanging it */
+	n = report_sets(dir, &sets);
+	assert_int_equal(n, 1);
+	assert_int_equal(sets[0].nfiles, 1);   /* only ok.html */
+	assert_string_equal(sets[0].files[0].name, "ok.html");
+	report_sets_free(sets, n);
+	assert_int_equal(report_read(dir, "set1", "pipe.html", &buf, &len, err, sizeof(err)),
+	    GM_ENOTFOUND);
+	assert_int_equal(report_read(dir, "fifo-set", "x", &buf, &len, err, sizeof(err)),
+	    GM_ENOTFOUND);
+	assert_int_equal(report_read(dir, "set1", "sub.html", &buf, &len, err, sizeof(err)),
+	    GM_ENOTFOUND);
+	assert_int_equal(report_read(dir, "set1", "secret.html", &buf, &len, err, sizeof(err)),
+	    GM_EINVAL);
+	assert_string_equal(err, "report set1/secret.html: has 2 names (hard links); a report "
+	    "file has one, so it could be a file from elsewhere: not served");
+	alarm(0);
+	/* once the outside name is gone it is a file of the set like any other */
+	assert_int_equal(unlink(outside), 0);
+	assert_int_equal(report_read(dir, "set1", "secret.html", &buf, &len, err, sizeof(err)),
+	    GM_OK);
+	free(buf);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_path_refusals),
+		cmocka_unit_test(test_ratelog),
 		cmocka_unit_test_teardown(test_config, tmpdir_teardown),
 		cmocka_unit_test(test_stale_rule),
 		cmocka_unit_test(test_watch_once),
 		cmocka_unit_test_teardown(test_report_files, tmpdir_teardown),
+		cmocka_unit_test_teardown(test_report_special, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
