@@ -9,6 +9,7 @@
 # - Not one wrong value is published: every value on the broker is one the
 #   fixture served in a good answer.
 # - Every bad answer is logged by what was wrong with it.
+# - A trickled answer is given up when the timeout (0.4 s) is over.
 # - The healthy meter keeps its schedule: its largest gap between readings
 #   is at most its interval + its timeout.
 . "$(dirname "$0")/../lib.sh"
@@ -74,7 +75,22 @@ while IFS=$'\t' read -r kind regex; do
 	check "$kind is logged as such" grep -qE "$re" "$T/agent.log"
 done <"$T/kinds.txt"
 
-# --- 3. the healthy meter on the other gateway kept its schedule ---------------
+# --- 3. the deadline: a trickled answer is given up when the timeout is over --
+# (the agent logs local time; the fixture wrote when the request came)
+late=$(TZ=Asia/Bangkok python3 - "$T/served.log" "$T/agent.log" <<'PY'
+import sys, time, datetime
+asked = [float(l.split()[5]) for l in open(sys.argv[1]) if l.split()[1] == "trickle"]
+logged = [l.split()[0] for l in open(sys.argv[2]) if "of 21 bytes within 400 ms" in l]
+if asked and logged:
+    t = datetime.datetime.strptime(logged[0], "%Y-%m-%dT%H:%M:%S.%f").timestamp()
+    print("%.3f" % (t - asked[0]))
+PY
+)
+echo "# the trickled answer was given up ${late:-?} s after the request (timeout 0.4 s; a byte every 0.4 s)"
+check "a trickled answer is given up within the timeout (${late:-?} s <= 0.4 s + 0.15 s)" \
+	awk -v l="${late:-99}" 'BEGIN { exit !(l >= 0.35 && l <= 0.55) }'
+
+# --- 4. the healthy meter on the other gateway kept its schedule ---------------
 grep '^greenmeter/v1/hx/healthy/total_kwh ' "$T/sub.txt" | grep -o '"t":[0-9.]*' | cut -d: -f2 >"$T/healthy.t"
 n=$(wc -l <"$T/healthy.t")
 span=$(awk 'NR == 1 { f = $1 } { l = $1 } END { printf "%.0f", l - f }' "$T/healthy.t")
