@@ -268,8 +268,10 @@ static void poll_meter(struct mbpoll *mp, struct pmeter *pm)
 			bad_req = r;
 			snprintf(why, sizeof(why), "%s", this_why);
 		}
-		if (o != REQ_OK && !mp->linked)
-			break;   /* the gateway is gone: its complaint says so */
+		/* After a bad answer the next request gets a fresh connection; when
+		 * none can be had the gateway is gone, and its complaint says so. */
+		if (o == REQ_NO_LINK)
+			break;
 	}
 	publish_channels(mp, pm);
 	if (bad_req >= 0) {

@@ -8,6 +8,8 @@
 # cannot hold), with a healthy gm-sim meter on another gateway.
 # - Not one wrong value is published: every value on the broker is one the
 #   fixture served in a good answer.
+# - A bad answer costs only its request: unit 2, whose first request is
+#   always answered by the wrong unit, still publishes its second.
 # - Every bad answer is logged by what was wrong with it.
 # - A trickled answer is given up when the timeout (0.4 s) is over.
 # - The healthy meter keeps its schedule: its largest gap between readings
@@ -19,13 +21,14 @@ start_broker
 HOSTILE=$(free_port)
 GOOD=$(free_port)
 mkdir -p "$T/devices"
-cp "$ROOT"/devices/*.conf "$FIX"/devices/hostile.conf "$T/devices/"
+cp "$ROOT"/devices/*.conf "$FIX"/devices/hostile.conf "$FIX"/devices/hostile2.conf "$T/devices/"
 printf '[sim]\nlisten = 127.0.0.1:%s\ndevices = %s/devices\n[meter m]\nunit = 1\nmodel = sdm630\nseed = 5\nload = 20\n' \
 	"$GOOD" "$ROOT" >"$T/sim.conf"
 {
 	printf '[agent]\nsite = hx\ndevices = %s/devices\nspool_dir = %s/spool\n' "$T" "$T"
 	printf '[mqtt]\nbroker = 127.0.0.1:%s\nclient_id = hx-agent\n' "$BROKER_PORT"
 	printf '[meter hostile]\nmodel = hostile\nhost = 127.0.0.1:%s\nunit = 1\ninterval = 0.6\ntimeout = 0.4\nretries = 0\n' "$HOSTILE"
+	printf '[meter hostile2]\nmodel = hostile2\nhost = 127.0.0.1:%s\nunit = 2\ninterval = 0.6\ntimeout = 0.4\nretries = 0\n' "$HOSTILE"
 	printf '[meter healthy]\nmodel = sdm630\nchannels = total_kwh\nhost = 127.0.0.1:%s\nunit = 1\ninterval = 1\ntimeout = 0.5\n' "$GOOD"
 } >"$T/agent.conf"
 
@@ -63,6 +66,17 @@ check "no wrong value published (${wrong:-?} of ${published:-?})" test "${wrong:
 # Two channels an answer; a poll just before the agent stopped may be unsent.
 check "the good answers were published ($published values for $goods good answers)" \
 	test "${published:-0}" -ge $((2 * goods - 4))
+
+# A bad answer to one request costs that request only: the meter's next
+# request, on a fresh connection, is answered and published.
+told=$(grep -c '^greenmeter/v1/hx/hostile2/told_kwh .*"v":42.5[,}]' "$T/sub.txt")
+lied=$(grep -c '^greenmeter/v1/hx/hostile2/lied_w ' "$T/sub.txt")
+other=$(grep '^greenmeter/v1/hx/hostile2/told_kwh ' "$T/sub.txt" | grep -vc '"v":42.5[,}]')
+echo "# unit 2: told_kwh published $told times, lied_w $lied, other values $other"
+check "the request after a bad answer is still read and published ($told times)" test "$told" -ge 40
+check "what the wrong unit said is not published ($lied, $other)" test "$lied" -eq 0 -a "$other" -eq 0
+check "the wrong unit is logged for unit 2's first request" \
+	grep -q "meter hostile2 (127.0.0.1:$HOSTILE unit 2) reg 0x0000 (function 3, 2 registers): wrong unit id 7 (asked unit 2)" "$T/agent.log"
 
 # --- 2. every bad answer logged by its name -----------------------------------
 PFX="meter hostile \\(127\\.0\\.0\\.1:$HOSTILE unit 1\\) reg"
