@@ -39,14 +39,14 @@ CFLAGS     += $(INC_MODBUS)
 
 # --- objects, listed explicitly so what each program links is visible ------
 COMMON   := common/err common/fileio common/log common/topic common/payload common/json_in common/registers common/chanmeta \
-            common/confparse common/devmap common/timeutil common/fiscal
+            common/confparse common/devmap common/timeutil common/fiscal common/crc16
 COMMON_MQTT := common/mqtt_opts common/mqtt_link
 COMMON_RRD  := common/rrd_layout common/consumption common/entries common/meter_event \
             common/numtext common/usage_cache common/rrdfile
 
 AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/manual_import agent/oneshot \
             agent/event_send agent/reqplan common/meter_event common/numtext \
-            agent/modbus_poll agent/spool agent/seqmap \
+            agent/modbus_poll agent/mbxfer agent/mbreply agent/spool agent/seqmap \
             agent/outbox agent/publish $(COMMON_MQTT) $(COMMON)
 COLLECTOR:= collector/main collector/collector_config \
             collector/ingest collector/counter collector/registry collector/status_show \
@@ -101,6 +101,7 @@ UNIT_devmap    := common/devmap common/confparse common/registers common/payload
 UNIT_timeutil  := common/timeutil common/fileio common/err
 UNIT_reqplan   := agent/reqplan common/devmap common/confparse common/registers \
                   common/payload common/json_in common/topic common/fileio common/err
+UNIT_mbreply   := agent/mbreply common/crc16 common/fileio common/err
 UNIT_counter   := collector/counter common/fileio common/err
 UNIT_profile   := devices/sim/profile common/timeutil common/fileio common/err
 UNIT_outbox    := agent/outbox
@@ -163,7 +164,7 @@ UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/http_
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash \
-         event_send fileio quarantine
+         event_send fileio quarantine mbreply
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build
@@ -235,6 +236,8 @@ FUZZ_wal     := $(FUZZ_COLLECTOR)
 FUZZ_quarantine := $(FUZZ_COLLECTOR)
 FUZZ_rrd_head := collector/rrd_head common/rrdfile common/err tests/fuzz/fuzzlib
 FUZZ_dash_path := dashboards/http_path
+FUZZ_modbus_reply := agent/mbreply common/crc16 common/devmap common/registers common/confparse \
+                common/payload common/json_in common/topic common/fileio common/err
 
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

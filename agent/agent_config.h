@@ -18,8 +18,8 @@
  *   parity = none                 ;   and stop_bits (1 2); defaults 9600 none 8 1
  *   unit = 1                      ; Modbus unit (slave) id
  *   interval = 60                 ; seconds between polls (0.1 .. 86400)
- *   timeout = 1                   ; seconds to wait for an answer
- *   retries = 1                   ; extra attempts of a failed request
+ *   timeout = 1                   ; seconds the whole answer may take (mbxfer.h)
+ *   retries = 1                   ; extra attempts after no answer or a bad one
  *   channels = import_kwh power_w ; optional subset of the model's channels
  *   scale.volume_m3 = 0.0005      ; optional per-channel scale override
  *   [mqtt_meter plug-3f]          ; a meter that publishes itself: mqtt_meter.h

@@ -1,4 +1,4 @@
-/* modbus_poll.c - one thread per Modbus TCP gateway, polling its meters. */
+/* modbus_poll.c - one thread per Modbus gateway or bus, polling its meters. */
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -12,6 +12,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "mbxfer.h"
 #include "modbus_poll.h"
 #include "reqplan.h"
 #include "timeutil.h"
@@ -25,6 +26,7 @@ struct pmeter {
 	bool *req_ok;
 	int64_t due_ms;          /* next poll, wall-clock milliseconds */
 	struct complaint fail;
+	struct complaint *bad_value;   /* per channel: a value that is no reading */
 };
 
 struct mbpoll {
@@ -35,6 +37,8 @@ struct mbpoll {
 	int backoff_ms;
 	int min_interval_ms;
 	struct complaint down;
+	struct complaint stray;  /* bytes between answers */
+	uint16_t tid;            /* the last TCP transaction id sent */
 	int n;
 	struct pmeter *meters;
 	mbpoll_sink sink;
@@ -89,8 +93,10 @@ int mbpoll_add(struct mbpoll *mp, const struct agent_meter *m)
 		words += pm->plan.reqs[i].count;
 	}
 	pm->buf = calloc((size_t)words + 1, sizeof(*pm->buf));
+	pm->bad_value = calloc((size_t)m->nch + 1, sizeof(*pm->bad_value));
 	mp->n++;
-	if (pm->req_off == NULL || pm->req_t == NULL || pm->req_ok == NULL || pm->buf == NULL)
+	if (pm->req_off == NULL || pm->req_t == NULL || pm->req_ok == NULL || pm->buf == NULL ||
+	    pm->bad_value == NULL)
 		return GM_ENOMEM;
 	if (m->interval_ms < mp->min_interval_ms)
 		mp->min_interval_ms = m->interval_ms;
@@ -151,75 +157,129 @@ static bool link_gateway(struct mbpoll *mp, int timeout_ms)
 	return true;
 }
 
-/* Errors that mean the TCP link itself is gone (not a Modbus exception). */
-static bool link_broken(int err)
+/* TCP: anything waiting before a request is sent is a late or stray frame,
+ * and a closed connection is re-opened (gateways close idle ones). Either
+ * way the next answer comes on a fresh connection. */
+static bool ready_to_send(struct mbpoll *mp, int timeout_ms)
 {
-	return err == EPIPE || err == ECONNRESET || err == ECONNREFUSED ||
-	    err == EBADF || err == ENOTCONN || err == ECONNABORTED;
+	int n;
+
+	if (!link_gateway(mp, timeout_ms))
+		return false;
+	if (mp->gw->kind != GW_TCP || (n = mbxfer_pending(mp->ctx)) == 0)
+		return true;
+	if (n > 0)
+		complain(&mp->stray, time(NULL), "gateway %s: %d bytes came between answers "
+		    "(a late answer?); reconnecting", mp->gw->name, n);
+	else
+		log_debug("gateway %s: closed by the gateway; reconnecting", mp->gw->name);
+	unlink_gateway(mp);
+	return link_gateway(mp, timeout_ms);
 }
 
-static int read_request(struct mbpoll *mp, struct pmeter *pm, int r)
-{
-	const struct req *q = &pm->plan.reqs[r];
-	uint16_t *dst = pm->buf + pm->req_off[r];
-	int rc = -1;
+enum req_outcome { REQ_OK, REQ_FAILED, REQ_NO_LINK };
 
-	for (int attempt = 0; attempt <= pm->m->retries; attempt++) {
-		if (q->function == 4)
-			rc = modbus_read_input_registers(mp->ctx, q->start, q->count, dst);
-		else
-			rc = modbus_read_registers(mp->ctx, q->start, q->count, dst);
-		if (rc == q->count)
-			return 0;
-		if (link_broken(errno) || (errno >= MODBUS_ENOBASE &&
-		    errno <= MODBUS_ENOBASE + MODBUS_EXCEPTION_GATEWAY_TARGET))
-			break;  /* no point in asking again */
-		modbus_flush(mp->ctx);  /* a late answer must not pass for the next */
+/* "why", or "why (2 attempts)", or "why (2 attempts; first: why1)". */
+static void attempts_text(char *why, size_t len, const char *first, const char *last,
+    int attempts)
+{
+	if (attempts <= 1)
+		snprintf(why, len, "%s", last);
+	else if (strcmp(first, last) == 0)
+		snprintf(why, len, "%s (%d attempts)", last, attempts);
+	else
+		snprintf(why, len, "%s (%d attempts; first: %s)", last, attempts, first);
+}
+
+/* One request, asked again (retries) after no answer or a bad one, not
+ * after an exception: the meter said no. */
+static enum req_outcome read_request(struct mbpoll *mp, struct pmeter *pm, int r, char *why,
+    size_t whylen)
+{
+	const struct agent_meter *m = pm->m;
+	const struct req *rq = &pm->plan.reqs[r];
+	struct mbreq q = { .unit = (uint8_t)m->unit, .function = (uint8_t)rq->function,
+	    .start = rq->start, .count = rq->count };
+	char first[160] = "", last[160] = "";
+	int attempts = 0;
+
+	for (int attempt = 0; attempt <= m->retries; attempt++) {
+		enum mbxfer_result res;
+		if (!ready_to_send(mp, m->timeout_ms))
+			break;
+		q.tid = ++mp->tid;
+		res = mbxfer_read(mp->ctx, mp->gw, &q, m->timeout_ms, pm->buf + pm->req_off[r],
+		    last, sizeof(last));
+		if (res == MBXFER_OK)
+			return REQ_OK;
+		if (attempts++ == 0)
+			snprintf(first, sizeof(first), "%s", last);
+		if (res == MBXFER_EXCEPTION)
+			break;
+		/* A late or stray frame may follow on this connection: never let it
+		 * pass for the next answer. (An RTU line has been drained.) */
+		if (mp->gw->kind == GW_TCP || res == MBXFER_IO || res == MBXFER_CLOSED)
+			unlink_gateway(mp);
 	}
-	return -1;
+	if (attempts == 0)
+		return REQ_NO_LINK;
+	attempts_text(why, whylen, first, last, attempts);
+	return REQ_FAILED;
+}
+
+/* Publish each channel of the requests that were answered, if its value is
+ * a reading; one that is not is logged with meter and register, rarely. */
+static void publish_channels(struct mbpoll *mp, struct pmeter *pm)
+{
+	const struct agent_meter *m = pm->m;
+
+	for (int c = 0; c < m->nch; c++) {
+		const struct channel_def *ch = &m->ch[c];
+		int r = pm->plan.chan_req[c];
+		char why[160];
+		double v;
+		if (!pm->req_ok[r])
+			continue;
+		if (devmap_read(ch, pm->buf + pm->req_off[r] + pm->plan.chan_off[c], &v, why,
+		    sizeof(why)) != GM_OK) {
+			complain(&pm->bad_value[c], time(NULL), "meter %s (%s unit %d) reg 0x%04x %s: "
+			    "%s: not published", m->id, mp->gw->name, m->unit, ch->address, ch->name,
+			    why);
+			continue;
+		}
+		complain_release(&pm->bad_value[c], time(NULL), "meter %s (%s unit %d) reg 0x%04x %s",
+		    m->id, mp->gw->name, m->unit, ch->address, ch->name);
+		mp->sink(mp->user, m, c, pm->req_t[r], v);
+	}
 }
 
 static void poll_meter(struct mbpoll *mp, struct pmeter *pm)
 {
 	const struct agent_meter *m = pm->m;
-	int failed = 0, err = 0, bad_req = -1;
+	int bad_req = -1;
+	char why[400] = "";
 
-	modbus_set_slave(mp->ctx, m->unit);
-	modbus_set_response_timeout(mp->ctx, (uint32_t)(m->timeout_ms / 1000),
-	    (uint32_t)(m->timeout_ms % 1000) * 1000);
 	for (int r = 0; r < pm->plan.nreq; r++) {
-		pm->req_ok[r] = read_request(mp, pm, r) == 0;
+		char this_why[400];
+		enum req_outcome o = read_request(mp, pm, r, this_why, sizeof(this_why));
+		pm->req_ok[r] = o == REQ_OK;
 		pm->req_t[r] = now_wall();
-		if (!pm->req_ok[r]) {
-			err = errno;
-			failed++;
+		if (o == REQ_FAILED) {
 			bad_req = r;
-			if (link_broken(err)) {
-				unlink_gateway(mp);
-				break;
-			}
+			snprintf(why, sizeof(why), "%s", this_why);
 		}
+		/* After a bad answer the next request gets a fresh connection; when
+		 * none can be had the gateway is gone, and its complaint says so. */
+		if (o == REQ_NO_LINK)
+			break;
 	}
-	for (int c = 0; c < m->nch; c++) {
-		int r = pm->plan.chan_req[c];
-		if (!pm->req_ok[r])
-			continue;
-		mp->sink(mp->user, m, c, pm->req_t[r],
-		    devmap_value(&m->ch[c], pm->buf + pm->req_off[r] + pm->plan.chan_off[c]));
-	}
-	if (failed) {
+	publish_channels(mp, pm);
+	if (bad_req >= 0) {
 		const struct req *q = &pm->plan.reqs[bad_req];
-		char why[96];
-		/* libmodbus reports a silent unit as EAGAIN or ETIMEDOUT. */
-		if (err == EAGAIN || err == ETIMEDOUT)
-			snprintf(why, sizeof(why), "no answer within %d ms (%d attempts)",
-			    m->timeout_ms, m->retries + 1);
-		else
-			snprintf(why, sizeof(why), "%s", modbus_strerror(err));
 		complain(&pm->fail, time(NULL), "meter %s (%s unit %d) reg 0x%04x "
 		    "(function %d, %d registers): %s", m->id, mp->gw->name, m->unit,
 		    q->start, q->function, q->count, why);
-	} else {
+	} else if (mp->linked) {
 		complain_release(&pm->fail, time(NULL), "meter %s (%s unit %d)", m->id,
 		    mp->gw->name, m->unit);
 	}
@@ -304,6 +364,7 @@ void mbpoll_free(struct mbpoll *mp)
 		free(pm->req_t);
 		free(pm->req_ok);
 		free(pm->buf);
+		free(pm->bad_value);
 	}
 	free(mp->meters);
 	pthread_mutex_destroy(&mp->lock);

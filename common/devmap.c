@@ -217,6 +217,24 @@ double devmap_value(const struct channel_def *ch, const uint16_t *regs)
 	return reg_decode(regs, ch->type, ch->order) * ch->scale + ch->offset;
 }
 
+int devmap_read(const struct channel_def *ch, const uint16_t *regs, double *ret_value,
+    char *why, size_t whylen)
+{
+	double v;
+
+	if (reg_check(regs, ch->type, ch->order, why, whylen) != GM_OK)
+		return GM_ERANGE;
+	v = devmap_value(ch, regs);
+	if (!isfinite(v))
+		return gm_errf(why, whylen, GM_ERANGE, "%.17g x scale %.17g + offset %.17g "
+		    "is not a finite number", reg_decode(regs, ch->type, ch->order), ch->scale,
+		    ch->offset);
+	if (ch->kind == KIND_COUNTER && v < 0)
+		return gm_errf(why, whylen, GM_ERANGE, "a counter cannot be negative (%.17g)", v);
+	*ret_value = v;
+	return GM_OK;
+}
+
 void devmap_encode(const struct channel_def *ch, double value, uint16_t *regs)
 {
 	reg_encode((value - ch->offset) / ch->scale, ch->type, ch->order, regs);

@@ -1,5 +1,6 @@
 /* registers.c - number <-> Modbus register image for all types and word orders. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "err.h"
@@ -114,6 +115,45 @@ double reg_decode(const uint16_t *regs, enum reg_type type, enum word_order orde
 	}
 	}
 	return NAN;
+}
+
+/* "0x7fc0 0x0000 as float32 abcd" */
+static int describe(char *why, size_t whylen, const uint16_t *regs, enum reg_type type,
+    enum word_order order, const char *what)
+{
+	char words[REG_MAX_WORDS * 7 + 1];
+	size_t n = 0;
+
+	for (int i = 0; i < types[type].words; i++)
+		n += (size_t)snprintf(words + n, sizeof(words) - n, "%s0x%04x", i ? " " : "",
+		    regs[i]);
+	return gm_errf(why, whylen, GM_ERANGE, "%s as %s %s %s", words, types[type].name,
+	    order_names[order], what);
+}
+
+int reg_check(const uint16_t *regs, enum reg_type type, enum word_order order, char *why,
+    size_t whylen)
+{
+	/* 2^53: past it, consecutive integers are no longer all doubles. */
+	const uint64_t exact = (uint64_t)1 << 53;
+	uint16_t be[REG_MAX_WORDS];
+	uint64_t bits, mag;
+	double v = reg_decode(regs, type, order);
+
+	if (isnan(v))
+		return describe(why, whylen, regs, type, order, "is not a number (NaN)");
+	if (isinf(v))
+		return describe(why, whylen, regs, type, order, "is infinite");
+	if (type != REG_INT64 && type != REG_UINT64)
+		return GM_OK;
+	/* The bits, not the double: 2^53 + 1 would round to 2^53 and pass. */
+	permute(regs, be, 4, order);
+	bits = be_bits(be, 4);
+	mag = type == REG_INT64 && (int64_t)bits < 0 ? ~bits + 1 : bits;
+	if (mag > exact)
+		return describe(why, whylen, regs, type, order,
+		    "is beyond 2^53, more than a double holds exactly");
+	return GM_OK;
 }
 
 static uint64_t clamp_signed(double v, double lo, double hi)

@@ -14,6 +14,7 @@
 #ifndef GM_REGISTERS_H
 #define GM_REGISTERS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum reg_type {
@@ -37,6 +38,14 @@ double reg_modulus(enum reg_type type);
 
 /* regs holds reg_words(type) registers as they came off the wire. */
 double reg_decode(const uint16_t *regs, enum reg_type type, enum word_order order);
+
+/* Whether reg_decode's number is what the registers hold: GM_OK, or
+ * GM_ERANGE with the reason in why (printable ASCII, e.g. "0x7fc0 0x0000 as
+ * float32 abcd is not a number (NaN)") when they hold a float's NaN or
+ * infinity, or a 64-bit integer beyond 2^53, which a double cannot hold
+ * exactly (what is published would not be what the meter counted). */
+int reg_check(const uint16_t *regs, enum reg_type type, enum word_order order, char *why,
+    size_t whylen);
 
 /* The inverse, for gm-sim. Integers are rounded to nearest and clamped to the
  * type's range (unsigned counters wrap, as a real register does). */

@@ -4,6 +4,7 @@
 #include <sys/select.h>
 #include <unistd.h>
 
+#include "crc16.h"
 #include "rtu_frame.h"
 #include "timeutil.h"
 
@@ -56,18 +57,6 @@ int rtu_frame_length(const uint8_t *b, int have)
 		return -1;
 	/* Until the byte count is in, the frame is at least as long as one without data. */
 	return 2 + meta + (counted && have >= 2 + meta ? b[1 + meta] : 0) + 2;
-}
-
-uint16_t rtu_frame_crc(const uint8_t *p, int n)
-{
-	uint16_t crc = 0xffff;
-
-	for (int i = 0; i < n; i++) {
-		crc ^= p[i];
-		for (int bit = 0; bit < 8; bit++)
-			crc = (crc & 1) ? (uint16_t)((crc >> 1) ^ 0xa001) : (uint16_t)(crc >> 1);
-	}
-	return crc;
 }
 
 /* Up to n bytes that arrive within ms: how many, 0 if none came, -1 with
@@ -144,7 +133,7 @@ int rtu_frame_read(const struct rtu_line *line, uint8_t *buf, const char **why)
 			return -1;
 	}
 	if (have < 4 ||
-	    rtu_frame_crc(buf, have - 2) != (uint16_t)(buf[have - 2] | buf[have - 1] << 8)) {
+	    crc16_modbus(buf, (size_t)have - 2) != (uint16_t)(buf[have - 2] | buf[have - 1] << 8)) {
 		*why = "bad CRC";
 		return drain(line);
 	}

@@ -40,9 +40,6 @@ void rtu_line_init(struct rtu_line *line, int fd, int baud, int bits);
  * `have` reaches it; -1 if the function code is not one it knows. */
 int rtu_frame_length(const uint8_t *b, int have);
 
-/* The Modbus CRC-16 of n bytes; the frame carries it low byte first. */
-uint16_t rtu_frame_crc(const uint8_t *p, int n);
-
 /* Read one request into buf (RTU_FRAME_MAX bytes) once the line is
  * readable. Returns the frame's length, CRC included (what modbus_reply
  * wants); 0 if what came was not a whole valid frame, which is dropped,

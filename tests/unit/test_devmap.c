@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "devmap.h"
+#include "err.h"
 #include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
@@ -386,6 +387,48 @@ static void test_value_and_encode(void **state)
 	}
 }
 
+/* devmap_read: a channel's value if it is a reading, else why not. */
+static void test_read_refuses(void **state)
+{
+	static const struct {
+		struct channel_def ch;
+		uint16_t regs[4];
+		double value;        /* when accepted */
+		const char *why;     /* NULL: accepted */
+	} cases[] = {
+		{ { .type = REG_FLOAT32, .kind = KIND_COUNTER, .scale = 1 }, { 0x4366, 0x8000 }, 230.5, NULL },
+		/* a gauge may be negative (power flowing back): -5 is 0xC0A00000 */
+		{ { .type = REG_FLOAT32, .kind = KIND_GAUGE, .scale = 1 }, { 0xc0a0, 0x0000 }, -5, NULL },
+		{ { .type = REG_FLOAT32, .kind = KIND_COUNTER, .scale = 1 }, { 0xc0a0, 0x0000 }, 0,
+		  "a counter cannot be negative (-5)" },
+		/* an int16 counter 0xFFFE = -2, scale 0.5: -1 */
+		{ { .type = REG_INT16, .kind = KIND_COUNTER, .scale = 0.5 }, { 0xfffe }, 0,
+		  "a counter cannot be negative (-1)" },
+		/* an offset can take a counter below zero too: 0 - 3 */
+		{ { .type = REG_UINT16, .kind = KIND_COUNTER, .scale = 1, .offset = -3 }, { 0 }, 0,
+		  "a counter cannot be negative (-3)" },
+		{ { .type = REG_FLOAT32, .kind = KIND_GAUGE, .scale = 1 }, { 0x7fc0, 0x0000 }, 0,
+		  "0x7fc0 0x0000 as float32 abcd is not a number (NaN)" },
+		/* float64 1e300 (0x7E37E43C8800759C) x 1e10 overflows to infinity */
+		{ { .type = REG_FLOAT64, .kind = KIND_GAUGE, .scale = 1e10 },
+		  { 0x7e37, 0xe43c, 0x8800, 0x759c }, 0,
+		  "1.0000000000000001e+300 x scale 10000000000 + offset 0 is not a finite number" },
+	};
+	char why[160];
+
+	(void)state;
+	for (size_t i = 0; i < NCASES(cases); i++) {
+		double v = -12345;
+		int rc = devmap_read(&cases[i].ch, cases[i].regs, &v, why, sizeof(why));
+		if (cases[i].why == NULL && (rc != GM_OK || v != cases[i].value))
+			fail_msg("case %zu: %d %.17g, want %.17g", i, rc, v, cases[i].value);
+		if (cases[i].why != NULL && (rc != GM_ERANGE || strcmp(why, cases[i].why) != 0))
+			fail_msg("case %zu: %d \"%s\", want \"%s\"", i, rc, rc ? why : "", cases[i].why);
+		if (cases[i].why != NULL && v != -12345)
+			fail_msg("case %zu: refused yet the value was written", i);
+	}
+}
+
 static void test_wrap(void **state)
 {
 	static const struct {
@@ -521,6 +564,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_address_range, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_model_ids_and_files, setup, tmpdir_teardown),
 		cmocka_unit_test(test_value_and_encode),
+		cmocka_unit_test(test_read_refuses),
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_shipped_sdm630),
 		cmocka_unit_test(test_shipped_sdm120),

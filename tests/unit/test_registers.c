@@ -383,6 +383,62 @@ static void test_names_and_parse(void **state)
 	}
 }
 
+/*
+ * reg_check: what is no number, or not the number the meter holds.
+ * float32 0x7FC00000: exponent all ones, fraction non-zero: a quiet NaN;
+ * 0x7F800001 a signalling one; 0x7F800000 / 0xFF800000: +/- infinity.
+ * float64 0x7FF0000000000000: +infinity; 0x7FF8...: NaN.
+ * 2^53 = 0x0020000000000000 is a double exactly; 2^53 + 1 is not (it
+ * rounds to 2^53, which is why the bits are checked, not the double).
+ * int64 -(2^53 + 1) = 0xFFDFFFFFFFFFFFFF; INT64_MIN = 0x8000000000000000.
+ */
+static void test_check(void **state)
+{
+	static const struct {
+		enum reg_type type;
+		enum word_order order;
+		uint16_t regs[REG_MAX_WORDS];
+		const char *why;   /* NULL: accepted */
+	} cases[] = {
+		{ REG_FLOAT32, ORDER_ABCD, { 0x4366, 0x8000 }, NULL },
+		{ REG_FLOAT32, ORDER_ABCD, { 0x7fc0, 0x0000 }, "0x7fc0 0x0000 as float32 abcd is not a number (NaN)" },
+		{ REG_FLOAT32, ORDER_ABCD, { 0x7f80, 0x0001 }, "0x7f80 0x0001 as float32 abcd is not a number (NaN)" },
+		{ REG_FLOAT32, ORDER_ABCD, { 0x7f80, 0x0000 }, "0x7f80 0x0000 as float32 abcd is infinite" },
+		{ REG_FLOAT32, ORDER_ABCD, { 0xff80, 0x0000 }, "0xff80 0x0000 as float32 abcd is infinite" },
+		/* the same infinity with its words swapped: CDAB reads it right */
+		{ REG_FLOAT32, ORDER_CDAB, { 0x0000, 0x7f80 }, "0x0000 0x7f80 as float32 cdab is infinite" },
+		/* ...and ABCD reads those words as a tiny number, which is a number */
+		{ REG_FLOAT32, ORDER_ABCD, { 0x0000, 0x7f80 }, NULL },
+		{ REG_FLOAT32, ORDER_BADC, { 0xc07f, 0x0000 }, "0xc07f 0x0000 as float32 badc is not a number (NaN)" },
+		{ REG_FLOAT64, ORDER_ABCD, { 0x7ff0, 0, 0, 0 }, "0x7ff0 0x0000 0x0000 0x0000 as float64 abcd is infinite" },
+		{ REG_FLOAT64, ORDER_DCBA, { 0, 0, 0, 0xf87f }, "0x0000 0x0000 0x0000 0xf87f as float64 dcba is not a number (NaN)" },
+		{ REG_UINT64, ORDER_ABCD, { 0x0020, 0, 0, 0 }, NULL },
+		{ REG_UINT64, ORDER_ABCD, { 0x0020, 0, 0, 1 },
+		  "0x0020 0x0000 0x0000 0x0001 as uint64 abcd is beyond 2^53, more than a double holds exactly" },
+		{ REG_UINT64, ORDER_CDAB, { 1, 0, 0, 0x0020 },
+		  "0x0001 0x0000 0x0000 0x0020 as uint64 cdab is beyond 2^53, more than a double holds exactly" },
+		{ REG_INT64, ORDER_ABCD, { 0xffe0, 0, 0, 0 }, NULL },   /* -2^53 */
+		{ REG_INT64, ORDER_ABCD, { 0xffdf, 0xffff, 0xffff, 0xffff },
+		  "0xffdf 0xffff 0xffff 0xffff as int64 abcd is beyond 2^53, more than a double holds exactly" },
+		{ REG_INT64, ORDER_ABCD, { 0x8000, 0, 0, 0 },
+		  "0x8000 0x0000 0x0000 0x0000 as int64 abcd is beyond 2^53, more than a double holds exactly" },
+		/* every 16- and 32-bit integer is a double exactly */
+		{ REG_UINT32, ORDER_ABCD, { 0xffff, 0xffff }, NULL },
+		{ REG_INT16, ORDER_ABCD, { 0x8000 }, NULL },
+	};
+	char why[160];
+
+	(void)state;
+	for (size_t i = 0; i < NCASES(cases); i++) {
+		int rc = reg_check(cases[i].regs, cases[i].type, cases[i].order, why, sizeof(why));
+		if (cases[i].why == NULL && rc != GM_OK)
+			fail_msg("case %zu refused: %s", i, why);
+		if (cases[i].why != NULL && (rc != GM_ERANGE || strcmp(why, cases[i].why) != 0))
+			fail_msg("case %zu: %d \"%s\", want \"%s\"", i, rc, rc ? why : "",
+			    cases[i].why);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_words_modulus),
 		cmocka_unit_test(test_names_and_parse),
+		cmocka_unit_test(test_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
