@@ -60,6 +60,9 @@ static cJSON *meter_json(const struct meter_snap *s, const struct meter_row *r, 
 	cJSON_AddNumberToObject(o, "wraps", (double)c->wraps);
 	cJSON_AddNumberToObject(o, "replaced", (double)c->replaced);
 	cJSON_AddNumberToObject(o, "rejected", (double)c->rejected);
+	cJSON_AddNumberToObject(o, "quarantined", (double)c->quarantined);
+	cJSON_AddNumberToObject(o, "requeued", (double)c->requeued);
+	cJSON_AddBoolToObject(o, "set_aside", c->aside);
 	cJSON_AddStringToObject(o, "problem", c->problem);
 	cJSON_AddBoolToObject(o, "in_status_file", r->in_status);
 	return o;

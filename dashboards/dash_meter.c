@@ -54,6 +54,11 @@ static void quality(FILE *f, const struct meter_row *r, enum lang l)
 	counter_row(f, "wraps", c->wraps, l);
 	counter_row(f, "replaced", c->replaced, l);
 	counter_row(f, "rejected", c->rejected, l);
+	counter_row(f, "quarantined", c->quarantined, l);
+	counter_row(f, "requeued", c->requeued, l);
+	if (c->aside)
+		fprintf(f, "<tr class=\"fault\"><td colspan=\"2\" id=\"q-aside\">%s</td></tr>",
+		    tr(l, "set_aside"));
 	fprintf(f, "<tr><th>%s</th><td>", tr(l, "problem"));
 	html_esc(f, c->problem[0] ? c->problem : "—");
 	fputs("</td></tr></table>\n", f);

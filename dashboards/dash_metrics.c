@@ -6,7 +6,8 @@
 #include "dash_pages.h"
 #include "timeutil.h"
 
-enum what { LAST_V, LAST_T, AGE, STALE, STATUS, RECEIVED, LOST, DUPL, STORED, RESETS };
+enum what { LAST_V, LAST_T, AGE, STALE, STATUS, RECEIVED, LOST, DUPL, STORED, RESETS,
+	QUARANTINED, REQUEUED, ASIDE };
 
 struct metric {
 	enum what what;
@@ -24,6 +25,9 @@ static const struct metric metrics[] = {
 	{ DUPL, "greenmeter_meter_readings_duplicated_total", "counter", "Readings at or before one already stored." },
 	{ STORED, "greenmeter_meter_readings_stored_total", "counter", "Readings in the channel's file." },
 	{ RESETS, "greenmeter_meter_resets_flagged_total", "counter", "Unannounced counter resets flagged for review." },
+	{ QUARANTINED, "greenmeter_meter_readings_quarantined_total", "counter", "Readings put in the collector's quarantine (not stored)." },
+	{ REQUEUED, "greenmeter_meter_readings_requeued_total", "counter", "Readings taken back out of the quarantine by a requeue." },
+	{ ASIDE, "greenmeter_meter_set_aside", "gauge", "1 while the channel's file is damaged and its readings go to the quarantine." },
 };
 
 /* The labels of a channel: ids are [a-z0-9_-] (topic.h), the unit is
@@ -67,6 +71,9 @@ static double value_of(enum what w, const struct meter_row *r, enum chan_status 
 	case DUPL: return (double)c->duplicates;
 	case STORED: return (double)c->stored;
 	case RESETS: return (double)c->resets;
+	case QUARANTINED: return (double)c->quarantined;
+	case REQUEUED: return (double)c->requeued;
+	case ASIDE: return c->aside;
 	case STATUS: break;
 	}
 	return NAN;

@@ -15,6 +15,9 @@
 #     its backup, `gm-collector --requeue=CHANNEL`, served by the running
 #     collector, stores them - exactly once: a second requeue takes nothing,
 #     and the file holds every minute once.
+#  3. gm-dashboard shows the same: the channel set aside and 40 readings
+#     quarantined in /metrics, /api/meters and its page; after the requeue,
+#     no longer set aside.
 BIN=${BIN:?}
 . "$(dirname "$0")/../lib.sh"
 
@@ -107,6 +110,31 @@ check "--quarantine lists its messages with the reason" \
 	test "$(grep -c 'greenmeter/v1/bench/m0003/c5 .*not an RRD' "$T/quarantine.txt")" -ge 1
 check "the log names the file and says what to do" grep -q 'bench/m0003/c5.*set aside.*--requeue' "$T/collector.log"
 
+# --- the dashboard says the same ---------------------------------------------
+WEB=$(free_port)
+printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s\nstatus_file = %s\nscan = 0.5\n' \
+	"$WEB" "$D" "$T/status" >"$T/dash.conf"
+start dashboard "$BIN/gm-dashboard" -c "$T/dash.conf"
+DASH_PID=$LAST_PID
+wait_port "$WEB" || not_ok "gm-dashboard listens"
+U=http://127.0.0.1:$WEB
+metric() { # name -> value for bench/m0003/c5
+	curl -s "$U/metrics" | awk -v n="$1" 'index($0, n "{") == 1 && /meter="m0003",channel="c5"/ { print $NF }'
+}
+dash_says_aside() { test "$(metric greenmeter_meter_set_aside)" = 1; }
+check "/metrics: the channel is set aside" wait_for 10 dash_says_aside
+check "/metrics: 40 readings quarantined" test "$(metric greenmeter_meter_readings_quarantined_total)" = 40
+check "/metrics: its status is fault" \
+	sh -c "curl -s '$U/metrics' | grep -q 'greenmeter_meter_status{site=\"bench\",meter=\"m0003\",channel=\"c5\",unit=\"kWh\",status=\"fault\"} 1'"
+curl -s "$U/api/meters" >"$T/api.json"
+check "/api/meters: set_aside true and 40 quarantined" python3 -c "
+import json, sys
+d = json.load(open('$T/api.json'))
+rows = d['meters'] if isinstance(d, dict) else d
+r = [m for m in rows if m.get('channel') == 'bench/m0003/c5'][0]
+sys.exit(0 if r['set_aside'] is True and r['quarantined'] == 40 else 1)"
+check "the meter page says it is set aside" sh -c "curl -s '$U/meter/bench/m0003/c5' | grep -q 'id=\"q-aside\"'"
+
 # --- the file replaced, the messages requeued -------------------------------
 cp "$T/backup.rrd" "$SICK"
 "$BIN/gm-collector" --requeue=bench/m0003/c5 -c "$T/collector.conf" >"$T/requeue.txt" 2>&1
@@ -125,6 +153,9 @@ publish_minutes 50 59
 check "all 100 channels hold minute 59" all_at 59 30
 sleep 6
 check "the channel is ok again" test "$(status_of bench/m0003/c5 status)" = ok
+dash_says_back() { test "$(metric greenmeter_meter_set_aside)" = 0; }
+check "/metrics: no longer set aside; 40 requeued" \
+	sh -c "$(declare -f metric dash_says_back); U=$U; dash_says_back && test \"\$(metric greenmeter_meter_readings_requeued_total)\" = 40"
 check "its counts: 60 received, 60 stored, 0 lost" \
 	test "$(status_of bench/m0003/c5 received)/$(status_of bench/m0003/c5 stored)/$(status_of bench/m0003/c5 lost)" = "60/60/0"
 check "the collector ran throughout" kill -0 "$COLLECTOR_PID"
