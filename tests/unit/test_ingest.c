@@ -1028,6 +1028,12 @@ static void test_delta_out_of_order(void **state)
 	/* August was never entered: half of the two months */
 	assert_true(entered(AUG23, OCT23, &cov) == 35);
 	assert_true(cov == 0.5);
+	/* months numbered by month (as gm-agent --import does), entered out of
+	 * order and with gaps: no message counts as lost */
+	done(REAMS, "{\"t\":1693501200,\"v\":30" DELTA ",\"seq\":284}");
+	done(REAMS, "{\"t\":1672506000,\"v\":20" DELTA ",\"seq\":276}");
+	done(REAMS, "{\"t\":1701363600,\"v\":50" DELTA ",\"seq\":287}");
+	assert_int_equal(cs->lost, 0);
 }
 
 /* The same import sent again, and again after a restart: nothing twice. */
