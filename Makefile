@@ -118,7 +118,8 @@ UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct coll
                   common/meter_event common/numtext \
                   common/chanmeta common/confparse \
                   common/payload common/json_in common/topic common/log common/timeutil common/fileio common/err
-UNIT_spool     := agent/spool common/log common/fileio common/err
+UNIT_spool     := agent/spool common/payload common/json_in common/topic common/log common/fileio \
+                  common/err
 UNIT_seqmap    := agent/seqmap common/log common/fileio common/err
 UNIT_fiscal    := common/fiscal common/timeutil common/fileio common/err
 UNIT_org       := dashboards/org dashboards/org_units dashboards/org_meters common/confparse \

@@ -52,13 +52,15 @@ static void on_reading(void *user, const struct agent_meter *m, int ch, double t
 	struct spool_rec r = { .t = floor(t * 1000.0) / 1000.0, .v = value,
 	    .wrap = devmap_wrap(def), .kind = def->kind };
 	struct chan_id id;
+	int rc;
 
 	strcpy(r.unit, def->unit);
 	strcpy(id.site, a->cfg.site);
 	strcpy(id.meter, m->id);
 	strcpy(id.channel, def->name);
 	topic_build(r.topic, sizeof(r.topic), &id, TOPIC_READING);
-	if (spool_append(a->sp, &r, 1) != GM_OK)
+	/* GM_EINVAL: not a number the wire can carry; the spool logs it */
+	if ((rc = spool_append(a->sp, &r, 1)) != GM_OK && rc != GM_EINVAL)
 		log_err("meter %s channel %s: reading at %.3f could not be spooled (see above)",
 		    m->id, def->name, r.t);
 }
@@ -100,7 +102,8 @@ static int open_spool(struct agent *a, char *err, size_t errlen)
 	spool_stats(a->sp, &st);
 	if (st.pending || st.truncated)
 		log_info("spool %s: %llu readings from before wait for the broker%s",
-		    a->cfg.spool_dir, (unsigned long long)st.pending,
+		    a->cfg.spool_dir, (unsigned long long)(st.pending - st.lost),
+		    st.lost ? " (some were lost to damaged records: see above)" :
 		    st.truncated ? " (a torn record at its end was cut off)" : "");
 	return GM_OK;
 }

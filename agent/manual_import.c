@@ -229,8 +229,9 @@ int manual_import_publish(const struct mqtt_opts *opts, const struct manual_entr
 
 		strcpy(meta.unit, e[i].unit);
 		topic_build(m[i].topic, sizeof(m[i].topic), &e[i].id, TOPIC_READING);
-		if ((m[i].payload = payload_encode(&meta, &pt, 1)) == NULL)
-			rc = gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+		rc = payload_encode(&meta, &pt, 1, &m[i].payload, why, sizeof(why));
+		if (rc != GM_OK)
+			gm_errf(err, errlen, rc, "line %d: %s", e[i].line, why);
 	}
 	if (rc == GM_OK && (rc = oneshot_publish(opts, m, n, timeout_ms, why,
 	    sizeof(why))) != GM_OK)

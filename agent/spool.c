@@ -8,14 +8,36 @@
  *     records: u32 body length, u32 crc32 of body, body:
  *              u64 id, f64 t, f64 v, f64 wrap, u8 kind, u8 unit length,
  *              u16 topic length, unit bytes, topic bytes
- *     all little-endian.
- *   <dir>/acked                        "acked <id>\n"; written to acked.tmp,
- *                                      fsynced, renamed over
+ *     all little-endian. The ids in a segment run on by one from its first
+ *     id (its name): an append writes whole records of consecutive ids, and
+ *     one that fails starts a new segment, so every writer of this format
+ *     has kept that, and recovery relies on it.
+ *   <dir>/acked                        "acked <id>\n", replaced whole
+ *                                      (common/fileio.h)
  * WRITE ORDER: a record is written whole with one write() to the newest
- * segment; fsync follows within sync_ms (spool_sync). A crash can leave a
- * torn last record: at open, each segment is read record by record, and at the
- * first bad length or checksum the file is cut back to the last good record.
- * A segment whose records are all acknowledged is deleted.
+ * segment; fsync follows within sync_ms (spool_sync). A segment whose
+ * records are all acknowledged is deleted.
+ *
+ * RECOVERY at open, each segment record by record. A record is good when
+ * its length is possible, its crc matches, its fields are what an append
+ * accepts (kind, unit, topic) and its id is the one after the record before.
+ * At a bad one the rest of the file is searched, byte by byte, for the next
+ * good record whose id lies after the last good one by no more readings
+ * than the bytes in between could hold (REC_MIN each): a false match would
+ * need a crc32 and an id in that narrow range to agree by chance. The
+ * readings in between are lost, counted by their ids (those not yet
+ * acknowledged) and logged; the good records after the damage are written,
+ * whole and durably (fileio.h), to a segment of their own named by their
+ * first id - so every segment keeps consecutive ids and needs no new
+ * format - and only then is the damaged stretch cut off the old file. When
+ * no good record follows, the damage is a torn tail (a crash mid-write) and
+ * is cut off as always; its readings are counted when the next segment's
+ * name tells which ids are missing, and in bytes when it does not (the
+ * newest segment: the record being written when the agent stopped).
+ * A crash during recovery leaves the old file as it was: the next open does
+ * the same again, and the segments already written are kept.
+ * spool_read meets damage that appeared after open (a failing disk) the
+ * same way, skipping to the next good record without rewriting anything.
  */
 #include <dirent.h>
 #include <endian.h>
@@ -23,16 +45,20 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <zlib.h>
 
 #include "err.h"
+#include "fileio.h"
 #include "log.h"
 #include "spool.h"
 
@@ -41,10 +67,14 @@
 #define SEG_BYTES (4u << 20)
 #define REC_FIXED 36               /* body bytes before unit and topic */
 #define REC_MAX (8 + REC_FIXED + UNIT_MAX + TOPIC_MAX)
+/* The smallest record: unit "W", topic "greenmeter/v1/a/b/c" (19). */
+#define REC_MIN (8 + REC_FIXED + 1 + 19)
+#define WIN_BYTES (256u << 10)     /* a segment is read this much at a time */
 
 struct segment {
 	uint64_t first, last;      /* ids it holds; last < first when empty */
 	uint64_t bytes;
+	uint64_t lost_upto;        /* damage found while open: counted up to this id */
 	char path[PATH_MAX];
 };
 
@@ -56,11 +86,14 @@ struct spool {
 	struct segment *seg;
 	int nseg, capseg;
 	uint64_t next_id, acked, saved_ack;
-	uint64_t bytes, dropped, truncated;
+	uint64_t bytes, dropped, truncated, lost, refused;
+	struct complaint refusing; /* appends refused, logged rarely */
 	int dirty;                 /* appended since the last fsync */
-	/* where the last spool_read stopped, to go on without searching */
+	/* where the last spool_read stopped, to go on without searching:
+	 * segment, offset, and the id of the record before that offset */
 	int cur_seg;
 	uint64_t cur_off, cur_id;
+	unsigned char *rbuf;       /* WIN_BYTES, for spool_read */
 };
 
 /* --- record encoding ------------------------------------------------------ */
@@ -110,6 +143,18 @@ static size_t rec_encode(unsigned char *buf, const struct spool_rec *r)
 	return 8 + body;
 }
 
+/* What a record must say to be a reading at all; not its values, which
+ * spool_rec_check judges (a record from an older agent may hold a NaN, and
+ * is still a record). */
+static bool rec_fields_ok(const struct spool_rec *r)
+{
+	struct chan_id id;
+	enum topic_kind kind;
+
+	return (unsigned)r->kind <= KIND_DELTA && unit_valid(r->unit) &&
+	    topic_parse(r->topic, &id, &kind, NULL, 0) == GM_OK && kind == TOPIC_READING;
+}
+
 /* Decode a body already checked by its crc; GM_EINVAL if its fields lie. */
 static int rec_decode(const unsigned char *b, uint32_t len, struct spool_rec *r)
 {
@@ -130,29 +175,134 @@ static int rec_decode(const unsigned char *b, uint32_t len, struct spool_rec *r)
 	r->unit[ul] = '\0';
 	memcpy(r->topic, b + REC_FIXED + ul, tl);
 	r->topic[tl] = '\0';
+	/* a NUL inside would make the text shorter than what was checked */
+	if (strlen(r->unit) != ul || strlen(r->topic) != tl || !rec_fields_ok(r))
+		return GM_EINVAL;
 	return GM_OK;
 }
 
-/* Read the record at off: GM_OK, GM_ENOTFOUND at a clean end of file, or
- * GM_EINVAL for a torn or corrupt record. *next is the offset after it. */
-static int rec_read(int fd, uint64_t off, struct spool_rec *r, uint64_t *next)
+/* The record at b (avail bytes there): GM_OK with its size in *len,
+ * GM_ENOTFOUND at a clean end (avail 0), GM_EINVAL if torn or corrupt. */
+static int rec_parse(const unsigned char *b, size_t avail, struct spool_rec *r, size_t *len)
 {
-	unsigned char hdr[8], body[REC_MAX];
-	ssize_t n = pread(fd, hdr, 8, (off_t)off);
-	uint32_t len;
+	uint32_t body;
 
-	if (n == 0)
+	if (avail == 0)
 		return GM_ENOTFOUND;
-	if (n != 8)
+	if (avail < 8 + REC_FIXED)
 		return GM_EINVAL;
-	len = get_u32(hdr);
-	if (len < REC_FIXED || len > REC_MAX - 8 ||
-	    pread(fd, body, len, (off_t)(off + 8)) != (ssize_t)len ||
-	    (uint32_t)crc32(0L, body, len) != get_u32(hdr + 4) ||
-	    rec_decode(body, len, r) != GM_OK)
+	body = get_u32(b);
+	if (body < REC_FIXED || body > REC_MAX - 8 || 8 + (size_t)body > avail ||
+	    (uint32_t)crc32(0L, b + 8, body) != get_u32(b + 4) || rec_decode(b + 8, body, r) != GM_OK)
 		return GM_EINVAL;
-	*next = off + 8 + len;
+	*len = 8 + body;
 	return GM_OK;
+}
+
+/* --- reading a segment through a window ----------------------------------- */
+
+/* A window on a segment file: records are parsed from memory, and a damaged
+ * stretch is searched byte by byte without a read() per byte. */
+struct segreader {
+	int fd;
+	uint64_t end;              /* nothing at or past this is read */
+	uint64_t base;             /* file offset of buf[0] */
+	size_t len;                /* bytes of buf holding the file */
+	unsigned char *buf;        /* WIN_BYTES */
+};
+
+static void sr_init(struct segreader *sr, int fd, uint64_t end, unsigned char *buf)
+{
+	sr->fd = fd;
+	sr->end = end;
+	sr->base = 0;
+	sr->len = 0;
+	sr->buf = buf;
+}
+
+/* The bytes at off: at least a whole record's worth when the file has them;
+ * *avail says how many. NULL on a read error. A file found shorter than
+ * `end` ends where it ends. */
+static const unsigned char *sr_at(struct segreader *sr, uint64_t off, size_t *avail)
+{
+	uint64_t want;
+
+	if (off >= sr->end) {
+		*avail = 0;
+		return sr->buf;
+	}
+	want = sr->end - off < REC_MAX ? sr->end - off : REC_MAX;
+	if (off < sr->base || off + want > sr->base + sr->len) {
+		size_t n = sr->end - off < WIN_BYTES ? (size_t)(sr->end - off) : WIN_BYTES, got = 0;
+		while (got < n) {
+			ssize_t k = pread(sr->fd, sr->buf + got, n - got, (off_t)(off + got));
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				return NULL;
+			if (k == 0)
+				break;
+			got += (size_t)k;
+		}
+		sr->base = off;
+		sr->len = got;
+		if (got < n)
+			sr->end = off + got;
+	}
+	*avail = (size_t)(sr->base + sr->len - off);
+	return sr->buf + (off - sr->base);
+}
+
+/*
+ * After damage at off, where the last good record had id `last`: the first
+ * position past off where a good record starts whose id follows `last` by
+ * no more readings than the bytes from off could hold. GM_OK with the record
+ * in *r, its offset in *at and size in *len; GM_ENOTFOUND if none before the
+ * end; GM_EIO on a read error.
+ */
+static int rec_resync(struct segreader *sr, uint64_t off, uint64_t last, struct spool_rec *r,
+    uint64_t *at, size_t *len)
+{
+	for (uint64_t p = off + 1; p + 8 + REC_FIXED <= sr->end; p++) {
+		size_t avail;
+		const unsigned char *b = sr_at(sr, p, &avail);
+
+		if (b == NULL)
+			return GM_EIO;
+		/* the length first: most positions fail there, before any crc */
+		if (avail < 8 + REC_FIXED || get_u32(b) < REC_FIXED || get_u32(b) > avail - 8)
+			continue;
+		if (rec_parse(b, avail, r, len) == GM_OK && r->id > last &&
+		    r->id - last - 1 <= (p - off) / REC_MIN) {
+			*at = p;
+			return GM_OK;
+		}
+	}
+	return GM_ENOTFOUND;
+}
+
+/* Readings from..to (ids) lost to damage: count those not yet acknowledged,
+ * and say so. Returns the count. */
+static uint64_t count_lost(struct spool *sp, const char *path, const char *what,
+    uint64_t from, uint64_t to)
+{
+	uint64_t lo = from > sp->acked ? from : sp->acked + 1, n;
+
+	if (to < from)
+		return 0;
+	if (to < lo) {
+		log_warn("spool %s: %s: readings %" PRIu64 "..%" PRIu64 " were already sent; "
+		    "nothing lost", path, what, from, to);
+		return 0;
+	}
+	n = to - lo + 1;
+	if (n == 1)
+		log_err("spool %s: %s: 1 reading lost (id %" PRIu64 ")", path, what, lo);
+	else
+		log_err("spool %s: %s: %" PRIu64 " readings lost (ids %" PRIu64 "..%" PRIu64 ")",
+		    path, what, n, lo, to);
+	sp->lost += n;
+	return n;
 }
 
 /* --- segments ------------------------------------------------------------- */
@@ -177,6 +327,15 @@ static struct segment *seg_add(struct spool *sp, uint64_t first)
 	return s;
 }
 
+static int seg_index(const struct spool *sp, uint64_t first)
+{
+	for (int i = 0; i < sp->nseg; i++) {
+		if (sp->seg[i].first == first)
+			return i;
+	}
+	return -1;
+}
+
 static void seg_remove_first(struct spool *sp)
 {
 	unlink(sp->seg[0].path);
@@ -189,12 +348,7 @@ static void seg_remove_first(struct spool *sp)
 /* A new or renamed file is durable only once its directory entry is. */
 static void sync_dir(const struct spool *sp)
 {
-	int fd = open(sp->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
+	fileio_sync_dir(sp->dir);
 }
 
 /* Start a new segment for appending. */
@@ -210,7 +364,7 @@ static int seg_start(struct spool *sp)
 	if ((s = seg_add(sp, sp->next_id)) == NULL)
 		return GM_ENOMEM;
 	sp->fd = open(s->path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
-	if (sp->fd < 0 || write(sp->fd, MAGIC, MAGIC_LEN) != MAGIC_LEN) {
+	if (sp->fd < 0 || fileio_write_all(sp->fd, MAGIC, MAGIC_LEN) != 0) {
 		log_err("spool %s: %s", s->path, strerror(errno));
 		/* No segment: the next append must not write to this file. */
 		if (sp->fd >= 0) {
@@ -227,50 +381,7 @@ static int seg_start(struct spool *sp)
 	return GM_OK;
 }
 
-/* Check a segment record by record; cut off a torn tail. */
-static int seg_recover(struct spool *sp, struct segment *s)
-{
-	struct spool_rec r;
-	char magic[MAGIC_LEN];
-	uint64_t off = MAGIC_LEN, next = 0;
-	struct stat st;
-	int fd = open(s->path, O_RDWR | O_CLOEXEC), rc;
-
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		log_err("spool %s: %s", s->path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return GM_EIO;
-	}
-	if (pread(fd, magic, MAGIC_LEN, 0) != MAGIC_LEN || memcmp(magic, MAGIC, MAGIC_LEN) != 0)
-		off = 0;   /* not even a header: the whole file is torn */
-	if (off == 0 && st.st_size >= MAGIC_LEN && memcmp(magic, MAGIC, MAGIC_LEN - 1) == 0 &&
-	    magic[MAGIC_LEN - 1] > '1' && magic[MAGIC_LEN - 1] <= '9') {
-		/* A later format: readings we cannot read, but must not destroy. */
-		log_err("spool %s: written in format %c by a newer gm-agent; not touched",
-		    s->path, magic[MAGIC_LEN - 1]);
-		close(fd);
-		return GM_EINVAL;
-	}
-	while (off > 0 && (rc = rec_read(fd, off, &r, &next)) == GM_OK && r.id > s->last) {
-		s->last = r.id;
-		off = next;
-	}
-	if ((uint64_t)st.st_size != off) {
-		log_warn("spool %s: record at offset %" PRIu64 " is cut off or corrupt; "
-		    "%" PRIu64 " bytes truncated", s->path, off, (uint64_t)st.st_size - off);
-		sp->truncated += (uint64_t)st.st_size - off;
-		if (off == 0 && pwrite(fd, MAGIC, MAGIC_LEN, 0) == MAGIC_LEN)
-			off = MAGIC_LEN;
-		if (ftruncate(fd, (off_t)off) != 0)
-			log_err("spool %s: cannot truncate: %s", s->path, strerror(errno));
-		fsync(fd);
-	}
-	close(fd);
-	s->bytes = off;
-	sp->bytes += off;
-	return GM_OK;
-}
+/* --- recovery at open ----------------------------------------------------- */
 
 static int seg_cmp(const void *a, const void *b)
 {
@@ -279,12 +390,263 @@ static int seg_cmp(const void *a, const void *b)
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
+/* A stretch of good records with consecutive ids. */
+struct run {
+	uint64_t start, end;       /* bytes [start, end) of the file */
+	uint64_t first, last;      /* ids */
+};
+
+struct recovery {
+	struct segreader sr;
+	struct run *runs;
+	int nruns, cap;
+	uint64_t damaged;          /* bytes found bad between runs */
+	uint64_t tail;             /* offset where a bad tail starts, or the end */
+	bool read_error;
+};
+
+static int add_run(struct recovery *rc, uint64_t start, uint64_t end, uint64_t first,
+    uint64_t last)
+{
+	if (end <= start)
+		return GM_OK;
+	if (rc->nruns == rc->cap) {
+		int cap = rc->cap ? rc->cap * 2 : 4;
+		struct run *g = realloc(rc->runs, (size_t)cap * sizeof(*g));
+		if (g == NULL)
+			return GM_ENOMEM;
+		rc->runs = g;
+		rc->cap = cap;
+	}
+	rc->runs[rc->nruns++] = (struct run){ start, end, first, last };
+	return GM_OK;
+}
+
+/* Read the segment from MAGIC_LEN on into runs of good records, counting
+ * the readings lost between them. */
+static int seg_walk(struct spool *sp, const struct segment *s, struct recovery *rc)
+{
+	struct spool_rec r;
+	uint64_t off = MAGIC_LEN, start = MAGIC_LEN, first = s->first, last = s->first - 1, at;
+	size_t len, avail;
+	const unsigned char *b;
+	char what[96];
+	int res;
+
+	for (;;) {
+		if ((b = sr_at(&rc->sr, off, &avail)) == NULL) {
+			rc->read_error = true;
+			break;
+		}
+		res = rec_parse(b, avail, &r, &len);
+		if (res == GM_ENOTFOUND)
+			break;
+		if (res == GM_OK && r.id == last + 1) {
+			last = r.id;
+			off += len;
+			continue;
+		}
+		if (add_run(rc, start, off, first, last) != GM_OK)
+			return GM_ENOMEM;
+		res = rec_resync(&rc->sr, off, last, &r, &at, &len);
+		if (res == GM_EIO)
+			rc->read_error = true;
+		if (res != GM_OK)
+			break;
+		snprintf(what, sizeof(what), "damaged at bytes %" PRIu64 "..%" PRIu64, off, at);
+		count_lost(sp, s->path, what, last + 1, r.id - 1);
+		rc->damaged += at - off;
+		start = at;
+		first = last = r.id;
+		off = at + len;
+	}
+	rc->tail = off;
+	return add_run(rc, start, off, first, last);
+}
+
+/* Write run `r` of the file as a segment of its own, whole and durable. */
+static int run_write(struct spool *sp, struct recovery *rc, const struct run *r)
+{
+	char path[PATH_MAX], err[PATH_MAX + 128];
+	struct fileio_new n;
+
+	snprintf(path, sizeof(path), "%s/%020" PRIu64 ".seg", sp->dir, r->first);
+	if (fileio_new_open(&n, path, 0600, err, sizeof(err)) != GM_OK)
+		goto fail;
+	fwrite(MAGIC, 1, MAGIC_LEN, n.f);
+	for (uint64_t off = r->start; off < r->end;) {
+		size_t avail;
+		const unsigned char *b = sr_at(&rc->sr, off, &avail);
+
+		if (b == NULL || avail == 0) {
+			fileio_new_abort(&n);
+			snprintf(err, sizeof(err), "%s: cannot read it back", path);
+			goto fail;
+		}
+		if (avail > r->end - off)
+			avail = (size_t)(r->end - off);
+		fwrite(b, 1, avail, n.f);
+		off += avail;
+	}
+	if (fileio_new_commit(&n, true, err, sizeof(err)) != GM_OK)
+		goto fail;
+	return GM_OK;
+fail:
+	log_err("spool: cannot keep the readings after the damage: %s", err);
+	return GM_EIO;
+}
+
+/* Give the good records after damage segments of their own, then cut the
+ * old file back to its first run (or to nothing). Adds the new segments to
+ * the list, after index i. */
+static int seg_split(struct spool *sp, int i, struct recovery *rc, int fd, bool bad_magic)
+{
+	uint64_t first = sp->seg[i].first, keep = MAGIC_LEN, last = first - 1;
+	int k0 = rc->nruns > 0 && rc->runs[0].start == MAGIC_LEN ? 1 : 0;
+	bool replaced = false;
+
+	for (int k = k0; k < rc->nruns; k++) {
+		const struct run *r = &rc->runs[k];
+		int j = seg_index(sp, r->first);
+		if (j >= 0 && j != i)
+			continue;   /* written by an open that stopped halfway */
+		if (run_write(sp, rc, r) != GM_OK)
+			return GM_EIO;
+		if (r->first == first)
+			replaced = true;   /* the first record had moved: this file anew */
+		else if (seg_add(sp, r->first) == NULL)
+			return GM_ENOMEM;
+	}
+	sync_dir(sp);
+	if (!replaced) {
+		if (k0) {
+			keep = rc->runs[0].end;
+			last = rc->runs[0].last;
+		}
+		if ((bad_magic && pwrite(fd, MAGIC, MAGIC_LEN, 0) != MAGIC_LEN) ||
+		    ftruncate(fd, (off_t)keep) != 0 || fsync(fd) != 0)
+			log_err("spool %s: cannot cut off the damage: %s", sp->seg[i].path,
+			    strerror(errno));
+		sp->seg[i].last = last;
+		sp->seg[i].bytes = keep;
+	} else {
+		sp->seg[i].last = rc->runs[0].last;
+		sp->seg[i].bytes = MAGIC_LEN + rc->runs[0].end - rc->runs[0].start;
+	}
+	if (sp->nseg > i + 2)
+		qsort(sp->seg + i + 1, (size_t)(sp->nseg - i - 1), sizeof(*sp->seg), seg_cmp);
+	return GM_OK;
+}
+
+/* A later format: readings we cannot read, but must not destroy. */
+static bool later_format(const char *magic, uint64_t size)
+{
+	return size >= MAGIC_LEN && memcmp(magic, MAGIC, MAGIC_LEN - 1) == 0 &&
+	    magic[MAGIC_LEN - 1] > '1' && magic[MAGIC_LEN - 1] <= '9';
+}
+
+/* What was cut off the end: the readings by id when the next segment's
+ * first id tells which are missing, else (the newest segment, torn as it
+ * was written) in bytes. */
+static void tail_lost(struct spool *sp, int i, uint64_t last, uint64_t at, uint64_t bytes)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "damaged or torn from byte %" PRIu64 " to its end (%" PRIu64
+	    " bytes)", at, bytes);
+	if (i + 1 < sp->nseg && sp->seg[i + 1].first > last + 1)
+		count_lost(sp, sp->seg[i].path, what, last + 1, sp->seg[i + 1].first - 1);
+	else
+		log_warn("spool %s: a record torn as it was being written (the agent stopped "
+		    "mid-write) is cut off: %" PRIu64 " bytes at byte %" PRIu64, sp->seg[i].path,
+		    bytes, at);
+}
+
+/* Check segment i record by record; keep every good record, cut the rest
+ * (see RECOVERY above). */
+static int seg_recover(struct spool *sp, int i)
+{
+	struct recovery rc = { 0 };
+	char magic[MAGIC_LEN] = "";
+	struct stat st;
+	bool bad_magic;
+	uint64_t size, last;
+	int fd = open(sp->seg[i].path, O_RDWR | O_CLOEXEC), res = GM_OK;
+
+	if (fd < 0 || fstat(fd, &st) != 0 || (rc.sr.buf = malloc(WIN_BYTES)) == NULL) {
+		log_err("spool %s: %s", sp->seg[i].path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return GM_EIO;
+	}
+	size = (uint64_t)st.st_size;
+	if (pread(fd, magic, MAGIC_LEN, 0) != MAGIC_LEN)
+		memset(magic, 0, sizeof(magic));
+	if (later_format(magic, size)) {
+		log_err("spool %s: written in format %c by a newer gm-agent; not touched",
+		    sp->seg[i].path, magic[MAGIC_LEN - 1]);
+		res = GM_EINVAL;
+		goto out;
+	}
+	bad_magic = memcmp(magic, MAGIC, MAGIC_LEN) != 0;
+	if (bad_magic && size > MAGIC_LEN)
+		log_err("spool %s: its first %d bytes are damaged; reading on after them",
+		    sp->seg[i].path, MAGIC_LEN);
+	sr_init(&rc.sr, fd, size, rc.sr.buf);
+	if ((res = seg_walk(sp, &sp->seg[i], &rc)) != GM_OK)
+		goto out;
+	last = rc.nruns > 0 ? rc.runs[rc.nruns - 1].last : sp->seg[i].first - 1;
+	if (size < MAGIC_LEN) {
+		rc.tail = 0;   /* not even the magic: all of it is torn */
+		if (size > 0)
+			log_warn("spool %s: %" PRIu64 " bytes, not even a header: cut off",
+			    sp->seg[i].path, size);
+	} else if (rc.tail < size) {
+		if (rc.read_error)   /* kept on disk: it may read another time */
+			log_err("spool %s: cannot read past byte %" PRIu64 ": %s", sp->seg[i].path,
+			    rc.tail, strerror(errno));
+		tail_lost(sp, i, last, rc.tail, size - rc.tail);
+	}
+	sp->truncated += rc.damaged + (rc.read_error ? 0 : size - rc.tail);
+	if (rc.damaged == 0 && !bad_magic && size >= MAGIC_LEN) {
+		/* the usual case: whole, or only a torn tail to cut */
+		if (rc.tail < size && !rc.read_error &&
+		    (ftruncate(fd, (off_t)rc.tail) != 0 || fsync(fd) != 0))
+			log_err("spool %s: cannot truncate: %s", sp->seg[i].path, strerror(errno));
+		sp->seg[i].last = last;
+		sp->seg[i].bytes = rc.tail;
+	} else {
+		res = seg_split(sp, i, &rc, fd, bad_magic);
+	}
+	if (res == GM_OK)
+		sp->bytes += sp->seg[i].bytes;
+out:
+	free(rc.sr.buf);
+	free(rc.runs);
+	close(fd);
+	return res;
+}
+
+/* A temporary a crash left behind: fileio.h's ".<name>.XXXXXX" beside a
+ * segment or the acknowledgement, or an older agent's "acked.tmp". */
+static bool leftover(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strcmp(name, "acked.tmp") == 0)
+		return true;
+	if (n == 1 + 24 + 7 && name[0] == '.' && strspn(name + 1, "0123456789") == 20 &&
+	    strncmp(name + 21, ".seg.", 5) == 0)
+		return true;
+	return n == 7 + 6 && strncmp(name, ".acked.", 7) == 0;
+}
+
 /* Find the segment files, oldest first, and check each. */
 static int seg_scan(struct spool *sp)
 {
 	DIR *d = opendir(sp->dir);
 	struct dirent *e;
-	char name[32];
+	char name[32], path[sizeof(sp->dir) + 64];
 
 	if (d == NULL)
 		return GM_EIO;
@@ -292,6 +654,11 @@ static int seg_scan(struct spool *sp)
 		/* Only the names seg_add makes: strtoull alone takes a sign,
 		 * spaces, or more than 64 bits. */
 		uint64_t first = strtoull(e->d_name, NULL, 10);
+		if (leftover(e->d_name)) {   /* names of 32 characters at most */
+			snprintf(path, sizeof(path), "%s/%.32s", sp->dir, e->d_name);
+			unlink(path);
+			continue;
+		}
 		snprintf(name, sizeof(name), "%020" PRIu64 ".seg", first);
 		if (strcmp(e->d_name, name) != 0 || first == 0)
 			continue;
@@ -303,8 +670,9 @@ static int seg_scan(struct spool *sp)
 	closedir(d);
 	if (sp->nseg > 1)
 		qsort(sp->seg, (size_t)sp->nseg, sizeof(*sp->seg), seg_cmp);
+	/* seg_recover may add segments after i: the loop takes them too */
 	for (int i = 0; i < sp->nseg; i++) {
-		if (seg_recover(sp, &sp->seg[i]) != GM_OK)
+		if (seg_recover(sp, i) != GM_OK)
 			return GM_EIO;
 		if (sp->seg[i].last + 1 > sp->next_id)
 			sp->next_id = sp->seg[i].last + 1;
@@ -331,20 +699,13 @@ static void ack_load(struct spool *sp)
 /* Write "acked <id>" whole; called without the lock (it only reads sp->dir). */
 static int ack_save(struct spool *sp, uint64_t acked)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	int fd, ok;
-	char line[64];
+	char path[PATH_MAX], line[64], err[PATH_MAX + 128];
 	int n;
 
 	snprintf(path, sizeof(path), "%s/acked", sp->dir);
-	snprintf(tmp, sizeof(tmp), "%s/acked.tmp", sp->dir);
 	n = snprintf(line, sizeof(line), "acked %" PRIu64 "\n", acked);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ok = fd >= 0 && write(fd, line, (size_t)n) == n && fsync(fd) == 0;
-	if (fd >= 0)
-		close(fd);
-	if (!ok || rename(tmp, path) != 0) {
-		log_err("spool %s: cannot save acknowledgement: %s", path, strerror(errno));
+	if (fileio_replace(path, line, (size_t)n, 0600, true, err, sizeof(err)) != GM_OK) {
+		log_err("spool: cannot save acknowledgement: %s", err);
 		return GM_EIO;
 	}
 	sync_dir(sp);
@@ -394,7 +755,8 @@ struct spool *spool_open(const char *dir, uint64_t max_bytes, char *err, size_t 
 {
 	struct spool *sp = calloc(1, sizeof(*sp));
 
-	if (sp == NULL) {
+	if (sp == NULL || (sp->rbuf = malloc(WIN_BYTES)) == NULL) {
+		free(sp);
 		gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 		return NULL;
 	}
@@ -438,6 +800,7 @@ void spool_close(struct spool *sp)
 	if (sp->fd >= 0)
 		close(sp->fd);
 	free(sp->seg);
+	free(sp->rbuf);
 	pthread_mutex_destroy(&sp->lock);
 	free(sp);
 }
@@ -461,10 +824,50 @@ static void enforce_limit(struct spool *sp)
 	}
 }
 
+int spool_rec_check(const struct spool_rec *r, char *err, size_t errlen)
+{
+	int rc;
+
+	if (!rec_fields_ok(r))
+		return gm_errf(err, errlen, GM_EINVAL, "not a reading's topic, unit or kind");
+	if ((rc = payload_reading_check(r->t, r->v, err, errlen)) != GM_OK)
+		return rc;
+	if (!isfinite(r->wrap) || r->wrap < 0)
+		return gm_errf(err, errlen, GM_EINVAL, "wrap %g is not a finite number, 0 or more",
+		    r->wrap);
+	return GM_OK;
+}
+
+/* Encode the readings that may enter; the others get id 0 and are logged,
+ * rarely (a meter gone mad gives one a second). Returns the bytes. */
+static size_t encode_batch(struct spool *sp, struct spool_rec *recs, size_t n,
+    unsigned char *buf, size_t *ngood)
+{
+	unsigned char *p = buf;
+	char why[160];
+
+	*ngood = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (spool_rec_check(&recs[i], why, sizeof(why)) != GM_OK) {
+			recs[i].id = 0;
+			sp->refused++;
+			complain(&sp->refusing, time(NULL), "spool: %.*s: reading at %.3f refused: %s "
+			    "(%" PRIu64 " refused since start)", (int)strnlen(recs[i].topic,
+			    TOPIC_MAX - 1), recs[i].topic, recs[i].t, why, sp->refused);
+			continue;
+		}
+		recs[i].id = sp->next_id + *ngood;
+		p += rec_encode(p, &recs[i]);
+		(*ngood)++;
+	}
+	return (size_t)(p - buf);
+}
+
 int spool_append(struct spool *sp, struct spool_rec *recs, size_t n)
 {
-	unsigned char *buf = malloc(n * REC_MAX), *p;
+	unsigned char *buf = malloc(n * REC_MAX + 1);
 	struct segment *s;
+	size_t len = 0, good = 0;
 	int rc = GM_OK;
 
 	if (buf == NULL)
@@ -472,29 +875,26 @@ int spool_append(struct spool *sp, struct spool_rec *recs, size_t n)
 	pthread_mutex_lock(&sp->lock);
 	if (sp->fd < 0 || sp->nseg == 0 || sp->seg[sp->nseg - 1].bytes >= SEG_BYTES)
 		rc = seg_start(sp);
-	p = buf;
-	for (size_t i = 0; i < n && rc == GM_OK; i++) {
-		recs[i].id = sp->next_id + i;
-		p += rec_encode(p, &recs[i]);
-	}
-	if (rc == GM_OK && write(sp->fd, buf, (size_t)(p - buf)) != p - buf) {
+	if (rc == GM_OK)
+		len = encode_batch(sp, recs, n, buf, &good);
+	if (rc == GM_OK && good > 0 && fileio_write_all(sp->fd, buf, len) != 0) {
 		/* A short write leaves a torn record: start a fresh segment. */
-		log_err("spool: cannot write %zu readings: %s", n, strerror(errno));
+		log_err("spool: cannot write %zu readings: %s", good, strerror(errno));
 		rc = GM_EIO;
 		seg_start(sp);
 	}
-	if (rc == GM_OK) {
+	if (rc == GM_OK && good > 0) {
 		s = &sp->seg[sp->nseg - 1];
-		s->last = sp->next_id + n - 1;
-		s->bytes += (uint64_t)(p - buf);
-		sp->bytes += (uint64_t)(p - buf);
-		sp->next_id += n;
+		s->last = sp->next_id + good - 1;
+		s->bytes += len;
+		sp->bytes += len;
+		sp->next_id += good;
 		sp->dirty = 1;
 		enforce_limit(sp);
 	}
 	pthread_mutex_unlock(&sp->lock);
 	free(buf);
-	return rc;
+	return rc == GM_OK && good < n ? GM_EINVAL : rc;
 }
 
 /* The segment holding id, or -1. */
@@ -507,11 +907,80 @@ static int seg_find(const struct spool *sp, uint64_t id)
 	return -1;
 }
 
+/* Damage found while reading (it came after open: a failing disk): the
+ * next good record into *r, or GM_ENOTFOUND when none is left in the
+ * segment. The readings skipped are counted once, however often they are
+ * read past. */
+static int read_damaged(struct spool *sp, int i, struct segreader *sr, uint64_t off,
+    uint64_t prev, struct spool_rec *r, uint64_t *at, size_t *len)
+{
+	struct segment *s = &sp->seg[i];
+	uint64_t from = prev + 1 > s->lost_upto + 1 ? prev + 1 : s->lost_upto + 1, to = s->last;
+	char what[96];
+	int rc = rec_resync(sr, off, prev, r, at, len);
+
+	if (rc == GM_OK) {
+		to = r->id - 1;
+		snprintf(what, sizeof(what), "damaged at bytes %" PRIu64 "..%" PRIu64 " since it "
+		    "was opened", off, *at);
+	} else {
+		snprintf(what, sizeof(what), "damaged or unreadable from byte %" PRIu64 " since "
+		    "it was opened", off);
+	}
+	if (from <= to) {
+		count_lost(sp, s->path, what, from, to);
+		s->lost_upto = to;
+	}
+	return rc == GM_OK ? GM_OK : GM_ENOTFOUND;
+}
+
+/* Read segment i, from the cursor if it is there, into out. Moves the
+ * cursor to where it stopped. */
+static size_t read_segment(struct spool *sp, int i, uint64_t want, struct spool_rec *out,
+    size_t max)
+{
+	const struct segment *s = &sp->seg[i];
+	uint64_t off = MAGIC_LEN, prev = s->first - 1, at;
+	struct segreader sr;
+	struct spool_rec r;
+	size_t n = 0, len, avail;
+	const unsigned char *b;
+	int fd;
+
+	if (sp->cur_seg == i) {
+		off = sp->cur_off;
+		prev = sp->cur_id;
+	}
+	if ((fd = open(s->path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	sr_init(&sr, fd, s->bytes, sp->rbuf);
+	while (n < max && off < s->bytes) {
+		b = sr_at(&sr, off, &avail);
+		if (b == NULL || rec_parse(b, avail, &r, &len) != GM_OK || r.id != prev + 1) {
+			if (read_damaged(sp, i, &sr, off, prev, &r, &at, &len) != GM_OK) {
+				off = s->bytes;
+				prev = s->last;
+				break;
+			}
+			off = at;
+		}
+		off += len;
+		prev = r.id;
+		if (r.id >= want)
+			out[n++] = r;
+	}
+	close(fd);
+	sp->cur_seg = i;
+	sp->cur_off = off;
+	sp->cur_id = prev;
+	return n;
+}
+
 size_t spool_read(struct spool *sp, uint64_t after, struct spool_rec *out, size_t max)
 {
 	size_t n = 0;
-	uint64_t want = after + 1, next;
-	int i, fd = -1;
+	uint64_t want = after + 1;
+	int i;
 
 	pthread_mutex_lock(&sp->lock);
 	if (want <= sp->acked)
@@ -528,21 +997,8 @@ size_t spool_read(struct spool *sp, uint64_t after, struct spool_rec *out, size_
 		sp->cur_seg = -1;
 	}
 	for (; i < sp->nseg && n < max; i++) {
-		uint64_t off = (sp->cur_seg == i) ? sp->cur_off : MAGIC_LEN;
-		if ((fd = open(sp->seg[i].path, O_RDONLY | O_CLOEXEC)) < 0)
-			break;
-		while (n < max && off < sp->seg[i].bytes &&
-		    rec_read(fd, off, &out[n], &next) == GM_OK) {
-			off = next;
-			if (out[n].id < want)
-				continue;
-			sp->cur_id = out[n].id;
-			n++;
-		}
-		close(fd);
-		sp->cur_seg = i;
-		sp->cur_off = off;
-		if (off < sp->seg[i].bytes)
+		n += read_segment(sp, i, want, out + n, max - n);
+		if (sp->cur_off < sp->seg[i].bytes)
 			break;   /* stopped inside this segment */
 	}
 	pthread_mutex_unlock(&sp->lock);
@@ -599,6 +1055,8 @@ void spool_stats(struct spool *sp, struct spool_stats *st)
 	st->bytes = sp->bytes;
 	st->dropped = sp->dropped;
 	st->truncated = sp->truncated;
+	st->lost = sp->lost;
+	st->refused = sp->refused;
 	st->segments = sp->nseg;
 	pthread_mutex_unlock(&sp->lock);
 }
