@@ -1,5 +1,4 @@
 /* seqmap.c - per-topic message numbers in a hash table, saved to a file. */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -13,6 +12,7 @@
 #include "err.h"
 #include "fileio.h"
 #include "log.h"
+#include "payload.h"
 #include "seqmap.h"
 #include "topic.h"
 
@@ -79,33 +79,71 @@ static struct entry *get(struct seqmap *m, const char *topic)
 	return s;
 }
 
+/* A topic as the file holds it: 1..TOPIC_MAX - 1 printable characters, no
+ * space. Not checked further: one never asked for costs a line, no more. */
+static bool topic_ok(const char *s, size_t n)
+{
+	if (n == 0 || n >= TOPIC_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] <= ' ' || s[i] > '~')
+			return false;
+	}
+	return true;
+}
+
+/* One line, without its newline: "<seq> <topic>", seq 1..20 digits and at
+ * most 2^53 (the wire contract's largest: a number above it would have
+ * every later message refused). The larger seq wins when a topic comes
+ * twice: a number used again would look like a duplicate. */
+static bool load_line(struct seqmap *m, const char *line, size_t len)
+{
+	size_t d = 0;
+	uint64_t seq = 0;
+	struct entry *s;
+
+	while (d < len && line[d] >= '0' && line[d] <= '9') {
+		if (d == 20)
+			return false;
+		if (seq <= PAYLOAD_SEQ_MAX)   /* past it, it stays past it: no overflow */
+			seq = seq * 10 + (uint64_t)(line[d] - '0');
+		d++;
+	}
+	if (d == 0 || d == len || line[d] != ' ' || seq > PAYLOAD_SEQ_MAX ||
+	    !topic_ok(line + d + 1, len - d - 1))
+		return false;
+	if ((s = get(m, line + d + 1)) == NULL)
+		return true;   /* out of memory: not the file's fault */
+	if (seq > s->seq)
+		s->seq = seq;
+	return true;
+}
+
 static void load(struct seqmap *m)
 {
-	char line[300], topic[256];
-	unsigned long long seq;
-	struct entry *s;
-	int c, n;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int lineno = 0, bad = 0, first_bad = 0;
 	FILE *f = fopen(m->path, "r");
 
 	if (f == NULL)
 		return;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			/* Longer than any line written: skip all of it, or its
-			 * tail would be read as a line of its own. */
-			while ((c = getc(f)) != EOF && c != '\n')
-				;
-			continue;
-		}
-		/* "<digits> <topic>": %llu alone takes a sign, and stops at
-		 * "12abc" */
-		n = 0;
-		if (isdigit((unsigned char)line[0]) &&
-		    sscanf(line, "%llu%n %255s", &seq, &n, topic) == 2 && line[n] == ' ' &&
-		    strlen(topic) < TOPIC_MAX && (s = get(m, topic)) != NULL)
-			s->seq = seq;
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		size_t len = (size_t)n;
+		lineno++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		/* memchr: a NUL would end the topic early */
+		if (len > 0 && (memchr(line, '\0', len) != NULL || !load_line(m, line, len)) &&
+		    bad++ == 0)
+			first_bad = lineno;
 	}
+	free(line);
 	fclose(f);
+	if (bad > 0)
+		log_warn("%s: %d damaged line%s ignored (the first is line %d): their topics "
+		    "are numbered from 1 again", m->path, bad, bad == 1 ? "" : "s", first_bad);
 }
 
 struct seqmap *seqmap_open(const char *path)
@@ -138,6 +176,8 @@ uint64_t seqmap_next(struct seqmap *m, const char *topic)
 	if (s == NULL)
 		return 0;
 	m->dirty = true;
+	if (s->seq >= PAYLOAD_SEQ_MAX)
+		s->seq = 0;   /* 2^53 messages on one topic: start again */
 	return ++s->seq;
 }
 

@@ -11,10 +11,13 @@
 
 struct seqmap;
 
-/* Load from path if it exists (a missing or damaged file starts from 0). */
+/* Load from path if it exists. A missing file starts every topic from 0; a
+ * damaged line (not "<seq> <topic>", seq above 2^53, a NUL) is ignored and
+ * logged, its topic starting again from 0; of a topic given twice the
+ * larger number counts. */
 struct seqmap *seqmap_open(const char *path);
 void seqmap_free(struct seqmap *m);          /* NULL-safe; does not save */
-/* The next seq for topic (1 for a topic never seen). */
+/* The next seq for topic (1 for a topic never seen; 1 again after 2^53). */
 uint64_t seqmap_next(struct seqmap *m, const char *topic);
 /* Write the file if anything changed. GM_OK or GM_EIO. */
 int seqmap_save(struct seqmap *m);
