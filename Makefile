@@ -44,7 +44,7 @@ COMMON_MQTT := common/mqtt_opts common/mqtt_link
 COMMON_RRD  := common/rrd_layout common/consumption common/entries common/meter_event \
             common/numtext common/usage_cache common/rrdfile
 
-AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/manual_import agent/oneshot \
+AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/manual_import agent/manual_csv agent/oneshot \
             agent/event_send agent/reqplan common/meter_event common/numtext \
             agent/modbus_poll agent/spool agent/seqmap \
             agent/outbox agent/publish $(COMMON_MQTT) $(COMMON)
@@ -121,6 +121,9 @@ UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct coll
 UNIT_spool     := agent/spool common/payload common/json_in common/topic common/log common/fileio \
                   common/err
 UNIT_seqmap    := agent/seqmap common/log common/fileio common/err
+UNIT_manual_csv := agent/manual_csv agent/manual_import agent/oneshot common/mqtt_link \
+                  common/mqtt_opts common/confparse common/payload common/json_in common/topic \
+                  common/log common/timeutil common/fileio common/err
 UNIT_fiscal    := common/fiscal common/timeutil common/fileio common/err
 UNIT_org       := dashboards/org dashboards/org_units dashboards/org_meters common/confparse \
                   common/topic common/timeutil common/fileio common/err
@@ -159,7 +162,7 @@ UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/meter
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash \
-         event_send fileio
+         event_send fileio manual_csv
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build

@@ -120,7 +120,8 @@ static void agent_cleanup(struct agent *a)
 	agent_config_free(&a->cfg);
 }
 
-/* gm-agent --import FILE: check it whole, then publish and wait for the broker. */
+/* gm-agent --import FILE: check it whole, then publish and wait for the broker;
+ * a file with a mistake publishes nothing. */
 static int run_import(const struct agent_config *cfg, const char *file)
 {
 	struct manual_entry *e = NULL;
@@ -138,7 +139,13 @@ static int run_import(const struct agent_config *cfg, const char *file)
 		log_err("%s: %s", file, err);
 		return 3;
 	}
-	printf("%s: %zu entries published to the broker; each is stored once\n", file, n);
+	/* Only the broker answers: what the collector made of them, it cannot
+	 * tell us, so we do not claim it. */
+	printf("%s: %zu entr%s published; the broker has %s.\n"
+	    "%s: whether the collector stored %s, this command cannot see: it stores an entry "
+	    "once, and refuses one whose unit or kind is not its channel's (gm-collector "
+	    "--status shows it as rejected, its log names it)\n", file, n, n == 1 ? "y" : "ies",
+	    n == 1 ? "it" : "every one", file, n == 1 ? "it" : "each");
 	return 0;
 }
 
