@@ -220,6 +220,11 @@ FUZZ_LIBS    := $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_INI) -lz -lpthread -l
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 FUZZ_message := common/topic common/payload common/json_in common/err
+FUZZ_csv_import := agent/manual_csv common/confparse common/payload common/json_in common/topic \
+                common/timeutil common/err
+FUZZ_spool   := agent/spool common/payload common/json_in common/topic common/log common/fileio \
+                common/err
+FUZZ_seqmap  := agent/seqmap common/log common/fileio common/err
 
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -48,7 +48,7 @@ static struct entry *slot(struct entry *e, size_t cap, const char *topic)
 
 static int grow(struct seqmap *m)
 {
-	size_t cap = m->cap ? m->cap * 2 : 256;
+	size_t cap = m->cap ? m->cap * 2 : 16;   /* a few topics cost little */
 	struct entry *e = calloc(cap, sizeof(*e));
 
 	if (e == NULL)
@@ -96,11 +96,18 @@ static bool topic_ok(const char *s, size_t n)
  * most 2^53 (the wire contract's largest: a number above it would have
  * every later message refused). The larger seq wins when a topic comes
  * twice: a number used again would look like a duplicate. */
-static bool load_line(struct seqmap *m, const char *line, size_t len)
+static bool load_line(struct seqmap *m, const char *text, size_t len)
 {
+	char line[20 + 1 + TOPIC_MAX];
 	size_t d = 0;
 	uint64_t seq = 0;
 	struct entry *s;
+
+	/* longer than any line written; a NUL would end the topic early */
+	if (len >= sizeof(line) || memchr(text, '\0', len) != NULL)
+		return false;
+	memcpy(line, text, len);
+	line[len] = '\0';
 
 	while (d < len && line[d] >= '0' && line[d] <= '9') {
 		if (d == 20)
@@ -119,34 +126,26 @@ static bool load_line(struct seqmap *m, const char *line, size_t len)
 	return true;
 }
 
-static void load(struct seqmap *m)
+/* The text of the file, line by line. */
+static void load(struct seqmap *m, const char *text, size_t len)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
 	int lineno = 0, bad = 0, first_bad = 0;
-	FILE *f = fopen(m->path, "r");
 
-	if (f == NULL)
-		return;
-	while ((n = getline(&line, &cap, f)) >= 0) {
-		size_t len = (size_t)n;
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl != NULL ? (size_t)(nl - text) : len;
+
 		lineno++;
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		/* memchr: a NUL would end the topic early */
-		if (len > 0 && (memchr(line, '\0', len) != NULL || !load_line(m, line, len)) &&
-		    bad++ == 0)
+		if (end > i && !load_line(m, text + i, end - i) && bad++ == 0)
 			first_bad = lineno;
+		i = end + 1;
 	}
-	free(line);
-	fclose(f);
 	if (bad > 0)
 		log_warn("%s: %d damaged line%s ignored (the first is line %d): their topics "
 		    "are numbered from 1 again", m->path, bad, bad == 1 ? "" : "s", first_bad);
 }
 
-struct seqmap *seqmap_open(const char *path)
+struct seqmap *seqmap_from_text(const char *path, const char *text, size_t len)
 {
 	struct seqmap *m = calloc(1, sizeof(*m));
 
@@ -155,7 +154,30 @@ struct seqmap *seqmap_open(const char *path)
 		return NULL;
 	}
 	snprintf(m->path, sizeof(m->path), "%s", path);
-	load(m);
+	load(m, text, len);
+	return m;
+}
+
+struct seqmap *seqmap_open(const char *path)
+{
+	struct seqmap *m;
+	char *text = NULL, *g;
+	size_t len = 0, cap = 0, got = 1;
+	FILE *f = fopen(path, "r");
+
+	while (f != NULL && got > 0) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16 << 10;
+			if ((g = realloc(text, cap)) == NULL)
+				break;   /* what was read counts; the rest starts from 1 */
+			text = g;
+		}
+		len += got = fread(text + len, 1, cap - len, f);
+	}
+	if (f != NULL)
+		fclose(f);
+	m = seqmap_from_text(path, text ? text : "", len);
+	free(text);
 	return m;
 }
 
@@ -181,6 +203,16 @@ uint64_t seqmap_next(struct seqmap *m, const char *topic)
 	return ++s->seq;
 }
 
+int seqmap_write(const struct seqmap *m, FILE *f)
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		if (m->e[i].topic != NULL &&
+		    fprintf(f, "%" PRIu64 " %s\n", m->e[i].seq, m->e[i].topic) < 0)
+			return GM_EIO;
+	}
+	return GM_OK;
+}
+
 int seqmap_save(struct seqmap *m)
 {
 	struct fileio_new n;
@@ -190,10 +222,7 @@ int seqmap_save(struct seqmap *m)
 		return GM_OK;
 	if (fileio_new_open(&n, m->path, 0644, err, sizeof(err)) != GM_OK)
 		goto fail;
-	for (size_t i = 0; i < m->cap; i++) {
-		if (m->e[i].topic != NULL)
-			fprintf(n.f, "%" PRIu64 " %s\n", m->e[i].seq, m->e[i].topic);
-	}
+	seqmap_write(m, n.f);   /* an error shows in the commit */
 	if (fileio_new_commit(&n, true, err, sizeof(err)) != GM_OK)
 		goto fail;
 	m->dirty = false;

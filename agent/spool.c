@@ -69,7 +69,7 @@
 #define REC_MAX (8 + REC_FIXED + UNIT_MAX + TOPIC_MAX)
 /* The smallest record: unit "W", topic "greenmeter/v1/a/b/c" (19). */
 #define REC_MIN (8 + REC_FIXED + 1 + 19)
-#define WIN_BYTES (256u << 10)     /* a segment is read this much at a time */
+#define WIN_BYTES (64u << 10)      /* a segment is read this much at a time */
 
 struct segment {
 	uint64_t first, last;      /* ids it holds; last < first when empty */
@@ -568,20 +568,26 @@ static int seg_recover(struct spool *sp, int i)
 {
 	struct recovery rc = { 0 };
 	char magic[MAGIC_LEN] = "";
+	const unsigned char *b;
+	size_t avail;
 	struct stat st;
 	bool bad_magic;
 	uint64_t size, last;
 	int fd = open(sp->seg[i].path, O_RDWR | O_CLOEXEC), res = GM_OK;
 
-	if (fd < 0 || fstat(fd, &st) != 0 || (rc.sr.buf = malloc(WIN_BYTES)) == NULL) {
+	/* a window no larger than the file: most segments are small */
+	if (fd < 0 || fstat(fd, &st) != 0 || (rc.sr.buf = malloc(st.st_size < WIN_BYTES ?
+	    (size_t)st.st_size + 1 : WIN_BYTES)) == NULL) {
 		log_err("spool %s: %s", sp->seg[i].path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return GM_EIO;
 	}
 	size = (uint64_t)st.st_size;
-	if (pread(fd, magic, MAGIC_LEN, 0) != MAGIC_LEN)
-		memset(magic, 0, sizeof(magic));
+	sr_init(&rc.sr, fd, size, rc.sr.buf);
+	/* the first read takes the magic and the records after it */
+	if ((b = sr_at(&rc.sr, 0, &avail)) != NULL && avail >= MAGIC_LEN)
+		memcpy(magic, b, MAGIC_LEN);
 	if (later_format(magic, size)) {
 		log_err("spool %s: written in format %c by a newer gm-agent; not touched",
 		    sp->seg[i].path, magic[MAGIC_LEN - 1]);
@@ -592,7 +598,6 @@ static int seg_recover(struct spool *sp, int i)
 	if (bad_magic && size > MAGIC_LEN)
 		log_err("spool %s: its first %d bytes are damaged; reading on after them",
 		    sp->seg[i].path, MAGIC_LEN);
-	sr_init(&rc.sr, fd, size, rc.sr.buf);
 	if ((res = seg_walk(sp, &sp->seg[i], &rc)) != GM_OK)
 		goto out;
 	last = rc.nruns > 0 ? rc.runs[rc.nruns - 1].last : sp->seg[i].first - 1;
@@ -737,6 +742,8 @@ static int make_path(const char *dir)
 {
 	char p[PATH_MAX];
 
+	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+		return 0;   /* the usual case: there, or only it missing */
 	snprintf(p, sizeof(p), "%s", dir);
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')
@@ -951,7 +958,11 @@ static size_t read_segment(struct spool *sp, int i, uint64_t want, struct spool_
 		off = sp->cur_off;
 		prev = sp->cur_id;
 	}
-	if ((fd = open(s->path, O_RDONLY | O_CLOEXEC)) < 0)
+	sp->cur_seg = i;
+	sp->cur_off = off;
+	sp->cur_id = prev;
+	/* nothing more in it, or cannot open it now: the cursor says where */
+	if (off >= s->bytes || (fd = open(s->path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;
 	sr_init(&sr, fd, s->bytes, sp->rbuf);
 	while (n < max && off < s->bytes) {

@@ -279,7 +279,7 @@ static void test_long_lines(void **state)
 	seqmap_free(m);
 }
 
-/* 5000 topics: the table grows (from 256 slots) many times; every count is
+/* 5000 topics: the table grows (from 16 slots) many times; every count is
  * kept through the growth, a save and a reopen. */
 static void test_many_topics(void **state)
 {
