@@ -46,7 +46,7 @@ COMMON_RRD  := common/rrd_layout common/consumption common/entries common/meter_
 
 AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/manual_import agent/manual_csv agent/oneshot \
             agent/event_send agent/reqplan common/meter_event common/numtext \
-            agent/modbus_poll agent/spool agent/seqmap \
+            agent/modbus_poll agent/spool agent/spool_recover agent/segfile agent/seqmap \
             agent/outbox agent/publish $(COMMON_MQTT) $(COMMON)
 COLLECTOR:= collector/main collector/collector_config \
             collector/ingest collector/counter collector/registry collector/status_show \
@@ -118,8 +118,8 @@ UNIT_ingest    := collector/ingest collector/rrd_store collector/rrd_direct coll
                   common/meter_event common/numtext \
                   common/chanmeta common/confparse \
                   common/payload common/json_in common/topic common/log common/timeutil common/fileio common/err
-UNIT_spool     := agent/spool common/payload common/json_in common/topic common/log common/fileio \
-                  common/err
+UNIT_spool     := agent/spool agent/spool_recover agent/segfile common/payload common/json_in \
+                  common/topic common/log common/fileio common/err
 UNIT_seqmap    := agent/seqmap common/log common/fileio common/err
 UNIT_manual_csv := agent/manual_csv agent/manual_import agent/oneshot common/mqtt_link \
                   common/mqtt_opts common/confparse common/payload common/json_in common/topic \
@@ -222,7 +222,7 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_message := common/topic common/payload common/json_in common/err
 FUZZ_csv_import := agent/manual_csv common/confparse common/payload common/json_in common/topic \
                 common/timeutil common/err
-FUZZ_spool   := agent/spool common/payload common/json_in common/topic common/log common/fileio \
+FUZZ_spool   := agent/spool agent/spool_recover agent/segfile common/payload common/json_in common/topic common/log common/fileio \
                 common/err
 FUZZ_seqmap  := agent/seqmap common/log common/fileio common/err
 

@@ -1,289 +1,38 @@
 /*
- * spool.c - segment files of checksummed records.
+ * spool.c - the spool: segment files of checksummed records (segfile.h).
  *
- * ON DISK (format version 1; COMPATIBILITY: a change of layout means a new
- * magic and a reader for the old one):
- *   <dir>/<first id, 20 digits>.seg   segments of up to SEG_BYTES
- *     8 bytes  magic "GMSPOOL1"
- *     records: u32 body length, u32 crc32 of body, body:
- *              u64 id, f64 t, f64 v, f64 wrap, u8 kind, u8 unit length,
- *              u16 topic length, unit bytes, topic bytes
- *     all little-endian. The ids in a segment run on by one from its first
- *     id (its name): an append writes whole records of consecutive ids, and
- *     one that fails starts a new segment, so every writer of this format
- *     has kept that, and recovery relies on it.
+ *   <dir>/<first id, 20 digits>.seg   segments of up to SPOOL_SEG_BYTES
  *   <dir>/acked                        "acked <id>\n", replaced whole
  *                                      (common/fileio.h)
+ *   <dir>/lock                         flock'd by the agent using the spool
  * WRITE ORDER: a record is written whole with one write() to the newest
  * segment; fsync follows within sync_ms (spool_sync). A segment whose
- * records are all acknowledged is deleted.
- *
- * RECOVERY at open, each segment record by record. A record is good when
- * its length is possible, its crc matches, its fields are what an append
- * accepts (kind, unit, topic) and its id is the one after the record before.
- * At a bad one the rest of the file is searched, byte by byte, for the next
- * good record whose id lies after the last good one by no more readings
- * than the bytes in between could hold (REC_MIN each): a false match would
- * need a crc32 and an id in that narrow range to agree by chance. The
- * readings in between are lost, counted by their ids (those not yet
- * acknowledged) and logged; the good records after the damage are written,
- * whole and durably (fileio.h), to a segment of their own named by their
- * first id - so every segment keeps consecutive ids and needs no new
- * format - and only then is the damaged stretch cut off the old file. When
- * no good record follows, the damage is a torn tail (a crash mid-write) and
- * is cut off as always; its readings are counted when the next segment's
- * name tells which ids are missing, and in bytes when it does not (the
- * newest segment: the record being written when the agent stopped).
- * A crash during recovery leaves the old file as it was: the next open does
- * the same again, and the segments already written are kept.
- * spool_read meets damage that appeared after open (a failing disk) the
- * same way, skipping to the next good record without rewriting anything.
+ * records are all acknowledged is deleted. At open every segment is checked
+ * and damage cut away, keeping every good record (spool_recover.c);
+ * spool_read meets damage that appeared later (a failing disk) the same
+ * way, skipping to the next good record without rewriting anything.
  */
-#include <dirent.h>
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
 #include "err.h"
 #include "fileio.h"
-#include "log.h"
-#include "spool.h"
-
-#define MAGIC "GMSPOOL1"
-#define MAGIC_LEN 8
-#define SEG_BYTES (4u << 20)
-#define REC_FIXED 36               /* body bytes before unit and topic */
-#define REC_MAX (8 + REC_FIXED + UNIT_MAX + TOPIC_MAX)
-/* The smallest record: unit "W", topic "greenmeter/v1/a/b/c" (19). */
-#define REC_MIN (8 + REC_FIXED + 1 + 19)
-#define WIN_BYTES (64u << 10)      /* a segment is read this much at a time */
-
-struct segment {
-	uint64_t first, last;      /* ids it holds; last < first when empty */
-	uint64_t bytes;
-	uint64_t lost_upto;        /* damage found while open: counted up to this id */
-	char path[PATH_MAX];
-};
-
-struct spool {
-	pthread_mutex_t lock;
-	char dir[PATH_MAX - 64];
-	uint64_t max_bytes;
-	int fd;                    /* the newest segment, open for append */
-	struct segment *seg;
-	int nseg, capseg;
-	uint64_t next_id, acked, saved_ack;
-	uint64_t bytes, dropped, truncated, lost, refused;
-	struct complaint refusing; /* appends refused, logged rarely */
-	int dirty;                 /* appended since the last fsync */
-	/* where the last spool_read stopped, to go on without searching:
-	 * segment, offset, and the id of the record before that offset */
-	int cur_seg;
-	uint64_t cur_off, cur_id;
-	unsigned char *rbuf;       /* WIN_BYTES, for spool_read */
-};
-
-/* --- record encoding ------------------------------------------------------ */
-
-static void put_u16(unsigned char *p, uint16_t v) { v = htole16(v); memcpy(p, &v, 2); }
-static void put_u32(unsigned char *p, uint32_t v) { v = htole32(v); memcpy(p, &v, 4); }
-static void put_u64(unsigned char *p, uint64_t v) { v = htole64(v); memcpy(p, &v, 8); }
-static uint16_t get_u16(const unsigned char *p) { uint16_t v; memcpy(&v, p, 2); return le16toh(v); }
-static uint32_t get_u32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return le32toh(v); }
-static uint64_t get_u64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return le64toh(v); }
-
-static void put_f64(unsigned char *p, double d)
-{
-	uint64_t v;
-
-	memcpy(&v, &d, 8);
-	put_u64(p, v);
-}
-
-static double get_f64(const unsigned char *p)
-{
-	uint64_t v = get_u64(p);
-	double d;
-
-	memcpy(&d, &v, 8);
-	return d;
-}
-
-/* Encode one record (header + body) into buf; returns its length. */
-static size_t rec_encode(unsigned char *buf, const struct spool_rec *r)
-{
-	size_t ul = strlen(r->unit), tl = strlen(r->topic);
-	uint32_t body = (uint32_t)(REC_FIXED + ul + tl);
-	unsigned char *b = buf + 8;
-
-	put_u64(b, r->id);
-	put_f64(b + 8, r->t);
-	put_f64(b + 16, r->v);
-	put_f64(b + 24, r->wrap);
-	b[32] = (unsigned char)r->kind;
-	b[33] = (unsigned char)ul;
-	put_u16(b + 34, (uint16_t)tl);
-	memcpy(b + REC_FIXED, r->unit, ul);
-	memcpy(b + REC_FIXED + ul, r->topic, tl);
-	put_u32(buf, body);
-	put_u32(buf + 4, (uint32_t)crc32(0L, b, body));
-	return 8 + body;
-}
-
-/* What a record must say to be a reading at all; not its values, which
- * spool_rec_check judges (a record from an older agent may hold a NaN, and
- * is still a record). */
-static bool rec_fields_ok(const struct spool_rec *r)
-{
-	struct chan_id id;
-	enum topic_kind kind;
-
-	return (unsigned)r->kind <= KIND_DELTA && unit_valid(r->unit) &&
-	    topic_parse(r->topic, &id, &kind, NULL, 0) == GM_OK && kind == TOPIC_READING;
-}
-
-/* Decode a body already checked by its crc; GM_EINVAL if its fields lie. */
-static int rec_decode(const unsigned char *b, uint32_t len, struct spool_rec *r)
-{
-	size_t ul, tl;
-
-	if (len < REC_FIXED)
-		return GM_EINVAL;
-	ul = b[33];
-	tl = get_u16(b + 34);
-	if (b[32] > KIND_DELTA || ul > UNIT_MAX || tl >= TOPIC_MAX || REC_FIXED + ul + tl != len)
-		return GM_EINVAL;
-	r->id = get_u64(b);
-	r->t = get_f64(b + 8);
-	r->v = get_f64(b + 16);
-	r->wrap = get_f64(b + 24);
-	r->kind = (enum reading_kind)b[32];
-	memcpy(r->unit, b + REC_FIXED, ul);
-	r->unit[ul] = '\0';
-	memcpy(r->topic, b + REC_FIXED + ul, tl);
-	r->topic[tl] = '\0';
-	/* a NUL inside would make the text shorter than what was checked */
-	if (strlen(r->unit) != ul || strlen(r->topic) != tl || !rec_fields_ok(r))
-		return GM_EINVAL;
-	return GM_OK;
-}
-
-/* The record at b (avail bytes there): GM_OK with its size in *len,
- * GM_ENOTFOUND at a clean end (avail 0), GM_EINVAL if torn or corrupt. */
-static int rec_parse(const unsigned char *b, size_t avail, struct spool_rec *r, size_t *len)
-{
-	uint32_t body;
-
-	if (avail == 0)
-		return GM_ENOTFOUND;
-	if (avail < 8 + REC_FIXED)
-		return GM_EINVAL;
-	body = get_u32(b);
-	if (body < REC_FIXED || body > REC_MAX - 8 || 8 + (size_t)body > avail ||
-	    (uint32_t)crc32(0L, b + 8, body) != get_u32(b + 4) || rec_decode(b + 8, body, r) != GM_OK)
-		return GM_EINVAL;
-	*len = 8 + body;
-	return GM_OK;
-}
-
-/* --- reading a segment through a window ----------------------------------- */
-
-/* A window on a segment file: records are parsed from memory, and a damaged
- * stretch is searched byte by byte without a read() per byte. */
-struct segreader {
-	int fd;
-	uint64_t end;              /* nothing at or past this is read */
-	uint64_t base;             /* file offset of buf[0] */
-	size_t len;                /* bytes of buf holding the file */
-	unsigned char *buf;        /* WIN_BYTES */
-};
-
-static void sr_init(struct segreader *sr, int fd, uint64_t end, unsigned char *buf)
-{
-	sr->fd = fd;
-	sr->end = end;
-	sr->base = 0;
-	sr->len = 0;
-	sr->buf = buf;
-}
-
-/* The bytes at off: at least a whole record's worth when the file has them;
- * *avail says how many. NULL on a read error. A file found shorter than
- * `end` ends where it ends. */
-static const unsigned char *sr_at(struct segreader *sr, uint64_t off, size_t *avail)
-{
-	uint64_t want;
-
-	if (off >= sr->end) {
-		*avail = 0;
-		return sr->buf;
-	}
-	want = sr->end - off < REC_MAX ? sr->end - off : REC_MAX;
-	if (off < sr->base || off + want > sr->base + sr->len) {
-		size_t n = sr->end - off < WIN_BYTES ? (size_t)(sr->end - off) : WIN_BYTES, got = 0;
-		while (got < n) {
-			ssize_t k = pread(sr->fd, sr->buf + got, n - got, (off_t)(off + got));
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k < 0)
-				return NULL;
-			if (k == 0)
-				break;
-			got += (size_t)k;
-		}
-		sr->base = off;
-		sr->len = got;
-		if (got < n)
-			sr->end = off + got;
-	}
-	*avail = (size_t)(sr->base + sr->len - off);
-	return sr->buf + (off - sr->base);
-}
-
-/*
- * After damage at off, where the last good record had id `last`: the first
- * position past off where a good record starts whose id follows `last` by
- * no more readings than the bytes from off could hold. GM_OK with the record
- * in *r, its offset in *at and size in *len; GM_ENOTFOUND if none before the
- * end; GM_EIO on a read error.
- */
-static int rec_resync(struct segreader *sr, uint64_t off, uint64_t last, struct spool_rec *r,
-    uint64_t *at, size_t *len)
-{
-	for (uint64_t p = off + 1; p + 8 + REC_FIXED <= sr->end; p++) {
-		size_t avail;
-		const unsigned char *b = sr_at(sr, p, &avail);
-
-		if (b == NULL)
-			return GM_EIO;
-		/* the length first: most positions fail there, before any crc */
-		if (avail < 8 + REC_FIXED || get_u32(b) < REC_FIXED || get_u32(b) > avail - 8)
-			continue;
-		if (rec_parse(b, avail, r, len) == GM_OK && r->id > last &&
-		    r->id - last - 1 <= (p - off) / REC_MIN) {
-			*at = p;
-			return GM_OK;
-		}
-	}
-	return GM_ENOTFOUND;
-}
+#include "segfile.h"
+#include "spool_private.h"
 
 /* Readings from..to (ids) lost to damage: count those not yet acknowledged,
  * and say so. Returns the count. */
-static uint64_t count_lost(struct spool *sp, const char *path, const char *what,
+uint64_t spool_count_lost(struct spool *sp, const char *path, const char *what,
     uint64_t from, uint64_t to)
 {
 	uint64_t lo = from > sp->acked ? from : sp->acked + 1, n;
@@ -307,7 +56,7 @@ static uint64_t count_lost(struct spool *sp, const char *path, const char *what,
 
 /* --- segments ------------------------------------------------------------- */
 
-static struct segment *seg_add(struct spool *sp, uint64_t first)
+struct segment *spool_seg_add(struct spool *sp, uint64_t first)
 {
 	struct segment *s;
 
@@ -327,7 +76,7 @@ static struct segment *seg_add(struct spool *sp, uint64_t first)
 	return s;
 }
 
-static int seg_index(const struct spool *sp, uint64_t first)
+int spool_seg_index(const struct spool *sp, uint64_t first)
 {
 	for (int i = 0; i < sp->nseg; i++) {
 		if (sp->seg[i].first == first)
@@ -346,7 +95,7 @@ static void seg_remove_first(struct spool *sp)
 }
 
 /* A new or renamed file is durable only once its directory entry is. */
-static void sync_dir(const struct spool *sp)
+void spool_sync_dir(const struct spool *sp)
 {
 	fileio_sync_dir(sp->dir);
 }
@@ -361,10 +110,10 @@ static int seg_start(struct spool *sp)
 		close(sp->fd);
 		sp->fd = -1;
 	}
-	if ((s = seg_add(sp, sp->next_id)) == NULL)
+	if ((s = spool_seg_add(sp, sp->next_id)) == NULL)
 		return GM_ENOMEM;
 	sp->fd = open(s->path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
-	if (sp->fd < 0 || fileio_write_all(sp->fd, MAGIC, MAGIC_LEN) != 0) {
+	if (sp->fd < 0 || fileio_write_all(sp->fd, SEGFILE_MAGIC, SEGFILE_MAGIC_LEN) != 0) {
 		log_err("spool %s: %s", s->path, strerror(errno));
 		/* No segment: the next append must not write to this file. */
 		if (sp->fd >= 0) {
@@ -375,314 +124,17 @@ static int seg_start(struct spool *sp)
 		sp->nseg--;
 		return GM_EIO;
 	}
-	s->bytes = MAGIC_LEN;
-	sp->bytes += MAGIC_LEN;
-	sync_dir(sp);
+	s->bytes = SEGFILE_MAGIC_LEN;
+	sp->bytes += SEGFILE_MAGIC_LEN;
+	spool_sync_dir(sp);
 	return GM_OK;
 }
 
-/* --- recovery at open ----------------------------------------------------- */
-
-static int seg_cmp(const void *a, const void *b)
+int spool_seg_cmp(const void *a, const void *b)
 {
 	const struct segment *x = a, *y = b;
 
 	return x->first < y->first ? -1 : x->first > y->first;
-}
-
-/* A stretch of good records with consecutive ids. */
-struct run {
-	uint64_t start, end;       /* bytes [start, end) of the file */
-	uint64_t first, last;      /* ids */
-};
-
-struct recovery {
-	struct segreader sr;
-	struct run *runs;
-	int nruns, cap;
-	uint64_t damaged;          /* bytes found bad between runs */
-	uint64_t tail;             /* offset where a bad tail starts, or the end */
-	bool read_error;
-};
-
-static int add_run(struct recovery *rc, uint64_t start, uint64_t end, uint64_t first,
-    uint64_t last)
-{
-	if (end <= start)
-		return GM_OK;
-	if (rc->nruns == rc->cap) {
-		int cap = rc->cap ? rc->cap * 2 : 4;
-		struct run *g = realloc(rc->runs, (size_t)cap * sizeof(*g));
-		if (g == NULL)
-			return GM_ENOMEM;
-		rc->runs = g;
-		rc->cap = cap;
-	}
-	rc->runs[rc->nruns++] = (struct run){ start, end, first, last };
-	return GM_OK;
-}
-
-/* Read the segment from MAGIC_LEN on into runs of good records, counting
- * the readings lost between them. */
-static int seg_walk(struct spool *sp, const struct segment *s, struct recovery *rc)
-{
-	struct spool_rec r;
-	uint64_t off = MAGIC_LEN, start = MAGIC_LEN, first = s->first, last = s->first - 1, at;
-	size_t len, avail;
-	const unsigned char *b;
-	char what[96];
-	int res;
-
-	for (;;) {
-		if ((b = sr_at(&rc->sr, off, &avail)) == NULL) {
-			rc->read_error = true;
-			break;
-		}
-		res = rec_parse(b, avail, &r, &len);
-		if (res == GM_ENOTFOUND)
-			break;
-		if (res == GM_OK && r.id == last + 1) {
-			last = r.id;
-			off += len;
-			continue;
-		}
-		if (add_run(rc, start, off, first, last) != GM_OK)
-			return GM_ENOMEM;
-		res = rec_resync(&rc->sr, off, last, &r, &at, &len);
-		if (res == GM_EIO)
-			rc->read_error = true;
-		if (res != GM_OK)
-			break;
-		snprintf(what, sizeof(what), "damaged at bytes %" PRIu64 "..%" PRIu64, off, at);
-		count_lost(sp, s->path, what, last + 1, r.id - 1);
-		rc->damaged += at - off;
-		start = at;
-		first = last = r.id;
-		off = at + len;
-	}
-	rc->tail = off;
-	return add_run(rc, start, off, first, last);
-}
-
-/* Write run `r` of the file as a segment of its own, whole and durable. */
-static int run_write(struct spool *sp, struct recovery *rc, const struct run *r)
-{
-	char path[PATH_MAX], err[PATH_MAX + 128];
-	struct fileio_new n;
-
-	snprintf(path, sizeof(path), "%s/%020" PRIu64 ".seg", sp->dir, r->first);
-	if (fileio_new_open(&n, path, 0600, err, sizeof(err)) != GM_OK)
-		goto fail;
-	fwrite(MAGIC, 1, MAGIC_LEN, n.f);
-	for (uint64_t off = r->start; off < r->end;) {
-		size_t avail;
-		const unsigned char *b = sr_at(&rc->sr, off, &avail);
-
-		if (b == NULL || avail == 0) {
-			fileio_new_abort(&n);
-			snprintf(err, sizeof(err), "%s: cannot read it back", path);
-			goto fail;
-		}
-		if (avail > r->end - off)
-			avail = (size_t)(r->end - off);
-		fwrite(b, 1, avail, n.f);
-		off += avail;
-	}
-	if (fileio_new_commit(&n, true, err, sizeof(err)) != GM_OK)
-		goto fail;
-	return GM_OK;
-fail:
-	log_err("spool: cannot keep the readings after the damage: %s", err);
-	return GM_EIO;
-}
-
-/* Give the good records after damage segments of their own, then cut the
- * old file back to its first run (or to nothing). Adds the new segments to
- * the list, after index i. */
-static int seg_split(struct spool *sp, int i, struct recovery *rc, int fd, bool bad_magic)
-{
-	uint64_t first = sp->seg[i].first, keep = MAGIC_LEN, last = first - 1;
-	int k0 = rc->nruns > 0 && rc->runs[0].start == MAGIC_LEN ? 1 : 0;
-	bool replaced = false;
-
-	for (int k = k0; k < rc->nruns; k++) {
-		const struct run *r = &rc->runs[k];
-		int j = seg_index(sp, r->first);
-		if (j >= 0 && j != i)
-			continue;   /* written by an open that stopped halfway */
-		if (run_write(sp, rc, r) != GM_OK)
-			return GM_EIO;
-		if (r->first == first)
-			replaced = true;   /* the first record had moved: this file anew */
-		else if (seg_add(sp, r->first) == NULL)
-			return GM_ENOMEM;
-	}
-	sync_dir(sp);
-	if (!replaced) {
-		if (k0) {
-			keep = rc->runs[0].end;
-			last = rc->runs[0].last;
-		}
-		if ((bad_magic && pwrite(fd, MAGIC, MAGIC_LEN, 0) != MAGIC_LEN) ||
-		    ftruncate(fd, (off_t)keep) != 0 || fsync(fd) != 0)
-			log_err("spool %s: cannot cut off the damage: %s", sp->seg[i].path,
-			    strerror(errno));
-		sp->seg[i].last = last;
-		sp->seg[i].bytes = keep;
-	} else {
-		sp->seg[i].last = rc->runs[0].last;
-		sp->seg[i].bytes = MAGIC_LEN + rc->runs[0].end - rc->runs[0].start;
-	}
-	if (sp->nseg > i + 2)
-		qsort(sp->seg + i + 1, (size_t)(sp->nseg - i - 1), sizeof(*sp->seg), seg_cmp);
-	return GM_OK;
-}
-
-/* A later format: readings we cannot read, but must not destroy. */
-static bool later_format(const char *magic, uint64_t size)
-{
-	return size >= MAGIC_LEN && memcmp(magic, MAGIC, MAGIC_LEN - 1) == 0 &&
-	    magic[MAGIC_LEN - 1] > '1' && magic[MAGIC_LEN - 1] <= '9';
-}
-
-/* What was cut off the end: the readings by id when the next segment's
- * first id tells which are missing, else (the newest segment, torn as it
- * was written) in bytes. */
-static void tail_lost(struct spool *sp, int i, uint64_t last, uint64_t at, uint64_t bytes)
-{
-	char what[96];
-
-	snprintf(what, sizeof(what), "damaged or torn from byte %" PRIu64 " to its end (%" PRIu64
-	    " bytes)", at, bytes);
-	if (i + 1 < sp->nseg && sp->seg[i + 1].first > last + 1)
-		count_lost(sp, sp->seg[i].path, what, last + 1, sp->seg[i + 1].first - 1);
-	else
-		log_warn("spool %s: a record torn as it was being written (the agent stopped "
-		    "mid-write) is cut off: %" PRIu64 " bytes at byte %" PRIu64, sp->seg[i].path,
-		    bytes, at);
-}
-
-/* Check segment i record by record; keep every good record, cut the rest
- * (see RECOVERY above). */
-static int seg_recover(struct spool *sp, int i)
-{
-	struct recovery rc = { 0 };
-	char magic[MAGIC_LEN] = "";
-	const unsigned char *b;
-	size_t avail;
-	struct stat st;
-	bool bad_magic;
-	uint64_t size, last;
-	int fd = open(sp->seg[i].path, O_RDWR | O_CLOEXEC), res = GM_OK;
-
-	/* a window no larger than the file: most segments are small */
-	if (fd < 0 || fstat(fd, &st) != 0 || (rc.sr.buf = malloc(st.st_size < WIN_BYTES ?
-	    (size_t)st.st_size + 1 : WIN_BYTES)) == NULL) {
-		log_err("spool %s: %s", sp->seg[i].path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return GM_EIO;
-	}
-	size = (uint64_t)st.st_size;
-	sr_init(&rc.sr, fd, size, rc.sr.buf);
-	/* the first read takes the magic and the records after it */
-	if ((b = sr_at(&rc.sr, 0, &avail)) != NULL && avail >= MAGIC_LEN)
-		memcpy(magic, b, MAGIC_LEN);
-	if (later_format(magic, size)) {
-		log_err("spool %s: written in format %c by a newer gm-agent; not touched",
-		    sp->seg[i].path, magic[MAGIC_LEN - 1]);
-		res = GM_EINVAL;
-		goto out;
-	}
-	bad_magic = memcmp(magic, MAGIC, MAGIC_LEN) != 0;
-	if (bad_magic && size > MAGIC_LEN)
-		log_err("spool %s: its first %d bytes are damaged; reading on after them",
-		    sp->seg[i].path, MAGIC_LEN);
-	if ((res = seg_walk(sp, &sp->seg[i], &rc)) != GM_OK)
-		goto out;
-	last = rc.nruns > 0 ? rc.runs[rc.nruns - 1].last : sp->seg[i].first - 1;
-	if (size < MAGIC_LEN) {
-		rc.tail = 0;   /* not even the magic: all of it is torn */
-		if (size > 0)
-			log_warn("spool %s: %" PRIu64 " bytes, not even a header: cut off",
-			    sp->seg[i].path, size);
-	} else if (rc.tail < size) {
-		if (rc.read_error)   /* kept on disk: it may read another time */
-			log_err("spool %s: cannot read past byte %" PRIu64 ": %s", sp->seg[i].path,
-			    rc.tail, strerror(errno));
-		tail_lost(sp, i, last, rc.tail, size - rc.tail);
-	}
-	sp->truncated += rc.damaged + (rc.read_error ? 0 : size - rc.tail);
-	if (rc.damaged == 0 && !bad_magic && size >= MAGIC_LEN) {
-		/* the usual case: whole, or only a torn tail to cut */
-		if (rc.tail < size && !rc.read_error &&
-		    (ftruncate(fd, (off_t)rc.tail) != 0 || fsync(fd) != 0))
-			log_err("spool %s: cannot truncate: %s", sp->seg[i].path, strerror(errno));
-		sp->seg[i].last = last;
-		sp->seg[i].bytes = rc.tail;
-	} else {
-		res = seg_split(sp, i, &rc, fd, bad_magic);
-	}
-	if (res == GM_OK)
-		sp->bytes += sp->seg[i].bytes;
-out:
-	free(rc.sr.buf);
-	free(rc.runs);
-	close(fd);
-	return res;
-}
-
-/* A temporary a crash left behind: fileio.h's ".<name>.XXXXXX" beside a
- * segment or the acknowledgement, or an older agent's "acked.tmp". */
-static bool leftover(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (strcmp(name, "acked.tmp") == 0)
-		return true;
-	if (n == 1 + 24 + 7 && name[0] == '.' && strspn(name + 1, "0123456789") == 20 &&
-	    strncmp(name + 21, ".seg.", 5) == 0)
-		return true;
-	return n == 7 + 6 && strncmp(name, ".acked.", 7) == 0;
-}
-
-/* Find the segment files, oldest first, and check each. */
-static int seg_scan(struct spool *sp)
-{
-	DIR *d = opendir(sp->dir);
-	struct dirent *e;
-	char name[32], path[sizeof(sp->dir) + 64];
-
-	if (d == NULL)
-		return GM_EIO;
-	while ((e = readdir(d)) != NULL) {
-		/* Only the names seg_add makes: strtoull alone takes a sign,
-		 * spaces, or more than 64 bits. */
-		uint64_t first = strtoull(e->d_name, NULL, 10);
-		if (leftover(e->d_name)) {   /* names of 32 characters at most */
-			snprintf(path, sizeof(path), "%s/%.32s", sp->dir, e->d_name);
-			unlink(path);
-			continue;
-		}
-		snprintf(name, sizeof(name), "%020" PRIu64 ".seg", first);
-		if (strcmp(e->d_name, name) != 0 || first == 0)
-			continue;
-		if (seg_add(sp, first) == NULL) {
-			closedir(d);
-			return GM_ENOMEM;
-		}
-	}
-	closedir(d);
-	if (sp->nseg > 1)
-		qsort(sp->seg, (size_t)sp->nseg, sizeof(*sp->seg), seg_cmp);
-	/* seg_recover may add segments after i: the loop takes them too */
-	for (int i = 0; i < sp->nseg; i++) {
-		if (seg_recover(sp, i) != GM_OK)
-			return GM_EIO;
-		if (sp->seg[i].last + 1 > sp->next_id)
-			sp->next_id = sp->seg[i].last + 1;
-	}
-	return GM_OK;
 }
 
 /* --- the acknowledgement file --------------------------------------------- */
@@ -713,7 +165,7 @@ static int ack_save(struct spool *sp, uint64_t acked)
 		log_err("spool: cannot save acknowledgement: %s", err);
 		return GM_EIO;
 	}
-	sync_dir(sp);
+	spool_sync_dir(sp);
 	return GM_OK;
 }
 
@@ -742,8 +194,16 @@ static int make_path(const char *dir)
 {
 	char p[PATH_MAX];
 
-	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
-		return 0;   /* the usual case: there, or only it missing */
+	struct stat st;
+
+	if (mkdir(dir, 0700) == 0)
+		return 0;   /* only it was missing */
+	if (errno == EEXIST) {   /* the usual case: there; a directory? */
+		if (stat(dir, &st) != 0)
+			return -1;
+		errno = ENOTDIR;
+		return S_ISDIR(st.st_mode) ? 0 : -1;
+	}
 	snprintf(p, sizeof(p), "%s", dir);
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')
@@ -756,22 +216,40 @@ static int make_path(const char *dir)
 	return mkdir(p, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* One agent per spool: a second would append to the same segment and cut
+ * what the first is writing. The lock goes with the process, however it
+ * ends. */
+static int lock_take(struct spool *sp, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/lock", sp->dir);
+	if ((sp->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return gm_errf(err, errlen, GM_EIO, "spool %s: %s", path, strerror(errno));
+	if (flock(sp->lock_fd, LOCK_EX | LOCK_NB) != 0)
+		return gm_errf(err, errlen, errno == EWOULDBLOCK ? GM_EBUSY : GM_EIO,
+		    "spool %s: %s", sp->dir, errno == EWOULDBLOCK ?
+		    "in use by another gm-agent" : strerror(errno));
+	return GM_OK;
+}
+
 /* --- public --------------------------------------------------------------- */
 
 struct spool *spool_open(const char *dir, uint64_t max_bytes, char *err, size_t errlen)
 {
 	struct spool *sp = calloc(1, sizeof(*sp));
 
-	if (sp == NULL || (sp->rbuf = malloc(WIN_BYTES)) == NULL) {
+	if (sp == NULL || (sp->rbuf = malloc(SEGFILE_WIN)) == NULL) {
 		free(sp);
 		gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 		return NULL;
 	}
 	pthread_mutex_init(&sp->lock, NULL);
 	sp->fd = -1;
+	sp->lock_fd = -1;
 	sp->cur_seg = -1;
 	sp->next_id = 1;
-	sp->max_bytes = max_bytes < 2 * SEG_BYTES ? 2 * SEG_BYTES : max_bytes;
+	sp->max_bytes = max_bytes < 2 * SPOOL_SEG_BYTES ? 2 * SPOOL_SEG_BYTES : max_bytes;
 	if (strlen(dir) >= sizeof(sp->dir)) {
 		gm_errf(err, errlen, GM_EINVAL, "spool directory path is too long");
 		goto fail;
@@ -781,8 +259,10 @@ struct spool *spool_open(const char *dir, uint64_t max_bytes, char *err, size_t 
 		gm_errf(err, errlen, GM_EIO, "spool %s: %s", dir, strerror(errno));
 		goto fail;
 	}
+	if (lock_take(sp, err, errlen) != GM_OK)
+		goto fail;
 	ack_load(sp);
-	if (seg_scan(sp) != GM_OK) {
+	if (spool_recover_scan(sp) != GM_OK) {
 		gm_errf(err, errlen, GM_EIO, "spool %s: cannot read its segments", dir);
 		goto fail;
 	}
@@ -803,9 +283,12 @@ void spool_close(struct spool *sp)
 {
 	if (sp == NULL)
 		return;
-	spool_sync(sp);
+	if (sp->lock_fd >= 0 && sp->fd >= 0)   /* opened: save what there is */
+		spool_sync(sp);
 	if (sp->fd >= 0)
 		close(sp->fd);
+	if (sp->lock_fd >= 0)
+		close(sp->lock_fd);   /* and the lock with it */
 	free(sp->seg);
 	free(sp->rbuf);
 	pthread_mutex_destroy(&sp->lock);
@@ -835,7 +318,7 @@ int spool_rec_check(const struct spool_rec *r, char *err, size_t errlen)
 {
 	int rc;
 
-	if (!rec_fields_ok(r))
+	if (!segfile_fields_ok(r))
 		return gm_errf(err, errlen, GM_EINVAL, "not a reading's topic, unit or kind");
 	if ((rc = payload_reading_check(r->t, r->v, err, errlen)) != GM_OK)
 		return rc;
@@ -864,7 +347,7 @@ static size_t encode_batch(struct spool *sp, struct spool_rec *recs, size_t n,
 			continue;
 		}
 		recs[i].id = sp->next_id + *ngood;
-		p += rec_encode(p, &recs[i]);
+		p += segfile_encode(p, &recs[i]);
 		(*ngood)++;
 	}
 	return (size_t)(p - buf);
@@ -872,7 +355,7 @@ static size_t encode_batch(struct spool *sp, struct spool_rec *recs, size_t n,
 
 int spool_append(struct spool *sp, struct spool_rec *recs, size_t n)
 {
-	unsigned char *buf = malloc(n * REC_MAX + 1);
+	unsigned char *buf = malloc(n * SEGFILE_REC_MAX + 1);
 	struct segment *s;
 	size_t len = 0, good = 0;
 	int rc = GM_OK;
@@ -880,7 +363,7 @@ int spool_append(struct spool *sp, struct spool_rec *recs, size_t n)
 	if (buf == NULL)
 		return GM_ENOMEM;
 	pthread_mutex_lock(&sp->lock);
-	if (sp->fd < 0 || sp->nseg == 0 || sp->seg[sp->nseg - 1].bytes >= SEG_BYTES)
+	if (sp->fd < 0 || sp->nseg == 0 || sp->seg[sp->nseg - 1].bytes >= SPOOL_SEG_BYTES)
 		rc = seg_start(sp);
 	if (rc == GM_OK)
 		len = encode_batch(sp, recs, n, buf, &good);
@@ -918,13 +401,13 @@ static int seg_find(const struct spool *sp, uint64_t id)
  * next good record into *r, or GM_ENOTFOUND when none is left in the
  * segment. The readings skipped are counted once, however often they are
  * read past. */
-static int read_damaged(struct spool *sp, int i, struct segreader *sr, uint64_t off,
+static int read_damaged(struct spool *sp, int i, struct segfile_reader *sr, uint64_t off,
     uint64_t prev, struct spool_rec *r, uint64_t *at, size_t *len)
 {
 	struct segment *s = &sp->seg[i];
 	uint64_t from = prev + 1 > s->lost_upto + 1 ? prev + 1 : s->lost_upto + 1, to = s->last;
 	char what[96];
-	int rc = rec_resync(sr, off, prev, r, at, len);
+	int rc = segfile_resync(sr, off, prev, r, at, len);
 
 	if (rc == GM_OK) {
 		to = r->id - 1;
@@ -935,7 +418,7 @@ static int read_damaged(struct spool *sp, int i, struct segreader *sr, uint64_t 
 		    "it was opened", off);
 	}
 	if (from <= to) {
-		count_lost(sp, s->path, what, from, to);
+		spool_count_lost(sp, s->path, what, from, to);
 		s->lost_upto = to;
 	}
 	return rc == GM_OK ? GM_OK : GM_ENOTFOUND;
@@ -947,8 +430,8 @@ static size_t read_segment(struct spool *sp, int i, uint64_t want, struct spool_
     size_t max)
 {
 	const struct segment *s = &sp->seg[i];
-	uint64_t off = MAGIC_LEN, prev = s->first - 1, at;
-	struct segreader sr;
+	uint64_t off = SEGFILE_MAGIC_LEN, prev = s->first - 1, at;
+	struct segfile_reader sr;
 	struct spool_rec r;
 	size_t n = 0, len, avail;
 	const unsigned char *b;
@@ -964,10 +447,10 @@ static size_t read_segment(struct spool *sp, int i, uint64_t want, struct spool_
 	/* nothing more in it, or cannot open it now: the cursor says where */
 	if (off >= s->bytes || (fd = open(s->path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;
-	sr_init(&sr, fd, s->bytes, sp->rbuf);
+	segfile_reader_init(&sr, fd, s->bytes, sp->rbuf);
 	while (n < max && off < s->bytes) {
-		b = sr_at(&sr, off, &avail);
-		if (b == NULL || rec_parse(b, avail, &r, &len) != GM_OK || r.id != prev + 1) {
+		b = segfile_at(&sr, off, &avail);
+		if (b == NULL || segfile_parse(b, avail, &r, &len) != GM_OK || r.id != prev + 1) {
 			if (read_damaged(sp, i, &sr, off, prev, &r, &at, &len) != GM_OK) {
 				off = s->bytes;
 				prev = s->last;

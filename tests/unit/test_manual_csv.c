@@ -131,7 +131,8 @@ static void test_line_endings(void **state)
 		free(e);
 	}
 	/* a mistake after CR-only lines is named at its own line */
-	refused("CR-only, bad line 3", CR_BAD, strlen(CR_BAD), "x.csv:3: month \"2026-13\": expected YYYY-MM (e.g. 2026-10)");
+	refused("CR-only, bad line 3", CR_BAD, strlen(CR_BAD),
+	    "x.csv:3: month \"2026-13\": expected YYYY-MM (e.g. 2026-10)");
 }
 
 /* Columns in any order, note optional; numbers as people type them. */

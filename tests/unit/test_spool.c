@@ -1375,6 +1375,52 @@ static void test_threads(void **state)
 
 /* --- opening -------------------------------------------------------------- */
 
+/* One agent per spool: a second open is refused while the first holds it,
+ * and works once it is closed, or its process gone (kill -9). */
+static void test_one_agent(void **state)
+{
+	char err[512], want[600];
+	struct spool *a = open_spool(tmpdir, 0), *b;
+	pid_t pid;
+	int status, ready[2];
+
+	(void)state;
+	fill(a, 1, 2);
+	err[0] = '\0';
+	assert_null(spool_open(tmpdir, 0, err, sizeof(err)));
+	snprintf(want, sizeof(want), "spool %s: in use by another gm-agent", tmpdir);
+	assert_string_equal(err, want);
+	expect_read(a, 0, 10, 1, 2, 1);          /* the first goes on unharmed */
+	spool_close(a);
+	b = open_spool(tmpdir, 0);
+	expect_read(b, 0, 10, 1, 2, 1);
+	spool_close(b);
+
+	/* held by a process killed with -9: free again */
+	assert_int_equal(pipe(ready), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char e[512];
+		struct spool *c = spool_open(tmpdir, 0, e, sizeof(e));
+		if (write(ready[1], c ? "y" : "n", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], err, 1), 1);
+	assert_int_equal(err[0], 'y');
+	assert_null(spool_open(tmpdir, 0, err, sizeof(err)));
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	b = open_spool(tmpdir, 0);
+	expect_read(b, 0, 10, 1, 2, 1);
+	spool_close(b);
+	close(ready[0]);
+	close(ready[1]);
+}
+
 static void test_open_errors(void **state)
 {
 	char dir[5000], file[256], err[512], want[600];
@@ -1391,7 +1437,7 @@ static void test_open_errors(void **state)
 	snprintf(file, sizeof(file), "%s", fixture("plainfile", "x\n"));
 	err[0] = '\0';
 	assert_null(spool_open(file, 0, err, sizeof(err)));
-	snprintf(want, sizeof(want), "spool %s: cannot read its segments", file);
+	snprintf(want, sizeof(want), "spool %s: Not a directory", file);
 	assert_string_equal(err, want);
 
 	memset(dir, 'a', sizeof(dir) - 1);
@@ -1428,6 +1474,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_error, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_size_limit, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_one_agent, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_open_errors, setup, tmpdir_teardown),
 	};
 
