@@ -139,18 +139,50 @@ int spool_seg_cmp(const void *a, const void *b)
 
 /* --- the acknowledgement file --------------------------------------------- */
 
+/* "acked <id>\n", exactly. A damaged file is ignored: everything spooled
+ * is sent again, which the collector stores once; trusting it could skip
+ * readings never sent. */
 static void ack_load(struct spool *sp)
 {
-	char path[PATH_MAX];
-	unsigned long long id;
+	char path[PATH_MAX], text[64];
+	uint64_t id = 0;
+	size_t n = 0, d;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/acked", sp->dir);
 	if ((f = fopen(path, "r")) == NULL)
 		return;
-	if (fscanf(f, "acked %llu", &id) == 1)
-		sp->acked = sp->saved_ack = id;
+	n = fread(text, 1, sizeof(text) - 1, f);
 	fclose(f);
+	text[n] = '\0';
+	d = strspn(text + 6, "0123456789");
+	if (n > 6 && strncmp(text, "acked ", 6) == 0 && d > 0 && d <= 18 &&
+	    strcmp(text + 6 + d, "\n") == 0) {
+		for (size_t i = 6; i < 6 + d; i++)
+			id = id * 10 + (uint64_t)(text[i] - '0');
+		sp->acked = sp->saved_ack = id;
+		return;
+	}
+	log_warn("spool %s: not \"acked <id>\": ignored; what is spooled is sent again", path);
+}
+
+/* An acknowledgement beyond every reading spooled is damage too (the newest
+ * segment, kept even when all is acknowledged, holds the last id given). */
+static void ack_check(struct spool *sp)
+{
+	const struct segment *s;
+	uint64_t newest;
+
+	if (sp->nseg == 0)
+		return;   /* nothing to judge by: segments removed by hand */
+	s = &sp->seg[sp->nseg - 1];
+	newest = s->last >= s->first ? s->last : s->first - 1;
+	if (sp->acked <= newest)
+		return;
+	log_warn("spool %s/acked: %" PRIu64 " is beyond the last reading spooled (%" PRIu64 "): "
+	    "damaged; what is spooled is sent again", sp->dir, sp->acked, newest);
+	sp->acked = 0;
+	sp->saved_ack = UINT64_MAX;   /* saved anew at the next sync */
 }
 
 /* Write "acked <id>" whole; called without the lock (it only reads sp->dir). */
@@ -266,6 +298,7 @@ struct spool *spool_open(const char *dir, uint64_t max_bytes, char *err, size_t 
 		gm_errf(err, errlen, GM_EIO, "spool %s: cannot read its segments", dir);
 		goto fail;
 	}
+	ack_check(sp);
 	if (sp->acked >= sp->next_id)     /* acked file newer than lost segments */
 		sp->next_id = sp->acked + 1;
 	drop_spent(sp);

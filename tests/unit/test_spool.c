@@ -1375,6 +1375,56 @@ static void test_threads(void **state)
 
 /* --- opening -------------------------------------------------------------- */
 
+/* A damaged acknowledgement file is not trusted: believed, it could skip
+ * readings never sent (or, at 2^64 - 1, wrap the numbering). Everything
+ * spooled is sent again instead; the collector stores each once. */
+static void test_damaged_acked(void **state)
+{
+	static const struct {
+		const char *text;
+		uint64_t first;         /* the first reading given back */
+	} cases[] = {
+		{ "acked 5\n", 6 },                        /* as written: believed */
+		{ "acked 10\n", 11 },                      /* all of them */
+		{ "acked 999999\n", 1 },                   /* beyond the last spooled */
+		{ "acked 11\n", 1 },
+		{ "acked 18446744073709551615\n", 1 },     /* 20 digits */
+		{ "acked 5x\n", 1 },
+		{ "acked 5", 1 },                          /* no newline: cut short */
+		{ "acked -5\n", 1 },
+		{ "acked  5\n", 1 },
+		{ "", 1 },
+		{ "acked 5\nacked 9\n", 1 },
+	};
+	char dir[128], path[200];
+	struct spool *sp;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(dir, sizeof(dir), "%s/%zu", tmpdir, i);
+		sp = open_spool(dir, 0);
+		fill(sp, 1, 10);
+		spool_close(sp);
+		snprintf(path, sizeof(path), "%s/acked", dir);
+		write_file(path, cases[i].text);
+		sp = open_spool(dir, 0);
+		if (cases[i].first <= 10)
+			expect_read(sp, 0, 100, cases[i].first, 11 - cases[i].first, cases[i].first);
+		else
+			expect_read(sp, 0, 100, 0, 0, 0);
+		fill(sp, 11, 1);                 /* the numbering goes on */
+		expect_read(sp, 10, 100, 11, 1, 11);
+		spool_ack(sp, 3);                /* a new acknowledgement is saved */
+		assert_int_equal(spool_sync(sp), GM_OK);
+		spool_close(sp);
+		sp = open_spool(dir, 0);
+		expect_read(sp, 0, 100, cases[i].first > 4 ? cases[i].first : 4,
+		    cases[i].first > 4 ? 12 - cases[i].first : 8,
+		    cases[i].first > 4 ? cases[i].first : 4);
+		spool_close(sp);
+	}
+}
+
 /* One agent per spool: a second open is refused while the first holds it,
  * and works once it is closed, or its process gone (kill -9). */
 static void test_one_agent(void **state)
@@ -1474,6 +1524,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_error, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_size_limit, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_acked, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_one_agent, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_open_errors, setup, tmpdir_teardown),
 	};
