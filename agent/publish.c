@@ -82,8 +82,7 @@ static bool sendable(struct publisher *p, const struct spool_rec *r)
 
 /* One message of the readings of chunk[i]'s topic from i on (marking them
  * used), in the wire contract. A batch must rise in time, so a reading out of
- * order is left for the next message. GM_ENOTFOUND when none of them can be
- * sent (all marked used). */
+ * order is left for the next message. */
 static int form_message(struct publisher *p, size_t i, size_t n, char **ret_topic,
     char **ret_payload)
 {
@@ -97,10 +96,6 @@ static int form_message(struct publisher *p, size_t i, size_t n, char **ret_topi
 	for (size_t j = i; j < n && k < PAYLOAD_MAX_POINTS; j++) {
 		if (p->used[j] || strcmp(p->chunk[j].topic, r->topic) != 0)
 			continue;
-		if (!sendable(p, &p->chunk[j])) {
-			p->used[j] = true;
-			continue;
-		}
 		if (k > 0 && p->chunk[j].t <= p->pts[k - 1].t)
 			break;
 		p->pts[k].t = p->chunk[j].t;
@@ -108,8 +103,6 @@ static int form_message(struct publisher *p, size_t i, size_t n, char **ret_topi
 		p->used[j] = true;
 		k++;
 	}
-	if (k == 0)
-		return GM_ENOTFOUND;
 	meta.seq = seqmap_next(p->seqs, r->topic);
 	if ((rc = payload_encode(&meta, p->pts, k, ret_payload, why, sizeof(why))) == GM_EINVAL)
 		log_err("topic %s: %zu readings from spool id %" PRIu64 " not sent: %s", r->topic, k,
@@ -139,7 +132,10 @@ static void fill_outbox(struct publisher *p)
 		return;
 	if ((n = spool_read(p->sp, p->read_upto, p->chunk, CHUNK)) == 0)
 		return;
-	memset(p->used, 0, n * sizeof(*p->used));
+	/* what cannot be sent is set aside first: no message takes its unit,
+	 * kind or wrap from it */
+	for (size_t i = 0; i < n; i++)
+		p->used[i] = !sendable(p, &p->chunk[i]);
 	for (size_t i = 0; i < n; i++) {
 		if (p->used[i])
 			continue;
