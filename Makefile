@@ -44,9 +44,10 @@ COMMON_MQTT := common/mqtt_opts common/mqtt_link
 COMMON_RRD  := common/rrd_layout common/consumption common/entries common/meter_event \
             common/numtext common/usage_cache common/rrdfile
 
-AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/manual_import agent/oneshot \
+AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/manual_import agent/manual_csv agent/oneshot \
             agent/event_send agent/reqplan common/meter_event common/numtext \
-            agent/modbus_poll agent/mbxfer agent/mbreply agent/spool agent/seqmap \
+            agent/modbus_poll agent/mbxfer agent/mbreply agent/spool agent/spool_recover \
+            agent/segfile agent/seqmap \
             agent/outbox agent/publish $(COMMON_MQTT) $(COMMON)
 COLLECTOR:= collector/main collector/collector_config \
             collector/ingest collector/counter collector/registry collector/status_show \
@@ -123,8 +124,12 @@ UNIT_ingest    := collector/ingest collector/requeue collector/rrd_store common/
                   common/meter_event common/numtext \
                   common/chanmeta common/confparse \
                   common/payload common/json_in common/topic common/log common/timeutil common/fileio common/err
-UNIT_spool     := agent/spool common/log common/fileio common/err
+UNIT_spool     := agent/spool agent/spool_recover agent/segfile common/payload common/json_in \
+                  common/topic common/log common/fileio common/err
 UNIT_seqmap    := agent/seqmap common/log common/fileio common/err
+UNIT_manual_csv := agent/manual_csv agent/manual_import agent/oneshot common/mqtt_link \
+                  common/mqtt_opts common/confparse common/payload common/json_in common/topic \
+                  common/log common/timeutil common/fileio common/err
 UNIT_fiscal    := common/fiscal common/timeutil common/fileio common/err
 UNIT_org       := dashboards/org dashboards/org_units dashboards/org_meters common/confparse \
                   common/topic common/timeutil common/fileio common/err
@@ -164,7 +169,7 @@ UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/http_
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash \
-         event_send fileio quarantine mbreply
+         event_send fileio quarantine mbreply manual_csv
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build
@@ -238,6 +243,11 @@ FUZZ_rrd_head := collector/rrd_head common/rrdfile common/err tests/fuzz/fuzzlib
 FUZZ_dash_path := dashboards/http_path
 FUZZ_modbus_reply := agent/mbreply common/crc16 common/devmap common/registers common/confparse \
                 common/payload common/json_in common/topic common/fileio common/err
+FUZZ_csv_import := agent/manual_csv common/confparse common/payload common/json_in common/topic \
+                common/timeutil common/err
+FUZZ_spool   := agent/spool agent/spool_recover agent/segfile common/payload common/json_in common/topic common/log common/fileio \
+                common/err
+FUZZ_seqmap  := agent/seqmap common/log common/fileio common/err
 
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

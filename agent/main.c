@@ -52,13 +52,15 @@ static void on_reading(void *user, const struct agent_meter *m, int ch, double t
 	struct spool_rec r = { .t = floor(t * 1000.0) / 1000.0, .v = value,
 	    .wrap = devmap_wrap(def), .kind = def->kind };
 	struct chan_id id;
+	int rc;
 
 	strcpy(r.unit, def->unit);
 	strcpy(id.site, a->cfg.site);
 	strcpy(id.meter, m->id);
 	strcpy(id.channel, def->name);
 	topic_build(r.topic, sizeof(r.topic), &id, TOPIC_READING);
-	if (spool_append(a->sp, &r, 1) != GM_OK)
+	/* GM_EINVAL: not a number the wire can carry; the spool logs it */
+	if ((rc = spool_append(a->sp, &r, 1)) != GM_OK && rc != GM_EINVAL)
 		log_err("meter %s channel %s: reading at %.3f could not be spooled (see above)",
 		    m->id, def->name, r.t);
 }
@@ -100,7 +102,8 @@ static int open_spool(struct agent *a, char *err, size_t errlen)
 	spool_stats(a->sp, &st);
 	if (st.pending || st.truncated)
 		log_info("spool %s: %llu readings from before wait for the broker%s",
-		    a->cfg.spool_dir, (unsigned long long)st.pending,
+		    a->cfg.spool_dir, (unsigned long long)(st.pending - st.lost),
+		    st.lost ? " (some were lost to damaged records: see above)" :
 		    st.truncated ? " (a torn record at its end was cut off)" : "");
 	return GM_OK;
 }
@@ -117,7 +120,8 @@ static void agent_cleanup(struct agent *a)
 	agent_config_free(&a->cfg);
 }
 
-/* gm-agent --import FILE: check it whole, then publish and wait for the broker. */
+/* gm-agent --import FILE: check it whole, then publish and wait for the broker;
+ * a file with a mistake publishes nothing. */
 static int run_import(const struct agent_config *cfg, const char *file)
 {
 	struct manual_entry *e = NULL;
@@ -135,7 +139,13 @@ static int run_import(const struct agent_config *cfg, const char *file)
 		log_err("%s: %s", file, err);
 		return 3;
 	}
-	printf("%s: %zu entries published to the broker; each is stored once\n", file, n);
+	/* Only the broker answers: what the collector made of them, it cannot
+	 * tell us, so we do not claim it. */
+	printf("%s: %zu entr%s published; the broker has %s.\n"
+	    "%s: whether the collector stored %s, this command cannot see: it stores an entry "
+	    "once, and refuses one whose unit or kind is not its channel's (gm-collector "
+	    "--status shows it as rejected, its log names it)\n", file, n, n == 1 ? "y" : "ies",
+	    n == 1 ? "it" : "every one", file, n == 1 ? "it" : "each");
 	return 0;
 }
 

@@ -63,13 +63,15 @@ static void spool_reading(struct mqtt_in *in, const struct mqtt_meter *m,
 {
 	struct spool_rec r = { .t = t, .v = value, .kind = ch->kind };
 	struct chan_id id;
+	int rc;
 
 	strcpy(r.unit, ch->unit);
 	strcpy(id.site, in->cfg->site);
 	strcpy(id.meter, m->id);
 	strcpy(id.channel, ch->name);
 	topic_build(r.topic, sizeof(r.topic), &id, TOPIC_READING);
-	if (spool_append(in->sp, &r, 1) != GM_OK)
+	/* GM_EINVAL: not a number the wire can carry; the spool logs it */
+	if ((rc = spool_append(in->sp, &r, 1)) != GM_OK && rc != GM_EINVAL)
 		log_err("mqtt meter %s channel %s: reading could not be spooled", m->id, ch->name);
 }
 

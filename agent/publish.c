@@ -1,8 +1,10 @@
 /* publish.c - spool -> messages -> broker, acknowledged back to the spool. */
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -22,6 +24,9 @@ struct publisher {
 	int sync_ms;
 	unsigned syncs;
 	uint64_t read_upto;      /* last spool id turned into a message */
+	uint64_t skip_upto;      /* a chunk with nothing to send: ack once all before are */
+	uint64_t refused;        /* readings of an older spool not sendable */
+	struct complaint refusing;
 	struct spool_rec *chunk;
 	struct point *pts;
 	bool *used;
@@ -58,6 +63,23 @@ static const struct mqtt_link_cb publisher_cb = {
 	.delivered = on_delivered,
 };
 
+/* A reading the wire contract cannot carry (a NaN or an infinity, a time
+ * out of range) is never sent: sent, it would make the collector refuse the
+ * whole batch around it. The spool refuses them on the way in, so only a
+ * spool written by an older gm-agent holds one; it is logged (rarely, with
+ * a count) and skipped. */
+static bool sendable(struct publisher *p, const struct spool_rec *r)
+{
+	char why[160];
+
+	if (spool_rec_check(r, why, sizeof(why)) == GM_OK)
+		return true;
+	p->refused++;
+	complain(&p->refusing, time(NULL), "spool id %" PRIu64 ", topic %s: reading at %.3f not "
+	    "sent: %s (%" PRIu64 " so far)", r->id, r->topic, r->t, why, p->refused);
+	return false;
+}
+
 /* One message of the readings of chunk[i]'s topic from i on (marking them
  * used), in the wire contract. A batch must rise in time, so a reading out of
  * order is left for the next message. */
@@ -66,7 +88,9 @@ static int form_message(struct publisher *p, size_t i, size_t n, char **ret_topi
 {
 	const struct spool_rec *r = &p->chunk[i];
 	struct payload_meta meta = { .kind = r->kind, .wrap = r->wrap };
+	char why[200];
 	size_t k = 0;
+	int rc;
 
 	strcpy(meta.unit, r->unit);
 	for (size_t j = i; j < n && k < PAYLOAD_MAX_POINTS; j++) {
@@ -80,10 +104,12 @@ static int form_message(struct publisher *p, size_t i, size_t n, char **ret_topi
 		k++;
 	}
 	meta.seq = seqmap_next(p->seqs, r->topic);
-	*ret_topic = strdup(r->topic);
-	*ret_payload = payload_encode(&meta, p->pts, k);
-	if (*ret_topic == NULL || *ret_payload == NULL) {
-		free(*ret_topic);
+	if ((rc = payload_encode(&meta, p->pts, k, ret_payload, why, sizeof(why))) == GM_EINVAL)
+		log_err("topic %s: %zu readings from spool id %" PRIu64 " not sent: %s", r->topic, k,
+		    r->id, why);   /* sendable() lets nothing through that this refuses */
+	if (rc != GM_OK)
+		return rc;
+	if ((*ret_topic = strdup(r->topic)) == NULL) {
 		free(*ret_payload);
 		return GM_ENOMEM;
 	}
@@ -99,28 +125,37 @@ static void fill_outbox(struct publisher *p)
 	struct outbox_stats st;
 	char *topic = NULL, *payload = NULL, *t, *pl;
 	size_t n;
+	int rc;
 
 	outbox_stats(p->ob, &st);
 	if (st.queued >= 2 * WINDOW)
 		return;
 	if ((n = spool_read(p->sp, p->read_upto, p->chunk, CHUNK)) == 0)
 		return;
-	memset(p->used, 0, n * sizeof(*p->used));
+	/* what cannot be sent is set aside first: no message takes its unit,
+	 * kind or wrap from it */
+	for (size_t i = 0; i < n; i++)
+		p->used[i] = !sendable(p, &p->chunk[i]);
 	for (size_t i = 0; i < n; i++) {
 		if (p->used[i])
 			continue;
-		if (form_message(p, i, n, &t, &pl) != GM_OK) {
+		if ((rc = form_message(p, i, n, &t, &pl)) == GM_ENOMEM) {
 			log_err("out of memory forming messages; will try again");
 			free(topic);
 			free(payload);
 			return;
 		}
+		if (rc != GM_OK)
+			continue;
 		if (topic != NULL)
 			outbox_put(p->ob, topic, payload, 0);
 		topic = t;
 		payload = pl;
 	}
-	outbox_put(p->ob, topic, payload, p->chunk[n - 1].id);
+	if (topic != NULL)
+		outbox_put(p->ob, topic, payload, p->chunk[n - 1].id);
+	else
+		p->skip_upto = p->chunk[n - 1].id;
 	p->read_upto = p->chunk[n - 1].id;
 }
 
@@ -130,9 +165,17 @@ static void fill_outbox(struct publisher *p)
 static void settle(struct publisher *p, int64_t *next_sync)
 {
 	uint64_t upto = outbox_released(p->ob);
+	struct outbox_stats st;
 
 	if (upto)
 		spool_ack(p->sp, upto);
+	if (p->skip_upto != 0) {
+		outbox_stats(p->ob, &st);
+		if (st.queued == 0) {   /* every message before it is acknowledged */
+			spool_ack(p->sp, p->skip_upto);
+			p->skip_upto = 0;
+		}
+	}
 	if (mono_ms() >= *next_sync) {
 		spool_sync(p->sp);
 		if (++p->syncs % 10 == 0)

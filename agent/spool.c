@@ -1,163 +1,62 @@
 /*
- * spool.c - segment files of checksummed records.
+ * spool.c - the spool: segment files of checksummed records (segfile.h).
  *
- * ON DISK (format version 1; COMPATIBILITY: a change of layout means a new
- * magic and a reader for the old one):
- *   <dir>/<first id, 20 digits>.seg   segments of up to SEG_BYTES
- *     8 bytes  magic "GMSPOOL1"
- *     records: u32 body length, u32 crc32 of body, body:
- *              u64 id, f64 t, f64 v, f64 wrap, u8 kind, u8 unit length,
- *              u16 topic length, unit bytes, topic bytes
- *     all little-endian.
- *   <dir>/acked                        "acked <id>\n"; written to acked.tmp,
- *                                      fsynced, renamed over
+ *   <dir>/<first id, 20 digits>.seg   segments of up to SPOOL_SEG_BYTES
+ *   <dir>/acked                        "acked <id>\n", replaced whole
+ *                                      (common/fileio.h)
+ *   <dir>/lock                         flock'd by the agent using the spool
  * WRITE ORDER: a record is written whole with one write() to the newest
- * segment; fsync follows within sync_ms (spool_sync). A crash can leave a
- * torn last record: at open, each segment is read record by record, and at the
- * first bad length or checksum the file is cut back to the last good record.
- * A segment whose records are all acknowledged is deleted.
+ * segment; fsync follows within sync_ms (spool_sync). A segment whose
+ * records are all acknowledged is deleted. At open every segment is checked
+ * and damage cut away, keeping every good record (spool_recover.c);
+ * spool_read meets damage that appeared later (a failing disk) the same
+ * way, skipping to the next good record without rewriting anything.
  */
-#include <dirent.h>
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
-#include <pthread.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
 #include "err.h"
-#include "log.h"
-#include "spool.h"
+#include "fileio.h"
+#include "segfile.h"
+#include "spool_private.h"
 
-#define MAGIC "GMSPOOL1"
-#define MAGIC_LEN 8
-#define SEG_BYTES (4u << 20)
-#define REC_FIXED 36               /* body bytes before unit and topic */
-#define REC_MAX (8 + REC_FIXED + UNIT_MAX + TOPIC_MAX)
-
-struct segment {
-	uint64_t first, last;      /* ids it holds; last < first when empty */
-	uint64_t bytes;
-	char path[PATH_MAX];
-};
-
-struct spool {
-	pthread_mutex_t lock;
-	char dir[PATH_MAX - 64];
-	uint64_t max_bytes;
-	int fd;                    /* the newest segment, open for append */
-	struct segment *seg;
-	int nseg, capseg;
-	uint64_t next_id, acked, saved_ack;
-	uint64_t bytes, dropped, truncated;
-	int dirty;                 /* appended since the last fsync */
-	/* where the last spool_read stopped, to go on without searching */
-	int cur_seg;
-	uint64_t cur_off, cur_id;
-};
-
-/* --- record encoding ------------------------------------------------------ */
-
-static void put_u16(unsigned char *p, uint16_t v) { v = htole16(v); memcpy(p, &v, 2); }
-static void put_u32(unsigned char *p, uint32_t v) { v = htole32(v); memcpy(p, &v, 4); }
-static void put_u64(unsigned char *p, uint64_t v) { v = htole64(v); memcpy(p, &v, 8); }
-static uint16_t get_u16(const unsigned char *p) { uint16_t v; memcpy(&v, p, 2); return le16toh(v); }
-static uint32_t get_u32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return le32toh(v); }
-static uint64_t get_u64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return le64toh(v); }
-
-static void put_f64(unsigned char *p, double d)
+/* Readings from..to (ids) lost to damage: count those not yet acknowledged,
+ * and say so. Returns the count. */
+uint64_t spool_count_lost(struct spool *sp, const char *path, const char *what,
+    uint64_t from, uint64_t to)
 {
-	uint64_t v;
+	uint64_t lo = from > sp->acked ? from : sp->acked + 1, n;
 
-	memcpy(&v, &d, 8);
-	put_u64(p, v);
-}
-
-static double get_f64(const unsigned char *p)
-{
-	uint64_t v = get_u64(p);
-	double d;
-
-	memcpy(&d, &v, 8);
-	return d;
-}
-
-/* Encode one record (header + body) into buf; returns its length. */
-static size_t rec_encode(unsigned char *buf, const struct spool_rec *r)
-{
-	size_t ul = strlen(r->unit), tl = strlen(r->topic);
-	uint32_t body = (uint32_t)(REC_FIXED + ul + tl);
-	unsigned char *b = buf + 8;
-
-	put_u64(b, r->id);
-	put_f64(b + 8, r->t);
-	put_f64(b + 16, r->v);
-	put_f64(b + 24, r->wrap);
-	b[32] = (unsigned char)r->kind;
-	b[33] = (unsigned char)ul;
-	put_u16(b + 34, (uint16_t)tl);
-	memcpy(b + REC_FIXED, r->unit, ul);
-	memcpy(b + REC_FIXED + ul, r->topic, tl);
-	put_u32(buf, body);
-	put_u32(buf + 4, (uint32_t)crc32(0L, b, body));
-	return 8 + body;
-}
-
-/* Decode a body already checked by its crc; GM_EINVAL if its fields lie. */
-static int rec_decode(const unsigned char *b, uint32_t len, struct spool_rec *r)
-{
-	size_t ul, tl;
-
-	if (len < REC_FIXED)
-		return GM_EINVAL;
-	ul = b[33];
-	tl = get_u16(b + 34);
-	if (b[32] > KIND_DELTA || ul > UNIT_MAX || tl >= TOPIC_MAX || REC_FIXED + ul + tl != len)
-		return GM_EINVAL;
-	r->id = get_u64(b);
-	r->t = get_f64(b + 8);
-	r->v = get_f64(b + 16);
-	r->wrap = get_f64(b + 24);
-	r->kind = (enum reading_kind)b[32];
-	memcpy(r->unit, b + REC_FIXED, ul);
-	r->unit[ul] = '\0';
-	memcpy(r->topic, b + REC_FIXED + ul, tl);
-	r->topic[tl] = '\0';
-	return GM_OK;
-}
-
-/* Read the record at off: GM_OK, GM_ENOTFOUND at a clean end of file, or
- * GM_EINVAL for a torn or corrupt record. *next is the offset after it. */
-static int rec_read(int fd, uint64_t off, struct spool_rec *r, uint64_t *next)
-{
-	unsigned char hdr[8], body[REC_MAX];
-	ssize_t n = pread(fd, hdr, 8, (off_t)off);
-	uint32_t len;
-
-	if (n == 0)
-		return GM_ENOTFOUND;
-	if (n != 8)
-		return GM_EINVAL;
-	len = get_u32(hdr);
-	if (len < REC_FIXED || len > REC_MAX - 8 ||
-	    pread(fd, body, len, (off_t)(off + 8)) != (ssize_t)len ||
-	    (uint32_t)crc32(0L, body, len) != get_u32(hdr + 4) ||
-	    rec_decode(body, len, r) != GM_OK)
-		return GM_EINVAL;
-	*next = off + 8 + len;
-	return GM_OK;
+	if (to < from)
+		return 0;
+	if (to < lo) {
+		log_warn("spool %s: %s: readings %" PRIu64 "..%" PRIu64 " were already sent; "
+		    "nothing lost", path, what, from, to);
+		return 0;
+	}
+	n = to - lo + 1;
+	if (n == 1)
+		log_err("spool %s: %s: 1 reading lost (id %" PRIu64 ")", path, what, lo);
+	else
+		log_err("spool %s: %s: %" PRIu64 " readings lost (ids %" PRIu64 "..%" PRIu64 ")",
+		    path, what, n, lo, to);
+	sp->lost += n;
+	return n;
 }
 
 /* --- segments ------------------------------------------------------------- */
 
-static struct segment *seg_add(struct spool *sp, uint64_t first)
+struct segment *spool_seg_add(struct spool *sp, uint64_t first)
 {
 	struct segment *s;
 
@@ -177,6 +76,15 @@ static struct segment *seg_add(struct spool *sp, uint64_t first)
 	return s;
 }
 
+int spool_seg_index(const struct spool *sp, uint64_t first)
+{
+	for (int i = 0; i < sp->nseg; i++) {
+		if (sp->seg[i].first == first)
+			return i;
+	}
+	return -1;
+}
+
 static void seg_remove_first(struct spool *sp)
 {
 	unlink(sp->seg[0].path);
@@ -187,14 +95,9 @@ static void seg_remove_first(struct spool *sp)
 }
 
 /* A new or renamed file is durable only once its directory entry is. */
-static void sync_dir(const struct spool *sp)
+void spool_sync_dir(const struct spool *sp)
 {
-	int fd = open(sp->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
+	fileio_sync_dir(sp->dir);
 }
 
 /* Start a new segment for appending. */
@@ -207,10 +110,10 @@ static int seg_start(struct spool *sp)
 		close(sp->fd);
 		sp->fd = -1;
 	}
-	if ((s = seg_add(sp, sp->next_id)) == NULL)
+	if ((s = spool_seg_add(sp, sp->next_id)) == NULL)
 		return GM_ENOMEM;
 	sp->fd = open(s->path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
-	if (sp->fd < 0 || write(sp->fd, MAGIC, MAGIC_LEN) != MAGIC_LEN) {
+	if (sp->fd < 0 || fileio_write_all(sp->fd, SEGFILE_MAGIC, SEGFILE_MAGIC_LEN) != 0) {
 		log_err("spool %s: %s", s->path, strerror(errno));
 		/* No segment: the next append must not write to this file. */
 		if (sp->fd >= 0) {
@@ -221,133 +124,80 @@ static int seg_start(struct spool *sp)
 		sp->nseg--;
 		return GM_EIO;
 	}
-	s->bytes = MAGIC_LEN;
-	sp->bytes += MAGIC_LEN;
-	sync_dir(sp);
+	s->bytes = SEGFILE_MAGIC_LEN;
+	sp->bytes += SEGFILE_MAGIC_LEN;
+	spool_sync_dir(sp);
 	return GM_OK;
 }
 
-/* Check a segment record by record; cut off a torn tail. */
-static int seg_recover(struct spool *sp, struct segment *s)
-{
-	struct spool_rec r;
-	char magic[MAGIC_LEN];
-	uint64_t off = MAGIC_LEN, next = 0;
-	struct stat st;
-	int fd = open(s->path, O_RDWR | O_CLOEXEC), rc;
-
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		log_err("spool %s: %s", s->path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return GM_EIO;
-	}
-	if (pread(fd, magic, MAGIC_LEN, 0) != MAGIC_LEN || memcmp(magic, MAGIC, MAGIC_LEN) != 0)
-		off = 0;   /* not even a header: the whole file is torn */
-	if (off == 0 && st.st_size >= MAGIC_LEN && memcmp(magic, MAGIC, MAGIC_LEN - 1) == 0 &&
-	    magic[MAGIC_LEN - 1] > '1' && magic[MAGIC_LEN - 1] <= '9') {
-		/* A later format: readings we cannot read, but must not destroy. */
-		log_err("spool %s: written in format %c by a newer gm-agent; not touched",
-		    s->path, magic[MAGIC_LEN - 1]);
-		close(fd);
-		return GM_EINVAL;
-	}
-	while (off > 0 && (rc = rec_read(fd, off, &r, &next)) == GM_OK && r.id > s->last) {
-		s->last = r.id;
-		off = next;
-	}
-	if ((uint64_t)st.st_size != off) {
-		log_warn("spool %s: record at offset %" PRIu64 " is cut off or corrupt; "
-		    "%" PRIu64 " bytes truncated", s->path, off, (uint64_t)st.st_size - off);
-		sp->truncated += (uint64_t)st.st_size - off;
-		if (off == 0 && pwrite(fd, MAGIC, MAGIC_LEN, 0) == MAGIC_LEN)
-			off = MAGIC_LEN;
-		if (ftruncate(fd, (off_t)off) != 0)
-			log_err("spool %s: cannot truncate: %s", s->path, strerror(errno));
-		fsync(fd);
-	}
-	close(fd);
-	s->bytes = off;
-	sp->bytes += off;
-	return GM_OK;
-}
-
-static int seg_cmp(const void *a, const void *b)
+int spool_seg_cmp(const void *a, const void *b)
 {
 	const struct segment *x = a, *y = b;
 
 	return x->first < y->first ? -1 : x->first > y->first;
 }
 
-/* Find the segment files, oldest first, and check each. */
-static int seg_scan(struct spool *sp)
-{
-	DIR *d = opendir(sp->dir);
-	struct dirent *e;
-	char name[32];
-
-	if (d == NULL)
-		return GM_EIO;
-	while ((e = readdir(d)) != NULL) {
-		/* Only the names seg_add makes: strtoull alone takes a sign,
-		 * spaces, or more than 64 bits. */
-		uint64_t first = strtoull(e->d_name, NULL, 10);
-		snprintf(name, sizeof(name), "%020" PRIu64 ".seg", first);
-		if (strcmp(e->d_name, name) != 0 || first == 0)
-			continue;
-		if (seg_add(sp, first) == NULL) {
-			closedir(d);
-			return GM_ENOMEM;
-		}
-	}
-	closedir(d);
-	if (sp->nseg > 1)
-		qsort(sp->seg, (size_t)sp->nseg, sizeof(*sp->seg), seg_cmp);
-	for (int i = 0; i < sp->nseg; i++) {
-		if (seg_recover(sp, &sp->seg[i]) != GM_OK)
-			return GM_EIO;
-		if (sp->seg[i].last + 1 > sp->next_id)
-			sp->next_id = sp->seg[i].last + 1;
-	}
-	return GM_OK;
-}
-
 /* --- the acknowledgement file --------------------------------------------- */
 
+/* "acked <id>\n", exactly. A damaged file is ignored: everything spooled
+ * is sent again, which the collector stores once; trusting it could skip
+ * readings never sent. */
 static void ack_load(struct spool *sp)
 {
-	char path[PATH_MAX];
-	unsigned long long id;
+	char path[PATH_MAX], text[64];
+	uint64_t id = 0;
+	size_t n = 0, d;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/acked", sp->dir);
 	if ((f = fopen(path, "r")) == NULL)
 		return;
-	if (fscanf(f, "acked %llu", &id) == 1)
-		sp->acked = sp->saved_ack = id;
+	n = fread(text, 1, sizeof(text) - 1, f);
 	fclose(f);
+	text[n] = '\0';
+	d = strspn(text + 6, "0123456789");
+	if (n > 6 && strncmp(text, "acked ", 6) == 0 && d > 0 && d <= 18 &&
+	    strcmp(text + 6 + d, "\n") == 0) {
+		for (size_t i = 6; i < 6 + d; i++)
+			id = id * 10 + (uint64_t)(text[i] - '0');
+		sp->acked = sp->saved_ack = id;
+		return;
+	}
+	log_warn("spool %s: not \"acked <id>\": ignored; what is spooled is sent again", path);
+}
+
+/* An acknowledgement beyond every reading spooled is damage too (the newest
+ * segment, kept even when all is acknowledged, holds the last id given). */
+static void ack_check(struct spool *sp)
+{
+	const struct segment *s;
+	uint64_t newest;
+
+	if (sp->nseg == 0)
+		return;   /* nothing to judge by: segments removed by hand */
+	s = &sp->seg[sp->nseg - 1];
+	newest = s->last >= s->first ? s->last : s->first - 1;
+	if (sp->acked <= newest)
+		return;
+	log_warn("spool %s/acked: %" PRIu64 " is beyond the last reading spooled (%" PRIu64 "): "
+	    "damaged; what is spooled is sent again", sp->dir, sp->acked, newest);
+	sp->acked = 0;
+	sp->saved_ack = UINT64_MAX;   /* saved anew at the next sync */
 }
 
 /* Write "acked <id>" whole; called without the lock (it only reads sp->dir). */
 static int ack_save(struct spool *sp, uint64_t acked)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	int fd, ok;
-	char line[64];
+	char path[PATH_MAX], line[64], err[PATH_MAX + 128];
 	int n;
 
 	snprintf(path, sizeof(path), "%s/acked", sp->dir);
-	snprintf(tmp, sizeof(tmp), "%s/acked.tmp", sp->dir);
 	n = snprintf(line, sizeof(line), "acked %" PRIu64 "\n", acked);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ok = fd >= 0 && write(fd, line, (size_t)n) == n && fsync(fd) == 0;
-	if (fd >= 0)
-		close(fd);
-	if (!ok || rename(tmp, path) != 0) {
-		log_err("spool %s: cannot save acknowledgement: %s", path, strerror(errno));
+	if (fileio_replace(path, line, (size_t)n, 0600, true, err, sizeof(err)) != GM_OK) {
+		log_err("spool: cannot save acknowledgement: %s", err);
 		return GM_EIO;
 	}
-	sync_dir(sp);
+	spool_sync_dir(sp);
 	return GM_OK;
 }
 
@@ -376,6 +226,16 @@ static int make_path(const char *dir)
 {
 	char p[PATH_MAX];
 
+	struct stat st;
+
+	if (mkdir(dir, 0700) == 0)
+		return 0;   /* only it was missing */
+	if (errno == EEXIST) {   /* the usual case: there; a directory? */
+		if (stat(dir, &st) != 0)
+			return -1;
+		errno = ENOTDIR;
+		return S_ISDIR(st.st_mode) ? 0 : -1;
+	}
 	snprintf(p, sizeof(p), "%s", dir);
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')
@@ -388,21 +248,40 @@ static int make_path(const char *dir)
 	return mkdir(p, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* One agent per spool: a second would append to the same segment and cut
+ * what the first is writing. The lock goes with the process, however it
+ * ends. */
+static int lock_take(struct spool *sp, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/lock", sp->dir);
+	if ((sp->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return gm_errf(err, errlen, GM_EIO, "spool %s: %s", path, strerror(errno));
+	if (flock(sp->lock_fd, LOCK_EX | LOCK_NB) != 0)
+		return gm_errf(err, errlen, errno == EWOULDBLOCK ? GM_EBUSY : GM_EIO,
+		    "spool %s: %s", sp->dir, errno == EWOULDBLOCK ?
+		    "in use by another gm-agent" : strerror(errno));
+	return GM_OK;
+}
+
 /* --- public --------------------------------------------------------------- */
 
 struct spool *spool_open(const char *dir, uint64_t max_bytes, char *err, size_t errlen)
 {
 	struct spool *sp = calloc(1, sizeof(*sp));
 
-	if (sp == NULL) {
+	if (sp == NULL || (sp->rbuf = malloc(SEGFILE_WIN)) == NULL) {
+		free(sp);
 		gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 		return NULL;
 	}
 	pthread_mutex_init(&sp->lock, NULL);
 	sp->fd = -1;
+	sp->lock_fd = -1;
 	sp->cur_seg = -1;
 	sp->next_id = 1;
-	sp->max_bytes = max_bytes < 2 * SEG_BYTES ? 2 * SEG_BYTES : max_bytes;
+	sp->max_bytes = max_bytes < 2 * SPOOL_SEG_BYTES ? 2 * SPOOL_SEG_BYTES : max_bytes;
 	if (strlen(dir) >= sizeof(sp->dir)) {
 		gm_errf(err, errlen, GM_EINVAL, "spool directory path is too long");
 		goto fail;
@@ -412,11 +291,14 @@ struct spool *spool_open(const char *dir, uint64_t max_bytes, char *err, size_t 
 		gm_errf(err, errlen, GM_EIO, "spool %s: %s", dir, strerror(errno));
 		goto fail;
 	}
+	if (lock_take(sp, err, errlen) != GM_OK)
+		goto fail;
 	ack_load(sp);
-	if (seg_scan(sp) != GM_OK) {
+	if (spool_recover_scan(sp) != GM_OK) {
 		gm_errf(err, errlen, GM_EIO, "spool %s: cannot read its segments", dir);
 		goto fail;
 	}
+	ack_check(sp);
 	if (sp->acked >= sp->next_id)     /* acked file newer than lost segments */
 		sp->next_id = sp->acked + 1;
 	drop_spent(sp);
@@ -434,10 +316,14 @@ void spool_close(struct spool *sp)
 {
 	if (sp == NULL)
 		return;
-	spool_sync(sp);
+	if (sp->lock_fd >= 0 && sp->fd >= 0)   /* opened: save what there is */
+		spool_sync(sp);
 	if (sp->fd >= 0)
 		close(sp->fd);
+	if (sp->lock_fd >= 0)
+		close(sp->lock_fd);   /* and the lock with it */
 	free(sp->seg);
+	free(sp->rbuf);
 	pthread_mutex_destroy(&sp->lock);
 	free(sp);
 }
@@ -461,40 +347,77 @@ static void enforce_limit(struct spool *sp)
 	}
 }
 
+int spool_rec_check(const struct spool_rec *r, char *err, size_t errlen)
+{
+	int rc;
+
+	if (!segfile_fields_ok(r))
+		return gm_errf(err, errlen, GM_EINVAL, "not a reading's topic, unit or kind");
+	if ((rc = payload_reading_check(r->t, r->v, err, errlen)) != GM_OK)
+		return rc;
+	if (!isfinite(r->wrap) || r->wrap < 0)
+		return gm_errf(err, errlen, GM_EINVAL, "wrap %g is not a finite number, 0 or more",
+		    r->wrap);
+	return GM_OK;
+}
+
+/* Encode the readings that may enter; the others get id 0 and are logged,
+ * rarely (a meter gone mad gives one a second). Returns the bytes. */
+static size_t encode_batch(struct spool *sp, struct spool_rec *recs, size_t n,
+    unsigned char *buf, size_t *ngood)
+{
+	unsigned char *p = buf;
+	char why[160];
+
+	*ngood = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (spool_rec_check(&recs[i], why, sizeof(why)) != GM_OK) {
+			recs[i].id = 0;
+			sp->refused++;
+			complain(&sp->refusing, time(NULL), "spool: %.*s: reading at %.3f refused: %s "
+			    "(%" PRIu64 " refused since start)", (int)strnlen(recs[i].topic,
+			    TOPIC_MAX - 1), recs[i].topic, recs[i].t, why, sp->refused);
+			continue;
+		}
+		recs[i].id = sp->next_id + *ngood;
+		p += segfile_encode(p, &recs[i]);
+		(*ngood)++;
+	}
+	return (size_t)(p - buf);
+}
+
 int spool_append(struct spool *sp, struct spool_rec *recs, size_t n)
 {
-	unsigned char *buf = malloc(n * REC_MAX), *p;
+	unsigned char *buf = malloc(n * SEGFILE_REC_MAX + 1);
 	struct segment *s;
+	size_t len = 0, good = 0;
 	int rc = GM_OK;
 
 	if (buf == NULL)
 		return GM_ENOMEM;
 	pthread_mutex_lock(&sp->lock);
-	if (sp->fd < 0 || sp->nseg == 0 || sp->seg[sp->nseg - 1].bytes >= SEG_BYTES)
+	if (sp->fd < 0 || sp->nseg == 0 || sp->seg[sp->nseg - 1].bytes >= SPOOL_SEG_BYTES)
 		rc = seg_start(sp);
-	p = buf;
-	for (size_t i = 0; i < n && rc == GM_OK; i++) {
-		recs[i].id = sp->next_id + i;
-		p += rec_encode(p, &recs[i]);
-	}
-	if (rc == GM_OK && write(sp->fd, buf, (size_t)(p - buf)) != p - buf) {
+	if (rc == GM_OK)
+		len = encode_batch(sp, recs, n, buf, &good);
+	if (rc == GM_OK && good > 0 && fileio_write_all(sp->fd, buf, len) != 0) {
 		/* A short write leaves a torn record: start a fresh segment. */
-		log_err("spool: cannot write %zu readings: %s", n, strerror(errno));
+		log_err("spool: cannot write %zu readings: %s", good, strerror(errno));
 		rc = GM_EIO;
 		seg_start(sp);
 	}
-	if (rc == GM_OK) {
+	if (rc == GM_OK && good > 0) {
 		s = &sp->seg[sp->nseg - 1];
-		s->last = sp->next_id + n - 1;
-		s->bytes += (uint64_t)(p - buf);
-		sp->bytes += (uint64_t)(p - buf);
-		sp->next_id += n;
+		s->last = sp->next_id + good - 1;
+		s->bytes += len;
+		sp->bytes += len;
+		sp->next_id += good;
 		sp->dirty = 1;
 		enforce_limit(sp);
 	}
 	pthread_mutex_unlock(&sp->lock);
 	free(buf);
-	return rc;
+	return rc == GM_OK && good < n ? GM_EINVAL : rc;
 }
 
 /* The segment holding id, or -1. */
@@ -507,11 +430,84 @@ static int seg_find(const struct spool *sp, uint64_t id)
 	return -1;
 }
 
+/* Damage found while reading (it came after open: a failing disk): the
+ * next good record into *r, or GM_ENOTFOUND when none is left in the
+ * segment. The readings skipped are counted once, however often they are
+ * read past. */
+static int read_damaged(struct spool *sp, int i, struct segfile_reader *sr, uint64_t off,
+    uint64_t prev, struct spool_rec *r, uint64_t *at, size_t *len)
+{
+	struct segment *s = &sp->seg[i];
+	uint64_t from = prev + 1 > s->lost_upto + 1 ? prev + 1 : s->lost_upto + 1, to = s->last;
+	char what[96];
+	int rc = segfile_resync(sr, off, prev, r, at, len);
+
+	if (rc == GM_OK) {
+		to = r->id - 1;
+		snprintf(what, sizeof(what), "damaged at bytes %" PRIu64 "..%" PRIu64 " since it "
+		    "was opened", off, *at);
+	} else {
+		snprintf(what, sizeof(what), "damaged or unreadable from byte %" PRIu64 " since "
+		    "it was opened", off);
+	}
+	if (from <= to) {
+		spool_count_lost(sp, s->path, what, from, to);
+		s->lost_upto = to;
+	}
+	return rc == GM_OK ? GM_OK : GM_ENOTFOUND;
+}
+
+/* Read segment i, from the cursor if it is there, into out. Moves the
+ * cursor to where it stopped. */
+static size_t read_segment(struct spool *sp, int i, uint64_t want, struct spool_rec *out,
+    size_t max)
+{
+	const struct segment *s = &sp->seg[i];
+	uint64_t off = SEGFILE_MAGIC_LEN, prev = s->first - 1, at;
+	struct segfile_reader sr;
+	struct spool_rec r;
+	size_t n = 0, len, avail;
+	const unsigned char *b;
+	int fd;
+
+	if (sp->cur_seg == i) {
+		off = sp->cur_off;
+		prev = sp->cur_id;
+	}
+	sp->cur_seg = i;
+	sp->cur_off = off;
+	sp->cur_id = prev;
+	/* nothing more in it, or cannot open it now: the cursor says where */
+	if (off >= s->bytes || (fd = open(s->path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	segfile_reader_init(&sr, fd, s->bytes, sp->rbuf);
+	while (n < max && off < s->bytes) {
+		b = segfile_at(&sr, off, &avail);
+		if (b == NULL || segfile_parse(b, avail, &r, &len) != GM_OK || r.id != prev + 1) {
+			if (read_damaged(sp, i, &sr, off, prev, &r, &at, &len) != GM_OK) {
+				off = s->bytes;
+				prev = s->last;
+				break;
+			}
+			off = at;
+		}
+		off += len;
+		prev = r.id;
+		if (r.id >= want)
+			out[n++] = r;
+	}
+	close(fd);
+	sp->cur_seg = i;
+	sp->cur_off = off;
+	sp->cur_id = prev;
+	return n;
+}
+
 size_t spool_read(struct spool *sp, uint64_t after, struct spool_rec *out, size_t max)
 {
 	size_t n = 0;
-	uint64_t want = after + 1, next;
-	int i, fd = -1;
+	uint64_t want = after + 1;
+	int i;
 
 	pthread_mutex_lock(&sp->lock);
 	if (want <= sp->acked)
@@ -528,21 +524,8 @@ size_t spool_read(struct spool *sp, uint64_t after, struct spool_rec *out, size_
 		sp->cur_seg = -1;
 	}
 	for (; i < sp->nseg && n < max; i++) {
-		uint64_t off = (sp->cur_seg == i) ? sp->cur_off : MAGIC_LEN;
-		if ((fd = open(sp->seg[i].path, O_RDONLY | O_CLOEXEC)) < 0)
-			break;
-		while (n < max && off < sp->seg[i].bytes &&
-		    rec_read(fd, off, &out[n], &next) == GM_OK) {
-			off = next;
-			if (out[n].id < want)
-				continue;
-			sp->cur_id = out[n].id;
-			n++;
-		}
-		close(fd);
-		sp->cur_seg = i;
-		sp->cur_off = off;
-		if (off < sp->seg[i].bytes)
+		n += read_segment(sp, i, want, out + n, max - n);
+		if (sp->cur_off < sp->seg[i].bytes)
 			break;   /* stopped inside this segment */
 	}
 	pthread_mutex_unlock(&sp->lock);
@@ -599,6 +582,8 @@ void spool_stats(struct spool *sp, struct spool_stats *st)
 	st->bytes = sp->bytes;
 	st->dropped = sp->dropped;
 	st->truncated = sp->truncated;
+	st->lost = sp->lost;
+	st->refused = sp->refused;
 	st->segments = sp->nseg;
 	pthread_mutex_unlock(&sp->lock);
 }

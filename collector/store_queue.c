@@ -339,9 +339,9 @@ static int quarantine_rows(struct store_queue *q, struct sq_chan *c,
 			pts[j].t = rows[i + j].t;
 			pts[j].v = rows[i + j].value;
 		}
-		if (pts == NULL || (text = payload_encode(meta, pts, k)) == NULL)
+		if (pts == NULL)
 			rc = gm_errf(err, errlen, GM_ENOMEM, "out of memory");
-		else
+		else if ((rc = payload_encode(meta, pts, k, &text, err, errlen)) == GM_OK)
 			rc = quarantine_put(q->dlq, topic, text, strlen(text), why, true, err, errlen);
 		free(pts);
 		free(text);

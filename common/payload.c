@@ -49,13 +49,11 @@ int unit_valid(const char *s)
  * printer: it settles for 15 digits whenever they read back within a
  * relative DBL_EPSILON, so a value could come back 1 ulp off, and a batch
  * with two readings 1 ulp apart in time was sent with the same t twice and
- * refused (found by tests/fuzz). */
+ * refused (found by tests/fuzz). Callers check finiteness first. */
 static cJSON *exact_number(double d)
 {
 	char buf[32];
 
-	if (!isfinite(d))
-		return cJSON_CreateNull();   /* as cJSON printed it: decoding refuses it */
 	for (int prec = 15; prec < 17; prec++) {
 		snprintf(buf, sizeof(buf), "%.*g", prec, d);
 		if (strtod(buf, NULL) == d)
@@ -92,41 +90,96 @@ static int add_meta(cJSON *o, const struct payload_meta *meta)
 	    (meta->wrap <= 0 || add_number(o, "wrap", meta->wrap));
 }
 
-char *payload_encode(const struct payload_meta *meta, const struct point *pts, size_t n)
+int payload_reading_check(double t, double v, char *err, size_t errlen)
 {
-	cJSON *o, *arr, *pair, *t, *v;
-	char *out = NULL;
+	if (!isfinite(t) || t < T_MIN || t >= T_MAX)
+		return gm_errf(err, errlen, GM_EINVAL,
+		    "time %.3f is outside 2000-01-01..2100-01-01", t);
+	if (!isfinite(v))
+		return gm_errf(err, errlen, GM_EINVAL, "value is not finite");
+	return GM_OK;
+}
 
-	if ((o = cJSON_CreateObject()) == NULL)
-		return NULL;
-	if (n == 1) {
-		if (!add_number(o, "t", pts[0].t) || !add_number(o, "v", pts[0].v))
-			goto done;
-	} else {
-		if ((arr = cJSON_AddArrayToObject(o, "readings")) == NULL)
-			goto done;
-		for (size_t i = 0; i < n; i++) {
-			if ((pair = cJSON_CreateArray()) == NULL)
-				goto done;
-			cJSON_AddItemToArray(arr, pair);
-			t = exact_number(pts[i].t);
-			v = exact_number(pts[i].v);
-			if (t == NULL || v == NULL) {
-				cJSON_Delete(t);
-				cJSON_Delete(v);
-				goto done;
-			}
-			cJSON_AddItemToArray(pair, t);
-			cJSON_AddItemToArray(pair, v);
+/* Point i of a message: a reading, after the one before it. */
+static int check_point(double t, double v, double prev_t, size_t i, char *err,
+    size_t errlen)
+{
+	char why[96];
+
+	if (payload_reading_check(t, v, why, sizeof(why)) != GM_OK)
+		return gm_errf(err, errlen, GM_EINVAL, "reading %zu: %s", i, why);
+	if (i > 0 && t <= prev_t)
+		return gm_errf(err, errlen, GM_EINVAL,
+		    "reading %zu: time %.3f is not after the one before it", i, t);
+	return GM_OK;
+}
+
+/* What an encoder may not write: anything payload_decode would refuse, so a
+ * bad value is refused here, alone, and never takes a batch of good ones down
+ * with it at the collector. */
+static int check_meta(const struct payload_meta *meta, size_t n, char *err, size_t errlen)
+{
+	if (n < 1 || n > PAYLOAD_MAX_POINTS)
+		return gm_errf(err, errlen, GM_EINVAL, "%zu readings: a message holds 1..%d", n,
+		    PAYLOAD_MAX_POINTS);
+	if (!unit_valid(meta->unit))
+		return gm_errf(err, errlen, GM_EINVAL,
+		    "unit must be 1..%d characters [A-Za-z0-9/%%._-]", UNIT_MAX);
+	if ((unsigned)meta->kind > KIND_DELTA)
+		return gm_errf(err, errlen, GM_EINVAL, "kind %d is not a kind", (int)meta->kind);
+	if (meta->seq > PAYLOAD_SEQ_MAX)
+		return gm_errf(err, errlen, GM_EINVAL, "seq %" PRIu64 " is above 2^53", meta->seq);
+	if (!isfinite(meta->wrap))
+		return gm_errf(err, errlen, GM_EINVAL, "wrap is not finite");
+	return GM_OK;
+}
+
+static int encode_points(cJSON *o, const struct point *pts, size_t n)
+{
+	cJSON *arr, *pair, *t, *v;
+
+	if (n == 1)
+		return add_number(o, "t", pts[0].t) && add_number(o, "v", pts[0].v);
+	if ((arr = cJSON_AddArrayToObject(o, "readings")) == NULL)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((pair = cJSON_CreateArray()) == NULL)
+			return 0;
+		cJSON_AddItemToArray(arr, pair);
+		t = exact_number(pts[i].t);
+		v = exact_number(pts[i].v);
+		if (t == NULL || v == NULL) {
+			cJSON_Delete(t);
+			cJSON_Delete(v);
+			return 0;
 		}
+		cJSON_AddItemToArray(pair, t);
+		cJSON_AddItemToArray(pair, v);
 	}
+	return 1;
+}
+
+int payload_encode(const struct payload_meta *meta, const struct point *pts, size_t n,
+    char **ret_json, char *err, size_t errlen)
+{
+	cJSON *o;
+	int rc;
+
+	*ret_json = NULL;
+	if ((rc = check_meta(meta, n, err, errlen)) != GM_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = check_point(pts[i].t, pts[i].v, i ? pts[i - 1].t : 0, i, err,
+		    errlen)) != GM_OK)
+			return rc;
+	}
+	if ((o = cJSON_CreateObject()) == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 	/* Fields in the documented order: t, v (or readings), unit, kind, seq. */
-	if (!add_meta(o, meta))
-		goto done;
-	out = cJSON_PrintUnformatted(o);
-done:
+	if (encode_points(o, pts, n) && add_meta(o, meta))
+		*ret_json = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
-	return out;
+	return *ret_json != NULL ? GM_OK : gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 }
 
 static int get_number(const cJSON *o, const char *field, double *out, char *err,
@@ -141,20 +194,6 @@ static int get_number(const cJSON *o, const char *field, double *out, char *err,
 	if (!isfinite(it->valuedouble))
 		return gm_errf(err, errlen, GM_EINVAL, "field \"%s\" is not finite", field);
 	*out = it->valuedouble;
-	return GM_OK;
-}
-
-static int check_point(double t, double v, double prev_t, size_t i, char *err,
-    size_t errlen)
-{
-	if (!isfinite(t) || t < T_MIN || t >= T_MAX)
-		return gm_errf(err, errlen, GM_EINVAL,
-		    "reading %zu: time %.3f is outside 2000-01-01..2100-01-01", i, t);
-	if (!isfinite(v))
-		return gm_errf(err, errlen, GM_EINVAL, "reading %zu: value is not finite", i);
-	if (i > 0 && t <= prev_t)
-		return gm_errf(err, errlen, GM_EINVAL,
-		    "reading %zu: time %.3f is not after the one before it", i, t);
 	return GM_OK;
 }
 
@@ -175,7 +214,7 @@ static int decode_meta(const cJSON *o, struct payload_meta *meta, char *err, siz
 		    "field \"kind\" must be \"counter\", \"gauge\" or \"delta\"");
 	if ((rc = get_number(o, "seq", &seq, err, errlen)) != GM_OK)
 		return rc;
-	if (seq < 0 || seq > 9007199254740992.0 || seq != floor(seq))
+	if (seq < 0 || seq > (double)PAYLOAD_SEQ_MAX || seq != floor(seq))
 		return gm_errf(err, errlen, GM_EINVAL,
 		    "field \"seq\" must be an integer from 0 to 2^53");
 	meta->seq = (uint64_t)seq;

@@ -23,6 +23,7 @@
 #define UNIT_MAX 15
 #define T_MIN 946684800.0   /* 2000-01-01T00:00:00Z */
 #define T_MAX 4102444800.0  /* 2100-01-01T00:00:00Z */
+#define PAYLOAD_SEQ_MAX 9007199254740992ULL   /* 2^53: the largest seq */
 
 enum reading_kind { KIND_COUNTER, KIND_GAUGE, KIND_DELTA };
 
@@ -44,9 +45,20 @@ int kind_parse(const char *s, enum reading_kind *out);
 /* Units are short ASCII: [A-Za-z0-9/%._-]{1,15} ("kWh", "m3", "sheets"). */
 int unit_valid(const char *s);
 
-/* Encode n >= 1 points; n == 1 gives the single-reading form. Returns a
- * malloc'd NUL-terminated string the caller frees, or NULL on ENOMEM. */
-char *payload_encode(const struct payload_meta *meta, const struct point *pts, size_t n);
+/* Encode 1..PAYLOAD_MAX_POINTS points; n == 1 gives the single-reading
+ * form. On GM_OK *ret_json is a malloc'd NUL-terminated string the caller
+ * frees. Whatever payload_decode would refuse is refused here instead, with
+ * the reason in err and *ret_json NULL: GM_EINVAL for a point that is not
+ * finite, outside T_MIN..T_MAX or not after the one before it, a bad unit or
+ * kind, seq above 2^53, a wrap that is not finite (one <= 0 is left out);
+ * GM_ENOMEM. Never a "null" in place of a number. */
+int payload_encode(const struct payload_meta *meta, const struct point *pts, size_t n,
+    char **ret_json, char *err, size_t errlen);
+
+/* One reading as the wire contract wants it: t finite within
+ * T_MIN..T_MAX, v finite. GM_OK, or GM_EINVAL with the reason in err. What
+ * the spool lets in and the encoder writes are judged by this rule. */
+int payload_reading_check(double t, double v, char *err, size_t errlen);
 
 /* Decode and validate. On success *ret_pts is a malloc'd array of *ret_n
  * points the caller frees. On failure returns GM_EINVAL with the reason

@@ -115,12 +115,12 @@ double simsrv_shown(const struct sim_meter *m, const struct channel_def *ch, dou
 static int put_batch(FILE *out, struct payload_meta *meta, const struct point *pts,
     size_t n)
 {
-	char *json;
-	int ok;
+	char *json, err[160];
+	int ok, rc;
 
 	meta->seq++;
-	if ((json = payload_encode(meta, pts, n)) == NULL)
-		return GM_ENOMEM;
+	if ((rc = payload_encode(meta, pts, n, &json, err, sizeof(err))) != GM_OK)
+		return rc;
 	ok = fputs(json, out) >= 0 && fputc('\n', out) != EOF;
 	free(json);
 	return ok ? GM_OK : GM_EIO;
@@ -141,6 +141,10 @@ int simsrv_history(FILE *out, const struct sim_meter *m, const struct channel_de
 			break;
 		pts[n].t = t;
 		pts[n].v = simsrv_shown(m, ch, t);
+		/* A value misread as NaN (a swap fault) is not a reading: the
+		 * agent sends none either, and the encoder refuses it. */
+		if (!isfinite(pts[n].v))
+			continue;
 		if (++n == SIMSRV_BATCH) {
 			rc = put_batch(out, &meta, pts, n);
 			n = 0;

@@ -213,8 +213,8 @@ static void fuzz_payload(const uint8_t *data, size_t len)
 
 	/* Round trip: what the collector accepted, the agent's encoder writes
 	 * so that it decodes to the very same readings. */
-	if ((json = payload_encode(&meta, pts, n)) == NULL)
-		broken("payload_encode returned NULL");
+	if ((rc = payload_encode(&meta, pts, n, &json, err, sizeof(err))) != GM_OK)
+		broken("payload_encode refused what the decoder accepted (%d): %s", rc, err);
 	rc = payload_decode(json, strlen(json), &meta2, &pts2, &n2, err, sizeof(err));
 	if (rc != GM_OK)
 		broken("encoded payload is rejected: %s: %s", err, json);
@@ -229,8 +229,8 @@ static void fuzz_payload(const uint8_t *data, size_t len)
 			broken("point %zu (%.17g, %.17g) came back as (%.17g, %.17g)", i,
 			    pts[i].t, pts[i].v, pts2[i].t, pts2[i].v);
 	}
-	if ((json2 = payload_encode(&meta2, pts2, n2)) == NULL)
-		broken("payload_encode returned NULL");
+	if ((rc = payload_encode(&meta2, pts2, n2, &json2, err, sizeof(err))) != GM_OK)
+		broken("payload_encode refused its own output's readings (%d): %s", rc, err);
 	if (strcmp(json, json2) != 0)
 		broken("encoding is not stable: %s then %s", json, json2);
 	free(json2);

@@ -156,7 +156,9 @@ static void test_save_reopen(void **state)
 	expect_file(path, saved2, 3);
 }
 
-/* A line that is not "<digits> <topic>" is skipped; the others count. */
+/* A line that is not "<digits> <topic>" is skipped; the others count. A
+ * number above 2^53 is damage too: sent, every later message on its topic
+ * would be refused. Of a topic given twice, the larger number counts. */
 static void test_damaged_lines(void **state)
 {
 	static const struct {
@@ -166,12 +168,20 @@ static void test_damaged_lines(void **state)
 		{ "greenmeter/v1/a/b/one", 6 },
 		{ "greenmeter/v1/a/b/two", 9 },
 		{ "greenmeter/v1/a/b/last", 5 },      /* no newline at the end */
-		{ "greenmeter/v1/a/b/big", 18446744073709551615ULL },   /* 2^64 - 1 */
+		{ "greenmeter/v1/a/b/big", 1 },       /* 2^64 - 2: damaged */
+		{ "greenmeter/v1/a/b/over", 1 },      /* 2^53 + 1: damaged */
+		{ "greenmeter/v1/a/b/max", 1 },       /* 2^53: the next starts again */
+		{ "greenmeter/v1/a/b/below", 9007199254740992ULL },   /* 2^53 - 1 */
+		{ "greenmeter/v1/a/b/dup", 10 },      /* 3, 9, 5: the largest */
 		{ "greenmeter/v1/a/b/neg", 1 },       /* "-3 ...": skipped */
 		{ "greenmeter/v1/a/b/plus", 1 },
 		{ "greenmeter/v1/a/b/x9", 1 },
 		{ "abc", 1 },                         /* from "12abc ..." */
 		{ "greenmeter/v1/a/b/glued", 1 },
+		{ "greenmeter/v1/a/b/crlf", 1 },      /* a CR is not part of a topic */
+		{ "greenmeter/v1/a/b/two words", 1 },
+		{ "greenmeter/v1/a/b/twospaces", 1 },
+		{ "greenmeter/v1/a/b/digits21", 1 },  /* 21 digits */
 		{ "garbage", 1 },
 	};
 	struct seqmap *m;
@@ -189,11 +199,38 @@ static void test_damaged_lines(void **state)
 	    "   \n"
 	    "8 greenmeter/v1/a/b/two\n"
 	    "18446744073709551614 greenmeter/v1/a/b/big\n"
+	    "9007199254740993 greenmeter/v1/a/b/over\n"
+	    "9007199254740992 greenmeter/v1/a/b/max\n"
+	    "9007199254740991 greenmeter/v1/a/b/below\n"
+	    "3 greenmeter/v1/a/b/dup\n"
+	    "9 greenmeter/v1/a/b/dup\n"
+	    "5 greenmeter/v1/a/b/dup\n"
+	    "4 greenmeter/v1/a/b/crlf\r\n"
+	    "4 greenmeter/v1/a/b/two words\n"
+	    "4  greenmeter/v1/a/b/twospaces\n"
+	    "000000000000000000004 greenmeter/v1/a/b/digits21\n"
 	    "4 greenmeter/v1/a/b/last");
 	m = seqmap_open(path_of("seq"));
 	assert_non_null(m);
 	for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++)
 		expect_next(m, expect[i].topic, expect[i].want);
+	seqmap_free(m);
+}
+
+/* A NUL in a line: the line is damaged (the topic would end early). */
+static void test_nul_in_line(void **state)
+{
+	static const char text[] = "5 greenmeter/v1/a/b/c\0d\n6 greenmeter/v1/a/b/e\n";
+	FILE *f = fopen(path_of("seq"), "w");
+	struct seqmap *m;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+	assert_int_equal(fclose(f), 0);
+	m = seqmap_open(path_of("seq"));
+	expect_next(m, "greenmeter/v1/a/b/c", 1);
+	expect_next(m, "greenmeter/v1/a/b/e", 7);
 	seqmap_free(m);
 }
 
@@ -242,7 +279,7 @@ static void test_long_lines(void **state)
 	seqmap_free(m);
 }
 
-/* 5000 topics: the table grows (from 256 slots) many times; every count is
+/* 5000 topics: the table grows (from 16 slots) many times; every count is
  * kept through the growth, a save and a reopen. */
 static void test_many_topics(void **state)
 {
@@ -307,6 +344,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_next, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_save_reopen, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_lines, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_nul_in_line, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_long_lines, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_many_topics, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_save_error, setup, tmpdir_teardown),

@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -148,13 +149,16 @@ static struct spool *open_spool(const char *dir, uint64_t max_bytes)
 	return sp;
 }
 
-/* <dir>/<first, 20 digits>.seg */
+/* <dir>/<first, 20 digits>.seg, in one of 8 buffers used in turn: a test
+ * may hold a few of these at once */
 static const char *seg_path(const char *dir, uint64_t first)
 {
-	static char path[5200];
+	static char path[8][5200];
+	static unsigned turn;
+	char *p = path[turn++ % 8];
 
-	snprintf(path, sizeof(path), "%s/%020" PRIu64 ".seg", dir, first);
-	return path;
+	snprintf(p, sizeof(path[0]), "%s/%020" PRIu64 ".seg", dir, first);
+	return p;
 }
 
 static bool exists(const char *path)
@@ -229,16 +233,58 @@ static unsigned char peek(const char *path, uint64_t off)
 	return byte;
 }
 
+/* The log (stderr) from capture_log_start to capture_log_end, warnings
+ * included; a malloc'd string. */
+static int saved_stderr = -1;
+
+static void capture_log_start(void)
+{
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/captured.log", tmpdir);
+	fflush(stderr);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	saved_stderr = dup(2);
+	assert_true(saved_stderr >= 0);
+	assert_int_equal(dup2(fd, 2), 2);
+	close(fd);
+	log_set_level(LOG_WARN);
+}
+
+static char *capture_log_end(void)
+{
+	char path[128], *text;
+	FILE *f;
+	long n;
+
+	fflush(stderr);
+	log_set_level(LOG_ERR);
+	assert_int_equal(dup2(saved_stderr, 2), 2);
+	close(saved_stderr);
+	snprintf(path, sizeof(path), "%s/captured.log", tmpdir);
+	assert_non_null(f = fopen(path, "r"));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	assert_non_null(text = calloc(1, (size_t)n + 1));
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	unlink(path);
+	return text;
+}
+
 /* --- appending and reading ------------------------------------------------ */
 
 /* Every field comes back as it went in, bit for bit. */
 static void test_round_trip(void **state)
 {
-	static char longest[217];
+	static char longest[209];
 	struct {
 		double t, v, wrap;
 		enum reading_kind kind;
-		const char *unit, *topic;   /* NULL topic: the longest, 216 characters */
+		const char *unit, *topic;   /* NULL topic: the longest, 208 characters */
 		uint64_t disk;              /* bytes on disk: 8 + 36 + unit + topic */
 	} cases[] = {
 		/* "greenmeter/v1/hq/b2-main/import_kwh": 14 + 3 + 8 + 10 = 35 */
@@ -252,7 +298,7 @@ static void test_round_trip(void **state)
 		  44 + 6 + 33 },
 		/* the longest unit and topic */
 		{ 4102444799.999, 1e-300, 65536.0, KIND_COUNTER, "a-b_c.d/e123456", NULL,
-		  44 + 15 + 216 },
+		  44 + 15 + 208 },
 		/* 14 + 3 + 6 + 9 = 32; minus zero stays minus zero */
 		{ 946684800.0, -0.0, 4294967296.0, KIND_GAUGE, "m3", "greenmeter/v1/hq/water/volume_m3",
 		  44 + 2 + 32 },
@@ -263,10 +309,11 @@ static void test_round_trip(void **state)
 	uint64_t bytes = MAGIC_LEN;
 
 	(void)state;
-	/* "greenmeter/v1/" and 202 more: TOPIC_MAX - 1 */
+	/* "greenmeter/v1/" and three ids of 64: 14 + 3 * 64 + 2 = 208 */
 	memset(longest, 'x', sizeof(longest) - 1);
 	memcpy(longest, "greenmeter/v1/", 14);
-	assert_int_equal(strlen(longest), TOPIC_MAX - 1);
+	longest[14 + 64] = longest[14 + 64 + 1 + 64] = '/';
+	assert_int_equal(strlen(longest), 208);
 	for (int i = 0; i < N; i++) {
 		memset(&in[i], 0, sizeof(in[i]));
 		in[i].t = cases[i].t;
@@ -277,8 +324,8 @@ static void test_round_trip(void **state)
 		strcpy(in[i].topic, cases[i].topic ? cases[i].topic : longest);
 		bytes += cases[i].disk;
 	}
-	/* 8 + 82 + 77 + 83 + 275 + 78 = 603 */
-	assert_int_equal(bytes, 603);
+	/* 8 + 82 + 77 + 83 + 267 + 78 = 595 */
+	assert_int_equal(bytes, 595);
 	expect_stats(sp, 1, 0, 0, MAGIC_LEN, 0, 0, 1);
 
 	/* three in one write, two in another */
@@ -286,8 +333,8 @@ static void test_round_trip(void **state)
 	assert_int_equal(spool_append(sp, in + 3, 2), GM_OK);
 	for (int i = 0; i < N; i++)
 		assert_int_equal(in[i].id, i + 1);
-	expect_stats(sp, 6, 0, 5, 603, 0, 0, 1);
-	assert_int_equal(file_size(seg_path(tmpdir, 1)), 603);
+	expect_stats(sp, 6, 0, 5, 595, 0, 0, 1);
+	assert_int_equal(file_size(seg_path(tmpdir, 1)), 595);
 
 	memset(out, 0xA5, sizeof(out));
 	assert_int_equal(spool_read(sp, 0, out, N + 1), N);
@@ -540,9 +587,38 @@ static void set_id(const char *path, uint64_t off, uint64_t id)
 	assert_int_equal(close(fd), 0);
 }
 
+/* Read everything there is: ids and records must be 1..upto and from..last
+ * (from 0: none of those), record k with id k. */
+static void expect_all(struct spool *sp, uint64_t upto, uint64_t from, uint64_t last)
+{
+	static struct spool_rec out[256];
+	size_t n = spool_read(sp, 0, out, 256), want = 0, i = 0;
+
+	want = upto + (from ? last - from + 1 : 0);
+	if (n != want)
+		fail_msg("%zu readings, want %zu (1..%" PRIu64 " and %" PRIu64 "..%" PRIu64 ")", n,
+		    want, upto, from, last);
+	for (uint64_t k = 1; k <= upto; k++)
+		expect_rec(&out[i++], k, k);
+	for (uint64_t k = from; from && k <= last; k++)
+		expect_rec(&out[i++], k, k);
+}
+
+static void expect_lost(struct spool *sp, uint64_t lost)
+{
+	struct spool_stats st;
+
+	spool_stats(sp, &st);
+	if (st.lost != lost)
+		fail_msg("%" PRIu64 " readings counted lost, want %" PRIu64, st.lost, lost);
+}
+
 /*
  * Ten records (1288 bytes: record k at 8 + (k-1) * 128) are written and the
- * spool closed; then its segment is damaged, and opened again.
+ * spool closed; then its segment is damaged, and opened again. A torn end
+ * is cut off; damage with good records after it costs only the damaged
+ * record: the ones after it are kept, in a segment of their own (named by
+ * their first id), and the loss is counted in readings.
  */
 static void test_damaged_segment(void **state)
 {
@@ -552,32 +628,42 @@ static void test_damaged_segment(void **state)
 		uint64_t arg;           /* CUT: bytes cut off the end; else an offset */
 		unsigned char byte;     /* POKE: the new byte; REID: the new id */
 		uint64_t truncated;     /* bytes cut away at open */
-		uint64_t kept;          /* records 1..kept remain */
+		uint64_t upto, from;    /* records 1..upto and from..10 remain (from 0: none) */
+		uint64_t lost;          /* readings counted lost */
 	} cases[] = {
-		/* record 10 at 1160..1287; 1283 - 1160 = 123 bytes of it left */
-		{ "torn last record", CUT, 5, 0, 123, 9 },
+		/* record 10 at 1160..1287; 1283 - 1160 = 123 bytes of it left:
+		 * the newest segment's torn end, counted in bytes */
+		{ "torn last record", CUT, 5, 0, 123, 9, 0, 0 },
 		/* 1288 - 1 - 1160 */
-		{ "last byte missing", CUT, 1, 0, 127, 9 },
+		{ "last byte missing", CUT, 1, 0, 127, 9, 0, 0 },
 		/* 1160 + 4: only record 10's length is left */
-		{ "torn header", CUT, 124, 0, 4, 9 },
+		{ "torn header", CUT, 124, 0, 4, 9, 0, 0 },
 		/* a whole record gone: nothing torn to see */
-		{ "cut at a record", CUT, 128, 0, 0, 9 },
+		{ "cut at a record", CUT, 128, 0, 0, 9, 0, 0 },
 		/* the magic and 3 bytes of record 1 are left */
-		{ "torn first record", CUT, 1277, 0, 3, 0 },
-		/* body of record 5 (at 520): its t; crc mismatch, 1288 - 520 = 768 */
-		{ "body byte of record 5", FLIP, 520 + 8 + 9, 0, 768, 4 },
+		{ "torn first record", CUT, 1277, 0, 3, 0, 0, 0 },
+		/* body of record 5 (at 520): its t; crc mismatch: record 5 lost,
+		 * 6..10 found again at 648 */
+		{ "body byte of record 5", FLIP, 520 + 8 + 9, 0, 128, 4, 6, 1 },
 		/* its topic's last byte */
-		{ "topic byte of record 5", FLIP, 520 + 127, 0, 768, 4 },
+		{ "topic byte of record 5", FLIP, 520 + 127, 0, 128, 4, 6, 1 },
 		/* its crc */
-		{ "crc of record 5", FLIP, 520 + 5, 0, 768, 4 },
+		{ "crc of record 5", FLIP, 520 + 5, 0, 128, 4, 6, 1 },
 		/* its length: 120 becomes 0x01000078, longer than any record */
-		{ "length of record 5", POKE, 520 + 3, 1, 768, 4 },
+		{ "length of record 5", POKE, 520 + 3, 1, 128, 4, 6, 1 },
 		/* its length 119: the body and crc disagree */
-		{ "short length of record 5", POKE, 520, 119, 768, 4 },
-		/* valid records out of order: record 5 says it is 4 again */
-		{ "record 5 repeats id 4", REID, 520, 4, 768, 4 },
-		/* record 1 says 0: not after the segment's first - 1 */
-		{ "record 1 with id 0", REID, 8, 0, 1280, 0 },
+		{ "short length of record 5", POKE, 520, 119, 128, 4, 6, 1 },
+		/* a valid record out of order: record 5 says it is 4 again */
+		{ "record 5 repeats id 4", REID, 520, 4, 128, 4, 6, 1 },
+		/* record 1 says 0: 2..10 go on in segment 2 */
+		{ "record 1 with id 0", REID, 8, 0, 128, 0, 2, 1 },
+		/* record 1's crc: the same */
+		{ "crc of record 1", FLIP, 8 + 4, 0, 128, 0, 2, 1 },
+		/* the last record's body: nothing after it to find */
+		{ "body byte of record 10", FLIP, 1160 + 20, 0, 128, 9, 0, 0 },
+		/* the magic: records 1..10 are all there after it */
+		{ "a byte of the magic", FLIP, 2, 0, 0, 10, 0, 0 },
+		/* the magic's version byte made '3': a later format, refused below */
 	};
 	char dir[128];
 
@@ -586,8 +672,8 @@ static void test_damaged_segment(void **state)
 		struct spool *sp;
 		struct spool_stats st;
 		const char *seg;
-		uint64_t size = MAGIC_LEN + 10 * REC_BYTES;
-		uint64_t left = MAGIC_LEN + cases[i].kept * REC_BYTES;
+		uint64_t size = MAGIC_LEN + 10 * REC_BYTES, next;
+		uint64_t upto = cases[i].upto, from = cases[i].from;
 
 		print_message("  %s\n", cases[i].what);
 		snprintf(dir, sizeof(dir), "%s/%zu", tmpdir, i);
@@ -612,27 +698,375 @@ static void test_damaged_segment(void **state)
 		}
 
 		sp = open_spool(dir, 0);
-		/* the damaged segment (if anything is left in it) and a new one */
-		if (cases[i].kept > 0)
-			expect_stats(sp, cases[i].kept + 1, 0, cases[i].kept, left + MAGIC_LEN, 0,
-			    cases[i].truncated, 2);
+		next = from ? 11 : upto + 1;
+		spool_stats(sp, &st);
+		if (st.next_id != next || st.truncated != cases[i].truncated || st.dropped != 0 ||
+		    st.acked != 0)
+			fail_msg("next_id %" PRIu64 " truncated %" PRIu64 ", want %" PRIu64 " %" PRIu64,
+			    st.next_id, st.truncated, next, cases[i].truncated);
+		/* what is left in segment 1, the rest in segment `from` */
+		if (upto > 0)
+			assert_int_equal(file_size(seg), MAGIC_LEN + upto * REC_BYTES);
+		else if (next == 1)   /* nothing left: 1 is the new segment's name */
+			assert_int_equal(file_size(seg), MAGIC_LEN);
 		else
-			expect_stats(sp, 1, 0, 0, MAGIC_LEN, 0, cases[i].truncated, 1);
-		if (cases[i].kept > 0)
-			assert_int_equal(file_size(seg), left);
+			assert_false(exists(seg));
+		if (from > 0)
+			assert_int_equal(file_size(seg_path(dir, from)), MAGIC_LEN +
+			    (11 - from) * REC_BYTES);
+		assert_int_equal(st.bytes, (upto ? MAGIC_LEN + upto * REC_BYTES : 0) +
+		    (from ? MAGIC_LEN + (11 - from) * REC_BYTES : 0) + MAGIC_LEN);
+		expect_lost(sp, cases[i].lost);
 		expect_disk(sp, dir);
-		expect_read(sp, 0, 100, 1, cases[i].kept, 1);
+		expect_all(sp, upto, from, 10);
 		/* appending goes on after the last good record */
-		fill(sp, cases[i].kept + 1, 1);
-		expect_read(sp, 0, 100, 1, cases[i].kept + 1, 1);
+		fill(sp, next, 1);
+		expect_all(sp, from ? upto : next, from, next);
 		spool_close(sp);
 
-		/* and all of it is there after another reopen, nothing cut */
+		/* and all of it is there after another reopen, nothing cut or lost */
 		sp = open_spool(dir, 0);
-		expect_read(sp, 0, 100, 1, cases[i].kept + 1, 1);
+		expect_all(sp, from ? upto : next, from, next);
 		spool_stats(sp, &st);
 		assert_int_equal(st.truncated, 0);
+		assert_int_equal(st.lost, 0);
 		spool_close(sp);
+	}
+}
+
+/*
+ * The acceptance case: 10 000 readings in one segment, one byte flipped in
+ * the middle (in record 5000): 9 999 come back, the one loss is counted as
+ * a reading, and the log says so in readings, by id.
+ */
+static void test_flipped_byte_10000(void **state)
+{
+	static struct spool_rec out[1024];
+	struct spool *sp;
+	struct spool_stats st;
+	uint64_t got = 0, after = 0, missing = 0;
+	const char *seg = seg_path(tmpdir, 1);
+	uint64_t off = MAGIC_LEN + 4999 * REC_BYTES + 40;   /* the middle of record 5000 */
+	char *log;
+
+	(void)state;
+	sp = open_spool(tmpdir, 0);
+	fill(sp, 1, 10000);
+	spool_close(sp);
+	assert_int_equal(file_size(seg), MAGIC_LEN + 10000 * REC_BYTES);
+	poke(seg, off, peek(seg, off) ^ 0x01);
+
+	capture_log_start();
+	sp = open_spool(tmpdir, 0);
+	log = capture_log_end();
+	for (size_t n; (n = spool_read(sp, after, out, 1024)) > 0; after = out[n - 1].id) {
+		for (size_t i = 0; i < n; i++) {
+			uint64_t want = got + 1 + missing;
+			if (out[i].id != want) {
+				assert_int_equal(want, 5000);   /* the only one missing */
+				missing++;
+				want++;
+			}
+			expect_rec(&out[i], want, want);
+			got++;
+		}
+	}
+	print_message("  %" PRIu64 " of 10000 readings delivered\n", got);
+	assert_true(got >= 9990);
+	assert_int_equal(got, 9999);
+	spool_stats(sp, &st);
+	assert_int_equal(st.lost, 1);
+	assert_int_equal(st.truncated, REC_BYTES);
+	if (strstr(log, "00000000000000000001.seg: damaged at bytes 639880..640008: 1 reading lost "
+	    "(id 5000)") == NULL)
+		fail_msg("the log does not count the loss in readings:\n%s", log);
+	free(log);
+	spool_close(sp);
+}
+
+/* Damage in several places: each costs its record only, and the segment
+ * comes back as four, each of consecutive ids. */
+static void test_several_damages(void **state)
+{
+	static struct spool_rec out[64];
+	static const uint64_t flip[] = { 3, 4, 20, 31 };   /* records damaged */
+	struct spool *sp = open_spool(tmpdir, 0);
+	char seg[256];
+	size_t n, j = 0;
+
+	(void)state;
+	snprintf(seg, sizeof(seg), "%s", seg_path(tmpdir, 1));
+	fill(sp, 1, 40);
+	spool_close(sp);
+	for (size_t i = 0; i < 4; i++) {
+		uint64_t off = MAGIC_LEN + (flip[i] - 1) * REC_BYTES + 50;
+		poke(seg, off, peek(seg, off) ^ 0x80);
+	}
+	sp = open_spool(tmpdir, 0);
+	expect_lost(sp, 4);
+	n = spool_read(sp, 0, out, 64);
+	assert_int_equal(n, 36);
+	for (uint64_t k = 1; k <= 40; k++) {
+		if (k == 3 || k == 4 || k == 20 || k == 31)
+			continue;
+		expect_rec(&out[j++], k, k);
+	}
+	/* 1..2, 5..19, 21..30, 32..40 and the new 41 */
+	assert_int_equal(file_size(seg), MAGIC_LEN + 2 * REC_BYTES);
+	assert_int_equal(file_size(seg_path(tmpdir, 5)), MAGIC_LEN + 15 * REC_BYTES);
+	assert_int_equal(file_size(seg_path(tmpdir, 21)), MAGIC_LEN + 10 * REC_BYTES);
+	assert_int_equal(file_size(seg_path(tmpdir, 32)), MAGIC_LEN + 9 * REC_BYTES);
+	expect_disk(sp, tmpdir);
+	spool_ack(sp, 20);          /* segments 1 and 5 go */
+	assert_false(exists(seg));
+	assert_false(exists(seg_path(tmpdir, 5)));
+	expect_read(sp, 20, 10, 21, 10, 21);
+	spool_close(sp);
+}
+
+/* Readings already acknowledged are not lost when their records are
+ * damaged: the log says so, and nothing is counted. */
+static void test_damage_acknowledged(void **state)
+{
+	struct spool *sp = open_spool(tmpdir, 0);
+	const char *seg = seg_path(tmpdir, 1);
+	uint64_t off = MAGIC_LEN + 2 * REC_BYTES + 30;   /* record 3 */
+	char *log;
+
+	(void)state;
+	fill(sp, 1, 10);
+	spool_ack(sp, 5);
+	spool_close(sp);
+	poke(seg, off, peek(seg, off) ^ 0x04);
+	capture_log_start();
+	sp = open_spool(tmpdir, 0);
+	log = capture_log_end();
+	expect_lost(sp, 0);
+	expect_read(sp, 0, 100, 6, 5, 6);
+	if (strstr(log, "damaged at bytes 264..392: readings 3..3 were already sent; nothing lost")
+	    == NULL)
+		fail_msg("log:\n%s", log);
+	free(log);
+	spool_close(sp);
+}
+
+/* A torn or damaged end of a segment that is not the newest: the next
+ * segment's name tells which readings are missing, and they are counted. */
+static void test_damaged_end_counted(void **state)
+{
+	struct spool *sp = open_spool(tmpdir, 0);
+	const char *seg = seg_path(tmpdir, 1);
+	char *log;
+
+	(void)state;
+	fill(sp, 1, 10);
+	spool_close(sp);
+	sp = open_spool(tmpdir, 0);     /* 11.. go to segment 11 */
+	fill(sp, 11, 3);
+	spool_close(sp);
+	/* records 9 and 10 of segment 1: the first damaged, the second torn */
+	assert_int_equal(truncate(seg, MAGIC_LEN + 9 * REC_BYTES + 10), 0);
+	poke(seg, MAGIC_LEN + 8 * REC_BYTES + 60, 0xFF);
+	capture_log_start();
+	sp = open_spool(tmpdir, 0);
+	log = capture_log_end();
+	expect_lost(sp, 2);
+	expect_all(sp, 8, 11, 13);
+	if (strstr(log, "00000000000000000001.seg: damaged or torn from byte 1032 to its end "
+	    "(138 bytes): 2 readings lost (ids 9..10)") == NULL)
+		fail_msg("log:\n%s", log);
+	free(log);
+	spool_close(sp);
+}
+
+/* A crash while recovery was splitting a segment: the segment after the
+ * damage was written, the damaged file not yet cut. The next open does the
+ * rest; no reading comes twice. */
+static void test_crash_during_recovery(void **state)
+{
+	char cmd[512];
+	struct spool *sp = open_spool(tmpdir, 0);
+	const char *seg = seg_path(tmpdir, 1);
+	uint64_t off = MAGIC_LEN + 4 * REC_BYTES + 20;   /* record 5 */
+
+	(void)state;
+	fill(sp, 1, 10);
+	spool_close(sp);
+	poke(seg, off, peek(seg, off) ^ 0x20);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/damaged'", seg, tmpdir);
+	assert_int_equal(system(cmd), 0);
+	sp = open_spool(tmpdir, 0);
+	expect_all(sp, 4, 6, 10);
+	spool_close(sp);
+	/* as if it had stopped before cutting segment 1 */
+	snprintf(cmd, sizeof(cmd), "cp '%s/damaged' '%s'", tmpdir, seg);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(file_size(seg), MAGIC_LEN + 10 * REC_BYTES);
+	sp = open_spool(tmpdir, 0);
+	expect_all(sp, 4, 6, 10);
+	assert_int_equal(file_size(seg), MAGIC_LEN + 4 * REC_BYTES);
+	assert_int_equal(file_size(seg_path(tmpdir, 6)), MAGIC_LEN + 5 * REC_BYTES);
+	expect_disk(sp, tmpdir);
+	spool_close(sp);
+}
+
+/* Damage that appears while the spool is open (a failing disk): reading
+ * skips to the next good record and counts the loss, and goes on. */
+static void test_damage_while_open(void **state)
+{
+	struct spool *sp = open_spool(tmpdir, 0);
+	const char *seg = seg_path(tmpdir, 1);
+
+	(void)state;
+	fill(sp, 1, 10);
+	expect_read(sp, 0, 3, 1, 3, 1);
+	poke(seg, MAGIC_LEN + 6 * REC_BYTES + 70, 0x00);   /* record 7 */
+	poke(seg, MAGIC_LEN + 6 * REC_BYTES + 71, 0x00);
+	expect_read(sp, 3, 3, 4, 3, 4);                      /* 4..6 */
+	expect_read(sp, 6, 10, 8, 3, 8);                     /* 8..10 */
+	expect_lost(sp, 1);
+	/* read again from the start: the loss is not counted twice */
+	expect_read(sp, 6, 10, 8, 3, 8);
+	expect_lost(sp, 1);
+	spool_close(sp);
+}
+
+/* What a reading must be to enter: the wire contract's. One bad reading in
+ * a batch is refused alone, logged with its topic and counted; the good
+ * ones around it are appended with consecutive ids. */
+static void test_refuses_bad_readings(void **state)
+{
+	static const struct {
+		const char *what;
+		double t, v, wrap;
+		int kind;
+		const char *unit, *topic;
+		const char *reason;
+	} bad[] = {
+		{ "NaN value", 1700000000, NAN, 0, KIND_COUNTER, "kWh", NULL, "value is not finite" },
+		{ "+Inf value", 1700000000, INFINITY, 0, KIND_GAUGE, "W", NULL, "value is not finite" },
+		{ "-Inf value", 1700000000, -INFINITY, 0, KIND_GAUGE, "W", NULL, "value is not finite" },
+		{ "NaN time", NAN, 1, 0, KIND_GAUGE, "W", NULL,
+		  "time nan is outside 2000-01-01..2100-01-01" },
+		{ "time 1970", 0, 1, 0, KIND_GAUGE, "W", NULL,
+		  "time 0.000 is outside 2000-01-01..2100-01-01" },
+		{ "NaN wrap", 1700000000, 1, NAN, KIND_COUNTER, "kWh", NULL,
+		  "wrap nan is not a finite number, 0 or more" },
+		{ "negative wrap", 1700000000, 1, -1, KIND_COUNTER, "kWh", NULL,
+		  "wrap -1 is not a finite number, 0 or more" },
+		{ "kind 3", 1700000000, 1, 0, 3, "kWh", NULL, "not a reading's topic, unit or kind" },
+		{ "empty unit", 1700000000, 1, 0, KIND_GAUGE, "", NULL,
+		  "not a reading's topic, unit or kind" },
+		{ "event topic", 1700000000, 1, 0, KIND_GAUGE, "W", "greenmeter/v1/s/m/c/event",
+		  "not a reading's topic, unit or kind" },
+		{ "upper-case id", 1700000000, 1, 0, KIND_GAUGE, "W", "greenmeter/v1/s/M/c",
+		  "not a reading's topic, unit or kind" },
+	};
+	enum { NB = sizeof(bad) / sizeof(bad[0]) };
+	struct spool_rec in[2 * NB + 1];
+	struct spool_stats st;
+	struct spool *sp = open_spool(tmpdir, 0);
+	char *log, line[400];
+	uint64_t k = 1;
+
+	(void)state;
+	/* good, bad, good, bad ... good */
+	for (size_t i = 0; i < 2 * NB + 1; i++) {
+		if (i % 2 == 0) {
+			rec_of(&in[i], k++);
+			continue;
+		}
+		const size_t b = i / 2;
+		memset(&in[i], 0, sizeof(in[i]));
+		in[i].t = bad[b].t;
+		in[i].v = bad[b].v;
+		in[i].wrap = bad[b].wrap;
+		in[i].kind = (enum reading_kind)bad[b].kind;
+		strcpy(in[i].unit, bad[b].unit);
+		snprintf(in[i].topic, sizeof(in[i].topic), "%s",
+		    bad[b].topic ? bad[b].topic : "greenmeter/v1/s/m/c");
+		in[i].id = 77;
+	}
+	for (size_t b = 0; b < NB; b++) {   /* the reason, one by one */
+		char why[160] = "";
+		assert_int_equal(spool_rec_check(&in[2 * b + 1], why, sizeof(why)), GM_EINVAL);
+		if (strcmp(why, bad[b].reason) != 0)
+			fail_msg("%s: \"%s\", want \"%s\"", bad[b].what, why, bad[b].reason);
+	}
+	capture_log_start();
+	assert_int_equal(spool_append(sp, in, 2 * NB + 1), GM_EINVAL);
+	log = capture_log_end();
+	for (size_t i = 0; i < 2 * NB + 1; i++)
+		assert_int_equal(in[i].id, i % 2 ? 0 : i / 2 + 1);
+	spool_stats(sp, &st);
+	assert_int_equal(st.refused, NB);
+	assert_int_equal(st.next_id, NB + 2);
+	expect_read(sp, 0, 100, 1, NB + 1, 1);
+	/* the first is logged at once, with its topic; the rest rarely */
+	snprintf(line, sizeof(line), "spool: greenmeter/v1/s/m/c: reading at 1700000000.000 "
+	    "refused: value is not finite (1 refused since start)");
+	if (strstr(log, line) == NULL)
+		fail_msg("log:\n%s", log);
+	free(log);
+	/* one good reading alone: GM_OK */
+	rec_of(&in[0], NB + 2);
+	assert_int_equal(spool_append(sp, in, 1), GM_OK);
+	assert_int_equal(in[0].id, NB + 2);
+	/* one bad alone: nothing written */
+	assert_int_equal(spool_append(sp, &in[1], 1), GM_EINVAL);
+	spool_close(sp);
+	sp = open_spool(tmpdir, 0);
+	expect_read(sp, 0, 100, 1, NB + 2, 1);
+	spool_close(sp);
+}
+
+/* Temporaries a crash left (fileio.h's hidden names, an older agent's
+ * acked.tmp) are removed at open; saving the acknowledgement leaves none. */
+static void test_leftovers(void **state)
+{
+	static const char *const gone[] = {
+		".00000000000000000001.seg.Ab3dE9", ".acked.x1Y2z3", "acked.tmp",
+	};
+	static const char *const kept[] = {
+		".00000000000000000001.seg", ".acked.x1Y2z", "acked.tmp2", ".seq.aBcDeF",
+	};
+	char path[256];
+	struct spool *sp = open_spool(tmpdir, 0);
+
+	(void)state;
+	fill(sp, 1, 3);
+	spool_ack(sp, 2);
+	assert_int_equal(spool_sync(sp), GM_OK);
+	spool_close(sp);
+	for (size_t i = 0; i < 3; i++)
+		fixture(gone[i], "x\n");
+	for (size_t i = 0; i < 4; i++)
+		fixture(kept[i], "x\n");
+	sp = open_spool(tmpdir, 0);
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, gone[i]);
+		if (exists(path))
+			fail_msg("%s was left", gone[i]);
+	}
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, kept[i]);
+		if (!exists(path))
+			fail_msg("%s was removed", kept[i]);
+	}
+	expect_read(sp, 0, 10, 3, 1, 3);
+	spool_ack(sp, 3);
+	assert_int_equal(spool_sync(sp), GM_OK);
+	spool_close(sp);
+	snprintf(path, sizeof(path), "%s/acked", tmpdir);
+	assert_true(exists(path));
+	{
+		DIR *d = opendir(tmpdir);
+		struct dirent *e;
+		while ((e = readdir(d)) != NULL) {
+			if (strncmp(e->d_name, ".acked.", 7) == 0 && strcmp(e->d_name, ".acked.x1Y2z"))
+				fail_msg("temporary %s left", e->d_name);
+		}
+		closedir(d);
 	}
 }
 
@@ -941,6 +1375,102 @@ static void test_threads(void **state)
 
 /* --- opening -------------------------------------------------------------- */
 
+/* A damaged acknowledgement file is not trusted: believed, it could skip
+ * readings never sent (or, at 2^64 - 1, wrap the numbering). Everything
+ * spooled is sent again instead; the collector stores each once. */
+static void test_damaged_acked(void **state)
+{
+	static const struct {
+		const char *text;
+		uint64_t first;         /* the first reading given back */
+	} cases[] = {
+		{ "acked 5\n", 6 },                        /* as written: believed */
+		{ "acked 10\n", 11 },                      /* all of them */
+		{ "acked 999999\n", 1 },                   /* beyond the last spooled */
+		{ "acked 11\n", 1 },
+		{ "acked 18446744073709551615\n", 1 },     /* 20 digits */
+		{ "acked 5x\n", 1 },
+		{ "acked 5", 1 },                          /* no newline: cut short */
+		{ "acked -5\n", 1 },
+		{ "acked  5\n", 1 },
+		{ "", 1 },
+		{ "acked 5\nacked 9\n", 1 },
+	};
+	char dir[128], path[200];
+	struct spool *sp;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(dir, sizeof(dir), "%s/%zu", tmpdir, i);
+		sp = open_spool(dir, 0);
+		fill(sp, 1, 10);
+		spool_close(sp);
+		snprintf(path, sizeof(path), "%s/acked", dir);
+		write_file(path, cases[i].text);
+		sp = open_spool(dir, 0);
+		if (cases[i].first <= 10)
+			expect_read(sp, 0, 100, cases[i].first, 11 - cases[i].first, cases[i].first);
+		else
+			expect_read(sp, 0, 100, 0, 0, 0);
+		fill(sp, 11, 1);                 /* the numbering goes on */
+		expect_read(sp, 10, 100, 11, 1, 11);
+		spool_ack(sp, 3);                /* a new acknowledgement is saved */
+		assert_int_equal(spool_sync(sp), GM_OK);
+		spool_close(sp);
+		sp = open_spool(dir, 0);
+		expect_read(sp, 0, 100, cases[i].first > 4 ? cases[i].first : 4,
+		    cases[i].first > 4 ? 12 - cases[i].first : 8,
+		    cases[i].first > 4 ? cases[i].first : 4);
+		spool_close(sp);
+	}
+}
+
+/* One agent per spool: a second open is refused while the first holds it,
+ * and works once it is closed, or its process gone (kill -9). */
+static void test_one_agent(void **state)
+{
+	char err[512], want[600];
+	struct spool *a = open_spool(tmpdir, 0), *b;
+	pid_t pid;
+	int status, ready[2];
+
+	(void)state;
+	fill(a, 1, 2);
+	err[0] = '\0';
+	assert_null(spool_open(tmpdir, 0, err, sizeof(err)));
+	snprintf(want, sizeof(want), "spool %s: in use by another gm-agent", tmpdir);
+	assert_string_equal(err, want);
+	expect_read(a, 0, 10, 1, 2, 1);          /* the first goes on unharmed */
+	spool_close(a);
+	b = open_spool(tmpdir, 0);
+	expect_read(b, 0, 10, 1, 2, 1);
+	spool_close(b);
+
+	/* held by a process killed with -9: free again */
+	assert_int_equal(pipe(ready), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char e[512];
+		struct spool *c = spool_open(tmpdir, 0, e, sizeof(e));
+		if (write(ready[1], c ? "y" : "n", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], err, 1), 1);
+	assert_int_equal(err[0], 'y');
+	assert_null(spool_open(tmpdir, 0, err, sizeof(err)));
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	b = open_spool(tmpdir, 0);
+	expect_read(b, 0, 10, 1, 2, 1);
+	spool_close(b);
+	close(ready[0]);
+	close(ready[1]);
+}
+
 static void test_open_errors(void **state)
 {
 	char dir[5000], file[256], err[512], want[600];
@@ -957,7 +1487,7 @@ static void test_open_errors(void **state)
 	snprintf(file, sizeof(file), "%s", fixture("plainfile", "x\n"));
 	err[0] = '\0';
 	assert_null(spool_open(file, 0, err, sizeof(err)));
-	snprintf(want, sizeof(want), "spool %s: cannot read its segments", file);
+	snprintf(want, sizeof(want), "spool %s: Not a directory", file);
 	assert_string_equal(err, want);
 
 	memset(dir, 'a', sizeof(dir) - 1);
@@ -980,12 +1510,22 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ack_without_segments, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_killed, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_segment, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_flipped_byte_10000, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_several_damages, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_damage_acknowledged, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_end_counted, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_crash_during_recovery, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_damage_while_open, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_refuses_bad_readings, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_leftovers, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_torn_new_segment, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_newer_format, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_other_files, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_write_error, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_size_limit, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_acked, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_one_agent, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_open_errors, setup, tmpdir_teardown),
 	};
 
