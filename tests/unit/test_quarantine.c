@@ -390,6 +390,63 @@ static void test_review_open_during_take(void **state)
 		    rc != GM_OK ? err : "", s.n);
 }
 
+/*
+ * R4b. Two takes at once (two collectors of a shared group, two in-process
+ * `--requeue` runs): the second renames the new journal onto
+ * journal.taking - over the first one's file, which is still being read -
+ * and unlinks it when done. From then on the first take's remaining records
+ * exist only in its open FILE: a crash now loses them (the next open finds
+ * no journal.taking to recover), and its own unlink fails.
+ */
+struct second {
+	struct quarantine *q2;
+	int n;
+	bool taking_gone;
+};
+
+static void nothing(void *user, const struct quarantine_rec *r)
+{
+	(void)user;
+	(void)r;
+}
+
+static void take_meanwhile(void *user, const struct quarantine_rec *r)
+{
+	struct second *d = user;
+	char path[200], err[256];
+	size_t n;
+
+	(void)r;
+	if (d->n++ != 0)
+		return;
+	put(d->q2, B, "b1", "r", true, GM_OK);   /* something for the second take */
+	assert_int_equal(quarantine_take(d->q2, NULL, nothing, NULL, &n, err, sizeof(err)), GM_OK);
+	snprintf(path, sizeof(path), "%s.taking", journal);
+	d->taking_gone = access(path, F_OK) != 0;
+}
+
+static void test_review_two_takes(void **state)
+{
+	struct quarantine *q;
+	struct second d = { NULL, 0, false };
+	char err[256];
+	size_t n;
+	int rc;
+
+	(void)state;
+	assert_int_equal(quarantine_open(&q, datadir, 1 << 20, err, sizeof(err)), GM_OK);
+	assert_int_equal(quarantine_open(&d.q2, datadir, 1 << 20, err, sizeof(err)), GM_OK);
+	put(q, A, "a1", "r", true, GM_OK);
+	put(q, A, "a2", "r", true, GM_OK);   /* not yet handed over when the other take runs */
+	rc = quarantine_take(q, NULL, take_meanwhile, &d, &n, err, sizeof(err));
+	quarantine_close(d.q2);
+	quarantine_close(q);
+	if (d.taking_gone || rc != GM_OK)
+		fail_msg("while a2 was still to be handed over, journal.taking %s; the first take "
+		    "returned %d (%s)", d.taking_gone ? "was gone (a crash then loses a2)" : "stayed",
+		    rc, rc != GM_OK ? err : "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +461,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_review_recover_put_back_fails, setup,
 		    tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_review_open_during_take, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_review_two_takes, setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
