@@ -45,6 +45,7 @@
 #include <rrd.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 
 #include "../../collector/ingest.h"
 #include "../../collector/requeue.h"
@@ -1404,6 +1405,40 @@ static void test_review_requeue_stale_answer(void **state)
 		fail_msg("requeue_ask returned %d with nobody serving: it read a stale answer", rc);
 }
 
+/*
+ * R13. A FIFO where a channel's RRD file should be - "a special file", which
+ * chan_file_judge() names as damage - is never judged: store_last ->
+ * rrd_head_last() opens it O_RDONLY first and blocks for ever (no writer),
+ * inside the store's lock, on paho's thread. The whole collector hangs
+ * (SIGTERM too: on_message never gets back to its stop check).
+ */
+static void test_review_fifo_hangs(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/m1/a";
+	char path[512];
+	pid_t pid;
+	int status = 0, waited = 0;
+
+	(void)state;
+	done(topic, GAUGE(1717196400, 100, 1));
+	flush();
+	rrd_path(path, sizeof(path), "hq", "m1", "a");
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	restart(false);
+	if ((pid = fork()) == 0)
+		_exit(send_msg(topic, GAUGE(1717196460, 101, 2)) == INGEST_DONE ? 0 : 1);
+	assert_true(pid > 0);
+	while (waitpid(pid, &status, WNOHANG) == 0 && waited++ < 50)
+		usleep(100 * 1000);
+	if (waited > 50) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fail_msg("ingest_message still blocked after 5 s on a FIFO at the RRD's path");
+	}
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1441,6 +1476,7 @@ int main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_review_requeue_disk_full_loses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_requeue_stale_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_fifo_hangs, setup, teardown),
 		/* the same through the write-ahead log and its writer */
 		cmocka_unit_test_setup_teardown(test_single_reading, setup_queued, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup_queued, teardown),
