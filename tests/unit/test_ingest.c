@@ -1439,6 +1439,46 @@ static void test_review_fifo_hangs(void **state)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/*
+ * R14. A refused message (kept, under the cap, when it came) that a requeue
+ * refuses again is put back with quarantine_put(must_keep false); past the
+ * cap that is GM_ERANGE, which ingest_quarantine turns into INGEST_DONE
+ * without a word (rc == GM_ERANGE is not complained about), and
+ * requeue_one counts it "stored or found stored already". The message is
+ * gone. The cap is reached here because the record before it went back with
+ * a longer reason ("requeued, but could not be stored yet: try again"); a
+ * journal near its 64 MiB with records the writer adds meanwhile does it too.
+ */
+static void test_review_requeue_drops_refused(void **state)
+{
+	static const char da[] = GAUGE(1717196460, 101, 2);
+	/* NOW + 1000: ahead of the clock */
+	static const char rb[] = GAUGE(1717201000, 5, 1);
+	struct requeue_report rep;
+	uint64_t records, bytes;
+	char err[512];
+
+	(void)state;
+	done("greenmeter/v1/hq/m1/a", GAUGE(1717196400, 100, 1));
+	flush();
+	assert_int_equal(quarantine_put(ig.dlq, "greenmeter/v1/hq/m1/a", da, strlen(da), "x", true,
+	    err, sizeof(err)), GM_OK);
+	quarantine_size(ig.dlq, &records, &bytes);
+	quarantine_close(ig.dlq);
+	assert_int_equal(quarantine_open(&ig.dlq, datadir, bytes + strlen(rb) + 20, err,
+	    sizeof(err)), GM_OK);
+	/* refused by rule: kept, the journal being under its cap */
+	done("greenmeter/v1/hq/m1/b", rb);
+	assert_int_equal(quarantined("", NULL), 2);
+	/* a failure that passes on a's file during the requeue */
+	spoil("a", 0, "this is no RRD header any more", 30, 0);
+	assert_int_equal(requeue_run(&ig, NULL, &rep, err, sizeof(err)), GM_OK);
+	if (quarantined("", NULL) != 2)
+		fail_msg("%zu record(s) left of 2; the report says %zu taken, %zu back: the refused "
+		    "message vanished and was counted as stored", quarantined("", NULL), rep.taken,
+		    rep.back);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1477,6 +1517,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_review_requeue_disk_full_loses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_requeue_stale_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_fifo_hangs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_requeue_drops_refused, setup, teardown),
 		/* the same through the write-ahead log and its writer */
 		cmocka_unit_test_setup_teardown(test_single_reading, setup_queued, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup_queued, teardown),
