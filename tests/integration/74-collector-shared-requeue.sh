@@ -1,5 +1,5 @@
 #!/bin/bash
-# 79-review-shared-requeue (review h-review, fails today): in a shared group
+# 74-collector-shared-requeue (fails today): in a shared group
 # ($share/...) no collector holds the write-ahead log's lock after its start,
 # so `gm-collector --requeue` always does the work in its own process
 # (requeue_cmd: open_storage() succeeds). The running collectors are never

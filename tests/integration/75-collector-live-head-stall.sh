@@ -1,5 +1,5 @@
 #!/bin/bash
-# 79-review-live-head-stall (review h-review, fails today): one RRD file whose
+# 75-collector-live-head-stall (fails today): one RRD file whose
 # live head is damaged (last_up_usec out of range: one flipped byte) is read
 # by rrd_head_last as GM_EINVAL, turned into GM_EIO and judged by
 # judge_failure as a failure that passes (rrdfile_open does not look at
