@@ -41,7 +41,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#define RRD_EXPORT_DEPRECATED   /* review tests: the header structs, as rrd_head.c */
 #include <rrd.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 
 #include "../../collector/ingest.h"
 #include "../../collector/requeue.h"
@@ -1166,6 +1170,321 @@ static void test_delta_kind_mismatch(void **state)
 	expect_counts(state_of("hq", "m1", "energy"), 1, 1, 0, 0, 0, 0);
 }
 
+
+/* ---- review (h-review): failing tests for ingest, judge_failure, requeue ---- */
+
+/* Overwrite len bytes at `at` of the channel's RRD, then set its mtime to
+ * `mtime` (0: leave it as the write made it, i.e. now). */
+static void spoil(const char *channel, off_t at, const void *bytes, size_t len, time_t mtime)
+{
+	char path[512];
+	struct timespec ts[2];
+	int fd;
+
+	rrd_path(path, sizeof(path), "hq", "m1", channel);
+	assert_true((fd = open(path, O_WRONLY)) >= 0);
+	assert_int_equal(pwrite(fd, bytes, len, at), (ssize_t)len);
+	close(fd);
+	if (mtime != 0) {
+		ts[0].tv_sec = ts[1].tv_sec = mtime;
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+	}
+}
+
+/* Where the live head (last_up, last_up_usec) and ds_def[0].dst sit. */
+static off_t live_at(const char *channel)
+{
+	char path[512];
+	stat_head_t st;
+	FILE *f;
+
+	rrd_path(path, sizeof(path), "hq", "m1", channel);
+	assert_non_null(f = fopen(path, "r"));
+	assert_int_equal(fread(&st, sizeof(st), 1, f), 1);
+	fclose(f);
+	return (off_t)(sizeof(st) + st.ds_cnt * sizeof(ds_def_t) + st.rra_cnt * sizeof(rra_def_t));
+}
+
+#define LONG_AGO 1000000000   /* 2001: a file nobody is making now */
+
+/*
+ * R5. A file whose live head is damaged (microseconds out of range, a last
+ * update after 2100: a flipped bit) is read by rrd_head_last as GM_EINVAL,
+ * turned into GM_EIO and judged by judge_failure - whose rrdfile_open does
+ * not look at those fields - as a failure that passes. Every message of the
+ * channel is INGEST_RETRY for ever: on_message never returns, and paho's
+ * thread stores nothing for any channel again. What eb1dd6e set out to end.
+ */
+static void test_review_damaged_live_head_stalls(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/m1/a";
+	long usec = 5000000;
+
+	(void)state;
+	done(topic, GAUGE(1717196400, 100, 1));
+	flush();
+	spoil("a", live_at("a") + (off_t)sizeof(time_t), &usec, sizeof(usec), LONG_AGO);
+	restart(false);   /* the next start reads the file's last reading */
+	if (send_msg(topic, GAUGE(1717196460, 101, 2)) != INGEST_DONE)
+		fail_msg("a damaged live head is INGEST_RETRY (taken as passing): the collector "
+		    "stalls on it; nothing went to the quarantine (%zu record(s))",
+		    quarantined("", NULL));
+}
+
+/*
+ * R6. The same for a damaged data source definition (its type no longer
+ * GAUGE): librrd refuses every update ("unknown DS type"), rrdfile_open
+ * checks no DS field, so it is judged passing. Unqueued: every message is
+ * INGEST_RETRY for ever. Queued: the writer backs off for ever, its log
+ * segments are never dropped, and the first redelivered reading
+ * (sort_older -> settle) stalls paho's thread.
+ */
+static void test_review_damaged_ds_type_stalls(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/m1/a";
+	enum ingest_result r;
+
+	(void)state;
+	done(topic, GAUGE(1717196400, 100, 1));
+	flush();
+	spoil("a", (off_t)sizeof(stat_head_t) + DS_NAM_SIZE, "XYZ", 4, LONG_AGO);
+	r = send_msg(topic, GAUGE(1717196460, 101, 2));
+	if (queued) {
+		/* the writer meets it; then a redelivery of the first message */
+		if (r == INGEST_DONE)
+			r = send_msg(topic, GAUGE(1717196400, 100, 1));
+	}
+	if (r != INGEST_DONE)
+		fail_msg("a file librrd refuses for good (unknown DS type) is taken as passing: "
+		    "INGEST_RETRY, %zu record(s) quarantined", quarantined("", NULL));
+}
+
+/*
+ * R7. judge_failure() never judges a file whose mtime is "less than 2 s
+ * ago" - computed as time(NULL) - st_mtime, which is negative for a file
+ * whose mtime is in the future (clock stepped back by NTP at boot on a
+ * board without RTC, a file restored from a machine whose clock was ahead).
+ * Such a damaged file is taken as passing for ever.
+ */
+static void test_review_damaged_future_mtime(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/m1/a";
+
+	(void)state;
+	done(topic, GAUGE(1717196400, 100, 1));
+	flush();
+	spoil("a", 0, "this is no RRD header any more", 30, time(NULL) + 3600);
+	restart(false);
+	if (send_msg(topic, GAUGE(1717196460, 101, 2)) != INGEST_DONE)
+		fail_msg("a damaged file with an mtime an hour ahead is INGEST_RETRY for ever");
+}
+
+/*
+ * R8. ingest_message knows a message offered again by ig->in_hand ==
+ * payload. A requeue served by the main loop between two tries of paho's
+ * thread (on_message sleeps without the ingest lock) resets in_hand: the
+ * retried message is counted again (received, and seq noted again).
+ */
+static void test_review_requeue_recounts_retried(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/m1/a";
+	static const char m2[] = GAUGE(1717196460, 101, 2);
+	char path[512], good[600], err[512];
+	struct requeue_report rep;
+	struct chan_state *cs;
+
+	(void)state;
+	done(topic, GAUGE(1717196400, 100, 1));
+	done("greenmeter/v1/hq/m1/other", "not json");   /* one record in the quarantine */
+	rrd_path(path, sizeof(path), "hq", "m1", "a");
+	snprintf(good, sizeof(good), "%s.good", path);
+	{
+		char cmd[1200];
+
+		snprintf(cmd, sizeof(cmd), "cp -p '%s' '%s'", path, good);
+		assert_int_equal(system(cmd), 0);
+	}
+	/* a failure that passes (fresh mtime): paho's first try of m2 */
+	spoil("a", 0, "this is no RRD header any more", 30, 0);
+	assert_int_equal(ingest_message(&ig, topic, m2, strlen(m2)), INGEST_RETRY);
+	cs = state_of("hq", "m1", "a");
+	assert_int_equal(cs->received, 2);
+	/* it passes; meanwhile the main loop serves a requeue */
+	assert_int_equal(rename(good, path), 0);
+	assert_int_equal(requeue_run(&ig, NULL, &rep, err, sizeof(err)), GM_OK);
+	/* paho's next try of the same message */
+	assert_int_equal(ingest_message(&ig, topic, m2, strlen(m2)), INGEST_DONE);
+	if (cs->received != 2)
+		fail_msg("received %llu, want 2: the retried message was counted twice",
+		    (unsigned long long)cs->received);
+}
+
+/*
+ * R9. A requeue whose readings the ingest path queues (the file's header
+ * reads fine) but the writer finds damaged (cut short) reports them as
+ * stored ("N stored or found stored already, 0 back") and counts them
+ * requeued, while the writer has put them straight back in the quarantine.
+ */
+static void test_review_requeue_report_lies(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/m1/a";
+	struct chan_id a = chan("hq", "m1", "a");
+	char path[512], err[512];
+	struct requeue_report rep;
+	struct chan_state *cs;
+	struct timespec old[2] = { { LONG_AGO, 0 }, { LONG_AGO, 0 } };
+	struct stat st;
+
+	(void)state;
+	done(topic, GAUGE(1717196400, 100, 1));
+	flush();
+	rrd_path(path, sizeof(path), "hq", "m1", "a");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(truncate(path, st.st_size - 4096), 0);   /* header whole, rows cut */
+	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+	done(topic, GAUGE(1717196460, 101, 2));
+	done(topic, GAUGE(1717196520, 102, 3));
+	flush();   /* the writer finds it: set aside, rows quarantined */
+	cs = state_of("hq", "m1", "a");
+	assert_true(cs->aside);
+	assert_int_equal(quarantined("", NULL), 1);
+	/* not mended: a requeue must say nothing was stored */
+	assert_int_equal(requeue_run(&ig, &a, &rep, err, sizeof(err)), GM_OK);
+	flush();
+	assert_int_equal(quarantined("", NULL), 1);   /* back in it (by the writer) */
+	if (rep.back != rep.taken || cs->requeued != 0)
+		fail_msg("report: %zu taken, %zu back (so %zu \"stored\"); requeued %llu - but the "
+		    "file is still cut short and all of them are back in the quarantine",
+		    rep.taken, rep.back, rep.taken - rep.back, (unsigned long long)cs->requeued);
+}
+
+/*
+ * R10. requeue_one: a message that cannot be stored yet goes back with
+ * quarantine_put; when that fails too (disk full) it logs "the message stays
+ * in the journal being taken" - which quarantine_take then unlinks. The
+ * reading, acknowledged long ago, is gone from everywhere.
+ */
+static void test_review_requeue_disk_full_loses(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/m1/a";
+	struct chan_id a = chan("hq", "m1", "a");
+	struct requeue_report rep;
+	struct rlimit saved, lim;
+	char err[512], taking[512];
+
+	(void)state;
+	done(topic, GAUGE(1717196400, 100, 1));
+	flush();
+	damage("hq", "m1", "a");
+	done(topic, GAUGE(1717196460, 101, 2));
+	assert_int_equal(quarantined("", NULL), 1);
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+	lim = saved;
+	lim.rlim_cur = 0;   /* the disk is full */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	requeue_run(&ig, &a, &rep, err, sizeof(err));
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+	snprintf(taking, sizeof(taking), "%s/.quarantine/journal.taking", datadir);
+	if (quarantined("", NULL) == 0 && access(taking, F_OK) != 0)
+		fail_msg("the quarantined reading is in neither journal: lost");
+}
+
+/*
+ * R11. requeue_ask does not remove a .done left by an earlier command of
+ * the same pid (one that gave up after 600 s, its request answered later):
+ * a later command with that pid (pids are reused) prints the stale answer
+ * at once and exits 0, its own request still waiting.
+ */
+static void test_review_requeue_stale_answer(void **state)
+{
+	char dir[256], done_path[300];
+	int rc;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/.quarantine", datadir);
+	snprintf(done_path, sizeof(done_path), "%s/requeue-%ld.done", dir, (long)getpid());
+	write_file(done_path, "7 message(s) taken from the quarantine: 7 stored (long ago)\n");
+	rc = requeue_ask(datadir, NULL, 1.0);
+	if (rc != 3)
+		fail_msg("requeue_ask returned %d with nobody serving: it read a stale answer", rc);
+}
+
+/*
+ * R13. A FIFO where a channel's RRD file should be - "a special file", which
+ * chan_file_judge() names as damage - is never judged: store_last ->
+ * rrd_head_last() opens it O_RDONLY first and blocks for ever (no writer),
+ * inside the store's lock, on paho's thread. The whole collector hangs
+ * (SIGTERM too: on_message never gets back to its stop check).
+ */
+static void test_review_fifo_hangs(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/m1/a";
+	char path[512];
+	pid_t pid;
+	int status = 0, waited = 0;
+
+	(void)state;
+	done(topic, GAUGE(1717196400, 100, 1));
+	flush();
+	rrd_path(path, sizeof(path), "hq", "m1", "a");
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	restart(false);
+	if ((pid = fork()) == 0)
+		_exit(send_msg(topic, GAUGE(1717196460, 101, 2)) == INGEST_DONE ? 0 : 1);
+	assert_true(pid > 0);
+	while (waitpid(pid, &status, WNOHANG) == 0 && waited++ < 50)
+		usleep(100 * 1000);
+	if (waited > 50) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fail_msg("ingest_message still blocked after 5 s on a FIFO at the RRD's path");
+	}
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/*
+ * R14. A refused message (kept, under the cap, when it came) that a requeue
+ * refuses again is put back with quarantine_put(must_keep false); past the
+ * cap that is GM_ERANGE, which ingest_quarantine turns into INGEST_DONE
+ * without a word (rc == GM_ERANGE is not complained about), and
+ * requeue_one counts it "stored or found stored already". The message is
+ * gone. The cap is reached here because the record before it went back with
+ * a longer reason ("requeued, but could not be stored yet: try again"); a
+ * journal near its 64 MiB with records the writer adds meanwhile does it too.
+ */
+static void test_review_requeue_drops_refused(void **state)
+{
+	static const char da[] = GAUGE(1717196460, 101, 2);
+	/* NOW + 1000: ahead of the clock */
+	static const char rb[] = GAUGE(1717201000, 5, 1);
+	struct requeue_report rep;
+	uint64_t records, bytes;
+	char err[512];
+
+	(void)state;
+	done("greenmeter/v1/hq/m1/a", GAUGE(1717196400, 100, 1));
+	flush();
+	assert_int_equal(quarantine_put(ig.dlq, "greenmeter/v1/hq/m1/a", da, strlen(da), "x", true,
+	    err, sizeof(err)), GM_OK);
+	quarantine_size(ig.dlq, &records, &bytes);
+	quarantine_close(ig.dlq);
+	assert_int_equal(quarantine_open(&ig.dlq, datadir, bytes + strlen(rb) + 20, err,
+	    sizeof(err)), GM_OK);
+	/* refused by rule: kept, the journal being under its cap */
+	done("greenmeter/v1/hq/m1/b", rb);
+	assert_int_equal(quarantined("", NULL), 2);
+	/* a failure that passes on a's file during the requeue */
+	spoil("a", 0, "this is no RRD header any more", 30, 0);
+	assert_int_equal(requeue_run(&ig, NULL, &rep, err, sizeof(err)), GM_OK);
+	if (quarantined("", NULL) != 2)
+		fail_msg("%zu record(s) left of 2; the report says %zu taken, %zu back: the refused "
+		    "message vanished and was counted as stored", quarantined("", NULL), rep.taken,
+		    rep.back);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1193,6 +1512,18 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_delta_correction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delta_torn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delta_kind_mismatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_damaged_live_head_stalls, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_damaged_ds_type_stalls, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_damaged_ds_type_stalls, setup_queued,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_review_damaged_future_mtime, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_requeue_recounts_retried, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_requeue_report_lies, setup_queued,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_review_requeue_disk_full_loses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_requeue_stale_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_fifo_hangs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_requeue_drops_refused, setup, teardown),
 		/* the same through the write-ahead log and its writer */
 		cmocka_unit_test_setup_teardown(test_single_reading, setup_queued, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup_queued, teardown),

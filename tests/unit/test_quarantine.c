@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -232,6 +234,219 @@ static void test_symlink_refused(void **state)
 	assert_non_null(strstr(err, "journal"));
 }
 
+
+/* ---- review (h-review): failing tests for the quarantine's findings ---- */
+
+static void make_qdir(void)
+{
+	char dir[160];
+
+	snprintf(dir, sizeof(dir), "%s/.quarantine", datadir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+}
+
+/*
+ * R1. A record torn by a crash (power cut, kernel panic) in the middle of an
+ * append is never cut off: the next record, put and acknowledged after the
+ * restart, is glued to the torn one's tail and is skipped with it when the
+ * journal is read. An acknowledged reading is lost.
+ */
+static void test_review_torn_tail_loses_next(void **state)
+{
+	struct quarantine *q;
+	char err[256];
+	struct seen s;
+
+	(void)state;
+	make_qdir();
+	/* a record whose payload was cut short by the crash */
+	write_file(journal, "Q1 1717196400 23 " A " file damaged\n{\"t\":1717196");
+	assert_int_equal(quarantine_open(&q, datadir, 1 << 20, err, sizeof(err)), GM_OK);
+	put(q, A, "{\"t\":1717196460,\"v\":2}", "file damaged", true, GM_OK);   /* acknowledged */
+	quarantine_close(q);
+	s = read_all(journal);
+	assert_int_equal(s.n, 1);   /* fails: 0, the record put after the crash is gone */
+}
+
+/* RLIMIT_FSIZE stands in for a full disk: writes past `bytes` fail (EFBIG). */
+static struct rlimit fsize_saved;
+
+static void disk_full_after(rlim_t bytes)
+{
+	struct rlimit lim;
+
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &fsize_saved), 0);
+	lim = fsize_saved;
+	lim.rlim_cur = bytes;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+}
+
+static void disk_has_room(void)
+{
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &fsize_saved), 0);
+}
+
+/*
+ * R2. quarantine_take of one channel puts the other channels' records back;
+ * when that put fails (disk full) it logs "the record stays in
+ * journal.taking" - and then unlinks journal.taking. B's record is gone.
+ */
+static void test_review_take_put_back_fails(void **state)
+{
+	struct quarantine *q;
+	struct taken t = { 0 };
+	struct chan_id a = id3("hq", "m1", "a");
+	char path[200], err[256];
+	size_t n;
+	int rc;
+	struct seen s;
+
+	(void)state;
+	assert_int_equal(quarantine_open(&q, datadir, 1 << 20, err, sizeof(err)), GM_OK);
+	put(q, A, "a1", "r", true, GM_OK);
+	put(q, B, "b1", "r", true, GM_OK);
+	disk_full_after(0);
+	rc = quarantine_take(q, &a, take, &t, &n, err, sizeof(err));
+	disk_has_room();
+	quarantine_close(q);
+	snprintf(path, sizeof(path), "%s.taking", journal);
+	s = read_all(journal);
+	/* B's record must be somewhere: the journal, or the taking file kept */
+	if (s.n == 0 && access(path, F_OK) != 0)
+		fail_msg("take returned %d; b1 is neither in the journal nor in %s: lost", rc, path);
+}
+
+/*
+ * R3. The same at quarantine_open: a requeue cut short left journal.taking;
+ * the records are put back, and when that fails (disk full) the taking file
+ * is unlinked anyway.
+ */
+static void test_review_recover_put_back_fails(void **state)
+{
+	struct quarantine *q;
+	char path[200], err[256];
+	int rc;
+	struct seen s;
+
+	(void)state;
+	make_qdir();
+	snprintf(path, sizeof(path), "%s.taking", journal);
+	write_file(path, "Q1 1717196400 2 " A " r\na1\n");
+	disk_full_after(0);
+	rc = quarantine_open(&q, datadir, 1 << 20, err, sizeof(err));
+	disk_has_room();
+	if (rc == GM_OK)
+		quarantine_close(q);
+	s = read_all(journal);
+	if (s.n == 0 && access(path, F_OK) != 0)
+		fail_msg("open returned %d; a1 is neither in the journal nor in %s: lost", rc, path);
+}
+
+/*
+ * R4. quarantine_open while another process is in quarantine_take (what
+ * `gm-collector --requeue` does through open_storage() before it finds the
+ * running collector's lock, or a second collector of a shared group
+ * starting): it takes the live journal.taking for one a crash left, puts
+ * every record back (including those being requeued right now) and unlinks
+ * it. The running take then fails at its unlink, and the journal holds
+ * again what it just requeued.
+ */
+struct during {
+	int n;
+};
+
+static void open_meanwhile(void *user, const struct quarantine_rec *r)
+{
+	struct during *d = user;
+	struct quarantine *other;
+	char err[256];
+
+	(void)r;
+	if (d->n++ == 0) {   /* the command's open_storage(), mid-requeue */
+		assert_int_equal(quarantine_open(&other, datadir, 1 << 20, err, sizeof(err)), GM_OK);
+		quarantine_close(other);
+	}
+}
+
+static void test_review_open_during_take(void **state)
+{
+	struct quarantine *q;
+	struct during d = { 0 };
+	char err[256];
+	size_t n;
+	int rc;
+	struct seen s;
+
+	(void)state;
+	assert_int_equal(quarantine_open(&q, datadir, 1 << 20, err, sizeof(err)), GM_OK);
+	put(q, A, "a1", "r", true, GM_OK);
+	put(q, A, "a2", "r", true, GM_OK);
+	rc = quarantine_take(q, NULL, open_meanwhile, &d, &n, err, sizeof(err));
+	quarantine_close(q);
+	s = read_all(journal);
+	if (rc != GM_OK || s.n != 0)
+		fail_msg("take: rc %d (%s); %d record(s) taken are back in the journal", rc,
+		    rc != GM_OK ? err : "", s.n);
+}
+
+/*
+ * R4b. Two takes at once (two collectors of a shared group, two in-process
+ * `--requeue` runs): the second renames the new journal onto
+ * journal.taking - over the first one's file, which is still being read -
+ * and unlinks it when done. From then on the first take's remaining records
+ * exist only in its open FILE: a crash now loses them (the next open finds
+ * no journal.taking to recover), and its own unlink fails.
+ */
+struct second {
+	struct quarantine *q2;
+	int n;
+	bool taking_gone;
+};
+
+static void nothing(void *user, const struct quarantine_rec *r)
+{
+	(void)user;
+	(void)r;
+}
+
+static void take_meanwhile(void *user, const struct quarantine_rec *r)
+{
+	struct second *d = user;
+	char path[200], err[256];
+	size_t n;
+
+	(void)r;
+	if (d->n++ != 0)
+		return;
+	put(d->q2, B, "b1", "r", true, GM_OK);   /* something for the second take */
+	assert_int_equal(quarantine_take(d->q2, NULL, nothing, NULL, &n, err, sizeof(err)), GM_OK);
+	snprintf(path, sizeof(path), "%s.taking", journal);
+	d->taking_gone = access(path, F_OK) != 0;
+}
+
+static void test_review_two_takes(void **state)
+{
+	struct quarantine *q;
+	struct second d = { NULL, 0, false };
+	char err[256];
+	size_t n;
+	int rc;
+
+	(void)state;
+	assert_int_equal(quarantine_open(&q, datadir, 1 << 20, err, sizeof(err)), GM_OK);
+	assert_int_equal(quarantine_open(&d.q2, datadir, 1 << 20, err, sizeof(err)), GM_OK);
+	put(q, A, "a1", "r", true, GM_OK);
+	put(q, A, "a2", "r", true, GM_OK);   /* not yet handed over when the other take runs */
+	rc = quarantine_take(q, NULL, take_meanwhile, &d, &n, err, sizeof(err));
+	quarantine_close(d.q2);
+	quarantine_close(q);
+	if (d.taking_gone || rc != GM_OK)
+		fail_msg("while a2 was still to be handed over, journal.taking %s; the first take "
+		    "returned %d (%s)", d.taking_gone ? "was gone (a crash then loses a2)" : "stayed",
+		    rc, rc != GM_OK ? err : "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +456,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_taking_recovered, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_journal, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_refused, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_review_torn_tail_loses_next, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_review_take_put_back_fails, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_review_recover_put_back_fails, setup,
+		    tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_review_open_during_take, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_review_two_takes, setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

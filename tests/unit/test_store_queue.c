@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -32,6 +33,7 @@
 #include "err.h"
 #include "log.h"
 #include "meter_event.h"
+#include "rrd_layout.h"
 #include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
@@ -723,6 +725,92 @@ static void test_race(void **state)
 	assert_int_equal(written, RACE_ONCE * 21);
 }
 
+
+/* ---- review (h-review): failing tests for the store queue ---- */
+
+struct order_seen {
+	double last_t;
+	size_t readings, inversions;
+};
+
+static void see_order(void *user, const struct quarantine_rec *r)
+{
+	struct order_seen *o = user;
+	struct payload_meta meta;
+	struct point *pts;
+	size_t n;
+	char err[256];
+
+	assert_int_equal(payload_decode(r->payload, r->len, &meta, &pts, &n, err, sizeof(err)),
+	    GM_OK);
+	for (size_t i = 0; i < n; i++) {
+		if (pts[i].t <= o->last_t)
+			o->inversions++;
+		o->last_t = pts[i].t;
+		o->readings++;
+	}
+	free(pts);
+}
+
+/*
+ * R12. Rows put while the writer is setting the channel aside (between its
+ * take of the rows and c->damaged = true) stay queued until the next round;
+ * a message that comes after damaged is set goes to the quarantine at once
+ * (sq_put says GM_EDAMAGED, ingest_quarantine puts it) - ahead of those
+ * queued rows, which the writer quarantines later. The journal holds the
+ * channel's readings out of time order; a requeue then stores the newer
+ * ones first, and the older ones become "late" (events journal, not RRD).
+ * The loop here does what paho's thread does for a channel in a burst (an
+ * agent replaying its spool).
+ */
+static void test_review_aside_order(void **state)
+{
+	struct chan_id a = id3("hq", "m1", "energy");
+	struct store_queue *q;
+	char err[256], path[512], topic[TOPIC_MAX];
+	struct order_seen o = { 0, 0, 0 };
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	FILE *f;
+
+	(void)state;
+	q = open_q();
+	put(q, &a, 0, 1);
+	assert_int_equal(sq_settle(q, &a, err, sizeof(err)), GM_OK);
+	sq_close(q);
+	rrd_layout_path(path, sizeof(path), datadir, &a);
+	assert_non_null(f = fopen(path, "r+"));
+	fputs("this is no RRD header any more", f);
+	fclose(f);
+	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+	topic_build(topic, sizeof(topic), &a, TOPIC_READING);
+	/* no delay: the writer takes rows as soon as there are any */
+	assert_int_equal(sq_open(&q, store, dlq, datadir, 0, 0, &hooks, err, sizeof(err)), GM_OK);
+	for (int k = 1; k < 400; k++) {
+		struct store_row row = { T + 60 * k, 1000 + k, 1 };
+		int rc = sq_put(q, &a, &KWH, &row, 1, err, sizeof(err));
+
+		if (rc == GM_EDAMAGED) {   /* what ingest_quarantine does with the message */
+			struct point pt = { row.t, row.value };
+			char *text = payload_encode(&KWH, &pt, 1);
+
+			assert_non_null(text);
+			assert_int_equal(quarantine_put(dlq, topic, text, strlen(text), "set aside",
+			    true, err, sizeof(err)), GM_OK);
+			free(text);
+		} else {
+			assert_int_equal(rc, GM_OK);
+		}
+		usleep(200);
+	}
+	sq_close(q);
+	snprintf(path, sizeof(path), "%s/.quarantine/journal", datadir);
+	assert_int_equal(quarantine_read(path, see_order, &o, err, sizeof(err)), GM_OK);
+	assert_int_equal(o.readings, 399);
+	if (o.inversions > 0)
+		fail_msg("%zu reading(s) of the channel are in the quarantine after newer ones",
+		    o.inversions);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -740,6 +828,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_settle_mid_round, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_aside_order, setup, teardown),
 	};
 
 	/* the failures are meant: only errors show */
