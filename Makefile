@@ -82,7 +82,7 @@ SIM      := devices/sim/main devices/sim/sim_config devices/sim/profile \
             devices/sim/sim_server devices/sim/fault devices/sim/rtu_frame $(COMMON)
 
 LIBS_AGENT     := $(LIB_MODBUS) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
-LIBS_COLLECTOR := $(LIB_RRD) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lpthread -lm
+LIBS_COLLECTOR := $(LIB_RRD) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
 LIBS_REPORT    := $(LIB_RRD) $(LIB_JSON) $(LIB_INI) -lpthread -lm
 LIBS_DASHBOARD := $(LIB_HTTP) $(LIB_RRD) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lpthread -lm
 LIBS_SIM       := $(LIB_MODBUS) $(LIB_JSON) $(LIB_INI) -lpthread -lm

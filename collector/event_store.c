@@ -15,17 +15,48 @@
 #include "fileio.h"
 #include "event_store.h"
 
+/* Where the journal's last whole line ends: a line torn by a crash (no
+ * newline yet) is cut off before appending, or the next event would be
+ * glued to it and both be lost to the reader. Its event was never
+ * acknowledged: the broker gives it again. */
+static off_t whole_end(int fd, off_t size)
+{
+	char buf[512];
+	off_t at = size;
+
+	while (at > 0) {
+		size_t k = at < (off_t)sizeof(buf) ? (size_t)at : sizeof(buf);
+
+		if (pread(fd, buf, k, at - (off_t)k) != (ssize_t)k)
+			return size;   /* cannot tell: leave it */
+		for (size_t i = k; i > 0; i--)
+			if (buf[i - 1] == '\n')
+				return at - (off_t)k + (off_t)i;
+		at -= (off_t)k;
+	}
+	return 0;
+}
+
 static int append_locked(int fd, const char *path, const struct meter_event *ev, size_t n,
     bool *created, char *err, size_t errlen)
 {
 	size_t hl, o = 0;
 	const char *header = events_header(&hl);
 	struct stat st;
+	off_t end;
 	char *out;
 	int rc = GM_OK;
 
 	if (fstat(fd, &st) != 0)
 		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return gm_errf(err, errlen, GM_EIO, "%s: not a regular file", path);
+	if ((end = whole_end(fd, st.st_size)) < st.st_size) {
+		if (ftruncate(fd, end) != 0)
+			return gm_errf(err, errlen, GM_EIO, "%s: cutting a torn last line: %s", path,
+			    strerror(errno));
+		st.st_size = end;
+	}
 	if ((out = malloc(hl + n * EVENT_LINE_MAX)) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "%s: out of memory", path);
 	*created = st.st_size == 0;
@@ -35,8 +66,11 @@ static int append_locked(int fd, const char *path, const struct meter_event *ev,
 	}
 	for (size_t i = 0; i < n; i++)
 		o += events_format(out + o, EVENT_LINE_MAX, &ev[i]);
-	if (fileio_write_all(fd, out, o) != 0 || fdatasync(fd) != 0)
+	if (fileio_write_all(fd, out, o) != 0 || fdatasync(fd) != 0) {
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+		if (ftruncate(fd, st.st_size) != 0)   /* no torn line of ours left */
+			rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+	}
 	free(out);
 	return rc;
 }
@@ -53,7 +87,8 @@ int event_store_append(const char *datadir, const struct chan_id *id,
 	if ((rc = chan_dir_make(datadir, id, err, errlen)) != GM_OK)
 		return rc;
 	events_path(path, sizeof(path), datadir, id);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0)
+	if ((fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+	    0644)) < 0)
 		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
 	if (flock(fd, LOCK_EX) != 0)
 		rc = gm_errf(err, errlen, GM_EIO, "%s: flock: %s", path, strerror(errno));

@@ -23,6 +23,9 @@
 
 #define ERR_MAX 320
 
+static enum ingest_result refuse(struct ingest *ig, struct chan_state *cs, size_t n,
+    const char *where, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* A topic fit to print: printable ASCII, cut at 120 characters with "..."
  * to show it was cut. */
 static void shown_topic(char *buf, size_t len, const char *topic)
@@ -124,13 +127,15 @@ static void count_seq(struct ingest *ig, struct chan_state *cs, const struct pay
 	}
 }
 
+/* The writer thread sets a channel's problem too (ingest_quarantined):
+ * under the registry's lock. */
 static void note_problem(struct ingest *ig, struct chan_state *cs, const char *fmt,
     const char *detail)
 {
-	snprintf(cs->problem, sizeof(cs->problem), fmt, detail);
-	cs->problem_at = now_wall();
-	cs->fault_until = cs->problem_at + ig->fault_hold_s;
-	cs->fault = true;
+	char text[sizeof(cs->problem)];
+
+	snprintf(text, sizeof(text), fmt, detail);
+	registry_note_problem(ig->reg, cs, text, now_wall(), ig->fault_hold_s);
 }
 
 /* What a counter reading adds since the one before it: the counter
@@ -311,7 +316,7 @@ static enum ingest_result finish_points(struct ingest *ig, struct chan_state *cs
 		log_warn("%s: rejected: %s", where, err);
 		note_problem(ig, cs, "rejected: %s", err);
 		cs->loaded = false;   /* nothing was stored: forget what we assumed */
-		return INGEST_DONE;
+		return refuse(ig, cs, n, where, "%s", err);
 	}
 	if (rc == GM_EBUSY) {
 		cs->loaded = false;
@@ -479,35 +484,54 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 	return res;
 }
 
+/* The channel is set aside: a marker every collector of the data
+ * directory sees, and its problem. */
+static void set_aside(struct ingest *ig, const struct chan_id *id, size_t n, const char *why)
+{
+	char err[ERR_MAX], name[3 * (ID_MAX + 1)];
+
+	if (quarantine_set_aside(ig->dlq, id, why, err, sizeof(err)) != GM_OK) {
+		chan_id_str(id, name, sizeof(name));
+		log_err("%s: %s; set aside until this collector stops", name, err);
+	}
+	registry_add_quarantined(ig->reg, id, n, why, now_wall());
+}
+
 enum ingest_result ingest_quarantine(struct ingest *ig, struct chan_state *cs, size_t n,
     const char *why, bool must_keep, const char *where)
 {
-	char err[ERR_MAX];
+	char err[ERR_MAX], problem[sizeof(cs->problem)] = "set aside";
+	/* taken out of the quarantine, it goes back whole whatever the cap */
+	bool keep = must_keep || ig->requeue;
 	int rc;
 
 	if (ig->dlq == NULL)
 		return must_keep ? INGEST_RETRY : INGEST_DONE;
+	if (why == NULL && cs != NULL)
+		registry_problem(ig->reg, cs, problem, sizeof(problem));
 	rc = quarantine_put(ig->dlq, ig->msg_topic, ig->msg_payload, ig->msg_len,
-	    why != NULL ? why : cs != NULL ? cs->problem : "set aside", must_keep, err,
-	    sizeof(err));
+	    why != NULL ? why : problem, keep, err, sizeof(err));
 	if (rc == GM_OK) {
 		ig->dead_letters++;
+		ig->fate = INGEST_QUARANTINED;
 		if (must_keep && why != NULL)
 			log_err("%s: set aside: %s; its readings go to the quarantine until the "
 			    "file is mended and `gm-collector --requeue` is run", where, why);
-		if (cs != NULL)
-			registry_add_quarantined(ig->reg, &cs->id, n, must_keep ? why : NULL,
-			    now_wall());
+		if (cs != NULL && must_keep && why != NULL)
+			set_aside(ig, &cs->id, n, why);
+		else if (cs != NULL)
+			registry_add_quarantined(ig->reg, &cs->id, n, NULL, now_wall());
 		return INGEST_DONE;
 	}
-	if (!must_keep) {   /* refused anyway, and logged so: only not kept */
+	if (!keep) {   /* refused anyway, and logged so: only not kept */
+		ig->fate = INGEST_NOT_KEPT;
 		if (rc != GM_ERANGE)
 			complain(&ig->dlq_trouble, time(NULL), "%s: not kept in the quarantine: %s",
 			    where, err);
 		return INGEST_DONE;
 	}
 	complain(&ig->store_trouble, time(NULL), "%s: %s; the quarantine cannot keep it "
-	    "either (%s); message kept for another try", where, why ? why : "set aside", err);
+	    "either (%s); message kept for another try", where, why ? why : problem, err);
 	return INGEST_RETRY;
 }
 
@@ -522,11 +546,8 @@ void ingest_quarantined(void *user, const struct chan_id *id, size_t n, const ch
 {
 	struct ingest *ig = user;
 
-	registry_add_quarantined(ig->reg, id, n, why, now_wall());
+	set_aside(ig, id, n, why);
 }
-
-static enum ingest_result refuse(struct ingest *ig, struct chan_state *cs, size_t n,
-    const char *where, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Delta readings (manual entries) go to the channel's entries journal, in
  * any order: a late month is stored, a changed value for a t already entered
@@ -611,8 +632,10 @@ static bool fits_channel(struct ingest *ig, struct chan_state *cs,
 	log_warn("topic %s: rejected: the channel is stored as %s %s; a %s %s reading does "
 	    "not fit it", where, cs->meta.unit, kind_name(cs->meta.kind), meta->unit,
 	    kind_name(meta->kind));
-	cs->rejected++;
-	note_problem(ig, cs, "rejected: a reading of another unit or kind (%s)", meta->unit);
+	if (!ig->requeue) {
+		cs->rejected++;
+		note_problem(ig, cs, "rejected: a reading of another unit or kind (%s)", meta->unit);
+	}
 	return false;
 }
 
@@ -652,6 +675,22 @@ static enum ingest_result follow_aside(struct ingest *ig, struct chan_state *cs,
 	return ingest_quarantine(ig, cs, n, NULL, true, where);
 }
 
+/* Set aside by a collector: alone on the data directory, what this run
+ * learnt (and the marker once, at first sight); in a shared group, the
+ * marker every time, as another collector may have set or cleared it. */
+bool ingest_aside(struct ingest *ig, struct chan_state *cs)
+{
+	char why[QUARANTINE_REASON_MAX];
+
+	if (ig->dlq != NULL && (ig->shared || !cs->aside_known)) {
+		bool marked = quarantine_is_aside(ig->dlq, &cs->id, why, sizeof(why));
+
+		registry_set_aside(ig->reg, cs, marked, why, now_wall());
+		cs->aside_known = true;
+	}
+	return registry_aside(ig->reg, cs);
+}
+
 /* A message for the channel arrived (once, however often it is offered). */
 static void count_message(struct ingest *ig, struct chan_state *cs,
     const struct payload_meta *meta, const struct point *pts, size_t n, const char *where)
@@ -678,6 +717,7 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 	int rc = GM_OK;
 
 	ig->in_hand = NULL;
+	ig->fate = INGEST_STORED;
 	ig->msg_topic = topic;
 	ig->msg_payload = payload;
 	ig->msg_len = len;
@@ -693,7 +733,7 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 	if (payload_decode(payload, len, &meta, &pts, &n, err, sizeof(err)) != GM_OK) {
 		log_warn("topic %s: rejected payload: %s", where, err);
 		/* counted against a channel we know; an unknown one is not added */
-		if ((cs = registry_find(ig->reg, &id)) != NULL) {
+		if ((cs = registry_find(ig->reg, &id)) != NULL && !ig->requeue) {
 			cs->rejected++;
 			note_problem(ig, cs, "payload rejected: %s", err);
 		}
@@ -709,7 +749,7 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 		goto out;
 	}
 	/* a delta channel keeps no RRD: nothing to load for it */
-	if (!(aside = registry_aside(ig->reg, cs)) && meta.kind != KIND_DELTA &&
+	if (!(aside = ingest_aside(ig, cs)) && meta.kind != KIND_DELTA &&
 	    (rc = ingest_load_last(ig, cs, err, sizeof(err))) != GM_OK && rc != GM_EDAMAGED) {
 		res = INGEST_RETRY;
 		goto out;

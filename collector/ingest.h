@@ -36,6 +36,11 @@
  * it again soon, not after the pause a failing store gets. */
 enum ingest_result { INGEST_DONE, INGEST_RETRY, INGEST_BUSY };
 
+/* What became of the last message handled for good (INGEST_DONE): stored
+ * (or found stored already, or late), put in the quarantine, or refused and
+ * not kept (the quarantine's cap for refused messages was reached). */
+enum ingest_fate { INGEST_STORED, INGEST_QUARANTINED, INGEST_NOT_KEPT };
+
 struct ingest {
 	struct store *store;
 	struct store_queue *queue;   /* NULL: rows written at once (shared groups) */
@@ -52,6 +57,7 @@ struct ingest {
 	bool requeue;          /* messages come from the quarantine: not counted
 	                        * as received again, seq not followed */
 	uint64_t dead_letters; /* messages put in the quarantine */
+	enum ingest_fate fate; /* of the last message handled */
 	/* the message in hand, for the quarantine */
 	const char *msg_topic;
 	const void *msg_payload;
@@ -72,6 +78,9 @@ void ingest_quarantined(void *user, const struct chan_id *id, size_t n, const ch
  * meter events alike. GM_EIO (logged) when the store cannot say now;
  * GM_EDAMAGED, why in err, when its file is damaged. */
 int ingest_load_last(struct ingest *ig, struct chan_state *cs, char *err, size_t errlen);
+
+/* Whether the channel is set aside (its file damaged): see quarantine.h. */
+bool ingest_aside(struct ingest *ig, struct chan_state *cs);
 
 /* The message in hand (ig->msg_*) to the quarantine with its reason, its n
  * readings counted against cs (may be NULL). must_keep: a reading that

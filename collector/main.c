@@ -32,12 +32,14 @@
  * damaged) goes to the quarantine instead and is acknowledged, so that it
  * cannot hold up every other channel (quarantine.h).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "collector_config.h"
@@ -244,7 +246,10 @@ static int run(struct ingest *ig, const struct collector_config *cfg)
 		usleep(200 * 1000);
 		requeue_serve(ig, &ingest_lock);
 		if (cfg->status_file[0] && mono_ms() >= next_status) {
+			/* a still picture: no message changes a channel meanwhile */
+			pthread_mutex_lock(&ingest_lock);
 			write_status(cfg->status_file, ig->reg);
+			pthread_mutex_unlock(&ingest_lock);
 			next_status = mono_ms() + STATUS_FILE_EVERY * 1000;
 		}
 	}
@@ -252,6 +257,23 @@ static int run(struct ingest *ig, const struct collector_config *cfg)
 	mqtt_link_free(link);
 	log_info("stopped: %zu channels seen", registry_count(ig->reg));
 	return 0;
+}
+
+/* Files a requeue makes here must stay writable by the collector: the
+ * command runs as the data directory's owner, like the collector. */
+static bool owner_runs(const char *datadir)
+{
+	struct stat st;
+
+	if (stat(datadir, &st) != 0) {
+		log_err("%s: %s", datadir, strerror(errno));
+		return false;
+	}
+	if (st.st_uid == geteuid())
+		return true;
+	log_err("%s belongs to uid %u: run --requeue as that user (the collector's), so the "
+	    "files it writes stay the collector's", datadir, (unsigned)st.st_uid);
+	return false;
 }
 
 /* --requeue: by the running collector if there is one, else here. */
@@ -268,6 +290,8 @@ static int requeue_cmd(const struct collector_config *cfg, const char *only)
 		return 1;
 	}
 	log_set_level(LOG_WARN);   /* the answer is what the person reads */
+	if (!owner_runs(cfg->data_dir))
+		return 1;
 	rc = open_storage(&ig, cfg, true);
 	if (rc == GM_EBUSY) {   /* a collector runs: it does the work */
 		close_storage(&ig, cfg, false);
@@ -288,13 +312,14 @@ static int requeue_cmd(const struct collector_config *cfg, const char *only)
 	return 0;
 }
 
-static void list_one(void *user, const struct quarantine_rec *r)
+static int list_one(void *user, const struct quarantine_rec *r)
 {
 	char when[32];
 
 	(*(size_t *)user)++;
-	time_format_local((time_t)r->at, when, sizeof(when));
+	time_format_local(r->at > 0 && r->at < T_MAX ? (time_t)r->at : 0, when, sizeof(when));
 	printf("%s  %s  %zu bytes  %s\n", when, r->topic, r->len, r->reason);
+	return GM_OK;
 }
 
 /* --quarantine: what the journal holds, oldest first. */

@@ -100,7 +100,7 @@ enum ingest_result meter_events_take(struct ingest *ig, const struct chan_id *id
 	}
 	if ((cs = registry_get(ig->reg, id)) == NULL)
 		return INGEST_RETRY;
-	if (registry_aside(ig->reg, cs))   /* follows its readings, in order */
+	if (ingest_aside(ig, cs))   /* follows its readings, in order */
 		return ingest_quarantine(ig, cs, 0, NULL, true, where);
 	if ((rc = ingest_load_last(ig, cs, err, sizeof(err))) != GM_OK)
 		return rc == GM_EDAMAGED ? ingest_quarantine(ig, cs, 0, err, true, where) :

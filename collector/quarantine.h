@@ -10,21 +10,33 @@
  * channels go on storing. And a message refused by rule (a payload that is
  * not the wire contract, a unit the channel is not stored in, a time far
  * ahead of the clock), kept as evidence and so that a requeue can store it
- * once the rule's cause is mended; these are kept best-effort, up to
- * QUARANTINE_REFUSED_MAX bytes of journal (by default), so that a flood of rubbish cannot
- * fill the disk (past that, they are only logged, as before).
+ * once the rule's cause is mended; these are kept best-effort, up to a cap
+ * of journal (QUARANTINE_REFUSED_MAX by default), so that a flood of rubbish
+ * cannot fill the disk (past that, they are only logged, as before).
  *
  * ON DISK (format 1; COMPATIBILITY: a new layout means a new record tag
  * and a reader for the old one): "<datadir>/.quarantine/journal", records
- * appended and fdatasync'd:
- *   "Q1 <at> <len> <topic> <reason>\n" then <len> payload bytes, then "\n"
- * at: wall clock seconds it came here; topic: the MQTT topic (a valid
- * channel's: no space in it); reason: printable ASCII to the end of the line.
- * A record that does not read as one is skipped to the next line starting
- * "Q1 ", logged with the journal's name and byte offset.
+ * appended whole with one write(2) and fdatasync'd:
+ *   "Q1 <at> <len> <crc> <topic> <reason>\n" then <len> payload bytes, "\n"
+ * at: wall clock seconds it came here; crc: 8 hex digits, CRC-32 of the head
+ * line without " <crc>" and the newline, then the payload (so rubbish that
+ * reads as a head cannot claim the records after it); topic: the MQTT topic
+ * (printable, no space); reason: printable ASCII to the end of the line. A record that does
+ * not read as one is skipped to the next line starting "Q1 ", logged with
+ * the file's name and byte offset; a torn last record (a crash in mid-write)
+ * is moved to "journal.torn.<time>" at open, so that the next record is not
+ * glued to it.
+ *
+ * Taking records out (quarantine_take) renames the journal to a
+ * "journal.taking.<unique>" file held under an flock while its records are
+ * handed over; it is removed only once every record was dealt with and the
+ * caller made that durable. A taking file nobody holds (the take was cut
+ * short) is put back into the journal at the next open or take. So a record
+ * may come back twice, never not at all.
  *
  * Thread-safe: the writer thread (store_queue.h) and the ingesting one both
- * put. One collector owns the data directory (the write-ahead log's lock).
+ * put. Collectors sharing a data directory (a $share/ group) share the
+ * journal: appends and takes lock the file (flock).
  */
 #ifndef GM_QUARANTINE_H
 #define GM_QUARANTINE_H
@@ -41,9 +53,8 @@
 struct quarantine;
 
 /* Opens (and makes) "<datadir>/.quarantine/"; refused messages are kept
- * while the journal is under refused_max bytes (QUARANTINE_REFUSED_MAX).
- * Records an interrupted quarantine_take left aside are taken back into
- * the journal first. */
+ * while the journal is under refused_max bytes. A torn last record is set
+ * aside, and the records of a take nobody holds are taken back. */
 int quarantine_open(struct quarantine **out, const char *datadir, uint64_t refused_max,
     char *err, size_t errlen);
 void quarantine_close(struct quarantine *q);   /* NULL-safe */
@@ -63,24 +74,41 @@ struct quarantine_rec {
 	const char *reason;
 };
 
-/* Called for each record taken; whatever it does with the message (stores
- * it, or puts it back with quarantine_put), the record leaves the old
- * journal. */
-typedef void (*quarantine_fn)(void *user, const struct quarantine_rec *r);
+/* Called for each record read. For a take: return GM_OK when done with the
+ * record (stored it, or put it back with quarantine_put), anything else to
+ * keep it for a later take. quarantine_read ignores what it returns. */
+typedef int (*quarantine_fn)(void *user, const struct quarantine_rec *r);
+
+/* What a take hands over to, and asks before it lets the records go. */
+struct quarantine_taker {
+	quarantine_fn take;
+	int (*sync)(void *user);   /* make what take did durable; NULL: nothing */
+	void *user;
+};
 
 /* Take every record of the channel `only` (NULL: every record) out of the
- * journal, oldest first, handing each to fn; the others stay. *taken counts
- * the records handed over. Records put meanwhile (by fn too) go to the new
- * journal. Not to be called from fn. */
-int quarantine_take(struct quarantine *q, const struct chan_id *only, quarantine_fn fn,
-    void *user, size_t *taken, char *err, size_t errlen);
+ * journal, oldest first, handing each to t->take; the others stay. *taken
+ * counts the records handed over. Records put meanwhile go to the new
+ * journal. GM_OK; or an error, with the records that were not dealt with
+ * kept for the next take. Not to be called from t->take. */
+int quarantine_take(struct quarantine *q, const struct chan_id *only,
+    const struct quarantine_taker *t, size_t *taken, char *err, size_t errlen);
 
-/* Read every record of a journal file in order (for quarantine_take, the
- * listing and the tests); bad stretches are skipped and logged. GM_OK, or
- * GM_EIO if the file cannot be read (a missing file is empty). */
+/* Read every record of a journal file in order (for the listing and the
+ * tests); bad stretches are skipped and logged. GM_OK, or GM_EIO if the
+ * file cannot be read (a missing file is empty). */
 int quarantine_read(const char *path, quarantine_fn fn, void *user, char *err, size_t errlen);
 
 /* Records and bytes in the journal now. */
 void quarantine_size(struct quarantine *q, uint64_t *records, uint64_t *bytes);
+
+/* Whether the channel is set aside (its file damaged), as a marker file in
+ * the quarantine's directory that every collector of a data directory sees:
+ * set with the reason, cleared by a requeue. */
+bool quarantine_is_aside(struct quarantine *q, const struct chan_id *id, char *why,
+    size_t whylen);
+int quarantine_set_aside(struct quarantine *q, const struct chan_id *id, const char *why,
+    char *err, size_t errlen);
+void quarantine_clear_aside(struct quarantine *q, const struct chan_id *id);
 
 #endif

@@ -86,28 +86,14 @@ static int grow(struct registry *r)
 	return 0;
 }
 
+static struct chan_state *get_locked(struct registry *r, const struct chan_id *id);
+
 struct chan_state *registry_get(struct registry *r, const struct chan_id *id)
 {
-	struct chan_state **s, *cs = NULL;
+	struct chan_state *cs;
 
 	pthread_mutex_lock(&r->lock);
-	s = find_slot(r->slot, r->cap, id);
-	if (*s != NULL) {
-		cs = *s;
-		goto out;
-	}
-	/* Keep the table at most half full so probes stay short. */
-	if ((r->n + 1) * 2 > r->cap) {
-		if (grow(r) != 0)
-			goto out;
-		s = find_slot(r->slot, r->cap, id);
-	}
-	if ((cs = calloc(1, sizeof(*cs))) == NULL)
-		goto out;
-	cs->id = *id;
-	*s = cs;
-	r->n++;
-out:
+	cs = get_locked(r, id);
 	pthread_mutex_unlock(&r->lock);
 	return cs;
 }
@@ -132,19 +118,44 @@ void registry_add_stored(struct registry *r, const struct chan_id *id, uint64_t 
 	pthread_mutex_unlock(&r->lock);
 }
 
+/* Under the lock: the channel, added if new (NULL only when out of memory). */
+static struct chan_state *get_locked(struct registry *r, const struct chan_id *id)
+{
+	struct chan_state **s = find_slot(r->slot, r->cap, id), *cs;
+
+	if (*s != NULL)
+		return *s;
+	/* Keep the table at most half full so probes stay short. */
+	if ((r->n + 1) * 2 > r->cap) {
+		if (grow(r) != 0)
+			return NULL;
+		s = find_slot(r->slot, r->cap, id);
+	}
+	if ((cs = calloc(1, sizeof(*cs))) == NULL)
+		return NULL;
+	cs->id = *id;
+	*s = cs;
+	r->n++;
+	return cs;
+}
+
+static void aside_locked(struct chan_state *cs, const char *why, double now)
+{
+	cs->aside = true;
+	snprintf(cs->problem, sizeof(cs->problem), "set aside: %s", why);
+	cs->problem_at = now;
+}
+
 void registry_add_quarantined(struct registry *r, const struct chan_id *id, uint64_t n,
     const char *why, double now)
 {
 	struct chan_state *cs;
 
 	pthread_mutex_lock(&r->lock);
-	if ((cs = *find_slot(r->slot, r->cap, id)) != NULL) {
+	if ((cs = get_locked(r, id)) != NULL) {
 		cs->quarantined += n;
-		if (why != NULL) {
-			cs->aside = true;
-			snprintf(cs->problem, sizeof(cs->problem), "set aside: %s", why);
-			cs->problem_at = now;
-		}
+		if (why != NULL)
+			aside_locked(cs, why, now);
 	}
 	pthread_mutex_unlock(&r->lock);
 }
@@ -159,12 +170,53 @@ bool registry_aside(struct registry *r, const struct chan_state *cs)
 	return aside;
 }
 
+void registry_set_aside(struct registry *r, struct chan_state *cs, bool aside,
+    const char *why, double now)
+{
+	pthread_mutex_lock(&r->lock);
+	if (aside && !cs->aside)
+		aside_locked(cs, why, now);
+	else if (!aside && cs->aside) {
+		cs->aside = false;
+		cs->problem[0] = '\0';
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
 void registry_clear_aside(struct registry *r, struct chan_state *cs)
 {
 	pthread_mutex_lock(&r->lock);
 	cs->aside = false;
 	cs->fault = false;
 	cs->problem[0] = '\0';
+	pthread_mutex_unlock(&r->lock);
+}
+
+void registry_note_problem(struct registry *r, struct chan_state *cs, const char *text,
+    double now, double hold_s)
+{
+	pthread_mutex_lock(&r->lock);
+	snprintf(cs->problem, sizeof(cs->problem), "%s", text);
+	cs->problem_at = now;
+	cs->fault_until = now + hold_s;
+	cs->fault = true;
+	pthread_mutex_unlock(&r->lock);
+}
+
+uint64_t registry_quarantined(struct registry *r, const struct chan_state *cs)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&r->lock);
+	n = cs->quarantined;
+	pthread_mutex_unlock(&r->lock);
+	return n;
+}
+
+void registry_problem(struct registry *r, const struct chan_state *cs, char *buf, size_t len)
+{
+	pthread_mutex_lock(&r->lock);
+	snprintf(buf, len, "%s", cs->problem);
 	pthread_mutex_unlock(&r->lock);
 }
 

@@ -40,6 +40,7 @@ struct chan_state {
 	uint64_t requeued;    /* readings taken back out of it by a requeue, ever */
 	bool aside;           /* set aside: its file is damaged; every message goes
 	                       * to the quarantine until a requeue (registry lock) */
+	bool aside_known;     /* the quarantine's marker was looked at this run */
 	double last_seen;     /* wall clock of the last message */
 	double interval;      /* seconds between its last two readings; 0: unknown */
 	/* An announced replacement or reset (meter_events.h) waiting for the
@@ -84,13 +85,24 @@ size_t registry_count(struct registry *r);
  * `stored` of a queued channel alone. An unknown channel is skipped. */
 void registry_add_stored(struct registry *r, const struct chan_id *id, uint64_t n);
 /* n readings of the channel went to the quarantine (counted; also from the
- * writer's thread); why non-NULL: because its file is damaged, so the
- * channel is set aside with why as its problem. Under the lock. */
+ * writer's thread, for a channel this run has not seen yet: it is added);
+ * why non-NULL: because its file is damaged, so the channel is set aside
+ * with why as its problem. Under the lock. */
 void registry_add_quarantined(struct registry *r, const struct chan_id *id, uint64_t n,
     const char *why, double now);
-/* Whether the channel is set aside; and taking it back (a requeue). */
+/* Whether the channel is set aside; setting it as the quarantine's marker
+ * says (why: the marker's reason); taking it back (a requeue). */
 bool registry_aside(struct registry *r, const struct chan_state *cs);
+void registry_set_aside(struct registry *r, struct chan_state *cs, bool aside,
+    const char *why, double now);
 void registry_clear_aside(struct registry *r, struct chan_state *cs);
+/* The channel's problem, set and read under the lock (the writer's thread
+ * sets it too): fault for hold_s seconds from now. */
+void registry_note_problem(struct registry *r, struct chan_state *cs, const char *text,
+    double now, double hold_s);
+void registry_problem(struct registry *r, const struct chan_state *cs, char *buf, size_t len);
+/* cs->quarantined, read under the lock (the writer adds to it). */
+uint64_t registry_quarantined(struct registry *r, const struct chan_state *cs);
 /* The status file: one line per channel, "site/meter/channel key=value ..."
  * (docs/operations.md); fields are only ever added at the end. */
 void registry_dump(struct registry *r, FILE *out, double now);

@@ -41,6 +41,9 @@ struct sq_chan {
 	int64_t retry_at;           /* mono ms: not written again before (back-off) */
 	int backoff_ms;             /* the next back-off; 0 after a success */
 	bool damaged;               /* set aside: its file is damaged (sq_release) */
+	bool moving;                /* its rows are on their way to the quarantine:
+	                             * sq_put waits, so that they stay in order */
+	int64_t failing_since;      /* mono ms of the first failure in a row; 0: none */
 	char why[QUARANTINE_REASON_MAX];   /* what is wrong with it, when damaged */
 	uint64_t late;              /* rows the file refused, kept as late, not told yet */
 	struct sq_chan *next_dirty;
@@ -71,6 +74,8 @@ struct store_queue {
 	bool hurry, stop;
 	uint64_t started, finished; /* rounds of writing */
 	struct complaint trouble;   /* writer thread only */
+	int64_t last_ok;            /* mono ms a file was last written (writer thread) */
+	int64_t give_up_ms;         /* failing this long while others work: damaged */
 };
 
 static size_t id_hash(const struct chan_id *id)
@@ -359,33 +364,71 @@ static void back_off(struct sq_chan *c)
 }
 
 /* The file is damaged: its rows to the quarantine, the channel set aside.
- * GM_OK, or GM_EIO when they could not go there (then they stay queued, as
- * after any failure). */
+ * The rows put since the round took the channel's go after them, in the
+ * same step: until they are all there, sq_put holds new ones back (moving),
+ * so a requeue finds the channel's readings in the order they came. GM_OK,
+ * or GM_EIO when they could not go there (then the rows stay queued, as
+ * after any failure, and this is tried again). */
 static int set_aside(struct store_queue *q, struct sq_chan *c, const struct payload_meta *meta,
-    const struct store_row *rows, size_t n, const char *what, char *err, size_t errlen)
+    struct store_row **rows, size_t *n, const char *what, char *err, size_t errlen)
 {
 	char qerr[ERR_MAX], name[3 * (ID_MAX + 1)], why[QUARANTINE_REASON_MAX];
+	struct store_row *all;
+	size_t total;
 	int rc;
 
 	snprintf(why, sizeof(why), "%.*s", (int)sizeof(why) - 1, what);   /* may be err itself */
-
-	if ((rc = quarantine_rows(q, c, meta, rows, n, why, qerr, sizeof(qerr))) != GM_OK) {
+	pthread_mutex_lock(&q->mu);
+	c->damaged = c->moving = true;
+	snprintf(c->why, sizeof(c->why), "%s", why);
+	total = *n + c->n;
+	if (c->n > 0 && (all = realloc(*rows, total * sizeof(*all))) != NULL) {
+		memcpy(all + *n, c->rows, c->n * sizeof(*all));
+		*rows = all;
+		*n = total;
+		q->queued -= c->n;
+		free(c->rows);
+		c->rows = NULL;
+		c->n = c->cap = 0;
+	}
+	pthread_mutex_unlock(&q->mu);
+	rc = quarantine_rows(q, c, meta, *rows, *n, why, qerr, sizeof(qerr));
+	pthread_mutex_lock(&q->mu);
+	if (rc == GM_OK)
+		c->moving = c->n > 0;   /* rows left (out of memory above): next round */
+	pthread_mutex_unlock(&q->mu);
+	if (rc != GM_OK) {
 		gm_errf(err, errlen, rc, "%s; and the quarantine cannot take its rows: %s", why,
 		    qerr);
 		return GM_EIO;
 	}
-	pthread_mutex_lock(&q->mu);
-	if (!c->damaged) {
-		chan_id_str(&c->id, name, sizeof(name));
-		log_err("%s: set aside: %s; %zu reading(s) quarantined, and so are the next ones "
-		    "until the file is mended and `gm-collector --requeue` is run", name, why, n);
-	}
-	c->damaged = true;
-	snprintf(c->why, sizeof(c->why), "%s", why);
-	pthread_mutex_unlock(&q->mu);
+	chan_id_str(&c->id, name, sizeof(name));
+	log_err("%s: set aside: %s; %zu reading(s) quarantined, and so are the next ones "
+	    "until the file is mended and `gm-collector --requeue` is run", name, why, *n);
 	if (q->hooks.quarantined != NULL)
-		q->hooks.quarantined(q->hooks.user, &c->id, n, why);
+		q->hooks.quarantined(q->hooks.user, &c->id, *n, why);
 	return GM_OK;
+}
+
+/* Failing for good while other files are written (a file we may not write,
+ * a layout librrd refuses): past give_up_ms, taken as damaged, so that its
+ * rows stop pinning the write-ahead log. A full disk or rrdcached away fails
+ * every file alike and never gets here. */
+static bool given_up(struct store_queue *q, struct sq_chan *c, int rc, char *err, size_t errlen)
+{
+	int64_t now = mono_ms();
+	char why[ERR_MAX];
+
+	if (rc == GM_OK || rc == GM_EDAMAGED)
+		return false;
+	if (c->failing_since == 0)
+		c->failing_since = now;
+	if (now - c->failing_since < q->give_up_ms || q->last_ok <= c->failing_since)
+		return false;
+	snprintf(why, sizeof(why), "%.*s", (int)sizeof(why) - 80, err);
+	gm_errf(err, errlen, GM_EDAMAGED, "%s; failing for %lld s while other files were "
+	    "written", why, (long long)((now - c->failing_since) / 1000));
+	return true;
 }
 
 /* Write one channel's rows taken off its queue; false if it failed. */
@@ -419,8 +462,17 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 		rc = write_rows(q, c, &meta, rows, n, recheck, &written, &done, err, sizeof(err));
 	if (written > 0 && q->hooks.written != NULL)
 		q->hooks.written(q->hooks.user, &c->id, written);
-	if (rc == GM_EDAMAGED)
-		rc = set_aside(q, c, &meta, rows + done, n - done, err, err, sizeof(err));
+	if (written > 0 || (rc == GM_OK && n > 0))
+		q->last_ok = mono_ms();
+	if (rc == GM_EDAMAGED || given_up(q, c, rc, err, sizeof(err))) {
+		size_t left = n - done;
+
+		if (done > 0 && left > 0)
+			memmove(rows, rows + done, left * sizeof(*rows));
+		n = left;
+		done = 0;
+		rc = set_aside(q, c, &meta, &rows, &n, err, err, sizeof(err));
+	}
 	pthread_mutex_lock(&q->mu);
 	c->busy = false;
 	c->failed = rc;
@@ -428,6 +480,7 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 		c->recheck = RECHECK_NONE;
 		c->backoff_ms = 0;
 		c->retry_at = 0;
+		c->failing_since = 0;
 	} else {
 		put_back(q, c, rows, n, seg);
 		if (c->recheck == RECHECK_NONE)
@@ -637,6 +690,7 @@ int sq_open(struct store_queue **out, struct store *s, struct quarantine *dlq,
 		q->hooks = *hooks;
 	q->delay_ms = (int64_t)llround(delay_s * 1000);
 	q->pause_ms = SQ_PAUSE_MS;
+	q->give_up_ms = SQ_GIVE_UP_S * 1000;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->wake, NULL);
 	pthread_cond_init(&q->done, NULL);
@@ -705,6 +759,9 @@ int sq_put(struct store_queue *q, const struct chan_id *id, const struct payload
 		rc = gm_errf(err, errlen, GM_EIO, "%zu rows wait to be written", q->queued);
 	} else if ((c = chan_get(q, id)) == NULL) {
 		rc = gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	} else if (c->moving) {   /* its rows go to the quarantine first */
+		rc = gm_errf(err, errlen, GM_EIO, "the channel's rows are on their way to the "
+		    "quarantine");
 	} else if (c->damaged) {
 		rc = gm_errf(err, errlen, GM_EDAMAGED, "%s", c->why);
 	} else if ((rc = wal_append(q->wal, id, meta, rows, n, err, errlen)) == GM_OK &&
@@ -724,7 +781,9 @@ int sq_settle(struct store_queue *q, const struct chan_id *id, char *err, size_t
 
 	pthread_mutex_lock(&q->mu);
 	c = chan_find(q, id);
-	while (c != NULL && (c->n > 0 || c->busy) && !c->damaged) {
+	/* a channel being set aside: its rows go to the quarantine in this
+	 * round; wait for that, so that what follows goes there after them */
+	while (c != NULL && (c->n > 0 || c->busy) && (!c->damaged || c->moving)) {
 		/* in the round under way: it takes whatever rows the channel has
 		 * when it comes to it; else the next round to start does */
 		uint64_t round = c->busy ? q->started : q->started + 1;
@@ -751,10 +810,11 @@ void sq_release(struct store_queue *q, const struct chan_id *id)
 
 	pthread_mutex_lock(&q->mu);
 	if ((c = chan_find(q, id)) != NULL) {
-		c->damaged = false;
+		c->damaged = c->moving = false;
 		c->why[0] = '\0';
 		c->backoff_ms = 0;
 		c->retry_at = 0;
+		c->failing_since = 0;
 	}
 	pthread_mutex_unlock(&q->mu);
 }
@@ -771,6 +831,23 @@ uint64_t sq_take_late(struct store_queue *q, const struct chan_id *id)
 	}
 	pthread_mutex_unlock(&q->mu);
 	return late;
+}
+
+void sq_set_give_up(struct store_queue *q, double give_up_s)
+{
+	pthread_mutex_lock(&q->mu);
+	q->give_up_ms = (int64_t)llround(give_up_s * 1000);
+	pthread_mutex_unlock(&q->mu);
+}
+
+int sq_sync(struct store_queue *q, char *err, size_t errlen)
+{
+	int fd;
+
+	pthread_mutex_lock(&q->mu);
+	fd = wal_rotate(q->wal);   /* rows from now on go to a new segment */
+	pthread_mutex_unlock(&q->mu);
+	return fd < 0 ? GM_OK : wal_seal(q->wal, fd, err, errlen);
 }
 
 void sq_set_pause(struct store_queue *q, double pause_s)

@@ -61,6 +61,9 @@ struct sq_hooks {
  * there, sq_put and sq_settle say GM_EDAMAGED for it until sq_release. */
 #define SQ_BACKOFF_MIN_MS 250
 #define SQ_BACKOFF_MAX_MS 4000
+/* A file failing this long (seconds) while other files are written is taken
+ * as damaged: a failure that passes fails every file alike. */
+#define SQ_GIVE_UP_S 600
 
 /* wait_s: how long to wait for another collector's hold on the log (wal.h).
  * dlq: where rows of a damaged file go (not owned). hooks may be NULL; it
@@ -87,10 +90,16 @@ void sq_release(struct store_queue *q, const struct chan_id *id);
  * call. */
 uint64_t sq_take_late(struct store_queue *q, const struct chan_id *id);
 
-/* Rows queued now (all channels), for the log and the tests. */
 /* How long a pause in sq_put calls starts a round before the delay is up. */
 void sq_set_pause(struct store_queue *q, double pause_s);
+/* How long a file may fail while others are written (SQ_GIVE_UP_S). */
+void sq_set_give_up(struct store_queue *q, double give_up_s);
 
+/* Make every row put so far durable in the write-ahead log (fdatasync),
+ * before something that relies on them is let go (a requeue). */
+int sq_sync(struct store_queue *q, char *err, size_t errlen);
+
+/* Rows queued now (all channels), for the log and the tests. */
 size_t sq_queued(struct store_queue *q);
 
 #endif

@@ -74,7 +74,7 @@ wait_for() {
 # the quarantine of messages it could not store (an
 # extended regular expression for find's output, "./..." relative to the
 # data directory).
-OWN_PATHS='^\./\.wal(/(lock|[0-9]{16}\.wal))?$|^\./\.quarantine(/journal)?$'
+OWN_PATHS='^\./\.wal(/(lock|[0-9]{16}\.wal))?$|^\./\.quarantine(/(journal|aside))?$'
 
 # |a - b| <= tol, with awk doing the arithmetic.
 # Both must be numbers: an empty or broken figure is a failure, not 0.

@@ -10,7 +10,9 @@
  *     most PAYLOAD_MAX_BYTES, and whose reason has no newline;
  *   - those records, put into a fresh journal with quarantine_put(), read
  *     back as the same records (topic, payload bytes, reason), in order;
- *   - a journal opened on the input counts as many records as it reads.
+ *   - a journal opened on the input counts as many records as it reads, and
+ *     a record put after that reads back as the last one (a torn tail is
+ *     set aside at open, never glued to the next record).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -39,7 +41,7 @@ struct recs {
 	size_t n;
 };
 
-static void keep(void *user, const struct quarantine_rec *q)
+static int keep(void *user, const struct quarantine_rec *q)
 {
 	struct recs *rs = user;
 	struct rec *r;
@@ -52,7 +54,7 @@ static void keep(void *user, const struct quarantine_rec *q)
 			fuzz_broken("topic with byte 0x%02x", (unsigned char)*p);
 	if (rs->n >= KEEP) {
 		rs->n++;
-		return;
+		return GM_OK;
 	}
 	r = &rs->r[rs->n++];
 	r->topic = strdup(q->topic);
@@ -60,6 +62,7 @@ static void keep(void *user, const struct quarantine_rec *q)
 	r->payload = malloc(q->len ? q->len : 1);
 	memcpy(r->payload, q->payload, q->len);
 	r->len = q->len;
+	return GM_OK;
 }
 
 static void free_recs(struct recs *rs)
@@ -107,7 +110,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (records != first.n)
 		fuzz_broken("opened with %llu records, read %zu", (unsigned long long)records,
 		    first.n);
+	/* a record put after opening whatever was there reads back, last */
+	if (quarantine_put(q, "greenmeter/v1/hq/m1/last", "{}", 2, "last", true, err,
+	    sizeof(err)) != GM_OK)
+		fuzz_broken("cannot put a record: %s", err);
 	quarantine_close(q);
+	{
+		struct recs after = { .n = 0 };
+
+		if (quarantine_read(path, keep, &after, err, sizeof(err)) != GM_OK)
+			fuzz_broken("quarantine_read: %s", err);
+		if (after.n != first.n + 1 || after.n > KEEP ||
+		    strcmp(after.r[after.n - 1].topic, "greenmeter/v1/hq/m1/last") != 0)
+			if (after.n <= KEEP)
+				fuzz_broken("a record put after opening reads back as %zu of %zu",
+				    after.n, first.n + 1);
+		free_recs(&after);
+	}
 
 	/* the records, put anew, read back the same */
 	fuzz_empty(dir);

@@ -141,14 +141,14 @@ cp "$T/backup.rrd" "$SICK"
 rq=$?
 sed 's/^/# /' "$T/requeue.txt"
 check "--requeue is answered by the running collector (exit 0)" test $rq -eq 0
-check "it took the messages and none went back" grep -qE '^[0-9]+ message\(s\) taken from the quarantine: [0-9]+ stored or found stored already, 0 back' "$T/requeue.txt"
+check "it took the messages and none went back" grep -qE '^[0-9]+ message\(s\) \(40 reading\(s\)\) taken from the quarantine: 40 reading\(s\) stored or found stored already, 0 back' "$T/requeue.txt"
 check "the replaced file now holds minute 49" test "$(rrdtool lastupdate "$SICK" | tail -1 | cut -d: -f1)" = $((BASE + 60 * 49))
 # each minute 0..49 once: the values of the minute archive, 0.25 a minute apart
 rrdtool fetch "$SICK" LAST -r 60 -s $((BASE - 60)) -e $((BASE + 60 * 49)) 2>/dev/null |
 	awk '$1 ~ /^[0-9]+:$/ && $2 !~ /nan/ { print $2 }' | sort -u >"$T/values"
 check "every minute 0..49 is in the file once ($(wc -l <"$T/values") distinct values)" test "$(wc -l <"$T/values")" -eq 50
 "$BIN/gm-collector" --requeue=bench/m0003/c5 -c "$T/collector.conf" >"$T/requeue2.txt" 2>&1
-check "a second requeue takes nothing" grep -q '^0 message(s) taken' "$T/requeue2.txt"
+check "a second requeue takes nothing" grep -q '^0 message(s) (0 reading(s)) taken' "$T/requeue2.txt"
 publish_minutes 50 59
 check "all 100 channels hold minute 59" all_at 59 30
 sleep 6
