@@ -149,6 +149,11 @@ UNIT_green     := dashboards/figures dashboards/green dashboards/org dashboards/
 UNIT_usage_cache := common/usage_cache common/rrdfile common/consumption common/entries \
                   common/meter_event common/numtext common/payload common/json_in common/topic \
                   common/rrd_layout common/timeutil common/fileio common/err
+UNIT_collector_config := collector/collector_config collector/rrd_cached collector/rrd_hold \
+                  collector/rrd_store collector/rrd_direct collector/rrd_head collector/chan_dir \
+                  common/mqtt_opts common/chanmeta common/entries common/numtext common/rrd_layout \
+                  common/confparse common/payload common/json_in common/topic common/log \
+                  common/timeutil common/fileio common/err
 UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/meter_view \
                   dashboards/stale_watch dashboards/report_files dashboards/report_walk \
                   collector/registry collector/rrd_cached collector/rrd_hold collector/rrd_store \
@@ -158,7 +163,7 @@ UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/meter
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash \
-         event_send fileio
+         event_send fileio collector_config
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build

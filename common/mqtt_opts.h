@@ -4,7 +4,7 @@
  *
  *   [mqtt]
  *   broker = 127.0.0.1:1883      ; host:port, or tcp://, ssl://, mqtts:// URI
- *   client_id = gm-agent-b2      ; unique per connection
+ *   client_id = gm-agent-b2      ; unique per connection: 1-64 of [A-Za-z0-9._-]
  *   username = greenmeter        ; optional
  *   password_file = /etc/greenmeter/mqtt.pw   ; optional (or password = ...)
  *   ca_file = /etc/ssl/certs/broker-ca.pem    ; TLS: verify the broker with this CA
@@ -27,6 +27,8 @@
 #include <MQTTAsync.h>
 
 #include "confparse.h"
+
+#define MQTT_CLIENT_ID_MAX 64
 
 struct mqtt_opts {
 	char uri[512];
