@@ -40,7 +40,7 @@ CFLAGS     += $(INC_MODBUS)
 # --- objects, listed explicitly so what each program links is visible ------
 COMMON   := common/err common/fileio common/log common/topic common/payload common/json_in common/registers common/chanmeta \
             common/confparse common/devmap common/timeutil common/fiscal
-COMMON_MQTT := common/mqtt_opts common/mqtt_link
+COMMON_MQTT := common/mqtt_opts common/mqtt_link common/connack
 COMMON_RRD  := common/rrd_layout common/consumption common/entries common/meter_event \
             common/numtext common/usage_cache common/rrdfile
 
@@ -100,7 +100,7 @@ UNIT_reqplan   := agent/reqplan common/devmap common/confparse common/registers 
 UNIT_counter   := collector/counter common/fileio common/err
 UNIT_profile   := devices/sim/profile common/timeutil common/fileio common/err
 UNIT_outbox    := agent/outbox
-UNIT_event_send := agent/event_send agent/oneshot common/mqtt_link common/mqtt_opts common/meter_event \
+UNIT_event_send := agent/event_send agent/oneshot common/mqtt_link common/connack common/mqtt_opts common/meter_event \
                   common/numtext common/confparse common/payload common/json_in common/topic \
                   common/log common/timeutil common/fileio common/err
 UNIT_agent_config := agent/agent_config agent/mqtt_meter common/mqtt_opts common/log common/devmap common/confparse \
@@ -154,6 +154,7 @@ UNIT_collector_config := collector/collector_config collector/rrd_cached collect
                   common/mqtt_opts common/chanmeta common/entries common/numtext common/rrd_layout \
                   common/confparse common/payload common/json_in common/topic common/log \
                   common/timeutil common/fileio common/err
+UNIT_connack   := common/connack
 UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/meter_view \
                   dashboards/stale_watch dashboards/report_files dashboards/report_walk \
                   collector/registry collector/rrd_cached collector/rrd_hold collector/rrd_store \
@@ -163,7 +164,7 @@ UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/meter
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash \
-         event_send fileio collector_config
+         event_send fileio collector_config connack
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build

@@ -16,6 +16,7 @@ void mqtt_opts_defaults(struct mqtt_opts *o, const char *client_id)
 	o->keepalive_s = 30;
 	o->version = MQTTVERSION_3_1_1;
 	o->session_expiry_s = 604800;
+	o->refused_retry_s = 300;
 }
 
 static void set_broker(struct conf *c, struct mqtt_opts *o, const char *value)
@@ -110,6 +111,9 @@ void mqtt_opts_key(struct conf *c, struct mqtt_opts *o, const char *key, const c
 	} else if (strcmp(key, "session_expiry") == 0) {
 		if (conf_long(c, key, value, 0, 4294967295L, &l))
 			o->session_expiry_s = (unsigned)l;
+	} else if (strcmp(key, "refused_retry") == 0) {
+		if (conf_long(c, key, value, 1, 86400, &l))
+			o->refused_retry_s = (int)l;
 	} else
 		conf_error(c, "unknown key \"%s\" in [mqtt]", key);
 }

@@ -15,6 +15,8 @@
  *                                ; brokers that keep them to v5)
  *   session_expiry = 604800      ; v5: seconds the broker keeps a persistent
  *                                ; session (and its queue) after a disconnect
+ *   refused_retry = 300          ; seconds between attempts while the broker
+ *                                ; refuses us for good (connack.h: bad password...)
  * A CA file or an ssl:// or mqtts:// broker turns TLS on; the broker's
  * certificate is always verified.
  */
@@ -41,6 +43,7 @@ struct mqtt_opts {
 	int keepalive_s;
 	int version;             /* MQTTVERSION_3_1_1 or MQTTVERSION_5 */
 	unsigned session_expiry_s;
+	int refused_retry_s;
 	bool tls;
 };
 
