@@ -217,11 +217,24 @@ FUZZ_RUNS    ?= 1000000
 FB           := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link \
-                $(FUZZ_SAN) -Icommon $(INC_MODBUS) -MMD -MP
+                $(FUZZ_SAN) -Icommon $(INC_MODBUS) -MMD -MP -DGM_ROOT='"$(CURDIR)"'
 FUZZ_LIBS    := $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 FUZZ_message := common/topic common/payload common/json_in common/err
+FUZZ_CONF    := common/confparse common/topic common/fileio common/err
+FUZZ_conf_agent := agent/agent_config agent/mqtt_meter common/mqtt_opts common/log common/devmap \
+                common/registers common/payload common/json_in $(FUZZ_CONF)
+FUZZ_RRDADDR := collector/rrd_cached collector/rrd_hold collector/rrd_store collector/rrd_direct \
+                collector/rrd_head collector/chan_dir common/chanmeta common/entries common/numtext \
+                common/rrd_layout common/payload common/json_in common/log common/timeutil
+FUZZ_conf_collector := collector/collector_config common/mqtt_opts $(FUZZ_RRDADDR) $(FUZZ_CONF)
+FUZZ_conf_dashboard := dashboards/dash_config common/mqtt_opts $(FUZZ_RRDADDR) $(FUZZ_CONF)
+FUZZ_conf_devmap := common/devmap common/registers common/payload common/json_in $(FUZZ_CONF)
+FUZZ_ORG     := dashboards/org dashboards/org_units dashboards/org_meters common/timeutil
+FUZZ_conf_org := $(FUZZ_ORG) $(FUZZ_CONF)
+FUZZ_conf_criteria := dashboards/criteria dashboards/checklist dashboards/kpi $(FUZZ_ORG) $(FUZZ_CONF)
+FUZZ_conf_checklist := $(FUZZ_conf_criteria)
 
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -100,8 +100,13 @@ static void printable(char *msg)
 
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t k = utf8_char(s + i, n - i, &cp);
+		size_t k;
 
+		if (s[i] >= 0x20 && s[i] < 0x7f) {
+			i++;
+			continue;
+		}
+		k = utf8_char(s + i, n - i, &cp);
 		if (k == 0 || control(cp)) {
 			/* one '?' for the character, or for each stray byte */
 			memset(s + i, '?', k ? k : 1);
@@ -254,8 +259,13 @@ static const char *line_problem(const char *line, size_t n, char *why, size_t le
 	}
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
-		size_t k = utf8_char(s + i, n - i, &cp);
+		size_t k;
 
+		if (s[i] >= 0x20 && s[i] < 0x7f) {   /* printable ASCII: most of a file */
+			i++;
+			continue;
+		}
+		k = utf8_char(s + i, n - i, &cp);
 		if (k == 0)
 			snprintf(why, len, "not UTF-8 text at column %zu (save the file as "
 			    "UTF-8, not TIS-620 or Windows-874)", i + 1);

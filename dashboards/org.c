@@ -91,13 +91,16 @@ bool org_fy(struct conf *c, const char *what, const char *s, int *out)
 	return true;
 }
 
-/* "a b c" into out[n], each in [min, max]. */
+/* "a b c" (or "a, b, c": conf_list) into out[n], each in [min, max]. */
 static bool number_list(struct conf *c, const char *key, const char *value, int n,
     double min, double max, double *out)
 {
-	char buf[CONF_LINE_MAX + 1], *w[KPI_LEVELS + GRADE_BANDS];
-	bool ok = org_words(buf, sizeof(buf), value, w, n) == n;
+	char buf[CONF_LINE_MAX + 1], *w[KPI_LEVELS + GRADE_BANDS + 1];
+	int got = conf_list(c, key, value, buf, sizeof(buf), w, n + 1);
+	bool ok = got == n;
 
+	if (got < 0)
+		return false;   /* an empty item or one twice: reported */
 	for (int i = 0; ok && i < n; i++)
 		ok = org_number(w[i], &out[i]) && out[i] >= min && out[i] <= max;
 	if (!ok)

@@ -198,6 +198,10 @@ static void test_defaults(void **state)
 	assert_int_equal(u->baseline_fy, 0);
 	for (int r = 0; r < RES_N; r++)
 		assert_true(isnan(u->target_pct[r]));
+	/* a list with commas, as every list may be written */
+	assert_int_equal(load_text("[organisation]\nbaseline = 2568\n[kpi]\n"
+	    "paper_levels = 1, 2, 3, 4, 5\n[unit a]\nth = ก\n"), 0);
+	assert_true(org.kpi_levels[4] == 5);
 }
 
 /* Weights divided by their sum, exactly: 60 / 100 is the double 0.6. */
@@ -409,16 +413,22 @@ static void test_mistakes(void **state)
 		  "org.ini:7: paper_levels = \"0 5 2.5 7.5 10\": each level's threshold must be "
 		  "above the one before" },
 		{ "[kpi]\npaper_levels = 0 2.5 2.5 7.5 10\n",
-		  "org.ini:7: paper_levels = \"0 2.5 2.5 7.5 10\": each level's threshold must "
+		  "org.ini:7: paper_levels = \"0 2.5 2.5 7.5 10\": \"2.5\" is listed twice" },
+		{ "[kpi]\npaper_levels = 0 2.5 2.50 7.5 10\n",
+		  "org.ini:7: paper_levels = \"0 2.5 2.50 7.5 10\": each level's threshold must "
 		  "be above the one before" },
+		{ "[kpi]\npaper_levels = 0, 2.5,, 5, 7.5, 10\n",
+		  "org.ini:7: paper_levels = \"0, 2.5,, 5, 7.5, 10\": an empty item in the list "
+		  "(two commas, or a comma at one end)" },
+		{ "[kpi]\ngrades = 90 80 60 50\n",
+		  "org.ini:7: grades = \"90 80 60 50\": expected 3 numbers from 0 to 100" },
 		{ "[kpi]\npaper_levels = 0 2.5 5\n",
 		  "org.ini:7: paper_levels = \"0 2.5 5\": expected 5 numbers from -100 to 100" },
 		{ "[kpi]\ngrades = 80 90 60\n",
 		  "org.ini:7: grades = \"80 90 60\": the gold, silver and bronze bounds must "
 		  "descend" },
 		{ "[kpi]\ngrades = 90 80 80\n",
-		  "org.ini:7: grades = \"90 80 80\": the gold, silver and bronze bounds must "
-		  "descend" },
+		  "org.ini:7: grades = \"90 80 80\": \"80\" is listed twice" },
 		{ "[kpi]\nbelow = 2\n", "org.ini:7: below = \"2\": expected a number from 0 to 1" },
 		/* factors */
 		{ "[factors]\nelectricity 2026-02-30 = 0.475\n",
