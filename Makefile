@@ -155,6 +155,8 @@ UNIT_collector_config := collector/collector_config collector/rrd_cached collect
                   common/confparse common/payload common/json_in common/topic common/log \
                   common/timeutil common/fileio common/err
 UNIT_connack   := common/connack
+UNIT_meter_event := common/meter_event common/numtext common/payload common/json_in common/fileio \
+                  common/err
 UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/meter_view \
                   dashboards/stale_watch dashboards/report_files dashboards/report_walk \
                   collector/registry collector/rrd_cached collector/rrd_hold collector/rrd_store \
@@ -164,7 +166,7 @@ UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/meter
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash \
-         event_send fileio collector_config connack
+         event_send fileio collector_config connack meter_event
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build
@@ -235,6 +237,11 @@ FUZZ_ORG     := dashboards/org dashboards/org_units dashboards/org_meters common
 FUZZ_conf_org := $(FUZZ_ORG) $(FUZZ_CONF)
 FUZZ_conf_criteria := dashboards/criteria dashboards/checklist dashboards/kpi $(FUZZ_ORG) $(FUZZ_CONF)
 FUZZ_conf_checklist := $(FUZZ_conf_criteria)
+FUZZ_entries := common/entries common/numtext common/fileio common/err
+FUZZ_status  := collector/registry common/topic common/payload common/json_in common/fileio \
+                common/err
+FUZZ_events  := common/meter_event common/numtext common/payload common/json_in common/fileio \
+                common/err
 
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

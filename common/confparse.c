@@ -51,75 +51,6 @@ struct conf_state {
 
 /* ---- text ---------------------------------------------------------------- */
 
-/* The length of the UTF-8 character at s (n bytes left), or 0 if the bytes
- * there are not one: overlong forms, surrogates and code points past
- * U+10FFFF are not (RFC 3629). *cp gets the code point. */
-static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
-	size_t len;
-	uint32_t c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-/* C0 and C1 controls and DEL: what a terminal or a log may act upon. */
-static bool control(uint32_t cp)
-{
-	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
-}
-
-/* Make msg printable in place: a control character (a tab too) or a byte
- * that does not begin a UTF-8 character becomes '?'. */
-static void printable(char *msg)
-{
-	unsigned char *s = (unsigned char *)msg;
-	size_t n = strlen(msg);
-
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t k;
-
-		if (s[i] >= 0x20 && s[i] < 0x7f) {
-			i++;
-			continue;
-		}
-		k = utf8_char(s + i, n - i, &cp);
-		if (k == 0 || control(cp)) {
-			/* one '?' for the character, or for each stray byte */
-			memset(s + i, '?', k ? k : 1);
-			if (k > 1) {
-				memmove(s + i + 1, s + i + k, n - i - k + 1);
-				n -= k - 1;
-			}
-			k = 1;
-		}
-		i += k;
-	}
-}
-
 /* ---- errors -------------------------------------------------------------- */
 
 static void conf_verror(struct conf *c, int line, const char *fmt, va_list ap)
@@ -131,7 +62,7 @@ static void conf_verror(struct conf *c, int line, const char *fmt, va_list ap)
 		snprintf(out, sizeof(out), "%s:%d: %s", c->path, line, msg);
 	else
 		snprintf(out, sizeof(out), "%s: %s", c->path, msg);
-	printable(out);
+	gm_printable(out);
 	c->errors++;
 	if (c->report)
 		c->report(c->report_user, out);
@@ -258,23 +189,22 @@ static const char *line_problem(const char *line, size_t n, char *why, size_t le
 		return why;
 	}
 	for (size_t i = 0; i < n;) {
-		uint32_t cp;
+		unsigned long cp;
 		size_t k;
 
 		if (s[i] >= 0x20 && s[i] < 0x7f) {   /* printable ASCII: most of a file */
 			i++;
 			continue;
 		}
-		k = utf8_char(s + i, n - i, &cp);
+		k = gm_utf8_char(s + i, n - i, &cp);
 		if (k == 0)
 			snprintf(why, len, "not UTF-8 text at column %zu (save the file as "
 			    "UTF-8, not TIS-620 or Windows-874)", i + 1);
 		else if (cp == 0)
 			snprintf(why, len, "a NUL byte at column %zu", i + 1);
-		else if (control(cp) && cp != '\t')
-			snprintf(why, len, "control character U+%04X at column %zu",
-			    (unsigned)cp, i + 1);
-		if (k == 0 || (control(cp) && cp != '\t'))
+		else if (gm_control(cp) && cp != '\t')
+			snprintf(why, len, "control character U+%04lX at column %zu", cp, i + 1);
+		if (k == 0 || (gm_control(cp) && cp != '\t'))
 			return why;
 		i += k;
 	}

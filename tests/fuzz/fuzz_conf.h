@@ -90,8 +90,9 @@ static inline const char *fuzz_path(const char *name)
 	return p;
 }
 
-/* Write the input to path, every "@ROOT" made the source tree's path. */
-static inline void fuzz_write(const char *path, const uint8_t *data, size_t size)
+/* Write the input to path, every "@ROOT" made the source tree's path
+ * unless raw (a journal is taken byte for byte). */
+static inline void fuzz_write_as(const char *path, const uint8_t *data, size_t size, bool raw)
 {
 	static const char root[] = GM_ROOT;
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -101,7 +102,7 @@ static inline void fuzz_write(const char *path, const uint8_t *data, size_t size
 		perror(path);
 		abort();
 	}
-	for (size_t i = 0; i + 5 <= size; i++) {
+	for (size_t i = 0; !raw && i + 5 <= size; i++) {
 		if (memcmp(data + i, "@ROOT", 5) != 0)
 			continue;
 		if (write(fd, data + from, i - from) != (ssize_t)(i - from) ||
@@ -113,6 +114,11 @@ static inline void fuzz_write(const char *path, const uint8_t *data, size_t size
 	if (write(fd, data + from, size - from) != (ssize_t)(size - from))
 		abort();
 	close(fd);
+}
+
+static inline void fuzz_write(const char *path, const uint8_t *data, size_t size)
+{
+	fuzz_write_as(path, data, size, false);
 }
 
 /* ---- messages ---------------------------------------------------------- */
