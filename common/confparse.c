@@ -189,11 +189,14 @@ static const char *line_problem(const char *line, size_t n, char *why, size_t le
 		return why;
 	}
 	for (size_t i = 0; i < n;) {
+		/* printable ASCII, most of a file: line[n] is a newline, a CR or
+		 * the NUL after the file, none of which strspn() takes */
+		size_t run = strspn(line + i, gm_ascii_printable);
 		unsigned long cp;
 		size_t k;
 
-		if (s[i] >= 0x20 && s[i] < 0x7f) {   /* printable ASCII: most of a file */
-			i++;
+		if (run > 0) {
+			i += run < n - i ? run : n - i;
 			continue;
 		}
 		k = gm_utf8_char(s + i, n - i, &cp);

@@ -68,6 +68,10 @@ size_t gm_utf8_char(const unsigned char *s, size_t n, unsigned long *cp)
 	return len;
 }
 
+/* Printable ASCII, what most text is made of: skipped with strspn(). */
+const char gm_ascii_printable[] = " !\"#$%&'()*+,-./0123456789:;<=>?@"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+
 int gm_control(unsigned long cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
@@ -78,15 +82,11 @@ void gm_printable(char *msg)
 	unsigned char *s = (unsigned char *)msg;
 	size_t n = strlen(msg);
 
-	for (size_t i = 0; i < n;) {
+	for (size_t i = strspn(msg, gm_ascii_printable); i < n;
+	    i += strspn(msg + i, gm_ascii_printable)) {
 		unsigned long cp;
-		size_t k;
+		size_t k = gm_utf8_char(s + i, n - i, &cp);
 
-		if (s[i] >= 0x20 && s[i] < 0x7f) {   /* printable ASCII: most of it */
-			i++;
-			continue;
-		}
-		k = gm_utf8_char(s + i, n - i, &cp);
 		if (k == 0 || gm_control(cp)) {
 			/* one '?' for the character, or for each stray byte */
 			s[i] = '?';

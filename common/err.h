@@ -43,5 +43,7 @@ void gm_printable(char *msg);
 size_t gm_utf8_char(const unsigned char *s, size_t n, unsigned long *cp);
 /* C0 and C1 controls and DEL: what a terminal or a log may act upon. */
 int gm_control(unsigned long cp);
+/* The 95 printable ASCII characters, for strspn(). */
+extern const char gm_ascii_printable[];
 
 #endif

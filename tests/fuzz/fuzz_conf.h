@@ -132,6 +132,11 @@ static inline bool fuzz_printable(const char *msg)
 		uint32_t cp;
 		int len;
 
+		if (*s >= 0x20 && *s < 0x7f) {
+			s += strspn((const char *)s, " !\"#$%&'()*+,-./0123456789:;<=>?@"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+			continue;
+		}
 		if (*s < 0x80)
 			cp = *s, len = 1;
 		else if (*s >= 0xc2 && *s <= 0xdf)
