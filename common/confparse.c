@@ -49,8 +49,6 @@ struct conf_state {
 	int keys;                       /* keys read in the current section */
 };
 
-/* ---- text ---------------------------------------------------------------- */
-
 /* ---- errors -------------------------------------------------------------- */
 
 static void conf_verror(struct conf *c, int line, const char *fmt, va_list ap)

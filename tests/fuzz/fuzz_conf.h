@@ -3,7 +3,9 @@
  * loaders, fuzz_conf_*.c, and the journals): a scratch directory each
  * target owns, the input written to one file in it (reused run after run,
  * removed at exit), and the checks every loader's messages must pass.
- * Included by one target each; everything here is static.
+ * Included by one target each; everything here is static. The directory
+ * is removed at exit and when a rule breaks (a sanitizer's crash leaves it:
+ * /dev/shm/gm-fuzz_<target>-XXXXXX).
  *
  * The rules (docs/configuration.md), broken ones abort, which libFuzzer
  * reports as a crash and keeps the input:
@@ -38,6 +40,23 @@ static const char *fuzz_name = "fuzz";   /* the target, for messages */
 
 static inline void fuzz_broken(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
+/* ---- the scratch directory ----------------------------------------------- */
+
+static char fuzz_dir[64];
+static char fuzz_files[8][128];   /* what fuzz_path() named in it */
+static int fuzz_nfiles;
+
+/* Only what we made: the files named in it, then the directory. */
+static inline void fuzz_dir_remove(void)
+{
+	for (int i = 0; i < fuzz_nfiles; i++)
+		unlink(fuzz_files[i]);
+	if (fuzz_dir[0] != '\0' && rmdir(fuzz_dir) != 0)
+		fprintf(stderr, "%s: could not remove %s\n", fuzz_name, fuzz_dir);
+	fuzz_dir[0] = '\0';
+	fuzz_nfiles = 0;
+}
+
 static inline void fuzz_broken(const char *fmt, ...)
 {
 	va_list ap;
@@ -47,21 +66,8 @@ static inline void fuzz_broken(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	fuzz_dir_remove();   /* abort() runs no atexit handler */
 	abort();
-}
-
-/* ---- the scratch directory ----------------------------------------------- */
-
-static char fuzz_dir[64];
-
-static inline void fuzz_dir_remove(void)
-{
-	char cmd[128];
-
-	/* only what we made: the directory's name came from mkdtemp */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fuzz_dir);
-	if (fuzz_dir[0] != '\0' && system(cmd) != 0)
-		fprintf(stderr, "%s: could not remove %s\n", fuzz_name, fuzz_dir);
 }
 
 /* Made once; tmpfs when there is one, so that a run costs no disk. */
@@ -79,14 +85,15 @@ static inline const char *fuzz_scratch(void)
 	return fuzz_dir;
 }
 
-/* <scratch>/name, for the life of the process. */
+/* <scratch>/name, for the life of the process (at most 8 names). */
 static inline const char *fuzz_path(const char *name)
 {
-	static char path[8][128];
-	static int next;
-	char *p = path[next++ % 8];
+	char *p;
 
-	snprintf(p, sizeof(path[0]), "%s/%s", fuzz_scratch(), name);
+	if (fuzz_nfiles == 8)
+		abort();
+	p = fuzz_files[fuzz_nfiles++];
+	snprintf(p, sizeof(fuzz_files[0]), "%s/%s", fuzz_scratch(), name);
 	return p;
 }
 
