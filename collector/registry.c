@@ -272,6 +272,8 @@ int registry_parse_line(const char *line, struct chan_state *c)
 	}
 	if (strcmp(c->unit, "-") == 0)
 		c->unit[0] = '\0';
+	if (c->unit[0] == '\0')
+		c->kind = KIND_COUNTER;   /* as registry_dump() knows it: no unit, no kind */
 	c->have_last = c->last_t > 0;   /* the last_t taken, should there be two */
 	return 0;
 }

@@ -12,7 +12,9 @@
  *     input: a dump walks all of the registry's slots) it gives the same
  *     fields, to the file's own precision (times to the millisecond, the
  *     unit's kind only with a unit, spaces in a problem as '_'), and doing
- *     that once more gives them bit for bit.
+ *     that once more gives them bit for bit, and the same text (a kind
+ *     read without a unit made the status written depend on it:
+ *     regress-kind-without-unit).
  * The format is not this target's to change: fields may be added at the
  * end of a line, and a parser that skips what it does not know keeps these
  * rules.

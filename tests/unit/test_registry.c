@@ -328,7 +328,7 @@ static void test_dump_many(void **state)
 static void test_read_whole_lines(void **state)
 {
 	char text[4096], pad[1100];
-	struct chan_state *v = NULL;
+	struct chan_state *v = NULL, v0;
 	struct registry *r = registry_new();
 	struct chan_id id = id3("a", "b", "c");
 	size_t n = 0, o;
@@ -354,6 +354,14 @@ static void test_read_whole_lines(void **state)
 	/* the last last_t counts, for have_last too */
 	assert_true(v[1].last_t == 0 && !v[1].have_last);
 	free(v);
+	/* a kind without a unit is none: the dump writes "kind=-" for it, and a
+	 * delta channel is judged stale by months, not minutes */
+	assert_int_equal(registry_parse_line("a/b/c last_t=1795293001 last=1 - kind=delta",
+	    &v0), 0);
+	assert_int_equal(v0.kind, KIND_COUNTER);
+	assert_int_equal(registry_parse_line("a/b/c last_t=1795293001 last=1 reams kind=delta",
+	    &v0), 0);
+	assert_int_equal(v0.kind, KIND_DELTA);
 	assert_non_null(f = fmemopen(text, o, "r"));
 	assert_int_equal(registry_load(r, f), 2);
 	fclose(f);
