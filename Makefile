@@ -40,7 +40,7 @@ CFLAGS     += $(INC_MODBUS)
 # --- objects, listed explicitly so what each program links is visible ------
 COMMON   := common/err common/fileio common/log common/topic common/payload common/json_in common/registers common/chanmeta \
             common/confparse common/devmap common/timeutil common/fiscal common/crc16
-COMMON_MQTT := common/mqtt_opts common/mqtt_link
+COMMON_MQTT := common/mqtt_opts common/mqtt_link common/connack
 COMMON_RRD  := common/rrd_layout common/consumption common/entries common/meter_event \
             common/numtext common/usage_cache common/rrdfile
 
@@ -106,7 +106,7 @@ UNIT_mbreply   := agent/mbreply common/crc16 common/fileio common/err
 UNIT_counter   := collector/counter common/fileio common/err
 UNIT_profile   := devices/sim/profile common/timeutil common/fileio common/err
 UNIT_outbox    := agent/outbox
-UNIT_event_send := agent/event_send agent/oneshot common/mqtt_link common/mqtt_opts common/meter_event \
+UNIT_event_send := agent/event_send agent/oneshot common/mqtt_link common/connack common/mqtt_opts common/meter_event \
                   common/numtext common/confparse common/payload common/json_in common/topic \
                   common/log common/timeutil common/fileio common/err
 UNIT_agent_config := agent/agent_config agent/mqtt_meter common/mqtt_opts common/log common/devmap common/confparse \
@@ -127,7 +127,7 @@ UNIT_ingest    := collector/ingest collector/requeue collector/rrd_store common/
 UNIT_spool     := agent/spool agent/spool_recover agent/segfile common/payload common/json_in \
                   common/topic common/log common/fileio common/err
 UNIT_seqmap    := agent/seqmap common/log common/fileio common/err
-UNIT_manual_csv := agent/manual_csv agent/manual_import agent/oneshot common/mqtt_link \
+UNIT_manual_csv := agent/manual_csv agent/manual_import agent/oneshot common/mqtt_link common/connack \
                   common/mqtt_opts common/confparse common/payload common/json_in common/topic \
                   common/log common/timeutil common/fileio common/err
 UNIT_fiscal    := common/fiscal common/timeutil common/fileio common/err
@@ -159,6 +159,14 @@ UNIT_green     := dashboards/figures dashboards/green dashboards/org dashboards/
 UNIT_usage_cache := common/usage_cache common/rrdfile common/consumption common/entries \
                   common/meter_event common/numtext common/payload common/json_in common/topic \
                   common/rrd_layout common/timeutil common/fileio common/err
+UNIT_collector_config := collector/collector_config collector/rrd_cached collector/rrd_hold \
+                  collector/rrd_store common/rrdfile collector/rrd_direct collector/rrd_head collector/chan_dir \
+                  common/mqtt_opts common/chanmeta common/entries common/numtext common/rrd_layout \
+                  common/confparse common/payload common/json_in common/topic common/log \
+                  common/timeutil common/fileio common/err
+UNIT_connack   := common/connack
+UNIT_meter_event := common/meter_event common/numtext common/payload common/json_in common/fileio \
+                  common/err
 UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/http_path \
                   dashboards/ratelog dashboards/meter_view \
                   dashboards/stale_watch dashboards/report_files dashboards/report_walk \
@@ -169,7 +177,7 @@ UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/http_
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash \
-         event_send fileio quarantine mbreply manual_csv
+         event_send fileio quarantine mbreply manual_csv collector_config connack meter_event
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build
@@ -222,7 +230,7 @@ FUZZ_RUNS    ?= 1000000
 FB           := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link \
-                $(FUZZ_SAN) -Icommon $(INC_MODBUS) -MMD -MP
+                $(FUZZ_SAN) -Icommon $(INC_MODBUS) -MMD -MP -DGM_ROOT='"$(CURDIR)"'
 FUZZ_LIBS    := $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
@@ -243,11 +251,29 @@ FUZZ_rrd_head := collector/rrd_head common/rrdfile common/err tests/fuzz/fuzzlib
 FUZZ_dash_path := dashboards/http_path
 FUZZ_modbus_reply := agent/mbreply common/crc16 common/devmap common/registers common/confparse \
                 common/payload common/json_in common/topic common/fileio common/err
-FUZZ_csv_import := agent/manual_csv common/confparse common/payload common/json_in common/topic \
+FUZZ_csv_import := agent/manual_csv common/confparse common/payload common/json_in common/topic common/fileio \
                 common/timeutil common/err
 FUZZ_spool   := agent/spool agent/spool_recover agent/segfile common/payload common/json_in common/topic common/log common/fileio \
                 common/err
 FUZZ_seqmap  := agent/seqmap common/log common/fileio common/err
+FUZZ_CONF    := common/confparse common/topic common/fileio common/err
+FUZZ_conf_agent := agent/agent_config agent/mqtt_meter common/mqtt_opts common/log common/devmap \
+                common/registers common/payload common/json_in $(FUZZ_CONF)
+FUZZ_RRDADDR := collector/rrd_cached collector/rrd_hold collector/rrd_store common/rrdfile collector/rrd_direct \
+                collector/rrd_head collector/chan_dir common/chanmeta common/entries common/numtext \
+                common/rrd_layout common/payload common/json_in common/log common/timeutil
+FUZZ_conf_collector := collector/collector_config common/mqtt_opts $(FUZZ_RRDADDR) $(FUZZ_CONF)
+FUZZ_conf_dashboard := dashboards/dash_config common/mqtt_opts $(FUZZ_RRDADDR) $(FUZZ_CONF)
+FUZZ_conf_devmap := common/devmap common/registers common/payload common/json_in $(FUZZ_CONF)
+FUZZ_ORG     := dashboards/org dashboards/org_units dashboards/org_meters common/timeutil
+FUZZ_conf_org := $(FUZZ_ORG) $(FUZZ_CONF)
+FUZZ_conf_criteria := dashboards/criteria dashboards/checklist dashboards/kpi $(FUZZ_ORG) $(FUZZ_CONF)
+FUZZ_conf_checklist := $(FUZZ_conf_criteria)
+FUZZ_entries := common/entries common/numtext common/fileio common/err
+FUZZ_status  := collector/registry common/topic common/payload common/json_in common/fileio \
+                common/err
+FUZZ_events  := common/meter_event common/numtext common/payload common/json_in common/fileio \
+                common/err
 
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -18,7 +18,8 @@ struct raw_meter {
 	struct agent_meter m;
 	char model[ID_MAX + 1];
 	int model_line;
-	char channels[CONF_LINE_MAX];
+	char channels[CONF_LINE_MAX];   /* nchannels names, each after the last's NUL */
+	int nchannels;                  /* 0: all of the model's */
 	int channels_line;
 	int noverride;
 	struct {
@@ -35,6 +36,7 @@ struct agent_parse {
 	struct raw_meter *raw;
 	int nraw, capraw;
 	int bad_meter_line;   /* the [meter] header with a bad id last reported */
+	int agent_line;       /* the [agent] header, 0: none */
 };
 
 static struct raw_meter *raw_meter_get(struct conf *c, struct agent_parse *p,
@@ -130,7 +132,12 @@ static void meter_key(struct conf *c, struct raw_meter *r, const char *key,
 		if (conf_long(c, key, value, 0, 10, &l))
 			r->m.retries = (int)l;
 	} else if (strcmp(key, "channels") == 0) {
-		conf_str(c, key, value, r->channels, sizeof(r->channels));
+		char *items[DEVMAP_MAX_CHANNELS];
+		int n = conf_list(c, key, value, r->channels, sizeof(r->channels), items,
+		    DEVMAP_MAX_CHANNELS);
+		/* the items lie one after the other in r->channels, which may move
+		 * with r: kept as a count, not as pointers */
+		r->nchannels = n > 0 ? n : 0;
 		r->channels_line = c->line;
 	} else if (strncmp(key, "scale.", 6) == 0) {
 		if (r->noverride == METER_MAX_KEYS) {
@@ -244,6 +251,7 @@ static void agent_handler(struct conf *c, const char *section, const char *key,
 	if (!conf_section_split(section, type, sizeof(type), name, sizeof(name))) {
 		conf_error(c, "bad section [%s]", section);
 	} else if (strcmp(type, "agent") == 0 && name[0] == '\0') {
+		p->agent_line = c->section_line;
 		agent_key(c, p->cfg, key, value);
 	} else if (strcmp(type, "mqtt") == 0 && name[0] == '\0') {
 		mqtt_opts_key(c, &p->cfg->mqtt, key, value);
@@ -302,26 +310,21 @@ static const struct device_model *model_get(struct conf *c, struct agent_config 
 static int resolve_channels(struct conf *c, struct raw_meter *r)
 {
 	const struct device_model *model = r->m.model;
-	char list[CONF_LINE_MAX], *tok, *save = NULL;
+	const char *name = r->channels;
 
 	r->m.ch = calloc((size_t)model->nchannels, sizeof(*r->m.ch));
 	if (r->m.ch == NULL)
 		return -1;
-	if (r->channels[0] == '\0') {
+	if (r->nchannels == 0) {
 		memcpy(r->m.ch, model->channels, (size_t)model->nchannels * sizeof(*r->m.ch));
 		r->m.nch = model->nchannels;
 	}
-	strcpy(list, r->channels);
-	for (tok = strtok_r(list, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
-		const struct channel_def *d = devmap_channel(model, tok);
-		int listed = 0;
-		for (int j = 0; j < r->m.nch; j++)
-			listed |= strcmp(r->m.ch[j].name, tok) == 0;
+	/* conf_list() let no name through twice, so r->m.ch has room */
+	for (int i = 0; i < r->nchannels; i++, name += strlen(name) + 1) {
+		const struct channel_def *d = devmap_channel(model, name);
 		if (d == NULL)
 			conf_error_at(c, r->channels_line, "channel \"%s\" is not in model %s",
-			    tok, model->name);
-		else if (listed)  /* and r->m.ch has room for every other one */
-			conf_error_at(c, r->channels_line, "channel \"%s\" is listed twice", tok);
+			    name, model->name);
 		else
 			r->m.ch[r->m.nch++] = *d;
 	}
@@ -383,9 +386,9 @@ int agent_config_load(const char *path, struct agent_config *cfg, conf_report re
 	cfg->spool_sync_ms = 1000;
 	mqtt_opts_defaults(&cfg->mqtt, "gm-agent");
 	c.errors = conf_parse(path, agent_handler, &p, report, report_user);
-	c.line = 0;
+	/* at the [agent] header when there is one, else about the file */
 	if (cfg->site[0] == '\0')
-		conf_error(&c, "[agent] site is required");
+		conf_error_at(&c, p.agent_line, "[agent] site is required");
 
 	for (int i = 0; i < cfg->nmqtt; i++)
 		mqtt_meter_resolve(&c, &cfg->mqtt_meters[i]);

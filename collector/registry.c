@@ -351,7 +351,6 @@ int registry_parse_line(const char *line, struct chan_state *c)
 	if (sscanf(line, "%65[^/]/%65[^/]/%65[^ ] ", site, meter, channel) != 3 ||
 	    chan_id_set(&c->id, site, meter, channel, err, sizeof(err)) != 0)
 		return -1;
-	c->have_last = (p = strstr(line, " last_t=")) != NULL && strtod(p + 8, NULL) > 0;
 	for (p = strchr(line, ' '); p != NULL; p = strchr(p + 1, ' ')) {
 		const char *eq = strchr(p + 1, '='), *sp = strchr(p + 1, ' ');
 
@@ -368,55 +367,100 @@ int registry_parse_line(const char *line, struct chan_state *c)
 	}
 	if (strcmp(c->unit, "-") == 0)
 		c->unit[0] = '\0';
+	if (c->unit[0] == '\0')
+		c->kind = KIND_COUNTER;   /* as registry_dump() knows it: no unit, no kind */
+	c->have_last = c->last_t > 0;   /* the last_t taken, should there be two */
 	return 0;
+}
+
+/* Each line of a status file in turn, whole and without its newline: lines
+ * grow (fields are only ever added at the end), so no fixed buffer cuts one
+ * in two and takes its tail for a channel. A line with a NUL byte in it (a
+ * block a crash left zeroed) is no status line, rather than one read cut
+ * short. fn returns GM_OK to go on. */
+static int each_line(FILE *in, int (*fn)(const char *line, void *user), void *user)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = GM_OK;
+
+	while (rc == GM_OK && (n = getline(&line, &cap, in)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (memchr(line, '\0', (size_t)n) == NULL)
+			rc = fn(line, user);
+	}
+	free(line);
+	return rc;
+}
+
+struct read_list {
+	struct chan_state *v;
+	size_t n, cap;
+};
+
+static int read_one(const char *line, void *user)
+{
+	struct read_list *l = user;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		struct chan_state *nv = realloc(l->v, cap * sizeof(*nv));
+
+		if (nv == NULL)
+			return GM_ENOMEM;
+		l->v = nv;
+		l->cap = cap;
+	}
+	if (registry_parse_line(line, &l->v[l->n]) == 0)
+		l->n++;
+	return GM_OK;
 }
 
 int registry_read(FILE *in, struct chan_state **ret, size_t *ret_n)
 {
-	struct chan_state *v = NULL;
-	size_t n = 0, cap = 0;
-	char line[4096];   /* a status line is under 1.2 kB */
+	struct read_list l = { 0 };
+	int rc = each_line(in, read_one, &l);
 
-	while (fgets(line, sizeof(line), in) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if (n == cap) {
-			struct chan_state *nv = realloc(v, (cap = cap ? 2 * cap : 64) * sizeof(*v));
-
-			if (nv == NULL) {
-				free(v);
-				return GM_ENOMEM;
-			}
-			v = nv;
-		}
-		if (registry_parse_line(line, &v[n]) == 0)
-			n++;
+	if (rc != GM_OK) {
+		free(l.v);
+		return rc;
 	}
-	*ret = v;
-	*ret_n = n;
+	*ret = l.v;
+	*ret_n = l.n;
+	return GM_OK;
+}
+
+struct load_state {
+	struct registry *r;
+	int n;
+};
+
+static int load_one(const char *line, void *user)
+{
+	struct load_state *ls = user;
+	struct chan_state tmp, *cs;
+
+	if (registry_parse_line(line, &tmp) != 0 || (cs = registry_get(ls->r, &tmp.id)) == NULL)
+		return GM_OK;
+	/* counters and what was seen carry on; what the store holds is
+	 * read from the store. Not seq: the file is up to 5 s old after a
+	 * crash, and the messages since would count as lost */
+	tmp.have_seq = false;
+	tmp.loaded = false;
+	tmp.have_last = false;
+	tmp.last_t = 0;
+	tmp.last_v = 0;
+	*cs = tmp;
+	ls->n++;
 	return GM_OK;
 }
 
 int registry_load(struct registry *r, FILE *in)
 {
-	char line[4096];   /* a status line is under 1.2 kB */
-	int n = 0;
+	struct load_state ls = { .r = r };
 
-	while (fgets(line, sizeof(line), in) != NULL) {
-		struct chan_state tmp, *cs;
-
-		line[strcspn(line, "\n")] = '\0';
-		if (registry_parse_line(line, &tmp) != 0 || (cs = registry_get(r, &tmp.id)) == NULL)
-			continue;
-		/* counters and what was seen carry on; what the store holds is
-		 * read from the store. Not seq: the file is up to 5 s old after a
-		 * crash, and the messages since would count as lost */
-		tmp.have_seq = false;
-		tmp.loaded = false;
-		tmp.have_last = false;
-		tmp.last_t = 0;
-		tmp.last_v = 0;
-		*cs = tmp;
-		n++;
-	}
-	return n;
+	each_line(in, load_one, &ls);
+	return ls.n;
 }

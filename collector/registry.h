@@ -112,7 +112,8 @@ void registry_dump(struct registry *r, FILE *out, double now);
 int registry_parse_line(const char *line, struct chan_state *c);
 
 /* Every channel of a status file, in file order: *ret is malloc'd (the
- * caller frees it), lines that are not status lines are skipped. GM_OK or
+ * caller frees it), lines that are not status lines are skipped (a line
+ * with a NUL byte is none); lines are read whole, however long. GM_OK or
  * GM_ENOMEM. */
 int registry_read(FILE *in, struct chan_state **ret, size_t *n);
 

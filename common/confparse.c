@@ -1,17 +1,23 @@
 /*
- * confparse.c - inih with line numbers and every error reported.
+ * confparse.c - inih with line numbers, every error reported, and the rules
+ * every greenmeter config file keeps (confparse.h).
  *
- * inih tells a handler nothing about lines, so we feed it through our own
- * reader, which counts them: when the handler runs, the last line read is the
- * one it is about (multi-line values are switched off to keep that true).
- * The reader also catches lines inih would reject, so every syntax error is
- * reported, not just the first.
+ * The file is read whole first and handed to inih a line at a time through
+ * our own reader, which counts lines and checks each before inih sees it:
+ * inih reads lines with fgets, so a NUL byte would silently cut a line
+ * short, and it tells a handler nothing about lines. When the handler runs,
+ * the last line read is the one it is about (multi-line values are switched
+ * off to keep that true). The reader also reads section headers itself (inih
+ * keeps only 49 characters of a name and says nothing of a section without
+ * keys), so every syntax error, duplicate and empty section is reported,
+ * not just the first.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +25,31 @@
 #include <ini.h>
 
 #include "confparse.h"
+#include "err.h"
+#include "fileio.h"
 #include "topic.h"
+
+/* A section or key already read, by its text: "s<section>" or
+ * "k<section number>:<key>". */
+struct conf_seen {
+	uint64_t hash;
+	char *text;
+	int line;
+};
+
+struct conf_state {
+	const char *buf, *end, *pos;    /* the file, and the next line */
+	const struct conf_rules *rules;
+	struct conf_seen *seen;         /* open addressing, cap a power of two */
+	size_t nseen, cap;
+	int nsections;                  /* headers taken: the current one's number */
+	bool in_section;                /* below a header that was taken */
+	bool skip;                      /* below a header that was refused */
+	bool repeat;                    /* keys may repeat in the current section */
+	int keys;                       /* keys read in the current section */
+};
+
+/* ---- errors -------------------------------------------------------------- */
 
 static void conf_verror(struct conf *c, int line, const char *fmt, va_list ap)
 {
@@ -30,6 +60,7 @@ static void conf_verror(struct conf *c, int line, const char *fmt, va_list ap)
 		snprintf(out, sizeof(out), "%s:%d: %s", c->path, line, msg);
 	else
 		snprintf(out, sizeof(out), "%s: %s", c->path, msg);
+	gm_printable(out);
 	c->errors++;
 	if (c->report)
 		c->report(c->report_user, out);
@@ -53,6 +84,73 @@ void conf_error_at(struct conf *c, int line, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* ---- what has been seen ------------------------------------------------ */
+
+static uint64_t hash_text(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;   /* FNV-1a */
+	return h;
+}
+
+static struct conf_seen *seen_slot(struct conf_seen *v, size_t cap, uint64_t h,
+    const char *text)
+{
+	size_t i = (size_t)h & (cap - 1);
+
+	while (v[i].text != NULL && (v[i].hash != h || strcmp(v[i].text, text) != 0))
+		i = (i + 1) & (cap - 1);
+	return &v[i];
+}
+
+static int seen_grow(struct conf_state *st)
+{
+	size_t cap = st->cap ? st->cap * 2 : 64;
+	struct conf_seen *v = calloc(cap, sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	for (size_t i = 0; i < st->cap; i++) {
+		if (st->seen[i].text != NULL)
+			*seen_slot(v, cap, st->seen[i].hash, st->seen[i].text) = st->seen[i];
+	}
+	free(st->seen);
+	st->seen = v;
+	st->cap = cap;
+	return 0;
+}
+
+/* Remember text at line: 0 if it is new, the line it was first seen at if
+ * not, -1 when out of memory. */
+static int seen_add(struct conf_state *st, const char *text, int line)
+{
+	uint64_t h = hash_text(text);
+	struct conf_seen *e;
+
+	if ((st->nseen + 1) * 2 > st->cap && seen_grow(st) != 0)
+		return -1;
+	e = seen_slot(st->seen, st->cap, h, text);
+	if (e->text != NULL)
+		return e->line;
+	if ((e->text = strdup(text)) == NULL)
+		return -1;
+	e->hash = h;
+	e->line = line;
+	st->nseen++;
+	return 0;
+}
+
+static void seen_free(struct conf_state *st)
+{
+	for (size_t i = 0; i < st->cap; i++)
+		free(st->seen[i].text);
+	free(st->seen);
+}
+
+/* ---- lines ------------------------------------------------------------- */
+
 static const char *skip_space(const char *s)
 {
 	while (isspace((unsigned char)*s))
@@ -60,11 +158,144 @@ static const char *skip_space(const char *s)
 	return s;
 }
 
+/* s[0..n) with runs of spaces and tabs made one space, none at either end. */
+static void squeeze(char *dst, const char *s, size_t n)
+{
+	size_t o = 0;
+	bool space = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ' ' || s[i] == '\t') {
+			space = o > 0;
+			continue;
+		}
+		if (space)
+			dst[o++] = ' ';
+		space = false;
+		dst[o++] = s[i];
+	}
+	dst[o] = '\0';
+}
+
+/* Why line[0..n) is not text greenmeter reads, or NULL. */
+static const char *line_problem(const char *line, size_t n, char *why, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)line;
+
+	if (n > CONF_LINE_MAX) {
+		snprintf(why, len, "line is longer than %d characters", CONF_LINE_MAX);
+		return why;
+	}
+	for (size_t i = 0; i < n;) {
+		/* printable ASCII, most of a file: line[n] is a newline, a CR or
+		 * the NUL after the file, none of which strspn() takes */
+		size_t run = strspn(line + i, gm_ascii_printable);
+		unsigned long cp;
+		size_t k;
+
+		if (run > 0) {
+			i += run < n - i ? run : n - i;
+			continue;
+		}
+		k = gm_utf8_char(s + i, n - i, &cp);
+		if (k == 0)
+			snprintf(why, len, "not UTF-8 text at column %zu (save the file as "
+			    "UTF-8, not TIS-620 or Windows-874)", i + 1);
+		else if (cp == 0)
+			snprintf(why, len, "a NUL byte at column %zu", i + 1);
+		else if (gm_control(cp) && cp != '\t')
+			snprintf(why, len, "control character U+%04lX at column %zu", cp, i + 1);
+		if (k == 0 || (gm_control(cp) && cp != '\t'))
+			return why;
+		i += k;
+	}
+	return NULL;
+}
+
+/* Where a key line's '=' or ':' is, or NULL: as inih looks for it, which
+ * stops at an inline comment (a ';' after a space). */
+static const char *find_equals(const char *s)
+{
+	bool was_space = false;
+
+	for (; *s; s++) {
+		if (*s == '=' || *s == ':')
+			return s;
+		if (was_space && *s == ';')
+			return NULL;
+		was_space = isspace((unsigned char)*s);
+	}
+	return NULL;
+}
+
+/* The section before a new header (or the end) is done: it must have keys. */
+static void section_done(struct conf *c)
+{
+	struct conf_state *st = c->st;
+
+	if (st->in_section && st->keys == 0 && !(st->rules && st->rules->empty_sections))
+		conf_error_at(c, c->section_line, "[%s] has no keys", c->section);
+	st->in_section = false;
+}
+
+/* From here on, keys are not read: their header was refused. */
+static void skip_section(struct conf *c)
+{
+	c->st->skip = true;
+	c->st->in_section = false;
+	c->section_line = c->line;
+}
+
+static void header(struct conf *c, const char *s)
+{
+	struct conf_state *st = c->st;
+	const char *close = strchr(s, ']'), *after;
+	char name[CONF_LINE_MAX + 2];
+	int first;
+
+	section_done(c);
+	if (close == NULL) {
+		conf_error(c, "section header has no closing ']'");
+		skip_section(c);
+		return;
+	}
+	after = skip_space(close + 1);
+	if (*after != '\0' && *after != ';' && *after != '#') {
+		conf_error(c, "text after the section header's ']'");
+		skip_section(c);
+		return;
+	}
+	name[0] = 's';   /* a section's text among those seen */
+	squeeze(name + 1, s + 1, (size_t)(close - s - 1));
+	if (name[1] == '\0') {
+		conf_error(c, "section header without a name");
+		skip_section(c);
+		return;
+	}
+	if ((first = seen_add(st, name, c->line)) != 0) {
+		if (first < 0)
+			conf_error(c, "out of memory");
+		else
+			conf_error(c, "[%s] is given twice (first at line %d)", name + 1, first);
+		skip_section(c);
+		return;
+	}
+	strcpy(c->section, name + 1);
+	c->section_line = c->line;
+	st->nsections++;
+	st->in_section = true;
+	st->skip = false;
+	st->keys = 0;
+	st->repeat = false;
+	for (const char *const *r = st->rules ? st->rules->repeat_keys : NULL; r && *r; r++)
+		st->repeat |= strcmp(*r, c->section) == 0;
+}
+
 /* What inih accepts: blank, comment, [section], or key = value / key: value.
- * A section header's name is kept here whole, with its line. */
+ * Section headers are taken here. */
 static void check_syntax(struct conf *c, const char *raw)
 {
-	const char *s, *close;
+	const char *s;
 
 	if (c->line == 1 && strncmp(raw, "\xEF\xBB\xBF", 3) == 0)
 		raw += 3;  /* a UTF-8 byte order mark, which inih skips too */
@@ -72,40 +303,46 @@ static void check_syntax(struct conf *c, const char *raw)
 	if (*s == '\0' || *s == ';' || *s == '#')
 		return;
 	if (*s == '[') {
-		if ((close = strchr(s, ']')) == NULL) {
-			conf_error(c, "section header has no closing ']'");
-		} else {
-			memcpy(c->section, s + 1, (size_t)(close - s - 1));
-			c->section[close - s - 1] = '\0';
-			c->section_line = c->line;
-		}
+		header(c, s);
 		return;
 	}
-	if (strpbrk(s, "=:") == NULL)
+	if (find_equals(s) == NULL)
 		conf_error(c, "expected \"key = value\" or \"[section]\"");
 	else if (*s == '=' || *s == ':')
 		conf_error(c, "line has a value but no key");
 }
 
+/* inih's reader: the next line of the file, checked. A line that is not
+ * text is reported and handed on empty; if it was a header, its keys are
+ * skipped. */
 static char *conf_reader(char *str, int num, void *stream)
 {
 	struct conf *c = stream;
-	char buf[CONF_LINE_MAX + 2];
+	struct conf_state *st = c->st;
+	const char *p = st->pos, *eol;
+	char why[160];
 	size_t n;
 
-	if (fgets(buf, sizeof(buf), c->fp) == NULL)
+	if (p >= st->end)
 		return NULL;
+	eol = memchr(p, '\n', (size_t)(st->end - p));
+	st->pos = eol ? eol + 1 : st->end;
+	n = (size_t)((eol ? eol : st->end) - p);
+	if (n > 0 && p[n - 1] == '\r')
+		n--;   /* a CRLF line end */
 	c->line++;
-	n = strlen(buf);
-	if (n == sizeof(buf) - 1 && buf[n - 1] != '\n') {
-		int ch;
-		conf_error(c, "line is longer than %d characters", CONF_LINE_MAX);
-		while ((ch = fgetc(c->fp)) != EOF && ch != '\n')
-			;
-		buf[0] = '\0';  /* hand inih an empty line instead */
+	str[0] = '\0';
+	if (line_problem(p, n, why, sizeof(why)) != NULL) {
+		conf_error(c, "%s", why);
+		if (*skip_space(p) == '[') {
+			section_done(c);
+			skip_section(c);
+		}
+		return str;
 	}
-	check_syntax(c, buf);
-	snprintf(str, (size_t)num, "%s", buf);
+	/* num is CONF_LINE_MAX + 3 (ini_setup): the line fits */
+	snprintf(str, (size_t)num, "%.*s", (int)n, p);
+	check_syntax(c, str);
 	return str;
 }
 
@@ -113,10 +350,31 @@ static int conf_ini_handler(void *user, const char *section, const char *name,
     const char *value)
 {
 	struct conf *c = user;
+	struct conf_state *st = c->st;
+	char key[CONF_LINE_MAX + 32];
+	int first, at;
 
 	(void)section;  /* cut at 49 characters: c->section is the whole name */
-	if (name[0] != '\0')  /* "= value" was reported by check_syntax() */
-		c->handler(c, c->section, name, value);
+	if (st->skip || name[0] == '\0')  /* "= value" was reported by check_syntax() */
+		return 1;
+	at = snprintf(key, sizeof(key), "k%d:", st->nsections);
+	squeeze(key + at, name, strlen(name));
+	if (!st->repeat && (first = seen_add(st, key, c->line)) != 0) {
+		if (first < 0)
+			conf_error(c, "out of memory");
+		else if (c->section_line > 0)
+			conf_error(c, "\"%s\" is given twice in [%s] (first at line %d)", key + at,
+			    c->section, first);
+		else
+			conf_error(c, "\"%s\" is given twice (first at line %d)", key + at, first);
+		return 1;
+	}
+	st->keys++;
+	if (value[0] == '\0') {
+		conf_error(c, "\"%s\" has no value (give one, or leave the key out)", key + at);
+		return 1;
+	}
+	c->handler(c, c->section, key + at, value);
 	return 1;  /* our own errors are counted; 0 would make inih add one */
 }
 
@@ -130,27 +388,35 @@ static void ini_setup(void)
 	ini_max_line = CONF_LINE_MAX + 3;
 }
 
+int conf_parse_rules(const char *path, const struct conf_rules *rules, conf_handler h,
+    void *user, conf_report report, void *report_user)
+{
+	char section[CONF_LINE_MAX + 2] = "", why[200], *buf;
+	struct conf_state st = { .rules = rules };
+	struct conf c = {
+		.path = path, .user = user, .handler = h, .st = &st,
+		.report = report, .report_user = report_user, .section = section,
+	};
+	size_t len;
+
+	if (fileio_read_all(path, CONF_FILE_MAX, &buf, &len, why, sizeof(why)) != GM_OK) {
+		conf_error(&c, "%s", why);
+		return c.errors;
+	}
+	st.buf = st.pos = buf;
+	st.end = buf + len;
+	pthread_once(&ini_once, ini_setup);
+	ini_parse_stream(conf_reader, &c, conf_ini_handler, &c);
+	section_done(&c);
+	seen_free(&st);
+	free(buf);
+	return c.errors;
+}
+
 int conf_parse(const char *path, conf_handler h, void *user, conf_report report,
     void *report_user)
 {
-	char section[CONF_LINE_MAX + 1] = "";
-	struct conf c = {
-		.path = path, .user = user, .handler = h,
-		.report = report, .report_user = report_user, .section = section,
-	};
-
-	if ((c.fp = fopen(path, "r")) == NULL) {
-		conf_error(&c, "cannot open: %s", strerror(errno));
-		return c.errors;
-	}
-	pthread_once(&ini_once, ini_setup);
-	ini_parse_stream(conf_reader, &c, conf_ini_handler, &c);
-	if (ferror((FILE *)c.fp)) {  /* e.g. a directory: fopen() works, reading not */
-		c.line = 0;
-		conf_error(&c, "cannot read: %s", strerror(errno));
-	}
-	fclose(c.fp);
-	return c.errors;
+	return conf_parse_rules(path, NULL, h, user, report, report_user);
 }
 
 static void bad_value(struct conf *c, const char *key, const char *value, const char *why)
@@ -272,6 +538,77 @@ bool conf_hostport(struct conf *c, const char *key, const char *value, char *hos
 bad:
 	bad_value(c, key, value, "expected host:port (port 1-65535)");
 	return false;
+}
+
+/* The words of value between commas into buf and items: false after
+ * reporting an empty part or too many words. */
+static bool list_split(struct conf *c, const char *key, const char *value, char *buf,
+    char **items, int max, int *n)
+{
+	const char *s = value;
+	size_t o = 0;
+
+	for (;;) {
+		const char *comma = strchr(s, ',');
+		const char *end = comma ? comma : s + strlen(s);
+		int words = 0;
+
+		for (const char *w = s, *we; w < end; w = we) {
+			while (w < end && isspace((unsigned char)*w))
+				w++;
+			if (w == end)
+				break;
+			for (we = w; we < end && !isspace((unsigned char)*we); we++)
+				;
+			if (*n == max) {
+				char why[64];
+				snprintf(why, sizeof(why), "more than %d items", max);
+				bad_value(c, key, value, why);
+				return false;
+			}
+			items[(*n)++] = buf + o;
+			memcpy(buf + o, w, (size_t)(we - w));
+			o += (size_t)(we - w);
+			buf[o++] = '\0';
+			words++;
+		}
+		if (words == 0) {
+			bad_value(c, key, value, "an empty item in the list (two commas, or a "
+			    "comma at one end)");
+			return false;
+		}
+		if (comma == NULL)
+			return true;
+		s = comma + 1;
+	}
+}
+
+int conf_list(struct conf *c, const char *key, const char *value, char *buf, size_t len,
+    char **items, int max)
+{
+	int n = 0;
+
+	if (strlen(value) >= len) {
+		bad_value(c, key, value, "the list is too long");
+		return -1;
+	}
+	if (*skip_space(value) == '\0') {
+		bad_value(c, key, value, "an empty list");
+		return -1;
+	}
+	if (!list_split(c, key, value, buf, items, max, &n))
+		return -1;
+	for (int i = 1; i < n; i++) {
+		for (int j = 0; j < i; j++) {
+			if (strcmp(items[i], items[j]) == 0) {
+				char why[CONF_LINE_MAX + 32];
+				snprintf(why, sizeof(why), "\"%s\" is listed twice", items[i]);
+				bad_value(c, key, value, why);
+				return -1;
+			}
+		}
+	}
+	return n;
 }
 
 bool conf_section_split(const char *section, char *type, size_t typelen,

@@ -43,7 +43,8 @@ static void finish_channel(struct conf *c, struct devmap_parse *p)
 	p->cur = NULL;
 }
 
-/* At the first key of a [channel] section; errors go to its header line. */
+/* At the first key of a [channel] section; errors go to its header line.
+ * A section given twice never gets here: confparse refuses it. */
 static void start_channel(struct conf *c, struct devmap_parse *p, const char *name)
 {
 	struct device_model *m = p->m;
@@ -55,10 +56,6 @@ static void start_channel(struct conf *c, struct devmap_parse *p, const char *na
 	}
 	if (m->nchannels == DEVMAP_MAX_CHANNELS) {
 		conf_error(c, "more than %d channels", DEVMAP_MAX_CHANNELS);
-		return;
-	}
-	if (devmap_channel(m, name) != NULL) {
-		conf_error(c, "channel %s is defined twice", name);
 		return;
 	}
 	ch = &m->channels[m->nchannels++];

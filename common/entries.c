@@ -1,16 +1,14 @@
 /* entries.c - the entries journal of a delta channel: format, parse, find. */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "entries.h"
 #include "err.h"
+#include "fileio.h"
 #include "numtext.h"
 #include "payload.h"
 
@@ -178,51 +176,6 @@ int entries_parse(const char *buf, size_t len, const char *name, struct entries 
 	return GM_OK;
 }
 
-static int read_all(const char *path, char **ret, size_t *ret_len, char *err, size_t errlen)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0, cap;
-	struct stat st;
-	char *buf;
-	ssize_t r;
-
-	if (fd < 0)
-		return gm_errf(err, errlen, errno == ENOENT ? GM_ENOTFOUND : GM_EIO, "%s: %s",
-		    path, strerror(errno));
-	/* the file may grow while we read: read to its end, not to st_size */
-	cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
-	if ((buf = malloc(cap)) == NULL) {
-		close(fd);
-		return gm_errf(err, errlen, GM_ENOMEM, "%s: out of memory", path);
-	}
-	for (;;) {
-		if (len == cap) {
-			char *g = realloc(buf, cap *= 2);
-			if (g == NULL) {
-				free(buf);
-				close(fd);
-				return gm_errf(err, errlen, GM_ENOMEM, "%s: out of memory", path);
-			}
-			buf = g;
-		}
-		r = read(fd, buf + len, cap - len);
-		if (r == 0)
-			break;
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			close(fd);
-			return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
-		}
-		len += (size_t)r;
-	}
-	close(fd);
-	*ret = buf;
-	*ret_len = len;
-	return GM_OK;
-}
-
 int entries_load(const char *path, struct entries *out, char *err, size_t errlen)
 {
 	char *buf = NULL;
@@ -230,8 +183,12 @@ int entries_load(const char *path, struct entries *out, char *err, size_t errlen
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = read_all(path, &buf, &len, err, errlen)) != GM_OK)
-		return rc;
+	if ((rc = fileio_read_all(path, 0, &buf, &len, err, errlen)) != GM_OK) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "%s", err);
+		return gm_errf(err, errlen, rc, "%s: %s", path, why);
+	}
 	rc = entries_parse(buf, len, path, out, err, errlen);
 	free(buf);
 	if (rc == GM_OK && out->nbad > 0) {

@@ -27,8 +27,24 @@ enum gm_err {
 const char *gm_strerror(int code);
 
 /* Format into a caller-owned buffer; always NUL-terminates. Returns `code`
- * so a failing path can be written as `return gm_errf(err, n, GM_EINVAL, ...)`. */
+ * so a failing path can be written as `return gm_errf(err, n, GM_EINVAL, ...)`.
+ * The message is made printable (gm_printable): it ends up in logs and on
+ * terminals, and may quote bytes from a file or the network. */
 int gm_errf(char *buf, size_t len, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/* In place: each control character (C0 including tab and newline, DEL, C1)
+ * and each byte that does not begin a UTF-8 character becomes '?', so the
+ * text is printable UTF-8 (Thai stays Thai). */
+void gm_printable(char *msg);
+
+/* The length of the UTF-8 character at s (n bytes there), 1..4, or 0 if it
+ * is not one (RFC 3629: no overlong forms, surrogates or code points past
+ * U+10FFFF); *cp gets its code point. */
+size_t gm_utf8_char(const unsigned char *s, size_t n, unsigned long *cp);
+/* C0 and C1 controls and DEL: what a terminal or a log may act upon. */
+int gm_control(unsigned long cp);
+/* The 95 printable ASCII characters, for strspn(). */
+extern const char gm_ascii_printable[];
 
 #endif

@@ -1,6 +1,7 @@
-/* fileio.c - files written whole: temporary, fsync, rename. */
+/* fileio.c - files written whole (temporary, fsync, rename) and read whole. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -129,4 +130,64 @@ int fileio_replace(const char *path, const void *buf, size_t len, mode_t mode, b
 		return rc;
 	}
 	return fileio_new_commit(&n, sync, err, errlen);
+}
+
+int fileio_read_all(const char *path, size_t max, char **ret, size_t *ret_len, char *err,
+    size_t errlen)
+{
+	/* one byte more than max tells a file of max bytes from a longer one */
+	size_t limit = max > 0 ? max + 1 : SIZE_MAX - 1, len = 0, cap;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = GM_OK;
+	struct stat st;
+	char *buf;
+
+	*ret = NULL;
+	*ret_len = 0;
+	if (fd < 0)
+		return gm_errf(err, errlen, errno == ENOENT ? GM_ENOTFOUND : GM_EIO,
+		    "cannot open: %s", strerror(errno));
+	/* the size is a first guess: the file is read to its end */
+	cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	if (cap > limit + 1)
+		cap = limit + 1;
+	if ((buf = malloc(cap)) == NULL) {
+		close(fd);
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	}
+	while (len < limit) {
+		ssize_t r;
+
+		if (len == cap - 1) {   /* full but for the NUL */
+			size_t want = cap > (limit + 1) / 2 ? limit + 1 : cap * 2;
+			char *g = realloc(buf, want);
+
+			if (g == NULL) {
+				rc = gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+				break;
+			}
+			buf = g;
+			cap = want;
+		}
+		r = read(fd, buf + len, cap - 1 - len);
+		if (r == 0)
+			break;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = gm_errf(err, errlen, GM_EIO, "cannot read: %s", strerror(errno));
+			break;
+		}
+		len += (size_t)r;
+	}
+	close(fd);
+	if (rc == GM_OK && max > 0 && len > max)
+		rc = gm_errf(err, errlen, GM_EIO, "longer than %zu bytes", max);
+	if (rc != GM_OK) {
+		free(buf);
+		return rc;
+	}
+	buf[len] = '\0';
+	*ret = buf;
+	*ret_len = len;
+	return GM_OK;
 }

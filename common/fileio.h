@@ -1,5 +1,6 @@
 /*
- * fileio.h - writing files whole and durably: the one home for it.
+ * fileio.h - files written whole and durably, and read whole: the one home
+ * for both.
  *
  * A file that is replaced (a status file, a channel's .meta, the agent's
  * message numbers, a report page) is written under a unique temporary name
@@ -41,6 +42,17 @@ int fileio_replace(const char *path, const void *buf, size_t len, mode_t mode, b
 
 /* write() all of buf, across short writes and EINTR: 0, or -1 with errno. */
 int fileio_write_all(int fd, const void *buf, size_t len);
+
+/* Read the whole of path into *ret (malloc'd, with a NUL after the last
+ * byte, not counted in *ret_len; the caller frees it). It reads to the end
+ * of the file, not to the size it had when opened (a journal may grow
+ * meanwhile), and at most max bytes (0: no limit). GM_OK; GM_ENOTFOUND (no
+ * such file), GM_EIO (cannot open or read it, or it is longer than max),
+ * GM_ENOMEM. err gets the reason without the path ("cannot open: No such
+ * file or directory", "cannot read: Is a directory", "longer than 1048576
+ * bytes"): the caller names the file as it names it. */
+int fileio_read_all(const char *path, size_t max, char **ret, size_t *ret_len, char *err,
+    size_t errlen);
 
 /* fsync a directory, so a name just made or renamed in it is on disk:
  * 0, or -1 with errno. */

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "err.h"
+#include "fileio.h"
 #include "json_in.h"
 #include "meter_event.h"
 #include "numtext.h"
@@ -252,7 +253,12 @@ static int parse_fields(const char *s, struct meter_event *ev, const char **why)
 			return -1;
 		}
 		if (eq - s == 4 && strncmp(s, "note", 4) == 0) {
-			snprintf(ev->note, sizeof(ev->note), "%s", eq + 1);
+			/* as on the wire: a writer never puts anything else here */
+			if (strlen(eq + 1) > EVENT_NOTE_MAX || !text_ok(eq + 1)) {
+				*why = "the note is not text of at most 200 bytes";
+				return -1;
+			}
+			strcpy(ev->note, eq + 1);
 			return 0;
 		}
 		f = field_of(ev, s, (size_t)(eq - s));
@@ -298,53 +304,55 @@ int events_parse_line(const char *line, struct meter_event *ev, const char **why
 	return parse_fields(line, ev, why) == 0 ? 0 : -1;
 }
 
-static int each_line(FILE *f, const char *path, double from, double to,
-    void (*fn)(const struct meter_event *, void *), void *user, size_t *nbad, char *err,
-    size_t errlen)
+/* One whole line of the journal (its '\n' cut), after the header: an event
+ * handed on, a kind skipped, or a bad line counted. A line with a NUL byte
+ * (a block a crash left zeroed) or longer than any writer makes is bad too,
+ * and costs that line only. */
+static void one_line(const char *p, size_t n, double from, double to,
+    void (*fn)(const struct meter_event *, void *), void *user, size_t *nbad)
 {
 	char line[EVENT_LINE_MAX];
-	size_t lineno = 0;
+	struct meter_event ev;
+	const char *why;
+	int rc = -1;
 
-	while (fgets(line, sizeof(line), f) != NULL) {
-		size_t n = strlen(line);
-		struct meter_event ev;
-		const char *why;
-
-		lineno++;
-		if (n == 0 || line[n - 1] != '\n')
-			break;   /* torn by a crash, or too long: not an event */
-		line[n - 1] = '\0';
-		if (lineno == 1) {
-			if (strncmp(line, EVENTS_MAGIC " 1", sizeof(EVENTS_MAGIC) + 1) != 0)
-				return gm_errf(err, errlen, GM_EINVAL, "%s:1: not a greenmeter "
-				    "events journal of version 1", path);
-			continue;
-		}
-		switch (events_parse_line(line, &ev, &why)) {
-		case 0:
-			if (ev.t >= from && ev.t < to)
-				fn(&ev, user);
-			break;
-		case -1:
-			if (nbad != NULL)
-				(*nbad)++;
-			break;
-		}
+	if (n < sizeof(line) && memchr(p, '\0', n) == NULL) {
+		memcpy(line, p, n);
+		line[n] = '\0';
+		rc = events_parse_line(line, &ev, &why);
 	}
-	return ferror(f) ? gm_errf(err, errlen, GM_EIO, "%s: read error", path) : GM_OK;
+	if (rc == 0 && ev.t >= from && ev.t < to)
+		fn(&ev, user);
+	if (rc < 0 && nbad != NULL)
+		(*nbad)++;
 }
 
 int events_each(const char *path, double from, double to,
     void (*fn)(const struct meter_event *ev, void *user), void *user, size_t *nbad,
     char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	static const char header[] = EVENTS_MAGIC " 1";
+	const char *p, *end, *eol;
+	char *buf, why[160];
+	size_t len;
 	int rc;
 
-	if (f == NULL)
-		return errno == ENOENT ? GM_OK :
-		    gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
-	rc = each_line(f, path, from, to, fn, user, nbad, err, errlen);
-	fclose(f);
+	if ((rc = fileio_read_all(path, 0, &buf, &len, why, sizeof(why))) != GM_OK)
+		return rc == GM_ENOTFOUND ? GM_OK : gm_errf(err, errlen, rc, "%s: %s", path, why);
+	/* what follows the last newline was torn by a crash: not an event */
+	for (end = buf + len; end > buf && end[-1] != '\n'; end--)
+		;
+	for (p = buf; p < end; p = eol + 1) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (p == buf && ((size_t)(eol - p) != sizeof(header) - 1 ||
+		    memcmp(p, header, sizeof(header) - 1) != 0)) {
+			rc = gm_errf(err, errlen, GM_EINVAL, "%s:1: not a greenmeter events "
+			    "journal of version 1", path);
+			break;
+		}
+		if (p != buf)
+			one_line(p, (size_t)(eol - p), from, to, fn, user, nbad);
+	}
+	free(buf);
 	return rc;
 }

@@ -94,9 +94,13 @@ size_t events_format(char *buf, size_t len, const struct meter_event *ev);
 int events_parse_line(const char *line, struct meter_event *ev, const char **why);
 
 /* Call fn for each event of the journal at path with from <= t < to, in file
- * order. A missing journal has no events (GM_OK). Bad lines are skipped and
- * counted in *nbad (may be NULL). GM_EIO / GM_EINVAL (foreign header) with
- * the reason in err. */
+ * order. A missing journal has no events (GM_OK), and so has one whose
+ * header is not whole yet; bytes after the last newline are a line torn by
+ * a crash and are not read. Bad lines (not an event, a NUL byte in them,
+ * longer than EVENT_LINE_MAX, a note that is not text of at most
+ * EVENT_NOTE_MAX bytes) are skipped and counted in *nbad (may be NULL): the
+ * lines after them are read. GM_EIO / GM_EINVAL (foreign header) with the
+ * reason in err. */
 int events_each(const char *path, double from, double to,
     void (*fn)(const struct meter_event *ev, void *user), void *user, size_t *nbad,
     char *err, size_t errlen);

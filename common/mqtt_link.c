@@ -8,6 +8,7 @@
 
 #include <MQTTAsync.h>
 
+#include "connack.h"
 #include "err.h"
 #include "log.h"
 #include "mqtt_link.h"
@@ -28,6 +29,12 @@ struct mqtt_link {
 	int backoff_s;
 	int64_t next_try_ms;
 	struct complaint down;
+	/* A refusal for good (connack.h), on paho's thread: its code (0: none),
+	 * since when, how many attempts, when to remind. */
+	int refused;
+	time_t refused_since, refused_remind;
+	unsigned refused_tries;
+	atomic_int_fast64_t hold_until_ms;   /* no attempt before (mono ms) */
 	pthread_mutex_t tls_lock;
 	char tls_reason[200];    /* OpenSSL's, for the connect attempt under way */
 };
@@ -107,10 +114,18 @@ static void on_up(struct mqtt_link *l)
 		free(qos);
 	}
 	if (!atomic_exchange(&l->up, true)) {
-		if (l->down.since)
+		if (l->refused) {
+			log_info("broker %s let client id \"%s\" in after refusing it for %ld min "
+			    "(%u refused attempt%s)", l->uri, l->opts->client_id,
+			    (long)(time(NULL) - l->refused_since + 30) / 60, l->refused_tries,
+			    l->refused_tries == 1 ? "" : "s");
+			l->refused = 0;
+			memset(&l->down, 0, sizeof(l->down));   /* that outage is told */
+		} else if (l->down.since) {
 			complain_release(&l->down, time(NULL), "broker %s", l->uri);
-		else
+		} else {
 			log_info("connected to broker %s", l->uri);
+		}
 		if (l->cb->connected)
 			l->cb->connected(l->user);
 	}
@@ -158,15 +173,51 @@ static int on_tls_error(const char *str, size_t len, void *ctx)
 	return 0;
 }
 
+/* The broker will not let us in until someone changes something: say so
+ * once, plainly, remind hourly, and hold the next attempt back. */
+static void refused(struct mqtt_link *l, const struct connack_why *w)
+{
+	const struct mqtt_opts *o = l->opts;
+	char who[300];
+	time_t now = time(NULL);
+
+	snprintf(who, sizeof(who), "client id \"%s\"%s%s%s", o->client_id,
+	    o->username[0] ? " (user \"" : "", o->username, o->username[0] ? "\")" : "");
+	l->refused_tries = l->refused == w->code ? l->refused_tries + 1 : 1;
+	if (l->refused != w->code) {
+		log_err("broker %s refused %s: CONNACK %d, %s; %s. Trying again every %d s",
+		    l->uri, who, w->code, w->what, w->fix, o->refused_retry_s);
+		l->refused = w->code;
+		l->refused_since = now;
+		l->refused_remind = now + 3600;
+	} else if (now >= l->refused_remind) {
+		log_err("broker %s still refuses %s after %ld min (%u refused attempts): CONNACK %d, "
+		    "%s; %s", l->uri, who, (long)(now - l->refused_since + 30) / 60,
+		    l->refused_tries, w->code, w->what, w->fix);
+		l->refused_remind = now + 3600;
+	} else {
+		log_debug("broker %s refused %s again: CONNACK %d; next try in %d s", l->uri,
+		    who, w->code, o->refused_retry_s);
+	}
+	atomic_store(&l->hold_until_ms, mono_ms() + (int64_t)o->refused_retry_s * 1000);
+}
+
 static void connect_failed(struct mqtt_link *l, const char *message, int code)
 {
+	const struct connack_why *w = code > 0 ? connack_why(l->opts->version, code) : NULL;
 	char tls[sizeof(l->tls_reason)];
 
+	if (w != NULL && w->final) {
+		refused(l, w);
+		atomic_store(&l->connecting, false);
+		return;
+	}
 	pthread_mutex_lock(&l->tls_lock);
 	memcpy(tls, l->tls_reason, sizeof(tls));
 	pthread_mutex_unlock(&l->tls_lock);
-	complain(&l->down, time(NULL), "cannot connect to broker %s: %s%s%s (rc %d); retrying",
-	    l->uri, message ? message : "refused", tls[0] ? ": " : "", tls, code);
+	complain(&l->down, time(NULL), "cannot connect to broker %s: %s%s%s%s%s (rc %d); retrying",
+	    l->uri, message ? message : "refused", w ? ", " : "", w ? w->what : "",
+	    tls[0] ? ": " : "", tls, code);
 	atomic_store(&l->connecting, false);
 }
 
@@ -177,7 +228,11 @@ static void on_connect_fail(void *ctx, MQTTAsync_failureData *resp)
 
 static void on_connect_fail5(void *ctx, MQTTAsync_failureData5 *resp)
 {
-	connect_failed(ctx, resp ? resp->message : NULL, resp ? resp->code : 0);
+	/* a v5 CONNACK's reason code; paho puts it in code as well */
+	int code = resp == NULL ? 0 : resp->reasonCode >= 0x80 ? (int)resp->reasonCode :
+	    resp->code;
+
+	connect_failed(ctx, resp ? resp->message : NULL, code);
 }
 
 static void on_lost(void *ctx, char *cause)
@@ -231,7 +286,8 @@ static void try_connect(struct mqtt_link *l)
 	int64_t now = mono_ms();
 	int rc;
 
-	if (atomic_load(&l->connecting) || now < l->next_try_ms)
+	if (atomic_load(&l->connecting) || now < l->next_try_ms ||
+	    now < atomic_load(&l->hold_until_ms))
 		return;
 	mqtt_opts_apply(l->opts, &co, &ssl);
 	ssl.ssl_error_cb = on_tls_error;
@@ -254,6 +310,9 @@ static void try_connect(struct mqtt_link *l)
 		MQTTProperties_add(&props, &expiry);
 		co.connectProperties = &props;
 	} else {
+		/* not MQTTVERSION_DEFAULT: paho would follow each refusal with a
+		 * second try in MQTT 3.1, and report that one's answer */
+		co.MQTTVersion = MQTTVERSION_3_1_1;
 		co.cleansession = l->clean;
 		co.onSuccess = on_connect_ok;
 		co.onFailure = on_connect_fail;

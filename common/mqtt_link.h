@@ -3,8 +3,12 @@
  * shared by gm-agent (publishing) and gm-collector (subscribing).
  *
  * A thread connects, and reconnects after a loss, backing off from 1 s to
- * 15 s; every connect re-subscribes the filters given. Callbacks run on
- * paho's threads:
+ * 15 s; every connect re-subscribes the filters given. A broker that
+ * refuses us for a reason retrying cannot cure (connack.h: a bad password,
+ * a client id it rejects) is logged once as an error saying what to fix,
+ * reminded hourly, and tried again only every opts->refused_retry_s
+ * seconds; the link keeps trying (an agent spools meanwhile) and says so
+ * when it is let in. Callbacks run on paho's threads:
  *   connected()  the link is up (after each connect);
  *   lost()       the link went down: messages in flight may not arrive;
  *   message()    a message arrived; return 1 once it is safely handled: only

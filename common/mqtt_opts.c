@@ -1,7 +1,10 @@
 /* mqtt_opts.c - broker address, credentials and TLS for paho clients. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "mqtt_opts.h"
 
@@ -13,6 +16,7 @@ void mqtt_opts_defaults(struct mqtt_opts *o, const char *client_id)
 	o->keepalive_s = 30;
 	o->version = MQTTVERSION_3_1_1;
 	o->session_expiry_s = 604800;
+	o->refused_retry_s = 300;
 }
 
 static void set_broker(struct conf *c, struct mqtt_opts *o, const char *value)
@@ -32,20 +36,45 @@ static void set_broker(struct conf *c, struct mqtt_opts *o, const char *value)
 		    strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port);
 }
 
+/* Its first line. Not opened if it is not a plain file: a FIFO or a
+ * terminal would hold the program up before it even starts. */
 static void read_password_file(struct conf *c, struct mqtt_opts *o, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	size_t n;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
 
-	if (f == NULL) {
+	if (fd < 0) {
 		conf_error(c, "password_file = \"%s\": %s", path, strerror(errno));
 		return;
 	}
-	if (fgets(o->password, sizeof(o->password), f) == NULL)
-		o->password[0] = '\0';
-	fclose(f);
-	n = strcspn(o->password, "\r\n");
-	o->password[n] = '\0';
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		conf_error(c, "password_file = \"%s\": not a plain file", path);
+		close(fd);
+		return;
+	}
+	n = read(fd, o->password, sizeof(o->password) - 1);
+	close(fd);
+	o->password[n > 0 ? n : 0] = '\0';
+	o->password[strcspn(o->password, "\r\n")] = '\0';
+	if (o->password[0] == '\0')
+		conf_error(c, "password_file = \"%s\": its first line is empty", path);
+}
+
+/* What brokers take: MQTT 3.1.1 promises 1-23 letters and digits; mosquitto,
+ * EMQX and HiveMQ take much more, VerneMQ 100 characters by default. The
+ * agent adds "-in" and "-cli-<pid>" for its other connections. */
+static void set_client_id(struct conf *c, struct mqtt_opts *o, const char *value)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_.";
+	size_t n = strlen(value);
+
+	if (n == 0 || n > MQTT_CLIENT_ID_MAX || strspn(value, ok) != n)
+		conf_error(c, "client_id = \"%s\": expected 1-%d characters [A-Za-z0-9._-] "
+		    "(a broker may refuse others)", value, MQTT_CLIENT_ID_MAX);
+	else
+		strcpy(o->client_id, value);
 }
 
 void mqtt_opts_key(struct conf *c, struct mqtt_opts *o, const char *key, const char *value)
@@ -55,7 +84,7 @@ void mqtt_opts_key(struct conf *c, struct mqtt_opts *o, const char *key, const c
 	if (strcmp(key, "broker") == 0)
 		set_broker(c, o, value);
 	else if (strcmp(key, "client_id") == 0)
-		conf_str(c, key, value, o->client_id, sizeof(o->client_id));
+		set_client_id(c, o, value);
 	else if (strcmp(key, "username") == 0)
 		conf_str(c, key, value, o->username, sizeof(o->username));
 	else if (strcmp(key, "password") == 0)
@@ -82,6 +111,9 @@ void mqtt_opts_key(struct conf *c, struct mqtt_opts *o, const char *key, const c
 	} else if (strcmp(key, "session_expiry") == 0) {
 		if (conf_long(c, key, value, 0, 4294967295L, &l))
 			o->session_expiry_s = (unsigned)l;
+	} else if (strcmp(key, "refused_retry") == 0) {
+		if (conf_long(c, key, value, 1, 86400, &l))
+			o->refused_retry_s = (int)l;
 	} else
 		conf_error(c, "unknown key \"%s\" in [mqtt]", key);
 }

@@ -4,7 +4,7 @@
  *
  *   [mqtt]
  *   broker = 127.0.0.1:1883      ; host:port, or tcp://, ssl://, mqtts:// URI
- *   client_id = gm-agent-b2      ; unique per connection
+ *   client_id = gm-agent-b2      ; unique per connection: 1-64 of [A-Za-z0-9._-]
  *   username = greenmeter        ; optional
  *   password_file = /etc/greenmeter/mqtt.pw   ; optional (or password = ...)
  *   ca_file = /etc/ssl/certs/broker-ca.pem    ; TLS: verify the broker with this CA
@@ -15,6 +15,8 @@
  *                                ; brokers that keep them to v5)
  *   session_expiry = 604800      ; v5: seconds the broker keeps a persistent
  *                                ; session (and its queue) after a disconnect
+ *   refused_retry = 300          ; seconds between attempts while the broker
+ *                                ; refuses us for good (connack.h: bad password...)
  * A CA file or an ssl:// or mqtts:// broker turns TLS on; the broker's
  * certificate is always verified.
  */
@@ -28,6 +30,8 @@
 
 #include "confparse.h"
 
+#define MQTT_CLIENT_ID_MAX 64
+
 struct mqtt_opts {
 	char uri[512];
 	char client_id[128];
@@ -39,6 +43,7 @@ struct mqtt_opts {
 	int keepalive_s;
 	int version;             /* MQTTVERSION_3_1_1 or MQTTVERSION_5 */
 	unsigned session_expiry_s;
+	int refused_retry_s;
 	bool tls;
 };
 

@@ -47,7 +47,6 @@ struct check_parse {
 	enum resource cause_res[2];       /* [cause <r>] being read: its resources */
 	int ncause;
 	char cause_word[32];              /* <r> as written */
-	int entry_line[CRIT_MAX_INDICATORS];
 	int cause_line[RES_N];            /* 0: no [cause] section */
 	char cause_words[RES_N][32];      /* its <r> as written */
 };
@@ -61,14 +60,8 @@ static void start_entry(struct conf *c, struct check_parse *p, const char *code)
 		conf_error(c, "indicator %s is not in criteria edition %s", code, p->c->edition);
 		return;
 	}
-	for (int e = 0; e < cl->n; e++)
-		if (strcmp(cl->e[e].code, code) == 0) {
-			conf_error(c, "[%s] is given twice (first at line %d)", code,
-			    p->entry_line[e]);
-			return;
-		}
-	/* at most one entry per indicator, so cl->n < CRIT_MAX_INDICATORS here */
-	p->entry_line[cl->n] = c->line;
+	/* [3.2.2] twice never gets here (confparse refuses it), so there is at
+	 * most one entry per indicator and cl->n < CRIT_MAX_INDICATORS here */
 	p->cur = &cl->e[cl->n++];
 	strcpy(p->cur->code, code);
 	p->cur->score = NAN;
@@ -194,6 +187,9 @@ static void checklist_check(struct conf *c, struct check_parse *p)
 	}
 }
 
+/* "[1.6.2]" with no keys yet: not filled, as if it were not there. */
+static const struct conf_rules check_rules = { .empty_sections = true };
+
 int checklist_load(const char *path, const struct criteria *cr, struct checklist *cl,
     crit_report_fn report, void *user)
 {
@@ -214,7 +210,7 @@ int checklist_load(const char *path, const struct criteria *cr, struct checklist
 	p->c = cr;
 	p->cl = cl;
 	p->section_line = -1;
-	c.errors = conf_parse(path, check_handler, p, report, user);
+	c.errors = conf_parse_rules(path, &check_rules, check_handler, p, report, user);
 	checklist_check(&c, p);
 	free(p);
 	if (c.errors != 0) {

@@ -10,7 +10,6 @@
  * each category with an indicator, each indicator's category present) is
  * checked at the end, at the line of the section concerned.
  */
-#include <ctype.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -45,8 +44,6 @@ int criteria_find(const struct criteria *c, const char *code)
 	return -1;
 }
 
-#define CRIT_MAX_SECTIONS (1 + CRIT_MAX_CATEGORIES + CRIT_MAX_INDICATORS)
-
 struct crit_parse {
 	struct criteria *c;
 	int section_line;                 /* header line of the section being read */
@@ -58,8 +55,6 @@ struct crit_parse {
 	bool have_weight[CRIT_MAX_CATEGORIES];
 	int ind_line[CRIT_MAX_INDICATORS];
 	int ind_catno[CRIT_MAX_INDICATORS];   /* the category number in its code */
-	int keyed[CRIT_MAX_SECTIONS];     /* header lines of the sections with keys */
-	int nkeyed;
 };
 
 /* "3.2.2": two or more groups of 1-3 digits; *cat = the first group. */
@@ -118,18 +113,14 @@ static void start_indicator(struct conf *c, struct crit_parse *p, const char *co
 {
 	struct criteria *cr = p->c;
 	struct crit_indicator *ind;
-	int catno, dup;
+	int catno;
 
 	if (!code_parse(code, &catno)) {
 		conf_error(c, "[indicator %s]: a code is numbers joined by dots, as 3.2.2 "
 		    "(at most %d characters)", code, CRIT_CODE_MAX - 1);
 		return;
 	}
-	if ((dup = criteria_find(cr, code)) >= 0) {
-		conf_error(c, "indicator %s is defined twice (first at line %d)", code,
-		    p->ind_line[dup]);
-		return;
-	}
+	/* [indicator 3.2.2] twice never gets here: confparse refuses it */
 	if (cr->nind == CRIT_MAX_INDICATORS) {
 		conf_error(c, "more than %d indicators", CRIT_MAX_INDICATORS);
 		return;
@@ -156,8 +147,6 @@ static void start_section(struct conf *c, struct crit_parse *p, const char *sect
 	p->skip = true;
 	if (c->section_line == 0)
 		return;   /* keys before any [section]: the handler says so */
-	if (p->nkeyed < CRIT_MAX_SECTIONS)
-		p->keyed[p->nkeyed++] = c->section_line;
 	c->line = c->section_line;
 	if (!conf_section_split(section, type, sizeof(type), name, sizeof(name)))
 		conf_error(c, "bad section [%s]", section);
@@ -297,46 +286,6 @@ static void criteria_check(struct conf *c, struct crit_parse *p)
 			    cr->cat[k].number);
 }
 
-static bool keyed(const struct crit_parse *p, int line)
-{
-	for (int i = 0; i < p->nkeyed; i++)
-		if (p->keyed[i] == line)
-			return true;
-	return p->nkeyed == CRIT_MAX_SECTIONS;   /* too many to tell: reported anyway */
-}
-
-/* inih calls the handler for keys only, so a section without any (a bare
- * "[indicator 1.2.1]", meaning every default) would vanish and change the
- * score of each indicator of its category. Its header is found by reading
- * the lines once more. */
-static void empty_sections(struct conf *c, const struct crit_parse *p)
-{
-	FILE *f = fopen(c->path, "r");
-	char buf[CONF_LINE_MAX + 2];
-	int line = 0;
-
-	if (f == NULL)
-		return;
-	while (fgets(buf, sizeof(buf), f) != NULL) {
-		const char *s = buf, *end;
-		size_t n = strlen(buf);
-
-		line++;
-		if (n == sizeof(buf) - 1 && buf[n - 1] != '\n') {   /* counted as one line */
-			int ch;
-			while ((ch = fgetc(f)) != EOF && ch != '\n')
-				;
-		}
-		if (line == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
-			s += 3;   /* a UTF-8 byte order mark */
-		while (isspace((unsigned char)*s))
-			s++;
-		if (*s == '[' && (end = strchr(s, ']')) != NULL && !keyed(p, line))
-			conf_error_at(c, line, "%.*s has no keys", (int)(end - s + 1), s);
-	}
-	fclose(f);
-}
-
 int criteria_load(const char *path, struct criteria *cr, crit_report_fn report, void *user)
 {
 	struct crit_parse *p = calloc(1, sizeof(*p));
@@ -354,7 +303,6 @@ int criteria_load(const char *path, struct criteria *cr, crit_report_fn report, 
 	 * an empty one is checked and found wanting. */
 	if (c.errors == 0 || p->section_line != -1) {
 		criteria_check(&c, p);
-		empty_sections(&c, p);
 	}
 	free(p);
 	if (c.errors != 0)

@@ -91,13 +91,16 @@ bool org_fy(struct conf *c, const char *what, const char *s, int *out)
 	return true;
 }
 
-/* "a b c" into out[n], each in [min, max]. */
+/* "a b c" (or "a, b, c": conf_list) into out[n], each in [min, max]. */
 static bool number_list(struct conf *c, const char *key, const char *value, int n,
     double min, double max, double *out)
 {
-	char buf[CONF_LINE_MAX + 1], *w[KPI_LEVELS + GRADE_BANDS];
-	bool ok = org_words(buf, sizeof(buf), value, w, n) == n;
+	char buf[CONF_LINE_MAX + 1], *w[KPI_LEVELS + GRADE_BANDS + 1];
+	int got = conf_list(c, key, value, buf, sizeof(buf), w, n + 1);
+	bool ok = got == n;
 
+	if (got < 0)
+		return false;   /* an empty item or one twice: reported */
 	for (int i = 0; ok && i < n; i++)
 		ok = org_number(w[i], &out[i]) && out[i] >= min && out[i] <= max;
 	if (!ok)
@@ -237,18 +240,12 @@ static void factor_key(struct conf *c, struct org_parse *p, const char *key,
 	}
 	if (!factor_value(c, key, value, &f))
 		return;
-	for (int i = 0; i < o->nfactors; i++) {
-		if (o->factors[i].res == f.res && o->factors[i].from == f.from) {
-			conf_error(c, "%s: a factor from that date is already given at line %d",
-			    key, p->factor_line[i]);
-			return;
-		}
-	}
+	/* a date is written one way only (YYYY-MM-DD), so a resource and date
+	 * given twice is a key given twice, which confparse refuses */
 	if (o->nfactors == ORG_MAX_FACTORS) {
 		conf_error(c, "more than %d emission factors", ORG_MAX_FACTORS);
 		return;
 	}
-	p->factor_line[o->nfactors] = c->line;
 	o->factors[o->nfactors++] = f;
 }
 
@@ -345,13 +342,17 @@ static void org_defaults(struct org *o)
 	memcpy(o->grades, grades, sizeof(grades));
 }
 
+/* A channel has a [meters] line for each date its mapping changes. */
+static const char *const repeating[] = { "meters", NULL };
+static const struct conf_rules org_rules = { .repeat_keys = repeating };
+
 int org_load(const char *path, struct org *o, org_report_fn report, void *user)
 {
 	struct org_parse p = { .o = o, .section_line = -1 };
 	struct conf c = { .path = path, .report = report, .report_user = user };
 
 	org_defaults(o);
-	c.errors = conf_parse(path, org_handler, &p, report, user);
+	c.errors = conf_parse_rules(path, &org_rules, org_handler, &p, report, user);
 	/* No key read and an error: the file could not be read; saying what it
 	 * lacks as well would only bury that. */
 	if (!(c.errors > 0 && p.section_line == -1)) {

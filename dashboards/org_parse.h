@@ -47,8 +47,6 @@ struct org_parse {
 	struct org_unit *unit;         /* SEC_UNIT: NULL when its header was bad */
 	int org_line;                  /* the first [organisation] header, 0: none */
 	bool have_baseline;
-	int unit_line[ORG_MAX_UNITS];  /* where each unit was defined */
-	int factor_line[ORG_MAX_FACTORS];
 	struct meters_parse meters;
 };
 

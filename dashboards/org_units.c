@@ -19,7 +19,6 @@ void units_start(struct conf *c, struct org_parse *p, const char *id, int line)
 	struct org *o = p->o;
 	struct org_unit *u;
 	double d;
-	int i;
 
 	if (!id_valid(id)) {
 		conf_error_at(c, line, "[unit %s]: unit ids are 1-64 characters [a-z0-9_-], "
@@ -37,17 +36,12 @@ void units_start(struct conf *c, struct org_parse *p, const char *id, int line)
 		    "reports (whole, summary, report)", id);
 		return;
 	}
-	if ((i = org_unit_find(o, id)) >= 0) {
-		conf_error_at(c, line, "unit %s is defined twice (first at line %d)", id,
-		    p->unit_line[i]);
-		return;
-	}
 	if (o->nunits == ORG_MAX_UNITS) {
 		conf_error_at(c, line, "more than %d units", ORG_MAX_UNITS);
 		return;
 	}
-	u = &o->units[o->nunits];
-	p->unit_line[o->nunits++] = line;
+	/* [unit a] twice never gets here: confparse refuses it */
+	u = &o->units[o->nunits++];
 	memset(u, 0, sizeof(*u));
 	strcpy(u->id, id);
 	u->per = NORM_PERSON;
@@ -120,13 +114,9 @@ static void target_key(struct conf *c, struct org_unit *u, const char *key, char
 		    w[1]);
 		return;
 	}
-	if (!conf_double(c, key, value, -100, 100, &v))
-		return;
-	if (!isnan(u->target_pct[r])) {
-		conf_error(c, "%s is given twice in [unit %s]", key, u->id);
-		return;
-	}
-	u->target_pct[r] = v;
+	/* a key given twice never gets here: confparse refuses it */
+	if (conf_double(c, key, value, -100, 100, &v))
+		u->target_pct[r] = v;
 }
 
 void units_key(struct conf *c, struct org_unit *u, const char *key, const char *value)

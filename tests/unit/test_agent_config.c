@@ -276,12 +276,17 @@ static void test_channels_and_overrides(void **state)
 	agent_config_free(&cfg);
 }
 
-/* A channel listed twice is reported, and does not crowd out the others
- * (the model has 3 channels: 4 names would not all fit). */
+/* A list keeps conf_list()'s rules: a channel listed twice, an empty item
+ * are each reported, at the list's line. */
 static void test_channel_listed_twice(void **state)
 {
 	static const char *const want[] = {
-		"agent.conf:8: channel \"energy\" is listed twice",
+		"agent.conf:8: channels = \"energy,energy power volts\": \"energy\" is listed "
+		    "twice",
+		"agent.conf:13: channels = \"energy,,power\": an empty item in the list (two "
+		    "commas, or a comma at one end)",
+		"agent.conf:18: channels = \"power,\": an empty item in the list (two commas, "
+		    "or a comma at one end)",
 	};
 	struct agent_config cfg;
 
@@ -294,13 +299,83 @@ static void test_channel_listed_twice(void **state)
 	    "model = tm\n"                    /* 5 */
 	    "host = h\n"                      /* 6 */
 	    "unit = 1\n"                      /* 7 */
-	    "channels = energy,energy power volts\n");  /* 8: commas or spaces */
-	assert_int_equal(load(&cfg), 1);
+	    "channels = energy,energy power volts\n"  /* 8: commas or spaces */
+	    "[meter m2]\n"                    /* 9 */
+	    "model = tm\n"                    /* 10 */
+	    "host = h\n"                      /* 11 */
+	    "unit = 2\n"                      /* 12 */
+	    "channels = energy,,power\n"      /* 13 */
+	    "[meter m3]\n"                    /* 14 */
+	    "model = tm\n"                    /* 15 */
+	    "host = h\n"                      /* 16 */
+	    "unit = 3\n"                      /* 17 */
+	    "channels = power,\n"             /* 18 */
+	    "[meter m4]\n"                    /* 19 */
+	    "model = tm\n"                    /* 20 */
+	    "host = h\n"                      /* 21 */
+	    "unit = 4\n"                      /* 22 */
+	    "channels = volts, energy\n");    /* 23: good, in its own order */
+	assert_int_equal(load(&cfg), 3);
 	expect_reports(want, NCASES(want));
-	assert_int_equal(cfg.meters[0].nch, 3);
-	assert_string_equal(cfg.meters[0].ch[0].name, "energy");
-	assert_string_equal(cfg.meters[0].ch[1].name, "power");
-	assert_string_equal(cfg.meters[0].ch[2].name, "volts");
+	assert_int_equal(cfg.meters[3].nch, 2);
+	assert_string_equal(cfg.meters[3].ch[0].name, "volts");
+	assert_string_equal(cfg.meters[3].ch[1].name, "energy");
+	agent_config_free(&cfg);
+}
+
+/* What issue 16 found gm-agent -n passing: one meter written twice, a key
+ * given twice, "channels = ,", a NUL byte that made "unit = 1\0garbage"
+ * read as "unit = 1", an empty client_id (a broker answers CONNACK 2,
+ * identifier rejected, for ever). Each is refused where it stands. */
+static void test_issue16_refusals(void **state)
+{
+	static const char *const want[] = {
+		"agent.conf:5: \"client_id\" has no value (give one, or leave the key out)",
+		"agent.conf:9: a NUL byte at column 9",
+		"agent.conf:10: channels = \",\": an empty item in the list (two commas, or a "
+		    "comma at one end)",
+		"agent.conf:12: \"host\" is given twice in [meter m1] (first at line 8)",
+		"agent.conf:13: [meter m1] is given twice (first at line 6)",
+		"agent.conf:16: [mqtt_meter p1] has no keys",
+		/* line 9 was not read: m1 has no unit */
+		"agent.conf:6: [meter m1]: \"unit\" is required",
+	};
+	static const char text[] =
+	    "[agent]\n"                       /* 1 */
+	    "site = hq\n"                     /* 2 */
+	    "devices = @DEV\n"                /* 3 */
+	    "[mqtt]\n"                        /* 4 */
+	    "client_id =\n"                   /* 5 */
+	    "[meter m1]\n"                    /* 6 */
+	    "model = tm\n"                    /* 7 */
+	    "host = h\n"                      /* 8 */
+	    "unit = 1\0garbage\n"             /* 9 */
+	    "channels = ,\n"                  /* 10 */
+	    "interval = 5\n"                  /* 11 */
+	    "host = other\n"                  /* 12 */
+	    "[meter m1]\n"                    /* 13 */
+	    "unit = 2\n"                      /* 14: not read */
+	    "unit = 3\n"                      /* 15: not read */
+	    "[mqtt_meter p1]\n";              /* 16: every key left out */
+	struct agent_config cfg;
+	char path[128];
+
+	(void)state;
+	/* "@DEV" by hand: the text has a NUL in it */
+	snprintf(path, sizeof(path), "%s/devices", tmpdir);
+	{
+		char buf[1024];
+		const char *at = strstr(text, "@DEV");
+		size_t head = (size_t)(at - text), n;
+
+		n = (size_t)snprintf(buf, sizeof(buf), "%.*s%s", (int)head, text, path);
+		memcpy(buf + n, at + 4, sizeof(text) - 1 - head - 4);
+		fixture_bytes("agent.conf", buf, n + sizeof(text) - 1 - head - 4);
+	}
+	assert_int_equal(load(&cfg), (int)NCASES(want));
+	expect_reports(want, NCASES(want));
+	assert_string_equal(cfg.meters[0].gw.host, "h");   /* the first stands */
+	assert_int_equal(cfg.nmeters, 1);
 	agent_config_free(&cfg);
 }
 
@@ -394,7 +469,7 @@ static void test_timeout_vs_interval(void **state)
 
 static void test_missing_site(void **state)
 {
-	static const char *const want[] = { "agent.conf: [agent] site is required" };
+	static const char *const want[] = { "agent.conf:1: [agent] site is required" };
 	struct agent_config cfg;
 
 	(void)state;
@@ -522,6 +597,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_keys, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_channels_and_overrides, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_channel_listed_twice, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_issue16_refusals, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_model, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_broken_model, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_vs_interval, setup, tmpdir_teardown),

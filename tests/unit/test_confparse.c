@@ -136,27 +136,36 @@ static void test_every_error_reported(void **state)
 	static const char *const want[] = {
 		"many.ini:2: count = \"many\": expected a whole number from 0 to 100",
 		"many.ini:3: expected \"key = value\" or \"[section]\"",
-		"many.ini:4: section header has no closing ']'",
-		"many.ini:5: line has a value but no key",
-		"many.ini:6: debug = \"maybe\": expected yes or no",
-		"many.ini:8: ratio = \"2\": expected a number from 0 to 1",
-		"many.ini:10: broker = \"host:70000\": expected host:port (port 1-65535)",
+		"many.ini:4: debug = \"maybe\": expected yes or no",
+		"many.ini:6: ratio = \"2\": expected a number from 0 to 1",
+		"many.ini:7: broker = \"host:70000\": expected host:port (port 1-65535)",
+		"many.ini:8: section header has no closing ']'",
+		"many.ini:9: line has a value but no key",
+		"many.ini:12: expected \"key = value\" or \"[section]\"",
+	};
+	static const char *const calls[] = {
+		"2 [main] count=many", "4 [main] debug=maybe", "5 [main] name=ok",
+		"6 [main] ratio=2", "7 [main] broker=host:70000", "13 [item c] k=1",
 	};
 	const char *path = fixture("many.ini",
 	    "[main]\n"                         /* 1 */
 	    "count = many\n"                   /* 2 */
 	    "this line has no equals sign\n"   /* 3 */
-	    "[item b\n"                        /* 4: keys below stay in [main] */
-	    "= orphan value\n"                 /* 5 */
-	    "debug = maybe\n"                  /* 6 */
-	    "name = ok\n"                      /* 7 */
-	    "ratio = 2\n"                      /* 8 */
-	    "[main]\n"                         /* 9 */
-	    "broker = host:70000\n");          /* 10 */
+	    "debug = maybe\n"                  /* 4 */
+	    "name = ok\n"                      /* 5 */
+	    "ratio = 2\n"                      /* 6 */
+	    "broker = host:70000\n"            /* 7 */
+	    "[item b\n"                        /* 8: its keys are not read */
+	    "= orphan value\n"                 /* 9 */
+	    "debug = maybe\n"                  /* 10 */
+	    "[item c]\n"                       /* 11 */
+	    "key ;= value\n"                   /* 12: the '=' is in a comment */
+	    "k = 1\n");                        /* 13 */
 
 	(void)state;
-	assert_int_equal(parse(path), 7);
+	assert_int_equal(parse(path), 8);
 	expect_reports(want, NCASES(want));
+	expect_calls(calls, NCASES(calls));
 	assert_string_equal(seen.name, "ok");
 }
 
@@ -512,6 +521,334 @@ static void test_conf_hostport(void **state)
 	}
 }
 
+/* A section given twice is refused at its header, and its keys are not
+ * read: [meter m1] twice would have made one meter of two. Names count as
+ * the same with their spaces squeezed. */
+static void test_duplicate_section(void **state)
+{
+	static const char *const want[] = {
+		"dup.ini:5: [main] is given twice (first at line 1)",
+		"dup.ini:7: [item a] is given twice (first at line 3)",
+	};
+	static const char *const calls[] = {
+		"2 [main] name=first", "4 [item a] k=1", "10 [item b] k=3",
+	};
+	const char *path = fixture("dup.ini",
+	    "[main]\n"             /* 1 */
+	    "name = first\n"       /* 2 */
+	    "[item a]\n"           /* 3 */
+	    "k = 1\n"              /* 4 */
+	    "[main]\n"             /* 5 */
+	    "name = second\n"      /* 6: not read */
+	    "[item \t a]\n"        /* 7 */
+	    "k = 2\n"              /* 8: not read */
+	    "[ item  b ]\n"        /* 9: squeezed to "item b" */
+	    "k = 3\n");            /* 10 */
+
+	(void)state;
+	assert_int_equal(parse(path), 2);
+	expect_reports(want, NCASES(want));
+	expect_calls(calls, NCASES(calls));
+	assert_string_equal(seen.name, "first");
+}
+
+/* A key given twice in one section is refused; the first value stands. */
+static void test_duplicate_key(void **state)
+{
+	static const char *const want[] = {
+		"dupkey.ini:2: \"x\" is given twice (first at line 1)",
+		"dupkey.ini:5: \"name\" is given twice in [main] (first at line 4)",
+		"dupkey.ini:9: \"k j\" is given twice in [item a] (first at line 8)",
+	};
+	static const char *const calls[] = {
+		"1 [] x=1", "4 [main] name=one", "6 [main] count=3", "8 [item a] k j=1",
+		"11 [item b] name=one",
+	};
+	const char *path = fixture("dupkey.ini",
+	    "x = 1\n"              /* 1: before any section */
+	    "x = 2\n"              /* 2 */
+	    "[main]\n"             /* 3 */
+	    "name = one\n"         /* 4 */
+	    "name = two\n"         /* 5 */
+	    "count = 3\n"          /* 6 */
+	    "[item a]\n"           /* 7 */
+	    "k j = 1\n"            /* 8 */
+	    "k  j = 2\n"           /* 9: the same key, spaces squeezed */
+	    "[item b]\n"           /* 10 */
+	    "name = one\n");       /* 11: another section, another key */
+
+	(void)state;
+	assert_int_equal(parse(path), 3);
+	expect_reports(want, NCASES(want));
+	expect_calls(calls, NCASES(calls));
+	assert_string_equal(seen.name, "one");
+}
+
+/* A file's rules may let keys repeat in a section, and only there. */
+static void test_repeat_rules(void **state)
+{
+	static const char *const sections[] = { "list", NULL };
+	static const struct conf_rules rules = { .repeat_keys = sections };
+	static const char *const want[] = {
+		"rep.ini:6: \"k\" is given twice in [other] (first at line 5)",
+	};
+	static const char *const calls[] = {
+		"2 [list] k=1", "3 [list] k=2", "5 [other] k=1",
+	};
+	const char *path = fixture("rep.ini",
+	    "[list]\n"      /* 1 */
+	    "k = 1\n"       /* 2 */
+	    "k = 2\n"       /* 3 */
+	    "[other]\n"     /* 4 */
+	    "k = 1\n"       /* 5 */
+	    "k = 2\n");     /* 6 */
+
+	(void)state;
+	assert_int_equal(conf_parse_rules(path, &rules, handler, NULL, collect, NULL), 1);
+	expect_reports(want, NCASES(want));
+	expect_calls(calls, NCASES(calls));
+}
+
+/* "key =" means nothing: refused, whatever the key. */
+static void test_empty_value(void **state)
+{
+	static const char *const want[] = {
+		"empty.ini:2: \"name\" has no value (give one, or leave the key out)",
+		"empty.ini:3: \"subscribe\" has no value (give one, or leave the key out)",
+		"empty.ini:4: \"count\" has no value (give one, or leave the key out)",
+	};
+	static const char *const calls[] = { "5 [main] ratio=0.5" };
+	const char *path = fixture("empty.ini",
+	    "[main]\n"                     /* 1 */
+	    "name =\n"                     /* 2 */
+	    "subscribe =   \n"             /* 3 */
+	    "count = ; only a comment\n"   /* 4 */
+	    "ratio = 0.5\n");              /* 5 */
+
+	(void)state;
+	assert_int_equal(parse(path), 3);
+	expect_reports(want, NCASES(want));
+	expect_calls(calls, NCASES(calls));
+}
+
+/* A section without keys would be silently ignored ([meter m1] with every
+ * key commented out): refused at its header. */
+static void test_empty_section(void **state)
+{
+	static const char *const want[] = {
+		"nokeys.ini:1: [main] has no keys",
+		"nokeys.ini:4: [item b] has no keys",
+		"nokeys.ini:6: [item c] has no keys",
+	};
+	const char *path = fixture("nokeys.ini",
+	    "[main]\n"                     /* 1 */
+	    "[item a]\n"                   /* 2 */
+	    "k = 1\n"                      /* 3 */
+	    "[item b]\n"                   /* 4 */
+	    "; k = 2\n"                    /* 5 */
+	    "[item c]\n");                 /* 6: the last */
+
+	(void)state;
+	assert_int_equal(parse(path), 3);
+	expect_reports(want, NCASES(want));
+}
+
+static void test_bad_headers(void **state)
+{
+	static const char *const want[] = {
+		"hdr.ini:1: text after the section header's ']'",
+		"hdr.ini:3: section header without a name",
+		"hdr.ini:5: section header without a name",
+	};
+	static const char *const calls[] = { "8 [main] name=x" };
+	const char *path = fixture("hdr.ini",
+	    "[main] x\n"          /* 1 */
+	    "name = skipped\n"    /* 2 */
+	    "[]\n"                /* 3 */
+	    "k = 1\n"             /* 4 */
+	    "[ \t ]\n"            /* 5 */
+	    "k = 2\n"             /* 6 */
+	    "[main] ; comment\n"  /* 7: a comment may follow */
+	    "name = x\n");        /* 8 */
+
+	(void)state;
+	assert_int_equal(parse(path), 3);
+	expect_reports(want, NCASES(want));
+	expect_calls(calls, NCASES(calls));
+}
+
+/* inih reads lines with fgets: a NUL byte would end the line there
+ * ("unit = 1\0garbage" read as "unit = 1"). The line is refused instead;
+ * under a header that has one, no key is read. */
+static void test_nul_byte(void **state)
+{
+	static const char *const want[] = {
+		"nul.ini:2: a NUL byte at column 9",
+		"nul.ini:4: a NUL byte at column 4",
+		"nul.ini:7: a NUL byte at column 1",
+	};
+	static const char *const calls[] = { "3 [main] count=3", "6 [item b] k=2" };
+	const char *path = FIXTURE_BYTES("nul.ini",
+	    "[main]\n"                 /* 1 */
+	    "name = a\0garbage\n"      /* 2 */
+	    "count = 3\n"              /* 3 */
+	    "[it\0em a]\n"             /* 4: a header: its keys are skipped */
+	    "k = 1\n"                  /* 5 */
+	    "[item b]\n"               /* 6 */
+	    "\0\n"                     /* 7 */
+	    "k = 2\n");                /* 8 */
+
+	(void)state;
+	assert_int_equal(parse(path), 3);
+	expect_reports(want, NCASES(want));
+	/* line 8's key is in [item b], handled at its own line */
+	assert_int_equal(seen.calls.n, 2);
+	assert_string_equal(seen.calls.msg[0], calls[0]);
+	assert_string_equal(seen.calls.msg[1], "8 [item b] k=2");
+}
+
+/* Text is UTF-8 (Thai names are). A file saved as TIS-620 / Windows-874,
+ * the Thai code page, is refused rather than shown as garbage; so are
+ * control characters, which a log or terminal would act upon. */
+static void test_text_only(void **state)
+{
+	static const char *const want[] = {
+		"text.ini:3: not UTF-8 text at column 7 (save the file as UTF-8, not TIS-620 "
+		    "or Windows-874)",
+		"text.ini:4: not UTF-8 text at column 5 (save the file as UTF-8, not TIS-620 "
+		    "or Windows-874)",
+		"text.ini:5: not UTF-8 text at column 5 (save the file as UTF-8, not TIS-620 "
+		    "or Windows-874)",
+		"text.ini:6: not UTF-8 text at column 5 (save the file as UTF-8, not TIS-620 "
+		    "or Windows-874)",
+		"text.ini:7: not UTF-8 text at column 6 (save the file as UTF-8, not TIS-620 "
+		    "or Windows-874)",
+		"text.ini:8: control character U+001B at column 9",
+		"text.ini:9: control character U+007F at column 8",
+		"text.ini:10: control character U+009B at column 6",
+		"text.ini:11: control character U+000D at column 7",
+	};
+	static const char *const calls[] = {
+		"2 [item t] th=\xE0\xB8\xAA\xE0\xB8\xB3\xE0\xB8\x99\xE0\xB8\xB1\xE0\xB8\x81",
+		"12 [item t] tab=a\tb",
+		"13 [item t] crlf=yes",
+		"14 [item t] last=\xF0\x9F\x99\x82",
+	};
+	const char *path = FIXTURE_BYTES("text.ini",
+	    "[item t]\n"                                      /* 1 */
+	    "th = \xE0\xB8\xAA\xE0\xB8\xB3\xE0\xB8\x99\xE0\xB8\xB1\xE0\xB8\x81\n"
+	                                                      /* 2: สำนัก in UTF-8 */
+	    "th2 = \xCA\xD3\xB9\xD1\xA1\n"                    /* 3: สำนัก in TIS-620 */
+	    "a = \xC0\xAF\n"                                  /* 4: overlong '/' */
+	    "b = \xED\xA0\x80\n"                              /* 5: a surrogate */
+	    "c = \xF4\x90\x80\x80\n"                          /* 6: past U+10FFFF */
+	    "dd = \xE0\xB8\n"                                 /* 7: cut short */
+	    "color = \x1B[31m\n"                              /* 8: ESC */
+	    "del = a\x7F\n"                                   /* 9 */
+	    "c1 = \xC2\x9B" "1m\n"                            /* 10: C1 CSI */
+	    "cr = a\rb\n"                                     /* 11: a CR inside */
+	    "tab = a\tb\n"                                    /* 12 */
+	    "crlf = yes\r\n"                                  /* 13 */
+	    "last = \xF0\x9F\x99\x82");                       /* 14: U+1F642, no newline */
+
+	int errors = parse(path);
+
+	(void)state;
+	expect_reports(want, NCASES(want));
+	expect_calls(calls, NCASES(calls));
+	assert_int_equal(errors, (int)NCASES(want));
+}
+
+static void test_file_too_long(void **state)
+{
+	static const char *const want[] = {
+		"big.ini: longer than 1048576 bytes",
+	};
+	size_t n = CONF_FILE_MAX + 1;
+	char *big = malloc(n + 1);
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, ';', n);   /* comments, all of it */
+	big[n] = '\0';
+	for (size_t i = 100; i < n; i += 100)
+		big[i] = '\n';
+	assert_int_equal(parse(fixture("big.ini", big)), 1);
+	expect_reports(want, NCASES(want));
+	assert_int_equal(seen.calls.n, 0);
+	big[n - 1] = '\0';     /* CONF_FILE_MAX bytes: read */
+	reports.n = 0;
+	assert_int_equal(parse(fixture("big.ini", big)), 0);
+	free(big);
+}
+
+/* Whatever a path or a value holds, a message is printable UTF-8. */
+static void test_messages_printable(void **state)
+{
+	static const char *const want[] = {
+		"a?b.ini:3: k = \"?x?\": why",
+		"a?b.ini: \xE0\xB8\xAA ok, ? and ??",
+	};
+	struct conf c = { .path = "a\x1b" "b.ini", .line = 3, .report = collect };
+
+	(void)state;
+	conf_error(&c, "k = \"%s\": why", "\x07x\xff");
+	conf_error_at(&c, 0, "%s ok, %s and %s", "\xE0\xB8\xAA", "\xC2\x9B", "\xE0\xB8");
+	expect_reports(want, NCASES(want));
+}
+
+/* One list syntax in every file: commas, spaces or both. */
+static void test_conf_list(void **state)
+{
+	static const struct {
+		const char *value;
+		int n;                 /* -1: refused */
+		const char *items;     /* joined by '|', or the message */
+	} cases[] = {
+		{ "a", 1, "a" },
+		{ "a b c", 3, "a|b|c" },
+		{ "a,b,c", 3, "a|b|c" },
+		{ "a, b ,c", 3, "a|b|c" },
+		{ "  a\tb , c  ", 3, "a|b|c" },
+		{ "a b, c d", 4, "a|b|c|d" },
+		{ ",", -1, "t.ini:7: k = \",\": an empty item in the list (two commas, or a "
+		    "comma at one end)" },
+		{ "a,,b", -1, "t.ini:7: k = \"a,,b\": an empty item in the list (two commas, or "
+		    "a comma at one end)" },
+		{ "a, ,b", -1, "t.ini:7: k = \"a, ,b\": an empty item in the list (two commas, "
+		    "or a comma at one end)" },
+		{ "a,", -1, "t.ini:7: k = \"a,\": an empty item in the list (two commas, or a "
+		    "comma at one end)" },
+		{ ", a", -1, "t.ini:7: k = \", a\": an empty item in the list (two commas, or "
+		    "a comma at one end)" },
+		{ "a b a", -1, "t.ini:7: k = \"a b a\": \"a\" is listed twice" },
+		{ "x, y,x", -1, "t.ini:7: k = \"x, y,x\": \"x\" is listed twice" },
+		{ "a b c d e", -1, "t.ini:7: k = \"a b c d e\": more than 4 items" },
+		{ "", -1, "t.ini:7: k = \"\": an empty list" },
+		{ " ", -1, "t.ini:7: k = \" \": an empty list" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < NCASES(cases); i++) {
+		struct conf c = value_conf();
+		char buf[64], *items[4], joined[64] = "";
+		int n = conf_list(&c, "k", cases[i].value, buf, sizeof(buf), items, 4);
+
+		if (n != cases[i].n)
+			fail_msg("conf_list(\"%s\") = %d, want %d", cases[i].value, n, cases[i].n);
+		if (n < 0) {
+			assert_int_equal(reports.n, 1);
+			assert_string_equal(reports.msg[0], cases[i].items);
+			continue;
+		}
+		assert_int_equal(reports.n, 0);
+		for (int k = 0; k < n; k++)
+			snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s%s",
+			    k ? "|" : "", items[k]);
+		assert_string_equal(joined, cases[i].items);
+	}
+}
+
 static void test_section_split(void **state)
 {
 	static const struct {
@@ -563,6 +900,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_conf_str_and_id, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_conf_hostport, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_section_split, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_section, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_key, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_repeat_rules, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_empty_value, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_empty_section, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_headers, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_nul_byte, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_text_only, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_file_too_long, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_messages_printable, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_conf_list, setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

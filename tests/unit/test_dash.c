@@ -241,9 +241,11 @@ static void test_config(void **state)
 	/* the connection limits: in range, and agreeing with each other */
 	reports.n = 0;
 	path = fixture("l.conf", "[dashboard]\ndata_dir = /x\nmax_connections = 8\n"
-	    "max_per_ip = -1\nidle_timeout = 0\nmax_connections = 64\nmax_per_ip = 100\n"
-	    "idle_timeout = 3\n");
+	    "max_per_ip = -1\nidle_timeout = 0\n");
 	assert_int_equal(dash_config_load(path, &c, collect, NULL), 3);
+	path = fixture("m.conf", "[dashboard]\ndata_dir = /x\nmax_connections = 64\n"
+	    "max_per_ip = 100\nidle_timeout = 3\n");
+	assert_int_equal(dash_config_load(path, &c, collect, NULL), 0);
 	assert_int_equal(dash_config_check(&c, collect, NULL), 1);
 	static const char *const want_lim[] = {
 		"l.conf:3: max_connections = \"8\": expected a whole number from 16 to 65536",

@@ -197,13 +197,14 @@ static void test_bad_keys_and_values(void **state)
 	static const char *const want[] = {
 		"bad.conf:2: unknown key \"descripton\" in [model]",
 		"bad.conf:3: max_gap = \"500\": expected a whole number from 0 to 120",
+		"bad.conf:5: function = \"6\": expected a whole number from 3 to 4",
 		"bad.conf:6: unknown key \"adress\" in [channel a]",
 		"bad.conf:7: type = \"float\": expected int16, uint16, int32, uint32, int64, "
 		    "uint64, float32 or float64",
 		"bad.conf:8: order = \"ABCD\": expected abcd, cdab, badc or dcba",
 		"bad.conf:9: unit = \"m\xc2\xb3\": expected 1-15 characters [A-Za-z0-9/%._-]",
 		"bad.conf:10: kind = \"Counter\": expected counter, gauge or delta",
-		"bad.conf:11: function = \"6\": expected a whole number from 3 to 4",
+		"bad.conf:11: \"function\" is given twice in [channel a] (first at line 5)",
 		"bad.conf:12: scale = 0: a scale of zero hides every reading",
 		"bad.conf:13: sim = \"random\": expected counter, rate or constant",
 		"bad.conf:14: offset = \"x\": expected a number from -1e+12 to 1e+12",
@@ -219,20 +220,20 @@ static void test_bad_keys_and_values(void **state)
 	    "descripton = typo\n"        /* 2 */
 	    "max_gap = 500\n"            /* 3 */
 	    "[channel a]\n"              /* 4 */
-	    "function = 4\n"             /* 5 */
+	    "function = 6\n"             /* 5 */
 	    "adress = 1\n"               /* 6 */
 	    "type = float\n"             /* 7 */
 	    "order = ABCD\n"             /* 8 */
 	    "unit = m\xc2\xb3\n"         /* 9: "m" + superscript 3 in UTF-8 */
 	    "kind = Counter\n"           /* 10 */
-	    "function = 6\n"             /* 11 */
+	    "function = 3\n"             /* 11: a key given twice */
 	    "scale = 0\n"                /* 12 */
 	    "sim = random\n"             /* 13 */
 	    "offset = x\n"               /* 14 */
 	    "\n"                         /* 15 */
 	    "[meter x]\n"                /* 16 */
 	    "host = y\n");               /* 17 */
-	assert_int_equal(load("bad", &m), 13);
+	assert_int_equal(load("bad", &m), 14);
 	expect_reports(want, NCASES(want));
 }
 
@@ -240,8 +241,9 @@ static void test_duplicates_and_bad_ids(void **state)
 {
 	/* each bad section is reported once, at its header, however many keys */
 	static const char *const want[] = {
-		"dup.conf:7: channel a is defined twice",       /* right after itself */
-		"dup.conf:16: channel a is defined twice",      /* after another one */
+		/* right after itself, and after another one */
+		"dup.conf:7: [channel a] is given twice (first at line 1)",
+		"dup.conf:16: [channel a] is given twice (first at line 1)",
 		"dup.conf:19: [channel Import]: channel ids are 1-64 characters [a-z0-9_-]",
 		"dup.conf:25: [channel ../x]: channel ids are 1-64 characters [a-z0-9_-]",
 		"dup.conf:31: [channel " ID64 "x]: channel ids are 1-64 characters [a-z0-9_-]",

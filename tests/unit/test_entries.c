@@ -245,6 +245,9 @@ static void test_header(void **state)
 		{ "greenmeter-entries 0\n", "j:1: bad format version \"0\"" },
 		{ "greenmeter-entries 1 \n", "j:1: bad format version \"1 \"" },
 		{ "greenmeter-entries -1\n", "j:1: bad format version \"-1\"" },
+		/* what the header holds is shown printable: it goes to a log */
+		{ "greenmeter-entries 1\x1b[2J\xca\xd3\n",
+		  "j:1: bad format version \"1?[2J??\"" },
 	};
 	char err[256];
 	struct entries es;

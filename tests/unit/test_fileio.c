@@ -1,6 +1,7 @@
 /*
  * test_fileio.c - files replaced whole (common/fileio.c): never half, never
- * through a name someone planted, nothing left behind when it fails.
+ * through a name someone planted, nothing left behind when it fails; and
+ * files read whole, NUL bytes and all, up to a limit.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -145,6 +146,63 @@ static void test_write_all(void **state)
 	assert_int_equal(fileio_sync_dir(path), -1);   /* not a directory */
 }
 
+static void test_read_all(void **state)
+{
+	static const char data[] = "a\0b\nlast";   /* 8 bytes, a NUL among them */
+	char path[128], err[128], *buf;
+	size_t len;
+
+	(void)state;
+	fixture_bytes("f", data, sizeof(data) - 1);
+	snprintf(path, sizeof(path), "%s/f", tmpdir);
+	assert_int_equal(fileio_read_all(path, 0, &buf, &len, err, sizeof(err)), GM_OK);
+	assert_int_equal(len, 8);
+	assert_memory_equal(buf, data, 9);   /* and a NUL after the last byte */
+	free(buf);
+	/* exactly max bytes is read; one more is refused */
+	assert_int_equal(fileio_read_all(path, 8, &buf, &len, err, sizeof(err)), GM_OK);
+	assert_int_equal(len, 8);
+	free(buf);
+	assert_int_equal(fileio_read_all(path, 7, &buf, &len, err, sizeof(err)), GM_EIO);
+	assert_string_equal(err, "longer than 7 bytes");
+	assert_null(buf);
+	/* an empty file, a missing one, a directory */
+	fixture("empty", "");
+	snprintf(path, sizeof(path), "%s/empty", tmpdir);
+	assert_int_equal(fileio_read_all(path, 7, &buf, &len, err, sizeof(err)), GM_OK);
+	assert_int_equal(len, 0);
+	assert_string_equal(buf, "");
+	free(buf);
+	snprintf(path, sizeof(path), "%s/none", tmpdir);
+	assert_int_equal(fileio_read_all(path, 0, &buf, &len, err, sizeof(err)), GM_ENOTFOUND);
+	assert_string_equal(err, "cannot open: No such file or directory");
+	assert_int_equal(fileio_read_all(tmpdir, 0, &buf, &len, err, sizeof(err)), GM_EIO);
+	assert_string_equal(err, "cannot read: Is a directory");
+}
+
+/* Bigger than the first guess (a pipe has no size): the buffer grows. */
+static void test_read_all_grows(void **state)
+{
+	char path[128], err[128], *buf, *big = malloc(100001);
+	size_t len;
+
+	(void)state;
+	assert_non_null(big);
+	for (int i = 0; i < 100000; i++)
+		big[i] = (char)('a' + i % 26);
+	big[100000] = '\0';
+	snprintf(path, sizeof(path), "%s/big", tmpdir);
+	write_file(path, big);
+	assert_int_equal(fileio_read_all(path, 0, &buf, &len, err, sizeof(err)), GM_OK);
+	assert_int_equal(len, 100000);
+	assert_memory_equal(buf, big, 100001);
+	free(buf);
+	assert_int_equal(fileio_read_all("/dev/zero", 5000, &buf, &len, err, sizeof(err)),
+	    GM_EIO);
+	assert_string_equal(err, "longer than 5000 bytes");
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +212,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_abort_leaves_old, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_failure_named, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_write_all, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_read_all, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_read_all_grows, setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -198,6 +198,10 @@ static void test_defaults(void **state)
 	assert_int_equal(u->baseline_fy, 0);
 	for (int r = 0; r < RES_N; r++)
 		assert_true(isnan(u->target_pct[r]));
+	/* a list with commas, as every list may be written */
+	assert_int_equal(load_text("[organisation]\nbaseline = 2568\n[kpi]\n"
+	    "paper_levels = 1, 2, 3, 4, 5\n[unit a]\nth = ก\n"), 0);
+	assert_true(org.kpi_levels[4] == 5);
 }
 
 /* Weights divided by their sum, exactly: 60 / 100 is the double 0.6. */
@@ -354,8 +358,8 @@ static void test_mistakes(void **state)
 {
 	static const struct { const char *text, *want; } cases[] = {
 		/* unknown keys and sections */
-		{ "[organisation]\ncolour = green\n",
-		  "org.ini:7: unknown key \"colour\" in [organisation]" },
+		{ "[organisation]\nen = again\n",
+		  "org.ini:6: [organisation] is given twice (first at line 1)" },
 		{ "[kpis]\nx = 1\n",
 		  "org.ini:6: unknown section [kpis] (expected [organisation], [kpi], "
 		  "[factors], [unit <id>] or [meters])" },
@@ -368,7 +372,7 @@ static void test_mistakes(void **state)
 		  "org.ini:7: unknown key \"levels\" in [kpi]" },
 		/* units */
 		{ "[unit a]\nth = again\n",
-		  "org.ini:6: unit a is defined twice (first at line 3)" },
+		  "org.ini:6: [unit a] is given twice (first at line 3)" },
 		{ "[unit Bad]\nth = x\n",
 		  "org.ini:6: [unit Bad]: unit ids are 1-64 characters [a-z0-9_-], starting "
 		  "with a letter or digit" },
@@ -392,32 +396,39 @@ static void test_mistakes(void **state)
 		  "org.ini:6: area 2499: \"2499\" is not a fiscal year (B.E. 2500 to 2700)" },
 		{ "baseline = 2400\n",
 		  "org.ini:6: baseline: \"2400\" is not a fiscal year (B.E. 2500 to 2700)" },
-		{ "[organisation]\nbaseline = 2701\n",
-		  "org.ini:7: baseline: \"2701\" is not a fiscal year (B.E. 2500 to 2700)" },
 		{ "headcount 2568 = 40\narea 2568 = 300\nheadcount 2568 = 41\n",
-		  "org.ini:8: headcount 2568 is given twice in [unit a]" },
+		  "org.ini:8: \"headcount 2568\" is given twice in [unit a] (first at line 6)" },
+		{ "headcount 2568 = 40\narea 2568 = 300\nheadcount 02568 = 41\n",
+		  "org.ini:8: headcount 02568 is given twice in [unit a]" },
+		{ "target water = 5\ntarget  water = 6\n",
+		  "org.ini:7: \"target water\" is given twice in [unit a] (first at line 6)" },
 		{ "target paper = 5\n",
 		  "org.ini:6: target paper: unknown resource \"paper\" (expected electricity, "
 		  "water, paper_printed, paper_reams, fuel or waste)" },
 		{ "target water = five\n",
 		  "org.ini:6: target water = \"five\": expected a number from -100 to 100" },
-		{ "[organisation]\npaper_basis = sheets\n",
-		  "org.ini:7: paper_basis = \"sheets\": expected reams or printed" },
+
 		/* the KPI table and grade bands */
 		{ "[kpi]\npaper_levels = 0 5 2.5 7.5 10\n",
 		  "org.ini:7: paper_levels = \"0 5 2.5 7.5 10\": each level's threshold must be "
 		  "above the one before" },
 		{ "[kpi]\npaper_levels = 0 2.5 2.5 7.5 10\n",
-		  "org.ini:7: paper_levels = \"0 2.5 2.5 7.5 10\": each level's threshold must "
+		  "org.ini:7: paper_levels = \"0 2.5 2.5 7.5 10\": \"2.5\" is listed twice" },
+		{ "[kpi]\npaper_levels = 0 2.5 2.50 7.5 10\n",
+		  "org.ini:7: paper_levels = \"0 2.5 2.50 7.5 10\": each level's threshold must "
 		  "be above the one before" },
+		{ "[kpi]\npaper_levels = 0, 2.5,, 5, 7.5, 10\n",
+		  "org.ini:7: paper_levels = \"0, 2.5,, 5, 7.5, 10\": an empty item in the list "
+		  "(two commas, or a comma at one end)" },
+		{ "[kpi]\ngrades = 90 80 60 50\n",
+		  "org.ini:7: grades = \"90 80 60 50\": expected 3 numbers from 0 to 100" },
 		{ "[kpi]\npaper_levels = 0 2.5 5\n",
 		  "org.ini:7: paper_levels = \"0 2.5 5\": expected 5 numbers from -100 to 100" },
 		{ "[kpi]\ngrades = 80 90 60\n",
 		  "org.ini:7: grades = \"80 90 60\": the gold, silver and bronze bounds must "
 		  "descend" },
 		{ "[kpi]\ngrades = 90 80 80\n",
-		  "org.ini:7: grades = \"90 80 80\": the gold, silver and bronze bounds must "
-		  "descend" },
+		  "org.ini:7: grades = \"90 80 80\": \"80\" is listed twice" },
 		{ "[kpi]\nbelow = 2\n", "org.ini:7: below = \"2\": expected a number from 0 to 1" },
 		/* factors */
 		{ "[factors]\nelectricity 2026-02-30 = 0.475\n",
@@ -437,8 +448,8 @@ static void test_mistakes(void **state)
 		  "org.ini:7: \"electricity\": expected \"<resource> <YYYY-MM-DD> = <kgCO2e per "
 		  "unit> [| source]\"" },
 		{ "[factors]\nelectricity 2026-01-01 = 0.475\nelectricity 2026-01-01 = 0.5\n",
-		  "org.ini:8: electricity 2026-01-01: a factor from that date is already given "
-		  "at line 7" },
+		  "org.ini:8: \"electricity 2026-01-01\" is given twice in [factors] (first at "
+		  "line 7)" },
 		/* meters */
 		{ "[meters]\np/m = electricity from 2024-01-01 a\n",
 		  "org.ini:7: \"p/m\": expected <site>/<meter>/<channel>" },
@@ -524,6 +535,10 @@ static void test_whole_file(void **state)
 	static const char *const missing[] = {
 		"nowhere/org.ini: cannot open: No such file or directory",
 	};
+	static const char *const org_keys[] = {
+		"org.ini:2: baseline: \"2701\" is not a fiscal year (B.E. 2500 to 2700)",
+		"org.ini:3: paper_basis = \"sheets\": expected reams or printed",
+	};
 	char path[128];
 
 	(void)state;
@@ -533,6 +548,10 @@ static void test_whole_file(void **state)
 	expect_reports(no_org, 1);
 	assert_int_equal(load_text("x = 1\n[organisation]\nbaseline = 2568\n"), 1);
 	expect_reports(before, 1);
+	/* a bad baseline is reported as bad, not as missing too */
+	assert_int_equal(load_text("[organisation]\nbaseline = 2701\npaper_basis = sheets\n"
+	    "[unit a]\nth = x\n"), 2);
+	expect_reports(org_keys, 2);
 	assert_int_equal(load_text("[organisation]\nen = X\ncolour = green\n"
 	    "[unit a]\nheadcount 2568 = many\n[meters]\n"
 	    "p/m/c = electricity from 2024-13-01 a\n"

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "../../collector/registry.h"
+#include "err.h"
 #include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
@@ -330,6 +331,59 @@ static void test_dump_many(void **state)
 	registry_free(r);
 }
 
+/* A status file as registry_read() and registry_load() take it: each line
+ * whole, however long (fields are added at the end of a line: one of 1030
+ * bytes was cut in two, and its tail taken for a channel of its own); a
+ * line with a NUL byte (a block a crash left zeroed) is not a status line,
+ * nor read cut short at the NUL. */
+static void test_read_whole_lines(void **state)
+{
+	char text[4096], pad[1100];
+	struct chan_state *v = NULL, v0;
+	struct registry *r = registry_new();
+	struct chan_id id = id3("a", "b", "c");
+	size_t n = 0, o;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(r);
+	/* line 1: the bytes from 1024 on read "x/y/z lost=7" */
+	o = (size_t)snprintf(text, sizeof(text), "a/b/c last_t=1795293001.000 received=5 pad=");
+	memset(pad, 'p', sizeof(pad));
+	pad[1023 - o - 1] = '\0';
+	o += (size_t)snprintf(text + o, sizeof(text) - o, "%s x/y/z lost=7\n", pad);
+	memcpy(text + o, "d/e/f\0 received=9\n", 18);
+	o += 18;
+	o += (size_t)snprintf(text + o, sizeof(text) - o, "g/h/i last_t=5 last_t=0\n");
+	assert_non_null(f = fmemopen(text, o, "r"));
+	assert_int_equal(registry_read(f, &v, &n), GM_OK);
+	fclose(f);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].id.site, "a");
+	assert_true(v[0].received == 5 && v[0].lost == 7 && v[0].have_last);
+	assert_string_equal(v[1].id.site, "g");
+	/* the last last_t counts, for have_last too */
+	assert_true(v[1].last_t == 0 && !v[1].have_last);
+	free(v);
+	/* a kind without a unit is none: the dump writes "kind=-" for it, and a
+	 * delta channel is judged stale by months, not minutes */
+	assert_int_equal(registry_parse_line("a/b/c last_t=1795293001 last=1 - kind=delta",
+	    &v0), 0);
+	assert_int_equal(v0.kind, KIND_COUNTER);
+	assert_int_equal(registry_parse_line("a/b/c last_t=1795293001 last=1 reams kind=delta",
+	    &v0), 0);
+	assert_int_equal(v0.kind, KIND_DELTA);
+	assert_non_null(f = fmemopen(text, o, "r"));
+	assert_int_equal(registry_load(r, f), 2);
+	fclose(f);
+	assert_true(registry_find(r, &id) != NULL && registry_find(r, &id)->received == 5);
+	id = id3("x", "y", "z");
+	assert_null(registry_find(r, &id));
+	id = id3("d", "e", "f");
+	assert_null(registry_find(r, &id));
+	registry_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_parse_back),
 		cmocka_unit_test(test_dump_many),
+		cmocka_unit_test(test_read_whole_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,6 +66,18 @@ const char *fixture(const char *name, const char *text)
 	return path;
 }
 
+const char *fixture_bytes(const char *name, const void *data, size_t len)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
 void textlog_add(struct textlog *log, const char *fmt, ...)
 {
 	va_list ap;

@@ -8,6 +8,8 @@
 #ifndef GM_TESTUTIL_H
 #define GM_TESTUTIL_H
 
+#include <stddef.h>
+
 #include "topic.h"
 
 /* Messages kept in order; n counts them all, msg keeps the first TEXTLOG_MAX. */
@@ -33,6 +35,11 @@ int tmpdir_teardown(void **state);
 void write_file(const char *path, const char *text);
 /* Write `text` to <tmpdir>/<name>; returns that path (a static buffer). */
 const char *fixture(const char *name, const char *text);
+
+/* The same for len bytes of data (NUL bytes or not); FIXTURE_BYTES(name,
+ * "literal") writes a literal without its final NUL. */
+const char *fixture_bytes(const char *name, const void *data, size_t len);
+#define FIXTURE_BYTES(name, lit) fixture_bytes((name), (lit), sizeof(lit) - 1)
 
 /* Append a formatted message to `log`. */
 void textlog_add(struct textlog *log, const char *fmt, ...)
