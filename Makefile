@@ -124,6 +124,8 @@ UNIT_ingest    := collector/ingest collector/requeue collector/rrd_store common/
                   common/meter_event common/numtext \
                   common/chanmeta common/confparse \
                   common/payload common/json_in common/topic common/log common/timeutil common/fileio common/err
+# every channel file behind a real ingest, as test_ingest's
+UNIT_chan_files := $(UNIT_ingest)
 UNIT_spool     := agent/spool agent/spool_recover agent/segfile common/payload common/json_in \
                   common/topic common/log common/fileio common/err
 UNIT_seqmap    := agent/seqmap common/log common/fileio common/err
@@ -169,7 +171,7 @@ UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/http_
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash \
-         event_send fileio quarantine mbreply manual_csv
+         event_send fileio quarantine mbreply manual_csv chan_files
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build
