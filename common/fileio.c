@@ -1,4 +1,5 @@
-/* fileio.c - files written whole: temporary, fsync, rename. */
+/* fileio.c - files written whole: temporary, fsync, rename; and files that
+ * must be regular ones, opened without waiting on anything else. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -28,6 +29,54 @@ int fileio_write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)w;
 	}
 	return 0;
+}
+
+static const char *type_name(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISLNK(m) ? "a symbolic link" :
+	    S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" :
+	    S_ISCHR(m) || S_ISBLK(m) ? "a device" : "of an unknown type";
+}
+
+static int not_regular(const char *path, mode_t m, char *err, size_t errlen)
+{
+	return gm_errf(err, errlen, GM_EIO, "%s: not a regular file (%s)", path, type_name(m));
+}
+
+int fileio_open_regular(const char *path, int flags, mode_t mode, int *ret_fd, char *err,
+    size_t errlen)
+{
+	int fd = open(path, flags | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC, mode), e;
+	struct stat st;
+
+	*ret_fd = -1;
+	if (fd < 0) {
+		e = errno;
+		/* ELOOP: a link (O_NOFOLLOW); ENXIO: a FIFO nobody reads, opened
+		 * for writing; EISDIR: a directory, opened for writing */
+		if ((e == ELOOP || e == ENXIO || e == EISDIR) && lstat(path, &st) == 0 &&
+		    !S_ISREG(st.st_mode)) {
+			errno = e;
+			return not_regular(path, st.st_mode, err, errlen);
+		}
+		errno = e;
+		return gm_errf(err, errlen, e == ENOENT ? GM_ENOTFOUND : GM_EIO, "%s: %s", path,
+		    strerror(e));
+	}
+	/* F_SETFL takes the status flags alone (O_APPEND): O_NONBLOCK goes */
+	if (fstat(fd, &st) != 0 ||
+	    (S_ISREG(st.st_mode) && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0)) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return not_regular(path, st.st_mode, err, errlen);
+	}
+	*ret_fd = fd;
+	return GM_OK;
 }
 
 int fileio_sync_dir(const char *dir)
