@@ -241,7 +241,8 @@ FUZZ_COLLECTOR := collector/ingest collector/requeue collector/rrd_store collect
 FUZZ_ingest  := $(FUZZ_COLLECTOR)
 FUZZ_wal     := $(FUZZ_COLLECTOR)
 FUZZ_quarantine := $(FUZZ_COLLECTOR)
-FUZZ_rrd_head := collector/rrd_head common/rrdfile common/err tests/fuzz/fuzzlib
+FUZZ_rrd_head := collector/rrd_head common/rrdfile common/rrd_layout common/fileio common/err \
+                tests/fuzz/fuzzlib
 FUZZ_dash_path := dashboards/http_path
 FUZZ_modbus_reply := agent/mbreply common/crc16 common/devmap common/registers common/confparse \
                 common/payload common/json_in common/topic common/fileio common/err

@@ -1,5 +1,6 @@
 /* chanmeta.c - the unit and kind file beside each channel's RRD or entries journal. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,16 +66,27 @@ int chanmeta_read(const char *datadir, const struct chan_id *id, struct chanmeta
     char *err, size_t errlen)
 {
 	char path[4096], *first = NULL;
-	int rc = GM_OK;
+	FILE *f;
+	int fd, rc;
 
 	memset(out, 0, sizeof(*out));
 	meta_path(path, sizeof(path), datadir, id);
-	if (access(path, F_OK) != 0)
-		return GM_ENOTFOUND;
-	if (conf_parse(path, meta_handler, out, meta_report, &first) != 0)
+	/* a FIFO at its name would block the open, and every read after it */
+	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, err, errlen)) != GM_OK)
+		return rc == GM_ENOTFOUND ? rc : GM_EINVAL;
+	if ((f = fdopen(fd, "r")) == NULL) {
+		rc = gm_errf(err, errlen, GM_EINVAL, "%s: %s", path, strerror(errno));
+		close(fd);
+		return rc;
+	}
+	rc = conf_parse_file(f, path, meta_handler, out, meta_report, &first);
+	fclose(f);
+	if (rc != 0)
 		rc = gm_errf(err, errlen, GM_EINVAL, "%s", first ? first : path);
 	else if (out->unit[0] == '\0')
 		rc = gm_errf(err, errlen, GM_EINVAL, "%s: no unit", path);
+	else
+		rc = GM_OK;
 	free(first);
 	return rc;
 }

@@ -130,27 +130,39 @@ static void ini_setup(void)
 	ini_max_line = CONF_LINE_MAX + 3;
 }
 
-int conf_parse(const char *path, conf_handler h, void *user, conf_report report,
-    void *report_user)
+int conf_parse_file(FILE *fp, const char *path, conf_handler h, void *user,
+    conf_report report, void *report_user)
 {
 	char section[CONF_LINE_MAX + 1] = "";
 	struct conf c = {
 		.path = path, .user = user, .handler = h,
-		.report = report, .report_user = report_user, .section = section,
+		.report = report, .report_user = report_user, .section = section, .fp = fp,
 	};
 
-	if ((c.fp = fopen(path, "r")) == NULL) {
-		conf_error(&c, "cannot open: %s", strerror(errno));
-		return c.errors;
-	}
 	pthread_once(&ini_once, ini_setup);
 	ini_parse_stream(conf_reader, &c, conf_ini_handler, &c);
-	if (ferror((FILE *)c.fp)) {  /* e.g. a directory: fopen() works, reading not */
+	if (ferror(fp)) {  /* e.g. a directory: fopen() works, reading not */
 		c.line = 0;
 		conf_error(&c, "cannot read: %s", strerror(errno));
 	}
-	fclose(c.fp);
 	return c.errors;
+}
+
+int conf_parse(const char *path, conf_handler h, void *user, conf_report report,
+    void *report_user)
+{
+	FILE *fp = fopen(path, "r");
+	int errors;
+
+	if (fp == NULL) {
+		struct conf c = { .path = path, .report = report, .report_user = report_user };
+
+		conf_error(&c, "cannot open: %s", strerror(errno));
+		return c.errors;
+	}
+	errors = conf_parse_file(fp, path, h, user, report, report_user);
+	fclose(fp);
+	return errors;
 }
 
 static void bad_value(struct conf *c, const char *key, const char *value, const char *why)

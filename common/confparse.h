@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define CONF_LINE_MAX 1024
 
@@ -40,6 +41,11 @@ struct conf {
  * file counts as one error. */
 int conf_parse(const char *path, conf_handler h, void *user, conf_report report,
     void *report_user);
+/* The same for a file the caller opened (a channel's .meta, opened so that
+ * a FIFO at its name cannot block: fileio.h): read from fp, named path in
+ * the messages; fp stays the caller's to close. */
+int conf_parse_file(FILE *fp, const char *path, conf_handler h, void *user,
+    conf_report report, void *report_user);
 
 /* Report "path:line: <msg>" and count it. */
 void conf_error(struct conf *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

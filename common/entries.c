@@ -11,6 +11,7 @@
 
 #include "entries.h"
 #include "err.h"
+#include "fileio.h"
 #include "numtext.h"
 #include "payload.h"
 
@@ -180,15 +181,15 @@ int entries_parse(const char *buf, size_t len, const char *name, struct entries 
 
 static int read_all(const char *path, char **ret, size_t *ret_len, char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t len = 0, cap;
 	struct stat st;
 	char *buf;
 	ssize_t r;
+	int fd, rc;
 
-	if (fd < 0)
-		return gm_errf(err, errlen, errno == ENOENT ? GM_ENOTFOUND : GM_EIO, "%s: %s",
-		    path, strerror(errno));
+	/* a FIFO at its name would block the open, and every read after it */
+	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, err, errlen)) != GM_OK)
+		return rc;
 	/* the file may grow while we read: read to its end, not to st_size */
 	cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
 	if ((buf = malloc(cap)) == NULL) {

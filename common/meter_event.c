@@ -1,15 +1,18 @@
 /* meter_event.c - meter events on the wire and in the events journal. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "err.h"
+#include "fileio.h"
 #include "json_in.h"
 #include "meter_event.h"
 #include "numtext.h"
@@ -338,12 +341,17 @@ int events_each(const char *path, double from, double to,
     void (*fn)(const struct meter_event *ev, void *user), void *user, size_t *nbad,
     char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	int rc;
+	FILE *f;
+	int fd, rc;
 
-	if (f == NULL)
-		return errno == ENOENT ? GM_OK :
-		    gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+	/* a FIFO at its name would block the open, and every read after it */
+	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, err, errlen)) != GM_OK)
+		return rc == GM_ENOTFOUND ? GM_OK : rc;
+	if ((f = fdopen(fd, "r")) == NULL) {
+		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+		close(fd);
+		return rc;
+	}
 	rc = each_line(f, path, from, to, fn, user, nbad, err, errlen);
 	fclose(f);
 	return rc;
