@@ -161,7 +161,7 @@ int entry_store_put(const char *datadir, const struct chan_id *id,
 	entries_path(path, sizeof(path), datadir, id);
 	/* O_APPEND: every write lands at the end, after whatever is there; a
 	 * FIFO or link at its name is refused, never read or written through */
-	if ((rc = fileio_open_regular(path, O_RDWR | O_CREAT | O_APPEND, 0644, &fd, err,
+	if ((rc = fileio_open_regular(path, O_RDWR | O_CREAT | O_APPEND, 0644, &fd, NULL, err,
 	    errlen)) != GM_OK)
 		return rc;
 	if (flock(fd, LOCK_EX) != 0) {

@@ -54,7 +54,7 @@ int event_store_append(const char *datadir, const struct chan_id *id,
 		return rc;
 	events_path(path, sizeof(path), datadir, id);
 	/* a FIFO at its name would block the open until someone reads it */
-	if ((rc = fileio_open_regular(path, O_WRONLY | O_CREAT | O_APPEND, 0644, &fd, err,
+	if ((rc = fileio_open_regular(path, O_WRONLY | O_CREAT | O_APPEND, 0644, &fd, NULL, err,
 	    errlen)) != GM_OK)
 		return rc;
 	if (flock(fd, LOCK_EX) != 0)

@@ -428,7 +428,7 @@ int store_lock(struct store *s, const struct chan_id *id, char *err, size_t errl
 	int fd, rc;
 
 	rrd_layout_path(path, sizeof(path), s->datadir, id);
-	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, err, errlen)) != GM_OK) {
+	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, NULL, err, errlen)) != GM_OK) {
 		/* no file of ours to lock: the call that follows judges what is
 		 * there (a lock that failed would have the message retried) */
 		if (rc == GM_ENOTFOUND || chan_file_judge(path, rc, err, errlen) == GM_EDAMAGED)

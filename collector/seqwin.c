@@ -74,7 +74,7 @@ int seqwin_read(const char *datadir, const struct chan_id *id, struct seqwin *w)
 	memset(w, 0, sizeof(*w));
 	seq_path(path, sizeof(path), datadir, id);
 	/* a FIFO at its name would block the open (fileio.h) */
-	if (fileio_open_regular(path, O_RDONLY, 0, &fd, err, sizeof(err)) != GM_OK)
+	if (fileio_open_regular(path, O_RDONLY, 0, &fd, NULL, err, sizeof(err)) != GM_OK)
 		return GM_OK;
 	n = pread(fd, buf, sizeof(buf) - 1, 0);
 	close(fd);
@@ -93,7 +93,7 @@ int seqwin_write(const char *datadir, const struct chan_id *id, const struct seq
 	seq_path(path, sizeof(path), datadir, id);
 	n = snprintf(buf, sizeof(buf), "%" PRIu64 " %016" PRIx64 "\n", w->top, w->bits);
 	/* small enough for one pwrite; cut to its length after it */
-	if ((rc = fileio_open_regular(path, O_WRONLY | O_CREAT, 0644, &fd, err, errlen)) != GM_OK)
+	if ((rc = fileio_open_regular(path, O_WRONLY | O_CREAT, 0644, &fd, NULL, err, errlen)) != GM_OK)
 		return rc;
 	if (pwrite(fd, buf, (size_t)n, 0) != n || ftruncate(fd, n) != 0)
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));

@@ -72,7 +72,7 @@ int chanmeta_read(const char *datadir, const struct chan_id *id, struct chanmeta
 	memset(out, 0, sizeof(*out));
 	meta_path(path, sizeof(path), datadir, id);
 	/* a FIFO at its name would block the open, and every read after it */
-	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, err, errlen)) != GM_OK)
+	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, NULL, err, errlen)) != GM_OK)
 		return rc == GM_ENOTFOUND ? rc : GM_EINVAL;
 	if ((f = fdopen(fd, "r")) == NULL) {
 		rc = gm_errf(err, errlen, GM_EINVAL, "%s: %s", path, strerror(errno));

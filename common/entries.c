@@ -188,10 +188,10 @@ static int read_all(const char *path, char **ret, size_t *ret_len, char *err, si
 	int fd, rc;
 
 	/* a FIFO at its name would block the open, and every read after it */
-	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, err, errlen)) != GM_OK)
+	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, &st, err, errlen)) != GM_OK)
 		return rc;
 	/* the file may grow while we read: read to its end, not to st_size */
-	cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
 	if ((buf = malloc(cap)) == NULL) {
 		close(fd);
 		return gm_errf(err, errlen, GM_ENOMEM, "%s: out of memory", path);

@@ -43,8 +43,8 @@ static int not_regular(const char *path, mode_t m, char *err, size_t errlen)
 	return gm_errf(err, errlen, GM_EIO, "%s: not a regular file (%s)", path, type_name(m));
 }
 
-int fileio_open_regular(const char *path, int flags, mode_t mode, int *ret_fd, char *err,
-    size_t errlen)
+int fileio_open_regular(const char *path, int flags, mode_t mode, int *ret_fd,
+    struct stat *ret_st, char *err, size_t errlen)
 {
 	int fd = open(path, flags | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC, mode), e;
 	struct stat st;
@@ -64,8 +64,8 @@ int fileio_open_regular(const char *path, int flags, mode_t mode, int *ret_fd, c
 		    strerror(e));
 	}
 	/* F_SETFL takes the status flags alone (O_APPEND): O_NONBLOCK goes */
-	if (fstat(fd, &st) != 0 ||
-	    (S_ISREG(st.st_mode) && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0)) {
+	if (fstat(fd, &st) != 0 || (S_ISREG(st.st_mode) && (flags & O_ACCMODE) != O_RDONLY &&
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0)) {
 		e = errno;
 		close(fd);
 		errno = e;
@@ -76,6 +76,8 @@ int fileio_open_regular(const char *path, int flags, mode_t mode, int *ret_fd, c
 		return not_regular(path, st.st_mode, err, errlen);
 	}
 	*ret_fd = fd;
+	if (ret_st != NULL)
+		*ret_st = st;
 	return GM_OK;
 }
 

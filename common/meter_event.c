@@ -345,7 +345,7 @@ int events_each(const char *path, double from, double to,
 	int fd, rc;
 
 	/* a FIFO at its name would block the open, and every read after it */
-	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, err, errlen)) != GM_OK)
+	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, NULL, err, errlen)) != GM_OK)
 		return rc == GM_ENOTFOUND ? GM_OK : rc;
 	if ((f = fdopen(fd, "r")) == NULL) {
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));

@@ -187,13 +187,8 @@ int rrdfile_open(const char *path, struct rrdfile *f, char *err, size_t errlen)
 	int rc;
 
 	memset(f, 0, sizeof(*f));
-	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &f->fd, err, errlen)) != GM_OK)
+	if (fileio_open_regular(path, O_RDONLY, 0, &f->fd, &sb, err, errlen) != GM_OK)
 		return GM_EIO;
-	if (fstat(f->fd, &sb) != 0) {
-		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
-		rrdfile_close(f);
-		return rc;
-	}
 	f->dev = (uint64_t)sb.st_dev;
 	f->ino = (uint64_t)sb.st_ino;
 	f->size = (uint64_t)sb.st_size;
@@ -241,6 +236,23 @@ uint64_t rrdfile_layout_bytes(void)
 	return layout_of(w.nds, (unsigned long)w.nrra).end + rows * w.nds * sizeof(rrd_value_t);
 }
 
+/* A name of the file, for a message: any byte but printable ASCII as \xHH. */
+static const char *shown(char *buf, size_t len, const char *name)
+{
+	size_t o = 0;
+
+	for (; *name != '\0' && o + 5 <= len; name++) {
+		unsigned char c = (unsigned char)*name;
+
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 static int check_sources(const struct rrdfile *f, const struct channel_layout *w,
     const char *path, char *err, size_t errlen)
 {
@@ -249,11 +261,13 @@ static int check_sources(const struct rrdfile *f, const struct channel_layout *w
 		    "file has %lu", path, f->ds_cnt, w->nds);
 	for (unsigned long i = 0; i < w->nds; i++) {
 		const struct rrdfile_ds *d = &f->ds[i], *want = &w->ds[i];
+		char name[4 * RRDFILE_NAME], type[4 * RRDFILE_NAME];
 
 		if (strcmp(d->name, want->name) != 0 || strcmp(d->type, want->type) != 0)
 			return gm_errf(err, errlen, GM_EINVAL, "%s: data source %lu is \"%s\" of "
-			    "type \"%s\", where a channel's file has %s of type %s", path, i, d->name,
-			    d->type, want->name, want->type);
+			    "type \"%s\", where a channel's file has %s of type %s", path, i,
+			    shown(name, sizeof(name), d->name), shown(type, sizeof(type), d->type),
+			    want->name, want->type);
 	}
 	return GM_OK;
 }
@@ -266,12 +280,14 @@ static int check_archives(const struct rrdfile *f, const struct channel_layout *
 		    "has %d", path, f->nrra, w->nrra);
 	for (int i = 0; i < w->nrra; i++) {
 		const struct rrdfile_rra *a = &f->rra[i], *want = &w->rra[i];
+		char cf[4 * RRDFILE_NAME];
 
 		if (strcmp(a->cf, want->cf) != 0 || a->pdp_cnt != want->pdp_cnt ||
 		    a->rows != want->rows)
-			return gm_errf(err, errlen, GM_EINVAL, "%s: archive %d is %s of %lu step(s) "
-			    "x %lu rows, where a channel's file has %s of %lu x %lu", path, i, a->cf,
-			    a->pdp_cnt, a->rows, want->cf, want->pdp_cnt, want->rows);
+			return gm_errf(err, errlen, GM_EINVAL, "%s: archive %d is \"%s\" of %lu "
+			    "step(s) x %lu rows, where a channel's file has %s of %lu x %lu", path, i,
+			    shown(cf, sizeof(cf), a->cf), a->pdp_cnt, a->rows, want->cf, want->pdp_cnt,
+			    want->rows);
 	}
 	return GM_OK;
 }

@@ -293,11 +293,11 @@ static int read_file(const char *path, uint8_t **data, size_t *len)
 	struct stat sb;
 	size_t got = 0;
 	ssize_t r = 1;
-	int fd, rc = fileio_open_regular(path, O_RDONLY, 0, &fd, err, sizeof(err));
+	int fd, rc = fileio_open_regular(path, O_RDONLY, 0, &fd, &sb, err, sizeof(err));
 
 	if (rc != GM_OK)
 		return rc == GM_ENOTFOUND ? 0 : -1;
-	if (fstat(fd, &sb) != 0 || sb.st_size > UC_MAX_FILE ||
+	if (sb.st_size > UC_MAX_FILE ||
 	    (*data = malloc((size_t)sb.st_size + 1)) == NULL) {
 		close(fd);
 		return -1;

@@ -154,19 +154,24 @@ struct open_call {
 	char err[512];
 };
 
-/* In a child: a FIFO's open may block for ever. 0 for GM_OK (the fd still
- * blocking-free of O_NONBLOCK), else -rc; 99: the fd kept O_NONBLOCK. */
+/* In a child: a FIFO's open may block for ever. 0 for GM_OK, else -rc;
+ * 99: opened for writing, the fd kept O_NONBLOCK; 97: not the file's stat. */
 static int open_call(void *arg)
 {
 	struct open_call *c = arg;
-	int fd = -1, rc = fileio_open_regular(c->path, c->flags, 0644, &fd, c->err,
+	struct stat st, again;
+	int fd = -1, rc = fileio_open_regular(c->path, c->flags, 0644, &fd, &st, c->err,
 	    sizeof(c->err));
 
 	if (rc == GM_OK) {
 		int fl = fcntl(fd, F_GETFL);
+		bool same = fstat(fd, &again) == 0 && again.st_ino == st.st_ino &&
+		    S_ISREG(st.st_mode);
 
 		close(fd);
-		return (fl & O_NONBLOCK) ? 99 : 0;
+		if ((c->flags & O_ACCMODE) != O_RDONLY && (fl & O_NONBLOCK))
+			return 99;
+		return same ? 0 : 97;
 	}
 	if (fd != -1)
 		return 98;   /* a failure leaves no descriptor */
@@ -224,15 +229,16 @@ static void test_open_regular(void **state)
 			snprintf(c.path, sizeof(c.path), "%s/%s", tmpdir, cases[i].name);
 		if ((got = within(5, open_call, &c)) < 0)
 			fail_msg("%s (flags %#x): still blocked after 5 s", c.path, c.flags);
-		if (got == 99 || got == 98)
+		if (got == 99 || got == 98 || got == 97)
 			fail_msg("%s (flags %#x): %s", c.path, c.flags, got == 99 ?
-			    "the descriptor kept O_NONBLOCK" : "a descriptor left on failure");
+			    "opened for writing, the descriptor kept O_NONBLOCK" : got == 98 ?
+			    "a descriptor left on failure" : "*ret_st is not the file's");
 		if (-got != cases[i].rc)
 			fail_msg("%s (flags %#x): %d, want %d", c.path, c.flags, -got, cases[i].rc);
 		if (cases[i].rc == GM_OK)
 			continue;
 		/* again in this process, for the message (it does not block now) */
-		rc = fileio_open_regular(c.path, c.flags, 0644, &fd, err, sizeof(err));
+		rc = fileio_open_regular(c.path, c.flags, 0644, &fd, NULL, err, sizeof(err));
 		assert_int_equal(rc, cases[i].rc);
 		assert_int_equal(fd, -1);
 		if (strstr(err, cases[i].why) == NULL || strstr(err, c.path) == NULL)
