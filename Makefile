@@ -124,6 +124,8 @@ UNIT_ingest    := collector/ingest collector/requeue collector/rrd_store common/
                   common/meter_event common/numtext \
                   common/chanmeta common/confparse \
                   common/payload common/json_in common/topic common/log common/timeutil common/fileio common/err
+# every channel file behind a real ingest, as test_ingest's
+UNIT_chan_files := $(UNIT_ingest)
 UNIT_spool     := agent/spool agent/spool_recover agent/segfile common/payload common/json_in \
                   common/topic common/log common/fileio common/err
 UNIT_seqmap    := agent/seqmap common/log common/fileio common/err
@@ -177,7 +179,8 @@ UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/http_
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash \
-         event_send fileio quarantine mbreply manual_csv collector_config connack meter_event
+         event_send fileio quarantine mbreply manual_csv collector_config connack meter_event \
+         chan_files
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build
@@ -247,7 +250,8 @@ FUZZ_COLLECTOR := collector/ingest collector/requeue collector/rrd_store collect
 FUZZ_ingest  := $(FUZZ_COLLECTOR)
 FUZZ_wal     := $(FUZZ_COLLECTOR)
 FUZZ_quarantine := $(FUZZ_COLLECTOR)
-FUZZ_rrd_head := collector/rrd_head common/rrdfile common/err tests/fuzz/fuzzlib
+FUZZ_rrd_head := collector/rrd_head common/rrdfile common/rrd_layout common/fileio common/err \
+                tests/fuzz/fuzzlib
 FUZZ_dash_path := dashboards/http_path
 FUZZ_modbus_reply := agent/mbreply common/crc16 common/devmap common/registers common/confparse \
                 common/payload common/json_in common/topic common/fileio common/err

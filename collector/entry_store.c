@@ -159,9 +159,11 @@ int entry_store_put(const char *datadir, const struct chan_id *id,
 	    (rc = check_meta(datadir, id, meta, err, errlen)) != GM_OK)
 		return rc;
 	entries_path(path, sizeof(path), datadir, id);
-	/* O_APPEND: every write lands at the end, after whatever is there */
-	if ((fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0)
-		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+	/* O_APPEND: every write lands at the end, after whatever is there; a
+	 * FIFO or link at its name is refused, never read or written through */
+	if ((rc = fileio_open_regular(path, O_RDWR | O_CREAT | O_APPEND, 0644, &fd, NULL, err,
+	    errlen)) != GM_OK)
+		return rc;
 	if (flock(fd, LOCK_EX) != 0) {
 		rc = gm_errf(err, errlen, GM_EIO, "%s: flock: %s", path, strerror(errno));
 	} else {

@@ -87,9 +87,11 @@ int event_store_append(const char *datadir, const struct chan_id *id,
 	if ((rc = chan_dir_make(datadir, id, err, errlen)) != GM_OK)
 		return rc;
 	events_path(path, sizeof(path), datadir, id);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
-	    0644)) < 0)
-		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+	/* a FIFO at its name would block the open until someone reads it; read
+	 * too: a torn last line is looked for */
+	if ((rc = fileio_open_regular(path, O_RDWR | O_CREAT | O_APPEND, 0644, &fd, NULL, err,
+	    errlen)) != GM_OK)
+		return rc;
 	if (flock(fd, LOCK_EX) != 0)
 		rc = gm_errf(err, errlen, GM_EIO, "%s: flock: %s", path, strerror(errno));
 	else

@@ -18,6 +18,7 @@
 #include "chanmeta.h"
 #include "entries.h"
 #include "err.h"
+#include "fileio.h"
 #include "rrd_backend.h"
 #include "rrd_head.h"
 #include "rrd_layout.h"
@@ -25,12 +26,20 @@
 #include "rrdfile.h"
 
 #define ROW_TEXT 96
-/* A file changed this recently may be one being made (by another collector
- * of a shared group): not judged damaged yet. */
+/*
+ * A file written less than this long ago is not judged damaged yet: it may
+ * be one on its way. Not one librrd or rrdcached makes - they write a new
+ * file under a temporary name and rename it into place whole, so in a
+ * shared group too a collector never meets another's file half made - but
+ * one a person puts in place while the collector runs (cp or rsync of a
+ * backup, rrdtool restore into the name), which is cut short, or not yet an
+ * RRD, until the copy ends. So the window holds everywhere, shared group or
+ * not; it costs a damaged file that much of retrying before it is set
+ * aside. An mtime ahead of this clock (a file restored from a machine whose
+ * clock was ahead, this clock set back) says nothing of a copy under way:
+ * judged at once.
+ */
 #define SETTLED_S 2
-/* Bytes in the smallest RRD file there can be (static, DS, RRA and live
- * heads and one row): anything shorter is cut short. */
-#define RRD_SMALLEST 512
 
 struct store {
 	char datadir[1024];     /* short enough that every path below fits PATH_MAX */
@@ -60,33 +69,72 @@ const char *rrd_error_text(void)
 	return e != 0 ? strerror(e) : "librrd gave no reason";
 }
 
+/* Written so recently that it may be on its way (SETTLED_S)? */
+static bool settling(const struct stat *st)
+{
+	time_t age = time(NULL) - st->st_mtime;
+
+	return age >= 0 && age < SETTLED_S;
+}
+
+/* A settled file that failed: is it a sane RRD of a channel's layout?
+ * GM_EDAMAGED with what is wrong, else rc. */
+static int judge_content(const char *path, const struct stat *st, int rc, char *err,
+    size_t errlen)
+{
+	char why[PATH_MAX + 200];
+	struct rrdfile f;
+	uint64_t want = rrdfile_layout_bytes();
+	int frc = rrdfile_open(path, &f, why, sizeof(why));
+
+	if (frc == GM_OK) {
+		frc = rrdfile_check_layout(&f, path, why, sizeof(why));
+		rrdfile_close(&f);
+	}
+	if (frc == GM_EINVAL)
+		return gm_errf(err, errlen, GM_EDAMAGED, "%s", why);
+	/* unread (shorter than its own header, or a read failed): a file
+	 * shorter than a channel's is cut short; else the failure may pass */
+	if (frc != GM_OK && (uint64_t)st->st_size < want)
+		return gm_errf(err, errlen, GM_EDAMAGED, "%s: cut short (%lld bytes, where a "
+		    "channel's file has %llu): not an RRD", path, (long long)st->st_size,
+		    (unsigned long long)want);
+	return rc;
+}
+
 /*
  * A call on the channel's file failed with rc: will it pass by trying again?
- * Not when the file is there but is no RRD librrd can use - a directory or
- * other non-regular file where it should be, a file that is not an RRD of
- * ours or is cut short - nor when a directory on its way is a file. Then
- * GM_EDAMAGED, with what is wrong in err; else rc as it was (a full disk,
- * rrdcached away, a lock: they pass). Judged from the file itself, not from
- * librrd's words, which differ by version and are sometimes empty.
+ * Not when the file is there but is no RRD librrd can use for our rows - a
+ * directory, FIFO, link or other non-regular file where it should be, a
+ * file whose header is not sane (rrdfile.h: not an RRD, a live head out of
+ * range, cut short or too long), one of another layout than a channel's
+ * (rrd_layout.h: a damaged data source type or name, another step or
+ * archives) - nor when a directory on its way is a file. Then GM_EDAMAGED,
+ * with what is wrong in err; else rc as it was (a full disk, rrdcached
+ * away, a lock: they pass). Judged from the file itself, not from librrd's
+ * words, which differ by version and are sometimes empty.
+ *
+ * GM_EINVAL from the header reader or a backend is the file's content, and
+ * is judged like any failure: if the file is not found damaged, it may be on
+ * its way, and the failure passes (GM_EIO). Only where there is no file at
+ * all does GM_EINVAL stay: the call itself was refused. GM_ESTALE is judged
+ * too: a last update after 2100 (a flipped bit) makes librrd refuse every
+ * reading as older than the file, which would send them all to the events
+ * journal as late, for ever.
  */
 static int judge_failure(const char *path, int rc, char *err, size_t errlen)
 {
-	char why[PATH_MAX + 160];
-	struct rrdfile f;
 	struct stat st;
 
-	if (rc == GM_OK || rc == GM_ESTALE || rc == GM_EBUSY || rc == GM_EINVAL)
+	if (rc == GM_OK || rc == GM_EBUSY)
 		return rc;
-	if ((rc = chan_file_judge(path, rc, err, errlen)) == GM_EDAMAGED ||
-	    stat(path, &st) != 0 || time(NULL) - st.st_mtime < SETTLED_S)
+	if (chan_file_judge(path, rc, err, errlen) == GM_EDAMAGED)
+		return GM_EDAMAGED;
+	if (stat(path, &st) != 0)
 		return rc;
-	if (st.st_size < RRD_SMALLEST)
-		return gm_errf(err, errlen, GM_EDAMAGED, "%s: cut short (%lld bytes): not an RRD",
-		    path, (long long)st.st_size);
-	if (rrdfile_open(path, &f, why, sizeof(why)) == GM_EINVAL)
-		return gm_errf(err, errlen, GM_EDAMAGED, "%s", why);
-	rrdfile_close(&f);
-	return rc;
+	if (rc == GM_EINVAL)
+		rc = GM_EIO;
+	return settling(&st) ? rc : judge_content(path, &st, rc, err, errlen);
 }
 
 struct store *store_open(const char *datadir, const char *rrdcached, char *err, size_t errlen)
@@ -206,7 +254,7 @@ static int last_locked(struct store *s, const struct chan_id *id, bool *exists, 
 	/* the header's time to the millisecond, not librrd's whole second:
 	 * the caller tells a resent reading from a new one by it */
 	if ((rc = rrd_head_last(path, RRD_DS_VALUE, &ms, value, err, errlen)) != GM_OK)
-		return judge_failure(path, rc == GM_EINVAL ? GM_EIO : rc, err, errlen);
+		return judge_failure(path, rc, err, errlen);
 	*t = (double)ms / 1000;
 	return GM_OK;
 }
@@ -247,14 +295,21 @@ static int update_locked(struct store *s, const struct chan_id *id,
     size_t errlen)
 {
 	char path[PATH_MAX];
-	int rc;
+	struct stat st;
+	int rc, there;
 
 	if (n == 0)
 		return GM_OK;
 	rrd_layout_path(path, sizeof(path), s->datadir, id);
-	if (access(path, F_OK) != 0 && errno != ENOTDIR &&
-	    (rc = create_file(s, path, id, meta, rows[0].t, err, errlen)) != GM_OK)
-		return judge_failure(path, rc, err, errlen);
+	/* 1: something is there; -1: a directory on its way is a file */
+	there = lstat(path, &st) == 0 ? 1 : errno == ENOTDIR ? -1 : 0;
+	/* GM_EINVAL from create_file: the channel is another kind, refused */
+	if (there == 0 && (rc = create_file(s, path, id, meta, rows[0].t, err, errlen)) != GM_OK)
+		return rc == GM_EINVAL ? rc : judge_failure(path, rc, err, errlen);
+	/* librrd would write through a link (to another channel's file, say) */
+	if (there < 0 || (there > 0 && !S_ISREG(st.st_mode)))
+		return chan_file_judge(path, gm_errf(err, errlen, GM_EIO, "%s: not a file to "
+		    "write", path), err, errlen);
 	/* Rows the millisecond grid makes one would leave librrd writing the
 	 * batch up to the second of them: refuse the batch whole instead. */
 	for (size_t i = 1; i < n; i++) {
@@ -293,6 +348,9 @@ static int covered_locked(struct store *s, const struct chan_id *id, const doubl
 	if (n == 0)
 		return GM_OK;
 	rrd_layout_path(path, sizeof(path), s->datadir, id);
+	/* rrd_fetch opens the file O_RDONLY: on a FIFO that waits for ever */
+	if (chan_file_judge(path, GM_EIO, err, errlen) == GM_EDAMAGED)
+		return GM_EDAMAGED;
 	if ((rc = s->b->sync(s->b, path, err, errlen)) != GM_OK)
 		return judge_failure(path, rc, err, errlen);
 	start = (time_t)floor(ts[0]) - RRD_STEP;
@@ -367,13 +425,14 @@ int store_covered(struct store *s, const struct chan_id *id, const double *ts, s
 int store_lock(struct store *s, const struct chan_id *id, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
-	int fd;
+	int fd, rc;
 
 	rrd_layout_path(path, sizeof(path), s->datadir, id);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
+	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, NULL, err, errlen)) != GM_OK) {
+		/* no file of ours to lock: the call that follows judges what is
+		 * there (a lock that failed would have the message retried) */
+		if (rc == GM_ENOTFOUND || chan_file_judge(path, rc, err, errlen) == GM_EDAMAGED)
 			return STORE_NO_FILE;
-		gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
 		return STORE_LOCK_FAILED;
 	}
 	while (flock(fd, LOCK_EX) != 0) {

@@ -11,6 +11,14 @@
  * Row times are written to the millisecond (rrd_ms()). Two threads may
  * call at once (the writer of store_queue.h and the ingesting one): the
  * store takes the calls one at a time.
+ *
+ * A call that fails on a file trying again will not mend says GM_EDAMAGED,
+ * with what is wrong: something other than a regular file at its name (a
+ * FIFO is never opened blocking, a link never followed), a directory on its
+ * way that is a file, or - once the file was last written over 2 s ago - a
+ * header that is not sane (rrdfile.h) or a layout other than a channel's.
+ * Any other failure may pass (a full disk, rrdcached away) and says so by
+ * its own code. docs/operations.md lists the damages for operators.
  */
 #ifndef GM_RRD_STORE_H
 #define GM_RRD_STORE_H
@@ -56,7 +64,10 @@ int store_update(struct store *s, const struct chan_id *id, const struct payload
  * channel's file in turn: an exclusive flock() on it while each reads the
  * file's last reading, computes use from it and writes. Returns the fd
  * holding the lock, STORE_NO_FILE (no file yet: nothing to lock; a new
- * file's race is settled by store_update) or STORE_LOCK_FAILED (err set). */
+ * file's race is settled by store_update. Also when what is there is no
+ * file of ours - a FIFO, directory or link, never opened blocking nor
+ * followed, or a directory on the way that is a file: the store call that
+ * follows judges it damaged) or STORE_LOCK_FAILED (err set: it may pass). */
 enum { STORE_NO_FILE = -1, STORE_LOCK_FAILED = -2 };
 int store_lock(struct store *s, const struct chan_id *id, char *err, size_t errlen);
 void store_unlock(int fd);

@@ -9,6 +9,7 @@
 
 #include "chan_dir.h"
 #include "err.h"
+#include "fileio.h"
 #include "seqwin.h"
 
 bool seqwin_has(const struct seqwin *w, uint64_t seq)
@@ -66,13 +67,14 @@ static void seq_path(char *buf, size_t len, const char *datadir, const struct ch
 
 int seqwin_read(const char *datadir, const struct chan_id *id, struct seqwin *w)
 {
-	char path[PATH_MAX], buf[64];
+	char path[PATH_MAX], buf[64], err[PATH_MAX + 64];
 	ssize_t n;
 	int fd;
 
 	memset(w, 0, sizeof(*w));
 	seq_path(path, sizeof(path), datadir, id);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	/* a FIFO at its name would block the open (fileio.h) */
+	if (fileio_open_regular(path, O_RDONLY, 0, &fd, NULL, err, sizeof(err)) != GM_OK)
 		return GM_OK;
 	n = pread(fd, buf, sizeof(buf) - 1, 0);
 	close(fd);
@@ -91,8 +93,8 @@ int seqwin_write(const char *datadir, const struct chan_id *id, const struct seq
 	seq_path(path, sizeof(path), datadir, id);
 	n = snprintf(buf, sizeof(buf), "%" PRIu64 " %016" PRIx64 "\n", w->top, w->bits);
 	/* small enough for one pwrite; cut to its length after it */
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) < 0)
-		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+	if ((rc = fileio_open_regular(path, O_WRONLY | O_CREAT, 0644, &fd, NULL, err, errlen)) != GM_OK)
+		return rc;
 	if (pwrite(fd, buf, (size_t)n, 0) != n || ftruncate(fd, n) != 0)
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
 	close(fd);

@@ -1,8 +1,10 @@
 /* chanmeta.c - the unit and kind file beside each channel's RRD or entries journal. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "chanmeta.h"
@@ -65,16 +67,21 @@ int chanmeta_read(const char *datadir, const struct chan_id *id, struct chanmeta
     char *err, size_t errlen)
 {
 	char path[4096], *first = NULL;
-	int rc = GM_OK;
+	struct stat st;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	meta_path(path, sizeof(path), datadir, id);
-	if (access(path, F_OK) != 0)
+	if (lstat(path, &st) != 0)
 		return GM_ENOTFOUND;
-	if (conf_parse(path, meta_handler, out, meta_report, &first) != 0)
+	/* a FIFO or link at its name is refused, never waited on or followed */
+	rc = conf_parse_regular(path, meta_handler, out, meta_report, &first);
+	if (rc != 0)
 		rc = gm_errf(err, errlen, GM_EINVAL, "%s", first ? first : path);
 	else if (out->unit[0] == '\0')
 		rc = gm_errf(err, errlen, GM_EINVAL, "%s: no unit", path);
+	else
+		rc = GM_OK;
 	free(first);
 	return rc;
 }

@@ -29,7 +29,8 @@ struct chanmeta {
 
 int chanmeta_write(const char *datadir, const struct chan_id *id, const char *unit,
     enum reading_kind kind, char *err, size_t errlen);
-/* GM_OK, GM_ENOTFOUND (no file), or GM_EINVAL (unreadable, reason in err). */
+/* GM_OK, GM_ENOTFOUND (no file), or GM_EINVAL (unreadable, reason in err:
+ * not a regular file - a FIFO is refused, never waited on - or not a .meta). */
 int chanmeta_read(const char *datadir, const struct chan_id *id, struct chanmeta *out,
     char *err, size_t errlen);
 

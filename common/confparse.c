@@ -388,18 +388,19 @@ static void ini_setup(void)
 	ini_max_line = CONF_LINE_MAX + 3;
 }
 
-int conf_parse_rules(const char *path, const struct conf_rules *rules, conf_handler h,
-    void *user, conf_report report, void *report_user)
+/* Parse buf (len bytes, NUL after them; taken and freed) as the file path;
+ * why: the read's error, when buf is NULL. */
+static int parse_buf(const char *path, const struct conf_rules *rules, char *buf, size_t len,
+    const char *why, conf_handler h, void *user, conf_report report, void *report_user)
 {
-	char section[CONF_LINE_MAX + 2] = "", why[200], *buf;
+	char section[CONF_LINE_MAX + 2] = "";
 	struct conf_state st = { .rules = rules };
 	struct conf c = {
 		.path = path, .user = user, .handler = h, .st = &st,
 		.report = report, .report_user = report_user, .section = section,
 	};
-	size_t len;
 
-	if (fileio_read_all(path, CONF_FILE_MAX, &buf, &len, why, sizeof(why)) != GM_OK) {
+	if (buf == NULL) {
 		conf_error(&c, "%s", why);
 		return c.errors;
 	}
@@ -411,6 +412,28 @@ int conf_parse_rules(const char *path, const struct conf_rules *rules, conf_hand
 	seen_free(&st);
 	free(buf);
 	return c.errors;
+}
+
+int conf_parse_rules(const char *path, const struct conf_rules *rules, conf_handler h,
+    void *user, conf_report report, void *report_user)
+{
+	char why[300], *buf = NULL;
+	size_t len = 0;
+
+	if (fileio_read_all(path, CONF_FILE_MAX, &buf, &len, why, sizeof(why)) != GM_OK)
+		buf = NULL;
+	return parse_buf(path, rules, buf, len, why, h, user, report, report_user);
+}
+
+int conf_parse_regular(const char *path, conf_handler h, void *user, conf_report report,
+    void *report_user)
+{
+	char why[300], *buf = NULL;
+	size_t len = 0;
+
+	if (fileio_read_regular(path, CONF_FILE_MAX, &buf, &len, why, sizeof(why)) != GM_OK)
+		buf = NULL;
+	return parse_buf(path, NULL, buf, len, why, h, user, report, report_user);
 }
 
 int conf_parse(const char *path, conf_handler h, void *user, conf_report report,

@@ -35,6 +35,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define CONF_LINE_MAX 1024
 #define CONF_FILE_MAX (1024 * 1024)
@@ -78,6 +79,11 @@ int conf_parse(const char *path, conf_handler h, void *user, conf_report report,
     void *report_user);
 int conf_parse_rules(const char *path, const struct conf_rules *rules, conf_handler h,
     void *user, conf_report report, void *report_user);
+/* The same for a file that must be a regular one (a channel's .meta): a
+ * link, FIFO or anything else at its name is refused, never followed or
+ * waited on (fileio_read_regular). */
+int conf_parse_regular(const char *path, conf_handler h, void *user, conf_report report,
+    void *report_user);
 
 /* Report "path:line: <msg>" and count it. */
 void conf_error(struct conf *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

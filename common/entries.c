@@ -183,7 +183,7 @@ int entries_load(const char *path, struct entries *out, char *err, size_t errlen
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = fileio_read_all(path, 0, &buf, &len, err, errlen)) != GM_OK) {
+	if ((rc = fileio_read_regular(path, 0, &buf, &len, err, errlen)) != GM_OK) {
 		char why[160];
 
 		snprintf(why, sizeof(why), "%s", err);

@@ -1,5 +1,7 @@
-/* fileio.c - files written whole (temporary, fsync, rename) and read whole. */
+/* fileio.c - files written whole (temporary, fsync, rename) and read whole;
+ * files that must be regular ones, opened without waiting on anything else. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,6 +31,56 @@ int fileio_write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)w;
 	}
 	return 0;
+}
+
+static const char *type_name(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISLNK(m) ? "a symbolic link" :
+	    S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" :
+	    S_ISCHR(m) || S_ISBLK(m) ? "a device" : "of an unknown type";
+}
+
+static int not_regular(const char *path, mode_t m, char *err, size_t errlen)
+{
+	return gm_errf(err, errlen, GM_EIO, "%s: not a regular file (%s)", path, type_name(m));
+}
+
+int fileio_open_regular(const char *path, int flags, mode_t mode, int *ret_fd,
+    struct stat *ret_st, char *err, size_t errlen)
+{
+	int fd = open(path, flags | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC, mode), e;
+	struct stat st;
+
+	*ret_fd = -1;
+	if (fd < 0) {
+		e = errno;
+		/* ELOOP: a link (O_NOFOLLOW); ENXIO: a FIFO nobody reads, opened
+		 * for writing; EISDIR: a directory, opened for writing */
+		if ((e == ELOOP || e == ENXIO || e == EISDIR) && lstat(path, &st) == 0 &&
+		    !S_ISREG(st.st_mode)) {
+			errno = e;
+			return not_regular(path, st.st_mode, err, errlen);
+		}
+		errno = e;
+		return gm_errf(err, errlen, e == ENOENT ? GM_ENOTFOUND : GM_EIO, "%s: %s", path,
+		    strerror(e));
+	}
+	/* F_SETFL takes the status flags alone (O_APPEND): O_NONBLOCK goes */
+	if (fstat(fd, &st) != 0 || (S_ISREG(st.st_mode) && (flags & O_ACCMODE) != O_RDONLY &&
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0)) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return not_regular(path, st.st_mode, err, errlen);
+	}
+	*ret_fd = fd;
+	if (ret_st != NULL)
+		*ret_st = st;
+	return GM_OK;
 }
 
 int fileio_sync_dir(const char *dir)
@@ -132,20 +184,16 @@ int fileio_replace(const char *path, const void *buf, size_t len, mode_t mode, b
 	return fileio_new_commit(&n, sync, err, errlen);
 }
 
-int fileio_read_all(const char *path, size_t max, char **ret, size_t *ret_len, char *err,
+/* Read fd to its end (at most max bytes; 0: no limit) and close it. */
+static int read_fd_all(int fd, size_t max, char **ret, size_t *ret_len, char *err,
     size_t errlen)
 {
 	/* one byte more than max tells a file of max bytes from a longer one */
 	size_t limit = max > 0 ? max + 1 : SIZE_MAX - 1, len = 0, cap;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = GM_OK;
 	struct stat st;
+	int rc = GM_OK;
 	char *buf;
 
-	*ret = NULL;
-	*ret_len = 0;
-	if (fd < 0)
-		return gm_errf(err, errlen, errno == ENOENT ? GM_ENOTFOUND : GM_EIO,
-		    "cannot open: %s", strerror(errno));
 	/* the size is a first guess: the file is read to its end */
 	cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
 	if (cap > limit + 1)
@@ -169,7 +217,7 @@ int fileio_read_all(const char *path, size_t max, char **ret, size_t *ret_len, c
 			cap = want;
 		}
 		r = read(fd, buf + len, cap - 1 - len);
-		if (r == 0)
+		if (r == 0 || (r < 0 && errno == EAGAIN))   /* EAGAIN: a FIFO, empty */
 			break;
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -190,4 +238,35 @@ int fileio_read_all(const char *path, size_t max, char **ret, size_t *ret_len, c
 	*ret = buf;
 	*ret_len = len;
 	return GM_OK;
+}
+
+int fileio_read_all(const char *path, size_t max, char **ret, size_t *ret_len, char *err,
+    size_t errlen)
+{
+	/* O_NONBLOCK: a FIFO at its name reads as empty, rather than wait */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	*ret = NULL;
+	*ret_len = 0;
+	if (fd < 0)
+		return gm_errf(err, errlen, errno == ENOENT ? GM_ENOTFOUND : GM_EIO,
+		    "cannot open: %s", strerror(errno));
+	return read_fd_all(fd, max, ret, ret_len, err, errlen);
+}
+
+int fileio_read_regular(const char *path, size_t max, char **ret, size_t *ret_len,
+    char *err, size_t errlen)
+{
+	char why[PATH_MAX + 128];
+	size_t plen = strlen(path);
+	int fd, rc;
+
+	*ret = NULL;
+	*ret_len = 0;
+	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, NULL, why, sizeof(why))) != GM_OK)
+		/* said without the path, as fileio_read_all says it */
+		return gm_errf(err, errlen, rc, "cannot open: %s",
+		    strncmp(why, path, plen) == 0 && strncmp(why + plen, ": ", 2) == 0 ?
+		    why + plen + 2 : why);
+	return read_fd_all(fd, max, ret, ret_len, err, errlen);
 }

@@ -10,6 +10,10 @@
  * sees the old file or the new, never half; a failure leaves the old file
  * and no temporary behind.
  *
+ * A file that must be a regular one (a channel's RRD or journal, a cache
+ * file) is opened through fileio_open_regular: whatever else someone put at
+ * its name is refused at once, never waited on nor followed.
+ *
  * Errors: GM_OK, or GM_EIO / GM_ENOMEM with the path and reason in err.
  * Nothing here prints.
  */
@@ -19,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 struct fileio_new {
@@ -40,6 +45,22 @@ void fileio_new_abort(struct fileio_new *n);
 int fileio_replace(const char *path, const void *buf, size_t len, mode_t mode, bool sync,
     char *err, size_t errlen);
 
+/* Open path, which must be a regular file, with open(2)'s flags and mode
+ * (O_CREAT makes it): into *ret_fd, close-on-exec, and its fstat into
+ * *ret_st unless that is NULL. A FIFO at the name would block the open (for
+ * reading: until someone writes; for writing: until someone reads) and
+ * every read after it, for ever; so it is opened O_NONBLOCK and its type
+ * checked on the descriptor. Opened for writing, O_NONBLOCK is taken off
+ * again; for reading it stays, as a regular file's reads never wait either
+ * way (one system call less where the collector reads headers).
+ * O_NOFOLLOW: a symbolic link is refused, not followed (to another
+ * channel's file, or out of the data directory). GM_OK; GM_ENOTFOUND when
+ * there is no such file (and no O_CREAT); GM_EIO with the path and what is
+ * there ("not a regular file (a FIFO)") or why it failed in err, errno
+ * kept from open(2); *ret_fd is then -1. */
+int fileio_open_regular(const char *path, int flags, mode_t mode, int *ret_fd,
+    struct stat *ret_st, char *err, size_t errlen);
+
 /* write() all of buf, across short writes and EINTR: 0, or -1 with errno. */
 int fileio_write_all(int fd, const void *buf, size_t len);
 
@@ -53,6 +74,11 @@ int fileio_write_all(int fd, const void *buf, size_t len);
  * bytes"): the caller names the file as it names it. */
 int fileio_read_all(const char *path, size_t max, char **ret, size_t *ret_len, char *err,
     size_t errlen);
+/* The same for a file that must be a regular one (a channel's journals and
+ * .meta): opened with fileio_open_regular, so a link, FIFO or anything else
+ * at its name is refused ("cannot open: not a regular file (a FIFO)"). */
+int fileio_read_regular(const char *path, size_t max, char **ret, size_t *ret_len,
+    char *err, size_t errlen);
 
 /* fsync a directory, so a name just made or renamed in it is on disk:
  * 0, or -1 with errno. */

@@ -1,11 +1,13 @@
 /* meter_event.c - meter events on the wire and in the events journal. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -337,7 +339,7 @@ int events_each(const char *path, double from, double to,
 	size_t len;
 	int rc;
 
-	if ((rc = fileio_read_all(path, 0, &buf, &len, why, sizeof(why))) != GM_OK)
+	if ((rc = fileio_read_regular(path, 0, &buf, &len, why, sizeof(why))) != GM_OK)
 		return rc == GM_ENOTFOUND ? GM_OK : gm_errf(err, errlen, rc, "%s: %s", path, why);
 	/* what follows the last newline was torn by a crash: not an event */
 	for (end = buf + len; end > buf && end[-1] != '\n'; end--)

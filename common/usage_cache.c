@@ -28,6 +28,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -284,17 +285,19 @@ static void chan_file(const struct usage_cache *c, const struct chan_id *id, cha
 }
 
 /* 1 with *data (malloc'd), 0 when there is no file, -1 when it cannot be
- * read or is too large to be ours. A link is not followed. */
+ * read or is too large to be ours. A link is not followed, a FIFO not
+ * waited on (fileio.h). */
 static int read_file(const char *path, uint8_t **data, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char err[PATH_MAX + 64];
 	struct stat sb;
 	size_t got = 0;
 	ssize_t r = 1;
+	int fd, rc = fileio_open_regular(path, O_RDONLY, 0, &fd, &sb, err, sizeof(err));
 
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > UC_MAX_FILE ||
+	if (rc != GM_OK)
+		return rc == GM_ENOTFOUND ? 0 : -1;
+	if (sb.st_size > UC_MAX_FILE ||
 	    (*data = malloc((size_t)sb.st_size + 1)) == NULL) {
 		close(fd);
 		return -1;

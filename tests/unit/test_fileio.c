@@ -1,7 +1,8 @@
 /*
  * test_fileio.c - files replaced whole (common/fileio.c): never half, never
- * through a name someone planted, nothing left behind when it fails; and
- * files read whole, NUL bytes and all, up to a limit.
+ * through a name someone planted, nothing left behind when it fails; files
+ * read whole, NUL bytes and all, up to a limit; and a file that must be a
+ * regular one opened without blocking on whatever else sits at its name.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -203,6 +204,113 @@ static void test_read_all_grows(void **state)
 	free(big);
 }
 
+struct open_call {
+	char path[256];
+	int flags;
+	int rc;
+	char err[512];
+};
+
+/* In a child: a FIFO's open may block for ever. 0 for GM_OK, else -rc;
+ * 99: opened for writing, the fd kept O_NONBLOCK; 97: not the file's stat. */
+static int open_call(void *arg)
+{
+	struct open_call *c = arg;
+	struct stat st, again;
+	int fd = -1, rc = fileio_open_regular(c->path, c->flags, 0644, &fd, &st, c->err,
+	    sizeof(c->err));
+
+	if (rc == GM_OK) {
+		int fl = fcntl(fd, F_GETFL);
+		bool same = fstat(fd, &again) == 0 && again.st_ino == st.st_ino &&
+		    S_ISREG(st.st_mode);
+
+		close(fd);
+		if ((c->flags & O_ACCMODE) != O_RDONLY && (fl & O_NONBLOCK))
+			return 99;
+		return same ? 0 : 97;
+	}
+	if (fd != -1)
+		return 98;   /* a failure leaves no descriptor */
+	return -rc;
+}
+
+/*
+ * A channel's file someone replaced by a FIFO (which nobody writes, or
+ * nobody reads), a directory, a device or a link: opening it must neither
+ * block (a FIFO's open or read waits for a writer for ever) nor follow the
+ * link (to another channel's file, or anywhere). Refused at once with what
+ * it is; a regular file opens, for reading or appending, and is made with
+ * O_CREAT; a missing one is GM_ENOTFOUND.
+ */
+static void test_open_regular(void **state)
+{
+	static const struct {
+		const char *name;   /* under tmpdir; made below */
+		int flags;
+		int rc;
+		const char *why;
+	} cases[] = {
+		{ "file", O_RDONLY, GM_OK, NULL },
+		{ "file", O_RDWR | O_APPEND, GM_OK, NULL },
+		{ "file", O_WRONLY | O_APPEND, GM_OK, NULL },
+		{ "new", O_WRONLY | O_CREAT | O_APPEND, GM_OK, NULL },
+		{ "missing", O_RDONLY, GM_ENOTFOUND, "missing" },
+		{ "fifo", O_RDONLY, GM_EIO, "not a regular file (a FIFO)" },
+		{ "fifo", O_WRONLY | O_APPEND, GM_EIO, "not a regular file (a FIFO)" },
+		{ "fifo", O_RDWR | O_CREAT | O_APPEND, GM_EIO, "not a regular file (a FIFO)" },
+		{ "dir", O_RDONLY, GM_EIO, "not a regular file (a directory)" },
+		{ "link", O_RDONLY, GM_EIO, "not a regular file (a symbolic link)" },
+		{ "link", O_WRONLY | O_CREAT | O_APPEND, GM_EIO, "a symbolic link" },
+		{ "/dev/null", O_RDONLY, GM_EIO, "not a regular file (a device)" },
+	};
+	char path[256];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/file", tmpdir);
+	write_file(path, "a line\n");
+	snprintf(path, sizeof(path), "%s/fifo", tmpdir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	snprintf(path, sizeof(path), "%s/dir", tmpdir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/link", tmpdir);
+	assert_int_equal(symlink("file", path), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct open_call c = { .flags = cases[i].flags };
+		char err[512] = "";
+		int got, fd = -1, rc;
+
+		if (cases[i].name[0] == '/')
+			snprintf(c.path, sizeof(c.path), "%s", cases[i].name);
+		else
+			snprintf(c.path, sizeof(c.path), "%s/%s", tmpdir, cases[i].name);
+		if ((got = within(5, open_call, &c)) < 0)
+			fail_msg("%s (flags %#x): still blocked after 5 s", c.path, c.flags);
+		if (got == 99 || got == 98 || got == 97)
+			fail_msg("%s (flags %#x): %s", c.path, c.flags, got == 99 ?
+			    "opened for writing, the descriptor kept O_NONBLOCK" : got == 98 ?
+			    "a descriptor left on failure" : "*ret_st is not the file's");
+		if (-got != cases[i].rc)
+			fail_msg("%s (flags %#x): %d, want %d", c.path, c.flags, -got, cases[i].rc);
+		if (cases[i].rc == GM_OK)
+			continue;
+		/* again in this process, for the message (it does not block now) */
+		rc = fileio_open_regular(c.path, c.flags, 0644, &fd, NULL, err, sizeof(err));
+		assert_int_equal(rc, cases[i].rc);
+		assert_int_equal(fd, -1);
+		if (strstr(err, cases[i].why) == NULL || strstr(err, c.path) == NULL)
+			fail_msg("%s: \"%s\" should name it and say \"%s\"", c.path, err, cases[i].why);
+	}
+	/* the link's target is untouched: nothing was written through it */
+	snprintf(path, sizeof(path), "%s/file", tmpdir);
+	{
+		char buf[64];
+
+		read_back(path, buf, sizeof(buf));
+		assert_string_equal(buf, "a line\n");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +322,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_all, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_read_all, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_read_all_grows, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_open_regular, setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -130,4 +133,24 @@ struct chan_id id3(const char *site, const char *meter, const char *channel)
 	snprintf(id.meter, sizeof(id.meter), "%s", meter);
 	snprintf(id.channel, sizeof(id.channel), "%s", channel);
 	return id;
+}
+
+int within(int seconds, int (*fn)(void *arg), void *arg)
+{
+	const struct timespec tick = { 0, 20 * 1000 * 1000 };
+	int status = 0, ticks = seconds * 50;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(fn(arg) & 0xff);
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (ticks-- <= 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return -1;
+		}
+		nanosleep(&tick, NULL);
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

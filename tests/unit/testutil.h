@@ -53,6 +53,13 @@ void expect_texts(const struct textlog *got, const char *what, const char *const
 /* expect_texts(&reports, "reports", want, n) */
 void expect_reports(const char *const *want, int n);
 
+/* Run fn(arg) in a child process and wait at most `seconds` for it: fn's
+ * return value (as an exit status, 0..255), or -1 when the child had to be
+ * killed. A call that would block for ever then fails its test instead of
+ * hanging the run. fn must not use cmocka's assertions (they would jump
+ * inside the child); its side effects stay in the child, files aside. */
+int within(int seconds, int (*fn)(void *arg), void *arg);
+
 /* The channel site/meter/channel, copied as given. */
 struct chan_id id3(const char *site, const char *meter, const char *channel);
 
