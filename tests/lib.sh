@@ -76,6 +76,27 @@ wait_for() {
 # data directory).
 OWN_PATHS='^\./\.wal(/(lock|[0-9]{16}\.wal))?$|^\./\.quarantine(/(journal|aside))?$'
 
+# The readings in mosquitto_sub -v output ($1), one a line: "topic t v",
+# only topics matching the extended regex $2 if given. A message may be a
+# batch (the wire contract's "readings": the agent sends one whenever
+# several readings of a topic are waiting, as on a busy machine when a late
+# poll and the next one come close together): each of its readings is a line. A line that
+# is no reading of the contract is an error (exit 1), never skipped.
+# (The program is given with -c, so that $1 may be /dev/stdin.)
+sub_readings() {
+	python3 -c '
+import json, re, sys
+want = re.compile(sys.argv[2]) if len(sys.argv) > 2 else None
+for line in open(sys.argv[1]):
+    topic, payload = line.rstrip("\n").split(" ", 1)
+    if want and not want.search(topic):
+        continue
+    d = json.loads(payload)
+    for t, v in d["readings"] if "readings" in d else [[d["t"], d["v"]]]:
+        print(topic, repr(t), repr(v))
+' "$@"
+}
+
 # |a - b| <= tol, with awk doing the arithmetic.
 # Both must be numbers: an empty or broken figure is a failure, not 0.
 near() { awk -v a="$1" -v b="$2" -v t="$3" 'function num(x) { return x ~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/ }

@@ -45,7 +45,8 @@ AGENT=$LAST_PID
 # --- 1. the hung gateway does not hold up the healthy one --------------------
 sleep 12
 # Gaps between consecutive readings of the healthy meter, in seconds.
-times() { grep -o '"t":[0-9.]*' "$1" | cut -d: -f2; }
+# (Every reading, those of a batch too: a busy agent sends several in one.)
+times() { sub_readings "$1" | awk '{ print $2 }'; }
 times "$T/healthy.txt" >"$T/healthy.t"
 n=$(wc -l <"$T/healthy.t")
 maxgap=$(awk 'NR > 1 { g = $1 - p; if (g > m) m = g } { p = $1 } END { printf "%.3f", m }' "$T/healthy.t")

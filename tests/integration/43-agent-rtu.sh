@@ -54,7 +54,7 @@ wait "$SUB"
 cat "$T/sub.txt"
 g() { awk -v x="$1" 'BEGIN { printf "%.9g", x }'; }
 for m in east west; do
-	pub=$(grep "/$m/total_kwh " "$T/sub.txt" | tail -1 | sed -n 's/.*"v":\([^,]*\),.*/\1/p')
+	pub=$(sub_readings "$T/sub.txt" "/$m/total_kwh\$" | awk 'END { print $3 }')
 	truth=$("$BIN/gm-sim" -c "$T/sim.conf" --truth "$m" total_kwh "@$FREEZE")
 	check "$m over RTU publishes the register's value ($truth kWh)" test "$(g "${pub:-0}")" = "$(g "$truth")"
 done
