@@ -42,7 +42,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#define RRD_EXPORT_DEPRECATED   /* review tests: the header structs, as rrd_head.c */
+#define RRD_EXPORT_DEPRECATED   /* the header structs, as rrd_head.c reads them */
 #include <rrd.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -1205,7 +1205,7 @@ static void test_delta_kind_mismatch(void **state)
 }
 
 
-/* ---- review (h-review): failing tests for ingest, judge_failure, requeue ---- */
+/* ---- damage taken as passing, and the requeue: each once went wrong ---- */
 
 /* Overwrite len bytes at `at` of the channel's RRD, then set its mtime to
  * `mtime` (0: leave it as the write made it, i.e. now). */
@@ -1243,14 +1243,14 @@ static off_t live_at(const char *channel)
 #define LONG_AGO 1000000000   /* 2001: a file nobody is making now */
 
 /*
- * R5. A file whose live head is damaged (microseconds out of range, a last
+ * A file whose live head is damaged (microseconds out of range, a last
  * update after 2100: a flipped bit) is read by rrd_head_last as GM_EINVAL,
  * turned into GM_EIO and judged by judge_failure - whose rrdfile_open does
  * not look at those fields - as a failure that passes. Every message of the
  * channel is INGEST_RETRY for ever: on_message never returns, and paho's
  * thread stores nothing for any channel again. What eb1dd6e set out to end.
  */
-static void test_review_damaged_live_head_stalls(void **state)
+static void test_damaged_live_head(void **state)
 {
 	static const char topic[] = "greenmeter/v1/hq/m1/a";
 	long usec = 5000000;
@@ -1267,14 +1267,14 @@ static void test_review_damaged_live_head_stalls(void **state)
 }
 
 /*
- * R6. The same for a damaged data source definition (its type no longer
+ * The same for a damaged data source definition (its type no longer
  * GAUGE): librrd refuses every update ("unknown DS type"), rrdfile_open
  * checks no DS field, so it is judged passing. Unqueued: every message is
  * INGEST_RETRY for ever. Queued: the writer backs off for ever, its log
  * segments are never dropped, and the first redelivered reading
  * (sort_older -> settle) stalls paho's thread.
  */
-static void test_review_damaged_ds_type_stalls(void **state)
+static void test_damaged_ds_type(void **state)
 {
 	static const char topic[] = "greenmeter/v1/hq/m1/a";
 	enum ingest_result r;
@@ -1295,13 +1295,13 @@ static void test_review_damaged_ds_type_stalls(void **state)
 }
 
 /*
- * R7. judge_failure() never judges a file whose mtime is "less than 2 s
+ * judge_failure() never judges a file whose mtime is "less than 2 s
  * ago" - computed as time(NULL) - st_mtime, which is negative for a file
  * whose mtime is in the future (clock stepped back by NTP at boot on a
  * board without RTC, a file restored from a machine whose clock was ahead).
  * Such a damaged file is taken as passing for ever.
  */
-static void test_review_damaged_future_mtime(void **state)
+static void test_damaged_future_mtime(void **state)
 {
 	static const char topic[] = "greenmeter/v1/hq/m1/a";
 
@@ -1315,12 +1315,12 @@ static void test_review_damaged_future_mtime(void **state)
 }
 
 /*
- * R8. ingest_message knows a message offered again by ig->in_hand ==
+ * ingest_message knows a message offered again by ig->in_hand ==
  * payload. A requeue served by the main loop between two tries of paho's
  * thread (on_message sleeps without the ingest lock) resets in_hand: the
  * retried message is counted again (received, and seq noted again).
  */
-static void test_review_requeue_recounts_retried(void **state)
+static void test_requeue_counts_retried_once(void **state)
 {
 	static const char topic[] = "greenmeter/v1/hq/m1/a";
 	static const char m2[] = GAUGE(1717196460, 101, 2);
@@ -1355,12 +1355,12 @@ static void test_review_requeue_recounts_retried(void **state)
 }
 
 /*
- * R9. A requeue whose readings the ingest path queues (the file's header
+ * A requeue whose readings the ingest path queues (the file's header
  * reads fine) but the writer finds damaged (cut short) reports them as
  * stored ("N stored or found stored already, 0 back") and counts them
  * requeued, while the writer has put them straight back in the quarantine.
  */
-static void test_review_requeue_report_lies(void **state)
+static void test_requeue_report_counts_writer(void **state)
 {
 	static const char topic[] = "greenmeter/v1/hq/m1/a";
 	struct chan_id a = chan("hq", "m1", "a");
@@ -1395,12 +1395,12 @@ static void test_review_requeue_report_lies(void **state)
 }
 
 /*
- * R10. requeue_one: a message that cannot be stored yet goes back with
+ * requeue_one: a message that cannot be stored yet goes back with
  * quarantine_put; when that fails too (disk full) it logs "the message stays
  * in the journal being taken" - which quarantine_take then unlinks. The
  * reading, acknowledged long ago, is gone from everywhere.
  */
-static void test_review_requeue_disk_full_loses(void **state)
+static void test_requeue_disk_full_keeps(void **state)
 {
 	static const char topic[] = "greenmeter/v1/hq/m1/a";
 	struct chan_id a = chan("hq", "m1", "a");
@@ -1427,12 +1427,12 @@ static void test_review_requeue_disk_full_loses(void **state)
 }
 
 /*
- * R11. requeue_ask does not remove a .done left by an earlier command of
+ * requeue_ask does not remove a .done left by an earlier command of
  * the same pid (one that gave up after 600 s, its request answered later):
  * a later command with that pid (pids are reused) prints the stale answer
  * at once and exits 0, its own request still waiting.
  */
-static void test_review_requeue_stale_answer(void **state)
+static void test_requeue_no_stale_answer(void **state)
 {
 	char dir[256], done_path[300];
 	int rc;
@@ -1447,13 +1447,13 @@ static void test_review_requeue_stale_answer(void **state)
 }
 
 /*
- * R13. A FIFO where a channel's RRD file should be - "a special file", which
+ * A FIFO where a channel's RRD file should be - "a special file", which
  * chan_file_judge() names as damage - is never judged: store_last ->
  * rrd_head_last() opens it O_RDONLY first and blocks for ever (no writer),
  * inside the store's lock, on paho's thread. The whole collector hangs
  * (SIGTERM too: on_message never gets back to its stop check).
  */
-static void test_review_fifo_hangs(void **state)
+static void test_fifo_at_rrd_path(void **state)
 {
 	static const char topic[] = "greenmeter/v1/hq/m1/a";
 	char path[512];
@@ -1481,7 +1481,7 @@ static void test_review_fifo_hangs(void **state)
 }
 
 /*
- * R14. A refused message (kept, under the cap, when it came) that a requeue
+ * A refused message (kept, under the cap, when it came) that a requeue
  * refuses again is put back with quarantine_put(must_keep false); past the
  * cap that is GM_ERANGE, which ingest_quarantine turns into INGEST_DONE
  * without a word (rc == GM_ERANGE is not complained about), and
@@ -1490,7 +1490,7 @@ static void test_review_fifo_hangs(void **state)
  * a longer reason ("requeued, but could not be stored yet: try again"); a
  * journal near its 64 MiB with records the writer adds meanwhile does it too.
  */
-static void test_review_requeue_drops_refused(void **state)
+static void test_requeue_keeps_refused(void **state)
 {
 	static const char da[] = GAUGE(1717196460, 101, 2);
 	/* NOW + 1000: ahead of the clock */
@@ -1548,18 +1548,18 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_delta_correction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delta_torn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delta_kind_mismatch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_review_damaged_live_head_stalls, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_review_damaged_ds_type_stalls, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_review_damaged_ds_type_stalls, setup_queued,
+		cmocka_unit_test_setup_teardown(test_damaged_live_head, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_ds_type, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_ds_type, setup_queued,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_review_damaged_future_mtime, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_review_requeue_recounts_retried, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_review_requeue_report_lies, setup_queued,
+		cmocka_unit_test_setup_teardown(test_damaged_future_mtime, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_requeue_counts_retried_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_requeue_report_counts_writer, setup_queued,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_review_requeue_disk_full_loses, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_review_requeue_stale_answer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_review_fifo_hangs, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_review_requeue_drops_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_requeue_disk_full_keeps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_requeue_no_stale_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_at_rrd_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_requeue_keeps_refused, setup, teardown),
 		/* the same through the write-ahead log and its writer */
 		cmocka_unit_test_setup_teardown(test_single_reading, setup_queued, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup_queued, teardown),

@@ -297,7 +297,7 @@ static void test_symlink_refused(void **state)
 }
 
 
-/* ---- review (h-review): failing tests for the quarantine's findings ---- */
+/* ---- the quarantine under crashes, full disks and takes at once: each once went wrong ---- */
 
 static void make_qdir(void)
 {
@@ -308,12 +308,12 @@ static void make_qdir(void)
 }
 
 /*
- * R1. A record torn by a crash (power cut, kernel panic) in the middle of an
+ * A record torn by a crash (power cut, kernel panic) in the middle of an
  * append is never cut off: the next record, put and acknowledged after the
  * restart, is glued to the torn one's tail and is skipped with it when the
  * journal is read. An acknowledged reading is lost.
  */
-static void test_review_torn_tail_loses_next(void **state)
+static void test_torn_tail_set_aside(void **state)
 {
 	struct quarantine *q;
 	char err[256];
@@ -357,11 +357,11 @@ static void disk_has_room(void)
 }
 
 /*
- * R2. quarantine_take of one channel puts the other channels' records back;
+ * quarantine_take of one channel puts the other channels' records back;
  * when that put fails (disk full) it logs "the record stays in
  * journal.taking" - and then unlinks journal.taking. B's record is gone.
  */
-static void test_review_take_put_back_fails(void **state)
+static void test_take_disk_full_keeps(void **state)
 {
 	struct quarantine *q;
 	struct taken t = { 0 };
@@ -388,11 +388,11 @@ static void test_review_take_put_back_fails(void **state)
 }
 
 /*
- * R3. The same at quarantine_open: a requeue cut short left journal.taking;
+ * The same at quarantine_open: a requeue cut short left journal.taking;
  * the records are put back, and when that fails (disk full) the taking file
  * is unlinked anyway.
  */
-static void test_review_recover_put_back_fails(void **state)
+static void test_recover_disk_full_keeps(void **state)
 {
 	struct quarantine *q;
 	char path[200], err[256];
@@ -414,7 +414,7 @@ static void test_review_recover_put_back_fails(void **state)
 }
 
 /*
- * R4. quarantine_open while another process is in quarantine_take (what
+ * quarantine_open while another process is in quarantine_take (what
  * `gm-collector --requeue` does through open_storage() before it finds the
  * running collector's lock, or a second collector of a shared group
  * starting): it takes the live journal.taking for one a crash left, puts
@@ -440,7 +440,7 @@ static int open_meanwhile(void *user, const struct quarantine_rec *r)
 	return GM_OK;
 }
 
-static void test_review_open_during_take(void **state)
+static void test_open_during_take(void **state)
 {
 	struct quarantine *q;
 	struct during d = { 0 };
@@ -462,7 +462,7 @@ static void test_review_open_during_take(void **state)
 }
 
 /*
- * R4b. Two takes at once (two collectors of a shared group, two in-process
+ * Two takes at once (two collectors of a shared group, two in-process
  * `--requeue` runs): the second renames the new journal onto
  * journal.taking - over the first one's file, which is still being read -
  * and unlinks it when done. From then on the first take's remaining records
@@ -499,7 +499,7 @@ static int take_meanwhile(void *user, const struct quarantine_rec *r)
 	return GM_OK;
 }
 
-static void test_review_two_takes(void **state)
+static void test_two_takes(void **state)
 {
 	struct quarantine *q;
 	struct second d = { NULL, 0, false };
@@ -530,12 +530,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_taking_recovered, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_journal, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_refused, setup, tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_review_torn_tail_loses_next, setup, tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_review_take_put_back_fails, setup, tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_review_recover_put_back_fails, setup,
+		cmocka_unit_test_setup_teardown(test_torn_tail_set_aside, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_take_disk_full_keeps, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_recover_disk_full_keeps, setup,
 		    tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_review_open_during_take, setup, tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_review_two_takes, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_open_during_take, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_two_takes, setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

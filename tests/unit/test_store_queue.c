@@ -799,7 +799,7 @@ static void test_race(void **state)
 }
 
 
-/* ---- review (h-review): failing tests for the store queue ---- */
+/* ---- the order of a channel set aside: it once went wrong ---- */
 
 struct order_seen {
 	double last_t;
@@ -827,7 +827,7 @@ static int see_order(void *user, const struct quarantine_rec *r)
 }
 
 /*
- * R12. Rows put while the writer is setting the channel aside (between its
+ * Rows put while the writer is setting the channel aside (between its
  * take of the rows and c->damaged = true) stay queued until the next round;
  * a message that comes after damaged is set goes to the quarantine at once
  * (sq_put says GM_EDAMAGED, ingest_quarantine puts it) - ahead of those
@@ -837,7 +837,7 @@ static int see_order(void *user, const struct quarantine_rec *r)
  * The loop here does what paho's thread does for a channel in a burst (an
  * agent replaying its spool).
  */
-static void test_review_aside_order(void **state)
+static void test_aside_keeps_order(void **state)
 {
 	struct chan_id a = id3("hq", "m1", "energy");
 	struct store_queue *q;
@@ -907,7 +907,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_give_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_settle_mid_round, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_review_aside_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_aside_keeps_order, setup, teardown),
 	};
 
 	/* the failures are meant: only errors show */
