@@ -1,10 +1,10 @@
 #!/bin/bash
-# 74-collector-shared-requeue (fails today): in a shared group
-# ($share/...) no collector holds the write-ahead log's lock after its start,
-# so `gm-collector --requeue` always does the work in its own process
-# (requeue_cmd: open_storage() succeeds). The running collectors are never
-# told: their registries keep the channel set aside, and every later message
-# of the mended channel still goes to the quarantine, until they restart.
+# 74-collector-shared-requeue: in a shared group ($share/...) no collector
+# holds the write-ahead log's lock after its start, so `gm-collector
+# --requeue` does the work in its own process. The running collectors learn
+# that the channel is taken back from the quarantine's marker, which every
+# collector of the data directory reads: the mended channel's next messages
+# are stored, not quarantined (they once were, until a restart).
 . "$(dirname "$0")/../lib.sh"
 
 start_broker

@@ -1,10 +1,10 @@
 #!/bin/bash
-# 75-collector-live-head-stall (fails today): one RRD file whose
-# live head is damaged (last_up_usec out of range: one flipped byte) is read
-# by rrd_head_last as GM_EINVAL, turned into GM_EIO and judged by
-# judge_failure as a failure that passes (rrdfile_open does not look at
-# that field). After a restart, the first message of that channel is
-# retried on paho's thread for ever: no other channel stores anything again.
+# 75-collector-live-head-stall: one RRD file whose live head is damaged
+# (last_up_usec out of range: one flipped byte), met after a restart. It
+# was once judged a failure that passes, and its channel's first message
+# retried on paho's thread for ever: no other channel stored anything
+# again. Now the file is judged damaged, its channel set aside and the
+# other four store on.
 . "$(dirname "$0")/../lib.sh"
 
 start_broker || exit 1
