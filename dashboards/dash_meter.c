@@ -57,9 +57,9 @@ static void quality(FILE *f, const struct meter_row *r, enum lang l)
 	counter_row(f, "quarantined", c->quarantined, l);
 	counter_row(f, "requeued", c->requeued, l);
 	if (c->aside)
-		fprintf(f, "<tr class=\"fault\"><td colspan=\"2\" id=\"q-aside\">%s</td></tr>",
-		    tr(l, "set_aside"));
-	fprintf(f, "<tr><th>%s</th><td>", tr(l, "problem"));
+		fprintf(f, "<tr class=\"fault\"><td colspan=\"2\" class=\"why\" id=\"q-aside\">"
+		    "%s</td></tr>", tr(l, "set_aside"));
+	fprintf(f, "<tr><th>%s</th><td class=\"why\">", tr(l, "problem"));
 	html_esc(f, c->problem[0] ? c->problem : "—");
 	fputs("</td></tr></table>\n", f);
 }

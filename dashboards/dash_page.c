@@ -16,6 +16,8 @@ static const char style[] =
 	"main{padding:1em}table{border-collapse:collapse;margin:.5em 0}"
 	"th,td{border-bottom:1px solid #d8e2dc;padding:.3em .6em;text-align:left}"
 	"td.num{text-align:right;font-variant-numeric:tabular-nums}"
+	/* a problem names a file by its whole path: let it wrap anywhere */
+	"td.why{overflow-wrap:anywhere;word-break:break-word;max-width:40em}"
 	".st{padding:.1em .5em;border-radius:.8em;font-size:90%}"
 	".st-ok{background:#d6f0de}.st-stale{background:#ffe0a3}.st-fault{background:#f8c4c4}"
 	"tr.stale td,tr.fault td{background:#fffaf0}"
