@@ -508,6 +508,17 @@ static uint64_t oldest_needed(struct store_queue *q)
 	return seg;
 }
 
+/* c onto the end of the list being built from head and tail. */
+static void keep_dirty(struct sq_chan **head, struct sq_chan **tail, struct sq_chan *c)
+{
+	c->next_dirty = NULL;
+	if (*tail != NULL)
+		(*tail)->next_dirty = c;
+	else
+		*head = c;
+	*tail = c;
+}
+
 /* Under q->mu: the dirty channels that are due (all of them when `all`)
  * become the round's array; those still backing off stay on the list. Once
  * a channel is off the list, sq_put may put it on the next one at any
@@ -521,12 +532,7 @@ static size_t take_round(struct store_queue *q, bool all)
 	for (c = q->dirty_head; c != NULL; c = next) {
 		next = c->next_dirty;
 		if (!all && c->retry_at > now) {
-			c->next_dirty = NULL;
-			if (keep_tail != NULL)
-				keep_tail->next_dirty = c;
-			else
-				keep_head = c;
-			keep_tail = c;
+			keep_dirty(&keep_head, &keep_tail, c);
 			continue;
 		}
 		if (n == q->round_cap) {
@@ -534,12 +540,7 @@ static size_t take_round(struct store_queue *q, bool all)
 			struct sq_chan **grown = realloc(q->round, cap * sizeof(*grown));
 
 			if (grown == NULL) {   /* the rest stay dirty, for the next round */
-				c->next_dirty = NULL;
-				if (keep_tail != NULL)
-					keep_tail->next_dirty = c;
-				else
-					keep_head = c;
-				keep_tail = c;
+				keep_dirty(&keep_head, &keep_tail, c);
 				continue;
 			}
 			q->round = grown;

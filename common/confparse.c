@@ -414,26 +414,29 @@ static int parse_buf(const char *path, const struct conf_rules *rules, char *buf
 	return c.errors;
 }
 
-int conf_parse_rules(const char *path, const struct conf_rules *rules, conf_handler h,
+/* path read by `read` (fileio_read_all or fileio_read_regular), parsed. */
+static int parse_read(const char *path, const struct conf_rules *rules,
+    int (*read)(const char *, size_t, char **, size_t *, char *, size_t), conf_handler h,
     void *user, conf_report report, void *report_user)
 {
 	char why[300], *buf = NULL;
 	size_t len = 0;
 
-	if (fileio_read_all(path, CONF_FILE_MAX, &buf, &len, why, sizeof(why)) != GM_OK)
+	if (read(path, CONF_FILE_MAX, &buf, &len, why, sizeof(why)) != GM_OK)
 		buf = NULL;
 	return parse_buf(path, rules, buf, len, why, h, user, report, report_user);
+}
+
+int conf_parse_rules(const char *path, const struct conf_rules *rules, conf_handler h,
+    void *user, conf_report report, void *report_user)
+{
+	return parse_read(path, rules, fileio_read_all, h, user, report, report_user);
 }
 
 int conf_parse_regular(const char *path, conf_handler h, void *user, conf_report report,
     void *report_user)
 {
-	char why[300], *buf = NULL;
-	size_t len = 0;
-
-	if (fileio_read_regular(path, CONF_FILE_MAX, &buf, &len, why, sizeof(why)) != GM_OK)
-		buf = NULL;
-	return parse_buf(path, NULL, buf, len, why, h, user, report, report_user);
+	return parse_read(path, NULL, fileio_read_regular, h, user, report, report_user);
 }
 
 int conf_parse(const char *path, conf_handler h, void *user, conf_report report,
