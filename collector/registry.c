@@ -334,7 +334,7 @@ static void take_field(struct chan_state *c, const char *key, size_t klen, const
 	else if (KEY("problem") && strncmp(val, "- ", 2) != 0 && strcmp(val, "-") != 0)
 		snprintf(c->problem, sizeof(c->problem), "%.*s", (int)strcspn(val, " "), val);
 	else if (KEY("aside"))
-		c->aside = val[0] == '1';
+		c->aside = val[0] == '1' && (val[1] == ' ' || val[1] == '\0');
 	else if (KEY("seq")) {
 		c->last_seq = strtoull(val, NULL, 10);
 		c->have_seq = true;
@@ -370,6 +370,8 @@ int registry_parse_line(const char *line, struct chan_state *c)
 	if (c->unit[0] == '\0')
 		c->kind = KIND_COUNTER;   /* as registry_dump() knows it: no unit, no kind */
 	c->have_last = c->last_t > 0;   /* the last_t taken, should there be two */
+	if (c->aside)
+		c->fault = true;   /* as chan_status() and so the dump see it */
 	return 0;
 }
 

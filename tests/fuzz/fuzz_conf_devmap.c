@@ -8,8 +8,8 @@
  * 0..120. And a value encoded into a channel's registers decodes to a
  * value that encodes to the same registers (gm-sim and gm-agent agree),
  * for integer and float32 registers and a scale and offset of sane size
- * (1e-6 .. 1e6, |offset| <= 1e6): outside that, or in float64, dividing by
- * the scale again may move the last bit.
+ * (1e-6 .. 1e6, |offset| <= 1e6) and a raw count within 2^53: outside that,
+ * or in float64, dividing by the scale again may move the last bit.
  */
 #include <math.h>
 
@@ -26,6 +26,10 @@ static void check_roundtrip(const struct channel_def *ch)
 	/* 12.5 in the channel's unit: into registers, out, and in again */
 	devmap_encode(ch, 12.5, a);
 	v = devmap_value(ch, a);
+	/* a raw count past 2^53 (12.5 below an unsigned register's zero wraps
+	 * to near 2^64) is no exact double: the agent refuses to read one */
+	if (fabs((v - ch->offset) / ch->scale) > 9007199254740992.0)
+		return;
 	devmap_encode(ch, v, b);
 	if (memcmp(a, b, sizeof(a)) != 0)
 		fuzz_broken("channel %s: registers %04x %04x %04x %04x read %.17g, written back "
