@@ -373,7 +373,8 @@ check "its last update is still $((B + 180))" test "$(last_update "$RRD")" = $((
 # Every path that exists now and did not before, less what this test and its
 # broker write ($T's logs, status, mosquitto's database, scratch) and what
 # tests running beside it write (their /tmp/gm-test.*, the runner's
-# /tmp/gm-run.*, port claims, valgrind's pipes). Rechecked after a moment,
+# /tmp/gm-run.*, the fuzz runner's /tmp/gm-fuzz-* logs, port claims,
+# valgrind's pipes). Rechecked after a moment,
 # so a temporary file of someone else that came and went is not counted.
 snapshot >"$T/scratch/paths.after"
 LC_ALL=C comm -13 "$T/scratch/paths.before" "$T/scratch/paths.after" |
@@ -386,7 +387,7 @@ LC_ALL=C comm -13 "$T/scratch/paths.before" "$T/scratch/paths.after" |
 				next
 			print; next
 		}
-		$0 ~ /^\/tmp\/(gm-test\.|gm-run\.|gm-ports\.used|vgdb-pipe-)/ { next }
+		$0 ~ /^\/tmp\/(gm-test\.|gm-run\.|gm-fuzz-|gm-ports\.used|vgdb-pipe-)/ { next }
 		{ print }' >"$T/scratch/new"
 sleep 0.5
 while read -r p; do [ -e "$p" ] && echo "$p"; done <"$T/scratch/new" >"$T/scratch/stray"
