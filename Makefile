@@ -126,6 +126,8 @@ UNIT_ingest    := collector/ingest collector/requeue collector/rrd_store common/
                   common/payload common/json_in common/topic common/log common/timeutil common/fileio common/err
 # every channel file behind a real ingest, as test_ingest's
 UNIT_chan_files := $(UNIT_ingest)
+# random series through a real ingest, cut at random: the parts add up
+UNIT_additivity := $(UNIT_ingest)
 UNIT_spool     := agent/spool agent/spool_recover agent/segfile common/payload common/json_in \
                   common/topic common/log common/fileio common/err
 UNIT_seqmap    := agent/seqmap common/log common/fileio common/err
@@ -180,7 +182,7 @@ UNITS := topic payload registers confparse devmap timeutil reqplan counter profi
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash \
          event_send fileio quarantine mbreply manual_csv collector_config connack meter_event \
-         chan_files
+         chan_files additivity
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build

@@ -135,41 +135,69 @@ static time_t next_month(time_t t)
 	return mktime(&tm);
 }
 
+/* The last local month start before t (for 1 October 00:00, 1 September). */
+static time_t month_start_before(time_t t)
+{
+	struct tm tm;
+	time_t s = t - 1;
+
+	localtime_r(&s, &tm);
+	tm.tm_mday = 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	s = mktime(&tm);
+	return s == (time_t)-1 || s >= t ? t - 1 : s;
+}
+
+/* [a, b) without an entry: a gap for each month it touches, so that ngaps
+ * counts the months not entered. */
+static void journal_gap(struct usage *u, time_t a, time_t b)
+{
+	for (time_t m; a < b; a = m) {
+		m = next_month(a);
+		if (m <= a || m > b)
+			m = b;
+		add_month_gap(u, a, m);
+	}
+}
+
 /* Manual entries: each is the amount of a period ending at its t, so it
- * belongs to the period [from, to) when from < t <= to (an entry at
- * 1 October 00:00 is September's). The period is cut at local month starts;
- * a piece with no entry in it is a gap. */
+ * counts in the period [from, to) when from < t <= to (an entry at
+ * 1 October 00:00 is September's), whole, never prorated. It accounts for
+ * its local month (that of the second before t: September for 1 October
+ * 00:00, and for 30 September 17:00): that share of the period is its
+ * coverage, and what no entry accounts for is a gap. */
 static void journal_piece(const struct entries *es, struct usage *u)
 {
-	size_t i = 0, count = 0;
-	int pieces = 0, covered = 0;
-	double sum = 0;
+	size_t count = 0;
+	time_t done = u->from;   /* accounted for, or a gap, up to here */
+	double sum = 0, covered = 0;
 
-	while (i < es->n && es->e[i].t <= (double)u->from)
-		i++;
-	for (time_t a = u->from, b; a < u->to; a = b) {
-		size_t before = count;
+	for (size_t i = 0; i < es->n; i++) {
+		time_t t = (time_t)ceil(es->e[i].t), a = month_start_before(t), b = next_month(a);
 
-		b = next_month(a);
-		if (b <= a || b > u->to)
-			b = u->to;   /* the last piece; or mktime failed: one piece */
-		for (; i < es->n && es->e[i].t <= (double)b; i++, count++) {
+		if (es->e[i].t > (double)u->from && es->e[i].t <= (double)u->to) {
 			double v = es->e[i].v;
+
 			sum += v;
+			count++;
 			u->min = isnan(u->min) || v < u->min ? v : u->min;
 			u->max = isnan(u->max) || v > u->max ? v : u->max;
 		}
-		pieces++;
-		if (count > before)
-			covered++;
-		else
-			add_month_gap(u, a, b);
+		b = b <= a || b > u->to ? u->to : b;
+		a = a > done ? a : done;
+		if (b <= a)
+			continue;   /* its month is outside, or accounted for already */
+		journal_gap(u, done, a);
+		covered += (double)(b - a);
+		done = b;
 	}
+	journal_gap(u, done, u->to);
 	if (count > 0) {
 		u->amount = sum;
 		u->mean = sum / (double)count;
 	}
-	u->coverage = (double)covered / (double)pieces;
+	u->coverage = covered / (double)(u->to - u->from);
 }
 
 static int usage_journal(const char *path, struct usage *out, int n, char *err, size_t errlen)
@@ -220,7 +248,9 @@ struct event_pieces {
 	int n;
 };
 
-/* The piece holding the event's time (pieces are adjacent, ascending). */
+/* The piece holding the event's time, from < t <= to as for use: a reset
+ * read at midnight belongs to the day its use is counted in (pieces are
+ * adjacent, ascending). */
 static void count_in_piece(const struct meter_event *ev, void *user)
 {
 	struct event_pieces *ep = user;
@@ -229,7 +259,7 @@ static void count_in_piece(const struct meter_event *ev, void *user)
 	while (lo < hi) {
 		int mid = (lo + hi + 1) / 2;
 
-		if ((double)ep->u[mid].from <= ev->t)
+		if ((double)ep->u[mid].from < ev->t)
 			lo = mid;
 		else
 			hi = mid - 1;
@@ -253,8 +283,9 @@ int usage_read_events(const char *rrd_path, struct usage *out, int n, char *err,
 	strcpy(path + len - 4, EVENTS_SUFFIX);
 	for (int i = 0; i < n; i++)
 		out[i].ev.last_t = -1;
-	rc = events_each(path, (double)out[0].from, (double)out[n - 1].to, count_in_piece, &ep,
-	    &nbad, err, errlen);
+	/* events_each keeps from <= t < to: (from, to] is the next doubles up */
+	rc = events_each(path, nextafter((double)out[0].from, INFINITY),
+	    nextafter((double)out[n - 1].to, INFINITY), count_in_piece, &ep, &nbad, err, errlen);
 	for (int i = 0; i < n; i++)   /* bad lines: of the file, not of a period */
 		out[i].ev.bad_lines = nbad;
 	return rc;

@@ -4,21 +4,34 @@
  * decides how: a path ending in ".entries" is a delta channel's journal of
  * manual entries (common/entries.h), any other an RRD (common/rrd_layout.h).
  *
+ * One rule for period edges, for every figure: a period is [from, to) in
+ * the calls below, and what happened at a time t belongs to it when
+ * from < t <= to. An RRD row ending at t covers (t - step, t]; a reading at
+ * t brings the use since the reading before up to t; an entry at t is the
+ * amount of a period ending at t; an event (reset, replacement, late
+ * reading) at t is counted where the use of the reading at t is. So a
+ * counter reset read at midnight is flagged in the day, month and year its
+ * use is counted in, and the parts of a period add up to the whole: use,
+ * flags and coverage alike.
+ *
  * RRD (counters, gauges):
  * amount: sum over the period of the `use` rate times seconds, i.e. the
  * counter difference (linearly interpolated between readings at the ends).
  * Periods on whole hours (local days and months are) are exact for 5 years;
  * older ones come from daily rows, which rrdtool aligns on UTC days.
- * coverage: the share of the period that had readings; gaps: where it had
- * none; mean/min/max: of the readings.
+ * coverage: the share of the period where `value` is known: between two
+ * readings no further apart than the file's heartbeat for it (15 minutes,
+ * or half again the channel's expected interval when its agent said one at
+ * the file's creation: rrd_layout.h). Time before the first reading, after
+ * the last, and in an outage is not covered; each such stretch is a gap.
+ * mean/min/max: of the readings.
  *
- * Journal (deltas): an entry is the amount of a period ending at its t, so
- * it counts whole in [from, to) when from < t <= to; it is never prorated.
- * amount: the exact sum of those entries (NAN if there are none); mean, min,
- * max: of those entries. The period is cut into local calendar months (the
- * process's time zone: programs call tz_set; the first and last piece may be
- * part of a month): coverage is the share of pieces with at least one entry,
- * and each piece without one is a gap of its own. step is 0.
+ * Journal (deltas): an entry counts whole where its t falls; it is never
+ * prorated. amount: the exact sum of those entries (NAN if there are none);
+ * mean, min, max: of those entries. An entry accounts for the local month
+ * of the second before its t (the process's time zone: programs call
+ * tz_set): coverage is the share of the period so accounted for, and what
+ * is not is a gap for each local month it touches. step is 0.
  *
  * Events (RRD channels): what the channel's events journal
  * (common/meter_event.h) holds for the period, counted by kind. Resets

@@ -5,7 +5,7 @@
 
 #include "rrd_layout.h"
 
-static const char *const layout[] = {
+static const char *const layout[RRD_LAYOUT_ARGS] = {
 	"DS:" RRD_DS_VALUE ":GAUGE:900:U:U",
 	"DS:" RRD_DS_USE ":ABSOLUTE:31622400:0:U",
 	"RRA:AVERAGE:0.5:1:20160",
@@ -22,6 +22,24 @@ int rrd_layout_argv(const char ***ret_argv)
 {
 	*ret_argv = (const char **)layout;
 	return (int)(sizeof(layout) / sizeof(layout[0]));
+}
+
+long rrd_layout_heartbeat(long every)
+{
+	long hb = every > 0 && every <= RRD_EVERY_MAX ? every + every / 2 : 0;
+
+	return hb > RRD_HEARTBEAT ? hb : RRD_HEARTBEAT;
+}
+
+void rrd_layout_def(struct rrd_def *d, long every)
+{
+	size_t n = sizeof(layout) / sizeof(layout[0]);
+
+	snprintf(d->value_ds, sizeof(d->value_ds), "DS:" RRD_DS_VALUE ":GAUGE:%ld:U:U",
+	    rrd_layout_heartbeat(every));
+	memcpy(d->argv, layout, n * sizeof(layout[0]));
+	d->argv[0] = d->value_ds;
+	d->argc = (int)n;
 }
 
 size_t rrd_layout_data_bytes(void)

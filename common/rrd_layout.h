@@ -6,7 +6,10 @@
  * step 60 s. Two data sources:
  *   value  GAUGE, heartbeat 900 s  - the reading as the meter showed it (a
  *          counter register, or a gauge such as W). Unknown where no reading
- *          came for 15 min: that is how gaps are seen.
+ *          came for 15 min: that is how gaps are seen. A channel whose agent
+ *          said it reads it less often (`every`, wire contract) gets half
+ *          again that at the file's creation: a meter read hourly, or a
+ *          dial read by hand monthly, is known between its readings.
  *   use    ABSOLUTE, heartbeat 366 d, min 0 - for counters, the amount used
  *          since the previous reading, as computed by the collector (wrap,
  *          reset and replacement handled); rrdtool spreads it over the time
@@ -29,9 +32,25 @@
 #define RRD_DS_VALUE "value"
 #define RRD_DS_USE "use"
 #define RRD_TEMPLATE RRD_DS_VALUE ":" RRD_DS_USE
+#define RRD_HEARTBEAT 900          /* value's, unless the channel is read less often */
+#define RRD_EVERY_MAX 31622400L    /* 366 days: the longest expected interval */
+#define RRD_LAYOUT_ARGS 10
 
-/* The DS and RRA definitions for rrd_create_r2 / rrdc_create_r2. */
+/* The definitions for one channel, value's heartbeat from its expected
+ * interval (seconds; 0 when not known). */
+struct rrd_def {
+	const char *argv[RRD_LAYOUT_ARGS];
+	int argc;
+	char value_ds[64];
+};
+
+/* The DS and RRA definitions for rrd_create_r2 / rrdc_create_r2, value's
+ * heartbeat RRD_HEARTBEAT. */
 int rrd_layout_argv(const char ***ret_argv);
+/* The same for a channel read every `every` s: value's heartbeat is
+ * rrd_layout_heartbeat(every), max(RRD_HEARTBEAT, 1.5 * every). */
+void rrd_layout_def(struct rrd_def *d, long every);
+long rrd_layout_heartbeat(long every);
 
 /* The bytes a new file's archives take (its header aside): what creating
  * one needs free on the disk. */

@@ -28,6 +28,11 @@ static cJSON *use_json(const struct meter_use *u)
 	num(o, "coverage", u->known ? u->coverage : NAN);
 	cJSON_AddBoolToObject(o, "complete", u->known && u->coverage >= 1);
 	cJSON_AddBoolToObject(o, "to_review", u->flagged);
+	if (u->known) {   /* the spans, so that anyone can ask gm-report the same */
+		cJSON_AddNumberToObject(o, "from", (double)u->from);
+		cJSON_AddNumberToObject(o, "to", (double)u->to);
+		cJSON_AddNumberToObject(o, "flags_to", (double)u->flags_to);
+	}
 	return o;
 }
 

@@ -119,7 +119,8 @@ static void chan_path(const char *datadir, const struct meter_row *r, char *buf,
 
 static struct meter_use use_of(const struct usage *u, int n)
 {
-	struct meter_use m = { .known = true, .amount = NAN };
+	struct meter_use m = { .known = true, .amount = NAN, .from = u[0].from,
+		.to = u[n - 1].to, .flags_to = u[n - 1].to };
 	double len = 0, covered = 0;
 
 	for (int i = 0; i < n; i++) {
@@ -144,6 +145,26 @@ static time_t use_end(const struct meter_row *r, time_t now)
 		return now;
 	last = (time_t)r->st.last_t;
 	return last - last % RRD_STEP;
+}
+
+/* What happened after the last whole row is today's all the same: a reset
+ * read as the latest reading is flagged in today's and the month's figure,
+ * as gm-report flags it for the same span (consumption.h: events belong
+ * where their t falls). */
+static void flag_since(const char *path, struct meter_row *r, time_t from, time_t now)
+{
+	time_t b[2] = { from, now };
+	struct usage tail;
+	char err[512];
+
+	if (usage_pieces(b, 1, &tail, err, sizeof(err)) != GM_OK ||
+	    usage_read_events(path, &tail, 1, err, sizeof(err)) != GM_OK)
+		return;
+	r->today.flags_to = r->month.flags_to = now;
+	if (!usage_flagged(&tail))
+		return;
+	r->today.flagged = r->today.known;
+	r->month.flagged = r->month.known;
 }
 
 /* Today [day start, its end) from the one-minute rows; the month adds
@@ -176,6 +197,8 @@ static void read_usage(const struct meter_scan_opts *o, struct meter_snap *s,
 	}
 	if (n > 0)
 		r->month = use_of(u, n);
+	if (!r->journal && today[1] < now)
+		flag_since(path, r, today[1], now);
 }
 
 /* The row of a stored channel: the status file's (sorted, the first

@@ -29,6 +29,8 @@ struct meter_use {
 	double amount;       /* NAN for a gauge */
 	double coverage;     /* 0..1: below 1 is incomplete */
 	bool flagged;        /* events to review (consumption.h usage_flagged) */
+	time_t from, to;     /* the span amount and coverage are of: [from, to) */
+	time_t flags_to;     /* flagged is of (from, flags_to]: up to the scan */
 };
 
 struct meter_row {

@@ -114,7 +114,7 @@ static void print_row(const struct report_opts *o, const struct stored_chan *c,
 	if (o->csv) {
 		time_format_local(u->from, a, sizeof(a));
 		time_format_local(u->to, b, sizeof(b));
-		printf("%s,%s,%s,%s,%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%.6f,%d,%ld,%d,%d,%d,%d\n",
+		printf("%s,%s,%s,%s,%s,%s,%s,%.17g,%.17g,%.17g,%.17g,%.17g,%d,%ld,%d,%d,%d,%d\n",
 		    c->id.site, c->id.meter, c->id.channel, kind_name(c->meta.kind),
 		    c->meta.unit, a, b, gauge ? NAN : u->amount, u->mean, u->min, u->max,
 		    u->coverage, u->ngaps + (u->more_gaps ? 1 : 0), gap_seconds(u),

@@ -38,6 +38,17 @@ web=$(sed -n 's/^  dashboard  \(http:[^ ]*\).*/\1/p' "$T/demo.out")
 check "it prints the dashboard's URL" test -n "$web"
 check "the dashboard shows the demo's meters" sh -c "curl -s '$web' | grep -q 'data-channel=\"parliament/central-admin-power/import_kwh\"'"
 check "and its 19 units" sh -c "curl -s '${web}units' | grep -c '<tr data-unit=' | grep -qx 20"
+
+# The same figure wherever it is shown: every channel's today and month on
+# the dashboard's API, and every closed month of every unit's resources in
+# both Green Office sets, against gm-report asked for the same span.
+agree() { python3 "$ROOT/tests/figures_agree.py" "$@" >"$T/agree.out" 2>&1; local rc=$?
+	grep '^not ok' "$T/agree.out" | head -5 | sed 's/^/# /'; tail -1 "$T/agree.out" | sed 's/^/# /'; return $rc; }
+check "the dashboard's figures are gm-report's for the same spans" agree dash "$BIN" "$GM_DEMO_DIR/data" "$web"
+for s in "$GM_DEMO_DIR"/reports/green-fy*; do
+	check "$(basename "$s"): each closed month's figures are its sources' in gm-report" \
+		agree green "$BIN" "$GM_DEMO_DIR/data" "$s"
+done
 kill -INT -- "-$DEMO"     # Ctrl-C: SIGINT to the whole foreground group
 wait_for 20 sh -c "! kill -0 $DEMO"
 check "Ctrl-C ends the demo" sh -c "! kill -0 $DEMO 2>/dev/null"

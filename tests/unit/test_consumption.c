@@ -330,6 +330,81 @@ static void test_hourly_rows(void **state)
 	expect_near("day 16 coverage", u.coverage, 1.0);
 }
 
+static void expect_gap(const struct usage *u, int i, long start, long end)
+{
+	assert_true(i < u->ngaps);
+	if (u->gaps[i].start != start || u->gaps[i].end != end)
+		fail_msg("gap %d: %lld .. %lld, want %ld .. %ld", i, (long long)u->gaps[i].start,
+		    (long long)u->gaps[i].end, start, end);
+}
+
+/*
+ * A counter its agent reads hourly (`every` 3600: its file's `value` has a
+ * heartbeat of 5400 s): readings at T0 .. T0 + 5 h, use 2.5 each, then none
+ * until T0 + 10 h (an outage of 5 h, past the heartbeat), then T0 + 11 h.
+ * Between two readings an hour apart nothing is missing: covered. Before
+ * the first reading, in the outage and after the last, not. The same rows
+ * in a file of the usual 900 s heartbeat are covered nowhere.
+ */
+static void feed_hourly(const char *name, long every)
+{
+	struct row rows[8];
+	struct rrd_def def;
+	char path[128];
+	int n = 0;
+
+	path_of(path, sizeof(path), name);
+	rrd_layout_def(&def, every);
+	rrd_clear_error();
+	if (rrd_create_r2(path, RRD_STEP, (time_t)(T0 - 60), 0, NULL, NULL, def.argc,
+	    def.argv) != 0)
+		fail_msg("rrd_create %s: %s", path, rrd_get_error());
+	rows[n++] = (struct row){ T0, 100, NAN };
+	for (int k = 1; k <= 5; k++)
+		rows[n++] = (struct row){ T0 + 3600L * k, 100 + 2.5 * k, 2.5 };
+	rows[n++] = (struct row){ T0 + 10 * 3600L, 120, 7.5 };
+	rows[n++] = (struct row){ T0 + 11 * 3600L, 121, 1 };
+	feed(name, rows, (size_t)n);
+}
+
+static void test_expected_interval(void **state)
+{
+	struct usage u;
+
+	(void)state;
+	assert_int_equal(rrd_layout_heartbeat(0), 900);
+	assert_int_equal(rrd_layout_heartbeat(60), 900);
+	assert_int_equal(rrd_layout_heartbeat(3600), 5400);
+	assert_int_equal(rrd_layout_heartbeat(2678400), 4017600);
+
+	feed_hourly("usual", 0);
+	get("usual", T0, T0 + 5 * 3600, &u);
+	expect_near("amount", u.amount, 12.5);
+	assert_true(u.coverage < 0.02);
+
+	feed_hourly("h", 3600);
+	get("h", T0, T0 + 5 * 3600, &u);
+	expect_near("amount", u.amount, 12.5);
+	assert_true(u.coverage == 1.0);
+	assert_int_equal(u.ngaps, 0);
+	/* the hour before the first reading: not covered, but for its last
+	 * minute, since the file was made at T0 - 60 (rrdtool counts the first
+	 * reading from there): 5 h + 60 s of 6 h */
+	get("h", T0 - 3600, T0 + 5 * 3600, &u);
+	expect_near("coverage", u.coverage, (5.0 * 3600 + 60) / (6.0 * 3600));
+	assert_int_equal(u.ngaps, 1);
+	expect_gap(&u, 0, T0 - 3600, T0 - 60);
+	/* the outage: 5 h > 1.5 h, a gap; what it used (7.5) still counts */
+	get("h", T0 + 4 * 3600, T0 + 11 * 3600, &u);
+	expect_near("amount", u.amount, 2.5 + 7.5 + 1);
+	expect_near("coverage", u.coverage, 2.0 / 7.0);
+	assert_int_equal(u.ngaps, 1);
+	expect_gap(&u, 0, T0 + 5 * 3600, T0 + 10 * 3600);
+	/* after the last reading: not covered */
+	get("h", T0 + 10 * 3600, T0 + 12 * 3600, &u);
+	expect_near("coverage", u.coverage, 0.5);
+}
+
 /* usage_series: each piece as usage_get gives it alone. */
 static void expect_same(const struct usage *a, const struct usage *b)
 {
@@ -469,13 +544,6 @@ static void get_journal(const char *text, long from, long to, struct usage *u)
 	assert_int_equal(u->step, 0);
 }
 
-static void expect_gap(const struct usage *u, int i, long start, long end)
-{
-	assert_true(i < u->ngaps);
-	if (u->gaps[i].start != start || u->gaps[i].end != end)
-		fail_msg("gap %d: %lld .. %lld, want %ld .. %ld", i, (long long)u->gaps[i].start,
-		    (long long)u->gaps[i].end, start, end);
-}
 
 static void test_journal_quarter(void **state)
 {
@@ -500,12 +568,15 @@ static void test_journal_quarter(void **state)
 	get_journal(quarter, SEP, OCT, &u);
 	assert_true(u.amount == 7.75);
 	/* the entry at OCT counts where OCT is in (from, to]: in [SEP + 1, OCT + 1),
-	 * and not in [OCT, NOV - 1), which October's entry at NOV misses too */
+	 * and not in [OCT, NOV - 1), which October's entry at NOV misses too;
+	 * yet October's entry accounts for all of October: no amount, but no
+	 * gap either (the parts of a period add up to it, coverage too) */
 	get_journal(quarter, SEP + 1, OCT + 1, &u);
 	assert_true(u.amount == 7.75);
 	get_journal(quarter, OCT, NOV - 1, &u);
 	assert_true(isnan(u.amount));
-	assert_true(u.coverage == 0);
+	assert_true(u.coverage == 1.0);
+	assert_int_equal(u.ngaps, 0);
 	/* four months to NOV: 40.5 + 1000 */
 	get_journal(quarter, JUL, NOV, &u);
 	assert_true(u.amount == 1040.5);
@@ -529,7 +600,8 @@ static void test_journal_series(void **state)
 	assert_true(u[3].amount == 1000);
 }
 
-/* August not entered: the quarter is incomplete, by one month of three. */
+/* August not entered: the quarter is incomplete, by August's 31 days of
+ * the quarter's 92 (July 31 + August 31 + September 30). */
 static void test_journal_missing_month(void **state)
 {
 	static const char no_august[] = JOURNAL_HEADER
@@ -542,7 +614,7 @@ static void test_journal_missing_month(void **state)
 	(void)state;
 	get_journal(no_august, JUL, OCT, &u);
 	assert_true(u.amount == 20.25);   /* 12.5 + 7.75 */
-	expect_near("coverage", u.coverage, 2.0 / 3.0);
+	expect_near("coverage", u.coverage, 61.0 / 92.0);
 	assert_int_equal(u.ngaps, 1);
 	expect_gap(&u, 0, AUG, SEP);
 	assert_false(u.more_gaps);
@@ -552,7 +624,7 @@ static void test_journal_missing_month(void **state)
 	/* August and September missing: a gap each, not one of two months */
 	get_journal(july_only, JUL, OCT, &u);
 	assert_true(u.amount == 12.5);
-	expect_near("coverage", u.coverage, 1.0 / 3.0);
+	expect_near("coverage", u.coverage, 31.0 / 92.0);
 	assert_int_equal(u.ngaps, 2);
 	expect_gap(&u, 0, AUG, SEP);
 	expect_gap(&u, 1, SEP, OCT);
@@ -564,21 +636,32 @@ static void test_journal_missing_month(void **state)
 	assert_true(u.coverage == 0);
 	assert_int_equal(u.ngaps, 2);
 
-	/* one day (3 September): part of a month, and no entry ends in it */
+	/* one day (3 September): no entry ends in it, so no amount; but
+	 * September's entry accounts for it: covered, no gap */
 	get_journal(quarter, SEP + 2 * DAY, SEP + 3 * DAY, &u);
 	assert_true(isnan(u.amount));
+	assert_true(u.coverage == 1.0);
+	assert_int_equal(u.ngaps, 0);
+	/* without September's entry: a gap of that day */
+	get_journal(no_august, AUG + 2 * DAY, AUG + 3 * DAY, &u);
 	assert_true(u.coverage == 0);
 	assert_int_equal(u.ngaps, 1);
-	expect_gap(&u, 0, SEP + 2 * DAY, SEP + 3 * DAY);
+	expect_gap(&u, 0, AUG + 2 * DAY, AUG + 3 * DAY);
 
-	/* 15 August .. 15 October: three pieces (the second half of August,
-	 * September, the first half of October); August's entry (at SEP) and
-	 * September's (at OCT) fall in the first two: 20.25 + 7.75 = 28 */
+	/* 15 August .. 15 October: August's entry (at SEP) and September's (at
+	 * OCT) fall in it: 20.25 + 7.75 = 28; October's (at NOV) does not, but
+	 * accounts for October's first half: every day is accounted for */
 	get_journal(quarter, AUG + 14 * DAY, OCT + 14 * DAY, &u);
 	assert_true(u.amount == 28);
-	expect_near("coverage", u.coverage, 2.0 / 3.0);
-	assert_int_equal(u.ngaps, 1);
-	expect_gap(&u, 0, OCT, OCT + 14 * DAY);
+	assert_true(u.coverage == 1.0);
+	assert_int_equal(u.ngaps, 0);
+	/* without August's and October's entries: only September's 30 days of
+	 * the 61 are accounted for: 30 / 61 */
+	get_journal(no_august, AUG + 14 * DAY, OCT + 14 * DAY, &u);
+	expect_near("coverage", u.coverage, 30.0 / 61.0);
+	assert_int_equal(u.ngaps, 2);
+	expect_gap(&u, 0, AUG + 14 * DAY, SEP);
+	expect_gap(&u, 1, OCT, OCT + 14 * DAY);
 }
 
 /* A later line for the same t corrects the entry; a torn last line is not
@@ -650,6 +733,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gap, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_gauge, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_hourly_rows, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_expected_interval, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_series, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_channel_file, setup, tmpdir_teardown),
