@@ -42,26 +42,76 @@ static int ds_index(char **names, unsigned long n, const char *want)
 	return -1;
 }
 
-/* Walk the rows; each covers (row_end - step, row_end]. */
-static void sum_rows(struct usage *u, time_t start, unsigned long step, unsigned long nds,
-    const rrd_value_t *data, int iv, int iu, size_t nrows)
-{
-	double known_s = 0, wsum = 0;
+/* The rows of one rrd_fetch: row r covers (start + r * step, start + (r + 1) * step]. */
+struct fetched {
+	time_t start;
+	unsigned long step, nds;
+	size_t n;
+	char **names;
+	rrd_value_t *data;
+	int iv, iu;
+};
 
-	for (size_t r = 0; r < nrows; r++) {
-		time_t a = start + (time_t)(r * step), b = a + (time_t)step;
-		double v = data[r * nds + (size_t)iv], use = data[r * nds + (size_t)iu];
-		if (a < u->from)
-			a = u->from;
-		if (b > u->to)
-			b = u->to;
+/* What the rows of a piece add up to, before it is finished. */
+struct acc {
+	double known_s, wsum;
+};
+
+static void fetched_free(struct fetched *f)
+{
+	for (unsigned long i = 0; i < f->nds; i++)
+		rrd_freemem(f->names[i]);
+	rrd_freemem(f->names);
+	rrd_freemem(f->data);
+	memset(f, 0, sizeof(*f));
+}
+
+static int fetch(const char *path, time_t start, time_t end, unsigned long step,
+    struct fetched *f, char *err, size_t errlen)
+{
+	memset(f, 0, sizeof(*f));
+	f->step = step;
+	rrd_clear_error();
+	if (rrd_fetch_r(path, "AVERAGE", &start, &end, &f->step, &f->nds, &f->names,
+	    &f->data) != 0)
+		return gm_errf(err, errlen, GM_ELIB, "%s: %s", path, rrd_get_error());
+	f->start = start;
+	f->n = (size_t)((end - start) / (time_t)f->step);
+	f->iv = ds_index(f->names, f->nds, RRD_DS_VALUE);
+	f->iu = ds_index(f->names, f->nds, RRD_DS_USE);
+	if (f->iv < 0 || f->iu < 0) {
+		fetched_free(f);
+		return gm_errf(err, errlen, GM_EINVAL, "%s: not a greenmeter RRD (no %s/%s)",
+		    path, RRD_DS_VALUE, RRD_DS_USE);
+	}
+	return GM_OK;
+}
+
+/* Add the rows of f within [lo, hi) and u's period to u: each covers
+ * (row_end - step, row_end]. */
+static void sum_rows(struct usage *u, struct acc *k, const struct fetched *f, time_t lo,
+    time_t hi)
+{
+	time_t st = (time_t)f->step;
+
+	lo = lo > u->from ? lo : u->from;
+	hi = hi < u->to ? hi : u->to;
+	for (size_t r = lo > f->start ? (size_t)((lo - f->start) / st) : 0; r < f->n; r++) {
+		time_t a = f->start + (time_t)r * st, b = a + st;
+		double v = f->data[r * f->nds + (size_t)f->iv];
+		double use = f->data[r * f->nds + (size_t)f->iu];
+
+		a = a < lo ? lo : a;
+		b = b > hi ? hi : b;
+		if (a >= hi)
+			break;
 		if (b <= a)
 			continue;
 		if (isnan(v)) {
 			add_gap(u, a, b);
 		} else {
-			known_s += (double)(b - a);
-			wsum += v * (double)(b - a);
+			k->known_s += (double)(b - a);
+			k->wsum += v * (double)(b - a);
 			u->min = isnan(u->min) || v < u->min ? v : u->min;
 			u->max = isnan(u->max) || v > u->max ? v : u->max;
 		}
@@ -70,56 +120,66 @@ static void sum_rows(struct usage *u, time_t start, unsigned long step, unsigned
 			u->amount += use * (double)(b - a);
 		}
 	}
-	u->coverage = known_s / (double)(u->to - u->from);
-	u->mean = known_s > 0 ? wsum / known_s : NAN;
 }
 
-/* The rows of [start, start + nrows * step) that overlap u's period. */
-static void sum_piece(struct usage *u, time_t start, unsigned long step, unsigned long nds,
-    const rrd_value_t *data, int iv, int iu, size_t nrows)
+static void finish(struct usage *u, const struct acc *k, unsigned long step)
 {
-	time_t st = (time_t)step;
-	size_t r0 = u->from > start ? (size_t)((u->from - start) / st) : 0;
-	size_t r1 = u->to > start ? (size_t)((u->to - start + st - 1) / st) : 0;
-
-	if (r1 > nrows)
-		r1 = nrows;
-	if (r0 > r1)
-		r0 = r1;
 	u->step = step;
-	sum_rows(u, start + (time_t)r0 * st, step, nds, data + r0 * nds, iv, iu, r1 - r0);
+	u->coverage = k->known_s / (double)(u->to - u->from);
+	u->mean = k->known_s > 0 ? k->wsum / k->known_s : NAN;
+}
+
+/* Coarser rows end with the last whole one: rrdtool consolidates an hour
+ * (or a day) only once it is over. What came since is in the minute rows,
+ * so a period that reaches into the row under way takes its end from them,
+ * and a figure up to now is the same whichever archive its start needs.
+ * Returns where the minute rows take over (end: nowhere). */
+static time_t fetch_tail(const char *path, const struct fetched *f, time_t end,
+    struct fetched *tail)
+{
+	time_t last = rrd_last_r(path), c;
+	char err[256];
+
+	memset(tail, 0, sizeof(*tail));
+	if (f->step <= RRD_STEP || last <= 0)
+		return end;
+	c = last - last % (time_t)f->step;
+	if (c >= end || fetch(path, c, end, RRD_STEP, tail, err, sizeof(err)) != GM_OK)
+		return end;
+	if (tail->step != RRD_STEP) {   /* the minutes are gone too: as it is */
+		fetched_free(tail);
+		return end;
+	}
+	return c;
 }
 
 /* One fetch for the pieces' span, then each piece from its rows. */
 int usage_rows(const char *rrd_path, struct usage *out, int n, unsigned long want_step,
     unsigned long *ret_step, char *err, size_t errlen)
 {
-	time_t start = out[0].from, end = out[n - 1].to;
-	unsigned long step = want_step != 0 ? want_step : RRD_STEP, nds = 0;
-	char **names = NULL;
-	rrd_value_t *data = NULL;
-	int iv, iu, rc = GM_OK;
+	struct fetched f, tail;
+	time_t c;
+	int rc;
 
-	rrd_clear_error();
-	if (rrd_fetch_r(rrd_path, "AVERAGE", &start, &end, &step, &nds, &names, &data) != 0)
-		return gm_errf(err, errlen, GM_ELIB, "%s: %s", rrd_path, rrd_get_error());
-	iv = ds_index(names, nds, RRD_DS_VALUE);
-	iu = ds_index(names, nds, RRD_DS_USE);
-	if (iv < 0 || iu < 0) {
-		rc = gm_errf(err, errlen, GM_EINVAL, "%s: not a greenmeter RRD (no %s/%s)",
-		    rrd_path, RRD_DS_VALUE, RRD_DS_USE);
-	} else {
-		for (int i = 0; i < n; i++)
-			sum_piece(&out[i], start, step, nds, data, iv, iu,
-			    (size_t)((end - start) / (time_t)step));
+	rc = fetch(rrd_path, out[0].from, out[n - 1].to, want_step != 0 ? want_step : RRD_STEP,
+	    &f, err, errlen);
+	if (rc != GM_OK)
+		return rc;
+	c = fetch_tail(rrd_path, &f, out[n - 1].to, &tail);
+	for (int i = 0; i < n; i++) {
+		struct acc k = { 0, 0 };
+
+		sum_rows(&out[i], &k, &f, out[i].from, c);
+		if (c < out[n - 1].to)
+			sum_rows(&out[i], &k, &tail, c, out[i].to);
+		finish(&out[i], &k, f.step);
 	}
 	if (ret_step != NULL)
-		*ret_step = step;
-	for (unsigned long i = 0; i < nds; i++)
-		rrd_freemem(names[i]);
-	rrd_freemem(names);
-	rrd_freemem(data);
-	return rc;
+		*ret_step = f.step;
+	fetched_free(&f);
+	if (c < out[n - 1].to)
+		fetched_free(&tail);
+	return GM_OK;
 }
 
 /* Local midnight starting the month after the one that contains t. */

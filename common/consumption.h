@@ -18,7 +18,10 @@
  * amount: sum over the period of the `use` rate times seconds, i.e. the
  * counter difference (linearly interpolated between readings at the ends).
  * Periods on whole hours (local days and months are) are exact for 5 years;
- * older ones come from daily rows, which rrdtool aligns on UTC days.
+ * older ones come from daily rows, which rrdtool aligns on UTC days. The
+ * hour (or day) under way is not consolidated yet: a period reaching into
+ * it takes that part from the minute rows, so a figure up to now is the
+ * same whichever resolution its start needs.
  * coverage: the share of the period where `value` is known: between two
  * readings no further apart than the file's heartbeat for it (15 minutes,
  * or half again the channel's expected interval when its agent said one at

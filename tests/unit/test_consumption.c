@@ -328,6 +328,19 @@ static void test_hourly_rows(void **state)
 	assert_int_equal(u.step, 60);
 	expect_near("day 16", u.amount, 468);
 	expect_near("day 16 coverage", u.coverage, 1.0);
+
+	/* A period up to a time inside the hour under way, whose start needs
+	 * hourly rows: that hour is not consolidated yet, so its part comes
+	 * from the minute rows, and the figure is the same as from minutes
+	 * alone. One more reading at 16 days + 25 min (use 2.5; minutes to
+	 * 16 days + 20 min hold it): days 2 .. 16 are 15 * 468, plus 2.5. */
+	feed("h", &(struct row){ T0 + 16 * DAY + 1500, v + 2.5, 2.5 }, 1);
+	get("h", T0 + DAY, T0 + 16 * DAY + 1500, &u);
+	assert_int_equal(u.step, 3600);
+	expect_near("days 2 .. 16 and 25 minutes", u.amount, 15 * 468 + 2.5);
+	get("h", T0 + 15 * DAY, T0 + 16 * DAY + 1500, &u);
+	assert_int_equal(u.step, 60);
+	expect_near("day 16 and 25 minutes", u.amount, 468 + 2.5);
 }
 
 static void expect_gap(const struct usage *u, int i, long start, long end)
