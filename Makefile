@@ -57,7 +57,7 @@ COLLECTOR:= collector/main collector/collector_config \
             collector/quarantine collector/requeue \
             $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
 REPORT   := dashboards/report_main dashboards/report_walk dashboards/figures dashboards/green \
-            dashboards/green_text dashboards/green_json dashboards/green_csv dashboards/green_html \
+            dashboards/compare dashboards/green_text dashboards/green_json dashboards/green_csv dashboards/green_html \
             dashboards/html \
             dashboards/green_set dashboards/org dashboards/org_units dashboards/org_meters \
             dashboards/kpi dashboards/criteria dashboards/checklist \
@@ -72,9 +72,9 @@ DASHBOARD:= dashboards/dash_main dashboards/dash_config dashboards/dash_state da
             dashboards/meter_view dashboards/unit_view dashboards/stale_watch \
             dashboards/alert dashboards/recent dashboards/report_files dashboards/html \
             dashboards/page_cache \
-            dashboards/report_walk dashboards/figures dashboards/green dashboards/green_text \
-            dashboards/org dashboards/org_units dashboards/org_meters dashboards/kpi \
-            dashboards/criteria dashboards/checklist \
+            dashboards/report_walk dashboards/figures dashboards/green dashboards/compare \
+            dashboards/green_text dashboards/org dashboards/org_units dashboards/org_meters \
+            dashboards/kpi dashboards/criteria dashboards/checklist \
             collector/registry collector/rrd_cached collector/rrd_hold collector/rrd_store \
             collector/rrd_direct collector/chan_dir collector/rrd_head \
             $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
@@ -154,12 +154,14 @@ UNIT_kpi       := dashboards/kpi
 UNIT_criteria  := dashboards/criteria dashboards/checklist dashboards/kpi dashboards/org \
                   dashboards/org_units dashboards/org_meters common/confparse common/topic \
                   common/timeutil common/fileio common/err
-UNIT_green     := dashboards/figures dashboards/green dashboards/org dashboards/org_units \
-                  dashboards/org_meters dashboards/criteria dashboards/checklist dashboards/kpi \
-                  dashboards/report_walk common/usage_cache common/rrdfile \
+UNIT_green     := tests/unit/green_fixture dashboards/figures dashboards/green dashboards/compare \
+                  dashboards/org dashboards/org_units dashboards/org_meters dashboards/criteria \
+                  dashboards/checklist dashboards/kpi dashboards/report_walk common/usage_cache common/rrdfile \
                   common/consumption common/entries common/meter_event common/numtext common/chanmeta \
                   common/confparse common/payload common/json_in common/topic common/rrd_layout \
                   common/timeutil common/fiscal common/fileio common/err
+# the like-for-like rule through the whole report set gm-report writes
+UNIT_compare   := tests/unit/green_fixture $(filter-out dashboards/report_main,$(REPORT))
 UNIT_usage_cache := common/usage_cache common/rrdfile common/consumption common/entries \
                   common/meter_event common/numtext common/payload common/json_in common/topic \
                   common/rrd_layout common/timeutil common/fileio common/err
@@ -180,8 +182,8 @@ UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/http_
                   common/json_in common/topic common/log common/timeutil common/fileio common/err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
-         rrd_hold rrd_store fiscal seqwin store_queue org green kpi criteria usage_cache dash \
-         event_send fileio quarantine mbreply manual_csv collector_config connack meter_event \
+         rrd_hold rrd_store fiscal seqwin store_queue org green compare kpi criteria usage_cache \
+         dash event_send fileio quarantine mbreply manual_csv collector_config connack meter_event \
          chan_files additivity
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 

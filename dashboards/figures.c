@@ -471,14 +471,16 @@ const struct fig_series *figures_get(const struct figures *f, int fy, int unit,
 	return NULL;
 }
 
-struct fig_sum fig_sum(const struct fig_series *s, int m0, int m1)
+struct fig_sum fig_sum_set(const struct fig_series *s, unsigned months)
 {
 	struct fig_sum sum = { NAN, 0, false, 0 };
 	double expected = 0, covered = 0;
 
-	for (int m = m0; m < m1 && m < FIG_MONTHS; m++) {
+	for (int m = 0; m < FIG_MONTHS; m++) {
 		const struct fig_month *fm = &s->m[m];
 
+		if (!(months & 1u << m))
+			continue;
 		if (!isnan(fm->amount))
 			sum.amount = (isnan(sum.amount) ? 0 : sum.amount) + fm->amount;
 		expected += fm->expected_s;
@@ -489,6 +491,15 @@ struct fig_sum fig_sum(const struct fig_series *s, int m0, int m1)
 	}
 	sum.completeness = expected > 0 ? covered / expected : 0;
 	return sum;
+}
+
+struct fig_sum fig_sum(const struct fig_series *s, int m0, int m1)
+{
+	unsigned months = 0;
+
+	for (int m = m0 < 0 ? 0 : m0; m < m1 && m < FIG_MONTHS; m++)
+		months |= 1u << m;
+	return fig_sum_set(s, months);
 }
 
 double fig_completeness(const struct fig_month *m)

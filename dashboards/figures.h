@@ -105,6 +105,8 @@ struct fig_sum {
 	int months_complete;   /* months with completeness 1 */
 };
 struct fig_sum fig_sum(const struct fig_series *s, int m0, int m1);
+/* The same over a set of months: bit m of `months` is month m. */
+struct fig_sum fig_sum_set(const struct fig_series *s, unsigned months);
 
 /* A month's completeness, 0..1 (0 when no channel served it). */
 double fig_completeness(const struct fig_month *m);

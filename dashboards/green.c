@@ -8,7 +8,7 @@
 #include "fiscal.h"
 #include "green.h"
 
-static int set_period(int fy, int m0, int m1, enum period_kind kind, int n,
+static int set_period(int fy, int m0, int m1, enum period_kind kind, int n, time_t as_of,
     struct green_period *p)
 {
 	static const char *const fmt[] = { "round %d", "Q%d", "month %d" };
@@ -21,36 +21,37 @@ static int set_period(int fy, int m0, int m1, enum period_kind kind, int n,
 	p->m1 = m1;
 	p->kind = kind;
 	p->n = n;
+	p->as_of = as_of;
 	snprintf(p->label, sizeof(p->label), fmt[kind], n);
 	return GM_OK;
 }
 
-int green_period_round(int fy, int months, struct green_period *p)
+int green_period_round(int fy, int months, time_t as_of, struct green_period *p)
 {
 	if (months != 6 && months != 9 && months != 12)
 		return GM_ERANGE;
-	return set_period(fy, 0, months, PERIOD_ROUND, months, p);
+	return set_period(fy, 0, months, PERIOD_ROUND, months, as_of, p);
 }
 
-int green_period_quarter(int fy, int q, struct green_period *p)
+int green_period_quarter(int fy, int q, time_t as_of, struct green_period *p)
 {
 	if (q < 1 || q > 4)
 		return GM_ERANGE;
-	return set_period(fy, 3 * (q - 1), 3 * q, PERIOD_QUARTER, q, p);
+	return set_period(fy, 3 * (q - 1), 3 * q, PERIOD_QUARTER, q, as_of, p);
 }
 
-int green_period_month(int fy, int m, struct green_period *p)
+int green_period_month(int fy, int m, time_t as_of, struct green_period *p)
 {
 	if (m < 1 || m > 12)
 		return GM_ERANGE;
-	return set_period(fy, m - 1, m, PERIOD_MONTH, m, p);
+	return set_period(fy, m - 1, m, PERIOD_MONTH, m, as_of, p);
 }
 
-int green_period_first(int fy, int months, struct green_period *p)
+int green_period_first(int fy, int months, time_t as_of, struct green_period *p)
 {
 	if (months < 1 || months > 12)
 		return GM_ERANGE;
-	return set_period(fy, 0, months, PERIOD_ROUND, months, p);
+	return set_period(fy, 0, months, PERIOD_ROUND, months, as_of, p);
 }
 
 /* Month m of the fiscal year (0 = October) starts on this local day. */
@@ -91,24 +92,6 @@ static void ghg(const struct org *o, const struct green_period *p, struct res_li
 	}
 }
 
-/* The change against the baseline over the months both years have a figure
- * for: a month not yet entered this year must not count as a reduction. */
-static double change_pct(const struct fig_series *cur, const struct fig_series *base, int m0,
-    int m1)
-{
-	double now = 0, then = 0;
-	int n = 0;
-
-	for (int m = m0; cur != NULL && base != NULL && m < m1; m++) {
-		if (isnan(cur->m[m].amount) || isnan(base->m[m].amount))
-			continue;
-		now += cur->m[m].amount;
-		then += base->m[m].amount;
-		n++;
-	}
-	return n > 0 ? reduction_pct(then, now) : NAN;
-}
-
 /* The whole organisation's headcount: the units' sum, NAN if none gave one. */
 static double headcount_all(const struct org *o, int fy)
 {
@@ -123,13 +106,17 @@ static double headcount_all(const struct org *o, int fy)
 	return sum;
 }
 
+/* Judged like the change, over the compared months, when they are whole in
+ * both years. */
 static enum tri target_met(const struct res_line *l)
 {
-	if (isnan(l->target_amount) || isnan(l->now.amount))
+	const struct compared *c = &l->cmp;
+
+	if (isnan(l->target_amount) || c->n == 0 || isnan(c->now.amount))
 		return TRI_UNKNOWN;
-	if (l->now.completeness < 1 || l->then.completeness < 1)
+	if (c->now.completeness < 1 || c->then.completeness < 1)
 		return TRI_UNKNOWN;
-	return l->now.amount <= l->target_amount ? TRI_YES : TRI_NO;
+	return c->now.amount <= l->target_amount ? TRI_YES : TRI_NO;
 }
 
 static void res_line(const struct org *o, const struct figures *f, const struct green_period *p,
@@ -140,14 +127,15 @@ static void res_line(const struct org *o, const struct figures *f, const struct 
 	l->cur = figures_get(f, p->fy, unit, r);
 	l->base = figures_get(f, baseline, unit, r);
 	l->now = l->cur != NULL ? fig_sum(l->cur, p->m0, p->m1) : (struct fig_sum){ NAN, 0, 0, 0 };
-	l->then = l->base != NULL ? fig_sum(l->base, p->m0, p->m1) : (struct fig_sum){ NAN, 0, 0, 0 };
-	l->change_pct = change_pct(l->cur, l->base, p->m0, p->m1);
+	l->base_all = l->base != NULL ? fig_sum(l->base, p->m0, p->m1) :
+	    (struct fig_sum){ NAN, 0, 0, 0 };
+	compare_months(l->cur, l->base, p->fy, p->m0, p->m1, p->as_of, &l->cmp);
 	l->per_value = unit >= 0 ? org_per(&o->units[unit], p->fy) : headcount_all(o, p->fy);
-	l->per = l->now.amount / l->per_value;
+	l->per = l->cmp.now.amount / l->per_value;
 	if (!isfinite(l->per))
 		l->per = NAN;
 	l->target_pct = unit >= 0 ? o->units[unit].target_pct[r] : NAN;
-	l->target_amount = l->then.amount * (1 - l->target_pct / 100);
+	l->target_amount = l->cmp.then.amount * (1 - l->target_pct / 100);
 	l->met = target_met(l);
 	ghg(o, p, l);
 }
@@ -196,17 +184,20 @@ static void evaluate(struct green_report *r, struct green_unit *gu)
 	self_evaluate(c, &gu->cl, items, r->org->grades, &gu->eval);
 }
 
-/* The KPI at the rounds of 6, 9 and 12 months that the period covers. */
+/* The KPI at the rounds of 6, 9 and 12 months that the period covers, each
+ * like for like as the period's own figure. */
 static void trend(struct green_report *r, struct green_unit *gu)
 {
 	static const int months[GREEN_ROUNDS] = { 6, 9, 12 };
 	const struct res_line *l = &gu->res[paper_resource(r->org)];
+	struct compared c;
 
 	for (int i = 0; i < GREEN_ROUNDS; i++) {
 		gu->paper_trend[i] = NAN;
-		if (months[i] > r->period.m1 || r->period.m0 != 0 || l->cur == NULL || l->base == NULL)
+		if (months[i] > r->period.m1 || r->period.m0 != 0)
 			continue;
-		gu->paper_trend[i] = change_pct(l->cur, l->base, 0, months[i]);
+		compare_months(l->cur, l->base, r->period.fy, 0, months[i], r->period.as_of, &c);
+		gu->paper_trend[i] = c.change_pct;
 	}
 }
 
@@ -225,8 +216,8 @@ static void build_unit(struct green_report *r, int unit, struct green_unit *gu)
 		if (!isnan(gu->res[k].kg_co2e))
 			gu->kg_co2e = (isnan(gu->kg_co2e) ? 0 : gu->kg_co2e) + gu->res[k].kg_co2e;
 	}
-	gu->paper_change = gu->res[paper].change_pct;
-	gu->kwh_per_person = gu->res[RES_ELECTRICITY].now.amount / (unit >= 0 ?
+	gu->paper_change = gu->res[paper].cmp.change_pct;
+	gu->kwh_per_person = gu->res[RES_ELECTRICITY].cmp.now.amount / (unit >= 0 ?
 	    org_headcount(&o->units[unit], r->period.fy) : headcount_all(o, r->period.fy));
 	if (!isfinite(gu->kwh_per_person))
 		gu->kwh_per_person = NAN;

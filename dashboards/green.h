@@ -7,18 +7,23 @@
  * which add nothing but words.
  *
  * Rules (docs/reports.md has each with a worked example):
- * - change_pct = reduction_pct(baseline, current): positive is less use.
- * - target met: current <= baseline * (1 - target / 100), when both figures
- *   are complete enough to judge (completeness 1 in both); otherwise unknown.
- * - per: current / the unit's headcount (or m2) for the report's year.
+ * - like for like (compare.h): the change, the per-person figure and the
+ *   target are over the compared months only: whole months closed by the
+ *   period's as-of time with a figure in both years. cmp.now and cmp.then,
+ *   the sums over exactly those months, are the amounts printed beside them.
+ * - change = reduction_pct(cmp.then, cmp.now): positive is less use.
+ * - target met: cmp.now <= cmp.then * (1 - target / 100), when the compared
+ *   months are complete in both years; otherwise unknown.
+ * - per: cmp.now / the unit's headcount (or m2) for the report's year.
  * - kgCO2e: each month's amount times the factor in force on its first day;
  *   paper counts once, from the KPI's basis.
- * - paper KPI: change_pct of the basis resource; level by kpi_level.
+ * - paper KPI: cmp.change_pct of the basis resource; level by kpi_level.
  * - units ranked by paper reduction, highest first; NAN last.
  */
 #ifndef GM_GREEN_H
 #define GM_GREEN_H
 
+#include "compare.h"
 #include "criteria.h"
 #include "figures.h"
 #include "kpi.h"
@@ -34,14 +39,19 @@ struct green_period {
 	enum period_kind kind;
 	int n;               /* months of the round, the quarter, the month (1 = October) */
 	char label[64];      /* English: "round 6", "Q2", "month 3" */
+	time_t as_of;        /* the report's as-of time: only months closed by it are compared */
 };
 
 struct res_line {
 	enum resource res;
 	const struct fig_series *cur, *base;   /* NULL: nothing mapped */
-	struct fig_sum now, then;              /* over the period */
-	double change_pct;                     /* NAN when unknown */
-	double per, per_value;                 /* per person/m2; the divisor */
+	struct fig_sum now;                    /* the period's use: every month, one in progress too */
+	/* The baseline's months of the period, whole: the dashboard's month in
+	 * progress is held against it pro rata (unit_view.h). Never printed
+	 * beside a change: cmp.then is. */
+	struct fig_sum base_all;
+	struct compared cmp;                   /* like for like: the change and its amounts */
+	double per, per_value;                 /* cmp.now per person/m2; the divisor */
 	double target_pct, target_amount;      /* NAN: no target */
 	enum tri met;
 	double kg_co2e;                        /* NAN when no factor or no amount */
@@ -76,12 +86,13 @@ struct green_report {
 	int nproblems;
 };
 
-/* m0/m1 from --round 6|9|12, --quarter 1-4 or --month 1-12 (1 = October). */
-int green_period_round(int fy, int months, struct green_period *p);
-int green_period_quarter(int fy, int q, struct green_period *p);
-int green_period_month(int fy, int m, struct green_period *p);
+/* m0/m1 from --round 6|9|12, --quarter 1-4 or --month 1-12 (1 = October),
+ * as it stands at as_of (the time the report is made, for gm-report). */
+int green_period_round(int fy, int months, time_t as_of, struct green_period *p);
+int green_period_quarter(int fy, int q, time_t as_of, struct green_period *p);
+int green_period_month(int fy, int m, time_t as_of, struct green_period *p);
 /* The first `months` months (1-12), a round of any length: "so far". */
-int green_period_first(int fy, int months, struct green_period *p);
+int green_period_first(int fy, int months, time_t as_of, struct green_period *p);
 
 /* Fills *r (large: allocate it). The checklists are read from the org's
  * checklist directory, <fy>/<unit id>.ini. */

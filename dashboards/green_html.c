@@ -18,9 +18,10 @@ static const char *name_of(const struct green_report *r, int unit, enum lang lan
 static void head(FILE *f, const struct green_report *r, enum lang lang, const char *title,
     int unit)
 {
-	char a[32], b[32], what[64];
+	char a[32], b[32], what[64], as_of[64];
 
 	green_period_days(&r->period, a, b, sizeof(a));
+	green_date_name(r->period.as_of, lang, as_of, sizeof(as_of));
 	green_period_name(&r->period, lang, what, sizeof(what));
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
 	    lang == LANG_TH ? "th" : "en");
@@ -46,8 +47,8 @@ static void head(FILE *f, const struct green_report *r, enum lang lang, const ch
 	html_esc(f, tr(lang, title));
 	fputs("</h1>\n<p><b>", f);
 	html_esc(f, name_of(r, unit, lang));
-	fprintf(f, "</b><br>%s %d, %s %s – %s (%s)</p>\n", tr(lang, "fy"), r->period.fy,
-	    tr(lang, "period"), a, b, what);
+	fprintf(f, "</b><br>%s %d, %s %s – %s (%s), %s %s</p>\n", tr(lang, "fy"), r->period.fy,
+	    tr(lang, "period"), a, b, what, tr(lang, "as_of"), as_of);
 }
 
 static void foot(FILE *f, enum lang lang)
@@ -97,6 +98,30 @@ static void problems(FILE *f, const struct green_report *r, enum lang lang)
 	fputs("</ul>\n", f);
 }
 
+/* Some channel serves the unit for the resource, this year or the baseline's. */
+static bool mapped(const struct res_line *l)
+{
+	return l->cur != NULL && (l->cur->nsrc > 0 || (l->base != NULL && l->base->nsrc > 0));
+}
+
+/* Under a figure that does not compare every month of the period, the
+ * months it does (compare.h). */
+static void span_note(FILE *f, const struct res_line *l, enum lang lang)
+{
+	const struct compared *c = &l->cmp;
+	char runs[256];
+
+	if (!mapped(l) || compare_whole(c))
+		return;
+	green_month_runs(c->fy, c->months, lang, runs, sizeof(runs));
+	fputs("<br><small class=\"span\">", f);
+	if (c->n == 0)
+		html_esc(f, tr(lang, "none_compared"));
+	else
+		fprintf(f, "%s %s", tr(lang, "compared"), runs);
+	fputs("</small>", f);
+}
+
 /* ---- the organisation summary ------------------------------------------ */
 
 int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
@@ -122,10 +147,12 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 		html_num(f, r->crit != NULL ? gu->eval.total : NAN, 2);
 		fputs("</td><td class=\"n\">", f);
 		html_num(f, gu->paper_change, 2);
+		span_note(f, &gu->res[paper], lang);
 		fputs("</td><td class=\"n\">", f);
 		html_num(f, gu->kpi_level, 2);
 		fprintf(f, "</td><td class=\"n\">%d</td><td class=\"n\">", gu->rank);
 		html_num(f, gu->kwh_per_person, 1);
+		span_note(f, &gu->res[RES_ELECTRICITY], lang);
 		fputs("</td>", f);
 		completeness_cell(f, &gu->res[paper].now, lang);
 		fputs("<td class=\"n\">", f);
@@ -139,6 +166,7 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 	fprintf(f, "<p>%s: ", tr(lang, "whole"));
 	fprintf(f, "%s ", tr(lang, "paper_change"));
 	html_num(f, r->whole.paper_change, 2);
+	span_note(f, &r->whole.res[paper], lang);
 	fprintf(f, ", %s ", tr(lang, "kpi_level"));
 	html_num(f, r->whole.kpi_level, 2);
 	fprintf(f, ", %s ", tr(lang, "ghg"));
@@ -156,19 +184,22 @@ static void month_table(FILE *f, const struct green_report *r, const struct gree
     const struct res_line *l, enum lang lang)
 {
 	fprintf(f, "<table>\n<thead><tr><th>%s</th><th>%s (%s)</th><th>%s</th><th>%s (%d)</th>"
-	    "<th>%s</th></tr></thead>\n<tbody>\n", tr(lang, "month"), tr(lang, "amount"),
+	    "<th>%s</th><th>%s</th></tr></thead>\n<tbody>\n", tr(lang, "month"), tr(lang, "amount"),
 	    resource_unit(l->res), tr(lang, "completeness"), tr(lang, "baseline"),
-	    gu->baseline_fy, tr(lang, "ghg"));
+	    gu->baseline_fy, tr(lang, "ghg"), tr(lang, "compared_col"));
 	for (int m = r->period.m0; m < r->period.m1; m++) {
-		char name[48];
+		char name[48], ym[16];
 		const struct fig_month *fm = l->cur ? &l->cur->m[m] : NULL;
 		struct fig_sum one = l->cur ? fig_sum(l->cur, m, m + 1) : (struct fig_sum){ NAN, 0, 0, 0 };
+		enum cmp_why why = l->cmp.why[m];
 		double kg = NAN;
 
 		green_month_name(&r->period, m, lang, name, sizeof(name));
+		green_month_label(&r->period, m, ym, sizeof(ym));
 		if (fm != NULL && l->factors_used[m] >= 0)
 			kg = fm->amount * r->org->factors[l->factors_used[m]].kg_per_unit;
-		fprintf(f, "<tr><td>%s</td><td class=\"n\">", name);
+		fprintf(f, "<tr data-month=\"%s\" data-compared=\"%d\"><td>%s</td><td class=\"n\">",
+		    ym, why == CMP_YES, name);
 		html_num(f, fm ? fm->amount : NAN, 2);
 		fputs("</td>", f);
 		completeness_cell(f, &one, lang);
@@ -176,7 +207,10 @@ static void month_table(FILE *f, const struct green_report *r, const struct gree
 		html_num(f, l->base ? l->base->m[m].amount : NAN, 2);
 		fputs("</td><td class=\"n\">", f);
 		html_num(f, kg, 1);
-		fputs("</td></tr>\n", f);
+		if (why == CMP_YES)
+			fprintf(f, "</td><td class=\"ok\">%s</td></tr>\n", tr(lang, "compared"));
+		else
+			fprintf(f, "</td><td class=\"warn\">%s</td></tr>\n", green_why_words(why, lang));
 	}
 	fputs("</tbody>\n</table>\n", f);
 }
@@ -193,19 +227,52 @@ static void sources(FILE *f, const struct fig_series *s, enum lang lang)
 	fputs(s->more_src ? ", …</p>\n" : "</p>\n", f);
 }
 
+/* An amount beside the change: over the compared months, flagged when
+ * they are not complete. */
+static void compared_cell(FILE *f, const char *fig, const struct fig_sum *s, enum resource res,
+    enum lang lang)
+{
+	fprintf(f, "<td class=\"n\" data-fig=\"%s\">", fig);
+	html_num(f, s->amount, 2);
+	fprintf(f, " %s", resource_unit(res));
+	if (!isnan(s->amount) && s->completeness < 1)
+		fprintf(f, " <span class=\"warn\">%s</span>", tr(lang, "incomplete"));
+	fputs("</td>", f);
+}
+
+/* The use of months not compared (in progress, or missing in a year):
+ * shown, and said to be left out of the change. */
+static void not_compared_row(FILE *f, const struct res_line *l, enum lang lang)
+{
+	char why[512];
+
+	if (compare_whole(&l->cmp))
+		return;
+	green_not_compared_words(&l->cmp, lang, why, sizeof(why));
+	fprintf(f, "<tr><th>%s</th><td class=\"n\" data-fig=\"period\">", tr(lang, "period_so_far"));
+	html_num(f, l->now.amount, 2);
+	fprintf(f, " %s</td><td colspan=\"2\" class=\"warn\">", resource_unit(l->res));
+	html_esc(f, why);
+	fputs("</td></tr>\n", f);
+}
+
 static void res_summary(FILE *f, const struct green_report *r, const struct green_unit *gu,
     const struct res_line *l, enum lang lang)
 {
-	fprintf(f, "<table>\n<tr><th>%s</th><td class=\"n\">", tr(lang, "amount"));
-	html_num(f, l->now.amount, 2);
-	fprintf(f, " %s</td><th>%s %d</th><td class=\"n\">", resource_unit(l->res),
-	    tr(lang, "baseline"), gu->baseline_fy);
-	html_num(f, l->then.amount, 2);
-	if (l->then.completeness < 1)
-		fprintf(f, " <span class=\"warn\">%s</span>", tr(lang, "incomplete"));
-	fprintf(f, "</td></tr>\n<tr><th>%s</th><td class=\"n\">", tr(lang, "change"));
-	html_num(f, l->change_pct, 2);
-	fprintf(f, "</td><th>%s (%s)</th><td class=\"n\">", tr(lang, "per"),
+	char span[512];
+
+	green_compared_words(&l->cmp, gu->baseline_fy, lang, span, sizeof(span));
+	fprintf(f, "<table data-res=\"%s\">\n<tr><td colspan=\"4\" data-fig=\"span\">",
+	    resource_name(l->res));
+	html_esc(f, span);
+	fprintf(f, "</td></tr>\n<tr><th>%s</th>", tr(lang, "amount_compared"));
+	compared_cell(f, "amount", &l->cmp.now, l->res, lang);
+	fprintf(f, "<th>%s %d (%s)</th>", tr(lang, "baseline"), gu->baseline_fy,
+	    tr(lang, "same_months"));
+	compared_cell(f, "baseline", &l->cmp.then, l->res, lang);
+	fprintf(f, "</tr>\n<tr><th>%s</th><td class=\"n\" data-fig=\"change\">", tr(lang, "change"));
+	html_num(f, l->cmp.change_pct, 2);
+	fprintf(f, "</td><th>%s (%s)</th><td class=\"n\" data-fig=\"per\">", tr(lang, "per"),
 	    gu->unit >= 0 && r->org->units[gu->unit].per == NORM_M2 ? tr(lang, "per_m2") :
 	    tr(lang, "per_person"));
 	html_num(f, l->per, 3);
@@ -215,8 +282,9 @@ static void res_summary(FILE *f, const struct green_report *r, const struct gree
 	html_num(f, l->target_amount, 2);
 	fprintf(f, "</td><th>%s</th>", tr(lang, "target"));
 	met_cell(f, l->met, lang);
-	fputs("</tr>\n<tr>", f);
-	fprintf(f, "<th>%s</th>", tr(lang, "completeness"));
+	fputs("</tr>\n", f);
+	not_compared_row(f, l, lang);
+	fprintf(f, "<tr><th>%s</th>", tr(lang, "completeness"));
 	completeness_cell(f, &l->now, lang);
 	fprintf(f, "<th>%s</th><td class=\"n\">", tr(lang, "ghg"));
 	html_num(f, l->kg_co2e, 1);
@@ -276,7 +344,7 @@ int green_html_resources(FILE *f, const struct green_report *r, int unit, enum l
 	for (int k = 0; k < RES_N; k++) {
 		const struct res_line *l = &gu->res[k];
 
-		if (l->cur == NULL || (l->cur->nsrc == 0 && (l->base == NULL || l->base->nsrc == 0)))
+		if (!mapped(l))
 			continue;   /* no meter serves the unit for this resource */
 		fprintf(f, "<h2>%s</h2>\n", resource_label((enum resource)k, lang));
 		res_summary(f, r, gu, l, lang);
@@ -288,6 +356,7 @@ int green_html_resources(FILE *f, const struct green_report *r, int unit, enum l
 	html_num(f, gu->paper_change, 2);
 	fprintf(f, " → %s ", tr(lang, "kpi_level"));
 	html_num(f, gu->kpi_level, 2);
+	span_note(f, &gu->res[paper_resource(r->org)], lang);
 	fprintf(f, "</p>\n<p class=\"meta\">%s: %s</p>\n", tr(lang, "formula"),
 	    tr(lang, "formula_change"));
 	factors_used(f, r, gu, lang);

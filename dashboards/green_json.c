@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
@@ -41,6 +42,8 @@ static cJSON *months_json(const struct green_report *r, const struct res_line *l
 		num(o, "completeness", l->cur ? fig_completeness(&l->cur->m[m]) : 0);
 		num(o, "baseline", l->base ? l->base->m[m].amount : NAN);
 		num(o, "baseline_completeness", l->base ? fig_completeness(&l->base->m[m]) : 0);
+		cJSON_AddBoolToObject(o, "compared", l->cmp.why[m] == CMP_YES);
+		cJSON_AddStringToObject(o, "why", compare_why_name(l->cmp.why[m]));
 		if (l->factors_used[m] >= 0)
 			num(o, "kgco2e_per_unit", r->org->factors[l->factors_used[m]].kg_per_unit);
 		cJSON_AddItemToArray(a, o);
@@ -66,24 +69,85 @@ static cJSON *sources_json(const struct fig_series *s)
 	return a;
 }
 
-static cJSON *res_json(const struct green_report *r, const struct res_line *l)
+static cJSON *month_list(int fy, unsigned months)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *a = cJSON_CreateArray();
+	char list[128], *save = NULL;
 
-	cJSON_AddStringToObject(o, "unit", resource_unit(l->res));
-	num(o, "amount", l->now.amount);
-	num(o, "completeness", l->now.completeness);
-	/* a change or a target judged on a partial baseline is no better */
-	cJSON_AddBoolToObject(o, "complete", l->now.completeness >= 1 && l->then.completeness >= 1);
-	cJSON_AddBoolToObject(o, "to_review", l->now.flagged);
-	num(o, "baseline_amount", l->then.amount);
-	num(o, "baseline_completeness", l->then.completeness);
-	num(o, "change_pct", l->change_pct);
+	green_month_list(fy, months, list, sizeof(list));
+	for (char *t = strtok_r(list, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save))
+		cJSON_AddItemToArray(a, cJSON_CreateString(t));
+	return a;
+}
+
+/* Like for like (compare.h): the change, per unit and target, with the
+ * sums over exactly the months compared, and the span in words. */
+static cJSON *compared_json(const struct green_unit *gu, const struct res_line *l)
+{
+	const struct compared *c = &l->cmp;
+	cJSON *o = cJSON_CreateObject();
+	char words[512];
+
+	cJSON_AddItemToObject(o, "months", month_list(c->fy, c->months));
+	cJSON_AddItemToObject(o, "baseline_months", month_list(gu->baseline_fy, c->months));
+	cJSON_AddBoolToObject(o, "whole_period", compare_whole(c));
+	green_compared_words(c, gu->baseline_fy, LANG_TH, words, sizeof(words));
+	cJSON_AddStringToObject(o, "th", words);
+	green_compared_words(c, gu->baseline_fy, LANG_EN, words, sizeof(words));
+	cJSON_AddStringToObject(o, "en", words);
+	num(o, "amount", c->now.amount);
+	num(o, "completeness", c->n > 0 ? c->now.completeness : NAN);
+	num(o, "baseline_amount", c->then.amount);
+	num(o, "baseline_completeness", c->n > 0 ? c->then.completeness : NAN);
+	/* a change or a target judged on a partial month is no better */
+	cJSON_AddBoolToObject(o, "complete", c->n > 0 && c->now.completeness >= 1 &&
+	    c->then.completeness >= 1);
+	num(o, "change_pct", c->change_pct);
 	num(o, "per", l->per);
-	num(o, "per_divisor", l->per_value);
-	num(o, "target_pct", l->target_pct);
 	num(o, "target_amount", l->target_amount);
 	tri(o, "target_met", l->met);
+	return o;
+}
+
+static cJSON *not_compared_json(const struct green_report *r, const struct compared *c)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (int m = c->m0; m < c->m1; m++) {
+		cJSON *o;
+		char ym[16];
+
+		if (c->why[m] == CMP_YES)
+			continue;
+		o = cJSON_CreateObject();
+		green_month_label(&r->period, m, ym, sizeof(ym));
+		cJSON_AddStringToObject(o, "month", ym);
+		cJSON_AddStringToObject(o, "why", compare_why_name(c->why[m]));
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+static cJSON *res_json(const struct green_report *r, const struct green_unit *gu,
+    const struct res_line *l)
+{
+	cJSON *o = cJSON_CreateObject();
+	char why[512];
+
+	cJSON_AddStringToObject(o, "unit", resource_unit(l->res));
+	/* the period's use, every month of it: no baseline beside it */
+	num(o, "amount", l->now.amount);
+	num(o, "completeness", l->now.completeness);
+	cJSON_AddBoolToObject(o, "complete", l->now.completeness >= 1);
+	cJSON_AddBoolToObject(o, "to_review", l->now.flagged);
+	cJSON_AddItemToObject(o, "compared", compared_json(gu, l));
+	cJSON_AddItemToObject(o, "not_compared", not_compared_json(r, &l->cmp));
+	green_not_compared_words(&l->cmp, LANG_TH, why, sizeof(why));
+	cJSON_AddStringToObject(o, "not_compared_th", why);
+	green_not_compared_words(&l->cmp, LANG_EN, why, sizeof(why));
+	cJSON_AddStringToObject(o, "not_compared_en", why);
+	num(o, "per_divisor", l->per_value);
+	num(o, "target_pct", l->target_pct);
 	num(o, "kgco2e", l->kg_co2e);
 	cJSON_AddItemToObject(o, "months", months_json(r, l));
 	cJSON_AddItemToObject(o, "sources", sources_json(l->cur));
@@ -161,7 +225,8 @@ static cJSON *unit_json(const struct green_report *r, const struct green_unit *g
 	}
 	num(o, "kgco2e", gu->kg_co2e);
 	for (int k = 0; k < RES_N; k++)
-		cJSON_AddItemToObject(res, resource_name((enum resource)k), res_json(r, &gu->res[k]));
+		cJSON_AddItemToObject(res, resource_name((enum resource)k),
+		    res_json(r, gu, &gu->res[k]));
 	cJSON_AddItemToObject(o, "resources", res);
 	if (gu->unit >= 0 && r->crit != NULL)
 		cJSON_AddItemToObject(o, "self_evaluation", eval_json(r->crit, gu));
@@ -199,6 +264,10 @@ static cJSON *header_json(const struct green_report *r)
 	cJSON_AddStringToObject(o, "from", a);
 	cJSON_AddStringToObject(o, "to", b);
 	cJSON_AddStringToObject(o, "time_zone", TZ_DEFAULT);
+	/* the day only: what is compared changes at month ends, and a set made
+	 * again the same day stays the same, byte for byte */
+	green_day_label(r->period.as_of, a, sizeof(a));
+	cJSON_AddStringToObject(o, "as_of", a);
 	cJSON_AddStringToObject(o, "paper_basis", resource_name(paper_resource(r->org)));
 	for (int i = 0; i < KPI_LEVELS; i++)
 		cJSON_AddItemToArray(levels, cJSON_CreateNumber(r->org->kpi_levels[i]));

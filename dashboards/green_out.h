@@ -19,6 +19,24 @@ void green_month_label(const struct green_period *p, int m, char *buf, size_t le
 void green_month_name(const struct green_period *p, int m, enum lang lang, char *buf, size_t len);
 /* "รอบ 6 เดือน" / "6-month round", "ไตรมาสที่ 2", or the month's name. */
 void green_period_name(const struct green_period *p, enum lang lang, char *buf, size_t len);
+/* Months of fiscal year fy (bit m of `months` = month m, 0 = October) as
+ * runs: Thai "ต.ค.–พ.ย. 2569, ม.ค. 2570", English "Oct–Nov 2026, Jan 2027". */
+void green_month_runs(int fy, unsigned months, enum lang lang, char *buf, size_t len);
+/* The same months as labels, "2026-10 2026-11" (CSV). */
+void green_month_list(int fy, unsigned months, char *buf, size_t len);
+/* The compared span (compare.h) in words: "เปรียบเทียบ ต.ค.–พ.ย. 2569 กับ
+ * ต.ค.–พ.ย. 2567" / "compared Oct–Nov 2026 with Oct–Nov 2024", or that no
+ * month can be compared yet. */
+void green_compared_words(const struct compared *c, int baseline_fy, enum lang lang, char *buf,
+    size_t len);
+/* The months of the period not compared, and why: "ไม่นำมาเปรียบเทียบ:
+ * ธ.ค. 2569 (ยังไม่สิ้นเดือน)" / "not compared: Dec 2026 (in progress)";
+ * "" when every month is compared. */
+void green_not_compared_words(const struct compared *c, enum lang lang, char *buf, size_t len);
+/* Why a month is not compared, in words ("" for a compared month). */
+const char *green_why_words(enum cmp_why w, enum lang lang);
+/* "6 ธ.ค. 2569" / "6 Dec 2026", local. */
+void green_date_name(time_t t, enum lang lang, char *buf, size_t len);
 /* "2025-10-01", local. */
 void green_day_label(time_t t, char *buf, size_t len);
 /* The period's first day and its last day (inclusive), local. */

@@ -1,5 +1,7 @@
 /* green_text.c - the words and date labels of a Green Office report, in
  * Thai and English. Thai comes first: it is what the assessors read. */
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -40,6 +42,151 @@ void green_month_name(const struct green_period *p, int m, enum lang lang, char 
 		snprintf(buf, len, "%s %d", month_th[mon - 1], be_year(year));
 	else
 		snprintf(buf, len, "%s %d", month_en[mon - 1], year);
+}
+
+/* Append to buf[*at..len), never past its end. */
+static void add(char *buf, size_t len, size_t *at, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void add(char *buf, size_t len, size_t *at, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*at >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *at, len - *at, fmt, ap);
+	va_end(ap);
+	*at = n < 0 ? len : *at + (size_t)n;
+}
+
+static void month_short(int fy, int m, enum lang lang, const char **name, int *year)
+{
+	int ce, mon;
+
+	cal_month(fy, m, &ce, &mon);
+	*name = lang == LANG_TH ? month_th[mon - 1] : month_en[mon - 1];
+	*year = lang == LANG_TH ? be_year(ce) : ce;
+}
+
+/* Months a..b of a run; the year said once when both are in it. */
+static void run_words(int fy, int a, int b, enum lang lang, char *buf, size_t len, size_t *at)
+{
+	const char *na, *nb;
+	int ya, yb;
+
+	month_short(fy, a, lang, &na, &ya);
+	month_short(fy, b, lang, &nb, &yb);
+	if (a == b)
+		add(buf, len, at, "%s %d", na, ya);
+	else if (ya == yb)
+		add(buf, len, at, "%s–%s %d", na, nb, yb);
+	else
+		add(buf, len, at, "%s %d–%s %d", na, ya, nb, yb);
+}
+
+static void runs_at(int fy, unsigned months, enum lang lang, char *buf, size_t len,
+    size_t *at)
+{
+	const char *sep = "";
+
+	for (int m = 0; m < 12; m++) {
+		int end = m;
+
+		if (!(months & 1u << m))
+			continue;
+		while (end + 1 < 12 && months & 1u << (end + 1))
+			end++;
+		add(buf, len, at, "%s", sep);
+		run_words(fy, m, end, lang, buf, len, at);
+		sep = ", ";
+		m = end;
+	}
+}
+
+void green_month_runs(int fy, unsigned months, enum lang lang, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	runs_at(fy, months, lang, buf, len, &at);
+}
+
+void green_month_list(int fy, unsigned months, char *buf, size_t len)
+{
+	size_t at = 0;
+	char ym[16];
+	int year, mon;
+
+	buf[0] = '\0';
+	for (int m = 0; m < 12; m++) {
+		if (!(months & 1u << m))
+			continue;
+		cal_month(fy, m, &year, &mon);
+		snprintf(ym, sizeof(ym), "%04d-%02d", year, mon);
+		add(buf, len, &at, "%s%s", at == 0 ? "" : " ", ym);
+	}
+}
+
+void green_compared_words(const struct compared *c, int baseline_fy, enum lang lang, char *buf,
+    size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	if (c->n == 0) {
+		add(buf, len, &at, "%s", tr(lang, "none_compared"));
+		return;
+	}
+	add(buf, len, &at, "%s ", tr(lang, "compared"));
+	runs_at(c->fy, c->months, lang, buf, len, &at);
+	add(buf, len, &at, " %s ", tr(lang, "compared_with"));
+	runs_at(baseline_fy, c->months, lang, buf, len, &at);
+}
+
+const char *green_why_words(enum cmp_why w, enum lang lang)
+{
+	static const char *const key[CMP_WHY_N] = {
+		NULL, "why_in_progress", "why_not_yet", "why_no_data", "why_no_baseline",
+	};
+
+	return (unsigned)w < CMP_WHY_N && key[w] != NULL ? tr(lang, key[w]) : "";
+}
+
+void green_not_compared_words(const struct compared *c, enum lang lang, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	/* in month order, each run of months left out for the same reason */
+	for (int m = c->m0; m < c->m1; m++) {
+		enum cmp_why w = c->why[m];
+		unsigned months = 0;
+
+		if (w == CMP_YES)
+			continue;
+		while (m < c->m1 && c->why[m] == w)
+			months |= 1u << m++;
+		m--;
+		if (at == 0)
+			add(buf, len, &at, "%s: ", tr(lang, "not_compared"));
+		else
+			add(buf, len, &at, "; ");
+		runs_at(c->fy, months, lang, buf, len, &at);
+		add(buf, len, &at, " (%s)", green_why_words(w, lang));
+	}
+}
+
+void green_date_name(time_t t, enum lang lang, char *buf, size_t len)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	if (lang == LANG_TH)
+		snprintf(buf, len, "%d %s %d", tm.tm_mday, month_th[tm.tm_mon],
+		    be_year(tm.tm_year + 1900));
+	else
+		snprintf(buf, len, "%d %s %d", tm.tm_mday, month_en[tm.tm_mon], tm.tm_year + 1900);
 }
 
 void green_day_label(time_t t, char *buf, size_t len)
@@ -136,12 +283,27 @@ static const struct word words[] = {
 	  "the unit has not filled its checklist (its indicators score 0)" },
 	{ "whole", "ภาพรวมสำนักงาน", "Whole organisation" },
 	{ "formula", "สูตร", "Formula" },
-	{ "formula_change", "(ปีฐาน − ปีปัจจุบัน) ÷ ปีฐาน × 100 ในช่วงเดือนเดียวกัน",
-	  "(baseline − current) ÷ baseline × 100, same months" },
+	{ "formula_change", "(ปีฐาน − ปีปัจจุบัน) ÷ ปีฐาน × 100 ในช่วงเดือนเดียวกัน เฉพาะเดือนที่สิ้นสุดแล้ว"
+	  "และมีข้อมูลทั้งสองปี", "(baseline − current) ÷ baseline × 100 over the same months, "
+	  "whole months closed and with data in both years only" },
 	{ "generated", "จัดทำโดย greenmeter", "Made by greenmeter" },
 	{ "problems", "ปัญหาที่พบในข้อมูล", "Problems in the data" },
 	{ "more", "รายการเพิ่มเติม (ดู gm-report บนเครื่อง)", "more (see gm-report's messages)" },
 	{ "trend", "แนวโน้มตามรอบ", "Trend across rounds" },
+	{ "compared", "เปรียบเทียบ", "compared" },
+	{ "compared_with", "กับ", "with" },
+	{ "none_compared", "ยังไม่มีเดือนที่เปรียบเทียบได้", "no month to compare yet" },
+	{ "not_compared", "ไม่นำมาเปรียบเทียบ", "not compared" },
+	{ "why_in_progress", "ยังไม่สิ้นเดือน", "in progress" },
+	{ "why_not_yet", "ยังไม่ถึง", "not begun" },
+	{ "why_no_data", "ไม่มีข้อมูลของปีนี้", "no data this year" },
+	{ "why_no_baseline", "ไม่มีข้อมูลของปีฐาน", "no baseline data" },
+	{ "amount_compared", "ปริมาณ (เดือนที่เปรียบเทียบ)", "Amount (months compared)" },
+	{ "same_months", "เดือนเดียวกัน", "same months" },
+	{ "period_so_far", "ปริมาณทั้งช่วง (รวมเดือนที่ไม่ได้เปรียบเทียบ)",
+	  "Use in the whole period (months not compared too)" },
+	{ "compared_col", "การเปรียบเทียบ", "Compared" },
+	{ "as_of", "ข้อมูล ณ วันที่", "data as of" },
 	/* the dashboard */
 	{ "dash_title", "greenmeter: มิเตอร์และหน่วยงาน", "greenmeter: meters and units" },
 	{ "overview", "ภาพรวมมิเตอร์", "Meters" },

@@ -198,6 +198,7 @@ static int green(const struct report_opts *o, const char *org, const char *out,
     const char *lang, int fy, int round, int quarter, int month, int extra)
 {
 	struct green_period p;
+	time_t now = time(NULL);
 	int langs = strcmp(lang, "th") == 0 ? 1 : strcmp(lang, "en") == 0 ? 2 :
 	    strcmp(lang, "both") == 0 ? 3 : 0;
 	int rc;
@@ -206,12 +207,13 @@ static int green(const struct report_opts *o, const char *org, const char *out,
 	    (round != 0) + (quarter != 0) + (month != 0) > 1 || o->site != NULL ||
 	    o->meter != NULL || o->csv)
 		return usage();
+	/* the report is as of now: the month under way is not compared yet */
 	if (quarter)
-		rc = green_period_quarter(fy, quarter, &p);
+		rc = green_period_quarter(fy, quarter, now, &p);
 	else if (month)
-		rc = green_period_month(fy, month, &p);
+		rc = green_period_month(fy, month, now, &p);
 	else
-		rc = green_period_round(fy, round ? round : 12, &p);
+		rc = green_period_round(fy, round ? round : 12, now, &p);
 	if (rc != GM_OK)
 		return usage();
 	return green_write_set(org, o->datadir, o->rrdcached, o->cache, &p, out, langs);

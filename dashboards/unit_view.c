@@ -16,11 +16,11 @@ static void month_res(struct unit_res *u, const struct res_line *l, double elaps
 	u->mapped = l->cur != NULL;
 	u->now = l->now.amount;
 	u->now_compl = elapsed > 0 ? fmin(1, l->now.completeness / elapsed) : 0;
-	u->then = l->then.amount;
-	u->then_compl = l->then.completeness;
+	u->then = l->base_all.amount;
+	u->then_compl = l->base_all.completeness;
 	u->then_pro = u->then * elapsed;
 	u->change_pct = reduction_pct(u->then_pro, u->now);
-	u->flagged = l->now.flagged || l->then.flagged;
+	u->flagged = l->now.flagged || l->base_all.flagged;
 }
 
 static void fill(struct unit_fig *u, const struct green_unit *month,
@@ -38,7 +38,7 @@ static void fill(struct unit_fig *u, const struct green_unit *month,
 	u->paper_pct = sofar->paper_change;
 	u->paper_level = sofar->kpi_level;
 	u->paper_compl = fmin(sofar->res[paper].now.completeness,
-	    sofar->res[paper].then.completeness);
+	    sofar->res[paper].base_all.completeness);
 }
 
 /* The share of fiscal month m of fy gone at now, in whole hours: the
@@ -90,10 +90,10 @@ int unit_view_build(const struct org *o, const struct criteria *c, const char *d
 	v->paper = paper_resource(o);
 	if ((rc = figures_load(datadir, cached, o, v->fy, f, err, errlen)) != GM_OK)
 		goto out;
-	green_period_month(v->fy, v->month + 1, &pm);
+	green_period_month(v->fy, v->month + 1, (time_t)now, &pm);
 	green_build(o, c, f, &pm, m);
 	if (v->month > 0) {
-		green_period_first(v->fy, v->month, &ps);
+		green_period_first(v->fy, v->month, (time_t)now, &ps);
 		green_build(o, c, f, &ps, s);
 	}
 	fill_all(v, o, m, v->month > 0 ? s : NULL);

@@ -24,6 +24,32 @@ check "the organisation summary in Thai and English" test -s "$G/summary.th.html
 check "every unit has a paper reduction against the baseline year" \
 	test "$(python3 -c "import json; r = json.load(open('$G/report.json')); print(sum(u['paper_reduction_pct'] is not None for u in r['units']))")" -eq 19
 check "it prints where the Green Office reports are" grep -q "summary.th.html" "$T/demo.out"
+# The current year's first quarter, made now: a month not closed yet is never
+# compared (the month in progress is listed as such when the quarter holds
+# it), and every change follows from the two amounts beside it.
+Q=$(ls -d "$GM_DEMO_DIR"/reports/green-fy*-q1 | head -1)
+check "the quarter so far: like for like, and every change reconciles" python3 - "$Q/report.json" <<'PY'
+import json, os, sys, time
+os.environ['TZ'] = 'Asia/Bangkok'
+time.tzset()
+r = json.load(open(sys.argv[1]))
+now = time.strftime('%Y-%m')
+in_quarter = r['from'][:7] <= now <= r['to'][:7]
+bad = []
+for u in r['units'] + [r['whole']]:
+    for k, v in u['resources'].items():
+        c = v['compared']
+        if any(m >= now for m in c['months']):
+            bad.append((u.get('id'), k, 'compares a month not closed'))
+        if in_quarter and v['amount'] is not None and \
+                {'month': now, 'why': 'in_progress'} not in v['not_compared']:
+            bad.append((u.get('id'), k, 'month in progress not said'))
+        if c['change_pct'] is not None and \
+                abs((c['baseline_amount'] - c['amount']) / c['baseline_amount'] * 100 - c['change_pct']) > 1e-9:
+            bad.append((u.get('id'), k, 'does not reconcile'))
+print('\n'.join(map(str, bad)))
+sys.exit(1 if bad else 0)
+PY
 check "this month's CSV was written" test -s "$GM_DEMO_DIR/reports/this-month.csv"
 
 port=$(sed -n 's/.*mqtt:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/demo.out" | head -1)

@@ -95,8 +95,10 @@ check "finance-budget's 60 % of the meter (0.6 x $USED)" \
 check "central-admin's 40 %" \
 	near "$(j "$ca['electricity']['amount']")" "$(awk -v u="$USED" 'BEGIN { print 0.4 * u }')" 0.05
 check "the baseline year likewise (0.6 x $BASE)" \
-	near "$(j "$fb['electricity']['baseline_amount']")" "$(awk -v u="$BASE" 'BEGIN { print 0.6 * u }')" 0.05
-check "reams: 96 against 120" [ "$(j "$fb['paper_reams']['amount'] == 96 and $fb['paper_reams']['baseline_amount'] == 120")" = True ]
+	near "$(j "$fb['electricity']['compared']['baseline_amount']")" "$(awk -v u="$BASE" 'BEGIN { print 0.6 * u }')" 0.05
+check "a year in the past: all 12 months compared" \
+	[ "$(j "[len($fb[k]['compared']['months']) for k in ('electricity', 'paper_reams')] + [$fb['electricity']['compared']['whole_period']]")" = "[12, 12, True]" ]
+check "reams: 96 against 120" [ "$(j "$fb['paper_reams']['amount'] == $fb['paper_reams']['compared']['amount'] == 96 and $fb['paper_reams']['compared']['baseline_amount'] == 120")" = True ]
 check "paper reduction 20 %" near "$(j "[u for u in r['units'] if u['id']=='finance-budget'][0]['paper_reduction_pct']")" 20 1e-9
 check "KPI level 5" near "$(j "[u for u in r['units'] if u['id']=='finance-budget'][0]['kpi_level']")" 5 1e-9
 check "electricity incomplete (February's gap)" [ "$(j "$fb['electricity']['complete']")" = False ]
@@ -108,6 +110,31 @@ check "the factor in force is printed (0.475)" \
 	[ "$(j "[m['kgco2e_per_unit'] for m in $fb['electricity']['months'] if m['month']=='2026-01'][0]")" = 0.475 ]
 check "the channels are traced" \
 	[ "$(j "[s['channel'] + ' ' + str(s['share']) for s in $fb['electricity']['sources']]")" = "['hq/fin-power/import_kwh 0.6']" ]
+
+# The same compared amounts and change in the JSON, both CSVs and both HTML
+# pages (HTML to its two decimals), and the change follows from them.
+agree() { # resource label_en label_th
+	python3 - "$OUT" "$@" <<'PY'
+import csv, json, re, sys
+out, res, label_en, label_th = sys.argv[1:]
+r = json.load(open(out + '/report.json'))
+c = [u for u in r['units'] if u['id'] == 'finance-budget'][0]['resources'][res]['compared']
+want = (c['amount'], c['baseline_amount'], c['change_pct'])
+for lang, label in (('en', label_en), ('th', label_th)):
+    rows = list(csv.reader(open(f'{out}/finance-budget.{lang}.csv', encoding='utf-8-sig')))
+    s = [x for x in rows if x[0] == label and x[10] == 'sum']
+    got = (float(s[0][3]), float(s[0][6]), float(s[0][11]))
+    assert len(s) == 1 and all(abs(a - b) < 1e-9 * (1 + abs(b)) for a, b in zip(got, want)), (lang, got, want)
+    html = open(f'{out}/finance-budget.resources.{lang}.html', encoding='utf-8').read()
+    t = html[html.index(f'<table data-res="{res}">'):]
+    fig = lambda k: float(re.search(f'data-fig="{k}">([-0-9.]+)', t).group(1))
+    got = (fig('amount'), fig('baseline'), fig('change'))
+    assert all(abs(a - b) <= 0.005 + 1e-9 for a, b in zip(got, want)), (lang, got, want)
+    assert abs((got[1] - got[0]) / got[1] * 100 - got[2]) <= 0.005 + 1e-9, got
+PY
+}
+check "electricity: the same figures in JSON, CSV and HTML" agree electricity Electricity ไฟฟ้า
+check "reams: the same figures in JSON, CSV and HTML" agree paper_reams "Paper issued (reams)" "กระดาษ (เบิก, รีม)"
 
 # Words and dates.
 check "Thai summary: Thai words" grep -q 'ร้อยละการใช้กระดาษที่ลดลง' "$OUT/summary.th.html"

@@ -5,7 +5,9 @@
  * figure is worked out by hand below, not by the code under test.
  *
  * The organisation: units u1 and u2, baseline FY2569, report FY2570
- * (1 Oct 2026 00:00 - 1 Oct 2027 00:00, Asia/Bangkok = UTC+7).
+ * (1 Oct 2026 00:00 - 1 Oct 2027 00:00, Asia/Bangkok = UTC+7), as of the
+ * year's end: every month has closed, so every month with figures in both
+ * years is compared (a year in progress is test_compare.c's).
  *
  *   hq/main/kwh   counter, 0.25 kWh every 15 min (1 kWh an hour), from
  *                 1 Oct 2025; shared: u1 60, u2 40 (shares 0.6 / 0.4).
@@ -61,90 +63,22 @@
 #include <time.h>
 
 #include <cmocka.h>
-#include <rrd.h>
 
 #include "../../dashboards/figures.h"
 #include "../../dashboards/green.h"
-#include "chanmeta.h"
 #include "err.h"
-#include "rrd_layout.h"
+#include "green_fixture.h"
 #include "testutil.h"
 #include "timeutil.h"
 #include "usage_cache.h"
 
 #define EPS 1e-6
-#define Q 900L   /* a reading every 15 minutes */
 
-/* Local midnight of a day in Bangkok, worked out from UTC here (not by
- * the code under test): 00:00 +07 is 17:00 UTC the day before. */
-static time_t bkk(int y, int m, int d)
-{
-	struct tm tm = { 0 };
-
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	return timegm(&tm) - 7 * 3600;
-}
-
-static void chan_dir(const char *meter, char *path, size_t len, const char *channel,
-    const char *suffix)
-{
-	char dir[256];
-
-	snprintf(dir, sizeof(dir), "%s/hq", tmpdir);
-	mkdir(dir, 0755);
-	snprintf(dir, sizeof(dir), "%s/hq/%s", tmpdir, meter);
-	mkdir(dir, 0755);
-	snprintf(path, len, "%s/%s%s", dir, channel, suffix);
-}
-
-static void meta(const char *meter, const char *channel, const char *unit,
-    enum reading_kind kind)
-{
-	struct chan_id id = id3("hq", meter, channel);
-	char err[256];
-
-	if (chanmeta_write(tmpdir, &id, unit, kind, err, sizeof(err)) != GM_OK)
-		fail_msg("chanmeta_write: %s", err);
-}
-
-/* A counter using `per_q` every 15 min from `from` to `to`, nothing read in
- * [gap_a, gap_b) (the reading at gap_b carries what was used meanwhile). */
+/* The counters: 0.25 kWh every 15 min (main), 0.5 (annex). */
 static void counter(const char *meter, double per_q, time_t from, time_t to, time_t gap_a,
     time_t gap_b)
 {
-	char path[256], *argv[1000], buf[1000][64];
-	double v = 1000;
-	int n = 0;
-	time_t last = from;
-	const char **layout;
-	int argc = rrd_layout_argv(&layout);
-
-	chan_dir(meter, path, sizeof(path), "kwh", ".rrd");
-	meta(meter, "kwh", "kWh", KIND_COUNTER);
-	rrd_clear_error();
-	if (rrd_create_r2(path, RRD_STEP, from - 1, 0, NULL, NULL, argc, layout) != 0)
-		fail_msg("rrd_create: %s", rrd_get_error());
-	for (time_t t = from; t <= to; t += Q) {
-		double use;
-
-		if (t > gap_a && t < gap_b)
-			continue;
-		use = t == from ? NAN : per_q * (double)((t - last) / Q);
-		v += isnan(use) ? 0 : use;
-		if (isnan(use))
-			snprintf(buf[n], sizeof(buf[n]), "%lld:%.17g:U", (long long)t, v);
-		else
-			snprintf(buf[n], sizeof(buf[n]), "%lld:%.17g:%.17g", (long long)t, v, use);
-		argv[n] = buf[n];
-		last = t;
-		if (++n == 1000 || t + Q > to) {
-			if (rrd_update_r(path, RRD_TEMPLATE, n, (const char **)argv) != 0)
-				fail_msg("rrd_update: %s", rrd_get_error());
-			n = 0;
-		}
-	}
+	fix_counter(meter, fix_flat, &per_q, from, to, gap_a, gap_b);
 }
 
 /* Monthly entries: `first` a month in FY2569, `second` in FY2570, each at
@@ -152,25 +86,19 @@ static void counter(const char *meter, double per_q, time_t from, time_t to, tim
  * (0 = October 2025's) left out, -1 none. */
 static void reams(const char *channel, double first, double second, int skip)
 {
-	char path[256], line[128];
-	FILE *f;
-	int seq = 1;
+	time_t t[24];
+	double v[24];
+	int n = 0;
 
-	chan_dir("stores", path, sizeof(path), channel, ".entries");
-	meta("stores", channel, "ream", KIND_DELTA);
-	assert_non_null(f = fopen(path, "w"));
-	fputs("greenmeter-entries 1\n", f);
 	for (int k = 0; k < 24; k++) {
+		int mon = (k + 10) % 12 + 1, y = 2025 + (k + 10) / 12;   /* Nov 2025 .. Oct 2027 */
+
 		if (k == skip)
 			continue;
-		int mon = (k + 10) % 12 + 1, y = 2025 + (k + 10) / 12;   /* Nov 2025 .. Oct 2027 */
-		time_t end = bkk(y, mon, 1);
-
-		snprintf(line, sizeof(line), "%lld %.17g %d %lld\n", (long long)end,
-		    k < 12 ? first : second, seq++, (long long)end + 60);
-		fputs(line, f);
+		t[n] = bkk(y, mon, 1);
+		v[n++] = k < 12 ? first : second;
 	}
-	fclose(f);
+	fix_entries(channel, t, v, n);
 }
 
 static const char org_text[] =
@@ -265,7 +193,8 @@ static void build_from_loaded(int months)
 	/* hq/ghost/kwh is mapped but nothing stored it */
 	assert_int_equal(fig->nproblems, 1);
 	assert_non_null(strstr(fig->problems[0], "hq/ghost/kwh: mapped"));
-	assert_int_equal(green_period_round(2570, months, &p), GM_OK);
+	/* as of the year's end: every month closed, all of them compared */
+	assert_int_equal(green_period_round(2570, months, bkk(2027, 10, 1), &p), GM_OK);
 	green_build(org, crit, fig, &p, rep);
 }
 
@@ -286,9 +215,9 @@ static void test_electricity(void **state)
 	/* shared 60/40 and moved on 1 April */
 	near("u1 kWh", u1->res[RES_ELECTRICITY].now.amount, 13992);
 	near("u2 kWh", u2->res[RES_ELECTRICITY].now.amount, 12288);
-	near("u1 baseline", u1->res[RES_ELECTRICITY].then.amount, 22776);
-	near("u2 baseline", u2->res[RES_ELECTRICITY].then.amount, 3504);
-	near("u1 change", u1->res[RES_ELECTRICITY].change_pct, (22776.0 - 13992) / 22776 * 100);
+	near("u1 baseline", u1->res[RES_ELECTRICITY].cmp.then.amount, 22776);
+	near("u2 baseline", u2->res[RES_ELECTRICITY].cmp.then.amount, 3504);
+	near("u1 change", u1->res[RES_ELECTRICITY].cmp.change_pct, (22776.0 - 13992) / 22776 * 100);
 	/* per person: 13992 / 20 */
 	near("u1 per person", u1->res[RES_ELECTRICITY].per, 699.6);
 	assert_true(isnan(u2->res[RES_ELECTRICITY].per));   /* no headcount */
@@ -340,7 +269,7 @@ static void test_paper_kpi(void **state)
 	build(12);
 	/* the entry dated 1 Oct 2026 00:00 is September 2026's: FY2569 */
 	near("u1 reams", rep->units[0].res[RES_PAPER_REAMS].now.amount, 96);
-	near("u1 baseline reams", rep->units[0].res[RES_PAPER_REAMS].then.amount, 120);
+	near("u1 baseline reams", rep->units[0].res[RES_PAPER_REAMS].cmp.then.amount, 120);
 	near("u1 paper", rep->units[0].paper_change, 20);
 	near("u2 paper", rep->units[1].paper_change, 6.25);
 	near("u1 level", rep->units[0].kpi_level, 5);
@@ -348,6 +277,10 @@ static void test_paper_kpi(void **state)
 	/* u3 has not entered March: its change is over the 11 months both
 	 * years have, 88 against 110 = 20 %, not 88 against 120 = 26.7 % */
 	near("u3 paper", rep->units[2].paper_change, 20);
+	/* and the amounts printed beside it are those 11 months' */
+	near("u3 reams compared", rep->units[2].res[RES_PAPER_REAMS].cmp.now.amount, 88);
+	near("u3 baseline compared", rep->units[2].res[RES_PAPER_REAMS].cmp.then.amount, 110);
+	assert_int_equal(rep->units[2].res[RES_PAPER_REAMS].cmp.why[5], CMP_NO_DATA);
 	assert_true(rep->units[2].res[RES_PAPER_REAMS].now.completeness < 1);
 	/* the whole: every month has some entry; 96 + 112.5 + 88 against 360 */
 	near("whole paper", rep->whole.paper_change, (360 - 296.5) / 360 * 100);
