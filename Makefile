@@ -41,7 +41,7 @@ CFLAGS     += $(INC_MODBUS)
 COMMON   := common/err common/fileio common/log common/topic common/payload common/json_in common/registers common/chanmeta \
             common/confparse common/devmap common/timeutil common/fiscal common/crc16
 COMMON_MQTT := common/mqtt_opts common/mqtt_link common/connack
-COMMON_RRD  := common/rrd_layout common/consumption common/entries common/meter_event \
+COMMON_RRD  := common/rrd_layout common/consumption common/rrd_read common/entries common/meter_event \
             common/numtext common/usage_cache common/rrdfile
 
 AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/manual_import agent/manual_csv agent/oneshot \
@@ -111,7 +111,7 @@ UNIT_event_send := agent/event_send agent/oneshot common/mqtt_link common/connac
                   common/log common/timeutil common/fileio common/err
 UNIT_agent_config := agent/agent_config agent/mqtt_meter common/mqtt_opts common/log common/devmap common/confparse \
                   common/registers common/payload common/json_in common/topic common/fileio common/err
-UNIT_consumption := common/consumption common/entries common/meter_event common/numtext \
+UNIT_consumption := common/consumption common/rrd_read common/entries common/meter_event common/numtext \
                   common/payload common/json_in common/topic common/rrd_layout common/timeutil common/fileio common/err
 UNIT_entries   := common/entries common/numtext common/fileio common/err
 UNIT_registry  := collector/registry common/topic common/payload common/json_in common/fileio common/err
@@ -120,7 +120,7 @@ UNIT_ingest    := collector/ingest collector/requeue collector/rrd_store common/
                   collector/rrd_hold collector/rrd_head collector/entry_store collector/counter \
                   collector/event_store collector/meter_events collector/chan_dir collector/seqwin \
                   collector/wal collector/store_queue collector/quarantine \
-                  collector/registry common/consumption common/entries common/rrd_layout \
+                  collector/registry common/consumption common/rrd_read common/entries common/rrd_layout \
                   common/meter_event common/numtext \
                   common/chanmeta common/confparse \
                   common/payload common/json_in common/topic common/log common/timeutil common/fileio common/err
@@ -147,7 +147,7 @@ UNIT_rrd_store := collector/rrd_store common/rrdfile collector/rrd_direct collec
 UNIT_store_queue := collector/store_queue collector/quarantine collector/wal collector/rrd_store common/rrdfile collector/rrd_direct \
                   collector/rrd_cached collector/rrd_hold collector/rrd_head collector/chan_dir \
                   collector/event_store common/meter_event common/entries common/numtext \
-                  common/chanmeta common/rrd_layout common/consumption \
+                  common/chanmeta common/rrd_layout common/consumption common/rrd_read \
                   common/confparse common/payload common/json_in common/topic common/log common/timeutil \
                   common/fileio common/err
 UNIT_kpi       := dashboards/kpi
@@ -157,12 +157,12 @@ UNIT_criteria  := dashboards/criteria dashboards/checklist dashboards/kpi dashbo
 UNIT_green     := tests/unit/green_fixture dashboards/figures dashboards/green dashboards/compare \
                   dashboards/org dashboards/org_units dashboards/org_meters dashboards/criteria \
                   dashboards/checklist dashboards/kpi dashboards/report_walk common/usage_cache common/rrdfile \
-                  common/consumption common/entries common/meter_event common/numtext common/chanmeta \
+                  common/consumption common/rrd_read common/entries common/meter_event common/numtext common/chanmeta \
                   common/confparse common/payload common/json_in common/topic common/rrd_layout \
                   common/timeutil common/fiscal common/fileio common/err
 # the like-for-like rule through the whole report set gm-report writes
 UNIT_compare   := tests/unit/green_fixture $(filter-out dashboards/report_main,$(REPORT))
-UNIT_usage_cache := common/usage_cache common/rrdfile common/consumption common/entries \
+UNIT_usage_cache := common/usage_cache common/rrdfile common/consumption common/rrd_read common/entries \
                   common/meter_event common/numtext common/payload common/json_in common/topic \
                   common/rrd_layout common/timeutil common/fileio common/err
 UNIT_collector_config := collector/collector_config collector/rrd_cached collector/rrd_hold \
@@ -247,7 +247,7 @@ FUZZ_COLLECTOR := collector/ingest collector/requeue collector/rrd_store collect
                 collector/rrd_cached collector/rrd_hold collector/rrd_head collector/entry_store \
                 collector/counter collector/event_store collector/meter_events collector/chan_dir \
                 collector/seqwin collector/wal collector/store_queue collector/quarantine \
-                collector/registry common/consumption common/entries common/rrd_layout \
+                collector/registry common/consumption common/rrd_read common/entries common/rrd_layout \
                 common/rrdfile common/meter_event common/numtext common/chanmeta common/confparse \
                 common/payload common/json_in common/topic common/log common/timeutil \
                 common/fileio common/err tests/fuzz/fuzzlib

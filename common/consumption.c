@@ -10,6 +10,7 @@
 #include "meter_event.h"
 #include "err.h"
 #include "rrd_layout.h"
+#include "rrd_read.h"
 
 /* A month without an entry is a gap of its own, not merged with the next:
  * ngaps counts the months missing. */
@@ -72,7 +73,7 @@ static int fetch(const char *path, time_t start, time_t end, unsigned long step,
 	memset(f, 0, sizeof(*f));
 	f->step = step;
 	rrd_clear_error();
-	if (rrd_fetch_r(path, "AVERAGE", &start, &end, &f->step, &f->nds, &f->names,
+	if (rrd_read_fetch(path, "AVERAGE", &start, &end, &f->step, &f->nds, &f->names,
 	    &f->data) != 0)
 		return gm_errf(err, errlen, GM_ELIB, "%s: %s", path, rrd_get_error());
 	f->start = start;
@@ -137,7 +138,7 @@ static void finish(struct usage *u, const struct acc *k, unsigned long step)
 static time_t fetch_tail(const char *path, const struct fetched *f, time_t end,
     struct fetched *tail)
 {
-	time_t last = rrd_last_r(path), c;
+	time_t last = rrd_read_last(path), c;
 	char err[256];
 
 	memset(tail, 0, sizeof(*tail));

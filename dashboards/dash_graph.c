@@ -7,6 +7,7 @@
 #include "dash_page.h"
 #include "dash_pages.h"
 #include "rrd_layout.h"
+#include "rrd_read.h"
 
 struct range {
 	const char *name, *key;
@@ -125,7 +126,7 @@ static void draw(struct dash *d, const struct chan_id *id, struct gargs *g, bool
 
 	pthread_mutex_lock(&d->rrd_lock);
 	dash_flush(d, id, false);
-	info = rrd_graph_v(g->argc, (char **)g->argv);
+	info = rrd_read_graph(g->argc, (char **)g->argv);
 	for (i = info; i != NULL; i = i->next) {
 		if (strcmp(i->key, "image") == 0 && i->type == RD_I_BLO &&
 		    (rp->data = malloc(i->value.u_blo.size + 1)) != NULL) {

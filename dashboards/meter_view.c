@@ -14,6 +14,7 @@
 #include "meter_view.h"
 #include "report_walk.h"
 #include "rrd_layout.h"
+#include "rrd_read.h"
 #include "timeutil.h"
 #include "../collector/rrd_backend.h"
 
@@ -92,7 +93,7 @@ static void last_from_file(struct meter_row *r, const char *path)
 	unsigned long nds = 0;
 	char **names = NULL, **values = NULL;
 
-	if (rrd_lastupdate_r(path, &last, &nds, &names, &values) != 0) {
+	if (rrd_read_lastupdate(path, &last, &nds, &names, &values) != 0) {
 		rrd_clear_error();
 		return;
 	}

@@ -10,6 +10,7 @@
 #include "err.h"
 #include "recent.h"
 #include "rrd_layout.h"
+#include "rrd_read.h"
 
 static int from_journal(const char *path, struct recent_reading *out, int max, char *err,
     size_t errlen)
@@ -42,7 +43,7 @@ static int from_rrd(const char *path, struct recent_reading *out, int max, char 
 	rrd_value_t *data = NULL;
 	int n = 0, vi;
 
-	if (rrd_fetch_r(path, "LAST", &start, &end, &step, &nds, &names, &data) != 0) {
+	if (rrd_read_fetch(path, "LAST", &start, &end, &step, &nds, &names, &data) != 0) {
 		gm_errf(err, errlen, GM_ELIB, "%s", rrd_get_error());
 		rrd_clear_error();
 		return GM_ELIB;

@@ -33,6 +33,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -418,6 +420,41 @@ static void test_expected_interval(void **state)
 	expect_near("coverage", u.coverage, 0.5);
 }
 
+/* A collector writing the file holds its lock for a moment; librrd's
+ * fetch then fails at once ("could not lock RRD"). A reader waits for it:
+ * here a child holds the write lock for 300 ms. */
+static void test_locked_by_writer(void **state)
+{
+	char path[128], err[256], c;
+	struct usage u;
+	int fds[2];
+	pid_t pid;
+
+	(void)state;
+	make_rrd("w", T0 - 60);
+	feed("w", (struct row[]){ { T0, 100, NAN }, { T0 + 60, 101.5, 1.5 } }, 2);
+	path_of(path, sizeof(path), "w");
+	assert_int_equal(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		int fd = open(path, O_RDWR);
+
+		if (fd < 0 || fcntl(fd, F_SETLK, &fl) != 0)
+			_exit(1);
+		if (write(fds[1], "l", 1) != 1)
+			_exit(1);
+		usleep(300 * 1000);
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(read(fds[0], &c, 1), 1);   /* the child holds the lock */
+	assert_int_equal(usage_get(path, T0, T0 + 60, &u, err, sizeof(err)), GM_OK);
+	expect_near("amount", u.amount, 1.5);
+	waitpid(pid, NULL, 0);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 /* usage_series: each piece as usage_get gives it alone. */
 static void expect_same(const struct usage *a, const struct usage *b)
 {
@@ -747,6 +784,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gauge, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_hourly_rows, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_expected_interval, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_locked_by_writer, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_series, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_channel_file, setup, tmpdir_teardown),
