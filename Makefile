@@ -44,7 +44,8 @@ COMMON_MQTT := common/mqtt_opts common/mqtt_link common/connack
 COMMON_RRD  := common/rrd_layout common/consumption common/rrd_read common/entries common/meter_event \
             common/numtext common/usage_cache common/rrdfile
 
-AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/mqtt_in agent/manual_import agent/manual_csv agent/oneshot \
+AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/json_path agent/mqtt_payload \
+            common/scale agent/mqtt_in agent/manual_import agent/manual_csv agent/oneshot \
             agent/event_send agent/reqplan common/meter_event common/numtext \
             agent/modbus_poll agent/mbxfer agent/mbreply agent/spool agent/spool_recover \
             agent/segfile agent/seqmap \
@@ -109,8 +110,10 @@ UNIT_outbox    := agent/outbox
 UNIT_event_send := agent/event_send agent/oneshot common/mqtt_link common/connack common/mqtt_opts common/meter_event \
                   common/numtext common/confparse common/payload common/json_in common/topic \
                   common/log common/timeutil common/fileio common/err
-UNIT_agent_config := agent/agent_config agent/mqtt_meter common/mqtt_opts common/log common/devmap common/confparse \
-                  common/registers common/payload common/json_in common/topic common/fileio common/err
+UNIT_agent_config := agent/agent_config agent/mqtt_meter agent/json_path common/scale common/mqtt_opts \
+                  common/log common/devmap common/confparse common/registers common/payload common/json_in common/topic common/fileio common/err
+UNIT_mqtt_payload := agent/mqtt_payload $(UNIT_agent_config)
+UNIT_log       := common/log
 UNIT_consumption := common/consumption common/rrd_read common/entries common/meter_event common/numtext \
                   common/payload common/json_in common/topic common/rrd_layout common/timeutil common/fileio common/err
 UNIT_entries   := common/entries common/numtext common/fileio common/err
@@ -184,7 +187,7 @@ UNITS := topic payload registers confparse devmap timeutil reqplan counter profi
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green compare kpi criteria usage_cache \
          dash event_send fileio quarantine mbreply manual_csv collector_config connack meter_event \
-         chan_files additivity
+         chan_files additivity mqtt_payload log
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build
@@ -265,8 +268,8 @@ FUZZ_spool   := agent/spool agent/spool_recover agent/segfile common/payload com
                 common/err
 FUZZ_seqmap  := agent/seqmap common/log common/fileio common/err
 FUZZ_CONF    := common/confparse common/topic common/fileio common/err
-FUZZ_conf_agent := agent/agent_config agent/mqtt_meter common/mqtt_opts common/log common/devmap \
-                common/registers common/payload common/json_in $(FUZZ_CONF)
+FUZZ_conf_agent := agent/agent_config agent/mqtt_meter agent/json_path common/scale common/mqtt_opts \
+                common/log common/devmap common/registers common/payload common/json_in $(FUZZ_CONF)
 FUZZ_RRDADDR := collector/rrd_cached collector/rrd_hold collector/rrd_store common/rrdfile collector/rrd_direct \
                 collector/rrd_head collector/chan_dir common/chanmeta common/entries common/numtext \
                 common/rrd_layout common/payload common/json_in common/log common/timeutil
@@ -280,6 +283,8 @@ FUZZ_conf_checklist := $(FUZZ_conf_criteria)
 FUZZ_entries := common/entries common/numtext common/fileio common/err
 FUZZ_status  := collector/registry common/topic common/payload common/json_in common/fileio \
                 common/err
+FUZZ_mqtt_payload := agent/mqtt_payload agent/json_path common/scale common/json_in common/err \
+                tests/fuzz/fuzzlib
 FUZZ_events  := common/meter_event common/numtext common/payload common/json_in common/fileio \
                 common/err
 

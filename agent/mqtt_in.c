@@ -1,6 +1,6 @@
 /* mqtt_in.c - MQTT meters: device messages -> readings -> spool. */
-#include <ctype.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,52 +11,22 @@
 #include "log.h"
 #include "mqtt_in.h"
 #include "mqtt_link.h"
+#include "mqtt_payload.h"
 #include "timeutil.h"
+
+/* A channel's payloads that gave no reading: logged once, then rarely. */
+struct chan_state {
+	struct complaint bad;
+	unsigned long long skipped;  /* since start */
+};
 
 struct mqtt_in {
 	const struct agent_config *cfg;
 	struct spool *sp;
 	struct mqtt_opts opts;       /* [mqtt] with our own client id */
 	struct mqtt_link *link;
-	struct complaint *bad;       /* per MQTT meter */
+	struct chan_state *chans;    /* [meter * MQTT_METER_MAX_CH + channel] */
 };
-
-static const cJSON *step(const cJSON *node, const char *seg)
-{
-	char *end;
-	long i;
-
-	if (cJSON_IsArray(node) && isdigit((unsigned char)seg[0])) {
-		i = strtol(seg, &end, 10);
-		return *end == '\0' ? cJSON_GetArrayItem(node, (int)i) : NULL;
-	}
-	return cJSON_GetObjectItemCaseSensitive(node, seg);
-}
-
-int mqtt_in_extract(const char *payload, size_t len, const char *path, double *out,
-    char *err, size_t errlen)
-{
-	char buf[JSON_PATH_MAX], *seg, *save = NULL;
-	cJSON *root = cJSON_ParseWithLength(payload, len);
-	const cJSON *node = root;
-	int rc = GM_OK;
-
-	if (root == NULL)
-		return gm_errf(err, errlen, GM_EINVAL, "payload is not JSON");
-	snprintf(buf, sizeof(buf), "%s", path);
-	if (strcmp(buf, ".") != 0) {
-		for (seg = strtok_r(buf, ".", &save); seg && node; seg = strtok_r(NULL, ".", &save))
-			node = step(node, seg);
-	}
-	if (node == NULL)
-		rc = gm_errf(err, errlen, GM_EINVAL, "payload has no %s", path);
-	else if (!cJSON_IsNumber(node) || !isfinite(node->valuedouble))
-		rc = gm_errf(err, errlen, GM_EINVAL, "%s is not a number", path);
-	else
-		*out = node->valuedouble;
-	cJSON_Delete(root);
-	return rc;
-}
 
 static void spool_reading(struct mqtt_in *in, const struct mqtt_meter *m,
     const struct mqtt_chan *ch, double t, double value)
@@ -75,29 +45,68 @@ static void spool_reading(struct mqtt_in *in, const struct mqtt_meter *m,
 		log_err("mqtt meter %s channel %s: reading could not be spooled", m->id, ch->name);
 }
 
-/* Every channel fed by this topic takes its value from the payload. */
+/* Every payload that gives a channel no reading is counted and logged:
+ * the first at once, then rarely (log.h), so a chatty device cannot flood
+ * the log; each channel on its own, so one that reads well does not hide
+ * (or end) another's trouble. */
+static void skipped(struct chan_state *cs, const struct mqtt_meter *m,
+    const struct mqtt_chan *ch, const char *why)
+{
+	cs->skipped++;
+	complain(&cs->bad, time(NULL), "mqtt meter %s: topic %s: %s (channel %s); reading "
+	    "skipped (%llu since start)", m->id, ch->topic, why, ch->name, cs->skipped);
+}
+
+/* Every channel fed by this topic takes its value from the payload, parsed
+ * once for all of them. */
 static int on_message(void *user, const char *topic, const void *payload, size_t len)
 {
 	struct mqtt_in *in = user;
 	double t = floor(now_wall() * 1000.0) / 1000.0, v;
-	char err[200];
+	cJSON *root = NULL;
+	int parsed = 1;   /* not yet */
+	char bad_json[200], err[200];
 
 	for (int i = 0; i < in->cfg->nmqtt; i++) {
 		const struct mqtt_meter *m = &in->cfg->mqtt_meters[i];
 		for (int j = 0; j < m->nch; j++) {
 			const struct mqtt_chan *ch = &m->ch[j];
+			struct chan_state *cs = &in->chans[i * MQTT_METER_MAX_CH + j];
 			if (strcmp(ch->topic, topic) != 0)
 				continue;
-			if (mqtt_in_extract(payload, len, ch->path, &v, err, sizeof(err)) != GM_OK) {
-				complain(&in->bad[i], time(NULL), "mqtt meter %s: topic %s: %s "
-				    "(channel %s); reading skipped", m->id, topic, err, ch->name);
-				continue;
+			if (parsed == 1)
+				parsed = mqtt_payload_parse(payload, len, &root, bad_json,
+				    sizeof(bad_json));
+			if (parsed != GM_OK) {
+				skipped(cs, m, ch, bad_json);
+			} else if (mqtt_payload_value(root, ch, &v, err, sizeof(err)) != GM_OK) {
+				skipped(cs, m, ch, err);
+			} else {
+				complain_release(&cs->bad, time(NULL), "mqtt meter %s channel %s",
+				    m->id, ch->name);
+				spool_reading(in, m, ch, t, v);
 			}
-			complain_release(&in->bad[i], time(NULL), "mqtt meter %s", m->id);
-			spool_reading(in, m, ch, t, v * ch->scale);
 		}
 	}
+	cJSON_Delete(root);
 	return 1;   /* spooled (or refused for good): acknowledge */
+}
+
+/* Whether a channel before meter i's channel j has the same topic: several
+ * channels (and meters: one per channel of a multi-channel device) share
+ * one subscription. */
+static bool subscribed_before(const struct agent_config *cfg, int i, int j)
+{
+	const char *topic = cfg->mqtt_meters[i].ch[j].topic;
+
+	for (int a = 0; a <= i; a++) {
+		const struct mqtt_meter *m = &cfg->mqtt_meters[a];
+		for (int b = 0; b < (a == i ? j : m->nch); b++) {
+			if (strcmp(m->ch[b].topic, topic) == 0)
+				return true;
+		}
+	}
+	return false;
 }
 
 static const struct mqtt_link_cb mqtt_in_cb = { .message = on_message };
@@ -107,7 +116,8 @@ struct mqtt_in *mqtt_in_new(const struct agent_config *cfg, struct spool *sp, ch
 {
 	struct mqtt_in *in = calloc(1, sizeof(*in));
 
-	if (in == NULL || (in->bad = calloc((size_t)cfg->nmqtt + 1, sizeof(*in->bad))) == NULL) {
+	if (in == NULL || (in->chans = calloc((size_t)cfg->nmqtt * MQTT_METER_MAX_CH + 1,
+	    sizeof(*in->chans))) == NULL) {
 		gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -121,8 +131,7 @@ struct mqtt_in *mqtt_in_new(const struct agent_config *cfg, struct spool *sp, ch
 	for (int i = 0; i < cfg->nmqtt; i++) {
 		const struct mqtt_meter *m = &cfg->mqtt_meters[i];
 		for (int j = 0; j < m->nch; j++) {
-			/* Channels of one topic share a subscription. */
-			if ((j == 0 || strcmp(m->ch[j].topic, m->ch[j - 1].topic) != 0) &&
+			if (!subscribed_before(cfg, i, j) &&
 			    mqtt_link_subscribe(in->link, m->ch[j].topic) != GM_OK) {
 				gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 				goto fail;
@@ -145,6 +154,6 @@ void mqtt_in_free(struct mqtt_in *in)
 	if (in == NULL)
 		return;
 	mqtt_link_free(in->link);
-	free(in->bad);
+	free(in->chans);
 	free(in);
 }

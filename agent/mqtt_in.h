@@ -3,9 +3,10 @@
  *
  * One connection (a clean session) to the broker of [mqtt], as client
  * "<client_id>-in", subscribed at QoS 1 to every [mqtt_meter]'s topics. Each
- * message is turned into readings (JSON path, scale) stamped with the time it
+ * message is turned into readings (mqtt_payload.h) stamped with the time it
  * arrived and appended to the spool before the message is acknowledged. A
- * payload that does not have the value is logged with topic and path, rarely.
+ * payload that gives a channel no reading is logged with meter, topic, the
+ * field and why, per channel: at once, then rarely (log.h).
  */
 #ifndef GM_MQTT_IN_H
 #define GM_MQTT_IN_H
@@ -22,10 +23,5 @@ struct mqtt_in *mqtt_in_new(const struct agent_config *cfg, struct spool *sp, ch
     size_t errlen);
 int mqtt_in_start(struct mqtt_in *in);
 void mqtt_in_free(struct mqtt_in *in);     /* stops first; NULL-safe */
-
-/* Exposed for tests: the number at `path` ("." = the payload itself) in a
- * JSON payload. GM_OK, or GM_EINVAL with the reason in err. */
-int mqtt_in_extract(const char *payload, size_t len, const char *path, double *out,
-    char *err, size_t errlen);
 
 #endif

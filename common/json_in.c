@@ -30,11 +30,11 @@ static const char *repeated_key(const cJSON *o)
 	return NULL;
 }
 
-int json_object_parse(const char *json, size_t len, size_t max, cJSON **out, char *err,
+int json_value_parse(const char *json, size_t len, size_t max, cJSON **out, char *err,
     size_t errlen)
 {
-	const char *end = NULL, *key;
-	cJSON *o;
+	const char *end = NULL;
+	cJSON *v;
 
 	*out = NULL;
 	if (len > max)
@@ -44,15 +44,28 @@ int json_object_parse(const char *json, size_t len, size_t max, cJSON **out, cha
 		return gm_errf(err, errlen, GM_EINVAL, "payload contains a NUL byte");
 	if (has_escaped_nul(json, len))
 		return gm_errf(err, errlen, GM_EINVAL, "payload has a string holding \\u0000");
-	o = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+	v = cJSON_ParseWithLengthOpts(json, len, &end, 0);
 	/* cJSON stops after the first value: only white space may follow it. */
-	while (o != NULL && end < json + len &&
+	while (v != NULL && end < json + len &&
 	    (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r'))
 		end++;
-	if (o == NULL || end != json + len) {
-		cJSON_Delete(o);
+	if (v == NULL || end != json + len) {
+		cJSON_Delete(v);
 		return gm_errf(err, errlen, GM_EINVAL, "payload is not valid JSON");
 	}
+	*out = v;
+	return GM_OK;
+}
+
+int json_object_parse(const char *json, size_t len, size_t max, cJSON **out, char *err,
+    size_t errlen)
+{
+	const char *key;
+	cJSON *o;
+	int rc;
+
+	if ((rc = json_value_parse(json, len, max, &o, err, errlen)) != GM_OK)
+		return rc;
 	if (!cJSON_IsObject(o)) {
 		cJSON_Delete(o);
 		return gm_errf(err, errlen, GM_EINVAL, "payload is not a JSON object");

@@ -69,10 +69,13 @@ void complain(struct complaint *c, time_t now, const char *fmt, ...)
 	va_list ap;
 
 	if (c->since == 0) {
+		/* quiet for a whole gap after the last repeat was due: afresh;
+		 * sooner, the source flaps: keep the pace */
+		if (now >= c->next + c->interval)
+			c->interval = 0;
 		c->since = now;
-		c->next = now;
-		c->interval = 0;
 		c->repeats = 0;
+		c->told = false;
 	}
 	c->repeats++;
 	if (now < c->next)
@@ -82,6 +85,7 @@ void complain(struct complaint *c, time_t now, const char *fmt, ...)
 	if (c->interval > 3600)
 		c->interval = 3600;
 	c->next = now + c->interval;
+	c->told = true;
 	va_start(ap, fmt);
 	log_vmsg(LOG_WARN, fmt, ap);
 	va_end(ap);
@@ -95,15 +99,20 @@ void complain_release(struct complaint *c, time_t now, const char *fmt, ...)
 
 	if (c->since == 0)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	secs = (long)(now - c->since);
-	if (secs < 120)
-		log_msg(LOG_INFO, "%s: back after %ld s (%u failed attempts)", msg, secs,
-		    c->repeats);
-	else
-		log_msg(LOG_INFO, "%s: back after %ld min (%u failed attempts)", msg,
-		    (secs + 30) / 60, c->repeats);
-	memset(c, 0, sizeof(*c));
+	if (c->told) {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		secs = (long)(now - c->since);
+		if (secs < 120)
+			log_msg(LOG_INFO, "%s: back after %ld s (%u failed attempts)", msg, secs,
+			    c->repeats);
+		else
+			log_msg(LOG_INFO, "%s: back after %ld min (%u failed attempts)", msg,
+			    (secs + 30) / 60, c->repeats);
+	}
+	/* next and interval stay: a failure soon after keeps their pace */
+	c->since = 0;
+	c->repeats = 0;
+	c->told = false;
 }

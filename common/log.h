@@ -5,6 +5,8 @@
  * that is the caller's job. A `struct complaint` keeps a repeating failure
  * (a dead meter, an absent broker) from flooding the log: it is logged once,
  * then at growing intervals, and its recovery once with the outage length.
+ * One that flaps (fails, works, fails ...) keeps that pace across its short
+ * recoveries: a failure and its recovery are logged at most once a gap.
  */
 #ifndef GM_LOG_H
 #define GM_LOG_H
@@ -34,12 +36,16 @@ struct complaint {
 	time_t next;      /* do not repeat before this */
 	time_t interval;  /* current gap between repeats, seconds */
 	unsigned repeats; /* failures since `since` */
+	bool told;        /* this outage was logged, so its end will be */
 };
 
-/* Log a failure: the first at once, then after 1, 2, 4 ... 60 minutes. */
+/* Log a failure: the first at once, then after 1, 2, 4 ... 60 minutes. A
+ * new outage starting before the last one's gap has passed twice over
+ * continues its pace instead of starting afresh. */
 void complain(struct complaint *c, time_t now, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Log the recovery once ("... back after 37 min"), if there was an outage. */
+/* Log the recovery once ("... back after 37 min"), if there was an outage
+ * and it was logged. */
 void complain_release(struct complaint *c, time_t now, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

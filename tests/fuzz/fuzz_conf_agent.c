@@ -12,7 +12,9 @@
  *     a host and a port 1..65535, or a serial device driven as every other
  *     meter on it is;
  *   - each MQTT meter has an exact topic and 1..8 channels, each with a
- *     valid unit and a scale that is not 0;
+ *     valid unit, a JSON path of 0..16 steps that reads back as written
+ *     (json_path_parse of its text gives the same steps) and a finite
+ *     scale that is not 0;
  *   - [mqtt] as fuzz_check_mqtt() says.
  */
 #include <math.h>
@@ -96,10 +98,18 @@ static void check_mqtt_meter(const struct agent_config *cfg, int i)
 		fuzz_broken("mqtt meter %s has %d channels", m->id, m->nch);
 	for (int k = 0; k < m->nch; k++) {
 		const struct mqtt_chan *ch = &m->ch[k];
-		if (!id_valid(ch->name) || !unit_valid(ch->unit) || ch->path[0] == '\0' ||
-		    ch->topic[0] == '\0' || !isfinite(ch->scale) || ch->scale == 0)
-			fuzz_broken("mqtt meter %s: channel \"%s\" unit \"%s\" path \"%s\" scale %g",
-			    m->id, ch->name, ch->unit, ch->path, ch->scale);
+		struct json_path again;
+		char why[200];
+		if (!id_valid(ch->name) || !unit_valid(ch->unit) || ch->path.text[0] == '\0' ||
+		    ch->topic[0] == '\0' || !isfinite(ch->scale.by) || ch->scale.by == 0)
+			fuzz_broken("mqtt meter %s: channel \"%s\" unit \"%s\" path \"%s\" "
+			    "scale %g", m->id, ch->name, ch->unit, ch->path.text,
+			    scale_factor(ch->scale));
+		if (ch->path.n > JSON_PATH_STEPS ||
+		    json_path_parse(ch->path.text, &again, why, sizeof(why)) != 0 ||
+		    memcmp(&again, &ch->path, sizeof(again)) != 0)
+			fuzz_broken("mqtt meter %s: channel %s path \"%s\" does not read back",
+			    m->id, ch->name, ch->path.text);
 		for (int j = 0; j < k; j++) {
 			if (strcmp(ch->name, m->ch[j].name) == 0)
 				fuzz_broken("mqtt meter %s: channel %s twice", m->id, ch->name);

@@ -483,6 +483,47 @@ static void test_missing_site(void **state)
 	agent_config_free(&cfg);
 }
 
+/* An [mqtt_meter]'s JSON path, index and scale are checked as the file is
+ * read, so a payload can only fail to match them (every path mistake:
+ * test_mqtt_payload). */
+static void test_mqtt_meter_refusals(void **state)
+{
+	static const char *const want[] = {
+		"agent.conf:5: channel.a = \"ENERGY.Total[x]\": expected [<index>] after "
+		    "\"ENERGY.Total\" (a JSON path: keys dot-separated, [i] for an array element, "
+		    "e.g. ENERGY.Total[1])",
+		"agent.conf:8: scale.a = 1/0: a scale of zero hides every reading",
+		"agent.conf:13: index = \"64\": expected a whole number from 0 to 63",
+		"agent.conf:9: [mqtt_meter j]: index is for format = tasmota; with json, write "
+		    "the element in the path (ENERGY.Total[1])",
+		"agent.conf:17: [mqtt_meter s]: index is for format = tasmota; with json, write "
+		    "the element in the path (ENERGY.Total[1])",
+	};
+	struct agent_config cfg;
+
+	(void)state;
+	write_agent_conf(
+	    "[agent]\n"                       /* 1 */
+	    "site = hq\n"                     /* 2 */
+	    "[mqtt_meter j]\n"                /* 3 */
+	    "topic = t/j\n"                   /* 4 */
+	    "channel.a = ENERGY.Total[x]\n"   /* 5 */
+	    "unit.a = kWh\nkind.a = counter\n"   /* 6-7 */
+	    "scale.a = 1/0\n"                 /* 8 */
+	    "index = 1\n"                     /* 9 */
+	    "[mqtt_meter t]\n"                /* 10 */
+	    "topic = tele/t/SENSOR\n"         /* 11 */
+	    "format = tasmota\n"              /* 12 */
+	    "index = 64\n"                    /* 13 */
+	    "[mqtt_meter s]\n"                /* 14 */
+	    "topic = shellies/s/relay/0\n"    /* 15 */
+	    "format = shelly-gen1\n"          /* 16 */
+	    "index = 0\n");                   /* 17 */
+	assert_int_equal(load(&cfg), (int)NCASES(want));
+	expect_reports(want, NCASES(want));
+	agent_config_free(&cfg);
+}
+
 /* A config without meters is valid (gm-agent --import needs only [agent] and
  * [mqtt]); the daemon itself refuses to run with nothing to read. */
 static void test_no_meters(void **state)
@@ -602,6 +643,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_broken_model, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_vs_interval, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_missing_site, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_mqtt_meter_refusals, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_no_meters, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_meter_id, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_many_errors, setup, tmpdir_teardown),

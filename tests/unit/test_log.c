@@ -1,0 +1,137 @@
+/*
+ * test_log.c - rate-limited complaints (common/log.c): a failure is logged
+ * at once, then at growing gaps, and its end once; a source that flaps
+ * (fails, works, fails ...: a device whose every other payload lacks the
+ * value) is held to the same pace instead of logging two lines a message.
+ * stderr goes to a file for each test; the lines are counted there.
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "log.h"
+#include "testutil.h"
+
+static int saved_stderr = -1;
+static char captured[128];
+
+static int setup(void **state)
+{
+	int fd;
+
+	(void)state;
+	if (tmpdir_make("log") != 0)
+		return -1;
+	snprintf(captured, sizeof(captured), "%s/stderr", tmpdir);
+	fflush(stderr);
+	saved_stderr = dup(2);
+	fd = open(captured, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (saved_stderr < 0 || fd < 0 || dup2(fd, 2) < 0)
+		return -1;
+	close(fd);
+	log_init("test", LOG_INFO);
+	return 0;
+}
+
+static void restore_stderr(void)
+{
+	if (saved_stderr >= 0) {
+		fflush(stderr);
+		dup2(saved_stderr, 2);
+		close(saved_stderr);
+		saved_stderr = -1;
+	}
+}
+
+static int teardown(void **state)
+{
+	restore_stderr();
+	return tmpdir_teardown(state);
+}
+
+/* The lines logged so far that contain `what`. */
+static int lines_with(const char *what)
+{
+	char line[512];
+	int n = 0;
+	FILE *f;
+
+	fflush(stderr);
+	f = fopen(captured, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		n += strstr(line, what) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* One outage: logged at once, again after 60 s, its end once. */
+static void test_outage(void **state)
+{
+	struct complaint c = { 0 };
+
+	(void)state;
+	complain(&c, 1000, "gw: no answer");
+	complain(&c, 1030, "gw: no answer");
+	complain(&c, 1061, "gw: no answer");
+	complain(&c, 1100, "gw: no answer");
+	complain_release(&c, 1110, "gw");
+	complain_release(&c, 1111, "gw");   /* no outage: nothing */
+	assert_int_equal(lines_with("warning: gw: no answer"), 2);
+	assert_int_equal(lines_with("info: gw: back after 110 s (4 failed attempts)"), 1);
+	assert_int_equal(lines_with("test: "), 3);
+}
+
+/* A failure every other second for ten minutes, each followed by a success:
+ * before, 300 warnings and 300 "back after" lines; now the pace of one
+ * long outage, 0, 60, 180 and 420 s in. */
+static void test_flapping(void **state)
+{
+	struct complaint c = { 0 };
+
+	(void)state;
+	for (time_t t = 0; t < 600; t += 2) {
+		complain(&c, 5000 + t, "plug: payload has no ENERGY.Total");
+		complain_release(&c, 5000 + t + 1, "plug");
+	}
+	assert_int_equal(lines_with("warning: plug: payload has no ENERGY.Total"), 4);
+	assert_int_equal(lines_with("info: plug: back after 1 s (1 failed attempts)"), 4);
+}
+
+/* After a quiet spell as long as the last gap, a new outage is news again:
+ * logged at once, and its repeats start from 60 s. */
+static void test_afresh_after_quiet(void **state)
+{
+	struct complaint c = { 0 };
+
+	(void)state;
+	complain(&c, 1000, "m: down");            /* logged; next 1060 */
+	complain(&c, 1060, "m: down");            /* logged; gap 120, next 1180 */
+	complain_release(&c, 1070, "m");
+	complain(&c, 1100, "m: down");            /* soon after: keeps the pace, quiet */
+	complain_release(&c, 1101, "m");          /* its end was not news either */
+	assert_int_equal(lines_with("warning: m: down"), 2);
+	assert_int_equal(lines_with("info: m: back"), 1);
+	complain(&c, 1300, "m: down");            /* quiet since 1180 + 120: afresh */
+	complain(&c, 1330, "m: down");
+	complain(&c, 1360, "m: down");            /* 60 s after, not 240 */
+	assert_int_equal(lines_with("warning: m: down"), 4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_outage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flapping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_afresh_after_quiet, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
