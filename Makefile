@@ -39,13 +39,13 @@ CFLAGS     += $(INC_MODBUS)
 
 # --- objects, listed explicitly so what each program links is visible ------
 COMMON   := common/err common/fileio common/log common/topic common/payload common/json_in common/registers common/chanmeta \
-            common/confparse common/devmap common/timeutil common/fiscal common/crc16
+            common/confparse common/devmap common/scale common/timeutil common/fiscal common/crc16
 COMMON_MQTT := common/mqtt_opts common/mqtt_link common/connack
 COMMON_RRD  := common/rrd_layout common/consumption common/rrd_read common/entries common/meter_event \
             common/numtext common/usage_cache common/rrdfile
 
 AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/json_path agent/mqtt_payload \
-            common/scale agent/mqtt_in agent/manual_import agent/manual_csv agent/oneshot \
+            agent/mqtt_in agent/manual_import agent/manual_csv agent/oneshot \
             agent/event_send agent/reqplan common/meter_event common/numtext \
             agent/modbus_poll agent/mbxfer agent/mbreply agent/spool agent/spool_recover \
             agent/segfile agent/seqmap \
@@ -98,10 +98,10 @@ UNIT_quarantine := collector/quarantine common/numtext common/topic common/log c
 UNIT_payload   := common/payload common/json_in common/fileio common/err
 UNIT_registers := common/registers common/fileio common/err
 UNIT_confparse := common/confparse common/topic common/fileio common/err
-UNIT_devmap    := common/devmap common/confparse common/registers common/payload common/json_in \
+UNIT_devmap    := common/devmap common/scale common/confparse common/registers common/payload common/json_in \
                   common/topic common/fileio common/err
 UNIT_timeutil  := common/timeutil common/fileio common/err
-UNIT_reqplan   := agent/reqplan common/devmap common/confparse common/registers \
+UNIT_reqplan   := agent/reqplan common/devmap common/scale common/confparse common/registers \
                   common/payload common/json_in common/topic common/fileio common/err
 UNIT_mbreply   := agent/mbreply common/crc16 common/fileio common/err
 UNIT_counter   := collector/counter common/fileio common/err
@@ -110,8 +110,8 @@ UNIT_outbox    := agent/outbox
 UNIT_event_send := agent/event_send agent/oneshot common/mqtt_link common/connack common/mqtt_opts common/meter_event \
                   common/numtext common/confparse common/payload common/json_in common/topic \
                   common/log common/timeutil common/fileio common/err
-UNIT_agent_config := agent/agent_config agent/mqtt_meter agent/json_path common/scale common/mqtt_opts \
-                  common/log common/devmap common/confparse common/registers common/payload common/json_in common/topic common/fileio common/err
+UNIT_agent_config := agent/agent_config agent/mqtt_meter agent/json_path common/mqtt_opts \
+                  common/log common/devmap common/scale common/confparse common/registers common/payload common/json_in common/topic common/fileio common/err
 UNIT_mqtt_payload := agent/mqtt_payload $(UNIT_agent_config)
 UNIT_log       := common/log
 UNIT_consumption := common/consumption common/rrd_read common/entries common/meter_event common/numtext \
@@ -260,7 +260,7 @@ FUZZ_quarantine := $(FUZZ_COLLECTOR)
 FUZZ_rrd_head := collector/rrd_head common/rrdfile common/rrd_layout common/fileio common/err \
                 tests/fuzz/fuzzlib
 FUZZ_dash_path := dashboards/http_path
-FUZZ_modbus_reply := agent/mbreply common/crc16 common/devmap common/registers common/confparse \
+FUZZ_modbus_reply := agent/mbreply common/crc16 common/devmap common/scale common/registers common/confparse \
                 common/payload common/json_in common/topic common/fileio common/err
 FUZZ_csv_import := agent/manual_csv common/confparse common/payload common/json_in common/topic common/fileio \
                 common/timeutil common/err
@@ -268,14 +268,14 @@ FUZZ_spool   := agent/spool agent/spool_recover agent/segfile common/payload com
                 common/err
 FUZZ_seqmap  := agent/seqmap common/log common/fileio common/err
 FUZZ_CONF    := common/confparse common/topic common/fileio common/err
-FUZZ_conf_agent := agent/agent_config agent/mqtt_meter agent/json_path common/scale common/mqtt_opts \
-                common/log common/devmap common/registers common/payload common/json_in $(FUZZ_CONF)
+FUZZ_conf_agent := agent/agent_config agent/mqtt_meter agent/json_path common/mqtt_opts \
+                common/log common/devmap common/scale common/registers common/payload common/json_in $(FUZZ_CONF)
 FUZZ_RRDADDR := collector/rrd_cached collector/rrd_hold collector/rrd_store common/rrdfile collector/rrd_direct \
                 collector/rrd_head collector/chan_dir common/chanmeta common/entries common/numtext \
                 common/rrd_layout common/payload common/json_in common/log common/timeutil
 FUZZ_conf_collector := collector/collector_config common/mqtt_opts $(FUZZ_RRDADDR) $(FUZZ_CONF)
 FUZZ_conf_dashboard := dashboards/dash_config common/mqtt_opts $(FUZZ_RRDADDR) $(FUZZ_CONF)
-FUZZ_conf_devmap := common/devmap common/registers common/payload common/json_in $(FUZZ_CONF)
+FUZZ_conf_devmap := common/devmap common/scale common/registers common/payload common/json_in $(FUZZ_CONF)
 FUZZ_ORG     := dashboards/org dashboards/org_units dashboards/org_meters common/timeutil
 FUZZ_conf_org := $(FUZZ_ORG) $(FUZZ_CONF)
 FUZZ_conf_criteria := dashboards/criteria dashboards/checklist dashboards/kpi $(FUZZ_ORG) $(FUZZ_CONF)

@@ -5,6 +5,7 @@
 
 #include "devmap.h"
 #include "err.h"
+#include "scale.h"
 
 struct devmap_parse {
 	struct device_model *m;
@@ -211,7 +212,8 @@ const struct channel_def *devmap_channel(const struct device_model *m, const cha
 
 double devmap_value(const struct channel_def *ch, const uint16_t *regs)
 {
-	return reg_decode(regs, ch->type, ch->order) * ch->scale + ch->offset;
+	return scale_apply(scale_times(ch->scale), reg_decode(regs, ch->type, ch->order)) +
+	    ch->offset;
 }
 
 int devmap_read(const struct channel_def *ch, const uint16_t *regs, double *ret_value,
@@ -234,10 +236,11 @@ int devmap_read(const struct channel_def *ch, const uint16_t *regs, double *ret_
 
 void devmap_encode(const struct channel_def *ch, double value, uint16_t *regs)
 {
-	reg_encode((value - ch->offset) / ch->scale, ch->type, ch->order, regs);
+	reg_encode(scale_undo(scale_times(ch->scale), value - ch->offset), ch->type, ch->order,
+	    regs);
 }
 
 double devmap_wrap(const struct channel_def *ch)
 {
-	return reg_modulus(ch->type) * fabs(ch->scale);
+	return fabs(scale_apply(scale_times(ch->scale), reg_modulus(ch->type)));
 }

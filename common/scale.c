@@ -33,3 +33,8 @@ double scale_factor(struct scale s)
 {
 	return s.divide ? 1.0 / s.by : s.by;
 }
+
+double scale_undo(struct scale s, double value)
+{
+	return s.divide ? value * s.by : value / s.by;
+}

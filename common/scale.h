@@ -21,6 +21,8 @@ struct scale scale_times(double factor);
 /* value = number / divisor (finite, not 0). */
 struct scale scale_divide(double divisor);
 double scale_apply(struct scale s, double number);
+/* The number a value came from: value / factor (or x divisor). */
+double scale_undo(struct scale s, double value);
 /* The factor as one number (for messages and checks): by, or 1 / by. */
 double scale_factor(struct scale s);
 

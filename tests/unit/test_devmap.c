@@ -543,7 +543,21 @@ static void test_shipped_water_pulse(void **state)
 	/* uint32 pulses of 0.001 m3 wrap at 4294967296 * 0.001 = 4294967.296 m3 */
 	const struct channel_def *ch = devmap_channel(&m, "volume_m3");
 	assert_non_null(ch);
-	assert_true(fabs(devmap_wrap(ch) - 4294967.296) < 1e-6);
+	assert_true(devmap_wrap(ch) == 4294967.296);
+	/* a count of pulses is the double nearest its m3, not a hair off it:
+	 * 9 x 0.001 is 0.009000000000000001, 9 / 1000 is 0.009; every count to
+	 * 10^6 reads as the decimal it is, and encodes back to itself */
+	for (uint32_t n = 0; n <= 1000000; n++) {
+		uint16_t regs[4] = { 0 }, back[4] = { 0 };
+		char text[32];
+
+		devmap_encode(ch, (double)n / 1000, regs);
+		snprintf(text, sizeof(text), "%u.%03u", n / 1000, n % 1000);
+		if (devmap_value(ch, regs) != strtod(text, NULL))
+			fail_msg("%u pulses: %.17g m3, want %s", n, devmap_value(ch, regs), text);
+		devmap_encode(ch, devmap_value(ch, regs), back);
+		assert_memory_equal(regs, back, sizeof(regs));
+	}
 }
 
 static void test_shipped_printer_counter(void **state)
