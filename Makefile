@@ -57,7 +57,9 @@ COLLECTOR:= collector/main collector/collector_config \
             collector/chan_dir collector/seqwin collector/wal collector/store_queue \
             collector/quarantine collector/requeue \
             $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
-REPORT   := dashboards/report_main dashboards/report_walk dashboards/figures dashboards/green \
+REPORT   := dashboards/report_main dashboards/report_opts dashboards/report_plain \
+            dashboards/report_table dashboards/textwidth \
+            dashboards/report_walk dashboards/figures dashboards/green \
             dashboards/compare dashboards/green_text dashboards/green_json dashboards/green_csv dashboards/green_html \
             dashboards/html \
             dashboards/green_set dashboards/org dashboards/org_units dashboards/org_meters \
@@ -139,7 +141,7 @@ UNIT_manual_csv := agent/manual_csv agent/manual_import agent/oneshot common/mqt
                   common/log common/timeutil common/fileio common/err
 UNIT_fiscal    := common/fiscal common/timeutil common/fileio common/err
 UNIT_org       := dashboards/org dashboards/org_units dashboards/org_meters common/confparse \
-                  common/topic common/timeutil common/fileio common/err
+                  common/topic common/timeutil common/fiscal common/fileio common/err
 UNIT_seqwin    := collector/seqwin collector/chan_dir common/topic common/fileio common/err
 UNIT_rrd_hold  := collector/rrd_hold common/fileio common/err
 UNIT_rrd_store := collector/rrd_store common/rrdfile collector/rrd_direct collector/rrd_cached collector/rrd_hold \
@@ -156,7 +158,7 @@ UNIT_store_queue := collector/store_queue collector/quarantine collector/wal col
 UNIT_kpi       := dashboards/kpi
 UNIT_criteria  := dashboards/criteria dashboards/checklist dashboards/kpi dashboards/org \
                   dashboards/org_units dashboards/org_meters common/confparse common/topic \
-                  common/timeutil common/fileio common/err
+                  common/timeutil common/fiscal common/fileio common/err
 UNIT_green     := tests/unit/green_fixture dashboards/figures dashboards/green dashboards/compare \
                   dashboards/org dashboards/org_units dashboards/org_meters dashboards/criteria \
                   dashboards/checklist dashboards/kpi dashboards/report_walk common/usage_cache common/rrdfile \
@@ -165,6 +167,12 @@ UNIT_green     := tests/unit/green_fixture dashboards/figures dashboards/green d
                   common/timeutil common/fiscal common/fileio common/err
 # the like-for-like rule through the whole report set gm-report writes
 UNIT_compare   := tests/unit/green_fixture $(filter-out dashboards/report_main,$(REPORT))
+UNIT_report_opts := dashboards/report_opts $(filter-out tests/unit/green_fixture,$(UNIT_green))
+UNIT_report_table := dashboards/report_table dashboards/textwidth dashboards/green_text \
+                  dashboards/report_walk common/consumption common/rrd_read common/entries common/meter_event \
+                  common/numtext common/chanmeta common/confparse common/payload common/json_in \
+                  common/topic common/rrd_layout common/timeutil common/fiscal common/fileio \
+                  common/err
 UNIT_usage_cache := common/usage_cache common/rrdfile common/consumption common/rrd_read common/entries \
                   common/meter_event common/numtext common/payload common/json_in common/topic \
                   common/rrd_layout common/timeutil common/fileio common/err
@@ -187,7 +195,7 @@ UNITS := topic payload registers confparse devmap timeutil reqplan counter profi
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green compare kpi criteria usage_cache \
          dash event_send fileio quarantine mbreply manual_csv collector_config connack meter_event \
-         chan_files additivity mqtt_payload log
+         chan_files additivity mqtt_payload log report_opts report_table
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build
@@ -276,7 +284,8 @@ FUZZ_RRDADDR := collector/rrd_cached collector/rrd_hold collector/rrd_store comm
 FUZZ_conf_collector := collector/collector_config common/mqtt_opts $(FUZZ_RRDADDR) $(FUZZ_CONF)
 FUZZ_conf_dashboard := dashboards/dash_config common/mqtt_opts $(FUZZ_RRDADDR) $(FUZZ_CONF)
 FUZZ_conf_devmap := common/devmap common/scale common/registers common/payload common/json_in $(FUZZ_CONF)
-FUZZ_ORG     := dashboards/org dashboards/org_units dashboards/org_meters common/timeutil
+FUZZ_ORG     := dashboards/org dashboards/org_units dashboards/org_meters common/timeutil \
+                common/fiscal
 FUZZ_conf_org := $(FUZZ_ORG) $(FUZZ_CONF)
 FUZZ_conf_criteria := dashboards/criteria dashboards/checklist dashboards/kpi $(FUZZ_ORG) $(FUZZ_CONF)
 FUZZ_conf_checklist := $(FUZZ_conf_criteria)

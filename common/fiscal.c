@@ -6,6 +6,9 @@
  * 2023-09-30T17:00:00Z = 1696093200. Its 6-month round ends 1 Apr 2024
  * 00:00 local = 1711904400.
  */
+#include <errno.h>
+#include <stdlib.h>
+
 #include "err.h"
 #include "fiscal.h"
 
@@ -17,6 +20,25 @@ int be_year(int ce)
 int ce_year(int be)
 {
 	return be - BE_OFFSET;
+}
+
+static int fy_ok(int fy_be)
+{
+	return fy_be >= FY_MIN && fy_be <= FY_MAX;
+}
+
+int fiscal_year_parse(const char *s, int *out, char *err, size_t errlen)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < FY_MIN || v > FY_MAX)
+		return gm_errf(err, errlen, GM_ERANGE,
+		    "\"%s\" is not a fiscal year (B.E. %d to %d)", s, FY_MIN, FY_MAX);
+	*out = (int)v;
+	return GM_OK;
 }
 
 /* Local midnight starting the first day of a month; months past 12 carry
@@ -42,7 +64,7 @@ int fiscal_round(int fy_be, int months, struct period *out)
 {
 	int start_year = ce_year(fy_be) - 1;
 
-	if (months != 6 && months != 9 && months != 12)
+	if (!fy_ok(fy_be) || (months != 6 && months != 9 && months != 12))
 		return GM_ERANGE;
 	out->start = month_start(start_year, 10);
 	out->end = month_start(start_year, 10 + months);
@@ -58,7 +80,7 @@ int fiscal_quarter(int fy_be, int quarter, struct period *out)
 {
 	int start_year = ce_year(fy_be) - 1;
 
-	if (quarter < 1 || quarter > 4)
+	if (!fy_ok(fy_be) || quarter < 1 || quarter > 4)
 		return GM_ERANGE;
 	out->start = month_start(start_year, 10 + 3 * (quarter - 1));
 	out->end = month_start(start_year, 10 + 3 * quarter);
@@ -69,7 +91,7 @@ int fiscal_month(int fy_be, int m, struct period *out, int *year, int *month)
 {
 	int start_year = ce_year(fy_be) - 1;
 
-	if (m < 0 || m > 11)
+	if (!fy_ok(fy_be) || m < 0 || m > 11)
 		return GM_ERANGE;
 	out->start = month_start(start_year, 10 + m);
 	out->end = month_start(start_year, 11 + m);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "fiscal.h"
 #include "org.h"
 #include "org_parse.h"
 #include "timeutil.h"
@@ -77,17 +78,12 @@ bool org_day(const char *s, time_t *out)
 
 bool org_fy(struct conf *c, const char *what, const char *s, int *out)
 {
-	char *end;
-	long v;
+	char err[CONF_LINE_MAX + 64];   /* the whole value, quoted */
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < FY_MIN || v > FY_MAX) {
-		conf_error(c, "%s: \"%s\" is not a fiscal year (B.E. %d to %d)", what, s,
-		    FY_MIN, FY_MAX);
+	if (fiscal_year_parse(s, out, err, sizeof(err)) != GM_OK) {
+		conf_error(c, "%s: %s", what, err);
 		return false;
 	}
-	*out = (int)v;
 	return true;
 }
 

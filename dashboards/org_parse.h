@@ -18,9 +18,6 @@
 #include "confparse.h"
 #include "org.h"
 
-#define FY_MIN 2500   /* B.E. 2500 = 1957; anything outside is a typo */
-#define FY_MAX 2700
-
 /* What a message lists when a resource name is not one of enum resource's
  * (keep in step with the table in org.c). */
 #define ORG_RESOURCES "electricity, water, paper_printed, paper_reams, fuel or waste"
@@ -57,7 +54,7 @@ int org_words(char *buf, size_t len, const char *s, char **w, int max);
 bool org_number(const char *s, double *out);
 /* "YYYY-MM-DD" exactly, a real date: its local midnight. */
 bool org_day(const char *s, time_t *out);
-/* A fiscal year FY_MIN..FY_MAX; else reports "<what>: "<s>" is not ...". */
+/* A fiscal year FY_MIN..FY_MAX (fiscal.h); else reports "<what>: "<s>" is not ...". */
 bool org_fy(struct conf *c, const char *what, const char *s, int *out);
 
 /* [unit <id>]: at the section's first key, with its header's line; sets

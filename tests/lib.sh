@@ -104,3 +104,42 @@ near() { awk -v a="$1" -v b="$2" -v t="$3" 'function num(x) { return x ~ /^[-+]?
 
 # float32 spacing at x: 2^(floor(log2 |x|) - 23).
 f32_ulp() { awk -v x="$1" 'BEGIN { if (x < 0) x = -x; if (x < 1e-30) x = 1e-30; e = int(log(x) / log(2)); if (2^e > x) e--; printf "%.17g\n", 2^(e - 23) }'; }
+
+# gm-report's text table in file $1 lines up: the columns of line 2 (the
+# header; columns are two or more spaces apart) and of every row, counted
+# in terminal columns with Python's own Unicode data (a combining mark, as
+# Thai vowels and tone marks above and below the line, takes none). Text
+# columns (site, meter, channel, unit) start where their header starts;
+# numbers (amount, coverage, gaps) end where theirs ends. A row without a
+# figure (its words instead) lines up its first three. Indented lines are
+# notes under a row. Says which line is off, and exits 1.
+table_aligned() {
+	python3 -c '
+import re, sys, unicodedata
+def width(s):
+    return sum(unicodedata.category(c) != "Mn" for c in s)
+def fields(line):   # (start, end of its first word) in terminal columns
+    return [(width(line[:m.start()]), width(line[:m.start()]) + width(m.group().split(" ")[0]),
+             width(line[:m.end()]))
+            for m in re.finditer(r"\S+(?: \S+)*", line)]
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+head = fields(lines[1])
+if len(head) != 7:
+    sys.exit("header has %d columns, not 7: %r" % (len(head), lines[1]))
+rows = 0
+for n, line in enumerate(lines[2:], 3):
+    if line == "" or line.startswith("    "):
+        continue
+    f = fields(line)
+    if len(f) not in (4, 7):
+        sys.exit("line %d has %d columns: %r" % (n, len(f), line))
+    cols = range(7) if len(f) == 7 else range(3)
+    for c in cols:
+        want, got = (head[c][2], f[c][1]) if c in (3, 5, 6) else (head[c][0], f[c][0])
+        if want != got:
+            sys.exit("line %d, column %d at %d, header at %d: %r" % (n, c + 1, got, want, line))
+    rows += 1
+if rows == 0:
+    sys.exit("no rows")
+' "$1"
+}

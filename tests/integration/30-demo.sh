@@ -17,6 +17,17 @@ check "it prints the broker address" grep -Eq "broker +mqtt://127\.0\.0\.1:[0-9]
 check "it prints where the reports are" grep -q "this-month.txt" "$T/demo.out"
 check "yesterday's report has the 25 history channels, all covered" \
 	test "$(grep -c ' 100.0% ' "$GM_DEMO_DIR/reports/yesterday.txt")" -eq 25
+for f in yesterday last-month this-month; do
+	check "$f.txt has no nan" sh -c "test -s '$GM_DEMO_DIR/reports/$f.txt' && ! grep -qw nan '$GM_DEMO_DIR/reports/$f.txt'"
+	check "$f.txt's columns line up" table_aligned "$GM_DEMO_DIR/reports/$f.txt"
+done
+# The 20 manual-entry channels (19 units' reams, the fuel) are entered at
+# each month's end: nothing in a day but a month's last.
+check "yesterday's 20 manual-entry channels say there is no entry" \
+	test "$(grep -c '^parliament  *stores  .*  no entry this period$' "$GM_DEMO_DIR/reports/yesterday.txt")" \
+	-eq "$([ "$(date +%d)" = 01 ] && echo 0 || echo 20)"
+check "last month's have their figures" \
+	test "$(grep -c '^parliament  *stores  .*  100.0%  *0$' "$GM_DEMO_DIR/reports/last-month.txt")" -eq 20
 G=$(ls -d "$GM_DEMO_DIR"/reports/green-fy* | head -1)
 check "the Green Office set of the last fiscal year: 19 self-evaluations, Thai and English" \
 	test "$(ls "$G"/*.self-evaluation.th.html "$G"/*.self-evaluation.en.html | wc -l)" -eq 38

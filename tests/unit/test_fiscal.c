@@ -139,6 +139,38 @@ static void test_boundary_is_local(void **state)
 		assert_int_equal(fiscal_year_of(cases[i].t), cases[i].fy);
 }
 
+/* One range for every fiscal year, B.E. 2500..2700 (docs/organisation.md):
+ * the periods refuse a year outside it, and parsing names the value and
+ * the range. */
+static void test_year_range(void **state)
+{
+	struct period p;
+	char err[128];
+	int fy = 0;
+
+	(void)state;
+	assert_int_equal(fiscal_year(2500, &p), GM_OK);
+	assert_int_equal(p.start, -418201200);   /* 1956-09-30T17:00Z = 1 Oct 1956 00:00 +07 */
+	assert_int_equal(fiscal_year(2700, &p), GM_OK);
+	assert_int_equal(fiscal_year(2499, &p), GM_ERANGE);
+	assert_int_equal(fiscal_year(2701, &p), GM_ERANGE);
+	assert_int_equal(fiscal_quarter(2701, 1, &p), GM_ERANGE);
+	assert_int_equal(fiscal_month(2499, 0, &p, NULL, NULL), GM_ERANGE);
+
+	assert_int_equal(fiscal_year_parse("2650", &fy, err, sizeof(err)), GM_OK);
+	assert_int_equal(fy, 2650);
+	assert_int_equal(fiscal_year_parse("2500", &fy, err, sizeof(err)), GM_OK);
+	assert_int_equal(fiscal_year_parse("2700", &fy, err, sizeof(err)), GM_OK);
+	assert_int_equal(fy, 2700);
+	assert_int_equal(fiscal_year_parse("2701", &fy, err, sizeof(err)), GM_ERANGE);
+	assert_string_equal(err, "\"2701\" is not a fiscal year (B.E. 2500 to 2700)");
+	assert_int_equal(fiscal_year_parse("2026", &fy, err, sizeof(err)), GM_ERANGE);
+	assert_string_equal(err, "\"2026\" is not a fiscal year (B.E. 2500 to 2700)");
+	assert_int_equal(fiscal_year_parse("2570x", &fy, err, sizeof(err)), GM_ERANGE);
+	assert_int_equal(fiscal_year_parse("", &fy, err, sizeof(err)), GM_ERANGE);
+	assert_int_equal(fy, 2700);   /* untouched when refused */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +180,7 @@ int main(void)
 		cmocka_unit_test(test_months),
 		cmocka_unit_test(test_fiscal_months),
 		cmocka_unit_test(test_boundary_is_local),
+		cmocka_unit_test(test_year_range),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
