@@ -19,6 +19,9 @@
  *   unit.pages = pages
  *   kind.pages = counter          ; counter, gauge or delta
  *   scale.pages = 1               ; value = number * scale (default 1)
+ *   interval = 300                ; optional, any format: seconds between the
+ *                                 ; device's messages (Tasmota's TelePeriod), sent
+ *                                 ; as the readings' "every" (wire contract)
  *
  * A reading is stamped with the time it arrived and goes to the spool like a
  * polled one, as greenmeter/v1/<site>/<meter id>/<channel>.
@@ -53,10 +56,12 @@ struct mqtt_meter {
 	enum mqtt_format format;
 	int nch;
 	struct mqtt_chan ch[MQTT_METER_MAX_CH];
+	int interval_ms;                /* 0: not given */
 	int line;                       /* its [mqtt_meter] header */
 };
 
-/* One key of an [mqtt_meter <id>] section. */
+/* One key of an [mqtt_meter <id>] section (`interval`, which a [meter]
+ * has too, is agent_config.c's). */
 void mqtt_meter_key(struct conf *c, struct mqtt_meter *m, const char *key, const char *value);
 /* After the file: fill in a format's channels and check what is missing. */
 void mqtt_meter_resolve(struct conf *c, struct mqtt_meter *m);

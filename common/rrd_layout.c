@@ -5,8 +5,11 @@
 
 #include "rrd_layout.h"
 
+#define TEXT(x) #x
+#define NUMBER(x) TEXT(x)
+
 static const char *const layout[] = {
-	"DS:" RRD_DS_VALUE ":GAUGE:900:U:U",
+	"DS:" RRD_DS_VALUE ":GAUGE:" NUMBER(RRD_VALUE_HEARTBEAT) ":U:U",
 	"DS:" RRD_DS_USE ":ABSOLUTE:31622400:0:U",
 	"RRA:AVERAGE:0.5:1:20160",
 	"RRA:LAST:0.5:1:20160",

@@ -26,6 +26,7 @@
 
 #define RRD_LAYOUT_VERSION 1
 #define RRD_STEP 60
+#define RRD_VALUE_HEARTBEAT 900   /* s: `value` is unknown after this without a reading */
 #define RRD_DS_VALUE "value"
 #define RRD_DS_USE "use"
 #define RRD_TEMPLATE RRD_DS_VALUE ":" RRD_DS_USE
