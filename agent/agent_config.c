@@ -101,6 +101,16 @@ static bool serial_key(struct conf *c, struct gateway *gw, const char *key, cons
 	return true;
 }
 
+/* interval = seconds (0.1 .. 86400), kept in milliseconds: a [meter]'s
+ * polls, an [mqtt_meter]'s messages. */
+static void interval_key(struct conf *c, const char *value, int *ms)
+{
+	double d;
+
+	if (conf_double(c, "interval", value, 0.1, 86400, &d))
+		*ms = (int)(d * 1000 + 0.5);
+}
+
 static void meter_key(struct conf *c, struct raw_meter *r, const char *key,
     const char *value)
 {
@@ -123,8 +133,7 @@ static void meter_key(struct conf *c, struct raw_meter *r, const char *key,
 			r->m.unit = (int)l;
 		r->has_unit = 1;
 	} else if (strcmp(key, "interval") == 0) {
-		if (conf_double(c, key, value, 0.1, 86400, &d))
-			r->m.interval_ms = (int)(d * 1000 + 0.5);
+		interval_key(c, value, &r->m.interval_ms);
 	} else if (strcmp(key, "timeout") == 0) {
 		if (conf_double(c, key, value, 0.01, 60, &d))
 			r->m.timeout_ms = (int)(d * 1000 + 0.5);
@@ -276,7 +285,11 @@ static void agent_handler(struct conf *c, const char *section, const char *key,
 			p->bad_meter_line = c->section_line;
 			return;
 		}
-		if ((m = mqtt_meter_get(c, p, name)) != NULL)
+		if ((m = mqtt_meter_get(c, p, name)) == NULL)
+			return;
+		if (strcmp(key, "interval") == 0)
+			interval_key(c, value, &m->interval_ms);
+		else
 			mqtt_meter_key(c, m, key, value);
 	} else {
 		conf_error(c, "unknown section [%s] (expected [agent], [mqtt], [meter <id>] or "
@@ -417,4 +430,25 @@ void agent_config_free(struct agent_config *cfg)
 	cfg->models = NULL;
 	cfg->mqtt_meters = NULL;
 	cfg->nmeters = cfg->nmodels = cfg->nmqtt = 0;
+}
+
+/* Whole seconds, rounded up: "every" is an integer, and a shorter one
+ * would call a meter on time late. */
+static long every_of(int interval_ms)
+{
+	return interval_ms > 0 ? (interval_ms + 999) / 1000 : 0;
+}
+
+long agent_config_every(const struct agent_config *cfg, const char *meter)
+{
+	/* a few hundred meters at most: looked for once a message */
+	for (int i = 0; i < cfg->nmeters; i++) {
+		if (strcmp(cfg->meters[i].id, meter) == 0)
+			return every_of(cfg->meters[i].interval_ms);
+	}
+	for (int i = 0; i < cfg->nmqtt; i++) {
+		if (strcmp(cfg->mqtt_meters[i].id, meter) == 0)
+			return every_of(cfg->mqtt_meters[i].interval_ms);
+	}
+	return 0;
 }

@@ -23,6 +23,7 @@
  *   channels = import_kwh power_w ; optional subset of the model's channels
  *   scale.volume_m3 = 0.0005      ; optional per-channel scale override
  *   [mqtt_meter plug-3f]          ; a meter that publishes itself: mqtt_meter.h
+ *   interval = 300                ; optional there: seconds between its messages
  *
  * agent_config_load() reports every mistake as file:line and returns their
  * count; a config with errors is never used.
@@ -87,5 +88,11 @@ bool gateway_same(const struct gateway *a, const struct gateway *b);
 int agent_config_load(const char *path, struct agent_config *cfg, conf_report report,
     void *report_user);
 void agent_config_free(struct agent_config *cfg);
+
+/* The seconds expected between a meter's readings, sent with them as the
+ * wire contract's "every": a [meter]'s poll interval, an [mqtt_meter]'s
+ * `interval`, rounded up to whole seconds; 0 when not known (an
+ * [mqtt_meter] without `interval`, a meter not in cfg). */
+long agent_config_every(const struct agent_config *cfg, const char *meter);
 
 #endif

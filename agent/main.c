@@ -65,6 +65,18 @@ static void on_reading(void *user, const struct agent_meter *m, int ch, double t
 		    m->id, def->name, r.t);
 }
 
+/* The publisher asks, a message at a time, how often a topic's meter is read. */
+static long topic_every(void *user, const char *topic)
+{
+	const struct agent *a = user;
+	enum topic_kind kind;
+	struct chan_id id;
+
+	if (topic_parse(topic, &id, &kind, NULL, 0) != GM_OK)
+		return 0;
+	return agent_config_every(&a->cfg, id.meter);
+}
+
 /* Meters on the same gateway or bus share one connection and one thread. */
 static int build_gateways(struct agent *a)
 {
@@ -262,8 +274,8 @@ int main(int argc, char **argv)
 
 	/* 2. The spool first: pollers write to it whether the broker is up or not. */
 	if (open_spool(&a, err, sizeof(err)) != GM_OK ||
-	    (a.pub = publisher_new(&a.cfg.mqtt, a.sp, a.seqs, (int)a.cfg.spool_sync_ms, err,
-	    sizeof(err))) == NULL) {
+	    (a.pub = publisher_new(&a.cfg.mqtt, a.sp, a.seqs, (int)a.cfg.spool_sync_ms,
+	    topic_every, &a, err, sizeof(err))) == NULL) {
 		log_err("%s", err);
 		rc = 3;
 		goto out;

@@ -1,7 +1,9 @@
 /*
  * manual_import.h - `gm-agent --import FILE.csv`: monthly amounts typed in by
  * people (reams of paper issued, fuel litres, waste kg), published as
- * readings of kind "delta". The file's rules are manual_csv.h's; it is read
+ * readings of kind "delta", and meters' dial readings taken by hand,
+ * published as readings of kind "counter" with their "every" (a month
+ * unless the file says). The file's rules are manual_csv.h's; it is read
  * and checked whole before anything is published, so a file with a mistake
  * publishes nothing.
  *
@@ -10,7 +12,9 @@
  * not what its channel already holds (its log and `gm-collector --status`
  * say so). Importing the same file again publishes the same readings (the
  * same t and seq), which the collector stores once; a changed amount for
- * the same month corrects it.
+ * the same month corrects it. A dial reading older than its channel's
+ * newest stored one is not counted (the collector keeps it aside as late):
+ * readings are imported in the order they were taken.
  */
 #ifndef GM_MANUAL_IMPORT_H
 #define GM_MANUAL_IMPORT_H

@@ -23,6 +23,9 @@
  *   kind.pages = counter          ; counter, gauge or delta
  *   scale.pages = 1               ; value = number * scale (default 1); 0.001 and
  *                                 ; 1/60000 divide by 1000 and 60000 (scale.h)
+ *   interval = 300                ; optional, any format: seconds between the
+ *                                 ; device's messages (Tasmota's TelePeriod), sent
+ *                                 ; as the readings' "every" (wire contract)
  *
  * A reading is stamped with the time it arrived and goes to the spool like a
  * polled one, as greenmeter/v1/<site>/<meter id>/<channel>.
@@ -61,10 +64,12 @@ struct mqtt_meter {
 	int index_line;                 /* where index = was set; 0: not set */
 	int nch;
 	struct mqtt_chan ch[MQTT_METER_MAX_CH];
+	int interval_ms;                /* 0: not given */
 	int line;                       /* its [mqtt_meter] header */
 };
 
-/* One key of an [mqtt_meter <id>] section. */
+/* One key of an [mqtt_meter <id>] section (`interval`, which a [meter]
+ * has too, is agent_config.c's). */
 void mqtt_meter_key(struct conf *c, struct mqtt_meter *m, const char *key, const char *value);
 /* After the file: fill in a format's channels and check what is missing. */
 void mqtt_meter_resolve(struct conf *c, struct mqtt_meter *m);

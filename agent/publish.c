@@ -21,6 +21,8 @@ struct publisher {
 	struct outbox *ob;
 	struct spool *sp;
 	struct seqmap *seqs;
+	publisher_every_fn every;
+	void *every_user;
 	int sync_ms;
 	unsigned syncs;
 	uint64_t read_upto;      /* last spool id turned into a message */
@@ -104,6 +106,9 @@ static int form_message(struct publisher *p, size_t i, size_t n, char **ret_topi
 		k++;
 	}
 	meta.seq = seqmap_next(p->seqs, r->topic);
+	/* a delta comes when a person enters it: no cadence */
+	if (p->every != NULL && r->kind != KIND_DELTA)
+		meta.every = p->every(p->every_user, r->topic);
 	if ((rc = payload_encode(&meta, p->pts, k, ret_payload, why, sizeof(why))) == GM_EINVAL)
 		log_err("topic %s: %zu readings from spool id %" PRIu64 " not sent: %s", r->topic, k,
 		    r->id, why);   /* sendable() lets nothing through that this refuses */
@@ -218,7 +223,8 @@ static void *publisher_main(void *arg)
 }
 
 struct publisher *publisher_new(const struct mqtt_opts *opts, struct spool *sp,
-    struct seqmap *seqs, int sync_ms, char *err, size_t errlen)
+    struct seqmap *seqs, int sync_ms, publisher_every_fn every, void *every_user,
+    char *err, size_t errlen)
 {
 	struct publisher *p = calloc(1, sizeof(*p));
 	struct spool_stats st;
@@ -232,6 +238,8 @@ struct publisher *publisher_new(const struct mqtt_opts *opts, struct spool *sp,
 	}
 	p->sp = sp;
 	p->seqs = seqs;
+	p->every = every;
+	p->every_user = every_user;
 	p->sync_ms = sync_ms;
 	spool_stats(sp, &st);
 	p->read_upto = st.acked;   /* resume after what the broker has */

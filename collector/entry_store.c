@@ -20,12 +20,14 @@
 static int check_meta(const char *datadir, const struct chan_id *id,
     const struct payload_meta *meta, char *err, size_t errlen)
 {
-	struct chanmeta cm;
+	struct chanmeta cm, fresh = { .kind = KIND_DELTA };
 	char why[256];
 	int rc = chanmeta_read(datadir, id, &cm, why, sizeof(why));
 
-	if (rc == GM_ENOTFOUND)
-		return chanmeta_write(datadir, id, meta->unit, KIND_DELTA, err, errlen);
+	if (rc == GM_ENOTFOUND) {
+		strcpy(fresh.unit, meta->unit);
+		return chanmeta_write(datadir, id, &fresh, err, errlen);
+	}
 	if (rc == GM_OK && cm.kind != KIND_DELTA)
 		return gm_errf(err, errlen, GM_EINVAL, "the channel is stored as kind %s; a "
 		    "delta reading does not fit it", kind_name(cm.kind));

@@ -251,6 +251,7 @@ static int sort_older(struct ingest *ig, struct chan_state *cs,
 	double *ts = malloc(nold * sizeof(*ts));
 	bool *covered = malloc(nold * sizeof(*covered));
 	size_t nlate = 0;
+	long every;
 	int rc = GM_ENOMEM;
 
 	if (ts == NULL || covered == NULL)
@@ -265,8 +266,11 @@ static int sort_older(struct ingest *ig, struct chan_state *cs,
 		ts[i] = old[i].t;
 	if ((rc = settle(ig, cs, where, errbuf, errlen)) != GM_OK)
 		goto out;
-	if ((rc = store_covered(ig->store, &cs->id, ts, nold, cs->last_t, covered, errbuf,
-	    errlen)) != GM_OK) {
+	/* the channel's cadence as its .meta says (keep_every brought it up to
+	 * date), or for a new one as this message does */
+	every = cs->meta_loaded ? cs->meta.every : meta->every;
+	if ((rc = store_covered(ig->store, &cs->id, ts, nold, cs->last_t, every, covered,
+	    errbuf, errlen)) != GM_OK) {
 		if (rc != GM_EDAMAGED)
 			complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another "
 			    "try", where, errbuf);
@@ -639,6 +643,33 @@ static bool fits_channel(struct ingest *ig, struct chan_state *cs,
 	return false;
 }
 
+/* The channel's expected interval, as its sender says it ("every"), kept in
+ * its .meta for reports: rewritten only when it changes - per message, one
+ * integer compared with what the .meta said - and never erased by a message
+ * that does not say. A channel whose .meta is not written yet gets it from
+ * the message that creates its file (rrd_store.c); one whose .meta could
+ * not be read is left for a person to mend. A rewrite that fails is logged
+ * once and kept in memory: the next change, or a restart, writes it. */
+static void keep_every(struct ingest *ig, struct chan_state *cs,
+    const struct payload_meta *meta, const char *where)
+{
+	char err[ERR_MAX];
+	long was = cs->meta.every;
+
+	if (meta->every == 0 || !cs->meta_loaded || meta->every == was)
+		return;
+	cs->meta.every = meta->every;
+	if (chanmeta_write(ig->datadir, &cs->id, &cs->meta, err, sizeof(err)) != GM_OK)
+		log_warn("topic %s: expected interval now %ld s, not written: %s", where,
+		    meta->every, err);
+	else if (was == 0)
+		log_info("topic %s: expected interval %ld s, kept in the channel's .meta", where,
+		    meta->every);
+	else
+		log_info("topic %s: expected interval changed from %ld s to %ld s; the channel's "
+		    ".meta rewritten", where, was, meta->every);
+}
+
 static bool too_far_ahead(const struct ingest *ig, const struct point *pts, size_t n,
     const char *where)
 {
@@ -767,6 +798,7 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 		    kind_name(meta.kind));
 		goto out;
 	}
+	keep_every(ig, cs, &meta, where);
 	/* a message offered again after a failed store was counted already */
 	if (!again)
 		count_message(ig, cs, &meta, pts, n, where);

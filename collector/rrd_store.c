@@ -208,6 +208,21 @@ static int room_for_file(const char *datadir, char *err, size_t errlen)
 	    "free", datadir, need / 1024, (unsigned long long)fs.f_bavail * fs.f_frsize / 1024);
 }
 
+/* The new channel's .meta, from the message that creates it. A message
+ * that does not give "every" (one replayed from the write-ahead log, which
+ * keeps no cadence) leaves the one a first try wrote. */
+static int write_meta(const char *datadir, const struct chan_id *id,
+    const struct payload_meta *meta, char *err, size_t errlen)
+{
+	struct chanmeta m = { .kind = meta->kind, .every = meta->every }, old;
+	char why[256];
+
+	strcpy(m.unit, meta->unit);
+	if (m.every == 0 && chanmeta_read(datadir, id, &old, why, sizeof(why)) == GM_OK)
+		m.every = old.every;
+	return chanmeta_write(datadir, id, &m, err, errlen);
+}
+
 static int create_file(struct store *s, const char *path, const struct chan_id *id,
     const struct payload_meta *meta, double first_t, char *err, size_t errlen)
 {
@@ -222,7 +237,7 @@ static int create_file(struct store *s, const char *path, const struct chan_id *
 		    "(%s); a %s reading does not fit it", journal, kind_name(meta->kind));
 	if ((rc = room_for_file(s->datadir, err, errlen)) != GM_OK ||
 	    (rc = chan_dir_make(s->datadir, id, err, errlen)) != GM_OK ||
-	    (rc = chanmeta_write(s->datadir, id, meta->unit, meta->kind, err, errlen)) != GM_OK)
+	    (rc = write_meta(s->datadir, id, meta, err, errlen)) != GM_OK)
 		return rc;
 	/* The file starts at the beginning of the first reading's row, so that
 	 * row is not mostly unknown (librrd then drops it whole, and the first
@@ -336,8 +351,9 @@ static long row_of(double t, time_t start, unsigned long step, unsigned long row
 }
 
 static int covered_locked(struct store *s, const struct chan_id *id, const double *ts,
-    size_t n, double last_t, bool *covered, char *err, size_t errlen)
+    size_t n, double last_t, long every, bool *covered, char *err, size_t errlen)
 {
+	const char *judge = every > RRD_VALUE_HEARTBEAT ? RRD_DS_USE : RRD_DS_VALUE;
 	char path[PATH_MAX], **names = NULL;
 	unsigned long step = RRD_STEP, nds = 0, vi = 0;
 	time_t start, end;
@@ -367,7 +383,7 @@ static int covered_locked(struct store *s, const struct chan_id *id, const doubl
 		return judge_failure(path, gm_errf(err, errlen, GM_ELIB, "rrd_fetch %s: %s", path,
 		    rrd_error_text()), err, errlen);
 	for (unsigned long i = 0; i < nds; i++) {
-		if (strcmp(names[i], RRD_DS_VALUE) == 0)
+		if (strcmp(names[i], judge) == 0)
 			vi = i;
 		free(names[i]);
 	}
@@ -412,12 +428,12 @@ int store_update(struct store *s, const struct chan_id *id, const struct payload
 }
 
 int store_covered(struct store *s, const struct chan_id *id, const double *ts, size_t n,
-    double last_t, bool *covered, char *err, size_t errlen)
+    double last_t, long every, bool *covered, char *err, size_t errlen)
 {
 	int rc;
 
 	pthread_mutex_lock(&s->mu);
-	rc = covered_locked(s, id, ts, n, last_t, covered, err, errlen);
+	rc = covered_locked(s, id, ts, n, last_t, every, covered, err, errlen);
 	pthread_mutex_unlock(&s->mu);
 	return rc;
 }

@@ -77,8 +77,13 @@ void store_unlock(int fd);
  * repeat, or adds nothing the file does not hold; or not (the file has a
  * gap there), so it comes late. covered[i]: the `value` of the row holding
  * ts[i] or of the row after it is known (at the finest resolution that
- * reaches back that far), or ts[i] is in the row of last_t. */
+ * reaches back that far), or ts[i] is in the row of last_t. A channel read
+ * less often than the value's heartbeat (every, its expected seconds
+ * between readings, above RRD_VALUE_HEARTBEAT: a dial read by hand each
+ * month) has no known `value` between its readings by design: there `use`
+ * says instead, known from the file's first reading to its last, so a file
+ * of readings imported again is a repeat, not late. */
 int store_covered(struct store *s, const struct chan_id *id, const double *ts, size_t n,
-    double last_t, bool *covered, char *err, size_t errlen);
+    double last_t, long every, bool *covered, char *err, size_t errlen);
 
 #endif

@@ -1,4 +1,5 @@
-/* chanmeta.c - the unit and kind file beside each channel's RRD or entries journal. */
+/* chanmeta.c - the unit, kind and cadence file beside each channel's RRD or
+ * entries journal. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -18,8 +19,8 @@ static void meta_path(char *buf, size_t len, const char *datadir, const struct c
 	snprintf(buf, len, "%s/%s/%s/%s.meta", datadir, id->site, id->meter, id->channel);
 }
 
-int chanmeta_write(const char *datadir, const struct chan_id *id, const char *unit,
-    enum reading_kind kind, char *err, size_t errlen)
+int chanmeta_write(const char *datadir, const struct chan_id *id, const struct chanmeta *m,
+    char *err, size_t errlen)
 {
 	char path[4096];
 	struct fileio_new n;
@@ -29,7 +30,10 @@ int chanmeta_write(const char *datadir, const struct chan_id *id, const char *un
 	if ((rc = fileio_new_open(&n, path, 0644, err, errlen)) != GM_OK)
 		return rc;
 	fprintf(n.f, "; greenmeter channel metadata\n[channel]\nunit = %s\nkind = %s\n"
-	    "layout = %d\n", unit, kind_name(kind), RRD_LAYOUT_VERSION);
+	    "layout = %d\n", m->unit, kind_name(m->kind),
+	    m->layout ? m->layout : RRD_LAYOUT_VERSION);
+	if (m->every != 0)
+		fprintf(n.f, "every = %ld\n", m->every);
 	return fileio_new_commit(&n, false, err, errlen);
 }
 
@@ -52,6 +56,8 @@ static void meta_handler(struct conf *c, const char *section, const char *key,
 	} else if (strcmp(key, "layout") == 0) {
 		if (conf_long(c, key, value, 1, 1000, &l))
 			m->layout = (int)l;
+	} else if (strcmp(key, "every") == 0) {
+		conf_long(c, key, value, 1, PAYLOAD_EVERY_MAX, &m->every);
 	}
 }
 

@@ -78,16 +78,18 @@ static int add_number(cJSON *o, const char *field, double d)
 
 static int add_meta(cJSON *o, const struct payload_meta *meta)
 {
-	char seq[24];
+	char seq[24], every[24];
 
 	/* Not cJSON_AddNumberToObject: cJSON prints a large number with 15
 	 * significant digits when that reads back "close enough", so 2^53 came
 	 * out as 9.00719925474099e+15 (= 2^53 - 2). */
 	snprintf(seq, sizeof(seq), "%" PRIu64, meta->seq);
+	snprintf(every, sizeof(every), "%ld", meta->every);
 	return cJSON_AddStringToObject(o, "unit", meta->unit) != NULL &&
 	    cJSON_AddStringToObject(o, "kind", kind_name(meta->kind)) != NULL &&
 	    cJSON_AddRawToObject(o, "seq", seq) != NULL &&
-	    (meta->wrap <= 0 || add_number(o, "wrap", meta->wrap));
+	    (meta->wrap <= 0 || add_number(o, "wrap", meta->wrap)) &&
+	    (meta->every == 0 || cJSON_AddRawToObject(o, "every", every) != NULL);
 }
 
 int payload_reading_check(double t, double v, char *err, size_t errlen)
@@ -114,6 +116,19 @@ static int check_point(double t, double v, double prev_t, size_t i, char *err,
 	return GM_OK;
 }
 
+/* An expected interval given: whole seconds in range, and only where
+ * readings come on a cadence (a delta comes when a person enters it). */
+static int every_check(enum reading_kind kind, double every, char *err, size_t errlen)
+{
+	if (kind == KIND_DELTA)
+		return gm_errf(err, errlen, GM_EINVAL, "field \"every\" is for counter and gauge "
+		    "readings, not delta entries");
+	if (!(every >= 1 && every <= PAYLOAD_EVERY_MAX) || every != floor(every))
+		return gm_errf(err, errlen, GM_EINVAL, "field \"every\" must be whole seconds "
+		    "from 1 to %ld (366 days)", PAYLOAD_EVERY_MAX);
+	return GM_OK;
+}
+
 /* What an encoder may not write: anything payload_decode would refuse, so a
  * bad value is refused here, alone, and never takes a batch of good ones down
  * with it at the collector. */
@@ -131,6 +146,8 @@ static int check_meta(const struct payload_meta *meta, size_t n, char *err, size
 		return gm_errf(err, errlen, GM_EINVAL, "seq %" PRIu64 " is above 2^53", meta->seq);
 	if (!isfinite(meta->wrap))
 		return gm_errf(err, errlen, GM_EINVAL, "wrap is not finite");
+	if (meta->every != 0)
+		return every_check(meta->kind, meta->every, err, errlen);
 	return GM_OK;
 }
 
@@ -175,7 +192,8 @@ int payload_encode(const struct payload_meta *meta, const struct point *pts, siz
 	}
 	if ((o = cJSON_CreateObject()) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
-	/* Fields in the documented order: t, v (or readings), unit, kind, seq. */
+	/* Fields in the documented order: t, v (or readings), unit, kind, seq,
+	 * then the optional wrap and every. */
 	if (encode_points(o, pts, n) && add_meta(o, meta))
 		*ret_json = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
@@ -194,6 +212,22 @@ static int get_number(const cJSON *o, const char *field, double *out, char *err,
 	if (!isfinite(it->valuedouble))
 		return gm_errf(err, errlen, GM_EINVAL, "field \"%s\" is not finite", field);
 	*out = it->valuedouble;
+	return GM_OK;
+}
+
+/* Optional; 0 when absent. */
+static int decode_every(const cJSON *o, struct payload_meta *meta, char *err, size_t errlen)
+{
+	double every;
+	int rc;
+
+	meta->every = 0;
+	if (cJSON_GetObjectItemCaseSensitive(o, "every") == NULL)
+		return GM_OK;
+	if ((rc = get_number(o, "every", &every, err, errlen)) != GM_OK ||
+	    (rc = every_check(meta->kind, every, err, errlen)) != GM_OK)
+		return rc;
+	meta->every = (long)every;
 	return GM_OK;
 }
 
@@ -225,7 +259,7 @@ static int decode_meta(const cJSON *o, struct payload_meta *meta, char *err, siz
 		if (meta->wrap <= 0)
 			return gm_errf(err, errlen, GM_EINVAL, "field \"wrap\" must be positive");
 	}
-	return GM_OK;
+	return decode_every(o, meta, err, errlen);
 }
 
 static int decode_batch(const cJSON *arr, struct point **ret_pts, size_t *ret_n,

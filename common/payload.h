@@ -7,6 +7,11 @@
  * Optional:     "wrap": the counter's modulus in `unit` (e.g. 4294967.296 for a
  *               32-bit pulse register at 0.001 m3 a pulse), so a wrap is told
  *               from a reset.
+ *               "every": the channel's expected time between readings, in
+ *               whole seconds 1..PAYLOAD_EVERY_MAX, for counters and gauges
+ *               (a meter polled each minute: 60; a dial read by hand each
+ *               month: 2678400), so completeness is judged against the
+ *               channel's own cadence.
  * Rules (COMPATIBILITY: fields may be added, never changed in meaning):
  * t is unix seconds (fractional allowed) from 2000-01-01 to 2100-01-01; v is a
  * finite number; a batch holds 1..PAYLOAD_MAX_POINTS readings in strictly
@@ -24,6 +29,8 @@
 #define T_MIN 946684800.0   /* 2000-01-01T00:00:00Z */
 #define T_MAX 4102444800.0  /* 2100-01-01T00:00:00Z */
 #define PAYLOAD_SEQ_MAX 9007199254740992ULL   /* 2^53: the largest seq */
+#define PAYLOAD_EVERY_MAX 31622400L   /* s: 366 days, the longest "every" */
+#define PAYLOAD_EVERY_MONTHLY 2678400L   /* s: 31 days, a dial read once a month */
 
 enum reading_kind { KIND_COUNTER, KIND_GAUGE, KIND_DELTA };
 
@@ -38,6 +45,7 @@ struct payload_meta {
 	enum reading_kind kind;
 	uint64_t seq;
 	double wrap; /* 0 when the counter does not wrap or it is not known */
+	long every;  /* s between readings expected, 1..PAYLOAD_EVERY_MAX; 0: not given */
 };
 
 const char *kind_name(enum reading_kind kind);
@@ -50,8 +58,9 @@ int unit_valid(const char *s);
  * frees. Whatever payload_decode would refuse is refused here instead, with
  * the reason in err and *ret_json NULL: GM_EINVAL for a point that is not
  * finite, outside T_MIN..T_MAX or not after the one before it, a bad unit or
- * kind, seq above 2^53, a wrap that is not finite (one <= 0 is left out);
- * GM_ENOMEM. Never a "null" in place of a number. */
+ * kind, seq above 2^53, a wrap that is not finite (one <= 0 is left out),
+ * an every outside 0..PAYLOAD_EVERY_MAX or given for a delta (0 is left
+ * out); GM_ENOMEM. Never a "null" in place of a number. */
 int payload_encode(const struct payload_meta *meta, const struct point *pts, size_t n,
     char **ret_json, char *err, size_t errlen);
 

@@ -3,10 +3,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "payload.h"
 #include "rrd_layout.h"
 
+#define TEXT(x) #x
+#define NUMBER(x) TEXT(x)
+
 static const char *const layout[RRD_LAYOUT_ARGS] = {
-	"DS:" RRD_DS_VALUE ":GAUGE:900:U:U",
+	"DS:" RRD_DS_VALUE ":GAUGE:" NUMBER(RRD_VALUE_HEARTBEAT) ":U:U",
 	"DS:" RRD_DS_USE ":ABSOLUTE:31622400:0:U",
 	"RRA:AVERAGE:0.5:1:20160",
 	"RRA:LAST:0.5:1:20160",
@@ -26,9 +30,9 @@ int rrd_layout_argv(const char ***ret_argv)
 
 long rrd_layout_heartbeat(long every)
 {
-	long hb = every > 0 && every <= RRD_EVERY_MAX ? every + every / 2 : 0;
+	long hb = every > 0 && every <= PAYLOAD_EVERY_MAX ? every + every / 2 : 0;
 
-	return hb > RRD_HEARTBEAT ? hb : RRD_HEARTBEAT;
+	return hb > RRD_VALUE_HEARTBEAT ? hb : RRD_VALUE_HEARTBEAT;
 }
 
 void rrd_layout_def(struct rrd_def *d, long every)

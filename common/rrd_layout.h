@@ -29,11 +29,11 @@
 
 #define RRD_LAYOUT_VERSION 1
 #define RRD_STEP 60
+#define RRD_VALUE_HEARTBEAT 900   /* s: `value` is unknown after this without a reading,
+                                   * unless the channel is read less often (rrd_layout_def) */
 #define RRD_DS_VALUE "value"
 #define RRD_DS_USE "use"
 #define RRD_TEMPLATE RRD_DS_VALUE ":" RRD_DS_USE
-#define RRD_HEARTBEAT 900          /* value's, unless the channel is read less often */
-#define RRD_EVERY_MAX 31622400L    /* 366 days: the longest expected interval */
 #define RRD_LAYOUT_ARGS 10
 
 /* The definitions for one channel, value's heartbeat from its expected
@@ -45,10 +45,10 @@ struct rrd_def {
 };
 
 /* The DS and RRA definitions for rrd_create_r2 / rrdc_create_r2, value's
- * heartbeat RRD_HEARTBEAT. */
+ * heartbeat RRD_VALUE_HEARTBEAT. */
 int rrd_layout_argv(const char ***ret_argv);
 /* The same for a channel read every `every` s: value's heartbeat is
- * rrd_layout_heartbeat(every), max(RRD_HEARTBEAT, 1.5 * every). */
+ * rrd_layout_heartbeat(every), max(RRD_VALUE_HEARTBEAT, 1.5 * every). */
 void rrd_layout_def(struct rrd_def *d, long every);
 long rrd_layout_heartbeat(long every);
 

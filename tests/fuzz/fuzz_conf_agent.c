@@ -14,7 +14,10 @@
  *   - each MQTT meter has an exact topic and 1..8 channels, each with a
  *     valid unit, a JSON path of 0..16 steps that reads back as written
  *     (json_path_parse of its text gives the same steps) and a finite
- *     scale that is not 0;
+ *     scale that is not 0; and an interval of 0 (none) or 0.1 s .. 1 day;
+ *   - what a meter's readings say as "every" (agent_config_every) is its
+ *     interval in whole seconds, rounded up: 1..86400, or 0 for an MQTT
+ *     meter without one;
  *   - [mqtt] as fuzz_check_mqtt() says.
  */
 #include <math.h>
@@ -60,6 +63,15 @@ static void check_gateway(const struct agent_meter *m, const struct agent_config
 	}
 }
 
+static void check_every(const struct agent_config *cfg, const char *id, int interval_ms)
+{
+	long every = agent_config_every(cfg, id);
+
+	if (every != (interval_ms + 999) / 1000 || every < 0 || every > 86400 ||
+	    (every == 0) != (interval_ms == 0))
+		fuzz_broken("meter %s: interval %d ms, every %ld s", id, interval_ms, every);
+}
+
 static void check_meter(const struct agent_config *cfg, int i)
 {
 	const struct agent_meter *m = &cfg->meters[i];
@@ -77,6 +89,7 @@ static void check_meter(const struct agent_config *cfg, int i)
 	    m->timeout_ms >= m->interval_ms)
 		fuzz_broken("meter %s: interval %d ms, timeout %d ms", m->id, m->interval_ms,
 		    m->timeout_ms);
+	check_every(cfg, m->id, m->interval_ms);
 	check_gateway(m, cfg, i);
 }
 
@@ -96,6 +109,9 @@ static void check_mqtt_meter(const struct agent_config *cfg, int i)
 	}
 	if (m->nch < 1 || m->nch > MQTT_METER_MAX_CH)
 		fuzz_broken("mqtt meter %s has %d channels", m->id, m->nch);
+	if (m->interval_ms != 0 && (m->interval_ms < 100 || m->interval_ms > 86400000))
+		fuzz_broken("mqtt meter %s: interval %d ms", m->id, m->interval_ms);
+	check_every(cfg, m->id, m->interval_ms);
 	for (int k = 0; k < m->nch; k++) {
 		const struct mqtt_chan *ch = &m->ch[k];
 		struct json_path again;

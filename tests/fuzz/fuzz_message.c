@@ -18,8 +18,9 @@
  *     topic again from them gives back the very same text;
  *   - each level of any topic passes id_valid() exactly when id_copy() takes it;
  *   - an accepted payload holds 1..PAYLOAD_MAX_POINTS finite points in strictly
- *     increasing time within T_MIN..T_MAX, a valid unit and kind, seq <= 2^53
- *     and a wrap that is 0 or positive;
+ *     increasing time within T_MIN..T_MAX, a valid unit and kind, seq <= 2^53,
+ *     a wrap that is 0 or positive, and an every that is 0 (not given) or
+ *     1..PAYLOAD_EVERY_MAX, and 0 for a delta;
  *   - encoding what was decoded and decoding that again gives the same
  *     points and meta, and encoding those gives the same text again;
  *   - a rejection says why in printable ASCII (the reason is logged) and
@@ -177,6 +178,9 @@ static void check_decoded(const struct payload_meta *m, const struct point *pts,
 		broken("%s: accepted seq %llu", what, (unsigned long long)m->seq);
 	if (!(m->wrap == 0 || (isfinite(m->wrap) && m->wrap > 0)))
 		broken("%s: accepted wrap %.17g", what, m->wrap);
+	if (m->every < 0 || m->every > PAYLOAD_EVERY_MAX ||
+	    (m->kind == KIND_DELTA && m->every != 0))
+		broken("%s: accepted every %ld for kind %d", what, m->every, (int)m->kind);
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(pts[i].t) || !isfinite(pts[i].v))
 			broken("%s: point %zu is not finite", what, i);
@@ -220,7 +224,7 @@ static void fuzz_payload(const uint8_t *data, size_t len)
 		broken("encoded payload is rejected: %s: %s", err, json);
 	check_decoded(&meta2, pts2, n2, "encoded payload");
 	if (strcmp(meta.unit, meta2.unit) != 0 || meta.kind != meta2.kind ||
-	    meta.seq != meta2.seq || meta.wrap != meta2.wrap)
+	    meta.seq != meta2.seq || meta.wrap != meta2.wrap || meta.every != meta2.every)
 		broken("meta changed in the round trip: %s", json);
 	if (n2 != n)
 		broken("%zu points came back as %zu: %s", n, n2, json);

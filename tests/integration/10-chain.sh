@@ -68,9 +68,13 @@ NUM='-?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?'
 # readings of a topic are waiting (its first polls before it is connected to
 # the broker; on a busy machine, a late poll and the next one close together).
 PT="\\[$NUM,$NUM\\]"
-RE="^greenmeter/v1/$ID/$ID/$ID \{(\"t\":$NUM,\"v\":$NUM|\"readings\":\\[$PT(,$PT)*\\]),\"unit\":\"[A-Za-z0-9/%._-]{1,15}\",\"kind\":\"(counter|gauge|delta)\",\"seq\":[0-9]+(,\"wrap\":$NUM)?\}$"
+RE="^greenmeter/v1/$ID/$ID/$ID \{(\"t\":$NUM,\"v\":$NUM|\"readings\":\\[$PT(,$PT)*\\]),\"unit\":\"[A-Za-z0-9/%._-]{1,15}\",\"kind\":\"(counter|gauge|delta)\",\"seq\":[0-9]+(,\"wrap\":$NUM)?(,\"every\":[0-9]+)?\}$"
 check "mosquitto_sub saw 24 messages" test "$(wc -l <"$T/sub.txt")" -eq 24
 check "every message matches the wire contract" test "$(grep -cEv "$RE" "$T/sub.txt")" -eq 0
+check "every message says the meter is read every 1 s (interval = 1)" \
+	test "$(grep -c ',"every":1}$' "$T/sub.txt")" -eq 24
+check "and the collector keeps it in the channel's .meta" \
+	wait_for 10 grep -qx 'every = 1' "$T/data/parliament/b2-main/import_kwh.meta"
 
 # --- a third-party Modbus client agrees with what the agent published -------
 pub=$(timeout 5 mosquitto_sub -p "$BROKER_PORT" -t greenmeter/v1/parliament/frozen-main/total_kwh -v -C 1 |

@@ -12,19 +12,22 @@ start collector "$BIN/gm-collector" -c "$T/collector.conf"
 COLLECTOR_PID=$LAST_PID
 wait_for 10 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subscribes"
 
-# The doc's lines, in order: five to store, then five to reject.
+# The doc's lines, in order: six to store, seven to reject, two events.
 grep '^mosquitto_pub ' "$ROOT/docs/wire-contract.md" >"$T/examples.sh"
-check "the doc has 12 mosquitto_pub examples" test "$(wc -l <"$T/examples.sh")" -eq 12
+check "the doc has 15 mosquitto_pub examples" test "$(wc -l <"$T/examples.sh")" -eq 15
 sed -i "s/^mosquitto_pub /mosquitto_pub -p $BROKER_PORT /" "$T/examples.sh"
 check "every example publishes" bash -e "$T/examples.sh"
 
 D=$T/data/parliament
 wait_for 10 test -f "$D/finance-budget/paper_reams.entries"
 # rows reach their files once the stream pauses (0.1 s; write_delay at most)
-for f in b2-main/import_kwh b2-main/power_w b2-water/volume_m3; do
+for f in b2-main/import_kwh b2-main/power_w b2-water/volume_m3 b3-water/volume_m3; do
 	check "example stored in $f.rrd" wait_for 10 test -f "$D/$f.rrd"
 	check "$f.meta names the unit" grep -q '^unit = ' "$D/$f.meta"
 done
+# "every" is kept in the channel's .meta; a message without it writes none.
+check "b3-water/volume_m3.meta keeps every = 2678400" grep -qx 'every = 2678400' "$D/b3-water/volume_m3.meta"
+check "b2-main/import_kwh.meta has no every (none was sent)" sh -c "! grep -q '^every' '$D/b2-main/import_kwh.meta'"
 # A delta reading (a manual entry) goes to its channel's entries journal.
 R=$D/finance-budget/paper_reams
 check "the reams entry is a line of paper_reams.entries" grep -qx '1763700000 40 1 [0-9.]*' "$R.entries"
@@ -36,6 +39,8 @@ check "import_kwh holds the batch (last update 1763700120)" \
 rep() { "$BIN/gm-report" -d "$T/data" --from "$1" --to "$2" --csv | awk -F, -v m="$3" -v c="$4" '$2 == m && $3 == c { print $8 }'; }
 # 1234.5 -> 1234.6 -> 1234.75 over two minutes: 0.25 kWh.
 check "counter use over the batch is 0.25 kWh" near "$(rep @1763699940 @1763700180 b2-main import_kwh)" 0.25 1e-9
+# two dial readings a month apart: 10602.75 - 10482.25
+check "a month between two dial readings: 120.5 m3" near "$(rep @1696093200 @1698771600 b3-water volume_m3)" 120.5 1e-9
 check "40 reams issued are reported as 40" near "$(rep @1763699940 @1763700060 finance-budget paper_reams)" 40 1e-9
 
 # An earlier period entered late is stored, not refused as old; a later entry
@@ -55,7 +60,7 @@ check "the correction is logged with old and new value" \
 # A wrap of the 32-bit pulse register: 4294967.29 -> 0.004 is 0.010 m3.
 mosquitto_pub -p "$BROKER_PORT" -q 1 -t greenmeter/v1/parliament/b2-water/volume_m3 \
 	-m '{"t":1763700060,"v":0.004,"unit":"m3","kind":"counter","seq":2,"wrap":4294967.296}'
-wait_for 10 grep -q 'volume_m3.*stored=2' "$T/status"
+wait_for 10 grep -q 'b2-water/volume_m3.*stored=2' "$T/status"
 check "a register wrap counts as 0.010 m3, not -4294967 m3" \
 	near "$(rep @1763699940 @1763700120 b2-water volume_m3)" 0.010 1e-9
 
@@ -84,7 +89,9 @@ wait_for 10 test -f "$D/marker/done.rrd"
 check "the collector is still running" kill -0 "$COLLECTOR_PID"
 n=$(grep -c 'rejected' "$T/collector.log")
 echo "# $n rejections logged"
-check "all 15 bad messages were rejected with a logged reason" test "$n" -eq 15
+check "all 17 bad messages were rejected with a logged reason" test "$n" -eq 17
+check "an every of 0 is refused, naming the field" grep -q 'import_kwh: rejected payload: field "every" must be whole seconds from 1 to 31622400' "$T/collector.log"
+check "an every on a delta is refused" grep -q 'paper_reams: rejected payload: field "every" is for counter and gauge readings, not delta entries' "$T/collector.log"
 check "rejections name the topic" grep -q 'topic greenmeter/v1/parliament/b2-main/import_kwh: rejected payload: payload is not valid JSON' "$T/collector.log"
 check "the far-future reading is refused" grep -q 'ahead of this clock' "$T/collector.log"
 check "the 1 MB payload is refused by size" grep -q 'exceeds the 262144-byte limit' "$T/collector.log"

@@ -18,6 +18,7 @@ client_id = mqtt-meters-agent
 [mqtt_meter plug-3f]
 topic = tele/plug-3f/SENSOR
 format = tasmota
+interval = 300
 [mqtt_meter pump]
 topic = shellies/shelly1pm-pump/relay/0
 format = shelly-gen1
@@ -94,6 +95,9 @@ check "Shelly power lands as W" near "$(last pump/power_w)" 1500 1e-9
 check "a print server's JSON counter" near "$(last mfp-2f/pages)" 12345 0
 check "an array element of a JSON path" near "$(last mfp-2f/duplex)" 20000 0
 check "the meta file names the unit" grep -q '^unit = kWh' "$T/data/hq/plug-3f/total_kwh.meta"
+check "the plug's interval (its TelePeriod) is kept as every = 300" \
+	grep -qx 'every = 300' "$T/data/hq/plug-3f/total_kwh.meta"
+check "a meter without interval says none" sh -c "! grep -q '^every' '$T/data/hq/pump/total_kwh.meta'"
 check "a payload without the value is logged with topic and path" \
 	grep -q 'mqtt meter plug-3f: topic tele/plug-3f/SENSOR: payload has no ENERGY.Total' "$T/agent.log"
 logged() { grep -c -- "$1" "$T/agent.log"; }

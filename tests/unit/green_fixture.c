@@ -43,9 +43,11 @@ static void meta(const char *meter, const char *channel, const char *unit,
     enum reading_kind kind)
 {
 	struct chan_id id = id3("hq", meter, channel);
+	struct chanmeta m = { .kind = kind };
 	char err[256];
 
-	if (chanmeta_write(tmpdir, &id, unit, kind, err, sizeof(err)) != GM_OK)
+	snprintf(m.unit, sizeof(m.unit), "%s", unit);
+	if (chanmeta_write(tmpdir, &id, &m, err, sizeof(err)) != GM_OK)
 		fail_msg("chanmeta_write: %s", err);
 }
 

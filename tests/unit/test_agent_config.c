@@ -190,6 +190,76 @@ static void test_good(void **state)
 	agent_config_free(&cfg);   /* twice is harmless */
 }
 
+/* What each meter's readings say as "every": its interval in whole seconds,
+ * rounded up; an [mqtt_meter] only when it gives one. */
+static void test_every(void **state)
+{
+	static const char *const want[] = {
+		"agent.conf:11: interval = \"0.01\": expected a number from 0.1 to 86400",
+	};
+	struct agent_config cfg;
+
+	(void)state;
+	write_agent_conf(
+	    "[agent]\n"                       /* 1 */
+	    "site = hq\n"                     /* 2 */
+	    "devices = @DEV\n"                /* 3 */
+	    "[meter m1]\n"                    /* 4 */
+	    "model = tm\n"                    /* 5 */
+	    "host = 10.0.0.7\n"               /* 6 */
+	    "unit = 1\n"                      /* 7 */
+	    "interval = 1.5\n"                /* 8: 2 s */
+	    "[meter m2]\n"                    /* 9 */
+	    "model = tm\n"                    /* 10 */
+	    "host = 10.0.0.7\n"               /* 11 */
+	    "unit = 2\n"                      /* 12 */
+	    "interval = 900\n"                /* 13 */
+	    "[meter m3]\n"                    /* 14 */
+	    "model = tm\n"                    /* 15 */
+	    "host = 10.0.0.7\n"               /* 16 */
+	    "unit = 3\n"                      /* 17 */
+	    "interval = 0.1\n"                /* 18: 1 s, never 0 */
+	    "timeout = 0.05\n"                /* 19 */
+	    "[meter m4]\n"                    /* 20 */
+	    "model = tm\n"                    /* 21 */
+	    "host = 10.0.0.7\n"               /* 22 */
+	    "unit = 4\n"                      /* 23: 60 s, the default */
+	    "[mqtt_meter plug]\n"             /* 24 */
+	    "topic = tele/plug/SENSOR\n"      /* 25 */
+	    "format = tasmota\n"              /* 26 */
+	    "interval = 300\n"                /* 27 */
+	    "[mqtt_meter relay]\n"            /* 28 */
+	    "topic = shellies/relay/0\n"      /* 29 */
+	    "format = shelly-gen1\n");        /* 30: none */
+	assert_int_equal(load(&cfg), 0);
+	expect_reports(NULL, 0);
+	assert_int_equal(agent_config_every(&cfg, "m1"), 2);
+	assert_int_equal(agent_config_every(&cfg, "m2"), 900);
+	assert_int_equal(agent_config_every(&cfg, "m3"), 1);
+	assert_int_equal(agent_config_every(&cfg, "m4"), 60);
+	assert_int_equal(agent_config_every(&cfg, "plug"), 300);
+	assert_int_equal(agent_config_every(&cfg, "relay"), 0);
+	assert_int_equal(agent_config_every(&cfg, "nosuch"), 0);
+	agent_config_free(&cfg);
+
+	/* an [mqtt_meter]'s interval is checked as a [meter]'s */
+	write_agent_conf(
+	    "[agent]\n"                       /* 1 */
+	    "site = hq\n"                     /* 2 */
+	    "devices = @DEV\n"                /* 3 */
+	    "[meter m1]\n"                    /* 4 */
+	    "model = tm\n"                    /* 5 */
+	    "host = 10.0.0.7\n"               /* 6 */
+	    "unit = 1\n"                      /* 7 */
+	    "[mqtt_meter plug]\n"             /* 8 */
+	    "topic = tele/plug/SENSOR\n"      /* 9 */
+	    "format = tasmota\n"              /* 10 */
+	    "interval = 0.01\n");             /* 11 */
+	assert_int_equal(load(&cfg), 1);
+	expect_reports(want, 1);
+	agent_config_free(&cfg);
+}
+
 static void test_unknown_key(void **state)
 {
 	static const char *const want[] = {
@@ -642,6 +712,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_model, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_broken_model, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_vs_interval, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_every, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_missing_site, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_mqtt_meter_refusals, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_no_meters, setup, tmpdir_teardown),

@@ -1,5 +1,5 @@
 /*
- * test_chanmeta.c - the unit and kind file beside each channel's RRD
+ * test_chanmeta.c - the unit, kind and cadence file beside each channel's RRD
  * (common/chanmeta.c): "<datadir>/<site>/<meter>/<channel>.meta".
  */
 #include <setjmp.h>
@@ -28,6 +28,28 @@ static void make_dirs(const struct chan_id *id)
 	assert_true(mkdir(path, 0700) == 0 || access(path, F_OK) == 0);
 	snprintf(path, sizeof(path), "%s/%s/%s", tmpdir, id->site, id->meter);
 	assert_true(mkdir(path, 0700) == 0 || access(path, F_OK) == 0);
+}
+
+/* The text of a small file, or fail. */
+static void slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/* Write unit, kind and every as a new channel's .meta. */
+static int put(const struct chan_id *id, const char *unit, enum reading_kind kind, long every,
+    char *err, size_t errlen)
+{
+	struct chanmeta m = { .kind = kind, .every = every };
+
+	snprintf(m.unit, sizeof(m.unit), "%s", unit);
+	return chanmeta_write(tmpdir, id, &m, err, errlen);
 }
 
 static int setup(void **state)
@@ -59,8 +81,7 @@ static void test_round_trip(void **state)
 
 		make_dirs(&id);
 		err[0] = '\0';
-		assert_int_equal(chanmeta_write(tmpdir, &id, cases[i].unit, cases[i].kind, err,
-		    sizeof(err)), GM_OK);
+		assert_int_equal(put(&id, cases[i].unit, cases[i].kind, 0, err, sizeof(err)), GM_OK);
 		snprintf(path, sizeof(path), "%s/hq/b2-main/%s.meta", tmpdir, cases[i].channel);
 		assert_int_equal(stat(path, &st), 0);
 		/* written whole, then renamed: no temporary file is left */
@@ -73,7 +94,56 @@ static void test_round_trip(void **state)
 		assert_string_equal(m.unit, cases[i].unit);
 		assert_int_equal(m.kind, cases[i].kind);
 		assert_int_equal(m.layout, 1);    /* RRD_LAYOUT_VERSION */
+		assert_int_equal(m.every, 0);     /* not given: no line, read as 0 */
 	}
+}
+
+/* The expected interval: written when given, read back; the file as a
+ * person sees it holds "every = N". */
+static void test_every(void **state)
+{
+	static const long cases[] = { 1, 60, 900, 2678400, 31622400 };
+	struct chan_id id = id3("hq", "water", "volume_m3");
+	char err[512], path[256], text[512];
+	struct chanmeta m;
+
+	(void)state;
+	make_dirs(&id);
+	snprintf(path, sizeof(path), "%s/hq/water/volume_m3.meta", tmpdir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char want[64];
+
+		assert_int_equal(put(&id, "m3", KIND_COUNTER, cases[i], err, sizeof(err)), GM_OK);
+		memset(&m, 0xA5, sizeof(m));
+		assert_int_equal(chanmeta_read(tmpdir, &id, &m, err, sizeof(err)), GM_OK);
+		assert_int_equal(m.every, cases[i]);
+		assert_string_equal(m.unit, "m3");
+		assert_int_equal(m.kind, KIND_COUNTER);
+		slurp(path, text, sizeof(text));
+		snprintf(want, sizeof(want), "\nevery = %ld\n", cases[i]);
+		if (strstr(text, want) == NULL)
+			fail_msg("no \"%s\" in:\n%s", want + 1, text);
+	}
+
+	/* a file of an older collector, without layout or every, reads fine */
+	write_file(path, "[channel]\nunit = m3\nkind = counter\n");
+	assert_int_equal(chanmeta_read(tmpdir, &id, &m, err, sizeof(err)), GM_OK);
+	assert_int_equal(m.every, 0);
+	assert_int_equal(m.layout, 0);
+	/* rewritten with every, it keeps what it said and gains the line */
+	m.every = 2678400;
+	assert_int_equal(chanmeta_write(tmpdir, &id, &m, err, sizeof(err)), GM_OK);
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(chanmeta_read(tmpdir, &id, &m, err, sizeof(err)), GM_OK);
+	assert_int_equal(m.every, 2678400);
+	assert_string_equal(m.unit, "m3");
+	assert_int_equal(m.layout, 1);
+	/* a layout it names is kept as it is */
+	m.layout = 7;
+	assert_int_equal(chanmeta_write(tmpdir, &id, &m, err, sizeof(err)), GM_OK);
+	assert_int_equal(chanmeta_read(tmpdir, &id, &m, err, sizeof(err)), GM_OK);
+	assert_int_equal(m.layout, 7);
+	assert_int_equal(m.every, 2678400);
 }
 
 /* Written again: the new content replaces the old. */
@@ -85,12 +155,12 @@ static void test_overwrite(void **state)
 
 	(void)state;
 	make_dirs(&id);
-	assert_int_equal(chanmeta_write(tmpdir, &id, "kWh", KIND_COUNTER, err, sizeof(err)),
-	    GM_OK);
-	assert_int_equal(chanmeta_write(tmpdir, &id, "W", KIND_GAUGE, err, sizeof(err)), GM_OK);
+	assert_int_equal(put(&id, "kWh", KIND_COUNTER, 60, err, sizeof(err)), GM_OK);
+	assert_int_equal(put(&id, "W", KIND_GAUGE, 0, err, sizeof(err)), GM_OK);
 	assert_int_equal(chanmeta_read(tmpdir, &id, &m, err, sizeof(err)), GM_OK);
 	assert_string_equal(m.unit, "W");
 	assert_int_equal(m.kind, KIND_GAUGE);
+	assert_int_equal(m.every, 0);
 }
 
 static void test_missing(void **state)
@@ -113,8 +183,7 @@ static void test_write_error(void **state)
 	char err[512] = "", want[256];
 
 	(void)state;
-	assert_int_equal(chanmeta_write(tmpdir, &id, "kWh", KIND_COUNTER, err, sizeof(err)),
-	    GM_EIO);
+	assert_int_equal(put(&id, "kWh", KIND_COUNTER, 0, err, sizeof(err)), GM_EIO);
 	snprintf(want, sizeof(want), "%s/nosite/m1/c.meta: cannot make a temporary file: No such file or directory",
 	    tmpdir);
 	assert_string_equal(err, want);
@@ -134,6 +203,12 @@ static void test_corrupt(void **state)
 		{ "[channel]\nunit = kWh\nkind = gauge\nlayout = 0\n",
 		  ":4: layout = \"0\": expected a whole number from 1 to 1000" },
 		{ "[meta]\nunit = kWh\n", ":2: unknown section [meta]" },
+		{ "[channel]\nunit = kWh\nkind = counter\nevery = 0\n",
+		  ":4: every = \"0\": expected a whole number from 1 to 31622400" },
+		{ "[channel]\nunit = kWh\nkind = counter\nevery = 31622401\n",
+		  ":4: every = \"31622401\": expected a whole number from 1 to 31622400" },
+		{ "[channel]\nunit = kWh\nkind = counter\nevery = 1.5\n",
+		  ":4: every = \"1.5\": expected a whole number from 1 to 31622400" },
 		{ "[channel]\nunit kWh\n", ":2: expected \"key = value\" or \"[section]\"" },
 	};
 	struct chan_id id = id3("hq", "m1", "c");
@@ -163,6 +238,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_every, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_overwrite, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_missing, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_write_error, setup, tmpdir_teardown),

@@ -1521,6 +1521,130 @@ static void test_requeue_keeps_refused(void **state)
 		    rep.back);
 }
 
+/* The .meta's expected interval and the file's inode (a rewrite renames a
+ * new file into place, so the inode tells whether it was written). */
+static long meta_every(const char *channel, ino_t *ino)
+{
+	struct chan_id id = chan("hq", "m1", channel);
+	struct chanmeta m;
+	char path[512], err[512];
+	struct stat st;
+
+	flush();
+	snprintf(path, sizeof(path), "%s/hq/m1/%s.meta", datadir, channel);
+	assert_int_equal(stat(path, &st), 0);
+	*ino = st.st_ino;
+	if (chanmeta_read(datadir, &id, &m, err, sizeof(err)) != GM_OK)
+		fail_msg("%s", err);
+	return m.every;
+}
+
+#define EVERY(t, v, seq, every) "{\"t\":" #t ",\"v\":" #v KWH ",\"seq\":" #seq \
+	",\"every\":" #every "}"
+#define NO_EVERY(t, v, seq) "{\"t\":" #t ",\"v\":" #v KWH ",\"seq\":" #seq "}"
+
+/* "every" reaches the channel's .meta: written with the file, rewritten
+ * once when it changes (and logged once), left alone while it does not and
+ * by messages that do not give it, also after a restart. */
+static void test_every(void **state)
+{
+	char log[8192];
+	ino_t ino, ino2;
+
+	(void)state;
+	capture_log();
+	done(ENERGY, EVERY(1717196400, 1, 1, 60));
+	assert_int_equal(meta_every("energy", &ino), 60);
+	/* the same interval, or none: the file is not written again */
+	done(ENERGY, EVERY(1717196460, 2, 2, 60));
+	done(ENERGY, NO_EVERY(1717196520, 3, 3));
+	done(ENERGY, EVERY(1717196580, 4, 4, 60));
+	assert_int_equal(meta_every("energy", &ino2), 60);
+	assert_true(ino2 == ino);
+	/* a new interval: rewritten, once */
+	done(ENERGY, EVERY(1717196640, 5, 5, 900));
+	assert_int_equal(meta_every("energy", &ino2), 900);
+	assert_true(ino2 != ino);
+	ino = ino2;
+	done(ENERGY, EVERY(1717196700, 6, 6, 900));
+	done(ENERGY, NO_EVERY(1717196760, 7, 7));
+	assert_int_equal(meta_every("energy", &ino2), 900);
+	assert_true(ino2 == ino);
+	expect_counts(state_of("hq", "m1", "energy"), 7, 7, 0, 0, 0, 0);
+	/* a restart reads it back: the same interval writes nothing */
+	restart(false);
+	done(ENERGY, EVERY(1717196820, 8, 8, 900));
+	assert_int_equal(meta_every("energy", &ino2), 900);
+	assert_true(ino2 == ino);
+	captured_log(log, sizeof(log));
+	expect_in_log(log, "topic greenmeter/v1/hq/m1/energy: expected interval changed from "
+	    "60 s to 900 s; the channel's .meta rewritten");
+	if (strstr(strstr(log, "changed from") + 1, "changed from") != NULL)
+		fail_msg("the change is logged more than once:\n%s", log);
+	expect_counts(state_of("hq", "m1", "energy"), 1, 1, 0, 0, 0, 0);
+	/* a delta entry cannot say it: the message is refused */
+	done(REAMS, "{\"t\":1696093200,\"v\":35" DELTA ",\"seq\":1,\"every\":2678400}");
+	assert_false(any_file("data/hq/finance/*"));
+}
+
+/* Three dial readings a month apart (NOW - 3, 2, 1 months of 31 days). */
+#define DIAL(every, seq) "{\"readings\":[[1709164800,100],[1711843200,220.5]," \
+	"[1714521600,318.75]]" KWH ",\"seq\":" #seq every "}"
+
+/* A channel read monthly has no known `value` between its readings: a file
+ * of them imported again is a repeat (duplicates), not late - after a
+ * restart too; a reading before its first is late. Without every, the same
+ * readings are judged by `value` and come late, as before. */
+static void test_every_repeat(void **state)
+{
+	struct chan_state *cs;
+
+	(void)state;
+	done(ENERGY, DIAL(",\"every\":2678400", 298));
+	done(ENERGY, DIAL(",\"every\":2678400", 298));
+	cs = state_of("hq", "m1", "energy");
+	expect_counts(cs, 6, 3, 3, 0, 0, 0);
+	assert_int_equal(cs->late, 0);
+	restart(false);
+	done(ENERGY, DIAL(",\"every\":2678400", 298));
+	done(ENERGY, "{\"t\":1706486400,\"v\":1" KWH ",\"seq\":297,\"every\":2678400}");
+	cs = state_of("hq", "m1", "energy");
+	expect_counts(cs, 4, 0, 3, 0, 0, 0);
+	assert_int_equal(cs->late, 1);
+	expect_near("the months", amount("hq", "m1", "energy", 1709164800, 1714521600, NULL),
+	    218.75);
+
+	done("greenmeter/v1/hq/m1/other", DIAL("", 298));
+	done("greenmeter/v1/hq/m1/other", DIAL("", 298));
+	cs = state_of("hq", "m1", "other");
+	expect_counts(cs, 6, 3, 1, 0, 0, 0);
+	assert_int_equal(cs->late, 2);
+}
+
+/* A .meta of an older collector (no every line) gains it from the first
+ * message that gives it; a new channel's first message without it, after a
+ * first try left a .meta with it (a replay from the write-ahead log keeps
+ * no cadence), keeps it. */
+static void test_every_kept(void **state)
+{
+	char path[512];
+	ino_t ino;
+
+	(void)state;
+	done(ENERGY, NO_EVERY(1717196400, 1, 1));
+	assert_int_equal(meta_every("energy", &ino), 0);
+	restart(false);
+	done(ENERGY, EVERY(1717196460, 2, 2, 2678400));
+	assert_int_equal(meta_every("energy", &ino), 2678400);
+
+	snprintf(path, sizeof(path), "%s/hq/m1/water.meta", datadir);
+	write_file(path, "[channel]\nunit = kWh\nkind = counter\nlayout = 1\nevery = 600\n");
+	done("greenmeter/v1/hq/m1/water", NO_EVERY(1717196400, 1, 1));
+	assert_int_equal(meta_every("water", &ino), 600);
+	snprintf(path, sizeof(path), "%s/hq/m1/water.rrd", datadir);
+	assert_int_equal(access(path, F_OK), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1561,6 +1685,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_requeue_no_stale_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fifo_at_rrd_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requeue_keeps_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every, setup_queued, teardown),
+		cmocka_unit_test_setup_teardown(test_every_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_kept, setup_queued, teardown),
+		cmocka_unit_test_setup_teardown(test_every_repeat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_repeat, setup_queued, teardown),
 		/* the same through the write-ahead log and its writer */
 		cmocka_unit_test_setup_teardown(test_single_reading, setup_queued, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup_queued, teardown),

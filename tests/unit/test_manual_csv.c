@@ -1,11 +1,15 @@
 /*
- * test_manual_csv.c - the monthly-entry CSV of `gm-agent --import`
- * (agent/manual_csv.c, and the file reading of agent/manual_import.c).
+ * test_manual_csv.c - the manual-entry CSV of `gm-agent --import`
+ * (agent/manual_csv.c, and the file reading of agent/manual_import.c):
+ * monthly amounts and dial readings.
  *
  * Every bad case is a whole file refused with the reasons, as file:line,
  * and no entries; each good case's entries are checked field by field.
- * Times are the last second of the month in Asia/Bangkok (UTC+7), worked
- * out by hand: 2026-11-01T00:00+07:00 = 1793466000.
+ * An amount's time is the last second of its month in Asia/Bangkok (UTC+7),
+ * worked out by hand: 2026-11-01T00:00+07:00 = 1793466000. A reading's is
+ * its date there: 2023-10-01T00:00+07:00 = 2023-09-30T17:00Z = 1696093200,
+ * + 31 days (2678400 s) = 2023-11-01 = 1698771600; 2024-03-01T08:30+07:00 =
+ * 2024-03-01T01:30Z = 1709256600.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -25,6 +29,10 @@
 
 #define NCASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define HEADER "month,meter,channel,amount,unit,note\n"
+#define DIAL "date,meter,channel,reading,unit,every,note\n"
+#define NO_HEADER "x.csv: no header line (month,meter,channel,amount,unit,note or " \
+	"date,meter,channel,reading,unit,every,note)"
+#define COLUMNS "(expected month, date, meter, channel, amount, reading, unit, every, note)"
 #define NOW 4102444800.0   /* 2100-01-01: every month that may be typed is over */
 
 static int setup(void **state)
@@ -74,8 +82,10 @@ static void expect_entry(const struct manual_entry *e, const char *meter, const 
 	assert_string_equal(e->id.channel, channel);
 	assert_int_equal(e->year, year);
 	assert_int_equal(e->month, month);
-	if (e->amount != amount || signbit(e->amount))
-		fail_msg("line %d: amount %.17g, want %.17g", e->line, e->amount, amount);
+	assert_int_equal(e->kind, KIND_DELTA);
+	assert_int_equal(e->every, 0);
+	if (e->v != amount || signbit(e->v))
+		fail_msg("line %d: amount %.17g, want %.17g", e->line, e->v, amount);
 	assert_string_equal(e->unit, unit);
 	if (e->t != t)
 		fail_msg("line %d: t %.0f, want %.0f", e->line, e->t, t);
@@ -251,12 +261,30 @@ static void test_header(void **state)
 		    "x.csv:1: column \"note\" appears twice (columns 7 and 8)" } },
 		{ "unknown and missing",
 		  "month,meter,chanel,amount,unit\n",
-		  { "x.csv:1: unknown column \"chanel\" (expected month, meter, channel, amount, unit, note)",
+		  { "x.csv:1: unknown column \"chanel\" " COLUMNS,
 		    "x.csv:1: column \"channel\" is missing" } },
 		{ "upper case",
 		  "Month,meter,channel,amount,unit\n",
-		  { "x.csv:1: unknown column \"Month\" (expected month, meter, channel, amount, unit, note)",
+		  { "x.csv:1: unknown column \"Month\" " COLUMNS,
 		    "x.csv:1: column \"month\" is missing" } },
+		/* a dial reading's columns go together, and every with them */
+		{ "date without reading",
+		  "date,meter,channel,unit\n",
+		  { "x.csv:1: column \"reading\" is missing" } },
+		{ "reading without date",
+		  "meter,channel,reading,unit\n",
+		  { "x.csv:1: column \"date\" is missing" } },
+		{ "every alone",
+		  "month,meter,channel,amount,unit,every\n",
+		  { "x.csv:1: column \"date\" is missing",
+		    "x.csv:1: column \"reading\" is missing" } },
+		{ "neither kind",
+		  "meter,channel,unit,note\n",
+		  { "x.csv:1: columns \"month\" and \"amount\" (a month's amount) or \"date\" and "
+		    "\"reading\" (a dial reading) are missing" } },
+		{ "reading twice",
+		  "date,meter,channel,reading,unit,reading\n",
+		  { "x.csv:1: column \"reading\" appears twice (columns 4 and 6)" } },
 	};
 	struct manual_entry *e;
 	size_t n;
@@ -340,11 +368,9 @@ static void test_nothing_or_not_text(void **state)
 	    "x.csv:2: no entries after the header: nothing to import");
 	refused("CR-only header", CR_HEADER, strlen(CR_HEADER),
 	    "x.csv:1: no entries after the header: nothing to import");
-	refused("empty", "", 0, "x.csv: no header line (month,meter,channel,amount,unit,note)");
-	refused("only a BOM", "\xEF\xBB\xBF", 3,
-	    "x.csv: no header line (month,meter,channel,amount,unit,note)");
-	refused("only comments", "# a\n#b\n\n", 7,
-	    "x.csv: no header line (month,meter,channel,amount,unit,note)");
+	refused("empty", "", 0, NO_HEADER);
+	refused("only a BOM", "\xEF\xBB\xBF", 3, NO_HEADER);
+	refused("only comments", "# a\n#b\n\n", 7, NO_HEADER);
 	refused("UTF-16LE", utf16le, sizeof(utf16le) - 1,
 	    "x.csv:1: the file is UTF-16 text: save it as \"CSV UTF-8\"");
 	refused("UTF-16BE", utf16be, sizeof(utf16be) - 1,
@@ -373,6 +399,193 @@ static void test_month_not_over(void **state)
 	memset(&reports, 0, sizeof(reports));
 	assert_int_equal(manual_csv_parse("x.csv", text, strlen(text), "senate",
 	    1793465999.0 - 300, &e, &n, collect, NULL), 0);
+	assert_int_equal(n, 2);
+	free(e);
+}
+
+/* --- dial readings -------------------------------------------------------- */
+
+static void expect_reading(const struct manual_entry *e, const char *meter, const char *channel,
+    double t, double reading, long every, int year, int month, int line)
+{
+	assert_string_equal(e->id.site, "senate");
+	assert_string_equal(e->id.meter, meter);
+	assert_string_equal(e->id.channel, channel);
+	assert_int_equal(e->kind, KIND_COUNTER);
+	if (e->t != t)
+		fail_msg("line %d: t %.0f, want %.0f", e->line, e->t, t);
+	if (e->v != reading || signbit(e->v))
+		fail_msg("line %d: reading %.17g, want %.17g", e->line, e->v, reading);
+	assert_string_equal(e->unit, "m3");
+	assert_int_equal(e->every, every);
+	assert_int_equal(e->year, year);
+	assert_int_equal(e->month, month);
+	assert_int_equal(e->seq, (uint64_t)((year - 2000) * 12 + month));
+	assert_int_equal(e->line, line);
+}
+
+/* A dial read on a day is read at 00:00 local unless a time is given;
+ * every is a month (31 days) unless the line says. */
+static void test_dial_readings(void **state)
+{
+	struct manual_entry *e;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(parse(DIAL
+	    "2023-10-01,b2-water,volume_m3,1000,m3,,first of the year\n"
+	    "2023-11-01,b2-water,volume_m3,1120.5,m3,,\n"
+	    "2024-03-01 08:30,b2-water,volume_m3,1120.5,m3,,no water used\n"
+	    "2023-10-01,b3-water,volume_m3,0,m3,86400,\n", &e, &n), 0);
+	assert_int_equal(reports.n, 0);
+	assert_int_equal(n, 4);
+	expect_reading(&e[0], "b2-water", "volume_m3", 1696093200, 1000, 2678400, 2023, 10, 2);
+	expect_reading(&e[1], "b2-water", "volume_m3", 1698771600, 1120.5, 2678400, 2023, 11, 3);
+	expect_reading(&e[2], "b2-water", "volume_m3", 1709256600, 1120.5, 2678400, 2024, 3, 4);
+	expect_reading(&e[3], "b3-water", "volume_m3", 1696093200, 0, 86400, 2023, 10, 5);
+	free(e);
+
+	/* without an every column, a month; columns in any order */
+	assert_int_equal(parse("unit,reading,channel,meter,date\n"
+	    "m3,7,volume_m3,w,2099-12-31 23:59\n", &e, &n), 0);
+	expect_reading(&e[0], "w", "volume_m3", 4102419540, 7, 2678400, 2099, 12, 2);
+	free(e);
+}
+
+/* One file, both kinds of line: each fills its own columns. */
+static void test_amounts_and_readings(void **state)
+{
+	struct manual_entry *e;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(parse("month,date,meter,channel,amount,reading,unit,every,note\n"
+	    "2026-09,,finance,paper_reams,40,,reams,,\n"
+	    ",2023-10-01,b2-water,volume_m3,,1000,m3,,\n"
+	    ",2023-11-01,b2-water,volume_m3,,1120.5,m3,2678400,\n", &e, &n), 0);
+	assert_int_equal(n, 3);
+	expect_entry(&e[0], "finance", "paper_reams", 2026, 9, 40, "reams", 1790787599, 2);
+	expect_reading(&e[1], "b2-water", "volume_m3", 1696093200, 1000, 2678400, 2023, 10, 3);
+	expect_reading(&e[2], "b2-water", "volume_m3", 1698771600, 1120.5, 2678400, 2023, 11, 4);
+	free(e);
+}
+
+/* Dates: YYYY-MM-DD or YYYY-MM-DD HH:MM, a day and a time that exist. */
+static void test_dates(void **state)
+{
+	static const char *const bad[] = {
+		"2024-02-30", "2023-02-29", "2024-04-31", "2024-3-01", "2024-03-1", "01/03/2024",
+		"2024-03-01T08:30", "2024-03-01 24:00", "2024-03-01 08:60", "2024-03-01 8:30",
+		"2024-03-01 08:30:00", "2024-03-01 ", " 2024-03-01", "2024-13-01", "2024-00-10",
+		"2024-03-00", "1999-12-31", "2100-01-01", "2024-03", "", "2024-03-01 -1:30",
+		"2O24-03-01",
+	};
+	char text[200], want[300];
+
+	(void)state;
+	for (int i = 0; i < NCASES(bad); i++) {
+		snprintf(text, sizeof(text), DIAL "%s,w,volume_m3,1,m3,,\n", bad[i]);
+		snprintf(want, sizeof(want), "x.csv:2: date \"%s\": expected YYYY-MM-DD or "
+		    "YYYY-MM-DD HH:MM, a day that exists, 2000 to 2099 (e.g. 2026-10-01)", bad[i]);
+		refused(bad[i], text, strlen(text), want);
+	}
+	/* 2000-01-01 before 07:00 local is before 2000 in UTC: the wire has no such time */
+	refused("before 2000 UTC", DIAL "2000-01-01 06:59,w,volume_m3,1,m3,,\n",
+	    strlen(DIAL "2000-01-01 06:59,w,volume_m3,1,m3,,\n"),
+	    "x.csv:2: date 2000-01-01 06:59 is outside 2000-01-01..2100-01-01 UTC");
+}
+
+/* Readings and every: numbers as an amount is; every whole seconds. */
+static void test_reading_values(void **state)
+{
+	static const char *const bad_reading[] = { "nan", "-1", "", "1e999", "0x10", "12 m3" };
+	static const char *const bad_every[] = {
+		"0", "31622401", "1.5", "-60", " 60", "60 ", "x", "1e6", "+60", "999999999",
+	};
+	char text[200], want[300];
+
+	(void)state;
+	for (int i = 0; i < NCASES(bad_reading); i++) {
+		snprintf(text, sizeof(text), DIAL "2024-03-01,w,volume_m3,%s,m3,,\n", bad_reading[i]);
+		snprintf(want, sizeof(want), "x.csv:2: reading \"%s\": expected a number, 0 or more",
+		    bad_reading[i]);
+		refused(bad_reading[i], text, strlen(text), want);
+	}
+	for (int i = 0; i < NCASES(bad_every); i++) {
+		snprintf(text, sizeof(text), DIAL "2024-03-01,w,volume_m3,1,m3,%s,\n", bad_every[i]);
+		snprintf(want, sizeof(want), "x.csv:2: every \"%s\": expected whole seconds from 1 "
+		    "to 31622400, or empty for a month (2678400)", bad_every[i]);
+		refused(bad_every[i], text, strlen(text), want);
+	}
+}
+
+/* A channel's readings rise in time and value, with one every and one
+ * kind: each mistake named at its line, against the line it breaks with. */
+static void test_reading_order(void **state)
+{
+	static const char text[] =
+	    "month,date,meter,channel,amount,reading,unit,every,note\n"     /* 1 */
+	    ",2024-03-01,w,v,,100,m3,,\n"                                    /* 2 */
+	    ",2024-04-01,w,v,,120.5,m3,,\n"                                  /* 3 */
+	    ",2024-03-15,w,v,,110,m3,,\n"                                    /* 4: before 3 */
+	    ",2024-04-01,w,v,,121,m3,,\n"                                    /* 5: again */
+	    ",2024-05-01,w,v,,99.5,m3,,\n"                                   /* 6: lower */
+	    ",2024-06-01,w,v,,130,m3,86400,\n"                               /* 7: every */
+	    "2024-05,,w,v,5,,m3,,\n"                                         /* 8: kind */
+	    "2024-05,,p,r,5,,reams,,\n"                                      /* 9 */
+	    ",2024-05-01,p,r,,6,reams,,\n"                                   /* 10: kind */
+	    "2024-06,,p,r,5,6,reams,,\n"                                     /* 11: both */
+	    ",,p,r,,,reams,,\n"                                              /* 12: none */
+	    "2024-07,2024-07-01,p,r,5,,reams,,\n"                            /* 13: a date */
+	    "2024-08,,p,r,5,,reams,60,\n"                                    /* 14: every */
+	    "2024-07,2024-07-01,w,v,,140,m3,,\n"                             /* 15: a month */
+	    ",2024-06-01,w,v,,130,m3,,\n";                                   /* 16: fine */
+	static const char *const want[] = {
+		"x.csv:4: 2024-03-15 of w/v is before the reading at line 3: give a channel's "
+		"readings in the order they were taken",
+		"x.csv:5: 2024-04-01 w/v is also at line 3",
+		"x.csv:6: reading 99.5 of w/v is lower than 120.5 at line 3: a dial does not run "
+		"back; if the meter was replaced or reset, announce it with `gm-agent --event` and "
+		"import the readings after it in a file of their own",
+		"x.csv:7: every 86400 of w/v differs from 2678400 at line 2",
+		"x.csv:8: w/v has dial readings at line 2: a channel takes amounts or dial "
+		"readings, not both",
+		"x.csv:10: p/r has amounts at line 9: a channel takes amounts or dial readings, "
+		"not both",
+		"x.csv:11: an amount and a reading: give one of them on a line",
+		"x.csv:12: no amount and no reading: give one of them on a line",
+		"x.csv:13: date \"2024-07-01\" on a line with an amount: an amount is for a month",
+		"x.csv:14: every \"60\" on a line with an amount: every is for dial readings",
+		"x.csv:15: month \"2024-07\" on a line with a reading: a reading is dated by \"date\"",
+	};
+	struct manual_entry *e;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(parse(text, &e, &n), NCASES(want));
+	assert_null(e);
+	expect_reports(want, NCASES(want));
+}
+
+/* A reading is entered once taken: its time more than 300 s ahead of the
+ * clock would be refused by the collector. */
+static void test_reading_not_taken(void **state)
+{
+	static const char text[] = DIAL "2023-10-01,w,v,1,m3,,\n2023-11-01,w,v,2,m3,,\n";
+	static const char *const want[] = {
+		"x.csv:3: date 2023-11-01 is in the future: enter a reading once it is taken",
+	};
+	struct manual_entry *e;
+	size_t n;
+
+	(void)state;
+	memset(&reports, 0, sizeof(reports));
+	assert_int_equal(manual_csv_parse("x.csv", text, strlen(text), "senate",
+	    1698771600.0 - 301, &e, &n, collect, NULL), 1);
+	expect_reports(want, 1);
+	memset(&reports, 0, sizeof(reports));
+	assert_int_equal(manual_csv_parse("x.csv", text, strlen(text), "senate",
+	    1698771600.0 - 300, &e, &n, collect, NULL), 0);
 	assert_int_equal(n, 2);
 	free(e);
 }
@@ -412,6 +625,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_every_mistake_named, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_or_not_text, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_month_not_over, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_dial_readings, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_amounts_and_readings, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_dates, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_reading_values, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_reading_order, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_reading_not_taken, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_file, setup, tmpdir_teardown),
 	};
 

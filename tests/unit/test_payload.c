@@ -26,6 +26,8 @@
 #define SEQ_RULE "field \"seq\" must be an integer from 0 to 2^53"
 #define BATCH_RULE "field \"readings\" must be an array of 1..4096 [t, v] pairs"
 #define T_RANGE "is outside 2000-01-01..2100-01-01"
+#define EVERY_RULE "field \"every\" must be whole seconds from 1 to 31622400 (366 days)"
+#define EVERY_DELTA "field \"every\" is for counter and gauge readings, not delta entries"
 
 static void test_kind_and_unit(void **state)
 {
@@ -74,18 +76,28 @@ static void test_encode(void **state)
 		const char *json;
 	} cases[] = {
 		/* the example of the contract, single-reading form */
-		{ { "kWh", KIND_COUNTER, 7, 0 }, one, 1,
+		{ { "kWh", KIND_COUNTER, 7, 0, 0 }, one, 1,
 		  "{\"t\":1763700000.25,\"v\":230.5,\"unit\":\"kWh\",\"kind\":\"counter\",\"seq\":7}" },
 		/* "wrap" appears only when positive: 2^32 * 0.001 = 4294967.296 */
-		{ { "m3", KIND_COUNTER, 0, 4294967.296 }, one, 1,
+		{ { "m3", KIND_COUNTER, 0, 4294967.296, 0 }, one, 1,
 		  "{\"t\":1763700000.25,\"v\":230.5,\"unit\":\"m3\",\"kind\":\"counter\","
 		  "\"seq\":0,\"wrap\":4294967.296}" },
 		/* n > 1 gives the batch form; whole numbers print without a fraction */
-		{ { "kWh", KIND_DELTA, 8, 0 }, two, 2,
+		{ { "kWh", KIND_DELTA, 8, 0, 0 }, two, 2,
 		  "{\"readings\":[[1763700000,1.5],[1763700060.5,2]],\"unit\":\"kWh\","
 		  "\"kind\":\"delta\",\"seq\":8}" },
+		/* "every" appears only when given, after wrap, as whole seconds */
+		{ { "kWh", KIND_COUNTER, 7, 0, 60 }, one, 1,
+		  "{\"t\":1763700000.25,\"v\":230.5,\"unit\":\"kWh\",\"kind\":\"counter\","
+		  "\"seq\":7,\"every\":60}" },
+		{ { "m3", KIND_COUNTER, 1, 4294967.296, 2678400 }, one, 1,
+		  "{\"t\":1763700000.25,\"v\":230.5,\"unit\":\"m3\",\"kind\":\"counter\","
+		  "\"seq\":1,\"wrap\":4294967.296,\"every\":2678400}" },
+		{ { "W", KIND_GAUGE, 2, 0, 31622400 }, two, 2,
+		  "{\"readings\":[[1763700000,1.5],[1763700060.5,2]],\"unit\":\"W\","
+		  "\"kind\":\"gauge\",\"seq\":2,\"every\":31622400}" },
 		/* seq at the top of its range, 2^53 = 9007199254740992, printed whole */
-		{ { "W", KIND_GAUGE, 9007199254740992ULL, 0 }, one, 1,
+		{ { "W", KIND_GAUGE, 9007199254740992ULL, 0, 0 }, one, 1,
 		  "{\"t\":1763700000.25,\"v\":230.5,\"unit\":\"W\",\"kind\":\"gauge\","
 		  "\"seq\":9007199254740992}" },
 	};
@@ -117,34 +129,40 @@ static void test_encode_refuses(void **state)
 		size_t n;
 		const char *reason;
 	} cases[] = {
-		{ "NaN value alone", { "kWh", KIND_COUNTER, 1, 0 }, { { 1763700000, NAN } }, 1,
+		{ "NaN value alone", { "kWh", KIND_COUNTER, 1, 0, 0 }, { { 1763700000, NAN } }, 1,
 		  "reading 0: value is not finite" },
-		{ "NaN in the middle of a batch", { "kWh", KIND_COUNTER, 1, 0 },
+		{ "NaN in the middle of a batch", { "kWh", KIND_COUNTER, 1, 0, 0 },
 		  { { 1763700000, 1 }, { 1763700001, NAN }, { 1763700002, 3 } }, 3,
 		  "reading 1: value is not finite" },
-		{ "+Inf", { "W", KIND_GAUGE, 1, 0 }, { { 1763700000, 1 }, { 1763700001, INFINITY } },
+		{ "+Inf", { "W", KIND_GAUGE, 1, 0, 0 }, { { 1763700000, 1 }, { 1763700001, INFINITY } },
 		  2, "reading 1: value is not finite" },
-		{ "-Inf", { "W", KIND_GAUGE, 1, 0 }, { { 1763700000, -INFINITY } }, 1,
+		{ "-Inf", { "W", KIND_GAUGE, 1, 0, 0 }, { { 1763700000, -INFINITY } }, 1,
 		  "reading 0: value is not finite" },
-		{ "NaN time", { "W", KIND_GAUGE, 1, 0 }, { { NAN, 1 } }, 1,
+		{ "NaN time", { "W", KIND_GAUGE, 1, 0, 0 }, { { NAN, 1 } }, 1,
 		  "reading 0: time nan " T_RANGE },
-		{ "time before 2000", { "W", KIND_GAUGE, 1, 0 }, { { 946684799, 1 } }, 1,
+		{ "time before 2000", { "W", KIND_GAUGE, 1, 0, 0 }, { { 946684799, 1 } }, 1,
 		  "reading 0: time 946684799.000 " T_RANGE },
-		{ "time 2100", { "W", KIND_GAUGE, 1, 0 }, { { 4102444800.0, 1 } }, 1,
+		{ "time 2100", { "W", KIND_GAUGE, 1, 0, 0 }, { { 4102444800.0, 1 } }, 1,
 		  "reading 0: time 4102444800.000 " T_RANGE },
-		{ "times not rising", { "W", KIND_GAUGE, 1, 0 },
+		{ "times not rising", { "W", KIND_GAUGE, 1, 0, 0 },
 		  { { 1763700001, 1 }, { 1763700001, 2 } }, 2,
 		  "reading 1: time 1763700001.000 is not after the one before it" },
-		{ "infinite wrap", { "m3", KIND_COUNTER, 1, INFINITY }, { good }, 1,
+		{ "infinite wrap", { "m3", KIND_COUNTER, 1, INFINITY, 0 }, { good }, 1,
 		  "wrap is not finite" },
-		{ "NaN wrap", { "m3", KIND_COUNTER, 1, NAN }, { good }, 1, "wrap is not finite" },
-		{ "seq 2^53 + 1", { "W", KIND_GAUGE, 9007199254740993ULL, 0 }, { good }, 1,
+		{ "NaN wrap", { "m3", KIND_COUNTER, 1, NAN, 0 }, { good }, 1, "wrap is not finite" },
+		{ "every below 0", { "kWh", KIND_COUNTER, 1, 0, -1 }, { good }, 1,
+		  "field \"every\" must be whole seconds from 1 to 31622400 (366 days)" },
+		{ "every past 366 days", { "kWh", KIND_COUNTER, 1, 0, 31622401 }, { good }, 1,
+		  "field \"every\" must be whole seconds from 1 to 31622400 (366 days)" },
+		{ "every of a delta", { "reams", KIND_DELTA, 1, 0, 2678400 }, { good }, 1,
+		  "field \"every\" is for counter and gauge readings, not delta entries" },
+		{ "seq 2^53 + 1", { "W", KIND_GAUGE, 9007199254740993ULL, 0, 0 }, { good }, 1,
 		  "seq 9007199254740993 is above 2^53" },
-		{ "empty unit", { "", KIND_GAUGE, 1, 0 }, { good }, 1,
+		{ "empty unit", { "", KIND_GAUGE, 1, 0, 0 }, { good }, 1,
 		  "unit must be 1..15 characters [A-Za-z0-9/%._-]" },
-		{ "unit with a quote", { "k\"Wh", KIND_GAUGE, 1, 0 }, { good }, 1,
+		{ "unit with a quote", { "k\"Wh", KIND_GAUGE, 1, 0, 0 }, { good }, 1,
 		  "unit must be 1..15 characters [A-Za-z0-9/%._-]" },
-		{ "no readings", { "W", KIND_GAUGE, 1, 0 }, { good }, 0,
+		{ "no readings", { "W", KIND_GAUGE, 1, 0, 0 }, { good }, 0,
 		  "0 readings: a message holds 1..4096" },
 	};
 	char *json, err[256];
@@ -232,12 +250,43 @@ static void test_decode_good(void **state)
 		assert_int_equal(meta.kind, cases[i].kind);
 		assert_int_equal(meta.seq, cases[i].seq);
 		assert_true(meta.wrap == cases[i].wrap);
+		assert_int_equal(meta.every, 0);   /* not given */
 		assert_int_equal(n, cases[i].n);
 		for (size_t j = 0; j < n; j++) {
 			if (pts[j].t != cases[i].pts[j].t || pts[j].v != cases[i].pts[j].v)
 				fail_msg("case %zu point %zu: got [%.17g, %.17g], want [%.17g, %.17g]",
 				    i, j, pts[j].t, pts[j].v, cases[i].pts[j].t, cases[i].pts[j].v);
 		}
+		free(pts);
+	}
+}
+
+/* "every", the channel's expected interval: optional, whole seconds, kept. */
+static void test_decode_every(void **state)
+{
+	static const struct {
+		const char *json;
+		long every;
+	} cases[] = {
+		{ "{\"t\":1700000000,\"v\":1," META ",\"every\":900}", 900 },
+		{ "{\"t\":1700000000,\"v\":1,\"unit\":\"W\",\"kind\":\"gauge\",\"seq\":1,"
+		  "\"every\":1}", 1 },
+		/* the longest, 366 days, in any place among the fields */
+		{ "{\"every\":31622400,\"t\":1700000000,\"v\":1," META "}", 31622400 },
+		/* a monthly dial reading, written with an exponent */
+		{ "{\"readings\":[[1700000000,1],[1702678400,2]]," META ",\"every\":2.6784e6}",
+		  2678400 },
+	};
+	struct payload_meta meta;
+	struct point *pts;
+	size_t n;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (decode(cases[i].json, &meta, &pts, &n, err, sizeof(err)) != GM_OK)
+			fail_msg("case %zu rejected: %s", i, err);
+		assert_int_equal(meta.every, cases[i].every);
 		free(pts);
 	}
 }
@@ -306,6 +355,17 @@ static void test_decode_rejects(void **state)
 		  "field \"wrap\" is not a number" },
 		{ "{\"t\":1700000000,\"v\":1," META ",\"wrap\":null}",
 		  "field \"wrap\" is not a number" },
+		{ "{\"t\":1700000000,\"v\":1," META ",\"every\":0}", EVERY_RULE },
+		{ "{\"t\":1700000000,\"v\":1," META ",\"every\":-60}", EVERY_RULE },
+		{ "{\"t\":1700000000,\"v\":1," META ",\"every\":60.5}", EVERY_RULE },
+		{ "{\"t\":1700000000,\"v\":1," META ",\"every\":31622401}", EVERY_RULE },
+		{ "{\"t\":1700000000,\"v\":1," META ",\"every\":1e300}", EVERY_RULE },
+		{ "{\"t\":1700000000,\"v\":1," META ",\"every\":\"60\"}",
+		  "field \"every\" is not a number" },
+		{ "{\"t\":1700000000,\"v\":1," META ",\"every\":null}",
+		  "field \"every\" is not a number" },
+		{ "{\"t\":1700000000,\"v\":40,\"unit\":\"reams\",\"kind\":\"delta\",\"seq\":1,"
+		  "\"every\":2678400}", EVERY_DELTA },
 
 		/* single reading */
 		{ "{\"v\":1," META "}", "field \"t\" is missing" },
@@ -501,12 +561,14 @@ static void test_round_trip(void **state)
 		const struct point *pts;
 		size_t n;
 	} cases[] = {
-		{ { "kWh", KIND_COUNTER, 7, 0 }, one, 1 },
-		{ { "m3", KIND_COUNTER, 123456, 4294967.296 }, one, 1 },
-		{ { "sheets", KIND_DELTA, 0, 0 }, many, 4 },
-		{ { "W", KIND_GAUGE, 9007199254740992ULL, 0 }, many, 4 },  /* seq 2^53 */
-		{ { "W", KIND_GAUGE, 9007199254740991ULL, 0 }, one, 1 },   /* 2^53 - 1 */
-		{ { "W", KIND_GAUGE, 4503599627370497ULL, 0 }, one, 1 },   /* 2^52 + 1 */
+		{ { "kWh", KIND_COUNTER, 7, 0, 0 }, one, 1 },
+		{ { "m3", KIND_COUNTER, 123456, 4294967.296, 0 }, one, 1 },
+		{ { "m3", KIND_COUNTER, 5, 4294967.296, 2678400 }, many, 4 },
+		{ { "W", KIND_GAUGE, 5, 0, 1 }, one, 1 },
+		{ { "sheets", KIND_DELTA, 0, 0, 0 }, many, 4 },
+		{ { "W", KIND_GAUGE, 9007199254740992ULL, 0, 0 }, many, 4 },  /* seq 2^53 */
+		{ { "W", KIND_GAUGE, 9007199254740991ULL, 0, 0 }, one, 1 },   /* 2^53 - 1 */
+		{ { "W", KIND_GAUGE, 4503599627370497ULL, 0, 0 }, one, 1 },   /* 2^52 + 1 */
 	};
 	struct payload_meta meta;
 	struct point *pts;
@@ -528,6 +590,7 @@ static void test_round_trip(void **state)
 			fail_msg("case %zu: %s: seq %llu, want %llu", i, json,
 			    (unsigned long long)meta.seq, (unsigned long long)cases[i].meta.seq);
 		assert_true(meta.wrap == cases[i].meta.wrap);
+		assert_int_equal(meta.every, cases[i].meta.every);
 		assert_int_equal(n, cases[i].n);
 		assert_memory_equal(pts, cases[i].pts, n * sizeof(*pts));
 		free(pts);
@@ -542,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_encode),
 		cmocka_unit_test(test_encode_refuses),
 		cmocka_unit_test(test_decode_good),
+		cmocka_unit_test(test_decode_every),
 		cmocka_unit_test(test_decode_rejects),
 		cmocka_unit_test(test_decode_size_limit),
 		cmocka_unit_test(test_decode_nul_and_length),

@@ -53,6 +53,7 @@ static void chan_path(const char *meter, const char *channel, const char *suffix
     const char *unit, enum reading_kind kind, char *path, size_t len)
 {
 	struct chan_id id = id3("hq", meter, channel);
+	struct chanmeta m = { .kind = kind };
 	char err[256];
 
 	snprintf(path, len, "%s/hq", tmpdir);
@@ -60,7 +61,8 @@ static void chan_path(const char *meter, const char *channel, const char *suffix
 	snprintf(path, len, "%s/hq/%s", tmpdir, meter);
 	mkdir(path, 0755);
 	snprintf(path, len, "%s/hq/%s/%s%s", tmpdir, meter, channel, suffix);
-	if (chanmeta_write(tmpdir, &id, unit, kind, err, sizeof(err)) != GM_OK)
+	snprintf(m.unit, sizeof(m.unit), "%s", unit);
+	if (chanmeta_write(tmpdir, &id, &m, err, sizeof(err)) != GM_OK)
 		fail_msg("chanmeta_write: %s", err);
 }
 

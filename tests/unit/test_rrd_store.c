@@ -592,7 +592,7 @@ static int covered_call(void *arg)
 	double ts[1] = { T + 0.5 };
 	bool covered[1];
 
-	return -store_covered(c->s, &c->id, ts, 1, T + 60, covered, c->err, sizeof(c->err));
+	return -store_covered(c->s, &c->id, ts, 1, T + 60, 0, covered, c->err, sizeof(c->err));
 }
 
 static void test_covered_damaged(void **state)

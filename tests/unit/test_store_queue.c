@@ -45,7 +45,7 @@
 
 static char datadir[200];
 static struct store *store;
-static const struct payload_meta KWH = { "kWh", KIND_COUNTER, 1, 0 };
+static const struct payload_meta KWH = { "kWh", KIND_COUNTER, 1, 0, 0 };
 
 static _Atomic size_t written;   /* rows the queue says it wrote (writer thread) */
 
@@ -195,7 +195,7 @@ static void test_line_roundtrip(void **state)
 	assert_true(back.t == row.t && back.value == row.value && back.use == row.use);
 	/* a gauge has no use */
 	row.use = NAN;
-	wal_format(line, sizeof(line), &id, &(struct payload_meta){ "W", KIND_GAUGE, 1, 0 },
+	wal_format(line, sizeof(line), &id, &(struct payload_meta){ "W", KIND_GAUGE, 1, 0, 0 },
 	    &row);
 	assert_string_equal(line, "hq/m-1/energy_2 gauge W 1717196400.125 1234.5678 U");
 	assert_int_equal(wal_parse(line, &got, &meta, &back, err, sizeof(err)), GM_OK);
@@ -247,7 +247,7 @@ static void test_bad_lines(void **state)
 static void test_longest_rows(void **state)
 {
 	struct chan_id id = id3(ID64, ID64, ID64);
-	const struct payload_meta meta = { "a-b_c.d/e123456", KIND_COUNTER, 9007199254740992ULL, 0 };
+	const struct payload_meta meta = { "a-b_c.d/e123456", KIND_COUNTER, 9007199254740992ULL, 0, 0 };
 	struct store_row rows[5];
 	struct store_queue *q;
 	struct wal *w;
