@@ -121,6 +121,8 @@ struct mqtt_in *mqtt_in_new(const struct agent_config *cfg, struct spool *sp, ch
 		gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 		goto fail;
 	}
+	for (int i = 0; i < cfg->nmqtt * MQTT_METER_MAX_CH + 1; i++)
+		in->chans[i].bad.keep_pace = true;   /* a device's stray payloads: one gap */
 	in->cfg = cfg;
 	in->sp = sp;
 	in->opts = cfg->mqtt;

@@ -70,9 +70,12 @@ void complain(struct complaint *c, time_t now, const char *fmt, ...)
 
 	if (c->since == 0) {
 		/* quiet for a whole gap after the last repeat was due: afresh;
-		 * sooner, the source flaps: keep the pace */
-		if (now >= c->next + c->interval)
+		 * sooner, the source flaps: keep the pace (if asked: a bad answer
+		 * from a meter is news each time it comes after a good one) */
+		if (!c->keep_pace || now >= c->next + c->interval) {
 			c->interval = 0;
+			c->next = now;
+		}
 		c->since = now;
 		c->repeats = 0;
 		c->told = false;

@@ -5,8 +5,10 @@
  * that is the caller's job. A `struct complaint` keeps a repeating failure
  * (a dead meter, an absent broker) from flooding the log: it is logged once,
  * then at growing intervals, and its recovery once with the outage length.
- * One that flaps (fails, works, fails ...) keeps that pace across its short
- * recoveries: a failure and its recovery are logged at most once a gap.
+ * One with keep_pace set that flaps (fails, works, fails ...) keeps that pace
+ * across its short recoveries: a failure and its recovery are logged at most
+ * once a gap (a device's payloads, one in two of which are of no use);
+ * without it, each new outage is logged (a meter's bad answers, each news).
  */
 #ifndef GM_LOG_H
 #define GM_LOG_H
@@ -37,6 +39,7 @@ struct complaint {
 	time_t interval;  /* current gap between repeats, seconds */
 	unsigned repeats; /* failures since `since` */
 	bool told;        /* this outage was logged, so its end will be */
+	bool keep_pace;   /* set by the owner: a flapping source keeps the pace */
 };
 
 /* Log a failure: the first at once, then after 1, 2, 4 ... 60 minutes. A

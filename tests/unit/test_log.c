@@ -90,11 +90,11 @@ static void test_outage(void **state)
 }
 
 /* A failure every other second for ten minutes, each followed by a success:
- * before, 300 warnings and 300 "back after" lines; now the pace of one
- * long outage, 0, 60, 180 and 420 s in. */
+ * before, 300 warnings and 300 "back after" lines; with keep_pace the pace
+ * of one long outage, 0, 60, 180 and 420 s in. */
 static void test_flapping(void **state)
 {
-	struct complaint c = { 0 };
+	struct complaint c = { .keep_pace = true };
 
 	(void)state;
 	for (time_t t = 0; t < 600; t += 2) {
@@ -109,7 +109,7 @@ static void test_flapping(void **state)
  * logged at once, and its repeats start from 60 s. */
 static void test_afresh_after_quiet(void **state)
 {
-	struct complaint c = { 0 };
+	struct complaint c = { .keep_pace = true };
 
 	(void)state;
 	complain(&c, 1000, "m: down");            /* logged; next 1060 */
@@ -125,12 +125,28 @@ static void test_afresh_after_quiet(void **state)
 	assert_int_equal(lines_with("warning: m: down"), 4);
 }
 
+/* Without keep_pace each new failure after a success is news (a meter's
+ * bad answers, each by its name): logged, and its end. */
+static void test_each_outage(void **state)
+{
+	struct complaint c = { 0 };
+
+	(void)state;
+	for (time_t t = 0; t < 20; t += 2) {
+		complain(&c, 5000 + t, "gw: wrong unit id");
+		complain_release(&c, 5000 + t + 1, "gw");
+	}
+	assert_int_equal(lines_with("warning: gw: wrong unit id"), 10);
+	assert_int_equal(lines_with("info: gw: back after 1 s (1 failed attempts)"), 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_outage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flapping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_afresh_after_quiet, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_each_outage, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
