@@ -9,9 +9,10 @@
  * Paths are the local ones, "<datadir>/<site>/<meter>/<channel>.rrd"; a
  * backend that names files differently (rrdcached over TCP) translates.
  * Every call returns GM_OK or a GM_* code with the backend's reason in err:
- *   create  make the file with the layout of rrd_layout.h, first update
- *           allowed after `start`; an existing file is kept, not replaced
- *           (the caller checks that it exists).
+ *   create  make the file with the layout of rrd_layout.h for a channel
+ *           read every `every` s (0: not known; rrd_layout_def), first
+ *           update allowed after `start`; an existing file is kept, not
+ *           replaced (the caller checks that it exists).
  *   update  append n rows, strictly newer than the file's last update and in
  *           time order; GM_ESTALE (and nothing stored) when one is not
  *           newer. GM_OK means the rows will be in the file: at once
@@ -32,8 +33,8 @@
 
 struct rrd_backend {
 	char what[160];   /* "librrd" or "rrdcached at ADDRESS", for the log */
-	int (*create)(struct rrd_backend *b, const char *path, time_t start, char *err,
-	    size_t errlen);
+	int (*create)(struct rrd_backend *b, const char *path, time_t start, long every,
+	    char *err, size_t errlen);
 	int (*update)(struct rrd_backend *b, const char *path, const struct store_row *rows,
 	    const char *const *text, size_t n, char *err, size_t errlen);
 	int (*sync)(struct rrd_backend *b, const char *path, char *err, size_t errlen);

@@ -277,13 +277,14 @@ static int recover(struct cached *c, char *err, size_t errlen)
 	return GM_OK;
 }
 
-static int cached_create(struct rrd_backend *b, const char *path, time_t start, char *err,
-    size_t errlen)
+static int cached_create(struct rrd_backend *b, const char *path, time_t start, long every,
+    char *err, size_t errlen)
 {
 	struct cached *c = (struct cached *)b;
 	char buf[PATH_MAX];
-	const char *name = daemon_name(c, path, buf, sizeof(buf)), **argv;
-	int argc = rrd_layout_argv(&argv), rc;
+	const char *name = daemon_name(c, path, buf, sizeof(buf));
+	struct rrd_def def;
+	int rc;
 
 	if (name == NULL)
 		return too_long(err, errlen, path);
@@ -292,7 +293,8 @@ static int cached_create(struct rrd_backend *b, const char *path, time_t start, 
 		return rc;
 	rrd_clear_error();
 	/* no_overwrite: a file another collector just made is kept, not replaced */
-	if (rrdc_create_r2(name, RRD_STEP, start, 1, NULL, NULL, argc, argv) != 0 &&
+	rrd_layout_def(&def, every);
+	if (rrdc_create_r2(name, RRD_STEP, start, 1, NULL, NULL, def.argc, def.argv) != 0 &&
 	    access(path, F_OK) != 0)
 		return trouble(c, GM_ELIB, err, errlen, "create", name);
 	return GM_OK;

@@ -9,17 +9,17 @@
 #include "rrd_backend.h"
 #include "rrd_layout.h"
 
-static int direct_create(struct rrd_backend *b, const char *path, time_t start, char *err,
-    size_t errlen)
+static int direct_create(struct rrd_backend *b, const char *path, time_t start, long every,
+    char *err, size_t errlen)
 {
-	const char **argv;
-	int argc = rrd_layout_argv(&argv);
+	struct rrd_def def;
 
 	(void)b;
+	rrd_layout_def(&def, every);
 	rrd_clear_error();
 	errno = 0;
 	/* no_overwrite: a file another collector just made is kept, not replaced */
-	if (rrd_create_r2(path, RRD_STEP, start, 1, NULL, NULL, argc, argv) != 0)
+	if (rrd_create_r2(path, RRD_STEP, start, 1, NULL, NULL, def.argc, def.argv) != 0)
 		return gm_errf(err, errlen, GM_ELIB, "rrd_create %s: %s", path, rrd_error_text());
 	return GM_OK;
 }

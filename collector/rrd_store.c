@@ -210,9 +210,10 @@ static int room_for_file(const char *datadir, char *err, size_t errlen)
 
 /* The new channel's .meta, from the message that creates it. A message
  * that does not give "every" (one replayed from the write-ahead log, which
- * keeps no cadence) leaves the one a first try wrote. */
+ * keeps no cadence) leaves the one a first try wrote. *every: the one kept,
+ * for the file's heartbeat. */
 static int write_meta(const char *datadir, const struct chan_id *id,
-    const struct payload_meta *meta, char *err, size_t errlen)
+    const struct payload_meta *meta, long *every, char *err, size_t errlen)
 {
 	struct chanmeta m = { .kind = meta->kind, .every = meta->every }, old;
 	char why[256];
@@ -220,6 +221,7 @@ static int write_meta(const char *datadir, const struct chan_id *id,
 	strcpy(m.unit, meta->unit);
 	if (m.every == 0 && chanmeta_read(datadir, id, &old, why, sizeof(why)) == GM_OK)
 		m.every = old.every;
+	*every = m.every;
 	return chanmeta_write(datadir, id, &m, err, errlen);
 }
 
@@ -227,6 +229,7 @@ static int create_file(struct store *s, const char *path, const struct chan_id *
     const struct payload_meta *meta, double first_t, char *err, size_t errlen)
 {
 	char journal[PATH_MAX];
+	long every = 0;
 	int rc;
 
 	/* A channel is one kind: one that keeps delta entries gets no RRD, or
@@ -237,13 +240,14 @@ static int create_file(struct store *s, const char *path, const struct chan_id *
 		    "(%s); a %s reading does not fit it", journal, kind_name(meta->kind));
 	if ((rc = room_for_file(s->datadir, err, errlen)) != GM_OK ||
 	    (rc = chan_dir_make(s->datadir, id, err, errlen)) != GM_OK ||
-	    (rc = write_meta(s->datadir, id, meta, err, errlen)) != GM_OK)
+	    (rc = write_meta(s->datadir, id, meta, &every, err, errlen)) != GM_OK)
 		return rc;
 	/* The file starts at the beginning of the first reading's row, so that
 	 * row is not mostly unknown (librrd then drops it whole, and the first
-	 * use spread into it). A file another collector just made is kept,
-	 * not replaced. */
-	if ((rc = s->b->create(s->b, path, row_start(first_t), err, errlen)) != GM_OK &&
+	 * use spread into it). A channel read less often than the rows keep a
+	 * reading gets a heartbeat to match (rrd_layout.h). A file another
+	 * collector just made is kept, not replaced. */
+	if ((rc = s->b->create(s->b, path, row_start(first_t), every, err, errlen)) != GM_OK &&
 	    access(path, F_OK) != 0)
 		return rc;
 	return GM_OK;

@@ -7,7 +7,8 @@
  * real RRD files, events and entries journals) exactly as messages from the
  * broker would: counters with resets nobody announced, announced
  * replacements, wraps, late readings, outages and readings exactly on local
- * midnights; a counter read hourly; gauges; monthly manual entries with corrections and mid-month
+ * midnights; a counter its agent reads hourly (`every` 3600: its file's
+ * heartbeat is 5400 s, so it is covered between readings); gauges; monthly manual entries with corrections and mid-month
  * ones. Each is then cut at random bounds - random seconds, reading times
  * exactly, local midnights and month starts - and for every cut:
  *   - the parts' use sums to the whole's (none at all only where no part
@@ -112,8 +113,9 @@ static void make_readings(const char *topic, enum series_kind kind)
 		int n = (int)pick(1, BATCH_MAX), o;
 		bool late = false;
 
-		o = snprintf(msg, sizeof(msg), "{\"unit\":\"%s\",\"kind\":\"%s\",\"seq\":%llu,%s"
-		    "\"readings\":[", unit, k, (unsigned long long)seq++, wrap > 0 ? "\"wrap\":1000," : "");
+		o = snprintf(msg, sizeof(msg), "{\"unit\":\"%s\",\"kind\":\"%s\",\"seq\":%llu,%s%s"
+		    "\"readings\":[", unit, k, (unsigned long long)seq++, wrap > 0 ? "\"wrap\":1000," : "",
+		    kind == S_HOURLY ? "\"every\":3600," : "");
 		for (int i = 0; i < n && t < NOW - 600; i++) {
 			if (kind == S_GAUGE)
 				v = (double)pick(0, 40000) / 4;

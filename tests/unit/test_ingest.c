@@ -1539,6 +1539,24 @@ static long meta_every(const char *channel, ino_t *ino)
 	return m.every;
 }
 
+/* The heartbeat of `value` in the channel's RRD header (rrd_info). */
+static long value_heartbeat(const char *channel)
+{
+	char path[512];
+	rrd_info_t *info, *i;
+	long hb = -1;
+
+	flush();
+	snprintf(path, sizeof(path), "%s/hq/m1/%s.rrd", datadir, channel);
+	info = rrd_info_r(path);
+	for (i = info; i != NULL; i = i->next) {
+		if (strcmp(i->key, "ds[" RRD_DS_VALUE "].minimal_heartbeat") == 0)
+			hb = (long)i->value.u_cnt;
+	}
+	rrd_info_free(info);
+	return hb;
+}
+
 #define EVERY(t, v, seq, every) "{\"t\":" #t ",\"v\":" #v KWH ",\"seq\":" #seq \
 	",\"every\":" #every "}"
 #define NO_EVERY(t, v, seq) "{\"t\":" #t ",\"v\":" #v KWH ",\"seq\":" #seq "}"
@@ -1555,6 +1573,8 @@ static void test_every(void **state)
 	capture_log();
 	done(ENERGY, EVERY(1717196400, 1, 1, 60));
 	assert_int_equal(meta_every("energy", &ino), 60);
+	/* read every minute: rows keep a reading for the usual 15 minutes */
+	assert_int_equal(value_heartbeat("energy"), 900);
 	/* the same interval, or none: the file is not written again */
 	done(ENERGY, EVERY(1717196460, 2, 2, 60));
 	done(ENERGY, NO_EVERY(1717196520, 3, 3));
@@ -1601,6 +1621,8 @@ static void test_every_repeat(void **state)
 
 	(void)state;
 	done(ENERGY, DIAL(",\"every\":2678400", 298));
+	/* a dial read monthly: its file keeps a reading 1.5 x 31 days */
+	assert_int_equal(value_heartbeat("energy"), 4017600);
 	done(ENERGY, DIAL(",\"every\":2678400", 298));
 	cs = state_of("hq", "m1", "energy");
 	expect_counts(cs, 6, 3, 3, 0, 0, 0);
