@@ -41,7 +41,7 @@ CFLAGS     += $(INC_MODBUS)
 COMMON   := common/err common/fileio common/log common/topic common/payload common/json_in common/registers common/chanmeta \
             common/confparse common/devmap common/scale common/timeutil common/fiscal common/crc16
 COMMON_MQTT := common/mqtt_opts common/mqtt_link common/connack
-COMMON_RRD  := common/rrd_layout common/consumption common/rrd_read common/entries common/meter_event \
+COMMON_RRD  := common/rrd_layout common/consumption common/rrd_read common/rrdc common/entries common/meter_event \
             common/numtext common/usage_cache common/rrdfile
 
 AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/json_path agent/mqtt_payload \
@@ -52,7 +52,7 @@ AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/json_path agent
             agent/outbox agent/publish $(COMMON_MQTT) $(COMMON)
 COLLECTOR:= collector/main collector/collector_config \
             collector/ingest collector/counter collector/registry collector/status_show \
-            collector/rrd_store collector/rrd_direct collector/rrd_cached collector/rrd_hold \
+            collector/rrd_store collector/rrd_direct collector/rrd_cached common/rrdc collector/rrd_hold \
             collector/rrd_head collector/entry_store collector/event_store collector/meter_events \
             collector/chan_dir collector/seqwin collector/wal collector/store_queue \
             collector/quarantine collector/requeue \
@@ -64,9 +64,7 @@ REPORT   := dashboards/report_main dashboards/report_opts dashboards/report_plai
             dashboards/html \
             dashboards/green_set dashboards/org dashboards/org_units dashboards/org_meters \
             dashboards/kpi dashboards/criteria dashboards/checklist \
-            collector/rrd_cached collector/rrd_hold \
-            collector/rrd_store collector/rrd_direct collector/chan_dir \
-            collector/rrd_head $(COMMON_RRD) $(COMMON)
+            $(COMMON_RRD) $(COMMON)
 # gm-dashboard reads what gm-report reads, through the same figures code
 DASHBOARD:= dashboards/dash_main dashboards/dash_config dashboards/dash_state dashboards/dash_routes \
             dashboards/dash_page dashboards/dash_overview dashboards/dash_meter dashboards/dash_graph \
@@ -78,8 +76,7 @@ DASHBOARD:= dashboards/dash_main dashboards/dash_config dashboards/dash_state da
             dashboards/report_walk dashboards/figures dashboards/green dashboards/compare \
             dashboards/green_text dashboards/org dashboards/org_units dashboards/org_meters \
             dashboards/kpi dashboards/criteria dashboards/checklist \
-            collector/registry collector/rrd_cached collector/rrd_hold collector/rrd_store \
-            collector/rrd_direct collector/chan_dir collector/rrd_head \
+            collector/registry \
             $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
 SIM      := devices/sim/main devices/sim/sim_config devices/sim/profile \
             devices/sim/sim_server devices/sim/fault devices/sim/rtu_frame $(COMMON)
@@ -116,12 +113,12 @@ UNIT_agent_config := agent/agent_config agent/mqtt_meter agent/json_path common/
                   common/log common/devmap common/scale common/confparse common/registers common/payload common/json_in common/topic common/fileio common/err
 UNIT_mqtt_payload := agent/mqtt_payload $(UNIT_agent_config)
 UNIT_log       := common/log
-UNIT_consumption := common/consumption common/rrd_read common/entries common/meter_event common/numtext \
+UNIT_consumption := common/consumption common/rrd_read common/rrdc common/entries common/meter_event common/numtext \
                   common/payload common/json_in common/topic common/rrd_layout common/timeutil common/fileio common/err
 UNIT_entries   := common/entries common/numtext common/fileio common/err
 UNIT_registry  := collector/registry common/topic common/payload common/json_in common/fileio common/err
 UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/json_in common/topic common/fileio common/err
-UNIT_ingest    := collector/ingest collector/requeue collector/rrd_store common/rrdfile collector/rrd_direct collector/rrd_cached \
+UNIT_ingest    := collector/ingest collector/requeue collector/rrd_store common/rrdfile collector/rrd_direct collector/rrd_cached common/rrdc \
                   collector/rrd_hold collector/rrd_head collector/entry_store collector/counter \
                   collector/event_store collector/meter_events collector/chan_dir collector/seqwin \
                   collector/wal collector/store_queue collector/quarantine \
@@ -144,13 +141,13 @@ UNIT_org       := dashboards/org dashboards/org_units dashboards/org_meters comm
                   common/topic common/timeutil common/fiscal common/fileio common/err
 UNIT_seqwin    := collector/seqwin collector/chan_dir common/topic common/fileio common/err
 UNIT_rrd_hold  := collector/rrd_hold common/fileio common/err
-UNIT_rrd_store := collector/rrd_store common/rrdfile collector/rrd_direct collector/rrd_cached collector/rrd_hold \
+UNIT_rrd_store := collector/rrd_store common/rrdfile collector/rrd_direct collector/rrd_cached common/rrdc collector/rrd_hold \
                   collector/rrd_head collector/chan_dir common/entries common/numtext \
                   common/chanmeta common/rrd_layout \
                   common/confparse common/payload common/json_in common/topic common/log common/timeutil \
                   common/fileio common/err
 UNIT_store_queue := collector/store_queue collector/quarantine collector/wal collector/rrd_store common/rrdfile collector/rrd_direct \
-                  collector/rrd_cached collector/rrd_hold collector/rrd_head collector/chan_dir \
+                  collector/rrd_cached common/rrdc collector/rrd_hold collector/rrd_head collector/chan_dir \
                   collector/event_store common/meter_event common/entries common/numtext \
                   common/chanmeta common/rrd_layout common/consumption common/rrd_read \
                   common/confparse common/payload common/json_in common/topic common/log common/timeutil \
@@ -162,21 +159,21 @@ UNIT_criteria  := dashboards/criteria dashboards/checklist dashboards/kpi dashbo
 UNIT_green     := tests/unit/green_fixture dashboards/figures dashboards/green dashboards/compare \
                   dashboards/org dashboards/org_units dashboards/org_meters dashboards/criteria \
                   dashboards/checklist dashboards/kpi dashboards/report_walk common/usage_cache common/rrdfile \
-                  common/consumption common/rrd_read common/entries common/meter_event common/numtext common/chanmeta \
+                  common/consumption common/rrd_read common/rrdc common/entries common/meter_event common/numtext common/chanmeta \
                   common/confparse common/payload common/json_in common/topic common/rrd_layout \
                   common/timeutil common/fiscal common/fileio common/err
 # the like-for-like rule through the whole report set gm-report writes
 UNIT_compare   := tests/unit/green_fixture $(filter-out dashboards/report_main,$(REPORT))
 UNIT_report_opts := dashboards/report_opts $(filter-out tests/unit/green_fixture,$(UNIT_green))
 UNIT_report_table := dashboards/report_table dashboards/textwidth dashboards/green_text \
-                  dashboards/report_walk common/consumption common/rrd_read common/entries common/meter_event \
+                  dashboards/report_walk common/consumption common/rrd_read common/rrdc common/entries common/meter_event \
                   common/numtext common/chanmeta common/confparse common/payload common/json_in \
                   common/topic common/rrd_layout common/timeutil common/fiscal common/fileio \
                   common/err
-UNIT_usage_cache := common/usage_cache common/rrdfile common/consumption common/rrd_read common/entries \
+UNIT_usage_cache := common/usage_cache common/rrdfile common/consumption common/rrd_read common/rrdc common/entries \
                   common/meter_event common/numtext common/payload common/json_in common/topic \
                   common/rrd_layout common/timeutil common/fileio common/err
-UNIT_collector_config := collector/collector_config collector/rrd_cached collector/rrd_hold \
+UNIT_collector_config := collector/collector_config collector/rrd_cached common/rrdc collector/rrd_hold \
                   collector/rrd_store common/rrdfile collector/rrd_direct collector/rrd_head collector/chan_dir \
                   common/mqtt_opts common/chanmeta common/entries common/numtext common/rrd_layout \
                   common/confparse common/payload common/json_in common/topic common/log \
@@ -187,7 +184,7 @@ UNIT_meter_event := common/meter_event common/numtext common/payload common/json
 UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/http_path \
                   dashboards/ratelog dashboards/meter_view \
                   dashboards/stale_watch dashboards/report_files dashboards/report_walk \
-                  collector/registry collector/rrd_cached collector/rrd_hold collector/rrd_store \
+                  collector/registry collector/rrd_cached common/rrdc collector/rrd_hold collector/rrd_store \
                   collector/rrd_direct collector/chan_dir collector/rrd_head \
                   $(COMMON_RRD) common/chanmeta common/mqtt_opts common/confparse common/payload \
                   common/json_in common/topic common/log common/timeutil common/fileio common/err
@@ -255,7 +252,7 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_message := common/topic common/payload common/json_in common/err
 # the collector's objects, for the targets that run its parts
 FUZZ_COLLECTOR := collector/ingest collector/requeue collector/rrd_store collector/rrd_direct \
-                collector/rrd_cached collector/rrd_hold collector/rrd_head collector/entry_store \
+                collector/rrd_cached common/rrdc collector/rrd_hold collector/rrd_head collector/entry_store \
                 collector/counter collector/event_store collector/meter_events collector/chan_dir \
                 collector/seqwin collector/wal collector/store_queue collector/quarantine \
                 collector/registry common/consumption common/rrd_read common/entries common/rrd_layout \
@@ -278,7 +275,7 @@ FUZZ_seqmap  := agent/seqmap common/log common/fileio common/err
 FUZZ_CONF    := common/confparse common/topic common/fileio common/err
 FUZZ_conf_agent := agent/agent_config agent/mqtt_meter agent/json_path common/mqtt_opts \
                 common/log common/devmap common/scale common/registers common/payload common/json_in $(FUZZ_CONF)
-FUZZ_RRDADDR := collector/rrd_cached collector/rrd_hold collector/rrd_store common/rrdfile collector/rrd_direct \
+FUZZ_RRDADDR := collector/rrd_cached common/rrdc collector/rrd_hold collector/rrd_store common/rrdfile collector/rrd_direct \
                 collector/rrd_head collector/chan_dir common/chanmeta common/entries common/numtext \
                 common/rrd_layout common/payload common/json_in common/log common/timeutil
 FUZZ_conf_collector := collector/collector_config common/mqtt_opts $(FUZZ_RRDADDR) $(FUZZ_CONF)

@@ -5,7 +5,7 @@
 
 #include "collector_config.h"
 #include "err.h"
-#include "rrd_backend.h"
+#include "rrdc.h"
 #include "topic.h"
 
 /* The levels of a filter after greenmeter/v1/: site, meter, channel and
@@ -71,7 +71,7 @@ static void rrdcached_key(struct conf *c, struct collector_config *cfg, const ch
 
 	if (!conf_str(c, key, value, cfg->rrdcached, sizeof(cfg->rrdcached)) || value[0] == '\0')
 		return;   /* empty: librrd writes the files */
-	if (rrd_cached_addr_check(cfg->rrdcached, &is_unix, err, sizeof(err)) != GM_OK)
+	if (rrdc_addr_check(cfg->rrdcached, &is_unix, err, sizeof(err)) != GM_OK)
 		conf_error(c, "%s", err);
 }
 

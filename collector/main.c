@@ -52,6 +52,7 @@
 #include "registry.h"
 #include "requeue.h"
 #include "rrd_backend.h"
+#include "rrdc.h"
 #include "rrd_store.h"
 #include "status_show.h"
 #include "store_queue.h"
@@ -370,7 +371,7 @@ int main(int argc, char **argv)
 	tz_set(TZ_DEFAULT);
 	if (rrdcached != NULL && (strlen(rrdcached) >= sizeof(cfg.rrdcached) ||
 	    (rrdcached[0] != '\0' &&
-	    rrd_cached_addr_check(rrdcached, &is_unix, err, sizeof(err)) != GM_OK))) {
+	    rrdc_addr_check(rrdcached, &is_unix, err, sizeof(err)) != GM_OK))) {
 		if (strlen(rrdcached) >= sizeof(cfg.rrdcached))
 			snprintf(err, sizeof(err), "address too long");
 		log_err("--rrdcached: %s", err);

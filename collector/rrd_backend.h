@@ -52,11 +52,6 @@ struct rrd_backend *rrd_direct_open(void);
 struct rrd_backend *rrd_cached_open(const char *addr, const char *datadir, char *err,
     size_t errlen);
 
-/* Whether addr is an rrdcached address: "unix:/abs/path" or "/abs/path" (a
- * unix socket; *is_unix set), "host", "host:port", "[v6addr]" or
- * "[v6addr]:port" (TCP, port 42217 by default). GM_OK or GM_EINVAL. */
-int rrd_cached_addr_check(const char *addr, bool *is_unix, char *err, size_t errlen);
-
 /* Shared by the backends, defined in rrd_store.c: */
 /* GM_ESTALE if librrd's (or rrdcached's) message says the row was not newer
  * than the file's last update, else GM_ELIB. */

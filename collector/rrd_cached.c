@@ -34,6 +34,7 @@
 #include "rrd_head.h"
 #include "rrd_hold.h"
 #include "rrd_layout.h"
+#include "rrdc.h"
 #include "timeutil.h"
 
 #define HOLD_MS (300 * 1000)   /* flush a file whose rows are held this long (rrdcached's default -w) */
@@ -42,80 +43,15 @@
 
 struct cached {
 	struct rrd_backend b;      /* first: the store holds a pointer to it */
-	char addr[512];
-	bool is_unix;
-	char base[PATH_MAX];       /* rrdcached's name of a file: base + path below datadir */
-	size_t datadir_len;        /* local paths start with datadir and "/" */
+	struct rrdc where;         /* its address, and its names of our files */
 	struct hold *hold;
 	bool recover;              /* the connection broke: rrdcached may have lost rows */
 };
 
-int rrd_cached_addr_check(const char *addr, bool *is_unix, char *err, size_t errlen)
-{
-	const char *path = strncmp(addr, "unix:", 5) == 0 ? addr + 5 : addr;
-	const char *host = addr, *port = NULL;
-	size_t hostlen;
-
-	*is_unix = path != addr || addr[0] == '/';
-	if (*is_unix) {
-		if (path[0] != '/')
-			return gm_errf(err, errlen, GM_EINVAL, "rrdcached socket \"%s\": give an "
-			    "absolute path (unix:/run/rrdcached.sock)", path);
-		if (strlen(path) >= 108)   /* sun_path */
-			return gm_errf(err, errlen, GM_EINVAL, "rrdcached socket path is longer "
-			    "than a unix socket allows (107 characters)");
-		return GM_OK;
-	}
-	if (addr[0] == '[') {   /* [v6 address] or [v6 address]:port */
-		const char *end = strchr(addr, ']');
-
-		if (end == NULL || end == addr + 1 || (end[1] != '\0' && end[1] != ':'))
-			return gm_errf(err, errlen, GM_EINVAL, "rrdcached address \"%s\": expected "
-			    "[address] or [address]:port", addr);
-		host = addr + 1;
-		hostlen = (size_t)(end - host);
-		port = end[1] == ':' ? end + 2 : NULL;
-	} else {
-		port = strrchr(addr, ':');
-		hostlen = port ? (size_t)(port - addr) : strlen(addr);
-		if (port != NULL)
-			port++;
-	}
-	if (hostlen == 0)
-		return gm_errf(err, errlen, GM_EINVAL, "rrdcached address \"%s\": no host (use "
-		    "unix:/path for a socket, or host:port)", addr);
-	for (size_t i = 0; i < hostlen; i++) {
-		char c = host[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '.' || c == '-' || c == '_' || (addr[0] == '[' && c == ':')))
-			return gm_errf(err, errlen, GM_EINVAL, "rrdcached address \"%s\": bad "
-			    "character in the host", addr);
-	}
-	if (port != NULL) {
-		char *end;
-		long p;
-
-		errno = 0;
-		p = strtol(port, &end, 10);
-		if (port[0] < '0' || port[0] > '9' || *end != '\0' || errno != 0 || p < 1 ||
-		    p > 65535)
-			return gm_errf(err, errlen, GM_EINVAL, "rrdcached address \"%s\": the port "
-			    "must be 1..65535", addr);
-	}
-	return GM_OK;
-}
-
 /* The name rrdcached gets for a local path; NULL if it does not fit. */
 static const char *daemon_name(const struct cached *c, const char *path, char *buf, size_t len)
 {
-	const char *rel = path + c->datadir_len + 1;
-	int n;
-
-	if (!c->is_unix)
-		return rel;   /* over TCP: relative to rrdcached's -b */
-	n = snprintf(buf, len, "%s/%s", c->base, rel);
-	return n >= 0 && (size_t)n < len ? buf : NULL;
+	return rrdc_name(&c->where, path, buf, len);
 }
 
 static int too_long(char *err, size_t errlen, const char *path)
@@ -132,7 +68,7 @@ static int trouble(struct cached *c, int rc, char *err, size_t errlen, const cha
 
 	rrdc_disconnect();
 	c->recover = true;
-	return gm_errf(err, errlen, rc, "rrdcached at %s: %s %s: %s", c->addr, what, name,
+	return gm_errf(err, errlen, rc, "rrdcached at %s: %s %s: %s", c->where.addr, what, name,
 	    msg[0] ? msg : "failed");
 }
 
@@ -141,10 +77,10 @@ static int connect_daemon(struct cached *c, char *err, size_t errlen)
 	int rc;
 
 	rrd_clear_error();
-	if ((rc = rrdc_connect(c->addr)) == 0)
+	if ((rc = rrdc_connect(c->where.addr)) == 0)
 		return GM_OK;
 	c->recover = true;
-	return gm_errf(err, errlen, GM_EIO, "rrdcached at %s: %s", c->addr,
+	return gm_errf(err, errlen, GM_EIO, "rrdcached at %s: %s", c->where.addr,
 	    rrd_test_error() ? rrd_get_error() : strerror(rc > 0 ? rc : EIO));
 }
 
@@ -193,7 +129,7 @@ static int send_rows(struct cached *c, const char *path, const char *const *text
 		if (rrdc_update(name, (int)k, text + *sent) != 0) {
 			if (store_update_rc(rrd_get_error()) == GM_ESTALE)
 				return gm_errf(err, errlen, GM_ESTALE, "rrdcached at %s: update %s: %s",
-				    c->addr, name, rrd_get_error());
+				    c->where.addr, name, rrd_get_error());
 			return trouble(c, GM_ELIB, err, errlen, "update", name);
 		}
 		*sent += k;
@@ -248,7 +184,7 @@ static int settle(struct cached *c, struct hold_file *f, char *err, size_t errle
 			return rc;
 	}
 	log_warn("rrdcached at %s had not written %zu reading(s) of %s it had accepted "
-	    "(a crash of rrdcached?); sent them again", c->addr, missing, f->path);
+	    "(a crash of rrdcached?); sent them again", c->where.addr, missing, f->path);
 	return GM_OK;
 }
 
@@ -273,7 +209,7 @@ static int recover(struct cached *c, char *err, size_t errlen)
 	c->recover = false;
 	if (files > 0)
 		log_info("rrdcached at %s: connected again; checked the %zu file(s) with "
-		    "readings in its care", c->addr, files);
+		    "readings in its care", c->where.addr, files);
 	return GM_OK;
 }
 
@@ -380,31 +316,18 @@ struct rrd_backend *rrd_cached_open(const char *addr, const char *datadir, char 
     size_t errlen)
 {
 	struct cached *c;
-	char real[PATH_MAX];
-	bool is_unix;
 
-	if (rrd_cached_addr_check(addr, &is_unix, err, errlen) != GM_OK)
-		return NULL;
-	if (strlen(addr) >= sizeof(c->addr)) {
-		gm_errf(err, errlen, GM_EINVAL, "rrdcached address is too long");
-		return NULL;
-	}
-	/* rrdcached takes absolute names over a unix socket and checks them
-	 * against its base directory (-b), which may not hold symbolic links */
-	if (is_unix && realpath(datadir, real) == NULL) {
-		gm_errf(err, errlen, GM_EIO, "data directory %s: %s", datadir, strerror(errno));
-		return NULL;
-	}
 	if ((c = calloc(1, sizeof(*c))) == NULL || (c->hold = hold_new()) == NULL) {
 		free(c);
 		gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 		return NULL;
 	}
-	snprintf(c->addr, sizeof(c->addr), "%s", addr);
+	if (rrdc_init(&c->where, addr, datadir, err, errlen) != GM_OK) {
+		hold_free(c->hold);
+		free(c);
+		return NULL;
+	}
 	snprintf(c->b.what, sizeof(c->b.what), "rrdcached at %.140s", addr);
-	c->is_unix = is_unix;
-	snprintf(c->base, sizeof(c->base), "%s", is_unix ? real : "");
-	c->datadir_len = strlen(datadir);
 	c->b.create = cached_create;
 	c->b.update = cached_update;
 	c->b.sync = cached_sync;

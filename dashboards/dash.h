@@ -30,7 +30,7 @@ struct dash {
 	pthread_mutex_t lock;         /* guards the two below */
 	struct shared *meters;        /* struct meter_snap */
 	struct shared *units;         /* struct unit_view */
-	struct rrd_backend *cached;   /* rrdcached, or NULL; used by the scan thread */
+	struct rrdc *cached;          /* rrdcached, or NULL; used by the scan thread */
 	struct page_cache *pages;     /* the shared pages' last rendering */
 	pthread_mutex_t rrd_lock;     /* librrd graphing and the rrdcached client: one thread at a time */
 };

@@ -4,8 +4,8 @@
 
 #include "dash_config.h"
 #include "err.h"
+#include "rrdc.h"
 #include "topic.h"
-#include "../collector/rrd_backend.h"
 
 static void rrdcached_key(struct conf *c, struct dash_config *cfg, const char *key,
     const char *value)
@@ -15,7 +15,7 @@ static void rrdcached_key(struct conf *c, struct dash_config *cfg, const char *k
 
 	if (!conf_str(c, key, value, cfg->rrdcached, sizeof(cfg->rrdcached)) || value[0] == '\0')
 		return;
-	if (rrd_cached_addr_check(cfg->rrdcached, &is_unix, err, sizeof(err)) != GM_OK)
+	if (rrdc_addr_check(cfg->rrdcached, &is_unix, err, sizeof(err)) != GM_OK)
 		conf_error(c, "%s", err);
 }
 

@@ -23,9 +23,9 @@
 #include "err.h"
 #include "page_cache.h"
 #include "log.h"
+#include "rrdc.h"
 #include "stale_watch.h"
 #include "timeutil.h"
-#include "../collector/rrd_backend.h"
 
 static volatile sig_atomic_t stopping;
 
@@ -175,11 +175,8 @@ static int load_org(struct dash *d)
 
 static int start(struct dash *d, struct runner *r, char *err, size_t errlen)
 {
-	bool is_unix;
-
 	if (d->cfg.rrdcached[0] != '\0' &&
-	    (rrd_cached_addr_check(d->cfg.rrdcached, &is_unix, err, errlen) != GM_OK ||
-	    (d->cached = rrd_cached_open(d->cfg.rrdcached, d->cfg.data_dir, err, errlen)) == NULL))
+	    (d->cached = rrdc_open(d->cfg.rrdcached, d->cfg.data_dir, err, errlen)) == NULL)
 		return -1;
 	if ((r->watch = watch_new()) == NULL || (d->pages = page_cache_new()) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
@@ -289,8 +286,7 @@ out:
 	alert_free(r.alert, 5);
 	watch_free(r.watch);
 	page_cache_free(d.pages);
-	if (d.cached != NULL)
-		d.cached->close(d.cached);
+	rrdc_close(d.cached);
 	if (d.org != NULL)
 		org_free(d.org);
 	free(d.org);

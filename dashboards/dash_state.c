@@ -7,7 +7,7 @@
 #include "log.h"
 #include "recent.h"
 #include "rrd_layout.h"
-#include "../collector/rrd_backend.h"
+#include "rrdc.h"
 
 struct shared {
 	void *p;
@@ -112,7 +112,7 @@ void dash_flush(struct dash *d, const struct chan_id *id, bool journal)
 	if (d->cached == NULL || journal)
 		return;
 	rrd_layout_path(path, sizeof(path), d->cfg.data_dir, id);
-	if (d->cached->sync(d->cached, path, err, sizeof(err)) != GM_OK)
+	if (rrdc_flush_file(d->cached, path, err, sizeof(err)) != GM_OK)
 		log_warn("rrdcached: %s", err);   /* show what the file has */
 }
 

@@ -21,8 +21,8 @@
 #include "figures.h"
 #include "fiscal.h"
 #include "report_walk.h"
+#include "rrdc.h"
 #include "usage_cache.h"
-#include "../collector/rrd_backend.h"
 
 #define MAX_PIECES (FIG_MONTHS + 32)
 #define CHUNK 64          /* channels read before they are added up */
@@ -301,7 +301,7 @@ struct reader {
 static void read_channel(const struct reader *rd, int c, struct chan_read *s)
 {
 	struct stored_chan *ch = &rd->chans[c];
-	struct rrd_backend *cached = rd->opts->rrdcached;
+	struct rrdc *cached = rd->opts->rrdcached;
 	char err[512];
 
 	s->nreq = 0;
@@ -321,7 +321,7 @@ static void read_channel(const struct reader *rd, int c, struct chan_read *s)
 	report_walk_meta(rd->datadir, ch);   /* here: on this thread, and only if read */
 	/* through rrdcached a file holds what it was sent only once flushed */
 	if (cached != NULL && ch->meta.kind != KIND_DELTA) {
-		int rc = cached->sync(cached, ch->path, err, sizeof(err));
+		int rc = rrdc_flush_file(cached, ch->path, err, sizeof(err));
 
 		for (int j = 0; rc != GM_OK && j < s->nreq; j++) {
 			s->req[j].rc = rc;
@@ -422,7 +422,7 @@ static void load_unstored(struct figures *f, const struct org *o,
 	}
 }
 
-int figures_load(const char *datadir, struct rrd_backend *cached, const struct org *o, int fy,
+int figures_load(const char *datadir, struct rrdc *cached, const struct org *o, int fy,
     struct figures *f, char *err, size_t errlen)
 {
 	struct fig_opts opts = { .rrdcached = cached };

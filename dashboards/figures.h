@@ -65,7 +65,7 @@ struct figures {
 	int nproblems;                    /* all of them; the first FIG_PROBLEMS kept */
 };
 
-struct rrd_backend;
+struct rrdc;
 struct usage_cache;
 
 #define FIG_THREADS 2   /* channel readers, when the files are read directly */
@@ -78,7 +78,7 @@ struct usage_cache;
  * through rrdcached, so each file is flushed there before it is read.
  * Channels are read on FIG_THREADS threads, or on this one through
  * rrdcached (its client is not thread-safe); no usage cache. */
-int figures_load(const char *datadir, struct rrd_backend *cached, const struct org *o, int fy,
+int figures_load(const char *datadir, struct rrdc *cached, const struct org *o, int fy,
     struct figures *f, char *err, size_t errlen);
 
 /* figures_load with choices; a zeroed struct is figures_load(..., NULL, ...).
@@ -86,7 +86,7 @@ int figures_load(const char *datadir, struct rrd_backend *cached, const struct o
  * figure: threads read each channel's pieces into a slot of their own, and
  * this thread adds the slots up in channel order. */
 struct fig_opts {
-	struct rrd_backend *rrdcached;   /* as figures_load's cached; forces one thread */
+	struct rrdc *rrdcached;          /* as figures_load's cached; forces one thread */
 	struct usage_cache *cache;       /* closed months kept (usage_cache.h); NULL: none */
 	int threads;                     /* readers of direct files; 0: FIG_THREADS */
 };

@@ -12,8 +12,8 @@
 #include "fileio.h"
 #include "green_out.h"
 #include "green_set.h"
+#include "rrdc.h"
 #include "usage_cache.h"
-#include "../collector/rrd_backend.h"
 
 static void say(void *user, const char *msg)
 {
@@ -140,15 +140,14 @@ static int read_figures(const char *datadir, const char *rrdcached, const char *
 	int rc;
 
 	if (rrdcached != NULL &&
-	    (opts.rrdcached = rrd_cached_open(rrdcached, datadir, err, sizeof(err))) == NULL) {
+	    (opts.rrdcached = rrdc_open(rrdcached, datadir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "gm-report: --rrdcached: %s\n", err);
 		return -1;
 	}
 	opts.cache = cache_open(cache_dir);
 	rc = figures_load_opts(datadir, &opts, o, fy, f, err, sizeof(err));
 	cache_close(opts.cache);
-	if (opts.rrdcached != NULL)
-		opts.rrdcached->close(opts.rrdcached);
+	rrdc_close(opts.rrdcached);
 	if (rc != GM_OK) {
 		fprintf(stderr, "gm-report: %s\n", err);
 		return -1;

@@ -15,8 +15,8 @@
 #include "report_walk.h"
 #include "rrd_layout.h"
 #include "rrd_read.h"
+#include "rrdc.h"
 #include "timeutil.h"
-#include "../collector/rrd_backend.h"
 
 int chan_id_cmp(const struct chan_id *a, const struct chan_id *b)
 {
@@ -183,7 +183,7 @@ static void read_usage(const struct meter_scan_opts *o, struct meter_snap *s,
 	chan_path(o->datadir, r, path, sizeof(path));
 	if (o->cached != NULL && !r->journal) {
 		pthread_mutex_lock(o->lock);
-		o->cached->sync(o->cached, path, err, sizeof(err));   /* else: what the file has */
+		rrdc_flush_file(o->cached, path, err, sizeof(err));   /* else: what the file has */
 		pthread_mutex_unlock(o->lock);
 	}
 	if (r->journal)   /* entries count by month, not by second: read it whole */

@@ -22,7 +22,7 @@
 
 #include "../collector/registry.h"
 
-struct rrd_backend;
+struct rrdc;
 
 struct meter_use {
 	bool known;          /* computed (a file to read, and it could be read) */
@@ -55,7 +55,7 @@ struct meter_snap {
 struct meter_scan_opts {
 	const char *datadir;
 	const char *status_file;   /* NULL or "": none */
-	struct rrd_backend *cached;/* flush each file through rrdcached first; NULL */
+	struct rrdc *cached;       /* flush each file through rrdcached first; NULL */
 	pthread_mutex_t *lock;     /* held around each flush (one rrdcached client) */
 	bool usage;                /* read today's and the month's use afresh */
 };

@@ -6,7 +6,7 @@
 #include "err.h"
 #include "report_plain.h"
 #include "report_table.h"
-#include "../collector/rrd_backend.h"
+#include "rrdc.h"
 #include "timeutil.h"
 
 static long gap_seconds(const struct usage *u)
@@ -44,7 +44,7 @@ static void csv(const struct plain_row *rows, int n)
 /* Each channel's usage into rows[]; returns how many, *bad set when one
  * could not be read (said, and left out). */
 static int read_rows(const struct report_cmd *cmd, const struct stored_chan *chans, int n,
-    struct rrd_backend *cached, time_t to, struct plain_row *rows, int *bad)
+    struct rrdc *cached, time_t to, struct plain_row *rows, int *bad)
 {
 	char err[512];
 	int k = 0;
@@ -52,7 +52,7 @@ static int read_rows(const struct report_cmd *cmd, const struct stored_chan *cha
 	for (int i = 0; i < n; i++) {
 		/* through rrdcached the file holds what it had only once flushed */
 		if (cached != NULL && !chans[i].journal &&
-		    cached->sync(cached, chans[i].path, err, sizeof(err)) != GM_OK) {
+		    rrdc_flush_file(cached, chans[i].path, err, sizeof(err)) != GM_OK) {
 			fprintf(stderr, "gm-report: %s\n", err);
 			*bad = 1;
 			continue;
@@ -71,7 +71,7 @@ int report_plain(const struct report_cmd *cmd)
 {
 	struct stored_chan *chans = NULL;
 	struct plain_row *rows = NULL;
-	struct rrd_backend *cached = NULL;
+	struct rrdc *cached = NULL;
 	time_t now = time(NULL), to = cmd->to < now ? cmd->to : now;
 	char err[512];
 	int n, k, bad = 0;
@@ -87,7 +87,7 @@ int report_plain(const struct report_cmd *cmd)
 		return 1;
 	}
 	if (cmd->rrdcached != NULL &&
-	    (cached = rrd_cached_open(cmd->rrdcached, cmd->datadir, err, sizeof(err))) == NULL) {
+	    (cached = rrdc_open(cmd->rrdcached, cmd->datadir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "gm-report: --rrdcached: %s\n", err);
 		free(chans);
 		return 1;
@@ -104,7 +104,6 @@ int report_plain(const struct report_cmd *cmd)
 	}
 	free(rows);
 	free(chans);
-	if (cached != NULL)
-		cached->close(cached);
+	rrdc_close(cached);
 	return bad;
 }

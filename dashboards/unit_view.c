@@ -9,6 +9,7 @@
 #include "fiscal.h"
 #include "green.h"
 #include "kpi.h"
+#include "rrdc.h"
 #include "unit_view.h"
 
 static void month_res(struct unit_res *u, const struct res_line *l, double elapsed)
@@ -71,7 +72,7 @@ static void fill_all(struct unit_view *v, const struct org *o, const struct gree
 }
 
 int unit_view_build(const struct org *o, const struct criteria *c, const char *datadir,
-    struct rrd_backend *cached, double now, struct unit_view *v, char *err, size_t errlen)
+    struct rrdc *cached, double now, struct unit_view *v, char *err, size_t errlen)
 {
 	struct figures *f = calloc(1, sizeof(*f));
 	struct green_report *m = calloc(1, sizeof(*m)), *s = calloc(1, sizeof(*s));

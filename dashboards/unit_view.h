@@ -20,7 +20,7 @@
 #include "figures.h"
 #include "org.h"
 
-struct rrd_backend;
+struct rrdc;
 
 struct unit_res {
 	bool mapped;            /* some channel serves the unit for it */
@@ -56,6 +56,6 @@ struct unit_view {
 /* Fill *v (large: allocate it) for the moment now. GM_OK, or an error
  * naming what could not be read. */
 int unit_view_build(const struct org *o, const struct criteria *c, const char *datadir,
-    struct rrd_backend *cached, double now, struct unit_view *v, char *err, size_t errlen);
+    struct rrdc *cached, double now, struct unit_view *v, char *err, size_t errlen);
 
 #endif

@@ -125,6 +125,20 @@ for c in energy power; do
 	done
 done
 
+# gm-dashboard flushes through rrdcached too (common/rrdc.c, the readers'
+# side): its figures are those gm-report reads from the flushed files.
+WEB=$(free_port)
+printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s\nrrdcached = unix:%s\nscan = 0.5\nusage_every = 1\n' \
+	"$WEB" "$T/cached" "$T/rrdcached.sock" >"$T/dash.conf"
+start dashboard "$BIN/gm-dashboard" -c "$T/dash.conf"
+DASH=$LAST_PID
+check "gm-dashboard with rrdcached listens" wait_port "$WEB"
+listed() { [ "$(curl -s "http://127.0.0.1:$WEB/api/meters" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["meters"]))')" = 2 ]; }
+check "it lists both channels" wait_for 10 listed
+check "its figures are gm-report's for the same spans" \
+	python3 "$ROOT/tests/figures_agree.py" dash "$BIN" "$T/cached" "http://127.0.0.1:$WEB"
+stop "$DASH"
+
 # --- a stale reading in the file's last second -------------------------------
 # X.5 is stored; rrdcached and every collector restart, so rrdcached's idea
 # of the file is its header's whole second X. Then X.2 (older: a duplicate)

@@ -37,6 +37,7 @@
 #include "err.h"
 #include "log.h"
 #include "rrd_layout.h"
+#include "rrdc.h"
 #include "rrdfile.h"
 #include "testutil.h"
 
@@ -85,7 +86,7 @@ static void test_addr(void **state)
 		int rc;
 
 		err[0] = '\0';
-		rc = rrd_cached_addr_check(cases[i].addr, &is_unix, err, sizeof(err));
+		rc = rrdc_addr_check(cases[i].addr, &is_unix, err, sizeof(err));
 		if (rc != cases[i].rc || is_unix != cases[i].is_unix ||
 		    (cases[i].why != NULL && strstr(err, cases[i].why) == NULL))
 			fail_msg("\"%s\": rc %d unix %d \"%s\", want rc %d unix %d \"%s\"",
