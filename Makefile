@@ -51,7 +51,7 @@ AGENT    := agent/main agent/agent_config agent/mqtt_meter agent/json_path agent
             agent/segfile agent/seqmap \
             agent/outbox agent/publish $(COMMON_MQTT) $(COMMON)
 COLLECTOR:= collector/main collector/collector_config \
-            collector/ingest collector/counter collector/registry collector/status_show \
+            collector/ingest collector/counter collector/registry common/status_file collector/status_show \
             collector/rrd_store collector/rrd_direct collector/rrd_cached common/rrdc collector/rrd_hold \
             collector/rrd_head collector/entry_store collector/event_store collector/meter_events \
             collector/chan_dir collector/seqwin collector/wal collector/store_queue \
@@ -76,7 +76,7 @@ DASHBOARD:= dashboards/dash_main dashboards/dash_config dashboards/dash_state da
             dashboards/report_walk dashboards/figures dashboards/green dashboards/compare \
             dashboards/green_text dashboards/org dashboards/org_units dashboards/org_meters \
             dashboards/kpi dashboards/criteria dashboards/checklist \
-            collector/registry \
+            common/status_file \
             $(COMMON_RRD) $(COMMON_MQTT) $(COMMON)
 SIM      := devices/sim/main devices/sim/sim_config devices/sim/profile \
             devices/sim/sim_server devices/sim/fault devices/sim/rtu_frame $(COMMON)
@@ -116,13 +116,13 @@ UNIT_log       := common/log
 UNIT_consumption := common/consumption common/rrd_read common/rrdc common/entries common/meter_event common/numtext \
                   common/payload common/json_in common/topic common/rrd_layout common/timeutil common/fileio common/err
 UNIT_entries   := common/entries common/numtext common/fileio common/err
-UNIT_registry  := collector/registry common/topic common/payload common/json_in common/fileio common/err
+UNIT_registry  := collector/registry common/status_file common/topic common/payload common/json_in common/fileio common/err
 UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/json_in common/topic common/fileio common/err
 UNIT_ingest    := collector/ingest collector/requeue collector/rrd_store common/rrdfile collector/rrd_direct collector/rrd_cached common/rrdc \
                   collector/rrd_hold collector/rrd_head collector/entry_store collector/counter \
                   collector/event_store collector/meter_events collector/chan_dir collector/seqwin \
                   collector/wal collector/store_queue collector/quarantine \
-                  collector/registry common/consumption common/rrd_read common/entries common/rrd_layout \
+                  collector/registry common/status_file common/consumption common/rrd_read common/entries common/rrd_layout \
                   common/meter_event common/numtext \
                   common/chanmeta common/confparse \
                   common/payload common/json_in common/topic common/log common/timeutil common/fileio common/err
@@ -184,8 +184,7 @@ UNIT_meter_event := common/meter_event common/numtext common/payload common/json
 UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/http_path \
                   dashboards/ratelog dashboards/meter_view \
                   dashboards/stale_watch dashboards/report_files dashboards/report_walk \
-                  collector/registry collector/rrd_cached common/rrdc collector/rrd_hold collector/rrd_store \
-                  collector/rrd_direct collector/chan_dir collector/rrd_head \
+                  common/status_file \
                   $(COMMON_RRD) common/chanmeta common/mqtt_opts common/confparse common/payload \
                   common/json_in common/topic common/log common/timeutil common/fileio common/err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
@@ -255,7 +254,7 @@ FUZZ_COLLECTOR := collector/ingest collector/requeue collector/rrd_store collect
                 collector/rrd_cached common/rrdc collector/rrd_hold collector/rrd_head collector/entry_store \
                 collector/counter collector/event_store collector/meter_events collector/chan_dir \
                 collector/seqwin collector/wal collector/store_queue collector/quarantine \
-                collector/registry common/consumption common/rrd_read common/entries common/rrd_layout \
+                collector/registry common/status_file common/consumption common/rrd_read common/entries common/rrd_layout \
                 common/rrdfile common/meter_event common/numtext common/chanmeta common/confparse \
                 common/payload common/json_in common/topic common/log common/timeutil \
                 common/fileio common/err tests/fuzz/fuzzlib
@@ -287,7 +286,7 @@ FUZZ_conf_org := $(FUZZ_ORG) $(FUZZ_CONF)
 FUZZ_conf_criteria := dashboards/criteria dashboards/checklist dashboards/kpi $(FUZZ_ORG) $(FUZZ_CONF)
 FUZZ_conf_checklist := $(FUZZ_conf_criteria)
 FUZZ_entries := common/entries common/numtext common/fileio common/err
-FUZZ_status  := collector/registry common/topic common/payload common/json_in common/fileio \
+FUZZ_status  := common/status_file common/topic common/payload common/json_in common/fileio \
                 common/err
 FUZZ_mqtt_payload := agent/mqtt_payload agent/json_path common/scale common/json_in common/err \
                 tests/fuzz/fuzzlib

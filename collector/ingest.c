@@ -52,11 +52,11 @@ static int settle(struct ingest *ig, struct chan_state *cs, const char *where, c
 	char name[3 * (ID_MAX + 1)];
 	int rc;
 
-	if (ig->queue == NULL || (rc = sq_settle(ig->queue, &cs->id, err, errlen)) == GM_OK)
+	if (ig->queue == NULL || (rc = sq_settle(ig->queue, &cs->r.id, err, errlen)) == GM_OK)
 		return GM_OK;
 	if (rc == GM_EDAMAGED)
 		return rc;
-	chan_id_str(&cs->id, name, sizeof(name));
+	chan_id_str(&cs->r.id, name, sizeof(name));
 	complain(&ig->store_trouble, time(NULL), "%s%s%s: %s; message kept for another try",
 	    where, where[0] ? ": " : "", name, err);
 	return GM_EIO;
@@ -73,7 +73,7 @@ int ingest_load_last(struct ingest *ig, struct chan_state *cs, char *err, size_t
 		return GM_OK;
 	if ((rc = settle(ig, cs, "", err, errlen)) != GM_OK)
 		return rc;
-	if ((rc = store_last(ig->store, &cs->id, &exists, &cs->last_t, &cs->last_v, err,
+	if ((rc = store_last(ig->store, &cs->r.id, &exists, &cs->r.last_t, &cs->r.last_v, err,
 	    errlen)) != GM_OK) {
 		if (rc == GM_EDAMAGED)
 			return rc;
@@ -83,7 +83,7 @@ int ingest_load_last(struct ingest *ig, struct chan_state *cs, char *err, size_t
 		    err);
 		return GM_EIO;
 	}
-	cs->have_last = exists && cs->last_t > 0;
+	cs->r.have_last = exists && cs->r.last_t > 0;
 	if ((rc = meter_events_rearm(ig, cs, err, errlen)) != GM_OK)
 		return rc;
 	cs->loaded = true;
@@ -104,24 +104,24 @@ static void count_seq(struct ingest *ig, struct chan_state *cs, const struct pay
 	uint64_t seq = meta->seq;
 	int d;
 
-	if (cs->have_seq && seq < cs->seen.top && cs->have_last && newest_t > cs->last_t) {
+	if (cs->r.have_seq && seq < cs->seen.top && cs->r.have_last && newest_t > cs->r.last_t) {
 		log_info("%s: seq %llu after %llu, with newer readings: the sender numbers its "
 		    "messages afresh", where, (unsigned long long)seq,
 		    (unsigned long long)cs->seen.top);
 		cs->seen.bits = 0;
 	}
 	d = seqwin_note(&cs->seen, seq);
-	cs->last_seq = cs->seen.top;
-	cs->have_seq = true;
+	cs->r.last_seq = cs->seen.top;
+	cs->r.have_seq = true;
 	/* in a shared group each collector sees only some of the messages */
 	if (ig->shared || meta->kind == KIND_DELTA)
 		return;
 	if (d > 0) {
-		cs->lost += (uint64_t)d;
+		cs->r.lost += (uint64_t)d;
 		log_warn("%s: %d message(s) missing before seq %llu", where, d,
 		    (unsigned long long)seq);
-	} else if (d < 0 && cs->lost > 0) {
-		cs->lost--;
+	} else if (d < 0 && cs->r.lost > 0) {
+		cs->r.lost--;
 		log_info("%s: message seq %llu came after newer ones: no longer counted lost",
 		    where, (unsigned long long)seq);
 	}
@@ -132,7 +132,7 @@ static void count_seq(struct ingest *ig, struct chan_state *cs, const struct pay
 static void note_problem(struct ingest *ig, struct chan_state *cs, const char *fmt,
     const char *detail)
 {
-	char text[sizeof(cs->problem)];
+	char text[sizeof(cs->r.problem)];
 
 	snprintf(text, sizeof(text), fmt, detail);
 	registry_note_problem(ig->reg, cs, text, now_wall(), ig->fault_hold_s);
@@ -146,7 +146,7 @@ static double counter_use(struct ingest *ig, struct chan_state *cs,
     const struct payload_meta *meta,
     const struct point *p, struct meter_event *flag, bool *flagged, const char *where)
 {
-	double prev = cs->last_v, carry = 0, most = NAN, dt, d;
+	double prev = cs->r.last_v, carry = 0, most = NAN, dt, d;
 	bool announced = cs->pending && p->t >= cs->pend_t;   /* at t: the new meter */
 	enum counter_event ev;
 
@@ -157,24 +157,24 @@ static double counter_use(struct ingest *ig, struct chan_state *cs,
 	 * so with a known 0: its file starts at the minute's beginning
 	 * (rrd_store.c), and a minute more than half unknown would lose the
 	 * start of the next reading's use with it. */
-	if (!cs->have_last)
+	if (!cs->r.have_last)
 		return 0;
-	if (isnan(cs->last_v))
+	if (isnan(cs->r.last_v))
 		return NAN;   /* nothing to count from */
 	if (announced) {
 		prev = cs->pend_base;
 		carry = cs->pend_carry;
 	}
-	dt = p->t - cs->last_t;
+	dt = p->t - cs->r.last_t;
 	if (cs->peak_rate > 0)
 		most = cs->peak_rate * dt * 2;   /* twice the fastest seen: a margin */
 	d = counter_delta(prev, p->v, meta->wrap, most, &ev);
 	if (ev == COUNTER_WRAP)
-		cs->wraps++;
+		cs->r.wraps++;
 	if ((ev == COUNTER_OK || ev == COUNTER_WRAP) && !announced && d / dt > cs->peak_rate)
 		cs->peak_rate = d / dt;
 	if (ev == COUNTER_RESET || ev == COUNTER_RESET_UNCOUNTED) {
-		cs->resets++;
+		cs->r.resets++;
 		*flagged = true;
 		event_clear(flag);
 		flag->t = p->t;
@@ -203,12 +203,12 @@ static int store_one_by_one(struct ingest *ig, struct chan_state *cs,
 	int rc = GM_OK;
 
 	for (size_t i = 0; i < k; i++) {
-		rc = store_update(ig->store, &cs->id, meta, &rows[i], 1, err, errlen);
+		rc = store_update(ig->store, &cs->r.id, meta, &rows[i], 1, err, errlen);
 		if (rc == GM_ESTALE) {
 			old[*nold].t = rows[i].t;
 			old[(*nold)++].v = rows[i].value;
 		} else if (rc == GM_OK) {
-			cs->stored++;
+			cs->r.stored++;
 		} else {
 			return rc;
 		}
@@ -227,9 +227,9 @@ static int record_events(struct ingest *ig, struct chan_state *cs,
 
 	for (size_t i = 0; i < nev; i++)
 		evs[i].at = at;
-	if ((rc = event_store_append(ig->datadir, &cs->id, evs, nev, err, errlen)) == GM_OK)
+	if ((rc = event_store_append(ig->datadir, &cs->r.id, evs, nev, err, errlen)) == GM_OK)
 		return GM_OK;
-	events_path(path, sizeof(path), ig->datadir, &cs->id);
+	events_path(path, sizeof(path), ig->datadir, &cs->r.id);
 	if (chan_file_judge(path, rc, err, errlen) == GM_EDAMAGED)
 		return GM_EDAMAGED;
 	complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try", where,
@@ -269,7 +269,7 @@ static int sort_older(struct ingest *ig, struct chan_state *cs,
 	/* the channel's cadence as its .meta says (keep_every brought it up to
 	 * date), or for a new one as this message does */
 	every = cs->meta_loaded ? cs->meta.every : meta->every;
-	if ((rc = store_covered(ig->store, &cs->id, ts, nold, cs->last_t, every, covered,
+	if ((rc = store_covered(ig->store, &cs->r.id, ts, nold, cs->r.last_t, every, covered,
 	    errbuf, errlen)) != GM_OK) {
 		if (rc != GM_EDAMAGED)
 			complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another "
@@ -281,7 +281,7 @@ sort:
 		struct meter_event *ev;
 
 		if (covered[i]) {
-			cs->duplicates++;
+			cs->r.duplicates++;
 			continue;
 		}
 		ev = &evs[(*nev)++];
@@ -290,7 +290,7 @@ sort:
 		ev->kind = EV_LATE;
 		ev->v = old[i].v;
 		ev->seq = meta->seq;
-		cs->late++;
+		cs->r.late++;
 		nlate++;
 	}
 	if (nlate > 0)
@@ -304,8 +304,8 @@ out:
 
 static void note_interval(struct chan_state *cs, double t)
 {
-	if (cs->have_last && t > cs->last_t)
-		cs->interval = t - cs->last_t;
+	if (cs->r.have_last && t > cs->r.last_t)
+		cs->r.interval = t - cs->r.last_t;
 }
 
 /* What became of a message's readings, told to the caller and the log. */
@@ -334,8 +334,8 @@ static enum ingest_result finish_points(struct ingest *ig, struct chan_state *cs
 		return INGEST_RETRY;
 	}
 	complain_release(&ig->store_trouble, time(NULL), "storing readings");
-	if (cs->resets == resets)
-		cs->fault = false;   /* stored cleanly: whatever was wrong has passed */
+	if (cs->r.resets == resets)
+		cs->r.fault = false;   /* stored cleanly: whatever was wrong has passed */
 	return INGEST_DONE;
 }
 
@@ -352,7 +352,7 @@ static size_t make_rows(struct ingest *ig, struct chan_state *cs, const struct p
 
 		/* on the store's millisecond grid: two readings in one
 		 * millisecond are one row of the file */
-		if (cs->have_last && rrd_ms(pts[i].t) <= rrd_ms(cs->last_t)) {
+		if (cs->r.have_last && rrd_ms(pts[i].t) <= rrd_ms(cs->r.last_t)) {
 			old[(*nold)++] = pts[i];
 			continue;
 		}
@@ -365,9 +365,9 @@ static size_t make_rows(struct ingest *ig, struct chan_state *cs, const struct p
 		if (flagged)
 			(*nev)++;
 		note_interval(cs, pts[i].t);
-		cs->last_t = pts[i].t;
-		cs->last_v = pts[i].v;
-		cs->have_last = true;
+		cs->r.last_t = pts[i].t;
+		cs->r.last_v = pts[i].v;
+		cs->r.have_last = true;
 		k++;
 	}
 	return k;
@@ -383,14 +383,14 @@ static int put_rows(struct ingest *ig, struct chan_state *cs,
 	int rc;
 
 	if (ig->queue != NULL) {   /* stored: counted once written (ingest_written) */
-		rc = sq_put(ig->queue, &cs->id, meta, rows, k, err, errlen);
-		cs->late += sq_take_late(ig->queue, &cs->id);
+		rc = sq_put(ig->queue, &cs->r.id, meta, rows, k, err, errlen);
+		cs->r.late += sq_take_late(ig->queue, &cs->r.id);
 		return rc;
 	}
-	rc = k > 0 ? store_update(ig->store, &cs->id, meta, rows, k, err, errlen) : GM_OK;
+	rc = k > 0 ? store_update(ig->store, &cs->r.id, meta, rows, k, err, errlen) : GM_OK;
 
 	if (rc == GM_OK) {
-		cs->stored += k;
+		cs->r.stored += k;
 	} else if (rc == GM_ESTALE) {
 		/* the file knew better than we did: what we assumed of its last
 		 * reading (and the use computed from it) may be wrong, so read
@@ -409,7 +409,7 @@ static int take_turn(struct ingest *ig, struct chan_state *cs, int *lock, const 
 	*lock = STORE_NO_FILE;
 	if (!ig->shared)
 		return GM_OK;
-	if ((*lock = store_lock(ig->store, &cs->id, err, errlen)) == STORE_LOCK_FAILED) {
+	if ((*lock = store_lock(ig->store, &cs->r.id, err, errlen)) == STORE_LOCK_FAILED) {
 		complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try",
 		    where, err);
 		return GM_EIO;
@@ -426,7 +426,7 @@ static enum ingest_result store_points_locked(struct ingest *ig, struct chan_sta
 	struct point *old = calloc(n, sizeof(*old));
 	char err[ERR_MAX] = "";
 	size_t k, nev = 0, nold = 0, nflags;
-	uint64_t resets = cs->resets;
+	uint64_t resets = cs->r.resets;
 	int rc = GM_OK;
 
 	if (rows == NULL || evs == NULL || old == NULL) {
@@ -471,16 +471,16 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 		    INGEST_RETRY;
 	}
 	if (ig->shared)
-		seqwin_read(ig->datadir, &cs->id, &win);
+		seqwin_read(ig->datadir, &cs->r.id, &win);
 	if (ig->shared && seqwin_has(&win, meta->seq)) {
-		cs->duplicates += n;   /* stored already, by us or another collector */
+		cs->r.duplicates += n;   /* stored already, by us or another collector */
 		store_unlock(lock);
 		return INGEST_DONE;
 	}
 	res = store_points_locked(ig, cs, meta, pts, n, where);
 	if (ig->shared && res == INGEST_DONE) {
 		seqwin_add(&win, meta->seq);
-		if (seqwin_write(ig->datadir, &cs->id, &win, err, sizeof(err)) != GM_OK)
+		if (seqwin_write(ig->datadir, &cs->r.id, &win, err, sizeof(err)) != GM_OK)
 			log_warn("%s: %s; a redelivery of this message would count as late",
 			    where, err);
 	}
@@ -504,7 +504,7 @@ static void set_aside(struct ingest *ig, const struct chan_id *id, size_t n, con
 enum ingest_result ingest_quarantine(struct ingest *ig, struct chan_state *cs, size_t n,
     const char *why, bool must_keep, const char *where)
 {
-	char err[ERR_MAX], problem[sizeof(cs->problem)] = "set aside";
+	char err[ERR_MAX], problem[sizeof(cs->r.problem)] = "set aside";
 	/* taken out of the quarantine, it goes back whole whatever the cap */
 	bool keep = must_keep || ig->requeue;
 	int rc;
@@ -522,9 +522,9 @@ enum ingest_result ingest_quarantine(struct ingest *ig, struct chan_state *cs, s
 			log_err("%s: set aside: %s; its readings go to the quarantine until the "
 			    "file is mended and `gm-collector --requeue` is run", where, why);
 		if (cs != NULL && must_keep && why != NULL)
-			set_aside(ig, &cs->id, n, why);
+			set_aside(ig, &cs->r.id, n, why);
 		else if (cs != NULL)
-			registry_add_quarantined(ig->reg, &cs->id, n, NULL, now_wall());
+			registry_add_quarantined(ig->reg, &cs->r.id, n, NULL, now_wall());
 		return INGEST_DONE;
 	}
 	if (!keep) {   /* refused anyway, and logged so: only not kept */
@@ -568,7 +568,7 @@ static enum ingest_result store_entries(struct ingest *ig, struct chan_state *cs
 		log_err("%s: out of memory", where);
 		return INGEST_RETRY;
 	}
-	rc = entry_store_put(ig->datadir, &cs->id, meta, pts, n,
+	rc = entry_store_put(ig->datadir, &cs->r.id, meta, pts, n,
 	    ig->now > 0 ? ig->now : now_wall(), put, &rep, err, sizeof(err));
 	if (rc == GM_EINVAL) {
 		log_warn("%s: rejected: %s", where, err);
@@ -579,7 +579,7 @@ static enum ingest_result store_entries(struct ingest *ig, struct chan_state *cs
 		char path[PATH_MAX];
 
 		free(put);
-		entries_path(path, sizeof(path), ig->datadir, &cs->id);
+		entries_path(path, sizeof(path), ig->datadir, &cs->r.id);
 		if (chan_file_judge(path, rc, err, sizeof(err)) == GM_EDAMAGED)
 			return ingest_quarantine(ig, cs, n, err, true, where);
 		complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try",
@@ -595,10 +595,10 @@ static enum ingest_result store_entries(struct ingest *ig, struct chan_state *cs
 		    "journal until it is mended", where, rep.nbad, rep.bad);
 	for (size_t i = 0; i < n; i++) {
 		if (put[i].fate == ENTRY_DUPLICATE) {
-			cs->duplicates++;
+			cs->r.duplicates++;
 			continue;
 		}
-		cs->stored++;
+		cs->r.stored++;
 		if (put[i].fate == ENTRY_CORRECTION) {
 			char when[32];
 
@@ -607,9 +607,9 @@ static enum ingest_result store_entries(struct ingest *ig, struct chan_state *cs
 			    "was %.17g, now %.17g", where, when, pts[i].t, put[i].old_v, pts[i].v);
 		}
 	}
-	cs->have_last = rep.have_last;
-	cs->last_t = rep.last_t;
-	cs->last_v = rep.last_v;
+	cs->r.have_last = rep.have_last;
+	cs->r.last_t = rep.last_t;
+	cs->r.last_v = rep.last_v;
 	free(put);
 	return INGEST_DONE;
 }
@@ -623,7 +623,7 @@ static bool fits_channel(struct ingest *ig, struct chan_state *cs,
 	char why[256];
 
 	if (!cs->meta_loaded) {
-		int rc = chanmeta_read(ig->datadir, &cs->id, &cs->meta, why, sizeof(why));
+		int rc = chanmeta_read(ig->datadir, &cs->r.id, &cs->meta, why, sizeof(why));
 
 		if (rc != GM_OK && rc != GM_ENOTFOUND)
 			return true;   /* unreadable: left for a person; readings still count */
@@ -637,7 +637,7 @@ static bool fits_channel(struct ingest *ig, struct chan_state *cs,
 	    "not fit it", where, cs->meta.unit, kind_name(cs->meta.kind), meta->unit,
 	    kind_name(meta->kind));
 	if (!ig->requeue) {
-		cs->rejected++;
+		cs->r.rejected++;
 		note_problem(ig, cs, "rejected: a reading of another unit or kind (%s)", meta->unit);
 	}
 	return false;
@@ -659,7 +659,7 @@ static void keep_every(struct ingest *ig, struct chan_state *cs,
 	if (meta->every == 0 || !cs->meta_loaded || meta->every == was)
 		return;
 	cs->meta.every = meta->every;
-	if (chanmeta_write(ig->datadir, &cs->id, &cs->meta, err, sizeof(err)) != GM_OK)
+	if (chanmeta_write(ig->datadir, &cs->r.id, &cs->meta, err, sizeof(err)) != GM_OK)
 		log_warn("topic %s: expected interval now %ld s, not written: %s", where,
 		    meta->every, err);
 	else if (was == 0)
@@ -714,7 +714,7 @@ bool ingest_aside(struct ingest *ig, struct chan_state *cs)
 	char why[QUARANTINE_REASON_MAX];
 
 	if (ig->dlq != NULL && (ig->shared || !cs->aside_known)) {
-		bool marked = quarantine_is_aside(ig->dlq, &cs->id, why, sizeof(why));
+		bool marked = quarantine_is_aside(ig->dlq, &cs->r.id, why, sizeof(why));
 
 		registry_set_aside(ig->reg, cs, marked, why, now_wall());
 		cs->aside_known = true;
@@ -726,10 +726,10 @@ bool ingest_aside(struct ingest *ig, struct chan_state *cs)
 static void count_message(struct ingest *ig, struct chan_state *cs,
     const struct payload_meta *meta, const struct point *pts, size_t n, const char *where)
 {
-	cs->received += n;
-	cs->last_seen = now_wall();
-	cs->kind = meta->kind;
-	strcpy(cs->unit, meta->unit);
+	cs->r.received += n;
+	cs->r.last_seen = now_wall();
+	cs->r.kind = meta->kind;
+	strcpy(cs->r.unit, meta->unit);
 	count_seq(ig, cs, meta, pts[n - 1].t, where);
 }
 
@@ -765,7 +765,7 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 		log_warn("topic %s: rejected payload: %s", where, err);
 		/* counted against a channel we know; an unknown one is not added */
 		if ((cs = registry_find(ig->reg, &id)) != NULL && !ig->requeue) {
-			cs->rejected++;
+			cs->r.rejected++;
 			note_problem(ig, cs, "payload rejected: %s", err);
 		}
 		return refuse(ig, cs, 0, where, "payload rejected: %s", err);

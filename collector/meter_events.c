@@ -19,14 +19,14 @@ static void arm(struct chan_state *cs, const struct meter_event *ev, const char 
 	cs->pend_t = ev->t;
 	cs->pend_base = ev->new_start;
 	cs->pend_carry = 0;
-	if (isnan(ev->old_final) || !cs->have_last)
+	if (isnan(ev->old_final) || !cs->r.have_last)
 		return;
-	if (ev->old_final >= cs->last_v)
-		cs->pend_carry = ev->old_final - cs->last_v;
+	if (ev->old_final >= cs->r.last_v)
+		cs->pend_carry = ev->old_final - cs->r.last_v;
 	else
 		log_warn("%s: old_final %.17g is below the last reading %.17g; what the old "
 		    "counter ran after that reading is not counted", where, ev->old_final,
-		    cs->last_v);
+		    cs->r.last_v);
 }
 
 int meter_events_rearm(struct ingest *ig, struct chan_state *cs, char *err, size_t errlen)
@@ -37,16 +37,16 @@ int meter_events_rearm(struct ingest *ig, struct chan_state *cs, char *err, size
 	int rc;
 
 	cs->pending = false;
-	if ((rc = event_store_last_announced(ig->datadir, &cs->id, cs->have_last ? cs->last_t : 0,
+	if ((rc = event_store_last_announced(ig->datadir, &cs->r.id, cs->r.have_last ? cs->r.last_t : 0,
 	    &ev, &found, err, errlen)) != GM_OK) {
-		events_path(path, sizeof(path), ig->datadir, &cs->id);
+		events_path(path, sizeof(path), ig->datadir, &cs->r.id);
 		if (chan_file_judge(path, rc, err, errlen) == GM_EDAMAGED)
 			return GM_EDAMAGED;
 		complain(&ig->store_trouble, time(NULL), "%s; message kept for another try", err);
 		return GM_EIO;
 	}
-	chan_id_str(&cs->id, name, sizeof(name));
-	if (found && (!cs->have_last || ev.t >= cs->last_t))
+	chan_id_str(&cs->r.id, name, sizeof(name));
+	if (found && (!cs->r.have_last || ev.t >= cs->r.last_t))
 		arm(cs, &ev, name);
 	return GM_OK;
 }
@@ -58,7 +58,7 @@ static bool already_taken(struct ingest *ig, struct chan_state *cs,
 	char err[320];
 	bool found;
 
-	return event_store_last_announced(ig->datadir, &cs->id, ev->t, &last, &found, err,
+	return event_store_last_announced(ig->datadir, &cs->r.id, ev->t, &last, &found, err,
 	    sizeof(err)) == GM_OK && found && last.t == ev->t && last.kind == ev->kind &&
 	    last.new_start == ev->new_start;
 }
@@ -123,11 +123,11 @@ enum ingest_result meter_events_take(struct ingest *ig, const struct chan_id *id
 		    where, err);
 		return INGEST_RETRY;
 	}
-	cs->replaced++;
-	if (cs->have_last && ev.t < cs->last_t) {
+	cs->r.replaced++;
+	if (cs->r.have_last && ev.t < cs->r.last_t) {
 		log_warn("%s: %s event at %.3f came after readings up to %.3f were stored; "
 		    "recorded for review, but the use stored with them stays as it was", where,
-		    event_kind_name(ev.kind), ev.t, cs->last_t);
+		    event_kind_name(ev.kind), ev.t, cs->r.last_t);
 		return INGEST_DONE;
 	}
 	arm(cs, &ev, where);

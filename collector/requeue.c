@@ -64,10 +64,10 @@ static struct released *release(struct run *r, struct chan_state *cs)
 	c->fed = 0;
 	if (ingest_aside(ig, cs))
 		r->rep->channels++;
-	quarantine_clear_aside(ig->dlq, &cs->id);
+	quarantine_clear_aside(ig->dlq, &cs->r.id);
 	registry_clear_aside(ig->reg, cs);
 	if (ig->queue != NULL)
-		sq_release(ig->queue, &cs->id);
+		sq_release(ig->queue, &cs->r.id);
 	cs->loaded = false;
 	cs->meta_loaded = false;
 	c->quarantined_before = registry_quarantined(ig->reg, cs);
@@ -153,15 +153,15 @@ static void account(struct run *r)
 		char why[ERR_MAX];
 		uint64_t back;
 
-		if (ig->queue != NULL && sq_settle(ig->queue, &cs->id, why, sizeof(why)) != GM_OK &&
+		if (ig->queue != NULL && sq_settle(ig->queue, &cs->r.id, why, sizeof(why)) != GM_OK &&
 		    !ingest_aside(ig, cs))
-			log_warn("requeue: %s/%s/%s: %s", cs->id.site, cs->id.meter, cs->id.channel,
+			log_warn("requeue: %s/%s/%s: %s", cs->r.id.site, cs->r.id.meter, cs->r.id.channel,
 			    why);
 		back = registry_quarantined(ig->reg, cs) - c->quarantined_before;
 		if (back > c->fed)
 			back = c->fed;
 		r->rep->back += (size_t)back;
-		cs->requeued += c->fed - back;
+		cs->r.requeued += c->fed - back;
 	}
 }
 

@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include "err.h"
-#include "registry.h"
+#include "status_file.h"
 #include "status_show.h"
 
 struct shown {
-	struct chan_state c;
+	struct chan_record c;
 	enum chan_status st;
 };
 
@@ -26,11 +26,11 @@ static int worst_first(const void *a, const void *b)
 
 static int read_all(FILE *f, struct shown **ret, size_t *ret_n, double now)
 {
-	struct chan_state *c;
+	struct chan_record *c;
 	struct shown *v;
 	size_t n;
 
-	if (registry_read(f, &c, &n) != GM_OK)
+	if (status_read(f, &c, &n) != GM_OK)
 		return -1;
 	if ((v = calloc(n ? n : 1, sizeof(*v))) == NULL) {
 		free(c);

@@ -246,7 +246,7 @@ struct alert *alert_new(const char *command, const char *topic, const struct mqt
 
 static void msg_of(struct alert_msg *m, const struct watch_change *c)
 {
-	const struct chan_state *st = &c->row->st;
+	const struct chan_record *st = &c->row->st;
 
 	memset(m, 0, sizeof(*m));
 	m->id = st->id;

@@ -38,7 +38,7 @@ static cJSON *use_json(const struct meter_use *u)
 
 static cJSON *meter_json(const struct meter_snap *s, const struct meter_row *r, double now)
 {
-	const struct chan_state *c = &r->st;
+	const struct chan_record *c = &r->st;
 	char id[3 * (ID_MAX + 1)];
 	cJSON *o = cJSON_CreateObject();
 

@@ -42,7 +42,7 @@ static void counter_row(FILE *f, const char *key, uint64_t n, enum lang l)
 
 static void quality(FILE *f, const struct meter_row *r, enum lang l)
 {
-	const struct chan_state *c = &r->st;
+	const struct chan_record *c = &r->st;
 
 	fprintf(f, "<h2>%s</h2><table class=\"quality\">", tr(l, "quality"));
 	counter_row(f, "received", c->received, l);

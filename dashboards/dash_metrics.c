@@ -32,7 +32,7 @@ static const struct metric metrics[] = {
 
 /* The labels of a channel: ids are [a-z0-9_-] (topic.h), the unit is
  * escaped as the format asks. */
-static void labels(FILE *f, const struct chan_state *c, const char *status)
+static void labels(FILE *f, const struct chan_record *c, const char *status)
 {
 	fprintf(f, "{site=\"%s\",meter=\"%s\",channel=\"%s\",unit=\"", c->id.site, c->id.meter,
 	    c->id.channel);
@@ -59,7 +59,7 @@ static void value(FILE *f, double v)
 static double value_of(enum what w, const struct meter_row *r, enum chan_status st,
     double now)
 {
-	const struct chan_state *c = &r->st;
+	const struct chan_record *c = &r->st;
 
 	switch (w) {
 	case LAST_V: return c->have_last ? c->last_v : NAN;
@@ -84,7 +84,7 @@ static void family(FILE *f, const struct metric *m, const struct meter_snap *s, 
 {
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", m->name, m->help, m->name, m->type);
 	for (size_t i = 0; i < s->n; i++) {
-		const struct chan_state *c = &s->rows[i].st;
+		const struct chan_record *c = &s->rows[i].st;
 		enum chan_status st = meter_status(s, &s->rows[i], now);
 
 		for (int k = 0; k < 3 && m->what == STATUS; k++) {

@@ -38,7 +38,7 @@ static int row_cmp(const void *a, const void *b)
 static int read_status(const char *path, struct meter_row **rows, size_t *n, double *mtime,
     char *err, size_t errlen)
 {
-	struct chan_state *c;
+	struct chan_record *c;
 	struct stat sb;
 	FILE *f = fopen(path, "r");
 	int rc;
@@ -50,7 +50,7 @@ static int read_status(const char *path, struct meter_row **rows, size_t *n, dou
 		return GM_EIO;
 	}
 	*mtime = (double)sb.st_mtim.tv_sec + sb.st_mtim.tv_nsec / 1e9;
-	rc = registry_read(f, &c, n);
+	rc = status_read(f, &c, n);
 	fclose(f);
 	if (rc != GM_OK)
 		return rc;

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "../collector/registry.h"
+#include "status_file.h"
 
 struct rrdc;
 
@@ -34,7 +34,7 @@ struct meter_use {
 };
 
 struct meter_row {
-	struct chan_state st;   /* last reading, interval, counters */
+	struct chan_record st;   /* last reading, interval, counters */
 	bool in_status;         /* the collector's status file names it */
 	bool stored;            /* it has a file under the data directory */
 	bool journal;           /* a delta channel: the file is its entries journal */

@@ -86,9 +86,9 @@ static void check_channels(void)
 		if (topic_parse(chans[i], &id, &kind, err, sizeof(err)) != GM_OK)
 			fuzz_broken("%s: %s", chans[i], err);
 		(void)sq_settle(ig.queue, &id, err, sizeof(err));
-		if ((cs = registry_find(ig.reg, &id)) != NULL && cs->stored > cs->received)
+		if ((cs = registry_find(ig.reg, &id)) != NULL && cs->r.stored > cs->r.received)
 			fuzz_broken("%s: %llu stored of %llu received", chans[i],
-			    (unsigned long long)cs->stored, (unsigned long long)cs->received);
+			    (unsigned long long)cs->r.stored, (unsigned long long)cs->r.received);
 	}
 	if (sq_queued(ig.queue) != 0)
 		fuzz_broken("%zu rows still queued after every channel settled",

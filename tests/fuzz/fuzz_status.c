@@ -1,16 +1,15 @@
 /*
  * fuzz_status.c - libFuzzer target over gm-collector's status file
- * (collector/registry.c): one line per channel, "site/meter/channel
+ * (common/status_file.c): one line per channel, "site/meter/channel
  * key=value ...", read back by gm-collector --status, the dashboard and a
- * restarted collector (registry_load), and written by registry_dump(). The
+ * restarted collector (registry_load), and written by status_put(). The
  * input is a status file. Besides no crash, undefined behaviour or leak:
- *   - registry_read() takes exactly the lines registry_parse_line() takes,
+ *   - status_read() takes exactly the lines status_parse_line() takes,
  *     each whole, in file order, whatever their length; a line with a NUL
  *     byte in it is not a status line;
  *   - a line taken has a valid channel id;
- *   - dumped with registry_dump() and parsed again (the first 8 of an
- *     input: a dump walks all of the registry's slots) it gives the same
- *     fields, to the file's own precision (times to the millisecond, the
+ *   - written with status_put() and parsed again (the first 8 of an
+ *     input) it gives the same fields, to the file's own precision (times to the millisecond, the
  *     unit's kind only with a unit, spaces in a problem as '_'), and doing
  *     that once more gives them bit for bit, and the same text (a kind
  *     read without a unit made the status written depend on it:
@@ -21,9 +20,9 @@
  */
 #include <math.h>
 
-#include "../../collector/registry.h"
 #include "err.h"
 #include "fuzz_conf.h"
+#include "status_file.h"
 
 #define NOW 1800000000.0
 
@@ -42,7 +41,7 @@ static bool same_ms(double a, double b)
 	return strcmp(x, y) == 0;
 }
 
-static const char *diff(const struct chan_state *a, const struct chan_state *b, bool exact)
+static const char *diff(const struct chan_record *a, const struct chan_record *b, bool exact)
 {
 	char problem[sizeof(a->problem)];
 
@@ -78,42 +77,31 @@ static const char *diff(const struct chan_state *a, const struct chan_state *b, 
 	return NULL;
 }
 
-/* The state as registry_dump() writes it, parsed again. One registry with
- * one channel serves every run (making and freeing 1024 slots each time
- * was most of the cost): the state is copied into its slot, id and all,
- * which registry_dump(), walking the slots, does not mind. */
-static void dump_parse(const struct chan_state *a, struct chan_state *b, char **text)
+/* The record as status_put() writes it, parsed again. */
+static void dump_parse(const struct chan_record *a, struct chan_record *b, char **text)
 {
-	static struct registry *r;
-	static struct chan_state *cs;
 	size_t len = 0;
 	FILE *f;
 
 	*text = NULL;
-	if (r == NULL) {
-		struct chan_id first = a->id;
-		if ((r = registry_new()) == NULL || (cs = registry_get(r, &first)) == NULL)
-			abort();
-	}
 	if ((f = open_memstream(text, &len)) == NULL)
 		abort();
-	*cs = *a;
-	registry_dump(r, f, NOW);
+	status_put(f, a, NOW);
 	fclose(f);
 	if (len == 0 || (*text)[len - 1] != '\n' || memchr(*text, '\n', len - 1) != NULL)
 		fuzz_broken("dumped as %zu bytes, not one line", len);
 	(*text)[len - 1] = '\0';
-	if (registry_parse_line(*text, b) != 0)
+	if (status_parse_line(*text, b) != 0)
 		fuzz_broken("dumped as \"%s\", not parsed", *text);
 }
 
 static void check_line(const char *line)
 {
-	struct chan_state a, b, c;
+	struct chan_record a, b, c;
 	char *t1, *t2;
 	const char *d;
 
-	if (registry_parse_line(line, &a) != 0)
+	if (status_parse_line(line, &a) != 0)
 		return;
 	if (!id_valid(a.id.site) || !id_valid(a.id.meter) || !id_valid(a.id.channel))
 		fuzz_broken("a line taken for \"%s/%s/%s\"", a.id.site, a.id.meter, a.id.channel);
@@ -131,7 +119,7 @@ static void check_line(const char *line)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char line[1 << 16];
-	struct chan_state *v = NULL, one;
+	struct chan_record *v = NULL, one;
 	size_t n = 0, k = 0;
 	const char *d;
 	const uint8_t *p, *end = data + size, *eol;
@@ -142,8 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if ((f = fmemopen((void *)data, size, "r")) == NULL)
 		abort();
-	if (registry_read(f, &v, &n) != GM_OK)
-		fuzz_broken("registry_read failed");
+	if (status_read(f, &v, &n) != GM_OK)
+		fuzz_broken("status_read failed");
 	fclose(f);
 	for (p = data; p < end; p = eol + 1) {
 		size_t len;
@@ -155,18 +143,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		memcpy(line, p, len);
 		line[len] = '\0';
-		if (registry_parse_line(line, &one) != 0)
+		if (status_parse_line(line, &one) != 0)
 			continue;
 		if (k >= n || (d = diff(&one, &v[k], true)) != NULL)
-			fuzz_broken("registry_read's channel %zu is not line \"%s\" (%s)", k, line,
+			fuzz_broken("status_read's channel %zu is not line \"%s\" (%s)", k, line,
 			    k >= n ? "missing" : d);
-		/* a dump walks the registry's 1024 slots: the first lines are
-		 * enough, libFuzzer puts a line of interest first soon enough */
+		/* the first lines are enough: libFuzzer puts a line of
+		 * interest first soon enough */
 		if (k++ < 8)
 			check_line(line);
 	}
 	if (k != n)
-		fuzz_broken("registry_read took %zu lines, %zu are status lines", n, k);
+		fuzz_broken("status_read took %zu lines, %zu are status lines", n, k);
 	free(v);
 	return 0;
 }

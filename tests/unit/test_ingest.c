@@ -308,14 +308,14 @@ static void expect_counts(const struct chan_state *cs, uint64_t received, uint64
 {
 	flush();   /* queued rows count as stored once written */
 	assert_non_null(cs);
-	if (cs->received != received || cs->stored != stored ||
-	    cs->duplicates != duplicates || cs->lost != lost || cs->resets != resets ||
-	    cs->wraps != wraps)
+	if (cs->r.received != received || cs->r.stored != stored ||
+	    cs->r.duplicates != duplicates || cs->r.lost != lost || cs->r.resets != resets ||
+	    cs->r.wraps != wraps)
 		fail_msg("received %llu stored %llu duplicates %llu lost %llu resets %llu "
 		    "wraps %llu, want %llu %llu %llu %llu %llu %llu",
-		    (unsigned long long)cs->received, (unsigned long long)cs->stored,
-		    (unsigned long long)cs->duplicates, (unsigned long long)cs->lost,
-		    (unsigned long long)cs->resets, (unsigned long long)cs->wraps,
+		    (unsigned long long)cs->r.received, (unsigned long long)cs->r.stored,
+		    (unsigned long long)cs->r.duplicates, (unsigned long long)cs->r.lost,
+		    (unsigned long long)cs->r.resets, (unsigned long long)cs->r.wraps,
 		    (unsigned long long)received, (unsigned long long)stored,
 		    (unsigned long long)duplicates, (unsigned long long)lost,
 		    (unsigned long long)resets, (unsigned long long)wraps);
@@ -378,12 +378,12 @@ static void test_single_reading(void **state)
 
 	cs = state_of("hq", "m1", "energy");
 	expect_counts(cs, 1, 1, 0, 0, 0, 0);
-	assert_true(cs->have_last);
-	assert_true(cs->last_t == T);
-	assert_true(cs->last_v == 1000.5);
-	assert_string_equal(cs->unit, "kWh");
-	assert_int_equal(cs->kind, KIND_COUNTER);
-	assert_int_equal(cs->last_seq, 1);
+	assert_true(cs->r.have_last);
+	assert_true(cs->r.last_t == T);
+	assert_true(cs->r.last_v == 1000.5);
+	assert_string_equal(cs->r.unit, "kWh");
+	assert_int_equal(cs->r.kind, KIND_COUNTER);
+	assert_int_equal(cs->r.last_seq, 1);
 
 	/* what the file itself says */
 	assert_int_equal(store_last(ig.store, &id, &exists, &t, &v, err, sizeof(err)), GM_OK);
@@ -409,8 +409,8 @@ static void test_batch(void **state)
 	store_three();
 	cs = state_of("hq", "m1", "energy");
 	expect_counts(cs, 3, 3, 0, 0, 0, 0);
-	assert_true(cs->last_t == T + 120);
-	assert_true(cs->last_v == 1002.5);
+	assert_true(cs->r.last_t == T + 120);
+	assert_true(cs->r.last_v == 1002.5);
 	expect_near("amount", amount("hq", "m1", "energy", T, T + 120, &cov), 2.0);
 	expect_near("coverage", cov, 1.0);
 	expect_near("minute 2", amount("hq", "m1", "energy", T + 60, T + 120, NULL), 1.5);
@@ -450,13 +450,13 @@ static void test_replay(void **state)
 	 * by an agent restart looks like this): a duplicate */
 	done(ENERGY, "{\"t\":1717196430,\"v\":1000.75" KWH ",\"seq\":4}");
 	expect_counts(cs, 7, 3, 4, 0, 0, 0);
-	assert_true(cs->last_t == T + 120);
-	assert_true(cs->last_v == 1002.5);
+	assert_true(cs->r.last_t == T + 120);
+	assert_true(cs->r.last_v == 1002.5);
 	/* a batch half old, half new: T + 60 is a duplicate, T + 180 stored
 	 * with use 1003 - 1002.5 = 0.5 */
 	done(ENERGY, "{\"readings\":[[1717196460,1001],[1717196580,1003]]" KWH ",\"seq\":5}");
 	expect_counts(cs, 9, 4, 5, 0, 0, 0);
-	assert_int_equal(cs->late, 0);
+	assert_int_equal(cs->r.late, 0);
 	expect_near("amount", amount("hq", "m1", "energy", T, T + 180, NULL), 2.5);
 }
 
@@ -477,7 +477,7 @@ static void test_late(void **state)
 	done(ENERGY, "{\"readings\":[[1717197300,1003],[1717198200,1006]]" KWH ",\"seq\":3}");
 	cs = state_of("hq", "m1", "energy");
 	expect_counts(cs, 4, 2, 1, 0, 0, 0);
-	assert_int_equal(cs->late, 1);
+	assert_int_equal(cs->r.late, 1);
 	expect_events("hq/m1/energy.events", "1717197300 late v=1003 seq=3 at=", NULL, NULL);
 	expect_near("amount", amount("hq", "m1", "energy", T, T + 1800, NULL), 6);
 	rrd_path(path, sizeof(path), "hq", "m1", "energy");
@@ -525,8 +525,8 @@ static void test_resend_after_restart(void **state)
 	done(ENERGY, "{\"t\":1717196400.2,\"v\":1000.25" KWH ",\"seq\":2}");
 	cs = state_of("hq", "m1", "energy");
 	expect_counts(cs, 1, 0, 1, 0, 0, 0);
-	assert_true(cs->last_t == 1717196400.5);
-	assert_true(cs->last_v == 1000.5);
+	assert_true(cs->r.last_t == 1717196400.5);
+	assert_true(cs->r.last_v == 1000.5);
 	/* T + 0.5, T + 60.5 = 1717196460.5 and T + 120.5 = 1717196520.5 */
 	done(ENERGY, "{\"readings\":[[1717196400.5,1000.5],[1717196460.5,1001],"
 	    "[1717196520.5,1002.5]]" KWH ",\"seq\":3}");
@@ -562,7 +562,7 @@ static void test_seq(void **state)
 	/* the agent restarted and counts from 0: nothing lost */
 	done(topic, "{\"t\":1717196700,\"v\":235,\"unit\":\"W\",\"kind\":\"gauge\",\"seq\":0}");
 	expect_counts(cs, 6, 6, 0, 4, 0, 0);
-	assert_int_equal(cs->last_seq, 0);
+	assert_int_equal(cs->r.last_seq, 0);
 	/* a gauge has no use */
 	assert_true(isnan(amount("hq", "m1", "power", T, T + 300, NULL)));
 }
@@ -690,7 +690,7 @@ static void test_longest_message(void **state)
 	/* and again, as the broker would after a crash: all duplicates */
 	done(topic, payload);
 	expect_counts(cs, 10, 5, 5, 0, 0, 0);
-	assert_true(cs->last_v == -1.2345678901234567e+300);
+	assert_true(cs->r.last_v == -1.2345678901234567e+300);
 	assert_int_equal(quarantined("", NULL), 0);
 }
 
@@ -750,10 +750,10 @@ static void test_damaged_file(void **state)
 	}
 	expect_counts(cs[0], 5, 5, 0, 0, 0, 0);
 	expect_counts(cs[2], 5, 5, 0, 0, 0, 0);
-	assert_true(cs[1]->aside);
-	assert_int_equal(cs[1]->quarantined, 4);
-	assert_string_equal(chan_status_name(chan_status(cs[1], T + 300)), "fault");
-	assert_non_null(strstr(cs[1]->problem, "not an RRD"));
+	assert_true(cs[1]->r.aside);
+	assert_int_equal(cs[1]->r.quarantined, 4);
+	assert_string_equal(chan_status_name(chan_status(&cs[1]->r, T + 300)), "fault");
+	assert_non_null(strstr(cs[1]->r.problem, "not an RRD"));
 	/* queued, the writer kept the first one as rows of its own message */
 	assert_int_equal(quarantined("", &why), 4);
 
@@ -763,17 +763,17 @@ static void test_damaged_file(void **state)
 	assert_int_equal(requeue_run(&ig, &b, &rep, err, sizeof(err)), GM_OK);
 	assert_int_equal(rep.back, 0);
 	assert_int_equal(rep.channels, 1);
-	assert_false(cs[1]->aside);
-	assert_int_equal(cs[1]->requeued, 4);
+	assert_false(cs[1]->r.aside);
+	assert_int_equal(cs[1]->r.requeued, 4);
 	assert_int_equal(quarantined("", NULL), 0);
 	expect_counts(cs[1], 5, 5, 0, 0, 0, 0);   /* one before the damage, four requeued */
-	assert_true(cs[1]->last_v == 204);
+	assert_true(cs[1]->r.last_v == 204);
 	/* requeued again (nothing there), and the next reading stored */
 	assert_int_equal(requeue_run(&ig, &b, &rep, err, sizeof(err)), GM_OK);
 	assert_int_equal(rep.taken, 0);
 	done(topic[1], GAUGE(1717196700, 205, 6));
 	expect_counts(cs[1], 6, 6, 0, 0, 0, 0);
-	assert_string_equal(chan_status_name(chan_status(cs[1], T + 310)), "ok");
+	assert_string_equal(chan_status_name(chan_status(&cs[1]->r, T + 310)), "ok");
 }
 
 /* A line of the events journal torn by a crash is cut before the next
@@ -811,17 +811,17 @@ static void test_seq_replay(void **state)
 	cs = state_of("hq", "m1", "power");
 	expect_counts(cs, 2, 2, 0, 1, 0, 0);
 	done(topic, GAUGE(1717196460, 231, 11));   /* here it is, late */
-	assert_int_equal(cs->lost, 0);
+	assert_int_equal(cs->r.lost, 0);
 	/* an old message again (a redelivery), then the next one: no gap */
 	done(topic, GAUGE(1717196400, 230, 10));
 	done(topic, GAUGE(1717196580, 233, 13));
-	assert_int_equal(cs->lost, 0);
-	assert_int_equal(cs->last_seq, 13);
+	assert_int_equal(cs->r.lost, 0);
+	assert_int_equal(cs->r.last_seq, 13);
 	/* numbers starting afresh, with newer readings: a restart, not a loss */
 	done(topic, GAUGE(1717196640, 234, 1));
 	done(topic, GAUGE(1717196700, 235, 2));
-	assert_int_equal(cs->lost, 0);
-	assert_int_equal(cs->last_seq, 2);
+	assert_int_equal(cs->r.lost, 0);
+	assert_int_equal(cs->r.last_seq, 2);
 }
 
 /* 300 s ahead is the limit, and it is inclusive. */
@@ -861,10 +861,10 @@ static void test_reset(void **state)
 	done(topic, "{\"t\":1717196520,\"v\":300" KWH ",\"seq\":3}");
 	cs = state_of("hq", "m2", "energy");
 	expect_counts(cs, 3, 3, 0, 0, 1, 0);
-	assert_true(cs->fault);
-	assert_string_equal(chan_status_name(chan_status(cs, T + 130)), "fault");
+	assert_true(cs->r.fault);
+	assert_string_equal(chan_status_name(chan_status(&cs->r, T + 130)), "fault");
 	done(topic, "{\"t\":1717196580,\"v\":301" KWH ",\"seq\":4}");   /* use 1 */
-	assert_false(cs->fault);   /* a clean reading clears it */
+	assert_false(cs->r.fault);   /* a clean reading clears it */
 	/* a fall to 3 (at most 6 could count): a restart from 0 that counted 3 */
 	done(topic, "{\"t\":1717196640,\"v\":3" KWH ",\"seq\":5}");
 	expect_counts(cs, 5, 5, 0, 0, 2, 0);
@@ -1029,10 +1029,10 @@ static void test_delta(void **state)
 	    "1698771600 40 1 1717200000\n");
 	cs = state_of("hq", "finance", "reams");
 	expect_counts(cs, 3, 3, 0, 0, 0, 0);
-	assert_true(cs->have_last);
-	assert_true(cs->last_t == NOV23);
-	assert_true(cs->last_v == 40);
-	assert_int_equal(cs->kind, KIND_DELTA);
+	assert_true(cs->r.have_last);
+	assert_true(cs->r.last_t == NOV23);
+	assert_true(cs->r.last_v == 40);
+	assert_int_equal(cs->r.kind, KIND_DELTA);
 	/* August 30, September 35, October 40 */
 	assert_true(entered(AUG23, SEP23, NULL) == 30);
 	assert_true(entered(SEP23, OCT23, NULL) == 35);
@@ -1055,8 +1055,8 @@ static void test_delta_out_of_order(void **state)
 	    "1698771600 40 1 1717200000\n"
 	    "1696093200 35 2 1717200000\n");
 	/* the latest entry is still October's */
-	assert_true(cs->last_t == NOV23);
-	assert_true(cs->last_v == 40);
+	assert_true(cs->r.last_t == NOV23);
+	assert_true(cs->r.last_v == 40);
 	assert_true(entered(SEP23, OCT23, &cov) == 35);
 	assert_true(cov == 1.0);
 	assert_true(entered(OCT23, NOV23, &cov) == 40);
@@ -1072,7 +1072,7 @@ static void test_delta_out_of_order(void **state)
 	done(REAMS, "{\"t\":1693501200,\"v\":30" DELTA ",\"seq\":284}");
 	done(REAMS, "{\"t\":1672506000,\"v\":20" DELTA ",\"seq\":276}");
 	done(REAMS, "{\"t\":1701363600,\"v\":50" DELTA ",\"seq\":287}");
-	assert_int_equal(cs->lost, 0);
+	assert_int_equal(cs->r.lost, 0);
 }
 
 /* The same import sent again, and again after a restart: nothing twice. */
@@ -1137,8 +1137,8 @@ static void test_delta_correction(void **state)
 	    "1696093200 36 3 1717200000\n"
 	    "1696093200 35 5 1717200000\n");
 	/* the latest entry by t is October's, whatever was written last */
-	assert_true(cs->last_t == NOV23);
-	assert_true(cs->last_v == 40);
+	assert_true(cs->r.last_t == NOV23);
+	assert_true(cs->r.last_v == 40);
 }
 
 /* A crash tore the last line: readers skip it, the next append cuts it. */
@@ -1198,8 +1198,8 @@ static void test_delta_kind_mismatch(void **state)
 	/* another unit, another kind: refused, counted, the file untouched */
 	done(ENERGY, "{\"t\":1717196460,\"v\":2000,\"unit\":\"W\",\"kind\":\"counter\",\"seq\":3}");
 	done(ENERGY, "{\"t\":1717196460,\"v\":230,\"unit\":\"kWh\",\"kind\":\"gauge\",\"seq\":4}");
-	assert_int_equal(state_of("hq", "m1", "energy")->rejected, 3);
-	assert_int_equal(state_of("hq", "m1", "energy")->stored, 1);
+	assert_int_equal(state_of("hq", "m1", "energy")->r.rejected, 3);
+	assert_int_equal(state_of("hq", "m1", "energy")->r.stored, 1);
 	/* refused messages count as rejected, not received */
 	expect_counts(state_of("hq", "finance", "reams"), 1, 1, 0, 0, 0, 0);
 	expect_counts(state_of("hq", "m1", "energy"), 1, 1, 0, 0, 0, 0);
@@ -1344,15 +1344,15 @@ static void test_requeue_counts_retried_once(void **state)
 	spoil("a", 0, "this is no RRD header any more", 30, 0);
 	assert_int_equal(ingest_message(&ig, topic, m2, strlen(m2)), INGEST_RETRY);
 	cs = state_of("hq", "m1", "a");
-	assert_int_equal(cs->received, 2);
+	assert_int_equal(cs->r.received, 2);
 	/* it passes; meanwhile the main loop serves a requeue */
 	assert_int_equal(rename(good, path), 0);
 	assert_int_equal(requeue_run(&ig, NULL, &rep, err, sizeof(err)), GM_OK);
 	/* paho's next try of the same message */
 	assert_int_equal(ingest_message(&ig, topic, m2, strlen(m2)), INGEST_DONE);
-	if (cs->received != 2)
+	if (cs->r.received != 2)
 		fail_msg("received %llu, want 2: the retried message was counted twice",
-		    (unsigned long long)cs->received);
+		    (unsigned long long)cs->r.received);
 }
 
 /*
@@ -1382,17 +1382,17 @@ static void test_requeue_report_counts_writer(void **state)
 	done(topic, GAUGE(1717196520, 102, 3));
 	flush();   /* the writer finds it: set aside, rows quarantined */
 	cs = state_of("hq", "m1", "a");
-	assert_true(cs->aside);
+	assert_true(cs->r.aside);
 	assert_int_equal(quarantined("", NULL), 1);
 	/* not mended: a requeue must say nothing was stored */
 	assert_int_equal(requeue_run(&ig, &a, &rep, err, sizeof(err)), GM_OK);
 	flush();
 	assert_int_equal(quarantined("", NULL), 1);   /* back in it (by the writer) */
-	if (rep.back != rep.readings || cs->requeued != 0)
+	if (rep.back != rep.readings || cs->r.requeued != 0)
 		fail_msg("report: %zu reading(s) taken, %zu back (so %zu \"stored\"); requeued %llu "
 		    "- but the file is still cut short and all of them are back in the quarantine",
 		    rep.readings, rep.back, rep.readings - rep.back,
-		    (unsigned long long)cs->requeued);
+		    (unsigned long long)cs->r.requeued);
 }
 
 /*
@@ -1626,13 +1626,13 @@ static void test_every_repeat(void **state)
 	done(ENERGY, DIAL(",\"every\":2678400", 298));
 	cs = state_of("hq", "m1", "energy");
 	expect_counts(cs, 6, 3, 3, 0, 0, 0);
-	assert_int_equal(cs->late, 0);
+	assert_int_equal(cs->r.late, 0);
 	restart(false);
 	done(ENERGY, DIAL(",\"every\":2678400", 298));
 	done(ENERGY, "{\"t\":1706486400,\"v\":1" KWH ",\"seq\":297,\"every\":2678400}");
 	cs = state_of("hq", "m1", "energy");
 	expect_counts(cs, 4, 0, 3, 0, 0, 0);
-	assert_int_equal(cs->late, 1);
+	assert_int_equal(cs->r.late, 1);
 	expect_near("the months", amount("hq", "m1", "energy", 1709164800, 1714521600, NULL),
 	    218.75);
 
@@ -1640,7 +1640,7 @@ static void test_every_repeat(void **state)
 	done("greenmeter/v1/hq/m1/other", DIAL("", 298));
 	cs = state_of("hq", "m1", "other");
 	expect_counts(cs, 6, 3, 1, 0, 0, 0);
-	assert_int_equal(cs->late, 2);
+	assert_int_equal(cs->r.late, 2);
 }
 
 /* A .meta of an older collector (no every line) gains it from the first

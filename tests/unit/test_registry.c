@@ -47,19 +47,19 @@ static void test_get_once(void **state)
 	assert_int_equal(registry_count(r), 0);
 	sa = registry_get(r, &a);
 	assert_non_null(sa);
-	assert_string_equal(sa->id.site, "hq");
-	assert_string_equal(sa->id.meter, "m1");
-	assert_string_equal(sa->id.channel, "energy");
+	assert_string_equal(sa->r.id.site, "hq");
+	assert_string_equal(sa->r.id.meter, "m1");
+	assert_string_equal(sa->r.id.channel, "energy");
 	/* a new channel starts empty */
 	assert_false(sa->loaded);
-	assert_false(sa->have_last);
-	assert_int_equal(sa->received, 0);
-	assert_int_equal(sa->stored, 0);
+	assert_false(sa->r.have_last);
+	assert_int_equal(sa->r.received, 0);
+	assert_int_equal(sa->r.stored, 0);
 	assert_int_equal(registry_count(r), 1);
 
-	sa->received = 7;
+	sa->r.received = 7;
 	assert_ptr_equal(registry_get(r, &a), sa);
-	assert_int_equal(registry_get(r, &a)->received, 7);
+	assert_int_equal(registry_get(r, &a)->r.received, 7);
 	assert_int_equal(registry_count(r), 1);
 
 	sb = registry_get(r, &b);
@@ -94,11 +94,11 @@ static void test_growth(void **state)
 		struct chan_state *cs = registry_get(r, &id);
 
 		assert_non_null(cs);
-		cs->received = (uint64_t)i;
-		cs->last_t = 1704067200.0 + i;   /* 2024-01-01T00:00:00Z + i s */
-		cs->last_v = i * 0.5;
-		cs->have_last = true;
-		snprintf(cs->unit, sizeof(cs->unit), "u%d", i % 7);
+		cs->r.received = (uint64_t)i;
+		cs->r.last_t = 1704067200.0 + i;   /* 2024-01-01T00:00:00Z + i s */
+		cs->r.last_v = i * 0.5;
+		cs->r.have_last = true;
+		snprintf(cs->r.unit, sizeof(cs->r.unit), "u%d", i % 7);
 		first[i] = cs;
 	}
 	assert_int_equal(registry_count(r), MANY);
@@ -110,15 +110,15 @@ static void test_growth(void **state)
 
 		if (cs != first[i])
 			fail_msg("channel %d moved or was added again", i);
-		assert_string_equal(cs->id.site, id.site);
-		assert_string_equal(cs->id.meter, id.meter);
-		assert_string_equal(cs->id.channel, id.channel);
-		assert_int_equal(cs->received, i);
-		assert_true(cs->last_t == 1704067200.0 + i);
-		assert_true(cs->last_v == i * 0.5);
-		assert_true(cs->have_last);
+		assert_string_equal(cs->r.id.site, id.site);
+		assert_string_equal(cs->r.id.meter, id.meter);
+		assert_string_equal(cs->r.id.channel, id.channel);
+		assert_int_equal(cs->r.received, i);
+		assert_true(cs->r.last_t == 1704067200.0 + i);
+		assert_true(cs->r.last_v == i * 0.5);
+		assert_true(cs->r.have_last);
 		snprintf(unit, sizeof(unit), "u%d", i % 7);
-		assert_string_equal(cs->unit, unit);
+		assert_string_equal(cs->r.unit, unit);
 	}
 	assert_int_equal(registry_count(r), MANY);   /* looking up added nothing */
 	free(first);
@@ -183,39 +183,39 @@ static void test_dump(void **state)
 	/* 2024-06-01T00:00:00Z = 1704067200 + 152 days (31 + 29 + 31 + 30 + 31)
 	 * * 86400 = 1717200000 */
 	cs = registry_get(r, &a);
-	cs->last_t = 1717200000.25;
-	cs->last_v = 1234.5;
-	strcpy(cs->unit, "kWh");
-	cs->received = 3;
-	cs->stored = 2;
-	cs->duplicates = 1;
-	cs->lost = 4;
-	cs->resets = 1;
-	cs->wraps = 2;
-	cs->late = 5;
-	cs->replaced = 1;
-	cs->kind = KIND_COUNTER;
-	cs->have_last = true;
-	cs->interval = 60;
-	cs->last_seen = 1717200001.5;
+	cs->r.last_t = 1717200000.25;
+	cs->r.last_v = 1234.5;
+	strcpy(cs->r.unit, "kWh");
+	cs->r.received = 3;
+	cs->r.stored = 2;
+	cs->r.duplicates = 1;
+	cs->r.lost = 4;
+	cs->r.resets = 1;
+	cs->r.wraps = 2;
+	cs->r.late = 5;
+	cs->r.replaced = 1;
+	cs->r.kind = KIND_COUNTER;
+	cs->r.have_last = true;
+	cs->r.interval = 60;
+	cs->r.last_seen = 1717200001.5;
 	cs = registry_get(r, &b);
-	strcpy(cs->unit, "W");
-	cs->kind = KIND_GAUGE;
+	strcpy(cs->r.unit, "W");
+	cs->r.kind = KIND_GAUGE;
 	cs = registry_get(r, &c);
-	cs->last_t = 1717200060;
-	cs->last_v = 0.1;             /* %.17g shows the double nearest 0.1 */
-	strcpy(cs->unit, "m3");
-	cs->received = 1;
-	cs->stored = 1;
-	cs->have_last = true;
-	cs->rejected = 1;
-	cs->fault = true;
-	cs->have_seq = true;
-	cs->last_seq = 41;
-	cs->quarantined = 7;
-	cs->requeued = 2;
-	cs->aside = true;
-	strcpy(cs->problem, "payload rejected: field \"v\" is missing");
+	cs->r.last_t = 1717200060;
+	cs->r.last_v = 0.1;             /* %.17g shows the double nearest 0.1 */
+	strcpy(cs->r.unit, "m3");
+	cs->r.received = 1;
+	cs->r.stored = 1;
+	cs->r.have_last = true;
+	cs->r.rejected = 1;
+	cs->r.fault = true;
+	cs->r.have_seq = true;
+	cs->r.last_seq = 41;
+	cs->r.quarantined = 7;
+	cs->r.requeued = 2;
+	cs->r.aside = true;
+	strcpy(cs->r.problem, "payload rejected: field \"v\" is missing");
 
 	fclose(f);
 	f = tmpfile();
@@ -237,7 +237,8 @@ static void test_parse_back(void **state)
 {
 	struct registry *r = registry_new(), *back = registry_new();
 	struct chan_id a = id3("hq", "m1", "energy");
-	struct chan_state *cs, got;
+	struct chan_state *cs;
+	struct chan_record got;
 	char line[1024];
 	FILE *f = tmpfile();
 
@@ -246,34 +247,34 @@ static void test_parse_back(void **state)
 	assert_non_null(back);
 	assert_non_null(f);
 	cs = registry_get(r, &a);
-	cs->have_last = true;
-	cs->last_t = 1717200000.25;
-	cs->last_v = 1234.5;
-	strcpy(cs->unit, "kWh");
-	cs->kind = KIND_COUNTER;
-	cs->received = 30;
-	cs->stored = 27;
-	cs->duplicates = 3;
-	cs->lost = 2;
-	cs->resets = 1;
-	cs->wraps = 4;
-	cs->late = 5;
-	cs->replaced = 6;
-	cs->rejected = 7;
-	cs->interval = 60;
-	cs->last_seen = 1717200001.5;
-	cs->fault = true;
-	strcpy(cs->problem, "unannounced counter reset");
-	cs->have_seq = true;
-	cs->last_seq = 99;
-	cs->quarantined = 8;
-	cs->requeued = 3;
-	cs->aside = true;
+	cs->r.have_last = true;
+	cs->r.last_t = 1717200000.25;
+	cs->r.last_v = 1234.5;
+	strcpy(cs->r.unit, "kWh");
+	cs->r.kind = KIND_COUNTER;
+	cs->r.received = 30;
+	cs->r.stored = 27;
+	cs->r.duplicates = 3;
+	cs->r.lost = 2;
+	cs->r.resets = 1;
+	cs->r.wraps = 4;
+	cs->r.late = 5;
+	cs->r.replaced = 6;
+	cs->r.rejected = 7;
+	cs->r.interval = 60;
+	cs->r.last_seen = 1717200001.5;
+	cs->r.fault = true;
+	strcpy(cs->r.problem, "unannounced counter reset");
+	cs->r.have_seq = true;
+	cs->r.last_seq = 99;
+	cs->r.quarantined = 8;
+	cs->r.requeued = 3;
+	cs->r.aside = true;
 	registry_dump(r, f, 1717200010);
 	rewind(f);
 	assert_non_null(fgets(line, sizeof(line), f));
 	line[strcspn(line, "\n")] = '\0';
-	assert_int_equal(registry_parse_line(line, &got), 0);
+	assert_int_equal(status_parse_line(line, &got), 0);
 	assert_string_equal(got.id.meter, "m1");
 	assert_true(got.have_last && got.last_t == 1717200000.25 && got.last_v == 1234.5);
 	assert_string_equal(got.unit, "kWh");
@@ -285,18 +286,18 @@ static void test_parse_back(void **state)
 	assert_string_equal(got.problem, "unannounced_counter_reset");
 	assert_true(got.have_seq && got.last_seq == 99);
 	assert_true(got.quarantined == 8 && got.requeued == 3 && got.aside);
-	assert_int_equal(registry_parse_line("not a status line", &got), -1);
-	assert_int_equal(registry_parse_line("../x/y last_t=1", &got), -1);
+	assert_int_equal(status_parse_line("not a status line", &got), -1);
+	assert_int_equal(status_parse_line("../x/y last_t=1", &got), -1);
 
 	/* a restart takes up the counters, not what the store holds */
 	rewind(f);
 	assert_int_equal(registry_load(back, f), 1);
 	cs = registry_get(back, &a);
-	assert_true(cs->received == 30 && cs->lost == 2);
+	assert_true(cs->r.received == 30 && cs->r.lost == 2);
 	/* a channel set aside stays so until a requeue */
-	assert_true(cs->aside && cs->quarantined == 8);
-	assert_false(cs->have_seq);   /* a stale seq would count messages lost */
-	assert_false(cs->have_last);
+	assert_true(cs->r.aside && cs->r.quarantined == 8);
+	assert_false(cs->r.have_seq);   /* a stale seq would count messages lost */
+	assert_false(cs->r.have_last);
 	assert_false(cs->loaded);
 	fclose(f);
 	registry_free(r);
@@ -331,7 +332,7 @@ static void test_dump_many(void **state)
 	registry_free(r);
 }
 
-/* A status file as registry_read() and registry_load() take it: each line
+/* A status file as status_read() and registry_load() take it: each line
  * whole, however long (fields are added at the end of a line: one of 1030
  * bytes was cut in two, and its tail taken for a channel of its own); a
  * line with a NUL byte (a block a crash left zeroed) is not a status line,
@@ -339,7 +340,7 @@ static void test_dump_many(void **state)
 static void test_read_whole_lines(void **state)
 {
 	char text[4096], pad[1100];
-	struct chan_state *v = NULL, v0;
+	struct chan_record *v = NULL, v0;
 	struct registry *r = registry_new();
 	struct chan_id id = id3("a", "b", "c");
 	size_t n = 0, o;
@@ -356,7 +357,7 @@ static void test_read_whole_lines(void **state)
 	o += 18;
 	o += (size_t)snprintf(text + o, sizeof(text) - o, "g/h/i last_t=5 last_t=0\n");
 	assert_non_null(f = fmemopen(text, o, "r"));
-	assert_int_equal(registry_read(f, &v, &n), GM_OK);
+	assert_int_equal(status_read(f, &v, &n), GM_OK);
 	fclose(f);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].id.site, "a");
@@ -367,16 +368,16 @@ static void test_read_whole_lines(void **state)
 	free(v);
 	/* a kind without a unit is none: the dump writes "kind=-" for it, and a
 	 * delta channel is judged stale by months, not minutes */
-	assert_int_equal(registry_parse_line("a/b/c last_t=1795293001 last=1 - kind=delta",
+	assert_int_equal(status_parse_line("a/b/c last_t=1795293001 last=1 - kind=delta",
 	    &v0), 0);
 	assert_int_equal(v0.kind, KIND_COUNTER);
-	assert_int_equal(registry_parse_line("a/b/c last_t=1795293001 last=1 reams kind=delta",
+	assert_int_equal(status_parse_line("a/b/c last_t=1795293001 last=1 reams kind=delta",
 	    &v0), 0);
 	assert_int_equal(v0.kind, KIND_DELTA);
 	assert_non_null(f = fmemopen(text, o, "r"));
 	assert_int_equal(registry_load(r, f), 2);
 	fclose(f);
-	assert_true(registry_find(r, &id) != NULL && registry_find(r, &id)->received == 5);
+	assert_true(registry_find(r, &id) != NULL && registry_find(r, &id)->r.received == 5);
 	id = id3("x", "y", "z");
 	assert_null(registry_find(r, &id));
 	id = id3("d", "e", "f");
