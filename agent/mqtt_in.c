@@ -15,7 +15,7 @@
 #include "timeutil.h"
 
 /* A channel's payloads that gave no reading: logged once, then rarely. */
-struct chan_state {
+struct mqtt_chan_state {
 	struct complaint bad;
 	unsigned long long skipped;  /* since start */
 };
@@ -25,7 +25,7 @@ struct mqtt_in {
 	struct spool *sp;
 	struct mqtt_opts opts;       /* [mqtt] with our own client id */
 	struct mqtt_link *link;
-	struct chan_state *chans;    /* [meter * MQTT_METER_MAX_CH + channel] */
+	struct mqtt_chan_state *chans;    /* [meter * MQTT_METER_MAX_CH + channel] */
 };
 
 static void spool_reading(struct mqtt_in *in, const struct mqtt_meter *m,
@@ -49,7 +49,7 @@ static void spool_reading(struct mqtt_in *in, const struct mqtt_meter *m,
  * the first at once, then rarely (log.h), so a chatty device cannot flood
  * the log; each channel on its own, so one that reads well does not hide
  * (or end) another's trouble. */
-static void skipped(struct chan_state *cs, const struct mqtt_meter *m,
+static void skipped(struct mqtt_chan_state *cs, const struct mqtt_meter *m,
     const struct mqtt_chan *ch, const char *why)
 {
 	cs->skipped++;
@@ -71,7 +71,7 @@ static int on_message(void *user, const char *topic, const void *payload, size_t
 		const struct mqtt_meter *m = &in->cfg->mqtt_meters[i];
 		for (int j = 0; j < m->nch; j++) {
 			const struct mqtt_chan *ch = &m->ch[j];
-			struct chan_state *cs = &in->chans[i * MQTT_METER_MAX_CH + j];
+			struct mqtt_chan_state *cs = &in->chans[i * MQTT_METER_MAX_CH + j];
 			if (strcmp(ch->topic, topic) != 0)
 				continue;
 			if (parsed == 1)
