@@ -11,6 +11,7 @@
 
 #include "err.h"
 #include "fileio.h"
+#include "hash.h"
 #include "log.h"
 #include "payload.h"
 #include "seqmap.h"
@@ -30,11 +31,7 @@ struct seqmap {
 
 static uint64_t hash(const char *s)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
+	return fnv1a(FNV1A_BASIS, s);
 }
 
 static struct entry *slot(struct entry *e, size_t cap, const char *topic)

@@ -14,25 +14,6 @@ struct registry {
 	struct chan_state **slot;
 };
 
-static uint64_t hash_str(uint64_t h, const char *s)
-{
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;   /* FNV-1a */
-	return (h ^ '/') * 1099511628211ULL;
-}
-
-static uint64_t chan_hash(const struct chan_id *id)
-{
-	return hash_str(hash_str(hash_str(14695981039346656037ULL, id->site), id->meter),
-	    id->channel);
-}
-
-static bool chan_eq(const struct chan_id *a, const struct chan_id *b)
-{
-	return strcmp(a->channel, b->channel) == 0 && strcmp(a->meter, b->meter) == 0 &&
-	    strcmp(a->site, b->site) == 0;
-}
-
 struct registry *registry_new(void)
 {
 	struct registry *r = calloc(1, sizeof(*r));
@@ -62,9 +43,9 @@ void registry_free(struct registry *r)
 static struct chan_state **find_slot(struct chan_state **slot, size_t cap,
     const struct chan_id *id)
 {
-	size_t i = (size_t)chan_hash(id) & (cap - 1);
+	size_t i = (size_t)chan_id_hash(id) & (cap - 1);
 
-	while (slot[i] != NULL && !chan_eq(&slot[i]->r.id, id))
+	while (slot[i] != NULL && !chan_id_eq(&slot[i]->r.id, id))
 		i = (i + 1) & (cap - 1);
 	return &slot[i];
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "hash.h"
 #include "rrd_hold.h"
 
 /* The entries in an array (hold_at walks it) with a hash index over their
@@ -37,11 +38,7 @@ void hold_free(struct hold *h)
 
 static size_t path_hash(const char *s)
 {
-	uint64_t x = 14695981039346656037ULL;
-
-	while (*s)
-		x = (x ^ (unsigned char)*s++) * 1099511628211ULL;   /* FNV-1a */
-	return (size_t)x;
+	return (size_t)fnv1a(FNV1A_BASIS, s);
 }
 
 /* The slot of path: its entry's, or the empty one where it would go. */

@@ -78,33 +78,14 @@ struct store_queue {
 	int64_t give_up_ms;         /* failing this long while others work: damaged */
 };
 
-static size_t id_hash(const struct chan_id *id)
-{
-	const char *parts[3] = { id->site, id->meter, id->channel };
-	size_t h = 1469598103934665603u;
-
-	for (int i = 0; i < 3; i++) {
-		for (const char *p = parts[i]; *p; p++)
-			h = (h ^ (unsigned char)*p) * 1099511628211u;
-		h = (h ^ '/') * 1099511628211u;
-	}
-	return h;
-}
-
-static bool id_same(const struct chan_id *a, const struct chan_id *b)
-{
-	return strcmp(a->channel, b->channel) == 0 && strcmp(a->meter, b->meter) == 0 &&
-	    strcmp(a->site, b->site) == 0;
-}
-
 static struct sq_chan *chan_find(struct store_queue *q, const struct chan_id *id)
 {
 	struct sq_chan *c;
 
 	if (q->nslots == 0)
 		return NULL;
-	for (c = q->slots[id_hash(id) % q->nslots]; c != NULL; c = c->hnext)
-		if (id_same(&c->id, id))
+	for (c = q->slots[(size_t)chan_id_hash(id) % q->nslots]; c != NULL; c = c->hnext)
+		if (chan_id_eq(&c->id, id))
 			return c;
 	return NULL;
 }
@@ -118,7 +99,7 @@ static int rehash(struct store_queue *q)
 		return GM_ENOMEM;
 	for (size_t i = 0; i < q->nslots; i++) {
 		for (c = q->slots[i]; c != NULL; c = next) {
-			size_t k = id_hash(&c->id) % nslots;
+			size_t k = (size_t)chan_id_hash(&c->id) % nslots;
 
 			next = c->hnext;
 			c->hnext = slots[k];
@@ -144,7 +125,7 @@ static struct sq_chan *chan_get(struct store_queue *q, const struct chan_id *id)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->id = *id;
-	k = id_hash(id) % q->nslots;
+	k = (size_t)chan_id_hash(id) % q->nslots;
 	c->hnext = q->slots[k];
 	q->slots[k] = c;
 	q->nchans++;

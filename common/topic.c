@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "hash.h"
 #include "topic.h"
 
 static bool id_char(char ch, bool first)
@@ -147,4 +148,28 @@ int chan_id_parse(const char *s, size_t len, struct chan_id *id, char *err, size
 	*meter++ = '\0';
 	*channel++ = '\0';
 	return chan_id_set(id, buf, meter, channel, err, errlen);
+}
+
+int chan_id_cmp(const struct chan_id *a, const struct chan_id *b)
+{
+	int c = strcmp(a->site, b->site);
+
+	if (c == 0)
+		c = strcmp(a->meter, b->meter);
+	return c != 0 ? c : strcmp(a->channel, b->channel);
+}
+
+bool chan_id_eq(const struct chan_id *a, const struct chan_id *b)
+{
+	return strcmp(a->channel, b->channel) == 0 && strcmp(a->meter, b->meter) == 0 &&
+	    strcmp(a->site, b->site) == 0;
+}
+
+/* '/' between the ids, as in the topic: "a/bc" and "ab/c" differ. */
+uint64_t chan_id_hash(const struct chan_id *id)
+{
+	uint64_t h = fnv1a(FNV1A_BASIS, id->site);
+
+	h = fnv1a((h ^ '/') * FNV1A_PRIME, id->meter);
+	return fnv1a((h ^ '/') * FNV1A_PRIME, id->channel);
 }

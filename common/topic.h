@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define ID_MAX 64
 #define TOPIC_PREFIX "greenmeter/v1/"
@@ -44,6 +45,11 @@ int topic_parse(const char *topic, struct chan_id *out, enum topic_kind *kind,
 
 /* "site/meter/channel", for log messages and file names. */
 void chan_id_str(const struct chan_id *c, char *buf, size_t len);
+/* Order (site, meter, channel), sameness and a hash of ids, by name: the
+ * bytes after an id's NUL are not looked at. */
+int chan_id_cmp(const struct chan_id *a, const struct chan_id *b);
+bool chan_id_eq(const struct chan_id *a, const struct chan_id *b);
+uint64_t chan_id_hash(const struct chan_id *id);
 /* And back: len bytes of "site/meter/channel" into c, each id checked;
  * GM_EINVAL with the reason otherwise. */
 int chan_id_parse(const char *s, size_t len, struct chan_id *c, char *err, size_t errlen);

@@ -60,17 +60,10 @@ static void problem(struct figures *f, const char *msg)
 	f->nproblems++;
 }
 
-/* By name: the bytes after an id's NUL are not set. */
-static bool same_chan(const struct chan_id *a, const struct chan_id *b)
-{
-	return strcmp(a->site, b->site) == 0 && strcmp(a->meter, b->meter) == 0 &&
-	    strcmp(a->channel, b->channel) == 0;
-}
-
 static void add_source(struct fig_series *s, const struct chan_id *id, double share)
 {
 	for (int i = 0; i < s->nsrc; i++) {
-		if (same_chan(&s->src[i].id, id)) {
+		if (chan_id_eq(&s->src[i].id, id)) {
 			s->src[i].changed |= s->src[i].share != share;
 			s->src[i].share = share;
 			return;
@@ -155,7 +148,7 @@ static time_t map_until(const struct org *o, const struct meter_map *m,
 {
 	size_t i = (size_t)(m - o->map) + 1;
 
-	return i < o->nmap && same_chan(&o->map[i].id, id) ? o->map[i].from : (time_t)INT64_MAX;
+	return i < o->nmap && chan_id_eq(&o->map[i].id, id) ? o->map[i].from : (time_t)INT64_MAX;
 }
 
 /* Each piece to the units its mapping names then, and to the whole. The
@@ -412,7 +405,7 @@ static void load_unstored(struct figures *f, const struct org *o,
 	for (size_t k = 0; k < o->nmap; k++) {
 		const struct meter_map *m = &o->map[k];
 
-		if (k > 0 && same_chan(&m->id, &o->map[k - 1].id))
+		if (k > 0 && chan_id_eq(&m->id, &o->map[k - 1].id))
 			continue;   /* the channel's later mappings: done with its first */
 		if (n > 0 && bsearch(&m->id, chans, (size_t)n, sizeof(*chans), by_name) != NULL)
 			continue;

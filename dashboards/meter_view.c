@@ -18,15 +18,6 @@
 #include "rrdc.h"
 #include "timeutil.h"
 
-int chan_id_cmp(const struct chan_id *a, const struct chan_id *b)
-{
-	int c = strcmp(a->site, b->site);
-
-	if (c == 0)
-		c = strcmp(a->meter, b->meter);
-	return c != 0 ? c : strcmp(a->channel, b->channel);
-}
-
 static int row_cmp(const void *a, const void *b)
 {
 	const struct meter_row *x = a, *y = b;

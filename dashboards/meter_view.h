@@ -78,7 +78,5 @@ enum chan_status meter_status(const struct meter_snap *s, const struct meter_row
 /* Seconds since its last reading; NAN if it has none. */
 double meter_age(const struct meter_row *r, double now);
 
-/* Order of chan_id: site, meter, channel. */
-int chan_id_cmp(const struct chan_id *a, const struct chan_id *b);
 
 #endif

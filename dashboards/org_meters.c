@@ -26,21 +26,10 @@
 
 #define MAP_SHARE_MAX 1e6
 
-static int chan_cmp(const struct chan_id *a, const struct chan_id *b)
-{
-	int r;
-
-	if ((r = strcmp(a->site, b->site)) != 0)
-		return r;
-	if ((r = strcmp(a->meter, b->meter)) != 0)
-		return r;
-	return strcmp(a->channel, b->channel);
-}
-
 static int map_cmp(const void *a, const void *b)
 {
 	const struct meter_map *x = a, *y = b;
-	int r = chan_cmp(&x->id, &y->id);
+	int r = chan_id_cmp(&x->id, &y->id);
 
 	if (r != 0)
 		return r;
@@ -195,7 +184,7 @@ static void check_sorted(const struct org *o, struct conf *c)
 
 	for (size_t i = 1; i < o->nmap; i++) {
 		const struct meter_map *a = &o->map[i - 1], *b = &o->map[i];
-		if (chan_cmp(&a->id, &b->id) != 0)
+		if (chan_id_cmp(&a->id, &b->id) != 0)
 			continue;
 		chan_id_str(&b->id, chan, sizeof(chan));
 		if (a->from == b->from) {
@@ -244,7 +233,7 @@ static size_t after(const struct org *o, const struct chan_id *id, time_t t)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct meter_map *m = &o->map[mid];
-		int r = chan_cmp(&m->id, id);
+		int r = chan_id_cmp(&m->id, id);
 		if (r < 0 || (r == 0 && m->from <= t))
 			lo = mid + 1;
 		else
@@ -257,7 +246,7 @@ const struct meter_map *org_map_at(const struct org *o, const struct chan_id *id
 {
 	size_t i = after(o, id, t);
 
-	if (i == 0 || chan_cmp(&o->map[i - 1].id, id) != 0)
+	if (i == 0 || chan_id_cmp(&o->map[i - 1].id, id) != 0)
 		return NULL;
 	return &o->map[i - 1];
 }
@@ -270,7 +259,7 @@ int org_map_changes(const struct org *o, const struct chan_id *id, time_t from, 
 	/* after(from) is the first entry of the channel dated later than from */
 	for (size_t i = after(o, id, from); i < o->nmap && n < max; i++) {
 		const struct meter_map *m = &o->map[i];
-		if (chan_cmp(&m->id, id) != 0 || m->from >= to)
+		if (chan_id_cmp(&m->id, id) != 0 || m->from >= to)
 			break;
 		out[n++] = m->from;
 	}
