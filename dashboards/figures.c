@@ -243,12 +243,7 @@ static int month_starts(int fy, time_t *months)
 
 static int by_name(const void *a, const void *b)
 {
-	const struct chan_id *x = a, *y = &((const struct stored_chan *)b)->id;
-	int d = strcmp(x->site, y->site);
-
-	if (d == 0)
-		d = strcmp(x->meter, y->meter);
-	return d != 0 ? d : strcmp(x->channel, y->channel);
+	return chan_id_cmp(a, &((const struct stored_chan *)b)->id);
 }
 
 /* A month of a series some channel served at some time of the year but no
