@@ -30,13 +30,15 @@ time_t bkk(int y, int m, int d)
 static void chan_path(const char *meter, const char *channel, const char *suffix, char *path,
     size_t len)
 {
-	char dir[256];
+	char hq[256], dir[256];
 
-	snprintf(dir, sizeof(dir), "%s/hq", tmpdir);
+	/* a path cut short would name another file: fail instead */
+	if (snprintf(hq, sizeof(hq), "%s/hq", tmpdir) >= (int)sizeof(hq) ||
+	    snprintf(dir, sizeof(dir), "%s/%s", hq, meter) >= (int)sizeof(dir) ||
+	    snprintf(path, len, "%s/%s%s", dir, channel, suffix) >= (int)len)
+		fail_msg("%s/hq/%s/%s%s: path too long", tmpdir, meter, channel, suffix);
+	mkdir(hq, 0755);
 	mkdir(dir, 0755);
-	snprintf(dir, sizeof(dir), "%s/hq/%s", tmpdir, meter);
-	mkdir(dir, 0755);
-	snprintf(path, len, "%s/%s%s", dir, channel, suffix);
 }
 
 static void meta(const char *meter, const char *channel, const char *unit,
