@@ -103,6 +103,7 @@ PROGS := $(BIN)/gm-agent $(BIN)/gm-collector $(BIN)/gm-report $(BIN)/gm-dashboar
 # --- unit tests: tests/unit/test_<module>.c and the real objects it needs ---
 UNIT_topic     := common/topic common/fileio common/err
 UNIT_fileio    := common/fileio common/err
+UNIT_err       := common/err
 UNIT_quarantine := collector/quarantine common/numtext common/topic common/log common/timeutil \
                   common/fileio common/err
 UNIT_payload   := common/payload common/json_in common/fileio common/err
@@ -203,7 +204,7 @@ UNITS := topic payload registers confparse devmap timeutil reqplan counter profi
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green compare kpi criteria usage_cache \
          dash event_send fileio quarantine mbreply manual_csv collector_config connack meter_event \
-         chan_files additivity mqtt_payload log report_opts report_table
+         chan_files additivity mqtt_payload log report_opts report_table err
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build
