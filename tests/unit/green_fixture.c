@@ -62,7 +62,7 @@ double fix_flat(time_t t, const void *arg)
 void fix_counter(const char *meter, use_fn use_of, const void *arg, time_t from, time_t to,
     time_t gap_a, time_t gap_b)
 {
-	char path[256], *argv[1000], buf[1000][64];
+	char path[256], *argv[1000], buf[1000][RRD_ARG_MAX];
 	double v = 1000;
 	int n = 0;
 	time_t last = from;
