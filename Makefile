@@ -1,15 +1,21 @@
 # greenmeter - one Makefile builds every program, test and the demo.
 #
-#   make            build all programs into build/bin
+#   make            build all programs into build/release/bin
 #   make test       install missing packages, build (ASan+UBSan), run all tests
 #   make demo       install missing packages, build, run the whole chain live
 #   make fuzz       run every fuzz target 10^6 times (FUZZ_RUNS=, or FUZZ_SECONDS= each)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 #
-# Every build option is set here once. Objects go to build/<variant>/; the
-# variant `san` is the sanitizer build the tests run; `prof` is the release
-# build with frame pointers, for perf record -g (bench/*.sh BIN=build/prof/bin).
+# Every build option is set here once. Objects and programs go to
+# build/<variant>/ (programs in build/<variant>/bin); the variant `san` is the
+# sanitizer build the tests run; `prof` is the release build with frame
+# pointers, for perf record -g (bench/*.sh BIN=build/prof/bin).
+#
+# CFLAGS, CPPFLAGS and LDFLAGS are the user's: they come after the variant's
+# optimisation (so `make CFLAGS='-O0 -g'` builds at -O0) and never replace
+# the project's own flags (GM_CFLAGS: language, warnings as errors, defines,
+# include paths), nor a variant's sanitizers.
 
 VARIANT  ?= release
 PREFIX   ?= /usr/local
@@ -18,15 +24,6 @@ B        := build/$(VARIANT)
 BIN      := $(B)/bin
 
 CC       ?= cc
-WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-DEFS     := -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
-CFLAGS_release := -O2 -g
-CFLAGS_prof    := -O2 -g -fno-omit-frame-pointer   # release with call graphs for perf
-CFLAGS_san     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-                  -fno-sanitize-recover=undefined
-CFLAGS   += $(WARN) $(DEFS) $(CFLAGS_$(VARIANT)) -Icommon -MMD -MP
-LDFLAGS  += $(filter -fsanitize%,$(CFLAGS_$(VARIANT)))
-
 LIB_MODBUS := $(shell pkg-config --libs libmodbus 2>/dev/null || echo -lmodbus)
 INC_MODBUS := $(shell pkg-config --cflags libmodbus 2>/dev/null || echo -I/usr/include/modbus)
 LIB_MQTT   := -lpaho-mqtt3as
@@ -35,7 +32,18 @@ LIB_JSON   := -lcjson
 LIB_INI    := -linih
 LIB_CMOCKA := -lcmocka
 LIB_HTTP   := -lmicrohttpd
-CFLAGS     += $(INC_MODBUS)
+
+GM_WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+GM_CPPFLAGS := -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 -Icommon $(INC_MODBUS)
+GM_CFLAGS   := $(GM_WARN) $(GM_CPPFLAGS) -MMD -MP
+# each variant's optimisation (the user's CFLAGS may change it) ...
+OPT_release := -O2 -g
+OPT_prof    := -O2 -g -fno-omit-frame-pointer   # release with call graphs for perf
+OPT_san     := -O1 -g -fno-omit-frame-pointer
+# ... and what it is made for: compiled and linked whatever the user adds
+SAN_san     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FINAL_CFLAGS  = $(GM_CFLAGS) $(OPT_$(VARIANT)) $(SAN_$(VARIANT)) $(CPPFLAGS) $(CFLAGS)
+FINAL_LDFLAGS = $(SAN_$(VARIANT)) $(LDFLAGS)
 
 # --- objects, listed explicitly so what each program links is visible ------
 COMMON   := common/err common/fileio common/log common/topic common/payload common/json_in common/registers common/chanmeta \
@@ -92,6 +100,7 @@ PROGS := $(BIN)/gm-agent $(BIN)/gm-collector $(BIN)/gm-report $(BIN)/gm-dashboar
 # --- unit tests: tests/unit/test_<module>.c and the real objects it needs ---
 UNIT_topic     := common/topic common/fileio common/err
 UNIT_fileio    := common/fileio common/err
+UNIT_err       := common/err
 UNIT_quarantine := collector/quarantine common/numtext common/topic common/log common/timeutil \
                   common/fileio common/err
 UNIT_payload   := common/payload common/json_in common/fileio common/err
@@ -191,7 +200,7 @@ UNITS := topic payload registers confparse devmap timeutil reqplan counter profi
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green compare kpi criteria usage_cache \
          dash event_send fileio quarantine mbreply manual_csv collector_config connack meter_event \
-         chan_files additivity mqtt_payload log report_opts report_table
+         chan_files additivity mqtt_payload log report_opts report_table err
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
 .PHONY: all deps test demo install clean unit integration fuzz fuzz-build
@@ -199,30 +208,30 @@ all: $(PROGS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(FINAL_CFLAGS) -c -o $@ $<
 
 objs = $(addprefix $(B)/,$(addsuffix .o,$(1)))
 
 $(BIN)/gm-agent: $(call objs,$(AGENT))
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_AGENT)
+	$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(LIBS_AGENT)
 $(BIN)/gm-collector: $(call objs,$(COLLECTOR))
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_COLLECTOR)
+	$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(LIBS_COLLECTOR)
 $(BIN)/gm-report: $(call objs,$(REPORT))
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_REPORT)
+	$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(LIBS_REPORT)
 $(BIN)/gm-dashboard: $(call objs,$(DASHBOARD))
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DASHBOARD)
+	$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(LIBS_DASHBOARD)
 $(BIN)/gm-sim: $(call objs,$(SIM))
 	@mkdir -p $(BIN)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SIM)
+	$(CC) $(FINAL_LDFLAGS) -o $@ $^ $(LIBS_SIM)
 
 define unit_rule
 $(B)/tests/test_$(1): $(B)/tests/unit/test_$(1).o $(B)/tests/unit/testutil.o $(call objs,$(UNIT_$(1)))
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(LDFLAGS) -o $$@ $$^ $(LIB_CMOCKA) $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_HTTP) \
+	$$(CC) $$(FINAL_LDFLAGS) -o $$@ $$^ $(LIB_CMOCKA) $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_HTTP) \
 		$(LIB_MQTT) $(LIB_INI) -lz -lpthread -lm
 endef
 $(foreach u,$(UNITS),$(eval $(call unit_rule,$(u))))
@@ -243,8 +252,8 @@ FUZZ_CC      ?= clang
 FUZZ_RUNS    ?= 1000000
 FB           := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS  := $(WARN) $(DEFS) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link \
-                $(FUZZ_SAN) -Icommon $(INC_MODBUS) -MMD -MP -DGM_ROOT='"$(CURDIR)"'
+FUZZ_CFLAGS  := $(GM_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link \
+                $(FUZZ_SAN) -DGM_ROOT='"$(CURDIR)"'
 FUZZ_LIBS    := $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 

@@ -8,6 +8,7 @@
  *   gm-agent -c agent.conf --event replaced|reset --meter M --channel C
  *            [--at TIME] [--new-start N] [--old-final N] [--unit U] [--note TEXT]
  *                                 announce a counter replaced or reset (event_send.h)
+ *   gm-agent -h|--help            the usage, on stdout
  * Exit codes: 0 ok, 1 bad configuration, 2 usage, 3 cannot start.
  */
 #include <getopt.h>
@@ -180,15 +181,17 @@ static int run_event(const struct agent_config *cfg, const struct event_args *ev
 	return 0;
 }
 
-static int usage(void)
+/* On stdout with 0 when asked for (--help), else on stderr with 2. */
+static int usage(FILE *out, int rc)
 {
-	fprintf(stderr, "usage: gm-agent [-n] [-v] -c CONFIG\n"
+	fprintf(out, "usage: gm-agent [-n] [-v] -c CONFIG\n"
 	    "       gm-agent --check CONFIG\n"
 	    "       gm-agent -c CONFIG --import MONTHLY.csv\n"
 	    "       gm-agent -c CONFIG --event replaced|reset --meter METER --channel CHANNEL\n"
 	    "                [--at 'YYYY-MM-DD HH:MM'] [--new-start N] [--old-final N]\n"
-	    "                [--unit UNIT] [--note TEXT]\n");
-	return 2;
+	    "                [--unit UNIT] [--note TEXT]\n"
+	    "       gm-agent -h|--help\n");
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -204,6 +207,7 @@ int main(int argc, char **argv)
 		{ "old-final", required_argument, NULL, 'F' },
 		{ "unit", required_argument, NULL, 'U' },
 		{ "note", required_argument, NULL, 'O' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct event_args ev = { 0 };
@@ -215,7 +219,7 @@ int main(int argc, char **argv)
 	char err[256];
 	struct spool_stats st;
 
-	while ((c = getopt_long(argc, argv, "c:nv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:nvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': path = optarg; break;
 		case 'n': check = 1; break;
@@ -230,14 +234,15 @@ int main(int argc, char **argv)
 		case 'U': ev.unit = optarg; break;
 		case 'O': ev.note = optarg; break;
 		case 'v': verbose = 1; break;
-		default: return usage();
+		case 'h': return usage(stdout, 0);
+		default: return usage(stderr, 2);
 		}
 	}
 	/* the event's words without --event, or with --import: a mistake */
 	if (path == NULL || optind != argc || (ev.kind != NULL && import != NULL) ||
 	    (ev.kind == NULL && (ev.meter || ev.channel || ev.at || ev.new_start ||
 	    ev.old_final || ev.unit || ev.note)))
-		return usage();
+		return usage(stderr, 2);
 	log_init("gm-agent", verbose ? LOG_DEBUG : LOG_INFO);
 	tz_set(TZ_DEFAULT);
 

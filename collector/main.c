@@ -14,6 +14,7 @@
  *   gm-collector --requeue[=SITE/METER/CHANNEL] -c collector.conf
  *                                       put them back through ingest once the
  *                                       cause is mended (requeue.h)
+ *   gm-collector -h|--help              the usage, on stdout
  * Exit codes: 0 ok, 1 bad configuration (--requeue: bad channel), 2 usage,
  * 3 cannot start (--status: cannot read the status file; --requeue: no
  * answer from the running collector), 4 (--status) some channel stale or
@@ -171,13 +172,15 @@ static int open_queue(struct ingest *ig, const struct collector_config *cfg, boo
 	return GM_OK;
 }
 
-static int usage(void)
+/* On stdout with 0 when asked for (--help), else on stderr with 2. */
+static int usage(FILE *out, int rc)
 {
-	fprintf(stderr, "usage: gm-collector [-n] [-v] [--rrdcached ADDRESS] -c CONFIG\n"
+	fprintf(out, "usage: gm-collector [-n] [-v] [--rrdcached ADDRESS] -c CONFIG\n"
 	    "       gm-collector --status -c CONFIG\n"
 	    "       gm-collector --quarantine -c CONFIG\n"
-	    "       gm-collector --requeue[=SITE/METER/CHANNEL] -c CONFIG\n");
-	return 2;
+	    "       gm-collector --requeue[=SITE/METER/CHANNEL] -c CONFIG\n"
+	    "       gm-collector -h|--help\n");
+	return rc;
 }
 
 /* Store, registry (carried on from the status file), quarantine and queue:
@@ -347,6 +350,7 @@ int main(int argc, char **argv)
 		{ "status", no_argument, NULL, 's' },
 		{ "quarantine", no_argument, NULL, 'q' },
 		{ "requeue", optional_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL, *rrdcached = NULL, *only = NULL;
@@ -354,7 +358,7 @@ int main(int argc, char **argv)
 	char err[512];
 	bool is_unix;
 
-	while ((c = getopt_long(argc, argv, "c:nv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:nvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': path = optarg; break;
 		case 'n': check = 1; break;
@@ -362,11 +366,12 @@ int main(int argc, char **argv)
 		case 'r': rrdcached = optarg; break;
 		case 's': case 'q': mode = c; break;
 		case 'R': mode = c; only = optarg; break;
-		default: return usage();
+		case 'h': return usage(stdout, 0);
+		default: return usage(stderr, 2);
 		}
 	}
 	if (path == NULL || optind != argc)
-		return usage();
+		return usage(stderr, 2);
 	log_init("gm-collector", verbose ? LOG_DEBUG : LOG_INFO);
 	tz_set(TZ_DEFAULT);
 	if (rrdcached != NULL && (strlen(rrdcached) >= sizeof(cfg.rrdcached) ||

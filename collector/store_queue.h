@@ -10,8 +10,6 @@
  * every row in it is in its file. Many rows a call is what makes a burst
  * cheap: librrd's cost is mostly per call (open, mmap, munmap), not per row.
  *
- * sq_put says GM_EDAMAGED (and logs nothing) for a channel set aside.
- *
  * sq_open queues again whatever an earlier run left in the log; rows a file
  * holds already are skipped. Anyone about to read a channel's file calls
  * sq_settle first. A file written behind the collector's back refuses rows
@@ -75,6 +73,10 @@ int sq_open(struct store_queue **out, struct store *s, struct quarantine *dlq,
  * the log for the next start (logged). NULL-safe. */
 void sq_close(struct store_queue *q);
 
+/* The channel's n rows into the log and the queue: GM_OK once they are in
+ * the log. GM_EIO while SQ_MAX_ROWS rows wait, while the channel's rows move
+ * to the quarantine, or when the log cannot be written; GM_EDAMAGED (and
+ * nothing logged) for a channel set aside; GM_ENOMEM. Why is in err. */
 int sq_put(struct store_queue *q, const struct chan_id *id, const struct payload_meta *meta,
     const struct store_row *rows, size_t n, char *err, size_t errlen);
 

@@ -8,7 +8,9 @@
 
 const char *gm_strerror(int code)
 {
-	switch (code) {
+	/* over the enum, without a default: a code without its text does not
+	 * build (-Wswitch) */
+	switch ((enum gm_err)code) {
 	case GM_OK: return "success";
 	case GM_EINVAL: return "invalid input";
 	case GM_ERANGE: return "value out of range";

@@ -35,7 +35,9 @@ struct dash {
 	pthread_mutex_t rrd_lock;     /* librrd graphing and the rrdcached client: one thread at a time */
 };
 
-int dash_init(struct dash *d);
+/* The locks: GM_OK, or an error with why in err and nothing to undo
+ * (dash_fini is for a dash that dash_init made). */
+int dash_init(struct dash *d, char *err, size_t errlen);
 void dash_fini(struct dash *d);
 
 /* Install a new snapshot or view (the dash owns it from now on). */

@@ -3,6 +3,7 @@
  *
  *   gm-dashboard [-c FILE] [-l HOST:PORT] [-d DATADIR] [--status-file FILE]
  *                [--org FILE] [--reports DIR] [--rrdcached ADDRESS] [-n]
+ *   gm-dashboard -h|--help
  *
  * Options override the file's [dashboard] keys. -n checks the configuration
  * and exits. Exit codes: 0 ok, 1 bad configuration, 2 wrong command line,
@@ -105,17 +106,22 @@ static void say(void *user, const char *msg)
 	log_err("%s", msg);
 }
 
-static int usage(void)
+/* On stdout with 0 when asked for (--help), else on stderr with 2. */
+static int usage(FILE *out, int rc)
 {
-	fprintf(stderr, "usage: gm-dashboard [-c FILE] [-l HOST:PORT] [-d DATADIR] "
+	fprintf(out, "usage: gm-dashboard [-c FILE] [-l HOST:PORT] [-d DATADIR] "
 	    "[--status-file FILE]\n"
 	    "                    [--org FILE] [--reports DIR] [--rrdcached ADDRESS] [-n]\n"
+	    "       gm-dashboard -h|--help\n"
 	    "  -n  check the configuration and exit\n"
 	    "The dashboard listens on 127.0.0.1:8080 unless told otherwise.\n");
-	return 2;
+	return rc;
 }
 
-/* Command-line options over the file's keys; 0, or 2 for a bad line. */
+#define ASKED_HELP 4   /* options(): not an exit code, the usage was asked for */
+
+/* Command-line options over the file's keys; 0, 1 for a bad configuration,
+ * 2 for a bad line, or ASKED_HELP. */
 static int options(int argc, char **argv, struct dash_config *cfg, const char **file,
     bool *check)
 {
@@ -128,12 +134,13 @@ static int options(int argc, char **argv, struct dash_config *cfg, const char **
 		{ "reports", required_argument, NULL, 'R' },
 		{ "rrdcached", required_argument, NULL, 'r' },
 		{ "check", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *listen = NULL, *v[5] = { NULL };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:l:d:n", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:l:d:nh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': *file = optarg; break;
 		case 'l': listen = optarg; break;
@@ -143,6 +150,7 @@ static int options(int argc, char **argv, struct dash_config *cfg, const char **
 		case 'R': v[3] = optarg; break;
 		case 'r': v[4] = optarg; break;
 		case 'n': *check = true; break;
+		case 'h': return ASKED_HELP;
 		default: return 2;
 		}
 	}
@@ -171,6 +179,15 @@ static int load_org(struct dash *d)
 	if (d->org == NULL || d->crit == NULL || org_load(d->cfg.org, d->org, say, NULL) != 0)
 		return 1;
 	return criteria_load(d->org->criteria, d->crit, say, NULL) != 0;
+}
+
+static void free_org(struct dash *d)
+{
+	org_free(d->org);
+	free(d->org);
+	free(d->crit);
+	d->org = NULL;
+	d->crit = NULL;
 }
 
 static int start(struct dash *d, struct runner *r, char *err, size_t errlen)
@@ -254,16 +271,21 @@ int main(int argc, char **argv)
 	log_init("gm-dashboard", LOG_INFO);
 	tz_set(TZ_DEFAULT);
 	if ((rc = options(argc, argv, &d.cfg, &file, &check)) != 0)
-		return rc == 2 ? usage() : 1;
-	if (load_org(&d) != 0)
-		return 1;
-	if (check)
-		return 0;
+		return rc == ASKED_HELP ? usage(stdout, 0) : rc == 2 ? usage(stderr, 2) : 1;
+	if ((rc = load_org(&d)) != 0 || check) {
+		free_org(&d);
+		return rc;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	if (dash_init(&d, err, sizeof(err)) != GM_OK) {
+		log_err("%s", err);
+		free_org(&d);
+		return 3;
+	}
 	rc = 3;
-	if (dash_init(&d) != 0 || start(&d, &r, err, sizeof(err)) != 0) {
+	if (start(&d, &r, err, sizeof(err)) != 0) {
 		log_err("%s", err);
 		goto out;
 	}
@@ -287,10 +309,7 @@ out:
 	watch_free(r.watch);
 	page_cache_free(d.pages);
 	rrdc_close(d.cached);
-	if (d.org != NULL)
-		org_free(d.org);
-	free(d.org);
-	free(d.crit);
+	free_org(&d);
 	dash_fini(&d);
 	return rc;
 }

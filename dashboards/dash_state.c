@@ -20,15 +20,17 @@ static void free_snap(void *p)
 	meter_snap_free(p);
 }
 
-int dash_init(struct dash *d)
+int dash_init(struct dash *d, char *err, size_t errlen)
 {
-	if (pthread_mutex_init(&d->lock, NULL) != 0)
-		return -1;
-	if (pthread_mutex_init(&d->rrd_lock, NULL) != 0) {
+	int rc;
+
+	if ((rc = pthread_mutex_init(&d->lock, NULL)) != 0)
+		return gm_errf(err, errlen, GM_ELIB, "cannot make a lock: %s", strerror(rc));
+	if ((rc = pthread_mutex_init(&d->rrd_lock, NULL)) != 0) {
 		pthread_mutex_destroy(&d->lock);
-		return -1;
+		return gm_errf(err, errlen, GM_ELIB, "cannot make a lock: %s", strerror(rc));
 	}
-	return 0;
+	return GM_OK;
 }
 
 void dash_put(struct dash *d, struct shared *ref)

@@ -17,6 +17,7 @@
  *                         by default; the data directory is never written.
  *                         The set's channels are read on 2 threads (on 1
  *                         with --rrdcached, whose client is not thread-safe).
+ *   gm-report -h|--help   the usage, on stdout
  * Periods are [from, to) in Asia/Bangkok time. Counters and deltas show the
  * amount used; gauges show mean, min and max. Every row says how much of the
  * period had readings (for deltas, manual entries: the share of its months
@@ -49,6 +50,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gm-report: %s\n", err);
 		report_usage(stderr);
 		return 2;
+	}
+	if (cmd.mode == REPORT_HELP) {
+		report_usage(stdout);
+		return 0;
 	}
 	if (cmd.mode == REPORT_GREEN)
 		return green_write_set(cmd.org, cmd.datadir, cmd.rrdcached, cmd.cache, &cmd.period,

@@ -15,15 +15,16 @@
 
 enum opt {
 	O_DATA, O_FROM, O_TO, O_SITE, O_METER, O_CSV, O_FY, O_ROUND, O_QUARTER, O_MONTH,
-	O_RRDCACHED, O_ORG, O_OUT, O_LANG, O_CACHE, O_N
+	O_RRDCACHED, O_ORG, O_OUT, O_LANG, O_CACHE, O_HELP, O_N
 };
 
 static const char *const opt_name[O_N] = {
 	"-d", "--from", "--to", "--site", "--meter", "--csv", "--fy", "--round", "--quarter",
-	"--month", "--rrdcached", "--org", "--out", "--lang", "--cache",
+	"--month", "--rrdcached", "--org", "--out", "--lang", "--cache", "--help",
 };
 
-/* What each option was given as, NULL when not given ("" for --csv). */
+/* What each option was given as, NULL when not given ("" for --csv and
+ * --help). */
 struct given {
 	const char *v[O_N];
 };
@@ -41,6 +42,7 @@ static int short_opt(int c)
 	case 't': return O_TO;
 	case 's': return O_SITE;
 	case 'm': return O_METER;
+	case 'h': return O_HELP;
 	default: return c >= 256 && c < 256 + O_N ? c - 256 : -1;
 	}
 }
@@ -63,6 +65,7 @@ static int read_argv(int argc, char **argv, struct given *g, char *err, size_t e
 		{ "out", required_argument, NULL, 256 + O_OUT },
 		{ "lang", required_argument, NULL, 256 + O_LANG },
 		{ "cache", required_argument, NULL, 256 + O_CACHE },
+		{ "help", no_argument, NULL, 256 + O_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, o;
@@ -70,7 +73,7 @@ static int read_argv(int argc, char **argv, struct given *g, char *err, size_t e
 	memset(g, 0, sizeof(*g));
 	optind = 0;     /* glibc: start afresh (a test parses many command lines) */
 	opterr = 0;     /* the messages are ours */
-	while ((c = getopt_long(argc, argv, ":d:f:t:s:m:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:f:t:s:m:h", longopts, NULL)) != -1) {
 		if (c == ':')
 			return gm_errf(err, errlen, GM_EINVAL, "%s needs a value", argv[optind - 1]);
 		if (c == '?' && optopt > 0 && optopt < 256)
@@ -263,6 +266,10 @@ int report_cmd_parse(int argc, char **argv, struct report_cmd *cmd, char *err, s
 	memset(cmd, 0, sizeof(*cmd));
 	if (read_argv(argc, argv, &g, err, errlen) != GM_OK)
 		return GM_EINVAL;
+	if (g.v[O_HELP] != NULL) {   /* whatever else is there */
+		cmd->mode = REPORT_HELP;
+		return GM_OK;
+	}
 	cmd->mode = g.v[O_ORG] != NULL || g.v[O_OUT] != NULL ? REPORT_GREEN : REPORT_PLAIN;
 	if (g.v[O_DATA] == NULL)
 		return gm_errf(err, errlen, GM_EINVAL, "-d DATADIR is missing: where the meter "
@@ -287,6 +294,7 @@ void report_usage(FILE *f)
 	    "                 Green Office reports; --cache DIR keeps closed months' usage\n"
 	    "                 there and reuses it while the files have not changed (same\n"
 	    "                 figures, faster; none by default; DIR may be deleted any time)\n"
+	    "       gm-report -h|--help\n"
 	    "TIME is local (Asia/Bangkok): YYYY-MM-DD[ HH:MM[:SS]] or @unix;\n"
 	    "fiscal years are Buddhist Era (%d to %d), 1 October to 30 September;\n"
 	    "--month counts from October (1) to September (12)\n", FY_MIN, FY_MAX);

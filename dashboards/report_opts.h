@@ -14,6 +14,7 @@
  *   --site, --meter, --csv.
  * --month counts from October (1) to September (12) in both modes; fiscal
  * years are FY_MIN..FY_MAX (fiscal.h) in both.
+ * -h or --help, with anything else: REPORT_HELP, the usage on stdout.
  */
 #ifndef GM_REPORT_OPTS_H
 #define GM_REPORT_OPTS_H
@@ -24,7 +25,7 @@
 #include "green.h"
 #include "green_out.h"
 
-enum report_mode { REPORT_PLAIN, REPORT_GREEN };
+enum report_mode { REPORT_PLAIN, REPORT_GREEN, REPORT_HELP };
 
 struct report_cmd {
 	enum report_mode mode;

@@ -47,8 +47,8 @@ run_one() { # script
 }
 # The longest first, so the others fit in beside them.
 tests=$(ls "$ROOT"/tests/integration/*.sh | sort)
-for t in $(echo "$tests" | grep -E '/(40-outage|10-chain)'); do run_one "$t" & done
-for t in $(echo "$tests" | grep -vE '/(40-outage|10-chain)'); do
+for t in $(echo "$tests" | grep -E '/(52-outage|10-chain)'); do run_one "$t" & done
+for t in $(echo "$tests" | grep -vE '/(52-outage|10-chain)'); do
 	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 0.2; done
 	run_one "$t" &
 done

@@ -8,6 +8,7 @@
  *   gm-sim -c sim.conf [--exact] --truth METER CHANNEL TIME
  *   gm-sim -c sim.conf --history METER CHANNEL FROM TO STEP_S
  *   gm-sim -c sim.conf --used METER CHANNEL FROM TO
+ *   gm-sim -h|--help                               the usage, on stdout
  *
  * --truth prints what the register shows, decoded as the model says (a
  * meter's reset or swap fault included); with --exact, the exact value (a
@@ -63,6 +64,7 @@ static int usage(FILE *out, int rc)
 	    "       gm-sim -c sim.conf [--exact] --truth METER CHANNEL TIME\n"
 	    "       gm-sim -c sim.conf --history METER CHANNEL FROM TO STEP_S\n"
 	    "       gm-sim -c sim.conf --used METER CHANNEL FROM TO\n"
+	    "       gm-sim -h|--help\n"
 	    "TIME: YYYY-MM-DD[ HH:MM[:SS]] (local) or @unix[.frac]\n"
 	    "While serving, SIGUSR1 makes the gateway answer nothing, SIGUSR2 revives it.\n");
 	return rc;

@@ -30,13 +30,15 @@ time_t bkk(int y, int m, int d)
 static void chan_path(const char *meter, const char *channel, const char *suffix, char *path,
     size_t len)
 {
-	char dir[256];
+	char hq[256], dir[256];
 
-	snprintf(dir, sizeof(dir), "%s/hq", tmpdir);
+	/* a path cut short would name another file: fail instead */
+	if (snprintf(hq, sizeof(hq), "%s/hq", tmpdir) >= (int)sizeof(hq) ||
+	    snprintf(dir, sizeof(dir), "%s/%s", hq, meter) >= (int)sizeof(dir) ||
+	    snprintf(path, len, "%s/%s%s", dir, channel, suffix) >= (int)len)
+		fail_msg("%s/hq/%s/%s%s: path too long", tmpdir, meter, channel, suffix);
+	mkdir(hq, 0755);
 	mkdir(dir, 0755);
-	snprintf(dir, sizeof(dir), "%s/hq/%s", tmpdir, meter);
-	mkdir(dir, 0755);
-	snprintf(path, len, "%s/%s%s", dir, channel, suffix);
 }
 
 static void meta(const char *meter, const char *channel, const char *unit,
@@ -60,7 +62,7 @@ double fix_flat(time_t t, const void *arg)
 void fix_counter(const char *meter, use_fn use_of, const void *arg, time_t from, time_t to,
     time_t gap_a, time_t gap_b)
 {
-	char path[256], *argv[1000], buf[1000][64];
+	char path[256], *argv[1000], buf[1000][RRD_ARG_MAX];
 	double v = 1000;
 	int n = 0;
 	time_t last = from;

@@ -1667,6 +1667,11 @@ static void test_every_kept(void **state)
 	assert_int_equal(access(path, F_OK), 0);
 }
 
+/* The same test through the write-ahead log and its writer, under a name of
+ * its own, so a failure says which of the two failed. */
+#define QUEUED(f) { .name = #f "_queued", .test_func = f, .setup_func = setup_queued, \
+	.teardown_func = teardown, .initial_state = NULL }
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1681,9 +1686,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_future_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_longest_message, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_longest_message, setup_queued, teardown),
+		QUEUED(test_longest_message),
 		cmocka_unit_test_setup_teardown(test_damaged_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_damaged_file, setup_queued, teardown),
+		QUEUED(test_damaged_file),
 		cmocka_unit_test_setup_teardown(test_seq_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_torn_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset, setup, teardown),
@@ -1697,34 +1702,32 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_delta_kind_mismatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_live_head, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_ds_type, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_damaged_ds_type, setup_queued,
-		    teardown),
+		QUEUED(test_damaged_ds_type),
 		cmocka_unit_test_setup_teardown(test_damaged_future_mtime, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requeue_counts_retried_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_requeue_report_counts_writer, setup_queued,
-		    teardown),
+		QUEUED(test_requeue_report_counts_writer),
 		cmocka_unit_test_setup_teardown(test_requeue_disk_full_keeps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requeue_no_stale_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fifo_at_rrd_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requeue_keeps_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every, setup_queued, teardown),
+		QUEUED(test_every),
 		cmocka_unit_test_setup_teardown(test_every_kept, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_kept, setup_queued, teardown),
+		QUEUED(test_every_kept),
 		cmocka_unit_test_setup_teardown(test_every_repeat, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_repeat, setup_queued, teardown),
+		QUEUED(test_every_repeat),
 		/* the same through the write-ahead log and its writer */
-		cmocka_unit_test_setup_teardown(test_single_reading, setup_queued, teardown),
-		cmocka_unit_test_setup_teardown(test_batch, setup_queued, teardown),
-		cmocka_unit_test_setup_teardown(test_first_mid_minute, setup_queued, teardown),
-		cmocka_unit_test_setup_teardown(test_replay, setup_queued, teardown),
-		cmocka_unit_test_setup_teardown(test_late, setup_queued, teardown),
-		cmocka_unit_test_setup_teardown(test_replay_after_restart, setup_queued, teardown),
-		cmocka_unit_test_setup_teardown(test_resend_after_restart, setup_queued, teardown),
-		cmocka_unit_test_setup_teardown(test_seq, setup_queued, teardown),
-		cmocka_unit_test_setup_teardown(test_reset, setup_queued, teardown),
-		cmocka_unit_test_setup_teardown(test_wrap, setup_queued, teardown),
-		cmocka_unit_test_setup_teardown(test_wrap_scaled, setup_queued, teardown),
+		QUEUED(test_single_reading),
+		QUEUED(test_batch),
+		QUEUED(test_first_mid_minute),
+		QUEUED(test_replay),
+		QUEUED(test_late),
+		QUEUED(test_replay_after_restart),
+		QUEUED(test_resend_after_restart),
+		QUEUED(test_seq),
+		QUEUED(test_reset),
+		QUEUED(test_wrap),
+		QUEUED(test_wrap_scaled),
 	};
 
 	/* the rejections are meant: keep their warnings out of the output */

@@ -141,6 +141,28 @@ static void test_fy_range(void **state)
 	}
 }
 
+/* -h or --help asks for the usage, whatever else the line says (even a
+ * line that would be refused); an unknown option is still refused. */
+static void test_help(void **state)
+{
+	static const char *const asks[] = {
+		"--help", "-h", "-d D --fy 2567 --help", "-d D --org o --out r --fy 2570 -h",
+		"--fy 2701 --help", "--csv --org o -h",
+	};
+	struct report_cmd c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(asks) / sizeof(asks[0]); i++) {
+		if (parse(asks[i], &c) != GM_OK)
+			fail_msg("%s: refused (%s), expected the usage", asks[i], err);
+		if (c.mode != REPORT_HELP)
+			fail_msg("%s: mode %d, expected REPORT_HELP", asks[i], (int)c.mode);
+	}
+	assert_int_equal(parse("--halp", &c), GM_EINVAL);
+	assert_string_equal(err, "\"--halp\" is not an option of gm-report (or is short for more "
+	    "than one, or takes no value)");
+}
+
 /* Every refusal, with its message. */
 static void test_refused(void **state)
 {
@@ -238,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_lang),
 		cmocka_unit_test(test_fy_range),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_help),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

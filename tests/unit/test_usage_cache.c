@@ -73,7 +73,7 @@ static double value_at(long t)
 /* One reading at t: the counter, and `use` since the reading before. */
 static void reading(const char *path, long t, double use)
 {
-	char text[64];
+	char text[RRD_ARG_MAX];
 	const char *argv[1] = { text };
 
 	if (isnan(use))
@@ -88,7 +88,7 @@ static void reading(const char *path, long t, double use)
 /* Readings every 15 minutes in (after, to], each saying it used `use`. */
 static void feed(const char *path, long after, long to, double use)
 {
-	static char text[1000][64];
+	static char text[1000][RRD_ARG_MAX];
 	const char *argv[1000];
 	int n = 0;
 

@@ -26,6 +26,10 @@ extern struct textlog reports;
 
 /* Make "/tmp/gm-test-<name>-XXXXXX" into `tmpdir`; 0, or -1 on failure. */
 int tmpdir_make(const char *name);
+/* Room for one rrd_update argument "TIME:VALUE:USE": a 64-bit time and two
+ * %.17g, 20 + 1 + 24 + 1 + 24 bytes and the NUL. */
+#define RRD_ARG_MAX 72
+
 /* Remove `dir` and everything below it; rmdir()'s result. */
 int remove_tree(const char *dir);
 /* A cmocka teardown: remove_tree(tmpdir). */

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 40-outage: the broker goes away for longer than any memory buffer would
+# 52-outage: the broker goes away for longer than any memory buffer would
 # hold (over 2 minutes of 1 s polls), and in the middle of it the agent is
 # killed with -9 and restarted. When the broker is back, every reading the
 # agent took is stored, none twice: the collector's count equals the spool's.
