@@ -46,7 +46,7 @@ FINAL_CFLAGS  = $(GM_CFLAGS) $(OPT_$(VARIANT)) $(SAN_$(VARIANT)) $(CPPFLAGS) $(C
 FINAL_LDFLAGS = $(SAN_$(VARIANT)) $(LDFLAGS)
 
 # --- objects, listed explicitly so what each program links is visible ------
-COMMON   := common/err common/fileio common/log common/topic common/payload common/json_in common/registers common/chanmeta \
+COMMON   := common/gm_err common/fileio common/log common/topic common/payload common/json_in common/registers common/chanmeta \
             common/confparse common/devmap common/scale common/timeutil common/fiscal common/crc16
 COMMON_MQTT := common/mqtt_opts common/mqtt_link common/connack
 COMMON_RRD  := common/rrd_layout common/consumption common/rrd_read common/rrdc common/entries common/meter_event \
@@ -98,35 +98,35 @@ LIBS_SIM       := $(LIB_MODBUS) $(LIB_JSON) $(LIB_INI) -lpthread -lm
 PROGS := $(BIN)/gm-agent $(BIN)/gm-collector $(BIN)/gm-report $(BIN)/gm-dashboard $(BIN)/gm-sim
 
 # --- unit tests: tests/unit/test_<module>.c and the real objects it needs ---
-UNIT_topic     := common/topic common/fileio common/err
-UNIT_fileio    := common/fileio common/err
-UNIT_err       := common/err
+UNIT_topic     := common/topic common/fileio common/gm_err
+UNIT_fileio    := common/fileio common/gm_err
+UNIT_err       := common/gm_err
 UNIT_quarantine := collector/quarantine common/numtext common/topic common/log common/timeutil \
-                  common/fileio common/err
-UNIT_payload   := common/payload common/json_in common/fileio common/err
-UNIT_registers := common/registers common/fileio common/err
-UNIT_confparse := common/confparse common/topic common/fileio common/err
+                  common/fileio common/gm_err
+UNIT_payload   := common/payload common/json_in common/fileio common/gm_err
+UNIT_registers := common/registers common/fileio common/gm_err
+UNIT_confparse := common/confparse common/topic common/fileio common/gm_err
 UNIT_devmap    := common/devmap common/scale common/confparse common/registers common/payload common/json_in \
-                  common/topic common/fileio common/err
-UNIT_timeutil  := common/timeutil common/fileio common/err
+                  common/topic common/fileio common/gm_err
+UNIT_timeutil  := common/timeutil common/fileio common/gm_err
 UNIT_reqplan   := agent/reqplan common/devmap common/scale common/confparse common/registers \
-                  common/payload common/json_in common/topic common/fileio common/err
-UNIT_mbreply   := agent/mbreply common/crc16 common/fileio common/err
-UNIT_counter   := collector/counter common/fileio common/err
-UNIT_profile   := devices/sim/profile common/timeutil common/fileio common/err
+                  common/payload common/json_in common/topic common/fileio common/gm_err
+UNIT_mbreply   := agent/mbreply common/crc16 common/fileio common/gm_err
+UNIT_counter   := collector/counter common/fileio common/gm_err
+UNIT_profile   := devices/sim/profile common/timeutil common/fileio common/gm_err
 UNIT_outbox    := agent/outbox
 UNIT_event_send := agent/event_send agent/oneshot common/mqtt_link common/connack common/mqtt_opts common/meter_event \
                   common/numtext common/confparse common/payload common/json_in common/topic \
-                  common/log common/timeutil common/fileio common/err
+                  common/log common/timeutil common/fileio common/gm_err
 UNIT_agent_config := agent/agent_config agent/mqtt_meter agent/json_path common/mqtt_opts \
-                  common/log common/devmap common/scale common/confparse common/registers common/payload common/json_in common/topic common/fileio common/err
+                  common/log common/devmap common/scale common/confparse common/registers common/payload common/json_in common/topic common/fileio common/gm_err
 UNIT_mqtt_payload := agent/mqtt_payload $(UNIT_agent_config)
 UNIT_log       := common/log
 UNIT_consumption := common/consumption common/rrd_read common/rrdc common/entries common/meter_event common/numtext \
-                  common/payload common/json_in common/topic common/rrd_layout common/timeutil common/fileio common/err
-UNIT_entries   := common/entries common/numtext common/fileio common/err
-UNIT_registry  := collector/registry common/status_file common/topic common/payload common/json_in common/fileio common/err
-UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/json_in common/topic common/fileio common/err
+                  common/payload common/json_in common/topic common/rrd_layout common/timeutil common/fileio common/gm_err
+UNIT_entries   := common/entries common/numtext common/fileio common/gm_err
+UNIT_registry  := collector/registry common/status_file common/topic common/payload common/json_in common/fileio common/gm_err
+UNIT_chanmeta  := common/chanmeta common/confparse common/payload common/json_in common/topic common/fileio common/gm_err
 UNIT_ingest    := collector/ingest collector/requeue collector/rrd_store common/rrdfile collector/rrd_direct collector/rrd_cached common/rrdc \
                   collector/rrd_hold collector/rrd_head collector/entry_store collector/counter \
                   collector/event_store collector/meter_events collector/chan_dir collector/seqwin \
@@ -134,43 +134,43 @@ UNIT_ingest    := collector/ingest collector/requeue collector/rrd_store common/
                   collector/registry common/status_file common/consumption common/rrd_read common/entries common/rrd_layout \
                   common/meter_event common/numtext \
                   common/chanmeta common/confparse \
-                  common/payload common/json_in common/topic common/log common/timeutil common/fileio common/err
+                  common/payload common/json_in common/topic common/log common/timeutil common/fileio common/gm_err
 # every channel file behind a real ingest, as test_ingest's
 UNIT_chan_files := $(UNIT_ingest)
 # random series through a real ingest, cut at random: the parts add up
 UNIT_additivity := $(UNIT_ingest)
 UNIT_spool     := agent/spool agent/spool_recover agent/segfile common/payload common/json_in \
-                  common/topic common/log common/fileio common/err
-UNIT_seqmap    := agent/seqmap common/log common/fileio common/err
+                  common/topic common/log common/fileio common/gm_err
+UNIT_seqmap    := agent/seqmap common/log common/fileio common/gm_err
 UNIT_manual_csv := agent/manual_csv agent/manual_import agent/oneshot common/mqtt_link common/connack \
                   common/mqtt_opts common/confparse common/payload common/json_in common/topic \
-                  common/log common/timeutil common/fileio common/err
-UNIT_fiscal    := common/fiscal common/timeutil common/fileio common/err
+                  common/log common/timeutil common/fileio common/gm_err
+UNIT_fiscal    := common/fiscal common/timeutil common/fileio common/gm_err
 UNIT_org       := dashboards/org dashboards/org_units dashboards/org_meters common/confparse \
-                  common/topic common/timeutil common/fiscal common/fileio common/err
-UNIT_seqwin    := collector/seqwin collector/chan_dir common/topic common/fileio common/err
-UNIT_rrd_hold  := collector/rrd_hold common/fileio common/err
+                  common/topic common/timeutil common/fiscal common/fileio common/gm_err
+UNIT_seqwin    := collector/seqwin collector/chan_dir common/topic common/fileio common/gm_err
+UNIT_rrd_hold  := collector/rrd_hold common/fileio common/gm_err
 UNIT_rrd_store := collector/rrd_store common/rrdfile collector/rrd_direct collector/rrd_cached common/rrdc collector/rrd_hold \
                   collector/rrd_head collector/chan_dir common/entries common/numtext \
                   common/chanmeta common/rrd_layout \
                   common/confparse common/payload common/json_in common/topic common/log common/timeutil \
-                  common/fileio common/err
+                  common/fileio common/gm_err
 UNIT_store_queue := collector/store_queue collector/quarantine collector/wal collector/rrd_store common/rrdfile collector/rrd_direct \
                   collector/rrd_cached common/rrdc collector/rrd_hold collector/rrd_head collector/chan_dir \
                   collector/event_store common/meter_event common/entries common/numtext \
                   common/chanmeta common/rrd_layout common/consumption common/rrd_read \
                   common/confparse common/payload common/json_in common/topic common/log common/timeutil \
-                  common/fileio common/err
+                  common/fileio common/gm_err
 UNIT_kpi       := dashboards/kpi
 UNIT_criteria  := dashboards/criteria dashboards/checklist dashboards/kpi dashboards/org \
                   dashboards/org_units dashboards/org_meters common/confparse common/topic \
-                  common/timeutil common/fiscal common/fileio common/err
+                  common/timeutil common/fiscal common/fileio common/gm_err
 UNIT_green     := tests/unit/green_fixture dashboards/figures dashboards/green dashboards/compare \
                   dashboards/org dashboards/org_units dashboards/org_meters dashboards/criteria \
                   dashboards/checklist dashboards/kpi dashboards/report_walk common/usage_cache common/rrdfile \
                   common/consumption common/rrd_read common/rrdc common/entries common/meter_event common/numtext common/chanmeta \
                   common/confparse common/payload common/json_in common/topic common/rrd_layout \
-                  common/timeutil common/fiscal common/fileio common/err
+                  common/timeutil common/fiscal common/fileio common/gm_err
 # the like-for-like rule through the whole report set gm-report writes
 UNIT_compare   := tests/unit/green_fixture $(filter-out dashboards/report_main,$(REPORT))
 UNIT_report_opts := dashboards/report_opts $(filter-out tests/unit/green_fixture,$(UNIT_green))
@@ -178,24 +178,24 @@ UNIT_report_table := dashboards/report_table dashboards/textwidth dashboards/gre
                   dashboards/report_walk common/consumption common/rrd_read common/rrdc common/entries common/meter_event \
                   common/numtext common/chanmeta common/confparse common/payload common/json_in \
                   common/topic common/rrd_layout common/timeutil common/fiscal common/fileio \
-                  common/err
+                  common/gm_err
 UNIT_usage_cache := common/usage_cache common/rrdfile common/consumption common/rrd_read common/rrdc common/entries \
                   common/meter_event common/numtext common/payload common/json_in common/topic \
-                  common/rrd_layout common/timeutil common/fileio common/err
+                  common/rrd_layout common/timeutil common/fileio common/gm_err
 UNIT_collector_config := collector/collector_config collector/rrd_cached common/rrdc collector/rrd_hold \
                   collector/rrd_store common/rrdfile collector/rrd_direct collector/rrd_head collector/chan_dir \
                   common/mqtt_opts common/chanmeta common/entries common/numtext common/rrd_layout \
                   common/confparse common/payload common/json_in common/topic common/log \
-                  common/timeutil common/fileio common/err
+                  common/timeutil common/fileio common/gm_err
 UNIT_connack   := common/connack
 UNIT_meter_event := common/meter_event common/numtext common/payload common/json_in common/fileio \
-                  common/err
+                  common/gm_err
 UNIT_dash      := dashboards/dash_config dashboards/http_server dashboards/http_path \
                   dashboards/ratelog dashboards/meter_view \
                   dashboards/stale_watch dashboards/report_files dashboards/report_walk \
                   common/status_file \
                   $(COMMON_RRD) common/chanmeta common/mqtt_opts common/confparse common/payload \
-                  common/json_in common/topic common/log common/timeutil common/fileio common/err
+                  common/json_in common/topic common/log common/timeutil common/fileio common/gm_err
 UNITS := topic payload registers confparse devmap timeutil reqplan counter profile \
          outbox agent_config consumption entries registry chanmeta ingest spool seqmap \
          rrd_hold rrd_store fiscal seqwin store_queue org green compare kpi criteria usage_cache \
@@ -257,7 +257,7 @@ FUZZ_CFLAGS  := $(GM_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no
 FUZZ_LIBS    := $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-FUZZ_message := common/topic common/payload common/json_in common/err
+FUZZ_message := common/topic common/payload common/json_in common/gm_err
 # the collector's objects, for the targets that run its parts
 FUZZ_COLLECTOR := collector/ingest collector/requeue collector/rrd_store collector/rrd_direct \
                 collector/rrd_cached common/rrdc collector/rrd_hold collector/rrd_head collector/entry_store \
@@ -266,21 +266,21 @@ FUZZ_COLLECTOR := collector/ingest collector/requeue collector/rrd_store collect
                 collector/registry common/status_file common/consumption common/rrd_read common/entries common/rrd_layout \
                 common/rrdfile common/meter_event common/numtext common/chanmeta common/confparse \
                 common/payload common/json_in common/topic common/log common/timeutil \
-                common/fileio common/err tests/fuzz/fuzzlib
+                common/fileio common/gm_err tests/fuzz/fuzzlib
 FUZZ_ingest  := $(FUZZ_COLLECTOR)
 FUZZ_wal     := $(FUZZ_COLLECTOR)
 FUZZ_quarantine := $(FUZZ_COLLECTOR)
-FUZZ_rrd_head := collector/rrd_head common/rrdfile common/rrd_layout common/fileio common/err \
+FUZZ_rrd_head := collector/rrd_head common/rrdfile common/rrd_layout common/fileio common/gm_err \
                 tests/fuzz/fuzzlib
 FUZZ_dash_path := dashboards/http_path
 FUZZ_modbus_reply := agent/mbreply common/crc16 common/devmap common/scale common/registers common/confparse \
-                common/payload common/json_in common/topic common/fileio common/err
+                common/payload common/json_in common/topic common/fileio common/gm_err
 FUZZ_csv_import := agent/manual_csv common/confparse common/payload common/json_in common/topic common/fileio \
-                common/timeutil common/err
+                common/timeutil common/gm_err
 FUZZ_spool   := agent/spool agent/spool_recover agent/segfile common/payload common/json_in common/topic common/log common/fileio \
-                common/err
-FUZZ_seqmap  := agent/seqmap common/log common/fileio common/err
-FUZZ_CONF    := common/confparse common/topic common/fileio common/err
+                common/gm_err
+FUZZ_seqmap  := agent/seqmap common/log common/fileio common/gm_err
+FUZZ_CONF    := common/confparse common/topic common/fileio common/gm_err
 FUZZ_conf_agent := agent/agent_config agent/mqtt_meter agent/json_path common/mqtt_opts \
                 common/log common/devmap common/scale common/registers common/payload common/json_in $(FUZZ_CONF)
 FUZZ_RRDADDR := collector/rrd_cached common/rrdc collector/rrd_hold collector/rrd_store common/rrdfile collector/rrd_direct \
@@ -294,13 +294,13 @@ FUZZ_ORG     := dashboards/org dashboards/org_units dashboards/org_meters common
 FUZZ_conf_org := $(FUZZ_ORG) $(FUZZ_CONF)
 FUZZ_conf_criteria := dashboards/criteria dashboards/checklist dashboards/kpi $(FUZZ_ORG) $(FUZZ_CONF)
 FUZZ_conf_checklist := $(FUZZ_conf_criteria)
-FUZZ_entries := common/entries common/numtext common/fileio common/err
+FUZZ_entries := common/entries common/numtext common/fileio common/gm_err
 FUZZ_status  := common/status_file common/topic common/payload common/json_in common/fileio \
-                common/err
-FUZZ_mqtt_payload := agent/mqtt_payload agent/json_path common/scale common/json_in common/err \
+                common/gm_err
+FUZZ_mqtt_payload := agent/mqtt_payload agent/json_path common/scale common/json_in common/gm_err \
                 tests/fuzz/fuzzlib
 FUZZ_events  := common/meter_event common/numtext common/payload common/json_in common/fileio \
-                common/err
+                common/gm_err
 
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

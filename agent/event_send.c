@@ -5,7 +5,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "event_send.h"
 #include "oneshot.h"
 #include "timeutil.h"

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "json_path.h"
 
 /* Digits at s (n of them, n > 0) as an index, or -1 past JSON_INDEX_MAX. */

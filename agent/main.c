@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "agent_config.h"
-#include "err.h"
+#include "gm_err.h"
 #include "event_send.h"
 #include "log.h"
 #include "manual_import.h"
@@ -243,7 +243,7 @@ int main(int argc, char **argv)
 	    (ev.kind == NULL && (ev.meter || ev.channel || ev.at || ev.new_start ||
 	    ev.old_final || ev.unit || ev.note)))
 		return usage(stderr, 2);
-	log_init("gm-agent", verbose ? LOG_DEBUG : LOG_INFO);
+	log_init("gm-agent", verbose ? GM_LOG_DEBUG : GM_LOG_INFO);
 	tz_set(TZ_DEFAULT);
 
 	/* 1. Configuration: every error reported, none tolerated. */

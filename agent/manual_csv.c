@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "manual_csv.h"
 
 #define MAX_FIELDS 16

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "manual_import.h"
 #include "oneshot.h"
 #include "timeutil.h"

@@ -10,7 +10,7 @@
 
 #include <modbus.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "mbxfer.h"
 #include "modbus_poll.h"

@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "mqtt_in.h"
 #include "mqtt_link.h"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "mqtt_meter.h"
 
 static struct mqtt_chan *chan_get(struct conf *c, struct mqtt_meter *m, const char *name)

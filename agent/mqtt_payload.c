@@ -1,7 +1,7 @@
 /* mqtt_payload.c - a device's payload -> the readings of its channels. */
 #include <math.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "json_in.h"
 #include "mqtt_payload.h"
 

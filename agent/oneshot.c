@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "mqtt_link.h"
 #include "oneshot.h"
 #include "timeutil.h"

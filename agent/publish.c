@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "mqtt_link.h"
 #include "publish.h"

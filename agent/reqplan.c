@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "reqplan.h"
 
 struct span {

@@ -7,7 +7,7 @@
 
 #include <zlib.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "segfile.h"
 
 static void put_u16(unsigned char *p, uint16_t v) { v = htole16(v); memcpy(p, &v, 2); }

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "hash.h"
 #include "log.h"

@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "segfile.h"
 #include "spool_private.h"

@@ -30,7 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "segfile.h"
 #include "spool_private.h"

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "chan_dir.h"
-#include "err.h"
+#include "gm_err.h"
 
 static int make_dir(const char *path, char *err, size_t errlen)
 {

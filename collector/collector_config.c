@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "collector_config.h"
-#include "err.h"
+#include "gm_err.h"
 #include "rrdc.h"
 #include "topic.h"
 

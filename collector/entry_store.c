@@ -13,7 +13,7 @@
 #include "chanmeta.h"
 #include "entries.h"
 #include "entry_store.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 
 /* The channel's kind is the one its .meta names; write one if there is none. */

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "chan_dir.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "event_store.h"
 

@@ -12,7 +12,7 @@
 #include "counter.h"
 #include "entries.h"
 #include "entry_store.h"
-#include "err.h"
+#include "gm_err.h"
 #include "event_store.h"
 #include "ingest.h"
 #include "log.h"

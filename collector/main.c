@@ -44,7 +44,7 @@
 #include <unistd.h>
 
 #include "collector_config.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "ingest.h"
 #include "log.h"
@@ -293,7 +293,7 @@ static int requeue_cmd(const struct collector_config *cfg, const char *only)
 		log_err("--requeue=%s: %s", only, err);
 		return 1;
 	}
-	log_set_level(LOG_WARN);   /* the answer is what the person reads */
+	log_set_level(GM_LOG_WARN);   /* the answer is what the person reads */
 	if (!owner_runs(cfg->data_dir))
 		return 1;
 	rc = open_storage(&ig, cfg, true);
@@ -372,7 +372,7 @@ int main(int argc, char **argv)
 	}
 	if (path == NULL || optind != argc)
 		return usage(stderr, 2);
-	log_init("gm-collector", verbose ? LOG_DEBUG : LOG_INFO);
+	log_init("gm-collector", verbose ? GM_LOG_DEBUG : GM_LOG_INFO);
 	tz_set(TZ_DEFAULT);
 	if (rrdcached != NULL && (strlen(rrdcached) >= sizeof(cfg.rrdcached) ||
 	    (rrdcached[0] != '\0' &&

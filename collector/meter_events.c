@@ -7,7 +7,7 @@
 
 #include "chanmeta.h"
 #include "chan_dir.h"
-#include "err.h"
+#include "gm_err.h"
 #include "event_store.h"
 #include "log.h"
 #include "meter_events.h"

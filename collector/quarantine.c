@@ -15,7 +15,7 @@
 
 #include <zlib.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "log.h"
 #include "numtext.h"

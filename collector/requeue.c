@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "log.h"
 #include "requeue.h"

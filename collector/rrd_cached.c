@@ -28,7 +28,7 @@
 #include <rrd.h>
 #include <rrd_client.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "rrd_backend.h"
 #include "rrd_head.h"

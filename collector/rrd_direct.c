@@ -5,7 +5,7 @@
 
 #include <rrd.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "rrd_backend.h"
 #include "rrd_layout.h"
 

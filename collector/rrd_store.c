@@ -17,7 +17,7 @@
 #include "chan_dir.h"
 #include "chanmeta.h"
 #include "entries.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "rrd_backend.h"
 #include "rrd_head.h"

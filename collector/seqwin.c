@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "chan_dir.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "seqwin.h"
 

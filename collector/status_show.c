@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "status_file.h"
 #include "status_show.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "event_store.h"
 #include "log.h"
 #include "quarantine.h"

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "chan_dir.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "log.h"
 #include "numtext.h"

@@ -10,7 +10,7 @@
 
 #include "chanmeta.h"
 #include "confparse.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "rrd_layout.h"
 

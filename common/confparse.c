@@ -25,7 +25,7 @@
 #include <ini.h>
 
 #include "confparse.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "topic.h"
 

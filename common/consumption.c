@@ -8,7 +8,7 @@
 #include "consumption.h"
 #include "entries.h"
 #include "meter_event.h"
-#include "err.h"
+#include "gm_err.h"
 #include "rrd_layout.h"
 #include "rrd_read.h"
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "devmap.h"
-#include "err.h"
+#include "gm_err.h"
 #include "scale.h"
 
 struct devmap_parse {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "entries.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "numtext.h"
 #include "payload.h"

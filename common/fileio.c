@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 
 int fileio_write_all(int fd, const void *buf, size_t len)

@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fiscal.h"
 
 int be_year(int ce)

@@ -2,7 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "json_in.h"
 
 /* "\u0000" in any case of its hex digits, unless its backslash is itself

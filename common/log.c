@@ -8,7 +8,7 @@
 #include "log.h"
 
 static const char *log_prog = "greenmeter";
-static enum log_level log_level = LOG_INFO;
+static enum log_level log_level = GM_LOG_INFO;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *const level_names[] = { "error", "warning", "info", "debug" };
@@ -61,7 +61,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 void log_report(void *user, const char *msg)
 {
 	(void)user;
-	log_msg(LOG_ERR, "%s", msg);
+	log_msg(GM_LOG_ERR, "%s", msg);
 }
 
 void complain(struct complaint *c, time_t now, const char *fmt, ...)
@@ -90,7 +90,7 @@ void complain(struct complaint *c, time_t now, const char *fmt, ...)
 	c->next = now + c->interval;
 	c->told = true;
 	va_start(ap, fmt);
-	log_vmsg(LOG_WARN, fmt, ap);
+	log_vmsg(GM_LOG_WARN, fmt, ap);
 	va_end(ap);
 }
 
@@ -108,10 +108,10 @@ void complain_release(struct complaint *c, time_t now, const char *fmt, ...)
 		va_end(ap);
 		secs = (long)(now - c->since);
 		if (secs < 120)
-			log_msg(LOG_INFO, "%s: back after %ld s (%u failed attempts)", msg, secs,
+			log_msg(GM_LOG_INFO, "%s: back after %ld s (%u failed attempts)", msg, secs,
 			    c->repeats);
 		else
-			log_msg(LOG_INFO, "%s: back after %ld min (%u failed attempts)", msg,
+			log_msg(GM_LOG_INFO, "%s: back after %ld min (%u failed attempts)", msg,
 			    (secs + 30) / 60, c->repeats);
 	}
 	/* next and interval stay: a failure soon after keeps their pace */

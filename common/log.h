@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <time.h>
 
-enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+enum log_level { GM_LOG_ERR, GM_LOG_WARN, GM_LOG_INFO, GM_LOG_DEBUG };
 
 void log_init(const char *progname, enum log_level level);
 void log_set_level(enum log_level level);
@@ -27,10 +27,10 @@ void log_msg(enum log_level level, const char *fmt, ...)
 /* A config parser's error reporter (conf_report) that logs each as an error. */
 void log_report(void *user, const char *msg);
 
-#define log_err(...) log_msg(LOG_ERR, __VA_ARGS__)
-#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
-#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
-#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+#define log_err(...) log_msg(GM_LOG_ERR, __VA_ARGS__)
+#define log_warn(...) log_msg(GM_LOG_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(GM_LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(GM_LOG_DEBUG, __VA_ARGS__)
 
 /* Zero-initialise; not thread-safe (one per poller or connection). */
 struct complaint {

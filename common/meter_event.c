@@ -11,7 +11,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "json_in.h"
 #include "meter_event.h"

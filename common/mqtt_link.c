@@ -9,7 +9,7 @@
 #include <MQTTAsync.h>
 
 #include "connack.h"
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "mqtt_link.h"
 #include "timeutil.h"

@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "json_in.h"
 #include "payload.h"
 

@@ -7,7 +7,7 @@
 #include <rrd.h>
 #include <rrd_client.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "rrdc.h"
 
 int rrdc_addr_check(const char *addr, bool *is_unix, char *err, size_t errlen)

@@ -14,7 +14,7 @@
 #define RRD_EXPORT_DEPRECATED
 #include <rrd.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "rrd_layout.h"
 #include "rrdfile.h"

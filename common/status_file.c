@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "status_file.h"
 
 enum chan_status chan_status(const struct chan_record *c, double now)

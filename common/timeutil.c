@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "timeutil.h"
 
 int tz_set(const char *zone)

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "hash.h"
 #include "topic.h"
 

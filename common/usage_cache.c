@@ -38,7 +38,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "rrd_layout.h"
 #include "rrdfile.h"

@@ -15,7 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "alert.h"
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "mqtt_link.h"
 #include "timeutil.h"

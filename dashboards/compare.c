@@ -2,7 +2,7 @@
 #include <math.h>
 
 #include "compare.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fiscal.h"
 #include "kpi.h"
 

@@ -6,7 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "dash_pages.h"
-#include "err.h"
+#include "gm_err.h"
 #include "recent.h"
 #include "report_files.h"
 #include "timeutil.h"

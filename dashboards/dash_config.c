@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "dash_config.h"
-#include "err.h"
+#include "gm_err.h"
 #include "rrdc.h"
 #include "topic.h"
 

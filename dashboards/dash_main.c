@@ -21,7 +21,7 @@
 
 #include "alert.h"
 #include "dash.h"
-#include "err.h"
+#include "gm_err.h"
 #include "page_cache.h"
 #include "log.h"
 #include "rrdc.h"
@@ -268,7 +268,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int rc;
 
-	log_init("gm-dashboard", LOG_INFO);
+	log_init("gm-dashboard", GM_LOG_INFO);
 	tz_set(TZ_DEFAULT);
 	if ((rc = options(argc, argv, &d.cfg, &file, &check)) != 0)
 		return rc == ASKED_HELP ? usage(stdout, 0) : rc == 2 ? usage(stderr, 2) : 1;

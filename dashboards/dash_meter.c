@@ -9,7 +9,7 @@
 #include "dash_page.h"
 #include "dash_pages.h"
 #include "entries.h"
-#include "err.h"
+#include "gm_err.h"
 #include "html.h"
 #include "recent.h"
 #include "timeutil.h"

@@ -5,7 +5,7 @@
 
 #include "dash_page.h"
 #include "dash_pages.h"
-#include "err.h"
+#include "gm_err.h"
 #include "html.h"
 #include "ratelog.h"
 #include "report_files.h"

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "dash.h"
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "recent.h"
 #include "rrd_layout.h"

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "consumption.h"
-#include "err.h"
+#include "gm_err.h"
 #include "figures.h"
 #include "fiscal.h"
 #include "report_walk.h"

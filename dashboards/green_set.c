@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "green_out.h"
 #include "green_set.h"

@@ -9,7 +9,7 @@
 
 #include <microhttpd.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "http_server.h"
 #include "log.h"
 #include "ratelog.h"

@@ -10,7 +10,7 @@
 
 #include "consumption.h"
 #include "entries.h"
-#include "err.h"
+#include "gm_err.h"
 #include "meter_view.h"
 #include "report_walk.h"
 #include "rrd_layout.h"

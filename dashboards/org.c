@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fiscal.h"
 #include "org.h"
 #include "org_parse.h"

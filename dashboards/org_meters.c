@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "org.h"
 #include "org_parse.h"
 #include "timeutil.h"

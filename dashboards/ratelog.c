@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "ratelog.h"
 

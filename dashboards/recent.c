@@ -7,7 +7,7 @@
 #include <rrd.h>
 
 #include "entries.h"
-#include "err.h"
+#include "gm_err.h"
 #include "recent.h"
 #include "rrd_layout.h"
 #include "rrd_read.h"

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "http_path.h"
 #include "report_files.h"
 

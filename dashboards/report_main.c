@@ -30,7 +30,7 @@
  */
 #include <stdio.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "green_set.h"
 #include "report_opts.h"
 #include "report_plain.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fiscal.h"
 #include "report_opts.h"
 #include "timeutil.h"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "report_plain.h"
 #include "report_table.h"
 #include "rrdc.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "entries.h"
-#include "err.h"
+#include "gm_err.h"
 #include "report_walk.h"
 #include "rrd_layout.h"
 

@@ -1,7 +1,7 @@
 /* stale_watch.c - each channel's status at the last scan, to see changes. */
 #include <stdlib.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "stale_watch.h"
 
 struct seen {

@@ -1,7 +1,7 @@
 /* textwidth.c - terminal columns of UTF-8 text (textwidth.h). */
 #include <string.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "textwidth.h"
 
 static bool zero_width(unsigned long cp)

@@ -1,7 +1,7 @@
 /* fault.c - names, windows and word orders of a simulated meter's faults. */
 #include <string.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fault.h"
 
 static const char *const names[] = {

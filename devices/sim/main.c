@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "sim_config.h"
 #include "sim_server.h"
@@ -245,14 +245,14 @@ int main(int argc, char **argv)
 	struct sim_config cfg;
 	int rc;
 
-	log_init("gm-sim", LOG_INFO);
+	log_init("gm-sim", GM_LOG_INFO);
 	if (tz_set(TZ_DEFAULT) != GM_OK)   /* before any local time is parsed */
 		log_warn("time zone %s not found (is tzdata installed?): local times are UTC",
 		    TZ_DEFAULT);
 	if (!parse_args(argc, argv, &a))
 		return usage(stderr, EXIT_USAGE);
 	if (a.verbose)
-		log_set_level(LOG_DEBUG);
+		log_set_level(GM_LOG_DEBUG);
 	if (sim_config_load(a.conf, &cfg, a.mode == MODE_RUN ? log_report : report_plain,
 	    NULL) > 0)
 		return EXIT_CONFIG;

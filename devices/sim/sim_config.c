@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "sim_config.h"
 #include "timeutil.h"
 

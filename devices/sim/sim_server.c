@@ -13,7 +13,7 @@
 
 #include <modbus.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "payload.h"
 #include "rtu_frame.h"

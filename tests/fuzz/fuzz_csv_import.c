@@ -36,7 +36,7 @@
 #include <time.h>
 
 #include "../../agent/manual_csv.h"
-#include "err.h"
+#include "gm_err.h"
 #include "payload.h"
 #include "timeutil.h"
 

@@ -17,7 +17,7 @@
 #include <math.h>
 
 #include "entries.h"
-#include "err.h"
+#include "gm_err.h"
 #include "payload.h"
 #include "fuzz_conf.h"
 

@@ -18,7 +18,7 @@
  */
 #include <math.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "meter_event.h"
 #include "payload.h"
 #include "fuzz_conf.h"

@@ -28,7 +28,7 @@
 #include "../../collector/ingest.h"
 #include "../../collector/quarantine.h"
 #include "../../collector/store_queue.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fuzzlib.h"
 #include "log.h"
 
@@ -111,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	void *payload;
 
 	if (datadir[0] == '\0') {
-		log_init("fuzz_ingest", LOG_ERR);
+		log_init("fuzz_ingest", GM_LOG_ERR);
 		snprintf(datadir, sizeof(datadir), "%s/data", fuzz_scratch("ingest"));
 		open_all();
 		atexit(at_exit);

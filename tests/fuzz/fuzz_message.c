@@ -37,7 +37,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "payload.h"
 #include "topic.h"
 

@@ -43,7 +43,7 @@
 
 #include "crc16.h"
 #include "devmap.h"
-#include "err.h"
+#include "gm_err.h"
 #include "registers.h"
 #include "../../agent/mbreply.h"
 

@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "../../agent/mqtt_payload.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fuzzlib.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 
 #include "../../collector/quarantine.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fuzzlib.h"
 #include "log.h"
 #include "payload.h"
@@ -96,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct quarantine *q;
 	uint64_t records, bytes;
 
-	log_set_level(LOG_ERR);
+	log_set_level(GM_LOG_ERR);
 	fuzz_empty(dir);
 	snprintf(path, sizeof(path), "%s/.quarantine", dir);
 	mkdir(path, 0755);

@@ -38,7 +38,7 @@
 #include <unistd.h>
 
 #include "../../collector/rrd_head.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fuzzlib.h"
 #include "rrd_layout.h"
 #include "rrdfile.h"

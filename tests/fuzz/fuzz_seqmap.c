@@ -61,7 +61,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	log_init("fuzz_seqmap", LOG_ERR);   /* damaged lines are logged: quiet */
+	log_init("fuzz_seqmap", GM_LOG_ERR);   /* damaged lines are logged: quiet */
 	return 0;
 }
 

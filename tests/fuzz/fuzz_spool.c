@@ -35,7 +35,7 @@
 #include <zlib.h>
 
 #include "../../agent/spool.h"
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "topic.h"
 
@@ -91,7 +91,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	log_init("fuzz_spool", LOG_ERR);   /* what damage it finds, it says: quiet */
+	log_init("fuzz_spool", GM_LOG_ERR);   /* what damage it finds, it says: quiet */
 	snprintf(dir, sizeof(dir), "%s/gm-fuzz-spool.XXXXXX",
 	    stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) ? "/dev/shm" : "/tmp");
 	if (mkdtemp(dir) == NULL)

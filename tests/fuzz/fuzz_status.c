@@ -20,7 +20,7 @@
  */
 #include <math.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fuzz_conf.h"
 #include "status_file.h"
 

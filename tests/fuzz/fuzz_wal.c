@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 
 #include "../../collector/wal.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fuzzlib.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

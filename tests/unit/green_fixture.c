@@ -12,7 +12,7 @@
 #include <rrd.h>
 
 #include "chanmeta.h"
-#include "err.h"
+#include "gm_err.h"
 #include "green_fixture.h"
 #include "rrd_layout.h"
 #include "testutil.h"

@@ -34,7 +34,7 @@
 
 #include "../../collector/ingest.h"
 #include "consumption.h"
-#include "err.h"
+#include "gm_err.h"
 #include "meter_event.h"
 #include "testutil.h"
 #include "timeutil.h"
@@ -370,7 +370,7 @@ static int setup(void **state)
 	ig.datadir = datadir;
 	ig.max_future_s = 300;
 	ig.now = NOW;
-	log_set_level(LOG_ERR);
+	log_set_level(GM_LOG_ERR);
 	return 0;
 }
 

@@ -31,7 +31,7 @@
 #include "../../collector/ingest.h"
 #include "../../collector/rrd_head.h"
 #include "entries.h"
-#include "err.h"
+#include "gm_err.h"
 #include "meter_event.h"
 #include "rrd_layout.h"
 #include "testutil.h"
@@ -261,7 +261,7 @@ int main(void)
 	};
 
 	/* only the set-asides speak (meant: each names its file) */
-	log_init("test_chan_files", LOG_ERR);
+	log_init("test_chan_files", GM_LOG_ERR);
 	if (tz_set(TZ_DEFAULT) != GM_OK) {
 		fprintf(stderr, "time zone %s is not installed\n", TZ_DEFAULT);
 		return 1;

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "chanmeta.h"
-#include "err.h"
+#include "gm_err.h"
 #include "testutil.h"
 
 /* <tmpdir>/<site>/<meter>, as the collector makes it before the files. */

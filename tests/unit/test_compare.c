@@ -63,7 +63,7 @@
 #include "../../dashboards/green.h"
 #include "../../dashboards/green_out.h"
 #include "../../dashboards/green_set.h"
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "green_fixture.h"
 #include "testutil.h"

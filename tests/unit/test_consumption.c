@@ -41,7 +41,7 @@
 #include <rrd.h>
 
 #include "consumption.h"
-#include "err.h"
+#include "gm_err.h"
 #include "rrd_layout.h"
 #include "testutil.h"
 #include "timeutil.h"

@@ -34,7 +34,7 @@
 #include "../../dashboards/meter_view.h"
 #include "../../dashboards/report_files.h"
 #include "../../dashboards/stale_watch.h"
-#include "err.h"
+#include "gm_err.h"
 #include "testutil.h"
 
 static int split(const char *path, const char **seg)

@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "devmap.h"
-#include "err.h"
+#include "gm_err.h"
 #include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))

@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "entries.h"
-#include "err.h"
+#include "gm_err.h"
 #include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,10 +1,11 @@
 /*
- * test_err.c - every error code has a text of its own (common/err.c): none
+ * test_err.c - every error code has a text of its own (common/gm_err.c): none
  * shares another's, none is empty or the "unknown error" of a number that
  * is no code. A code added to enum gm_err without its text does not build
  * (gm_strerror switches over the enum, -Wswitch); one between the codes
  * without a text leaves a gap this test finds.
  */
+#include <err.h>   /* the system's, beside gm_err.h: they must not collide */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "err.h"
+#include "gm_err.h"
 
 #define UNKNOWN "unknown error"
 #define FAR_CODE (-64)   /* well past the lowest code */

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "../../agent/event_send.h"
 #include "meter_event.h"
 #include "timeutil.h"

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fileio.h"
 #include "testutil.h"
 

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "fiscal.h"
 #include "timeutil.h"
 

@@ -66,7 +66,7 @@
 
 #include "../../dashboards/figures.h"
 #include "../../dashboards/green.h"
-#include "err.h"
+#include "gm_err.h"
 #include "green_fixture.h"
 #include "testutil.h"
 #include "timeutil.h"

@@ -54,7 +54,7 @@
 #include "chanmeta.h"
 #include "consumption.h"
 #include "entries.h"
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "rrd_layout.h"
 #include "testutil.h"
@@ -964,7 +964,7 @@ static void expect_journal(const char *want)
 		fail_msg("journal:\n%s\nwant:\n%s", got, want);
 }
 
-/* What the collector logs (at LOG_INFO) between capture_log and captured_log:
+/* What the collector logs (at GM_LOG_INFO) between capture_log and captured_log:
  * stderr goes to <tmpdir>/log meanwhile. */
 static int saved_stderr = -1;
 
@@ -979,7 +979,7 @@ static void capture_log(void)
 	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
 	assert_true(dup2(fd, 2) == 2);
 	close(fd);
-	log_set_level(LOG_INFO);
+	log_set_level(GM_LOG_INFO);
 }
 
 static void captured_log(char *buf, size_t len)
@@ -989,7 +989,7 @@ static void captured_log(char *buf, size_t len)
 	size_t n;
 
 	fflush(stderr);
-	log_set_level(LOG_ERR);
+	log_set_level(GM_LOG_ERR);
 	assert_true(dup2(saved_stderr, 2) == 2);
 	close(saved_stderr);
 	snprintf(path, sizeof(path), "%s/log", tmpdir);
@@ -1731,7 +1731,7 @@ int main(void)
 	};
 
 	/* the rejections are meant: keep their warnings out of the output */
-	log_init("test_ingest", LOG_ERR);
+	log_init("test_ingest", GM_LOG_ERR);
 	/* local months, and local times in log messages */
 	if (tz_set(TZ_DEFAULT) != GM_OK) {
 		fprintf(stderr, "time zone %s is not installed\n", TZ_DEFAULT);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>   /* its LOG_ERR ... beside log.h's levels: they must not collide */
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -36,7 +37,7 @@ static int setup(void **state)
 	if (saved_stderr < 0 || fd < 0 || dup2(fd, 2) < 0)
 		return -1;
 	close(fd);
-	log_init("test", LOG_INFO);
+	log_init("test", GM_LOG_INFO);
 	return 0;
 }
 

@@ -23,7 +23,7 @@
 #include <cmocka.h>
 
 #include "../../agent/manual_import.h"
-#include "err.h"
+#include "gm_err.h"
 #include "testutil.h"
 #include "timeutil.h"
 

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "meter_event.h"
 #include "testutil.h"
 

@@ -20,7 +20,7 @@
 
 #include "../../agent/agent_config.h"
 #include "../../agent/mqtt_payload.h"
-#include "err.h"
+#include "gm_err.h"
 #include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))

@@ -22,7 +22,7 @@
 #include <cmocka.h>
 
 #include "../../dashboards/org.h"
-#include "err.h"
+#include "gm_err.h"
 #include "testutil.h"
 #include "timeutil.h"
 

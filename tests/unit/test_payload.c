@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "payload.h"
 
 /* One valid reading, and its meta, spliced into the cases below. */

@@ -23,7 +23,7 @@
 #include <zlib.h>
 
 #include "../../collector/quarantine.h"
-#include "err.h"
+#include "gm_err.h"
 #include "testutil.h"
 
 #define A "greenmeter/v1/hq/m1/a"

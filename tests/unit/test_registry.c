@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "../../collector/registry.h"
-#include "err.h"
+#include "gm_err.h"
 #include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))

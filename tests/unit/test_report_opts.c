@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "../../dashboards/report_opts.h"
-#include "err.h"
+#include "gm_err.h"
 #include "timeutil.h"
 
 #define OCT_2023 1696093200   /* 2023-09-30T17:00Z */

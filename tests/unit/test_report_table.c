@@ -30,7 +30,7 @@
 #include "../../dashboards/report_table.h"
 #include "../../dashboards/textwidth.h"
 #include "chanmeta.h"
-#include "err.h"
+#include "gm_err.h"
 #include "rrd_layout.h"
 #include "testutil.h"
 #include "timeutil.h"

@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "devmap.h"
-#include "err.h"
+#include "gm_err.h"
 #include "../../agent/reqplan.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "../../collector/rrd_hold.h"
-#include "err.h"
+#include "gm_err.h"
 
 static void test_files(void **state)
 {

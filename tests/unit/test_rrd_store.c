@@ -34,7 +34,7 @@
 #include "../../collector/rrd_backend.h"
 #include "../../collector/rrd_head.h"
 #include "../../collector/rrd_store.h"
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "rrd_layout.h"
 #include "rrdc.h"
@@ -785,6 +785,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cached_damaged, setup, teardown_cached),
 	};
 
-	log_init("test_rrd_store", LOG_ERR);
+	log_init("test_rrd_store", GM_LOG_ERR);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

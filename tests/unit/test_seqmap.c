@@ -17,14 +17,14 @@
 #include <cmocka.h>
 
 #include "../../agent/seqmap.h"
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "testutil.h"
 
 static int setup(void **state)
 {
 	(void)state;
-	log_init("test_seqmap", LOG_ERR);
+	log_init("test_seqmap", GM_LOG_ERR);
 	return tmpdir_make("seqmap");
 }
 

@@ -34,7 +34,7 @@
 #include <zlib.h>
 
 #include "../../agent/spool.h"
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "testutil.h"
 
@@ -48,7 +48,7 @@
 static int setup(void **state)
 {
 	(void)state;
-	log_init("test_spool", LOG_ERR);   /* the expected warnings stay quiet */
+	log_init("test_spool", GM_LOG_ERR);   /* the expected warnings stay quiet */
 	return tmpdir_make("spool");
 }
 
@@ -250,7 +250,7 @@ static void capture_log_start(void)
 	assert_true(saved_stderr >= 0);
 	assert_int_equal(dup2(fd, 2), 2);
 	close(fd);
-	log_set_level(LOG_WARN);
+	log_set_level(GM_LOG_WARN);
 }
 
 static char *capture_log_end(void)
@@ -260,7 +260,7 @@ static char *capture_log_end(void)
 	long n;
 
 	fflush(stderr);
-	log_set_level(LOG_ERR);
+	log_set_level(GM_LOG_ERR);
 	assert_int_equal(dup2(saved_stderr, 2), 2);
 	close(saved_stderr);
 	snprintf(path, sizeof(path), "%s/captured.log", tmpdir);

@@ -33,7 +33,7 @@
 
 #include "../../collector/store_queue.h"
 #include "../../collector/wal.h"
-#include "err.h"
+#include "gm_err.h"
 #include "log.h"
 #include "meter_event.h"
 #include "rrd_layout.h"
@@ -911,6 +911,6 @@ int main(void)
 	};
 
 	/* the failures are meant: only errors show */
-	log_init("test_store_queue", LOG_ERR);
+	log_init("test_store_queue", GM_LOG_ERR);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "err.h"
+#include "gm_err.h"
 #include "topic.h"
 
 /* 4 x 16 = 64 characters: the longest valid id. */

@@ -33,7 +33,7 @@
 #include <rrd.h>
 
 #include "consumption.h"
-#include "err.h"
+#include "gm_err.h"
 #include "rrd_layout.h"
 #include "rrdfile.h"
 #include "testutil.h"

@@ -1,10 +1,10 @@
-/* err.c - error code names and the message-buffer helper; messages are
+/* gm_err.c - error code names and the message-buffer helper; messages are
  * printable UTF-8. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "err.h"
+#include "gm_err.h"
 
 const char *gm_strerror(int code)
 {

@@ -1,5 +1,6 @@
 /*
- * err.h - greenmeter's error codes.
+ * gm_err.h - greenmeter's error codes (named so that it cannot be taken for
+ * the system's <err.h> when an -I is missing).
  *
  * Code in common/ never prints and never exits: it returns 0 on success or a
  * negative GM_E* code, and where a caller needs the details it fills a
