@@ -423,7 +423,8 @@ static void test_replay(void **state)
 
 	written = 0;
 	q = open_q();
-	assert_int_equal(sq_queued(q), 8);
+	/* replayed rows are written at once: some may be in their files already */
+	assert_true(sq_queued(q) <= 8);
 	assert_int_equal(sq_settle(q, &a, err, sizeof(err)), GM_OK);
 	assert_true(last_of(&a, &v) == T + 300);
 	assert_true(v == 1005);
@@ -455,9 +456,11 @@ static void test_replay_torn(void **state)
 	    "hq/m1/energy counter kWh 17171\n"
 	    "hq/m1/energy counter kWh 1717196520 1002 2\n"
 	    "hq/m1/energy counter kWh 17171964");
+	written = 0;
 	q = open_q();
-	assert_int_equal(sq_queued(q), 2);
+	assert_true(sq_queued(q) <= 2);   /* written at once: maybe already */
 	sq_close(q);
+	assert_int_equal(written, 2);     /* the two whole rows, the torn ones not */
 	assert_true(last_of(&a, NULL) == T + 120);
 	count_segments(&segs, &bad);
 	assert_int_equal(segs, 0);
