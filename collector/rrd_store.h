@@ -38,7 +38,7 @@ struct store_row {
 };
 
 /* rrdcached NULL or "": librrd writes the files; else rrdcached at that
- * address (rrd_cached_addr_check) does. */
+ * address (rrdc_addr_check, common/rrdc.h) does. */
 struct store *store_open(const char *datadir, const char *rrdcached, char *err, size_t errlen);
 /* Which backend writes: "librrd" or "rrdcached at ADDRESS". */
 const char *store_backend(const struct store *s);
