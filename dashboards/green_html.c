@@ -56,12 +56,15 @@ static void foot(FILE *f, enum lang lang)
 	fprintf(f, "<p class=\"meta\">%s</p>\n</body>\n</html>\n", tr(lang, "generated"));
 }
 
-static void completeness_cell(FILE *f, const struct fig_sum *s, enum lang lang)
+/* under_way: a month not over yet, whose share so far says nothing missing
+ * (its row says it is under way) */
+static void completeness_cell(FILE *f, const struct fig_sum *s, bool under_way,
+    enum lang lang)
 {
 	fputs("<td class=\"n\">", f);
 	html_num(f, 100 * s->completeness, 1);
 	fputs(" %", f);
-	if (s->completeness < 1)
+	if (s->completeness < 1 && !under_way)
 		fprintf(f, " <span class=\"warn\">%s</span>", tr(lang, "incomplete"));
 	if (s->flagged)
 		fprintf(f, " <span class=\"warn\">%s</span>", tr(lang, "to_review"));
@@ -154,7 +157,7 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 		html_num(f, gu->kwh_per_person, 1);
 		span_note(f, &gu->res[RES_ELECTRICITY], lang);
 		fputs("</td>", f);
-		completeness_cell(f, &gu->res[paper].now, lang);
+		completeness_cell(f, &gu->res[paper].now, false, lang);
 		fputs("<td class=\"n\">", f);
 		for (int i = 0; i < GREEN_ROUNDS; i++) {
 			fputs(i ? " / " : "", f);
@@ -202,7 +205,7 @@ static void month_table(FILE *f, const struct green_report *r, const struct gree
 		    ym, why == CMP_YES, name);
 		html_num(f, fm ? fm->amount : NAN, 2);
 		fputs("</td>", f);
-		completeness_cell(f, &one, lang);
+		completeness_cell(f, &one, why == CMP_IN_PROGRESS, lang);
 		fputs("<td class=\"n\">", f);
 		html_num(f, l->base ? l->base->m[m].amount : NAN, 2);
 		fputs("</td><td class=\"n\">", f);
@@ -285,7 +288,7 @@ static void res_summary(FILE *f, const struct green_report *r, const struct gree
 	fputs("</tr>\n", f);
 	not_compared_row(f, l, lang);
 	fprintf(f, "<tr><th>%s</th>", tr(lang, "completeness"));
-	completeness_cell(f, &l->now, lang);
+	completeness_cell(f, &l->now, false, lang);
 	fprintf(f, "<th>%s</th><td class=\"n\">", tr(lang, "ghg"));
 	html_num(f, l->kg_co2e, 1);
 	fputs("</td></tr>\n</table>\n", f);

@@ -76,6 +76,12 @@ check "it prints the dashboard's URL" test -n "$web"
 check "the dashboard shows the demo's meters" sh -c "curl -s '$web' | grep -q 'data-channel=\"parliament/central-admin-power/import_kwh\"'"
 check "and its 19 units" sh -c "curl -s '${web}units' | grep -c '<tr data-unit=' | grep -qx 20"
 
+# A month still under way is not "incomplete": its row says it is under way.
+under_way_not_incomplete() {
+	! grep -h -A0 'data-compared="0"' "$Q"/*.resources.th.html | grep 'ยังไม่สิ้นเดือน' | grep -q 'ข้อมูลไม่ครบ'
+}
+check "the month in progress is not marked as missing data" under_way_not_incomplete
+
 # The same figure wherever it is shown: every channel's today and month on
 # the dashboard's API, and every closed month of every unit's resources in
 # both Green Office sets, against gm-report asked for the same span.
