@@ -73,8 +73,8 @@ build() {
 		make -C "$ROOT" --no-print-directory build/release/bin/gm-report >"$T/build.log" 2>&1 ||
 			{ tail -20 "$T/build.log" >&2; die "build failed"; }
 	fi
-	cc -std=c11 -O2 -D_DEFAULT_SOURCE -I"$ROOT/common" -o "$T/rrdfill" "$ROOT/bench/rrdfill.c" \
-		"$ROOT/common/rrd_layout.c" -lrrd >>"$T/build.log" 2>&1 || die "cannot build bench/rrdfill.c"
+	cc -std=c11 -O2 -D_DEFAULT_SOURCE -I"$ROOT/common" -I"$ROOT/common/store" -o "$T/rrdfill" "$ROOT/bench/rrdfill.c" \
+		"$ROOT/common/store/rrd_layout.c" -lrrd >>"$T/build.log" 2>&1 || die "cannot build bench/rrdfill.c"
 }
 
 # Channel k of unit u: its resource, meter id and channel name.

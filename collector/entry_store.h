@@ -1,7 +1,7 @@
 /*
  * entry_store.h - storing the readings of delta channels (manual entries)
  * in their entries journals, "<datadir>/<site>/<meter>/<channel>.entries"
- * (format and reading rules: common/entries.h, docs/storage.md).
+ * (format and reading rules: common/store/entries.h, docs/storage.md).
  *
  * A delta reading is an amount for a period ending at t, and such entries
  * arrive late and get corrected, so unlike an RRD the journal takes them in

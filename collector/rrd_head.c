@@ -1,5 +1,5 @@
 /* rrd_head.c - an RRD file's last update time, to the microsecond, and a
- * data source's last value: read, and judged sane, by common/rrdfile.c. */
+ * data source's last value: read, and judged sane, by common/store/rrdfile.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,7 @@
  * from the header, so it accepts a reading at 12.3 s into a file whose last
  * update is 12.5 s - and then the write of that reading and of every reading
  * queued behind it fails, after the collector was told "enqueued".
- * The collector therefore reads the header itself, through common/rrdfile.c:
+ * The collector therefore reads the header itself, through common/store/rrdfile.c:
  * the same reader, and the same judgement of a sane header, as the usage
  * cache's and the store's judge of a damaged file (rrd_store.c), so that
  * what this refuses as GM_EINVAL is found damaged there once it is settled.

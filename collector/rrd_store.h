@@ -2,7 +2,7 @@
  * rrd_store.h - writing meter channels into their RRD files.
  *
  * One file per channel, "<datadir>/<site>/<meter>/<channel>.rrd", created on
- * the channel's first reading with the layout of common/rrd_layout.h; the
+ * the channel's first reading with the layout of common/store/rrd_layout.h; the
  * directories are made from validated ids only. A batch of rows is written in
  * one call, by librrd in this process or by rrdcached (rrd_backend.h): the
  * caller does not see which. Either way the collector makes the directories
@@ -38,7 +38,7 @@ struct store_row {
 };
 
 /* rrdcached NULL or "": librrd writes the files; else rrdcached at that
- * address (rrdc_addr_check, common/rrdc.h) does. */
+ * address (rrdc_addr_check, common/store/rrdc.h) does. */
 struct store *store_open(const char *datadir, const char *rrdcached, char *err, size_t errlen);
 /* Which backend writes: "librrd" or "rrdcached at ADDRESS". */
 const char *store_backend(const struct store *s);

@@ -22,7 +22,7 @@
  */
 #include <math.h>
 
-#include "../../agent/agent_config.h"
+#include "agent_config.h"
 #include "fuzz_conf.h"
 
 static void check_channels(const char *id, const struct channel_def *ch, int n, int max)

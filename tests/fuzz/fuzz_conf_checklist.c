@@ -1,6 +1,6 @@
 /*
  * fuzz_conf_checklist.c - libFuzzer target over a unit's Green Office
- * checklist (dashboards/checklist.c), read against the shipped criteria
+ * checklist (dashboards/green/checklist.c), read against the shipped criteria
  * edition (dashboards/org/senate/criteria-2567.ini, loaded once). Besides
  * the rules of fuzz_conf.h:
  *   - a refused checklist is empty (found, no entries, no causes);
@@ -13,7 +13,7 @@
  */
 #include <math.h>
 
-#include "../../dashboards/criteria.h"
+#include "criteria.h"
 #include "fuzz_conf.h"
 
 static struct criteria crit;

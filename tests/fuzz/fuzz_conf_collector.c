@@ -9,7 +9,7 @@
  */
 #include <math.h>
 
-#include "../../collector/collector_config.h"
+#include "collector_config.h"
 #include "topic.h"
 #include "fuzz_conf.h"
 

@@ -1,6 +1,6 @@
 /*
  * fuzz_conf_criteria.c - libFuzzer target over a Green Office criteria
- * edition (dashboards/criteria.c), which every self-evaluation is scored
+ * edition (dashboards/green/criteria.c), which every self-evaluation is scored
  * against. Besides the rules of fuzz_conf.h:
  *   - a refused file leaves an empty edition;
  *   - an accepted one has an edition name; 1..12 categories numbered 1..99,
@@ -13,7 +13,7 @@
  */
 #include <math.h>
 
-#include "../../dashboards/criteria.h"
+#include "criteria.h"
 #include "fuzz_conf.h"
 
 static void check_indicators(const struct criteria *c)

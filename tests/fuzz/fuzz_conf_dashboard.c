@@ -1,13 +1,13 @@
 /*
  * fuzz_conf_dashboard.c - libFuzzer target over gm-dashboard's config file
- * (dashboards/dash_config.c). Besides the rules of fuzz_conf.h, an accepted
+ * (dashboards/dash/dash_config.c). Besides the rules of fuzz_conf.h, an accepted
  * config keeps what the dashboard relies on: an address to listen on with a
  * port 1..65535; refresh, scan and recompute periods and the thread count
  * in range; an alert topic without wildcards, not a $ topic and not under
  * greenmeter/v1/ (the collector would take alerts for readings); [mqtt] as
  * fuzz_check_mqtt() says.
  */
-#include "../../dashboards/dash_config.h"
+#include "dash_config.h"
 #include "topic.h"
 #include "fuzz_conf.h"
 

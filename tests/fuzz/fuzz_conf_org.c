@@ -1,6 +1,6 @@
 /*
  * fuzz_conf_org.c - libFuzzer target over organisation.ini
- * (dashboards/org.c, org_units.c, org_meters.c), which every Green Office
+ * (dashboards/green/org.c, org_units.c, org_meters.c), which every Green Office
  * figure is divided up by. Besides the rules of fuzz_conf.h:
  *   - a refused file leaves nothing behind (no units, no map, no factors);
  *   - an accepted one has a baseline and unit baselines within B.E.
@@ -17,7 +17,7 @@
  */
 #include <math.h>
 
-#include "../../dashboards/org.h"
+#include "org.h"
 #include "timeutil.h"
 #include "fuzz_conf.h"
 

@@ -35,7 +35,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../agent/manual_csv.h"
+#include "manual_csv.h"
 #include "gm_err.h"
 #include "payload.h"
 #include "timeutil.h"

@@ -3,7 +3,7 @@
  * that becomes a route and a file name in gm-dashboard: the request URI.
  *
  * Input: the URI as sent, path and query, any bytes (NUL included), as
- * dashboards/http_server.c hands it to http_path_parse() (there, a raw NUL
+ * dashboards/dash/http_server.c hands it to http_path_parse() (there, a raw NUL
  * has already cut the C string short, and the request line shows it; here
  * the parser is given the bytes with their length, so it must refuse a NUL
  * itself). What must hold:
@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../dashboards/http_path.h"
+#include "http_path.h"
 
 #define REPORTS "/var/lib/greenmeter/reports"
 

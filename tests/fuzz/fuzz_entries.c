@@ -1,6 +1,6 @@
 /*
  * fuzz_entries.c - libFuzzer target over the entries journal of a delta
- * channel (common/entries.c: "greenmeter-entries 1", then one entry a
+ * channel (common/store/entries.c: "greenmeter-entries 1", then one entry a
  * line), which gm-collector appends to and gm-report and the dashboard sum.
  * The input is the journal's bytes, parsed from memory as every reader
  * does. Besides no crash, undefined behaviour or leak:

@@ -25,9 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../collector/ingest.h"
-#include "../../collector/quarantine.h"
-#include "../../collector/store_queue.h"
+#include "ingest.h"
+#include "quarantine.h"
+#include "store_queue.h"
 #include "gm_err.h"
 #include "fuzzlib.h"
 #include "log.h"

@@ -45,7 +45,7 @@
 #include "devmap.h"
 #include "gm_err.h"
 #include "registers.h"
-#include "../../agent/mbreply.h"
+#include "mbreply.h"
 
 #define HEAD 9
 #define WIRE_MAX MBREPLY_TCP_MAX

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../agent/mqtt_payload.h"
+#include "mqtt_payload.h"
 #include "gm_err.h"
 #include "fuzzlib.h"
 

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../../collector/quarantine.h"
+#include "quarantine.h"
 #include "gm_err.h"
 #include "fuzzlib.h"
 #include "log.h"

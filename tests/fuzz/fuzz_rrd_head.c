@@ -1,6 +1,6 @@
 /*
  * fuzz_rrd_head.c - libFuzzer target over the RRD header reader that reads a
- * file without librrd, common/rrdfile.c, and its two users: the collector's
+ * file without librrd, common/store/rrdfile.c, and its two users: the collector's
  * collector/rrd_head.c (a channel's last reading, at every first sight after
  * a start) and the usage cache's check that rows it summed are still there;
  * and the judge of a channel's layout (rrdfile_check_layout) the collector
@@ -37,7 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../collector/rrd_head.h"
+#include "rrd_head.h"
 #include "gm_err.h"
 #include "fuzzlib.h"
 #include "rrd_layout.h"

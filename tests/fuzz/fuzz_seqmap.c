@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../agent/seqmap.h"
+#include "seqmap.h"
 #include "log.h"
 #include "payload.h"
 #include "topic.h"

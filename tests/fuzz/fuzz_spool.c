@@ -34,7 +34,7 @@
 
 #include <zlib.h>
 
-#include "../../agent/spool.h"
+#include "spool.h"
 #include "gm_err.h"
 #include "log.h"
 #include "topic.h"

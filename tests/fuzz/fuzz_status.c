@@ -1,6 +1,6 @@
 /*
  * fuzz_status.c - libFuzzer target over gm-collector's status file
- * (common/status_file.c): one line per channel, "site/meter/channel
+ * (common/store/status_file.c): one line per channel, "site/meter/channel
  * key=value ...", read back by gm-collector --status, the dashboard and a
  * restarted collector (registry_load), and written by status_put(). The
  * input is a status file. Besides no crash, undefined behaviour or leak:

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../../collector/wal.h"
+#include "wal.h"
 #include "gm_err.h"
 #include "fuzzlib.h"
 

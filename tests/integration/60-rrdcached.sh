@@ -125,7 +125,7 @@ for c in energy power; do
 	done
 done
 
-# gm-dashboard flushes through rrdcached too (common/rrdc.c, the readers'
+# gm-dashboard flushes through rrdcached too (common/store/rrdc.c, the readers'
 # side): its figures are those gm-report reads from the flushed files.
 WEB=$(free_port)
 printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s\nrrdcached = unix:%s\nscan = 0.5\nusage_every = 1\n' \

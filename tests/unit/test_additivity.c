@@ -1,7 +1,7 @@
 /*
  * test_additivity.c - the parts of a period add up to the whole, whatever
  * the data and wherever the period is cut (the period-edge rule of
- * common/consumption.h), as a property over random data.
+ * common/store/consumption.h), as a property over random data.
  *
  * Random series go through the collector's own ingest (collector/ingest.c,
  * real RRD files, events and entries journals) exactly as messages from the
@@ -32,7 +32,7 @@
 
 #include <cmocka.h>
 
-#include "../../collector/ingest.h"
+#include "ingest.h"
 #include "consumption.h"
 #include "gm_err.h"
 #include "meter_event.h"

@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "../../agent/agent_config.h"
+#include "agent_config.h"
 #include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))

@@ -28,8 +28,8 @@
 
 #include <cmocka.h>
 
-#include "../../collector/ingest.h"
-#include "../../collector/rrd_head.h"
+#include "ingest.h"
+#include "rrd_head.h"
 #include "entries.h"
 #include "gm_err.h"
 #include "meter_event.h"

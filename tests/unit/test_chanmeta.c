@@ -1,6 +1,6 @@
 /*
  * test_chanmeta.c - the unit, kind and cadence file beside each channel's RRD
- * (common/chanmeta.c): "<datadir>/<site>/<meter>/<channel>.meta".
+ * (common/store/chanmeta.c): "<datadir>/<site>/<meter>/<channel>.meta".
  */
 #include <setjmp.h>
 #include <stdarg.h>

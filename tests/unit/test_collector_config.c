@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "../../collector/collector_config.h"
+#include "collector_config.h"
 #include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,5 +1,5 @@
 /*
- * test_compare.c - like for like (dashboards/compare.c): a change against
+ * test_compare.c - like for like (dashboards/green/compare.c): a change against
  * the baseline year compares only whole months closed by the report's as-of
  * time with data in both years, and the amounts printed beside it are the
  * sums over exactly those months, in every output of the report set. On
@@ -59,10 +59,10 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
-#include "../../dashboards/compare.h"
-#include "../../dashboards/green.h"
-#include "../../dashboards/green_out.h"
-#include "../../dashboards/green_set.h"
+#include "compare.h"
+#include "green.h"
+#include "green_out.h"
+#include "green_set.h"
 #include "gm_err.h"
 #include "fileio.h"
 #include "green_fixture.h"

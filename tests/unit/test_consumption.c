@@ -1,6 +1,6 @@
 /*
  * test_consumption.c - amounts, coverage and gaps read back from a channel's
- * RRD file (common/consumption.c with the layout of common/rrd_layout.c).
+ * RRD file (common/store/consumption.c with the layout of common/store/rrd_layout.c).
  *
  * Real RRD files are made in a temporary directory with the layout the
  * collector uses and fed rows written here by hand: `value` is the counter
@@ -15,7 +15,7 @@
  * below is exact in binary; rrdtool stores use as a rate (use / seconds), so
  * amounts are compared to within 1e-9.
  *
- * Delta channels keep an entries journal instead (common/entries.h), written
+ * Delta channels keep an entries journal instead (common/store/entries.h), written
  * here by hand; its sums are exact and compared exactly. Their months are
  * local, Asia/Bangkok (UTC+7): month M starts at 00:00 +07, 7 hours before
  * 00:00 UTC, and `date -d '2024-08-01 00:00' +%s` with TZ=Asia/Bangkok says

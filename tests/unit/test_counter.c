@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "../../collector/counter.h"
+#include "counter.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
 

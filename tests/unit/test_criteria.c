@@ -1,6 +1,6 @@
 /*
  * test_criteria.c - a Green Office criteria edition, a unit's checklist and
- * the self-evaluation (dashboards/criteria.c, dashboards/checklist.c).
+ * the self-evaluation (dashboards/green/criteria.c, dashboards/green/checklist.c).
  *
  * Most cases use TWO, a small edition with two categories:
  *   category 1, weight 40: 1.1.1 1.1.2 1.1.3 1.1.4, 1 point each, so each
@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "../../dashboards/criteria.h"
+#include "criteria.h"
 #include "testutil.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))

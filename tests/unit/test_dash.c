@@ -28,12 +28,12 @@
 
 #include <cmocka.h>
 
-#include "../../dashboards/dash_config.h"
-#include "../../dashboards/http_server.h"
-#include "../../dashboards/ratelog.h"
-#include "../../dashboards/meter_view.h"
-#include "../../dashboards/report_files.h"
-#include "../../dashboards/stale_watch.h"
+#include "dash_config.h"
+#include "http_server.h"
+#include "ratelog.h"
+#include "meter_view.h"
+#include "report_files.h"
+#include "stale_watch.h"
 #include "gm_err.h"
 #include "testutil.h"
 

@@ -1,5 +1,5 @@
 /*
- * test_entries.c - the entries journal of a delta channel (common/entries.c):
+ * test_entries.c - the entries journal of a delta channel (common/store/entries.c):
  * its lines written and read back, the last line of a t in force, torn and
  * bad lines, the header and its version.
  *

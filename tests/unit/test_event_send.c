@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "gm_err.h"
-#include "../../agent/event_send.h"
+#include "event_send.h"
 #include "meter_event.h"
 #include "timeutil.h"
 

@@ -64,8 +64,8 @@
 
 #include <cmocka.h>
 
-#include "../../dashboards/figures.h"
-#include "../../dashboards/green.h"
+#include "figures.h"
+#include "green.h"
 #include "gm_err.h"
 #include "green_fixture.h"
 #include "testutil.h"

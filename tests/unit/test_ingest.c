@@ -10,7 +10,7 @@
  *   1704067200 + 152 * 86400 = 1717200000)
  *   T   = NOW - 3600 = 1717196400, the first reading, a whole minute
  * and readings more than 300 s ahead of NOW are refused.
- * What was stored is read back through usage_get (common/consumption.c);
+ * What was stored is read back through usage_get (common/store/consumption.c);
  * its amounts are sums of `use` and are compared to within 1e-9.
  *
  * Delta readings (manual monthly entries) go to an entries journal instead;
@@ -48,9 +48,9 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
-#include "../../collector/event_store.h"
-#include "../../collector/ingest.h"
-#include "../../collector/requeue.h"
+#include "event_store.h"
+#include "ingest.h"
+#include "requeue.h"
 #include "chanmeta.h"
 #include "consumption.h"
 #include "entries.h"

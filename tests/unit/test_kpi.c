@@ -1,6 +1,6 @@
 /*
  * test_kpi.c - the paper-reduction percentage, its level 1-5 and the Green
- * Office grade (dashboards/kpi.c). Every expected figure is worked by hand
+ * Office grade (dashboards/green/kpi.c). Every expected figure is worked by hand
  * in the comment beside it.
  */
 #include <math.h>
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../../dashboards/kpi.h"
+#include "kpi.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
 

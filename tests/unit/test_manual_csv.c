@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "../../agent/manual_import.h"
+#include "manual_import.h"
 #include "gm_err.h"
 #include "testutil.h"
 #include "timeutil.h"

@@ -24,7 +24,7 @@
 #include <cmocka.h>
 
 #include "crc16.h"
-#include "../../agent/mbreply.h"
+#include "mbreply.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
 

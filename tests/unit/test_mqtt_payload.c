@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "../../agent/agent_config.h"
-#include "../../agent/mqtt_payload.h"
+#include "agent_config.h"
+#include "mqtt_payload.h"
 #include "gm_err.h"
 #include "testutil.h"
 

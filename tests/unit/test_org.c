@@ -1,5 +1,5 @@
 /*
- * test_org.c - the organisation file (dashboards/org.c, org_units.c,
+ * test_org.c - the organisation file (dashboards/green/org.c, org_units.c,
  * org_meters.c): units, shares, dated mappings, emission factors by date,
  * every kind of mistake with its line, and the shipped Senate file.
  *
@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "../../dashboards/org.h"
+#include "org.h"
 #include "gm_err.h"
 #include "testutil.h"
 #include "timeutil.h"

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "../../agent/outbox.h"
+#include "outbox.h"
 
 #define WINDOW 8
 /* for expect_stats: an acknowledged message held behind an unacknowledged

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 /* The Makefile puts only common/ on the include path. */
-#include "../../devices/sim/profile.h"
+#include "profile.h"
 #include "timeutil.h"
 
 #define H 3600.0

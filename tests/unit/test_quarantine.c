@@ -22,7 +22,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "../../collector/quarantine.h"
+#include "quarantine.h"
 #include "gm_err.h"
 #include "testutil.h"
 

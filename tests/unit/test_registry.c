@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "../../collector/registry.h"
+#include "registry.h"
 #include "gm_err.h"
 #include "testutil.h"
 

@@ -1,5 +1,5 @@
 /*
- * test_report_opts.c - gm-report's command line (dashboards/report_opts.c):
+ * test_report_opts.c - gm-report's command line (dashboards/report/report_opts.c):
  * every option is honoured or refused, never ignored. --month in the plain
  * report is the month of the fiscal year the Green Office set means
  * (1 = October); one fiscal-year range (B.E. 2500..2700) in both modes; each
@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "../../dashboards/report_opts.h"
+#include "report_opts.h"
 #include "gm_err.h"
 #include "timeutil.h"
 

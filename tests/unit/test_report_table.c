@@ -1,7 +1,7 @@
 /*
  * test_report_table.c - the plain report's text table (dashboards/
  * report_table.c over textwidth.c), from real files: RRDs and entries
- * journals read back by report_walk and usage_get, as gm-report does.
+ * journals read back by datadir_walk and usage_get, as gm-report does.
  *
  * The period is 15 Nov 2024 (a day, as yesterday.txt is). In it:
  *   hq/b2-main/import_kwh   counter, 0.25 kWh every 15 min: 24 kWh, 100 %
@@ -27,8 +27,8 @@
 #include <cmocka.h>
 #include <rrd.h>
 
-#include "../../dashboards/report_table.h"
-#include "../../dashboards/textwidth.h"
+#include "report_table.h"
+#include "textwidth.h"
 #include "chanmeta.h"
 #include "gm_err.h"
 #include "rrd_layout.h"
@@ -90,7 +90,7 @@ static void counter(const char *meter, const char *channel, time_t from, time_t 
 	}
 }
 
-/* An entries journal (common/entries.h) with entries at t[0..n). */
+/* An entries journal (common/store/entries.h) with entries at t[0..n). */
 static void journal(const char *channel, const char *unit, const time_t *t, int n, double v)
 {
 	char path[512];
@@ -128,7 +128,7 @@ static char *table(enum lang lang)
 	char err[512], *out = NULL;
 	size_t len = 0;
 	FILE *f;
-	int n = report_walk(tmpdir, NULL, NULL, &chans);
+	int n = datadir_walk(tmpdir, NULL, NULL, &chans);
 
 	assert_int_equal(n, 4);
 	for (int i = 0; i < n; i++) {

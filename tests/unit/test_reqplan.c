@@ -20,7 +20,7 @@
 
 #include "devmap.h"
 #include "gm_err.h"
-#include "../../agent/reqplan.h"
+#include "reqplan.h"
 
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_CH 8

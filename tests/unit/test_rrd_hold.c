@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "../../collector/rrd_hold.h"
+#include "rrd_hold.h"
 #include "gm_err.h"
 
 static void test_files(void **state)

@@ -31,9 +31,9 @@
 #define RRD_EXPORT_DEPRECATED   /* the header's structs, to damage a file where they sit */
 #include <rrd.h>
 
-#include "../../collector/rrd_backend.h"
-#include "../../collector/rrd_head.h"
-#include "../../collector/rrd_store.h"
+#include "rrd_backend.h"
+#include "rrd_head.h"
+#include "rrd_store.h"
 #include "gm_err.h"
 #include "log.h"
 #include "rrd_layout.h"

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "../../agent/seqmap.h"
+#include "seqmap.h"
 #include "gm_err.h"
 #include "log.h"
 #include "testutil.h"

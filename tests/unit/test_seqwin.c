@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "../../collector/seqwin.h"
+#include "seqwin.h"
 #include "testutil.h"
 
 static void test_window(void **state)

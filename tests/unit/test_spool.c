@@ -33,7 +33,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
-#include "../../agent/spool.h"
+#include "spool.h"
 #include "gm_err.h"
 #include "log.h"
 #include "testutil.h"

@@ -31,8 +31,8 @@
 
 #include <cmocka.h>
 
-#include "../../collector/store_queue.h"
-#include "../../collector/wal.h"
+#include "store_queue.h"
+#include "wal.h"
 #include "gm_err.h"
 #include "log.h"
 #include "meter_event.h"

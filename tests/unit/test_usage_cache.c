@@ -1,6 +1,6 @@
 /*
- * test_usage_cache.c - closed pieces kept on disk (common/usage_cache.c over
- * common/rrdfile.c and common/consumption.c), on real RRD files of the
+ * test_usage_cache.c - closed pieces kept on disk (common/store/usage_cache.c over
+ * common/store/rrdfile.c and common/store/consumption.c), on real RRD files of the
  * collector's layout.
  *
  * The one rule every test checks: what usage_cache_series gives is exactly

@@ -1,18 +1,18 @@
 /*
- * dash_page.h - what every dashboard page shares: the frame (title, the
+ * page.h - what every dashboard page shares: the frame (title, the
  * page's own refresh, navigation, the Thai/English switch) and how ages,
  * statuses, readings and amounts are written, so every page says them alike.
  * Every text that came from a file or the network is escaped (html.h).
  */
-#ifndef GM_DASH_PAGE_H
-#define GM_DASH_PAGE_H
+#ifndef GM_PAGE_H
+#define GM_PAGE_H
 
 #include <stdio.h>
 
 #include "dash.h"
 
 /* "" for Thai, "?lang=en" for English: what links carry. */
-const char *lang_query(enum lang l);
+const char *page_lang_query(enum lang l);
 
 /* <html> .. <main>: title, refresh every `refresh` s (0: none), navigation. */
 void page_begin(FILE *f, const struct http_req *rq, enum lang l, const char *title,

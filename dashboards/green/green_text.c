@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "fiscal.h"
-#include "green_out.h"
+#include "green_text.h"
 
 static const char *const month_th[12] = {
 	"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",

@@ -11,8 +11,8 @@
  * Written by the collector when it creates the channel's RRD, or for kind
  * delta its entries journal (whole, then renamed into place); read by
  * reports and the dashboard. `layout` is the RRD layout version
- * (common/rrd_layout.h); a journal names its own format version in its
- * first line (common/entries.h). `every` (optional) is the channel's expected
+ * (common/store/rrd_layout.h); a journal names its own format version in its
+ * first line (common/store/entries.h). `every` (optional) is the channel's expected
  * time between readings in seconds, as its sender last said it (the payload's
  * "every"): what completeness is judged against; a file without it (written
  * before it existed, or for a sender that does not say) reads as 0.

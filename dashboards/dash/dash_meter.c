@@ -6,8 +6,8 @@
 
 #include <rrd.h>
 
-#include "dash_page.h"
-#include "dash_pages.h"
+#include "page.h"
+#include "handlers.h"
 #include "entries.h"
 #include "gm_err.h"
 #include "html.h"
@@ -79,9 +79,9 @@ static void graphs(FILE *f, const struct meter_row *r, enum lang l)
 	for (size_t i = 0; i < sizeof(range) / sizeof(range[0]); i++)
 		fprintf(f, "<h3>%s</h3><img class=\"graph\" src=\"/graph/%s/%s/%s/%s.png%s\" "
 		    "alt=\"%s\"> <small><a href=\"/graph/%s/%s/%s/%s.svg%s\">SVG</a></small>\n",
-		    tr(l, range[i][1]), id->site, id->meter, id->channel, range[i][0], lang_query(l),
+		    tr(l, range[i][1]), id->site, id->meter, id->channel, range[i][0], page_lang_query(l),
 		    tr(l, range[i][1]), id->site, id->meter, id->channel, range[i][0],
-		    lang_query(l));
+		    page_lang_query(l));
 }
 
 static void recent(FILE *f, struct dash *d, const struct meter_row *r, enum lang l)

@@ -1,7 +1,7 @@
 /*
  * meter_view.h - what the dashboard knows of every meter channel: the
  * collector's registry (its status file, registry.h) joined with the
- * channels stored under the data directory (report_walk.h), and each one's
+ * channels stored under the data directory (datadir.h), and each one's
  * use today and this month, local time (consumption.h, as gm-report reads
  * it). A scan builds a new snapshot that is never changed afterwards, so
  * pages render from it without locks while the next scan runs.

@@ -20,7 +20,7 @@
 #include "gm_err.h"
 #include "figures.h"
 #include "fiscal.h"
-#include "report_walk.h"
+#include "datadir.h"
 #include "rrdc.h"
 #include "usage_cache.h"
 
@@ -306,7 +306,7 @@ static void read_channel(const struct reader *rd, int c, struct chan_read *s)
 	}
 	if (s->nreq == 0)
 		return;
-	report_walk_meta(rd->datadir, ch);   /* here: on this thread, and only if read */
+	datadir_meta(rd->datadir, ch);   /* here: on this thread, and only if read */
 	/* through rrdcached a file holds what it was sent only once flushed */
 	if (cached != NULL && ch->meta.kind != KIND_DELTA) {
 		int rc = rrdc_flush_file(cached, ch->path, err, sizeof(err));
@@ -436,7 +436,7 @@ int figures_load_opts(const char *datadir, const struct fig_opts *opts, const st
 	for (int i = 0; i < f->nyears; i++)
 		if ((rc = month_starts(f->year[i].fy, months[i])) != GM_OK)
 			return gm_errf(err, errlen, rc, "fiscal year %d", f->year[i].fy);
-	if ((n = report_walk_names(datadir, NULL, NULL, &chans)) < 0)
+	if ((n = datadir_names(datadir, NULL, NULL, &chans)) < 0)
 		return gm_errf(err, errlen, n, "%s: cannot list the channels", datadir);
 	if (load_stored(datadir, f, o, opts, chans, n, months) != GM_OK) {
 		free(chans);

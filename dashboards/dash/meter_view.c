@@ -12,7 +12,7 @@
 #include "entries.h"
 #include "gm_err.h"
 #include "meter_view.h"
-#include "report_walk.h"
+#include "datadir.h"
 #include "rrd_layout.h"
 #include "rrd_read.h"
 #include "rrdc.h"
@@ -212,7 +212,7 @@ static struct meter_row *row_of(struct meter_row *rows, size_t nstatus, size_t n
 static int join_stored(const struct meter_scan_opts *o, struct meter_snap *s, size_t nstatus)
 {
 	struct stored_chan *sc = NULL;
-	int nc = report_walk(o->datadir, NULL, NULL, &sc);
+	int nc = datadir_walk(o->datadir, NULL, NULL, &sc);
 	size_t n = nstatus;
 
 	if (nc < 0) {

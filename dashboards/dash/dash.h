@@ -15,7 +15,7 @@
 
 #include "criteria.h"
 #include "dash_config.h"
-#include "green_out.h"
+#include "green_text.h"
 #include "http_server.h"
 #include "meter_view.h"
 #include "org.h"

@@ -1,4 +1,4 @@
-/* report_walk.c - find the channel files below a data directory. */
+/* datadir.c - find the channel files below a data directory. */
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 
 #include "entries.h"
 #include "gm_err.h"
-#include "report_walk.h"
+#include "datadir.h"
 #include "rrd_layout.h"
 
 static int id_cmp(const void *a, const void *b)
@@ -71,7 +71,7 @@ static void list_dir(const char *dir, const char *const *suffix, int nsuf, struc
 			qsort(out[k].v, (size_t)out[k].n, sizeof(*out[k].v), id_cmp);
 }
 
-void report_walk_meta(const char *datadir, struct stored_chan *c)
+void datadir_meta(const char *datadir, struct stored_chan *c)
 {
 	char err[256];
 
@@ -129,7 +129,7 @@ static int add_meter(struct walk *w, const char *datadir, const char *dir,
 	return rc;
 }
 
-int report_walk_names(const char *datadir, const char *site, const char *meter,
+int datadir_names(const char *datadir, const char *site, const char *meter,
     struct stored_chan **ret)
 {
 	struct idlist sites = { 0 };
@@ -162,12 +162,12 @@ int report_walk_names(const char *datadir, const char *site, const char *meter,
 	return w.n;
 }
 
-int report_walk(const char *datadir, const char *site, const char *meter,
+int datadir_walk(const char *datadir, const char *site, const char *meter,
     struct stored_chan **ret)
 {
-	int n = report_walk_names(datadir, site, meter, ret);
+	int n = datadir_names(datadir, site, meter, ret);
 
 	for (int i = 0; i < n; i++)
-		report_walk_meta(datadir, &(*ret)[i]);
+		datadir_meta(datadir, &(*ret)[i]);
 	return n;
 }

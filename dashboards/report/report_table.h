@@ -17,8 +17,8 @@
 #include <time.h>
 
 #include "consumption.h"
-#include "green_out.h"
-#include "report_walk.h"
+#include "green_text.h"
+#include "datadir.h"
 
 struct plain_row {
 	const struct stored_chan *c;

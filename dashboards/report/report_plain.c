@@ -80,7 +80,7 @@ int report_plain(const struct report_cmd *cmd)
 		fprintf(stderr, "gm-report: the period starts after now: nothing stored yet\n");
 		return 1;
 	}
-	n = report_walk(cmd->datadir, cmd->site, cmd->meter, &chans);
+	n = datadir_walk(cmd->datadir, cmd->site, cmd->meter, &chans);
 	if (n <= 0) {
 		fprintf(stderr, "gm-report: no meter channels under %s\n", cmd->datadir);
 		free(chans);

@@ -12,7 +12,7 @@
  *                         the Green Office report set (green_set.h)
  *   --cache DIR           keep each channel's closed months' usage in DIR
  *                         (made if missing) and use it again while the file
- *                         has not changed under it (common/usage_cache.h):
+ *                         has not changed under it (common/store/usage_cache.h):
  *                         the same figures, without reading those rows. None
  *                         by default; the data directory is never written.
  *                         The set's channels are read on 2 threads (on 1

@@ -1,9 +1,9 @@
-/* dash_page.c - the frame and the small pieces of every dashboard page. */
+/* page.c - the frame and the small pieces of every dashboard page. */
 #include <math.h>
 #include <string.h>
 #include <time.h>
 
-#include "dash_page.h"
+#include "page.h"
 #include "html.h"
 #include "timeutil.h"
 
@@ -25,7 +25,7 @@ static const char style[] =
 	"img.graph{max-width:100%;border:1px solid #d8e2dc;margin:.3em 0}"
 	"footer{padding:1em;color:#56645b;font-size:85%}";
 
-const char *lang_query(enum lang l)
+const char *page_lang_query(enum lang l)
 {
 	return l == LANG_EN ? "?lang=en" : "";
 }
@@ -33,7 +33,7 @@ const char *lang_query(enum lang l)
 void page_begin(FILE *f, const struct http_req *rq, enum lang l, const char *title,
     int refresh)
 {
-	const char *q = lang_query(l);
+	const char *q = page_lang_query(l);
 
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">",
@@ -124,7 +124,7 @@ void page_time(FILE *f, double t)
 void page_chan_link(FILE *f, const struct chan_id *id, enum lang l)
 {
 	fprintf(f, "<a href=\"/meter/%s/%s/%s%s\">%s/%s/%s</a>", id->site, id->meter,
-	    id->channel, lang_query(l), id->site, id->meter, id->channel);
+	    id->channel, page_lang_query(l), id->site, id->meter, id->channel);
 }
 
 void page_not_found(struct http_reply *rp, const struct http_req *rq, enum lang l,

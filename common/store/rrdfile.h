@@ -5,7 +5,7 @@
  *
  * Two readers use it: the collector (collector/rrd_head.c: a channel's last
  * reading, at its first sight after every start; rrd_store.c: whether a
- * failing file is damaged), and common/usage_cache.c (whether rows it
+ * failing file is damaged), and common/store/usage_cache.c (whether rows it
  * summed before are still the rows rrd_fetch would read: it needs the
  * file's last update, its archives, where each archive's ring starts, and
  * one row).

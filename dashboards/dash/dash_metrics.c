@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "dash_pages.h"
+#include "handlers.h"
 #include "timeutil.h"
 
 enum what { LAST_V, LAST_T, AGE, STALE, STATUS, RECEIVED, LOST, DUPL, STORED, RESETS,

@@ -23,7 +23,7 @@
 #include <time.h>
 
 #include "green.h"
-#include "green_out.h"
+#include "green_text.h"
 
 enum report_mode { REPORT_PLAIN, REPORT_GREEN, REPORT_HELP };
 

@@ -2,8 +2,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "dash_page.h"
-#include "dash_pages.h"
+#include "page.h"
+#include "handlers.h"
 #include "html.h"
 #include "timeutil.h"
 

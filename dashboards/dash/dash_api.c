@@ -5,7 +5,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "dash_pages.h"
+#include "handlers.h"
 #include "gm_err.h"
 #include "recent.h"
 #include "report_files.h"

@@ -2,7 +2,7 @@
  * consumption.h - what a meter channel used over a period, read back from its
  * file; shared by gm-report and the dashboard so both say the same. The file
  * decides how: a path ending in ".entries" is a delta channel's journal of
- * manual entries (common/entries.h), any other an RRD (common/rrd_layout.h).
+ * manual entries (common/store/entries.h), any other an RRD (common/store/rrd_layout.h).
  *
  * One rule for period edges, for every figure: a period is [from, to) in
  * the calls below, and what happened at a time t belongs to it when
@@ -87,7 +87,7 @@ int usage_series(const char *path, const time_t *bounds, int n, struct usage *ou
     char *err, size_t errlen);
 
 /* usage_series in its parts, for a reader that keeps the pieces whose rows
- * can no longer change (common/usage_cache.h) and sums only the others. For
+ * can no longer change (common/store/usage_cache.h) and sums only the others. For
  * an RRD, usage_series is usage_pieces, usage_rows (want_step 0), then
  * usage_read_events; the same rows give the same doubles either way.
  *   usage_pieces       out[i] = [bounds[i], bounds[i + 1]) with nothing known

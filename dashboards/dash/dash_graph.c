@@ -4,8 +4,8 @@
 
 #include <rrd.h>
 
-#include "dash_page.h"
-#include "dash_pages.h"
+#include "page.h"
+#include "handlers.h"
 #include "rrd_layout.h"
 #include "rrd_read.h"
 

@@ -3,8 +3,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "dash_page.h"
-#include "dash_pages.h"
+#include "page.h"
+#include "handlers.h"
 #include "html.h"
 #include "kpi.h"
 #include "timeutil.h"
@@ -127,7 +127,7 @@ static void unit_line(FILE *f, const struct org *o, const struct unit_view *v, i
 	const struct unit_fig *x = u < 0 ? &v->whole : &v->units[u];
 	const char *id = u < 0 ? "whole" : o->units[u].id;
 
-	fprintf(f, "<tr data-unit=\"%s\"><td><a href=\"/unit/%s%s\">", id, id, lang_query(l));
+	fprintf(f, "<tr data-unit=\"%s\"><td><a href=\"/unit/%s%s\">", id, id, page_lang_query(l));
 	html_esc(f, unit_name(o, u, l));
 	fputs("</a></td><td class=\"num\">", f);
 	pct(f, x->res[RES_ELECTRICITY].change_pct);

@@ -1,11 +1,11 @@
 /*
- * green_out.h - what the renderers of a Green Office report share: labels
- * for months and days (Thai: month names and B.E. years), words in Thai and
- * English, and the three renderers themselves. Each renderer writes one
- * report to an open stream and returns 0, or -1 when writing failed.
+ * green_text.h - the words of the Green Office pages, for gm-report and the
+ * dashboard alike: labels for months and days (Thai: month names and B.E.
+ * years), periods and compared spans in words, and every phrase in Thai
+ * and English (tr).
  */
-#ifndef GM_GREEN_OUT_H
-#define GM_GREEN_OUT_H
+#ifndef GM_GREEN_TEXT_H
+#define GM_GREEN_TEXT_H
 
 #include <stdio.h>
 
@@ -46,14 +46,5 @@ void green_period_days(const struct green_period *p, char *from, char *to, size_
  * an unknown key comes back as itself, so a missing word shows, not crashes). */
 const char *tr(enum lang lang, const char *key);
 const char *resource_label(enum resource r, enum lang lang);
-
-int green_json(FILE *out, const struct green_report *r);
-/* The organisation summary: every unit side by side (UTF-8 with BOM). */
-int green_csv_summary(FILE *out, const struct green_report *r, enum lang lang);
-/* One unit's resources month by month (UTF-8 with BOM). */
-int green_csv_unit(FILE *out, const struct green_report *r, int unit, enum lang lang);
-int green_html_summary(FILE *out, const struct green_report *r, enum lang lang);
-int green_html_resources(FILE *out, const struct green_report *r, int unit, enum lang lang);
-int green_html_self_eval(FILE *out, const struct green_report *r, int unit, enum lang lang);
 
 #endif

@@ -3,8 +3,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "dash_page.h"
-#include "dash_pages.h"
+#include "page.h"
+#include "handlers.h"
 #include "gm_err.h"
 #include "html.h"
 #include "ratelog.h"

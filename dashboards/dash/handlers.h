@@ -1,12 +1,12 @@
 /*
- * dash_pages.h - the dashboard's pages and API answers, one file each
+ * handlers.h - the dashboard's pages and API answers, one file each
  * (dash_overview.c, dash_meter.c, dash_graph.c, dash_unit.c,
  * dash_reports.c, dash_api.c, dash_metrics.c); dash_routes.c picks one by
  * path. Each renders from the snapshot it holds for the request, so every
  * figure on one page is of one moment.
  */
-#ifndef GM_DASH_PAGES_H
-#define GM_DASH_PAGES_H
+#ifndef GM_DASH_HANDLERS_H
+#define GM_DASH_HANDLERS_H
 
 #include "dash.h"
 

@@ -1,15 +1,15 @@
 /*
- * report_walk.h - the meter channels stored under a data directory.
+ * datadir.h - the meter channels stored under a data directory.
  *
  * Lists <datadir>/<site>/<meter>/<channel>.rrd and, for delta channels,
- * <channel>.entries (common/entries.h), keeping only names that are valid ids
+ * <channel>.entries (common/store/entries.h), keeping only names that are valid ids
  * (anything else in the tree is ignored, never followed), sorted by site,
  * meter, channel, with the unit and kind from each channel's .meta. `path`
  * is the file to hand to usage_get, which reads either kind. A channel that
  * has both files is listed once for each.
  */
-#ifndef GM_REPORT_WALK_H
-#define GM_REPORT_WALK_H
+#ifndef GM_DATADIR_H
+#define GM_DATADIR_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,16 +26,16 @@ struct stored_chan {
 
 /* *ret is malloc'd (caller frees); filters may be NULL for "all".
  * Returns the count, or a negative GM_E* code. */
-int report_walk(const char *datadir, const char *site, const char *meter,
+int datadir_walk(const char *datadir, const char *site, const char *meter,
     struct stored_chan **ret);
 
-/* report_walk in two steps, for a caller that reads the .meta files on
+/* datadir_walk in two steps, for a caller that reads the .meta files on
  * several threads, or only those it needs (figures.c): the list with each
  * meta zeroed, then one channel's meta (unit "?" and the kind its file
  * implies when it has no readable .meta). Listing alone reads only
  * directories: once each. */
-int report_walk_names(const char *datadir, const char *site, const char *meter,
+int datadir_names(const char *datadir, const char *site, const char *meter,
     struct stored_chan **ret);
-void report_walk_meta(const char *datadir, struct stored_chan *c);
+void datadir_meta(const char *datadir, struct stored_chan *c);
 
 #endif
