@@ -77,8 +77,8 @@ static int build_json(const struct event_args *a, double t, char **payload, char
 		rc = GM_ENOMEM;
 		goto out;
 	}
-	event_clear(&ev);
-	rc = event_decode(*payload, strlen(*payload), &ev, err, errlen);
+	meter_event_clear(&ev);
+	rc = meter_event_decode(*payload, strlen(*payload), &ev, err, errlen);
 out:
 	if (rc == GM_ENOMEM)
 		gm_errf(err, errlen, rc, "out of memory");

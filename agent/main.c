@@ -28,7 +28,7 @@
 #include "modbus_poll.h"
 #include "mqtt_in.h"
 #include "payload.h"
-#include "publish.h"
+#include "publisher.h"
 #include "seqmap.h"
 #include "spool.h"
 #include "timeutil.h"
@@ -40,7 +40,7 @@ struct agent {
 	struct publisher *pub;
 	struct mqtt_in *in;       /* NULL without [mqtt_meter] sections */
 	int ngw;
-	struct mbpoll **gws;
+	struct modbus_poll **gws;
 };
 
 /* Every reading goes to the spool first; the publisher takes it from there.
@@ -85,17 +85,17 @@ static int build_gateways(struct agent *a)
 		return GM_ENOMEM;
 	for (int i = 0; i < a->cfg.nmeters; i++) {
 		const struct agent_meter *m = &a->cfg.meters[i];
-		struct mbpoll *gw = NULL;
+		struct modbus_poll *gw = NULL;
 		for (int g = 0; g < a->ngw && gw == NULL; g++) {
-			if (gateway_same(mbpoll_gateway(a->gws[g]), &m->gw))
+			if (gateway_same(modbus_poll_gateway(a->gws[g]), &m->gw))
 				gw = a->gws[g];
 		}
 		if (gw == NULL) {
-			if ((gw = mbpoll_new(&m->gw, on_reading, a)) == NULL)
+			if ((gw = modbus_poll_new(&m->gw, on_reading, a)) == NULL)
 				return GM_ENOMEM;
 			a->gws[a->ngw++] = gw;
 		}
-		if (mbpoll_add(gw, m) != GM_OK)
+		if (modbus_poll_add(gw, m) != GM_OK)
 			return GM_ENOMEM;
 	}
 	return GM_OK;
@@ -124,7 +124,7 @@ static int open_spool(struct agent *a, char *err, size_t errlen)
 static void agent_cleanup(struct agent *a)
 {
 	for (int g = 0; g < a->ngw; g++)
-		mbpoll_free(a->gws[g]);
+		modbus_poll_free(a->gws[g]);
 	free(a->gws);
 	mqtt_in_free(a->in);
 	publisher_free(a->pub);
@@ -297,7 +297,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	for (int g = 0; g < a.ngw; g++)
-		mbpoll_start(a.gws[g]);
+		modbus_poll_start(a.gws[g]);
 	log_info("site %s: polling %d Modbus meters on %d gateways, %d MQTT meters",
 	    a.cfg.site, a.cfg.nmeters, a.ngw, a.cfg.nmqtt);
 
@@ -308,7 +308,7 @@ int main(int argc, char **argv)
 
 	/* 4. Stop reading first, then give the broker a moment for what is queued. */
 	for (int g = 0; g < a.ngw; g++)
-		mbpoll_stop(a.gws[g]);
+		modbus_poll_stop(a.gws[g]);
 	mqtt_in_free(a.in);
 	a.in = NULL;
 	publisher_stop(a.pub, 3000);

@@ -29,7 +29,7 @@ struct pmeter {
 	struct complaint *bad_value;   /* per channel: a value that is no reading */
 };
 
-struct mbpoll {
+struct modbus_poll {
 	const struct gateway *gw;
 	modbus_t *ctx;
 	bool linked;
@@ -55,9 +55,9 @@ static int64_t wall_ms(void)
 	return (int64_t)floor(now_wall() * 1000.0);
 }
 
-struct mbpoll *mbpoll_new(const struct gateway *gw, mbpoll_sink sink, void *user)
+struct modbus_poll *modbus_poll_new(const struct gateway *gw, mbpoll_sink sink, void *user)
 {
-	struct mbpoll *mp = calloc(1, sizeof(*mp));
+	struct modbus_poll *mp = calloc(1, sizeof(*mp));
 
 	if (mp == NULL)
 		return NULL;
@@ -71,7 +71,7 @@ struct mbpoll *mbpoll_new(const struct gateway *gw, mbpoll_sink sink, void *user
 	return mp;
 }
 
-int mbpoll_add(struct mbpoll *mp, const struct agent_meter *m)
+int modbus_poll_add(struct modbus_poll *mp, const struct agent_meter *m)
 {
 	struct pmeter *pm, *grown;
 	int words = 0;
@@ -110,7 +110,7 @@ static modbus_t *gateway_context(const struct gateway *gw)
 	return modbus_new_rtu(gw->device, gw->baud, gw->parity, gw->data_bits, gw->stop_bits);
 }
 
-static void unlink_gateway(struct mbpoll *mp)
+static void unlink_gateway(struct modbus_poll *mp)
 {
 	if (mp->ctx != NULL) {
 		modbus_close(mp->ctx);
@@ -123,7 +123,7 @@ static void unlink_gateway(struct mbpoll *mp)
 /* Connect if it is time to try; back off 1 s doubling, but never wait longer
  * than the shortest poll interval, so a rebooted gateway is polled again
  * within one interval. */
-static bool link_gateway(struct mbpoll *mp, int timeout_ms)
+static bool link_gateway(struct modbus_poll *mp, int timeout_ms)
 {
 	int64_t now = wall_ms();
 	int cap = mp->min_interval_ms < 60000 ? mp->min_interval_ms : 60000, wait;
@@ -160,7 +160,7 @@ static bool link_gateway(struct mbpoll *mp, int timeout_ms)
 /* TCP: anything waiting before a request is sent is a late or stray frame,
  * and a closed connection is re-opened (gateways close idle ones). Either
  * way the next answer comes on a fresh connection. */
-static bool ready_to_send(struct mbpoll *mp, int timeout_ms)
+static bool ready_to_send(struct modbus_poll *mp, int timeout_ms)
 {
 	int n;
 
@@ -193,7 +193,7 @@ static void attempts_text(char *why, size_t len, const char *first, const char *
 
 /* One request, asked again (retries) after no answer or a bad one, not
  * after an exception: the meter said no. */
-static enum req_outcome read_request(struct mbpoll *mp, struct pmeter *pm, int r, char *why,
+static enum req_outcome read_request(struct modbus_poll *mp, struct pmeter *pm, int r, char *why,
     size_t whylen)
 {
 	const struct agent_meter *m = pm->m;
@@ -229,7 +229,7 @@ static enum req_outcome read_request(struct mbpoll *mp, struct pmeter *pm, int r
 
 /* Publish each channel of the requests that were answered, if its value is
  * a reading; one that is not is logged with meter and register, rarely. */
-static void publish_channels(struct mbpoll *mp, struct pmeter *pm)
+static void publish_channels(struct modbus_poll *mp, struct pmeter *pm)
 {
 	const struct agent_meter *m = pm->m;
 
@@ -253,7 +253,7 @@ static void publish_channels(struct mbpoll *mp, struct pmeter *pm)
 	}
 }
 
-static void poll_meter(struct mbpoll *mp, struct pmeter *pm)
+static void poll_meter(struct modbus_poll *mp, struct pmeter *pm)
 {
 	const struct agent_meter *m = pm->m;
 	int bad_req = -1;
@@ -292,7 +292,7 @@ static int64_t next_slot(int64_t now, int interval_ms)
 	return (now / interval_ms + 1) * interval_ms;
 }
 
-static void sleep_until(struct mbpoll *mp, int64_t when_ms)
+static void sleep_until(struct modbus_poll *mp, int64_t when_ms)
 {
 	struct timespec ts = { .tv_sec = when_ms / 1000,
 	    .tv_nsec = (long)(when_ms % 1000) * 1000000L };
@@ -305,7 +305,7 @@ static void sleep_until(struct mbpoll *mp, int64_t when_ms)
 
 static void *mbpoll_main(void *arg)
 {
-	struct mbpoll *mp = arg;
+	struct modbus_poll *mp = arg;
 	int64_t now = wall_ms();
 
 	for (int i = 0; i < mp->n; i++)
@@ -331,7 +331,7 @@ static void *mbpoll_main(void *arg)
 	return NULL;
 }
 
-int mbpoll_start(struct mbpoll *mp)
+int modbus_poll_start(struct modbus_poll *mp)
 {
 	atomic_store(&mp->running, true);
 	if (pthread_create(&mp->thread, NULL, mbpoll_main, mp) != 0)
@@ -340,7 +340,7 @@ int mbpoll_start(struct mbpoll *mp)
 	return GM_OK;
 }
 
-void mbpoll_stop(struct mbpoll *mp)
+void modbus_poll_stop(struct modbus_poll *mp)
 {
 	if (mp == NULL || !mp->started)
 		return;
@@ -352,11 +352,11 @@ void mbpoll_stop(struct mbpoll *mp)
 	mp->started = false;
 }
 
-void mbpoll_free(struct mbpoll *mp)
+void modbus_poll_free(struct modbus_poll *mp)
 {
 	if (mp == NULL)
 		return;
-	mbpoll_stop(mp);
+	modbus_poll_stop(mp);
 	for (int i = 0; i < mp->n; i++) {
 		struct pmeter *pm = &mp->meters[i];
 		reqplan_free(&pm->plan);
@@ -372,7 +372,7 @@ void mbpoll_free(struct mbpoll *mp)
 	free(mp);
 }
 
-const struct gateway *mbpoll_gateway(const struct mbpoll *mp)
+const struct gateway *modbus_poll_gateway(const struct modbus_poll *mp)
 {
 	return mp->gw;
 }

@@ -20,7 +20,7 @@
 
 #include "agent_config.h"
 
-struct mbpoll;
+struct modbus_poll;
 
 /* Called from the poller's thread for every channel read whose value is a
  * reading: finite, and not below zero for a counter. */
@@ -28,12 +28,12 @@ typedef void (*mbpoll_sink)(void *user, const struct agent_meter *m, int ch,
     double t, double value);
 
 /* Borrows gw for the poller's lifetime. */
-struct mbpoll *mbpoll_new(const struct gateway *gw, mbpoll_sink sink, void *user);
+struct modbus_poll *modbus_poll_new(const struct gateway *gw, mbpoll_sink sink, void *user);
 /* Borrow `m` for the poller's lifetime. GM_OK or GM_ENOMEM. */
-int mbpoll_add(struct mbpoll *mp, const struct agent_meter *m);
-int mbpoll_start(struct mbpoll *mp);
-void mbpoll_stop(struct mbpoll *mp);   /* returns when the thread has ended */
-void mbpoll_free(struct mbpoll *mp);
-const struct gateway *mbpoll_gateway(const struct mbpoll *mp);
+int modbus_poll_add(struct modbus_poll *mp, const struct agent_meter *m);
+int modbus_poll_start(struct modbus_poll *mp);
+void modbus_poll_stop(struct modbus_poll *mp);   /* returns when the thread has ended */
+void modbus_poll_free(struct modbus_poll *mp);
+const struct gateway *modbus_poll_gateway(const struct modbus_poll *mp);
 
 #endif

@@ -40,7 +40,7 @@ int reqplan_build(const struct channel_def *ch, int nch, int max_gap, struct req
 		s[i].idx = i;
 		s[i].function = ch[i].function;
 		s[i].start = ch[i].address;
-		s[i].end = ch[i].address + (unsigned)reg_words(ch[i].type);
+		s[i].end = ch[i].address + (unsigned)registers_words(ch[i].type);
 	}
 	qsort(s, (size_t)nch, sizeof(*s), span_cmp);
 	for (int i = 0; i < nch; i++) {

@@ -41,7 +41,7 @@ static int append_locked(int fd, const char *path, const struct meter_event *ev,
     bool *created, char *err, size_t errlen)
 {
 	size_t hl, o = 0;
-	const char *header = events_header(&hl);
+	const char *header = meter_event_journal_header(&hl);
 	struct stat st;
 	off_t end;
 	char *out;
@@ -65,7 +65,7 @@ static int append_locked(int fd, const char *path, const struct meter_event *ev,
 		o = hl;
 	}
 	for (size_t i = 0; i < n; i++)
-		o += events_format(out + o, EVENT_LINE_MAX, &ev[i]);
+		o += meter_event_journal_format(out + o, EVENT_LINE_MAX, &ev[i]);
 	if (fileio_write_all(fd, out, o) != 0 || fdatasync(fd) != 0) {
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
 		if (ftruncate(fd, st.st_size) != 0)   /* no torn line of ours left */
@@ -86,7 +86,7 @@ int event_store_append(const char *datadir, const struct chan_id *id,
 		return GM_OK;
 	if ((rc = chan_dir_make(datadir, id, err, errlen)) != GM_OK)
 		return rc;
-	events_path(path, sizeof(path), datadir, id);
+	meter_event_journal_path(path, sizeof(path), datadir, id);
 	/* a FIFO at its name would block the open until someone reads it; read
 	 * too: a torn last line is looked for */
 	if ((rc = fileio_open_regular(path, O_RDWR | O_CREAT | O_APPEND, 0644, &fd, NULL, err,
@@ -125,6 +125,7 @@ int event_store_last_announced(const char *datadir, const struct chan_id *id, do
 	char path[PATH_MAX];
 
 	*found = false;
-	events_path(path, sizeof(path), datadir, id);
-	return events_each(path, since, INFINITY, keep_announced, &la, NULL, err, errlen);
+	meter_event_journal_path(path, sizeof(path), datadir, id);
+	return meter_event_journal_each(path, since, INFINITY, keep_announced, &la, NULL, err,
+	    errlen);
 }

@@ -52,7 +52,8 @@ static int settle(struct ingest *ig, struct chan_state *cs, const char *where, c
 	char name[3 * (ID_MAX + 1)];
 	int rc;
 
-	if (ig->queue == NULL || (rc = sq_settle(ig->queue, &cs->r.id, err, errlen)) == GM_OK)
+	if (ig->queue == NULL || (rc = store_queue_settle(ig->queue, &cs->r.id, err,
+	    errlen)) == GM_OK)
 		return GM_OK;
 	if (rc == GM_EDAMAGED)
 		return rc;
@@ -73,7 +74,7 @@ int ingest_load_last(struct ingest *ig, struct chan_state *cs, char *err, size_t
 		return GM_OK;
 	if ((rc = settle(ig, cs, "", err, errlen)) != GM_OK)
 		return rc;
-	if ((rc = store_last(ig->store, &cs->r.id, &exists, &cs->r.last_t, &cs->r.last_v, err,
+	if ((rc = rrd_store_last(ig->store, &cs->r.id, &exists, &cs->r.last_t, &cs->r.last_v, err,
 	    errlen)) != GM_OK) {
 		if (rc == GM_EDAMAGED)
 			return rc;
@@ -176,7 +177,7 @@ static double counter_use(struct ingest *ig, struct chan_state *cs,
 	if (ev == COUNTER_RESET || ev == COUNTER_RESET_UNCOUNTED) {
 		cs->r.resets++;
 		*flagged = true;
-		event_clear(flag);
+		meter_event_clear(flag);
 		flag->t = p->t;
 		flag->kind = ev == COUNTER_RESET ? EV_RESET_DETECTED : EV_RESET_UNCOUNTED;
 		flag->from = prev;
@@ -186,7 +187,8 @@ static double counter_use(struct ingest *ig, struct chan_state *cs,
 		    "%s, flagged for review", where, prev, p->v, p->t, ev == COUNTER_RESET ?
 		    "taken to restart from 0, so counted as it shows" :
 		    "too much to have counted since the reading before: counted as 0");
-		note_problem(ig, cs, "unannounced counter reset (%s)", event_kind_name(flag->kind));
+		note_problem(ig, cs, "unannounced counter reset (%s)",
+		    meter_event_kind_name(flag->kind));
 	}
 	return d + carry;
 }
@@ -203,7 +205,7 @@ static int store_one_by_one(struct ingest *ig, struct chan_state *cs,
 	int rc = GM_OK;
 
 	for (size_t i = 0; i < k; i++) {
-		rc = store_update(ig->store, &cs->r.id, meta, &rows[i], 1, err, errlen);
+		rc = rrd_store_update(ig->store, &cs->r.id, meta, &rows[i], 1, err, errlen);
 		if (rc == GM_ESTALE) {
 			old[*nold].t = rows[i].t;
 			old[(*nold)++].v = rows[i].value;
@@ -229,7 +231,7 @@ static int record_events(struct ingest *ig, struct chan_state *cs,
 		evs[i].at = at;
 	if ((rc = event_store_append(ig->datadir, &cs->r.id, evs, nev, err, errlen)) == GM_OK)
 		return GM_OK;
-	events_path(path, sizeof(path), ig->datadir, &cs->r.id);
+	meter_event_journal_path(path, sizeof(path), ig->datadir, &cs->r.id);
 	if (chan_file_judge(path, rc, err, errlen) == GM_EDAMAGED)
 		return GM_EDAMAGED;
 	complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try", where,
@@ -269,7 +271,7 @@ static int sort_older(struct ingest *ig, struct chan_state *cs,
 	/* the channel's cadence as its .meta says (keep_every brought it up to
 	 * date), or for a new one as this message does */
 	every = cs->meta_loaded ? cs->meta.every : meta->every;
-	if ((rc = store_covered(ig->store, &cs->r.id, ts, nold, cs->r.last_t, every, covered,
+	if ((rc = rrd_store_covered(ig->store, &cs->r.id, ts, nold, cs->r.last_t, every, covered,
 	    errbuf, errlen)) != GM_OK) {
 		if (rc != GM_EDAMAGED)
 			complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another "
@@ -285,7 +287,7 @@ sort:
 			continue;
 		}
 		ev = &evs[(*nev)++];
-		event_clear(ev);
+		meter_event_clear(ev);
 		ev->t = old[i].t;
 		ev->kind = EV_LATE;
 		ev->v = old[i].v;
@@ -383,11 +385,11 @@ static int put_rows(struct ingest *ig, struct chan_state *cs,
 	int rc;
 
 	if (ig->queue != NULL) {   /* stored: counted once written (ingest_written) */
-		rc = sq_put(ig->queue, &cs->r.id, meta, rows, k, err, errlen);
-		cs->r.late += sq_take_late(ig->queue, &cs->r.id);
+		rc = store_queue_put(ig->queue, &cs->r.id, meta, rows, k, err, errlen);
+		cs->r.late += store_queue_take_late(ig->queue, &cs->r.id);
 		return rc;
 	}
-	rc = k > 0 ? store_update(ig->store, &cs->r.id, meta, rows, k, err, errlen) : GM_OK;
+	rc = k > 0 ? rrd_store_update(ig->store, &cs->r.id, meta, rows, k, err, errlen) : GM_OK;
 
 	if (rc == GM_OK) {
 		cs->r.stored += k;
@@ -409,7 +411,7 @@ static int take_turn(struct ingest *ig, struct chan_state *cs, int *lock, const 
 	*lock = STORE_NO_FILE;
 	if (!ig->shared)
 		return GM_OK;
-	if ((*lock = store_lock(ig->store, &cs->r.id, err, errlen)) == STORE_LOCK_FAILED) {
+	if ((*lock = rrd_store_lock(ig->store, &cs->r.id, err, errlen)) == STORE_LOCK_FAILED) {
 		complain(&ig->store_trouble, time(NULL), "%s: %s; message kept for another try",
 		    where, err);
 		return GM_EIO;
@@ -466,7 +468,7 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 	int rc;
 
 	if ((rc = take_turn(ig, cs, &lock, where, err, sizeof(err))) != GM_OK) {
-		store_unlock(lock);
+		rrd_store_unlock(lock);
 		return rc == GM_EDAMAGED ? ingest_quarantine(ig, cs, n, err, true, where) :
 		    INGEST_RETRY;
 	}
@@ -474,7 +476,7 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 		seqwin_read(ig->datadir, &cs->r.id, &win);
 	if (ig->shared && seqwin_has(&win, meta->seq)) {
 		cs->r.duplicates += n;   /* stored already, by us or another collector */
-		store_unlock(lock);
+		rrd_store_unlock(lock);
 		return INGEST_DONE;
 	}
 	res = store_points_locked(ig, cs, meta, pts, n, where);
@@ -484,7 +486,7 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 			log_warn("%s: %s; a redelivery of this message would count as late",
 			    where, err);
 	}
-	store_unlock(lock);
+	rrd_store_unlock(lock);
 	return res;
 }
 

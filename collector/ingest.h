@@ -42,7 +42,7 @@ enum ingest_result { INGEST_DONE, INGEST_RETRY, INGEST_BUSY };
 enum ingest_fate { INGEST_STORED, INGEST_QUARANTINED, INGEST_NOT_KEPT };
 
 struct ingest {
-	struct store *store;
+	struct rrd_store *store;
 	struct store_queue *queue;   /* NULL: rows written at once (shared groups) */
 	struct quarantine *dlq;      /* NULL: no quarantine (tests): waits instead */
 	struct registry *reg;

@@ -158,7 +158,7 @@ static int open_queue(struct ingest *ig, const struct collector_config *cfg, boo
 	char err[512];
 	int rc;
 
-	rc = sq_open(&ig->queue, ig->store, ig->dlq, cfg->data_dir, cfg->write_delay_s,
+	rc = store_queue_open(&ig->queue, ig->store, ig->dlq, cfg->data_dir, cfg->write_delay_s,
 	    ig->shared ? 30 : 0, &hooks, err, sizeof(err));
 	if (rc != GM_OK) {
 		if (rc != GM_EBUSY || !quiet_busy)
@@ -166,7 +166,7 @@ static int open_queue(struct ingest *ig, const struct collector_config *cfg, boo
 		return rc;
 	}
 	if (ig->shared) {
-		sq_close(ig->queue);
+		store_queue_close(ig->queue);
 		ig->queue = NULL;
 	}
 	return GM_OK;
@@ -197,7 +197,7 @@ static int open_storage(struct ingest *ig, const struct collector_config *cfg,
 	ig->fault_hold_s = cfg->fault_hold_s;
 	/* a shared subscription splits a channel's messages among collectors */
 	ig->shared = strncmp(cfg->subscribe, "$share/", 7) == 0;
-	if ((ig->store = store_open(cfg->data_dir, cfg->rrdcached, err, sizeof(err))) == NULL ||
+	if ((ig->store = rrd_store_open(cfg->data_dir, cfg->rrdcached, err, sizeof(err))) == NULL ||
 	    (ig->reg = registry_new()) == NULL) {
 		log_err("%s", ig->store ? "out of memory" : err);
 		return GM_EIO;
@@ -215,13 +215,13 @@ static int open_storage(struct ingest *ig, const struct collector_config *cfg,
 /* save: write the status file (not when another collector owns it). */
 static void close_storage(struct ingest *ig, const struct collector_config *cfg, bool save)
 {
-	sq_close(ig->queue);   /* what is queued goes to the files */
+	store_queue_close(ig->queue);   /* what is queued goes to the files */
 	ig->queue = NULL;
 	if (save && cfg->status_file[0] && ig->reg != NULL)
 		write_status(cfg->status_file, ig->reg);
 	quarantine_close(ig->dlq);
 	registry_free(ig->reg);
-	store_close(ig->store);
+	rrd_store_close(ig->store);
 }
 
 /* Subscribe and store until told to stop; requests to requeue are served
@@ -245,7 +245,7 @@ static int run(struct ingest *ig, const struct collector_config *cfg)
 		return 3;
 	}
 	log_info("storing %s into %s with %s", cfg->subscribe, cfg->data_dir,
-	    store_backend(ig->store));
+	    rrd_store_backend(ig->store));
 	while (!stop_flag) {
 		usleep(200 * 1000);
 		requeue_serve(ig, &ingest_lock);

@@ -39,7 +39,7 @@ int meter_events_rearm(struct ingest *ig, struct chan_state *cs, char *err, size
 	cs->pending = false;
 	if ((rc = event_store_last_announced(ig->datadir, &cs->r.id, cs->r.have_last ? cs->r.last_t : 0,
 	    &ev, &found, err, errlen)) != GM_OK) {
-		events_path(path, sizeof(path), ig->datadir, &cs->r.id);
+		meter_event_journal_path(path, sizeof(path), ig->datadir, &cs->r.id);
 		if (chan_file_judge(path, rc, err, errlen) == GM_EDAMAGED)
 			return GM_EDAMAGED;
 		complain(&ig->store_trouble, time(NULL), "%s; message kept for another try", err);
@@ -94,7 +94,7 @@ enum ingest_result meter_events_take(struct ingest *ig, const struct chan_id *id
 	char err[320];
 	int rc;
 
-	if (event_decode(payload, len, &ev, err, sizeof(err)) != GM_OK) {
+	if (meter_event_decode(payload, len, &ev, err, sizeof(err)) != GM_OK) {
 		log_warn("topic %s: rejected event: %s", where, err);
 		return INGEST_DONE;
 	}
@@ -109,14 +109,14 @@ enum ingest_result meter_events_take(struct ingest *ig, const struct chan_id *id
 		return INGEST_DONE;
 	if (already_taken(ig, cs, &ev)) {
 		log_debug("%s: %s event at %.3f already recorded", where,
-		    event_kind_name(ev.kind), ev.t);
+		    meter_event_kind_name(ev.kind), ev.t);
 		return INGEST_DONE;
 	}
 	ev.at = now_wall();
 	if ((rc = event_store_append(ig->datadir, id, &ev, 1, err, sizeof(err))) != GM_OK) {
 		char path[PATH_MAX];
 
-		events_path(path, sizeof(path), ig->datadir, id);
+		meter_event_journal_path(path, sizeof(path), ig->datadir, id);
 		if (chan_file_judge(path, rc, err, sizeof(err)) == GM_EDAMAGED)
 			return ingest_quarantine(ig, cs, 0, err, true, where);
 		complain(&ig->store_trouble, time(NULL), "%s: %s; event kept for another try",
@@ -127,11 +127,11 @@ enum ingest_result meter_events_take(struct ingest *ig, const struct chan_id *id
 	if (cs->r.have_last && ev.t < cs->r.last_t) {
 		log_warn("%s: %s event at %.3f came after readings up to %.3f were stored; "
 		    "recorded for review, but the use stored with them stays as it was", where,
-		    event_kind_name(ev.kind), ev.t, cs->r.last_t);
+		    meter_event_kind_name(ev.kind), ev.t, cs->r.last_t);
 		return INGEST_DONE;
 	}
 	arm(cs, &ev, where);
-	log_info("%s: %s at %.3f: counting on from %.17g%s", where, event_kind_name(ev.kind),
+	log_info("%s: %s at %.3f: counting on from %.17g%s", where, meter_event_kind_name(ev.kind),
 	    ev.t, ev.new_start, cs->pend_carry > 0 ? " plus the old counter's last run" : "");
 	return INGEST_DONE;
 }

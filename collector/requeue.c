@@ -67,7 +67,7 @@ static struct released *release(struct run *r, struct chan_state *cs)
 	quarantine_clear_aside(ig->dlq, &cs->r.id);
 	registry_clear_aside(ig->reg, cs);
 	if (ig->queue != NULL)
-		sq_release(ig->queue, &cs->r.id);
+		store_queue_release(ig->queue, &cs->r.id);
 	cs->loaded = false;
 	cs->meta_loaded = false;
 	c->quarantined_before = registry_quarantined(ig->reg, cs);
@@ -135,7 +135,7 @@ static int sync_log(void *user)
 	struct run *r = user;
 	char err[ERR_MAX];
 
-	if (r->ig->queue == NULL || sq_sync(r->ig->queue, err, sizeof(err)) == GM_OK)
+	if (r->ig->queue == NULL || store_queue_sync(r->ig->queue, err, sizeof(err)) == GM_OK)
 		return GM_OK;
 	log_err("requeue: %s", err);
 	return GM_EIO;
@@ -153,7 +153,8 @@ static void account(struct run *r)
 		char why[ERR_MAX];
 		uint64_t back;
 
-		if (ig->queue != NULL && sq_settle(ig->queue, &cs->r.id, why, sizeof(why)) != GM_OK &&
+		if (ig->queue != NULL && store_queue_settle(ig->queue, &cs->r.id, why,
+		    sizeof(why)) != GM_OK &&
 		    !ingest_aside(ig, cs))
 			log_warn("requeue: %s/%s/%s: %s", cs->r.id.site, cs->r.id.meter, cs->r.id.channel,
 			    why);

@@ -55,10 +55,10 @@ struct rrd_backend *rrd_cached_open(const char *addr, const char *datadir, char 
 /* Shared by the backends, defined in rrd_store.c: */
 /* GM_ESTALE if librrd's (or rrdcached's) message says the row was not newer
  * than the file's last update, else GM_ELIB. */
-int store_update_rc(const char *msg);
+int rrd_store_update_rc(const char *msg);
 /* librrd's message for the call that just failed; when librrd gave none
  * (rrd_create on a full disk does not), errno's text, or says so. Call it
  * right after the failing call: it reads errno. */
-const char *rrd_error_text(void);
+const char *rrd_store_error_text(void);
 
 #endif

@@ -44,7 +44,7 @@
 struct cached {
 	struct rrd_backend b;      /* first: the store holds a pointer to it */
 	struct rrdc where;         /* its address, and its names of our files */
-	struct hold *hold;
+	struct rrd_hold *hold;
 	bool recover;              /* the connection broke: rrdcached may have lost rows */
 };
 
@@ -127,7 +127,7 @@ static int send_rows(struct cached *c, const char *path, const char *const *text
 			room += strlen(text[*sent + k++]) + 1;
 		rrd_clear_error();
 		if (rrdc_update(name, (int)k, text + *sent) != 0) {
-			if (store_update_rc(rrd_get_error()) == GM_ESTALE)
+			if (rrd_store_update_rc(rrd_get_error()) == GM_ESTALE)
 				return gm_errf(err, errlen, GM_ESTALE, "rrdcached at %s: update %s: %s",
 				    c->where.addr, name, rrd_get_error());
 			return trouble(c, GM_ELIB, err, errlen, "update", name);
@@ -138,7 +138,7 @@ static int send_rows(struct cached *c, const char *path, const char *const *text
 }
 
 /* Flush, so that the file holds all rrdcached had, and read its last time. */
-static int learn(struct cached *c, struct hold_file *f, char *err, size_t errlen)
+static int learn(struct cached *c, struct rrd_hold_file *f, char *err, size_t errlen)
 {
 	int rc;
 
@@ -152,7 +152,7 @@ static int learn(struct cached *c, struct hold_file *f, char *err, size_t errlen
 /* Make the file hold every row held for it: flush, drop what the file has,
  * and when rows are missing (rrdcached lost them, or could not write them)
  * have rrdcached forget its own idea of the file and send them again. */
-static int settle(struct cached *c, struct hold_file *f, char *err, size_t errlen)
+static int settle(struct cached *c, struct rrd_hold_file *f, char *err, size_t errlen)
 {
 	char buf[PATH_MAX];
 	const char *text[HOLD_ROWS * 2], *name;
@@ -161,7 +161,7 @@ static int settle(struct cached *c, struct hold_file *f, char *err, size_t errle
 
 	if ((rc = learn(c, f, err, errlen)) != GM_OK)
 		return rc;
-	hold_drop_upto(f, f->last_ms);
+	rrd_hold_drop_upto(f, f->last_ms);
 	if (f->n == 0)
 		return GM_OK;
 	missing = f->n;
@@ -195,8 +195,8 @@ static int recover(struct cached *c, char *err, size_t errlen)
 	size_t files = 0;
 	int rc;
 
-	for (size_t i = 0; i < hold_count(c->hold); i++) {
-		struct hold_file *f = hold_at(c->hold, i);
+	for (size_t i = 0; i < rrd_hold_count(c->hold); i++) {
+		struct rrd_hold_file *f = rrd_hold_at(c->hold, i);
 
 		if (f->n == 0) {
 			f->known = false;
@@ -240,14 +240,14 @@ static int cached_update(struct rrd_backend *b, const char *path, const struct s
     const char *const *text, size_t n, char *err, size_t errlen)
 {
 	struct cached *c = (struct cached *)b;
-	struct hold_file *f;
+	struct rrd_hold_file *f;
 	int64_t prev, now = mono_ms();
 	size_t sent;
 	int rc;
 
 	if (c->recover && (rc = recover(c, err, errlen)) != GM_OK)
 		return rc;
-	if ((f = hold_file(c->hold, path)) == NULL)
+	if ((f = rrd_hold_file(c->hold, path)) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 	if (!f->known && (rc = learn(c, f, err, errlen)) != GM_OK)
 		return rc;
@@ -263,7 +263,7 @@ static int cached_update(struct rrd_backend *b, const char *path, const struct s
 	}
 	rc = send_rows(c, path, text, n, &sent, err, errlen);
 	for (size_t i = 0; i < sent; i++) {
-		if (hold_add(f, rrd_ms(rows[i].t), text[i], now) != GM_OK) {
+		if (rrd_hold_add(f, rrd_ms(rows[i].t), text[i], now) != GM_OK) {
 			/* cannot keep it: have it written now instead */
 			log_warn("%s: cannot hold a reading for rrdcached (out of memory); "
 			    "flushing", path);
@@ -285,12 +285,12 @@ static int cached_update(struct rrd_backend *b, const char *path, const struct s
 static int cached_sync(struct rrd_backend *b, const char *path, char *err, size_t errlen)
 {
 	struct cached *c = (struct cached *)b;
-	struct hold_file *f;
+	struct rrd_hold_file *f;
 	int rc;
 
 	if (c->recover && (rc = recover(c, err, errlen)) != GM_OK)
 		return rc;
-	if ((f = hold_file(c->hold, path)) == NULL)
+	if ((f = rrd_hold_file(c->hold, path)) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 	return settle(c, f, err, errlen);
 }
@@ -300,15 +300,15 @@ static void cached_close(struct rrd_backend *b)
 	struct cached *c = (struct cached *)b;
 	char err[512];
 
-	for (size_t i = 0; i < hold_count(c->hold); i++) {
-		struct hold_file *f = hold_at(c->hold, i);
+	for (size_t i = 0; i < rrd_hold_count(c->hold); i++) {
+		struct rrd_hold_file *f = rrd_hold_at(c->hold, i);
 
 		if (f->n > 0 && settle(c, f, err, sizeof(err)) != GM_OK)
 			log_warn("%s; %zu reading(s) of %s are only in rrdcached's care", err, f->n,
 			    f->path);
 	}
 	rrdc_disconnect();
-	hold_free(c->hold);
+	rrd_hold_free(c->hold);
 	free(c);
 }
 
@@ -317,13 +317,13 @@ struct rrd_backend *rrd_cached_open(const char *addr, const char *datadir, char 
 {
 	struct cached *c;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL || (c->hold = hold_new()) == NULL) {
+	if ((c = calloc(1, sizeof(*c))) == NULL || (c->hold = rrd_hold_new()) == NULL) {
 		free(c);
 		gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 		return NULL;
 	}
 	if (rrdc_init(&c->where, addr, datadir, err, errlen) != GM_OK) {
-		hold_free(c->hold);
+		rrd_hold_free(c->hold);
 		free(c);
 		return NULL;
 	}

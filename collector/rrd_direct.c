@@ -20,7 +20,8 @@ static int direct_create(struct rrd_backend *b, const char *path, time_t start, 
 	errno = 0;
 	/* no_overwrite: a file another collector just made is kept, not replaced */
 	if (rrd_create_r2(path, RRD_STEP, start, 1, NULL, NULL, def.argc, def.argv) != 0)
-		return gm_errf(err, errlen, GM_ELIB, "rrd_create %s: %s", path, rrd_error_text());
+		return gm_errf(err, errlen, GM_ELIB, "rrd_create %s: %s", path,
+		    rrd_store_error_text());
 	return GM_OK;
 }
 
@@ -35,8 +36,8 @@ static int direct_update(struct rrd_backend *b, const char *path, const struct s
 	errno = 0;
 	if (rrd_update_r(path, RRD_TEMPLATE, (int)n, (const char **)text) == 0)
 		return GM_OK;
-	msg = rrd_error_text();
-	return gm_errf(err, errlen, store_update_rc(msg), "rrd_update %s: %s", path, msg);
+	msg = rrd_store_error_text();
+	return gm_errf(err, errlen, rrd_store_update_rc(msg), "rrd_update %s: %s", path, msg);
 }
 
 static int direct_sync(struct rrd_backend *b, const char *path, char *err, size_t errlen)

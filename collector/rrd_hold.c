@@ -7,22 +7,22 @@
 #include "hash.h"
 #include "rrd_hold.h"
 
-/* The entries in an array (hold_at walks it) with a hash index over their
+/* The entries in an array (rrd_hold_at walks it) with a hash index over their
  * paths: at 10,000 channels a search from the front cost a quarter of the
  * collector's time. */
-struct hold {
-	struct hold_file **files;   /* pointers, so an entry stays where it is */
+struct rrd_hold {
+	struct rrd_hold_file **files;   /* pointers, so an entry stays where it is */
 	size_t n, cap;
 	size_t *index;              /* slot -> files[] position + 1; 0: empty */
 	size_t slots;               /* a power of two, at least twice n */
 };
 
-struct hold *hold_new(void)
+struct rrd_hold *rrd_hold_new(void)
 {
-	return calloc(1, sizeof(struct hold));
+	return calloc(1, sizeof(struct rrd_hold));
 }
 
-void hold_free(struct hold *h)
+void rrd_hold_free(struct rrd_hold *h)
 {
 	if (h == NULL)
 		return;
@@ -42,7 +42,7 @@ static size_t path_hash(const char *s)
 }
 
 /* The slot of path: its entry's, or the empty one where it would go. */
-static size_t *slot_of(const struct hold *h, const char *path)
+static size_t *slot_of(const struct rrd_hold *h, const char *path)
 {
 	size_t i = path_hash(path) & (h->slots - 1);
 
@@ -51,7 +51,7 @@ static size_t *slot_of(const struct hold *h, const char *path)
 	return &h->index[i];
 }
 
-static int reindex(struct hold *h, size_t slots)
+static int reindex(struct rrd_hold *h, size_t slots)
 {
 	size_t *index = calloc(slots, sizeof(*index));
 
@@ -65,11 +65,11 @@ static int reindex(struct hold *h, size_t slots)
 	return 0;
 }
 
-static int make_room(struct hold *h)
+static int make_room(struct rrd_hold *h)
 {
 	if (h->n == h->cap) {
 		size_t cap = h->cap ? h->cap * 2 : 16;
-		struct hold_file **grown = realloc(h->files, cap * sizeof(*grown));
+		struct rrd_hold_file **grown = realloc(h->files, cap * sizeof(*grown));
 
 		if (grown == NULL)
 			return -1;
@@ -81,9 +81,9 @@ static int make_room(struct hold *h)
 	return 0;
 }
 
-struct hold_file *hold_file(struct hold *h, const char *path)
+struct rrd_hold_file *rrd_hold_file(struct rrd_hold *h, const char *path)
 {
-	struct hold_file *f;
+	struct rrd_hold_file *f;
 	size_t *slot;
 
 	if (h->slots > 0 && *(slot = slot_of(h, path)) != 0)
@@ -99,17 +99,17 @@ struct hold_file *hold_file(struct hold *h, const char *path)
 	return f;
 }
 
-size_t hold_count(const struct hold *h)
+size_t rrd_hold_count(const struct rrd_hold *h)
 {
 	return h->n;
 }
 
-struct hold_file *hold_at(struct hold *h, size_t i)
+struct rrd_hold_file *rrd_hold_at(struct rrd_hold *h, size_t i)
 {
 	return i < h->n ? h->files[i] : NULL;
 }
 
-int hold_add(struct hold_file *f, int64_t ms, const char *text, int64_t now_ms)
+int rrd_hold_add(struct rrd_hold_file *f, int64_t ms, const char *text, int64_t now_ms)
 {
 	size_t len = strlen(text);
 
@@ -132,7 +132,7 @@ int hold_add(struct hold_file *f, int64_t ms, const char *text, int64_t now_ms)
 	return GM_OK;
 }
 
-void hold_drop_upto(struct hold_file *f, int64_t ms)
+void rrd_hold_drop_upto(struct rrd_hold_file *f, int64_t ms)
 {
 	size_t k = 0;
 
@@ -151,7 +151,7 @@ void hold_drop_upto(struct hold_file *f, int64_t ms)
 	}
 }
 
-size_t hold_rows(const struct hold *h)
+size_t rrd_hold_rows(const struct rrd_hold *h)
 {
 	size_t n = 0;
 

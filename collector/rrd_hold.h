@@ -26,7 +26,7 @@ struct held_row {
 	char text[HOLD_TEXT];
 };
 
-struct hold_file {
+struct rrd_hold_file {
 	char *path;            /* the file, as this process names it */
 	bool known;            /* last_ms is the truth, not a guess to re-read */
 	int64_t last_ms;       /* newest row in the file or handed over */
@@ -35,24 +35,24 @@ struct hold_file {
 	int64_t since_ms;      /* monotonic time the oldest held row was handed over */
 };
 
-struct hold;
+struct rrd_hold;
 
-struct hold *hold_new(void);
-void hold_free(struct hold *h);
+struct rrd_hold *rrd_hold_new(void);
+void rrd_hold_free(struct rrd_hold *h);
 
 /* The file's entry, added (unknown, nothing held) if new; NULL when out of
  * memory. Entries live as long as the table. */
-struct hold_file *hold_file(struct hold *h, const char *path);
-size_t hold_count(const struct hold *h);
-struct hold_file *hold_at(struct hold *h, size_t i);
+struct rrd_hold_file *rrd_hold_file(struct rrd_hold *h, const char *path);
+size_t rrd_hold_count(const struct rrd_hold *h);
+struct rrd_hold_file *rrd_hold_at(struct rrd_hold *h, size_t i);
 
 /* Keep a row handed over at monotonic time now_ms: newer than every row
  * held. GM_OK, GM_ENOMEM, or GM_EINVAL for a text too long or a row out of
  * order. */
-int hold_add(struct hold_file *f, int64_t ms, const char *text, int64_t now_ms);
+int rrd_hold_add(struct rrd_hold_file *f, int64_t ms, const char *text, int64_t now_ms);
 /* Rows at or before ms are in the file: forget them. */
-void hold_drop_upto(struct hold_file *f, int64_t ms);
+void rrd_hold_drop_upto(struct rrd_hold_file *f, int64_t ms);
 /* Rows held in all files. */
-size_t hold_rows(const struct hold *h);
+size_t rrd_hold_rows(const struct rrd_hold *h);
 
 #endif

@@ -41,7 +41,7 @@
  */
 #define SETTLED_S 2
 
-struct store {
+struct rrd_store {
 	char datadir[1024];     /* short enough that every path below fits PATH_MAX */
 	pthread_mutex_t mu;   /* one call at a time: the backend and argv */
 	struct rrd_backend *b;
@@ -49,7 +49,7 @@ struct store {
 	size_t cap;
 };
 
-int store_update_rc(const char *msg)
+int rrd_store_update_rc(const char *msg)
 {
 	if (strstr(msg, "illegal attempt to update using time"))
 		return GM_ESTALE;
@@ -59,7 +59,7 @@ int store_update_rc(const char *msg)
 	return GM_ELIB;
 }
 
-const char *rrd_error_text(void)
+const char *rrd_store_error_text(void)
 {
 	const char *msg = rrd_get_error();
 	int e = errno;
@@ -137,9 +137,10 @@ static int judge_failure(const char *path, int rc, char *err, size_t errlen)
 	return settling(&st) ? rc : judge_content(path, &st, rc, err, errlen);
 }
 
-struct store *store_open(const char *datadir, const char *rrdcached, char *err, size_t errlen)
+struct rrd_store *rrd_store_open(const char *datadir, const char *rrdcached, char *err,
+    size_t errlen)
 {
-	struct store *s;
+	struct rrd_store *s;
 	struct stat st;
 
 	/* EEXIST: another collector of a shared group made it just now */
@@ -171,12 +172,12 @@ struct store *store_open(const char *datadir, const char *rrdcached, char *err, 
 	return s;
 }
 
-const char *store_backend(const struct store *s)
+const char *rrd_store_backend(const struct rrd_store *s)
 {
 	return s->b->what;
 }
 
-void store_close(struct store *s)
+void rrd_store_close(struct rrd_store *s)
 {
 	if (s == NULL)
 		return;
@@ -225,7 +226,7 @@ static int write_meta(const char *datadir, const struct chan_id *id,
 	return chanmeta_write(datadir, id, &m, err, errlen);
 }
 
-static int create_file(struct store *s, const char *path, const struct chan_id *id,
+static int create_file(struct rrd_store *s, const char *path, const struct chan_id *id,
     const struct payload_meta *meta, double first_t, char *err, size_t errlen)
 {
 	char journal[PATH_MAX];
@@ -253,7 +254,7 @@ static int create_file(struct store *s, const char *path, const struct chan_id *
 	return GM_OK;
 }
 
-static int last_locked(struct store *s, const struct chan_id *id, bool *exists, double *t,
+static int last_locked(struct rrd_store *s, const struct chan_id *id, bool *exists, double *t,
     double *value, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
@@ -278,7 +279,7 @@ static int last_locked(struct store *s, const struct chan_id *id, bool *exists, 
 	return GM_OK;
 }
 
-static int reserve(struct store *s, size_t n)
+static int reserve(struct rrd_store *s, size_t n)
 {
 	char **grown;
 
@@ -309,7 +310,7 @@ static void row_text(char *buf, const struct store_row *r)
 	    r->value, use);
 }
 
-static int update_locked(struct store *s, const struct chan_id *id,
+static int update_locked(struct rrd_store *s, const struct chan_id *id,
     const struct payload_meta *meta, const struct store_row *rows, size_t n, char *err,
     size_t errlen)
 {
@@ -354,7 +355,7 @@ static long row_of(double t, time_t start, unsigned long step, unsigned long row
 	return k >= 0 && (unsigned long)k < rows ? k : -1;
 }
 
-static int covered_locked(struct store *s, const struct chan_id *id, const double *ts,
+static int covered_locked(struct rrd_store *s, const struct chan_id *id, const double *ts,
     size_t n, double last_t, long every, bool *covered, char *err, size_t errlen)
 {
 	const char *judge = every > RRD_VALUE_HEARTBEAT ? RRD_DS_USE : RRD_DS_VALUE;
@@ -385,7 +386,7 @@ static int covered_locked(struct store *s, const struct chan_id *id, const doubl
 	errno = 0;
 	if (rrd_fetch_r(path, "LAST", &start, &end, &step, &nds, &names, &data) != 0)
 		return judge_failure(path, gm_errf(err, errlen, GM_ELIB, "rrd_fetch %s: %s", path,
-		    rrd_error_text()), err, errlen);
+		    rrd_store_error_text()), err, errlen);
 	for (unsigned long i = 0; i < nds; i++) {
 		if (strcmp(names[i], judge) == 0)
 			vi = i;
@@ -409,7 +410,7 @@ static int covered_locked(struct store *s, const struct chan_id *id, const doubl
 
 /* The store's calls one at a time: a writer thread and the ingesting one
  * share it (store_queue.h). */
-int store_last(struct store *s, const struct chan_id *id, bool *exists, double *t,
+int rrd_store_last(struct rrd_store *s, const struct chan_id *id, bool *exists, double *t,
     double *value, char *err, size_t errlen)
 {
 	int rc;
@@ -420,7 +421,7 @@ int store_last(struct store *s, const struct chan_id *id, bool *exists, double *
 	return rc;
 }
 
-int store_update(struct store *s, const struct chan_id *id, const struct payload_meta *meta,
+int rrd_store_update(struct rrd_store *s, const struct chan_id *id, const struct payload_meta *meta,
     const struct store_row *rows, size_t n, char *err, size_t errlen)
 {
 	int rc;
@@ -431,7 +432,7 @@ int store_update(struct store *s, const struct chan_id *id, const struct payload
 	return rc;
 }
 
-int store_covered(struct store *s, const struct chan_id *id, const double *ts, size_t n,
+int rrd_store_covered(struct rrd_store *s, const struct chan_id *id, const double *ts, size_t n,
     double last_t, long every, bool *covered, char *err, size_t errlen)
 {
 	int rc;
@@ -442,7 +443,7 @@ int store_covered(struct store *s, const struct chan_id *id, const double *ts, s
 	return rc;
 }
 
-int store_lock(struct store *s, const struct chan_id *id, char *err, size_t errlen)
+int rrd_store_lock(struct rrd_store *s, const struct chan_id *id, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	int fd, rc;
@@ -465,7 +466,7 @@ int store_lock(struct store *s, const struct chan_id *id, char *err, size_t errl
 	return fd;
 }
 
-void store_unlock(int fd)
+void rrd_store_unlock(int fd)
 {
 	if (fd >= 0)
 		close(fd);   /* releases the lock */

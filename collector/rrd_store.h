@@ -29,7 +29,7 @@
 #include "payload.h"
 #include "topic.h"
 
-struct store;
+struct rrd_store;
 
 struct store_row {
 	double t;
@@ -39,16 +39,17 @@ struct store_row {
 
 /* rrdcached NULL or "": librrd writes the files; else rrdcached at that
  * address (rrdc_addr_check, common/store/rrdc.h) does. */
-struct store *store_open(const char *datadir, const char *rrdcached, char *err, size_t errlen);
+struct rrd_store *rrd_store_open(const char *datadir, const char *rrdcached, char *err,
+    size_t errlen);
 /* Which backend writes: "librrd" or "rrdcached at ADDRESS". */
-const char *store_backend(const struct store *s);
+const char *rrd_store_backend(const struct rrd_store *s);
 /* Makes the files hold everything stored (rrdcached: flushes them). */
-void store_close(struct store *s);
+void rrd_store_close(struct rrd_store *s);
 
 /* The last reading stored for the channel: *exists false if it has no file.
  * t is exact on the millisecond grid (read from the header: rrd_head.h);
  * through rrdcached the file is flushed first. */
-int store_last(struct store *s, const struct chan_id *id, bool *exists, double *t,
+int rrd_store_last(struct rrd_store *s, const struct chan_id *id, bool *exists, double *t,
     double *value, char *err, size_t errlen);
 
 /* Append rows (strictly after what is stored, in time order). A new file is
@@ -57,20 +58,20 @@ int store_last(struct store *s, const struct chan_id *id, bool *exists, double *
  * not newer than the row before it once times are cut to the millisecond;
  * GM_EINVAL
  * (for good) if the channel keeps delta entries instead (entry_store.h). */
-int store_update(struct store *s, const struct chan_id *id, const struct payload_meta *meta,
+int rrd_store_update(struct rrd_store *s, const struct chan_id *id, const struct payload_meta *meta,
     const struct store_row *rows, size_t n, char *err, size_t errlen);
 
 /* Collectors sharing a data directory (a shared subscription) take the
  * channel's file in turn: an exclusive flock() on it while each reads the
  * file's last reading, computes use from it and writes. Returns the fd
  * holding the lock, STORE_NO_FILE (no file yet: nothing to lock; a new
- * file's race is settled by store_update. Also when what is there is no
+ * file's race is settled by rrd_store_update. Also when what is there is no
  * file of ours - a FIFO, directory or link, never opened blocking nor
  * followed, or a directory on the way that is a file: the store call that
  * follows judges it damaged) or STORE_LOCK_FAILED (err set: it may pass). */
 enum { STORE_NO_FILE = -1, STORE_LOCK_FAILED = -2 };
-int store_lock(struct store *s, const struct chan_id *id, char *err, size_t errlen);
-void store_unlock(int fd);
+int rrd_store_lock(struct rrd_store *s, const struct chan_id *id, char *err, size_t errlen);
+void rrd_store_unlock(int fd);
 
 /* For readings at ts[0..n) at or before the file's last update last_t:
  * whether the file already has readings there, so a reading there is a
@@ -83,7 +84,7 @@ void store_unlock(int fd);
  * month) has no known `value` between its readings by design: there `use`
  * says instead, known from the file's first reading to its last, so a file
  * of readings imported again is a repeat, not late. */
-int store_covered(struct store *s, const struct chan_id *id, const double *ts, size_t n,
+int rrd_store_covered(struct rrd_store *s, const struct chan_id *id, const double *ts, size_t n,
     double last_t, long every, bool *covered, char *err, size_t errlen);
 
 #endif

@@ -8,7 +8,7 @@
  * already stored (a redelivery: a duplicate) from one that never was (late:
  * kept in the events journal). It holds the highest seq stored and which of
  * the 63 below it were, and is read and written under the file's lock
- * (rrd_store.h store_lock). Format: one line, "<top> <bits>\n", bit i = seq
+ * (rrd_store.h rrd_store_lock). Format: one line, "<top> <bits>\n", bit i = seq
  * top - i stored.
  */
 #ifndef GM_SEQWIN_H

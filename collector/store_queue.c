@@ -40,9 +40,9 @@ struct sq_chan {
 	int failed;                 /* the last write's error; GM_OK after a success */
 	int64_t retry_at;           /* mono ms: not written again before (back-off) */
 	int backoff_ms;             /* the next back-off; 0 after a success */
-	bool damaged;               /* set aside: its file is damaged (sq_release) */
+	bool damaged;               /* set aside: its file is damaged (store_queue_release) */
 	bool moving;                /* its rows are on their way to the quarantine:
-	                             * sq_put waits, so that they stay in order */
+	                             * store_queue_put waits, so that they stay in order */
 	int64_t failing_since;      /* mono ms of the first failure in a row; 0: none */
 	char why[QUARANTINE_REASON_MAX];   /* what is wrong with it, when damaged */
 	uint64_t late;              /* rows the file refused, kept as late, not told yet */
@@ -51,7 +51,7 @@ struct sq_chan {
 };
 
 struct store_queue {
-	struct store *store;
+	struct rrd_store *store;
 	struct quarantine *dlq;
 	const char *datadir;
 	struct sq_hooks hooks;
@@ -68,7 +68,7 @@ struct store_queue {
 	struct sq_chan **round;     /* the writer's: the channels of its round */
 	size_t round_cap;
 	int64_t dirty_since;        /* mono ms the list became non-empty */
-	int64_t last_put;           /* mono ms of the last sq_put */
+	int64_t last_put;           /* mono ms of the last store_queue_put */
 	int64_t pause_ms;
 	size_t queued;
 	bool hurry, stop;
@@ -188,7 +188,7 @@ static void keep_late(struct store_queue *q, struct sq_chan *c, const struct sto
 	chan_id_str(&c->id, name, sizeof(name));
 	if (evs != NULL) {
 		for (size_t i = 0; i < n; i++) {
-			event_clear(&evs[i]);
+			meter_event_clear(&evs[i]);
 			evs[i].t = rows[i].t;
 			evs[i].kind = EV_LATE;
 			evs[i].v = rows[i].value;
@@ -220,7 +220,7 @@ static size_t held_already(struct store_queue *q, struct sq_chan *c,
 	double t, v;
 	size_t k = 0;
 
-	*rc = store_last(q->store, &c->id, &exists, &t, &v, err, errlen);
+	*rc = rrd_store_last(q->store, &c->id, &exists, &t, &v, err, errlen);
 	if (*rc != GM_OK || !exists)
 		return 0;
 	while (k < n && rrd_ms(rows[k].t) <= rrd_ms(t))
@@ -235,7 +235,7 @@ static int write_one_by_one(struct store_queue *q, struct sq_chan *c,
     size_t *written, size_t *done, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < n; i++) {
-		int rc = store_update(q->store, &c->id, meta, &rows[i], 1, err, errlen);
+		int rc = rrd_store_update(q->store, &c->id, meta, &rows[i], 1, err, errlen);
 
 		if (rc == GM_ESTALE)
 			keep_late(q, c, &rows[i], 1, "it has newer readings");
@@ -269,7 +269,7 @@ static int write_rows(struct store_queue *q, struct sq_chan *c,
 	}
 	rows += *done;
 	n -= *done;
-	rc = store_update(q->store, &c->id, meta, rows, n, err, errlen);
+	rc = rrd_store_update(q->store, &c->id, meta, rows, n, err, errlen);
 	if (rc == GM_ESTALE)
 		return write_one_by_one(q, c, meta, rows, n, written, done, err, errlen);
 	if (rc == GM_EINVAL) {   /* for good: the channel became a delta channel */
@@ -346,7 +346,7 @@ static void back_off(struct sq_chan *c)
 
 /* The file is damaged: its rows to the quarantine, the channel set aside.
  * The rows put since the round took the channel's go after them, in the
- * same step: until they are all there, sq_put holds new ones back (moving),
+ * same step: until they are all there, store_queue_put holds new ones back (moving),
  * so a requeue finds the channel's readings in the order they came. GM_OK,
  * or GM_EIO when they could not go there (then the rows stay queued, as
  * after any failure, and this is tried again). */
@@ -502,7 +502,7 @@ static void keep_dirty(struct sq_chan **head, struct sq_chan **tail, struct sq_c
 
 /* Under q->mu: the dirty channels that are due (all of them when `all`)
  * become the round's array; those still backing off stay on the list. Once
- * a channel is off the list, sq_put may put it on the next one at any
+ * a channel is off the list, store_queue_put may put it on the next one at any
  * moment, so the round must not follow next_dirty after the lock is let go. */
 static size_t take_round(struct store_queue *q, bool all)
 {
@@ -655,7 +655,7 @@ static void take_replayed(void *user, uint64_t seg, const struct chan_id *id,
 		log_err("out of memory replaying the write-ahead log");
 }
 
-int sq_open(struct store_queue **out, struct store *s, struct quarantine *dlq,
+int store_queue_open(struct store_queue **out, struct rrd_store *s, struct quarantine *dlq,
     const char *datadir, double delay_s, double wait_s, const struct sq_hooks *hooks,
     char *err, size_t errlen)
 {
@@ -691,11 +691,11 @@ int sq_open(struct store_queue **out, struct store *s, struct quarantine *dlq,
 	*out = q;
 	return GM_OK;
 fail:
-	sq_close(q);
+	store_queue_close(q);
 	return rc;
 }
 
-void sq_close(struct store_queue *q)
+void store_queue_close(struct store_queue *q)
 {
 	struct sq_chan *c, *next;
 
@@ -727,7 +727,8 @@ void sq_close(struct store_queue *q)
 	free(q);
 }
 
-int sq_put(struct store_queue *q, const struct chan_id *id, const struct payload_meta *meta,
+int store_queue_put(struct store_queue *q, const struct chan_id *id,
+    const struct payload_meta *meta,
     const struct store_row *rows, size_t n, char *err, size_t errlen)
 {
 	struct sq_chan *c;
@@ -756,7 +757,7 @@ int sq_put(struct store_queue *q, const struct chan_id *id, const struct payload
 	return rc;
 }
 
-int sq_settle(struct store_queue *q, const struct chan_id *id, char *err, size_t errlen)
+int store_queue_settle(struct store_queue *q, const struct chan_id *id, char *err, size_t errlen)
 {
 	struct sq_chan *c;
 	int rc = GM_OK;
@@ -786,7 +787,7 @@ int sq_settle(struct store_queue *q, const struct chan_id *id, char *err, size_t
 	return rc;
 }
 
-void sq_release(struct store_queue *q, const struct chan_id *id)
+void store_queue_release(struct store_queue *q, const struct chan_id *id)
 {
 	struct sq_chan *c;
 
@@ -801,7 +802,7 @@ void sq_release(struct store_queue *q, const struct chan_id *id)
 	pthread_mutex_unlock(&q->mu);
 }
 
-uint64_t sq_take_late(struct store_queue *q, const struct chan_id *id)
+uint64_t store_queue_take_late(struct store_queue *q, const struct chan_id *id)
 {
 	struct sq_chan *c;
 	uint64_t late = 0;
@@ -815,14 +816,14 @@ uint64_t sq_take_late(struct store_queue *q, const struct chan_id *id)
 	return late;
 }
 
-void sq_set_give_up(struct store_queue *q, double give_up_s)
+void store_queue_set_give_up(struct store_queue *q, double give_up_s)
 {
 	pthread_mutex_lock(&q->mu);
 	q->give_up_ms = (int64_t)llround(give_up_s * 1000);
 	pthread_mutex_unlock(&q->mu);
 }
 
-int sq_sync(struct store_queue *q, char *err, size_t errlen)
+int store_queue_sync(struct store_queue *q, char *err, size_t errlen)
 {
 	int fd;
 
@@ -832,14 +833,14 @@ int sq_sync(struct store_queue *q, char *err, size_t errlen)
 	return fd < 0 ? GM_OK : wal_seal(q->wal, fd, err, errlen);
 }
 
-void sq_set_pause(struct store_queue *q, double pause_s)
+void store_queue_set_pause(struct store_queue *q, double pause_s)
 {
 	pthread_mutex_lock(&q->mu);
 	q->pause_ms = (int64_t)llround(pause_s * 1000);
 	pthread_mutex_unlock(&q->mu);
 }
 
-size_t sq_queued(struct store_queue *q)
+size_t store_queue_queued(struct store_queue *q)
 {
 	size_t n;
 

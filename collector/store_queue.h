@@ -1,24 +1,24 @@
 /*
  * store_queue.h - rows taken now, written to their RRD files in batches.
  *
- * sq_put appends a channel's rows to the write-ahead log (wal.h) and queues
+ * store_queue_put appends a channel's rows to the write-ahead log (wal.h) and queues
  * them: once it returns GM_OK the rows survive the collector being killed,
  * so the message may be acknowledged. A writer thread writes each queued
- * channel's rows with one store_update a file, starting once no row came
+ * channel's rows with one rrd_store_update a file, starting once no row came
  * for SQ_PAUSE_MS or `delay` seconds after the first of them came, whichever
  * is sooner (at once while it is behind), and removes a log segment once
  * every row in it is in its file. Many rows a call is what makes a burst
  * cheap: librrd's cost is mostly per call (open, mmap, munmap), not per row.
  *
- * sq_open queues again whatever an earlier run left in the log; rows a file
+ * store_queue_open queues again whatever an earlier run left in the log; rows a file
  * holds already are skipped. Anyone about to read a channel's file calls
- * sq_settle first. A file written behind the collector's back refuses rows
+ * store_queue_settle first. A file written behind the collector's back refuses rows
  * it has newer ones for: they are kept in the channel's events journal as
- * late (as ingest.c does) and counted for sq_take_late.
+ * late (as ingest.c does) and counted for store_queue_take_late.
  *
  * Store calls may come from the writer and the caller's thread at once; the
- * store serializes them (rrd_store.h). One thread calls sq_put, sq_settle
- * and sq_take_late.
+ * store serializes them (rrd_store.h). One thread calls store_queue_put, store_queue_settle
+ * and store_queue_take_late.
  */
 #ifndef GM_STORE_QUEUE_H
 #define GM_STORE_QUEUE_H
@@ -31,12 +31,12 @@
 #include "rrd_store.h"
 #include "topic.h"
 
-/* Rows queued at most; beyond, sq_put says GM_EIO until the writer catches
+/* Rows queued at most; beyond, store_queue_put says GM_EIO until the writer catches
  * up (the broker keeps the messages meanwhile). */
 #define SQ_MAX_ROWS 4000000
 
 /* A pause in the stream this long starts a round before the delay is up
- * (the default; sq_set_pause changes it). */
+ * (the default; store_queue_set_pause changes it). */
 #define SQ_PAUSE_MS 100
 
 struct store_queue;
@@ -56,7 +56,8 @@ struct sq_hooks {
  * to SQ_BACKOFF_MAX_MS, the channel's rows kept in order; other channels are
  * written meanwhile. A channel whose file is damaged (GM_EDAMAGED) is set
  * aside: its rows go to the quarantine (quarantine.h) and are acknowledged
- * there, sq_put and sq_settle say GM_EDAMAGED for it until sq_release. */
+ * there, store_queue_put and store_queue_settle say GM_EDAMAGED for it until store_queue_release.
+ * */
 #define SQ_BACKOFF_MIN_MS 250
 #define SQ_BACKOFF_MAX_MS 4000
 /* A file failing this long (seconds) while other files are written is taken
@@ -66,42 +67,43 @@ struct sq_hooks {
 /* wait_s: how long to wait for another collector's hold on the log (wal.h).
  * dlq: where rows of a damaged file go (not owned). hooks may be NULL; it
  * is copied. GM_OK and *out, or an error naming what failed. */
-int sq_open(struct store_queue **out, struct store *s, struct quarantine *dlq,
+int store_queue_open(struct store_queue **out, struct rrd_store *s, struct quarantine *dlq,
     const char *datadir, double delay_s, double wait_s, const struct sq_hooks *hooks,
     char *err, size_t errlen);
 /* Writes what it can, stops the writer; what could not be written stays in
  * the log for the next start (logged). NULL-safe. */
-void sq_close(struct store_queue *q);
+void store_queue_close(struct store_queue *q);
 
 /* The channel's n rows into the log and the queue: GM_OK once they are in
  * the log. GM_EIO while SQ_MAX_ROWS rows wait, while the channel's rows move
  * to the quarantine, or when the log cannot be written; GM_EDAMAGED (and
  * nothing logged) for a channel set aside; GM_ENOMEM. Why is in err. */
-int sq_put(struct store_queue *q, const struct chan_id *id, const struct payload_meta *meta,
+int store_queue_put(struct store_queue *q, const struct chan_id *id,
+    const struct payload_meta *meta,
     const struct store_row *rows, size_t n, char *err, size_t errlen);
 
 /* Returns once the channel has no row queued: GM_OK, or the error of the
  * write that failed (the rows stay queued and are tried again), or
  * GM_EDAMAGED with why in err for a channel set aside. */
-int sq_settle(struct store_queue *q, const struct chan_id *id, char *err, size_t errlen);
+int store_queue_settle(struct store_queue *q, const struct chan_id *id, char *err, size_t errlen);
 
 /* The channel's file was mended: take its rows again. */
-void sq_release(struct store_queue *q, const struct chan_id *id);
+void store_queue_release(struct store_queue *q, const struct chan_id *id);
 
 /* Rows of the channel refused by its file and kept as late since the last
  * call. */
-uint64_t sq_take_late(struct store_queue *q, const struct chan_id *id);
+uint64_t store_queue_take_late(struct store_queue *q, const struct chan_id *id);
 
-/* How long a pause in sq_put calls starts a round before the delay is up. */
-void sq_set_pause(struct store_queue *q, double pause_s);
+/* How long a pause in store_queue_put calls starts a round before the delay is up. */
+void store_queue_set_pause(struct store_queue *q, double pause_s);
 /* How long a file may fail while others are written (SQ_GIVE_UP_S). */
-void sq_set_give_up(struct store_queue *q, double give_up_s);
+void store_queue_set_give_up(struct store_queue *q, double give_up_s);
 
 /* Make every row put so far durable in the write-ahead log (fdatasync),
  * before something that relies on them is let go (a requeue). */
-int sq_sync(struct store_queue *q, char *err, size_t errlen);
+int store_queue_sync(struct store_queue *q, char *err, size_t errlen);
 
 /* Rows queued now (all channels), for the log and the tests. */
-size_t sq_queued(struct store_queue *q);
+size_t store_queue_queued(struct store_queue *q);
 
 #endif

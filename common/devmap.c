@@ -36,7 +36,7 @@ static void finish_channel(struct conf *c, struct devmap_parse *p)
 	if (!p->have.function)
 		conf_error(c, "channel %s: \"function\" is required", ch->name);
 	if (p->have.address && p->have.type &&
-	    ch->address + reg_words(ch->type) > 65536)
+	    ch->address + registers_words(ch->type) > 65536)
 		conf_error(c, "channel %s: registers run past address 0xffff", ch->name);
 	if (!p->have.sim)
 		ch->sim = ch->kind == KIND_GAUGE ? SIM_RATE : SIM_COUNTER;
@@ -84,12 +84,12 @@ static void channel_key(struct conf *c, struct channel_def *ch, struct devmap_pa
 			ch->address = (uint16_t)l;
 		p->have.address = true;
 	} else if (strcmp(key, "type") == 0) {
-		if (reg_type_parse(value, &ch->type) != GM_OK)
+		if (registers_type_parse(value, &ch->type) != GM_OK)
 			conf_error(c, "type = \"%s\": expected int16, uint16, int32, uint32, "
 			    "int64, uint64, float32 or float64", value);
 		p->have.type = true;
 	} else if (strcmp(key, "order") == 0) {
-		if (reg_order_parse(value, &ch->order) != GM_OK)
+		if (registers_order_parse(value, &ch->order) != GM_OK)
 			conf_error(c, "order = \"%s\": expected abcd, cdab, badc or dcba", value);
 	} else if (strcmp(key, "unit") == 0) {
 		if (!unit_valid(value))
@@ -212,7 +212,7 @@ const struct channel_def *devmap_channel(const struct device_model *m, const cha
 
 double devmap_value(const struct channel_def *ch, const uint16_t *regs)
 {
-	return scale_apply(scale_times(ch->scale), reg_decode(regs, ch->type, ch->order)) +
+	return scale_apply(scale_times(ch->scale), registers_decode(regs, ch->type, ch->order)) +
 	    ch->offset;
 }
 
@@ -221,12 +221,13 @@ int devmap_read(const struct channel_def *ch, const uint16_t *regs, double *ret_
 {
 	double v;
 
-	if (reg_check(regs, ch->type, ch->order, why, whylen) != GM_OK)
+	if (registers_check(regs, ch->type, ch->order, why, whylen) != GM_OK)
 		return GM_ERANGE;
 	v = devmap_value(ch, regs);
 	if (!isfinite(v))
 		return gm_errf(why, whylen, GM_ERANGE, "%.17g x scale %.17g + offset %.17g "
-		    "is not a finite number", reg_decode(regs, ch->type, ch->order), ch->scale,
+		    "is not a finite number", registers_decode(regs, ch->type, ch->order),
+		        ch->scale,
 		    ch->offset);
 	if (ch->kind == KIND_COUNTER && v < 0)
 		return gm_errf(why, whylen, GM_ERANGE, "a counter cannot be negative (%.17g)", v);
@@ -236,11 +237,12 @@ int devmap_read(const struct channel_def *ch, const uint16_t *regs, double *ret_
 
 void devmap_encode(const struct channel_def *ch, double value, uint16_t *regs)
 {
-	reg_encode(scale_undo(scale_times(ch->scale), value - ch->offset), ch->type, ch->order,
+	registers_encode(scale_undo(scale_times(ch->scale), value - ch->offset), ch->type,
+	    ch->order,
 	    regs);
 }
 
 double devmap_wrap(const struct channel_def *ch)
 {
-	return fabs(scale_apply(scale_times(ch->scale), reg_modulus(ch->type)));
+	return fabs(scale_apply(scale_times(ch->scale), registers_modulus(ch->type)));
 }

@@ -67,7 +67,7 @@ void devmap_encode(const struct channel_def *ch, double value, uint16_t *regs);
 
 /* The channel's value, if it is a reading: GM_OK with *ret_value; GM_ERANGE
  * with the reason in why (printable ASCII) if the registers hold no number
- * reg_check() accepts, if scale and offset carry it past what a double
+ * registers_check() accepts, if scale and offset carry it past what a double
  * holds, or if a counter is below zero ("a counter cannot be negative
  * (-5)"): a counter's NaN is not a reading, nor is a count below nothing. */
 int devmap_read(const struct channel_def *ch, const uint16_t *regs, double *ret_value,

@@ -25,12 +25,12 @@ static const char *const kind_names[EV_NKINDS] = {
 	[EV_LATE] = "late",
 };
 
-const char *event_kind_name(enum event_kind k)
+const char *meter_event_kind_name(enum event_kind k)
 {
 	return k < EV_NKINDS ? kind_names[k] : "?";
 }
 
-bool event_flagged(enum event_kind k)
+bool meter_event_flagged(enum event_kind k)
 {
 	return k == EV_RESET_DETECTED || k == EV_RESET_UNCOUNTED || k == EV_LATE;
 }
@@ -46,7 +46,7 @@ static int kind_from(const char *s, enum event_kind *k)
 	return -1;
 }
 
-void event_clear(struct meter_event *ev)
+void meter_event_clear(struct meter_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->old_final = ev->new_start = ev->from = ev->to = ev->counted = ev->v = NAN;
@@ -125,13 +125,13 @@ static int decode_numbers(const cJSON *o, struct meter_event *ev, char *err, siz
 	return GM_OK;
 }
 
-int event_decode(const char *json, size_t len, struct meter_event *ev, char *err,
+int meter_event_decode(const char *json, size_t len, struct meter_event *ev, char *err,
     size_t errlen)
 {
 	cJSON *o;
 	int rc;
 
-	event_clear(ev);
+	meter_event_clear(ev);
 	if ((rc = json_object_parse(json, len, 4096, &o, err, errlen)) != GM_OK)
 		return rc;
 	rc = decode_strings(o, ev, err, errlen);
@@ -141,7 +141,7 @@ int event_decode(const char *json, size_t len, struct meter_event *ev, char *err
 	return rc;
 }
 
-char *event_encode(const struct meter_event *ev)
+char *meter_event_encode(const struct meter_event *ev)
 {
 	char buf[EVENT_LINE_MAX + 64], t[32], ns[32], of[32];
 	cJSON *note = NULL;
@@ -156,7 +156,7 @@ char *event_encode(const struct meter_event *ev)
 		return NULL;
 	}
 	snprintf(buf, sizeof(buf), "{\"t\":%s,\"event\":\"%s\",\"new_start\":%s%s%s%s%s%s%s%s}",
-	    t, event_kind_name(ev->kind), ns,
+	    t, meter_event_kind_name(ev->kind), ns,
 	    isnan(ev->old_final) ? "" : ",\"old_final\":", isnan(ev->old_final) ? "" : of,
 	    ev->unit[0] ? ",\"unit\":\"" : "", ev->unit, ev->unit[0] ? "\"" : "",
 	    quoted ? ",\"note\":" : "", quoted ? quoted : "");
@@ -166,13 +166,13 @@ char *event_encode(const struct meter_event *ev)
 	return out;
 }
 
-void events_path(char *buf, size_t len, const char *datadir, const struct chan_id *id)
+void meter_event_journal_path(char *buf, size_t len, const char *datadir, const struct chan_id *id)
 {
 	snprintf(buf, len, "%s/%s/%s/%s" EVENTS_SUFFIX, datadir, id->site, id->meter,
 	    id->channel);
 }
 
-const char *events_header(size_t *len)
+const char *meter_event_journal_header(size_t *len)
 {
 	static const char header[] = EVENTS_MAGIC " 1\n";
 
@@ -193,14 +193,14 @@ static size_t put_num(char *buf, size_t len, size_t o, const char *key, double x
 	return n < 0 ? len : o + (size_t)n;
 }
 
-size_t events_format(char *buf, size_t len, const struct meter_event *ev)
+size_t meter_event_journal_format(char *buf, size_t len, const struct meter_event *ev)
 {
 	char t[32];
 	size_t o;
 	int n;
 
 	numtext_shortest(t, sizeof(t), ev->t);
-	n = snprintf(buf, len, "%s %s", t, event_kind_name(ev->kind));
+	n = snprintf(buf, len, "%s %s", t, meter_event_kind_name(ev->kind));
 	o = n < 0 ? len : (size_t)n;
 	o = put_num(buf, len, o, "old_final", ev->old_final);
 	o = put_num(buf, len, o, "new_start", ev->new_start);
@@ -283,12 +283,12 @@ static int parse_fields(const char *s, struct meter_event *ev, const char **why)
 	return 0;
 }
 
-int events_parse_line(const char *line, struct meter_event *ev, const char **why)
+int meter_event_journal_parse_line(const char *line, struct meter_event *ev, const char **why)
 {
 	char kind[32];
 	size_t k;
 
-	event_clear(ev);
+	meter_event_clear(ev);
 	if (numtext_field(&line, &ev->t) != 0 || ev->t < T_MIN || ev->t >= T_MAX) {
 		*why = "expected a time (unix seconds, 2000..2100) first";
 		return -1;
@@ -321,7 +321,7 @@ static void one_line(const char *p, size_t n, double from, double to,
 	if (n < sizeof(line) && memchr(p, '\0', n) == NULL) {
 		memcpy(line, p, n);
 		line[n] = '\0';
-		rc = events_parse_line(line, &ev, &why);
+		rc = meter_event_journal_parse_line(line, &ev, &why);
 	}
 	if (rc == 0 && ev.t >= from && ev.t < to)
 		fn(&ev, user);
@@ -329,7 +329,7 @@ static void one_line(const char *p, size_t n, double from, double to,
 		(*nbad)++;
 }
 
-int events_each(const char *path, double from, double to,
+int meter_event_journal_each(const char *path, double from, double to,
     void (*fn)(const struct meter_event *ev, void *user), void *user, size_t *nbad,
     char *err, size_t errlen)
 {

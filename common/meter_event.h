@@ -67,31 +67,31 @@ struct meter_event {
 };
 
 /* Every field empty: numbers NAN, seq 0, strings "". */
-void event_clear(struct meter_event *ev);
+void meter_event_clear(struct meter_event *ev);
 
-const char *event_kind_name(enum event_kind k);
+const char *meter_event_kind_name(enum event_kind k);
 
 /* Flagged for a person to look at (resets nobody announced, late readings). */
-bool event_flagged(enum event_kind k);
+bool meter_event_flagged(enum event_kind k);
 
 /* The wire form. GM_EINVAL with the reason naming the field otherwise. */
-int event_decode(const char *json, size_t len, struct meter_event *ev, char *err,
+int meter_event_decode(const char *json, size_t len, struct meter_event *ev, char *err,
     size_t errlen);
 
 /* The wire form of a replaced or reset event, malloc'd; NULL on ENOMEM. */
-char *event_encode(const struct meter_event *ev);
+char *meter_event_encode(const struct meter_event *ev);
 
-void events_path(char *buf, size_t len, const char *datadir, const struct chan_id *id);
+void meter_event_journal_path(char *buf, size_t len, const char *datadir, const struct chan_id *id);
 
 /* "greenmeter-events 1\n" */
-const char *events_header(size_t *len);
+const char *meter_event_journal_header(size_t *len);
 
 /* One journal line, '\n' included; returns its length (0 if it did not fit). */
-size_t events_format(char *buf, size_t len, const struct meter_event *ev);
+size_t meter_event_journal_format(char *buf, size_t len, const struct meter_event *ev);
 
 /* Parse one line (without '\n'): 0, 1 for a kind this version does not know
  * (skip it), -1 with *why for a bad line. */
-int events_parse_line(const char *line, struct meter_event *ev, const char **why);
+int meter_event_journal_parse_line(const char *line, struct meter_event *ev, const char **why);
 
 /* Call fn for each event of the journal at path with from <= t < to, in file
  * order. A missing journal has no events (GM_OK), and so has one whose
@@ -101,7 +101,7 @@ int events_parse_line(const char *line, struct meter_event *ev, const char **why
  * EVENT_NOTE_MAX bytes) are skipped and counted in *nbad (may be NULL): the
  * lines after them are read. GM_EIO / GM_EINVAL (foreign header) with the
  * reason in err. */
-int events_each(const char *path, double from, double to,
+int meter_event_journal_each(const char *path, double from, double to,
     void (*fn)(const struct meter_event *ev, void *user), void *user, size_t *nbad,
     char *err, size_t errlen);
 

@@ -23,27 +23,27 @@ static const struct {
 
 static const char *const order_names[] = { "abcd", "cdab", "badc", "dcba" };
 
-int reg_words(enum reg_type type)
+int registers_words(enum reg_type type)
 {
 	return types[type].words;
 }
 
-const char *reg_type_name(enum reg_type type)
+const char *registers_type_name(enum reg_type type)
 {
 	return types[type].name;
 }
 
-const char *reg_order_name(enum word_order order)
+const char *registers_order_name(enum word_order order)
 {
 	return order_names[order];
 }
 
-double reg_modulus(enum reg_type type)
+double registers_modulus(enum reg_type type)
 {
 	return types[type].modulus;
 }
 
-int reg_type_parse(const char *s, enum reg_type *out)
+int registers_type_parse(const char *s, enum reg_type *out)
 {
 	for (int t = REG_INT16; t <= REG_FLOAT64; t++) {
 		if (strcmp(s, types[t].name) == 0) {
@@ -54,7 +54,7 @@ int reg_type_parse(const char *s, enum reg_type *out)
 	return GM_EINVAL;
 }
 
-int reg_order_parse(const char *s, enum word_order *out)
+int registers_order_parse(const char *s, enum word_order *out)
 {
 	for (int o = ORDER_ABCD; o <= ORDER_DCBA; o++) {
 		if (strcmp(s, order_names[o]) == 0) {
@@ -87,7 +87,7 @@ static uint64_t be_bits(const uint16_t *be, int words)
 	return bits;
 }
 
-double reg_decode(const uint16_t *regs, enum reg_type type, enum word_order order)
+double registers_decode(const uint16_t *regs, enum reg_type type, enum word_order order)
 {
 	uint16_t be[REG_MAX_WORDS];
 	int words = types[type].words;
@@ -131,14 +131,14 @@ static int describe(char *why, size_t whylen, const uint16_t *regs, enum reg_typ
 	    order_names[order], what);
 }
 
-int reg_check(const uint16_t *regs, enum reg_type type, enum word_order order, char *why,
+int registers_check(const uint16_t *regs, enum reg_type type, enum word_order order, char *why,
     size_t whylen)
 {
 	/* 2^53: past it, consecutive integers are no longer all doubles. */
 	const uint64_t exact = (uint64_t)1 << 53;
 	uint16_t be[REG_MAX_WORDS];
 	uint64_t bits, mag;
-	double v = reg_decode(regs, type, order);
+	double v = registers_decode(regs, type, order);
 
 	if (isnan(v))
 		return describe(why, whylen, regs, type, order, "is not a number (NaN)");
@@ -204,7 +204,7 @@ static uint64_t value_bits(double v, enum reg_type type)
 	return 0;
 }
 
-void reg_encode(double value, enum reg_type type, enum word_order order, uint16_t *regs)
+void registers_encode(double value, enum reg_type type, enum word_order order, uint16_t *regs)
 {
 	uint16_t be[REG_MAX_WORDS];
 	int words = types[type].words;

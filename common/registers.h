@@ -26,29 +26,29 @@ enum word_order { ORDER_ABCD, ORDER_CDAB, ORDER_BADC, ORDER_DCBA };
 
 #define REG_MAX_WORDS 4
 
-int reg_words(enum reg_type type);
-const char *reg_type_name(enum reg_type type);
-const char *reg_order_name(enum word_order order);
-int reg_type_parse(const char *s, enum reg_type *out);   /* GM_OK / GM_EINVAL */
-int reg_order_parse(const char *s, enum word_order *out);
+int registers_words(enum reg_type type);
+const char *registers_type_name(enum reg_type type);
+const char *registers_order_name(enum word_order order);
+int registers_type_parse(const char *s, enum reg_type *out);   /* GM_OK / GM_EINVAL */
+int registers_order_parse(const char *s, enum word_order *out);
 
 /* Number of distinct values of an unsigned integer type (2^16, 2^32, 2^64),
  * 0 for signed and float types: the modulus at which a counter wraps. */
-double reg_modulus(enum reg_type type);
+double registers_modulus(enum reg_type type);
 
-/* regs holds reg_words(type) registers as they came off the wire. */
-double reg_decode(const uint16_t *regs, enum reg_type type, enum word_order order);
+/* regs holds registers_words(type) registers as they came off the wire. */
+double registers_decode(const uint16_t *regs, enum reg_type type, enum word_order order);
 
-/* Whether reg_decode's number is what the registers hold: GM_OK, or
+/* Whether registers_decode's number is what the registers hold: GM_OK, or
  * GM_ERANGE with the reason in why (printable ASCII, e.g. "0x7fc0 0x0000 as
  * float32 abcd is not a number (NaN)") when they hold a float's NaN or
  * infinity, or a 64-bit integer beyond 2^53, which a double cannot hold
  * exactly (what is published would not be what the meter counted). */
-int reg_check(const uint16_t *regs, enum reg_type type, enum word_order order, char *why,
+int registers_check(const uint16_t *regs, enum reg_type type, enum word_order order, char *why,
     size_t whylen);
 
 /* The inverse, for gm-sim. Integers are rounded to nearest and clamped to the
  * type's range (unsigned counters wrap, as a real register does). */
-void reg_encode(double value, enum reg_type type, enum word_order order, uint16_t *regs);
+void registers_encode(double value, enum reg_type type, enum word_order order, uint16_t *regs);
 
 #endif

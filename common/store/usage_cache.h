@@ -2,7 +2,7 @@
  * usage_cache.h - what an RRD channel used in periods whose rows can no
  * longer change, kept in a directory so that a report over closed months
  * does not read and sum their rows again. Results are the same doubles as
- * usage_series (consumption.h) gives without it.
+ * usage_series (usage.h) gives without it.
  *
  * A piece [from, to) is kept once the file's last update has reached the end
  * of the last row it uses: rrdtool never rewrites such a row (readings older
@@ -40,7 +40,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "consumption.h"
+#include "usage.h"
 #include "topic.h"
 
 struct usage_cache;

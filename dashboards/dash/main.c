@@ -65,7 +65,7 @@ static void scan_once(struct runner *r, bool usage)
 		log_err("scan: out of memory; showing the last scan");
 		return;
 	}
-	if (watch_scan(r->watch, s, now_wall(), r->alert ? alert_fire : NULL, r->alert) < 0)
+	if (stale_watch_scan(r->watch, s, now_wall(), r->alert ? alert_fire : NULL, r->alert) < 0)
 		log_err("status watch: out of memory; changes will be seen next scan");
 	dash_set_meters(d, s);
 }
@@ -195,7 +195,7 @@ static int start(struct dash *d, struct runner *r, char *err, size_t errlen)
 	if (d->cfg.rrdcached[0] != '\0' &&
 	    (d->cached = rrdc_open(d->cfg.rrdcached, d->cfg.data_dir, err, errlen)) == NULL)
 		return -1;
-	if ((r->watch = watch_new()) == NULL || (d->pages = page_cache_new()) == NULL)
+	if ((r->watch = stale_watch_new()) == NULL || (d->pages = page_cache_new()) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 	if ((d->cfg.alert_command[0] || d->cfg.alert_topic[0]) &&
 	    (r->alert = alert_new(d->cfg.alert_command, d->cfg.alert_topic, &d->cfg.mqtt, err,
@@ -306,7 +306,7 @@ out:
 	if (have_units)
 		pthread_join(units, NULL);
 	alert_free(r.alert, 5);
-	watch_free(r.watch);
+	stale_watch_free(r.watch);
 	page_cache_free(d.pages);
 	rrdc_close(d.cached);
 	free_org(&d);

@@ -8,7 +8,7 @@
 
 #include <rrd.h>
 
-#include "consumption.h"
+#include "usage.h"
 #include "entries.h"
 #include "gm_err.h"
 #include "meter_view.h"
@@ -141,7 +141,7 @@ static time_t use_end(const struct meter_row *r, time_t now)
 
 /* What happened after the last whole row is today's all the same: a reset
  * read as the latest reading is flagged in today's and the month's figure,
- * as gm-report flags it for the same span (consumption.h: events belong
+ * as gm-report flags it for the same span (usage.h: events belong
  * where their t falls). */
 static void flag_since(const char *path, struct meter_row *r, time_t from, time_t now)
 {

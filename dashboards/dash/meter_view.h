@@ -2,7 +2,7 @@
  * meter_view.h - what the dashboard knows of every meter channel: the
  * collector's registry (its status file, registry.h) joined with the
  * channels stored under the data directory (datadir.h), and each one's
- * use today and this month, local time (consumption.h, as gm-report reads
+ * use today and this month, local time (usage.h, as gm-report reads
  * it). A scan builds a new snapshot that is never changed afterwards, so
  * pages render from it without locks while the next scan runs.
  *
@@ -28,7 +28,7 @@ struct meter_use {
 	bool known;          /* computed (a file to read, and it could be read) */
 	double amount;       /* NAN for a gauge */
 	double coverage;     /* 0..1: below 1 is incomplete */
-	bool flagged;        /* events to review (consumption.h usage_flagged) */
+	bool flagged;        /* events to review (usage.h usage_flagged) */
 	time_t from, to;     /* the span amount and coverage are of: [from, to) */
 	time_t flags_to;     /* flagged is of (from, flags_to]: up to the scan */
 };

@@ -14,12 +14,12 @@ struct stale_watch {
 	size_t n;
 };
 
-struct stale_watch *watch_new(void)
+struct stale_watch *stale_watch_new(void)
 {
 	return calloc(1, sizeof(struct stale_watch));
 }
 
-void watch_free(struct stale_watch *w)
+void stale_watch_free(struct stale_watch *w)
 {
 	if (w == NULL)
 		return;
@@ -39,7 +39,7 @@ static const struct seen *seen_find(const struct stale_watch *w, const struct ch
 	return w->n ? bsearch(&key, w->v, w->n, sizeof(*w->v), seen_cmp) : NULL;
 }
 
-int watch_scan(struct stale_watch *w, const struct meter_snap *s, double now, watch_fn fn,
+int stale_watch_scan(struct stale_watch *w, const struct meter_snap *s, double now, watch_fn fn,
     void *user)
 {
 	struct seen *nv = calloc(s->n + 1, sizeof(*nv));

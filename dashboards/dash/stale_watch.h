@@ -16,7 +16,7 @@
 #include "meter_view.h"
 
 struct watch_change {
-	const struct meter_row *row;   /* in the snapshot given to watch_scan */
+	const struct meter_row *row;   /* in the snapshot given to stale_watch_scan */
 	enum chan_status from, to;
 	bool first;                    /* first look at the channel: from is meaningless */
 	double age;                    /* seconds since its last reading; NAN: never */
@@ -26,13 +26,13 @@ typedef void (*watch_fn)(void *user, const struct watch_change *c);
 
 struct stale_watch;
 
-struct stale_watch *watch_new(void);      /* NULL when out of memory */
-void watch_free(struct stale_watch *w);   /* NULL-safe */
+struct stale_watch *stale_watch_new(void);      /* NULL when out of memory */
+void stale_watch_free(struct stale_watch *w);   /* NULL-safe */
 
 /* Judge every channel of s at now against the last scan; fn is called for
  * each change, in the snapshot's order. Returns the number of changes, or
  * GM_ENOMEM (then nothing is remembered and the next scan repeats them). */
-int watch_scan(struct stale_watch *w, const struct meter_snap *s, double now, watch_fn fn,
+int stale_watch_scan(struct stale_watch *w, const struct meter_snap *s, double now, watch_fn fn,
     void *user);
 
 #endif

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "consumption.h"
+#include "usage.h"
 #include "gm_err.h"
 #include "figures.h"
 #include "fiscal.h"

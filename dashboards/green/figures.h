@@ -2,7 +2,7 @@
  * figures.h - each unit's use of each resource, month by month over a
  * fiscal year and its baseline year, read from the stored channels through
  * the organisation's meter mapping (org.h) and the consumption API
- * (consumption.h). gm-report and the dashboard build every Green Office
+ * (usage.h). gm-report and the dashboard build every Green Office
  * figure on these.
  *
  * A channel's use is cut at the local month starts and at the dates its
@@ -11,7 +11,7 @@
  * with readings over the share-weighted seconds its channels should have
  * had (a channel's delta entries: its months with an entry). A month no
  * channel served is NAN with completeness 0. A piece whose channel has
- * flagged events (consumption.h usage_flagged) marks the month "to review".
+ * flagged events (usage.h usage_flagged) marks the month "to review".
  *
  * Paper: figures keep printed sheets and reams apart (RES_PAPER_PRINTED,
  * RES_PAPER_REAMS); paper_resource() says which one the KPI uses.

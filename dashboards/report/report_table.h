@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "consumption.h"
+#include "usage.h"
 #include "green_text.h"
 #include "datadir.h"
 

@@ -168,8 +168,8 @@ static void span(const struct device_model *model, int function, int *start, int
 			continue;
 		if (ch->address < lo)
 			lo = ch->address;
-		if (ch->address + reg_words(ch->type) > hi)
-			hi = ch->address + reg_words(ch->type);
+		if (ch->address + registers_words(ch->type) > hi)
+			hi = ch->address + registers_words(ch->type);
 	}
 	*start = hi > 0 ? lo : 0;
 	*n = hi > 0 ? hi - lo : 0;

@@ -45,7 +45,7 @@ static void check_model(const struct device_model *m)
 	for (int i = 0; i < m->nchannels; i++) {
 		const struct channel_def *ch = &m->channels[i];
 		if (!id_valid(ch->name) || (ch->function != 3 && ch->function != 4) ||
-		    ch->address + reg_words(ch->type) > 65536 || !unit_valid(ch->unit) ||
+		    ch->address + registers_words(ch->type) > 65536 || !unit_valid(ch->unit) ||
 		    (unsigned)ch->kind > KIND_DELTA)
 			fuzz_broken("channel \"%s\": function %d address %u unit \"%s\"", ch->name,
 			    ch->function, ch->address, ch->unit);

@@ -2,8 +2,8 @@
  * fuzz_events.c - libFuzzer target over a channel's events journal
  * (common/meter_event.c: "greenmeter-events 1", then "t kind key=value ...
  * note=..." a line), which says when a meter was replaced or reset and
- * keeps late readings; consumption.c counts across what it says. The input
- * is the journal, written to a scratch file and read with events_each() as
+ * keeps late readings; usage.c counts across what it says. The input
+ * is the journal, written to a scratch file and read with meter_event_journal_each() as
  * gm-report does. Besides no crash, undefined behaviour or leak:
  *   - every whole line after the header is one of: an event, handed on in
  *     file order; a kind this version skips; a bad line, counted (a NUL
@@ -13,7 +13,7 @@
  *     line 1, and hands on nothing;
  *   - an event has a time within 2000..2100, a known kind, and a note of
  *     at most EVENT_NOTE_MAX bytes without control characters;
- *   - written again with events_format() and parsed, an event is the same,
+ *   - written again with meter_event_journal_format() and parsed, an event is the same,
  *     bit for bit (seq is a late reading's: only there is it written).
  */
 #include <math.h>
@@ -64,10 +64,10 @@ static void check_event(const struct meter_event *ev)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			fuzz_broken("a note with byte 0x%02x", (unsigned char)*p);
 	}
-	if ((n = events_format(line, sizeof(line), ev)) == 0)
+	if ((n = meter_event_journal_format(line, sizeof(line), ev)) == 0)
 		return;   /* longer written out than read in ("1e9"): no writer makes it */
 	line[n - 1] = '\0';
-	if (events_parse_line(line, &again, &why) != 0)
+	if (meter_event_journal_parse_line(line, &again, &why) != 0)
 		fuzz_broken("written as \"%s\", not read back", line);
 	if (!same_event(ev, &again))
 		fuzz_broken("written as \"%s\", read back otherwise", line);
@@ -87,7 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		path = fuzz_path("fuzz.events");
 	fuzz_write_as(path, data, size, true);
 	ngot = 0;
-	rc = events_each(path, -INFINITY, INFINITY, keep, NULL, &nbad, err, sizeof(err));
+	rc = meter_event_journal_each(path, -INFINITY, INFINITY, keep, NULL, &nbad, err,
+	    sizeof(err));
 
 	for (end = data + size; end > data && end[-1] != '\n'; end--)
 		;
@@ -114,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n < sizeof(line) && memchr(p, '\0', n) == NULL) {
 			memcpy(line, p, n);
 			line[n] = '\0';
-			r = events_parse_line(line, &ev, &why);
+			r = meter_event_journal_parse_line(line, &ev, &why);
 		}
 		if (r < 0)
 			want_bad++;

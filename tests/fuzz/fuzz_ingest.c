@@ -59,19 +59,20 @@ static void open_all(void)
 	ig.max_future_s = 300;
 	ig.fault_hold_s = 60;
 	ig.now = NOW;
-	if ((ig.store = store_open(datadir, NULL, err, sizeof(err))) == NULL ||
+	if ((ig.store = rrd_store_open(datadir, NULL, err, sizeof(err))) == NULL ||
 	    (ig.reg = registry_new()) == NULL ||
 	    quarantine_open(&ig.dlq, datadir, 4 << 20, err, sizeof(err)) != GM_OK ||
-	    sq_open(&ig.queue, ig.store, ig.dlq, datadir, 0, 0, &hooks, err, sizeof(err)) != GM_OK)
+	    store_queue_open(&ig.queue, ig.store, ig.dlq, datadir, 0, 0, &hooks, err,
+	        sizeof(err)) != GM_OK)
 		fuzz_broken("cannot open the store: %s", err);
 }
 
 static void close_all(void)
 {
-	sq_close(ig.queue);
+	store_queue_close(ig.queue);
 	quarantine_close(ig.dlq);
 	registry_free(ig.reg);
-	store_close(ig.store);
+	rrd_store_close(ig.store);
 }
 
 static void check_channels(void)
@@ -85,14 +86,14 @@ static void check_channels(void)
 
 		if (topic_parse(chans[i], &id, &kind, err, sizeof(err)) != GM_OK)
 			fuzz_broken("%s: %s", chans[i], err);
-		(void)sq_settle(ig.queue, &id, err, sizeof(err));
+		(void)store_queue_settle(ig.queue, &id, err, sizeof(err));
 		if ((cs = registry_find(ig.reg, &id)) != NULL && cs->r.stored > cs->r.received)
 			fuzz_broken("%s: %llu stored of %llu received", chans[i],
 			    (unsigned long long)cs->r.stored, (unsigned long long)cs->r.received);
 	}
-	if (sq_queued(ig.queue) != 0)
+	if (store_queue_queued(ig.queue) != 0)
 		fuzz_broken("%zu rows still queued after every channel settled",
-		    sq_queued(ig.queue));
+		    store_queue_queued(ig.queue));
 }
 
 static void at_exit(void)

@@ -162,14 +162,15 @@ static void check_values(uint8_t flags, const uint16_t *regs, unsigned count)
 	ch.order = (enum word_order)((flags >> 4) & 3);
 	ch.kind = flags & 0x40 ? KIND_COUNTER : KIND_GAUGE;
 	ch.scale = flags & 0x80 ? 1e300 : 1;
-	unsigned last = count - (unsigned)reg_words(ch.type);
+	unsigned last = count - (unsigned)registers_words(ch.type);
 
 	/* The first 16 places and the last: enough for every rule, without up
 	 * to 125 decodings an input. */
-	for (unsigned off = 0; off + (unsigned)reg_words(ch.type) <= count;
+	for (unsigned off = 0; off + (unsigned)registers_words(ch.type) <= count;
 	    off = off + 1 == 16 && last > 16 ? last : off + 1) {
 		const uint16_t *w = regs + off;
-		double raw = reg_decode(w, ch.type, ch.order), v = raw * ch.scale, got = -12345;
+		double raw = registers_decode(w, ch.type, ch.order), v = raw * ch.scale,
+		    got = -12345;
 		char why[160];
 		bool wide = false;
 		int rc;
@@ -183,7 +184,7 @@ static void check_values(uint8_t flags, const uint16_t *regs, unsigned count)
 		rc = devmap_read(&ch, w, &got, why, sizeof(why));
 		if ((rc != GM_OK) != refuse)
 			broken("%s %s 0x%04x...: devmap_read says %d, the rules %s (value %.17g)",
-			    reg_type_name(ch.type), reg_order_name(ch.order), w[0], rc,
+			    registers_type_name(ch.type), registers_order_name(ch.order), w[0], rc,
 			    refuse ? "refuse" : "accept", v);
 		if (rc == GM_OK && (!isfinite(got) || got != v))
 			broken("devmap_read gave %.17g for %.17g", got, v);

@@ -1,7 +1,7 @@
 /*
  * test_additivity.c - the parts of a period add up to the whole, whatever
  * the data and wherever the period is cut (the period-edge rule of
- * common/store/consumption.h), as a property over random data.
+ * common/store/usage.h), as a property over random data.
  *
  * Random series go through the collector's own ingest (collector/ingest.c,
  * real RRD files, events and entries journals) exactly as messages from the
@@ -33,7 +33,7 @@
 #include <cmocka.h>
 
 #include "ingest.h"
-#include "consumption.h"
+#include "usage.h"
 #include "gm_err.h"
 #include "meter_event.h"
 #include "testutil.h"
@@ -250,7 +250,7 @@ static void place_event(const struct meter_event *e, void *user)
 	struct usage_events *ue;
 
 	if (e->t == pl->last_t && (int)e->kind == pl->last_kind)
-		return;   /* a repeat counts once, as consumption.c says */
+		return;   /* a repeat counts once, as usage.c says */
 	pl->last_t = e->t;
 	pl->last_kind = (int)e->kind;
 	for (int i = 0; i < pl->n; i++) {
@@ -266,7 +266,7 @@ static void place_event(const struct meter_event *e, void *user)
 }
 
 /* Each part holds exactly the events of its (from, to], worked out here
- * from the journal apart from consumption.c. */
+ * from the journal apart from usage.c. */
 static void check_placed(const char *path, const time_t *bounds, int n,
     const struct usage *parts)
 {
@@ -277,7 +277,7 @@ static void check_placed(const char *path, const time_t *bounds, int n,
 	if (len < 4 || strcmp(path + len - 4, ".rrd") != 0)
 		return;
 	snprintf(ev_path, sizeof(ev_path), "%.*s.events", (int)(len - 4), path);
-	CHECK(events_each(ev_path, -INFINITY, INFINITY, place_event, &pl, NULL, err,
+	CHECK(meter_event_journal_each(ev_path, -INFINITY, INFINITY, place_event, &pl, NULL, err,
 	    sizeof(err)) == GM_OK, "%s: %s", ev_path, err);
 	for (int i = 0; i < n; i++) {
 		char what[160];
@@ -315,7 +315,7 @@ static void check_cut(const char *path, const time_t *bounds, int n, bool alone)
 		    "%s: %s", path, err);
 		same_events(&one.ev, &p->ev, "a part alone and in a series");
 		if (one.step != p->step)
-			continue;   /* rows of another archive (consumption.h) */
+			continue;   /* rows of another archive (usage.h) */
 		CHECK(one.coverage == p->coverage &&
 		    (isnan(one.amount) ? isnan(p->amount) :
 		    fabs(one.amount - p->amount) <= 1e-9 * fmax(1, fabs(p->amount))),
@@ -361,7 +361,7 @@ static int setup(void **state)
 		return -1;
 	snprintf(datadir, sizeof(datadir), "%s/data", tmpdir);
 	memset(&ig, 0, sizeof(ig));
-	if ((ig.store = store_open(datadir, NULL, err, sizeof(err))) == NULL ||
+	if ((ig.store = rrd_store_open(datadir, NULL, err, sizeof(err))) == NULL ||
 	    (ig.reg = registry_new()) == NULL ||
 	    quarantine_open(&ig.dlq, datadir, QUARANTINE_REFUSED_MAX, err, sizeof(err)) != GM_OK) {
 		print_message("setup: %s\n", err);
@@ -377,7 +377,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	quarantine_close(ig.dlq);
-	store_close(ig.store);
+	rrd_store_close(ig.store);
 	registry_free(ig.reg);
 	return tmpdir_teardown(state);
 }

@@ -53,7 +53,7 @@ static int setup(void **state)
 		return -1;
 	snprintf(datadir, sizeof(datadir), "%s/data", tmpdir);
 	memset(&ig, 0, sizeof(ig));
-	if ((ig.store = store_open(datadir, NULL, err, sizeof(err))) == NULL ||
+	if ((ig.store = rrd_store_open(datadir, NULL, err, sizeof(err))) == NULL ||
 	    (ig.reg = registry_new()) == NULL ||
 	    quarantine_open(&ig.dlq, datadir, QUARANTINE_REFUSED_MAX, err, sizeof(err)) != GM_OK)
 		return -1;
@@ -66,7 +66,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	quarantine_close(ig.dlq);
-	store_close(ig.store);
+	rrd_store_close(ig.store);
 	registry_free(ig.reg);
 	return tmpdir_teardown(state);
 }

@@ -343,24 +343,25 @@ static void test_watch_once(void **state)
 		{ "a", KIND_COUNTER, now - 5, 10 },
 		{ "b", KIND_COUNTER, now - 500, 10 },   /* stale from the start */
 	};
-	struct stale_watch *w = watch_new();
+	struct stale_watch *w = stale_watch_new();
 	struct meter_snap *s = snap_of(sp, 2, 0);
 	struct seen_log log = { 0 };
 
 	(void)state;
-	assert_int_equal(watch_scan(w, s, now, note, &log), 1);   /* only b */
+	assert_int_equal(stale_watch_scan(w, s, now, note, &log), 1);   /* only b */
 	assert_string_equal(log.what[0], "b new->stale");
-	assert_int_equal(watch_scan(w, s, now + 1, note, &log), 0);   /* no change, no alert */
-	assert_int_equal(watch_scan(w, s, now + 40, note, &log), 1);  /* a turns stale */
+	assert_int_equal(stale_watch_scan(w, s, now + 1, note, &log), 0);   /* no change,
+	    no alert */
+	assert_int_equal(stale_watch_scan(w, s, now + 40, note, &log), 1);  /* a turns stale */
 	assert_string_equal(log.what[1], "a ok->stale");
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(watch_scan(w, s, now + 50 + i, note, &log), 0);
+		assert_int_equal(stale_watch_scan(w, s, now + 50 + i, note, &log), 0);
 	s->rows[0].st.last_t = now + 60;   /* a reads again */
-	assert_int_equal(watch_scan(w, s, now + 61, note, &log), 1);
+	assert_int_equal(stale_watch_scan(w, s, now + 61, note, &log), 1);
 	assert_string_equal(log.what[2], "a stale->ok");
 	assert_int_equal(log.n, 3);
 	meter_snap_free(s);
-	watch_free(w);
+	stale_watch_free(w);
 }
 
 static void test_report_files(void **state)

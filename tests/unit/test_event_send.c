@@ -37,8 +37,9 @@ static int build(const struct event_args *a, double now)
 	rc = event_send_build(a, "senate", now, topic, sizeof(topic), &payload, err, sizeof(err));
 	if (rc == GM_OK) {
 		assert_non_null(payload);
-		event_clear(&ev);
-		assert_int_equal(event_decode(payload, strlen(payload), &ev, err, sizeof(err)),
+		meter_event_clear(&ev);
+		assert_int_equal(meter_event_decode(payload, strlen(payload), &ev, err,
+		    sizeof(err)),
 		    GM_OK);
 	} else {
 		assert_null(payload);

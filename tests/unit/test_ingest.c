@@ -10,7 +10,7 @@
  *   1704067200 + 152 * 86400 = 1717200000)
  *   T   = NOW - 3600 = 1717196400, the first reading, a whole minute
  * and readings more than 300 s ahead of NOW are refused.
- * What was stored is read back through usage_get (common/store/consumption.c);
+ * What was stored is read back through usage_get (common/store/usage.c);
  * its amounts are sums of `use` and are compared to within 1e-9.
  *
  * Delta readings (manual monthly entries) go to an entries journal instead;
@@ -52,7 +52,7 @@
 #include "ingest.h"
 #include "requeue.h"
 #include "chanmeta.h"
-#include "consumption.h"
+#include "usage.h"
 #include "entries.h"
 #include "gm_err.h"
 #include "log.h"
@@ -84,9 +84,9 @@ static void open_queue(void)
 
 	const struct sq_hooks hooks = { ingest_written, ingest_quarantined, &ig };
 
-	if (sq_open(&ig.queue, ig.store, ig.dlq, datadir, QUEUE_DELAY, 0, &hooks, err,
+	if (store_queue_open(&ig.queue, ig.store, ig.dlq, datadir, QUEUE_DELAY, 0, &hooks, err,
 	    sizeof(err)) != GM_OK)
-		fail_msg("sq_open: %s", err);
+		fail_msg("store_queue_open: %s", err);
 }
 
 /* Everything queued into the files: the queue closed (which writes it all)
@@ -95,7 +95,7 @@ static void flush(void)
 {
 	if (!queued)
 		return;
-	sq_close(ig.queue);
+	store_queue_close(ig.queue);
 	open_queue();
 }
 
@@ -106,13 +106,13 @@ static void restart(bool reopen_store)
 {
 	char err[256];
 
-	sq_close(ig.queue);
+	store_queue_close(ig.queue);
 	ig.queue = NULL;
 	registry_free(ig.reg);
 	assert_non_null(ig.reg = registry_new());
 	if (reopen_store) {
-		store_close(ig.store);
-		assert_non_null(ig.store = store_open(datadir, NULL, err, sizeof(err)));
+		rrd_store_close(ig.store);
+		assert_non_null(ig.store = rrd_store_open(datadir, NULL, err, sizeof(err)));
 	}
 	if (queued)
 		open_queue();
@@ -127,8 +127,8 @@ static int setup(void **state)
 		return -1;
 	snprintf(datadir, sizeof(datadir), "%s/data", tmpdir);
 	memset(&ig, 0, sizeof(ig));
-	if ((ig.store = store_open(datadir, NULL, err, sizeof(err))) == NULL) {
-		print_message("store_open: %s\n", err);
+	if ((ig.store = rrd_store_open(datadir, NULL, err, sizeof(err))) == NULL) {
+		print_message("rrd_store_open: %s\n", err);
 		return -1;
 	}
 	if ((ig.reg = registry_new()) == NULL ||
@@ -152,9 +152,9 @@ static int setup_queued(void **state)
 
 static int teardown(void **state)
 {
-	sq_close(ig.queue);
+	store_queue_close(ig.queue);
 	quarantine_close(ig.dlq);
-	store_close(ig.store);
+	rrd_store_close(ig.store);
 	registry_free(ig.reg);
 	return tmpdir_teardown(state);
 }
@@ -386,7 +386,7 @@ static void test_single_reading(void **state)
 	assert_int_equal(cs->r.last_seq, 1);
 
 	/* what the file itself says */
-	assert_int_equal(store_last(ig.store, &id, &exists, &t, &v, err, sizeof(err)), GM_OK);
+	assert_int_equal(rrd_store_last(ig.store, &id, &exists, &t, &v, err, sizeof(err)), GM_OK);
 	assert_true(exists);
 	assert_true(t == T);
 	assert_true(v == 1000.5);
@@ -628,7 +628,7 @@ static void test_hostile(void **state)
 
 	(void)state;
 	tree(before, sizeof(before));
-	assert_string_equal(before, "/data\n");   /* made by store_open */
+	assert_string_equal(before, "/data\n");   /* made by rrd_store_open */
 	for (size_t i = 0; i < NCASES(topics); i++) {
 		if (send_msg(topics[i], good) != INGEST_DONE)
 			fail_msg("topic \"%s\" not rejected for good", topics[i]);
@@ -786,9 +786,9 @@ static void test_events_torn_tail(void **state)
 
 	(void)state;
 	done(ENERGY, "{\"t\":1717196400,\"v\":1000" KWH ",\"seq\":1}");
-	events_path(path, sizeof(path), datadir, &id);
+	meter_event_journal_path(path, sizeof(path), datadir, &id);
 	write_file(path, "greenmeter-events 1\n1717196430 late");   /* torn */
-	event_clear(&ev);
+	meter_event_clear(&ev);
 	ev.t = 1717196440;
 	ev.kind = EV_LATE;
 	ev.v = 999;
@@ -1449,7 +1449,7 @@ static void test_requeue_no_stale_answer(void **state)
 
 /*
  * A FIFO where a channel's RRD file should be - "a special file", which
- * chan_file_judge() names as damage - is never judged: store_last ->
+ * chan_file_judge() names as damage - is never judged: rrd_store_last ->
  * rrd_head_last() opens it O_RDONLY first and blocks for ever (no writer),
  * inside the store's lock, on paho's thread. The whole collector hangs
  * (SIGTERM too: on_message never gets back to its stop check).

@@ -1,6 +1,6 @@
 /*
  * test_meter_event.c - the events journal as its readers take it
- * (common/meter_event.c, events_each): every event in file order, kinds this
+ * (common/meter_event.c, meter_event_journal_each): every event in file order, kinds this
  * version does not know skipped, bad lines counted and skipped. A bad line
  * in the middle (a NUL-filled block left by a crash, a line too long, a
  * note with control characters) costs that line only: the events after it
@@ -47,7 +47,7 @@ static int read_journal(const char *path, size_t *nbad, char *err, size_t errlen
 {
 	memset(&got, 0, sizeof(got));
 	*nbad = 0;
-	return events_each(path, -INFINITY, INFINITY, keep, NULL, nbad, err, errlen);
+	return meter_event_journal_each(path, -INFINITY, INFINITY, keep, NULL, nbad, err, errlen);
 }
 
 static void test_good(void **state)

@@ -139,8 +139,8 @@ static const char *describe(const struct image *c)
 {
 	static char buf[64];
 
-	snprintf(buf, sizeof(buf), "%s %s %.17g", reg_type_name(c->type),
-	    reg_order_name(c->order), c->value);
+	snprintf(buf, sizeof(buf), "%s %s %.17g", registers_type_name(c->type),
+	    registers_order_name(c->order), c->value);
 	return buf;
 }
 
@@ -149,14 +149,14 @@ static void test_encode_exact(void **state)
 	(void)state;
 	for (size_t i = 0; i < NCASES(exact); i++) {
 		const struct image *c = &exact[i];
-		int words = reg_words(c->type);
+		int words = registers_words(c->type);
 		uint16_t regs[REG_MAX_WORDS + 1];
 		char got[40], want[40];
 
 		/* 0xAAAA marks the words encode must not touch */
 		for (size_t j = 0; j < NCASES(regs); j++)
 			regs[j] = 0xAAAA;
-		reg_encode(c->value, c->type, c->order, regs);
+		registers_encode(c->value, c->type, c->order, regs);
 		show(got, sizeof(got), regs, words);
 		show(want, sizeof(want), c->regs, words);
 		if (strcmp(got, want) != 0)
@@ -171,7 +171,7 @@ static void test_decode_exact(void **state)
 	(void)state;
 	for (size_t i = 0; i < NCASES(exact); i++) {
 		const struct image *c = &exact[i];
-		double v = reg_decode(c->regs, c->type, c->order);
+		double v = registers_decode(c->regs, c->type, c->order);
 
 		if (v != c->value || signbit(v) != signbit(c->value))
 			fail_msg("decode %s: got %.17g", describe(c), v);
@@ -188,7 +188,7 @@ static void test_not_libmodbus_abcd(void **state)
 	uint16_t regs[2];
 
 	(void)state;
-	reg_encode(12345.5, REG_FLOAT32, ORDER_ABCD, regs);
+	registers_encode(12345.5, REG_FLOAT32, ORDER_ABCD, regs);
 	assert_memory_not_equal(regs, libmodbus_abcd, sizeof(regs));
 	assert_int_equal(regs[0], 0x4640);
 	assert_int_equal(regs[1], 0xE600);
@@ -216,8 +216,8 @@ static void test_decode_64bit_pattern(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < NCASES(cases); i++) {
-		assert_true(reg_decode(cases[i].regs, REG_UINT64, cases[i].order) == nearest);
-		assert_true(reg_decode(cases[i].regs, REG_INT64, cases[i].order) == nearest);
+		assert_true(registers_decode(cases[i].regs, REG_UINT64, cases[i].order) == nearest);
+		assert_true(registers_decode(cases[i].regs, REG_INT64, cases[i].order) == nearest);
 	}
 }
 
@@ -256,11 +256,11 @@ static void test_encode_round_clamp_wrap(void **state)
 	(void)state;
 	for (size_t i = 0; i < NCASES(cases); i++) {
 		const struct image *c = &cases[i];
-		int words = reg_words(c->type);
+		int words = registers_words(c->type);
 		uint16_t regs[REG_MAX_WORDS];
 		char got[40], want[40];
 
-		reg_encode(c->value, c->type, c->order, regs);
+		registers_encode(c->value, c->type, c->order, regs);
 		show(got, sizeof(got), regs, words);
 		show(want, sizeof(want), c->regs, words);
 		if (strcmp(got, want) != 0)
@@ -300,11 +300,12 @@ static void test_round_trip(void **state)
 				uint16_t regs[REG_MAX_WORDS];
 				double y;
 
-				reg_encode(x, cases[i].type, orders[o], regs);
-				y = reg_decode(regs, cases[i].type, orders[o]);
+				registers_encode(x, cases[i].type, orders[o], regs);
+				y = registers_decode(regs, cases[i].type, orders[o]);
 				if (y != x)
 					fail_msg("%s %s: %.17g came back as %.17g",
-					    reg_type_name(cases[i].type), reg_order_name(orders[o]), x, y);
+					    registers_type_name(cases[i].type),
+					        registers_order_name(orders[o]), x, y);
 			}
 		}
 	}
@@ -329,8 +330,8 @@ static void test_words_modulus(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < NCASES(cases); i++) {
-		assert_int_equal(reg_words(cases[i].type), cases[i].words);
-		assert_true(reg_modulus(cases[i].type) == cases[i].modulus);
+		assert_int_equal(registers_words(cases[i].type), cases[i].words);
+		assert_true(registers_modulus(cases[i].type) == cases[i].modulus);
 	}
 }
 
@@ -362,29 +363,29 @@ static void test_names_and_parse(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < NCASES(types); i++) {
-		assert_string_equal(reg_type_name(types[i].type), types[i].name);
+		assert_string_equal(registers_type_name(types[i].type), types[i].name);
 		t = types[i].type == REG_INT16 ? REG_FLOAT64 : REG_INT16;
-		assert_int_equal(reg_type_parse(types[i].name, &t), GM_OK);
+		assert_int_equal(registers_type_parse(types[i].name, &t), GM_OK);
 		assert_int_equal(t, types[i].type);
 	}
 	for (size_t i = 0; i < NCASES(orders); i++) {
-		assert_string_equal(reg_order_name(orders[i].order), orders[i].name);
+		assert_string_equal(registers_order_name(orders[i].order), orders[i].name);
 		o = orders[i].order == ORDER_ABCD ? ORDER_DCBA : ORDER_ABCD;
-		assert_int_equal(reg_order_parse(orders[i].name, &o), GM_OK);
+		assert_int_equal(registers_order_parse(orders[i].name, &o), GM_OK);
 		assert_int_equal(o, orders[i].order);
 	}
 	for (size_t i = 0; i < NCASES(bad_types); i++) {
-		if (reg_type_parse(bad_types[i], &t) != GM_EINVAL)
+		if (registers_type_parse(bad_types[i], &t) != GM_EINVAL)
 			fail_msg("type \"%s\" accepted", bad_types[i]);
 	}
 	for (size_t i = 0; i < NCASES(bad_orders); i++) {
-		if (reg_order_parse(bad_orders[i], &o) != GM_EINVAL)
+		if (registers_order_parse(bad_orders[i], &o) != GM_EINVAL)
 			fail_msg("order \"%s\" accepted", bad_orders[i]);
 	}
 }
 
 /*
- * reg_check: what is no number, or not the number the meter holds.
+ * registers_check: what is no number, or not the number the meter holds.
  * float32 0x7FC00000: exponent all ones, fraction non-zero: a quiet NaN;
  * 0x7F800001 a signalling one; 0x7F800000 / 0xFF800000: +/- infinity.
  * float64 0x7FF0000000000000: +infinity; 0x7FF8...: NaN.
@@ -430,7 +431,8 @@ static void test_check(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < NCASES(cases); i++) {
-		int rc = reg_check(cases[i].regs, cases[i].type, cases[i].order, why, sizeof(why));
+		int rc = registers_check(cases[i].regs, cases[i].type, cases[i].order, why,
+		    sizeof(why));
 		if (cases[i].why == NULL && rc != GM_OK)
 			fail_msg("case %zu refused: %s", i, why);
 		if (cases[i].why != NULL && (rc != GM_ERANGE || strcmp(why, cases[i].why) != 0))

@@ -21,96 +21,96 @@
 
 static void test_files(void **state)
 {
-	struct hold *h = hold_new();
-	struct hold_file *first, *f;
+	struct rrd_hold *h = rrd_hold_new();
+	struct rrd_hold_file *first, *f;
 	char path[64];
 
 	(void)state;
 	assert_non_null(h);
-	assert_int_equal(hold_count(h), 0);
-	assert_null(hold_at(h, 0));
-	first = hold_file(h, "/d/hq/m1/energy.rrd");
+	assert_int_equal(rrd_hold_count(h), 0);
+	assert_null(rrd_hold_at(h, 0));
+	first = rrd_hold_file(h, "/d/hq/m1/energy.rrd");
 	assert_non_null(first);
 	assert_false(first->known);
 	assert_int_equal(first->n, 0);
 	for (int i = 0; i < 39; i++) {
 		snprintf(path, sizeof(path), "/d/hq/m%d/power.rrd", i);
-		assert_non_null(hold_file(h, path));
+		assert_non_null(rrd_hold_file(h, path));
 	}
-	assert_int_equal(hold_count(h), 40);
+	assert_int_equal(rrd_hold_count(h), 40);
 	/* the same path is the same entry, where it was before the table grew */
-	assert_ptr_equal(hold_file(h, "/d/hq/m1/energy.rrd"), first);
+	assert_ptr_equal(rrd_hold_file(h, "/d/hq/m1/energy.rrd"), first);
 	assert_string_equal(first->path, "/d/hq/m1/energy.rrd");
-	assert_int_equal(hold_count(h), 40);
-	f = hold_at(h, 39);
+	assert_int_equal(rrd_hold_count(h), 40);
+	f = rrd_hold_at(h, 39);
 	assert_string_equal(f->path, "/d/hq/m38/power.rrd");
-	assert_ptr_equal(hold_file(h, "/d/hq/m38/power.rrd"), f);
-	assert_null(hold_at(h, 40));
+	assert_ptr_equal(rrd_hold_file(h, "/d/hq/m38/power.rrd"), f);
+	assert_null(rrd_hold_at(h, 40));
 	/* thousands of files: each found again as itself after the index grew */
 	for (int i = 0; i < 5000; i++) {
 		snprintf(path, sizeof(path), "/d/s%d/m/c.rrd", i);
-		assert_non_null(hold_file(h, path));
+		assert_non_null(rrd_hold_file(h, path));
 	}
-	assert_int_equal(hold_count(h), 5040);
+	assert_int_equal(rrd_hold_count(h), 5040);
 	for (int i = 0; i < 5000; i++) {
 		snprintf(path, sizeof(path), "/d/s%d/m/c.rrd", i);
-		assert_ptr_equal(hold_file(h, path), hold_at(h, 40 + (size_t)i));
+		assert_ptr_equal(rrd_hold_file(h, path), rrd_hold_at(h, 40 + (size_t)i));
 	}
-	assert_ptr_equal(hold_file(h, "/d/hq/m1/energy.rrd"), first);
-	hold_free(h);
-	hold_free(NULL);
+	assert_ptr_equal(rrd_hold_file(h, "/d/hq/m1/energy.rrd"), first);
+	rrd_hold_free(h);
+	rrd_hold_free(NULL);
 }
 
 static void test_rows(void **state)
 {
-	struct hold *h = hold_new();
-	struct hold_file *f = hold_file(h, "/d/a.rrd"), *g = hold_file(h, "/d/b.rrd");
+	struct rrd_hold *h = rrd_hold_new();
+	struct rrd_hold_file *f = rrd_hold_file(h, "/d/a.rrd"), *g = rrd_hold_file(h, "/d/b.rrd");
 	char longtext[HOLD_TEXT + 1];
 
 	(void)state;
 	/* nothing held: nothing to drop */
-	hold_drop_upto(f, 5000);
+	rrd_hold_drop_upto(f, 5000);
 	assert_int_equal(f->n, 0);
-	assert_int_equal(hold_add(f, 1000, "1.000:5:U", 7), GM_OK);
+	assert_int_equal(rrd_hold_add(f, 1000, "1.000:5:U", 7), GM_OK);
 	assert_int_equal(f->since_ms, 7);
-	assert_int_equal(hold_add(f, 2000, "2.000:6:1", 9), GM_OK);
+	assert_int_equal(rrd_hold_add(f, 2000, "2.000:6:1", 9), GM_OK);
 	/* when the oldest was handed over counts, not the newest */
 	assert_int_equal(f->since_ms, 7);
 	/* not newer than the last held: refused, nothing kept */
-	assert_int_equal(hold_add(f, 2000, "2.000:6:1", 9), GM_EINVAL);
-	assert_int_equal(hold_add(f, 1500, "1.500:6:1", 9), GM_EINVAL);
+	assert_int_equal(rrd_hold_add(f, 2000, "2.000:6:1", 9), GM_EINVAL);
+	assert_int_equal(rrd_hold_add(f, 1500, "1.500:6:1", 9), GM_EINVAL);
 	/* 96 characters do not fit with the terminating NUL */
 	memset(longtext, 'x', HOLD_TEXT);
 	longtext[HOLD_TEXT] = '\0';
-	assert_int_equal(hold_add(f, 3000, longtext, 9), GM_EINVAL);
+	assert_int_equal(rrd_hold_add(f, 3000, longtext, 9), GM_EINVAL);
 	longtext[HOLD_TEXT - 1] = '\0';
-	assert_int_equal(hold_add(f, 3000, longtext, 9), GM_OK);
+	assert_int_equal(rrd_hold_add(f, 3000, longtext, 9), GM_OK);
 	assert_int_equal(f->n, 3);
 	/* nine more make the row array grow past its first 8 */
 	for (int i = 0; i < 9; i++)
-		assert_int_equal(hold_add(g, 100 * (i + 1), "x", 11), GM_OK);
-	assert_int_equal(hold_rows(h), 12);
+		assert_int_equal(rrd_hold_add(g, 100 * (i + 1), "x", 11), GM_OK);
+	assert_int_equal(rrd_hold_rows(h), 12);
 
 	/* the file has everything up to 2000: the third row stays */
-	hold_drop_upto(f, 2000);
+	rrd_hold_drop_upto(f, 2000);
 	assert_int_equal(f->n, 1);
 	assert_int_equal(f->rows[0].ms, 3000);
 	assert_string_equal(f->rows[0].text, longtext);
 	/* nothing at or before 2500 is left */
-	hold_drop_upto(f, 2500);
+	rrd_hold_drop_upto(f, 2500);
 	assert_int_equal(f->n, 1);
-	hold_drop_upto(g, 450);
+	rrd_hold_drop_upto(g, 450);
 	assert_int_equal(g->n, 5);
 	assert_int_equal(g->rows[0].ms, 500);
 	assert_int_equal(g->rows[4].ms, 900);
-	hold_drop_upto(g, 900);
+	rrd_hold_drop_upto(g, 900);
 	assert_int_equal(g->n, 0);
 	assert_null(g->rows);
 	/* empty again: the next row starts a new wait */
-	assert_int_equal(hold_add(g, 1000, "y", 20), GM_OK);
+	assert_int_equal(rrd_hold_add(g, 1000, "y", 20), GM_OK);
 	assert_int_equal(g->since_ms, 20);
-	assert_int_equal(hold_rows(h), 2);
-	hold_free(h);
+	assert_int_equal(rrd_hold_rows(h), 2);
+	rrd_hold_free(h);
 }
 
 int main(void)

@@ -114,27 +114,27 @@ static int setup(void **state)
 	return tmpdir_make("rrd-store");
 }
 
-static struct store *open_direct(char *datadir, size_t len)
+static struct rrd_store *open_direct(char *datadir, size_t len)
 {
 	char err[256];
-	struct store *s;
+	struct rrd_store *s;
 
 	snprintf(datadir, len, "%s/data", tmpdir);
-	s = store_open(datadir, NULL, err, sizeof(err));
+	s = rrd_store_open(datadir, NULL, err, sizeof(err));
 	if (s == NULL)
-		fail_msg("store_open: %s", err);
-	assert_string_equal(store_backend(s), "librrd");
+		fail_msg("rrd_store_open: %s", err);
+	assert_string_equal(rrd_store_backend(s), "librrd");
 	return s;
 }
 
 static const struct payload_meta kwh = { .unit = "kWh", .kind = KIND_COUNTER };
 
-static int put(struct store *s, const struct chan_id *id, const struct store_row *rows,
+static int put(struct rrd_store *s, const struct chan_id *id, const struct store_row *rows,
     size_t n)
 {
 	char err[256];
 
-	return store_update(s, id, &kwh, rows, n, err, sizeof(err));
+	return rrd_store_update(s, id, &kwh, rows, n, err, sizeof(err));
 }
 
 static int64_t head_ms(const char *path)
@@ -157,7 +157,7 @@ static void test_head_exact(void **state)
 	};
 	char datadir[128], path[256], err[256];
 	const char *argv[1] = { "1717196520.001:1002:1" };
-	struct store *s = open_direct(datadir, sizeof(datadir));
+	struct rrd_store *s = open_direct(datadir, sizeof(datadir));
 	bool exists;
 	double t, v;
 
@@ -165,8 +165,8 @@ static void test_head_exact(void **state)
 	assert_int_equal(put(s, &id, rows, 2), GM_OK);
 	rrd_layout_path(path, sizeof(path), datadir, &id);
 	assert_true(head_ms(path) == (T + 60) * 1000 + 2);
-	/* store_last says the same; librrd's public call only the second */
-	assert_int_equal(store_last(s, &id, &exists, &t, &v, err, sizeof(err)), GM_OK);
+	/* rrd_store_last says the same; librrd's public call only the second */
+	assert_int_equal(rrd_store_last(s, &id, &exists, &t, &v, err, sizeof(err)), GM_OK);
 	assert_true(exists);
 	assert_true(rrd_ms(t) == (T + 60) * 1000 + 2);
 	assert_true(v == 1001);
@@ -177,7 +177,7 @@ static void test_head_exact(void **state)
 	rrd_clear_error();
 	assert_int_equal(rrd_update_r(path, RRD_TEMPLATE, 1, argv), 0);
 	assert_true(head_ms(path) == (T + 120) * 1000 + 1);
-	store_close(s);
+	rrd_store_close(s);
 }
 
 static void test_head_bad(void **state)
@@ -290,7 +290,7 @@ static void test_ms_grid(void **state)
 		{ T + 0.0024, 1000.25, 0.25 },
 	};
 	char datadir[128], path[256];
-	struct store *s = open_direct(datadir, sizeof(datadir));
+	struct rrd_store *s = open_direct(datadir, sizeof(datadir));
 
 	(void)state;
 	assert_int_equal(put(s, &id, both, 2), GM_ESTALE);
@@ -301,7 +301,7 @@ static void test_ms_grid(void **state)
 	assert_int_equal(put(s, &id, &both[0], 1), GM_OK);
 	assert_int_equal(put(s, &id, &both[1], 1), GM_ESTALE);
 	assert_true(head_ms(path) == T * 1000 + 2);
-	store_close(s);
+	rrd_store_close(s);
 }
 
 /* rrdcached not running: the store opens (the daemon may come later), and
@@ -311,25 +311,25 @@ static void test_cached_absent(void **state)
 	struct chan_id id = id3("hq", "m1", "energy");
 	const struct store_row row = { T, 1000, NAN };
 	char datadir[128], addr[192], err[512], want[256];
-	struct store *s;
+	struct rrd_store *s;
 	int rc;
 
 	(void)state;
 	snprintf(datadir, sizeof(datadir), "%s/data", tmpdir);
 	snprintf(addr, sizeof(addr), "unix:%s/absent.sock", tmpdir);
-	s = store_open(datadir, addr, err, sizeof(err));
+	s = rrd_store_open(datadir, addr, err, sizeof(err));
 	if (s == NULL)
-		fail_msg("store_open: %s", err);
+		fail_msg("rrd_store_open: %s", err);
 	snprintf(want, sizeof(want), "rrdcached at %s", addr);
-	assert_string_equal(store_backend(s), want);
-	rc = store_update(s, &id, &kwh, &row, 1, err, sizeof(err));
+	assert_string_equal(rrd_store_backend(s), want);
+	rc = rrd_store_update(s, &id, &kwh, &row, 1, err, sizeof(err));
 	assert_true(rc != GM_OK && rc != GM_ESTALE);
 	if (strstr(err, want) == NULL)
 		fail_msg("\"%s\" does not name %s", err, want);
-	store_close(s);
+	rrd_store_close(s);
 
 	/* a bad address is refused at open */
-	assert_null(store_open(datadir, "unix:relative.sock", err, sizeof(err)));
+	assert_null(rrd_store_open(datadir, "unix:relative.sock", err, sizeof(err)));
 	assert_non_null(strstr(err, "absolute path"));
 }
 
@@ -447,9 +447,9 @@ struct damage_case {
 	const char *what;
 	void (*spoil)(const char *path);
 	enum written written;
-	int last_rc;        /* store_last */
-	int update_rc;      /* store_update of the next reading, 1: GM_OK or GM_EDAMAGED */
-	const char *why;    /* in store_last's message, or in store_update's */
+	int last_rc;        /* rrd_store_last */
+	int update_rc;      /* rrd_store_update of the next reading, 1: GM_OK or GM_EDAMAGED */
+	const char *why;    /* in rrd_store_last's message, or in rrd_store_update's */
 };
 
 #define EITHER 1   /* librrd may take the update (mending the field) or refuse it */
@@ -483,7 +483,7 @@ static const struct damage_case damage_cases[] = {
 };
 
 struct store_call {
-	struct store *s;
+	struct rrd_store *s;
 	struct chan_id id;
 	double t;
 	bool update;
@@ -504,9 +504,9 @@ static int store_call(void *arg)
 
 	c->err[0] = '\0';
 	if (c->update)
-		rc = store_update(c->s, &c->id, &kwh, &row, 1, c->err, sizeof(c->err));
+		rc = rrd_store_update(c->s, &c->id, &kwh, &row, 1, c->err, sizeof(c->err));
 	else
-		rc = store_last(c->s, &c->id, &exists, &t, &v, c->err, sizeof(c->err));
+		rc = rrd_store_last(c->s, &c->id, &exists, &t, &v, c->err, sizeof(c->err));
 	snprintf(path, sizeof(path), "%s/call.err", tmpdir);
 	if ((f = fopen(path, "w")) != NULL) {
 		fputs(c->err, f);
@@ -515,7 +515,7 @@ static int store_call(void *arg)
 	return -rc;
 }
 
-/* store_last or store_update through c->s, at most 5 s: its rc, message in err. */
+/* rrd_store_last or rrd_store_update through c->s, at most 5 s: its rc, message in err. */
 static int call_store(struct store_call *c, bool update, char *err, size_t errlen)
 {
 	char path[300];
@@ -524,8 +524,8 @@ static int call_store(struct store_call *c, bool update, char *err, size_t errle
 
 	c->update = update;
 	if ((status = within(5, store_call, c)) < 0)
-		fail_msg("%s of %s/%s/%s still blocked after 5 s", update ? "store_update" :
-		    "store_last", c->id.site, c->id.meter, c->id.channel);
+		fail_msg("%s of %s/%s/%s still blocked after 5 s", update ? "rrd_store_update" :
+		    "rrd_store_last", c->id.site, c->id.meter, c->id.channel);
 	snprintf(path, sizeof(path), "%s/call.err", tmpdir);
 	err[0] = '\0';
 	if ((f = fopen(path, "r")) != NULL) {
@@ -552,7 +552,7 @@ static void set_mtime(const char *path, enum written w)
 static void test_damage_judged(void **state)
 {
 	char datadir[128], path[256], err[512];
-	struct store *s = open_direct(datadir, sizeof(datadir));
+	struct rrd_store *s = open_direct(datadir, sizeof(datadir));
 
 	(void)state;
 	for (size_t i = 0; i < NCASES(damage_cases); i++) {
@@ -571,20 +571,22 @@ static void test_damage_judged(void **state)
 
 		rc = call_store(&c, false, err, sizeof(err));
 		if (rc != d->last_rc || (rc != GM_OK && strstr(err, d->why) == NULL))
-			fail_msg("%s: store_last says %d \"%s\", want %d \"%s\"", d->what, rc, err,
+			fail_msg("%s: rrd_store_last says %d \"%s\", want %d \"%s\"", d->what, rc,
+			    err,
 			    d->last_rc, d->why);
 		rc = call_store(&c, true, err, sizeof(err));
 		if (d->update_rc == EITHER ? rc != GM_OK && rc != GM_EDAMAGED : rc != d->update_rc)
-			fail_msg("%s: store_update says %d \"%s\", want %d", d->what, rc, err,
+			fail_msg("%s: rrd_store_update says %d \"%s\", want %d", d->what, rc, err,
 			    d->update_rc);
 		if (rc == GM_EDAMAGED && strstr(err, d->why) == NULL)
-			fail_msg("%s: store_update's reason \"%s\" does not say \"%s\"", d->what, err,
+			fail_msg("%s: rrd_store_update's reason \"%s\" does not say \"%s\"",
+			    d->what, err,
 			    d->why);
 	}
-	store_close(s);
+	rrd_store_close(s);
 }
 
-/* The readings older than the file's last (store_covered, which reads the
+/* The readings older than the file's last (rrd_store_covered, which reads the
  * file with rrd_fetch) of a file damaged since: judged as well, and a FIFO
  * there does not block the fetch. */
 static int covered_call(void *arg)
@@ -593,14 +595,14 @@ static int covered_call(void *arg)
 	double ts[1] = { T + 0.5 };
 	bool covered[1];
 
-	return -store_covered(c->s, &c->id, ts, 1, T + 60, 0, covered, c->err, sizeof(c->err));
+	return -rrd_store_covered(c->s, &c->id, ts, 1, T + 60, 0, covered, c->err, sizeof(c->err));
 }
 
 static void test_covered_damaged(void **state)
 {
 	const struct store_row row = { T + 0.5, 1000, NAN };
 	char datadir[128], path[256];
-	struct store *s = open_direct(datadir, sizeof(datadir));
+	struct rrd_store *s = open_direct(datadir, sizeof(datadir));
 	struct store_call c = { .s = s, .id = id3("hq", "m1", "energy") };
 	int status;
 
@@ -609,21 +611,21 @@ static void test_covered_damaged(void **state)
 	rrd_layout_path(path, sizeof(path), datadir, &c.id);
 	make_fifo(path);
 	if ((status = within(5, covered_call, &c)) < 0)
-		fail_msg("store_covered still blocked on a FIFO after 5 s");
+		fail_msg("rrd_store_covered still blocked on a FIFO after 5 s");
 	assert_int_equal(-status, GM_EDAMAGED);
-	store_close(s);
+	rrd_store_close(s);
 }
 
 /* Shared groups take a channel's file lock before anything else reads it:
- * whatever sits at its name, store_lock answers at once, and leaves what
+ * whatever sits at its name, rrd_store_lock answers at once, and leaves what
  * is not a file of ours to be judged by the call that follows (a lock that
  * "failed" would have the message retried for ever). */
 static int lock_call(void *arg)
 {
 	struct store_call *c = arg;
-	int fd = store_lock(c->s, &c->id, c->err, sizeof(c->err));
+	int fd = rrd_store_lock(c->s, &c->id, c->err, sizeof(c->err));
 
-	store_unlock(fd);
+	rrd_store_unlock(fd);
 	return fd == STORE_NO_FILE ? 1 : fd == STORE_LOCK_FAILED ? 2 : 0;
 }
 
@@ -636,7 +638,7 @@ static void test_lock_damaged(void **state)
 	    { "a symbolic link", make_link } };
 	const struct store_row row = { T + 0.5, 1000, NAN };
 	char datadir[128], path[256], dir[300], err[512];
-	struct store *s = open_direct(datadir, sizeof(datadir));
+	struct rrd_store *s = open_direct(datadir, sizeof(datadir));
 	struct store_call c = { .s = s };
 	bool exists;
 	double t, v;
@@ -653,9 +655,9 @@ static void test_lock_damaged(void **state)
 		assert_int_equal(within(5, lock_call, &c), 0);   /* a file: locked */
 		cases[i].spoil(path);
 		if ((got = within(5, lock_call, &c)) != 1)
-			fail_msg("%s: store_lock %s", cases[i].what, got < 0 ? "still blocked "
+			fail_msg("%s: rrd_store_lock %s", cases[i].what, got < 0 ? "still blocked "
 			    "after 5 s" : "failed: the message would be retried for ever");
-		assert_int_equal(store_last(s, &c.id, &exists, &t, &v, err, sizeof(err)),
+		assert_int_equal(rrd_store_last(s, &c.id, &exists, &t, &v, err, sizeof(err)),
 		    GM_EDAMAGED);
 	}
 	/* a directory on the way is a file */
@@ -665,8 +667,8 @@ static void test_lock_damaged(void **state)
 	assert_int_equal(remove_tree(dir), 0);
 	write_file(dir, "a file where a meter's directory was\n");
 	assert_int_equal(within(5, lock_call, &c), 1);
-	assert_int_equal(store_last(s, &c.id, &exists, &t, &v, err, sizeof(err)), GM_EDAMAGED);
-	store_close(s);
+	assert_int_equal(rrd_store_last(s, &c.id, &exists, &t, &v, err, sizeof(err)), GM_EDAMAGED);
+	rrd_store_close(s);
 }
 
 static pid_t rrdcached_pid = -1;
@@ -733,7 +735,7 @@ static void test_cached_damaged(void **state)
 	    { "header overwritten", spoil_text } };
 	const struct store_row row = { T + 0.5, 1000, NAN };
 	char datadir[128], sock[128], addr[160], path[256], err[512];
-	struct store *s;
+	struct rrd_store *s;
 	bool exists;
 	double t, v;
 
@@ -749,23 +751,23 @@ static void test_cached_damaged(void **state)
 
 		snprintf(name, sizeof(name), "c%zu", i);
 		c.id = id3("hq", "m1", name);
-		assert_non_null(s = store_open(datadir, addr, err, sizeof(err)));
+		assert_non_null(s = rrd_store_open(datadir, addr, err, sizeof(err)));
 		assert_int_equal(put(s, &c.id, &row, 1), GM_OK);
-		store_close(s);   /* flushes: the file holds the reading */
+		rrd_store_close(s);   /* flushes: the file holds the reading */
 		rrd_layout_path(path, sizeof(path), datadir, &c.id);
 		cases[i].spoil(path);
 		set_mtime(path, SETTLED);
 
-		assert_non_null(c.s = store_open(datadir, addr, err, sizeof(err)));
+		assert_non_null(c.s = rrd_store_open(datadir, addr, err, sizeof(err)));
 		if ((rc = call_store(&c, false, err, sizeof(err))) != GM_EDAMAGED)
-			fail_msg("rrdcached, %s: store_last says %d \"%s\", want GM_EDAMAGED",
+			fail_msg("rrdcached, %s: rrd_store_last says %d \"%s\", want GM_EDAMAGED",
 			    cases[i].what, rc, err);
 		if ((rc = call_store(&c, true, err, sizeof(err))) != GM_EDAMAGED)
-			fail_msg("rrdcached, %s: store_update says %d \"%s\", want GM_EDAMAGED",
+			fail_msg("rrdcached, %s: rrd_store_update says %d \"%s\", want GM_EDAMAGED",
 			    cases[i].what, rc, err);
-		assert_int_equal(store_last(c.s, &c.id, &exists, &t, &v, err, sizeof(err)),
+		assert_int_equal(rrd_store_last(c.s, &c.id, &exists, &t, &v, err, sizeof(err)),
 		    GM_EDAMAGED);
-		store_close(c.s);
+		rrd_store_close(c.s);
 	}
 }
 

@@ -44,7 +44,7 @@
 #define DELAY 60
 
 static char datadir[200];
-static struct store *store;
+static struct rrd_store *store;
 static const struct payload_meta KWH = { "kWh", KIND_COUNTER, 1, 0, 0 };
 
 static _Atomic size_t written;   /* rows the queue says it wrote (writer thread) */
@@ -78,8 +78,8 @@ static int setup(void **state)
 	if (tmpdir_make("store_queue") != 0)
 		return -1;
 	snprintf(datadir, sizeof(datadir), "%s/data", tmpdir);
-	if ((store = store_open(datadir, NULL, err, sizeof(err))) == NULL) {
-		print_message("store_open: %s\n", err);
+	if ((store = rrd_store_open(datadir, NULL, err, sizeof(err))) == NULL) {
+		print_message("rrd_store_open: %s\n", err);
 		return -1;
 	}
 	if (quarantine_open(&dlq, datadir, QUARANTINE_REFUSED_MAX, err, sizeof(err)) != GM_OK) {
@@ -97,7 +97,7 @@ static int teardown(void **state)
 	snprintf(small, sizeof(small), "%s/small", tmpdir);
 	umount2(small, MNT_DETACH);   /* test_disk_full's, if it failed half way */
 	quarantine_close(dlq);
-	store_close(store);
+	rrd_store_close(store);
 	return tmpdir_teardown(state);
 }
 
@@ -115,9 +115,9 @@ static struct store_queue *open_q(void)
 	struct store_queue *q;
 	char err[256];
 
-	if (sq_open(&q, store, dlq, datadir, DELAY, 0, &hooks, err, sizeof(err)) != GM_OK)
-		fail_msg("sq_open: %s", err);
-	sq_set_pause(q, DELAY);   /* rows wait until settled, closed or DELAY */
+	if (store_queue_open(&q, store, dlq, datadir, DELAY, 0, &hooks, err, sizeof(err)) != GM_OK)
+		fail_msg("store_queue_open: %s", err);
+	store_queue_set_pause(q, DELAY);   /* rows wait until settled, closed or DELAY */
 	return q;
 }
 
@@ -137,8 +137,8 @@ static void put(struct store_queue *q, const struct chan_id *id, int from, int t
 	char err[256];
 
 	rows_at(rows, from, to);
-	if (sq_put(q, id, &KWH, rows, (size_t)(to - from), err, sizeof(err)) != GM_OK)
-		fail_msg("sq_put: %s", err);
+	if (store_queue_put(q, id, &KWH, rows, (size_t)(to - from), err, sizeof(err)) != GM_OK)
+		fail_msg("store_queue_put: %s", err);
 }
 
 /* The file's last reading: its time (0 when there is no file) and value. */
@@ -148,8 +148,8 @@ static double last_of(const struct chan_id *id, double *value)
 	double t, v;
 	char err[256];
 
-	if (store_last(store, id, &exists, &t, &v, err, sizeof(err)) != GM_OK)
-		fail_msg("store_last: %s", err);
+	if (rrd_store_last(store, id, &exists, &t, &v, err, sizeof(err)) != GM_OK)
+		fail_msg("rrd_store_last: %s", err);
 	if (value != NULL)
 		*value = v;
 	return exists ? t : 0;
@@ -267,8 +267,8 @@ static void test_longest_rows(void **state)
 	wal_close(w);
 	/* replayed whole: five rows (the sixth repeats the first, not newer) */
 	q = open_q();
-	assert_int_equal(sq_queued(q), 5);
-	sq_close(q);
+	assert_int_equal(store_queue_queued(q), 5);
+	store_queue_close(q);
 }
 
 static size_t replayed;
@@ -337,22 +337,23 @@ static void test_put_settle(void **state)
 	put(q, &a, 0, 3);
 	put(q, &a, 3, 5);
 	put(q, &b, 0, 2);
-	assert_int_equal(sq_queued(q), 7);
+	assert_int_equal(store_queue_queued(q), 7);
 	assert_true(last_of(&a, NULL) == 0);   /* nothing written yet */
 	count_segments(&segs, &bad);
 	assert_int_equal(segs, 1);
-	assert_int_equal(sq_settle(q, &a, err, sizeof(err)), GM_OK);
+	assert_int_equal(store_queue_settle(q, &a, err, sizeof(err)), GM_OK);
 	assert_true(last_of(&a, &v) == T + 240);
 	assert_true(v == 1004);
 	/* one round writes every channel queued when it starts */
 	assert_true(last_of(&b, &v) == T + 60);
-	assert_int_equal(sq_queued(q), 0);
+	assert_int_equal(store_queue_queued(q), 0);
 	assert_int_equal(written, 7);
 	/* settling a channel with nothing queued, or unknown, returns at once */
-	assert_int_equal(sq_settle(q, &a, err, sizeof(err)), GM_OK);
-	assert_int_equal(sq_settle(q, &(struct chan_id){ "x", "y", "z" }, err, sizeof(err)),
+	assert_int_equal(store_queue_settle(q, &a, err, sizeof(err)), GM_OK);
+	assert_int_equal(store_queue_settle(q, &(struct chan_id){ "x", "y", "z" }, err,
+	    sizeof(err)),
 	    GM_OK);
-	sq_close(q);
+	store_queue_close(q);
 	count_segments(&segs, &bad);
 	assert_int_equal(segs + bad, 0);
 }
@@ -367,7 +368,7 @@ static void test_pause(void **state)
 
 	(void)state;
 	written = 0;
-	sq_set_pause(q, 0.5);
+	store_queue_set_pause(q, 0.5);
 	for (int k = 0; k < 5; k++) {   /* 0.1 s apart: no pause yet */
 		put(q, &a, k, k + 1);
 		assert_int_equal(written, 0);
@@ -379,7 +380,7 @@ static void test_pause(void **state)
 	}
 	assert_int_equal(written, 5);
 	assert_true(last_of(&a, NULL) == T + 240);
-	sq_close(q);
+	store_queue_close(q);
 }
 
 /* Closing writes whatever is queued. */
@@ -390,7 +391,7 @@ static void test_close_writes(void **state)
 
 	(void)state;
 	put(q, &a, 0, 10);
-	sq_close(q);
+	store_queue_close(q);
 	assert_true(last_of(&a, NULL) == T + 540);
 }
 
@@ -415,24 +416,25 @@ static void test_replay(void **state)
 	assert_int_equal(wal_append(w, &a, &KWH, rows, 6, err, sizeof(err)), GM_OK);
 	assert_int_equal(wal_append(w, &b, &KWH, rows, 2, err, sizeof(err)), GM_OK);
 	/* the first four of a are in the file already */
-	assert_int_equal(store_update(store, &a, &KWH, rows, 4, err, sizeof(err)), GM_OK);
+	assert_int_equal(rrd_store_update(store, &a, &KWH, rows, 4, err, sizeof(err)), GM_OK);
 	/* while one holds the log, another cannot take it */
-	assert_int_equal(sq_open(&q, store, dlq, datadir, DELAY, 0, &hooks, err, sizeof(err)), GM_EBUSY);
+	assert_int_equal(store_queue_open(&q, store, dlq, datadir, DELAY, 0, &hooks, err,
+	    sizeof(err)), GM_EBUSY);
 	assert_non_null(strstr(err, "another gm-collector"));
 	wal_close(w);
 
 	written = 0;
 	q = open_q();
 	/* replayed rows are written at once: some may be in their files already */
-	assert_true(sq_queued(q) <= 8);
-	assert_int_equal(sq_settle(q, &a, err, sizeof(err)), GM_OK);
+	assert_true(store_queue_queued(q) <= 8);
+	assert_int_equal(store_queue_settle(q, &a, err, sizeof(err)), GM_OK);
 	assert_true(last_of(&a, &v) == T + 300);
 	assert_true(v == 1005);
 	assert_true(last_of(&b, NULL) == T + 60);
-	assert_int_equal(sq_take_late(q, &a), 0);
+	assert_int_equal(store_queue_take_late(q, &a), 0);
 	/* written by this run: a's last two and b's two */
 	assert_int_equal(written, 4);
-	sq_close(q);
+	store_queue_close(q);
 	snprintf(path, sizeof(path), "%s/hq/m1/energy.events", datadir);
 	assert_int_equal(access(path, F_OK), -1);   /* nothing late */
 	count_segments(&segs, &bad);
@@ -458,8 +460,8 @@ static void test_replay_torn(void **state)
 	    "hq/m1/energy counter kWh 17171964");
 	written = 0;
 	q = open_q();
-	assert_true(sq_queued(q) <= 2);   /* written at once: maybe already */
-	sq_close(q);
+	assert_true(store_queue_queued(q) <= 2);   /* written at once: maybe already */
+	store_queue_close(q);
 	assert_int_equal(written, 2);     /* the two whole rows, the torn ones not */
 	assert_true(last_of(&a, NULL) == T + 120);
 	count_segments(&segs, &bad);
@@ -470,7 +472,7 @@ static void test_replay_torn(void **state)
 	put(q, &a, 3, 4);
 	snprintf(path, sizeof(path), "%s/.wal/0000000000000008.wal", datadir);
 	assert_int_equal(access(path, F_OK), 0);
-	sq_close(q);
+	store_queue_close(q);
 }
 
 static size_t late_seen;
@@ -494,18 +496,18 @@ static void test_written_behind(void **state)
 	(void)state;
 	written = 0;
 	put(q, &a, 0, 1);
-	assert_int_equal(sq_settle(q, &a, err, sizeof(err)), GM_OK);
+	assert_int_equal(store_queue_settle(q, &a, err, sizeof(err)), GM_OK);
 	put(q, &a, 1, 4);   /* T + 60, T + 120, T + 180 */
-	assert_int_equal(store_update(store, &a, &KWH, &newer, 1, err, sizeof(err)), GM_OK);
-	assert_int_equal(sq_settle(q, &a, err, sizeof(err)), GM_OK);
+	assert_int_equal(rrd_store_update(store, &a, &KWH, &newer, 1, err, sizeof(err)), GM_OK);
+	assert_int_equal(store_queue_settle(q, &a, err, sizeof(err)), GM_OK);
 	assert_true(last_of(&a, NULL) == T + 180);
-	assert_int_equal(sq_take_late(q, &a), 2);
-	assert_int_equal(sq_take_late(q, &a), 0);
+	assert_int_equal(store_queue_take_late(q, &a), 2);
+	assert_int_equal(store_queue_take_late(q, &a), 0);
 	assert_int_equal(written, 2);   /* T and T + 180 */
-	sq_close(q);
+	store_queue_close(q);
 	snprintf(path, sizeof(path), "%s/hq/m1/energy.events", datadir);
 	late_seen = 0;
-	assert_int_equal(events_each(path, 0, INFINITY, count_late, NULL, NULL, err,
+	assert_int_equal(meter_event_journal_each(path, 0, INFINITY, count_late, NULL, NULL, err,
 	    sizeof(err)), GM_OK);
 	assert_int_equal(late_seen, 2);
 }
@@ -561,20 +563,20 @@ static void test_damaged_set_aside(void **state)
 	(void)state;
 	written = 0;
 	put(q, &a, 0, 1);
-	assert_int_equal(sq_settle(q, &a, err, sizeof(err)), GM_OK);
+	assert_int_equal(store_queue_settle(q, &a, err, sizeof(err)), GM_OK);
 	snprintf(meter, sizeof(meter), "%s/hq/m1", datadir);
 	snprintf(moved, sizeof(moved), "%s/hq/m1.away", datadir);
 	assert_int_equal(rename(meter, moved), 0);
 	write_file(meter, "not a directory\n");
 	put(q, &a, 1, 3);
 	put(q, &b, 0, 2);
-	assert_int_equal(sq_settle(q, &a, err, sizeof(err)), GM_EDAMAGED);
+	assert_int_equal(store_queue_settle(q, &a, err, sizeof(err)), GM_EDAMAGED);
 	assert_non_null(strstr(err, "hq/m1/energy.rrd: a directory on its way is not a directory"));
 	assert_int_equal(quarantined, 2);
 	assert_non_null(strstr(aside_why, "not a directory"));
 	/* set aside: nothing more is taken for it */
-	assert_int_equal(sq_put(q, &a, &KWH, &row, 1, err, sizeof(err)), GM_EDAMAGED);
-	assert_int_equal(sq_settle(q, &b, err, sizeof(err)), GM_OK);
+	assert_int_equal(store_queue_put(q, &a, &KWH, &row, 1, err, sizeof(err)), GM_EDAMAGED);
+	assert_int_equal(store_queue_settle(q, &b, err, sizeof(err)), GM_OK);
 	assert_true(last_of(&b, NULL) == T + 60);
 	d = dlq_contents();
 	assert_int_equal(d.records, 1);
@@ -584,12 +586,12 @@ static void test_damaged_set_aside(void **state)
 	/* mended */
 	assert_int_equal(unlink(meter), 0);
 	assert_int_equal(rename(moved, meter), 0);
-	sq_release(q, &a);
+	store_queue_release(q, &a);
 	put(q, &a, 5, 6);
-	assert_int_equal(sq_settle(q, &a, err, sizeof(err)), GM_OK);
+	assert_int_equal(store_queue_settle(q, &a, err, sizeof(err)), GM_OK);
 	assert_true(last_of(&a, NULL) == T + 300);
 	assert_int_equal(written, 1 + 2 + 1);
-	sq_close(q);
+	store_queue_close(q);
 }
 
 /* CPU seconds this process has used, all threads. */
@@ -614,7 +616,7 @@ static void test_disk_full(void **state)
 {
 	struct chan_id a = id3("hq", "m1", "energy");
 	char small[120], err[256];
-	struct store *big = store;
+	struct rrd_store *big = store;
 	struct quarantine *bigq = dlq;
 	struct store_queue *q;
 	double cpu0, t0;
@@ -628,17 +630,17 @@ static void test_disk_full(void **state)
 		skip();
 	}
 	snprintf(datadir, sizeof(datadir), "%s/data", small);
-	assert_non_null(store = store_open(datadir, NULL, err, sizeof(err)));
+	assert_non_null(store = rrd_store_open(datadir, NULL, err, sizeof(err)));
 	assert_int_equal(quarantine_open(&dlq, datadir, QUARANTINE_REFUSED_MAX, err, sizeof(err)),
 	    GM_OK);
 	written = 0;
 	q = open_q();
 	put(q, &a, 0, 3);
-	rc = sq_settle(q, &a, err, sizeof(err));
+	rc = store_queue_settle(q, &a, err, sizeof(err));
 	assert_int_equal(rc, GM_EIO);
 	assert_non_null(strstr(err, "could not be written yet"));
 	put(q, &a, 3, 5);
-	assert_int_equal(sq_queued(q), 5);
+	assert_int_equal(store_queue_queued(q), 5);
 	/* two seconds of a full disk: the writer sleeps between tries */
 	cpu0 = cpu_s();
 	usleep(2000 * 1000);
@@ -647,14 +649,14 @@ static void test_disk_full(void **state)
 	/* room again: written within one back-off, each row once, in order */
 	assert_int_equal(mount("tmpfs", small, "tmpfs", MS_REMOUNT, "size=16m"), 0);
 	t0 = now_s();
-	while (sq_settle(q, &a, err, sizeof(err)) != GM_OK && now_s() - t0 < 10)
+	while (store_queue_settle(q, &a, err, sizeof(err)) != GM_OK && now_s() - t0 < 10)
 		usleep(50 * 1000);
 	assert_int_equal(written, 5);
 	assert_true(now_s() - t0 <= SQ_BACKOFF_MAX_MS / 1000.0 + 0.5);
 	assert_true(last_of(&a, NULL) == T + 240);
-	sq_close(q);
+	store_queue_close(q);
 	quarantine_close(dlq);
-	store_close(store);
+	rrd_store_close(store);
 	umount2(small, MNT_DETACH);
 	store = big;
 	dlq = bigq;
@@ -684,9 +686,9 @@ static void test_settle_mid_round(void **state)
 	char err[256], name[32];
 
 	(void)state;
-	assert_int_equal(sq_open(&q, store, dlq, datadir, 1, 0, &hooks, err, sizeof(err)),
+	assert_int_equal(store_queue_open(&q, store, dlq, datadir, 1, 0, &hooks, err, sizeof(err)),
 	    GM_OK);
-	sq_set_pause(q, 0.02);
+	store_queue_set_pause(q, 0.02);
 	alarm(120);
 	for (int k = 0; k < 8; k++) {
 		for (int i = 0; i < 30; i++) {
@@ -697,11 +699,11 @@ static void test_settle_mid_round(void **state)
 		/* the round starts 20 ms after the last put, and makes files for
 		 * a while: settle somewhere in it */
 		usleep((useconds_t)(25 + 5 * k) * 1000);
-		assert_int_equal(sq_settle(q, &ids[29], err, sizeof(err)), GM_OK);
+		assert_int_equal(store_queue_settle(q, &ids[29], err, sizeof(err)), GM_OK);
 		assert_true(last_of(&ids[29], NULL) == T);
 	}
 	alarm(0);
-	sq_close(q);
+	store_queue_close(q);
 }
 
 /*
@@ -722,8 +724,8 @@ static void test_give_up(void **state)
 	(void)state;
 	/* the files made before any thread runs: a forked child of a process
 	 * with threads may hang in the sanitizers' locks */
-	assert_int_equal(store_update(store, &a, &KWH, &first, 1, err, sizeof(err)), GM_OK);
-	assert_int_equal(store_update(store, &b, &KWH, &first, 1, err, sizeof(err)), GM_OK);
+	assert_int_equal(rrd_store_update(store, &a, &KWH, &first, 1, err, sizeof(err)), GM_OK);
+	assert_int_equal(rrd_store_update(store, &b, &KWH, &first, 1, err, sizeof(err)), GM_OK);
 	rrd_layout_path(path, sizeof(path), datadir, &a);
 	assert_int_equal(pipe(pipefd), 0);
 	if ((child = fork()) == 0) {   /* holds a's file locked as librrd would */
@@ -751,26 +753,26 @@ static void test_give_up(void **state)
 		}
 	}
 	q = open_q();
-	sq_set_give_up(q, 1);
+	store_queue_set_give_up(q, 1);
 	for (int k = 1; k <= 25; k++) {   /* 2.5 s: a fails, b is written */
 		struct store_row row;
 		int rc;
 
 		rows_at(&row, k, k + 1);
-		rc = sq_put(q, &a, &KWH, &row, 1, err, sizeof(err));
+		rc = store_queue_put(q, &a, &KWH, &row, 1, err, sizeof(err));
 		assert_true(rc == GM_OK || rc == GM_EDAMAGED || rc == GM_EIO);
 		put(q, &b, k, k + 1);
-		(void)sq_settle(q, &b, err, sizeof(err));
+		(void)store_queue_settle(q, &b, err, sizeof(err));
 		usleep(100 * 1000);
 	}
-	assert_int_equal(sq_settle(q, &a, err, sizeof(err)), GM_EDAMAGED);
+	assert_int_equal(store_queue_settle(q, &a, err, sizeof(err)), GM_EDAMAGED);
 	assert_non_null(strstr(err, "while other files were written"));
 	assert_true(quarantined > 0);
 	assert_true(last_of(&b, NULL) == T + 60 * 25);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	close(pipefd[0]);
-	sq_close(q);
+	store_queue_close(q);
 }
 
 static void test_race(void **state)
@@ -782,7 +784,7 @@ static void test_race(void **state)
 
 	(void)state;
 	written = 0;
-	assert_int_equal(sq_open(&q, store, dlq, datadir, 0, 0, &hooks, err,
+	assert_int_equal(store_queue_open(&q, store, dlq, datadir, 0, 0, &hooks, err,
 	    sizeof(err)), GM_OK);
 	for (k = 0; k < RACE_ONCE * 20; k++) {
 		put(q, &busy, k, k + 1);
@@ -792,12 +794,12 @@ static void test_race(void **state)
 			put(q, &once[k / 20], 0, 1);
 		}
 	}
-	while (sq_queued(q) > 0 && waited++ < 300)
+	while (store_queue_queued(q) > 0 && waited++ < 300)
 		usleep(10 * 1000);
-	assert_int_equal(sq_queued(q), 0);
+	assert_int_equal(store_queue_queued(q), 0);
 	for (int i = 0; i < RACE_ONCE; i++)
 		assert_true(last_of(&once[i], NULL) == T);
-	sq_close(q);
+	store_queue_close(q);
 	assert_int_equal(written, RACE_ONCE * 21);
 }
 
@@ -833,7 +835,7 @@ static int see_order(void *user, const struct quarantine_rec *r)
  * Rows put while the writer is setting the channel aside (between its
  * take of the rows and c->damaged = true) stay queued until the next round;
  * a message that comes after damaged is set goes to the quarantine at once
- * (sq_put says GM_EDAMAGED, ingest_quarantine puts it) - ahead of those
+ * (store_queue_put says GM_EDAMAGED, ingest_quarantine puts it) - ahead of those
  * queued rows, which the writer quarantines later. The journal holds the
  * channel's readings out of time order; a requeue then stores the newer
  * ones first, and the older ones become "late" (events journal, not RRD).
@@ -852,8 +854,8 @@ static void test_aside_keeps_order(void **state)
 	(void)state;
 	q = open_q();
 	put(q, &a, 0, 1);
-	assert_int_equal(sq_settle(q, &a, err, sizeof(err)), GM_OK);
-	sq_close(q);
+	assert_int_equal(store_queue_settle(q, &a, err, sizeof(err)), GM_OK);
+	store_queue_close(q);
 	rrd_layout_path(path, sizeof(path), datadir, &a);
 	assert_non_null(f = fopen(path, "r+"));
 	fputs("this is no RRD header any more", f);
@@ -861,14 +863,15 @@ static void test_aside_keeps_order(void **state)
 	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
 	topic_build(topic, sizeof(topic), &a, TOPIC_READING);
 	/* no delay: the writer takes rows as soon as there are any */
-	assert_int_equal(sq_open(&q, store, dlq, datadir, 0, 0, &hooks, err, sizeof(err)), GM_OK);
+	assert_int_equal(store_queue_open(&q, store, dlq, datadir, 0, 0, &hooks, err, sizeof(err)),
+	    GM_OK);
 	for (int k = 1; k < 400; k++) {
 		struct store_row row = { T + 60 * k, 1000 + k, 1 };
 		int rc;
 
 		/* GM_EIO while the channel's rows are on their way to the
 		 * quarantine: ingest offers the message again */
-		while ((rc = sq_put(q, &a, &KWH, &row, 1, err, sizeof(err))) == GM_EIO)
+		while ((rc = store_queue_put(q, &a, &KWH, &row, 1, err, sizeof(err))) == GM_EIO)
 			usleep(1000);
 		if (rc == GM_EDAMAGED) {   /* what ingest_quarantine does with the message */
 			struct point pt = { row.t, row.value };
@@ -883,7 +886,7 @@ static void test_aside_keeps_order(void **state)
 		}
 		usleep(200);
 	}
-	sq_close(q);
+	store_queue_close(q);
 	snprintf(path, sizeof(path), "%s/.quarantine/journal", datadir);
 	assert_int_equal(quarantine_read(path, see_order, &o, err, sizeof(err)), GM_OK);
 	assert_int_equal(o.readings, 399);

@@ -1,6 +1,6 @@
 /*
  * test_usage_cache.c - closed pieces kept on disk (common/store/usage_cache.c over
- * common/store/rrdfile.c and common/store/consumption.c), on real RRD files of the
+ * common/store/rrdfile.c and common/store/usage.c), on real RRD files of the
  * collector's layout.
  *
  * The one rule every test checks: what usage_cache_series gives is exactly
@@ -32,7 +32,7 @@
 #include <cmocka.h>
 #include <rrd.h>
 
-#include "consumption.h"
+#include "usage.h"
 #include "gm_err.h"
 #include "rrd_layout.h"
 #include "rrdfile.h"

@@ -1,5 +1,5 @@
 /*
- * consumption.h - what a meter channel used over a period, read back from its
+ * usage.h - what a meter channel used over a period, read back from its
  * file; shared by gm-report and the dashboard so both say the same. The file
  * decides how: a path ending in ".entries" is a delta channel's journal of
  * manual entries (common/store/entries.h), any other an RRD (common/store/rrd_layout.h).
@@ -43,8 +43,8 @@
  *
  * A figure with coverage < 1 must be shown as incomplete.
  */
-#ifndef GM_CONSUMPTION_H
-#define GM_CONSUMPTION_H
+#ifndef GM_USAGE_H
+#define GM_USAGE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /*
- * test_consumption.c - amounts, coverage and gaps read back from a channel's
- * RRD file (common/store/consumption.c with the layout of common/store/rrd_layout.c).
+ * test_usage.c - amounts, coverage and gaps read back from a channel's
+ * RRD file (common/store/usage.c with the layout of common/store/rrd_layout.c).
  *
  * Real RRD files are made in a temporary directory with the layout the
  * collector uses and fed rows written here by hand: `value` is the counter
@@ -40,7 +40,7 @@
 #include <cmocka.h>
 #include <rrd.h>
 
-#include "consumption.h"
+#include "usage.h"
 #include "gm_err.h"
 #include "rrd_layout.h"
 #include "testutil.h"

@@ -1,4 +1,4 @@
-/* publish.c - spool -> messages -> broker, acknowledged back to the spool. */
+/* publisher.c - spool -> messages -> broker, acknowledged back to the spool. */
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -10,7 +10,7 @@
 #include "gm_err.h"
 #include "log.h"
 #include "mqtt_link.h"
-#include "publish.h"
+#include "publisher.h"
 #include "timeutil.h"
 
 #define WINDOW 256          /* messages awaiting PUBACK */

@@ -1,5 +1,5 @@
 /*
- * publish.h - from the spool to the broker over one connection.
+ * publisher.h - from the spool to the broker over one connection.
  *
  * A thread reads the spool in order, turns its readings into messages of the
  * wire contract (a batch per topic when several are waiting, as after an
@@ -12,8 +12,8 @@
  * message says how often its channel is read ("every"), as the agent's
  * configuration says it now: the spool keeps readings, not settings.
  */
-#ifndef GM_PUBLISH_H
-#define GM_PUBLISH_H
+#ifndef GM_PUBLISHER_H
+#define GM_PUBLISHER_H
 
 #include <stdbool.h>
 

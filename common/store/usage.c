@@ -1,11 +1,11 @@
-/* consumption.c - amounts, coverage and gaps of a channel over a period. */
+/* usage.c - amounts, coverage and gaps of a channel over a period. */
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include <rrd.h>
 
-#include "consumption.h"
+#include "usage.h"
 #include "entries.h"
 #include "meter_event.h"
 #include "gm_err.h"
@@ -344,8 +344,8 @@ int usage_read_events(const char *rrd_path, struct usage *out, int n, char *err,
 	strcpy(path + len - 4, EVENTS_SUFFIX);
 	for (int i = 0; i < n; i++)
 		out[i].ev.last_t = -1;
-	/* events_each keeps from <= t < to: (from, to] is the next doubles up */
-	rc = events_each(path, nextafter((double)out[0].from, INFINITY),
+	/* meter_event_journal_each keeps from <= t < to: (from, to] is the next doubles up */
+	rc = meter_event_journal_each(path, nextafter((double)out[0].from, INFINITY),
 	    nextafter((double)out[n - 1].to, INFINITY), count_in_piece, &ep, &nbad, err, errlen);
 	for (int i = 0; i < n; i++)   /* bad lines: of the file, not of a period */
 		out[i].ev.bad_lines = nbad;
