@@ -100,15 +100,10 @@ static void chan_key(struct conf *c, struct mqtt_meter *m, const char *key, cons
 	if (strcmp(field, "channel") == 0) {
 		set_path(c, ch, key, value);
 	} else if (strcmp(field, "unit") == 0) {
-		if (unit_valid(value))
-			strcpy(ch->unit, value);
-		else
-			conf_error(c, "%s = \"%s\": expected 1-15 characters [A-Za-z0-9/%%._-]",
-			    key, value);
+		conf_unit(c, key, value, ch->unit);
 		ch->have_unit = true;
 	} else if (strcmp(field, "kind") == 0) {
-		if (kind_parse(value, &ch->kind) != GM_OK)
-			conf_error(c, "%s = \"%s\": expected counter, gauge or delta", key, value);
+		conf_kind(c, key, value, &ch->kind);
 		ch->have_kind = true;
 	} else {
 		set_scale(c, ch, key, value);

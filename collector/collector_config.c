@@ -63,18 +63,6 @@ static void subscribe_key(struct conf *c, struct collector_config *cfg, const ch
 		conf_str(c, key, value, cfg->subscribe, sizeof(cfg->subscribe));
 }
 
-static void rrdcached_key(struct conf *c, struct collector_config *cfg, const char *key,
-    const char *value)
-{
-	char err[256];
-	bool is_unix;
-
-	if (!conf_str(c, key, value, cfg->rrdcached, sizeof(cfg->rrdcached)) || value[0] == '\0')
-		return;   /* empty: librrd writes the files */
-	if (rrdc_addr_check(cfg->rrdcached, &is_unix, err, sizeof(err)) != GM_OK)
-		conf_error(c, "%s", err);
-}
-
 static void collector_key(struct conf *c, struct collector_config *cfg, const char *key,
     const char *value)
 {
@@ -85,7 +73,7 @@ static void collector_key(struct conf *c, struct collector_config *cfg, const ch
 	else if (strcmp(key, "status_file") == 0)
 		conf_str(c, key, value, cfg->status_file, sizeof(cfg->status_file));
 	else if (strcmp(key, "rrdcached") == 0)
-		rrdcached_key(c, cfg, key, value);
+		rrdc_conf_key(c, key, value, cfg->rrdcached, sizeof(cfg->rrdcached));
 	else if (strcmp(key, "max_future") == 0)
 		conf_double(c, key, value, 0, 86400, &cfg->max_future_s);
 	else if (strcmp(key, "fault_hold") == 0)

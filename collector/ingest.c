@@ -21,7 +21,9 @@
 #include "seqwin.h"
 #include "timeutil.h"
 
-#define ERR_MAX 320
+/* A reason, with the few words put before it, fits a channel's status
+ * record (chan_record.problem), where the status file shows it. */
+#define REASON_MAX 320
 
 static enum ingest_result refuse(struct ingest *ig, struct chan_state *cs, size_t n,
     const char *where, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -426,7 +428,7 @@ static enum ingest_result store_points_locked(struct ingest *ig, struct chan_sta
 	struct store_row *rows = calloc(n, sizeof(*rows));
 	struct meter_event *evs = calloc(2 * n, sizeof(*evs));
 	struct point *old = calloc(n, sizeof(*old));
-	char err[ERR_MAX] = "";
+	char err[REASON_MAX] = "";
 	size_t k, nev = 0, nold = 0, nflags;
 	uint64_t resets = cs->r.resets;
 	int rc = GM_OK;
@@ -464,7 +466,7 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 	int lock;
 
 	struct seqwin win = { 0, 0 };
-	char err[ERR_MAX];
+	char err[REASON_MAX];
 	int rc;
 
 	if ((rc = take_turn(ig, cs, &lock, where, err, sizeof(err))) != GM_OK) {
@@ -494,7 +496,7 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
  * directory sees, and its problem. */
 static void set_aside(struct ingest *ig, const struct chan_id *id, size_t n, const char *why)
 {
-	char err[ERR_MAX], name[3 * (ID_MAX + 1)];
+	char err[REASON_MAX], name[3 * (ID_MAX + 1)];
 
 	if (quarantine_set_aside(ig->dlq, id, why, err, sizeof(err)) != GM_OK) {
 		chan_id_str(id, name, sizeof(name));
@@ -506,7 +508,7 @@ static void set_aside(struct ingest *ig, const struct chan_id *id, size_t n, con
 enum ingest_result ingest_quarantine(struct ingest *ig, struct chan_state *cs, size_t n,
     const char *why, bool must_keep, const char *where)
 {
-	char err[ERR_MAX], problem[sizeof(cs->r.problem)] = "set aside";
+	char err[REASON_MAX], problem[sizeof(cs->r.problem)] = "set aside";
 	/* taken out of the quarantine, it goes back whole whatever the cap */
 	bool keep = must_keep || ig->requeue;
 	int rc;
@@ -563,7 +565,7 @@ static enum ingest_result store_entries(struct ingest *ig, struct chan_state *cs
 {
 	struct entry_put *put = calloc(n, sizeof(*put));
 	struct entry_put_report rep;
-	char err[ERR_MAX];
+	char err[REASON_MAX];
 	int rc;
 
 	if (put == NULL) {
@@ -655,7 +657,7 @@ static bool fits_channel(struct ingest *ig, struct chan_state *cs,
 static void keep_every(struct ingest *ig, struct chan_state *cs,
     const struct payload_meta *meta, const char *where)
 {
-	char err[ERR_MAX];
+	char err[REASON_MAX];
 	long was = cs->meta.every;
 
 	if (meta->every == 0 || !cs->meta_loaded || meta->every == was)
@@ -690,7 +692,7 @@ static bool too_far_ahead(const struct ingest *ig, const struct point *pts, size
 static enum ingest_result refuse(struct ingest *ig, struct chan_state *cs, size_t n,
     const char *where, const char *fmt, ...)
 {
-	char why[ERR_MAX];
+	char why[REASON_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -738,7 +740,7 @@ static void count_message(struct ingest *ig, struct chan_state *cs,
 enum ingest_result ingest_message(struct ingest *ig, const char *topic,
     const void *payload, size_t len)
 {
-	char err[ERR_MAX], where[160];
+	char err[REASON_MAX], where[160];
 	struct payload_meta meta;
 	struct point *pts = NULL;
 	struct chan_state *cs;

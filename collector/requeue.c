@@ -16,8 +16,6 @@
 #include "requeue.h"
 #include "timeutil.h"
 
-#define ERR_MAX 512
-
 /* A channel taken back in this run, and what became of its readings. */
 struct released {
 	struct chan_state *cs;
@@ -98,7 +96,7 @@ static int requeue_one(void *user, const struct quarantine_rec *q)
 	struct chan_id id;
 	const void *in_hand = ig->in_hand;   /* paho's message waiting for a retry */
 	size_t n = readings_in(q);
-	char err[ERR_MAX];
+	char err[GM_ERR_MAX];
 	int busy = 0;
 
 	if (topic_parse(q->topic, &id, &kind, err, sizeof(err)) == GM_OK &&
@@ -133,7 +131,7 @@ static int requeue_one(void *user, const struct quarantine_rec *q)
 static int sync_log(void *user)
 {
 	struct run *r = user;
-	char err[ERR_MAX];
+	char err[GM_ERR_MAX];
 
 	if (r->ig->queue == NULL || store_queue_sync(r->ig->queue, err, sizeof(err)) == GM_OK)
 		return GM_OK;
@@ -150,7 +148,7 @@ static void account(struct run *r)
 	for (size_t i = 0; i < r->n; i++) {
 		struct released *c = &r->chans[i];
 		struct chan_state *cs = c->cs;
-		char why[ERR_MAX];
+		char why[GM_ERR_MAX];
 		uint64_t back;
 
 		if (ig->queue != NULL && store_queue_settle(ig->queue, &cs->r.id, why,
@@ -221,7 +219,7 @@ static bool read_request(const char *path, char *line, size_t len)
 /* One request file: its channel (or "all"), run, answered. */
 static void serve_one(struct ingest *ig, pthread_mutex_t *lock, long pid)
 {
-	char path[PATH_MAX], done[PATH_MAX], line[256], err[ERR_MAX], text[ERR_MAX + 200];
+	char path[PATH_MAX], done[PATH_MAX], line[256], err[GM_ERR_MAX], text[GM_ERR_MAX + 200];
 	struct requeue_report rep;
 	struct chan_id id;
 	bool ok;
@@ -288,7 +286,7 @@ void requeue_serve(struct ingest *ig, pthread_mutex_t *lock)
 
 int requeue_ask(const char *datadir, const char *only, double wait_s)
 {
-	char path[PATH_MAX], done[PATH_MAX], err[ERR_MAX], line[ERR_MAX + 200];
+	char path[PATH_MAX], done[PATH_MAX], err[GM_ERR_MAX], line[GM_ERR_MAX + 200];
 	long pid = (long)getpid();
 	int64_t until = mono_ms() + (int64_t)(wait_s * 1000);
 	bool failed = false;

@@ -17,8 +17,6 @@
 #include "timeutil.h"
 #include "wal.h"
 
-#define ERR_MAX 512
-
 /* Why the file may already hold rows queued for it: they are skipped, and
  * counted as written only if this run wrote them. */
 enum recheck {
@@ -181,7 +179,7 @@ static void keep_late(struct store_queue *q, struct sq_chan *c, const struct sto
     size_t n, const char *why)
 {
 	struct meter_event *evs = calloc(n, sizeof(*evs));
-	char err[ERR_MAX], name[3 * (ID_MAX + 1)];
+	char err[GM_ERR_MAX], name[3 * (ID_MAX + 1)];
 	double at = now_wall();
 	int rc = GM_ENOMEM;
 
@@ -353,7 +351,7 @@ static void back_off(struct sq_chan *c)
 static int set_aside(struct store_queue *q, struct sq_chan *c, const struct payload_meta *meta,
     struct store_row **rows, size_t *n, const char *what, char *err, size_t errlen)
 {
-	char qerr[ERR_MAX], name[3 * (ID_MAX + 1)], why[QUARANTINE_REASON_MAX];
+	char qerr[GM_ERR_MAX], name[3 * (ID_MAX + 1)], why[QUARANTINE_REASON_MAX];
 	struct store_row *all;
 	size_t total;
 	int rc;
@@ -398,7 +396,7 @@ static int set_aside(struct store_queue *q, struct sq_chan *c, const struct payl
 static bool given_up(struct store_queue *q, struct sq_chan *c, int rc, char *err, size_t errlen)
 {
 	int64_t now = mono_ms();
-	char why[ERR_MAX];
+	char why[GM_ERR_MAX];
 
 	if (rc == GM_OK || rc == GM_EDAMAGED)
 		return false;
@@ -415,7 +413,7 @@ static bool given_up(struct store_queue *q, struct sq_chan *c, int rc, char *err
 /* Write one channel's rows taken off its queue; false if it failed. */
 static bool write_chan(struct store_queue *q, struct sq_chan *c)
 {
-	char err[ERR_MAX], name[3 * (ID_MAX + 1)];
+	char err[GM_ERR_MAX], name[3 * (ID_MAX + 1)];
 	struct payload_meta meta;
 	struct store_row *rows;
 	uint64_t seg;
@@ -540,7 +538,7 @@ static size_t take_round(struct store_queue *q, bool all)
 /* One round: every channel queued when it starts. Returns how many failed. */
 static size_t write_round(struct store_queue *q, bool all)
 {
-	char err[ERR_MAX];
+	char err[GM_ERR_MAX];
 	size_t failed = 0, n;
 	uint64_t keep;
 	int sealing;

@@ -527,6 +527,25 @@ bool conf_id(struct conf *c, const char *key, const char *value, char *dst)
 	return true;
 }
 
+bool conf_unit(struct conf *c, const char *key, const char *value, char *dst)
+{
+	if (!unit_valid(value)) {
+		bad_value(c, key, value, "expected 1-15 characters [A-Za-z0-9/%._-]");
+		return false;
+	}
+	strcpy(dst, value);
+	return true;
+}
+
+bool conf_kind(struct conf *c, const char *key, const char *value, enum reading_kind *out)
+{
+	if (kind_parse(value, out) != GM_OK) {
+		bad_value(c, key, value, "expected counter, gauge or delta");
+		return false;
+	}
+	return true;
+}
+
 bool conf_hostport(struct conf *c, const char *key, const char *value, char *host,
     size_t hostlen, int *port, int defport)
 {

@@ -37,6 +37,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "payload.h"
+
 #define CONF_LINE_MAX 1024
 #define CONF_FILE_MAX (1024 * 1024)
 
@@ -100,6 +102,10 @@ bool conf_double(struct conf *c, const char *key, const char *value, double min,
 bool conf_bool(struct conf *c, const char *key, const char *value, bool *out);
 bool conf_str(struct conf *c, const char *key, const char *value, char *dst, size_t len);
 bool conf_id(struct conf *c, const char *key, const char *value, char *dst);
+/* A channel's unit and kind as the wire contract takes them (payload.h):
+ * one rule and one message for every file that names a channel. */
+bool conf_unit(struct conf *c, const char *key, const char *value, char *dst);
+bool conf_kind(struct conf *c, const char *key, const char *value, enum reading_kind *out);
 /* "host:port" or "[v6]:port"; port defaults to `defport` when absent. */
 bool conf_hostport(struct conf *c, const char *key, const char *value, char *host,
     size_t hostlen, int *port, int defport);

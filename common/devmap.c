@@ -92,15 +92,10 @@ static void channel_key(struct conf *c, struct channel_def *ch, struct devmap_pa
 		if (registers_order_parse(value, &ch->order) != GM_OK)
 			conf_error(c, "order = \"%s\": expected abcd, cdab, badc or dcba", value);
 	} else if (strcmp(key, "unit") == 0) {
-		if (!unit_valid(value))
-			conf_error(c, "unit = \"%s\": expected 1-15 characters [A-Za-z0-9/%%._-]",
-			    value);
-		else
-			strcpy(ch->unit, value);
+		conf_unit(c, key, value, ch->unit);
 		p->have.unit = true;
 	} else if (strcmp(key, "kind") == 0) {
-		if (kind_parse(value, &ch->kind) != GM_OK)
-			conf_error(c, "kind = \"%s\": expected counter, gauge or delta", value);
+		conf_kind(c, key, value, &ch->kind);
 		p->have.kind = true;
 	} else if (strcmp(key, "scale") == 0) {
 		conf_double(c, key, value, -1e12, 1e12, &ch->scale);

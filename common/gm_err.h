@@ -25,6 +25,10 @@ enum gm_err {
 	GM_EDAMAGED = -10,  /* a file is damaged or not a file: trying again will not help */
 };
 
+/* Room for one message about one thing (what, where and why: a channel's
+ * name, a path, librrd's words), for the callers' buffers. */
+#define GM_ERR_MAX 512
+
 const char *gm_strerror(int code);
 
 /* Format into a caller-owned buffer; always NUL-terminates. Returns `code`

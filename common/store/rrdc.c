@@ -7,6 +7,7 @@
 #include <rrd.h>
 #include <rrd_client.h>
 
+#include "confparse.h"
 #include "gm_err.h"
 #include "rrdc.h"
 
@@ -143,4 +144,16 @@ void rrdc_close(struct rrdc *r)
 		return;
 	rrdc_disconnect();
 	free(r);
+}
+
+void rrdc_conf_key(struct conf *c, const char *key, const char *value, char *addr,
+    size_t len)
+{
+	char err[256];
+	bool is_unix;
+
+	if (!conf_str(c, key, value, addr, len) || value[0] == '\0')
+		return;
+	if (rrdc_addr_check(addr, &is_unix, err, sizeof(err)) != GM_OK)
+		conf_error(c, "%s", err);
 }

@@ -30,6 +30,12 @@ struct rrdc {
 
 /* GM_OK, or GM_EINVAL with what is wrong with addr in err. */
 int rrdc_addr_check(const char *addr, bool *is_unix, char *err, size_t errlen);
+/* A config file's `rrdcached` key, into addr: "" for none (librrd reads and
+ * writes the files), else an address rrdc_addr_check takes; a bad one is a
+ * config error at its line (confparse.h). */
+struct conf;
+void rrdc_conf_key(struct conf *c, const char *key, const char *value, char *addr,
+    size_t len);
 
 /* Check addr and learn the names of datadir's files. GM_OK, GM_EINVAL, or
  * GM_EIO (datadir cannot be resolved). Connects to nothing yet. */

@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "alert.h"
+#include "json_out.h"
 #include "gm_err.h"
 #include "log.h"
 #include "mqtt_link.h"
@@ -127,13 +128,9 @@ static void run_command(struct alert *a, const struct alert_msg *m)
 static char *alert_json(const struct alert_msg *m)
 {
 	cJSON *o = cJSON_CreateObject();
-	char id[3 * (ID_MAX + 1)], *s;
+	char *s;
 
-	chan_id_str(&m->id, id, sizeof(id));
-	cJSON_AddStringToObject(o, "channel", id);
-	cJSON_AddStringToObject(o, "site", m->id.site);
-	cJSON_AddStringToObject(o, "meter", m->id.meter);
-	cJSON_AddStringToObject(o, "channel_id", m->id.channel);
+	json_out_chan_id(o, &m->id);
 	cJSON_AddStringToObject(o, "status", m->status);
 	cJSON_AddStringToObject(o, "previous", m->previous);
 	cJSON_AddNumberToObject(o, "t", m->at);

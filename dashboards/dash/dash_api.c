@@ -6,26 +6,18 @@
 #include <cjson/cJSON.h>
 
 #include "handlers.h"
+#include "json_out.h"
 #include "gm_err.h"
 #include "recent.h"
 #include "report_files.h"
 #include "timeutil.h"
 
-/* A number, or null when it is not one (JSON has no NaN). */
-static void num(cJSON *o, const char *key, double v)
-{
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 static cJSON *use_json(const struct meter_use *u)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	num(o, "amount", u->known ? u->amount : NAN);
-	num(o, "coverage", u->known ? u->coverage : NAN);
+	json_out_num(o, "amount", u->known ? u->amount : NAN);
+	json_out_num(o, "coverage", u->known ? u->coverage : NAN);
 	cJSON_AddBoolToObject(o, "complete", u->known && u->coverage >= 1);
 	cJSON_AddBoolToObject(o, "to_review", u->flagged);
 	if (u->known) {   /* the spans, so that anyone can ask gm-report the same */
@@ -39,21 +31,16 @@ static cJSON *use_json(const struct meter_use *u)
 static cJSON *meter_json(const struct meter_snap *s, const struct meter_row *r, double now)
 {
 	const struct chan_record *c = &r->st;
-	char id[3 * (ID_MAX + 1)];
 	cJSON *o = cJSON_CreateObject();
 
-	chan_id_str(&c->id, id, sizeof(id));
-	cJSON_AddStringToObject(o, "channel", id);
-	cJSON_AddStringToObject(o, "site", c->id.site);
-	cJSON_AddStringToObject(o, "meter", c->id.meter);
-	cJSON_AddStringToObject(o, "channel_id", c->id.channel);
+	json_out_chan_id(o, &c->id);
 	cJSON_AddStringToObject(o, "unit", c->unit);
 	cJSON_AddStringToObject(o, "kind", kind_name(c->kind));
 	cJSON_AddStringToObject(o, "status", chan_status_name(meter_status(s, r, now)));
-	num(o, "last_t", c->have_last ? c->last_t : NAN);
-	num(o, "last_value", c->have_last ? c->last_v : NAN);
-	num(o, "age", meter_age(r, now));
-	num(o, "interval", c->interval > 0 ? c->interval : NAN);
+	json_out_num(o, "last_t", c->have_last ? c->last_t : NAN);
+	json_out_num(o, "last_value", c->have_last ? c->last_v : NAN);
+	json_out_num(o, "age", meter_age(r, now));
+	json_out_num(o, "interval", c->interval > 0 ? c->interval : NAN);
 	cJSON_AddItemToObject(o, "today", use_json(&r->today));
 	cJSON_AddItemToObject(o, "month", use_json(&r->month));
 	cJSON_AddNumberToObject(o, "received", (double)c->received);
@@ -94,10 +81,10 @@ static cJSON *snap_json(const struct meter_snap *s, double now)
 	size_t count[3] = { 0 };
 
 	cJSON_AddNumberToObject(o, "now", now);
-	num(st, "updated", s->status_mtime > 0 ? s->status_mtime : NAN);
+	json_out_num(st, "updated", s->status_mtime > 0 ? s->status_mtime : NAN);
 	cJSON_AddStringToObject(st, "error", s->status_err);
 	cJSON_AddItemToObject(o, "status_file", st);
-	num(o, "usage_at", s->usage_at > 0 ? s->usage_at : NAN);
+	json_out_num(o, "usage_at", s->usage_at > 0 ? s->usage_at : NAN);
 	for (size_t i = 0; i < s->n; i++)
 		count[meter_status(s, &s->rows[i], now)]++;
 	cJSON *c = cJSON_AddObjectToObject(o, "counts");
@@ -170,12 +157,12 @@ static cJSON *res_json(const struct unit_res *u)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	num(o, "month_so_far", u->now);
-	num(o, "month_so_far_completeness", u->now_compl);
-	num(o, "baseline_month", u->then);
-	num(o, "baseline_month_completeness", u->then_compl);
-	num(o, "baseline_pro_rata", u->then_pro);
-	num(o, "change_pct", u->change_pct);
+	json_out_num(o, "month_so_far", u->now);
+	json_out_num(o, "month_so_far_completeness", u->now_compl);
+	json_out_num(o, "baseline_month", u->then);
+	json_out_num(o, "baseline_month_completeness", u->then_compl);
+	json_out_num(o, "baseline_pro_rata", u->then_pro);
+	json_out_num(o, "change_pct", u->change_pct);
 	cJSON_AddBoolToObject(o, "to_review", u->flagged);
 	return o;
 }
@@ -196,9 +183,9 @@ static cJSON *unit_json(const struct org *o, const struct unit_view *v, int u)
 	p = cJSON_AddObjectToObject(j, "paper_fy");
 	cJSON_AddStringToObject(p, "basis", resource_name(v->paper));
 	cJSON_AddNumberToObject(p, "closed_months", f->paper_months);
-	num(p, "reduction_pct", f->paper_pct);
-	num(p, "kpi_level", f->paper_level);
-	num(p, "completeness", f->paper_months ? f->paper_compl : NAN);
+	json_out_num(p, "reduction_pct", f->paper_pct);
+	json_out_num(p, "kpi_level", f->paper_level);
+	json_out_num(p, "completeness", f->paper_months ? f->paper_compl : NAN);
 	return j;
 }
 

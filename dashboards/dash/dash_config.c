@@ -7,18 +7,6 @@
 #include "rrdc.h"
 #include "topic.h"
 
-static void rrdcached_key(struct conf *c, struct dash_config *cfg, const char *key,
-    const char *value)
-{
-	char err[256];
-	bool is_unix;
-
-	if (!conf_str(c, key, value, cfg->rrdcached, sizeof(cfg->rrdcached)) || value[0] == '\0')
-		return;
-	if (rrdc_addr_check(cfg->rrdcached, &is_unix, err, sizeof(err)) != GM_OK)
-		conf_error(c, "%s", err);
-}
-
 /* A topic we publish to: no wildcards, and never under the readings'
  * prefix, where the collector would take alerts for bad readings. */
 static void alert_topic_key(struct conf *c, struct dash_config *cfg, const char *key,
@@ -56,7 +44,7 @@ static void dash_key(struct conf *c, struct dash_config *cfg, const char *key,
 	else if (strcmp(key, "reports_dir") == 0)
 		conf_str(c, key, value, cfg->reports_dir, sizeof(cfg->reports_dir));
 	else if (strcmp(key, "rrdcached") == 0)
-		rrdcached_key(c, cfg, key, value);
+		rrdc_conf_key(c, key, value, cfg->rrdcached, sizeof(cfg->rrdcached));
 	else if (strcmp(key, "refresh") == 0)
 		int_key(c, key, value, 0, 3600, &cfg->refresh_s);
 	else if (strcmp(key, "scan") == 0)

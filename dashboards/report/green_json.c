@@ -9,16 +9,8 @@
 #include <cjson/cJSON.h>
 
 #include "green_out.h"
+#include "json_out.h"
 #include "timeutil.h"
-
-/* JSON has no NaN: an unknown figure is null. */
-static void num(cJSON *o, const char *k, double v)
-{
-	if (isnan(v) || isinf(v))
-		cJSON_AddNullToObject(o, k);
-	else
-		cJSON_AddNumberToObject(o, k, v);
-}
 
 static void tri(cJSON *o, const char *k, enum tri t)
 {
@@ -38,14 +30,14 @@ static cJSON *months_json(const struct green_report *r, const struct res_line *l
 
 		green_month_label(&r->period, m, ym, sizeof(ym));
 		cJSON_AddStringToObject(o, "month", ym);
-		num(o, "amount", l->cur ? l->cur->m[m].amount : NAN);
-		num(o, "completeness", l->cur ? fig_completeness(&l->cur->m[m]) : 0);
-		num(o, "baseline", l->base ? l->base->m[m].amount : NAN);
-		num(o, "baseline_completeness", l->base ? fig_completeness(&l->base->m[m]) : 0);
+		json_out_num(o, "amount", l->cur ? l->cur->m[m].amount : NAN);
+		json_out_num(o, "completeness", l->cur ? fig_completeness(&l->cur->m[m]) : 0);
+		json_out_num(o, "baseline", l->base ? l->base->m[m].amount : NAN);
+		json_out_num(o, "baseline_completeness", l->base ? fig_completeness(&l->base->m[m]) : 0);
 		cJSON_AddBoolToObject(o, "compared", l->cmp.why[m] == CMP_YES);
 		cJSON_AddStringToObject(o, "why", compare_why_name(l->cmp.why[m]));
 		if (l->factors_used[m] >= 0)
-			num(o, "kgco2e_per_unit", r->org->factors[l->factors_used[m]].kg_per_unit);
+			json_out_num(o, "kgco2e_per_unit", r->org->factors[l->factors_used[m]].kg_per_unit);
 		cJSON_AddItemToArray(a, o);
 	}
 	return a;
@@ -62,7 +54,7 @@ static cJSON *sources_json(const struct fig_series *s)
 		snprintf(name, sizeof(name), "%s/%s/%s", s->src[i].id.site, s->src[i].id.meter,
 		    s->src[i].id.channel);
 		cJSON_AddStringToObject(o, "channel", name);
-		num(o, "share", s->src[i].share);
+		json_out_num(o, "share", s->src[i].share);
 		cJSON_AddBoolToObject(o, "share_changed_in_year", s->src[i].changed);
 		cJSON_AddItemToArray(a, o);
 	}
@@ -95,16 +87,16 @@ static cJSON *compared_json(const struct green_unit *gu, const struct res_line *
 	cJSON_AddStringToObject(o, "th", words);
 	green_compared_words(c, gu->baseline_fy, LANG_EN, words, sizeof(words));
 	cJSON_AddStringToObject(o, "en", words);
-	num(o, "amount", c->now.amount);
-	num(o, "completeness", c->n > 0 ? c->now.completeness : NAN);
-	num(o, "baseline_amount", c->then.amount);
-	num(o, "baseline_completeness", c->n > 0 ? c->then.completeness : NAN);
+	json_out_num(o, "amount", c->now.amount);
+	json_out_num(o, "completeness", c->n > 0 ? c->now.completeness : NAN);
+	json_out_num(o, "baseline_amount", c->then.amount);
+	json_out_num(o, "baseline_completeness", c->n > 0 ? c->then.completeness : NAN);
 	/* a change or a target judged on a partial month is no better */
 	cJSON_AddBoolToObject(o, "complete", c->n > 0 && c->now.completeness >= 1 &&
 	    c->then.completeness >= 1);
-	num(o, "change_pct", c->change_pct);
-	num(o, "per", l->per);
-	num(o, "target_amount", l->target_amount);
+	json_out_num(o, "change_pct", c->change_pct);
+	json_out_num(o, "per", l->per);
+	json_out_num(o, "target_amount", l->target_amount);
 	tri(o, "target_met", l->met);
 	return o;
 }
@@ -136,8 +128,8 @@ static cJSON *res_json(const struct green_report *r, const struct green_unit *gu
 
 	cJSON_AddStringToObject(o, "unit", resource_unit(l->res));
 	/* the period's use, every month of it: no baseline beside it */
-	num(o, "amount", l->now.amount);
-	num(o, "completeness", l->now.completeness);
+	json_out_num(o, "amount", l->now.amount);
+	json_out_num(o, "completeness", l->now.completeness);
 	cJSON_AddBoolToObject(o, "complete", l->now.completeness >= 1);
 	cJSON_AddBoolToObject(o, "to_review", l->now.flagged);
 	cJSON_AddItemToObject(o, "compared", compared_json(gu, l));
@@ -146,9 +138,9 @@ static cJSON *res_json(const struct green_report *r, const struct green_unit *gu
 	cJSON_AddStringToObject(o, "not_compared_th", why);
 	green_not_compared_words(&l->cmp, LANG_EN, why, sizeof(why));
 	cJSON_AddStringToObject(o, "not_compared_en", why);
-	num(o, "per_divisor", l->per_value);
-	num(o, "target_pct", l->target_pct);
-	num(o, "kgco2e", l->kg_co2e);
+	json_out_num(o, "per_divisor", l->per_value);
+	json_out_num(o, "target_pct", l->target_pct);
+	json_out_num(o, "kgco2e", l->kg_co2e);
 	cJSON_AddItemToObject(o, "months", months_json(r, l));
 	cJSON_AddItemToObject(o, "sources", sources_json(l->cur));
 	cJSON_AddItemToObject(o, "baseline_sources", sources_json(l->base));
@@ -161,16 +153,16 @@ static cJSON *eval_json(const struct criteria *c, const struct green_unit *gu)
 	cJSON *ready = cJSON_CreateArray();
 
 	cJSON_AddStringToObject(o, "edition", c->edition);
-	num(o, "total_pct", gu->eval.total);
+	json_out_num(o, "total_pct", gu->eval.total);
 	cJSON_AddStringToObject(o, "grade", grade_name(gu->eval.grade, 0));
-	num(o, "gain_needed_for_next_grade", gu->eval.gain_needed);
+	json_out_num(o, "gain_needed_for_next_grade", gu->eval.gain_needed);
 	cJSON_AddBoolToObject(o, "checklist_found", gu->cl.found);
 	for (int k = 0; k < c->ncat; k++) {
 		cJSON *x = cJSON_CreateObject();
 
 		cJSON_AddNumberToObject(x, "category", c->cat[k].number);
-		num(x, "weight", c->cat[k].weight);
-		num(x, "score", gu->eval.cat_pct[k]);
+		json_out_num(x, "weight", c->cat[k].weight);
+		json_out_num(x, "score", gu->eval.cat_pct[k]);
 		cJSON_AddItemToArray(cats, x);
 	}
 	for (int i = 0; i < c->nind; i++) {
@@ -179,8 +171,8 @@ static cJSON *eval_json(const struct criteria *c, const struct green_unit *gu)
 
 		cJSON_AddStringToObject(x, "code", c->ind[i].code);
 		cJSON_AddStringToObject(x, "source", c->ind[i].source == SRC_METER ? "meter" : "checklist");
-		num(x, "score", s->score);
-		num(x, "points", s->points);
+		json_out_num(x, "score", s->score);
+		json_out_num(x, "points", s->points);
 		if (c->ind[i].source == SRC_METER)
 			cJSON_AddNumberToObject(x, "items_met", s->items_met);
 		if (s->check != NULL) {
@@ -212,18 +204,18 @@ static cJSON *unit_json(const struct green_report *r, const struct green_unit *g
 		cJSON_AddNumberToObject(o, "rank_paper", gu->rank);
 	}
 	cJSON_AddNumberToObject(o, "baseline_fy", gu->baseline_fy);
-	num(o, "paper_reduction_pct", gu->paper_change);
-	num(o, "kpi_level", gu->kpi_level);
-	num(o, "kwh_per_person", gu->kwh_per_person);
+	json_out_num(o, "paper_reduction_pct", gu->paper_change);
+	json_out_num(o, "kpi_level", gu->kpi_level);
+	json_out_num(o, "kwh_per_person", gu->kwh_per_person);
 	{
 		cJSON *t = cJSON_CreateObject();
 
-		num(t, "round6", gu->paper_trend[0]);
-		num(t, "round9", gu->paper_trend[1]);
-		num(t, "round12", gu->paper_trend[2]);
+		json_out_num(t, "round6", gu->paper_trend[0]);
+		json_out_num(t, "round9", gu->paper_trend[1]);
+		json_out_num(t, "round12", gu->paper_trend[2]);
 		cJSON_AddItemToObject(o, "paper_reduction_by_round", t);
 	}
-	num(o, "kgco2e", gu->kg_co2e);
+	json_out_num(o, "kgco2e", gu->kg_co2e);
 	for (int k = 0; k < RES_N; k++)
 		cJSON_AddItemToObject(res, resource_name((enum resource)k),
 		    res_json(r, gu, &gu->res[k]));
@@ -244,7 +236,7 @@ static cJSON *factors_json(const struct org *o)
 		green_day_label(o->factors[i].from, day, sizeof(day));
 		cJSON_AddStringToObject(x, "resource", resource_name(o->factors[i].res));
 		cJSON_AddStringToObject(x, "from", day);
-		num(x, "kgco2e_per_unit", o->factors[i].kg_per_unit);
+		json_out_num(x, "kgco2e_per_unit", o->factors[i].kg_per_unit);
 		cJSON_AddStringToObject(x, "source", o->factors[i].source);
 		cJSON_AddItemToArray(a, x);
 	}
@@ -274,7 +266,7 @@ static cJSON *header_json(const struct green_report *r)
 	for (int i = 0; i < GRADE_BANDS; i++)
 		cJSON_AddItemToArray(grades, cJSON_CreateNumber(r->org->grades[i]));
 	cJSON_AddItemToObject(o, "kpi_levels_pct", levels);
-	num(o, "kpi_below_level_1", r->org->kpi_below);
+	json_out_num(o, "kpi_below_level_1", r->org->kpi_below);
 	cJSON_AddItemToObject(o, "grade_bounds_pct", grades);
 	cJSON_AddItemToObject(o, "emission_factors", factors_json(r->org));
 	return o;

@@ -41,7 +41,6 @@
 #include "payload.h"
 #include "topic.h"
 
-#define ERR_MAX 320   /* the size collector/ingest.c gives its reasons */
 #define MAX_LEVELS 8  /* topic levels checked one by one */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -103,7 +102,7 @@ static const unsigned char *at_guard(const uint8_t *p, size_t n, void **heap)
 
 static void fuzz_levels(const char *topic)
 {
-	char level[ID_MAX * 2 + 2], dst[ID_MAX + 1], err[ERR_MAX];
+	char level[ID_MAX * 2 + 2], dst[ID_MAX + 1], err[GM_ERR_MAX];
 	const char *p = topic;
 
 	for (int i = 0; i < MAX_LEVELS; i++) {
@@ -130,7 +129,7 @@ static void fuzz_levels(const char *topic)
 
 static void fuzz_topic(const char *topic)
 {
-	char err[ERR_MAX], rebuilt[TOPIC_MAX], str[3 * (ID_MAX + 1)];
+	char err[GM_ERR_MAX], rebuilt[TOPIC_MAX], str[3 * (ID_MAX + 1)];
 	struct chan_id id, again;
 	enum topic_kind kind;
 	int rc;
@@ -197,7 +196,7 @@ static void fuzz_payload(const uint8_t *data, size_t len)
 	static struct point sentinel;
 	struct payload_meta meta, meta2;
 	struct point *pts = &sentinel, *pts2 = NULL;
-	char err[ERR_MAX], *json, *json2;
+	char err[GM_ERR_MAX], *json, *json2;
 	size_t n = 12345, n2;
 	void *heap;
 	const unsigned char *p = at_guard(data, len, &heap);
