@@ -12,9 +12,10 @@
  *  - keep what it accepted across its own crash: its journal is written
  *    through a stdio buffer it does not flush (rrd_hold.h). So the rows it
  *    accepted are held until a FLUSH has put them into the file, at the
- *    latest HOLD_MS after they were handed over; when the connection breaks,
- *    every file with held rows is flushed, re-read and given again what it
- *    lacks.
+ *    latest HOLD_MS after they were handed over; when the connection breaks
+ *    or rrdcached goes away (rrdc_watch.h: librrd reconnects unseen), every
+ *    file with held rows is forgotten by rrdcached, re-read and given again
+ *    what it lacks.
  * This assumes that only this collector writes the channel's file, as
  * rrd_store.h does anyway.
  */
@@ -35,6 +36,7 @@
 #include "rrd_hold.h"
 #include "rrd_layout.h"
 #include "rrdc.h"
+#include "rrdc_watch.h"
 #include "timeutil.h"
 
 #define HOLD_MS (300 * 1000)   /* flush a file whose rows are held this long (rrdcached's default -w) */
@@ -44,6 +46,7 @@
 struct cached {
 	struct rrd_backend b;      /* first: the store holds a pointer to it */
 	struct rrdc where;         /* its address, and its names of our files */
+	struct rrdc_watch watch;   /* tells when that rrdcached has gone */
 	struct rrd_hold *hold;
 	bool recover;              /* the connection broke: rrdcached may have lost rows */
 };
@@ -72,10 +75,29 @@ static int trouble(struct cached *c, int rc, char *err, size_t errlen, const cha
 	    msg[0] ? msg : "failed");
 }
 
+/* Has the rrdcached we talk to gone since we last looked? Then librrd may
+ * already be talking to a new one, which holds rows only after a gap and is
+ * not to be trusted with a FLUSH before recover(). */
+static bool gone(struct cached *c)
+{
+	if (c->watch.fd >= 0 && rrdc_watch_lost(&c->watch)) {
+		rrdc_disconnect();
+		c->recover = true;
+	}
+	return c->recover;
+}
+
+/* The watch first: if rrdcached restarts in between, the watch sees the old
+ * one go, rather than librrd's connection outliving the watch's. */
 static int connect_daemon(struct cached *c, char *err, size_t errlen)
 {
 	int rc;
 
+	if (c->watch.fd < 0 && (rc = rrdc_watch_open(&c->watch, c->where.addr, err,
+	    errlen)) != GM_OK) {
+		c->recover = true;
+		return rc;
+	}
 	rrd_clear_error();
 	if ((rc = rrdc_connect(c->where.addr)) == 0)
 		return GM_OK;
@@ -104,6 +126,8 @@ static int flush_file(struct cached *c, const char *path, char *err, size_t errl
 	rrd_clear_error();
 	if (rrdc_flush(name) != 0)
 		return trouble(c, GM_ELIB, err, errlen, "flush", name);
+	if (gone(c))   /* the file may now hold rows after a gap: recover() looks */
+		return gm_errf(err, errlen, GM_EIO, "rrdcached at %s went away", c->where.addr);
 	return GM_OK;
 }
 
@@ -149,24 +173,23 @@ static int learn(struct cached *c, struct rrd_hold_file *f, char *err, size_t er
 	return GM_OK;
 }
 
-/* Make the file hold every row held for it: flush, drop what the file has,
- * and when rows are missing (rrdcached lost them, or could not write them)
- * have rrdcached forget its own idea of the file and send them again. */
-static int settle(struct cached *c, struct rrd_hold_file *f, char *err, size_t errlen)
+/* Send again the held rows the file lacks: read its last time, drop what
+ * it has, and have rrdcached forget its own idea of the file (a time it
+ * never wrote) before sending the rest. */
+static int send_lacking(struct cached *c, struct rrd_hold_file *f, char *err, size_t errlen)
 {
 	char buf[PATH_MAX];
 	const char *text[HOLD_ROWS * 2], *name;
 	size_t missing, sent, done = 0;
 	int rc;
 
-	if ((rc = learn(c, f, err, errlen)) != GM_OK)
+	if ((rc = rrd_head_last_ms(f->path, &f->last_ms, err, errlen)) != GM_OK)
 		return rc;
+	f->known = true;
 	rrd_hold_drop_upto(f, f->last_ms);
 	if (f->n == 0)
 		return GM_OK;
 	missing = f->n;
-	/* rrdcached's last time for the file may be one it never wrote: FORGET
-	 * makes it take the file's again (nothing is pending after the flush) */
 	if ((name = daemon_name(c, f->path, buf, sizeof(buf))) != NULL)
 		rrdc_forget(name);
 	while (done < f->n) {
@@ -188,13 +211,31 @@ static int settle(struct cached *c, struct rrd_hold_file *f, char *err, size_t e
 	return GM_OK;
 }
 
-/* After a broken connection: settle every file that has rows held; the
- * others are re-read at their next use. */
+/* Make the file hold every row held for it: flush, then send what it
+ * still lacks (rrdcached could not write it). */
+static int settle(struct cached *c, struct rrd_hold_file *f, char *err, size_t errlen)
+{
+	int rc;
+
+	if ((rc = flush_file(c, f->path, err, errlen)) != GM_OK)
+		return rc;
+	return send_lacking(c, f, err, errlen);
+}
+
+/* After a broken connection, or rrdcached gone: a new rrdcached may hold
+ * rows that follow a gap (and a FLUSH would write them), so it forgets every
+ * file with rows held, without a flush, and each gets what the file on disk
+ * lacks. The other files are re-read at their next use. */
 static int recover(struct cached *c, char *err, size_t errlen)
 {
+	char buf[PATH_MAX];
+	const char *name;
 	size_t files = 0;
 	int rc;
 
+	if ((rc = connect_daemon(c, err, errlen)) != GM_OK)
+		return rc;
+	c->recover = false;
 	for (size_t i = 0; i < rrd_hold_count(c->hold); i++) {
 		struct rrd_hold_file *f = rrd_hold_at(c->hold, i);
 
@@ -202,11 +243,17 @@ static int recover(struct cached *c, char *err, size_t errlen)
 			f->known = false;
 			continue;
 		}
-		if ((rc = settle(c, f, err, errlen)) != GM_OK)
+		if ((name = daemon_name(c, f->path, buf, sizeof(buf))) != NULL)
+			rrdc_forget(name);
+		if ((rc = send_lacking(c, f, err, errlen)) != GM_OK) {
+			c->recover = true;
 			return rc;
+		}
 		files++;
 	}
-	c->recover = false;
+	if (gone(c))
+		return gm_errf(err, errlen, GM_EIO, "rrdcached at %s went away again",
+		    c->where.addr);
 	if (files > 0)
 		log_info("rrdcached at %s: connected again; checked the %zu file(s) with "
 		    "readings in its care", c->where.addr, files);
@@ -224,7 +271,7 @@ static int cached_create(struct rrd_backend *b, const char *path, time_t start, 
 
 	if (name == NULL)
 		return too_long(err, errlen, path);
-	if ((c->recover && (rc = recover(c, err, errlen)) != GM_OK) ||
+	if ((gone(c) && (rc = recover(c, err, errlen)) != GM_OK) ||
 	    (rc = connect_daemon(c, err, errlen)) != GM_OK)
 		return rc;
 	rrd_clear_error();
@@ -245,7 +292,7 @@ static int cached_update(struct rrd_backend *b, const char *path, const struct s
 	size_t sent;
 	int rc;
 
-	if (c->recover && (rc = recover(c, err, errlen)) != GM_OK)
+	if (gone(c) && (rc = recover(c, err, errlen)) != GM_OK)
 		return rc;
 	if ((f = rrd_hold_file(c->hold, path)) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
@@ -276,9 +323,13 @@ static int cached_update(struct rrd_backend *b, const char *path, const struct s
 		f->known = false;   /* someone else wrote the file: read it again */
 	if (rc != GM_OK)
 		return rc;
-	/* a failure here is the connection's: recover() sees to the rows */
+	/* a failure here is the connection's: recover() sees to the rows, now
+	 * if rrdcached went away meanwhile (or at the next call, if it is not
+	 * back yet) */
 	if (!f->known || f->n >= HOLD_ROWS || now - f->since_ms >= HOLD_MS)
 		settle(c, f, err, errlen);
+	if (gone(c))
+		recover(c, err, errlen);
 	return GM_OK;
 }
 
@@ -288,7 +339,7 @@ static int cached_sync(struct rrd_backend *b, const char *path, char *err, size_
 	struct rrd_hold_file *f;
 	int rc;
 
-	if (c->recover && (rc = recover(c, err, errlen)) != GM_OK)
+	if (gone(c) && (rc = recover(c, err, errlen)) != GM_OK)
 		return rc;
 	if ((f = rrd_hold_file(c->hold, path)) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
@@ -300,6 +351,8 @@ static void cached_close(struct rrd_backend *b)
 	struct cached *c = (struct cached *)b;
 	char err[512];
 
+	if (gone(c) && recover(c, err, sizeof(err)) != GM_OK)
+		log_warn("%s", err);
 	for (size_t i = 0; i < rrd_hold_count(c->hold); i++) {
 		struct rrd_hold_file *f = rrd_hold_at(c->hold, i);
 
@@ -308,6 +361,7 @@ static void cached_close(struct rrd_backend *b)
 			    f->path);
 	}
 	rrdc_disconnect();
+	rrdc_watch_close(&c->watch);
 	rrd_hold_free(c->hold);
 	free(c);
 }
@@ -327,6 +381,7 @@ struct rrd_backend *rrd_cached_open(const char *addr, const char *datadir, char 
 		free(c);
 		return NULL;
 	}
+	c->watch.fd = -1;
 	snprintf(c->b.what, sizeof(c->b.what), "rrdcached at %.140s", addr);
 	c->b.create = cached_create;
 	c->b.update = cached_update;
