@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,69 +12,40 @@
 
 #include "gm_err.h"
 #include "fileio.h"
-#include "hash.h"
+#include "hmap.h"
 #include "log.h"
 #include "payload.h"
 #include "seqmap.h"
 #include "topic.h"
 
 struct entry {
-	char *topic;
 	uint64_t seq;
+	char topic[];
 };
 
 struct seqmap {
 	char path[PATH_MAX];
-	struct entry *e;
-	size_t cap, n;           /* cap is a power of two, at most half full */
+	struct hmap topics;      /* struct entry, by topic */
 	bool dirty;
 };
 
-static uint64_t hash(const char *s)
-{
-	return fnv1a(FNV1A_BASIS, s);
-}
-
-static struct entry *slot(struct entry *e, size_t cap, const char *topic)
-{
-	size_t i = (size_t)hash(topic) & (cap - 1);
-
-	while (e[i].topic != NULL && strcmp(e[i].topic, topic) != 0)
-		i = (i + 1) & (cap - 1);
-	return &e[i];
-}
-
-static int grow(struct seqmap *m)
-{
-	size_t cap = m->cap ? m->cap * 2 : 16;   /* a few topics cost little */
-	struct entry *e = calloc(cap, sizeof(*e));
-
-	if (e == NULL)
-		return GM_ENOMEM;
-	for (size_t i = 0; i < m->cap; i++) {
-		if (m->e[i].topic != NULL)
-			*slot(e, cap, m->e[i].topic) = m->e[i];
-	}
-	free(m->e);
-	m->e = e;
-	m->cap = cap;
-	return GM_OK;
-}
-
 static struct entry *get(struct seqmap *m, const char *topic)
 {
-	struct entry *s;
+	struct entry *e = hmap_find(&m->topics, topic);
+	size_t len;
 
-	if ((m->n + 1) * 2 > m->cap && grow(m) != GM_OK)
+	if (e != NULL)
+		return e;
+	len = strlen(topic) + 1;
+	if ((e = malloc(sizeof(*e) + len)) == NULL)
 		return NULL;
-	s = slot(m->e, m->cap, topic);
-	if (s->topic == NULL) {
-		if ((s->topic = strdup(topic)) == NULL)
-			return NULL;
-		s->seq = 0;
-		m->n++;
+	e->seq = 0;
+	memcpy(e->topic, topic, len);
+	if (hmap_add(&m->topics, e) != GM_OK) {
+		free(e);
+		return NULL;
 	}
-	return s;
+	return e;
 }
 
 /* A topic as the file holds it: 1..TOPIC_MAX - 1 printable characters, no
@@ -146,10 +118,9 @@ struct seqmap *seqmap_from_text(const char *path, const char *text, size_t len)
 {
 	struct seqmap *m = calloc(1, sizeof(*m));
 
-	if (m == NULL || grow(m) != GM_OK) {
-		free(m);
+	if (m == NULL)
 		return NULL;
-	}
+	hmap_init(&m->topics, &hmap_str_keys, offsetof(struct entry, topic), false);
 	snprintf(m->path, sizeof(m->path), "%s", path);
 	load(m, text, len);
 	return m;
@@ -180,11 +151,13 @@ struct seqmap *seqmap_open(const char *path)
 
 void seqmap_free(struct seqmap *m)
 {
+	struct entry *e;
+
 	if (m == NULL)
 		return;
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->e[i].topic);
-	free(m->e);
+	for (size_t i = 0; (e = hmap_next(&m->topics, &i)) != NULL; )
+		free(e);
+	hmap_fini(&m->topics);
 	free(m);
 }
 
@@ -202,9 +175,10 @@ uint64_t seqmap_next(struct seqmap *m, const char *topic)
 
 int seqmap_write(const struct seqmap *m, FILE *f)
 {
-	for (size_t i = 0; i < m->cap; i++) {
-		if (m->e[i].topic != NULL &&
-		    fprintf(f, "%" PRIu64 " %s\n", m->e[i].seq, m->e[i].topic) < 0)
+	const struct entry *e;
+
+	for (size_t i = 0; (e = hmap_next(&m->topics, &i)) != NULL; ) {
+		if (fprintf(f, "%" PRIu64 " %s\n", e->seq, e->topic) < 0)
 			return GM_EIO;
 	}
 	return GM_OK;

@@ -1,4 +1,4 @@
-/* registry.c - channel states in an open-addressing hash table. */
+/* registry.c - channel states, found by channel (hmap.h). */
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -10,8 +10,7 @@
 
 struct registry {
 	pthread_mutex_t lock;
-	size_t cap, n;           /* cap is a power of two */
-	struct chan_state **slot;
+	struct hmap chans;       /* of struct chan_state, by r.id */
 };
 
 struct registry *registry_new(void)
@@ -20,51 +19,22 @@ struct registry *registry_new(void)
 
 	if (r == NULL)
 		return NULL;
-	r->cap = 1024;
-	if ((r->slot = calloc(r->cap, sizeof(*r->slot))) == NULL) {
-		free(r);
-		return NULL;
-	}
+	hmap_init(&r->chans, &chan_id_keys, offsetof(struct chan_state, r.id), false);
 	pthread_mutex_init(&r->lock, NULL);
 	return r;
 }
 
 void registry_free(struct registry *r)
 {
+	struct chan_state *cs;
+
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < r->cap; i++)
-		free(r->slot[i]);
-	free(r->slot);
+	for (size_t i = 0; (cs = hmap_next(&r->chans, &i)) != NULL; )
+		free(cs);
+	hmap_fini(&r->chans);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
-}
-
-static struct chan_state **find_slot(struct chan_state **slot, size_t cap,
-    const struct chan_id *id)
-{
-	size_t i = (size_t)chan_id_hash(id) & (cap - 1);
-
-	while (slot[i] != NULL && !chan_id_eq(&slot[i]->r.id, id))
-		i = (i + 1) & (cap - 1);
-	return &slot[i];
-}
-
-static int grow(struct registry *r)
-{
-	size_t cap = r->cap * 2;
-	struct chan_state **slot = calloc(cap, sizeof(*slot));
-
-	if (slot == NULL)
-		return -1;
-	for (size_t i = 0; i < r->cap; i++) {
-		if (r->slot[i] != NULL)
-			*find_slot(slot, cap, &r->slot[i]->r.id) = r->slot[i];
-	}
-	free(r->slot);
-	r->slot = slot;
-	r->cap = cap;
-	return 0;
 }
 
 static struct chan_state *get_locked(struct registry *r, const struct chan_id *id);
@@ -84,7 +54,7 @@ struct chan_state *registry_find(struct registry *r, const struct chan_id *id)
 	struct chan_state *cs;
 
 	pthread_mutex_lock(&r->lock);
-	cs = *find_slot(r->slot, r->cap, id);
+	cs = hmap_find(&r->chans, id);
 	pthread_mutex_unlock(&r->lock);
 	return cs;
 }
@@ -94,7 +64,7 @@ void registry_add_stored(struct registry *r, const struct chan_id *id, uint64_t 
 	struct chan_state *cs;
 
 	pthread_mutex_lock(&r->lock);
-	if ((cs = *find_slot(r->slot, r->cap, id)) != NULL)
+	if ((cs = hmap_find(&r->chans, id)) != NULL)
 		cs->r.stored += n;
 	pthread_mutex_unlock(&r->lock);
 }
@@ -102,21 +72,17 @@ void registry_add_stored(struct registry *r, const struct chan_id *id, uint64_t 
 /* Under the lock: the channel, added if new (NULL only when out of memory). */
 static struct chan_state *get_locked(struct registry *r, const struct chan_id *id)
 {
-	struct chan_state **s = find_slot(r->slot, r->cap, id), *cs;
+	struct chan_state *cs = hmap_find(&r->chans, id);
 
-	if (*s != NULL)
-		return *s;
-	/* Keep the table at most half full so probes stay short. */
-	if ((r->n + 1) * 2 > r->cap) {
-		if (grow(r) != 0)
-			return NULL;
-		s = find_slot(r->slot, r->cap, id);
-	}
+	if (cs != NULL)
+		return cs;
 	if ((cs = calloc(1, sizeof(*cs))) == NULL)
 		return NULL;
 	cs->r.id = *id;
-	*s = cs;
-	r->n++;
+	if (hmap_add(&r->chans, cs) != GM_OK) {
+		free(cs);
+		return NULL;
+	}
 	return cs;
 }
 
@@ -206,18 +172,18 @@ size_t registry_count(struct registry *r)
 	size_t n;
 
 	pthread_mutex_lock(&r->lock);
-	n = r->n;
+	n = r->chans.n;
 	pthread_mutex_unlock(&r->lock);
 	return n;
 }
 
 void registry_dump(struct registry *r, FILE *out, double now)
 {
+	struct chan_state *cs;
+
 	pthread_mutex_lock(&r->lock);
-	for (size_t i = 0; i < r->cap; i++) {
-		if (r->slot[i] != NULL)
-			status_put(out, &r->slot[i]->r, now);
-	}
+	for (size_t i = 0; (cs = hmap_next(&r->chans, &i)) != NULL; )
+		status_put(out, &cs->r, now);
 	pthread_mutex_unlock(&r->lock);
 }
 

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,6 @@ struct sq_chan {
 	char why[QUARANTINE_REASON_MAX];   /* what is wrong with it, when damaged */
 	uint64_t late;              /* rows the file refused, kept as late, not told yet */
 	struct sq_chan *next_dirty;
-	struct sq_chan *hnext;
 };
 
 struct store_queue {
@@ -60,8 +60,7 @@ struct store_queue {
 	pthread_mutex_t mu;         /* everything below, and the chans' queues */
 	pthread_cond_t wake;        /* to the writer: work, hurry or stop */
 	pthread_cond_t done;        /* from the writer: a round ended */
-	struct sq_chan **slots;     /* hash of channels, chained */
-	size_t nslots, nchans;
+	struct hmap chans;          /* struct sq_chan, by id */
 	struct sq_chan *dirty_head, *dirty_tail;
 	struct sq_chan **round;     /* the writer's: the channels of its round */
 	size_t round_cap;
@@ -76,57 +75,20 @@ struct store_queue {
 	int64_t give_up_ms;         /* failing this long while others work: damaged */
 };
 
-static struct sq_chan *chan_find(struct store_queue *q, const struct chan_id *id)
-{
-	struct sq_chan *c;
-
-	if (q->nslots == 0)
-		return NULL;
-	for (c = q->slots[(size_t)chan_id_hash(id) % q->nslots]; c != NULL; c = c->hnext)
-		if (chan_id_eq(&c->id, id))
-			return c;
-	return NULL;
-}
-
-static int rehash(struct store_queue *q)
-{
-	size_t nslots = q->nslots ? q->nslots * 2 : 1024;
-	struct sq_chan **slots = calloc(nslots, sizeof(*slots)), *c, *next;
-
-	if (slots == NULL)
-		return GM_ENOMEM;
-	for (size_t i = 0; i < q->nslots; i++) {
-		for (c = q->slots[i]; c != NULL; c = next) {
-			size_t k = (size_t)chan_id_hash(&c->id) % nslots;
-
-			next = c->hnext;
-			c->hnext = slots[k];
-			slots[k] = c;
-		}
-	}
-	free(q->slots);
-	q->slots = slots;
-	q->nslots = nslots;
-	return GM_OK;
-}
-
 /* Under q->mu. */
 static struct sq_chan *chan_get(struct store_queue *q, const struct chan_id *id)
 {
-	struct sq_chan *c = chan_find(q, id);
-	size_t k;
+	struct sq_chan *c = hmap_find(&q->chans, id);
 
 	if (c != NULL)
 		return c;
-	if (q->nchans >= q->nslots && rehash(q) != GM_OK)
-		return NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->id = *id;
-	k = (size_t)chan_id_hash(id) % q->nslots;
-	c->hnext = q->slots[k];
-	q->slots[k] = c;
-	q->nchans++;
+	if (hmap_add(&q->chans, c) != GM_OK) {
+		free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -671,6 +633,7 @@ int store_queue_open(struct store_queue **out, struct rrd_store *s, struct quara
 	q->delay_ms = (int64_t)llround(delay_s * 1000);
 	q->pause_ms = SQ_PAUSE_MS;
 	q->give_up_ms = SQ_GIVE_UP_S * 1000;
+	hmap_init(&q->chans, &chan_id_keys, offsetof(struct sq_chan, id), false);
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->wake, NULL);
 	pthread_cond_init(&q->done, NULL);
@@ -695,7 +658,7 @@ fail:
 
 void store_queue_close(struct store_queue *q)
 {
-	struct sq_chan *c, *next;
+	struct sq_chan *c;
 
 	if (q == NULL)
 		return;
@@ -710,14 +673,11 @@ void store_queue_close(struct store_queue *q)
 		log_warn("write-ahead log: %zu row(s) not written; kept for the next start",
 		    q->queued);
 	wal_close(q->wal);
-	for (size_t i = 0; i < q->nslots; i++) {
-		for (c = q->slots[i]; c != NULL; c = next) {
-			next = c->hnext;
-			free(c->rows);
-			free(c);
-		}
+	for (size_t i = 0; (c = hmap_next(&q->chans, &i)) != NULL; ) {
+		free(c->rows);
+		free(c);
 	}
-	free(q->slots);
+	hmap_fini(&q->chans);
 	free(q->round);
 	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->wake);
@@ -761,7 +721,7 @@ int store_queue_settle(struct store_queue *q, const struct chan_id *id, char *er
 	int rc = GM_OK;
 
 	pthread_mutex_lock(&q->mu);
-	c = chan_find(q, id);
+	c = hmap_find(&q->chans, id);
 	/* a channel being set aside: its rows go to the quarantine in this
 	 * round; wait for that, so that what follows goes there after them */
 	while (c != NULL && (c->n > 0 || c->busy) && (!c->damaged || c->moving)) {
@@ -790,7 +750,7 @@ void store_queue_release(struct store_queue *q, const struct chan_id *id)
 	struct sq_chan *c;
 
 	pthread_mutex_lock(&q->mu);
-	if ((c = chan_find(q, id)) != NULL) {
+	if ((c = hmap_find(&q->chans, id)) != NULL) {
 		c->damaged = c->moving = false;
 		c->why[0] = '\0';
 		c->backoff_ms = 0;
@@ -806,7 +766,7 @@ uint64_t store_queue_take_late(struct store_queue *q, const struct chan_id *id)
 	uint64_t late = 0;
 
 	pthread_mutex_lock(&q->mu);
-	if ((c = chan_find(q, id)) != NULL) {
+	if ((c = hmap_find(&q->chans, id)) != NULL) {
 		late = c->late;
 		c->late = 0;
 	}

@@ -17,6 +17,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,21 +28,20 @@
 #include "confparse.h"
 #include "gm_err.h"
 #include "fileio.h"
+#include "hmap.h"
 #include "topic.h"
 
 /* A section or key already read, by its text: "s<section>" or
  * "k<section number>:<key>". */
 struct conf_seen {
-	uint64_t hash;
-	char *text;
 	int line;
+	char text[];
 };
 
 struct conf_state {
 	const char *buf, *end, *pos;    /* the file, and the next line */
 	const struct conf_rules *rules;
-	struct conf_seen *seen;         /* open addressing, cap a power of two */
-	size_t nseen, cap;
+	struct hmap seen;               /* struct conf_seen, by text */
 	int nsections;                  /* headers taken: the current one's number */
 	bool in_section;                /* below a header that was taken */
 	bool skip;                      /* below a header that was refused */
@@ -86,67 +86,33 @@ void conf_error_at(struct conf *c, int line, const char *fmt, ...)
 
 /* ---- what has been seen ------------------------------------------------ */
 
-static uint64_t hash_text(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;   /* FNV-1a */
-	return h;
-}
-
-static struct conf_seen *seen_slot(struct conf_seen *v, size_t cap, uint64_t h,
-    const char *text)
-{
-	size_t i = (size_t)h & (cap - 1);
-
-	while (v[i].text != NULL && (v[i].hash != h || strcmp(v[i].text, text) != 0))
-		i = (i + 1) & (cap - 1);
-	return &v[i];
-}
-
-static int seen_grow(struct conf_state *st)
-{
-	size_t cap = st->cap ? st->cap * 2 : 64;
-	struct conf_seen *v = calloc(cap, sizeof(*v));
-
-	if (v == NULL)
-		return -1;
-	for (size_t i = 0; i < st->cap; i++) {
-		if (st->seen[i].text != NULL)
-			*seen_slot(v, cap, st->seen[i].hash, st->seen[i].text) = st->seen[i];
-	}
-	free(st->seen);
-	st->seen = v;
-	st->cap = cap;
-	return 0;
-}
-
 /* Remember text at line: 0 if it is new, the line it was first seen at if
  * not, -1 when out of memory. */
 static int seen_add(struct conf_state *st, const char *text, int line)
 {
-	uint64_t h = hash_text(text);
-	struct conf_seen *e;
+	struct conf_seen *e = hmap_find(&st->seen, text);
+	size_t len = strlen(text) + 1;
 
-	if ((st->nseen + 1) * 2 > st->cap && seen_grow(st) != 0)
-		return -1;
-	e = seen_slot(st->seen, st->cap, h, text);
-	if (e->text != NULL)
+	if (e != NULL)
 		return e->line;
-	if ((e->text = strdup(text)) == NULL)
+	if ((e = malloc(sizeof(*e) + len)) == NULL)
 		return -1;
-	e->hash = h;
 	e->line = line;
-	st->nseen++;
+	memcpy(e->text, text, len);
+	if (hmap_add(&st->seen, e) != GM_OK) {
+		free(e);
+		return -1;
+	}
 	return 0;
 }
 
 static void seen_free(struct conf_state *st)
 {
-	for (size_t i = 0; i < st->cap; i++)
-		free(st->seen[i].text);
-	free(st->seen);
+	struct conf_seen *e;
+
+	for (size_t i = 0; (e = hmap_next(&st->seen, &i)) != NULL; )
+		free(e);
+	hmap_fini(&st->seen);
 }
 
 /* ---- lines ------------------------------------------------------------- */
@@ -395,6 +361,8 @@ static int parse_buf(const char *path, const struct conf_rules *rules, char *buf
 {
 	char section[CONF_LINE_MAX + 2] = "";
 	struct conf_state st = { .rules = rules };
+
+	hmap_init(&st.seen, &hmap_str_keys, offsetof(struct conf_seen, text), false);
 	struct conf c = {
 		.path = path, .user = user, .handler = h, .st = &st,
 		.report = report, .report_user = report_user, .section = section,

@@ -1,12 +1,12 @@
 /*
- * hash.h - FNV-1a, the one string hash of greenmeter's hash tables (the
- * collector's channels and queue, rrdcached's held files, the agent's
- * message numbers). Not for anything an attacker chooses the keys of in bulk:
- * every key here is a validated id or a path made of them.
+ * hash.h - FNV-1a, the one hash of greenmeter: its hash tables' (hmap.h)
+ * and the usage cache's checksum. Not for anything an attacker chooses the
+ * keys of in bulk: every key here is a validated id or a path made of them.
  */
 #ifndef GM_HASH_H
 #define GM_HASH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define FNV1A_BASIS 14695981039346656037ULL
@@ -17,6 +17,16 @@ static inline uint64_t fnv1a(uint64_t h, const char *s)
 {
 	while (*s)
 		h = (h ^ (unsigned char)*s++) * FNV1A_PRIME;
+	return h;
+}
+
+/* h with the n bytes at p hashed in. */
+static inline uint64_t fnv1a_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * FNV1A_PRIME;
 	return h;
 }
 

@@ -173,3 +173,15 @@ uint64_t chan_id_hash(const struct chan_id *id)
 	h = fnv1a((h ^ '/') * FNV1A_PRIME, id->meter);
 	return fnv1a((h ^ '/') * FNV1A_PRIME, id->channel);
 }
+
+static uint64_t key_hash(const void *key)
+{
+	return chan_id_hash(key);
+}
+
+static bool key_eq(const void *a, const void *b)
+{
+	return chan_id_eq(a, b);
+}
+
+const struct hmap_keys chan_id_keys = { key_hash, key_eq };

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hmap.h"
+
 #define ID_MAX 64
 #define TOPIC_PREFIX "greenmeter/v1/"
 #define TOPIC_MAX (sizeof(TOPIC_PREFIX) + 3 * (ID_MAX + 1) + sizeof("/event"))
@@ -50,6 +52,8 @@ void chan_id_str(const struct chan_id *c, char *buf, size_t len);
 int chan_id_cmp(const struct chan_id *a, const struct chan_id *b);
 bool chan_id_eq(const struct chan_id *a, const struct chan_id *b);
 uint64_t chan_id_hash(const struct chan_id *id);
+/* The same two, for a table keyed by channel (hmap.h). */
+extern const struct hmap_keys chan_id_keys;
 /* And back: len bytes of "site/meter/channel" into c, each id checked;
  * GM_EINVAL with the reason otherwise. */
 int chan_id_parse(const char *s, size_t len, struct chan_id *c, char *err, size_t errlen);

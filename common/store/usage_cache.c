@@ -40,6 +40,7 @@
 
 #include "gm_err.h"
 #include "fileio.h"
+#include "hash.h"
 #include "rrd_layout.h"
 #include "rrdfile.h"
 #include "usage_cache.h"
@@ -123,15 +124,6 @@ static uint32_t get_u32(struct rbuf *r) { uint32_t v; get(r, &v, sizeof(v)); ret
 static uint64_t get_u64(struct rbuf *r) { uint64_t v; get(r, &v, sizeof(v)); return v; }
 static int64_t get_i64(struct rbuf *r) { int64_t v; get(r, &v, sizeof(v)); return v; }
 static double get_f64(struct rbuf *r) { double v; get(r, &v, sizeof(v)); return v; }
-
-static uint64_t fnv1a(const uint8_t *p, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 1099511628211ULL;
-	return h;
-}
 
 /* ---- the file's form ---------------------------------------------------- */
 
@@ -228,7 +220,7 @@ static void encode(struct wbuf *w, const struct chan_id *id, const struct kept *
 	for (size_t i = 0; i < k->n; i++)
 		put_piece(w, &k->p[i]);
 	if (!w->oom)
-		put_u64(w, fnv1a(w->b, w->len));
+		put_u64(w, fnv1a_bytes(FNV1A_BASIS, w->b, w->len));
 }
 
 static bool decode_head(struct rbuf *r, const struct chan_id *id, struct kept *k)
@@ -264,7 +256,7 @@ static bool decode(const uint8_t *b, size_t len, const struct chan_id *id, struc
 	if (len < 8)
 		return false;
 	memcpy(&sum, b + len - 8, 8);
-	if (sum != fnv1a(b, len - 8) || !decode_head(&r, id, k))
+	if (sum != fnv1a_bytes(FNV1A_BASIS, b, len - 8) || !decode_head(&r, id, k))
 		return false;
 	if ((n = get_u32(&r)) > UC_MAX_PIECES || (size_t)n * 61 > r.left ||
 	    (k->p = calloc(n ? n : 1, sizeof(*k->p))) == NULL)
