@@ -19,6 +19,7 @@
 
 VARIANT  ?= release
 PREFIX   ?= /usr/local
+NPROC    := $(shell nproc 2>/dev/null || echo 2)
 DESTDIR  ?=
 B        := build/$(VARIANT)
 BIN      := $(B)/bin
@@ -195,13 +196,13 @@ fuzz: deps
 # release build (it cannot run sanitized binaries). The fuzz target is built
 # here too; tests/integration/70-fuzz.sh gives each a short run.
 test: deps
-	@$(MAKE) --no-print-directory VARIANT=san all unit
-	@$(MAKE) --no-print-directory VARIANT=release all
-	@$(MAKE) --no-print-directory fuzz-build
+	@$(MAKE) --no-print-directory -j$(NPROC) VARIANT=san all unit
+	@$(MAKE) --no-print-directory -j$(NPROC) VARIANT=release all
+	@$(MAKE) --no-print-directory -j$(NPROC) fuzz-build
 	@bash tests/run.sh build/san build/release
 
 demo: deps
-	@$(MAKE) --no-print-directory VARIANT=release all
+	@$(MAKE) --no-print-directory -j$(NPROC) VARIANT=release all
 	@bash tools/demo.sh build/release
 
 install: all
