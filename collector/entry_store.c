@@ -64,10 +64,10 @@ static int read_fd(int fd, const char *path, char **ret, size_t *ret_len, char *
 }
 
 /* Decide each reading against the journal; the lines to append go to out. */
-static size_t classify(const struct entries *es, const struct payload_meta *meta,
-    const struct point *pts, size_t n, double received_at, struct entry_put *put,
-    char *out, struct entry_put_report *rep)
+static size_t classify(const struct entries *es, const struct entry_msg *m,
+    struct entry_put *put, char *out, struct entry_put_report *rep)
 {
+	const struct point *pts = m->pts;
 	size_t len = 0;
 
 	rep->have_last = es->n > 0;
@@ -75,10 +75,10 @@ static size_t classify(const struct entries *es, const struct payload_meta *meta
 		rep->last_t = es->e[es->n - 1].t;
 		rep->last_v = es->e[es->n - 1].v;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < m->n; i++) {
 		const struct entry *old = entries_find(es, pts[i].t);
-		struct entry e = { .t = pts[i].t, .v = pts[i].v, .seq = meta->seq,
-		    .received_at = received_at };
+		struct entry e = { .t = pts[i].t, .v = pts[i].v, .seq = m->meta->seq,
+		    .received_at = m->received_at };
 
 		put[i].old_v = old ? old->v : 0;
 		if (old != NULL && old->v == pts[i].v) {
@@ -97,10 +97,8 @@ static size_t classify(const struct entries *es, const struct payload_meta *meta
 }
 
 /* With the journal open and locked: read it, cut a torn tail, append. */
-static int put_locked(int fd, const char *path, const struct chan_id *id,
-    const char *datadir, const struct payload_meta *meta, const struct point *pts, size_t n,
-    double received_at, struct entry_put *put, struct entry_put_report *rep, char *err,
-    size_t errlen)
+static int put_locked(int fd, const char *path, const char *datadir, const struct entry_msg *m,
+    struct entry_put *put, struct entry_put_report *rep, char *err, size_t errlen)
 {
 	struct entries es;
 	char *buf = NULL, *out;
@@ -117,7 +115,7 @@ static int put_locked(int fd, const char *path, const struct chan_id *id,
 	rep->nbad = es.nbad;
 	memcpy(rep->bad, es.bad, sizeof(rep->bad));
 	/* n lines and perhaps the header; checked by the caller: n <= 4096 */
-	if ((out = malloc(hl + n * ENTRIES_LINE_MAX)) == NULL) {
+	if ((out = malloc(hl + m->n * ENTRIES_LINE_MAX)) == NULL) {
 		entries_free(&es);
 		return gm_errf(err, errlen, GM_ENOMEM, "%s: out of memory", path);
 	}
@@ -125,7 +123,7 @@ static int put_locked(int fd, const char *path, const struct chan_id *id,
 		memcpy(out, header, hl);   /* a new journal: header and lines, one write */
 		o = hl;
 	}
-	o += classify(&es, meta, pts, n, received_at, put, out + o, rep);
+	o += classify(&es, m, put, out + o, rep);
 	if (es.torn_len > 0) {
 		if (ftruncate(fd, (off_t)es.valid_len) != 0) {
 			rc = gm_errf(err, errlen, GM_EIO, "%s: cutting a torn last line: %s", path,
@@ -138,7 +136,7 @@ static int put_locked(int fd, const char *path, const struct chan_id *id,
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
 		goto done;
 	}
-	if (es.valid_len == 0 && chan_dir_sync(datadir, id) != 0)
+	if (es.valid_len == 0 && chan_dir_sync(datadir, m->id) != 0)
 		rc = gm_errf(err, errlen, GM_EIO, "%s: syncing its directory: %s", path,
 		    strerror(errno));
 done:
@@ -147,18 +145,18 @@ done:
 	return rc;
 }
 
-int entry_store_put(const char *datadir, const struct chan_id *id,
-    const struct payload_meta *meta, const struct point *pts, size_t n, double received_at,
-    struct entry_put *put, struct entry_put_report *rep, char *err, size_t errlen)
+int entry_store_put(const char *datadir, const struct entry_msg *m, struct entry_put *put,
+    struct entry_put_report *rep, char *err, size_t errlen)
 {
+	const struct chan_id *id = m->id;
 	char path[PATH_MAX];
 	int fd, rc;
 
 	memset(rep, 0, sizeof(*rep));
-	if (n == 0 || n > PAYLOAD_MAX_POINTS)
-		return gm_errf(err, errlen, GM_EINVAL, "%zu readings in one put", n);
+	if (m->n == 0 || m->n > PAYLOAD_MAX_POINTS)
+		return gm_errf(err, errlen, GM_EINVAL, "%zu readings in one put", m->n);
 	if ((rc = chan_dir_make(datadir, id, err, errlen)) != GM_OK ||
-	    (rc = check_meta(datadir, id, meta, err, errlen)) != GM_OK)
+	    (rc = check_meta(datadir, id, m->meta, err, errlen)) != GM_OK)
 		return rc;
 	entries_path(path, sizeof(path), datadir, id);
 	/* O_APPEND: every write lands at the end, after whatever is there; a
@@ -169,8 +167,7 @@ int entry_store_put(const char *datadir, const struct chan_id *id,
 	if (flock(fd, LOCK_EX) != 0) {
 		rc = gm_errf(err, errlen, GM_EIO, "%s: flock: %s", path, strerror(errno));
 	} else {
-		rc = put_locked(fd, path, id, datadir, meta, pts, n, received_at, put, rep, err,
-		    errlen);
+		rc = put_locked(fd, path, datadir, m, put, rep, err, errlen);
 	}
 	close(fd);   /* releases the lock */
 	return rc;

@@ -50,10 +50,17 @@ struct entry_put_report {
 	double last_t, last_v;
 };
 
-/* Store pts[0..n) (n >= 1) of one message; put[i] says what became of
- * pts[i]. received_at is written into each new line. */
-int entry_store_put(const char *datadir, const struct chan_id *id,
-    const struct payload_meta *meta, const struct point *pts, size_t n, double received_at,
-    struct entry_put *put, struct entry_put_report *rep, char *err, size_t errlen);
+/* One message's readings of a delta channel. */
+struct entry_msg {
+	const struct chan_id *id;
+	const struct payload_meta *meta;
+	const struct point *pts;
+	size_t n;               /* >= 1 */
+	double received_at;     /* written into each new line */
+};
+
+/* Store the message's readings; put[i] says what became of pts[i]. */
+int entry_store_put(const char *datadir, const struct entry_msg *m, struct entry_put *put,
+    struct entry_put_report *rep, char *err, size_t errlen);
 
 #endif

@@ -195,22 +195,37 @@ static double counter_use(struct ingest *ig, struct chan_state *cs,
 	return d + carry;
 }
 
+/* One message's readings on their way: the rows newer than the file, the
+ * older readings still to sort, and the events (counter flags, late
+ * readings) for the channel's journal; where names the message in logs. */
+struct batch {
+	const struct payload_meta *meta;
+	const char *where;
+	struct store_row *rows;
+	size_t k;
+	struct point *old;
+	size_t nold;
+	struct meter_event *evs;   /* room for two per reading */
+	size_t nev;
+};
+
 /* The store refuses a whole batch when its first row is not newer than the
  * file. Knowing the file's last time to the millisecond we filter those
  * ourselves, so this happens only when the file was written behind our back
  * (another collector on the same channel): store the rows one by one; the
  * ones refused join the older readings. */
-static int store_one_by_one(struct ingest *ig, struct chan_state *cs,
-    const struct payload_meta *meta, const struct store_row *rows, size_t k,
-    struct point *old, size_t *nold, char *err, size_t errlen)
+static int store_one_by_one(struct ingest *ig, struct chan_state *cs, struct batch *b,
+    char *err, size_t errlen)
 {
 	int rc = GM_OK;
 
-	for (size_t i = 0; i < k; i++) {
-		rc = rrd_store_update(ig->store, &cs->r.id, meta, &rows[i], 1, err, errlen);
+	for (size_t i = 0; i < b->k; i++) {
+		struct chan_rows one = { &cs->r.id, b->meta, &b->rows[i], 1 };
+
+		rc = rrd_store_update(ig->store, &one, err, errlen);
 		if (rc == GM_ESTALE) {
-			old[*nold].t = rows[i].t;
-			old[(*nold)++].v = rows[i].value;
+			b->old[b->nold].t = b->rows[i].t;
+			b->old[b->nold++].v = b->rows[i].value;
 		} else if (rc == GM_OK) {
 			cs->r.stored++;
 		} else {
@@ -248,10 +263,12 @@ static int record_events(struct ingest *ig, struct chan_state *cs,
  * they come late (a second path, a clock set back, two collectors racing):
  * the RRD cannot take them, so they go to the channel's events journal,
  * kept and reported, never dropped. */
-static int sort_older(struct ingest *ig, struct chan_state *cs,
-    const struct payload_meta *meta, const struct point *old, size_t nold,
-    struct meter_event *evs, size_t *nev, const char *where, char *errbuf, size_t errlen)
+static int sort_older(struct ingest *ig, struct chan_state *cs, struct batch *b,
+    char *errbuf, size_t errlen)
 {
+	const struct point *old = b->old;
+	size_t nold = b->nold;
+	const char *where = b->where;
 	double *ts = malloc(nold * sizeof(*ts));
 	bool *covered = malloc(nold * sizeof(*covered));
 	size_t nlate = 0;
@@ -272,7 +289,7 @@ static int sort_older(struct ingest *ig, struct chan_state *cs,
 		goto out;
 	/* the channel's cadence as its .meta says (keep_every brought it up to
 	 * date), or for a new one as this message does */
-	every = cs->meta_loaded ? cs->meta.every : meta->every;
+	every = cs->meta_loaded ? cs->meta.every : b->meta->every;
 	if ((rc = rrd_store_covered(ig->store, &cs->r.id, ts, nold, cs->r.last_t, every, covered,
 	    errbuf, errlen)) != GM_OK) {
 		if (rc != GM_EDAMAGED)
@@ -288,12 +305,12 @@ sort:
 			cs->r.duplicates++;
 			continue;
 		}
-		ev = &evs[(*nev)++];
+		ev = &b->evs[b->nev++];
 		meter_event_clear(ev);
 		ev->t = old[i].t;
 		ev->kind = EV_LATE;
 		ev->v = old[i].v;
-		ev->seq = meta->seq;
+		ev->seq = b->meta->seq;
 		cs->r.late++;
 		nlate++;
 	}
@@ -344,63 +361,60 @@ static enum ingest_result finish_points(struct ingest *ig, struct chan_state *cs
 }
 
 /* Rows for the readings newer than the file, flags for the journal; the
- * older readings go to old[] to be sorted. */
-static size_t make_rows(struct ingest *ig, struct chan_state *cs, const struct payload_meta *meta,
-    const struct point *pts, size_t n, struct store_row *rows, struct point *old,
-    size_t *nold, struct meter_event *evs, size_t *nev, const char *where)
+ * older readings go to b->old to be sorted. */
+static void make_rows(struct ingest *ig, struct chan_state *cs, struct batch *b,
+    const struct point *pts, size_t n)
 {
-	size_t k = 0;
-
 	for (size_t i = 0; i < n; i++) {
+		struct store_row *row = &b->rows[b->k];
 		bool flagged = false;
 
 		/* on the store's millisecond grid: two readings in one
 		 * millisecond are one row of the file */
 		if (cs->r.have_last && rrd_ms(pts[i].t) <= rrd_ms(cs->r.last_t)) {
-			old[(*nold)++] = pts[i];
+			b->old[b->nold++] = pts[i];
 			continue;
 		}
-		rows[k].t = pts[i].t;
-		rows[k].value = pts[i].v;
-		rows[k].use = NAN;
-		if (meta->kind == KIND_COUNTER)
-			rows[k].use = counter_use(ig, cs, meta, &pts[i], &evs[*nev], &flagged,
-			    where);
+		row->t = pts[i].t;
+		row->value = pts[i].v;
+		row->use = NAN;
+		if (b->meta->kind == KIND_COUNTER)
+			row->use = counter_use(ig, cs, b->meta, &pts[i], &b->evs[b->nev], &flagged,
+			    b->where);
 		if (flagged)
-			(*nev)++;
+			b->nev++;
 		note_interval(cs, pts[i].t);
 		cs->r.last_t = pts[i].t;
 		cs->r.last_v = pts[i].v;
 		cs->r.have_last = true;
-		k++;
+		b->k++;
 	}
-	return k;
 }
 
 /* Store the rows; the ones the file refuses join old[]. Queued rows are
  * safe once in the write-ahead log; the writer keeps the few a file refuses
  * as late itself, and they are counted here. */
-static int put_rows(struct ingest *ig, struct chan_state *cs,
-    const struct payload_meta *meta, const struct store_row *rows, size_t k,
-    struct point *old, size_t *nold, char *err, size_t errlen)
+static int put_rows(struct ingest *ig, struct chan_state *cs, struct batch *b, char *err,
+    size_t errlen)
 {
+	struct chan_rows cr = { &cs->r.id, b->meta, b->rows, b->k };
 	int rc;
 
 	if (ig->queue != NULL) {   /* stored: counted once written (ingest_written) */
-		rc = store_queue_put(ig->queue, &cs->r.id, meta, rows, k, err, errlen);
+		rc = store_queue_put(ig->queue, &cr, err, errlen);
 		cs->r.late += store_queue_take_late(ig->queue, &cs->r.id);
 		return rc;
 	}
-	rc = k > 0 ? rrd_store_update(ig->store, &cs->r.id, meta, rows, k, err, errlen) : GM_OK;
+	rc = b->k > 0 ? rrd_store_update(ig->store, &cr, err, errlen) : GM_OK;
 
 	if (rc == GM_OK) {
-		cs->r.stored += k;
+		cs->r.stored += b->k;
 	} else if (rc == GM_ESTALE) {
 		/* the file knew better than we did: what we assumed of its last
 		 * reading (and the use computed from it) may be wrong, so read
 		 * it again for the next message */
 		cs->loaded = false;
-		rc = store_one_by_one(ig, cs, meta, rows, k, old, nold, err, errlen);
+		rc = store_one_by_one(ig, cs, b, err, errlen);
 	}
 	return rc;
 }
@@ -425,37 +439,40 @@ static int take_turn(struct ingest *ig, struct chan_state *cs, int *lock, const 
 static enum ingest_result store_points_locked(struct ingest *ig, struct chan_state *cs,
     const struct payload_meta *meta, const struct point *pts, size_t n, const char *where)
 {
-	struct store_row *rows = calloc(n, sizeof(*rows));
-	struct meter_event *evs = calloc(2 * n, sizeof(*evs));
-	struct point *old = calloc(n, sizeof(*old));
+	struct batch b = {
+		.meta = meta, .where = where,
+		.rows = calloc(n, sizeof(*b.rows)),
+		.old = calloc(n, sizeof(*b.old)),
+		.evs = calloc(2 * n, sizeof(*b.evs)),
+	};
 	char err[REASON_MAX] = "";
-	size_t k, nev = 0, nold = 0, nflags;
+	size_t nflags;
 	uint64_t resets = cs->r.resets;
 	int rc = GM_OK;
 
-	if (rows == NULL || evs == NULL || old == NULL) {
+	if (b.rows == NULL || b.evs == NULL || b.old == NULL) {
 		rc = GM_ENOMEM;
 		snprintf(err, sizeof(err), "out of memory");
 		goto out;
 	}
-	k = make_rows(ig, cs, meta, pts, n, rows, old, &nold, evs, &nev, where);
+	make_rows(ig, cs, &b, pts, n);
 	/* flags first: a failure after them repeats a flag, never loses one */
-	if ((nflags = nev) > 0)
-		rc = record_events(ig, cs, evs, nev, where, err, sizeof(err));
+	if ((nflags = b.nev) > 0)
+		rc = record_events(ig, cs, b.evs, b.nev, where, err, sizeof(err));
 	if (rc == GM_OK)
-		rc = put_rows(ig, cs, meta, rows, k, old, &nold, err, sizeof(err));
-	if (rc == GM_OK && nold > 0) {
+		rc = put_rows(ig, cs, &b, err, sizeof(err));
+	if (rc == GM_OK && b.nold > 0) {
 		err[0] = '\0';
-		rc = sort_older(ig, cs, meta, old, nold, evs, &nev, where, err, sizeof(err));
+		rc = sort_older(ig, cs, &b, err, sizeof(err));
 		if (rc != GM_OK && rc != GM_EDAMAGED)
 			err[0] = '\0';   /* said already */
 	}
-	if (rc == GM_OK && nev > nflags)
-		rc = record_events(ig, cs, evs + nflags, nev - nflags, where, err, sizeof(err));
+	if (rc == GM_OK && b.nev > nflags)
+		rc = record_events(ig, cs, b.evs + nflags, b.nev - nflags, where, err, sizeof(err));
 out:
-	free(rows);
-	free(evs);
-	free(old);
+	free(b.rows);
+	free(b.evs);
+	free(b.old);
 	return finish_points(ig, cs, rc, resets, n, err, where);
 }
 
@@ -572,8 +589,8 @@ static enum ingest_result store_entries(struct ingest *ig, struct chan_state *cs
 		log_err("%s: out of memory", where);
 		return INGEST_RETRY;
 	}
-	rc = entry_store_put(ig->datadir, &cs->r.id, meta, pts, n,
-	    ig->now > 0 ? ig->now : now_wall(), put, &rep, err, sizeof(err));
+	rc = entry_store_put(ig->datadir, &(struct entry_msg){ &cs->r.id, meta, pts, n,
+	    ig->now > 0 ? ig->now : now_wall() }, put, &rep, err, sizeof(err));
 	if (rc == GM_EINVAL) {
 		log_warn("%s: rejected: %s", where, err);
 		free(put);

@@ -310,21 +310,22 @@ static void row_text(char *buf, const struct store_row *r)
 	    r->value, use);
 }
 
-static int update_locked(struct rrd_store *s, const struct chan_id *id,
-    const struct payload_meta *meta, const struct store_row *rows, size_t n, char *err,
+static int update_locked(struct rrd_store *s, const struct chan_rows *cr, char *err,
     size_t errlen)
 {
+	const struct store_row *rows = cr->rows;
+	size_t n = cr->n;
 	char path[PATH_MAX];
 	struct stat st;
 	int rc, there;
 
 	if (n == 0)
 		return GM_OK;
-	rrd_layout_path(path, sizeof(path), s->datadir, id);
+	rrd_layout_path(path, sizeof(path), s->datadir, cr->id);
 	/* 1: something is there; -1: a directory on its way is a file */
 	there = lstat(path, &st) == 0 ? 1 : errno == ENOTDIR ? -1 : 0;
 	/* GM_EINVAL from create_file: the channel is another kind, refused */
-	if (there == 0 && (rc = create_file(s, path, id, meta, rows[0].t, err, errlen)) != GM_OK)
+	if (there == 0 && (rc = create_file(s, path, cr->id, cr->meta, rows[0].t, err, errlen)) != GM_OK)
 		return rc == GM_EINVAL ? rc : judge_failure(path, rc, err, errlen);
 	/* librrd would write through a link (to another channel's file, say) */
 	if (there < 0 || (there > 0 && !S_ISREG(st.st_mode)))
@@ -421,13 +422,12 @@ int rrd_store_last(struct rrd_store *s, const struct chan_id *id, bool *exists, 
 	return rc;
 }
 
-int rrd_store_update(struct rrd_store *s, const struct chan_id *id, const struct payload_meta *meta,
-    const struct store_row *rows, size_t n, char *err, size_t errlen)
+int rrd_store_update(struct rrd_store *s, const struct chan_rows *cr, char *err, size_t errlen)
 {
 	int rc;
 
 	pthread_mutex_lock(&s->mu);
-	rc = update_locked(s, id, meta, rows, n, err, errlen);
+	rc = update_locked(s, cr, err, errlen);
 	pthread_mutex_unlock(&s->mu);
 	return rc;
 }

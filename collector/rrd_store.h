@@ -37,6 +37,15 @@ struct store_row {
 	double use;      /* NAN: unknown (gauges; a counter's first: 0) */
 };
 
+/* A channel's rows on their way to its file: the channel, what its file is
+ * made for (unit, kind, cadence: payload.h) and the rows, in time order. */
+struct chan_rows {
+	const struct chan_id *id;
+	const struct payload_meta *meta;
+	const struct store_row *rows;
+	size_t n;
+};
+
 /* rrdcached NULL or "": librrd writes the files; else rrdcached at that
  * address (rrdc_addr_check, common/store/rrdc.h) does. */
 struct rrd_store *rrd_store_open(const char *datadir, const char *rrdcached, char *err,
@@ -58,8 +67,7 @@ int rrd_store_last(struct rrd_store *s, const struct chan_id *id, bool *exists, 
  * not newer than the row before it once times are cut to the millisecond;
  * GM_EINVAL
  * (for good) if the channel keeps delta entries instead (entry_store.h). */
-int rrd_store_update(struct rrd_store *s, const struct chan_id *id, const struct payload_meta *meta,
-    const struct store_row *rows, size_t n, char *err, size_t errlen);
+int rrd_store_update(struct rrd_store *s, const struct chan_rows *cr, char *err, size_t errlen);
 
 /* Collectors sharing a data directory (a shared subscription) take the
  * channel's file in turn: an exclusive flock() on it while each reads the

@@ -109,10 +109,12 @@ static void mark_dirty(struct store_queue *q, struct sq_chan *c)
 	q->dirty_tail = c;
 }
 
-/* Under q->mu: add rows behind what the channel has queued. */
-static int enqueue(struct store_queue *q, struct sq_chan *c, const struct payload_meta *meta,
-    uint64_t seg, const struct store_row *rows, size_t n)
+/* Under q->mu: add the rows (of c) behind what the channel has queued. */
+static int enqueue(struct store_queue *q, struct sq_chan *c, const struct chan_rows *cr,
+    uint64_t seg)
 {
+	size_t n = cr->n;
+
 	if (c->n + n > c->cap) {
 		size_t cap = c->cap ? c->cap : 4;
 		struct store_row *grown;
@@ -126,9 +128,9 @@ static int enqueue(struct store_queue *q, struct sq_chan *c, const struct payloa
 	}
 	if (c->n == 0)
 		c->seg = seg;
-	memcpy(c->rows + c->n, rows, n * sizeof(*rows));
+	memcpy(c->rows + c->n, cr->rows, n * sizeof(*cr->rows));
 	c->n += n;
-	c->meta = *meta;
+	c->meta = *cr->meta;
 	q->queued += n;
 	mark_dirty(q, c);
 	return GM_OK;
@@ -188,58 +190,61 @@ static size_t held_already(struct store_queue *q, struct sq_chan *c,
 	return k;
 }
 
-/* The file was written behind our back: row by row, the refused kept late.
- * *done counts the rows dealt with, from the first. */
+/* What a write did with the rows it was given: how many it put in the file
+ * (written), and how many, from the first, are dealt with (in the file, or
+ * kept late) whatever the outcome - the rest are what a failure leaves. */
+struct write_tally {
+	size_t written, done;
+};
+
+/* The file was written behind our back: row by row, the refused kept late. */
 static int write_one_by_one(struct store_queue *q, struct sq_chan *c,
-    const struct payload_meta *meta, const struct store_row *rows, size_t n,
-    size_t *written, size_t *done, char *err, size_t errlen)
+    const struct chan_rows *cr, struct write_tally *wt, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < n; i++) {
-		int rc = rrd_store_update(q->store, &c->id, meta, &rows[i], 1, err, errlen);
+	for (size_t i = 0; i < cr->n; i++) {
+		struct chan_rows one = { cr->id, cr->meta, &cr->rows[i], 1 };
+		int rc = rrd_store_update(q->store, &one, err, errlen);
 
 		if (rc == GM_ESTALE)
-			keep_late(q, c, &rows[i], 1, "it has newer readings");
+			keep_late(q, c, &cr->rows[i], 1, "it has newer readings");
 		else if (rc != GM_OK)
 			return rc;
 		else
-			(*written)++;
-		(*done)++;
+			wt->written++;
+		wt->done++;
 	}
 	return GM_OK;
 }
 
-/* *written: how many of the rows this run put in the file; *done: how many,
- * from the first, are dealt with (in the file, or kept late) whatever the
- * outcome - the rest are what a failure leaves to do. */
-static int write_rows(struct store_queue *q, struct sq_chan *c,
-    const struct payload_meta *meta, const struct store_row *rows, size_t n,
-    enum recheck recheck, size_t *written, size_t *done, char *err, size_t errlen)
+static int write_rows(struct store_queue *q, struct sq_chan *c, const struct chan_rows *all,
+    enum recheck recheck, struct write_tally *wt, char *err, size_t errlen)
 {
+	struct chan_rows cr = *all;
 	int rc = GM_OK;
 
-	*written = *done = 0;
+	wt->written = wt->done = 0;
 	if (recheck != RECHECK_NONE) {
-		*done = held_already(q, c, rows, n, err, errlen, &rc);
+		wt->done = held_already(q, c, cr.rows, cr.n, err, errlen, &rc);
 		if (rc != GM_OK)
 			return rc;
 		if (recheck == RECHECK_FAILED)
-			*written = *done;
-		if (*done == n)
+			wt->written = wt->done;
+		if (wt->done == cr.n)
 			return GM_OK;
 	}
-	rows += *done;
-	n -= *done;
-	rc = rrd_store_update(q->store, &c->id, meta, rows, n, err, errlen);
+	cr.rows += wt->done;
+	cr.n -= wt->done;
+	rc = rrd_store_update(q->store, &cr, err, errlen);
 	if (rc == GM_ESTALE)
-		return write_one_by_one(q, c, meta, rows, n, written, done, err, errlen);
+		return write_one_by_one(q, c, &cr, wt, err, errlen);
 	if (rc == GM_EINVAL) {   /* for good: the channel became a delta channel */
-		keep_late(q, c, rows, n, err);
+		keep_late(q, c, cr.rows, cr.n, err);
 		rc = GM_OK;
 	} else if (rc == GM_OK) {
-		*written += n;
+		wt->written += cr.n;
 	}
 	if (rc == GM_OK)
-		*done += n;
+		wt->done += cr.n;
 	return rc;
 }
 
@@ -268,14 +273,15 @@ static void put_back(struct store_queue *q, struct sq_chan *c, struct store_row 
 /* Rows of a channel whose file is damaged go to the quarantine as
  * messages of the wire contract, so that a requeue stores them as any
  * other. GM_OK once they are all there. */
-static int quarantine_rows(struct store_queue *q, struct sq_chan *c,
-    const struct payload_meta *meta, const struct store_row *rows, size_t n, const char *why,
+static int quarantine_rows(struct store_queue *q, const struct chan_rows *cr, const char *why,
     char *err, size_t errlen)
 {
+	const struct store_row *rows = cr->rows;
+	size_t n = cr->n;
 	char topic[TOPIC_MAX];
 	int rc = GM_OK;
 
-	topic_build(topic, sizeof(topic), &c->id, TOPIC_READING);
+	topic_build(topic, sizeof(topic), cr->id, TOPIC_READING);
 	for (size_t i = 0; i < n && rc == GM_OK; i += PAYLOAD_MAX_POINTS) {
 		size_t k = n - i < PAYLOAD_MAX_POINTS ? n - i : PAYLOAD_MAX_POINTS;
 		struct point *pts = malloc(k * sizeof(*pts));
@@ -287,7 +293,7 @@ static int quarantine_rows(struct store_queue *q, struct sq_chan *c,
 		}
 		if (pts == NULL)
 			rc = gm_errf(err, errlen, GM_ENOMEM, "out of memory");
-		else if ((rc = payload_encode(meta, pts, k, &text, err, errlen)) == GM_OK)
+		else if ((rc = payload_encode(cr->meta, pts, k, &text, err, errlen)) == GM_OK)
 			rc = quarantine_put(q->dlq, topic, text, strlen(text), why, true, err, errlen);
 		free(pts);
 		free(text);
@@ -333,7 +339,8 @@ static int set_aside(struct store_queue *q, struct sq_chan *c, const struct payl
 		c->n = c->cap = 0;
 	}
 	pthread_mutex_unlock(&q->mu);
-	rc = quarantine_rows(q, c, meta, *rows, *n, why, qerr, sizeof(qerr));
+	rc = quarantine_rows(q, &(struct chan_rows){ &c->id, meta, *rows, *n }, why, qerr,
+	    sizeof(qerr));
 	pthread_mutex_lock(&q->mu);
 	if (rc == GM_OK)
 		c->moving = c->n > 0;   /* rows left (out of memory above): next round */
@@ -379,7 +386,8 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 	struct payload_meta meta;
 	struct store_row *rows;
 	uint64_t seg;
-	size_t n, written = 0, done = 0;
+	size_t n;
+	struct write_tally wt = { 0, 0 };
 	enum recheck recheck;
 	bool damaged;
 	int rc;
@@ -400,18 +408,19 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 	if (damaged)   /* rows put before it was set aside */
 		rc = GM_EDAMAGED;
 	else
-		rc = write_rows(q, c, &meta, rows, n, recheck, &written, &done, err, sizeof(err));
-	if (written > 0 && q->hooks.written != NULL)
-		q->hooks.written(q->hooks.user, &c->id, written);
-	if (written > 0 || (rc == GM_OK && n > 0))
+		rc = write_rows(q, c, &(struct chan_rows){ &c->id, &meta, rows, n }, recheck, &wt,
+		    err, sizeof(err));
+	if (wt.written > 0 && q->hooks.written != NULL)
+		q->hooks.written(q->hooks.user, &c->id, wt.written);
+	if (wt.written > 0 || (rc == GM_OK && n > 0))
 		q->last_ok = mono_ms();
 	if (rc == GM_EDAMAGED || given_up(q, c, rc, err, sizeof(err))) {
-		size_t left = n - done;
+		size_t left = n - wt.done;
 
-		if (done > 0 && left > 0)
-			memmove(rows, rows + done, left * sizeof(*rows));
+		if (wt.done > 0 && left > 0)
+			memmove(rows, rows + wt.done, left * sizeof(*rows));
 		n = left;
-		done = 0;
+		wt.done = 0;
 		rc = set_aside(q, c, &meta, &rows, &n, err, err, sizeof(err));
 	}
 	pthread_mutex_lock(&q->mu);
@@ -611,7 +620,7 @@ static void take_replayed(void *user, uint64_t seg, const struct chan_id *id,
 	if (c == NULL || (c->n > 0 && rrd_ms(row->t) <= rrd_ms(c->rows[c->n - 1].t)))
 		return;
 	c->recheck = RECHECK_REPLAYED;
-	if (enqueue(q, c, meta, seg, row, 1) != GM_OK)
+	if (enqueue(q, c, &(struct chan_rows){ id, meta, row, 1 }, seg) != GM_OK)
 		log_err("out of memory replaying the write-ahead log");
 }
 
@@ -685,10 +694,9 @@ void store_queue_close(struct store_queue *q)
 	free(q);
 }
 
-int store_queue_put(struct store_queue *q, const struct chan_id *id,
-    const struct payload_meta *meta,
-    const struct store_row *rows, size_t n, char *err, size_t errlen)
+int store_queue_put(struct store_queue *q, const struct chan_rows *cr, char *err, size_t errlen)
 {
+	size_t n = cr->n;
 	struct sq_chan *c;
 	int rc;
 
@@ -698,15 +706,15 @@ int store_queue_put(struct store_queue *q, const struct chan_id *id,
 	q->last_put = mono_ms();
 	if (q->queued + n > SQ_MAX_ROWS) {
 		rc = gm_errf(err, errlen, GM_EIO, "%zu rows wait to be written", q->queued);
-	} else if ((c = chan_get(q, id)) == NULL) {
+	} else if ((c = chan_get(q, cr->id)) == NULL) {
 		rc = gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 	} else if (c->moving) {   /* its rows go to the quarantine first */
 		rc = gm_errf(err, errlen, GM_EIO, "the channel's rows are on their way to the "
 		    "quarantine");
 	} else if (c->damaged) {
 		rc = gm_errf(err, errlen, GM_EDAMAGED, "%s", c->why);
-	} else if ((rc = wal_append(q->wal, id, meta, rows, n, err, errlen)) == GM_OK &&
-	    (rc = enqueue(q, c, meta, wal_segment(q->wal), rows, n)) != GM_OK) {
+	} else if ((rc = wal_append(q->wal, cr, err, errlen)) == GM_OK &&
+	    (rc = enqueue(q, c, cr, wal_segment(q->wal))) != GM_OK) {
 		/* in the log but not queued: the next start writes them */
 		log_err("out of memory: %zu row(s) stay in the write-ahead log", n);
 		rc = GM_OK;

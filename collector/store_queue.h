@@ -74,13 +74,11 @@ int store_queue_open(struct store_queue **out, struct rrd_store *s, struct quara
  * the log for the next start (logged). NULL-safe. */
 void store_queue_close(struct store_queue *q);
 
-/* The channel's n rows into the log and the queue: GM_OK once they are in
+/* A channel's rows into the log and the queue: GM_OK once they are in
  * the log. GM_EIO while SQ_MAX_ROWS rows wait, while the channel's rows move
  * to the quarantine, or when the log cannot be written; GM_EDAMAGED (and
  * nothing logged) for a channel set aside; GM_ENOMEM. Why is in err. */
-int store_queue_put(struct store_queue *q, const struct chan_id *id,
-    const struct payload_meta *meta,
-    const struct store_row *rows, size_t n, char *err, size_t errlen);
+int store_queue_put(struct store_queue *q, const struct chan_rows *cr, char *err, size_t errlen);
 
 /* Returns once the channel has no row queued: GM_OK, or the error of the
  * write that failed (the rows stay queued and are tried again), or

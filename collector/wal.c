@@ -216,11 +216,10 @@ static void cut_back(struct wal *w, off_t size)
 		log_warn("%s: cannot cut a torn row off: %s", w->dir, strerror(errno));
 }
 
-int wal_append(struct wal *w, const struct chan_id *id, const struct payload_meta *meta,
-    const struct store_row *rows, size_t n, char *err, size_t errlen)
+int wal_append(struct wal *w, const struct chan_rows *cr, char *err, size_t errlen)
 {
 	char stack[4 * WAL_LINE_MAX], *buf = stack, path[PATH_MAX + 32];
-	size_t o = 0;
+	size_t o = 0, n = cr->n;
 	off_t size;
 	int rc = GM_OK;
 
@@ -231,7 +230,7 @@ int wal_append(struct wal *w, const struct chan_id *id, const struct payload_met
 	if (n > 4 && (buf = malloc(n * WAL_LINE_MAX)) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		int k = wal_format(buf + o, WAL_LINE_MAX - 1, id, meta, &rows[i]);
+		int k = wal_format(buf + o, WAL_LINE_MAX - 1, cr->id, cr->meta, &cr->rows[i]);
 
 		if (k < 0) {   /* cannot happen with rows of the wire contract */
 			rc = gm_errf(err, errlen, GM_EINVAL, "row %zu does not fit a log line", i);

@@ -40,8 +40,7 @@ typedef void (*wal_row_fn)(void *user, uint64_t seg, const struct chan_id *id,
 int wal_replay(struct wal *w, wal_row_fn fn, void *user, char *err, size_t errlen);
 
 /* Append rows of one channel to the open segment. */
-int wal_append(struct wal *w, const struct chan_id *id, const struct payload_meta *meta,
-    const struct store_row *rows, size_t n, char *err, size_t errlen);
+int wal_append(struct wal *w, const struct chan_rows *cr, char *err, size_t errlen);
 /* The number of the open segment: rows appended now land in it. */
 uint64_t wal_segment(const struct wal *w);
 

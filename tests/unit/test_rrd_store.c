@@ -134,7 +134,7 @@ static int put(struct rrd_store *s, const struct chan_id *id, const struct store
 {
 	char err[256];
 
-	return rrd_store_update(s, id, &kwh, rows, n, err, sizeof(err));
+	return rrd_store_update(s, &(struct chan_rows){ id, &kwh, rows, n }, err, sizeof(err));
 }
 
 static int64_t head_ms(const char *path)
@@ -322,7 +322,7 @@ static void test_cached_absent(void **state)
 		fail_msg("rrd_store_open: %s", err);
 	snprintf(want, sizeof(want), "rrdcached at %s", addr);
 	assert_string_equal(rrd_store_backend(s), want);
-	rc = rrd_store_update(s, &id, &kwh, &row, 1, err, sizeof(err));
+	rc = rrd_store_update(s, &(struct chan_rows){ &id, &kwh, &row, 1 }, err, sizeof(err));
 	assert_true(rc != GM_OK && rc != GM_ESTALE);
 	if (strstr(err, want) == NULL)
 		fail_msg("\"%s\" does not name %s", err, want);
@@ -504,7 +504,8 @@ static int store_call(void *arg)
 
 	c->err[0] = '\0';
 	if (c->update)
-		rc = rrd_store_update(c->s, &c->id, &kwh, &row, 1, c->err, sizeof(c->err));
+		rc = rrd_store_update(c->s, &(struct chan_rows){ &c->id, &kwh, &row, 1 },
+		    c->err, sizeof(c->err));
 	else
 		rc = rrd_store_last(c->s, &c->id, &exists, &t, &v, c->err, sizeof(c->err));
 	snprintf(path, sizeof(path), "%s/call.err", tmpdir);

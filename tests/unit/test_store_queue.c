@@ -137,7 +137,8 @@ static void put(struct store_queue *q, const struct chan_id *id, int from, int t
 	char err[256];
 
 	rows_at(rows, from, to);
-	if (store_queue_put(q, id, &KWH, rows, (size_t)(to - from), err, sizeof(err)) != GM_OK)
+	if (store_queue_put(q, &(struct chan_rows){ id, &KWH, rows, (size_t)(to - from) },
+	    err, sizeof(err)) != GM_OK)
 		fail_msg("store_queue_put: %s", err);
 }
 
@@ -262,8 +263,10 @@ static void test_longest_rows(void **state)
 	/* too small a buffer is refused, never overrun */
 	assert_int_equal(wal_format(line, sizeof(line), &id, &meta, &rows[0]), -1);
 	assert_int_equal(wal_open(&w, datadir, 0, err, sizeof(err)), GM_OK);
-	assert_int_equal(wal_append(w, &id, &meta, rows, 5, err, sizeof(err)), GM_OK);
-	assert_int_equal(wal_append(w, &id, &meta, rows, 1, err, sizeof(err)), GM_OK);
+	assert_int_equal(wal_append(w, &(struct chan_rows){ &id, &meta, rows, 5 },
+	    err, sizeof(err)), GM_OK);
+	assert_int_equal(wal_append(w, &(struct chan_rows){ &id, &meta, rows, 1 },
+	    err, sizeof(err)), GM_OK);
 	wal_close(w);
 	/* replayed whole: five rows (the sixth repeats the first, not newer) */
 	q = open_q();
@@ -413,10 +416,13 @@ static void test_replay(void **state)
 	(void)state;
 	assert_int_equal(wal_open(&w, datadir, 0, err, sizeof(err)), GM_OK);
 	rows_at(rows, 0, 6);
-	assert_int_equal(wal_append(w, &a, &KWH, rows, 6, err, sizeof(err)), GM_OK);
-	assert_int_equal(wal_append(w, &b, &KWH, rows, 2, err, sizeof(err)), GM_OK);
+	assert_int_equal(wal_append(w, &(struct chan_rows){ &a, &KWH, rows, 6 },
+	    err, sizeof(err)), GM_OK);
+	assert_int_equal(wal_append(w, &(struct chan_rows){ &b, &KWH, rows, 2 },
+	    err, sizeof(err)), GM_OK);
 	/* the first four of a are in the file already */
-	assert_int_equal(rrd_store_update(store, &a, &KWH, rows, 4, err, sizeof(err)), GM_OK);
+	assert_int_equal(rrd_store_update(store, &(struct chan_rows){ &a, &KWH, rows, 4 },
+	    err, sizeof(err)), GM_OK);
 	/* while one holds the log, another cannot take it */
 	assert_int_equal(store_queue_open(&q, store, dlq, datadir, DELAY, 0, &hooks, err,
 	    sizeof(err)), GM_EBUSY);
@@ -498,7 +504,8 @@ static void test_written_behind(void **state)
 	put(q, &a, 0, 1);
 	assert_int_equal(store_queue_settle(q, &a, err, sizeof(err)), GM_OK);
 	put(q, &a, 1, 4);   /* T + 60, T + 120, T + 180 */
-	assert_int_equal(rrd_store_update(store, &a, &KWH, &newer, 1, err, sizeof(err)), GM_OK);
+	assert_int_equal(rrd_store_update(store, &(struct chan_rows){ &a, &KWH, &newer, 1 },
+	    err, sizeof(err)), GM_OK);
 	assert_int_equal(store_queue_settle(q, &a, err, sizeof(err)), GM_OK);
 	assert_true(last_of(&a, NULL) == T + 180);
 	assert_int_equal(store_queue_take_late(q, &a), 2);
@@ -575,7 +582,8 @@ static void test_damaged_set_aside(void **state)
 	assert_int_equal(quarantined, 2);
 	assert_non_null(strstr(aside_why, "not a directory"));
 	/* set aside: nothing more is taken for it */
-	assert_int_equal(store_queue_put(q, &a, &KWH, &row, 1, err, sizeof(err)), GM_EDAMAGED);
+	assert_int_equal(store_queue_put(q, &(struct chan_rows){ &a, &KWH, &row, 1 },
+	    err, sizeof(err)), GM_EDAMAGED);
 	assert_int_equal(store_queue_settle(q, &b, err, sizeof(err)), GM_OK);
 	assert_true(last_of(&b, NULL) == T + 60);
 	d = dlq_contents();
@@ -724,8 +732,10 @@ static void test_give_up(void **state)
 	(void)state;
 	/* the files made before any thread runs: a forked child of a process
 	 * with threads may hang in the sanitizers' locks */
-	assert_int_equal(rrd_store_update(store, &a, &KWH, &first, 1, err, sizeof(err)), GM_OK);
-	assert_int_equal(rrd_store_update(store, &b, &KWH, &first, 1, err, sizeof(err)), GM_OK);
+	assert_int_equal(rrd_store_update(store, &(struct chan_rows){ &a, &KWH, &first, 1 },
+	    err, sizeof(err)), GM_OK);
+	assert_int_equal(rrd_store_update(store, &(struct chan_rows){ &b, &KWH, &first, 1 },
+	    err, sizeof(err)), GM_OK);
 	rrd_layout_path(path, sizeof(path), datadir, &a);
 	assert_int_equal(pipe(pipefd), 0);
 	if ((child = fork()) == 0) {   /* holds a's file locked as librrd would */
@@ -759,7 +769,8 @@ static void test_give_up(void **state)
 		int rc;
 
 		rows_at(&row, k, k + 1);
-		rc = store_queue_put(q, &a, &KWH, &row, 1, err, sizeof(err));
+		rc = store_queue_put(q, &(struct chan_rows){ &a, &KWH, &row, 1 },
+		    err, sizeof(err));
 		assert_true(rc == GM_OK || rc == GM_EDAMAGED || rc == GM_EIO);
 		put(q, &b, k, k + 1);
 		(void)store_queue_settle(q, &b, err, sizeof(err));
@@ -871,7 +882,8 @@ static void test_aside_keeps_order(void **state)
 
 		/* GM_EIO while the channel's rows are on their way to the
 		 * quarantine: ingest offers the message again */
-		while ((rc = store_queue_put(q, &a, &KWH, &row, 1, err, sizeof(err))) == GM_EIO)
+		while ((rc = store_queue_put(q, &(struct chan_rows){ &a, &KWH, &row, 1 },
+		    err, sizeof(err))) == GM_EIO)
 			usleep(1000);
 		if (rc == GM_EDAMAGED) {   /* what ingest_quarantine does with the message */
 			struct point pt = { row.t, row.value };
