@@ -168,7 +168,7 @@ static void meter_key(struct conf *c, struct raw_meter *r, const char *key,
 	}
 }
 
-bool gateway_same(const struct gateway *a, const struct gateway *b)
+bool agent_config_gateway_same(const struct gateway *a, const struct gateway *b)
 {
 	if (a->kind != b->kind)
 		return false;
@@ -240,8 +240,9 @@ static void check_buses(struct conf *c, struct agent_config *cfg)
 		const struct gateway *a = &cfg->meters[i].gw;
 		for (int j = 0; j < i && a->kind == GW_RTU; j++) {
 			const struct gateway *b = &cfg->meters[j].gw;
-			if (gateway_same(a, b) && (a->baud != b->baud || a->parity != b->parity ||
-			    a->data_bits != b->data_bits || a->stop_bits != b->stop_bits)) {
+			if (agent_config_gateway_same(a, b) && (a->baud != b->baud ||
+			    a->parity != b->parity || a->data_bits != b->data_bits ||
+			    a->stop_bits != b->stop_bits)) {
 				conf_error_at(c, cfg->meters[i].line, "[meter %s]: %s is set up "
 				    "differently for [meter %s] at line %d", cfg->meters[i].id,
 				    a->device, cfg->meters[j].id, cfg->meters[j].line);

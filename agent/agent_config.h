@@ -83,7 +83,7 @@ struct agent_config {
 };
 
 /* The same bus or gateway (one connection and one polling thread). */
-bool gateway_same(const struct gateway *a, const struct gateway *b);
+bool agent_config_gateway_same(const struct gateway *a, const struct gateway *b);
 
 int agent_config_load(const char *path, struct agent_config *cfg, conf_report report,
     void *report_user);

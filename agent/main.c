@@ -87,7 +87,7 @@ static int build_gateways(struct agent *a)
 		const struct agent_meter *m = &a->cfg.meters[i];
 		struct modbus_poll *gw = NULL;
 		for (int g = 0; g < a->ngw && gw == NULL; g++) {
-			if (gateway_same(modbus_poll_gateway(a->gws[g]), &m->gw))
+			if (agent_config_gateway_same(modbus_poll_gateway(a->gws[g]), &m->gw))
 				gw = a->gws[g];
 		}
 		if (gw == NULL) {

@@ -265,7 +265,7 @@ static bool number_parse(const char *s, double *out)
 	return *end == '\0' && errno != ERANGE && isfinite(*out) && *out >= 0;
 }
 
-bool manual_same_channel(const struct manual_entry *a, const struct manual_entry *b)
+bool manual_csv_same_channel(const struct manual_entry *a, const struct manual_entry *b)
 {
 	return strcmp(a->id.meter, b->id.meter) == 0 && strcmp(a->id.channel, b->id.channel) == 0;
 }
@@ -307,7 +307,7 @@ static bool agrees(struct parse *ps, const struct manual_entry *e, const char *w
 
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct manual_entry *o = &ps->v[i];
-		if (!manual_same_channel(o, e))
+		if (!manual_csv_same_channel(o, e))
 			continue;
 		if (strcmp(o->unit, e->unit) != 0) {
 			conf_error(&ps->c, "unit \"%s\" of %s/%s differs from \"%s\" at line %d", e->unit,

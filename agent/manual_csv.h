@@ -76,7 +76,7 @@ struct manual_entry {
 };
 
 /* a and b are entries of one channel (of one file: one site). */
-bool manual_same_channel(const struct manual_entry *a, const struct manual_entry *b);
+bool manual_csv_same_channel(const struct manual_entry *a, const struct manual_entry *b);
 
 #define MANUAL_CSV_LINE_MAX 4096   /* characters in a line, without its end */
 #define MANUAL_CSV_FUTURE_S 300    /* s: the collector's limit for a reading ahead */

@@ -87,7 +87,8 @@ static int form_message(const struct manual_entry *e, size_t n, size_t i, bool *
 	int rc;
 
 	for (size_t j = i; j < n && k < PAYLOAD_MAX_POINTS; j++) {
-		if (taken[j] || !manual_same_channel(&e[i], &e[j]) || (k > 0 && e[i].kind == KIND_DELTA))
+		if (taken[j] || !manual_csv_same_channel(&e[i], &e[j]) ||
+		    (k > 0 && e[i].kind == KIND_DELTA))
 			continue;
 		pts[k].t = e[j].t;
 		pts[k++].v = e[j].v;

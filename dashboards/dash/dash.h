@@ -62,6 +62,6 @@ int dash_recent(struct dash *d, const struct meter_row *r, struct recent_reading
 enum lang dash_lang(const struct http_req *rq);
 
 /* Route a request to its page (dash_routes.c); an http_handler. */
-void dash_handle(void *dash, const struct http_req *rq, struct http_reply *rp);
+void dash_routes_handle(void *dash, const struct http_req *rq, struct http_reply *rp);
 
 #endif

@@ -36,10 +36,10 @@ static cJSON *meter_json(const struct meter_snap *s, const struct meter_row *r, 
 	json_out_chan_id(o, &c->id);
 	cJSON_AddStringToObject(o, "unit", c->unit);
 	cJSON_AddStringToObject(o, "kind", kind_name(c->kind));
-	cJSON_AddStringToObject(o, "status", chan_status_name(meter_status(s, r, now)));
+	cJSON_AddStringToObject(o, "status", chan_status_name(meter_view_status(s, r, now)));
 	json_out_num(o, "last_t", c->have_last ? c->last_t : NAN);
 	json_out_num(o, "last_value", c->have_last ? c->last_v : NAN);
-	json_out_num(o, "age", meter_age(r, now));
+	json_out_num(o, "age", meter_view_age(r, now));
 	json_out_num(o, "interval", c->interval > 0 ? c->interval : NAN);
 	cJSON_AddItemToObject(o, "today", use_json(&r->today));
 	cJSON_AddItemToObject(o, "month", use_json(&r->month));
@@ -67,7 +67,7 @@ static void send_json(struct http_reply *rp, cJSON *doc)
 
 	cJSON_Delete(doc);
 	if (s == NULL) {
-		http_fail(rp, 503, "out of memory");
+		http_server_fail(rp, 503, "out of memory");
 		return;
 	}
 	rp->type = "application/json";
@@ -86,7 +86,7 @@ static cJSON *snap_json(const struct meter_snap *s, double now)
 	cJSON_AddItemToObject(o, "status_file", st);
 	json_out_num(o, "usage_at", s->usage_at > 0 ? s->usage_at : NAN);
 	for (size_t i = 0; i < s->n; i++)
-		count[meter_status(s, &s->rows[i], now)]++;
+		count[meter_view_status(s, &s->rows[i], now)]++;
 	cJSON *c = cJSON_AddObjectToObject(o, "counts");
 	cJSON_AddNumberToObject(c, "ok", (double)count[STATUS_OK]);
 	cJSON_AddNumberToObject(c, "stale", (double)count[STATUS_STALE]);
@@ -94,7 +94,7 @@ static cJSON *snap_json(const struct meter_snap *s, double now)
 	return o;
 }
 
-void api_meters(struct dash *d, const struct http_req *rq, struct http_reply *rp)
+void dash_api_meters(struct dash *d, const struct http_req *rq, struct http_reply *rp)
 {
 	struct shared *ref;
 	const struct meter_snap *s = dash_meters(d, &ref);
@@ -102,7 +102,7 @@ void api_meters(struct dash *d, const struct http_req *rq, struct http_reply *rp
 
 	(void)rq;
 	if (s == NULL) {
-		http_fail(rp, 503, "not ready: the first scan is running");
+		http_server_fail(rp, 503, "not ready: the first scan is running");
 		return;
 	}
 	cJSON *doc = snap_json(s, now), *arr = cJSON_AddArrayToObject(doc, "meters");
@@ -132,18 +132,18 @@ static void add_recent(struct dash *d, cJSON *o, const struct meter_row *r)
 	}
 }
 
-void api_meter(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+void dash_api_meter(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct chan_id *id)
 {
 	struct shared *ref;
 	const struct meter_snap *s = dash_meters(d, &ref);
-	const struct meter_row *r = s ? meter_find(s, id) : NULL;
+	const struct meter_row *r = s ? meter_view_find(s, id) : NULL;
 	cJSON *o;
 
 	(void)rq;
 	if (r == NULL) {
 		dash_put(d, ref);
-		http_fail(rp, 404, "unknown meter channel");
+		http_server_fail(rp, 404, "unknown meter channel");
 		return;
 	}
 	o = meter_json(s, r, now_wall());
@@ -195,8 +195,8 @@ static const struct unit_view *units_or_fail(struct dash *d, struct http_reply *
 	const struct unit_view *v = d->org ? dash_units(d, ref) : NULL;
 
 	if (v == NULL)
-		http_fail(rp, d->org ? 503 : 404, d->org ? "not ready: the unit figures are being "
-		    "computed" : "no organisation file configured");
+		http_server_fail(rp, d->org ? 503 : 404, d->org ? "not ready: the unit figures are "
+		    "being computed" : "no organisation file configured");
 	return v;
 }
 
@@ -212,7 +212,7 @@ static cJSON *view_json(const struct unit_view *v)
 	return doc;
 }
 
-void api_units(struct dash *d, const struct http_req *rq, struct http_reply *rp)
+void dash_api_units(struct dash *d, const struct http_req *rq, struct http_reply *rp)
 {
 	struct shared *ref = NULL;
 	const struct unit_view *v = units_or_fail(d, rp, &ref);
@@ -228,7 +228,7 @@ void api_units(struct dash *d, const struct http_req *rq, struct http_reply *rp)
 	send_json(rp, doc);
 }
 
-void api_unit(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+void dash_api_unit(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const char *unit)
 {
 	struct shared *ref = NULL;
@@ -237,7 +237,7 @@ void api_unit(struct dash *d, const struct http_req *rq, struct http_reply *rp,
 
 	(void)rq;
 	if (d->org && u < 0 && strcmp(unit, "whole") != 0) {
-		http_fail(rp, 404, "unknown unit");
+		http_server_fail(rp, 404, "unknown unit");
 		return;
 	}
 	if ((v = units_or_fail(d, rp, &ref)) == NULL)
@@ -248,10 +248,10 @@ void api_unit(struct dash *d, const struct http_req *rq, struct http_reply *rp,
 	send_json(rp, doc);
 }
 
-void api_reports(struct dash *d, const struct http_req *rq, struct http_reply *rp)
+void dash_api_reports(struct dash *d, const struct http_req *rq, struct http_reply *rp)
 {
 	struct report_set *sets = NULL;
-	int n = d->cfg.reports_dir[0] ? report_sets(d->cfg.reports_dir, &sets) : 0;
+	int n = d->cfg.reports_dir[0] ? report_files_sets(d->cfg.reports_dir, &sets) : 0;
 	cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "sets");
 
 	(void)rq;
@@ -272,6 +272,6 @@ void api_reports(struct dash *d, const struct http_req *rq, struct http_reply *r
 		cJSON_AddItemToArray(arr, s);
 	}
 	if (n > 0)
-		report_sets_free(sets, n);
+		report_files_sets_free(sets, n);
 	send_json(rp, doc);
 }

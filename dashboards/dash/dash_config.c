@@ -106,7 +106,7 @@ int dash_config_load(const char *path, struct dash_config *cfg, conf_report repo
 	return conf_parse(path, dash_handler, cfg, report, report_user);
 }
 
-int dash_listen_parse(const char *s, struct dash_config *cfg, conf_report report,
+int dash_config_listen(const char *s, struct dash_config *cfg, conf_report report,
     void *report_user)
 {
 	struct conf c = { .path = "--listen", .report = report, .report_user = report_user };

@@ -53,7 +53,7 @@ int dash_config_load(const char *path, struct dash_config *cfg, conf_report repo
 
 /* "HOST:PORT" or "[v6]:PORT" (port 8080 when left out) into cfg; 0, or the
  * number of mistakes, reported as "--listen: ...". */
-int dash_listen_parse(const char *s, struct dash_config *cfg, conf_report report,
+int dash_config_listen(const char *s, struct dash_config *cfg, conf_report report,
     void *report_user);
 
 /* What the file alone cannot check (after command-line overrides): a data

@@ -135,7 +135,7 @@ static void draw(struct dash *d, const struct chan_id *id, struct gargs *g, bool
 		}
 	}
 	if (rp->data == NULL)
-		http_fail(rp, 500, rrd_test_error() ? rrd_get_error() : "no image");
+		http_server_fail(rp, 500, rrd_test_error() ? rrd_get_error() : "no image");
 	rrd_clear_error();
 	pthread_mutex_unlock(&d->rrd_lock);
 	rrd_info_free(info);
@@ -145,26 +145,26 @@ static void draw(struct dash *d, const struct chan_id *id, struct gargs *g, bool
 	}
 }
 
-void page_graph(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+void dash_graph_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct chan_id *id, const char *file)
 {
 	enum lang l = dash_lang(rq);
 	struct shared *ref;
 	const struct meter_snap *s = dash_meters(d, &ref);
-	const struct meter_row *row = s ? meter_find(s, id) : NULL;
+	const struct meter_row *row = s ? meter_view_find(s, id) : NULL;
 	const struct range *r;
 	char path[4096];
 	bool svg;
 	struct gargs *g;
 
 	if (!parse_file(file, &r, &svg))
-		http_fail(rp, 404, "graphs are 24h, 7d, 30d or 1y, .png or .svg");
+		http_server_fail(rp, 404, "graphs are 24h, 7d, 30d or 1y, .png or .svg");
 	else if (row == NULL || !row->stored)
-		http_fail(rp, 404, "unknown meter channel");
+		http_server_fail(rp, 404, "unknown meter channel");
 	else if (row->journal)
-		http_fail(rp, 404, "a channel of manual entries has no graph");
+		http_server_fail(rp, 404, "a channel of manual entries has no graph");
 	else if ((g = calloc(1, sizeof(*g))) == NULL)
-		http_fail(rp, 503, "out of memory");
+		http_server_fail(rp, 503, "out of memory");
 	else {
 		rrd_layout_path(path, sizeof(path), d->cfg.data_dir, id);
 		build(g, row, path, r, svg, l);

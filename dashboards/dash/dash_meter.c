@@ -18,13 +18,13 @@ static void state(FILE *f, const struct meter_snap *s, const struct meter_row *r
     enum lang l)
 {
 	fprintf(f, "<table class=\"state\"><tr><th>%s</th><td id=\"status\">", tr(l, "status"));
-	page_status(f, meter_status(s, r, now), l);
+	page_status(f, meter_view_status(s, r, now), l);
 	fprintf(f, "</td></tr><tr><th>%s</th><td class=\"num\" id=\"last\">", tr(l, "last_value"));
 	page_reading(f, r->st.have_last ? r->st.last_v : NAN, r->st.unit);
 	fprintf(f, "</td></tr><tr><th>%s</th><td>", tr(l, "last_reading"));
 	page_time(f, r->st.have_last ? r->st.last_t : NAN);
 	fputs(" (", f);
-	page_age(f, meter_age(r, now), l);
+	page_age(f, meter_view_age(r, now), l);
 	fprintf(f, ")</td></tr><tr><th>%s</th><td>", tr(l, "interval"));
 	page_age(f, r->st.interval > 0 ? r->st.interval : NAN, l);
 	fprintf(f, "</td></tr><tr><th>%s</th><td class=\"num\" id=\"today\">", tr(l, "today"));
@@ -110,13 +110,13 @@ static void recent(FILE *f, struct dash *d, const struct meter_row *r, enum lang
 	fputs("</table>\n", f);
 }
 
-void page_meter(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+void dash_meter_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct chan_id *id)
 {
 	enum lang l = dash_lang(rq);
 	struct shared *ref;
 	const struct meter_snap *s = dash_meters(d, &ref);
-	const struct meter_row *r = s ? meter_find(s, id) : NULL;
+	const struct meter_row *r = s ? meter_view_find(s, id) : NULL;
 	char title[3 * (ID_MAX + 1)];
 	double now = now_wall();
 

@@ -64,7 +64,7 @@ static double value_of(enum what w, const struct meter_row *r, enum chan_status 
 	switch (w) {
 	case LAST_V: return c->have_last ? c->last_v : NAN;
 	case LAST_T: return c->have_last ? c->last_t : NAN;
-	case AGE: return meter_age(r, now);
+	case AGE: return meter_view_age(r, now);
 	case STALE: return st == STATUS_STALE;
 	case RECEIVED: return (double)c->received;
 	case LOST: return (double)c->lost;
@@ -85,7 +85,7 @@ static void family(FILE *f, const struct metric *m, const struct meter_snap *s, 
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", m->name, m->help, m->name, m->type);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct chan_record *c = &s->rows[i].st;
-		enum chan_status st = meter_status(s, &s->rows[i], now);
+		enum chan_status st = meter_view_status(s, &s->rows[i], now);
 
 		for (int k = 0; k < 3 && m->what == STATUS; k++) {
 			fputs(m->name, f);
@@ -100,7 +100,7 @@ static void family(FILE *f, const struct metric *m, const struct meter_snap *s, 
 	}
 }
 
-void page_metrics(struct dash *d, const struct http_req *rq, struct http_reply *rp)
+void dash_metrics_page(struct dash *d, const struct http_req *rq, struct http_reply *rp)
 {
 	struct shared *ref;
 	const struct meter_snap *s = dash_meters(d, &ref);
@@ -109,7 +109,7 @@ void page_metrics(struct dash *d, const struct http_req *rq, struct http_reply *
 	(void)rq;
 	rp->type = "text/plain; version=0.0.4; charset=utf-8";
 	if (s == NULL) {
-		http_fail(rp, 503, "not ready: the first scan is running");
+		http_server_fail(rp, 503, "not ready: the first scan is running");
 		return;
 	}
 	for (size_t i = 0; i < sizeof(metrics) / sizeof(metrics[0]); i++)

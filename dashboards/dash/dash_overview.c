@@ -7,7 +7,7 @@
 #include "html.h"
 #include "timeutil.h"
 
-size_t *meters_worst_first(const struct meter_snap *s, double now, enum chan_status *st)
+size_t *dash_overview_worst_first(const struct meter_snap *s, double now, enum chan_status *st)
 {
 	size_t *ix = malloc((s->n + 1) * sizeof(*ix));
 
@@ -15,7 +15,7 @@ size_t *meters_worst_first(const struct meter_snap *s, double now, enum chan_sta
 		return NULL;
 	for (size_t i = 0; i < s->n; i++) {
 		ix[i] = i;
-		st[i] = meter_status(s, &s->rows[i], now);
+		st[i] = meter_view_status(s, &s->rows[i], now);
 	}
 	/* rows are in name order already: a stable pass by status keeps it */
 	size_t k = 0;
@@ -67,7 +67,7 @@ static void row(FILE *f, const struct meter_row *r, enum chan_status st, double 
 	fputs("</td><td class=\"num last\">", f);
 	page_reading(f, r->st.have_last ? r->st.last_v : NAN, r->st.unit);
 	fputs("</td><td class=\"num age\">", f);
-	page_age(f, meter_age(r, now), l);
+	page_age(f, meter_view_age(r, now), l);
 	fputs("</td><td class=\"num today\">", f);
 	page_use(f, &r->today, r->st.unit, l);
 	fputs("</td><td class=\"num month\">", f);
@@ -75,7 +75,7 @@ static void row(FILE *f, const struct meter_row *r, enum chan_status st, double 
 	fputs("</td></tr>\n", f);
 }
 
-void page_overview(struct dash *d, const struct http_req *rq, struct http_reply *rp)
+void dash_overview_page(struct dash *d, const struct http_req *rq, struct http_reply *rp)
 {
 	enum lang l = dash_lang(rq);
 	struct shared *ref;
@@ -91,9 +91,9 @@ void page_overview(struct dash *d, const struct http_req *rq, struct http_reply 
 		return;
 	}
 	st = malloc((s->n + 1) * sizeof(*st));
-	ix = st ? meters_worst_first(s, now, st) : NULL;
+	ix = st ? dash_overview_worst_first(s, now, st) : NULL;
 	if (ix == NULL) {
-		http_fail(rp, 503, "out of memory");
+		http_server_fail(rp, 503, "out of memory");
 	} else {
 		summary(rp->out, s, st, now, l);
 		fprintf(rp->out, "<table id=\"meters\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"

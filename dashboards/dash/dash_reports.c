@@ -31,11 +31,11 @@ static void set_table(FILE *f, const struct report_set *s, enum lang l)
 	fputs("</table>\n", f);
 }
 
-void page_reports(struct dash *d, const struct http_req *rq, struct http_reply *rp)
+void dash_reports_page(struct dash *d, const struct http_req *rq, struct http_reply *rp)
 {
 	enum lang l = dash_lang(rq);
 	struct report_set *sets = NULL;
-	int n = d->cfg.reports_dir[0] ? report_sets(d->cfg.reports_dir, &sets) : GM_ENOTFOUND;
+	int n = d->cfg.reports_dir[0] ? report_files_sets(d->cfg.reports_dir, &sets) : GM_ENOTFOUND;
 
 	page_begin(rp->out, rq, l, tr(l, "reports"), 0);
 	if (n <= 0)
@@ -43,7 +43,7 @@ void page_reports(struct dash *d, const struct http_req *rq, struct http_reply *
 	for (int i = 0; i < n; i++)
 		set_table(rp->out, &sets[i], l);
 	if (n > 0)
-		report_sets_free(sets, n);
+		report_files_sets_free(sets, n);
 	page_end(rp->out, l, now_wall());
 }
 
@@ -55,10 +55,10 @@ static bool unit_file(const char *name, const char *unit)
 	return strncmp(name, unit, k) == 0 && name[k] == '.';
 }
 
-void reports_of_unit(FILE *f, const char *dir, const char *unit, enum lang l)
+void dash_reports_of_unit(FILE *f, const char *dir, const char *unit, enum lang l)
 {
 	struct report_set *sets = NULL;
-	int n = dir[0] ? report_sets(dir, &sets) : GM_ENOTFOUND, shown = 0;
+	int n = dir[0] ? report_files_sets(dir, &sets) : GM_ENOTFOUND, shown = 0;
 
 	fprintf(f, "<h2>%s</h2>", tr(l, "latest_reports"));
 	for (int i = 0; i < n && shown == 0; i++) {
@@ -74,18 +74,18 @@ void reports_of_unit(FILE *f, const char *dir, const char *unit, enum lang l)
 	if (shown == 0)
 		fprintf(f, "<p>%s</p>", tr(l, "no_reports"));
 	if (n > 0)
-		report_sets_free(sets, n);
+		report_files_sets_free(sets, n);
 }
 
-void page_report_file(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+void dash_reports_file(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const char *set, const char *file)
 {
 	char err[400];
-	int rc = d->cfg.reports_dir[0] ? report_read(d->cfg.reports_dir, set, file, &rp->data,
+	int rc = d->cfg.reports_dir[0] ? report_files_read(d->cfg.reports_dir, set, file, &rp->data,
 	    &rp->len, err, sizeof(err)) : GM_ENOTFOUND;
 
 	if (rc == GM_OK) {
-		rp->type = report_type(file);
+		rp->type = report_files_type(file);
 		rp->cacheable = true;
 		if (strcmp(rp->type, "application/octet-stream") == 0)
 			rp->disposition = "attachment";
@@ -93,9 +93,9 @@ void page_report_file(struct dash *d, const struct http_req *rq, struct http_rep
 		/* the operator should know; a client asking again and again must
 		 * not fill the log (ratelog.h) */
 		ratelog_say(rq->noise, time(NULL), "%s", err);
-		http_fail(rp, 403, "this file is not served (see the dashboard's log)");
+		http_server_fail(rp, 403, "this file is not served (see the dashboard's log)");
 	} else {
-		http_fail(rp, rc == GM_ENOTFOUND ? 404 : 500,
+		http_server_fail(rp, rc == GM_ENOTFOUND ? 404 : 500,
 		    rc == GM_ENOTFOUND ? "no such report file" : gm_strerror(rc));
 	}
 }

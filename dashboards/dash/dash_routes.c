@@ -19,7 +19,7 @@ static bool chan_of(const struct http_req *rq, int i, struct chan_id *id, struct
 
 	if (chan_id_set(id, rq->seg[i], rq->seg[i + 1], rq->seg[i + 2], err, sizeof(err)) == 0)
 		return true;
-	http_fail(rp, 400, err);
+	http_server_fail(rp, 400, err);
 	return false;
 }
 
@@ -63,42 +63,42 @@ static void api(struct dash *d, const struct http_req *rq, struct http_reply *rp
 	struct chan_id id;
 
 	if (rq->nseg == 2 && strcmp(what, "meters") == 0)
-		shared_page(d, rq, rp, api_meters);
+		shared_page(d, rq, rp, dash_api_meters);
 	else if (rq->nseg == 5 && strcmp(what, "meters") == 0 && chan_of(rq, 2, &id, rp))
-		api_meter(d, rq, rp, &id);
+		dash_api_meter(d, rq, rp, &id);
 	else if (rq->nseg == 2 && strcmp(what, "units") == 0)
-		api_units(d, rq, rp);
+		dash_api_units(d, rq, rp);
 	else if (rq->nseg == 3 && strcmp(what, "units") == 0)
-		api_unit(d, rq, rp, rq->seg[2]);
+		dash_api_unit(d, rq, rp, rq->seg[2]);
 	else if (rq->nseg == 2 && strcmp(what, "reports") == 0)
-		api_reports(d, rq, rp);
+		dash_api_reports(d, rq, rp);
 	else if (rp->status == 200)
-		http_fail(rp, 404, "no such API; see docs/dashboard.md");
+		http_server_fail(rp, 404, "no such API; see docs/dashboard.md");
 }
 
-void dash_handle(void *dash, const struct http_req *rq, struct http_reply *rp)
+void dash_routes_handle(void *dash, const struct http_req *rq, struct http_reply *rp)
 {
 	struct dash *d = dash;
 	struct chan_id id;
 
 	if (rq->nseg == 0)
-		shared_page(d, rq, rp, page_overview);
+		shared_page(d, rq, rp, dash_overview_page);
 	else if (is(rq, 1, "units"))
-		page_units(d, rq, rp);
+		dash_unit_list_page(d, rq, rp);
 	else if (is(rq, 2, "unit"))
-		page_unit(d, rq, rp, rq->seg[1]);
+		dash_unit_page(d, rq, rp, rq->seg[1]);
 	else if (is(rq, 4, "meter")) {
 		if (chan_of(rq, 1, &id, rp))
-			page_meter(d, rq, rp, &id);
+			dash_meter_page(d, rq, rp, &id);
 	} else if (is(rq, 5, "graph")) {
 		if (chan_of(rq, 1, &id, rp))
-			page_graph(d, rq, rp, &id, rq->seg[4]);
+			dash_graph_page(d, rq, rp, &id, rq->seg[4]);
 	} else if (is(rq, 1, "reports"))
-		page_reports(d, rq, rp);
+		dash_reports_page(d, rq, rp);
 	else if (is(rq, 3, "reports"))
-		page_report_file(d, rq, rp, rq->seg[1], rq->seg[2]);
+		dash_reports_file(d, rq, rp, rq->seg[1], rq->seg[2]);
 	else if (is(rq, 1, "metrics"))
-		shared_page(d, rq, rp, page_metrics);
+		shared_page(d, rq, rp, dash_metrics_page);
 	else if (rq->nseg >= 2 && strcmp(rq->seg[0], "api") == 0)
 		api(d, rq, rp);
 	else

@@ -17,7 +17,7 @@ struct shared {
 
 static void free_snap(void *p)
 {
-	meter_snap_free(p);
+	meter_view_free(p);
 }
 
 int dash_init(struct dash *d, char *err, size_t errlen)
@@ -132,7 +132,7 @@ int dash_recent(struct dash *d, const struct meter_row *r, struct recent_reading
 
 enum lang dash_lang(const struct http_req *rq)
 {
-	const char *l = http_arg(rq, "lang");
+	const char *l = http_server_arg(rq, "lang");
 
 	return l != NULL && strcmp(l, "en") == 0 ? LANG_EN : LANG_TH;
 }

@@ -98,7 +98,7 @@ static const struct unit_view *view_or_say(struct dash *d, const struct http_req
 	return NULL;
 }
 
-void page_unit(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+void dash_unit_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const char *unit)
 {
 	enum lang l = dash_lang(rq);
@@ -116,7 +116,7 @@ void page_unit(struct dash *d, const struct http_req *rq, struct http_reply *rp,
 	page_begin(rp->out, rq, l, unit_name(d->org, u, l), d->cfg.refresh_s);
 	month_table(rp->out, v, f, l);
 	paper(rp->out, f, l);
-	reports_of_unit(rp->out, d->cfg.reports_dir, u < 0 ? "whole" : unit, l);
+	dash_reports_of_unit(rp->out, d->cfg.reports_dir, u < 0 ? "whole" : unit, l);
 	page_end(rp->out, l, now_wall());
 	dash_put(d, ref);
 }
@@ -141,7 +141,7 @@ static void unit_line(FILE *f, const struct org *o, const struct unit_view *v, i
 	fputs("</td></tr>\n", f);
 }
 
-void page_units(struct dash *d, const struct http_req *rq, struct http_reply *rp)
+void dash_unit_list_page(struct dash *d, const struct http_req *rq, struct http_reply *rp)
 {
 	enum lang l = dash_lang(rq);
 	struct shared *ref = NULL;

@@ -12,28 +12,28 @@
 
 typedef void page_fn(struct dash *d, const struct http_req *rq, struct http_reply *rp);
 
-page_fn page_overview, page_units, page_reports, page_metrics;
-page_fn api_meters, api_units, api_reports;
+page_fn dash_overview_page, dash_unit_list_page, dash_reports_page, dash_metrics_page;
+page_fn dash_api_meters, dash_api_units, dash_api_reports;
 
-void page_meter(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+void dash_meter_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct chan_id *id);
 /* file: "<range>.png" or "<range>.svg", range 24h, 7d, 30d or 1y */
-void page_graph(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+void dash_graph_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct chan_id *id, const char *file);
-void page_unit(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+void dash_unit_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const char *unit);
-void page_report_file(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+void dash_reports_file(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const char *set, const char *file);
-void api_meter(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+void dash_api_meter(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct chan_id *id);
-void api_unit(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+void dash_api_unit(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const char *unit);
 
 /* A unit's files in the newest report set that has any, as links. */
-void reports_of_unit(FILE *f, const char *dir, const char *unit, enum lang l);
+void dash_reports_of_unit(FILE *f, const char *dir, const char *unit, enum lang l);
 
 /* The rows of s worst first (fault, stale, ok), then by name: a malloc'd
  * array of n indexes, or NULL when out of memory. Statuses in st[] too. */
-size_t *meters_worst_first(const struct meter_snap *s, double now, enum chan_status *st);
+size_t *dash_overview_worst_first(const struct meter_snap *s, double now, enum chan_status *st);
 
 #endif

@@ -3,7 +3,7 @@
 
 #include "http_path.h"
 
-bool http_name_ok(const char *s, size_t n)
+bool http_path_name_ok(const char *s, size_t n)
 {
 	if (n == 0 || n > HTTP_SEG_LEN || s[0] == '.')
 		return false;
@@ -17,7 +17,7 @@ bool http_name_ok(const char *s, size_t n)
 	return true;
 }
 
-int http_split(const char *path, char *buf, size_t len, const char **seg, int max)
+int http_path_split(const char *path, char *buf, size_t len, const char **seg, int max)
 {
 	size_t plen = strlen(path);
 	int n = 0;
@@ -29,7 +29,7 @@ int http_split(const char *path, char *buf, size_t len, const char **seg, int ma
 		size_t k = strcspn(p, "/");
 		bool last = p[k] == '\0' || p[k + 1] == '\0';
 
-		if (!http_name_ok(p, k) || n == max)
+		if (!http_path_name_ok(p, k) || n == max)
 			return -1;
 		seg[n++] = p;
 		if (p[k] == '\0')
@@ -63,7 +63,7 @@ static const char *control(unsigned char c)
 }
 
 /* Check the escapes of s[0..n) and decode them into out (NULL: check only,
- * the query, which libmicrohttpd decodes for http_arg). The reason for a
+ * the query, which libmicrohttpd decodes for http_server_arg). The reason for a
  * refusal, or NULL. out has room for n + 1 bytes. */
 static const char *decode(const char *s, size_t n, char *out)
 {
@@ -117,7 +117,7 @@ int http_path_parse(const char *uri, size_t n, struct http_path *out, const char
 	if ((*why = decode(uri, plen, out->path)) != NULL ||
 	    (q != NULL && (*why = decode(q + 1, n - plen - 1, NULL)) != NULL))
 		return 400;
-	out->nseg = http_split(out->path, out->buf, sizeof(out->buf), out->seg, HTTP_SEG_MAX);
+	out->nseg = http_path_split(out->path, out->buf, sizeof(out->buf), out->seg, HTTP_SEG_MAX);
 	if (out->nseg < 0) {
 		out->nseg = 0;
 		*why = "bad path: each segment a plain name ([A-Za-z0-9._-], not starting with "

@@ -36,11 +36,11 @@ struct http_path {
 int http_path_parse(const char *uri, size_t n, struct http_path *out, const char **why);
 
 /* Whether s[0..n) is a plain name. */
-bool http_name_ok(const char *s, size_t n);
+bool http_path_name_ok(const char *s, size_t n);
 
 /* Split a decoded path ("/a/b/") into segments in buf; the count, or -1
  * when a segment is not plain, there are more than max, or buf is short.
  * "/" has 0 segments; one trailing slash is allowed. */
-int http_split(const char *path, char *buf, size_t len, const char **seg, int max);
+int http_path_split(const char *path, char *buf, size_t len, const char **seg, int max);
 
 #endif

@@ -39,12 +39,12 @@ struct req_ctx {
 
 static char no_memory;   /* the context could not be allocated */
 
-const char *http_arg(const struct http_req *rq, const char *key)
+const char *http_server_arg(const struct http_req *rq, const char *key)
 {
 	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
-void http_fail(struct http_reply *rp, int status, const char *msg)
+void http_server_fail(struct http_reply *rp, int status, const char *msg)
 {
 	rp->status = status;
 	rp->type = "text/plain; charset=utf-8";
@@ -175,7 +175,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if ((rp.out = open_memstream(&body, &len)) == NULL)
 		return MHD_NO;
 	if ((refused = refusal(x, method, version, &why)) != 0) {
-		http_fail(&rp, refused, why);
+		http_server_fail(&rp, refused, why);
 	} else {
 		rq.path = x->p.path;
 		rq.nseg = x->p.nseg;
@@ -224,7 +224,7 @@ static unsigned poll_model(const char **name)
 	return MHD_USE_AUTO;
 }
 
-struct http_server *http_start(const char *host, int port, const struct http_limits *lim,
+struct http_server *http_server_start(const char *host, int port, const struct http_limits *lim,
     http_handler h, void *app, char *err, size_t errlen)
 {
 	struct sockaddr_storage sa = { 0 };
@@ -268,13 +268,13 @@ struct http_server *http_start(const char *host, int port, const struct http_lim
 	return s;
 }
 
-void http_tick(struct http_server *s)
+void http_server_tick(struct http_server *s)
 {
 	if (s != NULL)
 		ratelog_tick(&s->noise, time(NULL));
 }
 
-void http_stop(struct http_server *s)
+void http_server_stop(struct http_server *s)
 {
 	if (s == NULL)
 		return;

@@ -41,7 +41,7 @@ struct http_req {
 };
 
 /* The query argument key, or NULL. */
-const char *http_arg(const struct http_req *rq, const char *key);
+const char *http_server_arg(const struct http_req *rq, const char *key);
 
 struct http_reply {
 	int status;             /* 200 unless the handler says */
@@ -54,7 +54,7 @@ struct http_reply {
 };
 
 /* A short plain-text answer: status and message. */
-void http_fail(struct http_reply *rp, int status, const char *msg);
+void http_server_fail(struct http_reply *rp, int status, const char *msg);
 
 typedef void (*http_handler)(void *app, const struct http_req *rq, struct http_reply *rp);
 
@@ -69,10 +69,10 @@ struct http_server;
 
 /* Listen on host:port (numeric or a name; IPv4 or IPv6) within the limits.
  * NULL with the reason in err. */
-struct http_server *http_start(const char *host, int port, const struct http_limits *lim,
+struct http_server *http_server_start(const char *host, int port, const struct http_limits *lim,
     http_handler h, void *app, char *err, size_t errlen);
 /* Now and then (a few seconds): sum up the log lines held back. */
-void http_tick(struct http_server *s);
-void http_stop(struct http_server *s);   /* NULL-safe */
+void http_server_tick(struct http_server *s);
+void http_server_stop(struct http_server *s);   /* NULL-safe */
 
 #endif

@@ -58,7 +58,7 @@ static void scan_once(struct runner *r, bool usage)
 	    &d->rrd_lock, usage };
 	struct shared *ref;
 	const struct meter_snap *prev = dash_meters(d, &ref);
-	struct meter_snap *s = meter_scan(&o, prev, now_wall());
+	struct meter_snap *s = meter_view_scan(&o, prev, now_wall());
 
 	dash_put(d, ref);
 	if (s == NULL) {
@@ -164,7 +164,7 @@ static int options(int argc, char **argv, struct dash_config *cfg, const char **
 	for (int i = 0; i < 5; i++)
 		if (v[i] != NULL)
 			snprintf(dst[i], len[i], "%s", v[i]);
-	if (listen != NULL && dash_listen_parse(listen, cfg, say, NULL) != 0)
+	if (listen != NULL && dash_config_listen(listen, cfg, say, NULL) != 0)
 		return 2;
 	return dash_config_check(cfg, say, NULL) == 0 ? 0 : 1;
 }
@@ -239,7 +239,8 @@ static struct http_server *listen_http(struct dash *d, char *err, size_t errlen)
 
 	if (lim.threads > lim.max_connections)
 		lim.threads = lim.max_connections;
-	return http_start(d->cfg.host, d->cfg.port, &lim, dash_handle, d, err, errlen);
+	return http_server_start(d->cfg.host, d->cfg.port, &lim, dash_routes_handle, d, err,
+	    errlen);
 }
 
 static void run(struct dash *d, struct runner *r, struct http_server *srv)
@@ -252,7 +253,7 @@ static void run(struct dash *d, struct runner *r, struct http_server *srv)
 		if (usage)
 			usage_due = mono_ms() + (int64_t)(d->cfg.usage_every_s * 1000);
 		scan_once(r, usage);
-		http_tick(srv);   /* what clients caused, summed up once a minute */
+		http_server_tick(srv);   /* what clients caused, summed up once a minute */
 		nap(d->cfg.scan_s);
 	}
 }
@@ -302,7 +303,7 @@ int main(int argc, char **argv)
 	rc = 0;
 out:
 	stopping = 1;
-	http_stop(srv);
+	http_server_stop(srv);
 	if (have_units)
 		pthread_join(units, NULL);
 	alert_free(r.alert, 5);

@@ -246,7 +246,7 @@ static int join_stored(const struct meter_scan_opts *o, struct meter_snap *s, si
 	return (int)n;
 }
 
-struct meter_snap *meter_scan(const struct meter_scan_opts *o, const struct meter_snap *prev,
+struct meter_snap *meter_view_scan(const struct meter_scan_opts *o, const struct meter_snap *prev,
     double now)
 {
 	struct meter_snap *s = calloc(1, sizeof(*s));
@@ -270,7 +270,7 @@ struct meter_snap *meter_scan(const struct meter_scan_opts *o, const struct mete
 	qsort(s->rows, s->n, sizeof(*s->rows), row_cmp);
 	for (size_t i = 0; i < s->n; i++) {
 		struct meter_row *r = &s->rows[i];
-		const struct meter_row *p = prev ? meter_find(prev, &r->st.id) : NULL;
+		const struct meter_row *p = prev ? meter_view_find(prev, &r->st.id) : NULL;
 
 		if (!r->in_status && r->stored && !o->usage && p != NULL) {
 			r->st.have_last = p->st.have_last;   /* read with the use, not each scan */
@@ -292,11 +292,11 @@ struct meter_snap *meter_scan(const struct meter_scan_opts *o, const struct mete
 	s->usage_at = o->usage ? now : prev && prev->day_start == s->day_start ? prev->usage_at : 0;
 	return s;
 oom:
-	meter_snap_free(s);
+	meter_view_free(s);
 	return NULL;
 }
 
-void meter_snap_free(struct meter_snap *s)
+void meter_view_free(struct meter_snap *s)
 {
 	if (s == NULL)
 		return;
@@ -304,7 +304,7 @@ void meter_snap_free(struct meter_snap *s)
 	free(s);
 }
 
-const struct meter_row *meter_find(const struct meter_snap *s, const struct chan_id *id)
+const struct meter_row *meter_view_find(const struct meter_snap *s, const struct chan_id *id)
 {
 	struct meter_row key;
 
@@ -314,7 +314,8 @@ const struct meter_row *meter_find(const struct meter_snap *s, const struct chan
 	return bsearch(&key, s->rows, s->n, sizeof(*s->rows), row_cmp);
 }
 
-enum chan_status meter_status(const struct meter_snap *s, const struct meter_row *r, double now)
+enum chan_status meter_view_status(const struct meter_snap *s, const struct meter_row *r,
+    double now)
 {
 	double at = now;
 
@@ -324,7 +325,7 @@ enum chan_status meter_status(const struct meter_snap *s, const struct meter_row
 	return chan_status(&r->st, at);
 }
 
-double meter_age(const struct meter_row *r, double now)
+double meter_view_age(const struct meter_row *r, double now)
 {
 	return r->st.have_last ? now - r->st.last_t : NAN;
 }

@@ -64,19 +64,20 @@ struct meter_scan_opts {
  * channels it has when opts->usage is false. NULL only when out of memory.
  * Problems reading the status file or the directory are kept in the
  * snapshot's *_err, never fatal. */
-struct meter_snap *meter_scan(const struct meter_scan_opts *o, const struct meter_snap *prev,
+struct meter_snap *meter_view_scan(const struct meter_scan_opts *o, const struct meter_snap *prev,
     double now);
-void meter_snap_free(struct meter_snap *s);   /* NULL-safe */
+void meter_view_free(struct meter_snap *s);   /* NULL-safe */
 
 /* The row of id, or NULL. */
-const struct meter_row *meter_find(const struct meter_snap *s, const struct chan_id *id);
+const struct meter_row *meter_view_find(const struct meter_snap *s, const struct chan_id *id);
 /* The row's status (registry.h chan_status), judged when the status file
  * was written while the collector keeps writing it (a reading may have come
  * since, unseen), and at now once it has stopped (2 periods missed). */
-enum chan_status meter_status(const struct meter_snap *s, const struct meter_row *r, double now);
+enum chan_status meter_view_status(const struct meter_snap *s, const struct meter_row *r,
+    double now);
 
 /* Seconds since its last reading; NAN if it has none. */
-double meter_age(const struct meter_row *r, double now);
+double meter_view_age(const struct meter_row *r, double now);
 
 
 #endif

@@ -21,10 +21,10 @@ static bool report_servable(const struct stat *sb)
 
 static bool plain(const char *name)
 {
-	return http_name_ok(name, strlen(name));
+	return http_path_name_ok(name, strlen(name));
 }
 
-/* A plain name fits: http_name_ok allows at most HTTP_SEG_LEN bytes. */
+/* A plain name fits: http_path_name_ok allows at most HTTP_SEG_LEN bytes. */
 static void copy_name(char *dst, const char *src)
 {
 	size_t n = strlen(src);
@@ -88,7 +88,7 @@ static int list_files(int fd, struct report_set *set)
 	return GM_OK;
 }
 
-int report_sets(const char *dir, struct report_set **ret)
+int report_files_sets(const char *dir, struct report_set **ret)
 {
 	DIR *d = opendir(dir);
 	struct report_set *v;
@@ -124,7 +124,7 @@ int report_sets(const char *dir, struct report_set **ret)
 	return n;
 }
 
-void report_sets_free(struct report_set *sets, int n)
+void report_files_sets_free(struct report_set *sets, int n)
 {
 	for (int i = 0; i < n; i++)
 		free(sets[i].files);
@@ -182,7 +182,7 @@ static int open_servable(const char *dir, const char *set, const char *file, str
 	return fd;
 }
 
-int report_read(const char *dir, const char *set, const char *file, char **buf, size_t *len,
+int report_files_read(const char *dir, const char *set, const char *file, char **buf, size_t *len,
     char *err, size_t errlen)
 {
 	struct stat sb = { 0 };   /* set when fd >= 0; the compiler cannot tell */
@@ -214,7 +214,7 @@ int report_read(const char *dir, const char *set, const char *file, char **buf, 
 	return GM_OK;
 }
 
-const char *report_type(const char *file)
+const char *report_files_type(const char *file)
 {
 	static const char *const types[][2] = {
 		{ ".html", "text/html; charset=utf-8" }, { ".csv", "text/csv; charset=utf-8" },

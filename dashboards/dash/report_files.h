@@ -2,7 +2,7 @@
  * report_files.h - the report files the dashboard offers: under the
  * reports directory, one directory per report set (gm-report --out, e.g.
  * "green-fy2569"), newest first, and the files in each. Only plain names
- * (http_path.h http_name_ok) are listed or opened, only regular files
+ * (http_path.h http_path_name_ok) are listed or opened, only regular files
  * with one name, and never through a symbolic link, so nothing outside the
  * directory is ever served:
  * - a symbolic link is not followed (O_NOFOLLOW at every level);
@@ -39,19 +39,19 @@ struct report_set {
 	int nfiles;
 };
 
-/* The sets under dir, newest first; *sets is malloc'd (report_sets_free).
+/* The sets under dir, newest first; *sets is malloc'd (report_files_sets_free).
  * The count, or a negative GM_E* code. */
-int report_sets(const char *dir, struct report_set **sets);
-void report_sets_free(struct report_set *sets, int n);
+int report_files_sets(const char *dir, struct report_set **sets);
+void report_files_sets_free(struct report_set *sets, int n);
 
 /* The whole of dir/set/file into a malloc'd buffer. GM_OK; GM_ENOTFOUND
  * (no such plain regular file: absent, a link, a FIFO ...); GM_EINVAL
  * (refused: it has other names), with the reason in err, for the log;
  * GM_ERANGE (too large); GM_ENOMEM or GM_EIO. */
-int report_read(const char *dir, const char *set, const char *file, char **buf, size_t *len,
+int report_files_read(const char *dir, const char *set, const char *file, char **buf, size_t *len,
     char *err, size_t errlen);
 
 /* Content type of a report file by its extension. */
-const char *report_type(const char *file);
+const char *report_files_type(const char *file);
 
 #endif

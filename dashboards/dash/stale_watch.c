@@ -50,14 +50,14 @@ int stale_watch_scan(struct stale_watch *w, const struct meter_snap *s, double n
 	for (size_t i = 0; i < s->n; i++) {
 		const struct meter_row *r = &s->rows[i];
 		const struct seen *was = seen_find(w, &r->st.id);
-		struct watch_change c = { .row = r, .to = meter_status(s, r, now) };
+		struct watch_change c = { .row = r, .to = meter_view_status(s, r, now) };
 
 		nv[i] = (struct seen){ r->st.id, c.to };
 		c.first = was == NULL;
 		c.from = was ? was->st : STATUS_OK;
 		if (c.from == c.to)
 			continue;
-		c.age = meter_age(r, now);
+		c.age = meter_view_age(r, now);
 		changes++;
 		if (fn != NULL)
 			fn(user, &c);

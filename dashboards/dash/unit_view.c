@@ -20,7 +20,7 @@ static void month_res(struct unit_res *u, const struct res_line *l, double elaps
 	u->then = l->base_all.amount;
 	u->then_compl = l->base_all.completeness;
 	u->then_pro = u->then * elapsed;
-	u->change_pct = reduction_pct(u->then_pro, u->now);
+	u->change_pct = kpi_reduction_pct(u->then_pro, u->now);
 	u->flagged = l->now.flagged || l->base_all.flagged;
 }
 
@@ -88,7 +88,7 @@ int unit_view_build(const struct org *o, const struct criteria *c, const char *d
 	while (v->month < 11 && month_start_passed(v->fy, v->month + 1, now))
 		v->month++;
 	v->elapsed = month_gone(v->fy, v->month, now);
-	v->paper = paper_resource(o);
+	v->paper = figures_paper_resource(o);
 	if ((rc = figures_load(datadir, cached, o, v->fy, f, err, errlen)) != GM_OK)
 		goto out;
 	green_period_month(v->fy, v->month + 1, (time_t)now, &pm);

@@ -27,7 +27,7 @@ struct unit_res {
 	double now, now_compl;  /* this month so far; completeness of the part gone */
 	double then, then_compl;/* the baseline year's same month, whole */
 	double then_pro;        /* then x the share of this month gone */
-	double change_pct;      /* reduction_pct(then_pro, now); NAN: cannot tell */
+	double change_pct;      /* kpi_reduction_pct(then_pro, now); NAN: cannot tell */
 	bool flagged;
 };
 

@@ -222,7 +222,7 @@ int checklist_load(const char *path, const struct criteria *cr, struct checklist
 
 /* ---- the self-evaluation --------------------------------------------- */
 
-int meter_items_met(const struct meter_items *m)
+int checklist_meter_items_met(const struct meter_items *m)
 {
 	bool met = m->target_set && m->target_met;
 
@@ -242,7 +242,7 @@ static void score_indicator(const struct crit_indicator *ind, const struct check
 {
 	s->points = ind->points;
 	if (ind->source == SRC_METER) {
-		s->items_met = items != NULL ? meter_items_met(items) : 0;
+		s->items_met = items != NULL ? checklist_meter_items_met(items) : 0;
 		s->score = ind->points * s->items_met / 4;
 		return;
 	}
@@ -281,7 +281,7 @@ static void readiness(const struct criteria *c, const double *cat_points, double
 	}
 }
 
-void self_evaluate(const struct criteria *c, const struct checklist *cl,
+void checklist_self_evaluate(const struct criteria *c, const struct checklist *cl,
     const struct meter_items *items, const double bands[3], struct self_eval *out)
 {
 	double points[CRIT_MAX_CATEGORIES] = { 0 }, scores[CRIT_MAX_CATEGORIES] = { 0 };
@@ -301,8 +301,8 @@ void self_evaluate(const struct criteria *c, const struct checklist *cl,
 		total += out->cat_pct[k];
 	}
 	out->total = round_pct(total);
-	out->grade = grade_of(bands, out->total);
-	next = grade_next_bound(bands, out->grade);
+	out->grade = kpi_grade_of(bands, out->total);
+	next = kpi_grade_next_bound(bands, out->grade);
 	if (isnan(next))
 		return;   /* gold: nothing needed, no readiness list */
 	out->gain_needed = round_pct(next - out->total);

@@ -27,10 +27,10 @@ static enum cmp_why why_of(const struct fig_series *cur, const struct fig_series
 	return CMP_YES;
 }
 
-/* An empty set of months sums to an unknown amount (fig_sum_set). */
-static struct fig_sum sum_of(const struct fig_series *s, unsigned months)
+/* An empty set of months sums to an unknown amount (figures_sum_set). */
+static struct figures_sum sum_of(const struct fig_series *s, unsigned months)
 {
-	return s != NULL ? fig_sum_set(s, months) : (struct fig_sum){ NAN, 0, false, 0 };
+	return s != NULL ? figures_sum_set(s, months) : (struct figures_sum){ NAN, 0, false, 0 };
 }
 
 void compare_months(const struct fig_series *cur, const struct fig_series *base, int fy,
@@ -50,7 +50,7 @@ void compare_months(const struct fig_series *cur, const struct fig_series *base,
 	}
 	c->now = sum_of(cur, c->months);
 	c->then = sum_of(base, c->months);
-	c->change_pct = c->n > 0 ? reduction_pct(c->then.amount, c->now.amount) : NAN;
+	c->change_pct = c->n > 0 ? kpi_reduction_pct(c->then.amount, c->now.amount) : NAN;
 }
 
 bool compare_whole(const struct compared *c)

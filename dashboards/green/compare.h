@@ -41,8 +41,8 @@ struct compared {
 	enum cmp_why why[FIG_MONTHS]; /* of each month m0 .. m1 - 1 */
 	unsigned months;              /* bit m: month m is compared */
 	int n;                        /* months compared */
-	struct fig_sum now, then;     /* over exactly the compared months */
-	double change_pct;            /* reduction_pct(then, now); NAN when n is 0 */
+	struct figures_sum now, then;     /* over exactly the compared months */
+	double change_pct;            /* kpi_reduction_pct(then, now); NAN when n is 0 */
 };
 
 /* Months [m0, m1) of fiscal year fy at as_of: which are compared, and the

@@ -129,10 +129,10 @@ int checklist_load(const char *path, const struct criteria *c, struct checklist 
 /* items[i] is used for meter indicator i (indexes as in c->ind); items NULL:
  * no meter item met. cl NULL: no checklist. out->ind[].check points into
  * *cl, which must outlive *out. */
-void self_evaluate(const struct criteria *c, const struct checklist *cl,
+void checklist_self_evaluate(const struct criteria *c, const struct checklist *cl,
     const struct meter_items *items, const double bands[3], struct self_eval *out);
 
-int meter_items_met(const struct meter_items *m);   /* 0..4 */
+int checklist_meter_items_met(const struct meter_items *m);   /* 0..4 */
 
 /* The index of indicator `code` in c->ind, or -1. */
 int criteria_find(const struct criteria *c, const char *code);

@@ -459,9 +459,9 @@ const struct fig_series *figures_get(const struct figures *f, int fy, int unit,
 	return NULL;
 }
 
-struct fig_sum fig_sum_set(const struct fig_series *s, unsigned months)
+struct figures_sum figures_sum_set(const struct fig_series *s, unsigned months)
 {
-	struct fig_sum sum = { NAN, 0, false, 0 };
+	struct figures_sum sum = { NAN, 0, false, 0 };
 	double expected = 0, covered = 0;
 
 	for (int m = 0; m < FIG_MONTHS; m++) {
@@ -481,21 +481,21 @@ struct fig_sum fig_sum_set(const struct fig_series *s, unsigned months)
 	return sum;
 }
 
-struct fig_sum fig_sum(const struct fig_series *s, int m0, int m1)
+struct figures_sum figures_sum(const struct fig_series *s, int m0, int m1)
 {
 	unsigned months = 0;
 
 	for (int m = m0 < 0 ? 0 : m0; m < m1 && m < FIG_MONTHS; m++)
 		months |= 1u << m;
-	return fig_sum_set(s, months);
+	return figures_sum_set(s, months);
 }
 
-double fig_completeness(const struct fig_month *m)
+double figures_completeness(const struct fig_month *m)
 {
 	return m->expected_s > 0 ? m->covered_s / m->expected_s : 0;
 }
 
-enum resource paper_resource(const struct org *o)
+enum resource figures_paper_resource(const struct org *o)
 {
 	return o->paper_basis == PAPER_BASIS_PRINTED ? RES_PAPER_PRINTED : RES_PAPER_REAMS;
 }

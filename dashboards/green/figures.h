@@ -14,7 +14,7 @@
  * flagged events (usage.h usage_flagged) marks the month "to review".
  *
  * Paper: figures keep printed sheets and reams apart (RES_PAPER_PRINTED,
- * RES_PAPER_REAMS); paper_resource() says which one the KPI uses.
+ * RES_PAPER_REAMS); figures_paper_resource() says which one the KPI uses.
  */
 #ifndef GM_FIGURES_H
 #define GM_FIGURES_H
@@ -99,19 +99,19 @@ const struct fig_series *figures_get(const struct figures *f, int fy, int unit,
 
 /* Sums over months [m0, m1) (0 = October): amount (NAN when no month has
  * any), completeness 0..1, and whether any month is flagged. */
-struct fig_sum {
+struct figures_sum {
 	double amount, completeness;
 	bool flagged;
 	int months_complete;   /* months with completeness 1 */
 };
-struct fig_sum fig_sum(const struct fig_series *s, int m0, int m1);
+struct figures_sum figures_sum(const struct fig_series *s, int m0, int m1);
 /* The same over a set of months: bit m of `months` is month m. */
-struct fig_sum fig_sum_set(const struct fig_series *s, unsigned months);
+struct figures_sum figures_sum_set(const struct fig_series *s, unsigned months);
 
 /* A month's completeness, 0..1 (0 when no channel served it). */
-double fig_completeness(const struct fig_month *m);
+double figures_completeness(const struct fig_month *m);
 
 /* Which paper figure the KPI uses: reams issued or printed sheets. */
-enum resource paper_resource(const struct org *o);
+enum resource figures_paper_resource(const struct org *o);
 
 #endif

@@ -75,7 +75,7 @@ static void ghg(const struct org *o, const struct green_period *p, struct res_li
 	l->kg_co2e = NAN;
 	for (int m = 0; m < 12; m++)
 		l->factors_used[m] = -1;
-	if (l->cur == NULL || (is_paper(l->res) && l->res != paper_resource(o)))
+	if (l->cur == NULL || (is_paper(l->res) && l->res != figures_paper_resource(o)))
 		return;
 	for (int m = p->m0; m < p->m1; m++) {
 		const struct emission_factor *ef = org_factor_at(o, l->res, month_start(p->fy, m));
@@ -126,9 +126,10 @@ static void res_line(const struct org *o, const struct figures *f, const struct 
 	l->res = r;
 	l->cur = figures_get(f, p->fy, unit, r);
 	l->base = figures_get(f, baseline, unit, r);
-	l->now = l->cur != NULL ? fig_sum(l->cur, p->m0, p->m1) : (struct fig_sum){ NAN, 0, 0, 0 };
-	l->base_all = l->base != NULL ? fig_sum(l->base, p->m0, p->m1) :
-	    (struct fig_sum){ NAN, 0, 0, 0 };
+	l->now = l->cur != NULL ? figures_sum(l->cur, p->m0, p->m1) :
+	    (struct figures_sum){ NAN, 0, 0, 0 };
+	l->base_all = l->base != NULL ? figures_sum(l->base, p->m0, p->m1) :
+	    (struct figures_sum){ NAN, 0, 0, 0 };
 	compare_months(l->cur, l->base, p->fy, p->m0, p->m1, p->as_of, &l->cmp);
 	l->per_value = unit >= 0 ? org_per(&o->units[unit], p->fy) : headcount_all(o, p->fy);
 	l->per = l->cmp.now.amount / l->per_value;
@@ -178,10 +179,10 @@ static void evaluate(struct green_report *r, struct green_unit *gu)
 		if (c->ind[i].source != SRC_METER)
 			continue;
 		if (is_paper(res))
-			res = paper_resource(r->org);
+			res = figures_paper_resource(r->org);
 		items[i] = items_of(&gu->res[res], &gu->cl, &r->period);
 	}
-	self_evaluate(c, &gu->cl, items, r->org->grades, &gu->eval);
+	checklist_self_evaluate(c, &gu->cl, items, r->org->grades, &gu->eval);
 }
 
 /* The KPI at the rounds of 6, 9 and 12 months that the period covers, each
@@ -189,7 +190,7 @@ static void evaluate(struct green_report *r, struct green_unit *gu)
 static void trend(struct green_report *r, struct green_unit *gu)
 {
 	static const int months[GREEN_ROUNDS] = { 6, 9, 12 };
-	const struct res_line *l = &gu->res[paper_resource(r->org)];
+	const struct res_line *l = &gu->res[figures_paper_resource(r->org)];
 	struct compared c;
 
 	for (int i = 0; i < GREEN_ROUNDS; i++) {
@@ -204,7 +205,7 @@ static void trend(struct green_report *r, struct green_unit *gu)
 static void build_unit(struct green_report *r, int unit, struct green_unit *gu)
 {
 	const struct org *o = r->org;
-	enum resource paper = paper_resource(o);
+	enum resource paper = figures_paper_resource(o);
 
 	gu->unit = unit;
 	gu->baseline_fy = unit >= 0 ? org_baseline(o, unit) : o->baseline_fy;

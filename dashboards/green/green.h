@@ -11,7 +11,7 @@
  *   target are over the compared months only: whole months closed by the
  *   period's as-of time with a figure in both years. cmp.now and cmp.then,
  *   the sums over exactly those months, are the amounts printed beside them.
- * - change = reduction_pct(cmp.then, cmp.now): positive is less use.
+ * - change = kpi_reduction_pct(cmp.then, cmp.now): positive is less use.
  * - target met: cmp.now <= cmp.then * (1 - target / 100), when the compared
  *   months are complete in both years; otherwise unknown.
  * - per: cmp.now / the unit's headcount (or m2) for the report's year.
@@ -45,11 +45,11 @@ struct green_period {
 struct res_line {
 	enum resource res;
 	const struct fig_series *cur, *base;   /* NULL: nothing mapped */
-	struct fig_sum now;                    /* the period's use: every month, one in progress too */
+	struct figures_sum now;                /* the period's use: every month, one in progress too */
 	/* The baseline's months of the period, whole: the dashboard's month in
 	 * progress is held against it pro rata (unit_view.h). Never printed
 	 * beside a change: cmp.then is. */
-	struct fig_sum base_all;
+	struct figures_sum base_all;
 	struct compared cmp;                   /* like for like: the change and its amounts */
 	double per, per_value;                 /* cmp.now per person/m2; the divisor */
 	double target_pct, target_amount;      /* NAN: no target */

@@ -2,17 +2,17 @@
  * kpi.c - the paper-reduction KPI's percentage and level, and the Green
  * Office grade. Worked examples (tests/unit/test_kpi.c has them all):
  *
- *   reduction_pct(1200, 1050) = 150 / 1200 * 100 = 12.5 (% less paper)
- *   reduction_pct(1000, 1584.7) = -58.47 (a rise is a negative reduction)
+ *   kpi_reduction_pct(1200, 1050) = 150 / 1200 * 100 = 12.5 (% less paper)
+ *   kpi_reduction_pct(1000, 1584.7) = -58.47 (a rise is a negative reduction)
  *   kpi_level({0, 2.5, 5, 7.5, 10}, 0, 6.25): 6.25 lies half way from
  *     t[2] = 5 (level 3) to t[3] = 7.5 (level 4), so 3.5
- *   grade_of({90, 80, 60}, 89.99) = silver; 90 = gold (half-open bands)
+ *   kpi_grade_of({90, 80, 60}, 89.99) = silver; 90 = gold (half-open bands)
  */
 #include <math.h>
 
 #include "kpi.h"
 
-double reduction_pct(double baseline, double current)
+double kpi_reduction_pct(double baseline, double current)
 {
 	/* !(baseline > 0) is also true for NAN */
 	if (!(baseline > 0) || isnan(current))
@@ -38,7 +38,7 @@ double kpi_level(const double t[5], double below, double x)
 	return i + 1 + (x - t[i]) / (t[i + 1] - t[i]);
 }
 
-enum grade grade_of(const double bands[3], double pct)
+enum grade kpi_grade_of(const double bands[3], double pct)
 {
 	if (pct >= bands[0])
 		return GRADE_GOLD;
@@ -49,7 +49,7 @@ enum grade grade_of(const double bands[3], double pct)
 	return GRADE_NONE;   /* also NAN: nothing to certify */
 }
 
-double grade_next_bound(const double bands[3], enum grade g)
+double kpi_grade_next_bound(const double bands[3], enum grade g)
 {
 	switch (g) {
 	case GRADE_NONE:
@@ -64,7 +64,7 @@ double grade_next_bound(const double bands[3], enum grade g)
 	return NAN;
 }
 
-const char *grade_name(enum grade g, int thai)
+const char *kpi_grade_name(enum grade g, int thai)
 {
 	switch (g) {
 	case GRADE_GOLD:

@@ -47,7 +47,7 @@ static void compared(FILE *f, const struct compared *c)
 
 int green_csv_summary(FILE *f, const struct green_report *r, enum lang lang)
 {
-	enum resource paper = paper_resource(r->org);
+	enum resource paper = figures_paper_resource(r->org);
 
 	bom(f);
 	fputs("unit_id,unit,cohort,grade,total_pct,paper_reduction_pct,paper_amount,"
@@ -65,7 +65,8 @@ int green_csv_summary(FILE *f, const struct green_report *r, enum lang lang)
 		fputc(',', f);
 		text(f, whole ? "" : r->org->units[u].cohort);
 		fputc(',', f);
-		text(f, !whole && r->crit != NULL ? grade_name(gu->eval.grade, lang == LANG_TH) : "");
+		text(f, !whole && r->crit != NULL ?
+		    kpi_grade_name(gu->eval.grade, lang == LANG_TH) : "");
 		num(f, !whole && r->crit != NULL ? gu->eval.total : NAN);
 		num(f, gu->paper_change);
 		compared(f, &gu->res[paper].cmp);
@@ -102,10 +103,10 @@ static void month_row(FILE *f, const struct green_report *r, const struct green_
 	text(f, resource_unit(l->res));
 	fprintf(f, ",%s", ym);
 	num(f, l->cur->m[m].amount);
-	num(f, fig_completeness(&l->cur->m[m]));
+	num(f, figures_completeness(&l->cur->m[m]));
 	fprintf(f, ",%s", bym);
 	num(f, l->base ? l->base->m[m].amount : NAN);
-	num(f, l->base ? fig_completeness(&l->base->m[m]) : NAN);
+	num(f, l->base ? figures_completeness(&l->base->m[m]) : NAN);
 	num(f, factor);
 	num(f, l->cur->m[m].amount * factor);
 	fprintf(f, ",%d,,", l->cmp.why[m] == CMP_YES);

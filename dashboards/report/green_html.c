@@ -58,7 +58,7 @@ static void foot(FILE *f, enum lang lang)
 
 /* under_way: a month not over yet, whose share so far says nothing missing
  * (its row says it is under way) */
-static void completeness_cell(FILE *f, const struct fig_sum *s, bool under_way,
+static void completeness_cell(FILE *f, const struct figures_sum *s, bool under_way,
     enum lang lang)
 {
 	fputs("<td class=\"n\">", f);
@@ -129,7 +129,7 @@ static void span_note(FILE *f, const struct res_line *l, enum lang lang)
 
 int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 {
-	enum resource paper = paper_resource(r->org);
+	enum resource paper = figures_paper_resource(r->org);
 
 	head(f, r, lang, "summary", -1);
 	fprintf(f, "<table>\n<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
@@ -146,7 +146,7 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 		fputs("</td><td>", f);
 		html_esc(f, r->org->units[u].cohort);
 		fprintf(f, "</td><td>%s</td><td class=\"n\">",
-		    r->crit != NULL ? grade_name(gu->eval.grade, lang == LANG_TH) : "—");
+		    r->crit != NULL ? kpi_grade_name(gu->eval.grade, lang == LANG_TH) : "—");
 		html_num(f, r->crit != NULL ? gu->eval.total : NAN, 2);
 		fputs("</td><td class=\"n\">", f);
 		html_num(f, gu->paper_change, 2);
@@ -193,7 +193,8 @@ static void month_table(FILE *f, const struct green_report *r, const struct gree
 	for (int m = r->period.m0; m < r->period.m1; m++) {
 		char name[48], ym[16];
 		const struct fig_month *fm = l->cur ? &l->cur->m[m] : NULL;
-		struct fig_sum one = l->cur ? fig_sum(l->cur, m, m + 1) : (struct fig_sum){ NAN, 0, 0, 0 };
+		struct figures_sum one = l->cur ? figures_sum(l->cur, m, m + 1) :
+		    (struct figures_sum){ NAN, 0, 0, 0 };
 		enum cmp_why why = l->cmp.why[m];
 		double kg = NAN;
 
@@ -232,7 +233,7 @@ static void sources(FILE *f, const struct fig_series *s, enum lang lang)
 
 /* An amount beside the change: over the compared months, flagged when
  * they are not complete. */
-static void compared_cell(FILE *f, const char *fig, const struct fig_sum *s, enum resource res,
+static void compared_cell(FILE *f, const char *fig, const struct figures_sum *s, enum resource res,
     enum lang lang)
 {
 	fprintf(f, "<td class=\"n\" data-fig=\"%s\">", fig);
@@ -359,7 +360,7 @@ int green_html_resources(FILE *f, const struct green_report *r, int unit, enum l
 	html_num(f, gu->paper_change, 2);
 	fprintf(f, " → %s ", tr(lang, "kpi_level"));
 	html_num(f, gu->kpi_level, 2);
-	span_note(f, &gu->res[paper_resource(r->org)], lang);
+	span_note(f, &gu->res[figures_paper_resource(r->org)], lang);
 	fprintf(f, "</p>\n<p class=\"meta\">%s: %s</p>\n", tr(lang, "formula"),
 	    tr(lang, "formula_change"));
 	factors_used(f, r, gu, lang);
@@ -425,7 +426,7 @@ int green_html_self_eval(FILE *f, const struct green_report *r, int unit, enum l
 	fprintf(f, "<p>%s: <b>", tr(lang, "total"));
 	html_num(f, gu->eval.total, 2);
 	fprintf(f, "</b> — %s: <b>%s</b></p>\n", tr(lang, "grade"),
-	    grade_name(gu->eval.grade, lang == LANG_TH));
+	    kpi_grade_name(gu->eval.grade, lang == LANG_TH));
 	fprintf(f, "<p class=\"meta\">%s ", tr(lang, "edition"));
 	html_esc(f, c->edition);
 	fputs(": ", f);

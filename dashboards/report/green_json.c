@@ -31,9 +31,10 @@ static cJSON *months_json(const struct green_report *r, const struct res_line *l
 		green_month_label(&r->period, m, ym, sizeof(ym));
 		cJSON_AddStringToObject(o, "month", ym);
 		json_out_num(o, "amount", l->cur ? l->cur->m[m].amount : NAN);
-		json_out_num(o, "completeness", l->cur ? fig_completeness(&l->cur->m[m]) : 0);
+		json_out_num(o, "completeness", l->cur ? figures_completeness(&l->cur->m[m]) : 0);
 		json_out_num(o, "baseline", l->base ? l->base->m[m].amount : NAN);
-		json_out_num(o, "baseline_completeness", l->base ? fig_completeness(&l->base->m[m]) : 0);
+		json_out_num(o, "baseline_completeness",
+		    l->base ? figures_completeness(&l->base->m[m]) : 0);
 		cJSON_AddBoolToObject(o, "compared", l->cmp.why[m] == CMP_YES);
 		cJSON_AddStringToObject(o, "why", compare_why_name(l->cmp.why[m]));
 		if (l->factors_used[m] >= 0)
@@ -154,7 +155,7 @@ static cJSON *eval_json(const struct criteria *c, const struct green_unit *gu)
 
 	cJSON_AddStringToObject(o, "edition", c->edition);
 	json_out_num(o, "total_pct", gu->eval.total);
-	cJSON_AddStringToObject(o, "grade", grade_name(gu->eval.grade, 0));
+	cJSON_AddStringToObject(o, "grade", kpi_grade_name(gu->eval.grade, 0));
 	json_out_num(o, "gain_needed_for_next_grade", gu->eval.gain_needed);
 	cJSON_AddBoolToObject(o, "checklist_found", gu->cl.found);
 	for (int k = 0; k < c->ncat; k++) {
@@ -260,7 +261,7 @@ static cJSON *header_json(const struct green_report *r)
 	 * again the same day stays the same, byte for byte */
 	green_day_label(r->period.as_of, a, sizeof(a));
 	cJSON_AddStringToObject(o, "as_of", a);
-	cJSON_AddStringToObject(o, "paper_basis", resource_name(paper_resource(r->org)));
+	cJSON_AddStringToObject(o, "paper_basis", resource_name(figures_paper_resource(r->org)));
 	for (int i = 0; i < KPI_LEVELS; i++)
 		cJSON_AddItemToArray(levels, cJSON_CreateNumber(r->org->kpi_levels[i]));
 	for (int i = 0; i < GRADE_BANDS; i++)

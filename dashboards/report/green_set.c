@@ -159,7 +159,7 @@ static int read_figures(const char *datadir, const char *rrdcached, const char *
 	return 0;
 }
 
-int green_write_set(const char *org_path, const char *datadir, const char *rrdcached,
+int green_set_write(const char *org_path, const char *datadir, const char *rrdcached,
     const char *cache_dir, const struct green_period *p, const char *outdir, int langs)
 {
 	struct org *o = calloc(1, sizeof(*o));

@@ -20,7 +20,7 @@
 /* rrdcached: the collector's rrdcached address, or NULL (see figures.h).
  * cache_dir: where closed months' usage is kept (usage_cache.h), or NULL
  * for none; a cache that cannot be used is said and read around. */
-int green_write_set(const char *org_path, const char *datadir, const char *rrdcached,
+int green_set_write(const char *org_path, const char *datadir, const char *rrdcached,
     const char *cache_dir, const struct green_period *p, const char *outdir, int langs);
 
 #endif

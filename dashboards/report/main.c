@@ -43,20 +43,20 @@ int main(int argc, char **argv)
 
 	tz_set(TZ_DEFAULT);
 	if (argc < 2) {
-		report_usage(stderr);
+		report_opts_usage(stderr);
 		return 2;
 	}
-	if (report_cmd_parse(argc, argv, &cmd, err, sizeof(err)) != GM_OK) {
+	if (report_opts_parse(argc, argv, &cmd, err, sizeof(err)) != GM_OK) {
 		fprintf(stderr, "gm-report: %s\n", err);
-		report_usage(stderr);
+		report_opts_usage(stderr);
 		return 2;
 	}
 	if (cmd.mode == REPORT_HELP) {
-		report_usage(stdout);
+		report_opts_usage(stdout);
 		return 0;
 	}
 	if (cmd.mode == REPORT_GREEN)
-		return green_write_set(cmd.org, cmd.datadir, cmd.rrdcached, cmd.cache, &cmd.period,
+		return green_set_write(cmd.org, cmd.datadir, cmd.rrdcached, cmd.cache, &cmd.period,
 		    cmd.out, cmd.langs);
 	return report_plain(&cmd);
 }

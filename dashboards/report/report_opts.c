@@ -258,7 +258,7 @@ static int green(const struct given *g, const struct fiscal_sel *s, struct repor
 	    &cmd->period);
 }
 
-int report_cmd_parse(int argc, char **argv, struct report_cmd *cmd, char *err, size_t errlen)
+int report_opts_parse(int argc, char **argv, struct report_cmd *cmd, char *err, size_t errlen)
 {
 	struct given g;
 	struct fiscal_sel s;
@@ -282,7 +282,7 @@ int report_cmd_parse(int argc, char **argv, struct report_cmd *cmd, char *err, s
 	    plain(&g, &s, cmd, err, errlen);
 }
 
-void report_usage(FILE *f)
+void report_opts_usage(FILE *f)
 {
 	fprintf(f, "usage: gm-report -d DATADIR --from TIME --to TIME [--csv | --lang th|en] "
 	    "[--site ID] [--meter ID]\n"

@@ -43,9 +43,9 @@ struct report_cmd {
 
 /* argv into *cmd (its strings point into argv). GM_OK, or GM_EINVAL with
  * the message in err. Local times are read in the process's time zone. */
-int report_cmd_parse(int argc, char **argv, struct report_cmd *cmd, char *err, size_t errlen);
+int report_opts_parse(int argc, char **argv, struct report_cmd *cmd, char *err, size_t errlen);
 
 /* The usage text. */
-void report_usage(FILE *f);
+void report_opts_usage(FILE *f);
 
 #endif

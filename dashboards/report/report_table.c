@@ -59,12 +59,12 @@ static void widths(const struct plain_row *rows, int n, enum lang lang, size_t w
 	char cell[C_N][CELL];
 
 	for (int c = 0; c < C_N; c++)
-		w[c] = text_width(lang == LANG_TH ? head_th[c] : head_en[c]);
+		w[c] = textwidth_of(lang == LANG_TH ? head_th[c] : head_en[c]);
 	for (int i = 0; i < n; i++) {
 		int last = cells(&rows[i], cell) ? C_N : C_AMOUNT;
 
 		for (int c = 0; c < last; c++) {
-			size_t cw = text_width(cell[c]);
+			size_t cw = textwidth_of(cell[c]);
 			w[c] = cw > w[c] ? cw : w[c];
 		}
 	}
@@ -75,7 +75,7 @@ static void print_cells(FILE *f, const char *const *cell, int ncells, const size
 	for (int c = 0; c < ncells; c++) {
 		if (c > 0)
 			fputs(SEP, f);
-		text_pad(f, cell[c], w[c], right[c]);
+		textwidth_pad(f, cell[c], w[c], right[c]);
 	}
 }
 

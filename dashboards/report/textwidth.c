@@ -11,7 +11,7 @@ static bool zero_width(unsigned long cp)
 	    (cp >= 0x200B && cp <= 0x200D);
 }
 
-size_t text_width(const char *s)
+size_t textwidth_of(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), w = 0;
@@ -30,9 +30,9 @@ size_t text_width(const char *s)
 	return w;
 }
 
-int text_pad(FILE *f, const char *s, size_t width, bool right)
+int textwidth_pad(FILE *f, const char *s, size_t width, bool right)
 {
-	size_t w = text_width(s);
+	size_t w = textwidth_of(s);
 	int pad = w < width ? (int)(width - w) : 0;
 
 	return right ? fprintf(f, "%*s%s", pad, "", s) : fprintf(f, "%s%*s", s, pad, "");

@@ -16,11 +16,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
-size_t text_width(const char *s);
+size_t textwidth_of(const char *s);
 
 /* s padded with spaces to `width` columns: after it, or before it when
  * `right` (right-aligned, for numbers). Text wider than width is written
  * whole. Returns what fprintf returns. */
-int text_pad(FILE *f, const char *s, size_t width, bool right);
+int textwidth_pad(FILE *f, const char *s, size_t width, bool right);
 
 #endif

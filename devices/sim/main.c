@@ -159,7 +159,7 @@ static bool find_channel(const struct sim_config *cfg, char **ops,
 		    ops[1]);
 		return false;
 	}
-	*ch = simsrv_channel(*m, (int)(def - (*m)->model->channels));
+	*ch = sim_server_channel(*m, (int)(def - (*m)->model->channels));
 	return true;
 }
 
@@ -171,7 +171,7 @@ static int cmd_truth(const struct sim_config *cfg, const struct args *a)
 
 	if (!find_channel(cfg, a->ops, &m, &ch) || !parse_time(a->ops[2], &t))
 		return EXIT_USAGE;
-	printf("%.17g\n", a->exact ? simsrv_truth(m, &ch, t) : simsrv_shown(m, &ch, t));
+	printf("%.17g\n", a->exact ? sim_server_truth(m, &ch, t) : sim_server_shown(m, &ch, t));
 	return 0;
 }
 
@@ -188,7 +188,7 @@ static int cmd_used(const struct sim_config *cfg, const struct args *a)
 		fprintf(stderr, "gm-sim: channel %s is not a counter\n", a->ops[1]);
 		return EXIT_USAGE;
 	}
-	printf("%.17g\n", simsrv_used(m, &ch, from, to));
+	printf("%.17g\n", sim_server_used(m, &ch, from, to));
 	return 0;
 }
 
@@ -208,7 +208,7 @@ static int cmd_history(const struct sim_config *cfg, const struct args *a)
 		fprintf(stderr, "gm-sim: want FROM < TO and STEP_S of 0.001 or more\n");
 		return EXIT_USAGE;
 	}
-	if (simsrv_history(stdout, m, &ch, from, to, step) != GM_OK) {
+	if (sim_server_history(stdout, m, &ch, from, to, step) != GM_OK) {
 		fprintf(stderr, "gm-sim: cannot write the history to stdout\n");
 		return EXIT_RUNTIME;
 	}
@@ -226,7 +226,7 @@ static int cmd_run(const struct sim_config *cfg, const struct args *a)
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);   /* a client gone mid-reply is an error, not death */
-	if (simsrv_run(cfg, a->freeze, &switches, err, sizeof(err)) != GM_OK) {
+	if (sim_server_run(cfg, a->freeze, &switches, err, sizeof(err)) != GM_OK) {
 		log_err("%s", err);
 		return EXIT_RUNTIME;
 	}

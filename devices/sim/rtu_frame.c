@@ -12,7 +12,7 @@
 #define SILENCE_MIN_MS 20
 #define DRAIN_MAX_MS 1000     /* a line that never goes quiet is not waited out */
 
-void rtu_line_init(struct rtu_line *line, int fd, int baud, int bits)
+void rtu_frame_line_init(struct rtu_line *line, int fd, int baud, int bits)
 {
 	/* 3.5 characters, rounded up to a whole millisecond */
 	int silence = (int)((35LL * bits * 1000 + 10LL * baud - 1) / (10LL * baud));

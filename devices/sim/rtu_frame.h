@@ -33,7 +33,7 @@ struct rtu_line {
  * data, parity and stop bits): silence is 3.5 characters, as the standard
  * says, but never below 20 ms, because a pty relay or a USB adapter delivers
  * bytes in bursts (a USB serial adapter's latency timer is 16 ms). */
-void rtu_line_init(struct rtu_line *line, int fd, int baud, int bits);
+void rtu_frame_line_init(struct rtu_line *line, int fd, int baud, int bits);
 
 /* How long the request frame in b is, as far as its first `have` bytes
  * tell, CRC included: the length to have before asking again, exact once

@@ -44,7 +44,7 @@ struct server {
 	struct slot units[SIM_UNIT_MAX + 1];
 };
 
-struct channel_def simsrv_channel(const struct sim_meter *m, int i)
+struct channel_def sim_server_channel(const struct sim_meter *m, int i)
 {
 	struct channel_def ch = m->model->channels[i];
 
@@ -65,7 +65,7 @@ static double own_count(const struct sim_meter *m, double t)
 
 /* What the meter shows at t: after a replacement, the new meter's count,
  * from replace_start on. What was used is profile_counter's difference
- * whatever the meter shows (simsrv_used). */
+ * whatever the meter shows (sim_server_used). */
 static double counter(const struct sim_meter *m, double t)
 {
 	if (t >= m->replace_at)
@@ -73,7 +73,7 @@ static double counter(const struct sim_meter *m, double t)
 	return own_count(m, t);
 }
 
-double simsrv_used(const struct sim_meter *m, const struct channel_def *ch, double from,
+double sim_server_used(const struct sim_meter *m, const struct channel_def *ch, double from,
     double to)
 {
 	if (ch->sim != SIM_COUNTER)
@@ -93,7 +93,7 @@ static struct channel_def served(const struct sim_meter *m, const struct channel
 	return wire;
 }
 
-double simsrv_truth(const struct sim_meter *m, const struct channel_def *ch, double t)
+double sim_server_truth(const struct sim_meter *m, const struct channel_def *ch, double t)
 {
 	switch (ch->sim) {
 	case SIM_COUNTER: return counter(m, t) * ch->sim_scale;
@@ -103,12 +103,12 @@ double simsrv_truth(const struct sim_meter *m, const struct channel_def *ch, dou
 	return 0;
 }
 
-double simsrv_shown(const struct sim_meter *m, const struct channel_def *ch, double t)
+double sim_server_shown(const struct sim_meter *m, const struct channel_def *ch, double t)
 {
 	uint16_t regs[REG_MAX_WORDS];
 	struct channel_def wire = served(m, ch, t);
 
-	devmap_encode(&wire, simsrv_truth(m, ch, t), regs);
+	devmap_encode(&wire, sim_server_truth(m, ch, t), regs);
 	return devmap_value(ch, regs);
 }
 
@@ -126,7 +126,7 @@ static int put_batch(FILE *out, struct payload_meta *meta, const struct point *p
 	return ok ? GM_OK : GM_EIO;
 }
 
-int simsrv_history(FILE *out, const struct sim_meter *m, const struct channel_def *ch,
+int sim_server_history(FILE *out, const struct sim_meter *m, const struct channel_def *ch,
     double from, double to, double step)
 {
 	struct point pts[SIMSRV_BATCH];
@@ -140,7 +140,7 @@ int simsrv_history(FILE *out, const struct sim_meter *m, const struct channel_de
 		if (t >= to)
 			break;
 		pts[n].t = t;
-		pts[n].v = simsrv_shown(m, ch, t);
+		pts[n].v = sim_server_shown(m, ch, t);
 		/* A value misread as NaN (a swap fault) is not a reading: the
 		 * agent sends none either, and the encoder refuses it. */
 		if (!isfinite(pts[n].v))
@@ -193,12 +193,12 @@ static void fill(const struct slot *s, double t)
 	const struct sim_meter *m = s->meter;
 
 	for (int i = 0; i < m->model->nchannels; i++) {
-		struct channel_def ch = simsrv_channel(m, i);
+		struct channel_def ch = sim_server_channel(m, i);
 		struct channel_def wire = served(m, &ch, t);
 		uint16_t *regs = ch.function == 3 ?
 		    s->map->tab_registers + (ch.address - s->map->start_registers) :
 		    s->map->tab_input_registers + (ch.address - s->map->start_input_registers);
-		devmap_encode(&wire, simsrv_truth(m, &ch, t), regs);
+		devmap_encode(&wire, sim_server_truth(m, &ch, t), regs);
 	}
 }
 
@@ -381,7 +381,7 @@ static int rtu_open(struct server *s, char *err, size_t errlen)
 		return gm_errf(err, errlen, GM_EIO, "cannot open %s: %s", where(cfg),
 		    modbus_strerror(errno));
 	fd = modbus_get_socket(s->ctx);
-	rtu_line_init(&s->line, fd, cfg->baud, bits);
+	rtu_frame_line_init(&s->line, fd, cfg->baud, bits);
 	if (fd >= FD_SETSIZE)
 		return gm_errf(err, errlen, GM_EIO, "serial port fd %d is beyond FD_SETSIZE", fd);
 	s->fdmax = fd;
@@ -478,7 +478,7 @@ static void log_faults(const struct sim_config *cfg)
 	}
 }
 
-int simsrv_run(const struct sim_config *cfg, double freeze, struct simsrv_switches *sw,
+int sim_server_run(const struct sim_config *cfg, double freeze, struct simsrv_switches *sw,
     char *err, size_t errlen)
 {
 	struct server s = { .cfg = cfg, .freeze = freeze, .sw = sw, .listen_fd = -1,

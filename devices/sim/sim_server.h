@@ -11,7 +11,7 @@
  * counter at the reset away. What a client reads is that value after
  * devmap_encode() into the channel's registers (float32 rounding, integer
  * steps, 32-bit wraps; a swap fault's word order) and decoded as the model
- * says, which is what simsrv_shown() returns, so a test can compare the two
+ * says, which is what sim_server_shown() returns, so a test can compare the two
  * exactly. A unit that is not configured, or whose fault is timeout, gets
  * no reply at all, as on a real bus; an exception fault answers every
  * request with exception 4 (SERVER DEVICE FAILURE).
@@ -28,24 +28,24 @@
 
 /* Channel i of meter m as this meter has it: the model's definition with the
  * meter's scale override applied. */
-struct channel_def simsrv_channel(const struct sim_meter *m, int i);
+struct channel_def sim_server_channel(const struct sim_meter *m, int i);
 
 /* The channel's exact value at unix time t, in its unit (reset faults applied). */
-double simsrv_truth(const struct sim_meter *m, const struct channel_def *ch, double t);
+double sim_server_truth(const struct sim_meter *m, const struct channel_def *ch, double t);
 
 /* The value as the register shows it: encoded into the registers and decoded back. */
 /* What a counter channel counted in [from, to) whatever the meter shows
  * (resets and replacements do not change what was used); NAN for others. */
-double simsrv_used(const struct sim_meter *m, const struct channel_def *ch, double from,
+double sim_server_used(const struct sim_meter *m, const struct channel_def *ch, double from,
     double to);
 
-double simsrv_shown(const struct sim_meter *m, const struct channel_def *ch, double t);
+double sim_server_shown(const struct sim_meter *m, const struct channel_def *ch, double t);
 
 /* Readings at from, from + step ... < to, as the register shows them, written
  * to `out` as wire-contract payloads one a line, SIMSRV_BATCH readings at most
  * each, seq 1, 2, 3 ...; for mosquitto_pub -l. GM_EIO if writing fails. */
 #define SIMSRV_BATCH 1000
-int simsrv_history(FILE *out, const struct sim_meter *m, const struct channel_def *ch,
+int sim_server_history(FILE *out, const struct sim_meter *m, const struct channel_def *ch,
     double from, double to, double step);
 
 /* Switches the caller's signal handlers set and the server reads between
@@ -63,7 +63,7 @@ struct simsrv_switches {
  * follows the wall clock. Returns GM_OK once stopped, or GM_EIO / GM_ENOMEM
  * with the reason in err if it cannot listen or serve; everything it made is
  * freed (and a serial port's settings restored) either way. */
-int simsrv_run(const struct sim_config *cfg, double freeze, struct simsrv_switches *sw,
+int sim_server_run(const struct sim_config *cfg, double freeze, struct simsrv_switches *sw,
     char *err, size_t errlen);
 
 #endif

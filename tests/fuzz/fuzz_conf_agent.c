@@ -55,7 +55,7 @@ static void check_gateway(const struct agent_meter *m, const struct agent_config
 		    g->parity, g->data_bits, g->stop_bits);
 	for (int j = 0; j < i; j++) {
 		const struct gateway *h = &cfg->meters[j].gw;
-		if (g->kind == GW_RTU && gateway_same(g, h) && (g->baud != h->baud ||
+		if (g->kind == GW_RTU && agent_config_gateway_same(g, h) && (g->baud != h->baud ||
 		    g->parity != h->parity || g->data_bits != h->data_bits ||
 		    g->stop_bits != h->stop_bits))
 			fuzz_broken("meters %s and %s drive %s differently", m->id,

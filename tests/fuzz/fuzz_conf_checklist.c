@@ -45,7 +45,7 @@ static void check_score(const struct checklist *cl)
 	static const double bands[3] = { 90, 80, 60 };
 	static struct self_eval ev;
 
-	self_evaluate(&crit, cl, NULL, bands, &ev);
+	checklist_self_evaluate(&crit, cl, NULL, bands, &ev);
 	if (!(ev.total >= 0 && ev.total <= 100))
 		fuzz_broken("a total of %g", ev.total);
 	for (int k = 0; k < crit.ncat; k++) {

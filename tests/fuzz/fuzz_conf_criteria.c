@@ -67,7 +67,7 @@ static void check_edition(const struct criteria *c)
 	if (fabs(sum - 100) > 0.001)
 		fuzz_broken("weights sum to %.17g", sum);
 	check_indicators(c);
-	self_evaluate(c, NULL, NULL, bands, &ev);
+	checklist_self_evaluate(c, NULL, NULL, bands, &ev);
 	if (ev.total != 0)
 		fuzz_broken("nothing filled in scores %g", ev.total);
 	for (int k = 0; k < c->ncat; k++) {

@@ -219,7 +219,7 @@ static void check_set(const struct manual_entry *e, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = i + 1; j < n; j++) {
-			if (manual_same_channel(&e[i], &e[j]))
+			if (manual_csv_same_channel(&e[i], &e[j]))
 				check_pair(&e[i], &e[j]);
 		}
 	}

@@ -12,7 +12,7 @@
  *   - a refusal is 400 or 414 with a reason in printable ASCII;
  *   - an accepted URI: the path starts with '/'; each of its 0..HTTP_SEG_MAX
  *     segments is 1..HTTP_SEG_LEN bytes of [A-Za-z0-9._-] not starting with
- *     '.' (so never "." nor ".."), checked here without http_name_ok;
+ *     '.' (so never "." nor ".."), checked here without http_path_name_ok;
  *     joined with '/' they give the decoded path back (one trailing slash
  *     aside); the path equals this file's own decoding of the input's path
  *     part; the query's escapes are whole and none is a control byte;

@@ -619,7 +619,7 @@ static void test_formats_agree(void **state)
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/q1", tmpdir);
 	assert_int_equal(green_period_quarter(2570, 1, q1_as_of(), &p), GM_OK);
-	assert_int_equal(green_write_set(org_path, tmpdir, NULL, NULL, &p, dir, 3), 0);
+	assert_int_equal(green_set_write(org_path, tmpdir, NULL, NULL, &p, dir, 3), 0);
 	for (size_t i = 0; i < sizeof(q1) / sizeof(q1[0]); i++)
 		formats_agree(dir, &q1[i]);
 	/* the summary's columns are the same figures */
@@ -636,7 +636,7 @@ static void test_formats_agree(void **state)
 
 	snprintf(dir, sizeof(dir), "%s/year", tmpdir);
 	assert_int_equal(green_period_round(2570, 12, may_as_of(), &p), GM_OK);
-	assert_int_equal(green_write_set(org_path, tmpdir, NULL, NULL, &p, dir, 3), 0);
+	assert_int_equal(green_set_write(org_path, tmpdir, NULL, NULL, &p, dir, 3), 0);
 	for (size_t i = 0; i < sizeof(year) / sizeof(year[0]); i++)
 		formats_agree(dir, &year[i]);
 }

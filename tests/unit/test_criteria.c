@@ -140,14 +140,14 @@ static void evaluate(const double scores[6], int k, const double b[3])
 	}
 	memset(items, 0, sizeof(items));
 	items[METER_IND] = items_k(k);
-	self_evaluate(&crit, &cl, items, b, &ev);
+	checklist_self_evaluate(&crit, &cl, items, b, &ev);
 }
 
 static void expect_total(double want, enum grade g, const char *what)
 {
 	if (fabs(ev.total - want) > 1e-9 || ev.grade != g)
 		fail_msg("%s: total %.12g grade %s, want %.12g %s", what, ev.total,
-		    grade_name(ev.grade, 0), want, grade_name(g, 0));
+		    kpi_grade_name(ev.grade, 0), want, kpi_grade_name(g, 0));
 }
 
 /* The ready list as codes, "2.1.1 1.1.3". */
@@ -355,7 +355,7 @@ static void test_checklist(void **state)
 	assert_string_equal(cl.cause[RES_PAPER_PRINTED].text, "the budget bill was printed twice");
 	assert_string_equal(cl.cause[RES_WATER].text, "");
 
-	self_evaluate(&crit, &cl, NULL, bands, &ev);
+	checklist_self_evaluate(&crit, &cl, NULL, bands, &ev);
 	assert_ptr_equal(ev.ind[0].check, &cl.e[0]);
 	assert_true(ev.ind[0].score == 1);
 	assert_ptr_equal(ev.ind[1].check, &cl.e[1]);
@@ -472,8 +472,8 @@ static void test_meter_items(void **state)
 			.cause_given = cases[i].cause,
 		};
 
-		if (meter_items_met(&m) != cases[i].want)
-			fail_msg("case %zu: %d items, want %d", i, meter_items_met(&m),
+		if (checklist_meter_items_met(&m) != cases[i].want)
+			fail_msg("case %zu: %d items, want %d", i, checklist_meter_items_met(&m),
 			    cases[i].want);
 	}
 }
@@ -595,7 +595,7 @@ static void test_readiness(void **state)
 
 	/* no checklist and no meter data: 0, 60 needed; 2.1.1 adds 30, 2.1.2
 	 * and 2.1.3 15 each */
-	self_evaluate(&crit, NULL, NULL, bands, &ev);
+	checklist_self_evaluate(&crit, NULL, NULL, bands, &ev);
 	expect_total(0, GRADE_NONE, "nothing");
 	assert_true(ev.gain_needed == 60);
 	assert_string_equal(ready_codes(), "2.1.1 2.1.2 2.1.3");
@@ -623,7 +623,7 @@ static void evaluate_counts(int n, const int *weight, const int *count, const in
 	}
 	assert_int_equal(load_edition("counts.ini", edition), 0);
 	assert_int_equal(load_checklist("counts-unit.ini", checklist), 0);
-	self_evaluate(&crit, &cl, NULL, bands, &ev);
+	checklist_self_evaluate(&crit, &cl, NULL, bands, &ev);
 }
 
 /* A category multiplies before it divides: 90 * 7 / 10 = 630 / 10 = 63
@@ -716,7 +716,7 @@ static void test_shipped_checklist(void **state)
 	assert_true(cl.found);
 	assert_true(cl.n > 0);
 	assert_true(cl.cause[RES_ELECTRICITY].text[0] != '\0');
-	self_evaluate(&crit, &cl, NULL, bands, &ev);
+	checklist_self_evaluate(&crit, &cl, NULL, bands, &ev);
 	assert_true(ev.total > 0 && ev.total <= 100);
 }
 

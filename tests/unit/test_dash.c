@@ -1,12 +1,12 @@
 /*
  * test_dash.c - the parts of gm-dashboard that decide, apart from HTTP
  * (tests/integration/85-dashboard.sh drives the real server):
- * - which paths reach a handler (http_path_parse, http_split): plain
+ * - which paths reach a handler (http_path_parse, http_path_split): plain
  *   segments only; a NUL or control byte, raw or %-encoded, anywhere in
  *   path or query, a broken escape, an encoded '/': refused, before any route;
  * - the budget of log lines clients can cause (ratelog.c);
  * - the configuration: loopback by default, every mistake with file:line;
- * - staleness (registry.c chan_status, meter_view.c meter_status): 3
+ * - staleness (registry.c chan_status, meter_view.c meter_view_status): 3
  *   intervals, monthly manual entries, a status file judged when written;
  * - the alert rule (stale_watch.c): once per change, never for a channel
  *   first seen ok;
@@ -41,7 +41,7 @@ static int split(const char *path, const char **seg)
 {
 	static char buf[HTTP_URI_MAX + 2];
 
-	return http_split(path, buf, sizeof(buf), seg, HTTP_SEG_MAX);
+	return http_path_split(path, buf, sizeof(buf), seg, HTTP_SEG_MAX);
 }
 
 static void test_split(void **state)
@@ -260,7 +260,7 @@ static void test_config(void **state)
 	path = fixture("t.conf", "[dashboard]\ndata_dir = /x\nalert_topic = site/alerts\n");
 	assert_int_equal(dash_config_load(path, &c, collect, NULL), 0);
 	assert_int_equal(dash_config_check(&c, collect, NULL), 1);   /* no [mqtt] */
-	assert_int_equal(dash_listen_parse("[::1]:8081", &c, collect, NULL), 0);
+	assert_int_equal(dash_config_listen("[::1]:8081", &c, collect, NULL), 0);
 	assert_string_equal(c.host, "::1");
 	assert_int_equal(c.port, 8081);
 }
@@ -311,16 +311,16 @@ static void test_stale_rule(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < 6; i++)
-		assert_int_equal(meter_status(s, &s->rows[i], now), want[i]);
-	meter_snap_free(s);
+		assert_int_equal(meter_view_status(s, &s->rows[i], now), want[i]);
+	meter_view_free(s);
 	/* A status file written 4 s ago: a 1-second meter whose reading was 1 s
 	 * old then is ok, not stale; once the file stops (12 s), judged now. */
 	const struct spec fast[] = { { "p", KIND_GAUGE, now - 5, 1 } };
 	s = snap_of(fast, 1, now - 4);
-	assert_int_equal(meter_status(s, &s->rows[0], now), STATUS_OK);
+	assert_int_equal(meter_view_status(s, &s->rows[0], now), STATUS_OK);
 	s->status_mtime = now - 12;
-	assert_int_equal(meter_status(s, &s->rows[0], now), STATUS_STALE);
-	meter_snap_free(s);
+	assert_int_equal(meter_view_status(s, &s->rows[0], now), STATUS_STALE);
+	meter_view_free(s);
 }
 
 struct seen_log {
@@ -360,7 +360,7 @@ static void test_watch_once(void **state)
 	assert_int_equal(stale_watch_scan(w, s, now + 61, note, &log), 1);
 	assert_string_equal(log.what[2], "a stale->ok");
 	assert_int_equal(log.n, 3);
-	meter_snap_free(s);
+	meter_view_free(s);
 	stale_watch_free(w);
 }
 
@@ -386,31 +386,33 @@ static void test_report_files(void **state)
 	assert_int_equal(symlink("/etc/passwd", path), 0);
 	snprintf(path, sizeof(path), "%s/outside", dir);
 	assert_int_equal(symlink("/etc", path), 0);
-	n = report_sets(dir, &sets);
+	n = report_files_sets(dir, &sets);
 	assert_int_equal(n, 1);   /* the linked directory is not a set */
 	assert_string_equal(sets[0].name, "set1");
 	assert_int_equal(sets[0].nfiles, 1);   /* neither the link nor the hidden file */
 	assert_string_equal(sets[0].files[0].name, "a.th.html");
-	report_sets_free(sets, n);
-	assert_int_equal(report_read(dir, "set1", "a.th.html", &buf, &len, err, sizeof(err)), GM_OK);
+	report_files_sets_free(sets, n);
+	assert_int_equal(report_files_read(dir, "set1", "a.th.html", &buf, &len, err, sizeof(err)),
+	    GM_OK);
 	assert_int_equal(len, 8);
 	assert_memory_equal(buf, "<p>a</p>", 8);
 	free(buf);
-	assert_int_equal(report_read(dir, "set1", "link.html", &buf, &len, err, sizeof(err)),
+	assert_int_equal(report_files_read(dir, "set1", "link.html", &buf, &len, err, sizeof(err)),
 	    GM_ENOTFOUND);
-	assert_int_equal(report_read(dir, "outside", "passwd", &buf, &len, err, sizeof(err)),
+	assert_int_equal(report_files_read(dir, "outside", "passwd", &buf, &len, err, sizeof(err)),
 	    GM_ENOTFOUND);
-	assert_int_equal(report_read(dir, "set1", ".hidden", &buf, &len, err, sizeof(err)),
+	assert_int_equal(report_files_read(dir, "set1", ".hidden", &buf, &len, err, sizeof(err)),
 	    GM_ENOTFOUND);
-	assert_int_equal(report_read(dir, "..", "r", &buf, &len, err, sizeof(err)), GM_ENOTFOUND);
-	assert_string_equal(report_type("x.csv"), "text/csv; charset=utf-8");
-	assert_string_equal(report_type("x.exe"), "application/octet-stream");
+	assert_int_equal(report_files_read(dir, "..", "r", &buf, &len, err, sizeof(err)),
+	    GM_ENOTFOUND);
+	assert_string_equal(report_files_type("x.csv"), "text/csv; charset=utf-8");
+	assert_string_equal(report_files_type("x.exe"), "application/octet-stream");
 }
 
 static void on_alarm(int sig)
 {
 	(void)sig;
-	static const char msg[] = "report_read blocked on a special file\n";
+	static const char msg[] = "report_files_read blocked on a special file\n";
 
 	(void)!write(2, msg, sizeof(msg) - 1);
 	_exit(1);
@@ -448,26 +450,26 @@ static void test_report_special(void **state)
 
 	signal(SIGALRM, on_alarm);
 	alarm(10);   /* a read that blocks fails the test instead of hanging it */
-	n = report_sets(dir, &sets);
+	n = report_files_sets(dir, &sets);
 	assert_int_equal(n, 1);
 	assert_int_equal(sets[0].nfiles, 1);   /* only ok.html */
 	assert_string_equal(sets[0].files[0].name, "ok.html");
-	report_sets_free(sets, n);
-	assert_int_equal(report_read(dir, "set1", "pipe.html", &buf, &len, err, sizeof(err)),
+	report_files_sets_free(sets, n);
+	assert_int_equal(report_files_read(dir, "set1", "pipe.html", &buf, &len, err, sizeof(err)),
 	    GM_ENOTFOUND);
-	assert_int_equal(report_read(dir, "fifo-set", "x", &buf, &len, err, sizeof(err)),
+	assert_int_equal(report_files_read(dir, "fifo-set", "x", &buf, &len, err, sizeof(err)),
 	    GM_ENOTFOUND);
-	assert_int_equal(report_read(dir, "set1", "sub.html", &buf, &len, err, sizeof(err)),
+	assert_int_equal(report_files_read(dir, "set1", "sub.html", &buf, &len, err, sizeof(err)),
 	    GM_ENOTFOUND);
-	assert_int_equal(report_read(dir, "set1", "secret.html", &buf, &len, err, sizeof(err)),
-	    GM_EINVAL);
+	assert_int_equal(report_files_read(dir, "set1", "secret.html", &buf, &len, err,
+	    sizeof(err)), GM_EINVAL);
 	assert_string_equal(err, "report set1/secret.html: has 2 names (hard links); a report "
 	    "file has one, so it could be a file from elsewhere: not served");
 	alarm(0);
 	/* once the outside name is gone it is a file of the set like any other */
 	assert_int_equal(unlink(outside), 0);
-	assert_int_equal(report_read(dir, "set1", "secret.html", &buf, &len, err, sizeof(err)),
-	    GM_OK);
+	assert_int_equal(report_files_read(dir, "set1", "secret.html", &buf, &len, err,
+	    sizeof(err)), GM_OK);
 	free(buf);
 }
 

@@ -249,10 +249,10 @@ static void test_completeness(void **state)
 	build(12);
 	e = &rep->units[0].res[RES_ELECTRICITY];
 	/* February has the gap: not complete, yet its use is all there */
-	assert_true(fig_completeness(&e->cur->m[4]) < 1);
-	assert_true(fig_completeness(&e->cur->m[4]) > 0.9);
+	assert_true(figures_completeness(&e->cur->m[4]) < 1);
+	assert_true(figures_completeness(&e->cur->m[4]) > 0.9);
 	near("u1 February", e->cur->m[4].amount, 2.6 * 28 * 24);
-	assert_true(fig_completeness(&e->cur->m[3]) == 1);   /* January */
+	assert_true(figures_completeness(&e->cur->m[3]) == 1);   /* January */
 	assert_int_equal(e->now.months_complete, 11);
 	assert_true(e->now.completeness < 1);
 	/* so the target cannot be judged, though 13992 < 22776 * 0.95 */

@@ -43,10 +43,10 @@ static void test_reduction_pct(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < NCASES(cases); i++)
-		expect_near(reduction_pct(cases[i].baseline, cases[i].current), cases[i].want,
+		expect_near(kpi_reduction_pct(cases[i].baseline, cases[i].current), cases[i].want,
 		    "reduction_pct", cases[i].baseline);
 	/* the exact cases are exact, not merely near */
-	assert_true(reduction_pct(1200, 1050) == 12.5);
+	assert_true(kpi_reduction_pct(1200, 1050) == 12.5);
 }
 
 static void test_kpi_level(void **state)
@@ -107,9 +107,9 @@ static void test_grade_of(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < NCASES(cases); i++)
-		if (grade_of(bands, cases[i].pct) != cases[i].want)
-			fail_msg("grade_of(%g) = %d, want %d", cases[i].pct,
-			    grade_of(bands, cases[i].pct), cases[i].want);
+		if (kpi_grade_of(bands, cases[i].pct) != cases[i].want)
+			fail_msg("kpi_grade_of(%g) = %d, want %d", cases[i].pct,
+			    kpi_grade_of(bands, cases[i].pct), cases[i].want);
 }
 
 static void test_grade_next_bound(void **state)
@@ -117,23 +117,23 @@ static void test_grade_next_bound(void **state)
 	static const double bands[3] = { 90, 80, 60 };
 
 	(void)state;
-	assert_true(grade_next_bound(bands, GRADE_NONE) == 60);
-	assert_true(grade_next_bound(bands, GRADE_BRONZE) == 80);
-	assert_true(grade_next_bound(bands, GRADE_SILVER) == 90);
-	assert_true(isnan(grade_next_bound(bands, GRADE_GOLD)));
+	assert_true(kpi_grade_next_bound(bands, GRADE_NONE) == 60);
+	assert_true(kpi_grade_next_bound(bands, GRADE_BRONZE) == 80);
+	assert_true(kpi_grade_next_bound(bands, GRADE_SILVER) == 90);
+	assert_true(isnan(kpi_grade_next_bound(bands, GRADE_GOLD)));
 }
 
 static void test_grade_name(void **state)
 {
 	(void)state;
-	assert_string_equal(grade_name(GRADE_GOLD, 0), "Gold");
-	assert_string_equal(grade_name(GRADE_SILVER, 0), "Silver");
-	assert_string_equal(grade_name(GRADE_BRONZE, 0), "Bronze");
-	assert_string_equal(grade_name(GRADE_NONE, 0), "Not certified");
-	assert_string_equal(grade_name(GRADE_GOLD, 1), "ระดับดีเยี่ยม (ทอง)");
-	assert_string_equal(grade_name(GRADE_SILVER, 1), "ระดับดีมาก (เงิน)");
-	assert_string_equal(grade_name(GRADE_BRONZE, 1), "ระดับดี (ทองแดง)");
-	assert_string_equal(grade_name(GRADE_NONE, 1), "ไม่ผ่านการรับรอง");
+	assert_string_equal(kpi_grade_name(GRADE_GOLD, 0), "Gold");
+	assert_string_equal(kpi_grade_name(GRADE_SILVER, 0), "Silver");
+	assert_string_equal(kpi_grade_name(GRADE_BRONZE, 0), "Bronze");
+	assert_string_equal(kpi_grade_name(GRADE_NONE, 0), "Not certified");
+	assert_string_equal(kpi_grade_name(GRADE_GOLD, 1), "ระดับดีเยี่ยม (ทอง)");
+	assert_string_equal(kpi_grade_name(GRADE_SILVER, 1), "ระดับดีมาก (เงิน)");
+	assert_string_equal(kpi_grade_name(GRADE_BRONZE, 1), "ระดับดี (ทองแดง)");
+	assert_string_equal(kpi_grade_name(GRADE_NONE, 1), "ไม่ผ่านการรับรอง");
 }
 
 int main(void)

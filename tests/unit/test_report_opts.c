@@ -42,7 +42,7 @@ static int parse(const char *line, struct report_cmd *cmd)
 		argv[argc++] = w;
 	argv[argc] = NULL;
 	err[0] = '\0';
-	return report_cmd_parse(argc, argv, cmd, err, sizeof(err));
+	return report_opts_parse(argc, argv, cmd, err, sizeof(err));
 }
 
 static int setup(void **state)

@@ -169,21 +169,21 @@ static size_t col(const char *text, const char *key, const char *what, bool end)
 		fail_msg("\"%s\" is not in \"%s\"", what, line);
 	snprintf(prefix, sizeof(prefix), "%.*s", (int)(p - line) + (end ? (int)strlen(what) : 0),
 	    line);
-	return text_width(prefix);
+	return textwidth_of(prefix);
 }
 
 /* Counted by hand: each Thai mark above or below the line takes no column. */
 static void test_text_width(void **state)
 {
 	(void)state;
-	assert_int_equal(text_width("abc"), 3);
-	assert_int_equal(text_width(""), 0);
-	assert_int_equal(text_width("ที่"), 1);          /* ท + sara ii + mai ek */
-	assert_int_equal(text_width("ช่องข้อมูล"), 7);    /* 10 characters, 3 marks */
-	assert_int_equal(text_width("ความครบถ้วน"), 10);  /* 11 characters, 1 mark */
-	assert_int_equal(text_width("น้ำ"), 2);           /* sara am is a letter of its own */
-	assert_int_equal(text_width("e\xCC\x81"), 1);    /* e + combining acute */
-	assert_int_equal(text_width("\xFF" "a"), 2);     /* a stray byte: one '?' */
+	assert_int_equal(textwidth_of("abc"), 3);
+	assert_int_equal(textwidth_of(""), 0);
+	assert_int_equal(textwidth_of("ที่"), 1);          /* ท + sara ii + mai ek */
+	assert_int_equal(textwidth_of("ช่องข้อมูล"), 7);    /* 10 characters, 3 marks */
+	assert_int_equal(textwidth_of("ความครบถ้วน"), 10);  /* 11 characters, 1 mark */
+	assert_int_equal(textwidth_of("น้ำ"), 2);           /* sara am is a letter of its own */
+	assert_int_equal(textwidth_of("e\xCC\x81"), 1);    /* e + combining acute */
+	assert_int_equal(textwidth_of("\xFF" "a"), 2);     /* a stray byte: one '?' */
 	assert_int_equal(strlen("ช่องข้อมูล"), 30);       /* what a byte count would say */
 }
 
