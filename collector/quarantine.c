@@ -387,8 +387,7 @@ static bool same_chan(const char *topic, const struct chan_id *only)
 	char err[160];
 
 	return topic_parse(topic, &id, &kind, err, sizeof(err)) == GM_OK &&
-	    strcmp(id.site, only->site) == 0 && strcmp(id.meter, only->meter) == 0 &&
-	    strcmp(id.channel, only->channel) == 0;
+	    chan_id_eq(&id, only);
 }
 
 /* A record taken back into the journal as it was. */
