@@ -112,7 +112,7 @@ static void u1_reams(void)
 	t[n] = month_end(12), v[n++] = 30;    /* October 2026 */
 	t[n] = month_end(13), v[n++] = 35;    /* November 2026 */
 	t[n] = bkk(2026, 12, 3) + 12 * 3600, v[n++] = 12;   /* December so far */
-	fix_entries("u1-reams", t, v, n);
+	fix_entries("u1-reams", "ream", t, v, n);
 }
 
 static void u2_reams(void)
@@ -124,7 +124,7 @@ static void u2_reams(void)
 		t[k] = month_end(k);
 		v[k] = k < 12 ? 10 : 8;
 	}
-	fix_entries("u2-reams", t, v, 18);
+	fix_entries("u2-reams", "ream", t, v, 18);
 }
 
 static const char org_text[] =

@@ -98,7 +98,7 @@ static void reams(const char *channel, double first, double second, int skip)
 		t[n] = bkk(y, mon, 1);
 		v[n++] = k < 12 ? first : second;
 	}
-	fix_entries(channel, t, v, n);
+	fix_entries(channel, "ream", t, v, n);
 }
 
 static const char org_text[] =

@@ -124,6 +124,16 @@ void expect_reports(const char *const *want, int n)
 	expect_texts(&reports, "reports", want, n);
 }
 
+time_t bkk(int y, int m, int d)
+{
+	struct tm tm = { 0 };
+
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	return timegm(&tm) - 7 * 3600;
+}
+
 struct chan_id id3(const char *site, const char *meter, const char *channel)
 {
 	struct chan_id id;

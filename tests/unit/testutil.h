@@ -9,6 +9,7 @@
 #define GM_TESTUTIL_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "topic.h"
 
@@ -26,10 +27,6 @@ extern struct textlog reports;
 
 /* Make "/tmp/gm-test-<name>-XXXXXX" into `tmpdir`; 0, or -1 on failure. */
 int tmpdir_make(const char *name);
-/* Room for one rrd_update argument "TIME:VALUE:USE": a 64-bit time and two
- * %.17g, 20 + 1 + 24 + 1 + 24 bytes and the NUL. */
-#define RRD_ARG_MAX 72
-
 /* Remove `dir` and everything below it; rmdir()'s result. */
 int remove_tree(const char *dir);
 /* A cmocka teardown: remove_tree(tmpdir). */
@@ -63,6 +60,10 @@ void expect_reports(const char *const *want, int n);
  * hanging the run. fn must not use cmocka's assertions (they would jump
  * inside the child); its side effects stay in the child, files aside. */
 int within(int seconds, int (*fn)(void *arg), void *arg);
+
+/* Local midnight of a day in Bangkok, worked out from UTC here (not by
+ * the code under test): 00:00 +07 is 17:00 UTC the day before. */
+time_t bkk(int y, int m, int d);
 
 /* The channel site/meter/channel, copied as given. */
 struct chan_id id3(const char *site, const char *meter, const char *channel);
