@@ -64,7 +64,6 @@
 #include "green_out.h"
 #include "green_set.h"
 #include "gm_err.h"
-#include "fileio.h"
 #include "green_fixture.h"
 #include "testutil.h"
 #include "timeutil.h"
@@ -355,13 +354,10 @@ struct shown {
 
 static char *slurp(const char *dir, const char *name)
 {
-	char path[512], err[256], *text = NULL;
-	size_t len;
+	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (fileio_read_all(path, 1 << 24, &text, &len, err, sizeof(err)) != GM_OK)
-		fail_msg("%s", err);
-	return text;
+	return read_file_all(path);
 }
 
 static cJSON *json_resource(cJSON *root, const char *unit, const char *res)

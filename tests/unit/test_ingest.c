@@ -941,62 +941,28 @@ static double entered(long from, long to, double *coverage)
 	return u.amount;
 }
 
-/* The whole journal file. */
-static void journal_text(char *buf, size_t len)
-{
-	char path[512];
-	FILE *f;
-	size_t n;
-
-	journal_path(path, sizeof(path));
-	assert_non_null(f = fopen(path, "r"));
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
 static void expect_journal(const char *want)
 {
-	char got[4096];
+	char path[512], got[4096];
 
-	journal_text(got, sizeof(got));
+	journal_path(path, sizeof(path));
+	read_file(path, got, sizeof(got));
 	if (strcmp(got, want) != 0)
 		fail_msg("journal:\n%s\nwant:\n%s", got, want);
 }
 
 /* What the collector logs (at GM_LOG_INFO) between capture_log and captured_log:
  * stderr goes to <tmpdir>/log meanwhile. */
-static int saved_stderr = -1;
-
 static void capture_log(void)
 {
-	char path[128];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/log", tmpdir);
-	fflush(stderr);
-	assert_true((saved_stderr = dup(2)) >= 0);
-	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
-	assert_true(dup2(fd, 2) == 2);
-	close(fd);
+	stderr_capture("log");
 	log_set_level(GM_LOG_INFO);
 }
 
 static void captured_log(char *buf, size_t len)
 {
-	char path[128];
-	FILE *f;
-	size_t n;
-
-	fflush(stderr);
 	log_set_level(GM_LOG_ERR);
-	assert_true(dup2(saved_stderr, 2) == 2);
-	close(saved_stderr);
-	snprintf(path, sizeof(path), "%s/log", tmpdir);
-	assert_non_null(f = fopen(path, "r"));
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	read_file(stderr_release(), buf, len);
 }
 
 static void expect_in_log(const char *log, const char *want)

@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -490,9 +489,6 @@ static void test_bad_id_never_written(void **state)
 		id3("hq", "", "kwh"), id3("HQ", "m1", "kwh") };
 	struct usage got[NSERIES], want[NSERIES];
 	struct usage_cache_stats st;
-	struct dirent *e;
-	DIR *d;
-	int files = 0;
 
 	(void)state;
 	make_counter(rrd_path, T0 + 60 * DAY, 0.25);
@@ -502,11 +498,7 @@ static void test_bad_id_never_written(void **state)
 		expect_same("bad id", got, want, NSERIES);
 		assert_int_equal(st.written, 0);
 	}
-	assert_non_null(d = opendir(cache_dir));
-	while ((e = readdir(d)) != NULL)
-		files += e->d_name[0] != '.';
-	closedir(d);
-	assert_int_equal(files, 0);
+	assert_int_equal(dir_count(cache_dir, false), 0);
 }
 
 /* A cache that cannot be written costs time, never a figure: here the
@@ -516,9 +508,6 @@ static void test_cache_not_writable(void **state)
 {
 	char path[300], err[300];
 	struct usage_cache_stats st;
-	struct dirent *e;
-	DIR *d;
-	int files = 0;
 
 	(void)state;
 	make_counter(rrd_path, T0 + 60 * DAY, 0.25);
@@ -529,11 +518,7 @@ static void test_cache_not_writable(void **state)
 	assert_int_equal(st.written, 0);
 	assert_int_equal(st.failed, 1);
 	assert_non_null(strstr(st.error, "hq.m1.kwh.usage"));
-	assert_non_null(d = opendir(cache_dir));
-	while ((e = readdir(d)) != NULL)
-		files += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	closedir(d);
-	assert_int_equal(files, 1);
+	assert_int_equal(dir_count(cache_dir, true), 1);
 	assert_null(usage_cache_open(rrd_path, err, sizeof(err)));
 	assert_non_null(strstr(err, "not a directory"));
 }

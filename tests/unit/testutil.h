@@ -8,6 +8,7 @@
 #ifndef GM_TESTUTIL_H
 #define GM_TESTUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -41,6 +42,28 @@ const char *fixture(const char *name, const char *text);
  * "literal") writes a literal without its final NUL. */
 const char *fixture_bytes(const char *name, const void *data, size_t len);
 #define FIXTURE_BYTES(name, lit) fixture_bytes((name), (lit), sizeof(lit) - 1)
+
+/* A FIFO, a directory, a symbolic link to `target`, at <tmpdir>/<name>;
+ * returns that path (one static buffer for the three), or fails the test. */
+const char *fixture_fifo(const char *name);
+const char *fixture_dir(const char *name);
+const char *fixture_link(const char *name, const char *target);
+
+/* The text of the file at `path` into buf, at most len - 1 bytes and a
+ * NUL; or fail the test. */
+void read_file(const char *path, char *buf, size_t len);
+/* The whole text of the file at `path`, malloc'd; or fail the test. */
+char *read_file_all(const char *path);
+
+/* Entries of `dir` but "." and "..", or only those whose name does not
+ * start with a dot (hidden false); a directory that cannot be read fails. */
+int dir_count(const char *dir, bool hidden);
+
+/* What goes to stderr - the log - goes to <tmpdir>/<name> from
+ * stderr_capture() until stderr_release(); both return that file's path (a
+ * static buffer). Releasing when nothing is captured does nothing. */
+const char *stderr_capture(const char *name);
+const char *stderr_release(void);
 
 /* Append a formatted message to `log`. */
 void textlog_add(struct textlog *log, const char *fmt, ...)
