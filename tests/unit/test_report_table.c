@@ -52,17 +52,6 @@ static void counter(const char *meter, const char *channel, time_t from, time_t 
 	rrd_fixture_put(path, rows, n);
 }
 
-/* An entries journal (common/store/entries.h) with entries of v at t[0..n). */
-static void journal(const char *channel, const char *unit, const time_t *t, int n, double v)
-{
-	double vs[4];
-
-	assert_true(n <= 4);
-	for (int i = 0; i < n; i++)
-		vs[i] = v;
-	fix_entries(channel, unit, t, vs, n);
-}
-
 static int setup(void **state)
 {
 	time_t month_ends[] = { bkk(2024, 11, 1), bkk(2024, 12, 1) };
@@ -73,8 +62,8 @@ static int setup(void **state)
 		return -1;
 	counter("b2-main", "import_kwh", bkk(2024, 11, 14), bkk(2024, 11, 17));
 	counter("old-meter", "kwh", bkk(2024, 10, 30), bkk(2024, 11, 1));
-	journal("fuel", "L", &day_end, 1, 50);
-	journal(LONG_NAME, "reams", month_ends, 2, 40);
+	fix_entries("fuel", "L", &day_end, (const double[]){ 50 }, 1);
+	fix_entries(LONG_NAME, "reams", month_ends, (const double[]){ 40, 40 }, 2);
 	return 0;
 }
 
