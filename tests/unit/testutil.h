@@ -1,9 +1,12 @@
 /*
  * testutil.h - helpers the unit tests share: a fresh temporary directory per
- * test (tmpdir), files written into it, a report callback (collect) that
- * keeps each "file:line: message" without the "<tmpdir>/" prefix, and
- * expect_reports() to compare those with the expected text, printing both
- * lists on a mismatch. Failures go through cmocka.
+ * test (tmpdir), files, FIFOs, folders and links made in it, files read
+ * back, stderr captured there while the code under test logs, a report
+ * callback (collect) that keeps each "file:line: message" without the
+ * "<tmpdir>/" prefix, and expect_reports() to compare those with the
+ * expected text, printing both lists on a mismatch. Failures go through
+ * cmocka. Channel files have fixtures of their own: rrd_fixture.h,
+ * green_fixture.h, ingest_fixture.h.
  */
 #ifndef GM_TESTUTIL_H
 #define GM_TESTUTIL_H
