@@ -6,31 +6,23 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <cmocka.h>
-#include <rrd.h>
 
 #include "chanmeta.h"
 #include "gm_err.h"
 #include "green_fixture.h"
-#include "rrd_layout.h"
+#include "rrd_fixture.h"
 #include "testutil.h"
 
-time_t bkk(int y, int m, int d)
+void fix_chan(const char *meter, const char *channel, const char *suffix, const char *unit,
+    enum reading_kind kind, char *path, size_t len)
 {
-	struct tm tm = { 0 };
-
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	return timegm(&tm) - 7 * 3600;
-}
-
-static void chan_path(const char *meter, const char *channel, const char *suffix, char *path,
-    size_t len)
-{
-	char hq[256], dir[256];
+	struct chan_id id = id3("hq", meter, channel);
+	struct chanmeta m = { .kind = kind };
+	char hq[256], dir[256], err[256];
 
 	/* a path cut short would name another file: fail instead */
 	if (snprintf(hq, sizeof(hq), "%s/hq", tmpdir) >= (int)sizeof(hq) ||
@@ -39,15 +31,6 @@ static void chan_path(const char *meter, const char *channel, const char *suffix
 		fail_msg("%s/hq/%s/%s%s: path too long", tmpdir, meter, channel, suffix);
 	mkdir(hq, 0755);
 	mkdir(dir, 0755);
-}
-
-static void meta(const char *meter, const char *channel, const char *unit,
-    enum reading_kind kind)
-{
-	struct chan_id id = id3("hq", meter, channel);
-	struct chanmeta m = { .kind = kind };
-	char err[256];
-
 	snprintf(m.unit, sizeof(m.unit), "%s", unit);
 	if (chanmeta_write(tmpdir, &id, &m, err, sizeof(err)) != GM_OK)
 		fail_msg("chanmeta_write: %s", err);
@@ -62,18 +45,15 @@ double fix_flat(time_t t, const void *arg)
 void fix_counter(const char *meter, use_fn use_of, const void *arg, time_t from, time_t to,
     time_t gap_a, time_t gap_b)
 {
-	char path[256], *argv[1000], buf[1000][RRD_ARG_MAX];
+	struct rrd_row *rows = calloc((size_t)((to - from) / FIX_Q + 1), sizeof(*rows));
+	char path[256];
 	double v = 1000;
-	int n = 0;
+	size_t n = 0;
 	time_t last = from;
-	const char **layout;
-	int argc = rrd_layout_argv(&layout);
 
-	chan_path(meter, "kwh", ".rrd", path, sizeof(path));
-	meta(meter, "kwh", "kWh", KIND_COUNTER);
-	rrd_clear_error();
-	if (rrd_create_r2(path, RRD_STEP, from - 1, 0, NULL, NULL, argc, layout) != 0)
-		fail_msg("rrd_create: %s", rrd_get_error());
+	assert_non_null(rows);
+	fix_chan(meter, "kwh", ".rrd", "kWh", KIND_COUNTER, path, sizeof(path));
+	rrd_fixture_create(path, from - 1, 0);
 	for (time_t t = from; t <= to; t += FIX_Q) {
 		double use = 0;
 
@@ -82,27 +62,20 @@ void fix_counter(const char *meter, use_fn use_of, const void *arg, time_t from,
 		for (time_t q = last + FIX_Q; q <= t; q += FIX_Q)
 			use += use_of(q, arg);
 		v += use;
-		if (t == from)
-			snprintf(buf[n], sizeof(buf[n]), "%lld:%.17g:U", (long long)t, v);
-		else
-			snprintf(buf[n], sizeof(buf[n]), "%lld:%.17g:%.17g", (long long)t, v, use);
-		argv[n] = buf[n];
+		rows[n++] = (struct rrd_row){ t, v, t == from ? NAN : use };
 		last = t;
-		if (++n == 1000 || t + FIX_Q > to) {
-			if (rrd_update_r(path, RRD_TEMPLATE, n, (const char **)argv) != 0)
-				fail_msg("rrd_update: %s", rrd_get_error());
-			n = 0;
-		}
 	}
+	rrd_fixture_put(path, rows, n);
+	free(rows);
 }
 
-void fix_entries(const char *channel, const time_t *t, const double *v, int n)
+void fix_entries(const char *channel, const char *unit, const time_t *t, const double *v,
+    int n)
 {
 	char path[256];
 	FILE *f;
 
-	chan_path("stores", channel, ".entries", path, sizeof(path));
-	meta("stores", channel, "ream", KIND_DELTA);
+	fix_chan("stores", channel, ".entries", unit, KIND_DELTA, path, sizeof(path));
 	assert_non_null(f = fopen(path, "w"));
 	fputs("greenmeter-entries 1\n", f);
 	for (int k = 0; k < n; k++)

@@ -32,7 +32,7 @@
 
 #include <cmocka.h>
 
-#include "ingest.h"
+#include "ingest_fixture.h"
 #include "usage.h"
 #include "gm_err.h"
 #include "meter_event.h"
@@ -49,8 +49,6 @@
 enum series_kind { S_COUNTER, S_HOURLY, S_GAUGE, S_DELTA, S_NKINDS };
 static const int series_count[S_NKINDS] = { 20, 6, 6, 8 };
 
-static char datadir[96];
-static struct ingest ig;
 static uint64_t rng, seed;
 static long cases_wanted = 10000, cases_done;
 
@@ -349,7 +347,6 @@ static void cut_series(const char *path, long lo, long hi, int cases)
 
 static int setup(void **state)
 {
-	char err[256];
 	const char *s = getenv("GM_SEED"), *c = getenv("GM_CASES");
 
 	(void)state;
@@ -357,28 +354,16 @@ static int setup(void **state)
 	rng = seed * 2654435761u + 88172645463325252ull;
 	if (c != NULL)
 		cases_wanted = strtol(c, NULL, 10);
-	if (tz_set("Asia/Bangkok") != 0 || tmpdir_make("additivity") != 0)
+	if (tz_set("Asia/Bangkok") != 0 || tmpdir_make("additivity") != 0 ||
+	    ingest_fixture_open(NOW) != 0)
 		return -1;
-	snprintf(datadir, sizeof(datadir), "%s/data", tmpdir);
-	memset(&ig, 0, sizeof(ig));
-	if ((ig.store = rrd_store_open(datadir, NULL, err, sizeof(err))) == NULL ||
-	    (ig.reg = registry_new()) == NULL ||
-	    quarantine_open(&ig.dlq, datadir, QUARANTINE_REFUSED_MAX, err, sizeof(err)) != GM_OK) {
-		print_message("setup: %s\n", err);
-		return -1;
-	}
-	ig.datadir = datadir;
-	ig.max_future_s = 300;
-	ig.now = NOW;
 	log_set_level(GM_LOG_ERR);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	quarantine_close(ig.dlq);
-	rrd_store_close(ig.store);
-	registry_free(ig.reg);
+	ingest_fixture_close();
 	return tmpdir_teardown(state);
 }
 

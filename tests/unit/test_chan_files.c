@@ -28,7 +28,7 @@
 
 #include <cmocka.h>
 
-#include "ingest.h"
+#include "ingest_fixture.h"
 #include "rrd_head.h"
 #include "entries.h"
 #include "gm_err.h"
@@ -41,33 +41,15 @@
 #define KWH ",\"unit\":\"kWh\",\"kind\":\"counter\""
 #define DELTA ",\"unit\":\"reams\",\"kind\":\"delta\""
 
-static char datadir[96];
-static struct ingest ig;
-
 static int setup(void **state)
 {
-	char err[256];
-
 	(void)state;
-	if (tmpdir_make("chan-files") != 0)
-		return -1;
-	snprintf(datadir, sizeof(datadir), "%s/data", tmpdir);
-	memset(&ig, 0, sizeof(ig));
-	if ((ig.store = rrd_store_open(datadir, NULL, err, sizeof(err))) == NULL ||
-	    (ig.reg = registry_new()) == NULL ||
-	    quarantine_open(&ig.dlq, datadir, QUARANTINE_REFUSED_MAX, err, sizeof(err)) != GM_OK)
-		return -1;
-	ig.datadir = datadir;
-	ig.max_future_s = 300;
-	ig.now = NOW;
-	return 0;
+	return tmpdir_make("chan-files") == 0 ? ingest_fixture_open(NOW) : -1;
 }
 
 static int teardown(void **state)
 {
-	quarantine_close(ig.dlq);
-	rrd_store_close(ig.store);
-	registry_free(ig.reg);
+	ingest_fixture_close();
 	return tmpdir_teardown(state);
 }
 
@@ -76,12 +58,6 @@ static void restart(void)
 {
 	registry_free(ig.reg);
 	assert_non_null(ig.reg = registry_new());
-}
-
-static void done(const char *topic, const char *payload)
-{
-	if (ingest_message(&ig, topic, payload, strlen(payload)) != INGEST_DONE)
-		fail_msg("%s %s: not INGEST_DONE", topic, payload);
 }
 
 struct send {
@@ -107,23 +83,6 @@ static void send_within(const char *what, const char *topic, const char *payload
 		fail_msg("%s: %s, where the message should be done with",
 		    what, got == INGEST_RETRY ? "INGEST_RETRY (taken as a failure that passes)" :
 		    "INGEST_BUSY");
-}
-
-static int count_rec(void *user, const struct quarantine_rec *r)
-{
-	(void)r;
-	(*(size_t *)user)++;
-	return GM_OK;
-}
-
-static size_t quarantined(void)
-{
-	char path[256], err[256];
-	size_t n = 0;
-
-	snprintf(path, sizeof(path), "%s/.quarantine/journal", datadir);
-	assert_int_equal(quarantine_read(path, count_rec, &n, err, sizeof(err)), GM_OK);
-	return n;
 }
 
 /* <datadir>/hq/m1/<channel><suffix> */
@@ -162,7 +121,7 @@ static void test_rrd_fifo_shared(void **state)
 	restart();
 	send_within("a FIFO at the RRD, shared", "greenmeter/v1/hq/m1/a",
 	    "{\"t\":1717196460,\"v\":2" KWH ",\"seq\":2}");
-	assert_int_equal(quarantined(), 1);
+	assert_int_equal(quarantined(NULL, NULL), 1);
 }
 
 /* The events journal a FIFO: read at the first message after a start
@@ -175,7 +134,7 @@ static void test_events_fifo(void **state)
 	restart();
 	send_within("a FIFO at the events journal, read", "greenmeter/v1/hq/m1/a",
 	    "{\"t\":1717196460,\"v\":101" KWH ",\"seq\":2}");
-	assert_int_equal(quarantined(), 1);
+	assert_int_equal(quarantined(NULL, NULL), 1);
 
 	/* another channel, loaded before its journal became a FIFO; a fall
 	 * nobody announced is flagged there */
@@ -184,7 +143,7 @@ static void test_events_fifo(void **state)
 	make_fifo(chan_path("b", EVENTS_SUFFIX));
 	send_within("a FIFO at the events journal, appended to", "greenmeter/v1/hq/m1/b",
 	    "{\"t\":1717196520,\"v\":300" KWH ",\"seq\":3}");
-	assert_int_equal(quarantined(), 2);
+	assert_int_equal(quarantined(NULL, NULL), 2);
 }
 
 /* The entries journal of a channel of manual entries a FIFO. */
@@ -196,7 +155,7 @@ static void test_entries_fifo(void **state)
 	restart();
 	send_within("a FIFO at the entries journal", "greenmeter/v1/hq/m1/reams",
 	    "{\"t\":1696093200,\"v\":35" DELTA ",\"seq\":2}");
-	assert_int_equal(quarantined(), 1);
+	assert_int_equal(quarantined(NULL, NULL), 1);
 }
 
 /* The .meta a FIFO before the channel's first reading: unreadable, it is
@@ -214,7 +173,7 @@ static void test_meta_fifo(void **state)
 	make_fifo(chan_path("a", ".meta"));
 	send_within("a FIFO at the .meta", "greenmeter/v1/hq/m1/a",
 	    "{\"t\":1717196400,\"v\":1" KWH ",\"seq\":1}");
-	assert_int_equal(quarantined(), 0);
+	assert_int_equal(quarantined(NULL, NULL), 0);
 	assert_true(last_ms("a") == 1717196400000LL);
 }
 
@@ -229,7 +188,7 @@ static void test_seq_fifo(void **state)
 	restart();
 	send_within("a FIFO at the .seq", "greenmeter/v1/hq/m1/a",
 	    "{\"t\":1717196460,\"v\":2" KWH ",\"seq\":2}");
-	assert_int_equal(quarantined(), 0);
+	assert_int_equal(quarantined(NULL, NULL), 0);
 	assert_true(last_ms("a") == 1717196460000LL);
 }
 
@@ -245,7 +204,7 @@ static void test_rrd_link(void **state)
 	restart();
 	send_within("a link to another channel's RRD", "greenmeter/v1/hq/m1/a",
 	    "{\"t\":1717196460,\"v\":2" KWH ",\"seq\":2}");
-	assert_int_equal(quarantined(), 1);
+	assert_int_equal(quarantined(NULL, NULL), 1);
 	assert_true(last_ms("b") == 1717196400000LL);
 }
 

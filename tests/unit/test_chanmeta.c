@@ -30,18 +30,6 @@ static void make_dirs(const struct chan_id *id)
 	assert_true(mkdir(path, 0700) == 0 || access(path, F_OK) == 0);
 }
 
-/* The text of a small file, or fail. */
-static void slurp(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	assert_non_null(f);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
 /* Write unit, kind and every as a new channel's .meta. */
 static int put(const struct chan_id *id, const char *unit, enum reading_kind kind, long every,
     char *err, size_t errlen)
@@ -119,7 +107,7 @@ static void test_every(void **state)
 		assert_int_equal(m.every, cases[i]);
 		assert_string_equal(m.unit, "m3");
 		assert_int_equal(m.kind, KIND_COUNTER);
-		slurp(path, text, sizeof(text));
+		read_file(path, text, sizeof(text));
 		snprintf(want, sizeof(want), "\nevery = %ld\n", cases[i]);
 		if (strstr(text, want) == NULL)
 			fail_msg("no \"%s\" in:\n%s", want + 1, text);

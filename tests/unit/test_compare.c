@@ -64,7 +64,6 @@
 #include "green_out.h"
 #include "green_set.h"
 #include "gm_err.h"
-#include "fileio.h"
 #include "green_fixture.h"
 #include "testutil.h"
 #include "timeutil.h"
@@ -112,7 +111,7 @@ static void u1_reams(void)
 	t[n] = month_end(12), v[n++] = 30;    /* October 2026 */
 	t[n] = month_end(13), v[n++] = 35;    /* November 2026 */
 	t[n] = bkk(2026, 12, 3) + 12 * 3600, v[n++] = 12;   /* December so far */
-	fix_entries("u1-reams", t, v, n);
+	fix_entries("u1-reams", "ream", t, v, n);
 }
 
 static void u2_reams(void)
@@ -124,7 +123,7 @@ static void u2_reams(void)
 		t[k] = month_end(k);
 		v[k] = k < 12 ? 10 : 8;
 	}
-	fix_entries("u2-reams", t, v, 18);
+	fix_entries("u2-reams", "ream", t, v, 18);
 }
 
 static const char org_text[] =
@@ -355,13 +354,10 @@ struct shown {
 
 static char *slurp(const char *dir, const char *name)
 {
-	char path[512], err[256], *text = NULL;
-	size_t len;
+	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (fileio_read_all(path, 1 << 24, &text, &len, err, sizeof(err)) != GM_OK)
-		fail_msg("%s", err);
-	return text;
+	return read_file_all(path);
 }
 
 static cJSON *json_resource(cJSON *root, const char *unit, const char *res)

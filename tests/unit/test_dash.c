@@ -366,7 +366,7 @@ static void test_watch_once(void **state)
 
 static void test_report_files(void **state)
 {
-	char dir[512], path[600], err[400];
+	char dir[512], err[400];
 	struct report_set *sets;
 	char *buf = NULL;
 	size_t len;
@@ -375,17 +375,12 @@ static void test_report_files(void **state)
 	(void)state;
 	assert_int_equal(tmpdir_make("reports"), 0);
 	snprintf(dir, sizeof(dir), "%s/r", tmpdir);
-	snprintf(path, sizeof(path), "%s/set1", dir);
-	assert_int_equal(mkdir(dir, 0755), 0);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s/set1/a.th.html", dir);
-	write_file(path, "<p>a</p>");
-	snprintf(path, sizeof(path), "%s/set1/.hidden", dir);
-	write_file(path, "no");
-	snprintf(path, sizeof(path), "%s/set1/link.html", dir);
-	assert_int_equal(symlink("/etc/passwd", path), 0);
-	snprintf(path, sizeof(path), "%s/outside", dir);
-	assert_int_equal(symlink("/etc", path), 0);
+	fixture_dir("r");
+	fixture_dir("r/set1");
+	fixture("r/set1/a.th.html", "<p>a</p>");
+	fixture("r/set1/.hidden", "no");
+	fixture_link("r/set1/link.html", "/etc/passwd");
+	fixture_link("r/outside", "/etc");
 	n = report_files_sets(dir, &sets);
 	assert_int_equal(n, 1);   /* the linked directory is not a set */
 	assert_string_equal(sets[0].name, "set1");
@@ -432,21 +427,16 @@ static void test_report_special(void **state)
 	(void)state;
 	assert_int_equal(tmpdir_make("special"), 0);
 	snprintf(dir, sizeof(dir), "%s/r", tmpdir);
-	assert_int_equal(mkdir(dir, 0755), 0);
-	snprintf(path, sizeof(path), "%s/set1", dir);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s/set1/ok.html", dir);
-	write_file(path, "ok");
-	snprintf(path, sizeof(path), "%s/set1/pipe.html", dir);
-	assert_int_equal(mkfifo(path, 0644), 0);
-	snprintf(path, sizeof(path), "%s/set1/sub.html", dir);
-	assert_int_equal(mkdir(path, 0755), 0);
+	fixture_dir("r");
+	fixture_dir("r/set1");
+	fixture("r/set1/ok.html", "ok");
+	fixture_fifo("r/set1/pipe.html");
+	fixture_dir("r/set1/sub.html");
 	snprintf(outside, sizeof(outside), "%s/secret.txt", tmpdir);
 	write_file(outside, "secret");
 	snprintf(path, sizeof(path), "%s/set1/secret.html", dir);
 	assert_int_equal(link(outside, path), 0);
-	snprintf(path, sizeof(path), "%s/fifo-set", dir);   /* a FIFO where a set should be */
-	assert_int_equal(mkfifo(path, 0644), 0);
+	fixture_fifo("r/fifo-set");   /* a FIFO where a set should be */
 
 	signal(SIGALRM, on_alarm);
 	alarm(10);   /* a read that blocks fails the test instead of hanging it */

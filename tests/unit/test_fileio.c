@@ -4,7 +4,6 @@
  * read whole, NUL bytes and all, up to a limit; and a file that must be a
  * regular one opened without blocking on whatever else sits at its name.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,31 +28,6 @@ static int setup(void **state)
 	return tmpdir_make("fileio");
 }
 
-static void read_back(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	assert_non_null(f);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
-/* Entries of tmpdir, "." and ".." aside. */
-static int entries(void)
-{
-	DIR *d = opendir(tmpdir);
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)) != NULL)
-		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	closedir(d);
-	return n;
-}
-
 static void test_replace(void **state)
 {
 	char path[128], buf[64], err[256];
@@ -63,12 +37,12 @@ static void test_replace(void **state)
 	snprintf(path, sizeof(path), "%s/status", tmpdir);
 	write_file(path, "old\n");
 	assert_int_equal(fileio_replace(path, "new\n", 4, 0644, true, err, sizeof(err)), GM_OK);
-	read_back(path, buf, sizeof(buf));
+	read_file(path, buf, sizeof(buf));
 	assert_string_equal(buf, "new\n");
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0133, 0);   /* 0644 at most, whatever the umask */
 	assert_int_equal(st.st_mode & 0600, 0600);
-	assert_int_equal(entries(), 1);   /* no temporary left */
+	assert_int_equal(dir_count(tmpdir, true), 1);   /* no temporary left */
 }
 
 /* The old habit, "<path>.tmp" opened with fopen("w"), followed a symlink an
@@ -87,9 +61,9 @@ static void test_planted_symlink_not_followed(void **state)
 	assert_int_equal(fileio_new_open(&n, path, 0644, err, sizeof(err)), GM_OK);
 	fprintf(n.f, "status\n");
 	assert_int_equal(fileio_new_commit(&n, false, err, sizeof(err)), GM_OK);
-	read_back(victim, buf, sizeof(buf));
+	read_file(victim, buf, sizeof(buf));
 	assert_string_equal(buf, "precious\n");
-	read_back(path, buf, sizeof(buf));
+	read_file(path, buf, sizeof(buf));
 	assert_string_equal(buf, "status\n");
 }
 
@@ -105,9 +79,9 @@ static void test_abort_leaves_old(void **state)
 	fprintf(n.f, "half");
 	fileio_new_abort(&n);
 	fileio_new_abort(&n);   /* twice is harmless */
-	read_back(path, buf, sizeof(buf));
+	read_file(path, buf, sizeof(buf));
 	assert_string_equal(buf, "old\n");
-	assert_int_equal(entries(), 1);
+	assert_int_equal(dir_count(tmpdir, true), 1);
 }
 
 static void test_failure_named(void **state)
@@ -267,14 +241,10 @@ static void test_open_regular(void **state)
 	char path[256];
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/file", tmpdir);
-	write_file(path, "a line\n");
-	snprintf(path, sizeof(path), "%s/fifo", tmpdir);
-	assert_int_equal(mkfifo(path, 0644), 0);
-	snprintf(path, sizeof(path), "%s/dir", tmpdir);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s/link", tmpdir);
-	assert_int_equal(symlink("file", path), 0);
+	fixture("file", "a line\n");
+	fixture_fifo("fifo");
+	fixture_dir("dir");
+	fixture_link("link", "file");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct open_call c = { .flags = cases[i].flags };
 		char err[512] = "";
@@ -306,7 +276,7 @@ static void test_open_regular(void **state)
 	{
 		char buf[64];
 
-		read_back(path, buf, sizeof(buf));
+		read_file(path, buf, sizeof(buf));
 		assert_string_equal(buf, "a line\n");
 	}
 }

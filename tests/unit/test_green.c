@@ -59,7 +59,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -98,7 +97,7 @@ static void reams(const char *channel, double first, double second, int skip)
 		t[n] = bkk(y, mon, 1);
 		v[n++] = k < 12 ? first : second;
 	}
-	fix_entries(channel, t, v, n);
+	fix_entries(channel, "ream", t, v, n);
 }
 
 static const char org_text[] =
@@ -140,8 +139,6 @@ static struct green_report *rep;
 
 static int setup(void **state)
 {
-	char dir[128];
-
 	(void)state;
 	if (tmpdir_make("green") != 0)
 		return -1;
@@ -153,10 +150,8 @@ static int setup(void **state)
 	reams("u2-reams", 10, 9.375, -1);
 	reams("u3-reams", 10, 8, 17);   /* March 2027's not entered yet */
 	fixture("criteria.ini", criteria_text);
-	snprintf(dir, sizeof(dir), "%s/checklists", tmpdir);
-	mkdir(dir, 0755);
-	snprintf(dir, sizeof(dir), "%s/checklists/2570", tmpdir);
-	mkdir(dir, 0755);
+	fixture_dir("checklists");
+	fixture_dir("checklists/2570");
 	fixture("checklists/2570/u1.ini", checklist_text);
 	org = calloc(1, sizeof(*org));
 	crit = calloc(1, sizeof(*crit));

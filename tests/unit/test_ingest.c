@@ -49,7 +49,7 @@
 #include <sys/wait.h>
 
 #include "event_store.h"
-#include "ingest.h"
+#include "ingest_fixture.h"
 #include "requeue.h"
 #include "chanmeta.h"
 #include "usage.h"
@@ -69,8 +69,6 @@
 /* 65 characters: one more than an id may have */
 #define ID65 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdefx"
 
-static char datadir[96];
-static struct ingest ig;
 static bool queued;   /* this test goes through the write-ahead log */
 
 /* The queued tests' writer waits a minute, longer than any test: rows
@@ -120,25 +118,9 @@ static void restart(bool reopen_store)
 
 static int setup(void **state)
 {
-	char err[256];
-
 	(void)state;
-	if (tmpdir_make("ingest") != 0)
-		return -1;
-	snprintf(datadir, sizeof(datadir), "%s/data", tmpdir);
-	memset(&ig, 0, sizeof(ig));
-	if ((ig.store = rrd_store_open(datadir, NULL, err, sizeof(err))) == NULL) {
-		print_message("rrd_store_open: %s\n", err);
-		return -1;
-	}
-	if ((ig.reg = registry_new()) == NULL ||
-	    quarantine_open(&ig.dlq, datadir, QUARANTINE_REFUSED_MAX, err, sizeof(err)) != GM_OK)
-		return -1;
-	ig.datadir = datadir;
-	ig.max_future_s = 300;
-	ig.now = NOW;
 	queued = false;
-	return 0;
+	return tmpdir_make("ingest") == 0 ? ingest_fixture_open(NOW) : -1;
 }
 
 static int setup_queued(void **state)
@@ -152,10 +134,7 @@ static int setup_queued(void **state)
 
 static int teardown(void **state)
 {
-	store_queue_close(ig.queue);
-	quarantine_close(ig.dlq);
-	rrd_store_close(ig.store);
-	registry_free(ig.reg);
+	ingest_fixture_close();
 	return tmpdir_teardown(state);
 }
 
@@ -213,44 +192,9 @@ static bool any_file(const char *pattern)
 	return any;
 }
 
-struct dlq_count {
-	size_t n, why;       /* records, and those whose reason starts with prefix */
-	const char *prefix;
-};
-
-static int count_rec(void *user, const struct quarantine_rec *r)
-{
-	struct dlq_count *c = user;
-
-	c->n++;
-	c->why += strncmp(r->reason, c->prefix, strlen(c->prefix)) == 0;
-	return GM_OK;
-}
-
-/* Records in the quarantine, and how many give a reason starting with
- * prefix. */
-static size_t quarantined(const char *prefix, size_t *with_prefix)
-{
-	struct dlq_count c = { 0, 0, prefix };
-	char path[256], err[256];
-
-	snprintf(path, sizeof(path), "%s/.quarantine/journal", datadir);
-	assert_int_equal(quarantine_read(path, count_rec, &c, err, sizeof(err)), GM_OK);
-	if (with_prefix != NULL)
-		*with_prefix = c.why;
-	return c.n;
-}
-
 static enum ingest_result send_msg(const char *topic, const char *payload)
 {
 	return ingest_message(&ig, topic, payload, strlen(payload));
-}
-
-/* Send, and expect it handled for good. */
-static void done(const char *topic, const char *payload)
-{
-	if (send_msg(topic, payload) != INGEST_DONE)
-		fail_msg("%s %s: not INGEST_DONE", topic, payload);
 }
 
 static struct chan_id chan(const char *site, const char *meter, const char *channel)
@@ -941,62 +885,28 @@ static double entered(long from, long to, double *coverage)
 	return u.amount;
 }
 
-/* The whole journal file. */
-static void journal_text(char *buf, size_t len)
-{
-	char path[512];
-	FILE *f;
-	size_t n;
-
-	journal_path(path, sizeof(path));
-	assert_non_null(f = fopen(path, "r"));
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
 static void expect_journal(const char *want)
 {
-	char got[4096];
+	char path[512], got[4096];
 
-	journal_text(got, sizeof(got));
+	journal_path(path, sizeof(path));
+	read_file(path, got, sizeof(got));
 	if (strcmp(got, want) != 0)
 		fail_msg("journal:\n%s\nwant:\n%s", got, want);
 }
 
 /* What the collector logs (at GM_LOG_INFO) between capture_log and captured_log:
  * stderr goes to <tmpdir>/log meanwhile. */
-static int saved_stderr = -1;
-
 static void capture_log(void)
 {
-	char path[128];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/log", tmpdir);
-	fflush(stderr);
-	assert_true((saved_stderr = dup(2)) >= 0);
-	assert_true((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
-	assert_true(dup2(fd, 2) == 2);
-	close(fd);
+	stderr_capture("log");
 	log_set_level(GM_LOG_INFO);
 }
 
 static void captured_log(char *buf, size_t len)
 {
-	char path[128];
-	FILE *f;
-	size_t n;
-
-	fflush(stderr);
 	log_set_level(GM_LOG_ERR);
-	assert_true(dup2(saved_stderr, 2) == 2);
-	close(saved_stderr);
-	snprintf(path, sizeof(path), "%s/log", tmpdir);
-	assert_non_null(f = fopen(path, "r"));
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	read_file(stderr_release(), buf, len);
 }
 
 static void expect_in_log(const char *log, const char *want)

@@ -5,7 +5,6 @@
  * value) is held to the same pace instead of logging two lines a message.
  * stderr goes to a file for each test; the lines are counted there.
  */
-#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,47 +12,27 @@
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>   /* its LOG_ERR ... beside log.h's levels: they must not collide */
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "log.h"
 #include "testutil.h"
 
-static int saved_stderr = -1;
-static char captured[128];
+static const char *captured;
 
 static int setup(void **state)
 {
-	int fd;
-
 	(void)state;
 	if (tmpdir_make("log") != 0)
 		return -1;
-	snprintf(captured, sizeof(captured), "%s/stderr", tmpdir);
-	fflush(stderr);
-	saved_stderr = dup(2);
-	fd = open(captured, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (saved_stderr < 0 || fd < 0 || dup2(fd, 2) < 0)
-		return -1;
-	close(fd);
+	captured = stderr_capture("stderr");
 	log_init("test", GM_LOG_INFO);
 	return 0;
 }
 
-static void restore_stderr(void)
-{
-	if (saved_stderr >= 0) {
-		fflush(stderr);
-		dup2(saved_stderr, 2);
-		close(saved_stderr);
-		saved_stderr = -1;
-	}
-}
-
 static int teardown(void **state)
 {
-	restore_stderr();
+	stderr_release();
 	return tmpdir_teardown(state);
 }
 

@@ -21,87 +21,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include <cmocka.h>
-#include <rrd.h>
 
 #include "report_table.h"
 #include "textwidth.h"
-#include "chanmeta.h"
 #include "gm_err.h"
-#include "rrd_layout.h"
+#include "green_fixture.h"
+#include "rrd_fixture.h"
 #include "testutil.h"
 #include "timeutil.h"
 
-#define Q 900L
 #define LONG_NAME "committee-secretariat-paper-reams"
-
-/* Local midnight in Bangkok from UTC (00:00 +07 is 17:00 UTC the day before). */
-static time_t bkk(int y, int m, int d)
-{
-	struct tm tm = { 0 };
-
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	return timegm(&tm) - 7 * 3600;
-}
-
-static void chan_path(const char *meter, const char *channel, const char *suffix,
-    const char *unit, enum reading_kind kind, char *path, size_t len)
-{
-	struct chan_id id = id3("hq", meter, channel);
-	struct chanmeta m = { .kind = kind };
-	char err[256];
-
-	snprintf(path, len, "%s/hq", tmpdir);
-	mkdir(path, 0755);
-	snprintf(path, len, "%s/hq/%s", tmpdir, meter);
-	mkdir(path, 0755);
-	snprintf(path, len, "%s/hq/%s/%s%s", tmpdir, meter, channel, suffix);
-	snprintf(m.unit, sizeof(m.unit), "%s", unit);
-	if (chanmeta_write(tmpdir, &id, &m, err, sizeof(err)) != GM_OK)
-		fail_msg("chanmeta_write: %s", err);
-}
 
 /* A counter using 0.25 kWh every 15 minutes over [from, to]. */
 static void counter(const char *meter, const char *channel, time_t from, time_t to)
 {
-	const char **layout;
-	int argc = rrd_layout_argv(&layout);
-	char path[512], buf[64];
-	const char *argv[1];
-	double v = 100;
-
-	chan_path(meter, channel, ".rrd", "kWh", KIND_COUNTER, path, sizeof(path));
-	rrd_clear_error();
-	if (rrd_create_r2(path, RRD_STEP, from - 1, 0, NULL, NULL, argc, layout) != 0)
-		fail_msg("rrd_create: %s", rrd_get_error());
-	for (time_t t = from; t <= to; t += Q, v += 0.25) {
-		if (t == from)
-			snprintf(buf, sizeof(buf), "%lld:%.17g:U", (long long)t, v);
-		else
-			snprintf(buf, sizeof(buf), "%lld:%.17g:0.25", (long long)t, v);
-		argv[0] = buf;
-		if (rrd_update_r(path, RRD_TEMPLATE, 1, argv) != 0)
-			fail_msg("rrd_update: %s", rrd_get_error());
-	}
-}
-
-/* An entries journal (common/store/entries.h) with entries at t[0..n). */
-static void journal(const char *channel, const char *unit, const time_t *t, int n, double v)
-{
+	struct rrd_row rows[8 * 96];
 	char path[512];
-	FILE *f;
+	double v = 100;
+	size_t n = 0;
 
-	chan_path("stores", channel, ".entries", unit, KIND_DELTA, path, sizeof(path));
-	assert_non_null(f = fopen(path, "w"));
-	fputs("greenmeter-entries 1\n", f);
-	for (int i = 0; i < n; i++)
-		fprintf(f, "%lld %.17g %d %lld\n", (long long)t[i], v, i + 1, (long long)t[i] + 60);
-	fclose(f);
+	fix_chan(meter, channel, ".rrd", "kWh", KIND_COUNTER, path, sizeof(path));
+	rrd_fixture_create(path, from - 1, 0);
+	for (time_t t = from; t <= to; t += FIX_Q, v += 0.25) {
+		assert_true(n < sizeof(rows) / sizeof(rows[0]));
+		rows[n++] = (struct rrd_row){ t, v, t == from ? NAN : 0.25 };
+	}
+	rrd_fixture_put(path, rows, n);
 }
 
 static int setup(void **state)
@@ -114,8 +62,8 @@ static int setup(void **state)
 		return -1;
 	counter("b2-main", "import_kwh", bkk(2024, 11, 14), bkk(2024, 11, 17));
 	counter("old-meter", "kwh", bkk(2024, 10, 30), bkk(2024, 11, 1));
-	journal("fuel", "L", &day_end, 1, 50);
-	journal(LONG_NAME, "reams", month_ends, 2, 40);
+	fix_entries("fuel", "L", &day_end, (const double[]){ 50 }, 1);
+	fix_entries(LONG_NAME, "reams", month_ends, (const double[]){ 40, 40 }, 2);
 	return 0;
 }
 

@@ -38,6 +38,7 @@
 #include "log.h"
 #include "rrd_layout.h"
 #include "rrdc.h"
+#include "rrd_fixture.h"
 #include "rrdfile.h"
 #include "testutil.h"
 
@@ -199,15 +200,12 @@ static void test_head_bad(void **state)
 	snprintf(path, sizeof(path), "%s/cut.rrd", tmpdir);
 	assert_non_null(f = fopen(path, "w"));
 	{
-		const char **argv;
-		int argc = rrd_layout_argv(&argv);
 		char full[256];
 		FILE *in;
 		char buf[300];
 
 		snprintf(full, sizeof(full), "%s/full.rrd", tmpdir);
-		rrd_clear_error();
-		assert_int_equal(rrd_create_r2(full, RRD_STEP, T, 0, NULL, NULL, argc, argv), 0);
+		rrd_fixture_create(full, T, 0);
 		assert_non_null(in = fopen(full, "r"));
 		assert_int_equal(fread(buf, 1, sizeof(buf), in), sizeof(buf));
 		fclose(in);
@@ -244,8 +242,6 @@ static double lib_last(const char *path, const char *ds)
 /* The header's last value is what librrd reports, in every state. */
 static void test_head_last_value(void **state)
 {
-	const char **argv;
-	int argc = rrd_layout_argv(&argv);
 	const char *ups[] = { "1717196460.5:1000.25:U", "1717196520:U:0.5",
 	    "1717196580.001:1.0000000000000002e+300:0", "1717196640:-0.1:7" };
 	char path[256], err[256];
@@ -254,8 +250,7 @@ static void test_head_last_value(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/last.rrd", tmpdir);
-	rrd_clear_error();
-	assert_int_equal(rrd_create_r2(path, RRD_STEP, T, 0, NULL, NULL, argc, argv), 0);
+	rrd_fixture_create(path, T, 0);
 	assert_int_equal(rrd_head_last(path, RRD_DS_VALUE, &ms, &v, err, sizeof(err)), GM_OK);
 	assert_true(ms == T * 1000);
 	assert_true(isnan(v) && isnan(lib_last(path, RRD_DS_VALUE)));

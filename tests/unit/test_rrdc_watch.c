@@ -20,14 +20,14 @@
 
 #include "gm_err.h"
 #include "rrdc_watch.h"
+#include "testutil.h"
 
-static int listen_unix(char *addr, size_t len, char *dir)
+static int listen_unix(char *addr, size_t len)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
 
-	assert_non_null(mkdtemp(dir));
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/rrdcached.sock", dir);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/rrdcached.sock", tmpdir);
 	snprintf(addr, len, "unix:%s", sa.sun_path);
 	assert_true((fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
@@ -79,18 +79,21 @@ static void watch_until_closed(int lfd, const char *addr)
 	rrdc_watch_close(&w);               /* twice is harmless */
 }
 
+static int setup(void **state)
+{
+	(void)state;
+	return tmpdir_make("watch");
+}
+
 static void test_unix(void **state)
 {
-	char dir[] = "/tmp/gm-watch.XXXXXX", addr[200], path[160];
-	int lfd = listen_unix(addr, sizeof(addr), dir);
+	char addr[200];
+	int lfd = listen_unix(addr, sizeof(addr));
 
 	(void)state;
 	watch_until_closed(lfd, addr);
 	watch_until_closed(lfd, addr + strlen("unix:"));   /* a bare absolute path */
 	close(lfd);
-	snprintf(path, sizeof(path), "%s/rrdcached.sock", dir);
-	unlink(path);
-	rmdir(dir);
 }
 
 static void test_tcp(void **state)
@@ -123,7 +126,7 @@ static void test_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_unix),
+		cmocka_unit_test_setup_teardown(test_unix, setup, tmpdir_teardown),
 		cmocka_unit_test(test_tcp),
 		cmocka_unit_test(test_refused),
 	};

@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -44,37 +43,40 @@ static void test_window(void **state)
 	assert_false(seqwin_has(&w, 1));
 }
 
+static int setup(void **state)
+{
+	(void)state;
+	return tmpdir_make("seqwin");
+}
+
 static void test_file(void **state)
 {
-	char dir[] = "/tmp/gm-seqwin.XXXXXX", err[256], cmd[64];
+	char err[256];
 	struct chan_id id;
 	struct seqwin w = { 0, 0 }, back;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
 	assert_int_equal(chan_id_set(&id, "s", "m", "c", err, sizeof(err)), 0);
-	assert_int_equal(seqwin_read(dir, &id, &back), 0);   /* missing: empty */
+	assert_int_equal(seqwin_read(tmpdir, &id, &back), 0);   /* missing: empty */
 	assert_true(back.bits == 0);
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s/s/m", dir);
-	assert_int_equal(system(cmd), 0);
+	fixture_dir("s");
+	fixture_dir("s/m");
 	seqwin_add(&w, 123456789012ULL);
 	seqwin_add(&w, 123456789010ULL);
-	assert_int_equal(seqwin_write(dir, &id, &w, err, sizeof(err)), 0);
+	assert_int_equal(seqwin_write(tmpdir, &id, &w, err, sizeof(err)), 0);
 	seqwin_add(&w, 5);   /* shorter top: the file is cut to the new line */
 	w.top = 7;
 	w.bits = 1;
-	assert_int_equal(seqwin_write(dir, &id, &w, err, sizeof(err)), 0);
-	assert_int_equal(seqwin_read(dir, &id, &back), 0);
+	assert_int_equal(seqwin_write(tmpdir, &id, &w, err, sizeof(err)), 0);
+	assert_int_equal(seqwin_read(tmpdir, &id, &back), 0);
 	assert_true(back.top == 7 && back.bits == 1);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_window),
-		cmocka_unit_test(test_file),
+		cmocka_unit_test_setup_teardown(test_file, setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

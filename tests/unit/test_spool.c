@@ -235,42 +235,20 @@ static unsigned char peek(const char *path, uint64_t off)
 
 /* The log (stderr) from capture_log_start to capture_log_end, warnings
  * included; a malloc'd string. */
-static int saved_stderr = -1;
-
 static void capture_log_start(void)
 {
-	char path[128];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/captured.log", tmpdir);
-	fflush(stderr);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
-	saved_stderr = dup(2);
-	assert_true(saved_stderr >= 0);
-	assert_int_equal(dup2(fd, 2), 2);
-	close(fd);
+	stderr_capture("captured.log");
 	log_set_level(GM_LOG_WARN);
 }
 
 static char *capture_log_end(void)
 {
-	char path[128], *text;
-	FILE *f;
-	long n;
+	const char *path;
+	char *text;
 
-	fflush(stderr);
 	log_set_level(GM_LOG_ERR);
-	assert_int_equal(dup2(saved_stderr, 2), 2);
-	close(saved_stderr);
-	snprintf(path, sizeof(path), "%s/captured.log", tmpdir);
-	assert_non_null(f = fopen(path, "r"));
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	assert_non_null(text = calloc(1, (size_t)n + 1));
-	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
+	path = stderr_release();
+	text = read_file_all(path);
 	unlink(path);
 	return text;
 }

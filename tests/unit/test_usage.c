@@ -42,6 +42,7 @@
 
 #include "usage.h"
 #include "gm_err.h"
+#include "rrd_fixture.h"
 #include "rrd_layout.h"
 #include "testutil.h"
 #include "timeutil.h"
@@ -49,11 +50,6 @@
 #define T0 1704067200L
 #define DAY 86400L
 #define EPS 1e-9
-
-struct row {
-	long t;
-	double value, use;    /* NAN: "U" */
-};
 
 static void path_of(char *buf, size_t len, const char *name)
 {
@@ -63,46 +59,18 @@ static void path_of(char *buf, size_t len, const char *name)
 /* A channel file with the collector's layout, last updated at `last_up`. */
 static void make_rrd(const char *name, long last_up)
 {
-	const char **argv;
-	int argc = rrd_layout_argv(&argv);
 	char path[128];
 
 	path_of(path, sizeof(path), name);
-	rrd_clear_error();
-	if (rrd_create_r2(path, RRD_STEP, (time_t)last_up, 0, NULL, NULL, argc, argv) != 0)
-		fail_msg("rrd_create %s: %s", path, rrd_get_error());
+	rrd_fixture_create(path, (time_t)last_up, 0);
 }
 
-/* "t:value:use" rows in one rrd_update call, as the collector writes them. */
-static void feed(const char *name, const struct row *rows, size_t n)
+static void feed(const char *name, const struct rrd_row *rows, size_t n)
 {
-	char path[128], **argv = calloc(n, sizeof(*argv));
-	int rc;
+	char path[128];
 
-	assert_non_null(argv);
 	path_of(path, sizeof(path), name);
-	for (size_t i = 0; i < n; i++) {
-		char v[40], u[40];
-
-		argv[i] = malloc(100);
-		assert_non_null(argv[i]);
-		if (isnan(rows[i].value))
-			strcpy(v, "U");
-		else
-			snprintf(v, sizeof(v), "%.17g", rows[i].value);
-		if (isnan(rows[i].use))
-			strcpy(u, "U");
-		else
-			snprintf(u, sizeof(u), "%.17g", rows[i].use);
-		snprintf(argv[i], 100, "%ld:%s:%s", rows[i].t, v, u);
-	}
-	rrd_clear_error();
-	rc = rrd_update_r(path, RRD_TEMPLATE, (int)n, (const char **)argv);
-	for (size_t i = 0; i < n; i++)
-		free(argv[i]);
-	free(argv);
-	if (rc != 0)
-		fail_msg("rrd_update %s: %s", path, rrd_get_error());
+	rrd_fixture_put(path, rows, n);
 }
 
 static void get(const char *name, long from, long to, struct usage *u)
@@ -142,14 +110,14 @@ static const double minute_use[10] = { 0.5, 1.25, 2, 0, 3.5, 0.75, 1, 2.25, 0.5,
 
 static void make_minutes(const char *name)
 {
-	struct row rows[11];
+	struct rrd_row rows[11];
 	double v = 1000;
 
 	make_rrd(name, T0 - 60);
-	rows[0] = (struct row){ T0, v, NAN };
+	rows[0] = (struct rrd_row){ T0, v, NAN };
 	for (int k = 1; k <= 10; k++) {
 		v += minute_use[k - 1];
-		rows[k] = (struct row){ T0 + 60L * k, v, minute_use[k - 1] };
+		rows[k] = (struct rrd_row){ T0 + 60L * k, v, minute_use[k - 1] };
 	}
 	feed(name, rows, 11);
 }
@@ -216,23 +184,23 @@ static void test_prorated(void **state)
  */
 static void test_gap(void **state)
 {
-	struct row rows[22];
+	struct rrd_row rows[22];
 	struct usage u;
 	double v = 1000;
 	int n = 0;
 
 	(void)state;
 	make_rrd("g", T0 - 60);
-	rows[n++] = (struct row){ T0, v, NAN };
+	rows[n++] = (struct rrd_row){ T0, v, NAN };
 	for (int k = 1; k <= 10; k++) {
 		v += 1.5;
-		rows[n++] = (struct row){ T0 + 60L * k, v, 1.5 };
+		rows[n++] = (struct rrd_row){ T0 + 60L * k, v, 1.5 };
 	}
 	v += 6;
-	rows[n++] = (struct row){ T0 + 1800, v, 6 };
+	rows[n++] = (struct rrd_row){ T0 + 1800, v, 6 };
 	for (int k = 31; k <= 40; k++) {
 		v += 0.25;
-		rows[n++] = (struct row){ T0 + 60L * k, v, 0.25 };
+		rows[n++] = (struct rrd_row){ T0 + 60L * k, v, 0.25 };
 	}
 	assert_true(v == 1023.5);
 	feed("g", rows, (size_t)n);
@@ -268,14 +236,14 @@ static void test_gap(void **state)
 static void test_gauge(void **state)
 {
 	static const double w[4] = { 231, 229.5, 230.5, 232 };
-	struct row rows[5];
+	struct rrd_row rows[5];
 	struct usage u;
 
 	(void)state;
 	make_rrd("w", T0 - 60);
-	rows[0] = (struct row){ T0, 230, NAN };
+	rows[0] = (struct rrd_row){ T0, 230, NAN };
 	for (int k = 1; k <= 4; k++)
-		rows[k] = (struct row){ T0 + 60L * k, w[k - 1], NAN };
+		rows[k] = (struct rrd_row){ T0 + 60L * k, w[k - 1], NAN };
 	feed("w", rows, 5);
 	get("w", T0, T0 + 240, &u);
 	assert_true(isnan(u.amount));
@@ -298,7 +266,7 @@ static void test_gauge(void **state)
 static void test_hourly_rows(void **state)
 {
 	const int n = 16 * 288;
-	struct row *rows = calloc((size_t)n, sizeof(*rows));
+	struct rrd_row *rows = calloc((size_t)n, sizeof(*rows));
 	struct usage u;
 	double v = 0;
 
@@ -309,7 +277,7 @@ static void test_hourly_rows(void **state)
 		double use = 0.25 * ((j - 1) % 12 + 1);
 
 		v += use;
-		rows[j - 1] = (struct row){ T0 + 300L * j, v, use };
+		rows[j - 1] = (struct rrd_row){ T0 + 300L * j, v, use };
 	}
 	feed("h", rows, (size_t)n);
 	free(rows);
@@ -336,7 +304,7 @@ static void test_hourly_rows(void **state)
 	 * from the minute rows, and the figure is the same as from minutes
 	 * alone. One more reading at 16 days + 25 min (use 2.5; minutes to
 	 * 16 days + 20 min hold it): days 2 .. 16 are 15 * 468, plus 2.5. */
-	feed("h", &(struct row){ T0 + 16 * DAY + 1500, v + 2.5, 2.5 }, 1);
+	feed("h", &(struct rrd_row){ T0 + 16 * DAY + 1500, v + 2.5, 2.5 }, 1);
 	get("h", T0 + DAY, T0 + 16 * DAY + 1500, &u);
 	assert_int_equal(u.step, 3600);
 	expect_near("days 2 .. 16 and 25 minutes", u.amount, 15 * 468 + 2.5);
@@ -363,22 +331,17 @@ static void expect_gap(const struct usage *u, int i, long start, long end)
  */
 static void feed_hourly(const char *name, long every)
 {
-	struct row rows[8];
-	struct rrd_def def;
+	struct rrd_row rows[8];
 	char path[128];
 	int n = 0;
 
 	path_of(path, sizeof(path), name);
-	rrd_layout_def(&def, every);
-	rrd_clear_error();
-	if (rrd_create_r2(path, RRD_STEP, (time_t)(T0 - 60), 0, NULL, NULL, def.argc,
-	    def.argv) != 0)
-		fail_msg("rrd_create %s: %s", path, rrd_get_error());
-	rows[n++] = (struct row){ T0, 100, NAN };
+	rrd_fixture_create(path, (time_t)(T0 - 60), every);
+	rows[n++] = (struct rrd_row){ T0, 100, NAN };
 	for (int k = 1; k <= 5; k++)
-		rows[n++] = (struct row){ T0 + 3600L * k, 100 + 2.5 * k, 2.5 };
-	rows[n++] = (struct row){ T0 + 10 * 3600L, 120, 7.5 };
-	rows[n++] = (struct row){ T0 + 11 * 3600L, 121, 1 };
+		rows[n++] = (struct rrd_row){ T0 + 3600L * k, 100 + 2.5 * k, 2.5 };
+	rows[n++] = (struct rrd_row){ T0 + 10 * 3600L, 120, 7.5 };
+	rows[n++] = (struct rrd_row){ T0 + 11 * 3600L, 121, 1 };
 	feed(name, rows, (size_t)n);
 }
 
@@ -432,7 +395,7 @@ static void test_locked_by_writer(void **state)
 
 	(void)state;
 	make_rrd("w", T0 - 60);
-	feed("w", (struct row[]){ { T0, 100, NAN }, { T0 + 60, 101.5, 1.5 } }, 2);
+	feed("w", (struct rrd_row[]){ { T0, 100, NAN }, { T0 + 60, 101.5, 1.5 } }, 2);
 	path_of(path, sizeof(path), "w");
 	assert_int_equal(pipe(fds), 0);
 	if ((pid = fork()) == 0) {
@@ -488,7 +451,7 @@ static void series_vs_get(const char *path, const time_t *bounds, int n)
 
 static void test_series(void **state)
 {
-	struct row rows[22];
+	struct rrd_row rows[22];
 	char path[128];
 	double v = 1000;
 	int n = 0;
@@ -499,12 +462,12 @@ static void test_series(void **state)
 
 	(void)state;
 	make_rrd("s", T0 - 60);   /* test_gap's readings: 10 minutes, a gap, 10 more */
-	rows[n++] = (struct row){ T0, v, NAN };
+	rows[n++] = (struct rrd_row){ T0, v, NAN };
 	for (int k = 1; k <= 10; k++)
-		rows[n++] = (struct row){ T0 + 60L * k, v += 1.5, 1.5 };
-	rows[n++] = (struct row){ T0 + 1800, v += 6, 6 };
+		rows[n++] = (struct rrd_row){ T0 + 60L * k, v += 1.5, 1.5 };
+	rows[n++] = (struct rrd_row){ T0 + 1800, v += 6, 6 };
 	for (int k = 31; k <= 40; k++)
-		rows[n++] = (struct row){ T0 + 60L * k, v += 0.25, 0.25 };
+		rows[n++] = (struct rrd_row){ T0 + 60L * k, v += 0.25, 0.25 };
 	feed("s", rows, (size_t)n);
 	path_of(path, sizeof(path), "s");
 	series_vs_get(path, around_gap, 3);

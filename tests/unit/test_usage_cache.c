@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +33,7 @@
 
 #include "usage.h"
 #include "gm_err.h"
+#include "rrd_fixture.h"
 #include "rrd_layout.h"
 #include "rrdfile.h"
 #include "testutil.h"
@@ -73,47 +73,27 @@ static double value_at(long t)
 /* One reading at t: the counter, and `use` since the reading before. */
 static void reading(const char *path, long t, double use)
 {
-	char text[RRD_ARG_MAX];
-	const char *argv[1] = { text };
-
-	if (isnan(use))
-		snprintf(text, sizeof(text), "%ld:%.17g:U", t, value_at(t));
-	else
-		snprintf(text, sizeof(text), "%ld:%.17g:%.17g", t, value_at(t), use);
-	rrd_clear_error();
-	if (rrd_update_r(path, RRD_TEMPLATE, 1, argv) != 0)
-		fail_msg("rrd_update %s: %s", path, rrd_get_error());
+	rrd_fixture_put(path, &(struct rrd_row){ t, value_at(t), use }, 1);
 }
 
 /* Readings every 15 minutes in (after, to], each saying it used `use`. */
 static void feed(const char *path, long after, long to, double use)
 {
-	static char text[1000][RRD_ARG_MAX];
-	const char *argv[1000];
-	int n = 0;
+	struct rrd_row *rows = calloc((size_t)((to - after) / Q + 1), sizeof(*rows));
+	size_t n = 0;
 
-	for (long t = after + Q; t <= to; t += Q) {
-		snprintf(text[n], sizeof(text[n]), "%ld:%.17g:%.17g", t, value_at(t), use);
-		argv[n] = text[n];
-		if (++n == 1000 || t + Q > to) {
-			rrd_clear_error();
-			if (rrd_update_r(path, RRD_TEMPLATE, n, argv) != 0)
-				fail_msg("rrd_update %s: %s", path, rrd_get_error());
-			n = 0;
-		}
-	}
+	assert_non_null(rows);
+	for (long t = after + Q; t <= to; t += Q)
+		rows[n++] = (struct rrd_row){ t, value_at(t), use };
+	rrd_fixture_put(path, rows, n);
+	free(rows);
 }
 
 /* A channel file read from T0 to `to`, each reading using `use`. */
 static void make_counter(const char *path, long to, double use)
 {
-	const char **layout;
-	int argc = rrd_layout_argv(&layout);
-
 	unlink(path);
-	rrd_clear_error();
-	if (rrd_create_r2(path, RRD_STEP, T0 - 1, 0, NULL, NULL, argc, layout) != 0)
-		fail_msg("rrd_create: %s", rrd_get_error());
+	rrd_fixture_create(path, T0 - 1, 0);
 	reading(path, T0, NAN);
 	feed(path, T0, to, use);
 }
@@ -509,9 +489,6 @@ static void test_bad_id_never_written(void **state)
 		id3("hq", "", "kwh"), id3("HQ", "m1", "kwh") };
 	struct usage got[NSERIES], want[NSERIES];
 	struct usage_cache_stats st;
-	struct dirent *e;
-	DIR *d;
-	int files = 0;
 
 	(void)state;
 	make_counter(rrd_path, T0 + 60 * DAY, 0.25);
@@ -521,11 +498,7 @@ static void test_bad_id_never_written(void **state)
 		expect_same("bad id", got, want, NSERIES);
 		assert_int_equal(st.written, 0);
 	}
-	assert_non_null(d = opendir(cache_dir));
-	while ((e = readdir(d)) != NULL)
-		files += e->d_name[0] != '.';
-	closedir(d);
-	assert_int_equal(files, 0);
+	assert_int_equal(dir_count(cache_dir, false), 0);
 }
 
 /* A cache that cannot be written costs time, never a figure: here the
@@ -535,9 +508,6 @@ static void test_cache_not_writable(void **state)
 {
 	char path[300], err[300];
 	struct usage_cache_stats st;
-	struct dirent *e;
-	DIR *d;
-	int files = 0;
 
 	(void)state;
 	make_counter(rrd_path, T0 + 60 * DAY, 0.25);
@@ -548,11 +518,7 @@ static void test_cache_not_writable(void **state)
 	assert_int_equal(st.written, 0);
 	assert_int_equal(st.failed, 1);
 	assert_non_null(strstr(st.error, "hq.m1.kwh.usage"));
-	assert_non_null(d = opendir(cache_dir));
-	while ((e = readdir(d)) != NULL)
-		files += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	closedir(d);
-	assert_int_equal(files, 1);
+	assert_int_equal(dir_count(cache_dir, true), 1);
 	assert_null(usage_cache_open(rrd_path, err, sizeof(err)));
 	assert_non_null(strstr(err, "not a directory"));
 }

@@ -1,5 +1,6 @@
 /* testutil.c - what the unit tests share; see testutil.h. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +21,8 @@
 
 char tmpdir[64];
 struct textlog reports;
+static int saved_stderr = -1;   /* stderr while it is captured */
+static char captured[256];
 
 int tmpdir_make(const char *name)
 {
@@ -81,6 +85,106 @@ const char *fixture_bytes(const char *name, const void *data, size_t len)
 	return path;
 }
 
+static const char *tmp_path(const char *name)
+{
+	static char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	return path;
+}
+
+const char *fixture_fifo(const char *name)
+{
+	const char *path = tmp_path(name);
+
+	assert_int_equal(mkfifo(path, 0644), 0);
+	return path;
+}
+
+const char *fixture_dir(const char *name)
+{
+	const char *path = tmp_path(name);
+
+	assert_int_equal(mkdir(path, 0755), 0);
+	return path;
+}
+
+const char *fixture_link(const char *name, const char *target)
+{
+	const char *path = tmp_path(name);
+
+	assert_int_equal(symlink(target, path), 0);
+	return path;
+}
+
+void read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+char *read_file_all(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_true((n = ftell(f)) >= 0);
+	rewind(f);
+	assert_non_null(text = calloc(1, (size_t)n + 1));
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return text;
+}
+
+int dir_count(const char *dir, bool hidden)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		if (hidden)
+			n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+		else
+			n += e->d_name[0] != '.';
+	}
+	closedir(d);
+	return n;
+}
+
+const char *stderr_capture(const char *name)
+{
+	int fd;
+
+	snprintf(captured, sizeof(captured), "%s/%s", tmpdir, name);
+	fflush(stderr);
+	assert_true((fd = open(captured, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0);
+	assert_true((saved_stderr = dup(2)) >= 0);
+	assert_int_equal(dup2(fd, 2), 2);
+	close(fd);
+	return captured;
+}
+
+const char *stderr_release(void)
+{
+	if (saved_stderr < 0)
+		return captured;
+	fflush(stderr);
+	assert_int_equal(dup2(saved_stderr, 2), 2);
+	close(saved_stderr);
+	saved_stderr = -1;
+	return captured;
+}
+
 void textlog_add(struct textlog *log, const char *fmt, ...)
 {
 	va_list ap;
@@ -122,6 +226,16 @@ void expect_texts(const struct textlog *got, const char *what, const char *const
 void expect_reports(const char *const *want, int n)
 {
 	expect_texts(&reports, "reports", want, n);
+}
+
+time_t bkk(int y, int m, int d)
+{
+	struct tm tm = { 0 };
+
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	return timegm(&tm) - 7 * 3600;
 }
 
 struct chan_id id3(const char *site, const char *meter, const char *channel)
