@@ -81,7 +81,8 @@ INC_tests_fuzz       := $(INC_ALL)
 inc = $(INC_$(subst /,_,$(patsubst %/,%,$(dir $(1)))))
 
 # the sources of an archive: its folder's .c files but mains, tests and fuzz targets
-lib_srcs = $(filter-out %/main.c %/test_%.c %/fuzz_%.c,$(wildcard $(DIR_$(1))/*.c))
+lib_srcs = $(filter-out $(DIR_$(1))/main.c $(DIR_$(1))/test_%.c $(DIR_$(1))/fuzz_%.c,\
+           $(wildcard $(DIR_$(1))/*.c))
 objs = $(addprefix $(B)/,$(patsubst %.c,%.o,$(1)))
 lib  = $(B)/lib/libgm-$(1).a
 # archives in a group: they may use each other in any order
