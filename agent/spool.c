@@ -155,7 +155,7 @@ static void ack_load(struct spool *sp)
 	n = fread(text, 1, sizeof(text) - 1, f);
 	fclose(f);
 	text[n] = '\0';
-	d = strspn(text + 6, "0123456789");
+	d = n > 6 ? strspn(text + 6, "0123456789") : 0;   /* not past the end read */
 	if (n > 6 && strncmp(text, "acked ", 6) == 0 && d > 0 && d <= 18 &&
 	    strcmp(text + 6 + d, "\n") == 0) {
 		for (size_t i = 6; i < 6 + d; i++)
