@@ -17,7 +17,7 @@ wait_for 20 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subs
 # Readings 20 s apart up to now, the last one a fall from 530 to 0.5; the
 # day must have begun 10 minutes ago at least (else wait for that).
 NOW=$(date +%s)
-MID=$(date -d "$(date -d "@$NOW" +%F) 00:00" +%s)
+MID=$(TZ=Asia/Bangkok date -d "$(TZ=Asia/Bangkok date -d "@$NOW" +%F) 00:00" +%s)   # the dashboard's day
 if [ $((NOW - MID)) -lt 700 ]; then sleep $((700 - NOW + MID)); NOW=$(date +%s); fi
 LAST=$((NOW - 2))
 if [ $((LAST % 60)) -eq 0 ]; then LAST=$((LAST - 1)); fi   # inside a minute, not at its start
