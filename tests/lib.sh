@@ -9,6 +9,9 @@ BIN=${BIN:?BIN must point at the programs}
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 . "$ROOT/tools/runlib.sh"
 T=$(mktemp -d /tmp/gm-test.XXXXXX)
+# start, stop and start_broker (tools/runlib.sh) keep their logs, the
+# broker's config and its database in $T.
+LOG_DIR=$T
 PIDS=""
 FAILS=0
 CHECKS=0
@@ -23,27 +26,6 @@ ok() { CHECKS=$((CHECKS + 1)); echo "ok - $*"; }
 not_ok() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "not ok - $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 done_testing() { [ "$FAILS" -eq 0 ]; exit $?; }
-
-# Start a command in the background, logging to $T/<name>.log; its pid is
-# returned in $LAST_PID and stopped at exit.
-start() {
-	local name=$1; shift
-	"$@" >>"$T/$name.log" 2>&1 &
-	LAST_PID=$!
-	PIDS="$PIDS $LAST_PID"
-}
-
-stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; true; }
-
-# mosquitto on loopback with persistence, so queued QoS 1 messages survive.
-start_broker() {
-	BROKER_PORT=${1:-$(free_port)}
-	mkdir -p "$T/mosq"
-	{ broker_conf "$BROKER_PORT" "$T/mosq"; echo "max_queued_messages 0"; } >"$T/mosquitto.conf"
-	start mosquitto mosquitto -c "$T/mosquitto.conf"
-	BROKER_PID=$LAST_PID
-	wait_port "$BROKER_PORT" || { echo "# mosquitto did not start"; cat "$T/mosquitto.log"; return 1; }
-}
 
 # gm-sim config: one gateway on port $1 with one SDM630 "m1" (seed $2, load $3).
 one_meter_sim() {
