@@ -129,15 +129,6 @@ build() {
 }
 
 # --- the broker, sessions and the load -------------------------------------
-start_broker() {
-	BROKER_PORT=$(free_port)
-	mkdir -p "$T/mosq"
-	{ broker_conf "$BROKER_PORT" "$T/mosq"; echo "max_queued_messages 0"; } >"$T/mosquitto.conf"
-	start mosquitto mosquitto -c "$T/mosquitto.conf"
-	BROKER_PID=$LAST_PID
-	wait_port "$BROKER_PORT" || die "mosquitto did not start: $(cat "$T/mosquitto.log")"
-}
-
 # A persistent session (clean session off) subscribed at QoS 1: from now on
 # the broker queues what matches for that client id.
 session() { # client_id filter
@@ -502,7 +493,7 @@ main() {
 	need
 	build
 	note "work files in $T"
-	start_broker
+	start_broker || die "mosquitto did not start"
 	[ "${ONLY:-gm}" = gm ] && gm_runs
 	[ "${ONLY:-collectd}" = collectd ] && collectd_runs
 	mkdir -p "$(dirname "$OUT")"

@@ -59,12 +59,10 @@ build() {
 # One real channel through the broker and the collector: the template.
 template() {
 	local mq now t i
-	mq=$(free_port)
-	mkdir -p "$T/mosq" "$T/tpl"
-	broker_conf "$mq" "$T/mosq" >"$T/mosquitto.conf"
-	start mosquitto mosquitto -c "$T/mosquitto.conf"
-	local broker=$LAST_PID
-	wait_port "$mq" || die "mosquitto did not start"
+	mkdir -p "$T/tpl"
+	start_broker || die "mosquitto did not start"
+	mq=$BROKER_PORT
+	local broker=$BROKER_PID
 	collector_conf "$T/tpl" "$T/tpl.status" "$mq" bench-tpl >"$T/collector.conf"
 	start collector "$BIN/gm-collector" -c "$T/collector.conf"
 	local coll=$LAST_PID
