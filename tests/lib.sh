@@ -52,6 +52,22 @@ wait_for() {
 	done
 }
 
+# gm-collector on $T/collector.conf, logging to $T/collector.log, pid in
+# COLLECTOR_PID; also for starting it again on the same config.
+start_collector() { start collector "$BIN/gm-collector" -c "$T/collector.conf"; COLLECTOR_PID=$LAST_PID; }
+
+# The collector has subscribed within $1 s (default 10): only from then on
+# does the broker keep what is published for it.
+collector_subscribed() { wait_for "${1:-10}" grep -q "subscribed to" "$T/collector.log"; }
+
+# The usual collector: client id $1, storing in $T/data with its status in
+# $T/status, started and subscribed within $2 s (default 10), or returns 1.
+collector_up() { # client_id [limit]
+	collector_conf "$T/data" "$T/status" "$BROKER_PORT" "$1" >"$T/collector.conf"
+	start_collector
+	collector_subscribed "${2:-10}"
+}
+
 # What the collector keeps beside the channels: its write-ahead log and
 # the quarantine of messages it could not store (an
 # extended regular expression for find's output, "./..." relative to the

@@ -15,9 +15,7 @@
 start_broker
 printf '[agent]\nsite = senate\nspool_dir = %s/spool\n[mqtt]\nbroker = 127.0.0.1:%s\nclient_id = dial-importer\n' \
 	"$T" "$BROKER_PORT" >"$T/agent.conf"
-collector_conf "$T/data" "$T/status" "$BROKER_PORT" dial-collector >"$T/collector.conf"
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-wait_for 10 grep -q "subscribed to" "$T/collector.log"
+collector_up dial-collector
 
 imp() { "$BIN/gm-agent" -c "$T/agent.conf" --import "$1" >>"$T/import.log" 2>&1; }
 
