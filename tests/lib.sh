@@ -68,6 +68,23 @@ collector_up() { # client_id [limit]
 	collector_subscribed "${2:-10}"
 }
 
+# An agent config in $T/agent.conf only for `gm-agent --import` (site
+# senate, client id $1, spool in $T/spool): no meters to poll.
+importer_conf() { # client_id
+	printf '[agent]\nsite = senate\nspool_dir = %s/spool\n[mqtt]\nbroker = 127.0.0.1:%s\nclient_id = %s\n' \
+		"$T" "$BROKER_PORT" "$1" >"$T/agent.conf"
+}
+
+# Import one CSV file with that config, its output appended to
+# $T/import.log; returns gm-agent's exit code, which the tests check.
+imp() { "$BIN/gm-agent" -c "$T/agent.conf" --import "$1" >>"$T/import.log" 2>&1; }
+
+# The hostile Modbus fixture has served each of the NKINDS kinds of bad
+# answer in $T/served.log at least once, and its last answer was the good
+# one after them, so whatever the agent makes of them is published by now.
+served_all() { test "$(awk '$2 != "good" { print $2 }' "$T/served.log" | sort -u | wc -l)" -ge "$NKINDS" &&
+	test "$(tail -1 "$T/served.log" | awk '{ print $2 }')" = good; }
+
 # What the collector keeps beside the channels: its write-ahead log and
 # the quarantine of messages it could not store (an
 # extended regular expression for find's output, "./..." relative to the

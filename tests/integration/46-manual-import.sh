@@ -12,11 +12,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 start_broker
-printf '[agent]\nsite = senate\nspool_dir = %s/spool\n[mqtt]\nbroker = 127.0.0.1:%s\nclient_id = importer\n' \
-	"$T" "$BROKER_PORT" >"$T/agent.conf"
+importer_conf importer
 collector_up import-collector
-
-imp() { "$BIN/gm-agent" -c "$T/agent.conf" --import "$1" >>"$T/import.log" 2>&1; }
 
 # A spreadsheet's export: byte-order mark, CRLF, a quoted note with a comma.
 printf '\xEF\xBB\xBFmonth,meter,channel,amount,unit,note\r\n' >"$T/bad.csv"
