@@ -170,11 +170,8 @@ capture_start() { # run
 		2>"$T/$1.tcpdump.log" &
 	CAPTURE_PID=$!
 	PIDS="$PIDS $CAPTURE_PID"
-	local i=0
-	until grep -qs "listening on" "$T/$1.tcpdump.log"; do
-		i=$((i + 1)); [ $i -gt 100 ] && die "tcpdump did not start: $(cat "$T/$1.tcpdump.log")"
-		sleep 0.1
-	done
+	wait_for 10 grep -qs "listening on" "$T/$1.tcpdump.log" ||
+		die "tcpdump did not start: $(cat "$T/$1.tcpdump.log")"
 }
 
 # Modbus requests in a capture: "time port requests registers". A read

@@ -223,11 +223,8 @@ start_rrdcached() { # run data_dir
 	start "$1-rrdcached" rrdcached -g -F -w 300 -V LOG_NOTICE -j "$T/$1-journal" -b "$2" -B \
 		-p "$T/$1-rrdcached.pid" -l "unix:$RRDCACHED_SOCK"
 	RRDCACHED_PID=$LAST_PID
-	local i=0
-	until [ -S "$RRDCACHED_SOCK" ]; do
-		i=$((i + 1)); [ $i -gt 100 ] && die "rrdcached did not start: $(cat "$T/$1-rrdcached.log")"
-		sleep 0.1
-	done
+	wait_for 10 test -S "$RRDCACHED_SOCK" ||
+		die "rrdcached did not start: $(cat "$T/$1-rrdcached.log")"
 }
 
 # --- the runs --------------------------------------------------------------

@@ -42,16 +42,6 @@ one_meter_agent() {
 		"$3" "$4" "$5"
 }
 
-# Wait until a command succeeds (default 20 s).
-wait_for() {
-	local limit=$1 i=0; shift
-	while ! "$@" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -ge $((limit * 10)) ] && return 1
-		sleep 0.1
-	done
-}
-
 # gm-collector on $T/collector.conf, logging to $T/collector.log, pid in
 # COLLECTOR_PID; also for starting it again on the same config.
 start_collector() { start collector "$BIN/gm-collector" -c "$T/collector.conf"; COLLECTOR_PID=$LAST_PID; }

@@ -59,7 +59,7 @@ echo "demo: starting mosquitto on 127.0.0.1:$MQTT"
 start_broker "$MQTT" || { echo "demo: mosquitto did not start: see $RUN/mosquitto.log" >&2; exit 1; }
 start collector "$BIN/gm-collector" -c "$RUN/collector.conf"
 # Publish only once the collector's subscription exists, or the broker drops it.
-for i in $(seq 1 100); do grep -q "subscribed to" "$RUN/collector.log" && break; sleep 0.1; done
+wait_for 10 grep -q "subscribed to" "$RUN/collector.log"
 
 # History: from 1 October 2024 (the baseline year FY2568) to now, every 15
 # minutes, published through the broker as batches of the wire contract,
@@ -70,10 +70,8 @@ echo "demo: loading two fiscal years of history through the broker (about a minu
 n=$(demo_history "$UNTIL")
 demo_entries "$UNTIL"
 # Wait until the collector has stored the last batch of every channel.
-for i in $(seq 1 1500); do
-	[ "$(grep -c "last_t=$((UNTIL - 900))" "$RUN/collector.status" 2>/dev/null)" -ge "$n" ] && break
-	sleep 0.2
-done
+history_stored() { [ "$(grep -c "last_t=$((UNTIL - 900))" "$RUN/collector.status")" -ge "$n" ]; }
+wait_for 300 history_stored
 
 start sim "$BIN/gm-sim" -c "$RUN/sim.conf"
 wait_port "$MODBUS" || { echo "demo: gm-sim did not start: see $RUN/sim.log" >&2; exit 1; }

@@ -34,6 +34,17 @@ wait_port() {
 	done
 }
 
+# Wait until a command succeeds, trying every tenth of a second for $1 s;
+# returns 1 if it never did.
+wait_for() { # seconds command...
+	local limit=$1 i=0; shift
+	while ! "$@" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -ge $((limit * 10)) ] && return 1
+		sleep 0.1
+	done
+}
+
 # mosquitto.conf for a loopback broker with persistence in $2.
 broker_conf() { # port dir
 	cat <<CONF
