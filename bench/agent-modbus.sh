@@ -142,7 +142,7 @@ CONF
 	echo "</Plugin>"
 }
 
-# --- the shared parts: simulators and broker -------------------------------
+# --- the shared part: simulators (the broker is runlib's start_broker) ----
 start_sims() {
 	local g
 	SIM_PORTS=()
@@ -154,15 +154,6 @@ start_sims() {
 	for g in $(seq 1 "$GATEWAYS"); do
 		wait_port "${SIM_PORTS[$g]}" || die "gm-sim $g did not start: $(cat "$T/sim$g.log")"
 	done
-}
-
-start_broker() {
-	BROKER_PORT=$(free_port)
-	mkdir -p "$T/mosq"
-	{ broker_conf "$BROKER_PORT" "$T/mosq"; echo "max_queued_messages 0"; } >"$T/mosquitto.conf"
-	start mosquitto mosquitto -c "$T/mosquitto.conf"
-	BROKER_PID=$LAST_PID
-	wait_port "$BROKER_PORT" || die "mosquitto did not start: $(cat "$T/mosquitto.log")"
 }
 
 # --- measurement helpers ---------------------------------------------------
@@ -179,11 +170,8 @@ capture_start() { # run
 		2>"$T/$1.tcpdump.log" &
 	CAPTURE_PID=$!
 	PIDS="$PIDS $CAPTURE_PID"
-	local i=0
-	until grep -qs "listening on" "$T/$1.tcpdump.log"; do
-		i=$((i + 1)); [ $i -gt 100 ] && die "tcpdump did not start: $(cat "$T/$1.tcpdump.log")"
-		sleep 0.1
-	done
+	wait_for 10 grep -qs "listening on" "$T/$1.tcpdump.log" ||
+		die "tcpdump did not start: $(cat "$T/$1.tcpdump.log")"
 }
 
 # Modbus requests in a capture: "time port requests registers". A read
@@ -512,7 +500,7 @@ main() {
 	sample_machine >"$T/machine.samples" &
 	PIDS="$PIDS $!"
 	start_sims
-	start_broker
+	start_broker || die "mosquitto did not start"
 	run_agent agent
 	# Prefix assignments hold for this one call only.
 	[ -n "$SHORT_INTERVAL" ] && INTERVAL=$SHORT_INTERVAL CYCLES=$SHORT_CYCLES run_agent agent-short

@@ -129,15 +129,6 @@ build() {
 }
 
 # --- the broker, sessions and the load -------------------------------------
-start_broker() {
-	BROKER_PORT=$(free_port)
-	mkdir -p "$T/mosq"
-	{ broker_conf "$BROKER_PORT" "$T/mosq"; echo "max_queued_messages 0"; } >"$T/mosquitto.conf"
-	start mosquitto mosquitto -c "$T/mosquitto.conf"
-	BROKER_PID=$LAST_PID
-	wait_port "$BROKER_PORT" || die "mosquitto did not start: $(cat "$T/mosquitto.log")"
-}
-
 # A persistent session (clean session off) subscribed at QoS 1: from now on
 # the broker queues what matches for that client id.
 session() { # client_id filter
@@ -232,11 +223,8 @@ start_rrdcached() { # run data_dir
 	start "$1-rrdcached" rrdcached -g -F -w 300 -V LOG_NOTICE -j "$T/$1-journal" -b "$2" -B \
 		-p "$T/$1-rrdcached.pid" -l "unix:$RRDCACHED_SOCK"
 	RRDCACHED_PID=$LAST_PID
-	local i=0
-	until [ -S "$RRDCACHED_SOCK" ]; do
-		i=$((i + 1)); [ $i -gt 100 ] && die "rrdcached did not start: $(cat "$T/$1-rrdcached.log")"
-		sleep 0.1
-	done
+	wait_for 10 test -S "$RRDCACHED_SOCK" ||
+		die "rrdcached did not start: $(cat "$T/$1-rrdcached.log")"
 }
 
 # --- the runs --------------------------------------------------------------
@@ -502,7 +490,7 @@ main() {
 	need
 	build
 	note "work files in $T"
-	start_broker
+	start_broker || die "mosquitto did not start"
 	[ "${ONLY:-gm}" = gm ] && gm_runs
 	[ "${ONLY:-collectd}" = collectd ] && collectd_runs
 	mkdir -p "$(dirname "$OUT")"

@@ -59,16 +59,14 @@ build() {
 # One real channel through the broker and the collector: the template.
 template() {
 	local mq now t i
-	mq=$(free_port)
-	mkdir -p "$T/mosq" "$T/tpl"
-	broker_conf "$mq" "$T/mosq" >"$T/mosquitto.conf"
-	start mosquitto mosquitto -c "$T/mosquitto.conf"
-	local broker=$LAST_PID
-	wait_port "$mq" || die "mosquitto did not start"
+	mkdir -p "$T/tpl"
+	start_broker || die "mosquitto did not start"
+	mq=$BROKER_PORT
+	local broker=$BROKER_PID
 	collector_conf "$T/tpl" "$T/tpl.status" "$mq" bench-tpl >"$T/collector.conf"
 	start collector "$BIN/gm-collector" -c "$T/collector.conf"
 	local coll=$LAST_PID
-	for i in $(seq 100); do grep -q "subscribed to" "$T/collector.log" 2>/dev/null && break; sleep 0.1; done
+	wait_for 10 grep -q "subscribed to" "$T/collector.log"
 	now=$(date +%s)
 	t=$((now - now % 60 - 180 * 60))
 	printf '{"unit":"kWh","kind":"counter","seq":1,"readings":[' >"$T/batch.json"
@@ -77,7 +75,7 @@ template() {
 	done >>"$T/batch.json"
 	echo ']}' >>"$T/batch.json"
 	mosquitto_pub -p "$mq" -q 1 -t greenmeter/v1/bench/tpl/import_kwh -f "$T/batch.json"
-	for i in $(seq 200); do grep -q "received=180 " "$T/tpl.status" 2>/dev/null && break; sleep 0.1; done
+	wait_for 20 grep -q "received=180 " "$T/tpl.status"
 	stop "$coll" "$broker"
 	grep -q "received=180 " "$T/tpl.status" || die "the template channel was not stored"
 }

@@ -16,9 +16,7 @@ fast() { local s=1; while [ ! -e "$T/fast.stop" ]; do
 dash_dataset() {
 	local i
 	start_broker
-	collector_conf "$T/data" "$T/status" "$BROKER_PORT" dash-collector >"$T/collector.conf"
-	start collector "$BIN/gm-collector" -c "$T/collector.conf"
-	wait_for 20 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subscribed"
+	collector_up dash-collector 20 || not_ok "collector subscribed"
 	NOW=$(date +%s)
 	T0=$((NOW - NOW % 60 - 3720))
 	for i in $(seq 0 12); do

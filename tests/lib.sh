@@ -9,6 +9,9 @@ BIN=${BIN:?BIN must point at the programs}
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 . "$ROOT/tools/runlib.sh"
 T=$(mktemp -d /tmp/gm-test.XXXXXX)
+# start, stop and start_broker (tools/runlib.sh) keep their logs, the
+# broker's config and its database in $T.
+LOG_DIR=$T
 PIDS=""
 FAILS=0
 CHECKS=0
@@ -23,27 +26,6 @@ ok() { CHECKS=$((CHECKS + 1)); echo "ok - $*"; }
 not_ok() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "not ok - $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 done_testing() { [ "$FAILS" -eq 0 ]; exit $?; }
-
-# Start a command in the background, logging to $T/<name>.log; its pid is
-# returned in $LAST_PID and stopped at exit.
-start() {
-	local name=$1; shift
-	"$@" >>"$T/$name.log" 2>&1 &
-	LAST_PID=$!
-	PIDS="$PIDS $LAST_PID"
-}
-
-stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; true; }
-
-# mosquitto on loopback with persistence, so queued QoS 1 messages survive.
-start_broker() {
-	BROKER_PORT=${1:-$(free_port)}
-	mkdir -p "$T/mosq"
-	{ broker_conf "$BROKER_PORT" "$T/mosq"; echo "max_queued_messages 0"; } >"$T/mosquitto.conf"
-	start mosquitto mosquitto -c "$T/mosquitto.conf"
-	BROKER_PID=$LAST_PID
-	wait_port "$BROKER_PORT" || { echo "# mosquitto did not start"; cat "$T/mosquitto.log"; return 1; }
-}
 
 # gm-sim config: one gateway on port $1 with one SDM630 "m1" (seed $2, load $3).
 one_meter_sim() {
@@ -60,15 +42,38 @@ one_meter_agent() {
 		"$3" "$4" "$5"
 }
 
-# Wait until a command succeeds (default 20 s).
-wait_for() {
-	local limit=$1 i=0; shift
-	while ! "$@" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -ge $((limit * 10)) ] && return 1
-		sleep 0.1
-	done
+# gm-collector on $T/collector.conf, logging to $T/collector.log, pid in
+# COLLECTOR_PID; also for starting it again on the same config.
+start_collector() { start collector "$BIN/gm-collector" -c "$T/collector.conf"; COLLECTOR_PID=$LAST_PID; }
+
+# The collector has subscribed within $1 s (default 10): only from then on
+# does the broker keep what is published for it.
+collector_subscribed() { wait_for "${1:-10}" grep -q "subscribed to" "$T/collector.log"; }
+
+# The usual collector: client id $1, storing in $T/data with its status in
+# $T/status, started and subscribed within $2 s (default 10), or returns 1.
+collector_up() { # client_id [limit]
+	collector_conf "$T/data" "$T/status" "$BROKER_PORT" "$1" >"$T/collector.conf"
+	start_collector
+	collector_subscribed "${2:-10}"
 }
+
+# An agent config in $T/agent.conf only for `gm-agent --import` (site
+# senate, client id $1, spool in $T/spool): no meters to poll.
+importer_conf() { # client_id
+	printf '[agent]\nsite = senate\nspool_dir = %s/spool\n[mqtt]\nbroker = 127.0.0.1:%s\nclient_id = %s\n' \
+		"$T" "$BROKER_PORT" "$1" >"$T/agent.conf"
+}
+
+# Import one CSV file with that config, its output appended to
+# $T/import.log; returns gm-agent's exit code, which the tests check.
+imp() { "$BIN/gm-agent" -c "$T/agent.conf" --import "$1" >>"$T/import.log" 2>&1; }
+
+# The hostile Modbus fixture has served each of the NKINDS kinds of bad
+# answer in $T/served.log at least once, and its last answer was the good
+# one after them, so whatever the agent makes of them is published by now.
+served_all() { test "$(awk '$2 != "good" { print $2 }' "$T/served.log" | sort -u | wc -l)" -ge "$NKINDS" &&
+	test "$(tail -1 "$T/served.log" | awk '{ print $2 }')" = good; }
 
 # What the collector keeps beside the channels: its write-ahead log and
 # the quarantine of messages it could not store (an

@@ -13,6 +13,11 @@ BUILD=${1:-build/release}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 BIN=$BUILD/bin
 RUN=${GM_DEMO_DIR:-$ROOT/run/demo}
+. "$ROOT/tools/runlib.sh"
+# start and start_broker log to $RUN/<name>.log; the broker keeps its
+# database in $RUN/mosquitto.
+LOG_DIR=$RUN
+BROKER_DIR=$RUN/mosquitto
 PIDS=""
 
 stop_all() {
@@ -21,26 +26,16 @@ stop_all() {
 	echo
 	echo "stopping: $PIDS"
 	stop_pids $PIDS
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
 	echo "stopped. Data and reports stay in $RUN"
 	exit 0
 }
 trap stop_all INT TERM EXIT
 
-start() { # name command...
-	local name=$1; shift
-	"$@" >>"$RUN/$name.log" 2>&1 &
-	PIDS="$PIDS $!"
-}
-. "$ROOT/tools/runlib.sh"
-
 rm -rf "$RUN"
-mkdir -p "$RUN/data" "$RUN/reports" "$RUN/mosquitto"
+mkdir -p "$RUN/data" "$RUN/reports"
 MQTT=$(free_port)
 MODBUS=$(free_port)
 NOW=$(date +%s)
-
-broker_conf "$MQTT" "$RUN/mosquitto" >"$RUN/mosquitto.conf"
 
 . "$ROOT/tools/demo_org.sh"
 demo_sim_conf >"$RUN/sim.conf"
@@ -61,11 +56,10 @@ demo_checklists 2569
 collector_conf "$RUN/data" "$RUN/collector.status" "$MQTT" demo-collector >"$RUN/collector.conf"
 
 echo "demo: starting mosquitto on 127.0.0.1:$MQTT"
-start mosquitto mosquitto -c "$RUN/mosquitto.conf"
-wait_port "$MQTT" || { echo "demo: mosquitto did not start: see $RUN/mosquitto.log" >&2; exit 1; }
+start_broker "$MQTT" || { echo "demo: mosquitto did not start: see $RUN/mosquitto.log" >&2; exit 1; }
 start collector "$BIN/gm-collector" -c "$RUN/collector.conf"
 # Publish only once the collector's subscription exists, or the broker drops it.
-for i in $(seq 1 100); do grep -q "subscribed to" "$RUN/collector.log" && break; sleep 0.1; done
+wait_for 10 grep -q "subscribed to" "$RUN/collector.log"
 
 # History: from 1 October 2024 (the baseline year FY2568) to now, every 15
 # minutes, published through the broker as batches of the wire contract,
@@ -76,10 +70,8 @@ echo "demo: loading two fiscal years of history through the broker (about a minu
 n=$(demo_history "$UNTIL")
 demo_entries "$UNTIL"
 # Wait until the collector has stored the last batch of every channel.
-for i in $(seq 1 1500); do
-	[ "$(grep -c "last_t=$((UNTIL - 900))" "$RUN/collector.status" 2>/dev/null)" -ge "$n" ] && break
-	sleep 0.2
-done
+history_stored() { [ "$(grep -c "last_t=$((UNTIL - 900))" "$RUN/collector.status")" -ge "$n" ]; }
+wait_for 300 history_stored
 
 start sim "$BIN/gm-sim" -c "$RUN/sim.conf"
 wait_port "$MODBUS" || { echo "demo: gm-sim did not start: see $RUN/sim.log" >&2; exit 1; }

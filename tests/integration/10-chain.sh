@@ -53,8 +53,8 @@ collector_conf "$T/data" "$T/status" "$BROKER_PORT" chain-collector >"$T/collect
 
 check "gm-agent accepts its config" "$BIN/gm-agent" -n -c "$T/agent.conf"
 check "gm-collector accepts its config" "$BIN/gm-collector" -n -c "$T/collector.conf"
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-wait_for 10 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subscribes"
+start_collector
+collector_subscribed || not_ok "collector subscribes"
 start sim "$BIN/gm-sim" -c "$T/sim.conf"
 start frozen "$BIN/gm-sim" -c "$T/frozen.conf" --freeze "@$FREEZE"
 wait_port "$SIM_PORT" && wait_port "$FROZEN_PORT" || not_ok "gm-sim listens"

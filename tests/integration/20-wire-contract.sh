@@ -7,10 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 start_broker
-collector_conf "$T/data" "$T/status" "$BROKER_PORT" contract-collector >"$T/collector.conf"
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-COLLECTOR_PID=$LAST_PID
-wait_for 10 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subscribes"
+collector_up contract-collector || not_ok "collector subscribes"
 
 # The doc's lines, in order: six to store, seven to reject, two events.
 grep '^mosquitto_pub ' "$ROOT/docs/wire-contract.md" >"$T/examples.sh"

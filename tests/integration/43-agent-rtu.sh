@@ -40,11 +40,8 @@ rtu_meter() { # id unit
 	rtu_meter east 1
 	rtu_meter west 7
 } >"$T/agent.conf"
-collector_conf "$T/data" "$T/status" "$BROKER_PORT" rtu-collector >"$T/collector.conf"
-
 check "the agent accepts an RTU bus" "$BIN/gm-agent" --check "$T/agent.conf"
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-wait_for 10 grep -q "subscribed to" "$T/collector.log"
+collector_up rtu-collector
 start sim "$BIN/gm-sim" -c "$T/sim.conf" --freeze "@$FREEZE"
 sleep 0.5
 timeout 15 mosquitto_sub -p "$BROKER_PORT" -t 'greenmeter/v1/rtu/+/total_kwh' -v -C 6 >"$T/sub.txt" &

@@ -47,10 +47,8 @@ channel.duplex = counters.sides.1
 unit.duplex = sheets
 kind.duplex = counter
 CONF
-collector_conf "$T/data" "$T/status" "$BROKER_PORT" mqtt-meters-collector >"$T/collector.conf"
 check "the agent accepts MQTT meters" "$BIN/gm-agent" --check "$T/agent.conf"
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-wait_for 10 grep -q "subscribed to" "$T/collector.log"
+collector_up mqtt-meters-collector
 start agent "$BIN/gm-agent" -c "$T/agent.conf"
 wait_for 10 grep -q "subscribed to" "$T/agent.log" || not_ok "the agent subscribes to the devices"
 

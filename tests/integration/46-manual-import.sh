@@ -12,13 +12,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 start_broker
-printf '[agent]\nsite = senate\nspool_dir = %s/spool\n[mqtt]\nbroker = 127.0.0.1:%s\nclient_id = importer\n' \
-	"$T" "$BROKER_PORT" >"$T/agent.conf"
-collector_conf "$T/data" "$T/status" "$BROKER_PORT" import-collector >"$T/collector.conf"
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-wait_for 10 grep -q "subscribed to" "$T/collector.log"
-
-imp() { "$BIN/gm-agent" -c "$T/agent.conf" --import "$1" >>"$T/import.log" 2>&1; }
+importer_conf importer
+collector_up import-collector
 
 # A spreadsheet's export: byte-order mark, CRLF, a quoted note with a comma.
 printf '\xEF\xBB\xBFmonth,meter,channel,amount,unit,note\r\n' >"$T/bad.csv"

@@ -13,13 +13,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 start_broker
-printf '[agent]\nsite = senate\nspool_dir = %s/spool\n[mqtt]\nbroker = 127.0.0.1:%s\nclient_id = dial-importer\n' \
-	"$T" "$BROKER_PORT" >"$T/agent.conf"
-collector_conf "$T/data" "$T/status" "$BROKER_PORT" dial-collector >"$T/collector.conf"
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-wait_for 10 grep -q "subscribed to" "$T/collector.log"
-
-imp() { "$BIN/gm-agent" -c "$T/agent.conf" --import "$1" >>"$T/import.log" 2>&1; }
+importer_conf dial-importer
+collector_up dial-collector
 
 # What the caretaker used each month (m3), October 2566 .. September 2567.
 USE=(120.5 98.25 101.75 87.5 93.125 110 105.5 99.875 130.25 118 95.5 102.625)

@@ -18,9 +18,7 @@ client_id = ev-agent
 topic = tele/plug-3f/SENSOR
 format = tasmota
 CONF
-collector_conf "$T/data" "$T/status" "$BROKER_PORT" ev-collector >"$T/collector.conf"
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-wait_for 10 grep -q "subscribed to" "$T/collector.log"
+collector_up ev-collector
 start agent "$BIN/gm-agent" -c "$T/agent.conf"
 wait_for 10 grep -q "as ev-agent " "$T/mosquitto.log"
 

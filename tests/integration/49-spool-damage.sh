@@ -23,8 +23,6 @@ channel.x = .
 unit.x = W
 kind.x = gauge
 CONF
-collector_conf "$T/data" "$T/status" "$BROKER_PORT" spool-damage-collector >"$T/collector.conf"
-
 now=$(date +%s)
 # 24 minutes of a counter, readings 1, 5, 12 and 19 not numbers (ids 1..24)
 awk -v now="$now" 'BEGIN { for (i = 1; i <= 24; i++) {
@@ -45,8 +43,7 @@ byte=$(od -An -tu1 -j "$off" -N1 "$seg" | tr -d ' ')
 printf "$(printf '\\%03o' $((byte ^ 1)))" | dd of="$seg" bs=1 seek="$off" conv=notrunc status=none
 check "the byte is flipped" test "$(od -An -tu1 -j "$off" -N1 "$seg" | tr -d ' ')" -eq $((byte ^ 1))
 
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-wait_for 10 grep -q "subscribed to" "$T/collector.log" || not_ok "the collector subscribes"
+collector_up spool-damage-collector || not_ok "the collector subscribes"
 start agent "$BIN/gm-agent" -c "$T/agent.conf"
 AGENT=$LAST_PID
 stored() { sed -n "s|^spool/$1/total_kwh .* stored=\([0-9]*\) .*|\1|p" "$T/status"; }

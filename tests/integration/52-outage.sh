@@ -9,10 +9,8 @@ start_broker
 SIM_PORT=$(free_port)
 one_meter_sim "$SIM_PORT" 3 30 >"$T/sim.conf"
 one_meter_agent outage outage-agent "$SIM_PORT" 1 0.5 >"$T/agent.conf"
-collector_conf "$T/data" "$T/status" "$BROKER_PORT" outage-collector >"$T/collector.conf"
 
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-wait_for 10 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subscribes"
+collector_up outage-collector || not_ok "collector subscribes"
 start sim "$BIN/gm-sim" -c "$T/sim.conf"
 wait_port "$SIM_PORT"
 start agent "$BIN/gm-agent" -c "$T/agent.conf"

@@ -29,7 +29,7 @@ start_rrdcached() { # name
 	eval "RRDCACHED_$1=$LAST_PID"
 	wait_for 10 test -S "$T/$1.sock" || echo "# rrdcached for $1 did not start"
 }
-start_collector() { # name [options]
+start_named_collector() { # name [options]
 	local n=$1; shift
 	start "$n" "$BIN/gm-collector" "$@" -c "$T/$n.conf"
 	eval "COLLECTOR_$n=$LAST_PID"
@@ -42,9 +42,9 @@ start_rrdcached crashed
 for n in direct cached crashed; do
 	collector_conf "$T/$n" "$T/status-$n" "$BROKER_PORT" "kill-$n" >"$T/$n.conf"
 done
-start_collector direct
-start_collector cached --rrdcached "unix:$T/cached.sock"
-start_collector crashed --rrdcached "unix:$T/crashed.sock"
+start_named_collector direct
+start_named_collector cached --rrdcached "unix:$T/cached.sock"
+start_named_collector crashed --rrdcached "unix:$T/crashed.sock"
 for n in direct cached crashed; do
 	wait_for 10 grep -q "subscribed to" "$T/$n.log" || not_ok "$n collector subscribes"
 done
@@ -70,8 +70,8 @@ FEED_P=$!
 for k in 1 2 3 4; do
 	sleep 2
 	echo "# kill -9: the direct and the cached collector ($k of 4)"
-	kill9 "$COLLECTOR_direct"; start_collector direct
-	kill9 "$COLLECTOR_cached"; start_collector cached --rrdcached "unix:$T/cached.sock"
+	kill9 "$COLLECTOR_direct"; start_named_collector direct
+	kill9 "$COLLECTOR_cached"; start_named_collector cached --rrdcached "unix:$T/cached.sock"
 	if [ $k -le 3 ]; then
 		sleep 1
 		echo "# kill -9: the crashed collector's rrdcached ($k of 3); back 1 s later"

@@ -41,9 +41,7 @@ sim() { "$BIN/gm-sim" -c "$T/sim.conf" "$@"; }
 check "the simulator takes the year's meter" sim -n
 
 start_broker
-collector_conf "$T/data" "$T/status" "$BROKER_PORT" year-collector >"$T/collector.conf"
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-wait_for 10 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subscribes"
+collector_up year-collector || not_ok "collector subscribes"
 
 TOPIC=greenmeter/v1/year/$M/$C
 # Readings every STEP s in [from, to) local time, as the agent would send them.

@@ -17,8 +17,7 @@ collector_conf "$T/data" "$T/status" "$BROKER_PORT" status-collector |
 	sed 's/^\[collector\]$/[collector]\nfault_hold = 8/' >"$T/collector.conf"
 start sim "$BIN/gm-sim" -c "$T/sim.conf"
 SIM_PID=$LAST_PID
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-COLLECTOR_PID=$LAST_PID
+start_collector
 wait_port "$SIM_PORT"
 start agent "$BIN/gm-agent" -c "$T/agent.conf"
 
@@ -67,7 +66,7 @@ check "clean readings after it clear it once fault_hold (8 s) has passed" wait_f
 # Counters carry on across a restart of the collector.
 before=$(line import_kwh | sed 's/.* received=\([0-9]*\) .*/\1/')
 stop "$COLLECTOR_PID"
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
+start_collector
 check "the restarted collector takes up the counters" wait_for 10 grep -q 'counters of 5 channel(s) carry on' "$T/collector.log"
 check "received carries on from $before" wait_for 15 sh -c "[ \$(grep '^st/m1/import_kwh ' '$T/status' | sed 's/.* received=\([0-9]*\) .*/\1/') -gt $before ]"
 check "no message counted lost across the restart" sh -c "line() { grep '^st/m1/import_kwh ' '$T/status'; }; line | grep -q ' lost=0 '"

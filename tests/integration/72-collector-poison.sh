@@ -27,9 +27,8 @@ start_broker || exit 1
 D=$T/data
 collector_conf "$D" "$T/status" "$BROKER_PORT" poison-test |
 	sed 's/^\[mqtt\]$/write_delay = 1\n[mqtt]/' >"$T/collector.conf"
-start_collector() { start collector "$BIN/gm-collector" -c "$T/collector.conf"; COLLECTOR_PID=$LAST_PID; }
 start_collector
-wait_for 10 grep -q "subscribed to" "$T/collector.log" ||
+collector_subscribed ||
 	{ not_ok "the collector subscribes"; cat "$T/collector.log"; done_testing; }
 pub() { mosquitto_pub -p "$BROKER_PORT" -q 1 "$@"; }
 status_of() { # site/meter/channel field

@@ -29,9 +29,8 @@ start_broker || exit 1
 D=$SMALL/data
 collector_conf "$D" "$T/status" "$BROKER_PORT" disk-full-test |
 	sed 's/^\[mqtt\]$/write_delay = 1\n[mqtt]/' >"$T/collector.conf"
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-COLLECTOR_PID=$LAST_PID
-wait_for 10 grep -q "subscribed to" "$T/collector.log" ||
+start_collector
+collector_subscribed ||
 	{ not_ok "the collector subscribes"; cat "$T/collector.log"; done_testing; }
 
 now=$(date +%s)

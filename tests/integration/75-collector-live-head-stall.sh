@@ -11,9 +11,8 @@ start_broker || exit 1
 D=$T/data
 collector_conf "$D" "$T/status" "$BROKER_PORT" stall-test |
 	sed 's/^\[mqtt\]$/write_delay = 1\n[mqtt]/' >"$T/collector.conf"
-start_collector() { start collector "$BIN/gm-collector" -c "$T/collector.conf"; COLLECTOR_PID=$LAST_PID; }
 start_collector
-wait_for 10 grep -q "subscribed to" "$T/collector.log" || { not_ok "the collector subscribes"; done_testing; }
+collector_subscribed || { not_ok "the collector subscribes"; done_testing; }
 B=$(( ($(date +%s) - 3600) / 60 * 60 ))
 pub() { # channel minute
 	mosquitto_pub -p "$BROKER_PORT" -q 1 -t "greenmeter/v1/hq/m1/$1" \

@@ -33,9 +33,7 @@ EOF
 sim() { "$BIN/gm-sim" -c "$T/sim.conf" "$@"; }
 
 start_broker
-collector_conf "$T/data" "$T/status" "$BROKER_PORT" report-collector >"$T/collector.conf"
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-wait_for 10 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subscribes"
+collector_up report-collector || not_ok "collector subscribes"
 
 send() { # meter channel from to
 	sim --history "$1" "$2" "$3" "$4" "$STEP" |

@@ -30,9 +30,7 @@ start_at = 2023-09-30
 EOF
 
 start_broker
-collector_conf "$T/data" "$T/status" "$BROKER_PORT" cli-collector >"$T/collector.conf"
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-wait_for 10 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subscribes"
+collector_up cli-collector || not_ok "collector subscribes"
 
 "$BIN/gm-sim" -c "$T/sim.conf" --history b2-main import_kwh 2023-09-30 "2023-12-01 00:15" 900 |
 	mosquitto_pub -p "$BROKER_PORT" -q 1 -t greenmeter/v1/hq/b2-main/import_kwh -l

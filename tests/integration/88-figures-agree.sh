@@ -11,9 +11,7 @@
 pub() { mosquitto_pub -p "$BROKER_PORT" -q 1 -t "greenmeter/v1/$1" -m "$2"; }
 
 start_broker
-collector_conf "$T/data" "$T/status" "$BROKER_PORT" agree-collector >"$T/collector.conf"
-start collector "$BIN/gm-collector" -c "$T/collector.conf"
-wait_for 20 grep -q "subscribed to" "$T/collector.log" || not_ok "collector subscribed"
+collector_up agree-collector 20 || not_ok "collector subscribed"
 # Readings 20 s apart up to now, the last one a fall from 530 to 0.5; the
 # day must have begun 10 minutes ago at least (else wait for that).
 NOW=$(date +%s)
