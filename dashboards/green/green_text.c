@@ -207,6 +207,18 @@ void green_period_days(const struct green_period *p, char *from, char *to, size_
 	green_day_label(last.end - 1, to, len);   /* the last second: the last day */
 }
 
+void green_period_span(const struct green_period *p, enum lang lang, char *buf, size_t len)
+{
+	struct period first, last;
+	char a[48], b[48];
+
+	fiscal_month(p->fy, p->m0, &first, NULL, NULL);
+	fiscal_month(p->fy, p->m1 - 1, &last, NULL, NULL);
+	green_date_name(first.start, lang, a, sizeof(a));
+	green_date_name(last.end - 1, lang, b, sizeof(b));
+	snprintf(buf, len, "%s – %s", a, b);
+}
+
 void green_period_name(const struct green_period *p, enum lang lang, char *buf, size_t len)
 {
 	char month[48];

@@ -39,8 +39,12 @@ const char *green_why_words(enum cmp_why w, enum lang lang);
 void green_date_name(time_t t, enum lang lang, char *buf, size_t len);
 /* "2025-10-01", local. */
 void green_day_label(time_t t, char *buf, size_t len);
-/* The period's first day and its last day (inclusive), local. */
+/* The period's first day and its last day (inclusive), local, "2025-10-01"
+ * (for machines: JSON, CSV). */
 void green_period_days(const struct green_period *p, char *from, char *to, size_t len);
+/* The same for people: "1 ต.ค. 2568 – 30 ก.ย. 2569" (B.E.) / "1 Oct 2025 –
+ * 30 Sep 2026". */
+void green_period_span(const struct green_period *p, enum lang lang, char *buf, size_t len);
 
 /* A word or phrase of the report in the language (a key from green_text.c;
  * an unknown key comes back as itself, so a missing word shows, not crashes). */

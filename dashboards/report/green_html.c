@@ -18,9 +18,9 @@ static const char *name_of(const struct green_report *r, int unit, enum lang lan
 static void head(FILE *f, const struct green_report *r, enum lang lang, const char *title,
     int unit)
 {
-	char a[32], b[32], what[64], as_of[64];
+	char span[112], what[64], as_of[64];
 
-	green_period_days(&r->period, a, b, sizeof(a));
+	green_period_span(&r->period, lang, span, sizeof(span));
 	green_date_name(r->period.as_of, lang, as_of, sizeof(as_of));
 	green_period_name(&r->period, lang, what, sizeof(what));
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
@@ -47,8 +47,8 @@ static void head(FILE *f, const struct green_report *r, enum lang lang, const ch
 	html_esc(f, tr(lang, title));
 	fputs("</h1>\n<p><b>", f);
 	html_esc(f, name_of(r, unit, lang));
-	fprintf(f, "</b><br>%s %d, %s %s – %s (%s), %s %s</p>\n", tr(lang, "fy"), r->period.fy,
-	    tr(lang, "period"), a, b, what, tr(lang, "as_of"), as_of);
+	fprintf(f, "</b><br>%s %d, %s %s (%s), %s %s</p>\n", tr(lang, "fy"), r->period.fy,
+	    tr(lang, "period"), span, what, tr(lang, "as_of"), as_of);
 }
 
 static void foot(FILE *f, enum lang lang)
@@ -318,7 +318,7 @@ static void factors_used(FILE *f, const struct green_report *r, const struct gre
     enum lang lang)
 {
 	bool used[ORG_MAX_FACTORS] = { false };
-	char day[32];
+	char day[48];
 
 	for (int k = 0; k < RES_N; k++)
 		for (int m = 0; m < 12; m++)
@@ -330,7 +330,7 @@ static void factors_used(FILE *f, const struct green_report *r, const struct gre
 
 		if (!used[i])
 			continue;
-		green_day_label(ef->from, day, sizeof(day));
+		green_date_name(ef->from, lang, day, sizeof(day));
 		fprintf(f, "<li>%s: %.4f kgCO2e/%s (%s %s; %s ", resource_label(ef->res, lang),
 		    ef->kg_per_unit, resource_unit(ef->res), tr(lang, "factor_from"), day,
 		    tr(lang, "source"));

@@ -138,6 +138,13 @@ check "reams: the same figures in JSON, CSV and HTML" agree paper_reams "Paper i
 check "Thai summary: Thai words" grep -q 'ร้อยละการใช้กระดาษที่ลดลง' "$OUT/summary.th.html"
 check "Thai resources: Thai month and B.E. year" grep -q 'ต.ค. 2568' "$OUT/finance-budget.resources.th.html"
 check "English resources: Oct 2025" grep -q 'Oct 2025' "$OUT/finance-budget.resources.en.html"
+check "Thai pages: the period as 1 ต.ค. 2568 – 30 ก.ย. 2569" \
+	grep -q 'ช่วงเวลา 1 ต.ค. 2568 – 30 ก.ย. 2569' "$OUT/summary.th.html"
+check "English pages: the period as 1 Oct 2025 – 30 Sep 2026" \
+	grep -q 'Period 1 Oct 2025 – 30 Sep 2026' "$OUT/summary.en.html"
+# visible text only: an ISO month in a data- attribute is for machines
+check "no page shows an ISO date (2025-10-01) to a reader" \
+	sh -c "! grep -lE '>[^<]*[0-9]{4}-[0-9]{2}-[0-9]{2}' '$OUT'/*.html"
 check "incomplete data says so" grep -q 'ข้อมูลไม่ครบ' "$OUT/finance-budget.resources.th.html"
 check "CSV starts with a UTF-8 BOM" [ "$(head -c 3 "$OUT/summary.th.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
 check "CSV has a row per unit and one for the whole" [ "$(tail -n +2 "$OUT/summary.th.csv" | wc -l)" -eq 20 ]

@@ -1,0 +1,72 @@
+/*
+ * test_green_text.c - dates as a Thai reader of a report sees them
+ * (dashboards/green/green_text.c): Buddhist Era years and Thai month
+ * abbreviations on Thai pages, the same days in English, in Asia/Bangkok
+ * whatever the machine's zone; the ISO form only for machines.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "green.h"
+#include "green_text.h"
+#include "testutil.h"
+#include "timeutil.h"
+
+static int setup(void **state)
+{
+	(void)state;
+	return tz_set("Asia/Bangkok");
+}
+
+static void test_date_name(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	/* the first second of 1 October 2025 in Bangkok, and the last of a day */
+	green_date_name(bkk(2025, 10, 1), LANG_TH, buf, sizeof(buf));
+	assert_string_equal(buf, "1 ต.ค. 2568");
+	green_date_name(bkk(2025, 10, 1), LANG_EN, buf, sizeof(buf));
+	assert_string_equal(buf, "1 Oct 2025");
+	green_date_name(bkk(2026, 1, 1) - 1, LANG_TH, buf, sizeof(buf));
+	assert_string_equal(buf, "31 ธ.ค. 2568");
+	/* too small a buffer is cut, never overrun */
+	green_date_name(bkk(2025, 10, 1), LANG_TH, buf, 6);
+	assert_true(strlen(buf) < 6);
+}
+
+static void test_period_span(void **state)
+{
+	struct green_period fy = { .fy = 2569, .m0 = 0, .m1 = 12, .kind = PERIOD_ROUND, .n = 12 };
+	struct green_period q2 = { .fy = 2569, .m0 = 3, .m1 = 6, .kind = PERIOD_QUARTER, .n = 2 };
+	char buf[128], from[32], to[32];
+
+	(void)state;
+	green_period_span(&fy, LANG_TH, buf, sizeof(buf));
+	assert_string_equal(buf, "1 ต.ค. 2568 – 30 ก.ย. 2569");
+	green_period_span(&fy, LANG_EN, buf, sizeof(buf));
+	assert_string_equal(buf, "1 Oct 2025 – 30 Sep 2026");
+	green_period_span(&q2, LANG_TH, buf, sizeof(buf));
+	assert_string_equal(buf, "1 ม.ค. 2569 – 31 มี.ค. 2569");
+	/* the machines' form of the same days */
+	green_period_days(&q2, from, to, sizeof(from));
+	assert_string_equal(from, "2026-01-01");
+	assert_string_equal(to, "2026-03-31");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_date_name),
+		cmocka_unit_test(test_period_span),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
