@@ -28,6 +28,19 @@ tally() { # name log rc ok-pattern fail-pattern
 	if [ "$f" -ne 0 ]; then echo "FAIL $1"; cat "$2"; else echo "ok   $1 ($p)"; fi
 }
 
+run_one() { # script
+	local name bin start
+	name=$(basename "$1" .sh)
+	case "$name" in *valgrind*) bin=$REL/bin ;; *) bin=$SAN/bin ;; esac
+	start=$(date +%s)
+	BIN=$bin ROOT=$ROOT bash "$1" >"$OUT/$name.log" 2>&1
+	echo "$? $(( $(date +%s) - start ))" >"$OUT/$name.rc"
+}
+# The longest first, so the others fit in beside them; they mostly wait on
+# clocks, so the unit tests run beside them too.
+tests=$(ls "$ROOT"/tests/integration/*.sh | sort)
+for t in $(echo "$tests" | grep -E '/(52-outage|10-chain)'); do run_one "$t" & done
+
 for t in "$SAN"/tests/test_*; do
 	[ -x "$t" ] || continue
 	"$t" >"$OUT/unit.log" 2>&1
@@ -37,17 +50,6 @@ for t in "$SAN"/tests/test_*; do
 	tally "$(basename "$t")" "$OUT/unit.log" "$rc" '^\[       OK \]' '^\[  FAILED  \] [a-z]'
 done
 
-run_one() { # script
-	local name bin start
-	name=$(basename "$1" .sh)
-	case "$name" in *valgrind*) bin=$REL/bin ;; *) bin=$SAN/bin ;; esac
-	start=$(date +%s)
-	BIN=$bin ROOT=$ROOT bash "$1" >"$OUT/$name.log" 2>&1
-	echo "$? $(( $(date +%s) - start ))" >"$OUT/$name.rc"
-}
-# The longest first, so the others fit in beside them.
-tests=$(ls "$ROOT"/tests/integration/*.sh | sort)
-for t in $(echo "$tests" | grep -E '/(52-outage|10-chain)'); do run_one "$t" & done
 for t in $(echo "$tests" | grep -vE '/(52-outage|10-chain)'); do
 	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 0.2; done
 	run_one "$t" &
