@@ -11,7 +11,9 @@
 /* s with < > & " ' written as entities. */
 void html_esc(FILE *f, const char *s);
 
-/* A figure with `dec` decimals, or a dash when it is not a number. */
+/* A figure with `dec` decimals and its thousands grouped by commas, as
+ * Thai and English documents print them ("519,296.00"), or a dash when it
+ * is not a number. */
 void html_num(FILE *f, double v, int dec);
 
 #endif

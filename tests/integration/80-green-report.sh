@@ -125,7 +125,7 @@ for lang, label in (('en', label_en), ('th', label_th)):
     assert len(s) == 1 and all(abs(a - b) < 1e-9 * (1 + abs(b)) for a, b in zip(got, want)), (lang, got, want)
     html = open(f'{out}/finance-budget.resources.{lang}.html', encoding='utf-8').read()
     t = html[html.index(f'<table data-res="{res}">'):]
-    fig = lambda k: float(re.search(f'data-fig="{k}">([-0-9.]+)', t).group(1))
+    fig = lambda k: float(re.search(f'data-fig="{k}">([-0-9.,]+)', t).group(1).replace(',', ''))
     got = (fig('amount'), fig('baseline'), fig('change'))
     assert all(abs(a - b) <= 0.005 + 1e-9 for a, b in zip(got, want)), (lang, got, want)
     assert abs((got[1] - got[0]) / got[1] * 100 - got[2]) <= 0.005 + 1e-9, got
@@ -145,6 +145,26 @@ check "English pages: the period as 1 Oct 2025 – 30 Sep 2026" \
 # visible text only: an ISO month in a data- attribute is for machines
 check "no page shows an ISO date (2025-10-01) to a reader" \
 	sh -c "! grep -lE '>[^<]*[0-9]{4}-[0-9]{2}-[0-9]{2}' '$OUT'/*.html"
+# every figure of 1,000 or more with its thousands separator (a year,
+# B.E. or C.E., is not a figure)
+ungrouped() {
+	python3 - "$OUT"/*.html <<'PY'
+import html, re, sys
+bad = []
+for path in sys.argv[1:]:
+    t = re.sub(r'<(style|script)[^>]*>.*?</\1>', ' ', open(path, encoding='utf-8').read(), flags=re.S)
+    text = html.unescape(re.sub(r'<[^>]+>', ' ', t))
+    for m in re.finditer(r'(?<![\d,.])\d{4,}(?:\.\d+)?(?![\d,])', text):
+        s = m.group(0)
+        if '.' not in s and (2400 <= int(s) <= 2700 or 1900 <= int(s) <= 2100):
+            continue
+        bad.append(f'{path}: {text[max(0, m.start() - 30):m.end() + 10]!r}')
+print('\n'.join('# ' + b for b in bad[:5]))
+sys.exit(1 if bad else 0)
+PY
+}
+check "no page shows a figure of 1,000 or more without its separator (519,296.00)" ungrouped
+check "and some figures there are that large" grep -qE '[0-9],[0-9]{3}' "$OUT/finance-budget.resources.th.html"
 check "incomplete data says so" grep -q 'ข้อมูลไม่ครบ' "$OUT/finance-budget.resources.th.html"
 check "CSV starts with a UTF-8 BOM" [ "$(head -c 3 "$OUT/summary.th.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
 check "CSV has a row per unit and one for the whole" [ "$(tail -n +2 "$OUT/summary.th.csv" | wc -l)" -eq 20 ]
