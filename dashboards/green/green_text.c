@@ -253,7 +253,7 @@ static const struct word words[] = {
 	{ "paper_change", "ร้อยละการใช้กระดาษที่ลดลง", "Paper reduction (%)" },
 	{ "kpi_level", "ระดับคะแนน KPI", "KPI level" },
 	{ "rank", "ลำดับ", "Rank" },
-	{ "kwh_per", "ไฟฟ้า kWh ต่อคน", "kWh per person" },
+	{ "kwh_per", "ไฟฟ้า (กิโลวัตต์ชั่วโมง ต่อคน)", "kWh per person" },
 	{ "completeness", "ความครบถ้วนของข้อมูล", "Data completeness" },
 	{ "incomplete", "ข้อมูลไม่ครบ", "incomplete" },
 	{ "to_review", "ต้องตรวจสอบ", "to review" },
@@ -269,7 +269,8 @@ static const struct word words[] = {
 	{ "met", "ผ่าน", "met" },
 	{ "not_met", "ไม่ผ่าน", "not met" },
 	{ "unknown", "ยังประเมินไม่ได้", "cannot tell yet" },
-	{ "ghg", "ก๊าซเรือนกระจก (kgCO2e)", "Greenhouse gas (kgCO2e)" },
+	{ "ghg", "ก๊าซเรือนกระจก (กก. คาร์บอนไดออกไซด์เทียบเท่า)", "Greenhouse gas (kgCO2e)" },
+	{ "kgco2e_per", "กก. คาร์บอนไดออกไซด์เทียบเท่า ต่อ", "kgCO2e per" },
 	{ "factors", "ค่าสัมประสิทธิ์การปล่อยก๊าซเรือนกระจกที่ใช้", "Emission factors used" },
 	{ "factor_from", "ใช้ตั้งแต่", "from" },
 	{ "source", "แหล่งที่มา", "source" },
@@ -406,4 +407,15 @@ const char *resource_label(enum resource r, enum lang lang)
 	};
 
 	return lang == LANG_TH ? th[r] : en[r];
+}
+
+const char *resource_unit_words(enum resource r, enum lang lang)
+{
+	static const char *const th[RES_N] = {
+		"กิโลวัตต์ชั่วโมง", "ลูกบาศก์เมตร", "แผ่น", "รีม", "ลิตร", "กิโลกรัม",
+	};
+
+	if ((unsigned)r >= RES_N)
+		return "?";
+	return lang == LANG_TH ? th[r] : resource_unit(r);
 }

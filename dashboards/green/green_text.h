@@ -50,5 +50,9 @@ void green_period_span(const struct green_period *p, enum lang lang, char *buf, 
  * an unknown key comes back as itself, so a missing word shows, not crashes). */
 const char *tr(enum lang lang, const char *key);
 const char *resource_label(enum resource r, enum lang lang);
+/* The unit a resource is counted in, as the page's language names it:
+ * "กิโลวัตต์ชั่วโมง", "แผ่น" ... on Thai pages; "kWh", "sheets" ... on English
+ * ones (resource_unit(), which CSV and JSON keep in both). */
+const char *resource_unit_words(enum resource r, enum lang lang);
 
 #endif

@@ -42,7 +42,7 @@ static void head(FILE *f, const struct green_report *r, enum lang lang, const ch
 	    " font-variant-numeric: tabular-nums; white-space: nowrap; }\n"
 	    "tr { break-inside: avoid; } thead { display: table-header-group; }\n"
 	    ".warn { color: #a40; font-weight: bold; } .ok { color: #060; } .bad { color: #a00; }\n"
-	    ".meta { color: #444; font-size: 9pt; }\n"
+	    ".meta { color: #444; font-size: 9pt; } cite { font-style: normal; }\n"
 	    "</style>\n</head>\n<body>\n<h1>", f);
 	html_esc(f, tr(lang, title));
 	fputs("</h1>\n<p><b>", f);
@@ -188,7 +188,7 @@ static void month_table(FILE *f, const struct green_report *r, const struct gree
 {
 	fprintf(f, "<table>\n<thead><tr><th>%s</th><th>%s (%s)</th><th>%s</th><th>%s (%d)</th>"
 	    "<th>%s</th><th>%s</th></tr></thead>\n<tbody>\n", tr(lang, "month"), tr(lang, "amount"),
-	    resource_unit(l->res), tr(lang, "completeness"), tr(lang, "baseline"),
+	    resource_unit_words(l->res, lang), tr(lang, "completeness"), tr(lang, "baseline"),
 	    gu->baseline_fy, tr(lang, "ghg"), tr(lang, "compared_col"));
 	for (int m = r->period.m0; m < r->period.m1; m++) {
 		char name[48], ym[16];
@@ -225,7 +225,7 @@ static void sources(FILE *f, const struct fig_series *s, enum lang lang)
 		return;
 	fprintf(f, "<p class=\"meta\">%s: ", tr(lang, "meters"));
 	for (int i = 0; i < s->nsrc; i++)
-		fprintf(f, "%s%s/%s/%s (%s %.0f %%%s)", i ? ", " : "", s->src[i].id.site,
+		fprintf(f, "%s<code>%s/%s/%s</code> (%s %.0f %%%s)", i ? ", " : "", s->src[i].id.site,
 		    s->src[i].id.meter, s->src[i].id.channel, tr(lang, "share"),
 		    100 * s->src[i].share, s->src[i].changed ? "*" : "");
 	fputs(s->more_src ? ", …</p>\n" : "</p>\n", f);
@@ -238,7 +238,7 @@ static void compared_cell(FILE *f, const char *fig, const struct figures_sum *s,
 {
 	fprintf(f, "<td class=\"n\" data-fig=\"%s\">", fig);
 	html_num(f, s->amount, 2);
-	fprintf(f, " %s", resource_unit(res));
+	fprintf(f, " %s", resource_unit_words(res, lang));
 	if (!isnan(s->amount) && s->completeness < 1)
 		fprintf(f, " <span class=\"warn\">%s</span>", tr(lang, "incomplete"));
 	fputs("</td>", f);
@@ -255,7 +255,7 @@ static void not_compared_row(FILE *f, const struct res_line *l, enum lang lang)
 	green_not_compared_words(&l->cmp, lang, why, sizeof(why));
 	fprintf(f, "<tr><th>%s</th><td class=\"n\" data-fig=\"period\">", tr(lang, "period_so_far"));
 	html_num(f, l->now.amount, 2);
-	fprintf(f, " %s</td><td colspan=\"2\" class=\"warn\">", resource_unit(l->res));
+	fprintf(f, " %s</td><td colspan=\"2\" class=\"warn\">", resource_unit_words(l->res, lang));
 	html_esc(f, why);
 	fputs("</td></tr>\n", f);
 }
@@ -331,11 +331,12 @@ static void factors_used(FILE *f, const struct green_report *r, const struct gre
 		if (!used[i])
 			continue;
 		green_date_name(ef->from, lang, day, sizeof(day));
-		fprintf(f, "<li>%s: %.4f kgCO2e/%s (%s %s; %s ", resource_label(ef->res, lang),
-		    ef->kg_per_unit, resource_unit(ef->res), tr(lang, "factor_from"), day,
-		    tr(lang, "source"));
+		fprintf(f, "<li>%s: %.4f %s %s (%s %s; %s ", resource_label(ef->res, lang),
+		    ef->kg_per_unit, tr(lang, "kgco2e_per"), resource_unit_words(ef->res, lang),
+		    tr(lang, "factor_from"), day, tr(lang, "source"));
+		fputs("<cite>", f);   /* the organisation's words, as given */
 		html_esc(f, ef->source);
-		fputs(")</li>\n", f);
+		fputs("</cite>)</li>\n", f);
 	}
 	fputs("</ul>\n", f);
 }

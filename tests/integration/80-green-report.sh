@@ -164,6 +164,23 @@ sys.exit(1 if bad else 0)
 PY
 }
 check "no page shows a figure of 1,000 or more without its separator (519,296.00)" ungrouped
+# Thai pages name units in Thai; ids (<code>) and the organisation's own
+# words (<cite>: a factor's source) are data, not the page's words
+english_units() {
+	python3 - "$OUT"/*.th.html <<'PY'
+import html, re, sys
+bad = []
+for path in sys.argv[1:]:
+    t = re.sub(r'<(style|title|code|cite)[^>]*>.*?</\1>', ' ', open(path, encoding='utf-8').read(), flags=re.S)
+    text = html.unescape(re.sub(r'<[^>]+>', ' ', t))
+    for m in re.finditer(r'\b(kWh|m3|sheets?|reams?|kgCO2e|tCO2e|litres?|kg)\b', text):
+        bad.append(f'{path}: {text[max(0, m.start() - 30):m.end() + 10]!r}')
+print('\n'.join('# ' + b for b in bad[:5]))
+sys.exit(1 if bad else 0)
+PY
+}
+check "Thai pages name no unit in English (kWh, sheets, kgCO2e ...)" english_units
+check "and name them in Thai" grep -q 'กิโลวัตต์ชั่วโมง' "$OUT/finance-budget.resources.th.html"
 check "and some figures there are that large" grep -qE '[0-9],[0-9]{3}' "$OUT/finance-budget.resources.th.html"
 check "incomplete data says so" grep -q 'ข้อมูลไม่ครบ' "$OUT/finance-budget.resources.th.html"
 check "CSV starts with a UTF-8 BOM" [ "$(head -c 3 "$OUT/summary.th.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
