@@ -43,6 +43,7 @@ static void head(FILE *f, const struct green_report *r, enum lang lang, const ch
 	    "tr { break-inside: avoid; } thead { display: table-header-group; }\n"
 	    ".warn { color: #a40; font-weight: bold; } .ok { color: #060; } .bad { color: #a00; }\n"
 	    ".meta { color: #444; font-size: 9pt; } cite { font-style: normal; }\n"
+	    ".months td:first-child, .months td:last-child { white-space: nowrap; }\n"
 	    "</style>\n</head>\n<body>\n<h1>", f);
 	html_esc(f, tr(lang, title));
 	fputs("</h1>\n<p><b>", f);
@@ -186,7 +187,7 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 static void month_table(FILE *f, const struct green_report *r, const struct green_unit *gu,
     const struct res_line *l, enum lang lang)
 {
-	fprintf(f, "<table>\n<thead><tr><th>%s</th><th>%s (%s)</th><th>%s</th><th>%s (%d)</th>"
+	fprintf(f, "<table class=\"months\">\n<thead><tr><th>%s</th><th>%s (%s)</th><th>%s</th><th>%s (%d)</th>"
 	    "<th>%s</th><th>%s</th></tr></thead>\n<tbody>\n", tr(lang, "month"), tr(lang, "amount"),
 	    resource_unit_words(l->res, lang), tr(lang, "completeness"), tr(lang, "baseline"),
 	    gu->baseline_fy, tr(lang, "ghg"), tr(lang, "compared_col"));
