@@ -409,6 +409,11 @@ const char *resource_label(enum resource r, enum lang lang)
 	return lang == LANG_TH ? th[r] : en[r];
 }
 
+int resource_decimals(enum resource r)
+{
+	return r == RES_PAPER_PRINTED || r == RES_PAPER_REAMS ? 0 : 2;
+}
+
 const char *resource_unit_words(enum resource r, enum lang lang)
 {
 	static const char *const th[RES_N] = {

@@ -54,5 +54,8 @@ const char *resource_label(enum resource r, enum lang lang);
  * "กิโลวัตต์ชั่วโมง", "แผ่น" ... on Thai pages; "kWh", "sheets" ... on English
  * ones (resource_unit(), which CSV and JSON keep in both). */
 const char *resource_unit_words(enum resource r, enum lang lang);
+/* How many decimals a page shows of an amount of r, the same everywhere:
+ * paper is counted (sheets, reams: none), the rest measured (two). */
+int resource_decimals(enum resource r);
 
 #endif

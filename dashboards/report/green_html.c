@@ -205,11 +205,11 @@ static void month_table(FILE *f, const struct green_report *r, const struct gree
 			kg = fm->amount * r->org->factors[l->factors_used[m]].kg_per_unit;
 		fprintf(f, "<tr data-month=\"%s\" data-compared=\"%d\"><td>%s</td><td class=\"n\">",
 		    ym, why == CMP_YES, name);
-		html_num(f, fm ? fm->amount : NAN, 2);
+		html_num(f, fm ? fm->amount : NAN, resource_decimals(l->res));
 		fputs("</td>", f);
 		completeness_cell(f, &one, why == CMP_IN_PROGRESS, lang);
 		fputs("<td class=\"n\">", f);
-		html_num(f, l->base ? l->base->m[m].amount : NAN, 2);
+		html_num(f, l->base ? l->base->m[m].amount : NAN, resource_decimals(l->res));
 		fputs("</td><td class=\"n\">", f);
 		html_num(f, kg, 1);
 		if (why == CMP_YES)
@@ -238,7 +238,7 @@ static void compared_cell(FILE *f, const char *fig, const struct figures_sum *s,
     enum lang lang)
 {
 	fprintf(f, "<td class=\"n\" data-fig=\"%s\">", fig);
-	html_num(f, s->amount, 2);
+	html_num(f, s->amount, resource_decimals(res));
 	fprintf(f, " %s", resource_unit_words(res, lang));
 	if (!isnan(s->amount) && s->completeness < 1)
 		fprintf(f, " <span class=\"warn\">%s</span>", tr(lang, "incomplete"));
@@ -255,7 +255,7 @@ static void not_compared_row(FILE *f, const struct res_line *l, enum lang lang)
 		return;
 	green_not_compared_words(&l->cmp, lang, why, sizeof(why));
 	fprintf(f, "<tr><th>%s</th><td class=\"n\" data-fig=\"period\">", tr(lang, "period_so_far"));
-	html_num(f, l->now.amount, 2);
+	html_num(f, l->now.amount, resource_decimals(l->res));
 	fprintf(f, " %s</td><td colspan=\"2\" class=\"warn\">", resource_unit_words(l->res, lang));
 	html_esc(f, why);
 	fputs("</td></tr>\n", f);
@@ -280,11 +280,11 @@ static void res_summary(FILE *f, const struct green_report *r, const struct gree
 	fprintf(f, "</td><th>%s (%s)</th><td class=\"n\" data-fig=\"per\">", tr(lang, "per"),
 	    gu->unit >= 0 && r->org->units[gu->unit].per == NORM_M2 ? tr(lang, "per_m2") :
 	    tr(lang, "per_person"));
-	html_num(f, l->per, 3);
+	html_num(f, l->per, 2);
 	fprintf(f, "</td></tr>\n<tr><th>%s</th><td class=\"n\">", tr(lang, "target_pct"));
 	html_num(f, l->target_pct, 1);
 	fputs(" → ", f);
-	html_num(f, l->target_amount, 2);
+	html_num(f, l->target_amount, resource_decimals(l->res));
 	fprintf(f, "</td><th>%s</th>", tr(lang, "target"));
 	met_cell(f, l->met, lang);
 	fputs("</tr>\n", f);

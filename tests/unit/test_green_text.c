@@ -61,11 +61,32 @@ static void test_period_span(void **state)
 	assert_string_equal(to, "2026-03-31");
 }
 
+/* Units in the page's language, and the decimals shown, one per quantity. */
+static void test_units(void **state)
+{
+	(void)state;
+	assert_string_equal(resource_unit_words(RES_ELECTRICITY, LANG_TH), "กิโลวัตต์ชั่วโมง");
+	assert_string_equal(resource_unit_words(RES_WATER, LANG_TH), "ลูกบาศก์เมตร");
+	assert_string_equal(resource_unit_words(RES_PAPER_PRINTED, LANG_TH), "แผ่น");
+	assert_string_equal(resource_unit_words(RES_PAPER_REAMS, LANG_TH), "รีม");
+	assert_string_equal(resource_unit_words(RES_FUEL, LANG_TH), "ลิตร");
+	assert_string_equal(resource_unit_words(RES_WASTE, LANG_TH), "กิโลกรัม");
+	for (int r = 0; r < RES_N; r++)   /* English pages: the symbols CSV and JSON use */
+		assert_string_equal(resource_unit_words((enum resource)r, LANG_EN),
+		    resource_unit((enum resource)r));
+	assert_string_equal(resource_unit_words(RES_N, LANG_TH), "?");
+	assert_int_equal(resource_decimals(RES_PAPER_PRINTED), 0);
+	assert_int_equal(resource_decimals(RES_PAPER_REAMS), 0);
+	assert_int_equal(resource_decimals(RES_ELECTRICITY), 2);
+	assert_int_equal(resource_decimals(RES_WATER), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_date_name),
 		cmocka_unit_test(test_period_span),
+		cmocka_unit_test(test_units),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
