@@ -266,8 +266,8 @@ static const struct word words[] = {
 	{ "per_m2", "ต่อ ตร.ม.", "per m²" },
 	{ "target", "เป้าหมาย", "Target" },
 	{ "target_pct", "เป้าหมายลดลง (ร้อยละ)", "Target reduction (%)" },
-	{ "met", "ผ่าน", "met" },
-	{ "not_met", "ไม่ผ่าน", "not met" },
+	{ "met", "บรรลุเป้าหมาย", "target met" },
+	{ "not_met", "ไม่บรรลุเป้าหมาย", "target not met" },
 	{ "unknown", "ยังประเมินไม่ได้", "cannot tell yet" },
 	{ "ghg", "ก๊าซเรือนกระจก (กก. คาร์บอนไดออกไซด์เทียบเท่า)", "Greenhouse gas (kgCO2e)" },
 	{ "kgco2e_per", "กก. คาร์บอนไดออกไซด์เทียบเท่า ต่อ", "kgCO2e per" },
@@ -407,6 +407,33 @@ const char *resource_label(enum resource r, enum lang lang)
 	};
 
 	return lang == LANG_TH ? th[r] : en[r];
+}
+
+void green_cohort_words(const char *cohort, enum lang lang, char *buf, size_t len)
+{
+	static const struct { const char *en; enum grade g; } grades[] = {
+		{ "Gold", GRADE_GOLD }, { "Silver", GRADE_SILVER }, { "Bronze", GRADE_BRONZE },
+	};
+	int year, n = 0;
+	char rest[16];
+
+	if (sscanf(cohort, "%4d target%n", &year, &n) == 1 && n > 0 && cohort[n] == '\0') {
+		snprintf(buf, len, lang == LANG_TH ? "เป้าหมายปี %d" : "target for %d", year);
+		return;
+	}
+	if (sscanf(cohort, "%4d: %15s%n", &year, rest, &n) == 2 && cohort[n] == '\0') {
+		for (size_t i = 0; i < sizeof(grades) / sizeof(grades[0]); i++) {
+			if (strcmp(rest, grades[i].en) != 0)
+				continue;
+			if (lang == LANG_TH)
+				snprintf(buf, len, "ได้รับการรับรองปี %d %s", year,
+				    kpi_grade_name(grades[i].g, 1));
+			else
+				snprintf(buf, len, "certified %s in %d", grades[i].en, year);
+			return;
+		}
+	}
+	snprintf(buf, len, "%s", cohort);
 }
 
 int resource_decimals(enum resource r)

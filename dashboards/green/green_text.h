@@ -57,5 +57,11 @@ const char *resource_unit_words(enum resource r, enum lang lang);
 /* How many decimals a page shows of an amount of r, the same everywhere:
  * paper is counted (sheets, reams: none), the rest measured (two). */
 int resource_decimals(enum resource r);
+/* A unit's Green Office round (org.h cohort) in the page's language: the
+ * two forms docs/organisation.md gives, "2568 target" and "2566: Gold"
+ * (Silver, Bronze), become "เป้าหมายปี 2568" and "ได้รับการรับรองปี 2566
+ * ระดับดีเยี่ยม (ทอง)" on Thai pages, "target for 2568" and "certified Gold
+ * in 2566" on English ones; anything else is shown as written. */
+void green_cohort_words(const char *cohort, enum lang lang, char *buf, size_t len);
 
 #endif

@@ -131,6 +131,7 @@ static void span_note(FILE *f, const struct res_line *l, enum lang lang)
 int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 {
 	enum resource paper = figures_paper_resource(r->org);
+	char cohort[ORG_NAME_MAX + 96];
 
 	head(f, r, lang, "summary", -1);
 	fprintf(f, "<table>\n<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
@@ -145,7 +146,8 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 		fputs("<tr><td>", f);
 		html_esc(f, name_of(r, u, lang));
 		fputs("</td><td>", f);
-		html_esc(f, r->org->units[u].cohort);
+		green_cohort_words(r->org->units[u].cohort, lang, cohort, sizeof(cohort));
+		html_esc(f, cohort);
 		fprintf(f, "</td><td>%s</td><td class=\"n\">",
 		    r->crit != NULL ? kpi_grade_name(gu->eval.grade, lang == LANG_TH) : "—");
 		html_num(f, r->crit != NULL ? gu->eval.total : NAN, 2);

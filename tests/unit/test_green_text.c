@@ -81,12 +81,38 @@ static void test_units(void **state)
 	assert_int_equal(resource_decimals(RES_WATER), 2);
 }
 
+/* A unit's Green Office round, in the page's language. */
+static void test_cohort(void **state)
+{
+	static const struct { const char *in, *th, *en; } cases[] = {
+		{ "2568 target", "เป้าหมายปี 2568", "target for 2568" },
+		{ "2566: Gold", "ได้รับการรับรองปี 2566 ระดับดีเยี่ยม (ทอง)", "certified Gold in 2566" },
+		{ "2567: Silver", "ได้รับการรับรองปี 2567 ระดับดีมาก (เงิน)", "certified Silver in 2567" },
+		{ "2565: Bronze", "ได้รับการรับรองปี 2565 ระดับดี (ทองแดง)", "certified Bronze in 2565" },
+		/* anything else as written */
+		{ "2566: Platinum", "2566: Platinum", "2566: Platinum" },
+		{ "2568 target, again", "2568 target, again", "2568 target, again" },
+		{ "รุ่นที่ 3", "รุ่นที่ 3", "รุ่นที่ 3" },
+		{ "", "", "" },
+	};
+	char buf[160];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		green_cohort_words(cases[i].in, LANG_TH, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].th);
+		green_cohort_words(cases[i].in, LANG_EN, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].en);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_date_name),
 		cmocka_unit_test(test_period_span),
 		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_cohort),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
