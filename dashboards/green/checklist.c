@@ -288,6 +288,8 @@ void checklist_self_evaluate(const struct criteria *c, const struct checklist *c
 	double total = 0, next;
 
 	memset(out, 0, sizeof(*out));
+	for (int i = 0; cl != NULL && cl->found && i < cl->n; i++)
+		out->answered += !isnan(cl->e[i].score);
 	for (int i = 0; i < c->nind; i++) {
 		int k = c->ind[i].category;
 

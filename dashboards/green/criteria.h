@@ -113,6 +113,8 @@ struct self_eval {
 	int ready[CRIT_MAX_INDICATORS];        /* readiness: indicator indexes */
 	int nready;
 	double gain_needed;                    /* to the next grade; 0 at gold */
+	int answered;                          /* checklist lines scored; 0: the unit has
+	                                        * not assessed itself yet */
 };
 
 typedef void (*crit_report_fn)(void *user, const char *msg);

@@ -267,6 +267,7 @@ static const struct word words[] = {
 	{ "target", "เป้าหมาย", "Target" },
 	{ "target_pct", "เป้าหมายลดลง (ร้อยละ)", "Target reduction (%)" },
 	{ "met", "บรรลุเป้าหมาย", "target met" },
+	{ "not_assessed", "ยังไม่ได้ประเมินตนเอง", "not self-assessed yet" },
 	{ "not_met", "ไม่บรรลุเป้าหมาย", "target not met" },
 	{ "unknown", "ยังประเมินไม่ได้", "cannot tell yet" },
 	{ "ghg", "ก๊าซเรือนกระจก (กก. คาร์บอนไดออกไซด์เทียบเท่า)", "Greenhouse gas (kgCO2e)" },
@@ -434,6 +435,13 @@ void green_cohort_words(const char *cohort, enum lang lang, char *buf, size_t le
 		}
 	}
 	snprintf(buf, len, "%s", cohort);
+}
+
+const char *green_grade_words(const struct self_eval *e, enum lang lang)
+{
+	if (e->answered == 0)
+		return tr(lang, "not_assessed");
+	return kpi_grade_name(e->grade, lang == LANG_TH);
 }
 
 int resource_decimals(enum resource r)

@@ -57,6 +57,10 @@ const char *resource_unit_words(enum resource r, enum lang lang);
 /* How many decimals a page shows of an amount of r, the same everywhere:
  * paper is counted (sheets, reams: none), the rest measured (two). */
 int resource_decimals(enum resource r);
+/* The grade a self-evaluation earns, or, while the unit has scored no line
+ * of its checklist, "ยังไม่ได้ประเมินตนเอง" / "not self-assessed yet": its
+ * total then holds only what the meters give, not a grade. */
+const char *green_grade_words(const struct self_eval *e, enum lang lang);
 /* A unit's Green Office round (org.h cohort) in the page's language: the
  * two forms docs/organisation.md gives, "2568 target" and "2566: Gold"
  * (Silver, Bronze), become "เป้าหมายปี 2568" and "ได้รับการรับรองปี 2566

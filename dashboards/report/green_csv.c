@@ -65,8 +65,7 @@ int green_csv_summary(FILE *f, const struct green_report *r, enum lang lang)
 		fputc(',', f);
 		text(f, whole ? "" : r->org->units[u].cohort);
 		fputc(',', f);
-		text(f, !whole && r->crit != NULL ?
-		    kpi_grade_name(gu->eval.grade, lang == LANG_TH) : "");
+		text(f, !whole && r->crit != NULL ? green_grade_words(&gu->eval, lang) : "");
 		num(f, !whole && r->crit != NULL ? gu->eval.total : NAN);
 		num(f, gu->paper_change);
 		compared(f, &gu->res[paper].cmp);

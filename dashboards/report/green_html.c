@@ -149,7 +149,7 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 		green_cohort_words(r->org->units[u].cohort, lang, cohort, sizeof(cohort));
 		html_esc(f, cohort);
 		fprintf(f, "</td><td>%s</td><td class=\"n\">",
-		    r->crit != NULL ? kpi_grade_name(gu->eval.grade, lang == LANG_TH) : "—");
+		    r->crit != NULL ? green_grade_words(&gu->eval, lang) : "—");
 		html_num(f, r->crit != NULL ? gu->eval.total : NAN, 2);
 		fputs("</td><td class=\"n\">", f);
 		html_num(f, gu->paper_change, 2);
@@ -430,7 +430,7 @@ int green_html_self_eval(FILE *f, const struct green_report *r, int unit, enum l
 	fprintf(f, "<p>%s: <b>", tr(lang, "total"));
 	html_num(f, gu->eval.total, 2);
 	fprintf(f, "</b> — %s: <b>%s</b></p>\n", tr(lang, "grade"),
-	    kpi_grade_name(gu->eval.grade, lang == LANG_TH));
+	    green_grade_words(&gu->eval, lang));
 	fprintf(f, "<p class=\"meta\">%s ", tr(lang, "edition"));
 	html_esc(f, c->edition);
 	fputs(": ", f);

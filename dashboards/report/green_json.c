@@ -156,6 +156,8 @@ static cJSON *eval_json(const struct criteria *c, const struct green_unit *gu)
 	cJSON_AddStringToObject(o, "edition", c->edition);
 	json_out_num(o, "total_pct", gu->eval.total);
 	cJSON_AddStringToObject(o, "grade", kpi_grade_name(gu->eval.grade, 0));
+	cJSON_AddBoolToObject(o, "self_assessed", gu->eval.answered > 0);
+	cJSON_AddNumberToObject(o, "checklist_answered", gu->eval.answered);
 	json_out_num(o, "gain_needed_for_next_grade", gu->eval.gain_needed);
 	cJSON_AddBoolToObject(o, "checklist_found", gu->cl.found);
 	for (int k = 0; k < c->ncat; k++) {

@@ -74,6 +74,12 @@ check "gm-report writes the FY2569 set" \
 	"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --out "$OUT"
 n=$(ls "$OUT"/*.self-evaluation.th.html 2>/dev/null | wc -l)
 check "a self-evaluation for each of the 19 units ($n)" [ "$n" -eq 19 ]
+# no unit here has scored its checklist: none is graded, each says why
+check "the summary: 19 units not self-assessed yet, rather than not certified" \
+	[ "$(grep -o 'ยังไม่ได้ประเมินตนเอง' "$OUT/summary.th.html" | wc -l)" -eq 19 ]
+check "and none 'ไม่ผ่านการรับรอง'" sh -c "! grep -q 'ไม่ผ่านการรับรอง' '$OUT/summary.th.html'"
+check "report.json: self_assessed false, 0 lines answered" \
+	python3 -c "import json,sys; r = json.load(open('$OUT/report.json')); sys.exit(0 if all(u['self_evaluation']['self_assessed'] is False and u['self_evaluation']['checklist_answered'] == 0 for u in r['units']) else 1)"
 for f in summary.th.html summary.en.html summary.th.csv summary.en.csv report.json \
 	finance-budget.resources.th.html finance-budget.resources.en.html finance-budget.th.csv \
 	whole.resources.th.html; do

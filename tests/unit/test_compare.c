@@ -459,16 +459,22 @@ static struct shown from_csv(const char *dir, const char *unit, enum resource re
 	return s;
 }
 
-/* The number in the cell <td ... data-fig="name"> after `from`. */
+/* The number in the cell <td ... data-fig="name"> after `from`, read as a
+ * person reads it: thousands grouped by commas ("1,824.00"). */
 static double html_fig(const char *from, const char *name)
 {
-	char key[64];
+	char key[64], plain[64];
 	const char *p;
+	size_t n = 0;
 
 	snprintf(key, sizeof(key), "data-fig=\"%s\">", name);
 	if ((p = strstr(from, key)) == NULL)
 		fail_msg("no %s cell", name);
-	return strtod(p + strlen(key), NULL);
+	for (p += strlen(key); n < sizeof(plain) - 1 && strchr("-+.,0123456789", *p) && *p; p++)
+		if (*p != ',')
+			plain[n++] = *p;
+	plain[n] = '\0';
+	return strtod(plain, NULL);
 }
 
 static char *html_page(const char *dir, const char *unit, enum lang lang)

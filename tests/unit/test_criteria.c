@@ -590,6 +590,7 @@ static void test_readiness(void **state)
 	 * list holds every indicator short of full points */
 	evaluate(at_90, 4, unreachable);
 	expect_total(90, GRADE_SILVER, "unreachable");
+	assert_true(ev.answered > 0);   /* a unit that scored itself */
 	assert_true(ev.gain_needed == 11);
 	assert_string_equal(ready_codes(), "1.1.4");
 
@@ -597,6 +598,7 @@ static void test_readiness(void **state)
 	 * and 2.1.3 15 each */
 	checklist_self_evaluate(&crit, NULL, NULL, bands, &ev);
 	expect_total(0, GRADE_NONE, "nothing");
+	assert_int_equal(ev.answered, 0);   /* not assessed yet, rather than not certified */
 	assert_true(ev.gain_needed == 60);
 	assert_string_equal(ready_codes(), "2.1.1 2.1.2 2.1.3");
 }

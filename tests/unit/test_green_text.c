@@ -106,6 +106,20 @@ static void test_cohort(void **state)
 	}
 }
 
+/* A grade only once the unit has scored its checklist. */
+static void test_grade_words(void **state)
+{
+	struct self_eval e = { .grade = GRADE_NONE, .answered = 0 };
+
+	(void)state;
+	assert_string_equal(green_grade_words(&e, LANG_TH), "ยังไม่ได้ประเมินตนเอง");
+	assert_string_equal(green_grade_words(&e, LANG_EN), "not self-assessed yet");
+	e.answered = 1;
+	assert_string_equal(green_grade_words(&e, LANG_TH), "ไม่ผ่านการรับรอง");
+	e.grade = GRADE_GOLD;
+	assert_string_equal(green_grade_words(&e, LANG_EN), "Gold");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +127,7 @@ int main(void)
 		cmocka_unit_test(test_period_span),
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_cohort),
+		cmocka_unit_test(test_grade_words),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
