@@ -379,6 +379,8 @@ static void indicator_row(FILE *f, const struct criteria *c, const struct green_
     int i, enum lang lang)
 {
 	const struct ind_score *s = &gu->eval.ind[i];
+	const struct fig_series *cur = c->ind[i].source == SRC_METER ?
+	    gu->res[c->ind[i].res].cur : NULL;
 
 	fprintf(f, "<tr><td>%s</td><td>", c->ind[i].code);
 	html_esc(f, lang == LANG_TH ? c->ind[i].th : c->ind[i].en);
@@ -387,7 +389,12 @@ static void indicator_row(FILE *f, const struct criteria *c, const struct green_
 	fputs(" / ", f);
 	html_num(f, s->points, 0);
 	fputs("</td><td>", f);
-	if (c->ind[i].source == SRC_METER) {
+	if (c->ind[i].source == SRC_METER && (cur == NULL || cur->nsrc == 0)) {
+		/* nothing maps to the unit: say what to enter, not "0 of 4" */
+		fprintf(f, "<span class=\"warn\" data-nodata=\"%s\">%s</span>: %s%s",
+		    resource_name(c->ind[i].res), tr(lang, "no_data"), tr(lang, "no_data_enter"),
+		    resource_label(c->ind[i].res, lang));
+	} else if (c->ind[i].source == SRC_METER) {
 		fprintf(f, "%s: %d %s", tr(lang, "from_meters"), s->items_met, tr(lang, "items_met"));
 	} else if (s->check != NULL) {
 		html_esc(f, s->check->evidence);

@@ -78,6 +78,13 @@ check "a self-evaluation for each of the 19 units ($n)" [ "$n" -eq 19 ]
 check "the summary: 19 units not self-assessed yet, rather than not certified" \
 	[ "$(grep -o 'ยังไม่ได้ประเมินตนเอง' "$OUT/summary.th.html" | wc -l)" -eq 19 ]
 check "and none 'ไม่ผ่านการรับรอง'" sh -c "! grep -q 'ไม่ผ่านการรับรอง' '$OUT/summary.th.html'"
+# finance-budget has no fuel channel: indicator 3.2.5 says so and what to
+# enter, rather than "0 items met of 4"
+check "no fuel data: 3.2.5 says 'ไม่มีข้อมูล' and what to enter, not 0 of 4" \
+	sh -c "grep -o '<td>3.2.5</td>.*' '$OUT/finance-budget.self-evaluation.th.html' | head -1 | grep -q 'data-nodata=\"fuel\">ไม่มีข้อมูล</span>: .*ให้บันทึกข้อมูลน้ำมันเชื้อเพลิง' &&
+	    ! grep -o '<td>3.2.5</td>[^\n]*' '$OUT/finance-budget.self-evaluation.th.html' | head -1 | grep -q 'ข้อที่ผ่าน'"
+check "and electricity, which it has, its items met" \
+	sh -c "grep -o '<td>3.2.2</td>.*' '$OUT/finance-budget.self-evaluation.th.html' | head -1 | grep -q 'ข้อที่ผ่าน (จาก 4)'"
 check "report.json: self_assessed false, 0 lines answered" \
 	python3 -c "import json,sys; r = json.load(open('$OUT/report.json')); sys.exit(0 if all(u['self_evaluation']['self_assessed'] is False and u['self_evaluation']['checklist_answered'] == 0 for u in r['units']) else 1)"
 for f in summary.th.html summary.en.html summary.th.csv summary.en.csv report.json \
