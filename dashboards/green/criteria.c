@@ -221,6 +221,15 @@ static void criteria_key(struct conf *c, struct criteria *cr, const char *key,
 		conf_str(c, key, value, cr->th, sizeof(cr->th));
 	else if (strcmp(key, "en") == 0)
 		conf_str(c, key, value, cr->en, sizeof(cr->en));
+	else if (strcmp(key, "status") == 0 && strcmp(value, "official") == 0)
+		cr->official = true;
+	else if (strcmp(key, "status") == 0 && strcmp(value, "reconstruction") == 0)
+		cr->official = false;
+	else if (strcmp(key, "status") == 0)
+		conf_error(c, "status must be \"official\" or \"reconstruction\", not \"%s\"",
+		    value);
+	else if (strcmp(key, "source") == 0)
+		conf_str(c, key, value, cr->source, sizeof(cr->source));
 	else
 		conf_error(c, "unknown key \"%s\" in [criteria]", key);
 }
@@ -255,6 +264,9 @@ static void criteria_check(struct conf *c, struct crit_parse *p)
 
 	if (cr->edition[0] == '\0')
 		conf_error_at(c, p->criteria_line, "[criteria] edition is required");
+	if (cr->official && cr->source[0] == '\0')
+		conf_error_at(c, p->criteria_line, "[criteria] status = official needs its "
+		    "source (the official document)");
 	if (cr->ncat == 0)
 		conf_error_at(c, 0, "no [category <n>] sections");
 	for (int k = 0; k < cr->ncat; k++) {

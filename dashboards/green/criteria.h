@@ -66,6 +66,9 @@ struct crit_indicator {
 struct criteria {
 	char edition[64];                 /* "2567" */
 	char th[CRIT_TEXT_MAX], en[CRIT_TEXT_MAX];
+	bool official;                    /* status = official: the edition's own text
+	                                   * (else a reconstruction, labelled so) */
+	char source[CRIT_TEXT_MAX];       /* where the official document is */
 	struct crit_category cat[CRIT_MAX_CATEGORIES];
 	int ncat;
 	struct crit_indicator ind[CRIT_MAX_INDICATORS];

@@ -291,6 +291,10 @@ static const struct word words[] = {
 	{ "from_meters", "จากข้อมูลมิเตอร์", "from the meter data" },
 	{ "items_met", "ข้อที่ผ่าน (จาก 4)", "items met (of 4)" },
 	{ "no_data", "ไม่มีข้อมูล", "no data" },
+	{ "crit_reconstruction", "เกณฑ์ฉบับนี้เรียบเรียงขึ้นจากแหล่งข้อมูลสาธารณะ ยังไม่ได้ตรวจทานกับเอกสาร"
+	    "เกณฑ์ฉบับทางการ คะแนนและระดับผลการประเมินจึงเป็นผลเบื้องต้นเท่านั้น",
+	    "This criteria edition is a reconstruction from public sources, not checked "
+	    "against the official document: scores and grades are indicative only." },
 	{ "no_data_enter", "ยังไม่มีมิเตอร์หรือรายการบันทึกรายเดือนของหน่วยงานนี้ ให้บันทึกข้อมูล",
 	    "no meter or monthly entry maps to this unit yet; enter the monthly figures of " },
 	{ "readiness", "สิ่งที่ต้องทำเพื่อเลื่อนระดับ", "What the next grade needs" },

@@ -126,6 +126,17 @@ static void span_note(FILE *f, const struct res_line *l, enum lang lang)
 	fputs("</small>", f);
 }
 
+/* A reconstructed criteria edition scores as the official one would, but
+ * its words and points are not the official text: every page that scores
+ * with it says so. */
+static void criteria_caveat(FILE *f, const struct criteria *c, enum lang lang)
+{
+	if (c == NULL || c->official)
+		return;
+	fprintf(f, "<p class=\"warn\" data-criteria=\"reconstruction\">%s</p>\n",
+	    tr(lang, "crit_reconstruction"));
+}
+
 /* ---- the organisation summary ------------------------------------------ */
 
 int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
@@ -134,6 +145,7 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 	char cohort[ORG_NAME_MAX + 96];
 
 	head(f, r, lang, "summary", -1);
+	criteria_caveat(f, r->crit, lang);
 	fprintf(f, "<table>\n<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
 	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s 6 / 9 / 12</th>"
 	    "</tr></thead>\n<tbody>\n",
@@ -443,6 +455,7 @@ int green_html_self_eval(FILE *f, const struct green_report *r, int unit, enum l
 	fputs(": ", f);
 	html_esc(f, lang == LANG_TH ? c->th : c->en);
 	fputs("</p>\n", f);
+	criteria_caveat(f, c, lang);
 	if (!gu->cl.found)
 		fprintf(f, "<p class=\"warn\">%s</p>\n", tr(lang, "no_checklist"));
 	for (int k = 0; k < c->ncat; k++) {

@@ -154,6 +154,7 @@ static cJSON *eval_json(const struct criteria *c, const struct green_unit *gu)
 	cJSON *ready = cJSON_CreateArray();
 
 	cJSON_AddStringToObject(o, "edition", c->edition);
+	cJSON_AddBoolToObject(o, "edition_official", c->official);
 	json_out_num(o, "total_pct", gu->eval.total);
 	cJSON_AddStringToObject(o, "grade", kpi_grade_name(gu->eval.grade, 0));
 	cJSON_AddBoolToObject(o, "self_assessed", gu->eval.answered > 0);

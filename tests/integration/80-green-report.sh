@@ -74,6 +74,11 @@ check "gm-report writes the FY2569 set" \
 	"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --out "$OUT"
 n=$(ls "$OUT"/*.self-evaluation.th.html 2>/dev/null | wc -l)
 check "a self-evaluation for each of the 19 units ($n)" [ "$n" -eq 19 ]
+# the shipped criteria are a reconstruction: every page that scores says so
+check "the summary and each self-evaluation say the criteria are a reconstruction" \
+	[ "$(grep -l 'data-criteria="reconstruction"' "$OUT"/summary.*.html "$OUT"/*.self-evaluation.*.html | wc -l)" -eq 40 ]
+check "report.json: edition_official false" \
+	python3 -c "import json,sys; r = json.load(open('$OUT/report.json')); sys.exit(0 if all(u['self_evaluation']['edition_official'] is False for u in r['units']) else 1)"
 # no unit here has scored its checklist: none is graded, each says why
 check "the summary: 19 units not self-assessed yet, rather than not certified" \
 	[ "$(grep -o 'ยังไม่ได้ประเมินตนเอง' "$OUT/summary.th.html" | wc -l)" -eq 19 ]

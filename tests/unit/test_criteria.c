@@ -679,6 +679,7 @@ static void test_shipped_edition(void **state)
 		show_reports();
 		fail_msg("criteria-2567.ini has mistakes");
 	}
+	assert_false(crit.official);   /* a reconstruction, and labelled so */
 	assert_string_equal(crit.edition, "2567");
 	assert_int_equal(crit.ncat, 6);
 	for (int k = 0; k < 6; k++) {
@@ -722,12 +723,42 @@ static void test_shipped_checklist(void **state)
 	assert_true(ev.total > 0 && ev.total <= 100);
 }
 
+/* TWO with keys added to its [criteria] section. */
+static const char *two_with(const char *keys)
+{
+	static char text[sizeof(TWO) + 512];
+
+	snprintf(text, sizeof(text), "[criteria]\n%s%s", keys, TWO + strlen("[criteria]\n"));
+	return text;
+}
+
+/* Whether the edition is the official text: a reconstruction unless it
+ * says official, and official only with its source. */
+static void test_status(void **state)
+{
+	(void)state;
+	assert_int_equal(load_edition("plain.ini", TWO), 0);
+	assert_false(crit.official);
+	assert_int_equal(load_edition("recon.ini", two_with("status = reconstruction\n")), 0);
+	assert_false(crit.official);
+	assert_int_equal(load_edition("official.ini", two_with("status = official\n"
+	    "source = DCCE, Green Office criteria 2567 (PDF)\n")), 0);
+	assert_true(crit.official);
+	assert_string_equal(crit.source, "DCCE, Green Office criteria 2567 (PDF)");
+	/* official without its source, and a status of another word: mistakes */
+	assert_int_equal(load_edition("nosource.ini", two_with("status = official\n")), 1);
+	assert_non_null(strstr(reports.msg[0], "needs its source"));
+	assert_int_equal(load_edition("other.ini", two_with("status = draft\n")), 1);
+	assert_non_null(strstr(reports.msg[0], "\"draft\""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_edition, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_paper_source, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_edition_mistakes, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_status, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_edition_missing_parts, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_checklist, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_checklist_missing, setup, tmpdir_teardown),
