@@ -291,6 +291,9 @@ static const struct word words[] = {
 	{ "from_meters", "จากข้อมูลมิเตอร์", "from the meter data" },
 	{ "items_met", "ข้อที่ผ่าน (จาก 4)", "items met (of 4)" },
 	{ "no_data", "ไม่มีข้อมูล", "no data" },
+	{ "kpi_scale", "เกณฑ์การให้คะแนนตัวชี้วัด (ระดับ)", "KPI scale (level)" },
+	{ "grade_scale", "เกณฑ์ระดับผลการประเมิน", "Grade bands" },
+	{ "level", "ระดับ", "level" },
 	{ "crit_reconstruction", "เกณฑ์ฉบับนี้เรียบเรียงขึ้นจากแหล่งข้อมูลสาธารณะ ยังไม่ได้ตรวจทานกับเอกสาร"
 	    "เกณฑ์ฉบับทางการ คะแนนและระดับผลการประเมินจึงเป็นผลเบื้องต้นเท่านั้น",
 	    "This criteria edition is a reconstruction from public sources, not checked "

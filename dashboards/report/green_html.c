@@ -137,6 +137,38 @@ static void criteria_caveat(FILE *f, const struct criteria *c, enum lang lang)
 	    tr(lang, "crit_reconstruction"));
 }
 
+/* The scales the summary's figures are judged on, printed beside them: the
+ * KPI level each paper reduction reaches, and the grade each total earns. */
+static void scales(FILE *f, const struct green_report *r, enum lang lang)
+{
+	static const enum grade g[GRADE_BANDS] = { GRADE_GOLD, GRADE_SILVER, GRADE_BRONZE };
+
+	fprintf(f, "<table class=\"scale\" data-scale=\"kpi\">\n<tr><th>%s</th>",
+	    tr(lang, "kpi_scale"));
+	for (int i = 0; i < KPI_LEVELS; i++)
+		fprintf(f, "<th>%s %d</th>", tr(lang, "level"), i + 1);
+	fprintf(f, "</tr>\n<tr><td>%s</td>", tr(lang, "paper_change"));
+	for (int i = 0; i < KPI_LEVELS; i++) {
+		fputs("<td class=\"n\">≥ ", f);
+		html_num(f, r->org->kpi_levels[i], 2);
+		fputs("</td>", f);
+	}
+	fputs("</tr>\n</table>\n", f);
+	if (r->crit == NULL)
+		return;
+	fprintf(f, "<table class=\"scale\" data-scale=\"grade\">\n<tr><th>%s</th>",
+	    tr(lang, "grade_scale"));
+	for (int i = 0; i < GRADE_BANDS; i++)
+		fprintf(f, "<th>%s</th>", kpi_grade_name(g[i], lang == LANG_TH));
+	fprintf(f, "</tr>\n<tr><td>%s</td>", tr(lang, "total"));
+	for (int i = 0; i < GRADE_BANDS; i++) {
+		fputs("<td class=\"n\">≥ ", f);
+		html_num(f, r->org->grades[i], 2);
+		fputs("</td>", f);
+	}
+	fputs("</tr>\n</table>\n", f);
+}
+
 /* ---- the organisation summary ------------------------------------------ */
 
 int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
@@ -191,6 +223,7 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 	html_num(f, r->whole.kg_co2e, 0);
 	fprintf(f, "</p>\n<p class=\"meta\">%s: %s</p>\n", tr(lang, "formula"),
 	    tr(lang, "formula_change"));
+	scales(f, r, lang);
 	problems(f, r, lang);
 	foot(f, lang);
 	return ferror(f) ? -1 : 0;

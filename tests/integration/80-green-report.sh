@@ -74,6 +74,11 @@ check "gm-report writes the FY2569 set" \
 	"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --out "$OUT"
 n=$(ls "$OUT"/*.self-evaluation.th.html 2>/dev/null | wc -l)
 check "a self-evaluation for each of the 19 units ($n)" [ "$n" -eq 19 ]
+# the scales the summary's figures are judged on, printed with them
+check "the summary prints the KPI levels (0, 2.5, 5, 7.5, 10 % less paper)" \
+	sh -c "grep -A2 'data-scale=\"kpi\"' '$OUT/summary.th.html' | tr -d '\n' | grep -q '≥ 0.00</td><td class=\"n\">≥ 2.50</td><td class=\"n\">≥ 5.00</td><td class=\"n\">≥ 7.50</td><td class=\"n\">≥ 10.00'"
+check "and the grade bands (90, 80, 60)" \
+	sh -c "grep -A2 'data-scale=\"grade\"' '$OUT/summary.en.html' | tr -d '\n' | grep -q 'Gold</th><th>Silver</th><th>Bronze.*≥ 90.00.*≥ 80.00.*≥ 60.00'"
 # the shipped criteria are a reconstruction: every page that scores says so
 check "the summary and each self-evaluation say the criteria are a reconstruction" \
 	[ "$(grep -l 'data-criteria="reconstruction"' "$OUT"/summary.*.html "$OUT"/*.self-evaluation.*.html | wc -l)" -eq 40 ]
