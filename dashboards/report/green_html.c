@@ -44,7 +44,10 @@ static void head(FILE *f, const struct green_report *r, enum lang lang, const ch
 	    ".warn { color: #a40; font-weight: bold; } .ok { color: #060; } .bad { color: #a00; }\n"
 	    ".meta { color: #444; font-size: 9pt; } cite { font-style: normal; }\n"
 	    ".months td:first-child, .months td:last-child { white-space: nowrap; }\n"
-	    "</style>\n</head>\n<body>\n<h1>", f);
+	    "</style>\n", f);
+	if (unit < 0 && strcmp(title, "summary") == 0)   /* ten columns: a landscape page */
+		fputs("<style>@page { size: A4 landscape; } body { max-width: 273mm; }</style>\n", f);
+	fputs("</head>\n<body>\n<h1>", f);
 	html_esc(f, tr(lang, title));
 	fputs("</h1>\n<p><b>", f);
 	html_esc(f, name_of(r, unit, lang));
