@@ -15,6 +15,29 @@ static const char *name_of(const struct green_report *r, int unit, enum lang lan
 	return lang == LANG_TH ? r->org->units[unit].name_th : r->org->units[unit].name_en;
 }
 
+/* Links between the pages of a set, in the page's language (green_set.c
+ * names the files): the summary, and a unit's (or the whole's) resources
+ * and self-evaluation. On screen only: a printed page does not need them. */
+static void nav(FILE *f, const struct green_report *r, const char *title, int unit,
+    enum lang lang)
+{
+	const char *l = lang == LANG_TH ? "th" : "en";
+	const char *id = unit < 0 ? "whole" : r->org->units[unit].id;
+	bool summary = strcmp(title, "summary") == 0;
+
+	fprintf(f, "<p class=\"nav\"><a href=\"summary.%s.html\">%s</a>", l, tr(lang, "summary"));
+	if (summary) {
+		fprintf(f, " · <a href=\"whole.resources.%s.html\">%s</a>", l, tr(lang, "whole"));
+	} else {
+		fprintf(f, " · <a href=\"%s.resources.%s.html\">%s</a>", id, l,
+		    tr(lang, "resources"));
+		if (unit >= 0 && r->crit != NULL)
+			fprintf(f, " · <a href=\"%s.self-evaluation.%s.html\">%s</a>", id, l,
+			    tr(lang, "self_eval"));
+	}
+	fputs("</p>\n", f);
+}
+
 static void head(FILE *f, const struct green_report *r, enum lang lang, const char *title,
     int unit)
 {
@@ -44,6 +67,7 @@ static void head(FILE *f, const struct green_report *r, enum lang lang, const ch
 	    ".warn { color: #a40; font-weight: bold; } .ok { color: #060; } .bad { color: #a00; }\n"
 	    ".meta { color: #444; font-size: 9pt; } cite { font-style: normal; }\n"
 	    ".months td:first-child, .months td:last-child { white-space: nowrap; }\n"
+	    ".nav { font-size: 9pt; } @media print { .nav { display: none; } }\n"
 	    "</style>\n", f);
 	if (unit < 0 && strcmp(title, "summary") == 0)   /* ten columns: a landscape page */
 		fputs("<style>@page { size: A4 landscape; } body { max-width: 273mm; }</style>\n", f);
@@ -53,6 +77,7 @@ static void head(FILE *f, const struct green_report *r, enum lang lang, const ch
 	html_esc(f, name_of(r, unit, lang));
 	fprintf(f, "</b><br>%s %d, %s %s (%s), %s %s</p>\n", tr(lang, "fy"), r->period.fy,
 	    tr(lang, "period"), span, what, tr(lang, "as_of"), as_of);
+	nav(f, r, title, unit, lang);
 }
 
 static void foot(FILE *f, enum lang lang)
@@ -190,9 +215,10 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 	for (int u = 0; u < r->org->nunits; u++) {
 		const struct green_unit *gu = &r->units[u];
 
-		fputs("<tr><td>", f);
+		fprintf(f, "<tr><td><a href=\"%s.resources.%s.html\">", r->org->units[u].id,
+		    lang == LANG_TH ? "th" : "en");
 		html_esc(f, name_of(r, u, lang));
-		fputs("</td><td>", f);
+		fputs("</a></td><td>", f);
 		green_cohort_words(r->org->units[u].cohort, lang, cohort, sizeof(cohort));
 		html_esc(f, cohort);
 		fprintf(f, "</td><td>%s</td><td class=\"n\">",

@@ -74,6 +74,27 @@ check "gm-report writes the FY2569 set" \
 	"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --out "$OUT"
 n=$(ls "$OUT"/*.self-evaluation.th.html 2>/dev/null | wc -l)
 check "a self-evaluation for each of the 19 units ($n)" [ "$n" -eq 19 ]
+# the pages link to each other, and every link leads to a page of the set
+links() {
+	python3 - "$OUT" <<'PY'
+import glob, os, re, sys
+out = sys.argv[1]
+n = bad = 0
+for path in glob.glob(out + '/*.html'):
+    for href in re.findall(r'href="([^"]+)"', open(path, encoding='utf-8').read()):
+        n += 1
+        if '/' in href or not os.path.exists(os.path.join(out, href)):
+            bad += 1
+            print(f'# {os.path.basename(path)}: {href}')
+sys.exit(0 if n > 0 and bad == 0 else 1)
+PY
+}
+check "every link between the pages leads to a page of the set" links
+check "the summary links each unit's name to its resources page" \
+	[ "$(grep -o 'href="[a-z0-9-]*\.resources\.th\.html"' "$OUT/summary.th.html" | sort -u | wc -l)" -eq 20 ]
+check "a unit's pages link to its self-evaluation and back to the summary" \
+	sh -c "grep -q 'href=\"finance-budget.self-evaluation.th.html\"' '$OUT/finance-budget.resources.th.html' &&
+	    grep -q 'href=\"summary.th.html\"' '$OUT/finance-budget.self-evaluation.th.html'"
 # the scales the summary's figures are judged on, printed with them
 check "the summary prints the KPI levels (0, 2.5, 5, 7.5, 10 % less paper)" \
 	sh -c "grep -A2 'data-scale=\"kpi\"' '$OUT/summary.th.html' | tr -d '\n' | grep -q '≥ 0.00</td><td class=\"n\">≥ 2.50</td><td class=\"n\">≥ 5.00</td><td class=\"n\">≥ 7.50</td><td class=\"n\">≥ 10.00'"
