@@ -245,6 +245,37 @@ static void factor_key(struct conf *c, struct org_parse *p, const char *key,
 	o->factors[o->nfactors++] = f;
 }
 
+/* [signoff] prepared|checked|approved = name / position; "/ position"
+ * alone (inih has taken the space before the slash) gives no name. */
+static void signoff_key(struct conf *c, struct org *o, const char *key, const char *value)
+{
+	static const char *const roles[SIGN_N] = { "prepared", "checked", "approved" };
+	const char *slash = strstr(value, " / ");
+	size_t namelen = slash != NULL ? (size_t)(slash - value) : strlen(value);
+	const char *position = slash != NULL ? slash + 3 : NULL;
+
+	if (strncmp(value, "/ ", 2) == 0) {
+		namelen = 0;
+		position = value + 2;
+	}
+	for (int i = 0; i < SIGN_N; i++) {
+		struct signer *s = &o->sign[i];
+
+		if (strcmp(key, roles[i]) != 0)
+			continue;
+		if (namelen >= sizeof(s->name)) {
+			conf_error(c, "%s: the name is longer than %zu bytes", key, sizeof(s->name) - 1);
+			return;
+		}
+		memcpy(s->name, value, namelen);
+		s->name[namelen] = '\0';
+		if (position != NULL)
+			conf_str(c, key, position, s->position, sizeof(s->position));
+		return;
+	}
+	conf_error(c, "unknown key \"%s\" in [signoff] (prepared, checked or approved)", key);
+}
+
 /* ---- sections ------------------------------------------------------------ */
 
 /* At a section's first key (inih says nothing of a section without keys);
@@ -253,7 +284,7 @@ static void section_start(struct conf *c, struct org_parse *p, const char *secti
 {
 	static const struct { const char *name; enum org_section sec; } plain[] = {
 		{ "organisation", SEC_ORG }, { "kpi", SEC_KPI },
-		{ "factors", SEC_FACTORS }, { "meters", SEC_METERS },
+		{ "factors", SEC_FACTORS }, { "meters", SEC_METERS }, { "signoff", SEC_SIGNOFF },
 	};
 	char type[16], name[CONF_LINE_MAX + 1];
 	int line = c->section_line;
@@ -282,7 +313,7 @@ static void section_start(struct conf *c, struct org_parse *p, const char *secti
 	}
 unknown:
 	conf_error_at(c, line, "unknown section [%s] (expected [organisation], [kpi], "
-	    "[factors], [unit <id>] or [meters])", section);
+	    "[factors], [unit <id>], [meters] or [signoff])", section);
 }
 
 static void org_handler(struct conf *c, const char *section, const char *key,
@@ -312,6 +343,9 @@ static void org_handler(struct conf *c, const char *section, const char *key,
 		break;
 	case SEC_METERS:
 		meters_key(c, &p->meters, key, value);
+		break;
+	case SEC_SIGNOFF:
+		signoff_key(c, p->o, key, value);
 		break;
 	case SEC_SKIP:
 		break;

@@ -92,8 +92,16 @@ struct emission_factor {
 	char source[ORG_NAME_MAX];
 };
 
+/* Who signs a report ([signoff]): empty fields leave dotted lines to fill
+ * in by hand. */
+enum signoff_role { SIGN_PREPARED, SIGN_CHECKED, SIGN_APPROVED, SIGN_N };
+struct signer {
+	char name[ORG_NAME_MAX], position[ORG_NAME_MAX];
+};
+
 struct org {
 	char name_th[ORG_NAME_MAX], name_en[ORG_NAME_MAX];
+	struct signer sign[SIGN_N];      /* [signoff] prepared, checked, approved */
 	int baseline_fy;                 /* required */
 	enum paper_basis paper_basis;    /* default reams */
 	char criteria[4096];             /* criteria edition file, resolved against

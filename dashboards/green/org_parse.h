@@ -34,7 +34,7 @@ struct meters_parse {
 };
 
 enum org_section {
-	SEC_NONE, SEC_ORG, SEC_KPI, SEC_FACTORS, SEC_UNIT, SEC_METERS, SEC_SKIP
+	SEC_NONE, SEC_ORG, SEC_KPI, SEC_FACTORS, SEC_UNIT, SEC_METERS, SEC_SIGNOFF, SEC_SKIP
 };
 
 struct org_parse {

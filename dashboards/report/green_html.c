@@ -68,6 +68,8 @@ static void head(FILE *f, const struct green_report *r, enum lang lang, const ch
 	    ".meta { color: #444; font-size: 9pt; } cite { font-style: normal; }\n"
 	    ".months td:first-child, .months td:last-child { white-space: nowrap; }\n"
 	    ".nav { font-size: 9pt; } @media print { .nav { display: none; } }\n"
+	    ".signoff { margin-top: 10mm; break-inside: avoid; } .signoff td { border: 0;"
+	    " width: 33%; text-align: center; line-height: 1.6; }\n"
 	    "</style>\n", f);
 	if (unit < 0 && strcmp(title, "summary") == 0)   /* ten columns: a landscape page */
 		fputs("<style>@page { size: A4 landscape; } body { max-width: 273mm; }</style>\n", f);
@@ -80,8 +82,35 @@ static void head(FILE *f, const struct green_report *r, enum lang lang, const ch
 	nav(f, r, title, unit, lang);
 }
 
-static void foot(FILE *f, enum lang lang)
+/* Prepared, checked, approved: a signature line each, with the name and
+ * position the organisation file gives, or dotted lines to fill in. */
+static void signoff(FILE *f, const struct green_report *r, enum lang lang)
 {
+	static const char *const role[SIGN_N] = { "sign_prepared", "sign_checked", "sign_approved" };
+
+	fputs("<table class=\"signoff\">\n<tr>", f);
+	for (int i = 0; i < SIGN_N; i++) {
+		const struct signer *s = &r->org->sign[i];
+
+		fprintf(f, "<td data-sign=\"%d\"><b>%s</b><br><br>%s ......................<br>(",
+		    i, tr(lang, role[i]), tr(lang, "sign_signed"));
+		if (s->name[0] != '\0')
+			html_esc(f, s->name);
+		else
+			fputs("......................", f);
+		fprintf(f, ")<br>%s ", tr(lang, "sign_position"));
+		if (s->position[0] != '\0')
+			html_esc(f, s->position);
+		else
+			fputs("......................", f);
+		fprintf(f, "<br>%s</td>", tr(lang, "sign_date"));
+	}
+	fputs("</tr>\n</table>\n", f);
+}
+
+static void foot(FILE *f, const struct green_report *r, enum lang lang)
+{
+	signoff(f, r, lang);
 	fprintf(f, "<p class=\"meta\">%s</p>\n</body>\n</html>\n", tr(lang, "generated"));
 }
 
@@ -254,7 +283,7 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 	    tr(lang, "formula_change"));
 	scales(f, r, lang);
 	problems(f, r, lang);
-	foot(f, lang);
+	foot(f, r, lang);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -443,7 +472,7 @@ int green_html_resources(FILE *f, const struct green_report *r, int unit, enum l
 	    tr(lang, "formula_change"));
 	factors_used(f, r, gu, lang);
 	problems(f, r, lang);
-	foot(f, lang);
+	foot(f, r, lang);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -536,6 +565,6 @@ int green_html_self_eval(FILE *f, const struct green_report *r, int unit, enum l
 		fputs("</tbody>\n</table>\n", f);
 	}
 	readiness(f, c, gu, lang);
-	foot(f, lang);
+	foot(f, r, lang);
 	return ferror(f) ? -1 : 0;
 }

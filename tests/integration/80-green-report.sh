@@ -74,6 +74,12 @@ check "gm-report writes the FY2569 set" \
 	"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --out "$OUT"
 n=$(ls "$OUT"/*.self-evaluation.th.html 2>/dev/null | wc -l)
 check "a self-evaluation for each of the 19 units ($n)" [ "$n" -eq 19 ]
+# every page ends with the sign-off: prepared, checked, approved, with the
+# positions the organisation file gives and lines to sign and date
+check "every page has the sign-off block of three (prepared, checked, approved)" \
+	[ "$(grep -l '<td data-sign="0">.*<td data-sign="1">.*<td data-sign="2">' "$OUT"/*.html | wc -l)" -eq "$(ls "$OUT"/*.html | wc -l)" ]
+check "with the positions from the organisation file, in Thai" \
+	grep -q 'ผู้อนุมัติ</b><br><br>ลงชื่อ .*ตำแหน่ง เลขาธิการวุฒิสภา<br>วันที่ ...... เดือน' "$OUT/summary.th.html"
 # the pages link to each other, and every link leads to a page of the set
 links() {
 	python3 - "$OUT" <<'PY'

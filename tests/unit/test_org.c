@@ -362,10 +362,10 @@ static void test_mistakes(void **state)
 		  "org.ini:6: [organisation] is given twice (first at line 1)" },
 		{ "[kpis]\nx = 1\n",
 		  "org.ini:6: unknown section [kpis] (expected [organisation], [kpi], "
-		  "[factors], [unit <id>] or [meters])" },
+		  "[factors], [unit <id>], [meters] or [signoff])" },
 		{ "[organisation extra]\nx = 1\n",
 		  "org.ini:6: unknown section [organisation extra] (expected [organisation], "
-		  "[kpi], [factors], [unit <id>] or [meters])" },
+		  "[kpi], [factors], [unit <id>], [meters] or [signoff])" },
 		{ "colour = green\n",
 		  "org.ini:6: unknown key \"colour\" in [unit a]" },
 		{ "[kpi]\nlevels = 1 2 3 4 5\n",
@@ -622,6 +622,30 @@ static void test_shipped_senate(void **state)
 		assert_true(factor((enum resource)r, OCT_2024) > 0);
 }
 
+/* [signoff]: "name / position", "/ position" alone, a name alone; the
+ * roles absent stay empty (the page leaves dotted lines). */
+static void test_signoff(void **state)
+{
+	static char text[sizeof(small_org) + 512];
+
+	(void)state;
+	load_small();
+	for (int i = 0; i < SIGN_N; i++)
+		assert_string_equal(org.sign[i].name, "");
+	snprintf(text, sizeof(text), "%s\n[signoff]\nprepared = นายสมชาย ใจดี / นักวิชาการ\n"
+	    "checked = / ผู้อำนวยการสำนักบริหารงานกลาง\napproved = Jane Doe\n", small_org);
+	assert_int_equal(load_text(text), 0);
+	assert_string_equal(org.sign[SIGN_PREPARED].name, "นายสมชาย ใจดี");
+	assert_string_equal(org.sign[SIGN_PREPARED].position, "นักวิชาการ");
+	assert_string_equal(org.sign[SIGN_CHECKED].name, "");
+	assert_string_equal(org.sign[SIGN_CHECKED].position, "ผู้อำนวยการสำนักบริหารงานกลาง");
+	assert_string_equal(org.sign[SIGN_APPROVED].name, "Jane Doe");
+	assert_string_equal(org.sign[SIGN_APPROVED].position, "");
+	snprintf(text, sizeof(text), "%s\n[signoff]\nsigned = x\n", small_org);
+	assert_int_equal(load_text(text), 1);
+	assert_non_null(strstr(reports.msg[0], "unknown key \"signed\" in [signoff]"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -636,6 +660,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mistakes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whole_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shipped_senate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signoff, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);
