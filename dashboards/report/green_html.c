@@ -194,36 +194,43 @@ static void criteria_caveat(FILE *f, const struct criteria *c, enum lang lang)
 	    tr(lang, "crit_reconstruction"));
 }
 
+/* One scale: a header row of names, then what is judged and the lower
+ * bound of each. */
+static void scale(FILE *f, const char *kind, const char *title, const char *const *names,
+    const char *what, const double *bounds, int n)
+{
+	fprintf(f, "<table class=\"scale\" data-scale=\"%s\">\n<tr><th>%s</th>", kind, title);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "<th>%s</th>", names[i]);
+	fprintf(f, "</tr>\n<tr><td>%s</td>", what);
+	for (int i = 0; i < n; i++) {
+		fputs("<td class=\"n\">≥ ", f);
+		html_num(f, bounds[i], 2);
+		fputs("</td>", f);
+	}
+	fputs("</tr>\n</table>\n", f);
+}
+
 /* The scales the summary's figures are judged on, printed beside them: the
  * KPI level each paper reduction reaches, and the grade each total earns. */
 static void scales(FILE *f, const struct green_report *r, enum lang lang)
 {
 	static const enum grade g[GRADE_BANDS] = { GRADE_GOLD, GRADE_SILVER, GRADE_BRONZE };
+	char levels[KPI_LEVELS][48];
+	const char *names[KPI_LEVELS > GRADE_BANDS ? KPI_LEVELS : GRADE_BANDS];
 
-	fprintf(f, "<table class=\"scale\" data-scale=\"kpi\">\n<tr><th>%s</th>",
-	    tr(lang, "kpi_scale"));
-	for (int i = 0; i < KPI_LEVELS; i++)
-		fprintf(f, "<th>%s %d</th>", tr(lang, "level"), i + 1);
-	fprintf(f, "</tr>\n<tr><td>%s</td>", tr(lang, "paper_change"));
 	for (int i = 0; i < KPI_LEVELS; i++) {
-		fputs("<td class=\"n\">≥ ", f);
-		html_num(f, r->org->kpi_levels[i], 2);
-		fputs("</td>", f);
+		snprintf(levels[i], sizeof(levels[i]), "%s %d", tr(lang, "level"), i + 1);
+		names[i] = levels[i];
 	}
-	fputs("</tr>\n</table>\n", f);
+	scale(f, "kpi", tr(lang, "kpi_scale"), names, tr(lang, "paper_change"),
+	    r->org->kpi_levels, KPI_LEVELS);
 	if (r->crit == NULL)
 		return;
-	fprintf(f, "<table class=\"scale\" data-scale=\"grade\">\n<tr><th>%s</th>",
-	    tr(lang, "grade_scale"));
 	for (int i = 0; i < GRADE_BANDS; i++)
-		fprintf(f, "<th>%s</th>", kpi_grade_name(g[i], lang == LANG_TH));
-	fprintf(f, "</tr>\n<tr><td>%s</td>", tr(lang, "total"));
-	for (int i = 0; i < GRADE_BANDS; i++) {
-		fputs("<td class=\"n\">≥ ", f);
-		html_num(f, r->org->grades[i], 2);
-		fputs("</td>", f);
-	}
-	fputs("</tr>\n</table>\n", f);
+		names[i] = kpi_grade_name(g[i], lang == LANG_TH);
+	scale(f, "grade", tr(lang, "grade_scale"), names, tr(lang, "total"), r->org->grades,
+	    GRADE_BANDS);
 }
 
 /* ---- the organisation summary ------------------------------------------ */
