@@ -15,6 +15,7 @@
 #include "datadir.h"
 #include "rrd_layout.h"
 #include "rrd_read.h"
+#include "rrdfile.h"
 #include "rrdc.h"
 #include "timeutil.h"
 
@@ -128,14 +129,25 @@ static struct meter_use use_of(const struct usage *u, int n)
 
 /* Where today's figure ends: now, or for an RRD the start of the minute of
  * its last reading, the last whole row the file has (the minute under way
- * is not consolidated yet, and would read as a gap). */
-static time_t use_end(const struct meter_row *r, time_t now)
+ * is not consolidated yet, and would read as a gap). The status file may
+ * name a reading the file does not hold yet (the collector writes rows in
+ * rounds, write_delay): the file's own last update bounds it, read after
+ * the flush, so that the span ends where the rows are final and gm-report,
+ * asked later, reads the same rows. */
+static time_t use_end(const struct meter_row *r, const char *path, time_t now)
 {
+	struct rrdfile f;
+	char err[256];
 	time_t last;
 
 	if (r->journal || !r->st.have_last || r->st.last_t >= (double)now)
 		return now;
 	last = (time_t)r->st.last_t;
+	if (rrdfile_open(path, &f, err, sizeof(err)) == GM_OK) {
+		if (f.last_up < last)
+			last = f.last_up;
+		rrdfile_close(&f);
+	}
 	return last - last % RRD_STEP;
 }
 
@@ -166,7 +178,7 @@ static void read_usage(const struct meter_scan_opts *o, struct meter_snap *s,
     struct meter_row *r, time_t now)
 {
 	char path[4096], err[512];
-	time_t today[2] = { s->day_start, use_end(r, now) };
+	time_t today[2] = { s->day_start, now };
 	time_t before[2] = { s->month_start, s->day_start };
 	struct usage u[2];
 	int n = 0;
@@ -177,6 +189,7 @@ static void read_usage(const struct meter_scan_opts *o, struct meter_snap *s,
 		rrdc_flush_file(o->cached, path, err, sizeof(err));   /* else: what the file has */
 		pthread_mutex_unlock(o->lock);
 	}
+	today[1] = use_end(r, path, now);
 	if (r->journal)   /* entries count by month, not by second: read it whole */
 		before[1] = today[1];
 	if (before[1] > before[0] && usage_series(path, before, 1, &u[n], err, sizeof(err)) == GM_OK)

@@ -10,6 +10,10 @@
  *   intervals, monthly manual entries, a status file judged when written;
  * - the alert rule (stale_watch.c): once per change, never for a channel
  *   first seen ok;
+ * - where today's figure ends (meter_view.c): at the last whole row the
+ *   file holds, even when the status file names a later reading not yet
+ *   written (the collector writes in rounds), so gm-report asked later
+ *   reads the same rows;
  * - report files (report_files.c): links, hidden names, FIFOs and files
  *   with a second name (a hard link from outside) never listed nor read,
  *   and nothing blocks on a FIFO.
@@ -33,6 +37,9 @@
 #include "ratelog.h"
 #include "meter_view.h"
 #include "report_files.h"
+#include "rrd_fixture.h"
+#include "rrd_layout.h"
+#include "usage.h"
 #include "stale_watch.h"
 #include "gm_err.h"
 #include "testutil.h"
@@ -364,6 +371,49 @@ static void test_watch_once(void **state)
 	stale_watch_free(w);
 }
 
+/* The status file names a reading 75 s after the file's last update (rows
+ * wait in the collector's write-ahead log up to write_delay): today ends at
+ * the start of the minute of the file's last update, not of the status
+ * file's reading, whose row the file does not have yet. */
+static void test_today_end(void **state)
+{
+	struct chan_id id;
+	struct rrd_row rows[40];
+	char path[600], status[700], err[200];
+	/* 10:00:40 Bangkok: a quarter hour or more into the day in any zone but a few */
+	const time_t day = 1796490000, last = day + 10 * 3600 + 40;
+	struct meter_scan_opts o = { .usage = true };
+	struct meter_snap *s;
+	const struct meter_row *r;
+	struct usage u;
+
+	(void)state;
+	assert_int_equal(tmpdir_make("today-end"), 0);
+	assert_int_equal(chan_id_set(&id, "hq", "m", "kwh", err, sizeof(err)), 0);
+	fixture_dir("hq");
+	fixture_dir("hq/m");
+	rrd_layout_path(path, sizeof(path), tmpdir, &id);
+	rrd_fixture_create(path, last - 40 * 20, 60);
+	for (int i = 0; i < 40; i++)
+		rows[i] = (struct rrd_row){ last - (39 - i) * 20, 100 + i, 1 };
+	rrd_fixture_put(path, rows, 40);
+	snprintf(status, sizeof(status), "hq/m/kwh last_t=%lld.000 last=150 kWh received=41 "
+	    "stored=40 duplicates=0 lost=0 resets=0 wraps=0\n", (long long)last + 75);
+	o.datadir = tmpdir;
+	o.status_file = fixture("status", status);
+	s = meter_view_scan(&o, NULL, (double)last + 80);
+	assert_non_null(s);
+	r = meter_view_find(s, &id);
+	assert_non_null(r);
+	assert_true(r->in_status && r->stored);
+	assert_int_equal(r->today.to, last - last % 60);
+	/* and its figure is the one gm-report reads for that span */
+	assert_int_equal(usage_get(path, r->today.from, r->today.to, &u, err, sizeof(err)), GM_OK);
+	assert_float_equal(r->today.amount, u.amount, 1e-9);
+	assert_float_equal(r->today.coverage, u.coverage, 1e-9);
+	meter_view_free(s);
+}
+
 static void test_report_files(void **state)
 {
 	char dir[512], err[400];
@@ -472,6 +522,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_config, tmpdir_teardown),
 		cmocka_unit_test(test_stale_rule),
 		cmocka_unit_test(test_watch_once),
+		cmocka_unit_test_teardown(test_today_end, tmpdir_teardown),
 		cmocka_unit_test_teardown(test_report_files, tmpdir_teardown),
 		cmocka_unit_test_teardown(test_report_special, tmpdir_teardown),
 	};
