@@ -123,8 +123,8 @@ demo_entries() { # until
 
 # Illustrative checklists for fiscal year `fy`: each unit scores every
 # checklist indicator of the edition 1, except every k-th left at 0 (k from
-# the unit's place in the list, so grades differ), and explains any missed
-# electricity target. Made up for the demo, as the files say.
+# the unit's place in the list, so grades differ), and gives the cause of
+# meeting or missing the electricity and paper targets. Made up for the demo, as the files say.
 demo_checklists() { # fy
 	local dir=$RUN/org/checklists/$1 i=0 id rest codes
 	mkdir -p "$dir"
@@ -137,8 +137,11 @@ demo_checklists() { # fy
 			echo "; ILLUSTRATIVE checklist written by the demo (tools/demo_org.sh): made-up scores"
 			echo "$codes" | awk -v k=$((3 + i % 9)) -v id="$id" -v fy="$1" '{
 				printf "[%s]\nscore = %d\nevidence = GO-%s/%s/%s.pdf\n", $1, NR % k != 0, fy, id, $1 }'
-			printf '[cause electricity]\ntext = longer sitting hours and a new meeting room\n'
-			printf 'plan = switch off air conditioning at 16:30; LED lighting by the next round\n'
+			# in Thai, as a bureau writes it: why the target was met or missed
+			printf '[cause electricity]\ntext = ชั่วโมงการประชุมเพิ่มขึ้นและเปิดใช้ห้องประชุมใหม่ ขณะที่เปลี่ยนหลอดไฟชั้น 4 เป็นหลอด LED แล้ว\n'
+			printf 'plan = ปิดเครื่องปรับอากาศเวลา 16.30 น. และเปลี่ยนหลอด LED ให้ครบทุกชั้นภายในรอบถัดไป\n'
+			printf '[cause paper]\ntext = ใช้ระบบสารบรรณอิเล็กทรอนิกส์และตั้งค่าเครื่องพิมพ์ให้พิมพ์สองหน้าเป็นค่าเริ่มต้น\n'
+			printf 'plan = ส่งเอกสารประกอบการประชุมทางอิเล็กทรอนิกส์แทนการพิมพ์\n'
 		} >"$dir/$id.ini"
 	done <<<"$DEMO_UNITS"
 }

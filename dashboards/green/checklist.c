@@ -226,7 +226,7 @@ int checklist_meter_items_met(const struct meter_items *m)
 {
 	bool met = m->target_set && m->target_met;
 
-	return m->every_month + m->per_unit + met + (met || m->cause_given);
+	return m->every_month + m->per_unit + met + m->cause_given;
 }
 
 static const struct check_entry *entry_of(const struct checklist *cl, const char *code)

@@ -193,6 +193,12 @@ static void indicator_key(struct conf *c, struct crit_indicator *ind, const char
 			conf_error(c, "points = \"%s\": must be above 0", value);
 	} else if (strcmp(key, "source") == 0)
 		source_key(c, ind, value);
+	else if (strcmp(key, "measure") == 0 && strcmp(value, "per_unit") == 0)
+		ind->total = false;
+	else if (strcmp(key, "measure") == 0 && strcmp(value, "total") == 0)
+		ind->total = true;
+	else if (strcmp(key, "measure") == 0)
+		conf_error(c, "measure = \"%s\": expected per_unit or total", value);
 	else
 		conf_error(c, "unknown key \"%s\" in [indicator %s]", key, ind->code);
 }
@@ -322,3 +328,17 @@ int criteria_load(const char *path, struct criteria *cr, crit_report_fn report, 
 	return c.errors;
 }
 
+const struct crit_indicator *criteria_meter_indicator(const struct criteria *c,
+    enum resource res)
+{
+	bool paper = res == RES_PAPER_REAMS || res == RES_PAPER_PRINTED;
+
+	for (int i = 0; c != NULL && i < c->nind; i++) {
+		const struct crit_indicator *ind = &c->ind[i];
+
+		if (ind->source == SRC_METER && (ind->res == res ||
+		    (paper && (ind->res == RES_PAPER_REAMS || ind->res == RES_PAPER_PRINTED))))
+			return ind;
+	}
+	return NULL;
+}

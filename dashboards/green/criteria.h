@@ -13,9 +13,13 @@
  * A meter indicator scores points * (items met / 4), the items being the
  * four the criteria ask of a resource: (1) a figure for every month of the
  * period, (2) a per-unit figure (per person or per m2) computed, (3) the
- * target met, (4) where the target was missed, a cause analysis given (met
- * when the target is met). With no target set, (3) is not met and (4) only
- * by a cause given.
+ * target met, (4) the cause given: why the target was met or missed (the
+ * criteria ask for both, "สรุปสาเหตุที่นำไปสู่การบรรลุ/ไม่บรรลุ"), so a met
+ * target without its cause scores 3 of 4. With no target set, (3) is not
+ * met. The target is judged on the quantity the indicator's text names:
+ * `measure = per_unit` (the default: the usual edition's "ต่อหน่วย", per
+ * person or per m2 as the unit's `per` says, each year by its own divisor)
+ * or `measure = total`.
  *
  * Paper: the edition's "source = meter paper" and a checklist's
  * "[cause paper]" mean the organisation's paper basis (org.h paper_basis).
@@ -61,6 +65,7 @@ struct crit_indicator {
 	double points;                    /* the most it can score */
 	enum crit_source source;
 	enum resource res;                /* SRC_METER: which resource (paper: the org's basis) */
+	bool total;                       /* measure = total: judged on the amount, not per unit */
 };
 
 struct criteria {
@@ -138,6 +143,11 @@ void checklist_self_evaluate(const struct criteria *c, const struct checklist *c
     const struct meter_items *items, const double bands[3], struct self_eval *out);
 
 int checklist_meter_items_met(const struct meter_items *m);   /* 0..4 */
+
+/* The meter indicator of resource res (either paper resource finds the
+ * edition's paper indicator), or NULL. */
+const struct crit_indicator *criteria_meter_indicator(const struct criteria *c,
+    enum resource res);
 
 /* The index of indicator `code` in c->ind, or -1. */
 int criteria_find(const struct criteria *c, const char *code);

@@ -107,36 +107,59 @@ static double headcount_all(const struct org *o, int fy)
 }
 
 /* Judged like the change, over the compared months, when they are whole in
- * both years. */
+ * both years, on the quantity the indicator names. */
 static enum tri target_met(const struct res_line *l)
 {
 	const struct compared *c = &l->cmp;
+	double now = l->judge_per ? l->per : c->now.amount;
+	double target = l->judge_per ? l->target_per : l->target_amount;
 
-	if (isnan(l->target_amount) || c->n == 0 || isnan(c->now.amount))
+	if (isnan(target) || c->n == 0 || isnan(now))
 		return TRI_UNKNOWN;
 	if (c->now.completeness < 1 || c->then.completeness < 1)
 		return TRI_UNKNOWN;
-	return c->now.amount <= l->target_amount ? TRI_YES : TRI_NO;
+	return now <= target ? TRI_YES : TRI_NO;
 }
 
-static void res_line(const struct org *o, const struct figures *f, const struct green_period *p,
-    int unit, int baseline, enum resource r, struct res_line *l)
+static double divided(double amount, double by)
 {
+	double v = amount / by;
+
+	return isfinite(v) ? v : NAN;
+}
+
+/* The divisor of "per unit" for a unit (the whole: its headcount) in fy. */
+static double divisor(const struct org *o, int unit, int fy)
+{
+	return unit >= 0 ? org_per(&o->units[unit], fy) : headcount_all(o, fy);
+}
+
+static void res_line(const struct green_report *r, int unit, int baseline, enum resource res,
+    struct res_line *l)
+{
+	const struct org *o = r->org;
+	const struct green_period *p = &r->period;
+	const struct crit_indicator *ind = criteria_meter_indicator(r->crit, res);
+
 	memset(l, 0, sizeof(*l));
-	l->res = r;
-	l->cur = figures_get(f, p->fy, unit, r);
-	l->base = figures_get(f, baseline, unit, r);
+	l->res = res;
+	l->cur = figures_get(r->fig, p->fy, unit, res);
+	l->base = figures_get(r->fig, baseline, unit, res);
 	l->now = l->cur != NULL ? figures_sum(l->cur, p->m0, p->m1) :
 	    (struct figures_sum){ NAN, 0, 0, 0 };
 	l->base_all = l->base != NULL ? figures_sum(l->base, p->m0, p->m1) :
 	    (struct figures_sum){ NAN, 0, 0, 0 };
 	compare_months(l->cur, l->base, p->fy, p->m0, p->m1, p->as_of, &l->cmp);
-	l->per_value = unit >= 0 ? org_per(&o->units[unit], p->fy) : headcount_all(o, p->fy);
-	l->per = l->cmp.now.amount / l->per_value;
-	if (!isfinite(l->per))
-		l->per = NAN;
-	l->target_pct = unit >= 0 ? o->units[unit].target_pct[r] : NAN;
+	l->per_value = divisor(o, unit, p->fy);
+	l->per = divided(l->cmp.now.amount, l->per_value);
+	l->per_value_then = divisor(o, unit, baseline);
+	l->per_then = divided(l->cmp.then.amount, l->per_value_then);
+	l->per_change_pct = isnan(l->per) || isnan(l->per_then) ? NAN :
+	    kpi_reduction_pct(l->per_then, l->per);
+	l->judge_per = ind != NULL && !ind->total;
+	l->target_pct = unit >= 0 ? o->units[unit].target_pct[res] : NAN;
 	l->target_amount = l->cmp.then.amount * (1 - l->target_pct / 100);
+	l->target_per = l->per_then * (1 - l->target_pct / 100);
 	l->met = target_met(l);
 	ghg(o, p, l);
 }
@@ -213,7 +236,7 @@ static void build_unit(struct green_report *r, int unit, struct green_unit *gu)
 	for (int k = 0; k < RES_N; k++) {
 		enum resource res = (enum resource)k;
 
-		res_line(o, r->fig, &r->period, unit, gu->baseline_fy, res, &gu->res[k]);
+		res_line(r, unit, gu->baseline_fy, res, &gu->res[k]);
 		if (!isnan(gu->res[k].kg_co2e))
 			gu->kg_co2e = (isnan(gu->kg_co2e) ? 0 : gu->kg_co2e) + gu->res[k].kg_co2e;
 	}

@@ -12,9 +12,14 @@
  *   period's as-of time with a figure in both years. cmp.now and cmp.then,
  *   the sums over exactly those months, are the amounts printed beside them.
  * - change = kpi_reduction_pct(cmp.then, cmp.now): positive is less use.
- * - target met: cmp.now <= cmp.then * (1 - target / 100), when the compared
- *   months are complete in both years; otherwise unknown.
- * - per: cmp.now / the unit's headcount (or m2) for the report's year.
+ * - per: cmp.now / the unit's headcount (or m2) for the report's year;
+ *   per_then: cmp.then / the same for the baseline year; per_change_pct
+ *   = kpi_reduction_pct(per_then, per).
+ * - target met, judged on the quantity the criteria's indicator names
+ *   (criteria.h measure; total when there is no criteria edition):
+ *   per <= per_then * (1 - target / 100) per unit, cmp.now <= cmp.then *
+ *   (1 - target / 100) in total; when the compared months are complete in
+ *   both years (and per unit, both divisors are known); otherwise unknown.
  * - kgCO2e: each month's amount times the factor in force on its first day;
  *   paper counts once, from the KPI's basis.
  * - paper KPI: cmp.change_pct of the basis resource; level by kpi_level.
@@ -52,7 +57,11 @@ struct res_line {
 	struct figures_sum base_all;
 	struct compared cmp;                   /* like for like: the change and its amounts */
 	double per, per_value;                 /* cmp.now per person/m2; the divisor */
-	double target_pct, target_amount;      /* NAN: no target */
+	double per_then, per_value_then;       /* cmp.then by the baseline year's divisor */
+	double per_change_pct;                 /* positive is less use per person/m2 */
+	bool judge_per;                        /* the target is judged per person/m2 */
+	double target_pct, target_amount;      /* NAN: no target; the amount in total */
+	double target_per;                     /* and per person/m2 */
 	enum tri met;
 	double kg_co2e;                        /* NAN when no factor or no amount */
 	int factors_used[12];                  /* indexes into org.factors, -1 none */

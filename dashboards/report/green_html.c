@@ -377,6 +377,8 @@ static void res_summary(FILE *f, const struct green_report *r, const struct gree
     const struct res_line *l, enum lang lang)
 {
 	char span[512];
+	const char *per = gu->unit >= 0 && r->org->units[gu->unit].per == NORM_M2 ?
+	    tr(lang, "per_m2") : tr(lang, "per_person");
 
 	green_compared_words(&l->cmp, gu->baseline_fy, lang, span, sizeof(span));
 	fprintf(f, "<table data-res=\"%s\">\n<tr><td colspan=\"4\" data-fig=\"span\">",
@@ -389,15 +391,27 @@ static void res_summary(FILE *f, const struct green_report *r, const struct gree
 	compared_cell(f, "baseline", &l->cmp.then, l->res, lang);
 	fprintf(f, "</tr>\n<tr><th>%s</th><td class=\"n\" data-fig=\"change\">", tr(lang, "change"));
 	html_num(f, l->cmp.change_pct, 2);
-	fprintf(f, "</td><th>%s (%s)</th><td class=\"n\" data-fig=\"per\">", tr(lang, "per"),
-	    gu->unit >= 0 && r->org->units[gu->unit].per == NORM_M2 ? tr(lang, "per_m2") :
-	    tr(lang, "per_person"));
+	fprintf(f, "</td><th>%s (%s)</th><td class=\"n\" data-fig=\"per_change\">",
+	    tr(lang, "change"), per);
+	html_num(f, l->per_change_pct, 2);
+	fprintf(f, "</td></tr>\n<tr><th>%s</th><td class=\"n\" data-fig=\"per\">", per);
 	html_num(f, l->per, 2);
-	fprintf(f, "</td></tr>\n<tr><th>%s</th><td class=\"n\">", tr(lang, "target_pct"));
+	fprintf(f, "</td><th>%s %d (%s)</th><td class=\"n\" data-fig=\"per_baseline\">",
+	    tr(lang, "baseline"), gu->baseline_fy, per);
+	html_num(f, l->per_then, 2);
+	fprintf(f, "</td></tr>\n<tr><th>%s</th><td class=\"n\" data-fig=\"target\">",
+	    tr(lang, "target_pct"));
 	html_num(f, l->target_pct, 1);
 	fputs(" → ", f);
-	html_num(f, l->target_amount, resource_decimals(l->res));
-	fprintf(f, "</td><th>%s</th>", tr(lang, "target"));
+	if (l->judge_per) {
+		html_num(f, l->target_per, 2);
+		fprintf(f, " %s %s", resource_unit_words(l->res, lang), per);
+	} else {
+		html_num(f, l->target_amount, resource_decimals(l->res));
+		fprintf(f, " %s", resource_unit_words(l->res, lang));
+	}
+	fprintf(f, "</td><th>%s (%s)</th>", tr(lang, "target"),
+	    l->judge_per ? tr(lang, "judged_per") : tr(lang, "judged_total"));
 	met_cell(f, l->met, lang);
 	fputs("</tr>\n", f);
 	not_compared_row(f, l, lang);
@@ -408,13 +422,17 @@ static void res_summary(FILE *f, const struct green_report *r, const struct gree
 	fputs("</td></tr>\n</table>\n", f);
 }
 
+/* Why the target was met or missed, as the unit wrote it: the criteria's
+ * item 4 asks for it either way (criteria.h). */
 static void cause(FILE *f, const struct green_unit *gu, enum resource res, enum lang lang)
 {
 	const struct cause *c = &gu->cl.cause[res];
+	enum tri met = gu->res[res].met;
 
-	if (gu->res[res].met != TRI_NO)
+	if (met == TRI_UNKNOWN && c->text[0] == '\0')
 		return;
-	fprintf(f, "<p><b>%s:</b> ", tr(lang, "cause"));
+	fprintf(f, "<p data-cause=\"%s\"><b>%s:</b> ", c->text[0] ? "given" : "missing",
+	    tr(lang, met == TRI_YES ? "cause_met" : met == TRI_NO ? "cause_missed" : "cause"));
 	if (c->text[0] == '\0') {
 		fprintf(f, "<span class=\"warn\">%s</span></p>\n", tr(lang, "no_cause"));
 		return;

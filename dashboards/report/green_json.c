@@ -97,7 +97,12 @@ static cJSON *compared_json(const struct green_unit *gu, const struct res_line *
 	    c->then.completeness >= 1);
 	json_out_num(o, "change_pct", c->change_pct);
 	json_out_num(o, "per", l->per);
+	json_out_num(o, "per_baseline", l->per_then);
+	json_out_num(o, "per_change_pct", l->per_change_pct);
 	json_out_num(o, "target_amount", l->target_amount);
+	json_out_num(o, "target_per", l->target_per);
+	/* the quantity the target is judged on (criteria.h measure) */
+	cJSON_AddStringToObject(o, "judged", l->judge_per ? "per_unit" : "total");
 	tri(o, "target_met", l->met);
 	return o;
 }
@@ -140,6 +145,7 @@ static cJSON *res_json(const struct green_report *r, const struct green_unit *gu
 	green_not_compared_words(&l->cmp, LANG_EN, why, sizeof(why));
 	cJSON_AddStringToObject(o, "not_compared_en", why);
 	json_out_num(o, "per_divisor", l->per_value);
+	json_out_num(o, "per_divisor_baseline", l->per_value_then);
 	json_out_num(o, "target_pct", l->target_pct);
 	json_out_num(o, "kgco2e", l->kg_co2e);
 	cJSON_AddItemToObject(o, "months", months_json(r, l));

@@ -184,6 +184,33 @@ PY
 check "electricity: the same figures in JSON, CSV and HTML" agree electricity Electricity ไฟฟ้า
 check "reams: the same figures in JSON, CSV and HTML" agree paper_reams "Paper issued (reams)" "กระดาษ (เบิก, รีม)"
 
+# Judged per person, as 3.3.2 "ต่อหน่วย" says: each year by its own
+# headcount (finance-budget: 42 in FY2568, 43 in FY2569), the baseline's
+# figure printed beside this year's, on both pages as in the JSON.
+perunit() {
+	python3 - "$OUT" <<'PY'
+import json, re, sys
+out = sys.argv[1]
+r = json.load(open(out + '/report.json'))
+x = [u for u in r['units'] if u['id'] == 'finance-budget'][0]['resources']['paper_reams']
+c = x['compared']
+assert (x['per_divisor'], x['per_divisor_baseline']) == (43, 42), x
+assert c['judged'] == 'per_unit', c['judged']
+assert abs(c['per'] - 96 / 43) < 1e-9 and abs(c['per_baseline'] - 120 / 42) < 1e-9, c
+assert abs(c['per_change_pct'] - (120 / 42 - 96 / 43) / (120 / 42) * 100) < 1e-9, c
+assert abs(c['target_per'] - 120 / 42 * 0.9) < 1e-9 and c['target_met'] is True, c
+for lang in ('th', 'en'):
+    html = open(f'{out}/finance-budget.resources.{lang}.html', encoding='utf-8').read()
+    t = html[html.index('<table data-res="paper_reams">'):]
+    fig = lambda k: float(re.search(f'data-fig="{k}">([-0-9.,]+)', t).group(1).replace(',', ''))
+    for k, want in (('per', c['per']), ('per_baseline', c['per_baseline']),
+                    ('per_change', c['per_change_pct'])):
+        assert abs(fig(k) - want) <= 0.005 + 1e-9, (lang, k, fig(k), want)
+    assert re.search(r'data-fig="target">10\.0 → 2\.57 ', t), lang
+PY
+}
+check "paper judged per person: this year's and the baseline's, in JSON and both pages" perunit
+
 # Words and dates.
 check "Thai summary: Thai words" grep -q 'ร้อยละการใช้กระดาษที่ลดลง' "$OUT/summary.th.html"
 check "Thai resources: Thai month and B.E. year" grep -q 'ต.ค. 2568' "$OUT/finance-budget.resources.th.html"

@@ -9,7 +9,7 @@
  * Report FY2570 (1 Oct 2026 - 1 Oct 2027), baseline FY2569, Asia/Bangkok.
  * Hours: October 744 (31 days), November 720 (30), December 744 (31).
  *
- * u1, headcount 10, target electricity 5 %: a quarter in progress, as of
+ * u1, headcount 12 in FY2569 and 10 in FY2570, target electricity 5 %: a quarter in progress, as of
  * 6 December 2026 10:00 (October and November closed, December not).
  *   hq/u1main/kwh, a counter read every 15 min from 30 Sep 2025 to the
  *   as-of time, using per hour: Oct 2025 1 kWh, Nov 2025 2, Dec 2025 4;
@@ -19,7 +19,10 @@
  *     change = (2184 - 1824) / 2184 * 100 = 360 / 2184 * 100 = 16.483516 %
  *     December so far: 1 Dec 00:00 - 6 Dec 10:00 = 130 h * 0.5 = 65 kWh,
  *     shown, not compared: the period's use is 1824 + 65 = 1889.
- *     per person 1824 / 10 = 182.4; target 2184 * 0.95 = 2074.8: met.
+ *     per person 1824 / 10 = 182.4, baseline 2184 / 12 = 182.0: per
+ *     person change (182.0 - 182.4) / 182.0 * 100 = -0.21978 % (more).
+ *     The edition's 3.2.2 is per unit: target 182.0 * 0.95 = 172.9 per
+ *     person, not met; in total (2184 * 0.95 = 2074.8) it would be.
  *   (The old rule held 6 days of December against all of December 2025:
  *   1889 against 2184 + 4 * 744 = 5160, "63.39 % less".)
  *   hq/stores/u1-reams, reams issued, an entry at each month's end: FY2569
@@ -131,7 +134,7 @@ static const char org_text[] =
 	"th = องค์กรทดสอบ\nen = Test organisation\nbaseline = 2569\npaper_basis = reams\n"
 	"criteria = criteria.ini\nchecklists = checklists\n"
 	"[factors]\nelectricity 2020-01-01 = 0.5 | test\n"
-	"[unit u1]\nth = หน่วยหนึ่ง\nen = Unit one\nheadcount 2570 = 10\ntarget electricity = 5\n"
+	"[unit u1]\nth = หน่วยหนึ่ง\nen = Unit one\nheadcount 2569 = 12\nheadcount 2570 = 10\ntarget electricity = 5\n"
 	"[unit u2]\nth = หน่วยสอง\nen = Unit two\nheadcount 2570 = 4\n"
 	"[meters]\n"
 	"hq/u1main/kwh = electricity from 2025-10-01 u1\n"
@@ -287,7 +290,18 @@ static void test_quarter_in_progress(void **state)
 	near("u1 period so far", e->now.amount, 1889, EPS);
 	near("u1 per person", e->per, 182.4, EPS);
 	near("u1 target amount", e->target_amount, 2074.8, EPS);
+	near("u1 baseline per person", e->per_then, 182.0, EPS);
+	near("u1 change per person", e->per_change_pct, -0.4 / 182.0 * 100, EPS);
+	near("u1 target per person", e->target_per, 172.9, EPS);
+	assert_true(e->judge_per);
+	assert_int_equal(e->met, TRI_NO);   /* per person, as 3.2.2 says; in total it was met */
+	/* an edition whose indicator says measure = total judges the amount */
+	crit->ind[criteria_find(crit, "3.2.2")].total = true;
+	build(0, 1, q1_as_of());
+	crit->ind[criteria_find(crit, "3.2.2")].total = false;
+	assert_false(e->judge_per);
 	assert_int_equal(e->met, TRI_YES);
+	build(0, 1, q1_as_of());
 	/* paper, delta entries, by the very same rule */
 	near("u1 reams compared", p->cmp.now.amount, 65, EPS);
 	near("u1 reams baseline compared", p->cmp.then.amount, 83, EPS);

@@ -117,7 +117,7 @@ static struct meter_items items_k(int k)
 	m.per_unit = k >= 2;
 	m.target_set = k >= 3;
 	m.target_met = k >= 4;
-	m.cause_given = k == 3;   /* missed, explained: item 4 without item 3 */
+	m.cause_given = k >= 3;   /* k 3: missed, explained: item 4 without item 3 */
 	return m;
 }
 
@@ -203,6 +203,23 @@ static void test_paper_source(void **state)
 	    "[indicator 3.3.9]\nsource = meter paper_printed\n"), 0);
 	assert_int_equal(crit.ind[0].res, RES_PAPER_REAMS);
 	assert_int_equal(crit.ind[1].res, RES_PAPER_PRINTED);
+	/* either paper resource finds the first paper indicator */
+	assert_ptr_equal(criteria_meter_indicator(&crit, RES_PAPER_PRINTED), &crit.ind[0]);
+	assert_ptr_equal(criteria_meter_indicator(&crit, RES_PAPER_REAMS), &crit.ind[0]);
+	assert_null(criteria_meter_indicator(&crit, RES_WATER));
+	assert_false(crit.ind[0].total);   /* per unit unless the edition says total */
+	/* measure: per_unit or total, nothing else */
+	assert_int_equal(load_edition("measure.ini",
+	    "[criteria]\nedition = p\n[category 3]\nweight = 100\n"
+	    "[indicator 3.1.2]\nsource = meter water\nmeasure = total\n"
+	    "[indicator 3.2.2]\nsource = meter electricity\nmeasure = per_unit\n"), 0);
+	assert_true(crit.ind[0].total);
+	assert_false(crit.ind[1].total);
+	assert_int_equal(load_edition("measure-bad.ini",
+	    "[criteria]\nedition = p\n[category 3]\nweight = 100\n"
+	    "[indicator 3.1.2]\nsource = meter water\nmeasure = per person\n"), 1);
+	expect_reports((const char *const[]){ "measure-bad.ini:7: measure = \"per person\": "
+	    "expected per_unit or total" }, 1);
 	assert_int_equal(criteria_resource("paper", &r), 0);
 	assert_int_equal(r, RES_PAPER_REAMS);
 	assert_int_equal(criteria_resource("waste", &r), 0);
@@ -454,13 +471,14 @@ static void test_meter_items(void **state)
 		{ 0, 0, 0, 0, 0, 0 },
 		{ 1, 0, 0, 0, 0, 1 },   /* (1) every month */
 		{ 0, 1, 0, 0, 0, 1 },   /* (2) per person */
-		{ 0, 0, 1, 1, 0, 2 },   /* (3) met, and so (4) */
+		{ 0, 0, 1, 1, 0, 1 },   /* (3) met, but why not said: not (4) */
+		{ 0, 0, 1, 1, 1, 2 },   /* (3) met, and why: (4) */
 		{ 0, 0, 1, 0, 1, 1 },   /* missed, explained: (4) */
 		{ 0, 0, 1, 0, 0, 0 },   /* missed, unexplained */
 		{ 0, 0, 0, 1, 0, 0 },   /* "met" without a target: nothing to meet */
 		{ 0, 0, 0, 0, 1, 1 },   /* no target, a cause given: (4) */
 		{ 1, 1, 1, 0, 1, 3 },
-		{ 1, 1, 1, 1, 0, 4 },
+		{ 1, 1, 1, 1, 0, 3 },   /* all but the cause of meeting it */
 		{ 1, 1, 1, 1, 1, 4 },
 	};
 
