@@ -41,6 +41,7 @@ NOW=$(date +%s)
 demo_sim_conf >"$RUN/sim.conf"
 demo_org
 demo_checklists 2569
+demo_plan 2569
 
 {
 	printf '[agent]\nsite = parliament\ndevices = %s/devices\nspool_dir = %s/spool\n' "$ROOT" "$RUN"

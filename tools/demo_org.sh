@@ -145,3 +145,46 @@ demo_checklists() { # fy
 		} >"$dir/$id.ini"
 	done <<<"$DEMO_UNITS"
 }
+
+# The Green Office action plan of fiscal year `fy` (KPI 1.4), all done and
+# its results report submitted: a year that reaches level 5 once every
+# unit has assessed itself. Made up for the demo, as the file says.
+demo_plan() { # fy
+	mkdir -p "$RUN/org/plans"
+	cat >"$RUN/org/plans/$1.ini" <<PLAN
+; ILLUSTRATIVE action plan written by the demo (tools/demo_org.sh)
+[plan]
+th = แผนปฏิบัติการขับเคลื่อนสู่การเป็นสำนักงานสีเขียว ประจำปีงบประมาณ พ.ศ. $1
+en = Green Office action plan, fiscal year $1
+approved = $(($1 - 544))-11-15
+results_submitted = $(($1 - 543))-10-20
+impacts = บุคลากรปิดไฟและเครื่องปรับอากาศช่วงพักกลางวัน ใช้เอกสารอิเล็กทรอนิกส์ในการประชุมมากขึ้น
+problems = ข้อมูลกระดาษที่เบิกจากพัสดุของบางสำนักส่งล่าช้ากว่ากำหนด
+obstacles = อาคารเก่าบางส่วนยังไม่มีมิเตอร์ไฟฟ้าย่อย ต้องปันส่วนจากมิเตอร์รวม
+recommendations = ติดตั้งมิเตอร์ไฟฟ้าย่อยเพิ่ม และให้สำนักบันทึกข้อมูลกระดาษผ่านระบบภายในวันที่ 5 ของเดือน
+[activity 1]
+th = แต่งตั้งคณะทำงานขับเคลื่อนสำนักงานสีเขียวและประกาศนโยบายสิ่งแวดล้อม
+owner = central-admin
+due = $(($1 - 544))-11-30
+status = done
+evidence = GO-$1/plan/1.pdf
+[activity 2]
+th = อบรมสร้างความรู้เรื่องสำนักงานสีเขียวแก่บุคลากรทุกสำนัก
+owner = hrd
+due = $(($1 - 543))-03-31
+status = done
+evidence = GO-$1/plan/2.pdf
+[activity 3]
+th = รณรงค์ลดการใช้กระดาษ ส่งเอกสารการประชุมทางอิเล็กทรอนิกส์
+owner = meetings
+due = $(($1 - 543))-06-30
+status = done
+evidence = GO-$1/plan/3.pdf
+[activity 4]
+th = ประเมินตนเองตามเกณฑ์สำนักงานสีเขียวครบทุกสำนัก
+owner = central-admin
+due = $(($1 - 543))-09-15
+status = done
+evidence = GO-$1/plan/4.pdf
+PLAN
+}

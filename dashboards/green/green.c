@@ -270,6 +270,21 @@ static void rank(struct green_report *r)
 	}
 }
 
+/* KPI 1.4 from the year's action plan and the units' self-evaluations. */
+static void green_parliament(struct green_report *r)
+{
+	char path[4096 + 32];
+	int assessed = 0;
+
+	if (r->org->plans[0] != '\0') {
+		snprintf(path, sizeof(path), "%s/%d.ini", r->org->plans, r->period.fy);
+		action_plan_load(path, r->org, &r->plan, keep_problem, r);
+	}
+	for (int u = 0; u < r->org->nunits; u++)
+		assessed += r->crit != NULL && r->units[u].eval.answered > 0;
+	action_plan_level(&r->plan, assessed, r->org->nunits, &r->kpi14);
+}
+
 void green_build(const struct org *o, const struct criteria *c, const struct figures *f,
     const struct green_period *p, struct green_report *r)
 {
@@ -282,4 +297,5 @@ void green_build(const struct org *o, const struct criteria *c, const struct fig
 		build_unit(r, u, &r->units[u]);
 	build_unit(r, -1, &r->whole);
 	rank(r);
+	green_parliament(r);
 }

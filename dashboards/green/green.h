@@ -24,10 +24,13 @@
  *   paper counts once, from the KPI's basis.
  * - paper KPI: cmp.change_pct of the basis resource; level by kpi_level.
  * - units ranked by paper reduction, highest first; NAN last.
+ * - KPI 1.4: action_plan.h's ladder, level 4 counting the units whose
+ *   self-evaluation has a line scored (self_eval.answered).
  */
 #ifndef GM_GREEN_H
 #define GM_GREEN_H
 
+#include "action_plan.h"
 #include "compare.h"
 #include "criteria.h"
 #include "figures.h"
@@ -91,6 +94,8 @@ struct green_report {
 	struct green_period period;
 	struct green_unit units[ORG_MAX_UNITS];
 	struct green_unit whole;
+	struct action_plan plan;   /* the year's action plan (org.plans/<fy>.ini) */
+	struct kpi14 kpi14;        /* KPI 1.4 Green Parliament, from it */
 	char problems[16][512];  /* checklist files with mistakes, and the like */
 	int nproblems;
 };

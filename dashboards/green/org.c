@@ -143,6 +143,8 @@ static void organisation_key(struct conf *c, struct org_parse *p, const char *ke
 		path_key(c, key, value, o->criteria, sizeof(o->criteria));
 	} else if (strcmp(key, "checklists") == 0) {
 		path_key(c, key, value, o->checklists, sizeof(o->checklists));
+	} else if (strcmp(key, "plans") == 0) {
+		path_key(c, key, value, o->plans, sizeof(o->plans));
 	} else {
 		conf_error(c, "unknown key \"%s\" in [organisation]", key);
 	}

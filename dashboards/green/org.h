@@ -107,6 +107,8 @@ struct org {
 	char criteria[4096];             /* criteria edition file, resolved against
 	                                    the organisation file's directory */
 	char checklists[4096];           /* directory of <fy>/<unit>.ini; same */
+	char plans[4096];                /* directory of <fy>.ini, the action plans
+	                                    (action_plan.h); same; "": none */
 	double kpi_levels[KPI_LEVELS];   /* paper reduction % reaching level 1..5 */
 	double kpi_below;                /* the level below level 1's threshold */
 	double grades[GRADE_BANDS];      /* default 90 80 60 */

@@ -6,113 +6,8 @@
 #include <string.h>
 
 #include "green_out.h"
+#include "green_page.h"
 #include "html.h"
-
-static const char *name_of(const struct green_report *r, int unit, enum lang lang)
-{
-	if (unit < 0)
-		return lang == LANG_TH ? r->org->name_th : r->org->name_en;
-	return lang == LANG_TH ? r->org->units[unit].name_th : r->org->units[unit].name_en;
-}
-
-/* Links between the pages of a set, in the page's language (green_set.c
- * names the files): the summary, and a unit's (or the whole's) resources
- * and self-evaluation. On screen only: a printed page does not need them. */
-static void nav(FILE *f, const struct green_report *r, const char *title, int unit,
-    enum lang lang)
-{
-	const char *l = lang == LANG_TH ? "th" : "en";
-	const char *id = unit < 0 ? "whole" : r->org->units[unit].id;
-	bool summary = strcmp(title, "summary") == 0;
-
-	fprintf(f, "<p class=\"nav\"><a href=\"summary.%s.html\">%s</a>", l, tr(lang, "summary"));
-	if (summary) {
-		fprintf(f, " · <a href=\"whole.resources.%s.html\">%s</a>", l, tr(lang, "whole"));
-	} else {
-		fprintf(f, " · <a href=\"%s.resources.%s.html\">%s</a>", id, l,
-		    tr(lang, "resources"));
-		if (unit >= 0 && r->crit != NULL)
-			fprintf(f, " · <a href=\"%s.self-evaluation.%s.html\">%s</a>", id, l,
-			    tr(lang, "self_eval"));
-	}
-	fputs("</p>\n", f);
-}
-
-static void head(FILE *f, const struct green_report *r, enum lang lang, const char *title,
-    int unit)
-{
-	char span[112], what[64], as_of[64];
-
-	green_period_span(&r->period, lang, span, sizeof(span));
-	green_date_name(r->period.as_of, lang, as_of, sizeof(as_of));
-	green_period_name(&r->period, lang, what, sizeof(what));
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
-	    lang == LANG_TH ? "th" : "en");
-	fputs("<title>", f);
-	html_esc(f, tr(lang, title));
-	fputs(" — ", f);
-	html_esc(f, name_of(r, unit, lang));
-	fputs("</title>\n<style>\n"
-	    "@page { size: A4; margin: 15mm 12mm; }\n"
-	    "body { font-family: \"Sarabun\", \"TH Sarabun New\", \"Laksaman\", \"Noto Sans Thai\","
-	    " \"Loma\", \"Garuda\", sans-serif; font-size: 11pt; color: #111; margin: 0 auto;"
-	    " max-width: 190mm; }\n"
-	    "h1 { font-size: 16pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 6mm 0 2mm;"
-	    " break-after: avoid; }\n"
-	    "table { border-collapse: collapse; width: 100%; margin: 2mm 0; break-inside: auto; }\n"
-	    "th, td { border: 1px solid #999; padding: 1mm 1.5mm; vertical-align: top; }\n"
-	    "th { background: #e8f0e8; text-align: left; } td.n { text-align: right;"
-	    " font-variant-numeric: tabular-nums; white-space: nowrap; }\n"
-	    "tr { break-inside: avoid; } thead { display: table-header-group; }\n"
-	    ".warn { color: #a40; font-weight: bold; } .ok { color: #060; } .bad { color: #a00; }\n"
-	    ".meta { color: #444; font-size: 9pt; } cite { font-style: normal; }\n"
-	    ".months td:first-child, .months td:last-child { white-space: nowrap; }\n"
-	    ".nav { font-size: 9pt; } @media print { .nav { display: none; } }\n"
-	    ".signoff { margin-top: 10mm; break-inside: avoid; } .signoff td { border: 0;"
-	    " width: 33%; text-align: center; line-height: 1.6; }\n"
-	    "</style>\n", f);
-	if (unit < 0 && strcmp(title, "summary") == 0)   /* ten columns: a landscape page */
-		fputs("<style>@page { size: A4 landscape; } body { max-width: 273mm; }</style>\n", f);
-	fputs("</head>\n<body>\n<h1>", f);
-	html_esc(f, tr(lang, title));
-	fputs("</h1>\n<p><b>", f);
-	html_esc(f, name_of(r, unit, lang));
-	fprintf(f, "</b><br>%s %d, %s %s (%s), %s %s</p>\n", tr(lang, "fy"), r->period.fy,
-	    tr(lang, "period"), span, what, tr(lang, "as_of"), as_of);
-	nav(f, r, title, unit, lang);
-}
-
-/* Prepared, checked, approved: a signature line each, with the name and
- * position the organisation file gives, or dotted lines to fill in. */
-static void signoff(FILE *f, const struct green_report *r, enum lang lang)
-{
-	static const char *const role[SIGN_N] = { "sign_prepared", "sign_checked", "sign_approved" };
-
-	fputs("<table class=\"signoff\">\n<tr>", f);
-	for (int i = 0; i < SIGN_N; i++) {
-		const struct signer *s = &r->org->sign[i];
-
-		fprintf(f, "<td data-sign=\"%d\"><b>%s</b><br><br>%s ......................<br>(",
-		    i, tr(lang, role[i]), tr(lang, "sign_signed"));
-		if (s->name[0] != '\0')
-			html_esc(f, s->name);
-		else
-			fputs("......................", f);
-		fprintf(f, ")<br>%s ", tr(lang, "sign_position"));
-		if (s->position[0] != '\0')
-			html_esc(f, s->position);
-		else
-			fputs("......................", f);
-		fprintf(f, "<br>%s</td>", tr(lang, "sign_date"));
-	}
-	fputs("</tr>\n</table>\n", f);
-}
-
-static void foot(FILE *f, const struct green_report *r, enum lang lang)
-{
-	signoff(f, r, lang);
-	fprintf(f, "<p class=\"meta\">%s</p>\n</body>\n</html>\n", tr(lang, "generated"));
-}
 
 /* under_way: a month not over yet, whose share so far says nothing missing
  * (its row says it is under way) */
@@ -240,7 +135,7 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 	enum resource paper = figures_paper_resource(r->org);
 	char cohort[ORG_NAME_MAX + 96];
 
-	head(f, r, lang, "summary", -1);
+	green_page_head(f, r, lang, "summary", -1);
 	criteria_caveat(f, r->crit, lang);
 	fprintf(f, "<table>\n<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
 	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s 6 / 9 / 12</th>"
@@ -253,7 +148,7 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 
 		fprintf(f, "<tr><td><a href=\"%s.resources.%s.html\">", r->org->units[u].id,
 		    lang == LANG_TH ? "th" : "en");
-		html_esc(f, name_of(r, u, lang));
+		html_esc(f, green_page_name(r, u, lang));
 		fputs("</a></td><td>", f);
 		green_cohort_words(r->org->units[u].cohort, lang, cohort, sizeof(cohort));
 		html_esc(f, cohort);
@@ -290,7 +185,7 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 	    tr(lang, "formula_change"));
 	scales(f, r, lang);
 	problems(f, r, lang);
-	foot(f, r, lang);
+	green_page_foot(f, r, lang);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -476,7 +371,7 @@ int green_html_resources(FILE *f, const struct green_report *r, int unit, enum l
 {
 	const struct green_unit *gu = unit < 0 ? &r->whole : &r->units[unit];
 
-	head(f, r, lang, "resources", unit);
+	green_page_head(f, r, lang, "resources", unit);
 	for (int k = 0; k < RES_N; k++) {
 		const struct res_line *l = &gu->res[k];
 
@@ -497,7 +392,7 @@ int green_html_resources(FILE *f, const struct green_report *r, int unit, enum l
 	    tr(lang, "formula_change"));
 	factors_used(f, r, gu, lang);
 	problems(f, r, lang);
-	foot(f, r, lang);
+	green_page_foot(f, r, lang);
 	return ferror(f) ? -1 : 0;
 }
 
@@ -561,7 +456,7 @@ int green_html_self_eval(FILE *f, const struct green_report *r, int unit, enum l
 	const struct criteria *c = r->crit;
 	const struct green_unit *gu = &r->units[unit];
 
-	head(f, r, lang, "self_eval", unit);
+	green_page_head(f, r, lang, "self_eval", unit);
 	fprintf(f, "<p>%s: <b>", tr(lang, "total"));
 	html_num(f, gu->eval.total, 2);
 	fprintf(f, "</b> — %s: <b>%s</b></p>\n", tr(lang, "grade"),
@@ -590,6 +485,6 @@ int green_html_self_eval(FILE *f, const struct green_report *r, int unit, enum l
 		fputs("</tbody>\n</table>\n", f);
 	}
 	readiness(f, c, gu, lang);
-	foot(f, r, lang);
+	green_page_foot(f, r, lang);
 	return ferror(f) ? -1 : 0;
 }

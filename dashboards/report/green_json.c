@@ -282,6 +282,40 @@ static cJSON *header_json(const struct green_report *r)
 	return o;
 }
 
+/* KPI 1.4 Green Parliament: the level, each level's own condition, and
+ * what they were judged from (action_plan.h). */
+static cJSON *kpi14_json(const struct green_report *r)
+{
+	const struct kpi14 *k = &r->kpi14;
+	cJSON *o = cJSON_CreateObject(), *met = cJSON_CreateArray(), *acts = cJSON_CreateArray();
+	char day[32];
+
+	cJSON_AddNumberToObject(o, "level", k->level);
+	for (int i = 0; i < PLAN_LEVELS; i++)
+		cJSON_AddItemToArray(met, cJSON_CreateBool(k->met[i]));
+	cJSON_AddItemToObject(o, "met", met);
+	cJSON_AddBoolToObject(o, "plan_found", r->plan.found);
+	cJSON_AddNumberToObject(o, "activities", k->total);
+	cJSON_AddNumberToObject(o, "activities_done", k->done);
+	json_out_num(o, "done_pct", k->done_pct);
+	cJSON_AddNumberToObject(o, "units_assessed", k->assessed);
+	cJSON_AddNumberToObject(o, "units", k->units);
+	if (r->plan.submitted != 0) {
+		green_day_label(r->plan.submitted, day, sizeof(day));
+		cJSON_AddStringToObject(o, "results_submitted", day);
+	} else
+		cJSON_AddNullToObject(o, "results_submitted");
+	for (int i = 0; i < r->plan.nact; i++) {
+		cJSON *a = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(a, "number", r->plan.act[i].number);
+		cJSON_AddStringToObject(a, "status", act_status_name(r->plan.act[i].status));
+		cJSON_AddItemToArray(acts, a);
+	}
+	cJSON_AddItemToObject(o, "activity", acts);
+	return o;
+}
+
 int green_json(FILE *out, const struct green_report *r)
 {
 	cJSON *root = header_json(r), *units = cJSON_CreateArray(), *problems = cJSON_CreateArray();
@@ -292,6 +326,7 @@ int green_json(FILE *out, const struct green_report *r)
 		cJSON_AddItemToArray(units, unit_json(r, &r->units[u]));
 	cJSON_AddItemToObject(root, "units", units);
 	cJSON_AddItemToObject(root, "whole", unit_json(r, &r->whole));
+	cJSON_AddItemToObject(root, "kpi_1_4", kpi14_json(r));
 	for (int i = 0; i < r->fig->nproblems && i < FIG_PROBLEMS; i++)
 		cJSON_AddItemToArray(problems, cJSON_CreateString(r->fig->problems[i]));
 	for (int i = 0; i < r->nproblems; i++)

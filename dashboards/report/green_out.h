@@ -19,5 +19,9 @@ int green_csv_unit(FILE *out, const struct green_report *r, int unit, enum lang 
 int green_html_summary(FILE *out, const struct green_report *r, enum lang lang);
 int green_html_resources(FILE *out, const struct green_report *r, int unit, enum lang lang);
 int green_html_self_eval(FILE *out, const struct green_report *r, int unit, enum lang lang);
+/* KPI 1.4 (green_kpi14.c): the ladder and the action plan; the level-5
+ * results report to the head of agency. */
+int green_html_kpi14(FILE *out, const struct green_report *r, enum lang lang);
+int green_html_kpi14_results(FILE *out, const struct green_report *r, enum lang lang);
 
 #endif

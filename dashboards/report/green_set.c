@@ -1,7 +1,8 @@
 /* green_set.c - the full Green Office report set of a period, written into
  * a directory: the organisation summary, and for every unit its resources
- * and its self-evaluation, in Thai and English, as HTML and CSV, and one
- * JSON file with every figure and what it was built from. */
+ * and its self-evaluation, in Thai and English, as HTML and CSV, KPI 1.4's
+ * two pages (green_kpi14.c), and one JSON file with every figure and what
+ * it was built from. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,18 @@ static int summary_csv(FILE *f, const struct green_report *r, int unit, enum lan
 {
 	(void)unit;
 	return green_csv_summary(f, r, lang);
+}
+
+static int kpi14_html(FILE *f, const struct green_report *r, int unit, enum lang lang)
+{
+	(void)unit;
+	return green_html_kpi14(f, r, lang);
+}
+
+static int kpi14_results_html(FILE *f, const struct green_report *r, int unit, enum lang lang)
+{
+	(void)unit;
+	return green_html_kpi14_results(f, r, lang);
 }
 
 static int all_json(FILE *f, const struct green_report *r, int unit, enum lang lang)
@@ -99,6 +112,10 @@ static int write_all(const char *dir, const struct green_report *r, int langs)
 		bad |= write_one(dir, name, summary_html, r, -1, lang);
 		snprintf(name, sizeof(name), "summary.%s.csv", l);
 		bad |= write_one(dir, name, summary_csv, r, -1, lang);
+		snprintf(name, sizeof(name), "green-parliament.%s.html", l);
+		bad |= write_one(dir, name, kpi14_html, r, -1, lang);
+		snprintf(name, sizeof(name), "green-parliament-results.%s.html", l);
+		bad |= write_one(dir, name, kpi14_results_html, r, -1, lang);
 		for (int u = -1; u < r->org->nunits; u++)
 			bad |= write_unit(dir, r, u, lang);
 	}

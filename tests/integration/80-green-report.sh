@@ -69,6 +69,16 @@ hq/fin-power/import_kwh = electricity from 2024-10-01 finance-budget 60 central-
 hq/fin-mfp/sheets = paper_printed from 2024-10-01 finance-budget
 hq/stores/finance-reams = paper_reams from 2024-10-01 finance-budget
 EOF
+# FY2569's action plan (KPI 1.4): 4 of 5 activities done, level 2 (80 %);
+# no unit has assessed itself, so not 4, and nothing is submitted
+mkdir -p "$T/org/plans"
+{
+	printf '[plan]\nth = แผนปฏิบัติการ 2569\napproved = 2025-11-15\n'
+	for i in 1 2 3 4 5; do
+		printf '[activity %d]\nth = กิจกรรมที่ %d\nowner = central-admin\ndue = 2026-06-30\nstatus = %s\n' \
+			"$i" "$i" "$([ "$i" -le 4 ] && echo done || echo in_progress)"
+	done
+} >"$T/org/plans/2569.ini"
 OUT=$T/reports
 check "gm-report writes the FY2569 set" \
 	"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --out "$OUT"
@@ -183,6 +193,32 @@ PY
 }
 check "electricity: the same figures in JSON, CSV and HTML" agree electricity Electricity ไฟฟ้า
 check "reams: the same figures in JSON, CSV and HTML" agree paper_reams "Paper issued (reams)" "กระดาษ (เบิก, รีม)"
+
+# KPI 1.4 Green Parliament from the plan: the same level in the JSON and on
+# both pages; the results report (level 5's document) is written, and its
+# outcomes are the summary's figures.
+check "KPI 1.4: level 2 in report.json (4 of 5 done, 80 %)" \
+	[ "$(python3 -c "import json; k = json.load(open('$OUT/report.json'))['kpi_1_4']; print(k['level'], k['met'], k['activities_done'], k['activities'])")" = "2 [True, True, False, False, False] 4 5" ]
+check "and on the Thai and English pages" \
+	sh -c "grep -q 'data-kpi14-level=\"2\"' '$OUT/green-parliament.th.html' && grep -q 'data-kpi14-level=\"2\"' '$OUT/green-parliament.en.html'"
+check "the ladder prints the seed's criteria and what shows each" \
+	sh -c "grep -q 'ดำเนินการตามแผนปฏิบัติการได้ร้อยละ 80' '$OUT/green-parliament.th.html' && grep -q 'กิจกรรมที่ดำเนินการแล้ว 4 จาก 5 (80.0 %)' '$OUT/green-parliament.th.html'"
+resultfig() {
+	python3 - "$OUT" <<'PY'
+import json, re, sys
+out = sys.argv[1]
+r = json.load(open(out + '/report.json'))
+w = r['whole']
+for lang in ('th', 'en'):
+    page = open(f'{out}/green-parliament-results.{lang}.html', encoding='utf-8').read()
+    summary = open(f'{out}/summary.{lang}.html', encoding='utf-8').read()
+    got = float(re.search(r'data-fig="paper_change">([-0-9.,]+)<', page).group(1).replace(',', ''))
+    assert abs(got - w['paper_reduction_pct']) <= 0.005 + 1e-9, (lang, got, w['paper_reduction_pct'])
+    for key in ('impacts', 'plan_problems', 'obstacles', 'recommendations'):
+        assert f'data-text="{key}"' in page, key
+PY
+}
+check "the results report: the organisation's paper reduction as report.json, its four sections" resultfig
 
 # Judged per person, as 3.3.2 "ต่อหน่วย" says: each year by its own
 # headcount (finance-budget: 42 in FY2568, 43 in FY2569), the baseline's
