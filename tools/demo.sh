@@ -65,7 +65,7 @@ wait_for 10 grep -q "subscribed to" "$RUN/collector.log"
 # History: from 1 October 2024 (the baseline year FY2568) to now, every 15
 # minutes, published through the broker as batches of the wire contract,
 # exactly as an agent replaying its spool would; and each month's manual
-# entries (reams issued, fuel).
+# entries (reams issued, fuel, landfilled waste in kg).
 UNTIL=$((NOW - NOW % 900 - 900))
 echo "demo: loading two fiscal years of history through the broker (about a minute)"
 n=$(demo_history "$UNTIL")

@@ -86,6 +86,8 @@ demo_org() {
 		# the building's water is shared by headcount
 		printf 'parliament/building-water/volume_m3 = water from %s%s\n' "$DEMO_FROM" "$water"
 		printf 'parliament/stores/vehicles-fuel = fuel from %s central-admin\n' "$DEMO_FROM"
+		# the building's landfilled waste, weighed monthly, shared by headcount
+		printf 'parliament/stores/building-waste = waste from %s%s\n' "$DEMO_FROM" "$water"
 	} >>"$RUN/org/organisation.ini"
 }
 
@@ -119,6 +121,11 @@ demo_entries() { # until
 		printf '{"t":%s,"v":%d,"unit":"L","kind":"delta","seq":%d}\n' "$end" "$((900 + (k * 37) % 200))" "$((k + 1))"
 		k=$((k + 1))
 	done | mosquitto_pub -p "$MQTT" -q 1 -t "greenmeter/v1/parliament/stores/vehicles-fuel" -l
+	k=0
+	while end=$(date -d "$DEMO_FROM +$((k + 1)) month 00:00 +0700" +%s) && [ "$end" -le "$1" ]; do
+		printf '{"t":%s,"v":%d,"unit":"kg","kind":"delta","seq":%d}\n' "$end" "$((2400 + (k * 53) % 300 - 10 * k))" "$((k + 1))"
+		k=$((k + 1))
+	done | mosquitto_pub -p "$MQTT" -q 1 -t "greenmeter/v1/parliament/stores/building-waste" -l
 }
 
 # Illustrative checklists for fiscal year `fy`: each unit scores every

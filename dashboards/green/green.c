@@ -225,6 +225,17 @@ static void trend(struct green_report *r, struct green_unit *gu)
 	}
 }
 
+int green_scope(enum resource r)
+{
+	return r == RES_FUEL ? 1 : r == RES_ELECTRICITY ? 2 : 3;
+}
+
+static void add_kg(double *sum, double kg)
+{
+	if (!isnan(kg))
+		*sum = (isnan(*sum) ? 0 : *sum) + kg;
+}
+
 static void build_unit(struct green_report *r, int unit, struct green_unit *gu)
 {
 	const struct org *o = r->org;
@@ -233,12 +244,14 @@ static void build_unit(struct green_report *r, int unit, struct green_unit *gu)
 	gu->unit = unit;
 	gu->baseline_fy = unit >= 0 ? org_baseline(o, unit) : o->baseline_fy;
 	gu->kg_co2e = NAN;
+	for (int i = 0; i < GREEN_SCOPES; i++)
+		gu->scope_kg[i] = NAN;
 	for (int k = 0; k < RES_N; k++) {
 		enum resource res = (enum resource)k;
 
 		res_line(r, unit, gu->baseline_fy, res, &gu->res[k]);
-		if (!isnan(gu->res[k].kg_co2e))
-			gu->kg_co2e = (isnan(gu->kg_co2e) ? 0 : gu->kg_co2e) + gu->res[k].kg_co2e;
+		add_kg(&gu->kg_co2e, gu->res[k].kg_co2e);
+		add_kg(&gu->scope_kg[green_scope(res) - 1], gu->res[k].kg_co2e);
 	}
 	gu->paper_change = gu->res[paper].cmp.change_pct;
 	gu->kwh_per_person = gu->res[RES_ELECTRICITY].cmp.now.amount / (unit >= 0 ?

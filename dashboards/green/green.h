@@ -21,7 +21,10 @@
  *   (1 - target / 100) in total; when the compared months are complete in
  *   both years (and per unit, both divisors are known); otherwise unknown.
  * - kgCO2e: each month's amount times the factor in force on its first day;
- *   paper counts once, from the KPI's basis.
+ *   paper counts once, from the KPI's basis. By scope (the GHG Protocol's,
+ *   as TGO's organisation footprint uses it): 1 fuel burnt in the unit's
+ *   vehicles, 2 electricity bought, 3 paper, water and waste (green_scope).
+ *   A scope with no resource measured is NAN, not 0.
  * - paper KPI: cmp.change_pct of the basis resource; level by kpi_level.
  * - units ranked by paper reduction, highest first; NAN last.
  * - KPI 1.4: action_plan.h's ladder, level 4 counting the units whose
@@ -71,6 +74,7 @@ struct res_line {
 };
 
 #define GREEN_ROUNDS 3   /* the cumulative rounds of 6, 9 and 12 months */
+#define GREEN_SCOPES 3   /* greenhouse gas scopes 1, 2 and 3 */
 
 struct green_unit {
 	int unit;                /* index in org.units; -1: the organisation */
@@ -82,6 +86,7 @@ struct green_unit {
 	struct res_line res[RES_N];
 	double paper_change, kpi_level;
 	double kg_co2e;          /* sum over resources with a factor */
+	double scope_kg[GREEN_SCOPES];   /* kgCO2e of scope 1, 2, 3; NAN: none measured */
 	struct checklist cl;
 	struct self_eval eval;
 	int rank;                /* by paper reduction, 1 = best; 0 for the whole */
@@ -99,6 +104,9 @@ struct green_report {
 	char problems[16][512];  /* checklist files with mistakes, and the like */
 	int nproblems;
 };
+
+/* The scope (1..3) a resource's emissions belong to. */
+int green_scope(enum resource r);
 
 /* m0/m1 from --round 6|9|12, --quarter 1-4 or --month 1-12 (1 = October),
  * as it stands at as_of (the time the report is made, for gm-report). */

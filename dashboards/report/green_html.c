@@ -9,6 +9,12 @@
 #include "green_page.h"
 #include "html.h"
 
+/* tCO2e of a kgCO2e figure, 3 decimals (a kilogram); NAN stays "—". */
+static void tonnes(FILE *f, double kg)
+{
+	html_num(f, kg / 1000, 3);
+}
+
 /* under_way: a month not over yet, whose share so far says nothing missing
  * (its row says it is under way) */
 static void completeness_cell(FILE *f, const struct figures_sum *s, bool under_way,
@@ -179,8 +185,13 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 	span_note(f, &r->whole.res[paper], lang);
 	fprintf(f, ", %s ", tr(lang, "kpi_level"));
 	html_num(f, r->whole.kpi_level, 2);
-	fprintf(f, ", %s ", tr(lang, "ghg"));
-	html_num(f, r->whole.kg_co2e, 0);
+	fprintf(f, ", %s ", tr(lang, "ghg_t"));
+	tonnes(f, r->whole.kg_co2e);
+	for (int s = 0; s < GREEN_SCOPES; s++) {
+		fprintf(f, "%s%s %d ", s ? ", " : " (", tr(lang, "scope_n"), s + 1);
+		tonnes(f, r->whole.scope_kg[s]);
+	}
+	fputs(")", f);
 	fprintf(f, "</p>\n<p class=\"meta\">%s: %s</p>\n", tr(lang, "formula"),
 	    tr(lang, "formula_change"));
 	scales(f, r, lang);
@@ -367,6 +378,58 @@ static void factors_used(FILE *f, const struct green_report *r, const struct gre
 	fputs("</ul>\n", f);
 }
 
+/* The unit's greenhouse gas by scope, each resource under its scope. */
+static void ghg_scopes(FILE *f, const struct green_unit *gu, enum lang lang)
+{
+	static const char *const scope_key[GREEN_SCOPES] = { "scope1", "scope2", "scope3" };
+
+	fprintf(f, "<h2>%s</h2>\n<table data-ghg=\"scopes\">\n<tbody>\n", tr(lang, "ghg_by_scope"));
+	for (int s = 0; s < GREEN_SCOPES; s++) {
+		fprintf(f, "<tr><th colspan=\"2\">%s</th><td class=\"n\" data-fig=\"scope%d\"><b>",
+		    tr(lang, scope_key[s]), s + 1);
+		tonnes(f, gu->scope_kg[s]);
+		fputs("</b></td></tr>\n", f);
+		for (int k = 0; k < RES_N; k++) {
+			const struct res_line *l = &gu->res[k];
+
+			if (green_scope((enum resource)k) != s + 1 || isnan(l->kg_co2e))
+				continue;
+			fprintf(f, "<tr><td></td><td>%s</td><td class=\"n\">",
+			    resource_label((enum resource)k, lang));
+			tonnes(f, l->kg_co2e);
+			fputs("</td></tr>\n", f);
+		}
+	}
+	fprintf(f, "<tr><th colspan=\"2\">%s</th><td class=\"n\" data-fig=\"ghg_total\"><b>",
+	    tr(lang, "scope_total"));
+	tonnes(f, gu->kg_co2e);
+	fputs("</b></td></tr>\n</tbody>\n</table>\n", f);
+}
+
+/* The whole organisation's page: every unit's scopes side by side. */
+static void ghg_units(FILE *f, const struct green_report *r, enum lang lang)
+{
+	fprintf(f, "<table data-ghg=\"units\">\n<thead><tr><th>%s</th><th>%s 1</th><th>%s 2</th>"
+	    "<th>%s 3</th><th>%s</th></tr></thead>\n<tbody>\n", tr(lang, "unit"),
+	    tr(lang, "scope_n"), tr(lang, "scope_n"), tr(lang, "scope_n"), tr(lang, "scope_total"));
+	for (int u = 0; u < r->org->nunits; u++) {
+		const struct green_unit *gu = &r->units[u];
+
+		fprintf(f, "<tr data-unit=\"%s\"><td>", r->org->units[u].id);
+		html_esc(f, green_page_name(r, u, lang));
+		fputs("</td>", f);
+		for (int s = 0; s < GREEN_SCOPES; s++) {
+			fputs("<td class=\"n\">", f);
+			tonnes(f, gu->scope_kg[s]);
+			fputs("</td>", f);
+		}
+		fputs("<td class=\"n\">", f);
+		tonnes(f, gu->kg_co2e);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody>\n</table>\n", f);
+}
+
 int green_html_resources(FILE *f, const struct green_report *r, int unit, enum lang lang)
 {
 	const struct green_unit *gu = unit < 0 ? &r->whole : &r->units[unit];
@@ -390,6 +453,9 @@ int green_html_resources(FILE *f, const struct green_report *r, int unit, enum l
 	span_note(f, &gu->res[figures_paper_resource(r->org)], lang);
 	fprintf(f, "</p>\n<p class=\"meta\">%s: %s</p>\n", tr(lang, "formula"),
 	    tr(lang, "formula_change"));
+	ghg_scopes(f, gu, lang);
+	if (unit < 0)
+		ghg_units(f, r, lang);
 	factors_used(f, r, gu, lang);
 	problems(f, r, lang);
 	green_page_foot(f, r, lang);

@@ -226,6 +226,16 @@ static cJSON *unit_json(const struct green_report *r, const struct green_unit *g
 		cJSON_AddItemToObject(o, "paper_reduction_by_round", t);
 	}
 	json_out_num(o, "kgco2e", gu->kg_co2e);
+	{
+		cJSON *g = cJSON_CreateObject();
+
+		static const char *const key[GREEN_SCOPES] = { "scope1", "scope2", "scope3" };
+
+		for (int s = 0; s < GREEN_SCOPES; s++)
+			json_out_num(g, key[s], gu->scope_kg[s] / 1000);
+		json_out_num(g, "total", gu->kg_co2e / 1000);
+		cJSON_AddItemToObject(o, "tco2e", g);
+	}
 	for (int k = 0; k < RES_N; k++)
 		cJSON_AddItemToObject(res, resource_name((enum resource)k),
 		    res_json(r, gu, &gu->res[k]));

@@ -170,8 +170,8 @@ static void outcomes(FILE *f, const struct green_report *r, enum lang lang)
 		html_num(f, l->cmp.change_pct, 2);
 		fputs("</td></tr>\n", f);
 	}
-	fprintf(f, "<tr><th>%s</th><td class=\"n\" data-fig=\"ghg\">", tr(lang, "ghg"));
-	html_num(f, w->kg_co2e, 0);
+	fprintf(f, "<tr><th>%s</th><td class=\"n\" data-fig=\"ghg\">", tr(lang, "ghg_t"));
+	html_num(f, w->kg_co2e / 1000, 3);
 	fputs("</td></tr>\n", f);
 	for (int u = 0; u < r->org->nunits; u++) {
 		if (r->crit == NULL || r->units[u].eval.answered == 0)

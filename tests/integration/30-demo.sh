@@ -21,13 +21,13 @@ for f in yesterday last-month this-month; do
 	check "$f.txt has no nan" sh -c "test -s '$GM_DEMO_DIR/reports/$f.txt' && ! grep -qw nan '$GM_DEMO_DIR/reports/$f.txt'"
 	check "$f.txt's columns line up" table_aligned "$GM_DEMO_DIR/reports/$f.txt"
 done
-# The 20 manual-entry channels (19 units' reams, the fuel) are entered at
+# The 21 manual-entry channels (19 units' reams, the fuel, the waste) are entered at
 # each month's end: nothing in a day but a month's last.
-check "yesterday's 20 manual-entry channels say there is no entry" \
+check "yesterday's 21 manual-entry channels say there is no entry" \
 	test "$(grep -c '^parliament  *stores  .*  no entry this period$' "$GM_DEMO_DIR/reports/yesterday.txt")" \
-	-eq "$([ "$(date +%d)" = 01 ] && echo 0 || echo 20)"
+	-eq "$([ "$(date +%d)" = 01 ] && echo 0 || echo 21)"
 check "last month's have their figures" \
-	test "$(grep -c '^parliament  *stores  .*  100.0%  *0$' "$GM_DEMO_DIR/reports/last-month.txt")" -eq 20
+	test "$(grep -c '^parliament  *stores  .*  100.0%  *0$' "$GM_DEMO_DIR/reports/last-month.txt")" -eq 21
 G=$(ls -d "$GM_DEMO_DIR"/reports/green-fy* | head -1)
 check "the Green Office set of the last fiscal year: 19 self-evaluations, Thai and English" \
 	test "$(ls "$G"/*.self-evaluation.th.html "$G"/*.self-evaluation.en.html | wc -l)" -eq 38

@@ -220,6 +220,31 @@ PY
 }
 check "the results report: the organisation's paper reduction as report.json, its four sections" resultfig
 
+# Greenhouse gas by scope, in tonnes: the whole's each scope is the units'
+# sum, and the pages print the JSON's figures (3 decimals, a kilogram).
+scopes() {
+	python3 - "$OUT" <<'PY'
+import json, re, sys
+out = sys.argv[1]
+r = json.load(open(out + '/report.json'))
+for k in ('scope1', 'scope2', 'scope3', 'total'):
+    parts = [u['tco2e'][k] for u in r['units'] if u['tco2e'][k] is not None]
+    w = r['whole']['tco2e'][k]
+    assert (w is None) == (not parts), (k, w, parts)
+    assert w is None or abs(w - sum(parts)) <= 1e-9 * max(1, w), (k, w, sum(parts))
+fb = [u for u in r['units'] if u['id'] == 'finance-budget'][0]['tco2e']
+assert fb['scope2'] is not None and fb['scope3'] is not None and fb['scope1'] is None, fb
+for lang in ('th', 'en'):
+    for page, t in (('whole', r['whole']['tco2e']), ('finance-budget', fb)):
+        html = open(f'{out}/{page}.resources.{lang}.html', encoding='utf-8').read()
+        for k, fig in (('scope2', 'scope2'), ('scope3', 'scope3'), ('total', 'ghg_total')):
+            got = float(re.search(f'data-fig="{fig}"><b>([-0-9.,]+)<', html).group(1).replace(',', ''))
+            assert abs(got - t[k]) <= 0.0005 + 1e-9, (lang, page, k, got, t[k])
+PY
+}
+check "greenhouse gas by scope: the whole is the units' sum, pages as report.json (tCO2e)" scopes
+check "the Thai pages name tonnes of CO2e" grep -q 'ตันคาร์บอนไดออกไซด์เทียบเท่า' "$OUT/whole.resources.th.html"
+
 # Judged per person, as 3.3.2 "ต่อหน่วย" says: each year by its own
 # headcount (finance-budget: 42 in FY2568, 43 in FY2569), the baseline's
 # figure printed beside this year's, on both pages as in the JSON.

@@ -34,7 +34,10 @@
  *   u1 Oct-Dec (0.6 + 2) * 2208 * 0.5 = 5740.8 * 0.5 = 2870.4
  *      Jan-Mar 2.6 * 2160 * 0.4 = 5616 * 0.4 = 2246.4
  *      Apr-Sep 0.6 * 4392 * 0.4 = 2635.2 * 0.4 = 1054.08
- *      total 6170.88 (no factor for paper: paper adds nothing)
+ *      total 6170.88, all of it scope 2
+ * Paper at 5 kgCO2e a ream (reams are the KPI's basis, so they count):
+ *   u1 96 reams * 5 = 480, scope 3; no fuel: scope 1 is not measured (NAN).
+ *   u1 in all 6650.88 kg = 6.65088 t.
  * Paper (reams, the KPI's basis): u1 120 -> 96: (120 - 96) / 120 = 20 %;
  *   u2 120 -> 112.5: 7.5 / 120 = 6.25 % -> level 3 + (6.25 - 5) / 2.5 = 3.5
  *   with levels 0 2.5 5 7.5 10; u1's 20 % is past 10: level 5.
@@ -108,6 +111,7 @@ static const char org_text[] =
 	"[factors]\n"
 	"electricity 2020-01-01 = 0.5 | before\n"
 	"electricity 2027-01-01 = 0.4 | from 2027\n"
+	"paper_reams 2020-01-01 = 5 | round, for the test\n"
 	"[unit u1]\nth = หน่วยหนึ่ง\nen = Unit one\nper = person\nheadcount 2570 = 20\n"
 	"target electricity = 5\n"
 	"[unit u2]\nth = หน่วยสอง\nen = Unit two\nper = person\n"
@@ -230,7 +234,19 @@ static void test_ghg(void **state)
 	(void)state;
 	build(12);
 	near("u1 kgCO2e", rep->units[0].res[RES_ELECTRICITY].kg_co2e, 6170.88);
-	near("u1 total kgCO2e", rep->units[0].kg_co2e, 6170.88);
+	near("u1 paper kgCO2e", rep->units[0].res[RES_PAPER_REAMS].kg_co2e, 480);
+	near("u1 total kgCO2e", rep->units[0].kg_co2e, 6650.88);
+	/* by scope: electricity is 2, paper 3, no fuel measured for 1 */
+	assert_true(isnan(rep->units[0].scope_kg[0]));
+	near("u1 scope 2", rep->units[0].scope_kg[1], 6170.88);
+	near("u1 scope 3", rep->units[0].scope_kg[2], 480);
+	assert_int_equal(green_scope(RES_FUEL), 1);
+	assert_int_equal(green_scope(RES_WASTE), 3);
+	assert_int_equal(green_scope(RES_WATER), 3);
+	/* the whole is the units' sum, scope by scope */
+	near("whole scope 2", rep->whole.scope_kg[1],
+	    rep->units[0].scope_kg[1] + rep->units[1].scope_kg[1] +
+	    (isnan(rep->units[2].scope_kg[1]) ? 0 : rep->units[2].scope_kg[1]));
 	/* December used the old factor, January the new */
 	assert_true(org->factors[rep->units[0].res[RES_ELECTRICITY].factors_used[2]].kg_per_unit == 0.5);
 	assert_true(org->factors[rep->units[0].res[RES_ELECTRICITY].factors_used[3]].kg_per_unit == 0.4);
