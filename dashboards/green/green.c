@@ -134,6 +134,30 @@ static double divisor(const struct org *o, int unit, int fy)
 	return unit >= 0 ? org_per(&o->units[unit], fy) : headcount_all(o, fy);
 }
 
+/* The forecast to the year's end, judged like the period (green.h). */
+static void year_forecast(const struct org *o, struct res_line *l)
+{
+	const struct forecast *fc = &l->fc;
+
+	forecast_year(l->cur, l->base, &l->cmp, &l->fc);
+	l->fc_target = NAN;
+	for (int i = 0; i < FC_CASES; i++) {
+		l->fc_level[i] = NAN;
+		l->fc_met[i] = TRI_UNKNOWN;
+	}
+	if (!fc->ok)
+		return;
+	l->fc_target = (l->judge_per ? fc->base_total / l->per_value_then : fc->base_total) *
+	    (1 - l->target_pct / 100);
+	for (int i = 0; i < FC_CASES; i++) {
+		double v = l->judge_per ? fc->total[i] / l->per_value : fc->total[i];
+
+		l->fc_level[i] = kpi_level(o->kpi_levels, o->kpi_below, fc->change_pct[i]);
+		if (isfinite(v) && isfinite(l->fc_target))
+			l->fc_met[i] = v <= l->fc_target ? TRI_YES : TRI_NO;
+	}
+}
+
 static void res_line(const struct green_report *r, int unit, int baseline, enum resource res,
     struct res_line *l)
 {
@@ -162,6 +186,7 @@ static void res_line(const struct green_report *r, int unit, int baseline, enum 
 	l->target_per = l->per_then * (1 - l->target_pct / 100);
 	l->met = target_met(l);
 	ghg(o, p, l);
+	year_forecast(o, l);
 }
 
 /* What the meter data says of one meter indicator (criteria.h's 4 items). */

@@ -27,6 +27,9 @@
  *   A scope with no resource measured is NAN, not 0.
  * - paper KPI: cmp.change_pct of the basis resource; level by kpi_level.
  * - units ranked by paper reduction, highest first; NAN last.
+ * - forecast: forecast.h, for a period from October with months still to
+ *   come; the year's target is the baseline year's whole use (or per person
+ *   by its divisor) less the target %.
  * - KPI 1.4: action_plan.h's ladder, level 4 counting the units whose
  *   self-evaluation has a line scored (self_eval.answered).
  */
@@ -37,6 +40,7 @@
 #include "compare.h"
 #include "criteria.h"
 #include "figures.h"
+#include "forecast.h"
 #include "kpi.h"
 #include "org.h"
 
@@ -71,6 +75,13 @@ struct res_line {
 	enum tri met;
 	double kg_co2e;                        /* NAN when no factor or no amount */
 	int factors_used[12];                  /* indexes into org.factors, -1 none */
+	/* To the fiscal year's end (forecast.h): the target of the whole year
+	 * in the quantity judged, and for the expected, the best and the worst
+	 * case, the KPI level its change reaches and whether the target is met */
+	struct forecast fc;
+	double fc_target;
+	double fc_level[FC_CASES];
+	enum tri fc_met[FC_CASES];
 };
 
 #define GREEN_ROUNDS 3   /* the cumulative rounds of 6, 9 and 12 months */

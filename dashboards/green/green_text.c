@@ -288,11 +288,10 @@ static const struct word words[] = {
 	{ "shown_by", "หลักฐาน/ผลการดำเนินงาน", "Shown by" },
 	{ "level_met", "ผ่าน", "met" },
 	{ "level_not_met", "ยังไม่ผ่าน", "not met" },
-	{ "plan", "แผนปฏิบัติการ", "Action plan" },
+	{ "action_plan", "แผนปฏิบัติการ", "Action plan" },
 	{ "activity", "กิจกรรม", "Activity" },
 	{ "owner", "ผู้รับผิดชอบ", "Owner" },
 	{ "due", "กำหนดแล้วเสร็จ", "Due" },
-	{ "status", "สถานะ", "Status" },
 	{ "act_done", "ดำเนินการแล้ว", "done" },
 	{ "act_in_progress", "อยู่ระหว่างดำเนินการ", "in progress" },
 	{ "act_not_started", "ยังไม่ได้ดำเนินการ", "not started" },
@@ -321,6 +320,19 @@ static const struct word words[] = {
 	{ "not_met", "ไม่บรรลุเป้าหมาย", "target not met" },
 	{ "unknown", "ยังประเมินไม่ได้", "cannot tell yet" },
 	{ "ghg", "ก๊าซเรือนกระจก (กก. คาร์บอนไดออกไซด์เทียบเท่า)", "Greenhouse gas (kgCO2e)" },
+	{ "fc_title", "คาดการณ์ถึงสิ้นปีงบประมาณ (ประมาณการ ไม่ใช่ผลจริง)",
+	    "Forecast to the fiscal year's end (an estimate, not a result)" },
+	{ "fc_basis", "ประมาณจากเดือนที่เปรียบเทียบแล้ว และรูปแบบรายเดือนของปีฐาน; จำนวนเดือนที่ใช้",
+	    "from the months compared so far and the baseline year's monthly shape; months used" },
+	{ "fc_case", "กรณี", "Case" },
+	{ "fc_met", "คาดว่าบรรลุเป้าหมาย", "expected to meet the target" },
+	{ "fc_not_met", "คาดว่าไม่บรรลุเป้าหมาย", "expected to miss the target" },
+	{ "fc_expected", "คาดการณ์", "expected" },
+	{ "fc_best", "ดีที่สุด (เดือนที่เหลือเหมือนเดือนที่ดีที่สุด)", "best (the rest like the best month so far)" },
+	{ "fc_worst", "แย่ที่สุด (เดือนที่เหลือเหมือนเดือนที่แย่ที่สุด)", "worst (the rest like the worst month so far)" },
+	{ "fc_year_total", "ปริมาณทั้งปี", "Whole year" },
+	{ "fc_base_year", "ปีฐานทั้งปี", "Baseline, whole year" },
+	{ "fc_target_year", "เป้าหมายทั้งปี", "Target, whole year" },
 	{ "ghg_by_scope", "ก๊าซเรือนกระจกแยกตามขอบเขต (ตันคาร์บอนไดออกไซด์เทียบเท่า)",
 	    "Greenhouse gas by scope (tCO2e)" },
 	{ "ghg_t", "ก๊าซเรือนกระจก (ตันคาร์บอนไดออกไซด์เทียบเท่า)", "Greenhouse gas (tCO2e)" },
@@ -467,6 +479,17 @@ static const struct word words[] = {
 	{ "usage_at", "คำนวณการใช้เมื่อ", "use computed at" },
 	{ "no_graph", "ช่องนี้เป็นการบันทึกด้วยมือ ไม่มีกราฟ", "a channel of manual entries: no graph" },
 };
+
+const char *green_text_duplicate(void)
+{
+	size_t n = sizeof(words) / sizeof(words[0]);
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (strcmp(words[i].key, words[j].key) == 0)
+				return words[i].key;
+	return NULL;
+}
 
 const char *tr(enum lang lang, const char *key)
 {

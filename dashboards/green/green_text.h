@@ -49,6 +49,9 @@ void green_period_span(const struct green_period *p, enum lang lang, char *buf, 
 /* A word or phrase of the report in the language (a key from green_text.c;
  * an unknown key comes back as itself, so a missing word shows, not crashes). */
 const char *tr(enum lang lang, const char *key);
+/* A key the table holds twice (tr() would only ever find the first), or
+ * NULL: for the tests. */
+const char *green_text_duplicate(void);
 const char *resource_label(enum resource r, enum lang lang);
 /* The unit a resource is counted in, as the page's language names it:
  * "กิโลวัตต์ชั่วโมง", "แผ่น" ... on Thai pages; "kWh", "sheets" ... on English

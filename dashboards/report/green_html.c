@@ -378,6 +378,52 @@ static void factors_used(FILE *f, const struct green_report *r, const struct gre
 	fputs("</ul>\n", f);
 }
 
+/* The year to its end, for electricity and the paper basis: expected,
+ * best and worst, each with its change, KPI level (paper) and verdict. */
+static void forecast_table(FILE *f, const struct green_report *r, const struct green_unit *gu,
+    const struct res_line *l, enum lang lang)
+{
+	static const char *const cases[FC_CASES] = { "fc_expected", "fc_best", "fc_worst" };
+	const struct forecast *fc = &l->fc;
+	bool paper = l->res == figures_paper_resource(r->org);
+	const char *per = gu->unit >= 0 && r->org->units[gu->unit].per == NORM_M2 ?
+	    tr(lang, "per_m2") : tr(lang, "per_person");
+
+	if (!fc->ok || (!paper && l->res != RES_ELECTRICITY))
+		return;
+	fprintf(f, "<p><b>%s</b><br><span class=\"meta\">%s %d</span></p>\n"
+	    "<table data-forecast=\"%s\">\n<thead><tr><th>%s</th><th>%s</th><th>%s</th>",
+	    tr(lang, "fc_title"), tr(lang, "fc_basis"), fc->months, resource_name(l->res),
+	    tr(lang, "fc_case"), tr(lang, "fc_year_total"), tr(lang, "change"));
+	if (paper)
+		fprintf(f, "<th>%s</th>", tr(lang, "kpi_level"));
+	fprintf(f, "<th>%s</th></tr></thead>\n<tbody>\n", tr(lang, "target"));
+	for (int i = 0; i < FC_CASES; i++) {
+		fprintf(f, "<tr data-case=\"%d\"><td>%s</td><td class=\"n\">", i, tr(lang, cases[i]));
+		html_num(f, fc->total[i], resource_decimals(l->res));
+		fprintf(f, " %s</td><td class=\"n\">", resource_unit_words(l->res, lang));
+		html_num(f, fc->change_pct[i], 2);
+		fputs("</td>", f);
+		if (paper) {
+			fputs("<td class=\"n\">", f);
+			html_num(f, l->fc_level[i], 2);
+			fputs("</td>", f);
+		}
+		if (l->fc_met[i] == TRI_UNKNOWN)
+			fputs("<td>—</td>", f);
+		else
+			fprintf(f, "<td class=\"%s\">%s</td>", l->fc_met[i] == TRI_YES ? "ok" : "bad",
+			    tr(lang, l->fc_met[i] == TRI_YES ? "fc_met" : "fc_not_met"));
+		fputs("</tr>\n", f);
+	}
+	fprintf(f, "</tbody>\n</table>\n<p class=\"meta\">%s ", tr(lang, "fc_base_year"));
+	html_num(f, fc->base_total, resource_decimals(l->res));
+	fprintf(f, " %s; %s ", resource_unit_words(l->res, lang), tr(lang, "fc_target_year"));
+	html_num(f, l->fc_target, l->judge_per ? 2 : resource_decimals(l->res));
+	fprintf(f, " %s%s%s</p>\n", resource_unit_words(l->res, lang), l->judge_per ? " " : "",
+	    l->judge_per ? per : "");
+}
+
 /* The unit's greenhouse gas by scope, each resource under its scope. */
 static void ghg_scopes(FILE *f, const struct green_unit *gu, enum lang lang)
 {
@@ -443,6 +489,7 @@ int green_html_resources(FILE *f, const struct green_report *r, int unit, enum l
 		fprintf(f, "<h2>%s</h2>\n", resource_label((enum resource)k, lang));
 		res_summary(f, r, gu, l, lang);
 		cause(f, gu, (enum resource)k, lang);
+		forecast_table(f, r, gu, l, lang);
 		month_table(f, r, gu, l, lang);
 		sources(f, l->cur, lang);
 	}

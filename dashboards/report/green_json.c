@@ -126,6 +126,31 @@ static cJSON *not_compared_json(const struct green_report *r, const struct compa
 	return a;
 }
 
+/* The forecast to the year's end (forecast.h), or null. */
+static cJSON *forecast_json(const struct res_line *l)
+{
+	static const char *const cases[FC_CASES] = { "expected", "best", "worst" };
+	const struct forecast *fc = &l->fc;
+	cJSON *o;
+
+	if (!fc->ok)
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "months", fc->months);
+	json_out_num(o, "baseline_total", fc->base_total);
+	json_out_num(o, "target", l->fc_target);
+	for (int i = 0; i < FC_CASES; i++) {
+		cJSON *c = cJSON_CreateObject();
+
+		json_out_num(c, "total", fc->total[i]);
+		json_out_num(c, "change_pct", fc->change_pct[i]);
+		json_out_num(c, "kpi_level", l->fc_level[i]);
+		tri(c, "target_met", l->fc_met[i]);
+		cJSON_AddItemToObject(o, cases[i], c);
+	}
+	return o;
+}
+
 static cJSON *res_json(const struct green_report *r, const struct green_unit *gu,
     const struct res_line *l)
 {
@@ -148,6 +173,7 @@ static cJSON *res_json(const struct green_report *r, const struct green_unit *gu
 	json_out_num(o, "per_divisor_baseline", l->per_value_then);
 	json_out_num(o, "target_pct", l->target_pct);
 	json_out_num(o, "kgco2e", l->kg_co2e);
+	cJSON_AddItemToObject(o, "forecast", forecast_json(l));
 	cJSON_AddItemToObject(o, "months", months_json(r, l));
 	cJSON_AddItemToObject(o, "sources", sources_json(l->cur));
 	cJSON_AddItemToObject(o, "baseline_sources", sources_json(l->base));

@@ -101,7 +101,7 @@ static void activities(FILE *f, const struct green_report *r, enum lang lang)
 	if (p->nact == 0)
 		return;
 	fprintf(f, "<h2>%s</h2>\n<table>\n<thead><tr><th>#</th><th>%s</th><th>%s</th><th>%s</th>"
-	    "<th>%s</th><th>%s</th></tr></thead>\n<tbody>\n", tr(lang, "plan"),
+	    "<th>%s</th><th>%s</th></tr></thead>\n<tbody>\n", tr(lang, "action_plan"),
 	    tr(lang, "activity"), tr(lang, "owner"), tr(lang, "due"), tr(lang, "status"),
 	    tr(lang, "evidence"));
 	for (int i = 0; i < p->nact; i++) {

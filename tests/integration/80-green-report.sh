@@ -245,6 +245,19 @@ PY
 check "greenhouse gas by scope: the whole is the units' sum, pages as report.json (tCO2e)" scopes
 check "the Thai pages name tonnes of CO2e" grep -q 'ตันคาร์บอนไดออกไซด์เทียบเท่า' "$OUT/whole.resources.th.html"
 
+# Cut at March (round 6), the year's end is forecast: finance-budget's
+# reams, 8 a month against 10, give 6 x 8 + 0.8 x 60 = 96 for the year,
+# the best and the worst case alike (every month's ratio is 0.8), 20 % less,
+# which is what the whole year then was (the set above: 96 against 120).
+check "gm-report writes the FY2569 round-6 set" \
+	"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --round 6 --out "$T/r6"
+check "round 6: the reams forecast 96 (20 % less), as the year turned out" \
+	[ "$(python3 -c "import json; f = [u for u in json.load(open('$T/r6/report.json'))['units'] if u['id'] == 'finance-budget'][0]['resources']['paper_reams']['forecast']; print(f['months'], f['baseline_total'], [f[c]['total'] for c in ('expected', 'best', 'worst')], float(round(f['expected']['change_pct'], 9)))")" = "6 120 [96, 96, 96] 20.0" ]
+check "and the page shows it, labelled a forecast" \
+	sh -c "grep -q 'คาดการณ์ถึงสิ้นปีงบประมาณ (ประมาณการ ไม่ใช่ผลจริง)' '$T/r6/finance-budget.resources.th.html' && grep -A3 'data-forecast=\"paper_reams\"' '$T/r6/finance-budget.resources.th.html' | grep -q '>96 รีม<'"
+check "no forecast for a year that is over" \
+	[ "$(python3 -c "import json; print(all(u['resources'][k]['forecast'] is None for u in json.load(open('$OUT/report.json'))['units'] for k in u['resources']))")" = True ]
+
 # Judged per person, as 3.3.2 "ต่อหน่วย" says: each year by its own
 # headcount (finance-budget: 42 in FY2568, 43 in FY2569), the baseline's
 # figure printed beside this year's, on both pages as in the JSON.

@@ -295,6 +295,39 @@ static void test_quarter_in_progress(void **state)
 	near("u1 target per person", e->target_per, 172.9, EPS);
 	assert_true(e->judge_per);
 	assert_int_equal(e->met, TRI_NO);   /* per person, as 3.2.2 says; in total it was met */
+	/* The forecast to September 2027 (forecast.h), by hand. Baseline FY2569
+	 * hours: Oct 744, Nov 720, Dec 744, the other nine 8760 - 2208 = 6552;
+	 * at 1, 2, 4, then 1 kWh/h: 744 + 1440 + 2976 + 6552 = 11712, of which
+	 * Oct-Nov 2184 compared and 9528 to come. So far 1824 (744 + 1080):
+	 * expected 1824 + 9528 * 1824 / 2184 = 9781.450549; best, like
+	 * November (1080 / 1440 = 0.75): 1824 + 7146 = 8970; worst, like
+	 * October (744 / 744 = 1): 1824 + 9528 = 11352. Target per person:
+	 * 11712 / 12 * 0.95 = 927.2; expected 978.15 and worst 1135.2 per
+	 * person miss it, best 897.0 meets it. */
+	assert_true(e->fc.ok);
+	assert_int_equal(e->fc.months, 2);
+	near("forecast baseline year", e->fc.base_total, 11712, EPS);
+	near("forecast expected", e->fc.total[FC_EXPECTED], 1824 + 9528.0 * 1824 / 2184, EPS);
+	near("forecast best", e->fc.total[FC_BEST], 8970, EPS);
+	near("forecast worst", e->fc.total[FC_WORST], 11352, EPS);
+	near("forecast change", e->fc.change_pct[FC_EXPECTED],
+	    (11712 - (1824 + 9528.0 * 1824 / 2184)) / 11712 * 100, EPS);
+	near("forecast target per person", e->fc_target, 927.2, EPS);
+	assert_int_equal(e->fc_met[FC_EXPECTED], TRI_NO);
+	assert_int_equal(e->fc_met[FC_BEST], TRI_YES);
+	assert_int_equal(e->fc_met[FC_WORST], TRI_NO);
+	/* reams: 40, 43, 43, then 40 a month = 486; so far 65 of 83; to come
+	 * 403. Expected 486 * 65 / 83 = 380.602410 (21.686747 % less, the
+	 * change so far); best like October (30 / 40): 65 + 302.25 = 367.25;
+	 * worst like November (35 / 43): 65 + 403 * 35 / 43 = 393.023256 */
+	assert_true(p->fc.ok);
+	near("reams forecast", p->fc.total[FC_EXPECTED], 486.0 * 65 / 83, EPS);
+	near("reams forecast change", p->fc.change_pct[FC_EXPECTED], 18.0 / 83 * 100, EPS);
+	near("reams best", p->fc.total[FC_BEST], 367.25, EPS);
+	near("reams worst", p->fc.total[FC_WORST], 65 + 403.0 * 35 / 43, EPS);
+	near("reams best change", p->fc.change_pct[FC_BEST], (486 - 367.25) / 486 * 100, EPS);
+	near("reams KPI level (levels 0 2.5 5 7.5 10)", p->fc_level[FC_WORST], 5, EPS);
+	assert_int_equal(p->fc_met[FC_EXPECTED], TRI_UNKNOWN);   /* u1 set no paper target */
 	/* an edition whose indicator says measure = total judges the amount */
 	crit->ind[criteria_find(crit, "3.2.2")].total = true;
 	build(0, 1, q1_as_of());

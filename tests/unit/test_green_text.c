@@ -25,6 +25,16 @@ static int setup(void **state)
 	return tz_set("Asia/Bangkok");
 }
 
+/* Every key once: tr() finds the first, so a second one (the action plan's
+ * "plan" once hid the corrective plan's) would never be shown. */
+static void test_keys_once(void **state)
+{
+	(void)state;
+	assert_null(green_text_duplicate());
+	assert_string_equal(tr(LANG_TH, "plan"), "แนวทางแก้ไข");
+	assert_string_equal(tr(LANG_TH, "action_plan"), "แผนปฏิบัติการ");
+}
+
 static void test_date_name(void **state)
 {
 	char buf[64];
@@ -123,6 +133,7 @@ static void test_grade_words(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keys_once),
 		cmocka_unit_test(test_date_name),
 		cmocka_unit_test(test_period_span),
 		cmocka_unit_test(test_units),
