@@ -33,6 +33,11 @@ LIB_JSON   := -lcjson
 LIB_INI    := -linih
 LIB_CMOCKA := -lcmocka
 LIB_HTTP   := -lmicrohttpd
+# gm-report's PDF pages: pango (Thai shaping through HarfBuzz) on cairo's
+# PDF surface; its headers are system headers, not ours to warn about
+INC_PDF    := $(shell pkg-config --cflags pangocairo fontconfig 2>/dev/null | sed 's/-I/-isystem /g')
+LIB_PDF    := $(shell pkg-config --libs pangocairo fontconfig 2>/dev/null || \
+                echo -lpangocairo-1.0 -lpango-1.0 -lgobject-2.0 -lglib-2.0 -lcairo -lfontconfig)
 
 GM_WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 GM_CPPFLAGS := -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(INC_MODBUS)
@@ -72,11 +77,11 @@ INC_common_store     := -Icommon -Icommon/store
 INC_agent            := -Icommon
 INC_collector        := -Icommon -Icommon/store
 INC_dashboards_green := -Icommon -Icommon/store -Idashboards/green
-INC_dashboards_report:= $(INC_dashboards_green)
+INC_dashboards_report:= $(INC_dashboards_green) $(INC_PDF)
 INC_dashboards_dash  := $(INC_dashboards_green)
 INC_devices_sim      := -Icommon
 INC_ALL              := $(foreach a,$(ARCHIVES),-I$(DIR_$(a)))
-INC_tests_unit       := $(INC_ALL)
+INC_tests_unit       := $(INC_ALL) $(INC_PDF)
 INC_tests_fuzz       := $(INC_ALL)
 inc = $(INC_$(subst /,_,$(patsubst %/,%,$(dir $(1)))))
 
@@ -97,11 +102,11 @@ USES_sim       := sim common
 
 LIBS_agent     := $(LIB_MODBUS) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
 LIBS_collector := $(LIB_RRD) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
-LIBS_report    := $(LIB_RRD) $(LIB_JSON) $(LIB_INI) -lpthread -lm
+LIBS_report    := $(LIB_RRD) $(LIB_JSON) $(LIB_INI) $(LIB_PDF) -lpthread -lm
 LIBS_dash      := $(LIB_HTTP) $(LIB_RRD) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lpthread -lm
 LIBS_sim       := $(LIB_MODBUS) $(LIB_JSON) $(LIB_INI) -lpthread -lm
 LIBS_ALL       := $(LIB_CMOCKA) $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_HTTP) $(LIB_MQTT) \
-                  $(LIB_INI) -lz -lpthread -lm
+                  $(LIB_INI) $(LIB_PDF) -lz -lpthread -lm
 
 PROG_agent     := gm-agent
 PROG_collector := gm-collector

@@ -97,7 +97,7 @@ report
 # baseline year, and of the current year so far.
 FY=$(( $(date +%Y) + 543 + ($(date +%-m) >= 10 ? 1 : 0) ))
 echo "demo: writing the Green Office reports of FY$((FY - 1)) and FY$FY"
-"$BIN/gm-report" -d "$RUN/data" --org "$RUN/org/organisation.ini" --fy $((FY - 1)) \
+"$BIN/gm-report" -d "$RUN/data" --org "$RUN/org/organisation.ini" --fy $((FY - 1)) --pdf \
 	--out "$RUN/reports/green-fy$((FY - 1))" 2>>"$RUN/report.log"
 "$BIN/gm-report" -d "$RUN/data" --org "$RUN/org/organisation.ini" --fy "$FY" --quarter 1 \
 	--out "$RUN/reports/green-fy$FY-q1" 2>>"$RUN/report.log"
@@ -117,7 +117,7 @@ greenmeter demo is running (Asia/Bangkok time)
   meters     gm-sim Modbus TCP on 127.0.0.1:$MODBUS (25 meters, polled every 10 s)
              read one yourself: mbpoll -m tcp -p $MODBUS -a 1 -r 342 -0 -t 3:float -B -1 127.0.0.1
   data       $RUN/data  (one RRD per meter channel)
-  reports    $RUN/reports/green-fy$((FY - 1))/summary.th.html  Green Office, all 19 units (Thai; .en.html English)
+  reports    $RUN/reports/green-fy$((FY - 1))/summary.th.html  Green Office, all 19 units (Thai; .en.html English; .pdf beside each page)
              $RUN/reports/green-fy$((FY - 1))/<unit>.resources.th.html, <unit>.self-evaluation.th.html, report.json
              $RUN/reports/green-fy$FY-q1/  the current fiscal year's first quarter
              $RUN/reports/this-month.txt  (and .csv, yesterday.txt, last-month.txt; refreshed every minute)

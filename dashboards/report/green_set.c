@@ -13,6 +13,7 @@
 #include "fileio.h"
 #include "green_out.h"
 #include "green_set.h"
+#include "pdf_page.h"
 #include "rrdc.h"
 #include "usage_cache.h"
 
@@ -21,6 +22,9 @@ static void say(void *user, const char *msg)
 	(void)user;
 	fprintf(stderr, "gm-report: %s\n", msg);
 }
+
+/* The set's one switch: PDFs beside the HTML pages (green_set_write). */
+static bool with_pdf;
 
 typedef int (*render_fn)(FILE *f, const struct green_report *r, int unit, enum lang lang);
 
@@ -55,22 +59,28 @@ static int all_json(FILE *f, const struct green_report *r, int unit, enum lang l
 	return green_json(f, r);
 }
 
-/* Write one file through a fresh temporary name (fileio.h), so a reader
- * never sees half. */
-static int write_one(const char *dir, const char *name, render_fn fn,
-    const struct green_report *r, int unit, enum lang lang)
+/* Write len bytes of data at dir/name through a fresh temporary name
+ * (fileio.h), so a reader never sees half; pdf: the PDF of that HTML. */
+static int write_bytes(const char *dir, const char *name, const char *data, size_t len,
+    bool pdf)
 {
 	char path[4096], err[4400];
 	struct fileio_new n;
+	int bad;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (fileio_new_open(&n, path, 0644, err, sizeof(err)) != GM_OK) {
 		fprintf(stderr, "gm-report: %s\n", err);
 		return -1;
 	}
-	if (fn(n.f, r, unit, lang) != 0) {
+	if (pdf)
+		bad = pdf_page_write(data, len, n.f, NULL, err, sizeof(err)) != 0;
+	else
+		bad = fwrite(data, 1, len, n.f) != len;
+	if (bad) {
 		fileio_new_abort(&n);
-		fprintf(stderr, "gm-report: cannot write %s\n", path);
+		fprintf(stderr, "gm-report: cannot write %s%s%s\n", path, pdf ? ": " : "",
+		    pdf ? err : "");
 		return -1;
 	}
 	if (fileio_new_commit(&n, false, err, sizeof(err)) != GM_OK) {
@@ -78,6 +88,35 @@ static int write_one(const char *dir, const char *name, render_fn fn,
 		return -1;
 	}
 	return 0;
+}
+
+/* Render one file in memory, then write it; an HTML page (name ending in
+ * .html) also as <name without .html>.pdf when the set has PDFs. */
+static int write_one(const char *dir, const char *name, render_fn fn,
+    const struct green_report *r, int unit, enum lang lang)
+{
+	char *buf = NULL, pdf_name[256];
+	size_t len = 0, n = strlen(name);
+	FILE *m = open_memstream(&buf, &len);
+	int bad;
+
+	if (m == NULL) {
+		fprintf(stderr, "gm-report: out of memory\n");
+		return -1;
+	}
+	bad = fn(m, r, unit, lang) != 0;
+	if (fclose(m) != 0 || bad) {
+		free(buf);
+		fprintf(stderr, "gm-report: cannot make %s/%s\n", dir, name);
+		return -1;
+	}
+	bad = write_bytes(dir, name, buf, len, false);
+	if (with_pdf && n > 5 && strcmp(name + n - 5, ".html") == 0) {
+		snprintf(pdf_name, sizeof(pdf_name), "%.*s.pdf", (int)(n - 5), name);
+		bad |= write_bytes(dir, pdf_name, buf, len, true);
+	}
+	free(buf);
+	return bad;
 }
 
 static int write_unit(const char *dir, const struct green_report *r, int u, enum lang lang)
@@ -176,8 +215,7 @@ static int read_figures(const char *datadir, const char *rrdcached, const char *
 	return 0;
 }
 
-int green_set_write(const char *org_path, const char *datadir, const char *rrdcached,
-    const char *cache_dir, const struct green_period *p, const char *outdir, int langs)
+int green_set_write(const struct report_cmd *cmd)
 {
 	struct org *o = calloc(1, sizeof(*o));
 	struct criteria *c = calloc(1, sizeof(*c));
@@ -189,18 +227,21 @@ int green_set_write(const char *org_path, const char *datadir, const char *rrdca
 		fprintf(stderr, "gm-report: out of memory\n");
 		goto out;
 	}
-	if (org_load(org_path, o, say, NULL) != 0)
+	with_pdf = cmd->pdf;
+	if (org_load(cmd->org, o, say, NULL) != 0)
 		goto out;
 	if (criteria_load(o->criteria, c, say, NULL) == 0 &&
-	    read_figures(datadir, rrdcached, cache_dir, o, p->fy, f) == 0) {
-		green_build(o, c, f, p, r);
-		if (mkdir(outdir, 0755) != 0 && errno != EEXIST)
-			fprintf(stderr, "gm-report: %s: %s\n", outdir, strerror(errno));
+	    read_figures(cmd->datadir, cmd->rrdcached, cmd->cache, o, cmd->period.fy, f) == 0) {
+		green_build(o, c, f, &cmd->period, r);
+		if (mkdir(cmd->out, 0755) != 0 && errno != EEXIST)
+			fprintf(stderr, "gm-report: %s: %s\n", cmd->out, strerror(errno));
 		else
-			rc = write_all(outdir, r, langs) ? 1 : 0;
+			rc = write_all(cmd->out, r, cmd->langs) ? 1 : 0;
 	}
 	org_free(o);
 out:
+	if (with_pdf)
+		pdf_page_cleanup();
 	free(o);
 	free(c);
 	free(f);

@@ -56,7 +56,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (cmd.mode == REPORT_GREEN)
-		return green_set_write(cmd.org, cmd.datadir, cmd.rrdcached, cmd.cache, &cmd.period,
-		    cmd.out, cmd.langs);
+		return green_set_write(&cmd);
 	return report_plain(&cmd);
 }

@@ -15,12 +15,12 @@
 
 enum opt {
 	O_DATA, O_FROM, O_TO, O_SITE, O_METER, O_CSV, O_FY, O_ROUND, O_QUARTER, O_MONTH,
-	O_RRDCACHED, O_ORG, O_OUT, O_LANG, O_CACHE, O_HELP, O_N
+	O_RRDCACHED, O_ORG, O_OUT, O_LANG, O_CACHE, O_PDF, O_HELP, O_N
 };
 
 static const char *const opt_name[O_N] = {
 	"-d", "--from", "--to", "--site", "--meter", "--csv", "--fy", "--round", "--quarter",
-	"--month", "--rrdcached", "--org", "--out", "--lang", "--cache", "--help",
+	"--month", "--rrdcached", "--org", "--out", "--lang", "--cache", "--pdf", "--help",
 };
 
 /* What each option was given as, NULL when not given ("" for --csv and
@@ -65,6 +65,7 @@ static int read_argv(int argc, char **argv, struct given *g, char *err, size_t e
 		{ "out", required_argument, NULL, 256 + O_OUT },
 		{ "lang", required_argument, NULL, 256 + O_LANG },
 		{ "cache", required_argument, NULL, 256 + O_CACHE },
+		{ "pdf", no_argument, NULL, 256 + O_PDF },
 		{ "help", no_argument, NULL, 256 + O_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -196,10 +197,11 @@ static int plain(const struct given *g, const struct fiscal_sel *s, struct repor
 	static const struct not_here nh[] = {
 		{ O_CACHE, "it keeps the closed months the Green Office set (--org, --out) reads; "
 		    "the plain report reads every row" },
+		{ O_PDF, "it writes the PDF of each page of the Green Office set (--org, --out)" },
 	};
 	const char *lang = g->v[O_LANG];
 
-	if (refuse(g, nh, 1, "the plain report", err, errlen) != GM_OK)
+	if (refuse(g, nh, 2, "the plain report", err, errlen) != GM_OK)
 		return GM_EINVAL;
 	cmd->lang = LANG_EN;
 	if (lang != NULL) {
@@ -248,6 +250,7 @@ static int green(const struct given *g, const struct fiscal_sel *s, struct repor
 	cmd->org = g->v[O_ORG];
 	cmd->out = g->v[O_OUT];
 	cmd->cache = g->v[O_CACHE];
+	cmd->pdf = g->v[O_PDF] != NULL;
 	/* every value was checked above: these cannot fail. The set is as of
 	 * now: the month under way is not compared yet (compare.h) */
 	if (s->quarter != 0)
@@ -290,8 +293,9 @@ void report_opts_usage(FILE *f)
 	    "...\n"
 	    "       --rrdcached ADDRESS: flush each file through rrdcached first\n"
 	    "       gm-report -d DATADIR --org FILE --fy 2570 [--round 6|9|12 | --quarter 1-4 |\n"
-	    "                 --month 1-12] --out DIR [--lang th|en|both] [--cache DIR]:\n"
-	    "                 Green Office reports; --cache DIR keeps closed months' usage\n"
+	    "                 --month 1-12] --out DIR [--lang th|en|both] [--cache DIR] [--pdf]:\n"
+	    "                 Green Office reports; --pdf writes an A4 PDF of every page;\n"
+	    "                 --cache DIR keeps closed months' usage\n"
 	    "                 there and reuses it while the files have not changed (same\n"
 	    "                 figures, faster; none by default; DIR may be deleted any time)\n"
 	    "       gm-report -h|--help\n"

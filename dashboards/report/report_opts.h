@@ -8,10 +8,11 @@
  * Plain mode (no --org, --out): a table or CSV of every channel over
  *   --from TIME --to TIME, or --fy FY [--round 6|9|12 | --quarter 1-4 |
  *   --month 1-12]; --site, --meter, --csv, --lang th|en (text only),
- *   --rrdcached. Not --cache (it keeps what the Green Office set reads).
+ *   --rrdcached. Not --cache (it keeps what the Green Office set reads),
+ *   nor --pdf.
  * Green Office mode (--org FILE --out DIR): --fy FY [--round | --quarter |
- *   --month], --lang th|en|both, --cache, --rrdcached. Not --from, --to,
- *   --site, --meter, --csv.
+ *   --month], --lang th|en|both, --cache, --rrdcached, --pdf. Not --from,
+ *   --to, --site, --meter, --csv.
  * --month counts from October (1) to September (12) in both modes; fiscal
  * years are FY_MIN..FY_MAX (fiscal.h) in both.
  * -h or --help, with anything else: REPORT_HELP, the usage on stdout.
@@ -39,6 +40,7 @@ struct report_cmd {
 	const char *org, *out, *cache;
 	struct green_period period;
 	int langs;                   /* bit 0 Thai, bit 1 English; both by default */
+	int pdf;                     /* also an A4 PDF of every HTML page */
 };
 
 /* argv into *cmd (its strings point into argv). GM_OK, or GM_EINVAL with

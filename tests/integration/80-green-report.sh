@@ -258,6 +258,40 @@ check "and the page shows it, labelled a forecast" \
 check "no forecast for a year that is over" \
 	[ "$(python3 -c "import json; print(all(u['resources'][k]['forecast'] is None for u in json.load(open('$OUT/report.json'))['units'] for k in u['resources']))")" = True ]
 
+# The same set with PDFs (Thai): one beside every page, the Thai face
+# embedded, and the figures in the PDF's text the JSON's.
+check "gm-report --pdf writes the Thai set with PDFs" \
+	"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --lang th --pdf --out "$T/pdf"
+check "a PDF beside every page" \
+	[ "$(ls "$T/pdf"/*.th.pdf | wc -l)" -eq "$(ls "$T/pdf"/*.th.html | wc -l)" ]
+check "the Thai face is embedded (pdffonts)" \
+	sh -c "pdffonts '$T/pdf/summary.th.pdf' | grep -E 'Laksaman|Sarabun' | grep -q ' yes yes yes '"
+pdftext() {
+	python3 - "$T/pdf" <<'PY'
+import json, subprocess, sys
+out = sys.argv[1]
+r = json.load(open(out + '/report.json'))
+def text(name):
+    return subprocess.run(['pdftotext', '-raw', f'{out}/{name}.pdf', '-'], check=True,
+                          capture_output=True, text=True).stdout
+def fmt(v, d):
+    return '—' if v is None else f'{v:,.{d}f}'
+s = text('summary.th')
+pages = int([l.split()[1] for l in subprocess.run(['pdfinfo', f'{out}/summary.th.pdf'],
+    capture_output=True, text=True).stdout.splitlines() if l.startswith('Pages:')][0])
+assert 'ร้อยละการใช้กระดาษที่ลดลง' in s, 'the Thai heading, its marks in place'
+assert f'หน้า 1 / {pages}' in s and f'หน้า {pages} / {pages}' in s, 'page numbers'
+for u in r['units']:
+    assert fmt(u['paper_reduction_pct'], 2) in s, (u['id'], u['paper_reduction_pct'])
+    assert u['th'].replace(' ', '') in s.replace('\n', '').replace(' ', ''), u['th']
+fb = [u for u in r['units'] if u['id'] == 'finance-budget'][0]['resources']['electricity']['compared']
+s = text('finance-budget.resources.th')
+for v in (fb['amount'], fb['baseline_amount'], fb['per'], fb['per_baseline']):
+    assert fmt(v, 2) in s, v
+PY
+}
+check "pdftotext gives back report.json's figures, the Thai words whole, the page numbers" pdftext
+
 # Judged per person, as 3.3.2 "ต่อหน่วย" says: each year by its own
 # headcount (finance-budget: 42 in FY2568, 43 in FY2569), the baseline's
 # figure printed beside this year's, on both pages as in the JSON.

@@ -642,6 +642,15 @@ static double summary_col(const char *dir, const char *unit, const char *col, ch
 	return v;
 }
 
+/* The whole set of period p into dir, both languages, as gm-report writes it. */
+static int set_write(const struct green_period *p, const char *dir)
+{
+	struct report_cmd cmd = { .mode = REPORT_GREEN, .datadir = tmpdir, .org = org_path,
+		.out = dir, .period = *p, .langs = 3 };
+
+	return green_set_write(&cmd);
+}
+
 static void test_formats_agree(void **state)
 {
 	static const struct expect q1[] = {
@@ -668,7 +677,7 @@ static void test_formats_agree(void **state)
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/q1", tmpdir);
 	assert_int_equal(green_period_quarter(2570, 1, q1_as_of(), &p), GM_OK);
-	assert_int_equal(green_set_write(org_path, tmpdir, NULL, NULL, &p, dir, 3), 0);
+	assert_int_equal(set_write(&p, dir), 0);
 	for (size_t i = 0; i < sizeof(q1) / sizeof(q1[0]); i++)
 		formats_agree(dir, &q1[i]);
 	/* the summary's columns are the same figures */
@@ -685,7 +694,7 @@ static void test_formats_agree(void **state)
 
 	snprintf(dir, sizeof(dir), "%s/year", tmpdir);
 	assert_int_equal(green_period_round(2570, 12, may_as_of(), &p), GM_OK);
-	assert_int_equal(green_set_write(org_path, tmpdir, NULL, NULL, &p, dir, 3), 0);
+	assert_int_equal(set_write(&p, dir), 0);
 	for (size_t i = 0; i < sizeof(year) / sizeof(year[0]); i++)
 		formats_agree(dir, &year[i]);
 }

@@ -99,6 +99,9 @@ static void test_green_month(void **state)
 	assert_int_equal(c.langs, 2);
 	assert_int_equal(c.period.m1, 12);
 	assert_string_equal(c.cache, "C");
+	assert_false(c.pdf);
+	assert_int_equal(parse("-d D --org o --out r --fy 2570 --pdf", &c), GM_OK);
+	assert_true(c.pdf);
 }
 
 static void test_lang(void **state)
@@ -209,6 +212,10 @@ static void test_refused(void **state)
 		{ "-d D --fy 2567 --cache C",
 		  "--cache does not apply to the plain report: it keeps the closed months the Green "
 		  "Office set (--org, --out) reads; the plain report reads every row" },
+		{ "-d D --fy 2567 --pdf",
+		  "--pdf does not apply to the plain report: it writes the PDF of each page of the "
+		  "Green Office set (--org, --out)" },
+		{ "-d D --org o --out r --fy 2570 --pdf --pdf", "--pdf is given twice" },
 		/* options the Green Office set has no use for */
 		{ "-d D --org o --out r --fy 2570 --csv",
 		  "--csv does not apply to the Green Office set (--org, --out): it writes its CSV "

@@ -1,0 +1,434 @@
+/* pdf_page.c - a report page laid out as an A4 PDF (pdf_page.h). Two
+ * passes over the same layout: the first counts the pages (drawn on a
+ * recording surface), the second draws them with "page n / N". */
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+
+#include "page_doc.h"
+#include "pdf_page.h"
+
+#define PT_MM (72.0 / 25.4)
+#define A4_W (210 * PT_MM)
+#define A4_H (297 * PT_MM)
+#define MARGIN_X (14 * PT_MM)
+#define MARGIN_TOP (14 * PT_MM)
+#define MARGIN_BOTTOM (18 * PT_MM)   /* the running foot sits in it */
+#define PAD 3.0                      /* inside a table cell, points */
+
+struct pdf {
+	cairo_t *cr;
+	bool draw;                   /* second pass: draw; first: count only */
+	const struct page_doc *doc;
+	double w, h, y;              /* page size; where the next block goes */
+	int page, pages;             /* 1-based; pages: known in the second pass */
+	const struct doc_block *table;   /* a table under way: its head repeats */
+	const double *colw;
+};
+
+static bool installed(PangoFontFamily **fam, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(pango_font_family_get_name(fam[i]), name) == 0)
+			return true;
+	return false;
+}
+
+/* The first of the government's face and its relatives that is installed. */
+static const char *font_family(void)
+{
+	static const char *const want[] = { "TH Sarabun New", "THSarabunNew", "TH SarabunPSK",
+		"Laksaman" };
+	static const char *found;
+	PangoFontFamily **fam;
+	int n;
+
+	if (found != NULL)
+		return found;
+	found = "Laksaman, Noto Sans Thai, sans";
+	pango_font_map_list_families(pango_cairo_font_map_get_default(), &fam, &n);
+	for (size_t k = 0; k < sizeof(want) / sizeof(want[0]); k++)
+		if (installed(fam, n, want[k])) {
+			found = want[k];
+			break;
+		}
+	g_free(fam);
+	return found;
+}
+
+void pdf_page_cleanup(void)
+{
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
+}
+
+const char *pdf_page_font(void)
+{
+	return font_family();
+}
+
+/* Sizes in points, for a Sarabun-like face (small on its body). */
+static double size_of(enum blk_kind k)
+{
+	switch (k) {
+	case BLK_H1: return 18;
+	case BLK_H2: return 15;
+	case BLK_META: return 10.5;
+	case BLK_TABLE: return 11.5;
+	default: return 13;
+	}
+}
+
+/* A layout of markup at size, wrapped at width (< 0: not wrapped). */
+static PangoLayout *layout(struct pdf *p, const char *markup, double size, double width,
+    PangoAlignment align)
+{
+	PangoLayout *l = pango_cairo_create_layout(p->cr);
+	PangoFontDescription *fd = pango_font_description_from_string(font_family());
+
+	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	if (width > 0)
+		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+	pango_layout_set_alignment(l, align);
+	pango_layout_set_markup(l, markup != NULL ? markup : "", -1);
+	return l;
+}
+
+static void extent(PangoLayout *l, double *w, double *h)
+{
+	PangoRectangle ink, log;
+
+	pango_layout_get_extents(l, &ink, &log);
+	*w = (double)log.width / PANGO_SCALE;
+	*h = (double)log.height / PANGO_SCALE;
+}
+
+static void foot(struct pdf *p)
+{
+	char right[64];
+	PangoLayout *l;
+	double w, h;
+
+	if (!p->draw)
+		return;
+	snprintf(right, sizeof(right), p->doc->thai ? "หน้า %d / %d" : "Page %d of %d", p->page,
+	    p->pages);
+	l = layout(p, right, 9.5, -1, PANGO_ALIGN_LEFT);
+	extent(l, &w, &h);
+	cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
+	cairo_move_to(p->cr, p->w - MARGIN_X - w, p->h - MARGIN_BOTTOM + 14);
+	pango_cairo_show_layout(p->cr, l);
+	g_object_unref(l);
+	l = pango_cairo_create_layout(p->cr);
+	{
+		PangoFontDescription *fd = pango_font_description_from_string(font_family());
+
+		pango_font_description_set_size(fd, (gint)(9.5 * PANGO_SCALE));
+		pango_layout_set_font_description(l, fd);
+		pango_font_description_free(fd);
+	}
+	pango_layout_set_width(l, (int)((p->w - 2 * MARGIN_X - w - 20) * PANGO_SCALE));
+	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	pango_layout_set_text(l, p->doc->title, -1);
+	cairo_move_to(p->cr, MARGIN_X, p->h - MARGIN_BOTTOM + 14);
+	pango_cairo_show_layout(p->cr, l);
+	g_object_unref(l);
+	cairo_set_source_rgb(p->cr, 0, 0, 0);
+}
+
+static void draw_row(struct pdf *p, const struct doc_block *b, const struct doc_row *r,
+    const double *colw, double row_h, PangoLayout **cells);
+static double row_height(struct pdf *p, const struct doc_block *b, const struct doc_row *r,
+    const double *colw, PangoLayout **cells);
+
+static void new_page(struct pdf *p)
+{
+	foot(p);
+	cairo_show_page(p->cr);
+	p->page++;
+	p->y = MARGIN_TOP;
+	if (p->table != NULL) {   /* the table's head again */
+		for (int i = 0; i < p->table->nrow && p->table->row[i].head; i++) {
+			PangoLayout *cells[64];
+			double h = row_height(p, p->table, &p->table->row[i], p->colw, cells);
+
+			draw_row(p, p->table, &p->table->row[i], p->colw, h, cells);
+			p->y += h;
+		}
+	}
+}
+
+/* Room for h more points on this page, or a new one. */
+static void need(struct pdf *p, double h)
+{
+	if (p->y + h > p->h - MARGIN_BOTTOM && p->y > MARGIN_TOP + 1)
+		new_page(p);
+}
+
+static void text_block(struct pdf *p, const struct doc_block *b)
+{
+	double width = p->w - 2 * MARGIN_X, indent = b->kind == BLK_LI ? 12 : 0, w, h;
+	double before = b->kind == BLK_H2 ? 10 : b->kind == BLK_H1 ? 0 : 3;
+	char *markup = NULL;
+	PangoLayout *l;
+
+	if (b->kind == BLK_H1 || b->kind == BLK_H2)
+		markup = g_strdup_printf("<b>%s</b>", b->markup != NULL ? b->markup : "");
+	else if (b->kind == BLK_LI)
+		markup = g_strdup_printf("•  %s", b->markup != NULL ? b->markup : "");
+	l = layout(p, markup != NULL ? markup : b->markup, size_of(b->kind), width - indent,
+	    PANGO_ALIGN_LEFT);
+	g_free(markup);
+	extent(l, &w, &h);
+	/* a heading keeps the next line with it */
+	need(p, before + h + (b->kind == BLK_H2 ? 40 : 0));
+	p->y += before;
+	if (p->draw) {
+		if (b->kind == BLK_META)
+			cairo_set_source_rgb(p->cr, 0.27, 0.27, 0.27);
+		cairo_move_to(p->cr, MARGIN_X + indent, p->y);
+		pango_cairo_show_layout(p->cr, l);
+		cairo_set_source_rgb(p->cr, 0, 0, 0);
+	}
+	p->y += h + 2;
+	g_object_unref(l);
+}
+
+static int ncols(const struct doc_block *b)
+{
+	int n = 0;
+
+	for (int r = 0; r < b->nrow; r++) {
+		int k = 0;
+
+		for (int c = 0; c < b->row[r].ncell; c++)
+			k += b->row[r].cell[c].colspan;
+		n = k > n ? k : n;
+	}
+	return n;
+}
+
+/* A cell's widths: unwrapped (max) and at its widest unbreakable piece
+ * (min: Pango breaks Thai between words, not only at spaces; a figure is
+ * one piece, its unit another). */
+static void cell_widths(struct pdf *p, const struct doc_cell *cell, double *min, double *max)
+{
+	PangoLayout *l = layout(p, cell->markup, size_of(BLK_TABLE), -1, PANGO_ALIGN_LEFT);
+	double h, extra = 2 * PAD + 1 + (cell->th ? 2 : 0);   /* bold is wider */
+
+	extent(l, max, &h);
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+	pango_layout_set_width(l, PANGO_SCALE);
+	extent(l, min, &h);
+	g_object_unref(l);
+	*min = fmin(*min, *max);
+	*max += extra;
+	*min += extra;
+}
+
+/* Column widths as CSS's automatic table layout gives them: every column
+ * at least its min; what is left shared in proportion to what each would
+ * take more up to its max; past every max, shared alike (width: 100 %). */
+static void col_widths(struct pdf *p, const struct doc_block *b, double *colw, int n)
+{
+	double min[64] = { 0 }, max[64] = { 0 }, avail = p->w - 2 * MARGIN_X;
+	double smin = 0, smax = 0;
+
+	if (b->signoff) {
+		for (int k = 0; k < n; k++)
+			colw[k] = avail / n;
+		return;
+	}
+	for (int r = 0; r < b->nrow; r++) {
+		int k = 0;
+
+		for (int c = 0; c < b->row[r].ncell && k < n; c++) {
+			const struct doc_cell *cell = &b->row[r].cell[c];
+			double lo, hi;
+
+			if (cell->colspan == 1) {
+				cell_widths(p, cell, &lo, &hi);
+				min[k] = fmax(min[k], lo);
+				max[k] = fmax(max[k], hi);
+			}
+			k += cell->colspan;
+		}
+	}
+	for (int k = 0; k < n; k++) {
+		min[k] = fmax(min[k], 2 * PAD + 6);
+		max[k] = fmax(max[k], min[k]);
+		smin += min[k];
+		smax += max[k];
+	}
+	for (int k = 0; k < n; k++) {
+		if (smax <= avail)
+			colw[k] = max[k] + (avail - smax) / n;
+		else if (smin <= avail)
+			colw[k] = min[k] + (max[k] - min[k]) * (avail - smin) / (smax - smin);
+		else
+			colw[k] = min[k] * avail / smin;
+	}
+}
+
+/* The row's height, its cells laid out into cells[] (one per cell). */
+static double row_height(struct pdf *p, const struct doc_block *b, const struct doc_row *r,
+    const double *colw, PangoLayout **cells)
+{
+	double hmax = 0;
+	int k = 0;
+
+	for (int c = 0; c < r->ncell && c < 64; c++) {
+		const struct doc_cell *cell = &r->cell[c];
+		double w = 0, h;
+
+		for (int s = 0; s < cell->colspan; s++)
+			w += colw[k + s];
+		k += cell->colspan;
+		cells[c] = layout(p, cell->th && !b->signoff ? NULL : cell->markup, size_of(BLK_TABLE),
+		    w - 2 * PAD, b->signoff ? PANGO_ALIGN_CENTER :
+		    cell->num ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+		if (cell->th && !b->signoff) {
+			char *m = g_strdup_printf("<b>%s</b>", cell->markup != NULL ? cell->markup : "");
+
+			pango_layout_set_markup(cells[c], m, -1);
+			g_free(m);
+		}
+		extent(cells[c], &w, &h);
+		hmax = fmax(hmax, h);
+	}
+	return hmax + 2 * PAD;
+}
+
+static void draw_row(struct pdf *p, const struct doc_block *b, const struct doc_row *r,
+    const double *colw, double row_h, PangoLayout **cells)
+{
+	double x = MARGIN_X;
+	int k = 0;
+
+	for (int c = 0; c < r->ncell && c < 64; c++) {
+		const struct doc_cell *cell = &r->cell[c];
+		double w = 0;
+
+		for (int s = 0; s < cell->colspan; s++)
+			w += colw[k + s];
+		k += cell->colspan;
+		if (p->draw) {
+			if (cell->th && !b->signoff) {
+				cairo_set_source_rgb(p->cr, 0.91, 0.94, 0.91);
+				cairo_rectangle(p->cr, x, p->y, w, row_h);
+				cairo_fill(p->cr);
+			}
+			if (!b->signoff) {
+				cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
+				cairo_set_line_width(p->cr, 0.5);
+				cairo_rectangle(p->cr, x, p->y, w, row_h);
+				cairo_stroke(p->cr);
+			}
+			cairo_set_source_rgb(p->cr, 0, 0, 0);
+			cairo_move_to(p->cr, x + PAD, p->y + PAD);
+			pango_cairo_show_layout(p->cr, cells[c]);
+		}
+		g_object_unref(cells[c]);
+		x += w;
+	}
+}
+
+static void table_block(struct pdf *p, const struct doc_block *b)
+{
+	double colw[64];
+	int n = ncols(b);
+
+	if (n == 0 || n > 64)
+		return;
+	col_widths(p, b, colw, n);
+	p->y += b->signoff ? 24 : 3;
+	p->colw = colw;
+	for (int r = 0; r < b->nrow; r++) {
+		PangoLayout *cells[64];
+		double h = row_height(p, b, &b->row[r], colw, cells);
+
+		/* past the head, a new page repeats it; a head row keeps one row
+		 * under it */
+		if (!b->row[r].head)
+			p->table = b;
+		need(p, h + (b->row[r].head ? 30 : 0));
+		draw_row(p, b, &b->row[r], colw, h, cells);
+		p->y += h;
+	}
+	p->table = NULL;
+	p->y += 4;
+}
+
+static void render(struct pdf *p)
+{
+	p->page = 1;
+	p->y = MARGIN_TOP;
+	for (int i = 0; i < p->doc->nblk; i++) {
+		const struct doc_block *b = &p->doc->blk[i];
+
+		if (b->kind == BLK_TABLE)
+			table_block(p, b);
+		else
+			text_block(p, b);
+	}
+	foot(p);
+	cairo_show_page(p->cr);
+}
+
+static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
+{
+	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS :
+	    CAIRO_STATUS_WRITE_ERROR;
+}
+
+int pdf_page_write(const char *html, size_t len, FILE *out, int *pages, char *err,
+    size_t errlen)
+{
+	struct page_doc d;
+	struct pdf p = { 0 };
+	cairo_surface_t *s;
+	cairo_status_t st;
+
+	if (page_doc_read(html, len, &d) != 0) {
+		page_doc_free(&d);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	p.doc = &d;
+	p.w = d.landscape ? A4_H : A4_W;
+	p.h = d.landscape ? A4_W : A4_H;
+	/* first pass: count */
+	s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+	p.cr = cairo_create(s);
+	render(&p);
+	p.pages = p.page;
+	cairo_destroy(p.cr);
+	cairo_surface_destroy(s);
+	/* second: draw */
+	s = cairo_pdf_surface_create_for_stream(to_file, out, p.w, p.h);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, d.title);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "greenmeter gm-report");
+	p.cr = cairo_create(s);
+	p.draw = true;
+	render(&p);
+	cairo_destroy(p.cr);
+	cairo_surface_finish(s);
+	st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	page_doc_free(&d);
+	if (pages != NULL)
+		*pages = p.pages;
+	if (st != CAIRO_STATUS_SUCCESS) {
+		snprintf(err, errlen, "%s", cairo_status_to_string(st));
+		return -1;
+	}
+	return 0;
+}
