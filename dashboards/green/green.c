@@ -241,6 +241,14 @@ static void trend(struct green_report *r, struct green_unit *gu)
 	const struct res_line *l = &gu->res[figures_paper_resource(r->org)];
 	struct compared c;
 
+	for (int m = 0; m < FIG_MONTHS; m++) {
+		unsigned upto = l->cmp.months & ((2u << m) - 1);
+
+		gu->paper_cum[m] = NAN;
+		if (upto != 0 && l->cur != NULL && l->base != NULL)
+			gu->paper_cum[m] = kpi_reduction_pct(figures_sum_set(l->base, upto).amount,
+			    figures_sum_set(l->cur, upto).amount);
+	}
 	for (int i = 0; i < GREEN_ROUNDS; i++) {
 		gu->paper_trend[i] = NAN;
 		if (months[i] > r->period.m1 || r->period.m0 != 0)

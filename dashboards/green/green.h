@@ -93,6 +93,9 @@ struct green_unit {
 	/* paper reduction at each round of the year, as far as the period
 	 * reaches (NAN beyond it): the trend the summary shows */
 	double paper_trend[GREEN_ROUNDS];
+	/* and month by month: like for like over the months compared up to
+	 * and including month m (0 = October); NAN before the first */
+	double paper_cum[FIG_MONTHS];
 	double kwh_per_person;   /* whatever the unit's own normaliser */
 	struct res_line res[RES_N];
 	double paper_change, kpi_level;

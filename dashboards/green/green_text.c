@@ -333,6 +333,11 @@ static const struct word words[] = {
 	{ "fc_year_total", "ปริมาณทั้งปี", "Whole year" },
 	{ "fc_base_year", "ปีฐานทั้งปี", "Baseline, whole year" },
 	{ "fc_target_year", "เป้าหมายทั้งปี", "Target, whole year" },
+	{ "chart_months", "ปีนี้เทียบกับปีฐาน รายเดือน", "this year against the baseline, month by month" },
+	{ "chart_paper", "ร้อยละการใช้กระดาษที่ลดลงสะสม รายเดือน เทียบกับเกณฑ์ระดับคะแนน KPI",
+	    "Paper reduction so far, month by month, against the KPI levels" },
+	{ "chart_pct", "ร้อยละ", "%" },
+	{ "chart_tonnes", "ตันคาร์บอนไดออกไซด์เทียบเท่า", "tCO2e" },
 	{ "ghg_by_scope", "ก๊าซเรือนกระจกแยกตามขอบเขต (ตันคาร์บอนไดออกไซด์เทียบเท่า)",
 	    "Greenhouse gas by scope (tCO2e)" },
 	{ "ghg_t", "ก๊าซเรือนกระจก (ตันคาร์บอนไดออกไซด์เทียบเท่า)", "Greenhouse gas (tCO2e)" },
@@ -479,6 +484,13 @@ static const struct word words[] = {
 	{ "usage_at", "คำนวณการใช้เมื่อ", "use computed at" },
 	{ "no_graph", "ช่องนี้เป็นการบันทึกด้วยมือ ไม่มีกราฟ", "a channel of manual entries: no graph" },
 };
+
+const char *green_month_short(int m, enum lang lang)
+{
+	int i = (m + 9) % 12;   /* October is the calendar's tenth */
+
+	return lang == LANG_TH ? month_th[i] : month_en[i];
+}
 
 const char *green_text_duplicate(void)
 {

@@ -17,6 +17,8 @@ enum lang { LANG_TH, LANG_EN };
 void green_month_label(const struct green_period *p, int m, char *buf, size_t len);
 /* Thai "ต.ค. 2568" / English "Oct 2025". */
 void green_month_name(const struct green_period *p, int m, enum lang lang, char *buf, size_t len);
+/* Month m of a fiscal year (0 = October) alone: "ต.ค." / "Oct". */
+const char *green_month_short(int m, enum lang lang);
 /* "รอบ 6 เดือน" / "6-month round", "ไตรมาสที่ 2", or the month's name. */
 void green_period_name(const struct green_period *p, enum lang lang, char *buf, size_t len);
 /* Months of fiscal year fy (bit m of `months` = month m, 0 = October) as

@@ -6,8 +6,21 @@
 #include <string.h>
 
 #include "green_out.h"
+#include "chart.h"
 #include "green_page.h"
 #include "html.h"
+
+/* The first space in s becomes a no-break space (U+00A0), if it fits. */
+static void nbsp(char *s, size_t len)
+{
+	char *sp = strchr(s, ' ');
+
+	if (sp != NULL && strlen(s) + 2 <= len) {
+		memmove(sp + 2, sp + 1, strlen(sp + 1) + 1);
+		sp[0] = (char)0xc2;
+		sp[1] = (char)0xa0;
+	}
+}
 
 /* tCO2e of a kgCO2e figure, 3 decimals (a kilogram); NAN stays "—". */
 static void tonnes(FILE *f, double kg)
@@ -218,6 +231,7 @@ static void month_table(FILE *f, const struct green_report *r, const struct gree
 		double kg = NAN;
 
 		green_month_name(&r->period, m, lang, name, sizeof(name));
+		nbsp(name, sizeof(name));   /* "ต.ค. 2568" is one label: never two lines */
 		green_month_label(&r->period, m, ym, sizeof(ym));
 		if (fm != NULL && l->factors_used[m] >= 0)
 			kg = fm->amount * r->org->factors[l->factors_used[m]].kg_per_unit;
@@ -424,6 +438,71 @@ static void forecast_table(FILE *f, const struct green_report *r, const struct g
 	    l->judge_per ? per : "");
 }
 
+/* The width charts are drawn at: the A4 page's text, in points. */
+#define CHART_W 520.0
+
+/* Month by month, this year's bars beside the baseline year's. */
+static void month_chart(FILE *f, const struct green_report *r, const struct green_unit *gu,
+    const struct res_line *l, enum lang lang)
+{
+	struct chart c = { .kind = CHART_BARS, .ns = 2 };
+	char t[CHART_TEXT];
+
+	snprintf(t, sizeof(t), "%s: %s", resource_label(l->res, lang), tr(lang, "chart_months"));
+	chart_text(c.title, t);
+	chart_text(c.unit, resource_unit_words(l->res, lang));
+	snprintf(t, sizeof(t), "%s %d", tr(lang, "fy"), r->period.fy);
+	chart_text(c.sname[0], t);
+	snprintf(t, sizeof(t), "%s %d", tr(lang, "baseline"), gu->baseline_fy);
+	chart_text(c.sname[1], t);
+	for (int m = r->period.m0; m < r->period.m1 && c.nx < CHART_MAX_X; m++, c.nx++) {
+		chart_text(c.x[c.nx], green_month_short(m, lang));
+		c.v[0][c.nx] = l->cur != NULL ? l->cur->m[m].amount : NAN;
+		c.v[1][c.nx] = l->base != NULL ? l->base->m[m].amount : NAN;
+	}
+	chart_write_html(f, &c, CHART_W);
+}
+
+/* The paper reduction so far, month by month, over the KPI's levels. */
+static void paper_chart(FILE *f, const struct green_report *r, const struct green_unit *gu,
+    enum lang lang)
+{
+	struct chart c = { .kind = CHART_LINE, .ns = 1, .nbands = KPI_LEVELS };
+
+	chart_text(c.title, tr(lang, "chart_paper"));
+	chart_text(c.unit, tr(lang, "chart_pct"));
+	chart_text(c.sname[0], tr(lang, "paper_change"));
+	chart_text(c.band_label, tr(lang, "level"));
+	memcpy(c.band, r->org->kpi_levels, sizeof(r->org->kpi_levels));
+	for (int m = r->period.m0; m < r->period.m1 && c.nx < CHART_MAX_X; m++, c.nx++) {
+		chart_text(c.x[c.nx], green_month_short(m, lang));
+		c.v[0][c.nx] = gu->paper_cum[m];
+	}
+	chart_write_html(f, &c, CHART_W);
+}
+
+/* Greenhouse gas by scope: one bar for a unit, one per unit for the whole. */
+static void ghg_chart(FILE *f, const struct green_report *r, const struct green_unit *gu,
+    enum lang lang)
+{
+	struct chart c = { .kind = CHART_HBARS, .ns = GREEN_SCOPES };
+	int first = gu->unit < 0 ? 0 : gu->unit, last = gu->unit < 0 ? r->org->nunits : gu->unit + 1;
+	char t[CHART_TEXT];
+
+	chart_text(c.title, tr(lang, "ghg_by_scope"));
+	chart_text(c.unit, tr(lang, "chart_tonnes"));
+	for (int s = 0; s < GREEN_SCOPES; s++) {
+		snprintf(t, sizeof(t), "%s %d", tr(lang, "scope_n"), s + 1);
+		chart_text(c.sname[s], t);
+	}
+	for (int u = first; u < last && c.nx < CHART_MAX_X; u++, c.nx++) {
+		chart_text(c.x[c.nx], green_page_name(r, u, lang));
+		for (int s = 0; s < GREEN_SCOPES; s++)
+			c.v[s][c.nx] = r->units[u].scope_kg[s] / 1000;
+	}
+	chart_write_html(f, &c, CHART_W);
+}
+
 /* The unit's greenhouse gas by scope, each resource under its scope. */
 static void ghg_scopes(FILE *f, const struct green_unit *gu, enum lang lang)
 {
@@ -490,6 +569,7 @@ int green_html_resources(FILE *f, const struct green_report *r, int unit, enum l
 		res_summary(f, r, gu, l, lang);
 		cause(f, gu, (enum resource)k, lang);
 		forecast_table(f, r, gu, l, lang);
+		month_chart(f, r, gu, l, lang);
 		month_table(f, r, gu, l, lang);
 		sources(f, l->cur, lang);
 	}
@@ -500,7 +580,9 @@ int green_html_resources(FILE *f, const struct green_report *r, int unit, enum l
 	span_note(f, &gu->res[figures_paper_resource(r->org)], lang);
 	fprintf(f, "</p>\n<p class=\"meta\">%s: %s</p>\n", tr(lang, "formula"),
 	    tr(lang, "formula_change"));
+	paper_chart(f, r, gu, lang);
 	ghg_scopes(f, gu, lang);
+	ghg_chart(f, r, gu, lang);
 	if (unit < 0)
 		ghg_units(f, r, lang);
 	factors_used(f, r, gu, lang);

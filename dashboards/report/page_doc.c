@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "chart.h"
 #include "page_doc.h"
 
 struct scan {
@@ -47,6 +48,30 @@ static void attr(const char *attrs, const char *key, char *out, size_t len)
 	n = (size_t)(q - v) < len - 1 ? (size_t)(q - v) : len - 1;
 	memcpy(out, v, n);
 	out[n] = '\0';
+}
+
+/* The entities html_esc() writes, decoded in place. */
+static void unescape(char *s)
+{
+	static const struct { const char *e; char c; } ent[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&#39;", '\'' },
+	};
+	char *w = s;
+
+	while (*s != '\0') {
+		size_t k;
+
+		for (k = 0; k < sizeof(ent) / sizeof(ent[0]); k++)
+			if (strncmp(s, ent[k].e, strlen(ent[k].e)) == 0)
+				break;
+		if (k < sizeof(ent) / sizeof(ent[0])) {
+			*w++ = ent[k].c;
+			s += strlen(ent[k].e);
+		} else {
+			*w++ = *s++;
+		}
+	}
+	*w = '\0';
 }
 
 /* Skip past the end tag </name>. */
@@ -168,6 +193,28 @@ static void add_cell(struct doc_block *b, struct scan *s, bool th, const char *a
 	attr(attrs, "class", v, sizeof(v));
 	c->num = strcmp(v, "n") == 0;
 	c->markup = read_inline(s, th ? "th" : "td");
+	/* a cell's own colour (a verdict: met, missed, to check) */
+	if (c->markup != NULL && (strcmp(v, "ok") == 0 || strcmp(v, "bad") == 0 ||
+	    strcmp(v, "warn") == 0)) {
+		char *m = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&m, &len);
+
+		if (f == NULL) {
+			s->oom = true;
+			return;
+		}
+		fprintf(f, "<span foreground=\"%s\"%s>%s</span>", v[0] == 'o' ? "#006600" :
+		    v[0] == 'b' ? "#aa0000" : "#aa4400", v[0] == 'w' ? " weight=\"bold\"" : "",
+		    c->markup);
+		if (fclose(f) != 0) {
+			free(m);
+			s->oom = true;
+			return;
+		}
+		free(c->markup);
+		c->markup = m;
+	}
 }
 
 static void read_table(struct page_doc *d, struct scan *s, const char *attrs)
@@ -201,6 +248,27 @@ static void read_table(struct page_doc *d, struct scan *s, const char *attrs)
 	}
 }
 
+/* A chart figure: its model from data-chart; the SVG and caption skipped. */
+static void read_figure(struct page_doc *d, struct scan *s, const char *attrs)
+{
+	static char spec[16384];
+	struct doc_block *b;
+	struct chart *c;
+
+	skip_to_end(s, "figure");
+	attr(attrs, "data-chart", spec, sizeof(spec));
+	unescape(spec);
+	if ((c = malloc(sizeof(*c))) == NULL) {
+		s->oom = true;
+		return;
+	}
+	if (chart_parse(spec, c) != 0 || (b = new_block(d, BLK_CHART, s)) == NULL) {
+		free(c);
+		return;
+	}
+	b->chart = c;
+}
+
 static void read_text_block(struct page_doc *d, struct scan *s, enum blk_kind k, const char *end)
 {
 	struct doc_block *b = new_block(d, k, s);
@@ -229,7 +297,8 @@ static void plain_title(struct page_doc *d, const char *markup)
 int page_doc_read(const char *html, size_t len, struct page_doc *d)
 {
 	struct scan s = { .p = html, .end = html + len };
-	char name[16], a[256], v[64];
+	static char a[16384];   /* a chart's data-chart is long */
+	char name[16], v[64];
 
 	memset(d, 0, sizeof(*d));
 	while (!s.oom && next_tag(&s, name, sizeof(name), a, sizeof(a))) {
@@ -258,6 +327,8 @@ int page_doc_read(const char *html, size_t len, struct page_doc *d)
 			read_text_block(d, &s, BLK_LI, "li");
 		} else if (strcmp(name, "table") == 0) {
 			read_table(d, &s, a);
+		} else if (strcmp(name, "figure") == 0) {
+			read_figure(d, &s, a);
 		}
 	}
 	return s.oom ? -1 : 0;
@@ -275,6 +346,7 @@ void page_doc_free(struct page_doc *d)
 			free(b->row[r].cell);
 		}
 		free(b->row);
+		free(b->chart);
 	}
 	free(d->blk);
 	memset(d, 0, sizeof(*d));

@@ -7,7 +7,8 @@
  * the subset those renderers write is understood: h1, h2, p (class "meta"
  * small; class "nav" is for the screen and dropped), ul/li, tables (thead
  * rows repeat on every page; th, td with colspan and class "n" for figures;
- * table class "signoff" without borders) and inline b, br, span class
+ * table class "signoff" without borders), figures of class "chart" (their
+ * model in data-chart, chart.h: the SVG is not read) and inline b, br, span class
  * warn/ok/bad, code, a, cite. Inline content becomes Pango markup; every
  * entity our html_esc() writes is one Pango's markup reads.
  *
@@ -20,7 +21,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum blk_kind { BLK_H1, BLK_H2, BLK_P, BLK_META, BLK_LI, BLK_TABLE };
+enum blk_kind { BLK_H1, BLK_H2, BLK_P, BLK_META, BLK_LI, BLK_TABLE, BLK_CHART };
+
+struct chart;
 
 struct doc_cell {
 	char *markup;
@@ -40,6 +43,7 @@ struct doc_block {
 	struct doc_row *row;      /* tables */
 	int nrow;
 	bool signoff;             /* the sign-off table: no borders, centred */
+	struct chart *chart;      /* a figure's chart (chart.h), from its data-chart */
 };
 
 struct page_doc {

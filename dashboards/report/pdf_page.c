@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include <cairo-pdf.h>
-#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
+#include "chart.h"
 #include "page_doc.h"
 #include "pdf_page.h"
 
@@ -62,9 +62,11 @@ static const char *font_family(void)
 
 void pdf_page_cleanup(void)
 {
+	/* Not cairo_debug_reset_static_data() nor FcFini(): each asserts when
+	 * a font is still cached elsewhere, and would abort the program at its
+	 * end. What they would free is fontconfig's and cairo's caches for the
+	 * process: tests/lsan.supp names them. */
 	pango_cairo_font_map_set_default(NULL);
-	cairo_debug_reset_static_data();
-	FcFini();
 }
 
 const char *pdf_page_font(void)
@@ -216,20 +218,43 @@ static int ncols(const struct doc_block *b)
 	return n;
 }
 
+/* The widest piece of l's text that cannot be broken: between two of the
+ * places Pango may break a line (between Thai words too, never at a
+ * no-break space), measured on the unwrapped layout. */
+static double widest_piece(PangoLayout *l)
+{
+	const char *text = pango_layout_get_text(l);
+	int n, start = 0;
+	const PangoLogAttr *a = pango_layout_get_log_attrs_readonly(l, &n);
+	double best = 0;
+
+	for (int i = 1; i < n; i++) {
+		PangoRectangle first, last;
+
+		if ((!a[i].is_line_break ||   /* Pango may break after a no-break space before Thai */
+		    g_utf8_get_char(g_utf8_offset_to_pointer(text, i - 1)) == 0xa0) && i < n - 1)
+			continue;
+		pango_layout_index_to_pos(l, (int)(g_utf8_offset_to_pointer(text, start) - text),
+		    &first);
+		pango_layout_index_to_pos(l, (int)(g_utf8_offset_to_pointer(text, i - 1) - text),
+		    &last);
+		if (last.y == first.y)   /* a piece on one line */
+			best = fmax(best, (double)(last.x + last.width - first.x) / PANGO_SCALE);
+		start = i;
+	}
+	return best;
+}
+
 /* A cell's widths: unwrapped (max) and at its widest unbreakable piece
- * (min: Pango breaks Thai between words, not only at spaces; a figure is
- * one piece, its unit another). */
+ * (min; a figure is one piece, its unit another). */
 static void cell_widths(struct pdf *p, const struct doc_cell *cell, double *min, double *max)
 {
 	PangoLayout *l = layout(p, cell->markup, size_of(BLK_TABLE), -1, PANGO_ALIGN_LEFT);
 	double h, extra = 2 * PAD + 1 + (cell->th ? 2 : 0);   /* bold is wider */
 
 	extent(l, max, &h);
-	pango_layout_set_wrap(l, PANGO_WRAP_WORD);
-	pango_layout_set_width(l, PANGO_SCALE);
-	extent(l, min, &h);
+	*min = fmin(widest_piece(l), *max);
 	g_object_unref(l);
-	*min = fmin(*min, *max);
 	*max += extra;
 	*min += extra;
 }
@@ -367,6 +392,27 @@ static void table_block(struct pdf *p, const struct doc_block *b)
 	p->y += 4;
 }
 
+/* A chart, drawn from its model at the text's width, its title under it. */
+static void chart_block(struct pdf *p, const struct doc_block *b)
+{
+	double w = p->w - 2 * MARGIN_X, h = chart_height(b->chart, w), cw, ch;
+	PangoLayout *l = layout(p, NULL, size_of(BLK_META), w, PANGO_ALIGN_CENTER);
+
+	pango_layout_set_text(l, b->chart->title, -1);
+	extent(l, &cw, &ch);
+	need(p, 6 + h + ch);
+	p->y += 6;
+	if (p->draw) {
+		chart_draw_cairo(p->cr, b->chart, MARGIN_X, p->y, w, font_family());
+		cairo_set_source_rgb(p->cr, 0.27, 0.27, 0.27);
+		cairo_move_to(p->cr, MARGIN_X, p->y + h);
+		pango_cairo_show_layout(p->cr, l);
+		cairo_set_source_rgb(p->cr, 0, 0, 0);
+	}
+	p->y += h + ch + 4;
+	g_object_unref(l);
+}
+
 static void render(struct pdf *p)
 {
 	p->page = 1;
@@ -376,6 +422,8 @@ static void render(struct pdf *p)
 
 		if (b->kind == BLK_TABLE)
 			table_block(p, b);
+		else if (b->kind == BLK_CHART)
+			chart_block(p, b);
 		else
 			text_block(p, b);
 	}

@@ -26,8 +26,8 @@
 int pdf_page_write(const char *html, size_t len, FILE *out, int *pages, char *err,
     size_t errlen);
 
-/* Give back what Pango, cairo and fontconfig keep for the process (font
- * maps, caches), so that a leak checker sees only leaks: at exit. */
+/* Give back Pango's font map, at exit. fontconfig's and cairo's own caches
+ * stay to the end of the process (tests/lsan.supp). */
 void pdf_page_cleanup(void);
 
 /* The font family the PDFs use, as fontconfig resolved it ("Laksaman"). */

@@ -292,6 +292,35 @@ PY
 }
 check "pdftotext gives back report.json's figures, the Thai words whole, the page numbers" pdftext
 
+# Charts: each resource's months against the baseline's, the paper
+# reduction over the KPI levels, the greenhouse gas by scope; the values a
+# chart is drawn from (its data-chart, which the PDF is drawn from too) are
+# report.json's.
+charts() {
+	python3 - "$OUT" <<'PY'
+import html, json, math, re, sys
+out = sys.argv[1]
+r = json.load(open(out + '/report.json'))
+fb = [u for u in r['units'] if u['id'] == 'finance-budget'][0]
+page = open(out + '/finance-budget.resources.th.html', encoding='utf-8').read()
+specs = [html.unescape(s) for s in re.findall(r'data-chart="([^"]*)"', page)]
+kinds = [s.split(';')[0] for s in specs]
+assert kinds.count('0') == len([k for k, v in fb['resources'].items() if v['sources']]), kinds
+assert kinds.count('1') == 1 and kinds.count('2') == 1, kinds
+bars = [s for s in specs if s.startswith('0;ไฟฟ้า')][0].split(';')
+cur = [float(v) for v in bars[7].split('|')[1:]]
+base = [float(v) for v in bars[8].split('|')[1:]]
+months = fb['resources']['electricity']['months']
+for got, m in zip(cur, months):
+    assert (m['amount'] is None and math.isnan(got)) or abs(got - m['amount']) <= 1e-9 * max(1, got), (got, m)
+assert abs(sum(base) - fb['resources']['electricity']['compared']['baseline_amount']) <= 1e-6 * sum(base)
+line = [s for s in specs if s.startswith('1;')][0].split(';')
+last = float(line[7].split('|')[-1])
+assert abs(last - fb['paper_reduction_pct']) <= 1e-9, (last, fb['paper_reduction_pct'])
+PY
+}
+check "charts: months, paper against the KPI levels, GHG by scope; drawn from report.json's figures" charts
+
 # Judged per person, as 3.3.2 "ต่อหน่วย" says: each year by its own
 # headcount (finance-budget: 42 in FY2568, 43 in FY2569), the baseline's
 # figure printed beside this year's, on both pages as in the JSON.
