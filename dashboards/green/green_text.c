@@ -364,6 +364,7 @@ static const struct word words[] = {
 	{ "weight", "น้ำหนัก", "Weight" },
 	{ "score", "คะแนน", "Score" },
 	{ "indicator", "ตัวชี้วัด", "Indicator" },
+	{ "ind_no", "ข้อ", "No." },
 	{ "points", "คะแนนเต็ม", "Points" },
 	{ "evidence", "หลักฐาน", "Evidence" },
 	{ "note", "หมายเหตุ", "Note" },

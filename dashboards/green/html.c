@@ -1,6 +1,8 @@
 /* html.c - escaped text and figures in HTML. */
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "html.h"
 
@@ -41,4 +43,59 @@ void html_num(FILE *f, double v, int dec)
 			fputc(',', f);
 	}
 	fputs(plain + n, f);
+}
+
+void thai_digits_text(const char *s, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s != '\0' && n + 4 < len; s++) {
+		if (*s >= '0' && *s <= '9') {
+			buf[n++] = (char)0xe0;
+			buf[n++] = (char)0xb9;
+			buf[n++] = (char)(0x90 + (*s - '0'));
+		} else {
+			buf[n++] = *s;
+		}
+	}
+	buf[n] = '\0';
+}
+
+/* Is the tag at p (after '<') name, or its end tag? */
+static bool tag_is(const char *p, const char *end, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (p < end && *p == '/')
+		p++;
+	return (size_t)(end - p) > n && strncasecmp(p, name, n) == 0 &&
+	    (p[n] == '>' || p[n] == ' ');
+}
+
+void html_thai_digits(FILE *f, const char *html, size_t len)
+{
+	const char *p = html, *end = html + len;
+	bool tag = false, entity = false;
+	int raw = 0;   /* inside <style> or <code>: as written */
+
+	for (; p < end; p++) {
+		if (tag) {
+			tag = *p != '>';
+		} else if (*p == '<') {
+			tag = true;
+			if (tag_is(p + 1, end, "style") || tag_is(p + 1, end, "code"))
+				raw += p[1] == '/' ? -1 : 1;
+		} else if (*p == '&') {
+			entity = true;
+		} else if (entity) {
+			entity = *p != ';';
+		} else if (raw <= 0 && *p >= '0' && *p <= '9') {
+			/* U+0E50 THAI DIGIT ZERO onwards: E0 B9 90 + d */
+			fputc(0xe0, f);
+			fputc(0xb9, f);
+			fputc(0x90 + (*p - '0'), f);
+			continue;
+		}
+		fputc(*p, f);
+	}
 }

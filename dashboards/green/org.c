@@ -139,6 +139,11 @@ static void organisation_key(struct conf *c, struct org_parse *p, const char *ke
 			o->paper_basis = PAPER_BASIS_PRINTED;
 		else
 			conf_error(c, "paper_basis = \"%s\": expected reams or printed", value);
+	} else if (strcmp(key, "digits") == 0) {
+		if (strcmp(value, "thai") == 0 || strcmp(value, "arabic") == 0)
+			o->thai_digits = value[0] == 't';
+		else
+			conf_error(c, "digits = \"%s\": expected arabic or thai", value);
 	} else if (strcmp(key, "criteria") == 0) {
 		path_key(c, key, value, o->criteria, sizeof(o->criteria));
 	} else if (strcmp(key, "checklists") == 0) {

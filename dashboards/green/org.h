@@ -104,6 +104,7 @@ struct org {
 	struct signer sign[SIGN_N];      /* [signoff] prepared, checked, approved */
 	int baseline_fy;                 /* required */
 	enum paper_basis paper_basis;    /* default reams */
+	bool thai_digits;                /* digits = thai: Thai pages print ๐..๙ */
 	char criteria[4096];             /* criteria edition file, resolved against
 	                                    the organisation file's directory */
 	char checklists[4096];           /* directory of <fy>/<unit>.ini; same */

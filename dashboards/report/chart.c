@@ -375,6 +375,7 @@ struct cairo_painter {
 	cairo_t *cr;
 	double x, y;
 	const char *font;
+	bool thai_digits;
 };
 
 static void colour(cairo_t *cr, const char *hex)
@@ -412,10 +413,15 @@ static void cr_text(void *u, double x, double y, const char *s, double size, int
 	PangoLayout *l = pango_cairo_create_layout(cp->cr);
 	PangoFontDescription *fd = pango_font_description_from_string(cp->font);
 	PangoRectangle log;
+	char digits[4 * CHART_TEXT];
 
 	pango_font_description_set_size(fd, (gint)(size * 1.25 * PANGO_SCALE));   /* Thai faces run small */
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
+	if (cp->thai_digits) {
+		thai_digits_text(s, digits, sizeof(digits));
+		s = digits;
+	}
 	pango_layout_set_text(l, s, -1);
 	pango_layout_get_extents(l, NULL, &log);
 	cairo_set_source_rgb(cp->cr, 0.15, 0.15, 0.15);
@@ -426,9 +432,9 @@ static void cr_text(void *u, double x, double y, const char *s, double size, int
 }
 
 void chart_draw_cairo(cairo_t *cr, const struct chart *c, double x, double y, double w,
-    const char *font)
+    const char *font, bool thai_digits)
 {
-	struct cairo_painter cp = { cr, x, y, font };
+	struct cairo_painter cp = { cr, x, y, font, thai_digits };
 	struct painter p = { cr_rect, cr_line, cr_text, &cp };
 
 	cairo_save(cr);

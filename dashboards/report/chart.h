@@ -56,8 +56,8 @@ int chart_parse(const char *spec, struct chart *c);
 /* The height a chart takes at width w, in points. */
 double chart_height(const struct chart *c, double w);
 /* Paint the chart at (x, y), w wide, with cairo (text through Pango in
- * the font `font`). */
+ * the font `font`; its digits Thai with thai_digits, as the page's). */
 void chart_draw_cairo(cairo_t *cr, const struct chart *c, double x, double y, double w,
-    const char *font);
+    const char *font, bool thai_digits);
 
 #endif

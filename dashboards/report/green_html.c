@@ -671,9 +671,9 @@ int green_html_self_eval(FILE *f, const struct green_report *r, int unit, enum l
 		html_num(f, gu->eval.cat_pct[k], 2);
 		fputs(" / ", f);
 		html_num(f, c->cat[k].weight, 0);
-		fprintf(f, ")</h2>\n<table>\n<thead><tr><th>%s</th><th></th><th>%s</th><th>%s</th>"
-		    "</tr></thead>\n<tbody>\n", tr(lang, "indicator"), tr(lang, "score"),
-		    tr(lang, "evidence"));
+		fprintf(f, ")</h2>\n<table>\n<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+		    "</tr></thead>\n<tbody>\n", tr(lang, "ind_no"), tr(lang, "indicator"),
+		    tr(lang, "score"), tr(lang, "evidence"));
 		for (int i = 0; i < c->nind; i++)
 			if (c->ind[i].category == k)
 				indicator_row(f, c, gu, i, lang);

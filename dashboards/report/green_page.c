@@ -50,8 +50,10 @@ void green_page_head(FILE *f, const struct green_report *r, enum lang lang, cons
 	green_period_span(&r->period, lang, span, sizeof(span));
 	green_date_name(r->period.as_of, lang, as_of, sizeof(as_of));
 	green_period_name(&r->period, lang, what, sizeof(what));
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
-	    lang == LANG_TH ? "th" : "en");
+	/* data-digits: the PDF's own words (page numbers, chart labels) follow */
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\"%s>\n<head>\n<meta charset=\"utf-8\">\n",
+	    lang == LANG_TH ? "th" : "en",
+	    lang == LANG_TH && r->org->thai_digits ? " data-digits=\"thai\"" : "");
 	fputs("<title>", f);
 	html_esc(f, tr(lang, title));
 	fputs(" — ", f);

@@ -13,6 +13,7 @@
 #include "fileio.h"
 #include "green_out.h"
 #include "green_set.h"
+#include "html.h"
 #include "pdf_page.h"
 #include "rrdc.h"
 #include "usage_cache.h"
@@ -90,6 +91,26 @@ static int write_bytes(const char *dir, const char *name, const char *data, size
 	return 0;
 }
 
+/* The page in *buf with Thai digits (org digits = thai), in place of it. */
+static int thai_digits(char **buf, size_t *len)
+{
+	char *out = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&out, &n);
+
+	if (m == NULL)
+		return -1;
+	html_thai_digits(m, *buf, *len);
+	if (fclose(m) != 0) {
+		free(out);
+		return -1;
+	}
+	free(*buf);
+	*buf = out;
+	*len = n;
+	return 0;
+}
+
 /* Render one file in memory, then write it; an HTML page (name ending in
  * .html) also as <name without .html>.pdf when the set has PDFs. */
 static int write_one(const char *dir, const char *name, render_fn fn,
@@ -105,7 +126,8 @@ static int write_one(const char *dir, const char *name, render_fn fn,
 		return -1;
 	}
 	bad = fn(m, r, unit, lang) != 0;
-	if (fclose(m) != 0 || bad) {
+	if (fclose(m) != 0 || bad || (lang == LANG_TH && r->org->thai_digits &&
+	    n > 5 && strcmp(name + n - 5, ".html") == 0 && thai_digits(&buf, &len) != 0)) {
 		free(buf);
 		fprintf(stderr, "gm-report: cannot make %s/%s\n", dir, name);
 		return -1;

@@ -305,6 +305,8 @@ int page_doc_read(const char *html, size_t len, struct page_doc *d)
 		if (strcmp(name, "html") == 0) {
 			attr(a, "lang", v, sizeof(v));
 			d->thai = strcmp(v, "th") == 0;
+			attr(a, "data-digits", v, sizeof(v));
+			d->thai_digits = strcmp(v, "thai") == 0;
 		} else if (strcmp(name, "style") == 0) {
 			const char *q = strstr(s.p, "</style>"), *l = strstr(s.p, "A4 landscape");
 

@@ -49,6 +49,7 @@ struct doc_block {
 struct page_doc {
 	bool thai;                /* <html lang="th"> */
 	bool landscape;           /* @page { size: A4 landscape } */
+	bool thai_digits;         /* <html data-digits="thai">: the page's digits are ๐..๙ */
 	char title[512];          /* the h1, as plain text, for the running foot */
 	struct doc_block *blk;
 	int nblk;

@@ -9,6 +9,7 @@
 #include <pango/pangocairo.h>
 
 #include "chart.h"
+#include "html.h"
 #include "page_doc.h"
 #include "pdf_page.h"
 
@@ -123,6 +124,12 @@ static void foot(struct pdf *p)
 		return;
 	snprintf(right, sizeof(right), p->doc->thai ? "หน้า %d / %d" : "Page %d of %d", p->page,
 	    p->pages);
+	if (p->doc->thai_digits) {
+		char digits[64];
+
+		thai_digits_text(right, digits, sizeof(digits));
+		memcpy(right, digits, sizeof(right));
+	}
 	l = layout(p, right, 9.5, -1, PANGO_ALIGN_LEFT);
 	extent(l, &w, &h);
 	cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
@@ -403,7 +410,8 @@ static void chart_block(struct pdf *p, const struct doc_block *b)
 	need(p, 6 + h + ch);
 	p->y += 6;
 	if (p->draw) {
-		chart_draw_cairo(p->cr, b->chart, MARGIN_X, p->y, w, font_family());
+		chart_draw_cairo(p->cr, b->chart, MARGIN_X, p->y, w, font_family(),
+		    p->doc->thai_digits);
 		cairo_set_source_rgb(p->cr, 0.27, 0.27, 0.27);
 		cairo_move_to(p->cr, MARGIN_X, p->y + h);
 		pango_cairo_show_layout(p->cr, l);

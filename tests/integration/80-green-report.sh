@@ -321,6 +321,25 @@ PY
 }
 check "charts: months, paper against the KPI levels, GHG by scope; drawn from report.json's figures" charts
 
+# digits = thai: the Thai pages print ๐..๙ wherever a reader looks; meter
+# ids, markup and the machine's data- attributes keep theirs.
+cp -r "$T/org" "$T/org-thai" && sed -i 's/^baseline = .*/&\ndigits = thai/' "$T/org-thai/organisation.ini"
+check "gm-report writes the Thai set with Thai digits" \
+	"$BIN/gm-report" -d "$T/data" --org "$T/org-thai/organisation.ini" --fy 2569 --lang th --out "$T/thai"
+thaidigits() {
+	python3 - "$T/thai" <<'PY'
+import glob, re, sys
+pages = glob.glob(sys.argv[1] + '/*.th.html')
+assert len(pages) > 40, len(pages)
+for path in pages:
+    s = open(path, encoding='utf-8').read()
+    s = re.sub(r'<style>.*?</style>|<code>.*?</code>|<[^>]*>|&#\d+;', ' ', s, flags=re.S)
+    assert not re.search(r'[0-9]', s), (path, re.search(r'.{20}[0-9].{20}', s).group(0))
+assert 'พ.ศ. ๒๕๖๙' in open(sys.argv[1] + '/summary.th.html', encoding='utf-8').read()
+PY
+}
+check "no Arabic digit a reader sees on a Thai page; พ.ศ. ๒๕๖๙" thaidigits
+
 # Judged per person, as 3.3.2 "ต่อหน่วย" says: each year by its own
 # headcount (finance-budget: 42 in FY2568, 43 in FY2569), the baseline's
 # figure printed beside this year's, on both pages as in the JSON.

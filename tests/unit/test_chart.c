@@ -166,7 +166,7 @@ static void test_line_and_cairo(void **state)
 	free(html);
 	s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
 	cr = cairo_create(s);
-	chart_draw_cairo(cr, &c, 0, 0, 520, "Laksaman");
+	chart_draw_cairo(cr, &c, 0, 0, 520, "Laksaman", true);
 	assert_int_equal(cairo_status(cr), CAIRO_STATUS_SUCCESS);
 	cairo_destroy(cr);
 	cairo_surface_destroy(s);

@@ -1,7 +1,8 @@
 /*
  * test_html.c - figures and text as the report and dashboard pages write
  * them (dashboards/green/html.c): thousands grouped, decimals fixed, a
- * dash for no number; text escaped.
+ * dash for no number; text escaped; Thai digits for Thai documents that
+ * use them, in the text only (not markup, attributes, style, <code>, entities).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -71,11 +72,38 @@ static void test_esc(void **state)
 	free(buf);
 }
 
+static void test_thai_digits(void **state)
+{
+	static const char page[] =
+	    "<html lang=\"th\"><style>@page { margin: 15mm; }</style>"
+	    "<td class=\"n\" data-fig=\"x2\">1,234.50</td> พ.ศ. 2569 "
+	    "<code>p/b2-main/kwh</code> &#39;9&#39; <a href=\"u1.html\">ข้อ 3</a>";
+	static const char want[] =
+	    "<html lang=\"th\"><style>@page { margin: 15mm; }</style>"
+	    "<td class=\"n\" data-fig=\"x2\">๑,๒๓๔.๕๐</td> พ.ศ. ๒๕๖๙ "
+	    "<code>p/b2-main/kwh</code> &#39;๙&#39; <a href=\"u1.html\">ข้อ ๓</a>";
+	char *buf = NULL, text[64];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(f);
+	html_thai_digits(f, page, sizeof(page) - 1);
+	fclose(f);
+	assert_string_equal(buf, want);
+	free(buf);
+	thai_digits_text("หน้า 1 / 12", text, sizeof(text));
+	assert_string_equal(text, "หน้า ๑ / ๑๒");
+	thai_digits_text("1234567890", text, 8);   /* cut whole: never half a digit */
+	assert_string_equal(text, "๑๒");   /* 6 bytes and the NUL of 8 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_num),
 		cmocka_unit_test(test_esc),
+		cmocka_unit_test(test_thai_digits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -187,6 +187,7 @@ static void test_defaults(void **state)
 	(void)state;
 	assert_int_equal(load_text("[organisation]\nbaseline = 2568\n[unit a]\nth = ก\n"), 0);
 	assert_int_equal(org.paper_basis, PAPER_BASIS_REAMS);
+	assert_false(org.thai_digits);   /* Arabic digits unless the file says thai */
 	assert_memory_equal(org.kpi_levels, levels, sizeof(levels));
 	assert_true(org.kpi_below == 0);
 	assert_true(org.grades[0] == 90 && org.grades[1] == 80 && org.grades[2] == 60);
@@ -538,6 +539,7 @@ static void test_whole_file(void **state)
 	static const char *const org_keys[] = {
 		"org.ini:2: baseline: \"2701\" is not a fiscal year (B.E. 2500 to 2700)",
 		"org.ini:3: paper_basis = \"sheets\": expected reams or printed",
+		"org.ini:4: digits = \"roman\": expected arabic or thai",
 	};
 	char path[128];
 
@@ -550,8 +552,8 @@ static void test_whole_file(void **state)
 	expect_reports(before, 1);
 	/* a bad baseline is reported as bad, not as missing too */
 	assert_int_equal(load_text("[organisation]\nbaseline = 2701\npaper_basis = sheets\n"
-	    "[unit a]\nth = x\n"), 2);
-	expect_reports(org_keys, 2);
+	    "digits = roman\n[unit a]\nth = x\n"), 3);
+	expect_reports(org_keys, 3);
 	assert_int_equal(load_text("[organisation]\nen = X\ncolour = green\n"
 	    "[unit a]\nheadcount 2568 = many\n[meters]\n"
 	    "p/m/c = electricity from 2024-13-01 a\n"
