@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "gm_err.h"
 #include "fileio.h"
@@ -15,6 +16,7 @@
 #include "green_set.h"
 #include "html.h"
 #include "pdf_page.h"
+#include "pdf_queue.h"
 #include "rrdc.h"
 #include "usage_cache.h"
 
@@ -24,8 +26,9 @@ static void say(void *user, const char *msg)
 	fprintf(stderr, "gm-report: %s\n", msg);
 }
 
-/* The set's one switch: PDFs beside the HTML pages (green_set_write). */
-static bool with_pdf;
+/* PDFs beside the HTML pages, when the set has them (green_set_write):
+ * queued as the pages are written, made at the end on every core. */
+static struct pdf_queue *pdfs;
 
 typedef int (*render_fn)(FILE *f, const struct green_report *r, int unit, enum lang lang);
 
@@ -61,9 +64,8 @@ static int all_json(FILE *f, const struct green_report *r, int unit, enum lang l
 }
 
 /* Write len bytes of data at dir/name through a fresh temporary name
- * (fileio.h), so a reader never sees half; pdf: the PDF of that HTML. */
-static int write_bytes(const char *dir, const char *name, const char *data, size_t len,
-    bool pdf)
+ * (fileio.h), so a reader never sees half. */
+static int write_bytes(const char *dir, const char *name, const char *data, size_t len)
 {
 	char path[4096], err[4400];
 	struct fileio_new n;
@@ -74,14 +76,10 @@ static int write_bytes(const char *dir, const char *name, const char *data, size
 		fprintf(stderr, "gm-report: %s\n", err);
 		return -1;
 	}
-	if (pdf)
-		bad = pdf_page_write(data, len, n.f, NULL, err, sizeof(err)) != 0;
-	else
-		bad = fwrite(data, 1, len, n.f) != len;
+	bad = fwrite(data, 1, len, n.f) != len;
 	if (bad) {
 		fileio_new_abort(&n);
-		fprintf(stderr, "gm-report: cannot write %s%s%s\n", path, pdf ? ": " : "",
-		    pdf ? err : "");
+		fprintf(stderr, "gm-report: cannot write %s\n", path);
 		return -1;
 	}
 	if (fileio_new_commit(&n, false, err, sizeof(err)) != GM_OK) {
@@ -132,10 +130,14 @@ static int write_one(const char *dir, const char *name, render_fn fn,
 		fprintf(stderr, "gm-report: cannot make %s/%s\n", dir, name);
 		return -1;
 	}
-	bad = write_bytes(dir, name, buf, len, false);
-	if (with_pdf && n > 5 && strcmp(name + n - 5, ".html") == 0) {
+	bad = write_bytes(dir, name, buf, len);
+	if (pdfs != NULL && n > 5 && strcmp(name + n - 5, ".html") == 0) {
 		snprintf(pdf_name, sizeof(pdf_name), "%.*s.pdf", (int)(n - 5), name);
-		bad |= write_bytes(dir, pdf_name, buf, len, true);
+		if (pdf_queue_add(pdfs, pdf_name, buf, len) != 0) {
+			fprintf(stderr, "gm-report: out of memory\n");
+			return -1;
+		}
+		return bad;
 	}
 	free(buf);
 	return bad;
@@ -237,6 +239,14 @@ static int read_figures(const char *datadir, const char *rrdcached, const char *
 	return 0;
 }
 
+/* The threads the PDFs are made on: the machine's cores, 1 to 8. */
+static int cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
 int green_set_write(const struct report_cmd *cmd)
 {
 	struct org *o = calloc(1, sizeof(*o));
@@ -249,20 +259,25 @@ int green_set_write(const struct report_cmd *cmd)
 		fprintf(stderr, "gm-report: out of memory\n");
 		goto out;
 	}
-	with_pdf = cmd->pdf;
 	if (org_load(cmd->org, o, say, NULL) != 0)
 		goto out;
 	if (criteria_load(o->criteria, c, say, NULL) == 0 &&
 	    read_figures(cmd->datadir, cmd->rrdcached, cmd->cache, o, cmd->period.fy, f) == 0) {
 		green_build(o, c, f, &cmd->period, r);
-		if (mkdir(cmd->out, 0755) != 0 && errno != EEXIST)
+		if (mkdir(cmd->out, 0755) != 0 && errno != EEXIST) {
 			fprintf(stderr, "gm-report: %s: %s\n", cmd->out, strerror(errno));
-		else
+		} else {
+			if (cmd->pdf && (pdfs = pdf_queue_new(cmd->out)) == NULL)
+				fprintf(stderr, "gm-report: out of memory\n");
 			rc = write_all(cmd->out, r, cmd->langs) ? 1 : 0;
+			if (pdfs != NULL && pdf_queue_run(pdfs, cores()) != 0)
+				rc = 1;
+			pdfs = NULL;
+		}
 	}
 	org_free(o);
 out:
-	if (with_pdf)
+	if (cmd->pdf)
 		pdf_page_cleanup();
 	free(o);
 	free(c);

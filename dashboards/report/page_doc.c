@@ -251,7 +251,7 @@ static void read_table(struct page_doc *d, struct scan *s, const char *attrs)
 /* A chart figure: its model from data-chart; the SVG and caption skipped. */
 static void read_figure(struct page_doc *d, struct scan *s, const char *attrs)
 {
-	static char spec[16384];
+	char spec[16384];
 	struct doc_block *b;
 	struct chart *c;
 
@@ -297,7 +297,7 @@ static void plain_title(struct page_doc *d, const char *markup)
 int page_doc_read(const char *html, size_t len, struct page_doc *d)
 {
 	struct scan s = { .p = html, .end = html + len };
-	static char a[16384];   /* a chart's data-chart is long */
+	char a[16384];   /* a chart's data-chart is long */
 	char name[16], v[64];
 
 	memset(d, 0, sizeof(*d));

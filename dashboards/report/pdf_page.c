@@ -1,6 +1,7 @@
-/* pdf_page.c - a report page laid out as an A4 PDF (pdf_page.h). Two
- * passes over the same layout: the first counts the pages (drawn on a
- * recording surface), the second draws them with "page n / N". */
+/* pdf_page.c - a report page laid out as an A4 PDF (pdf_page.h). Laid out
+ * once, each page onto a recording surface of its own; when the last is
+ * done their number is known, and each is replayed into the PDF (text
+ * stays text) with its foot, "page n / N". */
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
@@ -21,9 +22,12 @@
 #define MARGIN_BOTTOM (18 * PT_MM)   /* the running foot sits in it */
 #define PAD 3.0                      /* inside a table cell, points */
 
+#define PDF_MAX_PAGES 500
+
 struct pdf {
-	cairo_t *cr;
-	bool draw;                   /* second pass: draw; first: count only */
+	cairo_t *cr;                 /* the page being laid out */
+	cairo_surface_t *rec[PDF_MAX_PAGES];   /* each page, recorded */
+	bool draw;                   /* false past PDF_MAX_PAGES: laid out, not kept */
 	const struct page_doc *doc;
 	double w, h, y;              /* page size; where the next block goes */
 	int page, pages;             /* 1-based; pages: known in the second pass */
@@ -114,15 +118,15 @@ static void extent(PangoLayout *l, double *w, double *h)
 	*h = (double)log.height / PANGO_SCALE;
 }
 
-static void foot(struct pdf *p)
+/* The foot of page n of the PDF: the page's title, and "หน้า n / N". */
+static void foot(struct pdf *p, cairo_t *cr, int n)
 {
 	char right[64];
 	PangoLayout *l;
+	PangoFontDescription *fd = pango_font_description_from_string(font_family());
 	double w, h;
 
-	if (!p->draw)
-		return;
-	snprintf(right, sizeof(right), p->doc->thai ? "หน้า %d / %d" : "Page %d of %d", p->page,
+	snprintf(right, sizeof(right), p->doc->thai ? "หน้า %d / %d" : "Page %d of %d", n,
 	    p->pages);
 	if (p->doc->thai_digits) {
 		char digits[64];
@@ -130,27 +134,36 @@ static void foot(struct pdf *p)
 		thai_digits_text(right, digits, sizeof(digits));
 		memcpy(right, digits, sizeof(right));
 	}
-	l = layout(p, right, 9.5, -1, PANGO_ALIGN_LEFT);
+	pango_font_description_set_size(fd, (gint)(9.5 * PANGO_SCALE));
+	l = pango_cairo_create_layout(cr);
+	pango_layout_set_font_description(l, fd);
+	pango_layout_set_text(l, right, -1);
 	extent(l, &w, &h);
-	cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
-	cairo_move_to(p->cr, p->w - MARGIN_X - w, p->h - MARGIN_BOTTOM + 14);
-	pango_cairo_show_layout(p->cr, l);
-	g_object_unref(l);
-	l = pango_cairo_create_layout(p->cr);
-	{
-		PangoFontDescription *fd = pango_font_description_from_string(font_family());
-
-		pango_font_description_set_size(fd, (gint)(9.5 * PANGO_SCALE));
-		pango_layout_set_font_description(l, fd);
-		pango_font_description_free(fd);
-	}
+	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+	cairo_move_to(cr, p->w - MARGIN_X - w, p->h - MARGIN_BOTTOM + 14);
+	pango_cairo_show_layout(cr, l);
 	pango_layout_set_width(l, (int)((p->w - 2 * MARGIN_X - w - 20) * PANGO_SCALE));
 	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 	pango_layout_set_text(l, p->doc->title, -1);
-	cairo_move_to(p->cr, MARGIN_X, p->h - MARGIN_BOTTOM + 14);
-	pango_cairo_show_layout(p->cr, l);
+	cairo_move_to(cr, MARGIN_X, p->h - MARGIN_BOTTOM + 14);
+	pango_cairo_show_layout(cr, l);
 	g_object_unref(l);
-	cairo_set_source_rgb(p->cr, 0, 0, 0);
+	pango_font_description_free(fd);
+}
+
+/* A fresh page to lay out: recorded while there is room for it. */
+static void begin_page(struct pdf *p)
+{
+	cairo_rectangle_t r = { 0, 0, p->w, p->h };
+	cairo_surface_t *s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &r);
+
+	p->draw = p->page <= PDF_MAX_PAGES;
+	if (p->draw)
+		p->rec[p->page - 1] = s;
+	p->cr = cairo_create(s);
+	if (!p->draw)
+		cairo_surface_destroy(s);   /* the context keeps it while it lives */
+	p->y = MARGIN_TOP;
 }
 
 static void draw_row(struct pdf *p, const struct doc_block *b, const struct doc_row *r,
@@ -160,10 +173,9 @@ static double row_height(struct pdf *p, const struct doc_block *b, const struct 
 
 static void new_page(struct pdf *p)
 {
-	foot(p);
-	cairo_show_page(p->cr);
+	cairo_destroy(p->cr);
 	p->page++;
-	p->y = MARGIN_TOP;
+	begin_page(p);
 	if (p->table != NULL) {   /* the table's head again */
 		for (int i = 0; i < p->table->nrow && p->table->row[i].head; i++) {
 			PangoLayout *cells[64];
@@ -424,7 +436,7 @@ static void chart_block(struct pdf *p, const struct doc_block *b)
 static void render(struct pdf *p)
 {
 	p->page = 1;
-	p->y = MARGIN_TOP;
+	begin_page(p);
 	for (int i = 0; i < p->doc->nblk; i++) {
 		const struct doc_block *b = &p->doc->blk[i];
 
@@ -435,8 +447,8 @@ static void render(struct pdf *p)
 		else
 			text_block(p, b);
 	}
-	foot(p);
-	cairo_show_page(p->cr);
+	cairo_destroy(p->cr);
+	p->pages = p->page;
 }
 
 static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
@@ -451,7 +463,9 @@ int pdf_page_write(const char *html, size_t len, FILE *out, int *pages, char *er
 	struct page_doc d;
 	struct pdf p = { 0 };
 	cairo_surface_t *s;
+	cairo_t *cr;
 	cairo_status_t st;
+
 
 	if (page_doc_read(html, len, &d) != 0) {
 		page_doc_free(&d);
@@ -461,21 +475,19 @@ int pdf_page_write(const char *html, size_t len, FILE *out, int *pages, char *er
 	p.doc = &d;
 	p.w = d.landscape ? A4_H : A4_W;
 	p.h = d.landscape ? A4_W : A4_H;
-	/* first pass: count */
-	s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
-	p.cr = cairo_create(s);
 	render(&p);
-	p.pages = p.page;
-	cairo_destroy(p.cr);
-	cairo_surface_destroy(s);
-	/* second: draw */
 	s = cairo_pdf_surface_create_for_stream(to_file, out, p.w, p.h);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, d.title);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "greenmeter gm-report");
-	p.cr = cairo_create(s);
-	p.draw = true;
-	render(&p);
-	cairo_destroy(p.cr);
+	cr = cairo_create(s);
+	for (int i = 0; i < p.pages && i < PDF_MAX_PAGES; i++) {
+		cairo_set_source_surface(cr, p.rec[i], 0, 0);
+		cairo_paint(cr);
+		foot(&p, cr, i + 1);
+		cairo_show_page(cr);
+		cairo_surface_destroy(p.rec[i]);
+	}
+	cairo_destroy(cr);
 	cairo_surface_finish(s);
 	st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
