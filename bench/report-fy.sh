@@ -23,6 +23,11 @@
 #     warm cache   --cache DIR as the run before left it, as when reports are
 #                  run again later in the year: no closed month's rows read
 #                  (all 24 months here are closed: the files end 1 Oct 2026)
+#     warm + PDF --cache DIR as warm, and --pdf: every page's A4 PDF too
+#                  (Pango on cairo, on every core)
+#   chromium   the peer for the PDFs: headless Chromium printing the warm
+#              run's HTML pages to PDF, one process a page (what an office
+#              would script without --pdf); PDF_PEER=0 skips it
 #   rrdtool    one `rrdtool -` process fetching the same rows (each file's
 #              FY2569 and FY2568 hourly AVERAGE rows: the reads gm-report
 #              makes without a cache), output thrown away: the peer, with no
@@ -35,7 +40,7 @@
 # Ratio: gm-report's best without a cache / rrdtool's best.
 #
 # Knobs: METERS=500 TEMPLATES=8 RUNS=3 BIN=dir (use this gm-report) KEEP=1
-# PEER=0 (skip the rrdtool runs) PROFILE=1 (two more gm-report runs under
+# PEER=0 (skip the rrdtool runs) PDF_PEER=0 (skip the Chromium runs) PROFILE=1 (two more gm-report runs under
 # perf record -g, not counted: no cache into $T/gm.perf, warm cache into
 # $T/warm.perf) OUT=file (where the results go; default
 # bench/results/report-fy-<time>.txt: give another for a trial run).
@@ -140,6 +145,17 @@ gm_report() { # out-dir [--cache DIR]
 gm_nocache() { gm_report "$T/reports"; }
 gm_cold() { gm_report "$T/reports-cold" --cache "$T/cache"; }   # emptied before, untimed
 gm_warm() { gm_report "$T/reports-warm" --cache "$T/cache"; }
+gm_warm_pdf() { gm_report "$T/reports-pdf" --cache "$T/cache" --pdf; }
+
+# The PDFs' peer: Chromium printing each HTML page of the warm run's set.
+chromium_pdf() {
+	local f
+	mkdir -p "$T/chromium-pdf"
+	for f in "$T/reports-warm"/*.html; do
+		chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
+			--print-to-pdf="$T/chromium-pdf/$(basename "$f" .html).pdf" "file://$f" 2>/dev/null
+	done
+}
 
 # The reads gm-report makes, through rrdtool itself: one process, one
 # fetch per channel file and year.
@@ -177,16 +193,22 @@ report() {
 	for i in $(seq 1 "$RUNS"); do row "gm-report, no cache, run $i" gm "$i"; done
 	for i in $(seq 1 "$RUNS"); do row "gm-report --cache, empty cache (cold), run $i" cold "$i"; done
 	for i in $(seq 1 "$RUNS"); do row "gm-report --cache, filled before (warm), run $i" warm "$i"; done
+	for i in $(seq 1 "$RUNS"); do row "gm-report --cache --pdf (warm, with $(ls "$T/reports-pdf" | grep -c '\.pdf$') PDFs), run $i" pdf "$i"; done
+	if [ "${PDF_PEER:-1}" != 0 ]; then
+		for i in $(seq 1 "$RUNS"); do row "chromium --print-to-pdf, each page, run $i" chr "$i"; done
+	fi
 	if [ "${PEER:-1}" != 0 ]; then
 		for i in $(seq 1 "$RUNS"); do row "rrdtool - (fetches only), run $i" rrd "$i"; done
 	fi
-	g=$(best gm); c=$(best cold); w=$(best warm); r=$(best rrd)
+	g=$(best gm); c=$(best cold); w=$(best warm); r=$(best rrd); pd=$(best pdf); ch=$(best chr)
 	echo
 	echo "best: gm-report no cache $g s, cold cache $c s, warm cache $w s"
 	[ -n "$r" ] && echo "rrdtool fetches $r s; gm-report without a cache / rrdtool = $(awk -v a="$g" -v b="$r" 'BEGIN { printf "%.2fx", a / b }') the time"
 	echo "target: full FY report set < 1 s: warm cache $w s $(pass "$w"); cold cache $c s $(pass "$c"); no cache $g s $(pass "$g")"
+	echo "target: with PDFs < 2 s (warm cache): $pd s $(awk -v g="$pd" 'BEGIN { print (g != "" && g < 2) ? "PASS" : "FAIL" }')"
+	[ -n "$ch" ] && echo "PDFs: gm-report --pdf (the whole set) / chromium printing the same pages = $(awk -v a="$pd" -v b="$ch" 'BEGIN { printf "%.3fx", a / b }') the time"
 	echo "report sets the same as without a cache: $SAME"
-	echo "gm-report errors: $(cat "$T"/gm.*.err "$T"/cold.*.err "$T"/warm.*.err | grep -c .) lines"
+	echo "gm-report errors: $(cat "$T"/gm.*.err "$T"/cold.*.err "$T"/warm.*.err "$T"/pdf.*.err | grep -c .) lines"
 }
 
 main() {
@@ -202,8 +224,11 @@ main() {
 		rm -rf "$T/cache"
 		measure cold "$i" gm_cold
 		measure warm "$i" gm_warm
+		measure pdf "$i" gm_warm_pdf
+		[ "${PDF_PEER:-1}" != 0 ] && measure chr "$i" chromium_pdf
 		note "gm-report run $i: no cache $(sed -n 's/secs=//p' "$T/gm.$i.sum") s," \
-			"cold $(sed -n 's/secs=//p' "$T/cold.$i.sum") s, warm $(sed -n 's/secs=//p' "$T/warm.$i.sum") s"
+			"cold $(sed -n 's/secs=//p' "$T/cold.$i.sum") s, warm $(sed -n 's/secs=//p' "$T/warm.$i.sum") s," \
+			"warm with PDFs $(sed -n 's/secs=//p' "$T/pdf.$i.sum") s"
 		diff -r -q "$T/reports" "$T/reports-cold" >&2 && diff -r -q "$T/reports" "$T/reports-warm" >&2 ||
 			SAME=no
 		[ "${PEER:-1}" = 0 ] && continue

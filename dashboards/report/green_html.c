@@ -149,6 +149,24 @@ static void scales(FILE *f, const struct green_report *r, enum lang lang)
 
 /* ---- the organisation summary ------------------------------------------ */
 
+/* The paper reduction at 6 / 9 / 12 months; a unit with none of them says
+ * it has no data rather than three dashes. */
+static void trend_cell(FILE *f, const struct green_unit *gu, enum lang lang)
+{
+	bool any = false;
+
+	for (int i = 0; i < GREEN_ROUNDS; i++)
+		any |= !isnan(gu->paper_trend[i]);
+	if (!any) {
+		fputs(tr(lang, "no_data"), f);
+		return;
+	}
+	for (int i = 0; i < GREEN_ROUNDS; i++) {
+		fputs(i ? " / " : "", f);
+		html_num(f, gu->paper_trend[i], 1);
+	}
+}
+
 int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 {
 	enum resource paper = figures_paper_resource(r->org);
@@ -185,10 +203,7 @@ int green_html_summary(FILE *f, const struct green_report *r, enum lang lang)
 		fputs("</td>", f);
 		completeness_cell(f, &gu->res[paper].now, false, lang);
 		fputs("<td class=\"n\">", f);
-		for (int i = 0; i < GREEN_ROUNDS; i++) {
-			fputs(i ? " / " : "", f);
-			html_num(f, gu->paper_trend[i], 1);
-		}
+		trend_cell(f, gu, lang);
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody>\n</table>\n", f);

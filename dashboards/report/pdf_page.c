@@ -24,6 +24,8 @@
 
 #define PDF_MAX_PAGES 500
 
+struct table;
+
 struct pdf {
 	cairo_t *cr;                 /* the page being laid out */
 	cairo_surface_t *rec[PDF_MAX_PAGES];   /* each page, recorded */
@@ -31,8 +33,7 @@ struct pdf {
 	const struct page_doc *doc;
 	double w, h, y;              /* page size; where the next block goes */
 	int page, pages;             /* 1-based; pages: known in the second pass */
-	const struct doc_block *table;   /* a table under way: its head repeats */
-	const double *colw;
+	const struct table *table;   /* a table under way: its head repeats */
 };
 
 static bool installed(PangoFontFamily **fam, int n, const char *name)
@@ -166,25 +167,15 @@ static void begin_page(struct pdf *p)
 	p->y = MARGIN_TOP;
 }
 
-static void draw_row(struct pdf *p, const struct doc_block *b, const struct doc_row *r,
-    const double *colw, double row_h, PangoLayout **cells);
-static double row_height(struct pdf *p, const struct doc_block *b, const struct doc_row *r,
-    const double *colw, PangoLayout **cells);
+static void draw_head(struct pdf *p, const struct table *t);
 
 static void new_page(struct pdf *p)
 {
 	cairo_destroy(p->cr);
 	p->page++;
 	begin_page(p);
-	if (p->table != NULL) {   /* the table's head again */
-		for (int i = 0; i < p->table->nrow && p->table->row[i].head; i++) {
-			PangoLayout *cells[64];
-			double h = row_height(p, p->table, &p->table->row[i], p->colw, cells);
-
-			draw_row(p, p->table, &p->table->row[i], p->colw, h, cells);
-			p->y += h;
-		}
-	}
+	if (p->table != NULL)   /* the table's head again */
+		draw_head(p, p->table);
 }
 
 /* Room for h more points on this page, or a new one. */
@@ -242,68 +233,115 @@ static int ncols(const struct doc_block *b)
  * no-break space), measured on the unwrapped layout. */
 static double widest_piece(PangoLayout *l)
 {
-	const char *text = pango_layout_get_text(l);
-	int n, start = 0;
+	const char *text = pango_layout_get_text(l), *at = text, *start = text, *prev = text;
+	int n;
 	const PangoLogAttr *a = pango_layout_get_log_attrs_readonly(l, &n);
 	double best = 0;
 
 	for (int i = 1; i < n; i++) {
 		PangoRectangle first, last;
 
+		prev = at;                    /* character i - 1 */
+		at = g_utf8_next_char(at);    /* character i */
 		if ((!a[i].is_line_break ||   /* Pango may break after a no-break space before Thai */
-		    g_utf8_get_char(g_utf8_offset_to_pointer(text, i - 1)) == 0xa0) && i < n - 1)
+		    g_utf8_get_char(prev) == 0xa0) && i < n - 1)
 			continue;
-		pango_layout_index_to_pos(l, (int)(g_utf8_offset_to_pointer(text, start) - text),
-		    &first);
-		pango_layout_index_to_pos(l, (int)(g_utf8_offset_to_pointer(text, i - 1) - text),
-		    &last);
+		pango_layout_index_to_pos(l, (int)(start - text), &first);
+		pango_layout_index_to_pos(l, (int)(prev - text), &last);
 		if (last.y == first.y)   /* a piece on one line */
 			best = fmax(best, (double)(last.x + last.width - first.x) / PANGO_SCALE);
-		start = i;
+		start = at;
 	}
 	return best;
 }
 
-/* A cell's widths: unwrapped (max) and at its widest unbreakable piece
- * (min; a figure is one piece, its unit another). */
-static void cell_widths(struct pdf *p, const struct doc_cell *cell, double *min, double *max)
-{
-	PangoLayout *l = layout(p, cell->markup, size_of(BLK_TABLE), -1, PANGO_ALIGN_LEFT);
-	double h, extra = 2 * PAD + 1 + (cell->th ? 2 : 0);   /* bold is wider */
+/* A table as laid out: each cell shaped once, unwrapped, its natural size
+ * kept; wrapped (set a width, shaped again) only where its column is
+ * narrower. */
+struct cell_lay {
+	PangoLayout *l;
+	double w, h;       /* as laid out now */
+	double x0;         /* where in its box the text starts (right, centre) */
+};
 
-	extent(l, max, &h);
-	*min = fmin(widest_piece(l), *max);
-	g_object_unref(l);
-	*max += extra;
-	*min += extra;
+struct table {
+	const struct doc_block *b;
+	int n;                  /* columns */
+	double colw[64];
+	struct cell_lay *cell;  /* row by row, cell by cell */
+	int *first;             /* row r's cells start at cell[first[r]] */
+};
+
+static struct cell_lay *cell_of(const struct table *t, int r, int c)
+{
+	return &t->cell[t->first[r] + c];
+}
+
+/* Every cell's layout, unwrapped; headers bold. */
+static int table_lay(struct pdf *p, struct table *t)
+{
+	const struct doc_block *b = t->b;
+	int total = 0;
+
+	t->first = calloc((size_t)b->nrow + 1, sizeof(*t->first));
+	for (int r = 0; t->first != NULL && r < b->nrow; r++) {
+		t->first[r] = total;
+		total += b->row[r].ncell < 64 ? b->row[r].ncell : 64;
+	}
+	if (t->first == NULL || (t->cell = calloc((size_t)total + 1, sizeof(*t->cell))) == NULL)
+		return -1;
+	for (int r = 0; r < b->nrow; r++)
+		for (int c = 0; c < b->row[r].ncell && c < 64; c++) {
+			const struct doc_cell *cell = &b->row[r].cell[c];
+			struct cell_lay *cl = cell_of(t, r, c);
+			char *bold = NULL;
+
+			if (cell->th && !b->signoff)
+				bold = g_strdup_printf("<b>%s</b>", cell->markup != NULL ? cell->markup : "");
+			cl->l = layout(p, bold != NULL ? bold : cell->markup, size_of(BLK_TABLE), -1,
+			    PANGO_ALIGN_LEFT);
+			g_free(bold);
+			extent(cl->l, &cl->w, &cl->h);
+		}
+	return 0;
+}
+
+static void table_free(struct table *t)
+{
+	for (int r = 0; t->cell != NULL && r < t->b->nrow; r++)
+		for (int c = 0; c < t->b->row[r].ncell && c < 64; c++)
+			g_object_unref(cell_of(t, r, c)->l);
+	free(t->cell);
+	free(t->first);
 }
 
 /* Column widths as CSS's automatic table layout gives them: every column
- * at least its min; what is left shared in proportion to what each would
- * take more up to its max; past every max, shared alike (width: 100 %). */
-static void col_widths(struct pdf *p, const struct doc_block *b, double *colw, int n)
+ * at least its min (the widest unbreakable piece of its cells); what is
+ * left shared in proportion to what each would take more up to its max
+ * (the widest cell unwrapped); past every max, shared alike (width: 100 %). */
+static void col_widths(struct pdf *p, struct table *t)
 {
+	const struct doc_block *b = t->b;
 	double min[64] = { 0 }, max[64] = { 0 }, avail = p->w - 2 * MARGIN_X;
 	double smin = 0, smax = 0;
+	int n = t->n;
 
 	if (b->signoff) {
 		for (int k = 0; k < n; k++)
-			colw[k] = avail / n;
+			t->colw[k] = avail / n;
 		return;
 	}
 	for (int r = 0; r < b->nrow; r++) {
 		int k = 0;
 
-		for (int c = 0; c < b->row[r].ncell && k < n; c++) {
-			const struct doc_cell *cell = &b->row[r].cell[c];
-			double lo, hi;
+		for (int c = 0; c < b->row[r].ncell && c < 64 && k < n; c++) {
+			const struct cell_lay *cl = cell_of(t, r, c);
 
-			if (cell->colspan == 1) {
-				cell_widths(p, cell, &lo, &hi);
-				min[k] = fmax(min[k], lo);
-				max[k] = fmax(max[k], hi);
+			if (b->row[r].cell[c].colspan == 1) {
+				min[k] = fmax(min[k], fmin(widest_piece(cl->l), cl->w) + 2 * PAD + 1);
+				max[k] = fmax(max[k], cl->w + 2 * PAD + 1);
 			}
-			k += cell->colspan;
+			k += b->row[r].cell[c].colspan;
 		}
 	}
 	for (int k = 0; k < n; k++) {
@@ -314,55 +352,67 @@ static void col_widths(struct pdf *p, const struct doc_block *b, double *colw, i
 	}
 	for (int k = 0; k < n; k++) {
 		if (smax <= avail)
-			colw[k] = max[k] + (avail - smax) / n;
+			t->colw[k] = max[k] + (avail - smax) / n;
 		else if (smin <= avail)
-			colw[k] = min[k] + (max[k] - min[k]) * (avail - smin) / (smax - smin);
+			t->colw[k] = min[k] + (max[k] - min[k]) * (avail - smin) / (smax - smin);
 		else
-			colw[k] = min[k] * avail / smin;
+			t->colw[k] = min[k] * avail / smin;
 	}
 }
 
-/* The row's height, its cells laid out into cells[] (one per cell). */
-static double row_height(struct pdf *p, const struct doc_block *b, const struct doc_row *r,
-    const double *colw, PangoLayout **cells)
+/* Fit each cell to its box: wrapped where it is wider, else placed by its
+ * alignment (figures right, the sign-off centred). */
+static void table_fit(struct table *t)
+{
+	const struct doc_block *b = t->b;
+
+	for (int r = 0; r < b->nrow; r++) {
+		int k = 0;
+
+		for (int c = 0; c < b->row[r].ncell && c < 64; c++) {
+			const struct doc_cell *cell = &b->row[r].cell[c];
+			struct cell_lay *cl = cell_of(t, r, c);
+			double box = -2 * PAD;
+
+			for (int s = 0; s < cell->colspan && k + s < t->n; s++)
+				box += t->colw[k + s];
+			k += cell->colspan;
+			if (cl->w > box) {
+				pango_layout_set_width(cl->l, (int)(box * PANGO_SCALE));
+				pango_layout_set_alignment(cl->l, b->signoff ? PANGO_ALIGN_CENTER :
+				    cell->num ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+				extent(cl->l, &cl->w, &cl->h);
+				cl->x0 = 0;
+			} else {
+				cl->x0 = b->signoff ? (box - cl->w) / 2 : cell->num ? box - cl->w : 0;
+			}
+		}
+	}
+}
+
+static double row_height(const struct table *t, int r)
 {
 	double hmax = 0;
-	int k = 0;
 
-	for (int c = 0; c < r->ncell && c < 64; c++) {
-		const struct doc_cell *cell = &r->cell[c];
-		double w = 0, h;
-
-		for (int s = 0; s < cell->colspan; s++)
-			w += colw[k + s];
-		k += cell->colspan;
-		cells[c] = layout(p, cell->th && !b->signoff ? NULL : cell->markup, size_of(BLK_TABLE),
-		    w - 2 * PAD, b->signoff ? PANGO_ALIGN_CENTER :
-		    cell->num ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-		if (cell->th && !b->signoff) {
-			char *m = g_strdup_printf("<b>%s</b>", cell->markup != NULL ? cell->markup : "");
-
-			pango_layout_set_markup(cells[c], m, -1);
-			g_free(m);
-		}
-		extent(cells[c], &w, &h);
-		hmax = fmax(hmax, h);
-	}
+	for (int c = 0; c < t->b->row[r].ncell && c < 64; c++)
+		hmax = fmax(hmax, cell_of(t, r, c)->h);
 	return hmax + 2 * PAD;
 }
 
-static void draw_row(struct pdf *p, const struct doc_block *b, const struct doc_row *r,
-    const double *colw, double row_h, PangoLayout **cells)
+static void draw_row(struct pdf *p, const struct table *t, int r)
 {
-	double x = MARGIN_X;
+	const struct doc_block *b = t->b;
+	const struct doc_row *row = &b->row[r];
+	double x = MARGIN_X, row_h = row_height(t, r);
 	int k = 0;
 
-	for (int c = 0; c < r->ncell && c < 64; c++) {
-		const struct doc_cell *cell = &r->cell[c];
+	for (int c = 0; c < row->ncell && c < 64; c++) {
+		const struct doc_cell *cell = &row->cell[c];
+		const struct cell_lay *cl = cell_of(t, r, c);
 		double w = 0;
 
-		for (int s = 0; s < cell->colspan; s++)
-			w += colw[k + s];
+		for (int s = 0; s < cell->colspan && k + s < t->n; s++)
+			w += t->colw[k + s];
 		k += cell->colspan;
 		if (p->draw) {
 			if (cell->th && !b->signoff) {
@@ -377,38 +427,46 @@ static void draw_row(struct pdf *p, const struct doc_block *b, const struct doc_
 				cairo_stroke(p->cr);
 			}
 			cairo_set_source_rgb(p->cr, 0, 0, 0);
-			cairo_move_to(p->cr, x + PAD, p->y + PAD);
-			pango_cairo_show_layout(p->cr, cells[c]);
+			cairo_move_to(p->cr, x + PAD + cl->x0, p->y + PAD);
+			pango_cairo_show_layout(p->cr, cl->l);
 		}
-		g_object_unref(cells[c]);
 		x += w;
+	}
+}
+
+static void draw_head(struct pdf *p, const struct table *t)
+{
+	for (int r = 0; r < t->b->nrow && t->b->row[r].head; r++) {
+		draw_row(p, t, r);
+		p->y += row_height(t, r);
 	}
 }
 
 static void table_block(struct pdf *p, const struct doc_block *b)
 {
-	double colw[64];
-	int n = ncols(b);
+	struct table t = { .b = b, .n = ncols(b) };
 
-	if (n == 0 || n > 64)
+	if (t.n == 0 || t.n > 64)
 		return;
-	col_widths(p, b, colw, n);
-	p->y += b->signoff ? 24 : 3;
-	p->colw = colw;
-	for (int r = 0; r < b->nrow; r++) {
-		PangoLayout *cells[64];
-		double h = row_height(p, b, &b->row[r], colw, cells);
+	if (table_lay(p, &t) == 0) {
+		col_widths(p, &t);
+		table_fit(&t);
+		p->y += b->signoff ? 24 : 3;
+		for (int r = 0; r < b->nrow; r++) {
+			double h = row_height(&t, r);
 
-		/* past the head, a new page repeats it; a head row keeps one row
-		 * under it */
-		if (!b->row[r].head)
-			p->table = b;
-		need(p, h + (b->row[r].head ? 30 : 0));
-		draw_row(p, b, &b->row[r], colw, h, cells);
-		p->y += h;
+			/* past the head, a new page repeats it; a head row keeps
+			 * one row under it */
+			if (!b->row[r].head)
+				p->table = &t;
+			need(p, h + (b->row[r].head ? 30 : 0));
+			draw_row(p, &t, r);
+			p->y += h;
+		}
+		p->table = NULL;
+		p->y += 4;
 	}
-	p->table = NULL;
-	p->y += 4;
+	table_free(&t);
 }
 
 /* A chart, drawn from its model at the text's width, its title under it. */
