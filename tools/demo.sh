@@ -26,6 +26,10 @@ stop_all() {
 	echo
 	echo "stopping: $PIDS"
 	stop_pids $PIDS
+	# and whatever else of ours is still running: a report refresh that
+	# Ctrl-C caught between two commands, a sleep the trap did not know yet
+	pkill -P $$ 2>/dev/null
+	wait 2>/dev/null
 	echo "stopped. Data and reports stay in $RUN"
 	exit 0
 }
