@@ -250,7 +250,7 @@ check "the Thai pages name tonnes of CO2e" grep -q 'ตันคาร์บอ�
 # the best and the worst case alike (every month's ratio is 0.8), 20 % less,
 # which is what the whole year then was (the set above: 96 against 120).
 check "gm-report writes the FY2569 round-6 set" \
-	"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --round 6 --out "$T/r6"
+	"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2569 --round 6 --lang th --out "$T/r6"
 check "round 6: the reams forecast 96 (20 % less), as the year turned out" \
 	[ "$(python3 -c "import json; f = [u for u in json.load(open('$T/r6/report.json'))['units'] if u['id'] == 'finance-budget'][0]['resources']['paper_reams']['forecast']; print(f['months'], f['baseline_total'], [f[c]['total'] for c in ('expected', 'best', 'worst')], float(round(f['expected']['change_pct'], 9)))")" = "6 120 [96, 96, 96] 20.0" ]
 check "and the page shows it, labelled a forecast" \
