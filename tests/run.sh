@@ -37,10 +37,11 @@ run_one() { # script
 	BIN=$bin ROOT=$ROOT bash "$1" >"$OUT/$name.log" 2>&1
 	echo "$? $(( $(date +%s) - start ))" >"$OUT/$name.rc"
 }
-# The longest first, so the others fit in beside them; they mostly wait on
-# clocks, so the unit tests run beside them too.
+# The longest first (the demo, the outage, the chain), so the others fit in
+# beside them; they mostly wait on clocks, so the unit tests run beside them
+# too.
 tests=$(ls "$ROOT"/tests/integration/*.sh | sort)
-for t in $(echo "$tests" | grep -E '/(52-outage|10-chain)'); do run_one "$t" & done
+for t in $(echo "$tests" | grep -E '/(52-outage|10-chain|30-demo)'); do run_one "$t" & done
 
 for t in "$SAN"/tests/test_*; do
 	[ -x "$t" ] || continue
@@ -51,7 +52,7 @@ for t in "$SAN"/tests/test_*; do
 	tally "$(basename "$t")" "$OUT/unit.log" "$rc" '^\[       OK \]' '^\[  FAILED  \] [a-z]'
 done
 
-for t in $(echo "$tests" | grep -vE '/(52-outage|10-chain)'); do
+for t in $(echo "$tests" | grep -vE '/(52-outage|10-chain|30-demo)'); do
 	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 0.2; done
 	run_one "$t" &
 done
