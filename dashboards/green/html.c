@@ -45,15 +45,22 @@ void html_num(FILE *f, double v, int dec)
 	fputs(plain + n, f);
 }
 
+/* Digit d ('0'..'9') as a Thai digit, U+0E50 onwards: 3 bytes at out. */
+static void thai_digit(char d, char *out)
+{
+	out[0] = (char)0xe0;
+	out[1] = (char)0xb9;
+	out[2] = (char)(0x90 + (d - '0'));
+}
+
 void thai_digits_text(const char *s, char *buf, size_t len)
 {
 	size_t n = 0;
 
 	for (; *s != '\0' && n + 4 < len; s++) {
 		if (*s >= '0' && *s <= '9') {
-			buf[n++] = (char)0xe0;
-			buf[n++] = (char)0xb9;
-			buf[n++] = (char)(0x90 + (*s - '0'));
+			thai_digit(*s, buf + n);
+			n += 3;
 		} else {
 			buf[n++] = *s;
 		}
@@ -90,10 +97,10 @@ void html_thai_digits(FILE *f, const char *html, size_t len)
 		} else if (entity) {
 			entity = *p != ';';
 		} else if (raw <= 0 && *p >= '0' && *p <= '9') {
-			/* U+0E50 THAI DIGIT ZERO onwards: E0 B9 90 + d */
-			fputc(0xe0, f);
-			fputc(0xb9, f);
-			fputc(0x90 + (*p - '0'), f);
+			char d[3];
+
+			thai_digit(*p, d);
+			fwrite(d, 1, sizeof(d), f);
 			continue;
 		}
 		fputc(*p, f);

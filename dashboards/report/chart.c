@@ -30,22 +30,16 @@ struct painter {
 	void *u;
 };
 
-/* A figure with its thousands grouped: "12,500" or "2.5". */
+/* A tick's figure as the pages print figures (html_num): "12,500", "2.5". */
 static void num_text(double v, int dec, char *buf, size_t len)
 {
-	char raw[64], *dot;
-	size_t n = 0, digits, lead;
+	FILE *f = fmemopen(buf, len, "w");
 
-	snprintf(raw, sizeof(raw), "%.*f", dec, fabs(v) < 0.5e-9 ? 0.0 : v);
-	dot = strchr(raw, '.');
-	digits = (size_t)((dot != NULL ? dot : raw + strlen(raw)) - raw) - (raw[0] == '-');
-	lead = raw[0] == '-';
-	for (size_t i = 0; raw[i] != '\0' && n + 2 < len; i++) {
-		buf[n++] = raw[i];
-		if (i >= lead && i < lead + digits - 1 && (lead + digits - 1 - i) % 3 == 0)
-			buf[n++] = ',';
-	}
-	buf[n] = '\0';
+	buf[0] = '\0';
+	if (f == NULL)
+		return;
+	html_num(f, fabs(v) < 0.5e-9 ? 0.0 : v, dec);   /* no "-0" */
+	fclose(f);
 }
 
 /* A step of 1, 2 or 5 times a power of ten giving about four intervals. */

@@ -93,10 +93,10 @@ static double size_of(enum blk_kind k)
 }
 
 /* A layout of markup at size, wrapped at width (< 0: not wrapped). */
-static PangoLayout *layout(struct pdf *p, const char *markup, double size, double width,
+static PangoLayout *layout(cairo_t *cr, const char *markup, double size, double width,
     PangoAlignment align)
 {
-	PangoLayout *l = pango_cairo_create_layout(p->cr);
+	PangoLayout *l = pango_cairo_create_layout(cr);
 	PangoFontDescription *fd = pango_font_description_from_string(font_family());
 
 	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
@@ -124,7 +124,6 @@ static void foot(struct pdf *p, cairo_t *cr, int n)
 {
 	char right[64];
 	PangoLayout *l;
-	PangoFontDescription *fd = pango_font_description_from_string(font_family());
 	double w, h;
 
 	snprintf(right, sizeof(right), p->doc->thai ? "หน้า %d / %d" : "Page %d of %d", n,
@@ -135,9 +134,7 @@ static void foot(struct pdf *p, cairo_t *cr, int n)
 		thai_digits_text(right, digits, sizeof(digits));
 		memcpy(right, digits, sizeof(right));
 	}
-	pango_font_description_set_size(fd, (gint)(9.5 * PANGO_SCALE));
-	l = pango_cairo_create_layout(cr);
-	pango_layout_set_font_description(l, fd);
+	l = layout(cr, NULL, 9.5, -1, PANGO_ALIGN_LEFT);
 	pango_layout_set_text(l, right, -1);
 	extent(l, &w, &h);
 	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
@@ -149,7 +146,6 @@ static void foot(struct pdf *p, cairo_t *cr, int n)
 	cairo_move_to(cr, MARGIN_X, p->h - MARGIN_BOTTOM + 14);
 	pango_cairo_show_layout(cr, l);
 	g_object_unref(l);
-	pango_font_description_free(fd);
 }
 
 /* A fresh page to lay out: recorded while there is room for it. */
@@ -196,7 +192,7 @@ static void text_block(struct pdf *p, const struct doc_block *b)
 		markup = g_strdup_printf("<b>%s</b>", b->markup != NULL ? b->markup : "");
 	else if (b->kind == BLK_LI)
 		markup = g_strdup_printf("•  %s", b->markup != NULL ? b->markup : "");
-	l = layout(p, markup != NULL ? markup : b->markup, size_of(b->kind), width - indent,
+	l = layout(p->cr, markup != NULL ? markup : b->markup, size_of(b->kind), width - indent,
 	    PANGO_ALIGN_LEFT);
 	g_free(markup);
 	extent(l, &w, &h);
@@ -298,7 +294,7 @@ static int table_lay(struct pdf *p, struct table *t)
 
 			if (cell->th && !b->signoff)
 				bold = g_strdup_printf("<b>%s</b>", cell->markup != NULL ? cell->markup : "");
-			cl->l = layout(p, bold != NULL ? bold : cell->markup, size_of(BLK_TABLE), -1,
+			cl->l = layout(p->cr, bold != NULL ? bold : cell->markup, size_of(BLK_TABLE), -1,
 			    PANGO_ALIGN_LEFT);
 			g_free(bold);
 			extent(cl->l, &cl->w, &cl->h);
@@ -473,7 +469,7 @@ static void table_block(struct pdf *p, const struct doc_block *b)
 static void chart_block(struct pdf *p, const struct doc_block *b)
 {
 	double w = p->w - 2 * MARGIN_X, h = chart_height(b->chart, w), cw, ch;
-	PangoLayout *l = layout(p, NULL, size_of(BLK_META), w, PANGO_ALIGN_CENTER);
+	PangoLayout *l = layout(p->cr, NULL, size_of(BLK_META), w, PANGO_ALIGN_CENTER);
 
 	pango_layout_set_text(l, b->chart->title, -1);
 	extent(l, &cw, &ch);
