@@ -118,8 +118,10 @@ static int month_index(const time_t *months, time_t t)
 /* The series a channel's pieces went to so far, with the share: adding the
  * same source with the same share again changes nothing, and would scan a
  * unit's list of up to FIG_MAX_SOURCES once a piece (most of the time taken
- * by a report from the cache). */
-#define SEEN_MAX 16
+ * by a report from the cache). A series new to the channel counts it once
+ * in nchan; room for every unit and the whole, twice over (a mapping that
+ * changes its resource within the year). */
+#define SEEN_MAX (2 * (ORG_MAX_UNITS + 1))
 struct src_seen {
 	const struct fig_series *s;
 	double share;
@@ -134,8 +136,11 @@ static void add_source_once(struct src_seen *seen, int *nseen, struct fig_series
 		i++;
 	if (i < *nseen && seen[i].share == share)
 		return;
-	if (i == *nseen && *nseen < SEEN_MAX)
-		(*nseen)++;
+	if (i == *nseen) {
+		s->nchan++;
+		if (*nseen < SEEN_MAX)
+			(*nseen)++;
+	}
 	if (i < *nseen)
 		seen[i] = (struct src_seen){ s, share };
 	add_source(s, id, share);

@@ -49,6 +49,7 @@ struct fig_series {
 	struct fig_source src[FIG_MAX_SOURCES];
 	int nsrc;
 	bool more_src;
+	int nchan;                        /* channels that fed it in the year, all of them */
 };
 
 struct fig_year {

@@ -267,16 +267,31 @@ static void month_table(FILE *f, const struct green_report *r, const struct gree
 	fputs("</tbody>\n</table>\n", f);
 }
 
+/* The meters a resource line was read from: each named, up to
+ * SOURCES_SHOWN; past that their number, so that a unit of 400 meters gets
+ * a line, not pages (the organisation file maps every one). */
+#define SOURCES_SHOWN 10
+
 static void sources(FILE *f, const struct fig_series *s, enum lang lang)
 {
+	int shown = s != NULL && s->nsrc < SOURCES_SHOWN ? s->nsrc : SOURCES_SHOWN;
+
 	if (s == NULL || s->nsrc == 0)
 		return;
-	fprintf(f, "<p class=\"meta\">%s: ", tr(lang, "meters"));
-	for (int i = 0; i < s->nsrc; i++)
+	fprintf(f, "<p class=\"meta\" data-fig=\"meters\" data-n=\"%d\">%s (", s->nchan,
+	    tr(lang, "meters"));
+	html_num(f, s->nchan, 0);
+	fprintf(f, " %s): ", tr(lang, "meters_unit"));
+	for (int i = 0; i < shown; i++)
 		fprintf(f, "%s<code>%s/%s/%s</code> (%s %.0f %%%s)", i ? ", " : "", s->src[i].id.site,
 		    s->src[i].id.meter, s->src[i].id.channel, tr(lang, "share"),
 		    100 * s->src[i].share, s->src[i].changed ? "*" : "");
-	fputs(s->more_src ? ", …</p>\n" : "</p>\n", f);
+	if (s->nchan > shown) {
+		fprintf(f, " %s ", tr(lang, "and_more"));
+		html_num(f, s->nchan - shown, 0);
+		fprintf(f, " %s", tr(lang, "more_meters"));
+	}
+	fputs("</p>\n", f);
 }
 
 /* An amount beside the change: over the compared months, flagged when

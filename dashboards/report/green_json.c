@@ -176,7 +176,9 @@ static cJSON *res_json(const struct green_report *r, const struct green_unit *gu
 	cJSON_AddItemToObject(o, "forecast", forecast_json(l));
 	cJSON_AddItemToObject(o, "months", months_json(r, l));
 	cJSON_AddItemToObject(o, "sources", sources_json(l->cur));
+	cJSON_AddNumberToObject(o, "source_count", l->cur != NULL ? l->cur->nchan : 0);
 	cJSON_AddItemToObject(o, "baseline_sources", sources_json(l->base));
+	cJSON_AddNumberToObject(o, "baseline_source_count", l->base != NULL ? l->base->nchan : 0);
 	return o;
 }
 

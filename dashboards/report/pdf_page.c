@@ -13,6 +13,7 @@
 #include "html.h"
 #include "page_doc.h"
 #include "pdf_page.h"
+#include "pdf_shaper.h"
 
 #define PT_MM (72.0 / 25.4)
 #define A4_W (210 * PT_MM)
@@ -34,6 +35,7 @@ struct pdf {
 	double w, h, y;              /* page size; where the next block goes */
 	int page, pages;             /* 1-based; pages: known in the second pass */
 	const struct table *table;   /* a table under way: its head repeats */
+	struct pdf_shaper *sh;       /* every text's layout */
 };
 
 static bool installed(PangoFontFamily **fam, int n, const char *name)
@@ -92,39 +94,12 @@ static double size_of(enum blk_kind k)
 	}
 }
 
-/* A layout of markup at size, wrapped at width (< 0: not wrapped). */
-static PangoLayout *layout(cairo_t *cr, const char *markup, double size, double width,
-    PangoAlignment align)
-{
-	PangoLayout *l = pango_cairo_create_layout(cr);
-	PangoFontDescription *fd = pango_font_description_from_string(font_family());
-
-	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
-	pango_layout_set_font_description(l, fd);
-	pango_font_description_free(fd);
-	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-	if (width > 0)
-		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
-	pango_layout_set_alignment(l, align);
-	pango_layout_set_markup(l, markup != NULL ? markup : "", -1);
-	return l;
-}
-
-static void extent(PangoLayout *l, double *w, double *h)
-{
-	PangoRectangle ink, log;
-
-	pango_layout_get_extents(l, &ink, &log);
-	*w = (double)log.width / PANGO_SCALE;
-	*h = (double)log.height / PANGO_SCALE;
-}
-
 /* The foot of page n of the PDF: the page's title, and "หน้า n / N". */
 static void foot(struct pdf *p, cairo_t *cr, int n)
 {
 	char right[64];
+	const struct shaped *pn;
 	PangoLayout *l;
-	double w, h;
 
 	snprintf(right, sizeof(right), p->doc->thai ? "หน้า %d / %d" : "Page %d of %d", n,
 	    p->pages);
@@ -134,13 +109,12 @@ static void foot(struct pdf *p, cairo_t *cr, int n)
 		thai_digits_text(right, digits, sizeof(digits));
 		memcpy(right, digits, sizeof(right));
 	}
-	l = layout(cr, NULL, 9.5, -1, PANGO_ALIGN_LEFT);
-	pango_layout_set_text(l, right, -1);
-	extent(l, &w, &h);
+	pn = pdf_shaper_get(p->sh, right, 9.5, -1, PANGO_ALIGN_LEFT);
 	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-	cairo_move_to(cr, p->w - MARGIN_X - w, p->h - MARGIN_BOTTOM + 14);
-	pango_cairo_show_layout(cr, l);
-	pango_layout_set_width(l, (int)((p->w - 2 * MARGIN_X - w - 20) * PANGO_SCALE));
+	cairo_move_to(cr, p->w - MARGIN_X - pn->w, p->h - MARGIN_BOTTOM + 14);
+	pango_cairo_show_layout(cr, pn->l);
+	l = pdf_shaper_new_layout(p->sh, 9.5);
+	pango_layout_set_width(l, (int)((p->w - 2 * MARGIN_X - pn->w - 20) * PANGO_SCALE));
 	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 	pango_layout_set_text(l, p->doc->title, -1);
 	cairo_move_to(cr, MARGIN_X, p->h - MARGIN_BOTTOM + 14);
@@ -183,31 +157,29 @@ static void need(struct pdf *p, double h)
 
 static void text_block(struct pdf *p, const struct doc_block *b)
 {
-	double width = p->w - 2 * MARGIN_X, indent = b->kind == BLK_LI ? 12 : 0, w, h;
+	double width = p->w - 2 * MARGIN_X, indent = b->kind == BLK_LI ? 12 : 0;
 	double before = b->kind == BLK_H2 ? 10 : b->kind == BLK_H1 ? 0 : 3;
 	char *markup = NULL;
-	PangoLayout *l;
+	const struct shaped *t;
 
 	if (b->kind == BLK_H1 || b->kind == BLK_H2)
 		markup = g_strdup_printf("<b>%s</b>", b->markup != NULL ? b->markup : "");
 	else if (b->kind == BLK_LI)
 		markup = g_strdup_printf("•  %s", b->markup != NULL ? b->markup : "");
-	l = layout(p->cr, markup != NULL ? markup : b->markup, size_of(b->kind), width - indent,
-	    PANGO_ALIGN_LEFT);
+	t = pdf_shaper_get(p->sh, markup != NULL ? markup : b->markup, size_of(b->kind),
+	    width - indent, PANGO_ALIGN_LEFT);
 	g_free(markup);
-	extent(l, &w, &h);
 	/* a heading keeps the next line with it */
-	need(p, before + h + (b->kind == BLK_H2 ? 40 : 0));
+	need(p, before + t->h + (b->kind == BLK_H2 ? 40 : 0));
 	p->y += before;
 	if (p->draw) {
 		if (b->kind == BLK_META)
 			cairo_set_source_rgb(p->cr, 0.27, 0.27, 0.27);
 		cairo_move_to(p->cr, MARGIN_X + indent, p->y);
-		pango_cairo_show_layout(p->cr, l);
+		pango_cairo_show_layout(p->cr, t->l);
 		cairo_set_source_rgb(p->cr, 0, 0, 0);
 	}
-	p->y += h + 2;
-	g_object_unref(l);
+	p->y += t->h + 2;
 }
 
 static int ncols(const struct doc_block *b)
@@ -224,39 +196,12 @@ static int ncols(const struct doc_block *b)
 	return n;
 }
 
-/* The widest piece of l's text that cannot be broken: between two of the
- * places Pango may break a line (between Thai words too, never at a
- * no-break space), measured on the unwrapped layout. */
-static double widest_piece(PangoLayout *l)
-{
-	const char *text = pango_layout_get_text(l), *at = text, *start = text, *prev = text;
-	int n;
-	const PangoLogAttr *a = pango_layout_get_log_attrs_readonly(l, &n);
-	double best = 0;
-
-	for (int i = 1; i < n; i++) {
-		PangoRectangle first, last;
-
-		prev = at;                    /* character i - 1 */
-		at = g_utf8_next_char(at);    /* character i */
-		if ((!a[i].is_line_break ||   /* Pango may break after a no-break space before Thai */
-		    g_utf8_get_char(prev) == 0xa0) && i < n - 1)
-			continue;
-		pango_layout_index_to_pos(l, (int)(start - text), &first);
-		pango_layout_index_to_pos(l, (int)(prev - text), &last);
-		if (last.y == first.y)   /* a piece on one line */
-			best = fmax(best, (double)(last.x + last.width - first.x) / PANGO_SCALE);
-		start = at;
-	}
-	return best;
-}
-
-/* A table as laid out: each cell shaped once, unwrapped, its natural size
- * kept; wrapped (set a width, shaped again) only where its column is
- * narrower. */
+/* A table as laid out: each cell shaped unwrapped, its natural size
+ * kept; wrapped (shaped again at its box's width) only where its column
+ * is narrower. */
 struct cell_lay {
-	PangoLayout *l;
-	double w, h;       /* as laid out now */
+	struct shaped *s;  /* as laid out now */
+	char *markup;      /* what was shaped: the cell's, bold in a header */
 	double x0;         /* where in its box the text starts (right, centre) */
 };
 
@@ -290,14 +235,12 @@ static int table_lay(struct pdf *p, struct table *t)
 		for (int c = 0; c < b->row[r].ncell && c < 64; c++) {
 			const struct doc_cell *cell = &b->row[r].cell[c];
 			struct cell_lay *cl = cell_of(t, r, c);
-			char *bold = NULL;
+			const char *m = cell->markup != NULL ? cell->markup : "";
 
-			if (cell->th && !b->signoff)
-				bold = g_strdup_printf("<b>%s</b>", cell->markup != NULL ? cell->markup : "");
-			cl->l = layout(p->cr, bold != NULL ? bold : cell->markup, size_of(BLK_TABLE), -1,
+			cl->markup = cell->th && !b->signoff ? g_strdup_printf("<b>%s</b>", m) :
+			    g_strdup(m);
+			cl->s = pdf_shaper_get(p->sh, cl->markup, size_of(BLK_TABLE), -1,
 			    PANGO_ALIGN_LEFT);
-			g_free(bold);
-			extent(cl->l, &cl->w, &cl->h);
 		}
 	return 0;
 }
@@ -306,7 +249,7 @@ static void table_free(struct table *t)
 {
 	for (int r = 0; t->cell != NULL && r < t->b->nrow; r++)
 		for (int c = 0; c < t->b->row[r].ncell && c < 64; c++)
-			g_object_unref(cell_of(t, r, c)->l);
+			g_free(cell_of(t, r, c)->markup);
 	free(t->cell);
 	free(t->first);
 }
@@ -334,8 +277,8 @@ static void col_widths(struct pdf *p, struct table *t)
 			const struct cell_lay *cl = cell_of(t, r, c);
 
 			if (b->row[r].cell[c].colspan == 1) {
-				min[k] = fmax(min[k], fmin(widest_piece(cl->l), cl->w) + 2 * PAD + 1);
-				max[k] = fmax(max[k], cl->w + 2 * PAD + 1);
+				min[k] = fmax(min[k], pdf_shaper_min_width(cl->s) + 2 * PAD + 1);
+				max[k] = fmax(max[k], cl->s->w + 2 * PAD + 1);
 			}
 			k += b->row[r].cell[c].colspan;
 		}
@@ -358,7 +301,7 @@ static void col_widths(struct pdf *p, struct table *t)
 
 /* Fit each cell to its box: wrapped where it is wider, else placed by its
  * alignment (figures right, the sign-off centred). */
-static void table_fit(struct table *t)
+static void table_fit(struct pdf *p, struct table *t)
 {
 	const struct doc_block *b = t->b;
 
@@ -373,14 +316,13 @@ static void table_fit(struct table *t)
 			for (int s = 0; s < cell->colspan && k + s < t->n; s++)
 				box += t->colw[k + s];
 			k += cell->colspan;
-			if (cl->w > box) {
-				pango_layout_set_width(cl->l, (int)(box * PANGO_SCALE));
-				pango_layout_set_alignment(cl->l, b->signoff ? PANGO_ALIGN_CENTER :
-				    cell->num ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
-				extent(cl->l, &cl->w, &cl->h);
+			if (cl->s->w > box) {
+				cl->s = pdf_shaper_get(p->sh, cl->markup, size_of(BLK_TABLE), box,
+				    b->signoff ? PANGO_ALIGN_CENTER : cell->num ? PANGO_ALIGN_RIGHT :
+				    PANGO_ALIGN_LEFT);
 				cl->x0 = 0;
 			} else {
-				cl->x0 = b->signoff ? (box - cl->w) / 2 : cell->num ? box - cl->w : 0;
+				cl->x0 = b->signoff ? (box - cl->s->w) / 2 : cell->num ? box - cl->s->w : 0;
 			}
 		}
 	}
@@ -391,7 +333,7 @@ static double row_height(const struct table *t, int r)
 	double hmax = 0;
 
 	for (int c = 0; c < t->b->row[r].ncell && c < 64; c++)
-		hmax = fmax(hmax, cell_of(t, r, c)->h);
+		hmax = fmax(hmax, cell_of(t, r, c)->s->h);
 	return hmax + 2 * PAD;
 }
 
@@ -424,7 +366,7 @@ static void draw_row(struct pdf *p, const struct table *t, int r)
 			}
 			cairo_set_source_rgb(p->cr, 0, 0, 0);
 			cairo_move_to(p->cr, x + PAD + cl->x0, p->y + PAD);
-			pango_cairo_show_layout(p->cr, cl->l);
+			pango_cairo_show_layout(p->cr, cl->s->l);
 		}
 		x += w;
 	}
@@ -446,7 +388,7 @@ static void table_block(struct pdf *p, const struct doc_block *b)
 		return;
 	if (table_lay(p, &t) == 0) {
 		col_widths(p, &t);
-		table_fit(&t);
+		table_fit(p, &t);
 		p->y += b->signoff ? 24 : 3;
 		for (int r = 0; r < b->nrow; r++) {
 			double h = row_height(&t, r);
@@ -468,23 +410,23 @@ static void table_block(struct pdf *p, const struct doc_block *b)
 /* A chart, drawn from its model at the text's width, its title under it. */
 static void chart_block(struct pdf *p, const struct doc_block *b)
 {
-	double w = p->w - 2 * MARGIN_X, h = chart_height(b->chart, w), cw, ch;
-	PangoLayout *l = layout(p->cr, NULL, size_of(BLK_META), w, PANGO_ALIGN_CENTER);
+	double w = p->w - 2 * MARGIN_X, h = chart_height(b->chart, w);
+	char *title = g_markup_escape_text(b->chart->title, -1);
+	const struct shaped *t = pdf_shaper_get(p->sh, title, size_of(BLK_META), w,
+	    PANGO_ALIGN_CENTER);
 
-	pango_layout_set_text(l, b->chart->title, -1);
-	extent(l, &cw, &ch);
-	need(p, 6 + h + ch);
+	g_free(title);
+	need(p, 6 + h + t->h);
 	p->y += 6;
 	if (p->draw) {
 		chart_draw_cairo(p->cr, b->chart, MARGIN_X, p->y, w, font_family(),
 		    p->doc->thai_digits);
 		cairo_set_source_rgb(p->cr, 0.27, 0.27, 0.27);
 		cairo_move_to(p->cr, MARGIN_X, p->y + h);
-		pango_cairo_show_layout(p->cr, l);
+		pango_cairo_show_layout(p->cr, t->l);
 		cairo_set_source_rgb(p->cr, 0, 0, 0);
 	}
-	p->y += h + ch + 4;
-	g_object_unref(l);
+	p->y += h + t->h + 4;
 }
 
 static void render(struct pdf *p)
@@ -511,8 +453,8 @@ static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned
 	    CAIRO_STATUS_WRITE_ERROR;
 }
 
-int pdf_page_write(const char *html, size_t len, FILE *out, int *pages, char *err,
-    size_t errlen)
+int pdf_page_write(struct pdf_shaper *sh, const char *html, size_t len, FILE *out, int *pages,
+    char *err, size_t errlen)
 {
 	struct page_doc d;
 	struct pdf p = { 0 };
@@ -529,6 +471,7 @@ int pdf_page_write(const char *html, size_t len, FILE *out, int *pages, char *er
 	p.doc = &d;
 	p.w = d.landscape ? A4_H : A4_W;
 	p.h = d.landscape ? A4_W : A4_H;
+	p.sh = sh != NULL ? sh : pdf_shaper_new(font_family());
 	render(&p);
 	s = cairo_pdf_surface_create_for_stream(to_file, out, p.w, p.h);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, d.title);
@@ -545,6 +488,10 @@ int pdf_page_write(const char *html, size_t len, FILE *out, int *pages, char *er
 	cairo_surface_finish(s);
 	st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
+	if (sh == NULL)
+		pdf_shaper_free(p.sh);
+	else
+		pdf_shaper_trim(sh);
 	page_doc_free(&d);
 	if (pages != NULL)
 		*pages = p.pages;

@@ -21,10 +21,13 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct pdf_shaper;
+
 /* Write the PDF of html (len bytes, NUL-terminated) to out: 0, or -1 with the reason in
- * err. pages (may be NULL): how many it has. */
-int pdf_page_write(const char *html, size_t len, FILE *out, int *pages, char *err,
-    size_t errlen);
+ * err. pages (may be NULL): how many it has. sh: this thread's shaper, kept
+ * from one PDF to the next (pdf_shaper.h); NULL: one for this PDF alone. */
+int pdf_page_write(struct pdf_shaper *sh, const char *html, size_t len, FILE *out, int *pages,
+    char *err, size_t errlen);
 
 /* Give back Pango's font map, at exit. fontconfig's and cairo's own caches
  * stay to the end of the process (tests/lsan.supp). */

@@ -10,6 +10,7 @@
 #include "gm_err.h"
 #include "pdf_page.h"
 #include "pdf_queue.h"
+#include "pdf_shaper.h"
 
 struct pdf_job {
 	char name[256];
@@ -56,7 +57,7 @@ int pdf_queue_add(struct pdf_queue *q, const char *name, char *html, size_t len)
 	return 0;
 }
 
-static int write_pdf(const struct pdf_queue *q, const struct pdf_job *j)
+static int write_pdf(const struct pdf_queue *q, const struct pdf_job *j, struct pdf_shaper *sh)
 {
 	char path[4400], err[4600];
 	struct fileio_new f;
@@ -66,7 +67,7 @@ static int write_pdf(const struct pdf_queue *q, const struct pdf_job *j)
 		fprintf(stderr, "gm-report: %s\n", err);
 		return -1;
 	}
-	if (pdf_page_write(j->html, j->len, f.f, NULL, err, sizeof(err)) != 0) {
+	if (pdf_page_write(sh, j->html, j->len, f.f, NULL, err, sizeof(err)) != 0) {
 		fileio_new_abort(&f);
 		fprintf(stderr, "gm-report: cannot write %s: %s\n", path, err);
 		return -1;
@@ -78,9 +79,12 @@ static int write_pdf(const struct pdf_queue *q, const struct pdf_job *j)
 	return 0;
 }
 
+/* Each thread shapes with its own shaper: the texts the pages repeat are
+ * shaped once a thread, not once a page. */
 static void *worker(void *arg)
 {
 	struct pdf_queue *q = arg;
+	struct pdf_shaper *sh = pdf_shaper_new(pdf_page_font());
 
 	for (;;) {
 		int i, bad;
@@ -88,9 +92,11 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&q->lock);
 		i = q->next < q->n ? q->next++ : -1;
 		pthread_mutex_unlock(&q->lock);
-		if (i < 0)
+		if (i < 0) {
+			pdf_shaper_free(sh);
 			return NULL;
-		bad = write_pdf(q, &q->job[i]);
+		}
+		bad = write_pdf(q, &q->job[i], sh);
 		free(q->job[i].html);
 		q->job[i].html = NULL;
 		pthread_mutex_lock(&q->lock);

@@ -108,7 +108,7 @@ static char *pdf_of(const char *html, size_t *len, int *pages)
 	FILE *m = open_memstream(&buf, len);
 
 	assert_non_null(m);
-	assert_int_equal(pdf_page_write(html, strlen(html), m, pages, err, sizeof(err)), 0);
+	assert_int_equal(pdf_page_write(NULL, html, strlen(html), m, pages, err, sizeof(err)), 0);
 	assert_int_equal(fclose(m), 0);
 	return buf;
 }
