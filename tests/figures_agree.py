@@ -151,8 +151,9 @@ def green(bin_dir, datadir, setdir):
         uid = u.get("id", "whole")
         for res, fig in u.get("resources", {}).items():
             src = fig.get("sources") or []
-            if not src or any(s["share_changed_in_year"] for s in src):
-                continue
+            if not src or any(s["share_changed_in_year"] for s in src) or \
+                    fig.get("source_count", len(src)) > len(src):
+                continue   # a mapping changed, or the list names only the first
             for mo in fig["months"]:
                 a, b = month_span(mo["month"], lo, hi)
                 if b <= a:

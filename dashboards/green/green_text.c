@@ -352,6 +352,7 @@ static const struct word words[] = {
 	{ "factor_from", "ใช้ตั้งแต่", "from" },
 	{ "source", "แหล่งที่มา", "source" },
 	{ "meters", "มิเตอร์ที่ใช้", "Meters used" },
+	{ "meter_unit", "เครื่อง", "meter" },
 	{ "meters_unit", "เครื่อง", "meters" },
 	{ "and_more", "และอีก", "and" },
 	{ "more_meters", "เครื่อง ตามที่กำหนดในแฟ้มข้อมูลหน่วยงาน",

@@ -281,7 +281,7 @@ static void sources(FILE *f, const struct fig_series *s, enum lang lang)
 	fprintf(f, "<p class=\"meta\" data-fig=\"meters\" data-n=\"%d\">%s (", s->nchan,
 	    tr(lang, "meters"));
 	html_num(f, s->nchan, 0);
-	fprintf(f, " %s): ", tr(lang, "meters_unit"));
+	fprintf(f, " %s): ", tr(lang, s->nchan == 1 ? "meter_unit" : "meters_unit"));
 	for (int i = 0; i < shown; i++)
 		fprintf(f, "%s<code>%s/%s/%s</code> (%s %.0f %%%s)", i ? ", " : "", s->src[i].id.site,
 		    s->src[i].id.meter, s->src[i].id.channel, tr(lang, "share"),

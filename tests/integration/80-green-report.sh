@@ -292,6 +292,28 @@ PY
 }
 check "pdftotext gives back report.json's figures, the Thai words whole, the page numbers" pdftext
 
+# The meters a resources page names: as many as report.json counts for
+# each resource, at most 10 by name, the rest counted.
+meters() {
+	python3 - "$OUT" <<'PY'
+import json, re, sys
+out = sys.argv[1]
+r = json.load(open(out + '/report.json'))
+for u in r['units'] + [dict(r['whole'], id='whole')]:
+    for lang in ('th', 'en'):
+        page = open('%s/%s.resources.%s.html' % (out, u['id'], lang), encoding='utf-8').read()
+        got = re.findall(r'<p class="meta" data-fig="meters" data-n="(\d+)">(.*?)</p>', page)
+        want = [v['source_count'] for v in u['resources'].values() if v['sources']]
+        assert sorted(int(n) for n, _ in got) == sorted(want), (u['id'], got, want)
+        for n, text in got:
+            named = text.count('<code>')
+            assert named == min(int(n), 10), (u['id'], n, named)
+            assert (int(n) > 10) == (('และอีก' if lang == 'th' else ' more, ') in text), text
+            assert ('(1 meter)' in text) == (lang == 'en' and n == '1'), text
+PY
+}
+check "each resources page counts its meters as report.json does, naming up to 10" meters
+
 # Charts: each resource's months against the baseline's, the paper
 # reduction over the KPI levels, the greenhouse gas by scope; the values a
 # chart is drawn from (its data-chart, which the PDF is drawn from too) are

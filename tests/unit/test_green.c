@@ -335,6 +335,27 @@ static void test_self_eval(void **state)
 	near("u2 1.1", rep->units[1].eval.ind[0].score, 0);
 }
 
+/* The meters each series counts: every channel once a year, whatever its
+ * mappings did in the year; mapped but never stored counts too (its
+ * months are missing, not absent). */
+static void test_meter_counts(void **state)
+{
+	const struct fig_year *y;
+
+	(void)state;
+	build(12);
+	y = &fig->year[0];
+	assert_int_equal(y->fy, 2570);
+	assert_int_equal(y->unit[0][RES_ELECTRICITY].nchan, 2);   /* main 60 %, annex */
+	assert_int_equal(y->unit[1][RES_ELECTRICITY].nchan, 2);   /* main 40 %, annex from April */
+	assert_int_equal(y->unit[2][RES_ELECTRICITY].nchan, 1);   /* the ghost */
+	assert_int_equal(y->all[RES_ELECTRICITY].nchan, 3);       /* annex once, not twice */
+	assert_int_equal(y->all[RES_PAPER_REAMS].nchan, 3);
+	for (int u = 0; u < 3; u++)
+		assert_int_equal(y->unit[u][RES_PAPER_REAMS].nchan, 1);
+	assert_int_equal(y->all[RES_ELECTRICITY].nchan, y->all[RES_ELECTRICITY].nsrc);
+}
+
 /* Bit for bit: the same doubles, not merely close ones. */
 #define SAME_BITS(what, a, b) \
 	do { \
@@ -431,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_completeness),
 		cmocka_unit_test(test_paper_kpi),
 		cmocka_unit_test(test_self_eval),
+		cmocka_unit_test(test_meter_counts),
 		cmocka_unit_test(test_cache_and_threads),
 	};
 
