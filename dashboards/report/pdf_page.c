@@ -1,7 +1,7 @@
 /* pdf_page.c - a report page laid out as an A4 PDF (pdf_page.h). Laid out
- * once, each page onto a recording surface of its own; when the last is
- * done their number is known, and each is replayed into the PDF (text
- * stays text) with its foot, "page n / N". */
+ * twice: first only counted, so that every page's foot can say "page n /
+ * N", then drawn into the PDF (text stays text). The second pass shapes
+ * nothing: every text is the shaper's from the first (pdf_shaper.h). */
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
@@ -23,19 +23,20 @@
 #define MARGIN_BOTTOM (18 * PT_MM)   /* the running foot sits in it */
 #define PAD 3.0                      /* inside a table cell, points */
 
-#define PDF_MAX_PAGES 500
+#define PDF_MAX_PAGES 500      /* drawn; past them laid out and counted only */
 
 struct table;
 
 struct pdf {
-	cairo_t *cr;                 /* the page being laid out */
-	cairo_surface_t *rec[PDF_MAX_PAGES];   /* each page, recorded */
-	bool draw;                   /* false past PDF_MAX_PAGES: laid out, not kept */
+	cairo_t *cr;                 /* the PDF's, when drawing */
+	bool drawing;                /* the second pass */
+	bool draw;                   /* drawing this page (not past PDF_MAX_PAGES) */
 	const struct page_doc *doc;
 	double w, h, y;              /* page size; where the next block goes */
 	int page, pages;             /* 1-based; pages: known in the second pass */
 	const struct table *table;   /* a table under way: its head repeats */
 	struct pdf_shaper *sh;       /* every text's layout */
+	PangoLayout *title;          /* the foot's, ellipsised: one for the document */
 };
 
 static bool installed(PangoFontFamily **fam, int n, const char *name)
@@ -99,7 +100,6 @@ static void foot(struct pdf *p, cairo_t *cr, int n)
 {
 	char right[64];
 	const struct shaped *pn;
-	PangoLayout *l;
 
 	snprintf(right, sizeof(right), p->doc->thai ? "หน้า %d / %d" : "Page %d of %d", n,
 	    p->pages);
@@ -113,35 +113,38 @@ static void foot(struct pdf *p, cairo_t *cr, int n)
 	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
 	cairo_move_to(cr, p->w - MARGIN_X - pn->w, p->h - MARGIN_BOTTOM + 14);
 	pango_cairo_show_layout(cr, pn->l);
-	l = pdf_shaper_new_layout(p->sh, 9.5);
-	pango_layout_set_width(l, (int)((p->w - 2 * MARGIN_X - pn->w - 20) * PANGO_SCALE));
-	pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
-	pango_layout_set_text(l, p->doc->title, -1);
+	if (p->title == NULL) {   /* room left by the first "page n / N", and a tenth more */
+		p->title = pdf_shaper_new_layout(p->sh, 9.5);
+		pango_layout_set_width(p->title,
+		    (int)((p->w - 2 * MARGIN_X - pn->w * 1.1 - 20) * PANGO_SCALE));
+		pango_layout_set_ellipsize(p->title, PANGO_ELLIPSIZE_END);
+		pango_layout_set_text(p->title, p->doc->title, -1);
+	}
 	cairo_move_to(cr, MARGIN_X, p->h - MARGIN_BOTTOM + 14);
-	pango_cairo_show_layout(cr, l);
-	g_object_unref(l);
+	pango_cairo_show_layout(cr, p->title);
 }
 
-/* A fresh page to lay out: recorded while there is room for it. */
+/* A fresh page: drawn in the second pass, while there is room for it. */
 static void begin_page(struct pdf *p)
 {
-	cairo_rectangle_t r = { 0, 0, p->w, p->h };
-	cairo_surface_t *s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &r);
-
-	p->draw = p->page <= PDF_MAX_PAGES;
-	if (p->draw)
-		p->rec[p->page - 1] = s;
-	p->cr = cairo_create(s);
-	if (!p->draw)
-		cairo_surface_destroy(s);   /* the context keeps it while it lives */
+	p->draw = p->drawing && p->page <= PDF_MAX_PAGES;
 	p->y = MARGIN_TOP;
 }
 
 static void draw_head(struct pdf *p, const struct table *t);
 
+/* The page done (its foot), the next begun. */
+static void end_page(struct pdf *p)
+{
+	if (p->draw) {
+		foot(p, p->cr, p->page);
+		cairo_show_page(p->cr);
+	}
+}
+
 static void new_page(struct pdf *p)
 {
-	cairo_destroy(p->cr);
+	end_page(p);
 	p->page++;
 	begin_page(p);
 	if (p->table != NULL)   /* the table's head again */
@@ -443,8 +446,9 @@ static void render(struct pdf *p)
 		else
 			text_block(p, b);
 	}
-	cairo_destroy(p->cr);
-	p->pages = p->page;
+	end_page(p);
+	if (!p->drawing)
+		p->pages = p->page;
 }
 
 static cairo_status_t to_file(void *closure, const unsigned char *data, unsigned int len)
@@ -472,19 +476,16 @@ int pdf_page_write(struct pdf_shaper *sh, const char *html, size_t len, FILE *ou
 	p.w = d.landscape ? A4_H : A4_W;
 	p.h = d.landscape ? A4_W : A4_H;
 	p.sh = sh != NULL ? sh : pdf_shaper_new(font_family());
-	render(&p);
+	render(&p);   /* counted */
 	s = cairo_pdf_surface_create_for_stream(to_file, out, p.w, p.h);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, d.title);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "greenmeter gm-report");
-	cr = cairo_create(s);
-	for (int i = 0; i < p.pages && i < PDF_MAX_PAGES; i++) {
-		cairo_set_source_surface(cr, p.rec[i], 0, 0);
-		cairo_paint(cr);
-		foot(&p, cr, i + 1);
-		cairo_show_page(cr);
-		cairo_surface_destroy(p.rec[i]);
-	}
+	p.cr = cr = cairo_create(s);
+	p.drawing = true;
+	render(&p);   /* drawn */
 	cairo_destroy(cr);
+	if (p.title != NULL)
+		g_object_unref(p.title);
 	cairo_surface_finish(s);
 	st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
