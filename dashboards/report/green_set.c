@@ -68,21 +68,9 @@ static int all_json(FILE *f, const struct green_report *r, int unit, enum lang l
 static int write_bytes(const char *dir, const char *name, const char *data, size_t len)
 {
 	char path[4096], err[4400];
-	struct fileio_new n;
-	int bad;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (fileio_new_open(&n, path, 0644, err, sizeof(err)) != GM_OK) {
-		fprintf(stderr, "gm-report: %s\n", err);
-		return -1;
-	}
-	bad = fwrite(data, 1, len, n.f) != len;
-	if (bad) {
-		fileio_new_abort(&n);
-		fprintf(stderr, "gm-report: cannot write %s\n", path);
-		return -1;
-	}
-	if (fileio_new_commit(&n, false, err, sizeof(err)) != GM_OK) {
+	if (fileio_replace(path, data, len, 0644, false, err, sizeof(err)) != GM_OK) {
 		fprintf(stderr, "gm-report: cannot write %s\n", err);
 		return -1;
 	}

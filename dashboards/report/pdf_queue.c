@@ -2,6 +2,7 @@
  * Pango, cairo and fontconfig may be used from several threads at once,
  * each PDF with its own surface; the font is looked up before they start. */
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,26 +58,31 @@ int pdf_queue_add(struct pdf_queue *q, const char *name, char *html, size_t len)
 	return 0;
 }
 
+/* Made in memory, then written whole as the pages are (fileio_replace). */
 static int write_pdf(const struct pdf_queue *q, const struct pdf_job *j, struct pdf_shaper *sh)
 {
-	char path[4400], err[4600];
-	struct fileio_new f;
+	char path[4400], err[4600], *pdf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&pdf, &len);
+	bool bad;
 
 	snprintf(path, sizeof(path), "%s/%s", q->dir, j->name);
-	if (fileio_new_open(&f, path, 0644, err, sizeof(err)) != GM_OK) {
-		fprintf(stderr, "gm-report: %s\n", err);
+	if (m == NULL) {
+		fprintf(stderr, "gm-report: %s: out of memory\n", path);
 		return -1;
 	}
-	if (pdf_page_write(sh, j->html, j->len, f.f, NULL, err, sizeof(err)) != 0) {
-		fileio_new_abort(&f);
+	if ((bad = pdf_page_write(sh, j->html, j->len, m, NULL, err, sizeof(err)) != 0))
 		fprintf(stderr, "gm-report: cannot write %s: %s\n", path, err);
-		return -1;
+	if (fclose(m) != 0 && !bad) {
+		fprintf(stderr, "gm-report: %s: out of memory\n", path);
+		bad = true;
 	}
-	if (fileio_new_commit(&f, false, err, sizeof(err)) != GM_OK) {
+	if (!bad && fileio_replace(path, pdf, len, 0644, false, err, sizeof(err)) != GM_OK) {
 		fprintf(stderr, "gm-report: cannot write %s\n", err);
-		return -1;
+		bad = true;
 	}
-	return 0;
+	free(pdf);
+	return bad ? -1 : 0;
 }
 
 /* Each thread shapes with its own shaper: the texts the pages repeat are
