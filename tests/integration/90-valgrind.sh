@@ -55,10 +55,11 @@ $VG "$BIN/gm-report" -d "$T/data" --from "@$((NOW - 600))" --to "@$NOW" >"$T/rep
 check "gm-report is clean" test $? -eq 0
 cp -r "$ROOT/dashboards/org/senate" "$T/org"
 printf '[meters]\nvg/m1/total_kwh = electricity from 2024-10-01 finance-budget 60 legal 40\n' >>"$T/org/organisation.ini"
-$VG "$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2570 --out "$T/green" \
-	>"$T/green.log" 2>&1
-check "gm-report's Green Office set is clean" test $? -eq 0
-check "and written" test -s "$T/green/summary.th.html"
+# the Thai set with its PDFs: Pango, cairo and the shaper's threads too
+$VG "$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy 2570 --lang th --pdf \
+	--out "$T/green" >"$T/green.log" 2>&1
+check "gm-report's Green Office set with PDFs is clean" test $? -eq 0
+check "and written" test -s "$T/green/summary.th.html" -a -s "$T/green/summary.th.pdf"
 WEB=$(free_port)
 printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s\nstatus_file = %s\norg = %s\nreports_dir = %s\nscan = 1\nalert_command = true\n' \
 	"$WEB" "$T/data" "$T/status" "$T/org/organisation.ini" "$T" >"$T/dash.conf"
