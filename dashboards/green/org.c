@@ -199,25 +199,45 @@ static void trim_copy(char *dst, size_t len, const char *s, size_t n)
 	snprintf(dst, len, "%.*s", (int)n, s);
 }
 
+/* One source text, trimmed, into dst (ORG_SOURCE_MAX). */
+static bool factor_source(struct conf *c, const char *key, const char *s, size_t n,
+    char *dst)
+{
+	char src[CONF_LINE_MAX + 1];
+
+	trim_copy(src, sizeof(src), s, n);
+	if (strlen(src) >= ORG_SOURCE_MAX) {
+		conf_error(c, "%s: the source is longer than %d bytes", key, ORG_SOURCE_MAX - 1);
+		return false;
+	}
+	strcpy(dst, src);
+	return true;
+}
+
+/* "<kgCO2e per unit> [| source]" or "... | Thai source | English source". */
 static bool factor_value(struct conf *c, const char *key, const char *value,
     struct emission_factor *f)
 {
-	const char *bar = strchr(value, '|');
-	char num[CONF_LINE_MAX + 1], src[CONF_LINE_MAX + 1];
+	const char *bar = strchr(value, '|'), *bar2 = bar != NULL ? strchr(bar + 1, '|') : NULL;
+	char num[CONF_LINE_MAX + 1];
 
 	trim_copy(num, sizeof(num), value, bar ? (size_t)(bar - value) : strlen(value));
 	if (!conf_double(c, key, num, 0, 1e6, &f->kg_per_unit))
 		return false;
 	if (bar == NULL)
 		return true;
-	trim_copy(src, sizeof(src), bar + 1, strlen(bar + 1));
-	if (strlen(src) >= sizeof(f->source)) {
-		conf_error(c, "%s: the source is longer than %zu characters", key,
-		    sizeof(f->source) - 1);
+	if (bar2 == NULL) {
+		if (!factor_source(c, key, bar + 1, strlen(bar + 1), f->source))
+			return false;
+		strcpy(f->source_th, f->source);
+		return true;
+	}
+	if (strchr(bar2 + 1, '|') != NULL) {
+		conf_error(c, "%s: expected at most two sources (Thai | English)", key);
 		return false;
 	}
-	strcpy(f->source, src);
-	return true;
+	return factor_source(c, key, bar + 1, (size_t)(bar2 - bar - 1), f->source_th) &&
+	    factor_source(c, key, bar2 + 1, strlen(bar2 + 1), f->source);
 }
 
 static void factor_key(struct conf *c, struct org_parse *p, const char *key,
@@ -229,7 +249,7 @@ static void factor_key(struct conf *c, struct org_parse *p, const char *key,
 
 	if (org_words(buf, sizeof(buf), key, w, 2) != 2) {
 		conf_error(c, "\"%s\": expected \"<resource> <YYYY-MM-DD> = <kgCO2e per unit> "
-		    "[| source]\"", key);
+		    "[| source] or [| Thai source | English source]\"", key);
 		return;
 	}
 	if (resource_parse(w[0], &f.res) != 0) {

@@ -43,6 +43,7 @@ enum paper_basis { PAPER_BASIS_REAMS, PAPER_BASIS_PRINTED };
 enum normaliser { NORM_PERSON, NORM_M2 };
 
 #define ORG_NAME_MAX 256
+#define ORG_SOURCE_MAX 512   /* a factor's source: Thai takes 3 bytes a letter */
 #define ORG_MAX_UNITS 64
 #define ORG_MAX_YEARS 32
 #define ORG_MAX_SHARES ORG_MAX_UNITS   /* a building meter may serve every unit */
@@ -89,7 +90,8 @@ struct emission_factor {
 	enum resource res;
 	time_t from;             /* valid from this local midnight to the next one's */
 	double kg_per_unit;      /* kgCO2e per kWh, m3, sheet, ream, litre, kg */
-	char source[ORG_NAME_MAX];
+	char source[ORG_SOURCE_MAX];      /* where it comes from, in English */
+	char source_th[ORG_SOURCE_MAX];   /* and in Thai (the English when not given) */
 };
 
 /* Who signs a report ([signoff]): empty fields leave dotted lines to fill

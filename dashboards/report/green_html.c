@@ -416,7 +416,7 @@ static void factors_used(FILE *f, const struct green_report *r, const struct gre
 		    ef->kg_per_unit, tr(lang, "kgco2e_per"), resource_unit_words(ef->res, lang),
 		    tr(lang, "factor_from"), day, tr(lang, "source"));
 		fputs("<cite>", f);   /* the organisation's words, as given */
-		html_esc(f, ef->source);
+		html_esc(f, lang == LANG_TH ? ef->source_th : ef->source);
 		fputs("</cite>)</li>\n", f);
 	}
 	fputs("</ul>\n", f);

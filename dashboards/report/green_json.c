@@ -286,6 +286,7 @@ static cJSON *factors_json(const struct org *o)
 		cJSON_AddStringToObject(x, "from", day);
 		json_out_num(x, "kgco2e_per_unit", o->factors[i].kg_per_unit);
 		cJSON_AddStringToObject(x, "source", o->factors[i].source);
+		cJSON_AddStringToObject(x, "source_th", o->factors[i].source_th);
 		cJSON_AddItemToArray(a, x);
 	}
 	return a;

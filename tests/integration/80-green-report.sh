@@ -397,6 +397,11 @@ check "Thai pages: the period as 1 ต.ค. 2568 – 30 ก.ย. 2569" \
 	grep -q 'ช่วงเวลา 1 ต.ค. 2568 – 30 ก.ย. 2569' "$OUT/summary.th.html"
 check "English pages: the period as 1 Oct 2025 – 30 Sep 2026" \
 	grep -q 'Period 1 Oct 2025 – 30 Sep 2026' "$OUT/summary.en.html"
+# a factor's source in the page's language, as the organisation file gives both
+check "Thai pages: the emission factors' sources in Thai" \
+	sh -c "grep -q '<cite>ไฟฟ้าจากระบบสายส่ง' '$OUT/finance-budget.resources.th.html' &&
+		! grep -q 'TGO grid' '$OUT/finance-budget.resources.th.html' &&
+		grep -q '<cite>TGO grid electricity' '$OUT/finance-budget.resources.en.html'"
 # visible text only: an ISO month in a data- attribute is for machines
 check "no page shows an ISO date (2025-10-01) to a reader" \
 	sh -c "! grep -lE '>[^<]*[0-9]{4}-[0-9]{2}-[0-9]{2}' '$OUT'/*.html"

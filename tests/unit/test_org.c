@@ -59,7 +59,7 @@ static const char small_org[] =
     "[factors]\n"
     "water 2023-01-01 = 0.5410\n"
     "electricity 2026-01-01 = 0.4750 | TGO grid electricity, from 1 Jan 2026 ; note\n"
-    "electricity 2023-01-01 = 0.5986 | earlier\n"
+    "electricity 2023-01-01 = 0.5986 | ค่าเดิม | earlier\n"
     "[unit central-admin]\n"
     "th = สำนักบริหารงานกลาง\n"
     "en = Bureau of Central Administration\n"
@@ -176,6 +176,12 @@ static void test_small_org(void **state)
 	assert_int_equal(org.factors[0].from, JAN_2023);
 	assert_int_equal(org.factors[1].from, JAN_2026);
 	assert_int_equal(org.factors[2].res, RES_WATER);
+	/* a source in Thai and English, or one for both */
+	assert_string_equal(org.factors[0].source_th, "ค่าเดิม");
+	assert_string_equal(org.factors[0].source, "earlier");
+	assert_string_equal(org.factors[1].source, "TGO grid electricity, from 1 Jan 2026");
+	assert_string_equal(org.factors[1].source_th, org.factors[1].source);
+	assert_string_equal(org.factors[2].source, "");
 }
 
 /* What is not written takes its default. */
@@ -447,7 +453,9 @@ static void test_mistakes(void **state)
 		  "water, paper_printed, paper_reams, fuel or waste)" },
 		{ "[factors]\nelectricity = 0.475\n",
 		  "org.ini:7: \"electricity\": expected \"<resource> <YYYY-MM-DD> = <kgCO2e per "
-		  "unit> [| source]\"" },
+		  "unit> [| source] or [| Thai source | English source]\"" },
+		{ "[factors]\nelectricity 2026-01-01 = 0.475 | ไฟฟ้า | grid | more\n",
+		  "org.ini:7: electricity 2026-01-01: expected at most two sources (Thai | English)" },
 		{ "[factors]\nelectricity 2026-01-01 = 0.475\nelectricity 2026-01-01 = 0.5\n",
 		  "org.ini:8: \"electricity 2026-01-01\" is given twice in [factors] (first at "
 		  "line 7)" },
