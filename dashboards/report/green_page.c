@@ -76,7 +76,8 @@ void green_page_head(FILE *f, const struct green_report *r, enum lang lang, cons
 	    ".nav { font-size: 9pt; } @media print { .nav { display: none; } }\n"
 	    "figure { margin: 2mm 0; } figcaption { font-size: 9pt; color: #444; text-align: center; }\n"
 	    "@media screen and (max-width: 600px) { body { font-size: 10pt; }"
-	    " table { display: block; overflow-x: auto; } td.n { white-space: normal; } }\n"
+	    " table { display: block; overflow-x: auto; } th, td { min-width: 4.5em; }"
+	    " td.n { white-space: nowrap; } }\n"
 	    ".signoff { margin-top: 10mm; break-inside: avoid; } .signoff td { border: 0;"
 	    " width: 33%; text-align: center; line-height: 1.6; }\n"
 	    "</style>\n", f);

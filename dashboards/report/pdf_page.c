@@ -4,12 +4,14 @@
  * nothing: every text is the shaper's from the first (pdf_shaper.h). */
 #include <math.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
 #include "chart.h"
+#include "colwidth.h"
 #include "html.h"
 #include "page_doc.h"
 #include "pdf_page.h"
@@ -257,49 +259,57 @@ static void table_free(struct table *t)
 	free(t->first);
 }
 
-/* Column widths as CSS's automatic table layout gives them: every column
- * at least its min (the widest unbreakable piece of its cells); what is
- * left shared in proportion to what each would take more up to its max
- * (the widest cell unwrapped); past every max, shared alike (width: 100 %). */
+/* Column widths: each column at least its widest unbreakable piece, the
+ * rest where it saves the most lines (colwidth.h); the sign-off's alike. */
 static void col_widths(struct pdf *p, struct table *t)
 {
 	const struct doc_block *b = t->b;
-	double min[64] = { 0 }, max[64] = { 0 }, avail = p->w - 2 * MARGIN_X;
-	double smin = 0, smax = 0;
-	int n = t->n;
+	double min[COLWIDTH_MAX_COLS] = { 0 }, max[COLWIDTH_MAX_COLS] = { 0 };
+	struct colwidth cw = { .ncol = t->n, .nrow = b->nrow, .min = min, .max = max,
+		.pad = 2 * PAD + 1, .avail = p->w - 2 * MARGIN_X };
+	size_t cells = (size_t)b->nrow * (size_t)t->n + 1;
+	double *nat = malloc(cells * sizeof(*nat));
+	int *lines = malloc(cells * sizeof(*lines));
 
-	if (b->signoff) {
-		for (int k = 0; k < n; k++)
-			t->colw[k] = avail / n;
+	if (b->signoff || nat == NULL || lines == NULL) {
+		for (int k = 0; k < t->n; k++)
+			t->colw[k] = cw.avail / t->n;
+		free(nat);
+		free(lines);
 		return;
+	}
+	for (size_t i = 0; i < cells; i++) {
+		nat[i] = -1;
+		lines[i] = 1;
 	}
 	for (int r = 0; r < b->nrow; r++) {
 		int k = 0;
 
-		for (int c = 0; c < b->row[r].ncell && c < 64 && k < n; c++) {
-			const struct cell_lay *cl = cell_of(t, r, c);
+		for (int c = 0; c < b->row[r].ncell && c < 64 && k < t->n; c++) {
+			struct cell_lay *cl = cell_of(t, r, c);
 
 			if (b->row[r].cell[c].colspan == 1) {
-				min[k] = fmax(min[k], pdf_shaper_min_width(cl->s) + 2 * PAD + 1);
-				max[k] = fmax(max[k], cl->s->w + 2 * PAD + 1);
+				/* a short figure is never broken: "1.00 /" over "1" misreads */
+				bool figure = b->row[r].cell[c].num && cl->s->w < cw.avail / 6;
+
+				min[k] = fmax(min[k], (figure ? cl->s->w : pdf_shaper_min_width(cl->s)) +
+				    cw.pad);
+				max[k] = fmax(max[k], cl->s->w + cw.pad);
+				nat[r * t->n + k] = cl->s->w;
+				lines[r * t->n + k] = pango_layout_get_line_count(cl->s->l);
 			}
 			k += b->row[r].cell[c].colspan;
 		}
 	}
-	for (int k = 0; k < n; k++) {
+	for (int k = 0; k < t->n; k++) {
 		min[k] = fmax(min[k], 2 * PAD + 6);
 		max[k] = fmax(max[k], min[k]);
-		smin += min[k];
-		smax += max[k];
 	}
-	for (int k = 0; k < n; k++) {
-		if (smax <= avail)
-			t->colw[k] = max[k] + (avail - smax) / n;
-		else if (smin <= avail)
-			t->colw[k] = min[k] + (max[k] - min[k]) * (avail - smin) / (smax - smin);
-		else
-			t->colw[k] = min[k] * avail / smin;
-	}
+	cw.nat = nat;
+	cw.lines = lines;
+	colwidth_fit(&cw, t->colw);
+	free(nat);
+	free(lines);
 }
 
 /* Fit each cell to its box: wrapped where it is wider, else placed by its

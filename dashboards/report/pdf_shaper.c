@@ -58,6 +58,7 @@ PangoLayout *pdf_shaper_new_layout(struct pdf_shaper *sh, double size)
 	pango_font_description_set_size(sh->fd, (gint)(size * PANGO_SCALE));
 	pango_layout_set_font_description(l, sh->fd);
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_line_spacing(l, 0.8f);
 	return l;
 }
 
