@@ -199,45 +199,52 @@ static void trim_copy(char *dst, size_t len, const char *s, size_t n)
 	snprintf(dst, len, "%.*s", (int)n, s);
 }
 
-/* One source text, trimmed, into dst (ORG_SOURCE_MAX). */
-static bool factor_source(struct conf *c, const char *key, const char *s, size_t n,
-    char *dst)
+/* One text, trimmed, into dst (len). */
+static bool one_text(struct conf *c, const char *key, const char *s, size_t n, char *dst,
+    size_t len)
 {
-	char src[CONF_LINE_MAX + 1];
+	char buf[CONF_LINE_MAX + 1];
 
-	trim_copy(src, sizeof(src), s, n);
-	if (strlen(src) >= ORG_SOURCE_MAX) {
-		conf_error(c, "%s: the source is longer than %d bytes", key, ORG_SOURCE_MAX - 1);
+	trim_copy(buf, sizeof(buf), s, n);
+	if (strlen(buf) >= len) {
+		conf_error(c, "%s: longer than %zu bytes", key, len - 1);
 		return false;
 	}
-	strcpy(dst, src);
+	strcpy(dst, buf);
 	return true;
+}
+
+bool org_bilingual(struct conf *c, const char *key, const char *value, char *th, char *en,
+    size_t len)
+{
+	const char *bar = strchr(value, '|');
+
+	if (bar == NULL) {
+		if (!one_text(c, key, value, strlen(value), en, len))
+			return false;
+		strcpy(th, en);
+		return true;
+	}
+	if (strchr(bar + 1, '|') != NULL) {
+		conf_error(c, "%s: expected one text, or two (Thai | English)", key);
+		return false;
+	}
+	return one_text(c, key, value, (size_t)(bar - value), th, len) &&
+	    one_text(c, key, bar + 1, strlen(bar + 1), en, len);
 }
 
 /* "<kgCO2e per unit> [| source]" or "... | Thai source | English source". */
 static bool factor_value(struct conf *c, const char *key, const char *value,
     struct emission_factor *f)
 {
-	const char *bar = strchr(value, '|'), *bar2 = bar != NULL ? strchr(bar + 1, '|') : NULL;
+	const char *bar = strchr(value, '|');
 	char num[CONF_LINE_MAX + 1];
 
 	trim_copy(num, sizeof(num), value, bar ? (size_t)(bar - value) : strlen(value));
 	if (!conf_double(c, key, num, 0, 1e6, &f->kg_per_unit))
 		return false;
-	if (bar == NULL)
-		return true;
-	if (bar2 == NULL) {
-		if (!factor_source(c, key, bar + 1, strlen(bar + 1), f->source))
-			return false;
-		strcpy(f->source_th, f->source);
-		return true;
-	}
-	if (strchr(bar2 + 1, '|') != NULL) {
-		conf_error(c, "%s: expected at most two sources (Thai | English)", key);
-		return false;
-	}
-	return factor_source(c, key, bar + 1, (size_t)(bar2 - bar - 1), f->source_th) &&
-	    factor_source(c, key, bar2 + 1, strlen(bar2 + 1), f->source);
+	return bar == NULL || org_bilingual(c, key, bar + 1, f->source_th, f->source,
+	    sizeof(f->source));
 }
 
 static void factor_key(struct conf *c, struct org_parse *p, const char *key,
@@ -317,6 +324,7 @@ static void section_start(struct conf *c, struct org_parse *p, const char *secti
 	int line = c->section_line;
 
 	p->unit = NULL;
+	p->meter = NULL;
 	p->sec = line == 0 ? SEC_NONE : SEC_SKIP;
 	if (line == 0)
 		return;
@@ -330,6 +338,11 @@ static void section_start(struct conf *c, struct org_parse *p, const char *secti
 		p->sec = p->unit ? SEC_UNIT : SEC_SKIP;
 		return;
 	}
+	if (strcmp(type, "meter") == 0) {
+		registry_start(c, p, name, line);
+		p->sec = p->meter ? SEC_METER : SEC_SKIP;
+		return;
+	}
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
 		if (strcmp(type, plain[i].name) == 0 && name[0] == '\0') {
 			p->sec = plain[i].sec;
@@ -340,7 +353,7 @@ static void section_start(struct conf *c, struct org_parse *p, const char *secti
 	}
 unknown:
 	conf_error_at(c, line, "unknown section [%s] (expected [organisation], [kpi], "
-	    "[factors], [unit <id>], [meters] or [signoff])", section);
+	    "[factors], [unit <id>], [meter <site>/<meter>], [meters] or [signoff])", section);
 }
 
 static void org_handler(struct conf *c, const char *section, const char *key,
@@ -367,6 +380,9 @@ static void org_handler(struct conf *c, const char *section, const char *key,
 		break;
 	case SEC_UNIT:
 		units_key(c, p->unit, key, value);
+		break;
+	case SEC_METER:
+		registry_key(c, p->meter, key, value);
 		break;
 	case SEC_METERS:
 		meters_key(c, &p->meters, key, value);
@@ -419,6 +435,7 @@ int org_load(const char *path, struct org *o, org_report_fn report, void *user)
 		else if (!p.have_baseline)
 			conf_error_at(&c, 0, "no [organisation] section with a baseline");
 		meters_finish(&p.meters, o, &c);
+		registry_finish(o, &c);
 	}
 	meters_free(&p.meters);
 	qsort(o->factors, (size_t)o->nfactors, sizeof(o->factors[0]), factor_cmp);
@@ -432,6 +449,7 @@ void org_free(struct org *o)
 	if (o == NULL)
 		return;
 	free(o->map);
+	free(o->meters);
 	memset(o, 0, sizeof(*o));
 }
 

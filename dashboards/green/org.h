@@ -94,6 +94,22 @@ struct emission_factor {
 	char source_th[ORG_SOURCE_MAX];   /* and in Thai (the English when not given) */
 };
 
+/* A meter as people know it ([meter <site>/<meter>]): its names, where it
+ * is, what it is and what it is read through. Its channels, and the units
+ * they serve, are the [meters] lines of the same site and meter. */
+struct org_meter {
+	char site[ID_MAX + 1], meter[ID_MAX + 1];
+	char name_th[ORG_NAME_MAX], name_en[ORG_NAME_MAX];
+	char building_th[ORG_NAME_MAX], building_en[ORG_NAME_MAX];   /* "": not said */
+	char room_th[ORG_NAME_MAX], room_en[ORG_NAME_MAX];
+	char floor[32];
+	char model[64], serial[64];
+	char gateway[ID_MAX + 1];   /* the gateway or bus it is read through: its faults
+	                               are one alert; "" */
+	char photo[ORG_NAME_MAX];   /* an http(s) URL; "" */
+	int line;
+};
+
 /* Who signs a report ([signoff]): empty fields leave dotted lines to fill
  * in by hand. */
 enum signoff_role { SIGN_PREPARED, SIGN_CHECKED, SIGN_APPROVED, SIGN_N };
@@ -121,6 +137,8 @@ struct org {
 	size_t nmap;
 	struct emission_factor factors[ORG_MAX_FACTORS];  /* sorted by res, then from */
 	int nfactors;
+	struct org_meter *meters;        /* [meter] sections, sorted by site, meter */
+	size_t nmeters;
 };
 
 typedef void (*org_report_fn)(void *user, const char *msg);
@@ -147,6 +165,13 @@ const struct meter_map *org_map_at(const struct org *o, const struct chan_id *id
  * returns how many (at most max). */
 int org_map_changes(const struct org *o, const struct chan_id *id, time_t from, time_t to,
     time_t *out, int max);
+
+/* The meter's [meter] section, or NULL. */
+const struct org_meter *org_meter_find(const struct org *o, const char *site, const char *meter);
+/* The units the meter's channels serve at t (by their [meters] lines), each
+ * once, in the file's order of units: how many (at most max) into units. */
+int org_meter_units(const struct org *o, const char *site, const char *meter, time_t t,
+    int *units, int max);
 
 /* The factor in force at t, or NULL when none is. */
 const struct emission_factor *org_factor_at(const struct org *o, enum resource r, time_t t);

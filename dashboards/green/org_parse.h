@@ -3,7 +3,8 @@
  * outside dashboards/org*.c includes it.
  *
  * org.c drives the parse and reads [organisation], [kpi] and [factors];
- * org_units.c reads [unit <id>] sections; org_meters.c reads [meters]. A
+ * org_units.c reads [unit <id>] sections; org_registry.c [meter
+ * <site>/<meter>] sections; org_meters.c reads [meters]. A
  * [meters] line names its units by id and a unit may be defined further
  * down, so the ids are kept (struct meters_parse) and resolved once the
  * whole file is read, when meters_finish() builds org.map.
@@ -34,7 +35,8 @@ struct meters_parse {
 };
 
 enum org_section {
-	SEC_NONE, SEC_ORG, SEC_KPI, SEC_FACTORS, SEC_UNIT, SEC_METERS, SEC_SIGNOFF, SEC_SKIP
+	SEC_NONE, SEC_ORG, SEC_KPI, SEC_FACTORS, SEC_UNIT, SEC_METER, SEC_METERS, SEC_SIGNOFF,
+	SEC_SKIP
 };
 
 struct org_parse {
@@ -42,6 +44,7 @@ struct org_parse {
 	enum org_section sec;
 	int section_line;              /* header of the section being read */
 	struct org_unit *unit;         /* SEC_UNIT: NULL when its header was bad */
+	struct org_meter *meter;       /* SEC_METER: the same */
 	int org_line;                  /* the first [organisation] header, 0: none */
 	bool have_baseline;
 	struct meters_parse meters;
@@ -54,6 +57,10 @@ int org_words(char *buf, size_t len, const char *s, char **w, int max);
 bool org_number(const char *s, double *out);
 /* "YYYY-MM-DD" exactly, a real date: its local midnight. */
 bool org_day(const char *s, time_t *out);
+/* "Thai | English", or one text for both: trimmed into th and en (len
+ * bytes each); a third text or one too long is a mistake, reported. */
+bool org_bilingual(struct conf *c, const char *key, const char *value, char *th, char *en,
+    size_t len);
 /* A fiscal year FY_MIN..FY_MAX (fiscal.h); else reports "<what>: "<s>" is not ...". */
 bool org_fy(struct conf *c, const char *what, const char *s, int *out);
 
@@ -61,6 +68,14 @@ bool org_fy(struct conf *c, const char *what, const char *s, int *out);
  * p->unit, or reports why not (bad or duplicate id) and leaves it NULL. */
 void units_start(struct conf *c, struct org_parse *p, const char *id, int line);
 void units_key(struct conf *c, struct org_unit *u, const char *key, const char *value);
+
+/* [meter <site>/<meter>]: at the section's first key; sets p->meter, or
+ * reports why not and leaves it NULL. registry_key reads its keys;
+ * registry_finish sorts them once the file is read and checks each has a
+ * Thai name. */
+void registry_start(struct conf *c, struct org_parse *p, const char *name, int line);
+void registry_key(struct conf *c, struct org_meter *m, const char *key, const char *value);
+void registry_finish(struct org *o, struct conf *c);
 
 /* One [meters] line; mistakes are reported at c->line. */
 void meters_key(struct conf *c, struct meters_parse *mp, const char *key,

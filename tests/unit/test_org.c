@@ -33,6 +33,8 @@
 #define APR_2024 1711904400   /* 2024-04-01 00:00 +07 */
 #define OCT_2024 1727715600   /* 2024-10-01 00:00 +07 */
 #define JAN_2026 1767200400   /* 2026-01-01 00:00 +07 */
+#define JAN_2024 1704042000   /* 2024-01-01 00:00 +07 */
+#define JAN_2025 1735664400   /* 2025-01-01 00:00 +07 */
 
 static struct org org;   /* ~150 kB: not on the stack */
 
@@ -182,6 +184,56 @@ static void test_small_org(void **state)
 	assert_string_equal(org.factors[1].source, "TGO grid electricity, from 1 Jan 2026");
 	assert_string_equal(org.factors[1].source_th, org.factors[1].source);
 	assert_string_equal(org.factors[2].source, "");
+}
+
+/* The meters as people know them, joined to the units their channels serve. */
+static void test_registry(void **state)
+{
+	static const char text[] =
+	    "[organisation]\nbaseline = 2568\n"
+	    "[unit a]\nth = หน่วยเอ\n[unit b]\nth = หน่วยบี\n[unit c]\nth = หน่วยซี\n"
+	    "[meter p/main]\n"
+	    "th = มิเตอร์ไฟฟ้าหลัก\nen = Main power\n"
+	    "building = อาคารรัฐสภา | Parliament House\nfloor = B1\nroom = ห้องไฟฟ้า\n"
+	    "model = sdm630\nserial = 2312-0042\ngateway = gw-b1\n"
+	    "photo = https://intranet.example/meters/main.jpg\n"
+	    "[meter p/annex]\nth = มิเตอร์อาคารส่วนต่อขยาย\n"
+	    "[meters]\n"
+	    "p/main/import_kwh = electricity from 2024-10-01 a 60 b 40\n"
+	    "p/main/import_kwh = electricity from 2025-10-01 c\n"
+	    "p/main/export_kwh = electricity from 2024-10-01 b\n"
+	    "p/annex/kwh = electricity from 2024-10-01 a\n";
+	const struct org_meter *m;
+	int units[ORG_MAX_UNITS], n;
+
+	(void)state;
+	assert_int_equal(load_text(text), 0);
+	assert_int_equal(org.nmeters, 2);
+	assert_string_equal(org.meters[0].meter, "annex");   /* sorted */
+	m = org_meter_find(&org, "p", "main");
+	assert_non_null(m);
+	assert_string_equal(m->name_en, "Main power");
+	assert_string_equal(m->building_th, "อาคารรัฐสภา");
+	assert_string_equal(m->building_en, "Parliament House");
+	assert_string_equal(m->room_th, "ห้องไฟฟ้า");
+	assert_string_equal(m->room_en, "ห้องไฟฟ้า");   /* one text for both */
+	assert_string_equal(m->floor, "B1");
+	assert_string_equal(m->gateway, "gw-b1");
+	assert_string_equal(m->photo, "https://intranet.example/meters/main.jpg");
+	/* no English name: the Thai one */
+	assert_string_equal(org_meter_find(&org, "p", "annex")->name_en, "มิเตอร์อาคารส่วนต่อขยาย");
+	assert_null(org_meter_find(&org, "p", "nope"));
+	assert_null(org_meter_find(&org, "q", "main"));
+	/* the units its channels serve, then and now */
+	n = org_meter_units(&org, "p", "main", JAN_2025, units, ORG_MAX_UNITS);
+	assert_int_equal(n, 2);
+	assert_int_equal(units[0], org_unit_find(&org, "a"));
+	assert_int_equal(units[1], org_unit_find(&org, "b"));
+	n = org_meter_units(&org, "p", "main", JAN_2026, units, ORG_MAX_UNITS);
+	assert_int_equal(n, 2);   /* import to c, export still to b */
+	assert_int_equal(units[0], org_unit_find(&org, "b"));
+	assert_int_equal(units[1], org_unit_find(&org, "c"));
+	assert_int_equal(org_meter_units(&org, "p", "main", JAN_2024, units, 8), 0);
 }
 
 /* What is not written takes its default. */
@@ -369,10 +421,10 @@ static void test_mistakes(void **state)
 		  "org.ini:6: [organisation] is given twice (first at line 1)" },
 		{ "[kpis]\nx = 1\n",
 		  "org.ini:6: unknown section [kpis] (expected [organisation], [kpi], "
-		  "[factors], [unit <id>], [meters] or [signoff])" },
+		  "[factors], [unit <id>], [meter <site>/<meter>], [meters] or [signoff])" },
 		{ "[organisation extra]\nx = 1\n",
 		  "org.ini:6: unknown section [organisation extra] (expected [organisation], "
-		  "[kpi], [factors], [unit <id>], [meters] or [signoff])" },
+		  "[kpi], [factors], [unit <id>], [meter <site>/<meter>], [meters] or [signoff])" },
 		{ "colour = green\n",
 		  "org.ini:6: unknown key \"colour\" in [unit a]" },
 		{ "[kpi]\nlevels = 1 2 3 4 5\n",
@@ -455,7 +507,7 @@ static void test_mistakes(void **state)
 		  "org.ini:7: \"electricity\": expected \"<resource> <YYYY-MM-DD> = <kgCO2e per "
 		  "unit> [| source] or [| Thai source | English source]\"" },
 		{ "[factors]\nelectricity 2026-01-01 = 0.475 | ไฟฟ้า | grid | more\n",
-		  "org.ini:7: electricity 2026-01-01: expected at most two sources (Thai | English)" },
+		  "org.ini:7: electricity 2026-01-01: expected one text, or two (Thai | English)" },
 		{ "[factors]\nelectricity 2026-01-01 = 0.475\nelectricity 2026-01-01 = 0.5\n",
 		  "org.ini:8: \"electricity 2026-01-01\" is given twice in [factors] (first at "
 		  "line 7)" },
@@ -499,6 +551,23 @@ static void test_mistakes(void **state)
 		  "p/m/c = water from 2024-06-01 a\n",
 		  "org.ini:8: p/m/c measures water here but electricity at line 7: a channel "
 		  "measures one resource" },
+		/* the meter registry */
+		{ "[meter p]\nth = ก\n",
+		  "org.ini:6: [meter p]: expected [meter <site>/<meter>], each id 1-64 "
+		  "characters [a-z0-9_-] as the agent publishes it" },
+		{ "[meter p/../x]\nth = ก\n",
+		  "org.ini:6: [meter p/../x]: expected [meter <site>/<meter>], each id 1-64 "
+		  "characters [a-z0-9_-] as the agent publishes it" },
+		{ "[meter p/m]\nen = Main\n", "org.ini:6: [meter p/m] needs th (its Thai name)" },
+		{ "[meter p/m]\nth = ก\ncolour = red\n",
+		  "org.ini:8: unknown key \"colour\" in [meter p/m] (th, en, building, floor, room, "
+		  "model, serial, gateway, photo)" },
+		{ "[meter p/m]\nth = ก\ngateway = gw 1\n",
+		  "org.ini:8: gateway: \"gw 1\" is not an id (1-64 characters [a-z0-9_-])" },
+		{ "[meter p/m]\nth = ก\nphoto = file:///etc/passwd\n",
+		  "org.ini:8: photo: \"file:///etc/passwd\" is not an http:// or https:// address" },
+		{ "[meter p/m]\nth = ก\nbuilding = ก | B | C\n",
+		  "org.ini:8: building: expected one text, or two (Thai | English)" },
 	};
 
 	(void)state;
@@ -513,6 +582,7 @@ static void test_mistakes(void **state)
 		/* nothing half-read is kept */
 		assert_int_equal(org.nunits, 0);
 		assert_null(org.map);
+		assert_null(org.meters);
 		assert_int_equal(org.nfactors, 0);
 	}
 }
@@ -660,6 +730,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_small_org, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_registry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shares, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_at_midyear, setup, teardown),
