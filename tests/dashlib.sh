@@ -31,4 +31,19 @@ dash_dataset() {
 	cp -r "$ROOT/dashboards/org/senate" "$T/org"
 	printf '\n[meters]\nhq/fin-power/import_kwh = electricity from 2024-10-01 finance-budget 60 central-admin 40\n' \
 		>>"$T/org/organisation.ini"
+	# two of the three meters as people know them; the stores' has no section
+	cat >>"$T/org/organisation.ini" <<'ORG'
+[meter hq/fin-power]
+th = มิเตอร์ไฟฟ้าสำนักการคลัง
+en = Finance power meter
+building = อาคารรัฐสภา | Parliament House
+floor = 4
+room = ตู้ไฟฟ้า 4-01 | Electrical cabinet 4-01
+model = sdm630
+gateway = gw-4
+[meter hq/fast]
+th = มิเตอร์กำลังไฟฟ้าห้องเครื่อง
+en = Machine room power meter
+building = อาคารสำนักงาน | Office building
+ORG
 }

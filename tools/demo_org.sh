@@ -89,6 +89,46 @@ demo_org() {
 		# the building's landfilled waste, weighed monthly, shared by headcount
 		printf 'parliament/stores/building-waste = waste from %s%s\n' "$DEMO_FROM" "$water"
 	} >>"$RUN/org/organisation.ini"
+	demo_registry >>"$RUN/org/organisation.ini"
+}
+
+# The unit's name in the organisation file: unit_name <id> th|en
+unit_name() {
+	awk -v id="$1" -v k="$2" '$0 == "[unit " id "]" { s = 1; next } /^\[/ { s = 0 }
+		s && $1 == k { sub(/^[^=]*= */, ""); print; exit }' "$RUN/org/organisation.ini"
+}
+
+# The demo's meters as the facilities staff know them ([meter] sections):
+# each unit's power sub-meter in its floor's electrical cabinet, the
+# printers, the building's water meter and the stores' monthly entries.
+demo_registry() {
+	local id rest m unit i=0 floor
+	local house='อาคารรัฐสภา (สัปปายะสภาสถาน) | Parliament House (Sappaya-Sapasathan)'
+	printf '\n; the meters as people know them, written by tools/demo_org.sh\n'
+	while read -r id rest; do
+		i=$((i + 1))
+		floor=$((i % 9 + 1))
+		printf '[meter parliament/%s-power]\nth = มิเตอร์ไฟฟ้า %s\nen = Power meter, %s\n' \
+			"$id" "$(unit_name "$id" th)" "$(unit_name "$id" en)"
+		printf 'building = %s\nfloor = %d\nroom = ตู้ไฟฟ้า %d-%02d | Electrical cabinet %d-%02d\n' \
+			"$house" "$floor" "$floor" "$i" "$floor" "$i"
+		printf 'model = sdm120\nserial = SDM120-25%04d\ngateway = gw-sim\n' "$i"
+	done <<<"$DEMO_UNITS"
+	while read -r m unit rest; do
+		if [ "$m" = printing-press ]; then
+			printf '[meter parliament/%s]\nth = เครื่องพิมพ์ออฟเซ็ต โรงพิมพ์\nen = Offset press, printing house\n' "$m"
+			printf 'building = อาคารโรงพิมพ์ | Printing House\nfloor = 1\n'
+		else
+			printf '[meter parliament/%s]\nth = เครื่องพิมพ์มัลติฟังก์ชัน %s\nen = Multifunction printer, %s\n' \
+				"$m" "$(unit_name "$unit" th)" "$(unit_name "$unit" en)"
+			printf 'building = %s\nfloor = 3\n' "$house"
+		fi
+		printf 'model = printer-counter\ngateway = gw-sim\n'
+	done <<<"$DEMO_PRINTERS"
+	printf '[meter parliament/building-water]\nth = มิเตอร์น้ำประปารวมของอาคาร\nen = Building water meter\n'
+	printf 'building = %s\nfloor = B1\nroom = ห้องเครื่องสูบน้ำ | Pump room\nmodel = water-pulse\ngateway = gw-sim\n' "$house"
+	printf '[meter parliament/stores]\nth = บันทึกประจำเดือนของงานพัสดุ (กระดาษ น้ำมัน ขยะ)\n'
+	printf 'en = Stores: monthly entries (paper, fuel, waste)\nbuilding = อาคารคลังพัสดุ | Stores building\n'
 }
 
 # History from DEMO_FROM to `until` (unix, a quarter hour), every 15 min,

@@ -81,8 +81,14 @@ void dash_routes_handle(void *dash, const struct http_req *rq, struct http_reply
 	struct dash *d = dash;
 	struct chan_id id;
 
-	if (rq->nseg == 0)
+	if (rq->nseg == 0 && (http_server_arg(rq, "q") != NULL ||
+	    http_server_arg(rq, "status") != NULL || http_server_arg(rq, "unit") != NULL ||
+	    http_server_arg(rq, "by") != NULL))
+		dash_overview_page(d, rq, rp);   /* one viewer's search: not kept */
+	else if (rq->nseg == 0)
 		shared_page(d, rq, rp, dash_overview_page);
+	else if (is(rq, 1, "search.js"))
+		dash_overview_script(d, rq, rp);
 	else if (is(rq, 1, "units"))
 		dash_unit_list_page(d, rq, rp);
 	else if (is(rq, 2, "unit"))

@@ -13,6 +13,7 @@
 typedef void page_fn(struct dash *d, const struct http_req *rq, struct http_reply *rp);
 
 page_fn dash_overview_page, dash_unit_list_page, dash_reports_page, dash_metrics_page;
+page_fn dash_overview_script;   /* /search.js: the overview's search as you type */
 page_fn dash_api_meters, dash_api_units, dash_api_reports;
 
 void dash_meter_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,

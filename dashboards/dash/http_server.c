@@ -118,6 +118,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct http_reply *r
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Content-Security-Policy",
 	    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; font-src 'self'; "
+	    "script-src 'self'; "
 	    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
 	if (rp->status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(r, "Allow", "GET, HEAD");

@@ -18,7 +18,20 @@ static const char style[] =
 	"td.num{text-align:right;font-variant-numeric:tabular-nums}"
 	/* a problem names a file by its whole path: let it wrap anywhere */
 	"td.why{overflow-wrap:anywhere;word-break:break-word;max-width:40em}"
-	".st{padding:.1em .5em;border-radius:.8em;font-size:90%}"
+	".st{padding:.1em .5em;border-radius:.8em;font-size:90%;white-space:nowrap}"
+	"tbody.group h2{display:inline;font-size:120%;margin:0}"
+	"tr.meter-head th{font-weight:normal;padding-top:.8em}"
+	"tr.meter-head .name{font-weight:bold}td.chan{padding-left:1.6em}"
+	"form.filters{margin:.5em 0;display:flex;flex-wrap:wrap;gap:.4em 1em;align-items:center}"
+	"form.filters select{max-width:18em}"
+	/* a phone: each channel a card of label: value lines, no table to scroll */
+	"@media (max-width:600px){#meters thead{display:none}"
+	"#meters,#meters tbody,#meters tr,#meters th{display:block}"
+	"#meters tr[data-channel]{display:flex;flex-wrap:wrap;gap:.1em .9em;padding:.4em 0 .4em 1em;"
+	"border-bottom:1px solid #d8e2dc}"
+	"#meters td{display:block;border:0;padding:0}td.chan{padding-left:0;width:100%}"
+	"#meters td.num{text-align:left}"
+	"#meters td[data-label]::before{content:attr(data-label) ': ';color:#56645b}}"
 	".st-ok{background:#d6f0de}.st-stale{background:#ffe0a3}.st-fault{background:#f8c4c4}"
 	"tr.stale td,tr.fault td{background:#fffaf0}"
 	".warn{color:#9a4b00}small{color:#56645b}"
@@ -125,6 +138,12 @@ void page_chan_link(FILE *f, const struct chan_id *id, enum lang l)
 {
 	fprintf(f, "<a href=\"/meter/%s/%s/%s%s\">%s/%s/%s</a>", id->site, id->meter,
 	    id->channel, page_lang_query(l), id->site, id->meter, id->channel);
+}
+
+void page_chan_short_link(FILE *f, const struct chan_id *id, enum lang l)
+{
+	fprintf(f, "<a href=\"/meter/%s/%s/%s%s\">%s</a>", id->site, id->meter, id->channel,
+	    page_lang_query(l), id->channel);
 }
 
 void page_not_found(struct http_reply *rp, const struct http_req *rq, enum lang l,

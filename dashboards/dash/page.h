@@ -31,6 +31,8 @@ void page_use(FILE *f, const struct meter_use *u, const char *unit, enum lang l)
 void page_time(FILE *f, double t);
 /* <a href="/meter/s/m/c">s/m/c</a> */
 void page_chan_link(FILE *f, const struct chan_id *id, enum lang l);
+/* The same link, its text the channel's name alone (under its meter's). */
+void page_chan_short_link(FILE *f, const struct chan_id *id, enum lang l);
 /* The page for a request that names nothing we have. */
 void page_not_found(struct http_reply *rp, const struct http_req *rq, enum lang l,
     const char *what);

@@ -32,7 +32,7 @@ b = Browser(driver)
 try:
     b.go(site + "/?lang=en")
     check("overview: the title", b.title().startswith("Meters"))
-    rows = {b.attr(r, "data-channel"): r for r in b.find_all("#meters tbody tr")}
+    rows = {b.attr(r, "data-channel"): r for r in b.find_all("#meters tr[data-channel]")}
     check("overview: the three meters", sorted(rows) == [
         "hq/fast/power_w", "hq/fin-power/import_kwh", "hq/stores/finance-reams"])
     row = rows.get("hq/fin-power/import_kwh")
@@ -62,6 +62,23 @@ try:
                  "document.fonts.check('16px Garuda', 'ภาพ');")
     check("Thai: a Thai font is there to draw it", b.script(thai_font))
     b.screenshot(artifacts + "/dashboard-overview.th.png")
+    # a person looks for the finance meter by its Thai name and opens it
+    box = b.find_all("#q")
+    check("Thai: a search box", len(box) == 1)
+    if box:
+        b.type(box[0], "การคลัง")
+    visible = ("return [...document.querySelectorAll('#meters tbody.meter')]"
+               ".filter(b => !b.hidden).map(b => b.dataset.meter);")
+    shown = wait(lambda: b.script(visible) == ["hq/fin-power"])
+    check("typing the Thai name leaves that meter alone", shown)
+    if not shown:
+        print("# shown: %r, typed: %r" % (b.script(visible),
+              b.script("return document.getElementById('q').value;")), flush=True)
+    links = b.find_all('tbody[data-meter="hq/fin-power"] a[href^="/meter/hq/fin-power/import_kwh"]')
+    if links:
+        b.click(links[0])
+    check("and a click opens it",
+          wait(lambda: "/meter/hq/fin-power/import_kwh" in b.url()))
 finally:
     b.quit()
 sys.exit(1 if failed else 0)

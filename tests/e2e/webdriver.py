@@ -50,6 +50,10 @@ class Browser:
     def click(self, el):
         self._s("POST", "/element/%s/click" % el, {})
 
+    def type(self, el, text):
+        """Keys into an input, as a person types them (input events fire)."""
+        self._s("POST", "/element/%s/value" % el, {"text": text})
+
     def script(self, js, *args):
         return self._s("POST", "/execute/sync", {"script": js, "args": list(args)})
 

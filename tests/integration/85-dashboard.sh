@@ -55,6 +55,33 @@ check "overview is Thai by default" grep -q 'ภาพรวมมิเตอ�
 check "and English with ?lang=en" sh -c "curl -s '$U/?lang=en' | grep -q '<h1>Meters</h1>'"
 check "it refreshes itself" grep -q 'http-equiv="refresh" content="30"' "$T/ov.html"
 
+# Meters as people know them: named, by building, searchable, filtered.
+chans() { curl -s "$U/$1" | grep -o 'data-channel="[^"]*"' | sed 's/data-channel=//; s/"//g' | sort | tr '\n' ' '; }
+check "overview: 3 meters, 3 channels" sh -c "grep -q 'id=\"n-meters\">3<' '$T/ov.html' && grep -q 'id=\"n-channels\">3<' '$T/ov.html'"
+check "overview: the meter by its Thai name, place and units" \
+	sh -c "grep -q 'มิเตอร์ไฟฟ้าสำนักการคลัง</span> <small class=\"place\">อาคารรัฐสภา ชั้น 4 ตู้ไฟฟ้า 4-01</small>' '$T/ov.html' &&
+		grep -q 'href=\"/unit/finance-budget\">สำนักการคลังและงบประมาณ</a>' '$T/ov.html'"
+check "overview: grouped by building, the one without a section last" \
+	python3 -c "
+import re, sys
+t = open('$T/ov.html', encoding='utf-8').read()
+g = re.findall(r'<h2>([^<]*)</h2>', t)
+sys.exit(0 if g == ['อาคารรัฐสภา', 'อาคารสำนักงาน', 'ไม่ระบุอาคาร'] else print(g) or 1)"
+check "overview in English: the English names" \
+	sh -c "curl -s '$U/?lang=en' | grep -q 'Finance power meter</span> <small class=\"place\">Parliament House floor 4 Electrical cabinet 4-01'"
+check "search by Thai name: that meter alone" [ "$(chans '?q=%E0%B8%81%E0%B8%B2%E0%B8%A3%E0%B8%84%E0%B8%A5%E0%B8%B1%E0%B8%87')" = "hq/fin-power/import_kwh " ]
+check "search by English room, two words: that meter alone" [ "$(chans '?lang=en&q=CABINET+4-01')" = "hq/fin-power/import_kwh " ]
+check "search by channel: the stores' entry" [ "$(chans '?q=reams')" = "hq/stores/finance-reams " ]
+check "a search nothing matches says so" sh -c "curl -s '$U/?q=zzz' | grep -q 'id=\"no-match\"'"
+check "filter by unit: the meter that serves it" [ "$(chans '?unit=central-admin')" = "hq/fin-power/import_kwh " ]
+check "problems only: none while all are ok" sh -c "curl -s '$U/?status=problems' | grep -q 'id=\"no-match\"'"
+check "grouped by unit: a shared meter under each unit it serves" \
+	sh -c "curl -s '$U/?by=unit' | grep -c 'data-meter=\"hq/fin-power\"' | grep -qx 2"
+check "the search runs from a script file, none inline (the policy allows no inline script)" \
+	sh -c "curl -sI '$U/' | grep -i '^content-security-policy' | grep -q \"script-src 'self'\" &&
+		! grep -q '<script>' '$T/ov.html' && curl -s '$U/search.js' | grep -q 'tbody.meter'"
+check "a search is not served from another's cache" [ "$(chans '')" = "hq/fast/power_w hq/fin-power/import_kwh hq/stores/finance-reams " ]
+
 get /api/meters >/dev/null
 check "API: meters as JSON" [ "$(json "len(d['meters'])")" = 3 ]
 check "API: last value, status and counters of the counter" [ "$(json "[(m['last_value'], m['status'], m['received'], m['lost']) for m in d['meters'] if m['channel']=='hq/fin-power/import_kwh'][0]")" = "(1060.5, 'ok', 13, 0)" ]
