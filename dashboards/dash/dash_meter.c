@@ -11,6 +11,7 @@
 #include "entries.h"
 #include "gm_err.h"
 #include "html.h"
+#include "meter_groups.h"
 #include "recent.h"
 #include "timeutil.h"
 
@@ -32,6 +33,67 @@ static void state(FILE *f, const struct meter_snap *s, const struct meter_row *r
 	fprintf(f, "</td></tr><tr><th>%s</th><td class=\"num\" id=\"month\">", tr(l, "this_month"));
 	page_use(f, &r->month, r->st.unit, l);
 	fputs("</td></tr></table>\n", f);
+}
+
+static void about_row(FILE *f, const char *id, const char *key, const char *value, enum lang l)
+{
+	if (value == NULL || value[0] == '\0')
+		return;
+	fprintf(f, "<tr><th>%s</th><td id=\"%s\">", tr(l, key), id);
+	html_esc(f, value);
+	fputs("</td></tr>", f);
+}
+
+/* The meter as people know it ([meter], org.h): where it is, what it is,
+ * whom it serves, and its other channels. */
+static void about(FILE *f, const struct dash *d, const struct meter_snap *s,
+    const struct meter_row *r, double now, enum lang l)
+{
+	const struct chan_id *id = &r->st.id;
+	const struct org_meter *m = org_meter_find(d->org, id->site, id->meter);
+	struct ov_meter om = { .row = r, .reg = m };
+	char place[3 * ORG_NAME_MAX], what[160];
+	int units[ORG_MAX_UNITS], n = d->org != NULL ? org_meter_units(d->org, id->site,
+	    id->meter, (time_t)now, units, ORG_MAX_UNITS) : 0;
+
+	meter_groups_place(&om, l, place, sizeof(place));
+	snprintf(what, sizeof(what), "%s%s%s", m != NULL ? m->model : "",
+	    m != NULL && m->model[0] && m->serial[0] ? " · " : "", m != NULL ? m->serial : "");
+	fputs("<table class=\"about\">", f);
+	about_row(f, "place", "place", place, l);
+	if (n > 0) {
+		fprintf(f, "<tr><th>%s</th><td id=\"serves\">", tr(l, "serves"));
+		for (int u = 0; u < n; u++) {
+			fprintf(f, "%s<a href=\"/unit/%s%s\">", u ? ", " : "", d->org->units[units[u]].id,
+			    page_lang_query(l));
+			html_esc(f, l == LANG_EN ? d->org->units[units[u]].name_en :
+			    d->org->units[units[u]].name_th);
+			fputs("</a>", f);
+		}
+		fputs("</td></tr>", f);
+	}
+	about_row(f, "model", "model", what, l);
+	about_row(f, "gateway", "gateway", m != NULL ? m->gateway : NULL, l);
+	fprintf(f, "<tr><th>%s</th><td id=\"channels\">", tr(l, "channels"));
+	for (size_t i = 0; i < s->n; i++) {
+		const struct chan_id *o = &s->rows[i].st.id;
+
+		if (strcmp(o->site, id->site) != 0 || strcmp(o->meter, id->meter) != 0)
+			continue;
+		if (strcmp(o->channel, id->channel) == 0)
+			fprintf(f, "<b>%s</b> ", o->channel);
+		else {
+			page_chan_short_link(f, o, l);
+			fputc(' ', f);
+		}
+	}
+	fputs("</td></tr>", f);
+	if (m != NULL && m->photo[0] != '\0') {
+		fprintf(f, "<tr><th>%s</th><td><a href=\"", tr(l, "photo"));
+		html_esc(f, m->photo);
+		fprintf(f, "\" rel=\"noopener noreferrer\">%s</a></td></tr>", tr(l, "photo"));
+	}
+	fputs("</table>\n", f);
 }
 
 static void counter_row(FILE *f, const char *key, uint64_t n, enum lang l)
@@ -117,7 +179,8 @@ void dash_meter_page(struct dash *d, const struct http_req *rq, struct http_repl
 	struct shared *ref;
 	const struct meter_snap *s = dash_meters(d, &ref);
 	const struct meter_row *r = s ? meter_view_find(s, id) : NULL;
-	char title[3 * (ID_MAX + 1)];
+	char title[ORG_NAME_MAX + ID_MAX + 8];
+	const struct org_meter *m;
 	double now = now_wall();
 
 	if (r == NULL) {
@@ -125,11 +188,18 @@ void dash_meter_page(struct dash *d, const struct http_req *rq, struct http_repl
 		dash_put(d, ref);
 		return;
 	}
-	chan_id_str(id, title, sizeof(title));
+	m = org_meter_find(d->org, id->site, id->meter);
+	if (m != NULL)
+		snprintf(title, sizeof(title), "%s · %s", l == LANG_EN ? m->name_en : m->name_th,
+		    id->channel);
+	else
+		chan_id_str(id, title, sizeof(title));
 	page_begin(rp->out, rq, l, title, d->cfg.refresh_s);
-	fprintf(rp->out, "<p><small>%s · ", kind_name(r->st.kind));
+	fprintf(rp->out, "<p><small><code>%s/%s/%s</code> · %s · ", id->site, id->meter,
+	    id->channel, kind_name(r->st.kind));
 	html_esc(rp->out, r->st.unit);
 	fputs("</small></p>", rp->out);
+	about(rp->out, d, s, r, now, l);
 	state(rp->out, s, r, now, l);
 	graphs(rp->out, r, l);
 	if (r->stored)

@@ -99,6 +99,13 @@ check "API: a manual entry's recent entries" [ "$(json "d['recent'][0]")" = "[$(
 
 check "meter page: 200" [ "$(get /meter/hq/fin-power/import_kwh)" = "200 text/html; charset=utf-8" ]
 check "meter page: its data-quality counters" grep -q 'id="q-received">13<' "$T/body"
+check "meter page: named as people know it, where it is, whom it serves, what it is read through" \
+	sh -c "grep -q '<h1>มิเตอร์ไฟฟ้าสำนักการคลัง · import_kwh</h1>' '$T/body' &&
+		grep -q 'id=\"place\">อาคารรัฐสภา ชั้น 4 ตู้ไฟฟ้า 4-01<' '$T/body' &&
+		grep -q 'id=\"serves\"><a href=\"/unit/central-admin\">สำนักบริหารงานกลาง</a>, <a href=\"/unit/finance-budget\">' '$T/body' &&
+		grep -q 'id=\"gateway\">gw-4<' '$T/body' && grep -q 'id=\"model\">sdm630<' '$T/body'"
+check "meter page: a meter without a [meter] section by its ids" \
+	sh -c "curl -s '$U/meter/hq/stores/finance-reams' | grep -q '<h1>hq/stores/finance-reams</h1>'"
 check "meter page: its four graphs" [ "$(grep -o 'class="graph" src="/graph/hq/fin-power/import_kwh/[0-9a-z]*.png' "$T/body" | wc -l)" = 4 ]
 check "meter page: recent readings" grep -q '1055.5 kWh' "$T/body"
 check "graph: a PNG" sh -c "curl -s $U/graph/hq/fin-power/import_kwh/24h.png | head -c 4 | grep -q PNG"
