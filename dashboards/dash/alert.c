@@ -1,4 +1,5 @@
-/* alert.c - run the alert command and publish alert messages, in order. */
+/* alert.c - run the alert command and publish alert messages, in order: one
+ * a fault event (faults.h). */
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -15,6 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "alert.h"
+#include "fault_text.h"
 #include "json_out.h"
 #include "gm_err.h"
 #include "log.h"
@@ -23,15 +25,32 @@
 
 extern char **environ;
 
+/* One fault event, as it goes out; its strings are its own (malloc'd). */
 struct alert_msg {
+	char event[12], scope[12], key[FAULT_KEY_MAX], what[FAULT_KEY_MAX];
+	char status[8], previous[8];
+	double since, at;
+	size_t count;
+	char *meters;                  /* "site/meter site/meter ..." */
+	char *text_th, *text_en;       /* fault_text.h */
+	bool one;                      /* one channel: the fields below are its */
 	struct chan_id id;
-	char status[8], previous[8], unit[UNIT_MAX + 1], problem[400];
-	double age, last_t, last_v, at;
+	char unit[UNIT_MAX + 1], problem[400];
+	double age, last_t, last_v;
 	bool have_last;
 };
 
+static void msg_free(struct alert_msg *m)
+{
+	free(m->meters);
+	free(m->text_th);
+	free(m->text_en);
+	memset(m, 0, sizeof(*m));
+}
+
 struct alert {
 	char command[1024], topic[256];
+	const struct org *org;         /* names meters in the words; may be NULL */
 	struct mqtt_link *link;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -50,29 +69,53 @@ static void fmt_num(char *buf, size_t len, double v)
 		buf[0] = '\0';
 }
 
-/* The command's environment: ours, then the change's GM_* variables. */
-static char **alert_env(const struct alert_msg *m, char vars[][512], int *nvars)
+#define ENV_VARS 24
+
+/* "KEY=value" (malloc'd) into vars[*k]. */
+static void env_add(char **vars, int *k, const char *key, const char *value)
 {
-	char id[3 * (ID_MAX + 1)], age[32], t[32], v[32];
+	size_t n = strlen(key) + strlen(value) + 2;
+
+	if (*k < ENV_VARS && (vars[*k] = malloc(n)) != NULL)
+		snprintf(vars[(*k)++], n, "%s=%s", key, value);
+}
+
+/* The command's environment: ours, then the event's GM_* variables (vars,
+ * freed by the caller, *nvars of them). */
+static char **alert_env(const struct alert_msg *m, char **vars, int *nvars)
+{
+	char id[3 * (ID_MAX + 1)] = "", age[32], t[32], v[32], since[32], count[32];
 	size_t n = 0;
 	char **env;
 	int k = 0;
 
-	chan_id_str(&m->id, id, sizeof(id));
-	fmt_num(age, sizeof(age), m->age);
-	fmt_num(t, sizeof(t), m->have_last ? m->last_t : NAN);
-	fmt_num(v, sizeof(v), m->have_last ? m->last_v : NAN);
-	snprintf(vars[k++], 512, "GM_CHANNEL=%s", id);
-	snprintf(vars[k++], 512, "GM_SITE=%s", m->id.site);
-	snprintf(vars[k++], 512, "GM_METER=%s", m->id.meter);
-	snprintf(vars[k++], 512, "GM_CHANNEL_ID=%s", m->id.channel);
-	snprintf(vars[k++], 512, "GM_STATUS=%s", m->status);
-	snprintf(vars[k++], 512, "GM_PREVIOUS=%s", m->previous);
-	snprintf(vars[k++], 512, "GM_AGE=%s", age);
-	snprintf(vars[k++], 512, "GM_LAST_T=%s", t);
-	snprintf(vars[k++], 512, "GM_LAST_VALUE=%s", v);
-	snprintf(vars[k++], 512, "GM_UNIT=%s", m->unit);
-	snprintf(vars[k++], 512, "GM_PROBLEM=%s", m->problem);
+	if (m->one)
+		chan_id_str(&m->id, id, sizeof(id));
+	fmt_num(age, sizeof(age), m->one ? m->age : NAN);
+	fmt_num(t, sizeof(t), m->one && m->have_last ? m->last_t : NAN);
+	fmt_num(v, sizeof(v), m->one && m->have_last ? m->last_v : NAN);
+	fmt_num(since, sizeof(since), m->since);
+	snprintf(count, sizeof(count), "%zu", m->count);
+	env_add(vars, &k, "GM_EVENT", m->event);
+	env_add(vars, &k, "GM_FAULT", m->key);
+	env_add(vars, &k, "GM_SCOPE", m->scope);
+	env_add(vars, &k, "GM_WHAT", m->what);
+	env_add(vars, &k, "GM_STATUS", m->status);
+	env_add(vars, &k, "GM_PREVIOUS", m->previous);
+	env_add(vars, &k, "GM_SINCE", since);
+	env_add(vars, &k, "GM_COUNT", count);
+	env_add(vars, &k, "GM_METERS", m->meters ? m->meters : "");
+	env_add(vars, &k, "GM_TEXT_TH", m->text_th ? m->text_th : "");
+	env_add(vars, &k, "GM_TEXT_EN", m->text_en ? m->text_en : "");
+	env_add(vars, &k, "GM_CHANNEL", id);
+	env_add(vars, &k, "GM_SITE", m->one ? m->id.site : "");
+	env_add(vars, &k, "GM_METER", m->one ? m->id.meter : "");
+	env_add(vars, &k, "GM_CHANNEL_ID", m->one ? m->id.channel : "");
+	env_add(vars, &k, "GM_AGE", age);
+	env_add(vars, &k, "GM_LAST_T", t);
+	env_add(vars, &k, "GM_LAST_VALUE", v);
+	env_add(vars, &k, "GM_UNIT", m->unit);
+	env_add(vars, &k, "GM_PROBLEM", m->problem);
 	*nvars = k;
 	while (environ[n] != NULL)
 		n++;
@@ -103,40 +146,51 @@ static int reap(pid_t pid)
 
 static void run_command(struct alert *a, const struct alert_msg *m)
 {
-	char vars[16][512], id[3 * (ID_MAX + 1)];
+	char *vars[ENV_VARS] = { NULL };
 	char *argv[] = { "sh", "-c", a->command, NULL };
-	int nvars, rc;
+	int nvars = 0, rc;
 	char **env = alert_env(m, vars, &nvars);
 	pid_t pid;
 
-	chan_id_str(&m->id, id, sizeof(id));
 	if (env == NULL) {
-		log_err("alert for %s: out of memory", id);
-		return;
-	}
-	rc = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, env);
-	free(env);
-	if (rc != 0) {
-		log_err("alert command for %s: %s", id, strerror(rc));
-		return;
-	}
-	if ((rc = reap(pid)) != 0)
-		log_warn("alert command for %s %s", id,
+		log_err("alert for %s: out of memory", m->key);
+	} else if ((rc = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, env)) != 0) {
+		log_err("alert command for %s: %s", m->key, strerror(rc));
+	} else if ((rc = reap(pid)) != 0) {
+		log_warn("alert command for %s %s", m->key,
 		    rc < 0 ? "was killed or timed out" : "exited non-zero");
+	}
+	free(env);
+	for (int i = 0; i < nvars; i++)
+		free(vars[i]);
 }
 
 static char *alert_json(const struct alert_msg *m)
 {
-	cJSON *o = cJSON_CreateObject();
-	char *s;
+	cJSON *o = cJSON_CreateObject(), *arr;
+	char *s, *list, *save = NULL;
 
-	json_out_chan_id(o, &m->id);
+	cJSON_AddStringToObject(o, "event", m->event);
+	cJSON_AddStringToObject(o, "fault", m->key);
+	cJSON_AddStringToObject(o, "scope", m->scope);
+	cJSON_AddStringToObject(o, "what", m->what);
+	if (m->one)
+		json_out_chan_id(o, &m->id);
 	cJSON_AddStringToObject(o, "status", m->status);
 	cJSON_AddStringToObject(o, "previous", m->previous);
 	cJSON_AddNumberToObject(o, "t", m->at);
-	if (isfinite(m->age))
+	cJSON_AddNumberToObject(o, "since", m->since);
+	cJSON_AddNumberToObject(o, "count", (double)m->count);
+	arr = cJSON_AddArrayToObject(o, "meters");
+	if ((list = strdup(m->meters ? m->meters : "")) != NULL)
+		for (char *w = strtok_r(list, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save))
+			cJSON_AddItemToArray(arr, cJSON_CreateString(w));
+	free(list);
+	cJSON_AddStringToObject(o, "text_th", m->text_th ? m->text_th : "");
+	cJSON_AddStringToObject(o, "text_en", m->text_en ? m->text_en : "");
+	if (m->one && isfinite(m->age))
 		cJSON_AddNumberToObject(o, "age", m->age);
-	if (m->have_last) {
+	if (m->one && m->have_last) {
 		cJSON_AddNumberToObject(o, "last_t", m->last_t);
 		cJSON_AddNumberToObject(o, "last_value", m->last_v);
 	}
@@ -155,8 +209,13 @@ static int publish(struct alert *a, const struct alert_msg *m)
 
 	if (json == NULL)
 		return GM_ENOMEM;
-	snprintf(topic, sizeof(topic), "%s/%s/%s/%s", a->topic, m->id.site, m->id.meter,
-	    m->id.channel);
+	if (m->one)   /* a channel's own, as before faults were grouped */
+		snprintf(topic, sizeof(topic), "%s/%s/%s/%s", a->topic, m->id.site, m->id.meter,
+		    m->id.channel);
+	else if (m->what[0] != '\0')
+		snprintf(topic, sizeof(topic), "%s/%s/%s", a->topic, m->scope, m->what);
+	else
+		snprintf(topic, sizeof(topic), "%s/%s", a->topic, m->scope);
 	rc = mqtt_link_publish(a->link, topic, json, strlen(json), &token);
 	cJSON_free(json);
 	return rc;
@@ -197,6 +256,7 @@ static void *alert_main(void *arg)
 			continue;
 		}
 		command_done = false;
+		msg_free(&a->q[a->head]);
 		a->head = (a->head + 1) % ALERT_QUEUE;
 		a->len--;
 		a->sent++;
@@ -209,7 +269,7 @@ static void *alert_main(void *arg)
 static const struct mqtt_link_cb no_callbacks;
 
 struct alert *alert_new(const char *command, const char *topic, const struct mqtt_opts *mqtt,
-    char *err, size_t errlen)
+    const struct org *org, char *err, size_t errlen)
 {
 	struct alert *a = calloc(1, sizeof(*a));
 
@@ -219,6 +279,7 @@ struct alert *alert_new(const char *command, const char *topic, const struct mqt
 	}
 	snprintf(a->command, sizeof(a->command), "%s", command ? command : "");
 	snprintf(a->topic, sizeof(a->topic), "%s", topic ? topic : "");
+	a->org = org;
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->cond, NULL);
 	if (a->topic[0] != '\0' &&
@@ -241,39 +302,83 @@ struct alert *alert_new(const char *command, const char *topic, const struct mqt
 	return a;
 }
 
-static void msg_of(struct alert_msg *m, const struct watch_change *c)
+/* "site/meter site/meter ..." of the fault's meters (malloc'd). */
+static char *meter_list(const struct fault *f)
 {
-	const struct chan_record *st = &c->row->st;
+	size_t n = 1;
+	char *s;
 
-	memset(m, 0, sizeof(*m));
-	m->id = st->id;
-	snprintf(m->status, sizeof(m->status), "%s", chan_status_name(c->to));
-	snprintf(m->previous, sizeof(m->previous), "%s", c->first ? "" : chan_status_name(c->from));
-	snprintf(m->unit, sizeof(m->unit), "%s", st->unit);
-	snprintf(m->problem, sizeof(m->problem), "%s", c->to == STATUS_FAULT ? st->problem : "");
-	m->age = c->age;
-	m->have_last = st->have_last;
-	m->last_t = st->last_t;
-	m->last_v = st->last_v;
-	m->at = now_wall();
+	for (size_t i = 0; i < f->nmeters; i++)
+		n += strlen(f->meters[i]) + 1;
+	if ((s = malloc(n)) == NULL)
+		return NULL;
+	s[0] = '\0';
+	for (size_t i = 0, at = 0; i < f->nmeters; i++)
+		at += (size_t)sprintf(s + at, "%s%s", i ? " " : "", f->meters[i]);
+	return s;
 }
 
-void alert_fire(void *alert, const struct watch_change *c)
+static void msg_of(struct alert_msg *m, const struct fault_event *e, const struct org *o)
+{
+	const struct fault *f = e->f;
+	char text[4096];
+
+	memset(m, 0, sizeof(*m));
+	m->at = now_wall();
+	snprintf(m->event, sizeof(m->event), "%s", fault_event_name(e->kind));
+	snprintf(m->scope, sizeof(m->scope), "%s", fault_scope_name(f->scope));
+	snprintf(m->key, sizeof(m->key), "%s", f->key);
+	snprintf(m->what, sizeof(m->what), "%s", f->what);
+	/* resolved: back to ok from what it was; else from ok to what it is */
+	snprintf(m->status, sizeof(m->status), "%s",
+	    e->kind == FE_RESOLVED ? "ok" : chan_status_name(f->status));
+	snprintf(m->previous, sizeof(m->previous), "%s",
+	    e->kind == FE_RESOLVED ? chan_status_name(f->status) :
+	    e->kind == FE_REMINDER ? chan_status_name(f->status) : "ok");
+	m->since = f->since;
+	m->count = f->nmeters;
+	m->meters = meter_list(f);
+	fault_text(e, o, LANG_TH, m->at, text, sizeof(text));
+	m->text_th = strdup(text);
+	fault_text(e, o, LANG_EN, m->at, text, sizeof(text));
+	m->text_en = strdup(text);
+	if (e->row != NULL) {
+		const struct chan_record *st = &e->row->st;
+
+		m->one = true;
+		m->id = st->id;
+		snprintf(m->unit, sizeof(m->unit), "%s", st->unit);
+		snprintf(m->problem, sizeof(m->problem), "%s", f->status == STATUS_FAULT ? st->problem : "");
+		m->age = st->have_last ? m->at - st->last_t : NAN;
+		m->have_last = st->have_last;
+		m->last_t = st->last_t;
+		m->last_v = st->last_v;
+	}
+}
+
+void alert_log(void *unused, const struct fault_event *e)
+{
+	char text[4096];
+
+	(void)unused;
+	fault_text(e, NULL, LANG_EN, now_wall(), text, sizeof(text));
+	log_info("fault %s %s: %s", e->f->key, fault_event_name(e->kind), text);
+}
+
+void alert_fire(void *alert, const struct fault_event *e)
 {
 	struct alert *a = alert;
-	char id[3 * (ID_MAX + 1)];
 
-	chan_id_str(&c->row->st.id, id, sizeof(id));
-	log_info("meter %s: %s%s%s", id, c->first ? "" : chan_status_name(c->from),
-	    c->first ? "" : " -> ", chan_status_name(c->to));
+	alert_log(NULL, e);
 	pthread_mutex_lock(&a->lock);
 	if (a->len == ALERT_QUEUE) {
+		msg_free(&a->q[a->head]);
 		a->head = (a->head + 1) % ALERT_QUEUE;
 		a->len--;
 		if (a->dropped++ % 1000 == 0)
 			log_warn("alert queue full: oldest alert dropped (%lu so far)", a->dropped);
 	}
-	msg_of(&a->q[(a->head + a->len) % ALERT_QUEUE], c);
+	msg_of(&a->q[(a->head + a->len) % ALERT_QUEUE], e, a->org);
 	a->len++;
 	pthread_cond_broadcast(&a->cond);
 	pthread_mutex_unlock(&a->lock);
@@ -309,7 +414,8 @@ void alert_free(struct alert *a, double wait_s)
 	if (a->len > 0)
 		log_warn("%zu alert(s) not handed on at stop", a->len);
 	a->stop = true;
-	a->len = 0;
+	for (; a->len > 0; a->len--, a->head = (a->head + 1) % ALERT_QUEUE)
+		msg_free(&a->q[a->head]);
 	pthread_cond_broadcast(&a->cond);
 	pthread_mutex_unlock(&a->lock);
 	pthread_join(a->thread, NULL);

@@ -65,6 +65,12 @@ static void dash_key(struct conf *c, struct dash_config *cfg, const char *key,
 		conf_str(c, key, value, cfg->alert_command, sizeof(cfg->alert_command));
 	else if (strcmp(key, "alert_topic") == 0)
 		alert_topic_key(c, cfg, key, value);
+	else if (strcmp(key, "alert_state") == 0)
+		conf_str(c, key, value, cfg->alert_state, sizeof(cfg->alert_state));
+	else if (strcmp(key, "alert_settle") == 0)
+		conf_double(c, key, value, 0, 86400, &cfg->alert_settle_s);
+	else if (strcmp(key, "alert_remind") == 0)
+		conf_double(c, key, value, 0, 30 * 86400.0, &cfg->alert_remind_s);
 	else
 		conf_error(c, "unknown key \"%s\" in [dashboard]", key);
 }

@@ -18,6 +18,9 @@
  *   idle_timeout = 10     ; seconds a connection may send and take nothing
  *   alert_command = /usr/local/bin/notify-facilities  ; optional (alert.h)
  *   alert_topic = greenmeter/alerts                   ; optional, needs [mqtt]
+ *   alert_state = /var/lib/greenmeter/alerts.json     ; open faults, kept across restarts
+ *   alert_settle = 0      ; seconds a fault lasts before it is said, at least (faults.h)
+ *   alert_remind = 0      ; seconds between reminders while a fault lasts; 0: none
  *   [mqtt]                ; common/mqtt_opts.h: only for alert_topic
  */
 #ifndef GM_DASH_CONFIG_H
@@ -42,6 +45,8 @@ struct dash_config {
 	int max_connections, max_per_ip, idle_timeout_s;   /* http_server.h http_limits */
 	char alert_command[1024];
 	char alert_topic[256];
+	char alert_state[1024];
+	double alert_settle_s, alert_remind_s;
 	bool have_mqtt;            /* the file had an [mqtt] section */
 	struct mqtt_opts mqtt;
 };

@@ -25,7 +25,7 @@
 #include "page_cache.h"
 #include "log.h"
 #include "rrdc.h"
-#include "stale_watch.h"
+#include "faults.h"
 #include "timeutil.h"
 
 static volatile sig_atomic_t stopping;
@@ -47,7 +47,7 @@ static void nap(double s)
 
 struct runner {
 	struct dash *d;
-	struct stale_watch *watch;
+	struct faults *faults;
 	struct alert *alert;
 };
 
@@ -65,8 +65,9 @@ static void scan_once(struct runner *r, bool usage)
 		log_err("scan: out of memory; showing the last scan");
 		return;
 	}
-	if (stale_watch_scan(r->watch, s, now_wall(), r->alert ? alert_fire : NULL, r->alert) < 0)
-		log_err("status watch: out of memory; changes will be seen next scan");
+	if (faults_scan(r->faults, s, d->org, now_wall(), d->cfg.scan_s,
+	    r->alert ? alert_fire : alert_log, r->alert) < 0)
+		log_err("faults: out of memory; they will be judged next scan");
 	dash_set_meters(d, s);
 }
 
@@ -195,10 +196,11 @@ static int start(struct dash *d, struct runner *r, char *err, size_t errlen)
 	if (d->cfg.rrdcached[0] != '\0' &&
 	    (d->cached = rrdc_open(d->cfg.rrdcached, d->cfg.data_dir, err, errlen)) == NULL)
 		return -1;
-	if ((r->watch = stale_watch_new()) == NULL || (d->pages = page_cache_new()) == NULL)
+	if ((r->faults = faults_new(d->cfg.alert_state, d->cfg.alert_settle_s,
+	    d->cfg.alert_remind_s)) == NULL || (d->pages = page_cache_new()) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 	if ((d->cfg.alert_command[0] || d->cfg.alert_topic[0]) &&
-	    (r->alert = alert_new(d->cfg.alert_command, d->cfg.alert_topic, &d->cfg.mqtt, err,
+	    (r->alert = alert_new(d->cfg.alert_command, d->cfg.alert_topic, &d->cfg.mqtt, d->org, err,
 	    errlen)) == NULL)
 		return -1;
 	return 0;
@@ -307,7 +309,7 @@ out:
 	if (have_units)
 		pthread_join(units, NULL);
 	alert_free(r.alert, 5);
-	stale_watch_free(r.watch);
+	faults_free(r.faults);
 	page_cache_free(d.pages);
 	rrdc_close(d.cached);
 	free_org(&d);

@@ -8,8 +8,7 @@
  * - the configuration: loopback by default, every mistake with file:line;
  * - staleness (registry.c chan_status, meter_view.c meter_view_status): 3
  *   intervals, monthly manual entries, a status file judged when written;
- * - the alert rule (stale_watch.c): once per change, never for a channel
- *   first seen ok;
+ * - the alert rule (faults.c): once a fault, not once a channel;
  * - where today's figure ends (meter_view.c): at the last whole row the
  *   file holds, even when the status file names a later reading not yet
  *   written (the collector writes in rounds), so gm-report asked later
@@ -40,7 +39,7 @@
 #include "rrd_fixture.h"
 #include "rrd_layout.h"
 #include "usage.h"
-#include "stale_watch.h"
+#include "faults.h"
 #include "gm_err.h"
 #include "testutil.h"
 
@@ -332,43 +331,44 @@ static void test_stale_rule(void **state)
 
 struct seen_log {
 	int n;
-	char what[16][128];
+	char what[16][256];
 };
 
-static void note(void *user, const struct watch_change *c)
+static void note(void *user, const struct fault_event *e)
 {
 	struct seen_log *log = user;
 
-	snprintf(log->what[log->n++ % 16], sizeof(log->what[0]), "%s %s->%s", c->row->st.id.channel,
-	    c->first ? "new" : chan_status_name(c->from), chan_status_name(c->to));
+	snprintf(log->what[log->n++ % 16], sizeof(log->what[0]), "%s %s %s", e->f->key,
+	    fault_event_name(e->kind), e->row != NULL ? e->row->st.id.channel : "-");
 }
 
-static void test_watch_once(void **state)
+/* Once a fault, not once a scan nor once a channel: a meter's second
+ * channel failing while the first is down adds nothing; one "resolved"
+ * when both read again. */
+static void test_fault_once(void **state)
 {
 	const double now = 1.8e9;
 	const struct spec sp[] = {
 		{ "a", KIND_COUNTER, now - 5, 10 },
 		{ "b", KIND_COUNTER, now - 500, 10 },   /* stale from the start */
 	};
-	struct stale_watch *w = stale_watch_new();
+	struct faults *fs = faults_new(NULL, 0, 0);
 	struct meter_snap *s = snap_of(sp, 2, 0);
 	struct seen_log log = { 0 };
 
 	(void)state;
-	assert_int_equal(stale_watch_scan(w, s, now, note, &log), 1);   /* only b */
-	assert_string_equal(log.what[0], "b new->stale");
-	assert_int_equal(stale_watch_scan(w, s, now + 1, note, &log), 0);   /* no change,
-	    no alert */
-	assert_int_equal(stale_watch_scan(w, s, now + 40, note, &log), 1);  /* a turns stale */
-	assert_string_equal(log.what[1], "a ok->stale");
+	assert_int_equal(faults_scan(fs, s, NULL, now, 1, note, &log), 0);   /* settling */
+	assert_int_equal(faults_scan(fs, s, NULL, now + 13, 1, note, &log), 1);
+	assert_string_equal(log.what[0], "meter:hq/m opened b");
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(stale_watch_scan(w, s, now + 50 + i, note, &log), 0);
-	s->rows[0].st.last_t = now + 60;   /* a reads again */
-	assert_int_equal(stale_watch_scan(w, s, now + 61, note, &log), 1);
-	assert_string_equal(log.what[2], "a stale->ok");
-	assert_int_equal(log.n, 3);
+		assert_int_equal(faults_scan(fs, s, NULL, now + 14 + i, 1, note, &log), 0);
+	assert_int_equal(faults_scan(fs, s, NULL, now + 40, 1, note, &log), 0);   /* a too */
+	s->rows[0].st.last_t = s->rows[1].st.last_t = now + 60;   /* both read again */
+	assert_int_equal(faults_scan(fs, s, NULL, now + 61, 1, note, &log), 1);
+	assert_string_equal(log.what[1], "meter:hq/m resolved b");   /* its channel */
+	assert_int_equal(log.n, 2);
 	meter_view_free(s);
-	stale_watch_free(w);
+	faults_free(fs);
 }
 
 /* The status file names a reading 75 s after the file's last update (rows
@@ -521,7 +521,7 @@ int main(void)
 		cmocka_unit_test(test_ratelog),
 		cmocka_unit_test_teardown(test_config, tmpdir_teardown),
 		cmocka_unit_test(test_stale_rule),
-		cmocka_unit_test(test_watch_once),
+		cmocka_unit_test(test_fault_once),
 		cmocka_unit_test_teardown(test_today_end, tmpdir_teardown),
 		cmocka_unit_test_teardown(test_report_files, tmpdir_teardown),
 		cmocka_unit_test_teardown(test_report_special, tmpdir_teardown),
