@@ -77,6 +77,14 @@ demo_entries "$UNTIL"
 # Wait until the collector has stored the last batch of every channel.
 history_stored() { [ "$(grep -c "last_t=$((UNTIL - 900))" "$RUN/collector.status")" -ge "$n" ]; }
 wait_for 300 history_stored
+# Up to this minute, every channel, so the live agent takes over with no gap.
+NOW=$(date +%s)
+BRIDGE=$((NOW - NOW % 60))
+if [ "$BRIDGE" -gt "$UNTIL" ]; then
+	demo_bridge "$UNTIL" "$((BRIDGE + 1))"
+	bridged() { [ "$(grep -c "last_t=$BRIDGE" "$RUN/collector.status")" -ge "$(demo_meters | while IFS=: read -r m model; do model_channels "$model"; done | wc -l)" ]; }
+	wait_for 60 bridged
+fi
 
 start sim "$BIN/gm-sim" -c "$RUN/sim.conf"
 wait_port "$MODBUS" || { echo "demo: gm-sim did not start: see $RUN/sim.log" >&2; exit 1; }
@@ -105,13 +113,14 @@ echo "demo: writing the Green Office reports of FY$((FY - 1)) and FY$FY"
 	--out "$RUN/reports/green-fy$((FY - 1))" 2>>"$RUN/report.log"
 "$BIN/gm-report" -d "$RUN/data" --org "$RUN/org/organisation.ini" --fy "$FY" --quarter 1 \
 	--out "$RUN/reports/green-fy$FY-q1" 2>>"$RUN/report.log"
-# The dashboard: 8080 when free. Its alert hook appends each status change
-# to alerts.log, as a notification service would be told.
+# The dashboard: 8080 when free. Its alert hook appends each fault (one a
+# gateway, site or meter, opened and resolved) to alerts.log in Thai, as a
+# notification service would be told; the open ones are kept in alerts.json.
 WEB=8080
 ss -Htln "sport = :$WEB" | grep -q . && WEB=$(free_port)
-printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s\nstatus_file = %s\norg = %s\nreports_dir = %s\nalert_command = %s\n' \
+printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s\nstatus_file = %s\norg = %s\nreports_dir = %s\nalert_state = %s\nalert_command = %s\n' \
 	"$WEB" "$RUN/data" "$RUN/collector.status" "$RUN/org/organisation.ini" "$RUN/reports" \
-	"echo \"\$(date -Is) \$GM_CHANNEL \$GM_PREVIOUS -> \$GM_STATUS\" >>$RUN/alerts.log" >"$RUN/dashboard.conf"
+	"$RUN/alerts.json" "echo \"\$(date -Is) \$GM_EVENT \$GM_TEXT_TH\" >>$RUN/alerts.log" >"$RUN/dashboard.conf"
 start dashboard "$BIN/gm-dashboard" -c "$RUN/dashboard.conf"
 wait_port "$WEB" || { echo "demo: gm-dashboard did not start: see $RUN/dashboard.log" >&2; exit 1; }
 cat <<MSG

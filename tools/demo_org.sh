@@ -131,16 +131,54 @@ demo_registry() {
 	printf 'en = Stores: monthly entries (paper, fuel, waste)\nbuilding = อาคารคลังพัสดุ | Stores building\n'
 }
 
-# History from DEMO_FROM to `until` (unix, a quarter hour), every 15 min,
-# through the broker as an agent replaying its spool would send it.
+# The channels a meter model publishes: its [channel] sections.
+model_channels() { sed -n 's/^\[channel \(.*\)\]$/\1/p' "$ROOT/devices/$1.conf"; }
+
+# One channel's readings from `from` to `to` (unix) every `step` s, as the
+# simulator's meter had them, through the broker as an agent replaying its
+# spool would send them.
+demo_publish() { # meter channel from to step
+	"$BIN/gm-sim" -c "$RUN/sim.conf" --history "$1" "$2" "@$3" "@$4" "$5" |
+		mosquitto_pub -p "$MQTT" -q 1 -t "greenmeter/v1/parliament/$1/$2" -l
+}
+
+# History up to `until` (a quarter hour), every 15 min: each meter's main
+# channel (the one reports read) from DEMO_FROM, the others from the start
+# of the month or of yesterday, whichever is earlier, so that yesterday's,
+# today's and the month's figures are whole. Prints how many channels got
+# readings.
 demo_history() { # until
-	local m c n=0
-	while read -r m c; do
-		"$BIN/gm-sim" -c "$RUN/sim.conf" --history "$m" "$c" "$DEMO_FROM" "@$1" 900 |
-			mosquitto_pub -p "$MQTT" -q 1 -t "greenmeter/v1/parliament/$m/$c" -l
-		n=$((n + 1))
-	done < <(demo_meters | sed 's/:sdm120$/ import_kwh/; s/:printer-counter$/ sheets/; s/:water-pulse$/ volume_m3/')
+	local m model c main n=0 from month day
+	from=$(date -d "$DEMO_FROM" +%s)
+	# the office's month and day, whatever the machine's zone
+	month=$(TZ=Asia/Bangkok date -d "$(TZ=Asia/Bangkok date -d "@$1" +%Y-%m-01)" +%s)
+	day=$(TZ=Asia/Bangkok date -d "$(TZ=Asia/Bangkok date -d "@$1" +%Y-%m-%d) -1 day" +%s)
+	[ "$day" -lt "$month" ] && month=$day
+	while IFS=: read -r m model; do
+		main=$(model_channels "$model" | grep -m1 -x 'import_kwh\|sheets\|volume_m3')
+		for c in $(model_channels "$model"); do
+			if [ "$c" = "$main" ]; then
+				demo_publish "$m" "$c" "$from" "$1" 900
+			elif [ "$month" -lt "$1" ]; then
+				demo_publish "$m" "$c" "$month" "$1" 900
+			else
+				continue
+			fi
+			n=$((n + 1))
+		done
+	done < <(demo_meters)
 	echo "$n"
+}
+
+# Every channel from `from` to `to`, every minute: the readings between the
+# history and the live agent, so that no meter starts stale or incomplete.
+demo_bridge() { # from to
+	local m model c
+	while IFS=: read -r m model; do
+		for c in $(model_channels "$model"); do
+			demo_publish "$m" "$c" "$1" "$2" 60
+		done
+	done < <(demo_meters)
 }
 
 # Monthly manual entries up to the last whole month before `until`: each at

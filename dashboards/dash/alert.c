@@ -51,6 +51,7 @@ static void msg_free(struct alert_msg *m)
 struct alert {
 	char command[1024], topic[256];
 	const struct org *org;         /* names meters in the words; may be NULL */
+	struct notify *notify;         /* LINE, mail, webhook; NULL: none */
 	struct mqtt_link *link;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -269,17 +270,19 @@ static void *alert_main(void *arg)
 static const struct mqtt_link_cb no_callbacks;
 
 struct alert *alert_new(const char *command, const char *topic, const struct mqtt_opts *mqtt,
-    const struct org *org, char *err, size_t errlen)
+    const struct org *org, struct notify *notify, char *err, size_t errlen)
 {
 	struct alert *a = calloc(1, sizeof(*a));
 
 	if (a == NULL) {
 		gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+		notify_free(notify, 0);
 		return NULL;
 	}
 	snprintf(a->command, sizeof(a->command), "%s", command ? command : "");
 	snprintf(a->topic, sizeof(a->topic), "%s", topic ? topic : "");
 	a->org = org;
+	a->notify = notify;
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->cond, NULL);
 	if (a->topic[0] != '\0' &&
@@ -289,12 +292,14 @@ struct alert *alert_new(const char *command, const char *topic, const struct mqt
 			gm_errf(err, errlen, GM_EIO, "cannot start the MQTT link to %s",
 			    mqtt_link_uri(a->link));
 		mqtt_link_free(a->link);
+		notify_free(notify, 0);
 		free(a);
 		return NULL;
 	}
 	if (pthread_create(&a->thread, NULL, alert_main, a) != 0) {
 		mqtt_link_stop(a->link);
 		mqtt_link_free(a->link);
+		notify_free(notify, 0);
 		free(a);
 		gm_errf(err, errlen, GM_ENOMEM, "cannot start the alert thread");
 		return NULL;
@@ -368,6 +373,8 @@ void alert_log(void *unused, const struct fault_event *e)
 void alert_fire(void *alert, const struct fault_event *e)
 {
 	struct alert *a = alert;
+	struct alert_msg *m;
+	char *json;
 
 	alert_log(NULL, e);
 	pthread_mutex_lock(&a->lock);
@@ -378,8 +385,14 @@ void alert_fire(void *alert, const struct fault_event *e)
 		if (a->dropped++ % 1000 == 0)
 			log_warn("alert queue full: oldest alert dropped (%lu so far)", a->dropped);
 	}
-	msg_of(&a->q[(a->head + a->len) % ALERT_QUEUE], e, a->org);
+	m = &a->q[(a->head + a->len) % ALERT_QUEUE];
+	msg_of(m, e, a->org);
 	a->len++;
+	if (a->notify != NULL && (json = alert_json(m)) != NULL) {
+		notify_event(a->notify, m->text_th ? m->text_th : m->key, m->text_th ? m->text_th : "",
+		    m->text_en ? m->text_en : "", json);
+		cJSON_free(json);
+	}
 	pthread_cond_broadcast(&a->cond);
 	pthread_mutex_unlock(&a->lock);
 }
@@ -421,6 +434,7 @@ void alert_free(struct alert *a, double wait_s)
 	pthread_join(a->thread, NULL);
 	mqtt_link_stop(a->link);
 	mqtt_link_free(a->link);
+	notify_free(a->notify, wait_s);
 	pthread_mutex_destroy(&a->lock);
 	pthread_cond_destroy(&a->cond);
 	free(a);

@@ -30,6 +30,7 @@
 
 #include "mqtt_opts.h"
 #include "faults.h"
+#include "notify.h"
 #include "org.h"
 
 #define ALERT_TIMEOUT_S 30
@@ -38,10 +39,11 @@
 struct alert;
 
 /* command and topic may be NULL or "" (then that half is off); mqtt and
- * org (NULL: meters by their ids) are borrowed for the alert's lifetime.
- * NULL with the reason in err. */
+ * org (NULL: meters by their ids) are borrowed for the alert's lifetime;
+ * notify (NULL: none) is the alert's from now on, also when it fails (each
+ * event goes to it as well, notify.h). NULL with the reason in err. */
 struct alert *alert_new(const char *command, const char *topic, const struct mqtt_opts *mqtt,
-    const struct org *org, char *err, size_t errlen);
+    const struct org *org, struct notify *notify, char *err, size_t errlen);
 /* Queue one event (copied) and log it; a fault_fn, with the alert as user. */
 void alert_fire(void *alert, const struct fault_event *e);
 /* Only log it: a fault_fn for a dashboard without alerts. */

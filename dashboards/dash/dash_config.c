@@ -71,6 +71,8 @@ static void dash_key(struct conf *c, struct dash_config *cfg, const char *key,
 		conf_double(c, key, value, 0, 86400, &cfg->alert_settle_s);
 	else if (strcmp(key, "alert_remind") == 0)
 		conf_double(c, key, value, 0, 30 * 86400.0, &cfg->alert_remind_s);
+	else if (strcmp(key, "notify_retry") == 0)
+		conf_double(c, key, value, 0.1, 600, &cfg->notify_retry_s);
 	else
 		conf_error(c, "unknown key \"%s\" in [dashboard]", key);
 }
@@ -85,8 +87,9 @@ static void dash_handler(struct conf *c, const char *section, const char *key,
 	} else if (strcmp(section, "mqtt") == 0) {
 		cfg->have_mqtt = true;
 		mqtt_opts_key(c, &cfg->mqtt, key, value);
-	} else {
-		conf_error(c, "unknown section [%s] (expected [dashboard] or [mqtt])", section);
+	} else if (!notify_config_key(c, &cfg->notify, section, key, value)) {
+		conf_error(c, "unknown section [%s] (expected [dashboard], [mqtt], [line], [mail] "
+		    "or [webhook])", section);
 	}
 }
 
@@ -107,6 +110,8 @@ int dash_config_load(const char *path, struct dash_config *cfg, conf_report repo
 	cfg->max_per_ip = 32;
 	cfg->idle_timeout_s = 10;
 	mqtt_opts_defaults(&cfg->mqtt, "gm-dashboard");
+	notify_config_defaults(&cfg->notify);
+	cfg->notify_retry_s = 10;
 	if (path == NULL)
 		return 0;
 	return conf_parse(path, dash_handler, cfg, report, report_user);
@@ -135,6 +140,7 @@ int dash_config_check(const struct dash_config *cfg, conf_report report, void *r
 		say(report, report_user, "no data directory: set data_dir in [dashboard] or -d");
 		errors++;
 	}
+	errors += notify_config_check(&cfg->notify, report, report_user);
 	if (cfg->max_per_ip > cfg->max_connections || cfg->threads > cfg->max_connections) {
 		char msg[160];
 

@@ -21,7 +21,10 @@
  *   alert_state = /var/lib/greenmeter/alerts.json     ; open faults, kept across restarts
  *   alert_settle = 0      ; seconds a fault lasts before it is said, at least (faults.h)
  *   alert_remind = 0      ; seconds between reminders while a fault lasts; 0: none
+ *   notify_retry = 10     ; seconds before a failed LINE, mail or webhook try is made
+ *                         ; again (then twice that, ... up to 10 minutes)
  *   [mqtt]                ; common/mqtt_opts.h: only for alert_topic
+ *   [line], [mail], [webhook] ; where alerts go (notify_config.h)
  */
 #ifndef GM_DASH_CONFIG_H
 #define GM_DASH_CONFIG_H
@@ -30,6 +33,7 @@
 
 #include "confparse.h"
 #include "mqtt_opts.h"
+#include "notify_config.h"
 
 struct dash_config {
 	char host[256];
@@ -47,8 +51,10 @@ struct dash_config {
 	char alert_topic[256];
 	char alert_state[1024];
 	double alert_settle_s, alert_remind_s;
+	double notify_retry_s;     /* the first wait before a failed notification is tried again */
 	bool have_mqtt;            /* the file had an [mqtt] section */
 	struct mqtt_opts mqtt;
+	struct notify_config notify;   /* [line], [mail], [webhook] */
 };
 
 /* Defaults, then the file when path is not NULL. Returns the number of

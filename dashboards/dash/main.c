@@ -19,6 +19,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <curl/curl.h>
+
 #include "alert.h"
 #include "dash.h"
 #include "gm_err.h"
@@ -191,17 +193,30 @@ static void free_org(struct dash *d)
 	d->crit = NULL;
 }
 
+static bool notifying(const struct dash_config *c)
+{
+	return c->notify.line.on || c->notify.mail.on || c->notify.webhook.on;
+}
+
 static int start(struct dash *d, struct runner *r, char *err, size_t errlen)
 {
+	struct notify *n = NULL;
+	char outbox[1100] = "";   /* beside the fault state: what is not sent yet */
+
+	if (d->cfg.alert_state[0] != '\0')
+		snprintf(outbox, sizeof(outbox), "%s.outbox", d->cfg.alert_state);
 	if (d->cfg.rrdcached[0] != '\0' &&
 	    (d->cached = rrdc_open(d->cfg.rrdcached, d->cfg.data_dir, err, errlen)) == NULL)
 		return -1;
 	if ((r->faults = faults_new(d->cfg.alert_state, d->cfg.alert_settle_s,
 	    d->cfg.alert_remind_s)) == NULL || (d->pages = page_cache_new()) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
-	if ((d->cfg.alert_command[0] || d->cfg.alert_topic[0]) &&
-	    (r->alert = alert_new(d->cfg.alert_command, d->cfg.alert_topic, &d->cfg.mqtt, d->org, err,
-	    errlen)) == NULL)
+	if (notifying(&d->cfg) && (n = notify_new(&d->cfg.notify, outbox, d->cfg.notify_retry_s,
+	    err, errlen)) == NULL)
+		return -1;
+	if ((d->cfg.alert_command[0] || d->cfg.alert_topic[0] || n != NULL) &&
+	    (r->alert = alert_new(d->cfg.alert_command, d->cfg.alert_topic, &d->cfg.mqtt, d->org, n,
+	    err, errlen)) == NULL)
 		return -1;
 	return 0;
 }
@@ -282,6 +297,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	curl_global_init(CURL_GLOBAL_DEFAULT);   /* before any thread: it is not thread-safe */
 	if (dash_init(&d, err, sizeof(err)) != GM_OK) {
 		log_err("%s", err);
 		free_org(&d);
@@ -314,5 +330,6 @@ out:
 	rrdc_close(d.cached);
 	free_org(&d);
 	dash_fini(&d);
+	curl_global_cleanup();
 	return rc;
 }
