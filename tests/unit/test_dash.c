@@ -237,7 +237,8 @@ static void test_config(void **state)
 		"d.conf:7: alert_topic = \"greenmeter/v1/alerts\": under greenmeter/v1/ the "
 		    "collector would read alerts as readings",
 		"d.conf:8: unknown key \"colour\" in [dashboard]",
-		"d.conf:10: unknown section [web] (expected [dashboard] or [mqtt])",
+		"d.conf:10: unknown section [web] (expected [dashboard], [mqtt], [line], [mail] "
+		    "or [webhook])",
 	};
 	expect_reports(want, 5);
 	assert_string_equal(c.host, "0.0.0.0");   /* only when told */
@@ -369,6 +370,43 @@ static void test_fault_once(void **state)
 	assert_int_equal(log.n, 2);
 	meter_view_free(s);
 	faults_free(fs);
+}
+
+/* Where alerts go: a secret only its owner may read, every section whole. */
+static void test_notify_config(void **state)
+{
+	struct dash_config c;
+	char text[2048], tok[256];
+	const char *path;
+
+	(void)state;
+	assert_int_equal(tmpdir_make("notify"), 0);
+	snprintf(tok, sizeof(tok), "%s", fixture("line.token", "token-1\n"));   /* a static buffer */
+	assert_int_equal(chmod(tok, 0644), 0);
+	snprintf(text, sizeof(text), "[dashboard]\ndata_dir = /x\n[line]\ntoken_file = %s\n"
+	    "to = U1 C2\napi = ftp://x\n[mail]\nurl = http://mail\nfrom = a@b\n[webhook]\n"
+	    "timeout = 0\n", tok);
+	path = fixture("n.conf", text);
+	reports.n = 0;
+	assert_int_equal(dash_config_load(path, &c, collect, NULL), 4);
+	assert_non_null(strstr(reports.msg[0], "line.token\": others may read it (mode 644): "
+	    "chmod 600 it"));
+	assert_non_null(strstr(reports.msg[1], "api = \"ftp://x\": expected an http:// or https://"));
+	assert_non_null(strstr(reports.msg[2], "url = \"http://mail\": expected smtp://host:port"));
+	assert_non_null(strstr(reports.msg[3], "timeout = \"0\""));
+	/* mended: read, and what only the whole section tells */
+	assert_int_equal(chmod(tok, 0600), 0);
+	snprintf(text, sizeof(text), "[dashboard]\ndata_dir = /x\n[line]\ntoken_file = %s\n"
+	    "to = U1 C2\n[mail]\nurl = smtp://mail:587\nfrom = a@b\n[webhook]\nbearer_file = %s\n",
+	    tok, tok);
+	path = fixture("n2.conf", text);
+	reports.n = 0;
+	assert_int_equal(dash_config_load(path, &c, collect, NULL), 0);
+	assert_string_equal(c.notify.line.token, "token-1");
+	assert_int_equal(c.notify.line.nto, 2);
+	assert_string_equal(c.notify.line.to[1], "C2");
+	assert_string_equal(c.notify.line.api, "https://api.line.me");
+	assert_int_equal(dash_config_check(&c, collect, NULL), 2);   /* mail: no to; webhook: no url */
 }
 
 /* The status file names a reading 75 s after the file's last update (rows
@@ -522,6 +560,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_config, tmpdir_teardown),
 		cmocka_unit_test(test_stale_rule),
 		cmocka_unit_test(test_fault_once),
+		cmocka_unit_test_teardown(test_notify_config, tmpdir_teardown),
 		cmocka_unit_test_teardown(test_today_end, tmpdir_teardown),
 		cmocka_unit_test_teardown(test_report_files, tmpdir_teardown),
 		cmocka_unit_test_teardown(test_report_special, tmpdir_teardown),
