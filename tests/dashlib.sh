@@ -7,6 +7,14 @@
 #                            until $T/fast.stop exists
 # and the shipped organisation in $T/org with the counter shared 60/40.
 
+# The [dashboard] lines every test's gm-dashboard starts from: on port
+# $WEB, the data in $T/data, the collector's status in $T/status, a scan
+# every half second; a test adds its own lines after them.
+dash_conf_head() {
+	printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s/data\nstatus_file = %s/status\nscan = 0.5\n' \
+		"$WEB" "$T" "$T"
+}
+
 pub() { mosquitto_pub -p "$BROKER_PORT" -q 1 -t "greenmeter/v1/$1" -m "$2"; }
 
 fast() { local s=1; while [ ! -e "$T/fast.stop" ]; do

@@ -32,13 +32,8 @@ dash_dataset
 printf 'line-channel-token-123\n' >"$T/line.token"
 chmod 600 "$T/line.token"
 WEB=$(free_port)
-cat >"$T/dash.conf" <<CONF
-[dashboard]
-listen = 127.0.0.1:$WEB
-data_dir = $T/data
-status_file = $T/status
+{ dash_conf_head; cat <<CONF; } >"$T/dash.conf"
 org = $T/org/organisation.ini
-scan = 0.5
 alert_state = $T/alerts.json
 notify_retry = 0.5
 [line]

@@ -9,6 +9,7 @@
 #   channel exists, the second with the dashboard restarted during the
 #   fault, which sends nothing new (its state file remembers what it said).
 . "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/dashlib.sh"
 
 N=100
 A_PORT=$(free_port)
@@ -40,13 +41,8 @@ for i in $(seq 0 $((N + 1))); do
 	printf '[meter gw/m%03d]\nth = มิเตอร์ที่ %d\nen = Meter %d\ngateway = %s\n' "$i" "$i" "$i" "$gw"
 done >>"$T/org/organisation.ini"
 WEB=$(free_port)
-cat >"$T/dash.conf" <<CONF
-[dashboard]
-listen = 127.0.0.1:$WEB
-data_dir = $T/data
-status_file = $T/status
+{ dash_conf_head; cat <<CONF; } >"$T/dash.conf"
 org = $T/org/organisation.ini
-scan = 0.5
 alert_state = $T/alerts.json
 alert_command = echo "\$GM_EVENT \$GM_FAULT \$GM_COUNT \$GM_TEXT_EN" >>$T/alerts
 CONF

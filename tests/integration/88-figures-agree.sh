@@ -7,8 +7,7 @@
 # to review, as gm-report says of the same day so far; and every figure of
 # /api/meters is gm-report's over the span the API names.
 . "$(dirname "$0")/../lib.sh"
-
-pub() { mosquitto_pub -p "$BROKER_PORT" -q 1 -t "greenmeter/v1/$1" -m "$2"; }
+. "$ROOT/tests/dashlib.sh"   # pub, dash_conf_head
 
 start_broker
 collector_up agree-collector 20 || not_ok "collector subscribed"
@@ -31,12 +30,7 @@ check "the collector flags the fall as a reset" \
 	wait_for 20 grep -q "reset" "$T/data/hq/m/kwh.events"
 
 WEB=$(free_port)
-cat >"$T/dash.conf" <<CONF
-[dashboard]
-listen = 127.0.0.1:$WEB
-data_dir = $T/data
-status_file = $T/status
-scan = 0.5
+{ dash_conf_head; cat <<CONF; } >"$T/dash.conf"
 usage_every = 1
 CONF
 start dashboard "$BIN/gm-dashboard" -c "$T/dash.conf"

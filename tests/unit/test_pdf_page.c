@@ -22,6 +22,7 @@
 #include <pango/pangocairo.h>
 
 #include "page_doc.h"
+#include "pango_fixture.h"
 #include "pdf_page.h"
 
 static const char page[] =
@@ -69,21 +70,7 @@ static void test_blocks(void **state)
 
 static double width_of(const char *text)
 {
-	cairo_surface_t *s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
-	cairo_t *cr = cairo_create(s);
-	PangoLayout *l = pango_cairo_create_layout(cr);
-	PangoFontDescription *fd = pango_font_description_from_string(pdf_page_font());
-	PangoRectangle log;
-
-	pango_font_description_set_size(fd, 20 * PANGO_SCALE);
-	pango_layout_set_font_description(l, fd);
-	pango_layout_set_text(l, text, -1);
-	pango_layout_get_extents(l, NULL, &log);
-	pango_font_description_free(fd);
-	g_object_unref(l);
-	cairo_destroy(cr);
-	cairo_surface_destroy(s);
-	return (double)log.width / PANGO_SCALE;
+	return pango_fixture_width(text, 20);
 }
 
 static void test_shaping(void **state)

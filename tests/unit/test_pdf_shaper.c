@@ -20,28 +20,9 @@
 #include <cmocka.h>
 #include <pango/pangocairo.h>
 
+#include "pango_fixture.h"
 #include "pdf_page.h"
 #include "pdf_shaper.h"
-
-/* Pango's own width of markup at size, on a layout made the plain way. */
-static double plain_width(const char *markup, double size)
-{
-	cairo_surface_t *s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
-	cairo_t *cr = cairo_create(s);
-	PangoLayout *l = pango_cairo_create_layout(cr);
-	PangoFontDescription *fd = pango_font_description_from_string(pdf_page_font());
-	PangoRectangle log;
-
-	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
-	pango_layout_set_font_description(l, fd);
-	pango_layout_set_markup(l, markup, -1);
-	pango_layout_get_extents(l, NULL, &log);
-	pango_font_description_free(fd);
-	g_object_unref(l);
-	cairo_destroy(cr);
-	cairo_surface_destroy(s);
-	return (double)log.width / PANGO_SCALE;
-}
 
 static void test_same_text_once(void **state)
 {
@@ -52,7 +33,7 @@ static void test_same_text_once(void **state)
 
 	(void)state;
 	assert_non_null(a);
-	assert_float_equal(a->w, plain_width(text, 12), 0.01);
+	assert_float_equal(a->w, pango_fixture_width(text, 12), 0.01);
 	b = pdf_shaper_get(sh, text, 12, -1, PANGO_ALIGN_LEFT);
 	assert_ptr_equal(a, b);
 	assert_int_equal(pdf_shaper_size(sh), 1);
