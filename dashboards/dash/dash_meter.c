@@ -23,7 +23,7 @@ static void state(FILE *f, const struct meter_snap *s, const struct meter_row *r
 	fprintf(f, "</td></tr><tr><th>%s</th><td class=\"num\" id=\"last\">", tr(l, "last_value"));
 	page_reading(f, r->st.have_last ? r->st.last_v : NAN, r->st.unit);
 	fprintf(f, "</td></tr><tr><th>%s</th><td>", tr(l, "last_reading"));
-	page_time(f, r->st.have_last ? r->st.last_t : NAN);
+	page_time(f, r->st.have_last ? r->st.last_t : NAN, l);
 	fputs(" (", f);
 	page_age(f, meter_view_age(r, now), l);
 	fprintf(f, ")</td></tr><tr><th>%s</th><td>", tr(l, "interval"));
@@ -164,7 +164,7 @@ static void recent(FILE *f, struct dash *d, const struct meter_row *r, enum lang
 	    tr(l, "value"));
 	for (int i = 0; i < n; i++) {
 		fputs("<tr><td>", f);
-		page_time(f, v[i].t);
+		page_time(f, v[i].t, l);
 		fputs("</td><td class=\"num\">", f);
 		page_reading(f, v[i].v, r->st.unit);
 		fputs("</td></tr>", f);

@@ -56,7 +56,7 @@ static void summary(FILE *f, const struct meter_snap *s, const struct ov *ov, do
 		fputs("—", f);
 	}
 	fprintf(f, " · %s ", tr(l, "usage_at"));
-	page_time(f, s->usage_at);
+	page_time(f, s->usage_at, l);
 	fputs("</small></p>\n", f);
 }
 

@@ -25,7 +25,7 @@ static void set_table(FILE *f, const struct report_set *s, enum lang l)
 		fputs("<tr><td>", f);
 		file_link(f, s, &s->files[i]);
 		fprintf(f, "</td><td class=\"num\">%lld</td><td>", (long long)s->files[i].size);
-		page_time(f, s->files[i].mtime);
+		page_time(f, s->files[i].mtime, l);
 		fputs("</td></tr>", f);
 	}
 	fputs("</table>\n", f);

@@ -71,7 +71,7 @@ void page_begin(FILE *f, const struct http_req *rq, enum lang l, const char *tit
 void page_end(FILE *f, enum lang l, double now)
 {
 	fputs("</main><footer>", f);
-	page_time(f, now);
+	page_time(f, now, l);
 	fprintf(f, " · %s</footer></body></html>\n", tr(l, "generated"));
 }
 
@@ -122,16 +122,20 @@ void page_use(FILE *f, const struct meter_use *u, const char *unit, enum lang l)
 		fprintf(f, " <small class=\"warn\">%s</small>", tr(l, "to_review"));
 }
 
-void page_time(FILE *f, double t)
+void page_time(FILE *f, double t, enum lang l)
 {
-	char buf[32];
+	char day[64];
+	time_t tt = (time_t)t;
+	struct tm tm;
 
 	if (!isfinite(t) || t <= 0) {
 		fputs("—", f);
 		return;
 	}
-	time_format_local((time_t)t, buf, sizeof(buf));
-	fputs(buf, f);
+	green_date_name(tt, l, day, sizeof(day));
+	localtime_r(&tt, &tm);
+	fprintf(f, "%s %02d:%02d:%02d%s", day, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    l == LANG_TH ? " น." : "");
 }
 
 void page_chan_link(FILE *f, const struct chan_id *id, enum lang l)

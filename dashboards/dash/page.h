@@ -27,8 +27,9 @@ void page_status(FILE *f, enum chan_status s, enum lang l);
 void page_reading(FILE *f, double v, const char *unit);
 /* An amount used, its unit, and "incomplete 87 %" / "to review" when so. */
 void page_use(FILE *f, const struct meter_use *u, const char *unit, enum lang l);
-/* Local "YYYY-MM-DD HH:MM:SS". */
-void page_time(FILE *f, double t);
+/* A moment as the page's reader writes it: "7 ธ.ค. 2569 08:41:27 น."
+ * (Buddhist Era), "7 Dec 2026 08:41:27"; local time. */
+void page_time(FILE *f, double t, enum lang l);
 /* <a href="/meter/s/m/c">s/m/c</a> */
 void page_chan_link(FILE *f, const struct chan_id *id, enum lang l);
 /* The same link, its text the channel's name alone (under its meter's). */
