@@ -1,4 +1,8 @@
-/* dash_reports.c - the report files: a list, a unit's latest, each file. */
+/* dash_reports.c - the report files: each set as people look for it (a
+ * Green Office set by its fiscal year, its organisation pages and a row a
+ * unit; another set as a list), a unit's latest, each file. */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,6 +35,114 @@ static void set_table(FILE *f, const struct report_set *s, enum lang l)
 	fputs("</table>\n", f);
 }
 
+/* ---- a Green Office set, as people look for it ------------------------------ */
+
+static const struct report_file *find(const struct report_set *s, const char *name)
+{
+	for (int i = 0; i < s->nfiles; i++)   /* by name, but a few hundred at most */
+		if (strcmp(s->files[i].name, name) == 0)
+			return &s->files[i];
+	return NULL;
+}
+
+/* "HTML · PDF" of base.<lang>.html/.pdf, each when there; the count shown. */
+static int page_links(FILE *f, const struct report_set *s, const char *base, enum lang l,
+    bool *used)
+{
+	static const char *const ext[] = { "html", "pdf" }, *const label[] = { "HTML", "PDF" };
+	char name[REPORT_NAME_MAX + 1];
+	int shown = 0;
+
+	for (int k = 0; k < 2; k++) {
+		const struct report_file *rf;
+
+		snprintf(name, sizeof(name), "%s.%s.%s", base, l == LANG_EN ? "en" : "th", ext[k]);
+		if ((rf = find(s, name)) == NULL)
+			continue;
+		used[rf - s->files] = true;
+		fprintf(f, "%s<a href=\"/reports/%s/%s\">%s</a>", shown++ ? " · " : "", s->name,
+		    rf->name, label[k]);
+	}
+	return shown;
+}
+
+/* "green-fy2569" and "green-fy2570-q1": the fiscal year and the quarter,
+ * in words; another name as it is. */
+static void set_title(FILE *f, const struct report_set *s, enum lang l)
+{
+	int fy = 0, q = 0;
+
+	if (sscanf(s->name, "green-fy%4d-q%1d", &fy, &q) >= 1 && fy >= 2500 && fy < 2700) {
+		fprintf(f, "%s %s %d", tr(l, "set_green"), tr(l, "set_fy"), fy);   /* B.E., as the sets name it */
+		if (q >= 1 && q <= 4)
+			fprintf(f, " %s %d", tr(l, "set_quarter"), q);
+	} else {
+		html_esc(f, s->name);
+	}
+}
+
+/* The organisation's pages, then a row a unit, then what else the set has. */
+static void green_set(FILE *f, const struct report_set *s, const struct org *o, enum lang l)
+{
+	static const char *const org_pages[] = { "summary", "green-parliament",
+		"green-parliament-results", "whole.resources" };
+	static const char *const org_keys[] = { "summary", "kpi14", "results_report", "whole" };
+	bool *used = calloc((size_t)s->nfiles + 1, sizeof(*used));
+	char base[REPORT_NAME_MAX + 1];
+	int others = 0;
+
+	if (used == NULL)
+		return;
+	fprintf(f, "<section class=\"set\" id=\"set-%s\"><h2>", s->name);
+	set_title(f, s, l);
+	fprintf(f, "</h2><p><small>%s ", tr(l, "made"));
+	page_time(f, s->mtime, l);
+	fputs("</small></p><ul class=\"org-pages\">", f);
+	for (size_t k = 0; k < sizeof(org_pages) / sizeof(org_pages[0]); k++) {
+		fprintf(f, "<li>%s: ", tr(l, org_keys[k]));
+		if (page_links(f, s, org_pages[k], l, used) == 0)
+			fputs("—", f);
+		fputs("</li>", f);
+	}
+	fprintf(f, "</ul><table class=\"units\"><thead><tr><th>%s</th><th>%s</th><th>%s</th></tr>"
+	    "</thead><tbody>", tr(l, "units"), tr(l, "resources"), tr(l, "self_eval"));
+	for (int u = 0; u < o->nunits; u++) {
+		fprintf(f, "<tr data-unit=\"%s\"><td>", o->units[u].id);
+		html_esc(f, l == LANG_EN ? o->units[u].name_en : o->units[u].name_th);
+		fputs("</td><td>", f);
+		snprintf(base, sizeof(base), "%s.resources", o->units[u].id);
+		if (page_links(f, s, base, l, used) == 0)
+			fputs("—", f);
+		fputs("</td><td>", f);
+		snprintf(base, sizeof(base), "%s.self-evaluation", o->units[u].id);
+		if (page_links(f, s, base, l, used) == 0)
+			fputs("—", f);
+		fputs("</td></tr>", f);
+	}
+	fputs("</tbody></table>", f);
+	for (int i = 0; i < s->nfiles; i++)
+		others += !used[i];
+	if (others > 0) {   /* the CSVs, report.json, the other language */
+		fprintf(f, "<details><summary>%s (%d)</summary><p class=\"files\">", tr(l, "other_files"),
+		    others);
+		for (int i = 0, k = 0; i < s->nfiles; i++) {
+			if (used[i])
+				continue;
+			fputs(k++ ? " · " : "", f);
+			file_link(f, s, &s->files[i]);
+		}
+		fputs("</p></details>", f);
+	}
+	fputs("</section>\n", f);
+	free(used);
+}
+
+/* A Green Office set: gm-report wrote a summary into it. */
+static bool is_green(const struct report_set *s)
+{
+	return find(s, "summary.th.html") != NULL || find(s, "summary.en.html") != NULL;
+}
+
 void dash_reports_page(struct dash *d, const struct http_req *rq, struct http_reply *rp)
 {
 	enum lang l = dash_lang(rq);
@@ -40,8 +152,12 @@ void dash_reports_page(struct dash *d, const struct http_req *rq, struct http_re
 	page_begin(rp->out, rq, l, tr(l, "reports"), 0);
 	if (n <= 0)
 		fprintf(rp->out, "<p>%s</p>", tr(l, "no_reports"));
-	for (int i = 0; i < n; i++)
-		set_table(rp->out, &sets[i], l);
+	for (int i = 0; i < n; i++) {
+		if (d->org != NULL && is_green(&sets[i]))
+			green_set(rp->out, &sets[i], d->org, l);
+		else
+			set_table(rp->out, &sets[i], l);
+	}
 	if (n > 0)
 		report_files_sets_free(sets, n);
 	page_end(rp->out, l, now_wall());

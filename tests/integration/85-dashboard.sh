@@ -12,6 +12,13 @@
 
 dash_dataset
 # Report files, with a link to outside that must never be served.
+# A Green Office set as gm-report leaves one (a few of its files), and an
+# older set of another kind.
+mkdir -p "$T/reports/green-fy2569"
+for f in summary.th.html summary.th.pdf finance-budget.resources.th.html \
+	finance-budget.self-evaluation.th.html report.json summary.th.csv; do
+	echo "<p>$f</p>" >"$T/reports/green-fy2569/$f"
+done
 mkdir -p "$T/reports/green-test"
 echo '<p>finance report</p>' >"$T/reports/green-test/finance-budget.resources.th.html"
 echo 'a,b' >"$T/reports/green-test/summary.th.csv"
@@ -118,8 +125,16 @@ check "units page names every unit (19 and the whole)" [ "$(grep -c '<tr data-un
 check "unit page: 200 with the unit's Thai name" sh -c "curl -s $U/unit/finance-budget | grep -q 'สำนักการคลังและงบประมาณ'"
 get /api/units/finance-budget >/dev/null
 check "API: the unit's electricity is mapped, baseline 2568" [ "$(json "(d['unit']['baseline_fy'], 'electricity' in d['unit']['resources'])")" = "(2568, True)" ]
-check "unit page links the unit's latest report" sh -c "curl -s $U/unit/finance-budget | grep -q 'href=\"/reports/green-test/finance-budget.resources.th.html\"'"
+check "unit page links the unit's latest report" sh -c "curl -s $U/unit/finance-budget | grep -q 'href=\"/reports/green-[a-z0-9-]*/finance-budget.resources.th.html\"'"
 check "reports page lists the set" sh -c "curl -s $U/reports | grep -q 'summary.th.csv'"
+curl -s "$U/reports" >"$T/reports.html"
+check "reports page: a Green Office set by its fiscal year" grep -q '<h2>รายงานสำนักงานสีเขียว ปีงบประมาณ พ.ศ. 2569</h2>' "$T/reports.html"
+check "its summary's page and PDF by name" grep -q 'สรุปผลการดำเนินงานสำนักงานสีเขียว ทุกหน่วยงาน: <a href="/reports/green-fy2569/summary.th.html">HTML</a> · <a href="/reports/green-fy2569/summary.th.pdf">PDF</a>' "$T/reports.html"
+check "a row a unit by its Thai name, its pages linked, a dash where there is none" \
+	sh -c "grep -q '<tr data-unit=\"finance-budget\"><td>สำนักการคลังและงบประมาณ</td><td><a href=\"/reports/green-fy2569/finance-budget.resources.th.html\">HTML</a></td><td><a href=\"/reports/green-fy2569/finance-budget.self-evaluation.th.html\">HTML</a></td></tr>' '$T/reports.html' &&
+		grep -q '<tr data-unit=\"legal\"><td>สำนักกฎหมาย</td><td>—</td><td>—</td></tr>' '$T/reports.html'"
+check "the other files (CSV, JSON) under their own heading" \
+	sh -c "grep -q '<summary>ไฟล์อื่น (CSV, JSON, อีกภาษาหนึ่ง) (2)</summary>' '$T/reports.html' && grep -q 'green-fy2569/report.json' '$T/reports.html'"
 check "a report file is served" sh -c "curl -s $U/reports/green-test/finance-budget.resources.th.html | grep -q 'finance report'"
 check "a CSV is served as text/csv" [ "$(get /reports/green-test/summary.th.csv)" = "200 text/csv; charset=utf-8" ]
 check "API: reports" sh -c "curl -s $U/api/reports | grep -q '\"url\":\"/reports/green-test/summary.th.csv\"'"
