@@ -1,9 +1,12 @@
 /* dash_graph.c - a meter channel's graph, drawn by librrd as PNG or SVG. */
+#include <locale.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rrd.h>
 
+#include "log.h"
 #include "page.h"
 #include "handlers.h"
 #include "rrd_layout.h"
@@ -12,13 +15,15 @@
 struct range {
 	const char *name, *key;
 	long seconds;
+	const char *x_grid;   /* rrdtool's --x-grid: its labels through strftime, in
+	                         the page's language (draw's locale) */
 };
 
 static const struct range ranges[] = {
-	{ "24h", "r_24h", 86400 },
-	{ "7d", "r_7d", 7 * 86400 },
-	{ "30d", "r_30d", 30 * 86400 },
-	{ "1y", "r_1y", 365 * 86400 },
+	{ "24h", "r_24h", 86400, "HOUR:1:HOUR:6:HOUR:3:0:%H:%M" },
+	{ "7d", "r_7d", 7 * 86400, "HOUR:6:DAY:1:DAY:1:86400:%a %d" },
+	{ "30d", "r_30d", 30 * 86400, "DAY:1:WEEK:1:DAY:5:86400:%d %b" },
+	{ "1y", "r_1y", 365 * 86400, "MONTH:1:MONTH:1:MONTH:1:2592000:%b" },
 };
 
 /* The range and format a file name asks for; false if none. */
@@ -94,6 +99,8 @@ static void build(struct gargs *g, const struct meter_row *row,
 	add(g, "--height");
 	add(g, "200");
 	add(g, "--slope-mode");
+	add(g, "--x-grid");
+	add(g, r->x_grid);
 	add(g, "--title");
 	add(g, g->title);
 	add(g, "--vertical-label");
@@ -118,15 +125,38 @@ static void build(struct gargs *g, const struct meter_row *row,
 	g->argv[g->argc] = NULL;
 }
 
+/* Thai day and month names for the axis (glibc's th_TH.UTF-8 locale,
+ * which tools/deps.sh makes); (locale_t)0 when the machine has none: then
+ * the axis is English, and the log says so once. Under rrd_lock. */
+static locale_t thai_time(void)
+{
+	static locale_t th;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		if ((th = newlocale(LC_TIME_MASK, "th_TH.UTF-8", (locale_t)0)) == (locale_t)0)
+			log_warn("graphs: no th_TH.UTF-8 locale on this machine; Thai pages' graph "
+			    "axes stay English (localedef -i th_TH -f UTF-8 th_TH.UTF-8)");
+	}
+	return th;
+}
+
 /* Draw it; the image (malloc'd) in rp, or an error answer. */
-static void draw(struct dash *d, const struct chan_id *id, struct gargs *g, bool svg,
+static void draw(struct dash *d, const struct chan_id *id, struct gargs *g, bool svg, enum lang l,
     struct http_reply *rp)
 {
 	rrd_info_t *info, *i;
+	locale_t th, old = (locale_t)0;
 
 	pthread_mutex_lock(&d->rrd_lock);
 	dash_flush(d, id, false);
+	/* this thread's locale only, while librrd formats the axis */
+	if (l == LANG_TH && (th = thai_time()) != (locale_t)0)
+		old = uselocale(th);
 	info = rrd_read_graph(g->argc, (char **)g->argv);
+	if (old != (locale_t)0)
+		uselocale(old);
 	for (i = info; i != NULL; i = i->next) {
 		if (strcmp(i->key, "image") == 0 && i->type == RD_I_BLO &&
 		    (rp->data = malloc(i->value.u_blo.size + 1)) != NULL) {
@@ -168,7 +198,7 @@ void dash_graph_page(struct dash *d, const struct http_req *rq, struct http_repl
 	else {
 		rrd_layout_path(path, sizeof(path), d->cfg.data_dir, id);
 		build(g, row, path, r, svg, l);
-		draw(d, id, g, svg, rp);
+		draw(d, id, g, svg, l, rp);
 		free(g);
 	}
 	dash_put(d, ref);
