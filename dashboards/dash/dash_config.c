@@ -71,6 +71,8 @@ static void dash_key(struct conf *c, struct dash_config *cfg, const char *key,
 		conf_double(c, key, value, 0, 86400, &cfg->alert_settle_s);
 	else if (strcmp(key, "alert_remind") == 0)
 		conf_double(c, key, value, 0, 30 * 86400.0, &cfg->alert_remind_s);
+	else if (strcmp(key, "alert_quiet") == 0)
+		notify_config_quiet(c, &cfg->notify, key, value);
 	else if (strcmp(key, "notify_retry") == 0)
 		conf_double(c, key, value, 0.1, 600, &cfg->notify_retry_s);
 	else

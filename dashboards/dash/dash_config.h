@@ -21,6 +21,7 @@
  *   alert_state = /var/lib/greenmeter/alerts.json     ; open faults, kept across restarts
  *   alert_settle = 0      ; seconds a fault lasts before it is said, at least (faults.h)
  *   alert_remind = 0      ; seconds between reminders while a fault lasts; 0: none
+ *   alert_quiet = 22:00-07:00 ; LINE and mail wait out these hours (notify_config.h)
  *   notify_retry = 10     ; seconds before a failed LINE, mail or webhook try is made
  *                         ; again (then twice that, ... up to 10 minutes)
  *   [mqtt]                ; common/mqtt_opts.h: only for alert_topic

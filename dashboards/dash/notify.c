@@ -491,8 +491,15 @@ static enum outcome send_item(const struct notify *n, const struct item *it, cha
  * holds its own queue back, in order, and no other. */
 static struct item *due(struct notify *n, double now, double *wake)
 {
+	double quiet = notify_quiet_until(&n->cfg, now);
+
 	for (struct item *it = n->head; it != NULL; it = it->nextp) {
 		bool behind = false;
+
+		if (quiet > 0 && it->target != T_WEBHOOK) {   /* people sleep */
+			*wake = fmin(*wake, quiet);
+			continue;
+		}
 
 		for (struct item *o = n->head; o != it && !behind; o = o->nextp)
 			behind = o->target == it->target && strcmp(o->to, it->to) == 0;

@@ -1,6 +1,8 @@
 /* notify_config.c - the [line], [mail] and [webhook] sections (notify_config.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -146,6 +148,38 @@ bool notify_config_key(struct conf *c, struct notify_config *n, const char *sect
 		return false;
 	}
 	return true;
+}
+
+void notify_config_quiet(struct conf *c, struct notify_config *n, const char *key,
+    const char *value)
+{
+	int h1, m1, h2, m2, used = 0;
+
+	if (sscanf(value, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &used) != 4 ||
+	    value[used] != '\0' || h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59 || h1 < 0 || h2 < 0 ||
+	    m1 < 0 || m2 < 0) {
+		conf_error(c, "%s = \"%s\": expected HH:MM-HH:MM (22:00-07:00)", key, value);
+		return;
+	}
+	n->quiet_from = h1 * 60 + m1;
+	n->quiet_to = h2 * 60 + m2;
+}
+
+double notify_quiet_until(const struct notify_config *n, double now)
+{
+	time_t t = (time_t)now;
+	struct tm tm;
+	int m, left;
+
+	if (n->quiet_from == n->quiet_to)
+		return 0;
+	localtime_r(&t, &tm);
+	m = tm.tm_hour * 60 + tm.tm_min;
+	if (n->quiet_from < n->quiet_to ? (m < n->quiet_from || m >= n->quiet_to) :
+	    (m < n->quiet_from && m >= n->quiet_to))
+		return 0;
+	left = (n->quiet_to - m + 24 * 60) % (24 * 60);   /* minutes to its end */
+	return floor(now / 60) * 60 + left * 60.0;
 }
 
 static int need(conf_report report, void *user, bool ok, const char *msg)

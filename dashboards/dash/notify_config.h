@@ -20,6 +20,7 @@
  *   bearer_file = ...           ; optional: "Authorization: Bearer <first line>" (0600)
  *   ca_file = ...
  *   timeout = 10                ; in each section: seconds a try may take
+ * and in [dashboard]: alert_quiet = 22:00-07:00 (people's channels wait)
  */
 #ifndef GM_NOTIFY_CONFIG_H
 #define GM_NOTIFY_CONFIG_H
@@ -61,12 +62,22 @@ struct notify_config {
 	struct notify_line line;
 	struct notify_mail mail;
 	struct notify_webhook webhook;
+	int quiet_from, quiet_to;   /* minutes after local midnight; equal: never quiet */
 };
 
 void notify_config_defaults(struct notify_config *n);
 /* A key of [line], [mail] or [webhook]: true when section is one of them. */
 bool notify_config_key(struct conf *c, struct notify_config *n, const char *section,
     const char *key, const char *value);
+/* "HH:MM-HH:MM" (alert_quiet in [dashboard]) into n: while it lasts, LINE
+ * and mail hold what they would send (people sleep; the webhook, the
+ * command and MQTT are machines and go on). Across midnight when the end is
+ * before the start. Mistakes reported through c. */
+void notify_config_quiet(struct conf *c, struct notify_config *n, const char *key,
+    const char *value);
+/* When the quiet hours that hold at now (unix) end, or 0 when they do not. */
+double notify_quiet_until(const struct notify_config *n, double now);
+
 /* What only the whole section can tell ([line] without token or to ...):
  * the number of mistakes, each given to report. */
 int notify_config_check(const struct notify_config *n, conf_report report, void *user);

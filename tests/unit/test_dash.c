@@ -40,6 +40,7 @@
 #include "rrd_layout.h"
 #include "usage.h"
 #include "faults.h"
+#include "timeutil.h"
 #include "gm_err.h"
 #include "testutil.h"
 
@@ -409,6 +410,34 @@ static void test_notify_config(void **state)
 	assert_int_equal(dash_config_check(&c, collect, NULL), 2);   /* mail: no to; webhook: no url */
 }
 
+/* Quiet hours: across midnight, within a day, never, and mistakes. */
+static void test_quiet_hours(void **state)
+{
+	struct notify_config n;
+	struct conf c = { .path = "q.conf", .report = collect };
+
+	(void)state;
+	tz_set("Asia/Bangkok");
+	notify_config_defaults(&n);
+	assert_true(notify_quiet_until(&n, 1796661000) == 0);   /* none set: never quiet */
+	notify_config_quiet(&c, &n, "alert_quiet", "22:00-07:00");
+	assert_int_equal(c.errors, 0);
+	/* 7 Dec 2569 23:30: quiet until 8 Dec 07:00; 06:59: a minute more */
+	assert_true(notify_quiet_until(&n, 1796661000) == 1796688000);
+	assert_true(notify_quiet_until(&n, 1796687940) == 1796688000);
+	assert_true(notify_quiet_until(&n, 1796688000) == 0);   /* 07:00: over */
+	assert_true(notify_quiet_until(&n, 1796619600) == 0);   /* noon */
+	notify_config_quiet(&c, &n, "alert_quiet", "13:00-14:00");
+	assert_true(notify_quiet_until(&n, 1796625000) == 1796626800);   /* 13:30 */
+	assert_true(notify_quiet_until(&n, 1796626800) == 0);            /* 14:00 */
+	reports.n = 0;
+	notify_config_quiet(&c, &n, "alert_quiet", "22:00-7");
+	notify_config_quiet(&c, &n, "alert_quiet", "24:00-07:00");
+	assert_int_equal(c.errors, 2);
+	assert_string_equal(reports.msg[0], "q.conf: alert_quiet = \"22:00-7\": expected HH:MM-HH:MM "
+	    "(22:00-07:00)");
+}
+
 /* The status file names a reading 75 s after the file's last update (rows
  * wait in the collector's write-ahead log up to write_delay): today ends at
  * the start of the minute of the file's last update, not of the status
@@ -561,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_stale_rule),
 		cmocka_unit_test(test_fault_once),
 		cmocka_unit_test_teardown(test_notify_config, tmpdir_teardown),
+		cmocka_unit_test(test_quiet_hours),
 		cmocka_unit_test_teardown(test_today_end, tmpdir_teardown),
 		cmocka_unit_test_teardown(test_report_files, tmpdir_teardown),
 		cmocka_unit_test_teardown(test_report_special, tmpdir_teardown),
