@@ -86,7 +86,12 @@ if [ "$BRIDGE" -gt "$UNTIL" ]; then
 	wait_for 60 bridged
 fi
 
-start sim "$BIN/gm-sim" -c "$RUN/sim.conf"
+# One fault to show: the printers' gateway stops answering a while after the
+# start (GM_DEMO_FAULT_AFTER seconds, for GM_DEMO_FAULT_FOR seconds).
+FAULT_FROM=$(($(date +%s) + ${GM_DEMO_FAULT_AFTER:-180}))
+FAULT_UNTIL=$((FAULT_FROM + ${GM_DEMO_FAULT_FOR:-180}))
+demo_sim_live "$FAULT_FROM" "$FAULT_UNTIL" >"$RUN/sim-live.conf"
+start sim "$BIN/gm-sim" -c "$RUN/sim-live.conf"
 wait_port "$MODBUS" || { echo "demo: gm-sim did not start: see $RUN/sim.log" >&2; exit 1; }
 start agent "$BIN/gm-agent" -c "$RUN/agent.conf"
 
@@ -138,6 +143,8 @@ greenmeter demo is running (Asia/Bangkok time)
   meters ok? $BIN/gm-collector --status -c $RUN/collector.conf
   dashboard  http://127.0.0.1:$WEB/   (English: http://127.0.0.1:$WEB/?lang=en; units /units,
              reports /reports, JSON /api/meters, Prometheus /metrics); alerts in $RUN/alerts.log
+  a fault    the printers' gateway gw-printers stops answering at $(date -d "@$FAULT_FROM" +%H:%M) for $(( (FAULT_UNTIL - FAULT_FROM) / 60 )) min:
+             one alert for its 5 meters in alerts.log, and one when it is over
 
 $(cat "$RUN/reports/yesterday.txt")
 

@@ -60,6 +60,19 @@ demo_sim_conf() {
 	printf '[meter building-water]\nunit = %d\nmodel = water-pulse\nseed = 13\nload = 4\n' "$u"
 }
 
+# The live simulator's config: the demo's, with the printers' gateway
+# (gw-printers) not answering from `from` until `until` (unix): the fault the
+# demo shows, one alert for the five printers and one "resolved".
+demo_sim_live() { # from until
+	awk -v from="$1" -v until="$2" -v printers="$(echo "$DEMO_PRINTERS" | awk '{ print $1 }' | tr '\n' ' ')" '
+		{ print }
+		/^\[meter / {
+			m = $2; sub(/\]$/, "", m)
+			if ((" " printers " ") ~ (" " m " "))
+				printf "fault = timeout\nfault_from = @%d\nfault_until = @%d\n", from, until
+		}' "$RUN/sim.conf"
+}
+
 # Every polled meter for gm-agent: "meter:model" lines, unit numbers in order.
 demo_meters() {
 	local id rest m
@@ -123,7 +136,7 @@ demo_registry() {
 				"$m" "$(unit_name "$unit" th)" "$(unit_name "$unit" en)"
 			printf 'building = %s\nfloor = 3\n' "$house"
 		fi
-		printf 'model = printer-counter\ngateway = gw-sim\n'
+		printf 'model = printer-counter\ngateway = gw-printers\n'
 	done <<<"$DEMO_PRINTERS"
 	printf '[meter parliament/building-water]\nth = มิเตอร์น้ำประปารวมของอาคาร\nen = Building water meter\n'
 	printf 'building = %s\nfloor = B1\nroom = ห้องเครื่องสูบน้ำ | Pump room\nmodel = water-pulse\ngateway = gw-sim\n' "$house"

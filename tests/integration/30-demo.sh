@@ -5,6 +5,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 export GM_DEMO_DIR=$T/demo
+# the demo's fault (the printers' gateway) soon enough to watch it here
+export GM_DEMO_FAULT_AFTER=75 GM_DEMO_FAULT_FOR=45
 # A background job starts with SIGINT ignored; a terminal's Ctrl-C does not:
 # put it back to default, in a session of its own, like a foreground job.
 setsid perl -e '$SIG{INT} = "DEFAULT"; exec @ARGV' bash "$ROOT/tools/demo.sh" "$(dirname "$BIN")" \
@@ -102,6 +104,13 @@ for s in "$GM_DEMO_DIR"/reports/green-fy*; do
 	check "$(basename "$s"): each closed month's figures are its sources' in gm-report" \
 		agree green "$BIN" "$GM_DEMO_DIR/data" "$s"
 done
+# The demo's fault: the printers' gateway stops answering for 45 s, one
+# alert names it and its 5 meters, one says it is over; nothing else.
+check "the printers' gateway stops: one alert, in Thai, for its 5 meters" \
+	wait_for 150 grep -q 'opened \[ขาดการส่งข้อมูล\] เกตเวย์ไม่ตอบ gw-printers: มิเตอร์ 5 เครื่อง' "$GM_DEMO_DIR/alerts.log"
+check "and one when it answers again" wait_for 120 grep -q 'resolved \[กลับมาปกติ\] เกตเวย์ไม่ตอบ gw-printers' "$GM_DEMO_DIR/alerts.log"
+check "nothing else alerted" [ "$(grep -c . "$GM_DEMO_DIR/alerts.log")" = 2 ]
+[ "$FAILS" -eq 0 ] || sed 's/^/# /' "$GM_DEMO_DIR/alerts.log"
 kill -INT -- "-$DEMO"     # Ctrl-C: SIGINT to the whole foreground group
 wait_for 20 sh -c "! kill -0 $DEMO"
 check "Ctrl-C ends the demo" sh -c "! kill -0 $DEMO 2>/dev/null"
