@@ -136,6 +136,11 @@ static bool fault_of_json(const cJSON *o, struct fault *f)
 		return false;
 	f->status = status[0] == 's' ? STATUS_STALE : STATUS_FAULT;
 	f->scope = (enum fault_scope)k;
+	/* the key is what the scope and what make it, as open_fault writes it */
+	if (f->scope == FAULT_COLLECTOR ? strcmp(f->key, "collector") != 0 || f->what[0] != '\0' :
+	    f->what[0] == '\0' || strncmp(f->key, scope, strlen(scope)) != 0 ||
+	    f->key[strlen(scope)] != ':' || strcmp(f->key + strlen(scope) + 1, f->what) != 0)
+		return false;
 	f->since = since->valuedouble;
 	f->alerted = alerted->valuedouble;
 	if ((f->meters = calloc((size_t)cJSON_GetArraySize(m) + 1, sizeof(*f->meters))) == NULL)
