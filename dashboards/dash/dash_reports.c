@@ -163,29 +163,58 @@ void dash_reports_page(struct dash *d, const struct http_req *rq, struct http_re
 	page_end(rp->out, l, now_wall());
 }
 
-/* "<unit>." starts each of a unit's files (green_set.h). */
-static bool unit_file(const char *name, const char *unit)
+/* The set has a page of the unit's in l. */
+static bool has_unit(const struct report_set *s, const char *unit, enum lang l)
 {
-	size_t k = strlen(unit);
+	static const char *const kind[] = { "resources", "self-evaluation" };
+	static const char *const ext[] = { "html", "pdf" };
+	char name[REPORT_NAME_MAX + 1];
 
-	return strncmp(name, unit, k) == 0 && name[k] == '.';
+	for (int k = 0; k < 2; k++)
+		for (int e = 0; e < 2; e++) {
+			snprintf(name, sizeof(name), "%s.%s.%s.%s", unit, kind[k], l == LANG_EN ? "en" : "th",
+			    ext[e]);
+			if (find(s, name) != NULL)
+				return true;
+		}
+	return false;
 }
 
 void dash_reports_of_unit(FILE *f, const char *dir, const char *unit, enum lang l)
 {
 	struct report_set *sets = NULL;
 	int n = dir[0] ? report_files_sets(dir, &sets) : GM_ENOTFOUND, shown = 0;
+	char base[REPORT_NAME_MAX + 1];
 
 	fprintf(f, "<h2>%s</h2>", tr(l, "latest_reports"));
 	for (int i = 0; i < n && shown == 0; i++) {
-		for (int k = 0; k < sets[i].nfiles; k++) {
-			if (!unit_file(sets[i].files[k].name, unit))
-				continue;
-			fputs(shown++ ? " · " : "<p class=\"reports\">", f);
-			file_link(f, &sets[i], &sets[i].files[k]);
+		bool *used;
+
+		if (!has_unit(&sets[i], unit, l))
+			continue;   /* an older set may have it */
+		if ((used = calloc((size_t)sets[i].nfiles + 1, sizeof(*used))) == NULL)
+			break;
+		fputs("<ul class=\"reports\">", f);
+		snprintf(base, sizeof(base), "%s.resources", unit);
+		fprintf(f, "<li>%s: ", tr(l, "resources"));
+		if (page_links(f, &sets[i], base, l, used) == 0)
+			fputs("—", f);
+		else
+			shown++;
+		snprintf(base, sizeof(base), "%s.self-evaluation", unit);
+		fprintf(f, "</li><li>%s: ", tr(l, "self_eval"));
+		if (page_links(f, &sets[i], base, l, used) == 0)
+			fputs("—", f);
+		else
+			shown++;
+		fputs("</li></ul>", f);
+		if (shown) {
+			fprintf(f, "<p><small><a href=\"/reports%s#set-%s\">", page_lang_query(l),
+			    sets[i].name);
+			set_title(f, &sets[i], l);
+			fputs("</a></small></p>", f);
 		}
-		if (shown)
-			fprintf(f, " <small>(%s)</small></p>", sets[i].name);
+		free(used);
 	}
 	if (shown == 0)
 		fprintf(f, "<p>%s</p>", tr(l, "no_reports"));
