@@ -17,6 +17,10 @@
 #   gm-dashboard  /metrics   Prometheus text of every channel
 #   gm-dashboard  /api/meters
 #   lighttpd      /overview.html (the overview as gm-dashboard served it)
+#   gm-dashboard  /          again, while alerts are being delivered: half the
+#                 meters stale (50 meter faults), each alert pushed to two
+#                 LINE recipients at a local HTTPS stand-in that answers 500
+#                 to every push, so the outbox retries all through the run
 # The client shares the 2 CPUs with the server, as it does for the peer.
 # Ratio: gm-dashboard's requests/s on / over lighttpd's on the same bytes.
 # Target: overview p99 latency < 50 ms.
@@ -96,12 +100,36 @@ make_data() {
 
 serve() {
 	WEB=$(free_port)
+	LINE=$(free_port)
 	printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s\nstatus_file = %s\n' \
 		"$WEB" "$T/data" "$T/status" >"$T/dash.conf"
+	# where the alerts go: two LINE recipients at a stand-in (see alerting)
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 1 \
+		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+	printf 'bench-token\n' >"$T/line.token"
+	chmod 600 "$T/line.token"
+	printf 'alert_state = %s/alerts.json\nnotify_retry = 0.2\n[line]\ntoken_file = %s\nto = U1 C2\napi = https://127.0.0.1:%s\nca_file = %s\n' \
+		"$T" "$T/line.token" "$LINE" "$T/cert.pem" >>"$T/dash.conf"
+	echo "fail 0 100000000" >"$T/line.mode"
+	start line-standin python3 "$ROOT/tests/standin/https_standin.py" "$LINE" "$T/cert.pem" \
+		"$T/key.pem" "$T/line.log" "$T/line.mode"
+	wait_port "$LINE" || die "the LINE stand-in did not start"
+	# the collector "writes" its status file every 2 s: every channel read
+	# just now, but those of the first $T/stale meters (0 until alerting)
+	echo 0 >"$T/stale"
+	( while :; do
+		awk -v now="$(date +%s)" -v m="$(cat "$T/stale")" '{
+			split($1, id, "/"); sub(/^m/, "", id[2])
+			sub(/last_t=[0-9.]*/, "last_t=" (id[2] + 0 < m ? now - 3600 : now))
+			print }' "$T/status" >"$T/status.new" && mv "$T/status.new" "$T/status"
+		sleep 2
+	done ) &
+	PIDS="$PIDS $!"
 	start dashboard "$BIN/gm-dashboard" -c "$T/dash.conf"
+	DASH_PID=$LAST_PID
 	wait_port "$WEB" 300 || die "gm-dashboard did not start"
 	curl -s -o "$T/www/overview.html" "http://127.0.0.1:$WEB/" || die "no overview"
-	[ "$(grep -c '<tr class=' "$T/www/overview.html")" = "$METERS" ] || die "the overview lacks rows"
+	[ "$(grep -c 'data-channel=' "$T/www/overview.html")" = "$METERS" ] || die "the overview lacks rows"
 	PEER=$(free_port)
 	printf 'server.document-root = "%s"\nserver.port = %s\nserver.bind = "127.0.0.1"\nmimetype.assign = (".html" => "text/html; charset=utf-8")\n' \
 		"$T/www" "$PEER" >"$T/lighttpd.conf"
@@ -140,16 +168,32 @@ report() {
 	echo
 	echo "gm-dashboard overview / lighttpd same bytes: $(awk -v a="$g" -v b="$l" 'BEGIN { printf "%.2fx", a / b }') the requests per second"
 	echo "target: overview p99 < 50 ms: $(get overview p99) ms $(awk -v p="$(get overview p99)" 'BEGIN { print (p != "" && p < 50) ? "PASS" : "FAIL" }')"
+	echo "target: overview p99 < 50 ms while alerts are delivered: $(get alerting p99) ms $(awk -v p="$(get alerting p99)" 'BEGIN { print (p != "" && p < 50) ? "PASS" : "FAIL" }') ($(grep -c 'fault meter:.* opened' "$T/dashboard.log") meter faults; $ALERT_TRIES LINE pushes refused and tried again during the run)"
+	echo "alerting p99 / quiet p99: $(awk -v a="$(get alerting p99)" -v b="$(get overview p99)" 'BEGIN { printf "%.2fx", a / b }')"
 	echo "gm-dashboard RSS after the runs: $(ps -o rss= -p "$DASH_PID" | awk '{ printf "%.1f MB", $1 / 1024 }')"
 }
 
 label() {
 	case $1 in
 	overview) echo "gm-dashboard /" ;;
+	alerting) echo "gm-dashboard /, alerts being delivered" ;;
 	metrics) echo "gm-dashboard /metrics" ;;
 	api) echo "gm-dashboard /api/meters" ;;
 	peer) echo "lighttpd /overview.html (same bytes)" ;;
 	esac
+}
+
+# Half the meters stop (their channels' last reading an hour old; said once
+# settled: a reading a minute, so about 70 s later): 50 meter faults, each
+# pushed to two LINE recipients and refused; the outbox tries each
+# recipient's oldest again (0.2 s, then twice that ...) all through the run.
+alerting() {
+	echo "$((METERS / 20))" >"$T/stale"
+	wait_for 180 sh -c "[ \"\$(grep -c 'fault meter:.* opened' '$T/dashboard.log')\" -ge $((METERS / 20)) ] &&
+		[ \"\$(grep -c '\"status\": 500' '$T/line.log' 2>/dev/null)\" -ge 4 ]" ||
+		die "no alert delivery under way"
+	ALERT_BEFORE=$(grep -c '"status": 500' "$T/line.log")
+	note "alerts under way: $(grep -c 'fault meter:.* opened' "$T/dashboard.log") meter faults"
 }
 
 main() {
@@ -160,12 +204,14 @@ main() {
 	template
 	make_data
 	serve
-	DASH_PID=$(echo $PIDS | awk '{ print $(NF - 1) }')
 	: >"$T/results"
 	bench overview "http://127.0.0.1:$WEB/"
 	bench metrics "http://127.0.0.1:$WEB/metrics"
 	bench api "http://127.0.0.1:$WEB/api/meters"
 	bench peer "http://127.0.0.1:$PEER/overview.html"
+	alerting
+	bench alerting "http://127.0.0.1:$WEB/"
+	ALERT_TRIES=$(($(grep -c '"status": 500' "$T/line.log") - ALERT_BEFORE))
 	mkdir -p "$(dirname "$OUT")"
 	report | tee "$OUT"
 	note "written to ${OUT#$ROOT/}"
