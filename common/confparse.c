@@ -22,6 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -642,4 +645,32 @@ bool conf_section_split(const char *section, char *type, size_t typelen,
 		return false;
 	strcpy(name, sp);
 	return true;
+}
+
+bool conf_secret(struct conf *c, const char *key, const char *path, char *dst, size_t len,
+    bool owner_only)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	ssize_t n;
+
+	dst[0] = '\0';
+	if (fd < 0) {
+		conf_error(c, "%s = \"%s\": %s", key, path, strerror(errno));
+		return false;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		conf_error(c, "%s = \"%s\": not a plain file", key, path);
+	} else if (owner_only && (st.st_mode & 077) != 0) {
+		conf_error(c, "%s = \"%s\": others may read it (mode %03o): chmod 600 it", key, path,
+		    (unsigned)(st.st_mode & 0777));
+	} else {
+		n = read(fd, dst, len - 1);
+		dst[n > 0 ? n : 0] = '\0';
+		dst[strcspn(dst, "\r\n")] = '\0';
+		if (dst[0] == '\0')
+			conf_error(c, "%s = \"%s\": its first line is empty", key, path);
+	}
+	close(fd);
+	return dst[0] != '\0';
 }

@@ -102,6 +102,12 @@ bool conf_double(struct conf *c, const char *key, const char *value, double min,
 bool conf_bool(struct conf *c, const char *key, const char *value, bool *out);
 bool conf_str(struct conf *c, const char *key, const char *value, char *dst, size_t len);
 bool conf_id(struct conf *c, const char *key, const char *value, char *dst);
+/* A secret's first line from the file at path (a password, a token): a
+ * plain file only (a FIFO or a terminal would hold the program up before it
+ * starts), and with owner_only none that others may read (a token in a
+ * world-readable file is a token given away). Reports "key = "path": why". */
+bool conf_secret(struct conf *c, const char *key, const char *path, char *dst, size_t len,
+    bool owner_only);
 /* A channel's unit and kind as the wire contract takes them (payload.h):
  * one rule and one message for every file that names a channel. */
 bool conf_unit(struct conf *c, const char *key, const char *value, char *dst);

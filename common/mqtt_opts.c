@@ -1,10 +1,6 @@
 /* mqtt_opts.c - broker address, credentials and TLS for paho clients. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "mqtt_opts.h"
 
@@ -36,31 +32,6 @@ static void set_broker(struct conf *c, struct mqtt_opts *o, const char *value)
 		    strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port);
 }
 
-/* Its first line. Not opened if it is not a plain file: a FIFO or a
- * terminal would hold the program up before it even starts. */
-static void read_password_file(struct conf *c, struct mqtt_opts *o, const char *path)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	ssize_t n;
-
-	if (fd < 0) {
-		conf_error(c, "password_file = \"%s\": %s", path, strerror(errno));
-		return;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		conf_error(c, "password_file = \"%s\": not a plain file", path);
-		close(fd);
-		return;
-	}
-	n = read(fd, o->password, sizeof(o->password) - 1);
-	close(fd);
-	o->password[n > 0 ? n : 0] = '\0';
-	o->password[strcspn(o->password, "\r\n")] = '\0';
-	if (o->password[0] == '\0')
-		conf_error(c, "password_file = \"%s\": its first line is empty", path);
-}
-
 /* What brokers take: MQTT 3.1.1 promises 1-23 letters and digits; mosquitto,
  * EMQX and HiveMQ take much more, VerneMQ 100 characters by default. The
  * agent adds "-in" and "-cli-<pid>" for its other connections. */
@@ -90,7 +61,7 @@ void mqtt_opts_key(struct conf *c, struct mqtt_opts *o, const char *key, const c
 	else if (strcmp(key, "password") == 0)
 		conf_str(c, key, value, o->password, sizeof(o->password));
 	else if (strcmp(key, "password_file") == 0)
-		read_password_file(c, o, value);
+		conf_secret(c, key, value, o->password, sizeof(o->password), false);
 	else if (strcmp(key, "ca_file") == 0) {
 		if (conf_str(c, key, value, o->ca_file, sizeof(o->ca_file)))
 			o->tls = true;

@@ -1,12 +1,8 @@
 /* notify_config.c - the [line], [mail] and [webhook] sections (notify_config.h). */
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <time.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "notify_config.h"
 
@@ -15,34 +11,6 @@ void notify_config_defaults(struct notify_config *n)
 	memset(n, 0, sizeof(*n));
 	strcpy(n->line.api, "https://api.line.me");
 	n->line.timeout_s = n->mail.timeout_s = n->webhook.timeout_s = 10;
-}
-
-/* A secret's first line: a plain file nobody but its owner may read (a
- * token in a world-readable file is a token given away). */
-static void secret_file(struct conf *c, const char *key, const char *path, char *dst,
-    size_t len)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	ssize_t n;
-
-	if (fd < 0) {
-		conf_error(c, "%s = \"%s\": %s", key, path, strerror(errno));
-		return;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		conf_error(c, "%s = \"%s\": not a plain file", key, path);
-	} else if ((st.st_mode & 077) != 0) {
-		conf_error(c, "%s = \"%s\": others may read it (mode %03o): chmod 600 it", key, path,
-		    (unsigned)(st.st_mode & 0777));
-	} else {
-		n = read(fd, dst, len - 1);
-		dst[n > 0 ? n : 0] = '\0';
-		dst[strcspn(dst, "\r\n")] = '\0';
-		if (dst[0] == '\0')
-			conf_error(c, "%s = \"%s\": its first line is empty", key, path);
-	}
-	close(fd);
 }
 
 /* "a b c" into to[] (each at most len - 1 bytes), at most NOTIFY_TO_MAX. */
@@ -76,7 +44,7 @@ static bool https_or_http(struct conf *c, const char *key, const char *value, ch
 static void line_key(struct conf *c, struct notify_line *l, const char *key, const char *value)
 {
 	if (strcmp(key, "token_file") == 0)
-		secret_file(c, key, value, l->token, sizeof(l->token));
+		conf_secret(c, key, value, l->token, sizeof(l->token), true);
 	else if (strcmp(key, "to") == 0)
 		recipients(c, key, value, l->to[0], sizeof(l->to[0]), &l->nto);
 	else if (strcmp(key, "api") == 0)
@@ -105,7 +73,7 @@ static void mail_key(struct conf *c, struct notify_mail *m, const char *key, con
 	} else if (strcmp(key, "username") == 0) {
 		conf_str(c, key, value, m->username, sizeof(m->username));
 	} else if (strcmp(key, "password_file") == 0) {
-		secret_file(c, key, value, m->password, sizeof(m->password));
+		conf_secret(c, key, value, m->password, sizeof(m->password), true);
 	} else if (strcmp(key, "ca_file") == 0) {
 		conf_str(c, key, value, m->ca_file, sizeof(m->ca_file));
 	} else if (strcmp(key, "timeout") == 0) {
@@ -122,7 +90,7 @@ static void webhook_key(struct conf *c, struct notify_webhook *w, const char *ke
 	if (strcmp(key, "url") == 0)
 		https_or_http(c, key, value, w->url, sizeof(w->url));
 	else if (strcmp(key, "bearer_file") == 0)
-		secret_file(c, key, value, w->bearer, sizeof(w->bearer));
+		conf_secret(c, key, value, w->bearer, sizeof(w->bearer), true);
 	else if (strcmp(key, "ca_file") == 0)
 		conf_str(c, key, value, w->ca_file, sizeof(w->ca_file));
 	else if (strcmp(key, "timeout") == 0)
