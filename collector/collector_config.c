@@ -6,6 +6,7 @@
 #include "collector_config.h"
 #include "gm_err.h"
 #include "rrdc.h"
+#include "status_file.h"
 #include "topic.h"
 
 /* The levels of a filter after greenmeter/v1/: site, meter, channel and
@@ -66,6 +67,8 @@ static void subscribe_key(struct conf *c, struct collector_config *cfg, const ch
 static void collector_key(struct conf *c, struct collector_config *cfg, const char *key,
     const char *value)
 {
+	long n;
+
 	if (strcmp(key, "data_dir") == 0)
 		conf_str(c, key, value, cfg->data_dir, sizeof(cfg->data_dir));
 	else if (strcmp(key, "subscribe") == 0)
@@ -78,6 +81,10 @@ static void collector_key(struct conf *c, struct collector_config *cfg, const ch
 		conf_double(c, key, value, 0, 86400, &cfg->max_future_s);
 	else if (strcmp(key, "fault_hold") == 0)
 		conf_double(c, key, value, 0, 7 * 86400, &cfg->fault_hold_s);
+	else if (strcmp(key, "arrivals") == 0) {
+		if (conf_long(c, key, value, 0, ARRIVED_MAX, &n))
+			cfg->arrivals = (unsigned)n;
+	}
 	else if (strcmp(key, "write_delay") == 0)
 		conf_double(c, key, value, 0, 300, &cfg->write_delay_s);
 	else
@@ -115,6 +122,7 @@ int collector_config_load(const char *path, struct collector_config *cfg,
 	strcpy(cfg->subscribe, "greenmeter/v1/#");
 	cfg->max_future_s = 300;
 	cfg->fault_hold_s = 600;
+	cfg->arrivals = ARRIVED_MAX;
 	cfg->write_delay_s = 5;   /* peers: collectd's CacheTimeout, rrdcached -w: minutes */
 	mqtt_opts_defaults(&cfg->mqtt, "gm-collector");
 	c.errors = conf_parse(path, collector_handler, &p, report, report_user);

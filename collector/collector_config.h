@@ -8,6 +8,8 @@
  *   status_file = /run/greenmeter/collector.status   ; optional: per-channel counters
  *   fault_hold = 600                     ; seconds a channel shows "fault" after a
  *                                        ; refused or flagged message
+ *   arrivals = 20                        ; readings per channel the status file keeps
+ *                                        ; as they came (0..20; status_file.h)
  *   write_delay = 5                      ; seconds rows may wait to be written together
  *                                        ; (store_queue.h; not in a shared group)
  *   rrdcached = unix:/run/rrdcached.sock ; optional: write through rrdcached
@@ -29,6 +31,7 @@ struct collector_config {
 	double max_future_s;
 	double fault_hold_s;
 	double write_delay_s;
+	unsigned arrivals;       /* readings kept per channel as they came (status file) */
 	struct mqtt_opts mqtt;
 };
 

@@ -754,6 +754,38 @@ static void count_message(struct ingest *ig, struct chan_state *cs,
 	count_seq(ig, cs, meta, pts[n - 1].t, where);
 }
 
+/* A channel's counters before a message, to tell what became of it. */
+struct tally {
+	uint64_t duplicates, late, resets, wraps;
+};
+
+static struct tally tally_of(const struct chan_state *cs)
+{
+	return (struct tally){ cs->r.duplicates, cs->r.late, cs->r.resets, cs->r.wraps };
+}
+
+/* The message's readings as they came, each with what became of it: the
+ * duplicates are its oldest (a message sent again after a reconnect); the
+ * rest share the message's one flag. */
+static void note_arrivals(struct ingest *ig, struct chan_state *cs, const struct tally *was,
+    const struct point *pts, size_t n)
+{
+	struct tally now = tally_of(cs);
+	uint64_t dup = now.duplicates - was->duplicates;
+	char note = ig->fate != INGEST_STORED ? ARR_QUARANTINED :
+	    now.late > was->late ? ARR_LATE : now.resets > was->resets ? ARR_RESET :
+	    now.wraps > was->wraps ? ARR_WRAP : ARR_STORED;
+	double at = ig->now > 0 ? ig->now : now_wall();
+	size_t from = n > ig->arrivals ? n - ig->arrivals : 0;
+
+	for (size_t i = from; i < n; i++) {
+		struct arrival a = { pts[i].t, pts[i].v, at,
+		    note == ARR_QUARANTINED || i >= dup ? note : ARR_DUPLICATE };
+
+		status_arrived(&cs->r, &a, ig->arrivals);
+	}
+}
+
 enum ingest_result ingest_message(struct ingest *ig, const char *topic,
     const void *payload, size_t len)
 {
@@ -764,8 +796,9 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 	enum topic_kind kind;
 	struct chan_id id;
 	enum ingest_result res = INGEST_DONE;
-	bool again = ig->in_hand == payload || ig->requeue, aside;
-	size_t n;
+	bool again = ig->in_hand == payload || ig->requeue, aside, counted = false;
+	struct tally was = { 0 };
+	size_t n = 0;
 	int rc = GM_OK;
 
 	ig->in_hand = NULL;
@@ -800,6 +833,8 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 		res = INGEST_RETRY;
 		goto out;
 	}
+	was = tally_of(cs);
+	counted = !ig->requeue && ig->arrivals > 0;
 	/* a delta channel keeps no RRD: nothing to load for it */
 	if (!(aside = ingest_aside(ig, cs)) && meta.kind != KIND_DELTA &&
 	    (rc = ingest_load_last(ig, cs, err, sizeof(err))) != GM_OK && rc != GM_EDAMAGED) {
@@ -828,6 +863,8 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 	else
 		res = store_points(ig, cs, &meta, pts, n, where);
 out:
+	if (counted && res == INGEST_DONE)
+		note_arrivals(ig, cs, &was, pts, n);
 	free(pts);
 	if (res != INGEST_DONE)
 		ig->in_hand = payload;

@@ -195,6 +195,7 @@ static int open_storage(struct ingest *ig, const struct collector_config *cfg,
 	ig->datadir = cfg->data_dir;
 	ig->max_future_s = cfg->max_future_s;
 	ig->fault_hold_s = cfg->fault_hold_s;
+	ig->arrivals = cfg->arrivals;
 	/* a shared subscription splits a channel's messages among collectors */
 	ig->shared = strncmp(cfg->subscribe, "$share/", 7) == 0;
 	if ((ig->store = rrd_store_open(cfg->data_dir, cfg->rrdcached, err, sizeof(err))) == NULL ||

@@ -1,4 +1,5 @@
 /* status_file.c - the collector's status file: a line per channel, written and read. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,62 @@ const char *chan_status_name(enum chan_status s)
 	return "?";
 }
 
+void status_arrived(struct chan_record *c, const struct arrival *a, unsigned keep)
+{
+	if (keep > ARRIVED_MAX)
+		keep = ARRIVED_MAX;
+	if (keep == 0)
+		return;
+	if (c->narrived >= keep)
+		c->narrived = keep - 1;
+	memmove(&c->arrived[1], &c->arrived[0], c->narrived * sizeof(c->arrived[0]));
+	c->arrived[0] = *a;
+	c->narrived++;
+}
+
+static bool is_note(int ch)
+{
+	return ch != '\0' && strchr("sdlrwq", ch) != NULL;
+}
+
+/* "arrived=T/LAG/V/N,..." newest first; LAG is at - t, one decimal. */
+static void put_arrived(FILE *out, const struct chan_record *c)
+{
+	for (unsigned i = 0; i < c->narrived && i < ARRIVED_MAX; i++) {
+		const struct arrival *a = &c->arrived[i];
+
+		fprintf(out, "%s%.3f/%.1f/%.12g/%c", i == 0 ? " arrived=" : ",", a->t, a->at - a->t,
+		    a->v, is_note(a->note) ? a->note : '?');
+	}
+}
+
+/* The arrivals back; a malformed one ends the list. */
+static void take_arrived(struct chan_record *c, const char *p)
+{
+	c->narrived = 0;
+	while (c->narrived < ARRIVED_MAX) {
+		struct arrival *a = &c->arrived[c->narrived];
+		char *end;
+		double lag;
+
+		a->t = strtod(p, &end);
+		if (end == p || *end != '/')
+			return;
+		lag = strtod(p = end + 1, &end);
+		if (end == p || *end != '/')
+			return;
+		a->v = strtod(p = end + 1, &end);
+		if (end == p || *end != '/' || !is_note(end[1]) || strchr(", \n", end[2]) == NULL)
+			return;
+		a->at = a->t + lag;
+		a->note = end[1];
+		c->narrived++;
+		if (end[2] != ',')
+			return;
+		p = end + 3;
+	}
+}
+
 /* The problem text as one token: spaces become '_' so a line stays
  * "key=value" pairs. */
 static void put_problem(FILE *out, const char *p)
@@ -61,8 +118,10 @@ void status_put(FILE *out, const struct chan_record *c, double now)
 	fprintf(out, " quarantined=%llu requeued=%llu aside=%d",
 	    (unsigned long long)c->quarantined, (unsigned long long)c->requeued,
 	    c->aside ? 1 : 0);
+	put_arrived(out, c);
 	fputc('\n', out);
 }
+
 
 /* One "key=value" of a status line into the record. */
 static void take_field(struct chan_record *c, const char *key, size_t klen, const char *val)
@@ -106,6 +165,8 @@ static void take_field(struct chan_record *c, const char *key, size_t klen, cons
 		snprintf(c->problem, sizeof(c->problem), "%.*s", (int)strcspn(val, " "), val);
 	else if (KEY("aside"))
 		c->aside = val[0] == '1' && (val[1] == ' ' || val[1] == '\0');
+	else if (KEY("arrived"))
+		take_arrived(c, val);
 	else if (KEY("seq")) {
 		c->last_seq = strtoull(val, NULL, 10);
 		c->have_seq = true;

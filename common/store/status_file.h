@@ -20,6 +20,24 @@
 #include "payload.h"
 #include "topic.h"
 
+/* A reading as it came to the collector: its time and value, when it came
+ * (at, the collector's clock) and what became of it (note). A channel keeps
+ * its ARRIVED_MAX latest, newest first: what a person checks a meter by,
+ * where the RRD's rows hold a value a minute. */
+#define ARRIVED_MAX 20
+enum arrival_note {
+	ARR_STORED = 's',      /* in its file (or journal) */
+	ARR_DUPLICATE = 'd',   /* at or before a reading stored already */
+	ARR_LATE = 'l',        /* older than the file's last: in the events journal */
+	ARR_RESET = 'r',       /* an unannounced counter reset, flagged */
+	ARR_WRAP = 'w',        /* the counter wrapped */
+	ARR_QUARANTINED = 'q', /* refused or set aside: in the quarantine */
+};
+struct arrival {
+	double t, v, at;
+	char note;             /* enum arrival_note */
+};
+
 struct chan_record {
 	struct chan_id id;
 	bool have_last;       /* the store holds at least one reading */
@@ -45,7 +63,12 @@ struct chan_record {
 	char problem[400];    /* the last refusal or flag */
 	bool fault;           /* the last message was refused or flagged */
 	double fault_until;   /* and the fault shows until then (not in the file) */
+	struct arrival arrived[ARRIVED_MAX];   /* newest first */
+	unsigned narrived;
 };
+
+/* a as the channel's newest arrival, keeping at most keep (≤ ARRIVED_MAX). */
+void status_arrived(struct chan_record *c, const struct arrival *a, unsigned keep);
 
 enum chan_status { STATUS_OK, STATUS_STALE, STATUS_FAULT };
 

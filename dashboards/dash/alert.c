@@ -389,8 +389,13 @@ void alert_fire(void *alert, const struct fault_event *e)
 	msg_of(m, e, a->org);
 	a->len++;
 	if (a->notify != NULL && (json = alert_json(m)) != NULL) {
-		notify_event(a->notify, m->text_th ? m->text_th : m->key, m->text_th ? m->text_th : "",
-		    m->text_en ? m->text_en : "", json);
+		char subject[1024];
+		char *list = e->kind == FE_RESOLVED ? NULL : fault_meter_lines(e->f, a->org);
+
+		fault_headline(e, a->org, LANG_TH, m->at, subject, sizeof(subject));
+		notify_event(a->notify, subject, m->text_th ? m->text_th : "",
+		    m->text_en ? m->text_en : "", list, json);
+		free(list);
 		cJSON_free(json);
 	}
 	pthread_cond_broadcast(&a->cond);

@@ -132,6 +132,31 @@ static void add_recent(struct dash *d, cJSON *o, const struct meter_row *r)
 	}
 }
 
+/* The readings as they came: [t, v, came, "stored"|"duplicate"|...]. */
+static void add_arrived(cJSON *o, const struct chan_record *st)
+{
+	static const struct { char note; const char *name; } names[] = {
+		{ ARR_STORED, "stored" }, { ARR_DUPLICATE, "duplicate" }, { ARR_LATE, "late" },
+		{ ARR_RESET, "reset" }, { ARR_WRAP, "wrap" }, { ARR_QUARANTINED, "quarantined" },
+	};
+	cJSON *arr = cJSON_AddArrayToObject(o, "arrived");
+
+	for (unsigned i = 0; i < st->narrived && i < ARRIVED_MAX; i++) {
+		const struct arrival *a = &st->arrived[i];
+		cJSON *e = cJSON_CreateArray();
+		const char *name = "?";
+
+		for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (names[k].note == a->note)
+				name = names[k].name;
+		cJSON_AddItemToArray(e, cJSON_CreateNumber(a->t));
+		cJSON_AddItemToArray(e, cJSON_CreateNumber(a->v));
+		cJSON_AddItemToArray(e, cJSON_CreateNumber(a->at));
+		cJSON_AddItemToArray(e, cJSON_CreateString(name));
+		cJSON_AddItemToArray(arr, e);
+	}
+}
+
 void dash_api_meter(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct chan_id *id)
 {
@@ -147,6 +172,7 @@ void dash_api_meter(struct dash *d, const struct http_req *rq, struct http_reply
 		return;
 	}
 	o = meter_json(s, r, now_wall());
+	add_arrived(o, &r->st);
 	if (r->stored)
 		add_recent(d, o, r);
 	dash_put(d, ref);

@@ -146,6 +146,55 @@ static void graphs(FILE *f, const struct meter_row *r, enum lang l)
 		    page_lang_query(l));
 }
 
+/* The two views of its latest readings: as they came (the collector's
+ * status file), or as its file stores them (?rows=stored). */
+static void tabs(FILE *f, const struct chan_id *id, bool stored, enum lang l)
+{
+	const char *q = page_lang_query(l), *name[2] = { tr(l, "tab_arrived"), tr(l, "tab_stored") };
+
+	fprintf(f, "<h2>%s</h2><p class=\"tabs\">", tr(l, "recent"));
+	for (int i = 0; i < 2; i++) {
+		if (i > 0)
+			fputs(" · ", f);
+		if (i == (int)stored)
+			fprintf(f, "<strong aria-current=\"page\">%s</strong>", name[i]);
+		else
+			fprintf(f, "<a href=\"/meter/%s/%s/%s%s%s#recent\">%s</a>", id->site, id->meter,
+			    id->channel, q, i == 0 ? "" : *q ? "&amp;rows=stored" : "?rows=stored",
+			    name[i]);
+	}
+	fputs("</p>", f);
+}
+
+static void arrived(FILE *f, const struct meter_row *r, enum lang l)
+{
+	const struct chan_record *st = &r->st;
+	char key[8], lag[32];
+
+	if (st->narrived == 0) {
+		fprintf(f, "<p>%s</p>", tr(l, "arrived_none"));
+		return;
+	}
+	fprintf(f, "<table id=\"recent\" class=\"arrived\"><tr><th>%s</th><th>%s</th><th>%s</th>"
+	    "<th>%s</th></tr>", tr(l, "time"), tr(l, "value"), tr(l, "arrived_at"),
+	    tr(l, "arrived_fate"));
+	for (unsigned i = 0; i < st->narrived && i < ARRIVED_MAX; i++) {
+		const struct arrival *a = &st->arrived[i];
+
+		snprintf(key, sizeof(key), "arr_%c", a->note);
+		snprintf(lag, sizeof(lag), "%.1f", a->at - a->t);
+		fputs("<tr><td>", f);
+		page_time(f, a->t, l);
+		fputs("</td><td class=\"num\">", f);
+		page_reading(f, a->v, st->unit);
+		fputs("</td><td>", f);
+		fprintf(f, tr(l, "after"), lag);
+		fprintf(f, "</td><td%s>%s</td></tr>", a->note == ARR_STORED ? "" : " class=\"warn\"",
+		    tr(l, key));
+	}
+	fputs("</table>\n", f);
+}
+
 static void recent(FILE *f, struct dash *d, const struct meter_row *r, enum lang l)
 {
 	struct recent_reading v[RECENT_MAX];
@@ -153,7 +202,6 @@ static void recent(FILE *f, struct dash *d, const struct meter_row *r, enum lang
 	int n;
 
 	n = dash_recent(d, r, v, RECENT_MAX, err, sizeof(err));
-	fprintf(f, "<h2>%s</h2>", tr(l, "recent"));
 	if (n < 0) {
 		fputs("<p class=\"warn\">", f);
 		html_esc(f, err);
@@ -182,6 +230,8 @@ void dash_meter_page(struct dash *d, const struct http_req *rq, struct http_repl
 	char title[ORG_NAME_MAX + ID_MAX + 8];
 	const struct org_meter *m;
 	double now = now_wall();
+	const char *arg;
+	bool stored;
 
 	if (r == NULL) {
 		page_not_found(rp, rq, l, "unknown meter channel");
@@ -202,8 +252,14 @@ void dash_meter_page(struct dash *d, const struct http_req *rq, struct http_repl
 	about(rp->out, d, s, r, now, l);
 	state(rp->out, s, r, now, l);
 	graphs(rp->out, r, l);
-	if (r->stored)
+	stored = (arg = http_server_arg(rq, "rows")) != NULL && strcmp(arg, "stored") == 0;
+	tabs(rp->out, id, stored, l);
+	if (!stored)
+		arrived(rp->out, r, l);
+	else if (r->stored)
 		recent(rp->out, d, r, l);
+	else
+		fprintf(rp->out, "<p>%s</p>", tr(l, "no_data"));
 	quality(rp->out, r, l);
 	page_end(rp->out, l, now);
 	dash_put(d, ref);

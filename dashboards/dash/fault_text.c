@@ -1,5 +1,6 @@
 /* fault_text.c - a fault event in words (fault_text.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -32,6 +33,24 @@ static const char *meter_name(const struct org *o, const char *id, enum lang l)
 	return m == NULL ? id : l == LANG_EN ? m->name_en : m->name_th;
 }
 
+/* How long a fault lasted, in the unit that reads best: "40" s, "12" min,
+ * "3.5" h. */
+static void lasted(double s, enum lang l, char *buf, size_t len, const char **unit)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 90) {
+		snprintf(buf, len, "%.0f", s);
+		*unit = tr(l, "u_sec");
+	} else if (s < 5400) {
+		snprintf(buf, len, "%.0f", s / 60);
+		*unit = tr(l, "u_min");
+	} else {
+		snprintf(buf, len, "%.1f", s / 3600);
+		*unit = tr(l, "u_hour");
+	}
+}
+
 static size_t add(char *buf, size_t len, size_t at, const char *fmt, const char *a,
     const char *b)
 {
@@ -43,27 +62,27 @@ static size_t add(char *buf, size_t len, size_t at, const char *fmt, const char 
 	return n < 0 ? at : at + (size_t)n;
 }
 
-void fault_text(const struct fault_event *e, const struct org *o, enum lang l, double now,
+/* The headline into buf; its length. */
+static size_t headline(const struct fault_event *e, const struct org *o, enum lang l, double now,
     char *buf, size_t len)
 {
 	static const char *const scope_key[] = { "f_collector", "f_site", "f_gateway", "f_meter" };
 	const struct fault *f = e->f;
 	char since[96], count[32], minutes[32];
+	const char *unit;
 	size_t at = 0;
 
 	when(f->since, l, since, sizeof(since));
 	snprintf(count, sizeof(count), "%zu", f->nmeters);
-	snprintf(minutes, sizeof(minutes), "%.0f", (now - f->since) / 60);
+	lasted(now - f->since, l, minutes, sizeof(minutes), &unit);
 	at = add(buf, len, at, "[%s] %s", tr(l, e->kind == FE_RESOLVED ? "f_resolved" :
 	    f->status == STATUS_FAULT ? "st_fault" : "st_stale"), tr(l, scope_key[f->scope]));
 	if (f->scope == FAULT_METER)
 		at = add(buf, len, at, " %s%s", meter_name(o, f->what, l), "");
 	else if (f->scope != FAULT_COLLECTOR)
 		at = add(buf, len, at, " %s%s", f->what, "");
-	if (e->kind == FE_RESOLVED) {
-		add(buf, len, at, tr(l, "f_was_down"), minutes, "");
-		return;
-	}
+	if (e->kind == FE_RESOLVED)
+		return add(buf, len, at, tr(l, "f_was_down"), minutes, unit);
 	if (e->kind == FE_REMINDER)
 		at = add(buf, len, at, " (%s)%s", tr(l, "f_still"), "");
 	if (f->scope != FAULT_METER)
@@ -71,10 +90,68 @@ void fault_text(const struct fault_event *e, const struct org *o, enum lang l, d
 	at = add(buf, len, at, " %s %s", tr(l, "f_since"), since);
 	if (e->row != NULL)
 		at = add(buf, len, at, " (%s)%s", e->row->st.id.channel, "");
+	return at;
+}
+
+void fault_headline(const struct fault_event *e, const struct org *o, enum lang l, double now,
+    char *buf, size_t len)
+{
+	headline(e, o, l, now, buf, len);
+}
+
+void fault_text(const struct fault_event *e, const struct org *o, enum lang l, double now,
+    char *buf, size_t len)
+{
+	const struct fault *f = e->f;
+	char count[32];
+	size_t at = headline(e, o, l, now, buf, len);
+
+	if (e->kind == FE_RESOLVED)
+		return;
 	for (size_t k = 0; f->scope != FAULT_METER && k < f->nmeters && k < FAULT_TEXT_NAMED; k++)
 		at = add(buf, len, at, "%s%s", k == 0 ? ": " : ", ", meter_name(o, f->meters[k], l));
 	if (f->scope != FAULT_METER && f->nmeters > FAULT_TEXT_NAMED) {
 		snprintf(count, sizeof(count), "%zu", f->nmeters - FAULT_TEXT_NAMED);
 		add(buf, len, at, tr(l, "f_more"), count, "");
 	}
+}
+
+/* " · building room" in Thai, then English, of what the file says. */
+static void place(FILE *out, const struct org_meter *m)
+{
+	if (m->building_th[0] != '\0' || m->room_th[0] != '\0')
+		fprintf(out, " · %s %s", m->building_th, m->room_th);
+	if (m->building_en[0] != '\0' || m->room_en[0] != '\0')
+		fprintf(out, " · %s %s", m->building_en, m->room_en);
+}
+
+char *fault_meter_lines(const struct fault *f, const struct org *o)
+{
+	char *text = NULL, site[ID_MAX + 1];
+	size_t len = 0;
+	FILE *out;
+
+	if (f->scope == FAULT_METER || f->nmeters == 0 || (out = open_memstream(&text, &len)) == NULL)
+		return NULL;
+	for (size_t k = 0; k < f->nmeters; k++) {
+		const char *id = f->meters[k], *slash = strchr(id, '/');
+		const struct org_meter *m = NULL;
+
+		if (slash != NULL && (size_t)(slash - id) <= ID_MAX) {
+			memcpy(site, id, (size_t)(slash - id));
+			site[slash - id] = '\0';
+			m = org_meter_find(o, site, slash + 1);
+		}
+		fprintf(out, "%zu. %s", k + 1, id);
+		if (m != NULL) {
+			fprintf(out, " · %s · %s", m->name_th, m->name_en);
+			place(out, m);
+		}
+		fputs("\r\n", out);
+	}
+	if (fclose(out) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }

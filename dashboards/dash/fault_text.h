@@ -17,6 +17,17 @@
 
 #define FAULT_TEXT_NAMED 10   /* meters named; the rest counted */
 
+/* The event's headline in l into buf (len): the line without the meters'
+ * names (a mail's subject); now: when it is sent. */
+void fault_headline(const struct fault_event *e, const struct org *o, enum lang l, double now,
+    char *buf, size_t len);
+
+/* Every meter of a fault of many, one line each ("1. gw/m000 · Thai name ·
+ * English name · building room"), CRLF-ended: malloc'd (free it), or NULL
+ * for a one-meter fault (or out of memory). What a mail lists in full where
+ * the line names FAULT_TEXT_NAMED. */
+char *fault_meter_lines(const struct fault *f, const struct org *o);
+
 /* The event's line in l into buf (len); now: when it is sent. */
 void fault_text(const struct fault_event *e, const struct org *o, enum lang l, double now,
     char *buf, size_t len);

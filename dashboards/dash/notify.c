@@ -646,7 +646,7 @@ static void add(struct notify *n, enum target t, const char *to, const char *sub
 }
 
 void notify_event(struct notify *n, const char *subject, const char *text_th,
-    const char *text_en, const char *json)
+    const char *text_en, const char *meters, const char *json)
 {
 	char *both = NULL;
 	size_t len = 0;
@@ -656,6 +656,8 @@ void notify_event(struct notify *n, const char *subject, const char *text_th,
 		add(n, T_LINE, n->cfg.line.to[i], subject, text_th, NULL);
 	if (n->cfg.mail.on && (f = open_memstream(&both, &len)) != NULL) {
 		fprintf(f, "%s\r\n\r\n%s\r\n", text_th, text_en);
+		if (meters != NULL)
+			fprintf(f, "\r\nมิเตอร์ที่ได้รับผลกระทบ / Meters affected:\r\n%s", meters);
 		if (fclose(f) == 0)
 			add(n, T_MAIL, "", subject, both, NULL);
 		free(both);

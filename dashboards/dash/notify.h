@@ -31,9 +31,10 @@ struct notify;
 struct notify *notify_new(const struct notify_config *cfg, const char *outbox_dir,
     double retry_s, char *err, size_t errlen);
 /* One event to every target: subject (a line), the text in Thai and in
- * English, and the event as JSON (the webhook's body). */
+ * English, every meter it affects (fault_meter_lines; the mail lists them
+ * under the text; NULL: none) and the event as JSON (the webhook's body). */
 void notify_event(struct notify *n, const char *subject, const char *text_th,
-    const char *text_en, const char *json);
+    const char *text_en, const char *meters, const char *json);
 /* Wait up to wait_s for the outbox to empty, then stop (what is left stays
  * in the outbox for the next start). NULL-safe. */
 void notify_free(struct notify *n, double wait_s);

@@ -114,7 +114,17 @@ check "meter page: named as people know it, where it is, whom it serves, what it
 check "meter page: a meter without a [meter] section by its ids" \
 	sh -c "curl -s '$U/meter/hq/stores/finance-reams' | grep -q '<h1>hq/stores/finance-reams</h1>'"
 check "meter page: its four graphs" [ "$(grep -o 'class="graph" src="/graph/hq/fin-power/import_kwh/[0-9a-z]*.png' "$T/body" | wc -l)" = 4 ]
-check "meter page: recent readings" grep -q '1055.5 kWh' "$T/body"
+# the table of readings as they came: 13 rows, each stored, the newest first
+arrived_ok() {
+	[ "$(grep -o '<td>หลังเวลาอ่าน [0-9.]* วินาที</td><td>บันทึกแล้ว</td>' "$T/body" | wc -l)" = 13 ] &&
+		grep -q 'id="recent" class="arrived"><tr><th>[^/]*</th><th>[^/]*</th><th>[^/]*</th><th>[^/]*</th></tr><tr><td>[^<]*</td><td class="num">1060.5 kWh</td>' "$T/body"
+}
+check "meter page: the 13 readings as they came, newest first, each stored" arrived_ok
+get /api/meters/hq/fin-power/import_kwh >/dev/null
+check "API: the same readings as they came" [ "$(json "[a[1] for a in d['arrived']] == [1060.5 - 5 * i for i in range(13)] and {a[3] for a in d['arrived']} == {'stored'}")" = True ]
+get "/meter/hq/fin-power/import_kwh?rows=stored" >/dev/null
+check "meter page, second tab: the stored one-minute rows" \
+	sh -c "grep -q '1055.5 kWh' '$T/body' && grep -q '<strong aria-current=\"page\">ข้อมูลที่บันทึก (รายนาที)</strong>' '$T/body'"
 check "graph: a PNG" sh -c "curl -s $U/graph/hq/fin-power/import_kwh/24h.png | head -c 4 | grep -q PNG"
 check "graph: an SVG" sh -c "curl -s $U/graph/hq/fast/power_w/7d.svg | grep -q '<svg'"
 check "graph: 1 year" [ "$(code "$U/graph/hq/fin-power/import_kwh/1y.png")" = 200 ]

@@ -4,7 +4,8 @@ written as a JSON line to LOG (method, path, the headers that matter, the
 body, the status given). What it answers to the LINE API's paths (/v2/...)
 is read from MODE_FILE at each request: "ok" (200), "fail 0 N" (500 for
 the next N requests), "hang S N" (no answer for S seconds, for the next N
-requests); any other path (the webhook) is always answered 200.
+requests), "down END S" (until the wall-clock time END, 500 and no answer
+for S seconds by turns: an outage); any other path (the webhook) is always answered 200.
 
     python3 https_standin.py PORT CERT KEY LOG MODE_FILE"""
 import http.server
@@ -16,6 +17,7 @@ import time
 
 port, cert, key, log, mode_file = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 lock = threading.Lock()
+turn = [0]
 
 
 def take_mode():
@@ -27,6 +29,11 @@ def take_mode():
             words = ["ok"]
         if not words or words[0] == "ok":
             return ("ok", 0)
+        if words[0] == "down":
+            if time.time() >= float(words[1]):
+                return ("ok", 0)
+            turn[0] += 1
+            return ("fail", 0) if turn[0] % 2 else ("hang", float(words[2]))
         n = int(words[-1])
         if n <= 0:
             return ("ok", 0)

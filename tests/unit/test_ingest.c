@@ -430,6 +430,44 @@ static void test_late(void **state)
 	assert_true(usage_flagged(&u));
 }
 
+/* Readings as they came, newest first, each with what became of it:
+ * stored, a duplicate (the oldest of a batch sent again), late, a reset,
+ * refused into the quarantine; at most `arrivals` kept; none when 0. */
+static void test_arrivals(void **state)
+{
+	static const char topic[] = "greenmeter/v1/hq/m2/energy";
+	struct chan_state *cs;
+	const struct arrival *a;
+
+	(void)state;
+	ig.arrivals = 5;
+	done(topic, "{\"t\":1717196400,\"v\":500" KWH ",\"seq\":1}");
+	done(topic, "{\"readings\":[[1717196400,500],[1717196460,503]]" KWH ",\"seq\":2}");
+	done(topic, "{\"t\":1717196520,\"v\":300" KWH ",\"seq\":3}");   /* a reset */
+	done(topic, "{\"t\":1717196580,\"v\":301,\"unit\":\"m3\",\"kind\":\"counter\",\"seq\":4}");
+	cs = state_of("hq", "m2", "energy");
+	assert_int_equal(cs->r.narrived, 5);
+	a = cs->r.arrived;
+	assert_true(a[0].t == 1717196580 && a[0].v == 301 && a[0].note == ARR_QUARANTINED);
+	assert_true(a[1].t == 1717196520 && a[1].v == 300 && a[1].note == ARR_RESET);
+	assert_true(a[2].t == 1717196460 && a[2].v == 503 && a[2].note == ARR_STORED);
+	assert_true(a[3].t == 1717196400 && a[3].note == ARR_DUPLICATE);
+	assert_true(a[4].t == 1717196400 && a[4].note == ARR_STORED);
+	assert_true(a[0].at == NOW);
+	/* the sixth pushes the oldest out */
+	done(topic, "{\"t\":1717196640,\"v\":302" KWH ",\"seq\":5}");
+	assert_int_equal(cs->r.narrived, 5);
+	assert_true(cs->r.arrived[0].v == 302 && cs->r.arrived[4].note == ARR_DUPLICATE);
+	/* a late one */
+	done(topic, "{\"t\":1717198200,\"v\":310" KWH ",\"seq\":6}");
+	done(topic, "{\"t\":1717197300,\"v\":305" KWH ",\"seq\":7}");
+	assert_true(cs->r.arrived[0].v == 305 && cs->r.arrived[0].note == ARR_LATE);
+	/* none kept */
+	ig.arrivals = 0;
+	done(topic, "{\"t\":1717198260,\"v\":311" KWH ",\"seq\":8}");
+	assert_true(cs->r.arrived[0].v == 305);
+}
+
 /* After a restart the registry is empty; the last reading comes from the
  * file, so a redelivery is still a duplicate and the next use is right. */
 static void test_replay_after_restart(void **state)
@@ -1590,6 +1628,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_first_mid_minute, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_late, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_arrivals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_after_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resend_after_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq, setup, teardown),

@@ -6,6 +6,7 @@
  * 5000 channels make it grow four times (1024 -> 2048 -> 4096 -> 8192 ->
  * 16384); every channel must survive each move with its fields.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -304,6 +305,51 @@ static void test_parse_back(void **state)
 	registry_free(back);
 }
 
+/* A channel's arrivals go into its line and come back; a damaged list
+ * gives what came before the damage. */
+static void test_arrivals_back(void **state)
+{
+	struct chan_record c, got;
+	struct arrival a = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(chan_id_set(&c.id, "hq", "m1", "energy", NULL, 0), 0);
+	for (int i = 0; i < ARRIVED_MAX + 5; i++) {
+		a = (struct arrival){ 1717200000.125 + 60 * i, 1000.5 + i, 1717200002.5 + 60 * i,
+		    i % 2 ? ARR_STORED : ARR_DUPLICATE };
+		status_arrived(&c, &a, ARRIVED_MAX + 7);   /* more than there is room for */
+	}
+	assert_int_equal(c.narrived, ARRIVED_MAX);
+	assert_true(c.arrived[0].v == 1000.5 + ARRIVED_MAX + 4);
+	f = open_memstream(&text, &len);
+	status_put(f, &c, 1717203000);
+	fclose(f);
+	assert_int_equal(status_parse_line(text, &got), 0);
+	assert_int_equal(got.narrived, ARRIVED_MAX);
+	for (unsigned i = 0; i < ARRIVED_MAX; i++) {
+		assert_true(got.arrived[i].t == c.arrived[i].t && got.arrived[i].v == c.arrived[i].v);
+		assert_true(fabs(got.arrived[i].at - c.arrived[i].at) < 0.051);
+		assert_int_equal(got.arrived[i].note, c.arrived[i].note);
+	}
+	free(text);
+	assert_int_equal(status_parse_line("hq/m1/e last_t=1 arrived=5/0.5/7/s,6/x/8/s seq=2", &got), 0);
+	assert_int_equal(got.narrived, 1);
+	assert_true(got.arrived[0].v == 7 && got.last_seq == 2);
+	assert_int_equal(status_parse_line("hq/m1/e arrived=5/0.5/7/z", &got), 0);
+	assert_int_equal(got.narrived, 0);
+	assert_int_equal(status_parse_line("hq/m1/e arrived=5/0.5/7/ss", &got), 0);
+	assert_int_equal(got.narrived, 0);
+	assert_int_equal(status_parse_line("hq/m1/e arrived=", &got), 0);
+	assert_int_equal(got.narrived, 0);
+	/* a line without them: none */
+	assert_int_equal(status_parse_line("hq/m1/e last_t=1", &got), 0);
+	assert_int_equal(got.narrived, 0);
+}
+
 /* One line for each of many channels. */
 static void test_dump_many(void **state)
 {
@@ -393,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_parse_back),
 		cmocka_unit_test(test_dump_many),
+		cmocka_unit_test(test_arrivals_back),
 		cmocka_unit_test(test_read_whole_lines),
 	};
 
