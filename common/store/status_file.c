@@ -1,4 +1,5 @@
 /* status_file.c - the collector's status file: a line per channel, written and read. */
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -79,6 +80,10 @@ static void take_arrived(struct chan_record *c, const char *p)
 			return;
 		a->v = strtod(p = end + 1, &end);
 		if (end == p || *end != '/' || !is_note(end[1]) || strchr(", \n", end[2]) == NULL)
+			return;
+		/* times a clock gives, to the millisecond: no precision lost in at */
+		if (!isfinite(a->t) || !isfinite(lag) || !isfinite(a->v) || fabs(a->t) >= 1e11 ||
+		    fabs(lag) >= 1e9)
 			return;
 		a->at = a->t + lag;
 		a->note = end[1];

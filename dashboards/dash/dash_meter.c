@@ -12,6 +12,7 @@
 #include "gm_err.h"
 #include "html.h"
 #include "meter_groups.h"
+#include "meter_chart.h"
 #include "recent.h"
 #include "timeutil.h"
 
@@ -21,7 +22,7 @@ static void state(FILE *f, const struct meter_snap *s, const struct meter_row *r
 	fprintf(f, "<table class=\"state\"><tr><th>%s</th><td id=\"status\">", tr(l, "status"));
 	page_status(f, meter_view_status(s, r, now), l);
 	fprintf(f, "</td></tr><tr><th>%s</th><td class=\"num\" id=\"last\">", tr(l, "last_value"));
-	page_reading(f, r->st.have_last ? r->st.last_v : NAN, r->st.unit);
+	page_reading(f, r->st.have_last ? r->st.last_v : NAN, r->st.unit, l);
 	fprintf(f, "</td></tr><tr><th>%s</th><td>", tr(l, "last_reading"));
 	page_time(f, r->st.have_last ? r->st.last_t : NAN, l);
 	fputs(" (", f);
@@ -186,7 +187,7 @@ static void arrived(FILE *f, const struct meter_row *r, enum lang l)
 		fputs("<tr><td>", f);
 		page_time(f, a->t, l);
 		fputs("</td><td class=\"num\">", f);
-		page_reading(f, a->v, st->unit);
+		page_reading(f, a->v, st->unit, l);
 		fputs("</td><td>", f);
 		fprintf(f, tr(l, "after"), lag);
 		fprintf(f, "</td><td%s>%s</td></tr>", a->note == ARR_STORED ? "" : " class=\"warn\"",
@@ -214,7 +215,7 @@ static void recent(FILE *f, struct dash *d, const struct meter_row *r, enum lang
 		fputs("<tr><td>", f);
 		page_time(f, v[i].t, l);
 		fputs("</td><td class=\"num\">", f);
-		page_reading(f, v[i].v, r->st.unit);
+		page_reading(f, v[i].v, r->st.unit, l);
 		fputs("</td></tr>", f);
 	}
 	fputs("</table>\n", f);
@@ -251,6 +252,7 @@ void dash_meter_page(struct dash *d, const struct http_req *rq, struct http_repl
 	fputs("</small></p>", rp->out);
 	about(rp->out, d, s, r, now, l);
 	state(rp->out, s, r, now, l);
+	meter_chart_write(rp->out, d, r, now, l);
 	graphs(rp->out, r, l);
 	stored = (arg = http_server_arg(rq, "rows")) != NULL && strcmp(arg, "stored") == 0;
 	tabs(rp->out, id, stored, l);

@@ -109,7 +109,7 @@ static void channel_row(FILE *f, const struct meter_row *r, enum chan_status st,
 	fputs("</td><td>", f);
 	page_status(f, st, l);
 	fprintf(f, "</td><td class=\"num last\" data-label=\"%s\">", tr(l, "last_value"));
-	page_reading(f, r->st.have_last ? r->st.last_v : NAN, r->st.unit);
+	page_reading(f, r->st.have_last ? r->st.last_v : NAN, r->st.unit, l);
 	fprintf(f, "</td><td class=\"num age\" data-label=\"%s\">", tr(l, "age"));
 	page_age(f, meter_view_age(r, now), l);
 	fprintf(f, "</td><td class=\"num today\" data-label=\"%s\">", tr(l, "today"));

@@ -30,19 +30,31 @@ static void compl(FILE *f, double c, enum lang l)
 		    floor(c * 100));
 }
 
+/* An amount with its unit and how complete it is; a period with no data
+ * at all says so (none_key) rather than "0 %" of an empty figure: paper,
+ * fuel and waste come as one entry a month, so early in a month there is
+ * none yet. */
+static void amount(FILE *f, double v, double c, const char *unit, const char *none_key,
+    enum lang l)
+{
+	if (c <= 0 || !isfinite(v)) {
+		fprintf(f, "— <small class=\"none\">%s</small>", tr(l, none_key));
+		return;
+	}
+	html_num(f, v, 2);
+	fprintf(f, " %s", unit_words(unit, l));
+	compl(f, c, l);
+}
+
 static void res_row(FILE *f, enum resource r, const struct unit_res *u, enum lang l)
 {
 	const char *unit = resource_unit(r);
 
 	fprintf(f, "<tr data-res=\"%s\"><th>%s</th><td class=\"num now\">", resource_name(r),
 	    resource_label(r, l));
-	html_num(f, u->now, 2);
-	fprintf(f, " %s", unit);
-	compl(f, u->now_compl, l);
+	amount(f, u->now, u->now_compl, unit, "none_yet", l);
 	fputs("</td><td class=\"num then\">", f);
-	html_num(f, u->then, 2);
-	fprintf(f, " %s", unit);
-	compl(f, u->then_compl, l);
+	amount(f, u->then, u->then_compl, unit, "no_data", l);
 	fputs("</td><td class=\"num pro\">", f);
 	html_num(f, u->then_pro, 2);
 	fputs("</td><td class=\"num change\">", f);

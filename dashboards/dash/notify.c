@@ -86,12 +86,11 @@ static void outbox_path(const struct notify *n, const char *name, char *buf, siz
 	snprintf(buf, len, "%s/%s", n->dir, name);
 }
 
-/* Written (fsync'd) before it is queued: GM_OK, or why not in the log. */
-static int outbox_write(struct notify *n, struct item *it)
+/* The item as its outbox file holds it (cJSON_free it); NULL: out of memory. */
+static char *item_text(const struct item *it)
 {
 	cJSON *o = cJSON_CreateObject();
-	char path[4200], err[4400], *text;
-	int rc;
+	char *text;
 
 	cJSON_AddStringToObject(o, "target", target_name[it->target]);
 	cJSON_AddStringToObject(o, "to", it->to);
@@ -101,6 +100,15 @@ static int outbox_write(struct notify *n, struct item *it)
 	cJSON_AddStringToObject(o, "json", it->json ? it->json : "");
 	text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
+	return text;
+}
+
+/* Written (fsync'd) before it is queued: GM_OK, or why not in the log. */
+static int outbox_write(struct notify *n, struct item *it)
+{
+	char path[4200], err[4400], *text = item_text(it);
+	int rc;
+
 	if (text == NULL)
 		return GM_ENOMEM;
 	/* names sort in the order they were made: the order they go in */
@@ -149,52 +157,79 @@ static char *json_str(const cJSON *o, const char *k)
 	return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
 }
 
-/* An outbox file back into an item; NULL (and logged) when it is not one. */
-static struct item *outbox_read(struct notify *n, const char *name)
+/* A retry key as we make them (uuid): it goes into a request header, so
+ * anything else read back is replaced. */
+static bool key_ok(const char *k)
 {
-	char path[4200], err[256], *text = NULL, *t = NULL;
-	size_t len;
-	cJSON *o = NULL;
+	size_t n = strlen(k);
+
+	return n == 36 && strspn(k, "0123456789abcdef-") == n;
+}
+
+/* An outbox file's text back into an item; NULL when it is not one of ours. */
+static struct item *item_of_text(const char *text, size_t len)
+{
+	cJSON *o = cJSON_ParseWithLength(text, len);
 	struct item *it = calloc(1, sizeof(*it));
+	char *t = o != NULL ? json_str(o, "target") : NULL;
 	int k;
 
-	outbox_path(n, name, path, sizeof(path));
-	if (it == NULL || fileio_read_regular(path, OUTBOX_ITEM_MAX, &text, &len, err,
-	    sizeof(err)) != GM_OK || (o = cJSON_ParseWithLength(text, len)) == NULL ||
-	    (t = json_str(o, "target")) == NULL)
-		goto bad;
-	for (k = 0; k < 3 && strcmp(t, target_name[k]) != 0; k++)
+	bool named = t != NULL;
+
+	for (k = 0; named && k < 3 && strcmp(t, target_name[k]) != 0; k++)
 		;
-	if (k == 3 || snprintf(it->file, sizeof(it->file), "%s", name) >= (int)sizeof(it->file))
-		goto bad;
-	it->target = (enum target)k;
 	free(t);
+	if (it == NULL || !named || k == 3) {
+		cJSON_Delete(o);
+		free(it);
+		return NULL;
+	}
+	it->target = (enum target)k;
 	t = json_str(o, "to");
 	snprintf(it->to, sizeof(it->to), "%s", t ? t : "");
 	free(t);
 	t = json_str(o, "key");
 	snprintf(it->key, sizeof(it->key), "%s", t ? t : "");
-	if (it->key[0] == '\0')
+	free(t);
+	if (!key_ok(it->key))
 		uuid(it->key, sizeof(it->key));
 	it->subject = json_str(o, "subject");
 	it->text = json_str(o, "text");
 	it->json = json_str(o, "json");
-	free(t);
-	free(text);
 	cJSON_Delete(o);
 	return it;
-bad:
-	log_warn("alert outbox: %s is not an alert of ours; moved to failed/", path);
-	free(t);
-	free(text);
-	cJSON_Delete(o);
-	free(it);
-	{
-		char to[4300];
+}
 
-		snprintf(to, sizeof(to), "%s/failed/%s", n->dir, name);
-		rename(path, to);
+char *notify_outbox_reread(const char *text, size_t len)
+{
+	struct item *it = item_of_text(text, len);
+	char *s = it != NULL ? item_text(it) : NULL;
+
+	item_free(it);
+	return s;
+}
+
+/* An outbox file back into an item; NULL (and the file moved to failed/,
+ * logged) when it is not one. */
+static struct item *outbox_read(struct notify *n, const char *name)
+{
+	char path[4200], to[4300], err[256], *text = NULL;
+	size_t len;
+	struct item *it = NULL;
+
+	outbox_path(n, name, path, sizeof(path));
+	if (fileio_read_regular(path, OUTBOX_ITEM_MAX, &text, &len, err, sizeof(err)) == GM_OK &&
+	    (it = item_of_text(text, len)) != NULL &&
+	    snprintf(it->file, sizeof(it->file), "%s", name) >= (int)sizeof(it->file)) {
+		item_free(it);
+		it = NULL;
 	}
+	free(text);
+	if (it != NULL)
+		return it;
+	log_warn("alert outbox: %s is not an alert of ours; moved to failed/", path);
+	snprintf(to, sizeof(to), "%s/failed/%s", n->dir, name);
+	rename(path, to);
 	return NULL;
 }
 
@@ -219,9 +254,15 @@ static void outbox_load(struct notify *n)
 
 		if (l < 6 || strcmp(e->d_name + l - 5, ".json") != 0 || e->d_name[0] == '.')
 			continue;
-		if (cnt == cap && (v = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof(*v))) != NULL)
+		if (cnt == cap) {
+			size_t want = cap ? 2 * cap : 16;
+
+			if ((v = realloc(names, want * sizeof(*v))) == NULL)
+				break;   /* the rest wait for the next start */
 			names = v;
-		if (cnt < cap && (names[cnt] = strdup(e->d_name)) != NULL)
+			cap = want;
+		}
+		if ((names[cnt] = strdup(e->d_name)) != NULL)
 			cnt++;
 	}
 	closedir(d);

@@ -26,6 +26,12 @@
 
 struct notify;
 
+/* An outbox file's text (a stopped dashboard's, or anyone's) read back as
+ * the reader takes it and written again as the writer would (cJSON_free
+ * it); NULL when it is not one of ours. Reading what it gives gives it
+ * back. For the fuzz target. */
+char *notify_outbox_reread(const char *text, size_t len);
+
 /* outbox_dir NULL or "": kept in memory only (lost with the process).
  * NULL with the reason in err. Call curl_global_init first. */
 struct notify *notify_new(const struct notify_config *cfg, const char *outbox_dir,

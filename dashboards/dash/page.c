@@ -37,6 +37,8 @@ static const char style[] =
 	"tr.stale td,tr.fault td{background:#fffaf0}"
 	".warn{color:#9a4b00}small{color:#56645b}"
 	"img.graph{max-width:100%;border:1px solid #d8e2dc;margin:.3em 0}"
+	"figure.chart{margin:.6em 0;max-width:760px}figure.chart svg{width:100%;height:auto}"
+	"p.tabs{font-size:105%}"
 	"footer{padding:1em;color:#56645b;font-size:85%}";
 
 const char *page_lang_query(enum lang l)
@@ -97,14 +99,14 @@ void page_status(FILE *f, enum chan_status s, enum lang l)
 	fprintf(f, "<span class=\"st st-%s\">%s</span>", chan_status_name(s), tr(l, key[s]));
 }
 
-void page_reading(FILE *f, double v, const char *unit)
+void page_reading(FILE *f, double v, const char *unit, enum lang l)
 {
 	if (!isfinite(v)) {
 		fputs("—", f);
 		return;
 	}
 	fprintf(f, "%.10g ", v);
-	html_esc(f, unit);
+	html_esc(f, unit_words(unit, l));
 }
 
 void page_use(FILE *f, const struct meter_use *u, const char *unit, enum lang l)
@@ -115,7 +117,7 @@ void page_use(FILE *f, const struct meter_use *u, const char *unit, enum lang l)
 	}
 	html_num(f, u->amount, 2);
 	fputc(' ', f);
-	html_esc(f, unit);
+	html_esc(f, unit_words(unit, l));
 	if (u->coverage < 1)
 		fprintf(f, " <small class=\"warn\">%s %.0f%%</small>", tr(l, "incomplete"),
 		    floor(u->coverage * 100));

@@ -24,7 +24,7 @@ void page_age(FILE *f, double age_s, enum lang l);
 /* A status badge: <span class="st st-stale">…</span>. */
 void page_status(FILE *f, enum chan_status s, enum lang l);
 /* A reading as the meter showed it, with its unit. */
-void page_reading(FILE *f, double v, const char *unit);
+void page_reading(FILE *f, double v, const char *unit, enum lang l);
 /* An amount used, its unit, and "incomplete 87 %" / "to review" when so. */
 void page_use(FILE *f, const struct meter_use *u, const char *unit, enum lang l);
 /* A moment as the page's reader writes it: "7 ธ.ค. 2569 08:41:27 น."

@@ -20,7 +20,9 @@ static void month_res(struct unit_res *u, const struct res_line *l, double elaps
 	u->then = l->base_all.amount;
 	u->then_compl = l->base_all.completeness;
 	u->then_pro = u->then * elapsed;
-	u->change_pct = kpi_reduction_pct(u->then_pro, u->now);
+	/* nothing yet this month (paper, fuel and waste come as one entry a
+	 * month) is no change, not a reduction of 100 % */
+	u->change_pct = u->now_compl > 0 ? kpi_reduction_pct(u->then_pro, u->now) : NAN;
 	u->flagged = l->now.flagged || l->base_all.flagged;
 }
 

@@ -376,6 +376,7 @@ static const struct word words[] = {
 	{ "from_meters", "จากข้อมูลมิเตอร์", "from the meter data" },
 	{ "items_met", "ข้อที่ผ่าน (จาก 4)", "items met (of 4)" },
 	{ "no_data", "ไม่มีข้อมูล", "no data" },
+	{ "none_yet", "ยังไม่มีข้อมูลของเดือนนี้", "none yet this month" },
 	{ "sign_prepared", "ผู้จัดทำ", "Prepared by" },
 	{ "sign_checked", "ผู้ตรวจสอบ", "Checked by" },
 	{ "sign_approved", "ผู้อนุมัติ", "Approved by" },
@@ -435,6 +436,11 @@ static const struct word words[] = {
 	{ "age", "ผ่านมาแล้ว", "Age" },
 	{ "today", "ใช้วันนี้", "Today" },
 	{ "this_month", "ใช้เดือนนี้", "This month" },
+	{ "chart_hours", "การใช้รายชั่วโมง วันนี้", "Use by the hour, today" },
+	{ "chart_days", "การใช้รายวัน เดือนนี้", "Use by the day, this month" },
+	{ "week_before", "วันเดียวกันของสัปดาห์ก่อน", "The same day a week before" },
+	{ "base_same_month", "เดือนเดียวกันของปีฐาน (ปีงบประมาณ %d)",
+	  "The same month of the baseline year (FY %d)" },
 	{ "never", "ยังไม่เคยได้รับ", "never" },
 	{ "interval", "รอบการอ่านค่า", "Interval" },
 	{ "quality", "คุณภาพข้อมูล", "Data quality" },
@@ -622,6 +628,20 @@ const char *green_grade_words(const struct self_eval *e, enum lang lang)
 int resource_decimals(enum resource r)
 {
 	return r == RES_PAPER_PRINTED || r == RES_PAPER_REAMS ? 0 : 2;
+}
+
+const char *unit_words(const char *unit, enum lang lang)
+{
+	static const struct { const char *unit, *th; } short_th[] = {
+		{ "kWh", "หน่วย" }, { "Wh", "วัตต์ชั่วโมง" }, { "m3", "ลบ.ม." }, { "L", "ลิตร" },
+		{ "reams", "รีม" }, { "sheets", "แผ่น" }, { "pages", "หน้า" }, { "kg", "กก." },
+		{ "W", "วัตต์" }, { "kW", "กิโลวัตต์" }, { "V", "โวลต์" }, { "A", "แอมแปร์" },
+	};
+
+	for (size_t i = 0; lang == LANG_TH && i < sizeof(short_th) / sizeof(short_th[0]); i++)
+		if (strcmp(unit, short_th[i].unit) == 0)
+			return short_th[i].th;
+	return unit;
 }
 
 const char *resource_unit_words(enum resource r, enum lang lang)

@@ -59,6 +59,10 @@ const char *resource_label(enum resource r, enum lang lang);
  * "กิโลวัตต์ชั่วโมง", "แผ่น" ... on Thai pages; "kWh", "sheets" ... on English
  * ones (resource_unit(), which CSV and JSON keep in both). */
 const char *resource_unit_words(enum resource r, enum lang lang);
+/* A wire-contract unit as a Thai page writes it beside a figure, short
+ * ("kWh" -> "หน่วย", "m3" -> "ลบ.ม."); English pages, and units it does
+ * not know, as they are. */
+const char *unit_words(const char *unit, enum lang lang);
 /* How many decimals a page shows of an amount of r, the same everywhere:
  * paper is counted (sheets, reams: none), the rest measured (two). */
 int resource_decimals(enum resource r);

@@ -10,7 +10,7 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
-#include "chart.h"
+#include "chart_cairo.h"
 #include "colwidth.h"
 #include "html.h"
 #include "page_doc.h"

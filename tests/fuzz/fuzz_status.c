@@ -74,6 +74,21 @@ static const char *diff(const struct chan_record *a, const struct chan_record *b
 		return "problem";
 	if (exact && (a->have_last != b->have_last || a->have_seq != b->have_seq))
 		return "have_last or have_seq";
+	if (a->narrived != b->narrived)
+		return "the number of arrivals";
+	for (unsigned i = 0; i < a->narrived; i++) {
+		const struct arrival *x = &a->arrived[i], *y = &b->arrived[i];
+		char lx[64], ly[64], vx[64], vy[64];
+
+		snprintf(lx, sizeof(lx), "%.1f", x->at - x->t);
+		snprintf(ly, sizeof(ly), "%.1f", y->at - y->t);
+		snprintf(vx, sizeof(vx), "%.12g", x->v);
+		snprintf(vy, sizeof(vy), "%.12g", y->v);
+		if (x->note != y->note || (exact ? !same_num(x->t, y->t) || !same_num(x->v, y->v) ||
+		    !same_num(x->at, y->at) : !same_ms(x->t, y->t) || strcmp(vx, vy) != 0 ||
+		    strcmp(lx, ly) != 0))
+			return "an arrival";
+	}
 	return NULL;
 }
 

@@ -55,7 +55,7 @@ json() { python3 -c "import json,sys; d=json.load(open('$T/body')); print($1)"; 
 
 check "overview: 200 HTML" sh -c "[ \"\$(curl -s -o '$T/ov.html' -w '%{http_code}' $U/)\" = 200 ]"
 check "overview lists the counter with its last value" \
-	grep -q 'data-channel="hq/fin-power/import_kwh" data-status="ok">.*1060.5 kWh' "$T/ov.html"
+	grep -q 'data-channel="hq/fin-power/import_kwh" data-status="ok">.*1060.5 หน่วย' "$T/ov.html"
 check "overview lists the gauge as ok" grep -q 'data-channel="hq/fast/power_w" data-status="ok"' "$T/ov.html"
 check "overview lists the manual entry (not stale)" grep -q 'data-channel="hq/stores/finance-reams" data-status="ok"' "$T/ov.html"
 check "overview is Thai by default" grep -q 'ภาพรวมมิเตอร์' "$T/ov.html"
@@ -98,6 +98,13 @@ check "API: last value, status and counters of the counter" [ "$(json "[(m['last
 if [ "$(TZ=Asia/Bangkok date -d "@$T0" +%Y-%m-%d)" = "$(TZ=Asia/Bangkok date +%Y-%m-%d)" ]; then
 	today_is_60() { curl -s "$U/api/meters/hq/fin-power/import_kwh" | python3 -c "import json,sys; d=json.load(sys.stdin); a=d['today']['amount']; sys.exit(0 if a is not None and abs(a - 60) < 1e-3 else 1)"; }
 	check "API: today's use is the counter difference (60 kWh)" wait_for 10 today_is_60
+	# the meter page's bars by the hour add up to the same 60
+	hour_bars() { curl -s "$U/meter/hq/fin-power/import_kwh" | python3 -c "
+import html, math, re, sys
+spec = html.unescape(re.findall(r'data-chart=\"([^\"]*)\"', sys.stdin.read())[0]).split(';')
+today = [float(x) for x in spec[7].split('|')[1:]]
+sys.exit(0 if len(today) == 24 and abs(sum(x for x in today if not math.isnan(x)) - 60) < 1e-6 else 1)"; }
+	check "meter page: today's bars by the hour add up to today's 60 kWh" hour_bars
 fi
 get /api/meters/hq/fin-power/import_kwh >/dev/null
 check "API: one meter with its recent readings" [ "$(json "d['recent'][0][1]")" = 1060.5 ]
@@ -117,14 +124,14 @@ check "meter page: its four graphs" [ "$(grep -o 'class="graph" src="/graph/hq/f
 # the table of readings as they came: 13 rows, each stored, the newest first
 arrived_ok() {
 	[ "$(grep -o '<td>หลังเวลาอ่าน [0-9.]* วินาที</td><td>บันทึกแล้ว</td>' "$T/body" | wc -l)" = 13 ] &&
-		grep -q 'id="recent" class="arrived"><tr><th>[^/]*</th><th>[^/]*</th><th>[^/]*</th><th>[^/]*</th></tr><tr><td>[^<]*</td><td class="num">1060.5 kWh</td>' "$T/body"
+		grep -q 'id="recent" class="arrived"><tr><th>[^/]*</th><th>[^/]*</th><th>[^/]*</th><th>[^/]*</th></tr><tr><td>[^<]*</td><td class="num">1060.5 หน่วย</td>' "$T/body"
 }
 check "meter page: the 13 readings as they came, newest first, each stored" arrived_ok
 get /api/meters/hq/fin-power/import_kwh >/dev/null
 check "API: the same readings as they came" [ "$(json "[a[1] for a in d['arrived']] == [1060.5 - 5 * i for i in range(13)] and {a[3] for a in d['arrived']} == {'stored'}")" = True ]
 get "/meter/hq/fin-power/import_kwh?rows=stored" >/dev/null
 check "meter page, second tab: the stored one-minute rows" \
-	sh -c "grep -q '1055.5 kWh' '$T/body' && grep -q '<strong aria-current=\"page\">ข้อมูลที่บันทึก (รายนาที)</strong>' '$T/body'"
+	sh -c "grep -q '1055.5 หน่วย' '$T/body' && grep -q '<strong aria-current=\"page\">ข้อมูลที่บันทึก (รายนาที)</strong>' '$T/body'"
 check "graph: a PNG" sh -c "curl -s $U/graph/hq/fin-power/import_kwh/24h.png | head -c 4 | grep -q PNG"
 check "graph: an SVG" sh -c "curl -s $U/graph/hq/fast/power_w/7d.svg | grep -q '<svg'"
 check "graph: 1 year" [ "$(code "$U/graph/hq/fin-power/import_kwh/1y.png")" = 200 ]
@@ -135,6 +142,9 @@ check "units page names every unit (19 and the whole)" [ "$(grep -c '<tr data-un
 check "unit page: 200 with the unit's Thai name" sh -c "curl -s $U/unit/finance-budget | grep -q 'สำนักการคลังและงบประมาณ'"
 get /api/units/finance-budget >/dev/null
 check "API: the unit's electricity is mapped, baseline 2568" [ "$(json "(d['unit']['baseline_fy'], 'electricity' in d['unit']['resources'])")" = "(2568, True)" ]
+check "unit page: paper issued with no entry yet this month says so, no 0 % and no change" \
+	sh -c "curl -s $U/unit/central-admin | grep -q '<tr data-res=\"paper_reams\"><th>[^<]*</th><td class=\"num now\">— <small class=\"none\">ยังไม่มีข้อมูลของเดือนนี้</small></td>.*<td class=\"num change\">—</td>'"
+check "unit page: units in Thai" sh -c "curl -s $U/unit/finance-budget | grep -q '<td class=\"num now\">[0-9,.]* หน่วย'"
 check "unit page links the unit's latest report" sh -c "curl -s $U/unit/finance-budget | grep -q 'href=\"/reports/green-[a-z0-9-]*/finance-budget.resources.th.html\"'"
 check "reports page lists the set" sh -c "curl -s $U/reports | grep -q 'summary.th.csv'"
 curl -s "$U/reports" >"$T/reports.html"

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "chart.h"
+#include "chart_cairo.h"
 #include "pdf_page.h"
 
 /* The HTML of c, NUL-terminated (free it). */

@@ -1,7 +1,8 @@
 /*
- * chart.h - the report's charts: one model, painted as SVG into the HTML
- * page and with cairo into its PDF, through the same geometry (chart.c
- * works out every bar, line, band and label once; a painter draws them).
+ * chart.h - the charts of the reports and the dashboard: one model, painted
+ * as SVG into an HTML page and with cairo into a report's PDF
+ * (report/chart_cairo.h), through the same geometry (chart.c works out
+ * every bar, line, band and label once; a painter draws them).
  *
  *   CHART_BARS   months side by side, a bar per series (this year against
  *                the baseline year);
@@ -21,9 +22,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include <cairo.h>
-
-#define CHART_MAX_X 24
+#define CHART_MAX_X 31   /* a month's days */
 #define CHART_MAX_SERIES 3
 #define CHART_MAX_BANDS 6
 #define CHART_TEXT 256
@@ -55,9 +54,17 @@ void chart_write_html(FILE *f, const struct chart *c, double w);
 int chart_parse(const char *spec, struct chart *c);
 /* The height a chart takes at width w, in points. */
 double chart_height(const struct chart *c, double w);
-/* Paint the chart at (x, y), w wide, with cairo (text through Pango in
- * the font `font`; its digits Thai with thai_digits, as the page's). */
-void chart_draw_cairo(cairo_t *cr, const struct chart *c, double x, double y, double w,
-    const char *font, bool thai_digits);
+/* What a chart is painted with: SVG text or cairo calls. Text is placed by
+ * its vertical middle; anchor 0 start, 1 middle, 2 end. */
+struct chart_painter {
+	void (*rect)(void *u, double x, double y, double w, double h, const char *fill);
+	void (*line)(void *u, double x1, double y1, double x2, double y2, const char *stroke,
+	    double width);
+	void (*text)(void *u, double x, double y, const char *s, double size, int anchor);
+	void *u;
+};
+
+/* Paint the chart w wide with p, from (0, 0). */
+void chart_paint(const struct chart *c, const struct chart_painter *p, double w);
 
 #endif

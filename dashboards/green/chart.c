@@ -1,10 +1,8 @@
-/* chart.c - the report's charts (chart.h): the geometry once, painted as
- * SVG or with cairo. */
+/* chart.c - the charts of the reports and the dashboard (chart.h): the
+ * geometry once, painted as SVG here or with cairo (report/chart_cairo.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <pango/pangocairo.h>
 
 #include "chart.h"
 #include "html.h"
@@ -20,15 +18,6 @@ static const char *const scope_colour[CHART_MAX_SERIES] = { "#8d6e63", "#1565c0"
 static const char *const band_colour[CHART_MAX_BANDS] = { "#f1f8e9", "#dcedc8", "#c5e1a5",
 	"#aed581", "#9ccc65", "#8bc34a" };
 
-/* What a chart is painted with: SVG text or cairo calls. Text is placed by
- * its vertical middle; anchor 0 start, 1 middle, 2 end. */
-struct painter {
-	void (*rect)(void *u, double x, double y, double w, double h, const char *fill);
-	void (*line)(void *u, double x1, double y1, double x2, double y2, const char *stroke,
-	    double width);
-	void (*text)(void *u, double x, double y, const char *s, double size, int anchor);
-	void *u;
-};
 
 /* A tick's figure as the pages print figures (html_num): "12,500", "2.5". */
 static void num_text(double v, int dec, char *buf, size_t len)
@@ -62,7 +51,7 @@ double chart_height(const struct chart *c, double w)
 	return fmax(150, w * 0.36);
 }
 
-static void legend(const struct chart *c, const struct painter *p, double w,
+static void legend(const struct chart *c, const struct chart_painter *p, double w,
     const char *const *colour)
 {
 	/* a slot each, the unit at the right: no text to measure */
@@ -77,7 +66,7 @@ static void legend(const struct chart *c, const struct painter *p, double w,
 }
 
 /* The y axis from lo to hi: grid lines and their labels; returns the step. */
-static void y_axis(const struct painter *p, double lo, double hi, double step, double w,
+static void y_axis(const struct chart_painter *p, double lo, double hi, double step, double w,
     double top, double bottom)
 {
 	char t[64];
@@ -91,7 +80,7 @@ static void y_axis(const struct painter *p, double lo, double hi, double step, d
 	}
 }
 
-static void paint_bars(const struct chart *c, const struct painter *p, double w, double h)
+static void paint_bars(const struct chart *c, const struct chart_painter *p, double w, double h)
 {
 	double top = LEGEND_H + 4, bottom = h - XLABEL_H, hi = 0, step, gw;
 
@@ -120,7 +109,7 @@ static void paint_bars(const struct chart *c, const struct painter *p, double w,
 	p->line(p->u, AXIS_W, bottom, w - 2, bottom, "#666666", 0.8);
 }
 
-static void paint_line(const struct chart *c, const struct painter *p, double w, double h)
+static void paint_line(const struct chart *c, const struct chart_painter *p, double w, double h)
 {
 	double top = LEGEND_H + 4, bottom = h - XLABEL_H, lo = 0, hi = 0, step, gw, px = NAN, py = 0;
 	char label[CHART_TEXT + 16];
@@ -168,7 +157,7 @@ static void paint_line(const struct chart *c, const struct painter *p, double w,
 #undef Y
 }
 
-static void paint_hbars(const struct chart *c, const struct painter *p, double w)
+static void paint_hbars(const struct chart *c, const struct chart_painter *p, double w)
 {
 	double label_w = w * 0.34, left = label_w + 6, hi = 0, step, top = LEGEND_H + 2;
 	double bottom = top + c->nx * HBAR_ROW;
@@ -209,7 +198,7 @@ static void paint_hbars(const struct chart *c, const struct painter *p, double w
 	p->line(p->u, left, top, left, bottom, "#666666", 0.8);
 }
 
-static void paint(const struct chart *c, const struct painter *p, double w)
+void chart_paint(const struct chart *c, const struct chart_painter *p, double w)
 {
 	double h = chart_height(c, w);
 
@@ -286,7 +275,7 @@ static void spec(FILE *f, const struct chart *c)
 
 void chart_write_html(FILE *f, const struct chart *c, double w)
 {
-	struct painter p = { svg_rect, svg_line, svg_text, f };
+	struct chart_painter p = { svg_rect, svg_line, svg_text, f };
 	double h = chart_height(c, w);
 
 	fputs("<figure class=\"chart\" data-chart=\"", f);
@@ -295,7 +284,7 @@ void chart_write_html(FILE *f, const struct chart *c, double w)
 	    "width=\"100%%\" role=\"img\"><title>", w, h);
 	html_esc(f, c->title);
 	fputs("</title>", f);
-	paint(c, &p, w);
+	chart_paint(c, &p, w);
 	fputs("</svg><figcaption>", f);
 	html_esc(f, c->title);
 	fputs("</figcaption></figure>\n", f);
@@ -361,77 +350,4 @@ int chart_parse(const char *s, struct chart *c)
 	for (int b = 0; b < c->nbands; b++)
 		c->band[b] = strtod(item[b], NULL);
 	return 0;
-}
-
-/* ---- cairo --------------------------------------------------------------- */
-
-struct cairo_painter {
-	cairo_t *cr;
-	double x, y;
-	const char *font;
-	bool thai_digits;
-};
-
-static void colour(cairo_t *cr, const char *hex)
-{
-	unsigned v = (unsigned)strtoul(hex + 1, NULL, 16);
-
-	cairo_set_source_rgb(cr, (v >> 16 & 255) / 255.0, (v >> 8 & 255) / 255.0,
-	    (v & 255) / 255.0);
-}
-
-static void cr_rect(void *u, double x, double y, double w, double h, const char *fill)
-{
-	struct cairo_painter *cp = u;
-
-	colour(cp->cr, fill);
-	cairo_rectangle(cp->cr, cp->x + x, cp->y + y, w, h);
-	cairo_fill(cp->cr);
-}
-
-static void cr_line(void *u, double x1, double y1, double x2, double y2, const char *stroke,
-    double width)
-{
-	struct cairo_painter *cp = u;
-
-	colour(cp->cr, stroke);
-	cairo_set_line_width(cp->cr, width);
-	cairo_move_to(cp->cr, cp->x + x1, cp->y + y1);
-	cairo_line_to(cp->cr, cp->x + x2, cp->y + y2);
-	cairo_stroke(cp->cr);
-}
-
-static void cr_text(void *u, double x, double y, const char *s, double size, int anchor)
-{
-	struct cairo_painter *cp = u;
-	PangoLayout *l = pango_cairo_create_layout(cp->cr);
-	PangoFontDescription *fd = pango_font_description_from_string(cp->font);
-	PangoRectangle log;
-	char digits[4 * CHART_TEXT];
-
-	pango_font_description_set_size(fd, (gint)(size * 1.25 * PANGO_SCALE));   /* Thai faces run small */
-	pango_layout_set_font_description(l, fd);
-	pango_font_description_free(fd);
-	if (cp->thai_digits) {
-		thai_digits_text(s, digits, sizeof(digits));
-		s = digits;
-	}
-	pango_layout_set_text(l, s, -1);
-	pango_layout_get_extents(l, NULL, &log);
-	cairo_set_source_rgb(cp->cr, 0.15, 0.15, 0.15);
-	cairo_move_to(cp->cr, cp->x + x - anchor * (double)log.width / PANGO_SCALE / 2,
-	    cp->y + y - (double)log.height / PANGO_SCALE / 2);
-	pango_cairo_show_layout(cp->cr, l);
-	g_object_unref(l);
-}
-
-void chart_draw_cairo(cairo_t *cr, const struct chart *c, double x, double y, double w,
-    const char *font, bool thai_digits)
-{
-	struct cairo_painter cp = { cr, x, y, font, thai_digits };
-	struct painter p = { cr_rect, cr_line, cr_text, &cp };
-
-	cairo_save(cr);
-	paint(c, &p, w);
-	cairo_restore(cr);
 }
