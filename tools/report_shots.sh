@@ -10,29 +10,28 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SET=${1:-$ROOT/run/demo/reports/green-fy2569}
 OUT=${2:-$ROOT/docs/img}
 UNIT=finance-budget
-command -v chromium >/dev/null && command -v pdftoppm >/dev/null ||
-	{ echo "report_shots: needs chromium and poppler-utils" >&2; exit 1; }
+. "$ROOT/tools/shotlib.sh"
+command -v pdftoppm >/dev/null || { echo "report_shots: needs poppler-utils" >&2; exit 1; }
 [ -f "$SET/summary.th.pdf" ] || { echo "report_shots: no PDF set in $SET" >&2; exit 1; }
 
-shot() { # page width height png
-	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
-		--window-size="$2,$3" --screenshot="$4" "file://$SET/$1" >/dev/null 2>&1
+page() { # page width height png
+	page "file://$SET/$1" "$2" "$3" "$4"
 }
 first_page() { # pdf png (page 1 at 70 dpi)
 	pdftoppm -r 70 -png -f 1 -l 1 -singlefile "$SET/$1" "${2%.png}"
 }
 
 for lang in th en; do
-	shot "summary.$lang.html" 1280 1400 "$OUT/report-summary.$lang.png"
-	shot "$UNIT.resources.$lang.html" 1280 2200 "$OUT/report-$UNIT.resources.$lang.png"
-	shot "$UNIT.self-evaluation.$lang.html" 1280 2000 "$OUT/report-$UNIT.self-evaluation.$lang.png"
+	page "summary.$lang.html" 1280 1400 "$OUT/report-summary.$lang.png"
+	page "$UNIT.resources.$lang.html" 1280 2200 "$OUT/report-$UNIT.resources.$lang.png"
+	page "$UNIT.self-evaluation.$lang.html" 1280 2000 "$OUT/report-$UNIT.self-evaluation.$lang.png"
 	first_page "summary.$lang.pdf" "$OUT/report-summary.$lang.pdf-page1.png"
 	first_page "$UNIT.resources.$lang.pdf" "$OUT/report-$UNIT.resources.$lang.pdf-page1.png"
 	first_page "$UNIT.self-evaluation.$lang.pdf" "$OUT/report-$UNIT.self-evaluation.$lang.pdf-page1.png"
 done
-shot "$UNIT.resources.th.html" 390 2400 "$OUT/report-$UNIT.resources.th.phone.png"
-shot "summary.th.html" 390 1600 "$OUT/report-summary.th.phone.png"
-shot "green-parliament.th.html" 1280 1800 "$OUT/report-green-parliament.th.png"
+page "$UNIT.resources.th.html" 390 2400 "$OUT/report-$UNIT.resources.th.phone.png"
+page "summary.th.html" 390 1600 "$OUT/report-summary.th.phone.png"
+page "green-parliament.th.html" 1280 1800 "$OUT/report-green-parliament.th.png"
 first_page "green-parliament-results.th.pdf" "$OUT/report-green-parliament-results.th.pdf-page1.png"
 pdftoppm -r 70 -png -f 2 -l 2 -singlefile "$SET/$UNIT.resources.th.pdf" \
 	"$OUT/report-$UNIT.resources.th.pdf-charts"
