@@ -76,6 +76,18 @@ int id_copy(char *dst, const char *id, const char *what, char *err, size_t errle
 	return id_copy_n(dst, id, strnlen(id, ID_MAX + 1), what, err, errlen);
 }
 
+bool chan_id_split_meter(const char *site_meter, char site[ID_MAX + 1], char meter[ID_MAX + 1])
+{
+	const char *slash = strchr(site_meter, '/');
+
+	if (slash == NULL || (size_t)(slash - site_meter) > ID_MAX || strlen(slash + 1) > ID_MAX)
+		return false;
+	memcpy(site, site_meter, (size_t)(slash - site_meter));
+	site[slash - site_meter] = '\0';
+	strcpy(meter, slash + 1);
+	return true;
+}
+
 int chan_id_set(struct chan_id *c, const char *site, const char *meter,
     const char *channel, char *err, size_t errlen)
 {

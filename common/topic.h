@@ -35,6 +35,11 @@ bool id_valid(const char *id);
  * `what` ("site", "meter" ...) otherwise. */
 int id_copy(char *dst, const char *id, const char *what, char *err, size_t errlen);
 
+/* "site/meter" (a meter's name across the organisation file, the alerts and
+ * their state) into its two ids, each at most ID_MAX: true, or false
+ * (neither touched) when it is not two such parts. Not validated. */
+bool chan_id_split_meter(const char *site_meter, char site[ID_MAX + 1], char meter[ID_MAX + 1]);
+
 int chan_id_set(struct chan_id *c, const char *site, const char *meter,
     const char *channel, char *err, size_t errlen);
 

@@ -21,15 +21,8 @@ static void when(double t, enum lang l, char *buf, size_t len)
 /* "site/meter" by its [meter] name in l, else as it is. */
 static const char *meter_name(const struct org *o, const char *id, enum lang l)
 {
-	char site[ID_MAX + 1];
-	const char *slash = strchr(id, '/');
-	const struct org_meter *m;
+	const struct org_meter *m = org_meter_named(o, id);
 
-	if (slash == NULL || (size_t)(slash - id) > ID_MAX)
-		return id;
-	memcpy(site, id, (size_t)(slash - id));
-	site[slash - id] = '\0';
-	m = org_meter_find(o, site, slash + 1);
 	return m == NULL ? id : l == LANG_EN ? m->name_en : m->name_th;
 }
 
@@ -127,21 +120,16 @@ static void place(FILE *out, const struct org_meter *m)
 
 char *fault_meter_lines(const struct fault *f, const struct org *o)
 {
-	char *text = NULL, site[ID_MAX + 1];
+	char *text = NULL;
 	size_t len = 0;
 	FILE *out;
 
 	if (f->scope == FAULT_METER || f->nmeters == 0 || (out = open_memstream(&text, &len)) == NULL)
 		return NULL;
 	for (size_t k = 0; k < f->nmeters; k++) {
-		const char *id = f->meters[k], *slash = strchr(id, '/');
-		const struct org_meter *m = NULL;
+		const char *id = f->meters[k];
+		const struct org_meter *m = org_meter_named(o, id);
 
-		if (slash != NULL && (size_t)(slash - id) <= ID_MAX) {
-			memcpy(site, id, (size_t)(slash - id));
-			site[slash - id] = '\0';
-			m = org_meter_find(o, site, slash + 1);
-		}
 		fprintf(out, "%zu. %s", k + 1, id);
 		if (m != NULL) {
 			fprintf(out, " · %s · %s", m->name_th, m->name_en);

@@ -413,16 +413,12 @@ static struct pending *pending_for(struct faults *fs, const char *key, double no
 /* A one-channel fault's row in s, or NULL. */
 static const struct meter_row *row_of(const struct meter_snap *s, const struct fault *f)
 {
-	const char *slash = strchr(f->what, '/');
 	struct chan_id id;
-	char site[ID_MAX + 1];
+	char site[ID_MAX + 1], meter[ID_MAX + 1];
 
-	if (f->scope != FAULT_METER || f->channel[0] == '\0' || slash == NULL ||
-	    (size_t)(slash - f->what) > ID_MAX)
-		return NULL;
-	memcpy(site, f->what, (size_t)(slash - f->what));
-	site[slash - f->what] = '\0';
-	if (chan_id_set(&id, site, slash + 1, f->channel, NULL, 0) != 0)
+	if (f->scope != FAULT_METER || f->channel[0] == '\0' ||
+	    !chan_id_split_meter(f->what, site, meter) ||
+	    chan_id_set(&id, site, meter, f->channel, NULL, 0) != 0)
 		return NULL;
 	return meter_view_find(s, &id);
 }

@@ -168,6 +168,8 @@ int org_map_changes(const struct org *o, const struct chan_id *id, time_t from, 
 
 /* The meter's [meter] section, or NULL. */
 const struct org_meter *org_meter_find(const struct org *o, const char *site, const char *meter);
+/* The same by "site/meter"; NULL if it is not one. */
+const struct org_meter *org_meter_named(const struct org *o, const char *site_meter);
 /* The units the meter's channels serve at t (by their [meters] lines), each
  * once, in the file's order of units: how many (at most max) into units. */
 int org_meter_units(const struct org *o, const char *site, const char *meter, time_t t,

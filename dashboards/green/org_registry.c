@@ -16,16 +16,10 @@
 void registry_start(struct conf *c, struct org_parse *p, const char *name, int line)
 {
 	struct org *o = p->o;
-	const char *slash = strchr(name, '/');
-	char site[ID_MAX + 2] = "", meter[ID_MAX + 2] = "";
+	char site[ID_MAX + 1] = "", meter[ID_MAX + 1] = "";
 	struct org_meter *v;
 
-	if (slash != NULL && (size_t)(slash - name) <= ID_MAX && strlen(slash + 1) <= ID_MAX) {
-		memcpy(site, name, (size_t)(slash - name));
-		site[slash - name] = '\0';
-		strcpy(meter, slash + 1);
-	}
-	if (!id_valid(site) || !id_valid(meter)) {
+	if (!chan_id_split_meter(name, site, meter) || !id_valid(site) || !id_valid(meter)) {
 		conf_error_at(c, line, "[meter %s]: expected [meter <site>/<meter>], each id "
 		    "1-64 characters [a-z0-9_-] as the agent publishes it", name);
 		return;
@@ -112,6 +106,13 @@ const struct org_meter *org_meter_find(const struct org *o, const char *site, co
 	strcpy(key.site, site);
 	strcpy(key.meter, meter);
 	return bsearch(&key, o->meters, o->nmeters, sizeof(key), meter_cmp);
+}
+
+const struct org_meter *org_meter_named(const struct org *o, const char *site_meter)
+{
+	char site[ID_MAX + 1], meter[ID_MAX + 1];
+
+	return chan_id_split_meter(site_meter, site, meter) ? org_meter_find(o, site, meter) : NULL;
 }
 
 int org_meter_units(const struct org *o, const char *site, const char *meter, time_t t,
