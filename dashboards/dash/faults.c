@@ -222,26 +222,25 @@ static struct mstat *meters_of(const struct meter_snap *s, const struct org *o, 
 	struct mstat *v = calloc(s->n + 1, sizeof(*v));
 
 	*n = 0;
-	for (size_t i = 0; v != NULL && i < s->n; i++) {
+	for (size_t i = 0, end; v != NULL && i < s->n; i = end) {
 		const struct chan_id *id = &s->rows[i].st.id;
-		enum chan_status st = meter_view_status(s, &s->rows[i], now);
-		struct mstat *m = *n > 0 ? &v[*n - 1] : NULL;
+		const struct org_meter *reg = org_meter_find(o, id->site, id->meter);
+		struct mstat *m = &v[(*n)++];
 
-		if (m == NULL || strcmp(m->site, id->site) != 0 || strcmp(m->meter, id->meter) != 0) {
-			const struct org_meter *reg = org_meter_find(o, id->site, id->meter);
+		snprintf(m->name, sizeof(m->name), "%s/%s", id->site, id->meter);
+		m->site = id->site;
+		m->meter = id->meter;
+		m->gateway = reg != NULL ? reg->gateway : "";
+		end = meter_view_meter_end(s, i);
+		for (size_t j = i; j < end; j++) {
+			enum chan_status st = meter_view_status(s, &s->rows[j], now);
 
-			m = &v[(*n)++];
-			snprintf(m->name, sizeof(m->name), "%s/%s", id->site, id->meter);
-			m->site = id->site;
-			m->meter = id->meter;
-			m->gateway = reg != NULL ? reg->gateway : "";
+			if (st > m->worst)
+				m->worst = st;
+			if (st != STATUS_OK)
+				m->lone = m->notok++ == 0 ? &s->rows[j] : NULL;
+			m->interval = fmax(m->interval, s->rows[j].st.interval);
 		}
-		if (st > m->worst)
-			m->worst = st;
-		if (st != STATUS_OK) {
-			m->lone = m->notok++ == 0 ? &s->rows[i] : NULL;
-		}
-		m->interval = fmax(m->interval, s->rows[i].st.interval);
 	}
 	return v;
 }

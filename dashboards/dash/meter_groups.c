@@ -119,24 +119,22 @@ static int gather(const struct meter_snap *s, const struct org *o, double now, s
 	ov->meters = malloc((s->n + 1) * sizeof(*ov->meters));
 	if (ov->st == NULL || ov->meters == NULL)
 		return GM_ENOMEM;
-	for (size_t i = 0; i < s->n; i++) {
+	for (size_t i = 0, end; i < s->n; i = end) {
 		const struct chan_id *id = &s->rows[i].st.id;
-		struct ov_meter *m = ov->nmeters > 0 ? &ov->meters[ov->nmeters - 1] : NULL;
+		struct ov_meter *m = memset(&ov->meters[ov->nmeters++], 0, sizeof(*m));
 
-		ov->st[i] = meter_view_status(s, &s->rows[i], now);
-		if (m == NULL || strcmp(m->row->st.id.site, id->site) != 0 ||
-		    strcmp(m->row->st.id.meter, id->meter) != 0) {
-			m = &ov->meters[ov->nmeters++];
-			memset(m, 0, sizeof(*m));
-			m->row = &s->rows[i];
-			m->first = i;
-			m->reg = org_meter_find(o, id->site, id->meter);
-			m->nunits = o != NULL ? org_meter_units(o, id->site, id->meter, (time_t)now,
-			    m->units, ORG_MAX_UNITS) : 0;
+		m->row = &s->rows[i];
+		m->first = i;
+		m->reg = org_meter_find(o, id->site, id->meter);
+		m->nunits = o != NULL ? org_meter_units(o, id->site, id->meter, (time_t)now,
+		    m->units, ORG_MAX_UNITS) : 0;
+		end = meter_view_meter_end(s, i);
+		for (size_t j = i; j < end; j++) {
+			ov->st[j] = meter_view_status(s, &s->rows[j], now);
+			m->n++;
+			if (ov->st[j] > m->worst)
+				m->worst = ov->st[j];
 		}
-		m->n++;
-		if (ov->st[i] > m->worst)
-			m->worst = ov->st[i];
 	}
 	ov->nchannels = s->n;
 	return GM_OK;

@@ -317,6 +317,16 @@ void meter_view_free(struct meter_snap *s)
 	free(s);
 }
 
+size_t meter_view_meter_end(const struct meter_snap *s, size_t i)
+{
+	const struct chan_id *first = &s->rows[i].st.id;
+
+	while (++i < s->n && strcmp(s->rows[i].st.id.site, first->site) == 0 &&
+	    strcmp(s->rows[i].st.id.meter, first->meter) == 0)
+		;
+	return i;
+}
+
 const struct meter_row *meter_view_find(const struct meter_snap *s, const struct chan_id *id)
 {
 	struct meter_row key;

@@ -70,6 +70,9 @@ void meter_view_free(struct meter_snap *s);   /* NULL-safe */
 
 /* The row of id, or NULL. */
 const struct meter_row *meter_view_find(const struct meter_snap *s, const struct chan_id *id);
+/* The rows are in id order, so a meter's channels are adjacent: the index
+ * after the last row of the meter whose first row is at i. */
+size_t meter_view_meter_end(const struct meter_snap *s, size_t i);
 /* The row's status (registry.h chan_status), judged when the status file
  * was written while the collector keeps writing it (a reading may have come
  * since, unseen), and at now once it has stopped (2 periods missed). */
