@@ -99,13 +99,29 @@ void page_status(FILE *f, enum chan_status s, enum lang l)
 	fprintf(f, "<span class=\"st st-%s\">%s</span>", chan_status_name(s), tr(l, key[s]));
 }
 
+/* As few decimals as show the reading to a thousandth (a meter's display
+ * rarely shows more): 73, 230.5, 120,411.719. */
+static int reading_decimals(double v)
+{
+	double milli = round(v * 1000);
+
+	for (int d = 0; d < 3; d++) {
+		double p = pow(10, 3 - d);
+
+		if (fmod(milli, p) == 0)
+			return d;
+	}
+	return 3;
+}
+
 void page_reading(FILE *f, double v, const char *unit, enum lang l)
 {
 	if (!isfinite(v)) {
 		fputs("—", f);
 		return;
 	}
-	fprintf(f, "%.10g ", v);
+	html_num(f, v, reading_decimals(v));
+	fputc(' ', f);
 	html_esc(f, unit_words(unit, l));
 }
 

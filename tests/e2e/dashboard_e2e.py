@@ -37,7 +37,7 @@ try:
         "hq/fast/power_w", "hq/fin-power/import_kwh", "hq/stores/finance-reams"])
     row = rows.get("hq/fin-power/import_kwh")
     check("overview: the counter's last value shows",
-          row is not None and "1060.5 kWh" in b.text(row))
+          row is not None and "1,060.5 kWh" in b.text(row))
     check("overview: the counter is ok", row is not None and "ok" in b.text(row))
     check("overview: the counts add up",
           b.text(b.find_all("#n-meters")[0]) == "3")
@@ -49,7 +49,7 @@ try:
     check("a click opens the meter page",
           wait(lambda: "/meter/hq/fin-power/import_kwh" in b.url()))
     check("meter page: the last value",
-          wait(lambda: "1060.5" in b.text(b.find_all("#last")[0])))
+          wait(lambda: "1,060.5" in b.text(b.find_all("#last")[0])))
     graphs_loaded = ("const g = [...document.querySelectorAll('img.graph')];"
                      "return g.length == 4 && g.every(i => i.complete && i.naturalWidth > 400);")
     check("meter page: the four graphs load", wait(lambda: b.script(graphs_loaded), 20))

@@ -55,7 +55,7 @@ json() { python3 -c "import json,sys; d=json.load(open('$T/body')); print($1)"; 
 
 check "overview: 200 HTML" sh -c "[ \"\$(curl -s -o '$T/ov.html' -w '%{http_code}' $U/)\" = 200 ]"
 check "overview lists the counter with its last value" \
-	grep -q 'data-channel="hq/fin-power/import_kwh" data-status="ok">.*1060.5 หน่วย' "$T/ov.html"
+	grep -q 'data-channel="hq/fin-power/import_kwh" data-status="ok">.*1,060.5 หน่วย' "$T/ov.html"
 check "overview lists the gauge as ok" grep -q 'data-channel="hq/fast/power_w" data-status="ok"' "$T/ov.html"
 check "overview lists the manual entry (not stale)" grep -q 'data-channel="hq/stores/finance-reams" data-status="ok"' "$T/ov.html"
 check "overview is Thai by default" grep -q 'ภาพรวมมิเตอร์' "$T/ov.html"
@@ -124,14 +124,14 @@ check "meter page: its four graphs" [ "$(grep -o 'class="graph" src="/graph/hq/f
 # the table of readings as they came: 13 rows, each stored, the newest first
 arrived_ok() {
 	[ "$(grep -o '<td>หลังเวลาอ่าน [0-9.]* วินาที</td><td>บันทึกแล้ว</td>' "$T/body" | wc -l)" = 13 ] &&
-		grep -q 'id="recent" class="arrived"><tr><th>[^/]*</th><th>[^/]*</th><th>[^/]*</th><th>[^/]*</th></tr><tr><td>[^<]*</td><td class="num">1060.5 หน่วย</td>' "$T/body"
+		grep -q 'id="recent" class="arrived"><tr><th>[^/]*</th><th>[^/]*</th><th>[^/]*</th><th>[^/]*</th></tr><tr><td>[^<]*</td><td class="num">1,060.5 หน่วย</td>' "$T/body"
 }
 check "meter page: the 13 readings as they came, newest first, each stored" arrived_ok
 get /api/meters/hq/fin-power/import_kwh >/dev/null
 check "API: the same readings as they came" [ "$(json "[a[1] for a in d['arrived']] == [1060.5 - 5 * i for i in range(13)] and {a[3] for a in d['arrived']} == {'stored'}")" = True ]
 get "/meter/hq/fin-power/import_kwh?rows=stored" >/dev/null
 check "meter page, second tab: the stored one-minute rows" \
-	sh -c "grep -q '1055.5 หน่วย' '$T/body' && grep -q '<strong aria-current=\"page\">ข้อมูลที่บันทึก (รายนาที)</strong>' '$T/body'"
+	sh -c "grep -q '1,055.5 หน่วย' '$T/body' && grep -q '<strong aria-current=\"page\">ข้อมูลที่บันทึก (รายนาที)</strong>' '$T/body'"
 check "graph: a PNG" sh -c "curl -s $U/graph/hq/fin-power/import_kwh/24h.png | head -c 4 | grep -q PNG"
 check "graph: an SVG" sh -c "curl -s $U/graph/hq/fast/power_w/7d.svg | grep -q '<svg'"
 check "graph: 1 year" [ "$(code "$U/graph/hq/fin-power/import_kwh/1y.png")" = 200 ]
