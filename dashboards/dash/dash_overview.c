@@ -94,6 +94,12 @@ static void filters(FILE *f, const struct org *o, const struct group_filter *gf,
 			    o->units[u].name_th, gf->unit == u);
 		fputs("</select> ", f);
 	}
+	fputs("<select name=\"res\">", f);
+	option(f, "", tr(l, "all_resources"), gf->res < 0);
+	for (int r = 0; r < RES_N; r++)
+		option(f, resource_name((enum resource)r), resource_label((enum resource)r, l),
+		    gf->res == r);
+	fputs("</select> ", f);
 	fprintf(f, "<label><input type=\"checkbox\" name=\"status\" value=\"problems\"%s> %s</label> "
 	    "<button>%s</button></form>\n", gf->problems ? " checked" : "", tr(l, "only_problems"),
 	    tr(l, "show"));
@@ -224,8 +230,9 @@ void dash_overview_page(struct dash *d, const struct http_req *rq, struct http_r
 		page_end(rp->out, l, now);
 		return;
 	}
-	meter_groups_filter(d->org, http_server_arg(rq, "by"), http_server_arg(rq, "q"),
-	    http_server_arg(rq, "status"), http_server_arg(rq, "unit"), &gf);
+	meter_groups_filter(d->org, &(struct group_query){ http_server_arg(rq, "by"),
+	    http_server_arg(rq, "q"), http_server_arg(rq, "status"), http_server_arg(rq, "unit"),
+	    http_server_arg(rq, "res") }, &gf);
 	if (meter_groups_build(s, d->org, &gf, l, now, &ov) != 0) {
 		http_server_fail(rp, 503, "out of memory");
 	} else {

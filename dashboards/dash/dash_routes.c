@@ -83,7 +83,7 @@ void dash_routes_handle(void *dash, const struct http_req *rq, struct http_reply
 
 	if (rq->nseg == 0 && (http_server_arg(rq, "q") != NULL ||
 	    http_server_arg(rq, "status") != NULL || http_server_arg(rq, "unit") != NULL ||
-	    http_server_arg(rq, "by") != NULL))
+	    http_server_arg(rq, "by") != NULL || http_server_arg(rq, "res") != NULL))
 		dash_overview_page(d, rq, rp);   /* one viewer's search: not kept */
 	else if (rq->nseg == 0)
 		shared_page(d, rq, rp, dash_overview_page);

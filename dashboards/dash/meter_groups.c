@@ -7,9 +7,12 @@
 #include "gm_err.h"
 #include "meter_groups.h"
 
-void meter_groups_filter(const struct org *o, const char *by, const char *q,
-    const char *status, const char *unit, struct group_filter *f)
+void meter_groups_filter(const struct org *o, const struct group_query *gq,
+    struct group_filter *f)
 {
+	const char *by = gq->by, *q = gq->q, *status = gq->status, *unit = gq->unit;
+	enum resource r;
+
 	f->by = o != NULL && o->nmeters > 0 ? GROUP_BUILDING : GROUP_SITE;
 	if (by != NULL && strcmp(by, "building") == 0)
 		f->by = GROUP_BUILDING;
@@ -20,6 +23,25 @@ void meter_groups_filter(const struct org *o, const char *by, const char *q,
 	f->q = q != NULL && q[0] != '\0' ? q : NULL;
 	f->problems = status != NULL && strcmp(status, "problems") == 0;
 	f->unit = unit != NULL && o != NULL ? org_unit_find(o, unit) : -1;
+	f->res = gq->res != NULL && resource_parse(gq->res, &r) == 0 ? (int)r : -1;
+}
+
+/* Which resource a channel measures: its mapping now, else its unit. */
+static int chan_resource(const struct org *o, const struct chan_id *id, const char *unit,
+    time_t t)
+{
+	static const char *const electric[] = { "Wh", "W", "kW", "V", "A" };
+	const struct meter_map *m = o != NULL ? org_map_at(o, id, t) : NULL;
+
+	if (m != NULL)
+		return (int)m->res;
+	for (int r = 0; r < RES_N; r++)
+		if (strcmp(unit, resource_unit((enum resource)r)) == 0)
+			return r;
+	for (size_t i = 0; i < sizeof(electric) / sizeof(electric[0]); i++)
+		if (strcmp(unit, electric[i]) == 0)
+			return RES_ELECTRICITY;
+	return -1;
 }
 
 void meter_groups_name(const struct ov_meter *m, enum lang l, char *buf, size_t len)
@@ -94,6 +116,8 @@ static bool kept(const struct ov_meter *m, const struct org *o, const struct gro
 
 	if (f->problems && m->worst == STATUS_OK)
 		return false;
+	if (f->res >= 0 && !(m->resources & 1u << f->res))
+		return false;
 	for (int u = 0; !serves && u < m->nunits; u++)
 		serves = m->units[u] == f->unit;
 	if (!serves)
@@ -130,8 +154,12 @@ static int gather(const struct meter_snap *s, const struct org *o, double now, s
 		    m->units, ORG_MAX_UNITS) : 0;
 		end = meter_view_meter_end(s, i);
 		for (size_t j = i; j < end; j++) {
+			int r = chan_resource(o, &s->rows[j].st.id, s->rows[j].st.unit, (time_t)now);
+
 			ov->st[j] = meter_view_status(s, &s->rows[j], now);
 			m->n++;
+			if (r >= 0)
+				m->resources |= 1u << r;
 			if (ov->st[j] > m->worst)
 				m->worst = ov->st[j];
 		}

@@ -28,6 +28,13 @@ struct group_filter {
 	const char *q;           /* words every one of which the meter must show; NULL */
 	bool problems;           /* only meters with a channel not ok */
 	int unit;                /* only meters serving this unit; -1: any */
+	int res;                 /* only meters measuring this resource; -1: any */
+};
+
+/* The overview's query values as given (NULL: absent): by, q, status,
+ * unit, res. */
+struct group_query {
+	const char *by, *q, *status, *unit, *res;
 };
 
 struct ov_meter {
@@ -37,6 +44,7 @@ struct ov_meter {
 	int units[ORG_MAX_UNITS];      /* the units it serves now */
 	int nunits;
 	enum chan_status worst;
+	unsigned resources;            /* bit r: a channel measures resource r */
 };
 
 struct ov_group {
@@ -58,11 +66,13 @@ struct ov {
 	enum chan_status *st;          /* each row's status, at the moment asked */
 };
 
-/* Parse "by", "q", "status" and "unit" query values (NULL: absent) into f;
- * the organisation decides the default grouping (by building when it has
- * [meter] sections, else by site). */
-void meter_groups_filter(const struct org *o, const char *by, const char *q,
-    const char *status, const char *unit, struct group_filter *f);
+/* The query into f; the organisation decides the default grouping (by
+ * building when it has [meter] sections, else by site). A meter measures
+ * a resource when one of its channels is mapped to it now, or, unmapped,
+ * is in its unit (resource_unit(); an electricity meter's W, kW, V and A
+ * too). */
+void meter_groups_filter(const struct org *o, const struct group_query *q,
+    struct group_filter *f);
 /* The groups of s at now: GM_OK, or GM_ENOMEM (nothing to free). */
 int meter_groups_build(const struct meter_snap *s, const struct org *o,
     const struct group_filter *f, enum lang l, double now, struct ov *out);

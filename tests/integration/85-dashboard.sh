@@ -81,6 +81,9 @@ check "search by English room, two words: that meter alone" [ "$(chans '?lang=en
 check "search by channel: the stores' entry" [ "$(chans '?q=reams')" = "hq/stores/finance-reams " ]
 check "a search nothing matches says so" sh -c "curl -s '$U/?q=zzz' | grep -q 'id=\"no-match\"'"
 check "filter by unit: the meter that serves it" [ "$(chans '?unit=central-admin')" = "hq/fin-power/import_kwh " ]
+check "filter by resource: electricity, mapped (kWh) and by its unit (W)" [ "$(chans '?res=electricity')" = "hq/fast/power_w hq/fin-power/import_kwh " ]
+check "filter by resource: paper issued" [ "$(chans '?res=paper_reams')" = "hq/stores/finance-reams " ]
+check "filter by resource: water, none here" [ "$(chans '?res=water')" = "" ]
 check "problems only: none while all are ok" sh -c "curl -s '$U/?status=problems' | grep -q 'id=\"no-match\"'"
 check "grouped by unit: a shared meter under each unit it serves" \
 	sh -c "curl -s '$U/?by=unit' | grep -c 'data-meter=\"hq/fin-power\"' | grep -qx 2"
