@@ -126,6 +126,7 @@ demo_registry() {
 		printf 'building = %s\nfloor = %d\nroom = ตู้ไฟฟ้า %d-%02d | Electrical cabinet %d-%02d\n' \
 			"$house" "$floor" "$floor" "$i" "$floor" "$i"
 		printf 'model = sdm120\nserial = SDM120-25%04d\ngateway = gw-sim\n' "$i"
+		printf 'limits = voltage 200..250\n'   # Thai supply: 230 V +-10 %, with room
 	done <<<"$DEMO_UNITS"
 	while read -r m unit rest; do
 		if [ "$m" = printing-press ]; then

@@ -21,6 +21,15 @@ static void state(FILE *f, const struct meter_snap *s, const struct meter_row *r
 {
 	fprintf(f, "<table class=\"state\"><tr><th>%s</th><td id=\"status\">", tr(l, "status"));
 	page_status(f, meter_view_status(s, r, now), l);
+	if (r->out_of_range) {
+		char lo[32], hi[32];
+
+		snprintf(lo, sizeof(lo), "%g", r->limit->lo);
+		snprintf(hi, sizeof(hi), "%g", r->limit->hi);
+		fputs(" <small class=\"warn\" id=\"range\">", f);
+		fprintf(f, tr(l, "out_of_range"), lo, hi);
+		fputs("</small>", f);
+	}
 	fprintf(f, "</td></tr><tr><th>%s</th><td class=\"num\" id=\"last\">", tr(l, "last_value"));
 	page_reading(f, r->st.have_last ? r->st.last_v : NAN, r->st.unit, l);
 	fprintf(f, "</td></tr><tr><th>%s</th><td>", tr(l, "last_reading"));

@@ -81,7 +81,16 @@ static size_t headline(const struct fault_event *e, const struct org *o, enum la
 	if (f->scope != FAULT_METER)
 		at = add(buf, len, at, tr(l, "f_meters"), count, "");
 	at = add(buf, len, at, " %s %s", tr(l, "f_since"), since);
-	if (e->row != NULL)
+	if (e->row != NULL && e->row->out_of_range) {
+		char v[64], lo[32], hi[32], why[160];
+
+		snprintf(v, sizeof(v), "%g %s", e->row->st.last_v, unit_words(e->row->st.unit, l));
+		snprintf(lo, sizeof(lo), "%g", e->row->limit->lo);
+		snprintf(hi, sizeof(hi), "%g", e->row->limit->hi);
+		snprintf(why, sizeof(why), tr(l, "out_of_range"), lo, hi);
+		at = add(buf, len, at, " (%s: ", e->row->st.id.channel, "");
+		at = add(buf, len, at, "%s %s)", v, why);
+	} else if (e->row != NULL)
 		at = add(buf, len, at, " (%s)%s", e->row->st.id.channel, "");
 	return at;
 }

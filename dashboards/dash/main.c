@@ -57,7 +57,7 @@ static void scan_once(struct runner *r, bool usage)
 {
 	struct dash *d = r->d;
 	struct meter_scan_opts o = { d->cfg.data_dir, d->cfg.status_file, d->cached,
-	    &d->rrd_lock, usage };
+	    &d->rrd_lock, usage, d->org };
 	struct shared *ref;
 	const struct meter_snap *prev = dash_meters(d, &ref);
 	struct meter_snap *s = meter_view_scan(&o, prev, now_wall());

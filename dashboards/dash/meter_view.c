@@ -259,6 +259,17 @@ static int join_stored(const struct meter_scan_opts *o, struct meter_snap *s, si
 	return (int)n;
 }
 
+/* The organisation's limits for the channel, and whether its last reading
+ * keeps them. The org outlives every snapshot (gm-dashboard loads it once). */
+static void judge_limits(const struct org *org, struct meter_row *r)
+{
+	const struct chan_id *id = &r->st.id;
+
+	r->limit = org_meter_limit(org_meter_find(org, id->site, id->meter), id->channel);
+	r->out_of_range = r->limit != NULL && r->st.have_last &&
+	    (r->st.last_v < r->limit->lo || r->st.last_v > r->limit->hi);
+}
+
 struct meter_snap *meter_view_scan(const struct meter_scan_opts *o, const struct meter_snap *prev,
     double now)
 {
@@ -295,6 +306,7 @@ struct meter_snap *meter_view_scan(const struct meter_scan_opts *o, const struct
 			chan_path(o->datadir, r, path, sizeof(path));
 			last_from_file(r, path);
 		}
+		judge_limits(o->org, r);
 		if (o->usage && r->stored)
 			read_usage(o, s, r, (time_t)now);
 		else if (!o->usage && p != NULL && prev->day_start == s->day_start) {
@@ -345,6 +357,8 @@ enum chan_status meter_view_status(const struct meter_snap *s, const struct mete
 	if (r->in_status && s->status_mtime > 0 && now - s->status_mtime < 2 * STATUS_FILE_EVERY &&
 	    s->status_mtime < now)
 		at = s->status_mtime;
+	if (r->out_of_range)
+		return STATUS_FAULT;
 	return chan_status(&r->st, at);
 }
 

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "org.h"
 #include "status_file.h"
 
 struct rrdc;
@@ -39,6 +40,8 @@ struct meter_row {
 	bool stored;            /* it has a file under the data directory */
 	bool journal;           /* a delta channel: the file is its entries journal */
 	struct meter_use today, month;
+	const struct org_limit *limit;   /* its limits in the organisation file; NULL */
+	bool out_of_range;      /* its last reading is outside them: a fault */
 };
 
 struct meter_snap {
@@ -58,6 +61,7 @@ struct meter_scan_opts {
 	struct rrdc *cached;       /* flush each file through rrdcached first; NULL */
 	pthread_mutex_t *lock;     /* held around each flush (one rrdcached client) */
 	bool usage;                /* read today's and the month's use afresh */
+	const struct org *org;     /* its [meter] limits judge the last readings; NULL */
 };
 
 /* A new snapshot at `now`; prev (may be NULL) lends its use figures to the
@@ -75,7 +79,8 @@ const struct meter_row *meter_view_find(const struct meter_snap *s, const struct
 size_t meter_view_meter_end(const struct meter_snap *s, size_t i);
 /* The row's status (registry.h chan_status), judged when the status file
  * was written while the collector keeps writing it (a reading may have come
- * since, unseen), and at now once it has stopped (2 periods missed). */
+ * since, unseen), and at now once it has stopped (2 periods missed); a
+ * last reading outside the channel's limits is a fault. */
 enum chan_status meter_view_status(const struct meter_snap *s, const struct meter_row *r,
     double now);
 

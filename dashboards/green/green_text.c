@@ -376,6 +376,7 @@ static const struct word words[] = {
 	{ "from_meters", "จากข้อมูลมิเตอร์", "from the meter data" },
 	{ "items_met", "ข้อที่ผ่าน (จาก 4)", "items met (of 4)" },
 	{ "no_data", "ไม่มีข้อมูล", "no data" },
+	{ "out_of_range", "นอกช่วงที่กำหนด %s–%s", "outside its limits %s..%s" },
 	{ "all_resources", "ทุกประเภท", "every resource" },
 	{ "none_yet", "ยังไม่มีข้อมูลของเดือนนี้", "none yet this month" },
 	{ "sign_prepared", "ผู้จัดทำ", "Prepared by" },

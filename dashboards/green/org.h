@@ -97,6 +97,15 @@ struct emission_factor {
 /* A meter as people know it ([meter <site>/<meter>]): its names, where it
  * is, what it is and what it is read through. Its channels, and the units
  * they serve, are the [meters] lines of the same site and meter. */
+/* A channel's plausible readings (limits = voltage 200..250): a reading
+ * outside is a fault of the meter (a phase lost, a CT reversed, a register
+ * misread). */
+#define ORG_MAX_LIMITS 8
+struct org_limit {
+	char channel[ID_MAX + 1];
+	double lo, hi;
+};
+
 struct org_meter {
 	char site[ID_MAX + 1], meter[ID_MAX + 1];
 	char name_th[ORG_NAME_MAX], name_en[ORG_NAME_MAX];
@@ -107,6 +116,8 @@ struct org_meter {
 	char gateway[ID_MAX + 1];   /* the gateway or bus it is read through: its faults
 	                               are one alert; "" */
 	char photo[ORG_NAME_MAX];   /* an http(s) URL; "" */
+	struct org_limit limits[ORG_MAX_LIMITS];   /* what a channel may read */
+	int nlimits;
 	int line;
 };
 
@@ -170,6 +181,8 @@ int org_map_changes(const struct org *o, const struct chan_id *id, time_t from, 
 const struct org_meter *org_meter_find(const struct org *o, const char *site, const char *meter);
 /* The same by "site/meter"; NULL if it is not one. */
 const struct org_meter *org_meter_named(const struct org *o, const char *site_meter);
+/* The channel's limits in its meter's section, or NULL. */
+const struct org_limit *org_meter_limit(const struct org_meter *m, const char *channel);
 /* The units the meter's channels serve at t (by their [meters] lines), each
  * once, in the file's order of units: how many (at most max) into units. */
 int org_meter_units(const struct org *o, const char *site, const char *meter, time_t t,

@@ -7,6 +7,9 @@
  * joins the channels without anyone keeping a second list in step: a
  * meter with no section is still shown, by its ids.
  */
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +39,69 @@ void registry_start(struct conf *c, struct org_parse *p, const char *name, int l
 	p->meter->line = line;
 }
 
+/* A whole number text (strtod would read "200." of "200..250"). */
+static bool number(const char *text, size_t n, double *out)
+{
+	char buf[64], *end;
+
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	*out = strtod(buf, &end);
+	return *end == '\0' && isfinite(*out);
+}
+
+/* One "<channel> <lo>..<hi>" into l: true, or false if it is not one. */
+static bool limit_item(const char *item, struct org_limit *l)
+{
+	char chan[CONF_LINE_MAX + 1];
+	const char *p, *dots;
+	int used = 0;
+	size_t n;
+
+	if (sscanf(item, " %s %n", chan, &used) != 1 || !id_valid(chan))
+		return false;
+	p = item + used;
+	n = strcspn(p, " ");
+	if (p[n + strspn(p + n, " ")] != '\0' || (dots = strstr(p, "..")) == NULL ||
+	    dots > p + n || !number(p, (size_t)(dots - p), &l->lo) ||
+	    !number(dots + 2, (size_t)(p + n - dots - 2), &l->hi) || l->lo >= l->hi)
+		return false;
+	strcpy(l->channel, chan);
+	return true;
+}
+
+/* "voltage 200..250, power_w 0..60000": each a channel id and its lowest
+ * and highest plausible reading. */
+static void limits(struct conf *c, struct org_meter *m, const char *value)
+{
+	char item[CONF_LINE_MAX + 1];
+	const char *p = value;
+
+	m->nlimits = 0;
+	while (*p != '\0') {
+		size_t n = strcspn(p, ",");
+
+		snprintf(item, sizeof(item), "%.*s", (int)n, p);
+		p += n + (p[n] == ',');
+		if (m->nlimits == ORG_MAX_LIMITS) {
+			conf_error(c, "limits: more than %d channels", ORG_MAX_LIMITS);
+			return;
+		}
+		if (!limit_item(item, &m->limits[m->nlimits])) {
+			conf_error(c, "limits: \"%s\": expected <channel> <lowest>..<highest>, "
+			    "lowest below highest", item);
+			return;
+		}
+		if (org_meter_limit(m, m->limits[m->nlimits].channel) != NULL) {
+			conf_error(c, "limits: %s given twice", m->limits[m->nlimits].channel);
+			return;
+		}
+		m->nlimits++;
+	}
+}
+
 static bool is_url(const char *s)
 {
 	return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
@@ -63,6 +129,8 @@ void registry_key(struct conf *c, struct org_meter *m, const char *key, const ch
 			    value);
 		else
 			strcpy(m->gateway, value);
+	} else if (strcmp(key, "limits") == 0) {
+		limits(c, m, value);
 	} else if (strcmp(key, "photo") == 0) {
 		if (!is_url(value))
 			conf_error(c, "photo: \"%s\" is not an http:// or https:// address", value);
@@ -70,7 +138,7 @@ void registry_key(struct conf *c, struct org_meter *m, const char *key, const ch
 			conf_str(c, key, value, m->photo, sizeof(m->photo));
 	} else {
 		conf_error(c, "unknown key \"%s\" in [meter %s/%s] (th, en, building, floor, "
-		    "room, model, serial, gateway, photo)", key, m->site, m->meter);
+		    "room, model, serial, gateway, photo, limits)", key, m->site, m->meter);
 	}
 }
 
@@ -113,6 +181,14 @@ const struct org_meter *org_meter_named(const struct org *o, const char *site_me
 	char site[ID_MAX + 1], meter[ID_MAX + 1];
 
 	return chan_id_split_meter(site_meter, site, meter) ? org_meter_find(o, site, meter) : NULL;
+}
+
+const struct org_limit *org_meter_limit(const struct org_meter *m, const char *channel)
+{
+	for (int k = 0; m != NULL && k < m->nlimits; k++)
+		if (strcmp(m->limits[k].channel, channel) == 0)
+			return &m->limits[k];
+	return NULL;
 }
 
 int org_meter_units(const struct org *o, const char *site, const char *meter, time_t t,

@@ -40,6 +40,7 @@
 #include "rrd_layout.h"
 #include "usage.h"
 #include "faults.h"
+#include "fault_text.h"
 #include "timeutil.h"
 #include "gm_err.h"
 #include "testutil.h"
@@ -481,6 +482,62 @@ static void test_today_end(void **state)
 	meter_view_free(s);
 }
 
+/* A reading outside its meter's limits (organisation file) is a fault of
+ * the meter, and its alert says which channel, what it read and the
+ * limits, in Thai and English. */
+static void test_out_of_range(void **state)
+{
+	static const char org_text[] =
+	    "[organisation]\nbaseline = 2568\n[unit a]\nth = ก\n"
+	    "[meter hq/m]\nth = มิเตอร์ห้องเครื่อง\nen = Machine room\nlimits = voltage 200..250\n";
+	const double now = 1796600000;
+	struct org org;
+	char status[512], text[1024];
+	struct meter_scan_opts o = { .usage = false };
+	struct meter_snap *s;
+	const struct meter_row *v, *k;
+	struct fault f = { .scope = FAULT_METER, .key = "meter:hq/m", .what = "hq/m",
+	    .channel = "voltage", .status = STATUS_FAULT, .since = now - 5 };
+	struct fault_event e = { FE_OPENED, &f, NULL };
+
+	(void)state;
+	memset(&org, 0, sizeof(org));
+	assert_int_equal(tmpdir_make("range"), 0);
+	assert_int_equal(org_load(fixture("org.ini", org_text), &org, collect, NULL), 0);
+	snprintf(status, sizeof(status),
+	    "hq/m/voltage last_t=%.3f last=275 V kind=gauge interval=60.000\n"
+	    "hq/m/kwh last_t=%.3f last=10 kWh kind=counter interval=60.000\n", now - 5, now - 5);
+	o.datadir = tmpdir;
+	o.status_file = fixture("status", status);
+	o.org = &org;
+	s = meter_view_scan(&o, NULL, now);
+	assert_non_null(s);
+	assert_int_equal(s->n, 2);
+	k = &s->rows[0];
+	v = &s->rows[1];
+	assert_string_equal(v->st.id.channel, "voltage");
+	assert_true(v->out_of_range && v->limit->hi == 250);
+	assert_int_equal(meter_view_status(s, v, now), STATUS_FAULT);
+	assert_false(k->out_of_range);
+	assert_int_equal(meter_view_status(s, k, now), STATUS_OK);
+	e.row = v;
+	fault_text(&e, &org, LANG_TH, now, text, sizeof(text));
+	assert_non_null(strstr(text, "มิเตอร์ห้องเครื่อง"));
+	assert_non_null(strstr(text, "(voltage: 275 โวลต์ นอกช่วงที่กำหนด 200–250)"));
+	fault_text(&e, &org, LANG_EN, now, text, sizeof(text));
+	assert_non_null(strstr(text, "(voltage: 275 V outside its limits 200..250)"));
+	meter_view_free(s);
+	/* back inside: ok */
+	snprintf(status, sizeof(status), "hq/m/voltage last_t=%.3f last=230 V kind=gauge "
+	    "interval=60.000\n", now - 5);
+	o.status_file = fixture("status", status);
+	s = meter_view_scan(&o, NULL, now);
+	assert_false(s->rows[0].out_of_range);
+	assert_int_equal(meter_view_status(s, &s->rows[0], now), STATUS_OK);
+	meter_view_free(s);
+	org_free(&org);
+}
+
 static void test_report_files(void **state)
 {
 	char dir[512], err[400];
@@ -592,6 +649,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_notify_config, tmpdir_teardown),
 		cmocka_unit_test(test_quiet_hours),
 		cmocka_unit_test_teardown(test_today_end, tmpdir_teardown),
+		cmocka_unit_test_teardown(test_out_of_range, tmpdir_teardown),
 		cmocka_unit_test_teardown(test_report_files, tmpdir_teardown),
 		cmocka_unit_test_teardown(test_report_special, tmpdir_teardown),
 	};

@@ -197,6 +197,7 @@ static void test_registry(void **state)
 	    "building = อาคารรัฐสภา | Parliament House\nfloor = B1\nroom = ห้องไฟฟ้า\n"
 	    "model = sdm630\nserial = 2312-0042\ngateway = gw-b1\n"
 	    "photo = https://intranet.example/meters/main.jpg\n"
+	    "limits = voltage 200..250, power_w -10..6e4\n"
 	    "[meter p/annex]\nth = มิเตอร์อาคารส่วนต่อขยาย\n"
 	    "[meters]\n"
 	    "p/main/import_kwh = electricity from 2024-10-01 a 60 b 40\n"
@@ -220,6 +221,11 @@ static void test_registry(void **state)
 	assert_string_equal(m->floor, "B1");
 	assert_string_equal(m->gateway, "gw-b1");
 	assert_string_equal(m->photo, "https://intranet.example/meters/main.jpg");
+	assert_int_equal(m->nlimits, 2);
+	assert_true(org_meter_limit(m, "voltage")->lo == 200 && org_meter_limit(m, "voltage")->hi == 250);
+	assert_true(org_meter_limit(m, "power_w")->lo == -10 && org_meter_limit(m, "power_w")->hi == 6e4);
+	assert_null(org_meter_limit(m, "import_kwh"));
+	assert_null(org_meter_limit(NULL, "voltage"));
 	/* no English name: the Thai one */
 	assert_string_equal(org_meter_find(&org, "p", "annex")->name_en, "มิเตอร์อาคารส่วนต่อขยาย");
 	assert_null(org_meter_find(&org, "p", "nope"));
@@ -561,13 +567,33 @@ static void test_mistakes(void **state)
 		{ "[meter p/m]\nen = Main\n", "org.ini:6: [meter p/m] needs th (its Thai name)" },
 		{ "[meter p/m]\nth = ก\ncolour = red\n",
 		  "org.ini:8: unknown key \"colour\" in [meter p/m] (th, en, building, floor, room, "
-		  "model, serial, gateway, photo)" },
+		  "model, serial, gateway, photo, limits)" },
 		{ "[meter p/m]\nth = ก\ngateway = gw 1\n",
 		  "org.ini:8: gateway: \"gw 1\" is not an id (1-64 characters [a-z0-9_-])" },
 		{ "[meter p/m]\nth = ก\nphoto = file:///etc/passwd\n",
 		  "org.ini:8: photo: \"file:///etc/passwd\" is not an http:// or https:// address" },
 		{ "[meter p/m]\nth = ก\nbuilding = ก | B | C\n",
 		  "org.ini:8: building: expected one text, or two (Thai | English)" },
+		{ "[meter p/m]\nth = ก\nlimits = voltage 250..200\n",
+		  "org.ini:8: limits: \"voltage 250..200\": expected <channel> <lowest>..<highest>, "
+		  "lowest below highest" },
+		{ "[meter p/m]\nth = ก\nlimits = voltage 200, power_w 0..1\n",
+		  "org.ini:8: limits: \"voltage 200\": expected <channel> <lowest>..<highest>, "
+		  "lowest below highest" },
+		{ "[meter p/m]\nth = ก\nlimits = Voltage 1..2\n",
+		  "org.ini:8: limits: \"Voltage 1..2\": expected <channel> <lowest>..<highest>, "
+		  "lowest below highest" },
+		{ "[meter p/m]\nth = ก\nlimits = v nan..2\n",
+		  "org.ini:8: limits: \"v nan..2\": expected <channel> <lowest>..<highest>, "
+		  "lowest below highest" },
+		{ "[meter p/m]\nth = ก\nlimits = v 1..2 x\n",
+		  "org.ini:8: limits: \"v 1..2 x\": expected <channel> <lowest>..<highest>, "
+		  "lowest below highest" },
+		{ "[meter p/m]\nth = ก\nlimits = v 1..2, v 3..4\n",
+		  "org.ini:8: limits: v given twice" },
+		{ "[meter p/m]\nth = ก\nlimits = a 1..2,b 1..2,c 1..2,d 1..2,e 1..2,f 1..2,g 1..2,"
+		  "h 1..2,i 1..2\n",
+		  "org.ini:8: limits: more than 8 channels" },
 	};
 
 	(void)state;
