@@ -55,6 +55,22 @@ static size_t add(char *buf, size_t len, size_t at, const char *fmt, const char 
 	return n < 0 ? at : at + (size_t)n;
 }
 
+const char *fault_problem_key(const char *problem)
+{
+	static const struct { const char *prefix, *key; } known[] = {
+		{ "unannounced_counter_reset", "p_reset" },
+		{ "rejected:_a_reading_of_another_unit", "p_other_unit" },
+		{ "payload_rejected", "p_refused" },
+		{ "rejected:", "p_refused" },
+		{ "set_aside", "p_aside" },
+	};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strncmp(problem, known[i].prefix, strlen(known[i].prefix)) == 0)
+			return known[i].key;
+	return NULL;
+}
+
 /* The headline into buf; its length. */
 static size_t headline(const struct fault_event *e, const struct org *o, enum lang l, double now,
     char *buf, size_t len)
@@ -90,6 +106,10 @@ static size_t headline(const struct fault_event *e, const struct org *o, enum la
 		snprintf(why, sizeof(why), tr(l, "out_of_range"), lo, hi);
 		at = add(buf, len, at, " (%s: ", e->row->st.id.channel, "");
 		at = add(buf, len, at, "%s %s)", v, why);
+	} else if (e->row != NULL && f->status == STATUS_FAULT &&
+	    fault_problem_key(e->row->st.problem) != NULL) {
+		at = add(buf, len, at, " (%s: ", e->row->st.id.channel, "");
+		at = add(buf, len, at, "%s)%s", tr(l, fault_problem_key(e->row->st.problem)), "");
 	} else if (e->row != NULL)
 		at = add(buf, len, at, " (%s)%s", e->row->st.id.channel, "");
 	return at;

@@ -28,6 +28,12 @@ void fault_headline(const struct fault_event *e, const struct org *o, enum lang 
  * the line names FAULT_TEXT_NAMED. */
 char *fault_meter_lines(const struct fault *f, const struct org *o);
 
+/* The words (a green_text key) for a channel's problem as the status file
+ * gives it (spaces as '_'): a reset nobody announced, a refused message,
+ * a reading of another unit, a damaged file; NULL for one it does not
+ * know. */
+const char *fault_problem_key(const char *problem);
+
 /* The event's line in l into buf (len); now: when it is sent. */
 void fault_text(const struct fault_event *e, const struct org *o, enum lang l, double now,
     char *buf, size_t len);

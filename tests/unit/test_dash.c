@@ -535,6 +535,17 @@ static void test_out_of_range(void **state)
 	assert_false(s->rows[0].out_of_range);
 	assert_int_equal(meter_view_status(s, &s->rows[0], now), STATUS_OK);
 	meter_view_free(s);
+	/* a problem the collector flagged, in words */
+	snprintf(status, sizeof(status), "hq/m/voltage last_t=%.3f last=230 V kind=gauge "
+	    "interval=60.000 status=fault problem=unannounced_counter_reset_(from_5_to_1)\n", now - 5);
+	o.status_file = fixture("status", status);
+	s = meter_view_scan(&o, NULL, now);
+	e.row = &s->rows[0];
+	fault_text(&e, &org, LANG_TH, now, text, sizeof(text));
+	assert_non_null(strstr(text, "(voltage: มิเตอร์รีเซ็ตโดยไม่แจ้ง)"));
+	fault_text(&e, &org, LANG_EN, now, text, sizeof(text));
+	assert_non_null(strstr(text, "(voltage: an unannounced counter reset)"));
+	meter_view_free(s);
 	org_free(&org);
 }
 
