@@ -84,7 +84,7 @@ static void about(FILE *f, const struct dash *d, const struct meter_snap *s,
 	}
 	about_row(f, "model", "model", what, l);
 	about_row(f, "gateway", "gateway", m != NULL ? m->gateway : NULL, l);
-	fprintf(f, "<tr><th>%s</th><td id=\"channels\">", tr(l, "channels"));
+	fprintf(f, "<tr><th>%s</th><td id=\"channels\">", tr(l, "channels_head"));
 	for (size_t i = 0; i < s->n; i++) {
 		const struct chan_id *o = &s->rows[i].st.id;
 

@@ -518,6 +518,7 @@ static const struct word words[] = {
 	{ "not_found", "ไม่พบ", "Not found" },
 	{ "counts", "มิเตอร์ทั้งหมด", "Meters" },
 	{ "channels", "ช่องข้อมูล", "channels" },
+	{ "channels_head", "ช่องข้อมูล", "Channels" },
 	{ "floor", "ชั้น", "floor" },
 	{ "serves", "ใช้กับหน่วยงาน", "Serves" },
 	{ "shared_by", "ใช้ร่วมกัน", "shared by" },
