@@ -35,6 +35,8 @@ LIB_CMOCKA := -lcmocka
 LIB_HTTP   := -lmicrohttpd
 # gm-dashboard's alerts to LINE, mail and webhooks
 LIB_CURL   := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
+# gm-dashboard's accounts: the database, and passwords hashed with argon2id
+LIB_DB     := -lsqlite3 -lsodium
 # gm-report's PDF pages: pango (Thai shaping through HarfBuzz) on cairo's
 # PDF surface; its headers are system headers, not ours to warn about
 INC_PDF    := $(shell pkg-config --cflags pangocairo fontconfig 2>/dev/null | sed 's/-I/-isystem /g')
@@ -105,9 +107,9 @@ USES_sim       := sim common
 LIBS_agent     := $(LIB_MODBUS) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
 LIBS_collector := $(LIB_RRD) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
 LIBS_report    := $(LIB_RRD) $(LIB_JSON) $(LIB_INI) $(LIB_PDF) -lpthread -lm
-LIBS_dash      := $(LIB_HTTP) $(LIB_CURL) $(LIB_RRD) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lpthread -lm
+LIBS_dash      := $(LIB_HTTP) $(LIB_CURL) $(LIB_DB) $(LIB_RRD) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lpthread -lm
 LIBS_sim       := $(LIB_MODBUS) $(LIB_JSON) $(LIB_INI) -lpthread -lm
-LIBS_ALL       := $(LIB_CMOCKA) $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_HTTP) $(LIB_CURL) $(LIB_MQTT) \
+LIBS_ALL       := $(LIB_CMOCKA) $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_HTTP) $(LIB_CURL) $(LIB_DB) $(LIB_MQTT) \
                   $(LIB_INI) $(LIB_PDF) -lz -lpthread -lm
 
 PROG_agent     := gm-agent
@@ -168,7 +170,7 @@ FB           := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := $(GM_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link \
                 $(FUZZ_SAN) -DGM_ROOT='"$(CURDIR)"'
-FUZZ_LIBS    := $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_INI) $(LIB_HTTP) $(LIB_CURL) $(LIB_MQTT) -lz -lpthread -lm
+FUZZ_LIBS    := $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_INI) $(LIB_HTTP) $(LIB_CURL) $(LIB_DB) $(LIB_MQTT) -lz -lpthread -lm
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 # what the targets read: no program of its own needs gm-report's or gm-sim's parts
 FUZZ_ARCHIVES := testfuzz collector agent dash green store common

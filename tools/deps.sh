@@ -6,7 +6,8 @@ PKGS="build-essential pkg-config libmodbus-dev libpaho-mqtt-dev librrd-dev rrdto
 rrdcached libcmocka-dev libcjson-dev libinih-dev libmicrohttpd-dev mosquitto
 mosquitto-clients mbpoll socat valgrind tzdata procps iproute2 curl zlib1g-dev perl openssl
 clang libclang-rt-14-dev chromium chromium-driver fonts-thai-tlwg python3
-libpango1.0-dev libcairo2-dev poppler-utils libcurl4-openssl-dev python3-aiosmtpd locales"
+libpango1.0-dev libcairo2-dev poppler-utils libcurl4-openssl-dev python3-aiosmtpd locales
+libsqlite3-dev libsodium-dev sqlite3"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -1,0 +1,173 @@
+/* db.c - gm-dashboard's SQLite database and its migrations (db.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "gm_err.h"
+
+/* Each migration takes the schema from version i to i + 1. Append only:
+ * a file in use has run the ones before. */
+static const char *const migrations[] = {
+	/* 1: accounts, sessions, the audit log */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"          /* sign-in name */
+	"  display TEXT NOT NULL DEFAULT '',"
+	"  role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'coordinator', 'admin')),"
+	"  pwhash TEXT,"                        /* argon2id (libsodium); NULL: directory sign-in */
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until REAL NOT NULL DEFAULT 0,"
+	"  created REAL NOT NULL);"
+	"CREATE TABLE user_units ("
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  unit TEXT NOT NULL,"
+	"  PRIMARY KEY (user_id, unit));"
+	"CREATE TABLE sessions ("
+	"  token_hash BLOB PRIMARY KEY,"        /* of the cookie's token: the token is not kept */
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"
+	"  created REAL NOT NULL,"
+	"  expires REAL NOT NULL,"
+	"  address TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at REAL NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  what TEXT NOT NULL,"
+	"  old TEXT,"
+	"  new TEXT);"
+	"CREATE TRIGGER audit_kept_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is not changed'); END;"
+	"CREATE TRIGGER audit_kept_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is not changed'); END;",
+};
+
+int db_latest(void)
+{
+	return (int)(sizeof(migrations) / sizeof(migrations[0]));
+}
+
+int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return GM_OK;
+	gm_errf(err, errlen, GM_EIO, "%s", msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return GM_EIO;
+}
+
+int db_version(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Each migration the file lacks, each in its own transaction with the
+ * version it brings. */
+static int migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	char why[512], sql[64];
+	int v = db_version(db);
+
+	if (v < 0)
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, sqlite3_errmsg(db));
+	if (v > db_latest())
+		return gm_errf(err, errlen, GM_EINVAL, "%s: schema version %d is newer than this "
+		    "gm-dashboard's %d: not touched", path, v, db_latest());
+	for (; v < db_latest(); v++) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (db_exec(db, "BEGIN IMMEDIATE", why, sizeof(why)) != GM_OK ||
+		    db_exec(db, migrations[v], why, sizeof(why)) != GM_OK ||
+		    db_exec(db, sql, why, sizeof(why)) != GM_OK ||
+		    db_exec(db, "COMMIT", why, sizeof(why)) != GM_OK) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return gm_errf(err, errlen, GM_EIO, "%s: migration %d: %s", path, v + 1, why);
+		}
+	}
+	return GM_OK;
+}
+
+sqlite3 *db_open(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	char why[512];
+	int fd;
+
+	/* made by us, for us alone: it holds password hashes */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0) {
+		gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	close(fd);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
+	    NULL) != SQLITE_OK) {
+		gm_errf(err, errlen, GM_EIO, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	if (db_exec(db, "PRAGMA journal_mode = WAL", why, sizeof(why)) != GM_OK ||
+	    db_exec(db, "PRAGMA synchronous = FULL", why, sizeof(why)) != GM_OK ||
+	    db_exec(db, "PRAGMA foreign_keys = ON", why, sizeof(why)) != GM_OK) {
+		gm_errf(err, errlen, GM_EIO, "%s: %s", path, why);
+		sqlite3_close(db);
+		return NULL;
+	}
+	if (migrate(db, path, err, errlen) != GM_OK) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+void db_close(sqlite3 *db)
+{
+	if (db != NULL)
+		sqlite3_close(db);
+}
+
+int db_backup(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	sqlite3 *to = NULL;
+	sqlite3_backup *b;
+	int rc, fd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+		return gm_errf(err, errlen, GM_EIO, "backup %s: %s", path, strerror(errno));
+	close(fd);
+	if (sqlite3_open(path, &to) != SQLITE_OK || (b = sqlite3_backup_init(to, "main", db,
+	    "main")) == NULL) {
+		gm_errf(err, errlen, GM_EIO, "backup %s: %s", path, sqlite3_errmsg(to));
+		sqlite3_close(to);
+		return GM_EIO;
+	}
+	while ((rc = sqlite3_backup_step(b, 64)) == SQLITE_OK || rc == SQLITE_BUSY ||
+	    rc == SQLITE_LOCKED)
+		sqlite3_sleep(10);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE || db_exec(to, "PRAGMA user_version", NULL, 0) != GM_OK) {
+		gm_errf(err, errlen, GM_EIO, "backup %s: %s", path, sqlite3_errstr(rc));
+		sqlite3_close(to);
+		return GM_EIO;
+	}
+	sqlite3_close(to);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return GM_OK;
+}
