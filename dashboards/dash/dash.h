@@ -13,12 +13,17 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include <sqlite3.h>
+
+#include "accounts.h"
 #include "criteria.h"
 #include "dash_config.h"
 #include "green_text.h"
 #include "http_server.h"
 #include "meter_view.h"
 #include "org.h"
+#include "sessions.h"
+#include "signin_limit.h"
 #include "unit_view.h"
 
 struct shared;   /* a refcounted pointer */
@@ -33,6 +38,17 @@ struct dash {
 	struct rrdc *cached;          /* rrdcached, or NULL; used by the scan thread */
 	struct page_cache *pages;     /* the shared pages' last rendering */
 	pthread_mutex_t rrd_lock;     /* librrd graphing and the rrdcached client: one thread at a time */
+	sqlite3 *db;                  /* accounts (access.h); NULL: none, every page open */
+	pthread_mutex_t db_lock;      /* one page's transaction at a time */
+	struct signin_limit *limit;   /* wrong sign-ins per address */
+};
+
+/* Who a request comes from, when the dashboard has accounts. */
+struct viewer {
+	bool signed_in;
+	struct account who;
+	struct session s;
+	char token[SESSION_TOKEN_LEN + 1];
 };
 
 /* The locks: GM_OK, or an error with why in err and nothing to undo
@@ -63,5 +79,8 @@ enum lang dash_lang(const struct http_req *rq);
 
 /* Route a request to its page (dash_routes.c); an http_handler. */
 void dash_routes_handle(void *dash, const struct http_req *rq, struct http_reply *rp);
+/* Which paths take a form (an http_form_path): signing in and out, when
+ * the dashboard has accounts. */
+bool dash_routes_takes_form(void *dash, const struct http_req *rq);
 
 #endif

@@ -89,9 +89,11 @@ static void dash_handler(struct conf *c, const char *section, const char *key,
 	} else if (strcmp(section, "mqtt") == 0) {
 		cfg->have_mqtt = true;
 		mqtt_opts_key(c, &cfg->mqtt, key, value);
+	} else if (strcmp(section, "accounts") == 0) {
+		access_config_key(c, &cfg->access, key, value);
 	} else if (!notify_config_key(c, &cfg->notify, section, key, value)) {
-		conf_error(c, "unknown section [%s] (expected [dashboard], [mqtt], [line], [mail] "
-		    "or [webhook])", section);
+		conf_error(c, "unknown section [%s] (expected [dashboard], [mqtt], [line], [mail], "
+		    "[webhook] or [accounts])", section);
 	}
 }
 
@@ -113,6 +115,7 @@ int dash_config_load(const char *path, struct dash_config *cfg, conf_report repo
 	cfg->idle_timeout_s = 10;
 	mqtt_opts_defaults(&cfg->mqtt, "gm-dashboard");
 	notify_config_defaults(&cfg->notify);
+	access_config_defaults(&cfg->access);
 	cfg->notify_retry_s = 10;
 	if (path == NULL)
 		return 0;

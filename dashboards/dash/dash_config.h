@@ -26,12 +26,14 @@
  *                         ; again (then twice that, ... up to 10 minutes)
  *   [mqtt]                ; common/mqtt_opts.h: only for alert_topic
  *   [line], [mail], [webhook] ; where alerts go (notify_config.h)
+ *   [accounts]            ; sign-in (access.h)
  */
 #ifndef GM_DASH_CONFIG_H
 #define GM_DASH_CONFIG_H
 
 #include <stdbool.h>
 
+#include "access.h"
 #include "confparse.h"
 #include "mqtt_opts.h"
 #include "notify_config.h"
@@ -56,6 +58,7 @@ struct dash_config {
 	bool have_mqtt;            /* the file had an [mqtt] section */
 	struct mqtt_opts mqtt;
 	struct notify_config notify;   /* [line], [mail], [webhook] */
+	struct access_config access;   /* [accounts] */
 };
 
 /* Defaults, then the file when path is not NULL. Returns the number of

@@ -76,11 +76,62 @@ static void api(struct dash *d, const struct http_req *rq, struct http_reply *rp
 		http_server_fail(rp, 404, "no such API; see docs/dashboard.md");
 }
 
-void dash_routes_handle(void *dash, const struct http_req *rq, struct http_reply *rp)
+/* Not signed in, for a page that needs it: a person is sent to sign in and
+ * brought back; a program (API, metrics) is told 401. */
+static void ask_signin(const struct http_req *rq, struct http_reply *rp)
+{
+	enum page_kind k = access_page_kind(rq);
+
+	if (k == PAGE_API || k == PAGE_METRICS) {
+		http_server_fail(rp, 401, "sign in first (gm-dashboard has accounts)");
+		return;
+	}
+	rp->status = 303;
+	snprintf(rp->location, sizeof(rp->location), "/signin?next=%s%s",
+	    rq->path[0] != '\0' ? rq->path : "/", dash_lang(rq) == LANG_EN ? "&lang=en" : "");
+}
+
+/* With accounts: signing in and out, and nothing else without a session
+ * but what is public. True when the request is answered here. */
+static bool gate(struct dash *d, const struct http_req *rq, struct http_reply *rp)
+{
+	struct viewer v;
+
+	if (d->db == NULL)
+		return false;
+	if (is(rq, 1, "signin")) {
+		dash_signin_page(d, rq, rp);
+		return true;
+	}
+	dash_viewer(d, rq, &v);
+	if (is(rq, 1, "signout")) {
+		dash_signout_page(d, rq, rp, &v);
+		return true;
+	}
+	if (!v.signed_in && !d->cfg.access.public[access_page_kind(rq)]) {
+		ask_signin(rq, rp);
+		return true;
+	}
+	return false;
+}
+
+bool dash_routes_takes_form(void *dash, const struct http_req *rq)
+{
+	const struct dash *d = dash;
+
+	return d->db != NULL && (is(rq, 1, "signin") || is(rq, 1, "signout"));
+}
+
+void dash_routes_handle(void *dash, const struct http_req *req, struct http_reply *rp)
 {
 	struct dash *d = dash;
+	struct http_req r = *req;
+	const struct http_req *rq = &r;
 	struct chan_id id;
 
+	r.accounts = d->db != NULL;
+	if (gate(d, rq, rp))
+		return;
 	if (rq->nseg == 0 && (http_server_arg(rq, "q") != NULL ||
 	    http_server_arg(rq, "status") != NULL || http_server_arg(rq, "unit") != NULL ||
 	    http_server_arg(rq, "by") != NULL || http_server_arg(rq, "res") != NULL))

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "dash.h"
+#include "db.h"
 #include "gm_err.h"
 #include "log.h"
 #include "recent.h"
@@ -28,6 +29,11 @@ int dash_init(struct dash *d, char *err, size_t errlen)
 		return gm_errf(err, errlen, GM_ELIB, "cannot make a lock: %s", strerror(rc));
 	if ((rc = pthread_mutex_init(&d->rrd_lock, NULL)) != 0) {
 		pthread_mutex_destroy(&d->lock);
+		return gm_errf(err, errlen, GM_ELIB, "cannot make a lock: %s", strerror(rc));
+	}
+	if ((rc = pthread_mutex_init(&d->db_lock, NULL)) != 0) {
+		pthread_mutex_destroy(&d->lock);
+		pthread_mutex_destroy(&d->rrd_lock);
 		return gm_errf(err, errlen, GM_ELIB, "cannot make a lock: %s", strerror(rc));
 	}
 	return GM_OK;
@@ -105,6 +111,11 @@ void dash_fini(struct dash *d)
 	d->meters = d->units = NULL;
 	pthread_mutex_destroy(&d->lock);
 	pthread_mutex_destroy(&d->rrd_lock);
+	pthread_mutex_destroy(&d->db_lock);
+	db_close(d->db);
+	d->db = NULL;
+	signin_limit_free(d->limit);
+	d->limit = NULL;
 }
 
 void dash_flush(struct dash *d, const struct chan_id *id, bool journal)

@@ -30,6 +30,13 @@ void dash_api_meter(struct dash *d, const struct http_req *rq, struct http_reply
 void dash_api_unit(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const char *unit);
 
+/* Signing in and out (dash_signin.c). dash_viewer: the request's session,
+ * if it has a live one (false when the dashboard has no accounts). */
+page_fn dash_signin_page;
+bool dash_viewer(struct dash *d, const struct http_req *rq, struct viewer *v);
+void dash_signout_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v);
+
 /* A unit's files in the newest report set that has any, as links. */
 void dash_reports_of_unit(FILE *f, const char *dir, const char *unit, enum lang l);
 

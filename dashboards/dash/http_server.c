@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #include <microhttpd.h>
 
@@ -17,6 +18,7 @@
 struct http_server {
 	struct MHD_Daemon *d;
 	http_handler h;
+	http_form_path takes_form;
 	void *app;
 	struct ratelog noise;   /* what clients can make us log */
 };
@@ -35,6 +37,11 @@ struct req_ctx {
 	int refused;      /* 0, or 400 / 414 */
 	const char *why;
 	struct http_path p;
+	bool started;     /* a POST's first call was seen */
+	bool no_form;     /* a POST to a path that takes none */
+	bool too_big;     /* its body is over HTTP_FORM_MAX */
+	char *body;       /* malloc'd, NUL-terminated */
+	size_t body_len;
 };
 
 static char no_memory;   /* the context could not be allocated */
@@ -42,6 +49,11 @@ static char no_memory;   /* the context could not be allocated */
 const char *http_server_arg(const struct http_req *rq, const char *key)
 {
 	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *http_server_cookie(const struct http_req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
 }
 
 void http_server_fail(struct http_reply *rp, int status, const char *msg)
@@ -62,6 +74,7 @@ static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 	(void)c;
 	if (x == NULL)
 		return &no_memory;
+	memset(x, 0, sizeof(*x));
 	x->raw = (uintptr_t)uri;
 	x->raw_len = strlen(uri);
 	x->refused = http_path_parse(uri, x->raw_len, &x->p, &x->why);
@@ -74,6 +87,8 @@ static void req_done(void *cls, struct MHD_Connection *c, void **req_cls,
 	(void)cls;
 	(void)c;
 	(void)how;
+	if (*req_cls != &no_memory && *req_cls != NULL)
+		free(((struct req_ctx *)*req_cls)->body);
 	if (*req_cls != &no_memory)
 		free(*req_cls);
 	*req_cls = NULL;
@@ -121,7 +136,14 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct http_reply *r
 	    "script-src 'self'; "
 	    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
 	if (rp->status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, "Allow", "GET, HEAD");
+		MHD_add_response_header(r, "Allow", rp->allow ? rp->allow : "GET, HEAD");
+	if (rp->status == MHD_HTTP_METHOD_NOT_ALLOWED || rp->status == MHD_HTTP_CONTENT_TOO_LARGE)
+		MHD_add_response_header(r, "Connection", "close");   /* its body is not read */
+	for (int i = 0; i < 2; i++)
+		if (rp->cookie[i][0] != '\0')
+			MHD_add_response_header(r, "Set-Cookie", rp->cookie[i]);
+	if (rp->location[0] != '\0')
+		MHD_add_response_header(r, "Location", rp->location);
 	if (rp->disposition != NULL)
 		MHD_add_response_header(r, "Content-Disposition", rp->disposition);
 	ok = MHD_queue_response(c, (unsigned)rp->status, r);
@@ -142,19 +164,88 @@ static int refusal(const struct req_ctx *x, const char *method, const char *vers
 		*why = x->why;
 		return x->refused;
 	}
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-		*why = "only GET and HEAD: the dashboard only reads";
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+	    strcmp(method, "POST") != 0) {
+		*why = "only GET, HEAD and POST";
 		return MHD_HTTP_METHOD_NOT_ALLOWED;
 	}
 	if (x->refused != 0) {
 		*why = x->why;
 		return x->refused;
 	}
+	if (x->no_form) {
+		*why = "this page takes no form";
+		return MHD_HTTP_METHOD_NOT_ALLOWED;
+	}
 	if (cut_by_nul(x, version)) {
 		*why = "a NUL in the request";
 		return MHD_HTTP_BAD_REQUEST;
 	}
 	return 0;
+}
+
+/* A POST's body, taken in pieces up to HTTP_FORM_MAX: MHD_YES to go on
+ * reading; *done when it is all here. */
+static enum MHD_Result take_body(struct req_ctx *x, const char *upload, size_t *upload_len,
+    bool *done)
+{
+	*done = false;
+	if (!x->started) {
+		x->started = true;
+		return MHD_YES;
+	}
+	if (*upload_len == 0) {
+		*done = true;
+		return MHD_YES;
+	}
+	if (!x->too_big && x->body_len + *upload_len <= HTTP_FORM_MAX) {
+		char *b = realloc(x->body, x->body_len + *upload_len + 1);
+
+		if (b == NULL)
+			return MHD_NO;
+		memcpy(b + x->body_len, upload, *upload_len);
+		x->body = b;
+		x->body_len += *upload_len;
+		x->body[x->body_len] = '\0';
+	} else {
+		x->too_big = true;   /* read to the end, then answered 413 */
+	}
+	*upload_len = 0;
+	return MHD_YES;
+}
+
+/* A form, urlencoded; else the status to refuse it with. */
+static int form_refusal(struct MHD_Connection *c, const struct req_ctx *x, const char **why)
+{
+	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+
+	if (x->too_big) {
+		*why = "a form of more than 64 KiB";
+		return MHD_HTTP_CONTENT_TOO_LARGE;
+	}
+	if (type == NULL || strncmp(type, "application/x-www-form-urlencoded", 33) != 0 ||
+	    (type[33] != '\0' && type[33] != ';')) {
+		*why = "a form is application/x-www-form-urlencoded";
+		return MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
+	}
+	if (x->body != NULL && strlen(x->body) != x->body_len) {
+		*why = "a NUL in the form";
+		return MHD_HTTP_BAD_REQUEST;
+	}
+	return 0;
+}
+
+static void client_address(struct MHD_Connection *c, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+
+	buf[0] = '\0';
+	if (sa != NULL && getnameinfo(sa, sa->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in), buf, (socklen_t)len, NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		buf[0] = '\0';
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -171,13 +262,32 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	int refused;
 
 	(void)url;   /* decoded by libmicrohttpd; the route comes from x->p */
-	(void)upload;
-	*upload_len = 0;   /* a body is never read: nothing here takes one */
+	rq.post = strcmp(method, "POST") == 0;
+	if (rq.post && x != NULL && x != (const void *)&no_memory && x->refused == 0 &&
+	    !x->started) {
+		struct http_req probe = { .path = x->p.path, .nseg = x->p.nseg, .post = true };
+
+		memcpy(probe.seg, x->p.seg, sizeof(probe.seg));
+		((struct req_ctx *)x)->no_form = s->takes_form == NULL || !s->takes_form(s->app, &probe);
+	}
+	if (rq.post && x != NULL && x != (const void *)&no_memory && x->refused == 0 &&
+	    !x->no_form) {
+		bool done;
+		enum MHD_Result more = take_body((struct req_ctx *)x, upload, upload_len, &done);
+
+		if (more != MHD_YES || !done)
+			return more;
+	}
+	*upload_len = 0;
 	if ((rp.out = open_memstream(&body, &len)) == NULL)
 		return MHD_NO;
-	if ((refused = refusal(x, method, version, &why)) != 0) {
+	if ((refused = refusal(x, method, version, &why)) != 0 ||
+	    (rq.post && (refused = form_refusal(c, x, &why)) != 0)) {
 		http_server_fail(&rp, refused, why);
 	} else {
+		rq.body = x->body != NULL ? x->body : "";
+		rq.body_len = x->body_len;
+		client_address(c, rq.address, sizeof(rq.address));
 		rq.path = x->p.path;
 		rq.nseg = x->p.nseg;
 		memcpy(rq.seg, x->p.seg, sizeof(rq.seg));
@@ -226,7 +336,7 @@ static unsigned poll_model(const char **name)
 }
 
 struct http_server *http_server_start(const char *host, int port, const struct http_limits *lim,
-    http_handler h, void *app, char *err, size_t errlen)
+    http_handler h, http_form_path takes_form, void *app, char *err, size_t errlen)
 {
 	struct sockaddr_storage sa = { 0 };
 	struct http_server *s;
@@ -242,6 +352,7 @@ struct http_server *http_server_start(const char *host, int port, const struct h
 		return NULL;
 	}
 	s->h = h;
+	s->takes_form = takes_form;
 	s->app = app;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;

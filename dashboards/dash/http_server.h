@@ -1,7 +1,10 @@
 /*
  * http_server.h - gm-dashboard's HTTP side, on libmicrohttpd. Before the
  * application sees a request the server has refused:
- *   405  any method but GET and HEAD (the dashboard only reads);
+ *   405  any method but GET, HEAD and POST, and a POST to a path the
+ *        application's takes_form does not accept (before its body is
+ *        read);
+ *   413, 415  a POST body over HTTP_FORM_MAX, or not a urlencoded form;
  *   414, 400  what http_path.h refuses: an over-long request line, a NUL or
  *        control byte (raw or %-encoded) anywhere in path or query, a path
  *        that is not plain segments; so "..", hidden files, encoded slashes
@@ -32,16 +35,27 @@
 struct MHD_Connection;
 struct ratelog;
 
+#define HTTP_FORM_MAX 65536   /* bytes of a form's body */
+
 struct http_req {
 	const char *path;               /* percent-decoded */
 	const char *seg[HTTP_SEG_MAX];  /* its segments */
 	int nseg;
+	bool post;                      /* a POST: its form below */
+	const char *body;               /* NUL-terminated; "" for GET */
+	size_t body_len;
+	char address[64];               /* the client's, numeric */
+	bool tls;                       /* it came over HTTPS */
+	bool accounts;                  /* the application signs people in (its pages
+	                                   link to signing out) */
 	struct MHD_Connection *conn;
 	struct ratelog *noise;          /* log what this request causes through it */
 };
 
 /* The query argument key, or NULL. */
 const char *http_server_arg(const struct http_req *rq, const char *key);
+/* The request's cookie name, or NULL. */
+const char *http_server_cookie(const struct http_req *rq, const char *name);
 
 struct http_reply {
 	int status;             /* 200 unless the handler says */
@@ -51,12 +65,17 @@ struct http_reply {
 	size_t len;
 	bool cacheable;         /* graphs and report files: a minute; else no-store */
 	const char *disposition;/* a Content-Disposition, or NULL */
+	char cookie[2][256];    /* Set-Cookie headers; "" for none */
+	char location[512];     /* a Location (with a 303); "" */
+	const char *allow;      /* the Allow of a 405; NULL: "GET, HEAD" */
 };
 
 /* A short plain-text answer: status and message. */
 void http_server_fail(struct http_reply *rp, int status, const char *msg);
 
 typedef void (*http_handler)(void *app, const struct http_req *rq, struct http_reply *rp);
+/* Does the path (rq's path and segments only) take a POSTed form? */
+typedef bool (*http_form_path)(void *app, const struct http_req *rq);
 
 struct http_limits {
 	int threads;           /* workers */
@@ -70,7 +89,7 @@ struct http_server;
 /* Listen on host:port (numeric or a name; IPv4 or IPv6) within the limits.
  * NULL with the reason in err. */
 struct http_server *http_server_start(const char *host, int port, const struct http_limits *lim,
-    http_handler h, void *app, char *err, size_t errlen);
+    http_handler h, http_form_path takes_form, void *app, char *err, size_t errlen);
 /* Now and then (a few seconds): sum up the log lines held back. */
 void http_server_tick(struct http_server *s);
 void http_server_stop(struct http_server *s);   /* NULL-safe */

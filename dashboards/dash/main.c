@@ -10,6 +10,9 @@
  * 3 could not start (port, memory).
  */
 #include <getopt.h>
+
+#include "account_cli.h"
+#include "db.h"
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -115,6 +118,8 @@ static int usage(FILE *out, int rc)
 	fprintf(out, "usage: gm-dashboard [-c FILE] [-l HOST:PORT] [-d DATADIR] "
 	    "[--status-file FILE]\n"
 	    "                    [--org FILE] [--reports DIR] [--rrdcached ADDRESS] [-n]\n"
+	    "       gm-dashboard -c FILE --add-user NAME --role ROLE [--unit ID ...] [--display TEXT]\n"
+	    "       gm-dashboard -c FILE --set-password NAME | --list-users | --backup FILE\n"
 	    "       gm-dashboard -h|--help\n"
 	    "  -n  check the configuration and exit\n"
 	    "The dashboard listens on 127.0.0.1:8080 unless told otherwise.\n");
@@ -126,9 +131,9 @@ static int usage(FILE *out, int rc)
 /* Command-line options over the file's keys; 0, 1 for a bad configuration,
  * 2 for a bad line, or ASKED_HELP. */
 static int options(int argc, char **argv, struct dash_config *cfg, const char **file,
-    bool *check)
+    bool *check, struct account_cmd *acc)
 {
-	static const struct option longopts[] = {
+	static struct option longopts[32] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "data", required_argument, NULL, 'd' },
@@ -138,10 +143,14 @@ static int options(int argc, char **argv, struct dash_config *cfg, const char **
 		{ "rrdcached", required_argument, NULL, 'r' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
 	};
 	const char *listen = NULL, *v[5] = { NULL };
-	int c;
+	int c, n = 0;
+
+	while (longopts[n].name != NULL)
+		n++;
+	for (int i = 0; account_cli_options[i].name != NULL; i++)
+		longopts[n++] = account_cli_options[i];
 
 	while ((c = getopt_long(argc, argv, "c:l:d:nh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -154,10 +163,12 @@ static int options(int argc, char **argv, struct dash_config *cfg, const char **
 		case 'r': v[4] = optarg; break;
 		case 'n': *check = true; break;
 		case 'h': return ASKED_HELP;
-		default: return 2;
+		default:
+			if (!account_cli_option(c, optarg, acc))
+				return 2;
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || acc->bad)
 		return 2;
 	if (dash_config_load(*file, cfg, say, NULL) != 0)
 		return 1;
@@ -191,6 +202,28 @@ static void free_org(struct dash *d)
 	free(d->crit);
 	d->org = NULL;
 	d->crit = NULL;
+}
+
+/* The accounts database, when configured: then every page but the public
+ * ones needs a signed-in person (access.h). */
+static int open_accounts(struct dash *d, char *err, size_t errlen)
+{
+	if (d->cfg.access.database[0] == '\0')
+		return GM_OK;
+	if (accounts_init() != GM_OK)
+		return gm_errf(err, errlen, GM_ELIB, "cannot start libsodium");
+	if ((d->db = db_open(d->cfg.access.database, err, errlen)) == NULL)
+		return GM_EIO;
+	if ((d->limit = signin_limit_new(d->cfg.access.address_failures)) == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	log_info("accounts: %s; sign-in needed for all but%s%s%s%s%s%s%s", d->cfg.access.database,
+	    d->cfg.access.public[PAGE_OVERVIEW] ? " overview" : "",
+	    d->cfg.access.public[PAGE_UNITS] ? " units" : "",
+	    d->cfg.access.public[PAGE_METERS] ? " meters" : "",
+	    d->cfg.access.public[PAGE_REPORTS] ? " reports" : "",
+	    d->cfg.access.public[PAGE_API] ? " api" : "",
+	    d->cfg.access.public[PAGE_METRICS] ? " metrics" : "", " the sign-in page");
+	return GM_OK;
 }
 
 static bool notifying(const struct dash_config *c)
@@ -256,8 +289,8 @@ static struct http_server *listen_http(struct dash *d, char *err, size_t errlen)
 
 	if (lim.threads > lim.max_connections)
 		lim.threads = lim.max_connections;
-	return http_server_start(d->cfg.host, d->cfg.port, &lim, dash_routes_handle, d, err,
-	    errlen);
+	return http_server_start(d->cfg.host, d->cfg.port, &lim, dash_routes_handle,
+	    dash_routes_takes_form, d, err, errlen);
 }
 
 static void run(struct dash *d, struct runner *r, struct http_server *srv)
@@ -283,14 +316,17 @@ int main(int argc, char **argv)
 	pthread_t units;
 	const char *file = NULL;
 	bool check = false, have_units = false;
+	struct account_cmd acc = { 0 };
 	char err[512];
 	int rc;
 
 	log_init("gm-dashboard", GM_LOG_INFO);
 	tz_set(TZ_DEFAULT);
-	if ((rc = options(argc, argv, &d.cfg, &file, &check)) != 0)
+	if ((rc = options(argc, argv, &d.cfg, &file, &check, &acc)) != 0)
 		return rc == ASKED_HELP ? usage(stdout, 0) : rc == 2 ? usage(stderr, 2) : 1;
-	if ((rc = load_org(&d)) != 0 || check) {
+	if ((rc = load_org(&d)) != 0 || check || acc.verb != ACC_NONE) {
+		if (rc == 0 && acc.verb != ACC_NONE)
+			rc = account_cli_run(&d.cfg, d.org, &acc);
 		free_org(&d);
 		return rc;
 	}
@@ -304,7 +340,7 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	rc = 3;
-	if (start(&d, &r, err, sizeof(err)) != 0) {
+	if (open_accounts(&d, err, sizeof(err)) != GM_OK || start(&d, &r, err, sizeof(err)) != 0) {
 		log_err("%s", err);
 		goto out;
 	}

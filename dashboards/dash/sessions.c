@@ -8,7 +8,7 @@
 #include "gm_err.h"
 #include "sessions.h"
 
-static void random_hex(char out[SESSION_TOKEN_LEN + 1])
+void session_random(char out[SESSION_TOKEN_LEN + 1])
 {
 	unsigned char b[SESSION_TOKEN_LEN / 2];
 
@@ -48,12 +48,12 @@ int session_new(sqlite3 *db, int64_t user_id, const char *address, double now, d
 	int rc;
 
 	sweep(db, now);
-	random_hex(token);
+	session_random(token);
 	token_hash(token, h);
 	memset(out, 0, sizeof(*out));
 	out->user_id = user_id;
 	out->expires = now + life_s;
-	random_hex(out->csrf);
+	session_random(out->csrf);
 	if (sqlite3_prepare_v2(db, "INSERT INTO sessions (token_hash, user_id, csrf, created, "
 	    "expires, address) VALUES (?, ?, ?, ?, ?, ?)", -1, &st, NULL) != SQLITE_OK)
 		return GM_EIO;
@@ -108,8 +108,13 @@ int session_end(sqlite3 *db, const char *token)
 	return rc;
 }
 
+int session_tokens_match(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strlen(a) == SESSION_TOKEN_LEN &&
+	    strlen(b) == SESSION_TOKEN_LEN && sodium_memcmp(a, b, SESSION_TOKEN_LEN) == 0;
+}
+
 int session_csrf_ok(const struct session *s, const char *given)
 {
-	return given != NULL && strlen(given) == SESSION_TOKEN_LEN &&
-	    sodium_memcmp(s->csrf, given, SESSION_TOKEN_LEN) == 0;
+	return session_tokens_match(s->csrf, given);
 }

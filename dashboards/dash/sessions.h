@@ -21,6 +21,11 @@ struct session {
 	double expires;
 };
 
+/* 32 random bytes in hex: a token of a session, or of a form. */
+void session_random(char out[SESSION_TOKEN_LEN + 1]);
+/* Two tokens the same, in constant time (either may be NULL: not). */
+int session_tokens_match(const char *a, const char *b);
+
 /* A new session for user_id from address, ending life_s from now: its
  * cookie token (hex) in token. GM_OK or GM_EIO. Expired sessions are
  * swept at the same time. */

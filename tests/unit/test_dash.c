@@ -239,8 +239,8 @@ static void test_config(void **state)
 		"d.conf:7: alert_topic = \"greenmeter/v1/alerts\": under greenmeter/v1/ the "
 		    "collector would read alerts as readings",
 		"d.conf:8: unknown key \"colour\" in [dashboard]",
-		"d.conf:10: unknown section [web] (expected [dashboard], [mqtt], [line], [mail] "
-		    "or [webhook])",
+		"d.conf:10: unknown section [web] (expected [dashboard], [mqtt], [line], [mail], "
+		    "[webhook] or [accounts])",
 	};
 	expect_reports(want, 5);
 	assert_string_equal(c.host, "0.0.0.0");   /* only when told */

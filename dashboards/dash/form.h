@@ -1,0 +1,17 @@
+/*
+ * form.h - a POSTed form's fields (application/x-www-form-urlencoded), as
+ * the pages read them: each value %-decoded, '+' a space, and refused when
+ * it would surprise the code that takes it (a NUL or control byte other
+ * than tab and line breaks, text that is not UTF-8, longer than asked).
+ */
+#ifndef GM_FORM_H
+#define GM_FORM_H
+
+#include <stddef.h>
+
+/* The first field key of body into out (len bytes, NUL included): GM_OK;
+ * GM_ENOTFOUND when there is none; GM_EINVAL when its value is bad
+ * (out holds ""). */
+int form_value(const char *body, const char *key, char *out, size_t len);
+
+#endif
