@@ -61,6 +61,10 @@ static void dash_key(struct conf *c, struct dash_config *cfg, const char *key,
 		int_key(c, key, value, 0, 65536, &cfg->max_per_ip);
 	else if (strcmp(key, "idle_timeout") == 0)
 		int_key(c, key, value, 1, 3600, &cfg->idle_timeout_s);
+	else if (strcmp(key, "tls_cert") == 0)
+		conf_str(c, key, value, cfg->tls_cert, sizeof(cfg->tls_cert));
+	else if (strcmp(key, "tls_key") == 0)
+		conf_str(c, key, value, cfg->tls_key, sizeof(cfg->tls_key));
 	else if (strcmp(key, "alert_command") == 0)
 		conf_str(c, key, value, cfg->alert_command, sizeof(cfg->alert_command));
 	else if (strcmp(key, "alert_topic") == 0)
@@ -152,6 +156,10 @@ int dash_config_check(const struct dash_config *cfg, conf_report report, void *r
 		snprintf(msg, sizeof(msg), "max_connections = %d: must be at least max_per_ip (%d) "
 		    "and threads (%d)", cfg->max_connections, cfg->max_per_ip, cfg->threads);
 		say(report, report_user, msg);
+		errors++;
+	}
+	if ((cfg->tls_cert[0] == '\0') != (cfg->tls_key[0] == '\0')) {
+		say(report, report_user, "HTTPS needs both tls_cert and tls_key");
 		errors++;
 	}
 	if (cfg->alert_topic[0] != '\0' && !cfg->have_mqtt) {

@@ -16,6 +16,8 @@
  *   max_connections = 1024 ; open connections in all (more wait to be accepted)
  *   max_per_ip = 32       ; from one address (more are closed at once); 0: no limit
  *   idle_timeout = 10     ; seconds a connection may send and take nothing
+ *   tls_cert = /etc/greenmeter/dashboard.crt ; HTTPS itself (GnuTLS), with tls_key;
+ *   tls_key = /etc/greenmeter/dashboard.key  ; else plain HTTP (behind a proxy)
  *   alert_command = /usr/local/bin/notify-facilities  ; optional (alert.h)
  *   alert_topic = greenmeter/alerts                   ; optional, needs [mqtt]
  *   alert_state = /var/lib/greenmeter/alerts.json     ; open faults, kept across restarts
@@ -50,6 +52,7 @@ struct dash_config {
 	double scan_s, usage_every_s, units_every_s;
 	int threads;
 	int max_connections, max_per_ip, idle_timeout_s;   /* http_server.h http_limits */
+	char tls_cert[1024], tls_key[1024];   /* PEM files: HTTPS itself; "": plain HTTP */
 	char alert_command[1024];
 	char alert_topic[256];
 	char alert_state[1024];

@@ -21,6 +21,7 @@ struct http_server {
 	http_form_path takes_form;
 	void *app;
 	struct ratelog noise;   /* what clients can make us log */
+	bool tls;
 };
 
 /* A handful of lines a minute that clients can cause (ratelog.h). */
@@ -285,6 +286,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	    (rq.post && (refused = form_refusal(c, x, &why)) != 0)) {
 		http_server_fail(&rp, refused, why);
 	} else {
+		rq.tls = s->tls;
 		rq.body = x->body != NULL ? x->body : "";
 		rq.body_len = x->body_len;
 		client_address(c, rq.address, sizeof(rq.address));
@@ -356,6 +358,17 @@ struct http_server *http_server_start(const char *host, int port, const struct h
 	s->app = app;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	if (lim->tls_cert != NULL) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			ratelog_fini(&s->noise);
+			free(s);
+			gm_errf(err, errlen, GM_ELIB, "this libmicrohttpd has no TLS: serve plain HTTP "
+			    "behind a proxy, or install one built with GnuTLS");
+			return NULL;
+		}
+		flags |= MHD_USE_TLS;
+		s->tls = true;
+	}
 	s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,   /* first, or it misses some */
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -366,6 +379,9 @@ struct http_server *http_server_start(const char *host, int port, const struct h
 	    MHD_OPTION_STRICT_FOR_CLIENT, 1,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, req_done, NULL,
+	    /* the certificate last: without TLS the list ends before it */
+	    s->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, lim->tls_cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, lim->tls_key,
 	    MHD_OPTION_END);
 	if (s->d == NULL) {
 		gm_errf(err, errlen, GM_EIO, "cannot listen on %s:%d (in use, or not an address "
@@ -374,8 +390,8 @@ struct http_server *http_server_start(const char *host, int port, const struct h
 		free(s);
 		return NULL;
 	}
-	log_info("http: %d worker threads (%s); at most %d connections, %d from one address; "
-	    "closed after %d s without traffic", lim->threads, model, lim->max_connections,
+	log_info("http%s: %d worker threads (%s); at most %d connections, %d from one address; "
+	    "closed after %d s without traffic", s->tls ? "s" : "", lim->threads, model, lim->max_connections,
 	    lim->max_per_ip, lim->idle_timeout_s);
 	return s;
 }

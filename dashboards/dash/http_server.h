@@ -82,6 +82,8 @@ struct http_limits {
 	int max_connections;   /* in all */
 	int max_per_ip;        /* from one address; 0: no limit of its own */
 	int idle_timeout_s;    /* a connection silent this long is closed */
+	const char *tls_cert;  /* PEM text: HTTPS (GnuTLS); NULL: plain HTTP */
+	const char *tls_key;
 };
 
 struct http_server;

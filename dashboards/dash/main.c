@@ -12,6 +12,7 @@
 #include <getopt.h>
 
 #include "account_cli.h"
+#include "fileio.h"
 #include "db.h"
 #include <math.h>
 #include <pthread.h>
@@ -282,15 +283,41 @@ static void fd_room(struct dash_config *cfg)
 		cfg->max_per_ip = fit;
 }
 
+/* HTTPS: the certificate and key files, read whole (at most 1 MiB each). */
+static int read_tls(const struct dash_config *cfg, char **cert, char **key, char *err,
+    size_t errlen)
+{
+	size_t len;
+
+	*cert = *key = NULL;
+	if (cfg->tls_cert[0] == '\0')
+		return GM_OK;
+	if (fileio_read_regular(cfg->tls_cert, 1 << 20, cert, &len, err, errlen) != GM_OK ||
+	    fileio_read_regular(cfg->tls_key, 1 << 20, key, &len, err, errlen) != GM_OK)
+		return GM_EIO;
+	return GM_OK;
+}
+
 static struct http_server *listen_http(struct dash *d, char *err, size_t errlen)
 {
 	struct http_limits lim = { d->cfg.threads, d->cfg.max_connections, d->cfg.max_per_ip,
-	    d->cfg.idle_timeout_s };
+	    d->cfg.idle_timeout_s, NULL, NULL };
+	struct http_server *s = NULL;
+	char *cert, *key;
 
 	if (lim.threads > lim.max_connections)
 		lim.threads = lim.max_connections;
-	return http_server_start(d->cfg.host, d->cfg.port, &lim, dash_routes_handle,
-	    dash_routes_takes_form, d, err, errlen);
+	if (read_tls(&d->cfg, &cert, &key, err, errlen) == GM_OK) {
+		lim.tls_cert = cert;
+		lim.tls_key = key;
+		s = http_server_start(d->cfg.host, d->cfg.port, &lim, dash_routes_handle,
+		    dash_routes_takes_form, d, err, errlen);
+	}
+	free(cert);
+	if (key != NULL)
+		memset(key, 0, strlen(key));
+	free(key);
+	return s;
 }
 
 static void run(struct dash *d, struct runner *r, struct http_server *srv)
@@ -350,7 +377,8 @@ int main(int argc, char **argv)
 		log_err("%s", err);
 		goto out;
 	}
-	log_info("listening on http://%s%s%s:%d/", strchr(d.cfg.host, ':') ? "[" : "",
+	log_info("listening on http%s://%s%s%s:%d/", d.cfg.tls_cert[0] ? "s" : "",
+	    strchr(d.cfg.host, ':') ? "[" : "",
 	    d.cfg.host, strchr(d.cfg.host, ':') ? "]" : "", d.cfg.port);
 	have_units = d.org != NULL && pthread_create(&units, NULL, units_main, &d) == 0;
 	run(&d, &r, srv);

@@ -98,14 +98,22 @@ check "a backup is whole" sh -c "'$BIN/gm-dashboard' -c '$T/dash.conf' --backup 
 	[ \"\$(sqlite3 '$T/backup.db' 'pragma integrity_check; select count(*) from users')\" = \"ok
 2\" ]"
 
-# a second dashboard on the same database: short sessions, few tries an address
+# a second dashboard on the same database, over HTTPS (a self-signed
+# certificate): short sessions, few tries an address
 WEB2=$(free_port)
-sed "s/^listen = .*/listen = 127.0.0.1:$WEB2/" "$T/dash.conf" >"$T/dash2.conf"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 1 \
+	-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+sed "s/^listen = .*/listen = 127.0.0.1:$WEB2/; s#^\[accounts\]#tls_cert = $T/cert.pem\ntls_key = $T/key.pem\n[accounts]#" \
+	"$T/dash.conf" >"$T/dash2.conf"
 printf 'session_hours = 0.001\naddress_failures = 3\n' >>"$T/dash2.conf"
 start dashboard2 "$BIN/gm-dashboard" -c "$T/dash2.conf"
 wait_port "$WEB2" || not_ok "the second dashboard listens"
-U=http://127.0.0.1:$WEB2
+U=https://127.0.0.1:$WEB2
+export CURL_CA_BUNDLE=$T/cert.pem
+check "HTTPS: the overview, the certificate checked" [ "$(code "$U/")" = 200 ]
+check "plain HTTP to it is no answer" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$WEB2/)\" != 200 ]"
 check "a short session signs in" [ "$(signin "$T/jar4" admin "$PW_ADMIN")" = 303 ]
+check "under HTTPS its cookie is Secure" grep -qi '^Set-Cookie: gm_session=[0-9a-f]\{64\}; Path=/; Max-Age=4; HttpOnly; SameSite=Strict; Secure' "$T/signin.hdr"
 check "and opens pages" [ "$(code -b "$T/jar4" "$U/units")" = 200 ]
 sleep 5
 check "until it expires" [ "$(code -b "$T/jar4" "$U/units")" = 303 ]
