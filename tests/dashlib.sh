@@ -55,3 +55,46 @@ en = Machine room power meter
 building = อาคารสำนักงาน | Office building
 ORG
 }
+
+# The notifiers' stand-ins (tests/standin/): an HTTPS server for the LINE
+# Messaging API and a webhook on $HTTPS (what it answers LINE: $T/mode; its
+# log: $T/https.log) and a mail server taking mail after STARTTLS on $SMTP
+# (into $T/mail), both with a self-signed certificate, $T/cert.pem; the
+# LINE channel access token $1 in $T/line.token (0600). PY is Debian's
+# python3, which has aiosmtpd.
+PY=/usr/bin/python3
+notify_standins() {
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 1 \
+		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+	HTTPS=$(free_port)
+	SMTP=$(free_port)
+	mkdir -p "$T/mail"
+	echo ok >"$T/mode"
+	start https $PY "$ROOT/tests/standin/https_standin.py" "$HTTPS" "$T/cert.pem" "$T/key.pem" \
+		"$T/https.log" "$T/mode"
+	start smtp $PY "$ROOT/tests/standin/smtp_standin.py" "$SMTP" "$T/cert.pem" "$T/key.pem" "$T/mail"
+	wait_port "$HTTPS" && wait_port "$SMTP" || not_ok "the stand-ins listen"
+	printf '%s\n' "$1" >"$T/line.token"
+	chmod 600 "$T/line.token"
+}
+
+# The [line], [mail] and [webhook] sections sending to them; $1: the LINE
+# recipients.
+notify_conf() {
+	cat <<CONF
+[line]
+token_file = $T/line.token
+to = $1
+api = https://127.0.0.1:$HTTPS
+ca_file = $T/cert.pem
+timeout = 2
+[mail]
+url = smtp://127.0.0.1:$SMTP
+from = greenmeter@senate.example
+to = facilities@senate.example
+ca_file = $T/cert.pem
+[webhook]
+url = https://127.0.0.1:$HTTPS/hook
+ca_file = $T/cert.pem
+CONF
+}

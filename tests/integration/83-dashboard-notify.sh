@@ -16,40 +16,13 @@
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/dashlib.sh"
 
-PY=/usr/bin/python3   # Debian's, with python3-aiosmtpd
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 1 \
-	-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
-HTTPS=$(free_port)
-SMTP=$(free_port)
-mkdir -p "$T/mail"
-echo ok >"$T/mode"
-start https $PY "$ROOT/tests/standin/https_standin.py" "$HTTPS" "$T/cert.pem" "$T/key.pem" "$T/https.log" "$T/mode"
-start smtp $PY "$ROOT/tests/standin/smtp_standin.py" "$SMTP" "$T/cert.pem" "$T/key.pem" "$T/mail"
-check "the HTTPS and SMTP stand-ins listen" sh -c "true" && wait_port "$HTTPS" && wait_port "$SMTP" ||
-	not_ok "stand-ins listening"
-
+notify_standins line-channel-token-123
 dash_dataset
-printf 'line-channel-token-123\n' >"$T/line.token"
-chmod 600 "$T/line.token"
 WEB=$(free_port)
-{ dash_conf_head; cat <<CONF; } >"$T/dash.conf"
+{ dash_conf_head; cat <<CONF; notify_conf "Uuser1 Cgroup2"; } >"$T/dash.conf"
 org = $T/org/organisation.ini
 alert_state = $T/alerts.json
 notify_retry = 0.5
-[line]
-token_file = $T/line.token
-to = Uuser1 Cgroup2
-api = https://127.0.0.1:$HTTPS
-ca_file = $T/cert.pem
-timeout = 2
-[mail]
-url = smtp://127.0.0.1:$SMTP
-from = greenmeter@senate.example
-to = facilities@senate.example
-ca_file = $T/cert.pem
-[webhook]
-url = https://127.0.0.1:$HTTPS/hook
-ca_file = $T/cert.pem
 CONF
 check "gm-dashboard -n accepts the configuration" "$BIN/gm-dashboard" -n -c "$T/dash.conf"
 start dashboard "$BIN/gm-dashboard" -c "$T/dash.conf"

@@ -13,18 +13,7 @@
 
 N=100
 OUTAGE=${LINE_OUTAGE:-20}
-PY=/usr/bin/python3   # Debian's, with python3-aiosmtpd
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 1 \
-	-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
-HTTPS=$(free_port)
-SMTP=$(free_port)
-mkdir -p "$T/mail"
-echo ok >"$T/mode"
-start https $PY "$ROOT/tests/standin/https_standin.py" "$HTTPS" "$T/cert.pem" "$T/key.pem" "$T/https.log" "$T/mode"
-start smtp $PY "$ROOT/tests/standin/smtp_standin.py" "$SMTP" "$T/cert.pem" "$T/key.pem" "$T/mail"
-wait_port "$HTTPS" && wait_port "$SMTP" || not_ok "the stand-ins listen"
-printf 'token-84\n' >"$T/line.token"
-chmod 600 "$T/line.token"
+notify_standins token-84
 A_PORT=$(free_port)
 B_PORT=$(free_port)
 start_broker
@@ -54,25 +43,11 @@ for i in $(seq 0 $((N + 1))); do
 	printf '[meter gw/m%03d]\nth = มิเตอร์ที่ %d\nen = Meter %d\ngateway = %s\n' "$i" "$i" "$i" "$gw"
 done >>"$T/org/organisation.ini"
 WEB=$(free_port)
-{ dash_conf_head; cat <<CONF; } >"$T/dash.conf"
+{ dash_conf_head; cat <<CONF; notify_conf Cfacilities; } >"$T/dash.conf"
 org = $T/org/organisation.ini
 alert_state = $T/alerts.json
 alert_command = echo "\$GM_EVENT \$GM_FAULT \$GM_COUNT \$GM_TEXT_EN" >>$T/alerts
 notify_retry = 0.5
-[line]
-token_file = $T/line.token
-to = Cfacilities
-api = https://127.0.0.1:$HTTPS
-ca_file = $T/cert.pem
-timeout = 2
-[mail]
-url = smtp://127.0.0.1:$SMTP
-from = greenmeter@senate.example
-to = facilities@senate.example
-ca_file = $T/cert.pem
-[webhook]
-url = https://127.0.0.1:$HTTPS/hook
-ca_file = $T/cert.pem
 CONF
 : >"$T/alerts"
 dashboard() { start dashboard "$BIN/gm-dashboard" -c "$T/dash.conf"; DASH=$LAST_PID; wait_port "$WEB"; }
