@@ -1,4 +1,6 @@
 /* accounts.c - local accounts, argon2id passwords, lockout (accounts.h). */
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -63,6 +65,21 @@ static int fail_sql(sqlite3 *db, const char *what, char *err, size_t errlen)
 	return gm_errf(err, errlen, GM_EIO, "%s: %s", what, sqlite3_errmsg(db));
 }
 
+/* End a transaction: COMMIT after rc GM_OK (whose failure is the answer),
+ * else ROLLBACK. */
+static int commit_or_not(sqlite3 *db, int rc, const char *what, char *err, size_t errlen)
+{
+	if (rc != GM_OK) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = fail_sql(db, what, err, errlen);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	return rc;
+}
+
 /* The units of an editor, in the same transaction as the account. */
 static int add_units(sqlite3 *db, int64_t id, const struct account *a, char *err, size_t errlen)
 {
@@ -120,7 +137,7 @@ int accounts_add(sqlite3 *db, const struct account *a, const char *password, cha
 	    fail_sql(db, "add account", err, errlen);
 out:
 	sqlite3_finalize(st);
-	sqlite3_exec(db, rc == GM_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+	rc = commit_or_not(db, rc, "add account", err, errlen);
 	sodium_memzero(h, sizeof(h));
 	return rc;
 }
@@ -134,15 +151,30 @@ int accounts_set_password(sqlite3 *db, const char *name, const char *password, c
 
 	if ((rc = hash(password, h, err, errlen)) != GM_OK)
 		return rc;
-	if (sqlite3_prepare_v2(db, "UPDATE users SET pwhash = ?, failures = 0, locked_until = 0 "
-	    "WHERE name = ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return fail_sql(db, "set password", err, errlen);
+	if (sqlite3_prepare_v2(db, "UPDATE users SET pwhash = ?, failures = 0, locked_until = 0 "
+	    "WHERE name = ?", -1, &st, NULL) != SQLITE_OK) {
+		rc = fail_sql(db, "set password", err, errlen);
+		goto out;
+	}
 	sqlite3_bind_text(st, 1, h, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st) != SQLITE_DONE ? fail_sql(db, "set password", err, errlen) :
 	    sqlite3_changes(db) == 0 ? gm_errf(err, errlen, GM_ENOTFOUND, "%s: no such account",
 	    name) : GM_OK;
 	sqlite3_finalize(st);
+	/* whoever had the old password is signed out */
+	if (rc == GM_OK && sqlite3_prepare_v2(db, "DELETE FROM sessions WHERE user_id = "
+	    "(SELECT id FROM users WHERE name = ?)", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = fail_sql(db, "set password", err, errlen);
+		sqlite3_finalize(st);
+	}
+out:
+	rc = commit_or_not(db, rc, "set password", err, errlen);
+	sodium_memzero(h, sizeof(h));
 	return rc;
 }
 
@@ -194,20 +226,25 @@ int accounts_get(sqlite3 *db, int64_t id, struct account *out)
 	return load_units(db, out);
 }
 
-static void count_failure(sqlite3 *db, int64_t id, int failures, double now,
-    const struct lockout *lk)
+/* One more wrong password; true when it locks the account now. Counted in
+ * SQL, so two checks at once both count. */
+static bool count_failure(sqlite3 *db, int64_t id, double now, const struct lockout *lk)
 {
 	sqlite3_stmt *st;
-	bool lock = failures + 1 >= lk->max_failures;
+	bool locked = false;
 
-	if (sqlite3_prepare_v2(db, "UPDATE users SET failures = ?, locked_until = ? WHERE id = ?",
-	    -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int(st, 1, lock ? 0 : failures + 1);
-	sqlite3_bind_double(st, 2, lock ? now + lk->lock_s : 0);
+	if (sqlite3_prepare_v2(db, "UPDATE users SET "
+	    "locked_until = CASE WHEN failures + 1 >= ?1 THEN ?2 ELSE 0 END, "
+	    "failures = CASE WHEN failures + 1 >= ?1 THEN 0 ELSE failures + 1 END "
+	    "WHERE id = ?3 RETURNING locked_until > 0", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int(st, 1, lk->max_failures);
+	sqlite3_bind_double(st, 2, now + lk->lock_s);
 	sqlite3_bind_int64(st, 3, id);
-	sqlite3_step(st);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		locked = sqlite3_column_int(st, 0) != 0;
 	sqlite3_finalize(st);
+	return locked;
 }
 
 static void clear_failures(sqlite3 *db, int64_t id)
@@ -222,47 +259,73 @@ static void clear_failures(sqlite3 *db, int64_t id)
 	sqlite3_finalize(st);
 }
 
-enum signin accounts_check(sqlite3 *db, const char *name, const char *password, double now,
-    const struct lockout *lk, struct account *out, double *until)
+/* The account of name with its password string and lock, under lock:
+ * 1 found, 0 none, -1 an error. */
+static int look_up(sqlite3 *db, pthread_mutex_t *lock, const char *name, struct account *out,
+    char h[crypto_pwhash_STRBYTES], double *locked)
 {
 	sqlite3_stmt *st;
-	const char *h = NULL;
-	int failures = 0, rc;
+	int rc, found = -1;
+
+	if (lock != NULL)
+		pthread_mutex_lock(lock);
+	if (sqlite3_prepare_v2(db, "SELECT " ACCOUNT_COLUMNS " FROM users WHERE name = ?", -1, &st,
+	    NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const unsigned char *t = sqlite3_column_text(st, 4);
+
+			take_row(st, out);
+			snprintf(h, crypto_pwhash_STRBYTES, "%s", t ? (const char *)t : "");
+			*locked = sqlite3_column_double(st, 6);
+			found = 1;
+		} else if (rc == SQLITE_DONE) {
+			found = 0;
+		}
+		sqlite3_finalize(st);
+	}
+	if (lock != NULL)
+		pthread_mutex_unlock(lock);
+	return found;
+}
+
+enum signin accounts_check(sqlite3 *db, pthread_mutex_t *lock, const char *name,
+    const char *password, double now, const struct lockout *lk, struct account *out,
+    double *until)
+{
+	char h[crypto_pwhash_STRBYTES] = "";
 	double locked = 0;
+	int found;
 	enum signin res = SIGNIN_WRONG;
 
+	*until = 0;
 	if (decoy[0] == '\0')
 		return SIGNIN_ERROR;   /* accounts_init was not called */
-	if (sqlite3_prepare_v2(db, "SELECT " ACCOUNT_COLUMNS " FROM users WHERE name = ?", -1, &st,
-	    NULL) != SQLITE_OK)
+	if ((found = look_up(db, lock, name, out, h, &locked)) < 0)
 		return SIGNIN_ERROR;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		take_row(st, out);
-		h = (const char *)sqlite3_column_text(st, 4);
-		failures = sqlite3_column_int(st, 5);
-		locked = sqlite3_column_double(st, 6);
-	} else if (rc != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return SIGNIN_ERROR;
-	}
-	if (rc == SQLITE_ROW && locked > now) {
+	if (found && locked > now) {
 		*until = locked;
-		res = SIGNIN_LOCKED;
-	} else if (crypto_pwhash_str_verify(h != NULL ? h : decoy, password, strlen(password)) == 0 &&
-	    h != NULL) {
-		res = SIGNIN_OK;
+		return SIGNIN_LOCKED;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
+	/* the slow part, with nothing held: other pages go on meanwhile */
+	if (crypto_pwhash_str_verify(found && h[0] ? h : decoy, password, strlen(password)) == 0 &&
+	    found && h[0] != '\0')
+		res = SIGNIN_OK;
+	sodium_memzero(h, sizeof(h));
+	if (!found)
 		return SIGNIN_WRONG;
-	if (res == SIGNIN_WRONG)
-		count_failure(db, out->id, failures, now, lk);
-	else if (res == SIGNIN_OK) {
+	if (lock != NULL)
+		pthread_mutex_lock(lock);
+	if (res == SIGNIN_WRONG && count_failure(db, out->id, now, lk)) {
+		res = SIGNIN_LOCKED_NOW;
+		*until = now + lk->lock_s;
+	} else if (res == SIGNIN_OK) {
 		clear_failures(db, out->id);
 		if (load_units(db, out) != GM_OK)
-			return SIGNIN_ERROR;
+			res = SIGNIN_ERROR;
 	}
+	if (lock != NULL)
+		pthread_mutex_unlock(lock);
 	return res;
 }
 

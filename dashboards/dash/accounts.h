@@ -17,6 +17,7 @@
 #ifndef GM_ACCOUNTS_H
 #define GM_ACCOUNTS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,14 +64,17 @@ int accounts_add(sqlite3 *db, const struct account *a, const char *password, cha
 int accounts_set_password(sqlite3 *db, const char *name, const char *password, char *err,
     size_t errlen);
 
-enum signin { SIGNIN_OK, SIGNIN_WRONG, SIGNIN_LOCKED, SIGNIN_ERROR };
+enum signin { SIGNIN_OK, SIGNIN_WRONG, SIGNIN_LOCKED, SIGNIN_LOCKED_NOW, SIGNIN_ERROR };
 
 /* Check name and password at now: SIGNIN_OK with the account in *out;
  * SIGNIN_WRONG (no such name, or the wrong password: the caller cannot tell
- * which, and both take as long); SIGNIN_LOCKED with *until. Counts
- * failures and locks per lk. */
-enum signin accounts_check(sqlite3 *db, const char *name, const char *password, double now,
-    const struct lockout *lk, struct account *out, double *until);
+ * which, and both take as long); SIGNIN_LOCKED with *until when it was
+ * locked already, SIGNIN_LOCKED_NOW when this wrong password locked it. Counts failures and locks per lk. lock (may be
+ * NULL) is held around each use of db, never around the password's check,
+ * which takes a tenth of a second on purpose. */
+enum signin accounts_check(sqlite3 *db, pthread_mutex_t *lock, const char *name,
+    const char *password, double now, const struct lockout *lk, struct account *out,
+    double *until);
 
 /* The account of id (a session's): GM_OK, GM_ENOTFOUND, GM_EIO. */
 int accounts_get(sqlite3 *db, int64_t id, struct account *out);

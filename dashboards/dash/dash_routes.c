@@ -130,6 +130,7 @@ void dash_routes_handle(void *dash, const struct http_req *req, struct http_repl
 	struct chan_id id;
 
 	r.accounts = d->db != NULL;
+	rp->personal = d->db != NULL;
 	if (gate(d, rq, rp))
 		return;
 	if (rq->nseg == 0 && (http_server_arg(rq, "q") != NULL ||

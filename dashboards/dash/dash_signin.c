@@ -46,8 +46,11 @@ static void cookie(char *buf, size_t len, const struct http_req *rq, const char 
 /* Where to go once signed in: a path of ours, never another site's. */
 static void next_of(const char *given, char *out, size_t len)
 {
-	if (given == NULL || given[0] != '/' || given[1] == '/' || given[1] == '\\' ||
-	    strpbrk(given, "\r\n") != NULL || strlen(given) >= len)
+	bool plain = given != NULL;
+
+	for (const unsigned char *p = (const unsigned char *)given; plain && *p; p++)
+		plain = *p >= 0x20 && *p != 0x7f && *p != '\\';
+	if (!plain || given[0] != '/' || given[1] == '/' || strlen(given) >= len)
 		given = "/";
 	snprintf(out, len, "%s", given);
 }
@@ -123,26 +126,32 @@ static void signin_post(struct dash *d, const struct http_req *rq, struct http_r
 	if (form_value(rq->body, "name", name, sizeof(name)) != GM_OK ||
 	    form_value(rq->body, "password", password, sizeof(password)) != GM_OK)
 		name[0] = password[0] = '\0';
-	if (!signin_limit_allows(d->limit, rq->address, now)) {
+	/* every try counts against the address until it succeeds */
+	if (!signin_limit_take(d->limit, rq->address, now)) {
 		rp->status = 429;
 		form_page(rp, rq, l, next, name, tr(l, "signin_address"));
 		return;
 	}
-	pthread_mutex_lock(&d->db_lock);
-	res = account_name_ok(name) ? accounts_check(d->db, name, password, now, &lk, &a, &until) :
-	    SIGNIN_WRONG;
-	if (res != SIGNIN_OK && account_name_ok(name))
-		audit_add(d->db, now, name, rq->address, res == SIGNIN_LOCKED ?
-		    "sign-in refused: locked" : "sign-in refused: wrong password", NULL, NULL);
-	pthread_mutex_unlock(&d->db_lock);
+	res = account_name_ok(name) ? accounts_check(d->db, &d->db_lock, name, password, now, &lk,
+	    &a, &until) : SIGNIN_WRONG;
 	memset(password, 0, sizeof(password));
 	if (res == SIGNIN_OK) {
+		signin_limit_gave_back(d->limit, rq->address, now);
 		signed_in(d, rp, rq, &a, next);
 		return;
 	}
-	if (res == SIGNIN_WRONG)
-		signin_limit_failed(d->limit, rq->address, now);
-	if (res == SIGNIN_LOCKED) {
+	/* a wrong password, and the lock when one made it: not every refusal
+	 * while locked, which would let anyone fill the log */
+	if (res == SIGNIN_WRONG || res == SIGNIN_LOCKED_NOW) {
+		pthread_mutex_lock(&d->db_lock);
+		if (account_name_ok(name))
+			audit_add(d->db, now, name, rq->address, "sign-in refused: wrong password", NULL,
+			    NULL);
+		if (res == SIGNIN_LOCKED_NOW)
+			audit_add(d->db, now, name, rq->address, "account locked", NULL, NULL);
+		pthread_mutex_unlock(&d->db_lock);
+	}
+	if (res == SIGNIN_LOCKED || res == SIGNIN_LOCKED_NOW) {
 		struct tm tm;
 		time_t t = (time_t)until;
 

@@ -1,6 +1,7 @@
 /* db.c - gm-dashboard's SQLite database and its migrations (db.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -88,15 +89,22 @@ static int migrate(sqlite3 *db, const char *path, char *err, size_t errlen)
 	if (v > db_latest())
 		return gm_errf(err, errlen, GM_EINVAL, "%s: schema version %d is newer than this "
 		    "gm-dashboard's %d: not touched", path, v, db_latest());
-	for (; v < db_latest(); v++) {
+	while (v < db_latest()) {
+		if (db_exec(db, "BEGIN IMMEDIATE", why, sizeof(why)) != GM_OK)
+			return gm_errf(err, errlen, GM_EIO, "%s: %s", path, why);
+		/* again inside: another program may have migrated it meanwhile */
+		if ((v = db_version(db)) >= db_latest()) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			break;
+		}
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-		if (db_exec(db, "BEGIN IMMEDIATE", why, sizeof(why)) != GM_OK ||
-		    db_exec(db, migrations[v], why, sizeof(why)) != GM_OK ||
+		if (db_exec(db, migrations[v], why, sizeof(why)) != GM_OK ||
 		    db_exec(db, sql, why, sizeof(why)) != GM_OK ||
 		    db_exec(db, "COMMIT", why, sizeof(why)) != GM_OK) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return gm_errf(err, errlen, GM_EIO, "%s: migration %d: %s", path, v + 1, why);
 		}
+		v++;
 	}
 	return GM_OK;
 }
@@ -140,18 +148,27 @@ void db_close(sqlite3 *db)
 		sqlite3_close(db);
 }
 
-int db_backup(sqlite3 *db, const char *path, char *err, size_t errlen)
+/* The file the open database is, by device and inode. */
+static bool same_file(sqlite3 *db, const char *path)
+{
+	const char *mine = sqlite3_db_filename(db, "main");
+	struct stat a, b;
+
+	return mine != NULL && stat(mine, &a) == 0 && stat(path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Copy every page of db into the file at tmp. */
+static int copy_into(sqlite3 *db, const char *tmp, char *err, size_t errlen)
 {
 	sqlite3 *to = NULL;
 	sqlite3_backup *b;
-	int rc, fd;
+	int rc;
 
-	if ((fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
-		return gm_errf(err, errlen, GM_EIO, "backup %s: %s", path, strerror(errno));
-	close(fd);
-	if (sqlite3_open(path, &to) != SQLITE_OK || (b = sqlite3_backup_init(to, "main", db,
-	    "main")) == NULL) {
-		gm_errf(err, errlen, GM_EIO, "backup %s: %s", path, sqlite3_errmsg(to));
+	if (sqlite3_open(tmp, &to) != SQLITE_OK ||
+	    (b = sqlite3_backup_init(to, "main", db, "main")) == NULL) {
+		gm_errf(err, errlen, GM_EIO, "backup %s: %s", tmp, to ? sqlite3_errmsg(to) :
+		    "out of memory");
 		sqlite3_close(to);
 		return GM_EIO;
 	}
@@ -159,15 +176,41 @@ int db_backup(sqlite3 *db, const char *path, char *err, size_t errlen)
 	    rc == SQLITE_LOCKED)
 		sqlite3_sleep(10);
 	sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE || db_exec(to, "PRAGMA user_version", NULL, 0) != GM_OK) {
-		gm_errf(err, errlen, GM_EIO, "backup %s: %s", path, sqlite3_errstr(rc));
+	/* a plain journal: the copy is one file, whole */
+	if (rc != SQLITE_DONE ||
+	    db_exec(to, "PRAGMA journal_mode = DELETE", err, errlen) != GM_OK) {
+		if (rc != SQLITE_DONE)
+			gm_errf(err, errlen, GM_EIO, "backup %s: %s", tmp, sqlite3_errstr(rc));
 		sqlite3_close(to);
 		return GM_EIO;
 	}
 	sqlite3_close(to);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
+	return GM_OK;
+}
+
+int db_backup(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	char tmp[4200];
+	int fd;
+
+	if (same_file(db, path))
+		return gm_errf(err, errlen, GM_EINVAL, "backup %s: that is the database itself", path);
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	unlink(tmp);
+	if ((fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		return gm_errf(err, errlen, GM_EIO, "backup %s: %s", tmp, strerror(errno));
+	close(fd);
+	if (copy_into(db, tmp, err, errlen) != GM_OK) {
+		unlink(tmp);
+		return GM_EIO;
 	}
+	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) != 0 || rename(tmp, path) != 0) {
+		gm_errf(err, errlen, GM_EIO, "backup %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		return GM_EIO;
+	}
+	close(fd);
 	return GM_OK;
 }

@@ -27,8 +27,10 @@ int db_version(sqlite3 *db);
 int db_latest(void);
 
 /* A consistent copy of the open database into path (SQLite's online
- * backup: pages read while others write), fsync'd, 0600. GM_OK, or
- * GM_EIO with the reason in err. */
+ * backup: pages read while others write), written beside it as
+ * path.new, fsync'd, 0600, then renamed over path: a copy is whole or not
+ * there. GM_OK; GM_EINVAL if path is the database itself; GM_EIO with the
+ * reason in err. */
 int db_backup(sqlite3 *db, const char *path, char *err, size_t errlen);
 
 /* Run one statement with no result rows; GM_OK, or GM_EIO with SQLite's

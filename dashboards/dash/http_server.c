@@ -129,7 +129,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct http_reply *r
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, "Content-Type", rp->type);
-	MHD_add_response_header(r, "Cache-Control", rp->cacheable ? "max-age=60" : "no-store");
+	MHD_add_response_header(r, "Cache-Control", !rp->cacheable ? "no-store" :
+	    rp->personal ? "private, max-age=60" : "max-age=60");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Content-Security-Policy",
@@ -267,12 +268,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (rq.post && x != NULL && x != (const void *)&no_memory && x->refused == 0 &&
 	    !x->started) {
 		struct http_req probe = { .path = x->p.path, .nseg = x->p.nseg, .post = true };
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 
 		memcpy(probe.seg, x->p.seg, sizeof(probe.seg));
 		((struct req_ctx *)x)->no_form = s->takes_form == NULL || !s->takes_form(s->app, &probe);
+		/* said too long: answered at once, the body never read */
+		((struct req_ctx *)x)->too_big = cl != NULL && strtoull(cl, NULL, 10) > HTTP_FORM_MAX;
 	}
 	if (rq.post && x != NULL && x != (const void *)&no_memory && x->refused == 0 &&
-	    !x->no_form) {
+	    !x->no_form && !(x->too_big && !x->started)) {
 		bool done;
 		enum MHD_Result more = take_body((struct req_ctx *)x, upload, upload_len, &done);
 

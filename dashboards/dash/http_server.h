@@ -64,6 +64,7 @@ struct http_reply {
 	char *data;             /* ... or hand over a malloc'd body */
 	size_t len;
 	bool cacheable;         /* graphs and report files: a minute; else no-store */
+	bool personal;          /* behind a sign-in: a browser may keep it, no shared cache */
 	const char *disposition;/* a Content-Disposition, or NULL */
 	char cookie[2][256];    /* Set-Cookie headers; "" for none */
 	char location[512];     /* a Location (with a 303); "" */

@@ -61,21 +61,48 @@ static struct slot *slot_of(struct signin_limit *l, const char *address, double 
 	return oldest;
 }
 
-bool signin_limit_allows(struct signin_limit *l, const char *address, double now)
+/* What an address counts as: itself, or an IPv6 address's first four
+ * groups (its /64). */
+static void key_of(const char *address, char *key, size_t len)
 {
+	int colons = 0;
+	size_t k = 0;
+
+	snprintf(key, len, "%s", address);
+	if (strchr(address, ':') == NULL)
+		return;
+	for (; address[k] != '\0' && k + 1 < len; k++) {
+		if (address[k] == ':' && (++colons == 4 || address[k + 1] == ':'))
+			break;   /* a "::" shortens what follows: stop there too */
+	}
+	key[k] = '\0';
+	if (k == 0)
+		snprintf(key, len, "::");   /* "::1" and the like: one key, never "" (a free slot) */
+}
+
+bool signin_limit_take(struct signin_limit *l, const char *address, double now)
+{
+	char key[64];
 	struct slot *s;
 	bool ok;
 
+	key_of(address, key, sizeof(key));
 	pthread_mutex_lock(&l->lock);
-	s = slot_of(l, address, now, false);
-	ok = s == NULL || s->failed < l->max;
+	s = slot_of(l, key, now, true);
+	if ((ok = s->failed < l->max))
+		s->failed++;
 	pthread_mutex_unlock(&l->lock);
 	return ok;
 }
 
-void signin_limit_failed(struct signin_limit *l, const char *address, double now)
+void signin_limit_gave_back(struct signin_limit *l, const char *address, double now)
 {
+	char key[64];
+	struct slot *s;
+
+	key_of(address, key, sizeof(key));
 	pthread_mutex_lock(&l->lock);
-	slot_of(l, address, now, true)->failed++;
+	if ((s = slot_of(l, key, now, false)) != NULL && s->failed > 0)
+		s->failed--;
 	pthread_mutex_unlock(&l->lock);
 }

@@ -92,7 +92,22 @@ check "the audit log has the sign-ins, sign-out and refusals" sh -c "
 	sqlite3 '$T/dash.db' 'select who, what from audit' > '$T/audit.txt'
 	grep -q '^malee|sign in$' '$T/audit.txt' && grep -q '^malee|sign out$' '$T/audit.txt' &&
 	[ \"\$(grep -c '^malee|sign-in refused: wrong password$' '$T/audit.txt')\" = 10 ] &&
-	grep -q '^malee|sign-in refused: locked$' '$T/audit.txt' && grep -q '^command line|add user$' '$T/audit.txt'"
+	[ \"\$(grep -c '^malee|account locked$' '$T/audit.txt')\" = 1 ] &&
+	grep -q '^command line|add user$' '$T/audit.txt'"
+check "a graph behind a sign-in is for the browser's cache alone" \
+	sh -c "curl -s -o /dev/null -D - -b '$T/jar3' '$U/graph/hq/fin-power/import_kwh/24h.png' | grep -qi '^Cache-Control: private, max-age=60'"
+check "a backup onto the database itself is refused, the database untouched" \
+	sh -c "! '$BIN/gm-dashboard' -c '$T/dash.conf' --backup '$T/dash.db' 2>'$T/self.err' &&
+		grep -q 'that is the database itself' '$T/self.err' &&
+		[ \"\$(sqlite3 '$T/dash.db' 'select count(*) from users')\" = 2 ]"
+check "a redirect after sign-in stays on this site (a tab, a backslash)" sh -c "
+	for n in '/%09/evil.example' '/%5Cevil.example' '//evil.example' 'https://evil.example'; do
+		tok=\$(curl -s -c '$T/jar6' -b '$T/jar6' '$U/signin' | grep -o '[0-9a-f]\{64\}' | head -1)
+		loc=\$(curl -s -o /dev/null -D - -c '$T/jar6' -b '$T/jar6' --data-urlencode csrf=\$tok \
+			--data-urlencode name=admin --data-urlencode password='$PW_ADMIN' --data \"next=\$n\" \
+			'$U/signin' | tr -d '\r' | sed -n 's/^Location: //p')
+		[ \"\$loc\" = / ] || exit 1
+	done"
 check "the audit log cannot be changed" sh -c "! sqlite3 '$T/dash.db' \"update audit set who = 'x'\" 2>/dev/null"
 check "a backup is whole" sh -c "'$BIN/gm-dashboard' -c '$T/dash.conf' --backup '$T/backup.db' >/dev/null &&
 	[ \"\$(sqlite3 '$T/backup.db' 'pragma integrity_check; select count(*) from users')\" = \"ok
