@@ -15,7 +15,9 @@
 # - ten wrong passwords lock the account against the right one too; too
 #   many wrong from one address make that address wait;
 # - the passwords are nowhere in clear (database, log, audit); the audit
-#   log has the sign-ins and cannot be changed; a backup is whole.
+#   log has the sign-ins and cannot be changed; a backup is whole;
+# - kill -9 during saves leaves the database whole, each save whole or
+#   absent.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/dashlib.sh"
 
@@ -134,4 +136,19 @@ sleep 5
 check "until it expires" [ "$(code -b "$T/jar4" "$U/units")" = 303 ]
 for i in 1 2 3; do signin "$T/jar5" admin "nope-$i" >/dev/null; done
 check "three wrong from one address: it waits, the right password too" [ "$(signin "$T/jar5" admin "$PW_ADMIN")" = 429 ]
+# kill -9 during saves: the file stays whole, each account whole or absent
+for i in $(seq 40); do
+	printf 'kill-test-pw-%s\n' "$i" | "$BIN/gm-dashboard" -c "$T/dash.conf" --add-user "k$i" --role editor \
+		--unit finance-budget --unit legal >/dev/null 2>&1 &
+	pid=$!
+	sleep "0.$((RANDOM % 25))"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+done
+check "killed during saves: integrity_check ok" [ "$(sqlite3 "$T/dash.db" 'pragma integrity_check')" = ok ]
+check "each account made whole (its two units) or not at all" \
+	[ "$(sqlite3 "$T/dash.db" "select count(*) from users u where name like 'k%' and (select count(*) from user_units where user_id = u.id) != 2")" = 0 ]
+check "some were made and some not (the kills fell in the saves)" sh -c "n=\$(sqlite3 '$T/dash.db' \"select count(*) from users where name like 'k%'\"); echo \"# \$n of 40 made\"; [ \$n -gt 0 ] && [ \$n -lt 40 ]"
+U=http://127.0.0.1:$WEB
+check "and the dashboard still signs people in" [ "$(signin "$T/jar7" admin "$PW_ADMIN")" = 303 ]
 done_testing
