@@ -4,7 +4,7 @@
 
 #include "access.h"
 
-static const char *const kind_names[PAGE_N] = {
+static const char *const kind_names[PAGE_PRIVATE] = {
 	"overview", "units", "meters", "reports", "api", "metrics",
 };
 
@@ -26,9 +26,9 @@ static void public_key(struct conf *c, struct access_config *a, const char *valu
 	for (const char *p = value; sscanf(p, " %31[^ ,]%n", word, &used) == 1; p += used) {
 		int k;
 
-		for (k = 0; k < PAGE_N && strcmp(word, kind_names[k]) != 0; k++)
+		for (k = 0; k < PAGE_PRIVATE && strcmp(word, kind_names[k]) != 0; k++)
 			;
-		if (k == PAGE_N) {
+		if (k == PAGE_PRIVATE) {
 			conf_error(c, "public: \"%s\" is not a page (overview, units, meters, reports, "
 			    "api, metrics)", word);
 			return;
@@ -80,5 +80,7 @@ enum page_kind access_page_kind(const struct http_req *rq)
 		return PAGE_REPORTS;
 	if (strcmp(first, "metrics") == 0)
 		return PAGE_METRICS;
-	return PAGE_API;
+	if (strcmp(first, "api") == 0)
+		return PAGE_API;
+	return PAGE_PRIVATE;   /* whatever else, public by no one's say */
 }

@@ -25,7 +25,9 @@
 #include "http_server.h"
 
 enum page_kind {
-	PAGE_OVERVIEW, PAGE_UNITS, PAGE_METERS, PAGE_REPORTS, PAGE_API, PAGE_METRICS, PAGE_N,
+	PAGE_OVERVIEW, PAGE_UNITS, PAGE_METERS, PAGE_REPORTS, PAGE_API, PAGE_METRICS,
+	PAGE_PRIVATE,   /* the audit log and what comes after: never public */
+	PAGE_N,
 };
 
 struct access_config {

@@ -44,7 +44,7 @@ int audit_read(sqlite3 *db, long long before, struct audit_row *out, int max)
 	sqlite3_stmt *st;
 	int n = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT at, who, address, what, old, new FROM audit "
+	if (sqlite3_prepare_v2(db, "SELECT at, who, address, what, old, new, id FROM audit "
 	    "WHERE (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, before);
@@ -54,6 +54,7 @@ int audit_read(sqlite3 *db, long long before, struct audit_row *out, int max)
 		struct audit_row *r = &out[n++];
 
 		r->at = sqlite3_column_double(st, 0);
+		r->id = sqlite3_column_int64(st, 6);
 		text_col(st, 1, r->who, sizeof(r->who));
 		text_col(st, 2, r->address, sizeof(r->address));
 		text_col(st, 3, r->what, sizeof(r->what));

@@ -16,6 +16,7 @@ int audit_add(sqlite3 *db, double at, const char *who, const char *address, cons
     const char *old, const char *new_value);
 
 struct audit_row {
+	long long id;
 	double at;
 	char who[80], address[64], what[200], old[400], new_value[400];
 };

@@ -93,23 +93,27 @@ static void ask_signin(const struct http_req *rq, struct http_reply *rp)
 
 /* With accounts: signing in and out, and nothing else without a session
  * but what is public. True when the request is answered here. */
-static bool gate(struct dash *d, const struct http_req *rq, struct http_reply *rp)
+static bool gate(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    struct viewer *v)
 {
-	struct viewer v;
-
+	memset(v, 0, sizeof(*v));
 	if (d->db == NULL)
 		return false;
 	if (is(rq, 1, "signin")) {
 		dash_signin_page(d, rq, rp);
 		return true;
 	}
-	dash_viewer(d, rq, &v);
+	dash_viewer(d, rq, v);
 	if (is(rq, 1, "signout")) {
-		dash_signout_page(d, rq, rp, &v);
+		dash_signout_page(d, rq, rp, v);
 		return true;
 	}
-	if (!v.signed_in && !d->cfg.access.public[access_page_kind(rq)]) {
+	if (!v->signed_in && !d->cfg.access.public[access_page_kind(rq)]) {
 		ask_signin(rq, rp);
+		return true;
+	}
+	if (is(rq, 1, "audit")) {
+		dash_audit_page(d, rq, rp, v);
 		return true;
 	}
 	return false;
@@ -128,10 +132,11 @@ void dash_routes_handle(void *dash, const struct http_req *req, struct http_repl
 	struct http_req r = *req;
 	const struct http_req *rq = &r;
 	struct chan_id id;
+	struct viewer v;
 
 	r.accounts = d->db != NULL;
 	rp->personal = d->db != NULL;
-	if (gate(d, rq, rp))
+	if (gate(d, rq, rp, &v))
 		return;
 	if (rq->nseg == 0 && (http_server_arg(rq, "q") != NULL ||
 	    http_server_arg(rq, "status") != NULL || http_server_arg(rq, "unit") != NULL ||

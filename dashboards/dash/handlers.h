@@ -36,6 +36,10 @@ page_fn dash_signin_page;
 bool dash_viewer(struct dash *d, const struct http_req *rq, struct viewer *v);
 void dash_signout_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v);
+/* The audit log, newest first, for a coordinator or an administrator
+ * (dash_audit.c); 403 for anyone else. */
+void dash_audit_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v);
 
 /* A unit's files in the newest report set that has any, as links. */
 void dash_reports_of_unit(FILE *f, const char *dir, const char *unit, enum lang l);

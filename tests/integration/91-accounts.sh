@@ -34,6 +34,7 @@ adduser() { # name role password [args]
 }
 check "an admin is made from the command line" sh -c "$(declare -f adduser); BIN=$BIN T=$T adduser admin admin '$PW_ADMIN' | grep -q 'added admin (admin)'"
 check "an editor of the finance bureau" sh -c "$(declare -f adduser); BIN=$BIN T=$T adduser malee editor '$PW_MALEE' --unit finance-budget --display 'มาลี ใจดี' >/dev/null"
+check "a viewer" sh -c "$(declare -f adduser); BIN=$BIN T=$T adduser suda viewer 'suda-password' >/dev/null"
 check "an editor of no unit is refused" sh -c "$(declare -f adduser); ! BIN=$BIN T=$T adduser nounit editor 'whatever-99' 2>&1 | grep -q added"
 check "a short password is refused" sh -c "$(declare -f adduser); BIN=$BIN T=$T adduser shorty viewer 'short' 2>&1 | grep -q '8 characters'"
 check "a unit the organisation lacks is refused" sh -c "$(declare -f adduser); BIN=$BIN T=$T adduser x editor 'whatever-99' --unit nope 2>&1 | grep -q 'no such unit'"
@@ -88,6 +89,9 @@ check "ten wrong passwords: locked, the right one refused, no session" \
 	sh -c "[ '$st' = 200 ] && grep -q 'ถูกระงับชั่วคราว' '$T/signin.html' && ! grep -qi 'gm_session=[0-9a-f]' '$T/signin.hdr'"
 check "another account still signs in" [ "$(signin "$T/jar3" admin "$PW_ADMIN")" = 303 ]
 
+check "the audit log on the web, for the admin" sh -c "curl -s -b '$T/jar3' '$U/audit' | grep -q '<td>malee</td><td>127.0.0.1</td><td>account locked</td>'"
+check "not for a viewer: 403" sh -c "[ \"\$(BIN=$BIN; $(declare -f form signin); U=$U T=$T signin '$T/jar8' suda suda-password)\" = 303 ] && [ \"\$(curl -s -o /dev/null -w '%{http_code}' -b '$T/jar8' '$U/audit')\" = 403 ]"
+check "nor without signing in, whatever is public" sh -c "curl -s -o /dev/null -D - '$U/audit' | tr -d '\r' | grep -q '^Location: /signin?next=/audit$'"
 check "no password in clear in the database" sh -c "! grep -c -a -F -e '$PW_MALEE' -e '$PW_ADMIN' '$T'/dash.db* >/dev/null"
 check "nor in the log" sh -c "! grep -q -F -e '$PW_MALEE' -e '$PW_ADMIN' -e 'wrong-3' '$T/dashboard.log'"
 check "the audit log has the sign-ins, sign-out and refusals" sh -c "
@@ -101,7 +105,7 @@ check "a graph behind a sign-in is for the browser's cache alone" \
 check "a backup onto the database itself is refused, the database untouched" \
 	sh -c "! '$BIN/gm-dashboard' -c '$T/dash.conf' --backup '$T/dash.db' 2>'$T/self.err' &&
 		grep -q 'that is the database itself' '$T/self.err' &&
-		[ \"\$(sqlite3 '$T/dash.db' 'select count(*) from users')\" = 2 ]"
+		[ \"\$(sqlite3 '$T/dash.db' 'select count(*) from users')\" = 3 ]"
 check "a redirect after sign-in stays on this site (a tab, a backslash)" sh -c "
 	for n in '/%09/evil.example' '/%5Cevil.example' '//evil.example' 'https://evil.example'; do
 		tok=\$(curl -s -c '$T/jar6' -b '$T/jar6' '$U/signin' | grep -o '[0-9a-f]\{64\}' | head -1)
@@ -113,7 +117,7 @@ check "a redirect after sign-in stays on this site (a tab, a backslash)" sh -c "
 check "the audit log cannot be changed" sh -c "! sqlite3 '$T/dash.db' \"update audit set who = 'x'\" 2>/dev/null"
 check "a backup is whole" sh -c "'$BIN/gm-dashboard' -c '$T/dash.conf' --backup '$T/backup.db' >/dev/null &&
 	[ \"\$(sqlite3 '$T/backup.db' 'pragma integrity_check; select count(*) from users')\" = \"ok
-2\" ]"
+3\" ]"
 
 # a second dashboard on the same database, over HTTPS (a self-signed
 # certificate): short sessions, few tries an address
