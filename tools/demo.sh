@@ -126,6 +126,15 @@ ss -Htln "sport = :$WEB" | grep -q . && WEB=$(free_port)
 printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s\nstatus_file = %s\norg = %s\nreports_dir = %s\nalert_state = %s\nalert_command = %s\n' \
 	"$WEB" "$RUN/data" "$RUN/collector.status" "$RUN/org/organisation.ini" "$RUN/reports" \
 	"$RUN/alerts.json" "echo \"\$(date -Is) \$GM_EVENT \$GM_TEXT_TH\" >>$RUN/alerts.log" >"$RUN/dashboard.conf"
+# Accounts (docs/accounts.md): every page stays open to look at, as before;
+# the audit log needs a coordinator or the admin.
+printf '[accounts]\ndatabase = %s\npublic = overview units meters reports api metrics\n' \
+	"$RUN/dashboard.db" >>"$RUN/dashboard.conf"
+rm -f "$RUN"/dashboard.db*
+printf 'demo-admin-2569\n' | "$BIN/gm-dashboard" -c "$RUN/dashboard.conf" --add-user admin \
+	--role admin --display 'ผู้ดูแลระบบ' >/dev/null
+printf 'demo-finance-2569\n' | "$BIN/gm-dashboard" -c "$RUN/dashboard.conf" --add-user finance \
+	--role editor --unit finance-budget --display 'งานธุรการ สำนักการคลังและงบประมาณ' >/dev/null
 start dashboard "$BIN/gm-dashboard" -c "$RUN/dashboard.conf"
 wait_port "$WEB" || { echo "demo: gm-dashboard did not start: see $RUN/dashboard.log" >&2; exit 1; }
 cat <<MSG
@@ -143,6 +152,8 @@ greenmeter demo is running (Asia/Bangkok time)
   meters ok? $BIN/gm-collector --status -c $RUN/collector.conf
   dashboard  http://127.0.0.1:$WEB/   (English: http://127.0.0.1:$WEB/?lang=en; units /units,
              reports /reports, JSON /api/meters, Prometheus /metrics); alerts in $RUN/alerts.log
+  sign in    http://127.0.0.1:$WEB/signin as admin / demo-admin-2569 (the audit log: /audit)
+             or finance / demo-finance-2569 (an editor of the Bureau of Finance and Budget)
   a fault    the printers' gateway gw-printers stops answering at $(date -d "@$FAULT_FROM" +%H:%M) for $(( (FAULT_UNTIL - FAULT_FROM) / 60 )) min:
              one alert for its 5 meters in alerts.log, and one when it is over
 
