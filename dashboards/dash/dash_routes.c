@@ -104,7 +104,7 @@ static bool gate(struct dash *d, const struct http_req *rq, struct http_reply *r
 		return true;
 	}
 	dash_viewer(d, rq, v);
-	if (is(rq, 1, "signout")) {
+	if (is(rq, 1, "signout") || is(rq, 1, "account")) {
 		dash_signout_page(d, rq, rp, v);
 		return true;
 	}

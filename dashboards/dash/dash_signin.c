@@ -190,8 +190,8 @@ void dash_signout_page(struct dash *d, const struct http_req *rq, struct http_re
 		snprintf(rp->location, sizeof(rp->location), "/signin%s", page_lang_query(l));
 		return;
 	}
-	if (!rq->post) {
-		page_begin(rp->out, rq, l, tr(l, "signout"), 0);
+	if (!rq->post) {   /* /account or /signout: who, and the button */
+		page_begin(rp->out, rq, l, tr(l, "account"), 0);
 		fprintf(rp->out, "<form method=\"post\" action=\"/signout%s\"><p>%s <b>",
 		    page_lang_query(l), tr(l, "signed_in_as"));
 		html_esc(rp->out, v->who.name);

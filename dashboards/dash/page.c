@@ -39,6 +39,8 @@ static const char style[] =
 	"img.graph{max-width:100%;border:1px solid #d8e2dc;margin:.3em 0}"
 	"figure.chart{margin:.6em 0;max-width:760px}figure.chart svg{width:100%;height:auto}"
 	"p.tabs{font-size:105%}"
+	"form.signin input{width:18em;max-width:100%;font-size:105%;padding:.3em}"
+	"form.signin button{font-size:105%;padding:.3em 1.2em}"
 	"footer{padding:1em;color:#56645b;font-size:85%}";
 
 const char *page_lang_query(enum lang l)
@@ -63,7 +65,7 @@ void page_begin(FILE *f, const struct http_req *rq, enum lang l, const char *tit
 	    "<a href=\"/reports%s\">%s</a><span class=\"lang\">", style, q, q,
 	    tr(l, "overview"), q, tr(l, "units"), q, tr(l, "reports"));
 	if (rq->accounts)   /* the same for everyone: a cached page may carry it */
-		fprintf(f, "<a href=\"/signout%s\">%s</a> ", q, tr(l, "signout"));
+		fprintf(f, "<a href=\"/account%s\">%s</a> ", q, tr(l, "account"));
 	/* the same page in the other language; the path is plain (http_server.h) */
 	fputs("<a href=\"", f);
 	html_esc(f, rq->path);

@@ -400,6 +400,7 @@ static const struct word words[] = {
 	{ "audit_old", "ค่าเดิม", "Old value" },
 	{ "audit_new", "ค่าใหม่", "New value" },
 	{ "audit_older", "รายการก่อนหน้า", "Older entries" },
+	{ "account", "บัญชีผู้ใช้", "Account" },
 	{ "signed_in_as", "เข้าสู่ระบบในชื่อ", "Signed in as" },
 	{ "all_resources", "ทุกประเภท", "every resource" },
 	{ "none_yet", "ยังไม่มีข้อมูลของเดือนนี้", "none yet this month" },

@@ -73,7 +73,9 @@ check "the session cookie is HttpOnly, SameSite=Strict, for the whole site" \
 	grep -qi '^Set-Cookie: gm_session=[0-9a-f]\{64\}; Path=/; Max-Age=28800; HttpOnly; SameSite=Strict' "$T/signin.hdr"
 check "signed in: the units page opens" [ "$(code -b "$T/jar1" "$U/units")" = 200 ]
 check "and the API" [ "$(code -b "$T/jar1" "$U/api/meters")" = 200 ]
-check "a page links to signing out" sh -c "curl -s -b '$T/jar1' '$U/units' | grep -q 'href=\"/signout\">ออกจากระบบ<'"
+check "a page links to the account (who, and signing out)" sh -c "curl -s -b '$T/jar1' '$U/units' | grep -q 'href=\"/account\">บัญชีผู้ใช้<' &&
+	curl -s -b '$T/jar1' '$U/account' | grep -q 'เข้าสู่ระบบในชื่อ <b>malee</b> (editor)'"
+check "the account page without a session: to sign in" sh -c "curl -s -o /dev/null -D - '$U/account' | tr -d '\r' | grep -q '^Location: /signin$'"
 check "a POST to a page that takes none: 405" [ "$(code -b "$T/jar1" -d x=1 "$U/units")" = 405 ]
 check "a POST that is not a form: 415" [ "$(code -b "$T/jar1" -H 'Content-Type: text/plain' -d x=1 "$U/signout")" = 415 ]
 check "a form over 64 KiB: 413" [ "$(head -c 70000 /dev/zero | tr '\0' a | curl -s -o /dev/null -w '%{http_code}' -b "$T/jar1" --data-binary @- "$U/signout")" = 413 ]
