@@ -78,6 +78,15 @@ check "the demo runs mosquitto, gm-sim, gm-collector, gm-agent and gm-dashboard"
 web=$(sed -n 's/^  dashboard  \(http:[^ ]*\).*/\1/p' "$T/demo.out")
 check "it prints the dashboard's URL" test -n "$web"
 check "the dashboard shows the demo's meters" sh -c "curl -s '$web' | grep -q 'data-channel=\"parliament/central-admin-power/import_kwh\"'"
+demo_signin() { # the admin it prints signs in and reads the audit log
+	local tok
+	tok=$(curl -s -c "$T/jar" -b "$T/jar" "${web}signin" | grep -o '[0-9a-f]\{64\}' | head -1)
+	[ "$(curl -s -o /dev/null -w '%{http_code}' -c "$T/jar" -b "$T/jar" --data-urlencode "csrf=$tok" \
+		--data-urlencode name=admin --data-urlencode password=demo-admin-2569 "${web}signin")" = 303 ] &&
+		curl -s -b "$T/jar" "${web}audit" | grep -q '<td>admin</td><td>127.0.0.1</td><td>sign in</td>'
+}
+demo_admin() { grep -q 'as admin / demo-admin-2569' "$T/demo.out" && demo_signin; }
+check "it prints an admin to sign in as, who reads the audit log" demo_admin
 check "and its 19 units" sh -c "curl -s '${web}units' | grep -c '<tr data-unit=' | grep -qx 20"
 # Monday morning: history runs up to the live agent, so nothing starts stale
 green() { curl -s "$web" >"$T/ov.html" && grep -q 'id="n-stale">0<' "$T/ov.html" &&
