@@ -35,8 +35,8 @@ LIB_CMOCKA := -lcmocka
 LIB_HTTP   := -lmicrohttpd
 # gm-dashboard's alerts to LINE, mail and webhooks
 LIB_CURL   := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
-# gm-dashboard's accounts: the database, and passwords hashed with argon2id
-LIB_DB     := -lsqlite3 -lsodium
+# gm-dashboard's accounts: the database, passwords hashed with argon2id, the directory
+LIB_DB     := -lsqlite3 -lsodium -lldap
 # gm-report's PDF pages: pango (Thai shaping through HarfBuzz) on cairo's
 # PDF surface; its headers are system headers, not ours to warn about
 INC_PDF    := $(shell pkg-config --cflags pangocairo fontconfig 2>/dev/null | sed 's/-I/-isystem /g')

@@ -22,6 +22,7 @@ const char *gm_strerror(int code)
 	case GM_ELIB: return "library error";
 	case GM_EBUSY: return "busy";
 	case GM_EDAMAGED: return "damaged";
+	case GM_EPERM: return "refused";
 	}
 	return "unknown error";
 }

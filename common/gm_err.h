@@ -23,6 +23,7 @@ enum gm_err {
 	GM_ELIB = -8,       /* a library call failed; its message was copied out */
 	GM_EBUSY = -9,      /* someone else holds it for a moment (a file lock): try again soon */
 	GM_EDAMAGED = -10,  /* a file is damaged or not a file: trying again will not help */
+	GM_EPERM = -11,     /* refused: wrong credentials, or not allowed */
 };
 
 /* Room for one message about one thing (what, where and why: a channel's

@@ -7,7 +7,7 @@ rrdcached libcmocka-dev libcjson-dev libinih-dev libmicrohttpd-dev mosquitto
 mosquitto-clients mbpoll socat valgrind tzdata procps iproute2 curl zlib1g-dev perl openssl
 clang libclang-rt-14-dev chromium chromium-driver fonts-thai-tlwg python3
 libpango1.0-dev libcairo2-dev poppler-utils libcurl4-openssl-dev python3-aiosmtpd locales
-libsqlite3-dev libsodium-dev sqlite3"
+libsqlite3-dev libsodium-dev sqlite3 libldap2-dev slapd ldap-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -9,7 +9,7 @@
 #include "timeutil.h"
 
 enum { OPT_ADD = ACCOUNT_OPT_BASE, OPT_PASSWORD, OPT_LIST, OPT_BACKUP, OPT_ROLE, OPT_UNIT,
-	OPT_DISPLAY };
+	OPT_DISPLAY, OPT_DIRECTORY };
 
 const struct option account_cli_options[] = {
 	{ "add-user", required_argument, NULL, OPT_ADD },
@@ -19,6 +19,7 @@ const struct option account_cli_options[] = {
 	{ "role", required_argument, NULL, OPT_ROLE },
 	{ "unit", required_argument, NULL, OPT_UNIT },
 	{ "display", required_argument, NULL, OPT_DISPLAY },
+	{ "directory", no_argument, NULL, OPT_DIRECTORY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -42,6 +43,7 @@ bool account_cli_option(int c, const char *arg, struct account_cmd *cmd)
 	case OPT_BACKUP: verb(cmd, ACC_BACKUP, arg); return true;
 	case OPT_ROLE: cmd->role = arg; return true;
 	case OPT_DISPLAY: cmd->display = arg; return true;
+	case OPT_DIRECTORY: cmd->directory = true; return true;
 	case OPT_UNIT:
 		if (cmd->nunits == ACCOUNT_UNITS_MAX)
 			cmd->bad = true;
@@ -84,15 +86,17 @@ static int add(sqlite3 *db, const struct org *org, const struct account_cmd *cmd
 		}
 		snprintf(a.units[a.nunits++], sizeof(a.units[0]), "%s", cmd->units[i]);
 	}
-	if (read_password(password, sizeof(password)) != 0)
+	/* a directory's account has no password here: the directory checks it */
+	if (!cmd->directory && read_password(password, sizeof(password)) != 0)
 		return 1;
-	rc = accounts_add(db, &a, password, err, sizeof(err));
+	rc = accounts_add(db, &a, cmd->directory ? NULL : password, err, sizeof(err));
 	memset(password, 0, sizeof(password));
 	if (rc != GM_OK) {
 		fprintf(stderr, "gm-dashboard: %s\n", err);
 		return 1;
 	}
-	snprintf(err, sizeof(err), "%s (%s)", a.name, role_name(a.role));
+	snprintf(err, sizeof(err), "%s (%s%s)", a.name, role_name(a.role),
+	    cmd->directory ? ", directory" : "");
 	audit_add(db, now_wall(), "command line", "", "add user", NULL, err);
 	printf("added %s\n", err);
 	return 0;

@@ -4,6 +4,7 @@
  * sign in as before one is made here):
  *
  *   gm-dashboard -c FILE --add-user NAME --role ROLE [--unit ID ...] [--display TEXT]
+ *                        [--directory]   (signs in through [ldap]: no password here)
  *   gm-dashboard -c FILE --set-password NAME
  *   gm-dashboard -c FILE --list-users
  *   gm-dashboard -c FILE --backup FILE
@@ -28,6 +29,7 @@ struct account_cmd {
 	const char *name, *role, *display, *file;
 	const char *units[ACCOUNT_UNITS_MAX];
 	int nunits;
+	bool directory;      /* --directory */
 	bool bad;            /* an option given twice or out of place */
 };
 

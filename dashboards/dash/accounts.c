@@ -289,43 +289,59 @@ static int look_up(sqlite3 *db, pthread_mutex_t *lock, const char *name, struct 
 	return found;
 }
 
-enum signin accounts_check(sqlite3 *db, pthread_mutex_t *lock, const char *name,
-    const char *password, double now, const struct lockout *lk, struct account *out,
-    double *until)
+/* The password against the account's own string, or its directory:
+ * SIGNIN_OK, SIGNIN_WRONG, SIGNIN_ERROR. With nothing held. */
+static enum signin check_password(const struct signin_ctx *c, bool found, const char *h,
+    const char *name, const char *password)
+{
+	if (found && h[0] == '\0') {   /* the directory's account */
+		if (c->directory == NULL)
+			return SIGNIN_WRONG;
+		switch (c->directory(c->directory_user, name, password)) {
+		case GM_OK: return SIGNIN_OK;
+		case GM_EPERM: return SIGNIN_WRONG;
+		default: return SIGNIN_ERROR;
+		}
+	}
+	if (crypto_pwhash_str_verify(found ? h : decoy, password, strlen(password)) == 0 && found)
+		return SIGNIN_OK;
+	return SIGNIN_WRONG;
+}
+
+enum signin accounts_check(const struct signin_ctx *c, const char *name, const char *password,
+    double now, struct account *out, double *until)
 {
 	char h[crypto_pwhash_STRBYTES] = "";
 	double locked = 0;
 	int found;
-	enum signin res = SIGNIN_WRONG;
+	enum signin res;
 
 	*until = 0;
 	if (decoy[0] == '\0')
 		return SIGNIN_ERROR;   /* accounts_init was not called */
-	if ((found = look_up(db, lock, name, out, h, &locked)) < 0)
+	if ((found = look_up(c->db, c->lock, name, out, h, &locked)) < 0)
 		return SIGNIN_ERROR;
 	if (found && locked > now) {
 		*until = locked;
 		return SIGNIN_LOCKED;
 	}
 	/* the slow part, with nothing held: other pages go on meanwhile */
-	if (crypto_pwhash_str_verify(found && h[0] ? h : decoy, password, strlen(password)) == 0 &&
-	    found && h[0] != '\0')
-		res = SIGNIN_OK;
+	res = check_password(c, found, h, name, password);
 	sodium_memzero(h, sizeof(h));
-	if (!found)
-		return SIGNIN_WRONG;
-	if (lock != NULL)
-		pthread_mutex_lock(lock);
-	if (res == SIGNIN_WRONG && count_failure(db, out->id, now, lk)) {
+	if (!found || res == SIGNIN_ERROR)
+		return res == SIGNIN_ERROR ? SIGNIN_ERROR : SIGNIN_WRONG;
+	if (c->lock != NULL)
+		pthread_mutex_lock(c->lock);
+	if (res == SIGNIN_WRONG && count_failure(c->db, out->id, now, &c->lk)) {
 		res = SIGNIN_LOCKED_NOW;
-		*until = now + lk->lock_s;
+		*until = now + c->lk.lock_s;
 	} else if (res == SIGNIN_OK) {
-		clear_failures(db, out->id);
-		if (load_units(db, out) != GM_OK)
+		clear_failures(c->db, out->id);
+		if (load_units(c->db, out) != GM_OK)
 			res = SIGNIN_ERROR;
 	}
-	if (lock != NULL)
-		pthread_mutex_unlock(lock);
+	if (c->lock != NULL)
+		pthread_mutex_unlock(c->lock);
 	return res;
 }
 

@@ -66,15 +66,28 @@ int accounts_set_password(sqlite3 *db, const char *name, const char *password, c
 
 enum signin { SIGNIN_OK, SIGNIN_WRONG, SIGNIN_LOCKED, SIGNIN_LOCKED_NOW, SIGNIN_ERROR };
 
+/* Where and how accounts_check checks. directory checks the password of
+ * an account with none of its own (directory.h): GM_OK, GM_EPERM for a
+ * wrong one, GM_EIO when it cannot say; NULL: such accounts cannot sign
+ * in. */
+struct signin_ctx {
+	sqlite3 *db;
+	pthread_mutex_t *lock;       /* held around each use of db; may be NULL */
+	struct lockout lk;
+	int (*directory)(void *user, const char *name, const char *password);
+	void *directory_user;
+};
+
 /* Check name and password at now: SIGNIN_OK with the account in *out;
  * SIGNIN_WRONG (no such name, or the wrong password: the caller cannot tell
  * which, and both take as long); SIGNIN_LOCKED with *until when it was
- * locked already, SIGNIN_LOCKED_NOW when this wrong password locked it. Counts failures and locks per lk. lock (may be
- * NULL) is held around each use of db, never around the password's check,
- * which takes a tenth of a second on purpose. */
-enum signin accounts_check(sqlite3 *db, pthread_mutex_t *lock, const char *name,
-    const char *password, double now, const struct lockout *lk, struct account *out,
-    double *until);
+ * locked already, SIGNIN_LOCKED_NOW when this wrong password locked it;
+ * SIGNIN_ERROR when the database or the directory cannot say. Counts
+ * failures and locks per c->lk. The lock is never held around the
+ * password's check (a tenth of a second on purpose, or a directory's round
+ * trip). */
+enum signin accounts_check(const struct signin_ctx *c, const char *name, const char *password,
+    double now, struct account *out, double *until);
 
 /* The account of id (a session's): GM_OK, GM_ENOTFOUND, GM_EIO. */
 int accounts_get(sqlite3 *db, int64_t id, struct account *out);

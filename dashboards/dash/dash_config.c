@@ -95,9 +95,11 @@ static void dash_handler(struct conf *c, const char *section, const char *key,
 		mqtt_opts_key(c, &cfg->mqtt, key, value);
 	} else if (strcmp(section, "accounts") == 0) {
 		access_config_key(c, &cfg->access, key, value);
+	} else if (strcmp(section, "ldap") == 0) {
+		directory_config_key(c, &cfg->ldap, key, value);
 	} else if (!notify_config_key(c, &cfg->notify, section, key, value)) {
 		conf_error(c, "unknown section [%s] (expected [dashboard], [mqtt], [line], [mail], "
-		    "[webhook] or [accounts])", section);
+		    "[webhook], [accounts] or [ldap])", section);
 	}
 }
 
@@ -120,6 +122,7 @@ int dash_config_load(const char *path, struct dash_config *cfg, conf_report repo
 	mqtt_opts_defaults(&cfg->mqtt, "gm-dashboard");
 	notify_config_defaults(&cfg->notify);
 	access_config_defaults(&cfg->access);
+	directory_config_defaults(&cfg->ldap);
 	cfg->notify_retry_s = 10;
 	if (path == NULL)
 		return 0;
@@ -150,6 +153,7 @@ int dash_config_check(const struct dash_config *cfg, conf_report report, void *r
 		errors++;
 	}
 	errors += notify_config_check(&cfg->notify, report, report_user);
+	errors += directory_config_check(&cfg->ldap, report, report_user);
 	if (cfg->max_per_ip > cfg->max_connections || cfg->threads > cfg->max_connections) {
 		char msg[160];
 

@@ -36,6 +36,7 @@
 #include <stdbool.h>
 
 #include "access.h"
+#include "directory.h"
 #include "confparse.h"
 #include "mqtt_opts.h"
 #include "notify_config.h"
@@ -62,6 +63,7 @@ struct dash_config {
 	struct mqtt_opts mqtt;
 	struct notify_config notify;   /* [line], [mail], [webhook] */
 	struct access_config access;   /* [accounts] */
+	struct directory_config ldap;  /* [ldap] */
 };
 
 /* Defaults, then the file when path is not NULL. Returns the number of

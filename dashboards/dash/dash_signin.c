@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "directory.h"
 #include "form.h"
 #include "gm_err.h"
 #include "handlers.h"
@@ -104,6 +105,18 @@ static void signed_in(struct dash *d, struct http_reply *rp, const struct http_r
 	log_info("sign in: %s from %s", a->name, rq->address);
 }
 
+/* A directory account's password, asked of the directory (an accounts.h
+ * signin_ctx directory). */
+static int directory_says(void *user, const char *name, const char *password)
+{
+	char err[300];
+	int rc = directory_bind(user, name, password, err, sizeof(err));
+
+	if (rc == GM_EIO)
+		log_warn("sign in: %s", err);
+	return rc;
+}
+
 static void signin_post(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     enum lang l)
 {
@@ -132,8 +145,9 @@ static void signin_post(struct dash *d, const struct http_req *rq, struct http_r
 		form_page(rp, rq, l, next, name, tr(l, "signin_address"));
 		return;
 	}
-	res = account_name_ok(name) ? accounts_check(d->db, &d->db_lock, name, password, now, &lk,
-	    &a, &until) : SIGNIN_WRONG;
+	res = account_name_ok(name) ? accounts_check(&(struct signin_ctx){ d->db, &d->db_lock, lk,
+	    d->cfg.ldap.on ? directory_says : NULL, &d->cfg.ldap }, name, password, now, &a,
+	    &until) : SIGNIN_WRONG;
 	memset(password, 0, sizeof(password));
 	if (res == SIGNIN_OK) {
 		signin_limit_gave_back(d->limit, rq->address, now);

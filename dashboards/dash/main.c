@@ -120,6 +120,7 @@ static int usage(FILE *out, int rc)
 	    "[--status-file FILE]\n"
 	    "                    [--org FILE] [--reports DIR] [--rrdcached ADDRESS] [-n]\n"
 	    "       gm-dashboard -c FILE --add-user NAME --role ROLE [--unit ID ...] [--display TEXT]\n"
+	    "                        [--directory]\n"
 	    "       gm-dashboard -c FILE --set-password NAME | --list-users | --backup FILE\n"
 	    "       gm-dashboard -h|--help\n"
 	    "  -n  check the configuration and exit\n"

@@ -129,7 +129,7 @@ static void test_schema(void **state)
 		struct lockout lk = { 10, 900 };
 		double until;
 
-		assert_int_equal(accounts_check(other, NULL, "somchai", "correct horse", NOW, &lk, &a,
+		assert_int_equal(accounts_check(&(struct signin_ctx){ other, NULL, lk, NULL, NULL }, "somchai", "correct horse", NOW, &a,
 		    &until), SIGNIN_OK);
 	}
 	db_close(other);
@@ -146,15 +146,15 @@ static void test_passwords(void **state)
 	add("malee", ROLE_EDITOR, "finance-budget", "ขอเข้าระบบ-2569");
 	assert_false(file_has("ขอเข้าระบบ-2569"));
 	assert_true(file_has("$argon2id$"));
-	assert_int_equal(accounts_check(db, NULL, "malee", "ขอเข้าระบบ-2569", NOW, &lk, &a, &until),
+	assert_int_equal(accounts_check(&(struct signin_ctx){ db, NULL, lk, NULL, NULL }, "malee", "ขอเข้าระบบ-2569", NOW, &a, &until),
 	    SIGNIN_OK);
 	assert_string_equal(a.name, "malee");
 	assert_int_equal(a.role, ROLE_EDITOR);
 	assert_int_equal(a.nunits, 1);
 	assert_true(account_may_edit(&a, "finance-budget"));
 	assert_false(account_may_edit(&a, "legal"));
-	assert_int_equal(accounts_check(db, NULL, "malee", "wrong one", NOW, &lk, &a, &until), SIGNIN_WRONG);
-	assert_int_equal(accounts_check(db, NULL, "nobody", "whatever1", NOW, &lk, &a, &until), SIGNIN_WRONG);
+	assert_int_equal(accounts_check(&(struct signin_ctx){ db, NULL, lk, NULL, NULL }, "malee", "wrong one", NOW, &a, &until), SIGNIN_WRONG);
+	assert_int_equal(accounts_check(&(struct signin_ctx){ db, NULL, lk, NULL, NULL }, "nobody", "whatever1", NOW, &a, &until), SIGNIN_WRONG);
 	/* refused: a short password, a bad name, an editor of nothing, a name taken */
 	{
 		struct account b = { .role = ROLE_VIEWER };
@@ -174,9 +174,9 @@ static void test_passwords(void **state)
 	/* a new password replaces the old */
 	assert_int_equal(accounts_set_password(db, "malee", "another-secret", err, sizeof(err)),
 	    GM_OK);
-	assert_int_equal(accounts_check(db, NULL, "malee", "ขอเข้าระบบ-2569", NOW, &lk, &a, &until),
+	assert_int_equal(accounts_check(&(struct signin_ctx){ db, NULL, lk, NULL, NULL }, "malee", "ขอเข้าระบบ-2569", NOW, &a, &until),
 	    SIGNIN_WRONG);
-	assert_int_equal(accounts_check(db, NULL, "malee", "another-secret", NOW, &lk, &a, &until),
+	assert_int_equal(accounts_check(&(struct signin_ctx){ db, NULL, lk, NULL, NULL }, "malee", "another-secret", NOW, &a, &until),
 	    SIGNIN_OK);
 }
 
@@ -189,22 +189,22 @@ static void test_lockout(void **state)
 	(void)state;
 	add("niran", ROLE_VIEWER, NULL, "right-password");
 	for (int i = 0; i < 9; i++)
-		assert_int_equal(accounts_check(db, NULL, "niran", "guess", NOW + i, &lk, &a, &until),
+		assert_int_equal(accounts_check(&(struct signin_ctx){ db, NULL, lk, NULL, NULL }, "niran", "guess", NOW + i, &a, &until),
 		    SIGNIN_WRONG);
 	/* a right one before the tenth clears the count */
-	assert_int_equal(accounts_check(db, NULL, "niran", "right-password", NOW + 9, &lk, &a, &until),
+	assert_int_equal(accounts_check(&(struct signin_ctx){ db, NULL, lk, NULL, NULL }, "niran", "right-password", NOW + 9, &a, &until),
 	    SIGNIN_OK);
 	for (int i = 0; i < 9; i++)
-		assert_int_equal(accounts_check(db, NULL, "niran", "guess", NOW + 10 + i, &lk, &a, &until),
+		assert_int_equal(accounts_check(&(struct signin_ctx){ db, NULL, lk, NULL, NULL }, "niran", "guess", NOW + 10 + i, &a, &until),
 		    SIGNIN_WRONG);
 	/* the tenth locks it, and says so once */
-	assert_int_equal(accounts_check(db, NULL, "niran", "guess", NOW + 19, &lk, &a, &until),
+	assert_int_equal(accounts_check(&(struct signin_ctx){ db, NULL, lk, NULL, NULL }, "niran", "guess", NOW + 19, &a, &until),
 	    SIGNIN_LOCKED_NOW);
 	/* locked: even the right password, until the lock ends */
-	assert_int_equal(accounts_check(db, NULL, "niran", "right-password", NOW + 20, &lk, &a, &until),
+	assert_int_equal(accounts_check(&(struct signin_ctx){ db, NULL, lk, NULL, NULL }, "niran", "right-password", NOW + 20, &a, &until),
 	    SIGNIN_LOCKED);
 	assert_true(until == NOW + 19 + 900);
-	assert_int_equal(accounts_check(db, NULL, "niran", "right-password", NOW + 19 + 900.5, &lk, &a,
+	assert_int_equal(accounts_check(&(struct signin_ctx){ db, NULL, lk, NULL, NULL }, "niran", "right-password", NOW + 19 + 900.5, &a,
 	    &until), SIGNIN_OK);
 }
 

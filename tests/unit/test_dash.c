@@ -240,7 +240,7 @@ static void test_config(void **state)
 		    "collector would read alerts as readings",
 		"d.conf:8: unknown key \"colour\" in [dashboard]",
 		"d.conf:10: unknown section [web] (expected [dashboard], [mqtt], [line], [mail], "
-		    "[webhook] or [accounts])",
+		    "[webhook], [accounts] or [ldap])",
 	};
 	expect_reports(want, 5);
 	assert_string_equal(c.host, "0.0.0.0");   /* only when told */
