@@ -3,6 +3,7 @@
  * no form: the log is changed by nothing but the actions it records. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "audit.h"
 #include "handlers.h"
@@ -17,6 +18,18 @@ static void cell(FILE *f, const char *s)
 	fputs("<td>", f);
 	html_esc(f, s[0] != '\0' ? s : "—");
 	fputs("</td>", f);
+}
+
+/* What the log says (kept in English, the same for every reader) in the
+ * page's words, where it has them. */
+static void words(FILE *f, const char *s, enum lang l)
+{
+	char key[240];
+	const char *w;
+
+	snprintf(key, sizeof(key), "audit:%s", s);
+	w = tr(l, key);
+	cell(f, strcmp(w, key) != 0 ? w : s);
 }
 
 void dash_audit_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
@@ -47,9 +60,9 @@ void dash_audit_page(struct dash *d, const struct http_req *rq, struct http_repl
 		fputs("<tr><td>", rp->out);
 		page_time(rp->out, rows[i].at, l);
 		fputs("</td>", rp->out);
-		cell(rp->out, rows[i].who);
+		words(rp->out, rows[i].who, l);
 		cell(rp->out, rows[i].address);
-		cell(rp->out, rows[i].what);
+		words(rp->out, rows[i].what, l);
 		cell(rp->out, rows[i].old);
 		cell(rp->out, rows[i].new_value);
 		fputs("</tr>", rp->out);

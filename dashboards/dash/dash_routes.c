@@ -103,6 +103,10 @@ static bool gate(struct dash *d, const struct http_req *rq, struct http_reply *r
 		dash_signin_page(d, rq, rp);
 		return true;
 	}
+	if (is(rq, 1, "favicon.ico")) {   /* a browser's own request: no detour to sign in */
+		http_server_fail(rp, 404, "no icon");
+		return true;
+	}
 	dash_viewer(d, rq, v);
 	if (is(rq, 1, "signout") || is(rq, 1, "account")) {
 		dash_signout_page(d, rq, rp, v);

@@ -59,9 +59,17 @@ static void next_of(const char *given, char *out, size_t len)
 static void form_page(struct http_reply *rp, const struct http_req *rq, enum lang l,
     const char *next, const char *name, const char *say)
 {
+	const char *had = http_server_cookie(rq, FORM_COOKIE);
 	char token[SESSION_TOKEN_LEN + 1];
 
-	session_random(token);
+	/* the one the browser has, if it is one of ours: a second tab, or the
+	 * browser's own request for an icon sent here, must not make the
+	 * first form stale */
+	if (had != NULL && strlen(had) == SESSION_TOKEN_LEN &&
+	    strspn(had, "0123456789abcdef") == SESSION_TOKEN_LEN)
+		snprintf(token, sizeof(token), "%s", had);
+	else
+		session_random(token);
 	cookie(rp->cookie[0], sizeof(rp->cookie[0]), rq, FORM_COOKIE, token, "/signin", 3600);
 	page_begin(rp->out, rq, l, tr(l, "signin"), 0);
 	if (say != NULL)

@@ -5,28 +5,12 @@ directory. Prints TAP lines ("ok - ...", "not ok - ...").
 
     python3 dashboard_e2e.py DRIVER_URL DASHBOARD_URL ARTIFACTS_DIR"""
 import sys
-import time
 
+import tap
+from tap import check, wait
 from webdriver import Browser
 
 driver, site, artifacts = sys.argv[1:4]
-failed = 0
-
-
-def check(what, cond):
-    global failed
-    print(("ok - " if cond else "not ok - ") + what, flush=True)
-    failed += not cond
-
-
-def wait(cond, seconds=10):
-    end = time.time() + seconds
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(0.2)
-    return cond()
-
 
 b = Browser(driver)
 try:
@@ -81,4 +65,4 @@ try:
           wait(lambda: "/meter/hq/fin-power/import_kwh" in b.url()))
 finally:
     b.quit()
-sys.exit(1 if failed else 0)
+sys.exit(tap.exit_code())

@@ -83,7 +83,7 @@ demo_signin() { # the admin it prints signs in and reads the audit log
 	tok=$(curl -s -c "$T/jar" -b "$T/jar" "${web}signin" | grep -o '[0-9a-f]\{64\}' | head -1)
 	[ "$(curl -s -o /dev/null -w '%{http_code}' -c "$T/jar" -b "$T/jar" --data-urlencode "csrf=$tok" \
 		--data-urlencode name=admin --data-urlencode password=demo-admin-2569 "${web}signin")" = 303 ] &&
-		curl -s -b "$T/jar" "${web}audit" | grep -q '<td>admin</td><td>127.0.0.1</td><td>sign in</td>'
+		curl -s -b "$T/jar" "${web}audit" | grep -q '<td>admin</td><td>127.0.0.1</td><td>เข้าสู่ระบบ</td>'
 }
 demo_admin() { grep -q 'as admin / demo-admin-2569' "$T/demo.out" && demo_signin; }
 check "it prints an admin to sign in as, who reads the audit log" demo_admin

@@ -64,6 +64,11 @@ signin() { # jar name password [csrf] -> status
 check "the form's cookie is HttpOnly and SameSite=Strict" \
 	sh -c "curl -s -o /dev/null -D - '$U/signin' | grep -qi '^Set-Cookie: gm_form=[0-9a-f]\{64\}; Path=/signin; Max-Age=3600; HttpOnly; SameSite=Strict'"
 form "$T/jar0" >/dev/null
+check "the form's token stays while the browser has it (a second tab, an icon's detour)" \
+	sh -c "a=\$(curl -s -c '$T/jarT' -b '$T/jarT' '$U/signin' | grep -o '[0-9a-f]\{64\}' | head -1);
+		b=\$(curl -s -c '$T/jarT' -b '$T/jarT' '$U/signin' | grep -o '[0-9a-f]\{64\}' | head -1);
+		[ -n \"\$a\" ] && [ \"\$a\" = \"\$b\" ]"
+check "a browser's icon request is no detour to signing in" [ "$(code "$U/favicon.ico")" = 404 ]
 check "a sign-in without the form's token is refused" [ "$(signin "$T/jar0" malee "$PW_MALEE" '')" = 403 ]
 check "and with another token" [ "$(signin "$T/jar0" malee "$PW_MALEE" "$(printf 'a%.0s' $(seq 64))")" = 403 ]
 st=$(signin "$T/jar1" malee "$PW_MALEE")
@@ -91,7 +96,7 @@ check "ten wrong passwords: locked, the right one refused, no session" \
 	sh -c "[ '$st' = 200 ] && grep -q 'ถูกระงับชั่วคราว' '$T/signin.html' && ! grep -qi 'gm_session=[0-9a-f]' '$T/signin.hdr'"
 check "another account still signs in" [ "$(signin "$T/jar3" admin "$PW_ADMIN")" = 303 ]
 
-check "the audit log on the web, for the admin" sh -c "curl -s -b '$T/jar3' '$U/audit' | grep -q '<td>malee</td><td>127.0.0.1</td><td>account locked</td>'"
+check "the audit log on the web, for the admin" sh -c "curl -s -b '$T/jar3' '$U/audit' | grep -q '<td>malee</td><td>127.0.0.1</td><td>ระงับบัญชีชั่วคราว (ใส่รหัสผ่านผิดหลายครั้ง)</td>'"
 check "not for a viewer: 403" sh -c "[ \"\$(BIN=$BIN; $(declare -f form signin); U=$U T=$T signin '$T/jar8' suda suda-password)\" = 303 ] && [ \"\$(curl -s -o /dev/null -w '%{http_code}' -b '$T/jar8' '$U/audit')\" = 403 ]"
 check "nor without signing in, whatever is public" sh -c "curl -s -o /dev/null -D - '$U/audit' | tr -d '\r' | grep -q '^Location: /signin?next=/audit$'"
 check "no password in clear in the database" sh -c "! grep -c -a -F -e '$PW_MALEE' -e '$PW_ADMIN' '$T'/dash.db* >/dev/null"
