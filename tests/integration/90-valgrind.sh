@@ -63,7 +63,15 @@ check "and written" test -s "$T/green/summary.th.html" -a -s "$T/green/summary.t
 WEB=$(free_port)
 printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s\nstatus_file = %s\norg = %s\nreports_dir = %s\nscan = 1\nalert_command = true\n' \
 	"$WEB" "$T/data" "$T/status" "$T/org/organisation.ini" "$T" >"$T/dash.conf"
-vg_run dashboard 25 "$BIN/gm-dashboard" -c "$T/dash.conf" &
+# with accounts: the database, argon2id, sessions, the audit log
+printf '[accounts]\ndatabase = %s/dash.db\npublic = overview units meters reports api metrics\n' "$T" \
+	>>"$T/dash.conf"
+printf 'vg-password-1\n' | $VG "$BIN/gm-dashboard" -c "$T/dash.conf" --add-user vg --role admin \
+	>"$T/adduser.log" 2>&1
+check "gm-dashboard --add-user is clean" test $? -eq 0
+$VG "$BIN/gm-dashboard" -c "$T/dash.conf" --backup "$T/dash-copy.db" >"$T/backup.log" 2>&1
+check "gm-dashboard --backup is clean" test $? -eq 0
+vg_run dashboard 40 "$BIN/gm-dashboard" -c "$T/dash.conf" &
 D=$!
 wait_port "$WEB" 150
 for p in / /?lang=en /units /unit/finance-budget /meter/vg/m1/total_kwh /graph/vg/m1/total_kwh/24h.png \
@@ -72,6 +80,16 @@ for p in / /?lang=en /units /unit/finance-budget /meter/vg/m1/total_kwh /graph/v
 	curl -s -o /dev/null "http://127.0.0.1:$WEB$p"
 done
 curl -s -o /dev/null -X POST "http://127.0.0.1:$WEB/"
+U=http://127.0.0.1:$WEB
+for pw in wrong-one vg-password-1; do   # a refusal, then a session
+	tok=$(curl -s -c "$T/jar" -b "$T/jar" "$U/signin" | grep -o '[0-9a-f]\{64\}' | head -1)
+	curl -s -o /dev/null -c "$T/jar" -b "$T/jar" --data-urlencode "csrf=$tok" --data-urlencode name=vg \
+		--data-urlencode "password=$pw" "$U/signin"
+done
+curl -s -o "$T/audit.html" -b "$T/jar" "$U/audit"
+check "gm-dashboard under valgrind signs in and shows the audit log" grep -q 'เข้าสู่ระบบ' "$T/audit.html"
+tok=$(curl -s -b "$T/jar" "$U/account" | grep -o '[0-9a-f]\{64\}' | head -1)
+curl -s -o /dev/null -b "$T/jar" --data-urlencode "csrf=$tok" "$U/signout"
 wait $D
 check "gm-dashboard: a serving run ends without leaks or errors" test $? -eq 0
 printf '[dashboard]\nthreads = many\n' >"$T/dash-bad.conf"
