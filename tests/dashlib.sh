@@ -98,3 +98,28 @@ url = https://127.0.0.1:$HTTPS/hook
 ca_file = $T/cert.pem
 CONF
 }
+
+# Run a browser test, tests/e2e/$1 (a python WebDriver script printing TAP),
+# against the dashboard on $WEB in headless Chromium through a chromedriver
+# started here; its screenshots go to $ART (build/artifacts). Its lines are
+# this test's lines.
+browser_test() {
+	local driver
+	driver=$(free_port)
+	start chromedriver chromedriver --port="$driver"
+	check "chromedriver listens" wait_port "$driver" 200
+	ART=$ROOT/build/artifacts
+	mkdir -p "$ART"
+	python3 "$ROOT/tests/e2e/$1" "http://127.0.0.1:$driver" "http://127.0.0.1:$WEB" "$ART" \
+		2>"$T/e2e.err"
+	check "the browser run ended cleanly" [ $? = 0 ]
+	[ -s "$T/e2e.err" ] && sed 's/^/# /' "$T/e2e.err"
+}
+
+# An account of the dashboard in $T/dash.conf: name role password [args]
+# (--unit ID ..., --display TEXT); the password on stdin as a person gives it.
+dash_adduser() {
+	local name=$1 role=$2 pw=$3
+	shift 3
+	printf '%s\n' "$pw" | "$BIN/gm-dashboard" -c "$T/dash.conf" --add-user "$name" --role "$role" "$@"
+}

@@ -13,16 +13,8 @@ printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s\nstatus_file = %s\norg
 	"$WEB" "$T/data" "$T/status" "$T/org/organisation.ini" >"$T/dash.conf"
 start dashboard "$BIN/gm-dashboard" -c "$T/dash.conf"
 check "the dashboard listens" wait_port "$WEB"
-DRIVER=$(free_port)
-start chromedriver chromedriver --port="$DRIVER"
-check "chromedriver listens" wait_port "$DRIVER" 200
-ART=$ROOT/build/artifacts
-mkdir -p "$ART"
-rm -f "$ART"/dashboard-*.png
-python3 "$ROOT/tests/e2e/dashboard_e2e.py" "http://127.0.0.1:$DRIVER" "http://127.0.0.1:$WEB" "$ART" \
-	2>"$T/e2e.err"
-check "the browser run ended cleanly" [ $? = 0 ]
-[ -s "$T/e2e.err" ] && sed 's/^/# /' "$T/e2e.err"
+rm -f "$ROOT"/build/artifacts/dashboard-overview*.png "$ROOT"/build/artifacts/dashboard-meter.png
+browser_test dashboard_e2e.py
 check "screenshot of the overview saved" test -s "$ART/dashboard-overview.png"
 check "screenshot of a meter page saved" test -s "$ART/dashboard-meter.png"
 touch "$T/fast.stop"

@@ -27,17 +27,12 @@ WEB=$(free_port)
 { dash_conf_head; printf 'org = %s/org/organisation.ini\n[accounts]\ndatabase = %s/dash.db\npublic = overview\n' "$T" "$T"; } >"$T/dash.conf"
 PW_ADMIN='admin-pass-2569'
 PW_MALEE='รหัสผ่าน-มาลี-99'
-adduser() { # name role password [args]
-	local name=$1 role=$2 pw=$3
-	shift 3
-	printf '%s\n' "$pw" | "$BIN/gm-dashboard" -c "$T/dash.conf" --add-user "$name" --role "$role" "$@"
-}
-check "an admin is made from the command line" sh -c "$(declare -f adduser); BIN=$BIN T=$T adduser admin admin '$PW_ADMIN' | grep -q 'added admin (admin)'"
-check "an editor of the finance bureau" sh -c "$(declare -f adduser); BIN=$BIN T=$T adduser malee editor '$PW_MALEE' --unit finance-budget --display 'มาลี ใจดี' >/dev/null"
-check "a viewer" sh -c "$(declare -f adduser); BIN=$BIN T=$T adduser suda viewer 'suda-password' >/dev/null"
-check "an editor of no unit is refused" sh -c "$(declare -f adduser); ! BIN=$BIN T=$T adduser nounit editor 'whatever-99' 2>&1 | grep -q added"
-check "a short password is refused" sh -c "$(declare -f adduser); BIN=$BIN T=$T adduser shorty viewer 'short' 2>&1 | grep -q '8 characters'"
-check "a unit the organisation lacks is refused" sh -c "$(declare -f adduser); BIN=$BIN T=$T adduser x editor 'whatever-99' --unit nope 2>&1 | grep -q 'no such unit'"
+check "an admin is made from the command line" sh -c "$(declare -f dash_adduser); BIN=$BIN T=$T dash_adduser admin admin '$PW_ADMIN' | grep -q 'added admin (admin)'"
+check "an editor of the finance bureau" sh -c "$(declare -f dash_adduser); BIN=$BIN T=$T dash_adduser malee editor '$PW_MALEE' --unit finance-budget --display 'มาลี ใจดี' >/dev/null"
+check "a viewer" sh -c "$(declare -f dash_adduser); BIN=$BIN T=$T dash_adduser suda viewer 'suda-password' >/dev/null"
+check "an editor of no unit is refused" sh -c "$(declare -f dash_adduser); ! BIN=$BIN T=$T dash_adduser nounit editor 'whatever-99' 2>&1 | grep -q added"
+check "a short password is refused" sh -c "$(declare -f dash_adduser); BIN=$BIN T=$T dash_adduser shorty viewer 'short' 2>&1 | grep -q '8 characters'"
+check "a unit the organisation lacks is refused" sh -c "$(declare -f dash_adduser); BIN=$BIN T=$T dash_adduser x editor 'whatever-99' --unit nope 2>&1 | grep -q 'no such unit'"
 check "--list-users lists them with their units" sh -c "'$BIN/gm-dashboard' -c '$T/dash.conf' --list-users | grep -q '^malee	editor	finance-budget	มาลี ใจดี'"
 
 start dashboard "$BIN/gm-dashboard" -c "$T/dash.conf"

@@ -11,21 +11,12 @@ dash_dataset
 touch "$T/fast.stop"
 WEB=$(free_port)
 { dash_conf_head; printf 'org = %s/org/organisation.ini\n[accounts]\ndatabase = %s/dash.db\n' "$T" "$T"; } >"$T/dash.conf"
-printf 'admin-pass-93\n' | "$BIN/gm-dashboard" -c "$T/dash.conf" --add-user admin --role admin >/dev/null ||
-	not_ok "the admin is made"
-printf 'viewer-pass-93\n' | "$BIN/gm-dashboard" -c "$T/dash.conf" --add-user suda --role viewer >/dev/null ||
-	not_ok "the viewer is made"
+check "an admin and a viewer are made" sh -c "$(declare -f dash_adduser); BIN=$BIN T=$T;
+	dash_adduser admin admin admin-pass-93 >/dev/null && dash_adduser suda viewer viewer-pass-93 >/dev/null"
 start dashboard "$BIN/gm-dashboard" -c "$T/dash.conf"
 check "the dashboard listens" wait_port "$WEB"
-DRIVER=$(free_port)
-start chromedriver chromedriver --port="$DRIVER"
-check "chromedriver listens" wait_port "$DRIVER" 200
-ART=$ROOT/build/artifacts
-mkdir -p "$ART"
-python3 "$ROOT/tests/e2e/accounts_e2e.py" "http://127.0.0.1:$DRIVER" "http://127.0.0.1:$WEB" "$ART" \
-	2>"$T/e2e.err"
-check "the browser run ended cleanly" [ $? = 0 ]
-[ -s "$T/e2e.err" ] && sed 's/^/# /' "$T/e2e.err"
+rm -f "$ROOT"/build/artifacts/dashboard-signin.png "$ROOT"/build/artifacts/dashboard-audit.png
+browser_test accounts_e2e.py
 check "screenshots of signing in and the audit log saved" \
 	sh -c "test -s '$ART/dashboard-signin.png' && test -s '$ART/dashboard-audit.png'"
 done_testing
