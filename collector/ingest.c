@@ -202,8 +202,10 @@ struct batch {
 	const struct payload_meta *meta;
 	const char *where;
 	struct store_row *rows;
+	size_t *row_at;            /* each row's reading, by its position in the message */
 	size_t k;
 	struct point *old;
+	size_t *old_at;            /* the same for the older readings */
 	size_t nold;
 	struct meter_event *evs;   /* room for two per reading */
 	size_t nev;
@@ -224,6 +226,7 @@ static int store_one_by_one(struct ingest *ig, struct chan_state *cs, struct bat
 
 		rc = rrd_store_update(ig->store, &one, err, errlen);
 		if (rc == GM_ESTALE) {
+			b->old_at[b->nold] = b->row_at[i];
 			b->old[b->nold].t = b->rows[i].t;
 			b->old[b->nold++].v = b->rows[i].value;
 		} else if (rc == GM_OK) {
@@ -233,6 +236,13 @@ static int store_one_by_one(struct ingest *ig, struct chan_state *cs, struct bat
 		}
 	}
 	return GM_OK;
+}
+
+/* What became of the message's reading at position i (ig->notes). */
+static void note(struct ingest *ig, size_t i, char what)
+{
+	if (ig->notes != NULL)
+		ig->notes[i] = what;
 }
 
 /* GM_OK; GM_EDAMAGED with why in err (the journal is not a file); or GM_EIO,
@@ -303,8 +313,10 @@ sort:
 
 		if (covered[i]) {
 			cs->r.duplicates++;
+			note(ig, b->old_at[i], ARR_DUPLICATE);
 			continue;
 		}
+		note(ig, b->old_at[i], ARR_LATE);
 		ev = &b->evs[b->nev++];
 		meter_event_clear(ev);
 		ev->t = old[i].t;
@@ -367,14 +379,17 @@ static void make_rows(struct ingest *ig, struct chan_state *cs, struct batch *b,
 {
 	for (size_t i = 0; i < n; i++) {
 		struct store_row *row = &b->rows[b->k];
+		uint64_t resets = cs->r.resets, wraps = cs->r.wraps;
 		bool flagged = false;
 
 		/* on the store's millisecond grid: two readings in one
 		 * millisecond are one row of the file */
 		if (cs->r.have_last && rrd_ms(pts[i].t) <= rrd_ms(cs->r.last_t)) {
+			b->old_at[b->nold] = i;
 			b->old[b->nold++] = pts[i];
 			continue;
 		}
+		b->row_at[b->k] = i;
 		row->t = pts[i].t;
 		row->value = pts[i].v;
 		row->use = NAN;
@@ -383,6 +398,8 @@ static void make_rows(struct ingest *ig, struct chan_state *cs, struct batch *b,
 			    b->where);
 		if (flagged)
 			b->nev++;
+		note(ig, i, cs->r.resets > resets ? ARR_RESET : cs->r.wraps > wraps ? ARR_WRAP :
+		    ARR_STORED);
 		note_interval(cs, pts[i].t);
 		cs->r.last_t = pts[i].t;
 		cs->r.last_v = pts[i].v;
@@ -442,7 +459,9 @@ static enum ingest_result store_points_locked(struct ingest *ig, struct chan_sta
 	struct batch b = {
 		.meta = meta, .where = where,
 		.rows = calloc(n, sizeof(*b.rows)),
+		.row_at = calloc(n, sizeof(*b.row_at)),
 		.old = calloc(n, sizeof(*b.old)),
+		.old_at = calloc(n, sizeof(*b.old_at)),
 		.evs = calloc(2 * n, sizeof(*b.evs)),
 	};
 	char err[REASON_MAX] = "";
@@ -450,7 +469,8 @@ static enum ingest_result store_points_locked(struct ingest *ig, struct chan_sta
 	uint64_t resets = cs->r.resets;
 	int rc = GM_OK;
 
-	if (b.rows == NULL || b.evs == NULL || b.old == NULL) {
+	if (b.rows == NULL || b.evs == NULL || b.old == NULL || b.row_at == NULL ||
+	    b.old_at == NULL) {
 		rc = GM_ENOMEM;
 		snprintf(err, sizeof(err), "out of memory");
 		goto out;
@@ -471,8 +491,10 @@ static enum ingest_result store_points_locked(struct ingest *ig, struct chan_sta
 		rc = record_events(ig, cs, b.evs + nflags, b.nev - nflags, where, err, sizeof(err));
 out:
 	free(b.rows);
+	free(b.row_at);
 	free(b.evs);
 	free(b.old);
+	free(b.old_at);
 	return finish_points(ig, cs, rc, resets, n, err, where);
 }
 
@@ -495,6 +517,8 @@ static enum ingest_result store_points(struct ingest *ig, struct chan_state *cs,
 		seqwin_read(ig->datadir, &cs->r.id, &win);
 	if (ig->shared && seqwin_has(&win, meta->seq)) {
 		cs->r.duplicates += n;   /* stored already, by us or another collector */
+		for (size_t i = 0; i < n; i++)
+			note(ig, i, ARR_DUPLICATE);
 		rrd_store_unlock(lock);
 		return INGEST_DONE;
 	}
@@ -617,8 +641,10 @@ static enum ingest_result store_entries(struct ingest *ig, struct chan_state *cs
 	for (size_t i = 0; i < n; i++) {
 		if (put[i].fate == ENTRY_DUPLICATE) {
 			cs->r.duplicates++;
+			note(ig, i, ARR_DUPLICATE);
 			continue;
 		}
+		note(ig, i, ARR_STORED);
 		cs->r.stored++;
 		if (put[i].fate == ENTRY_CORRECTION) {
 			char when[32];
@@ -754,33 +780,19 @@ static void count_message(struct ingest *ig, struct chan_state *cs,
 	count_seq(ig, cs, meta, pts[n - 1].t, where);
 }
 
-/* A channel's counters before a message, to tell what became of it. */
-struct tally {
-	uint64_t duplicates, late, resets, wraps;
-};
-
-static struct tally tally_of(const struct chan_state *cs)
+/* The message's readings as they came, each with what became of it (the
+ * notes the storing left; all quarantined when the message was not
+ * stored); at most ig->arrivals, the newest. */
+static void note_arrivals(struct ingest *ig, struct chan_state *cs, const struct point *pts,
+    size_t n)
 {
-	return (struct tally){ cs->r.duplicates, cs->r.late, cs->r.resets, cs->r.wraps };
-}
-
-/* The message's readings as they came, each with what became of it: the
- * duplicates are its oldest (a message sent again after a reconnect); the
- * rest share the message's one flag. */
-static void note_arrivals(struct ingest *ig, struct chan_state *cs, const struct tally *was,
-    const struct point *pts, size_t n)
-{
-	struct tally now = tally_of(cs);
-	uint64_t dup = now.duplicates - was->duplicates;
-	char note = ig->fate != INGEST_STORED ? ARR_QUARANTINED :
-	    now.late > was->late ? ARR_LATE : now.resets > was->resets ? ARR_RESET :
-	    now.wraps > was->wraps ? ARR_WRAP : ARR_STORED;
 	double at = ig->now > 0 ? ig->now : now_wall();
 	size_t from = n > ig->arrivals ? n - ig->arrivals : 0;
 
 	for (size_t i = from; i < n; i++) {
-		struct arrival a = { pts[i].t, pts[i].v, at,
-		    note == ARR_QUARANTINED || i >= dup ? note : ARR_DUPLICATE };
+		char what = ig->fate != INGEST_STORED || ig->notes[i] == 0 ? ARR_QUARANTINED :
+		    ig->notes[i];
+		struct arrival a = { pts[i].t, pts[i].v, at, what };
 
 		status_arrived(&cs->r, &a, ig->arrivals);
 	}
@@ -797,7 +809,6 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 	struct chan_id id;
 	enum ingest_result res = INGEST_DONE;
 	bool again = ig->in_hand == payload || ig->requeue, aside, counted = false;
-	struct tally was = { 0 };
 	size_t n = 0;
 	int rc = GM_OK;
 
@@ -833,8 +844,9 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 		res = INGEST_RETRY;
 		goto out;
 	}
-	was = tally_of(cs);
-	counted = !ig->requeue && ig->arrivals > 0;
+	/* what becomes of each reading is noted as it is stored */
+	if (!ig->requeue && ig->arrivals > 0 && (ig->notes = calloc(n, 1)) != NULL)
+		counted = true;
 	/* a delta channel keeps no RRD: nothing to load for it */
 	if (!(aside = ingest_aside(ig, cs)) && meta.kind != KIND_DELTA &&
 	    (rc = ingest_load_last(ig, cs, err, sizeof(err))) != GM_OK && rc != GM_EDAMAGED) {
@@ -864,7 +876,9 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 		res = store_points(ig, cs, &meta, pts, n, where);
 out:
 	if (counted && res == INGEST_DONE)
-		note_arrivals(ig, cs, &was, pts, n);
+		note_arrivals(ig, cs, pts, n);
+	free(ig->notes);
+	ig->notes = NULL;
 	free(pts);
 	if (res != INGEST_DONE)
 		ig->in_hand = payload;

@@ -50,6 +50,8 @@ struct ingest {
 	double max_future_s;   /* readings further ahead of our clock are refused */
 	double fault_hold_s;   /* a refused or flagged message shows as fault this long */
 	unsigned arrivals;     /* readings kept per channel as they came (status_file.h) */
+	char *notes;           /* the message in hand: what became of each of its readings
+	                        * (enum arrival_note, by position); NULL: not kept */
 	bool shared;           /* other collectors write the same files ($share/) */
 	double now;            /* 0: use the wall clock (tests set it) */
 	struct complaint store_trouble;   /* a failing store is logged rarely */

@@ -24,8 +24,8 @@ static void state(FILE *f, const struct meter_snap *s, const struct meter_row *r
 	if (r->out_of_range) {
 		char lo[32], hi[32];
 
-		snprintf(lo, sizeof(lo), "%g", r->limit->lo);
-		snprintf(hi, sizeof(hi), "%g", r->limit->hi);
+		snprintf(lo, sizeof(lo), "%.10g", r->limit->lo);
+		snprintf(hi, sizeof(hi), "%.10g", r->limit->hi);
 		fputs(" <small class=\"warn\" id=\"range\">", f);
 		fprintf(f, tr(l, "out_of_range"), lo, hi);
 		fputs("</small>", f);

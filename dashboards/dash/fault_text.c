@@ -100,9 +100,9 @@ static size_t headline(const struct fault_event *e, const struct org *o, enum la
 	if (e->row != NULL && e->row->out_of_range) {
 		char v[64], lo[32], hi[32], why[160];
 
-		snprintf(v, sizeof(v), "%g %s", e->row->st.last_v, unit_words(e->row->st.unit, l));
-		snprintf(lo, sizeof(lo), "%g", e->row->limit->lo);
-		snprintf(hi, sizeof(hi), "%g", e->row->limit->hi);
+		snprintf(v, sizeof(v), "%.10g %s", e->row->st.last_v, unit_words(e->row->st.unit, l));
+		snprintf(lo, sizeof(lo), "%.10g", e->row->limit->lo);
+		snprintf(hi, sizeof(hi), "%.10g", e->row->limit->hi);
 		snprintf(why, sizeof(why), tr(l, "out_of_range"), lo, hi);
 		at = add(buf, len, at, " (%s: ", e->row->st.id.channel, "");
 		at = add(buf, len, at, "%s %s)", v, why);
@@ -155,7 +155,7 @@ char *fault_meter_lines(const struct fault *f, const struct org *o)
 
 	if (f->scope == FAULT_METER || f->nmeters == 0 || (out = open_memstream(&text, &len)) == NULL)
 		return NULL;
-	for (size_t k = 0; k < f->nmeters; k++) {
+	for (size_t k = 0; k < f->nmeters && k < FAULT_MAIL_NAMED; k++) {
 		const char *id = f->meters[k];
 		const struct org_meter *m = org_meter_named(o, id);
 
@@ -166,6 +166,9 @@ char *fault_meter_lines(const struct fault *f, const struct org *o)
 		}
 		fputs("\r\n", out);
 	}
+	if (f->nmeters > FAULT_MAIL_NAMED)
+		fprintf(out, "... %zu more / และอีก %zu เครื่อง\r\n", f->nmeters - FAULT_MAIL_NAMED,
+		    f->nmeters - FAULT_MAIL_NAMED);
 	if (fclose(out) != 0) {
 		free(text);
 		return NULL;

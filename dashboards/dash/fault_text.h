@@ -16,6 +16,7 @@
 #include "org.h"
 
 #define FAULT_TEXT_NAMED 10   /* meters named; the rest counted */
+#define FAULT_MAIL_NAMED 1000 /* meters a mail lists (its outbox file stays small) */
 
 /* The event's headline in l into buf (len): the line without the meters'
  * names (a mail's subject); now: when it is sent. */

@@ -30,17 +30,20 @@ void meter_groups_filter(const struct org *o, const struct group_query *gq,
 static int chan_resource(const struct org *o, const struct chan_id *id, const char *unit,
     time_t t)
 {
-	static const char *const electric[] = { "Wh", "W", "kW", "V", "A" };
+	/* only units that say it alone: m3 may be gas, L water, kg anything */
+	static const struct { const char *unit; enum resource r; } plain[] = {
+		{ "kWh", RES_ELECTRICITY }, { "Wh", RES_ELECTRICITY }, { "W", RES_ELECTRICITY },
+		{ "kW", RES_ELECTRICITY }, { "V", RES_ELECTRICITY }, { "A", RES_ELECTRICITY },
+		{ "sheets", RES_PAPER_PRINTED }, { "pages", RES_PAPER_PRINTED },
+		{ "reams", RES_PAPER_REAMS },
+	};
 	const struct meter_map *m = o != NULL ? org_map_at(o, id, t) : NULL;
 
 	if (m != NULL)
 		return (int)m->res;
-	for (int r = 0; r < RES_N; r++)
-		if (strcmp(unit, resource_unit((enum resource)r)) == 0)
-			return r;
-	for (size_t i = 0; i < sizeof(electric) / sizeof(electric[0]); i++)
-		if (strcmp(unit, electric[i]) == 0)
-			return RES_ELECTRICITY;
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+		if (strcmp(unit, plain[i].unit) == 0)
+			return (int)plain[i].r;
 	return -1;
 }
 

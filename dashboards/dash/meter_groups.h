@@ -69,8 +69,9 @@ struct ov {
 /* The query into f; the organisation decides the default grouping (by
  * building when it has [meter] sections, else by site). A meter measures
  * a resource when one of its channels is mapped to it now, or, unmapped,
- * is in its unit (resource_unit(); an electricity meter's W, kW, V and A
- * too). */
+ * is in a unit that says it alone (kWh and an electricity meter's W, kW, V,
+ * A; sheets, pages, reams; not m3, L or kg, which more than one resource
+ * uses). */
 void meter_groups_filter(const struct org *o, const struct group_query *q,
     struct group_filter *f);
 /* The groups of s at now: GM_OK, or GM_ENOMEM (nothing to free). */

@@ -357,9 +357,10 @@ enum chan_status meter_view_status(const struct meter_snap *s, const struct mete
 	if (r->in_status && s->status_mtime > 0 && now - s->status_mtime < 2 * STATUS_FILE_EVERY &&
 	    s->status_mtime < now)
 		at = s->status_mtime;
-	if (r->out_of_range)
-		return STATUS_FAULT;
-	return chan_status(&r->st, at);
+	enum chan_status st = chan_status(&r->st, at);
+
+	/* a silent meter is stale, whatever its last reading said */
+	return st == STATUS_OK && r->out_of_range ? STATUS_FAULT : st;
 }
 
 double meter_view_age(const struct meter_row *r, double now)

@@ -124,6 +124,8 @@ void page_reading(FILE *f, double v, const char *unit, enum lang l)
 		fputs("—", f);
 		return;
 	}
+	if (round(v * 1000) == 0)
+		v = 0;   /* -0.0004 kW is 0, not "-0" */
 	html_num(f, v, reading_decimals(v));
 	fputc(' ', f);
 	html_esc(f, unit_words(unit, l));

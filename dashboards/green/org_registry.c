@@ -7,6 +7,7 @@
  * joins the channels without anyone keeping a second list in step: a
  * meter with no section is still shown, by its ids.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -48,6 +49,9 @@ static bool number(const char *text, size_t n, double *out)
 		return false;
 	memcpy(buf, text, n);
 	buf[n] = '\0';
+	/* a plain decimal: "-10", "6e4", "0.5"; not ".5" (of "0...5"), hex, inf */
+	if (!isdigit((unsigned char)buf[buf[0] == '-']) || strpbrk(buf, "xXiInN") != NULL)
+		return false;
 	*out = strtod(buf, &end);
 	return *end == '\0' && isfinite(*out);
 }

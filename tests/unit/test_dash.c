@@ -527,6 +527,14 @@ static void test_out_of_range(void **state)
 	fault_text(&e, &org, LANG_EN, now, text, sizeof(text));
 	assert_non_null(strstr(text, "(voltage: 275 V outside its limits 200..250)"));
 	meter_view_free(s);
+	/* gone silent since: stale, whatever its last reading said */
+	snprintf(status, sizeof(status), "hq/m/voltage last_t=%.3f last=275 V kind=gauge "
+	    "interval=60.000\n", now - 3600);
+	o.status_file = fixture("status", status);
+	s = meter_view_scan(&o, NULL, now);
+	assert_true(s->rows[0].out_of_range);
+	assert_int_equal(meter_view_status(s, &s->rows[0], now), STATUS_STALE);
+	meter_view_free(s);
 	/* back inside: ok */
 	snprintf(status, sizeof(status), "hq/m/voltage last_t=%.3f last=230 V kind=gauge "
 	    "interval=60.000\n", now - 5);

@@ -462,10 +462,19 @@ static void test_arrivals(void **state)
 	done(topic, "{\"t\":1717198200,\"v\":310" KWH ",\"seq\":6}");
 	done(topic, "{\"t\":1717197300,\"v\":305" KWH ",\"seq\":7}");
 	assert_true(cs->r.arrived[0].v == 305 && cs->r.arrived[0].note == ARR_LATE);
+	/* a batch that mixes them: each reading its own note (two late in the
+	 * gap, a duplicate of the last, a new one) */
+	done(topic, "{\"readings\":[[1717197600,306],[1717197900,307],[1717198200,310],"
+	    "[1717198260,311]]" KWH ",\"seq\":8}");
+	a = cs->r.arrived;
+	assert_true(a[0].v == 311 && a[0].note == ARR_STORED);
+	assert_true(a[1].v == 310 && a[1].note == ARR_DUPLICATE);
+	assert_true(a[2].v == 307 && a[2].note == ARR_LATE);
+	assert_true(a[3].v == 306 && a[3].note == ARR_LATE);
 	/* none kept */
 	ig.arrivals = 0;
-	done(topic, "{\"t\":1717198260,\"v\":311" KWH ",\"seq\":8}");
-	assert_true(cs->r.arrived[0].v == 305);
+	done(topic, "{\"t\":1717198320,\"v\":312" KWH ",\"seq\":9}");
+	assert_true(cs->r.arrived[0].v == 311);
 }
 
 /* After a restart the registry is empty; the last reading comes from the

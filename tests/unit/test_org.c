@@ -589,6 +589,12 @@ static void test_mistakes(void **state)
 		{ "[meter p/m]\nth = ก\nlimits = v 1..2 x\n",
 		  "org.ini:8: limits: \"v 1..2 x\": expected <channel> <lowest>..<highest>, "
 		  "lowest below highest" },
+		{ "[meter p/m]\nth = ก\nlimits = v 0...5\n",
+		  "org.ini:8: limits: \"v 0...5\": expected <channel> <lowest>..<highest>, "
+		  "lowest below highest" },
+		{ "[meter p/m]\nth = ก\nlimits = v 0x10..0x20\n",
+		  "org.ini:8: limits: \"v 0x10..0x20\": expected <channel> <lowest>..<highest>, "
+		  "lowest below highest" },
 		{ "[meter p/m]\nth = ก\nlimits = v 1..2, v 3..4\n",
 		  "org.ini:8: limits: v given twice" },
 		{ "[meter p/m]\nth = ก\nlimits = a 1..2,b 1..2,c 1..2,d 1..2,e 1..2,f 1..2,g 1..2,"
