@@ -1,7 +1,7 @@
 /*
  * oneshot.h - a short-lived connection that publishes a few messages at
  * QoS 1 and waits until the broker has acknowledged every one: what
- * `gm-agent --import` and `gm-agent --event` send.
+ * `gm-agent --import` and `gm-agent --event` send, and gm-dashboard's monthly entries.
  *
  * It connects as "<client_id>-cli-<pid>" with a clean session: a gm-agent
  * running with the configured client id keeps its connection, and the
