@@ -152,15 +152,6 @@ static void header(struct parse *ps, char **f, int nf)
 	header_needs(ps);
 }
 
-/* The last second of a month, local time. */
-static double month_end(int year, int month)
-{
-	struct tm tm = { .tm_year = year - 1900, .tm_mon = month, .tm_mday = 1,
-	    .tm_isdst = -1 };   /* the first day of the next month (mktime carries) */
-
-	return (double)mktime(&tm) - 1;
-}
-
 /* n digits at s, as a number; -1 if any is not a digit. */
 static int num(const char *s, size_t n)
 {
@@ -377,8 +368,8 @@ static void month_field(struct parse *ps, char **f, struct manual_entry *e)
 		    shown(month, b, sizeof(b)));
 		return;
 	}
-	e->seq = (uint64_t)((e->year - 2000) * 12 + e->month);
-	e->t = month_end(e->year, e->month);
+	e->seq = payload_month_seq(e->year, e->month);
+	e->t = payload_month_t(e->year, e->month);
 	/* stamped with its last second: before that, the collector would
 	 * refuse it as a reading from the future */
 	if (e->t > ps->now + MANUAL_CSV_FUTURE_S)
@@ -397,7 +388,7 @@ static void date_field(struct parse *ps, char **f, struct manual_entry *e)
 		    "that exists, 2000 to 2099 (e.g. 2026-10-01)", shown(date, b, sizeof(b)));
 		return;
 	}
-	e->seq = (uint64_t)((e->year - 2000) * 12 + e->month);
+	e->seq = payload_month_seq(e->year, e->month);
 	if (e->t < T_MIN || e->t >= T_MAX)
 		conf_error(&ps->c, "date %s is outside 2000-01-01..2100-01-01 UTC", date);
 	else if (e->t > ps->now + MANUAL_CSV_FUTURE_S)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -341,4 +342,17 @@ int payload_decode(const char *json, size_t len, struct payload_meta *meta,
 done:
 	cJSON_Delete(o);
 	return rc;
+}
+
+double payload_month_t(int year, int month)
+{
+	struct tm tm = { .tm_year = year - 1900, .tm_mon = month, .tm_mday = 1,
+	    .tm_isdst = -1 };   /* the first day of the next month (mktime carries) */
+
+	return (double)mktime(&tm) - 1;
+}
+
+uint64_t payload_month_seq(int year, int month)
+{
+	return (uint64_t)((year - 2000) * 12 + month);
 }

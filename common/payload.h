@@ -32,6 +32,14 @@
 #define PAYLOAD_EVERY_MAX 31622400L   /* s: 366 days, the longest "every" */
 #define PAYLOAD_EVERY_MONTHLY 2678400L   /* s: 31 days, a dial read once a month */
 
+/* A month's manual amount (a delta) on the wire: stamped with the month's
+ * last second, local time, and numbered by its month (months since
+ * 2000-01), so that entering it again is the same reading and a changed
+ * amount for the month corrects it. The one rule for gm-agent --import and
+ * gm-dashboard's entries. */
+double payload_month_t(int year, int month);
+uint64_t payload_month_seq(int year, int month);
+
 enum reading_kind { KIND_COUNTER, KIND_GAUGE, KIND_DELTA };
 
 struct point {
