@@ -120,6 +120,14 @@ static bool gate(struct dash *d, const struct http_req *rq, struct http_reply *r
 		dash_audit_page(d, rq, rp, v);
 		return true;
 	}
+	if (is(rq, 1, "entries")) {
+		dash_entries_page(d, rq, rp, v);
+		return true;
+	}
+	if (rq->nseg == 2 && strcmp(rq->seg[0], "entries") == 0 && strcmp(rq->seg[1], "lock") == 0) {
+		dash_entries_lock(d, rq, rp, v);
+		return true;
+	}
 	return false;
 }
 
@@ -127,7 +135,9 @@ bool dash_routes_takes_form(void *dash, const struct http_req *rq)
 {
 	const struct dash *d = dash;
 
-	return d->db != NULL && (is(rq, 1, "signin") || is(rq, 1, "signout"));
+	return d->db != NULL && (is(rq, 1, "signin") || is(rq, 1, "signout") ||
+	    is(rq, 1, "entries") || (rq->nseg == 2 && strcmp(rq->seg[0], "entries") == 0 &&
+	    strcmp(rq->seg[1], "lock") == 0));
 }
 
 void dash_routes_handle(void *dash, const struct http_req *req, struct http_reply *rp)

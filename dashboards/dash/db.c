@@ -46,6 +46,24 @@ static const char *const migrations[] = {
 	"  BEGIN SELECT RAISE(ABORT, 'the audit log is not changed'); END;"
 	"CREATE TRIGGER audit_kept_delete BEFORE DELETE ON audit"
 	"  BEGIN SELECT RAISE(ABORT, 'the audit log is not changed'); END;",
+	/* 2: monthly amounts entered on the web, and the months locked */
+	"CREATE TABLE entries ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at REAL NOT NULL,"
+	"  who TEXT NOT NULL,"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  unit TEXT NOT NULL,"
+	"  channel TEXT NOT NULL,"              /* site/meter/channel */
+	"  month TEXT NOT NULL,"                /* YYYY-MM */
+	"  amount REAL NOT NULL CHECK (amount >= 0),"
+	"  wire_unit TEXT NOT NULL,"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  published INTEGER NOT NULL DEFAULT 0);"   /* the broker took it */
+	"CREATE INDEX entries_unpublished ON entries (published) WHERE published = 0;"
+	"CREATE TABLE locks ("
+	"  month TEXT PRIMARY KEY,"
+	"  who TEXT NOT NULL,"
+	"  at REAL NOT NULL);",
 };
 
 int db_latest(void)

@@ -41,6 +41,13 @@ void dash_signout_page(struct dash *d, const struct http_req *rq, struct http_re
 void dash_audit_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v);
 
+/* A unit's monthly amounts: the form, its save (dash_entries.c), and a
+ * month's lock (coordinators). */
+void dash_entries_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v);
+void dash_entries_lock(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v);
+
 /* A unit's files in the newest report set that has any, as links. */
 void dash_reports_of_unit(FILE *f, const char *dir, const char *unit, enum lang l);
 

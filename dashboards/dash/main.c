@@ -12,6 +12,7 @@
 #include <getopt.h>
 
 #include "account_cli.h"
+#include "web_entries.h"
 #include "fileio.h"
 #include "db.h"
 #include <math.h>
@@ -55,7 +56,22 @@ struct runner {
 	struct dash *d;
 	struct faults *faults;
 	struct alert *alert;
+	struct complaint entries_trouble;   /* the broker not taking web entries */
 };
+
+/* Web entries saved while the broker was away go now (web_entries.h). */
+static void publish_entries(struct runner *r)
+{
+	char err[300];
+
+	if (r->d->db == NULL || !r->d->cfg.have_mqtt)
+		return;
+	if (web_entries_publish(r->d->db, &r->d->db_lock, &r->d->cfg.mqtt, err,
+	    sizeof(err)) != GM_OK)
+		complain(&r->entries_trouble, time(NULL), "entries: %s; trying again", err);
+	else
+		complain_release(&r->entries_trouble, time(NULL), "entries: sent");
+}
 
 static void scan_once(struct runner *r, bool usage)
 {
@@ -331,6 +347,7 @@ static void run(struct dash *d, struct runner *r, struct http_server *srv)
 		if (usage)
 			usage_due = mono_ms() + (int64_t)(d->cfg.usage_every_s * 1000);
 		scan_once(r, usage);
+		publish_entries(r);
 		http_server_tick(srv);   /* what clients caused, summed up once a minute */
 		nap(d->cfg.scan_s);
 	}

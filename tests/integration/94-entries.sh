@@ -1,0 +1,94 @@
+#!/bin/bash
+# 94-entries: a bureau enters its monthly amounts on the web, and they go
+# the way `gm-agent --import` sends them: gm-dashboard (with accounts and
+# [mqtt]) publishes each to a real mosquitto, gm-collector writes it to the
+# channel's entries journal, stamped with the month's last second.
+# - an editor of the finance bureau enters last month's reams: the journal
+#   has it, the form shows it stored;
+# - a correction needs a reason (nothing saved without one), then the
+#   journal has the new amount after the old (its history);
+# - an amount that is not one is refused, nothing half-saved;
+# - another unit's form is 403;
+# - a coordinator locks the month: the editor is refused, the coordinator
+#   is not; every save and the lock are in the audit log;
+# - a dashboard whose broker is away saves, says so, and loses nothing:
+#   the entry goes as soon as a dashboard can reach the broker.
+. "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/dashlib.sh"
+
+dash_dataset
+touch "$T/fast.stop"
+sed -i 's#^hq/fin-power/import_kwh = .*#&\nhq/stores/finance-reams = paper_reams from 2024-10-01 finance-budget\nhq/stores/legal-reams = paper_reams from 2024-10-01 legal#' \
+	"$T/org/organisation.ini"
+WEB=$(free_port)
+{ dash_conf_head; printf 'org = %s/org/organisation.ini\n[accounts]\ndatabase = %s/dash.db\n[mqtt]\nbroker = 127.0.0.1:%s\n' \
+	"$T" "$T" "$BROKER_PORT"; } >"$T/dash.conf"
+check "an editor and a coordinator" sh -c "$(declare -f dash_adduser); BIN=$BIN T=$T;
+	dash_adduser malee editor 'malee-pass-94' --unit finance-budget >/dev/null &&
+	dash_adduser pim coordinator 'pim-pass-94' >/dev/null"
+start dashboard "$BIN/gm-dashboard" -c "$T/dash.conf"
+check "the dashboard listens" wait_port "$WEB"
+U=http://127.0.0.1:$WEB
+LM=$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m)
+LM_T=$(( $(TZ=Asia/Bangkok date -d "$(date +%Y-%m-01) 00:00" +%s) - 1 ))
+JOURNAL=$T/data/hq/stores/finance-reams.entries
+
+signin() { # jar name password
+	local tok
+	tok=$(curl -s -c "$1" -b "$1" "$U/signin" | grep -o '[0-9a-f]\{64\}' | head -1)
+	curl -s -o /dev/null -c "$1" -b "$1" --data-urlencode "csrf=$tok" --data-urlencode "name=$2" \
+		--data-urlencode "password=$3" "$U/signin"
+}
+token() { curl -s -b "$1" "$U/entries?unit=${2:-finance-budget}&month=$LM" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{64\}'; }
+enter() { # jar unit amount reason -> status
+	curl -s -o "$T/enter.html" -D "$T/enter.hdr" -w '%{http_code}' -b "$1" \
+		--data-urlencode "csrf=$(token "$1")" --data-urlencode "unit=$2" --data-urlencode "month=$LM" \
+		--data-urlencode "a0=$3" --data-urlencode "reason=$4" "$U/entries"
+}
+in_journal() { grep -q "^$LM_T $1 " "$JOURNAL" 2>/dev/null; }
+
+signin "$T/malee" malee malee-pass-94
+check "the form shows the unit's reams channel" \
+	sh -c "curl -s -b '$T/malee' '$U/entries?month=$LM' | grep -q 'data-channel=\"hq/stores/finance-reams\"'"
+check "last month's reams are saved and sent" sh -c "[ \"\$($(declare -f token enter); U=$U T=$T LM=$LM enter '$T/malee' finance-budget 40 '')\" = 303 ] &&
+	grep -q '^Location: /entries?unit=finance-budget&month=$LM&saved=1' '$T/enter.hdr'"
+check "the collector's journal has them, at the month's last second" wait_for 20 in_journal 40
+check "the form shows them stored" sh -c "curl -s -b '$T/malee' '$U/entries?month=$LM' | grep -q '<td class=\"num\">40 รีม</td>'"
+check "a correction without a reason: refused, nothing saved" \
+	sh -c "[ \"\$($(declare -f token enter); U=$U T=$T LM=$LM enter '$T/malee' finance-budget 42 '')\" = 400 ] && grep -q 'ต้องระบุเหตุผล' '$T/enter.html' &&
+	[ \"\$(sqlite3 '$T/dash.db' 'select count(*) from entries')\" = 1 ]"
+check "with one, it is saved" [ "$(enter "$T/malee" finance-budget 42 'นับสต็อกใหม่ พบเบิกเพิ่ม 2 รีม')" = 303 ]
+check "and the journal has the new amount after the old" wait_for 20 in_journal 42
+check "an amount that is not one is refused" sh -c "$(declare -f token enter); U=$U T=$T LM=$LM;
+	[ \"\$(enter '$T/malee' finance-budget -5 x)\" = 400 ] && [ \"\$(enter '$T/malee' finance-budget 4O x)\" = 400 ] &&
+	[ \"\$(sqlite3 '$T/dash.db' 'select count(*) from entries')\" = 2 ]"
+check "another unit's form is 403" [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/malee" "$U/entries?unit=legal&month=$LM")" = 403 ]
+check "and so is saving for it" [ "$(enter "$T/malee" legal 5 '')" = 403 ]
+
+signin "$T/pim" pim pim-pass-94
+tok=$(token "$T/pim")
+check "the coordinator locks the month" [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/pim" \
+	--data-urlencode "csrf=$tok" --data-urlencode unit=finance-budget --data-urlencode "month=$LM" \
+	--data-urlencode lock=1 "$U/entries/lock")" = 303 ]
+check "the editor's next change is refused" [ "$(enter "$T/malee" finance-budget 43 'again')" = 403 ]
+check "the coordinator's is not" [ "$(enter "$T/pim" finance-budget 43 'ตรวจทานโดยผู้ประสานงาน')" = 303 ]
+check "the audit log has each save, its reason, the old and new amounts, and the lock" sh -c "
+	sqlite3 '$T/dash.db' \"select who, what, old, new from audit where what like 'entry%' or what like 'lock%'\" > '$T/audit.txt'
+	grep -q '^malee|entry finance-budget hq/stores/finance-reams $LM||40.0$' '$T/audit.txt' &&
+	grep -q '^malee|entry finance-budget hq/stores/finance-reams $LM: นับสต็อกใหม่ พบเบิกเพิ่ม 2 รีม|40|42.0$' '$T/audit.txt' &&
+	grep -q '^pim|lock month $LM||$' '$T/audit.txt'" || sed 's/^/# /' "$T/audit.txt"
+
+# a dashboard whose broker is away: the entry is kept and goes later (the
+# first dashboard, which reaches the broker, sends it at its next scan)
+WEB2=$(free_port)
+sed "s/^listen = .*/listen = 127.0.0.1:$WEB2/; s/^broker = .*/broker = 127.0.0.1:$(free_port)/" \
+	"$T/dash.conf" >"$T/dash2.conf"
+start dashboard2 "$BIN/gm-dashboard" -c "$T/dash2.conf"
+wait_port "$WEB2" || not_ok "the second dashboard listens"
+U=http://127.0.0.1:$WEB2
+signin "$T/pim2" pim pim-pass-94
+check "with the broker away: saved, and it says it will be sent" sh -c "[ \"\$($(declare -f token enter); U=$U T=$T LM=$LM enter '$T/pim2' finance-budget 44 'ส่งภายหลัง')\" = 303 ] &&
+	grep -q 'saved=2' '$T/enter.hdr' && [ \"\$(sqlite3 '$T/dash.db' 'select count(*) from entries where amount = 44')\" = 1 ]"
+check "and the dashboard that reaches the broker sends it" wait_for 30 in_journal 44
+check "nothing is left unsent" [ "$(sqlite3 "$T/dash.db" 'select count(*) from entries where published = 0')" = 0 ]
+done_testing
