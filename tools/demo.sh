@@ -128,8 +128,8 @@ printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s\nstatus_file = %s\norg
 	"$RUN/alerts.json" "echo \"\$(date -Is) \$GM_EVENT \$GM_TEXT_TH\" >>$RUN/alerts.log" >"$RUN/dashboard.conf"
 # Accounts (docs/accounts.md): every page stays open to look at, as before;
 # the audit log needs a coordinator or the admin.
-printf '[accounts]\ndatabase = %s\npublic = overview units meters reports api metrics\n' \
-	"$RUN/dashboard.db" >>"$RUN/dashboard.conf"
+printf '[accounts]\ndatabase = %s\npublic = overview units meters reports api metrics\n[mqtt]\nbroker = 127.0.0.1:%s\nclient_id = demo-dashboard\n' \
+	"$RUN/dashboard.db" "$MQTT" >>"$RUN/dashboard.conf"
 rm -f "$RUN"/dashboard.db*
 printf 'demo-admin-2569\n' | "$BIN/gm-dashboard" -c "$RUN/dashboard.conf" --add-user admin \
 	--role admin --display 'ผู้ดูแลระบบ' >/dev/null
@@ -153,7 +153,8 @@ greenmeter demo is running (Asia/Bangkok time)
   dashboard  http://127.0.0.1:$WEB/   (English: http://127.0.0.1:$WEB/?lang=en; units /units,
              reports /reports, JSON /api/meters, Prometheus /metrics); alerts in $RUN/alerts.log
   sign in    http://127.0.0.1:$WEB/signin as admin / demo-admin-2569 (the audit log: /audit)
-             or finance / demo-finance-2569 (an editor of the Bureau of Finance and Budget)
+             or finance / demo-finance-2569 (an editor of the Bureau of Finance and Budget:
+             its monthly reams at /entries)
   a fault    the printers' gateway gw-printers stops answering at $(date -d "@$FAULT_FROM" +%H:%M) for $(( (FAULT_UNTIL - FAULT_FROM) / 60 )) min:
              one alert for its 5 meters in alerts.log, and one when it is over
 

@@ -1,7 +1,8 @@
 """accounts_e2e.py - signing in to gm-dashboard in headless Chromium, as a
 person does: a page asks to sign in, the form is filled and sent, the page
 asked for opens, the account page names who is signed in and signs out.
-An admin reads the audit log; a viewer is refused it. Screenshots go to
+An admin reads the audit log; a viewer is refused it; a bureau's editor
+enters last month's reams and sees them stored. Screenshots go to
 the artifacts directory. Prints TAP lines.
 
     python3 accounts_e2e.py DRIVER_URL DASHBOARD_URL ARTIFACTS_DIR"""
@@ -22,6 +23,15 @@ def sign_in(b, name, password):
     b.type(fields["password"][0], password)
     b.click(b.find_all("form.signin button")[0])
     return True
+
+
+def page_text(b):
+    """The page's text, or "" while it is being replaced."""
+    try:
+        found = b.find_all("body")
+        return b.text(found[0]) if found else ""
+    except Exception:   # the element went with the page it was on
+        return ""
 
 
 b = Browser(driver)
@@ -52,7 +62,29 @@ try:
     wait(lambda: "/signin" not in b.url())
     b.go(site + "/audit")
     check("a viewer is refused the audit log",
-          wait(lambda: "coordinators and administrators" in b.text(b.find_all("body")[0])))
+          wait(lambda: "coordinators and administrators" in page_text(b)))
+    # a bureau's editor enters last month's reams, and sees them stored
+    b.go(site + "/account")
+    out = b.find_all("main form button")
+    if out:
+        b.click(out[0])
+    wait(lambda: "/signin" in b.url())
+    sign_in(b, "malee", "editor-pass-93")
+    wait(lambda: "/signin" not in b.url())
+    b.go(site + "/entries")
+    box = b.find_all('form.entries input[name="a0"]')
+    check("the editor's form has the unit's reams", len(box) == 1)
+    if box:
+        b.type(box[0], "37")
+        b.click(b.find_all("form.entries button")[0])
+    check("saved and sent, it says",
+          wait(lambda: "ส่งเข้าระบบเก็บข้อมูลแล้ว" in page_text(b)))
+
+    def stored():
+        b.go(b.url())
+        return "37 รีม" in page_text(b)
+    check("and the form shows them stored", wait(stored, 20))
+    b.screenshot(artifacts + "/dashboard-entries.png")
     b.go(site + "/signin")
     sign_in(b, "suda", "a wrong one")
     check("a wrong password says so, in Thai",
