@@ -12,7 +12,11 @@
 # - a coordinator locks the month: the editor is refused, the coordinator
 #   is not; every save and the lock are in the audit log;
 # - a dashboard whose broker is away saves, says so, and loses nothing:
-#   the entry goes as soon as a dashboard can reach the broker.
+#   the entry goes as soon as a dashboard can reach the broker;
+# - the unit's paper reduction, on the dashboard and in the report set made
+#   after, is the hand-computed one: the same month of the baseline year
+#   (two years before: FY 2568 against 2570) had 55 reams, the web's last
+#   word is 44, so (55 - 44) / 55 = 20 %.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/dashlib.sh"
 
@@ -21,7 +25,7 @@ touch "$T/fast.stop"
 sed -i 's#^hq/fin-power/import_kwh = .*#&\nhq/stores/finance-reams = paper_reams from 2024-10-01 finance-budget\nhq/stores/legal-reams = paper_reams from 2024-10-01 legal#' \
 	"$T/org/organisation.ini"
 WEB=$(free_port)
-{ dash_conf_head; printf 'org = %s/org/organisation.ini\n[accounts]\ndatabase = %s/dash.db\n[mqtt]\nbroker = 127.0.0.1:%s\n' \
+{ dash_conf_head; printf 'org = %s/org/organisation.ini\nunits_every = 1\n[accounts]\ndatabase = %s/dash.db\n[mqtt]\nbroker = 127.0.0.1:%s\n' \
 	"$T" "$T" "$BROKER_PORT"; } >"$T/dash.conf"
 check "an editor and a coordinator" sh -c "$(declare -f dash_adduser); BIN=$BIN T=$T;
 	dash_adduser malee editor 'malee-pass-94' --unit finance-budget >/dev/null &&
@@ -91,4 +95,25 @@ check "with the broker away: saved, and it says it will be sent" sh -c "[ \"\$($
 	grep -q 'saved=2' '$T/enter.hdr' && [ \"\$(sqlite3 '$T/dash.db' 'select count(*) from entries where amount = 44')\" = 1 ]"
 check "and the dashboard that reaches the broker sends it" wait_for 30 in_journal 44
 check "nothing is left unsent" [ "$(sqlite3 "$T/dash.db" 'select count(*) from entries where published = 0')" = 0 ]
+# the baseline month's reams, as gm-agent --import would have sent them
+BY=$(date -d "$LM-01 -2 years" +%Y)
+BM=$((10#$(date -d "$LM-01" +%m)))
+BT=$(( $(TZ=Asia/Bangkok date -d "$(date -d "$LM-01 -2 years +1 month" +%Y-%m-01) 00:00" +%s) - 1 ))
+pub hq/stores/finance-reams "{\"t\":$BT,\"v\":55,\"unit\":\"reams\",\"kind\":\"delta\",\"seq\":$(( (BY - 2000) * 12 + BM ))}"
+check "the baseline month is in the journal" wait_for 20 grep -q "^$BT 55 " "$JOURNAL"
+FY=$(( $(date -d "$LM-01" +%Y) + 543 + (BM >= 10 ? 1 : 0) ))
+NOW_FY=$(( $(date +%Y) + 543 + ($((10#$(date +%m))) >= 10 ? 1 : 0) ))
+U=http://127.0.0.1:$WEB
+paper_is_20() {
+	curl -s -b "$T/pim" "$U/api/units/finance-budget" | python3 -c "import json,sys
+p = json.load(sys.stdin)['unit']['paper_fy']['reduction_pct']; sys.exit(0 if p is not None and abs(p - 20) < 1e-9 else 1)"
+}
+if [ "$FY" = "$NOW_FY" ]; then   # the dashboard shows this fiscal year's closed months
+	check "the dashboard's paper reduction is the hand-computed 20 %" wait_for 30 paper_is_20
+fi
+"$BIN/gm-report" -d "$T/data" --org "$T/org/organisation.ini" --fy "$FY" --out "$T/green" >"$T/report.log" 2>&1
+check "and the report set's is the same" python3 -c "import json,sys
+r = json.load(open('$T/green/report.json'))
+u = [x for x in r['units'] if x['id'] == 'finance-budget'][0]
+sys.exit(0 if abs(u['paper_reduction_pct'] - 20) < 1e-9 else 1)"
 done_testing
