@@ -123,3 +123,16 @@ dash_adduser() {
 	shift 3
 	printf '%s\n' "$pw" | "$BIN/gm-dashboard" -c "$T/dash.conf" --add-user "$name" --role "$role" "$@"
 }
+
+# Sign in to the dashboard at $U as a browser does: the form's token from
+# /signin, then the form. jar name password [next] [token] (an empty or
+# another token: a forged form). Prints the status; the answer is in
+# $T/signin.html, its headers in $T/signin.hdr.
+dash_signin() {
+	local tok
+	tok=${5-$(curl -s -c "$1" -b "$1" "$U/signin" | grep -o 'name="csrf" value="[0-9a-f]*"' |
+		grep -o '[0-9a-f]\{64\}')}
+	curl -s -o "$T/signin.html" -D "$T/signin.hdr" -w '%{http_code}' -c "$1" -b "$1" \
+		--data-urlencode "csrf=$tok" --data-urlencode "name=$2" --data-urlencode "password=$3" \
+		--data-urlencode "next=${4:-/}" "$U/signin"
+}

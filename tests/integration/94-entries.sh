@@ -37,12 +37,7 @@ LM=$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m)
 LM_T=$(( $(TZ=Asia/Bangkok date -d "$(date +%Y-%m-01) 00:00" +%s) - 1 ))
 JOURNAL=$T/data/hq/stores/finance-reams.entries
 
-signin() { # jar name password
-	local tok
-	tok=$(curl -s -c "$1" -b "$1" "$U/signin" | grep -o '[0-9a-f]\{64\}' | head -1)
-	curl -s -o /dev/null -c "$1" -b "$1" --data-urlencode "csrf=$tok" --data-urlencode "name=$2" \
-		--data-urlencode "password=$3" "$U/signin"
-}
+signin() { dash_signin "$1" "$2" "$3" >/dev/null; }   # jar name password
 token() { curl -s -b "$1" "$U/entries?unit=${2:-finance-budget}&month=$LM" | grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{64\}'; }
 enter() { # jar unit amount reason -> status
 	curl -s -o "$T/enter.html" -D "$T/enter.hdr" -w '%{http_code}' -b "$1" \
