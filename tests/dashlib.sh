@@ -136,3 +136,13 @@ dash_signin() {
 		--data-urlencode "csrf=$tok" --data-urlencode "name=$2" --data-urlencode "password=$3" \
 		--data-urlencode "next=${4:-/}" "$U/signin"
 }
+
+# A second gm-dashboard on $T/dash.conf changed by the sed script $1 (its
+# own port, $WEB2, set here), started and listening; $U points at it.
+second_dashboard() {
+	WEB2=$(free_port)
+	sed "s/^listen = .*/listen = 127.0.0.1:$WEB2/; $1" "$T/dash.conf" >"$T/dash2.conf"
+	start dashboard2 "$BIN/gm-dashboard" -c "$T/dash2.conf"
+	wait_port "$WEB2" || not_ok "the second dashboard listens"
+	U=http://127.0.0.1:$WEB2
+}

@@ -81,12 +81,7 @@ failures=$(sqlite3 "$T/dash.db" "select failures from users where name = 'somcha
 check "someone the directory knows, the dashboard does not: refused" [ "$(signin "$T/j4" stranger stranger-pass-92)" = 200 ]
 
 # a directory whose certificate is not the one trusted
-WEB2=$(free_port)
-sed "s/^listen = .*/listen = 127.0.0.1:$WEB2/; s#^ca_file = .*#ca_file = /etc/ssl/certs/ca-certificates.crt#" \
-	"$T/dash.conf" >"$T/dash2.conf"
-start dashboard2 "$BIN/gm-dashboard" -c "$T/dash2.conf"
-wait_port "$WEB2" || not_ok "the second dashboard listens"
-U=http://127.0.0.1:$WEB2
+second_dashboard 's#^ca_file = .*#ca_file = /etc/ssl/certs/ca-certificates.crt#'
 check "an untrusted directory certificate: out of order (503), no bind in clear" \
 	sh -c "[ '$(signin "$T/j5" somchai directory-pass-92)' = 503 ] && grep -q 'ระบบบัญชีผู้ใช้ขัดข้อง' '$T/signin.html'"
 U=http://127.0.0.1:$WEB

@@ -79,12 +79,7 @@ check "the audit log has each save, its reason, the old and new amounts, and the
 
 # a dashboard whose broker is away: the entry is kept and goes later (the
 # first dashboard, which reaches the broker, sends it at its next scan)
-WEB2=$(free_port)
-sed "s/^listen = .*/listen = 127.0.0.1:$WEB2/; s/^broker = .*/broker = 127.0.0.1:$(free_port)/" \
-	"$T/dash.conf" >"$T/dash2.conf"
-start dashboard2 "$BIN/gm-dashboard" -c "$T/dash2.conf"
-wait_port "$WEB2" || not_ok "the second dashboard listens"
-U=http://127.0.0.1:$WEB2
+second_dashboard "s/^broker = .*/broker = 127.0.0.1:$(free_port)/"
 signin "$T/pim2" pim pim-pass-94
 check "with the broker away: saved, and it says it will be sent" sh -c "[ \"\$($(declare -f token enter); U=$U T=$T LM=$LM enter '$T/pim2' finance-budget 44 'ส่งภายหลัง')\" = 303 ] &&
 	grep -q 'saved=2' '$T/enter.hdr' && [ \"\$(sqlite3 '$T/dash.db' 'select count(*) from entries where amount = 44')\" = 1 ]"

@@ -482,6 +482,17 @@ static void test_today_end(void **state)
 	meter_view_free(s);
 }
 
+/* A snapshot of the status file that says fmt (one %.3f: its time). */
+static struct meter_snap *scan_status(struct meter_scan_opts *o, double now, const char *fmt,
+    double t)
+{
+	static char status[512];
+
+	snprintf(status, sizeof(status), fmt, t);
+	o->status_file = fixture("status", status);
+	return meter_view_scan(o, NULL, now);
+}
+
 /* A reading outside its meter's limits (organisation file) is a fault of
  * the meter, and its alert says which channel, what it read and the
  * limits, in Thai and English. */
@@ -528,26 +539,20 @@ static void test_out_of_range(void **state)
 	assert_non_null(strstr(text, "(voltage: 275 V outside its limits 200..250)"));
 	meter_view_free(s);
 	/* gone silent since: stale, whatever its last reading said */
-	snprintf(status, sizeof(status), "hq/m/voltage last_t=%.3f last=275 V kind=gauge "
+	s = scan_status(&o, now, "hq/m/voltage last_t=%.3f last=275 V kind=gauge "
 	    "interval=60.000\n", now - 3600);
-	o.status_file = fixture("status", status);
-	s = meter_view_scan(&o, NULL, now);
 	assert_true(s->rows[0].out_of_range);
 	assert_int_equal(meter_view_status(s, &s->rows[0], now), STATUS_STALE);
 	meter_view_free(s);
 	/* back inside: ok */
-	snprintf(status, sizeof(status), "hq/m/voltage last_t=%.3f last=230 V kind=gauge "
+	s = scan_status(&o, now, "hq/m/voltage last_t=%.3f last=230 V kind=gauge "
 	    "interval=60.000\n", now - 5);
-	o.status_file = fixture("status", status);
-	s = meter_view_scan(&o, NULL, now);
 	assert_false(s->rows[0].out_of_range);
 	assert_int_equal(meter_view_status(s, &s->rows[0], now), STATUS_OK);
 	meter_view_free(s);
 	/* a problem the collector flagged, in words */
-	snprintf(status, sizeof(status), "hq/m/voltage last_t=%.3f last=230 V kind=gauge "
+	s = scan_status(&o, now, "hq/m/voltage last_t=%.3f last=230 V kind=gauge "
 	    "interval=60.000 status=fault problem=unannounced_counter_reset_(from_5_to_1)\n", now - 5);
-	o.status_file = fixture("status", status);
-	s = meter_view_scan(&o, NULL, now);
 	e.row = &s->rows[0];
 	fault_text(&e, &org, LANG_TH, now, text, sizeof(text));
 	assert_non_null(strstr(text, "(voltage: มิเตอร์รีเซ็ตโดยไม่แจ้ง)"));
