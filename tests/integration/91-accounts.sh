@@ -51,10 +51,6 @@ form() { # jar -> the form's csrf token
 	curl -s -c "$1" -b "$1" "$U/signin" | grep -o 'name="csrf" value="[0-9a-f]*"' | grep -o '[0-9a-f]\{64\}'
 }
 signin() { dash_signin "$1" "$2" "$3" /units ${4+"$4"}; }   # jar name password [token]
-	curl -s -o "$T/signin.html" -D "$T/signin.hdr" -w '%{http_code}' -c "$1" -b "$1" \
-		--data-urlencode "csrf=$tok" --data-urlencode "name=$2" --data-urlencode "password=$3" \
-		--data-urlencode "next=/units" "$U/signin"
-}
 check "the form's cookie is HttpOnly and SameSite=Strict" \
 	sh -c "curl -s -o /dev/null -D - '$U/signin' | grep -qi '^Set-Cookie: gm_form=[0-9a-f]\{64\}; Path=/signin; Max-Age=3600; HttpOnly; SameSite=Strict'"
 form "$T/jar0" >/dev/null
