@@ -224,14 +224,15 @@ static void show(struct entries_req *r, const struct http_req *rq, struct http_r
 	page_end(rp->out, l, now_wall());
 }
 
-/* The form's amounts into e (how many changed, or -1 with say set). */
+/* The form's amounts into e, its reason into reason (len), which the
+ * corrections point to: how many changed, or -1 with say set. */
 static int read_form(const struct entries_req *r, const struct http_req *rq,
-    struct web_entry *e, const char **say, enum lang l)
+    struct web_entry *e, char *reason, size_t len, const char **say, enum lang l)
 {
-	char field[16], text[64], reason[REASON_MAX * 4 + 1];
+	char field[16], text[64];
 	int n = 0;
 
-	if (form_value(rq->body, "reason", reason, sizeof(reason)) == GM_EINVAL) {
+	if (form_value(rq->body, "reason", reason, len) == GM_EINVAL) {
 		*say = tr(l, "e_bad_reason");
 		return -1;
 	}
@@ -251,11 +252,9 @@ static int read_form(const struct entries_req *r, const struct http_req *rq,
 			*say = tr(l, "e_need_reason");
 			return -1;
 		}
-		e[n] = (struct web_entry){ r->ch[i], r->year, r->month, v, r->stored[i], "" };
-		n++;
+		e[n++] = (struct web_entry){ r->ch[i], r->year, r->month, v, r->stored[i],
+		    isfinite(r->stored[i]) ? reason : "" };
 	}
-	for (int i = 0; i < n; i++)
-		e[i].reason = isfinite(e[i].old) ? strdup(reason) : "";
 	return n;
 }
 
@@ -266,7 +265,7 @@ static void save(struct entries_req *r, const struct http_req *rq, struct http_r
 	struct entry_who w = { r->v->who.name, rq->address, r->d->org->units[r->unit].id,
 		now_wall() };
 	const char *say = NULL;
-	char err[300], who[80];
+	char err[300], who[80], reason[REASON_MAX * 4 + 1];
 	int n, rc = GM_OK;
 	bool locked;
 
@@ -277,7 +276,7 @@ static void save(struct entries_req *r, const struct http_req *rq, struct http_r
 		http_server_fail(rp, 403, tr(l, "e_locked"));
 		return;
 	}
-	if ((n = read_form(r, rq, e, &say, l)) < 0) {
+	if ((n = read_form(r, rq, e, reason, sizeof(reason), &say, l)) < 0) {
 		rp->status = 400;
 		show(r, rq, rp, say);
 		return;
@@ -287,9 +286,6 @@ static void save(struct entries_req *r, const struct http_req *rq, struct http_r
 		rc = web_entries_save(r->d->db, &w, e, (size_t)n, err, sizeof(err));
 		pthread_mutex_unlock(&r->d->db_lock);
 	}
-	for (int i = 0; i < n; i++)
-		if (e[i].reason[0] != '\0')
-			free((char *)e[i].reason);
 	if (rc != GM_OK) {
 		log_err("entries: %s", err);
 		rp->status = 503;

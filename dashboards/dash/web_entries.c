@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "gm_err.h"
 #include "oneshot.h"
 #include "payload.h"
@@ -213,17 +214,11 @@ int web_entries_set_lock(sqlite3 *db, int year, int month, bool lock, const stru
 	if (sqlite3_step(st) == SQLITE_DONE)
 		rc = GM_OK;
 	sqlite3_finalize(st);
-	if (rc == GM_OK && sqlite3_prepare_v2(db, "INSERT INTO audit (at, who, address, what) "
-	    "VALUES (?, ?, ?, ?)", -1, &st, NULL) == SQLITE_OK) {
+	if (rc == GM_OK) {
 		char what[64];
 
 		snprintf(what, sizeof(what), "%s %s", lock ? "lock month" : "unlock month", key);
-		sqlite3_bind_double(st, 1, w->at);
-		sqlite3_bind_text(st, 2, w->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, w->address, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, what, -1, SQLITE_STATIC);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
+		audit_add(db, w->at, w->name, w->address, what, NULL, NULL);
 	}
 	return rc;
 }
