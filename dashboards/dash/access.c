@@ -15,6 +15,7 @@ void access_config_defaults(struct access_config *a)
 	a->max_failures = 10;
 	a->lock_s = 15 * 60;
 	a->address_failures = 30;
+	a->evidence_max = 10 << 20;
 }
 
 static void public_key(struct conf *c, struct access_config *a, const char *value)
@@ -61,9 +62,15 @@ void access_config_key(struct conf *c, struct access_config *a, const char *key,
 			a->address_failures = (int)n;
 	} else if (strcmp(key, "public") == 0)
 		public_key(c, a, value);
-	else
+	else if (strcmp(key, "evidence") == 0)
+		conf_str(c, key, value, a->evidence, sizeof(a->evidence));
+	else if (strcmp(key, "evidence_max_mb") == 0) {
+		if (conf_double(c, key, value, 0.001, 256, &d))
+			a->evidence_max = (size_t)(d * (1 << 20));
+	} else
 		conf_error(c, "unknown key \"%s\" in [accounts] (database, session_hours, "
-		    "max_failures, lock_minutes, address_failures, public)", key);
+		    "max_failures, lock_minutes, address_failures, public, evidence, "
+		    "evidence_max_mb)", key);
 }
 
 enum page_kind access_page_kind(const struct http_req *rq)

@@ -15,6 +15,9 @@
  *                          ; before that address waits out the window
  *   public = overview units ; pages anyone may see: overview, units, meters
  *                          ; (a meter and its graphs), reports, api, metrics
+ *   evidence = /var/lib/greenmeter/evidence ; checklist evidence files (never
+ *                          ; served as a folder); default: <database>.evidence
+ *   evidence_max_mb = 10   ; the largest evidence file
  */
 #ifndef GM_ACCESS_H
 #define GM_ACCESS_H
@@ -37,6 +40,8 @@ struct access_config {
 	double lock_s;
 	int address_failures;
 	bool public[PAGE_N];
+	char evidence[1024];     /* "": beside the database */
+	size_t evidence_max;     /* bytes */
 };
 
 void access_config_defaults(struct access_config *a);

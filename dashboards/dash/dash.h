@@ -81,6 +81,6 @@ enum lang dash_lang(const struct http_req *rq);
 void dash_routes_handle(void *dash, const struct http_req *rq, struct http_reply *rp);
 /* Which paths take a form (an http_form_path): signing in and out, when
  * the dashboard has accounts. */
-bool dash_routes_takes_form(void *dash, const struct http_req *rq);
+enum http_form dash_routes_takes_form(void *dash, const struct http_req *rq);
 
 #endif

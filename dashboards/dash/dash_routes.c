@@ -11,6 +11,11 @@ static bool is(const struct http_req *rq, int n, const char *first)
 	return rq->nseg == n && (first == NULL || strcmp(rq->seg[0], first) == 0);
 }
 
+static bool is2(const struct http_req *rq, const char *first, const char *second)
+{
+	return rq->nseg == 2 && strcmp(rq->seg[0], first) == 0 && strcmp(rq->seg[1], second) == 0;
+}
+
 /* A channel named by three segments from i on; false (and 400) when they are
  * not ids. */
 static bool chan_of(const struct http_req *rq, int i, struct chan_id *id, struct http_reply *rp)
@@ -124,20 +129,36 @@ static bool gate(struct dash *d, const struct http_req *rq, struct http_reply *r
 		dash_entries_page(d, rq, rp, v);
 		return true;
 	}
-	if (rq->nseg == 2 && strcmp(rq->seg[0], "entries") == 0 && strcmp(rq->seg[1], "lock") == 0) {
+	if (is2(rq, "entries", "lock")) {
 		dash_entries_lock(d, rq, rp, v);
+		return true;
+	}
+	if (is(rq, 1, "checklist")) {
+		dash_checklist_page(d, rq, rp, v);
+		return true;
+	}
+	if (is2(rq, "checklist", "evidence")) {
+		dash_checklist_upload(d, rq, rp, v);
+		return true;
+	}
+	if (is(rq, 2, "evidence")) {
+		dash_evidence_file(d, rp, v, rq->seg[1]);
 		return true;
 	}
 	return false;
 }
 
-bool dash_routes_takes_form(void *dash, const struct http_req *rq)
+enum http_form dash_routes_takes_form(void *dash, const struct http_req *rq)
 {
 	const struct dash *d = dash;
 
-	return d->db != NULL && (is(rq, 1, "signin") || is(rq, 1, "signout") ||
-	    is(rq, 1, "entries") || (rq->nseg == 2 && strcmp(rq->seg[0], "entries") == 0 &&
-	    strcmp(rq->seg[1], "lock") == 0));
+	if (d->db == NULL)
+		return HTTP_FORM_NONE;
+	if (is2(rq, "checklist", "evidence"))
+		return HTTP_FORM_UPLOAD;
+	return is(rq, 1, "signin") || is(rq, 1, "signout") || is(rq, 1, "entries") ||
+	    is2(rq, "entries", "lock") || is(rq, 1, "checklist") ? HTTP_FORM_FIELDS :
+	    HTTP_FORM_NONE;
 }
 
 void dash_routes_handle(void *dash, const struct http_req *req, struct http_reply *rp)

@@ -64,6 +64,39 @@ static const char *const migrations[] = {
 	"  month TEXT PRIMARY KEY,"
 	"  who TEXT NOT NULL,"
 	"  at REAL NOT NULL);",
+	/* 3: the self-evaluation checklists, their evidence files, and each
+	 * checklist file as last written (to notice one changed by hand) */
+	"CREATE TABLE checklist ("
+	"  unit TEXT NOT NULL,"
+	"  fy INTEGER NOT NULL,"                /* Buddhist Era */
+	"  code TEXT NOT NULL,"                 /* the edition's indicator */
+	"  score REAL CHECK (score IS NULL OR score >= 0),"   /* NULL: not filled */
+	"  evidence TEXT NOT NULL DEFAULT '',"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (unit, fy, code));"
+	"CREATE TABLE causes ("
+	"  unit TEXT NOT NULL,"
+	"  fy INTEGER NOT NULL,"
+	"  resource TEXT NOT NULL,"             /* org.h resource_name */
+	"  text TEXT NOT NULL DEFAULT '',"
+	"  plan TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (unit, fy, resource));"
+	"CREATE TABLE checklist_files ("
+	"  unit TEXT NOT NULL,"
+	"  fy INTEGER NOT NULL,"
+	"  text BLOB NOT NULL,"
+	"  PRIMARY KEY (unit, fy));"
+	"CREATE TABLE evidence ("
+	"  id INTEGER PRIMARY KEY,"             /* the file's name in the evidence folder */
+	"  unit TEXT NOT NULL,"
+	"  fy INTEGER NOT NULL,"
+	"  code TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"                 /* as uploaded, shown only */
+	"  type TEXT NOT NULL,"                 /* from its content */
+	"  size INTEGER NOT NULL,"
+	"  at REAL NOT NULL,"
+	"  who TEXT NOT NULL);"
+	"CREATE INDEX evidence_of ON evidence (unit, fy, code);",
 };
 
 int db_latest(void)

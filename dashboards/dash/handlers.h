@@ -48,6 +48,15 @@ void dash_entries_page(struct dash *d, const struct http_req *rq, struct http_re
 void dash_entries_lock(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v);
 
+/* A unit's self-evaluation checklist: the form and its save, an evidence
+ * file's upload, and an evidence file (dash_checklist.c). */
+void dash_checklist_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v);
+void dash_checklist_upload(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v);
+void dash_evidence_file(struct dash *d, struct http_reply *rp,
+    const struct viewer *v, const char *id);
+
 /* A unit's files in the newest report set that has any, as links. */
 void dash_reports_of_unit(FILE *f, const char *dir, const char *unit, enum lang l);
 

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -12,6 +13,7 @@
 
 #include "gm_err.h"
 #include "http_server.h"
+#include "http_upload.h"
 #include "log.h"
 #include "ratelog.h"
 
@@ -22,6 +24,7 @@ struct http_server {
 	void *app;
 	struct ratelog noise;   /* what clients can make us log */
 	bool tls;
+	size_t upload_max;
 };
 
 /* A handful of lines a minute that clients can cause (ratelog.h). */
@@ -40,6 +43,10 @@ struct req_ctx {
 	struct http_path p;
 	bool started;     /* a POST's first call was seen */
 	bool no_form;     /* a POST to a path that takes none */
+	enum http_form kind;
+	struct http_upload *up;   /* HTTP_FORM_UPLOAD: the form taken apart */
+	int up_refused;   /* its refusal, or 0 */
+	const char *up_why;
 	bool too_big;     /* its body is over HTTP_FORM_MAX */
 	char *body;       /* malloc'd, NUL-terminated */
 	size_t body_len;
@@ -88,8 +95,10 @@ static void req_done(void *cls, struct MHD_Connection *c, void **req_cls,
 	(void)cls;
 	(void)c;
 	(void)how;
-	if (*req_cls != &no_memory && *req_cls != NULL)
+	if (*req_cls != &no_memory && *req_cls != NULL) {
 		free(((struct req_ctx *)*req_cls)->body);
+		http_upload_free(((struct req_ctx *)*req_cls)->up);
+	}
 	if (*req_cls != &no_memory)
 		free(*req_cls);
 	*req_cls = NULL;
@@ -216,14 +225,51 @@ static enum MHD_Result take_body(struct req_ctx *x, const char *upload, size_t *
 	return MHD_YES;
 }
 
+/* An upload's body, taken apart as it comes (http_upload.h); the first
+ * call makes the parser. */
+static enum MHD_Result take_upload(struct MHD_Connection *c, struct req_ctx *x, size_t max,
+    const char *upload, size_t *upload_len, bool *done)
+{
+	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+
+	*done = false;
+	if (!x->started) {
+		x->started = true;
+		if (type == NULL || strncasecmp(type, "multipart/form-data", 19) != 0) {
+			x->up_refused = MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
+			x->up_why = "a form with a file is multipart/form-data";
+		} else if ((x->up = http_upload_new(c, max)) == NULL) {
+			x->up_refused = MHD_HTTP_BAD_REQUEST;
+			x->up_why = "a multipart form without a boundary";
+		}
+		return MHD_YES;
+	}
+	if (*upload_len == 0) {
+		*done = true;
+		return MHD_YES;
+	}
+	x->body_len += *upload_len;   /* counted, not kept: the parser keeps what it needs */
+	if (x->up_refused == 0)
+		x->up_refused = http_upload_feed(x->up, upload, *upload_len, &x->up_why);
+	*upload_len = 0;
+	/* a refused body is read on to be answered, but not past what a
+	 * form may be: a sender that goes on is cut off */
+	return x->body_len > max + HTTP_FORM_MAX ? MHD_NO : MHD_YES;
+}
+
 /* A form, urlencoded; else the status to refuse it with. */
 static int form_refusal(struct MHD_Connection *c, const struct req_ctx *x, const char **why)
 {
 	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 
 	if (x->too_big) {
-		*why = "a form of more than 64 KiB";
+		*why = x->kind == HTTP_FORM_UPLOAD ? "a file over the size allowed" :
+		    "a form of more than 64 KiB";
 		return MHD_HTTP_CONTENT_TOO_LARGE;
+	}
+	if (x->kind == HTTP_FORM_UPLOAD) {
+		*why = x->up_why;
+		return x->up_refused;
 	}
 	if (type == NULL || strncmp(type, "application/x-www-form-urlencoded", 33) != 0 ||
 	    (type[33] != '\0' && type[33] != ';')) {
@@ -269,16 +315,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	    !x->started) {
 		struct http_req probe = { .path = x->p.path, .nseg = x->p.nseg, .post = true };
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		struct req_ctx *w = (struct req_ctx *)x;
 
 		memcpy(probe.seg, x->p.seg, sizeof(probe.seg));
-		((struct req_ctx *)x)->no_form = s->takes_form == NULL || !s->takes_form(s->app, &probe);
+		w->kind = s->takes_form != NULL ? s->takes_form(s->app, &probe) : HTTP_FORM_NONE;
+		w->no_form = w->kind == HTTP_FORM_NONE;
 		/* said too long: answered at once, the body never read */
-		((struct req_ctx *)x)->too_big = cl != NULL && strtoull(cl, NULL, 10) > HTTP_FORM_MAX;
+		w->too_big = cl != NULL && strtoull(cl, NULL, 10) > (w->kind == HTTP_FORM_UPLOAD ?
+		    s->upload_max + HTTP_FORM_MAX : HTTP_FORM_MAX);
 	}
 	if (rq.post && x != NULL && x != (const void *)&no_memory && x->refused == 0 &&
 	    !x->no_form && !(x->too_big && !x->started)) {
 		bool done;
-		enum MHD_Result more = take_body((struct req_ctx *)x, upload, upload_len, &done);
+		enum MHD_Result more = x->kind == HTTP_FORM_UPLOAD ?
+		    take_upload(c, (struct req_ctx *)x, s->upload_max, upload, upload_len, &done) :
+		    take_body((struct req_ctx *)x, upload, upload_len, &done);
 
 		if (more != MHD_YES || !done)
 			return more;
@@ -293,6 +344,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		rq.tls = s->tls;
 		rq.body = x->body != NULL ? x->body : "";
 		rq.body_len = x->body_len;
+		if (x->up != NULL) {
+			rq.body = http_upload_fields(x->up, &rq.body_len);
+			rq.file = http_upload_file(x->up, &rq.file_len, &rq.file_name);
+		}
 		client_address(c, rq.address, sizeof(rq.address));
 		rq.path = x->p.path;
 		rq.nseg = x->p.nseg;
@@ -360,6 +415,7 @@ struct http_server *http_server_start(const char *host, int port, const struct h
 	s->h = h;
 	s->takes_form = takes_form;
 	s->app = app;
+	s->upload_max = lim->upload_max;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (lim->tls_cert != NULL) {

@@ -4,7 +4,9 @@
  *   405  any method but GET, HEAD and POST, and a POST to a path the
  *        application's takes_form does not accept (before its body is
  *        read);
- *   413, 415  a POST body over HTTP_FORM_MAX, or not a urlencoded form;
+ *   413, 415  a POST body over HTTP_FORM_MAX, or not a urlencoded form
+ *        (a path that takes an upload: not multipart/form-data, or its
+ *        file over the limit's upload_max; http_upload.h);
  *   414, 400  what http_path.h refuses: an over-long request line, a NUL or
  *        control byte (raw or %-encoded) anywhere in path or query, a path
  *        that is not plain segments; so "..", hidden files, encoded slashes
@@ -44,6 +46,9 @@ struct http_req {
 	bool post;                      /* a POST: its form below */
 	const char *body;               /* NUL-terminated; "" for GET */
 	size_t body_len;
+	const unsigned char *file;      /* an upload's file, or NULL */
+	size_t file_len;
+	const char *file_name;          /* as the browser named it ("" when it did not) */
 	char address[64];               /* the client's, numeric */
 	bool tls;                       /* it came over HTTPS */
 	bool accounts;                  /* the application signs people in (its pages
@@ -75,8 +80,10 @@ struct http_reply {
 void http_server_fail(struct http_reply *rp, int status, const char *msg);
 
 typedef void (*http_handler)(void *app, const struct http_req *rq, struct http_reply *rp);
-/* Does the path (rq's path and segments only) take a POSTed form? */
-typedef bool (*http_form_path)(void *app, const struct http_req *rq);
+/* Does the path (rq's path and segments only) take a POSTed form, and
+ * which kind? */
+enum http_form { HTTP_FORM_NONE, HTTP_FORM_FIELDS, HTTP_FORM_UPLOAD };
+typedef enum http_form (*http_form_path)(void *app, const struct http_req *rq);
 
 struct http_limits {
 	int threads;           /* workers */
@@ -85,6 +92,7 @@ struct http_limits {
 	int idle_timeout_s;    /* a connection silent this long is closed */
 	const char *tls_cert;  /* PEM text: HTTPS (GnuTLS); NULL: plain HTTP */
 	const char *tls_key;
+	size_t upload_max;     /* bytes of an uploaded file */
 };
 
 struct http_server;

@@ -9,12 +9,8 @@
  * and exits. Exit codes: 0 ok, 1 bad configuration, 2 wrong command line,
  * 3 could not start (port, memory).
  */
+#include <errno.h>
 #include <getopt.h>
-
-#include "account_cli.h"
-#include "web_entries.h"
-#include "fileio.h"
-#include "db.h"
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -22,18 +18,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <curl/curl.h>
 
+#include "account_cli.h"
 #include "alert.h"
 #include "dash.h"
-#include "gm_err.h"
-#include "page_cache.h"
-#include "log.h"
-#include "rrdc.h"
+#include "db.h"
 #include "faults.h"
+#include "fileio.h"
+#include "gm_err.h"
+#include "log.h"
+#include "page_cache.h"
+#include "rrdc.h"
 #include "timeutil.h"
+#include "web_entries.h"
 
 static volatile sig_atomic_t stopping;
 
@@ -232,6 +233,12 @@ static int open_accounts(struct dash *d, char *err, size_t errlen)
 		return gm_errf(err, errlen, GM_ELIB, "cannot start libsodium");
 	if ((d->db = db_open(d->cfg.access.database, err, errlen)) == NULL)
 		return GM_EIO;
+	if (d->cfg.access.evidence[0] == '\0')
+		snprintf(d->cfg.access.evidence, sizeof(d->cfg.access.evidence), "%.1000s.evidence",
+		    d->cfg.access.database);
+	if (mkdir(d->cfg.access.evidence, 0700) != 0 && errno != EEXIST)
+		return gm_errf(err, errlen, GM_EIO, "evidence folder %s: %s", d->cfg.access.evidence,
+		    strerror(errno));
 	if ((d->limit = signin_limit_new(d->cfg.access.address_failures)) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 	log_info("accounts: %s; sign-in needed for all but%s%s%s%s%s%s%s", d->cfg.access.database,
@@ -318,7 +325,7 @@ static int read_tls(const struct dash_config *cfg, char **cert, char **key, char
 static struct http_server *listen_http(struct dash *d, char *err, size_t errlen)
 {
 	struct http_limits lim = { d->cfg.threads, d->cfg.max_connections, d->cfg.max_per_ip,
-	    d->cfg.idle_timeout_s, NULL, NULL };
+	    d->cfg.idle_timeout_s, NULL, NULL, d->cfg.access.evidence_max };
 	struct http_server *s = NULL;
 	char *cert, *key;
 

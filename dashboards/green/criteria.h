@@ -41,6 +41,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "kpi.h"
 #include "org.h"
@@ -135,6 +136,17 @@ typedef void (*crit_report_fn)(void *user, const char *msg);
 int criteria_load(const char *path, struct criteria *c, crit_report_fn report, void *user);
 int checklist_load(const char *path, const struct criteria *c, struct checklist *cl,
     crit_report_fn report, void *user);
+
+/* cl as the file checklist_load reads back into the same answers: the
+ * indicators in the edition's order (those with nothing in them left
+ * out), then the causes ([cause paper] when both paper figures have the
+ * same). head is the opening comment's first line. Values must be
+ * checklist_writable. */
+void checklist_write(FILE *f, const struct criteria *c, const struct checklist *cl,
+    const char *head);
+/* Can value be written as a checklist value and read back as it is: one
+ * line, no space at either end, no " ;" (the start of a comment). */
+bool checklist_writable(const char *value);
 
 /* items[i] is used for meter indicator i (indexes as in c->ind); items NULL:
  * no meter item met. cl NULL: no checklist. out->ind[].check points into

@@ -9,7 +9,9 @@
  *     cause with a plan has its text;
  *   - scored, it grades: a total within 0..100 and each category within
  *     0..its weight, an indicator's score within 0..its points, and a list
- *     of what to do next that is empty exactly at gold.
+ *     of what to do next that is empty exactly at gold;
+ *   - written back (checklist_write, as gm-dashboard saves a checklist) and
+ *     read again, it is the same checklist: every answer, every cause.
  */
 #include <math.h>
 
@@ -62,9 +64,54 @@ static void check_score(const struct checklist *cl)
 		    ev.gain_needed);
 }
 
+static bool same_entry(const struct check_entry *a, const struct check_entry *b)
+{
+	return (isnan(a->score) ? isnan(b->score) : a->score == b->score) &&
+	    strcmp(a->evidence, b->evidence) == 0 && strcmp(a->note, b->note) == 0;
+}
+
+static const struct check_entry *entry_in(const struct checklist *cl, const char *code)
+{
+	for (int e = 0; e < cl->n; e++)
+		if (strcmp(cl->e[e].code, code) == 0)
+			return &cl->e[e];
+	return NULL;
+}
+
+static bool has_answer(const struct check_entry *e)
+{
+	return e != NULL && (!isnan(e->score) || e->evidence[0] != '\0' || e->note[0] != '\0');
+}
+
+/* Written back and read again: the same answers and causes. */
+static void check_round_trip(const struct checklist *cl, const char *path)
+{
+	static struct checklist back;
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		fuzz_broken("cannot write %s", path);
+	checklist_write(f, &crit, cl, "round trip");
+	fclose(f);
+	if (checklist_load(path, &crit, &back, NULL, NULL) != 0)
+		fuzz_broken("an accepted checklist, written back, is refused");
+	for (int i = 0; i < crit.nind; i++) {
+		const struct check_entry *a = entry_in(cl, crit.ind[i].code);
+		const struct check_entry *b = entry_in(&back, crit.ind[i].code);
+
+		if (has_answer(a) != has_answer(b) || (has_answer(a) && !same_entry(a, b)))
+			fuzz_broken("%s is not the same written back", crit.ind[i].code);
+	}
+	for (int r = 0; r < RES_N; r++) {
+		if (strcmp(cl->cause[r].text, back.cause[r].text) != 0 ||
+		    strcmp(cl->cause[r].plan, back.cause[r].plan) != 0)
+			fuzz_broken("the cause of %s is not the same written back", resource_name(r));
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *path;
+	static const char *path, *path2;
 	static struct checklist cl;
 	struct fuzz_files ff = { .n = 1 };
 	int errors;
@@ -72,6 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_name = "fuzz_conf_checklist";
 	if (path == NULL) {
 		path = fuzz_path("unit.ini");
+		path2 = fuzz_path("written.ini");
 		if (criteria_load(GM_ROOT "/dashboards/org/senate/criteria-2567.ini", &crit, NULL,
 		    NULL) != 0)
 			fuzz_broken("the shipped criteria edition does not load");
@@ -86,6 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (errors == 0) {
 		check_checklist(&cl);
 		check_score(&cl);
+		check_round_trip(&cl, path2);
 	} else if (cl.n != 0) {
 		fuzz_broken("a refused checklist left %d entries", cl.n);
 	}

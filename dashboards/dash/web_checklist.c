@@ -1,0 +1,390 @@
+/* web_checklist.c - a unit's checklist in the database and its INI file
+ * (web_checklist.h). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "audit.h"
+#include "confparse.h"
+#include "fileio.h"
+#include "gm_err.h"
+#include "numtext.h"
+#include "web_checklist.h"
+
+static int sql_fail(sqlite3 *db, const char *what, char *err, size_t errlen)
+{
+	return gm_errf(err, errlen, GM_EIO, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, const char *unit, int fy)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, fy);
+	return st;
+}
+
+static void copy_col(char *dst, size_t len, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	snprintf(dst, len, "%s", t != NULL ? (const char *)t : "");
+}
+
+/* The file as last written; *text NULL when never. */
+static int last_written(sqlite3 *db, const char *unit, int fy, char **text, size_t *len)
+{
+	sqlite3_stmt *st = prepare(db, "SELECT text FROM checklist_files WHERE unit = ?1 AND "
+	    "fy = ?2", unit, fy);
+	int rc = GM_OK;
+
+	*text = NULL;
+	*len = 0;
+	if (st == NULL)
+		return GM_EIO;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		if ((*text = malloc(*len + 1)) == NULL)
+			rc = GM_ENOMEM;
+		else {
+			if (*len > 0)
+				memcpy(*text, sqlite3_column_blob(st, 0), *len);
+			(*text)[*len] = '\0';
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int web_checklist_get(sqlite3 *db, const struct criteria *c, const char *unit, int fy,
+    struct checklist *cl)
+{
+	sqlite3_stmt *st;
+	char *text;
+	size_t len;
+
+	memset(cl, 0, sizeof(*cl));
+	if (last_written(db, unit, fy, &text, &len) != GM_OK)
+		return GM_EIO;
+	cl->found = text != NULL;
+	free(text);
+	if ((st = prepare(db, "SELECT code, score, evidence, note FROM checklist WHERE unit = ?1 "
+	    "AND fy = ?2", unit, fy)) == NULL)
+		return GM_EIO;
+	while (sqlite3_step(st) == SQLITE_ROW && cl->n < CRIT_MAX_INDICATORS) {
+		struct check_entry *e = &cl->e[cl->n];
+
+		copy_col(e->code, sizeof(e->code), st, 0);
+		if (criteria_find(c, e->code) < 0)
+			continue;   /* of another edition */
+		e->score = sqlite3_column_type(st, 1) == SQLITE_NULL ? NAN :
+		    sqlite3_column_double(st, 1);
+		copy_col(e->evidence, sizeof(e->evidence), st, 2);
+		copy_col(e->note, sizeof(e->note), st, 3);
+		cl->n++;
+		cl->found = true;
+	}
+	sqlite3_finalize(st);
+	if ((st = prepare(db, "SELECT resource, text, plan FROM causes WHERE unit = ?1 AND fy = ?2",
+	    unit, fy)) == NULL)
+		return GM_EIO;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		enum resource r;
+
+		if (resource_parse((const char *)sqlite3_column_text(st, 0), &r) != 0)
+			continue;
+		copy_col(cl->cause[r].text, sizeof(cl->cause[r].text), st, 1);
+		copy_col(cl->cause[r].plan, sizeof(cl->cause[r].plan), st, 2);
+		cl->found = true;
+	}
+	sqlite3_finalize(st);
+	return GM_OK;
+}
+
+/* The rows of cl replace the unit's for fy, and the file's text is kept
+ * as the one last written. */
+static int put_rows(sqlite3 *db, const char *unit, int fy, const struct checklist *cl,
+    const char *text, size_t len)
+{
+	sqlite3_stmt *st;
+	int ok = 1;
+
+	if (sqlite3_exec(db, "SAVEPOINT put", NULL, NULL, NULL) != SQLITE_OK)
+		return GM_EIO;
+	for (int k = 0; k < 2 && ok; k++) {
+		st = prepare(db, k == 0 ? "DELETE FROM checklist WHERE unit = ?1 AND fy = ?2" :
+		    "DELETE FROM causes WHERE unit = ?1 AND fy = ?2", unit, fy);
+		ok = st != NULL && sqlite3_step(st) == SQLITE_DONE;
+		sqlite3_finalize(st);
+	}
+	for (int i = 0; i < cl->n && ok; i++) {
+		const struct check_entry *e = &cl->e[i];
+
+		st = prepare(db, "INSERT INTO checklist (unit, fy, code, score, evidence, note) "
+		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", unit, fy);
+		if ((ok = st != NULL) != 0) {
+			sqlite3_bind_text(st, 3, e->code, -1, SQLITE_STATIC);
+			if (!isnan(e->score))
+				sqlite3_bind_double(st, 4, e->score);
+			sqlite3_bind_text(st, 5, e->evidence, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 6, e->note, -1, SQLITE_STATIC);
+			ok = sqlite3_step(st) == SQLITE_DONE;
+		}
+		sqlite3_finalize(st);
+	}
+	for (int r = 0; r < RES_N && ok; r++) {
+		if (cl->cause[r].text[0] == '\0' && cl->cause[r].plan[0] == '\0')
+			continue;
+		st = prepare(db, "INSERT INTO causes (unit, fy, resource, text, plan) VALUES "
+		    "(?1, ?2, ?3, ?4, ?5)", unit, fy);
+		if ((ok = st != NULL) != 0) {
+			sqlite3_bind_text(st, 3, resource_name((enum resource)r), -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 4, cl->cause[r].text, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 5, cl->cause[r].plan, -1, SQLITE_STATIC);
+			ok = sqlite3_step(st) == SQLITE_DONE;
+		}
+		sqlite3_finalize(st);
+	}
+	if (ok) {
+		st = prepare(db, "INSERT OR REPLACE INTO checklist_files (unit, fy, text) VALUES "
+		    "(?1, ?2, ?3)", unit, fy);
+		if ((ok = st != NULL) != 0) {
+			sqlite3_bind_blob(st, 3, text, (int)len, SQLITE_STATIC);
+			ok = sqlite3_step(st) == SQLITE_DONE;
+		}
+		sqlite3_finalize(st);
+	}
+	if (!ok)
+		sqlite3_exec(db, "ROLLBACK TO put", NULL, NULL, NULL);
+	sqlite3_exec(db, "RELEASE put", NULL, NULL, NULL);
+	return ok ? GM_OK : GM_EIO;
+}
+
+void web_checklist_path(char *buf, size_t len, const char *dir, int fy, const char *unit)
+{
+	snprintf(buf, len, "%s/%d/%s.ini", dir, fy, unit);
+}
+
+/* The first mistake checklist_load reports. */
+static void first_mistake(void *user, const char *msg)
+{
+	char *err = user;
+
+	if (err[0] == '\0')
+		snprintf(err, 512, "%s", msg);
+}
+
+int web_checklist_import(sqlite3 *db, const struct criteria *c, const char *path,
+    const struct entry_who *w, int fy, char *err, size_t errlen)
+{
+	struct checklist *have = malloc(sizeof(*have)), *cl = malloc(sizeof(*cl));
+	char first[512] = "", *text = NULL, what[300], why[256];
+	size_t len = 0;
+	int rc = GM_OK;
+
+	if (have == NULL || cl == NULL)
+		rc = gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	else if (web_checklist_get(db, c, w->unit, fy, have) != GM_OK)
+		rc = sql_fail(db, "checklist", err, errlen);
+	else if (have->found)
+		;   /* the database has it: the file is its export */
+	else if (checklist_load(path, c, cl, first_mistake, first) != 0)
+		rc = gm_errf(err, errlen, GM_EINVAL, "%s", first);
+	else if (cl->found && fileio_read_all(path, CONF_FILE_MAX, &text, &len, why,
+	    sizeof(why)) != GM_OK)
+		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, why);
+	else if (cl->found) {
+		snprintf(what, sizeof(what), "checklist %s %d: read in from %s", w->unit, fy, path);
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			rc = sql_fail(db, "checklist", err, errlen);
+		else if (put_rows(db, w->unit, fy, cl, text, len) != GM_OK ||
+		    audit_add(db, w->at, w->name, w->address, what, NULL, NULL) != GM_OK ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+			rc = sql_fail(db, "checklist", err, errlen);
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		}
+	}
+	free(text);
+	free(have);
+	free(cl);
+	return rc;
+}
+
+static const struct check_entry *entry_of(const struct checklist *cl, const char *code)
+{
+	for (int e = 0; e < cl->n; e++)
+		if (strcmp(cl->e[e].code, code) == 0)
+			return &cl->e[e];
+	return NULL;
+}
+
+/* One audit row for a field that changed: "checklist <unit> <fy> <field>". */
+static int audit_field(sqlite3 *db, const struct entry_who *w, int fy, const char *field,
+    const char *old, const char *new_value)
+{
+	char what[200];
+
+	if (strcmp(old, new_value) == 0)
+		return GM_OK;
+	snprintf(what, sizeof(what), "checklist %s %d %s", w->unit, fy, field);
+	return audit_add(db, w->at, w->name, w->address, what, old[0] ? old : NULL,
+	    new_value[0] ? new_value : NULL);
+}
+
+static void score_text(char *buf, size_t len, const struct check_entry *e)
+{
+	buf[0] = '\0';
+	if (e != NULL && !isnan(e->score))
+		numtext_shortest(buf, len, e->score);
+}
+
+static int audit_changes(sqlite3 *db, const struct entry_who *w, int fy,
+    const struct criteria *c, const struct checklist *was, const struct checklist *now)
+{
+	static const struct check_entry none = { .score = NAN };
+	int rc = GM_OK;
+
+	for (int i = 0; i < c->nind && rc == GM_OK; i++) {
+		const struct check_entry *a = entry_of(was, c->ind[i].code), *b = entry_of(now,
+		    c->ind[i].code);
+		char field[64], sa[40], sb[40];
+
+		a = a != NULL ? a : &none;
+		b = b != NULL ? b : &none;
+		score_text(sa, sizeof(sa), a);
+		score_text(sb, sizeof(sb), b);
+		snprintf(field, sizeof(field), "%s score", c->ind[i].code);
+		rc = audit_field(db, w, fy, field, sa, sb);
+		snprintf(field, sizeof(field), "%s evidence", c->ind[i].code);
+		rc = rc != GM_OK ? rc : audit_field(db, w, fy, field, a->evidence, b->evidence);
+		snprintf(field, sizeof(field), "%s note", c->ind[i].code);
+		rc = rc != GM_OK ? rc : audit_field(db, w, fy, field, a->note, b->note);
+	}
+	for (int r = 0; r < RES_N && rc == GM_OK; r++) {
+		char field[64];
+
+		snprintf(field, sizeof(field), "cause %s", resource_name((enum resource)r));
+		rc = audit_field(db, w, fy, field, was->cause[r].text, now->cause[r].text);
+		snprintf(field, sizeof(field), "cause %s plan", resource_name((enum resource)r));
+		rc = rc != GM_OK ? rc : audit_field(db, w, fy, field, was->cause[r].plan,
+		    now->cause[r].plan);
+	}
+	return rc;
+}
+
+/* A file at path that is not the one last written was changed by hand:
+ * moved aside to path.hand-<UTC time>, and said in the audit log. */
+static int keep_hand_edit(sqlite3 *db, const struct entry_who *w, int fy, const char *path,
+    char *err, size_t errlen)
+{
+	char *file = NULL, *ours = NULL, why[256], aside[4200], stamp[32], what[800];
+	size_t flen, olen;
+	time_t t = (time_t)w->at;
+	struct tm tm;
+	int rc = fileio_read_all(path, CONF_FILE_MAX, &file, &flen, why, sizeof(why));
+
+	if (rc == GM_ENOTFOUND)
+		return GM_OK;
+	if (rc != GM_OK)
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, why);
+	if ((rc = last_written(db, w->unit, fy, &ours, &olen)) == GM_OK && (ours == NULL ||
+	    olen != flen || memcmp(ours, file, flen) != 0)) {
+		gmtime_r(&t, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		snprintf(aside, sizeof(aside), "%s.hand-%s", path, stamp);
+		snprintf(what, sizeof(what), "checklist %s %d: %.300s was changed by hand; kept as %.330s",
+		    w->unit, fy, path, aside);
+		if (rename(path, aside) != 0)
+			rc = gm_errf(err, errlen, GM_EIO, "%s: cannot move it aside: %s", path,
+			    strerror(errno));
+		else
+			rc = audit_add(db, w->at, w->name, w->address, what, NULL, NULL);
+	}
+	free(file);
+	free(ours);
+	return rc;
+}
+
+/* The file for cl, written beside path and read back: GM_OK with the new
+ * file ready to commit and its text in *text; GM_EINVAL with the mistake. */
+static int write_file(const struct criteria *c, const char *path, const struct entry_who *w,
+    int fy, const struct checklist *cl, struct fileio_new *n, char **text, size_t *len,
+    char *err, size_t errlen)
+{
+	char head[300], first[512] = "", why[256];
+	struct checklist *back = malloc(sizeof(*back));
+	FILE *m;
+	int rc;
+
+	*text = NULL;
+	snprintf(head, sizeof(head), "The Green Office checklist of %s for fiscal year %d, "
+	    "written by gm-dashboard", w->unit, fy);
+	if (back == NULL || (m = open_memstream(text, len)) == NULL) {
+		free(back);
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	}
+	checklist_write(m, c, cl, head);
+	fclose(m);
+	if ((rc = fileio_new_open(n, path, 0644, why, sizeof(why))) != GM_OK)
+		rc = gm_errf(err, errlen, GM_EIO, "%s", why);
+	else if (fwrite(*text, 1, *len, n->f) != *len || fflush(n->f) != 0)
+		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", n->tmp, strerror(errno));
+	else if (checklist_load(n->tmp, c, back, first_mistake, first) != 0)
+		rc = gm_errf(err, errlen, GM_EINVAL, "%s", first);
+	if (rc != GM_OK)
+		fileio_new_abort(n);
+	free(back);
+	return rc;
+}
+
+int web_checklist_save(sqlite3 *db, const struct criteria *c, const char *path,
+    const struct entry_who *w, int fy, const struct checklist *cl, char *err, size_t errlen)
+{
+	struct checklist *was = malloc(sizeof(*was));
+	struct fileio_new n;
+	char dir[4096], *text = NULL, why[256];
+	size_t len = 0;
+	int rc;
+
+	if (was == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		free(was);
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", dir, strerror(errno));
+	}
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		free(was);
+		return sql_fail(db, "checklist", err, errlen);
+	}
+	rc = web_checklist_get(db, c, w->unit, fy, was);
+	if (rc == GM_OK)
+		rc = write_file(c, path, w, fy, cl, &n, &text, &len, err, errlen);
+	else
+		sql_fail(db, "checklist", err, errlen);
+	/* before the rows: they hold the file as last written until replaced */
+	if (rc == GM_OK && (rc = keep_hand_edit(db, w, fy, path, err, errlen)) != GM_OK)
+		fileio_new_abort(&n);
+	if (rc == GM_OK && (audit_changes(db, w, fy, c, was, cl) != GM_OK ||
+	    put_rows(db, w->unit, fy, cl, text, len) != GM_OK)) {
+		rc = sql_fail(db, "checklist", err, errlen);
+		fileio_new_abort(&n);
+	}
+	if (rc == GM_OK && (rc = fileio_new_commit(&n, true, why, sizeof(why))) != GM_OK)
+		gm_errf(err, errlen, rc, "%s", why);
+	if (rc == GM_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = sql_fail(db, "checklist", err, errlen);
+	if (rc != GM_OK)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	free(text);
+	free(was);
+	return rc;
+}
