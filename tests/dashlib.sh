@@ -111,7 +111,7 @@ browser_test() {
 	ART=$ROOT/build/artifacts
 	mkdir -p "$ART"
 	python3 "$ROOT/tests/e2e/$1" "http://127.0.0.1:$driver" "http://127.0.0.1:$WEB" "$ART" \
-		2>"$T/e2e.err"
+		"${@:2}" 2>"$T/e2e.err"
 	check "the browser run ended cleanly" [ $? = 0 ]
 	[ -s "$T/e2e.err" ] && sed 's/^/# /' "$T/e2e.err"
 }

@@ -41,6 +41,7 @@ struct dash {
 	sqlite3 *db;                  /* accounts (access.h); NULL: none, every page open */
 	pthread_mutex_t db_lock;      /* one page's transaction at a time */
 	struct signin_limit *limit;   /* wrong sign-ins per address */
+	struct report_run *runner;    /* a report set made again on request; NULL: none */
 };
 
 /* Who a request comes from, when the dashboard has accounts. */

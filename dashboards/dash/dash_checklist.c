@@ -300,6 +300,8 @@ static void show(struct check_req *r, const struct http_req *rq, struct http_rep
 		for (int i = 0; i < r->c->nind; i++)
 			if (r->c->ind[i].category == k)
 				indicator(f, r, &r->c->ind[i], l);
+		/* a long form: a way to save at the end of each category */
+		fprintf(f, "<p><button>%s</button></p>\n", tr(l, "e_save"));
 	}
 	causes(f, r, l);
 	fprintf(f, "<p><button>%s</button></p></form>\n", tr(l, "e_save"));

@@ -79,6 +79,10 @@ static void dash_key(struct conf *c, struct dash_config *cfg, const char *key,
 		notify_config_quiet(c, &cfg->notify, key, value);
 	else if (strcmp(key, "notify_retry") == 0)
 		conf_double(c, key, value, 0.1, 600, &cfg->notify_retry_s);
+	else if (strcmp(key, "report_program") == 0)
+		conf_str(c, key, value, cfg->report_program, sizeof(cfg->report_program));
+	else if (strcmp(key, "report_pdf") == 0)
+		conf_bool(c, key, value, &cfg->report_pdf);
 	else
 		conf_error(c, "unknown key \"%s\" in [dashboard]", key);
 }
@@ -114,6 +118,7 @@ int dash_config_load(const char *path, struct dash_config *cfg, conf_report repo
 	cfg->usage_every_s = 60;
 	cfg->units_every_s = 300;
 	cfg->threads = 4;
+	cfg->report_pdf = true;
 	/* Idle sockets cost no thread (epoll), so room for many; one address
 	 * (a browser opens 6) cannot take it all; a silent one goes soon. */
 	cfg->max_connections = 1024;

@@ -26,6 +26,9 @@
  *   alert_quiet = 22:00-07:00 ; LINE and mail wait out these hours (notify_config.h)
  *   notify_retry = 10     ; seconds before a failed LINE, mail or webhook try is made
  *                         ; again (then twice that, ... up to 10 minutes)
+ *   report_program = /usr/bin/gm-report ; what makes a report set again on request
+ *                         ; (report_run.h); default: gm-report beside gm-dashboard
+ *   report_pdf = yes      ; ... with its PDFs
  *   [mqtt]                ; common/mqtt_opts.h: only for alert_topic
  *   [line], [mail], [webhook] ; where alerts go (notify_config.h)
  *   [accounts]            ; sign-in (access.h)
@@ -55,6 +58,8 @@ struct dash_config {
 	int max_connections, max_per_ip, idle_timeout_s;   /* http_server.h http_limits */
 	char tls_cert[1024], tls_key[1024];   /* PEM files: HTTPS itself; "": plain HTTP */
 	char alert_command[1024];
+	char report_program[1024];   /* "": gm-report beside this program */
+	bool report_pdf;
 	char alert_topic[256];
 	char alert_state[1024];
 	double alert_settle_s, alert_remind_s;

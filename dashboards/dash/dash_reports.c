@@ -9,6 +9,7 @@
 
 #include "page.h"
 #include "handlers.h"
+#include "hash.h"
 #include "gm_err.h"
 #include "html.h"
 #include "ratelog.h"
@@ -150,6 +151,9 @@ void dash_reports_page(struct dash *d, const struct http_req *rq, struct http_re
 	int n = d->cfg.reports_dir[0] ? report_files_sets(d->cfg.reports_dir, &sets) : GM_ENOTFOUND;
 
 	page_begin(rp->out, rq, l, tr(l, "reports"), 0);
+	if (rq->accounts && d->runner != NULL)   /* the same for everyone: the page is shared */
+		fprintf(rp->out, "<p><a id=\"run-link\" href=\"/report-run%s\">%s</a></p>",
+		    page_lang_query(l), tr(l, "r_title"));
 	if (n <= 0)
 		fprintf(rp->out, "<p>%s</p>", tr(l, "no_reports"));
 	for (int i = 0; i < n; i++) {
@@ -231,7 +235,10 @@ void dash_reports_file(struct dash *d, const struct http_req *rq, struct http_re
 
 	if (rc == GM_OK) {
 		rp->type = report_files_type(file);
-		rp->cacheable = true;
+		/* asked again each time, so a set made again shows at once; a
+		 * copy the browser has is not sent twice */
+		snprintf(rp->etag, sizeof(rp->etag), "\"%016llx-%zx\"",
+		    (unsigned long long)fnv1a_bytes(FNV1A_BASIS, rp->data, rp->len), rp->len);
 		if (strcmp(rp->type, "application/octet-stream") == 0)
 			rp->disposition = "attachment";
 	} else if (rc == GM_EINVAL) {

@@ -7,6 +7,7 @@
 #include "gm_err.h"
 #include "log.h"
 #include "recent.h"
+#include "report_run.h"
 #include "rrd_layout.h"
 #include "rrdc.h"
 
@@ -116,6 +117,8 @@ void dash_fini(struct dash *d)
 	d->db = NULL;
 	signin_limit_free(d->limit);
 	d->limit = NULL;
+	report_run_free(d->runner);
+	d->runner = NULL;
 }
 
 void dash_flush(struct dash *d, const struct chan_id *id, bool journal)

@@ -57,6 +57,10 @@ void dash_checklist_upload(struct dash *d, const struct http_req *rq, struct htt
 void dash_evidence_file(struct dash *d, struct http_reply *rp,
     const struct viewer *v, const char *id);
 
+/* Make a Green Office report set again (dash_report_run.c). */
+void dash_report_run_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v);
+
 /* A unit's files in the newest report set that has any, as links. */
 void dash_reports_of_unit(FILE *f, const char *dir, const char *unit, enum lang l);
 

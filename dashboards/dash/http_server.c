@@ -138,8 +138,14 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct http_reply *r
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, "Content-Type", rp->type);
-	MHD_add_response_header(r, "Cache-Control", !rp->cacheable ? "no-store" :
-	    rp->personal ? "private, max-age=60" : "max-age=60");
+	if (rp->etag[0] != '\0') {
+		MHD_add_response_header(r, "Cache-Control", rp->personal ? "private, no-cache" :
+		    "no-cache");
+		MHD_add_response_header(r, "ETag", rp->etag);
+	} else {
+		MHD_add_response_header(r, "Cache-Control", !rp->cacheable ? "no-store" :
+		    rp->personal ? "private, max-age=60" : "max-age=60");
+	}
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Content-Security-Policy",
@@ -160,6 +166,18 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct http_reply *r
 	ok = MHD_queue_response(c, (unsigned)rp->status, r);
 	MHD_destroy_response(r);
 	return ok;
+}
+
+/* The client has this very answer (If-None-Match names its ETag): a 304
+ * without the body. */
+static bool not_modified(struct MHD_Connection *c, struct http_reply *rp)
+{
+	const char *have = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+
+	if (rp->status != 200 || rp->etag[0] == '\0' || have == NULL || strcmp(have, rp->etag) != 0)
+		return false;
+	rp->status = MHD_HTTP_NOT_MODIFIED;
+	return true;
 }
 
 /* Refusals of the request itself, before any handler: 0 when none, else
@@ -363,6 +381,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		free(body);
 		body = rp.data;
 		len = rp.len;
+	}
+	if (not_modified(c, &rp)) {
+		free(body);
+		body = NULL;
+		len = 0;
 	}
 	return send_reply(c, &rp, body, len);
 }

@@ -68,7 +68,9 @@ struct http_reply {
 	FILE *out;              /* write the body here ... */
 	char *data;             /* ... or hand over a malloc'd body */
 	size_t len;
-	bool cacheable;         /* graphs and report files: a minute; else no-store */
+	bool cacheable;         /* graphs: a minute; else no-store */
+	char etag[48];          /* report files: kept, but asked again each time, and
+	                           answered 304 when the client's copy is this one */
 	bool personal;          /* behind a sign-in: a browser may keep it, no shared cache */
 	const char *disposition;/* a Content-Disposition, or NULL */
 	char cookie[2][256];    /* Set-Cookie headers; "" for none */

@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -32,6 +33,7 @@
 #include "gm_err.h"
 #include "log.h"
 #include "page_cache.h"
+#include "report_run.h"
 #include "rrdc.h"
 #include "timeutil.h"
 #include "web_entries.h"
@@ -223,6 +225,24 @@ static void free_org(struct dash *d)
 	d->crit = NULL;
 }
 
+/* What makes a report set again on request: report_program, else the
+ * gm-report installed beside this program. */
+static struct report_run *new_runner(struct dash_config *c)
+{
+	char self[1024];
+	ssize_t n;
+	struct report_run_args a = { c->report_program, c->data_dir, c->org, c->reports_dir,
+		c->rrdcached, c->report_pdf };
+
+	if (c->report_program[0] == '\0' &&
+	    (n = readlink("/proc/self/exe", self, sizeof(self) - 1)) > 0) {
+		self[n] = '\0';
+		*strrchr(self, '/') = '\0';
+		snprintf(c->report_program, sizeof(c->report_program), "%.1000s/gm-report", self);
+	}
+	return report_run_new(&a);
+}
+
 /* The accounts database, when configured: then every page but the public
  * ones needs a signed-in person (access.h). */
 static int open_accounts(struct dash *d, char *err, size_t errlen)
@@ -240,6 +260,9 @@ static int open_accounts(struct dash *d, char *err, size_t errlen)
 		return gm_errf(err, errlen, GM_EIO, "evidence folder %s: %s", d->cfg.access.evidence,
 		    strerror(errno));
 	if ((d->limit = signin_limit_new(d->cfg.access.address_failures)) == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	if (d->cfg.org[0] != '\0' && d->cfg.reports_dir[0] != '\0' &&
+	    (d->runner = new_runner(&d->cfg)) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 	log_info("accounts: %s; sign-in needed for all but%s%s%s%s%s%s%s", d->cfg.access.database,
 	    d->cfg.access.public[PAGE_OVERVIEW] ? " overview" : "",

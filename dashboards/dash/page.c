@@ -15,7 +15,9 @@ static const char style[] =
 	"header .lang{margin-left:auto;font-weight:normal}"
 	"main{padding:1em}table{border-collapse:collapse;margin:.5em 0}"
 	"th,td{border-bottom:1px solid #d8e2dc;padding:.3em .6em;text-align:left}"
-	"td.num{text-align:right;font-variant-numeric:tabular-nums}"
+	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
+	"div.ind{margin:.2em 0 .8em}div.ind p{margin:.2em 0}div.ind label{white-space:nowrap}"
+	"div.ind input{max-width:100%}a.file{margin-left:.5em}"
 	/* a problem names a file by its whole path: let it wrap anywhere */
 	"td.why{overflow-wrap:anywhere;word-break:break-word;max-width:40em}"
 	".st{padding:.1em .5em;border-radius:.8em;font-size:90%;white-space:nowrap}"

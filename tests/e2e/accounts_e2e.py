@@ -9,29 +9,11 @@ the artifacts directory. Prints TAP lines.
 import sys
 
 import tap
+from dash_session import page_text, sign_in
 from tap import check, wait
 from webdriver import Browser
 
 driver, site, artifacts = sys.argv[1:4]
-
-
-def sign_in(b, name, password):
-    fields = {e: b.find_all('form.signin input[name="%s"]' % e) for e in ("name", "password")}
-    if not all(fields.values()):
-        return False
-    b.type(fields["name"][0], name)
-    b.type(fields["password"][0], password)
-    b.click(b.find_all("form.signin button")[0])
-    return True
-
-
-def page_text(b):
-    """The page's text, or "" while it is being replaced."""
-    try:
-        found = b.find_all("body")
-        return b.text(found[0]) if found else ""
-    except Exception:   # the element went with the page it was on
-        return ""
 
 
 b = Browser(driver)
