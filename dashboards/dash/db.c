@@ -64,8 +64,9 @@ static const char *const migrations[] = {
 	"  month TEXT PRIMARY KEY,"
 	"  who TEXT NOT NULL,"
 	"  at REAL NOT NULL);",
-	/* 3: the self-evaluation checklists, their evidence files, and each
-	 * checklist file as last written (to notice one changed by hand) */
+	/* 3: the self-evaluation checklists, their evidence files, the action
+	 * plan, and each file written from them as last written (to notice one
+	 * changed by hand) */
 	"CREATE TABLE checklist ("
 	"  unit TEXT NOT NULL,"
 	"  fy INTEGER NOT NULL,"                /* Buddhist Era */
@@ -81,11 +82,32 @@ static const char *const migrations[] = {
 	"  text TEXT NOT NULL DEFAULT '',"
 	"  plan TEXT NOT NULL DEFAULT '',"
 	"  PRIMARY KEY (unit, fy, resource));"
-	"CREATE TABLE checklist_files ("
-	"  unit TEXT NOT NULL,"
+	"CREATE TABLE exports ("
+	"  kind TEXT NOT NULL,"                 /* checklist, plan */
+	"  unit TEXT NOT NULL,"                 /* '' for the organisation's */
 	"  fy INTEGER NOT NULL,"
 	"  text BLOB NOT NULL,"
-	"  PRIMARY KEY (unit, fy));"
+	"  PRIMARY KEY (kind, unit, fy));"
+	"CREATE TABLE plans ("
+	"  fy INTEGER PRIMARY KEY,"
+	"  th TEXT NOT NULL DEFAULT '',"
+	"  en TEXT NOT NULL DEFAULT '',"
+	"  approved TEXT NOT NULL DEFAULT '',"  /* YYYY-MM-DD, '' not yet */
+	"  submitted TEXT NOT NULL DEFAULT '',"
+	"  impacts TEXT NOT NULL DEFAULT '',"
+	"  problems TEXT NOT NULL DEFAULT '',"
+	"  obstacles TEXT NOT NULL DEFAULT '',"
+	"  recommendations TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE plan_activities ("
+	"  fy INTEGER NOT NULL REFERENCES plans(fy) ON DELETE CASCADE,"
+	"  number TEXT NOT NULL,"
+	"  th TEXT NOT NULL,"
+	"  en TEXT NOT NULL,"
+	"  owner TEXT NOT NULL DEFAULT '',"     /* a unit id */
+	"  due TEXT NOT NULL DEFAULT '',"
+	"  status TEXT NOT NULL CHECK (status IN ('done', 'in_progress', 'not_started')),"
+	"  evidence TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (fy, number));"
 	"CREATE TABLE evidence ("
 	"  id INTEGER PRIMARY KEY,"             /* the file's name in the evidence folder */
 	"  unit TEXT NOT NULL,"

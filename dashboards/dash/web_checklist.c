@@ -1,12 +1,9 @@
 /* web_checklist.c - a unit's checklist in the database and its INI file
  * (web_checklist.h). */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "audit.h"
 #include "confparse.h"
@@ -14,6 +11,7 @@
 #include "gm_err.h"
 #include "numtext.h"
 #include "web_checklist.h"
+#include "web_export.h"
 
 static int sql_fail(sqlite3 *db, const char *what, char *err, size_t errlen)
 {
@@ -38,31 +36,6 @@ static void copy_col(char *dst, size_t len, sqlite3_stmt *st, int col)
 	snprintf(dst, len, "%s", t != NULL ? (const char *)t : "");
 }
 
-/* The file as last written; *text NULL when never. */
-static int last_written(sqlite3 *db, const char *unit, int fy, char **text, size_t *len)
-{
-	sqlite3_stmt *st = prepare(db, "SELECT text FROM checklist_files WHERE unit = ?1 AND "
-	    "fy = ?2", unit, fy);
-	int rc = GM_OK;
-
-	*text = NULL;
-	*len = 0;
-	if (st == NULL)
-		return GM_EIO;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*len = (size_t)sqlite3_column_bytes(st, 0);
-		if ((*text = malloc(*len + 1)) == NULL)
-			rc = GM_ENOMEM;
-		else {
-			if (*len > 0)
-				memcpy(*text, sqlite3_column_blob(st, 0), *len);
-			(*text)[*len] = '\0';
-		}
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 int web_checklist_get(sqlite3 *db, const struct criteria *c, const char *unit, int fy,
     struct checklist *cl)
 {
@@ -71,7 +44,7 @@ int web_checklist_get(sqlite3 *db, const struct criteria *c, const char *unit, i
 	size_t len;
 
 	memset(cl, 0, sizeof(*cl));
-	if (last_written(db, unit, fy, &text, &len) != GM_OK)
+	if (web_export_last(db, &(struct export_id){ "checklist", unit, fy }, &text, &len) != GM_OK)
 		return GM_EIO;
 	cl->found = text != NULL;
 	free(text);
@@ -152,15 +125,9 @@ static int put_rows(sqlite3 *db, const char *unit, int fy, const struct checklis
 		}
 		sqlite3_finalize(st);
 	}
-	if (ok) {
-		st = prepare(db, "INSERT OR REPLACE INTO checklist_files (unit, fy, text) VALUES "
-		    "(?1, ?2, ?3)", unit, fy);
-		if ((ok = st != NULL) != 0) {
-			sqlite3_bind_blob(st, 3, text, (int)len, SQLITE_STATIC);
-			ok = sqlite3_step(st) == SQLITE_DONE;
-		}
-		sqlite3_finalize(st);
-	}
+	if (ok)
+		ok = web_export_record(db, &(struct export_id){ "checklist", unit, fy }, text,
+		    len) == GM_OK;
 	if (!ok)
 		sqlite3_exec(db, "ROLLBACK TO put", NULL, NULL, NULL);
 	sqlite3_exec(db, "RELEASE put", NULL, NULL, NULL);
@@ -279,46 +246,13 @@ static int audit_changes(sqlite3 *db, const struct entry_who *w, int fy,
 	return rc;
 }
 
-/* A file at path that is not the one last written was changed by hand:
- * moved aside to path.hand-<UTC time>, and said in the audit log. */
-static int keep_hand_edit(sqlite3 *db, const struct entry_who *w, int fy, const char *path,
-    char *err, size_t errlen)
-{
-	char *file = NULL, *ours = NULL, why[256], aside[4200], stamp[32], what[800];
-	size_t flen, olen;
-	time_t t = (time_t)w->at;
-	struct tm tm;
-	int rc = fileio_read_all(path, CONF_FILE_MAX, &file, &flen, why, sizeof(why));
-
-	if (rc == GM_ENOTFOUND)
-		return GM_OK;
-	if (rc != GM_OK)
-		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, why);
-	if ((rc = last_written(db, w->unit, fy, &ours, &olen)) == GM_OK && (ours == NULL ||
-	    olen != flen || memcmp(ours, file, flen) != 0)) {
-		gmtime_r(&t, &tm);
-		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-		snprintf(aside, sizeof(aside), "%s.hand-%s", path, stamp);
-		snprintf(what, sizeof(what), "checklist %s %d: %.300s was changed by hand; kept as %.330s",
-		    w->unit, fy, path, aside);
-		if (rename(path, aside) != 0)
-			rc = gm_errf(err, errlen, GM_EIO, "%s: cannot move it aside: %s", path,
-			    strerror(errno));
-		else
-			rc = audit_add(db, w->at, w->name, w->address, what, NULL, NULL);
-	}
-	free(file);
-	free(ours);
-	return rc;
-}
-
 /* The file for cl, written beside path and read back: GM_OK with the new
  * file ready to commit and its text in *text; GM_EINVAL with the mistake. */
 static int write_file(const struct criteria *c, const char *path, const struct entry_who *w,
     int fy, const struct checklist *cl, struct fileio_new *n, char **text, size_t *len,
     char *err, size_t errlen)
 {
-	char head[300], first[512] = "", why[256];
+	char head[300], first[512] = "";
 	struct checklist *back = malloc(sizeof(*back));
 	FILE *m;
 	int rc;
@@ -332,14 +266,11 @@ static int write_file(const struct criteria *c, const char *path, const struct e
 	}
 	checklist_write(m, c, cl, head);
 	fclose(m);
-	if ((rc = fileio_new_open(n, path, 0644, why, sizeof(why))) != GM_OK)
-		rc = gm_errf(err, errlen, GM_EIO, "%s", why);
-	else if (fwrite(*text, 1, *len, n->f) != *len || fflush(n->f) != 0)
-		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", n->tmp, strerror(errno));
-	else if (checklist_load(n->tmp, c, back, first_mistake, first) != 0)
+	if ((rc = web_export_begin(path, *text, *len, n, err, errlen)) == GM_OK &&
+	    checklist_load(n->tmp, c, back, first_mistake, first) != 0) {
 		rc = gm_errf(err, errlen, GM_EINVAL, "%s", first);
-	if (rc != GM_OK)
 		fileio_new_abort(n);
+	}
 	free(back);
 	return rc;
 }
@@ -348,30 +279,24 @@ int web_checklist_save(sqlite3 *db, const struct criteria *c, const char *path,
     const struct entry_who *w, int fy, const struct checklist *cl, char *err, size_t errlen)
 {
 	struct checklist *was = malloc(sizeof(*was));
+	struct export_id x = { "checklist", w->unit, fy };
 	struct fileio_new n;
-	char dir[4096], *text = NULL, why[256];
+	char *text = NULL, why[256];
 	size_t len = 0;
 	int rc;
 
 	if (was == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
-	snprintf(dir, sizeof(dir), "%s", path);
-	*strrchr(dir, '/') = '\0';
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		free(was);
-		return gm_errf(err, errlen, GM_EIO, "%s: %s", dir, strerror(errno));
-	}
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		free(was);
 		return sql_fail(db, "checklist", err, errlen);
 	}
-	rc = web_checklist_get(db, c, w->unit, fy, was);
-	if (rc == GM_OK)
-		rc = write_file(c, path, w, fy, cl, &n, &text, &len, err, errlen);
-	else
+	if ((rc = web_checklist_get(db, c, w->unit, fy, was)) != GM_OK)
 		sql_fail(db, "checklist", err, errlen);
+	else
+		rc = write_file(c, path, w, fy, cl, &n, &text, &len, err, errlen);
 	/* before the rows: they hold the file as last written until replaced */
-	if (rc == GM_OK && (rc = keep_hand_edit(db, w, fy, path, err, errlen)) != GM_OK)
+	if (rc == GM_OK && (rc = web_export_keep_hand_edit(db, &x, w, path, err, errlen)) != GM_OK)
 		fileio_new_abort(&n);
 	if (rc == GM_OK && (audit_changes(db, w, fy, c, was, cl) != GM_OK ||
 	    put_rows(db, w->unit, fy, cl, text, len) != GM_OK)) {

@@ -1,0 +1,116 @@
+/* web_export.c - files written from the database, hand edits kept
+ * (web_export.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "audit.h"
+#include "confparse.h"
+#include "gm_err.h"
+#include "web_export.h"
+
+static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, const struct export_id *x)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, x->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, x->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, x->fy);
+	return st;
+}
+
+int web_export_last(sqlite3 *db, const struct export_id *x, char **text, size_t *len)
+{
+	sqlite3_stmt *st = prepare(db, "SELECT text FROM exports WHERE kind = ?1 AND unit = ?2 "
+	    "AND fy = ?3", x);
+	int rc = GM_OK;
+
+	*text = NULL;
+	*len = 0;
+	if (st == NULL)
+		return GM_EIO;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		if ((*text = malloc(*len + 1)) == NULL)
+			rc = GM_ENOMEM;
+		else {
+			if (*len > 0)
+				memcpy(*text, sqlite3_column_blob(st, 0), *len);
+			(*text)[*len] = '\0';
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int web_export_record(sqlite3 *db, const struct export_id *x, const char *text, size_t len)
+{
+	sqlite3_stmt *st = prepare(db, "INSERT OR REPLACE INTO exports (kind, unit, fy, text) "
+	    "VALUES (?1, ?2, ?3, ?4)", x);
+	int ok;
+
+	if (st == NULL)
+		return GM_EIO;
+	sqlite3_bind_blob(st, 4, text, (int)len, SQLITE_STATIC);
+	ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok ? GM_OK : GM_EIO;
+}
+
+int web_export_begin(const char *path, const char *text, size_t len, struct fileio_new *n,
+    char *err, size_t errlen)
+{
+	char dir[4096], why[256];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+			return gm_errf(err, errlen, GM_EIO, "%s: %s", dir, strerror(errno));
+	}
+	if (fileio_new_open(n, path, 0644, why, sizeof(why)) != GM_OK)
+		return gm_errf(err, errlen, GM_EIO, "%s", why);
+	if (fwrite(text, 1, len, n->f) != len || fflush(n->f) != 0) {
+		gm_errf(err, errlen, GM_EIO, "%s: %s", n->tmp, strerror(errno));
+		fileio_new_abort(n);
+		return GM_EIO;
+	}
+	return GM_OK;
+}
+
+int web_export_keep_hand_edit(sqlite3 *db, const struct export_id *x, const struct entry_who *w,
+    const char *path, char *err, size_t errlen)
+{
+	char *file = NULL, *ours = NULL, why[256], aside[4200], stamp[32], what[800];
+	size_t flen, olen;
+	time_t t = (time_t)w->at;
+	struct tm tm;
+	int rc = fileio_read_all(path, CONF_FILE_MAX, &file, &flen, why, sizeof(why));
+
+	if (rc == GM_ENOTFOUND)
+		return GM_OK;
+	if (rc != GM_OK)
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, why);
+	if ((rc = web_export_last(db, x, &ours, &olen)) == GM_OK && (ours == NULL ||
+	    olen != flen || memcmp(ours, file, flen) != 0)) {
+		gmtime_r(&t, &tm);
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		snprintf(aside, sizeof(aside), "%s.hand-%s", path, stamp);
+		snprintf(what, sizeof(what), "%s%s%s %d: %.300s was changed by hand; kept as %.330s",
+		    x->kind, x->unit[0] ? " " : "", x->unit, x->fy, path, aside);
+		if (rename(path, aside) != 0)
+			rc = gm_errf(err, errlen, GM_EIO, "%s: cannot move it aside: %s", path,
+			    strerror(errno));
+		else
+			rc = audit_add(db, w->at, w->name, w->address, what, NULL, NULL);
+	}
+	free(file);
+	free(ours);
+	return rc;
+}
