@@ -674,3 +674,16 @@ bool conf_secret(struct conf *c, const char *key, const char *path, char *dst, s
 	close(fd);
 	return dst[0] != '\0';
 }
+
+bool conf_writable(const char *value)
+{
+	size_t n = strlen(value);
+
+	for (size_t i = 0; i < n; i++)
+		if (value[i] == '\n' || value[i] == '\r' || (value[i] == ';' && i > 0 &&
+		    (value[i - 1] == ' ' || value[i - 1] == '\t')))
+			return false;
+	/* written after "= ", a leading ';' would start a comment */
+	return n == 0 || (value[0] != ' ' && value[0] != '\t' && value[0] != ';' &&
+	    value[n - 1] != ' ' && value[n - 1] != '\t');
+}

@@ -129,4 +129,10 @@ int conf_list(struct conf *c, const char *key, const char *value, char *buf, siz
 bool conf_section_split(const char *section, char *type, size_t typelen,
     char *name, size_t namelen);
 
+/* Can value be written as "key = value" and read back as it is: one line,
+ * no space or tab at either end, no ';' first or after a space or tab (the
+ * start of a comment). For the files programs write for people and each other (a
+ * checklist, the action plan). */
+bool conf_writable(const char *value);
+
 #endif

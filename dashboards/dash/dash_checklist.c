@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confparse.h"
 #include "evidence.h"
 #include "fileio.h"
 #include "fiscal.h"
@@ -321,7 +322,7 @@ static bool text_field(const char *body, const char *key, char *out, size_t len)
 	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t'))
 		out[--n] = '\0';
 	memmove(out, out + strspn(out, " \t"), strlen(out + strspn(out, " \t")) + 1);
-	return checklist_writable(out);
+	return conf_writable(out);
 }
 
 /* A score as the select sends it: "" (not scored) or a number 0..points. */

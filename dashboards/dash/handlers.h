@@ -57,6 +57,10 @@ void dash_checklist_upload(struct dash *d, const struct http_req *rq, struct htt
 void dash_evidence_file(struct dash *d, struct http_reply *rp,
     const struct viewer *v, const char *id);
 
+/* The Green Office action plan (dash_plan.c). */
+void dash_plan_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v);
+
 /* Make a Green Office report set again (dash_report_run.c). */
 void dash_report_run_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v);

@@ -68,8 +68,8 @@ void page_begin(FILE *f, const struct http_req *rq, enum lang l, const char *tit
 	    tr(l, "overview"), q, tr(l, "units"), q, tr(l, "reports"));
 	if (rq->accounts)   /* the same for everyone: a cached page may carry it */
 		fprintf(f, "<a href=\"/entries%s\">%s</a> <a href=\"/checklist%s\">%s</a> "
-		    "<a href=\"/account%s\">%s</a> ", q, tr(l, "entries"), q, tr(l, "checklist_nav"),
-		    q, tr(l, "account"));
+		    "<a href=\"/plan%s\">%s</a> <a href=\"/account%s\">%s</a> ", q, tr(l, "entries"),
+		    q, tr(l, "checklist_nav"), q, tr(l, "plan_nav"), q, tr(l, "account"));
 	/* the same page in the other language; the path is plain (http_server.h) */
 	fputs("<a href=\"", f);
 	html_esc(f, rq->path);

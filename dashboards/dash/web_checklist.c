@@ -81,10 +81,8 @@ int web_checklist_get(sqlite3 *db, const struct criteria *c, const char *unit, i
 	return GM_OK;
 }
 
-/* The rows of cl replace the unit's for fy, and the file's text is kept
- * as the one last written. */
-static int put_rows(sqlite3 *db, const char *unit, int fy, const struct checklist *cl,
-    const char *text, size_t len)
+/* The rows of cl replace the unit's for fy. */
+static int put_rows(sqlite3 *db, const char *unit, int fy, const struct checklist *cl)
 {
 	sqlite3_stmt *st;
 	int ok = 1;
@@ -125,9 +123,6 @@ static int put_rows(sqlite3 *db, const char *unit, int fy, const struct checklis
 		}
 		sqlite3_finalize(st);
 	}
-	if (ok)
-		ok = web_export_record(db, &(struct export_id){ "checklist", unit, fy }, text,
-		    len) == GM_OK;
 	if (!ok)
 		sqlite3_exec(db, "ROLLBACK TO put", NULL, NULL, NULL);
 	sqlite3_exec(db, "RELEASE put", NULL, NULL, NULL);
@@ -139,48 +134,47 @@ void web_checklist_path(char *buf, size_t len, const char *dir, int fy, const ch
 	snprintf(buf, len, "%s/%d/%s.ini", dir, fy, unit);
 }
 
-/* The first mistake checklist_load reports. */
-static void first_mistake(void *user, const char *msg)
-{
-	char *err = user;
+struct check_import {
+	const struct criteria *c;
+	const char *unit;
+	int fy;
+	struct checklist cl;
+};
 
-	if (err[0] == '\0')
-		snprintf(err, 512, "%s", msg);
+static int import_load(void *ctx, const char *path, bool *found, char *err, size_t errlen)
+{
+	struct check_import *im = ctx;
+	char first[WEB_EXPORT_ERR_MAX] = "";
+
+	if (checklist_load(path, im->c, &im->cl, web_export_first_mistake, first) != 0)
+		return gm_errf(err, errlen, GM_EINVAL, "%s", first);
+	*found = im->cl.found;
+	return GM_OK;
+}
+
+static int import_apply(void *ctx, sqlite3 *db)
+{
+	struct check_import *im = ctx;
+
+	return put_rows(db, im->unit, im->fy, &im->cl);
 }
 
 int web_checklist_import(sqlite3 *db, const struct criteria *c, const char *path,
     const struct entry_who *w, int fy, char *err, size_t errlen)
 {
-	struct checklist *have = malloc(sizeof(*have)), *cl = malloc(sizeof(*cl));
-	char first[512] = "", *text = NULL, what[300], why[256];
-	size_t len = 0;
-	int rc = GM_OK;
+	struct check_import *ci = malloc(sizeof(*ci));
+	struct export_import im = { { "checklist", w->unit, fy }, w, path, import_load,
+		import_apply, ci };
+	int rc;
 
-	if (have == NULL || cl == NULL)
-		rc = gm_errf(err, errlen, GM_ENOMEM, "out of memory");
-	else if (web_checklist_get(db, c, w->unit, fy, have) != GM_OK)
+	if (ci == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	*ci = (struct check_import){ .c = c, .unit = w->unit, .fy = fy };
+	if ((rc = web_checklist_get(db, c, w->unit, fy, &ci->cl)) != GM_OK)
 		rc = sql_fail(db, "checklist", err, errlen);
-	else if (have->found)
-		;   /* the database has it: the file is its export */
-	else if (checklist_load(path, c, cl, first_mistake, first) != 0)
-		rc = gm_errf(err, errlen, GM_EINVAL, "%s", first);
-	else if (cl->found && fileio_read_all(path, CONF_FILE_MAX, &text, &len, why,
-	    sizeof(why)) != GM_OK)
-		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, why);
-	else if (cl->found) {
-		snprintf(what, sizeof(what), "checklist %s %d: read in from %s", w->unit, fy, path);
-		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-			rc = sql_fail(db, "checklist", err, errlen);
-		else if (put_rows(db, w->unit, fy, cl, text, len) != GM_OK ||
-		    audit_add(db, w->at, w->name, w->address, what, NULL, NULL) != GM_OK ||
-		    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-			rc = sql_fail(db, "checklist", err, errlen);
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		}
-	}
-	free(text);
-	free(have);
-	free(cl);
+	else if (!ci->cl.found)   /* else the database has it: the file is its export */
+		rc = web_export_import(db, &im, err, errlen);
+	free(ci);
 	return rc;
 }
 
@@ -246,70 +240,63 @@ static int audit_changes(sqlite3 *db, const struct entry_who *w, int fy,
 	return rc;
 }
 
-/* The file for cl, written beside path and read back: GM_OK with the new
- * file ready to commit and its text in *text; GM_EINVAL with the mistake. */
-static int write_file(const struct criteria *c, const char *path, const struct entry_who *w,
-    int fy, const struct checklist *cl, struct fileio_new *n, char **text, size_t *len,
-    char *err, size_t errlen)
-{
-	char head[300], first[512] = "";
-	struct checklist *back = malloc(sizeof(*back));
-	FILE *m;
-	int rc;
+struct check_save {
+	const struct criteria *c;
+	const struct entry_who *w;
+	int fy;
+	const struct checklist *cl;
+};
 
-	*text = NULL;
-	snprintf(head, sizeof(head), "The Green Office checklist of %s for fiscal year %d, "
-	    "written by gm-dashboard", w->unit, fy);
-	if (back == NULL || (m = open_memstream(text, len)) == NULL) {
-		free(back);
+/* The file written, read back: the same rules as a file written by hand. */
+static int check_written(void *ctx, const char *written, char *err, size_t errlen)
+{
+	struct check_save *s = ctx;
+	struct checklist *back = malloc(sizeof(*back));
+	char first[WEB_EXPORT_ERR_MAX] = "";
+	int rc = GM_OK;
+
+	if (back == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
-	}
-	checklist_write(m, c, cl, head);
-	fclose(m);
-	if ((rc = web_export_begin(path, *text, *len, n, err, errlen)) == GM_OK &&
-	    checklist_load(n->tmp, c, back, first_mistake, first) != 0) {
+	if (checklist_load(written, s->c, back, web_export_first_mistake, first) != 0)
 		rc = gm_errf(err, errlen, GM_EINVAL, "%s", first);
-		fileio_new_abort(n);
-	}
 	free(back);
+	return rc;
+}
+
+/* What changed, audited, and the new rows. */
+static int apply(void *ctx, sqlite3 *db)
+{
+	struct check_save *s = ctx;
+	struct checklist *was = malloc(sizeof(*was));
+	int rc = GM_EIO;
+
+	if (was != NULL && web_checklist_get(db, s->c, s->w->unit, s->fy, was) == GM_OK &&
+	    audit_changes(db, s->w, s->fy, s->c, was, s->cl) == GM_OK)
+		rc = put_rows(db, s->w->unit, s->fy, s->cl);
+	free(was);
 	return rc;
 }
 
 int web_checklist_save(sqlite3 *db, const struct criteria *c, const char *path,
     const struct entry_who *w, int fy, const struct checklist *cl, char *err, size_t errlen)
 {
-	struct checklist *was = malloc(sizeof(*was));
-	struct export_id x = { "checklist", w->unit, fy };
-	struct fileio_new n;
-	char *text = NULL, why[256];
+	struct check_save cs = { c, w, fy, cl };
+	struct export_save s = { { "checklist", w->unit, fy }, w, path, NULL, 0, check_written,
+		apply, &cs };
+	char head[300], *text = NULL;
 	size_t len = 0;
+	FILE *m;
 	int rc;
 
-	if (was == NULL)
+	snprintf(head, sizeof(head), "The Green Office checklist of %s for fiscal year %d, "
+	    "written by gm-dashboard", w->unit, fy);
+	if ((m = open_memstream(&text, &len)) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		free(was);
-		return sql_fail(db, "checklist", err, errlen);
-	}
-	if ((rc = web_checklist_get(db, c, w->unit, fy, was)) != GM_OK)
-		sql_fail(db, "checklist", err, errlen);
-	else
-		rc = write_file(c, path, w, fy, cl, &n, &text, &len, err, errlen);
-	/* before the rows: they hold the file as last written until replaced */
-	if (rc == GM_OK && (rc = web_export_keep_hand_edit(db, &x, w, path, err, errlen)) != GM_OK)
-		fileio_new_abort(&n);
-	if (rc == GM_OK && (audit_changes(db, w, fy, c, was, cl) != GM_OK ||
-	    put_rows(db, w->unit, fy, cl, text, len) != GM_OK)) {
-		rc = sql_fail(db, "checklist", err, errlen);
-		fileio_new_abort(&n);
-	}
-	if (rc == GM_OK && (rc = fileio_new_commit(&n, true, why, sizeof(why))) != GM_OK)
-		gm_errf(err, errlen, rc, "%s", why);
-	if (rc == GM_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		rc = sql_fail(db, "checklist", err, errlen);
-	if (rc != GM_OK)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	checklist_write(m, c, cl, head);
+	fclose(m);
+	s.text = text;
+	s.len = len;
+	rc = web_export_save(db, &s, err, errlen);
 	free(text);
-	free(was);
 	return rc;
 }

@@ -62,7 +62,7 @@ int web_export_record(sqlite3 *db, const struct export_id *x, const char *text, 
 	return ok ? GM_OK : GM_EIO;
 }
 
-int web_export_begin(const char *path, const char *text, size_t len, struct fileio_new *n,
+static int begin(const char *path, const char *text, size_t len, struct fileio_new *n,
     char *err, size_t errlen)
 {
 	char dir[4096], why[256];
@@ -84,7 +84,7 @@ int web_export_begin(const char *path, const char *text, size_t len, struct file
 	return GM_OK;
 }
 
-int web_export_keep_hand_edit(sqlite3 *db, const struct export_id *x, const struct entry_who *w,
+static int keep_hand_edit(sqlite3 *db, const struct export_id *x, const struct entry_who *w,
     const char *path, char *err, size_t errlen)
 {
 	char *file = NULL, *ours = NULL, why[256], aside[4200], stamp[32], what[800];
@@ -113,4 +113,66 @@ int web_export_keep_hand_edit(sqlite3 *db, const struct export_id *x, const stru
 	free(file);
 	free(ours);
 	return rc;
+}
+
+int web_export_save(sqlite3 *db, const struct export_save *s, char *err, size_t errlen)
+{
+	struct fileio_new n;
+	char why[256];
+	int rc;
+
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", s->x.kind, sqlite3_errmsg(db));
+	if ((rc = begin(s->path, s->text, s->len, &n, err, errlen)) != GM_OK) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	rc = s->check(s->ctx, n.tmp, err, errlen);
+	/* before the new text is recorded: it holds the file as last written */
+	if (rc == GM_OK)
+		rc = keep_hand_edit(db, &s->x, s->w, s->path, err, errlen);
+	if (rc == GM_OK && (s->apply(s->ctx, db) != GM_OK ||
+	    web_export_record(db, &s->x, s->text, s->len) != GM_OK))
+		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", s->x.kind, sqlite3_errmsg(db));
+	if (rc != GM_OK)
+		fileio_new_abort(&n);
+	else if ((rc = fileio_new_commit(&n, true, why, sizeof(why))) != GM_OK)
+		gm_errf(err, errlen, rc, "%s", why);
+	if (rc == GM_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", s->x.kind, sqlite3_errmsg(db));
+	if (rc != GM_OK)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int web_export_import(sqlite3 *db, const struct export_import *im, char *err, size_t errlen)
+{
+	char *text = NULL, what[600], why[256];
+	size_t len = 0;
+	bool found = false;
+	int rc = im->load(im->ctx, im->path, &found, err, errlen);
+
+	if (rc != GM_OK || !found)
+		return rc;
+	if (fileio_read_all(im->path, CONF_FILE_MAX, &text, &len, why, sizeof(why)) != GM_OK)
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", im->path, why);
+	snprintf(what, sizeof(what), "%s%s%s %d: read in from %.400s", im->x.kind,
+	    im->x.unit[0] ? " " : "", im->x.unit, im->x.fy, im->path);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+	    im->apply(im->ctx, db) != GM_OK || web_export_record(db, &im->x, text, len) != GM_OK ||
+	    audit_add(db, im->w->at, im->w->name, im->w->address, what, NULL, NULL) != GM_OK ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", im->x.kind, sqlite3_errmsg(db));
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	free(text);
+	return rc;
+}
+
+void web_export_first_mistake(void *user, const char *msg)
+{
+	char *err = user;
+
+	if (err[0] == '\0')
+		snprintf(err, WEB_EXPORT_ERR_MAX, "%s", msg);
 }

@@ -58,8 +58,6 @@ static void plan_key(struct conf *c, struct action_plan *p, const char *key, con
 static void activity_key(struct conf *c, const struct org *o, struct plan_activity *a,
     const char *key, const char *value)
 {
-	int s;
-
 	if (strcmp(key, "th") == 0)
 		conf_str(c, key, value, a->th, sizeof(a->th));
 	else if (strcmp(key, "en") == 0)
@@ -72,11 +70,7 @@ static void activity_key(struct conf *c, const struct org *o, struct plan_activi
 		if ((a->owner = org_unit_find(o, value)) < 0)
 			conf_error(c, "owner = \"%s\": not a unit of the organisation file", value);
 	} else if (strcmp(key, "status") == 0) {
-		for (s = 0; s < 3 && strcmp(value, status_names[s]) != 0; s++)
-			;
-		if (s < 3)
-			a->status = (enum act_status)s;
-		else
+		if (act_status_parse(value, &a->status) != 0)
 			conf_error(c, "status = \"%s\": expected done, in_progress or not_started",
 			    value);
 	} else
@@ -170,4 +164,14 @@ void action_plan_level(const struct action_plan *p, int assessed, int units, str
 	    p->recommendations[0];
 	while (k->level < PLAN_LEVELS && k->met[k->level])
 		k->level++;
+}
+
+int act_status_parse(const char *s, enum act_status *out)
+{
+	for (int k = 0; k < 3; k++)
+		if (strcmp(s, status_names[k]) == 0) {
+			*out = (enum act_status)k;
+			return 0;
+		}
+	return -1;
 }

@@ -28,6 +28,8 @@
 #define GM_ACTION_PLAN_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "org.h"
@@ -78,5 +80,14 @@ void action_plan_level(const struct action_plan *p, int assessed, int units,
     struct kpi14 *k);
 
 const char *act_status_name(enum act_status s);   /* "done", ... */
+/* "done" ... back to its status: 0, or -1. */
+int act_status_parse(const char *s, enum act_status *out);
+
+/* p as the file action_plan_load reads back into the same plan; head is
+ * the opening comment's first line; values must be conf_writable. */
+void action_plan_write(FILE *f, const struct org *o, const struct action_plan *p,
+    const char *head);
+/* A date as the file writes it: YYYY-MM-DD, local time. */
+void action_plan_date(char *buf, size_t len, time_t t);
 
 #endif

@@ -45,16 +45,6 @@ static void cause(FILE *f, const char *word, const struct cause *c)
 	key(f, "plan", c->plan);
 }
 
-bool checklist_writable(const char *value)
-{
-	for (const char *p = value; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\r' || (*p == ';' && p > value &&
-		    (p[-1] == ' ' || p[-1] == '\t')))
-			return false;
-	return value[0] == '\0' || (value[0] != ' ' && value[0] != '\t' &&
-	    value[strlen(value) - 1] != ' ' && value[strlen(value) - 1] != '\t');
-}
-
 void checklist_write(FILE *f, const struct criteria *c, const struct checklist *cl,
     const char *head)
 {

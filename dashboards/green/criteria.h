@@ -141,12 +141,9 @@ int checklist_load(const char *path, const struct criteria *c, struct checklist 
  * indicators in the edition's order (those with nothing in them left
  * out), then the causes ([cause paper] when both paper figures have the
  * same). head is the opening comment's first line. Values must be
- * checklist_writable. */
+ * conf_writable (confparse.h). */
 void checklist_write(FILE *f, const struct criteria *c, const struct checklist *cl,
     const char *head);
-/* Can value be written as a checklist value and read back as it is: one
- * line, no space at either end, no " ;" (the start of a comment). */
-bool checklist_writable(const char *value);
 
 /* items[i] is used for meter indicator i (indexes as in c->ind); items NULL:
  * no meter item met. cl NULL: no checklist. out->ind[].check points into
