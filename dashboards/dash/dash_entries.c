@@ -26,6 +26,9 @@ struct entries_req {
 	int n;
 	struct entry_chan ch[ENTRY_CHANS_MAX];
 	double stored[ENTRY_CHANS_MAX];   /* what the collector's journal holds; NAN */
+	int nd;                            /* the unit's dials read by hand */
+	struct entry_chan dial[ENTRY_CHANS_MAX];
+	double last_t[ENTRY_CHANS_MAX], last_v[ENTRY_CHANS_MAX];   /* stored; NAN */
 };
 
 static bool may_lock(const struct viewer *v)
@@ -82,6 +85,32 @@ static void read_stored(struct entries_req *r)
 	}
 }
 
+/* Each dial's last reading stored, from the collector's status. */
+static void read_dials(struct entries_req *r)
+{
+	struct shared *ref;
+	const struct meter_snap *s = dash_meters(r->d, &ref);
+
+	for (int i = 0; i < r->nd; i++) {
+		const struct meter_row *m = s != NULL ? meter_view_find(s, &r->dial[i].id) : NULL;
+		bool have = m != NULL && m->st.have_last;
+
+		double t, v;
+
+		r->last_t[i] = have ? m->st.last_t : NAN;
+		r->last_v[i] = have ? m->st.last_v : NAN;
+		/* one saved here but not stored yet counts too: one a month */
+		pthread_mutex_lock(&r->d->db_lock);
+		if (web_entries_last_dial(r->d->db, &r->dial[i].id, &t, &v) &&
+		    !(t <= r->last_t[i])) {
+			r->last_t[i] = t;
+			r->last_v[i] = v;
+		}
+		pthread_mutex_unlock(&r->d->db_lock);
+	}
+	dash_put(r->d, ref);
+}
+
 /* The unit and month asked for, the viewer's right to them, and their
  * channels: true, or the answer given. */
 static bool take_request(struct entries_req *r, const struct http_req *rq, struct http_reply *rp,
@@ -113,6 +142,8 @@ static bool take_request(struct entries_req *r, const struct http_req *rq, struc
 	}
 	r->n = web_entries_channels(r->d->org, r->unit, r->year, r->month, r->ch, ENTRY_CHANS_MAX);
 	read_stored(r);
+	r->nd = web_entries_dials(r->d->org, r->unit, r->dial, ENTRY_CHANS_MAX);
+	read_dials(r);
 	return true;
 }
 
@@ -182,6 +213,42 @@ static void amounts(FILE *f, const struct entries_req *r, enum lang l)
 	    tr(l, "e_save"));
 }
 
+/* The unit's dials: the last reading stored, and a new one with the day
+ * it was read (today unless said). */
+static void dials(FILE *f, const struct entries_req *r, enum lang l)
+{
+	char chan[3 * (ID_MAX + 1)], today[32];
+
+	time_format_local((time_t)now_wall(), today, sizeof(today));
+	today[10] = '\0';
+	fprintf(f, "<h2>%s</h2><form method=\"post\" action=\"/entries/dial%s\" id=\"dial-form\">"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" "
+	    "name=\"unit\" value=\"%s\"><input type=\"hidden\" name=\"month\" value=\"%04d-%02d\">",
+	    tr(l, "e_dials"), page_lang_query(l), r->v->s.csrf, r->d->org->units[r->unit].id,
+	    r->year, r->month);
+	fprintf(f, "<table id=\"dials\"><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+	    "<th>%s</th></tr>", tr(l, "e_resource"), tr(l, "e_channel"), tr(l, "e_last_reading"),
+	    tr(l, "e_read_on"), tr(l, "e_reading"));
+	for (int i = 0; i < r->nd; i++) {
+		chan_id_str(&r->dial[i].id, chan, sizeof(chan));
+		fprintf(f, "<tr data-channel=\"%s\"><th>%s</th><td><code>%s</code></td>"
+		    "<td class=\"num\">", chan, resource_label(r->dial[i].res, l), chan);
+		if (isfinite(r->last_v[i])) {
+			html_num(f, r->last_v[i], 3);
+			fprintf(f, " %s<br><small>", resource_unit_words(r->dial[i].res, l));
+			page_time(f, r->last_t[i], l);
+			fputs("</small>", f);
+		} else {
+			fputs("—", f);
+		}
+		fprintf(f, "</td><td><input type=\"date\" name=\"dd%d\" value=\"%s\" max=\"%s\"></td>"
+		    "<td><input name=\"d%d\" inputmode=\"decimal\" size=\"12\"> %s</td></tr>", i, today,
+		    today, i, resource_unit_words(r->dial[i].res, l));
+	}
+	fprintf(f, "</table><p><small>%s</small></p><p><button>%s</button></p></form>\n",
+	    tr(l, "e_dial_rule"), tr(l, "e_save"));
+}
+
 static void lock_form(FILE *f, const struct entries_req *r, bool locked, enum lang l)
 {
 	fprintf(f, "<form method=\"post\" action=\"/entries/lock%s\"><input type=\"hidden\" "
@@ -215,10 +282,12 @@ static void show(struct entries_req *r, const struct http_req *rq, struct http_r
 		html_esc(rp->out, who);
 		fputs("</p>", rp->out);
 	}
-	if (r->n == 0)
+	if (r->n == 0 && r->nd == 0)
 		fprintf(rp->out, "<p>%s</p>", tr(l, "e_none"));
-	else if (!locked || may_lock(r->v))
+	else if (r->n > 0 && (!locked || may_lock(r->v)))
 		amounts(rp->out, r, l);
+	if (r->nd > 0)
+		dials(rp->out, r, l);
 	if (may_lock(r->v))
 		lock_form(rp->out, r, locked, l);
 	page_end(rp->out, l, now_wall());
@@ -253,34 +322,22 @@ static int read_form(const struct entries_req *r, const struct http_req *rq,
 			return -1;
 		}
 		e[n++] = (struct web_entry){ r->ch[i], r->year, r->month, v, r->stored[i],
-		    isfinite(r->stored[i]) ? reason : "" };
+		    isfinite(r->stored[i]) ? reason : "", false, 0 };
 	}
 	return n;
 }
 
-static void save(struct entries_req *r, const struct http_req *rq, struct http_reply *rp)
+/* Save n entries, send them, and go back to the page: the one home of
+ * both forms' saving. */
+static void commit(struct entries_req *r, const struct http_req *rq, struct http_reply *rp,
+    const struct web_entry *e, int n)
 {
 	enum lang l = dash_lang(rq);
-	struct web_entry e[ENTRY_CHANS_MAX];
 	struct entry_who w = { r->v->who.name, rq->address, r->d->org->units[r->unit].id,
 		now_wall() };
-	const char *say = NULL;
-	char err[300], who[80], reason[REASON_MAX * 4 + 1];
-	int n, rc = GM_OK;
-	bool locked;
+	char err[300];
+	int rc = GM_OK;
 
-	pthread_mutex_lock(&r->d->db_lock);
-	locked = web_entries_locked(r->d->db, r->year, r->month, who, sizeof(who));
-	pthread_mutex_unlock(&r->d->db_lock);
-	if (locked && !may_lock(r->v)) {
-		http_server_fail(rp, 403, tr(l, "e_locked"));
-		return;
-	}
-	if ((n = read_form(r, rq, e, reason, sizeof(reason), &say, l)) < 0) {
-		rp->status = 400;
-		show(r, rq, rp, say);
-		return;
-	}
 	if (n > 0) {
 		pthread_mutex_lock(&r->d->db_lock);
 		rc = web_entries_save(r->d->db, &w, e, (size_t)n, err, sizeof(err));
@@ -300,6 +357,40 @@ static void save(struct entries_req *r, const struct http_req *rq, struct http_r
 	snprintf(rp->location, sizeof(rp->location), "/entries?unit=%s&month=%04d-%02d&saved=%d%s",
 	    r->d->org->units[r->unit].id, r->year, r->month, rc == GM_OK && r->d->cfg.have_mqtt ?
 	    1 : 2, l == LANG_EN ? "&lang=en" : "");
+}
+
+/* Is the month locked to this viewer (answered 403 then)? */
+static bool locked_out(struct entries_req *r, int year, int month, const struct http_req *rq,
+    struct http_reply *rp)
+{
+	char who[80];
+	bool locked;
+
+	pthread_mutex_lock(&r->d->db_lock);
+	locked = web_entries_locked(r->d->db, year, month, who, sizeof(who));
+	pthread_mutex_unlock(&r->d->db_lock);
+	if (locked && !may_lock(r->v)) {
+		http_server_fail(rp, 403, tr(dash_lang(rq), "e_locked"));
+		return true;
+	}
+	return false;
+}
+
+static void save(struct entries_req *r, const struct http_req *rq, struct http_reply *rp)
+{
+	struct web_entry e[ENTRY_CHANS_MAX];
+	const char *say = NULL;
+	char reason[REASON_MAX * 4 + 1];
+	int n;
+
+	if (locked_out(r, r->year, r->month, rq, rp))
+		return;
+	if ((n = read_form(r, rq, e, reason, sizeof(reason), &say, dash_lang(rq))) < 0) {
+		rp->status = 400;
+		show(r, rq, rp, say);
+		return;
+	}
+	commit(r, rq, rp, e, n);
 }
 
 static bool csrf_ok(const struct viewer *v, const struct http_req *rq)
@@ -362,4 +453,81 @@ void dash_entries_lock(struct dash *d, const struct http_req *rq, struct http_re
 	rp->status = 303;
 	snprintf(rp->location, sizeof(rp->location), "/entries?unit=%s&month=%04d-%02d%s", unit,
 	    r.year, r.month, dash_lang(rq) == LANG_EN ? "&lang=en" : "");
+}
+
+/* One dial's new reading, if the form has one: 1, 0 (none), or -1 with
+ * say set. A reading is taken at 00:00 of the day it was read (as
+ * `--import` takes a date), one a month, never lower than the last. */
+static int read_dial(const struct entries_req *r, const struct http_req *rq, int i,
+    struct web_entry *e, const char **say, enum lang l)
+{
+	char field[16], text[64], day[16], why[64];
+	time_t t;
+	struct tm tm;
+	double v;
+
+	snprintf(field, sizeof(field), "d%d", i);
+	if (form_value(rq->body, field, text, sizeof(text)) != GM_OK || text[0] == '\0')
+		return 0;
+	if (!amount_of(text, &v)) {
+		*say = tr(l, "e_bad_amount");
+		return -1;
+	}
+	snprintf(field, sizeof(field), "dd%d", i);
+	if (form_value(rq->body, field, day, sizeof(day)) != GM_OK || strlen(day) != 10 ||
+	    time_parse_local(day, &t, why, sizeof(why)) != 0 || t > now_wall()) {
+		*say = tr(l, "e_dial_day");
+		return -1;
+	}
+	localtime_r(&t, &tm);
+	*e = (struct web_entry){ r->dial[i], tm.tm_year + 1900, tm.tm_mon + 1, v, r->last_v[i], "",
+		true, (double)t };
+	if (isfinite(r->last_t[i])) {
+		time_t lt = (time_t)r->last_t[i];
+		struct tm last;
+
+		localtime_r(&lt, &last);
+		if ((tm.tm_year - last.tm_year) * 12 + tm.tm_mon - last.tm_mon <= 0) {
+			*say = tr(l, "e_dial_month");
+			return -1;
+		}
+		if (v < r->last_v[i]) {
+			*say = tr(l, "e_dial_back");
+			return -1;
+		}
+	}
+	return 1;
+}
+
+void dash_entries_dial(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v)
+{
+	struct entries_req r = { .d = d, .v = v };
+	struct web_entry e[ENTRY_CHANS_MAX];
+	enum lang l = dash_lang(rq);
+	char unit[ID_MAX + 1], month[16];
+	const char *say = NULL;
+	int n = 0;
+
+	if (!v->signed_in || !csrf_ok(v, rq)) {
+		http_server_fail(rp, 403, "this form is stale or not ours: open the page again");
+		return;
+	}
+	form_value(rq->body, "unit", unit, sizeof(unit));
+	form_value(rq->body, "month", month, sizeof(month));
+	if (!take_request(&r, rq, rp, unit, month))
+		return;
+	for (int i = 0; i < r.nd; i++) {
+		int got = read_dial(&r, rq, i, &e[n], &say, l);
+
+		if (got < 0) {
+			rp->status = 400;
+			show(&r, rq, rp, say);
+			return;
+		}
+		if (got > 0 && locked_out(&r, e[n].year, e[n].month, rq, rp))
+			return;
+		n += got;
+	}
+	commit(&r, rq, rp, e, n);
 }

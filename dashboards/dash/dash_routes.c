@@ -133,6 +133,10 @@ static bool gate(struct dash *d, const struct http_req *rq, struct http_reply *r
 		dash_entries_lock(d, rq, rp, v);
 		return true;
 	}
+	if (is2(rq, "entries", "dial")) {
+		dash_entries_dial(d, rq, rp, v);
+		return true;
+	}
 	if (is(rq, 1, "checklist")) {
 		dash_checklist_page(d, rq, rp, v);
 		return true;
@@ -165,7 +169,7 @@ enum http_form dash_routes_takes_form(void *dash, const struct http_req *rq)
 	if (is2(rq, "checklist", "evidence"))
 		return HTTP_FORM_UPLOAD;
 	return is(rq, 1, "signin") || is(rq, 1, "signout") || is(rq, 1, "entries") ||
-	    is2(rq, "entries", "lock") || is(rq, 1, "checklist") || is(rq, 1, "report-run") ||
+	    is2(rq, "entries", "lock") || is2(rq, "entries", "dial") || is(rq, 1, "checklist") || is(rq, 1, "report-run") ||
 	    is(rq, 1, "plan") ?
 	    HTTP_FORM_FIELDS :
 	    HTTP_FORM_NONE;

@@ -118,7 +118,12 @@ static const char *const migrations[] = {
 	"  size INTEGER NOT NULL,"
 	"  at REAL NOT NULL,"
 	"  who TEXT NOT NULL);"
-	"CREATE INDEX evidence_of ON evidence (unit, fy, code);",
+	"CREATE INDEX evidence_of ON evidence (unit, fy, code);"
+	/* a dial read by hand: a counter reading taken at t, beside the
+	 * months' amounts (kind delta, t the month's last second) */
+	"ALTER TABLE entries ADD COLUMN kind TEXT NOT NULL DEFAULT 'delta'"
+	"  CHECK (kind IN ('delta', 'counter'));"
+	"ALTER TABLE entries ADD COLUMN t REAL;",
 };
 
 int db_latest(void)

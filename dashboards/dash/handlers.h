@@ -47,6 +47,9 @@ void dash_entries_page(struct dash *d, const struct http_req *rq, struct http_re
     const struct viewer *v);
 void dash_entries_lock(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v);
+/* A unit's dials read by hand, from the same page's second form. */
+void dash_entries_dial(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v);
 
 /* A unit's self-evaluation checklist: the form and its save, an evidence
  * file's upload, and an evidence file (dash_checklist.c). */

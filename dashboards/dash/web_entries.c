@@ -6,8 +6,10 @@
 
 #include "audit.h"
 #include "gm_err.h"
+#include "numtext.h"
 #include "oneshot.h"
 #include "payload.h"
+#include "timeutil.h"
 #include "web_entries.h"
 
 #define PUBLISH_BATCH 64
@@ -16,6 +18,13 @@
 static bool manual(enum resource r)
 {
 	return r == RES_PAPER_REAMS || r == RES_FUEL || r == RES_WASTE;
+}
+
+static bool by_hand(const struct org *o, const struct chan_id *id)
+{
+	const struct org_meter *m = org_meter_find(o, id->site, id->meter);
+
+	return m != NULL && m->by_hand;
 }
 
 int web_entries_channels(const struct org *o, int unit, int year, int month,
@@ -29,7 +38,24 @@ int web_entries_channels(const struct org *o, int unit, int year, int month,
 
 		/* each channel once: the line in force at the month's end */
 		if (m != &o->map[i] || !manual(m->res) || m->nshares != 1 ||
-		    m->shares[0].unit != unit)
+		    m->shares[0].unit != unit || by_hand(o, &m->id))
+			continue;
+		out[n].id = m->id;
+		out[n++].res = m->res;
+	}
+	return n;
+}
+
+int web_entries_dials(const struct org *o, int unit, struct entry_chan *out, int max)
+{
+	time_t now = (time_t)now_wall();
+	int n = 0;
+
+	for (size_t i = 0; o != NULL && i < o->nmap && n < max; i++) {
+		const struct meter_map *m = org_map_at(o, &o->map[i].id, now);
+
+		if (m != &o->map[i] || m->nshares != 1 || m->shares[0].unit != unit ||
+		    !by_hand(o, &m->id))
 			continue;
 		out[n].id = m->id;
 		out[n++].res = m->res;
@@ -45,42 +71,43 @@ static int sql_fail(sqlite3 *db, const char *what, char *err, size_t errlen)
 static int save_one(sqlite3 *db, const struct entry_who *w, const struct web_entry *e,
     char *err, size_t errlen)
 {
-	static const char *const sql[] = {
-		"INSERT INTO entries (at, who, address, unit, channel, month, amount, wire_unit, "
-		"reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-		"INSERT INTO audit (at, who, address, what, old, new) VALUES (?1, ?2, ?3, "
-		"'entry ' || ?4 || ' ' || ?5 || ' ' || ?6 || CASE WHEN ?9 != '' THEN ': ' || ?9 "
-		"ELSE '' END, ?10, ?7)",
-	};
-	char chan[3 * (ID_MAX + 1)], month[16], old[40];
-	int rc = GM_OK;
+	char chan[3 * (ID_MAX + 1)], month[16], when[40], what[400], old[40], amount[40];
+	sqlite3_stmt *st;
+	bool ok;
 
 	chan_id_str(&e->ch.id, chan, sizeof(chan));
 	snprintf(month, sizeof(month), "%04d-%02d", e->year, e->month);
-	snprintf(old, sizeof(old), "%.17g", e->old);
-	for (int k = 0; k < 2 && rc == GM_OK; k++) {
-		sqlite3_stmt *st;
-
-		if (sqlite3_prepare_v2(db, sql[k], -1, &st, NULL) != SQLITE_OK)
-			return sql_fail(db, "save an entry", err, errlen);
-		sqlite3_bind_double(st, 1, w->at);
-		sqlite3_bind_text(st, 2, w->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, w->address, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, w->unit, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, chan, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, month, -1, SQLITE_STATIC);
-		sqlite3_bind_double(st, 7, e->amount);
-		sqlite3_bind_text(st, 8, resource_unit(e->ch.res), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 9, e->reason, -1, SQLITE_STATIC);
-		if (k == 1 && isfinite(e->old))
-			sqlite3_bind_text(st, 10, old, -1, SQLITE_STATIC);
-		else if (k == 1)
-			sqlite3_bind_null(st, 10);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = sql_fail(db, "save an entry", err, errlen);
-		sqlite3_finalize(st);
+	snprintf(when, sizeof(when), "%s", month);
+	if (e->dial) {   /* the day it was read */
+		time_format_local((time_t)e->t, when, sizeof(when));
+		when[10] = '\0';
 	}
-	return rc;
+	if (sqlite3_prepare_v2(db, "INSERT INTO entries (at, who, address, unit, channel, month, "
+	    "amount, wire_unit, reason, kind, t) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "?11)", -1, &st, NULL) != SQLITE_OK)
+		return sql_fail(db, "save an entry", err, errlen);
+	sqlite3_bind_double(st, 1, w->at);
+	sqlite3_bind_text(st, 2, w->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, w->address, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, w->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, chan, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, month, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 7, e->amount);
+	sqlite3_bind_text(st, 8, resource_unit(e->ch.res), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, e->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, e->dial ? "counter" : "delta", -1, SQLITE_STATIC);
+	if (e->dial)
+		sqlite3_bind_double(st, 11, e->t);
+	ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	snprintf(what, sizeof(what), "%s %s %s %s%s%s", e->dial ? "dial" : "entry", w->unit, chan,
+	    when, e->reason[0] ? ": " : "", e->reason);
+	numtext_shortest(old, sizeof(old), e->old);
+	numtext_shortest(amount, sizeof(amount), e->amount);
+	if (!ok || audit_add(db, w->at, w->name, w->address, what, isfinite(e->old) ? old : NULL,
+	    amount) != GM_OK)
+		return sql_fail(db, "save an entry", err, errlen);
+	return GM_OK;
 }
 
 int web_entries_save(sqlite3 *db, const struct entry_who *who, const struct web_entry *e,
@@ -106,8 +133,8 @@ static int pending(sqlite3 *db, struct oneshot_msg *m, long long *ids, int max)
 	sqlite3_stmt *st;
 	int n = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, channel, month, amount, wire_unit FROM entries "
-	    "WHERE published = 0 ORDER BY id LIMIT ?", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT id, channel, month, amount, wire_unit, kind, t FROM "
+	    "entries WHERE published = 0 ORDER BY id LIMIT ?", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int(st, 1, max);
 	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
@@ -124,6 +151,12 @@ static int pending(sqlite3 *db, struct oneshot_msg *m, long long *ids, int max)
 		snprintf(meta.unit, sizeof(meta.unit), "%s", (const char *)sqlite3_column_text(st, 4));
 		meta.seq = payload_month_seq(y, mo);
 		p.t = payload_month_t(y, mo);
+		if (strcmp((const char *)sqlite3_column_text(st, 5), "counter") == 0) {
+			/* a dial: read at t, one a month, as --import sends one */
+			meta.kind = KIND_COUNTER;
+			meta.every = PAYLOAD_EVERY_MONTHLY;
+			p.t = sqlite3_column_double(st, 6);
+		}
 		p.v = sqlite3_column_double(st, 3);
 		topic_build(m[n].topic, sizeof(m[n].topic), &id, TOPIC_READING);
 		if (payload_encode(&meta, &p, 1, &m[n].payload, why, sizeof(why)) != GM_OK)
@@ -174,6 +207,26 @@ int web_entries_publish(sqlite3 *db, pthread_mutex_t *lock, const struct mqtt_op
 			free(m[i].payload);
 	} while (rc == GM_OK && n == PUBLISH_BATCH);
 	return rc;
+}
+
+bool web_entries_last_dial(sqlite3 *db, const struct chan_id *id, double *t, double *v)
+{
+	char chan[3 * (ID_MAX + 1)];
+	sqlite3_stmt *st;
+	bool found = false;
+
+	chan_id_str(id, chan, sizeof(chan));
+	if (sqlite3_prepare_v2(db, "SELECT t, amount FROM entries WHERE kind = 'counter' AND "
+	    "channel = ?1 ORDER BY t DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, chan, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*t = sqlite3_column_double(st, 0);
+		*v = sqlite3_column_double(st, 1);
+		found = true;
+	}
+	sqlite3_finalize(st);
+	return found;
 }
 
 bool web_entries_locked(sqlite3 *db, int year, int month, char *who, size_t len)

@@ -7,6 +7,9 @@
  * (payload_month_t, payload_month_seq), so the collector's journal stays
  * the one record and its rules about duplicates and corrections hold.
  *
+ * A dial read by hand (the water meter in the basement) goes as
+ * `--import` sends a reading: kind counter, taken at its time, one a month.
+ *
  * Saved first (the database's entries table, with who, when, from where
  * and why, and the audit log, in one transaction), then published; what
  * the broker has not taken yet is published again at the next try
@@ -37,13 +40,18 @@ struct entry_chan {
  * (at most max), in the order of the organisation file. */
 int web_entries_channels(const struct org *o, int unit, int year, int month,
     struct entry_chan *out, int max);
+/* The unit's own dials, read by hand (their [meter] says read = hand),
+ * in force now: how many (at most max). */
+int web_entries_dials(const struct org *o, int unit, struct entry_chan *out, int max);
 
 struct web_entry {
 	struct entry_chan ch;
-	int year, month;
-	double amount;
+	int year, month;         /* a dial: the month of its reading */
+	double amount;           /* a dial: the counter's reading */
 	double old;              /* what was stored; NAN: nothing */
 	const char *reason;      /* "" for a first entry */
+	bool dial;               /* a counter read by hand at t (kind counter) */
+	double t;
 };
 
 struct entry_who {
@@ -60,6 +68,10 @@ int web_entries_save(sqlite3 *db, const struct entry_who *who, const struct web_
  * GM_EIO with why in err (it stays for the next try). */
 int web_entries_publish(sqlite3 *db, pthread_mutex_t *lock, const struct mqtt_opts *mqtt,
     char *err, size_t errlen);
+
+/* The latest dial reading saved on the web for the channel (sent yet or
+ * not): true with its time and value. */
+bool web_entries_last_dial(sqlite3 *db, const struct chan_id *id, double *t, double *v);
 
 /* Is the month locked (by whom, into who)? */
 bool web_entries_locked(sqlite3 *db, int year, int month, char *who, size_t len);

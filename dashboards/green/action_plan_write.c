@@ -30,7 +30,8 @@ void action_plan_date(char *buf, size_t len, time_t t)
 
 	localtime_r(&t, &tm);
 	/* not strftime's %Y: year 632 must come back as the 0632 it was read from */
-	snprintf(buf, len, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	snprintf(buf, len, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+	    tm.tm_mday % 100);
 }
 
 void action_plan_write(FILE *f, const struct org *o, const struct action_plan *p,

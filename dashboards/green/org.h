@@ -118,6 +118,8 @@ struct org_meter {
 	char photo[ORG_NAME_MAX];   /* an http(s) URL; "" */
 	struct org_limit limits[ORG_MAX_LIMITS];   /* what a channel may read */
 	int nlimits;
+	bool by_hand;               /* read = hand: a dial read by a person, entered on the
+	                               dashboard's monthly entries page */
 	int line;
 };
 

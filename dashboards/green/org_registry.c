@@ -135,6 +135,11 @@ void registry_key(struct conf *c, struct org_meter *m, const char *key, const ch
 			strcpy(m->gateway, value);
 	} else if (strcmp(key, "limits") == 0) {
 		limits(c, m, value);
+	} else if (strcmp(key, "read") == 0) {
+		if (strcmp(value, "hand") != 0 && strcmp(value, "meter") != 0)
+			conf_error(c, "read = \"%s\": expected hand (a dial a person reads) or meter",
+			    value);
+		m->by_hand = strcmp(value, "hand") == 0;
 	} else if (strcmp(key, "photo") == 0) {
 		if (!is_url(value))
 			conf_error(c, "photo: \"%s\" is not an http:// or https:// address", value);
@@ -142,7 +147,7 @@ void registry_key(struct conf *c, struct org_meter *m, const char *key, const ch
 			conf_str(c, key, value, m->photo, sizeof(m->photo));
 	} else {
 		conf_error(c, "unknown key \"%s\" in [meter %s/%s] (th, en, building, floor, "
-		    "room, model, serial, gateway, photo, limits)", key, m->site, m->meter);
+		    "room, model, serial, gateway, photo, limits, read)", key, m->site, m->meter);
 	}
 }
 

@@ -11,6 +11,8 @@
 # - another unit's form is 403;
 # - a coordinator locks the month: the editor is refused, the coordinator
 #   is not; every save and the lock are in the audit log;
+# - a dial read by hand goes as a counter reading taken that day, one a
+#   month, never lower than the last, never in the future;
 # - a dashboard whose broker is away saves, says so, and loses nothing:
 #   the entry goes as soon as a dashboard can reach the broker;
 # - the unit's paper reduction, on the dashboard and in the report set made
@@ -22,8 +24,9 @@
 
 dash_dataset
 touch "$T/fast.stop"
-sed -i 's#^hq/fin-power/import_kwh = .*#&\nhq/stores/finance-reams = paper_reams from 2024-10-01 finance-budget\nhq/stores/legal-reams = paper_reams from 2024-10-01 legal#' \
+sed -i 's#^hq/fin-power/import_kwh = .*#&\nhq/stores/finance-reams = paper_reams from 2024-10-01 finance-budget\nhq/stores/legal-reams = paper_reams from 2024-10-01 legal\nhq/b2-water/volume_m3 = water from 2024-10-01 finance-budget#' \
 	"$T/org/organisation.ini"
+printf '[meter hq/b2-water]\nth = มาตรน้ำชั้นใต้ดิน\nen = Basement water meter\nread = hand\n' >>"$T/org/organisation.ini"
 WEB=$(free_port)
 { dash_conf_head; printf 'org = %s/org/organisation.ini\nunits_every = 1\n[accounts]\ndatabase = %s/dash.db\n[mqtt]\nbroker = 127.0.0.1:%s\n' \
 	"$T" "$T" "$BROKER_PORT"; } >"$T/dash.conf"
@@ -64,6 +67,29 @@ check "an amount that is not one is refused" sh -c "$(declare -f token enter); U
 check "another unit's form is 403" [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/malee" "$U/entries?unit=legal&month=$LM")" = 403 ]
 check "and so is saving for it" [ "$(enter "$T/malee" legal 5 '')" = 403 ]
 
+# a dial read by hand: the counter itself, taken at 00:00 of the day read
+dial() { # jar reading day -> status
+	curl -s -o "$T/dial.html" -w '%{http_code}' -b "$1" --data-urlencode "csrf=$(token "$1")" \
+		--data-urlencode unit=finance-budget --data-urlencode "month=$LM" \
+		--data-urlencode "d0=$2" --data-urlencode "dd0=$3" "$U/entries/dial"
+}
+D1=$LM-01
+D1_T=$(TZ=Asia/Bangkok date -d "$D1 00:00" +%s)
+TODAY=$(TZ=Asia/Bangkok date +%Y-%m-%d)
+check "the form shows the unit's dial" sh -c "curl -s -b '$T/malee' '$U/entries?month=$LM' | grep -q '<tr data-channel=\"hq/b2-water/volume_m3\">'"
+check "a reading taken on the 1st of last month is saved" [ "$(dial "$T/malee" 10482.25 "$D1")" = 303 ]
+check "the collector stores it as a counter reading at that day's 00:00" \
+	wait_for 20 grep -q "^hq/b2-water/volume_m3 last_t=$D1_T.000 last=10482.25 " "$T/status"
+check "a second reading of that month is refused (one a month)" sh -c "[ \"\$($(declare -f token dial); U=$U T=$T LM=$LM dial '$T/malee' 10490 '$LM-15')\" = 400 ] && grep -q 'เดือนละหนึ่งครั้ง' '$T/dial.html'"
+check "a lower one is refused (a dial does not run back)" sh -c "[ \"\$($(declare -f token dial); U=$U T=$T LM=$LM dial '$T/malee' 10400 '$TODAY')\" = 400 ] && grep -q 'ไม่นับถอยหลัง' '$T/dial.html'"
+check "a day in the future is refused" [ "$(dial "$T/malee" 10600 "$(date -d tomorrow +%Y-%m-%d)")" = 400 ]
+check "today's is saved" [ "$(dial "$T/malee" 10602.75 "$TODAY")" = 303 ]
+check "and stored after the first" wait_for 20 grep -q "^hq/b2-water/volume_m3 last_t=$(TZ=Asia/Bangkok date -d "$TODAY 00:00" +%s).000 last=10602.75 " "$T/status"
+check "the audit log has both readings, the second with the first as its old value" sh -c "
+	sqlite3 '$T/dash.db' \"select what || '|' || ifnull(old, '-') || '|' || new from audit where what like 'dial %'\" > '$T/dials.txt'
+	grep -qx 'dial finance-budget hq/b2-water/volume_m3 $D1|-|10482.25' '$T/dials.txt' &&
+	grep -qx 'dial finance-budget hq/b2-water/volume_m3 $TODAY|10482.25|10602.75' '$T/dials.txt'" || sed 's/^/# /' "$T/dials.txt"
+
 signin "$T/pim" pim pim-pass-94
 tok=$(token "$T/pim")
 check "the coordinator locks the month" [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/pim" \
@@ -73,8 +99,8 @@ check "the editor's next change is refused" [ "$(enter "$T/malee" finance-budget
 check "the coordinator's is not" [ "$(enter "$T/pim" finance-budget 43 'ตรวจทานโดยผู้ประสานงาน')" = 303 ]
 check "the audit log has each save, its reason, the old and new amounts, and the lock" sh -c "
 	sqlite3 '$T/dash.db' \"select who, what, old, new from audit where what like 'entry%' or what like 'lock%'\" > '$T/audit.txt'
-	grep -q '^malee|entry finance-budget hq/stores/finance-reams $LM||40.0$' '$T/audit.txt' &&
-	grep -q '^malee|entry finance-budget hq/stores/finance-reams $LM: นับสต็อกใหม่ พบเบิกเพิ่ม 2 รีม|40|42.0$' '$T/audit.txt' &&
+	grep -q '^malee|entry finance-budget hq/stores/finance-reams $LM||40$' '$T/audit.txt' &&
+	grep -q '^malee|entry finance-budget hq/stores/finance-reams $LM: นับสต็อกใหม่ พบเบิกเพิ่ม 2 รีม|40|42$' '$T/audit.txt' &&
 	grep -q '^pim|lock month $LM||$' '$T/audit.txt'" || sed 's/^/# /' "$T/audit.txt"
 
 # a dashboard whose broker is away: the entry is kept and goes later (the
