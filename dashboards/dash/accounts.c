@@ -354,3 +354,101 @@ bool account_may_edit(const struct account *a, const char *unit)
 			return true;
 	return false;
 }
+
+int accounts_list(sqlite3 *db, double now, struct account *out, struct account_state *st,
+    int max)
+{
+	sqlite3_stmt *q;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT " ACCOUNT_COLUMNS " FROM users ORDER BY name", -1, &q,
+	    NULL) != SQLITE_OK)
+		return -1;
+	while (n < max && sqlite3_step(q) == SQLITE_ROW) {
+		take_row(q, &out[n]);
+		st[n].directory = sqlite3_column_type(q, 4) == SQLITE_NULL;
+		st[n].locked = sqlite3_column_double(q, 6) > now;
+		n++;
+	}
+	sqlite3_finalize(q);
+	for (int i = 0; i < n; i++)
+		if (load_units(db, &out[i]) != GM_OK)
+			return -1;
+	return n;
+}
+
+int accounts_find(sqlite3 *db, const char *name, struct account *out, struct account_state *st)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT " ACCOUNT_COLUMNS " FROM users WHERE name = ?", -1, &q,
+	    NULL) != SQLITE_OK)
+		return GM_EIO;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		take_row(q, out);
+		st->directory = sqlite3_column_type(q, 4) == SQLITE_NULL;
+		st->locked = false;   /* as of when: the caller asks accounts_list */
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? GM_ENOTFOUND : GM_EIO;
+	return load_units(db, out);
+}
+
+int accounts_set_role(sqlite3 *db, const struct account *a, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t id = 0;
+	int rc;
+
+	if (a->role == ROLE_EDITOR && a->nunits == 0)
+		return gm_errf(err, errlen, GM_EINVAL, "%s: an editor needs the unit(s) it enters "
+		    "data for", a->name);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return fail_sql(db, "set role", err, errlen);
+	if (sqlite3_prepare_v2(db, "UPDATE users SET role = ?1 WHERE name = ?2 RETURNING id", -1,
+	    &st, NULL) != SQLITE_OK) {
+		rc = fail_sql(db, "set role", err, errlen);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, role_name(a->role), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, a->name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (id == 0) {
+		rc = gm_errf(err, errlen, GM_ENOTFOUND, "%s: no such account", a->name);
+		goto out;
+	}
+	/* the units are replaced whole: a viewer or coordinator keeps none */
+	if (sqlite3_prepare_v2(db, "DELETE FROM user_units WHERE user_id = ?", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		rc = fail_sql(db, "set role", err, errlen);
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? GM_OK : fail_sql(db, "set role", err, errlen);
+	if (rc == GM_OK && a->role == ROLE_EDITOR)
+		rc = add_units(db, id, a, err, errlen);
+out:
+	sqlite3_finalize(st);
+	return commit_or_not(db, rc, "set role", err, errlen);
+}
+
+int accounts_unlock(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "UPDATE users SET failures = 0, locked_until = 0 WHERE name = ?",
+	    -1, &st, NULL) != SQLITE_OK)
+		return GM_EIO;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) != SQLITE_DONE ? GM_EIO : sqlite3_changes(db) == 0 ? GM_ENOTFOUND :
+	    GM_OK;
+	sqlite3_finalize(st);
+	return rc;
+}

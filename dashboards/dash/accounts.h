@@ -89,6 +89,24 @@ struct signin_ctx {
 enum signin accounts_check(const struct signin_ctx *c, const char *name, const char *password,
     double now, struct account *out, double *until);
 
+/* What the administrators' page shows of an account besides itself. */
+struct account_state {
+	bool locked;        /* too many wrong passwords, at the time asked */
+	bool directory;     /* no password of its own: the directory checks it */
+};
+
+/* Every account by name into out and st (at most max): how many, or -1. */
+int accounts_list(sqlite3 *db, double now, struct account *out, struct account_state *st,
+    int max);
+/* The account named name, and its state: GM_OK, GM_ENOTFOUND, GM_EIO. */
+int accounts_find(sqlite3 *db, const char *name, struct account *out, struct account_state *st);
+/* Give the account named a->name a->role and a->units (an editor needs
+ * one). GM_OK; GM_EINVAL or GM_ENOTFOUND with why in err; GM_EIO. */
+int accounts_set_role(sqlite3 *db, const struct account *a, char *err, size_t errlen);
+/* Clear an account's wrong passwords and its lock: GM_OK, GM_ENOTFOUND,
+ * GM_EIO. */
+int accounts_unlock(sqlite3 *db, const char *name);
+
 /* The account of id (a session's): GM_OK, GM_ENOTFOUND, GM_EIO. */
 int accounts_get(sqlite3 *db, int64_t id, struct account *out);
 

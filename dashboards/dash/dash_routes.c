@@ -145,6 +145,10 @@ static bool gate(struct dash *d, const struct http_req *rq, struct http_reply *r
 		dash_checklist_upload(d, rq, rp, v);
 		return true;
 	}
+	if (is(rq, 1, "users")) {
+		dash_users_page(d, rq, rp, v);
+		return true;
+	}
 	if (is(rq, 1, "plan")) {
 		dash_plan_page(d, rq, rp, v);
 		return true;
@@ -170,7 +174,7 @@ enum http_form dash_routes_takes_form(void *dash, const struct http_req *rq)
 		return HTTP_FORM_UPLOAD;
 	return is(rq, 1, "signin") || is(rq, 1, "signout") || is(rq, 1, "entries") ||
 	    is2(rq, "entries", "lock") || is2(rq, "entries", "dial") || is(rq, 1, "checklist") || is(rq, 1, "report-run") ||
-	    is(rq, 1, "plan") ?
+	    is(rq, 1, "plan") || is(rq, 1, "users") ?
 	    HTTP_FORM_FIELDS :
 	    HTTP_FORM_NONE;
 }

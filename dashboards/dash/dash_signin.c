@@ -201,6 +201,22 @@ void dash_signin_page(struct dash *d, const struct http_req *rq, struct http_rep
 	form_page(rp, rq, l, next, "", NULL);
 }
 
+/* What the account's role may open besides the pages everyone has. */
+static void account_links(FILE *f, const struct viewer *v, enum lang l)
+{
+	const char *q = page_lang_query(l);
+	bool coord = v->who.role == ROLE_COORDINATOR || v->who.role == ROLE_ADMIN;
+
+	fputs("<ul id=\"links\">", f);
+	if (v->who.role != ROLE_VIEWER)
+		fprintf(f, "<li><a href=\"/report-run%s\">%s</a></li>", q, tr(l, "r_title"));
+	if (coord)
+		fprintf(f, "<li><a href=\"/audit%s\">%s</a></li>", q, tr(l, "audit"));
+	if (v->who.role == ROLE_ADMIN)
+		fprintf(f, "<li><a href=\"/users%s\">%s</a></li>", q, tr(l, "users"));
+	fputs("</ul>", f);
+}
+
 void dash_signout_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v)
 {
@@ -219,6 +235,7 @@ void dash_signout_page(struct dash *d, const struct http_req *rq, struct http_re
 		html_esc(rp->out, v->who.name);
 		fprintf(rp->out, "</b> (%s)</p><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 		    "<button>%s</button></form>", role_name(v->who.role), v->s.csrf, tr(l, "signout"));
+		account_links(rp->out, v, l);
 		page_end(rp->out, l, now_wall());
 		return;
 	}

@@ -59,7 +59,7 @@ static bool decode(const char *src, size_t n, char *out, size_t len)
 	return utf8_ok((const unsigned char *)out);
 }
 
-int form_value(const char *body, const char *key, char *out, size_t len)
+int form_value_at(const char *body, const char *key, int index, char *out, size_t len)
 {
 	size_t klen = strlen(key);
 
@@ -70,7 +70,8 @@ int form_value(const char *body, const char *key, char *out, size_t len)
 		size_t n = strcspn(p, "&");
 		const char *eq = memchr(p, '=', n);
 
-		if (eq != NULL && (size_t)(eq - p) == klen && strncmp(p, key, klen) == 0) {
+		if (eq != NULL && (size_t)(eq - p) == klen && strncmp(p, key, klen) == 0 &&
+		    index-- == 0) {
 			if (!decode(eq + 1, n - klen - 1, out, len)) {
 				out[0] = '\0';
 				return GM_EINVAL;
@@ -80,4 +81,9 @@ int form_value(const char *body, const char *key, char *out, size_t len)
 		p += n + (p[n] == '&');
 	}
 	return GM_ENOTFOUND;
+}
+
+int form_value(const char *body, const char *key, char *out, size_t len)
+{
+	return form_value_at(body, key, 0, out, len);
 }

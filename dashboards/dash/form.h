@@ -13,5 +13,8 @@
  * GM_ENOTFOUND when there is none; GM_EINVAL when its value is bad
  * (out holds ""). */
 int form_value(const char *body, const char *key, char *out, size_t len);
+/* The same for the index-th field key (from 0): a list of checkboxes sends
+ * one field a box. */
+int form_value_at(const char *body, const char *key, int index, char *out, size_t len);
 
 #endif

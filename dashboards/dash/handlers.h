@@ -60,6 +60,10 @@ void dash_checklist_upload(struct dash *d, const struct http_req *rq, struct htt
 void dash_evidence_file(struct dash *d, struct http_reply *rp,
     const struct viewer *v, const char *id);
 
+/* Accounts, for administrators (dash_users.c). */
+void dash_users_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v);
+
 /* The Green Office action plan (dash_plan.c). */
 void dash_plan_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v);
