@@ -135,6 +135,10 @@ printf 'demo-admin-2569\n' | "$BIN/gm-dashboard" -c "$RUN/dashboard.conf" --add-
 	--role admin --display 'ผู้ดูแลระบบ' >/dev/null
 printf 'demo-finance-2569\n' | "$BIN/gm-dashboard" -c "$RUN/dashboard.conf" --add-user finance \
 	--role editor --unit finance-budget --display 'งานธุรการ สำนักการคลังและงบประมาณ' >/dev/null
+printf 'demo-central-2569\n' | "$BIN/gm-dashboard" -c "$RUN/dashboard.conf" --add-user central \
+	--role editor --unit central-admin --display 'งานอาคารสถานที่ สำนักบริหารงานกลาง' >/dev/null
+printf 'demo-coord-2569\n' | "$BIN/gm-dashboard" -c "$RUN/dashboard.conf" --add-user coordinator \
+	--role coordinator --display 'ผู้ประสานงานสำนักงานสีเขียว' >/dev/null
 start dashboard "$BIN/gm-dashboard" -c "$RUN/dashboard.conf"
 wait_port "$WEB" || { echo "demo: gm-dashboard did not start: see $RUN/dashboard.log" >&2; exit 1; }
 cat <<MSG
@@ -152,9 +156,11 @@ greenmeter demo is running (Asia/Bangkok time)
   meters ok? $BIN/gm-collector --status -c $RUN/collector.conf
   dashboard  http://127.0.0.1:$WEB/   (English: http://127.0.0.1:$WEB/?lang=en; units /units,
              reports /reports, JSON /api/meters, Prometheus /metrics); alerts in $RUN/alerts.log
-  sign in    http://127.0.0.1:$WEB/signin as admin / demo-admin-2569 (the audit log: /audit)
-             or finance / demo-finance-2569 (an editor of the Bureau of Finance and Budget:
-             its monthly reams at /entries)
+  sign in    http://127.0.0.1:$WEB/signin as admin / demo-admin-2569 (accounts /users, audit log /audit)
+             coordinator / demo-coord-2569 (locks months at /entries, writes the action plan /plan)
+             finance / demo-finance-2569 (an editor of the Bureau of Finance and Budget: its
+             monthly reams at /entries, its self-evaluation at /checklist)
+             central / demo-central-2569 (Central Administration: the canteen's water dial at /entries)
   a fault    the printers' gateway gw-printers stops answering at $(date -d "@$FAULT_FROM" +%H:%M) for $(( (FAULT_UNTIL - FAULT_FROM) / 60 )) min:
              one alert for its 5 meters in alerts.log, and one when it is over
 

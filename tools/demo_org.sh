@@ -99,6 +99,8 @@ demo_org() {
 		# the building's water is shared by headcount
 		printf 'parliament/building-water/volume_m3 = water from %s%s\n' "$DEMO_FROM" "$water"
 		printf 'parliament/stores/vehicles-fuel = fuel from %s central-admin\n' "$DEMO_FROM"
+		# the canteen's own supply, its dial read by the caretaker each month
+		printf 'parliament/canteen-water/volume_m3 = water from %s central-admin\n' "$DEMO_FROM"
 		# the building's landfilled waste, weighed monthly, shared by headcount
 		printf 'parliament/stores/building-waste = waste from %s%s\n' "$DEMO_FROM" "$water"
 	} >>"$RUN/org/organisation.ini"
@@ -141,6 +143,8 @@ demo_registry() {
 	done <<<"$DEMO_PRINTERS"
 	printf '[meter parliament/building-water]\nth = มิเตอร์น้ำประปารวมของอาคาร\nen = Building water meter\n'
 	printf 'building = %s\nfloor = B1\nroom = ห้องเครื่องสูบน้ำ | Pump room\nmodel = water-pulse\ngateway = gw-sim\n' "$house"
+	printf '[meter parliament/canteen-water]\nth = มาตรน้ำประปาโรงอาหาร (จดค่าด้วยมือ)\n'
+	printf 'en = Canteen water meter (read by hand)\nbuilding = %s\nfloor = 1\nread = hand\n' "$house"
 	printf '[meter parliament/stores]\nth = บันทึกประจำเดือนของงานพัสดุ (กระดาษ น้ำมัน ขยะ)\n'
 	printf 'en = Stores: monthly entries (paper, fuel, waste)\nbuilding = อาคารคลังพัสดุ | Stores building\n'
 }
@@ -218,6 +222,15 @@ demo_entries() { # until
 		printf '{"t":%s,"v":%d,"unit":"kg","kind":"delta","seq":%d}\n' "$end" "$((2400 + (k * 53) % 300 - 10 * k))" "$((k + 1))"
 		k=$((k + 1))
 	done | mosquitto_pub -p "$MQTT" -q 1 -t "greenmeter/v1/parliament/stores/building-waste" -l
+	# the canteen's dial, read on the 1st of each month (as /entries sends a
+	# reading: kind counter, numbered by its month since 2000-01)
+	k=0 v=5000
+	while end=$(date -d "$DEMO_FROM +$((k + 1)) month 00:00 +0700" +%s) && [ "$end" -le "$1" ]; do
+		v=$((v + 40 + (k * 7) % 25))
+		printf '{"t":%s,"v":%d,"unit":"m3","kind":"counter","every":2678400,"seq":%d}\n' "$end" "$v" \
+			"$(( ($(TZ=Asia/Bangkok date -d "@$end" +%Y) - 2000) * 12 + 10#$(TZ=Asia/Bangkok date -d "@$end" +%m) ))"
+		k=$((k + 1))
+	done | mosquitto_pub -p "$MQTT" -q 1 -t "greenmeter/v1/parliament/canteen-water/volume_m3" -l
 }
 
 # Illustrative checklists for fiscal year `fy`: each unit scores every
