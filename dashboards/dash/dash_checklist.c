@@ -21,8 +21,11 @@
 #include "page.h"
 #include "timeutil.h"
 #include "web_checklist.h"
+#include "web_export.h"
 
 #define FILES_MAX 512
+/* a cause's text or plan: what fits a file's line after "text = " */
+#define CAUSE_BYTES (CONF_LINE_MAX - 8)
 
 struct check_req {
 	struct dash *d;
@@ -31,6 +34,7 @@ struct check_req {
 	int unit, fy;
 	char path[4200];
 	char problem[512];         /* the file could not be read in: why */
+	uint64_t version;          /* of the checklist shown (web_export.h) */
 	struct checklist cl;
 	struct evidence ev[FILES_MAX];
 	int nev;
@@ -87,6 +91,7 @@ static bool take_request(struct check_req *r, const struct http_req *rq, struct 
 	pthread_mutex_lock(&r->d->db_lock);
 	if (web_checklist_import(r->d->db, r->c, r->path, &w, r->fy, err, sizeof(err)) != GM_OK)
 		snprintf(r->problem, sizeof(r->problem), "%s", err);
+	r->version = web_export_version(r->d->db, &(struct export_id){ "checklist", w.unit, r->fy });
 	if (web_checklist_get(r->d->db, r->c, w.unit, r->fy, &r->cl) != GM_OK ||
 	    (r->nev = evidence_list(r->d->db, w.unit, r->fy, r->ev, FILES_MAX)) < 0) {
 		pthread_mutex_unlock(&r->d->db_lock);
@@ -240,10 +245,10 @@ static void causes(FILE *f, const struct check_req *r, enum lang l)
 		fprintf(f, "<div class=\"ind\" id=\"cause-%s\"><p><b>%s</b> (%s)</p><p>", word,
 		    paper ? tr(l, "paper") : resource_label(ind->res, l), ind->code);
 		fprintf(f, "<label>%s <input name=\"ct_%s\" maxlength=\"%d\" size=\"60\" value=\"",
-		    tr(l, "c_cause_text"), word, CRIT_TEXT_MAX * 2 / 3);
+		    tr(l, "c_cause_text"), word, CAUSE_BYTES / 3);
 		html_esc(f, c->text);
 		fprintf(f, "\"></label> <label>%s <input name=\"cp_%s\" maxlength=\"%d\" size=\"60\" "
-		    "value=\"", tr(l, "c_cause_plan"), word, CRIT_TEXT_MAX * 2 / 3);
+		    "value=\"", tr(l, "c_cause_plan"), word, CAUSE_BYTES / 3);
 		html_esc(f, c->plan);
 		fputs("\"></label></p></div>\n", f);
 	}
@@ -292,8 +297,9 @@ static void show(struct check_req *r, const struct http_req *rq, struct http_rep
 	progress(f, r, l);
 	fprintf(f, "<form method=\"post\" action=\"/checklist%s\" id=\"checklist\"><input "
 	    "type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"unit\" "
-	    "value=\"%s\"><input type=\"hidden\" name=\"fy\" value=\"%d\">", page_lang_query(l),
-	    r->v->s.csrf, unit_id(r), r->fy);
+	    "value=\"%s\"><input type=\"hidden\" name=\"fy\" value=\"%d\"><input type=\"hidden\" "
+	    "name=\"version\" value=\"%016llx\">", page_lang_query(l), r->v->s.csrf, unit_id(r),
+	    r->fy, (unsigned long long)r->version);
 	for (int k = 0; k < r->c->ncat; k++) {
 		fprintf(f, "<h2>%s %d ", tr(l, "category"), r->c->cat[k].number);
 		html_esc(f, l == LANG_EN ? r->c->cat[k].en : r->c->cat[k].th);
@@ -310,9 +316,10 @@ static void show(struct check_req *r, const struct http_req *rq, struct http_rep
 	page_end(f, l, now_wall());
 }
 
-/* A text field, its ends trimmed: true when it can be kept (it fits, has
- * no character that cannot be, and reads back from the file as it is). */
-static bool text_field(const char *body, const char *key, char *out, size_t len)
+/* A text field, its ends trimmed: true when it can be kept (at most max
+ * bytes, no character that cannot be, and it reads back from the file as
+ * it is). */
+static bool text_field(const char *body, const char *key, char *out, size_t len, size_t max)
 {
 	size_t n;
 
@@ -322,7 +329,7 @@ static bool text_field(const char *body, const char *key, char *out, size_t len)
 	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t'))
 		out[--n] = '\0';
 	memmove(out, out + strspn(out, " \t"), strlen(out + strspn(out, " \t")) + 1);
-	return conf_writable(out);
+	return strlen(out) <= max && conf_writable(out);
 }
 
 /* A score as the select sends it: "" (not scored) or a number 0..points. */
@@ -340,10 +347,10 @@ static bool score_field(const char *body, const struct crit_indicator *ind, doub
 	return *end == '\0' && *score >= 0 && *score <= ind->points;
 }
 
-/* The form into cl: NULL, or the message that refuses it (and which
- * field, into where). */
-static const char *read_form(const struct check_req *r, const char *body, struct checklist *cl,
-    enum lang l, char *where, size_t wlen)
+/* The form into cl, read whole even past a mistake (the page shown again
+ * keeps what was typed); its first mistake into m. */
+static void read_form(const struct check_req *r, const char *body, struct checklist *cl,
+    enum lang l, struct form_mistake *m)
 {
 	memset(cl, 0, sizeof(*cl));
 	cl->found = true;
@@ -352,18 +359,16 @@ static const char *read_form(const struct check_req *r, const char *body, struct
 		struct check_entry *e = &cl->e[cl->n];
 		char key[CRIT_CODE_MAX + 2];
 
-		snprintf(where, wlen, "%s", ind->code);
 		snprintf(e->code, sizeof(e->code), "%s", ind->code);
-		if (ind->source == SRC_METER)
-			e->score = NAN;
-		else if (!score_field(body, ind, &e->score))
-			return tr(l, "c_bad_score");
+		e->score = NAN;
+		if (ind->source != SRC_METER && !score_field(body, ind, &e->score))
+			form_mistake(m, tr(l, "c_bad_score"), ind->code);
 		snprintf(key, sizeof(key), "e%s", ind->code);
-		if (!text_field(body, key, e->evidence, sizeof(e->evidence)))
-			return tr(l, "c_bad_text");
+		if (!text_field(body, key, e->evidence, sizeof(e->evidence), CRIT_TEXT_MAX - 1))
+			form_mistake(m, tr(l, "c_bad_text"), ind->code);
 		snprintf(key, sizeof(key), "n%s", ind->code);
-		if (!text_field(body, key, e->note, sizeof(e->note)))
-			return tr(l, "c_bad_text");
+		if (!text_field(body, key, e->note, sizeof(e->note), CRIT_TEXT_MAX - 1))
+			form_mistake(m, tr(l, "c_bad_text"), ind->code);
 		if (!isnan(e->score) || e->evidence[0] != '\0' || e->note[0] != '\0')
 			cl->n++;
 	}
@@ -376,19 +381,17 @@ static const char *read_form(const struct check_req *r, const char *body, struct
 
 		if (ind->source != SRC_METER)
 			continue;
-		snprintf(where, wlen, "%s", word);
 		snprintf(key, sizeof(key), "ct_%s", word);
-		if (!text_field(body, key, c->text, sizeof(c->text)))
-			return tr(l, "c_bad_text");
+		if (!text_field(body, key, c->text, sizeof(c->text), CAUSE_BYTES))
+			form_mistake(m, tr(l, "c_bad_text"), word);
 		snprintf(key, sizeof(key), "cp_%s", word);
-		if (!text_field(body, key, c->plan, sizeof(c->plan)))
-			return tr(l, "c_bad_text");
+		if (!text_field(body, key, c->plan, sizeof(c->plan), CAUSE_BYTES))
+			form_mistake(m, tr(l, "c_bad_text"), word);
 		if (c->text[0] == '\0' && c->plan[0] != '\0')
-			return tr(l, "c_need_text");
+			form_mistake(m, tr(l, "c_need_text"), word);
 		if (paper)   /* [cause paper]: both paper figures */
 			cl->cause[ind->res == RES_PAPER_REAMS ? RES_PAPER_PRINTED : RES_PAPER_REAMS] = *c;
 	}
-	return NULL;
 }
 
 static void back_to(struct http_reply *rp, const struct check_req *r, const char *saved,
@@ -404,25 +407,33 @@ static void save(struct check_req *r, const struct http_req *rq, struct http_rep
 	enum lang l = dash_lang(rq);
 	struct checklist *cl = malloc(sizeof(*cl));
 	struct entry_who w = { r->v->who.name, rq->address, unit_id(r), now_wall() };
-	const char *say;
-	char where[64], err[512];
+	struct form_mistake m = { NULL, "" };
+	char err[512];
 	int rc;
 
 	if (cl == NULL) {
 		http_server_fail(rp, 503, "out of memory");
 		return;
 	}
-	if ((say = read_form(r, rq->body, cl, l, where, sizeof(where))) != NULL) {
+	read_form(r, rq->body, cl, l, &m);
+	if (m.say != NULL) {
+		r->cl = *cl;   /* shown again as typed */
 		rp->status = 400;
-		show(r, rq, rp, say, where);
+		show(r, rq, rp, m.say, m.where);
 		free(cl);
 		return;
 	}
 	pthread_mutex_lock(&r->d->db_lock);
-	rc = web_checklist_save(r->d->db, r->c, r->path, &w, r->fy, cl, err, sizeof(err));
+	rc = web_checklist_save(r->d->db, r->c, r->path, &w, r->fy, cl, form_version(rq->body),
+	    err, sizeof(err));
 	pthread_mutex_unlock(&r->d->db_lock);
 	free(cl);
 	if (rc != GM_OK) {
+		if (rc == GM_EBUSY) {   /* the page shows the latest, as take_request read it */
+			rp->status = 409;
+			show(r, rq, rp, tr(l, "c_stale"), NULL);
+			return;
+		}
 		log_err("checklist %s %d: %s", w.unit, r->fy, err);
 		rp->status = rc == GM_EINVAL ? 400 : 503;
 		show(r, rq, rp, tr(l, "c_not_saved"), err);
@@ -498,10 +509,11 @@ static void upload(struct check_req *r, const struct http_req *rq, struct http_r
 	    rq->file, rq->file_len, &id, err, sizeof(err));
 	pthread_mutex_unlock(&r->d->db_lock);
 	if (rc != GM_OK) {
-		if (rc != GM_EINVAL)
+		if (rc != GM_EINVAL && rc != GM_ERANGE)
 			log_err("evidence %s %d %s: %s", w.unit, r->fy, code, err);
-		rp->status = rc == GM_EINVAL ? 415 : 503;
-		show(r, rq, rp, tr(l, rc == GM_EINVAL ? "c_bad_file" : "c_not_saved"), NULL);
+		rp->status = rc == GM_EINVAL ? 415 : rc == GM_ERANGE ? 409 : 503;
+		show(r, rq, rp, tr(l, rc == GM_EINVAL ? "c_bad_file" : rc == GM_ERANGE ?
+		    "c_too_many_files" : "c_not_saved"), NULL);
 		return;
 	}
 	{
@@ -555,8 +567,8 @@ void dash_evidence_file(struct dash *d, struct http_reply *rp,
 		return;
 	}
 	evidence_path(path, sizeof(path), d->cfg.access.evidence, id);
-	if (fileio_read_regular(path, d->cfg.access.evidence_max + 1, &data, &len, why,
-	    sizeof(why)) != GM_OK) {
+	/* its own size, not today's limit: a limit lowered since keeps old files */
+	if (fileio_read_regular(path, (size_t)e.size + 1, &data, &len, why, sizeof(why)) != GM_OK) {
 		log_err("evidence %lld: %s: %s", id, path, why);
 		http_server_fail(rp, 503, "the evidence file cannot be read");
 		return;
@@ -565,6 +577,11 @@ void dash_evidence_file(struct dash *d, struct http_reply *rp,
 	rp->len = len;
 	rp->type = strcmp(e.type, "application/pdf") == 0 ? "application/pdf" :
 	    strcmp(e.type, "image/png") == 0 ? "image/png" : "image/jpeg";
-	rp->disposition = strcmp(e.type, "application/pdf") == 0 ? "attachment" : "inline";
+	/* a name of our own (the uploaded one may hold anything), with its type's
+	 * extension, so the file opens where it is saved */
+	snprintf(rp->disposition, sizeof(rp->disposition), "%s; filename=\"evidence-%lld.%s\"",
+	    strcmp(e.type, "application/pdf") == 0 ? "attachment" : "inline", id,
+	    strcmp(e.type, "application/pdf") == 0 ? "pdf" : strcmp(e.type, "image/png") == 0 ?
+	    "png" : "jpg");
 	rp->personal = true;
 }

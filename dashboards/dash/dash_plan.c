@@ -15,6 +15,7 @@
 #include "log.h"
 #include "page.h"
 #include "timeutil.h"
+#include "web_export.h"
 #include "web_plan.h"
 
 struct plan_req {
@@ -23,6 +24,7 @@ struct plan_req {
 	const struct org *o;
 	int fy;
 	char path[4200], problem[512];
+	uint64_t version;          /* of the plan shown (web_export.h) */
 	struct action_plan p;
 };
 
@@ -60,6 +62,7 @@ static bool take_request(struct plan_req *r, const struct http_req *rq, struct h
 	pthread_mutex_lock(&r->d->db_lock);
 	if (web_plan_import(r->d->db, r->o, r->path, &w, r->fy, err, sizeof(err)) != GM_OK)
 		snprintf(r->problem, sizeof(r->problem), "%s", err);
+	r->version = web_export_version(r->d->db, &(struct export_id){ "plan", "", r->fy });
 	if (web_plan_get(r->d->db, r->o, r->fy, &r->p) != GM_OK) {
 		pthread_mutex_unlock(&r->d->db_lock);
 		http_server_fail(rp, 503, "the accounts database cannot be read");
@@ -124,8 +127,13 @@ static void activity(FILE *f, const struct plan_req *r, const struct plan_activi
 
 	if (a == NULL)
 		a = &blank;
-	fprintf(f, "<div class=\"ind\" id=\"act-%s\"><p><b>%s</b></p><p>", n,
-	    strcmp(n, "new") == 0 ? tr(l, "p_new") : n);
+	/* n is "new" or a number (digits and dots: action_plan.c), safe in a name */
+	fprintf(f, "<div class=\"ind\" id=\"act-%s\"><p><b>", n);
+	if (strcmp(n, "new") == 0)
+		fputs(tr(l, "p_new"), f);
+	else
+		fprintf(f, "%s %s", tr(l, "p_activity"), n);
+	fputs("</b></p><p>", f);
 	snprintf(name, sizeof(name), "th_%s", n);
 	input(f, "ไทย", name, "text", a->th, ORG_NAME_MAX / 3, all);
 	snprintf(name, sizeof(name), "en_%s", n);
@@ -215,8 +223,9 @@ static void show(struct plan_req *r, const struct http_req *rq, struct http_repl
 	for (int i = 0; i < r->p.nact; i++)
 		any |= owns(r, &r->p.act[i]);
 	fprintf(f, "<form method=\"post\" action=\"/plan%s\" id=\"plan\"><input type=\"hidden\" "
-	    "name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"fy\" value=\"%d\">",
-	    page_lang_query(l), r->v->s.csrf, r->fy);
+	    "name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"fy\" value=\"%d\">"
+	    "<input type=\"hidden\" name=\"version\" value=\"%016llx\">", page_lang_query(l),
+	    r->v->s.csrf, r->fy, (unsigned long long)r->version);
 	header(f, r, l, all);
 	fprintf(f, "<h2>%s</h2>\n", tr(l, "p_activities"));
 	for (int i = 0; i < r->p.nact; i++)
@@ -310,24 +319,24 @@ static const char *read_head(const char *body, struct action_plan *p, enum lang 
 	return NULL;
 }
 
-/* The form into p (r->p is the plan as stored): NULL, or what is wrong
- * and where. A coordinator gives everything; an owner the status and
+/* The form into p (r->p is the plan as stored), read whole even past a
+ * mistake (the page shown again keeps what was typed); its first mistake
+ * into m. A coordinator gives everything; an owner the status and
  * evidence of the activities of their units, the rest kept. */
-static const char *read_form(const struct plan_req *r, const char *body, struct action_plan *p,
-    char *where, size_t wlen, enum lang l)
+static void read_form(const struct plan_req *r, const char *body, struct action_plan *p,
+    struct form_mistake *m, enum lang l)
 {
 	bool all = coordinates(r->v);
 	const char *bad;
-	char rm[32], v[4];
+	char rm[32], v[4], where[64];
 	int next = 0;
 
 	*p = r->p;
 	p->found = true;
 	if (all) {
 		p->nact = 0;
-		snprintf(where, wlen, "%s", tr(l, "plan_title"));
 		if ((bad = read_head(body, p, l)) != NULL)
-			return bad;
+			form_mistake(m, bad, tr(l, "plan_title"));
 	}
 	for (int i = 0; i < r->p.nact; i++) {
 		const struct plan_activity *old = &r->p.act[i];
@@ -339,9 +348,9 @@ static const char *read_form(const struct plan_req *r, const char *body, struct 
 		    strcmp(v, "1") == 0))
 			continue;
 		*a = *old;
-		snprintf(where, wlen, "%s %s", tr(l, "p_activity"), old->number);
+		snprintf(where, sizeof(where), "%s %s", tr(l, "p_activity"), old->number);
 		if ((bad = read_activity(r, body, old->number, a, all, l)) != NULL)
-			return bad;
+			form_mistake(m, bad, where);
 		p->nact += all;
 	}
 	if (all && p->nact < PLAN_MAX_ACT) {
@@ -354,13 +363,12 @@ static const char *read_form(const struct plan_req *r, const char *body, struct 
 		if (strspn(th, " \t") != strlen(th) || strspn(en, " \t") != strlen(en)) {
 			*a = (struct plan_activity){ .owner = -1 };
 			snprintf(a->number, sizeof(a->number), "%d", next > 0 ? next : 1);
-			snprintf(where, wlen, "%s", tr(l, "p_new"));
 			if ((bad = read_activity(r, body, "new", a, true, l)) != NULL)
-				return bad;
-			p->nact++;
+				form_mistake(m, bad, tr(l, "p_new"));
+			else
+				p->nact++;   /* (one refused is not shown again: it has no number yet) */
 		}
 	}
-	return NULL;
 }
 
 static void save(struct plan_req *r, const struct http_req *rq, struct http_reply *rp)
@@ -368,11 +376,10 @@ static void save(struct plan_req *r, const struct http_req *rq, struct http_repl
 	enum lang l = dash_lang(rq);
 	struct action_plan *p = malloc(sizeof(*p));
 	struct entry_who w = { r->v->who.name, rq->address, "", now_wall() };
-	char where[80], err[512];
-	const char *bad;
-	int rc;
-
+	struct form_mistake m = { NULL, "" };
 	bool any = coordinates(r->v);
+	char err[512];
+	int rc;
 
 	for (int i = 0; i < r->p.nact; i++)
 		any |= owns(r, &r->p.act[i]);
@@ -382,16 +389,24 @@ static void save(struct plan_req *r, const struct http_req *rq, struct http_repl
 		free(p);
 		return;
 	}
-	if ((bad = read_form(r, rq->body, p, where, sizeof(where), l)) != NULL) {
+	read_form(r, rq->body, p, &m, l);
+	if (m.say != NULL) {
+		r->p = *p;   /* shown again as typed */
 		rp->status = 400;
-		show(r, rq, rp, bad, where);
+		show(r, rq, rp, m.say, m.where);
 		free(p);
 		return;
 	}
 	pthread_mutex_lock(&r->d->db_lock);
-	rc = web_plan_save(r->d->db, r->o, r->path, &w, r->fy, p, err, sizeof(err));
+	rc = web_plan_save(r->d->db, r->o, r->path, &w, r->fy, p, form_version(rq->body), err,
+	    sizeof(err));
 	pthread_mutex_unlock(&r->d->db_lock);
 	free(p);
+	if (rc == GM_EBUSY) {   /* the page shows the latest, as take_request read it */
+		rp->status = 409;
+		show(r, rq, rp, tr(l, "c_stale"), NULL);
+		return;
+	}
 	if (rc != GM_OK) {
 		log_err("action plan %d: %s", r->fy, err);
 		rp->status = rc == GM_EINVAL ? 400 : 503;

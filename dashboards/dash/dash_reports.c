@@ -240,7 +240,7 @@ void dash_reports_file(struct dash *d, const struct http_req *rq, struct http_re
 		snprintf(rp->etag, sizeof(rp->etag), "\"%016llx-%zx\"",
 		    (unsigned long long)fnv1a_bytes(FNV1A_BASIS, rp->data, rp->len), rp->len);
 		if (strcmp(rp->type, "application/octet-stream") == 0)
-			rp->disposition = "attachment";
+			snprintf(rp->disposition, sizeof(rp->disposition), "attachment");
 	} else if (rc == GM_EINVAL) {
 		/* the operator should know; a client asking again and again must
 		 * not fill the log (ratelog.h) */

@@ -170,8 +170,13 @@ enum http_form dash_routes_takes_form(void *dash, const struct http_req *rq)
 
 	if (d->db == NULL)
 		return HTTP_FORM_NONE;
-	if (is2(rq, "checklist", "evidence"))
-		return HTTP_FORM_UPLOAD;
+	if (is2(rq, "checklist", "evidence")) {
+		struct viewer v;
+
+		/* a file is held in memory: only for someone signed in */
+		return dash_viewer((struct dash *)d, rq, &v) && v.signed_in ? HTTP_FORM_UPLOAD :
+		    HTTP_FORM_REFUSED;
+	}
 	return is(rq, 1, "signin") || is(rq, 1, "signout") || is(rq, 1, "entries") ||
 	    is2(rq, "entries", "lock") || is2(rq, "entries", "dial") || is(rq, 1, "checklist") || is(rq, 1, "report-run") ||
 	    is(rq, 1, "plan") || is(rq, 1, "users") ?

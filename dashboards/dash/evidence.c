@@ -48,6 +48,23 @@ static void shown_name(char *out, size_t len, const char *name)
 	out[o] = '\0';
 }
 
+static int count_of(sqlite3 *db, const char *unit, int fy, const char *code)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM evidence WHERE unit = ?1 AND fy = ?2 AND "
+	    "code = ?3", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, fy);
+	sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 int evidence_add(sqlite3 *db, const char *dir, const struct entry_who *w, int fy,
     const char *code, const char *name, const unsigned char *p, size_t n, long long *id,
     char *err, size_t errlen)
@@ -59,6 +76,9 @@ int evidence_add(sqlite3 *db, const char *dir, const struct entry_who *w, int fy
 
 	if (type == NULL)
 		return gm_errf(err, errlen, GM_EINVAL, "not a PDF, JPEG or PNG file");
+	if (count_of(db, w->unit, fy, code) >= EVIDENCE_PER_INDICATOR)
+		return gm_errf(err, errlen, GM_ERANGE, "%d files on %s already",
+		    EVIDENCE_PER_INDICATOR, code);
 	shown_name(shown, sizeof(shown), name);
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return gm_errf(err, errlen, GM_EIO, "evidence: %s", sqlite3_errmsg(db));

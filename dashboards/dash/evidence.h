@@ -33,7 +33,8 @@ struct evidence {
 /* Store a file for indicator code of w->unit's checklist for fy: its row
  * (audited) and the file, or neither. name is shown only (cut to a
  * printable 200 bytes). GM_OK with *id; GM_EINVAL (not one of the
- * types, in err); GM_EIO. */
+ * types, in err); GM_ERANGE (EVIDENCE_PER_INDICATOR files there already);
+ * GM_EIO. */
 int evidence_add(sqlite3 *db, const char *dir, const struct entry_who *w, int fy,
     const char *code, const char *name, const unsigned char *p, size_t n, long long *id,
     char *err, size_t errlen);

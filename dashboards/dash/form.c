@@ -1,5 +1,7 @@
 /* form.c - urlencoded form fields (form.h). */
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "form.h"
@@ -86,4 +88,23 @@ int form_value_at(const char *body, const char *key, int index, char *out, size_
 int form_value(const char *body, const char *key, char *out, size_t len)
 {
 	return form_value_at(body, key, 0, out, len);
+}
+
+void form_mistake(struct form_mistake *m, const char *say, const char *where)
+{
+	if (m->say == NULL) {
+		m->say = say;
+		snprintf(m->where, sizeof(m->where), "%s", where);
+	}
+}
+
+uint64_t form_version(const char *body)
+{
+	char v[20], *end;
+	uint64_t x;
+
+	if (form_value(body, "version", v, sizeof(v)) != GM_OK || strlen(v) != 16)
+		return 0;
+	x = strtoull(v, &end, 16);
+	return *end == '\0' ? x : 0;
 }

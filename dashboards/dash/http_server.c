@@ -154,14 +154,15 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct http_reply *r
 	    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
 	if (rp->status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(r, "Allow", rp->allow ? rp->allow : "GET, HEAD");
-	if (rp->status == MHD_HTTP_METHOD_NOT_ALLOWED || rp->status == MHD_HTTP_CONTENT_TOO_LARGE)
+	if (rp->status == MHD_HTTP_METHOD_NOT_ALLOWED || rp->status == MHD_HTTP_CONTENT_TOO_LARGE ||
+	    rp->unread)
 		MHD_add_response_header(r, "Connection", "close");   /* its body is not read */
 	for (int i = 0; i < 2; i++)
 		if (rp->cookie[i][0] != '\0')
 			MHD_add_response_header(r, "Set-Cookie", rp->cookie[i]);
 	if (rp->location[0] != '\0')
 		MHD_add_response_header(r, "Location", rp->location);
-	if (rp->disposition != NULL)
+	if (rp->disposition[0] != '\0')
 		MHD_add_response_header(r, "Content-Disposition", rp->disposition);
 	ok = MHD_queue_response(c, (unsigned)rp->status, r);
 	MHD_destroy_response(r);
@@ -201,6 +202,10 @@ static int refusal(const struct req_ctx *x, const char *method, const char *vers
 	if (x->refused != 0) {
 		*why = x->why;
 		return x->refused;
+	}
+	if (x->no_form && x->kind == HTTP_FORM_REFUSED) {
+		*why = "sign in first (the form was not read)";
+		return MHD_HTTP_FORBIDDEN;
 	}
 	if (x->no_form) {
 		*why = "this page takes no form";
@@ -331,13 +336,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	rq.post = strcmp(method, "POST") == 0;
 	if (rq.post && x != NULL && x != (const void *)&no_memory && x->refused == 0 &&
 	    !x->started) {
-		struct http_req probe = { .path = x->p.path, .nseg = x->p.nseg, .post = true };
+		struct http_req probe = { .path = x->p.path, .nseg = x->p.nseg, .post = true,
+			.conn = c };
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		struct req_ctx *w = (struct req_ctx *)x;
 
 		memcpy(probe.seg, x->p.seg, sizeof(probe.seg));
 		w->kind = s->takes_form != NULL ? s->takes_form(s->app, &probe) : HTTP_FORM_NONE;
-		w->no_form = w->kind == HTTP_FORM_NONE;
+		w->no_form = w->kind == HTTP_FORM_NONE || w->kind == HTTP_FORM_REFUSED;
 		/* said too long: answered at once, the body never read */
 		w->too_big = cl != NULL && strtoull(cl, NULL, 10) > (w->kind == HTTP_FORM_UPLOAD ?
 		    s->upload_max + HTTP_FORM_MAX : HTTP_FORM_MAX);
@@ -358,6 +364,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if ((refused = refusal(x, method, version, &why)) != 0 ||
 	    (rq.post && (refused = form_refusal(c, x, &why)) != 0)) {
 		http_server_fail(&rp, refused, why);
+		rp.unread = rq.post && x != NULL && x != (const void *)&no_memory && x->no_form;
 	} else {
 		rq.tls = s->tls;
 		rq.body = x->body != NULL ? x->body : "";

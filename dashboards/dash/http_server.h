@@ -72,19 +72,22 @@ struct http_reply {
 	char etag[48];          /* report files: kept, but asked again each time, and
 	                           answered 304 when the client's copy is this one */
 	bool personal;          /* behind a sign-in: a browser may keep it, no shared cache */
-	const char *disposition;/* a Content-Disposition, or NULL */
+	char disposition[96];   /* a Content-Disposition (plain ASCII), or "" */
 	char cookie[2][256];    /* Set-Cookie headers; "" for none */
 	char location[512];     /* a Location (with a 303); "" */
 	const char *allow;      /* the Allow of a 405; NULL: "GET, HEAD" */
+	bool unread;            /* a body was refused unread: the connection closes */
 };
 
 /* A short plain-text answer: status and message. */
 void http_server_fail(struct http_reply *rp, int status, const char *msg);
 
 typedef void (*http_handler)(void *app, const struct http_req *rq, struct http_reply *rp);
-/* Does the path (rq's path and segments only) take a POSTed form, and
- * which kind? */
-enum http_form { HTTP_FORM_NONE, HTTP_FORM_FIELDS, HTTP_FORM_UPLOAD };
+/* Does the path (rq's path, segments and, through rq->conn, its headers
+ * and cookies: no body yet) take a POSTed form, and which kind? REFUSED:
+ * answered 403 before the body is read (an upload from someone not signed
+ * in is never held in memory). */
+enum http_form { HTTP_FORM_NONE, HTTP_FORM_FIELDS, HTTP_FORM_UPLOAD, HTTP_FORM_REFUSED };
 typedef enum http_form (*http_form_path)(void *app, const struct http_req *rq);
 
 struct http_limits {

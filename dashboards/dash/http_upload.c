@@ -80,7 +80,9 @@ static enum MHD_Result take_file(struct http_upload *u, const char *key, const c
 {
 	bool same = u->has_file && strcmp(key, u->file_key) == 0;
 
-	if (off == 0 && !same && u->has_file)
+	/* a part starts at offset 0: another part, whatever its name, is a
+	 * second file (one part's first piece may come empty) */
+	if (u->has_file && (!same || (off == 0 && u->file.len > 0)))
 		return refuse(u, MHD_HTTP_BAD_REQUEST, "one file to a form");
 	if (!u->has_file) {
 		u->has_file = true;

@@ -153,6 +153,10 @@ void report_run_free(struct report_run *r)
 {
 	if (r == NULL)
 		return;
+	pthread_mutex_lock(&r->lock);
+	if (r->st.running)   /* asked to end, not waited out (a stop has a deadline) */
+		kill(r->pid, SIGTERM);
+	pthread_mutex_unlock(&r->lock);
 	if (r->joinable)
 		pthread_join(r->waiter, NULL);
 	pthread_mutex_destroy(&r->lock);

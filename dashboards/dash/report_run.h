@@ -26,7 +26,7 @@ struct report_run_args {
 };
 
 struct report_run *report_run_new(const struct report_run_args *a);
-/* Waits for a run under way. NULL-safe. */
+/* A run under way is asked to end (SIGTERM) and waited for. NULL-safe. */
 void report_run_free(struct report_run *r);
 
 /* Start a run for fy, asked by who: GM_OK; GM_EBUSY when one runs;

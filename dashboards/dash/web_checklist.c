@@ -278,11 +278,12 @@ static int apply(void *ctx, sqlite3 *db)
 }
 
 int web_checklist_save(sqlite3 *db, const struct criteria *c, const char *path,
-    const struct entry_who *w, int fy, const struct checklist *cl, char *err, size_t errlen)
+    const struct entry_who *w, int fy, const struct checklist *cl, uint64_t version, char *err,
+    size_t errlen)
 {
 	struct check_save cs = { c, w, fy, cl };
 	struct export_save s = { { "checklist", w->unit, fy }, w, path, NULL, 0, check_written,
-		apply, &cs };
+		apply, &cs, version };
 	char head[300], *text = NULL;
 	size_t len = 0;
 	FILE *m;

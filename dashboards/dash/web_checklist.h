@@ -18,6 +18,7 @@
 #define GM_WEB_CHECKLIST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sqlite3.h>
 
@@ -35,10 +36,13 @@ int web_checklist_get(sqlite3 *db, const struct criteria *c, const char *unit, i
 int web_checklist_import(sqlite3 *db, const struct criteria *c, const char *path,
     const struct entry_who *w, int fy, char *err, size_t errlen);
 
-/* Save cl as w->unit's checklist for fy and write it to path. GM_OK;
- * GM_EINVAL with the mistake in err (nothing saved); GM_EIO. */
+/* Save cl as w->unit's checklist for fy and write it to path, if it is
+ * still at version (web_export_version of "checklist", w->unit, fy). GM_OK;
+ * GM_EINVAL with the mistake in err, GM_EBUSY when saved by someone else
+ * since (nothing saved either way); GM_EIO. */
 int web_checklist_save(sqlite3 *db, const struct criteria *c, const char *path,
-    const struct entry_who *w, int fy, const struct checklist *cl, char *err, size_t errlen);
+    const struct entry_who *w, int fy, const struct checklist *cl, uint64_t version, char *err,
+    size_t errlen);
 
 /* The file's path: <dir>/<fy>/<unit>.ini (unit an organisation id). */
 void web_checklist_path(char *buf, size_t len, const char *dir, int fy, const char *unit);

@@ -6,10 +6,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "confparse.h"
 #include "gm_err.h"
+#include "hash.h"
 #include "web_export.h"
 
 static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, const struct export_id *x)
@@ -84,15 +86,20 @@ static int begin(const char *path, const char *text, size_t len, struct fileio_n
 	return GM_OK;
 }
 
+/* A file at path that is not the one last written was changed by hand: a
+ * copy is kept as path.hand-<UTC time> (its name into aside), audited. The
+ * file itself stays until the new one replaces it, so a save that fails
+ * after this leaves it as it was (and the caller removes the copy). */
 static int keep_hand_edit(sqlite3 *db, const struct export_id *x, const struct entry_who *w,
-    const char *path, char *err, size_t errlen)
+    const char *path, char *aside, size_t alen, char *err, size_t errlen)
 {
-	char *file = NULL, *ours = NULL, why[256], aside[4200], stamp[32], what[800];
+	char *file = NULL, *ours = NULL, why[256], stamp[32], what[800];
 	size_t flen, olen;
 	time_t t = (time_t)w->at;
 	struct tm tm;
 	int rc = fileio_read_all(path, CONF_FILE_MAX, &file, &flen, why, sizeof(why));
 
+	aside[0] = '\0';
 	if (rc == GM_ENOTFOUND)
 		return GM_OK;
 	if (rc != GM_OK)
@@ -101,14 +108,15 @@ static int keep_hand_edit(sqlite3 *db, const struct export_id *x, const struct e
 	    olen != flen || memcmp(ours, file, flen) != 0)) {
 		gmtime_r(&t, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-		snprintf(aside, sizeof(aside), "%s.hand-%s", path, stamp);
+		snprintf(aside, alen, "%s.hand-%s", path, stamp);
 		snprintf(what, sizeof(what), "%s%s%s %d: %.300s was changed by hand; kept as %.330s",
 		    x->kind, x->unit[0] ? " " : "", x->unit, x->fy, path, aside);
-		if (rename(path, aside) != 0)
-			rc = gm_errf(err, errlen, GM_EIO, "%s: cannot move it aside: %s", path,
-			    strerror(errno));
-		else
+		if ((rc = fileio_replace(aside, file, flen, 0644, true, why, sizeof(why))) != GM_OK) {
+			rc = gm_errf(err, errlen, GM_EIO, "cannot keep a copy: %s", why);
+			aside[0] = '\0';
+		} else {
 			rc = audit_add(db, w->at, w->name, w->address, what, NULL, NULL);
+		}
 	}
 	free(file);
 	free(ours);
@@ -118,11 +126,17 @@ static int keep_hand_edit(sqlite3 *db, const struct export_id *x, const struct e
 int web_export_save(sqlite3 *db, const struct export_save *s, char *err, size_t errlen)
 {
 	struct fileio_new n;
-	char why[256];
+	char why[256], aside[4200] = "";
+	bool replaced = false;   /* the new file is in place */
 	int rc;
 
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return gm_errf(err, errlen, GM_EIO, "%s: %s", s->x.kind, sqlite3_errmsg(db));
+	if (web_export_version(db, &s->x) != s->version) {   /* in the transaction: exact */
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return gm_errf(err, errlen, GM_EBUSY, "%s: saved by someone else since the page "
+		    "was opened", s->x.kind);
+	}
 	if ((rc = begin(s->path, s->text, s->len, &n, err, errlen)) != GM_OK) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
@@ -130,7 +144,7 @@ int web_export_save(sqlite3 *db, const struct export_save *s, char *err, size_t 
 	rc = s->check(s->ctx, n.tmp, err, errlen);
 	/* before the new text is recorded: it holds the file as last written */
 	if (rc == GM_OK)
-		rc = keep_hand_edit(db, &s->x, s->w, s->path, err, errlen);
+		rc = keep_hand_edit(db, &s->x, s->w, s->path, aside, sizeof(aside), err, errlen);
 	if (rc == GM_OK && (s->apply(s->ctx, db) != GM_OK ||
 	    web_export_record(db, &s->x, s->text, s->len) != GM_OK))
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", s->x.kind, sqlite3_errmsg(db));
@@ -138,10 +152,17 @@ int web_export_save(sqlite3 *db, const struct export_save *s, char *err, size_t 
 		fileio_new_abort(&n);
 	else if ((rc = fileio_new_commit(&n, true, why, sizeof(why))) != GM_OK)
 		gm_errf(err, errlen, rc, "%s", why);
+	else
+		replaced = true;
+	/* a COMMIT that fails now leaves the new file with the old rows: the
+	 * next save finds it unlike the text recorded and keeps it aside */
 	if (rc == GM_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", s->x.kind, sqlite3_errmsg(db));
-	if (rc != GM_OK)
+	if (rc != GM_OK) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		if (aside[0] != '\0' && !replaced)
+			unlink(aside);   /* the hand-edited file is still in its place */
+	}
 	return rc;
 }
 
@@ -175,4 +196,16 @@ void web_export_first_mistake(void *user, const char *msg)
 
 	if (err[0] == '\0')
 		snprintf(err, WEB_EXPORT_ERR_MAX, "%s", msg);
+}
+
+uint64_t web_export_version(sqlite3 *db, const struct export_id *x)
+{
+	char *text;
+	size_t len;
+	uint64_t v = 0;
+
+	if (web_export_last(db, x, &text, &len) == GM_OK && text != NULL)
+		v = fnv1a_bytes(FNV1A_BASIS, text, len) | 1;   /* never 0: 0 is "never written" */
+	free(text);
+	return v;
 }

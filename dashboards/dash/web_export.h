@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sqlite3.h>
 
@@ -46,8 +47,15 @@ struct export_save {
 	int (*check)(void *ctx, const char *written, char *err, size_t errlen);
 	int (*apply)(void *ctx, sqlite3 *db);
 	void *ctx;
+	uint64_t version;   /* web_export_version when the form was shown: another
+	                       save since is refused with GM_EBUSY (nothing changed) */
 };
 int web_export_save(sqlite3 *db, const struct export_save *s, char *err, size_t errlen);
+
+/* The export's version: a hash of the text last written (0: never), which
+ * a form carries so that a save from a page opened before someone else's
+ * save is refused, never silently undoing theirs. */
+uint64_t web_export_version(sqlite3 *db, const struct export_id *x);
 
 /* A file written by hand read in, for an export the database has nothing
  * of: load reads path (found false: no file, nothing to do; GM_EINVAL with

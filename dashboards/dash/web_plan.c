@@ -298,11 +298,11 @@ static int apply_save(void *ctx, sqlite3 *db)
 }
 
 int web_plan_save(sqlite3 *db, const struct org *o, const char *path, const struct entry_who *w,
-    int fy, const struct action_plan *p, char *err, size_t errlen)
+    int fy, const struct action_plan *p, uint64_t version, char *err, size_t errlen)
 {
 	struct plan_job *j = calloc(1, sizeof(*j));
 	struct export_save s = { { "plan", "", fy }, w, path, NULL, 0, check_written, apply_save,
-		j };
+		j, version };
 	char head[200], *text = NULL;
 	size_t len = 0;
 	FILE *m;

@@ -11,6 +11,7 @@
 #define GM_WEB_PLAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sqlite3.h>
 
@@ -25,9 +26,11 @@ int web_plan_get(sqlite3 *db, const struct org *o, int fy, struct action_plan *p
 int web_plan_import(sqlite3 *db, const struct org *o, const char *path,
     const struct entry_who *w, int fy, char *err, size_t errlen);
 
-/* Save p as fy's plan and write it to path. GM_OK; GM_EINVAL with the
- * mistake (nothing saved); GM_EIO. */
+/* Save p as fy's plan and write it to path, if it is still at version
+ * (web_export_version of "plan", "", fy). GM_OK; GM_EINVAL with the
+ * mistake, GM_EBUSY when saved by someone else since (nothing saved either
+ * way); GM_EIO. */
 int web_plan_save(sqlite3 *db, const struct org *o, const char *path, const struct entry_who *w,
-    int fy, const struct action_plan *p, char *err, size_t errlen);
+    int fy, const struct action_plan *p, uint64_t version, char *err, size_t errlen);
 
 #endif

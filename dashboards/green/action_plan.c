@@ -97,9 +97,11 @@ static void start_section(struct conf *c, struct plan_parse *pp, const char *sec
 		pp->in_plan = true;
 	} else if (p->nact == PLAN_MAX_ACT) {
 		conf_error_at(c, c->section_line, "more than %d activities", PLAN_MAX_ACT);
-	} else if (strlen(name) >= sizeof(p->act[0].number)) {
-		conf_error_at(c, c->section_line, "[activity %.32s]: a number of at most %zu "
-		    "characters", name, sizeof(p->act[0].number) - 1);
+	} else if (strlen(name) >= sizeof(p->act[0].number) ||
+	    strspn(name, "0123456789.") != strlen(name)) {
+		/* a number is also the name of its fields on gm-dashboard's form */
+		conf_error_at(c, c->section_line, "[activity %.32s]: a number (digits and dots) of "
+		    "at most %zu characters", name, sizeof(p->act[0].number) - 1);
 	} else {
 		pp->act_line[p->nact] = c->section_line;
 		pp->cur = &p->act[p->nact++];

@@ -113,20 +113,33 @@ check "a change is audited with its old value" [ "$(save "$T/malee" finance-budg
 check "..." sh -c "sqlite3 '$T/dash.db' \"select old, new from audit where what = 'checklist finance-budget $FY 1.1.2 score' order by id desc limit 1\" | grep -qx '0.5|1'"
 
 # ---- what lies is refused, nothing saved
-cp "$FB" "$T/fb-before.ini"
 rows() { sqlite3 "$T/dash.db" "select count(*), sum(ifnull(score, -1)) from checklist where unit = 'finance-budget'"; }
 r0=$(rows)
+cp "$FB" "$T/fb-before.ini"
 check "a score over the indicator's points: 400" sh -c "[ \"\$($(declare -f save page); U=$U T=$T FY=$FY ROOT=$ROOT save '$T/malee' finance-budget s1.1.1=2)\" = 400 ] && grep -q 'คะแนนต้องอยู่ระหว่าง 0' '$T/save.html'"
 check "a negative score: 400" [ "$(save "$T/malee" finance-budget s1.1.1=-1)" = 400 ]
 check "a note with ' ;' the file would cut: 400" sh -c "[ \"\$($(declare -f save page); U=$U T=$T FY=$FY ROOT=$ROOT save '$T/malee' finance-budget 'n1.1.1=a ;b')\" = 400 ] && grep -q '1.1.1' '$T/save.html'"
 check "a plan without its cause: 400" [ "$(save "$T/malee" finance-budget ct_water= cp_water='ซ่อมท่อ')" = 400 ]
 check "a note longer than the file allows: 400" [ "$(save "$T/malee" finance-budget n1.1.1="$(printf 'ก%.0s' $(seq 200))")" = 400 ]
 check "a form without its token: 403" [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/malee" --data 'unit=finance-budget&fy='"$FY"'&s1.1.1=0' "$U/checklist")" = 403 ]
+check "a refused form comes back as it was typed" sh -c "[ \"\$($(declare -f save page); U=$U T=$T FY=$FY ROOT=$ROOT save '$T/malee' finance-budget 'n1.1.1=a ;b' 'e1.2.1=typed-but-not-saved')\" = 400 ] &&
+	grep -q 'value=\"typed-but-not-saved\"' '$T/save.html'"
+check "a cause too long for the file's line: 400, said, no path shown" sh -c "[ \"\$($(declare -f save page); U=$U T=$T FY=$FY ROOT=$ROOT save '$T/malee' finance-budget \"ct_water=\$(printf 'ก%.0s' \$(seq 340))\")\" = 400 ] &&
+	grep -q 'ยาวเกินไป' '$T/save.html' && ! grep -q '$T' '$T/save.html'"
+check "nothing of them was saved: the rows are as they were" [ "$(rows)" = "$r0" ]
+check "and the file, byte for byte" cmp "$FB" "$T/fb-before.ini"
+page "$T/malee" finance-budget
+cp "$T/page.html" "$T/stale.html"
+check "a cause of 330 Thai letters fits" [ "$(save "$T/malee" finance-budget "ct_water=$(printf 'ก%.0s' $(seq 330))")" = 303 ]
+python3 "$ROOT/tests/formfill.py" "$T/stale.html" checklist s1.1.1=0 >"$T/stale.txt"
+check "a page opened before someone else's save is refused: 409, and says so" sh -c "
+	[ \"\$(curl -s -o '$T/stale.out' -w '%{http_code}' -b '$T/malee' --data @'$T/stale.txt' '$U/checklist')\" = 409 ] &&
+	grep -q 'มีผู้บันทึกข้อมูลนี้หลังจากที่ท่านเปิดหน้านี้' '$T/stale.out'"
+check "and the other save stands" grep -q "^text = $(printf 'ก%.0s' $(seq 330))$" "$FB"
 check "another unit's checklist: 403 to see, 403 to save" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -b '$T/malee' '$U/checklist?unit=foreign-affairs&fy=$FY')\" = 403 ] &&
 	tok=\$(curl -s -b '$T/malee' '$U/checklist?unit=finance-budget&fy=$FY' | grep -o 'name=\"csrf\" value=\"[0-9a-f]*\"' | head -1 | grep -o '[0-9a-f]\{64\}') &&
 	[ \"\$(curl -s -o /dev/null -w '%{http_code}' -b '$T/malee' --data \"csrf=\$tok&unit=foreign-affairs&fy=$FY\" '$U/checklist')\" = 403 ]"
-check "nothing of it was saved: the rows are as they were" [ "$(rows)" = "$r0" ]
-check "and the file, byte for byte" cmp "$FB" "$T/fb-before.ini"
+
 
 # ---- a file changed by hand since the dashboard wrote it is kept aside
 echo '; a late hand edit' >>"$FB"
@@ -146,6 +159,7 @@ check "a PDF is attached: 303" [ "$(upload "$T/malee" finance-budget 1.1.1 "$T/p
 id=$(sqlite3 "$T/dash.db" "select id from evidence where unit = 'finance-budget' and code = '1.1.1'")
 check "it is listed on the indicator" sh -c "curl -s -b '$T/malee' '$U/checklist?unit=finance-budget&fy=$FY' | grep -q 'href=\"/evidence/$id\">policy.pdf</a>'"
 check "the unit's editor gets it back byte for byte" sh -c "curl -s -b '$T/malee' '$U/evidence/$id' | cmp - '$T/policy.pdf'"
+check "as a download named for what it is" sh -c "curl -s -D - -o /dev/null -b '$T/malee' '$U/evidence/$id' | tr -d '\\r' | grep -qx 'Content-Disposition: attachment; filename=\"evidence-$id.pdf\"'"
 check "so does a coordinator" sh -c "curl -s -b '$T/pim' '$U/evidence/$id' | cmp - '$T/policy.pdf'"
 check "another unit's editor gets 403" [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/somsri" "$U/evidence/$id")" = 403 ]
 check "no one signed out gets it" sh -c "[ \"\$(curl -s -o '$T/anon.out' -w '%{http_code}' '$U/evidence/$id')\" = 303 ] && ! cmp -s '$T/anon.out' '$T/policy.pdf'"
@@ -165,6 +179,12 @@ check "a file over evidence_max_mb is refused: 413" [ "$(upload "$T/malee" finan
 check "a PNG under it is taken" [ "$(upload "$T/malee" finance-budget 2.1.1 "$T/small.png")" = 303 ]
 check "a form with two files: 400" sh -c "tok=\$(curl -s -b '$T/malee' '$U/checklist?unit=finance-budget&fy=$FY' | grep -o 'name=\"csrf\" value=\"[0-9a-f]*\"' | head -1 | grep -o '[0-9a-f]\{64\}');
 	[ \"\$(curl -s -o /dev/null -w '%{http_code}' -b '$T/malee' -F csrf=\$tok -F unit=finance-budget -F fy=$FY -F code=1.1.1 -F 'file=@$T/policy.pdf' -F 'file2=@$T/policy.pdf' '$U/checklist/evidence')\" = 400 ]"
+check "two parts both named file: 400" sh -c "tok=\$(curl -s -b '$T/malee' '$U/checklist?unit=finance-budget&fy=$FY' | grep -o 'name=\"csrf\" value=\"[0-9a-f]*\"' | head -1 | grep -o '[0-9a-f]\{64\}');
+	[ \"\$(curl -s -o /dev/null -w '%{http_code}' -b '$T/malee' -F csrf=\$tok -F unit=finance-budget -F fy=$FY -F code=1.1.1 -F 'file=@$T/policy.pdf' -F 'file=@$T/policy.pdf' '$U/checklist/evidence')\" = 400 ]"
+head -c 3000000 /dev/zero >"$T/big.bin"
+check "an upload from someone signed out: 403 before its body is read" sh -c "
+	curl -s -o /dev/null -w '%{http_code} %{size_upload}' -F 'file=@$T/big.bin' '$U/checklist/evidence' > '$T/anon-up.txt'
+	read code sent < '$T/anon-up.txt'; [ \"\$code\" = 403 ] && [ \"\$sent\" -lt 3000000 ]" || sed 's/^/# /' "$T/anon-up.txt"
 check "an upload as a plain form: 415" [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/malee" --data 'csrf=x' "$U/checklist/evidence")" = 415 ]
 check "the evidence rows have their audit rows" [ "$(sqlite3 "$T/dash.db" "select count(*) from audit where what like 'checklist finance-budget $FY % evidence file %'")" = 2 ]
 check "the dashboard is still up" wait_port "$WEB"

@@ -74,6 +74,16 @@ check "another bureau's editor cannot touch it" sh -c "
 	tok=\$(curl -s -b '$T/somsri' '$U/plan?fy=$FY' | grep -o 'name=\"csrf\" value=\"[0-9a-f]*\"' | head -1 | grep -o '[0-9a-f]\{64\}')
 	curl -s -o /dev/null -b '$T/somsri' --data \"csrf=\$tok&fy=$FY&status_$new=not_started&evidence_$new=y\" '$U/plan'
 	[ \"\$(sqlite3 '$T/dash.db' \"select status from plan_activities where fy = $FY and number = '$new'\")\" = done ]"
+check "each activity is headed with its number" grep -q "<b>กิจกรรมที่ $new</b>" "$T/page.html"
+# the coordinator's page, opened before the owner's next save
+page "$T/pim"
+cp "$T/page.html" "$T/stale.html"
+check "the owner changes the evidence" [ "$(save "$T/malee" "evidence_$new=GO-$FY/plan/$new รายงานผล.pdf")" = 303 ]
+python3 "$ROOT/tests/formfill.py" "$T/stale.html" plan en="Green Office action plan (revised)" >"$T/stale.txt"
+check "the coordinator's save from the page opened before it: 409, said" sh -c "
+	[ \"\$(curl -s -o '$T/stale.out' -w '%{http_code}' -b '$T/pim' --data @'$T/stale.txt' '$U/plan')\" = 409 ] &&
+	grep -q 'มีผู้บันทึกข้อมูลนี้หลังจากที่ท่านเปิดหน้านี้' '$T/stale.out'"
+check "so the owner's save is not undone" [ "$(sqlite3 "$T/dash.db" "select evidence from plan_activities where fy = $FY and number = '$new'")" = "GO-$FY/plan/$new รายงานผล.pdf" ]
 report "$T/after"
 check "KPI 1.4 counts one activity more done in the report set made after" [ "$(done_count "$T/after")" = $((n0 + 1)) ]
 

@@ -150,7 +150,17 @@ static void test_mistakes(void **state)
 	reports.n = 0;
 	assert_int_equal(action_plan_load(fixture("empty-act.ini",
 	    "[activity 1]\nstatus = done\n"), &org, &plan, collect, NULL), 1);
+	assert_int_equal(plan.nact, 0);	/* an activity's number is digits and dots: it names form fields on the
+	 * dashboard, where markup in it would be markup on the page */
+	reports.n = 0;
+	assert_int_equal(action_plan_load(fixture("markup.ini",
+	    "[activity 4\"><i>x</i>]\nth = x\nen = y\n[activity ๓]\nth = x\nen = y\n"), &org, &plan,
+	    collect, NULL), 2);
 	assert_int_equal(plan.nact, 0);
+	reports.n = 0;
+	assert_int_equal(action_plan_load(fixture("dotted.ini", "[activity 2.1]\nth = x\nen = y\n"),
+	    &org, &plan, collect, NULL), 0);
+	assert_string_equal(plan.act[0].number, "2.1");
 }
 
 int main(void)

@@ -198,7 +198,7 @@ static void test_registry(void **state)
 	    "model = sdm630\nserial = 2312-0042\ngateway = gw-b1\n"
 	    "photo = https://intranet.example/meters/main.jpg\n"
 	    "limits = voltage 200..250, power_w -10..6e4\n"
-	    "[meter p/annex]\nth = มิเตอร์อาคารส่วนต่อขยาย\n"
+	    "[meter p/annex]\nth = มิเตอร์อาคารส่วนต่อขยาย\nread = hand\n"
 	    "[meters]\n"
 	    "p/main/import_kwh = electricity from 2024-10-01 a 60 b 40\n"
 	    "p/main/import_kwh = electricity from 2025-10-01 c\n"
@@ -228,6 +228,9 @@ static void test_registry(void **state)
 	assert_null(org_meter_limit(NULL, "voltage"));
 	/* no English name: the Thai one */
 	assert_string_equal(org_meter_find(&org, "p", "annex")->name_en, "มิเตอร์อาคารส่วนต่อขยาย");
+	/* a dial read by hand; read by an agent unless said */
+	assert_true(org_meter_find(&org, "p", "annex")->by_hand);
+	assert_false(m->by_hand);
 	assert_null(org_meter_find(&org, "p", "nope"));
 	assert_null(org_meter_find(&org, "q", "main"));
 	/* the units its channels serve, then and now */
@@ -567,7 +570,9 @@ static void test_mistakes(void **state)
 		{ "[meter p/m]\nen = Main\n", "org.ini:6: [meter p/m] needs th (its Thai name)" },
 		{ "[meter p/m]\nth = ก\ncolour = red\n",
 		  "org.ini:8: unknown key \"colour\" in [meter p/m] (th, en, building, floor, room, "
-		  "model, serial, gateway, photo, limits)" },
+		  "model, serial, gateway, photo, limits, read)" },
+		{ "[meter p/m]\nth = ก\nread = eyes\n",
+		  "org.ini:8: read = \"eyes\": expected hand (a dial a person reads) or meter" },
 		{ "[meter p/m]\nth = ก\ngateway = gw 1\n",
 		  "org.ini:8: gateway: \"gw 1\" is not an id (1-64 characters [a-z0-9_-])" },
 		{ "[meter p/m]\nth = ก\nphoto = file:///etc/passwd\n",
