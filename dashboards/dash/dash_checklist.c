@@ -184,14 +184,16 @@ static void score_choices(FILE *f, const struct crit_indicator *ind, const struc
 	fputs("</select>", f);
 }
 
-static void files_of(FILE *f, const struct check_req *r, const char *code)
+static void files_of(FILE *f, const struct check_req *r, const char *code, enum lang l)
 {
 	for (int k = 0; k < r->nev; k++) {
 		if (strcmp(r->ev[k].code, code) != 0)
 			continue;
 		fprintf(f, " <a class=\"file\" href=\"/evidence/%lld\">", r->ev[k].id);
 		html_esc(f, r->ev[k].name[0] != '\0' ? r->ev[k].name : r->ev[k].type);
-		fputs("</a>", f);
+		/* the form it sends is outside this one (forms do not nest) */
+		fprintf(f, "</a><button form=\"rm-evidence\" name=\"id\" value=\"%lld\" "
+		    "class=\"rm\" title=\"%s\">×</button>", r->ev[k].id, tr(l, "c_remove_file"));
 	}
 }
 
@@ -225,7 +227,7 @@ static void indicator(FILE *f, const struct check_req *r, const struct crit_indi
 	    CRIT_TEXT_MAX / 3);
 	fputs(" ", f);
 	text_input(f, tr(l, "note"), 'n', ind->code, e != NULL ? e->note : "", CRIT_TEXT_MAX / 3);
-	files_of(f, r, ind->code);
+	files_of(f, r, ind->code, l);
 	fputs("</p></div>\n", f);
 }
 
@@ -267,6 +269,10 @@ static void upload_form(FILE *f, const struct check_req *r, enum lang l)
 	    "image/jpeg,image/png\"> <button>%s</button></p><p><small>%s %g MB</small></p></form>\n",
 	    tr(l, "c_attach"), tr(l, "c_file_rule"),
 	    (double)r->d->cfg.access.evidence_max / (1 << 20));
+	fprintf(f, "<form method=\"post\" action=\"/checklist/evidence/remove%s\" "
+	    "id=\"rm-evidence\"><input type=\"hidden\" name=\"csrf\" value=\"%s\"><input "
+	    "type=\"hidden\" name=\"unit\" value=\"%s\"><input type=\"hidden\" name=\"fy\" "
+	    "value=\"%d\"></form>\n", page_lang_query(l), r->v->s.csrf, unit_id(r), r->fy);
 }
 
 static void show(struct check_req *r, const struct http_req *rq, struct http_reply *rp,
@@ -288,7 +294,7 @@ static void show(struct check_req *r, const struct http_req *rq, struct http_rep
 		fputs("</p>", f);
 	} else if (saved != NULL)
 		fprintf(f, "<p id=\"say\">%s</p>", tr(l, strcmp(saved, "file") == 0 ? "c_uploaded" :
-		    "c_saved"));
+		    strcmp(saved, "removed") == 0 ? "c_removed" : "c_saved"));
 	if (r->problem[0] != '\0') {
 		fprintf(f, "<p class=\"warn\" id=\"problem\">%s <small>", tr(l, "c_file_mistakes"));
 		html_esc(f, r->problem);
@@ -584,4 +590,38 @@ void dash_evidence_file(struct dash *d, struct http_reply *rp,
 	    strcmp(e.type, "application/pdf") == 0 ? "pdf" : strcmp(e.type, "image/png") == 0 ?
 	    "png" : "jpg");
 	rp->personal = true;
+}
+
+/* An evidence file taken away (attached by mistake, or holding what should
+ * not be kept): its unit's editor or a coordinator, audited. */
+void dash_checklist_remove(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v)
+{
+	struct check_req *r = calloc(1, sizeof(*r));
+	char id_text[24] = "", err[300], *end;
+	long long id;
+	int rc;
+
+	if (r == NULL) {
+		http_server_fail(rp, 503, "out of memory");
+		return;
+	}
+	r->d = d;
+	r->v = v;
+	if (take_posted(r, rq, rp)) {
+		struct entry_who w = { v->who.name, rq->address, unit_id(r), now_wall() };
+
+		form_value(rq->body, "id", id_text, sizeof(id_text));
+		id = strtoll(id_text, &end, 10);
+		pthread_mutex_lock(&d->db_lock);
+		rc = id > 0 && *end == '\0' ? evidence_remove(d->db, d->cfg.access.evidence, &w, id,
+		    err, sizeof(err)) : GM_ENOTFOUND;
+		pthread_mutex_unlock(&d->db_lock);
+		if (rc == GM_OK)
+			back_to(rp, r, "removed", "", dash_lang(rq));
+		else
+			http_server_fail(rp, rc == GM_ENOTFOUND ? 404 : 503, rc == GM_ENOTFOUND ?
+			    "no such file in this unit's checklist" : "the database cannot be written");
+	}
+	free(r);
 }

@@ -343,6 +343,11 @@ static void commit(struct entries_req *r, const struct http_req *rq, struct http
 		rc = web_entries_save(r->d->db, &w, e, (size_t)n, err, sizeof(err));
 		pthread_mutex_unlock(&r->d->db_lock);
 	}
+	if (rc == GM_EBUSY) {   /* a dial's month taken meanwhile */
+		rp->status = 409;
+		show(r, rq, rp, tr(l, "e_dial_month"));
+		return;
+	}
 	if (rc != GM_OK) {
 		log_err("entries: %s", err);
 		rp->status = 503;

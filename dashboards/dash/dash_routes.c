@@ -153,6 +153,11 @@ static bool gate(struct dash *d, const struct http_req *rq, struct http_reply *r
 		dash_plan_page(d, rq, rp, v);
 		return true;
 	}
+	if (rq->nseg == 3 && strcmp(rq->seg[0], "checklist") == 0 &&
+	    strcmp(rq->seg[1], "evidence") == 0 && strcmp(rq->seg[2], "remove") == 0) {
+		dash_checklist_remove(d, rq, rp, v);
+		return true;
+	}
 	if (is(rq, 1, "report-run")) {
 		dash_report_run_page(d, rq, rp, v);
 		return true;
@@ -179,7 +184,8 @@ enum http_form dash_routes_takes_form(void *dash, const struct http_req *rq)
 	}
 	return is(rq, 1, "signin") || is(rq, 1, "signout") || is(rq, 1, "entries") ||
 	    is2(rq, "entries", "lock") || is2(rq, "entries", "dial") || is(rq, 1, "checklist") || is(rq, 1, "report-run") ||
-	    is(rq, 1, "plan") || is(rq, 1, "users") ?
+	    is(rq, 1, "plan") || is(rq, 1, "users") || (rq->nseg == 3 &&
+	    strcmp(rq->seg[0], "checklist") == 0 && strcmp(rq->seg[2], "remove") == 0) ?
 	    HTTP_FORM_FIELDS :
 	    HTTP_FORM_NONE;
 }

@@ -1,6 +1,7 @@
 /* evidence.c - checklist evidence files and their index (evidence.h). */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "evidence.h"
@@ -168,4 +169,40 @@ int evidence_get(sqlite3 *db, long long id, struct evidence *e)
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int evidence_remove(sqlite3 *db, const char *dir, const struct entry_who *w, long long id,
+    char *err, size_t errlen)
+{
+	struct evidence e;
+	sqlite3_stmt *st;
+	char what[400], path[4200];
+	int rc = evidence_get(db, id, &e);
+
+	if (rc != GM_OK || strcmp(e.unit, w->unit) != 0)
+		return rc == GM_EIO ? GM_EIO : gm_errf(err, errlen, GM_ENOTFOUND, "no file %lld of %s",
+		    id, w->unit);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return gm_errf(err, errlen, GM_EIO, "evidence: %s", sqlite3_errmsg(db));
+	snprintf(what, sizeof(what), "checklist %s %d %s evidence file %lld removed", e.unit, e.fy,
+	    e.code, id);
+	rc = sqlite3_prepare_v2(db, "DELETE FROM evidence WHERE id = ?1", -1, &st, NULL) ==
+	    SQLITE_OK ? GM_OK : GM_EIO;
+	if (rc == GM_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		rc = sqlite3_step(st) == SQLITE_DONE ? GM_OK : GM_EIO;
+		sqlite3_finalize(st);
+	}
+	if (rc == GM_OK)
+		rc = audit_add(db, w->at, w->name, w->address, what, e.name, NULL);
+	if (rc == GM_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = GM_EIO;
+	if (rc != GM_OK) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return gm_errf(err, errlen, GM_EIO, "evidence: %s", sqlite3_errmsg(db));
+	}
+	/* the row is gone: the file is no one's now, so it goes too */
+	evidence_path(path, sizeof(path), dir, id);
+	unlink(path);
+	return GM_OK;
 }

@@ -46,6 +46,11 @@ int evidence_list(sqlite3 *db, const char *unit, int fy, struct evidence *out, i
 /* One file's row: GM_OK, GM_ENOTFOUND. */
 int evidence_get(sqlite3 *db, long long id, struct evidence *e);
 
+/* Remove file id of w->unit's checklist (its row, audited, then the file).
+ * GM_OK; GM_ENOTFOUND (no such file of that unit); GM_EIO. */
+int evidence_remove(sqlite3 *db, const char *dir, const struct entry_who *w, long long id,
+    char *err, size_t errlen);
+
 /* The file's path in the folder. */
 void evidence_path(char *buf, size_t len, const char *dir, long long id);
 

@@ -18,6 +18,7 @@ static const char style[] =
 	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
 	"div.ind{margin:.2em 0 .8em}div.ind p{margin:.2em 0}div.ind label{white-space:nowrap}"
 	"div.ind input{max-width:100%}a.file{margin-left:.5em}"
+	"button.rm{margin-left:.2em;padding:0 .4em;color:#9a4b00}"
 	/* a problem names a file by its whole path: let it wrap anywhere */
 	"td.why{overflow-wrap:anywhere;word-break:break-word;max-width:40em}"
 	".st{padding:.1em .5em;border-radius:.8em;font-size:90%;white-space:nowrap}"

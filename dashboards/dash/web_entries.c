@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit.h"
 #include "gm_err.h"
@@ -110,6 +111,26 @@ static int save_one(sqlite3 *db, const struct entry_who *w, const struct web_ent
 	return GM_OK;
 }
 
+/* A dial reading for a month that has one saved here already, or a later
+ * one: checked again inside the save's transaction, where two forms sent
+ * at once cannot both pass. */
+static bool dial_taken(sqlite3 *db, const struct web_entry *e, char *err, size_t errlen)
+{
+	double t, v;
+	time_t lt;
+	struct tm last;
+
+	if (!e->dial || !web_entries_last_dial(db, &e->ch.id, &t, &v))
+		return false;
+	lt = (time_t)t;
+	localtime_r(&lt, &last);
+	if ((e->year - 1900 - last.tm_year) * 12 + e->month - 1 - last.tm_mon > 0)
+		return false;
+	gm_errf(err, errlen, GM_EBUSY, "a reading of %04d-%02d or later is saved already",
+	    e->year, e->month);
+	return true;
+}
+
 int web_entries_save(sqlite3 *db, const struct entry_who *who, const struct web_entry *e,
     size_t n, char *err, size_t errlen)
 {
@@ -118,7 +139,8 @@ int web_entries_save(sqlite3 *db, const struct entry_who *who, const struct web_
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return sql_fail(db, "save entries", err, errlen);
 	for (size_t i = 0; i < n && rc == GM_OK; i++)
-		rc = save_one(db, who, &e[i], err, errlen);
+		rc = dial_taken(db, &e[i], err, errlen) ? GM_EBUSY : save_one(db, who, &e[i], err,
+		    errlen);
 	if (rc == GM_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		rc = sql_fail(db, "save entries", err, errlen);
 	if (rc != GM_OK)

@@ -59,7 +59,8 @@ struct entry_who {
 	double at;
 };
 
-/* Save n entries whole, each with its audit row; GM_OK or GM_EIO. */
+/* Save n entries whole, each with its audit row; GM_OK, GM_EBUSY (a dial
+ * reading for a month that has one here already: nothing saved) or GM_EIO. */
 int web_entries_save(sqlite3 *db, const struct entry_who *who, const struct web_entry *e,
     size_t n, char *err, size_t errlen);
 

@@ -433,6 +433,8 @@ static const struct word words[] = {
 	{ "e_bad_reason", "เหตุผลมีอักขระที่ใช้ไม่ได้ ไม่มีการบันทึกใด ๆ",
 	  "The reason has characters that cannot be taken: nothing was saved" },
 	{ "audit_older", "รายการก่อนหน้า", "Older entries" },
+	{ "c_remove_file", "ลบไฟล์นี้", "Remove this file" },
+	{ "c_removed", "ลบไฟล์หลักฐานแล้ว", "The evidence file is removed" },
 	{ "c_too_many_files", "ตัวชี้วัดนี้มีไฟล์หลักฐานครบ 20 ไฟล์แล้ว จึงไม่ได้แนบ", "This indicator has 20 evidence files already: not attached" },
 	{ "c_stale", "มีผู้บันทึกข้อมูลนี้หลังจากที่ท่านเปิดหน้านี้ จึงยังไม่ได้บันทึกข้อมูลของท่าน ด้านล่างคือข้อมูลล่าสุด กรุณาตรวจสอบแล้วบันทึกอีกครั้ง",
 	  "Someone saved this after you opened the page, so yours was not saved: below is the latest; check it and save again" },

@@ -71,7 +71,7 @@ printf 'vg-password-1\n' | $VG "$BIN/gm-dashboard" -c "$T/dash.conf" --add-user 
 check "gm-dashboard --add-user is clean" test $? -eq 0
 $VG "$BIN/gm-dashboard" -c "$T/dash.conf" --backup "$T/dash-copy.db" >"$T/backup.log" 2>&1
 check "gm-dashboard --backup is clean" test $? -eq 0
-vg_run dashboard 40 "$BIN/gm-dashboard" -c "$T/dash.conf" &
+vg_run dashboard 55 "$BIN/gm-dashboard" -c "$T/dash.conf" &
 D=$!
 wait_port "$WEB" 150
 for p in / /?lang=en /units /unit/finance-budget /meter/vg/m1/total_kwh /graph/vg/m1/total_kwh/24h.png \
@@ -88,6 +88,22 @@ for pw in wrong-one vg-password-1; do   # a refusal, then a session
 done
 curl -s -o "$T/audit.html" -b "$T/jar" "$U/audit"
 check "gm-dashboard under valgrind signs in and shows the audit log" grep -q 'เข้าสู่ระบบ' "$T/audit.html"
+# the forms: a checklist saved and a file attached and read back, the plan
+# saved, the accounts page, a dial and entries page
+curl -s -b "$T/jar" "$U/checklist?unit=finance-budget" >"$T/check.html"
+python3 "$ROOT/tests/formfill.py" "$T/check.html" checklist s1.1.1=1 e1.1.1=vg >"$T/check.txt" &&
+	curl -s -o /dev/null -b "$T/jar" --data @"$T/check.txt" "$U/checklist"
+printf '%%PDF-1.4\n%% vg\n' >"$T/vg.pdf"
+tok=$(grep -o 'name="csrf" value="[0-9a-f]*"' "$T/check.html" | head -1 | grep -o '[0-9a-f]\{64\}')
+curl -s -o /dev/null -b "$T/jar" -F "csrf=$tok" -F unit=finance-budget -F "fy=$(sed -n 's/.*name="fy" value="\([0-9]*\)".*/\1/p' "$T/check.html" | head -1)" \
+	-F code=1.1.1 -F "file=@$T/vg.pdf" "$U/checklist/evidence"
+curl -s -o "$T/vg-back.pdf" -b "$T/jar" "$U/evidence/1"
+curl -s -b "$T/jar" "$U/plan" >"$T/plan.html"
+python3 "$ROOT/tests/formfill.py" "$T/plan.html" plan en=vg >"$T/plan.txt" &&
+	curl -s -o /dev/null -b "$T/jar" --data @"$T/plan.txt" "$U/plan"
+for p in /users /entries /report-run; do curl -s -o /dev/null -b "$T/jar" "$U$p"; done
+check "gm-dashboard under valgrind saves a checklist and gives its evidence back" sh -c "
+	grep -q '^evidence = vg$' '$T/org/checklists/'*/finance-budget.ini && cmp -s '$T/vg.pdf' '$T/vg-back.pdf'"
 tok=$(curl -s -b "$T/jar" "$U/account" | grep -o '[0-9a-f]\{64\}' | head -1)
 curl -s -o /dev/null -b "$T/jar" --data-urlencode "csrf=$tok" "$U/signout"
 wait $D

@@ -187,5 +187,17 @@ check "an upload from someone signed out: 403 before its body is read" sh -c "
 	read code sent < '$T/anon-up.txt'; [ \"\$code\" = 403 ] && [ \"\$sent\" -lt 3000000 ]" || sed 's/^/# /' "$T/anon-up.txt"
 check "an upload as a plain form: 415" [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/malee" --data 'csrf=x' "$U/checklist/evidence")" = 415 ]
 check "the evidence rows have their audit rows" [ "$(sqlite3 "$T/dash.db" "select count(*) from audit where what like 'checklist finance-budget $FY % evidence file %'")" = 2 ]
+rm_file() { # jar unit id -> status
+	curl -s -o /dev/null -w '%{http_code}' -b "$1" --data-urlencode "csrf=$(curl -s -b "$1" "$U/checklist?unit=$2&fy=$FY" |
+		grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{64\}')" \
+		--data-urlencode "unit=$2" --data-urlencode "fy=$FY" --data-urlencode "id=$3" "$U/checklist/evidence/remove"
+}
+check "a file has its remove button" sh -c "curl -s -b '$T/malee' '$U/checklist?unit=finance-budget&fy=$FY' | grep -q 'form=\"rm-evidence\" name=\"id\" value=\"$id\"'"
+check "another unit's editor cannot remove it (not of her unit: 404)" [ "$(rm_file "$T/somsri" foreign-affairs "$id")" = 404 ]
+check "nor through her own unit's form for its unit (403)" [ "$(rm_file "$T/somsri" finance-budget "$id")" = 403 ]
+check "its unit's editor removes it" [ "$(rm_file "$T/malee" finance-budget "$id")" = 303 ]
+check "the file and its row are gone" sh -c "[ ! -e '$T/dash.db.evidence/$id' ] && [ \"\$(sqlite3 '$T/dash.db' 'select count(*) from evidence where id = $id')\" = 0 ]"
+check "it is no longer given out" [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/malee" "$U/evidence/$id")" = 404 ]
+check "the removal is audited with the file's name" [ "$(sqlite3 "$T/dash.db" "select old from audit where what = 'checklist finance-budget $FY 1.1.1 evidence file $id removed'")" = policy.pdf ]
 check "the dashboard is still up" wait_port "$WEB"
 done_testing
