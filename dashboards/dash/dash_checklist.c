@@ -128,7 +128,9 @@ static void choose(FILE *f, const struct check_req *r, enum lang l)
 	for (int fy = now + 1; fy >= now - 3; fy--)
 		fprintf(f, "<option value=\"%d\"%s>%s %d</option>", fy, fy == r->fy ? " selected" : "",
 		    tr(l, "c_fy"), l == LANG_EN ? fy - 543 : fy);
-	fprintf(f, "</select> <button>%s</button></form>\n", tr(l, "show"));
+	fprintf(f, "</select> <button>%s</button> <a href=\"/checklist/units?fy=%d%s\">%s</a>"
+	    "</form>\n", tr(l, "show"), r->fy, l == LANG_EN ? "&amp;lang=en" : "",
+	    tr(l, "c_progress_all"));
 }
 
 /* Scored checklist indicators per category, and in all. */

@@ -141,6 +141,10 @@ static bool gate(struct dash *d, const struct http_req *rq, struct http_reply *r
 		dash_checklist_page(d, rq, rp, v);
 		return true;
 	}
+	if (is2(rq, "checklist", "units")) {
+		dash_progress_page(d, rq, rp, v);
+		return true;
+	}
 	if (is2(rq, "checklist", "evidence")) {
 		dash_checklist_upload(d, rq, rp, v);
 		return true;

@@ -57,6 +57,9 @@ void dash_checklist_page(struct dash *d, const struct http_req *rq, struct http_
     const struct viewer *v);
 void dash_checklist_upload(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v);
+/* Every unit's checklist progress for a fiscal year (dash_progress.c). */
+void dash_progress_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v);
 void dash_checklist_remove(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v);
 void dash_evidence_file(struct dash *d, struct http_reply *rp,

@@ -199,5 +199,12 @@ check "its unit's editor removes it" [ "$(rm_file "$T/malee" finance-budget "$id
 check "the file and its row are gone" sh -c "[ ! -e '$T/dash.db.evidence/$id' ] && [ \"\$(sqlite3 '$T/dash.db' 'select count(*) from evidence where id = $id')\" = 0 ]"
 check "it is no longer given out" [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/malee" "$U/evidence/$id")" = 404 ]
 check "the removal is audited with the file's name" [ "$(sqlite3 "$T/dash.db" "select old from audit where what = 'checklist finance-budget $FY 1.1.1 evidence file $id removed'")" = policy.pdf ]
+# ---- every unit's progress, for the coordinator
+curl -s -b "$T/pim" "$U/checklist/units?fy=$FY" >"$T/units.html"
+check "every unit's progress lists the units" [ "$(grep -o '<tr data-unit=' "$T/units.html" | wc -l)" -ge 19 ]
+check "finance-budget's count is the database's" grep -q "<tr data-unit=\"finance-budget\" data-scored=\"$(sqlite3 "$T/dash.db" "select count(*) from checklist where unit = 'finance-budget' and fy = $FY and score is not null")\">" "$T/units.html"
+check "a unit never opened is read in from its file for it" sh -c "
+	cp '$ROOT/dashboards/org/senate/checklists/2570/foreign-affairs.ini' '$T/org/checklists/$FY/legal.ini'
+	curl -s -b '$T/pim' '$U/checklist/units?fy=$FY' | grep -q '<tr data-unit=\"legal\" data-scored=\"[1-9][0-9]*\">'"
 check "the dashboard is still up" wait_port "$WEB"
 done_testing
