@@ -423,9 +423,15 @@ static void save(struct check_req *r, const struct http_req *rq, struct http_rep
 		http_server_fail(rp, 503, "out of memory");
 		return;
 	}
+	if (form_version(rq->body) != r->version) {   /* before its mistakes: 409 comes first */
+		rp->status = 409;
+		show(r, rq, rp, tr(l, "c_stale"), NULL);
+		free(cl);
+		return;
+	}
 	read_form(r, rq->body, cl, l, &m);
 	if (m.say != NULL) {
-		r->cl = *cl;   /* shown again as typed */
+		r->cl = *cl;   /* shown again as typed, with the version it was typed on */
 		rp->status = 400;
 		show(r, rq, rp, m.say, m.where);
 		free(cl);
@@ -553,7 +559,7 @@ void dash_evidence_file(struct dash *d, struct http_reply *rp,
     const struct viewer *v, const char *id_text)
 {
 	struct evidence e;
-	char path[4200], why[256], *data = NULL, *end;
+	char path[4200] = "", why[256] = "database", *data = NULL, *end;
 	long long id = strtoll(id_text, &end, 10);
 	size_t len;
 	int rc;
@@ -566,17 +572,23 @@ void dash_evidence_file(struct dash *d, struct http_reply *rp,
 		http_server_fail(rp, 404, "no such file");
 		return;
 	}
+	/* the row and its file read under one lock: a removal between cannot
+	 * hand out a file that is no longer this row's */
 	pthread_mutex_lock(&d->db_lock);
-	rc = evidence_get(d->db, id, &e);
+	if ((rc = evidence_get(d->db, id, &e)) == GM_OK && account_may_edit(&v->who, e.unit)) {
+		evidence_path(path, sizeof(path), d->cfg.access.evidence, id);
+		/* its own size, not today's limit: a limit lowered since keeps old files */
+		if (fileio_read_regular(path, (size_t)e.size + 1, &data, &len, why, sizeof(why)) !=
+		    GM_OK)
+			rc = GM_EIO;
+	}
 	pthread_mutex_unlock(&d->db_lock);
-	if (rc != GM_OK || !account_may_edit(&v->who, e.unit)) {
+	if (rc == GM_ENOTFOUND || (rc == GM_OK && !account_may_edit(&v->who, e.unit))) {
 		http_server_fail(rp, rc == GM_OK ? 403 : 404, rc == GM_OK ?
 		    "this file is of another unit's checklist" : "no such file");
 		return;
 	}
-	evidence_path(path, sizeof(path), d->cfg.access.evidence, id);
-	/* its own size, not today's limit: a limit lowered since keeps old files */
-	if (fileio_read_regular(path, (size_t)e.size + 1, &data, &len, why, sizeof(why)) != GM_OK) {
+	if (rc != GM_OK) {
 		log_err("evidence %lld: %s: %s", id, path, why);
 		http_server_fail(rp, 503, "the evidence file cannot be read");
 		return;

@@ -389,9 +389,15 @@ static void save(struct plan_req *r, const struct http_req *rq, struct http_repl
 		free(p);
 		return;
 	}
+	if (form_version(rq->body) != r->version) {   /* before its mistakes: 409 comes first */
+		rp->status = 409;
+		show(r, rq, rp, tr(l, "c_stale"), NULL);
+		free(p);
+		return;
+	}
 	read_form(r, rq->body, p, &m, l);
 	if (m.say != NULL) {
-		r->p = *p;   /* shown again as typed */
+		r->p = *p;   /* shown again as typed, with the version it was typed on */
 		rp->status = 400;
 		show(r, rq, rp, m.say, m.where);
 		free(p);

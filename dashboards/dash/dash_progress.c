@@ -56,8 +56,12 @@ void dash_progress_page(struct dash *d, const struct http_req *rq, struct http_r
 	struct checklist *cl = malloc(sizeof(*cl));
 	char tail;
 
-	if (!v->signed_in || d->org == NULL || d->crit == NULL || cl == NULL) {
-		http_server_fail(rp, !v->signed_in ? 403 : 404, !v->signed_in ? "sign in first" :
+	/* a viewer enters nothing: whose progress would it follow? */
+	if (!v->signed_in || v->who.role == ROLE_VIEWER || d->org == NULL || d->crit == NULL ||
+	    cl == NULL) {
+		bool who = !v->signed_in || v->who.role == ROLE_VIEWER;
+
+		http_server_fail(rp, who ? 403 : 404, who ? "for coordinators and bureau editors" :
 		    "no organisation or criteria file");
 		free(cl);
 		return;
@@ -79,15 +83,15 @@ void dash_progress_page(struct dash *d, const struct http_req *rq, struct http_r
 		struct unit_progress p;
 		const char *id = d->org->units[u].id;
 
+		if (!account_may_edit(&v->who, id))
+			continue;   /* an editor follows their own units; a coordinator all */
 		count(d, rq, v, u, fy, cl, &p);
 		fprintf(rp->out, "<tr data-unit=\"%s\" data-scored=\"%d\"><td>", id, p.scored);
-		if (account_may_edit(&v->who, id))
-			fprintf(rp->out, "<a href=\"/checklist?unit=%s&amp;fy=%d%s\">", id, fy,
-			    l == LANG_EN ? "&amp;lang=en" : "");
+		fprintf(rp->out, "<a href=\"/checklist?unit=%s&amp;fy=%d%s\">", id, fy,
+		    l == LANG_EN ? "&amp;lang=en" : "");
 		html_esc(rp->out, l == LANG_EN ? d->org->units[u].name_en : d->org->units[u].name_th);
-		fprintf(rp->out, "%s</td><td class=\"num\">%d / %d</td><td class=\"num\">%.0f</td>"
-		    "<td class=\"num\">%d / %d</td><td class=\"num\">%d</td></tr>",
-		    account_may_edit(&v->who, id) ? "</a>" : "", p.scored, checks,
+		fprintf(rp->out, "</a></td><td class=\"num\">%d / %d</td><td class=\"num\">%.0f</td>"
+		    "<td class=\"num\">%d / %d</td><td class=\"num\">%d</td></tr>", p.scored, checks,
 		    checks > 0 ? 100.0 * p.scored / checks : 0.0, p.causes, meters, p.files);
 	}
 	fputs("</table>\n", rp->out);

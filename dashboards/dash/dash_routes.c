@@ -182,9 +182,9 @@ enum http_form dash_routes_takes_form(void *dash, const struct http_req *rq)
 	if (is2(rq, "checklist", "evidence")) {
 		struct viewer v;
 
-		/* a file is held in memory: only for someone signed in */
-		return dash_viewer((struct dash *)d, rq, &v) && v.signed_in ? HTTP_FORM_UPLOAD :
-		    HTTP_FORM_REFUSED;
+		/* a file is held in memory: only for someone signed in who may attach one */
+		return dash_viewer((struct dash *)d, rq, &v) && v.signed_in &&
+		    v.who.role != ROLE_VIEWER ? HTTP_FORM_UPLOAD : HTTP_FORM_REFUSED;
 	}
 	return is(rq, 1, "signin") || is(rq, 1, "signout") || is(rq, 1, "entries") ||
 	    is2(rq, "entries", "lock") || is2(rq, "entries", "dial") || is(rq, 1, "checklist") || is(rq, 1, "report-run") ||

@@ -109,7 +109,8 @@ static const char *const migrations[] = {
 	"  evidence TEXT NOT NULL DEFAULT '',"
 	"  PRIMARY KEY (fy, number));"
 	"CREATE TABLE evidence ("
-	"  id INTEGER PRIMARY KEY,"             /* the file's name in the evidence folder */
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT," /* the file's name in the evidence folder:
+	                                           * never used again once removed */
 	"  unit TEXT NOT NULL,"
 	"  fy INTEGER NOT NULL,"
 	"  code TEXT NOT NULL,"

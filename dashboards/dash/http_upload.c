@@ -84,6 +84,8 @@ static enum MHD_Result take_file(struct http_upload *u, const char *key, const c
 	 * second file (one part's first piece may come empty) */
 	if (u->has_file && (!same || (off == 0 && u->file.len > 0)))
 		return refuse(u, MHD_HTTP_BAD_REQUEST, "one file to a form");
+	if (!u->has_file && strlen(key) >= sizeof(u->file_key))
+		return refuse(u, MHD_HTTP_BAD_REQUEST, "a file part with a name too long");
 	if (!u->has_file) {
 		u->has_file = true;
 		strncat(u->file_key, key, sizeof(u->file_key) - 1);

@@ -124,10 +124,10 @@ static bool dial_taken(sqlite3 *db, const struct web_entry *e, char *err, size_t
 		return false;
 	lt = (time_t)t;
 	localtime_r(&lt, &last);
-	if ((e->year - 1900 - last.tm_year) * 12 + e->month - 1 - last.tm_mon > 0)
+	if ((e->year - 1900 - last.tm_year) * 12 + e->month - 1 - last.tm_mon > 0 && e->amount >= v)
 		return false;
-	gm_errf(err, errlen, GM_EBUSY, "a reading of %04d-%02d or later is saved already",
-	    e->year, e->month);
+	gm_errf(err, errlen, GM_EBUSY, "a reading of %04d-%02d or later, or a higher one, is saved "
+	    "already", e->year, e->month);
 	return true;
 }
 

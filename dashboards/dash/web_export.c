@@ -109,6 +109,8 @@ static int keep_hand_edit(sqlite3 *db, const struct export_id *x, const struct e
 		gmtime_r(&t, &tm);
 		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 		snprintf(aside, alen, "%s.hand-%s", path, stamp);
+		for (int k = 2; access(aside, F_OK) == 0 && k < 100; k++)   /* never over a copy */
+			snprintf(aside, alen, "%s.hand-%s-%d", path, stamp, k);
 		snprintf(what, sizeof(what), "%s%s%s %d: %.300s was changed by hand; kept as %.330s",
 		    x->kind, x->unit[0] ? " " : "", x->unit, x->fy, path, aside);
 		if ((rc = fileio_replace(aside, file, flen, 0644, true, why, sizeof(why))) != GM_OK) {
@@ -126,9 +128,10 @@ static int keep_hand_edit(sqlite3 *db, const struct export_id *x, const struct e
 int web_export_save(sqlite3 *db, const struct export_save *s, char *err, size_t errlen)
 {
 	struct fileio_new n;
-	char why[256], aside[4200] = "";
+	char why[256], aside[4200] = "", *was = NULL;
+	size_t was_len = 0;
 	bool replaced = false;   /* the new file is in place */
-	int rc;
+	int rc, had;
 
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return gm_errf(err, errlen, GM_EIO, "%s: %s", s->x.kind, sqlite3_errmsg(db));
@@ -137,9 +140,14 @@ int web_export_save(sqlite3 *db, const struct export_save *s, char *err, size_t 
 		return gm_errf(err, errlen, GM_EBUSY, "%s: saved by someone else since the page "
 		    "was opened", s->x.kind);
 	}
-	if ((rc = begin(s->path, s->text, s->len, &n, err, errlen)) != GM_OK) {
+	/* the file as it is, to put back should the commit fail after it is replaced */
+	had = fileio_read_all(s->path, CONF_FILE_MAX, &was, &was_len, why, sizeof(why));
+	if ((had != GM_OK && had != GM_ENOTFOUND) ||
+	    (rc = begin(s->path, s->text, s->len, &n, err, errlen)) != GM_OK) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		return rc;
+		free(was);
+		return had != GM_OK && had != GM_ENOTFOUND ? gm_errf(err, errlen, GM_EIO, "%s: %s",
+		    s->path, why) : rc;
 	}
 	rc = s->check(s->ctx, n.tmp, err, errlen);
 	/* before the new text is recorded: it holds the file as last written */
@@ -154,15 +162,19 @@ int web_export_save(sqlite3 *db, const struct export_save *s, char *err, size_t 
 		gm_errf(err, errlen, rc, "%s", why);
 	else
 		replaced = true;
-	/* a COMMIT that fails now leaves the new file with the old rows: the
-	 * next save finds it unlike the text recorded and keeps it aside */
 	if (rc == GM_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", s->x.kind, sqlite3_errmsg(db));
 	if (rc != GM_OK) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		if (aside[0] != '\0' && !replaced)
-			unlink(aside);   /* the hand-edited file is still in its place */
+		/* the rows are as they were: so is the file */
+		if (replaced && had == GM_OK)
+			fileio_replace(s->path, was, was_len, 0644, true, why, sizeof(why));
+		else if (replaced)
+			unlink(s->path);
+		if (aside[0] != '\0')
+			unlink(aside);   /* the hand-edited file is in its place again */
 	}
+	free(was);
 	return rc;
 }
 

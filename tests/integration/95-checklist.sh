@@ -135,6 +135,9 @@ python3 "$ROOT/tests/formfill.py" "$T/stale.html" checklist s1.1.1=0 >"$T/stale.
 check "a page opened before someone else's save is refused: 409, and says so" sh -c "
 	[ \"\$(curl -s -o '$T/stale.out' -w '%{http_code}' -b '$T/malee' --data @'$T/stale.txt' '$U/checklist')\" = 409 ] &&
 	grep -q 'มีผู้บันทึกข้อมูลนี้หลังจากที่ท่านเปิดหน้านี้' '$T/stale.out'"
+python3 "$ROOT/tests/formfill.py" "$T/stale.html" checklist 'n1.1.1=a ;b' >"$T/stale2.txt"
+check "so is one with a mistake too: 409 first, so the page typed again is not taken for the latest" \
+	[ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/malee" --data @"$T/stale2.txt" "$U/checklist")" = 409 ]
 check "and the other save stands" grep -q "^text = $(printf 'ก%.0s' $(seq 330))$" "$FB"
 check "another unit's checklist: 403 to see, 403 to save" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -b '$T/malee' '$U/checklist?unit=foreign-affairs&fy=$FY')\" = 403 ] &&
 	tok=\$(curl -s -b '$T/malee' '$U/checklist?unit=finance-budget&fy=$FY' | grep -o 'name=\"csrf\" value=\"[0-9a-f]*\"' | head -1 | grep -o '[0-9a-f]\{64\}') &&
@@ -203,6 +206,7 @@ check "the removal is audited with the file's name" [ "$(sqlite3 "$T/dash.db" "s
 curl -s -b "$T/pim" "$U/checklist/units?fy=$FY" >"$T/units.html"
 check "every unit's progress lists the units" [ "$(grep -o '<tr data-unit=' "$T/units.html" | wc -l)" -ge 19 ]
 check "finance-budget's count is the database's" grep -q "<tr data-unit=\"finance-budget\" data-scored=\"$(sqlite3 "$T/dash.db" "select count(*) from checklist where unit = 'finance-budget' and fy = $FY and score is not null")\">" "$T/units.html"
+check "an editor follows her own units only" [ "$(curl -s -b "$T/somsri" "$U/checklist/units?fy=$FY" | grep -o '<tr data-unit="[a-z-]*"' | tr '\n' ' ')" = '<tr data-unit="foreign-affairs" ' ]
 check "a unit never opened is read in from its file for it" sh -c "
 	cp '$ROOT/dashboards/org/senate/checklists/2570/foreign-affairs.ini' '$T/org/checklists/$FY/legal.ini'
 	curl -s -b '$T/pim' '$U/checklist/units?fy=$FY' | grep -q '<tr data-unit=\"legal\" data-scored=\"[1-9][0-9]*\">'"
