@@ -112,22 +112,13 @@ static const struct check_entry *entry_of(const struct checklist *cl, const char
 
 static void choose(FILE *f, const struct check_req *r, enum lang l)
 {
-	const struct org *o = r->d->org;
 	int now = fiscal_year_of((time_t)now_wall());
 
-	fprintf(f, "<form method=\"get\" action=\"/checklist\" class=\"filters\">%s<select "
-	    "name=\"unit\">", l == LANG_EN ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "");
-	for (int u = 0; u < o->nunits; u++) {
-		if (!account_may_edit(&r->v->who, o->units[u].id))
-			continue;
-		fprintf(f, "<option value=\"%s\"%s>", o->units[u].id, u == r->unit ? " selected" : "");
-		html_esc(f, l == LANG_EN ? o->units[u].name_en : o->units[u].name_th);
-		fputs("</option>", f);
-	}
-	fputs("</select> <select name=\"fy\">", f);
-	for (int fy = now + 1; fy >= now - 3; fy--)
-		fprintf(f, "<option value=\"%d\"%s>%s %d</option>", fy, fy == r->fy ? " selected" : "",
-		    tr(l, "c_fy"), l == LANG_EN ? fy - 543 : fy);
+	fprintf(f, "<form method=\"get\" action=\"/checklist\" class=\"filters\">%s",
+	    l == LANG_EN ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "");
+	dash_unit_select(f, r->d->org, r->v, r->unit, l);
+	fputs(" <select name=\"fy\">", f);
+	page_fy_options(f, now + 1, now - 3, r->fy, l);
 	fprintf(f, "</select> <button>%s</button> <a href=\"/checklist/units?fy=%d%s\">%s</a>"
 	    "</form>\n", tr(l, "show"), r->fy, l == LANG_EN ? "&amp;lang=en" : "",
 	    tr(l, "c_progress_all"));
@@ -286,22 +277,13 @@ static void show(struct check_req *r, const struct http_req *rq, struct http_rep
 
 	page_begin(f, rq, l, tr(l, "checklist"), 0);
 	choose(f, r, l);
-	if (say != NULL) {
-		fprintf(f, "<p class=\"warn\" id=\"say\">%s", say);
-		if (detail != NULL) {
-			fputs(" <small>", f);
-			html_esc(f, detail);
-			fputs("</small>", f);
-		}
-		fputs("</p>", f);
-	} else if (saved != NULL)
+	if (say != NULL)
+		page_warn(f, "say", say, detail);
+	else if (saved != NULL)
 		fprintf(f, "<p id=\"say\">%s</p>", tr(l, strcmp(saved, "file") == 0 ? "c_uploaded" :
 		    strcmp(saved, "removed") == 0 ? "c_removed" : "c_saved"));
-	if (r->problem[0] != '\0') {
-		fprintf(f, "<p class=\"warn\" id=\"problem\">%s <small>", tr(l, "c_file_mistakes"));
-		html_esc(f, r->problem);
-		fputs("</small></p>", f);
-	}
+	if (r->problem[0] != '\0')
+		page_warn(f, "problem", tr(l, "c_file_mistakes"), r->problem);
 	progress(f, r, l);
 	fprintf(f, "<form method=\"post\" action=\"/checklist%s\" id=\"checklist\"><input "
 	    "type=\"hidden\" name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"unit\" "
@@ -456,20 +438,12 @@ static void save(struct check_req *r, const struct http_req *rq, struct http_rep
 	back_to(rp, r, "1", "", l);
 }
 
-static bool csrf_ok(const struct viewer *v, const struct http_req *rq)
-{
-	char csrf[SESSION_TOKEN_LEN + 1];
-
-	return form_value(rq->body, "csrf", csrf, sizeof(csrf)) == GM_OK &&
-	    session_csrf_ok(&v->s, csrf);
-}
-
 /* The unit and year a POSTed form names, checked as a GET's would be. */
 static bool take_posted(struct check_req *r, const struct http_req *rq, struct http_reply *rp)
 {
 	char unit[ID_MAX + 1] = "", fy[16] = "";
 
-	if (!r->v->signed_in || !csrf_ok(r->v, rq)) {
+	if (!dash_form_ok(r->v, rq)) {
 		http_server_fail(rp, 403, "this form is stale or not ours: open the page again");
 		return false;
 	}
@@ -478,17 +452,27 @@ static bool take_posted(struct check_req *r, const struct http_req *rq, struct h
 	return take_request(r, rq, rp, unit, fy);
 }
 
-void dash_checklist_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
-    const struct viewer *v)
+/* A request's state (large: on the heap), or NULL with 503 answered. */
+static struct check_req *new_req(struct dash *d, const struct viewer *v, struct http_reply *rp)
 {
 	struct check_req *r = calloc(1, sizeof(*r));
 
 	if (r == NULL) {
 		http_server_fail(rp, 503, "out of memory");
-		return;
+		return NULL;
 	}
 	r->d = d;
 	r->v = v;
+	return r;
+}
+
+void dash_checklist_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v)
+{
+	struct check_req *r = new_req(d, v, rp);
+
+	if (r == NULL)
+		return;
 	if (!v->signed_in)
 		http_server_fail(rp, 403, "sign in first");
 	else if (!rq->post) {
@@ -541,14 +525,10 @@ static void upload(struct check_req *r, const struct http_req *rq, struct http_r
 void dash_checklist_upload(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v)
 {
-	struct check_req *r = calloc(1, sizeof(*r));
+	struct check_req *r = new_req(d, v, rp);
 
-	if (r == NULL) {
-		http_server_fail(rp, 503, "out of memory");
+	if (r == NULL)
 		return;
-	}
-	r->d = d;
-	r->v = v;
 	if (take_posted(r, rq, rp))
 		upload(r, rq, rp);
 	free(r);
@@ -611,17 +591,13 @@ void dash_evidence_file(struct dash *d, struct http_reply *rp,
 void dash_checklist_remove(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v)
 {
-	struct check_req *r = calloc(1, sizeof(*r));
+	struct check_req *r = new_req(d, v, rp);
 	char id_text[24] = "", err[300], *end;
 	long long id;
 	int rc;
 
-	if (r == NULL) {
-		http_server_fail(rp, 503, "out of memory");
+	if (r == NULL)
 		return;
-	}
-	r->d = d;
-	r->v = v;
 	if (take_posted(r, rq, rp)) {
 		struct entry_who w = { v->who.name, rq->address, unit_id(r), now_wall() };
 

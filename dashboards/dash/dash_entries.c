@@ -169,18 +169,10 @@ static void month_options(FILE *f, const struct entries_req *r, enum lang l)
 
 static void choose(FILE *f, const struct entries_req *r, enum lang l)
 {
-	const struct org *o = r->d->org;
-
-	fprintf(f, "<form method=\"get\" action=\"/entries\" class=\"filters\">%s<select name=\"unit\">",
+	fprintf(f, "<form method=\"get\" action=\"/entries\" class=\"filters\">%s",
 	    l == LANG_EN ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "");
-	for (int u = 0; u < o->nunits; u++) {
-		if (!account_may_edit(&r->v->who, o->units[u].id))
-			continue;
-		fprintf(f, "<option value=\"%s\"%s>", o->units[u].id, u == r->unit ? " selected" : "");
-		html_esc(f, l == LANG_EN ? o->units[u].name_en : o->units[u].name_th);
-		fputs("</option>", f);
-	}
-	fputs("</select> <select name=\"month\">", f);
+	dash_unit_select(f, r->d->org, r->v, r->unit, l);
+	fputs(" <select name=\"month\">", f);
 	month_options(f, r, l);
 	fprintf(f, "</select> <button>%s</button></form>\n", tr(l, "show"));
 }
@@ -273,7 +265,7 @@ static void show(struct entries_req *r, const struct http_req *rq, struct http_r
 	page_begin(rp->out, rq, l, tr(l, "entries"), 0);
 	choose(rp->out, r, l);
 	if (say != NULL)
-		fprintf(rp->out, "<p class=\"warn\" id=\"say\">%s</p>", say);
+		page_warn(rp->out, "say", say, NULL);
 	else if (saved != NULL)
 		fprintf(rp->out, "<p id=\"say\">%s</p>", tr(l, strcmp(saved, "1") == 0 ? "e_saved" :
 		    "e_saved_pending"));
@@ -398,14 +390,6 @@ static void save(struct entries_req *r, const struct http_req *rq, struct http_r
 	commit(r, rq, rp, e, n);
 }
 
-static bool csrf_ok(const struct viewer *v, const struct http_req *rq)
-{
-	char csrf[SESSION_TOKEN_LEN + 1];
-
-	return form_value(rq->body, "csrf", csrf, sizeof(csrf)) == GM_OK &&
-	    session_csrf_ok(&v->s, csrf);
-}
-
 void dash_entries_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v)
 {
@@ -421,7 +405,7 @@ void dash_entries_page(struct dash *d, const struct http_req *rq, struct http_re
 			show(&r, rq, rp, NULL);
 		return;
 	}
-	if (!csrf_ok(v, rq)) {
+	if (!dash_form_ok(v, rq)) {
 		http_server_fail(rp, 403, "this form is stale or not ours: open the page again");
 		return;
 	}
@@ -439,7 +423,7 @@ void dash_entries_lock(struct dash *d, const struct http_req *rq, struct http_re
 	struct entry_who w = { v->who.name, rq->address, "", now_wall() };
 	int rc;
 
-	if (!v->signed_in || !may_lock(v) || !csrf_ok(v, rq)) {
+	if (!may_lock(v) || !dash_form_ok(v, rq)) {
 		http_server_fail(rp, 403, "locking a month is for coordinators, with a fresh form");
 		return;
 	}
@@ -514,7 +498,7 @@ void dash_entries_dial(struct dash *d, const struct http_req *rq, struct http_re
 	const char *say = NULL;
 	int n = 0;
 
-	if (!v->signed_in || !csrf_ok(v, rq)) {
+	if (!dash_form_ok(v, rq)) {
 		http_server_fail(rp, 403, "this form is stale or not ours: open the page again");
 		return;
 	}

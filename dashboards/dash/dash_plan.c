@@ -200,25 +200,14 @@ static void show(struct plan_req *r, const struct http_req *rq, struct http_repl
 	page_begin(f, rq, l, tr(l, "plan_title"), 0);
 	fprintf(f, "<form method=\"get\" action=\"/plan\" class=\"filters\">%s<select name=\"fy\">",
 	    l == LANG_EN ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "");
-	for (int fy = now + 1; fy >= now - 3; fy--)
-		fprintf(f, "<option value=\"%d\"%s>%s %d</option>", fy, fy == r->fy ? " selected" : "",
-		    tr(l, "c_fy"), l == LANG_EN ? fy - 543 : fy);
+	page_fy_options(f, now + 1, now - 3, r->fy, l);
 	fprintf(f, "</select> <button>%s</button></form>\n", tr(l, "show"));
-	if (say != NULL) {
-		fprintf(f, "<p class=\"warn\" id=\"say\">%s", say);
-		if (detail != NULL) {
-			fputs(" <small>", f);
-			html_esc(f, detail);
-			fputs("</small>", f);
-		}
-		fputs("</p>", f);
-	} else if (http_server_arg(rq, "saved") != NULL)
+	if (say != NULL)
+		page_warn(f, "say", say, detail);
+	else if (http_server_arg(rq, "saved") != NULL)
 		fprintf(f, "<p id=\"say\">%s</p>", tr(l, "p_saved"));
-	if (r->problem[0] != '\0') {
-		fprintf(f, "<p class=\"warn\" id=\"problem\">%s <small>", tr(l, "c_file_mistakes"));
-		html_esc(f, r->problem);
-		fputs("</small></p>", f);
-	}
+	if (r->problem[0] != '\0')
+		page_warn(f, "problem", tr(l, "c_file_mistakes"), r->problem);
 	progress(f, r, l);
 	for (int i = 0; i < r->p.nact; i++)
 		any |= owns(r, &r->p.act[i]);
@@ -428,7 +417,7 @@ void dash_plan_page(struct dash *d, const struct http_req *rq, struct http_reply
     const struct viewer *v)
 {
 	struct plan_req *r = calloc(1, sizeof(*r));
-	char csrf[SESSION_TOKEN_LEN + 1], fy[16] = "";
+	char fy[16] = "";
 
 	if (r == NULL) {
 		http_server_fail(rp, 503, "out of memory");
@@ -441,8 +430,7 @@ void dash_plan_page(struct dash *d, const struct http_req *rq, struct http_reply
 	else if (!rq->post) {
 		if (take_request(r, rq, rp, http_server_arg(rq, "fy")))
 			show(r, rq, rp, NULL, NULL);
-	} else if (form_value(rq->body, "csrf", csrf, sizeof(csrf)) != GM_OK ||
-	    !session_csrf_ok(&v->s, csrf)) {
+	} else if (!dash_form_ok(v, rq)) {
 		http_server_fail(rp, 403, "this form is stale or not ours: open the page again");
 	} else {
 		form_value(rq->body, "fy", fy, sizeof(fy));

@@ -50,14 +50,12 @@ static void show(struct dash *d, const struct http_req *rq, struct http_reply *r
 	report_run_state(d->runner, &st);
 	page_begin(rp->out, rq, l, tr(l, "r_title"), st.running ? 5 : 0);
 	if (say != NULL)
-		fprintf(rp->out, "<p class=\"warn\" id=\"say\">%s</p>", say);
+		page_warn(rp->out, "say", say, NULL);
 	state_line(rp->out, &st, l);
 	fprintf(rp->out, "<p>%s</p><form method=\"post\" action=\"/report-run%s\" id=\"run\">"
 	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><select name=\"fy\">",
 	    tr(l, "r_what"), page_lang_query(l), v->s.csrf);
-	for (int fy = now; fy >= now - 2; fy--)
-		fprintf(rp->out, "<option value=\"%d\">%s %d</option>", fy, tr(l, "c_fy"),
-		    l == LANG_EN ? fy - 543 : fy);
+	page_fy_options(rp->out, now, now - 2, now, l);
 	fprintf(rp->out, "</select> <button%s>%s</button></form><p><a href=\"/reports%s\">%s</a>"
 	    "</p>", st.running ? " disabled" : "", tr(l, "r_button"), page_lang_query(l),
 	    tr(l, "reports"));
@@ -68,7 +66,7 @@ void dash_report_run_page(struct dash *d, const struct http_req *rq, struct http
     const struct viewer *v)
 {
 	enum lang l = dash_lang(rq);
-	char csrf[SESSION_TOKEN_LEN + 1], fy_text[16], err[512], tail;
+	char fy_text[16], err[512], tail;
 	int fy, now = fiscal_year_of((time_t)now_wall()), rc;
 
 	if (d->runner == NULL) {
@@ -83,8 +81,7 @@ void dash_report_run_page(struct dash *d, const struct http_req *rq, struct http
 		show(d, rq, rp, v, NULL);
 		return;
 	}
-	if (form_value(rq->body, "csrf", csrf, sizeof(csrf)) != GM_OK ||
-	    !session_csrf_ok(&v->s, csrf)) {
+	if (!dash_form_ok(v, rq)) {
 		http_server_fail(rp, 403, "this form is stale or not ours: open the page again");
 		return;
 	}

@@ -252,3 +252,25 @@ void dash_signout_page(struct dash *d, const struct http_req *rq, struct http_re
 	rp->status = 303;
 	snprintf(rp->location, sizeof(rp->location), "/signin%s", page_lang_query(l));
 }
+
+bool dash_form_ok(const struct viewer *v, const struct http_req *rq)
+{
+	char csrf[SESSION_TOKEN_LEN + 1];
+
+	return v->signed_in && form_value(rq->body, "csrf", csrf, sizeof(csrf)) == GM_OK &&
+	    session_csrf_ok(&v->s, csrf);
+}
+
+void dash_unit_select(FILE *f, const struct org *o, const struct viewer *v, int selected,
+    enum lang l)
+{
+	fputs("<select name=\"unit\">", f);
+	for (int u = 0; u < o->nunits; u++) {
+		if (!account_may_edit(&v->who, o->units[u].id))
+			continue;
+		fprintf(f, "<option value=\"%s\"%s>", o->units[u].id, u == selected ? " selected" : "");
+		html_esc(f, l == LANG_EN ? o->units[u].name_en : o->units[u].name_th);
+		fputs("</option>", f);
+	}
+	fputs("</select>", f);
+}

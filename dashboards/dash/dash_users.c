@@ -125,15 +125,9 @@ static void show(struct dash *d, const struct http_req *rq, struct http_reply *r
 		http_server_fail(rp, 503, "the accounts database cannot be read");
 	} else {
 		page_begin(rp->out, rq, l, tr(l, "users"), 0);
-		if (say != NULL) {
-			fprintf(rp->out, "<p class=\"warn\" id=\"say\">%s", say);
-			if (detail != NULL) {
-				fputs(" <small>", rp->out);
-				html_esc(rp->out, detail);
-				fputs("</small>", rp->out);
-			}
-			fputs("</p>", rp->out);
-		} else if (http_server_arg(rq, "saved") != NULL)
+		if (say != NULL)
+			page_warn(rp->out, "say", say, detail);
+		else if (http_server_arg(rq, "saved") != NULL)
 			fprintf(rp->out, "<p id=\"say\">%s</p>", tr(l, "u_saved"));
 		for (int i = 0; i < n; i++)
 			user_row(rp->out, d, v, &a[i], &st[i], l);
@@ -281,7 +275,7 @@ static int unlock(struct dash *d, const struct http_req *rq, const struct viewer
 void dash_users_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v)
 {
-	char csrf[SESSION_TOKEN_LEN + 1], action[16] = "", err[300] = "";
+	char action[16] = "", err[300] = "";
 	const char *say = NULL;
 	int rc;
 
@@ -293,8 +287,7 @@ void dash_users_page(struct dash *d, const struct http_req *rq, struct http_repl
 		show(d, rq, rp, v, NULL, NULL);
 		return;
 	}
-	if (form_value(rq->body, "csrf", csrf, sizeof(csrf)) != GM_OK ||
-	    !session_csrf_ok(&v->s, csrf)) {
+	if (!dash_form_ok(v, rq)) {
 		http_server_fail(rp, 403, "this form is stale or not ours: open the page again");
 		return;
 	}

@@ -36,6 +36,12 @@ page_fn dash_signin_page;
 bool dash_viewer(struct dash *d, const struct http_req *rq, struct viewer *v);
 void dash_signout_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v);
+/* A POSTed form of a signed-in viewer with its session's token: every
+ * form that changes something passes this first. */
+bool dash_form_ok(const struct viewer *v, const struct http_req *rq);
+/* A form's unit choice: the units the viewer may edit, selected one marked. */
+void dash_unit_select(FILE *f, const struct org *o, const struct viewer *v, int selected,
+    enum lang l);
 /* The audit log, newest first, for a coordinator or an administrator
  * (dash_audit.c); 403 for anyone else. */
 void dash_audit_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,

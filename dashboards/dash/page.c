@@ -190,3 +190,21 @@ void page_not_found(struct http_reply *rp, const struct http_req *rq, enum lang 
 	fputs("</p>", rp->out);
 	page_end(rp->out, l, now_wall());
 }
+
+void page_warn(FILE *f, const char *id, const char *text, const char *detail)
+{
+	fprintf(f, "<p class=\"warn\" id=\"%s\">%s", id, text);
+	if (detail != NULL) {
+		fputs(" <small>", f);
+		html_esc(f, detail);
+		fputs("</small>", f);
+	}
+	fputs("</p>", f);
+}
+
+void page_fy_options(FILE *f, int newest, int oldest, int selected, enum lang l)
+{
+	for (int fy = newest; fy >= oldest; fy--)
+		fprintf(f, "<option value=\"%d\"%s>%s %d</option>", fy, fy == selected ? " selected" : "",
+		    tr(l, "c_fy"), l == LANG_EN ? fy - 543 : fy);
+}

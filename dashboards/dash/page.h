@@ -38,4 +38,11 @@ void page_chan_short_link(FILE *f, const struct chan_id *id, enum lang l);
 void page_not_found(struct http_reply *rp, const struct http_req *rq, enum lang l,
     const char *what);
 
+/* A warning paragraph <p class="warn" id="id">: text (trusted), then detail
+ * (escaped, small) when not NULL. */
+void page_warn(FILE *f, const char *id, const char *text, const char *detail);
+/* Fiscal years newest down to oldest as <option>s, selected marked: B.E.
+ * on a Thai page, C.E. on an English one. */
+void page_fy_options(FILE *f, int newest, int oldest, int selected, enum lang l);
+
 #endif
