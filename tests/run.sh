@@ -52,7 +52,10 @@ for t in "$SAN"/tests/test_*; do
 	tally "$(basename "$t")" "$OUT/unit.log" "$rc" '^\[       OK \]' '^\[  FAILED  \] [a-z]'
 done
 
-for t in $(echo "$tests" | grep -vE '/(52-outage|10-chain|30-demo)'); do
+# Then the next longest (about a minute or more each), so that none of them
+# starts last and runs on alone while the rest are done; then the others.
+NEXT='/(90-valgrind|70-fuzz|73-collector-disk-full|84-gateway-alert|44-agent-hostile-modbus|72-collector-poison|83-dashboard-notify)'
+for t in $(echo "$tests" | grep -E "$NEXT") $(echo "$tests" | grep -vE "/(52-outage|10-chain|30-demo)|$NEXT"); do
 	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 0.2; done
 	run_one "$t" &
 done

@@ -332,8 +332,12 @@ static void commit(struct entries_req *r, const struct http_req *rq, struct http
 
 	if (n > 0) {
 		pthread_mutex_lock(&r->d->db_lock);
-		rc = web_entries_save(r->d->db, &w, e, (size_t)n, err, sizeof(err));
+		rc = web_entries_save(r->d->db, &w, e, (size_t)n, may_lock(r->v), err, sizeof(err));
 		pthread_mutex_unlock(&r->d->db_lock);
+	}
+	if (rc == GM_EPERM) {   /* locked meanwhile */
+		http_server_fail(rp, 403, tr(l, "e_locked"));
+		return;
 	}
 	if (rc == GM_EBUSY) {   /* a dial's month taken meanwhile */
 		rp->status = 409;

@@ -286,8 +286,8 @@ static int form_refusal(struct MHD_Connection *c, const struct req_ctx *x, const
 	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 
 	if (x->too_big) {
-		*why = x->kind == HTTP_FORM_UPLOAD ? "a file over the size allowed" :
-		    "a form of more than 64 KiB";
+		*why = x->kind == HTTP_FORM_UPLOAD ? "ไฟล์มีขนาดใหญ่เกินกำหนด จึงไม่ได้แนบ / "
+		    "a file over the size allowed: not attached" : "a form of more than 64 KiB";
 		return MHD_HTTP_CONTENT_TOO_LARGE;
 	}
 	if (x->kind == HTTP_FORM_UPLOAD) {

@@ -92,7 +92,8 @@ static enum MHD_Result take_file(struct http_upload *u, const char *key, const c
 		strncat(u->name, filename, sizeof(u->name) - 1);
 	}
 	if (size > 0 && !put(&u->file, data, size, u->file_max))
-		return refuse(u, MHD_HTTP_CONTENT_TOO_LARGE, "a file over the size allowed");
+		return refuse(u, MHD_HTTP_CONTENT_TOO_LARGE, "ไฟล์มีขนาดใหญ่เกินกำหนด จึงไม่ได้แนบ / "
+		    "a file over the size allowed: not attached");
 	return MHD_YES;
 }
 

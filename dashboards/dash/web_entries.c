@@ -132,15 +132,21 @@ static bool dial_taken(sqlite3 *db, const struct web_entry *e, char *err, size_t
 }
 
 int web_entries_save(sqlite3 *db, const struct entry_who *who, const struct web_entry *e,
-    size_t n, char *err, size_t errlen)
+    size_t n, bool may_locked, char *err, size_t errlen)
 {
 	int rc = GM_OK;
 
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return sql_fail(db, "save entries", err, errlen);
-	for (size_t i = 0; i < n && rc == GM_OK; i++)
-		rc = dial_taken(db, &e[i], err, errlen) ? GM_EBUSY : save_one(db, who, &e[i], err,
-		    errlen);
+	for (size_t i = 0; i < n && rc == GM_OK; i++) {
+		char by[80];
+
+		if (!may_locked && web_entries_locked(db, e[i].year, e[i].month, by, sizeof(by)))
+			rc = gm_errf(err, errlen, GM_EPERM, "%04d-%02d is locked", e[i].year, e[i].month);
+		else
+			rc = dial_taken(db, &e[i], err, errlen) ? GM_EBUSY : save_one(db, who, &e[i],
+			    err, errlen);
+	}
 	if (rc == GM_OK && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		rc = sql_fail(db, "save entries", err, errlen);
 	if (rc != GM_OK)

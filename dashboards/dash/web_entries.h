@@ -60,9 +60,12 @@ struct entry_who {
 };
 
 /* Save n entries whole, each with its audit row; GM_OK, GM_EBUSY (a dial
- * reading for a month that has one here already: nothing saved) or GM_EIO. */
+ * reading for a month that has one here already), GM_EPERM (a month locked,
+ * and may_locked false: not a coordinator's), nothing saved either way; or
+ * GM_EIO. Both are checked inside the transaction, so a lock or another
+ * reading made at the same moment cannot be slipped past. */
 int web_entries_save(sqlite3 *db, const struct entry_who *who, const struct web_entry *e,
-    size_t n, char *err, size_t errlen);
+    size_t n, bool may_locked, char *err, size_t errlen);
 
 /* Publish what is saved and not yet taken by the broker, oldest first
  * (lock held around the database only). GM_OK when nothing is left;

@@ -177,7 +177,8 @@ check "a program renamed .pdf is refused: 415" sh -c "[ \"\$($(declare -f upload
 check "and not kept" [ "$(ls "$T/dash.db.evidence" | wc -l)" = "$n0" ]
 check "nor listed" [ "$(sqlite3 "$T/dash.db" "select count(*) from evidence")" = 1 ]
 { printf '\x89PNG\r\n\x1a\n'; head -c 60000 /dev/zero; } >"$T/big.png"
-check "a file over evidence_max_mb is refused: 413" [ "$(upload "$T/malee" finance-budget 1.1.1 "$T/big.png")" = 413 ]
+check "a file over evidence_max_mb is refused: 413, said in Thai and English" sh -c "[ \"\$($(declare -f upload); U=$U T=$T FY=$FY upload '$T/malee' finance-budget 1.1.1 '$T/big.png')\" = 413 ] &&
+	grep -q 'ใหญ่เกินกำหนด' '$T/upload.html' && grep -q 'over the size allowed' '$T/upload.html'"
 { printf '\x89PNG\r\n\x1a\n'; head -c 1000 /dev/zero; } >"$T/small.png"
 check "a PNG under it is taken" [ "$(upload "$T/malee" finance-budget 2.1.1 "$T/small.png")" = 303 ]
 check "a form with two files: 400" sh -c "tok=\$(curl -s -b '$T/malee' '$U/checklist?unit=finance-budget&fy=$FY' | grep -o 'name=\"csrf\" value=\"[0-9a-f]*\"' | head -1 | grep -o '[0-9a-f]\{64\}');
