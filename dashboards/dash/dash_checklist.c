@@ -93,7 +93,7 @@ static bool take_request(struct check_req *r, const struct http_req *rq, struct 
 		snprintf(r->problem, sizeof(r->problem), "%s", err);
 	r->version = web_export_version(r->d->db, &(struct export_id){ "checklist", w.unit, r->fy });
 	if (web_checklist_get(r->d->db, r->c, w.unit, r->fy, &r->cl) != GM_OK ||
-	    (r->nev = evidence_list(r->d->db, w.unit, r->fy, r->ev, FILES_MAX)) < 0) {
+	    (r->nev = evidence_list(r->d->db, w.unit, r->fy, NULL, r->ev, FILES_MAX)) < 0) {
 		pthread_mutex_unlock(&r->d->db_lock);
 		http_server_fail(rp, 503, "the accounts database cannot be read");
 		return false;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "confparse.h"
+#include "evidence.h"
 #include "fiscal.h"
 #include "form.h"
 #include "gm_err.h"
@@ -18,6 +19,8 @@
 #include "web_export.h"
 #include "web_plan.h"
 
+#define PLAN_FILES_MAX 256
+
 struct plan_req {
 	struct dash *d;
 	const struct viewer *v;
@@ -26,6 +29,8 @@ struct plan_req {
 	char path[4200], problem[512];
 	uint64_t version;          /* of the plan shown (web_export.h) */
 	struct action_plan p;
+	struct evidence ev[PLAN_FILES_MAX];   /* the activities' files */
+	int nev;
 };
 
 static bool coordinates(const struct viewer *v)
@@ -63,7 +68,8 @@ static bool take_request(struct plan_req *r, const struct http_req *rq, struct h
 	if (web_plan_import(r->d->db, r->o, r->path, &w, r->fy, err, sizeof(err)) != GM_OK)
 		snprintf(r->problem, sizeof(r->problem), "%s", err);
 	r->version = web_export_version(r->d->db, &(struct export_id){ "plan", "", r->fy });
-	if (web_plan_get(r->d->db, r->o, r->fy, &r->p) != GM_OK) {
+	if (web_plan_get(r->d->db, r->o, r->fy, &r->p) != GM_OK ||
+	    (r->nev = evidence_list(r->d->db, NULL, r->fy, "plan-", r->ev, PLAN_FILES_MAX)) < 0) {
 		pthread_mutex_unlock(&r->d->db_lock);
 		http_server_fail(rp, 503, "the accounts database cannot be read");
 		return false;
@@ -116,6 +122,54 @@ static void status_select(FILE *f, const char *name, enum act_status s, enum lan
 	fputs("</select></label> ", f);
 }
 
+/* An activity's evidence files: to those who may see its owner unit's,
+ * with the × that removes one (its form is outside the plan's). */
+static void activity_files(FILE *f, const struct plan_req *r, const struct plan_activity *a,
+    enum lang l)
+{
+	char code[32];
+
+	if (a->owner < 0 || !account_may_edit(&r->v->who, r->o->units[a->owner].id))
+		return;
+	snprintf(code, sizeof(code), "plan-%s", a->number);
+	for (int k = 0; k < r->nev; k++) {
+		if (strcmp(r->ev[k].code, code) != 0)
+			continue;
+		fprintf(f, " <a class=\"file\" href=\"/evidence/%lld\">", r->ev[k].id);
+		html_esc(f, r->ev[k].name[0] != '\0' ? r->ev[k].name : r->ev[k].type);
+		fprintf(f, "</a><button form=\"rm-plan-evidence\" name=\"id\" value=\"%lld\" "
+		    "class=\"rm\" title=\"%s\">×</button>", r->ev[k].id, tr(l, "c_remove_file"));
+	}
+}
+
+/* Attaching a file to an activity the viewer owns, and the form the ×
+ * buttons send: both outside the plan's form (forms do not nest). */
+static void file_forms(FILE *f, const struct plan_req *r, enum lang l)
+{
+	bool any = false;
+
+	for (int i = 0; i < r->p.nact; i++)
+		any |= owns(r, &r->p.act[i]) && r->p.act[i].owner >= 0;
+	if (!any)
+		return;
+	fprintf(f, "<h2>%s</h2><form method=\"post\" action=\"/plan/evidence%s\" "
+	    "enctype=\"multipart/form-data\" id=\"plan-upload\"><input type=\"hidden\" "
+	    "name=\"csrf\" value=\"%s\"><input type=\"hidden\" name=\"fy\" value=\"%d\"><p>"
+	    "<label>%s <select name=\"n\">", tr(l, "c_files"), page_lang_query(l), r->v->s.csrf,
+	    r->fy, tr(l, "p_activity"));
+	for (int i = 0; i < r->p.nact; i++)
+		if (owns(r, &r->p.act[i]) && r->p.act[i].owner >= 0)
+			fprintf(f, "<option>%s</option>", r->p.act[i].number);
+	fprintf(f, "</select></label> <input type=\"file\" name=\"file\" accept=\"application/pdf,"
+	    "image/jpeg,image/png\"> <button>%s</button></p><p><small>%s %g MB</small></p></form>\n",
+	    tr(l, "c_attach"), tr(l, "c_file_rule"),
+	    (double)r->d->cfg.access.evidence_max / (1 << 20));
+	fprintf(f, "<form method=\"post\" action=\"/plan/evidence/remove%s\" "
+	    "id=\"rm-plan-evidence\"><input type=\"hidden\" name=\"csrf\" value=\"%s\"><input "
+	    "type=\"hidden\" name=\"fy\" value=\"%d\"></form>\n", page_lang_query(l),
+	    r->v->s.csrf, r->fy);
+}
+
 /* One activity: every field for a coordinator, status and evidence for
  * its owner, nothing to change for anyone else. */
 static void activity(FILE *f, const struct plan_req *r, const struct plan_activity *a,
@@ -147,6 +201,8 @@ static void activity(FILE *f, const struct plan_req *r, const struct plan_activi
 	status_select(f, name, a->status, l, all || mine);
 	snprintf(name, sizeof(name), "evidence_%s", n);
 	input(f, tr(l, "evidence"), name, "text", a->evidence, ORG_NAME_MAX / 3, all || mine);
+	if (strcmp(n, "new") != 0)
+		activity_files(f, r, a, l);
 	if (all && strcmp(n, "new") != 0)
 		fprintf(f, "<label><input type=\"checkbox\" name=\"remove_%s\" value=\"1\"> %s</label>",
 		    n, tr(l, "p_remove"));
@@ -194,6 +250,7 @@ static void show(struct plan_req *r, const struct http_req *rq, struct http_repl
 {
 	enum lang l = dash_lang(rq);
 	FILE *f = rp->out;
+	const char *saved = http_server_arg(rq, "saved");
 	bool all = coordinates(r->v), any = all;
 	int now = fiscal_year_of((time_t)now_wall());
 
@@ -204,8 +261,9 @@ static void show(struct plan_req *r, const struct http_req *rq, struct http_repl
 	fprintf(f, "</select> <button>%s</button></form>\n", tr(l, "show"));
 	if (say != NULL)
 		page_warn(f, "say", say, detail);
-	else if (http_server_arg(rq, "saved") != NULL)
-		fprintf(f, "<p id=\"say\">%s</p>", tr(l, "p_saved"));
+	else if (saved != NULL)
+		fprintf(f, "<p id=\"say\">%s</p>", tr(l, strcmp(saved, "file") == 0 ? "c_uploaded" :
+		    strcmp(saved, "removed") == 0 ? "c_removed" : "p_saved"));
 	if (r->problem[0] != '\0')
 		page_warn(f, "problem", tr(l, "c_file_mistakes"), r->problem);
 	progress(f, r, l);
@@ -224,6 +282,7 @@ static void show(struct plan_req *r, const struct http_req *rq, struct http_repl
 	if (any)
 		fprintf(f, "<p><button>%s</button></p>", tr(l, "e_save"));
 	fputs("</form>\n", f);
+	file_forms(f, r, l);
 	page_end(f, l, now_wall());
 }
 
@@ -437,5 +496,119 @@ void dash_plan_page(struct dash *d, const struct http_req *rq, struct http_reply
 		if (take_request(r, rq, rp, fy))
 			save(r, rq, rp);
 	}
+	free(r);
+}
+
+/* ---- an activity's evidence files ------------------------------------ */
+
+static struct plan_req *posted(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v)
+{
+	struct plan_req *r = calloc(1, sizeof(*r));
+	char fy[16] = "";
+
+	if (r == NULL) {
+		http_server_fail(rp, 503, "out of memory");
+		return NULL;
+	}
+	r->d = d;
+	r->v = v;
+	form_value(rq->body, "fy", fy, sizeof(fy));
+	if (!dash_form_ok(v, rq))
+		http_server_fail(rp, 403, "this form is stale or not ours: open the page again");
+	else if (take_request(r, rq, rp, fy))
+		return r;
+	free(r);
+	return NULL;
+}
+
+static void back(struct http_reply *rp, const struct plan_req *r, const char *saved,
+    const char *n, enum lang l)
+{
+	rp->status = 303;
+	snprintf(rp->location, sizeof(rp->location), "/plan?fy=%d&saved=%s%s%s%s", r->fy, saved,
+	    l == LANG_EN ? "&lang=en" : "", n[0] ? "#act-" : "", n);
+}
+
+static void attach(struct plan_req *r, const struct http_req *rq, struct http_reply *rp,
+    const struct plan_activity *a)
+{
+	enum lang l = dash_lang(rq);
+	struct entry_who w = { r->v->who.name, rq->address, r->o->units[a->owner].id, now_wall() };
+	char code[32], err[300];
+	long long id;
+	int rc;
+
+	snprintf(code, sizeof(code), "plan-%s", a->number);
+	pthread_mutex_lock(&r->d->db_lock);
+	rc = evidence_add(r->d->db, r->d->cfg.access.evidence, &w, r->fy, code, rq->file_name,
+	    rq->file, rq->file_len, &id, err, sizeof(err));
+	pthread_mutex_unlock(&r->d->db_lock);
+	if (rc == GM_OK) {
+		back(rp, r, "file", a->number, l);
+		return;
+	}
+	rp->status = rc == GM_EINVAL ? 415 : rc == GM_ERANGE ? 409 : 503;
+	show(r, rq, rp, tr(l, rc == GM_EINVAL ? "c_bad_file" : rc == GM_ERANGE ?
+	    "c_too_many_files" : "c_not_saved"), NULL);
+}
+
+void dash_plan_upload(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v)
+{
+	struct plan_req *r = posted(d, rq, rp, v);
+	const struct plan_activity *a = NULL;
+	char n[16] = "";
+
+	if (r == NULL)
+		return;
+	form_value(rq->body, "n", n, sizeof(n));
+	for (int i = 0; i < r->p.nact; i++)
+		if (strcmp(r->p.act[i].number, n) == 0)
+			a = &r->p.act[i];
+	if (a == NULL || a->owner < 0 || !owns(r, a)) {
+		http_server_fail(rp, a == NULL ? 404 : 403, a == NULL ? "no such activity" :
+		    "files of an activity are its owner unit's and the coordinators'");
+	} else if (rq->file == NULL || rq->file_len == 0) {
+		rp->status = 400;
+		show(r, rq, rp, tr(dash_lang(rq), "c_no_file"), NULL);
+	} else {
+		attach(r, rq, rp, a);
+	}
+	free(r);
+}
+
+void dash_plan_remove(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v)
+{
+	struct plan_req *r = posted(d, rq, rp, v);
+	struct evidence e;
+	char id_text[24] = "", err[300], *end;
+	long long id;
+	int rc;
+
+	if (r == NULL)
+		return;
+	form_value(rq->body, "id", id_text, sizeof(id_text));
+	id = strtoll(id_text, &end, 10);
+	pthread_mutex_lock(&d->db_lock);
+	rc = id > 0 && *end == '\0' ? evidence_get(d->db, id, &e) : GM_ENOTFOUND;
+	if (rc == GM_OK && (strncmp(e.code, "plan-", 5) != 0 || e.fy != r->fy))
+		rc = GM_ENOTFOUND;
+	if (rc == GM_OK && !account_may_edit(&v->who, e.unit))
+		rc = GM_EPERM;
+	if (rc == GM_OK) {
+		struct entry_who w = { v->who.name, rq->address, e.unit, now_wall() };
+
+		rc = evidence_remove(d->db, d->cfg.access.evidence, &w, id, err, sizeof(err));
+	}
+	pthread_mutex_unlock(&d->db_lock);
+	if (rc == GM_OK)
+		back(rp, r, "removed", "", dash_lang(rq));
+	else
+		http_server_fail(rp, rc == GM_EPERM ? 403 : rc == GM_ENOTFOUND ? 404 : 503,
+		    rc == GM_EPERM ? "files of an activity are its owner unit's and the coordinators'" :
+		    rc == GM_ENOTFOUND ? "no such file of this year's plan" :
+		    "the database cannot be written");
 	free(r);
 }

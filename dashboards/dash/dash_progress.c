@@ -29,6 +29,7 @@ static void count(struct dash *d, const struct http_req *rq, const struct viewer
 	struct entry_who w = { v->who.name, rq->address, d->org->units[unit].id, now_wall() };
 	struct evidence *ev = calloc(512, sizeof(*ev));
 	char path[4200], err[512];
+	int n;
 
 	memset(p, 0, sizeof(*p));
 	web_checklist_path(path, sizeof(path), d->org->checklists, fy, w.unit);
@@ -40,7 +41,9 @@ static void count(struct dash *d, const struct http_req *rq, const struct viewer
 
 			p->scored += k >= 0 && c->ind[k].source != SRC_METER && !isnan(cl->e[i].score);
 		}
-	p->files = ev != NULL ? evidence_list(d->db, w.unit, fy, ev, 512) : 0;
+	n = ev != NULL ? evidence_list(d->db, w.unit, fy, NULL, ev, 512) : 0;
+	for (int i = 0; i < n; i++)   /* the checklist's, not the plan's activities' */
+		p->files += criteria_find(c, ev[i].code) >= 0;
 	pthread_mutex_unlock(&d->db_lock);
 	for (int i = 0; i < c->nind; i++)
 		p->causes += c->ind[i].source == SRC_METER && cl->cause[c->ind[i].res].text[0] != '\0';

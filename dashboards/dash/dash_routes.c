@@ -153,6 +153,15 @@ static bool gate(struct dash *d, const struct http_req *rq, struct http_reply *r
 		dash_users_page(d, rq, rp, v);
 		return true;
 	}
+	if (is2(rq, "plan", "evidence")) {
+		dash_plan_upload(d, rq, rp, v);
+		return true;
+	}
+	if (rq->nseg == 3 && strcmp(rq->seg[0], "plan") == 0 && strcmp(rq->seg[1], "evidence") == 0 &&
+	    strcmp(rq->seg[2], "remove") == 0) {
+		dash_plan_remove(d, rq, rp, v);
+		return true;
+	}
 	if (is(rq, 1, "plan")) {
 		dash_plan_page(d, rq, rp, v);
 		return true;
@@ -179,7 +188,7 @@ enum http_form dash_routes_takes_form(void *dash, const struct http_req *rq)
 
 	if (d->db == NULL)
 		return HTTP_FORM_NONE;
-	if (is2(rq, "checklist", "evidence")) {
+	if (is2(rq, "checklist", "evidence") || is2(rq, "plan", "evidence")) {
 		struct viewer v;
 
 		/* a file is held in memory: only for someone signed in who may attach one */
@@ -189,7 +198,8 @@ enum http_form dash_routes_takes_form(void *dash, const struct http_req *rq)
 	return is(rq, 1, "signin") || is(rq, 1, "signout") || is(rq, 1, "entries") ||
 	    is2(rq, "entries", "lock") || is2(rq, "entries", "dial") || is(rq, 1, "checklist") || is(rq, 1, "report-run") ||
 	    is(rq, 1, "plan") || is(rq, 1, "users") || (rq->nseg == 3 &&
-	    strcmp(rq->seg[0], "checklist") == 0 && strcmp(rq->seg[2], "remove") == 0) ?
+	    (strcmp(rq->seg[0], "checklist") == 0 || strcmp(rq->seg[0], "plan") == 0) &&
+	    strcmp(rq->seg[1], "evidence") == 0 && strcmp(rq->seg[2], "remove") == 0) ?
 	    HTTP_FORM_FIELDS :
 	    HTTP_FORM_NONE;
 }

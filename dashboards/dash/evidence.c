@@ -139,16 +139,19 @@ static void row_of(sqlite3_stmt *st, struct evidence *e)
 
 #define EVIDENCE_COLS "SELECT id, unit, fy, code, name, type, size, at, who FROM evidence "
 
-int evidence_list(sqlite3 *db, const char *unit, int fy, struct evidence *out, int max)
+int evidence_list(sqlite3 *db, const char *unit, int fy, const char *prefix,
+    struct evidence *out, int max)
 {
 	sqlite3_stmt *st;
 	int n = 0;
 
-	if (sqlite3_prepare_v2(db, EVIDENCE_COLS "WHERE unit = ?1 AND fy = ?2 ORDER BY id", -1,
-	    &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, EVIDENCE_COLS "WHERE (?1 IS NULL OR unit = ?1) AND fy = ?2 AND "
+	    "(?3 IS NULL OR substr(code, 1, length(?3)) = ?3) ORDER BY id", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, fy);
+	sqlite3_bind_text(st, 3, prefix, -1, SQLITE_STATIC);
 	while (n < max && sqlite3_step(st) == SQLITE_ROW)
 		row_of(st, &out[n++]);
 	sqlite3_finalize(st);

@@ -5,7 +5,9 @@
  * kept in the evidence folder under its number in the database's evidence
  * table, never under a name from the network, written whole and fsync'd;
  * the folder is never served as one: dash_checklist.c hands out a file
- * only to a signed-in person who may see its unit.
+ * only to a signed-in person who may see its unit. A checklist's files are
+ * under their indicator's code, an action plan activity's under
+ * "plan-<number>", its owner unit's.
  */
 #ifndef GM_EVIDENCE_H
 #define GM_EVIDENCE_H
@@ -39,9 +41,11 @@ int evidence_add(sqlite3 *db, const char *dir, const struct entry_who *w, int fy
     const char *code, const char *name, const unsigned char *p, size_t n, long long *id,
     char *err, size_t errlen);
 
-/* The files of a unit's checklist for fy, in upload order: how many (at
- * most max), or -1. */
-int evidence_list(sqlite3 *db, const char *unit, int fy, struct evidence *out, int max);
+/* The files of fy, in upload order: of one unit (NULL: every unit), whose
+ * code starts with prefix (NULL: any; the action plan's activities are
+ * "plan-<n>"): how many (at most max), or -1. */
+int evidence_list(sqlite3 *db, const char *unit, int fy, const char *prefix,
+    struct evidence *out, int max);
 
 /* One file's row: GM_OK, GM_ENOTFOUND. */
 int evidence_get(sqlite3 *db, long long id, struct evidence *e);

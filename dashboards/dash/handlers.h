@@ -78,6 +78,11 @@ void dash_users_page(struct dash *d, const struct http_req *rq, struct http_repl
 /* The Green Office action plan (dash_plan.c). */
 void dash_plan_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,
     const struct viewer *v);
+/* An activity's evidence file attached, or removed (dash_plan.c). */
+void dash_plan_upload(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v);
+void dash_plan_remove(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v);
 
 /* Make a Green Office report set again (dash_report_run.c). */
 void dash_report_run_page(struct dash *d, const struct http_req *rq, struct http_reply *rp,

@@ -84,6 +84,26 @@ check "the coordinator's save from the page opened before it: 409, said" sh -c "
 	[ \"\$(curl -s -o '$T/stale.out' -w '%{http_code}' -b '$T/pim' --data @'$T/stale.txt' '$U/plan')\" = 409 ] &&
 	grep -q 'มีผู้บันทึกข้อมูลนี้หลังจากที่ท่านเปิดหน้านี้' '$T/stale.out'"
 check "so the owner's save is not undone" [ "$(sqlite3 "$T/dash.db" "select evidence from plan_activities where fy = $FY and number = '$new'")" = "GO-$FY/plan/$new รายงานผล.pdf" ]
+# an activity's evidence files: its owner's and the coordinators'
+printf '%%PDF-1.4\n%% lights off\n' >"$T/photo.pdf"
+plan_upload() { # jar n file -> status
+	curl -s -o "$T/up.html" -w '%{http_code}' -b "$1" -F "csrf=$(curl -s -b "$1" "$U/plan?fy=$FY" |
+		grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{64\}')" \
+		-F "fy=$FY" -F "n=$2" -F "file=@$3" "$U/plan/evidence"
+}
+check "the owner attaches a PDF to her activity" [ "$(plan_upload "$T/malee" "$new" "$T/photo.pdf")" = 303 ]
+fid=$(sqlite3 "$T/dash.db" "select id from evidence where code = 'plan-$new'")
+check "it is kept as the owner unit's" [ "$(sqlite3 "$T/dash.db" "select unit from evidence where id = $fid")" = finance-budget ]
+check "listed on the activity, for her" sh -c "curl -s -b '$T/malee' '$U/plan?fy=$FY' | grep -q 'href=\"/evidence/$fid\"'"
+check "and given back to a coordinator" sh -c "curl -s -b '$T/pim' '$U/evidence/$fid' | cmp - '$T/photo.pdf'"
+check "not to another bureau's editor" [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/somsri" "$U/evidence/$fid")" = 403 ]
+check "who cannot attach to it either" [ "$(plan_upload "$T/somsri" "$new" "$T/photo.pdf")" = 403 ]
+check "nor can a viewer (refused before the file is read)" [ "$(plan_upload "$T/suda" "$new" "$T/photo.pdf")" = 403 ]
+cp /bin/true "$T/photo2.pdf"
+check "a program renamed .pdf is refused" [ "$(plan_upload "$T/malee" "$new" "$T/photo2.pdf")" = 415 ]
+check "the owner removes her file" sh -c "tok=\$(curl -s -b '$T/malee' '$U/plan?fy=$FY' | grep -o 'name=\"csrf\" value=\"[0-9a-f]*\"' | head -1 | grep -o '[0-9a-f]\{64\}');
+	[ \"\$(curl -s -o /dev/null -w '%{http_code}' -b '$T/malee' --data \"csrf=\$tok&fy=$FY&id=$fid\" '$U/plan/evidence/remove')\" = 303 ] &&
+	[ \"\$(sqlite3 '$T/dash.db' 'select count(*) from evidence')\" = 0 ]"
 report "$T/after"
 check "KPI 1.4 counts one activity more done in the report set made after" [ "$(done_count "$T/after")" = $((n0 + 1)) ]
 
