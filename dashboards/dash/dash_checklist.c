@@ -177,16 +177,16 @@ static void score_choices(FILE *f, const struct crit_indicator *ind, const struc
 	fputs("</select>", f);
 }
 
-static void files_of(FILE *f, const struct check_req *r, const char *code, enum lang l)
+void dash_evidence_links(FILE *f, const struct evidence *ev, int n, const char *code,
+    const char *form_id, enum lang l)
 {
-	for (int k = 0; k < r->nev; k++) {
-		if (strcmp(r->ev[k].code, code) != 0)
+	for (int k = 0; k < n; k++) {
+		if (strcmp(ev[k].code, code) != 0)
 			continue;
-		fprintf(f, " <a class=\"file\" href=\"/evidence/%lld\">", r->ev[k].id);
-		html_esc(f, r->ev[k].name[0] != '\0' ? r->ev[k].name : r->ev[k].type);
-		/* the form it sends is outside this one (forms do not nest) */
-		fprintf(f, "</a><button form=\"rm-evidence\" name=\"id\" value=\"%lld\" "
-		    "class=\"rm\" title=\"%s\">×</button>", r->ev[k].id, tr(l, "c_remove_file"));
+		fprintf(f, " <a class=\"file\" href=\"/evidence/%lld\">", ev[k].id);
+		html_esc(f, ev[k].name[0] != '\0' ? ev[k].name : ev[k].type);
+		fprintf(f, "</a><button form=\"%s\" name=\"id\" value=\"%lld\" class=\"rm\" "
+		    "title=\"%s\">×</button>", form_id, ev[k].id, tr(l, "c_remove_file"));
 	}
 }
 
@@ -220,7 +220,7 @@ static void indicator(FILE *f, const struct check_req *r, const struct crit_indi
 	    CRIT_TEXT_MAX / 3);
 	fputs(" ", f);
 	text_input(f, tr(l, "note"), 'n', ind->code, e != NULL ? e->note : "", CRIT_TEXT_MAX / 3);
-	files_of(f, r, ind->code, l);
+	dash_evidence_links(f, r->ev, r->nev, ind->code, "rm-evidence", l);
 	fputs("</p></div>\n", f);
 }
 

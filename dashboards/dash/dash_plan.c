@@ -132,14 +132,7 @@ static void activity_files(FILE *f, const struct plan_req *r, const struct plan_
 	if (a->owner < 0 || !account_may_edit(&r->v->who, r->o->units[a->owner].id))
 		return;
 	snprintf(code, sizeof(code), "plan-%s", a->number);
-	for (int k = 0; k < r->nev; k++) {
-		if (strcmp(r->ev[k].code, code) != 0)
-			continue;
-		fprintf(f, " <a class=\"file\" href=\"/evidence/%lld\">", r->ev[k].id);
-		html_esc(f, r->ev[k].name[0] != '\0' ? r->ev[k].name : r->ev[k].type);
-		fprintf(f, "</a><button form=\"rm-plan-evidence\" name=\"id\" value=\"%lld\" "
-		    "class=\"rm\" title=\"%s\">×</button>", r->ev[k].id, tr(l, "c_remove_file"));
-	}
+	dash_evidence_links(f, r->ev, r->nev, code, "rm-plan-evidence", l);
 }
 
 /* Attaching a file to an activity the viewer owns, and the form the ×

@@ -39,6 +39,12 @@ void dash_signout_page(struct dash *d, const struct http_req *rq, struct http_re
 /* A POSTed form of a signed-in viewer with its session's token: every
  * form that changes something passes this first. */
 bool dash_form_ok(const struct viewer *v, const struct http_req *rq);
+struct evidence;
+/* The files of ev (n of them) under code, each a link with the × that
+ * removes it; the ×s send form_id, a form outside the one they sit in
+ * (forms do not nest). */
+void dash_evidence_links(FILE *f, const struct evidence *ev, int n, const char *code,
+    const char *form_id, enum lang l);
 /* A form's unit choice: the units the viewer may edit, selected one marked. */
 void dash_unit_select(FILE *f, const struct org *o, const struct viewer *v, int selected,
     enum lang l);
