@@ -31,6 +31,8 @@ struct plan_req {
 	struct action_plan p;
 	struct evidence ev[PLAN_FILES_MAX];   /* the activities' files */
 	int nev;
+	struct plan_activity typed;   /* a new activity refused: shown again as typed */
+	bool has_typed;
 };
 
 static bool coordinates(const struct viewer *v)
@@ -271,7 +273,7 @@ static void show(struct plan_req *r, const struct http_req *rq, struct http_repl
 	for (int i = 0; i < r->p.nact; i++)
 		activity(f, r, &r->p.act[i], r->p.act[i].number, l);
 	if (all && r->p.nact < PLAN_MAX_ACT)
-		activity(f, r, NULL, "new", l);
+		activity(f, r, r->has_typed ? &r->typed : NULL, "new", l);
 	if (any)
 		fprintf(f, "<p><button>%s</button></p>", tr(l, "e_save"));
 	fputs("</form>\n", f);
@@ -365,7 +367,7 @@ static const char *read_head(const char *body, struct action_plan *p, enum lang 
  * into m. A coordinator gives everything; an owner the status and
  * evidence of the activities of their units, the rest kept. */
 static void read_form(const struct plan_req *r, const char *body, struct action_plan *p,
-    struct form_mistake *m, enum lang l)
+    struct form_mistake *m, struct plan_activity *refused, enum lang l)
 {
 	bool all = coordinates(r->v);
 	const char *bad;
@@ -404,10 +406,12 @@ static void read_form(const struct plan_req *r, const char *body, struct action_
 		if (strspn(th, " \t") != strlen(th) || strspn(en, " \t") != strlen(en)) {
 			*a = (struct plan_activity){ .owner = -1 };
 			snprintf(a->number, sizeof(a->number), "%d", next > 0 ? next : 1);
-			if ((bad = read_activity(r, body, "new", a, true, l)) != NULL)
+			if ((bad = read_activity(r, body, "new", a, true, l)) != NULL) {
 				form_mistake(m, bad, tr(l, "p_new"));
-			else
-				p->nact++;   /* (one refused is not shown again: it has no number yet) */
+				*refused = *a;   /* it has no number yet: shown again in the new one's place */
+			} else {
+				p->nact++;
+			}
 		}
 	}
 }
@@ -436,9 +440,11 @@ static void save(struct plan_req *r, const struct http_req *rq, struct http_repl
 		free(p);
 		return;
 	}
-	read_form(r, rq->body, p, &m, l);
+	r->typed.number[0] = '\0';
+	read_form(r, rq->body, p, &m, &r->typed, l);
 	if (m.say != NULL) {
 		r->p = *p;   /* shown again as typed, with the version it was typed on */
+		r->has_typed = r->typed.number[0] != '\0';
 		rp->status = 400;
 		show(r, rq, rp, m.say, m.where);
 		free(p);

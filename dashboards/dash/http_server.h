@@ -4,6 +4,8 @@
  *   405  any method but GET, HEAD and POST, and a POST to a path the
  *        application's takes_form does not accept (before its body is
  *        read);
+ *   403  a POST takes_form refuses from who sends it (an upload from
+ *        someone not signed in), also before its body is read;
  *   413, 415  a POST body over HTTP_FORM_MAX, or not a urlencoded form
  *        (a path that takes an upload: not multipart/form-data, or its
  *        file over the limit's upload_max; http_upload.h);

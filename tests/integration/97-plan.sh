@@ -109,7 +109,8 @@ check "KPI 1.4 counts one activity more done in the report set made after" [ "$(
 
 cp "$PLAN" "$T/plan-before.ini"
 check "a date that is not one: 400" sh -c "[ \"\$($(declare -f save page); U=$U T=$T FY=$FY ROOT=$ROOT save '$T/pim' approved=2026-13-45)\" = 400 ] && grep -q 'ปปปป-ดด-วว' '$T/save.html'"
-check "an activity without its English name: 400" [ "$(save "$T/pim" th_new=ใหม่ en_new= status_new=done)" = 400 ]
+check "an activity without its English name: 400" [ "$(save "$T/pim" th_new=กิจกรรมที่พิมพ์ไว้ en_new= status_new=done)" = 400 ]
+check "and the new activity comes back as typed" grep -q 'name="th_new" type="text" maxlength="[0-9]*" value="กิจกรรมที่พิมพ์ไว้"' "$T/save.html"
 check "an owner that is not a unit: 400" [ "$(save "$T/pim" "owner_$new=no-such-unit")" = 400 ]
 check "a text with ' ;': 400" [ "$(save "$T/pim" 'impacts=less paper ;more trees')" = 400 ]
 check "a form without its token: 403" [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/pim" --data "fy=$FY&th=x" "$U/plan")" = 403 ]
