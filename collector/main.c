@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "collector_config.h"
+#include "data_format.h"
 #include "gm_err.h"
 #include "fileio.h"
 #include "ingest.h"
@@ -192,6 +193,11 @@ static int open_storage(struct ingest *ig, const struct collector_config *cfg,
 	char err[512];
 	int rc;
 
+	/* before anything is written: a newer greenmeter's data stays as it is */
+	if (data_format_check(cfg->data_dir, true, err, sizeof(err)) != GM_OK) {
+		log_err("%s", err);
+		return GM_EINVAL;
+	}
 	ig->datadir = cfg->data_dir;
 	ig->max_future_s = cfg->max_future_s;
 	ig->fault_hold_s = cfg->fault_hold_s;

@@ -27,6 +27,7 @@
 #include "account_cli.h"
 #include "alert.h"
 #include "dash.h"
+#include "data_format.h"
 #include "db.h"
 #include "faults.h"
 #include "fileio.h"
@@ -404,6 +405,12 @@ int main(int argc, char **argv)
 			rc = account_cli_run(&d.cfg, d.org, &acc);
 		free_org(&d);
 		return rc;
+	}
+	/* data laid out by a newer greenmeter is not read as if it were ours */
+	if (data_format_check(d.cfg.data_dir, false, err, sizeof(err)) != GM_OK) {
+		log_err("%s", err);
+		free_org(&d);
+		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, on_signal);

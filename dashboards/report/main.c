@@ -30,6 +30,7 @@
  */
 #include <stdio.h>
 
+#include "data_format.h"
 #include "gm_err.h"
 #include "green_set.h"
 #include "report_opts.h"
@@ -54,6 +55,11 @@ int main(int argc, char **argv)
 	if (cmd.mode == REPORT_HELP) {
 		report_opts_usage(stdout);
 		return 0;
+	}
+	/* data laid out by a newer greenmeter is not read as if it were ours */
+	if (data_format_check(cmd.datadir, false, err, sizeof(err)) != GM_OK) {
+		fprintf(stderr, "gm-report: %s\n", err);
+		return 1;
 	}
 	if (cmd.mode == REPORT_GREEN)
 		return green_set_write(&cmd);
