@@ -75,11 +75,11 @@ imp() { "$BIN/gm-agent" -c "$T/agent.conf" --import "$1" >>"$T/import.log" 2>&1;
 served_all() { test "$(awk '$2 != "good" { print $2 }' "$T/served.log" | sort -u | wc -l)" -ge "$NKINDS" &&
 	test "$(tail -1 "$T/served.log" | awk '{ print $2 }')" = good; }
 
-# What the collector keeps beside the channels: its write-ahead log and
-# the quarantine of messages it could not store (an
+# What the collector keeps beside the channels: its write-ahead log, the
+# quarantine of messages it could not store and the format line (an
 # extended regular expression for find's output, "./..." relative to the
 # data directory).
-OWN_PATHS='^\./\.wal(/(lock|[0-9]{16}\.wal))?$|^\./\.quarantine(/(journal|aside))?$'
+OWN_PATHS='^\./\.wal(/(lock|[0-9]{16}\.wal))?$|^\./\.quarantine(/(journal|aside))?$|^\./\.greenmeter-format$'
 
 # The readings in mosquitto_sub -v output ($1), one a line: "topic t v",
 # only topics matching the extended regex $2 if given. A message may be a
