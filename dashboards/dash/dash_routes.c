@@ -11,11 +11,6 @@ static bool is(const struct http_req *rq, int n, const char *first)
 	return rq->nseg == n && (first == NULL || strcmp(rq->seg[0], first) == 0);
 }
 
-static bool is2(const struct http_req *rq, const char *first, const char *second)
-{
-	return rq->nseg == 2 && strcmp(rq->seg[0], first) == 0 && strcmp(rq->seg[1], second) == 0;
-}
-
 /* A channel named by three segments from i on; false (and 400) when they are
  * not ids. */
 static bool chan_of(const struct http_req *rq, int i, struct chan_id *id, struct http_reply *rp)
@@ -96,6 +91,50 @@ static void ask_signin(const struct http_req *rq, struct http_reply *rp)
 	    rq->path[0] != '\0' ? rq->path : "/", dash_lang(rq) == LANG_EN ? "&lang=en" : "");
 }
 
+/* Is the request's path exactly these segments ("entries/lock")? */
+static bool path_is(const struct http_req *rq, const char *path)
+{
+	int i = 0;
+
+	for (const char *p = path; i < rq->nseg; i++) {
+		size_t n = strcspn(p, "/");
+
+		if (strlen(rq->seg[i]) != n || strncmp(rq->seg[i], p, n) != 0)
+			return false;
+		p += n;
+		if (*p == '\0')
+			return i + 1 == rq->nseg;
+		p++;
+	}
+	return false;
+}
+
+typedef void viewer_fn(struct dash *d, const struct http_req *rq, struct http_reply *rp,
+    const struct viewer *v);
+
+/* The pages behind a sign-in, and the form each takes: one list for the
+ * route and for what the server may read of a POST before it (a form path
+ * in one place only cannot be missed in the other). */
+static const struct {
+	const char *path;
+	viewer_fn *fn;
+	enum http_form form;
+} signed_in[] = {
+	{ "audit", dash_audit_page, HTTP_FORM_NONE },
+	{ "entries", dash_entries_page, HTTP_FORM_FIELDS },
+	{ "entries/lock", dash_entries_lock, HTTP_FORM_FIELDS },
+	{ "entries/dial", dash_entries_dial, HTTP_FORM_FIELDS },
+	{ "checklist", dash_checklist_page, HTTP_FORM_FIELDS },
+	{ "checklist/units", dash_progress_page, HTTP_FORM_NONE },
+	{ "checklist/evidence", dash_checklist_upload, HTTP_FORM_UPLOAD },
+	{ "checklist/evidence/remove", dash_checklist_remove, HTTP_FORM_FIELDS },
+	{ "plan", dash_plan_page, HTTP_FORM_FIELDS },
+	{ "plan/evidence", dash_plan_upload, HTTP_FORM_UPLOAD },
+	{ "plan/evidence/remove", dash_plan_remove, HTTP_FORM_FIELDS },
+	{ "users", dash_users_page, HTTP_FORM_FIELDS },
+	{ "report-run", dash_report_run_page, HTTP_FORM_FIELDS },
+};
+
 /* With accounts: signing in and out, and nothing else without a session
  * but what is public. True when the request is answered here. */
 static bool gate(struct dash *d, const struct http_req *rq, struct http_reply *rp,
@@ -121,60 +160,11 @@ static bool gate(struct dash *d, const struct http_req *rq, struct http_reply *r
 		ask_signin(rq, rp);
 		return true;
 	}
-	if (is(rq, 1, "audit")) {
-		dash_audit_page(d, rq, rp, v);
-		return true;
-	}
-	if (is(rq, 1, "entries")) {
-		dash_entries_page(d, rq, rp, v);
-		return true;
-	}
-	if (is2(rq, "entries", "lock")) {
-		dash_entries_lock(d, rq, rp, v);
-		return true;
-	}
-	if (is2(rq, "entries", "dial")) {
-		dash_entries_dial(d, rq, rp, v);
-		return true;
-	}
-	if (is(rq, 1, "checklist")) {
-		dash_checklist_page(d, rq, rp, v);
-		return true;
-	}
-	if (is2(rq, "checklist", "units")) {
-		dash_progress_page(d, rq, rp, v);
-		return true;
-	}
-	if (is2(rq, "checklist", "evidence")) {
-		dash_checklist_upload(d, rq, rp, v);
-		return true;
-	}
-	if (is(rq, 1, "users")) {
-		dash_users_page(d, rq, rp, v);
-		return true;
-	}
-	if (is2(rq, "plan", "evidence")) {
-		dash_plan_upload(d, rq, rp, v);
-		return true;
-	}
-	if (rq->nseg == 3 && strcmp(rq->seg[0], "plan") == 0 && strcmp(rq->seg[1], "evidence") == 0 &&
-	    strcmp(rq->seg[2], "remove") == 0) {
-		dash_plan_remove(d, rq, rp, v);
-		return true;
-	}
-	if (is(rq, 1, "plan")) {
-		dash_plan_page(d, rq, rp, v);
-		return true;
-	}
-	if (rq->nseg == 3 && strcmp(rq->seg[0], "checklist") == 0 &&
-	    strcmp(rq->seg[1], "evidence") == 0 && strcmp(rq->seg[2], "remove") == 0) {
-		dash_checklist_remove(d, rq, rp, v);
-		return true;
-	}
-	if (is(rq, 1, "report-run")) {
-		dash_report_run_page(d, rq, rp, v);
-		return true;
-	}
+	for (size_t i = 0; i < sizeof(signed_in) / sizeof(signed_in[0]); i++)
+		if (path_is(rq, signed_in[i].path)) {
+			signed_in[i].fn(d, rq, rp, v);
+			return true;
+		}
 	if (is(rq, 2, "evidence")) {
 		dash_evidence_file(d, rp, v, rq->seg[1]);
 		return true;
@@ -188,20 +178,20 @@ enum http_form dash_routes_takes_form(void *dash, const struct http_req *rq)
 
 	if (d->db == NULL)
 		return HTTP_FORM_NONE;
-	if (is2(rq, "checklist", "evidence") || is2(rq, "plan", "evidence")) {
+	if (is(rq, 1, "signin") || is(rq, 1, "signout"))
+		return HTTP_FORM_FIELDS;
+	for (size_t i = 0; i < sizeof(signed_in) / sizeof(signed_in[0]); i++) {
 		struct viewer v;
 
+		if (!path_is(rq, signed_in[i].path))
+			continue;
+		if (signed_in[i].form != HTTP_FORM_UPLOAD)
+			return signed_in[i].form;
 		/* a file is held in memory: only for someone signed in who may attach one */
 		return dash_viewer((struct dash *)d, rq, &v) && v.signed_in &&
 		    v.who.role != ROLE_VIEWER ? HTTP_FORM_UPLOAD : HTTP_FORM_REFUSED;
 	}
-	return is(rq, 1, "signin") || is(rq, 1, "signout") || is(rq, 1, "entries") ||
-	    is2(rq, "entries", "lock") || is2(rq, "entries", "dial") || is(rq, 1, "checklist") || is(rq, 1, "report-run") ||
-	    is(rq, 1, "plan") || is(rq, 1, "users") || (rq->nseg == 3 &&
-	    (strcmp(rq->seg[0], "checklist") == 0 || strcmp(rq->seg[0], "plan") == 0) &&
-	    strcmp(rq->seg[1], "evidence") == 0 && strcmp(rq->seg[2], "remove") == 0) ?
-	    HTTP_FORM_FIELDS :
-	    HTTP_FORM_NONE;
+	return HTTP_FORM_NONE;
 }
 
 void dash_routes_handle(void *dash, const struct http_req *req, struct http_reply *rp)

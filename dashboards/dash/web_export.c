@@ -86,24 +86,24 @@ static int begin(const char *path, const char *text, size_t len, struct fileio_n
 	return GM_OK;
 }
 
-/* A file at path that is not the one last written was changed by hand: a
- * copy is kept as path.hand-<UTC time> (its name into aside), audited. The
- * file itself stays until the new one replaces it, so a save that fails
- * after this leaves it as it was (and the caller removes the copy). */
+/* The file at path as it is (file, flen: NULL when there is none), if
+ * not the one last written, was changed by hand: a copy is kept as
+ * path.hand-<UTC time> (its name into aside), audited. The file itself
+ * stays until the new one replaces it, so a save that fails after this
+ * leaves it as it was (and the caller removes the copy). */
 static int keep_hand_edit(sqlite3 *db, const struct export_id *x, const struct entry_who *w,
-    const char *path, char *aside, size_t alen, char *err, size_t errlen)
+    const char *path, const char *file, size_t flen, char *aside, size_t alen, char *err,
+    size_t errlen)
 {
-	char *file = NULL, *ours = NULL, why[256], stamp[32], what[800];
-	size_t flen, olen;
+	char *ours = NULL, why[256], stamp[32], what[800];
+	size_t olen;
 	time_t t = (time_t)w->at;
 	struct tm tm;
-	int rc = fileio_read_all(path, CONF_FILE_MAX, &file, &flen, why, sizeof(why));
+	int rc;
 
 	aside[0] = '\0';
-	if (rc == GM_ENOTFOUND)
+	if (file == NULL)
 		return GM_OK;
-	if (rc != GM_OK)
-		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, why);
 	if ((rc = web_export_last(db, x, &ours, &olen)) == GM_OK && (ours == NULL ||
 	    olen != flen || memcmp(ours, file, flen) != 0)) {
 		gmtime_r(&t, &tm);
@@ -120,7 +120,6 @@ static int keep_hand_edit(sqlite3 *db, const struct export_id *x, const struct e
 			rc = audit_add(db, w->at, w->name, w->address, what, NULL, NULL);
 		}
 	}
-	free(file);
 	free(ours);
 	return rc;
 }
@@ -152,7 +151,8 @@ int web_export_save(sqlite3 *db, const struct export_save *s, char *err, size_t 
 	rc = s->check(s->ctx, n.tmp, err, errlen);
 	/* before the new text is recorded: it holds the file as last written */
 	if (rc == GM_OK)
-		rc = keep_hand_edit(db, &s->x, s->w, s->path, aside, sizeof(aside), err, errlen);
+		rc = keep_hand_edit(db, &s->x, s->w, s->path, had == GM_OK ? was : NULL, was_len,
+		    aside, sizeof(aside), err, errlen);
 	if (rc == GM_OK && (s->apply(s->ctx, db) != GM_OK ||
 	    web_export_record(db, &s->x, s->text, s->len) != GM_OK))
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", s->x.kind, sqlite3_errmsg(db));
