@@ -334,12 +334,12 @@ static void section_start(struct conf *c, struct org_parse *p, const char *secti
 		if (name[0] == '\0')
 			conf_error_at(c, line, "[unit] needs an id: [unit <id>]");
 		else
-			units_start(c, p, name, line);
+			org_units_start(c, p, name, line);
 		p->sec = p->unit ? SEC_UNIT : SEC_SKIP;
 		return;
 	}
 	if (strcmp(type, "meter") == 0) {
-		registry_start(c, p, name, line);
+		org_registry_start(c, p, name, line);
 		p->sec = p->meter ? SEC_METER : SEC_SKIP;
 		return;
 	}
@@ -379,13 +379,13 @@ static void org_handler(struct conf *c, const char *section, const char *key,
 		factor_key(c, p, key, value);
 		break;
 	case SEC_UNIT:
-		units_key(c, p->unit, key, value);
+		org_units_key(c, p->unit, key, value);
 		break;
 	case SEC_METER:
-		registry_key(c, p->meter, key, value);
+		org_registry_key(c, p->meter, key, value);
 		break;
 	case SEC_METERS:
-		meters_key(c, &p->meters, key, value);
+		org_meters_key(c, &p->meters, key, value);
 		break;
 	case SEC_SIGNOFF:
 		signoff_key(c, p->o, key, value);
@@ -434,10 +434,10 @@ int org_load(const char *path, struct org *o, org_report_fn report, void *user)
 			    "(the fiscal year figures are compared with)");
 		else if (!p.have_baseline)
 			conf_error_at(&c, 0, "no [organisation] section with a baseline");
-		meters_finish(&p.meters, o, &c);
-		registry_finish(o, &c);
+		org_meters_finish(&p.meters, o, &c);
+		org_registry_finish(o, &c);
 	}
-	meters_free(&p.meters);
+	org_meters_free(&p.meters);
 	qsort(o->factors, (size_t)o->nfactors, sizeof(o->factors[0]), factor_cmp);
 	if (c.errors > 0)
 		org_free(o);

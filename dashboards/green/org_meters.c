@@ -129,7 +129,7 @@ static bool pending_add(struct conf *c, struct meters_parse *mp,
 	return true;
 }
 
-void meters_key(struct conf *c, struct meters_parse *mp, const char *key,
+void org_meters_key(struct conf *c, struct meters_parse *mp, const char *key,
     const char *value)
 {
 	char buf[CONF_LINE_MAX + 1], *w[3 + 2 * ORG_MAX_SHARES + 1];
@@ -200,7 +200,7 @@ static void check_sorted(const struct org *o, struct conf *c)
 	}
 }
 
-void meters_finish(struct meters_parse *mp, struct org *o, struct conf *c)
+void org_meters_finish(struct meters_parse *mp, struct org *o, struct conf *c)
 {
 	if (mp->n == 0)
 		return;
@@ -217,7 +217,7 @@ void meters_finish(struct meters_parse *mp, struct org *o, struct conf *c)
 	check_sorted(o, c);
 }
 
-void meters_free(struct meters_parse *mp)
+void org_meters_free(struct meters_parse *mp)
 {
 	free(mp->v);
 	memset(mp, 0, sizeof(*mp));

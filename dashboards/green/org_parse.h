@@ -7,7 +7,7 @@
  * <site>/<meter>] sections; org_meters.c reads [meters]. A
  * [meters] line names its units by id and a unit may be defined further
  * down, so the ids are kept (struct meters_parse) and resolved once the
- * whole file is read, when meters_finish() builds org.map.
+ * whole file is read, when org_meters_finish() builds org.map.
  */
 #ifndef GM_ORG_PARSE_H
 #define GM_ORG_PARSE_H
@@ -30,7 +30,7 @@ struct map_pending {
 };
 
 struct meters_parse {
-	struct map_pending *v;   /* malloc'd; meters_free() */
+	struct map_pending *v;   /* malloc'd; org_meters_free() */
 	size_t n, cap;
 };
 
@@ -66,24 +66,24 @@ bool org_fy(struct conf *c, const char *what, const char *s, int *out);
 
 /* [unit <id>]: at the section's first key, with its header's line; sets
  * p->unit, or reports why not (bad or duplicate id) and leaves it NULL. */
-void units_start(struct conf *c, struct org_parse *p, const char *id, int line);
-void units_key(struct conf *c, struct org_unit *u, const char *key, const char *value);
+void org_units_start(struct conf *c, struct org_parse *p, const char *id, int line);
+void org_units_key(struct conf *c, struct org_unit *u, const char *key, const char *value);
 
 /* [meter <site>/<meter>]: at the section's first key; sets p->meter, or
- * reports why not and leaves it NULL. registry_key reads its keys;
- * registry_finish sorts them once the file is read and checks each has a
+ * reports why not and leaves it NULL. org_registry_key reads its keys;
+ * org_registry_finish sorts them once the file is read and checks each has a
  * Thai name. */
-void registry_start(struct conf *c, struct org_parse *p, const char *name, int line);
-void registry_key(struct conf *c, struct org_meter *m, const char *key, const char *value);
-void registry_finish(struct org *o, struct conf *c);
+void org_registry_start(struct conf *c, struct org_parse *p, const char *name, int line);
+void org_registry_key(struct conf *c, struct org_meter *m, const char *key, const char *value);
+void org_registry_finish(struct org *o, struct conf *c);
 
 /* One [meters] line; mistakes are reported at c->line. */
-void meters_key(struct conf *c, struct meters_parse *mp, const char *key,
+void org_meters_key(struct conf *c, struct meters_parse *mp, const char *key,
     const char *value);
 /* After the whole file: resolve unit ids, then fill o->map (sorted) and
  * check it: unknown units, a channel mapped twice from one date, a channel
  * whose resource changes. Mistakes are reported at their lines through c. */
-void meters_finish(struct meters_parse *mp, struct org *o, struct conf *c);
-void meters_free(struct meters_parse *mp);
+void org_meters_finish(struct meters_parse *mp, struct org *o, struct conf *c);
+void org_meters_free(struct meters_parse *mp);
 
 #endif

@@ -17,7 +17,7 @@
 #include "org.h"
 #include "org_parse.h"
 
-void registry_start(struct conf *c, struct org_parse *p, const char *name, int line)
+void org_registry_start(struct conf *c, struct org_parse *p, const char *name, int line)
 {
 	struct org *o = p->o;
 	char site[ID_MAX + 1] = "", meter[ID_MAX + 1] = "";
@@ -111,7 +111,7 @@ static bool is_url(const char *s)
 	return strncmp(s, "https://", 8) == 0 || strncmp(s, "http://", 7) == 0;
 }
 
-void registry_key(struct conf *c, struct org_meter *m, const char *key, const char *value)
+void org_registry_key(struct conf *c, struct org_meter *m, const char *key, const char *value)
 {
 	if (strcmp(key, "th") == 0) {
 		conf_str(c, key, value, m->name_th, sizeof(m->name_th));
@@ -159,7 +159,7 @@ static int meter_cmp(const void *a, const void *b)
 	return d != 0 ? d : strcmp(x->meter, y->meter);
 }
 
-void registry_finish(struct org *o, struct conf *c)
+void org_registry_finish(struct org *o, struct conf *c)
 {
 	for (size_t i = 0; i < o->nmeters; i++) {
 		struct org_meter *m = &o->meters[i];

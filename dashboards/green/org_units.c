@@ -14,7 +14,7 @@
 #include "org.h"
 #include "org_parse.h"
 
-void units_start(struct conf *c, struct org_parse *p, const char *id, int line)
+void org_units_start(struct conf *c, struct org_parse *p, const char *id, int line)
 {
 	struct org *o = p->o;
 	struct org_unit *u;
@@ -119,7 +119,7 @@ static void target_key(struct conf *c, struct org_unit *u, const char *key, char
 		u->target_pct[r] = v;
 }
 
-void units_key(struct conf *c, struct org_unit *u, const char *key, const char *value)
+void org_units_key(struct conf *c, struct org_unit *u, const char *key, const char *value)
 {
 	char buf[CONF_LINE_MAX + 1], *w[2];
 	int n = org_words(buf, sizeof(buf), key, w, 2);
