@@ -4,7 +4,8 @@
 #   make test       install missing packages, build (ASan+UBSan), run all tests
 #   make demo       install missing packages, build, run the whole chain live
 #   make fuzz       run every fuzz target 10^6 times (FUZZ_RUNS=, or FUZZ_SECONDS= each)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=  (docs/install.md)
+#   make deb        the Debian package, in build/package/ (deb-check: and try it)
 #   make clean
 #
 # Every build option is set here once. Objects and programs go to
@@ -33,6 +34,8 @@ LIB_JSON   := -lcjson
 LIB_INI    := -linih
 LIB_CMOCKA := -lcmocka
 LIB_HTTP   := -lmicrohttpd
+# gm-agent's printers over SNMP (net-snmp's library)
+LIB_SNMP   := $(shell net-snmp-config --netsnmp-libs 2>/dev/null || echo -lnetsnmp)
 # gm-dashboard's alerts to LINE, mail and webhooks
 LIB_CURL   := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 # gm-dashboard's accounts: the database, passwords hashed with argon2id, the directory
@@ -50,6 +53,7 @@ GM_CFLAGS   := $(GM_WARN) $(GM_CPPFLAGS) -MMD -MP
 OPT_release := -O2 -g
 OPT_prof    := -O2 -g -fno-omit-frame-pointer   # release with call graphs for perf
 OPT_san     := -O1 -g -fno-omit-frame-pointer
+OPT_deb     :=                # dpkg-buildflags gives -O2 -g in CFLAGS
 # ... and what it is made for: compiled and linked whatever the user adds
 SAN_san     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FINAL_CFLAGS  = $(GM_CFLAGS) $(OPT_$(VARIANT)) $(SAN_$(VARIANT)) $(CPPFLAGS) $(CFLAGS)
@@ -104,12 +108,12 @@ USES_report    := report green store common
 USES_dash      := dash green store common
 USES_sim       := sim common
 
-LIBS_agent     := $(LIB_MODBUS) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
+LIBS_agent     := $(LIB_MODBUS) $(LIB_SNMP) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
 LIBS_collector := $(LIB_RRD) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lz -lpthread -lm
 LIBS_report    := $(LIB_RRD) $(LIB_JSON) $(LIB_INI) $(LIB_PDF) -lpthread -lm
 LIBS_dash      := $(LIB_HTTP) $(LIB_CURL) $(LIB_DB) $(LIB_RRD) $(LIB_MQTT) $(LIB_JSON) $(LIB_INI) -lpthread -lm
 LIBS_sim       := $(LIB_MODBUS) $(LIB_JSON) $(LIB_INI) -lpthread -lm
-LIBS_ALL       := $(LIB_CMOCKA) $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_HTTP) $(LIB_CURL) $(LIB_DB) $(LIB_MQTT) \
+LIBS_ALL       := $(LIB_CMOCKA) $(LIB_MODBUS) $(LIB_SNMP) $(LIB_RRD) $(LIB_JSON) $(LIB_HTTP) $(LIB_CURL) $(LIB_DB) $(LIB_MQTT) \
                   $(LIB_INI) $(LIB_PDF) -lz -lpthread -lm
 
 PROG_agent     := gm-agent
@@ -125,7 +129,7 @@ PROGS := $(foreach p,$(PROGRAMS),$(BIN)/$(PROG_$(p)))
 UNITS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(addprefix $(B)/tests/test_,$(UNITS))
 
-.PHONY: all deps test demo install clean unit integration fuzz fuzz-build
+.PHONY: all deps test demo install deb deb-check clean unit integration fuzz fuzz-build
 all: $(PROGS)
 
 $(B)/%.o: %.c
@@ -170,7 +174,7 @@ FB           := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := $(GM_CFLAGS) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link \
                 $(FUZZ_SAN) -DGM_ROOT='"$(CURDIR)"'
-FUZZ_LIBS    := $(LIB_MODBUS) $(LIB_RRD) $(LIB_JSON) $(LIB_INI) $(LIB_HTTP) $(LIB_CURL) $(LIB_DB) $(LIB_MQTT) -lz -lpthread -lm
+FUZZ_LIBS    := $(LIB_MODBUS) $(LIB_SNMP) $(LIB_RRD) $(LIB_JSON) $(LIB_INI) $(LIB_HTTP) $(LIB_CURL) $(LIB_DB) $(LIB_MQTT) -lz -lpthread -lm
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 # what the targets read: no program of its own needs gm-report's or gm-sim's parts
 FUZZ_ARCHIVES := testfuzz collector agent dash green store common
@@ -215,11 +219,61 @@ demo: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) VARIANT=release all
 	@bash tools/demo.sh build/release
 
+# make install: the programs, the meter models and the shipped organisation,
+# the service files (systemd units and timers, gm-report-run), man pages and
+# docs, and example configs in SYSCONFDIR/greenmeter -- only where there is
+# none yet: an install never overwrites a file the site has edited. The
+# files name each other by their Debian paths (/usr/bin, /etc/greenmeter);
+# `installed` rewrites those for another PREFIX.
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+LIBEXECDIR ?= $(PREFIX)/libexec/greenmeter
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/greenmeter
+SHAREDIR   := $(PREFIX)/share/greenmeter
+ETC        := $(DESTDIR)$(SYSCONFDIR)/greenmeter
+installed   = sed -e 's|/usr/bin/|$(PREFIX)/bin/|g; s|/usr/libexec/greenmeter/|$(LIBEXECDIR)/|g' \
+                  -e 's|/usr/share/greenmeter/|$(SHAREDIR)/|g; s|/etc/greenmeter/|$(SYSCONFDIR)/greenmeter/|g'
+# the shipped organisation, its editions beside it, what the web writes in the state directory
+org_paths   = -e 's|^criteria = [^ ]*|criteria = $(SHAREDIR)/org/senate/criteria-2567.ini|' \
+              -e 's|^checklists = [^ ]*|checklists = /var/lib/greenmeter/checklists|' \
+              -e 's|^plans = [^ ]*|plans = /var/lib/greenmeter/plans|'
+MANPAGES   := $(wildcard docs/man/*.[1-8])
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/greenmeter/devices
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/devices $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DOCDIR) $(ETC)
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin
-	install -m 644 devices/*.conf $(DESTDIR)$(PREFIX)/share/greenmeter/devices
-	install -m 644 docs/examples/mosquitto.conf $(DESTDIR)$(PREFIX)/share/greenmeter
+	install -m 644 devices/*.conf $(DESTDIR)$(SHAREDIR)/devices
+	cd dashboards/org && find senate -type d -exec install -d $(abspath $(DESTDIR)$(SHAREDIR))/org/{} \; \
+		-o -type f -exec install -m 644 {} $(abspath $(DESTDIR)$(SHAREDIR))/org/{} \;
+	install -m 644 docs/examples/mosquitto.conf $(DESTDIR)$(SHAREDIR)
+	for f in service/systemd/*; do $(installed) $$f >$(DESTDIR)$(UNITDIR)/$${f##*/} && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$${f##*/} || exit 1; done
+	$(installed) service/gm-report-run >$(DESTDIR)$(LIBEXECDIR)/gm-report-run
+	chmod 755 $(DESTDIR)$(LIBEXECDIR)/gm-report-run
+	for m in $(MANPAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s || exit 1; done
+	install -m 644 README.md docs/*.md $(DESTDIR)$(DOCDIR)
+	for f in service/etc/*.conf; do [ -e $(ETC)/$${f##*/} ] || \
+		{ $(installed) $$f >$(ETC)/$${f##*/} && chmod 644 $(ETC)/$${f##*/}; } || exit 1; done
+	[ -e $(ETC)/organisation.ini ] || { $(installed) $(org_paths) dashboards/org/senate/organisation.ini \
+		>$(ETC)/organisation.ini && chmod 644 $(ETC)/organisation.ini; }
+
+# make deb: the Debian package (debhelper), in build/package/. Its build is the
+# variant `deb` (build/deb/), with Debian's hardening flags from
+# dpkg-buildflags; nothing else of build/ is touched.
+deb: deps
+	@sh tools/deps.sh deb
+	dpkg-buildpackage -us -uc -b
+	@mkdir -p build/package
+	mv ../greenmeter_*.deb ../greenmeter_*.buildinfo ../greenmeter_*.changes build/package/
+	@ls build/package/*.deb
+
+# make deb-check: the package built, linted, installed on this machine,
+# checked and purged again (root; tests/deb-check.sh)
+deb-check:
+	@bash tests/deb-check.sh
 
 clean:
 	rm -rf build

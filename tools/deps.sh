@@ -7,7 +7,12 @@ rrdcached libcmocka-dev libcjson-dev libinih-dev libmicrohttpd-dev mosquitto
 mosquitto-clients mbpoll socat valgrind tzdata procps iproute2 curl zlib1g-dev perl openssl
 clang libclang-rt-14-dev chromium chromium-driver fonts-thai-tlwg python3
 libpango1.0-dev libcairo2-dev poppler-utils libcurl4-openssl-dev python3-aiosmtpd locales
-libsqlite3-dev libsodium-dev sqlite3 libldap2-dev slapd ldap-utils"
+libsqlite3-dev libsodium-dev sqlite3 libldap2-dev slapd ldap-utils
+libsnmp-dev snmpd snmp"
+# the man pages' lint and the units' check (tests 12 and 13)
+PKGS="$PKGS mandoc systemd"
+# `make deb` needs the Debian packaging tools too
+[ "${1:-}" = deb ] && PKGS="$PKGS debhelper dpkg-dev fakeroot lintian"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
