@@ -33,6 +33,7 @@ struct raw_meter {
 struct agent_parse {
 	struct agent_config *cfg;
 	int capmqtt;
+	int capprinters;
 	struct raw_meter *raw;
 	int nraw, capraw;
 	int bad_meter_line;   /* the [meter] header with a bad id last reported */
@@ -220,9 +221,59 @@ static struct mqtt_meter *mqtt_meter_get(struct conf *c, struct agent_parse *p,
 	return m;
 }
 
-/* A meter id names one meter: a Modbus one and an MQTT one may not share it. */
+static struct printer *printer_get(struct conf *c, struct agent_parse *p, const char *id)
+{
+	struct agent_config *cfg = p->cfg;
+	struct printer *pr;
+
+	for (int i = 0; i < cfg->nprinters; i++) {
+		if (strcmp(cfg->printers[i].id, id) == 0)
+			return &cfg->printers[i];
+	}
+	if (cfg->nprinters == p->capprinters) {
+		int cap = p->capprinters ? p->capprinters * 2 : 8;
+		pr = realloc(cfg->printers, (size_t)cap * sizeof(*pr));
+		if (pr == NULL) {
+			conf_error(c, "out of memory");
+			return NULL;
+		}
+		cfg->printers = pr;
+		p->capprinters = cap;
+	}
+	pr = &cfg->printers[cfg->nprinters++];
+	printer_conf_init(pr, id, c->section_line);
+	return pr;
+}
+
+/* The line of the [meter] or [mqtt_meter] with this id, or 0. */
+static int meter_line(const struct agent_config *cfg, const char *id, const char **kind)
+{
+	for (int j = 0; j < cfg->nmeters; j++) {
+		if (strcmp(id, cfg->meters[j].id) == 0) {
+			*kind = "meter";
+			return cfg->meters[j].line;
+		}
+	}
+	for (int j = 0; j < cfg->nmqtt; j++) {
+		if (strcmp(id, cfg->mqtt_meters[j].id) == 0) {
+			*kind = "mqtt_meter";
+			return cfg->mqtt_meters[j].line;
+		}
+	}
+	return 0;
+}
+
+/* A meter id names one meter: a Modbus one, an MQTT one and a printer may
+ * not share it. */
 static void check_ids(struct conf *c, struct agent_config *cfg)
 {
+	for (int i = 0; i < cfg->nprinters; i++) {
+		const char *kind = "";
+		int line = meter_line(cfg, cfg->printers[i].id, &kind);
+		if (line != 0)
+			conf_error_at(c, cfg->printers[i].line, "[printer %s]: the same id as the "
+			    "[%s] at line %d", cfg->printers[i].id, kind, line);
+	}
 	for (int i = 0; i < cfg->nmqtt; i++) {
 		for (int j = 0; j < cfg->nmeters; j++) {
 			if (strcmp(cfg->mqtt_meters[i].id, cfg->meters[j].id) == 0)
@@ -292,9 +343,24 @@ static void agent_handler(struct conf *c, const char *section, const char *key,
 			interval_key(c, value, &m->interval_ms);
 		else
 			mqtt_meter_key(c, m, key, value);
+	} else if (strcmp(type, "printer") == 0) {
+		struct printer *pr;
+		if (!id_valid(name)) {
+			if (p->bad_meter_line != c->section_line)
+				conf_error_at(c, c->section_line,
+				    "[printer %s]: meter ids are 1-64 characters [a-z0-9_-]", name);
+			p->bad_meter_line = c->section_line;
+			return;
+		}
+		if ((pr = printer_get(c, p, name)) == NULL)
+			return;
+		if (strcmp(key, "interval") == 0)
+			interval_key(c, value, &pr->interval_ms);
+		else
+			printer_conf_key(c, pr, key, value);
 	} else {
-		conf_error(c, "unknown section [%s] (expected [agent], [mqtt], [meter <id>] or "
-		    "[mqtt_meter <id>])", section);
+		conf_error(c, "unknown section [%s] (expected [agent], [mqtt], [meter <id>], "
+		    "[mqtt_meter <id>] or [printer <id>])", section);
 	}
 }
 
@@ -318,6 +384,36 @@ static const struct device_model *model_get(struct conf *c, struct agent_config 
 		return NULL;
 	}
 	return m;
+}
+
+/* A printer's profile, each file loaded (and its mistakes reported) once. */
+static const struct printer_profile *profile_get(struct conf *c, struct agent_config *cfg,
+    const char *name)
+{
+	struct printer_profile *pf;
+	int errors;
+
+	for (int i = 0; i < cfg->nprofiles; i++) {
+		if (strcmp(cfg->profiles[i].name, name) == 0)
+			return cfg->profiles[i].nchannels ? &cfg->profiles[i] : NULL;
+	}
+	/* room for one per printer: printers keep pointers into it */
+	pf = &cfg->profiles[cfg->nprofiles++];
+	errors = printer_profile_load(cfg->devices_dir, name, pf, c->report, c->report_user);
+	if (errors != 0) {
+		c->errors += errors;
+		strcpy(pf->name, name);
+		pf->nchannels = 0;   /* remembered as bad: reported once */
+		return NULL;
+	}
+	return pf;
+}
+
+static void resolve_printer(struct conf *c, struct agent_config *cfg, struct printer *pr)
+{
+	printer_conf_check(c, pr);
+	c->line = pr->profile_line ? pr->profile_line : pr->line;
+	pr->profile = profile_get(c, cfg, pr->profile_name);
 }
 
 /* Pick the channels (all, or the listed ones) and apply scale overrides. */
@@ -415,6 +511,11 @@ int agent_config_load(const char *path, struct agent_config *cfg, conf_report re
 		cfg->meters[cfg->nmeters++] = p.raw[i].m;
 	}
 	free(p.raw);
+	cfg->profiles = calloc((size_t)(cfg->nprinters ? cfg->nprinters : 1), sizeof(*cfg->profiles));
+	if (cfg->profiles == NULL)
+		conf_error(&c, "out of memory");
+	for (int i = 0; i < cfg->nprinters && cfg->profiles != NULL; i++)
+		resolve_printer(&c, cfg, &cfg->printers[i]);
 	check_ids(&c, cfg);
 	check_buses(&c, cfg);
 	return c.errors;
@@ -427,10 +528,14 @@ void agent_config_free(struct agent_config *cfg)
 	free(cfg->meters);
 	free(cfg->models);
 	free(cfg->mqtt_meters);
+	free(cfg->printers);
+	free(cfg->profiles);
 	cfg->meters = NULL;
 	cfg->models = NULL;
 	cfg->mqtt_meters = NULL;
-	cfg->nmeters = cfg->nmodels = cfg->nmqtt = 0;
+	cfg->printers = NULL;
+	cfg->profiles = NULL;
+	cfg->nmeters = cfg->nmodels = cfg->nmqtt = cfg->nprinters = cfg->nprofiles = 0;
 }
 
 /* Whole seconds, rounded up: "every" is an integer, and a shorter one
@@ -450,6 +555,10 @@ long agent_config_every(const struct agent_config *cfg, const char *meter)
 	for (int i = 0; i < cfg->nmqtt; i++) {
 		if (strcmp(cfg->mqtt_meters[i].id, meter) == 0)
 			return every_of(cfg->mqtt_meters[i].interval_ms);
+	}
+	for (int i = 0; i < cfg->nprinters; i++) {
+		if (strcmp(cfg->printers[i].id, meter) == 0)
+			return every_of(cfg->printers[i].interval_ms);
 	}
 	return 0;
 }

@@ -24,6 +24,7 @@
  *   scale.volume_m3 = 0.0005      ; optional per-channel scale override
  *   [mqtt_meter plug-3f]          ; a meter that publishes itself: mqtt_meter.h
  *   interval = 300                ; optional there: seconds between its messages
+ *   [printer mfp-2f]              ; a printer read over SNMP: printer_conf.h
  *
  * agent_config_load() reports every mistake as file:line and returns their
  * count; a config with errors is never used.
@@ -37,6 +38,7 @@
 #include "devmap.h"
 #include "mqtt_meter.h"
 #include "mqtt_opts.h"
+#include "printer_conf.h"
 #include "topic.h"
 
 /* Where a meter is reached: a Modbus TCP gateway, or a serial RTU bus. */
@@ -80,6 +82,10 @@ struct agent_config {
 	struct agent_meter *meters;
 	int nmqtt;
 	struct mqtt_meter *mqtt_meters;  /* see mqtt_meter.h */
+	int nprinters;
+	struct printer *printers;        /* see printer_conf.h */
+	int nprofiles;
+	struct printer_profile *profiles;   /* each profile file loaded once */
 };
 
 /* The same bus or gateway (one connection and one polling thread). */

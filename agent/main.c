@@ -30,6 +30,7 @@
 #include "payload.h"
 #include "publisher.h"
 #include "seqmap.h"
+#include "snmp_poll.h"
 #include "spool.h"
 #include "timeutil.h"
 
@@ -41,29 +42,91 @@ struct agent {
 	struct mqtt_in *in;       /* NULL without [mqtt_meter] sections */
 	int ngw;
 	struct modbus_poll **gws;
+	struct snmp_poll **printers;   /* one per [printer], NULL without */
 };
 
 /* Every reading goes to the spool first; the publisher takes it from there.
  * Runs on the pollers' threads (the spool locks). */
-static void on_reading(void *user, const struct agent_meter *m, int ch, double t,
-    double value)
+static void spool_reading(struct agent *a, const char *meter, const char *channel,
+    const char *unit, enum reading_kind kind, double t, double value, double wrap)
 {
-	struct agent *a = user;
-	const struct channel_def *def = &m->ch[ch];
-	struct spool_rec r = { .t = floor(t * 1000.0) / 1000.0, .v = value,
-	    .wrap = devmap_wrap(def), .kind = def->kind };
+	struct spool_rec r = { .t = floor(t * 1000.0) / 1000.0, .v = value, .wrap = wrap,
+	    .kind = kind };
 	struct chan_id id;
 	int rc;
 
-	strcpy(r.unit, def->unit);
+	snprintf(r.unit, sizeof(r.unit), "%s", unit);
 	strcpy(id.site, a->cfg.site);
-	strcpy(id.meter, m->id);
-	strcpy(id.channel, def->name);
+	snprintf(id.meter, sizeof(id.meter), "%s", meter);
+	snprintf(id.channel, sizeof(id.channel), "%s", channel);
 	topic_build(r.topic, sizeof(r.topic), &id, TOPIC_READING);
 	/* GM_EINVAL: not a number the wire can carry; the spool logs it */
 	if ((rc = spool_append(a->sp, &r, 1)) != GM_OK && rc != GM_EINVAL)
 		log_err("meter %s channel %s: reading at %.3f could not be spooled (see above)",
-		    m->id, def->name, r.t);
+		    meter, channel, r.t);
+}
+
+static void on_reading(void *user, const struct agent_meter *m, int ch, double t,
+    double value)
+{
+	const struct channel_def *def = &m->ch[ch];
+
+	spool_reading(user, m->id, def->name, def->unit, def->kind, t, value, devmap_wrap(def));
+}
+
+static void on_printer_reading(void *user, const struct printer *p, int ch, double t,
+    double value, const char *unit, double wrap)
+{
+	const struct printer_chan *def = &p->profile->channels[ch];
+
+	spool_reading(user, p->id, def->name, unit, def->kind, t, value, wrap);
+}
+
+/* One poller thread per printer (SNMP over UDP: no connection to share). */
+static int build_printers(struct agent *a)
+{
+	if (a->cfg.nprinters == 0)
+		return GM_OK;
+	snmp_poll_lib_init();   /* before any poller thread: see snmp_poll.h */
+	if ((a->printers = calloc((size_t)a->cfg.nprinters, sizeof(*a->printers))) == NULL)
+		return GM_ENOMEM;
+	for (int i = 0; i < a->cfg.nprinters; i++) {
+		a->printers[i] = snmp_poll_new(&a->cfg.printers[i], on_printer_reading, a);
+		if (a->printers[i] == NULL)
+			return GM_ENOMEM;
+	}
+	return GM_OK;
+}
+
+/* --check -v: what each meter publishes, one line a meter. */
+static void list_meters(const struct agent_config *cfg)
+{
+	for (int i = 0; i < cfg->nmeters; i++) {
+		const struct agent_meter *m = &cfg->meters[i];
+		printf("meter %s: model %s at %s unit %d, every %.1f s:", m->id, m->model->name,
+		    m->gw.name, m->unit, m->interval_ms / 1000.0);
+		for (int c = 0; c < m->nch; c++)
+			printf(" %s (%s, %s)", m->ch[c].name, m->ch[c].unit, kind_name(m->ch[c].kind));
+		printf("\n");
+	}
+	for (int i = 0; i < cfg->nmqtt; i++) {
+		const struct mqtt_meter *m = &cfg->mqtt_meters[i];
+		printf("mqtt_meter %s: topic %s:", m->id, m->topic);
+		for (int c = 0; c < m->nch; c++)
+			printf(" %s (%s, %s)", m->ch[c].name, m->ch[c].unit, kind_name(m->ch[c].kind));
+		printf("\n");
+	}
+	for (int i = 0; i < cfg->nprinters; i++) {
+		const struct printer *p = &cfg->printers[i];
+		printf("printer %s: profile %s at %s, SNMP %s, every %.1f s:", p->id, p->profile->name,
+		    p->name, p->version == PRINTER_V3 ? "v3 authPriv" : "v2c", p->interval_ms / 1000.0);
+		for (int c = 0; c < p->profile->nchannels; c++) {
+			const struct printer_chan *ch = &p->profile->channels[c];
+			printf(" %s (%s, %s)", ch->name, ch->unit_oid.len ? "pages or sheets" : ch->unit,
+			    kind_name(ch->kind));
+		}
+		printf("\n");
+	}
 }
 
 /* The publisher asks, a message at a time, how often a topic's meter is read. */
@@ -126,6 +189,12 @@ static void agent_cleanup(struct agent *a)
 	for (int g = 0; g < a->ngw; g++)
 		modbus_poll_free(a->gws[g]);
 	free(a->gws);
+	for (int i = 0; a->printers != NULL && i < a->cfg.nprinters; i++)
+		snmp_poll_free(a->printers[i]);
+	if (a->printers != NULL) {
+		free(a->printers);
+		snmp_poll_lib_cleanup();
+	}
 	mqtt_in_free(a->in);
 	publisher_free(a->pub);
 	seqmap_free(a->seqs);
@@ -258,13 +327,15 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	if (check) {
-		printf("%s: configuration OK (%d Modbus meters, %d MQTT meters)\n", path,
-		    a.cfg.nmeters, a.cfg.nmqtt);
+		printf("%s: configuration OK (%d Modbus meters, %d MQTT meters, %d printers)\n",
+		    path, a.cfg.nmeters, a.cfg.nmqtt, a.cfg.nprinters);
+		if (verbose)
+			list_meters(&a.cfg);
 		agent_config_free(&a.cfg);
 		return 0;
 	}
-	if (a.cfg.nmeters + a.cfg.nmqtt == 0) {
-		log_err("%s: no [meter] or [mqtt_meter] sections: nothing to read", path);
+	if (a.cfg.nmeters + a.cfg.nmqtt + a.cfg.nprinters == 0) {
+		log_err("%s: no [meter], [mqtt_meter] or [printer] sections: nothing to read", path);
 		agent_config_free(&a.cfg);
 		return 1;
 	}
@@ -285,7 +356,8 @@ int main(int argc, char **argv)
 		rc = 3;
 		goto out;
 	}
-	if (build_gateways(&a) != GM_OK || publisher_start(a.pub) != GM_OK) {
+	if (build_gateways(&a) != GM_OK || build_printers(&a) != GM_OK ||
+	    publisher_start(a.pub) != GM_OK) {
 		log_err("cannot start: out of memory or threads");
 		rc = 3;
 		goto out;
@@ -298,8 +370,10 @@ int main(int argc, char **argv)
 	}
 	for (int g = 0; g < a.ngw; g++)
 		modbus_poll_start(a.gws[g]);
-	log_info("site %s: polling %d Modbus meters on %d gateways, %d MQTT meters",
-	    a.cfg.site, a.cfg.nmeters, a.ngw, a.cfg.nmqtt);
+	for (int i = 0; i < a.cfg.nprinters; i++)
+		snmp_poll_start(a.printers[i]);
+	log_info("site %s: polling %d Modbus meters on %d gateways, %d printers, %d MQTT meters",
+	    a.cfg.site, a.cfg.nmeters, a.ngw, a.cfg.nprinters, a.cfg.nmqtt);
 
 	/* 3. Run until told to stop. */
 	while (sigwait(&stop_sigs, &sig) != 0)
@@ -309,6 +383,8 @@ int main(int argc, char **argv)
 	/* 4. Stop reading first, then give the broker a moment for what is queued. */
 	for (int g = 0; g < a.ngw; g++)
 		modbus_poll_stop(a.gws[g]);
+	for (int i = 0; i < a.cfg.nprinters; i++)
+		snmp_poll_stop(a.printers[i]);
 	mqtt_in_free(a.in);
 	a.in = NULL;
 	publisher_stop(a.pub, 3000);

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "mbxfer.h"
 #include "modbus_poll.h"
+#include "poll_sched.h"
 #include "reqplan.h"
 #include "timeutil.h"
 
@@ -33,8 +34,7 @@ struct modbus_poll {
 	const struct gateway *gw;
 	modbus_t *ctx;
 	bool linked;
-	int64_t retry_ms;        /* wall-clock time of the next connect attempt */
-	int backoff_ms;
+	struct poll_backoff backoff;   /* connect attempts after a failure */
 	int min_interval_ms;
 	struct complaint down;
 	struct complaint stray;  /* bytes between answers */
@@ -50,11 +50,6 @@ struct modbus_poll {
 	pthread_cond_t wake;
 };
 
-static int64_t wall_ms(void)
-{
-	return (int64_t)floor(now_wall() * 1000.0);
-}
-
 struct modbus_poll *modbus_poll_new(const struct gateway *gw, mbpoll_sink sink, void *user)
 {
 	struct modbus_poll *mp = calloc(1, sizeof(*mp));
@@ -64,7 +59,6 @@ struct modbus_poll *modbus_poll_new(const struct gateway *gw, mbpoll_sink sink, 
 	mp->gw = gw;
 	mp->sink = sink;
 	mp->user = user;
-	mp->backoff_ms = 1000;
 	mp->min_interval_ms = 86400 * 1000;
 	pthread_mutex_init(&mp->lock, NULL);
 	pthread_cond_init(&mp->wake, NULL);
@@ -120,17 +114,16 @@ static void unlink_gateway(struct modbus_poll *mp)
 	mp->linked = false;
 }
 
-/* Connect if it is time to try; back off 1 s doubling, but never wait longer
- * than the shortest poll interval, so a rebooted gateway is polled again
- * within one interval. */
+/* Connect if it is time to try; back off (poll_sched.h), but never wait
+ * longer than the shortest poll interval, so a rebooted gateway is polled
+ * again within one interval. */
 static bool link_gateway(struct modbus_poll *mp, int timeout_ms)
 {
-	int64_t now = wall_ms();
-	int cap = mp->min_interval_ms < 60000 ? mp->min_interval_ms : 60000, wait;
+	int64_t now = poll_sched_now_ms();
 
 	if (mp->linked)
 		return true;
-	if (now < mp->retry_ms)
+	if (!poll_sched_backoff_due(&mp->backoff, now))
 		return false;
 	if (mp->ctx == NULL && (mp->ctx = gateway_context(mp->gw)) == NULL) {
 		complain(&mp->down, time(NULL), "gateway %s: %s", mp->gw->name,
@@ -143,17 +136,12 @@ static bool link_gateway(struct modbus_poll *mp, int timeout_ms)
 		complain(&mp->down, time(NULL), "gateway %s: cannot connect: %s; "
 		    "retrying", mp->gw->name, modbus_strerror(errno));
 		unlink_gateway(mp);
-		wait = mp->backoff_ms < cap ? mp->backoff_ms : cap;
-		/* A tenth early, so a retry due at the next poll slot is not missed
-		 * by a few milliseconds (and the gateway polled an interval late). */
-		mp->retry_ms = now + wait - wait / 10;
-		if (mp->backoff_ms < 60000)
-			mp->backoff_ms *= 2;
+		poll_sched_backoff_failed(&mp->backoff, now);
 		return false;
 	}
 	complain_release(&mp->down, time(NULL), "gateway %s", mp->gw->name);
 	mp->linked = true;
-	mp->backoff_ms = 1000;
+	poll_sched_backoff_reset(&mp->backoff);
 	return true;
 }
 
@@ -286,12 +274,6 @@ static void poll_meter(struct modbus_poll *mp, struct pmeter *pm)
 	memset(pm->req_ok, 0, (size_t)pm->plan.nreq * sizeof(*pm->req_ok));
 }
 
-/* Next wall-clock multiple of the interval after `now`. */
-static int64_t next_slot(int64_t now, int interval_ms)
-{
-	return (now / interval_ms + 1) * interval_ms;
-}
-
 static void sleep_until(struct modbus_poll *mp, int64_t when_ms)
 {
 	struct timespec ts = { .tv_sec = when_ms / 1000,
@@ -306,20 +288,21 @@ static void sleep_until(struct modbus_poll *mp, int64_t when_ms)
 static void *mbpoll_main(void *arg)
 {
 	struct modbus_poll *mp = arg;
-	int64_t now = wall_ms();
+	int64_t now = poll_sched_now_ms();
 
+	poll_sched_backoff_init(&mp->backoff, mp->min_interval_ms);
 	for (int i = 0; i < mp->n; i++)
-		mp->meters[i].due_ms = next_slot(now, mp->meters[i].m->interval_ms);
+		mp->meters[i].due_ms = poll_sched_next_slot(now, mp->meters[i].m->interval_ms);
 	while (atomic_load(&mp->running)) {
 		int64_t soonest = INT64_MAX;
-		now = wall_ms();
+		now = poll_sched_now_ms();
 		for (int i = 0; i < mp->n && atomic_load(&mp->running); i++) {
 			struct pmeter *pm = &mp->meters[i];
 			if (pm->due_ms <= now) {
 				if (link_gateway(mp, pm->m->timeout_ms))
 					poll_meter(mp, pm);
 				/* A late poll skips to the next slot: no burst of catch-up reads. */
-				pm->due_ms = next_slot(wall_ms(), pm->m->interval_ms);
+				pm->due_ms = poll_sched_next_slot(poll_sched_now_ms(), pm->m->interval_ms);
 			}
 			if (pm->due_ms < soonest)
 				soonest = pm->due_ms;

@@ -654,7 +654,7 @@ static void test_many_errors(void **state)
 		"agent.conf:12: interval = \"0\": expected a number from 0.1 to 86400",
 		"agent.conf:13: retries = \"11\": expected a whole number from 0 to 10",
 		"agent.conf:18: unknown section [sensor x] (expected [agent], [mqtt], "
-		    "[meter <id>] or [mqtt_meter <id>])",
+		    "[meter <id>], [mqtt_meter <id>] or [printer <id>])",
 		"agent.conf:14: channel \"bogus\" is not in model tm",
 		"agent.conf:15: [meter m2]: \"unit\" is required",
 		"agent.conf:15: [meter m2]: \"model\" is required",
