@@ -43,6 +43,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "collector_config.h"
 #include "data_format.h"
 #include "gm_err.h"
@@ -180,6 +181,8 @@ static int usage(FILE *out, int rc)
 	    "       gm-collector --status -c CONFIG\n"
 	    "       gm-collector --quarantine -c CONFIG\n"
 	    "       gm-collector --requeue[=SITE/METER/CHANNEL] -c CONFIG\n"
+	    "       gm-collector --backup DIR -c CONFIG      (while it runs)\n"
+	    "       gm-collector --restore DIR -c CONFIG     (into an empty data_dir)\n"
 	    "       gm-collector -h|--help\n");
 	return rc;
 }
@@ -323,6 +326,32 @@ static int requeue_cmd(const struct collector_config *cfg, const char *only)
 	return 0;
 }
 
+/* --backup DIR and --restore DIR: the data directory copied out, or in. */
+static int backup_cmd(const struct collector_config *cfg, int mode, const char *dir)
+{
+	struct backup_report rep;
+	char err[4400];
+	int rc;
+
+	if (mode == 'B')
+		rc = backup_take(cfg->data_dir, cfg->rrdcached, dir, &rep, err, sizeof(err));
+	else
+		rc = backup_restore(dir, cfg->data_dir, &rep, err, sizeof(err));
+	if (rc != GM_OK) {
+		log_err("%s: %s", mode == 'B' ? "backup" : "restore", err);
+		return 3;
+	}
+	if (mode == 'B')
+		printf("backed up %s into %s: %llu files (%llu RRD), %.1f MB%s\n", cfg->data_dir,
+		    dir, (unsigned long long)rep.files, (unsigned long long)rep.rrd_files,
+		    (double)rep.bytes / 1e6, rep.skipped > 0 ? "; links and other non-files left out" : "");
+	else
+		printf("restored %s from %s: %llu files, %.1f MB, each checked against the "
+		    "manifest\n", cfg->data_dir, dir, (unsigned long long)rep.files,
+		    (double)rep.bytes / 1e6);
+	return 0;
+}
+
 static int list_one(void *user, const struct quarantine_rec *r)
 {
 	char when[32];
@@ -357,10 +386,12 @@ int main(int argc, char **argv)
 		{ "status", no_argument, NULL, 's' },
 		{ "quarantine", no_argument, NULL, 'q' },
 		{ "requeue", optional_argument, NULL, 'R' },
+		{ "backup", required_argument, NULL, 'B' },
+		{ "restore", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = NULL, *rrdcached = NULL, *only = NULL;
+	const char *path = NULL, *rrdcached = NULL, *only = NULL, *dir = NULL;
 	int check = 0, verbose = 0, mode = 0, rc = 0, c;
 	char err[512];
 	bool is_unix;
@@ -373,6 +404,7 @@ int main(int argc, char **argv)
 		case 'r': rrdcached = optarg; break;
 		case 's': case 'q': mode = c; break;
 		case 'R': mode = c; only = optarg; break;
+		case 'B': case 'X': mode = c; dir = optarg; break;
 		case 'h': return usage(stdout, 0);
 		default: return usage(stderr, 2);
 		}
@@ -408,6 +440,8 @@ int main(int argc, char **argv)
 	}
 	if (mode == 'q')
 		return quarantine_list(&cfg);
+	if (mode == 'B' || mode == 'X')
+		return backup_cmd(&cfg, mode, dir);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
