@@ -247,7 +247,8 @@ install: all
 	install -m 644 devices/*.conf $(DESTDIR)$(SHAREDIR)/devices
 	cd dashboards/org && find senate -type d -exec install -d $(abspath $(DESTDIR)$(SHAREDIR))/org/{} \; \
 		-o -type f -exec install -m 644 {} $(abspath $(DESTDIR)$(SHAREDIR))/org/{} \;
-	install -m 644 docs/examples/mosquitto.conf $(DESTDIR)$(SHAREDIR)
+	install -d $(DESTDIR)$(SHAREDIR)/mosquitto
+	install -m 644 service/mosquitto/* $(DESTDIR)$(SHAREDIR)/mosquitto
 	for f in service/systemd/*; do $(installed) $$f >$(DESTDIR)$(UNITDIR)/$${f##*/} && \
 		chmod 644 $(DESTDIR)$(UNITDIR)/$${f##*/} || exit 1; done
 	$(installed) service/gm-report-run >$(DESTDIR)$(LIBEXECDIR)/gm-report-run

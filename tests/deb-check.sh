@@ -31,7 +31,7 @@ check "dpkg -i installs it" test $? = 0
 for f in /usr/bin/gm-agent /usr/bin/gm-collector /usr/bin/gm-dashboard /usr/bin/gm-report /usr/bin/gm-sim \
 	/usr/libexec/greenmeter/gm-report-run /etc/greenmeter/agent.conf /etc/greenmeter/collector.conf \
 	/etc/greenmeter/dashboard.conf /etc/greenmeter/organisation.ini /etc/default/greenmeter \
-	/usr/share/greenmeter/devices/sdm630.conf /usr/share/greenmeter/mosquitto.conf \
+	/usr/share/greenmeter/devices/sdm630.conf /usr/share/greenmeter/mosquitto/greenmeter.conf /usr/share/greenmeter/mosquitto/greenmeter.acl \
 	/usr/share/doc/greenmeter/install.md.gz /usr/lib/sysusers.d/greenmeter.conf; do
 	[ -e "$f" ] || not_ok "installed: $f"
 done
