@@ -74,14 +74,21 @@ sys.exit(1 if missing or len(keys) < least else 0)
 PY
 }
 R=$ROOT
-check "gm-agent.conf.5 names every key gm-agent's parsers take" keys gm-agent.conf.5 30 \
-	"$R"/agent/*.c "$R/common/mqtt_opts.c"
+# a printer profile's keys are greenmeter-device.5's, not the agent config's
+agent_srcs=()
+for f in "$R"/agent/*.c; do
+	[ "$(basename "$f")" = printer_profile.c ] || agent_srcs+=("$f")
+done
+check "gm-agent.conf.5 names every key gm-agent's parsers take" keys gm-agent.conf.5 40 \
+	"${agent_srcs[@]}" "$R/common/mqtt_opts.c"
 check "gm-collector.conf.5 names every key gm-collector's parser takes" keys gm-collector.conf.5 18 \
 	"$R/collector/collector_config.c" "$R/common/mqtt_opts.c"
 check "gm-dashboard.conf.5 names every key gm-dashboard's parsers take" keys gm-dashboard.conf.5 50 \
 	"$R"/dashboards/dash/*.c "$R/common/mqtt_opts.c"
 check "gm-sim.conf.5 names every key gm-sim's parser takes" keys gm-sim.conf.5 20 "$R"/devices/sim/*.c
 check "greenmeter-device.5 names every key of a meter model" keys greenmeter-device.5 12 "$R/common/devmap.c"
+check "greenmeter-device.5 names every key of a printer profile" keys greenmeter-device.5 5 \
+	"$R/agent/printer_profile.c"
 check "greenmeter-organisation.5 names every key of the Green Office files" keys greenmeter-organisation.5 40 \
 	"$R"/dashboards/green/*.c
 
