@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "agent_config.h"
+#include "broker_acl.h"
 #include "gm_err.h"
 #include "event_send.h"
 #include "log.h"
@@ -254,7 +255,8 @@ static int run_event(const struct agent_config *cfg, const struct event_args *ev
 static int usage(FILE *out, int rc)
 {
 	fprintf(out, "usage: gm-agent [-n] [-v] -c CONFIG\n"
-	    "       gm-agent --check CONFIG\n"
+	    "       gm-agent --check CONFIG    (and asks the broker what it lets us publish)\n"
+	    "       gm-agent --acl CONFIG      (the broker ACL block this agent needs)\n"
 	    "       gm-agent -c CONFIG --import MONTHLY.csv\n"
 	    "       gm-agent -c CONFIG --event replaced|reset --meter METER --channel CHANNEL\n"
 	    "                [--at 'YYYY-MM-DD HH:MM'] [--new-start N] [--old-final N]\n"
@@ -267,6 +269,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "check", required_argument, NULL, 'C' },
+		{ "acl", required_argument, NULL, 'L' },
 		{ "import", required_argument, NULL, 'I' },
 		{ "event", required_argument, NULL, 'E' },
 		{ "meter", required_argument, NULL, 'M' },
@@ -283,7 +286,7 @@ int main(int argc, char **argv)
 	struct agent a = { 0 };
 	const char *path = NULL;
 	const char *import = NULL;
-	int check = 0, verbose = 0, rc = 0, c, sig = 0;
+	int check = 0, acl = 0, verbose = 0, rc = 0, c, sig = 0;
 	sigset_t stop_sigs;
 	char err[256];
 	struct spool_stats st;
@@ -292,7 +295,8 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'c': path = optarg; break;
 		case 'n': check = 1; break;
-		case 'C': check = 1; path = optarg; break;
+		case 'C': check = 2; path = optarg; break;
+		case 'L': acl = 1; path = optarg; break;
 		case 'I': import = optarg; break;
 		case 'E': ev.kind = optarg; break;
 		case 'M': ev.meter = optarg; break;
@@ -326,11 +330,21 @@ int main(int argc, char **argv)
 		agent_config_free(&a.cfg);
 		return rc;
 	}
+	if (acl) {
+		rc = broker_acl_print(&a.cfg, stdout, err, sizeof(err)) == GM_OK ? 0 : 1;
+		if (rc != 0)
+			log_err("%s", err);
+		agent_config_free(&a.cfg);
+		return rc;
+	}
 	if (check) {
 		printf("%s: configuration OK (%d Modbus meters, %d MQTT meters, %d printers)\n",
 		    path, a.cfg.nmeters, a.cfg.nmqtt, a.cfg.nprinters);
 		if (verbose)
 			list_meters(&a.cfg);
+		/* -n is the file alone (a unit's ExecStartPre); --check asks the broker too */
+		if (check == 2 && broker_acl_check(&a.cfg, 3000, err, sizeof(err)) < 0)
+			log_info("%s: the broker was not asked what it lets us publish: %s", path, err);
 		agent_config_free(&a.cfg);
 		return 0;
 	}

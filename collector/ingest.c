@@ -818,6 +818,11 @@ enum ingest_result ingest_message(struct ingest *ig, const char *topic,
 	ig->msg_payload = payload;
 	ig->msg_len = len;
 	shown_topic(where, sizeof(where), topic);
+	/* an agent asking the broker what it may publish: nothing to store */
+	if (len == 0 && topic_is_access_check(topic)) {
+		log_debug("topic %s: an agent's access check", where);
+		return INGEST_DONE;
+	}
 	if (topic_parse(topic, &id, &kind, err, sizeof(err)) != GM_OK) {
 		log_warn("topic %s: rejected: %s", where, err);
 		return INGEST_DONE;

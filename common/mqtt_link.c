@@ -265,6 +265,28 @@ static int on_message(void *ctx, char *topic, int topiclen, MQTTAsync_message *m
 	return done;
 }
 
+/* A v5 PUBACK's reason code, when it is a refusal: the publish's own
+ * answer, besides deliveryComplete. */
+static void on_publish_answer5(void *ctx, int token, int reason)
+{
+	struct mqtt_link *l = ctx;
+
+	if (reason >= 0x80 && l->cb->refused)
+		l->cb->refused(l->user, token, reason);
+}
+
+static void on_published5(void *ctx, MQTTAsync_successData5 *resp)
+{
+	if (resp != NULL)
+		on_publish_answer5(ctx, resp->token, resp->reasonCode);
+}
+
+static void on_publish_fail5(void *ctx, MQTTAsync_failureData5 *resp)
+{
+	if (resp != NULL)
+		on_publish_answer5(ctx, resp->token, resp->reasonCode);
+}
+
 static void on_delivered(void *ctx, MQTTAsync_token token)
 {
 	struct mqtt_link *l = ctx;
@@ -447,6 +469,11 @@ int mqtt_link_publish(struct mqtt_link *l, const char *topic, const void *payloa
 	msg.payload = (void *)payload;
 	msg.payloadlen = (int)len;
 	msg.qos = 1;
+	if (l->opts->version == MQTTVERSION_5 && l->cb->refused) {
+		ro.context = l;
+		ro.onSuccess5 = on_published5;
+		ro.onFailure5 = on_publish_fail5;
+	}
 	if (MQTTAsync_sendMessage(l->client, topic, &msg, &ro) != MQTTASYNC_SUCCESS)
 		return GM_EIO;
 	*token = ro.token;

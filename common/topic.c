@@ -141,6 +141,20 @@ int topic_parse(const char *topic, struct chan_id *out, enum topic_kind *kind,
 	    "topic has extra levels after the channel (only \"/event\" may follow)");
 }
 
+bool topic_is_access_check(const char *topic)
+{
+	char site[ID_MAX + 1], meter[ID_MAX + 1];
+	const char *p, *slash;
+
+	if (strncmp(topic, TOPIC_PREFIX, strlen(TOPIC_PREFIX)) != 0)
+		return false;
+	p = topic + strlen(TOPIC_PREFIX);
+	if ((slash = strchr(p, '/')) == NULL || strchr(slash + 1, '/') != NULL)
+		return false;
+	return id_copy_n(site, p, (size_t)(slash - p), "site", NULL, 0) == GM_OK &&
+	    id_copy_n(meter, slash + 1, strlen(slash + 1), "meter", NULL, 0) == GM_OK;
+}
+
 void chan_id_str(const struct chan_id *c, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s/%s", c->site, c->meter, c->channel);

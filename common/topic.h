@@ -50,6 +50,11 @@ void topic_build(char *buf, size_t len, const struct chan_id *c, enum topic_kind
 int topic_parse(const char *topic, struct chan_id *out, enum topic_kind *kind,
     char *err, size_t errlen);
 
+/* Whether topic is greenmeter/v1/<site>/<meter>, two valid ids and no
+ * more: with an empty payload, an agent's access check (gm-agent --check,
+ * docs/wire-contract.md), which a collector takes and ignores. */
+bool topic_is_access_check(const char *topic);
+
 /* "site/meter/channel", for log messages and file names. */
 void chan_id_str(const struct chan_id *c, char *buf, size_t len);
 /* Order (site, meter, channel), sameness and a hash of ids, by name: the

@@ -225,6 +225,24 @@ static void test_topic_parse(void **state)
 	}
 }
 
+/* An agent's access check: greenmeter/v1/<site>/<meter>, nothing else. */
+static void test_topic_is_access_check(void **state)
+{
+	(void)state;
+	assert_true(topic_is_access_check("greenmeter/v1/parliament/b2-main"));
+	assert_true(topic_is_access_check("greenmeter/v1/a/b"));
+	assert_false(topic_is_access_check("greenmeter/v1/parliament/b2-main/import_kwh"));
+	assert_false(topic_is_access_check("greenmeter/v1/parliament/b2-main/"));
+	assert_false(topic_is_access_check("greenmeter/v1/parliament"));
+	assert_false(topic_is_access_check("greenmeter/v1/parliament/"));
+	assert_false(topic_is_access_check("greenmeter/v1//b2-main"));
+	assert_false(topic_is_access_check("greenmeter/v1/Parliament/b2-main"));
+	assert_false(topic_is_access_check("greenmeter/v1/parliament/../etc"));
+	assert_false(topic_is_access_check("greenmeter/v2/parliament/b2-main"));
+	assert_false(topic_is_access_check("greenmeter/v1/parliament/+"));
+	assert_false(topic_is_access_check(""));
+}
+
 static void test_topic_build_round_trip(void **state)
 {
 	static const struct {
@@ -291,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_id_copy),
 		cmocka_unit_test(test_chan_id_set),
 		cmocka_unit_test(test_topic_parse),
+		cmocka_unit_test(test_topic_is_access_check),
 		cmocka_unit_test(test_topic_build_round_trip),
 		cmocka_unit_test(test_chan_id_str),
 	};
