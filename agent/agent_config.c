@@ -27,7 +27,9 @@ struct raw_meter {
 		double scale;
 		int line;
 	} overrides[METER_MAX_KEYS];
-	int has_host, has_device, has_unit, has_serial;
+	struct gateway bus;             /* a TCP gateway's bus: bus_baud, bus_parity, bus_stop_bits */
+	double turnaround_ms;
+	int has_host, has_device, has_unit, has_serial, has_bus;
 };
 
 struct agent_parse {
@@ -66,6 +68,8 @@ static struct raw_meter *raw_meter_get(struct conf *c, struct agent_parse *p,
 	r->m.gw.parity = 'N';
 	r->m.gw.data_bits = 8;
 	r->m.gw.stop_bits = 1;
+	r->bus = r->m.gw;
+	r->bus.baud = 0;
 	r->m.interval_ms = 60000;
 	r->m.timeout_ms = 1000;
 	r->m.retries = 1;
@@ -129,6 +133,12 @@ static void meter_key(struct conf *c, struct raw_meter *r, const char *key,
 		r->has_device = 1;
 	} else if (serial_key(c, &r->m.gw, key, value)) {
 		r->has_serial = 1;
+	} else if (strcmp(key, "bus_baud") == 0 || strcmp(key, "bus_parity") == 0 ||
+	    strcmp(key, "bus_stop_bits") == 0) {
+		serial_key(c, &r->bus, key + strlen("bus_"), value);   /* as a serial line's */
+		r->has_bus = 1;
+	} else if (strcmp(key, "turnaround_ms") == 0) {
+		conf_double(c, key, value, 0, 1000, &r->turnaround_ms);
 	} else if (strcmp(key, "unit") == 0) {
 		if (conf_long(c, key, value, 0, 255, &l))
 			r->m.unit = (int)l;
@@ -284,19 +294,23 @@ static void check_ids(struct conf *c, struct agent_config *cfg)
 	}
 }
 
-/* Meters on one serial bus must agree on how it is driven. */
+/* Meters on one bus must agree on how it is driven: a serial line's
+ * settings, or the bus a TCP gateway says it has behind it. */
 static void check_buses(struct conf *c, struct agent_config *cfg)
 {
 	for (int i = 0; i < cfg->nmeters; i++) {
 		const struct gateway *a = &cfg->meters[i].gw;
-		for (int j = 0; j < i && a->kind == GW_RTU; j++) {
+		const struct rtu_bus *x = &cfg->meters[i].bus;
+		for (int j = 0; j < i; j++) {
 			const struct gateway *b = &cfg->meters[j].gw;
-			if (agent_config_gateway_same(a, b) && (a->baud != b->baud ||
-			    a->parity != b->parity || a->data_bits != b->data_bits ||
-			    a->stop_bits != b->stop_bits)) {
-				conf_error_at(c, cfg->meters[i].line, "[meter %s]: %s is set up "
+			const struct rtu_bus *y = &cfg->meters[j].bus;
+			if (agent_config_gateway_same(a, b) && (x->baud != y->baud ||
+			    x->parity != y->parity || x->stop_bits != y->stop_bits ||
+			    a->data_bits != b->data_bits)) {
+				conf_error_at(c, cfg->meters[i].line, "[meter %s]: %s%s is set up "
 				    "differently for [meter %s] at line %d", cfg->meters[i].id,
-				    a->device, cfg->meters[j].id, cfg->meters[j].line);
+				    a->kind == GW_TCP ? "the bus behind " : "", a->name,
+				    cfg->meters[j].id, cfg->meters[j].line);
 				break;
 			}
 		}
@@ -460,7 +474,21 @@ static void resolve_meter(struct conf *c, struct agent_config *cfg, struct raw_m
 		    "\"device\" (Modbus RTU)", r->m.id);
 	else if (r->has_host && r->has_serial)
 		conf_error_at(c, r->m.line, "[meter %s]: baud, parity, data_bits and stop_bits "
-		    "are for a serial \"device\"", r->m.id);
+		    "are for a serial \"device\" (a TCP gateway's bus: bus_baud, bus_parity, "
+		    "bus_stop_bits)", r->m.id);
+	else if (r->has_device && r->has_bus)
+		conf_error_at(c, r->m.line, "[meter %s]: bus_baud, bus_parity and bus_stop_bits "
+		    "are for the bus behind a TCP gateway (a serial device: baud, parity, "
+		    "stop_bits)", r->m.id);
+	else if (r->has_bus && r->bus.baud == 0)
+		conf_error_at(c, r->m.line, "[meter %s]: bus_parity and bus_stop_bits need "
+		    "bus_baud", r->m.id);
+	/* the bus the requests are planned for: a serial line's own settings,
+	 * or what the file says is behind a TCP gateway */
+	{
+		const struct gateway *b = r->has_device ? &r->m.gw : &r->bus;
+		r->m.bus = (struct rtu_bus){ b->baud, b->parity, b->stop_bits, r->turnaround_ms };
+	}
 	r->m.gw.kind = r->has_device ? GW_RTU : GW_TCP;
 	if (r->has_device)
 		snprintf(r->m.gw.name, sizeof(r->m.gw.name), "%s", r->m.gw.device);

@@ -36,6 +36,7 @@
 
 #include "confparse.h"
 #include "devmap.h"
+#include "rtu_time.h"
 #include "mqtt_meter.h"
 #include "mqtt_opts.h"
 #include "printer_conf.h"
@@ -65,6 +66,7 @@ struct agent_meter {
 	int retries;
 	int nch;
 	struct channel_def *ch;    /* the polled channels, overrides applied */
+	struct rtu_bus bus;       /* the RS-485 bus it answers on; baud 0: not known */
 	int line;                  /* where the [meter] section starts */
 };
 

@@ -22,6 +22,7 @@
 
 #include "agent_config.h"
 #include "broker_acl.h"
+#include "reqplan.h"
 #include "gm_err.h"
 #include "event_send.h"
 #include "log.h"
@@ -100,6 +101,27 @@ static int build_printers(struct agent *a)
 }
 
 /* --check -v: what each meter publishes, one line a meter. */
+/* A meter's requests, as it will be polled, and their time on its bus. */
+static void print_plan(const struct agent_meter *m)
+{
+	struct reqplan p;
+
+	if (reqplan_build(m->ch, m->nch, m->model->max_gap, &m->bus, &p) != GM_OK)
+		return;
+	printf("  plan: %d request%s", p.nreq, p.nreq == 1 ? "" : "s");
+	if (m->bus.baud > 0)
+		printf(", %.1f ms a poll on a %d-baud bus (%c%d, turnaround %.1f ms):",
+		    reqplan_bus_us(&p, &m->bus) / 1000, m->bus.baud, m->bus.parity, m->bus.stop_bits,
+		    m->bus.turnaround_ms);
+	else
+		printf(" (the bus's speed not given, so every gap within max_gap %d is read):",
+		    m->model->max_gap);
+	for (int r = 0; r < p.nreq; r++)
+		printf(" fn%d 0x%04X+%u", p.reqs[r].function, p.reqs[r].start, p.reqs[r].count);
+	printf("\n");
+	reqplan_free(&p);
+}
+
 static void list_meters(const struct agent_config *cfg)
 {
 	for (int i = 0; i < cfg->nmeters; i++) {
@@ -109,6 +131,7 @@ static void list_meters(const struct agent_config *cfg)
 		for (int c = 0; c < m->nch; c++)
 			printf(" %s (%s, %s)", m->ch[c].name, m->ch[c].unit, kind_name(m->ch[c].kind));
 		printf("\n");
+		print_plan(m);
 	}
 	for (int i = 0; i < cfg->nmqtt; i++) {
 		const struct mqtt_meter *m = &cfg->mqtt_meters[i];

@@ -77,7 +77,7 @@ int modbus_poll_add(struct modbus_poll *mp, const struct agent_meter *m)
 	pm = &mp->meters[mp->n];
 	memset(pm, 0, sizeof(*pm));
 	pm->m = m;
-	if (reqplan_build(m->ch, m->nch, m->model->max_gap, &pm->plan) != GM_OK)
+	if (reqplan_build(m->ch, m->nch, m->model->max_gap, &m->bus, &pm->plan) != GM_OK)
 		return GM_ENOMEM;
 	pm->req_off = calloc((size_t)pm->plan.nreq + 1, sizeof(*pm->req_off));
 	pm->req_t = calloc((size_t)pm->plan.nreq + 1, sizeof(*pm->req_t));

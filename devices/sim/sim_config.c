@@ -145,6 +145,14 @@ static void sim_key(struct conf *c, struct sim_config *cfg, const char *key,
 	else if (strcmp(key, "latency_ms") == 0) {
 		if (conf_long(c, key, value, 0, 10000, &l))
 			cfg->latency_ms = (int)l;
+	} else if (strcmp(key, "line") == 0) {
+		if (strcmp(value, "flat") == 0 || strcmp(value, "rtu") == 0)
+			cfg->line_rtu = value[0] == 'r';
+		else
+			conf_error(c, "line = \"%s\": expected flat (latency_ms a request) or rtu "
+			    "(the bytes' time on the bus)", value);
+	} else if (strcmp(key, "turnaround_ms") == 0) {
+		conf_double(c, key, value, 0, 1000, &cfg->turnaround_ms);
 	} else
 		conf_error(c, "unknown key \"%s\" in [sim]", key);
 }
@@ -457,9 +465,10 @@ int sim_config_load(const char *path, struct sim_config *cfg, conf_report report
 	cfg->stop_bits = 1;
 	strcpy(cfg->devices, "devices");
 	errors = conf_parse(path, sim_handler, &p, report, report_user);
-	if (cfg->serial_line > 0 && cfg->transport != SIM_RTU)
+	if (cfg->serial_line > 0 && cfg->transport != SIM_RTU && !cfg->line_rtu)
 		conf_error_at(&c, cfg->serial_line, "baud, parity, data_bits and stop_bits are "
-		    "for listen = rtu:<serial device> only");
+		    "for listen = rtu:<serial device>, or the bus behind a TCP gateway with "
+		    "line = rtu");
 	if (errors == 0 && cfg->nmeters == 0)
 		conf_error(&c, "no [meter <id>] sections: nothing to simulate");
 	check_meters(&c, cfg);

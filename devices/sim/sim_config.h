@@ -10,7 +10,12 @@
  *   data_bits = 8             ; RTU only: 8, the only size RTU has
  *   stop_bits = 1             ; RTU only: 1 or 2 (default 1)
  *   devices = devices         ; directory of model files, relative to the working directory
- *   latency_ms = 0            ; delay before every reply (an RS485 bus is ~25 ms a request)
+ *   latency_ms = 0            ; delay before every reply, whatever its size
+ *   line = flat               ; flat: latency_ms only; rtu: each answer also takes the
+ *                             ; time its request and answer hold an RS-485 bus at baud,
+ *                             ; parity, stop_bits (rtu_time.h) -- behind a TCP gateway
+ *                             ; too -- and the meter's turnaround
+ *   turnaround_ms = 0         ; line = rtu: the meter's time between request and answer
  *   [meter b2-main]           ; meter id
  *   unit = 1                  ; Modbus unit id 1..247, unique in the file
  *   model = sdm630            ; devices/<model>.conf
@@ -95,6 +100,8 @@ struct sim_config {
 	int serial_line;                /* line of the first RTU-only key, 0 if none */
 	char devices[1024];
 	int latency_ms;
+	bool line_rtu;                  /* line = rtu */
+	double turnaround_ms;
 	struct sim_meter *meters;
 	int nmeters;
 	struct device_model *models;

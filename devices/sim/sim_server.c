@@ -17,6 +17,7 @@
 #include "log.h"
 #include "payload.h"
 #include "rtu_frame.h"
+#include "rtu_time.h"
 #include "sim_server.h"
 #include "timeutil.h"
 
@@ -217,11 +218,35 @@ static const char *where(const struct sim_config *cfg)
 	return buf;
 }
 
-static void sleep_ms(int ms)
+static void sleep_us(double us)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct timespec ts = { (time_t)(us / 1e6), (long)(fmod(us, 1e6) * 1000) };
 
-	nanosleep(&ts, NULL);
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* How long this exchange holds the simulated bus, in microseconds: with
+ * line = rtu, the request and answer as RTU frames at the line's speed
+ * (rtu_time.h) and the meter's turnaround; latency_ms on top either way. */
+static double answer_delay_us(const struct server *s, const uint8_t *req, int n, bool exception)
+{
+	const struct sim_config *cfg = s->cfg;
+	struct rtu_bus bus = { cfg->baud, cfg->parity, cfg->stop_bits, cfg->turnaround_ms };
+	int hdr = modbus_get_header_length(s->ctx), pdu, resp;
+	int fn = req[hdr];
+
+	if (!cfg->line_rtu)
+		return cfg->latency_ms * 1000.0;
+	/* the PDU after the address (RTU) or MBAP header (TCP), without the CRC */
+	pdu = n - hdr - (cfg->transport == SIM_RTU ? 2 : 0);
+	if (exception)
+		resp = 5;
+	else if ((fn == 3 || fn == 4) && pdu >= 5)
+		resp = RTU_READ_RESP_BYTES + 2 * ((req[hdr + 3] << 8) | req[hdr + 4]);
+	else
+		resp = 8;   /* a write's echo */
+	return rtu_exchange_us(&bus, 1 + pdu + 2, resp) + cfg->latency_ms * 1000.0;
 }
 
 static void drop_client(struct server *s, int fd)
@@ -281,8 +306,7 @@ static int answer(struct server *s, const uint8_t *req, int n, const char *who)
 	}
 	fill(slot, t);
 	/* A blocking sleep is right: a real RS485 bus serialises requests too. */
-	if (s->cfg->latency_ms > 0)
-		sleep_ms(s->cfg->latency_ms);
+	sleep_us(answer_delay_us(s, req, n, fault == FAULT_EXCEPTION));
 	/* Both replies carry the request's own unit id, whatever the context's
 	 * slave is: one context answers for every unit. */
 	if (fault == FAULT_EXCEPTION) {

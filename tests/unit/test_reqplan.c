@@ -57,7 +57,7 @@ static void check_plan(const char *what, const struct channel_def *ch, int nch, 
 	struct reqplan p;
 	bool same;
 
-	assert_int_equal(reqplan_build(ch, nch, max_gap, &p), GM_OK);
+	assert_int_equal(reqplan_build(ch, nch, max_gap, NULL, &p), GM_OK);
 	same = p.nreq == nreq;
 	for (int i = 0; same && i < nreq; i++)
 		same = p.reqs[i].function == wr[i].function && p.reqs[i].start == wr[i].start &&
@@ -316,13 +316,164 @@ static void test_top_of_address_space(void **state)
 	check_plan("0xfffe", ch, 2, 64, reqs, 1, chans);
 }
 
+/*
+ * On a known bus the plan holds it the shortest time. 9600 baud, 8N1: a
+ * character is 10 bits, 1041.67 us; the silence after a frame 3.5 of them,
+ * 3645.83 us. A read of n registers is 8 + 5 + 2n characters and two
+ * silences: 2 registers 17 x 1041.67 + 7291.67 = 25000 us, 4 registers
+ * 27083.33 + ... = 29166.67 us, 76 registers 179166.67 us. For the SDM630:
+ * 0x0000+2, 0x0034+2, 0x0048+4 and 0x0156+2 take 25 + 25 + 29.17 + 25 =
+ * 104.17 ms; one read of 0..0x4B and one of 0x156 (max_gap 64, no bus)
+ * 204.17 ms; 0x0034..0x004B merged (gap 18 registers, 36 characters =
+ * 37.5 ms against 20.83 ms for another request) would cost more.
+ */
+static void test_bus_sdm630_9600(void **state)
+{
+	static const struct want_req want[] = {
+		{ 4, 0x0000, 2 }, { 4, 0x0034, 2 }, { 4, 0x0048, 4 }, { 4, 0x0156, 2 },
+	};
+	struct rtu_bus bus = { 9600, 'N', 1, 0 };
+	struct channel_def ch[5];
+	struct reqplan p, wide;
+
+	(void)state;
+	sdm630(ch);
+	assert_int_equal(reqplan_build(ch, 5, 64, &bus, &p), GM_OK);
+	assert_int_equal(p.nreq, 4);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(p.reqs[i].function, want[i].function);
+		assert_int_equal(p.reqs[i].start, want[i].start);
+		assert_int_equal(p.reqs[i].count, want[i].count);
+	}
+	assert_int_equal(p.chan_req[3], 2);   /* export_kwh with import_kwh */
+	assert_int_equal(p.chan_off[3], 2);
+	assert_true(reqplan_bus_us(&p, &bus) > 104166.6 && reqplan_bus_us(&p, &bus) < 104166.7);
+	assert_int_equal(reqplan_build(ch, 5, 64, NULL, &wide), GM_OK);
+	assert_true(reqplan_bus_us(&wide, &bus) > 204166.6 && reqplan_bus_us(&wide, &bus) < 204166.7);
+	reqplan_free(&p);
+	reqplan_free(&wide);
+}
+
+/* A slow meter (turnaround 20 ms) at 19200 8E1 makes another request dear
+ * (13 characters of 572.92 us, two silences of 2005.21 us, 20 ms: 31.46 ms)
+ * and reading 18 registers of gap cheap (36 x 572.92 = 20.62 ms): 0x0034
+ * and 0x0048..0x004B become one request of 24; the 50-register gap before
+ * 0x0034 (57.29 ms) is still not worth it. 126.46 ms in all. */
+static void test_bus_turnaround_merges(void **state)
+{
+	struct rtu_bus bus = { 19200, 'E', 1, 20 };
+	struct channel_def ch[5];
+	struct reqplan p;
+
+	(void)state;
+	sdm630(ch);
+	assert_int_equal(reqplan_build(ch, 5, 64, &bus, &p), GM_OK);
+	assert_int_equal(p.nreq, 3);
+	assert_int_equal(p.reqs[1].start, 0x0034);
+	assert_int_equal(p.reqs[1].count, 24);
+	assert_true(reqplan_bus_us(&p, &bus) > 126450 && reqplan_bus_us(&p, &bus) < 126470);
+	reqplan_free(&p);
+}
+
+/* max_gap still binds on a bus: a meter may refuse a read across registers
+ * it does not map, however cheap. */
+static void test_bus_keeps_max_gap(void **state)
+{
+	struct rtu_bus bus = { 9600, 'N', 1, 500 };   /* another request: very dear */
+	struct channel_def ch[5];
+	struct reqplan p;
+
+	(void)state;
+	sdm630(ch);
+	assert_int_equal(reqplan_build(ch, 5, 10, &bus, &p), GM_OK);
+	/* gaps of 50 and 266 exceed 10; the 18 after 0x0035 too: four requests */
+	assert_int_equal(p.nreq, 4);
+	reqplan_free(&p);
+}
+
+/* Brute force: every way of cutting the sorted channels into requests, the
+ * least bus time among those allowed; the plan must reach it. Layouts from
+ * a fixed pseudo-random sequence, mixed functions and types, two buses. */
+static double best_by_force(const struct channel_def *ch, int n, int max_gap,
+    const struct rtu_bus *bus)
+{
+	struct channel_def s[MAX_CH];
+	double best = 1e300;
+
+	memcpy(s, ch, (size_t)n * sizeof(*s));
+	for (int i = 1; i < n; i++)   /* sort by function, address */
+		for (int j = i; j > 0 && (s[j].function < s[j - 1].function ||
+		    (s[j].function == s[j - 1].function && s[j].address < s[j - 1].address)); j--) {
+			struct channel_def t = s[j];
+			s[j] = s[j - 1];
+			s[j - 1] = t;
+		}
+	for (unsigned cuts = 0; cuts < 1u << (n - 1); cuts++) {
+		double t = 0;
+		bool ok = true;
+		for (int a = 0; ok && a < n;) {
+			int b = a;
+			unsigned end = s[a].address + (unsigned)registers_words(s[a].type);
+			while (b + 1 < n && !(cuts & (1u << b)))
+				b++;
+			for (int k = a + 1; ok && k <= b; k++) {
+				ok = s[k].function == s[a].function && s[k].address <= end + (unsigned)max_gap;
+				if (s[k].address + (unsigned)registers_words(s[k].type) > end)
+					end = s[k].address + (unsigned)registers_words(s[k].type);
+			}
+			ok = ok && end - s[a].address <= REQ_MAX_REGS;
+			t += rtu_read_us(bus, (int)(end - s[a].address));
+			a = b + 1;
+		}
+		if (ok && t < best)
+			best = t;
+	}
+	return best;
+}
+
+static void test_bus_plan_is_least(void **state)
+{
+	static const enum reg_type types[] = { REG_UINT16, REG_FLOAT32, REG_UINT64 };
+	static const struct rtu_bus buses[] = { { 9600, 'N', 1, 0 }, { 38400, 'E', 2, 5 } };
+	struct channel_def ch[MAX_CH];
+	uint32_t x = 12345;
+	int checked = 0;
+
+	(void)state;
+	for (int round = 0; round < 300; round++) {
+		int n = 2 + round % (MAX_CH - 1), max_gap = (int)(round % 4) * 20;
+		const struct rtu_bus *bus = &buses[round % 2];
+		struct reqplan p;
+		for (int i = 0; i < n; i++) {
+			x = x * 1103515245u + 12345u;
+			ch[i] = chan("c", 3 + (int)((x >> 8) % 5 == 0), (x >> 12) % 160,
+			    types[(x >> 20) % 3]);
+		}
+		assert_int_equal(reqplan_build(ch, n, max_gap, bus, &p), GM_OK);
+		double got = reqplan_bus_us(&p, bus), want = best_by_force(ch, n, max_gap, bus);
+		if (got > want + 0.001)
+			fail_msg("round %d: %d channels, max_gap %d: plan %.3f us, least %.3f us",
+			    round, n, max_gap, got, want);
+		/* and every channel lies inside its request */
+		for (int i = 0; i < n; i++) {
+			const struct req *r = &p.reqs[p.chan_req[i]];
+			assert_int_equal(r->function, ch[i].function);
+			assert_int_equal(r->start + p.chan_off[i], ch[i].address);
+			assert_true(p.chan_off[i] + registers_words(ch[i].type) <= r->count);
+		}
+		reqplan_free(&p);
+		checked++;
+	}
+	assert_int_equal(checked, 300);
+}
+
 static void test_no_channels(void **state)
 {
 	struct reqplan p;
 
 	(void)state;
 	memset(&p, 0xA5, sizeof(p));
-	assert_int_equal(reqplan_build(NULL, 0, 64, &p), GM_OK);
+	assert_int_equal(reqplan_build(NULL, 0, 64, NULL, &p), GM_OK);
 	assert_int_equal(p.nreq, 0);
 	reqplan_free(&p);
 	assert_null(p.reqs);
@@ -345,6 +496,10 @@ int main(void)
 		cmocka_unit_test(test_unsorted),
 		cmocka_unit_test(test_top_of_address_space),
 		cmocka_unit_test(test_no_channels),
+		cmocka_unit_test(test_bus_sdm630_9600),
+		cmocka_unit_test(test_bus_turnaround_merges),
+		cmocka_unit_test(test_bus_keeps_max_gap),
+		cmocka_unit_test(test_bus_plan_is_least),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
