@@ -15,6 +15,7 @@
 #include "mbxfer.h"
 #include "modbus_poll.h"
 #include "poll_sched.h"
+#include "poll_thread.h"
 #include "reqplan.h"
 #include "timeutil.h"
 
@@ -43,11 +44,7 @@ struct modbus_poll {
 	struct pmeter *meters;
 	mbpoll_sink sink;
 	void *user;
-	pthread_t thread;
-	bool started;
-	atomic_bool running;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
+	struct poll_thread th;
 };
 
 struct modbus_poll *modbus_poll_new(const struct gateway *gw, mbpoll_sink sink, void *user)
@@ -60,8 +57,7 @@ struct modbus_poll *modbus_poll_new(const struct gateway *gw, mbpoll_sink sink, 
 	mp->sink = sink;
 	mp->user = user;
 	mp->min_interval_ms = 86400 * 1000;
-	pthread_mutex_init(&mp->lock, NULL);
-	pthread_cond_init(&mp->wake, NULL);
+	poll_thread_init(&mp->th);
 	return mp;
 }
 
@@ -274,17 +270,6 @@ static void poll_meter(struct modbus_poll *mp, struct pmeter *pm)
 	memset(pm->req_ok, 0, (size_t)pm->plan.nreq * sizeof(*pm->req_ok));
 }
 
-static void sleep_until(struct modbus_poll *mp, int64_t when_ms)
-{
-	struct timespec ts = { .tv_sec = when_ms / 1000,
-	    .tv_nsec = (long)(when_ms % 1000) * 1000000L };
-
-	pthread_mutex_lock(&mp->lock);
-	if (atomic_load(&mp->running))
-		pthread_cond_timedwait(&mp->wake, &mp->lock, &ts);
-	pthread_mutex_unlock(&mp->lock);
-}
-
 static void *mbpoll_main(void *arg)
 {
 	struct modbus_poll *mp = arg;
@@ -293,10 +278,10 @@ static void *mbpoll_main(void *arg)
 	poll_sched_backoff_init(&mp->backoff, mp->min_interval_ms);
 	for (int i = 0; i < mp->n; i++)
 		mp->meters[i].due_ms = poll_sched_next_slot(now, mp->meters[i].m->interval_ms);
-	while (atomic_load(&mp->running)) {
+	while (poll_thread_running(&mp->th)) {
 		int64_t soonest = INT64_MAX;
 		now = poll_sched_now_ms();
-		for (int i = 0; i < mp->n && atomic_load(&mp->running); i++) {
+		for (int i = 0; i < mp->n && poll_thread_running(&mp->th); i++) {
 			struct pmeter *pm = &mp->meters[i];
 			if (pm->due_ms <= now) {
 				if (link_gateway(mp, pm->m->timeout_ms))
@@ -308,7 +293,7 @@ static void *mbpoll_main(void *arg)
 				soonest = pm->due_ms;
 		}
 		if (soonest != INT64_MAX)
-			sleep_until(mp, soonest);
+			poll_thread_sleep_until(&mp->th, soonest);
 	}
 	unlink_gateway(mp);
 	return NULL;
@@ -316,23 +301,13 @@ static void *mbpoll_main(void *arg)
 
 int modbus_poll_start(struct modbus_poll *mp)
 {
-	atomic_store(&mp->running, true);
-	if (pthread_create(&mp->thread, NULL, mbpoll_main, mp) != 0)
-		return GM_EIO;
-	mp->started = true;
-	return GM_OK;
+	return poll_thread_start(&mp->th, mbpoll_main, mp);
 }
 
 void modbus_poll_stop(struct modbus_poll *mp)
 {
-	if (mp == NULL || !mp->started)
-		return;
-	pthread_mutex_lock(&mp->lock);
-	atomic_store(&mp->running, false);
-	pthread_cond_signal(&mp->wake);
-	pthread_mutex_unlock(&mp->lock);
-	pthread_join(mp->thread, NULL);
-	mp->started = false;
+	if (mp != NULL)
+		poll_thread_stop(&mp->th);
 }
 
 void modbus_poll_free(struct modbus_poll *mp)
@@ -350,8 +325,7 @@ void modbus_poll_free(struct modbus_poll *mp)
 		free(pm->bad_value);
 	}
 	free(mp->meters);
-	pthread_mutex_destroy(&mp->lock);
-	pthread_cond_destroy(&mp->wake);
+	poll_thread_destroy(&mp->th);
 	free(mp);
 }
 

@@ -13,6 +13,7 @@
 #include "gm_err.h"
 #include "log.h"
 #include "poll_sched.h"
+#include "poll_thread.h"
 #include "printer_value.h"
 #include "snmp_poll.h"
 #include "timeutil.h"
@@ -29,11 +30,7 @@ struct snmp_poll {
 	struct complaint down;         /* no answer, or credentials refused */
 	struct complaint *bad;         /* per channel: a value that is no reading */
 	struct printer_last *last;     /* per channel: its last reading */
-	pthread_t thread;
-	bool started;
-	atomic_bool running;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
+	struct poll_thread th;
 };
 
 /* net-snmp's own messages, in our log: a warning or worse as a warning,
@@ -87,8 +84,7 @@ struct snmp_poll *snmp_poll_new(const struct printer *p, snmp_poll_sink sink, vo
 	sp->user = user;
 	sp->bad = calloc((size_t)n, sizeof(*sp->bad));
 	sp->last = calloc((size_t)n, sizeof(*sp->last));
-	pthread_mutex_init(&sp->lock, NULL);
-	pthread_cond_init(&sp->wake, NULL);
+	poll_thread_init(&sp->th);
 	if (sp->bad == NULL || sp->last == NULL) {
 		snmp_poll_free(sp);
 		return NULL;
@@ -339,17 +335,6 @@ static bool poll_printer(struct snmp_poll *sp, char *why, size_t whylen)
 	return true;
 }
 
-static void sleep_until(struct snmp_poll *sp, int64_t when_ms)
-{
-	struct timespec ts = { .tv_sec = when_ms / 1000,
-	    .tv_nsec = (long)(when_ms % 1000) * 1000000L };
-
-	pthread_mutex_lock(&sp->lock);
-	if (atomic_load(&sp->running))
-		pthread_cond_timedwait(&sp->wake, &sp->lock, &ts);
-	pthread_mutex_unlock(&sp->lock);
-}
-
 static void *snmp_poll_main(void *arg)
 {
 	struct snmp_poll *sp = arg;
@@ -357,11 +342,11 @@ static void *snmp_poll_main(void *arg)
 	int64_t due = poll_sched_next_slot(poll_sched_now_ms(), p->interval_ms);
 
 	poll_sched_backoff_init(&sp->backoff, p->interval_ms);
-	while (atomic_load(&sp->running)) {
+	while (poll_thread_running(&sp->th)) {
 		char why[400];
 		int64_t now = poll_sched_now_ms();
 		if (now < due) {
-			sleep_until(sp, due);
+			poll_thread_sleep_until(&sp->th, due);
 			continue;
 		}
 		if (poll_printer(sp, why, sizeof(why))) {
@@ -385,23 +370,13 @@ static void *snmp_poll_main(void *arg)
 
 int snmp_poll_start(struct snmp_poll *sp)
 {
-	atomic_store(&sp->running, true);
-	if (pthread_create(&sp->thread, NULL, snmp_poll_main, sp) != 0)
-		return GM_EIO;
-	sp->started = true;
-	return GM_OK;
+	return poll_thread_start(&sp->th, snmp_poll_main, sp);
 }
 
 void snmp_poll_stop(struct snmp_poll *sp)
 {
-	if (sp == NULL || !sp->started)
-		return;
-	pthread_mutex_lock(&sp->lock);
-	atomic_store(&sp->running, false);
-	pthread_cond_signal(&sp->wake);
-	pthread_mutex_unlock(&sp->lock);
-	pthread_join(sp->thread, NULL);
-	sp->started = false;
+	if (sp != NULL)
+		poll_thread_stop(&sp->th);
 }
 
 void snmp_poll_free(struct snmp_poll *sp)
@@ -412,7 +387,6 @@ void snmp_poll_free(struct snmp_poll *sp)
 	close_session(sp);
 	free(sp->bad);
 	free(sp->last);
-	pthread_mutex_destroy(&sp->lock);
-	pthread_cond_destroy(&sp->wake);
+	poll_thread_destroy(&sp->th);
 	free(sp);
 }

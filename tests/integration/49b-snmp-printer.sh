@@ -163,12 +163,28 @@ check "... and published (the collector flags the fall)" wait_for 5 small
 # --- snmpd stops answering -------------------------------------------------
 state() { grep "^lab/$1 " "$T/status" | grep -q " status=$2 "; }
 check "v3 pages is ok in the collector's status" wait_for 10 state v3/pages ok
+# the dashboard, as facilities staff see the printers
+WEB=$(free_port)
+printf '[dashboard]\nlisten = 127.0.0.1:%s\ndata_dir = %s/data\nstatus_file = %s/status\nscan = 0.5\n' \
+	"$WEB" "$T" "$T" >"$T/dashboard.conf"
+start dashboard "$BIN/gm-dashboard" -c "$T/dashboard.conf"
+wait_port "$WEB" || not_ok "the dashboard listens"
+on_dashboard() { # channel status
+	curl -s "http://127.0.0.1:$WEB/api/meters" | python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+rows = d['meters'] if isinstance(d, dict) else d
+sys.exit(0 if [m for m in rows if m.get('channel') == 'lab/$1' and m.get('status') == '$2'] else 1)"
+}
+check "the dashboard shows v3 pages ok" wait_for 10 on_dashboard v3/pages ok
 kill -STOP "$SNMPD"
 STOPPED=$(date +%s)
 check "no answer: logged with printer and host" \
 	wait_for 8 grep -q "warning: printer v2 (127.0.0.1:$PORT): no answer (wrong community or host down?): 2 attempts of 300 ms; retrying" "$T/agent.log"
 check "v3 pages turns stale in the status file" wait_for 15 state v3/pages stale
 check "v2 pages turns stale too" wait_for 10 state v2/pages stale
+both_stale() { on_dashboard v3/pages stale && on_dashboard v2/pages stale; }
+check "the dashboard shows the printers' pages stale" wait_for 10 both_stale
 echo "# stale after $(( $(date +%s) - STOPPED )) s"
 waits() { sed -n "s/.*debug: printer v2 (127.0.0.1:$PORT): next attempt in \([0-9]*\) ms/\1/p" "$T/agent.log" | tr '\n' ' '; }
 echo "# v2 back-off (interval 3 s): $(waits)"
