@@ -51,7 +51,7 @@ for u in gm-agent.service gm-collector.service gm-dashboard.service gm-report-da
 done
 check "the greenmeter system user exists" sh -c 'id -u greenmeter >/dev/null && [ "$(id -u greenmeter)" -lt 1000 ]'
 check "the example configs pass their programs' checks" sh -c '
-	gm-agent --check /etc/greenmeter/agent.conf >/dev/null &&
+	gm-agent -n -c /etc/greenmeter/agent.conf >/dev/null &&
 	gm-collector -n -c /etc/greenmeter/collector.conf >/dev/null &&
 	gm-dashboard -n -c /etc/greenmeter/dashboard.conf >/dev/null'
 check "dpkg --verify: the installed files are the package's" dpkg --verify greenmeter
