@@ -45,6 +45,7 @@
 
 #include "backup.h"
 #include "collector_config.h"
+#include "compact.h"
 #include "data_format.h"
 #include "gm_err.h"
 #include "fileio.h"
@@ -55,6 +56,7 @@
 #include "registry.h"
 #include "requeue.h"
 #include "rrd_backend.h"
+#include "rrd_layout.h"
 #include "rrdc.h"
 #include "rrd_store.h"
 #include "status_show.h"
@@ -183,6 +185,7 @@ static int usage(FILE *out, int rc)
 	    "       gm-collector --requeue[=SITE/METER/CHANNEL] -c CONFIG\n"
 	    "       gm-collector --backup DIR -c CONFIG      (while it runs)\n"
 	    "       gm-collector --restore DIR -c CONFIG     (into an empty data_dir)\n"
+	    "       gm-collector --compact -c CONFIG         (layout-1 files to layout 2; stopped)\n"
 	    "       gm-collector -h|--help\n");
 	return rc;
 }
@@ -352,6 +355,28 @@ static int backup_cmd(const struct collector_config *cfg, int mode, const char *
 	return 0;
 }
 
+/* --compact: layout-1 files made layout 2, the collector stopped. */
+static int compact_cmd(const struct collector_config *cfg)
+{
+	struct compact_report rep;
+	char err[4400];
+	int rc;
+
+	if (data_format_check(cfg->data_dir, false, err, sizeof(err)) != GM_OK) {
+		log_err("%s", err);
+		return 1;
+	}
+	if ((rc = compact_run(cfg->data_dir, &rep, err, sizeof(err))) != GM_OK) {
+		log_err("compact: %s%s", err, rc == GM_EBUSY ? " (stop the collector first)" : "");
+		return 3;
+	}
+	printf("%s: %llu channel files, %llu of them brought to layout %d: %.1f MB before, "
+	    "%.1f MB now\n", cfg->data_dir, (unsigned long long)rep.files,
+	    (unsigned long long)rep.compacted, RRD_LAYOUT_VERSION, (double)rep.before / 1e6,
+	    (double)rep.after / 1e6);
+	return 0;
+}
+
 static int list_one(void *user, const struct quarantine_rec *r)
 {
 	char when[32];
@@ -388,6 +413,7 @@ int main(int argc, char **argv)
 		{ "requeue", optional_argument, NULL, 'R' },
 		{ "backup", required_argument, NULL, 'B' },
 		{ "restore", required_argument, NULL, 'X' },
+		{ "compact", no_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -405,6 +431,7 @@ int main(int argc, char **argv)
 		case 's': case 'q': mode = c; break;
 		case 'R': mode = c; only = optarg; break;
 		case 'B': case 'X': mode = c; dir = optarg; break;
+		case 'K': mode = c; break;
 		case 'h': return usage(stdout, 0);
 		default: return usage(stderr, 2);
 		}
@@ -442,6 +469,8 @@ int main(int argc, char **argv)
 		return quarantine_list(&cfg);
 	if (mode == 'B' || mode == 'X')
 		return backup_cmd(&cfg, mode, dir);
+	if (mode == 'K')
+		return compact_cmd(&cfg);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);

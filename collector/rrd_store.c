@@ -385,7 +385,8 @@ static int covered_locked(struct rrd_store *s, const struct chan_id *id, const d
 	}
 	rrd_clear_error();
 	errno = 0;
-	if (rrd_fetch_r(path, "LAST", &start, &end, &step, &nds, &names, &data) != 0)
+	/* known or not: the same in every CF of a row (xff) */
+	if (rrd_fetch_r(path, RRD_CF, &start, &end, &step, &nds, &names, &data) != 0)
 		return judge_failure(path, gm_errf(err, errlen, GM_ELIB, "rrd_fetch %s: %s", path,
 		    rrd_store_error_text()), err, errlen);
 	for (unsigned long i = 0; i < nds; i++) {

@@ -88,6 +88,8 @@ int chanmeta_read(const char *datadir, const struct chan_id *id, struct chanmeta
 		rc = gm_errf(err, errlen, GM_EINVAL, "%s: no unit", path);
 	else
 		rc = GM_OK;
+	if (out->layout == 0)   /* written before the line was: layout 1, the only one then */
+		out->layout = 1;
 	free(first);
 	return rc;
 }

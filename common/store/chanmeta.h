@@ -5,13 +5,14 @@
  *   [channel]
  *   unit = kWh
  *   kind = counter
- *   layout = 1
+ *   layout = 2
  *   every = 60
  *
  * Written by the collector when it creates the channel's RRD, or for kind
  * delta its entries journal (whole, then renamed into place); read by
- * reports and the dashboard. `layout` is the RRD layout version
- * (common/store/rrd_layout.h); a journal names its own format version in its
+ * reports and the dashboard. `layout` is the RRD layout version the file
+ * was made with (common/store/rrd_layout.h; gm-collector --compact brings a
+ * layout-1 file to 2); a journal names its own format version in its
  * first line (common/store/entries.h). `every` (optional) is the channel's expected
  * time between readings in seconds, as its sender last said it (the payload's
  * "every"): what completeness is judged against; a file without it (written
@@ -28,7 +29,7 @@
 struct chanmeta {
 	char unit[UNIT_MAX + 1];
 	enum reading_kind kind;
-	int layout;      /* 0 when the file does not say */
+	int layout;      /* the RRD's layout; read as 1 when the file does not say */
 	long every;      /* s, 1..PAYLOAD_EVERY_MAX; 0 when the file does not say */
 };
 

@@ -44,5 +44,11 @@ int data_format_check(const char *datadir, bool create, char *err, size_t errlen
 		return gm_errf(err, errlen, GM_EINVAL, "%s: the data directory is of format %d, "
 		    "newer than this greenmeter's %d: install the greenmeter that wrote it (nothing "
 		    "was touched)", path, n, DATA_FORMAT);
+	/* 1 to 2: the files stay as they are (data_format.h) */
+	if (n < DATA_FORMAT && create) {
+		snprintf(line, sizeof(line), "greenmeter-data %d\n", DATA_FORMAT);
+		if (fileio_replace(path, line, strlen(line), 0644, true, why, sizeof(why)) != GM_OK)
+			return gm_errf(err, errlen, GM_EIO, "%s", why);
+	}
 	return GM_OK;
 }

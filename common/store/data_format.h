@@ -14,12 +14,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define DATA_FORMAT 1
+/* 2: RRD layout 2 (rrd_layout.h). A directory of format 1 is brought to 2 by
+ * the collector, by this line alone: its files read as layout 2. */
+#define DATA_FORMAT 2
 #define DATA_FORMAT_FILE ".greenmeter-format"
 
 /* GM_OK; GM_EINVAL (a newer format, or a file that is not one, said in
  * err with the path); GM_EIO (it cannot be read, or written when create
- * asks for it to be). create: write the file when there is none. */
+ * asks for it to be). create: write the file when there is none, or bring
+ * an older format to this one (the collector, before it writes). */
 int data_format_check(const char *datadir, bool create, char *err, size_t errlen);
 
 #endif

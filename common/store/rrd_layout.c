@@ -1,4 +1,4 @@
-/* rrd_layout.c - the RRD definition of a meter channel (layout version 1). */
+/* rrd_layout.c - the RRD definition of a meter channel (layout version 2). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,14 +12,9 @@
 static const char *const layout[RRD_LAYOUT_ARGS] = {
 	"DS:" RRD_DS_VALUE ":GAUGE:" NUMBER(RRD_VALUE_HEARTBEAT) ":U:U",
 	"DS:" RRD_DS_USE ":ABSOLUTE:31622400:0:U",
-	"RRA:AVERAGE:0.5:1:20160",
-	"RRA:LAST:0.5:1:20160",
-	"RRA:AVERAGE:0.5:60:44000",
-	"RRA:LAST:0.5:60:44000",
-	"RRA:AVERAGE:0.5:1440:7320",
-	"RRA:LAST:0.5:1440:7320",
-	"RRA:MAX:0.5:1440:7320",
-	"RRA:MIN:0.5:1440:7320",
+	"RRA:" RRD_CF ":0.5:1:20160",
+	"RRA:" RRD_CF ":0.5:60:44000",
+	"RRA:" RRD_CF ":0.5:1440:7320",
 };
 
 int rrd_layout_argv(const char ***ret_argv)

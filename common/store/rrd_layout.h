@@ -1,7 +1,7 @@
 /*
  * rrd_layout.h - the one RRD layout of a meter channel, shared by the
  * collector (librrd or rrdcached) and every reader. Changing it needs a
- * migration of every file: see docs/storage.md. Layout version 1.
+ * migration of every file: see docs/storage.md. Layout version 2.
  *
  * step 60 s. Two data sources:
  *   value  GAUGE, heartbeat 900 s  - the reading as the meter showed it (a
@@ -15,10 +15,18 @@
  *          reset and replacement handled); rrdtool spreads it over the time
  *          between readings, so sum(rate * seconds) over any period equals the
  *          counter difference, across gaps too. Unknown for gauges.
- * RRAs (every one with xff 0.5):
- *   1 min  x 20160 (14 days)   AVERAGE, LAST
- *   1 h    x 44000 (5.02 y)    AVERAGE, LAST   local days/months are whole hours
- *   1 day  x  7320 (20.04 y)   AVERAGE, LAST, MAX, MIN   (UTC days: see docs)
+ * RRAs, AVERAGE only, each with xff 0.5, each for the figures it serves:
+ *   1 min  x 20160 (14 days)   the hour under way (a report "to now", today on
+ *                              the dashboard), periods cut at a minute, the
+ *                              meter page's readings as they came, a late
+ *                              reading's row, the day and week graphs
+ *   1 h    x 44000 (5.02 y)    local days, months and fiscal years, exactly
+ *                              (whole hours in Asia/Bangkok): every report
+ *   1 day  x  7320 (20.04 y)   months older than 5 years (UTC days: see docs)
+ * Layout 1 had LAST beside every AVERAGE and MAX and MIN by the day: no
+ * figure read them (a one-minute row is the same whatever its CF), and they
+ * made a file 2.5 MB instead of 1.1 MB. A layout-1 file still reads as a
+ * layout-2 one; gm-collector --compact drops what it has more.
  */
 #ifndef GM_RRD_LAYOUT_H
 #define GM_RRD_LAYOUT_H
@@ -27,14 +35,15 @@
 
 #include "topic.h"
 
-#define RRD_LAYOUT_VERSION 1
+#define RRD_LAYOUT_VERSION 2
 #define RRD_STEP 60
 #define RRD_VALUE_HEARTBEAT 900   /* s: `value` is unknown after this without a reading,
                                    * unless the channel is read less often (rrd_layout_def) */
 #define RRD_DS_VALUE "value"
 #define RRD_DS_USE "use"
 #define RRD_TEMPLATE RRD_DS_VALUE ":" RRD_DS_USE
-#define RRD_LAYOUT_ARGS 10
+#define RRD_LAYOUT_ARGS 5
+#define RRD_CF "AVERAGE"          /* the one consolidation every archive has */
 
 /* The definitions for one channel, value's heartbeat from its expected
  * interval (seconds; 0 when not known). */

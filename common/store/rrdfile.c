@@ -272,23 +272,32 @@ static int check_sources(const struct rrdfile *f, const struct channel_layout *w
 	return GM_OK;
 }
 
+/* The file's AVERAGE archives are the layout's, in order. A layout-1 file
+ * (rrd_layout.h) also has LAST, MAX and MIN ones, which nothing reads:
+ * those are passed over, anything else is not a channel's. */
 static int check_archives(const struct rrdfile *f, const struct channel_layout *w,
     const char *path, char *err, size_t errlen)
 {
-	if (f->nrra != w->nrra)
-		return gm_errf(err, errlen, GM_EINVAL, "%s: %d archives, where a channel's file "
-		    "has %d", path, f->nrra, w->nrra);
-	for (int i = 0; i < w->nrra; i++) {
-		const struct rrdfile_rra *a = &f->rra[i], *want = &w->rra[i];
-		char cf[4 * RRDFILE_NAME];
+	char cf[4 * RRDFILE_NAME];
+	int k = 0;
 
-		if (strcmp(a->cf, want->cf) != 0 || a->pdp_cnt != want->pdp_cnt ||
+	for (int i = 0; i < f->nrra; i++) {
+		const struct rrdfile_rra *a = &f->rra[i], *want = &w->rra[k];
+
+		if (!a->average && (strcmp(a->cf, "LAST") == 0 || strcmp(a->cf, "MAX") == 0 ||
+		    strcmp(a->cf, "MIN") == 0))
+			continue;
+		if (k == w->nrra || strcmp(a->cf, want->cf) != 0 || a->pdp_cnt != want->pdp_cnt ||
 		    a->rows != want->rows)
 			return gm_errf(err, errlen, GM_EINVAL, "%s: archive %d is \"%s\" of %lu "
-			    "step(s) x %lu rows, where a channel's file has %s of %lu x %lu", path, i,
-			    shown(cf, sizeof(cf), a->cf), a->pdp_cnt, a->rows, want->cf, want->pdp_cnt,
-			    want->rows);
+			    "step(s) x %lu rows, where a channel's file has %s", path, i,
+			    shown(cf, sizeof(cf), a->cf), a->pdp_cnt, a->rows, k == w->nrra ?
+			    "no more" : "AVERAGE of the layout's next steps and rows");
+		k++;
 	}
+	if (k != w->nrra)
+		return gm_errf(err, errlen, GM_EINVAL, "%s: %d archives of the layout's %d", path, k,
+		    w->nrra);
 	return GM_OK;
 }
 

@@ -43,7 +43,8 @@ static int from_rrd(const char *path, struct recent_reading *out, int max, char 
 	rrd_value_t *data = NULL;
 	int n = 0, vi;
 
-	if (rrd_read_fetch(path, "LAST", &start, &end, &step, &nds, &names, &data) != 0) {
+	/* a one-minute row is the reading of its minute whatever the CF */
+	if (rrd_read_fetch(path, RRD_CF, &start, &end, &step, &nds, &names, &data) != 0) {
 		gm_errf(err, errlen, GM_ELIB, "%s", rrd_get_error());
 		rrd_clear_error();
 		return GM_ELIB;

@@ -5,7 +5,7 @@
 # tmpfs (a real file system that fills up). 20 channels stream one reading a
 # second each (bench/loadgen.c); then a filler file takes every free byte for
 # DISK_FULL_S (60) seconds while the stream goes on, and two channels appear
-# for the first time (their 2.5 MB files cannot be made). Shown:
+# for the first time (their 1.1 MB files cannot be made). Shown:
 #  - the collector's CPU during the outage stays under 10 % of a core (it
 #    backs off; it does not spin making and deleting half files);
 #  - nothing is lost: once the filler goes, every reading published is in its

@@ -2,7 +2,7 @@
 # 99-data-format: the data directory says its format (.greenmeter-format,
 # docs/storage.md), and a greenmeter older than the data refuses it before
 # touching anything:
-# - gm-collector writes "greenmeter-data 1" into a new data directory;
+# - gm-collector writes "greenmeter-data 2" into a new data directory;
 # - with a newer number there, gm-collector, gm-report and gm-dashboard each
 #   stop with a message naming the file and both numbers, and no file of the
 #   directory changes.
@@ -12,14 +12,14 @@ start_broker
 collector_conf "$T/data" "$T/status" "$BROKER_PORT" df-collector >"$T/collector.conf"
 start_collector
 check "the collector subscribes" collector_subscribed 20
-check "and has written the data directory's format" sh -c "[ \"\$(cat '$T/data/.greenmeter-format')\" = 'greenmeter-data 1' ]"
+check "and has written the data directory's format" sh -c "[ \"\$(cat '$T/data/.greenmeter-format')\" = 'greenmeter-data 2' ]"
 stop "$COLLECTOR_PID"
-printf 'greenmeter-data 2\n' >"$T/data/.greenmeter-format"
+printf 'greenmeter-data 3\n' >"$T/data/.greenmeter-format"
 listing() { (cd "$T/data" && find . -type f -exec sha256sum {} + | sort); }
 listing >"$T/before"
 timeout 20 "$BIN/gm-collector" -c "$T/collector.conf" >"$T/newer.log" 2>&1
 check "gm-collector refuses data of a newer format" [ $? -ne 0 ] 
-check "and says so, naming the file and both formats" grep -q "data/.greenmeter-format: the data directory is of format 2, newer than this greenmeter's 1" "$T/newer.log"
+check "and says so, naming the file and both formats" grep -q "data/.greenmeter-format: the data directory is of format 3, newer than this greenmeter's 2" "$T/newer.log"
 "$BIN/gm-report" -d "$T/data" --from 2026-01-01 --to 2026-02-01 >"$T/report.out" 2>"$T/report.err"
 check "gm-report refuses it: exit 1, said" sh -c "[ $? = 1 ] && grep -q 'newer than this greenmeter' '$T/report.err'"
 WEB=$(free_port)

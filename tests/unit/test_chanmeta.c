@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "chanmeta.h"
+#include "rrd_layout.h"
 #include "gm_err.h"
 #include "testutil.h"
 
@@ -81,7 +82,7 @@ static void test_round_trip(void **state)
 		assert_int_equal(chanmeta_read(tmpdir, &id, &m, err, sizeof(err)), GM_OK);
 		assert_string_equal(m.unit, cases[i].unit);
 		assert_int_equal(m.kind, cases[i].kind);
-		assert_int_equal(m.layout, 1);    /* RRD_LAYOUT_VERSION */
+		assert_int_equal(m.layout, RRD_LAYOUT_VERSION);
 		assert_int_equal(m.every, 0);     /* not given: no line, read as 0 */
 	}
 }
@@ -113,11 +114,12 @@ static void test_every(void **state)
 			fail_msg("no \"%s\" in:\n%s", want + 1, text);
 	}
 
-	/* a file of an older collector, without layout or every, reads fine */
+	/* a file of an older collector, without layout or every, reads fine:
+	 * its RRD was made with layout 1, the only one before the line */
 	write_file(path, "[channel]\nunit = m3\nkind = counter\n");
 	assert_int_equal(chanmeta_read(tmpdir, &id, &m, err, sizeof(err)), GM_OK);
 	assert_int_equal(m.every, 0);
-	assert_int_equal(m.layout, 0);
+	assert_int_equal(m.layout, 1);
 	/* rewritten with every, it keeps what it said and gains the line */
 	m.every = 2678400;
 	assert_int_equal(chanmeta_write(tmpdir, &id, &m, err, sizeof(err)), GM_OK);

@@ -46,7 +46,7 @@ static void test_written_once(void **state)
 	assert_int_not_equal(access(path, F_OK), 0);
 	/* the writer writes it, then reads it back as its own */
 	assert_int_equal(data_format_check(tmpdir, true, err, sizeof(err)), GM_OK);
-	assert_string_equal(format_text(), "greenmeter-data 1\n");
+	assert_string_equal(format_text(), "greenmeter-data 2\n");
 	assert_int_equal(data_format_check(tmpdir, true, err, sizeof(err)), GM_OK);
 	assert_int_equal(data_format_check(tmpdir, false, err, sizeof(err)), GM_OK);
 }
@@ -54,13 +54,25 @@ static void test_written_once(void **state)
 static void test_newer_refused(void **state)
 {
 	(void)state;
-	fixture(DATA_FORMAT_FILE, "greenmeter-data 2\n");
+	fixture(DATA_FORMAT_FILE, "greenmeter-data 3\n");
 	assert_int_equal(data_format_check(tmpdir, true, err, sizeof(err)), GM_EINVAL);
-	assert_non_null(strstr(err, "format 2, newer than this greenmeter's 1"));
+	assert_non_null(strstr(err, "format 3, newer than this greenmeter's 2"));
 	assert_non_null(strstr(err, DATA_FORMAT_FILE));
 	/* and left as it was */
-	assert_string_equal(format_text(), "greenmeter-data 2\n");
+	assert_string_equal(format_text(), "greenmeter-data 3\n");
 	assert_int_equal(data_format_check(tmpdir, false, err, sizeof(err)), GM_EINVAL);
+}
+
+/* Format 1 (layout-1 files) is brought to 2 by the writer, by its line
+ * alone; a reader leaves it as it is. */
+static void test_older_brought_up(void **state)
+{
+	(void)state;
+	fixture(DATA_FORMAT_FILE, "greenmeter-data 1\n");
+	assert_int_equal(data_format_check(tmpdir, false, err, sizeof(err)), GM_OK);
+	assert_string_equal(format_text(), "greenmeter-data 1\n");
+	assert_int_equal(data_format_check(tmpdir, true, err, sizeof(err)), GM_OK);
+	assert_string_equal(format_text(), "greenmeter-data 2\n");
 }
 
 static void test_not_a_line(void **state)
@@ -85,6 +97,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_written_once, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_newer_refused, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_older_brought_up, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_line, setup, tmpdir_teardown),
 	};
 

@@ -619,7 +619,7 @@ static double cpu_s(void)
 }
 
 /*
- * A disk that is full (a real one: a 2 MB tmpfs, where a new file's 2.5 MB
+ * A disk that is full (a real one: a 1 MiB tmpfs, where a new file's 1.1 MB
  * cannot fit) is a failure that passes: the rows stay queued, in order,
  * ahead of newer ones, and are tried again after a back-off - not in a
  * busy loop, which once took a whole core making and deleting half files.
@@ -639,7 +639,7 @@ static void test_disk_full(void **state)
 	(void)state;
 	snprintf(small, sizeof(small), "%s/small", tmpdir);
 	assert_int_equal(mkdir(small, 0755), 0);
-	if (mount("tmpfs", small, "tmpfs", 0, "size=2m") != 0) {
+	if (mount("tmpfs", small, "tmpfs", 0, "size=1m") != 0) {
 		print_message("cannot mount a tmpfs (%s): skipped\n", strerror(errno));
 		skip();
 	}
