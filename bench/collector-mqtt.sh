@@ -64,6 +64,21 @@
 # ONLY=gm|collectd (run one side only) PROFILE=run (record that storer run,
 # e.g. gm, with perf record -g into $T/<run>.perf; its figures are then the
 # profiled run's, not to be compared).
+#
+# MODE=e2e bash bench/collector-mqtt.sh   end to end, fresh channels (~15 min)
+#   Another benchmark in the same script (the mode above is the default and
+#   unchanged). For each load of E2E_LOADS ("channels x readings", default
+#   "1000x200 10000x20"; CHANNELS a meter), PAIRS rounds (default 2), each
+#   round gm-collector (librrd, the shipped config), collectd with its
+#   default rrdtool layout and collectd with a layout matched to the one
+#   read from a gm-collector file of this run (matched_layout below). Every
+#   run: an empty data directory and a new client id, the session made, the
+#   storer started and connected, and only then the load published live;
+#   the clock runs from the first publish to every channel's file holding
+#   its final reading. Then every reading is looked for in its file (loadgen
+#   check) and the files are removed. QUIET=10: a storer idle that long with
+#   files still short of their final reading has lost it; the run ends
+#   there (marked *). Report: bench/results/collector-e2e-<stamp>.txt.
 set -u
 export LC_ALL=C
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,7 +89,9 @@ CHANNELS=${CHANNELS:-10}
 READINGS=${READINGS:-30}
 WINDOW=${WINDOW:-100}
 LIMIT=${LIMIT:-600}
-PAIRS=${PAIRS:-3}
+if [ "${MODE:-}" = e2e ]; then PAIRS=${PAIRS:-2}; else PAIRS=${PAIRS:-3}; fi
+E2E_LOADS=${E2E_LOADS:-1000x200 10000x20}
+QUIET=${QUIET:-10}
 CH=$((METERS * CHANNELS))
 N=$((CH * READINGS))
 HZ=$(getconf CLK_TCK)
@@ -180,10 +197,13 @@ gm_conf() { # data_dir status client_id
 # step 60 s, heartbeat 900 s, xff 0.5, about 20 160 rows kept for 14 days,
 # 5 years and 20 years, AVERAGE, MIN and MAX (9 RRAs of one data source,
 # 1.45 MB; gm-collector: 8 RRAs of two, 2.5 MB).
-collectd_conf() { # client_id data_dir [rrdcached_socket]
+# A fourth argument replaces these layout lines (MODE=e2e: "" for collectd's
+# defaults, or the layout matched to a gm-collector file of the same run).
+collectd_conf() { # client_id data_dir [rrdcached_socket [layout_lines]]
 	local layout
 	layout=$(printf '  %s\n' "StepSize 60" "HeartBeat 900" "RRARows 20160" "RRATimespan 1209600" \
 		"RRATimespan 157680000" "RRATimespan 631152000" "XFF 0.5")
+	[ $# -ge 4 ] && layout=$4
 	cat <<CONF
 Hostname "bench"
 FQDNLookup false
@@ -452,7 +472,7 @@ report() {
 	done
 	echo "  rrdcached peak RSS: gm-collector run $(val gm-cached daemon_hwm) MiB, collectd run $(val collectd-cached daemon_hwm) MiB"
 	echo "  publishing (bench/loadgen.c, not measured above):"
-	sed 's/^/    /' "$T/publish.log"
+	grep -v '^first_publish' "$T/publish.log" | sed 's/^/    /'
 }
 
 # Every raw/paho pair's rates and ratio, in the order they ran.
@@ -486,7 +506,315 @@ show_problems() {
 	done
 }
 
+# --- MODE=e2e: end to end, fresh channels ------------------------------------
+# For each load (E2E_LOADS, "channels x readings"), PAIRS rounds of three
+# runs, in this order each round: gm-collector, collectd with its default
+# rrdtool layout, collectd with the layout matched to gm-collector's. Every
+# run starts from nothing: an empty data directory, a new client id. Its
+# persistent session is made (so nothing published after the storer is up
+# can miss it), the storer is started and waited for until the broker logs
+# its connection, loadgen wait is started on the (not yet existing) files,
+# and only then does loadgen pub publish the whole load, minute by minute,
+# live. The clock runs from the first publish to the moment every file
+# holds its channel's final reading; then the storer is stopped, every
+# reading is looked for in its file (loadgen check), and the files are
+# removed.
+
+# One file's layout, from `rrdtool info`: "step ds_count value_heartbeat
+# xff values rras spans", values = data sources x rows of all RRAs (8 bytes
+# each), spans = the distinct spans of the RRAs in seconds, ascending and
+# comma-separated.
+rrd_layout_of() { # file
+	rrdtool info "$1" | awk -F' = ' '
+		$1 == "step" { step = $2 }
+		$1 ~ /^ds\[.*\]\.type$/ { ds++ }
+		$1 == "ds[value].minimal_heartbeat" { hb = $2 }
+		$1 ~ /^rra\[[0-9]+\]\.cf$/ { n++ }
+		$1 ~ /^rra\[[0-9]+\]\.rows$/ { i = $1; gsub(/[^0-9]/, "", i); rows[i] = $2; sum += $2 }
+		$1 ~ /^rra\[[0-9]+\]\.pdp_per_row$/ { i = $1; gsub(/[^0-9]/, "", i); pdp[i] = $2 }
+		$1 == "rra[0].xff" { xff = $2 + 0 }
+		END {
+			for (i in rows) seen[step * pdp[i] * rows[i]] = 1
+			m = 0; for (s in seen) sp[++m] = s + 0
+			for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (sp[j] < sp[i]) { x = sp[i]; sp[i] = sp[j]; sp[j] = x }
+			spans = ""; for (i = 1; i <= m; i++) spans = spans (i > 1 ? "," : "") sp[i]
+			print step, ds, hb, xff, ds * sum, n, spans
+		}'
+}
+
+# collectd's rrdtool plugin layout whose data comes nearest gm-collector's
+# (the layout line of rrd_layout_of): the same step, heartbeat and xff, one
+# RRATimespan for each of gm-collector's spans, and the RRARows that makes
+# 1 data source x 3 RRAs a span (AVERAGE, MIN, MAX: collectd's fixed set)
+# hold the same number of values. RRA sizes are computed as collectd 5.12's
+# utils_rrdcreate.c rra_get() does: the first span one step a row; each
+# other span at least RRARows steps long, floor(span / (RRARows x step))
+# steps a row, ceil(span / (steps x step)) rows. Prints the plugin's lines,
+# then "# values N" (what the file will hold).
+matched_layout() { # "step ds hb xff values rras spans"
+	echo "$1" | awk '{
+		step = $1; hb = $3; xff = $4; target = $5; n = split($7, sp, ",")
+		best = -1
+		for (r = 1; r <= 400000; r++) {
+			v = 3 * rows(r)
+			d = v > target ? v - target : target - v
+			if (best < 0 || d < bestd) { best = r; bestd = d; bestv = v }
+		}
+		printf "  StepSize %d\n  HeartBeat %d\n  RRARows %d\n", step, hb, best
+		for (i = 1; i <= n; i++) printf "  RRATimespan %d\n", sp[i]
+		printf "  XFF %s\n# values %d\n", xff, bestv
+	}
+	function rows(r,   i, s, len, total) {
+		len = 0; total = 0
+		for (i = 1; i <= n; i++) {
+			s = sp[i]
+			if (int(s / step) < r) s = step * r
+			if (len == 0) len = 1; else len = int(s / (r * step))
+			total += int(s / (len * step)) + (s % (len * step) != 0)
+		}
+		return total
+	}'
+}
+
+# Wait until the broker has seen client_id connect for the n-th time.
+broker_saw() { # client_id n
+	[ "$(grep -c "New client connected .* as $1 " "$T/mosquitto.log")" -ge "$2" ]
+}
+
+# One end-to-end run: writes $T/<run>.sum.
+e2e_run() { # run storer(gm|cd-default|cd-matched) meters channels readings
+	local run=$1 kind=$2 meters=$3 chans=$4 readings=$5 fmt=gm filter='greenmeter/v1/#'
+	local data=$T/$1-data ch=$(($3 * $4)) n=$(($3 * $4 * $5)) pid wpid m0 b0 file last
+	local final=$((BASE + 60 * ($5 - 1)))
+	[ "$kind" = gm ] || { fmt=collectd; filter='collectd/#'; }
+	mkdir -p "$data" "$T/collectd"
+	case $kind in
+	gm) gm_conf "$data" "$T/$run.status" "$run" >"$T/$run.conf" ;;
+	cd-default) collectd_conf "$run" "$data" "" "" >"$T/$run.conf" ;;
+	cd-matched) collectd_conf "$run" "$data" "" "$(grep -v '^#' "$T/matched.layout")" >"$T/$run.conf" ;;
+	esac
+	session "$run" "$filter"
+	rm -f "$T/status-last"
+	sync   # what earlier runs left dirty is not this run's to write back
+	b0=$(ticks "$BROKER_PID"); m0=$(machine)
+	if [ "$kind" = gm ]; then
+		start "$run" "$BIN/gm-collector" -c "$T/$run.conf"
+	else
+		start "$run" collectd -f -C "$T/$run.conf"
+	fi
+	pid=$LAST_PID
+	wait_for 30 broker_saw "$run" 2 || die "$run: the storer did not connect: $(tail -3 "$T/$run.log")"
+	"$T/loadgen" wait -f "$fmt" -d "$data" -M "$meters" -C "$chans" -T "$final" -l "$LIMIT" \
+		-P "$pid" -q "$QUIET" >"$T/$run.wait" 2>&1 &
+	wpid=$!
+	PIDS="$PIDS $wpid"
+	"$T/loadgen" pub -p "$BROKER_PORT" -f "$fmt" -M "$meters" -C "$chans" -b "$BASE" -k 0 \
+		-n "$readings" -w "$WINDOW" >"$T/$run.pub" 2>&1 ||
+		note "$run: publishing failed: $(tail -2 "$T/$run.pub")"
+	wait "$wpid" || note "$run: $(cat "$T/$run.wait")"
+	PIDS=$(echo " $PIDS " | sed "s/ $wpid / /; s/^ *//; s/ *$//")
+	{
+		echo "readings=$n"
+		echo "channels=$ch"
+		echo "machine=$(machine_share "$m0" "$(machine)")"
+		echo "broker=$(($(ticks "$BROKER_PID") - b0))"
+		awk -v n="$n" -v ch="$ch" -v hz="$HZ" -v pid="$pid" -v limit="$LIMIT" '
+			function proc(p, f,   i, a) { for (i = 3; i <= NF; i++) { split($i, a, ":"); if (a[1] == p) return a[f] } return "" }
+			FILENAME ~ /pub$/ && $1 == "first_publish" { t0 = $2 }
+			FILENAME ~ /pub$/ && $1 == "published" { printf "pub_secs=%.2f\n", $5 }
+			FILENAME ~ /wait$/ && $1 == "exist" && t0 { printf "exist=%.2f\nnew_rate=%.0f\n", $2 - t0, ch / ($2 - t0) }
+			FILENAME ~ /wait$/ && $1 == "complete" && t0 { printf "secs=%.2f\nrate=%.0f\ncpu=%.2f\nhwm=%.1f\n", $2 - t0, n / ($2 - t0),
+				proc(pid, 2) / hz, proc(pid, 3) / 1024 }
+			FILENAME ~ /wait$/ && $1 == "settled" && t0 { printf "secs=%.2f\nrate=%.0f\ncpu=%.2f\nhwm=%.1f\n", $2 - t0, n / ($2 - t0),
+				proc(pid, 2) / hz, proc(pid, 3) / 1024 }
+			FILENAME ~ /wait$/ && $1 == "settled_missing" { print "settled=" $2 }
+			FILENAME ~ /wait$/ && $1 ~ /^timeout/ { print "timeout=" $2; print "secs=" limit }' "$T/$run.pub" "$T/$run.wait"
+	} >"$T/$run.sum"
+	stop "$pid"
+	# every reading of every channel, in its file
+	"$T/loadgen" check -f "$fmt" -d "$data" -M "$meters" -C "$chans" -b "$BASE" -k 0 -n "$readings" \
+		>"$T/$run.check" 2>&1
+	awk '$1 == "files" { print "files=" $2; print "at_final=" $4; print "stored=" $8; print "lost=" $10 }' \
+		"$T/$run.check" >>"$T/$run.sum"
+	file=$(find "$data/bench" -name '*.rrd' -print -quit 2>/dev/null)
+	[ -n "$file" ] && echo "file_bytes=$(stat -c %s "$file")" >>"$T/$run.sum"
+	if [ "$kind" = gm ]; then
+		check_status "$run" "$T/$run.status" "$readings"
+		last=$data/bench/m$(printf %04d $((meters - 1)))/c$((chans - 1)).rrd
+		[ -f "$T/gm.layout-file" ] || { cp "$last" "$T/gm-layout.rrd" && echo "$run" >"$T/gm.layout-file"; }
+		echo "layout=$(rrd_layout_of "$last")" >>"$T/$run.sum"
+	elif [ "$kind" = cd-default ] && [ ! -f "$T/cd-default.info" ]; then
+		rrdtool info "$file" >"$T/cd-default.info"
+	fi
+	log_problems "$run"
+	drop_session "$run"
+	[ -n "${KEEP:-}" ] || rm -rf "$data"   # 10 000 channels are up to 25 GB
+	note "$run: $(val "$run" secs) s end to end, $(val "$run" new_rate) new channels/s," \
+		"$(val "$run" rate) readings/s, lost $(val "$run" lost)"
+}
+
+e2e_runs() {
+	local load ch readings meters p kind k=0
+	for load in $E2E_LOADS; do
+		k=$((k + 1))
+		ch=${load%x*}; readings=${load#*x}
+		meters=$((ch / CHANNELS))
+		[ $((meters * CHANNELS)) = "$ch" ] || die "E2E_LOADS: $ch channels is not a multiple of CHANNELS=$CHANNELS"
+		note "load $k: $ch fresh channels x $readings readings, $PAIRS rounds"
+		for p in $(seq "$PAIRS"); do
+			for kind in gm cd-default cd-matched; do
+				[ "${ONLY:-}" = gm ] && [ "$kind" != gm ] && continue
+				[ "${ONLY:-}" = collectd ] && [ "$kind" = gm ] && continue
+				if [ "$kind" = cd-matched ] && [ ! -f "$T/matched.layout" ]; then
+					[ -f "$T/gm-layout.rrd" ] ||
+						die "the matched layout needs a gm-collector file of this run (ONLY=collectd cannot make one)"
+					matched_layout "$(rrd_layout_of "$T/gm-layout.rrd")" >"$T/matched.layout"
+				fi
+				e2e_run "l$k-$kind-$p" "$kind" "$meters" "$CHANNELS" "$readings"
+			done
+		done
+	done
+}
+
+median() { # [printf format]
+	tr ' ' '\n' | grep -E '^[0-9.]+$' | sort -g | awk -v f="${1:-%.2f}" '{ v[NR] = $1 }
+		END { if (NR == 0) print "-"; else printf f "\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# One key of every round's run of a storer at a load, space-separated.
+each() { # load storer key
+	local p out=""
+	for p in $(seq "$PAIRS"); do out="$out $(val "l$1-$2-$p" "$3")"; done
+	echo "${out# }"
+}
+
+e2e_med() { # load storer key
+	local f=%.2f
+	case $3 in rate | new_rate) f=%.0f ;; hwm) f=%.1f ;; esac
+	each "$@" | median "$f"
+}
+e2e_sum() { each "$@" | tr ' ' '\n' | awk 'NF { s += $1; n++ } END { print n ? s : "-" }'; }
+busy() { local p out=""; for p in $(seq "$PAIRS"); do out="$out $(val "l$1-$2-$p" machine | cut -d' ' -f1)"; done; echo "$out" | median %.0f; }
+
+# PASS when measured <= goal (a ratio) or, with ge, >= goal
+verdict() { # measured goal [ge]
+	num "${1%x}" || { echo FAIL; return; }
+	awk -v m="${1%x}" -v g="$2" -v ge="${3:-}" 'BEGIN { print ((ge ? m >= g : m <= g) ? "PASS" : "FAIL") }'
+}
+
+e2e_report() {
+	local load k=0 ch readings kind label p secs big=0 bigk=0 g d m
+	echo "greenmeter benchmark: gm-collector vs collectd mqtt plugin, end to end into fresh RRD files ($(date '+%Y-%m-%d %H:%M %Z'))"
+	echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), Linux $(uname -r), Debian $(cat /etc/debian_version 2>/dev/null)"
+	echo "software: $(collectd -h | sed -n 's/^\(collectd [0-9.a-z]*\),.*/\1/p'), $(mosquitto -h | head -1 | sed 's/ version / /'), rrdtool $(rrdtool | sed -n '1s/^RRDtool \([0-9.]*\).*/\1/p'), paho $(dpkg-query -W -f '${Version}' libpaho-mqtt1.3 2>/dev/null), greenmeter ${VERSION:-?}"
+	echo "files: $T on $(df -T "$T" | awk 'NR == 2 { print $2 " (" $1 ")" }'); the benchmark took $((SECONDS / 60)) min $((SECONDS % 60)) s"
+	echo "each run: empty data directory, storer started and connected, then the load published live (QoS 1, one reading a message, at most $WINDOW unacknowledged);"
+	echo "$PAIRS rounds a load, each round gm-collector, collectd default layout, collectd matched layout, in that order"
+	echo
+	echo "layouts (read from one file of each in this run):"
+	[ -f "$T/gm.layout-file" ] && rrd_layout_of "$T/gm-layout.rrd" | awk -v f="$(cat "$T/gm.layout-file")" -v b="$(val "$(cat "$T/gm.layout-file")" file_bytes)" \
+		'{ printf "  gm-collector:      step %d s, %d data sources, %d RRAs, spans %s s, %d values = %.2f MB of data, file %d bytes (run %s)\n", $1, $2, $6, $7, $5, $5 * 8 / 1e6, b, f }'
+	[ -f "$T/cd-default.info" ] && awk -F' = ' '$1 == "step" { s = $2 } $1 ~ /^rra\[[0-9]+\]\.rows$/ { v += $2; n++ } $1 == "ds[value].minimal_heartbeat" { hb = $2 }
+		END { printf "  collectd default:  step %d s, heartbeat %d s, 1 data source, %d RRAs, %d values = %.2f MB of data", s, hb, n, v, v * 8 / 1e6 }' "$T/cd-default.info"
+	[ -f "$T/cd-default.info" ] && echo ", file $(val l1-cd-default-1 file_bytes) bytes"
+	[ -f "$T/matched.layout" ] && echo "  collectd matched:  $(grep -v '^#' "$T/matched.layout" | sed 's/^ *//' | paste -sd, | sed 's/,/, /g'); $(sed -n 's/^# values //p' "$T/matched.layout") values = $(awk -v v="$(sed -n 's/^# values //p' "$T/matched.layout")" 'BEGIN { printf "%.2f", v * 8 / 1e6 }') MB of data, file $(val l1-cd-matched-1 file_bytes) bytes"
+	for load in $E2E_LOADS; do
+		k=$((k + 1)); ch=${load%x*}; readings=${load#*x}
+		[ "$ch" -gt "$big" ] && { big=$ch; bigk=$k; }
+		echo
+		echo "load $k: $ch fresh channels x $readings readings = $((ch * readings)) readings"
+		printf '%-28s' ""
+		for p in $(seq "$PAIRS"); do printf ' %8s' "s #$p"; done
+		printf ' %8s %9s %10s %7s %8s %7s %7s\n' "median s" "new ch/s" "readings/s" lost "RSS MiB" "CPU s" "busy %"
+		for kind in gm cd-default cd-matched; do
+			case $kind in gm) label="gm-collector (librrd)" ;; cd-default) label="collectd, default layout" ;; *) label="collectd, matched layout" ;; esac
+			printf '%-28s' "$label"
+			for p in $(seq "$PAIRS"); do
+				secs=$(val "l$k-$kind-$p" secs)
+				[ -n "$(val "l$k-$kind-$p" settled)" ] && secs="$secs*"
+				[ -n "$(val "l$k-$kind-$p" timeout)" ] && secs=">$LIMIT"
+				printf ' %8s' "${secs:--}"
+			done
+			printf ' %8s %9s %10s %7s %8s %7s %7s\n' "$(e2e_med "$k" "$kind" secs)" "$(e2e_med "$k" "$kind" new_rate)" \
+				"$(e2e_med "$k" "$kind" rate)" "$(e2e_sum "$k" "$kind" lost)" "$(e2e_med "$k" "$kind" hwm)" \
+				"$(e2e_med "$k" "$kind" cpu)" "$(busy "$k" "$kind")"
+		done
+		g=$(e2e_med "$k" gm secs); d=$(e2e_med "$k" cd-default secs); m=$(e2e_med "$k" cd-matched secs)
+		echo "gm / collectd default: $(ratio "$g" "$d") (rounds: $(round_ratios "$k" cd-default)); gm / collectd matched: $(ratio "$g" "$m") (rounds: $(round_ratios "$k" cd-matched))"
+	done
+	echo
+	echo "s: first publish to every channel's file at its final reading; new ch/s: channels / (first publish to every channel's file made);"
+	echo "*: some files never got their final reading (lost): the time until the storer was last busy (idle $QUIET s after)"
+	echo "readings/s: readings / s; lost: readings published and not in their files (loadgen check, every row, all rounds);"
+	echo "RSS: the storer's peak (VmHWM) and CPU s: its utime + stime, both when every file was complete; busy %: both CPUs, any process; medians of the rounds"
+	echo
+	e2e_targets "$bigk" "$big"
+	echo
+	echo "checks:"
+	local f
+	for f in "$T"/l*-*.sum; do e2e_check_line "$(basename "$f" .sum)"; done
+}
+
+round_ratios() { # load storer
+	local p out=""
+	for p in $(seq "$PAIRS"); do out="$out${out:+, }$(ratio "$(val "l$1-gm-$p" secs)" "$(val "l$1-$2-$p" secs)")"; done
+	echo "$out"
+}
+
+e2e_targets() { # load_with_most_channels its_channels
+	local first=${E2E_LOADS%% *} r bad=0 f
+	r=$(ratio "$(e2e_med 1 gm secs)" "$(e2e_med 1 cd-default secs)")
+	echo "target: ${first%x*} x ${first#*x}: gm-collector's end-to-end time <= 0.67x collectd's, default layout: $r $(verdict "$r" 0.67)"
+	r=$(ratio "$(e2e_med 1 gm secs)" "$(e2e_med 1 cd-matched secs)")
+	echo "target: ${first%x*} x ${first#*x}: gm-collector's end-to-end time <= 0.67x collectd's, matched layout: $r $(verdict "$r" 0.67)"
+	r=$(ratio "$(e2e_med "$1" gm secs)" "$(e2e_med "$1" cd-matched secs)")
+	echo "target: $2 fresh channels: gm-collector's end-to-end time <= collectd's, matched layout: $r $(verdict "$r" 1)"
+	r=$(ratio "$(e2e_med "$1" gm new_rate)" "$(e2e_med "$1" cd-matched new_rate)")
+	echo "target: $2 fresh channels: gm-collector's new channels/s >= collectd's, matched layout: $(e2e_med "$1" gm new_rate) / $(e2e_med "$1" cd-matched new_rate) = $r $(verdict "$r" 1 ge)"
+	for f in "$T"/l*-gm-*.sum; do
+		f=$(basename "$f" .sum)
+		[ "$(val "$f" lost)" = 0 ] && [ "$(val "$f" at_final)" = "$(val "$f" channels)" ] && [ -z "$(val "$f" timeout)" ] && [ -z "$(val "$f" settled)" ] || bad=$((bad + 1))
+	done
+	echo "target: gm-collector: 0 lost and every file at its final reading, every run: $bad runs not $([ "$bad" = 0 ] && echo PASS || echo FAIL)"
+	r=$(each "$1" gm hwm | tr ' ' '\n' | sort -g | tail -1)
+	echo "target: gm-collector's peak RSS at $2 channels < 64 MiB (largest of the rounds): ${r:--} MiB $(num "$r" && awk -v r="$r" 'BEGIN { print r < 64 ? "PASS" : "FAIL" }' || echo FAIL)"
+}
+
+e2e_check_line() { # run
+	local r=$1
+	echo "  $r: $(val "$r" files) files, $(val "$r" at_final) at the final reading, $(val "$r" stored) of $(val "$r" readings) readings stored$(val "$r" timeout | sed 's/^/, TIMEOUT: files left /')$(val "$r" settled | sed 's/^/, NEVER AT THE FINAL READING (storer idle): files /')$(val "$r" status_ok | sed 's/^/; status: /');" \
+		"all files made after $(val "$r" exist) s; publishing took $(val "$r" pub_secs) s; $(val "$r" log_problems) error/warning log lines; machine busy $(val "$r" machine | sed 's/ /%, stolen /')%"
+}
+
+e2e_problems() {
+	local f r
+	for f in "$T"/l*-*.sum; do
+		r=$(basename "$f" .sum)
+		[ "$(val "$r" log_problems)" != 0 ] || [ "$(val "$r" lost)" != 0 ] || continue
+		echo
+		echo "$r: first problem lines:"
+		{ grep -iE 'error|warn|fail' "$T/$r.log" | head -5; grep -v '^files' "$T/$r.check" | head -5; } | sed 's/^/    /'
+	done
+}
+
+e2e_main() {
+	local big
+	OUT=$ROOT/bench/results/collector-e2e-$STAMP.txt
+	big=$(echo "$E2E_LOADS" | tr ' ' '\n' | cut -dx -f1 | sort -n | tail -1)
+	CH=$big need
+	# reading times: the last of the longest load 15 minutes ago
+	BASE=$((($(date +%s) / 60 - $(echo "$E2E_LOADS" | tr ' ' '\n' | cut -dx -f2 | sort -n | tail -1) - 15) * 60))
+	build
+	note "work files in $T"
+	start_broker || die "mosquitto did not start"
+	e2e_runs
+	mkdir -p "$(dirname "$OUT")"
+	{ e2e_report; e2e_problems; } | tee "$OUT"
+	note "written to ${OUT#$ROOT/}"
+}
+
 main() {
+	[ "${MODE:-}" = e2e ] && { e2e_main; return; }
 	need
 	build
 	note "work files in $T"

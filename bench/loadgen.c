@@ -2,7 +2,7 @@
  * loadgen.c - the load and the stopwatch of bench/collector-mqtt.sh.
  *
  *   loadgen pub  -p PORT -f gm|collectd -M METERS -C CHANNELS -b BASE -k FIRST -n MINUTES [-w WINDOW]
- *       Publish, at QoS 1, one reading per channel for each of MINUTES simulated
+ *       Prints "first_publish <unix time>" as it starts. Publish, at QoS 1, one reading per channel for each of MINUTES simulated
  *       minutes starting at minute FIRST (reading time BASE + 60 * minute),
  *       minute by minute, with at most WINDOW messages unacknowledged; returns
  *       once the broker has acknowledged every one. gm: the wire contract,
@@ -20,8 +20,17 @@
  *       UPDATE, so STATS UpdatesReceived cannot tell), then send it
  *       FLUSHALL, then wait for the files. Prints one line per
  *       event, "event unix_time pid:cpu_ticks:vmhwm_kb ...", for the PIDs
- *       given: "received" (rrdcached has every update), "complete" (every
- *       file holds FINAL), or "timeout N" (N files did not within LIMIT_S).
+ *       given: "received" (rrdcached has every update), "exist" (every
+ *       file has its header), "complete" (every file holds FINAL), or
+ *       "timeout N" (N files did not within LIMIT_S). With -q QUIET_S:
+ *       "settled_missing N" and "settled" (at the time the PIDs were last
+ *       busy) when they used no CPU for QUIET_S with N files short of FINAL.
+ *
+ *   loadgen check -f gm|collectd -d DATADIR -M METERS -C CHANNELS -b BASE -k FIRST -n MINUTES
+ *       Look for every reading pub sent in its file: the row of minute k in
+ *       the archive of one step a row (AVERAGE) of data source "value" must
+ *       hold the value sent for minute k. Prints "files F at_final A
+ *       readings R stored S lost L" and the first problems on stderr.
  *
  *   loadgen sub -p PORT -i CLIENT_ID -N COUNT
  *       Drain COUNT messages queued for the persistent session CLIENT_ID
@@ -34,6 +43,7 @@
  */
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdbool.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -203,6 +213,8 @@ static int publish(int port, int gm, int meters, int channels, long base, int fi
 		die("the broker refused the connection");
 
 	t0 = now_s();
+	printf("first_publish %.6f\n", t0);   /* the end-to-end clock's start */
+	fflush(stdout);
 	for (int k = first; k < first + minutes; k++) {
 		long t = base + 60L * k;
 
@@ -320,6 +332,43 @@ static void print_procs(const char *pids)
 	}
 }
 
+static void event_at(const char *what, double t, const char *pids)
+{
+	printf("%s %.6f", what, t);
+	print_procs(pids);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* utime + stime of the PIDs, summed */
+static unsigned long long procs_ticks(const char *pids)
+{
+	char list[512], *save = NULL;
+	unsigned long long sum = 0;
+
+	if (pids == NULL)
+		return 0;
+	snprintf(list, sizeof(list), "%s", pids);
+	for (char *p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		char path[64], buf[2048], *s;
+		unsigned long long ut = 0, st = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%s/stat", p);
+		if ((f = fopen(path, "r")) != NULL) {
+			size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+
+			buf[n] = '\0';
+			fclose(f);
+			if ((s = strrchr(buf, ')')) != NULL &&
+			    sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			    &ut, &st) == 2)
+				sum += ut + st;
+		}
+	}
+	return sum;
+}
+
 static void event(const char *what, const char *pids)
 {
 	printf("%s %.6f", what, now_s());
@@ -387,7 +436,7 @@ static bool daemon_has(FILE *f, const char *path, long final)
 }
 
 static int wait_files(int gm, const char *dir, int meters, int channels, long final,
-    const char *sock, const char *pids, int limit_s)
+    const char *sock, const char *pids, int limit_s, int quiet_s)
 {
 	long n = (long)meters * channels, i = 0;
 	char **files = calloc((size_t)n, sizeof(*files));
@@ -431,8 +480,47 @@ static int wait_files(int gm, const char *dir, int meters, int channels, long fi
 		fclose(d);
 	}
 	/* Files complete in roughly the order written: keep the first one
-	 * not yet complete and look only from there. */
+	 * not yet complete and look only from there. The same for the first
+	 * file that does not exist yet (no readable header): "exist" is when
+	 * every channel has its file (fresh channels: made by the storer). */
+	long e = 0, i_seen = -1;
+	unsigned long long ticks = procs_ticks(pids);
+	double busy_at = now_s(), tick_look = now_s();
+
 	while (i < n) {
+		/* -q: the storers idle (at most 2 ticks of CPU in a second) for
+		 * quiet_s with files still lacking the final reading: they will
+		 * not get it (a reading lost); "settled N" at the time the
+		 * storers were last busy or a file last became complete */
+		if (i != i_seen) {
+			i_seen = i;
+			busy_at = now_s();
+		}
+		if (quiet_s > 0 && now_s() - tick_look >= 1) {
+			unsigned long long t = procs_ticks(pids);
+
+			if (t > ticks + 2)
+				busy_at = now_s();
+			ticks = t;
+			tick_look = now_s();
+			if (now_s() - busy_at >= quiet_s) {
+				long missing = 0;
+
+				for (long j = i; j < n; j++)
+					missing += file_last(files[j]) != final;
+				printf("settled_missing %ld\n", missing);
+				event_at("settled", busy_at, pids);
+				return 1;
+			}
+		}
+		if (e < i)
+			e = i;
+		while (e < n && file_last(files[e]) >= 0)
+			e++;
+		if (e == n) {
+			event("exist", pids);
+			e = n + 1;   /* once */
+		}
 		if (file_last(files[i]) == final) {
 			i++;
 			continue;
@@ -447,6 +535,8 @@ static int wait_files(int gm, const char *dir, int meters, int channels, long fi
 		}
 		pause_ms(50);
 	}
+	if (e <= n)
+		event("exist", pids);   /* every file was complete at the first look */
 	event("complete", pids);
 	for (i = 0; i < n; i++)
 		free(files[i]);
@@ -454,13 +544,157 @@ static int wait_files(int gm, const char *dir, int meters, int channels, long fi
 	return 0;
 }
 
+/* --- check ---------------------------------------------------------------- */
+
+/* Every reading of the load in its file, row by row: the value data source
+ * ("value", both storers' name for it) of the archive of one step a row
+ * (AVERAGE) must hold, for minute k, the value sent for minute k. A reading
+ * lost or stored twice shows: a GAUGE spreads the next reading over the
+ * gap, so the row would hold the next minute's value. The first minute's
+ * row is unknown in a file made by that reading (an RRD knows nothing
+ * before its start), so reading FIRST counts as stored when its file
+ * exists and is at or past it; a row that holds it counts too.
+ * Reads the files itself, taking no lock, like wait. Returns the readings
+ * found stored. */
+static long check_file(const char *path, long channel, long base, int first, int minutes,
+    long *wrong, int *at_final, char *why, size_t whylen)
+{
+	stat_head_t st;
+	live_head_t live;
+	ds_def_t *ds = NULL;
+	rra_def_t *rra = NULL;
+	rra_ptr_t *ptr = NULL;
+	long stored = 0, final = base + 60L * (first + minutes - 1);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	off_t at, data;
+	unsigned long dsi = 0, ri, r;
+
+	*at_final = 0;
+	if (fd < 0) {
+		snprintf(why, whylen, "no file");
+		return 0;
+	}
+	if (pread(fd, &st, sizeof(st), 0) != (ssize_t)sizeof(st) ||
+	    memcmp(st.cookie, RRD_COOKIE, 4) != 0 || st.ds_cnt < 1 || st.ds_cnt > 100 ||
+	    st.rra_cnt < 1 || st.rra_cnt > 100 || strcmp(st.version, RRD_VERSION3) < 0) {
+		snprintf(why, whylen, "not an RRD of version 3 or later");
+		goto out;
+	}
+	ds = calloc(st.ds_cnt, sizeof(*ds));
+	rra = calloc(st.rra_cnt, sizeof(*rra));
+	ptr = calloc(st.rra_cnt, sizeof(*ptr));
+	if (ds == NULL || rra == NULL || ptr == NULL)
+		die("out of memory");
+	at = (off_t)sizeof(st);
+	if (pread(fd, ds, st.ds_cnt * sizeof(*ds), at) != (ssize_t)(st.ds_cnt * sizeof(*ds)))
+		goto short_file;
+	at += (off_t)(st.ds_cnt * sizeof(*ds));
+	if (pread(fd, rra, st.rra_cnt * sizeof(*rra), at) != (ssize_t)(st.rra_cnt * sizeof(*rra)))
+		goto short_file;
+	at += (off_t)(st.rra_cnt * sizeof(*rra));
+	if (pread(fd, &live, sizeof(live), at) != (ssize_t)sizeof(live))
+		goto short_file;
+	at += (off_t)(sizeof(live) + st.ds_cnt * sizeof(pdp_prep_t) +
+	    st.rra_cnt * st.ds_cnt * sizeof(cdp_prep_t));
+	if (pread(fd, ptr, st.rra_cnt * sizeof(*ptr), at) != (ssize_t)(st.rra_cnt * sizeof(*ptr)))
+		goto short_file;
+	data = at + (off_t)(st.rra_cnt * sizeof(*ptr));
+	*at_final = (long)live.last_up == final;
+	for (unsigned long d = 0; d < st.ds_cnt; d++)
+		if (strcmp(ds[d].ds_nam, "value") == 0)
+			dsi = d;
+	for (ri = 0; ri < st.rra_cnt; ri++) {
+		if (rra[ri].pdp_cnt == 1 && strcmp(rra[ri].cf_nam, "AVERAGE") == 0)
+			break;
+		data += (off_t)(rra[ri].row_cnt * st.ds_cnt * sizeof(double));
+	}
+	if (ri == st.rra_cnt) {
+		snprintf(why, whylen, "no AVERAGE archive of one step a row");
+		goto out;
+	}
+	/* the archive's newest row ends at the last update, floored to the step */
+	{
+		long end = (long)live.last_up - (long)live.last_up % (long)st.pdp_step;
+		long step = (long)st.pdp_step;
+
+		for (int k = first; k < first + minutes; k++) {
+			long t = base + 60L * k, back = (end - t) / step;
+			double v = 1000 + channel + 0.25 * k, got = NAN;
+			bool ok = false;
+
+			if (t <= end && (end - t) % step == 0 && back < (long)rra[ri].row_cnt) {
+				r = (ptr[ri].cur_row + rra[ri].row_cnt - (unsigned long)back) % rra[ri].row_cnt;
+				if (pread(fd, &got, sizeof(got), data + (off_t)((r * st.ds_cnt + dsi) *
+				    sizeof(double))) == (ssize_t)sizeof(got))
+					ok = got > v - 1e-6 && got < v + 1e-6;
+			}
+			if (!ok && k == first && (long)live.last_up >= t)
+				ok = true;   /* the reading that made the file */
+			if (ok) {
+				stored++;
+			} else {
+				if (*wrong == 0)
+					snprintf(why, whylen, "minute %d: the row holds %.2f, sent %.2f", k,
+					    got, v);
+				(*wrong)++;
+			}
+		}
+	}
+	goto out;
+short_file:
+	snprintf(why, whylen, "cut short");
+out:
+	free(ds);
+	free(rra);
+	free(ptr);
+	close(fd);
+	return stored;
+}
+
+/* Prints "files F at_final A readings R stored S lost L" and the first
+ * few problems; returns 0 when every reading is stored and every file at
+ * the final reading. */
+static int check_files(int gm, const char *dir, int meters, int channels, long base, int first,
+    int minutes)
+{
+	long n = (long)meters * channels, stored = 0, wrong = 0, final_n = 0, files = 0, shown = 0;
+
+	for (int m = 0; m < meters; m++) {
+		for (int c = 0; c < channels; c++) {
+			char path[PATH_MAX + 64], why[128] = "";
+			long w = 0, s;
+			int fin;
+
+			if (gm)
+				snprintf(path, sizeof(path), "%s/bench/m%04d/c%d.rrd", dir, m, c);
+			else
+				snprintf(path, sizeof(path), "%s/bench/meter-m%04d/energy-c%d.rrd", dir,
+				    m, c);
+			s = check_file(path, (long)m * channels + c, base, first, minutes, &w, &fin,
+			    why, sizeof(why));
+			files += access(path, F_OK) == 0;
+			final_n += fin;
+			stored += s;
+			wrong += w;
+			if ((w > 0 || why[0] != '\0' || !fin) && shown++ < 5)
+				fprintf(stderr, "loadgen: %s: %s%s\n", path, why[0] ? why : "",
+				    fin ? "" : " (not at the final reading)");
+		}
+	}
+	printf("files %ld at_final %ld readings %ld stored %ld lost %ld\n", files, final_n,
+	    n * minutes, stored, n * minutes - stored);
+	return stored == n * minutes && final_n == n ? 0 : 1;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: loadgen pub -p PORT -f gm|collectd -M METERS -C CHANNELS "
 	    "-b BASE -k FIRST -n MINUTES [-w WINDOW]\n"
 	    "       loadgen wait -f gm|collectd -d DATADIR -M METERS -C CHANNELS -T FINAL "
-	    "[-s RRDCACHED] [-P PIDS] [-l LIMIT_S]\n"
-	    "       loadgen sub -p PORT -i CLIENT_ID -N COUNT\n");
+	    "[-s RRDCACHED] [-P PIDS] [-l LIMIT_S] [-q QUIET_S]\n"
+	    "       loadgen sub -p PORT -i CLIENT_ID -N COUNT\n"
+	    "       loadgen check -f gm|collectd -d DATADIR -M METERS -C CHANNELS -b BASE "
+	    "-k FIRST -n MINUTES\n");
 	return 2;
 }
 
@@ -469,14 +703,14 @@ int main(int argc, char **argv)
 	const char *fmt = "gm", *dir = NULL, *sock = NULL, *pids = NULL, *client_id = NULL;
 	long count = 0;
 	int port = 0, meters = 0, channels = 0, first = 0, minutes = 0, window = 500;
-	int limit = 600, c;
+	int limit = 600, quiet = 0, c;
 	long base = 0, final = 0;
 	char real[PATH_MAX];
 
 	if (argc < 2)
 		return usage();
 	optind = 2;
-	while ((c = getopt(argc, argv, "p:f:M:C:b:k:n:w:d:T:s:P:l:i:N:")) != -1) {
+	while ((c = getopt(argc, argv, "p:f:M:C:b:k:n:w:d:T:s:P:l:i:N:q:")) != -1) {
 		switch (c) {
 		case 'p': port = atoi(optarg); break;
 		case 'f': fmt = optarg; break;
@@ -493,6 +727,7 @@ int main(int argc, char **argv)
 		case 'l': limit = atoi(optarg); break;
 		case 'i': client_id = optarg; break;
 		case 'N': count = atol(optarg); break;
+		case 'q': quiet = atoi(optarg); break;
 		default: return usage();
 		}
 	}
@@ -504,10 +739,13 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "pub") == 0 && port > 0 && base > 0 && minutes > 0 && window > 0)
 		return publish(port, strcmp(fmt, "gm") == 0, meters, channels, base, first, minutes,
 		    window);
+	if (strcmp(argv[1], "check") == 0 && dir != NULL && base > 0 && minutes > 0)
+		return check_files(strcmp(fmt, "gm") == 0, dir, meters, channels, base, first,
+		    minutes);
 	/* rrdcached knows the files by the absolute path the storers give */
 	if (strcmp(argv[1], "wait") == 0 && dir != NULL && final > 0 &&
 	    realpath(dir, real) != NULL)
 		return wait_files(strcmp(fmt, "gm") == 0, real, meters, channels, final, sock,
-		    pids, limit);
+		    pids, limit, quiet);
 	return usage();
 }
