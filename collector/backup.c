@@ -312,7 +312,8 @@ int backup_take(const char *datadir, const char *rrdcached, const char *dest,
 	return finish(&c, dest, rc);
 }
 
-/* A manifest's path: relative, and below its root whatever it holds. */
+/* A manifest's path: relative, below its root whatever it holds, and of the
+ * characters a data directory's names have (ids, dots, the log's digits). */
 static bool rel_ok(const char *rel)
 {
 	const char *p = rel;
@@ -320,7 +321,8 @@ static bool rel_ok(const char *rel)
 	if (rel[0] == '\0' || rel[0] == '/')
 		return false;
 	for (; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/",
+		    *p) == NULL)
 			return false;
 	for (p = rel; p != NULL; p = strchr(p, '/') ? strchr(p, '/') + 1 : NULL) {
 		size_t n = strcspn(p, "/");
@@ -357,8 +359,9 @@ static int check_file(const char *src, const char *dst, const char *rel, uint64_
 
 	if ((rc = join(path, src, rel, err, errlen)) != GM_OK)
 		return rc;
+	/* its reason names the file */
 	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, &st, why, sizeof(why))) != GM_OK)
-		return gm_errf(err, errlen, rc == GM_ENOTFOUND ? GM_EINVAL : rc, "%s: %s", path, why);
+		return gm_errf(err, errlen, rc == GM_ENOTFOUND ? GM_EINVAL : rc, "%s", why);
 	if (dst != NULL && (rc = join(to, dst, rel, why, sizeof(why))) == GM_OK)
 		rc = make_parents(dst, rel, why, sizeof(why));
 	if (rc == GM_OK)

@@ -10,8 +10,9 @@
  *
  * The input is the file's bytes, written to a scratch file, and read twice:
  * as it is, and as the start of a channel's file (extended with zeros to the
- * size a channel's file has, sparse: so that headers of a channel's layout,
- * damaged, are judged as the collector meets them without 2.5 MB a seed).
+ * size a channel's file has, of layout 2 and of layout 1, sparse: so that
+ * headers of a channel's layout, damaged, are judged as the collector meets
+ * them without megabytes a seed).
  * Rules, each time:
  *   - rrd_head_last() says GM_OK, GM_EIO or GM_EINVAL, with a printable
  *     reason when it refuses; on GM_OK the value is finite or NaN;
@@ -24,7 +25,8 @@
  *     last exactly there), and then rrdfile_pick(), rrdfile_phase() and
  *     rrdfile_row() of every archive at its last row answer without reading
  *     outside the file;
- *   - rrdfile_check_layout() accepts only a file exactly a channel's size,
+ *   - rrdfile_check_layout() accepts only a file exactly a channel's size
+ *     (layout 2's, or layout 1's),
  *     with a 60 s step and "value" and "use" as its sources, and refuses
  *     with a printable reason;
  *   - nothing ever overflows (UBSan) or reads out of bounds (ASan).
@@ -44,6 +46,8 @@
 #include "rrdfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define LAYOUT1_BYTES 2524512ULL   /* a layout-1 channel file, header and rows */
 
 static double last_of(const struct rrdfile *f, const char *ds)
 {
@@ -100,7 +104,10 @@ static void check_layout(const struct rrdfile *f, const char *path)
 		fuzz_check_reason(err, sizeof(err), "rrdfile_check_layout");
 		return;
 	}
-	if (f->size != rrdfile_layout_bytes() || f->pdp_step != RRD_STEP || f->ds_cnt != 2 ||
+	/* a channel's file: of layout 2, or of layout 1 (its LAST, MAX and MIN
+	 * archives beside the same AVERAGE ones: rrd_layout.h) */
+	if ((f->size != rrdfile_layout_bytes() && f->size != LAYOUT1_BYTES) ||
+	    f->pdp_step != RRD_STEP || f->ds_cnt != 2 ||
 	    strcmp(f->ds[0].name, RRD_DS_VALUE) != 0 || strcmp(f->ds[1].name, RRD_DS_USE) != 0)
 		fuzz_broken("rrdfile_check_layout accepted %llu bytes, step %lu, %lu sources",
 		    (unsigned long long)f->size, f->pdp_step, f->ds_cnt);
@@ -153,9 +160,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof(path), "%s/x.rrd", fuzz_scratch("rrd_head"));
 	fuzz_write(path, data, size);
 	check_file(path);
-	/* the same bytes as the start of a channel's file */
+	/* the same bytes as the start of a channel's file, of either layout */
 	if (size < rrdfile_layout_bytes()) {
 		if (truncate(path, (off_t)rrdfile_layout_bytes()) != 0)
+			fuzz_broken("cannot extend %s", path);
+		check_file(path);
+	}
+	if (size < LAYOUT1_BYTES) {
+		if (truncate(path, (off_t)LAYOUT1_BYTES) != 0)
 			fuzz_broken("cannot extend %s", path);
 		check_file(path);
 	}

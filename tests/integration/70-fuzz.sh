@@ -2,13 +2,13 @@
 # 70-fuzz: every libFuzzer target of tests/fuzz/ (one per input that crosses
 # a trust boundary; docs/testing.md lists them) builds with clang under ASan,
 # UBSan and leak detection, replays its seeds with every rule kept, then
-# fuzzes for FUZZ_TEST_SECONDS (5) with no crash, leak, hang or broken
+# fuzzes for FUZZ_TEST_SECONDS (3) with no crash, leak, hang or broken
 # rule. Two targets run side by side. `make fuzz` runs each for 10^6
 # executions. A failing input is saved in build/fuzz/crashes/.
 BIN=${BIN:-unused}   # the programs are not needed here
 . "$(dirname "$0")/../lib.sh"
 
-SECONDS_FUZZ=${FUZZ_TEST_SECONDS:-5}
+SECONDS_FUZZ=${FUZZ_TEST_SECONDS:-3}
 SEEDS=$ROOT/tests/fuzz/corpus
 
 if make -C "$ROOT" --no-print-directory fuzz-build >"$T/build.log" 2>&1; then
