@@ -266,6 +266,7 @@ install: all
 # dpkg-buildflags; nothing else of build/ is touched.
 deb: deps
 	@sh tools/deps.sh deb
+	@rm -f ../greenmeter_*.deb ../greenmeter_*.buildinfo ../greenmeter_*.changes
 	dpkg-buildpackage -us -uc -b
 	@mkdir -p build/package
 	mv ../greenmeter_*.deb ../greenmeter_*.buildinfo ../greenmeter_*.changes build/package/

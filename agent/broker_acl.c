@@ -59,50 +59,48 @@ int broker_acl_print(const struct agent_config *cfg, FILE *out, char *err, size_
 		for (int j = 0; j < cfg->mqtt_meters[i].nch; j++)
 			if (!topic_seen(cfg, i, j))
 				fprintf(out, "topic read %s\n", cfg->mqtt_meters[i].ch[j].topic);
+	fprintf(out, "# gm-agent --import publishes entries for the meters its CSV names (reams,\n"
+	    "# fuel, waste): give each of those a line as above, or the whole site:\n"
+	    "#topic write greenmeter/v1/%s/#\n", cfg->site);
 	free(ids);
 	return GM_OK;
 }
 
-/* The broker's answers, as paho's threads give them: a refusal may come
- * before its publish's token is known here, so refusals are kept by token
- * and matched once every answer is in. */
+/* The broker's answers, as paho's threads give them: an answer may come
+ * before its publish's token is known here, so answers are kept by token,
+ * in the order they came, and matched once every one is in. */
 struct answers {
-	atomic_int acked;             /* PUBACKs, whatever they said */
-	atomic_int nrefused;
+	atomic_int n_answered;
 	int n;
 	int *tokens;                  /* each meter's publish */
-	atomic_int *rtoken, *rreason; /* the refusals, in the order they came */
+	atomic_int *rtoken, *rreason; /* the answers */
 };
 
-static void on_acked(void *user, int token)
-{
-	(void)token;
-	atomic_fetch_add(&((struct answers *)user)->acked, 1);
-}
-
-static void on_refused(void *user, int token, int reason)
+static void on_answered(void *user, int token, int reason)
 {
 	struct answers *a = user;
-	int k = atomic_fetch_add(&a->nrefused, 1);
+	int k = atomic_load(&a->n_answered);
 
 	if (k < a->n) {
 		atomic_store(&a->rtoken[k], token);
 		atomic_store(&a->rreason[k], reason);
 	}
+	atomic_fetch_add(&a->n_answered, 1);   /* after the answer is stored */
 }
 
-/* The refusal of meter i's publish, 0 if none. */
+/* The refusal of meter i's publish (a reason code of 0x80 or more), 0 if
+ * none. */
 static int refusal(struct answers *a, int i)
 {
-	int n = atomic_load(&a->nrefused);
+	int n = atomic_load(&a->n_answered);
 
 	for (int k = 0; k < n && k < a->n; k++)
 		if (atomic_load(&a->rtoken[k]) == a->tokens[i])
-			return atomic_load(&a->rreason[k]);
+			return atomic_load(&a->rreason[k]) >= 0x80 ? atomic_load(&a->rreason[k]) : 0;
 	return 0;
 }
 
-static const struct mqtt_link_cb check_cb = { .delivered = on_acked, .refused = on_refused };
+static const struct mqtt_link_cb check_cb = { .answered = on_answered };
 
 static const char *reason_text(int reason)
 {
@@ -131,11 +129,11 @@ static int ask(struct mqtt_link *link, struct answers *a, const char **ids, cons
 		if (mqtt_link_publish(link, topic, "", 0, &a->tokens[i]) != GM_OK)
 			return gm_errf(err, errlen, -1, "publishing %s failed", topic);
 	}
-	while (atomic_load(&a->acked) < a->n && mono_ms() < until)
+	while (atomic_load(&a->n_answered) < a->n && mono_ms() < until)
 		usleep(20 * 1000);
-	if (atomic_load(&a->acked) < a->n)
+	if (atomic_load(&a->n_answered) < a->n)
 		return gm_errf(err, errlen, -1, "the broker answered %d of %d in time",
-		    atomic_load(&a->acked), a->n);
+		    atomic_load(&a->n_answered), a->n);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -20,8 +21,10 @@
 #include "gm_err.h"
 #include "meter_event.h"
 #include "rrdc.h"
+#include "rrdfile.h"
 
 #define MANIFEST_MAGIC "greenmeter-backup 1"
+#define RESTORING ".restoring"   /* inside the data directory, while a restore copies */
 #define PATH_LEN 4096
 
 struct copy {
@@ -116,6 +119,23 @@ static int copy_fd(int in, const char *dst, mode_t mode, uint64_t *size, uLong *
 	return rc;
 }
 
+/* librrd writes a new file in place, without its lock: a copy taken
+ * meanwhile may be part of one. A copy that is no sane RRD, of a file
+ * written moments ago, is such a file (its channel's rows arrive after
+ * the log was copied: they are not in the backup either way). */
+static bool being_made(const char *copy, const struct stat *st)
+{
+	char why[256];
+	struct rrdfile f;
+	time_t age = time(NULL) - st->st_mtime;
+
+	if (rrdfile_open(copy, &f, why, sizeof(why)) == GM_OK) {
+		rrdfile_close(&f);
+		return false;
+	}
+	return age >= -1 && age <= 5;
+}
+
 static int copy_file(struct copy *c, const char *rel)
 {
 	char src[PATH_LEN], dst[PATH_LEN], why[256];
@@ -142,6 +162,9 @@ static int copy_file(struct copy *c, const char *rel)
 	} else if ((rc = copy_fd(fd, dst, st.st_mode & 0777, &size, &crc, why,
 	    sizeof(why))) != GM_OK) {
 		gm_errf(c->err, c->errlen, rc, "%s: %s", src, why);
+	} else if (k == LOCK_RRD && being_made(dst, &st)) {
+		unlink(dst);   /* a channel's first file, half written: not in the backup */
+		c->rep->skipped++;
 	} else {
 		fprintf(c->manifest, "%" PRIu64 " %08lx %s\n", size, crc, rel);
 		c->rep->files++;
@@ -206,25 +229,63 @@ static int copy_tree(struct copy *c, const char *rel, bool skip_wal)
 	return rc;
 }
 
+/* path and what is below it; a link is removed, never followed. */
 static int remove_tree(const char *path)
 {
 	char sub[PATH_LEN];
 	struct dirent *e;
-	DIR *d = opendir(path);
+	struct stat st;
+	DIR *d;
 
-	if (d == NULL)
+	if (lstat(path, &st) != 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode) || (d = opendir(path)) == NULL)
 		return unlink(path);
 	while ((e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		if (e->d_type == DT_DIR)
-			remove_tree(sub);
-		else
-			unlink(sub);
+		remove_tree(sub);
 	}
 	closedir(d);
 	return rmdir(path);
+}
+
+/* Everything below dir removed; dir stays. */
+static void empty_dir(const char *dir)
+{
+	char sub[PATH_LEN];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (join(sub, dir, e->d_name, NULL, 0) == GM_OK)
+			remove_tree(sub);
+	}
+	if (d != NULL)
+		closedir(d);
+}
+
+/* The directories below path made durable, deepest first, then path. */
+static void sync_tree(const char *path)
+{
+	char sub[PATH_LEN];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || (d = opendir(path)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		sync_tree(sub);
+	}
+	closedir(d);
+	fileio_sync_dir(path);
 }
 
 /* dest must not exist; dest.partial is made afresh. */
@@ -309,6 +370,8 @@ int backup_take(const char *datadir, const char *rrdcached, const char *dest,
 	if (rc == GM_OK)
 		rc = copy_tree(&c, "", true);
 	rrdc_close(c.rrdc);
+	if (rc == GM_OK)
+		sync_tree(tmp);
 	return finish(&c, dest, rc);
 }
 
@@ -347,6 +410,24 @@ static int make_parents(const char *root, const char *rel, char *err, size_t err
 	return GM_OK;
 }
 
+/* Every directory on rel's way below root is one, not a link: a backup
+ * holding "s -> /etc" does not get "s/passwd" read. (The file itself is
+ * opened O_NOFOLLOW.) */
+static int no_links(const char *root, const char *rel, char *err, size_t errlen)
+{
+	char path[PATH_LEN];
+	size_t n = (size_t)snprintf(path, sizeof(path), "%s/", root);
+	struct stat st;
+
+	for (const char *p = rel; (p = strchr(p, '/')) != NULL; p++) {
+		snprintf(path + n, sizeof(path) - n, "%.*s", (int)(p - rel), rel);
+		if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+			return gm_errf(err, errlen, GM_EINVAL, "%s: not a directory of the backup (a "
+			    "link?): refused", path);
+	}
+	return GM_OK;
+}
+
 /* One manifest line's file checked, and copied below dst unless dst is NULL. */
 static int check_file(const char *src, const char *dst, const char *rel, uint64_t want,
     unsigned long want_crc, struct backup_report *rep, char *err, size_t errlen)
@@ -358,6 +439,8 @@ static int check_file(const char *src, const char *dst, const char *rel, uint64_
 	int fd, rc;
 
 	if ((rc = join(path, src, rel, err, errlen)) != GM_OK)
+		return rc;
+	if ((rc = no_links(src, rel, err, errlen)) != GM_OK)
 		return rc;
 	/* its reason names the file */
 	if ((rc = fileio_open_regular(path, O_RDONLY, 0, &fd, &st, why, sizeof(why))) != GM_OK)
@@ -414,7 +497,8 @@ static int each_file(const char *src, const char *dst, struct backup_report *rep
 	return rc;
 }
 
-/* datadir must be missing or an empty directory. */
+/* datadir must be missing or an empty directory (but for a .restoring of
+ * ours, from a restore cut short). */
 static int restore_target(const char *datadir, bool *exists, char *err, size_t errlen)
 {
 	struct dirent *e;
@@ -427,7 +511,8 @@ static int restore_target(const char *datadir, bool *exists, char *err, size_t e
 		    gm_errf(err, errlen, GM_EIO, "%s: %s", datadir, strerror(errno));
 	*exists = true;
 	while (rc == GM_OK && (e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    strcmp(e->d_name, RESTORING) != 0)
 			rc = gm_errf(err, errlen, GM_EINVAL, "%s is not empty (it holds %s): a backup is "
 			    "restored into an empty data directory, with the collector stopped",
 			    datadir, e->d_name);
@@ -435,14 +520,64 @@ static int restore_target(const char *datadir, bool *exists, char *err, size_t e
 	return rc;
 }
 
-int backup_restore(const char *src, const char *datadir, struct backup_report *rep, char *err,
-    size_t errlen)
+/* Each entry of tmp moved up into dir (the same file system: tmp is in it). */
+static int move_up(const char *tmp, const char *dir, char *err, size_t errlen)
+{
+	char from[PATH_LEN], to[PATH_LEN];
+	struct dirent *e;
+	DIR *d = opendir(tmp);
+	int rc = GM_OK;
+
+	if (d == NULL)
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", tmp, strerror(errno));
+	while (rc == GM_OK && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if ((rc = join(from, tmp, e->d_name, err, errlen)) == GM_OK &&
+		    (rc = join(to, dir, e->d_name, err, errlen)) == GM_OK && rename(from, to) != 0)
+			rc = gm_errf(err, errlen, GM_EIO, "%s: cannot move to %s: %s", from, to,
+			    strerror(errno));
+	}
+	closedir(d);
+	return rc;
+}
+
+/* The backup's files into datadir/.restoring, checked again as they are
+ * copied and made durable, then moved up into datadir: a data directory
+ * on a file system of its own (a mount point) is restored too. */
+static int restore_into(const char *src, const char *datadir, struct backup_report *rep,
+    char *err, size_t errlen)
 {
 	char tmp[PATH_LEN];
+	int rc;
+
+	if ((rc = join(tmp, datadir, RESTORING, err, errlen)) != GM_OK)
+		return rc;
+	remove_tree(tmp);   /* ours, from a restore cut short */
+	if (mkdir(tmp, 0750) != 0)
+		return gm_errf(err, errlen, GM_EIO, "%s: cannot make: %s", tmp, strerror(errno));
+	if ((rc = each_file(src, tmp, rep, err, errlen)) == GM_OK) {
+		sync_tree(tmp);
+		rc = move_up(tmp, datadir, err, errlen);
+	}
+	remove_tree(tmp);
+	return rc;
+}
+
+int backup_restore(const char *src, const char *datadir_in, struct backup_report *rep,
+    char *err, size_t errlen)
+{
+	char datadir[PATH_LEN];
+	size_t n;
 	bool exists;
 	int rc;
 
 	memset(rep, 0, sizeof(*rep));
+	/* "rrd/" is "rrd": its .restoring goes inside it either way */
+	if ((n = (size_t)snprintf(datadir, sizeof(datadir), "%s", datadir_in)) >= sizeof(datadir))
+		return gm_errf(err, errlen, GM_EINVAL, "%s: name too long", datadir_in);
+	while (n > 1 && datadir[n - 1] == '/')
+		datadir[--n] = '\0';
 	if ((rc = restore_target(datadir, &exists, err, errlen)) != GM_OK)
 		return rc;
 	/* a newer greenmeter's data is not put where this one would write it */
@@ -451,21 +586,16 @@ int backup_restore(const char *src, const char *datadir, struct backup_report *r
 	/* every file read and checked before anything is written */
 	if ((rc = each_file(src, NULL, rep, err, errlen)) != GM_OK)
 		return rc;
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.restoring", datadir) >= sizeof(tmp))
-		return gm_errf(err, errlen, GM_EINVAL, "%s: name too long", datadir);
-	remove_tree(tmp);   /* ours, from a restore cut short */
-	if (mkdir(tmp, 0750) != 0)
-		return gm_errf(err, errlen, GM_EIO, "%s: cannot make: %s", tmp, strerror(errno));
-	rc = each_file(src, tmp, rep, err, errlen);
-	if (rc == GM_OK && exists && rmdir(datadir) != 0)
-		rc = gm_errf(err, errlen, GM_EIO, "%s: cannot replace: %s", datadir, strerror(errno));
-	if (rc == GM_OK && rename(tmp, datadir) != 0)
-		rc = gm_errf(err, errlen, GM_EIO, "%s: cannot rename to %s: %s", tmp, datadir,
-		    strerror(errno));
-	if (rc != GM_OK) {
-		remove_tree(tmp);
+	if (!exists && mkdir(datadir, 0750) != 0)
+		return gm_errf(err, errlen, GM_EIO, "%s: cannot make: %s", datadir, strerror(errno));
+	if ((rc = restore_into(src, datadir, rep, err, errlen)) != GM_OK) {
+		if (!exists)
+			remove_tree(datadir);
+		else   /* as it was: empty */
+			empty_dir(datadir);
 		return rc;
 	}
+	fileio_sync_dir(datadir);
 	sync_parent(datadir);
 	return GM_OK;
 }

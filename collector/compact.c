@@ -51,6 +51,7 @@ static int remake(const char *path, char *err, size_t errlen)
 	char tmp[4200], step[16], value[64];
 	struct rrd_def d;
 	int argc = 0, fd;
+	struct stat old;
 	long hb = value_heartbeat(path);
 
 	if (hb <= 0)
@@ -84,6 +85,13 @@ static int remake(const char *path, char *err, size_t errlen)
 		unlink(tmp);
 		return gm_errf(err, errlen, GM_EIO, "%s: cannot sync: %s", tmp, strerror(errno));
 	}
+	/* the old file's owner and mode: a run as root leaves the collector's files its own */
+	if (stat(path, &old) == 0 && (chown(tmp, old.st_uid, old.st_gid) != 0 ||
+	    chmod(tmp, old.st_mode & 07777) != 0)) {
+		unlink(tmp);
+		return gm_errf(err, errlen, GM_EIO, "%s: cannot give it %s's owner and mode: %s", tmp,
+		    path, strerror(errno));
+	}
 	close(fd);
 	if (rename(tmp, path) != 0) {
 		unlink(tmp);
@@ -93,11 +101,25 @@ static int remake(const char *path, char *err, size_t errlen)
 	return GM_OK;
 }
 
-static int compact_file(const char *datadir, const struct stored_chan *c,
-    struct compact_report *rep, char *err, size_t errlen)
+/* The channel's .meta says the file's layout is RRD_LAYOUT_VERSION. */
+static int meta_says_layout(const char *datadir, const struct stored_chan *c, char *err,
+    size_t errlen)
 {
 	char why[4400];
 	struct chanmeta meta;
+
+	if (chanmeta_read(datadir, &c->id, &meta, why, sizeof(why)) != GM_OK ||
+	    meta.layout == RRD_LAYOUT_VERSION)
+		return GM_OK;
+	meta.layout = RRD_LAYOUT_VERSION;
+	if (chanmeta_write(datadir, &c->id, &meta, why, sizeof(why)) != GM_OK)
+		return gm_errf(err, errlen, GM_EIO, "%s", why);
+	return GM_OK;
+}
+
+static int compact_file(const char *datadir, const struct stored_chan *c,
+    struct compact_report *rep, char *err, size_t errlen)
+{
 	struct stat st;
 	struct rrdfile f;
 	bool extra;
@@ -109,8 +131,10 @@ static int compact_file(const char *datadir, const struct stored_chan *c,
 	extra = has_extra_archives(&f);
 	rrdfile_close(&f);
 	rep->files++;
-	if (rc != GM_OK || !extra)
+	if (rc != GM_OK)
 		return rc;
+	if (!extra)   /* layout 2 already; a run cut short may not have said so */
+		return meta_says_layout(datadir, c, err, errlen);
 	if (stat(c->path, &st) == 0)
 		rep->before += (uint64_t)st.st_size;
 	if ((rc = remake(c->path, err, errlen)) != GM_OK)
@@ -118,13 +142,7 @@ static int compact_file(const char *datadir, const struct stored_chan *c,
 	rep->compacted++;
 	if (stat(c->path, &st) == 0)
 		rep->after += (uint64_t)st.st_size;
-	/* the .meta says which layout the file now has */
-	if (chanmeta_read(datadir, &c->id, &meta, why, sizeof(why)) == GM_OK) {
-		meta.layout = RRD_LAYOUT_VERSION;
-		if (chanmeta_write(datadir, &c->id, &meta, why, sizeof(why)) != GM_OK)
-			return gm_errf(err, errlen, GM_EIO, "%s", why);
-	}
-	return GM_OK;
+	return meta_says_layout(datadir, c, err, errlen);
 }
 
 int compact_run(const char *datadir, struct compact_report *rep, char *err, size_t errlen)

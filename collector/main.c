@@ -347,7 +347,7 @@ static int backup_cmd(const struct collector_config *cfg, int mode, const char *
 	if (mode == 'B')
 		printf("backed up %s into %s: %llu files (%llu RRD), %.1f MB%s\n", cfg->data_dir,
 		    dir, (unsigned long long)rep.files, (unsigned long long)rep.rrd_files,
-		    (double)rep.bytes / 1e6, rep.skipped > 0 ? "; links and other non-files left out" : "");
+		    (double)rep.bytes / 1e6, rep.skipped > 0 ? "; links, other non-files and files being made left out" : "");
 	else
 		printf("restored %s from %s: %llu files, %.1f MB, each checked against the "
 		    "manifest\n", cfg->data_dir, dir, (unsigned long long)rep.files,
@@ -364,6 +364,13 @@ static int compact_cmd(const struct collector_config *cfg)
 
 	if (data_format_check(cfg->data_dir, false, err, sizeof(err)) != GM_OK) {
 		log_err("%s", err);
+		return 1;
+	}
+	/* rrdcached may hold rows for a file, and write them into the old one
+	 * after it is replaced: it must be stopped, and out of the config */
+	if (cfg->rrdcached[0] != '\0') {
+		log_err("compact: %s writes through rrdcached (%s): stop rrdcached and the collector, "
+		    "then run --compact with --rrdcached ''", cfg->data_dir, cfg->rrdcached);
 		return 1;
 	}
 	if ((rc = compact_run(cfg->data_dir, &rep, err, sizeof(err))) != GM_OK) {

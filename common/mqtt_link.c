@@ -265,14 +265,14 @@ static int on_message(void *ctx, char *topic, int topiclen, MQTTAsync_message *m
 	return done;
 }
 
-/* A v5 PUBACK's reason code, when it is a refusal: the publish's own
- * answer, besides deliveryComplete. */
+/* A v5 PUBACK's reason code: the publish's own answer, besides
+ * deliveryComplete. */
 static void on_publish_answer5(void *ctx, int token, int reason)
 {
 	struct mqtt_link *l = ctx;
 
-	if (reason >= 0x80 && l->cb->refused)
-		l->cb->refused(l->user, token, reason);
+	if (l->cb->answered)
+		l->cb->answered(l->user, token, reason);
 }
 
 static void on_published5(void *ctx, MQTTAsync_successData5 *resp)
@@ -469,7 +469,7 @@ int mqtt_link_publish(struct mqtt_link *l, const char *topic, const void *payloa
 	msg.payload = (void *)payload;
 	msg.payloadlen = (int)len;
 	msg.qos = 1;
-	if (l->opts->version == MQTTVERSION_5 && l->cb->refused) {
+	if (l->opts->version == MQTTVERSION_5 && l->cb->answered) {
 		ro.context = l;
 		ro.onSuccess5 = on_published5;
 		ro.onFailure5 = on_publish_fail5;

@@ -15,10 +15,11 @@
  *                then is it acknowledged (for QoS 1 paho sends PUBACK after
  *                this callback returns), 0 to have it offered again later;
  *   delivered()  the broker acknowledged the publish with this token;
- *   refused()    over MQTT 5, the broker's PUBACK for this token said no,
- *                with its reason code (0x87: not authorised). Over 3.1.1 a
- *                broker that will not take a message acknowledges it all
- *                the same and drops it: only v5 can tell.
+ *   answered()   over MQTT 5, the broker's PUBACK for this token, with its
+ *                reason code (0x87: not authorised; 0 or 0x10: taken): once
+ *                a publish, after delivered(). Over 3.1.1 a broker that will
+ *                not take a message acknowledges it all the same and drops
+ *                it: only v5 can tell.
  */
 #ifndef GM_MQTT_LINK_H
 #define GM_MQTT_LINK_H
@@ -35,7 +36,7 @@ struct mqtt_link_cb {
 	void (*lost)(void *user);
 	int (*message)(void *user, const char *topic, const void *payload, size_t len);
 	void (*delivered)(void *user, int token);
-	void (*refused)(void *user, int token, int reason);
+	void (*answered)(void *user, int token, int reason);
 };
 
 /* clean_session false keeps the broker's queue for us while we are away.

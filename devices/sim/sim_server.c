@@ -242,8 +242,11 @@ static double answer_delay_us(const struct server *s, const uint8_t *req, int n,
 	pdu = n - hdr - (cfg->transport == SIM_RTU ? 2 : 0);
 	if (exception)
 		resp = 5;
-	else if ((fn == 3 || fn == 4) && pdu >= 5)
-		resp = RTU_READ_RESP_BYTES + 2 * ((req[hdr + 3] << 8) | req[hdr + 4]);
+	else if ((fn == 3 || fn == 4) && pdu >= 5) {
+		int count = (req[hdr + 3] << 8) | req[hdr + 4];
+		/* more than 125 is refused with an exception, as a meter does */
+		resp = count >= 1 && count <= 125 ? RTU_READ_RESP_BYTES + 2 * count : 5;
+	}
 	else
 		resp = 8;   /* a write's echo */
 	return rtu_exchange_us(&bus, 1 + pdu + 2, resp) + cfg->latency_ms * 1000.0;

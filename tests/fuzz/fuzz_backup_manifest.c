@@ -12,7 +12,8 @@
  *     its .restoring;
  *   - whatever the manifest says, nothing is written outside the data
  *     directory (a path with "..", a leading "/" or an empty part is
- *     refused), and what it restores is byte for byte a file of the backup;
+ *     refused), nothing is read through a link the backup holds (lnk ->
+ *     /etc), and what it restores is byte for byte a file of the backup;
  *   - nothing overflows (UBSan) or reads out of bounds (ASan).
  */
 #include <dirent.h>
@@ -100,6 +101,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(path, sizeof(path), "%s/%s", src, files[i][0]);
 		fuzz_write(path, (const uint8_t *)files[i][1], strlen(files[i][1]));
 	}
+	/* a link in the backup: "lnk/hostname" must not read /etc's */
+	snprintf(path, sizeof(path), "%s/lnk", src);
+	if (symlink("/etc", path) != 0)
+		fuzz_broken("cannot make %s", path);
 	snprintf(path, sizeof(path), "%s/" BACKUP_MANIFEST, src);
 	fuzz_write(path, data, size);
 
@@ -107,6 +112,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc != GM_OK && rc != GM_EINVAL && rc != GM_EIO)
 		fuzz_broken("backup_restore returned %d", rc);
 	snprintf(path, sizeof(path), "%s.restoring", dst);
+	if (exists(path))
+		fuzz_broken("%s left behind", path);
+	snprintf(path, sizeof(path), "%s/.restoring", dst);
 	if (exists(path))
 		fuzz_broken("%s left behind", path);
 	if (rc != GM_OK) {

@@ -78,8 +78,9 @@ check "four days of history stored for the four channels" history_stored
 # once: some 14,400 messages over four seconds or so
 (send "@$H0" "@$NOW" 1 one) &
 STREAM=$!
-# rows wait in the log while messages keep coming (write_delay)
-waiting() { ls "$T/data/.wal/" | grep -q '\.wal$'; }
+# rows of all four channels wait in the log while messages keep coming
+# (write_delay)
+waiting() { [ "$(cat "$T"/data/.wal/*.wal 2>/dev/null | awk '{ print $1 }' | sort -u | grep -c '^bk/')" -ge 4 ]; }
 wait_for 10 waiting
 "$BIN/gm-collector" --backup "$T/backup" -c "$T/collector.conf" >"$T/backup.out" 2>&1
 check "gm-collector --backup succeeds while readings stream in" test $? = 0
@@ -123,6 +124,15 @@ for d in 4 3 2; do
 	check "$day: the report from the restored backup is the original's (CSV)" same "$day" "$next" --csv
 done
 check "the three days, as text" same "$(date -d "$TODAY -4 days" +%F)" "$(date -d "$TODAY -1 days" +%F)"
+# The streamed hour: each channel's readings in the backup end at its last
+# one, with nothing missing before it (never in neither): up to the
+# earliest of those, minute by minute, the restored figures are the
+# original's.
+HELD=$(for mc in $CHANS; do rrdtool lastupdate "$T/restored/bk/${mc%%:*}/${mc#*:}.rrd" | awk -F: 'END { print $1 }'; done |
+	sort -n | head -1)
+echo "# the backup holds the stream up to $(date -d "@${HELD:-0}" +%T) (it began at $(date -d "@$H0" +%T))"
+check "the backup holds part of the stream" test "${HELD:-0}" -gt "$((H0 + 60))"
+check "up to there, minute by minute, the same figures" same "@$H0" "@$((HELD - HELD % 60))" --csv
 check "October's entered reams" same 2026-10-01 2026-11-01 --csv
 grep -q paper_reams "$T/a.out" || not_ok "the October report has the reams channel"
 
