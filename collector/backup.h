@@ -12,9 +12,11 @@
  * other, never in neither; one in both is written once when the restored
  * log is replayed. It is made in DIR.partial and renamed to DIR when whole,
  * with a MANIFEST of every file's size and CRC-32, so an interrupted backup
- * is never taken for one. A restore checks the whole manifest before it
- * writes anything, copies into DATADIR.restoring and renames that into
- * place: the data directory is the backup, or as it was.
+ * is never taken for one; a channel file librrd is still making (it writes
+ * a new file in place, without its lock) is left out. A restore checks the
+ * whole manifest before it writes anything, reads nothing through a link
+ * the backup holds, copies into DATADIR/.restoring, syncs it and moves it
+ * up: the data directory is the backup, or as it was (empty).
  *
  * Both return GM_OK, or a GM_E* code with the reason, naming the file, in
  * err; nothing is printed.
