@@ -78,6 +78,20 @@ check "four days of history stored for the four channels" history_stored
 # once: some 14,400 messages over four seconds or so
 (send "@$H0" "@$NOW" 1 one) &
 STREAM=$!
+# every channel two minutes into the stream (in its file or in the log):
+# on a busy machine the backup once began 52 s in, too early to compare
+# a minute of it
+past() { # time
+	local mc last
+	for mc in $CHANS; do
+		last=$({
+			rrdtool lastupdate "$T/data/bk/${mc%%:*}/${mc#*:}.rrd" 2>/dev/null | awk -F: 'END { print $1 }'
+			cat "$T"/data/.wal/*.wal 2>/dev/null | awk -v k="bk/${mc%%:*}/${mc#*:}" '$1 == k { print $4 }'
+		} | sort -n | tail -1)
+		[ "${last%.*}" -ge "$1" ] 2>/dev/null || return 1
+	done
+}
+wait_for 30 past $((H0 + 120))
 # rows of all four channels wait in the log while messages keep coming
 # (write_delay)
 waiting() { [ "$(cat "$T"/data/.wal/*.wal 2>/dev/null | awk '{ print $1 }' | sort -u | grep -c '^bk/')" -ge 4 ]; }
