@@ -603,6 +603,9 @@ e2e_run() { # run storer(gm|cd-default|cd-matched) meters channels readings
 		start "$run" collectd -f -C "$T/$run.conf"
 	fi
 	pid=$LAST_PID
+	# the whole machine (the broker and the publisher too), not a wrapper:
+	# loadgen wait watches the storer's own CPU
+	[ "${PROFILE:-}" = "$run" ] && perf record -q -g -a -o "$T/$run.perf" 2>/dev/null &
 	wait_for 30 broker_saw "$run" 2 || die "$run: the storer did not connect: $(tail -3 "$T/$run.log")"
 	"$T/loadgen" wait -f "$fmt" -d "$data" -M "$meters" -C "$chans" -T "$final" -l "$LIMIT" \
 		-P "$pid" -q "$QUIET" >"$T/$run.wait" 2>&1 &
@@ -612,6 +615,7 @@ e2e_run() { # run storer(gm|cd-default|cd-matched) meters channels readings
 		-n "$readings" -w "$WINDOW" >"$T/$run.pub" 2>&1 ||
 		note "$run: publishing failed: $(tail -2 "$T/$run.pub")"
 	wait "$wpid" || note "$run: $(cat "$T/$run.wait")"
+	[ "${PROFILE:-}" = "$run" ] && pkill -INT -f "perf record -q -g -a -o $T/$run.perf" && sleep 3
 	PIDS=$(echo " $PIDS " | sed "s/ $wpid / /; s/^ *//; s/ *$//")
 	{
 		echo "readings=$n"
@@ -630,6 +634,10 @@ e2e_run() { # run storer(gm|cd-default|cd-matched) meters channels readings
 			FILENAME ~ /wait$/ && $1 == "settled_missing" { print "settled=" $2 }
 			FILENAME ~ /wait$/ && $1 ~ /^timeout/ { print "timeout=" $2; print "secs=" limit }' "$T/$run.pub" "$T/$run.wait"
 	} >"$T/$run.sum"
+	# the time to current of the last readings: from the last one
+	# acknowledged to the publisher until every file holds it
+	awk -v s="$(val "$run" secs)" -v p="$(val "$run" pub_secs)" \
+		'BEGIN { if (s != "" && p != "") printf "tail=%.2f\n", s - p }' >>"$T/$run.sum"
 	stop "$pid"
 	# every reading of every channel, in its file
 	"$T/loadgen" check -f "$fmt" -d "$data" -M "$meters" -C "$chans" -b "$BASE" -k 0 -n "$readings" \
@@ -725,7 +733,7 @@ e2e_report() {
 		echo "load $k: $ch fresh channels x $readings readings = $((ch * readings)) readings"
 		printf '%-28s' ""
 		for p in $(seq "$PAIRS"); do printf ' %8s' "s #$p"; done
-		printf ' %8s %9s %10s %7s %8s %7s %7s\n' "median s" "new ch/s" "readings/s" lost "RSS MiB" "CPU s" "busy %"
+		printf ' %8s %7s %9s %10s %7s %8s %7s %7s\n' "median s" "tail s" "new ch/s" "readings/s" lost "RSS MiB" "CPU s" "busy %"
 		for kind in gm cd-default cd-matched; do
 			case $kind in gm) label="gm-collector (librrd)" ;; cd-default) label="collectd, default layout" ;; *) label="collectd, matched layout" ;; esac
 			printf '%-28s' "$label"
@@ -735,7 +743,7 @@ e2e_report() {
 				[ -n "$(val "l$k-$kind-$p" timeout)" ] && secs=">$LIMIT"
 				printf ' %8s' "${secs:--}"
 			done
-			printf ' %8s %9s %10s %7s %8s %7s %7s\n' "$(e2e_med "$k" "$kind" secs)" "$(e2e_med "$k" "$kind" new_rate)" \
+			printf ' %8s %7s %9s %10s %7s %8s %7s %7s\n' "$(e2e_med "$k" "$kind" secs)" "$(e2e_med "$k" "$kind" tail)" "$(e2e_med "$k" "$kind" new_rate)" \
 				"$(e2e_med "$k" "$kind" rate)" "$(e2e_sum "$k" "$kind" lost)" "$(e2e_med "$k" "$kind" hwm)" \
 				"$(e2e_med "$k" "$kind" cpu)" "$(busy "$k" "$kind")"
 		done
@@ -743,7 +751,8 @@ e2e_report() {
 		echo "gm / collectd default: $(ratio "$g" "$d") (rounds: $(round_ratios "$k" cd-default)); gm / collectd matched: $(ratio "$g" "$m") (rounds: $(round_ratios "$k" cd-matched))"
 	done
 	echo
-	echo "s: first publish to every channel's file at its final reading; new ch/s: channels / (first publish to every channel's file made);"
+	echo "s: first publish to every channel's file at its final reading; tail s: the last reading acknowledged to the publisher to every file holding it;"
+	echo "new ch/s: channels / (first publish to every channel's file made);"
 	echo "*: some files never got their final reading (lost): the time until the storer was last busy (idle $QUIET s after)"
 	echo "readings/s: readings / s; lost: readings published and not in their files (loadgen check, every row, all rounds);"
 	echo "RSS: the storer's peak (VmHWM) and CPU s: its utime + stime, both when every file was complete; busy %: both CPUs, any process; medians of the rounds"

@@ -177,14 +177,32 @@ size_t registry_count(struct registry *r)
 	return n;
 }
 
-void registry_dump(struct registry *r, FILE *out, double now)
+struct chan_record *registry_copy(struct registry *r, size_t *n)
 {
+	struct chan_record *all;
 	struct chan_state *cs;
+	size_t k = 0;
 
 	pthread_mutex_lock(&r->lock);
-	for (size_t i = 0; (cs = hmap_next(&r->chans, &i)) != NULL; )
-		status_put(out, &cs->r, now);
+	*n = r->chans.n;
+	all = malloc((*n ? *n : 1) * sizeof(*all));
+	for (size_t i = 0; all != NULL && (cs = hmap_next(&r->chans, &i)) != NULL; )
+		all[k++] = cs->r;
 	pthread_mutex_unlock(&r->lock);
+	return all;
+}
+
+int registry_dump(struct registry *r, FILE *out, double now)
+{
+	size_t n;
+	struct chan_record *all = registry_copy(r, &n);
+
+	if (all == NULL)
+		return GM_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		status_put(out, &all[i], now);
+	free(all);
+	return GM_OK;
 }
 
 struct load_state {

@@ -66,8 +66,14 @@ void registry_note_problem(struct registry *r, struct chan_state *cs, const char
 void registry_problem(struct registry *r, const struct chan_state *cs, char *buf, size_t len);
 /* cs->quarantined, read under the lock (the writer adds to it). */
 uint64_t registry_quarantined(struct registry *r, const struct chan_state *cs);
-/* The status file (status_file.h): every channel's line. */
-void registry_dump(struct registry *r, FILE *out, double now);
+/* Every channel's record, copied under the lock (a still picture the
+ * caller frees); NULL when out of memory. The copy takes milliseconds where
+ * writing 10,000 lines takes a sixth of a second, which no message nor the
+ * writer's thread should wait for. */
+struct chan_record *registry_copy(struct registry *r, size_t *n);
+/* The status file (status_file.h): every channel's line. GM_ENOMEM (and
+ * nothing written) when out of memory. */
+int registry_dump(struct registry *r, FILE *out, double now);
 
 /* Take up the counters of a status file written by an earlier run, so that
  * received, lost, duplicates ... carry on across restarts (as of the file's

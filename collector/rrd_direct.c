@@ -61,6 +61,7 @@ struct rrd_backend *rrd_direct_open(void)
 	if (b == NULL)
 		return NULL;
 	snprintf(b->what, sizeof(b->what), "librrd");
+	b->concurrent_create = true;   /* rrd_create_r2 keeps no shared state */
 	b->create = direct_create;
 	b->update = direct_update;
 	b->sync = direct_sync;

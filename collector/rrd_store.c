@@ -433,6 +433,39 @@ int rrd_store_update(struct rrd_store *s, const struct chan_rows *cr, char *err,
 	return rc;
 }
 
+static int make_file(struct rrd_store *s, const struct chan_rows *cr, char *err,
+    size_t errlen)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int rc;
+
+	if (cr->n == 0)
+		return GM_OK;
+	rrd_layout_path(path, sizeof(path), s->datadir, cr->id);
+	if (lstat(path, &st) == 0 || errno != ENOENT)
+		return GM_OK;
+	rc = create_file(s, path, cr->id, cr->meta, cr->rows[0].t, err, errlen);
+	return rc == GM_OK || rc == GM_EINVAL ? rc : judge_failure(path, rc, err, errlen);
+}
+
+bool rrd_store_makes_apart(const struct rrd_store *s)
+{
+	return s->b->concurrent_create;
+}
+
+int rrd_store_make(struct rrd_store *s, const struct chan_rows *cr, char *err, size_t errlen)
+{
+	int rc;
+
+	if (s->b->concurrent_create)
+		return make_file(s, cr, err, errlen);
+	pthread_mutex_lock(&s->mu);
+	rc = make_file(s, cr, err, errlen);
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
 int rrd_store_covered(struct rrd_store *s, const struct chan_id *id, const double *ts, size_t n,
     double last_t, long every, bool *covered, char *err, size_t errlen)
 {

@@ -69,6 +69,16 @@ int rrd_store_last(struct rrd_store *s, const struct chan_id *id, bool *exists, 
  * (for good) if the channel keeps delta entries instead (entry_store.h). */
 int rrd_store_update(struct rrd_store *s, const struct chan_rows *cr, char *err, size_t errlen);
 
+/* Makes the channel's file, its directory and .meta, as rrd_store_update
+ * does on a channel's first rows (for rows from cr->rows[0].t; no row is
+ * written), unless something is there already (judged by the update that
+ * follows). A new file costs what writing its megabyte costs, so with
+ * librrd this call does not wait for the others: threads may make several
+ * files at once, and the caller sees that no other call is on the same
+ * channel meanwhile (store_queue.c). rrd_store_makes_apart says whether it
+ * does. */
+int rrd_store_make(struct rrd_store *s, const struct chan_rows *cr, char *err, size_t errlen);
+bool rrd_store_makes_apart(const struct rrd_store *s);
 /* Collectors sharing a data directory (a shared subscription) take the
  * channel's file in turn: an exclusive flock() on it while each reads the
  * file's last reading, computes use from it and writes. Returns the fd

@@ -1,19 +1,24 @@
 /* store_queue.c - journaled rows, written to their files by a thread. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "gm_err.h"
 #include "event_store.h"
 #include "log.h"
 #include "quarantine.h"
 #include "rrd_head.h"
+#include "rrd_layout.h"
 #include "store_queue.h"
 #include "timeutil.h"
 #include "wal.h"
@@ -45,6 +50,8 @@ struct sq_chan {
 	int64_t failing_since;      /* mono ms of the first failure in a row; 0: none */
 	char why[QUARANTINE_REASON_MAX];   /* what is wrong with it, when damaged */
 	uint64_t late;              /* rows the file refused, kept as late, not told yet */
+	bool has_file;              /* writer only: its file was seen (no need to look) */
+	bool fresh;                 /* first seen in this run, not in a round yet */
 	struct sq_chan *next_dirty;
 };
 
@@ -65,6 +72,8 @@ struct store_queue {
 	struct sq_chan **round;     /* the writer's: the channels of its round */
 	size_t round_cap;
 	int64_t dirty_since;        /* mono ms the list became non-empty */
+	size_t fresh;               /* channels on the list that are fresh */
+	int64_t fresh_since;        /* mono ms the first of them came */
 	int64_t last_put;           /* mono ms of the last store_queue_put */
 	int64_t pause_ms;
 	size_t queued;
@@ -72,6 +81,7 @@ struct store_queue {
 	uint64_t started, finished; /* rounds of writing */
 	struct complaint trouble;   /* writer thread only */
 	int64_t last_ok;            /* mono ms a file was last written (writer thread) */
+	int makers;                 /* threads that make a round's new files */
 	int64_t give_up_ms;         /* failing this long while others work: damaged */
 };
 
@@ -85,6 +95,7 @@ static struct sq_chan *chan_get(struct store_queue *q, const struct chan_id *id)
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->id = *id;
+	c->fresh = true;
 	if (hmap_add(&q->chans, c) != GM_OK) {
 		free(c);
 		return NULL;
@@ -107,6 +118,8 @@ static void mark_dirty(struct store_queue *q, struct sq_chan *c)
 		pthread_cond_signal(&q->wake);
 	}
 	q->dirty_tail = c;
+	if (c->fresh && q->fresh++ == 0)
+		q->fresh_since = mono_ms();
 }
 
 /* Under q->mu: add the rows (of c) behind what the channel has queued. */
@@ -447,6 +460,92 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 	return rc == GM_OK;
 }
 
+/* ---- new files, several at a time ------------------------------------- */
+
+/* A new file is its megabyte written, which the kernel copies into the page
+ * cache on the writing thread's CPU: at 10,000 new channels the writer spent
+ * nine tenths of its time there while the other CPU idled. So a round's new
+ * files are made first, on up to one thread a CPU (the writer among them),
+ * and the rows written after. No other call is on those channels meanwhile:
+ * they are the round's (busy), and a settle waits for the round. */
+#define SQ_MAKERS_MAX 4
+/* new files a thread at least: fewer are not worth starting one */
+#define SQ_MAKE_EACH 8
+
+struct makers {
+	struct store_queue *q;
+	struct sq_chan **c;
+	size_t n;
+	atomic_size_t next;
+};
+
+static void make_one(struct store_queue *q, struct sq_chan *c)
+{
+	char err[GM_ERR_MAX];
+	struct payload_meta meta;
+	struct store_row first;
+	bool any;
+
+	pthread_mutex_lock(&q->mu);
+	any = c->n > 0 && !c->damaged;
+	if (any) {
+		meta = c->meta;
+		first = c->rows[0];
+	}
+	pthread_mutex_unlock(&q->mu);
+	/* a failure is the write's to judge and report: it tries to make the
+	 * file again, as it always has */
+	if (any)
+		(void)rrd_store_make(q->store, &(struct chan_rows){ &c->id, &meta, &first, 1 },
+		    err, sizeof(err));
+}
+
+static void *make_some(void *arg)
+{
+	struct makers *m = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&m->next, 1)) < m->n)
+		make_one(m->q, m->c[i]);
+	return NULL;
+}
+
+/* The round's channels that have no file yet, made on several threads. */
+static void make_new_files(struct store_queue *q, struct sq_chan **round, size_t n)
+{
+	struct makers m = { .q = q, .n = 0 };
+	pthread_t helper[SQ_MAKERS_MAX];
+	char path[PATH_MAX];
+	struct stat st;
+	size_t threads, started = 0;
+
+	if (q->makers < 2 || !rrd_store_makes_apart(q->store) ||
+	    (m.c = malloc(n * sizeof(*m.c))) == NULL)
+		return;   /* the writes make them one by one */
+	for (size_t i = 0; i < n; i++) {
+		struct sq_chan *c = round[i];
+
+		if (c->has_file)
+			continue;
+		rrd_layout_path(path, sizeof(path), q->datadir, &c->id);
+		c->has_file = true;   /* from now on, the writes judge what is there */
+		if (lstat(path, &st) != 0 && errno == ENOENT)
+			m.c[m.n++] = c;
+	}
+	atomic_init(&m.next, 0);
+	threads = m.n / SQ_MAKE_EACH;
+	if (threads > (size_t)q->makers)
+		threads = (size_t)q->makers;
+	while (started + 1 < threads &&
+	    pthread_create(&helper[started], NULL, make_some, &m) == 0)
+		started++;
+	if (threads > 1)
+		make_some(&m);   /* the writer makes its share */
+	for (size_t i = 0; i < started; i++)
+		pthread_join(helper[i], NULL);
+	free(m.c);
+}
+
 /* Under q->mu: the oldest segment a queued row still needs. */
 static uint64_t oldest_needed(struct store_queue *q)
 {
@@ -469,11 +568,12 @@ static void keep_dirty(struct sq_chan **head, struct sq_chan **tail, struct sq_c
 	*tail = c;
 }
 
-/* Under q->mu: the dirty channels that are due (all of them when `all`)
- * become the round's array; those still backing off stay on the list. Once
- * a channel is off the list, store_queue_put may put it on the next one at any
- * moment, so the round must not follow next_dirty after the lock is let go. */
-static size_t take_round(struct store_queue *q, bool all)
+/* Under q->mu: the dirty channels that are due (all of them when `all`;
+ * only the fresh ones when `fresh`) become the round's array; those still
+ * backing off stay on the list. Once a channel is off the list,
+ * store_queue_put may put it on the next one at any moment, so the round
+ * must not follow next_dirty after the lock is let go. */
+static size_t take_round(struct store_queue *q, bool all, bool fresh)
 {
 	struct sq_chan *c, *next, *keep_head = NULL, *keep_tail = NULL;
 	int64_t now = mono_ms();
@@ -481,7 +581,7 @@ static size_t take_round(struct store_queue *q, bool all)
 
 	for (c = q->dirty_head; c != NULL; c = next) {
 		next = c->next_dirty;
-		if (!all && c->retry_at > now) {
+		if ((!all && c->retry_at > now) || (fresh && !c->fresh)) {
 			keep_dirty(&keep_head, &keep_tail, c);
 			continue;
 		}
@@ -498,16 +598,23 @@ static size_t take_round(struct store_queue *q, bool all)
 		}
 		c->dirty = false;
 		c->busy = true;   /* from now: a settle waits for this round */
+		if (c->fresh) {
+			c->fresh = false;
+			q->fresh--;
+		}
 		q->round[n++] = c;
 	}
 	q->dirty_head = keep_head;
 	q->dirty_tail = keep_tail;
-	q->dirty_since = q->dirty_head != NULL ? now : 0;
+	/* the channels a fresh round leaves keep their time */
+	if (!fresh || q->dirty_head == NULL)
+		q->dirty_since = q->dirty_head != NULL ? now : 0;
 	return n;
 }
 
-/* One round: every channel queued when it starts. Returns how many failed. */
-static size_t write_round(struct store_queue *q, bool all)
+/* One round: every channel queued when it starts (the fresh ones only when
+ * `fresh`). Returns how many failed. */
+static size_t write_round(struct store_queue *q, bool all, bool fresh)
 {
 	char err[GM_ERR_MAX];
 	size_t failed = 0, n;
@@ -517,12 +624,13 @@ static size_t write_round(struct store_queue *q, bool all)
 	pthread_mutex_lock(&q->mu);
 	q->started++;
 	q->hurry = false;
-	n = take_round(q, all);
+	n = take_round(q, all, fresh);
 	sealing = wal_rotate(q->wal);   /* rows from now on go to a new segment */
 	pthread_mutex_unlock(&q->mu);
 
 	if (sealing >= 0 && wal_seal(q->wal, sealing, err, sizeof(err)) != GM_OK)
 		log_warn("%s", err);
+	make_new_files(q, q->round, n);
 	for (size_t i = 0; i < n; i++) {
 		if (!write_chan(q, q->round[i]))
 			failed++;
@@ -544,7 +652,11 @@ static size_t write_round(struct store_queue *q, bool all)
  * more keep coming, and go as soon as the stream pauses. A channel backing
  * off after a failure waits for its time: while every dirty channel does,
  * the writer sleeps until the first of them is due, so a full disk costs a
- * try every few seconds, not a busy loop. */
+ * try every few seconds, not a busy loop. Channels seen for the first time
+ * do not wait for the delay: their files, the costly part, are made (and
+ * their rows written) in a round of their own a pause after the first of
+ * them came - meters coming online get their files while they keep
+ * sending, not all at once later. */
 static int64_t round_due(const struct store_queue *q)
 {
 	int64_t full = q->dirty_since + q->delay_ms;
@@ -560,11 +672,18 @@ static int64_t round_due(const struct store_queue *q)
 	return ready > due ? ready : due;
 }
 
-/* Under q->mu: sleep until there is a round to write, or stop. */
-static bool await_round(struct store_queue *q)
+/* Under q->mu: when a round of the fresh channels only is due. */
+static int64_t fresh_due(const struct store_queue *q)
+{
+	return q->fresh > 0 ? q->fresh_since + q->pause_ms : INT64_MAX;
+}
+
+/* Under q->mu: sleep until there is a round to write (*fresh: of the fresh
+ * channels only), or stop. */
+static bool await_round(struct store_queue *q, bool *fresh)
 {
 	while (!q->stop) {
-		int64_t due, now;
+		int64_t due, now, first;
 		struct timespec ts;
 
 		if (q->dirty_head == NULL) {
@@ -572,9 +691,17 @@ static bool await_round(struct store_queue *q)
 			continue;
 		}
 		due = round_due(q);
+		first = fresh_due(q);
 		now = mono_ms();
+		*fresh = false;
 		if (q->hurry || now >= due)
 			return true;
+		if (now >= first) {
+			*fresh = true;
+			return true;
+		}
+		if (first < due)
+			due = first;
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += (due - now) / 1000;
 		ts.tv_nsec += ((due - now) % 1000) * 1000000L;
@@ -590,17 +717,18 @@ static bool await_round(struct store_queue *q)
 static void *writer(void *arg)
 {
 	struct store_queue *q = arg;
+	bool fresh;
 
 	pthread_mutex_lock(&q->mu);
-	while (await_round(q)) {
+	while (await_round(q, &fresh)) {
 		pthread_mutex_unlock(&q->mu);
-		write_round(q, false);
+		write_round(q, false, fresh);
 		pthread_mutex_lock(&q->mu);
 	}
 	/* stopping: what is queued goes out now; one try when it fails */
 	while (q->dirty_head != NULL) {
 		pthread_mutex_unlock(&q->mu);
-		if (write_round(q, true) > 0)
+		if (write_round(q, true, false) > 0)
 			return NULL;
 		pthread_mutex_lock(&q->mu);
 	}
@@ -629,6 +757,7 @@ int store_queue_open(struct store_queue **out, struct rrd_store *s, struct quara
     char *err, size_t errlen)
 {
 	struct store_queue *q = calloc(1, sizeof(*q));
+	long cpus;
 	int rc;
 
 	*out = NULL;
@@ -642,6 +771,8 @@ int store_queue_open(struct store_queue **out, struct rrd_store *s, struct quara
 	q->delay_ms = (int64_t)llround(delay_s * 1000);
 	q->pause_ms = SQ_PAUSE_MS;
 	q->give_up_ms = SQ_GIVE_UP_S * 1000;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	q->makers = cpus < 1 ? 1 : cpus > SQ_MAKERS_MAX ? SQ_MAKERS_MAX : (int)cpus;
 	hmap_init(&q->chans, &chan_id_keys, offsetof(struct sq_chan, id), false);
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->wake, NULL);

@@ -7,7 +7,9 @@
  * channel's rows with one rrd_store_update a file, starting once no row came
  * for SQ_PAUSE_MS or `delay` seconds after the first of them came, whichever
  * is sooner (at once while it is behind), and removes a log segment once
- * every row in it is in its file. Many rows a call is what makes a burst
+ * every row in it is in its file. Channels seen for the first time get a
+ * round of their own SQ_PAUSE_MS after the first of them came, whatever
+ * the delay, their files made on several threads (rrd_store_make). Many rows a call is what makes a burst
  * cheap: librrd's cost is mostly per call (open, mmap, munmap), not per row.
  *
  * store_queue_open queues again whatever an earlier run left in the log; rows a file

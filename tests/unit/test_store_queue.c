@@ -371,12 +371,15 @@ static void test_pause(void **state)
 {
 	struct chan_id a = id3("hq", "m1", "energy");
 	struct store_queue *q = open_q();
+	char err[256];
 	int waited = 0;
 
 	(void)state;
+	put(q, &a, 0, 1);   /* its file made: a fresh channel has a rule of its own */
+	assert_int_equal(store_queue_settle(q, &a, err, sizeof(err)), GM_OK);
 	written = 0;
 	store_queue_set_pause(q, 0.5);
-	for (int k = 0; k < 5; k++) {   /* 0.1 s apart: no pause yet */
+	for (int k = 1; k < 6; k++) {   /* 0.1 s apart: no pause yet */
 		put(q, &a, k, k + 1);
 		assert_int_equal(written, 0);
 		usleep(100 * 1000);
@@ -386,8 +389,65 @@ static void test_pause(void **state)
 		waited += 10;
 	}
 	assert_int_equal(written, 5);
-	assert_true(last_of(&a, NULL) == T + 240);
+	assert_true(last_of(&a, NULL) == T + 300);
 	store_queue_close(q);
+}
+
+/*
+ * A channel seen for the first time gets its file (and its rows) a pause
+ * after it came, though the stream never pauses; the rows of the channels
+ * that have files keep waiting for the delay. (Meters coming online get
+ * their files while they send, not all at once after.)
+ */
+static void test_fresh_round(void **state)
+{
+	struct chan_id old = id3("hq", "m1", "energy"), fresh = id3("hq", "m2", "energy");
+	struct store_queue *q = open_q();
+	char err[256];
+	double v;
+
+	(void)state;
+	put(q, &old, 0, 1);
+	assert_int_equal(store_queue_settle(q, &old, err, sizeof(err)), GM_OK);
+	store_queue_set_pause(q, 1.0);
+	for (int k = 1; k <= 60; k++) {   /* 3 s, a put every 50 ms: no pause */
+		put(q, &old, k, k + 1);
+		if (k == 4)
+			put(q, &fresh, 0, 3);
+		usleep(50 * 1000);
+	}
+	assert_true(last_of(&fresh, &v) == T + 120);
+	assert_true(v == 1002);
+	assert_true(last_of(&old, NULL) == T);   /* still waiting */
+	assert_int_equal(store_queue_settle(q, &old, err, sizeof(err)), GM_OK);
+	assert_true(last_of(&old, NULL) == T + 3600);
+	store_queue_close(q);
+}
+
+/* A round's many new files are made on several threads: each holds every
+ * row it was given, none lost or refused. */
+static void test_many_new_files(void **state)
+{
+	enum { N = 40 };
+	struct chan_id id[N];
+	struct store_queue *q = open_q();
+	char ch[16];
+	double v;
+
+	(void)state;
+	written = 0;
+	for (int i = 0; i < N; i++) {
+		snprintf(ch, sizeof(ch), "c%d", i);
+		id[i] = id3("hq", i % 2 ? "m1" : "m2", ch);
+		put(q, &id[i], i, i + 3);
+	}
+	store_queue_close(q);
+	assert_int_equal(written, 3 * N);
+	for (int i = 0; i < N; i++) {
+		assert_true(last_of(&id[i], &v) == T + 60 * (i + 2));
+		assert_true(v == 1000 + i + 2);
+	}
+	assert_int_equal(quarantined, 0);
 }
 
 /* Closing writes whatever is queued. */
@@ -922,6 +982,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_replay_nul_and_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_put_settle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pause, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fresh_round, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_new_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_torn, setup, teardown),
