@@ -130,28 +130,17 @@ static const struct mqtt_link_cb collector_cb = { .message = on_message };
 static void write_status(const char *path, struct registry *reg, pthread_mutex_t *still)
 {
 	struct fileio_new n;
-	struct chan_record *all;
-	size_t count;
-	double now = now_wall();
 	char err[512];
 
-	if (still != NULL)
-		pthread_mutex_lock(still);
-	all = registry_copy(reg, &count);
-	if (still != NULL)
-		pthread_mutex_unlock(still);
-	if (all == NULL) {
-		log_warn("status file: out of memory");
-		return;
-	}
 	if (fileio_new_open(&n, path, 0644, err, sizeof(err)) != GM_OK) {
 		log_warn("status file: %s", err);
-		free(all);
 		return;
 	}
-	for (size_t i = 0; i < count; i++)
-		status_put(n.f, &all[i], now);
-	free(all);
+	if (registry_dump(reg, n.f, now_wall(), still) != GM_OK) {
+		log_warn("status file: out of memory");
+		fileio_new_abort(&n);
+		return;
+	}
 	if (fileio_new_commit(&n, false, err, sizeof(err)) != GM_OK)
 		log_warn("status file: cannot replace: %s", err);
 }
