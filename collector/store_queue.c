@@ -471,8 +471,9 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
  * also waits in the kernel (the file system's journal, the throttling of
  * dirty pages), so more threads than CPUs pay: with 2, 4 and 8 on 2 CPUs,
  * 10,000 new channels took 17.4, 15.5 and 15.6 s end to end, 598, 674 and
- * 740 new files a second (bench/collector-mqtt.sh MODE=e2e). */
-#define SQ_MAKERS_CPU 4
+ * 740 new files a second (bench/collector-mqtt.sh MODE=e2e); 8 gained
+ * nothing on 4 at 1,000 channels and cost 5 MB more. */
+#define SQ_MAKERS_CPU 2
 #define SQ_MAKERS_MAX 8
 /* new files a thread at least: fewer are not worth starting one */
 #define SQ_MAKE_EACH 8
