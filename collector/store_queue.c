@@ -465,14 +465,18 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 /* A new file is its megabyte written, which the kernel copies into the page
  * cache on the writing thread's CPU: at 10,000 new channels the writer spent
  * nine tenths of its time there while the other CPU idled. So a round's new
- * files are made first, on several threads (the writer among them), and the
- * rows written after. No other call is on those channels meanwhile: they
- * are the round's (busy), and a settle waits for the round. Making a file
- * also waits in the kernel (the file system's journal, the throttling of
- * dirty pages), so more threads than CPUs pay: with 2, 4 and 8 on 2 CPUs,
- * 10,000 new channels took 17.4, 15.5 and 15.6 s end to end, 598, 674 and
- * 740 new files a second (bench/collector-mqtt.sh MODE=e2e); 8 gained
- * nothing on 4 at 1,000 channels and cost 5 MB more. */
+ * files are made by helper threads while the writer writes the rows of the
+ * channels that have files, then each new channel's rows as soon as its
+ * file is made: a file is never long without its first rows (a dashboard
+ * reading it then would take its creation for its last reading, a minute
+ * old: tests/integration/84-gateway-alert.sh saw 100 meters "stale" while
+ * 400 files were made before any was written). No other call is on those
+ * channels meanwhile: they are the round's (busy), and a settle waits for
+ * the round. Making a file also waits in the kernel (the file system's
+ * journal, the throttling of dirty pages), so more threads than CPUs pay:
+ * with 2, 4 and 8 on 2 CPUs, 10,000 new channels took 17.4, 15.5 and 15.6 s
+ * end to end, 598, 674 and 740 new files a second (bench/collector-mqtt.sh
+ * MODE=e2e); 8 gained nothing on 4 at 1,000 channels and cost 5 MB more. */
 #define SQ_MAKERS_CPU 2
 #define SQ_MAKERS_MAX 8
 /* new files a thread at least: fewer are not worth starting one */
@@ -480,9 +484,15 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 
 struct makers {
 	struct store_queue *q;
-	struct sq_chan **c;
+	struct sq_chan **c;         /* the new channels, in the order they are made */
 	size_t n;
-	atomic_size_t next;
+	atomic_size_t next;         /* the next one a helper takes */
+	pthread_mutex_t mu;
+	pthread_cond_t one_made;
+	size_t made;                /* under mu: c[0..made) are made, in order */
+	bool *done;                 /* under mu: done[i], c[i] is made */
+	pthread_t helper[SQ_MAKERS_MAX];
+	size_t started;
 };
 
 static void make_one(struct store_queue *q, struct sq_chan *c)
@@ -511,45 +521,88 @@ static void *make_some(void *arg)
 	struct makers *m = arg;
 	size_t i;
 
-	while ((i = atomic_fetch_add(&m->next, 1)) < m->n)
+	while ((i = atomic_fetch_add(&m->next, 1)) < m->n) {
 		make_one(m->q, m->c[i]);
+		pthread_mutex_lock(&m->mu);
+		m->done[i] = true;
+		while (m->made < m->n && m->done[m->made])
+			m->made++;
+		pthread_cond_broadcast(&m->one_made);
+		pthread_mutex_unlock(&m->mu);
+	}
 	return NULL;
 }
 
-/* The round's channels that have no file yet, made on several threads. */
-static void make_new_files(struct store_queue *q, struct sq_chan **round, size_t n)
+/*
+ * Moves the round's channels that have no file yet to its end and starts
+ * helpers making their files; returns how many channels, from the first,
+ * have files. m->started is 0 when no helper was started (few new files,
+ * rrdcached, no memory): the writes then make the files, one by one.
+ */
+static size_t start_makers(struct store_queue *q, struct sq_chan **round, size_t n,
+    struct makers *m)
 {
-	struct makers m = { .q = q, .n = 0 };
-	pthread_t helper[SQ_MAKERS_MAX];
 	char path[PATH_MAX];
 	struct stat st;
-	size_t threads, started = 0;
+	struct sq_chan **fresh;
+	size_t have = 0, k = 0, threads;
 
-	if (!rrd_store_makes_apart(q->store) ||
-	    (m.c = malloc(n * sizeof(*m.c))) == NULL)
-		return;   /* the writes make them one by one */
-	for (size_t i = 0; i < n; i++) {
+	memset(m, 0, sizeof(*m));
+	m->q = q;
+	if (!rrd_store_makes_apart(q->store) || (fresh = malloc(n * sizeof(*fresh))) == NULL)
+		return n;
+	for (size_t i = 0; i < n; i++) {   /* new ones to the end, order kept */
 		struct sq_chan *c = round[i];
+		bool is_new = false;
 
-		if (c->has_file)
-			continue;
-		rrd_layout_path(path, sizeof(path), q->datadir, &c->id);
-		c->has_file = true;   /* from now on, the writes judge what is there */
-		if (lstat(path, &st) != 0 && errno == ENOENT)
-			m.c[m.n++] = c;
+		if (!c->has_file) {
+			rrd_layout_path(path, sizeof(path), q->datadir, &c->id);
+			c->has_file = true;   /* from now on, the writes judge what is there */
+			is_new = lstat(path, &st) != 0 && errno == ENOENT;
+		}
+		if (is_new)
+			fresh[k++] = c;
+		else
+			round[have++] = c;
 	}
-	atomic_init(&m.next, 0);
-	threads = m.n / SQ_MAKE_EACH;
+	memcpy(round + have, fresh, k * sizeof(*fresh));
+	free(fresh);
+	m->c = round + have;
+	m->n = k;
+	threads = m->n / SQ_MAKE_EACH;
 	if (threads > (size_t)q->makers)
 		threads = (size_t)q->makers;
-	while (started + 1 < threads &&
-	    pthread_create(&helper[started], NULL, make_some, &m) == 0)
-		started++;
-	if (threads > 1)
-		make_some(&m);   /* the writer makes its share */
-	for (size_t i = 0; i < started; i++)
-		pthread_join(helper[i], NULL);
-	free(m.c);
+	if (threads == 0 || (m->done = calloc(m->n, sizeof(*m->done))) == NULL)
+		return have;
+	atomic_init(&m->next, 0);
+	pthread_mutex_init(&m->mu, NULL);
+	pthread_cond_init(&m->one_made, NULL);
+	while (m->started < threads &&
+	    pthread_create(&m->helper[m->started], NULL, make_some, m) == 0)
+		m->started++;
+	return have;
+}
+
+/* Waits until the i-th new channel's file is made (at once without helpers). */
+static void await_made(struct makers *m, size_t i)
+{
+	if (m->started == 0)
+		return;
+	pthread_mutex_lock(&m->mu);
+	while (m->made <= i)
+		pthread_cond_wait(&m->one_made, &m->mu);
+	pthread_mutex_unlock(&m->mu);
+}
+
+static void end_makers(struct makers *m)
+{
+	for (size_t i = 0; i < m->started; i++)
+		pthread_join(m->helper[i], NULL);
+	if (m->done != NULL) {
+		pthread_mutex_destroy(&m->mu);
+		pthread_cond_destroy(&m->one_made);
+	}
+	free(m->done);
 }
 
 /* Under q->mu: the oldest segment a queued row still needs. */
@@ -623,7 +676,8 @@ static size_t take_round(struct store_queue *q, bool all, bool fresh)
 static size_t write_round(struct store_queue *q, bool all, bool fresh)
 {
 	char err[GM_ERR_MAX];
-	size_t failed = 0, n;
+	struct makers makers;
+	size_t failed = 0, n, have;
 	uint64_t keep;
 	int sealing;
 
@@ -636,11 +690,14 @@ static size_t write_round(struct store_queue *q, bool all, bool fresh)
 
 	if (sealing >= 0 && wal_seal(q->wal, sealing, err, sizeof(err)) != GM_OK)
 		log_warn("%s", err);
-	make_new_files(q, q->round, n);
+	have = start_makers(q, q->round, n, &makers);
 	for (size_t i = 0; i < n; i++) {
+		if (i >= have)
+			await_made(&makers, i - have);
 		if (!write_chan(q, q->round[i]))
 			failed++;
 	}
+	end_makers(&makers);
 	if (failed == 0)
 		complain_release(&q->trouble, time(NULL), "writing queued rows");
 
