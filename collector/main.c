@@ -39,7 +39,6 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -125,9 +124,8 @@ static int on_message(void *user, const char *topic, const void *payload, size_t
 static const struct mqtt_link_cb collector_cb = { .message = on_message };
 
 /* Written whole under a fresh temporary name and renamed, so readers never
- * see half (fileio.h). still: held while the records are copied, so that
- * no message changes a channel meanwhile (NULL: nothing else runs). */
-static void write_status(const char *path, struct registry *reg, pthread_mutex_t *still)
+ * see half (fileio.h). */
+static void write_status(const char *path, struct registry *reg)
 {
 	struct fileio_new n;
 	char err[512];
@@ -136,11 +134,7 @@ static void write_status(const char *path, struct registry *reg, pthread_mutex_t
 		log_warn("status file: %s", err);
 		return;
 	}
-	if (registry_dump(reg, n.f, now_wall(), still) != GM_OK) {
-		log_warn("status file: out of memory");
-		fileio_new_abort(&n);
-		return;
-	}
+	registry_dump(reg, n.f, now_wall());
 	if (fileio_new_commit(&n, false, err, sizeof(err)) != GM_OK)
 		log_warn("status file: cannot replace: %s", err);
 }
@@ -237,7 +231,7 @@ static void close_storage(struct ingest *ig, const struct collector_config *cfg,
 	store_queue_close(ig->queue);   /* what is queued goes to the files */
 	ig->queue = NULL;
 	if (save && cfg->status_file[0] && ig->reg != NULL)
-		write_status(cfg->status_file, ig->reg, NULL);
+		write_status(cfg->status_file, ig->reg);
 	quarantine_close(ig->dlq);
 	registry_free(ig->reg);
 	rrd_store_close(ig->store);
@@ -269,7 +263,10 @@ static int run(struct ingest *ig, const struct collector_config *cfg)
 		usleep(200 * 1000);
 		requeue_serve(ig, &ingest_lock);
 		if (cfg->status_file[0] && mono_ms() >= next_status) {
-			write_status(cfg->status_file, ig->reg, &ingest_lock);
+			/* a still picture: no message changes a channel meanwhile */
+			pthread_mutex_lock(&ingest_lock);
+			write_status(cfg->status_file, ig->reg);
+			pthread_mutex_unlock(&ingest_lock);
 			next_status = mono_ms() + STATUS_FILE_EVERY * 1000;
 		}
 	}

@@ -177,56 +177,14 @@ size_t registry_count(struct registry *r)
 	return n;
 }
 
-/* Channels a dump copies at a time: a copy of all 10,000 at once would add
- * 14 MB to the collector's peak memory. */
-#define DUMP_CHUNK 256
-
-static void lock2(pthread_mutex_t *still, pthread_mutex_t *lock)
+void registry_dump(struct registry *r, FILE *out, double now)
 {
-	if (still != NULL)
-		pthread_mutex_lock(still);
-	pthread_mutex_lock(lock);
-}
-
-static void unlock2(pthread_mutex_t *still, pthread_mutex_t *lock)
-{
-	pthread_mutex_unlock(lock);
-	if (still != NULL)
-		pthread_mutex_unlock(still);
-}
-
-int registry_dump(struct registry *r, FILE *out, double now, pthread_mutex_t *still)
-{
-	struct chan_record *some = malloc(DUMP_CHUNK * sizeof(*some));
-	struct chan_id *ids = NULL;
 	struct chan_state *cs;
-	size_t n = 0;
 
-	lock2(still, &r->lock);
-	if (some != NULL && (ids = malloc((r->chans.n ? r->chans.n : 1) * sizeof(*ids))) != NULL) {
-		for (size_t i = 0; (cs = hmap_next(&r->chans, &i)) != NULL; )
-			ids[n++] = cs->r.id;
-	}
-	unlock2(still, &r->lock);
-	if (ids == NULL) {
-		free(some);
-		return GM_ENOMEM;
-	}
-	for (size_t from = 0; from < n; from += DUMP_CHUNK) {
-		size_t k = 0;
-
-		lock2(still, &r->lock);
-		for (size_t i = from; i < n && i < from + DUMP_CHUNK; i++) {
-			if ((cs = hmap_find(&r->chans, &ids[i])) != NULL)
-				some[k++] = cs->r;
-		}
-		unlock2(still, &r->lock);
-		for (size_t i = 0; i < k; i++)
-			status_put(out, &some[i], now);
-	}
-	free(ids);
-	free(some);
-	return GM_OK;
+	pthread_mutex_lock(&r->lock);
+	for (size_t i = 0; (cs = hmap_next(&r->chans, &i)) != NULL; )
+		status_put(out, &cs->r, now);
+	pthread_mutex_unlock(&r->lock);
 }
 
 struct load_state {

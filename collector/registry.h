@@ -6,7 +6,6 @@
 #ifndef GM_REGISTRY_H
 #define GM_REGISTRY_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -67,14 +66,8 @@ void registry_note_problem(struct registry *r, struct chan_state *cs, const char
 void registry_problem(struct registry *r, const struct chan_state *cs, char *buf, size_t len);
 /* cs->quarantined, read under the lock (the writer adds to it). */
 uint64_t registry_quarantined(struct registry *r, const struct chan_state *cs);
-/* The status file (status_file.h): every channel's line. The records are
- * copied a few hundred at a time under the lock, and under still when it is
- * given (so that no message changes a channel meanwhile), and written with
- * the locks let go: formatting 10,000 lines takes a sixth of a second, which
- * no message nor the writer's thread should wait for. A channel added
- * meanwhile is in the next dump. GM_ENOMEM (nothing written) when out of
- * memory. */
-int registry_dump(struct registry *r, FILE *out, double now, pthread_mutex_t *still);
+/* The status file (status_file.h): every channel's line. */
+void registry_dump(struct registry *r, FILE *out, double now);
 
 /* Take up the counters of a status file written by an earlier run, so that
  * received, lost, duplicates ... carry on across restarts (as of the file's

@@ -28,7 +28,8 @@
 enum recheck {
 	RECHECK_NONE,
 	RECHECK_REPLAYED,   /* from the log of an earlier run */
-	RECHECK_FAILED,     /* a write failed part way (librrd writes row by row) */
+	RECHECK_FAILED,     /* a write failed part way (librrd writes row by row), or
+	                     * a helper wrote the rows it had with the new file */
 };
 
 struct sq_chan {
@@ -465,12 +466,13 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 /* A new file is its megabyte written, which the kernel copies into the page
  * cache on the writing thread's CPU: at 10,000 new channels the writer spent
  * nine tenths of its time there while the other CPU idled. So a round's new
- * files are made by helper threads while the writer writes the rows of the
- * channels that have files, then each new channel's rows as soon as its
- * file is made: a file is never long without its first rows (a dashboard
- * reading it then would take its creation for its last reading, a minute
- * old: tests/integration/84-gateway-alert.sh saw 100 meters "stale" while
- * 400 files were made before any was written). No other call is on those
+ * files are made by helper threads, each with its rows, while the writer
+ * writes the rows of the channels that have files, then each new channel's
+ * rows that came since. A file is never long without its first rows: a
+ * dashboard reading it then finds no reading and calls the meter stale
+ * (tests/integration/84-gateway-alert.sh saw 100 meters so while 400 files
+ * were made before any was written, and one still when the writer wrote
+ * each after the helper made it, behind on a busy machine). No other call is on those
  * channels meanwhile: they are the round's (busy), and a settle waits for
  * the round. Making a file also waits in the kernel (the file system's
  * journal, the throttling of dirty pages), so more threads than CPUs pay:
@@ -495,25 +497,41 @@ struct makers {
 	size_t started;
 };
 
+/* Makes c's file and writes the rows it has now, in one go: a file is never
+ * seen without its first rows for longer than that takes. The writer then
+ * counts what the file holds (RECHECK_FAILED) and writes what came since.
+ * A channel replayed from the log only gets its file: what its file holds
+ * is counted apart. A failure is the writer's to judge and report: it tries
+ * again, as it always has. */
 static void make_one(struct store_queue *q, struct sq_chan *c)
 {
 	char err[GM_ERR_MAX];
 	struct payload_meta meta;
-	struct store_row first;
-	bool any;
+	struct store_row *rows = NULL;
+	struct chan_rows cr;
+	size_t n = 0;
+	bool write;
 
 	pthread_mutex_lock(&q->mu);
-	any = c->n > 0 && !c->damaged;
-	if (any) {
+	if (c->n > 0 && !c->damaged && (rows = malloc(c->n * sizeof(*rows))) != NULL) {
+		n = c->n;
+		memcpy(rows, c->rows, n * sizeof(*rows));
 		meta = c->meta;
-		first = c->rows[0];
 	}
+	write = c->recheck == RECHECK_NONE;
 	pthread_mutex_unlock(&q->mu);
-	/* a failure is the write's to judge and report: it tries to make the
-	 * file again, as it always has */
-	if (any)
-		(void)rrd_store_make(q->store, &(struct chan_rows){ &c->id, &meta, &first, 1 },
-		    err, sizeof(err));
+	if (n == 0)
+		return;
+	cr = (struct chan_rows){ &c->id, &meta, rows, write ? n : 1 };
+	/* GM_ESTALE: nothing written (a file made meanwhile by another
+	 * collector holds newer rows): the writer keeps them late */
+	if (rrd_store_make(q->store, &cr, err, sizeof(err)) == GM_OK && write &&
+	    rrd_store_update(q->store, &cr, err, sizeof(err)) != GM_ESTALE) {
+		pthread_mutex_lock(&q->mu);
+		c->recheck = RECHECK_FAILED;
+		pthread_mutex_unlock(&q->mu);
+	}
+	free(rows);
 }
 
 static void *make_some(void *arg)

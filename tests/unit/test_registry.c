@@ -178,7 +178,7 @@ static void test_dump(void **state)
 	assert_non_null(r);
 	f = tmpfile();
 	assert_non_null(f);
-	registry_dump(r, f, 0, NULL);          /* empty: nothing */
+	registry_dump(r, f, 0);          /* empty: nothing */
 	assert_int_equal(read_lines(f, lines, 8), 0);
 
 	/* 2024-06-01T00:00:00Z = 1704067200 + 152 days (31 + 29 + 31 + 30 + 31)
@@ -221,7 +221,7 @@ static void test_dump(void **state)
 	fclose(f);
 	f = tmpfile();
 	assert_non_null(f);
-	registry_dump(r, f, 1717200070, NULL);
+	registry_dump(r, f, 1717200070);
 	n = read_lines(f, lines, 8);
 	assert_int_equal(n, (int)NCASES(want));
 	for (int i = 0; i < n; i++) {
@@ -271,7 +271,7 @@ static void test_parse_back(void **state)
 	cs->r.quarantined = 8;
 	cs->r.requeued = 3;
 	cs->r.aside = true;
-	registry_dump(r, f, 1717200010, NULL);
+	registry_dump(r, f, 1717200010);
 	rewind(f);
 	assert_non_null(fgets(line, sizeof(line), f));
 	line[strcspn(line, "\n")] = '\0';
@@ -372,7 +372,7 @@ static void test_dump_many(void **state)
 
 		assert_non_null(registry_get(r, &id));
 	}
-	registry_dump(r, f, 0, NULL);   /* copied a few hundred at a time */
+	registry_dump(r, f, 0);
 	rewind(f);
 	while (fgets(buf, sizeof(buf), f) != NULL) {
 		assert_non_null(strchr(buf, '\n'));
