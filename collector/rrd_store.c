@@ -254,6 +254,15 @@ static int create_file(struct rrd_store *s, const char *path, const struct chan_
 	return GM_OK;
 }
 
+/* create_file, its failure judged as a call on the file is (EINVAL: refused). */
+static int create_judged(struct rrd_store *s, const char *path, const struct chan_rows *cr,
+    char *err, size_t errlen)
+{
+	int rc = create_file(s, path, cr->id, cr->meta, cr->rows[0].t, err, errlen);
+
+	return rc == GM_OK || rc == GM_EINVAL ? rc : judge_failure(path, rc, err, errlen);
+}
+
 static int last_locked(struct rrd_store *s, const struct chan_id *id, bool *exists, double *t,
     double *value, char *err, size_t errlen)
 {
@@ -325,8 +334,8 @@ static int update_locked(struct rrd_store *s, const struct chan_rows *cr, char *
 	/* 1: something is there; -1: a directory on its way is a file */
 	there = lstat(path, &st) == 0 ? 1 : errno == ENOTDIR ? -1 : 0;
 	/* GM_EINVAL from create_file: the channel is another kind, refused */
-	if (there == 0 && (rc = create_file(s, path, cr->id, cr->meta, rows[0].t, err, errlen)) != GM_OK)
-		return rc == GM_EINVAL ? rc : judge_failure(path, rc, err, errlen);
+	if (there == 0 && (rc = create_judged(s, path, cr, err, errlen)) != GM_OK)
+		return rc;
 	/* librrd would write through a link (to another channel's file, say) */
 	if (there < 0 || (there > 0 && !S_ISREG(st.st_mode)))
 		return chan_file_judge(path, gm_errf(err, errlen, GM_EIO, "%s: not a file to "
@@ -438,15 +447,13 @@ static int make_file(struct rrd_store *s, const struct chan_rows *cr, char *err,
 {
 	char path[PATH_MAX];
 	struct stat st;
-	int rc;
 
 	if (cr->n == 0)
 		return GM_OK;
 	rrd_layout_path(path, sizeof(path), s->datadir, cr->id);
 	if (lstat(path, &st) == 0 || errno != ENOENT)
 		return GM_OK;
-	rc = create_file(s, path, cr->id, cr->meta, cr->rows[0].t, err, errlen);
-	return rc == GM_OK || rc == GM_EINVAL ? rc : judge_failure(path, rc, err, errlen);
+	return create_judged(s, path, cr, err, errlen);
 }
 
 bool rrd_store_makes_apart(const struct rrd_store *s)

@@ -491,7 +491,6 @@ struct makers {
 	atomic_size_t next;         /* the next one a helper takes */
 	pthread_mutex_t mu;
 	pthread_cond_t one_made;
-	size_t made;                /* under mu: c[0..made) are made, in order */
 	bool *done;                 /* under mu: done[i], c[i] is made */
 	pthread_t helper[SQ_MAKERS_MAX];
 	size_t started;
@@ -513,16 +512,17 @@ static void make_one(struct store_queue *q, struct sq_chan *c)
 	bool write;
 
 	pthread_mutex_lock(&q->mu);
-	if (c->n > 0 && !c->damaged && (rows = malloc(c->n * sizeof(*rows))) != NULL) {
-		n = c->n;
-		memcpy(rows, c->rows, n * sizeof(*rows));
+	write = c->recheck == RECHECK_NONE;
+	if (c->n > 0 && !c->damaged) {
+		n = write ? c->n : 1;   /* the first row's time starts the file */
+		if ((rows = malloc(n * sizeof(*rows))) != NULL)
+			memcpy(rows, c->rows, n * sizeof(*rows));
 		meta = c->meta;
 	}
-	write = c->recheck == RECHECK_NONE;
 	pthread_mutex_unlock(&q->mu);
-	if (n == 0)
+	if (rows == NULL)
 		return;
-	cr = (struct chan_rows){ &c->id, &meta, rows, write ? n : 1 };
+	cr = (struct chan_rows){ &c->id, &meta, rows, n };
 	/* GM_ESTALE: nothing written (a file made meanwhile by another
 	 * collector holds newer rows): the writer keeps them late */
 	if (rrd_store_make(q->store, &cr, err, sizeof(err)) == GM_OK && write &&
@@ -543,8 +543,6 @@ static void *make_some(void *arg)
 		make_one(m->q, m->c[i]);
 		pthread_mutex_lock(&m->mu);
 		m->done[i] = true;
-		while (m->made < m->n && m->done[m->made])
-			m->made++;
 		pthread_cond_broadcast(&m->one_made);
 		pthread_mutex_unlock(&m->mu);
 	}
@@ -607,7 +605,7 @@ static void await_made(struct makers *m, size_t i)
 	if (m->started == 0)
 		return;
 	pthread_mutex_lock(&m->mu);
-	while (m->made <= i)
+	while (!m->done[i])
 		pthread_cond_wait(&m->one_made, &m->mu);
 	pthread_mutex_unlock(&m->mu);
 }

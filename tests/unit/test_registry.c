@@ -350,12 +350,12 @@ static void test_arrivals_back(void **state)
 	assert_int_equal(got.narrived, 0);
 }
 
-/* One line for each of many channels. */
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* One line for each of many channels, each once. */
 static void test_dump_many(void **state)
 {
 	static char *names[MANY];
