@@ -1,4 +1,5 @@
-/* rrd_direct.c - the RRD files written by librrd in this process. */
+/* rrd_direct.c - the RRD files written by librrd in this process; new ones
+ * laid down from a template librrd made (rrd_template.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,13 +9,26 @@
 #include "gm_err.h"
 #include "rrd_backend.h"
 #include "rrd_layout.h"
+#include "rrd_template.h"
+
+struct direct {
+	struct rrd_backend b;   /* first: the store holds a struct rrd_backend * */
+	struct rrd_templates *templates;
+};
 
 static int direct_create(struct rrd_backend *b, const char *path, time_t start, long every,
     char *err, size_t errlen)
 {
+	struct direct *d = (struct direct *)b;
 	struct rrd_def def;
+	int rc;
 
-	(void)b;
+	/* GM_EDUP: one is there, and kept; GM_ENOTFOUND: no template, so librrd */
+	rc = rrd_template_make(d->templates, path, start, every, err, errlen);
+	if (rc == GM_OK || rc == GM_EDUP)
+		return GM_OK;
+	if (rc != GM_ENOTFOUND)
+		return rc;
 	rrd_layout_def(&def, every);
 	rrd_clear_error();
 	errno = 0;
@@ -51,17 +65,25 @@ static int direct_sync(struct rrd_backend *b, const char *path, char *err, size_
 
 static void direct_close(struct rrd_backend *b)
 {
-	free(b);
+	struct direct *d = (struct direct *)b;
+
+	rrd_templates_free(d->templates);
+	free(d);
 }
 
 struct rrd_backend *rrd_direct_open(void)
 {
-	struct rrd_backend *b = calloc(1, sizeof(*b));
+	struct direct *d = calloc(1, sizeof(*d));
+	struct rrd_backend *b;
 
-	if (b == NULL)
+	if (d == NULL || (d->templates = rrd_templates_new()) == NULL) {
+		free(d);
 		return NULL;
+	}
+	b = &d->b;
 	snprintf(b->what, sizeof(b->what), "librrd");
-	b->concurrent_create = true;   /* rrd_create_r2 keeps no shared state */
+	/* rrd_create_r2 keeps no shared state; the templates lock theirs */
+	b->concurrent_create = true;
 	b->create = direct_create;
 	b->update = direct_update;
 	b->sync = direct_sync;

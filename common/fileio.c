@@ -1,12 +1,16 @@
 /* fileio.c - files written whole (temporary, fsync, rename) and read whole;
  * files that must be regular ones, opened without waiting on anything else. */
+#define _GNU_SOURCE   /* renameat2 */
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "gm_err.h"
@@ -94,31 +98,55 @@ int fileio_sync_dir(const char *dir)
 	return rc;
 }
 
+/* umask(2) is read only by setting it: two threads doing so at once (the
+ * collector's helpers each writing a new channel's .meta) could leave it 0
+ * for good. It is read once, the first time, and never set again. */
+static mode_t proc_umask;
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+
+static void read_umask(void)
+{
+	proc_umask = umask(0);
+	umask(proc_umask);
+}
+
+static mode_t current_umask(void)
+{
+	pthread_once(&umask_once, read_umask);
+	return proc_umask;
+}
+
+/* The hidden name beside path that a new version is written under: no
+ * reader lists it as one of its own. */
+static void tmp_name(char *buf, size_t len, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash != NULL ? (int)(slash - path) : 0;
+
+	if (slash != NULL)
+		snprintf(buf, len, "%.*s/.%s.XXXXXX", dirlen, path, slash + 1);
+	else
+		snprintf(buf, len, ".%s.XXXXXX", path);
+}
+
 int fileio_new_open(struct fileio_new *n, const char *path, mode_t mode, char *err,
     size_t errlen)
 {
-	const char *slash = strrchr(path, '/');
-	int fd, dirlen = slash != NULL ? (int)(slash - path) : 0;
-	mode_t mask;
+	int fd;
 
 	n->f = NULL;
 	n->tmp[0] = '\0';
 	if (strlen(path) >= sizeof(n->path))
 		return gm_errf(err, errlen, GM_EIO, "%s: path too long", path);
 	strcpy(n->path, path);
-	/* a hidden name beside the file: no reader lists it as one of its own */
-	if (slash != NULL)
-		snprintf(n->tmp, sizeof(n->tmp), "%.*s/.%s.XXXXXX", dirlen, path, slash + 1);
-	else
-		snprintf(n->tmp, sizeof(n->tmp), ".%s.XXXXXX", path);
+	tmp_name(n->tmp, sizeof(n->tmp), path);
 	if ((fd = mkstemp(n->tmp)) < 0) {
 		n->tmp[0] = '\0';
 		return gm_errf(err, errlen, GM_EIO, "%s: cannot make a temporary file: %s", path,
 		    strerror(errno));
 	}
-	mask = umask(0);
-	umask(mask);
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 || fchmod(fd, mode & ~mask) != 0 || (n->f = fdopen(fd, "w")) == NULL) {
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 || fchmod(fd, mode & ~current_umask()) != 0 ||
+	    (n->f = fdopen(fd, "w")) == NULL) {
 		int e = errno;
 
 		close(fd);
@@ -182,6 +210,71 @@ int fileio_replace(const char *path, const void *buf, size_t len, mode_t mode, b
 		return rc;
 	}
 	return fileio_new_commit(&n, sync, err, errlen);
+}
+
+/* writev() all of iov (iovcnt <= IOV_MAX), across short writes and EINTR:
+ * 0, or -1 with errno. iov is used up. */
+static int writev_all(int fd, struct iovec *iov, int iovcnt)
+{
+	while (iovcnt > 0) {
+		ssize_t w = writev(fd, iov, iovcnt);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		for (; iovcnt > 0 && (size_t)w >= iov->iov_len; iov++, iovcnt--)
+			w -= (ssize_t)iov->iov_len;
+		if (iovcnt > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+/* Give tmp the name path unless something has it: renameat2's NOREPLACE,
+ * or where the file system has none, a hard link (EEXIST alike). */
+static int name_new(const char *tmp, const char *path)
+{
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (link(tmp, path) != 0)
+		return -1;
+	unlink(tmp);
+	return 0;
+}
+
+int fileio_create(const char *path, struct iovec *iov, int iovcnt, mode_t mode, char *err,
+    size_t errlen)
+{
+	char tmp[4200];
+	int fd, e;
+
+	if (strlen(path) >= 4096)
+		return gm_errf(err, errlen, GM_EIO, "%s: path too long", path);
+	tmp_name(tmp, sizeof(tmp), path);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+		return gm_errf(err, errlen, GM_EIO, "%s: cannot make a temporary file: %s", path,
+		    strerror(errno));
+	if (fchmod(fd, mode & ~current_umask()) != 0 || writev_all(fd, iov, iovcnt) != 0) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(e));
+	}
+	if (close(fd) != 0 || name_new(tmp, path) != 0) {
+		e = errno;
+		unlink(tmp);
+		return gm_errf(err, errlen, e == EEXIST ? GM_EDUP : GM_EIO, "%s: %s", path,
+		    strerror(e));
+	}
+	return GM_OK;
 }
 
 /* Read fd to its end (at most max bytes; 0: no limit) and close it. */

@@ -45,6 +45,16 @@ void fileio_new_abort(struct fileio_new *n);
 int fileio_replace(const char *path, const void *buf, size_t len, mode_t mode, bool sync,
     char *err, size_t errlen);
 
+/* Make path, which must not exist yet, from iov's iovcnt buffers (at most
+ * IOV_MAX) written under a temporary name beside it and then named path:
+ * a reader or a crash never sees it part made. Not fsync'd. Mode bits as
+ * given (umask applies). GM_OK; GM_EDUP when something already has the name
+ * (it is kept; the new file is dropped); GM_EIO with the path and reason.
+ * iov is used up. */
+struct iovec;
+int fileio_create(const char *path, struct iovec *iov, int iovcnt, mode_t mode, char *err,
+    size_t errlen);
+
 /* Open path, which must be a regular file, with open(2)'s flags and mode
  * (O_CREAT makes it): into *ret_fd, close-on-exec, and its fstat into
  * *ret_st unless that is NULL. A FIFO at the name would block the open (for

@@ -45,20 +45,16 @@ static bool head_ok(const stat_head_t *st)
 	    st->rra_cnt <= RRDFILE_MAX_RRA && st->pdp_step > 0 && st->pdp_step <= STEP_MAX;
 }
 
-/* The header's parts, in rrd_open's order: stat head, ds defs, rra defs,
- * live head, pdp prep, cdp prep, rra pointers; then the rows. */
-struct layout {
-	size_t rra_def, live, pdp, rra_ptr, end;
-};
-
-static struct layout layout_of(unsigned long ds_cnt, unsigned long rra_cnt)
+struct rrdfile_parts rrdfile_parts(unsigned long ds_cnt, unsigned long rra_cnt)
 {
-	struct layout l;
+	struct rrdfile_parts l;
 
-	l.rra_def = sizeof(stat_head_t) + ds_cnt * sizeof(ds_def_t);
+	l.ds_def = sizeof(stat_head_t);
+	l.rra_def = l.ds_def + ds_cnt * sizeof(ds_def_t);
 	l.live = l.rra_def + rra_cnt * sizeof(rra_def_t);
 	l.pdp = l.live + sizeof(live_head_t);
-	l.rra_ptr = l.pdp + ds_cnt * sizeof(pdp_prep_t) + ds_cnt * rra_cnt * sizeof(cdp_prep_t);
+	l.cdp = l.pdp + ds_cnt * sizeof(pdp_prep_t);
+	l.rra_ptr = l.cdp + ds_cnt * rra_cnt * sizeof(cdp_prep_t);
 	l.end = l.rra_ptr + rra_cnt * sizeof(rra_ptr_t);
 	return l;
 }
@@ -73,13 +69,13 @@ static void copy_name(char *dst, const char *src, size_t size)
 }
 
 /* The data sources: names, types and the text of their last update. */
-static void read_sources(struct rrdfile *f, const struct layout *l, const unsigned char *h)
+static void read_sources(struct rrdfile *f, const struct rrdfile_parts *l, const unsigned char *h)
 {
 	for (unsigned long i = 0; i < f->ds_cnt; i++) {
 		ds_def_t def;
 		pdp_prep_t pdp;
 
-		memcpy(&def, h + sizeof(stat_head_t) + i * sizeof(def), sizeof(def));
+		memcpy(&def, h + l->ds_def + i * sizeof(def), sizeof(def));
 		memcpy(&pdp, h + l->pdp + i * sizeof(pdp), sizeof(pdp));
 		copy_name(f->ds[i].name, def.ds_nam, sizeof(f->ds[i].name));
 		copy_name(f->ds[i].type, def.dst, sizeof(f->ds[i].type));
@@ -89,7 +85,7 @@ static void read_sources(struct rrdfile *f, const struct layout *l, const unsign
 
 /* The last update: a time of the wire contract, its microseconds within
  * the second. (Its milliseconds must fit an int64_t: rrd_head.h.) */
-static int read_live(struct rrdfile *f, const struct layout *l, const unsigned char *h,
+static int read_live(struct rrdfile *f, const struct rrdfile_parts *l, const unsigned char *h,
     const char *path, char *err, size_t errlen)
 {
 	live_head_t live;
@@ -109,7 +105,7 @@ static int read_live(struct rrdfile *f, const struct layout *l, const unsigned c
 /* The archives, and where their rows start: after the header. Their sizes
  * must add up to the file's: anything else is not a file we know how to
  * read. (memcpy: h need not be aligned for the structs.) */
-static int read_archives(struct rrdfile *f, const struct layout *l, const unsigned char *h,
+static int read_archives(struct rrdfile *f, const struct rrdfile_parts *l, const unsigned char *h,
     const char *path, char *err, size_t errlen)
 {
 	uint64_t at = l->end, row_bytes = f->ds_cnt * sizeof(rrd_value_t);
@@ -147,7 +143,7 @@ static int read_header(struct rrdfile *f, const char *path, char *err, size_t er
 {
 	unsigned char buf[FIRST_READ], *h = buf;
 	ssize_t got = pread(f->fd, buf, sizeof(buf), 0);
-	struct layout l;
+	struct rrdfile_parts l;
 	stat_head_t st;
 	int rc = GM_OK;
 
@@ -160,7 +156,7 @@ static int read_header(struct rrdfile *f, const char *path, char *err, size_t er
 		return gm_errf(err, errlen, GM_EINVAL, "%s: not an RRD of format 0003 or later made "
 		    "on this kind of machine, with 1..%d data sources, 1..%d archives and a step "
 		    "of 1 s .. 366 days", path, RRDFILE_MAX_DS, RRDFILE_MAX_RRA);
-	l = layout_of(st.ds_cnt, st.rra_cnt);
+	l = rrdfile_parts(st.ds_cnt, st.rra_cnt);
 	if (l.end > (size_t)got) {
 		if (l.end > f->size)
 			return gm_errf(err, errlen, GM_EIO, "%s: header cut short (%llu bytes, the "
@@ -233,7 +229,7 @@ uint64_t rrdfile_layout_bytes(void)
 	channel_layout(&w);
 	for (int i = 0; i < w.nrra; i++)
 		rows += w.rra[i].rows;
-	return layout_of(w.nds, (unsigned long)w.nrra).end + rows * w.nds * sizeof(rrd_value_t);
+	return rrdfile_parts(w.nds, (unsigned long)w.nrra).end + rows * w.nds * sizeof(rrd_value_t);
 }
 
 /* A name of the file, for a message: any byte but printable ASCII as \xHH. */

@@ -77,6 +77,16 @@ struct rrdfile {
 	struct rrdfile_rra rra[RRDFILE_MAX_RRA];
 };
 
+/* Where each part of a header of ds_cnt data sources and rra_cnt archives
+ * starts, in the format's order (the format's structs, rrd.h): stat head,
+ * ds defs, rra defs, live head, pdp prep (one a data source), cdp prep (one
+ * a data source of each archive, archive by archive), rra pointers; the
+ * rows start at end. */
+struct rrdfile_parts {
+	size_t ds_def, rra_def, live, pdp, cdp, rra_ptr, end;
+};
+struct rrdfile_parts rrdfile_parts(unsigned long ds_cnt, unsigned long rra_cnt);
+
 /* GM_OK; GM_EIO (cannot be read: no such file, not a regular file, a read
  * error, shorter than its own header) or GM_EINVAL (not a sane header, see
  * above), with the path and the reason in err; f is then closed. */

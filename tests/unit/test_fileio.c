@@ -13,7 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -281,10 +285,96 @@ static void test_open_regular(void **state)
 	}
 }
 
+/* A new file from pieces: whole, under its name only once written, never
+ * over something that has the name. */
+static void test_create(void **state)
+{
+	char path[128], buf[64], err[256];
+	char a[] = "head,", b[] = "rows";
+	struct iovec iov[2] = { { a, 5 }, { b, 4 } };
+	struct stat st;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/new.rrd", tmpdir);
+	assert_int_equal(fileio_create(path, iov, 2, 0644, err, sizeof(err)), GM_OK);
+	read_file(path, buf, sizeof(buf));
+	assert_string_equal(buf, "head,rows");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0133, 0);
+	assert_int_equal(st.st_mode & 0600, 0600);
+	iov[0] = (struct iovec){ a, 5 };
+	iov[1] = (struct iovec){ b, 4 };
+	write_file(path, "kept\n");
+	assert_int_equal(fileio_create(path, iov, 2, 0644, err, sizeof(err)), GM_EDUP);
+	read_file(path, buf, sizeof(buf));
+	assert_string_equal(buf, "kept\n");
+	assert_int_equal(dir_count(tmpdir, true), 1);   /* no temporary left */
+}
+
+/* A write that fails (here: past the process's file size limit) leaves
+ * nothing at the name and no temporary, and names the file. */
+static void test_create_fails_clean(void **state)
+{
+	static char big[256 * 1024];
+	char path[128], err[256];
+	struct iovec iov[1] = { { big, sizeof(big) } };
+	struct rlimit old, small = { 64 * 1024, 64 * 1024 };
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/big.rrd", tmpdir);
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small.rlim_max = old.rlim_max;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	assert_int_equal(fileio_create(path, iov, 1, 0644, err, sizeof(err)), GM_EIO);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_non_null(strstr(err, path));
+	assert_int_equal(dir_count(tmpdir, true), 0);
+}
+
+static void *replace_many(void *arg)
+{
+	char path[160], err[256];
+
+	for (int i = 0; i < 200; i++) {
+		snprintf(path, sizeof(path), "%s/f%ld", tmpdir, (long)(intptr_t)arg);
+		if (fileio_replace(path, "x", 1, 0644, false, err, sizeof(err)) != GM_OK)
+			return arg == NULL ? (void *)1 : arg;   /* non-NULL: failed */
+	}
+	return NULL;
+}
+
+/* Files written from several threads at once (the collector's helpers
+ * each write a channel's .meta) leave the process's umask as it was: it
+ * was once read by setting it, which two threads could leave at 0. */
+static void test_umask_kept_across_threads(void **state)
+{
+	pthread_t t[4];
+	mode_t before = umask(027), after;
+
+	(void)state;
+	umask(before);
+	for (long i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, replace_many, (void *)(intptr_t)i), 0);
+	for (int i = 0; i < 4; i++) {
+		void *r;
+
+		assert_int_equal(pthread_join(t[i], &r), 0);
+		assert_true(r == NULL);
+	}
+	after = umask(before);
+	assert_int_equal(after, before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_replace, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_create, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_create_fails_clean, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_umask_kept_across_threads, setup,
+		    tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_planted_symlink_not_followed, setup,
 		    tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_abort_leaves_old, setup, tmpdir_teardown),
