@@ -28,8 +28,9 @@
 enum recheck {
 	RECHECK_NONE,
 	RECHECK_REPLAYED,   /* from the log of an earlier run */
-	RECHECK_FAILED,     /* a write failed part way (librrd writes row by row), or
-	                     * a helper wrote the rows it had with the new file */
+	RECHECK_FAILED,     /* a write failed part way (librrd writes row by row) */
+	RECHECK_MADE,       /* a helper wrote the first `made` rows with the new file:
+	                     * known, so the file need not be read to count them */
 };
 
 struct sq_chan {
@@ -42,6 +43,7 @@ struct sq_chan {
 	bool busy;                  /* in the writer's round: its rows are (or will be,
 	                             * when the round comes to it) in the writer's hand */
 	enum recheck recheck;       /* the file may hold some queued rows already */
+	size_t made;                /* RECHECK_MADE: how many */
 	int failed;                 /* the last write's error; GM_OK after a success */
 	int64_t retry_at;           /* mono ms: not written again before (back-off) */
 	int backoff_ms;             /* the next back-off; 0 after a success */
@@ -231,13 +233,17 @@ static int write_one_by_one(struct store_queue *q, struct sq_chan *c,
 }
 
 static int write_rows(struct store_queue *q, struct sq_chan *c, const struct chan_rows *all,
-    enum recheck recheck, struct write_tally *wt, char *err, size_t errlen)
+    enum recheck recheck, size_t made, struct write_tally *wt, char *err, size_t errlen)
 {
 	struct chan_rows cr = *all;
 	int rc = GM_OK;
 
 	wt->written = wt->done = 0;
-	if (recheck != RECHECK_NONE) {
+	if (recheck == RECHECK_MADE) {   /* rows only grow at the end meanwhile */
+		wt->written = wt->done = made < cr.n ? made : cr.n;
+		if (wt->done == cr.n)
+			return GM_OK;
+	} else if (recheck != RECHECK_NONE) {
 		wt->done = held_already(q, c, cr.rows, cr.n, err, errlen, &rc);
 		if (rc != GM_OK)
 			return rc;
@@ -403,6 +409,7 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 	size_t n;
 	struct write_tally wt = { 0, 0 };
 	enum recheck recheck;
+	size_t made;
 	bool damaged;
 	int rc;
 
@@ -411,6 +418,7 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 	n = c->n;
 	seg = c->seg;
 	recheck = c->recheck;
+	made = c->made;
 	meta = c->meta;
 	damaged = c->damaged;
 	snprintf(err, sizeof(err), "%s", c->why);
@@ -422,8 +430,8 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 	if (damaged)   /* rows put before it was set aside */
 		rc = GM_EDAMAGED;
 	else
-		rc = write_rows(q, c, &(struct chan_rows){ &c->id, &meta, rows, n }, recheck, &wt,
-		    err, sizeof(err));
+		rc = write_rows(q, c, &(struct chan_rows){ &c->id, &meta, rows, n }, recheck, made,
+		    &wt, err, sizeof(err));
 	if (wt.written > 0 && q->hooks.written != NULL)
 		q->hooks.written(q->hooks.user, &c->id, wt.written);
 	if (wt.written > 0 || (rc == GM_OK && n > 0))
@@ -447,7 +455,7 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 		c->failing_since = 0;
 	} else {
 		put_back(q, c, rows, n, seg);
-		if (c->recheck == RECHECK_NONE)
+		if (c->recheck == RECHECK_NONE || c->recheck == RECHECK_MADE)
 			c->recheck = RECHECK_FAILED;
 		back_off(c);
 	}
@@ -498,7 +506,8 @@ struct makers {
 
 /* Makes c's file and writes the rows it has now, in one go: a file is never
  * seen without its first rows for longer than that takes. The writer then
- * counts what the file holds (RECHECK_FAILED) and writes what came since.
+ * skips those (RECHECK_MADE) and writes what came since; after a write that
+ * may have stopped part way, it counts what the file holds (RECHECK_FAILED).
  * A channel replayed from the log only gets its file: what its file holds
  * is counted apart. A failure is the writer's to judge and report: it tries
  * again, as it always has. */
@@ -510,6 +519,7 @@ static void make_one(struct store_queue *q, struct sq_chan *c)
 	struct chan_rows cr;
 	size_t n = 0;
 	bool write;
+	int rc;
 
 	pthread_mutex_lock(&q->mu);
 	write = c->recheck == RECHECK_NONE;
@@ -526,9 +536,10 @@ static void make_one(struct store_queue *q, struct sq_chan *c)
 	/* GM_ESTALE: nothing written (a file made meanwhile by another
 	 * collector holds newer rows): the writer keeps them late */
 	if (rrd_store_make(q->store, &cr, err, sizeof(err)) == GM_OK && write &&
-	    rrd_store_update(q->store, &cr, err, sizeof(err)) != GM_ESTALE) {
+	    (rc = rrd_store_update(q->store, &cr, err, sizeof(err))) != GM_ESTALE) {
 		pthread_mutex_lock(&q->mu);
-		c->recheck = RECHECK_FAILED;
+		c->recheck = rc == GM_OK ? RECHECK_MADE : RECHECK_FAILED;
+		c->made = n;
 		pthread_mutex_unlock(&q->mu);
 	}
 	free(rows);
