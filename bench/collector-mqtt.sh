@@ -78,7 +78,11 @@
 #   its final reading. Then every reading is looked for in its file (loadgen
 #   check) and the files are removed. QUIET=10: a storer idle that long with
 #   files still short of their final reading has lost it; the run ends
-#   there (marked *). Report: bench/results/collector-e2e-<stamp>.txt.
+#   there (marked *). Then, each round, the floor of any storer on either
+#   MQTT library (FLOOR=0 leaves it out): paho (loadgen sub) and libmosquitto
+#   (mosquitto_sub), each a subscriber that stores nothing, on the same load
+#   live, timed from the first publish to its last message (e2e_sub_run).
+#   Report: bench/results/collector-e2e-<stamp>.txt.
 set -u
 export LC_ALL=C
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -661,6 +665,42 @@ e2e_run() { # run storer(gm|cd-default|cd-matched) meters channels readings
 		"$(val "$run" rate) readings/s, lost $(val "$run" lost)"
 }
 
+# A subscriber that stores nothing, on the same load live: what any storer
+# built on that library needs end to end at least (paho: loadgen sub, a
+# callback that only counts; libmosquitto: mosquitto_sub, as collectd's mqtt
+# plugin uses). s: first publish to its COUNT-th message; CPU: its own.
+e2e_sub_run() { # run paho|mosq meters channels readings
+	local run=$1 n=$(($3 * $4 * $5)) pid m0 t1 waited=0
+	session "$run" 'greenmeter/v1/#'
+	m0=$(machine)
+	if [ "$2" = paho ]; then
+		start "$run" /usr/bin/time -f "cpu %U %S" "$T/loadgen" sub -p "$BROKER_PORT" -i "$run" -N "$n"
+	else
+		# -F %U: each message's arrival time, the last one the clock's stop
+		start "$run" sh -c 'exec /usr/bin/time -f "cpu %U %S" mosquitto_sub -p "$1" -c -i "$2" -q 1 \
+			-t "greenmeter/v1/#" -C "$3" -F %U | tail -1 | sed "s/^/last_message /"' \
+			sh "$BROKER_PORT" "$run" "$n"
+	fi
+	pid=$LAST_PID
+	wait_for 30 broker_saw "$run" 2 || die "$run: the subscriber did not connect: $(tail -3 "$T/$run.log")"
+	"$T/loadgen" pub -p "$BROKER_PORT" -f gm -M "$3" -C "$4" -b "$BASE" -k 0 -n "$5" \
+		-w "$WINDOW" >"$T/$run.pub" 2>&1 || note "$run: publishing failed: $(tail -2 "$T/$run.pub")"
+	while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt $((LIMIT * 50)) ]; do
+		sleep 0.02; waited=$((waited + 1))
+	done
+	stop "$pid"
+	t1=$(awk '$1 == "last_message" { print $2 }' "$T/$run.log")
+	{
+		echo "readings=$n"
+		echo "machine=$(machine_share "$m0" "$(machine)")"
+		awk -v t1="$t1" '$1 == "first_publish" { t0 = $2 } $1 == "published" { p = $5 }
+			END { if (t0 && t1) printf "secs=%.2f\nrate=%.0f\ntail=%.2f\n", t1 - t0, '"$n"' / (t1 - t0), t1 - t0 > p ? t1 - t0 - p : 0 }' "$T/$run.pub"
+		awk '$1 == "cpu" { printf "cpu=%.2f\n", $2 + $3 }' "$T/$run.log"
+	} >"$T/$run.sum"
+	drop_session "$run"
+	note "$run: $(val "$run" secs) s end to end, storing nothing"
+}
+
 e2e_runs() {
 	local load ch readings meters p kind k=0
 	for load in $E2E_LOADS; do
@@ -680,6 +720,11 @@ e2e_runs() {
 				fi
 				e2e_run "l$k-$kind-$p" "$kind" "$meters" "$CHANNELS" "$readings"
 			done
+			if [ "${FLOOR:-1}" != 0 ] && [ "${ONLY:-}" != collectd ]; then
+				for kind in paho mosq; do
+					e2e_sub_run "l$k-$kind-$p" "$kind" "$meters" "$CHANNELS" "$readings"
+				done
+			fi
 		done
 	done
 }
@@ -717,7 +762,7 @@ e2e_report() {
 	echo "software: $(collectd -h | sed -n 's/^\(collectd [0-9.a-z]*\),.*/\1/p'), $(mosquitto -h | head -1 | sed 's/ version / /'), rrdtool $(rrdtool | sed -n '1s/^RRDtool \([0-9.]*\).*/\1/p'), paho $(dpkg-query -W -f '${Version}' libpaho-mqtt1.3 2>/dev/null), greenmeter ${VERSION:-?}"
 	echo "files: $T on $(df -T "$T" | awk 'NR == 2 { print $2 " (" $1 ")" }'); the benchmark took $((SECONDS / 60)) min $((SECONDS % 60)) s"
 	echo "each run: empty data directory, storer started and connected, then the load published live (QoS 1, one reading a message, at most $WINDOW unacknowledged);"
-	echo "$PAIRS rounds a load, each round gm-collector, collectd default layout, collectd matched layout, in that order"
+	echo "$PAIRS rounds a load, each round gm-collector, collectd default layout, collectd matched layout, in that order$([ "${FLOOR:-1}" != 0 ] && echo ", then paho and mosquitto_sub storing nothing")"
 	echo
 	echo "layouts (read from one file of each in this run):"
 	[ -f "$T/gm.layout-file" ] && rrd_layout_of "$T/gm-layout.rrd" | awk -v f="$(cat "$T/gm.layout-file")" -v b="$(val "$(cat "$T/gm.layout-file")" file_bytes)" \
@@ -734,8 +779,11 @@ e2e_report() {
 		printf '%-28s' ""
 		for p in $(seq "$PAIRS"); do printf ' %8s' "s #$p"; done
 		printf ' %8s %7s %9s %10s %7s %8s %7s %7s\n' "median s" "tail s" "new ch/s" "readings/s" lost "RSS MiB" "CPU s" "busy %"
-		for kind in gm cd-default cd-matched; do
-			case $kind in gm) label="gm-collector (librrd)" ;; cd-default) label="collectd, default layout" ;; *) label="collectd, matched layout" ;; esac
+		for kind in gm cd-default cd-matched paho mosq; do
+			[ -f "$T/l$k-$kind-1.sum" ] || continue
+			case $kind in gm) label="gm-collector (librrd)" ;; cd-default) label="collectd, default layout" ;;
+			cd-matched) label="collectd, matched layout" ;; paho) label="paho, nothing stored" ;;
+			*) label="libmosquitto, nothing stored" ;; esac
 			printf '%-28s' "$label"
 			for p in $(seq "$PAIRS"); do
 				secs=$(val "l$k-$kind-$p" secs)
@@ -749,6 +797,7 @@ e2e_report() {
 		done
 		g=$(e2e_med "$k" gm secs); d=$(e2e_med "$k" cd-default secs); m=$(e2e_med "$k" cd-matched secs)
 		echo "gm / collectd default: $(ratio "$g" "$d") (rounds: $(round_ratios "$k" cd-default)); gm / collectd matched: $(ratio "$g" "$m") (rounds: $(round_ratios "$k" cd-matched))"
+		[ -f "$T/l$k-paho-1.sum" ] && echo "paho, nothing stored / collectd default: $(ratio "$(e2e_med "$k" paho secs)" "$d"); gm / paho, nothing stored: $(ratio "$g" "$(e2e_med "$k" paho secs)"); libmosquitto, nothing stored / collectd default: $(ratio "$(e2e_med "$k" mosq secs)" "$d")"
 	done
 	echo
 	echo "s: first publish to every channel's file at its final reading; tail s: the last reading acknowledged to the publisher to every file holding it;"
@@ -761,7 +810,10 @@ e2e_report() {
 	echo
 	echo "checks:"
 	local f
-	for f in "$T"/l*-*.sum; do e2e_check_line "$(basename "$f" .sum)"; done
+	for f in "$T"/l*-*.sum; do
+		case $f in *-paho-*|*-mosq-*) continue ;; esac
+		e2e_check_line "$(basename "$f" .sum)"
+	done
 }
 
 round_ratios() { # load storer
@@ -799,6 +851,7 @@ e2e_problems() {
 	local f r
 	for f in "$T"/l*-*.sum; do
 		r=$(basename "$f" .sum)
+		case $r in *-paho-*|*-mosq-*) continue ;; esac
 		[ "$(val "$r" log_problems)" != 0 ] || [ "$(val "$r" lost)" != 0 ] || continue
 		echo
 		echo "$r: first problem lines:"

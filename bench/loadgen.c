@@ -36,6 +36,7 @@
  *       Drain COUNT messages queued for the persistent session CLIENT_ID
  *       with paho and a callback that only counts them: paho's delivery
  *       rate, the ceiling of any paho subscriber (gm-collector's too).
+ *       Prints "last_message <unix time>" when the COUNT-th has come.
  *
  * Built by the benchmark script itself: cc -O2 loadgen.c -lpaho-mqtt3a.
  * rrdcached is spoken to directly (PENDING, FLUSHALL): librrd 1.7 does not
@@ -175,6 +176,7 @@ static int drain(int port, const char *client_id, long n)
 	pthread_mutex_unlock(&lock);
 	if (connected < 0)
 		die("connect refused");
+	printf("last_message %.6f\n", now_s());   /* the end-to-end clock's stop */
 	printf("received %ld in %.3f s: %.0f/s\n", arrived, now_s() - t0,
 	    (double)arrived / (now_s() - t0));
 	MQTTAsync_disconnect(client, NULL);
