@@ -694,7 +694,7 @@ e2e_sub_run() { # run paho|mosq meters channels readings
 		echo "readings=$n"
 		echo "machine=$(machine_share "$m0" "$(machine)")"
 		awk -v t1="$t1" '$1 == "first_publish" { t0 = $2 } $1 == "published" { p = $5 }
-			END { if (t0 && t1) printf "secs=%.2f\nrate=%.0f\ntail=%.2f\n", t1 - t0, '"$n"' / (t1 - t0), t1 - t0 > p ? t1 - t0 - p : 0 }' "$T/$run.pub"
+			END { if (t0 && t1) printf "secs=%.2f\nrate=%.0f\ntail=%.2f\n", t1 - t0, '"$n"' / (t1 - t0), (t1 - t0 > p ? t1 - t0 - p : 0) }' "$T/$run.pub"
 		awk '$1 == "cpu" { printf "cpu=%.2f\n", $2 + $3 }' "$T/$run.log"
 	} >"$T/$run.sum"
 	drop_session "$run"
