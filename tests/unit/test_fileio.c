@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
-#include <signal.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -318,17 +316,12 @@ static void test_create_fails_clean(void **state)
 	static char big[256 * 1024];
 	char path[128], err[256];
 	struct iovec iov[1] = { { big, sizeof(big) } };
-	struct rlimit old, small = { 64 * 1024, 64 * 1024 };
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/big.rrd", tmpdir);
-	signal(SIGXFSZ, SIG_IGN);
-	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-	small.rlim_max = old.rlim_max;
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	file_limit_set(64 * 1024);
 	assert_int_equal(fileio_create(path, iov, 1, 0644, err, sizeof(err)), GM_EIO);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-	signal(SIGXFSZ, SIG_DFL);
+	file_limit_lift();
 	assert_non_null(strstr(err, path));
 	assert_int_equal(dir_count(tmpdir, true), 0);
 }

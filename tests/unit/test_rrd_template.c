@@ -9,14 +9,12 @@
 #include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -191,7 +189,6 @@ static void test_keeps_existing(void **state)
 static void test_failures(void **state)
 {
 	struct rrd_templates *ts = rrd_templates_new();
-	struct rlimit old, small = { 256 * 1024, 256 * 1024 };
 	char path[128], err[256];
 
 	(void)state;
@@ -201,13 +198,9 @@ static void test_failures(void **state)
 	snprintf(path, sizeof(path), "%s/first.rrd", tmpdir);
 	assert_int_equal(rrd_template_make(ts, path, 1767225600, 0, err, sizeof(err)), GM_OK);
 	snprintf(path, sizeof(path), "%s/second.rrd", tmpdir);
-	signal(SIGXFSZ, SIG_IGN);
-	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
-	small.rlim_max = old.rlim_max;
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	file_limit_set(256 * 1024);
 	assert_int_equal(rrd_template_make(ts, path, 1767225600, 0, err, sizeof(err)), GM_EIO);
-	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-	signal(SIGXFSZ, SIG_DFL);
+	file_limit_lift();
 	assert_non_null(strstr(err, path));
 	assert_int_equal(dir_count(tmpdir, true), 1);   /* first.rrd alone */
 	assert_int_equal(rrd_template_make(ts, path, 1767225600, 0, err, sizeof(err)), GM_OK);

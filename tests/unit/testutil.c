@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -267,4 +268,23 @@ int within(int seconds, int (*fn)(void *arg), void *arg)
 		nanosleep(&tick, NULL);
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static struct rlimit file_limit_old;
+
+void file_limit_set(unsigned long bytes)
+{
+	struct rlimit small;
+
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &file_limit_old), 0);
+	small.rlim_cur = bytes;
+	small.rlim_max = file_limit_old.rlim_max;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+}
+
+void file_limit_lift(void)
+{
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &file_limit_old), 0);
+	signal(SIGXFSZ, SIG_DFL);
 }

@@ -4,7 +4,8 @@
  * back, stderr captured there while the code under test logs, a report
  * callback (collect) that keeps each "file:line: message" without the
  * "<tmpdir>/" prefix, and expect_reports() to compare those with the
- * expected text, printing both lists on a mismatch. Failures go through
+ * expected text, printing both lists on a mismatch; a file size limit
+ * that makes writes fail as on a full disk. Failures go through
  * cmocka. Channel files have fixtures of their own: rrd_fixture.h,
  * green_fixture.h, ingest_fixture.h.
  */
@@ -67,6 +68,13 @@ int dir_count(const char *dir, bool hidden);
  * static buffer). Releasing when nothing is captured does nothing. */
 const char *stderr_capture(const char *name);
 const char *stderr_release(void);
+
+/* Writes past `bytes` in a file fail (EFBIG, the process's file size
+ * limit; SIGXFSZ ignored) from file_limit_set() until file_limit_lift();
+ * or fail the test. A file that cannot grow, as on a full disk, for one
+ * process alone. */
+void file_limit_set(unsigned long bytes);
+void file_limit_lift(void);
 
 /* Append a formatted message to `log`. */
 void textlog_add(struct textlog *log, const char *fmt, ...)
