@@ -23,12 +23,12 @@ static int direct_create(struct rrd_backend *b, const char *path, time_t start, 
 	struct rrd_def def;
 	int rc;
 
-	/* GM_EDUP: one is there, and kept; GM_ENOTFOUND: no template, so librrd */
+	/* GM_EDUP: one is there, and kept. Else librrd tries: no template, or
+	 * the file could not be written or named (a file system without
+	 * RENAME_NOREPLACE or links; a full disk, which librrd then reports) */
 	rc = rrd_template_make(d->templates, path, start, every, err, errlen);
 	if (rc == GM_OK || rc == GM_EDUP)
 		return GM_OK;
-	if (rc != GM_ENOTFOUND)
-		return rc;
 	rrd_layout_def(&def, every);
 	rrd_clear_error();
 	errno = 0;

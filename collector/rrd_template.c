@@ -25,10 +25,11 @@
 #define FILL_BYTES 65536        /* of "unknown", one iovec's worth */
 #define FILL_IOV 64             /* rows up to 4 MB (a channel's: 1.1 MB) */
 #define TEMPLATES_MAX 16        /* heartbeats; a channel of another one gets librrd */
-/* the check's two start times: neither on a minute, an hour nor a day, and
- * apart by a number of steps no archive's row divides */
-#define CHECK_T0 1262304007L    /* 2010-01-01 00:00:07 UTC */
+/* the check's two start times: seconds into a step, and steps into an
+ * hour and a day that differ between them (13 and 73; 17 and 1397) */
+#define CHECK_T0 1262308387L    /* 2010-01-01 01:13:07 UTC */
 #define CHECK_T1 1700003843L    /* 2023-11-14 23:17:23 UTC */
+#define RETRY_S 60              /* after the check files could not be made */
 
 struct template {
 	long heartbeat;
@@ -42,6 +43,8 @@ struct rrd_templates {
 	struct template *t[TEMPLATES_MAX];
 	bool failed;              /* the check failed: every file by librrd */
 	char why[GM_ERR_MAX];
+	time_t retry_at;          /* the check files could not be made (a full disk):
+	                           * librrd makes files until then */
 	bool have_fill;
 	unsigned char fill[FILL_BYTES];   /* librrd's "unknown", over and over */
 };
@@ -265,12 +268,17 @@ static int find(struct rrd_templates *ts, const char *path, long every,
 	else if (t == NULL && ts->n == TEMPLATES_MAX)
 		rc = gm_errf(err, errlen, GM_ENOTFOUND, "%d heartbeats have templates already",
 		    TEMPLATES_MAX);
+	else if (t == NULL && time(NULL) < ts->retry_at)
+		rc = gm_errf(err, errlen, GM_ENOTFOUND, "no template until %lld s from now",
+		    (long long)(ts->retry_at - time(NULL)));
 	else if (t == NULL) {
 		snprintf(dir, sizeof(dir), "%.*s", slash != NULL ? (int)(slash - path) : 1,
 		    slash != NULL ? path : ".");
 		rc = make_template(ts, dir, every, &t, err, errlen);
 		if (rc == GM_OK)
 			ts->t[ts->n++] = t;
+		else if (rc == GM_EIO)   /* not made on every new file meanwhile */
+			ts->retry_at = time(NULL) + RETRY_S;
 		else if (rc == GM_ENOTFOUND) {   /* librrd's way, not this directory's fault */
 			ts->failed = true;
 			snprintf(ts->why, sizeof(ts->why), "%s", err);

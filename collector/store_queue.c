@@ -454,7 +454,9 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 		c->retry_at = 0;
 		c->failing_since = 0;
 	} else {
-		put_back(q, c, rows, n, seg);
+		/* not the rows dealt with: in the file (and told), or kept late */
+		n -= wt.done;
+		put_back(q, c, rows + wt.done, n, seg);
 		if (c->recheck == RECHECK_NONE || c->recheck == RECHECK_MADE)
 			c->recheck = RECHECK_FAILED;
 		back_off(c);

@@ -100,12 +100,27 @@ int fileio_sync_dir(const char *dir)
 
 /* umask(2) is read only by setting it: two threads doing so at once (the
  * collector's helpers each writing a new channel's .meta) could leave it 0
- * for good. It is read once, the first time, and never set again. */
+ * for good, and meanwhile any thread's new file gets none. So it is read
+ * once, from /proc (Linux 4.7 and later), setting it only where that
+ * cannot be read. */
 static mode_t proc_umask;
 static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
 
 static void read_umask(void)
 {
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	unsigned m;
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "Umask: %o", &m) == 1) {
+			proc_umask = (mode_t)m;
+			fclose(f);
+			return;
+		}
+	}
+	if (f != NULL)
+		fclose(f);
 	proc_umask = umask(0);
 	umask(proc_umask);
 }

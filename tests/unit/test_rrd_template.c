@@ -183,10 +183,10 @@ static void test_keeps_existing(void **state)
 	rrd_templates_free(ts);
 }
 
-/* A write that fails names the file and leaves nothing; the template is
- * still there for the next file. Where librrd cannot make its checking
- * files (no such directory), the answer is "no template", not for good. */
-static void test_failures(void **state)
+/* Where librrd cannot make its checking files (no such directory here; a
+ * full disk in earnest), the answer is "no template" for a while, not on
+ * every new file and not for good: each try writes two files of 1.1 MB. */
+static void test_check_files_fail(void **state)
 {
 	struct rrd_templates *ts = rrd_templates_new();
 	char path[128], err[256];
@@ -195,6 +195,23 @@ static void test_failures(void **state)
 	snprintf(path, sizeof(path), "%s/nodir/a.rrd", tmpdir);
 	assert_int_equal(rrd_template_make(ts, path, 1767225600, 0, err, sizeof(err)),
 	    GM_ENOTFOUND);
+	assert_non_null(strstr(err, "librrd could not make"));
+	snprintf(path, sizeof(path), "%s/first.rrd", tmpdir);
+	assert_int_equal(rrd_template_make(ts, path, 1767225600, 0, err, sizeof(err)),
+	    GM_ENOTFOUND);
+	assert_non_null(strstr(err, "no template until"));
+	assert_int_equal(dir_count(tmpdir, true), 0);
+	rrd_templates_free(ts);
+}
+
+/* A write that fails names the file and leaves nothing; the template is
+ * still there for the next file. */
+static void test_failures(void **state)
+{
+	struct rrd_templates *ts = rrd_templates_new();
+	char path[128], err[256];
+
+	(void)state;
 	snprintf(path, sizeof(path), "%s/first.rrd", tmpdir);
 	assert_int_equal(rrd_template_make(ts, path, 1767225600, 0, err, sizeof(err)), GM_OK);
 	snprintf(path, sizeof(path), "%s/second.rrd", tmpdir);
@@ -275,6 +292,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_same_as_librrd, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_same_rows, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_keeps_existing, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_check_files_fail, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_failures, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_set_start_refuses, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, tmpdir_teardown),
