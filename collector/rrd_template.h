@@ -38,8 +38,10 @@ void rrd_templates_free(struct rrd_templates *ts);
  * after start. The checking files are made, read and removed in path's
  * directory, under hidden names, the first time a heartbeat is met. GM_OK;
  * GM_EDUP: something has the name already, and is kept; GM_ENOTFOUND: no
- * template for this file (the check failed, or too many heartbeats), err
- * says why: make it with librrd; GM_EIO with path and reason. */
+ * template for this file, err says why - the check failed (for good), the
+ * check files could not be made (for RETRY_S, 60 s: a full disk), or too
+ * many heartbeats: make it with librrd; GM_EIO with path and reason (the
+ * file could not be written or named). */
 int rrd_template_make(struct rrd_templates *ts, const char *path, time_t start, long every,
     char *err, size_t errlen);
 
