@@ -70,13 +70,6 @@ void rrd_templates_free(struct rrd_templates *ts)
 	free(ts);
 }
 
-static uint64_t mix(uint64_t x)   /* splitmix64's finaliser */
-{
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
 static bool cf_known(const char *cf)
 {
 	/* the consolidations whose preparation rrd_create sets from the start
@@ -131,7 +124,7 @@ int rrd_template_set_start(unsigned char *head, size_t head_len, time_t start,
 			    (st.pdp_step * def.pdp_cnt) / st.pdp_step;
 			memcpy(head + at, &cdp, sizeof(cdp));
 		}
-		ptr.cur_row = (unsigned long)(mix(seed + a) % def.row_cnt);
+		ptr.cur_row = (unsigned long)(splitmix64(seed + a) % def.row_cnt);
 		memcpy(head + p.rra_ptr + a * sizeof(ptr), &ptr, sizeof(ptr));
 	}
 	return GM_OK;

@@ -1,7 +1,9 @@
 /*
  * hash.h - FNV-1a, the one hash of greenmeter: its hash tables' (hmap.h)
- * and the usage cache's checksum. Not for anything an attacker chooses the
- * keys of in bulk: every key here is a validated id or a path made of them.
+ * and the usage cache's checksum; and splitmix64, its one mix of a number
+ * into one that looks random (the simulator's jitter, a new RRD's ring
+ * slots). Not for anything an attacker chooses the keys of in bulk: every
+ * key here is a validated id or a path made of them.
  */
 #ifndef GM_HASH_H
 #define GM_HASH_H
@@ -28,6 +30,15 @@ static inline uint64_t fnv1a_bytes(uint64_t h, const void *p, size_t n)
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ b[i]) * FNV1A_PRIME;
 	return h;
+}
+
+/* splitmix64 (Steele, Lea, Flood 2014): a good 64-bit mix in three lines. */
+static inline uint64_t splitmix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15u;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+	return x ^ (x >> 31);
 }
 
 #endif

@@ -1,6 +1,7 @@
 /* profile.c - office load profile: rate by hour of week, counter as its exact integral. */
 #include <math.h>
 
+#include "hash.h"
 #include "profile.h"
 
 #define HOUR_S 3600.0
@@ -46,15 +47,6 @@ double profile_factor(int how)
 	if (hour == 17)
 		return 0.4;
 	return 1.0;
-}
-
-/* splitmix64 (Steele, Lea, Flood 2014): a good 64-bit mix in three lines. */
-static uint64_t splitmix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15u;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-	return x ^ (x >> 31);
 }
 
 /* A factor in [0.85, 1.15) that depends only on (seed, hour). */
