@@ -53,9 +53,11 @@ GM_CFLAGS   := $(GM_WARN) $(GM_CPPFLAGS) -MMD -MP
 OPT_release := -O2 -g
 OPT_prof    := -O2 -g -fno-omit-frame-pointer   # release with call graphs for perf
 OPT_san     := -O1 -g -fno-omit-frame-pointer
+OPT_tsan    := -O1 -g -fno-omit-frame-pointer   # data races between threads, by hand
 OPT_deb     :=                # dpkg-buildflags gives -O2 -g in CFLAGS
 # ... and what it is made for: compiled and linked whatever the user adds
 SAN_san     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+SAN_tsan    := -fsanitize=thread
 FINAL_CFLAGS  = $(GM_CFLAGS) $(OPT_$(VARIANT)) $(SAN_$(VARIANT)) $(CPPFLAGS) $(CFLAGS)
 FINAL_LDFLAGS = $(SAN_$(VARIANT)) $(LDFLAGS)
 

@@ -82,8 +82,9 @@ struct rrd_backend *rrd_direct_open(void)
 	}
 	b = &d->b;
 	snprintf(b->what, sizeof(b->what), "librrd");
-	/* rrd_create_r2 keeps no shared state; the templates lock theirs */
-	b->concurrent_create = true;
+	/* rrd_create_r2 and rrd_update_r keep no shared state (librrd's error
+	 * is the thread's own); the templates lock theirs */
+	b->concurrent = true;
 	b->create = direct_create;
 	b->update = direct_update;
 	b->sync = direct_sync;

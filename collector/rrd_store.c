@@ -41,12 +41,14 @@
  */
 #define SETTLED_S 2
 
+/* rows whose text an update keeps on the stack; more are allocated */
+#define ROWS_ON_STACK 32
+
 struct rrd_store {
 	char datadir[1024];     /* short enough that every path below fits PATH_MAX */
-	pthread_mutex_t mu;   /* one call at a time: the backend and argv */
+	pthread_mutex_t mu;   /* one call at a time, unless the backend is
+	                       * concurrent (rrd_backend.h) */
 	struct rrd_backend *b;
-	char **argv;          /* reusable update strings */
-	size_t cap;
 };
 
 int rrd_store_update_rc(const char *msg)
@@ -182,9 +184,6 @@ void rrd_store_close(struct rrd_store *s)
 	if (s == NULL)
 		return;
 	s->b->close(s->b);
-	for (size_t i = 0; i < s->cap; i++)
-		free(s->argv[i]);
-	free(s->argv);
 	pthread_mutex_destroy(&s->mu);
 	free(s);
 }
@@ -288,22 +287,6 @@ static int last_locked(struct rrd_store *s, const struct chan_id *id, bool *exis
 	return GM_OK;
 }
 
-static int reserve(struct rrd_store *s, size_t n)
-{
-	char **grown;
-
-	if (n <= s->cap)
-		return GM_OK;
-	if ((grown = realloc(s->argv, n * sizeof(*grown))) == NULL)
-		return GM_ENOMEM;
-	s->argv = grown;
-	for (; s->cap < n; s->cap++) {
-		if ((s->argv[s->cap] = malloc(ROW_TEXT)) == NULL)
-			return GM_ENOMEM;
-	}
-	return GM_OK;
-}
-
 /* The time from its milliseconds, so that every backend, and rrd_head.c,
  * agree on it to the last digit. */
 static void row_text(char *buf, const struct store_row *r)
@@ -319,12 +302,36 @@ static void row_text(char *buf, const struct store_row *r)
 	    r->value, use);
 }
 
-static int update_locked(struct rrd_store *s, const struct chan_rows *cr, char *err,
+/* The rows as librrd's update strings, in one block: *heap is it when it
+ * did not fit on the stack (to free), NULL when out of memory. */
+static const char **rows_text(const struct store_row *rows, size_t n,
+    char stack[ROWS_ON_STACK][ROW_TEXT], const char *stack_argv[ROWS_ON_STACK], void **heap)
+{
+	char (*text)[ROW_TEXT] = stack;
+	const char **argv = stack_argv;
+
+	*heap = NULL;
+	if (n > ROWS_ON_STACK) {
+		if ((*heap = malloc(n * (sizeof(*argv) + ROW_TEXT))) == NULL)
+			return NULL;
+		argv = *heap;
+		text = (char (*)[ROW_TEXT])(argv + n);
+	}
+	for (size_t i = 0; i < n; i++) {
+		row_text(text[i], &rows[i]);
+		argv[i] = text[i];
+	}
+	return argv;
+}
+
+static int update_file(struct rrd_store *s, const struct chan_rows *cr, char *err,
     size_t errlen)
 {
 	const struct store_row *rows = cr->rows;
 	size_t n = cr->n;
-	char path[PATH_MAX];
+	char path[PATH_MAX], stack[ROWS_ON_STACK][ROW_TEXT];
+	const char *stack_argv[ROWS_ON_STACK], **argv;
+	void *heap;
 	struct stat st;
 	int rc, there;
 
@@ -347,11 +354,10 @@ static int update_locked(struct rrd_store *s, const struct chan_rows *cr, char *
 			return gm_errf(err, errlen, GM_ESTALE, "%s: readings at %.4f and %.4f are "
 			    "the same millisecond", path, rows[i - 1].t, rows[i].t);
 	}
-	if (reserve(s, n) != GM_OK)
+	if ((argv = rows_text(rows, n, stack, stack_argv, &heap)) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++)
-		row_text(s->argv[i], &rows[i]);
-	rc = s->b->update(s->b, path, rows, (const char *const *)s->argv, n, err, errlen);
+	rc = s->b->update(s->b, path, rows, argv, n, err, errlen);
+	free(heap);
 	return judge_failure(path, rc, err, errlen);
 }
 
@@ -420,7 +426,8 @@ static int covered_locked(struct rrd_store *s, const struct chan_id *id, const d
 }
 
 /* The store's calls one at a time: a writer thread and the ingesting one
- * share it (store_queue.h). */
+ * share it (store_queue.h). Updates and new files through librrd are the
+ * exception: they run beside each other, on different files. */
 int rrd_store_last(struct rrd_store *s, const struct chan_id *id, bool *exists, double *t,
     double *value, char *err, size_t errlen)
 {
@@ -436,41 +443,17 @@ int rrd_store_update(struct rrd_store *s, const struct chan_rows *cr, char *err,
 {
 	int rc;
 
+	if (s->b->concurrent)
+		return update_file(s, cr, err, errlen);
 	pthread_mutex_lock(&s->mu);
-	rc = update_locked(s, cr, err, errlen);
+	rc = update_file(s, cr, err, errlen);
 	pthread_mutex_unlock(&s->mu);
 	return rc;
 }
 
-static int make_file(struct rrd_store *s, const struct chan_rows *cr, char *err,
-    size_t errlen)
+bool rrd_store_concurrent(const struct rrd_store *s)
 {
-	char path[PATH_MAX];
-	struct stat st;
-
-	if (cr->n == 0)
-		return GM_OK;
-	rrd_layout_path(path, sizeof(path), s->datadir, cr->id);
-	if (lstat(path, &st) == 0 || errno != ENOENT)
-		return GM_OK;
-	return create_judged(s, path, cr, err, errlen);
-}
-
-bool rrd_store_makes_apart(const struct rrd_store *s)
-{
-	return s->b->concurrent_create;
-}
-
-int rrd_store_make(struct rrd_store *s, const struct chan_rows *cr, char *err, size_t errlen)
-{
-	int rc;
-
-	if (s->b->concurrent_create)
-		return make_file(s, cr, err, errlen);
-	pthread_mutex_lock(&s->mu);
-	rc = make_file(s, cr, err, errlen);
-	pthread_mutex_unlock(&s->mu);
-	return rc;
+	return s->b->concurrent;
 }
 
 int rrd_store_covered(struct rrd_store *s, const struct chan_id *id, const double *ts, size_t n,

@@ -8,9 +8,11 @@
  * caller does not see which. Either way the collector makes the directories
  * and writes the .meta files itself, so it needs the data directory on its
  * own file system. Errors come back with librrd's (or rrdcached's) reason.
- * Row times are written to the millisecond (rrd_ms()). Two threads may
- * call at once (the writer of store_queue.h and the ingesting one): the
- * store takes the calls one at a time.
+ * Row times are written to the millisecond (rrd_ms()). Threads may call at
+ * once (the writers of store_queue.h and the ingesting one), never two on
+ * the same channel: the store takes the calls one at a time, but for new
+ * files and updates through librrd, which run side by side
+ * (rrd_store_concurrent).
  *
  * A call that fails on a file trying again will not mend says GM_EDAMAGED,
  * with what is wrong: something other than a regular file at its name (a
@@ -69,16 +71,11 @@ int rrd_store_last(struct rrd_store *s, const struct chan_id *id, bool *exists, 
  * (for good) if the channel keeps delta entries instead (entry_store.h). */
 int rrd_store_update(struct rrd_store *s, const struct chan_rows *cr, char *err, size_t errlen);
 
-/* Makes the channel's file, its directory and .meta, as rrd_store_update
- * does on a channel's first rows (for rows from cr->rows[0].t; no row is
- * written), unless something is there already (judged by the update that
- * follows). A new file costs what writing its megabyte costs, so with
- * librrd this call does not wait for the others: threads may make several
- * files at once, and the caller sees that no other call is on the same
- * channel meanwhile (store_queue.c). rrd_store_makes_apart says whether it
- * does. */
-int rrd_store_make(struct rrd_store *s, const struct chan_rows *cr, char *err, size_t errlen);
-bool rrd_store_makes_apart(const struct rrd_store *s);
+/* Whether new files and updates run side by side (librrd): a new file
+ * costs what writing its megabyte costs, an update what librrd's reading
+ * and writing the file's header and rows cost, and on several CPUs several
+ * go at once. Through rrdcached, one connection takes one call at a time. */
+bool rrd_store_concurrent(const struct rrd_store *s);
 /* Collectors sharing a data directory (a shared subscription) take the
  * channel's file in turn: an exclusive flock() on it while each reads the
  * file's last reading, computes use from it and writes. Returns the fd

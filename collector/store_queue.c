@@ -29,8 +29,6 @@ enum recheck {
 	RECHECK_NONE,
 	RECHECK_REPLAYED,   /* from the log of an earlier run */
 	RECHECK_FAILED,     /* a write failed part way (librrd writes row by row) */
-	RECHECK_MADE,       /* a helper wrote the first `made` rows with the new file:
-	                     * known, so the file need not be read to count them */
 };
 
 struct sq_chan {
@@ -40,10 +38,9 @@ struct sq_chan {
 	size_t n, cap;
 	uint64_t seg;               /* log segment of the oldest queued row */
 	bool dirty;                 /* on the writer's list */
-	bool busy;                  /* in the writer's round: its rows are (or will be,
-	                             * when the round comes to it) in the writer's hand */
+	bool busy;                  /* in the writers' round: its rows are (or will be,
+	                             * when the round comes to it) in a writer's hand */
 	enum recheck recheck;       /* the file may hold some queued rows already */
-	size_t made;                /* RECHECK_MADE: how many */
 	int failed;                 /* the last write's error; GM_OK after a success */
 	int64_t retry_at;           /* mono ms: not written again before (back-off) */
 	int backoff_ms;             /* the next back-off; 0 after a success */
@@ -53,7 +50,8 @@ struct sq_chan {
 	int64_t failing_since;      /* mono ms of the first failure in a row; 0: none */
 	char why[QUARANTINE_REASON_MAX];   /* what is wrong with it, when damaged */
 	uint64_t late;              /* rows the file refused, kept as late, not told yet */
-	bool has_file;              /* writer only: its file was seen (no need to look) */
+	bool has_file;              /* writer thread only: its file was seen (no need
+	                             * to look) */
 	bool fresh;                 /* first seen in this run, not in a round yet */
 	struct sq_chan *next_dirty;
 };
@@ -82,9 +80,10 @@ struct store_queue {
 	size_t queued;
 	bool hurry, stop;
 	uint64_t started, finished; /* rounds of writing */
-	struct complaint trouble;   /* writer thread only */
-	int64_t last_ok;            /* mono ms a file was last written (writer thread) */
-	int makers;                 /* threads that make a round's new files */
+	pthread_mutex_t trouble_mu; /* a round's threads share trouble */
+	struct complaint trouble;
+	_Atomic int64_t last_ok;    /* mono ms a file was last written */
+	int threads;                /* that write a round, at most */
 	int64_t give_up_ms;         /* failing this long while others work: damaged */
 };
 
@@ -233,17 +232,13 @@ static int write_one_by_one(struct store_queue *q, struct sq_chan *c,
 }
 
 static int write_rows(struct store_queue *q, struct sq_chan *c, const struct chan_rows *all,
-    enum recheck recheck, size_t made, struct write_tally *wt, char *err, size_t errlen)
+    enum recheck recheck, struct write_tally *wt, char *err, size_t errlen)
 {
 	struct chan_rows cr = *all;
 	int rc = GM_OK;
 
 	wt->written = wt->done = 0;
-	if (recheck == RECHECK_MADE) {   /* rows only grow at the end meanwhile */
-		wt->written = wt->done = made < cr.n ? made : cr.n;
-		if (wt->done == cr.n)
-			return GM_OK;
-	} else if (recheck != RECHECK_NONE) {
+	if (recheck != RECHECK_NONE) {
 		wt->done = held_already(q, c, cr.rows, cr.n, err, errlen, &rc);
 		if (rc != GM_OK)
 			return rc;
@@ -409,7 +404,6 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 	size_t n;
 	struct write_tally wt = { 0, 0 };
 	enum recheck recheck;
-	size_t made;
 	bool damaged;
 	int rc;
 
@@ -418,7 +412,6 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 	n = c->n;
 	seg = c->seg;
 	recheck = c->recheck;
-	made = c->made;
 	meta = c->meta;
 	damaged = c->damaged;
 	snprintf(err, sizeof(err), "%s", c->why);
@@ -430,8 +423,8 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 	if (damaged)   /* rows put before it was set aside */
 		rc = GM_EDAMAGED;
 	else
-		rc = write_rows(q, c, &(struct chan_rows){ &c->id, &meta, rows, n }, recheck, made,
-		    &wt, err, sizeof(err));
+		rc = write_rows(q, c, &(struct chan_rows){ &c->id, &meta, rows, n }, recheck, &wt,
+		    err, sizeof(err));
 	if (wt.written > 0 && q->hooks.written != NULL)
 		q->hooks.written(q->hooks.user, &c->id, wt.written);
 	if (wt.written > 0 || (rc == GM_OK && n > 0))
@@ -457,7 +450,7 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 		/* not the rows dealt with: in the file (and told), or kept late */
 		n -= wt.done;
 		put_back(q, c, rows + wt.done, n, seg);
-		if (c->recheck == RECHECK_NONE || c->recheck == RECHECK_MADE)
+		if (c->recheck == RECHECK_NONE)
 			c->recheck = RECHECK_FAILED;
 		back_off(c);
 	}
@@ -465,122 +458,74 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 	free(rows);
 	if (rc != GM_OK) {
 		chan_id_str(&c->id, name, sizeof(name));
+		pthread_mutex_lock(&q->trouble_mu);
 		complain(&q->trouble, time(NULL), "%s: %s; %zu row(s) kept in the write-ahead "
 		    "log, tried again", name, err, n);
+		pthread_mutex_unlock(&q->trouble_mu);
 	}
 	return rc == GM_OK;
 }
 
-/* ---- new files, several at a time ------------------------------------- */
+/* ---- a round, several channels at a time ------------------------------- */
 
-/* A new file is its megabyte written, which the kernel copies into the page
- * cache on the writing thread's CPU: at 10,000 new channels the writer spent
- * nine tenths of its time there while the other CPU idled. So a round's new
- * files are made by helper threads, each with its rows, while the writer
- * writes the rows of the channels that have files, then each new channel's
- * rows that came since. A file is never long without its first rows: a
- * dashboard reading it then finds no reading and calls the meter stale
- * (tests/integration/84-gateway-alert.sh saw 100 meters so while 400 files
- * were made before any was written, and one still when the writer wrote
- * each after the helper made it, behind on a busy machine). No other call is on those
- * channels meanwhile: they are the round's (busy), and a settle waits for
- * the round. Making a file also waits in the kernel (the file system's
- * journal, the throttling of dirty pages), so more threads than CPUs pay:
- * with 2, 4 and 8 on 2 CPUs, 10,000 new channels took 17.4, 15.5 and 15.6 s
- * end to end, 598, 674 and 740 new files a second (bench/collector-mqtt.sh
- * MODE=e2e); 8 gained nothing on 4 at 1,000 channels and cost 5 MB more. */
-#define SQ_MAKERS_CPU 2
-#define SQ_MAKERS_MAX 8
-/* new files a thread at least: fewer are not worth starting one */
-#define SQ_MAKE_EACH 8
+/*
+ * A round's channels are written by the writer and helper threads, each
+ * taking the next channel until none is left, when the store lets updates
+ * and new files run side by side (librrd; rrdcached takes one call at a
+ * time, and the writer alone writes). A new file is its megabyte written,
+ * which the kernel copies into the page cache on the writing thread's CPU:
+ * at 10,000 new channels one writer spent nine tenths of its time there
+ * while the other CPU idled. Then, with every file made, writing one row
+ * into each of 10,000 files took the one writer 2.3-2.9 s, collectd's five
+ * write threads 1.2-1.3 s. Channels with files come first, new ones last: a
+ * round does not keep the meters already known waiting behind the costly
+ * part. A new channel's file is made with its rows in one call (a dashboard
+ * that finds a file without readings calls the meter stale:
+ * tests/integration/84-gateway-alert.sh). No other call is on a round's
+ * channels meanwhile: they are busy, and a settle waits for the round.
+ * Making a file also waits in the kernel (the file system's journal, the
+ * throttling of dirty pages), so more threads than CPUs pay: with 2, 4 and 8
+ * file makers on 2 CPUs, 10,000 new channels took 17.4, 15.5 and 15.6 s end
+ * to end (bench/collector-mqtt.sh MODE=e2e); 8 gained nothing on 4 at 1,000
+ * channels and cost 5 MB more.
+ */
+#define SQ_THREADS_CPU 2
+#define SQ_THREADS_MAX 8
+/* channels a thread at least: fewer are not worth starting one */
+#define SQ_EACH 8
 
-struct makers {
+struct round {
 	struct store_queue *q;
-	struct sq_chan **c;         /* the new channels, in the order they are made */
+	struct sq_chan **c;         /* the round's channels */
 	size_t n;
-	atomic_size_t next;         /* the next one a helper takes */
-	pthread_mutex_t mu;
-	pthread_cond_t one_made;
-	bool *done;                 /* under mu: done[i], c[i] is made */
-	pthread_t helper[SQ_MAKERS_MAX];
+	atomic_size_t next;         /* the next one a thread takes */
+	atomic_size_t failed;
+	pthread_t helper[SQ_THREADS_MAX];
 	size_t started;
 };
 
-/* Makes c's file and writes the rows it has now, in one go: a file is never
- * seen without its first rows for longer than that takes. The writer then
- * skips those (RECHECK_MADE) and writes what came since; after a write that
- * may have stopped part way, it counts what the file holds (RECHECK_FAILED).
- * A channel replayed from the log only gets its file: what its file holds
- * is counted apart. A failure is the writer's to judge and report: it tries
- * again, as it always has. */
-static void make_one(struct store_queue *q, struct sq_chan *c)
+static void *write_some(void *arg)
 {
-	char err[GM_ERR_MAX];
-	struct payload_meta meta;
-	struct store_row *rows = NULL;
-	struct chan_rows cr;
-	size_t n = 0;
-	bool write;
-	int rc;
-
-	pthread_mutex_lock(&q->mu);
-	write = c->recheck == RECHECK_NONE;
-	if (c->n > 0 && !c->damaged) {
-		n = write ? c->n : 1;   /* the first row's time starts the file */
-		if ((rows = malloc(n * sizeof(*rows))) != NULL)
-			memcpy(rows, c->rows, n * sizeof(*rows));
-		meta = c->meta;
-	}
-	pthread_mutex_unlock(&q->mu);
-	if (rows == NULL)
-		return;
-	cr = (struct chan_rows){ &c->id, &meta, rows, n };
-	/* GM_ESTALE: nothing written (a file made meanwhile by another
-	 * collector holds newer rows): the writer keeps them late */
-	if (rrd_store_make(q->store, &cr, err, sizeof(err)) == GM_OK && write &&
-	    (rc = rrd_store_update(q->store, &cr, err, sizeof(err))) != GM_ESTALE) {
-		pthread_mutex_lock(&q->mu);
-		c->recheck = rc == GM_OK ? RECHECK_MADE : RECHECK_FAILED;
-		c->made = n;
-		pthread_mutex_unlock(&q->mu);
-	}
-	free(rows);
-}
-
-static void *make_some(void *arg)
-{
-	struct makers *m = arg;
+	struct round *r = arg;
 	size_t i;
 
-	while ((i = atomic_fetch_add(&m->next, 1)) < m->n) {
-		make_one(m->q, m->c[i]);
-		pthread_mutex_lock(&m->mu);
-		m->done[i] = true;
-		pthread_cond_broadcast(&m->one_made);
-		pthread_mutex_unlock(&m->mu);
-	}
+	while ((i = atomic_fetch_add(&r->next, 1)) < r->n)
+		if (!write_chan(r->q, r->c[i]))
+			atomic_fetch_add(&r->failed, 1);
 	return NULL;
 }
 
-/*
- * Moves the round's channels that have no file yet to its end and starts
- * helpers making their files; returns how many channels, from the first,
- * have files. m->started is 0 when no helper was started (few new files,
- * rrdcached, no memory): the writes then make the files, one by one.
- */
-static size_t start_makers(struct store_queue *q, struct sq_chan **round, size_t n,
-    struct makers *m)
+/* Moves the round's channels that have no file yet to its end, order kept. */
+static void new_last(struct store_queue *q, struct sq_chan **round, size_t n)
 {
 	char path[PATH_MAX];
 	struct stat st;
 	struct sq_chan **fresh;
-	size_t have = 0, k = 0, threads;
+	size_t have = 0, k = 0;
 
-	memset(m, 0, sizeof(*m));
-	m->q = q;
-	if (!rrd_store_makes_apart(q->store) || (fresh = malloc(n * sizeof(*fresh))) == NULL)
-		return n;
-	for (size_t i = 0; i < n; i++) {   /* new ones to the end, order kept */
+	if ((fresh = malloc(n * sizeof(*fresh))) == NULL)
+		return;   /* in the order they came */
+	for (size_t i = 0; i < n; i++) {
 		struct sq_chan *c = round[i];
 		bool is_new = false;
 
@@ -596,42 +541,38 @@ static size_t start_makers(struct store_queue *q, struct sq_chan **round, size_t
 	}
 	memcpy(round + have, fresh, k * sizeof(*fresh));
 	free(fresh);
-	m->c = round + have;
-	m->n = k;
-	threads = m->n / SQ_MAKE_EACH;
-	if (threads > (size_t)q->makers)
-		threads = (size_t)q->makers;
-	if (threads == 0 || (m->done = calloc(m->n, sizeof(*m->done))) == NULL)
-		return have;
-	atomic_init(&m->next, 0);
-	pthread_mutex_init(&m->mu, NULL);
-	pthread_cond_init(&m->one_made, NULL);
-	while (m->started < threads &&
-	    pthread_create(&m->helper[m->started], NULL, make_some, m) == 0)
-		m->started++;
-	return have;
 }
 
-/* Waits until the i-th new channel's file is made (at once without helpers). */
-static void await_made(struct makers *m, size_t i)
+/* Starts the helpers that write the round beside the writer (none when the
+ * store takes one call at a time, or for a few channels). */
+static void start_round(struct store_queue *q, struct round *r, size_t n)
 {
-	if (m->started == 0)
+	size_t threads = n / SQ_EACH;
+
+	memset(r, 0, sizeof(*r));
+	r->q = q;
+	r->c = q->round;
+	r->n = n;
+	atomic_init(&r->next, 0);
+	atomic_init(&r->failed, 0);
+	new_last(q, q->round, n);
+	if (!rrd_store_concurrent(q->store))
 		return;
-	pthread_mutex_lock(&m->mu);
-	while (!m->done[i])
-		pthread_cond_wait(&m->one_made, &m->mu);
-	pthread_mutex_unlock(&m->mu);
+	if (threads > (size_t)q->threads)
+		threads = (size_t)q->threads;
+	while (r->started + 1 < threads &&
+	    pthread_create(&r->helper[r->started], NULL, write_some, r) == 0)
+		r->started++;
 }
 
-static void end_makers(struct makers *m)
+/* The writer writes its share, then waits for the helpers. Returns how many
+ * channels failed. */
+static size_t end_round(struct round *r)
 {
-	for (size_t i = 0; i < m->started; i++)
-		pthread_join(m->helper[i], NULL);
-	if (m->done != NULL) {
-		pthread_mutex_destroy(&m->mu);
-		pthread_cond_destroy(&m->one_made);
-	}
-	free(m->done);
+	write_some(r);
+	for (size_t i = 0; i < r->started; i++)
+		pthread_join(r->helper[i], NULL);
+	return atomic_load(&r->failed);
 }
 
 /* Under q->mu: the oldest segment a queued row still needs. */
@@ -705,8 +646,8 @@ static size_t take_round(struct store_queue *q, bool all, bool fresh)
 static size_t write_round(struct store_queue *q, bool all, bool fresh)
 {
 	char err[GM_ERR_MAX];
-	struct makers makers;
-	size_t failed = 0, n, have;
+	struct round r;
+	size_t failed, n;
 	uint64_t keep;
 	int sealing;
 
@@ -717,20 +658,13 @@ static size_t write_round(struct store_queue *q, bool all, bool fresh)
 	sealing = wal_rotate(q->wal);   /* rows from now on go to a new segment */
 	pthread_mutex_unlock(&q->mu);
 
-	/* the helpers make files while the segment is flushed: under load a
-	 * flush waits for the file system's journal, up to 0.3 s at 10,000
-	 * new channels */
-	have = start_makers(q, q->round, n, &makers);
+	/* the helpers write while the segment is flushed: under load a flush
+	 * waits for the file system's journal, up to 0.3 s at 10,000 new
+	 * channels */
+	start_round(q, &r, n);
 	if (sealing >= 0 && wal_seal(q->wal, sealing, err, sizeof(err)) != GM_OK)
 		log_warn("%s", err);
-	for (size_t i = 0; i < n; i++) {
-		if (i >= have)
-			await_made(&makers, i - have);
-		if (!write_chan(q, q->round[i]))
-			failed++;
-	}
-	end_makers(&makers);
-	if (failed == 0)
+	if ((failed = end_round(&r)) == 0)
 		complain_release(&q->trouble, time(NULL), "writing queued rows");
 
 	pthread_mutex_lock(&q->mu);
@@ -867,10 +801,11 @@ int store_queue_open(struct store_queue **out, struct rrd_store *s, struct quara
 	q->pause_ms = SQ_PAUSE_MS;
 	q->give_up_ms = SQ_GIVE_UP_S * 1000;
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	q->makers = cpus < 1 ? SQ_MAKERS_CPU : cpus >= SQ_MAKERS_MAX / SQ_MAKERS_CPU ?
-	    SQ_MAKERS_MAX : (int)cpus * SQ_MAKERS_CPU;
+	q->threads = cpus < 1 ? SQ_THREADS_CPU : cpus >= SQ_THREADS_MAX / SQ_THREADS_CPU ?
+	    SQ_THREADS_MAX : (int)cpus * SQ_THREADS_CPU;
 	hmap_init(&q->chans, &chan_id_keys, offsetof(struct sq_chan, id), false);
 	pthread_mutex_init(&q->mu, NULL);
+	pthread_mutex_init(&q->trouble_mu, NULL);
 	pthread_cond_init(&q->wake, NULL);
 	pthread_cond_init(&q->done, NULL);
 	if ((rc = wal_open(&q->wal, datadir, wait_s, err, errlen)) != GM_OK ||
@@ -916,6 +851,7 @@ void store_queue_close(struct store_queue *q)
 	hmap_fini(&q->chans);
 	free(q->round);
 	pthread_mutex_destroy(&q->mu);
+	pthread_mutex_destroy(&q->trouble_mu);
 	pthread_cond_destroy(&q->wake);
 	pthread_cond_destroy(&q->done);
 	free(q);

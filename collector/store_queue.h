@@ -1,26 +1,30 @@
 /*
  * store_queue.h - rows taken now, written to their RRD files in batches.
  *
- * store_queue_put appends a channel's rows to the write-ahead log (wal.h) and queues
- * them: once it returns GM_OK the rows survive the collector being killed,
- * so the message may be acknowledged. A writer thread writes each queued
- * channel's rows with one rrd_store_update a file, starting once no row came
- * for SQ_PAUSE_MS or `delay` seconds after the first of them came, whichever
- * is sooner (at once while it is behind), and removes a log segment once
- * every row in it is in its file. Channels seen for the first time get a
- * round of their own SQ_PAUSE_MS after the first of them came, whatever
- * the delay, their files made on several threads (rrd_store_make). Many rows a call is what makes a burst
- * cheap: librrd's cost is mostly per call (open, mmap, munmap), not per row.
+ * store_queue_put appends a channel's rows to the write-ahead log (wal.h)
+ * and queues them: once it returns GM_OK the rows survive the collector
+ * being killed, so the message may be acknowledged. A writer thread writes
+ * each queued channel's rows with one rrd_store_update a file - with helper
+ * threads, several files at once, where the store allows it
+ * (rrd_store_concurrent) - in rounds starting once no row came for
+ * SQ_PAUSE_MS or `delay` seconds after the first of them came, whichever is
+ * sooner (at once while it is behind), and removes a log segment once every
+ * row in it is in its file. Channels seen for the first time get a round of
+ * their own SQ_PAUSE_MS after the first of them came, whatever the delay.
+ * Many rows a call is what makes a burst cheap: librrd's cost is mostly per
+ * call (open, mmap, munmap), not per row.
  *
- * store_queue_open queues again whatever an earlier run left in the log; rows a file
- * holds already are skipped. Anyone about to read a channel's file calls
- * store_queue_settle first. A file written behind the collector's back refuses rows
- * it has newer ones for: they are kept in the channel's events journal as
- * late (as ingest.c does) and counted for store_queue_take_late.
+ * store_queue_open queues again whatever an earlier run left in the log;
+ * rows a file holds already are skipped. Anyone about to read a channel's
+ * file calls store_queue_settle first. A file written behind the
+ * collector's back refuses rows it has newer ones for: they are kept in the
+ * channel's events journal as late (as ingest.c does) and counted for
+ * store_queue_take_late.
  *
- * Store calls may come from the writer and the caller's thread at once; the
- * store serializes them (rrd_store.h). One thread calls store_queue_put, store_queue_settle
- * and store_queue_take_late.
+ * Store calls may come from the writers and the caller's thread at once,
+ * never two on one channel; the store serializes what must be
+ * (rrd_store.h). One thread calls store_queue_put, store_queue_settle and
+ * store_queue_take_late.
  */
 #ifndef GM_STORE_QUEUE_H
 #define GM_STORE_QUEUE_H

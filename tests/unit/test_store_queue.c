@@ -10,6 +10,7 @@
  */
 #include <dirent.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -57,14 +58,17 @@ static void count_written(void *user, const struct chan_id *id, size_t n)
 }
 
 static _Atomic size_t quarantined;   /* rows the queue put in the quarantine */
-static char aside_why[512];          /* writer thread; read after a settle */
+static char aside_why[512];          /* the last; read after a settle */
+static pthread_mutex_t aside_mu = PTHREAD_MUTEX_INITIALIZER;   /* a round's threads */
 
 static void count_quarantined(void *user, const struct chan_id *id, size_t n, const char *why)
 {
 	(void)user;
 	(void)id;
 	quarantined += n;
+	pthread_mutex_lock(&aside_mu);
 	snprintf(aside_why, sizeof(aside_why), "%s", why);
+	pthread_mutex_unlock(&aside_mu);
 }
 
 static const struct sq_hooks hooks = { count_written, count_quarantined, NULL };
@@ -668,6 +672,67 @@ static void test_damaged_set_aside(void **state)
 	store_queue_close(q);
 }
 
+/*
+ * A round of many channels is written on several threads at once: each
+ * channel's rows are counted once, whatever befalls it, beside the others.
+ * 120 channels on four meters, with files; then in one round m0 and m1 take
+ * three rows each, half of m2's channels had a newer row written behind the
+ * queue's back (two rows late, one written), and m3's directory became a
+ * file (every channel there set aside, its rows quarantined).
+ */
+static void test_round_many_at_once(void **state)
+{
+	enum { N = 120, M = 4 };
+	struct chan_id id[N];
+	struct store_row newer = { T + 200, 5000, NAN };
+	char ch[16], meter[M][16], err[256], path[256], moved[256];
+	struct store_queue *q = open_q();
+	size_t late = 0;
+	double v;
+
+	(void)state;
+	for (int i = 0; i < M; i++)
+		snprintf(meter[i], sizeof(meter[i]), "m%d", i);
+	for (int i = 0; i < N; i++) {
+		snprintf(ch, sizeof(ch), "c%d", i);
+		id[i] = id3("hq", meter[i % M], ch);
+		put(q, &id[i], 0, 2);
+	}
+	store_queue_close(q);   /* files made, several at once */
+	written = 0;
+	quarantined = 0;
+	q = open_q();
+	for (int i = 0; i < N; i++) {
+		put(q, &id[i], 2, 5);   /* T + 120, T + 180, T + 240 */
+		if (i % (2 * M) == 2)   /* half of m2's */
+			assert_int_equal(rrd_store_update(store, &(struct chan_rows){ &id[i], &KWH,
+			    &newer, 1 }, err, sizeof(err)), GM_OK);
+	}
+	snprintf(path, sizeof(path), "%s/hq/m3", datadir);
+	snprintf(moved, sizeof(moved), "%s/hq/m3.away", datadir);
+	assert_int_equal(rename(path, moved), 0);
+	write_file(path, "not a directory\n");
+	assert_int_equal(store_queue_settle(q, &id[0], err, sizeof(err)), GM_OK);
+	for (int i = 0; i < N; i++) {
+		int rc = store_queue_settle(q, &id[i], err, sizeof(err));
+
+		late += store_queue_take_late(q, &id[i]);
+		if (i % M == 3) {
+			assert_int_equal(rc, GM_EDAMAGED);
+			continue;
+		}
+		assert_int_equal(rc, GM_OK);
+		assert_true(last_of(&id[i], &v) == T + 240);
+		assert_true(v == 1004);
+	}
+	store_queue_close(q);
+	/* m0, m1 and half of m2: 3 rows; m2's other half: 1; m3: none */
+	assert_int_equal(written, 30 * 3 + 30 * 3 + 15 * 3 + 15 * 1);
+	assert_int_equal(late, 15 * 2);
+	assert_int_equal(quarantined, 30 * 3);
+	assert_int_equal(dlq_contents().readings, 30 * 3);
+}
+
 /* CPU seconds this process has used, all threads. */
 static double cpu_s(void)
 {
@@ -874,8 +939,11 @@ static void test_race(void **state)
 	while (store_queue_queued(q) > 0 && waited++ < 300)
 		usleep(10 * 1000);
 	assert_int_equal(store_queue_queued(q), 0);
-	for (int i = 0; i < RACE_ONCE; i++)
+	/* taken off the queue is not yet written: a round may be under way */
+	for (int i = 0; i < RACE_ONCE; i++) {
+		assert_int_equal(store_queue_settle(q, &once[i], err, sizeof(err)), GM_OK);
 		assert_true(last_of(&once[i], NULL) == T);
+	}
 	store_queue_close(q);
 	assert_int_equal(written, RACE_ONCE * 21);
 }
@@ -989,6 +1057,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_replay_torn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_written_behind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged_set_aside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_many_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_give_up, setup, teardown),
