@@ -125,7 +125,8 @@ static const struct mqtt_link_cb collector_cb = { .message = on_message };
 
 /* Written whole under a fresh temporary name and renamed, so readers never
  * see half (fileio.h). */
-static void write_status(const char *path, struct registry *reg)
+/* outer: the lock ingest holds while it changes a channel (NULL: stopped) */
+static void write_status(const char *path, struct registry *reg, pthread_mutex_t *outer)
 {
 	struct fileio_new n;
 	char err[512];
@@ -134,7 +135,7 @@ static void write_status(const char *path, struct registry *reg)
 		log_warn("status file: %s", err);
 		return;
 	}
-	registry_dump(reg, n.f, now_wall());
+	registry_dump(reg, n.f, now_wall(), outer);
 	if (fileio_new_commit(&n, false, err, sizeof(err)) != GM_OK)
 		log_warn("status file: cannot replace: %s", err);
 }
@@ -231,7 +232,7 @@ static void close_storage(struct ingest *ig, const struct collector_config *cfg,
 	store_queue_close(ig->queue);   /* what is queued goes to the files */
 	ig->queue = NULL;
 	if (save && cfg->status_file[0] && ig->reg != NULL)
-		write_status(cfg->status_file, ig->reg);
+		write_status(cfg->status_file, ig->reg, NULL);
 	quarantine_close(ig->dlq);
 	registry_free(ig->reg);
 	rrd_store_close(ig->store);
@@ -263,10 +264,9 @@ static int run(struct ingest *ig, const struct collector_config *cfg)
 		usleep(200 * 1000);
 		requeue_serve(ig, &ingest_lock);
 		if (cfg->status_file[0] && mono_ms() >= next_status) {
-			/* a still picture: no message changes a channel meanwhile */
-			pthread_mutex_lock(&ingest_lock);
-			write_status(cfg->status_file, ig->reg);
-			pthread_mutex_unlock(&ingest_lock);
+			/* each channel a still picture: no message changes it
+			 * while its line is taken */
+			write_status(cfg->status_file, ig->reg, &ingest_lock);
 			next_status = mono_ms() + STATUS_FILE_EVERY * 1000;
 		}
 	}

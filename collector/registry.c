@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gm_err.h"
+#include "log.h"
 #include "registry.h"
 
 struct registry {
@@ -177,14 +178,49 @@ size_t registry_count(struct registry *r)
 	return n;
 }
 
-void registry_dump(struct registry *r, FILE *out, double now)
+/* Copies a few channels' records under the locks, then writes their lines
+ * with none held: formatting every line (some 65 numbers each) under them
+ * held ingest still for 0.16 s every 5 s at 10,000 channels. A channel's
+ * state lives until registry_free, so the list taken first stays good. */
+#define DUMP_CHUNK 64
+
+static void dump_chunk(struct registry *r, pthread_mutex_t *outer, struct chan_state **cs,
+    size_t n, struct chan_record *copy)
 {
-	struct chan_state *cs;
+	if (outer != NULL)
+		pthread_mutex_lock(outer);
+	pthread_mutex_lock(&r->lock);
+	for (size_t i = 0; i < n; i++)
+		copy[i] = cs[i]->r;
+	pthread_mutex_unlock(&r->lock);
+	if (outer != NULL)
+		pthread_mutex_unlock(outer);
+}
+
+void registry_dump(struct registry *r, FILE *out, double now, pthread_mutex_t *outer)
+{
+	struct chan_record *copy = malloc(DUMP_CHUNK * sizeof(*copy));
+	struct chan_state *cs, **all;
+	size_t n = 0;
 
 	pthread_mutex_lock(&r->lock);
-	for (size_t i = 0; (cs = hmap_next(&r->chans, &i)) != NULL; )
-		status_put(out, &cs->r, now);
+	all = malloc((r->chans.n + 1) * sizeof(*all));
+	for (size_t i = 0; all != NULL && (cs = hmap_next(&r->chans, &i)) != NULL; )
+		all[n++] = cs;
 	pthread_mutex_unlock(&r->lock);
+	if (all == NULL || copy == NULL) {
+		log_err("status file: out of memory");
+		n = 0;
+	}
+	for (size_t i = 0; i < n; i += DUMP_CHUNK) {
+		size_t k = n - i < DUMP_CHUNK ? n - i : DUMP_CHUNK;
+
+		dump_chunk(r, outer, all + i, k, copy);
+		for (size_t j = 0; j < k; j++)
+			status_put(out, &copy[j], now);
+	}
+	free(all);
+	free(copy);
 }
 
 struct load_state {

@@ -6,6 +6,7 @@
 #ifndef GM_REGISTRY_H
 #define GM_REGISTRY_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -66,8 +67,11 @@ void registry_note_problem(struct registry *r, struct chan_state *cs, const char
 void registry_problem(struct registry *r, const struct chan_state *cs, char *buf, size_t len);
 /* cs->quarantined, read under the lock (the writer adds to it). */
 uint64_t registry_quarantined(struct registry *r, const struct chan_state *cs);
-/* The status file (status_file.h): every channel's line. */
-void registry_dump(struct registry *r, FILE *out, double now);
+/* The status file (status_file.h): every channel's line, each a still
+ * picture of its channel, taken under the registry's lock and `outer` (the
+ * lock under which ingest changes channels; NULL: none), a few channels at
+ * a time. */
+void registry_dump(struct registry *r, FILE *out, double now, pthread_mutex_t *outer);
 
 /* Take up the counters of a status file written by an earlier run, so that
  * received, lost, duplicates ... carry on across restarts (as of the file's

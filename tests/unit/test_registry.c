@@ -6,7 +6,9 @@
  * 5000 channels make it grow four times (1024 -> 2048 -> 4096 -> 8192 ->
  * 16384); every channel must survive each move with its fields.
  */
+#define _GNU_SOURCE   /* fopencookie */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -178,7 +180,7 @@ static void test_dump(void **state)
 	assert_non_null(r);
 	f = tmpfile();
 	assert_non_null(f);
-	registry_dump(r, f, 0);          /* empty: nothing */
+	registry_dump(r, f, 0, NULL);          /* empty: nothing */
 	assert_int_equal(read_lines(f, lines, 8), 0);
 
 	/* 2024-06-01T00:00:00Z = 1704067200 + 152 days (31 + 29 + 31 + 30 + 31)
@@ -221,7 +223,7 @@ static void test_dump(void **state)
 	fclose(f);
 	f = tmpfile();
 	assert_non_null(f);
-	registry_dump(r, f, 1717200070);
+	registry_dump(r, f, 1717200070, NULL);
 	n = read_lines(f, lines, 8);
 	assert_int_equal(n, (int)NCASES(want));
 	for (int i = 0; i < n; i++) {
@@ -271,7 +273,7 @@ static void test_parse_back(void **state)
 	cs->r.quarantined = 8;
 	cs->r.requeued = 3;
 	cs->r.aside = true;
-	registry_dump(r, f, 1717200010);
+	registry_dump(r, f, 1717200010, NULL);
 	rewind(f);
 	assert_non_null(fgets(line, sizeof(line), f));
 	line[strcspn(line, "\n")] = '\0';
@@ -303,6 +305,46 @@ static void test_parse_back(void **state)
 	fclose(f);
 	registry_free(r);
 	registry_free(back);
+}
+
+/* The status file's lines are written with ingest's lock let go: a file a
+ * test sees being written tries that lock at each write. */
+static pthread_mutex_t ingest_mu = PTHREAD_MUTEX_INITIALIZER;
+static int writes, writes_free;
+
+static ssize_t try_ingest(void *cookie, const char *buf, size_t len)
+{
+	(void)cookie;
+	(void)buf;
+	writes++;
+	if (pthread_mutex_trylock(&ingest_mu) == 0) {
+		writes_free++;
+		pthread_mutex_unlock(&ingest_mu);
+	}
+	return (ssize_t)len;
+}
+
+static void test_dump_lets_ingest_on(void **state)
+{
+	cookie_io_functions_t io = { .write = try_ingest };
+	struct registry *r = registry_new();
+	char buf[256];
+	FILE *f;
+
+	(void)state;
+	for (int i = 0; i < 500; i++) {
+		struct chan_id id = many_id(i);
+
+		assert_non_null(registry_get(r, &id));
+	}
+	assert_non_null(f = fopencookie(NULL, "w", io));
+	setvbuf(f, buf, _IOFBF, sizeof(buf));   /* a write every few lines */
+	writes = writes_free = 0;
+	registry_dump(r, f, 0, &ingest_mu);
+	assert_true(writes > 10);
+	assert_int_equal(writes_free, writes);
+	fclose(f);
+	registry_free(r);
 }
 
 /* A channel's arrivals go into its line and come back; a damaged list
@@ -372,7 +414,7 @@ static void test_dump_many(void **state)
 
 		assert_non_null(registry_get(r, &id));
 	}
-	registry_dump(r, f, 0);
+	registry_dump(r, f, 0, NULL);
 	rewind(f);
 	while (fgets(buf, sizeof(buf), f) != NULL) {
 		assert_non_null(strchr(buf, '\n'));
@@ -454,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_dump),
 		cmocka_unit_test(test_parse_back),
 		cmocka_unit_test(test_dump_many),
+		cmocka_unit_test(test_dump_lets_ingest_on),
 		cmocka_unit_test(test_arrivals_back),
 		cmocka_unit_test(test_read_whole_lines),
 	};
