@@ -29,7 +29,7 @@ done
 # each month's end: nothing in a day but a month's last.
 check "yesterday's 21 manual-entry channels say there is no entry" \
 	test "$(grep -c '^parliament  *stores  .*  no entry this period$' "$GM_DEMO_DIR/reports/yesterday.txt")" \
-	-eq "$([ "$(date +%d)" = 01 ] && echo 0 || echo 21)"
+	-eq "$([ "$(TZ=Asia/Bangkok date +%d)" = 01 ] && echo 0 || echo 21)"
 check "last month's have their figures" \
 	test "$(grep -c '^parliament  *stores  .*  100.0%  *0$' "$GM_DEMO_DIR/reports/last-month.txt")" -eq 21
 G=$(ls -d "$GM_DEMO_DIR"/reports/green-fy* | head -1)

@@ -36,8 +36,11 @@ check "an editor and a coordinator" sh -c "$(declare -f dash_adduser); BIN=$BIN 
 start dashboard "$BIN/gm-dashboard" -c "$T/dash.conf"
 check "the dashboard listens" wait_port "$WEB"
 U=http://127.0.0.1:$WEB
-LM=$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m)
-LM_T=$(( $(TZ=Asia/Bangkok date -d "$(date +%Y-%m-01) 00:00" +%s) - 1 ))
+# the organisation's days and months are Bangkok's: from 17:00 UTC the
+# dashboard is a day ahead of UTC (and on a month's last day, a month)
+bkk() { TZ=Asia/Bangkok date "$@"; }
+LM=$(bkk -d "$(bkk +%Y-%m-01) -1 day" +%Y-%m)
+LM_T=$(( $(bkk -d "$(bkk +%Y-%m-01) 00:00" +%s) - 1 ))
 JOURNAL=$T/data/hq/stores/finance-reams.entries
 
 signin() { dash_signin "$1" "$2" "$3" >/dev/null; }   # jar name password
@@ -74,17 +77,17 @@ dial() { # jar reading day -> status
 		--data-urlencode "d0=$2" --data-urlencode "dd0=$3" "$U/entries/dial"
 }
 D1=$LM-01
-D1_T=$(TZ=Asia/Bangkok date -d "$D1 00:00" +%s)
-TODAY=$(TZ=Asia/Bangkok date +%Y-%m-%d)
+D1_T=$(bkk -d "$D1 00:00" +%s)
+TODAY=$(bkk +%Y-%m-%d)
 check "the form shows the unit's dial" sh -c "curl -s -b '$T/malee' '$U/entries?month=$LM' | grep -q '<tr data-channel=\"hq/b2-water/volume_m3\">'"
 check "a reading taken on the 1st of last month is saved" [ "$(dial "$T/malee" 10482.25 "$D1")" = 303 ]
 check "the collector stores it as a counter reading at that day's 00:00" \
 	wait_for 20 grep -q "^hq/b2-water/volume_m3 last_t=$D1_T.000 last=10482.25 " "$T/status"
 check "a second reading of that month is refused (one a month)" sh -c "[ \"\$($(declare -f token dial); U=$U T=$T LM=$LM dial '$T/malee' 10490 '$LM-15')\" = 400 ] && grep -q 'เดือนละหนึ่งครั้ง' '$T/dial.html'"
 check "a lower one is refused (a dial does not run back)" sh -c "[ \"\$($(declare -f token dial); U=$U T=$T LM=$LM dial '$T/malee' 10400 '$TODAY')\" = 400 ] && grep -q 'ไม่นับถอยหลัง' '$T/dial.html'"
-check "a day in the future is refused" [ "$(dial "$T/malee" 10600 "$(date -d tomorrow +%Y-%m-%d)")" = 400 ]
+check "a day in the future is refused" [ "$(dial "$T/malee" 10600 "$(bkk -d "$TODAY +1 day" +%Y-%m-%d)")" = 400 ]
 check "today's is saved" [ "$(dial "$T/malee" 10602.75 "$TODAY")" = 303 ]
-check "and stored after the first" wait_for 20 grep -q "^hq/b2-water/volume_m3 last_t=$(TZ=Asia/Bangkok date -d "$TODAY 00:00" +%s).000 last=10602.75 " "$T/status"
+check "and stored after the first" wait_for 20 grep -q "^hq/b2-water/volume_m3 last_t=$(bkk -d "$TODAY 00:00" +%s).000 last=10602.75 " "$T/status"
 check "the audit log has both readings, the second with the first as its old value" sh -c "
 	sqlite3 '$T/dash.db' \"select what || '|' || ifnull(old, '-') || '|' || new from audit where what like 'dial %'\" > '$T/dials.txt'
 	grep -qx 'dial finance-budget hq/b2-water/volume_m3 $D1|-|10482.25' '$T/dials.txt' &&
@@ -118,7 +121,7 @@ BT=$(( $(TZ=Asia/Bangkok date -d "$(date -d "$LM-01 -2 years +1 month" +%Y-%m-01
 pub hq/stores/finance-reams "{\"t\":$BT,\"v\":55,\"unit\":\"reams\",\"kind\":\"delta\",\"seq\":$(( (BY - 2000) * 12 + BM ))}"
 check "the baseline month is in the journal" wait_for 20 grep -q "^$BT 55 " "$JOURNAL"
 FY=$(( $(date -d "$LM-01" +%Y) + 543 + (BM >= 10 ? 1 : 0) ))
-NOW_FY=$(( $(date +%Y) + 543 + ($((10#$(date +%m))) >= 10 ? 1 : 0) ))
+NOW_FY=$(( $(bkk +%Y) + 543 + ($((10#$(bkk +%m))) >= 10 ? 1 : 0) ))
 U=http://127.0.0.1:$WEB
 paper_is_20() {
 	curl -s -b "$T/pim" "$U/api/units/finance-budget" | python3 -c "import json,sys
