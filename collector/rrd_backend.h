@@ -12,7 +12,8 @@
  *   create  make the file with the layout of rrd_layout.h for a channel
  *           read every `every` s (0: not known; rrd_layout_def), first
  *           update allowed after `start`; an existing file is kept, not
- *           replaced (the caller checks that it exists).
+ *           replaced (the caller checks that it exists). Both backends make
+ *           it in this process (rrd_new_file, rrd_template.h).
  *   update  append n rows, strictly newer than the file's last update and in
  *           time order; GM_ESTALE (and nothing stored) when one is not
  *           newer. GM_OK means the rows will be in the file: at once
@@ -33,9 +34,10 @@
 
 struct rrd_backend {
 	char what[160];   /* "librrd" or "rrdcached at ADDRESS", for the log */
-	bool concurrent;   /* create and update may run beside other calls,
-	                    * on other files (librrd; not rrdcached's one
-	                    * connection) */
+	bool concurrent_create;   /* create may run beside other calls, on
+	                           * other files (both: files are made here) */
+	bool concurrent_update;   /* update may too (librrd; not rrdcached's
+	                           * one connection) */
 	int (*create)(struct rrd_backend *b, const char *path, time_t start, long every,
 	    char *err, size_t errlen);
 	int (*update)(struct rrd_backend *b, const char *path, const struct store_row *rows,

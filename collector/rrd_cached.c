@@ -18,6 +18,12 @@
  *    what it lacks.
  * This assumes that only this collector writes the channel's file, as
  * rrd_store.h does anyway.
+ *
+ * New files are made here, not by rrdcached, as rrd_direct.c makes them
+ * (rrd_template.h): the data directory is on this machine's file system
+ * anyway (rrd_store.h), and through the one connection rrdcached would make
+ * them one at a time, each a megabyte written by librrd. rrdcached learns a
+ * file at its first UPDATE.
  */
 #include <errno.h>
 #include <limits.h>
@@ -35,6 +41,7 @@
 #include "rrd_head.h"
 #include "rrd_hold.h"
 #include "rrd_layout.h"
+#include "rrd_template.h"
 #include "rrdc.h"
 #include "rrdc_watch.h"
 #include "timeutil.h"
@@ -48,6 +55,7 @@ struct cached {
 	struct rrdc where;         /* its address, and its names of our files */
 	struct rrdc_watch watch;   /* tells when that rrdcached has gone */
 	struct rrd_hold *hold;
+	struct rrd_templates *templates;   /* new files */
 	bool recover;              /* the connection broke: rrdcached may have lost rows */
 };
 
@@ -263,24 +271,7 @@ static int recover(struct cached *c, char *err, size_t errlen)
 static int cached_create(struct rrd_backend *b, const char *path, time_t start, long every,
     char *err, size_t errlen)
 {
-	struct cached *c = (struct cached *)b;
-	char buf[PATH_MAX];
-	const char *name = daemon_name(c, path, buf, sizeof(buf));
-	struct rrd_def def;
-	int rc;
-
-	if (name == NULL)
-		return too_long(err, errlen, path);
-	if ((gone(c) && (rc = recover(c, err, errlen)) != GM_OK) ||
-	    (rc = connect_daemon(c, err, errlen)) != GM_OK)
-		return rc;
-	rrd_clear_error();
-	/* no_overwrite: a file another collector just made is kept, not replaced */
-	rrd_layout_def(&def, every);
-	if (rrdc_create_r2(name, RRD_STEP, start, 1, NULL, NULL, def.argc, def.argv) != 0 &&
-	    access(path, F_OK) != 0)
-		return trouble(c, GM_ELIB, err, errlen, "create", name);
-	return GM_OK;
+	return rrd_new_file(((struct cached *)b)->templates, path, start, every, err, errlen);
 }
 
 static int cached_update(struct rrd_backend *b, const char *path, const struct store_row *rows,
@@ -363,6 +354,7 @@ static void cached_close(struct rrd_backend *b)
 	rrdc_disconnect();
 	rrdc_watch_close(&c->watch);
 	rrd_hold_free(c->hold);
+	rrd_templates_free(c->templates);
 	free(c);
 }
 
@@ -371,18 +363,23 @@ struct rrd_backend *rrd_cached_open(const char *addr, const char *datadir, char 
 {
 	struct cached *c;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL || (c->hold = rrd_hold_new()) == NULL) {
+	if ((c = calloc(1, sizeof(*c))) == NULL || (c->hold = rrd_hold_new()) == NULL ||
+	    (c->templates = rrd_templates_new()) == NULL) {
+		if (c != NULL)
+			rrd_hold_free(c->hold);
 		free(c);
 		gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 		return NULL;
 	}
 	if (rrdc_init(&c->where, addr, datadir, err, errlen) != GM_OK) {
 		rrd_hold_free(c->hold);
+		rrd_templates_free(c->templates);
 		free(c);
 		return NULL;
 	}
 	c->watch.fd = -1;
 	snprintf(c->b.what, sizeof(c->b.what), "rrdcached at %.140s", addr);
+	c->b.concurrent_create = true;   /* made here, not through the connection */
 	c->b.create = cached_create;
 	c->b.update = cached_update;
 	c->b.sync = cached_sync;

@@ -19,24 +19,7 @@ struct direct {
 static int direct_create(struct rrd_backend *b, const char *path, time_t start, long every,
     char *err, size_t errlen)
 {
-	struct direct *d = (struct direct *)b;
-	struct rrd_def def;
-	int rc;
-
-	/* GM_EDUP: one is there, and kept. Else librrd tries: no template, or
-	 * the file could not be written or named (a file system without
-	 * RENAME_NOREPLACE or links; a full disk, which librrd then reports) */
-	rc = rrd_template_make(d->templates, path, start, every, err, errlen);
-	if (rc == GM_OK || rc == GM_EDUP)
-		return GM_OK;
-	rrd_layout_def(&def, every);
-	rrd_clear_error();
-	errno = 0;
-	/* no_overwrite: a file another collector just made is kept, not replaced */
-	if (rrd_create_r2(path, RRD_STEP, start, 1, NULL, NULL, def.argc, def.argv) != 0)
-		return gm_errf(err, errlen, GM_ELIB, "rrd_create %s: %s", path,
-		    rrd_store_error_text());
-	return GM_OK;
+	return rrd_new_file(((struct direct *)b)->templates, path, start, every, err, errlen);
 }
 
 static int direct_update(struct rrd_backend *b, const char *path, const struct store_row *rows,
@@ -84,7 +67,8 @@ struct rrd_backend *rrd_direct_open(void)
 	snprintf(b->what, sizeof(b->what), "librrd");
 	/* rrd_create_r2 and rrd_update_r keep no shared state (librrd's error
 	 * is the thread's own); the templates lock theirs */
-	b->concurrent = true;
+	b->concurrent_create = true;
+	b->concurrent_update = true;
 	b->create = direct_create;
 	b->update = direct_update;
 	b->sync = direct_sync;

@@ -46,8 +46,8 @@
 
 struct rrd_store {
 	char datadir[1024];     /* short enough that every path below fits PATH_MAX */
-	pthread_mutex_t mu;   /* one call at a time, unless the backend is
-	                       * concurrent (rrd_backend.h) */
+	pthread_mutex_t mu;   /* the backend's calls one at a time, but those it
+	                       * lets run side by side (rrd_backend.h) */
 	struct rrd_backend *b;
 };
 
@@ -247,8 +247,12 @@ static int create_file(struct rrd_store *s, const char *path, const struct chan_
 	 * use spread into it). A channel read less often than the rows keep a
 	 * reading gets a heartbeat to match (rrd_layout.h). A file another
 	 * collector just made is kept, not replaced. */
-	if ((rc = s->b->create(s->b, path, row_start(first_t), every, err, errlen)) != GM_OK &&
-	    access(path, F_OK) != 0)
+	if (!s->b->concurrent_create)
+		pthread_mutex_lock(&s->mu);
+	rc = s->b->create(s->b, path, row_start(first_t), every, err, errlen);
+	if (!s->b->concurrent_create)
+		pthread_mutex_unlock(&s->mu);
+	if (rc != GM_OK && access(path, F_OK) != 0)
 		return rc;
 	return GM_OK;
 }
@@ -324,8 +328,8 @@ static const char **rows_text(const struct store_row *rows, size_t n,
 	return argv;
 }
 
-static int update_file(struct rrd_store *s, const struct chan_rows *cr, char *err,
-    size_t errlen)
+/* Not under the lock: only the backend's calls that must be take it. */
+int rrd_store_update(struct rrd_store *s, const struct chan_rows *cr, char *err, size_t errlen)
 {
 	const struct store_row *rows = cr->rows;
 	size_t n = cr->n;
@@ -356,7 +360,11 @@ static int update_file(struct rrd_store *s, const struct chan_rows *cr, char *er
 	}
 	if ((argv = rows_text(rows, n, stack, stack_argv, &heap)) == NULL)
 		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	if (!s->b->concurrent_update)
+		pthread_mutex_lock(&s->mu);
 	rc = s->b->update(s->b, path, rows, argv, n, err, errlen);
+	if (!s->b->concurrent_update)
+		pthread_mutex_unlock(&s->mu);
 	free(heap);
 	return judge_failure(path, rc, err, errlen);
 }
@@ -425,9 +433,9 @@ static int covered_locked(struct rrd_store *s, const struct chan_id *id, const d
 	return GM_OK;
 }
 
-/* The store's calls one at a time: a writer thread and the ingesting one
- * share it (store_queue.h). Updates and new files through librrd are the
- * exception: they run beside each other, on different files. */
+/* The store's calls one at a time: the writers and the ingesting thread
+ * share it (store_queue.h). An update takes the lock only around the
+ * backend's calls that may not run side by side (rrd_backend.h). */
 int rrd_store_last(struct rrd_store *s, const struct chan_id *id, bool *exists, double *t,
     double *value, char *err, size_t errlen)
 {
@@ -439,21 +447,9 @@ int rrd_store_last(struct rrd_store *s, const struct chan_id *id, bool *exists, 
 	return rc;
 }
 
-int rrd_store_update(struct rrd_store *s, const struct chan_rows *cr, char *err, size_t errlen)
-{
-	int rc;
-
-	if (s->b->concurrent)
-		return update_file(s, cr, err, errlen);
-	pthread_mutex_lock(&s->mu);
-	rc = update_file(s, cr, err, errlen);
-	pthread_mutex_unlock(&s->mu);
-	return rc;
-}
-
 bool rrd_store_concurrent(const struct rrd_store *s)
 {
-	return s->b->concurrent;
+	return s->b->concurrent_create;
 }
 
 int rrd_store_covered(struct rrd_store *s, const struct chan_id *id, const double *ts, size_t n,

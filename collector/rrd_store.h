@@ -10,9 +10,9 @@
  * own file system. Errors come back with librrd's (or rrdcached's) reason.
  * Row times are written to the millisecond (rrd_ms()). Threads may call at
  * once (the writers of store_queue.h and the ingesting one), never two on
- * the same channel: the store takes the calls one at a time, but for new
- * files and updates through librrd, which run side by side
- * (rrd_store_concurrent).
+ * the same channel: the store takes the backend's calls one at a time, but
+ * for new files (made in this process by either backend) and librrd's
+ * updates, which run side by side (rrd_store_concurrent).
  *
  * A call that fails on a file trying again will not mend says GM_EDAMAGED,
  * with what is wrong: something other than a regular file at its name (a
@@ -71,10 +71,11 @@ int rrd_store_last(struct rrd_store *s, const struct chan_id *id, bool *exists, 
  * (for good) if the channel keeps delta entries instead (entry_store.h). */
 int rrd_store_update(struct rrd_store *s, const struct chan_rows *cr, char *err, size_t errlen);
 
-/* Whether new files and updates run side by side (librrd): a new file
- * costs what writing its megabyte costs, an update what librrd's reading
- * and writing the file's header and rows cost, and on several CPUs several
- * go at once. Through rrdcached, one connection takes one call at a time. */
+/* Whether new files run side by side (both backends), and with librrd
+ * updates too: a new file costs what writing its megabyte costs, an update
+ * what reading and writing the file's header and rows cost, and on several
+ * CPUs several go at once. Through rrdcached, one connection takes one
+ * update at a time. */
 bool rrd_store_concurrent(const struct rrd_store *s);
 /* Collectors sharing a data directory (a shared subscription) take the
  * channel's file in turn: an exclusive flock() on it while each reads the

@@ -17,6 +17,7 @@
 #include "gm_err.h"
 #include "hash.h"
 #include "log.h"
+#include "rrd_backend.h"
 #include "rrd_layout.h"
 #include "rrd_template.h"
 #include "rrdfile.h"
@@ -308,4 +309,26 @@ int rrd_template_make(struct rrd_templates *ts, const char *path, time_t start, 
 		rows -= k;
 	}
 	return fileio_create(path, iov, n, 0644, err, errlen);
+}
+
+int rrd_new_file(struct rrd_templates *ts, const char *path, time_t start, long every,
+    char *err, size_t errlen)
+{
+	struct rrd_def def;
+	int rc;
+
+	/* GM_EDUP: one is there, and kept. Else librrd tries: no template, or
+	 * the file could not be written or named (a file system without
+	 * RENAME_NOREPLACE or links; a full disk, which librrd then reports) */
+	rc = rrd_template_make(ts, path, start, every, err, errlen);
+	if (rc == GM_OK || rc == GM_EDUP)
+		return GM_OK;
+	rrd_layout_def(&def, every);
+	rrd_clear_error();
+	errno = 0;
+	/* no_overwrite: a file another collector just made is kept, not replaced */
+	if (rrd_create_r2(path, RRD_STEP, start, 1, NULL, NULL, def.argc, def.argv) != 0)
+		return gm_errf(err, errlen, GM_ELIB, "rrd_create %s: %s", path,
+		    rrd_store_error_text());
+	return GM_OK;
 }

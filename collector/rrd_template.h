@@ -45,6 +45,13 @@ void rrd_templates_free(struct rrd_templates *ts);
 int rrd_template_make(struct rrd_templates *ts, const char *path, time_t start, long every,
     char *err, size_t errlen);
 
+/* A channel's new file, as both backends make it: from the template, else
+ * (no template, or it could not be written or named: a file system without
+ * RENAME_NOREPLACE or links, a full disk) by librrd. GM_OK also when a file
+ * is there already, and kept; else GM_ELIB with librrd's reason. */
+int rrd_new_file(struct rrd_templates *ts, const char *path, time_t start, long every,
+    char *err, size_t errlen);
+
 /* Set the start time of a header made by librrd (head, head_len bytes) to
  * start, its ring slots from seed: what rrd_template_make does to its copy.
  * GM_EINVAL if head is not a header it can set. For the unit test, which

@@ -470,9 +470,9 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 
 /*
  * A round's channels are written by the writer and helper threads, each
- * taking the next channel until none is left, when the store lets updates
- * and new files run side by side (librrd; rrdcached takes one call at a
- * time, and the writer alone writes). A new file is its megabyte written,
+ * taking the next channel until none is left, when the store lets new files
+ * run side by side (rrd_store_concurrent: with librrd updates too; through
+ * rrdcached's one connection they go one at a time). A new file is its megabyte written,
  * which the kernel copies into the page cache on the writing thread's CPU:
  * at 10,000 new channels one writer spent nine tenths of its time there
  * while the other CPU idled. Then, with every file made, writing one row

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -670,13 +671,18 @@ static void test_lock_damaged(void **state)
 static pid_t rrdcached_pid = -1;
 
 /* A real rrdcached on a unix socket in tmpdir, serving tmpdir/data, its
- * output in tmpdir/rrdcached.log; stopped by teardown_cached. */
-static void start_rrdcached(const char *sock)
+ * output in tmpdir/rrdcached.log; stopped by teardown_cached. datadir and
+ * addr (128 and 160 bytes): the data directory and the address to give
+ * the store. */
+static void start_rrdcached(char *datadir, char *addr)
 {
-	char journal[128], base[128], pidfile[128];
+	char journal[128], base[128], pidfile[128], sock[128];
 	struct stat st;
 	pid_t pid;
 
+	snprintf(datadir, 128, "%s/data", tmpdir);
+	snprintf(sock, sizeof(sock), "%s/rrdcached.sock", tmpdir);
+	snprintf(addr, 160, "unix:%s", sock);
 	snprintf(journal, sizeof(journal), "%s/journal", tmpdir);
 	snprintf(base, sizeof(base), "%s/data", tmpdir);
 	snprintf(pidfile, sizeof(pidfile), "%s/rrdcached.pid", tmpdir);
@@ -730,16 +736,13 @@ static void test_cached_damaged(void **state)
 	    { "last update after 2100", spoil_after_2100 },
 	    { "header overwritten", spoil_text } };
 	const struct store_row row = { T + 0.5, 1000, NAN };
-	char datadir[128], sock[128], addr[160], path[256], err[512];
+	char datadir[128], addr[160], path[256], err[512];
 	struct rrd_store *s;
 	bool exists;
 	double t, v;
 
 	(void)state;
-	snprintf(datadir, sizeof(datadir), "%s/data", tmpdir);
-	snprintf(sock, sizeof(sock), "%s/rrdcached.sock", tmpdir);
-	snprintf(addr, sizeof(addr), "unix:%s", sock);
-	start_rrdcached(sock);
+	start_rrdcached(datadir, addr);
 	for (size_t i = 0; i < NCASES(cases); i++) {
 		struct store_call c = { .t = T + 60.25 };
 		char name[16];
@@ -767,6 +770,80 @@ static void test_cached_damaged(void **state)
 	}
 }
 
+/*
+ * Through rrdcached, new files are made in this process, side by side,
+ * while the updates take turns on the one connection: four threads giving
+ * 25 new channels each three readings, one call a reading, leave every file
+ * with its last reading once the store is closed (flushed).
+ */
+#define CACHED_THREADS 4
+#define CACHED_EACH 25
+
+struct cached_worker {
+	struct rrd_store *s;
+	int first;
+	int failed;
+};
+
+static struct chan_id cached_id(int i)
+{
+	char meter[16], name[16];
+
+	snprintf(meter, sizeof(meter), "m%d", i % 3);
+	snprintf(name, sizeof(name), "c%d", i);
+	return id3("hq", meter, name);
+}
+
+static void *cached_work(void *arg)
+{
+	struct cached_worker *w = arg;
+
+	for (int k = 0; k < 3; k++) {
+		for (int i = w->first; i < w->first + CACHED_EACH; i++) {
+			struct chan_id id = cached_id(i);
+			struct store_row row = { T + 60 * k, 1000 + i + k, NAN };
+
+			if (put(w->s, &id, &row, 1) != GM_OK)
+				w->failed++;
+		}
+	}
+	return NULL;
+}
+
+static void test_cached_threads(void **state)
+{
+	struct cached_worker w[CACHED_THREADS];
+	pthread_t th[CACHED_THREADS];
+	char datadir[128], addr[160], err[512];
+	struct rrd_store *s;
+	bool exists;
+	double t, v;
+
+	(void)state;
+	start_rrdcached(datadir, addr);
+	assert_non_null(s = rrd_store_open(datadir, addr, err, sizeof(err)));
+	assert_true(rrd_store_concurrent(s));
+	for (int i = 0; i < CACHED_THREADS; i++) {
+		w[i] = (struct cached_worker){ s, i * CACHED_EACH, 0 };
+		assert_int_equal(pthread_create(&th[i], NULL, cached_work, &w[i]), 0);
+	}
+	for (int i = 0; i < CACHED_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].failed, 0);
+	}
+	rrd_store_close(s);
+	assert_non_null(s = rrd_store_open(datadir, NULL, err, sizeof(err)));
+	for (int i = 0; i < CACHED_THREADS * CACHED_EACH; i++) {
+		struct chan_id id = cached_id(i);
+
+		assert_int_equal(rrd_store_last(s, &id, &exists, &t, &v, err, sizeof(err)), GM_OK);
+		assert_true(exists);
+		assert_true(t == T + 120);
+		assert_true(v == 1000 + i + 2);
+	}
+	rrd_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -781,6 +858,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_covered_damaged, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_lock_damaged, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_cached_damaged, setup, teardown_cached),
+		cmocka_unit_test_setup_teardown(test_cached_threads, setup, teardown_cached),
 	};
 
 	log_init("test_rrd_store", GM_LOG_ERR);
