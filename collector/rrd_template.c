@@ -47,14 +47,19 @@ struct rrd_templates {
 	time_t retry_at;          /* the check files could not be made (a full disk):
 	                           * librrd makes files until then */
 	bool have_fill;
-	unsigned char fill[FILL_BYTES];   /* librrd's "unknown", over and over */
+	unsigned char *fill;      /* FILL_BYTES of librrd's "unknown", over and
+	                           * over, aligned for fileio_create's direct writes */
 };
 
 struct rrd_templates *rrd_templates_new(void)
 {
 	struct rrd_templates *ts = calloc(1, sizeof(*ts));
 
-	if (ts != NULL && pthread_mutex_init(&ts->lock, NULL) != 0) {
+	if (ts == NULL)
+		return NULL;
+	if ((ts->fill = aligned_alloc(FILEIO_DIRECT_ALIGN, FILL_BYTES)) == NULL ||
+	    pthread_mutex_init(&ts->lock, NULL) != 0) {
+		free(ts->fill);
 		free(ts);
 		return NULL;
 	}
@@ -68,6 +73,7 @@ void rrd_templates_free(struct rrd_templates *ts)
 	for (int i = 0; i < ts->n; i++)
 		free(ts->t[i]);
 	pthread_mutex_destroy(&ts->lock);
+	free(ts->fill);
 	free(ts);
 }
 
@@ -284,31 +290,64 @@ static int find(struct rrd_templates *ts, const char *path, long every,
 	return rc == GM_OK ? GM_OK : GM_ENOTFOUND;
 }
 
+/*
+ * The file's bytes as buffers: the first block (the header and the first
+ * rows) from `first`, every other from the fill, cut at each block's end and
+ * where the whole FILEIO_DIRECT_ALIGN units end. *direct: how many buffers,
+ * from the first, are whole units (fileio_create writes them past the page
+ * cache). Returns how many buffers, 0 when more than max would be needed.
+ */
+static int lay_out(struct iovec *iov, int max, unsigned char *first, unsigned char *fill,
+    size_t len, int *direct)
+{
+	size_t whole = len / FILEIO_DIRECT_ALIGN * FILEIO_DIRECT_ALIGN, off = 0;
+	int n = 0;
+
+	*direct = 0;
+	while (off < len) {
+		size_t end = (off / FILL_BYTES + 1) * FILL_BYTES;
+
+		if (n == max)
+			return 0;
+		if (end > len)
+			end = len;
+		if (off < whole && end > whole)
+			end = whole;
+		iov[n].iov_base = (off < FILL_BYTES ? first : fill) + off % FILL_BYTES;
+		iov[n++].iov_len = end - off;
+		if (end <= whole)
+			*direct = n;
+		off = end;
+	}
+	return n;
+}
+
 int rrd_template_make(struct rrd_templates *ts, const char *path, time_t start, long every,
     char *err, size_t errlen)
 {
-	struct iovec iov[FILL_IOV + 1];
-	unsigned char head[HEAD_MAX];
+	struct iovec iov[FILL_IOV + 2];
 	const struct template *t;
-	size_t rows;
-	int n = 0, rc;
+	unsigned char *first;
+	int n, direct, rc;
 
 	if ((rc = find(ts, path, every, &t, err, errlen)) != GM_OK)
 		return rc;
-	memcpy(head, t->head, t->head_len);
+	if ((first = aligned_alloc(FILEIO_DIRECT_ALIGN, FILL_BYTES)) == NULL)
+		return gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+	memcpy(first, ts->fill, FILL_BYTES);
+	memcpy(first, t->head, t->head_len);
 	/* ring slots as random as librrd's, and the same for the same file */
-	if (rrd_template_set_start(head, t->head_len, start,
+	if (rrd_template_set_start(first, t->head_len, start,
 	    (unsigned long)fnv1a(FNV1A_BASIS ^ (uint64_t)start, path)) != GM_OK)
-		return gm_errf(err, errlen, GM_ENOTFOUND, "%s: start %lld: cannot be set", path,
+		rc = gm_errf(err, errlen, GM_ENOTFOUND, "%s: start %lld: cannot be set", path,
 		    (long long)start);
-	iov[n++] = (struct iovec){ .iov_base = head, .iov_len = t->head_len };
-	for (rows = t->file_len - t->head_len; rows > 0; n++) {
-		size_t k = rows < FILL_BYTES ? rows : FILL_BYTES;
-
-		iov[n] = (struct iovec){ .iov_base = ts->fill, .iov_len = k };
-		rows -= k;
-	}
-	return fileio_create(path, iov, n, 0644, err, errlen);
+	else if ((n = lay_out(iov, FILL_IOV + 2, first, ts->fill, t->file_len, &direct)) == 0)
+		rc = gm_errf(err, errlen, GM_ENOTFOUND, "%s: %zu bytes: too long for a template",
+		    path, t->file_len);
+	else
+		rc = fileio_create(path, iov, n, direct, 0644, err, errlen);
+	free(first);
+	return rc;
 }
 
 int rrd_new_file(struct rrd_templates *ts, const char *path, time_t start, long every,

@@ -11,7 +11,9 @@
  * file for each heartbeat, its header is kept, and a new file is that header
  * with those fields set and the rows' "unknown" from one buffer, written in
  * one call under a temporary name and then named (fileio_create): about
- * 0.3 ms (docs/storage.md, "New channels").
+ * 0.3 ms (docs/storage.md, "New channels"). All but its last few kB go past
+ * the page cache where the file system allows it: the kernel's copy of a
+ * megabyte into it was the most of a new file's cost.
  *
  * The header is trusted only once checked: librrd makes a second file, at
  * another start time, and it must equal the kept header moved to that time,

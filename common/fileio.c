@@ -1,6 +1,6 @@
 /* fileio.c - files written whole (temporary, fsync, rename) and read whole;
  * files that must be regular ones, opened without waiting on anything else. */
-#define _GNU_SOURCE   /* renameat2 */
+#define _GNU_SOURCE   /* renameat2, O_DIRECT */
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
@@ -265,8 +265,29 @@ static int name_new(const char *tmp, const char *path)
 	return 0;
 }
 
-int fileio_create(const char *path, struct iovec *iov, int iovcnt, mode_t mode, char *err,
-    size_t errlen)
+/* The first `direct` buffers past the page cache, where the file system
+ * lets it; else, or when it refuses the write (EINVAL: tmpfs, blocks
+ * larger than FILEIO_DIRECT_ALIGN), all through it, from the start. */
+static int write_new(int fd, struct iovec *iov, int iovcnt, int direct)
+{
+	struct iovec copy[FILEIO_DIRECT_IOV];
+
+	if (direct > 0 && direct <= FILEIO_DIRECT_IOV && fcntl(fd, F_SETFL, O_DIRECT) == 0) {
+		memcpy(copy, iov, (size_t)direct * sizeof(*iov));
+		if (writev_all(fd, copy, direct) == 0) {
+			if (fcntl(fd, F_SETFL, 0) != 0)
+				return -1;
+			return writev_all(fd, iov + direct, iovcnt - direct);
+		}
+		if (errno != EINVAL || fcntl(fd, F_SETFL, 0) != 0 || ftruncate(fd, 0) != 0 ||
+		    lseek(fd, 0, SEEK_SET) != 0)
+			return -1;
+	}
+	return writev_all(fd, iov, iovcnt);
+}
+
+int fileio_create(const char *path, struct iovec *iov, int iovcnt, int direct, mode_t mode,
+    char *err, size_t errlen)
 {
 	char tmp[4200];
 	int fd, e;
@@ -277,7 +298,7 @@ int fileio_create(const char *path, struct iovec *iov, int iovcnt, mode_t mode, 
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
 		return gm_errf(err, errlen, GM_EIO, "%s: cannot make a temporary file: %s", path,
 		    strerror(errno));
-	if (fchmod(fd, mode & ~current_umask()) != 0 || writev_all(fd, iov, iovcnt) != 0) {
+	if (fchmod(fd, mode & ~current_umask()) != 0 || write_new(fd, iov, iovcnt, direct) != 0) {
 		e = errno;
 		close(fd);
 		unlink(tmp);

@@ -50,10 +50,19 @@ int fileio_replace(const char *path, const void *buf, size_t len, mode_t mode, b
  * a reader or a crash never sees it part made. Not fsync'd. Mode bits as
  * given (umask applies). GM_OK; GM_EDUP when something already has the name
  * (it is kept; the new file is dropped); GM_EIO with the path and reason.
- * iov is used up. */
+ * iov is used up.
+ *
+ * The first `direct` buffers (at most FILEIO_DIRECT_IOV; 0: none), each at
+ * an address and of a length that are multiples of FILEIO_DIRECT_ALIGN, go
+ * past the page cache (O_DIRECT) where the file system allows it, the rest
+ * through it. A megabyte through the page cache is a copy by the CPU now
+ * and a write to the disk later anyway: making 5,000 such files on 4
+ * threads here took 0.4 times the CPU and 0.8 times the time past it. */
+#define FILEIO_DIRECT_ALIGN 4096
+#define FILEIO_DIRECT_IOV 128
 struct iovec;
-int fileio_create(const char *path, struct iovec *iov, int iovcnt, mode_t mode, char *err,
-    size_t errlen);
+int fileio_create(const char *path, struct iovec *iov, int iovcnt, int direct, mode_t mode,
+    char *err, size_t errlen);
 
 /* Open path, which must be a regular file, with open(2)'s flags and mode
  * (O_CREAT makes it): into *ret_fd, close-on-exec, and its fstat into
