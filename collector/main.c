@@ -135,7 +135,12 @@ static void write_status(const char *path, struct registry *reg, pthread_mutex_t
 		log_warn("status file: %s", err);
 		return;
 	}
-	registry_dump(reg, n.f, now_wall(), outer);
+	/* out of memory: the last one stays, not an empty one */
+	if (registry_dump(reg, n.f, now_wall(), outer) != GM_OK) {
+		log_warn("status file: out of memory; not written this time");
+		fileio_new_abort(&n);
+		return;
+	}
 	if (fileio_new_commit(&n, false, err, sizeof(err)) != GM_OK)
 		log_warn("status file: cannot replace: %s", err);
 }

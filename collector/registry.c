@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "gm_err.h"
-#include "log.h"
 #include "registry.h"
 
 struct registry {
@@ -197,7 +196,7 @@ static void dump_chunk(struct registry *r, pthread_mutex_t *outer, struct chan_s
 		pthread_mutex_unlock(outer);
 }
 
-void registry_dump(struct registry *r, FILE *out, double now, pthread_mutex_t *outer)
+int registry_dump(struct registry *r, FILE *out, double now, pthread_mutex_t *outer)
 {
 	struct chan_record *copy = malloc(DUMP_CHUNK * sizeof(*copy));
 	struct chan_state *cs, **all;
@@ -209,8 +208,9 @@ void registry_dump(struct registry *r, FILE *out, double now, pthread_mutex_t *o
 		all[n++] = cs;
 	pthread_mutex_unlock(&r->lock);
 	if (all == NULL || copy == NULL) {
-		log_err("status file: out of memory");
-		n = 0;
+		free(all);
+		free(copy);
+		return GM_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i += DUMP_CHUNK) {
 		size_t k = n - i < DUMP_CHUNK ? n - i : DUMP_CHUNK;
@@ -221,6 +221,7 @@ void registry_dump(struct registry *r, FILE *out, double now, pthread_mutex_t *o
 	}
 	free(all);
 	free(copy);
+	return GM_OK;
 }
 
 struct load_state {

@@ -70,8 +70,8 @@ uint64_t registry_quarantined(struct registry *r, const struct chan_state *cs);
 /* The status file (status_file.h): every channel's line, each a still
  * picture of its channel, taken under the registry's lock and `outer` (the
  * lock under which ingest changes channels; NULL: none), a few channels at
- * a time. */
-void registry_dump(struct registry *r, FILE *out, double now, pthread_mutex_t *outer);
+ * a time. GM_ENOMEM (nothing written) when out of memory. */
+int registry_dump(struct registry *r, FILE *out, double now, pthread_mutex_t *outer);
 
 /* Take up the counters of a status file written by an earlier run, so that
  * received, lost, duplicates ... carry on across restarts (as of the file's

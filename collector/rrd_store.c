@@ -433,9 +433,9 @@ static int covered_locked(struct rrd_store *s, const struct chan_id *id, const d
 	return GM_OK;
 }
 
-/* The store's calls one at a time: the writers and the ingesting thread
- * share it (store_queue.h). An update takes the lock only around the
- * backend's calls that may not run side by side (rrd_backend.h). */
+/* The store's reading calls one at a time: the writers and the ingesting
+ * thread share it (store_queue.h). An update takes the lock only around
+ * the backend's calls that may not run side by side (rrd_backend.h). */
 int rrd_store_last(struct rrd_store *s, const struct chan_id *id, bool *exists, double *t,
     double *value, char *err, size_t errlen)
 {
@@ -447,9 +447,9 @@ int rrd_store_last(struct rrd_store *s, const struct chan_id *id, bool *exists, 
 	return rc;
 }
 
-bool rrd_store_concurrent(const struct rrd_store *s)
+bool rrd_store_concurrent(const struct rrd_store *s, bool updates)
 {
-	return s->b->concurrent_create;
+	return updates ? s->b->concurrent_update : s->b->concurrent_create;
 }
 
 int rrd_store_covered(struct rrd_store *s, const struct chan_id *id, const double *ts, size_t n,

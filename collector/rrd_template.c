@@ -198,7 +198,9 @@ static int check(struct rrd_templates *ts, const unsigned char *a, size_t alen, 
 	struct rrdfile_parts p;
 	stat_head_t st;
 
-	if (ahead > HEAD_MAX || ahead != bhead || alen != blen ||
+	/* the rows are laid from a fill whose values sit at multiples of 8 in
+	 * the file (lay_out): so must the header's end */
+	if (ahead > HEAD_MAX || ahead % sizeof(double) != 0 || ahead != bhead || alen != blen ||
 	    alen - ahead > (size_t)FILL_IOV * FILL_BYTES)
 		return gm_errf(err, errlen, GM_ENOTFOUND, "a header of %zu bytes and %zu of rows: "
 		    "not a channel's", ahead, alen - ahead);

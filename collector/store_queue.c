@@ -379,18 +379,23 @@ static int set_aside(struct store_queue *q, struct sq_chan *c, const struct payl
  * every file alike and never gets here. */
 static bool given_up(struct store_queue *q, struct sq_chan *c, int rc, char *err, size_t errlen)
 {
-	int64_t now = mono_ms();
+	int64_t now = mono_ms(), since, give_up;
 	char why[GM_ERR_MAX];
 
 	if (rc == GM_OK || rc == GM_EDAMAGED)
 		return false;
+	/* a requeue's release and the setting of give_up_ms come meanwhile */
+	pthread_mutex_lock(&q->mu);
 	if (c->failing_since == 0)
 		c->failing_since = now;
-	if (now - c->failing_since < q->give_up_ms || q->last_ok <= c->failing_since)
+	since = c->failing_since;
+	give_up = q->give_up_ms;
+	pthread_mutex_unlock(&q->mu);
+	if (now - since < give_up || q->last_ok <= since)
 		return false;
 	snprintf(why, sizeof(why), "%.*s", (int)sizeof(why) - 80, err);
 	gm_errf(err, errlen, GM_EDAMAGED, "%s; failing for %lld s while other files were "
-	    "written", why, (long long)((now - c->failing_since) / 1000));
+	    "written", why, (long long)((now - since) / 1000));
 	return true;
 }
 
@@ -484,9 +489,10 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
  * tests/integration/84-gateway-alert.sh). No other call is on a round's
  * channels meanwhile: they are busy, and a settle waits for the round.
  * Making a file also waits in the kernel (the file system's journal, the
- * throttling of dirty pages), so more threads than CPUs pay: with 2, 4 and 8
- * file makers on 2 CPUs, 10,000 new channels took 17.4, 15.5 and 15.6 s end
- * to end (bench/collector-mqtt.sh MODE=e2e); 8 gained nothing on 4 at 1,000
+ * disk), so more threads than CPUs pay: with 2, 4 and 8 threads making the
+ * files (beside one writer, before the helpers wrote updates too) on 2
+ * CPUs, 10,000 new channels took 17.4, 15.5 and 15.6 s end to end
+ * (bench/collector-mqtt.sh MODE=e2e); 8 gained nothing on 4 at 1,000
  * channels and cost 5 MB more.
  */
 #define SQ_THREADS_CPU 2
@@ -515,8 +521,9 @@ static void *write_some(void *arg)
 	return NULL;
 }
 
-/* Moves the round's channels that have no file yet to its end, order kept. */
-static void new_last(struct store_queue *q, struct sq_chan **round, size_t n)
+/* Moves the round's channels that have no file yet to its end, order
+ * kept; returns how many there are. */
+static size_t new_last(struct store_queue *q, struct sq_chan **round, size_t n)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -524,7 +531,7 @@ static void new_last(struct store_queue *q, struct sq_chan **round, size_t n)
 	size_t have = 0, k = 0;
 
 	if ((fresh = malloc(n * sizeof(*fresh))) == NULL)
-		return;   /* in the order they came */
+		return 0;   /* in the order they came, the writer alone */
 	for (size_t i = 0; i < n; i++) {
 		struct sq_chan *c = round[i];
 		bool is_new = false;
@@ -541,13 +548,16 @@ static void new_last(struct store_queue *q, struct sq_chan **round, size_t n)
 	}
 	memcpy(round + have, fresh, k * sizeof(*fresh));
 	free(fresh);
+	return k;
 }
 
-/* Starts the helpers that write the round beside the writer (none when the
- * store takes one call at a time, or for a few channels). */
+/* Starts the helpers that write the round beside the writer: for every
+ * channel where updates run side by side (librrd), for the new files only
+ * where only those do (rrdcached: helpers with nothing new would queue on
+ * its one connection); none for a few. */
 static void start_round(struct store_queue *q, struct round *r, size_t n)
 {
-	size_t threads = n / SQ_EACH;
+	size_t fresh, threads;
 
 	memset(r, 0, sizeof(*r));
 	r->q = q;
@@ -555,8 +565,12 @@ static void start_round(struct store_queue *q, struct round *r, size_t n)
 	r->n = n;
 	atomic_init(&r->next, 0);
 	atomic_init(&r->failed, 0);
-	new_last(q, q->round, n);
-	if (!rrd_store_concurrent(q->store))
+	fresh = new_last(q, q->round, n);
+	if (rrd_store_concurrent(q->store, true))
+		threads = n / SQ_EACH;
+	else if (rrd_store_concurrent(q->store, false))
+		threads = fresh / SQ_EACH;
+	else
 		return;
 	if (threads > (size_t)q->threads)
 		threads = (size_t)q->threads;
@@ -664,6 +678,7 @@ static size_t write_round(struct store_queue *q, bool all, bool fresh)
 	start_round(q, &r, n);
 	if (sealing >= 0 && wal_seal(q->wal, sealing, err, sizeof(err)) != GM_OK)
 		log_warn("%s", err);
+	/* the helpers are done: the trouble is the writer's alone again */
 	if ((failed = end_round(&r)) == 0)
 		complain_release(&q->trouble, time(NULL), "writing queued rows");
 

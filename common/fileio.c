@@ -266,8 +266,10 @@ static int name_new(const char *tmp, const char *path)
 }
 
 /* The first `direct` buffers past the page cache, where the file system
- * lets it; else, or when it refuses the write (EINVAL: tmpfs, blocks
- * larger than FILEIO_DIRECT_ALIGN), all through it, from the start. */
+ * lets it; else (fcntl refuses: tmpfs before Linux 6.6), or when the write
+ * fails (EINVAL: blocks larger than FILEIO_DIRECT_ALIGN; a FUSE or network
+ * file system's own refusal), all through it, from the start: a failure
+ * that is the disk's (full) comes back from that write. */
 static int write_new(int fd, struct iovec *iov, int iovcnt, int direct)
 {
 	struct iovec copy[FILEIO_DIRECT_IOV];
@@ -279,7 +281,7 @@ static int write_new(int fd, struct iovec *iov, int iovcnt, int direct)
 				return -1;
 			return writev_all(fd, iov + direct, iovcnt - direct);
 		}
-		if (errno != EINVAL || fcntl(fd, F_SETFL, 0) != 0 || ftruncate(fd, 0) != 0 ||
+		if (fcntl(fd, F_SETFL, 0) != 0 || ftruncate(fd, 0) != 0 ||
 		    lseek(fd, 0, SEEK_SET) != 0)
 			return -1;
 	}
