@@ -3,17 +3,12 @@
  *
  * Two backends: rrd_direct.c (librrd in this process) and rrd_cached.c
  * (rrdcached, through librrd's rrd_client). rrd_store.c keeps everything
- * else - paths, directories, .meta files, the kind check, the row text - so
- * ingest.c sees one store either way.
+ * else - paths, directories, new files (rrd_template.h), .meta files, the
+ * kind check, the row text - so ingest.c sees one store either way.
  *
  * Paths are the local ones, "<datadir>/<site>/<meter>/<channel>.rrd"; a
  * backend that names files differently (rrdcached over TCP) translates.
  * Every call returns GM_OK or a GM_* code with the backend's reason in err:
- *   create  make the file with the layout of rrd_layout.h for a channel
- *           read every `every` s (0: not known; rrd_layout_def), first
- *           update allowed after `start`; an existing file is kept, not
- *           replaced (the caller checks that it exists). Both backends make
- *           it in this process (rrd_new_file, rrd_template.h).
  *   update  append n rows, strictly newer than the file's last update and in
  *           time order; GM_ESTALE (and nothing stored) when one is not
  *           newer. GM_OK means the rows will be in the file: at once
@@ -34,12 +29,9 @@
 
 struct rrd_backend {
 	char what[160];   /* "librrd" or "rrdcached at ADDRESS", for the log */
-	bool concurrent_create;   /* create may run beside other calls, on
-	                           * other files (both: files are made here) */
-	bool concurrent_update;   /* update may too (librrd; not rrdcached's
-	                           * one connection) */
-	int (*create)(struct rrd_backend *b, const char *path, time_t start, long every,
-	    char *err, size_t errlen);
+	bool concurrent_update;   /* update may run beside other calls, on
+	                           * other files (librrd; not rrdcached's one
+	                           * connection) */
 	int (*update)(struct rrd_backend *b, const char *path, const struct store_row *rows,
 	    const char *const *text, size_t n, char *err, size_t errlen);
 	int (*sync)(struct rrd_backend *b, const char *path, char *err, size_t errlen);

@@ -19,11 +19,11 @@
  * This assumes that only this collector writes the channel's file, as
  * rrd_store.h does anyway.
  *
- * New files are made here, not by rrdcached, as rrd_direct.c makes them
- * (rrd_template.h): the data directory is on this machine's file system
- * anyway (rrd_store.h), and through the one connection rrdcached would make
- * them one at a time, each a megabyte written by librrd. rrdcached learns a
- * file at its first UPDATE.
+ * New files are made by the store (rrd_store.c), not by rrdcached: the data
+ * directory is on this machine's file system anyway (rrd_store.h), and
+ * through the one connection rrdcached would make them one at a time, each
+ * a megabyte written by librrd. rrdcached learns a file at its first
+ * UPDATE.
  */
 #include <errno.h>
 #include <limits.h>
@@ -41,7 +41,6 @@
 #include "rrd_head.h"
 #include "rrd_hold.h"
 #include "rrd_layout.h"
-#include "rrd_template.h"
 #include "rrdc.h"
 #include "rrdc_watch.h"
 #include "timeutil.h"
@@ -55,7 +54,6 @@ struct cached {
 	struct rrdc where;         /* its address, and its names of our files */
 	struct rrdc_watch watch;   /* tells when that rrdcached has gone */
 	struct rrd_hold *hold;
-	struct rrd_templates *templates;   /* new files */
 	bool recover;              /* the connection broke: rrdcached may have lost rows */
 };
 
@@ -268,12 +266,6 @@ static int recover(struct cached *c, char *err, size_t errlen)
 	return GM_OK;
 }
 
-static int cached_create(struct rrd_backend *b, const char *path, time_t start, long every,
-    char *err, size_t errlen)
-{
-	return rrd_new_file(((struct cached *)b)->templates, path, start, every, err, errlen);
-}
-
 static int cached_update(struct rrd_backend *b, const char *path, const struct store_row *rows,
     const char *const *text, size_t n, char *err, size_t errlen)
 {
@@ -354,7 +346,6 @@ static void cached_close(struct rrd_backend *b)
 	rrdc_disconnect();
 	rrdc_watch_close(&c->watch);
 	rrd_hold_free(c->hold);
-	rrd_templates_free(c->templates);
 	free(c);
 }
 
@@ -363,24 +354,18 @@ struct rrd_backend *rrd_cached_open(const char *addr, const char *datadir, char 
 {
 	struct cached *c;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL || (c->hold = rrd_hold_new()) == NULL ||
-	    (c->templates = rrd_templates_new()) == NULL) {
-		if (c != NULL)
-			rrd_hold_free(c->hold);
+	if ((c = calloc(1, sizeof(*c))) == NULL || (c->hold = rrd_hold_new()) == NULL) {
 		free(c);
 		gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 		return NULL;
 	}
 	if (rrdc_init(&c->where, addr, datadir, err, errlen) != GM_OK) {
 		rrd_hold_free(c->hold);
-		rrd_templates_free(c->templates);
 		free(c);
 		return NULL;
 	}
 	c->watch.fd = -1;
 	snprintf(c->b.what, sizeof(c->b.what), "rrdcached at %.140s", addr);
-	c->b.concurrent_create = true;   /* made here, not through the connection */
-	c->b.create = cached_create;
 	c->b.update = cached_update;
 	c->b.sync = cached_sync;
 	c->b.close = cached_close;

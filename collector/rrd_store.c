@@ -23,6 +23,7 @@
 #include "rrd_head.h"
 #include "rrd_layout.h"
 #include "rrd_store.h"
+#include "rrd_template.h"
 #include "rrdfile.h"
 
 #define ROW_TEXT 96
@@ -49,6 +50,8 @@ struct rrd_store {
 	pthread_mutex_t mu;   /* the backend's calls one at a time, but those it
 	                       * lets run side by side (rrd_backend.h) */
 	struct rrd_backend *b;
+	struct rrd_templates *templates;   /* new files, made here for either
+	                                    * backend, side by side */
 };
 
 int rrd_store_update_rc(const char *msg)
@@ -164,9 +167,11 @@ struct rrd_store *rrd_store_open(const char *datadir, const char *rrdcached, cha
 		s->b = rrd_direct_open();
 	else
 		s->b = rrd_cached_open(rrdcached, datadir, err, errlen);
-	if (s->b == NULL) {
-		if (rrdcached == NULL || rrdcached[0] == '\0')
+	if (s->b == NULL || (s->templates = rrd_templates_new()) == NULL) {
+		if (s->b != NULL || rrdcached == NULL || rrdcached[0] == '\0')
 			gm_errf(err, errlen, GM_ENOMEM, "out of memory");
+		if (s->b != NULL)
+			s->b->close(s->b);
 		pthread_mutex_destroy(&s->mu);
 		free(s);
 		return NULL;
@@ -184,6 +189,7 @@ void rrd_store_close(struct rrd_store *s)
 	if (s == NULL)
 		return;
 	s->b->close(s->b);
+	rrd_templates_free(s->templates);
 	pthread_mutex_destroy(&s->mu);
 	free(s);
 }
@@ -246,12 +252,9 @@ static int create_file(struct rrd_store *s, const char *path, const struct chan_
 	 * row is not mostly unknown (librrd then drops it whole, and the first
 	 * use spread into it). A channel read less often than the rows keep a
 	 * reading gets a heartbeat to match (rrd_layout.h). A file another
-	 * collector just made is kept, not replaced. */
-	if (!s->b->concurrent_create)
-		pthread_mutex_lock(&s->mu);
-	rc = s->b->create(s->b, path, row_start(first_t), every, err, errlen);
-	if (!s->b->concurrent_create)
-		pthread_mutex_unlock(&s->mu);
+	 * collector just made is kept, not replaced. Made here whichever
+	 * backend updates it, beside other calls. */
+	rc = rrd_new_file(s->templates, path, row_start(first_t), every, err, errlen);
 	if (rc != GM_OK && access(path, F_OK) != 0)
 		return rc;
 	return GM_OK;
@@ -447,9 +450,9 @@ int rrd_store_last(struct rrd_store *s, const struct chan_id *id, bool *exists, 
 	return rc;
 }
 
-bool rrd_store_concurrent(const struct rrd_store *s, bool updates)
+bool rrd_store_concurrent(const struct rrd_store *s)
 {
-	return updates ? s->b->concurrent_update : s->b->concurrent_create;
+	return s->b->concurrent_update;
 }
 
 int rrd_store_covered(struct rrd_store *s, const struct chan_id *id, const double *ts, size_t n,

@@ -71,11 +71,11 @@ int rrd_store_last(struct rrd_store *s, const struct chan_id *id, bool *exists, 
  * (for good) if the channel keeps delta entries instead (entry_store.h). */
 int rrd_store_update(struct rrd_store *s, const struct chan_rows *cr, char *err, size_t errlen);
 
-/* Whether new files (updates: updates) run side by side: new files with
- * either backend, made in this process; updates with librrd only, as
- * rrdcached's one connection takes one at a time. A new file costs what
- * writing its megabyte costs, and on several CPUs several go at once. */
-bool rrd_store_concurrent(const struct rrd_store *s, bool updates);
+/* Whether updates run side by side: with librrd; not through rrdcached's
+ * one connection, which takes one at a time. New files always do (made in
+ * this process, from rrd_template.h, whichever backend): a new file costs
+ * what writing its megabyte costs, and on several CPUs several go at once. */
+bool rrd_store_concurrent(const struct rrd_store *s);
 /* Collectors sharing a data directory (a shared subscription) take the
  * channel's file in turn: an exclusive flock() on it while each reads the
  * file's last reading, computes use from it and writes. Returns the fd

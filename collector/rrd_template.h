@@ -47,9 +47,10 @@ void rrd_templates_free(struct rrd_templates *ts);
 int rrd_template_make(struct rrd_templates *ts, const char *path, time_t start, long every,
     char *err, size_t errlen);
 
-/* A channel's new file, as both backends make it: from the template, else
- * (no template, or it could not be written or named: a file system without
- * RENAME_NOREPLACE or links, a full disk) by librrd. GM_OK also when a file
+/* A channel's new file, as the store makes it for either backend
+ * (rrd_store.c): from the template, else (no template, or it could not be
+ * written or named: a file system without RENAME_NOREPLACE or links, a full
+ * disk) by librrd. GM_OK also when a file
  * is there already, and kept; else GM_ELIB with librrd's reason. */
 int rrd_new_file(struct rrd_templates *ts, const char *path, time_t start, long every,
     char *err, size_t errlen);

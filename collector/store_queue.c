@@ -475,9 +475,9 @@ static bool write_chan(struct store_queue *q, struct sq_chan *c)
 
 /*
  * A round's channels are written by the writer and helper threads, each
- * taking the next channel until none is left, when the store lets new files
- * run side by side (rrd_store_concurrent: with librrd updates too; through
- * rrdcached's one connection they go one at a time). A new file is its megabyte written,
+ * taking the next channel until none is left: new files always run side by
+ * side, updates with librrd (rrd_store_concurrent; through rrdcached's one
+ * connection they go one at a time). A new file is its megabyte written,
  * which the kernel copies into the page cache on the writing thread's CPU:
  * at 10,000 new channels one writer spent nine tenths of its time there
  * while the other CPU idled. Then, with every file made, writing one row
@@ -552,9 +552,9 @@ static size_t new_last(struct store_queue *q, struct sq_chan **round, size_t n)
 }
 
 /* Starts the helpers that write the round beside the writer: for every
- * channel where updates run side by side (librrd), for the new files only
- * where only those do (rrdcached: helpers with nothing new would queue on
- * its one connection); none for a few. */
+ * channel where updates run side by side (librrd), else for the new files
+ * only (rrdcached: helpers with nothing new would queue on its one
+ * connection); none for a few. */
 static void start_round(struct store_queue *q, struct round *r, size_t n)
 {
 	size_t fresh, threads;
@@ -566,12 +566,7 @@ static void start_round(struct store_queue *q, struct round *r, size_t n)
 	atomic_init(&r->next, 0);
 	atomic_init(&r->failed, 0);
 	fresh = new_last(q, q->round, n);
-	if (rrd_store_concurrent(q->store, true))
-		threads = n / SQ_EACH;
-	else if (rrd_store_concurrent(q->store, false))
-		threads = fresh / SQ_EACH;
-	else
-		return;
+	threads = (rrd_store_concurrent(q->store) ? n : fresh) / SQ_EACH;
 	if (threads > (size_t)q->threads)
 		threads = (size_t)q->threads;
 	while (r->started + 1 < threads &&

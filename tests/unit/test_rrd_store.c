@@ -822,8 +822,7 @@ static void test_cached_threads(void **state)
 	(void)state;
 	start_rrdcached(datadir, addr);
 	assert_non_null(s = rrd_store_open(datadir, addr, err, sizeof(err)));
-	assert_true(rrd_store_concurrent(s, false));   /* new files side by side */
-	assert_false(rrd_store_concurrent(s, true));   /* updates in turn */
+	assert_false(rrd_store_concurrent(s));   /* updates in turn; new files side by side */
 	for (int i = 0; i < CACHED_THREADS; i++) {
 		w[i] = (struct cached_worker){ s, i * CACHED_EACH, 0 };
 		assert_int_equal(pthread_create(&th[i], NULL, cached_work, &w[i]), 0);
