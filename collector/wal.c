@@ -33,6 +33,7 @@ struct wal {
 	char dir[PATH_MAX];
 	int lock_fd;
 	int fd;              /* the open segment; -1 until something is appended */
+	off_t size;          /* its length: where a failed write is cut back to */
 	uint64_t first;      /* lowest segment that may still be on disk */
 	uint64_t cur;        /* the open segment's number */
 	uint64_t *bad;       /* segments with lines that are not rows */
@@ -201,18 +202,28 @@ int wal_parse(const char *line, struct chan_id *id, struct payload_meta *meta,
 static int open_segment(struct wal *w, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 32];
+	struct stat st;
 
 	seg_path(w, path, sizeof(path), w->cur);
 	if ((w->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0)
 		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(errno));
+	/* kept from here on: one lseek less a message on the receiving thread */
+	if (fstat(w->fd, &st) != 0) {
+		int e = errno;
+
+		close(w->fd);
+		w->fd = -1;
+		return gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(e));
+	}
+	w->size = st.st_size;
 	return GM_OK;
 }
 
 /* Put the segment back to its size before a write that failed part way,
  * so a retry does not leave a torn row in front of the whole one. */
-static void cut_back(struct wal *w, off_t size)
+static void cut_back(struct wal *w)
 {
-	if (size >= 0 && ftruncate(w->fd, size) != 0)
+	if (ftruncate(w->fd, w->size) != 0)
 		log_warn("%s: cannot cut a torn row off: %s", w->dir, strerror(errno));
 }
 
@@ -220,7 +231,6 @@ int wal_append(struct wal *w, const struct chan_rows *cr, char *err, size_t errl
 {
 	char stack[4 * WAL_LINE_MAX], *buf = stack, path[PATH_MAX + 32];
 	size_t o = 0, n = cr->n;
-	off_t size;
 	int rc = GM_OK;
 
 	if (n == 0)
@@ -240,11 +250,12 @@ int wal_append(struct wal *w, const struct chan_rows *cr, char *err, size_t errl
 		buf[o++] = '\n';
 	}
 	/* one write: a kill leaves the rows in the kernel's hands, whole */
-	size = lseek(w->fd, 0, SEEK_END);
-	if (fileio_write_all(w->fd, buf, o) != 0) {
+	if (fileio_write_all(w->fd, buf, o) == 0) {
+		w->size += (off_t)o;
+	} else {
 		int e = errno;
 
-		cut_back(w, size);
+		cut_back(w);
 		seg_path(w, path, sizeof(path), w->cur);
 		rc = gm_errf(err, errlen, GM_EIO, "%s: %s", path, strerror(e));
 	}

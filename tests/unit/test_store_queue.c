@@ -333,6 +333,63 @@ static void test_replay_nul_and_long(void **state)
 	assert_true(replayed_rows[2].value == 1003);
 }
 
+/*
+ * The log's disk fills part way through an append: the segment is cut back
+ * to its last whole row, so after room is made the next append starts a
+ * line of its own. Left torn, the next append's first row would join the
+ * torn one into a bad line and be lost at replay. Twice, so the length
+ * the log keeps for the cut is right after a cut too.
+ */
+static void test_wal_full(void **state)
+{
+	struct chan_id id = id3("hq", "m1", "energy");
+	struct store_row rows[4];
+	char small[120], dir[200], filler[200], err[256];
+	size_t ok = 0;
+	struct wal *w;
+	FILE *f;
+
+	(void)state;
+	snprintf(small, sizeof(small), "%s/small", tmpdir);
+	assert_int_equal(mkdir(small, 0755), 0);
+	if (mount("tmpfs", small, "tmpfs", 0, "size=64k") != 0) {
+		print_message("cannot mount a tmpfs (%s): skipped\n", strerror(errno));
+		skip();
+	}
+	snprintf(dir, sizeof(dir), "%s/data", small);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(wal_open(&w, dir, 0, err, sizeof(err)), GM_OK);
+	for (int round = 0; round < 2; round++) {
+		snprintf(filler, sizeof(filler), "%s/filler", small);
+		assert_non_null(f = fopen(filler, "w"));
+		for (int i = 0; i < 8192 && fputs("xxxxxxx\n", f) >= 0; i++)
+			;
+		fclose(f);
+		for (int k = 0;; k += 4) {
+			rows_at(rows, k, k + 4);
+			if (wal_append(w, &(struct chan_rows){ &id, &KWH, rows, 4 },
+			    err, sizeof(err)) != GM_OK)
+				break;
+			ok += 4;
+			assert_true(k < 100000);
+		}
+		assert_non_null(strstr(err, "No space left"));
+		assert_int_equal(unlink(filler), 0);
+		rows_at(rows, 0, 4);
+		assert_int_equal(wal_append(w, &(struct chan_rows){ &id, &KWH, rows, 4 },
+		    err, sizeof(err)), GM_OK);
+		ok += 4;
+	}
+	wal_close(w);
+	assert_int_equal(wal_open(&w, dir, 0, err, sizeof(err)), GM_OK);
+	replayed = 0;
+	assert_int_equal(wal_replay(w, take_row, NULL, err, sizeof(err)), GM_OK);
+	wal_close(w);
+	assert_true(ok > 8);
+	assert_int_equal(replayed, ok);
+	umount2(small, MNT_DETACH);
+}
+
 /* Rows wait in the log until settled; then the file has them all, in one
  * batch, and the log segment goes once they are written. */
 static void test_put_settle(void **state)
@@ -1048,6 +1105,7 @@ int main(void)
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test_setup_teardown(test_longest_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replay_nul_and_long, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wal_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_put_settle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pause, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fresh_round, setup, teardown),
