@@ -441,7 +441,7 @@ report() {
 	local runs="agent" t r key label
 	for t in $THREADS; do runs="$runs collectd$t"; done
 	echo "greenmeter benchmark: gm-agent vs collectd modbus plugin ($(date '+%Y-%m-%d %H:%M %Z'))"
-	echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), Linux $(uname -r), Debian $(cat /etc/debian_version 2>/dev/null)"
+	machine_line
 	echo "software: $(collectd -h | sed -n 's/^\(collectd [0-9.a-z]*\),.*/\1/p'), libmodbus $(pkg-config --modversion libmodbus 2>/dev/null), $(mosquitto -h | head -1 | sed 's/ version / /'), greenmeter ${VERSION:-?}"
 	echo "gm-agent spool: $T on $(df -T "$T" | awk 'NR == 2 { print $2 " (" $1 ")" }')"
 	echo "setup: $GATEWAYS gm-sim gateways x $METERS sdm630 meters = $((GATEWAYS * METERS)) meters, $((GATEWAYS * METERS * 5)) values;" \

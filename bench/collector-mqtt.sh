@@ -436,7 +436,8 @@ target() { # label measured goal
 report() {
 	local g gc c cc raw paho
 	echo "greenmeter benchmark: gm-collector vs collectd mqtt plugin, into RRD files ($(date '+%Y-%m-%d %H:%M %Z'))"
-	echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), Linux $(uname -r), Debian $(cat /etc/debian_version 2>/dev/null)"
+	machine_line
+	sed 's/^/machine: /' "$T/host"
 	echo "software: $(collectd -h | sed -n 's/^\(collectd [0-9.a-z]*\),.*/\1/p'), $(mosquitto -h | head -1 | sed 's/ version / /'), rrdtool $(rrdtool | sed -n '1s/^RRDtool \([0-9.]*\).*/\1/p'), paho $(dpkg-query -W -f '${Version}' libpaho-mqtt1.3 2>/dev/null), greenmeter ${VERSION:-?}"
 	echo "files: $T on $(df -T "$T" | awk 'NR == 2 { print $2 " (" $1 ")" }')"
 	echo "load: $METERS meters x $CHANNELS channels = $CH channels, $READINGS readings each (one a minute) = $N messages of one reading, QoS 1," \
@@ -758,7 +759,8 @@ verdict() { # measured goal [ge]
 e2e_report() {
 	local load k=0 ch readings kind label p secs big=0 bigk=0 g d m
 	echo "greenmeter benchmark: gm-collector vs collectd mqtt plugin, end to end into fresh RRD files ($(date '+%Y-%m-%d %H:%M %Z'))"
-	echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), Linux $(uname -r), Debian $(cat /etc/debian_version 2>/dev/null)"
+	machine_line
+	sed 's/^/machine: /' "$T/host"
 	echo "software: $(collectd -h | sed -n 's/^\(collectd [0-9.a-z]*\),.*/\1/p'), $(mosquitto -h | head -1 | sed 's/ version / /'), rrdtool $(rrdtool | sed -n '1s/^RRDtool \([0-9.]*\).*/\1/p'), paho $(dpkg-query -W -f '${Version}' libpaho-mqtt1.3 2>/dev/null), greenmeter ${VERSION:-?}"
 	echo "files: $T on $(df -T "$T" | awk 'NR == 2 { print $2 " (" $1 ")" }'); the benchmark took $((SECONDS / 60)) min $((SECONDS % 60)) s"
 	echo "each run: empty data directory, storer started and connected, then the load published live (QoS 1, one reading a message, at most $WINDOW unacknowledged);"
@@ -868,6 +870,7 @@ e2e_main() {
 	BASE=$((($(date +%s) / 60 - $(echo "$E2E_LOADS" | tr ' ' '\n' | cut -dx -f2 | sort -n | tail -1) - 15) * 60))
 	build
 	note "work files in $T"
+	host_speed >"$T/host" # before any run: a quiet disk
 	start_broker || die "mosquitto did not start"
 	e2e_runs
 	mkdir -p "$(dirname "$OUT")"
@@ -880,6 +883,7 @@ main() {
 	need
 	build
 	note "work files in $T"
+	host_speed >"$T/host"
 	start_broker || die "mosquitto did not start"
 	[ "${ONLY:-gm}" = gm ] && gm_runs
 	[ "${ONLY:-collectd}" = collectd ] && collectd_runs

@@ -156,7 +156,7 @@ report() {
 	local g l
 	g=$(get overview rps); l=$(get peer rps)
 	echo "greenmeter benchmark: gm-dashboard under wrk vs lighttpd serving the same page ($(date '+%Y-%m-%d %H:%M %Z'))"
-	echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), Linux $(uname -r)"
+	machine_line
 	echo "software: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(lighttpd -v 2>&1 | head -1 | cut -d' ' -f1), greenmeter ${VERSION:-?}"
 	echo "data: $METERS channels (real RRD files), overview $(wc -c <"$T/www/overview.html") bytes; wrk -t2 -c$CONNS -d${SECS}s, client on the same 2 CPUs"
 	echo

@@ -181,7 +181,7 @@ pass() { awk -v g="$1" 'BEGIN { print (g != "" && g < 1) ? "PASS" : "FAIL" }'; }
 report() {
 	local g c w r
 	echo "greenmeter benchmark: gm-report's FY report set vs rrdtool reading the same rows ($(date '+%Y-%m-%d %H:%M %Z'))"
-	echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), Linux $(uname -r)"
+	machine_line
 	echo "software: rrdtool $(rrdtool | sed -n '1s/^RRDtool \([0-9.]*\).*/\1/p'), greenmeter ${VERSION:-?}"
 	echo "data: 19 units x $METERS meters = $((19 * METERS)) channel files (RRD, 2.5 MB each) + 19 reams journals," \
 		"FY2567-FY2569 read every 15 min; report FY2569 round 12 against FY2568, Thai and English"
