@@ -82,6 +82,11 @@
 #   MQTT library (FLOOR=0 leaves it out): paho (loadgen sub) and libmosquitto
 #   (mosquitto_sub), each a subscriber that stores nothing, on the same load
 #   live, timed from the first publish to its last message (e2e_sub_run).
+#   E2E_CACHED=1 adds two runs a round: gm-collector through rrdcached and
+#   collectd's rrdcached plugin with the matched layout, each with a fresh
+#   rrdcached (-w 300, as in the mode above); once rrdcached holds every
+#   channel's final value (PENDING), loadgen sends FLUSHALL, as a reader
+#   would flush, and the clock stops when every file holds it.
 #   Report: bench/results/collector-e2e-<stamp>.txt.
 set -u
 export LC_ALL=C
@@ -587,33 +592,37 @@ broker_saw() { # client_id n
 }
 
 # One end-to-end run: writes $T/<run>.sum.
-e2e_run() { # run storer(gm|cd-default|cd-matched) meters channels readings
+e2e_run() { # run storer(gm|cd-default|cd-matched|gm-cached|cd-cached) meters channels readings
 	local run=$1 kind=$2 meters=$3 chans=$4 readings=$5 fmt=gm filter='greenmeter/v1/#'
 	local data=$T/$1-data ch=$(($3 * $4)) n=$(($3 * $4 * $5)) pid wpid m0 b0 file last
-	local final=$((BASE + 60 * ($5 - 1)))
-	[ "$kind" = gm ] || { fmt=collectd; filter='collectd/#'; }
+	local final=$((BASE + 60 * ($5 - 1))) daemon=() pids
+	case $kind in gm*) ;; *) fmt=collectd; filter='collectd/#' ;; esac
 	mkdir -p "$data" "$T/collectd"
+	RRDCACHED_PID=""
+	case $kind in *-cached) start_rrdcached "$run" "$data"; daemon=(-s "unix:$RRDCACHED_SOCK") ;; esac
 	case $kind in
-	gm) gm_conf "$data" "$T/$run.status" "$run" >"$T/$run.conf" ;;
+	gm | gm-cached) gm_conf "$data" "$T/$run.status" "$run" >"$T/$run.conf" ;;
 	cd-default) collectd_conf "$run" "$data" "" "" >"$T/$run.conf" ;;
 	cd-matched) collectd_conf "$run" "$data" "" "$(grep -v '^#' "$T/matched.layout")" >"$T/$run.conf" ;;
+	cd-cached) collectd_conf "$run" "$data" "$RRDCACHED_SOCK" "$(grep -v '^#' "$T/matched.layout")" >"$T/$run.conf" ;;
 	esac
 	session "$run" "$filter"
 	rm -f "$T/status-last"
 	sync   # what earlier runs left dirty is not this run's to write back
 	b0=$(ticks "$BROKER_PID"); m0=$(machine)
-	if [ "$kind" = gm ]; then
-		start "$run" "$BIN/gm-collector" -c "$T/$run.conf"
-	else
-		start "$run" collectd -f -C "$T/$run.conf"
-	fi
+	case $kind in
+	gm) start "$run" "$BIN/gm-collector" -c "$T/$run.conf" ;;
+	gm-cached) start "$run" "$BIN/gm-collector" --rrdcached "unix:$RRDCACHED_SOCK" -c "$T/$run.conf" ;;
+	*) start "$run" collectd -f -C "$T/$run.conf" ;;
+	esac
 	pid=$LAST_PID
+	pids=$pid${RRDCACHED_PID:+,$RRDCACHED_PID}
 	# the whole machine (the broker and the publisher too), not a wrapper:
 	# loadgen wait watches the storer's own CPU
 	[ "${PROFILE:-}" = "$run" ] && perf record -q -g -a -o "$T/$run.perf" 2>/dev/null &
 	wait_for 30 broker_saw "$run" 2 || die "$run: the storer did not connect: $(tail -3 "$T/$run.log")"
 	"$T/loadgen" wait -f "$fmt" -d "$data" -M "$meters" -C "$chans" -T "$final" -l "$LIMIT" \
-		-P "$pid" -q "$QUIET" >"$T/$run.wait" 2>&1 &
+		"${daemon[@]}" -P "$pids" -q "$QUIET" >"$T/$run.wait" 2>&1 &
 	wpid=$!
 	PIDS="$PIDS $wpid"
 	"$T/loadgen" pub -p "$BROKER_PORT" -f "$fmt" -M "$meters" -C "$chans" -b "$BASE" -k 0 \
@@ -627,15 +636,18 @@ e2e_run() { # run storer(gm|cd-default|cd-matched) meters channels readings
 		echo "channels=$ch"
 		echo "machine=$(machine_share "$m0" "$(machine)")"
 		echo "broker=$(($(ticks "$BROKER_PID") - b0))"
-		awk -v n="$n" -v ch="$ch" -v hz="$HZ" -v pid="$pid" -v limit="$LIMIT" '
+		awk -v n="$n" -v ch="$ch" -v hz="$HZ" -v pid="$pid" -v d="${RRDCACHED_PID:-}" -v limit="$LIMIT" '
 			function proc(p, f,   i, a) { for (i = 3; i <= NF; i++) { split($i, a, ":"); if (a[1] == p) return a[f] } return "" }
+			function done() {
+				printf "secs=%.2f\nrate=%.0f\ncpu=%.2f\nhwm=%.1f\n", $2 - t0, n / ($2 - t0), proc(pid, 2) / hz, proc(pid, 3) / 1024
+				if (d != "") printf "daemon_cpu=%.2f\ndaemon_hwm=%.1f\n", proc(d, 2) / hz, proc(d, 3) / 1024
+			}
 			FILENAME ~ /pub$/ && $1 == "first_publish" { t0 = $2 }
 			FILENAME ~ /pub$/ && $1 == "published" { printf "pub_secs=%.2f\n", $5 }
 			FILENAME ~ /wait$/ && $1 == "exist" && t0 { printf "exist=%.2f\nnew_rate=%.0f\n", $2 - t0, ch / ($2 - t0) }
-			FILENAME ~ /wait$/ && $1 == "complete" && t0 { printf "secs=%.2f\nrate=%.0f\ncpu=%.2f\nhwm=%.1f\n", $2 - t0, n / ($2 - t0),
-				proc(pid, 2) / hz, proc(pid, 3) / 1024 }
-			FILENAME ~ /wait$/ && $1 == "settled" && t0 { printf "secs=%.2f\nrate=%.0f\ncpu=%.2f\nhwm=%.1f\n", $2 - t0, n / ($2 - t0),
-				proc(pid, 2) / hz, proc(pid, 3) / 1024 }
+			FILENAME ~ /wait$/ && $1 == "received" && t0 { printf "to_daemon=%.2f\n", $2 - t0 }
+			FILENAME ~ /wait$/ && $1 == "complete" && t0 { done() }
+			FILENAME ~ /wait$/ && $1 == "settled" && t0 { done() }
 			FILENAME ~ /wait$/ && $1 == "settled_missing" { print "settled=" $2 }
 			FILENAME ~ /wait$/ && $1 ~ /^timeout/ { print "timeout=" $2; print "secs=" limit }' "$T/$run.pub" "$T/$run.wait"
 	} >"$T/$run.sum"
@@ -644,6 +656,8 @@ e2e_run() { # run storer(gm|cd-default|cd-matched) meters channels readings
 	awk -v s="$(val "$run" secs)" -v p="$(val "$run" pub_secs)" \
 		'BEGIN { if (s != "" && p != "") printf "tail=%.2f\n", s - p }' >>"$T/$run.sum"
 	stop "$pid"
+	[ -n "$RRDCACHED_PID" ] && stop "$RRDCACHED_PID"
+	RRDCACHED_PID=""
 	# every reading of every channel, in its file
 	"$T/loadgen" check -f "$fmt" -d "$data" -M "$meters" -C "$chans" -b "$BASE" -k 0 -n "$readings" \
 		>"$T/$run.check" 2>&1
@@ -651,6 +665,7 @@ e2e_run() { # run storer(gm|cd-default|cd-matched) meters channels readings
 		"$T/$run.check" >>"$T/$run.sum"
 	file=$(find "$data/bench" -name '*.rrd' -print -quit 2>/dev/null)
 	[ -n "$file" ] && echo "file_bytes=$(stat -c %s "$file")" >>"$T/$run.sum"
+	[ "$kind" = gm-cached ] && check_status "$run" "$T/$run.status" "$readings"
 	if [ "$kind" = gm ]; then
 		check_status "$run" "$T/$run.status" "$readings"
 		last=$data/bench/m$(printf %04d $((meters - 1)))/c$((chans - 1)).rrd
@@ -711,10 +726,9 @@ e2e_runs() {
 		[ $((meters * CHANNELS)) = "$ch" ] || die "E2E_LOADS: $ch channels is not a multiple of CHANNELS=$CHANNELS"
 		note "load $k: $ch fresh channels x $readings readings, $PAIRS rounds"
 		for p in $(seq "$PAIRS"); do
-			for kind in gm cd-default cd-matched; do
-				[ "${ONLY:-}" = gm ] && [ "$kind" != gm ] && continue
-				[ "${ONLY:-}" = collectd ] && [ "$kind" = gm ] && continue
-				if [ "$kind" = cd-matched ] && [ ! -f "$T/matched.layout" ]; then
+			for kind in gm cd-default cd-matched ${E2E_CACHED:+gm-cached cd-cached}; do
+				case ${ONLY:-}:$kind in gm:cd-* | collectd:gm*) continue ;; esac
+				if [ "${kind#cd-}" != default ] && [ "${kind#cd-}" != "$kind" ] && [ ! -f "$T/matched.layout" ]; then
 					[ -f "$T/gm-layout.rrd" ] ||
 						die "the matched layout needs a gm-collector file of this run (ONLY=collectd cannot make one)"
 					matched_layout "$(rrd_layout_of "$T/gm-layout.rrd")" >"$T/matched.layout"
@@ -781,10 +795,11 @@ e2e_report() {
 		printf '%-28s' ""
 		for p in $(seq "$PAIRS"); do printf ' %8s' "s #$p"; done
 		printf ' %8s %7s %9s %10s %7s %8s %7s %7s\n' "median s" "tail s" "new ch/s" "readings/s" lost "RSS MiB" "CPU s" "busy %"
-		for kind in gm cd-default cd-matched paho mosq; do
+		for kind in gm cd-default cd-matched gm-cached cd-cached paho mosq; do
 			[ -f "$T/l$k-$kind-1.sum" ] || continue
 			case $kind in gm) label="gm-collector (librrd)" ;; cd-default) label="collectd, default layout" ;;
 			cd-matched) label="collectd, matched layout" ;; paho) label="paho, nothing stored" ;;
+			gm-cached) label="gm-collector, rrdcached" ;; cd-cached) label="collectd, rrdcached, matched" ;;
 			*) label="libmosquitto, nothing stored" ;; esac
 			printf '%-28s' "$label"
 			for p in $(seq "$PAIRS"); do
@@ -799,6 +814,7 @@ e2e_report() {
 		done
 		g=$(e2e_med "$k" gm secs); d=$(e2e_med "$k" cd-default secs); m=$(e2e_med "$k" cd-matched secs)
 		echo "gm / collectd default: $(ratio "$g" "$d") (rounds: $(round_ratios "$k" cd-default)); gm / collectd matched: $(ratio "$g" "$m") (rounds: $(round_ratios "$k" cd-matched))"
+		[ -f "$T/l$k-gm-cached-1.sum" ] && echo "rrdcached: gm-collector / collectd: $(ratio "$(e2e_med "$k" gm-cached secs)" "$(e2e_med "$k" cd-cached secs)") (rounds: $(round_ratios "$k" cd-cached gm-cached)); every final value in rrdcached after $(e2e_med "$k" gm-cached to_daemon) / $(e2e_med "$k" cd-cached to_daemon) s; rrdcached's CPU $(e2e_med "$k" gm-cached daemon_cpu) / $(e2e_med "$k" cd-cached daemon_cpu) s, peak RSS $(e2e_med "$k" gm-cached daemon_hwm) / $(e2e_med "$k" cd-cached daemon_hwm) MiB"
 		[ -f "$T/l$k-paho-1.sum" ] && echo "paho, nothing stored / collectd default: $(ratio "$(e2e_med "$k" paho secs)" "$d"); gm / paho, nothing stored: $(ratio "$g" "$(e2e_med "$k" paho secs)"); libmosquitto, nothing stored / collectd default: $(ratio "$(e2e_med "$k" mosq secs)" "$d")"
 	done
 	echo
@@ -818,9 +834,9 @@ e2e_report() {
 	done
 }
 
-round_ratios() { # load storer
+round_ratios() { # load storer [gm's run kind]
 	local p out=""
-	for p in $(seq "$PAIRS"); do out="$out${out:+, }$(ratio "$(val "l$1-gm-$p" secs)" "$(val "l$1-$2-$p" secs)")"; done
+	for p in $(seq "$PAIRS"); do out="$out${out:+, }$(ratio "$(val "l$1-${3:-gm}-$p" secs)" "$(val "l$1-$2-$p" secs)")"; done
 	echo "$out"
 }
 
@@ -846,7 +862,7 @@ e2e_targets() { # load_with_most_channels its_channels
 e2e_check_line() { # run
 	local r=$1
 	echo "  $r: $(val "$r" files) files, $(val "$r" at_final) at the final reading, $(val "$r" stored) of $(val "$r" readings) readings stored$(val "$r" timeout | sed 's/^/, TIMEOUT: files left /')$(val "$r" settled | sed 's/^/, NEVER AT THE FINAL READING (storer idle): files /')$(val "$r" status_ok | sed 's/^/; status: /');" \
-		"all files made after $(val "$r" exist) s; publishing took $(val "$r" pub_secs) s; $(val "$r" log_problems) error/warning log lines; machine busy $(val "$r" machine | sed 's/ /%, stolen /')%"
+		"all files made after $(val "$r" exist) s;$(val "$r" to_daemon | sed 's/^\(.*\)$/ every final value in rrdcached after \1 s;/') publishing took $(val "$r" pub_secs) s; $(val "$r" log_problems) error/warning log lines; machine busy $(val "$r" machine | sed 's/ /%, stolen /')%"
 }
 
 e2e_problems() {

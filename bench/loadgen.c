@@ -437,10 +437,60 @@ static bool daemon_has(FILE *f, const char *path, long final)
 	return has;
 }
 
+/* "exist" once every file has a readable header (made by the storer or
+ * its daemon); *e: the first file that had none at the last look, n + 1
+ * once said. */
+static void look_exist(char **files, long n, long *e, const char *pids)
+{
+	if (*e > n)
+		return;
+	while (*e < n && file_last(files[*e]) >= 0)
+		(*e)++;
+	if (*e == n) {
+		event("exist", pids);
+		*e = n + 1;
+	}
+}
+
+/* -q: the storers idle (at most 2 ticks of CPU in a second) for quiet_s
+ * while the first file short of the final reading stayed the same: they
+ * will not write it (a reading lost). busy_at: when they were last busy or
+ * that file changed, the time "settled" reports. */
+struct idle {
+	long seen;
+	unsigned long long ticks;
+	double busy_at, look;
+};
+
+static void idle_start(struct idle *w, const char *pids)
+{
+	w->seen = -1;
+	w->ticks = procs_ticks(pids);
+	w->busy_at = w->look = now_s();
+}
+
+static bool idle_too_long(struct idle *w, long i, const char *pids, int quiet_s)
+{
+	if (i != w->seen) {
+		w->seen = i;
+		w->busy_at = now_s();
+	}
+	if (quiet_s > 0 && now_s() - w->look >= 1) {
+		unsigned long long t = procs_ticks(pids);
+
+		if (t > w->ticks + 2)
+			w->busy_at = now_s();
+		w->ticks = t;
+		w->look = now_s();
+		return now_s() - w->busy_at >= quiet_s;
+	}
+	return false;
+}
+
 static int wait_files(int gm, const char *dir, int meters, int channels, long final,
     const char *sock, const char *pids, int limit_s, int quiet_s)
 {
-	long n = (long)meters * channels, i = 0;
+	long n = (long)meters * channels, i = 0, e = 0;
 	char **files = calloc((size_t)n, sizeof(*files));
 	double until = now_s() + limit_s;
 
@@ -459,15 +509,29 @@ static int wait_files(int gm, const char *dir, int meters, int channels, long fi
 				die("out of memory");
 		}
 	}
+	struct idle idle;
+
+	idle_start(&idle, pids);
 	if (sock != NULL) {
 		FILE *d = daemon_open(sock);
 
 		/* every file's final value handed to rrdcached, in about the
 		 * order the files were written, as below */
 		while (i < n) {
+			look_exist(files, n, &e, pids);
 			if (daemon_has(d, files[i], final) || file_last(files[i]) == final) {
 				i++;
 				continue;
+			}
+			if (idle_too_long(&idle, i, pids, quiet_s)) {
+				long missing = 0;
+
+				for (long j = i; j < n; j++)
+					missing += !daemon_has(d, files[j], final) &&
+					    file_last(files[j]) != final;
+				printf("settled_missing %ld\n", missing);
+				event_at("settled", idle.busy_at, pids);
+				return 1;
 			}
 			if (now_s() > until) {
 				printf("timeout_received %ld\n", n - i);
@@ -476,6 +540,7 @@ static int wait_files(int gm, const char *dir, int meters, int channels, long fi
 			pause_ms(50);
 		}
 		i = 0;
+		idle_start(&idle, pids);
 		event("received", pids);
 		if (daemon_cmd(d, "FLUSHALL", NULL) != 0)
 			die("FLUSHALL failed");
@@ -485,44 +550,19 @@ static int wait_files(int gm, const char *dir, int meters, int channels, long fi
 	 * not yet complete and look only from there. The same for the first
 	 * file that does not exist yet (no readable header): "exist" is when
 	 * every channel has its file (fresh channels: made by the storer). */
-	long e = 0, i_seen = -1;
-	unsigned long long ticks = procs_ticks(pids);
-	double busy_at = now_s(), tick_look = now_s();
-
 	while (i < n) {
-		/* -q: the storers idle (at most 2 ticks of CPU in a second) for
-		 * quiet_s with files still lacking the final reading: they will
-		 * not get it (a reading lost); "settled N" at the time the
-		 * storers were last busy or a file last became complete */
-		if (i != i_seen) {
-			i_seen = i;
-			busy_at = now_s();
-		}
-		if (quiet_s > 0 && now_s() - tick_look >= 1) {
-			unsigned long long t = procs_ticks(pids);
+		if (idle_too_long(&idle, i, pids, quiet_s)) {
+			long missing = 0;
 
-			if (t > ticks + 2)
-				busy_at = now_s();
-			ticks = t;
-			tick_look = now_s();
-			if (now_s() - busy_at >= quiet_s) {
-				long missing = 0;
-
-				for (long j = i; j < n; j++)
-					missing += file_last(files[j]) != final;
-				printf("settled_missing %ld\n", missing);
-				event_at("settled", busy_at, pids);
-				return 1;
-			}
+			for (long j = i; j < n; j++)
+				missing += file_last(files[j]) != final;
+			printf("settled_missing %ld\n", missing);
+			event_at("settled", idle.busy_at, pids);
+			return 1;
 		}
 		if (e < i)
-			e = i;
-		while (e < n && file_last(files[e]) >= 0)
-			e++;
-		if (e == n) {
-			event("exist", pids);
-			e = n + 1;   /* once */
-		}
+			e = i;   /* complete files exist */
+		look_exist(files, n, &e, pids);
 		if (file_last(files[i]) == final) {
 			i++;
 			continue;
