@@ -778,7 +778,7 @@ e2e_report() {
 	echo "software: $(collectd -h | sed -n 's/^\(collectd [0-9.a-z]*\),.*/\1/p'), $(mosquitto -h | head -1 | sed 's/ version / /'), rrdtool $(rrdtool | sed -n '1s/^RRDtool \([0-9.]*\).*/\1/p'), paho $(dpkg-query -W -f '${Version}' libpaho-mqtt1.3 2>/dev/null), greenmeter ${VERSION:-?}"
 	echo "files: $T on $(df -T "$T" | awk 'NR == 2 { print $2 " (" $1 ")" }'); the benchmark took $((SECONDS / 60)) min $((SECONDS % 60)) s"
 	echo "each run: empty data directory, storer started and connected, then the load published live (QoS 1, one reading a message, at most $WINDOW unacknowledged);"
-	echo "$PAIRS rounds a load, each round gm-collector, collectd default layout, collectd matched layout, in that order$([ "${FLOOR:-1}" != 0 ] && echo ", then paho and mosquitto_sub storing nothing")"
+	echo "$PAIRS rounds a load, each round gm-collector, collectd default layout, collectd matched layout$([ -n "${E2E_CACHED:-}" ] && echo ", gm-collector through rrdcached, collectd's rrdcached plugin (matched layout)"), in that order$([ "${FLOOR:-1}" != 0 ] && echo ", then paho and mosquitto_sub storing nothing")"
 	echo
 	echo "layouts (read from one file of each in this run):"
 	[ -f "$T/gm.layout-file" ] && rrd_layout_of "$T/gm-layout.rrd" | awk -v f="$(cat "$T/gm.layout-file")" -v b="$(val "$(cat "$T/gm.layout-file")" file_bytes)" \
