@@ -184,8 +184,8 @@ static int learn(struct cached *c, struct rrd_hold_file *f, char *err, size_t er
  * never wrote) before sending the rest. */
 static int send_lacking(struct cached *c, struct rrd_hold_file *f, char *err, size_t errlen)
 {
-	char buf[PATH_MAX];
-	const char *text[HOLD_ROWS * 2], *name;
+	char buf[PATH_MAX], rows[HOLD_ROWS][RRD_ROW_TEXT];
+	const char *text[HOLD_ROWS], *name;
 	size_t missing, sent, done = 0;
 	int rc;
 
@@ -201,8 +201,11 @@ static int send_lacking(struct cached *c, struct rrd_hold_file *f, char *err, si
 	while (done < f->n) {
 		size_t k = 0;
 
-		while (done + k < f->n && k < sizeof(text) / sizeof(text[0])) {
-			text[k] = f->rows[done + k].text;
+		while (done + k < f->n && k < HOLD_ROWS) {
+			const struct held_row *r = &f->rows[done + k];
+
+			rrd_store_row_text(rows[k], r->ms, r->value, r->use);
+			text[k] = rows[k];
 			k++;
 		}
 		rc = send_rows(c, f->path, text, k, &sent, err, errlen);
@@ -293,7 +296,9 @@ static int cached_update(struct rrd_backend *b, const char *path, const struct s
 	}
 	rc = send_rows(c, path, text, n, &sent, err, errlen);
 	for (size_t i = 0; i < sent; i++) {
-		if (rrd_hold_add(f, rrd_ms(rows[i].t), text[i], now) != GM_OK) {
+		struct held_row held = { rrd_ms(rows[i].t), rows[i].value, rows[i].use };
+
+		if (rrd_hold_add(f, &held, now) != GM_OK) {
 			/* cannot keep it: have it written now instead */
 			log_warn("%s: cannot hold a reading for rrdcached (out of memory); "
 			    "flushing", path);

@@ -81,11 +81,9 @@ struct rrd_hold_file *rrd_hold_at(struct rrd_hold *h, size_t i)
 	return i < h->n ? h->files[i] : NULL;
 }
 
-int rrd_hold_add(struct rrd_hold_file *f, int64_t ms, const char *text, int64_t now_ms)
+int rrd_hold_add(struct rrd_hold_file *f, const struct held_row *row, int64_t now_ms)
 {
-	size_t len = strlen(text);
-
-	if (len >= HOLD_TEXT || (f->n > 0 && ms <= f->rows[f->n - 1].ms))
+	if (f->n > 0 && row->ms <= f->rows[f->n - 1].ms)
 		return GM_EINVAL;
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 8;
@@ -98,9 +96,7 @@ int rrd_hold_add(struct rrd_hold_file *f, int64_t ms, const char *text, int64_t 
 	}
 	if (f->n == 0)
 		f->since_ms = now_ms;
-	f->rows[f->n].ms = ms;
-	memcpy(f->rows[f->n].text, text, len + 1);
-	f->n++;
+	f->rows[f->n++] = *row;
 	return GM_OK;
 }
 

@@ -26,7 +26,6 @@
 #include "rrd_template.h"
 #include "rrdfile.h"
 
-#define ROW_TEXT 96
 /*
  * A file written less than this long ago is not judged damaged yet: it may
  * be one on its way. Not one librrd or rrdcached makes - they write a new
@@ -294,38 +293,35 @@ static int last_locked(struct rrd_store *s, const struct chan_id *id, bool *exis
 	return GM_OK;
 }
 
-/* The time from its milliseconds, so that every backend, and rrd_head.c,
- * agree on it to the last digit. */
-static void row_text(char *buf, const struct store_row *r)
+void rrd_store_row_text(char buf[RRD_ROW_TEXT], int64_t ms, double value, double use)
 {
-	int64_t ms = rrd_ms(r->t);
-	char use[32];
+	char u[32];
 
-	if (isnan(r->use))
-		strcpy(use, "U");
+	if (isnan(use))
+		strcpy(u, "U");
 	else
-		snprintf(use, sizeof(use), "%.17g", r->use);
-	snprintf(buf, ROW_TEXT, "%lld.%03d:%.17g:%s", (long long)(ms / 1000), (int)(ms % 1000),
-	    r->value, use);
+		snprintf(u, sizeof(u), "%.17g", use);
+	snprintf(buf, RRD_ROW_TEXT, "%lld.%03d:%.17g:%s", (long long)(ms / 1000), (int)(ms % 1000),
+	    value, u);
 }
 
 /* The rows as librrd's update strings, in one block: *heap is it when it
  * did not fit on the stack (to free), NULL when out of memory. */
 static const char **rows_text(const struct store_row *rows, size_t n,
-    char stack[ROWS_ON_STACK][ROW_TEXT], const char *stack_argv[ROWS_ON_STACK], void **heap)
+    char stack[ROWS_ON_STACK][RRD_ROW_TEXT], const char *stack_argv[ROWS_ON_STACK], void **heap)
 {
-	char (*text)[ROW_TEXT] = stack;
+	char (*text)[RRD_ROW_TEXT] = stack;
 	const char **argv = stack_argv;
 
 	*heap = NULL;
 	if (n > ROWS_ON_STACK) {
-		if ((*heap = malloc(n * (sizeof(*argv) + ROW_TEXT))) == NULL)
+		if ((*heap = malloc(n * (sizeof(*argv) + RRD_ROW_TEXT))) == NULL)
 			return NULL;
 		argv = *heap;
-		text = (char (*)[ROW_TEXT])(argv + n);
+		text = (char (*)[RRD_ROW_TEXT])(argv + n);
 	}
 	for (size_t i = 0; i < n; i++) {
-		row_text(text[i], &rows[i]);
+		rrd_store_row_text(text[i], rrd_ms(rows[i].t), rows[i].value, rows[i].use);
 		argv[i] = text[i];
 	}
 	return argv;
@@ -336,7 +332,7 @@ int rrd_store_update(struct rrd_store *s, const struct chan_rows *cr, char *err,
 {
 	const struct store_row *rows = cr->rows;
 	size_t n = cr->n;
-	char path[PATH_MAX], stack[ROWS_ON_STACK][ROW_TEXT];
+	char path[PATH_MAX], stack[ROWS_ON_STACK][RRD_ROW_TEXT];
 	const char *stack_argv[ROWS_ON_STACK], **argv;
 	void *heap;
 	struct stat st;

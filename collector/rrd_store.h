@@ -27,6 +27,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "payload.h"
 #include "topic.h"
@@ -38,6 +39,12 @@ struct store_row {
 	double value;
 	double use;      /* NAN: unknown (gauges; a counter's first: 0) */
 };
+
+/* A row as an update string "t:value:use" (use NAN: "U"), its time ms
+ * since 1970 (rrd_ms of the row's t), so that every backend, and
+ * rrd_head.c, agree on it to the last digit. */
+#define RRD_ROW_TEXT 96
+void rrd_store_row_text(char buf[RRD_ROW_TEXT], int64_t ms, double value, double use);
 
 /* A channel's rows on their way to its file: the channel, what its file is
  * made for (unit, kind, cadence: payload.h) and the rows, in time order. */

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,53 +62,57 @@ static void test_files(void **state)
 	rrd_hold_free(NULL);
 }
 
+/* A row at ms, value v, use unknown. */
+static struct held_row *row(int64_t ms, double v)
+{
+	static struct held_row r;
+
+	r = (struct held_row){ ms, v, NAN };
+	return &r;
+}
+
 static void test_rows(void **state)
 {
 	struct rrd_hold *h = rrd_hold_new();
 	struct rrd_hold_file *f = rrd_hold_file(h, "/d/a.rrd"), *g = rrd_hold_file(h, "/d/b.rrd");
-	char longtext[HOLD_TEXT + 1];
 
 	(void)state;
 	/* nothing held: nothing to drop */
 	rrd_hold_drop_upto(f, 5000);
 	assert_int_equal(f->n, 0);
-	assert_int_equal(rrd_hold_add(f, 1000, "1.000:5:U", 7), GM_OK);
+	assert_int_equal(rrd_hold_add(f, row(1000, 5), 7), GM_OK);
 	assert_int_equal(f->since_ms, 7);
-	assert_int_equal(rrd_hold_add(f, 2000, "2.000:6:1", 9), GM_OK);
+	assert_int_equal(rrd_hold_add(f, row(2000, 6), 9), GM_OK);
 	/* when the oldest was handed over counts, not the newest */
 	assert_int_equal(f->since_ms, 7);
 	/* not newer than the last held: refused, nothing kept */
-	assert_int_equal(rrd_hold_add(f, 2000, "2.000:6:1", 9), GM_EINVAL);
-	assert_int_equal(rrd_hold_add(f, 1500, "1.500:6:1", 9), GM_EINVAL);
-	/* 96 characters do not fit with the terminating NUL */
-	memset(longtext, 'x', HOLD_TEXT);
-	longtext[HOLD_TEXT] = '\0';
-	assert_int_equal(rrd_hold_add(f, 3000, longtext, 9), GM_EINVAL);
-	longtext[HOLD_TEXT - 1] = '\0';
-	assert_int_equal(rrd_hold_add(f, 3000, longtext, 9), GM_OK);
+	assert_int_equal(rrd_hold_add(f, row(2000, 6), 9), GM_EINVAL);
+	assert_int_equal(rrd_hold_add(f, row(1500, 6), 9), GM_EINVAL);
+	assert_int_equal(rrd_hold_add(f, &(struct held_row){ 3000, -1.25e300, 0.5 }, 9), GM_OK);
 	assert_int_equal(f->n, 3);
 	/* nine more make the row array grow past its first 8 */
 	for (int i = 0; i < 9; i++)
-		assert_int_equal(rrd_hold_add(g, 100 * (i + 1), "x", 11), GM_OK);
+		assert_int_equal(rrd_hold_add(g, row(100 * (i + 1), i), 11), GM_OK);
 	assert_int_equal(rrd_hold_rows(h), 12);
 
-	/* the file has everything up to 2000: the third row stays */
+	/* the file has everything up to 2000: the third row stays, whole */
 	rrd_hold_drop_upto(f, 2000);
 	assert_int_equal(f->n, 1);
 	assert_int_equal(f->rows[0].ms, 3000);
-	assert_string_equal(f->rows[0].text, longtext);
+	assert_true(f->rows[0].value == -1.25e300 && f->rows[0].use == 0.5);
 	/* nothing at or before 2500 is left */
 	rrd_hold_drop_upto(f, 2500);
 	assert_int_equal(f->n, 1);
 	rrd_hold_drop_upto(g, 450);
 	assert_int_equal(g->n, 5);
 	assert_int_equal(g->rows[0].ms, 500);
+	assert_true(g->rows[0].value == 4 && isnan(g->rows[0].use));
 	assert_int_equal(g->rows[4].ms, 900);
 	rrd_hold_drop_upto(g, 900);
 	assert_int_equal(g->n, 0);
 	assert_null(g->rows);
 	/* empty again: the next row starts a new wait */
-	assert_int_equal(rrd_hold_add(g, 1000, "y", 20), GM_OK);
+	assert_int_equal(rrd_hold_add(g, row(1000, 1), 20), GM_OK);
 	assert_int_equal(g->since_ms, 20);
 	assert_int_equal(rrd_hold_rows(h), 2);
 	rrd_hold_free(h);
