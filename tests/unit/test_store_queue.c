@@ -333,6 +333,21 @@ static void test_replay_nul_and_long(void **state)
 	assert_true(replayed_rows[2].value == 1003);
 }
 
+/* A small tmpfs at tmpdir/small, a disk that fills (teardown unmounts
+ * it); the test is skipped where none can be mounted (not root). */
+static void mount_small(char *small, size_t len, const char *size)
+{
+	char opts[32];
+
+	snprintf(small, len, "%s/small", tmpdir);
+	assert_int_equal(mkdir(small, 0755), 0);
+	snprintf(opts, sizeof(opts), "size=%s", size);
+	if (mount("tmpfs", small, "tmpfs", 0, opts) != 0) {
+		print_message("cannot mount a tmpfs (%s): skipped\n", strerror(errno));
+		skip();
+	}
+}
+
 /*
  * The log's disk fills part way through an append: the segment is cut back
  * to its last whole row, so after room is made the next append starts a
@@ -350,12 +365,7 @@ static void test_wal_full(void **state)
 	FILE *f;
 
 	(void)state;
-	snprintf(small, sizeof(small), "%s/small", tmpdir);
-	assert_int_equal(mkdir(small, 0755), 0);
-	if (mount("tmpfs", small, "tmpfs", 0, "size=64k") != 0) {
-		print_message("cannot mount a tmpfs (%s): skipped\n", strerror(errno));
-		skip();
-	}
+	mount_small(small, sizeof(small), "64k");
 	snprintf(dir, sizeof(dir), "%s/data", small);
 	assert_int_equal(mkdir(dir, 0755), 0);
 	assert_int_equal(wal_open(&w, dir, 0, err, sizeof(err)), GM_OK);
@@ -819,12 +829,7 @@ static void test_disk_full(void **state)
 	int rc;
 
 	(void)state;
-	snprintf(small, sizeof(small), "%s/small", tmpdir);
-	assert_int_equal(mkdir(small, 0755), 0);
-	if (mount("tmpfs", small, "tmpfs", 0, "size=1m") != 0) {
-		print_message("cannot mount a tmpfs (%s): skipped\n", strerror(errno));
-		skip();
-	}
+	mount_small(small, sizeof(small), "1m");
 	snprintf(datadir, sizeof(datadir), "%s/data", small);
 	assert_non_null(store = rrd_store_open(datadir, NULL, err, sizeof(err)));
 	assert_int_equal(quarantine_open(&dlq, datadir, QUARANTINE_REFUSED_MAX, err, sizeof(err)),
