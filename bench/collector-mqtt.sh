@@ -676,7 +676,7 @@ e2e_run() { # run storer(gm|cd-default|cd-matched|gm-cached|cd-cached) meters ch
 	fi
 	log_problems "$run"
 	drop_session "$run"
-	[ -n "${KEEP:-}" ] || rm -rf "$data"   # 10 000 channels are up to 25 GB
+	[ -n "${KEEP:-}" ] || rm -rf "$data" "$T/$run-journal"   # 10 000 channels are up to 25 GB
 	note "$run: $(val "$run" secs) s end to end, $(val "$run" new_rate) new channels/s," \
 		"$(val "$run" rate) readings/s, lost $(val "$run" lost)"
 }
@@ -717,6 +717,9 @@ e2e_sub_run() { # run paho|mosq meters channels readings
 	note "$run: $(val "$run" secs) s end to end, storing nothing"
 }
 
+# The runs through rrdcached, with E2E_CACHED=1.
+cached_kinds() { [ "${E2E_CACHED:-0}" != 0 ] && echo gm-cached cd-cached; }
+
 e2e_runs() {
 	local load ch readings meters p kind k=0
 	for load in $E2E_LOADS; do
@@ -726,7 +729,7 @@ e2e_runs() {
 		[ $((meters * CHANNELS)) = "$ch" ] || die "E2E_LOADS: $ch channels is not a multiple of CHANNELS=$CHANNELS"
 		note "load $k: $ch fresh channels x $readings readings, $PAIRS rounds"
 		for p in $(seq "$PAIRS"); do
-			for kind in gm cd-default cd-matched ${E2E_CACHED:+gm-cached cd-cached}; do
+			for kind in gm cd-default cd-matched $(cached_kinds); do
 				case ${ONLY:-}:$kind in gm:cd-* | collectd:gm*) continue ;; esac
 				if [ "${kind#cd-}" != default ] && [ "${kind#cd-}" != "$kind" ] && [ ! -f "$T/matched.layout" ]; then
 					[ -f "$T/gm-layout.rrd" ] ||
@@ -778,7 +781,7 @@ e2e_report() {
 	echo "software: $(collectd -h | sed -n 's/^\(collectd [0-9.a-z]*\),.*/\1/p'), $(mosquitto -h | head -1 | sed 's/ version / /'), rrdtool $(rrdtool | sed -n '1s/^RRDtool \([0-9.]*\).*/\1/p'), paho $(dpkg-query -W -f '${Version}' libpaho-mqtt1.3 2>/dev/null), greenmeter ${VERSION:-?}"
 	echo "files: $T on $(df -T "$T" | awk 'NR == 2 { print $2 " (" $1 ")" }'); the benchmark took $((SECONDS / 60)) min $((SECONDS % 60)) s"
 	echo "each run: empty data directory, storer started and connected, then the load published live (QoS 1, one reading a message, at most $WINDOW unacknowledged);"
-	echo "$PAIRS rounds a load, each round gm-collector, collectd default layout, collectd matched layout$([ -n "${E2E_CACHED:-}" ] && echo ", gm-collector through rrdcached, collectd's rrdcached plugin (matched layout)"), in that order$([ "${FLOOR:-1}" != 0 ] && echo ", then paho and mosquitto_sub storing nothing")"
+	echo "$PAIRS rounds a load, each round gm-collector, collectd default layout, collectd matched layout$([ -n "$(cached_kinds)" ] && echo ", gm-collector through rrdcached, collectd's rrdcached plugin (matched layout)"), in that order$([ "${FLOOR:-1}" != 0 ] && echo ", then paho and mosquitto_sub storing nothing")"
 	echo
 	echo "layouts (read from one file of each in this run):"
 	[ -f "$T/gm.layout-file" ] && rrd_layout_of "$T/gm-layout.rrd" | awk -v f="$(cat "$T/gm.layout-file")" -v b="$(val "$(cat "$T/gm.layout-file")" file_bytes)" \
@@ -854,7 +857,7 @@ e2e_targets() { # load_with_most_channels its_channels
 		f=$(basename "$f" .sum)
 		[ "$(val "$f" lost)" = 0 ] && [ "$(val "$f" at_final)" = "$(val "$f" channels)" ] && [ -z "$(val "$f" timeout)" ] && [ -z "$(val "$f" settled)" ] || bad=$((bad + 1))
 	done
-	echo "target: gm-collector: 0 lost and every file at its final reading, every run: $bad runs not $([ "$bad" = 0 ] && echo PASS || echo FAIL)"
+	echo "target: gm-collector: 0 lost and every file at its final reading, every run$([ -n "$(cached_kinds)" ] && echo ", rrdcached's too"): $bad runs not $([ "$bad" = 0 ] && echo PASS || echo FAIL)"
 	r=$(each "$1" gm hwm | tr ' ' '\n' | sort -g | tail -1)
 	echo "target: gm-collector's peak RSS at $2 channels < 64 MiB (largest of the rounds): ${r:--} MiB $(num "$r" && awk -v r="$r" 'BEGIN { print r < 64 ? "PASS" : "FAIL" }' || echo FAIL)"
 }

@@ -223,8 +223,15 @@ static int open_segment(struct wal *w, char *err, size_t errlen)
  * so a retry does not leave a torn row in front of the whole one. */
 static void cut_back(struct wal *w)
 {
-	if (ftruncate(w->fd, w->size) != 0)
-		log_warn("%s: cannot cut a torn row off: %s", w->dir, strerror(errno));
+	struct stat st;
+
+	if (ftruncate(w->fd, w->size) == 0)
+		return;
+	log_warn("%s: cannot cut a torn row off: %s", w->dir, strerror(errno));
+	/* the torn row stays (a bad line at replay); a later cut must not
+	 * reach into the rows before it */
+	if (fstat(w->fd, &st) == 0)
+		w->size = st.st_size;
 }
 
 int wal_append(struct wal *w, const struct chan_rows *cr, char *err, size_t errlen)
