@@ -30,7 +30,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <rrd.h>
 #include <rrd_client.h>
@@ -40,7 +39,6 @@
 #include "rrd_backend.h"
 #include "rrd_head.h"
 #include "rrd_hold.h"
-#include "rrd_layout.h"
 #include "rrdc.h"
 #include "rrdc_watch.h"
 #include "timeutil.h"

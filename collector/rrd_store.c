@@ -156,21 +156,20 @@ struct rrd_store *rrd_store_open(const char *datadir, const char *rrdcached, cha
 		gm_errf(err, errlen, GM_EINVAL, "data directory path is too long");
 		return NULL;
 	}
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
+	if ((s = calloc(1, sizeof(*s))) == NULL || (s->templates = rrd_templates_new()) == NULL) {
+		free(s);
 		gm_errf(err, errlen, GM_ENOMEM, "out of memory");
 		return NULL;
 	}
 	snprintf(s->datadir, sizeof(s->datadir), "%s", datadir);
 	pthread_mutex_init(&s->mu, NULL);
-	if (rrdcached == NULL || rrdcached[0] == '\0')
-		s->b = rrd_direct_open();
-	else
-		s->b = rrd_cached_open(rrdcached, datadir, err, errlen);
-	if (s->b == NULL || (s->templates = rrd_templates_new()) == NULL) {
-		if (s->b != NULL || rrdcached == NULL || rrdcached[0] == '\0')
+	if (rrdcached == NULL || rrdcached[0] == '\0') {
+		if ((s->b = rrd_direct_open()) == NULL)
 			gm_errf(err, errlen, GM_ENOMEM, "out of memory");
-		if (s->b != NULL)
-			s->b->close(s->b);
+	} else
+		s->b = rrd_cached_open(rrdcached, datadir, err, errlen);
+	if (s->b == NULL) {
+		rrd_templates_free(s->templates);
 		pthread_mutex_destroy(&s->mu);
 		free(s);
 		return NULL;
